@@ -1,0 +1,38 @@
+# Quick start: `make doctor` (set up and run cudacheck doctor), `make test` (set up and run all tests).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: doctor test setup wheel docs eval bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q 'torch==2.13.0' 'nvidia-cuda-runtime-cu12'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+doctor: $(STAMP)
+	$(BIN)/cudacheck doctor
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+	$(BIN)/python scripts/eval_cases.py --if-present
+
+docs: $(STAMP)
+	$(BIN)/python -m cudacheck.rules.docs > docs/rules.md
+
+eval: $(STAMP)
+	$(BIN)/python scripts/eval_cases.py
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_cli.py
+
+wheel: $(STAMP)
+	$(BIN)/python -m pip wheel -q --no-deps -w dist .
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache

@@ -1,0 +1,4 @@
+"""``python -m cudacheck``."""
+from .cli import main
+
+main()

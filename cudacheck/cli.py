@@ -1,0 +1,168 @@
+"""The command line: thin over the library. Options are parsed here, everything else
+lives in the library. ``health`` bypasses click to start fast (see :mod:`cudacheck.health`)."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import List, Optional
+
+from . import exit_codes
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    """Console entry point."""
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["health"]:
+        from .health import main as health_main
+
+        sys.exit(health_main(args[1:]))
+    command = _build()
+    try:
+        command.main(args=args, prog_name="cudacheck", standalone_mode=True)
+    except SystemExit:
+        raise
+
+
+def _build():
+    import click
+
+    from ._version import __version__
+    from .cli_options import click_options, requirements_from
+    from .errors import UsageError
+
+    def fail(message: str) -> "None":
+        click.echo(f"cudacheck: error: {message}", err=True)
+        sys.exit(exit_codes.USAGE)
+
+    class Group(click.Group):
+        def invoke(self, ctx: click.Context):
+            try:
+                return super().invoke(ctx)
+            except UsageError as exc:
+                fail(str(exc))
+            except BrokenPipeError:
+                sys.exit(exit_codes.OK)
+
+    @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(__version__, "--version", prog_name="cudacheck")
+    def cli() -> None:
+        """Diagnose why PyTorch and an NVIDIA GPU don't get along.
+
+        \b
+        cudacheck doctor            check this machine, with remedies
+        cudacheck health            container HEALTHCHECK / Kubernetes probe (exit 0/1)
+        cudacheck triage FILE       diagnose a pasted bug report
+        cudacheck compat plan ...   which torch wheels fit a driver and GPU
+        """
+
+    @cli.command()
+    @click.option("--deep", is_flag=True, help="Also import torch in a child process and run GPU smoke tests.")
+    @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "prometheus"]),
+                  default="text", show_default=True, help="Output format.")
+    @click.option("--snapshot", "snapshot_file", metavar="FILE",
+                  help="Judge a saved snapshot (from `cudacheck snapshot`) instead of probing.")
+    @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+    @click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
+                  help="Upper bound for probing (children that hang are abandoned).")
+    @click.option("--no-config", is_flag=True, help="Ignore [tool.cudacheck] and CUDACHECK_* variables.")
+    @click.option("-v", "--verbose", is_flag=True, help="Show info details, docs links and probe errors.")
+    @click_options
+    def doctor(deep: bool, fmt: str, snapshot_file: Optional[str], strict: bool, timeout: float,
+               no_config: bool, verbose: bool, **options) -> None:
+        """Check this machine (or a saved snapshot) and explain every problem with its fix.
+
+        Exit status: 0 no errors, 1 errors found (or warnings with --strict), 2 bad usage.
+        """
+        from .policy import resolve_policy
+        from .render import render
+        from .rules.engine import check
+
+        policy = resolve_policy(requirements_from(options), use_config=not no_config)
+        if snapshot_file:
+            from .serialize import load_snapshot
+
+            snapshot = load_snapshot(snapshot_file)
+        else:
+            from .probes import collect
+
+            snapshot = collect("deep" if deep else "standard", timeout=timeout)
+        report = check(snapshot, policy)
+        click.echo(render(report, fmt, verbose=verbose))
+        failed = report.summary.errors or (strict and report.summary.warnings)
+        sys.exit(exit_codes.FINDINGS if failed else exit_codes.OK)
+
+    @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
+                                   "help_option_names": []})
+    @click.pass_context
+    def health(ctx: click.Context) -> None:
+        """Container health check: exit 0 healthy, 1 unhealthy; see `cudacheck health --help`."""
+        from .health import main as health_main
+
+        sys.exit(health_main(ctx.args))
+
+    @cli.command()
+    @click.option("--deep", is_flag=True, help="Include the deep (torch-importing, child process) probes.")
+    @click.option("--level", type=click.Choice(["quick", "standard", "deep"]), default=None,
+                  help="Probe level (default standard; --deep means deep).")
+    @click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS")
+    @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
+    def snapshot(deep: bool, level: Optional[str], timeout: float, output: Optional[str]) -> None:
+        """Print the Snapshot (facts only) as JSON, to attach to a bug report or replay later."""
+        from .probes import collect
+        from .serialize import dumps
+
+        text = dumps(collect(level or ("deep" if deep else "standard"), timeout=timeout))
+        if output:
+            try:
+                with open(output, "w", encoding="utf-8") as handle:
+                    handle.write(text + "\n")
+            except OSError as exc:
+                raise UsageError(f"{output}: cannot write: {exc}") from None
+        else:
+            click.echo(text)
+
+    @cli.command()
+    @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+    def rules(fmt: str) -> None:
+        """List every rule: code, slug, category and what it checks."""
+        from .rules.docs import rules_json, rules_table
+
+        click.echo(rules_json() if fmt == "json" else rules_table())
+
+    @cli.command()
+    @click.argument("code_or_slug")
+    def explain(code_or_slug: str) -> None:
+        """Explain one rule by code (CC201) or slug (gpu-arch-not-in-build)."""
+        from .rules.docs import explain as explain_rule
+
+        click.echo(explain_rule(code_or_slug))
+
+    @cli.command()
+    def schema() -> None:
+        """Print the JSON Schema of the report (`doctor --format json`)."""
+        import json
+
+        from .serialize import report_json_schema
+
+        click.echo(json.dumps(report_json_schema(), indent=2))
+
+    _register_optional(cli)
+    return cli
+
+
+def _register_optional(cli) -> None:
+    """Attach the command groups that live in their own modules."""
+    import importlib
+
+    for module_name, attribute in (("cudacheck.compat.cli", "compat"), ("cudacheck.triage.cli", "triage")):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        cli.add_command(getattr(module, attribute))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

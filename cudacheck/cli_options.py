@@ -1,0 +1,70 @@
+"""Requirement options shared by every command, declared once for click and for the
+click-free ``health`` fast path."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, Optional, Tuple
+
+
+@dataclass(frozen=True)
+class RequirementOption:
+    """One policy requirement as a command-line option."""
+
+    flag: str
+    key: str
+    help: str
+    is_flag: bool = False
+    multiple: bool = False
+    metavar: Optional[str] = None
+
+
+REQUIREMENT_OPTIONS: Tuple[RequirementOption, ...] = (
+    RequirementOption("--require-gpu", "require_gpu", "Fail unless at least one GPU is usable.", is_flag=True),
+    RequirementOption("--min-gpus", "min_gpus", "Fail with fewer visible GPUs.", metavar="N"),
+    RequirementOption("--min-compute-capability", "min_compute_capability",
+                      "Fail if a GPU is below this compute capability (e.g. 8.0).", metavar="X.Y"),
+    RequirementOption("--min-gpu-memory", "min_gpu_memory", "Fail if a GPU has less memory (e.g. 40GiB).",
+                      metavar="SIZE"),
+    RequirementOption("--feature", "features", "Require a feature: bf16, tf32, fp8 (repeatable).",
+                      multiple=True, metavar="NAME"),
+    RequirementOption("--min-shm", "min_shm", "Fail if /dev/shm is smaller (e.g. 8GiB).", metavar="SIZE"),
+)
+
+
+def requirements_from(values: Dict[str, Any]) -> Dict[str, Any]:
+    """Keep only the requirement options that were given."""
+    given: Dict[str, Any] = {}
+    for option in REQUIREMENT_OPTIONS:
+        value = values.get(option.key)
+        if value in (None, False, (), []):
+            continue
+        given[option.key] = list(value) if option.multiple else value
+    return given
+
+
+def click_options(function):
+    """Decorate a click command with every requirement option."""
+    import click
+
+    for option in reversed(REQUIREMENT_OPTIONS):
+        kwargs: Dict[str, Any] = {"help": option.help, "default": None}
+        if option.is_flag:
+            kwargs.update(is_flag=True, default=False)
+        if option.multiple:
+            kwargs.update(multiple=True, default=())
+        if option.metavar:
+            kwargs["metavar"] = option.metavar
+        function = click.option(option.flag, option.key, **kwargs)(function)
+    return function
+
+
+def add_argparse_options(parser) -> None:
+    """Add every requirement option to an argparse parser."""
+    for option in REQUIREMENT_OPTIONS:
+        if option.is_flag:
+            parser.add_argument(option.flag, dest=option.key, action="store_true", help=option.help)
+        elif option.multiple:
+            parser.add_argument(option.flag, dest=option.key, action="append", default=[],
+                                metavar=option.metavar, help=option.help)
+        else:
+            parser.add_argument(option.flag, dest=option.key, metavar=option.metavar, help=option.help)

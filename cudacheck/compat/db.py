@@ -1,0 +1,159 @@
+"""CompatDB: the compatibility tables, loaded lazily, one file per table."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from ..versions import at_least, major_minor, parse
+from ._build import build
+from .gpu_names import GpuIndex
+from .tables import (TABLE_FILES, ArchRow, ArchTable, CudaRelease, CudaTable, GpuTable,
+                     LibraryTable, MinorVersionFloor, NvccTargets, TorchRelease, TorchTable,
+                     TorchVariant)
+
+
+def data_dir() -> Path:
+    """Where the tables live: inside the installed package, or at the repository top."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "compat_data", package.parent / "compat_data"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("cudacheck compat_data folder not found (broken installation)")
+
+
+class CompatDB:
+    """Typed, lazily loaded access to every table, plus the lookups rules need."""
+
+    def __init__(self, directory: Optional[Path] = None) -> None:
+        self.directory = Path(directory) if directory else data_dir()
+        self._tables: Dict[str, Any] = {}
+
+    def raw(self, table: str) -> Dict[str, Any]:
+        """The parsed JSON of one table."""
+        filename, _ = TABLE_FILES[table]
+        with open(self.directory / filename, encoding="utf-8") as handle:
+            return json.load(handle)
+
+    def _table(self, table: str) -> Any:
+        if table not in self._tables:
+            self._tables[table] = build(TABLE_FILES[table][1], self.raw(table))
+        return self._tables[table]
+
+    @property
+    def cuda(self) -> CudaTable:
+        return self._table("cuda")
+
+    @property
+    def gpus(self) -> GpuTable:
+        return self._table("gpus")
+
+    @property
+    def archs(self) -> ArchTable:
+        return self._table("archs")
+
+    @property
+    def torch(self) -> TorchTable:
+        return self._table("torch")
+
+    @property
+    def cudnn(self) -> LibraryTable:
+        return self._table("cudnn")
+
+    @property
+    def nccl(self) -> LibraryTable:
+        return self._table("nccl")
+
+    @property
+    def gpu_index(self) -> GpuIndex:
+        """Name and PCI-id lookups over ``gpus.json``."""
+        if "gpu_index" not in self._tables:
+            self._tables["gpu_index"] = GpuIndex(self.gpus.gpus)
+        return self._tables["gpu_index"]
+
+    @property
+    def version(self) -> str:
+        """The newest ``data_version`` over all tables (read cheaply from each file's head)."""
+        versions = []
+        for filename, _ in TABLE_FILES.values():
+            path = self.directory / filename
+            if path.exists():
+                with open(path, encoding="utf-8") as handle:
+                    head = handle.read(400)
+                marker = head.find('"data_version"')
+                if marker >= 0:
+                    versions.append(head[marker:].split('"')[3])
+        return max(versions) if versions else "unknown"
+
+    # --- CUDA toolkit and driver -------------------------------------------------
+    def cuda_releases(self, cuda: str) -> List[CudaRelease]:
+        """All releases (GA and updates) of one CUDA minor, oldest first."""
+        wanted = major_minor(cuda)
+        return [r for r in self.cuda.releases if major_minor(r.version) == wanted]
+
+    def min_driver(self, cuda: str, platform: str = "linux") -> Optional[str]:
+        """The GA release's minimum driver for the full feature set of CUDA ``cuda``."""
+        releases = self.cuda_releases(cuda)
+        return getattr(releases[0], platform) if releases else None
+
+    def minor_floor(self, cuda_major: int) -> Optional[MinorVersionFloor]:
+        """The minor-version-compatibility floor of one CUDA major, if it has one."""
+        return next((f for f in self.cuda.minor_version_compat if f.cuda_major == cuda_major), None)
+
+    def driver_cuda(self, driver: str, platform: str = "linux") -> Optional[str]:
+        """The newest CUDA ``major.minor`` whose GA minimum driver is ≤ ``driver``.
+
+        Used when NVML's own "CUDA Version" is unknown (e.g. a pasted driver number).
+        """
+        best = None
+        for release in self.cuda.releases:
+            floor = getattr(release, platform)
+            if floor and at_least(driver, floor):
+                mm = major_minor(release.version)
+                if mm and (best is None or mm > best):
+                    best = mm
+        return f"{best[0]}.{best[1]}" if best else None
+
+    # --- architectures -----------------------------------------------------------
+    def arch(self, compute_capability: str) -> Optional[ArchRow]:
+        """The architecture row of one compute capability (``"8.6"``)."""
+        return next((a for a in self.archs.architectures
+                     if a.compute_capability == compute_capability), None)
+
+    def nvcc_targets(self, cuda: str) -> Optional[NvccTargets]:
+        """What nvcc of that CUDA minor can target."""
+        wanted = major_minor(cuda)
+        return next((t for t in self.archs.nvcc_targets if major_minor(t.cuda) == wanted), None)
+
+    # --- torch -------------------------------------------------------------------
+    def torch_release(self, version: str) -> Optional[TorchRelease]:
+        """The release series that ``version`` (``"2.4.1+cu121"``, ``"2.4"``) belongs to."""
+        parts = parse(version.split("+", 1)[0])
+        if not parts or len(parts) < 2:
+            return None
+        series = f"{parts[0]}.{parts[1]}"
+        return next((r for r in self.torch.releases if r.version == series), None)
+
+    def torch_variant(self, version: str, cuda: Optional[str]) -> Optional[TorchVariant]:
+        """The official variant of that release built for CUDA ``cuda``."""
+        release = self.torch_release(version)
+        if release is None or not cuda:
+            return None
+        wanted = major_minor(cuda)
+        return next((v for v in release.variants if major_minor(v.cuda) == wanted), None)
+
+    def torch_releases_newest_first(self) -> List[TorchRelease]:
+        """Releases sorted newest first."""
+        return sorted(self.torch.releases, key=lambda r: parse(r.version) or (0,), reverse=True)
+
+    def install_command(self, release: TorchRelease, variant: TorchVariant) -> str:
+        """The pip command that installs exactly this wheel."""
+        return (f"pip install torch=={release.latest} "
+                f"--index-url {self.torch.index_url_base.rstrip('/')}/{variant.tag}")
+
+
+@lru_cache(maxsize=1)
+def default_db() -> CompatDB:
+    """The tables shipped with cudacheck (built once per process)."""
+    return CompatDB()

@@ -1,0 +1,196 @@
+"""Row types of the compatibility tables in ``compat_data/`` (one dataclass per row kind).
+
+Every row names its ``source`` and ``confidence`` (official | code | secondary | inferred).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+FORBID_EXTRA = {"extra": "forbid"}
+
+
+@dataclass
+class CudaRelease:
+    """One CUDA toolkit release and the minimum driver its full feature set needs."""
+
+    release: str
+    version: str
+    linux: Optional[str]
+    windows: Optional[str]
+    source: str
+    confidence: str
+    note: Optional[str] = None
+
+
+@dataclass
+class MinorVersionFloor:
+    """The driver floor that runs any minor of one CUDA major (minor-version compatibility)."""
+
+    cuda_major: int
+    linux: Optional[str]
+    windows: Optional[str]
+    source: str
+    confidence: str
+    note: Optional[str] = None
+
+
+@dataclass
+class CudaTable:
+    """``cuda_toolkits.json``."""
+
+    schema_version: int
+    data_version: str
+    releases: List[CudaRelease]
+    minor_version_compat: List[MinorVersionFloor]
+    forward_compat: Dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass
+class GpuRow:
+    """One GPU product: how NVML names it, its compute capability and market segment."""
+
+    name: str
+    nvml_names: List[str]
+    compute_capability: Optional[str]
+    architecture: str
+    segment: str
+    source: str
+    confidence: str
+    pci_device_ids: List[str] = field(default_factory=list)
+    nvswitch: bool = False
+    memory_gib: Optional[float] = None
+    note: Optional[str] = None
+
+
+@dataclass
+class GpuTable:
+    """``gpus.json``."""
+
+    schema_version: int
+    data_version: str
+    gpus: List[GpuRow]
+    description: str = ""
+
+
+@dataclass
+class ArchRow:
+    """One compute capability: its architecture and the CUDA/driver range that supports it."""
+
+    compute_capability: str
+    architecture: str
+    first_cuda: Optional[str]
+    last_cuda: Optional[str]
+    source: str
+    confidence: str
+    last_driver_branch: Optional[str] = None
+    integrated: bool = False
+    note: Optional[str] = None
+
+
+@dataclass
+class NvccTargets:
+    """The compute capabilities one CUDA toolkit's nvcc can build SASS for."""
+
+    cuda: str
+    sm: List[str]
+    source: str
+    confidence: str
+    note: Optional[str] = None
+
+
+@dataclass
+class ArchTable:
+    """``architectures.json``."""
+
+    schema_version: int
+    data_version: str
+    architectures: List[ArchRow]
+    nvcc_targets: List[NvccTargets]
+    description: str = ""
+
+
+@dataclass
+class TorchVariant:
+    """One official Linux x86_64 CUDA wheel variant of a torch release."""
+
+    tag: str
+    cuda: str
+    sm: List[str]
+    ptx: List[str]
+    source: str
+    confidence: str
+    arch_list: Optional[str] = None
+    cudnn: Optional[str] = None
+    nccl: Optional[str] = None
+    nvidia_pins: Dict[str, str] = field(default_factory=dict)
+    note: Optional[str] = None
+
+
+@dataclass
+class TorchRelease:
+    """One torch minor series and its official wheels."""
+
+    version: str
+    patches: List[str]
+    python: Optional[str]
+    variants: List[TorchVariant]
+    source: str
+    confidence: str
+    release_date: Optional[str] = None
+    python_versions: List[str] = field(default_factory=list)
+    pypi_default: Optional[str] = None
+    torchvision: Optional[str] = None
+    torchaudio: Optional[str] = None
+    note: Optional[str] = None
+
+    @property
+    def latest(self) -> str:
+        """The newest patch release of this series."""
+        return self.patches[-1] if self.patches else f"{self.version}.0"
+
+
+@dataclass
+class TorchTable:
+    """``torch_releases.json``."""
+
+    schema_version: int
+    data_version: str
+    releases: List[TorchRelease]
+    index_url_base: str = "https://download.pytorch.org/whl/"
+    description: str = ""
+
+
+@dataclass
+class LibraryRelease:
+    """A cuDNN or NCCL release: CUDA majors it ships for and its oldest supported GPU."""
+
+    version: str
+    cuda_majors: List[int]
+    source: str
+    confidence: str
+    min_compute_capability: Optional[str] = None
+    min_driver: Optional[Dict[str, Optional[str]]] = None
+    note: Optional[str] = None
+
+
+@dataclass
+class LibraryTable:
+    """``cudnn.json`` and ``nccl.json``."""
+
+    schema_version: int
+    data_version: str
+    releases: List[LibraryRelease]
+    description: str = ""
+    pip_packages: Any = None
+
+
+TABLE_FILES = {
+    "cuda": ("cuda_toolkits.json", CudaTable),
+    "gpus": ("gpus.json", GpuTable),
+    "archs": ("architectures.json", ArchTable),
+    "torch": ("torch_releases.json", TorchTable),
+    "cudnn": ("cudnn.json", LibraryTable),
+    "nccl": ("nccl.json", LibraryTable),
+}

@@ -1,0 +1,14 @@
+"""Process exit codes, named once (see DESIGN.md "Exit codes")."""
+from __future__ import annotations
+
+OK = 0
+"""doctor/triage: no error findings (warnings allowed unless --strict)."""
+FINDINGS = 1
+"""doctor/triage: error findings (or warnings under --strict)."""
+USAGE = 2
+"""Bad usage or unreadable input."""
+
+HEALTHY = 0
+"""health: the environment is usable."""
+UNHEALTHY = 1
+"""health: anything else. Docker reserves 2, so health never returns it."""

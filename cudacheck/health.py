@@ -1,0 +1,115 @@
+"""``cudacheck health``: the container/Kubernetes probe.
+
+Exit 0 (healthy) or 1 (unhealthy) only, one line on stdout, always within
+``--timeout``. This path avoids click and pydantic so it starts in a few tens of
+milliseconds, and never imports torch.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from typing import TYPE_CHECKING, List, Optional, Sequence
+
+if TYPE_CHECKING:
+    from typing import NoReturn
+
+from . import exit_codes
+from .cli_options import add_argparse_options, requirements_from
+
+
+class _ParserExit(Exception):
+    """argparse wanted to exit: --help (status 0) or bad usage (reported as unhealthy)."""
+
+    def __init__(self, status: int, message: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Parser(argparse.ArgumentParser):
+    def exit(self, status: int = 0, message: Optional[str] = None) -> "NoReturn":  # type: ignore[override]
+        raise _ParserExit(status, message or "")
+
+    def error(self, message: str) -> "NoReturn":  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise _ParserExit(exit_codes.UNHEALTHY, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="cudacheck health",
+        description="Container health check: exit 0 when healthy, 1 otherwise (never 2), "
+                    "one line of output, always within --timeout.")
+    parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                        help="Give up and report unhealthy after this many seconds (default 10).")
+    parser.add_argument("--deep", action="store_true",
+                        help="Also import torch in a child process and run GPU smoke tests "
+                             "(for readiness/startup probes).")
+    parser.add_argument("--quiet", "-q", action="store_true", help="Print nothing; only the exit code.")
+    add_argparse_options(parser)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the health check and return its exit code (0 or 1)."""
+    try:
+        args = _parser().parse_args(list(argv) if argv is not None else None)
+    except _ParserExit as exc:
+        if str(exc):
+            sys.stderr.write(str(exc))
+        return exit_codes.HEALTHY if exc.status == 0 else exit_codes.UNHEALTHY
+    timeout = max(0.5, args.timeout)
+    _arm_watchdog(timeout, args.quiet)
+    started = time.monotonic()
+    try:
+        line, healthy = _evaluate(args, timeout)
+    except Exception as exc:  # a health check answers, whatever happens
+        line, healthy = f"unhealthy: cudacheck failed: {type(exc).__name__}: {exc}", False
+    if not args.quiet:
+        sys.stdout.write(f"{line} ({time.monotonic() - started:.2f}s)\n")
+        sys.stdout.flush()
+    return exit_codes.HEALTHY if healthy else exit_codes.UNHEALTHY
+
+
+def _evaluate(args: argparse.Namespace, timeout: float) -> "tuple[str, bool]":
+    from .policy import resolve_policy
+    from .probes import collect
+    from .rules.engine import check
+
+    policy = resolve_policy(requirements_from(vars(args)))
+    snapshot = collect("deep" if args.deep else "quick", timeout=timeout * 0.9)
+    report = check(snapshot, policy)
+    errors = report.errors()
+    if errors:
+        first = errors[0]
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        return f"unhealthy: [{first.code}] {first.title}{more}", False
+    gpus = snapshot.nvml.gpus
+    if gpus:
+        names = sorted({g.name or "GPU" for g in gpus})
+        what = f"{len(gpus)} GPU{'s' if len(gpus) != 1 else ''} ({', '.join(names)}), driver {snapshot.nvml.driver_version}"
+    else:
+        what = "no GPU in use" + ("" if policy.require_gpu else " (none required)")
+    warnings = report.summary.warnings
+    return f"healthy: {what}" + (f"; {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""), True
+
+
+def _arm_watchdog(timeout: float, quiet: bool) -> None:
+    """Exit 1 at the deadline even if something in-process blocks (main thread only)."""
+    def expire(signum: int, frame: object) -> None:
+        if not quiet:
+            os.write(1, f"unhealthy: no answer within {timeout:.1f}s\n".encode())
+        os._exit(exit_codes.UNHEALTHY)
+
+    try:
+        signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    except (ValueError, AttributeError, OSError):
+        pass  # not the main thread, or no SIGALRM on this platform
+
+
+def run(argv: Optional[List[str]] = None) -> None:
+    """Console entry for the health fast path."""
+    sys.exit(main(argv))

@@ -1,0 +1,80 @@
+"""Probes gather facts and never judge; ``collect(level)`` assembles the Snapshot.
+
+Levels (DESIGN.md): ``quick`` — NVML, libcuda, /dev, shm, env, torch build read from
+files; ``standard`` — plus Python packages and CUDA library discovery; ``deep`` —
+plus torch imported in a child process with smoke tests.
+"""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from typing import Callable, List, Optional, TypeVar
+
+from ..errors import UsageError
+from ..snapshot import ProbeError, Snapshot
+from ..vocabulary import LEVELS
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = 10.0
+
+
+def collect(level: str = "standard", timeout: float = DEFAULT_TIMEOUT) -> Snapshot:
+    """Probe this machine at ``level`` and return the Snapshot; never raises for a broken machine.
+
+    ``timeout`` bounds the whole collection: risky calls run in children that are
+    abandoned when it runs out, and that is recorded as a ``timeout`` probe error.
+    """
+    if level not in LEVELS:
+        raise UsageError(f"unknown probe level {level!r} (choose from {', '.join(LEVELS)})")
+    from . import driver
+
+    started = time.monotonic()
+    # Leave a margin so the caller can still judge and print inside its own timeout.
+    deadline = started + max(0.5, timeout * 0.85)
+    snapshot = Snapshot(source="live", level=level,
+                        created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    errors: List[ProbeError] = snapshot.probe_errors
+    nvml_child = driver.start_nvml()
+    cuda_child = driver.start_cuda()
+
+    from .container import container_facts
+    from .platform import platform_facts
+    from .torch_build import torch_facts
+
+    snapshot.platform = _timed(snapshot, "platform", platform_facts, errors) or snapshot.platform
+    snapshot.container = _timed(snapshot, "container", container_facts, errors) or snapshot.container
+    snapshot.torch = _timed(snapshot, "torch_build", torch_facts, errors) or snapshot.torch
+    if level in ("standard", "deep"):
+        _collect_standard(snapshot, errors)
+    snapshot.nvml = driver.nvml_facts(nvml_child, deadline, errors)
+    snapshot.cuda_driver = driver.cuda_facts(cuda_child, deadline, errors)
+    if level == "deep":
+        from .deep import deep_facts
+
+        remaining = max(1.0, started + timeout - time.monotonic() - 0.5)
+        snapshot.deep = deep_facts(timeout=remaining, errors=errors)
+    snapshot.timings["collect"] = round(time.monotonic() - started, 4)
+    return snapshot
+
+
+def _collect_standard(snapshot: Snapshot, errors: List[ProbeError]) -> None:
+    from .libraries import libraries_facts
+    from .packages import package_facts
+
+    snapshot.packages = _timed(snapshot, "packages", package_facts, errors)
+    snapshot.libraries = _timed(snapshot, "libraries",
+                                lambda: libraries_facts(snapshot.container.env, snapshot.torch), errors)
+
+
+def _timed(snapshot: Snapshot, probe: str, call: Callable[[], T], errors: List[ProbeError]) -> Optional[T]:
+    """Run one in-process probe; an unexpected exception becomes a ProbeError and None."""
+    started = time.monotonic()
+    try:
+        return call()
+    except Exception as exc:  # a probe failure is a reported fact, never a crash
+        errors.append(ProbeError(probe, "error", f"{type(exc).__name__}: {exc}", None,
+                                 round(time.monotonic() - started, 4)))
+        return None
+    finally:
+        snapshot.timings[probe] = round(time.monotonic() - started, 4)

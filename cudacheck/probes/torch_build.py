@@ -1,0 +1,108 @@
+"""torch build probe: what torch is installed and how it was built, WITHOUT importing it.
+
+Reads ``torch/version.py`` and the ``torch-*.dist-info`` metadata of every torch on
+``sys.path``. Importing torch costs seconds and hundreds of MiB, and a broken CUDA
+setup can make it crash; the deep level imports it in a child process instead.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from ..snapshot import TorchFacts, TorchInstall
+from .paths import shorten
+
+_ASSIGN = re.compile(r"^(__version__|cuda|hip|xpu|debug|git_version)\s*(?::[^=]*)?=\s*(.+?)\s*$")
+_REQUIRES = re.compile(r"^Requires-Dist:\s*(nvidia-[A-Za-z0-9_.-]+)\s*(.*?)\s*(?:;.*)?$")
+
+
+def parse_version_py(text: str) -> Dict[str, object]:
+    """The literal assignments of ``torch/version.py`` (strings, None, booleans)."""
+    values: Dict[str, object] = {}
+    for line in text.splitlines():
+        match = _ASSIGN.match(line)
+        if not match:
+            continue
+        raw = match.group(2)
+        if raw in ("None", "True", "False"):
+            values[match.group(1)] = {"None": None, "True": True, "False": False}[raw]
+        elif len(raw) >= 2 and raw[0] in "'\"" and raw[-1] == raw[0]:
+            values[match.group(1)] = raw[1:-1]
+    return values
+
+
+def parse_metadata(text: str) -> Tuple[Optional[str], Dict[str, str]]:
+    """(Version, {nvidia-* requirement: specifier}) from a dist-info METADATA file."""
+    version = None
+    pins: Dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip():
+            break  # end of headers
+        if line.startswith("Version:"):
+            version = line.split(":", 1)[1].strip()
+        match = _REQUIRES.match(line)
+        if match and "extra ==" not in line:
+            pins[match.group(1).lower()] = match.group(2).strip("() ")
+    return version, pins
+
+
+def _read(path: str) -> Optional[str]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _origin(entry: str) -> str:
+    user_site = getattr(__import__("site"), "USER_SITE", None) or ""
+    if user_site and os.path.abspath(entry) == os.path.abspath(user_site):
+        return "user-site"
+    return "site-packages" if entry.rstrip("/").endswith(("site-packages", "dist-packages")) else "path"
+
+
+def torch_facts(search_path: Optional[Sequence[str]] = None, cwd: Optional[str] = None) -> TorchFacts:
+    """Find every torch on the search path and describe the one that would import."""
+    entries = list(sys.path if search_path is None else search_path)
+    cwd = os.getcwd() if cwd is None else cwd
+    installs: List[TorchInstall] = []
+    dist_pins: Dict[str, Dict[str, str]] = {}
+    importable_dir: Optional[str] = None
+    seen = set()
+    for entry in entries:
+        directory = os.path.abspath(entry or cwd)
+        if directory in seen or not os.path.isdir(directory):
+            continue
+        seen.add(directory)
+        package = os.path.join(directory, "torch", "__init__.py")
+        if importable_dir is None and os.path.isfile(package):
+            importable_dir = directory
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith("torch-") and name.endswith(".dist-info"):
+                text = _read(os.path.join(directory, name, "METADATA")) or ""
+                version, pins = parse_metadata(text)
+                installs.append(TorchInstall(version=version, location=shorten(directory),
+                                             origin=_origin(directory)))
+                dist_pins[directory] = pins
+    facts = TorchFacts(installed=bool(installs) or importable_dir is not None, installs=installs)
+    if importable_dir is None:
+        return facts
+    facts.location = shorten(os.path.join(importable_dir, "torch"))
+    if importable_dir not in dist_pins:
+        facts.shadowed_by = facts.location  # a torch/ folder without an installed distribution
+    facts.nvidia_requirements = dist_pins.get(importable_dir, {})
+    values = parse_version_py(_read(os.path.join(importable_dir, "torch", "version.py")) or "")
+    facts.version = values.get("__version__")  # type: ignore[assignment]
+    facts.cuda = values.get("cuda")  # type: ignore[assignment]
+    facts.hip = values.get("hip")  # type: ignore[assignment]
+    xpu = values.get("xpu")
+    facts.xpu = bool(xpu) if "xpu" in values else None
+    facts.debug = values.get("debug")  # type: ignore[assignment]
+    facts.git_version = values.get("git_version")  # type: ignore[assignment]
+    return facts

@@ -1,0 +1,43 @@
+"""The report as Markdown, ready to paste into a GitHub issue or reply."""
+from __future__ import annotations
+
+from typing import List
+
+from ..report import Report
+from ..vocabulary import LAYER_TITLES
+from .facts import layer_facts
+
+_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
+
+
+def render(report: Report, **_: object) -> str:
+    """Summary, environment table, findings with remedies, and what to run next."""
+    snapshot = report.snapshot
+    lines: List[str] = [f"### cudacheck: {report.summary.line}", ""]
+    if snapshot.source == "pasted":
+        lines += ["_Diagnosed from the text pasted in this issue; facts not shown there are unknown._", ""]
+    lines += ["| Layer | Observed |", "|---|---|"]
+    for layer, fact in layer_facts(snapshot).items():
+        lines.append(f"| {LAYER_TITLES[layer]} | {fact.replace('|', '/')} |")
+    lines.append("")
+    problems = [f for f in report.findings if f.severity != "info"]
+    infos = [f for f in report.findings if f.severity == "info"]
+    for finding in problems:
+        certainty = "" if finding.certainty == "confirmed" else f" _({finding.certainty})_"
+        lines.append(f"#### {_ICON[finding.severity]} {finding.title}{certainty}")
+        lines.append(f"`{finding.code}` {finding.rule} · category `{finding.category}`")
+        lines.append("")
+        if finding.detail:
+            lines += [finding.detail, ""]
+        if finding.remedy:
+            lines += ["**Fix:**", "```", finding.remedy, "```", ""]
+    if infos:
+        lines.append("<details><summary>Notes</summary>")
+        lines.append("")
+        lines += [f"- `{f.code}` {f.title}" for f in infos]
+        lines += ["", "</details>", ""]
+    if snapshot.source == "pasted":
+        lines.append("To confirm on the affected machine, please run `pip install cudacheck && "
+                     "cudacheck doctor --format markdown` and paste the output.")
+    lines.append(f"<sub>cudacheck {report.cudacheck_version}, compat data {report.compat_data_version}</sub>")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,77 @@
+"""The doctor view: facts and findings grouped by layer, ✓ / ! / ✗, remedies under
+problems, one summary line at the end."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+from ..report import Finding, Report
+from ..vocabulary import LAYER_TITLES
+from .facts import layer_facts
+from .style import Style, detect
+
+
+def _layer_status(findings: List[Finding]) -> str:
+    severities = {f.severity for f in findings}
+    return "error" if "error" in severities else "warning" if "warning" in severities else "ok"
+
+
+def render(report: Report, verbose: bool = False, style: Optional[Style] = None, **_: object) -> str:
+    """Human-readable report."""
+    style = style or detect()
+    snapshot = report.snapshot
+    facts = layer_facts(snapshot)
+    header = f"cudacheck {report.cudacheck_version} · {snapshot.source}"
+    if snapshot.level:
+        header += f" · {snapshot.level} probe"
+    header += f" · compat data {report.compat_data_version}"
+    if not style.unicode:
+        header = header.replace("·", "-")
+    lines = [style.paint(header, "bold"), ""]
+    width = max(len(title) for title in LAYER_TITLES.values())
+    for layer, title in LAYER_TITLES.items():
+        findings = [f for f in report.findings if f.layer == layer]
+        if layer not in facts and not findings:
+            continue
+        if layer == "requirements" and not findings and not report.policy:
+            continue
+        fact = facts.get(layer) or ("met: " + ", ".join(f"{k}={v}" for k, v in report.policy.items())
+                                    if layer == "requirements" else "")
+        lines.append(f"{style.mark(_layer_status(findings))} {title.ljust(width)}  {fact}")
+        for finding in findings:
+            if finding.severity == "info" and not verbose:
+                lines.append(f"    {style.mark('info')} {finding.title} [{finding.code}]")
+                continue
+            lines.extend(_finding_lines(finding, style, verbose))
+    if verbose and snapshot.probe_errors:
+        lines.append("")
+        lines.append("Probe errors:")
+        for error in snapshot.probe_errors:
+            lines.append(f"    {error.probe}: {error.kind}: {error.message}")
+    lines.append("")
+    summary_status = {"errors": "error", "warnings": "warning", "ok": "ok"}[report.summary.status]
+    lines.append(style.paint(report.summary.line, summary_status))
+    text = "\n".join(lines)
+    return text if style.unicode else text.encode("ascii", "replace").decode("ascii").replace("?", "?")
+
+
+def _finding_lines(finding: Finding, style: Style, verbose: bool) -> List[str]:
+    certainty = "" if finding.certainty == "confirmed" else f" ({finding.certainty})"
+    lines = [f"    {style.mark(finding.severity)} {finding.title}{certainty} [{finding.code}]"]
+    if finding.detail:
+        lines.extend(f"      {line}" for line in _wrap(finding.detail))
+    if finding.remedy:
+        remedy = finding.remedy.splitlines()
+        lines.append(f"      {style.paint(style.arrow() + ' fix:', 'bold')} {remedy[0]}")
+        lines.extend(f"        {line}" for line in remedy[1:])
+    if verbose:
+        lines.append(f"      docs: {finding.docs}")
+    return lines
+
+
+def _wrap(text: str, width: int = 92) -> List[str]:
+    import textwrap
+
+    out: List[str] = []
+    for paragraph in text.splitlines() or [""]:
+        out.extend(textwrap.wrap(paragraph, width) or [""])
+    return out

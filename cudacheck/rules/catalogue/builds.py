@@ -1,0 +1,82 @@
+"""Driver versus the torch build: can this driver run the CUDA the build was made with?"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ...compat.plan import driver_verdict
+from ...report import Finding
+from ...versions import major_minor
+from ..context import RuleContext
+from ..registry import rule
+
+
+@rule("CC210", "driver-too-old-for-build", "driver_too_old", "driver")
+def driver_too_old_for_build(ctx: RuleContext) -> Iterator[Finding]:
+    """The driver cannot run the CUDA version torch was built with.
+
+    What it checks:
+        The driver's CUDA version (NVML's "CUDA Version": the newest CUDA it supports)
+        against the torch build's CUDA. A newer major always runs an older build; the
+        same major runs any minor through minor-version compatibility once the driver is
+        above that major's floor (12.x: 525.60.13); an older major never does.
+    Why it matters:
+        torch reports "The NVIDIA driver on your system is too old (found version
+        11040)" and `torch.cuda.is_available()` is False. A cu124 wheel on a driver that
+        reports CUDA 12.2 is fine — only a different major (or a driver under the floor)
+        is a problem.
+    How to fix:
+        Either update the driver to the branch the build needs, or install the newest
+        torch wheel built for a CUDA this driver supports (the remedy names it).
+    """
+    build_cuda = ctx.snapshot.torch.cuda
+    if not build_cuda or not (ctx.driver_cuda or ctx.driver_version):
+        return
+    verdict = driver_verdict(ctx.db, build_cuda, ctx.driver_cuda, ctx.driver_version, ctx.platform)
+    if verdict is None or verdict.runs:
+        return
+    major = (major_minor(build_cuda) or (0, 0))[0]
+    floor = ctx.db.minor_floor(major)
+    floor_driver = getattr(floor, ctx.platform, None) if floor else None
+    full = ctx.db.min_driver(build_cuda, ctx.platform)
+    needs = f"≥ {floor_driver}" if floor_driver else f"≥ {full}" if full else f"a CUDA {major}.x driver"
+    driver = ctx.driver_version or "unknown"
+    supports = f"supports CUDA ≤ {ctx.driver_cuda}" if ctx.driver_cuda else "is older than this build needs"
+    remedy_lines = [f"Update the NVIDIA driver to {needs}"
+                    + (f" ({full}+ for CUDA {build_cuda}'s full feature set)" if full and full != floor_driver else "")
+                    + ", or:", ctx.best_wheel_text()]
+    yield ctx.finding(
+        f"Driver {driver} is too old for torch {ctx.snapshot.torch.version} (CUDA {build_cuda})",
+        detail=f"Driver {driver} {supports}; torch {ctx.snapshot.torch.version} was built with CUDA "
+               f"{build_cuda} and needs a driver {needs}. {verdict.reason}.",
+        remedy="\n".join(remedy_lines),
+        evidence=["nvml.driver_version", "nvml.cuda_driver_version", "torch.cuda"])
+
+
+@rule("CC211", "driver-minor-version-compat", "driver_too_old", "driver", severity="info")
+def driver_minor_version_compat(ctx: RuleContext) -> Iterator[Finding]:
+    """The build runs on this driver through CUDA minor-version compatibility.
+
+    What it checks:
+        The driver supports an older minor of the build's CUDA major (e.g. driver CUDA
+        12.2, build CUDA 12.4) and is above that major's floor.
+    Why it matters:
+        This is fine: official wheels run this way. The only limit is PTX: PTX made by
+        the newer toolkit cannot be JIT-compiled by the older driver
+        (cudaErrorUnsupportedPtxVersion), which matters only when a GPU has no SASS in
+        the build (see CC202).
+    How to fix:
+        Nothing to do. A driver ≥ the build's own CUDA minimum enables newer features
+        and PTX JIT.
+    """
+    build_cuda = ctx.snapshot.torch.cuda
+    if not build_cuda or not ctx.driver_cuda:
+        return
+    verdict = driver_verdict(ctx.db, build_cuda, ctx.driver_cuda, ctx.driver_version, ctx.platform)
+    if verdict is None or not verdict.runs or not verdict.needs_minor_compat:
+        return
+    yield ctx.finding(
+        f"Driver supports CUDA {ctx.driver_cuda}; torch's CUDA {build_cuda} runs via minor-version compatibility",
+        detail=f"Driver {ctx.driver_version or 'unknown'} reports CUDA {ctx.driver_cuda}. {verdict.reason}; "
+               "PTX JIT of newer PTX is unavailable.",
+        remedy="Nothing to do unless a GPU needs PTX JIT (see CC202).",
+        evidence=["nvml.cuda_driver_version", "torch.cuda"])

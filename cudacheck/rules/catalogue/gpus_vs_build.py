@@ -1,0 +1,167 @@
+"""The torch build versus the GPUs: does the build carry code these GPUs can run?"""
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+from ...compat.archs import Arch, coverage
+from ...compat.plan import driver_verdict, variant_archs
+from ...report import Finding
+from ...versions import parse
+from ..context import GpuView, RuleContext
+from ..registry import rule
+
+
+def _last_release_supporting(ctx: RuleContext, gpu: Arch) -> Optional[str]:
+    """The newest official wheel (any driver) whose targets cover ``gpu``."""
+    for release in ctx.db.torch_releases_newest_first():
+        for variant in sorted(release.variants, key=lambda v: parse(v.cuda) or (0,), reverse=True):
+            sass, ptx = variant_archs(variant)
+            if coverage(sass, ptx, gpu).kind != "none":
+                return ctx.db.install_command(release, variant)
+    return None
+
+
+def _covered_gpus(ctx: RuleContext):
+    if not ctx.torch_is_cuda or not ctx.gpus or not ctx.build.known_archs:
+        return
+    for gpu in ctx.gpus:
+        if gpu.arch is not None:
+            yield gpu, coverage(build.sass, build.ptx, gpu.arch)
+
+
+def _source_note(ctx: RuleContext) -> str:
+    source = ctx.build.arch_source
+    if source == "compat_data":
+        return f" (arch list of the official {ctx.build.tag} wheel, from cudacheck's compat data)"
+    if source == "deep":
+        return " (torch.cuda.get_arch_list() in a child process)"
+    return ""
+
+
+@rule("CC201", "gpu-arch-not-in-build", "arch_not_in_build", "gpus")
+def gpu_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
+    """The torch build has no kernels this GPU can run.
+
+    What it checks:
+        For each GPU, whether the build has SASS for the same major with a minor ≤ the
+        GPU's (sm_80 runs on sm_86/sm_89; `a` targets only on the exact GPU), or PTX at or
+        below the GPU's compute capability that the driver can JIT.
+    Why it matters:
+        Without either, every kernel launch fails with "no kernel image is available for
+        execution on the device", and torch warns "sm_120 is not compatible with the
+        current PyTorch installation" — typical for a new GPU (RTX 50xx) with an older
+        wheel.
+    How to fix:
+        Install a wheel whose arch list includes the GPU (the remedy names the newest one
+        that also fits the driver), or build torch with TORCH_CUDA_ARCH_LIST including it.
+    """
+    for gpu, cover in _covered_gpus(ctx):
+        if cover.kind != "none" or _below_build(ctx, gpu):
+            continue
+        yield ctx.finding(
+            f"torch {ctx.snapshot.torch.version} has no kernels for {gpu.label} ({gpu.arch.sm})",
+            detail=f"{gpu.label} has compute capability {gpu.arch.cc}; the build has "
+                   f"{ctx.build.arch_text()}{_source_note(ctx)}. No SASS of the same major with a lower "
+                   "minor and no PTX at or below it.",
+            remedy=ctx.best_wheel_text(), evidence=["nvml.gpus.compute_capability", "torch.version"])
+
+
+def _below_build(ctx: RuleContext, gpu: GpuView) -> bool:
+    oldest = min(ctx.build.sass + ctx.build.ptx, default=None)
+    return oldest is not None and gpu.arch is not None and \
+        (gpu.arch.major, gpu.arch.minor) < (oldest.major, oldest.minor)
+
+
+@rule("CC203", "gpu-too-old-for-build", "gpu_too_old_for_build", "gpus")
+def gpu_too_old_for_build(ctx: RuleContext) -> Iterator[Finding]:
+    """The GPU is older than anything the build still ships.
+
+    What it checks:
+        The GPU's compute capability is below the lowest arch in the build's list
+        (e.g. a Pascal sm_61 GPU with a CUDA 13 wheel that starts at sm_75).
+    Why it matters:
+        torch says "PyTorch no longer supports this GPU because it is too old" or fails
+        with "no kernel image is available"; newer wheels will not bring it back.
+    How to fix:
+        Install the last torch release and CUDA variant that still supports the GPU (named
+        in the remedy), or build torch from source for it.
+    """
+    for gpu, cover in _covered_gpus(ctx):
+        if cover.kind != "none" or not _below_build(ctx, gpu):
+            continue
+        last = _last_release_supporting(ctx, gpu.arch)
+        remedy = (f"The newest official wheel that still supports {gpu.arch.sm}:\n  {last}"
+                  if last else f"No official wheel in cudacheck's table supports {gpu.arch.sm}; "
+                               "build torch from source with TORCH_CUDA_ARCH_LIST including it.")
+        yield ctx.finding(
+            f"{gpu.label} ({gpu.arch.sm}) is too old for torch {ctx.snapshot.torch.version}",
+            detail=f"The build starts at {min(ctx.build.sass + ctx.build.ptx).sm}: {ctx.build.arch_text()}"
+                   f"{_source_note(ctx)}.",
+            remedy=remedy, evidence=["nvml.gpus.compute_capability", "torch.version"])
+
+
+@rule("CC202", "gpu-needs-ptx-jit", "arch_not_in_build", "gpus", severity="info")
+def gpu_needs_ptx_jit(ctx: RuleContext) -> Iterator[Finding]:
+    """Only PTX covers this GPU: kernels are JIT-compiled at first use.
+
+    What it checks:
+        The build has no SASS for the GPU but PTX for an older compute capability, so the
+        driver JIT-compiles it. An error when the driver supports an older CUDA than the
+        build (minor-version compatibility cannot JIT newer PTX).
+    Why it matters:
+        It works, but the first start can take minutes and fills the JIT cache; with a
+        driver older than the build's CUDA it fails with cudaErrorUnsupportedPtxVersion
+        (222) or "no kernel image is available".
+    How to fix:
+        Install a wheel with SASS for the GPU; or update the driver to at least the build's
+        CUDA version so PTX can be JIT-compiled.
+    """
+    for gpu, cover in _covered_gpus(ctx):
+        if cover.kind != "ptx":
+            continue
+        build_cuda = ctx.snapshot.torch.cuda or ""
+        verdict = driver_verdict(ctx.db, build_cuda, ctx.driver_cuda, ctx.driver_version, ctx.platform)
+        if verdict is not None and verdict.needs_minor_compat:
+            yield ctx.finding(
+                f"{gpu.label} ({gpu.arch.sm}) needs PTX JIT, which this driver cannot do for CUDA {build_cuda}",
+                severity="error",
+                detail=f"Only PTX for {cover.via} covers {gpu.arch.sm}; the driver supports CUDA "
+                       f"{ctx.driver_cuda}, older than the build's {build_cuda}, so it cannot JIT that PTX "
+                       "(cudaErrorUnsupportedPtxVersion).",
+                remedy=f"Update the driver to ≥ {ctx.db.min_driver(build_cuda, ctx.platform) or 'the build CUDA'}"
+                       f", or:\n{ctx.best_wheel_text()}",
+                evidence=["nvml.gpus.compute_capability", "nvml.cuda_driver_version", "torch.cuda"])
+        else:
+            yield ctx.finding(
+                f"{gpu.label} ({gpu.arch.sm}) runs torch through PTX JIT: first launch is slow",
+                detail=f"No SASS for {gpu.arch.sm}; PTX for {cover.via} is JIT-compiled by the driver "
+                       f"({ctx.build.arch_text()}).",
+                remedy="Works as is. For fast start-up install a wheel with native SASS for this GPU.",
+                evidence=["nvml.gpus.compute_capability", "torch.version"])
+
+
+@rule("CC204", "cpu-only-torch", "cpu_only_torch", "torch")
+def cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
+    """A CPU-only torch is installed on a machine with a working NVIDIA GPU.
+
+    What it checks:
+        torch/version.py says `cuda = None` (a `+cpu` wheel or the macOS/pip default
+        elsewhere) while NVML sees at least one GPU.
+    Why it matters:
+        `torch.cuda.is_available()` is False and code fails with "Torch not compiled with
+        CUDA enabled" — the GPU sits idle. Common after `pip install torch` from a CPU
+        index or a conda `cpuonly` package.
+    How to fix:
+        Reinstall torch from the CUDA index that matches this driver (the remedy gives the
+        exact `pip install … --index-url …/cuXYZ`).
+    """
+    torch = ctx.snapshot.torch
+    if not torch.version or torch.cuda or torch.hip or not ctx.gpus:
+        return
+    yield ctx.finding(
+        f"torch {torch.version} is a CPU-only build, but {len(ctx.gpus)} NVIDIA GPU"
+        f"{'s are' if len(ctx.gpus) != 1 else ' is'} present",
+        detail=f"torch/version.py has cuda = None; NVML sees {', '.join(g.label for g in ctx.gpus)} "
+               f"(driver {ctx.driver_version}, CUDA ≤ {ctx.driver_cuda}).",
+        remedy="pip uninstall -y torch, then:\n" + ctx.best_wheel_text(),
+        evidence=["torch.cuda", "nvml.gpus"])

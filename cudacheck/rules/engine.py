@@ -1,0 +1,57 @@
+"""Run every registered rule over a Snapshot and assemble the ordered Report."""
+from __future__ import annotations
+
+import time
+from typing import Iterable, List, Optional
+
+from ..compat.db import CompatDB, default_db
+from ..policy import Policy
+from ..report import Finding, Report, summarise
+from ..snapshot import Snapshot
+from ..vocabulary import CATEGORY_RANK, SEVERITY_RANK
+from .context import RuleContext
+from .registry import REGISTRY, Rule
+
+
+def load_rules() -> List[Rule]:
+    """Import every rule module (registration happens on import) and list the rules by code."""
+    from . import catalogue  # noqa: F401
+
+    return [REGISTRY[code] for code in sorted(REGISTRY)]
+
+
+def order(findings: Iterable[Finding]) -> List[Finding]:
+    """Most important first: severity, then root causes before symptoms, then certainty."""
+    certainty = {"confirmed": 0, "likely": 1, "possible": 2}
+    return sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], certainty.get(f.certainty, 1),
+                                           CATEGORY_RANK.get(f.category, 99), f.code))
+
+
+def run_rules(snapshot: Snapshot, policy: Policy, db: CompatDB,
+              rules: Optional[Iterable[Rule]] = None) -> List[Finding]:
+    """All findings of all rules (unordered). A rule that raises is reported, never fatal."""
+    context = RuleContext(snapshot, db, policy)
+    findings: List[Finding] = []
+    for rule_ in rules if rules is not None else load_rules():
+        context.rule = rule_
+        try:
+            findings.extend(rule_.check(context))
+        except Exception as exc:  # a bug in one rule must not hide the others
+            findings.append(context.finding(
+                f"internal error in rule {rule_.code} ({rule_.slug})", severity="info", category="config",
+                detail=f"{type(exc).__name__}: {exc}",
+                remedy="Please report this at the cudacheck issue tracker with `cudacheck snapshot` output."))
+    return findings
+
+
+def check(snapshot: Snapshot, policy: Optional[Policy] = None, db: Optional[CompatDB] = None) -> Report:
+    """Judge a Snapshot against the compatibility data and a Policy."""
+    started = time.monotonic()
+    policy = policy or Policy()
+    db = db or default_db()
+    findings = order(run_rules(snapshot, policy, db))
+    report = Report(snapshot=snapshot, findings=findings, summary=summarise(findings),
+                    compat_data_version=db.version, policy=policy.as_dict())
+    report.timings = dict(snapshot.timings)
+    report.timings["check"] = round(time.monotonic() - started, 4)
+    return report

@@ -1,0 +1,285 @@
+"""The Snapshot: everything observed about a machine, facts only.
+
+``None`` always means "unknown" (not probed, not in the pasted text, or the probe
+failed — then a :class:`ProbeError` says why). Models are standard dataclasses so
+the quick health path does not pay for importing pydantic; pydantic validates,
+loads and describes them (see :mod:`cudacheck.serialize`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+from ._version import __version__
+
+SNAPSHOT_SCHEMA_VERSION = 1
+
+
+@dataclass
+class ProbeError:
+    """A probe that could not do its job; itself a fact the rules interpret."""
+
+    probe: str
+    kind: str  # not_found | timeout | crashed | error | permission | unsupported
+    message: str
+    code: Optional[int] = None
+    seconds: Optional[float] = None
+
+
+@dataclass
+class PlatformFacts:
+    """Operating system and interpreter."""
+
+    system: Optional[str] = None
+    kernel: Optional[str] = None
+    machine: Optional[str] = None
+    distro: Optional[str] = None
+    libc: Optional[str] = None
+    python_version: Optional[str] = None
+    python_implementation: Optional[str] = None
+    python_executable: Optional[str] = None
+    virtualenv: Optional[str] = None
+    conda_prefix: Optional[str] = None
+
+
+@dataclass
+class GpuFacts:
+    """One GPU as NVML (or a pasted report) describes it."""
+
+    index: Optional[int] = None
+    name: Optional[str] = None
+    uuid: Optional[str] = None
+    pci_bus_id: Optional[str] = None
+    pci_device_id: Optional[str] = None
+    compute_capability: Optional[str] = None
+    architecture: Optional[str] = None
+    brand: Optional[str] = None
+    memory_total_mib: Optional[int] = None
+    memory_used_mib: Optional[int] = None
+    persistence_mode: Optional[bool] = None
+    mig_mode: Optional[bool] = None
+    ecc_enabled: Optional[bool] = None
+    ecc_uncorrected_volatile: Optional[int] = None
+    ecc_uncorrected_aggregate: Optional[int] = None
+    retired_pages_pending: Optional[bool] = None
+    remapped_rows_pending: Optional[bool] = None
+    remapped_rows_failed: Optional[bool] = None
+    clock_event_reasons: Optional[int] = None
+    clock_event_names: List[str] = field(default_factory=list)
+    temperature_c: Optional[int] = None
+    power_limit_w: Optional[float] = None
+    pcie_gen_current: Optional[int] = None
+    pcie_gen_max: Optional[int] = None
+    pcie_width_current: Optional[int] = None
+    pcie_width_max: Optional[int] = None
+    lost: Optional[bool] = None
+    unavailable_fields: Dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class NvmlFacts:
+    """The driver as NVML reports it."""
+
+    status: Optional[str] = None  # ok | library_not_found | driver_not_loaded | version_mismatch | no_permission | timeout | crashed | unknown
+    error_code: Optional[int] = None
+    error_message: Optional[str] = None
+    library_path: Optional[str] = None
+    driver_version: Optional[str] = None
+    nvml_version: Optional[str] = None
+    cuda_driver_version: Optional[str] = None  # newest CUDA the driver supports, "12.4"
+    gpu_count: Optional[int] = None
+    gpus: List[GpuFacts] = field(default_factory=list)
+
+
+@dataclass
+class CudaDriverFacts:
+    """libcuda.so.1 through the driver API (ctypes, no framework)."""
+
+    library_path: Optional[str] = None
+    is_compat_library: Optional[bool] = None
+    init_code: Optional[int] = None
+    init_error_name: Optional[str] = None
+    init_error_string: Optional[str] = None
+    driver_version: Optional[str] = None  # cuDriverGetVersion, "12.4"
+    device_count: Optional[int] = None
+
+
+@dataclass
+class VisibleDevices:
+    """A parsed CUDA_VISIBLE_DEVICES / NVIDIA_VISIBLE_DEVICES value."""
+
+    raw: Optional[str] = None
+    kind: Optional[str] = None  # unset | empty | all | none | void | indices | uuids | mixed
+    indices: List[int] = field(default_factory=list)
+    uuids: List[str] = field(default_factory=list)
+
+
+@dataclass
+class ShmFacts:
+    """/dev/shm, used by DataLoader workers and NCCL."""
+
+    path: str = "/dev/shm"
+    exists: Optional[bool] = None
+    size_bytes: Optional[int] = None
+    free_bytes: Optional[int] = None
+    writable: Optional[bool] = None
+
+
+@dataclass
+class ContainerFacts:
+    """Devices, container, environment and resource limits."""
+
+    in_container: Optional[bool] = None
+    runtime: Optional[str] = None  # docker | podman | containerd | kubernetes | lxc | wsl | ...
+    uid: Optional[int] = None
+    dev_nodes: Optional[List[str]] = None
+    env: Dict[str, str] = field(default_factory=dict)  # allow-listed variables only
+    cuda_visible_devices: Optional[VisibleDevices] = None
+    nvidia_visible_devices: Optional[VisibleDevices] = None
+    shm: Optional[ShmFacts] = None
+    cgroup_memory_limit_bytes: Optional[int] = None
+    cgroup_cpu_limit: Optional[float] = None
+    ipc_host: Optional[bool] = None
+    gpus_flag: Optional[str] = None  # from a pasted `docker run --gpus ...`
+    image: Optional[str] = None
+
+
+@dataclass
+class TorchInstall:
+    """One installed torch distribution (more than one is itself a fact)."""
+
+    version: Optional[str] = None
+    location: Optional[str] = None
+    origin: Optional[str] = None  # site-packages | user-site | path | local-folder
+
+
+@dataclass
+class TorchFacts:
+    """The torch build, read from its files without importing it."""
+
+    installed: Optional[bool] = None
+    version: Optional[str] = None  # "2.4.1+cu121"
+    cuda: Optional[str] = None  # torch.version.cuda, None for CPU builds
+    hip: Optional[str] = None
+    xpu: Optional[bool] = None
+    debug: Optional[bool] = None
+    git_version: Optional[str] = None
+    location: Optional[str] = None
+    nvidia_requirements: Dict[str, str] = field(default_factory=dict)  # nvidia-cudnn-cu12 -> "==9.1.0.70"
+    installs: List[TorchInstall] = field(default_factory=list)
+    shadowed_by: Optional[str] = None  # a local torch/ folder that imports first
+    arch_list: Optional[List[str]] = None  # compile-time, e.g. ["sm_80", "sm_90", "compute_90"]
+    arch_list_source: Optional[str] = None  # deep | compat_data | pasted
+    cudnn_version: Optional[str] = None  # build-time/bundled, when known
+
+
+@dataclass
+class PackageFacts:
+    """One installed Python distribution relevant to GPU work."""
+
+    name: str
+    version: Optional[str] = None
+    location: Optional[str] = None
+    libraries: List[str] = field(default_factory=list)  # shared libraries the wheel installs
+
+
+@dataclass
+class LibraryFacts:
+    """One CUDA library file found on this machine."""
+
+    name: str  # cudart | cudnn | nccl | cublas | cublasLt | nvrtc | ...
+    path: str
+    origin: str  # ld_library_path | ldconfig | pip | conda | cuda_home | rpath | mapped | system_dirs
+    version: Optional[str] = None
+    version_source: Optional[str] = None  # call | filename | metadata
+
+
+@dataclass
+class LibrariesFacts:
+    """CUDA user-space libraries: what exists where, and what a loader picks."""
+
+    found: List[LibraryFacts] = field(default_factory=list)
+    resolved: Dict[str, LibraryFacts] = field(default_factory=dict)
+    nvcc_path: Optional[str] = None
+    nvcc_version: Optional[str] = None
+    cuda_home: Optional[str] = None
+    system_cudnn_version: Optional[str] = None
+
+
+@dataclass
+class SmokeResult:
+    """One GPU's smoke test in the deep child."""
+
+    index: int
+    matmul_ok: Optional[bool] = None
+    matmul_max_error: Optional[float] = None
+    conv_ok: Optional[bool] = None
+    bf16_supported: Optional[bool] = None
+    error: Optional[str] = None
+
+
+@dataclass
+class DeepFacts:
+    """What a child process that imported torch saw."""
+
+    ran: bool = False
+    import_error: Optional[str] = None
+    torch_version: Optional[str] = None
+    torch_file: Optional[str] = None
+    cuda_available: Optional[bool] = None
+    device_count: Optional[int] = None
+    cuda_init_error: Optional[str] = None
+    arch_flags: Optional[str] = None
+    arch_list: Optional[List[str]] = None
+    cudnn_version: Optional[int] = None
+    nccl_version: Optional[str] = None
+    mapped_libraries: List[str] = field(default_factory=list)
+    smoke: List[SmokeResult] = field(default_factory=list)
+
+
+@dataclass
+class Observation:
+    """A recognised error signature in pasted text or a deep child's output."""
+
+    signature: str  # e.g. "no_kernel_image", "driver_too_old_found_version"
+    text: str  # the matching line, trimmed
+    line: Optional[int] = None
+    values: Dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Snapshot:
+    """Everything observed about one environment; the seam between probes and rules."""
+
+    schema_version: int = SNAPSHOT_SCHEMA_VERSION
+    cudacheck_version: str = __version__
+    source: str = "live"  # live | file | pasted
+    level: Optional[str] = None  # quick | standard | deep
+    created: Optional[str] = None  # ISO 8601 UTC
+    platform: PlatformFacts = field(default_factory=PlatformFacts)
+    nvml: NvmlFacts = field(default_factory=NvmlFacts)
+    cuda_driver: CudaDriverFacts = field(default_factory=CudaDriverFacts)
+    container: ContainerFacts = field(default_factory=ContainerFacts)
+    torch: TorchFacts = field(default_factory=TorchFacts)
+    packages: Optional[List[PackageFacts]] = None
+    libraries: Optional[LibrariesFacts] = None
+    deep: Optional[DeepFacts] = None
+    observations: List[Observation] = field(default_factory=list)
+    probe_errors: List[ProbeError] = field(default_factory=list)
+    timings: Dict[str, float] = field(default_factory=dict)
+
+    def package(self, name: str) -> Optional[PackageFacts]:
+        """The installed package of that (normalised) name, if the packages were probed."""
+        wanted = _normalise(name)
+        for package in self.packages or ():
+            if _normalise(package.name) == wanted:
+                return package
+        return None
+
+    def errors_of(self, probe: str) -> List[ProbeError]:
+        """Probe errors recorded by one probe."""
+        return [error for error in self.probe_errors if error.probe == probe]
+
+
+def _normalise(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")

@@ -1,0 +1,67 @@
+"""Version parsing as integer tuples: never compare versions as floats ("12.10" > "12.9")."""
+from __future__ import annotations
+
+import re
+from typing import Optional, Tuple
+
+VersionTuple = Tuple[int, ...]
+
+_NUMBERS = re.compile(r"\d+(?:\.\d+)*")
+
+
+def parse(version: Optional[str]) -> Optional[VersionTuple]:
+    """``"535.104.05"`` → ``(535, 104, 5)``; the first dotted number run in the text, else None."""
+    if not version:
+        return None
+    match = _NUMBERS.search(str(version))
+    if not match:
+        return None
+    return tuple(int(part) for part in match.group(0).split("."))
+
+
+def cuda_from_int(value: Optional[int]) -> Optional[str]:
+    """CUDA's integer encoding (1000·major + 10·minor) → ``"12.4"``; 0 or None → None."""
+    if not value or value <= 0:
+        return None
+    return f"{value // 1000}.{(value % 1000) // 10}"
+
+
+def major_minor(version: Optional[str]) -> Optional[Tuple[int, int]]:
+    """``"12.4.1"`` → ``(12, 4)``; ``"12"`` → ``(12, 0)``."""
+    parts = parse(version)
+    if not parts:
+        return None
+    return (parts[0], parts[1] if len(parts) > 1 else 0)
+
+
+def driver_branch(version: Optional[str]) -> Optional[int]:
+    """The driver branch (major): ``"535.104.05"`` → 535."""
+    parts = parse(version)
+    return parts[0] if parts else None
+
+
+def at_least(version: Optional[str], floor: Optional[str]) -> Optional[bool]:
+    """``version >= floor`` on integer tuples; None when either is unknown."""
+    have, need = parse(version), parse(floor)
+    if have is None or need is None:
+        return None
+    width = max(len(have), len(need))
+    return have + (0,) * (width - len(have)) >= need + (0,) * (width - len(need))
+
+
+def torch_local_tag(version: Optional[str]) -> Optional[str]:
+    """The local version label of a torch version: ``"2.4.1+cu121"`` → ``"cu121"``."""
+    if version and "+" in version:
+        return version.split("+", 1)[1]
+    return None
+
+
+def torch_public(version: Optional[str]) -> Optional[str]:
+    """``"2.4.1+cu121"`` → ``"2.4.1"``."""
+    return version.split("+", 1)[0] if version else None
+
+
+def cuda_tag(cuda: str) -> str:
+    """``"12.1"`` → ``"cu121"``."""
+    major, minor = major_minor(cuda) or (0, 0)
+    return f"cu{major}{minor}"

@@ -1,0 +1,1 @@
+"""Fake NVIDIA driver / CUDA libraries compiled at test time (see README.md)."""
