@@ -157,3 +157,11 @@ class CompatDB:
 def default_db() -> CompatDB:
     """The tables shipped with cudacheck (built once per process)."""
     return CompatDB()
+
+
+def validate_tables(directory: Optional[Path] = None) -> Dict[str, Any]:
+    """Strictly validate every table with pydantic; raises ``pydantic.ValidationError``."""
+    from pydantic import TypeAdapter
+
+    db = CompatDB(directory)
+    return {name: TypeAdapter(model).validate_python(db.raw(name)) for name, (_, model) in TABLE_FILES.items()}

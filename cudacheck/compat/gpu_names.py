@@ -71,6 +71,17 @@ class GpuIndex:
                     if _changes_model(key[len(known):]):
                         continue
                     return row
+        return self._family(name)
+
+    def _family(self, name: str) -> Optional[GpuRow]:
+        """A bare family name ("A100", "V100") that prefixes several variants agreeing on
+        compute capability: the shortest such row stands for the family."""
+        for key in _keys(name):
+            variants = {id(row): row for known, row in self._normalised.items()
+                        if known.startswith(key + " ") and not _changes_model(known[len(key):])}
+            rows = list(variants.values())
+            if rows and len({r.compute_capability for r in rows}) == 1:
+                return min(rows, key=lambda r: len(r.name))
         return None
 
     def by_pci_id(self, device_id: Optional[str]) -> Optional[GpuRow]:
@@ -84,9 +95,13 @@ class GpuIndex:
 
     def closest(self, name: str, count: int = 5) -> List[str]:
         """Known canonical names closest to ``name``, for "did you mean" answers."""
-        names = {normalise(row.name): row.name for row in self.rows}
-        hits = difflib.get_close_matches(normalise(name), list(names), n=count, cutoff=0.4)
-        return [names[hit] for hit in hits]
+        names = {key: row.name for key, row in self._normalised.items()}
+        hits = difflib.get_close_matches(normalise(name), list(names), n=count * 3, cutoff=0.4)
+        unique: List[str] = []
+        for hit in hits:
+            if names[hit] not in unique:
+                unique.append(names[hit])
+        return unique[:count]
 
 
 def _changes_model(rest: str) -> bool:

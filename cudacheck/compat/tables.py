@@ -20,6 +20,9 @@ class CudaRelease:
     windows: Optional[str]
     source: str
     confidence: str
+    driver_branch: Optional[str] = None
+    version_confidence: Optional[str] = None
+    prerelease: Optional[bool] = None
     note: Optional[str] = None
 
 
@@ -32,6 +35,8 @@ class MinorVersionFloor:
     windows: Optional[str]
     source: str
     confidence: str
+    branch_min: Optional[str] = None
+    branch_max_exclusive: Optional[str] = None
     note: Optional[str] = None
 
 
@@ -45,6 +50,8 @@ class CudaTable:
     minor_version_compat: List[MinorVersionFloor]
     forward_compat: Dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    minor_version_compat_note: Optional[Dict[str, Any]] = None
+    unlisted_versions_note: Optional[Dict[str, Any]] = None
 
 
 @dataclass
@@ -79,13 +86,15 @@ class ArchRow:
     """One compute capability: its architecture and the CUDA/driver range that supports it."""
 
     compute_capability: str
-    architecture: str
+    architecture: Optional[str]
     first_cuda: Optional[str]
     last_cuda: Optional[str]
     source: str
     confidence: str
     last_driver_branch: Optional[str] = None
-    integrated: bool = False
+    last_driver_branch_source: Optional[str] = None
+    last_driver_branch_confidence: Optional[str] = None
+    integrated: Optional[bool] = None
     note: Optional[str] = None
 
 
@@ -171,7 +180,14 @@ class LibraryRelease:
     source: str
     confidence: str
     min_compute_capability: Optional[str] = None
-    min_driver: Optional[Dict[str, Optional[str]]] = None
+    min_driver_linux: Optional[str] = None
+    min_driver_windows: Optional[str] = None
+    builds: List[Dict[str, Any]] = field(default_factory=list)
+    pypi_packages: Dict[str, str] = field(default_factory=dict)
+    min_compute_capability_by_cuda_major: Dict[str, Optional[str]] = field(default_factory=dict)
+    buildable_cuda_majors: Optional[List[int]] = None
+    pytorch_pypi_wheels: List[str] = field(default_factory=list)
+    prerelease: Optional[bool] = None
     note: Optional[str] = None
 
 
@@ -194,3 +210,8 @@ TABLE_FILES = {
     "cudnn": ("cudnn.json", LibraryTable),
     "nccl": ("nccl.json", LibraryTable),
 }
+
+# Strict validation (tests, `CompatDB.validate`): unknown keys in a row are errors.
+for _row_type in (CudaRelease, MinorVersionFloor, CudaTable, GpuRow, GpuTable, ArchRow, NvccTargets, ArchTable,
+                  TorchVariant, TorchRelease, TorchTable, LibraryRelease, LibraryTable):
+    _row_type.__pydantic_config__ = FORBID_EXTRA  # type: ignore[attr-defined]

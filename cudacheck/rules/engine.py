@@ -44,12 +44,28 @@ def run_rules(snapshot: Snapshot, policy: Policy, db: CompatDB,
     return findings
 
 
+def attach_symptoms(findings: List[Finding]) -> List[Finding]:
+    """Fold each symptom into a cause of the same category: say the cause, attach the symptom."""
+    symptom_codes = {code for code, r in REGISTRY.items() if r.symptom}
+    causes = [f for f in findings if f.code not in symptom_codes and f.severity != "info"]
+    kept: List[Finding] = []
+    for finding in findings:
+        cause = next((c for c in causes if c.category == finding.category), None) \
+            if finding.code in symptom_codes else None
+        if cause is None:
+            kept.append(finding)
+            continue
+        cause.detail = (cause.detail + f" Observed: {finding.title} [{finding.code}].").strip()
+        cause.evidence.extend(e for e in finding.evidence if e not in cause.evidence)
+    return kept
+
+
 def check(snapshot: Snapshot, policy: Optional[Policy] = None, db: Optional[CompatDB] = None) -> Report:
     """Judge a Snapshot against the compatibility data and a Policy."""
     started = time.monotonic()
     policy = policy or Policy()
     db = db or default_db()
-    findings = order(run_rules(snapshot, policy, db))
+    findings = order(attach_symptoms(run_rules(snapshot, policy, db)))
     report = Report(snapshot=snapshot, findings=findings, summary=summarise(findings),
                     compat_data_version=db.version, policy=policy.as_dict())
     report.timings = dict(snapshot.timings)

@@ -26,6 +26,7 @@ class Rule:
     check: Callable[..., Iterable[Finding]]
     doc: str = ""
     sections: Dict[str, str] = field(default_factory=dict)
+    symptom: bool = False  # folded into a finding of the same category from another rule
 
     @property
     def summary(self) -> str:
@@ -50,8 +51,12 @@ def _sections(doc: str) -> Dict[str, str]:
     return found
 
 
-def rule(code: str, slug: str, category: str, layer: str, severity: str = "error"):
-    """Register a rule function; its docstring must carry the three sections."""
+def rule(code: str, slug: str, category: str, layer: str, severity: str = "error", symptom: bool = False):
+    """Register a rule function; its docstring must carry the three sections.
+
+    A ``symptom`` rule reports what was observed (a failed CUDA init, an error line);
+    when another rule names a cause of the same category, the symptom is attached to it.
+    """
     if category not in CATEGORIES:
         raise ValueError(f"{code}: unknown category {category!r}")
     if layer not in LAYERS:
@@ -65,7 +70,7 @@ def rule(code: str, slug: str, category: str, layer: str, severity: str = "error
             raise ValueError(f"{code}: docstring lacks section(s) {', '.join(missing)}")
         if code in REGISTRY or any(r.slug == slug for r in REGISTRY.values()):
             raise ValueError(f"duplicate rule {code} / {slug}")
-        REGISTRY[code] = Rule(code, slug, category, layer, severity, function, doc, sections)
+        REGISTRY[code] = Rule(code, slug, category, layer, severity, function, doc, sections, symptom)
         return function
 
     return register

@@ -1,6 +1,7 @@
 """Driver and GPU access: is there a working driver this process can reach?"""
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ...report import Finding
@@ -59,8 +60,7 @@ def driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
     """The NVIDIA kernel driver is not loaded or not answering.
 
     What it checks:
-        NVML loaded but reported NVML_ERROR_DRIVER_NOT_LOADED (no kernel module), or the
-        CUDA driver API failed with CUDA_ERROR_NO_DEVICE (100) while device nodes exist.
+        NVML loaded but reported NVML_ERROR_DRIVER_NOT_LOADED (no kernel module).
     Why it matters:
         nvidia-smi prints "couldn't communicate with the NVIDIA driver" and every CUDA
         program fails. Typical causes: a kernel update without a rebuilt DKMS module,
@@ -133,3 +133,226 @@ def driver_unresponsive(ctx: RuleContext) -> Iterator[Finding]:
                 remedy="Look for Xid errors in `dmesg`; drain the node, reset the GPU (`nvidia-smi -r`) "
                        "or reboot.",
                 evidence=[f"probe_errors[{error.probe}]"])
+
+
+@rule("CC104", "device-nodes-missing", "no_gpu_visible", "driver")
+def device_nodes_missing(ctx: RuleContext) -> Iterator[Finding]:
+    """NVML sees GPUs but /dev/nvidia-uvm or /dev/nvidiactl is missing.
+
+    What it checks:
+        NVML lists GPUs while the device nodes CUDA needs are absent: /dev/nvidiactl
+        always, /dev/nvidia-uvm for every CUDA context.
+    Why it matters:
+        CUDA fails to initialise ("no CUDA-capable device is detected", error 100, or
+        999) although nvidia-smi works. On a host nvidia-modprobe normally creates
+        /dev/nvidia-uvm on first use; inside a container it cannot, so the runtime must
+        pass it in.
+    How to fix:
+        On the host: `sudo nvidia-modprobe -u -c=0` (or `sudo modprobe nvidia-uvm`), then
+        restart the container. With plain `--device` flags add `--device /dev/nvidia-uvm
+        --device /dev/nvidiactl`, or use `--gpus all`.
+    """
+    nodes = ctx.snapshot.container.dev_nodes
+    if nodes is None or not ctx.gpus or ctx.snapshot.cuda_driver.init_code == 0:
+        return
+    missing = [node for node in ("/dev/nvidiactl", "/dev/nvidia-uvm") if node not in nodes]
+    if not missing:
+        return
+    in_container = bool(ctx.snapshot.container.in_container)
+    yield ctx.finding(
+        f"NVML sees {len(ctx.gpus)} GPU(s) but {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing",
+        severity="error" if in_container else "warning",
+        detail=f"Present: {', '.join(nodes) or 'no /dev/nvidia* nodes'}. CUDA needs {', '.join(missing)} to create "
+               "a context." + ("" if in_container else " On a host nvidia-modprobe may still create it on first use."),
+        remedy="On the host run `sudo nvidia-modprobe -u -c=0` (creates /dev/nvidia-uvm), then restart the "
+               "container; with --device flags also pass --device /dev/nvidia-uvm --device /dev/nvidiactl.",
+        evidence=["container.dev_nodes", "nvml.gpus"])
+
+
+@rule("CC105", "visible-devices-hide-gpus", "no_gpu_visible", "driver")
+def visible_devices_hide_gpus(ctx: RuleContext) -> Iterator[Finding]:
+    """CUDA_VISIBLE_DEVICES or NVIDIA_VISIBLE_DEVICES hides the GPUs.
+
+    What it checks:
+        CUDA_VISIBLE_DEVICES set to an empty string, `none`/`void`, or to indices/UUIDs
+        that do not exist (CUDA stops at the first invalid entry); NVIDIA_VISIBLE_DEVICES
+        set to `void`/empty (no GPU container) or `none` (driver libraries, no GPUs).
+    Why it matters:
+        torch.cuda.device_count() is 0 or smaller than expected and the job silently
+        runs on the CPU, while nvidia-smi (which ignores CUDA_VISIBLE_DEVICES) shows
+        the GPUs.
+    How to fix:
+        Unset CUDA_VISIBLE_DEVICES or set it to existing indices/UUIDs (see
+        `nvidia-smi -L`); start the container with `--gpus all` or
+        `NVIDIA_VISIBLE_DEVICES=all`.
+    """
+    container = ctx.snapshot.container
+    cuda_mask = container.cuda_visible_devices
+    nvidia_mask = container.nvidia_visible_devices
+    if nvidia_mask is not None and nvidia_mask.kind in ("void", "empty", "none") and not ctx.gpus \
+            and container.in_container:
+        meaning = ("driver libraries but no GPUs" if nvidia_mask.kind == "none" else "no GPU support at all")
+        yield ctx.finding(
+            f"NVIDIA_VISIBLE_DEVICES={nvidia_mask.raw!r}: the container was started with {meaning}",
+            detail="The NVIDIA container runtime reads NVIDIA_VISIBLE_DEVICES at start; "
+                   f"{nvidia_mask.raw!r} means {meaning}.",
+            remedy="Restart with `docker run --gpus all …` or `-e NVIDIA_VISIBLE_DEVICES=all` (Kubernetes: "
+                   "request nvidia.com/gpu).",
+            evidence=["container.nvidia_visible_devices"])
+    if cuda_mask is None or cuda_mask.kind in (None, "unset", "all"):
+        return
+    count = len(ctx.gpus)
+    if cuda_mask.kind in ("empty", "none", "void"):
+        if count:
+            yield ctx.finding(
+                f"CUDA_VISIBLE_DEVICES={cuda_mask.raw!r} hides all {count} GPU(s)",
+                detail="CUDA only shows the devices listed in CUDA_VISIBLE_DEVICES; an empty or non-numeric "
+                       "value lists none. nvidia-smi ignores it, so the GPUs still appear there.",
+                remedy="`unset CUDA_VISIBLE_DEVICES`, or set it to GPU indices such as `0,1`.",
+                evidence=["container.cuda_visible_devices", "nvml.gpus"])
+        return
+    if not ctx.nvml_ok:
+        return
+    uuids = [g.facts.uuid.lower() for g in ctx.gpus if g.facts.uuid]
+    bad = [str(i) for i in cuda_mask.indices if i < 0 or i >= count]
+    bad += [u for u in cuda_mask.uuids if uuids and not any(x.startswith(u.lower()) for x in uuids)
+            and not u.upper().startswith("MIG-")]
+    if bad:
+        yield ctx.finding(
+            f"CUDA_VISIBLE_DEVICES={cuda_mask.raw!r} names GPUs that do not exist ({', '.join(bad)})",
+            severity="error" if _first_invalid(cuda_mask, count) else "warning",
+            detail=f"This machine has {count} GPU(s) (indices 0–{count - 1}). CUDA stops reading the list at "
+                   "the first invalid entry, so later entries are ignored too.",
+            remedy=f"Set CUDA_VISIBLE_DEVICES to existing indices (0–{count - 1}) or UUIDs from `nvidia-smi -L`.",
+            evidence=["container.cuda_visible_devices", "nvml.gpu_count"])
+
+
+def _first_invalid(mask, count: int) -> bool:
+    """True when the very first entry is invalid, so CUDA sees no GPU at all."""
+    raw = (mask.raw or "").split(",")[0].strip()
+    return raw.lstrip("-").isdigit() and not 0 <= int(raw) < count
+
+
+@rule("CC106", "fabric-manager-missing", "fabricmanager_missing", "driver")
+def fabric_manager_missing(ctx: RuleContext) -> Iterator[Finding]:
+    """CUDA reports "system not yet initialized" (802) on an NVSwitch system.
+
+    What it checks:
+        cuInit returned CUDA_ERROR_SYSTEM_NOT_READY (802). On HGX/DGX boards with NVSwitch
+        (A100/H100/H200/B200 SXM) this means the Fabric Manager service is not running or
+        its version differs from the driver's.
+    Why it matters:
+        Every CUDA call fails with error 802 while nvidia-smi looks healthy.
+    How to fix:
+        Install the nvidia-fabricmanager package of exactly the driver's version and
+        `sudo systemctl enable --now nvidia-fabricmanager`; check `journalctl -u
+        nvidia-fabricmanager`.
+    """
+    if ctx.snapshot.cuda_driver.init_code != 802:
+        return
+    nvswitch = [g for g in ctx.gpus if g.row is not None and g.row.nvswitch]
+    branch = (ctx.driver_version or "").split(".")[0]
+    yield ctx.finding(
+        "CUDA is not initialised (802): Fabric Manager is not running"
+        + (f" on this NVSwitch system ({nvswitch[0].label})" if nvswitch else ""),
+        certainty="confirmed" if nvswitch else "likely",
+        detail=f"cuInit returned {ctx.snapshot.cuda_driver.init_error_name or 'CUDA_ERROR_SYSTEM_NOT_READY'} (802)"
+               f"; driver {ctx.driver_version or 'unknown'}.",
+        remedy=f"sudo apt install nvidia-fabricmanager-{branch or '<driver branch>'}={ctx.driver_version or '<driver version>'}-* "
+               "&& sudo systemctl enable --now nvidia-fabricmanager (the version must equal the driver's).",
+        evidence=["cuda_driver.init_code", "nvml.gpus.name"])
+
+
+@rule("CC107", "forward-compat-unsupported", "forward_compat_unsupported", "driver")
+def forward_compat_unsupported(ctx: RuleContext) -> Iterator[Finding]:
+    """cuda-compat (forward compatibility) libraries on a GPU that cannot use them.
+
+    What it checks:
+        The libcuda that loads comes from a cuda-compat folder (e.g.
+        /usr/local/cuda/compat) while the GPU is not a datacenter part, or cuInit fails
+        with CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE (804).
+    Why it matters:
+        Forward compatibility lets an older driver run a newer CUDA only on datacenter GPUs
+        (and a few NGC-ready RTX SKUs and Jetson); elsewhere CUDA fails with error 804
+        "forward compatibility was attempted on non supported HW".
+    How to fix:
+        Remove the compat folder from LD_LIBRARY_PATH / ld.so.conf (NGC images do this
+        automatically on consumer GPUs when the check is not disabled), and update the
+        host driver instead.
+    """
+    cuda = ctx.snapshot.cuda_driver
+    eligible = set(ctx.db.cuda.forward_compat.get("eligible_segments", ["datacenter"]))
+    if "jetson" in eligible:
+        eligible.add("embedded")
+    segments = {g.row.segment for g in ctx.gpus if g.row is not None}
+    ineligible = bool(segments) and not segments & eligible
+    if cuda.init_code == 804 or (cuda.is_compat_library and ineligible):
+        names = ", ".join(g.label for g in ctx.gpus) or "this GPU"
+        yield ctx.finding(
+            f"Forward-compatibility libcuda is used on {names}, which does not support it",
+            detail=f"libcuda loaded from {cuda.library_path or 'a cuda-compat folder'}"
+                   + (f"; cuInit returned {cuda.init_error_name or 'CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE'} (804)"
+                      if cuda.init_code == 804 else "")
+                   + ". Forward compatibility is supported only on datacenter GPUs, NGC Server Ready RTX SKUs and Jetson.",
+            remedy="Drop the cuda-compat folder from LD_LIBRARY_PATH (or /etc/ld.so.conf.d) so the driver's own "
+                   "libcuda loads, and upgrade the host driver to the CUDA version the software needs.",
+            evidence=["cuda_driver.library_path", "cuda_driver.init_code", "nvml.gpus.name"])
+
+
+@rule("CC108", "container-requirement-unsatisfied", "container_requirement_unsatisfied", "driver")
+def container_requirement_unsatisfied(ctx: RuleContext) -> Iterator[Finding]:
+    """The image's NVIDIA_REQUIRE_CUDA (or other NVIDIA_REQUIRE_*) fails on this driver.
+
+    What it checks:
+        Each NVIDIA_REQUIRE_* variable, with the NVIDIA Container Toolkit's grammar: space
+        separates alternatives (OR), comma joins conditions (AND), over `cuda` (the
+        driver's CUDA version), `driver`, `arch` and `brand`. NVIDIA_DISABLE_REQUIRE is a
+        Go boolean: `1`/`true` disable the check, `yes` does not.
+    Why it matters:
+        The toolkit refuses to start the container: "nvidia-container-cli: requirement
+        error: unsatisfied condition: cuda>=12.4" (it echoes only the first term).
+    How to fix:
+        Update the host driver to one that supports the image's CUDA, or use an image
+        built for an older CUDA. Setting NVIDIA_DISABLE_REQUIRE=1 only hides the problem
+        unless forward compatibility applies.
+    """
+    from ...compat.requirements import disable_require, evaluate
+
+    env = ctx.snapshot.container.env
+    if disable_require(env.get("NVIDIA_DISABLE_REQUIRE")):
+        return
+    requirements = {k: v for k, v in env.items() if k.startswith("NVIDIA_REQUIRE_") and v.strip()}
+    if not requirements or not (ctx.driver_cuda or ctx.driver_version):
+        return
+    devices = ctx.gpus or [None]
+    for variable, expression in sorted(requirements.items()):
+        for gpu in devices:
+            properties = {"cuda": ctx.driver_cuda, "driver": ctx.driver_version,
+                          "arch": gpu.arch.cc.rstrip("af") if gpu and gpu.arch else None,
+                          "brand": (gpu.facts.brand or _brand(gpu.facts.name)) if gpu else None}
+            verdict = evaluate(variable, expression, properties)
+            if verdict.satisfied is False:
+                disabled = env.get("NVIDIA_DISABLE_REQUIRE")
+                note = (f" NVIDIA_DISABLE_REQUIRE={disabled!r} does not disable it (Go boolean: use 1 or true)."
+                        if disabled else "")
+                wanted = re.search(r"cuda>=?(\d+\.\d+)", verdict.first_term)
+                driver_needed = ctx.db.min_driver(wanted.group(1), ctx.platform) if wanted else None
+                yield ctx.finding(
+                    f"This image requires {verdict.first_term}; the driver supports CUDA {ctx.driver_cuda or '?'}",
+                    detail=f"{variable}={expression!r} is not satisfied by driver {ctx.driver_version or '?'} "
+                           f"(CUDA {ctx.driver_cuda or '?'}).{note}",
+                    remedy=(f"Update the host driver to ≥ {driver_needed}" if driver_needed else
+                            "Update the host driver") + ", or use an image built for CUDA "
+                           f"{ctx.driver_cuda or 'your driver’s version'} or older.",
+                    evidence=[f"container.env.{variable}", "nvml.cuda_driver_version"])
+                break
+
+
+def _brand(name: str | None) -> str | None:
+    if not name:
+        return None
+    lowered = name.lower()
+    for brand in ("geforce", "quadro", "tesla", "titan"):
+        if brand in lowered:
+            return brand
+    return "nvidia"

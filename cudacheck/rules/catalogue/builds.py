@@ -80,3 +80,38 @@ def driver_minor_version_compat(ctx: RuleContext) -> Iterator[Finding]:
                "PTX JIT of newer PTX is unavailable.",
         remedy="Nothing to do unless a GPU needs PTX JIT (see CC202).",
         evidence=["nvml.cuda_driver_version", "torch.cuda"])
+
+
+@rule("CC212", "driver-too-old-for-gpu", "driver_too_old", "driver")
+def driver_too_old_for_gpu(ctx: RuleContext) -> Iterator[Finding]:
+    """The driver predates the GPU's architecture.
+
+    What it checks:
+        The GPU's architecture first appeared in a CUDA release (Blackwell sm_120 in
+        12.8, Hopper sm_90 in 11.8, …); the driver's CUDA version must be at least that.
+        NVML naming the card "NVIDIA Graphics Device" is the same symptom.
+    Why it matters:
+        A driver older than the GPU cannot run CUDA on it at all, whatever torch build is
+        installed.
+    How to fix:
+        Install a driver from the branch that introduced the architecture or newer (the
+        remedy gives the minimum).
+    """
+    if not ctx.driver_cuda:
+        return
+    for gpu in ctx.gpus:
+        if gpu.arch is None:
+            continue
+        row = ctx.db.arch(f"{gpu.arch.major}.{gpu.arch.minor}")
+        if row is None or not row.first_cuda:
+            continue
+        first, have = major_minor(row.first_cuda), major_minor(ctx.driver_cuda)
+        if first and have and have < first:
+            needed = ctx.db.min_driver(row.first_cuda, ctx.platform)
+            yield ctx.finding(
+                f"Driver {ctx.driver_version or ''} is older than {gpu.label} ({row.architecture} {gpu.arch.sm})".replace("  ", " "),
+                detail=f"{row.architecture} {gpu.arch.sm} needs CUDA ≥ {row.first_cuda}; the driver supports CUDA "
+                       f"≤ {ctx.driver_cuda}.",
+                remedy=f"Install NVIDIA driver ≥ {needed or 'the branch released with CUDA ' + row.first_cuda} "
+                       f"(CUDA {row.first_cuda}).",
+                evidence=["nvml.cuda_driver_version", "nvml.gpus.compute_capability"])

@@ -165,3 +165,65 @@ def cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
                f"(driver {ctx.driver_version}, CUDA ≤ {ctx.driver_cuda}).",
         remedy="pip uninstall -y torch, then:\n" + ctx.best_wheel_text(),
         evidence=["torch.cuda", "nvml.gpus"])
+
+
+@rule("CC205", "non-cuda-torch", "cpu_only_torch", "torch")
+def non_cuda_torch(ctx: RuleContext) -> Iterator[Finding]:
+    """A ROCm or XPU build of torch is installed on a machine with NVIDIA GPUs.
+
+    What it checks:
+        torch/version.py names a HIP (ROCm) version or an XPU build while NVML sees NVIDIA
+        GPUs.
+    Why it matters:
+        A ROCm/XPU torch cannot use NVIDIA GPUs; torch.cuda.is_available() is False (or
+        refers to AMD devices).
+    How to fix:
+        Reinstall torch from the CUDA index that fits this driver (the remedy names it).
+    """
+    torch = ctx.snapshot.torch
+    if not ctx.gpus or not torch.version or torch.cuda:
+        return
+    if not (torch.hip or torch.xpu or "+rocm" in torch.version or "+xpu" in torch.version):
+        return
+    kind = f"ROCm {torch.hip}" if torch.hip or "+rocm" in torch.version else "Intel XPU"
+    yield ctx.finding(
+        f"torch {torch.version} is a {kind} build, but the GPUs here are NVIDIA",
+        detail=f"NVML sees {', '.join(g.label for g in ctx.gpus)}.",
+        remedy="pip uninstall -y torch, then:\n" + ctx.best_wheel_text(),
+        evidence=["torch.hip", "torch.xpu", "nvml.gpus"])
+
+
+@rule("CC206", "multiple-torch-installs", "multiple_torch_installs", "torch", severity="warning")
+def multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
+    """More than one torch is installed, or a local torch/ folder shadows the package.
+
+    What it checks:
+        Several torch-*.dist-info on the import path (e.g. user site and venv), or the
+        torch that Python imports has no installed distribution (a `torch/` folder in the
+        working directory or on PYTHONPATH).
+    Why it matters:
+        `pip install torch==X` changes one copy while Python imports the other: the fix
+        "doesn't take", versions in `pip list` and `torch.__version__` disagree.
+    How to fix:
+        Uninstall the extra copies (`pip uninstall torch` until none is left, also with
+        `--user`), rename the local torch/ folder, then install once.
+    """
+    torch = ctx.snapshot.torch
+    installs = torch.installs
+    versions = sorted({i.version or "?" for i in installs})
+    if torch.shadowed_by:
+        yield ctx.finding(
+            f"Python imports torch from {torch.shadowed_by}, which is not an installed package",
+            severity="error",
+            detail=f"Installed distributions: {', '.join(f'{i.version} at {i.location}' for i in installs) or 'none'}.",
+            remedy=f"Rename or remove {torch.shadowed_by} (or run from another directory), then reinstall torch.",
+            evidence=["torch.shadowed_by", "torch.installs"])
+    elif len(installs) > 1:
+        yield ctx.finding(
+            f"{len(installs)} torch installations found ({', '.join(versions)})",
+            severity="error" if len(versions) > 1 else "warning",
+            detail="; ".join(f"torch {i.version} in {i.location} ({i.origin})" for i in installs)
+                   + f". Python imports the one at {torch.location}.",
+            remedy="pip uninstall -y torch (repeat, and with --user) until none is left, then install the "
+                   "one you want once.",
+            evidence=["torch.installs"])

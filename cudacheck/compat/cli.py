@@ -1,0 +1,97 @@
+"""``cudacheck compat``: query the compatibility tables before building an image."""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Optional, Tuple
+
+import click
+
+from .db import default_db
+from .queries import cuda_query, gpu_query, plan_query, torch_query
+
+_FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                       show_default=True, help="Output format.")
+
+
+@click.group()
+def compat() -> None:
+    """Query the compatibility tables (drivers, GPUs, torch wheels).
+
+    \b
+    cudacheck compat cuda 12.4                 minimum drivers, nvcc targets, releases
+    cudacheck compat gpu "NVIDIA GeForce RTX 4090"   compute capability, architecture
+    cudacheck compat torch 2.8.0               Python range, CUDA variants, arch lists
+    cudacheck compat plan --driver 535.104.05 --gpu A100 [--python 3.11]
+                                               every official wheel that runs there
+    """
+
+
+def _emit(data: Dict[str, Any], fmt: str, text: str) -> None:
+    click.echo(json.dumps(data, indent=2) if fmt == "json" else text)
+
+
+@compat.command()
+@click.argument("version")
+@_FORMAT
+def cuda(version: str, fmt: str) -> None:
+    """Minimum drivers and nvcc targets of CUDA VERSION (e.g. 12.4)."""
+    data = cuda_query(default_db(), version)
+    floor = data["minor_compat_floor"]
+    lines = [f"CUDA {data['cuda']}",
+             f"  minimum driver (full features): Linux {data['min_driver']['linux']}, "
+             f"Windows {data['min_driver']['windows'] or 'n/a'}"]
+    if floor:
+        lines.append(f"  minor-version compatibility floor: Linux {floor['linux']}, Windows {floor['windows']}")
+    if data["sm"]:
+        lines.append(f"  nvcc targets: {' '.join(data['sm'])}")
+    lines.append("  releases:")
+    lines += [f"    {r['release']:<16} Linux ≥ {r['linux'] or 'n/a':<12} Windows ≥ {r['windows'] or 'n/a'}"
+              for r in data["releases"]]
+    _emit(data, fmt, "\n".join(lines))
+
+
+@compat.command()
+@click.argument("name")
+@_FORMAT
+def gpu(name: str, fmt: str) -> None:
+    """Compute capability, architecture and segment of GPU NAME (as nvidia-smi prints it)."""
+    data = gpu_query(default_db(), name)
+    _emit(data, fmt, f"{data['name']}: compute capability {data['compute_capability']} "
+                     f"(sm_{(data['compute_capability'] or '?').replace('.', '')}), {data['architecture']}, "
+                     f"{data['segment']}")
+
+
+@compat.command()
+@click.argument("version")
+@_FORMAT
+def torch(version: str, fmt: str) -> None:
+    """Python range, default PyPI variant and CUDA variants of torch VERSION."""
+    data = torch_query(default_db(), version)
+    lines = [f"torch {data['torch']}: Python {data['python']}, PyPI default {data['pypi_default']}, "
+             f"torchvision {data['torchvision']}, torchaudio {data['torchaudio']}"]
+    for variant in data["variants"]:
+        ptx = f" +PTX {' '.join(variant['ptx'])}" if variant["ptx"] else ""
+        lines.append(f"  {variant['tag']:<6} CUDA {variant['cuda']:<5} {' '.join(variant['sm'])}{ptx}"
+                     f"  cuDNN {variant['cudnn'] or '?'}  NCCL {variant['nccl'] or '?'}")
+    _emit(data, fmt, "\n".join(lines))
+
+
+@compat.command()
+@click.option("--driver", metavar="VERSION", help="NVIDIA driver version, e.g. 535.104.05.")
+@click.option("--driver-cuda", metavar="X.Y", help="Or the driver's 'CUDA Version' from nvidia-smi.")
+@click.option("--gpu", "gpus", multiple=True, metavar="NAME",
+              help="GPU name or compute capability (repeatable).")
+@click.option("--python", metavar="X.Y", help="Only wheels for this Python.")
+@click.option("--platform", type=click.Choice(["linux", "windows"]), default="linux", show_default=True)
+@_FORMAT
+def plan(driver: Optional[str], driver_cuda: Optional[str], gpus: Tuple[str, ...], python: Optional[str],
+         platform: str, fmt: str) -> None:
+    """Every official torch wheel that runs on a driver and GPUs, newest first."""
+    data = plan_query(default_db(), driver, list(gpus), python, platform, driver_cuda)
+    if not data["candidates"]:
+        text = "No official torch wheel runs on this driver and GPU combination."
+    else:
+        text = "\n".join(f"{c['torch']:<8} {c['tag']:<6} {c['install']}"
+                         + "".join(f"\n           note: {n}" for n in c["notes"])
+                         for c in data["candidates"])
+    _emit(data, fmt, text)

@@ -1,0 +1,107 @@
+"""Answers to ``cudacheck compat`` queries, as plain data (the JSON shapes are a contract)."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any, Dict, List, Optional
+
+from ..errors import UsageError
+from ..versions import major_minor, parse
+from .archs import parse_arch
+from .db import CompatDB
+from .plan import plan
+from .tables import TorchRelease
+
+
+def _sm(cc: str) -> str:
+    arch = parse_arch(cc)
+    return arch.sm if arch else cc
+
+
+def cuda_query(db: CompatDB, cuda: str) -> Dict[str, Any]:
+    """Minimum drivers, minor-version floor, nvcc targets and every release of one CUDA minor."""
+    mm = major_minor(cuda)
+    releases = db.cuda_releases(cuda) if mm else []
+    if not releases:
+        known = sorted({f"{major_minor(r.version)[0]}.{major_minor(r.version)[1]}"  # type: ignore[index]
+                        for r in db.cuda.releases}, key=lambda v: parse(v) or (0,))
+        raise UsageError(f"unknown CUDA version {cuda!r} (known: {', '.join(known)})")
+    ga = releases[0]
+    floor = db.minor_floor(mm[0])  # type: ignore[index]
+    targets = db.nvcc_targets(cuda)
+    return {
+        "cuda": f"{mm[0]}.{mm[1]}",  # type: ignore[index]
+        "min_driver": {"linux": ga.linux, "windows": ga.windows},
+        "minor_compat_floor": {"linux": floor.linux, "windows": floor.windows} if floor else None,
+        "sm": [_sm(cc) for cc in targets.sm] if targets else None,
+        "releases": [asdict(r) for r in releases],
+    }
+
+
+def gpu_query(db: CompatDB, name: str) -> Dict[str, Any]:
+    """One GPU product; an unknown name is a UsageError listing the closest names."""
+    row = db.gpu_index.match(name) or db.gpu_index.by_pci_id(name if name.lower().startswith("0x") else None)
+    if row is None:
+        close = db.gpu_index.closest(name)
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        raise UsageError(f"unknown GPU {name!r}{hint}")
+    return {"name": row.name, "compute_capability": row.compute_capability,
+            "architecture": row.architecture, "segment": row.segment,
+            "nvml_names": row.nvml_names, "pci_device_ids": row.pci_device_ids,
+            "source": row.source, "confidence": row.confidence}
+
+
+def _companion(series: Optional[str], torch_version: str, release: TorchRelease) -> Optional[str]:
+    """torchvision/torchaudio version matching one torch patch: same patch number in the series."""
+    if not series:
+        return None
+    if series.count(".") >= 2:
+        return series
+    patch = (parse(torch_version) or (0, 0, 0))
+    number = patch[2] if len(patch) > 2 else 0
+    return f"{series}.{number}"
+
+
+def torch_query(db: CompatDB, version: str) -> Dict[str, Any]:
+    """Python range, PyPI default variant, companions and each CUDA variant's targets."""
+    release = db.torch_release(version)
+    if release is None:
+        known = ", ".join(r.version for r in db.torch.releases)
+        raise UsageError(f"unknown torch version {version!r} (known series: {known})")
+    shown = version if version.count(".") >= 2 else release.latest
+    return {
+        "torch": shown,
+        "python": release.python,
+        "pypi_default": release.pypi_default,
+        "torchvision": _companion(release.torchvision, shown, release),
+        "torchaudio": _companion(release.torchaudio, shown, release),
+        "variants": [{"tag": v.tag, "cuda": v.cuda, "sm": [_sm(cc) for cc in v.sm],
+                      "ptx": [_sm(cc) for cc in v.ptx], "cudnn": v.cudnn, "nccl": v.nccl,
+                      "source": v.source, "confidence": v.confidence}
+                     for v in sorted(release.variants, key=lambda v: parse(v.cuda) or (0,))],
+    }
+
+
+def plan_query(db: CompatDB, driver: Optional[str], gpus: List[str], python: Optional[str],
+               platform: str = "linux", driver_cuda: Optional[str] = None) -> Dict[str, Any]:
+    """Every official wheel that runs on this driver and these GPUs, newest first."""
+    if not driver and not driver_cuda:
+        raise UsageError("compat plan needs --driver VERSION (or --driver-cuda X.Y)")
+    if driver and parse(driver) is None:
+        raise UsageError(f"--driver: not a driver version: {driver!r}")
+    archs = []
+    for name in gpus:
+        arch = parse_arch(name)
+        if arch is None:
+            row = db.gpu_index.match(name)
+            if row is None or not row.compute_capability:
+                close = db.gpu_index.closest(name)
+                hint = f"; closest: {', '.join(close)}" if close else ""
+                raise UsageError(f"unknown GPU {name!r}{hint}")
+            arch = parse_arch(row.compute_capability)
+        archs.append(arch)
+    if python and major_minor(python) is None:
+        raise UsageError(f"--python: not a Python version: {python!r}")
+    candidates = plan(db, driver_version=driver, driver_cuda=driver_cuda, gpus=archs, python=python,
+                      platform=platform)
+    return {"driver": driver, "gpus": [a.sm for a in archs], "python": python,
+            "candidates": [asdict(c) for c in candidates]}

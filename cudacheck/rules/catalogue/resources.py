@@ -1,0 +1,111 @@
+"""Container and resources: shared memory, cgroup limits, user."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ...report import Finding
+from ..context import RuleContext
+from ..registry import rule
+
+SHM_FLOOR = 1 << 30  # 1 GiB: below this DataLoader workers and NCCL run out of /dev/shm
+
+
+def _gib(value: int) -> str:
+    return f"{value / 2**30:.2f} GiB" if value < 2**30 else f"{value / 2**30:.1f} GiB"
+
+
+@rule("CC401", "shm-too-small", "shm_too_small", "container", severity="warning")
+def shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
+    """/dev/shm is below 1 GiB in a container (Docker's default is 64 MiB).
+
+    What it checks:
+        The size of /dev/shm inside a container (or the `--shm-size` of a pasted
+        `docker run`), unless the container shares the host IPC namespace.
+    Why it matters:
+        DataLoader workers pass batches through /dev/shm: with 64 MiB they die with "Bus
+        error" / "unable to write to file </torch_…>"; NCCL fails with "posix_fallocate
+        failed" / "shm_open failed".
+    How to fix:
+        `docker run --shm-size=16g …` or `--ipc=host`; compose `shm_size: 16gb`; Kubernetes:
+        mount an `emptyDir: {medium: Memory}` at /dev/shm.
+    """
+    container = ctx.snapshot.container
+    shm = container.shm
+    if not container.in_container or container.ipc_host or shm is None or shm.size_bytes is None:
+        return
+    if shm.size_bytes >= SHM_FLOOR:
+        return
+    yield ctx.finding(
+        f"/dev/shm is only {_gib(shm.size_bytes)} in this container",
+        detail="DataLoader workers (num_workers > 0) and NCCL need more than Docker's 64 MiB default; expect "
+               "'Bus error' or NCCL shm failures under load.",
+        remedy="docker run --shm-size=16g … (or --ipc=host); compose: shm_size: 16gb; Kubernetes: emptyDir "
+               "{medium: Memory} mounted at /dev/shm.",
+        evidence=["container.shm.size_bytes", "container.in_container"])
+
+
+@rule("CC402", "shm-not-writable", "shm_permission", "container")
+def shm_not_writable(ctx: RuleContext) -> Iterator[Finding]:
+    """/dev/shm exists but this user cannot create files in it.
+
+    What it checks:
+        Whether a segment can be created in /dev/shm (the probe creates and removes one).
+    Why it matters:
+        torch multiprocessing, DataLoader workers and NCCL fail with "unable to open shared
+        memory object" / "Permission denied".
+    How to fix:
+        Make /dev/shm a world-writable tmpfs with the sticky bit (`chmod 1777 /dev/shm`,
+        or mount it as tmpfs), or run with a user that may write there.
+    """
+    shm = ctx.snapshot.container.shm
+    if shm is None or shm.exists is not True or shm.writable is not False:
+        return
+    yield ctx.finding(
+        f"{shm.path} is not writable for uid {ctx.snapshot.container.uid}",
+        remedy="sudo chmod 1777 /dev/shm (or mount it as a tmpfs), or run as a user with write access.",
+        evidence=["container.shm.writable", "container.uid"])
+
+
+@rule("CC403", "cgroup-memory-below-gpu-memory", "config", "container", severity="warning")
+def cgroup_memory_below_gpu_memory(ctx: RuleContext) -> Iterator[Finding]:
+    """The container's memory limit is below the GPUs' total memory.
+
+    What it checks:
+        The cgroup memory limit against the sum of GPU memory NVML reports.
+    Why it matters:
+        Loading a checkpoint to CPU first, pinned-memory buffers and DataLoader workers
+        routinely need host memory of the GPUs' size; the OOM killer ends the job with
+        "Killed" and no Python traceback.
+    How to fix:
+        Raise the limit (`docker run --memory …`, Kubernetes `resources.limits.memory`) or
+        load weights straight to the GPU (`map_location="cuda"`, safetensors).
+    """
+    limit = ctx.snapshot.container.cgroup_memory_limit_bytes
+    total_mib = sum(g.facts.memory_total_mib or 0 for g in ctx.gpus)
+    if not limit or not total_mib or limit >= total_mib * 2**20:
+        return
+    yield ctx.finding(
+        f"Memory limit {_gib(limit)} is below the GPUs' {_gib(total_mib * 2**20)}",
+        detail=f"cgroup memory limit {_gib(limit)}; {len(ctx.gpus)} GPU(s) with {_gib(total_mib * 2**20)} in total.",
+        remedy="Raise the container memory limit, or load checkpoints directly to the GPU.",
+        evidence=["container.cgroup_memory_limit_bytes", "nvml.gpus.memory_total_mib"])
+
+
+@rule("CC404", "root-in-container", "config", "container", severity="info")
+def root_in_container(ctx: RuleContext) -> Iterator[Finding]:
+    """The process runs as root inside a container.
+
+    What it checks:
+        Effective uid 0 inside a container.
+    Why it matters:
+        Not a GPU problem, but files written to mounted volumes become root-owned and a
+        compromised job has more reach.
+    How to fix:
+        Add a `USER` to the image (or `securityContext.runAsUser`); keep the `video`/
+        `render` groups if your runtime needs them for /dev/nvidia*.
+    """
+    container = ctx.snapshot.container
+    if container.in_container and container.uid == 0:
+        yield ctx.finding("Running as root inside a container",
+                          remedy="Add `USER app` to the Dockerfile or set securityContext.runAsUser.",
+                          evidence=["container.uid", "container.in_container"])
