@@ -72,6 +72,20 @@ def variant_archs(variant: TorchVariant):
     return sass, ptx
 
 
+def inferred_archs(db: CompatDB, release: TorchRelease, variant: TorchVariant):
+    """For a variant whose arch list is unknown: the list of the same CUDA tag in the
+    nearest older release that has one, with that release named — an inference the
+    planner states as such, never a fact. ``None`` when there is no such release."""
+    older = [r for r in db.torch_releases_newest_first()
+             if (parse(r.version) or (0,)) < (parse(release.version) or (0,))]
+    for candidate in older:
+        match = next((v for v in candidate.variants if v.tag == variant.tag and v.sm), None)
+        if match is not None:
+            sass, ptx = variant_archs(match)
+            return sass, ptx, f"torch {candidate.version} {match.tag}"
+    return None
+
+
 def python_ok(release: TorchRelease, python: Optional[str]) -> bool:
     """Whether a release ships wheels for ``python`` (``"3.11"``)."""
     if not python:
@@ -103,6 +117,12 @@ def plan(db: CompatDB, *, driver_version: Optional[str] = None, driver_cuda: Opt
             if verdict is not None and verdict.needs_minor_compat:
                 notes.append(verdict.reason)
             sass, ptx = variant_archs(variant)
+            if not sass and not ptx:
+                inferred = inferred_archs(db, release, variant)
+                if inferred is None:
+                    continue  # nothing known about its GPU targets: never offered
+                sass, ptx, origin = inferred
+                notes.append(f"arch list not in cudacheck's sources; assumed equal to {origin}")
             usable = True
             for gpu in gpus:
                 cover = coverage(sass, ptx, gpu)
@@ -115,8 +135,6 @@ def plan(db: CompatDB, *, driver_version: Optional[str] = None, driver_cuda: Opt
                         notes.append(f"{gpu.sm} runs through PTX JIT of {cover.via}: first start is slow")
             if not usable:
                 continue
-            if variant.confidence == "inferred":
-                notes.append("arch list not confirmed from build scripts")
             candidates.append(Candidate(torch=release.latest, tag=variant.tag, cuda=variant.cuda,
                                         install=db.install_command(release, variant), notes=notes))
     return candidates

@@ -12,6 +12,9 @@ from ..vocabulary import CATEGORY_RANK, SEVERITY_RANK
 from .context import RuleContext
 from .registry import REGISTRY, Rule
 
+RAISE_RULE_ERRORS = False
+"""Tests set this so that a bug in a rule fails loudly instead of becoming an info finding."""
+
 
 def load_rules() -> List[Rule]:
     """Import every rule module (registration happens on import) and list the rules by code."""
@@ -37,6 +40,8 @@ def run_rules(snapshot: Snapshot, policy: Policy, db: CompatDB,
         try:
             findings.extend(rule_.check(context))
         except Exception as exc:  # a bug in one rule must not hide the others
+            if RAISE_RULE_ERRORS:
+                raise
             findings.append(context.finding(
                 f"internal error in rule {rule_.code} ({rule_.slug})", severity="info", category="config",
                 detail=f"{type(exc).__name__}: {exc}",

@@ -26,7 +26,7 @@ def _covered_gpus(ctx: RuleContext):
         return
     for gpu in ctx.gpus:
         if gpu.arch is not None:
-            yield gpu, coverage(build.sass, build.ptx, gpu.arch)
+            yield gpu, coverage(ctx.build.sass, ctx.build.ptx, gpu.arch)
 
 
 def _source_note(ctx: RuleContext) -> str:

@@ -1,0 +1,128 @@
+"""`cudacheck compat` answers: the JSON shapes and the spot checks a user would make."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cudacheck.cli import _build
+from cudacheck.compat.db import CompatDB
+from cudacheck.compat.queries import cuda_query, gpu_query, plan_query, torch_query
+from cudacheck.errors import UsageError
+
+
+@pytest.fixture(scope="module")
+def db():
+    return CompatDB()
+
+
+def test_cuda_12_4(db):
+    data = cuda_query(db, "12.4")
+    assert data["cuda"] == "12.4"
+    assert data["min_driver"] == {"linux": "550.54.14", "windows": "551.61"}
+    assert data["minor_compat_floor"] == {"linux": "525.60.13", "windows": "527.41"}
+    assert "sm_50" in data["sm"] and "sm_90" in data["sm"] and "sm_120" not in data["sm"]
+    assert data["releases"][0]["release"] == "12.4 GA"
+    assert all(r["source"] for r in data["releases"])
+
+
+def test_unknown_cuda_version(db):
+    with pytest.raises(UsageError, match="12.7"):
+        cuda_query(db, "12.7")
+
+
+@pytest.mark.parametrize("name, cc, arch, segment", [
+    ("NVIDIA GeForce RTX 4090", "8.9", "Ada Lovelace", "consumer"),
+    ("NVIDIA A100-SXM4-80GB", "8.0", "Ampere", "datacenter"),
+    ("NVIDIA H100 80GB HBM3", "9.0", "Hopper", "datacenter"),
+    ("Tesla T4", "7.5", "Turing", "datacenter"),
+    ("NVIDIA GeForce RTX 5090 D", "12.0", "Blackwell", "consumer"),
+    ("NVIDIA RTX A6000", "8.6", "Ampere", "workstation"),
+    ("NVIDIA GeForce RTX 3060 Laptop GPU", "8.6", "Ampere", "consumer"),
+    ("Tesla V100-SXM2-16GB", "7.0", "Volta", "datacenter"),
+    ("A100", "8.0", "Ampere", "datacenter"),
+    ("rtx 3090", "8.6", "Ampere", "consumer"),
+])
+def test_gpu_names_as_nvml_and_people_write_them(db, name, cc, arch, segment):
+    data = gpu_query(db, name)
+    assert (data["compute_capability"], data["architecture"], data["segment"]) == (cc, arch, segment)
+
+
+def test_rtx_5090_d_is_not_the_5090(db):
+    assert gpu_query(db, "NVIDIA GeForce RTX 5090 D")["name"].endswith("5090 D")
+    assert gpu_query(db, "NVIDIA GeForce RTX 5090")["name"].endswith("5090")
+
+
+def test_gpu_query_shape(db):
+    data = gpu_query(db, "NVIDIA GeForce RTX 4090")
+    assert {k: data[k] for k in ("name", "compute_capability", "architecture", "segment")} == {
+        "name": "GeForce RTX 4090", "compute_capability": "8.9", "architecture": "Ada Lovelace",
+        "segment": "consumer"}
+
+
+def test_unknown_gpu_offers_closest(db):
+    with pytest.raises(UsageError, match="closest: GeForce RTX 4090"):
+        gpu_query(db, "RTX 4099")
+
+
+def test_torch_2_8_0(db):
+    data = torch_query(db, "2.8.0")
+    assert data["torch"] == "2.8.0" and data["pypi_default"] == "cu128"
+    assert data["torchvision"] == "0.23.0" and data["torchaudio"] == "2.8.0"
+    assert data["python"] == ">=3.9,<=3.13"
+    cu128 = next(v for v in data["variants"] if v["tag"] == "cu128")
+    assert cu128["cuda"] == "12.8" and cu128["sm"][0] == "sm_70" and cu128["sm"][-1] == "sm_120"
+    assert cu128["ptx"] == [] and cu128["cudnn"] == "9.10.2.21" and cu128["nccl"] == "2.27.3"
+
+
+def test_sm70_history_of_cu128_wheels(db):
+    def has_sm70(version):
+        return "sm_70" in next(v for v in torch_query(db, version)["variants"] if v["tag"] == "cu128")["sm"]
+    assert not has_sm70("2.7.1") and has_sm70("2.8.0") and has_sm70("2.10.0") and not has_sm70("2.11.0")
+
+
+def test_plan_old_driver_rtx_3090_offers_only_cuda_11_wheels(db):
+    candidates = plan_query(db, "470.82.01", ["RTX 3090"], None)["candidates"]
+    assert candidates and all(c["tag"].startswith("cu11") for c in candidates)
+    assert candidates[0]["torch"].startswith("2.7.") and candidates[0]["tag"] == "cu118"
+    assert candidates[0]["install"] == ("pip install torch==2.7.1 "
+                                        "--index-url https://download.pytorch.org/whl/cu118")
+
+
+def test_plan_r570_rtx_5090_offers_no_cuda13_and_only_sm120_wheels(db):
+    candidates = plan_query(db, "570.124.04", ["RTX 5090"], None)["candidates"]
+    assert candidates
+    assert not [c for c in candidates if c["tag"].startswith("cu13")]
+    for candidate in candidates:
+        variant = next(v for v in torch_query(db, candidate["torch"])["variants"] if v["tag"] == candidate["tag"])
+        assert "sm_120" in variant["sm"] or "sm_120" in variant["ptx"]
+
+
+def test_plan_honours_python(db):
+    from cudacheck.compat.plan import python_ok
+
+    candidates = plan_query(db, "580.95.05", ["H100"], "3.9")["candidates"]
+    assert candidates and all(python_ok(db.torch_release(c["torch"]), "3.9") for c in candidates)
+    assert candidates[0]["torch"].startswith("2.8")  # 2.9 dropped Python 3.9
+
+
+@pytest.mark.parametrize("args, message", [
+    (["plan", "--gpu", "A100"], "needs --driver"),
+    (["plan", "--driver", "banana", "--gpu", "A100"], "not a driver version"),
+    (["gpu", "Voodoo 5"], "unknown GPU"),
+    (["torch", "0.4.1"], "unknown torch version"),
+])
+def test_bad_input_exits_2_with_a_reason(args, message):
+    result = CliRunner().invoke(_build(), ["compat", *args])
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_cli_json_shape():
+    result = CliRunner().invoke(_build(), ["compat", "plan", "--driver", "535.104.05", "--gpu", "A100",
+                                           "--format", "json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    first = data["candidates"][0]
+    assert set(first) == {"torch", "tag", "cuda", "install", "notes"}

@@ -1,0 +1,67 @@
+"""Driver versus build: the three thresholds, and the traps peers get wrong."""
+from __future__ import annotations
+
+from cudacheck import check
+from cudacheck.testing import gpu, make_snapshot
+
+A100 = "NVIDIA A100-SXM4-80GB"
+
+
+def by_code(report, code):
+    return [f for f in report.findings if f.code == code]
+
+
+def test_driver_too_old_for_cu121_build():
+    report = check(make_snapshot(driver="470.82.01", cuda="11.4", gpus=[gpu("NVIDIA GeForce RTX 3090", "8.6")],
+                                 torch="2.4.1+cu121", torch_cuda="12.1"))
+    [finding] = by_code(report, "CC210")
+    assert finding.severity == "error" and finding.category == "driver_too_old"
+    assert "470.82.01" in finding.detail and "11.4" in finding.detail and "525.60.13" in finding.detail
+    # The remedy offers the newest wheel this driver can run: a CUDA 11 build.
+    assert "--index-url https://download.pytorch.org/whl/cu11" in finding.remedy
+    assert report.findings[0].code == "CC210"
+
+
+def test_cu124_on_a_driver_reporting_cuda_12_2_is_fine():
+    report = check(make_snapshot(driver="535.104.05", cuda="12.2", gpus=[gpu(A100, "8.0")],
+                                 torch="2.5.1+cu124", torch_cuda="12.4"))
+    assert not report.errors()
+    [info] = by_code(report, "CC211")
+    assert info.severity == "info" and "12.2" in info.title
+
+
+def test_same_cuda_needs_no_minor_compat_note():
+    report = check(make_snapshot(driver="550.54.14", cuda="12.4", gpus=[gpu(A100, "8.0")],
+                                 torch="2.5.1+cu124", torch_cuda="12.4"))
+    assert not by_code(report, "CC211") and not by_code(report, "CC210")
+
+
+def test_driver_below_the_major_floor_is_too_old_even_within_the_major():
+    # A driver number below 525.60.13 cannot report CUDA 12.x; without NVML's CUDA version the
+    # driver table decides.
+    report = check(make_snapshot(driver="520.61.05", gpus=[gpu(A100, "8.0")], torch="2.4.1+cu121",
+                                 torch_cuda="12.1"))
+    assert by_code(report, "CC210")
+
+
+def test_cuda13_build_on_an_r570_driver_is_too_old():
+    report = check(make_snapshot(driver="570.124.04", cuda="12.8", gpus=[gpu("NVIDIA GeForce RTX 5090", "12.0")],
+                                 torch="2.9.1+cu130", torch_cuda="13.0"))
+    [finding] = by_code(report, "CC210")
+    assert "580" in finding.detail
+
+
+def test_driver_too_old_for_the_gpu_architecture():
+    report = check(make_snapshot(driver="550.54.14", cuda="12.4", gpus=[gpu("NVIDIA GeForce RTX 5090", "12.0")]))
+    [finding] = by_code(report, "CC212")
+    assert finding.category == "driver_too_old" and "12.8" in finding.detail
+
+
+def test_driver_new_enough_for_the_gpu_architecture():
+    report = check(make_snapshot(driver="570.124.04", cuda="12.8", gpus=[gpu("NVIDIA GeForce RTX 5090", "12.0")]))
+    assert not by_code(report, "CC212")
+
+
+def test_no_driver_facts_no_driver_findings():
+    report = check(make_snapshot(torch="2.4.1+cu121", torch_cuda="12.1"))
+    assert not by_code(report, "CC210") and not by_code(report, "CC211")
