@@ -32,7 +32,7 @@ def no_driver_visible(ctx: RuleContext) -> Iterator[Finding]:
     required = ctx.policy.require_gpu or bool(ctx.policy.min_gpus)
     detail = f"NVML: {ctx.snapshot.nvml.error_message or 'libnvidia-ml.so.1 not found'}."
     if required:
-        yield ctx.finding("No NVIDIA driver is visible, but GPUs are required", detail=detail,
+        yield ctx.finding("No NVIDIA driver is visible, but GPUs are required", severity="error", detail=detail,
                           remedy=_gpu_access_remedy(container.in_container),
                           evidence=["nvml.status", "policy.require_gpu"])
     elif container.in_container and ctx.torch_is_cuda:

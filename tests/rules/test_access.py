@@ -1,0 +1,166 @@
+"""Driver and GPU access rules: each fires on its fact and stays silent without it."""
+from __future__ import annotations
+
+from cudacheck import check
+from cudacheck.snapshot import ProbeError
+from cudacheck.testing import gpu, make_snapshot
+
+H100 = "NVIDIA H100 80GB HBM3"
+ALL_NODES = ["/dev/nvidia0", "/dev/nvidiactl", "/dev/nvidia-uvm"]
+
+
+def by_code(report, code):
+    return [f for f in report.findings if f.code == code]
+
+
+def test_no_driver_on_a_cpu_machine_is_info():
+    [finding] = by_code(check(make_snapshot(nvml_status="library_not_found")), "CC101")
+    assert finding.severity == "info"
+
+
+def test_no_driver_with_gpus_required_is_an_error():
+    report = check(make_snapshot(nvml_status="library_not_found"), require_gpu=True)
+    [finding] = by_code(report, "CC101")
+    assert finding.severity == "error" and not by_code(report, "CC601")
+
+
+def test_no_driver_in_a_container_with_cuda_torch_is_a_warning():
+    report = check(make_snapshot(nvml_status="library_not_found", in_container=True, torch="2.4.1+cu121",
+                                 torch_cuda="12.1"))
+    [finding] = by_code(report, "CC101")
+    assert finding.severity == "warning" and "--gpus all" in finding.remedy
+
+
+def test_driver_present_no_cc101():
+    assert not by_code(check(make_snapshot(driver="550.54.14", cuda="12.4", gpus=[gpu(H100, "9.0")])), "CC101")
+
+
+def test_driver_not_loaded():
+    snapshot = make_snapshot(nvml_status="driver_not_loaded")
+    snapshot.nvml.error_code = 9
+    [finding] = by_code(check(snapshot), "CC102")
+    assert finding.category == "driver_not_loaded" and "modprobe" in finding.remedy
+
+
+def test_driver_library_mismatch_from_nvml_and_from_cuinit():
+    [finding] = by_code(check(make_snapshot(nvml_status="version_mismatch")), "CC103")
+    assert finding.category == "driver_library_mismatch"
+    assert by_code(check(make_snapshot(driver="550.54.14", gpus=[gpu(H100, "9.0")], cuda_init_code=803)), "CC103")
+    assert not by_code(check(make_snapshot(driver="550.54.14", gpus=[gpu(H100, "9.0")], cuda_init_code=0)), "CC103")
+    assert not by_code(check(make_snapshot(nvml_status="driver_not_loaded")), "CC103")
+
+
+def test_hanging_driver_is_reported():
+    snapshot = make_snapshot()
+    snapshot.probe_errors.append(ProbeError("nvml", "timeout", "no answer within 8.5 s", None, 8.5))
+    [finding] = by_code(check(snapshot), "CC109")
+    assert "timed out" in finding.title and finding.severity == "error"
+    snapshot.probe_errors[0] = ProbeError("nvml", "not_found", "no library", 12, 0.01)
+    assert not by_code(check(snapshot), "CC109")
+
+
+def test_missing_uvm_node_in_a_container():
+    snapshot = make_snapshot(driver="550.54.14", gpus=[gpu(H100, "9.0")], in_container=True,
+                             dev_nodes=["/dev/nvidia0", "/dev/nvidiactl"])
+    [finding] = by_code(check(snapshot), "CC104")
+    assert finding.severity == "error" and "/dev/nvidia-uvm" in finding.title
+
+
+def test_all_nodes_present_or_cuda_working():
+    assert not by_code(check(make_snapshot(driver="550.54.14", gpus=[gpu(H100, "9.0")], dev_nodes=ALL_NODES)),
+                       "CC104")
+    snapshot = make_snapshot(driver="550.54.14", gpus=[gpu(H100, "9.0")], dev_nodes=["/dev/nvidia0"],
+                             cuda_init_code=0)
+    assert not by_code(check(snapshot), "CC104")
+
+
+def _masked(value, count=2):
+    from cudacheck.probes.container import parse_visible_devices
+
+    snapshot = make_snapshot(driver="550.54.14", gpus=[gpu(H100, "9.0") for _ in range(count)])
+    snapshot.nvml.gpus[0].uuid = "GPU-aaaa1111"
+    snapshot.nvml.gpus[1].uuid = "GPU-bbbb2222"
+    snapshot.container.cuda_visible_devices = parse_visible_devices(value)
+    return check(snapshot)
+
+
+def test_cuda_visible_devices_empty_hides_all():
+    [finding] = by_code(_masked(""), "CC105")
+    assert "hides all 2" in finding.title
+
+
+def test_cuda_visible_devices_invalid_index():
+    [finding] = by_code(_masked("2,0"), "CC105")
+    assert finding.severity == "error" and "(2)" in finding.title
+    [finding] = by_code(_masked("0,5"), "CC105")
+    assert finding.severity == "warning"
+
+
+def test_cuda_visible_devices_valid_values():
+    for value in ("0", "1,0", "GPU-bbbb", "all"):
+        assert not by_code(_masked(value), "CC105"), value
+    assert not by_code(_masked(None), "CC105")
+
+
+def test_nvidia_visible_devices_void_in_a_container():
+    from cudacheck.probes.container import parse_visible_devices
+
+    snapshot = make_snapshot(in_container=True, nvml_status="library_not_found")
+    snapshot.container.nvidia_visible_devices = parse_visible_devices("void")
+    [finding] = by_code(check(snapshot), "CC105")
+    assert "no GPU support" in finding.title
+    snapshot.container.nvidia_visible_devices = parse_visible_devices("all")
+    assert not by_code(check(snapshot), "CC105")
+
+
+def test_fabric_manager_on_nvswitch_system():
+    report = check(make_snapshot(driver="550.54.14", cuda="12.4", gpus=[gpu(H100, "9.0")] * 8, cuda_init_code=802))
+    [finding] = by_code(report, "CC106")
+    assert finding.category == "fabricmanager_missing" and finding.certainty == "confirmed"
+    assert "nvidia-fabricmanager-550=550.54.14" in finding.remedy
+
+
+def test_802_without_known_nvswitch_is_likely_and_absent_without_802():
+    report = check(make_snapshot(driver="550.54.14", gpus=[gpu("NVIDIA L4", "8.9")], cuda_init_code=802))
+    assert by_code(report, "CC106")[0].certainty == "likely"
+    assert not by_code(check(make_snapshot(driver="550.54.14", gpus=[gpu(H100, "9.0")], cuda_init_code=0)), "CC106")
+
+
+def _compat(name, cc, init_code=None):
+    snapshot = make_snapshot(driver="535.104.05", cuda="12.2", gpus=[gpu(name, cc)], cuda_init_code=init_code)
+    snapshot.cuda_driver.library_path = "/usr/local/cuda-12.8/compat/libcuda.so.570.124.06"
+    snapshot.cuda_driver.is_compat_library = True
+    return check(snapshot)
+
+
+def test_forward_compat_on_a_consumer_gpu_fails():
+    [finding] = by_code(_compat("NVIDIA GeForce RTX 4090", "8.9"), "CC107")
+    assert finding.category == "forward_compat_unsupported"
+    assert by_code(_compat("NVIDIA GeForce RTX 4090", "8.9", init_code=804), "CC107")
+
+
+def test_forward_compat_on_a_datacenter_gpu_is_fine():
+    assert not by_code(_compat(H100, "9.0"), "CC107")
+
+
+def _required(env, driver="535.104.05", cuda="12.2", name=H100, cc="9.0"):
+    return check(make_snapshot(driver=driver, cuda=cuda, gpus=[gpu(name, cc)], in_container=True, env=env))
+
+
+def test_nvidia_require_cuda_unsatisfied():
+    [finding] = by_code(_required({"NVIDIA_REQUIRE_CUDA": "cuda>=12.4 brand=tesla,driver>=470,driver<471"}), "CC108")
+    assert "cuda>=12.4" in finding.title and "550.54.14" in finding.remedy
+
+
+def test_nvidia_require_cuda_satisfied_by_an_alternative():
+    env = {"NVIDIA_REQUIRE_CUDA": "cuda>=12.4 brand=tesla,driver>=535,driver<536"}
+    assert not by_code(_required(env, name="Tesla T4", cc="7.5"), "CC108")
+    assert not by_code(_required({"NVIDIA_REQUIRE_CUDA": "cuda>=12.2"}), "CC108")
+
+
+def test_disable_require_is_a_go_boolean():
+    env = {"NVIDIA_REQUIRE_CUDA": "cuda>=12.4", "NVIDIA_DISABLE_REQUIRE": "yes"}
+    [finding] = by_code(_required(env), "CC108")
+    assert "does not disable" in finding.detail
+    for value in ("1", "true", "True", "T"):
+        assert not by_code(_required({**env, "NVIDIA_DISABLE_REQUIRE": value}), "CC108"), value

@@ -1,0 +1,122 @@
+"""Policy requirements and deep-probe results; symptoms folded into causes."""
+from __future__ import annotations
+
+import pytest
+
+from cudacheck import check
+from cudacheck.snapshot import DeepFacts, SmokeResult
+from cudacheck.testing import gpu, make_snapshot
+
+T4 = ("Tesla T4", "7.5", 15360)
+
+
+def by_code(report, code):
+    return [f for f in report.findings if f.code == code]
+
+
+def t4_machine(**kwargs):
+    return make_snapshot(driver="550.54.14", cuda="12.4", gpus=[gpu(*T4)], **kwargs)
+
+
+def test_gpu_required_but_none():
+    report = check(make_snapshot(nvml_status="driver_not_loaded"), require_gpu=True)
+    assert by_code(report, "CC601") and report.findings[0].code == "CC102"  # cause first, symptom after
+
+
+def test_gpu_required_and_present():
+    assert not by_code(check(t4_machine(), require_gpu=True), "CC601")
+
+
+@pytest.mark.parametrize("requirement, code", [
+    ({"min_gpus": 2}, "CC602"),
+    ({"min_compute_capability": "8.0"}, "CC603"),
+    ({"min_gpu_memory": "40GiB"}, "CC604"),
+    ({"features": ["bf16"]}, "CC605"),
+    ({"features": ["fp8"]}, "CC605"),
+])
+def test_unmet_requirements(requirement, code):
+    [finding] = by_code(check(t4_machine(), **requirement), code)
+    assert finding.category == "capability_missing" and finding.severity == "error"
+
+
+@pytest.mark.parametrize("requirement", [{"min_gpus": 1}, {"min_compute_capability": "7.5"},
+                                         {"min_gpu_memory": "8GiB"}, {}])
+def test_met_requirements(requirement):
+    report = check(t4_machine(), **requirement)
+    assert not [f for f in report.findings if f.code.startswith("CC60")]
+
+
+def test_bf16_on_ampere_is_met():
+    report = check(make_snapshot(driver="550.54.14", gpus=[gpu("NVIDIA A100-SXM4-80GB", "8.0")]), features=["bf16"])
+    assert not by_code(report, "CC605")
+
+
+def test_min_shm():
+    report = check(make_snapshot(shm_bytes=64 * 2**20), min_shm="8GiB")
+    assert by_code(report, "CC606")
+    assert not by_code(check(make_snapshot(shm_bytes=16 * 2**30), min_shm="8GiB"), "CC606")
+
+
+def test_cuda_visible_devices_limits_the_count():
+    from cudacheck.probes.container import parse_visible_devices
+
+    snapshot = make_snapshot(driver="550.54.14", gpus=[gpu(*T4), gpu(*T4)])
+    snapshot.container.cuda_visible_devices = parse_visible_devices("1")
+    assert by_code(check(snapshot, min_gpus=2), "CC602")
+
+
+def deep_snapshot(error, **kwargs):
+    snapshot = make_snapshot(driver="470.82.01", cuda="11.4", gpus=[gpu("NVIDIA GeForce RTX 3090", "8.6")],
+                             torch="2.4.1+cu121", torch_cuda="12.1", **kwargs)
+    snapshot.deep = DeepFacts(ran=True, cuda_available=False, cuda_init_error=error)
+    return snapshot
+
+
+def test_cuda_unavailable_is_folded_into_its_cause():
+    report = check(deep_snapshot("The NVIDIA driver on your system is too old (found version 11040)."))
+    assert not by_code(report, "CC701")
+    [cause] = by_code(report, "CC210")
+    assert "Observed: torch.cuda.is_available() is False" in cause.detail
+
+
+def test_cuda_unavailable_without_a_known_cause_is_reported():
+    snapshot = make_snapshot(driver="550.54.14", cuda="12.4", gpus=[gpu(*T4)], torch="2.4.1+cu121",
+                             torch_cuda="12.1")
+    snapshot.deep = DeepFacts(ran=True, cuda_available=False,
+                              cuda_init_error="CUDA error: system not yet initialized (802)")
+    [finding] = by_code(check(snapshot), "CC701")
+    assert finding.category == "fabricmanager_missing" and "802" in finding.title
+
+
+def test_cuda_available_no_cc701():
+    snapshot = deep_snapshot(None)
+    snapshot.deep.cuda_available = True
+    assert not by_code(check(snapshot), "CC701")
+
+
+def test_smoke_test_failure():
+    snapshot = t4_machine()
+    snapshot.deep = DeepFacts(ran=True, cuda_available=True,
+                              smoke=[SmokeResult(index=0, matmul_ok=False, matmul_max_error=3.5)])
+    [finding] = by_code(check(snapshot), "CC702")
+    assert finding.category == "gpu_health" and "matmul" in finding.title
+    snapshot.deep.smoke = [SmokeResult(index=0, matmul_ok=True, conv_ok=True)]
+    assert not by_code(check(snapshot), "CC702")
+
+
+@pytest.mark.parametrize("error, category", [
+    ("OSError: libcudnn_cnn_infer.so.8: cannot open shared object file: No such file or directory", "cudnn_missing"),
+    ("ImportError: .../libtorch_cuda.so: undefined symbol: ncclCommRegister", "nccl_mismatch"),
+    ("ImportError: libcublasLt.so.12: undefined symbol: cublasLtGetVersion", "lib_path_conflict"),
+])
+def test_torch_import_failure_classified(error, category):
+    snapshot = t4_machine(torch="2.4.1+cu121", torch_cuda="12.1")
+    snapshot.deep = DeepFacts(ran=True, import_error=error)
+    [finding] = by_code(check(snapshot), "CC703")
+    assert finding.category == category
+
+
+def test_torch_imports_fine():
+    snapshot = t4_machine(torch="2.4.1+cu121", torch_cuda="12.1")
+    snapshot.deep = DeepFacts(ran=True, import_error=None, cuda_available=True)
+    assert not by_code(check(snapshot), "CC703")
