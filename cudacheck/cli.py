@@ -158,7 +158,7 @@ def _register_optional(cli) -> None:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != module_name:
+            if not exc.name or not module_name.startswith(exc.name):
                 raise
             continue
         cli.add_command(getattr(module, attribute))

@@ -9,7 +9,7 @@ from .snapshot import Snapshot
 from .vocabulary import Category, Severity
 
 REPORT_SCHEMA_VERSION = 1
-DOCS_BASE = "https://github.com/cudacheck/cudacheck/blob/main/docs/rules.md"
+DOCS_BASE = "docs/rules.md"  # the rule page; `cudacheck explain CODE` prints the same text
 
 
 @dataclass

@@ -1,0 +1,98 @@
+"""`cudacheck health`: 0 or 1 only, one line, always within --timeout — with real NVML bindings
+loading fake libnvidia-ml.so.1 builds that hang, crash or report a broken driver."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from fakes.build import build_library, gcc_available, link_into
+
+pytestmark = pytest.mark.skipif(not gcc_available(), reason="gcc builds the fake driver libraries")
+
+
+@pytest.fixture(scope="module")
+def fake_dir(tmp_path_factory):
+    build = tmp_path_factory.mktemp("build")
+    libs = [build_library("nvml", build), build_library("cuda", build)]
+    return link_into(tmp_path_factory.mktemp("lib"), libs)
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def health(fake_dir, *args, timeout=30, with_torch=False, **fake):
+    """Run `cudacheck health`; without site-packages (so: no torch) unless ``with_torch``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAKE_", "CUDACHECK_"))}
+    env["LD_LIBRARY_PATH"] = str(fake_dir)
+    env.update({k: str(v) for k, v in fake.items()})
+    python = [sys.executable]
+    if not with_torch:
+        python.append("-S")  # cudacheck from the repo; the probes' children still find pynvml
+        env["PYTHONPATH"] = str(REPO)
+    started = time.monotonic()
+    result = subprocess.run([*python, "-m", "cudacheck", "health", *args], capture_output=True,
+                            text=True, env=env, timeout=timeout)
+    return result, time.monotonic() - started
+
+
+def test_healthy_gpu(fake_dir):
+    result, _ = health(fake_dir, "--require-gpu", FAKE_NVML_GPUS="NVIDIA H100 80GB HBM3|9.0|81559",
+                       FAKE_NVML_DRIVER="550.54.14", FAKE_NVML_CUDA="12040")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("healthy: 1 GPU (NVIDIA H100 80GB HBM3), driver 550.54.14")
+    assert len(result.stdout.strip().splitlines()) == 1
+
+
+def test_cpu_torch_beside_a_gpu_is_unhealthy(fake_dir):
+    result, _ = health(fake_dir, with_torch=True, FAKE_NVML_GPUS="NVIDIA H100 80GB HBM3|9.0|81559")
+    assert result.returncode == 1 and "[CC204]" in result.stdout and "CPU-only" in result.stdout
+
+
+def test_hanging_nvml_is_unhealthy_within_the_timeout(fake_dir):
+    result, seconds = health(fake_dir, "--timeout", "3", FAKE_NVML_HANG="1", FAKE_CUDA_HANG="1")
+    assert result.returncode == 1
+    assert seconds < 6  # 3 s budget plus interpreter start-up and process teardown
+    assert "unhealthy" in result.stdout and "timed out" in result.stdout
+
+
+def test_crashing_nvml_is_unhealthy(fake_dir):
+    result, _ = health(fake_dir, FAKE_NVML_SEGV="1")
+    assert result.returncode == 1 and "crashed" in result.stdout
+
+
+def test_version_mismatch_is_unhealthy(fake_dir):
+    result, _ = health(fake_dir, FAKE_NVML_INIT_ERROR="18")
+    assert result.returncode == 1 and "[CC103]" in result.stdout
+
+
+def test_ecc_errors_turn_it_unhealthy(fake_dir):
+    result, _ = health(fake_dir, FAKE_NVML_GPUS="NVIDIA A100-SXM4-80GB|8.0|81920|ecc_uncorrected=2")
+    assert result.returncode == 1 and "[CC501]" in result.stdout
+
+
+def test_policy_from_environment(fake_dir):
+    result, _ = health(fake_dir, FAKE_NVML_GPUS="Tesla T4|7.5|15360", CUDACHECK_MIN_COMPUTE_CAPABILITY="8.0")
+    assert result.returncode == 1 and "[CC603]" in result.stdout
+
+
+def test_no_driver_without_requirement_is_healthy_and_with_it_unhealthy(tmp_path):
+    env = dict(os.environ, LD_LIBRARY_PATH=str(tmp_path))
+    ok = subprocess.run([sys.executable, "-m", "cudacheck", "health"], capture_output=True, text=True, env=env)
+    assert ok.returncode == 0 and ok.stdout.startswith("healthy")
+    bad = subprocess.run([sys.executable, "-m", "cudacheck", "health", "--require-gpu"], capture_output=True,
+                         text=True, env=env)
+    assert bad.returncode == 1 and bad.stdout.startswith("unhealthy")
+
+
+def test_bad_usage_never_returns_2():
+    result = subprocess.run([sys.executable, "-m", "cudacheck", "health", "--min-gpus", "lots"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    result = subprocess.run([sys.executable, "-m", "cudacheck", "health", "--nonsense"], capture_output=True,
+                            text=True)
+    assert result.returncode == 1
