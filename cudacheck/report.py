@@ -74,8 +74,8 @@ def summarise(findings: List[Finding]) -> Summary:
     infos = sum(1 for f in findings if f.severity == "info")
     if errors:
         layers = sorted({f.layer for f in findings if f.severity == "error"})
-        line = (f"{_plural(errors, 'error')} and {_plural(warnings, 'warning')} "
-                f"in {_plural(len(layers), 'area')}.")
+        also = f" and {_plural(warnings, 'warning')}" if warnings else ""
+        line = f"{_plural(errors, 'error')}{also} in {_plural(len(layers), 'area')}."
         status = "errors"
     elif warnings:
         line = f"No errors; {_plural(warnings, 'warning')}."

@@ -160,7 +160,9 @@ class RuleContext:
         candidates = self.wheels_for_machine()
         if not candidates:
             return "No official torch wheel fits this driver and GPU; update the NVIDIA driver first."
-        best = candidates[0]
+        # Prefer wheels whose arch list is sourced over ones assumed from an older release.
+        confirmed = [c for c in candidates if not any("assumed equal" in n for n in c.notes)]
+        best = (confirmed or candidates)[0]
         current = torch_public(self.snapshot.torch.version)
         note = f"  ({'; '.join(best.notes)})" if best.notes else ""
         prefix = "Newest official wheel that fits this driver and GPU"

@@ -47,7 +47,8 @@ def driver_too_old_for_build(ctx: RuleContext) -> Iterator[Finding]:
     yield ctx.finding(
         f"Driver {driver} is too old for torch {ctx.snapshot.torch.version} (CUDA {build_cuda})",
         detail=f"Driver {driver} {supports}; torch {ctx.snapshot.torch.version} was built with CUDA "
-               f"{build_cuda} and needs a driver {needs}. {verdict.reason}.",
+               f"{build_cuda} and needs a driver {needs}."
+               + ("" if ctx.driver_cuda else f" ({verdict.reason}.)"),
         remedy="\n".join(remedy_lines),
         evidence=["nvml.driver_version", "nvml.cuda_driver_version", "torch.cuda"])
 

@@ -1,0 +1,106 @@
+"""Pasted text as normalised lines, with a cheap index from keywords to lines.
+
+Every importer and the signature scanner ask the document for the lines that contain
+a literal keyword (``lines_with("driver version")``); the document finds them with
+``str.find`` over one lower-cased copy of the text, so the cost is linear in the input
+and no regular expression ever runs over a line that lacks its keyword.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Dict, Iterable, List, Optional
+
+MAX_LINE = 8192
+"""Longer lines are cut (after splitting on literal ``\\n`` escapes, as JSON logs have)."""
+
+_QUOTE = re.compile(r"^[ \t]*(?:>(?!>>)[ \t]?)+")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
+
+
+def normalise_line(line: str) -> str:
+    """One pasted line without quote prefixes (``> ``), ANSI colours or trailing blanks."""
+    if "\x1b" in line:
+        line = _ANSI.sub("", line)
+    if "\xa0" in line or "\u200b" in line:
+        line = line.replace("\xa0", " ").replace("\u200b", "")
+    if line.lstrip(" \t").startswith(">"):
+        line = _QUOTE.sub("", line, count=1)
+    if _FENCE.match(line):
+        return ""
+    return line.rstrip()
+
+
+class Document:
+    """The lines of one paste (normalised), their lower-case twins and a keyword index."""
+
+    def __init__(self, text: str) -> None:
+        lines: List[str] = []
+        origin: List[int] = []
+        for number, raw in enumerate(text.splitlines(), start=1):
+            if len(raw) > 1000 and "\\n" in raw:
+                parts = raw.split("\\n")
+            else:
+                parts = [raw]
+            for part in parts:
+                if len(part) > MAX_LINE:
+                    part = part[:MAX_LINE]
+                lines.append(normalise_line(part))
+                origin.append(number)
+        self.lines = lines
+        self.origin = origin
+        self.text = "\n".join(lines).lower()
+        self.lower = self.text.split("\n") if lines else []
+        starts = [0] * len(lines)
+        position = 0
+        for index, line in enumerate(lines):
+            starts[index] = position
+            position += len(line) + 1
+        self._starts = starts
+        self._cache: Dict[str, List[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def has(self, keyword: str) -> bool:
+        """Whether a lower-case keyword occurs anywhere."""
+        return keyword in self.text
+
+    def lines_with(self, keyword: str) -> List[int]:
+        """Indices of the lines containing a lower-case keyword, in order."""
+        cached = self._cache.get(keyword)
+        if cached is not None:
+            return cached
+        found: List[int] = []
+        text, starts = self.text, self._starts
+        position = text.find(keyword)
+        while position != -1:
+            index = bisect.bisect_right(starts, position) - 1
+            found.append(index)
+            next_line = starts[index + 1] if index + 1 < len(starts) else len(text)
+            position = text.find(keyword, max(next_line, position + 1))
+        self._cache[keyword] = found
+        return found
+
+    def lines_with_any(self, keywords: Iterable[str]) -> List[int]:
+        """Indices of the lines containing at least one keyword, in order, each once."""
+        seen = set()
+        for keyword in keywords:
+            seen.update(self.lines_with(keyword))
+        return sorted(seen)
+
+    def line(self, index: int) -> str:
+        """The normalised line at ``index`` ("" outside the document)."""
+        return self.lines[index] if 0 <= index < len(self.lines) else ""
+
+    def number(self, index: int) -> int:
+        """The 1-based line number in the original input."""
+        return self.origin[index] if 0 <= index < len(self.origin) else index + 1
+
+    def next_nonblank(self, index: int, limit: int = 3) -> Optional[int]:
+        """The index of the next non-blank line within ``limit`` lines, or None."""
+        for candidate in range(index + 1, min(index + 1 + limit, len(self.lines))):
+            if self.lines[candidate].strip():
+                return candidate
+        return None
