@@ -76,8 +76,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 def _evaluate(args: argparse.Namespace, timeout: float) -> "tuple[str, bool]":
     from .policy import resolve_policy
     from .probes import collect
+    from .probes.isolation import prefer_fork
     from .rules.engine import check
 
+    prefer_fork()  # this process is single-threaded: fork children rather than start interpreters
     policy = resolve_policy(requirements_from(vars(args)))
     snapshot = collect("deep" if args.deep else "quick", timeout=timeout * 0.9)
     report = check(snapshot, policy)

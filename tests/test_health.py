@@ -22,26 +22,39 @@ def fake_dir(tmp_path_factory):
     return link_into(tmp_path_factory.mktemp("lib"), libs)
 
 
+@pytest.fixture(scope="module")
+def without_torch(tmp_path_factory):
+    """A module path holding only the real pynvml bindings: an environment with no torch."""
+    import shutil
+
+    import pynvml
+
+    folder = tmp_path_factory.mktemp("no_torch")
+    shutil.copy(pynvml.__file__, folder)
+    return folder
+
+
 REPO = Path(__file__).resolve().parent.parent
 
 
-def health(fake_dir, *args, timeout=30, with_torch=False, **fake):
-    """Run `cudacheck health`; without site-packages (so: no torch) unless ``with_torch``."""
+def health(fake_dir, *args, timeout=30, no_torch=None, **fake):
+    """Run `cudacheck health`; with ``no_torch`` (a folder holding pynvml) site-packages are
+    left out, so no torch is installed as far as the process can tell."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FAKE_", "CUDACHECK_"))}
     env["LD_LIBRARY_PATH"] = str(fake_dir)
     env.update({k: str(v) for k, v in fake.items()})
     python = [sys.executable]
-    if not with_torch:
-        python.append("-S")  # cudacheck from the repo; the probes' children still find pynvml
-        env["PYTHONPATH"] = str(REPO)
+    if no_torch is not None:
+        python.append("-S")
+        env["PYTHONPATH"] = os.pathsep.join([str(REPO), str(no_torch)])
     started = time.monotonic()
     result = subprocess.run([*python, "-m", "cudacheck", "health", *args], capture_output=True,
                             text=True, env=env, timeout=timeout)
     return result, time.monotonic() - started
 
 
-def test_healthy_gpu(fake_dir):
-    result, _ = health(fake_dir, "--require-gpu", FAKE_NVML_GPUS="NVIDIA H100 80GB HBM3|9.0|81559",
+def test_healthy_gpu(fake_dir, without_torch):
+    result, _ = health(fake_dir, "--require-gpu", no_torch=without_torch, FAKE_NVML_GPUS="NVIDIA H100 80GB HBM3|9.0|81559",
                        FAKE_NVML_DRIVER="550.54.14", FAKE_NVML_CUDA="12040")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("healthy: 1 GPU (NVIDIA H100 80GB HBM3), driver 550.54.14")
@@ -49,7 +62,7 @@ def test_healthy_gpu(fake_dir):
 
 
 def test_cpu_torch_beside_a_gpu_is_unhealthy(fake_dir):
-    result, _ = health(fake_dir, with_torch=True, FAKE_NVML_GPUS="NVIDIA H100 80GB HBM3|9.0|81559")
+    result, _ = health(fake_dir, FAKE_NVML_GPUS="NVIDIA H100 80GB HBM3|9.0|81559")
     assert result.returncode == 1 and "[CC204]" in result.stdout and "CPU-only" in result.stdout
 
 
@@ -70,13 +83,13 @@ def test_version_mismatch_is_unhealthy(fake_dir):
     assert result.returncode == 1 and "[CC103]" in result.stdout
 
 
-def test_ecc_errors_turn_it_unhealthy(fake_dir):
-    result, _ = health(fake_dir, FAKE_NVML_GPUS="NVIDIA A100-SXM4-80GB|8.0|81920|ecc_uncorrected=2")
+def test_ecc_errors_turn_it_unhealthy(fake_dir, without_torch):
+    result, _ = health(fake_dir, no_torch=without_torch, FAKE_NVML_GPUS="NVIDIA A100-SXM4-80GB|8.0|81920|ecc_uncorrected=2")
     assert result.returncode == 1 and "[CC501]" in result.stdout
 
 
-def test_policy_from_environment(fake_dir):
-    result, _ = health(fake_dir, FAKE_NVML_GPUS="Tesla T4|7.5|15360", CUDACHECK_MIN_COMPUTE_CAPABILITY="8.0")
+def test_policy_from_environment(fake_dir, without_torch):
+    result, _ = health(fake_dir, no_torch=without_torch, FAKE_NVML_GPUS="Tesla T4|7.5|15360", CUDACHECK_MIN_COMPUTE_CAPABILITY="8.0")
     assert result.returncode == 1 and "[CC603]" in result.stdout
 
 

@@ -1,0 +1,394 @@
+"""Collecting facts from pasted text into a Snapshot.
+
+Importers report what they read with a priority: a tool's own output (nvidia-smi,
+collect_env, pip) beats a value in an error message or a filled-in issue template,
+which beats a free sentence. The first value of the highest priority wins. GPUs and
+torch builds are merged at the end, because several sources describe the same thing
+(``GPU 0: …`` in collect_env, the nvidia-smi table, a warning naming the GPU).
+
+Nothing is guessed: torch's version enters the Snapshot only together with whether it
+is a CUDA build (a ``+cu121`` tag, collect_env's "CUDA used to build PyTorch", a conda
+build string, the pip ``nvidia-*`` wheels a PyPI CUDA wheel pulls in), because rules
+read ``torch.cuda = None`` next to a version as "CPU-only build".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+from ..compat.gpu_names import normalise as normalise_gpu
+from ..snapshot import GpuFacts, Observation, PackageFacts, Snapshot, TorchInstall
+from ..versions import major_minor, parse, torch_local_tag, torch_public
+
+TOOL = 3
+"""A tool's own output: nvidia-smi, collect_env, pip/conda lists, docker run flags."""
+REPORTED = 2
+"""A value inside an error message, a REPL answer, or a filled-in template line."""
+PROSE = 1
+"""A free sentence ("RTX 3090 with driver 470")."""
+
+MAX_OBSERVATIONS_PER_SIGNATURE = 3
+
+_CU_TAG = re.compile(r"^cu(\d{2,3})$")
+
+
+def cuda_from_tag(tag: Optional[str]) -> Optional[str]:
+    """``"cu121"`` → ``"12.1"``, ``"cu92"`` → ``"9.2"``, ``"cu130"`` → ``"13.0"``."""
+    match = _CU_TAG.match(tag or "")
+    if not match:
+        return None
+    digits = match.group(1)
+    return f"{digits[:-1]}.{digits[-1]}"
+
+
+def public_key(version: Optional[str]) -> Optional[str]:
+    """A torch version without local tag and trailing ``.0`` parts, for comparisons."""
+    public = torch_public(version)
+    if not public:
+        return None
+    public = public.lower().strip()
+    while public.endswith(".0") and public.count(".") > 1:
+        public = public[:-2]
+    return public
+
+
+@dataclass
+class GpuClaim:
+    """One mention of a GPU."""
+
+    name: Optional[str] = None
+    index: Optional[int] = None
+    compute_capability: Optional[str] = None
+    uuid: Optional[str] = None
+    pci_bus_id: Optional[str] = None
+    memory_total_mib: Optional[int] = None
+    memory_used_mib: Optional[int] = None
+    priority: int = PROSE
+
+
+@dataclass
+class TorchClaim:
+    """One mention of a torch build.
+
+    ``kind``: ``imported`` (what Python imported: collect_env, a REPL), ``installed``
+    (pip/conda metadata), ``image`` (a docker tag), ``reported`` (a template or sentence).
+    ``cuda``: ``"12.1"``, ``"none"`` for a CPU-only build, None when the text does not say.
+    """
+
+    kind: str
+    source: str
+    version: Optional[str] = None
+    cuda: Optional[str] = None
+    hip: Optional[str] = None
+    location: Optional[str] = None
+    line: Optional[int] = None
+
+
+@dataclass
+class TorchLocation:
+    """Where a traceback shows torch's files."""
+
+    root: str
+    line: int
+    user_site: bool = False
+
+
+@dataclass
+class Facts:
+    """The accumulating facts of one paste."""
+
+    db: Any
+    snapshot: Snapshot = field(default_factory=lambda: Snapshot(source="pasted"))
+    gpus: List[GpuClaim] = field(default_factory=list)
+    torch: List[TorchClaim] = field(default_factory=list)
+    torch_locations: List[TorchLocation] = field(default_factory=list)
+    packages: Dict[str, Tuple[int, PackageFacts]] = field(default_factory=dict)
+    observations: List[Observation] = field(default_factory=list)
+    recognised: Dict[str, int] = field(default_factory=dict)  # input kind -> lines
+    _priority: Dict[str, int] = field(default_factory=dict)
+    _counts: Dict[str, int] = field(default_factory=dict)
+
+    # --- scalar facts ------------------------------------------------------------
+    def set(self, path: str, value: Any, priority: int) -> bool:
+        """Set ``snapshot.<path>`` unless a value of higher or equal priority is there."""
+        if value is None or value == "":
+            return False
+        if self._priority.get(path, 0) >= priority:
+            return False
+        *parents, leaf = path.split(".")
+        target: Any = self.snapshot
+        for name in parents:
+            target = getattr(target, name)
+        setattr(target, leaf, value)
+        self._priority[path] = priority
+        return True
+
+    def known(self, path: str) -> bool:
+        """Whether some importer already set ``path``."""
+        return path in self._priority
+
+    def env(self, name: str, value: str, priority: int) -> None:
+        """An environment variable seen in the paste (allow-listed names only)."""
+        from ..probes.container import ENV_ALLOW, ENV_ALLOW_PREFIXES, parse_visible_devices
+
+        if name not in ENV_ALLOW and not name.startswith(ENV_ALLOW_PREFIXES):
+            return
+        key = f"container.env.{name}"
+        if self._priority.get(key, 0) >= priority:
+            return
+        self._priority[key] = priority
+        self.snapshot.container.env[name] = value
+        if name == "CUDA_VISIBLE_DEVICES":
+            self.snapshot.container.cuda_visible_devices = parse_visible_devices(value)
+        elif name == "NVIDIA_VISIBLE_DEVICES":
+            self.snapshot.container.nvidia_visible_devices = parse_visible_devices(value)
+
+    def seen(self, kind: str) -> None:
+        """Count a line recognised as input of ``kind`` (for the report's notes)."""
+        self.recognised[kind] = self.recognised.get(kind, 0) + 1
+
+    # --- observations --------------------------------------------------------------
+    def observe(self, signature: str, text: str, line: Optional[int] = None, **values: Any) -> None:
+        """Record a recognised signature (the first few of each kind are kept, all are counted)."""
+        count = self._counts.get(signature, 0) + 1
+        self._counts[signature] = count
+        if count > MAX_OBSERVATIONS_PER_SIGNATURE:
+            return
+        clean = {k: str(v) for k, v in values.items() if v is not None and v != ""}
+        self.observations.append(Observation(signature=signature, text=text.strip()[:500], line=line,
+                                             values=clean))
+
+    # --- GPUs, torch, packages -----------------------------------------------------------
+    def add_gpu(self, claim: GpuClaim) -> None:
+        if claim.name:
+            claim.name = re.sub(r"\s+", " ", claim.name).strip(" .,;:'\"`")
+            if claim.name.endswith("..") or claim.name.endswith("…"):
+                claim.name = claim.name.rstrip(".…").rstrip() + "..."
+        if claim.name or claim.compute_capability:
+            self.gpus.append(claim)
+
+    def add_torch(self, claim: TorchClaim) -> None:
+        if claim.version or claim.cuda or claim.hip:
+            self.torch.append(claim)
+
+    def add_package(self, name: str, version: Optional[str], priority: int = TOOL,
+                    location: Optional[str] = None) -> None:
+        key = name.lower().replace("_", "-").replace(".", "-")
+        current = self.packages.get(key)
+        if current is not None and current[0] >= priority:
+            return
+        self.packages[key] = (priority, PackageFacts(name=key, version=version, location=location))
+
+    # --- the Snapshot ------------------------------------------------------------------
+    def finish(self) -> Snapshot:
+        """Merge GPUs and torch claims into the Snapshot and return it."""
+        snapshot = self.snapshot
+        snapshot.nvml.gpus = self._merged_gpus()
+        if snapshot.nvml.gpus and snapshot.nvml.status == "ok" and snapshot.nvml.gpu_count is None:
+            snapshot.nvml.gpu_count = len(snapshot.nvml.gpus)
+        if self.packages:
+            snapshot.packages = [facts for _, facts in self.packages.values()]
+        self._resolve_torch()
+        for observation in self.observations:
+            total = self._counts.get(observation.signature, 1)
+            if total > 1:
+                observation.values.setdefault("count", str(total))
+        snapshot.observations = self.observations
+        return snapshot
+
+    def _merged_gpus(self) -> List[GpuFacts]:
+        claims = sorted(self.gpus, key=lambda c: (-c.priority, c.index is None))
+        if any(c.priority >= REPORTED for c in claims):
+            claims = [c for c in claims if c.priority >= REPORTED]
+        merged: List[GpuFacts] = []
+        for claim in claims:
+            target = None
+            if claim.index is not None:
+                target = next((g for g in merged if g.index == claim.index), None)
+            if target is None and claim.name:
+                target = next((g for g in merged if _same_gpu(g.name, claim.name)
+                               and (claim.index is None or g.index is None)), None)
+            if target is None and claim.name is None and claim.compute_capability and len(merged) == 1:
+                target = merged[0]
+            if target is None:
+                target = GpuFacts(index=claim.index)
+                merged.append(target)
+            if target.index is None and claim.index is not None:
+                target.index = claim.index
+            if claim.name and (target.name is None or (target.name.endswith("...")
+                                                       and not claim.name.endswith("..."))):
+                target.name = claim.name
+            for attribute in ("compute_capability", "uuid", "pci_bus_id", "memory_total_mib", "memory_used_mib"):
+                value = getattr(claim, attribute)
+                if value is not None and getattr(target, attribute) is None:
+                    setattr(target, attribute, value)
+        for gpu in merged:
+            self._complete_gpu(gpu)
+        return merged
+
+    def _complete_gpu(self, gpu: GpuFacts) -> None:
+        """Compute capability and architecture from the GPU table, matching truncated names by prefix."""
+        index = self.db.gpu_index
+        row = index.match(gpu.name) if gpu.name and not gpu.name.endswith("...") else None
+        if row is None and gpu.name and gpu.name.endswith("..."):
+            row = _match_prefix(index, gpu.name[:-3])
+            if row is not None and not isinstance(row, _Shared):
+                gpu.name = row.nvml_names[0] if row.nvml_names else row.name
+        if row is not None:
+            if gpu.compute_capability is None and row.compute_capability:
+                gpu.compute_capability = row.compute_capability
+            gpu.architecture = gpu.architecture or row.architecture
+        if gpu.name is None and gpu.compute_capability:
+            gpu.name = f"GPU with compute capability {gpu.compute_capability}"
+
+    def _resolve_torch(self) -> None:
+        claims = self.torch
+        torch = self.snapshot.torch
+        versioned = [c for c in claims if c.version]
+        order = {"imported": 0, "installed": 1, "reported": 2, "image": 3}
+        versioned.sort(key=lambda c: order.get(c.kind, 9))
+        primary = versioned[0] if versioned else None
+        cuda_claims = [c for c in claims if c.cuda or c.hip]
+        if primary is None:
+            # A build CUDA without a version (e.g. "compiled with CUDA 10.2" in an error message).
+            claim = next((c for c in cuda_claims if c.cuda and c.cuda != "none"), None)
+            if claim is not None:
+                torch.cuda = claim.cuda
+                torch.installed = True
+            self._installs(claims)
+            return
+        torch.installed = True
+        cuda, hip = _build_of(primary)
+        if cuda is None and hip is None:
+            same_kind = [c for c in cuda_claims if c.kind == primary.kind and c.version is None]
+            same_version = [c for c in cuda_claims if c.version and public_key(c.version) == public_key(primary.version)]
+            for claim in same_kind + same_version:
+                cuda, hip = _build_of(claim)
+                if cuda or hip:
+                    break
+        if cuda is None and hip is None:
+            cuda = self._pypi_cuda(primary)
+        version = primary.version
+        if cuda is None and hip is None:
+            self.observe("torch_version", f"torch {version}", primary.line, version=version,
+                         source=primary.source, kind=primary.kind)
+            self._installs(claims)
+            return
+        torch.version = version
+        torch.cuda = None if cuda == "none" else cuda
+        torch.hip = hip
+        if primary.location:
+            torch.location = primary.location
+        self._installs(claims)
+
+    def _pypi_cuda(self, claim: TorchClaim) -> Optional[str]:
+        """A plain ``torch==X`` from pip with nvidia-*-cuNN wheels next to it is PyPI's CUDA wheel."""
+        if claim.kind not in ("installed", "imported") or torch_local_tag(claim.version):
+            return None
+        runtime = next((p for key, (_, p) in self.packages.items()
+                        if key.startswith("nvidia-cuda-runtime-cu")), None)
+        if runtime is not None and runtime.version and major_minor(runtime.version):
+            major, minor = major_minor(runtime.version)  # type: ignore[misc]
+            return f"{major}.{minor}"
+        if not any(key.startswith(("nvidia-cublas-cu", "nvidia-cudnn-cu")) for key in self.packages):
+            return None
+        try:
+            release = self.db.torch_release(claim.version or "")
+        except Exception:  # the torch table may be absent in a partial installation
+            release = None
+        if release is not None and release.pypi_default:
+            return cuda_from_tag(release.pypi_default)
+        return None
+
+    def _installs(self, claims: List[TorchClaim]) -> None:
+        """Distinct torch versions (imported vs installed) or locations mean several installs."""
+        torch = self.snapshot.torch
+        installs: Dict[str, TorchInstall] = {}
+        for claim in claims:
+            if claim.kind not in ("imported", "installed") or not claim.version:
+                continue
+            key = public_key(claim.version) or claim.version
+            if key not in installs:
+                installs[key] = TorchInstall(version=claim.version, location=claim.location,
+                                             origin="site-packages")
+        locations: Dict[str, TorchLocation] = {}
+        for location in self.torch_locations:
+            locations.setdefault(_location_key(location.root), location)
+        if len(installs) > 1 or len(locations) > 1:
+            result = list(installs.values())
+            if len(locations) > 1:
+                if len(result) == len(locations):
+                    for install, location in zip(result, locations.values()):
+                        install.location = install.location or location.root
+                        install.origin = "user-site" if location.user_site else "site-packages"
+                else:
+                    result = [TorchInstall(version=None, location=loc.root,
+                                           origin="user-site" if loc.user_site else "site-packages")
+                              for loc in locations.values()]
+            torch.installs = result
+        if locations and torch.location is None:
+            torch.location = next(iter(locations.values())).root
+
+
+def _build_of(claim: TorchClaim) -> Tuple[Optional[str], Optional[str]]:
+    """(cuda, hip) a claim says: from its local tag first, then its explicit fields."""
+    tag = torch_local_tag(claim.version)
+    if tag:
+        tag = tag.lower()
+        if tag == "cpu" or tag.startswith("cpu"):
+            return "none", None
+        if tag.startswith("rocm"):
+            return None, tag[4:] or "unknown"
+        cuda = cuda_from_tag(tag)
+        if cuda:
+            return cuda, None
+    return claim.cuda, claim.hip
+
+
+def _same_gpu(known: Optional[str], other: Optional[str]) -> bool:
+    if not known or not other:
+        return False
+    a, b = normalise_gpu(known.replace("...", "")), normalise_gpu(other.replace("...", ""))
+    if known.endswith("...") or other.endswith("..."):
+        return a.startswith(b) or b.startswith(a)
+    strip = re.compile(r"^(?:geforce|tesla|quadro) ")
+    return strip.sub("", a) == strip.sub("", b)
+
+
+def _match_prefix(index: Any, prefix: str) -> Any:
+    """The one GPU row whose NVML name starts with ``prefix`` (a truncated nvidia-smi name)."""
+    wanted = normalise_gpu(prefix)
+    if len(wanted) < 3:
+        return None
+    candidates = []
+    for row in index.rows:
+        names = [row.name, *row.nvml_names]
+        if any(normalise_gpu(name).startswith(wanted) for name in names):
+            candidates.append(row)
+    if not candidates:
+        return None
+    capabilities = {row.compute_capability for row in candidates}
+    if len(candidates) == 1 or len(capabilities) == 1:
+        return candidates[0] if len(candidates) == 1 else _Shared(candidates[0], len(candidates))
+    return None
+
+
+class _Shared:
+    """Several GPU rows fit a truncated name but agree on compute capability and architecture."""
+
+    def __init__(self, row: Any, count: int) -> None:
+        self.compute_capability = row.compute_capability
+        self.architecture = row.architecture
+        self.nvml_names: List[str] = []
+        self.name = None
+        self.count = count
+
+
+def _location_key(root: str) -> str:
+    return root.replace("\\", "/").rstrip("/").lower()
+
+
+def version_tuple(version: Optional[str]) -> Tuple[int, ...]:
+    """Integer tuple for sorting (empty when unknown)."""
+    return parse(version) or ()
