@@ -75,14 +75,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 def _evaluate(args: argparse.Namespace, timeout: float) -> "tuple[str, bool]":
     from .policy import resolve_policy
-    from .probes import collect
+    from .probes import start
     from .probes.isolation import prefer_fork
-    from .rules.engine import check
 
     prefer_fork()  # this process is single-threaded: fork children rather than start interpreters
     policy = resolve_policy(requirements_from(vars(args)))
-    snapshot = collect("deep" if args.deep else "quick", timeout=timeout * 0.9)
-    report = check(snapshot, policy)
+    collection = start("deep" if args.deep else "quick", timeout=timeout * 0.9)
+    from .rules.engine import check, load_rules
+
+    load_rules()  # import the rules while the driver children work
+    report = check(collection.finish(), policy)
     errors = report.errors()
     if errors:
         first = errors[0]

@@ -25,37 +25,61 @@ def collect(level: str = "standard", timeout: float = DEFAULT_TIMEOUT) -> Snapsh
     ``timeout`` bounds the whole collection: risky calls run in children that are
     abandoned when it runs out, and that is recorded as a ``timeout`` probe error.
     """
-    if level not in LEVELS:
-        raise UsageError(f"unknown probe level {level!r} (choose from {', '.join(LEVELS)})")
-    from . import driver
+    return start(level, timeout).finish()
 
-    started = time.monotonic()
-    # Leave a margin so the caller can still judge and print inside its own timeout.
-    deadline = started + max(0.5, timeout * 0.85)
-    snapshot = Snapshot(source="live", level=level,
-                        created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    errors: List[ProbeError] = snapshot.probe_errors
-    nvml_child = driver.start_nvml()
-    cuda_child = driver.start_cuda()
 
-    from .container import container_facts
-    from .platform import platform_facts
-    from .torch_build import torch_facts
+class Collection:
+    """A collection under way: children started, in-process probes done.
 
-    snapshot.platform = _timed(snapshot, "platform", platform_facts, errors) or snapshot.platform
-    snapshot.container = _timed(snapshot, "container", container_facts, errors) or snapshot.container
-    snapshot.torch = _timed(snapshot, "torch_build", torch_facts, errors) or snapshot.torch
-    if level in ("standard", "deep"):
-        _collect_standard(snapshot, errors)
-    snapshot.nvml = driver.nvml_facts(nvml_child, deadline, errors)
-    snapshot.cuda_driver = driver.cuda_facts(cuda_child, deadline, errors)
-    if level == "deep":
-        from .deep import deep_facts
+    The caller may do other work (import the rules) while the children run, then
+    call :meth:`finish`.
+    """
 
-        remaining = max(1.0, started + timeout - time.monotonic() - 0.5)
-        snapshot.deep = deep_facts(timeout=remaining, errors=errors)
-    snapshot.timings["collect"] = round(time.monotonic() - started, 4)
-    return snapshot
+    def __init__(self, level: str, timeout: float) -> None:
+        if level not in LEVELS:
+            raise UsageError(f"unknown probe level {level!r} (choose from {', '.join(LEVELS)})")
+        from . import driver
+
+        self.level = level
+        self.timeout = timeout
+        self.started = time.monotonic()
+        # Leave a margin so the caller can still judge and print inside its own timeout.
+        self.deadline = self.started + max(0.5, timeout * 0.85)
+        self.snapshot = Snapshot(source="live", level=level,
+                                 created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        self._nvml = driver.start_nvml()
+        self._cuda = driver.start_cuda()
+
+        from .container import container_facts
+        from .platform import platform_facts
+        from .torch_build import torch_facts
+
+        snapshot, errors = self.snapshot, self.snapshot.probe_errors
+        snapshot.platform = _timed(snapshot, "platform", platform_facts, errors) or snapshot.platform
+        snapshot.container = _timed(snapshot, "container", container_facts, errors) or snapshot.container
+        snapshot.torch = _timed(snapshot, "torch_build", torch_facts, errors) or snapshot.torch
+        if level in ("standard", "deep"):
+            _collect_standard(snapshot, errors)
+
+    def finish(self) -> Snapshot:
+        """Wait for the children (until the deadline) and return the complete Snapshot."""
+        from . import driver
+
+        snapshot, errors = self.snapshot, self.snapshot.probe_errors
+        snapshot.nvml = driver.nvml_facts(self._nvml, self.deadline, errors)
+        snapshot.cuda_driver = driver.cuda_facts(self._cuda, self.deadline, errors)
+        if self.level == "deep":
+            from .deep import deep_facts
+
+            remaining = max(1.0, self.started + self.timeout - time.monotonic() - 0.5)
+            snapshot.deep = deep_facts(timeout=remaining, errors=errors)
+        snapshot.timings["collect"] = round(time.monotonic() - self.started, 4)
+        return snapshot
+
+
+def start(level: str = "standard", timeout: float = DEFAULT_TIMEOUT) -> Collection:
+    """Start collecting: the driver children run while the caller goes on."""
+    return Collection(level, timeout)
 
 
 def _collect_standard(snapshot: Snapshot, errors: List[ProbeError]) -> None:
