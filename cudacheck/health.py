@@ -90,6 +90,7 @@ def _evaluate(args: argparse.Namespace, timeout: float) -> "tuple[str, bool]":
         first = errors[0]
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
         return f"unhealthy: [{first.code}] {first.title}{more}", False
+    snapshot = report.snapshot
     gpus = snapshot.nvml.gpus
     if gpus:
         names = sorted({g.name or "GPU" for g in gpus})
