@@ -49,3 +49,8 @@ def make_snapshot(*, driver: Optional[str] = None, cuda: Optional[str] = None,
                                         shm=ShmFacts(exists=True, size_bytes=shm_bytes, writable=True)
                                         if shm_bytes is not None else None)
     return snapshot
+
+
+def findings(report, code: str) -> list:
+    """The findings of one rule code in a Report."""
+    return [f for f in report.findings if f.code == code]

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from cudacheck import check
 from cudacheck.snapshot import ProbeError
-from cudacheck.testing import gpu, make_snapshot
+from cudacheck.testing import findings as by_code, gpu, make_snapshot
 
 H100 = "NVIDIA H100 80GB HBM3"
 ALL_NODES = ["/dev/nvidia0", "/dev/nvidiactl", "/dev/nvidia-uvm"]
 
-
-def by_code(report, code):
-    return [f for f in report.findings if f.code == code]
 
 
 def test_no_driver_on_a_cpu_machine_is_info():

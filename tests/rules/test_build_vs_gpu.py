@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 from cudacheck import check
-from cudacheck.testing import gpu, make_snapshot
+from cudacheck.testing import findings as by_code, gpu, make_snapshot
 
 
 def codes(report):
     return [f.code for f in report.findings]
 
-
-def by_code(report, code):
-    return [f for f in report.findings if f.code == code]
 
 
 def test_rtx_5090_with_cu124_build_has_no_kernels():

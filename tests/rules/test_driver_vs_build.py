@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 from cudacheck import check
-from cudacheck.testing import gpu, make_snapshot
+from cudacheck.testing import findings as by_code, gpu, make_snapshot
 
 A100 = "NVIDIA A100-SXM4-80GB"
 
-
-def by_code(report, code):
-    return [f for f in report.findings if f.code == code]
 
 
 def test_driver_too_old_for_cu121_build():

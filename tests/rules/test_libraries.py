@@ -3,15 +3,12 @@ from __future__ import annotations
 
 from cudacheck import check
 from cudacheck.snapshot import DeepFacts, LibrariesFacts, LibraryFacts, PackageFacts
-from cudacheck.testing import gpu, make_snapshot
+from cudacheck.testing import findings as by_code, gpu, make_snapshot
 
 PINS = {"nvidia-cudnn-cu12": "==9.1.0.70", "nvidia-nccl-cu12": "==2.20.5", "nvidia-cublas-cu12": "==12.1.3.1"}
 GOOD = {"torch": "2.4.1+cu121", "nvidia-cudnn-cu12": "9.1.0.70", "nvidia-nccl-cu12": "2.20.5",
         "nvidia-cublas-cu12": "12.1.3.1"}
 
-
-def by_code(report, code):
-    return [f for f in report.findings if f.code == code]
 
 
 def snap(packages=None, libraries=None, deep=None, **kwargs):

@@ -5,13 +5,10 @@ import pytest
 
 from cudacheck import check
 from cudacheck.snapshot import DeepFacts, SmokeResult
-from cudacheck.testing import gpu, make_snapshot
+from cudacheck.testing import findings as by_code, gpu, make_snapshot
 
 T4 = ("Tesla T4", "7.5", 15360)
 
-
-def by_code(report, code):
-    return [f for f in report.findings if f.code == code]
 
 
 def t4_machine(**kwargs):

@@ -3,13 +3,10 @@ from __future__ import annotations
 
 from cudacheck import check
 from cudacheck.snapshot import ShmFacts
-from cudacheck.testing import gpu, make_snapshot
+from cudacheck.testing import findings as by_code, gpu, make_snapshot
 
 H100 = "NVIDIA H100 80GB HBM3"
 
-
-def by_code(report, code):
-    return [f for f in report.findings if f.code == code]
 
 
 def test_docker_default_shm_is_too_small():
