@@ -35,6 +35,21 @@ def _build():
         sys.exit(exit_codes.USAGE)
 
     class Group(click.Group):
+        """Routes UsageError to exit 2; command groups in other modules load only when used."""
+
+        lazy = {"compat": "cudacheck.compat.cli:compat", "triage": "cudacheck.triage.cli:triage"}
+
+        def list_commands(self, ctx: click.Context):
+            return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+        def get_command(self, ctx: click.Context, name: str):
+            if name in self.lazy and name not in self.commands:
+                import importlib
+
+                module, attribute = self.lazy[name].split(":")
+                self.add_command(getattr(importlib.import_module(module), attribute), name)
+            return super().get_command(ctx, name)
+
         def invoke(self, ctx: click.Context):
             try:
                 return super().invoke(ctx)
@@ -146,22 +161,7 @@ def _build():
 
         click.echo(json.dumps(report_json_schema(), indent=2))
 
-    _register_optional(cli)
     return cli
-
-
-def _register_optional(cli) -> None:
-    """Attach the command groups that live in their own modules."""
-    import importlib
-
-    for module_name, attribute in (("cudacheck.compat.cli", "compat"), ("cudacheck.triage.cli", "triage")):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if not exc.name or not module_name.startswith(exc.name):
-                raise
-            continue
-        cli.add_command(getattr(module, attribute))
 
 
 if __name__ == "__main__":  # pragma: no cover
