@@ -122,7 +122,8 @@ class ShmFacts:
     exists: Optional[bool] = None
     size_bytes: Optional[int] = None
     free_bytes: Optional[int] = None
-    writable: Optional[bool] = None
+    writable: Optional[bool] = None  # a segment could be created (and was removed again)
+    write_error: Optional[str] = None  # why creating it failed, e.g. "[Errno 13] Permission denied"
 
 
 @dataclass
@@ -192,6 +193,9 @@ class LibraryFacts:
     origin: str  # ld_library_path | ldconfig | pip | conda | cuda_home | rpath | mapped | system_dirs
     version: Optional[str] = None
     version_source: Optional[str] = None  # call | filename | metadata
+    origins: List[str] = field(default_factory=list)  # every way it was found; origin is the first
+    packages: List[str] = field(default_factory=list)  # pip wheels whose RECORD lists this file (2+: they overwrote each other)
+    load_error: Optional[str] = None  # dlopen or version call failed in the probe child
 
 
 @dataclass
@@ -204,6 +208,10 @@ class LibrariesFacts:
     nvcc_version: Optional[str] = None
     cuda_home: Optional[str] = None
     system_cudnn_version: Optional[str] = None
+    cuda_home_source: Optional[str] = None  # env | nvcc | default (as torch.utils.cpp_extension finds it)
+    torch_needed: Optional[List[str]] = None  # CUDA library SONAMEs torch's ELF files link (DT_NEEDED); [] for CPU builds
+    torch_rpath: Optional[List[str]] = None  # folders torch's RUNPATH/RPATH name, $ORIGIN expanded
+    torch_rpath_kind: Optional[str] = None  # runpath (searched after LD_LIBRARY_PATH) | rpath (before it)
 
 
 @dataclass
@@ -216,6 +224,9 @@ class SmokeResult:
     conv_ok: Optional[bool] = None
     bf16_supported: Optional[bool] = None
     error: Optional[str] = None
+    name: Optional[str] = None  # torch.cuda.get_device_name
+    compute_capability: Optional[str] = None  # torch.cuda.get_device_capability, "8.6"
+    conv_max_error: Optional[float] = None
 
 
 @dataclass
@@ -235,6 +246,10 @@ class DeepFacts:
     nccl_version: Optional[str] = None
     mapped_libraries: List[str] = field(default_factory=list)
     smoke: List[SmokeResult] = field(default_factory=list)
+    torch_cuda: Optional[str] = None  # torch.version.cuda of the torch that imported
+    call_errors: Dict[str, str] = field(default_factory=dict)  # e.g. cudnn_version -> "cuDNN version incompatibility: ..."
+    warnings: List[str] = field(default_factory=list)  # warnings and stderr lines torch printed in the child
+    last_step: Optional[str] = None  # the step the child was in when it crashed or timed out
 
 
 @dataclass

@@ -59,7 +59,7 @@ class Collection:
         snapshot.container = _timed(snapshot, "container", container_facts, errors) or snapshot.container
         snapshot.torch = _timed(snapshot, "torch_build", torch_facts, errors) or snapshot.torch
         if level in ("standard", "deep"):
-            _collect_standard(snapshot, errors)
+            _collect_standard(snapshot, errors, self.deadline)
 
     def finish(self) -> Snapshot:
         """Wait for the children (until the deadline) and return the complete Snapshot."""
@@ -72,7 +72,13 @@ class Collection:
             from .deep import deep_facts
 
             remaining = max(1.0, self.started + self.timeout - time.monotonic() - 0.5)
+            deep_started = time.monotonic()
             snapshot.deep = deep_facts(timeout=remaining, errors=errors)
+            snapshot.timings["deep"] = round(time.monotonic() - deep_started, 4)
+            if snapshot.libraries is not None and snapshot.deep.mapped_libraries:
+                from .libraries import note_mapped
+
+                note_mapped(snapshot.libraries, snapshot.deep.mapped_libraries)  # the loaded library wins
         snapshot.timings["collect"] = round(time.monotonic() - self.started, 4)
         return snapshot
 
@@ -82,13 +88,16 @@ def start(level: str = "standard", timeout: float = DEFAULT_TIMEOUT) -> Collecti
     return Collection(level, timeout)
 
 
-def _collect_standard(snapshot: Snapshot, errors: List[ProbeError]) -> None:
+def _collect_standard(snapshot: Snapshot, errors: List[ProbeError], deadline: float) -> None:
     from .libraries import libraries_facts
     from .packages import package_facts
 
     snapshot.packages = _timed(snapshot, "packages", package_facts, errors)
+    # The library version child runs while the NVML/libcuda children (started first) still work.
     snapshot.libraries = _timed(snapshot, "libraries",
-                                lambda: libraries_facts(snapshot.container.env, snapshot.torch), errors)
+                                lambda: libraries_facts(snapshot.container.env, snapshot.torch,
+                                                        snapshot.packages, errors=errors,
+                                                        deadline=deadline), errors)
 
 
 def _timed(snapshot: Snapshot, probe: str, call: Callable[[], T], errors: List[ProbeError]) -> Optional[T]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from ..snapshot import ContainerFacts, ShmFacts, VisibleDevices
 from .paths import shorten
@@ -48,12 +48,16 @@ def parse_visible_devices(raw: Optional[str]) -> VisibleDevices:
     uuids: List[str] = []
     for item in value.split(","):
         item = item.strip()
+        if not item:
+            continue
         if re.fullmatch(r"-?\d+", item):
             indices.append(int(item))
         elif _UUID.match(item):
             uuids.append(item)
         else:
             uuids.append(item)
+    if not indices and not uuids:
+        return VisibleDevices(raw=raw, kind="empty")  # only separators, e.g. ","
     kind = "indices" if indices and not uuids else "uuids" if uuids and not indices else "mixed"
     return VisibleDevices(raw=raw, kind=kind, indices=indices, uuids=uuids)
 
@@ -71,7 +75,12 @@ def dev_nodes() -> Optional[List[str]]:
 
 
 def shm_facts(path: str = "/dev/shm") -> ShmFacts:
-    """Size, free space and writability of /dev/shm (a segment is created and removed)."""
+    """Size, free space and writability of /dev/shm.
+
+    Writability is tested the way DataLoader workers and NCCL use it: a uniquely named
+    empty file is created (``O_CREAT | O_EXCL``) and removed at once. ``os.access``
+    is not enough: it ignores read-only mounts under some runtimes, and SELinux/AppArmor.
+    """
     facts = ShmFacts(path=path, exists=os.path.isdir(path))
     if not facts.exists:
         return facts
@@ -81,57 +90,75 @@ def shm_facts(path: str = "/dev/shm") -> ShmFacts:
         facts.free_bytes = stats.f_frsize * stats.f_bavail
     except OSError:
         pass
-    facts.writable = os.access(path, os.W_OK | os.X_OK)
+    segment = os.path.join(path, f".cudacheck-{os.getpid()}-{os.urandom(6).hex()}")
+    try:
+        fd = os.open(segment, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
+    except OSError as exc:
+        facts.writable = False
+        facts.write_error = f"[Errno {exc.errno}] {exc.strerror}"
+        return facts
+    facts.writable = True
+    os.close(fd)
+    try:
+        os.unlink(segment)
+    except OSError:
+        pass
     return facts
 
 
-def container_runtime() -> tuple:
-    """(in_container, runtime name) from marker files and cgroup paths."""
-    if os.path.exists("/.dockerenv"):
+def container_runtime(environ: Optional[Dict[str, str]] = None, root: str = "/") -> Tuple[bool, Optional[str]]:
+    """(in_container, runtime name) from marker files, PID 1's cgroup and the environment.
+
+    ``root`` is the file-system root the markers are read under (tests point it at a folder).
+    """
+    environ = os.environ if environ is None else environ
+    if os.path.exists(os.path.join(root, ".dockerenv")):
         return True, "docker"
-    if os.path.exists("/run/.containerenv"):
+    if os.path.exists(os.path.join(root, "run/.containerenv")):
         return True, "podman"
-    try:
-        with open("/proc/1/cgroup", encoding="utf-8", errors="replace") as handle:
-            cgroup = handle.read()
-    except OSError:
-        cgroup = ""
+    cgroup = _read_all(os.path.join(root, "proc/1/cgroup")) or ""
     for marker, name in (("kubepods", "kubernetes"), ("docker", "docker"), ("containerd", "containerd"),
                          ("lxc", "lxc"), ("libpod", "podman")):
         if marker in cgroup:
             return True, name
-    if os.environ.get("KUBERNETES_SERVICE_HOST"):
+    if environ.get("KUBERNETES_SERVICE_HOST"):
         return True, "kubernetes"
-    if os.environ.get("container"):
-        return True, os.environ["container"]
-    try:
-        with open("/proc/version", encoding="utf-8") as handle:
-            if "microsoft" in handle.read().lower():
-                return False, "wsl"
-    except OSError:
-        pass
+    if environ.get("container"):
+        return True, environ["container"]
+    if "microsoft" in (_read_all(os.path.join(root, "proc/version")) or "").lower():
+        return False, "wsl"
     return False, None
 
 
-def cgroup_limits() -> tuple:
+def cgroup_limits(root: str = "/sys/fs/cgroup") -> Tuple[Optional[int], Optional[float]]:
     """(memory limit in bytes, CPU limit in cores) from cgroup v2 or v1; None when unlimited."""
     memory: Optional[int] = None
     cpus: Optional[float] = None
-    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        value = _read_first(path)
+    for relative in ("memory.max", "memory/memory.limit_in_bytes"):
+        value = _read_first(os.path.join(root, relative))
         if value and value != "max" and value.isdigit() and int(value) < 2**60:
             memory = int(value)
             break
-    cpu_max = _read_first("/sys/fs/cgroup/cpu.max")
-    if cpu_max and not cpu_max.startswith("max"):
-        quota, period = cpu_max.split()[:2]
-        cpus = round(int(quota) / int(period), 2)
-    else:
-        quota_v1 = _read_first("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")
-        period_v1 = _read_first("/sys/fs/cgroup/cpu/cpu.cfs_period_us")
-        if quota_v1 and period_v1 and quota_v1.lstrip("-").isdigit() and int(quota_v1) > 0:
+    cpu_max = (_read_first(os.path.join(root, "cpu.max")) or "").split()
+    if len(cpu_max) >= 2 and cpu_max[0].isdigit() and cpu_max[1].isdigit() and int(cpu_max[1]) > 0:
+        cpus = round(int(cpu_max[0]) / int(cpu_max[1]), 2)
+    elif not cpu_max:
+        quota_v1 = _read_first(os.path.join(root, "cpu/cpu.cfs_quota_us")) \
+            or _read_first(os.path.join(root, "cpu,cpuacct/cpu.cfs_quota_us"))
+        period_v1 = _read_first(os.path.join(root, "cpu/cpu.cfs_period_us")) \
+            or _read_first(os.path.join(root, "cpu,cpuacct/cpu.cfs_period_us"))
+        if quota_v1 and period_v1 and quota_v1.isdigit() and period_v1.isdigit() \
+                and int(quota_v1) > 0 and int(period_v1) > 0:
             cpus = round(int(quota_v1) / int(period_v1), 2)
     return memory, cpus
+
+
+def _read_all(path: str) -> Optional[str]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return None
 
 
 def _read_first(path: str) -> Optional[str]:
@@ -145,7 +172,7 @@ def _read_first(path: str) -> Optional[str]:
 def container_facts(environ: Optional[Dict[str, str]] = None) -> ContainerFacts:
     """Everything about devices, container and limits this process can read."""
     environ = os.environ if environ is None else environ
-    in_container, runtime = container_runtime()
+    in_container, runtime = container_runtime(environ)
     memory, cpus = cgroup_limits()
     return ContainerFacts(
         in_container=in_container, runtime=runtime, uid=os.geteuid(), dev_nodes=dev_nodes(),

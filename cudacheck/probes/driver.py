@@ -50,6 +50,7 @@ def _gpu(raw: Dict[str, Any]) -> GpuFacts:
         index=raw.get("index"), name=raw.get("name"), uuid=raw.get("uuid"),
         pci_bus_id=pci.get("bus_id"), pci_device_id=pci.get("device_id"),
         compute_capability=raw.get("compute_capability"),
+        architecture=raw.get("architecture"), brand=raw.get("brand"),
         memory_total_mib=memory.get("total_mib"), memory_used_mib=memory.get("used_mib"),
         persistence_mode=raw.get("persistence_mode"), mig_mode=raw.get("mig_mode"),
         ecc_enabled=raw.get("ecc_enabled"),

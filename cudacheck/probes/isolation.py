@@ -27,6 +27,9 @@ from typing import Any, Dict, Optional, Sequence
 
 CHILD_DIR = Path(__file__).resolve().parent / "children"
 _PREFER_FORK = False
+READ_GRACE = 0.05
+"""A child that has already exited is still read after the deadline, for this long: one hung
+child (NVML) must not turn a finished one (libcuda) into a timeout."""
 
 
 def prefer_fork() -> None:
@@ -131,8 +134,11 @@ class Child:
 
     def _wait_spawned(self, deadline: float) -> Optional[int]:
         assert self.process is not None
+        timeout = deadline - time.monotonic()
+        if timeout <= 0 and self.process.poll() is not None:
+            timeout = READ_GRACE
         try:
-            self._out, self._err = self.process.communicate(timeout=max(0.0, deadline - time.monotonic()))
+            self._out, self._err = self.process.communicate(timeout=max(0.0, timeout))
         except subprocess.TimeoutExpired:
             return None
         return self.process.returncode
@@ -140,11 +146,17 @@ class Child:
     def _wait_forked(self, deadline: float) -> Optional[int]:
         assert self._fd is not None and self.pid is not None
         chunks = []
+        exited: Optional[int] = None
         while True:
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
-            ready, _, _ = select.select([self._fd], [], [], remaining)
+            if remaining <= 0 and exited is None:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if not pid:
+                    return None
+                exited = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+                deadline = time.monotonic() + READ_GRACE
+                remaining = READ_GRACE
+            ready, _, _ = select.select([self._fd], [], [], max(0.0, remaining))
             if not ready:
                 return None
             chunk = os.read(self._fd, 65536)
@@ -154,6 +166,8 @@ class Child:
         os.close(self._fd)
         self._fd = None
         self._out = b"".join(chunks)
+        if exited is not None:
+            return exited
         while True:  # output closed: the child is exiting; reap it within the deadline
             pid, status = os.waitpid(self.pid, os.WNOHANG)
             if pid:

@@ -55,6 +55,13 @@ def test_loaded_cudnn_from_the_loader_pick():
     assert "/opt/conda/lib/libcudnn.so.8" in finding.detail
 
 
+def test_loaded_cudnn_known_only_by_major_is_not_judged_on_minor():
+    libraries = LibrariesFacts(resolved={"cudnn": LibraryFacts("cudnn", "/usr/lib/libcudnn.so.9", "ldconfig", "9")})
+    assert not by_code(check(snap(libraries=libraries)), "CC302")
+    libraries.resolved["cudnn"].version = "8"
+    assert by_code(check(snap(libraries=libraries)), "CC302")
+
+
 def test_loaded_cudnn_same_major_newer_minor_is_fine():
     assert not by_code(check(snap(deep=DeepFacts(ran=True, cudnn_version=90300))), "CC302")
 

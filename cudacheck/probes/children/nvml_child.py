@@ -27,6 +27,15 @@ CLOCK_EVENTS = {
 }
 
 
+# nvmlBrandType_t, spelled as NVIDIA_REQUIRE_* "brand=" terms spell them (libnvidia-container).
+BRANDS = {0: "unknown", 1: "quadro", 2: "tesla", 3: "nvs", 4: "grid", 5: "geforce", 6: "titan",
+          7: "vapps", 8: "vpc", 9: "vcs", 10: "vws", 11: "cloudgaming", 12: "quadrortx",
+          13: "nvidiartx", 14: "nvidia", 15: "geforcertx", 16: "titanrtx"}
+# nvmlDeviceArchitecture_t, spelled as compat_data/architectures.json names them.
+ARCHITECTURES = {2: "Kepler", 3: "Maxwell", 4: "Pascal", 5: "Volta", 6: "Turing", 7: "Ampere",
+                 8: "Ada Lovelace", 9: "Hopper", 10: "Blackwell"}
+
+
 def text(value):
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
@@ -70,6 +79,7 @@ def main():
             gpu["lost"] = getattr(exc, "value", None) == 15 or None
             out["gpus"].append(gpu)
             continue
+        gpu["lost"] = False  # until a call answers GPU_IS_LOST
         query_gpu(pynvml, handle, gpu, field)
         out["gpus"].append(gpu)
     try:
@@ -95,6 +105,10 @@ def query_gpu(pynvml, handle, gpu, field):
           lambda p: {"bus_id": text(p.busId), "device_id": f"0x{(p.pciDeviceId >> 16) & 0xFFFF:04x}"})
     field(gpu, "compute_capability", lambda: pynvml.nvmlDeviceGetCudaComputeCapability(handle),
           lambda cc: f"{cc[0]}.{cc[1]}")
+    field(gpu, "architecture", lambda: pynvml.nvmlDeviceGetArchitecture(handle),
+          lambda code: ARCHITECTURES.get(int(code)))
+    field(gpu, "brand", lambda: pynvml.nvmlDeviceGetBrand(handle),
+          lambda code: BRANDS.get(int(code), f"brand {int(code)}"))
     field(gpu, "memory", lambda: pynvml.nvmlDeviceGetMemoryInfo(handle),
           lambda m: {"total_mib": int(m.total) // 2**20, "used_mib": int(m.used) // 2**20})
     field(gpu, "persistence_mode", lambda: pynvml.nvmlDeviceGetPersistenceMode(handle), bool)

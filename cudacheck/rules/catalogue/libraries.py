@@ -117,8 +117,8 @@ def cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     built_mm, loaded_mm = major_minor(built), major_minor(loaded)
     if not built_mm or not loaded_mm:
         return
-    if loaded_mm[0] == built_mm[0] and loaded_mm[1] >= built_mm[1]:
-        return
+    if loaded_mm[0] == built_mm[0] and (loaded_mm[1] >= built_mm[1] or len(parse(loaded) or ()) < 2):
+        return  # same major; a bare "9" (from a file name) says nothing about the minor
     yield ctx.finding(
         f"cuDNN {loaded} would be used, but torch {ctx.snapshot.torch.version} was built with cuDNN {built}",
         detail=f"The runtime cuDNN is {loaded} ({where}); torch needs the same major and a minor ≥ "

@@ -1,0 +1,87 @@
+"""Deep probe: torch imported in a child process with a deadline (``children/deep_child.py``).
+
+The child reports what a real torch process sees: ``is_available``, device count, the
+CUDA initialisation error text, the compiled arch list, the cuDNN/NCCL versions torch
+loaded, the CUDA libraries actually mapped (``/proc/self/maps``: the loaded library
+wins), a matmul and a cuDNN conv per GPU checked against the CPU, and bf16 support.
+A child that crashes or hangs is a ProbeError (``crashed`` / ``timeout``) plus the
+facts it reported before it stopped, with ``last_step`` naming where it stopped.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import fields
+from typing import Any, Dict, List, Optional, Tuple
+
+from ..snapshot import DeepFacts, ProbeError, SmokeResult
+from .isolation import Child
+from .paths import shorten
+
+DEFAULT_TIMEOUT = 60.0
+_DEEP_FIELDS = {f.name for f in fields(DeepFacts)}
+_SMOKE_FIELDS = {f.name for f in fields(SmokeResult)}
+
+
+def deep_facts(timeout: float = DEFAULT_TIMEOUT, errors: Optional[List[ProbeError]] = None,
+               env: Optional[Dict[str, str]] = None) -> DeepFacts:
+    """Run the deep child for at most ``timeout`` seconds; never raises."""
+    errors = errors if errors is not None else []
+    started = time.monotonic()
+    try:
+        fd, progress = tempfile.mkstemp(prefix="cudacheck-deep-", suffix=".jsonl")
+        os.close(fd)
+    except OSError as exc:
+        errors.append(ProbeError("deep", "error", f"no temporary file for the deep child: {exc}"))
+        progress = ""
+    try:
+        result = Child("deep_child.py", [progress] if progress else [], env=env).result(started + timeout)
+        if result.status == "ok" and result.data is not None:
+            return facts_from(result.data)
+        data, step = read_progress(progress) if progress else ({}, None)
+        where = f" during {step}" if step else ""
+        errors.append(ProbeError("deep", result.status, f"{result.message}{where}", result.signal,
+                                 round(result.seconds, 4)))
+        facts = facts_from(data)
+        facts.ran = True
+        facts.last_step = step
+        return facts
+    finally:
+        if progress:
+            try:
+                os.unlink(progress)
+            except OSError:
+                pass
+
+
+def read_progress(path: str) -> Tuple[Dict[str, Any], Optional[str]]:
+    """The facts a stopped child had written and the step it was in."""
+    data: Dict[str, Any] = {}
+    step: Optional[str] = None
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                try:
+                    event = json.loads(line)
+                except ValueError:
+                    continue  # a line cut short by the crash
+                if isinstance(event, dict):
+                    data = event.get("out") or data
+                    step = event.get("step") or step
+    except OSError:
+        pass
+    return data, step
+
+
+def facts_from(data: Dict[str, Any]) -> DeepFacts:
+    """DeepFacts from the child's JSON (unknown keys ignored, paths shortened)."""
+    values = {key: value for key, value in data.items() if key in _DEEP_FIELDS and key != "smoke"}
+    facts = DeepFacts(**values)
+    facts.ran = True
+    facts.torch_file = shorten(facts.torch_file)
+    facts.mapped_libraries = [shorten(path) or path for path in facts.mapped_libraries or []]
+    facts.smoke = [SmokeResult(**{k: v for k, v in raw.items() if k in _SMOKE_FIELDS})
+                   for raw in data.get("smoke") or [] if isinstance(raw, dict) and "index" in raw]
+    return facts
