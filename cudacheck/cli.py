@@ -99,7 +99,9 @@ def _build():
             snapshot = load_snapshot(snapshot_file)
         else:
             from .probes import collect
+            from .probes.isolation import prefer_fork
 
+            prefer_fork()  # the CLI is single-threaded: fork probe children instead of new interpreters
             snapshot = collect("deep" if deep else "standard", timeout=timeout)
         report = check(snapshot, policy)
         click.echo(render(report, fmt, verbose=verbose))
