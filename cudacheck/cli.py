@@ -104,7 +104,8 @@ def _build():
             prefer_fork()  # the CLI is single-threaded: fork probe children instead of new interpreters
             snapshot = collect("deep" if deep else "standard", timeout=timeout)
         report = check(snapshot, policy)
-        click.echo(render(report, fmt, verbose=verbose))
+        text = render(report, fmt, verbose=verbose)
+        click.echo(text, nl=not text.endswith("\n"))
         failed = report.summary.errors or (strict and report.summary.warnings)
         sys.exit(exit_codes.FINDINGS if failed else exit_codes.OK)
 

@@ -74,14 +74,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _evaluate(args: argparse.Namespace, timeout: float) -> "tuple[str, bool]":
-    from .policy import resolve_policy
     from .probes import start
     from .probes.isolation import prefer_fork
 
     prefer_fork()  # this process is single-threaded: fork children rather than start interpreters
-    policy = resolve_policy(requirements_from(vars(args)))
     collection = start("deep" if args.deep else "quick", timeout=timeout * 0.9)
+    from .policy import resolve_policy
     from .rules.engine import check, load_rules
+
+    policy = resolve_policy(requirements_from(vars(args)))
 
     load_rules()  # import the rules while the driver children work
     report = check(collection.finish(), policy)

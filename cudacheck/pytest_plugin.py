@@ -163,7 +163,8 @@ def _requirements(item: pytest.Item) -> Optional[Dict[str, Any]]:
             pytest.fail(f"@pytest.mark.{MARKER} takes keyword arguments only, e.g. "
                         f"@pytest.mark.{MARKER}(min_compute_capability=\"8.0\"); got {mark.args!r}",
                         pytrace=False)
-        merged.update(mark.kwargs)
+        merged.update({key: list(value) if isinstance(value, (tuple, set)) else value
+                       for key, value in mark.kwargs.items()})
     merged.setdefault("require_gpu", True)
     return merged
 
@@ -183,7 +184,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if errors:
         first = errors[0]
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-        pytest.skip(f"cudacheck: {first.title} [{first.code}]{more}")
+        _skip(f"cudacheck: {first.title} [{first.code}]{more}")
+
+
+def _skip(reason: str) -> None:
+    """Skip, reported at the test's location (as skipif marks are), not at this file's."""
+    try:
+        raise pytest.skip.Exception(reason, _use_item_location=True)
+    except TypeError:  # a pytest without that keyword (< 7.1)
+        pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,13 @@ plus torch imported in a child process with smoke tests.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
-from typing import Callable, List, Optional, TypeVar
+from typing import TYPE_CHECKING, Callable, List, Optional, TypeVar
 
 from ..errors import UsageError
-from ..snapshot import ProbeError, Snapshot
 from ..vocabulary import LEVELS
+
+if TYPE_CHECKING:
+    from ..snapshot import ProbeError, Snapshot
 
 T = TypeVar("T")
 
@@ -38,17 +39,20 @@ class Collection:
     def __init__(self, level: str, timeout: float) -> None:
         if level not in LEVELS:
             raise UsageError(f"unknown probe level {level!r} (choose from {', '.join(LEVELS)})")
-        from . import driver
+        from .isolation import Child
 
         self.level = level
         self.timeout = timeout
         self.started = time.monotonic()
         # Leave a margin so the caller can still judge and print inside its own timeout.
         self.deadline = self.started + max(0.5, timeout * 0.85)
+        # The driver children start before anything else is imported: they are the slow part.
+        self._nvml = Child("nvml_child.py")
+        self._cuda = Child("cuda_child.py")
+        from ..snapshot import Snapshot
+
         self.snapshot = Snapshot(source="live", level=level,
-                                 created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-        self._nvml = driver.start_nvml()
-        self._cuda = driver.start_cuda()
+                                 created=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()))
 
         from .container import container_facts
         from .platform import platform_facts
@@ -106,6 +110,8 @@ def _timed(snapshot: Snapshot, probe: str, call: Callable[[], T], errors: List[P
     try:
         return call()
     except Exception as exc:  # a probe failure is a reported fact, never a crash
+        from ..snapshot import ProbeError
+
         errors.append(ProbeError(probe, "error", f"{type(exc).__name__}: {exc}", None,
                                  round(time.monotonic() - started, 4)))
         return None

@@ -11,16 +11,6 @@ from .isolation import Child, ChildResult
 COMPAT_MARKERS = ("/compat/", "cuda-compat")
 
 
-def start_nvml() -> Child:
-    """Start the NVML child; collect it with :func:`nvml_facts`."""
-    return Child("nvml_child.py")
-
-
-def start_cuda() -> Child:
-    """Start the libcuda child; collect it with :func:`cuda_facts`."""
-    return Child("cuda_child.py")
-
-
 def nvml_facts(child: Child, deadline: float, errors: List[ProbeError]) -> NvmlFacts:
     """Turn the NVML child's answer (or its failure) into facts."""
     result = child.result(deadline)
