@@ -43,7 +43,11 @@ def layer_facts(snapshot: Snapshot) -> Dict[str, str]:
     libraries = snapshot.libraries
     if libraries is not None:
         resolved = ", ".join(f"{name} {lib.version or '?'}" for name, lib in sorted(libraries.resolved.items()))
-        facts["libraries"] = resolved or f"{len(libraries.found)} CUDA library files found"
+        toolkit = ", ".join(x for x in (f"nvcc {libraries.nvcc_version}" if libraries.nvcc_version else "",
+                                        f"system cuDNN {libraries.system_cudnn_version}"
+                                        if libraries.system_cudnn_version else "") if x)
+        found = f"{len(libraries.found)} CUDA library files found" if libraries.found or not toolkit else ""
+        facts["libraries"] = resolved or ", ".join(x for x in (found, toolkit) if x)
     if snapshot.packages is not None:
         names = [f"{p.name} {p.version}" for p in snapshot.packages
                  if p.name.lower() in ("torchvision", "torchaudio", "triton", "xformers", "vllm")]

@@ -34,8 +34,9 @@ def render(report: Report, verbose: bool = False, style: Optional[Style] = None,
             continue
         if layer == "requirements" and not findings and not report.policy:
             continue
-        fact = facts.get(layer) or ("met: " + ", ".join(f"{k}={v}" for k, v in report.policy.items())
-                                    if layer == "requirements" else "")
+        fact = facts.get(layer, "")
+        if layer == "requirements" and report.policy:
+            fact = ", ".join(f"{k}={v}" for k, v in report.policy.items())
         lines.append(f"{style.mark(_layer_status(findings))} {title.ljust(width)}  {fact}")
         for finding in findings:
             if finding.severity == "info" and not verbose:

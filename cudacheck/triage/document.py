@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from typing import Dict, Iterable, List, Optional
 
 MAX_LINE = 8192
@@ -17,6 +18,7 @@ MAX_LINE = 8192
 _QUOTE = re.compile(r"^[ \t]*(?:>(?!>>)[ \t]?)+")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 def normalise_line(line: str) -> str:
@@ -30,6 +32,15 @@ def normalise_line(line: str) -> str:
     if _FENCE.match(line):
         return ""
     return line.rstrip()
+
+
+@lru_cache(maxsize=2048)
+def _keyword_words(keyword: str) -> "tuple[tuple[str, ...], Optional[str]]":
+    """(inner words, longest word) of a keyword; keywords are a fixed set, so this is cached."""
+    words = _WORD.findall(keyword)
+    if not words:
+        return (), None
+    return tuple(words[1:-1]), max(words, key=len)
 
 
 class Document:
@@ -59,6 +70,8 @@ class Document:
             position += len(line) + 1
         self._starts = starts
         self._cache: Dict[str, List[int]] = {}
+        self._tokens: Optional[set] = None
+        self._vocabulary = ""
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -73,6 +86,9 @@ class Document:
         if cached is not None:
             return cached
         found: List[int] = []
+        if not self._may_contain(keyword):
+            self._cache[keyword] = found
+            return found
         text, starts = self.text, self._starts
         position = text.find(keyword)
         while position != -1:
@@ -82,6 +98,24 @@ class Document:
             position = text.find(keyword, max(next_line, position + 1))
         self._cache[keyword] = found
         return found
+
+    def _may_contain(self, keyword: str) -> bool:
+        """A cheap necessary condition for ``keyword in text``, checked on the text's vocabulary.
+
+        Every word *inside* a phrase must be a word of the text, and the keyword's longest
+        word must occur within some word of the text (edge words may be parts of longer
+        words). The vocabulary is far smaller than the text, so most keywords that cannot
+        occur are rejected without scanning the whole input.
+        """
+        if self._tokens is None:
+            self._tokens = set(_WORD.findall(self.text))
+            self._vocabulary = "\n".join(t for t in self._tokens if not t.isdigit())
+        inner, longest = _keyword_words(keyword)
+        if longest is None:
+            return True
+        if any(word not in self._tokens for word in inner):
+            return False
+        return longest.isdigit() or longest in self._vocabulary
 
     def lines_with_any(self, keywords: Iterable[str]) -> List[int]:
         """Indices of the lines containing at least one keyword, in order, each once."""

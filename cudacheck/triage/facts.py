@@ -19,7 +19,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..compat.gpu_names import normalise as normalise_gpu
 from ..snapshot import GpuFacts, Observation, PackageFacts, Snapshot, TorchInstall
-from ..versions import major_minor, parse, torch_local_tag, torch_public
+from ..versions import major_minor, torch_local_tag, torch_public
 
 TOOL = 3
 """A tool's own output: nvidia-smi, collect_env, pip/conda lists, docker run flags."""
@@ -162,9 +162,10 @@ class Facts:
     # --- GPUs, torch, packages -----------------------------------------------------------
     def add_gpu(self, claim: GpuClaim) -> None:
         if claim.name:
-            claim.name = re.sub(r"\s+", " ", claim.name).strip(" .,;:'\"`")
-            if claim.name.endswith("..") or claim.name.endswith("…"):
-                claim.name = claim.name.rstrip(".…").rstrip() + "..."
+            name = re.sub(r"\s+", " ", claim.name).strip(" ,;:'\"`")
+            truncated = name.endswith(("..", "…"))
+            name = name.rstrip(" .…")
+            claim.name = name + "..." if truncated else name
         if claim.name or claim.compute_capability:
             self.gpus.append(claim)
 
@@ -262,7 +263,8 @@ class Facts:
         cuda, hip = _build_of(primary)
         if cuda is None and hip is None:
             same_kind = [c for c in cuda_claims if c.kind == primary.kind and c.version is None]
-            same_version = [c for c in cuda_claims if c.version and public_key(c.version) == public_key(primary.version)]
+            same_version = [c for c in cuda_claims
+                            if c.version and public_key(c.version) == public_key(primary.version)]
             for claim in same_kind + same_version:
                 cuda, hip = _build_of(claim)
                 if cuda or hip:
@@ -304,6 +306,13 @@ class Facts:
     def _installs(self, claims: List[TorchClaim]) -> None:
         """Distinct torch versions (imported vs installed) or locations mean several installs."""
         torch = self.snapshot.torch
+        imported = next((c for c in claims if c.kind == "imported" and c.version), None)
+        if imported is not None:
+            other = next((c for c in claims if c.kind == "reported" and c.version and c.source == "text"
+                          and public_key(c.version) != public_key(imported.version)), None)
+            if other is not None:
+                self.observe("torch_version_conflict", f"imported {imported.version}, stated {other.version}",
+                             imported.line, imported=imported.version, stated=other.version)
         installs: Dict[str, TorchInstall] = {}
         for claim in claims:
             if claim.kind not in ("imported", "installed") or not claim.version:
@@ -387,8 +396,3 @@ class _Shared:
 
 def _location_key(root: str) -> str:
     return root.replace("\\", "/").rstrip("/").lower()
-
-
-def version_tuple(version: Optional[str]) -> Tuple[int, ...]:
-    """Integer tuple for sorting (empty when unknown)."""
-    return parse(version) or ()

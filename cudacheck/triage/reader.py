@@ -141,8 +141,12 @@ def _utf16(data: bytes, encoding: str) -> "tuple[str, str]":
     text = data.decode(encoding, errors="replace")
     if text.startswith("\ufeff"):
         text = text[1:]
-    if "\x00" in text[:_SNIFF] or text.count("\ufffd") > max(16, len(text) // 4):
+    sample = text[:_SNIFF]
+    if "\x00" in sample or text.count("\ufffd") > max(16, len(text) // 4):
         raise UnreadableInput("binary data, not text")
+    # Binary data after a BOM decodes into arbitrary code points; pasted logs are largely ASCII.
+    if sample and sum(1 for c in sample if c < "\x80") < 0.3 * len(sample):
+        raise UnreadableInput("binary data (not UTF-16 text despite its byte-order mark)")
     return text, encoding
 
 

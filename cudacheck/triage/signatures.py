@@ -82,6 +82,10 @@ SIGNATURES: Tuple[Signature, ...] = (
     _sig("forward_compat_enabled", "context", ("forward compatibility mode enabled",),
          r"CUDA Forward Compatibility mode ENABLED", "NGC container runs through forward compatibility"),
     # --- driver not loaded / no driver -------------------------------------------------------
+    _sig("driver_release_unsupported_gpu", "driver_too_old", ("(pci id:",),
+         r"NVIDIA GPU \S+ \(PCI ID: (?P<pci>[0-9a-fA-F:]+)\)[^\n]*?is not supported by the\s+(?:NVRM:\s*)?"
+         r"NVIDIA\s+(?P<branch>[\d.]+x*) driver release", "the driver release does not support this GPU",
+         join_next=2),
     _sig("smi_cannot_communicate", "driver_not_loaded", ("communicate with the nvidia driver",),
          r"couldn'?t communicate with the NVIDIA driver", "nvidia-smi cannot reach the kernel driver"),
     _sig("nvml_driver_not_loaded", "driver_not_loaded", ("driver not loaded", "driver_not_loaded"),
@@ -90,15 +94,21 @@ SIGNATURES: Tuple[Signature, ...] = (
     _sig("no_nvidia_driver", "driver_not_loaded", ("found no nvidia driver",),
          r"Found no NVIDIA driver on your system", "torch found no NVIDIA driver"),
     _sig("kernel_module_failed", "driver_not_loaded",
-         ("modprobe", "key was rejected", "nvidia kernel module", "nouveau", "nvrm: the nvidia probe", "nvrm: no nvidia"),
+         ("modprobe", "key was rejected", "nvidia kernel module", "nouveau", "nvrm: the nvidia probe",
+          "nvrm: no nvidia"),
          r"modprobe: (?:FATAL|ERROR):[^\n]*nvidia|could not insert 'nvidia|Key was rejected by service|"
          r"NVIDIA kernel module[^\n]*(?:not loaded|missing|failed)|NVRM: The NVIDIA probe routine|"
          r"NVRM: No NVIDIA (?:GPU|devices?) found|kernel module[^\n]*nouveau[^\n]*(?:in use|loaded)",
          "the NVIDIA kernel module could not be loaded"),
+    _sig("rm_init_failed", "driver_not_loaded", ("rminitadapter failed",),
+         r"RmInitAdapter failed!?\s*(?P<code>\([^)]*\))?", "the driver could not initialise the GPU"),
+    _sig("nouveau_bound", "driver_not_loaded", ("kernel driver in use: nouveau",),
+         r"Kernel driver in use:\s*nouveau", "the open-source nouveau driver holds the GPU"),
     _sig("smi_not_found", "driver_not_loaded",
          ("nvidia-smi: command not found", "nvidia-smi: not found", "'nvidia-smi' is not recognized",
-          "nvidia-smi : the term"),
-         r"nvidia-smi:? (?:command )?not found|'nvidia-smi' is not recognized|nvidia-smi : The term",
+          "nvidia-smi : the term", "command not found: nvidia-smi"),
+         r"nvidia-smi:? (?:command )?not found|command not found: nvidia-smi|'nvidia-smi' is not recognized|"
+         r"nvidia-smi : The term",
          "nvidia-smi is not installed or not on PATH"),
     _sig("nvml_library_missing", "driver_not_loaded",
          ("libnvidia-ml", "nvml shared library not found"),
@@ -106,15 +116,21 @@ SIGNATURES: Tuple[Signature, ...] = (
          r"NVML Shared Library Not Found|load library failed: libnvidia-ml",
          "the NVML driver library is missing"),
     _sig("libcuda_missing", "driver_not_loaded", ("libcuda.so",),
-         r"libcuda\.so(?:\.1)?: cannot open shared object file|(?:could not|cannot|unable to) (?:load|open|find)[^\n]*libcuda\.so|"
+         r"libcuda\.so(?:\.1)?: cannot open shared object file|"
+         r"(?:could not|cannot|unable to) (?:load|open|find)[^\n]*libcuda\.so|"
          r"libcuda\.so(?:\.1)? (?:not found|is not found)",
          "the CUDA driver library libcuda.so.1 is missing"),
     _sig("cuda_unknown_error", "driver_not_loaded",
-         ("cuda unknown error", "cudaerrorunknown", "cuda_error_unknown", "error 999", "code 999", "error: 999"),
-         r"CUDA unknown error|cudaErrorUnknown|CUDA_ERROR_UNKNOWN|" + _CUDA_CODE + r"999\b",
+         ("cuda unknown error", "cudaerrorunknown", "cuda_error_unknown", "error 999", "code 999", "error: 999",
+          "cuda error: unknown error"),
+         r"CUDA unknown error|CUDA error: unknown error|cudaErrorUnknown|CUDA_ERROR_UNKNOWN|" + _CUDA_CODE + r"999\b",
          "CUDA error 999 (unknown error)"),
     _sig("nvml_unknown_error", "driver_not_loaded", ("failed to initialize nvml: unknown error",),
          r"Failed to initialize NVML: Unknown Error", "NVML: unknown error"),
+    _sig("system_not_ready", "fabricmanager_missing",
+         ("system not yet initialized", "systemnotready", "system_not_ready", "error 802", "code 802", "error: 802"),
+         r"system not yet initialized|cudaErrorSystemNotReady|CUDA_ERROR_SYSTEM_NOT_READY|" + _CUDA_CODE + r"802\b",
+         "CUDA error 802: system not yet initialized (Fabric Manager)"),
     # --- driver/library mismatch ------------------------------------------------------------
     _sig("nvml_version_mismatch", "driver_library_mismatch",
          ("library version mismatch", "lib_rm_version_mismatch"),
@@ -147,6 +163,20 @@ SIGNATURES: Tuple[Signature, ...] = (
          r"The NVIDIA Driver was not detected", "the container was started without GPU access"),
     _sig("smi_no_devices", "no_gpu_visible", ("no devices were found",),
          r"^\s*No devices were found", "nvidia-smi found no GPU"),
+    _sig("cuda_init_failed", "driver_not_loaded", ("cuda driver initialization failed",),
+         r"CUDA driver initialization failed", "CUDA could not initialise the driver"),
+    _sig("devices_unavailable", "no_gpu_visible", ("busy or unavailable", "devicesunavailable", "devices_unavailable"),
+         r"CUDA-capable device\(s\) is/are busy or unavailable|cudaErrorDevicesUnavailable|"
+         r"CUDA_ERROR_DEVICES_UNAVAILABLE", "the GPU is busy or reserved (compute mode, another process)"),
+    _sig("cuda_not_available", "context",
+         ("but torch.cuda.is_available() is false", "cuda is not available", "cuda not available",
+          "cuda unavailable, invalid device", "torch is not able to use gpu",
+          "is_available() returns false", "is_available() return false", "is_available() is false",
+          "is_available()` returns false", "is_available() gives false", "cuda available: false",
+          "is_available() returns `false`", "is_available() -> false", "is_available() = false"),
+         r"torch\.cuda\.is_available\(\)`?\s*(?:returns?|is|gives|->|=|==|:)?\s*`?False|CUDA (?:is )?not available|"
+         r"CUDA unavailable, invalid device|Torch is not able to use GPU|"
+         r"CUDA available:\s*False", "CUDA is reported unavailable"),
     # --- arch not in build / GPU too old ----------------------------------------------------------
     _sig("no_kernel_image", "arch_not_in_build",
          ("no kernel image is available", "nokernelimagefordevice", "no_binary_for_gpu", "error 209", "code 209"),
@@ -186,20 +216,25 @@ SIGNATURES: Tuple[Signature, ...] = (
     _sig("cudnn_arch_mismatch", "gpu_too_old_for_build", ("cudnn_status_arch_mismatch",),
          r"CUDNN_STATUS_ARCH_MISMATCH", "cuDNN does not support this GPU's architecture"),
     # --- torch build kind ----------------------------------------------------------------------
-    _sig("not_compiled_with_cuda", "cpu_only_torch", ("not compiled with cuda enabled",),
-         r"Torch not compiled with CUDA enabled", "torch is a CPU-only build"),
+    _sig("not_compiled_with_cuda", "cpu_only_torch",
+         ("not compiled with cuda enabled", "compiled without cuda", "not compiled with cuda support"),
+         r"Torch not compiled with CUDA enabled|(?:PyTorch|torch) (?:was )?compiled without CUDA(?: support)?|"
+         r"not compiled with CUDA support", "torch is a CPU-only build"),
     _sig("torch_c_import", "multiple_torch_installs",
          ("cannot import name '_c'", "no module named 'torch._c'", "module 'torch' has no attribute"),
          r"cannot import name '_C' from (?:partially initialized module )?'torch'|No module named 'torch\._C'|"
          r"module 'torch' has no attribute '(?P<attribute>cuda|__version__|version|nn|Tensor|_C)'",
          "a local torch/ folder or a broken second install shadows torch"),
     # --- cuDNN -----------------------------------------------------------------------------
+    _sig("windows_paging_file", "config", ("paging file is too small", "winerror 1455"),
+         r"paging file is too small|WinError 1455", "Windows ran out of virtual memory loading CUDA DLLs"),
     _sig("cudnn_cannot_load", "cudnn_missing", ("libcudnn", "cudnn_", "cudnn64", "cudnn.dll", "cudnn.so"),
          r"(?P<lib>(?:lib)?cudnn[\w.-]*?(?:\.so(?:\.\d+)*|\.dll))\b[^\n]{0,80}?(?:cannot open shared object|"
-         r"no such file|not found|is not in your library path|cannot be loaded|could not be found)|"
+         r"no such file|not found|is not in your library path|cannot be loaded|could not be found|"
+         r"or one of its dependencies)|"
          r"(?:could not load(?: dynamic)? library|could not locate|unable to load(?: any of)?|"
          r"failed to load|cannot load)\s*[\s'\"{]*(?P<lib2>(?:lib)?cudnn[\w.-]*)",
-         "a cuDNN library cannot be loaded", exclude=r"Successfully opened"),
+         "a cuDNN library cannot be loaded", exclude=r"Successfully opened|paging file|WinError 1455"),
     _sig("cudnn_incompatible", "cudnn_version_mismatch", ("cudnn version incompatibility",),
          r"cuDNN version incompatibility: PyTorch was compiled\s+against \((?P<built>[\d, ]+)\) but "
          r"(?:linked against|found runtime version) \((?P<loaded>[\d, ]+)\)",
@@ -216,7 +251,7 @@ SIGNATURES: Tuple[Signature, ...] = (
          r"libnccl\.so[.\d]*: cannot open shared object file", "libnccl cannot be loaded"),
     _sig("cuda_library_symbol", "lib_path_conflict", ("undefined symbol", "nvjitlink"),
          r"undefined symbol:?\s*(?P<symbol>(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|cuda[A-Z]|"
-         r"__nvJitLink|nvJitLink|__cudaRegister|cudnn)\w*)|__nvJitLink\w+, version libnvJitLink",
+         r"__nvJitLink|nvJitLink|__cudaRegister)\w*)|__nvJitLink\w+, version libnvJitLink",
          "a CUDA library of another version was loaded"),
     _sig("cuda_library_missing", "lib_path_conflict",
          ("libcudart", "libcublas", "libcufft", "libcurand", "libcusparse", "libcusolver", "libnvrtc",
@@ -229,6 +264,21 @@ SIGNATURES: Tuple[Signature, ...] = (
     _sig("undefined_reference_cuda", "cuda_toolkit_mismatch_ext", ("undefined reference to",),
          r"undefined reference to [`'‘](?P<symbol>\w+)@(?P<lib>lib\w+\.so[.\d]*)'?",
          "linking against libtorch with another CUDA toolkit"),
+    _sig("windows_dll_load", "config", ("or one of its dependencies", "dll load failed"),
+         r"Error loading \"?(?P<path>[^\"]*?(?P<dll>[\w.-]+\.dll))\"? or one of its dependencies|"
+         r"DLL load failed while importing (?P<module>\w+)", "Windows could not load a DLL of torch",
+         exclude=r"paging file|WinError 1455"),
+    _sig("glibcxx_missing", "config", ("glibcxx_", "cxxabi_"),
+         r"version [`'](?P<symbol>(?:GLIBCXX|CXXABI)_[\d.]+)' not found", "an older libstdc++ is loaded"),
+    _sig("nccl_not_built", "config", ("doesn't have nccl built in", "does not have nccl built in"),
+         r"Distributed package does(?:n't| not) have NCCL built in", "this torch has no NCCL (Windows/macOS)"),
+    _sig("no_matching_torch", "config", ("no matching distribution found for torch",
+                                         "satisfies the requirement torch", "is not a supported wheel on this"),
+         r"No matching distribution found for torch(?P<spec>[=<>!~][^\s]*)?|Could not find a version that "
+         r"satisfies the requirement torch(?P<spec2>[=<>!~][^\s]*)?|torch-[\w.+%]+\.whl is not a supported wheel",
+         "pip has no torch wheel for this Python/platform"),
+    _sig("torch_not_installed", "multiple_torch_installs", ("no module named 'torch'", 'no module named "torch"'),
+         r"No module named ['\"]torch['\"]", "Python does not find torch at all"),
     # --- extension builds ------------------------------------------------------------------
     _sig("detected_cuda_mismatch", "cuda_toolkit_mismatch_ext", ("detected cuda version",),
          r"The detected CUDA version \((?P<nvcc>[\d.]+)\) mismatches the version that was used to compile\s*"
@@ -245,10 +295,13 @@ SIGNATURES: Tuple[Signature, ...] = (
     _sig("unsupported_host_compiler", "config", ("unsupported gnu version", "unsupported microsoft visual studio"),
          r"unsupported (?:GNU|Microsoft Visual Studio) version", "nvcc does not support this host compiler"),
     _sig("extension_undefined_symbol", "torchvision_mismatch", ("undefined symbol",),
-         r"(?P<path>[^\s'\"]*?(?P<package>torchvision|torchaudio|torchtext|torch_scatter|torch_sparse|torch_cluster|"
-         r"torch_geometric|mmcv|flash_attn|xformers|detectron2|apex|deepspeed|bitsandbytes|vllm|[\w-]+)[^\s'\"]*\."
-         r"(?:so|pyd)[.\d]*):\s*undefined symbol:?\s*(?P<symbol>_Z\w+)",
+         r"(?P<path>[^\s'\"]+\.(?:so|pyd)[.\d]*):\s*undefined symbol:?\s*(?P<symbol>_Z\w+)",
          "a compiled extension was built for another torch"),
+    _sig("torch_library_missing", "torchvision_mismatch",
+         ("libtorch_cuda_cu.so", "libtorch_cuda_cpp.so", "libc10_cuda.so", "libtorch_cuda.so", "libtorch_cpu.so",
+          "libc10.so"),
+         r"(?P<lib>lib(?:torch_cuda_cu|torch_cuda_cpp|c10_cuda|torch_cuda|torch_cpu|c10)\.so):\s*cannot open shared "
+         r"object file", "a compiled extension needs torch libraries this torch does not have"),
     _sig("torchvision_op_missing", "torchvision_mismatch", ("torchvision::",),
          r"operator torchvision::(?P<op>\w+) does not exist|Could not run 'torchvision::(?P<op2>\w+)' with "
          r"arguments from the '(?P<backend>\w+)' backend", "torchvision's compiled ops do not fit this torch"),
@@ -291,8 +344,10 @@ SIGNATURES: Tuple[Signature, ...] = (
     _sig("bf16_unsupported", "capability_missing", ("bf16", "bfloat16"),
          r"(?:bf16|bfloat16)[^\n]{0,80}(?:not supported|is only supported|requires|only available)|"
          r"(?:not supported|unsupported)[^\n]{0,40}(?:bf16|bfloat16)", "bfloat16 is not supported on this GPU"),
-    _sig("flash_attention_arch", "capability_missing", ("flashattention only supports", "flash attention only supports"),
-         r"Flash ?Attention only supports (?P<arch>Ampere|Turing|Hopper|sm\d+)[^\n]*", "FlashAttention needs a newer GPU"),
+    _sig("flash_attention_arch", "capability_missing",
+         ("flashattention only supports", "flash attention only supports"),
+         r"Flash ?Attention only supports (?P<arch>Ampere|Turing|Hopper|sm\d+)[^\n]*",
+         "FlashAttention needs a newer GPU"),
     _sig("fp8_unsupported", "capability_missing", ("fp8",),
          r"fp8[^\n]{0,60}(?:not supported|is only supported|requires)[^\n]{0,60}(?:compute capability|sm_?8\.?9|"
          r"ada|hopper|gpu)", "FP8 is not supported on this GPU"),
@@ -302,7 +357,8 @@ SIGNATURES: Tuple[Signature, ...] = (
          r"CUDA error: out of memory", "CUDA out of memory"),
     _sig("oom_capacity", "context", ("total capacity", "of which"),
          r"Tried to allocate (?P<alloc>[\d.]+ [KMGT]iB)[^\n]*?(?:GPU (?P<index>\d+)[;)]?[^\n]*?)?"
-         r"(?P<total>[\d.]+ [KMGT]iB) total capacity|GPU (?P<index2>\d+) has a total capacity of (?P<total2>[\d.]+ [KMGT]iB)",
+         r"(?P<total>[\d.]+ [KMGT]iB) total capacity|"
+         r"GPU (?P<index2>\d+) has a total capacity of (?P<total2>[\d.]+ [KMGT]iB)",
          "allocation size and GPU capacity of an out-of-memory error"),
     _sig("device_side_assert", "application", ("device-side assert",),
          r"device-side assert triggered", "a device-side assert (usually an index or label out of range)"),
@@ -319,6 +375,8 @@ SIGNATURES: Tuple[Signature, ...] = (
          r"Expected all tensors to be on the same device", "tensors on different devices"),
     _sig("cublas_status", "application", ("cublas_status_",),
          r"CUBLAS_STATUS_(?P<status>[A-Z_]+)", "a cuBLAS call failed"),
+    _sig("cudnn_no_engine", "application", ("unable to find an engine",),
+         r"GET was unable to find an engine to execute this computation", "cuDNN found no algorithm (often memory)"),
     _sig("cudnn_status", "application", ("cudnn_status_",),
          r"CUDNN_STATUS_(?P<status>(?!ARCH_MISMATCH)[A-Z_]+)", "a cuDNN call failed"),
     _sig("nccl_error", "application", ("ncclinternalerror", "nccl error", "ncclunhandledcudaerror",
@@ -326,12 +384,19 @@ SIGNATURES: Tuple[Signature, ...] = (
          r"NCCL error[^\n]*|ncclInternalError|ncclUnhandledCudaError|ncclSystemError|ncclInvalidUsage",
          "an NCCL collective failed"),
     # --- context ----------------------------------------------------------------------------
+    _sig("numpy_abi", "config", ("_array_api not found", "compiled using numpy 1.x cannot be run in"),
+         r"_ARRAY_API not found|compiled using NumPy 1\.x cannot be run in\s*NumPy 2",
+         "NumPy 2 with modules built for NumPy 1"),
+    _sig("graphics_device_name", "driver_too_old", ("nvidia graphics device",),
+         r"NVIDIA Graphics Device", "the driver does not know this GPU's name (driver older than the GPU)"),
     _sig("ngc_shm_default", "context", ("shmem allocation limit is set to the default",),
          r"SHMEM allocation limit is set to the default of (?P<size>\d+\s*[KMG]B)",
          "NGC container banner: /dev/shm has Docker's default size"),
     _sig("no_cuda_runtime", "context", ("no cuda runtime is found",),
          r"No CUDA runtime is found, using CUDA_HOME=?'?(?P<cuda_home>[^'\s]*)",
          "torch.utils.cpp_extension found no usable CUDA runtime"),
+    _sig("torch_import_frame", "context", ("torch/__init__.py", "torch\\__init__.py", "from torch._c import"),
+         r"(?P<path>\S*torch[/\\]__init__\.py)|from torch\._C import", "a traceback through `import torch`"),
     _sig("cuda_init_warning", "context", ("cuda initialization:",),
          r"CUDA initialization:\s*(?P<message>.+)", "torch's CUDA initialisation warning"),
 )
@@ -424,6 +489,7 @@ HOOKS: Dict[str, Callable[[Facts, Dict[str, str], int], None]] = {
     "nvml_driver_not_loaded": _nvml_status("driver_not_loaded", 9),
     "nvml_version_mismatch": _nvml_status("version_mismatch", 18),
     "cuda_803": _init_code(803, "CUDA_ERROR_SYSTEM_DRIVER_MISMATCH"),
+    "system_not_ready": _init_code(802, "CUDA_ERROR_SYSTEM_NOT_READY"),
     "gpu_not_compatible": _gpu_not_compatible,
     "build_arch_list": _arch_list,
     "found_gpu_capability": _found_gpu,

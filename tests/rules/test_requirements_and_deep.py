@@ -117,3 +117,14 @@ def test_torch_imports_fine():
     snapshot = t4_machine(torch="2.4.1+cu121", torch_cuda="12.1")
     snapshot.deep = DeepFacts(ran=True, import_error=None, cuda_available=True)
     assert not by_code(check(snapshot), "CC703")
+
+
+def test_804_in_a_container_means_the_host_driver_is_too_old():
+    snapshot = make_snapshot(driver="535.104.05", cuda="12.2", gpus=[gpu("NVIDIA GeForce RTX 4090", "8.9")],
+                             torch="2.4.1+cu121", torch_cuda="12.1", in_container=True)
+    snapshot.deep = DeepFacts(ran=True, cuda_available=False,
+                              cuda_init_error="RuntimeError: forward compatibility was attempted on non supported HW")
+    [finding] = by_code(check(snapshot), "CC701")
+    assert finding.category == "driver_too_old"
+    snapshot.container.in_container = False
+    assert by_code(check(snapshot), "CC701")[0].category == "forward_compat_unsupported"

@@ -39,13 +39,13 @@ def driver_too_old_for_build(ctx: RuleContext) -> Iterator[Finding]:
     floor_driver = getattr(floor, ctx.platform, None) if floor else None
     full = ctx.db.min_driver(build_cuda, ctx.platform)
     needs = f"≥ {floor_driver}" if floor_driver else f"≥ {full}" if full else f"a CUDA {major}.x driver"
-    driver = ctx.driver_version or "unknown"
+    driver = ctx.driver_version or (f"supporting CUDA {ctx.driver_cuda}" if ctx.driver_cuda else "in use")
     supports = f"supports CUDA ≤ {ctx.driver_cuda}" if ctx.driver_cuda else "is older than this build needs"
     remedy_lines = [f"Update the NVIDIA driver to {needs}"
                     + (f" ({full}+ for CUDA {build_cuda}'s full feature set)" if full and full != floor_driver else "")
                     + ", or:", ctx.best_wheel_text()]
     yield ctx.finding(
-        f"Driver {driver} is too old for torch {ctx.snapshot.torch.version} (CUDA {build_cuda})",
+        f"Driver {driver} is too old for torch {ctx.snapshot.torch.version or ''} (CUDA {build_cuda})".replace("  ", " "),
         detail=f"Driver {driver} {supports}; torch {ctx.snapshot.torch.version} was built with CUDA "
                f"{build_cuda} and needs a driver {needs}."
                + ("" if ctx.driver_cuda else f" ({verdict.reason}.)"),

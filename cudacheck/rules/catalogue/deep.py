@@ -60,6 +60,10 @@ def cuda_unavailable_in_torch(ctx: RuleContext) -> Iterator[Finding]:
     if not ctx.has_nvidia_hardware and not ctx.policy.require_gpu:
         return  # a CUDA wheel on a CPU machine: nothing to fix
     category, words = classify(deep.cuda_init_error, CUDA_INIT_ERRORS)
+    if category == "forward_compat_unsupported" and ctx.snapshot.container.in_container:
+        # NGC-style images carry cuda-compat for hosts whose driver is older than the image's CUDA.
+        category, words = "driver_too_old", ("the host driver is older than the image's CUDA, and this GPU "
+                                             "cannot use the image's forward-compatibility libraries (804)")
     yield ctx.finding(
         f"torch.cuda.is_available() is False" + (f": {words}" if words else ""),
         category=category,

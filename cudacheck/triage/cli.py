@@ -1,0 +1,39 @@
+"""``cudacheck triage FILE|-``: diagnose a pasted bug report (thin over :func:`triage`)."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import exit_codes
+
+
+@click.command(name="triage")
+@click.argument("source", metavar="FILE|-")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="Output format; markdown is ready to post as an issue reply.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("-v", "--verbose", is_flag=True, help="Show info details and docs links.")
+def triage(source: str, fmt: str, strict: bool, verbose: bool) -> None:
+    """Diagnose a pasted bug report: collect_env, nvidia-smi, pip/conda lists, docker run
+    lines, tracebacks and free text, in any mix. Use - to read stdin.
+
+    Exit status: 0 no errors, 1 errors found (or warnings with --strict), 2 unreadable input.
+    """
+    from ..render import render
+    from .core import triage as run_triage
+    from .reader import UnreadableInput, read_path
+
+    try:
+        pasted = read_path(source)
+    except UnreadableInput as exc:
+        click.echo(f"cudacheck: error: {exc}", err=True)
+        sys.exit(exit_codes.USAGE)
+    try:
+        report = run_triage(pasted)
+    except Exception as exc:  # never show a traceback for a paste we could not handle
+        click.echo(f"cudacheck: error: could not triage {source}: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(exit_codes.USAGE)
+    click.echo(render(report, fmt, verbose=verbose))
+    failed = report.summary.errors or (strict and report.summary.warnings)
+    sys.exit(exit_codes.FINDINGS if failed else exit_codes.OK)

@@ -1,0 +1,50 @@
+"""``triage(text) -> Report``: read a pasted bug report, build a Snapshot, judge it."""
+from __future__ import annotations
+
+import time
+from typing import Optional
+
+from ..compat.db import CompatDB, default_db
+from ..policy import Policy
+from ..report import Report
+from ..snapshot import Snapshot
+from .document import Document
+from .facts import Facts
+from .reader import PastedText, describe_size, read_text
+
+
+def parse(text: "str | PastedText", db: Optional[CompatDB] = None) -> Snapshot:
+    """The Snapshot (``source="pasted"``) and observations of a pasted text."""
+    pasted = text if isinstance(text, PastedText) else read_text(text)
+    db = db or default_db()
+    started = time.monotonic()
+    document = Document(pasted.text)
+    facts = Facts(db=db)
+    from . import signatures
+    from .importers import run_all
+
+    run_all(document, facts)
+    signatures.scan(document, facts)
+    if pasted.truncated:
+        facts.observe("input_truncated", f"input of {describe_size(pasted.size)}", None,
+                      size=describe_size(pasted.size))
+    if not facts.recognised and not facts.observations and document.text.strip():
+        facts.observe("nothing_recognised", "", None, lines=str(len(document)))
+    elif not document.text.strip():
+        facts.observe("nothing_recognised", "", None, lines="0", empty="yes")
+    snapshot = facts.finish()
+    snapshot.level = None
+    snapshot.timings["parse"] = round(time.monotonic() - started, 4)
+    return snapshot
+
+
+def triage(text: "str | PastedText", policy: Optional[Policy] = None, db: Optional[CompatDB] = None) -> Report:
+    """Diagnose a pasted bug report: facts → rules → a Report with the likely cause first."""
+    from ..rules.engine import check
+
+    db = db or default_db()
+    snapshot = parse(text, db)
+    report = check(snapshot, policy or Policy(), db)
+    if any(o.signature == "nothing_recognised" for o in snapshot.observations):
+        report.summary.line = "Nothing recognised in the pasted text."
+    return report

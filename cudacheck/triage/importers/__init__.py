@@ -1,0 +1,25 @@
+"""Importers: one module per kind of pasted input, all writing into the same :class:`Facts`.
+
+Order matters only for equal priorities (the first value wins): tools' own output is
+read first, free text last.
+"""
+from __future__ import annotations
+
+from ..document import Document
+from ..facts import Facts
+from . import collect_env, docker, nvidia_smi, packages, prose, python_session
+
+IMPORTERS = (
+    ("nvidia_smi", nvidia_smi.parse),
+    ("collect_env", collect_env.parse),
+    ("packages", packages.parse),
+    ("docker", docker.parse),
+    ("python_session", python_session.parse),
+    ("prose", prose.parse),
+)
+
+
+def run_all(document: Document, facts: Facts) -> None:
+    """Run every importer over the document."""
+    for _, parse in IMPORTERS:
+        parse(document, facts)

@@ -1,0 +1,178 @@
+"""``docker run`` / ``podman run`` / ``nvidia-docker run`` lines (also continued over
+several lines with ``\\``), docker compose GPU keys, and the NGC container banner.
+
+A ``docker run`` line is evidence that the program ran in a container and tells how it
+was started: ``--gpus``, ``--runtime=nvidia``, ``--shm-size``, ``--ipc=host``, ``-e
+NVIDIA_VISIBLE_DEVICES=…`` and the image, whose tag may name torch's and CUDA's versions.
+"""
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Optional
+
+from ...policy import parse_size
+from ...snapshot import ShmFacts
+from ..document import Document
+from ..facts import REPORTED, TOOL, Facts, TorchClaim
+from ..images import image_facts, ngc_cuda
+
+_RUN = re.compile(r"(?:^|[\s$#>`(]|^\S*@\S*[$#]\s*)(?P<tool>nvidia-docker2?|docker|podman|sudo docker|sudo podman)"
+                  r"(?:\s+container)?\s+(?P<verb>run|create)\b(?P<rest>.*)$", re.IGNORECASE)
+# Options of `docker run` that take a value (the next token when not written as --opt=value).
+_VALUE_OPTIONS = {
+    "-a", "--attach", "--add-host", "--blkio-weight", "--cap-add", "--cap-drop", "--cgroup-parent", "--cgroupns",
+    "--cidfile", "--cpu-period", "--cpu-quota", "--cpu-shares", "-c", "--cpus", "--cpuset-cpus", "--cpuset-mems",
+    "--device", "--device-cgroup-rule", "--dns", "--dns-option", "--dns-search", "--entrypoint", "-e", "--env",
+    "--env-file", "--expose", "--gpus", "--group-add", "--health-cmd", "--health-interval", "--health-retries",
+    "--health-start-period", "--health-timeout", "-h", "--hostname", "--ip", "--ip6", "--ipc", "--isolation",
+    "-l", "--label", "--label-file", "--link", "--log-driver", "--log-opt", "--mac-address", "-m", "--memory",
+    "--memory-reservation", "--memory-swap", "--mount", "--name", "--network", "--net", "--network-alias",
+    "--pid", "--pids-limit", "--platform", "-p", "--publish", "--pull", "--restart", "--runtime",
+    "--security-opt", "--shm-size", "--stop-signal", "--stop-timeout", "--storage-opt", "--sysctl", "--tmpfs",
+    "-u", "--user", "--ulimit", "--userns", "--uts", "-v", "--volume", "--volume-driver", "--volumes-from",
+    "-w", "--workdir", "--annotation", "--hooks-dir", "--secret", "--userns-remap",
+}
+
+
+def parse(document: Document, facts: Facts) -> None:
+    """docker run lines, compose keys and the NGC banner."""
+    for index in document.lines_with_any(("docker run", "docker container run", "podman run", "docker create",
+                                          "nvidia-docker")):
+        text = document.line(index)
+        match = _RUN.search(text)
+        if not match:
+            continue
+        rest = match.group("rest")
+        follow = index
+        while rest.rstrip().endswith(("\\", "`", "^")) and follow + 1 < len(document) and follow - index < 40:
+            follow += 1
+            rest = rest.rstrip()[:-1] + " " + document.line(follow).strip()
+        shown = text if follow == index else f"{text[:match.start('rest')].strip()} {rest.strip()}"
+        _docker_run(facts, match.group("tool").lower(), rest, re.sub(r"\s+", " ", shown), document.number(index))
+    _compose(document, facts)
+    _ngc_banner(document, facts)
+
+
+_TOKEN = re.compile(r"""(?:[^\s"']+|"[^"]*"?|'[^']*'?)+""")
+
+
+def tokens(text: str) -> List[str]:
+    """Shell-like words of a command line (quotes removed), without shlex's per-character cost."""
+    return [re.sub(r"""["']""", "", token) for token in _TOKEN.findall(text[:4096])]
+
+
+def _docker_run(facts: Facts, tool: str, rest: str, line_text: str, line: int) -> None:
+    words = tokens(rest)
+    options: Dict[str, List[str]] = {}
+    image: Optional[str] = None
+    position = 0
+    while position < len(words):
+        token = words[position]
+        if token.startswith("--") and "=" in token:
+            name, value = token.split("=", 1)
+            options.setdefault(name, []).append(value)
+        elif token.startswith("-") and token != "-":
+            if token in _VALUE_OPTIONS and position + 1 < len(words):
+                options.setdefault(token, []).append(words[position + 1])
+                position += 1
+            elif re.match(r"^-[a-zA-Z]*[ehvpwmu]$", token) and len(token) > 2 and position + 1 < len(words):
+                # combined short flags ending with one that takes a value: -itv /data:/data
+                options.setdefault("-" + token[-1], []).append(words[position + 1])
+                position += 1
+            else:
+                options.setdefault(token, []).append("")
+        else:
+            image = token
+            break
+        position += 1
+    env: Dict[str, str] = {}
+    for item in options.get("-e", []) + options.get("--env", []):
+        if "=" in item:
+            key, value = item.split("=", 1)
+            env[key] = value
+    gpus = (options.get("--gpus") or [None])[-1]
+    runtime = (options.get("--runtime") or [None])[-1]
+    devices = options.get("--device", [])
+    shm = (options.get("--shm-size") or [None])[-1]
+    ipc = (options.get("--ipc") or [None])[-1]
+    nvidia_docker = tool.startswith("nvidia-docker")
+    granted = bool(gpus) or (runtime or "").lower() == "nvidia" or nvidia_docker \
+        or any("nvidia" in d for d in devices) or "NVIDIA_VISIBLE_DEVICES" in env
+    facts.observe("docker_run", line_text, line, tool=tool, gpus=gpus, runtime=runtime, shm_size=shm, ipc=ipc,
+                  image=image, gpu_access="yes" if granted else "no",
+                  nvidia_visible_devices=env.get("NVIDIA_VISIBLE_DEVICES"),
+                  devices=",".join(devices) or None, privileged="yes" if "--privileged" in options else None)
+    facts.seen("docker_run")
+    facts.set("container.in_container", True, REPORTED)
+    facts.set("container.runtime", "podman" if "podman" in tool else "docker", REPORTED)
+    facts.set("container.gpus_flag", gpus, TOOL)
+    if ipc is not None:
+        facts.set("container.ipc_host", ipc.lower() == "host", TOOL)
+    if shm:
+        try:
+            facts.set("container.shm", ShmFacts(exists=True, size_bytes=parse_size(shm, "--shm-size")), TOOL)
+        except Exception:  # an unparseable size is just not a fact
+            pass
+    for key, value in env.items():
+        facts.env(key, value, TOOL)
+    if image:
+        facts.set("container.image", image, TOOL)
+        _image(facts, image, line)
+
+
+def _image(facts: Facts, image: str, line: int) -> None:
+    info = image_facts(image)
+    if info.torch_version:
+        facts.add_torch(TorchClaim(kind="image", source=f"image {image}", version=info.torch_version,
+                                   cuda=info.torch_cuda, line=line))
+    if info.cuda or info.ngc_release:
+        facts.observe("image_cuda", image, line, image=image, cuda=info.cuda, ngc_release=info.ngc_release,
+                      requires="yes" if info.requires_cuda else None)
+
+
+def _compose(document: Document, facts: Facts) -> None:
+    if not document.has("services:"):
+        return
+    for index in document.lines_with_any(("runtime: nvidia", "capabilities:", "driver: nvidia", "shm_size:",
+                                          "ipc: host", "image:", "nvidia.com/gpu")):
+        text = document.line(index).strip().lower()
+        line = document.number(index)
+        if text.startswith(("runtime: nvidia", "driver: nvidia")) or "nvidia.com/gpu" in text or \
+                (text.startswith("capabilities:") and "gpu" in text):
+            facts.observe("compose_gpu", document.line(index), line)
+            facts.set("container.in_container", True, REPORTED)
+        elif text.startswith("shm_size:"):
+            value = text.split(":", 1)[1].strip().strip("'\"")
+            try:
+                facts.set("container.shm", ShmFacts(exists=True, size_bytes=parse_size(value, "shm_size")), TOOL)
+            except Exception:
+                pass
+        elif text.startswith("ipc: host"):
+            facts.set("container.ipc_host", True, TOOL)
+        elif text.startswith("image:"):
+            image = document.line(index).strip()[6:].strip().strip("'\"")
+            if image and facts.set("container.image", image, REPORTED):
+                _image(facts, image, line)
+
+
+def _ngc_banner(document: Document, facts: Facts) -> None:
+    for index in document.lines_with("nvidia release "):
+        match = re.match(r"^\s*NVIDIA Release (?P<release>\d{2}\.\d{2})", document.line(index))
+        if match:
+            release = match.group("release")
+            facts.observe("ngc_release", document.line(index), document.number(index), release=release)
+            facts.set("container.in_container", True, REPORTED)
+            cuda = ngc_cuda(release)
+            if cuda and document.has("== pytorch =="):
+                facts.add_torch(TorchClaim(kind="imported", source="NGC banner", cuda=cuda,
+                                           line=document.number(index)))
+    for index in document.lines_with("pytorch version "):
+        match = re.match(r"^\s*PyTorch Version (?P<version>\d+\.\d+[\w.+]*)\s*$", document.line(index))
+        if match:
+            facts.add_torch(TorchClaim(kind="imported", source="NGC banner", version=match.group("version"),
+                                       line=document.number(index)))
+    for index in document.lines_with("cuda version "):
+        match = re.match(r"^\s*CUDA Version (?P<cuda>\d+\.\d+)(?:\.\d+)?\s*$", document.line(index))
+        if match:
+            facts.observe("image_cuda", document.line(index), document.number(index), cuda=match.group("cuda"),
+                          requires="yes", source="banner")

@@ -1,0 +1,111 @@
+"""``nvidia-smi`` in its forms: the banner table (old header "Driver Version / CUDA
+Version" and the R610+ header "KMD Version / CUDA UMD Version"), its GPU rows (names
+may be cut with "..."), ``nvidia-smi -q`` and ``nvidia-smi -L``.
+
+The banner's "CUDA Version" is the newest CUDA the driver supports, not an installed
+toolkit; it goes to ``nvml.cuda_driver_version``.
+"""
+from __future__ import annotations
+
+import re
+
+from ...versions import major_minor
+from ..document import Document
+from ..facts import REPORTED, TOOL, Facts, GpuClaim
+
+_DRIVER = re.compile(r"(?:Driver|KMD) Version\s*:\s*(?P<driver>\d{3}(?:\.\d{1,3}){1,2})", re.IGNORECASE)
+_CUDA = re.compile(r"CUDA (?:UMD |Driver )?Version\s*:\s*(?P<cuda>\d+\.\d+(?:\.\d+)?)", re.IGNORECASE)
+_Q_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][\w ()./-]*?)\s{2,}:\s*(?P<value>.*?)\s*$")
+_ROW = re.compile(
+    r"^\|\s*(?P<index>\d+)\s+(?P<name>\S.*?)\s+(?P<pm>On|Off|WDDM|TCC|N/A)\s*\|\s*"
+    r"(?P<bus>[0-9A-Fa-f]{4,8}:[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}\.[0-9A-Fa-f])", re.IGNORECASE)
+_MEMORY = re.compile(r"(?P<used>\d+)\s*MiB\s*/\s*(?P<total>\d+)\s*MiB", re.IGNORECASE)
+_LIST = re.compile(r"^\s*GPU (?P<index>\d{1,2}):\s*(?P<name>[^()]*?[A-Za-z][^()]*?)\s*"
+                   r"(?:\(UUID:\s*(?P<uuid>GPU-[0-9a-fA-F-]+)\))?\s*$")
+_GPU_WORDS = re.compile(r"nvidia|geforce|quadro|tesla|titan|rtx|gtx|\b[abhlvtpk]\d{1,3}\b|graphics device|gb\d{3}",
+                        re.IGNORECASE)
+
+
+def parse(document: Document, facts: Facts) -> None:
+    """Banner, GPU rows, -q and -L output."""
+    _banner(document, facts)
+    _rows(document, facts)
+    _query(document, facts)
+    _list(document, facts)
+    for index in document.lines_with("err!"):
+        if document.line(index).lstrip().startswith("|"):
+            facts.observe("smi_err", document.line(index), document.number(index))
+
+
+def _smi_like(text: str) -> bool:
+    return "nvidia-smi" in text.lower() or text.lstrip().startswith("|") or bool(_Q_LABEL.match(text))
+
+
+def _banner(document: Document, facts: Facts) -> None:
+    for index in document.lines_with_any(("driver version", "kmd version", "cuda version", "cuda umd version")):
+        text = document.line(index)
+        if not _smi_like(text):
+            continue
+        driver = _DRIVER.search(text)
+        cuda = _CUDA.search(text)
+        if driver:
+            facts.set("nvml.driver_version", driver.group("driver"), TOOL)
+            facts.set("nvml.status", "ok", REPORTED)
+            facts.seen("nvidia_smi")
+        if cuda:
+            value = cuda.group("cuda")
+            mm = major_minor(value)
+            if mm and mm[0] >= 100:  # a UMD *driver* version, not a CUDA version
+                facts.set("nvml.driver_version", facts.snapshot.nvml.driver_version or value, REPORTED)
+                derived = facts.db.driver_cuda(value)
+                facts.set("nvml.cuda_driver_version", derived, REPORTED)
+            elif mm:
+                facts.set("nvml.cuda_driver_version", f"{mm[0]}.{mm[1]}", TOOL)
+            facts.set("nvml.status", "ok", REPORTED)
+            facts.seen("nvidia_smi")
+
+
+def _rows(document: Document, facts: Facts) -> None:
+    for index in document.lines_with("0000:"):
+        match = _ROW.match(document.line(index).strip())
+        if not match:
+            continue
+        name = match.group("name").strip()
+        claim = GpuClaim(name=name, index=int(match.group("index")), pci_bus_id=match.group("bus"), priority=TOOL)
+        following = document.line(index + 1)
+        memory = _MEMORY.search(following)
+        if memory:
+            claim.memory_used_mib = int(memory.group("used"))
+            claim.memory_total_mib = int(memory.group("total"))
+        facts.add_gpu(claim)
+        facts.set("nvml.status", "ok", REPORTED)
+        facts.seen("nvidia_smi")
+
+
+def _query(document: Document, facts: Facts) -> None:
+    products = document.lines_with("product name")
+    for position, index in enumerate(products):
+        match = _Q_LABEL.match(document.line(index))
+        if match and match.group("label").strip().lower() == "product name":
+            facts.add_gpu(GpuClaim(name=match.group("value"), index=position if len(products) > 1 else None,
+                                   priority=TOOL))
+            facts.seen("nvidia_smi")
+    for index in document.lines_with("attached gpus"):
+        match = _Q_LABEL.match(document.line(index))
+        if match and match.group("value").isdigit():
+            facts.set("nvml.gpu_count", int(match.group("value")), TOOL)
+            facts.set("nvml.status", "ok", REPORTED)
+
+
+def _list(document: Document, facts: Facts) -> None:
+    for index in document.lines_with("gpu "):
+        text = document.line(index)
+        match = _LIST.match(text)
+        if not match:
+            continue
+        name = match.group("name").strip()
+        if not (match.group("uuid") or _GPU_WORDS.search(name) or facts.db.gpu_index.match(name)):
+            continue
+        facts.add_gpu(GpuClaim(name=name, index=int(match.group("index")), uuid=match.group("uuid"),
+                               priority=TOOL))
+        facts.seen("nvidia_smi" if match.group("uuid") else "gpu_list")

@@ -1,0 +1,276 @@
+"""Free text: GPU names ("RTX 3090", "my GPU is a 5090"), driver versions ("driver 470"),
+torch versions ("torch 2.1.0+cu121"), operating systems, Python versions, install
+commands, environment variables, and ``nvcc --version`` output.
+
+Values read here have the lowest priority: a tool's output elsewhere in the paste wins.
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+from ...snapshot import LibrariesFacts
+from ..document import Document
+from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, TorchClaim
+from . import platform_words
+
+_GPU = re.compile(
+    r"(?<![\w/\\.-])(?P<name>"
+    r"(?:nvidia\s+)?(?:geforce\s+)?(?:rtx|gtx|gt|mx|quadro|tesla)\s*(?:pro\s+)?[a-z]{0,2}\s?-?\d{2,4}[a-z]{0,3}"
+    r"(?:\s+(?:ti|super|laptop(?:\s+gpu)?|max-q|mobile|black|xp|ada(?:\s+generation)?|blackwell(?:\s+\w+)?"
+    r"|server\s+edition|workstation\s+edition|\d+\s?gb))*"
+    r"|(?:nvidia\s+)?(?:tesla\s+)?(?:a|h|b|l|v|p|t|k|m|gb|gh)\d{1,4}[a-z]?"
+    r"(?:[\s-]*(?:sxm\d?|pcie|nvl|hbm\d?e?|\d+\s?gb))*"
+    r"|(?:nvidia\s+)?(?:geforce\s+)?(?:gtx\s+)?titan(?:\s+(?:x|xp|v|rtx|black|z))?"
+    r"|jetson\s+(?:agx\s+|orin\s+)?\w+(?:\s+nano|\s+nx)?"
+    r")(?![\w])", re.IGNORECASE)
+_BARE_MODEL = re.compile(r"(?<![\w.$/-])(?P<num>(?:10|16|20|30|40|50)[5-9]0)(?:\s*(?P<suffix>ti|super))?(?![\w.%])",
+                         re.IGNORECASE)
+_GPU_CONTEXT = re.compile(r"gpu|graphics|card|nvidia|geforce|显卡|グラフィック|видеокарт", re.IGNORECASE)
+_GPU_ANCHORS = ("rtx", "gtx", "geforce", "quadro", "tesla", "titan", "a100", "h100", "h200", "h800", "a800", "v100",
+                "p100", "p40", "a10", "a30", "a40", "l40", "l4", "t4", "k80", "a6000", "a5000", "a4000", "a2000",
+                "gb200", "gh200", "b200", "b100", "jetson", "gpu", "graphics card", "显卡")
+_DRIVER = re.compile(
+    r"(?:nvidia[\s-]*)?driver(?:\s*version)?\s*(?:is|:|=|of|was|v|version|branch|series)?\s*(?:r|v)?"
+    r"(?P<v>[2-7]\d{2}(?:\.\d{1,3}){0,2})(?![\d.]*\d)", re.IGNORECASE)
+_DRIVER_BEFORE = re.compile(r"(?<![\d.])(?P<v>[2-7]\d{2}(?:\.\d{1,3}){1,2})\s*(?:nvidia\s+)?drivers?\b",
+                            re.IGNORECASE)
+_DRIVER_PACKAGE = re.compile(r"nvidia-(?:driver|dkms|utils|kernel-(?:source|common|open)|headless|compute-utils|"
+                             r"fabricmanager)-(?P<v>[2-7]\d{2})\b", re.IGNORECASE)
+_TORCH = re.compile(r"(?<![\w/\\.-])(?<!build )(?:py)?torch(?![\w/\\-])"
+                    r"(?:\s*(?:version|ver\.?|is|says|shows|reports|==|=|:|@|\())*\s*v?"
+                    r"(?P<v>[0-3]\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev)\d*)*(?:\+[\w.]+)?)(?![\w.])", re.IGNORECASE)
+_BARE_TORCH = re.compile(r"^\s*v?(?P<v>\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev)\d*)*)\+(?P<tag>cu\d{2,3}|cpu|rocm[\d.]+)"
+                         r"\s*$", re.IGNORECASE)
+_PYTHON = re.compile(r"\bpython\s*(?:version\s*)?(?:==|:|is|=)?\s*(?P<v>3\.\d{1,2}(?:\.\d{1,2})?)\b", re.IGNORECASE)
+_CUDA = re.compile(r"\bcuda\s*(?:toolkit\s*)?(?:version\s*)?(?:is|:|=)?\s*v?(?P<v>\d{1,2}\.\d)(?:\.\d+)?\b",
+                   re.IGNORECASE)
+_NVCC = re.compile(r"Cuda compilation tools, release (?P<v>\d+\.\d+), V(?P<full>\d+\.\d+\.\d+)", re.IGNORECASE)
+_ENV_NAMES = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "CUDA_HOME", "CUDA_PATH",
+              "NVIDIA_REQUIRE_CUDA", "NVIDIA_DISABLE_REQUIRE", "NVIDIA_DRIVER_CAPABILITIES", "TORCH_CUDA_ARCH_LIST")
+_ENV = re.compile(r"(?:\bexport\s+|\bset\s+|\$env:|\bENV\s+|-e\s+)?\b(?P<name>" + "|".join(_ENV_NAMES) +
+                  r")\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|]*)")
+_ENVIRON = re.compile(r"os\.environ\[\s*['\"](?P<name>" + "|".join(_ENV_NAMES) +
+                      r")['\"]\s*\]\s*=\s*['\"](?P<value>[^'\"]*)['\"]")
+_INSTALL = re.compile(r"(?P<tool>\b(?:uv\s+)?pip3?|\bpython[\d.]*\s+-m\s+pip|\bconda|\bmamba|\bmicromamba|\bpoetry|"
+                      r"\buv)\s+(?P<verb>install|add)\s+(?P<rest>.+)$", re.IGNORECASE)
+_OS_ANCHORS = ("windows", "win32", "ubuntu", "debian", "centos", "fedora", "rhel", "red hat", "rocky", "almalinux",
+               "arch linux", "manjaro", "opensuse", "wsl", "macos", "mac os", "darwin", "aarch64", "arm64", "linux",
+               "cachyos", "mint", "nixos")
+
+
+def parse(document: Document, facts: Facts) -> None:
+    """Everything a sentence can tell."""
+    _gpus(document, facts)
+    _drivers(document, facts)
+    _torch(document, facts)
+    _platform(document, facts)
+    _installs(document, facts)
+    _environment(document, facts)
+    for index in document.lines_with("cuda compilation tools"):
+        match = _NVCC.search(document.line(index))
+        if match:
+            if facts.snapshot.libraries is None:
+                facts.snapshot.libraries = LibrariesFacts()
+            facts.set("libraries.nvcc_version", match.group("full"), TOOL)
+            facts.seen("nvcc")
+    for index in document.lines_with("cuda"):
+        text = document.line(index)
+        match = _CUDA.search(text)
+        if match and "driver version" not in text.lower():
+            facts.observe("cuda_mentioned", text, document.number(index), version=match.group("v"))
+
+
+def gpu_names(text: str, facts: Facts) -> List[str]:
+    """Known GPU products named in a piece of text (their NVML names)."""
+    index = facts.db.gpu_index
+    names: List[str] = []
+    for match in _GPU.finditer(text):
+        name = _known(index, match.group("name"))
+        if name and name not in names:
+            names.append(name)
+    if not names and _GPU_CONTEXT.search(text):
+        for match in _BARE_MODEL.finditer(text):
+            number = match.group("num")
+            family = "GTX" if number.startswith(("10", "16")) else "RTX"
+            suffix = f" {match.group('suffix')}" if match.group("suffix") else ""
+            name = _known(index, f"GeForce {family} {number}{suffix}")
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+_KNOWN_CACHE: dict = {}
+
+
+def _known(index, candidate: str) -> Optional[str]:
+    key = (id(index), candidate.lower())
+    if key not in _KNOWN_CACHE:
+        if len(_KNOWN_CACHE) > 4096:
+            _KNOWN_CACHE.clear()
+        _KNOWN_CACHE[key] = _lookup(index, candidate)
+    return _KNOWN_CACHE[key]
+
+
+def _lookup(index, candidate: str) -> Optional[str]:
+    candidate = re.sub(r"\s+", " ", candidate).strip()
+    if len(candidate) < 2:
+        return None
+    attempts = [candidate]
+    if re.match(r"^(?:rtx|gtx|gt|mx)\s*\d", candidate, re.IGNORECASE):
+        attempts.append("GeForce " + re.sub(r"^(rtx|gtx|gt|mx)\s*", r"\1 ", candidate, flags=re.IGNORECASE))
+    for attempt in list(attempts):
+        # Form factor and memory words do not change the architecture: "A100 80GB SXM" → "A100 80GB" → "A100".
+        shorter = attempt
+        while True:
+            trimmed = re.sub(r"[\s-]+(?:sxm\d?|pcie|nvl|hbm\d?e?|\d+\s?gb)$", "", shorter, flags=re.IGNORECASE)
+            if trimmed == shorter:
+                break
+            attempts.append(trimmed)
+            shorter = trimmed
+    for attempt in attempts:
+        row = index.match(attempt)
+        if row is not None:
+            return row.nvml_names[0] if row.nvml_names else row.name
+    return None
+
+
+def _gpus(document: Document, facts: Facts) -> None:
+    for position in document.lines_with_any(_GPU_ANCHORS):
+        text = document.line(position)
+        if text.lstrip().startswith(("|", "[pip", "[conda")) or "site-packages" in text:
+            continue
+        for name in gpu_names(text, facts):
+            facts.add_gpu(GpuClaim(name=name, priority=PROSE))
+            facts.seen("prose")
+
+
+def _drivers(document: Document, facts: Facts) -> None:
+    for index in document.lines_with("driver"):
+        text = document.line(index)
+        match = _DRIVER.search(text) or _DRIVER_BEFORE.search(text) or _DRIVER_PACKAGE.search(text)
+        if match:
+            facts.set("nvml.driver_version", match.group("v"), PROSE)
+
+
+def _torch(document: Document, facts: Facts) -> None:
+    for index in document.lines_with("torch"):
+        text = document.line(index)
+        if text.lstrip().startswith(("[pip", "[conda", "|")) or "site-packages" in text or "dist-packages" in text:
+            continue
+        match = _TORCH.search(text)
+        if match:
+            facts.add_torch(TorchClaim(kind="reported", source="text", version=match.group("v"),
+                                       line=document.number(index)))
+    for index in document.lines_with_any(("+cu", "+cpu", "+rocm")):
+        match = _BARE_TORCH.match(document.line(index))
+        if not match:
+            continue
+        label = ""
+        for back in range(index - 1, max(index - 3, -1), -1):
+            if document.line(back).strip():
+                label = document.lower[back]
+                break
+        version = f"{match.group('v')}+{match.group('tag')}"
+        if "vision" in label:
+            facts.add_package("torchvision", version, REPORTED)
+        elif "audio" in label:
+            facts.add_package("torchaudio", version, REPORTED)
+        elif not version.startswith("0."):
+            facts.add_torch(TorchClaim(kind="reported", source="text", version=version, line=document.number(index)))
+
+
+def _platform(document: Document, facts: Facts) -> None:
+    for index in document.lines_with_any(_OS_ANCHORS):
+        text = document.line(index)
+        if "site-packages" in text or text.lstrip().startswith("|"):
+            continue
+        platform_words.apply(facts, text, PROSE)
+    for index in document.lines_with("python"):
+        match = _PYTHON.search(document.line(index))
+        if match:
+            facts.set("platform.python_version", match.group("v"), PROSE)
+
+
+def _installs(document: Document, facts: Facts) -> None:
+    for index in document.lines_with_any(("install", " add ")):
+        text = document.line(index)
+        match = _INSTALL.search(text.replace("`", " "))
+        if not match:
+            continue
+        values = _install_values(match.group("tool"), match.group("rest"))
+        if values is not None:
+            facts.observe("install_command", text, document.number(index), **values)
+            facts.seen("install_command")
+            _pinned_torch(facts, values, document.number(index))
+
+
+def _pinned_torch(facts: Facts, values: dict, line: int) -> None:
+    """``pip install torch==2.1.0 --index-url …/cu121`` names a build: torch 2.1.0 for CUDA 12.1."""
+    pinned = re.match(r"^(?:py)?torch==(?P<v>\d+\.\d+(?:\.\d+)?)(?:\+(?P<tag>\w+))?$", values.get("torch_spec", ""))
+    tag = values.get("index")
+    if not pinned or not tag:
+        return
+    version = pinned.group("v") + f"+{pinned.group('tag') or tag}"
+    facts.add_torch(TorchClaim(kind="reported", source="install command", version=version, line=line))
+
+
+def _install_values(tool: str, rest: str) -> Optional[dict]:
+    from .docker import tokens as shell_words
+
+    tokens = shell_words(rest)
+    packages: List[str] = []
+    indexes: List[str] = []
+    channels: List[str] = []
+    position = 0
+    while position < len(tokens):
+        token = tokens[position]
+        if token in ("--index-url", "-i", "--extra-index-url", "-f", "--find-links", "-c", "--channel"):
+            if position + 1 < len(tokens):
+                (channels if token in ("-c", "--channel") else indexes).append(tokens[position + 1])
+            position += 2
+            continue
+        if token.startswith(("--index-url=", "--extra-index-url=", "--find-links=")):
+            indexes.append(token.split("=", 1)[1])
+        elif token.startswith(("#", "&&", ";", "|")):
+            break
+        elif not token.startswith("-"):
+            packages.append(token)
+        position += 1
+    names = [re.split(r"[=<>!~\[@ ]", p, maxsplit=1)[0].lower() for p in packages]
+    torch_spec = next((p for p, n in zip(packages, names) if n in ("torch", "pytorch")), None)
+    if torch_spec is None:
+        return None
+    index = ""
+    for url in indexes:
+        match = re.search(r"download\.pytorch\.org/whl/(?:nightly/|test/)?(?P<tag>cu\d{2,3}|cpu|rocm[\d.]+|xpu)", url)
+        if match:
+            index = match.group("tag")
+    local = re.search(r"\+(cu\d{2,3}|cpu|rocm[\d.]+)", torch_spec)
+    if local:
+        index = index or local.group(1)
+    conda_cuda = next((re.split(r"[=<>]+", p, maxsplit=1)[1] for p, n in zip(packages, names)
+                       if n in ("pytorch-cuda", "cudatoolkit", "cuda-version") and re.search(r"[=<>]", p)), "")
+    return {"tool": tool.strip().lower(), "packages": ",".join(names)[:200], "torch_spec": torch_spec,
+            "index": index, "has_index": "yes" if indexes else "no", "channels": ",".join(channels),
+            "conda_cuda": conda_cuda, "cpuonly": "yes" if "cpuonly" in names else None}
+
+
+def _environment(document: Document, facts: Facts) -> None:
+    for index in document.lines_with_any(tuple(name.lower() for name in _ENV_NAMES)):
+        text = document.line(index)
+        for match in list(_ENVIRON.finditer(text)) + list(_ENV.finditer(text)):
+            value = match.group("value").strip("'\"")
+            name = match.group("name")
+            if name == "LD_LIBRARY_PATH" and value.startswith("$"):
+                continue
+            facts.env(name, value, REPORTED)
+            facts.observe("environment", text, document.number(index), name=name, value=value[:300])
+        if re.search(r"echo\s+\$\{?LD_LIBRARY_PATH|LD_LIBRARY_PATH\s*:\s*$", text):
+            following = document.next_nonblank(index)
+            if following is not None:
+                value = document.line(following).strip()
+                if "/" in value and " " not in value:
+                    facts.env("LD_LIBRARY_PATH", value, TOOL)
+                    facts.observe("environment", value, document.number(following), name="LD_LIBRARY_PATH",
+                                  value=value[:300])

@@ -1,0 +1,179 @@
+"""Python sessions and tracebacks: REPL prompts (``>>>``, IPython ``In [1]:``,
+``python -c "…"``) with their answers, the interpreter banner, and the file paths in
+tracebacks (which torch, which Python, which OS, a user-site copy)."""
+from __future__ import annotations
+
+import re
+from typing import List, Tuple
+
+from ..document import Document
+from ..facts import PROSE, REPORTED, Facts, GpuClaim, TorchClaim, TorchLocation
+
+_PROMPT = re.compile(r"^\s*(?:>>>|In \[\d*\]:)\s?(?P<code>.*)$")
+_COMMAND = re.compile(r"\bpython[\d.]*(?:\.exe)?\s+-c\s+(?P<code>.+)$", re.IGNORECASE)
+_OUT = re.compile(r"^\s*Out\[\d*\]:\s*(?P<value>.*)$")
+_EXPR = re.compile(
+    r"torch\.(?:(?P<version>__version__)|(?P<cuda>version\.cuda)|(?P<hip>version\.hip)|"
+    r"(?P<available>cuda\.is_available\(\s*\))|(?P<count>cuda\.device_count\(\s*\))|"
+    r"(?P<cudnn>backends\.cudnn\.version\(\s*\))|(?P<archs>cuda\.get_arch_list\(\s*\))|"
+    r"(?P<name>cuda\.get_device_name\(\s*(?P<name_index>\d*)\s*\))|"
+    r"(?P<capability>cuda\.get_device_capability\(\s*(?P<cap_index>\d*)\s*\))|(?P<file>__file__))")
+_VERSION = re.compile(r"\b(\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev|\.post)\d*)*(?:\+[\w.]+)?)")
+_BOOL = re.compile(r"\b(True|False)\b")
+_BANNER = re.compile(r"^\s*Python (?P<version>\d\.\d{1,2}\.\d{1,2})\b(?P<rest>.*)$")
+_TORCH_PATH = re.compile(
+    r"(?P<root>(?:[A-Za-z]:)?[^\s\"'(<>,]*?[/\\](?:site|dist)-packages)[/\\](?P<package>torch)[/\\]")
+_PY_IN_PATH = re.compile(r"[/\\]python(?P<v>\d\.\d{1,2})[/\\]", re.IGNORECASE)
+_WINDOWS_PATH = re.compile(r"(?:^|[\s\"'(=])[A-Za-z]:\\(?:[^\\\s]+\\)*")
+_CONTAINER_PROMPT = re.compile(r"^\s*root@[0-9a-f]{12}:[^#$]*[#$]")
+
+
+def parse(document: Document, facts: Facts) -> None:
+    """REPL answers, the Python banner, traceback paths, Windows paths, container prompts."""
+    _repl(document, facts)
+    _banner(document, facts)
+    _paths(document, facts)
+    for index in document.lines_with(":\\"):
+        if _WINDOWS_PATH.search(document.line(index)):
+            facts.set("platform.system", "Windows", PROSE)
+            break
+    for index in document.lines_with("root@"):
+        if _CONTAINER_PROMPT.match(document.line(index)):
+            facts.observe("container_prompt", document.line(index), document.number(index))
+            facts.set("container.in_container", True, PROSE)
+            break
+
+
+def _repl(document: Document, facts: Facts) -> None:
+    candidates = document.lines_with_any(("torch.", ))
+    for index in candidates:
+        text = document.line(index)
+        match = _PROMPT.match(text) or _COMMAND.search(text)
+        if not match:
+            continue
+        expressions = [m for m in _EXPR.finditer(match.group("code"))]
+        if not expressions:
+            continue
+        outputs = _outputs(document, index, len(expressions))
+        if not outputs:
+            continue
+        if len(outputs) < len(expressions) and len(outputs) == 1:
+            tokens = outputs[0][1].split()
+            if len(tokens) >= len(expressions):
+                outputs = [(outputs[0][0], token) for token in tokens]
+        for expression, (line_index, value) in zip(expressions, outputs):
+            shown = f"{expression.group(0)} → {value.strip()}"
+            _answer(facts, expression, value.strip().strip("'\""), shown, document.number(line_index))
+        facts.seen("python_session")
+
+
+def _outputs(document: Document, index: int, wanted: int) -> List[Tuple[int, str]]:
+    """Output lines after a prompt: up to ``wanted`` non-prompt lines, stopping at the next prompt."""
+    found: List[Tuple[int, str]] = []
+    for follow in range(index + 1, min(index + 1 + wanted + 3, len(document))):
+        text = document.line(follow)
+        if _PROMPT.match(text):
+            if text.strip() in (">>>", "") or not found:
+                break
+            break
+        if not text.strip():
+            if found:
+                break
+            continue
+        out = _OUT.match(text)
+        if text.lstrip().startswith(("Traceback", "File ", "  File")):
+            break
+        found.append((follow, out.group("value") if out else text))
+        if len(found) >= wanted:
+            break
+    return found
+
+
+def _answer(facts: Facts, expression: "re.Match[str]", value: str, text: str, line: int) -> None:
+    if expression.group("version"):
+        match = _VERSION.search(value)
+        if match:
+            facts.add_torch(TorchClaim(kind="imported", source="python session", version=match.group(1), line=line))
+            facts.observe("torch_version_imported", text, line, version=match.group(1))
+    elif expression.group("cuda"):
+        if value.strip() == "None":
+            facts.add_torch(TorchClaim(kind="imported", source="python session", cuda="none", line=line))
+            facts.observe("torch_cuda_none", text, line)
+        else:
+            match = re.match(r"(\d+\.\d+)", value)
+            if match:
+                facts.add_torch(TorchClaim(kind="imported", source="python session", cuda=match.group(1), line=line))
+    elif expression.group("hip"):
+        match = re.match(r"(\d+\.\d+[\w.-]*)", value)
+        if match:
+            facts.add_torch(TorchClaim(kind="imported", source="python session", hip=match.group(1), line=line))
+    elif expression.group("available"):
+        match = _BOOL.search(value)
+        if match:
+            facts.observe("cuda_available", text, line, value=match.group(1).lower(), source="python session")
+    elif expression.group("count"):
+        match = re.search(r"\b(\d+)\b", value)
+        if match:
+            facts.observe("cuda_device_count", text, line, count=match.group(1))
+    elif expression.group("cudnn"):
+        match = re.search(r"\b(\d{3,6})\b", value)
+        if match:
+            facts.observe("cudnn_runtime", text, line, version=match.group(1))
+    elif expression.group("archs"):
+        archs = re.findall(r"(?:sm|compute)_\d{2,3}[a-z]?", value)
+        if archs and facts.set("torch.arch_list", archs, REPORTED):
+            facts.set("torch.arch_list_source", "pasted", REPORTED)
+    elif expression.group("name"):
+        if value and value[0].isalpha():
+            number = expression.group("name_index")
+            facts.add_gpu(GpuClaim(name=value, index=int(number) if number else 0, priority=REPORTED))
+    elif expression.group("capability"):
+        match = re.search(r"\(\s*(\d+)\s*,\s*(\d+)\s*\)", value)
+        if match:
+            number = expression.group("cap_index")
+            facts.add_gpu(GpuClaim(index=int(number) if number else 0,
+                                   compute_capability=f"{match.group(1)}.{match.group(2)}", priority=REPORTED))
+    elif expression.group("file"):
+        match = _TORCH_PATH.search(value.replace("'", "/"))
+        if match:
+            _location(facts, match.group("root"), line)
+
+
+def _banner(document: Document, facts: Facts) -> None:
+    for index in document.lines_with("python "):
+        match = _BANNER.match(document.line(index))
+        if not match:
+            continue
+        facts.set("platform.python_version", match.group("version"), REPORTED)
+        around = (match.group("rest") + " " + document.line(index + 1)).lower()
+        if " on win32" in around or "msc v." in around:
+            facts.set("platform.system", "Windows", REPORTED)
+        elif " on linux" in around:
+            facts.set("platform.system", "Linux", REPORTED)
+        elif " on darwin" in around:
+            facts.set("platform.system", "Darwin", REPORTED)
+        facts.seen("python_session")
+
+
+def _paths(document: Document, facts: Facts) -> None:
+    for index in document.lines_with_any(("site-packages", "dist-packages")):
+        text = document.line(index)
+        match = _TORCH_PATH.search(text)
+        if match:
+            _location(facts, match.group("root"), document.number(index))
+        python = _PY_IN_PATH.search(text)
+        if python:
+            facts.set("platform.python_version", python.group("v"), PROSE)
+        facts.seen("traceback")
+
+
+def _location(facts: Facts, root: str, line: int) -> None:
+    user_site = "/.local/lib/" in root or "\\appdata\\roaming\\python" in root.lower()
+    facts.torch_locations.append(TorchLocation(root=root, line=line, user_site=user_site))
+    if user_site:
+        facts.observe("torch_user_site", root, line, location=root)
+    if re.match(r"^[A-Za-z]:\\", root):
+        facts.set("platform.system", "Windows", PROSE)
+    elif root.startswith("/"):
+        facts.set("platform.system", "Darwin" if root.startswith("/Users/") or "/Library/" in root else "Linux",
+                  PROSE)

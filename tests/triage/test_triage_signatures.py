@@ -1,0 +1,219 @@
+"""Every signature of the catalogue is recognised in a realistic line, and not in near misses."""
+import pytest
+
+from cudacheck.triage import parse
+from cudacheck.triage.signatures import SIGNATURES
+
+EXAMPLES = {
+    "driver_too_old": "RuntimeError: The NVIDIA driver on your system is too old (found version 11020).",
+    "driver_found_version": "...compiled with your version of the CUDA driver. (found version 10020)",
+    "insufficient_driver": "RuntimeError: CUDA error: CUDA driver version is insufficient for CUDA runtime version",
+    "unsupported_ptx": "CUDA error: the provided PTX was compiled with an unsupported toolchain.",
+    "ngc_driver_too_old": "ERROR: This container was built for NVIDIA Driver Release 545.23 or later, but version "
+                          "525.85.12 was detected",
+    "forward_compat_804": "Error 804: forward compatibility was attempted on non supported HW",
+    "container_requirement": "nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.6, please "
+                             "update your driver",
+    "forward_compat_enabled": "NOTE: CUDA Forward Compatibility mode ENABLED.",
+    "smi_cannot_communicate": "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.",
+    "nvml_driver_not_loaded": "Failed to initialize NVML: Driver Not Loaded",
+    "no_nvidia_driver": "RuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU",
+    "kernel_module_failed": "modprobe: FATAL: Module nvidia not found in directory /lib/modules/6.8.0-45-generic "
+                            "(could not insert 'nvidia')",
+    "smi_not_found": "zsh: command not found: nvidia-smi",
+    "nvml_library_missing": "NVIDIA-SMI couldn't find libnvidia-ml.so library in your system.",
+    "libcuda_missing": "OSError: libcuda.so.1: cannot open shared object file: No such file or directory",
+    "cuda_unknown_error": "RuntimeError: CUDA error: unknown error (cudaErrorUnknown)",
+    "nvml_unknown_error": "Failed to initialize NVML: Unknown Error",
+    "system_not_ready": "CUDA error: system not yet initialized",
+    "nvml_version_mismatch": "Failed to initialize NVML: Driver/library version mismatch",
+    "nvrm_api_mismatch": "NVRM: API mismatch: the client has the version 550.90.07, but this kernel module has the "
+                         "version 550.54.15.",
+    "cuda_803": "cudaGetDeviceCount() Error 803: system has unsupported display driver / cuda driver combination",
+    "no_cuda_device": "RuntimeError: CUDA error: no CUDA-capable device is detected",
+    "no_cuda_gpus": "RuntimeError: No CUDA GPUs are available",
+    "docker_no_gpu_driver": 'docker: Error response from daemon: could not select device driver "" with '
+                            'capabilities: [[gpu]].',
+    "docker_unknown_runtime": "docker: Error response from daemon: unknown or invalid runtime name: nvidia.",
+    "cdi_unresolvable": "Error: unresolvable CDI devices nvidia.com/gpu=all",
+    "ngc_no_driver": "WARNING: The NVIDIA Driver was not detected.  GPU functionality will not be available.",
+    "smi_no_devices": "No devices were found",
+    "cuda_init_failed": "UserWarning: CUDA initialization: CUDA driver initialization failed, you might not have a "
+                        "CUDA gpu.",
+    "devices_unavailable": "RuntimeError: CUDA error: CUDA-capable device(s) is/are busy or unavailable",
+    "cuda_not_available": "RuntimeError: Attempting to deserialize object on a CUDA device but "
+                          "torch.cuda.is_available() is False.",
+    "no_kernel_image": "RuntimeError: CUDA error: no kernel image is available for execution on the device",
+    "invalid_device_function": "RuntimeError: CUDA error: invalid device function",
+    "gpu_not_compatible": "NVIDIA GeForce RTX 5080 with CUDA capability sm_120 is not compatible with the current "
+                          "PyTorch installation.",
+    "build_arch_list": "The current PyTorch install supports CUDA capabilities sm_50 sm_60 sm_70 sm_75 sm_80 sm_86 "
+                       "sm_90.",
+    "gpu_too_old_torch": "PyTorch no longer supports this GPU because it is too old.",
+    "found_gpu_capability": "Found GPU0 Tesla K80 which is of cuda capability 3.7.",
+    "min_capability": "The minimum cuda capability supported by this library is 5.0.",
+    "capability_range": "Minimum and Maximum cuda capability supported by this version of PyTorch is (7.0) - (12.0)",
+    "gpu_requires_newer_cuda": "Found GPU0 GeForce RTX 3090 which requires CUDA_VERSION >= 11000 to work properly",
+    "nvrtc_arch": "RuntimeError: nvrtc: error: invalid value for --gpu-architecture (-arch)",
+    "ptxas_unknown_arch": "ptxas fatal   : Value 'sm_120' is not defined for option 'gpu-name'",
+    "triton_gpu_too_old": "RuntimeError: Found NVIDIA GeForce GTX 1070 which is too old to be supported by the "
+                          "triton GPU compiler, which is used as the backend.",
+    "cudnn_arch_mismatch": "RuntimeError: cuDNN error: CUDNN_STATUS_ARCH_MISMATCH",
+    "not_compiled_with_cuda": "AssertionError: Torch not compiled with CUDA enabled",
+    "torch_c_import": "ImportError: cannot import name '_C' from partially initialized module 'torch'",
+    "cudnn_cannot_load": "Could not locate cudnn_ops64_9.dll. Please make sure it is in your library path!",
+    "cudnn_incompatible": "RuntimeError: cuDNN version incompatibility: PyTorch was compiled  against (8, 9, 2) but "
+                          "found runtime version (8, 5, 0).",
+    "cudnn_runtime_older": "E external/xla/xla/stream_executor/cuda/cuda_dnn.cc:439] Loaded runtime CuDNN library: "
+                           "8.6.0 but source was compiled with: 8.9.4.",
+    "cudnn_symbol": "OSError: libcudnn_cnn_infer.so.8: undefined symbol: cudnnGetLibConfig",
+    "nccl_symbol": "ImportError: libtorch_cuda.so: undefined symbol: ncclCommWindowRegister",
+    "nccl_library_missing": "OSError: libnccl.so.2: cannot open shared object file: No such file or directory",
+    "cuda_library_symbol": "ImportError: libtorch_cuda.so: undefined symbol: cublasLtGetStatusString, version "
+                           "libcublasLt.so.12",
+    "cuda_library_missing": "ImportError: libcudart.so.11.0: cannot open shared object file: No such file or directory",
+    "undefined_reference_cuda": "libtorch_cuda.so: undefined reference to `cudaGraphInstantiateWithFlags@libcudart.so.12'",
+    "windows_dll_load": 'OSError: [WinError 126] The specified module could not be found. Error loading '
+                        '"C:\\Python311\\Lib\\site-packages\\torch\\lib\\fbgemm.dll" or one of its dependencies.',
+    "torch_not_installed": "ModuleNotFoundError: No module named 'torch'",
+    "detected_cuda_mismatch": "The detected CUDA version (12.4) mismatches the version that was used to compile "
+                              "PyTorch (12.1). Please make sure to use the same CUDA versions.",
+    "nvcc_unsupported_arch": "nvcc fatal   : Unsupported gpu architecture 'compute_89'",
+    "cuda_home_missing": "OSError: CUDA_HOME environment variable is not set. Please set it to your CUDA install root.",
+    "nvcc_missing": "/bin/sh: 1: nvcc: not found",
+    "unsupported_host_compiler": "#error -- unsupported GNU version! gcc versions later than 12 are not supported!",
+    "extension_undefined_symbol": "ImportError: /opt/venv/lib/python3.10/site-packages/torch_scatter/_scatter_cuda.so:"
+                                  " undefined symbol: _ZNK3c1010TensorImpl36is_contiguous_nondefault_policy_implENS_12M",
+    "torchvision_op_missing": "RuntimeError: operator torchvision::roi_align does not exist",
+    "torchvision_cuda_mismatch": "RuntimeError: Detected that PyTorch and torchvision were compiled with different "
+                                 "CUDA major versions. PyTorch has CUDA Version=12.1 and torchvision has CUDA "
+                                 "Version=11.8.",
+    "torchvision_extension": "UserWarning: Failed to load image Python extension: 'libc10_cuda.so: cannot open "
+                             "shared object file'",
+    "bus_error": "RuntimeError: DataLoader worker (pid 4321) is killed by signal: Bus error.",
+    "torch_shm_write": "RuntimeError: unable to write to file </torch_1_2_3>: No space left on device (28)",
+    "shm_failure": "NCCL WARN Error while creating shared memory segment /dev/shm/nccl-abc (size 9637888)",
+    "nccl_system_error": "torch.distributed.DistBackendError: NCCL error in: ProcessGroupNCCL.cpp:1691, unhandled "
+                         "system error (run with NCCL_DEBUG=INFO for details)",
+    "no_space_left": "OSError: [Errno 28] No space left on device",
+    "dataloader_killed": "RuntimeError: DataLoader worker (pid 977) is killed by signal: Killed.",
+    "xid": "[  331.229018] NVRM: Xid (PCI:0000:65:00): 48, pid=2212, name=python, DBE (0x00000002)",
+    "fallen_off_bus": "Unable to determine the device handle for GPU0000:01:00.0: Unknown Error",
+    "ecc_error": "RuntimeError: CUDA error: uncorrectable ECC error encountered",
+    "bf16_unsupported": "TypeError: bf16 is not supported on this device (compute capability 6.1)",
+    "flash_attention_arch": "RuntimeError: FlashAttention only supports Ampere GPUs or newer.",
+    "fp8_unsupported": "AssertionError: FP8 is only supported on GPUs with compute capability >= 8.9",
+    "cuda_oom": "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 1.50 GiB.",
+    "oom_capacity": "Tried to allocate 20.00 MiB (GPU 0; 3.82 GiB total capacity; 2.9 GiB already allocated)",
+    "device_side_assert": "RuntimeError: CUDA error: device-side assert triggered",
+    "invalid_device_ordinal": "RuntimeError: CUDA error: invalid device ordinal",
+    "illegal_memory_access": "RuntimeError: CUDA error: an illegal memory access was encountered",
+    "launch_failure": "RuntimeError: CUDA error: unspecified launch failure",
+    "device_mismatch": "RuntimeError: Expected all tensors to be on the same device, but found at least two devices",
+    "cublas_status": "RuntimeError: CUDA error: CUBLAS_STATUS_EXECUTION_FAILED when calling `cublasSgemm( handle)`",
+    "cudnn_status": "RuntimeError: cuDNN error: CUDNN_STATUS_NOT_INITIALIZED",
+    "nccl_error": "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:219,"
+                  " invalid usage, ncclInvalidUsage",
+    "numpy_abi": "A module that was compiled using NumPy 1.x cannot be run in NumPy 2.0.0 as it may crash.",
+    "graphics_device_name": "|   0  NVIDIA Graphics Device      Off | 00000000:01:00.0 Off |                  N/A |",
+    "ngc_shm_default": "NOTE: The SHMEM allocation limit is set to the default of 64MB.  This may be",
+    "no_cuda_runtime": "No CUDA runtime is found, using CUDA_HOME='/usr/local/cuda'",
+    "torch_import_frame": '  File "/usr/lib/python3/dist-packages/torch/__init__.py", line 237, in <module>',
+    "cuda_init_warning": "UserWarning: CUDA initialization: Unexpected error from cudaGetDeviceCount().",
+    "driver_release_unsupported_gpu": "NVRM: The NVIDIA GPU 0000:01:00.0 (PCI ID: 10de:2b85) installed in this "
+                                      "system is not supported by the NVIDIA 535.183.01 driver release.",
+    "rm_init_failed": "NVRM: GPU 0000:01:00.0: RmInitAdapter failed! (0x26:0xffff:1290)",
+    "nouveau_bound": "\tKernel driver in use: nouveau",
+    "windows_paging_file": "OSError: [WinError 1455] The paging file is too small for this operation to complete.",
+    "glibcxx_missing": "ImportError: /lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.30' not found",
+    "nccl_not_built": "RuntimeError: Distributed package doesn't have NCCL built in",
+    "no_matching_torch": "ERROR: No matching distribution found for torch==1.12.1+cu113",
+    "cudnn_no_engine": "RuntimeError: GET was unable to find an engine to execute this computation",
+    "torch_library_missing": "OSError: libtorch_cuda_cu.so: cannot open shared object file: No such file or directory",
+}
+
+# Lines that mention the same words without being the signature.
+NEAR_MISSES = {
+    "driver_too_old": "PyTorch no longer supports this GPU because it is too old.",
+    "insufficient_driver": "[Errno 35] Resource temporarily unavailable",
+    "no_cuda_device": "Epoch 3: 100%|██████████| error 100% done",
+    "no_space_left": "Free space on device: 12 GB",
+    "nvcc_missing": "nvcc --version",
+    "smi_not_found": "nvidia-smi shows the GPU",
+    "bf16_unsupported": "Using bf16 mixed precision",
+    "cuda_oom": "Memory usage: 3 GiB of 24 GiB",
+    "torch_c_import": "from torch import nn",
+    "nccl_symbol": "NCCL INFO Bootstrap : Using eth0:10.0.0.2<0>",
+    "extension_undefined_symbol": "undefined symbol: ncclCommRegister",
+    "gpu_not_compatible": "Your GPU is compatible with the current PyTorch installation.",
+    "xid": "xid=42 in my own log format",
+    "cudnn_cannot_load": 'OSError: [WinError 1455] The paging file is too small for this operation to complete. Error '
+                         'loading "C:\\venv\\lib\\site-packages\\torch\\lib\\cudnn_cnn_infer64_8.dll" or one of '
+                         'its dependencies.',
+    "nouveau_bound": "Kernel modules: nvidiafb, nouveau",
+}
+
+
+def signatures_of(text):
+    return {o.signature for o in parse(text).observations}
+
+
+def test_every_signature_has_an_example():
+    assert set(EXAMPLES) == {s.name for s in SIGNATURES}
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_signature_recognised(name):
+    assert name in signatures_of(EXAMPLES[name])
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_signature_recognised_with_quote_prefix_and_windows_line_ends(name):
+    assert name in signatures_of("> " + EXAMPLES[name] + "\r\n> next line\r\n")
+
+
+@pytest.mark.parametrize("name", sorted(NEAR_MISSES))
+def test_near_miss_is_not_the_signature(name):
+    assert name not in signatures_of(NEAR_MISSES[name])
+
+
+@pytest.mark.parametrize("line", [
+    "AssertionError: CUDA unavailable, invalid device 0 requested",
+    "UserWarning: User provided device_type of 'cuda', but CUDA is not available. Disabling",
+    "torch.cuda.is_available() returns False",
+])
+def test_cuda_unavailable_phrasings(line):
+    assert "cuda_not_available" in signatures_of(line)
+
+
+@pytest.mark.parametrize("line", ["AssertionError: Torch not compiled with CUDA enabled",
+                                  "RuntimeError: PyTorch was compiled without CUDA support"])
+def test_not_compiled_phrasings(line):
+    assert "not_compiled_with_cuda" in signatures_of(line)
+
+
+def test_successfully_opened_library_is_not_a_failure():
+    assert "cudnn_cannot_load" not in signatures_of("Successfully opened dynamic library libcudnn.so.8")
+
+
+def test_facts_stated_by_messages():
+    s = parse(EXAMPLES["driver_too_old"] + "\n" + EXAMPLES["gpu_not_compatible"] + "\n" + EXAMPLES["build_arch_list"])
+    assert s.cuda_driver.driver_version == "11.2"
+    assert s.nvml.gpus[0].compute_capability == "12.0"
+    assert s.torch.arch_list == ["sm_50", "sm_60", "sm_70", "sm_75", "sm_80", "sm_86", "sm_90"]
+    assert parse(EXAMPLES["system_not_ready"]).cuda_driver.init_code == 802
+    assert parse(EXAMPLES["cuda_803"]).cuda_driver.init_code == 803
+    assert parse(EXAMPLES["ngc_driver_too_old"]).nvml.driver_version == "525.85.12"
+    mismatch = parse(EXAMPLES["detected_cuda_mismatch"])
+    assert (mismatch.libraries.nvcc_version, mismatch.torch.cuda) == ("12.4", "12.1")
+
+
+def test_wrapped_message_across_lines():
+    s = parse("The detected CUDA version (11.2) mismatches the version that was used to compile\n    PyTorch (10.2).")
+    assert s.torch.cuda == "10.2"
+
+
+def test_repeated_lines_are_counted_not_stored():
+    s = parse("\n".join([EXAMPLES["bus_error"]] * 500))
+    kept = [o for o in s.observations if o.signature == "bus_error"]
+    assert len(kept) == 3 and kept[0].values["count"] == "500"
