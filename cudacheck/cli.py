@@ -2,7 +2,6 @@
 lives in the library. ``health`` bypasses click to start fast (see :mod:`cudacheck.health`)."""
 from __future__ import annotations
 
-import os
 import sys
 from typing import List, Optional
 

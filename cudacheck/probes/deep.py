@@ -9,15 +9,12 @@ facts it reported before it stopped, with ``last_step`` naming where it stopped.
 """
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 import time
 from dataclasses import fields
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..snapshot import DeepFacts, ProbeError, SmokeResult
-from .isolation import Child
+from .isolation import Child, progress_events, progress_file
 from .paths import shorten
 
 DEFAULT_TIMEOUT = 60.0
@@ -30,13 +27,7 @@ def deep_facts(timeout: float = DEFAULT_TIMEOUT, errors: Optional[List[ProbeErro
     """Run the deep child for at most ``timeout`` seconds; never raises."""
     errors = errors if errors is not None else []
     started = time.monotonic()
-    try:
-        fd, progress = tempfile.mkstemp(prefix="cudacheck-deep-", suffix=".jsonl")
-        os.close(fd)
-    except OSError as exc:
-        errors.append(ProbeError("deep", "error", f"no temporary file for the deep child: {exc}"))
-        progress = ""
-    try:
+    with progress_file("cudacheck-deep-") as progress:
         result = Child("deep_child.py", [progress] if progress else [], env=env).result(started + timeout)
         if result.status == "ok" and result.data is not None:
             return facts_from(result.data)
@@ -48,30 +39,15 @@ def deep_facts(timeout: float = DEFAULT_TIMEOUT, errors: Optional[List[ProbeErro
         facts.ran = True
         facts.last_step = step
         return facts
-    finally:
-        if progress:
-            try:
-                os.unlink(progress)
-            except OSError:
-                pass
 
 
 def read_progress(path: str) -> Tuple[Dict[str, Any], Optional[str]]:
     """The facts a stopped child had written and the step it was in."""
     data: Dict[str, Any] = {}
     step: Optional[str] = None
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                try:
-                    event = json.loads(line)
-                except ValueError:
-                    continue  # a line cut short by the crash
-                if isinstance(event, dict):
-                    data = event.get("out") or data
-                    step = event.get("step") or step
-    except OSError:
-        pass
+    for event in progress_events(path):
+        data = event.get("out") or data
+        step = event.get("step") or step
     return data, step
 
 

@@ -19,11 +19,13 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, Iterator, Optional, Sequence
 
 CHILD_DIR = Path(__file__).resolve().parent / "children"
 _PREFER_FORK = False
@@ -198,6 +200,41 @@ class Child:
                 time.sleep(0.01)
         except ChildProcessError:
             pass
+
+
+@contextmanager
+def progress_file(prefix: str) -> Iterator[str]:
+    """A temporary file a child logs its progress to (removed afterwards); "" when no temporary
+    folder is writable — then a crash loses the partial facts, nothing else."""
+    try:
+        fd, path = tempfile.mkstemp(prefix=prefix, suffix=".jsonl")
+        os.close(fd)
+    except OSError:
+        path = ""
+    try:
+        yield path
+    finally:
+        if path:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+
+def progress_events(path: str):
+    """The JSON objects a child wrote, one per line, to its progress file; a line cut short by a
+    crash is skipped. Children log progress so a crash or hang still leaves partial facts."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                try:
+                    event = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(event, dict):
+                    yield event
+    except OSError:
+        return
 
 
 def run_child(script: str, args: Sequence[str] = (), timeout: float = 5.0,

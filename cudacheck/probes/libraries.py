@@ -24,7 +24,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
@@ -494,17 +493,12 @@ def _call_versions(targets: List[Tuple[str, str, _File]], deadline: float, error
     """Ask each chosen library for its own version in ONE child process (dlopen may hang or crash)."""
     if not targets:
         return
-    from .isolation import Child
+    from .isolation import Child, progress_file
 
     order = {name: index for index, name in enumerate(CALLABLE)}
     targets = sorted(targets, key=lambda t: order[t[0]])
-    try:
-        fd, progress = tempfile.mkstemp(prefix="cudacheck-libs-", suffix=".jsonl")
-        os.close(fd)
-    except OSError:
-        progress = ""  # no temporary folder: a crash then loses the partial answers, nothing else
-    arguments = [json.dumps([[name, path] for name, path, _ in targets])] + ([progress] if progress else [])
-    try:
+    with progress_file("cudacheck-libs-") as progress:
+        arguments = [json.dumps([[name, path] for name, path, _ in targets])] + ([progress] if progress else [])
         child = Child("libs_child.py", arguments)
         result = child.result(deadline)
         answers: Dict[str, dict] = {}
@@ -516,12 +510,6 @@ def _call_versions(targets: List[Tuple[str, str, _File]], deadline: float, error
             what = f" while loading {shorten(in_flight)}" if in_flight else ""
             errors.append(ProbeError("libraries", result.status, f"{result.message}{what}", result.signal,
                                      round(result.seconds, 4)))
-    finally:
-        if progress:
-            try:
-                os.unlink(progress)
-            except OSError:
-                pass
     for _name, path, found in targets:
         answer = answers.get(path)
         if answer is None:
@@ -534,22 +522,16 @@ def _call_versions(targets: List[Tuple[str, str, _File]], deadline: float, error
 
 def _read_progress(path: str) -> Tuple[Dict[str, dict], Optional[str]]:
     """Partial answers a crashed or abandoned child left, and the library it was loading."""
+    from .isolation import progress_events
+
     answers: Dict[str, dict] = {}
     in_flight: Optional[str] = None
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                try:
-                    event = json.loads(line)
-                except ValueError:
-                    continue
-                if event.get("start"):
-                    in_flight = event["start"]
-                elif event.get("path"):
-                    answers[event["path"]] = event
-                    in_flight = None
-    except OSError:
-        pass
+    for event in progress_events(path):
+        if event.get("start"):
+            in_flight = event["start"]
+        elif event.get("path"):
+            answers[event["path"]] = event
+            in_flight = None
     return answers, in_flight
 
 

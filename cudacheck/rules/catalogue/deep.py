@@ -65,7 +65,7 @@ def cuda_unavailable_in_torch(ctx: RuleContext) -> Iterator[Finding]:
         category, words = "driver_too_old", ("the host driver is older than the image's CUDA, and this GPU "
                                              "cannot use the image's forward-compatibility libraries (804)")
     yield ctx.finding(
-        f"torch.cuda.is_available() is False" + (f": {words}" if words else ""),
+        "torch.cuda.is_available() is False" + (f": {words}" if words else ""),
         category=category,
         detail=f"torch {deep.torch_version or ctx.snapshot.torch.version} said: "
                f"{(deep.cuda_init_error or 'no error text').strip()[:400]}",
