@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ..versions import at_least, major_minor, parse
 from ._build import build
@@ -147,10 +147,16 @@ class CompatDB:
         """Releases sorted newest first."""
         return sorted(self.torch.releases, key=lambda r: parse(r.version) or (0,), reverse=True)
 
-    def install_command(self, release: TorchRelease, variant: TorchVariant) -> str:
-        """The pip command that installs exactly this wheel."""
-        return (f"pip install torch=={release.latest} "
-                f"--index-url {self.torch.index_url_base.rstrip('/')}/{variant.tag}")
+    def install_command(self, release: TorchRelease, variant: TorchVariant,
+                        companions: Tuple[str, ...] = ()) -> str:
+        """The pip command that installs exactly this wheel (and the matching torchvision/torchaudio
+        named in ``companions``, when the release has them)."""
+        pins = [f"torch=={release.latest}"]
+        for name in companions:
+            version = release.companion(name, release.latest)
+            if version:
+                pins.append(f"{name}=={version}")
+        return f"pip install {' '.join(pins)} --index-url {self.torch.index_url_base.rstrip('/')}/{variant.tag}"
 
 
 @lru_cache(maxsize=1)

@@ -102,7 +102,7 @@ def python_ok(release: TorchRelease, python: Optional[str]) -> bool:
 
 def plan(db: CompatDB, *, driver_version: Optional[str] = None, driver_cuda: Optional[str] = None,
          gpus: Sequence[Arch] = (), python: Optional[str] = None,
-         platform: str = "linux") -> List[Candidate]:
+         platform: str = "linux", companions: Sequence[str] = ()) -> List[Candidate]:
     """Every official wheel that runs on this driver, these GPUs and this Python, newest first."""
     candidates: List[Candidate] = []
     for release in db.torch_releases_newest_first():
@@ -136,5 +136,6 @@ def plan(db: CompatDB, *, driver_version: Optional[str] = None, driver_cuda: Opt
             if not usable:
                 continue
             candidates.append(Candidate(torch=release.latest, tag=variant.tag, cuda=variant.cuda,
-                                        install=db.install_command(release, variant), notes=notes))
+                                        install=db.install_command(release, variant, tuple(companions)),
+                                        notes=notes))
     return candidates

@@ -50,17 +50,6 @@ def gpu_query(db: CompatDB, name: str) -> Dict[str, Any]:
             "source": row.source, "confidence": row.confidence}
 
 
-def _companion(series: Optional[str], torch_version: str, release: TorchRelease) -> Optional[str]:
-    """torchvision/torchaudio version matching one torch patch: same patch number in the series."""
-    if not series:
-        return None
-    if series.count(".") >= 2:
-        return series
-    patch = (parse(torch_version) or (0, 0, 0))
-    number = patch[2] if len(patch) > 2 else 0
-    return f"{series}.{number}"
-
-
 def torch_query(db: CompatDB, version: str) -> Dict[str, Any]:
     """Python range, PyPI default variant, companions and each CUDA variant's targets."""
     release = db.torch_release(version)
@@ -72,8 +61,8 @@ def torch_query(db: CompatDB, version: str) -> Dict[str, Any]:
         "torch": shown,
         "python": release.python,
         "pypi_default": release.pypi_default,
-        "torchvision": _companion(release.torchvision, shown, release),
-        "torchaudio": _companion(release.torchaudio, shown, release),
+        "torchvision": release.companion("torchvision", shown),
+        "torchaudio": release.companion("torchaudio", shown),
         "variants": [{"tag": v.tag, "cuda": v.cuda, "sm": [_sm(cc) for cc in v.sm],
                       "ptx": [_sm(cc) for cc in v.ptx], "cudnn": v.cudnn, "nccl": v.nccl,
                       "source": v.source, "confidence": v.confidence}

@@ -159,6 +159,17 @@ class TorchRelease:
         """The newest patch release of this series."""
         return self.patches[-1] if self.patches else f"{self.version}.0"
 
+    def companion(self, name: str, torch_version: str) -> Optional[str]:
+        """The torchvision/torchaudio version released with torch ``torch_version``: the same patch
+        number within the companion's series (torch 2.7.1 ↔ torchvision 0.22.1)."""
+        series = {"torchvision": self.torchvision, "torchaudio": self.torchaudio}.get(name)
+        if not series:
+            return None
+        if series.count(".") >= 2:
+            return series
+        parts = torch_version.split("+", 1)[0].split(".")
+        return f"{series}.{parts[2] if len(parts) > 2 else '0'}"
+
 
 @dataclass
 class TorchTable:

@@ -152,8 +152,9 @@ class RuleContext:
         if python and major_minor(python):
             major, minor = major_minor(python)  # type: ignore[misc]
             python_mm = f"{major}.{minor}"
+        companions = [name for name in ("torchvision", "torchaudio") if self.snapshot.package(name)]
         return plan(self.db, driver_version=self.driver_version, driver_cuda=self.driver_cuda,
-                    gpus=archs, python=python_mm, platform=self.platform)
+                    gpus=archs, python=python_mm, platform=self.platform, companions=companions)
 
     def best_wheel_text(self) -> str:
         """One line naming the newest wheel that fits, or why none does."""

@@ -127,3 +127,15 @@ def test_local_torch_folder_shadows_the_package():
     snapshot.torch.shadowed_by = "/home/u/project/torch"
     [finding] = by_code(check(snapshot), "CC206")
     assert finding.severity == "error"
+
+
+def test_remedy_keeps_torchvision_in_step():
+    report = check(make_snapshot(driver="570.124.04", cuda="12.8", gpus=[gpu("NVIDIA GeForce RTX 5090", "12.0")],
+                                 torch="2.6.0+cu124", torch_cuda="12.4",
+                                 packages={"torch": "2.6.0+cu124", "torchvision": "0.21.0+cu124"}))
+    [finding] = by_code(report, "CC201")
+    install = next(line for line in finding.remedy.splitlines() if "pip install" in line)
+    version = install.split("torch==")[1].split()[0]
+    from cudacheck.compat.db import default_db
+
+    assert f"torchvision=={default_db().torch_release(version).torchvision}." in install
