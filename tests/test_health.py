@@ -109,3 +109,12 @@ def test_bad_usage_never_returns_2():
     result = subprocess.run([sys.executable, "-m", "cudacheck", "health", "--nonsense"], capture_output=True,
                             text=True)
     assert result.returncode == 1
+
+
+def test_runtime_faults_turn_it_unhealthy(fake_dir, without_torch):
+    # "Failed to initialize NVML: Unknown Error" (e.g. a container after the host's daemon-reload)
+    result, _ = health(fake_dir, no_torch=without_torch, FAKE_NVML_INIT_ERROR="999")
+    assert result.returncode == 1 and "[CC110]" in result.stdout
+    # a GPU that fell off the bus
+    result, _ = health(fake_dir, no_torch=without_torch, FAKE_NVML_GPUS="NVIDIA A100-SXM4-80GB|8.0|81920|lost=1")
+    assert result.returncode == 1 and "[CC501]" in result.stdout

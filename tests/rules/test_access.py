@@ -161,3 +161,21 @@ def test_disable_require_is_a_go_boolean():
     assert "does not disable" in finding.detail
     for value in ("1", "true", "True", "T"):
         assert not by_code(_required({**env, "NVIDIA_DISABLE_REQUIRE": value}), "CC108"), value
+
+
+def test_nvml_unknown_error_in_a_container():
+    snapshot = make_snapshot(nvml_status="unknown", in_container=True)
+    snapshot.nvml.error_message, snapshot.nvml.error_code = "Unknown Error", 999
+    [finding] = by_code(check(snapshot), "CC110")
+    assert finding.category == "no_gpu_visible" and "daemon-reload" in finding.detail
+
+
+def test_nvml_unknown_error_on_a_host_and_other_init_failures():
+    assert by_code(check(make_snapshot(nvml_status="unknown")), "CC110")[0].category == "driver_not_loaded"
+    assert by_code(check(make_snapshot(nvml_status="gpu_lost")), "CC110")[0].category == "gpu_health"
+    assert by_code(check(make_snapshot(nvml_status="no_permission")), "CC110")[0].category == "no_gpu_visible"
+
+
+def test_nvml_working_or_absent_is_not_an_init_failure():
+    for status in ("ok", "library_not_found", "driver_not_loaded", "version_mismatch"):
+        assert not by_code(check(make_snapshot(nvml_status=status)), "CC110"), status

@@ -84,3 +84,9 @@ def test_memory_mostly_used():
     assert by_code(check(make_snapshot(driver="550.54.14", gpus=[busy])), "CC504")
     free = gpu(H100, "9.0", 81559, memory_used_mib=500)
     assert not by_code(check(make_snapshot(driver="550.54.14", gpus=[free])), "CC504")
+
+
+def test_reset_required_reported_by_nvml():
+    stuck = gpu(H100, "9.0", unavailable_fields={"memory": "Reset Required"})
+    [finding] = by_code(check(make_snapshot(driver="550.54.14", gpus=[stuck])), "CC501")
+    assert "reset" in finding.title.lower()

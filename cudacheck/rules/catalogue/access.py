@@ -110,6 +110,54 @@ def driver_library_mismatch(ctx: RuleContext) -> Iterator[Finding]:
             evidence=["nvml.status", "cuda_driver.init_code"])
 
 
+@rule("CC110", "nvml-init-failed", "no_gpu_visible", "driver")
+def nvml_init_failed(ctx: RuleContext) -> Iterator[Finding]:
+    """NVML is installed but cannot initialise: no permission, a lost GPU, or "Unknown Error".
+
+    What it checks:
+        nvmlInit failed with NVML_ERROR_NO_PERMISSION (4), GPU_IS_LOST (15), or another
+        error ("Failed to initialize NVML: Unknown Error", 999) — everything that is not
+        a missing library, an unloaded driver or a version mismatch (CC101–CC103).
+    Why it matters:
+        No CUDA program can use the GPUs. Inside a container the usual cause is that the
+        container lost access to /dev/nvidia* after the host ran `systemctl
+        daemon-reload` (cgroup device rules reset); on a host, /dev/nvidia* permissions or
+        a GPU that has fallen off the bus.
+    How to fix:
+        Container: restart it; for a lasting fix use CDI (`nvidia-ctk cdi generate`) or pass
+        the /dev/nvidia* devices explicitly. Host: check `ls -l /dev/nvidia*` (the user
+        needs the video/render group) and `dmesg | grep -i xid`; reset or reboot.
+    """
+    nvml = ctx.snapshot.nvml
+    if nvml.status not in ("no_permission", "gpu_lost", "unknown"):
+        return
+    message = f"NVML: {nvml.error_message or nvml.status}" + (f" (code {nvml.error_code})" if nvml.error_code else "")
+    if nvml.status == "gpu_lost":
+        yield ctx.finding("A GPU has fallen off the bus (NVML: GPU is lost)", category="gpu_health",
+                          detail=message + ".",
+                          remedy="Check `dmesg | grep -i xid` (Xid 79); drain the node, reset the GPU or reboot.",
+                          evidence=["nvml.status"])
+    elif nvml.status == "no_permission":
+        yield ctx.finding(f"No permission to use the NVIDIA devices (uid {ctx.snapshot.container.uid})",
+                          detail=message + ".",
+                          remedy="Add the user to the group owning /dev/nvidia* (often `video` or `render`): "
+                                 "`sudo usermod -aG video $USER`, then log in again.",
+                          evidence=["nvml.status", "container.uid"])
+    elif ctx.snapshot.container.in_container:
+        yield ctx.finding("NVML cannot initialise inside this container (\"Unknown Error\")",
+                          detail=message + ". The container has most likely lost access to /dev/nvidia* after "
+                                           "the host reloaded systemd (`systemctl daemon-reload`).",
+                          remedy="Restart the container. To prevent it, let the NVIDIA Container Toolkit use CDI "
+                                 "(`nvidia-ctk cdi generate`) or pass the /dev/nvidia* devices explicitly.",
+                          evidence=["nvml.status", "container.in_container"])
+    else:
+        yield ctx.finding("NVML cannot initialise (\"Unknown Error\")", category="driver_not_loaded",
+                          detail=message + ".",
+                          remedy="Check `dmesg | grep -i nvidia` and `nvidia-smi`; reload the driver "
+                                 "(`sudo modprobe -r nvidia_uvm && sudo modprobe nvidia_uvm`) or reboot.",
+                          evidence=["nvml.status"])
+
+
 @rule("CC109", "driver-unresponsive", "gpu_health", "driver")
 def driver_unresponsive(ctx: RuleContext) -> Iterator[Finding]:
     """The driver hung or crashed when queried.

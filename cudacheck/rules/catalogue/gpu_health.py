@@ -42,6 +42,8 @@ def gpu_memory_errors(ctx: RuleContext) -> Iterator[Finding]:
             problems.append("row remapping pending (needs a reset)")
         if facts.remapped_rows_failed:
             problems.append("row remapping FAILED (hardware service needed)")
+        if any("reset required" in reason.lower() for reason in facts.unavailable_fields.values()):
+            problems.append("NVML reports the GPU needs a reset (NVML_ERROR_RESET_REQUIRED)")
         if not problems:
             continue
         service = facts.lost or facts.remapped_rows_failed
