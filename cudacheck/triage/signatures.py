@@ -11,8 +11,8 @@ A recognised line becomes an :class:`~cudacheck.snapshot.Observation` (its ``sig
 is the name here); where the message states a fact (``found version 11040`` is the
 driver's CUDA version, ``sm_86 is not compatible`` names the GPU's compute capability,
 "supports CUDA capabilities sm_50 …" is the build's arch list) the fact is also set, so
-the ordinary rules judge it. The rules in :mod:`cudacheck.rules.catalogue.observed`
-interpret the observations.
+the ordinary rules judge it. The rules in ``cudacheck/rules/catalogue/observed_*.py``
+interpret the observations, with the helpers of :mod:`cudacheck.rules.observations`.
 """
 from __future__ import annotations
 

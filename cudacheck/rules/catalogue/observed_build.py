@@ -1,0 +1,535 @@
+"""Observed errors of the torch build against the GPU and the install: an arch not in the build,
+a GPU too old, a CPU-only torch, torchvision, several torch installs, extensions built for
+another CUDA (CC805–CC807, CC814–CC816)."""
+from __future__ import annotations
+
+import re
+from typing import Iterator, List, Optional, Tuple
+
+from ...compat.archs import Arch, coverage
+from ...report import Finding
+from ...snapshot import Observation
+from ...versions import major_minor, parse
+from ..context import RuleContext
+from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cuda_unavailable, evidence,
+                            first_of, gpu_arch, gpu_label, platform_system, quote, safe, wheel_text)
+from ..registry import rule
+
+
+# --- the build and the GPU's architecture -----------------------------------------------------------
+_ARCH_SIGNS = ("gpu_not_compatible", "no_kernel_image", "invalid_device_function", "gpu_requires_newer_cuda",
+               "nvrtc_arch", "ptxas_unknown_arch", "capability_range", "gpu_too_old_torch", "min_capability",
+               "triton_gpu_too_old", "cudnn_arch_mismatch")
+
+
+def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observation]]:
+    """(category, explanation, observations): arch_not_in_build, gpu_too_old_for_build or None."""
+    signs = all_of(ctx, *_ARCH_SIGNS)
+    if not signs:
+        return None, "", []
+    names = {s.signature for s in signs}
+    gpu = gpu_arch(ctx)
+    lowest: Optional[Tuple[int, int]] = None
+    for observation in all_of(ctx, "min_capability", "capability_range"):
+        mm = major_minor(observation.values.get("min"))
+        if mm and (lowest is None or mm > lowest):
+            lowest = mm
+    build = safe(lambda: ctx.build)
+    if build is not None and build.known_archs and (build.sass or build.ptx):
+        oldest = min(build.sass + build.ptx)
+        lowest = lowest or (oldest.major, oldest.minor)
+    if names & {"gpu_too_old_torch", "triton_gpu_too_old", "cudnn_arch_mismatch"}:
+        return "gpu_too_old_for_build", "too old", signs
+    if gpu is not None and lowest is not None and (gpu.major, gpu.minor) < lowest:
+        return "gpu_too_old_for_build", "below the build's lowest architecture", signs
+    if names <= {"min_capability", "capability_range"}:
+        highest = None
+        for observation in all_of(ctx, "capability_range"):
+            highest = major_minor(observation.values.get("max"))
+        if gpu is not None and highest is not None and gpu.major > highest[0]:
+            return "arch_not_in_build", "newer than the build's highest architecture", signs
+        return None, "", []
+    return "arch_not_in_build", "not in the build", signs
+
+
+def _covered(ctx: RuleContext, gpu: Optional[Arch]) -> Optional[str]:
+    """How the build's own arch list covers the GPU (sass/ptx/none), None when unknown."""
+    build = safe(lambda: ctx.build)
+    if gpu is None or build is None or not build.known_archs:
+        return None
+    return coverage(build.sass, build.ptx, gpu).kind
+
+
+@rule("CC805", "observed-arch-not-in-build", "arch_not_in_build", "gpus", symptom=True)
+def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output says the build has no kernels for this GPU's architecture.
+
+    What it checks:
+        "no kernel image is available for execution on the device" (CUDA error 209),
+        "invalid device function", torch's "NVIDIA GeForce RTX 5090 with CUDA capability
+        sm_120 is not compatible with the current PyTorch installation" (with "The
+        current PyTorch install supports CUDA capabilities …", taken as the build's arch
+        list), "Found GPU0 … which requires CUDA_VERSION >= …", NVRTC's "invalid value
+        for --gpu-architecture" and ptxas's "Value 'sm_120' is not defined for option
+        'gpu-name'", for a GPU that is not older than the build's lowest architecture.
+    Why it matters:
+        Every kernel launch fails: the build has neither SASS for the GPU's major nor PTX
+        the driver could JIT — typical for a new GPU (RTX 50xx, sm_120) with an older
+        wheel. When torch's own arch list covers the GPU, the failing kernels come from a
+        compiled extension built without this architecture.
+    How to fix:
+        Install a torch build whose arch list includes the GPU (the remedy names the
+        newest that fits the driver), or rebuild the extension with
+        TORCH_CUDA_ARCH_LIST including the GPU's compute capability.
+    """
+    category, why, signs = _arch_verdict(ctx)
+    if category != "arch_not_in_build":
+        return
+    gpu = gpu_arch(ctx)
+    covered = _covered(ctx, gpu)
+    lead = next((s for s in signs if s.signature == "gpu_not_compatible"), signs[0])
+    gpu_text = f"{gpu_label(ctx)} ({gpu.sm})" if gpu else gpu_label(ctx)
+    build = safe(lambda: ctx.build)
+    archs = f" The build has {build.arch_text()}." if build is not None and build.known_archs else ""
+    if covered == "sass" and lead.signature in ("no_kernel_image", "invalid_device_function"):
+        yield ctx.finding(
+            f"A compiled extension has no kernels for {gpu_text}",
+            certainty=POSSIBLE,
+            detail=f"{quote(lead)}. torch itself covers {gpu.sm if gpu else 'the GPU'} ({covered}).{archs} The "
+                   "failing kernel probably comes from an extension (built with a TORCH_CUDA_ARCH_LIST without "
+                   "this GPU) or a library with its own kernels.",
+            remedy=f"Rebuild the extension for this GPU: `TORCH_CUDA_ARCH_LIST=\"{gpu.cc if gpu else '<X.Y>'}\" "
+                   "pip install --no-build-isolation --force-reinstall --no-cache-dir <package>`, or install a "
+                   "prebuilt wheel of it made for your torch and GPU.",
+            evidence=evidence(lead))
+        return
+    if covered == "ptx":
+        reason = (" torch's check accepts only SASS of the GPU's major; the PTX in the build would have to be "
+                  "JIT-compiled, which fails or is slow for the libraries it bundles.")
+    else:
+        reason = f" The GPU's architecture is {why}: no SASS of its major and no PTX the driver could compile."
+    yield ctx.finding(
+        f"The torch build has no kernels for {gpu_text}",
+        certainty=LIKELY,
+        detail=f"{quote(lead)}.{archs}{reason}",
+        remedy=(f"Install a build that includes {gpu.sm}:\n" + wheel_text(ctx) +
+                ("\nFor RTX 50xx (sm_120) and B200 (sm_100) that means a CUDA ≥ 12.8 build (cu128 or newer)."
+                 if gpu.major >= 10 else "")) if gpu else
+               ("Find the GPU's compute capability (`nvidia-smi --query-gpu=name,compute_cap --format=csv`) and "
+                "install a torch build whose arch list "
+                "(`python -c \"import torch; print(torch.cuda.get_arch_list())\"`) "
+                "covers it — for RTX 50xx / B200 a CUDA ≥ 12.8 build (cu128 or newer). " + NEXT_STEP),
+        evidence=evidence(*signs[:3]) + ["torch.arch_list"])
+
+
+def _last_supporting(ctx: RuleContext, gpu: Arch) -> Optional[str]:
+    from ...compat.plan import variant_archs
+
+    for release in safe(ctx.db.torch_releases_newest_first, []):
+        for variant in sorted(release.variants, key=lambda v: parse(v.cuda) or (0,), reverse=True):
+            sass, ptx = variant_archs(variant)
+            if coverage(sass, ptx, gpu).kind != "none":
+                return ctx.db.install_command(release, variant)
+    return None
+
+
+@rule("CC806", "observed-gpu-too-old", "gpu_too_old_for_build", "gpus", symptom=True)
+def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output says the GPU is older than anything the build supports.
+
+    What it checks:
+        torch's "PyTorch no longer supports this GPU because it is too old. The minimum
+        cuda capability supported by this library is 3.7", a GPU below the "Minimum and
+        Maximum cuda capability supported by this version of PyTorch" range or below the
+        pasted arch list, Triton's "too old to be supported by the triton GPU compiler"
+        (torch.compile) and CUDNN_STATUS_ARCH_MISMATCH.
+    Why it matters:
+        Newer wheels will not bring the GPU back: its architecture was dropped (Kepler by
+        CUDA 12, Maxwell–Volta by CUDA 13 and by cuDNN 9.17; Triton needs ≥ 7.0).
+    How to fix:
+        Install the last torch release and CUDA variant that still ship the GPU's
+        architecture (named in the remedy), build torch from source for it, or avoid the
+        feature (torch.compile) that needs a newer GPU.
+    """
+    category, why, signs = _arch_verdict(ctx)
+    if category != "gpu_too_old_for_build":
+        return
+    gpu = gpu_arch(ctx)
+    lead = next((s for s in signs if s.signature in ("gpu_too_old_torch", "triton_gpu_too_old")), signs[0])
+    gpu_text = f"{gpu_label(ctx)} (compute capability {gpu.cc})" if gpu else gpu_label(ctx)
+    triton = lead.signature == "triton_gpu_too_old"
+    minimum = next((o.values.get("min") for o in all_of(ctx, "min_capability", "capability_range", "triton_gpu_too_old")
+                    if o.values.get("min")), None)
+    if triton:
+        remedy = ("Run without torch.compile (eager mode), or `torch._dynamo.config.suppress_errors = True`; "
+                  f"Triton needs compute capability ≥ {minimum or '7.0'}.")
+    else:
+        last = _last_supporting(ctx, gpu) if gpu else None
+        remedy = (f"The newest official wheel that still supports {gpu.sm}:\n  {last}" if last else
+                  "Install an older torch release that still shipped this architecture, or build torch from source "
+                  f"with TORCH_CUDA_ARCH_LIST=\"{gpu.cc if gpu else '<X.Y>'}\".")
+    yield ctx.finding(
+        f"{gpu_text[0].upper() + gpu_text[1:]} is too old for " + ("Triton (torch.compile)" if triton else
+                                                                     "this torch build"),
+        certainty=LIKELY,
+        detail=f"{quote(lead)}." + (f" The build supports compute capability ≥ {minimum}." if minimum else ""),
+        remedy=remedy, evidence=evidence(*signs[:3]))
+
+
+# --- torch build kind ---------------------------------------------------------------------------
+def _cpu_build_fact(ctx: RuleContext) -> bool:
+    torch = ctx.snapshot.torch
+    return bool(torch.version) and not torch.cuda and not torch.hip
+
+
+def _plain_pip_install(ctx: RuleContext) -> Optional[Observation]:
+    for observation in all_of(ctx, "install_command"):
+        values = observation.values
+        tool = values.get("tool", "")
+        if values.get("index") == "cpu" or values.get("cpuonly") == "yes":
+            return observation
+        if "pip" in tool and not values.get("index") and values.get("has_index") != "yes":
+            return observation
+    return None
+
+
+@rule("CC807", "observed-cpu-only-torch", "cpu_only_torch", "torch", symptom=True)
+def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output shows a CPU-only torch where CUDA was expected.
+
+    What it checks:
+        "Torch not compiled with CUDA enabled", `torch.version.cuda` printing None, a
+        `+cpu` / conda `cpuonly` build next to `torch.cuda.is_available() == False`, and
+        `pip install torch` without a CUDA index on Windows or aarch64 Linux, where PyPI's
+        `torch` wheel is the CPU build. (With a pasted GPU and a CPU build as facts, CC204
+        reports it.)
+    Why it matters:
+        A CPU-only build never uses the GPU: `torch.cuda.is_available()` is False and
+        `.cuda()` raises.
+    How to fix:
+        Uninstall torch and install the CUDA build from the PyTorch index
+        (`pip install torch --index-url https://download.pytorch.org/whl/cuXYZ`, XYZ
+        fitting the driver); conda: drop `cpuonly`, add `pytorch-cuda=X.Y`.
+    """
+    torch = ctx.snapshot.torch
+    not_compiled = first_of(ctx, "not_compiled_with_cuda")
+    cuda_none = first_of(ctx, "torch_cuda_none")
+    unavailable = cuda_unavailable(ctx)
+    cpuonly = first_of(ctx, "conda_cpuonly")
+    if platform_system(ctx) == "darwin" and not ctx.gpus:
+        return  # Macs have no CUDA at all; CC830 explains
+    if torch.cuda:
+        return  # the installed build is a CUDA build: a CPU torch that imports is CC815's business
+    remedy = "pip uninstall -y torch torchvision torchaudio, then install the CUDA build:\n" + wheel_text(ctx)
+    if not_compiled is not None or cuda_none is not None:
+        lead = not_compiled or cuda_none
+        yield ctx.finding(
+            "torch is a CPU-only build" + (f" ({torch.version})" if torch.version else ""),
+            certainty=LIKELY,
+            detail=f"{quote(lead)}." + (f" Also: {quote(unavailable)}." if unavailable else "")
+                   + (" On Windows, `pip install torch` from PyPI installs the CPU build."
+                      if platform_system(ctx) == "windows" else ""),
+            remedy=remedy, evidence=evidence(lead, unavailable) + ["torch.cuda"])
+        return
+    if _cpu_build_fact(ctx) and (unavailable is not None or cpuonly is not None) and not ctx.gpus:
+        yield ctx.finding(
+            f"torch {torch.version} is a CPU-only build",
+            certainty=LIKELY,
+            detail=f"The pasted torch has no CUDA ({torch.version})." + (f" {quote(unavailable)}." if unavailable
+                                                                           else "")
+                   + (" conda's `cpuonly` package is installed." if cpuonly else ""),
+            remedy=remedy, evidence=evidence(unavailable, cpuonly) + ["torch.version", "torch.cuda"])
+        return
+    install = _plain_pip_install(ctx)
+    machine = (ctx.snapshot.platform.machine or "").lower()
+    system = platform_system(ctx)
+    cpu_pypi = "Windows" if system == "windows" else "aarch64 Linux" if machine in ("aarch64", "arm64") and \
+        system != "darwin" else None
+    if unavailable is not None and cpu_pypi and not torch.version and install is None \
+            and not all_of(ctx, *NO_GPU_SIGNS, "driver_too_old", "insufficient_driver", "smi_cannot_communicate"):
+        yield ctx.finding(
+            f"CUDA is unavailable on {cpu_pypi}: most often a CPU-only torch from PyPI",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(unavailable)}. On {cpu_pypi} `pip install torch` (PyPI) installs the CPU build; check "
+                   "`torch.version.cuda` (None means CPU-only).",
+            remedy=remedy, evidence=evidence(unavailable) + ["platform.system", "platform.machine"])
+        return
+    if install is not None and (install.values.get("index") == "cpu" or install.values.get("cpuonly") == "yes"):
+        yield ctx.finding(
+            "The install command installs the CPU-only torch",
+            severity="warning", certainty=LIKELY, detail=f"{quote(install)}.", remedy=remedy,
+            evidence=evidence(install))
+    elif install is not None and (system == "windows" or machine in ("aarch64", "arm64")):
+        where = "Windows" if system == "windows" else "aarch64 Linux"
+        yield ctx.finding(
+            f"`pip install torch` without a CUDA index installs the CPU-only build on {where}",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(install)}. PyPI's torch wheels for {where} are CPU builds; the CUDA builds come from "
+                   "download.pytorch.org.",
+            remedy="pip install torch --index-url https://download.pytorch.org/whl/cuXYZ (XYZ fitting your driver, "
+                   "e.g. cu128).\n" + wheel_text(ctx),
+            evidence=evidence(install) + ["platform.machine", "platform.system"])
+
+
+# --- packages ------------------------------------------------------------------------------------
+@rule("CC814", "observed-torchvision-mismatch", "torchvision_mismatch", "packages", symptom=True)
+def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output shows torchvision/torchaudio (or another compiled extension) not
+    built for the installed torch.
+
+    What it checks:
+        "operator torchvision::nms does not exist", "Could not run 'torchvision::nms' with
+        arguments from the 'CUDA' backend", "Detected that PyTorch and torchvision were
+        compiled with different CUDA versions", torchvision's "Failed to load image Python
+        extension", and "undefined symbol: _ZN…" in a compiled extension's .so (possible
+        for packages other than torchvision/torchaudio).
+    Why it matters:
+        Companion packages contain C++/CUDA code compiled against one torch version and
+        CUDA variant; with another, their operators are missing or do not load.
+    How to fix:
+        Reinstall torch, torchvision and torchaudio together from the same index (same
+        CUDA tag); rebuild or reinstall other extensions for the installed torch.
+    """
+    lead = first_of(ctx, "torchvision_op_missing", "torchvision_cuda_mismatch", "torchvision_extension")
+    extension = first_of(ctx, "extension_undefined_symbol")
+    torch = ctx.snapshot.torch
+    index_tag = None
+    if torch.version and "+" in torch.version:
+        index_tag = torch.version.split("+", 1)[1]
+    index = f" --index-url https://download.pytorch.org/whl/{index_tag}" if index_tag else \
+        " --index-url https://download.pytorch.org/whl/cuXYZ"
+    together = f"pip install --force-reinstall torch torchvision torchaudio{index}"
+    torch_lib = first_of(ctx, "torch_library_missing")
+    if lead is None and extension is None and torch_lib is not None and not first_of(ctx, "torch_import_frame"):
+        yield ctx.finding(
+            f"A compiled extension needs {torch_lib.values.get('lib')}, which this torch does not have",
+            certainty=POSSIBLE,
+            detail=f"{quote(torch_lib)}. The extension (torchvision, torchaudio or another compiled package) was "
+                   "built for another torch version or CUDA variant (e.g. libtorch_cuda_cu.so existed only in "
+                   "torch 1.x; libc10_cuda.so only in CUDA builds).",
+            remedy=f"pip install --force-reinstall torch torchvision torchaudio{index} — and reinstall other compiled "
+                   "extensions for the installed torch.",
+            evidence=evidence(torch_lib))
+        return
+    if lead is not None:
+        backend = lead.values.get("backend")
+        yield ctx.finding(
+            "torchvision was not built for the installed torch" + (f" (no {backend} kernels)" if backend else ""),
+            certainty=LIKELY,
+            detail=f"{quote(lead)}." + (" The CUDA backend is missing from torchvision's kernels: a CPU-only or "
+                                        "mismatched torchvision next to a CUDA torch." if backend == "CUDA" else ""),
+            remedy=together + " (pin the torchvision release that pairs with your torch)",
+            evidence=evidence(lead))
+        return
+    if extension is None:
+        mismatch = _companion_mismatch(ctx)
+        if mismatch:
+            yield ctx.finding(
+                mismatch[0], certainty=LIKELY, detail=mismatch[1] + ".", remedy=together,
+                evidence=["packages.torch", "packages.torchvision", "packages.torchaudio"])
+        return
+    package = _extension_package(extension.values.get("path", "")) or "a compiled extension"
+    companion = package in ("torchvision", "torchaudio", "torchtext")
+    yield ctx.finding(
+        f"{package} was built for another torch version (undefined C++ symbol)",
+        certainty=LIKELY if companion else POSSIBLE,
+        detail=f"{quote(extension)}. A compiled extension whose torch ABI differs from the installed torch fails "
+               "to load with undefined symbols.",
+        remedy=together if companion else
+        f"Reinstall {package} for your torch version (a wheel built for it, or `pip install --no-build-isolation "
+        f"--force-reinstall --no-cache-dir {package}` to rebuild it).",
+        evidence=evidence(extension))
+
+
+def _extension_package(path: str) -> Optional[str]:
+    """The distribution a compiled module belongs to: the folder after site-packages, or the module's
+    own name (``flash_attn_2_cuda.cpython-310-….so`` → ``flash_attn``)."""
+    parts = re.split(r"[/\\]", path)
+    for position, part in enumerate(parts):
+        if part in ("site-packages", "dist-packages") and position + 1 < len(parts):
+            name = parts[position + 1]
+            if position + 2 < len(parts):
+                return name
+            name = name.split(".", 1)[0]
+            return re.sub(r"(?:_\d+)?(?:_cuda|_C|_ext|_kernels?)$", "", name) or name
+    name = parts[-1].split(".", 1)[0] if parts and parts[-1] else ""
+    if name.startswith("_") and len(parts) >= 2 and parts[-2]:
+        return parts[-2]
+    return re.sub(r"(?:_\d+)?(?:_cuda|_C|_ext|_kernels?)$", "", name) or None
+
+
+def _companion_mismatch(ctx: RuleContext) -> Optional[Tuple[str, str]]:
+    """(title, detail) when the pasted package list pairs torch with companions of another release or CUDA."""
+    from ...versions import torch_local_tag, torch_public
+
+    torch_package = ctx.snapshot.package("torch")
+    version = ctx.snapshot.torch.version or (torch_package.version if torch_package else None)
+    if not version:
+        return None
+    release = safe(lambda: ctx.db.torch_release(version))
+    torch_tag = torch_local_tag(version)
+    for name in ("torchvision", "torchaudio"):
+        package = ctx.snapshot.package(name)
+        if package is None or not package.version:
+            continue
+        series = getattr(release, name, None) if release else None
+        problems = []
+        if series and major_minor(torch_public(package.version)) != major_minor(series):
+            problems.append(f"{name} {package.version} belongs to another torch release (torch "
+                            f"{torch_public(version)} pairs with {name} {series}.x)")
+        tag = torch_local_tag(package.version)
+        if tag and torch_tag and tag != torch_tag and (tag == "cpu" or torch_tag == "cpu" or tag[:4] != torch_tag[:4]):
+            problems.append(f"{name} is a {tag} build, torch is {torch_tag}")
+        if problems:
+            return f"{name} {package.version} does not match torch {version}", "; ".join(problems)
+    return None
+
+
+@rule("CC815", "observed-multiple-torch-installs", "multiple_torch_installs", "torch", symptom=True)
+def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output suggests Python imports a different torch than the one installed.
+
+    What it checks:
+        "cannot import name '_C' from 'torch'" / "module 'torch' has no attribute 'cuda'"
+        (a torch/ folder in the working directory, or a half-removed install); "Torch not
+        compiled with CUDA enabled" while the pasted package list has a CUDA build; a
+        torch in the user site (~/.local) next to other installs; and, with nothing else
+        wrong in the paste, a Python session that only checks `torch.__version__`
+        (possible: people check the version when it is not the one they installed).
+        (Distinct versions in pip list vs. `torch.__version__`, or torch paths in two
+        site-packages, are facts: CC206.)
+    Why it matters:
+        `pip install` changes one copy while Python imports another, so fixes "don't
+        take" and versions disagree.
+    How to fix:
+        Compare `python -c "import torch; print(torch.__version__, torch.__file__)"` with
+        `python -m pip show torch`; uninstall the extra copies (also `pip uninstall
+        --user torch`, or remove the local torch/ folder), then install once.
+    """
+    torch = ctx.snapshot.torch
+    shadow = first_of(ctx, "torch_c_import")
+    remedy = ("python -c \"import torch; print(torch.__version__, torch.__file__)\" and `python -m pip show torch`; "
+              "then `pip uninstall -y torch` (repeat, also with `--user`) until no copy is left, remove any local "
+              "torch/ folder, and install once.")
+    if shadow is not None:
+        yield ctx.finding(
+            "Python imports a broken or shadowing torch (a local torch/ folder or a half-removed install)",
+            certainty=LIKELY, detail=f"{quote(shadow)}.", remedy=remedy, evidence=evidence(shadow))
+        return
+    absent = first_of(ctx, "torch_not_installed")
+    if absent is not None:
+        yield ctx.finding(
+            "The Python that runs does not have torch (it was installed into another environment)",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(absent)}. pip and python often belong to different environments (`pip` vs "
+                   "`python -m pip`, a venv or conda env not activated, sudo).",
+            remedy="Install with the interpreter that runs the code: `python -m pip install torch …`; check "
+                   "`which python` and `python -m pip --version`.",
+            evidence=evidence(absent))
+        return
+    not_compiled = first_of(ctx, "not_compiled_with_cuda")
+    if not_compiled is not None and torch.cuda:
+        yield ctx.finding(
+            f"A CPU-only torch is imported although torch {torch.version} (CUDA {torch.cuda}) is installed",
+            certainty=LIKELY,
+            detail=f"{quote(not_compiled)} — but the pasted packages show a CUDA build. Another copy of torch "
+                   "(user site, another environment) is imported first.",
+            remedy=remedy, evidence=evidence(not_compiled) + ["torch.version"])
+        return
+    conflict = first_of(ctx, "torch_version_conflict")
+    if conflict is not None and not torch.installs:
+        user_site = first_of(ctx, "torch_user_site")
+        yield ctx.finding(
+            f"Python imports torch {conflict.values.get('imported')}, not the {conflict.values.get('stated')} "
+            "the report says is installed",
+            severity="warning", certainty=POSSIBLE,
+            detail="The imported version differs from the installed one named in the paste"
+                   + (f"; it is imported from the user site ({quote(user_site)})" if user_site else "")
+                   + ". Another copy of torch comes first on sys.path.",
+            remedy=remedy, evidence=evidence(conflict, user_site))
+        return
+    user_site = first_of(ctx, "torch_user_site")
+    if user_site is not None and (torch.installs or cuda_unavailable(ctx)):
+        yield ctx.finding(
+            "torch is imported from the user site (~/.local), which shadows other installs",
+            severity="warning", certainty=POSSIBLE, detail=f"{quote(user_site)}.",
+            remedy="pip uninstall --user torch (or `python -s` to ignore the user site), then check again.",
+            evidence=evidence(user_site))
+        return
+    imported = first_of(ctx, "torch_version_imported")
+    if imported is None or torch.installs:
+        return
+    problems = [o for o in ctx.snapshot.observations
+                if _signature_category(o.signature) not in (None, "context", "application")]
+    others = {o.signature for o in ctx.snapshot.observations} - {
+        "torch_version_imported", "cuda_available", "cuda_device_count", "torch_version", "wsl", "container_prompt"}
+    if problems or others or ctx.gpus or torch.version and torch.cuda:
+        return
+    yield ctx.finding(
+        f"Python imports torch {imported.values.get('version')}: if you installed another version, a second copy "
+        "shadows it",
+        severity="warning", certainty=POSSIBLE,
+        detail=f"{quote(imported)}. The paste only checks which torch is imported; a version other than the one "
+               "installed means another copy (user site ~/.local, another environment) comes first on sys.path.",
+        remedy=remedy, evidence=evidence(imported))
+
+
+def _signature_category(name: str) -> Optional[str]:
+    try:
+        from ...triage.signatures import BY_NAME
+    except Exception:  # triage is optional for rule evaluation
+        return None
+    signature = BY_NAME.get(name)
+    return signature.category if signature else None
+
+
+@rule("CC816", "observed-cuda-toolkit-mismatch-ext", "cuda_toolkit_mismatch_ext", "libraries", severity="warning",
+      symptom=True)
+def observed_cuda_toolkit_mismatch_ext(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output shows an extension build failing on the local CUDA toolkit.
+
+    What it checks:
+        torch.utils.cpp_extension's "The detected CUDA version (11.2) mismatches the
+        version that was used to compile PyTorch (10.2)", linker errors "undefined
+        reference to `cudaLaunchKernelExC@libcudart.so.11.0'" when linking against
+        libtorch, "nvcc fatal : Unsupported gpu architecture 'compute_89'", and
+        "CUDA_HOME environment variable is not set".
+    Why it matters:
+        torch's own wheels do not use the system toolkit, but building a CUDA extension
+        (pip falling back to a source build of torch-scatter, flash-attn, DeepSpeed ops,
+        a C++ program against libtorch) does, and needs the toolkit that matches torch's
+        CUDA.
+    How to fix:
+        Install the CUDA toolkit matching torch's CUDA and point CUDA_HOME at it; or install
+        a torch built for your local toolkit; or use prebuilt wheels of the extension made
+        for your torch + CUDA so nothing is compiled.
+    """
+    lead = first_of(ctx, "detected_cuda_mismatch", "undefined_reference_cuda", "nvcc_unsupported_arch",
+                    "cuda_home_missing")
+    if lead is None:
+        return
+    torch_cuda = ctx.snapshot.torch.cuda
+    nvcc = ctx.snapshot.libraries.nvcc_version if ctx.snapshot.libraries else None
+    if lead.signature == "undefined_reference_cuda":
+        symbol, library = lead.values.get("symbol", ""), lead.values.get("lib", "")
+        if not (symbol.lower().startswith(("cuda", "cu", "nv")) or "cuda" in library or "nv" in library):
+            return
+        title = f"libtorch was linked with a different CUDA toolkit ({symbol} missing from {library})"
+        detail = (f"{quote(lead)}. The program links libtorch's CUDA libraries against a local CUDA whose "
+                  f"{library} lacks symbols libtorch's CUDA version provides.")
+    elif lead.signature == "nvcc_unsupported_arch":
+        title = f"The local nvcc cannot compile for {lead.values.get('arch')}"
+        detail = f"{quote(lead)}. The CUDA toolkit used for the extension build is older than the GPU."
+    elif lead.signature == "cuda_home_missing":
+        title = "An extension build found no CUDA toolkit (CUDA_HOME not set)"
+        detail = f"{quote(lead)}. pip fell back to compiling a CUDA extension from source."
+    else:
+        local, built = lead.values.get("nvcc") or nvcc, lead.values.get("torch") or torch_cuda
+        title = f"Extension build: local CUDA {local} differs from torch's CUDA {built}"
+        detail = (f"{quote(lead)}. torch.utils.cpp_extension refuses to build with a toolkit of another major "
+                  "than torch's; torch itself is fine.")
+    remedy = (f"Install CUDA toolkit {torch_cuda} and `export CUDA_HOME=/usr/local/cuda-{torch_cuda}`, "
+              if torch_cuda else "Install the CUDA toolkit matching torch.version.cuda and point CUDA_HOME at it, ") + \
+        ("or install a torch built for your local CUDA, or use prebuilt wheels of the extension for your torch+CUDA "
+         "(e.g. PyG: `pip install torch-scatter -f https://data.pyg.org/whl/torch-<version>+<cuda>.html`).")
+    yield ctx.finding(title, certainty=LIKELY, detail=detail, remedy=remedy, evidence=evidence(lead))

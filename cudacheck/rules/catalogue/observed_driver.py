@@ -1,0 +1,455 @@
+"""Observed driver and GPU-access errors: a driver too old, not loaded or mismatched, no GPU
+visible, forward compatibility, a container's CUDA requirement (CC801–CC804, CC818, CC819)."""
+from __future__ import annotations
+
+import re
+from typing import Iterator, Optional, Tuple
+
+from ...report import Finding
+from ...snapshot import Observation
+from ...versions import cuda_from_int, major_minor, parse
+from ..context import RuleContext
+from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cuda_unavailable, docker_run,
+                            driver_needed, env_value, evidence, first_of, ld_entries, quote, safe, wheel_text)
+from ..registry import rule
+
+
+def _in_container(ctx: RuleContext) -> bool:
+    return bool(ctx.snapshot.container.in_container)
+
+
+def _gpu_access(ctx: RuleContext) -> Optional[bool]:
+    """Whether the pasted container start grants GPUs (None when no start command was pasted)."""
+    if first_of(ctx, "compose_gpu"):
+        return True
+    run = docker_run(ctx)
+    if run is None:
+        return None
+    return run.values.get("gpu_access") == "yes"
+
+
+def _host_side(observation: Observation) -> bool:
+    """nvidia-container-cli runs on the host: its errors describe the host, not the container."""
+    return "nvidia-container-cli" in observation.text.lower()
+
+
+# --- driver --------------------------------------------------------------------------------
+def _forward_compat_on_host(ctx: RuleContext) -> bool:
+    """804 with cuda-compat libraries put on the loader path by hand, outside a container."""
+    if _in_container(ctx) or docker_run(ctx) is not None or first_of(ctx, "image_cuda", "ngc_release"):
+        return False
+    path = (env_value(ctx, "LD_LIBRARY_PATH") or "").lower()
+    if "compat" in path:
+        return True
+    return any("cuda-compat" in o.text.lower() for o in all_of(ctx, "install_command", "environment"))
+
+
+@rule("CC801", "observed-driver-too-old", "driver_too_old", "driver", symptom=True)
+def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output says the NVIDIA driver is older than the CUDA the software needs.
+
+    What it checks:
+        torch's "The NVIDIA driver on your system is too old (found version 11040)",
+        CUDA error 35 "CUDA driver version is insufficient for CUDA runtime version",
+        error 222 "the provided PTX was compiled with an unsupported toolchain", the NGC
+        banner "This container was built for NVIDIA Driver Release … but version … was
+        detected", and error 804 "forward compatibility was attempted on non supported HW"
+        in a container (its image ships cuda-compat libraries, used because the host
+        driver is older than the image's CUDA; on a non-datacenter GPU they fail). Also a
+        pasted image whose CUDA major is newer than the pasted driver supports.
+    Why it matters:
+        `torch.cuda.is_available()` is False or every CUDA call fails until the driver
+        supports the CUDA version the build (or the container image) was made with.
+        "found version 11040" is the driver's own CUDA version: 11.4.
+    How to fix:
+        Update the NVIDIA driver to the branch the build needs (the remedy names the
+        minimum), or install a torch wheel / use an image built for a CUDA version the
+        driver supports.
+    """
+    found = first_of(ctx, "driver_too_old", "driver_found_version")
+    insufficient = first_of(ctx, "insufficient_driver")
+    ptx = first_of(ctx, "unsupported_ptx")
+    ngc = first_of(ctx, "ngc_driver_too_old")
+    compat = first_of(ctx, "forward_compat_804")
+    if compat is not None and _forward_compat_on_host(ctx):
+        compat = None  # CC818 reports cuda-compat used by hand on the host
+    image = _newest_image_cuda(ctx)
+    build_cuda = ctx.snapshot.torch.cuda
+    driver_cuda = ctx.driver_cuda
+    needed_cuda = build_cuda or (image[1] if image else None)
+    driver_text = (f"driver {ctx.driver_version}" if ctx.driver_version else "the driver") + \
+        (f" (supports CUDA ≤ {driver_cuda})" if driver_cuda else "")
+    signal = found or insufficient or ptx or ngc or compat
+    unnamed = first_of(ctx, "graphics_device_name", "driver_release_unsupported_gpu")
+    if signal is None and unnamed is not None:
+        driver = f"The driver{' ' + ctx.driver_version if ctx.driver_version else ''}"
+        yield ctx.finding(
+            f"{driver} does not know this GPU (“NVIDIA Graphics Device”): it is older than the GPU"
+            if unnamed.signature == "graphics_device_name" else f"{driver} release does not support this GPU",
+            certainty=LIKELY,
+            detail=f"{quote(unnamed)}. " + ("A driver names a GPU it was not built for “NVIDIA Graphics Device”; "
+                                            "CUDA on it fails or misbehaves." if unnamed.signature ==
+                                            "graphics_device_name" else
+                                            "This driver release does not support the GPU at all."),
+            remedy="Install the newest driver branch for this GPU (from nvidia.com or your distribution's newest "
+                   "nvidia-driver package), then reboot.",
+            evidence=evidence(unnamed))
+        return
+    if signal is None:
+        # No error line: compare a pasted image's CUDA with a pasted driver.
+        if image is None or not driver_cuda:
+            return
+        image_mm, driver_mm = major_minor(image[1]), major_minor(driver_cuda)
+        if not image_mm or not driver_mm or driver_mm[0] >= image_mm[0]:
+            return
+        yield ctx.finding(
+            f"The image {image[0]} needs CUDA {image[1]}; {driver_text} is too old",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"The container image is built with CUDA {image[1]}; the host {driver_text}. A different CUDA "
+                   "major needs a newer driver (forward compatibility works only on datacenter GPUs).",
+            remedy=_driver_remedy(ctx, image[1]), evidence=["container.image", "nvml.driver_version"])
+        return
+    if ngc is not None:
+        needed, have = ngc.values.get("needed"), ngc.values.get("found")
+        title = f"The container needs NVIDIA driver ≥ {needed}; the host has {have}"
+        detail = f"The NGC container's start-up check failed: {quote(ngc)}."
+        remedy = f"Update the host driver to ≥ {needed}, or use an older container release built for your driver."
+        yield ctx.finding(title, certainty=LIKELY, detail=detail, remedy=remedy, evidence=evidence(ngc))
+        return
+    if compat is not None and signal is compat and not (found or insufficient or ptx):
+        image_text = f"the image {image[0]} (CUDA {image[1]})" if image else "the container image"
+        title = "CUDA error 804: the host driver is older than the container's CUDA"
+        detail = (f"{quote(compat)}. {image_text[0].upper() + image_text[1:]} brings forward-compatibility "
+                  "libraries (cuda-compat) that are used when the host driver is older than the image's CUDA; they "
+                  "only work on datacenter GPUs (and a few NGC-ready RTX SKUs), so on other GPUs CUDA fails with 804."
+                  + (f" Host: {driver_text}." if ctx.driver_version or driver_cuda else ""))
+        needed = driver_needed(ctx, image[1]) if image else None
+        remedy = (f"Update the host NVIDIA driver to {needed}" if needed else
+                  "Update the host NVIDIA driver to a branch that supports the image's CUDA version") + \
+            ", or use an image built for the CUDA version the host driver supports (`nvidia-smi` shows it)."
+        yield ctx.finding(title, certainty=LIKELY, detail=detail, remedy=remedy,
+                          evidence=evidence(compat, docker_run(ctx)) + ["container.image"])
+        return
+    lines = [o for o in (found, insufficient, ptx) if o is not None]
+    if found is not None and found.values.get("found", "").isdigit():
+        found_cuda = cuda_from_int(int(found.values["found"]))
+        title = f"The NVIDIA driver is too old: it supports CUDA ≤ {found_cuda}" + \
+            (f", torch {ctx.snapshot.torch.version or ''} needs CUDA {build_cuda}".replace("  ", " ")
+             if build_cuda else "")
+        detail = (f"torch reports: {quote(found)}. “found version {found.values['found']}” is the driver's CUDA "
+                  f"version ({found_cuda}), older than the CUDA this torch was built with"
+                  + (f" ({build_cuda})." if build_cuda else "."))
+    elif ptx is not None:
+        title = "The driver is older than the toolkit that generated this PTX (error 222)"
+        detail = (f"{quote(ptx)}. PTX from a newer CUDA toolkit than the driver supports cannot be JIT-compiled; "
+                  "minor-version compatibility does not cover PTX.")
+    else:
+        title = "CUDA driver version is insufficient for the CUDA runtime (error 35)"
+        detail = f"{quote(insufficient)}. The CUDA runtime in use is newer than {driver_text} supports."
+    yield ctx.finding(title, certainty=LIKELY, detail=detail, remedy=_driver_remedy(ctx, needed_cuda),
+                      evidence=evidence(*lines))
+
+
+def _newest_image_cuda(ctx: RuleContext) -> Optional[Tuple[str, str]]:
+    best: Optional[Tuple[str, str]] = None
+    for observation in all_of(ctx, "image_cuda"):
+        cuda = observation.values.get("cuda")
+        if cuda and (best is None or (parse(cuda) or ()) > (parse(best[1]) or ())):
+            best = (observation.values.get("image") or "in this container", cuda)
+    return best
+
+
+def _driver_remedy(ctx: RuleContext, cuda: Optional[str]) -> str:
+    needed = driver_needed(ctx, cuda)
+    if needed:
+        first = f"Update the NVIDIA driver to {needed}"
+    else:
+        floors = [f"CUDA {m}.x ≥ {getattr(safe(lambda m=m: ctx.db.minor_floor(m)), ctx.platform, None)}"
+                  for m in (11, 12, 13) if safe(lambda m=m: ctx.db.minor_floor(m))]
+        first = "Update the NVIDIA driver" + (f" (minimum per CUDA major: {', '.join(floors)})" if floors else "")
+    return first + ", or install a build for a CUDA version this driver supports:\n" + wheel_text(ctx)
+
+
+@rule("CC802", "observed-driver-not-loaded", "driver_not_loaded", "driver", symptom=True)
+def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output shows no working NVIDIA kernel driver on a (non-container) host.
+
+    What it checks:
+        torch's "Found no NVIDIA driver on your system", a failed `modprobe nvidia` /
+        "Key was rejected by service" (Secure Boot), a missing libnvidia-ml.so.1 or
+        libcuda.so.1, `nvidia-smi: command not found`, CUDA error 999 "unknown error" and
+        "Failed to initialize NVML: Unknown Error" — outside a container (inside one the
+        same lines mean the container got no GPU; see CC804).
+    Why it matters:
+        Without a loaded kernel module no CUDA program runs. Typical causes: a new kernel
+        without a rebuilt DKMS module, Secure Boot refusing the unsigned module, nouveau
+        bound to the GPU; error 999 usually follows suspend/resume (nvidia_uvm).
+    How to fix:
+        Reinstall the driver for the running kernel (DKMS), sign it or disable Secure
+        Boot, load it (`sudo modprobe nvidia`) or reboot; after suspend reload
+        nvidia_uvm (`sudo rmmod nvidia_uvm && sudo modprobe nvidia_uvm`).
+    """
+    host = [o for o in all_of(ctx, "nvml_library_missing", "libcuda_missing") if _host_side(o)]
+    wsl_libcuda = first_of(ctx, "wsl") is not None and first_of(ctx, "libcuda_missing") is not None
+    if (_in_container(ctx) or _gpu_access(ctx) is False) and not host:
+        unknown = first_of(ctx, "cuda_unknown_error")
+        if unknown is not None and _gpu_access(ctx) is not False:
+            yield ctx.finding(
+                "CUDA fails with “unknown error” (999) in the container: the host driver is in a bad state",
+                certainty=POSSIBLE,
+                detail=f"{quote(unknown)}. Usually the host's nvidia_uvm module after suspend/resume or a driver "
+                       "update without reboot.",
+                remedy="On the host: `sudo rmmod nvidia_uvm && sudo modprobe nvidia_uvm` (or reboot), then restart "
+                       "the container.",
+                evidence=evidence(unknown))
+        return
+    if wsl_libcuda:
+        return  # CC811: WSL's libcuda is there, just not on the loader path
+    module = first_of(ctx, "kernel_module_failed", "nouveau_bound")
+    missing = host[0] if host else first_of(ctx, "no_nvidia_driver", "nvml_library_missing", "libcuda_missing")
+    unknown = first_of(ctx, "cuda_unknown_error", "nvml_unknown_error", "cuda_init_failed", "rm_init_failed")
+    no_smi = first_of(ctx, "smi_not_found")
+    if module is not None:
+        secure_boot = "key was rejected" in module.text.lower()
+        nouveau = module.signature == "nouveau_bound"
+        yield ctx.finding(
+            "The open-source nouveau driver holds the GPU, not the NVIDIA driver" if nouveau else
+            "The NVIDIA kernel module cannot be loaded" + (" (Secure Boot rejects it)" if secure_boot else ""),
+            certainty=LIKELY, detail=f"{quote(module)}.",
+            remedy=("Enroll the module signing key (`sudo mokutil --import …`) or disable Secure Boot, then "
+                    "`sudo modprobe nvidia`." if secure_boot else
+                    "Rebuild the driver for the running kernel (`sudo dkms autoinstall`, or reinstall the "
+                    "nvidia-dkms package for your kernel), blacklist nouveau, then `sudo modprobe nvidia` or reboot."),
+            evidence=evidence(module))
+    elif missing is not None:
+        what = {"no_nvidia_driver": "torch finds no NVIDIA driver",
+                "nvml_library_missing": "the NVML library (libnvidia-ml.so.1) is missing",
+                "libcuda_missing": "the CUDA driver library (libcuda.so.1) is missing"}[missing.signature]
+        yield ctx.finding(
+            f"No working NVIDIA driver: {what}", certainty=LIKELY,
+            detail=f"{quote(missing)}. " + ("The NVIDIA Container Toolkit on the host cannot find the driver "
+                                            "libraries: the host driver is missing, or Docker runs from a snap/"
+                                            "rootless setup that cannot see them." if _host_side(missing) else
+                                            "The driver is not installed, or its kernel module is not loaded for "
+                                            "the running kernel"
+                                            + (f" {ctx.snapshot.platform.kernel}" if ctx.snapshot.platform.kernel
+                                               else "") + "."),
+            remedy="Install the NVIDIA driver for this GPU (or reinstall it for the running kernel with DKMS) and "
+                   "reboot; check with `nvidia-smi`. In WSL2 install the Windows driver, not a Linux one."
+                   + (" For Docker use the distribution's docker package, not the snap." if _host_side(missing)
+                      else ""),
+            evidence=evidence(missing))
+    elif unknown is not None:
+        yield ctx.finding(
+            {"cuda_init_failed": "CUDA driver initialisation failed",
+             "rm_init_failed": "The NVIDIA driver could not initialise the GPU (RmInitAdapter failed)"}.get(
+                unknown.signature, "CUDA cannot initialise the driver (“unknown error”, 999)"),
+            severity="error", certainty=POSSIBLE,
+            detail=f"{quote(unknown)}. Most often after suspend/resume (nvidia_uvm lost its state), a driver "
+                   "update without reboot, or a missing /dev/nvidia-uvm.",
+            remedy="Reload the UVM module: `sudo rmmod nvidia_uvm && sudo modprobe nvidia_uvm`, or reboot. "
+                   "Check `dmesg | grep -i -e nvrm -e xid`.",
+            evidence=evidence(unknown))
+    elif no_smi is not None:
+        yield ctx.finding(
+            "nvidia-smi is not available: the NVIDIA driver is probably not installed",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(no_smi)}. nvidia-smi ships with the driver.",
+            remedy="Install the NVIDIA driver for your GPU (e.g. `sudo ubuntu-drivers install`), then reboot.",
+            evidence=evidence(no_smi))
+
+
+@rule("CC803", "observed-driver-library-mismatch", "driver_library_mismatch", "driver", symptom=True)
+def observed_driver_library_mismatch(ctx: RuleContext) -> Iterator[Finding]:
+    """The kernel log shows an NVIDIA "API mismatch" between the kernel module and the client driver.
+
+    What it checks:
+        `NVRM: API mismatch: the client has the version X, but this kernel module has the
+        version Y` in dmesg output. (NVML's "Driver/library version mismatch" and CUDA
+        error 803 are recorded as facts and reported by CC103.)
+    Why it matters:
+        After a driver upgrade the old kernel module stays loaded; every CUDA and NVML
+        call fails until it is reloaded.
+    How to fix:
+        Reboot, or unload and reload the NVIDIA modules with no GPU process running.
+    """
+    mismatch = first_of(ctx, "nvrm_api_mismatch")
+    if mismatch is None:
+        return
+    client = (mismatch.values.get("client") or "").rstrip(".") or None
+    kernel = (mismatch.values.get("kernel") or "").rstrip(".") or None
+    yield ctx.finding(
+        f"Driver {client or '?'} user-space libraries run against kernel module {kernel or '?'}",
+        certainty=LIKELY, detail=f"{quote(mismatch)}.",
+        remedy="Reboot, or reload the module: `sudo rmmod nvidia_uvm nvidia_drm nvidia_modeset nvidia && "
+               "sudo modprobe nvidia`.",
+        evidence=evidence(mismatch))
+
+
+# --- GPU access -------------------------------------------------------------------------------
+@rule("CC804", "observed-no-gpu-visible", "no_gpu_visible", "container", symptom=True)
+def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
+    """The program sees no GPU although one should be there (container without GPUs, masks).
+
+    What it checks:
+        A pasted `docker run` without `--gpus`/`--runtime=nvidia` (or `nvidia-docker`)
+        next to `torch.cuda.is_available() == False` or a no-GPU message; Docker's "could
+        not select device driver \\"\\" with capabilities: [[gpu]]" and "unknown runtime
+        nvidia" (the NVIDIA Container Toolkit is missing); the NGC banner "The NVIDIA
+        Driver was not detected"; no-driver messages inside a container; CUDA error 100
+        "no CUDA-capable device is detected" and "No CUDA GPUs are available" (with a
+        CUDA_VISIBLE_DEVICES mask when one was pasted).
+    Why it matters:
+        The container (or process) has no GPU device: everything runs on the CPU or
+        fails, while the host itself is fine.
+    How to fix:
+        Start the container with `--gpus all` (Docker ≥ 19.03 with the NVIDIA Container
+        Toolkit; `nvidia-docker` in old setups), install and configure the toolkit
+        (`sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart
+        docker`), or unset/fix CUDA_VISIBLE_DEVICES.
+    """
+    toolkit = first_of(ctx, "docker_no_gpu_driver", "docker_unknown_runtime", "cdi_unresolvable")
+    if toolkit is not None:
+        yield ctx.finding(
+            "Docker cannot give the container a GPU: the NVIDIA Container Toolkit is missing or not configured",
+            certainty=LIKELY, detail=f"{quote(toolkit)}.",
+            remedy="Install the NVIDIA Container Toolkit on the host and register it with Docker: "
+                   "`sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker`; "
+                   "then `docker run --gpus all …`.",
+            evidence=evidence(toolkit))
+        return
+    run = docker_run(ctx)
+    access = _gpu_access(ctx)
+    unavailable = cuda_unavailable(ctx)
+    signs = [o for o in all_of(ctx, *NO_GPU_SIGNS) if not _host_side(o)]
+    if access is False and (unavailable is not None or signs):
+        symptom = unavailable or signs[0]
+        yield ctx.finding(
+            "The container was started without GPU access",
+            certainty=LIKELY,
+            detail=f"The pasted start command has no `--gpus` / `--runtime=nvidia`: {quote(run)}. Inside, "
+                   f"{quote(symptom)}. Plain `docker run` gives a container no GPU devices and no driver libraries.",
+            remedy="Start it with the NVIDIA runtime: `docker run --gpus all …` (needs the NVIDIA Container Toolkit "
+                   "on the host; very old setups: `nvidia-docker run …`). Kubernetes: request `nvidia.com/gpu`.",
+            evidence=evidence(run, symptom) + ["container.gpus_flag"])
+        return
+    banner = first_of(ctx, "ngc_no_driver")
+    inside = [s for s in signs if s.signature in ("no_nvidia_driver", "nvml_library_missing", "libcuda_missing",
+                                                  "smi_not_found", "nvml_unknown_error", "cuda_init_failed")]
+    if banner is not None or (_in_container(ctx) and inside):
+        symptom = banner or inside[0]
+        unknown = symptom.signature == "nvml_unknown_error"
+        granted = access is True and not unknown
+        yield ctx.finding(
+            "The container has lost access to the GPUs" if unknown else
+            "The container got no GPU although it was started with GPU access" if granted else
+            "The container has no access to the GPUs",
+            certainty=POSSIBLE if unknown or granted else LIKELY,
+            detail=f"{quote(symptom)}." + (" In containers this follows a `systemctl daemon-reload` on the host "
+                                           "(cgroup device rules reset) with the cgroupfs driver." if unknown else ""),
+            remedy=("Restart the container; for a lasting fix configure the NVIDIA runtime with the systemd "
+                    "cgroup driver or use CDI (`nvidia-ctk cdi generate`)." if unknown else
+                    "Check the host: `nvidia-smi` there, then `docker run --rm --gpus all ubuntu nvidia-smi`; "
+                    "reinstall/configure the NVIDIA Container Toolkit (`sudo nvidia-ctk runtime configure "
+                    "--runtime=docker && sudo systemctl restart docker`)." if granted else
+                    "Start the container with `--gpus all` (or `--runtime=nvidia` / `NVIDIA_VISIBLE_DEVICES=all`) "
+                    "on a host with the NVIDIA Container Toolkit."),
+            evidence=evidence(symptom))
+        return
+    mask = ctx.snapshot.container.cuda_visible_devices
+    masked = mask is not None and mask.kind in ("empty", "none", "void") or \
+        (mask is not None and mask.kind in ("indices", "mixed") and any(i < 0 for i in mask.indices))
+    device = first_of(ctx, "no_cuda_device", "no_cuda_gpus", "smi_no_devices") or (unavailable if masked else None)
+    if device is not None:
+        yield ctx.finding(
+            "CUDA sees no GPU" + (f" (CUDA_VISIBLE_DEVICES={mask.raw!r} hides them)" if masked and mask else ""),
+            certainty=LIKELY if masked else POSSIBLE,
+            detail=f"{quote(device)}. Either no GPU is passed to this process (container without `--gpus`, "
+                   "CUDA_VISIBLE_DEVICES empty or wrong), or the driver is not working.",
+            remedy=("`unset CUDA_VISIBLE_DEVICES` or set it to valid GPU indices." if masked else
+                    "Check `nvidia-smi` (does the host see the GPU?), `echo $CUDA_VISIBLE_DEVICES`, and for "
+                    "containers `--gpus all`. " + NEXT_STEP),
+            evidence=evidence(device) + (["container.cuda_visible_devices"] if masked else []))
+        return
+    busy = first_of(ctx, "devices_unavailable")
+    if busy is not None:
+        yield ctx.finding(
+            "The GPU is busy or reserved for another process", severity="error", certainty=POSSIBLE,
+            detail=f"{quote(busy)}. The GPU is in Exclusive-Process compute mode with another process on it, or "
+                   "is held by another container/VM.",
+            remedy="Check `nvidia-smi` (Compute M. column and processes); `sudo nvidia-smi -c DEFAULT` or stop the "
+                   "other process.",
+            evidence=evidence(busy))
+        return
+    if run is not None and access is False:
+        from ...triage.images import looks_like_gpu_image
+
+        image = run.values.get("image")
+        if looks_like_gpu_image(image):
+            yield ctx.finding(
+                f"The container ({image}) is started without GPU access",
+                severity="warning", certainty=POSSIBLE,
+                detail=f"{quote(run)} has no `--gpus` / `--runtime=nvidia`, so the container sees no GPU.",
+                remedy="Add `--gpus all` to the `docker run` command (NVIDIA Container Toolkit on the host).",
+                evidence=evidence(run) + ["container.gpus_flag"])
+
+
+# --- forward compatibility and container requirements ---------------------------------------
+@rule("CC818", "observed-forward-compat-unsupported", "forward_compat_unsupported", "driver", symptom=True)
+def observed_forward_compat_unsupported(ctx: RuleContext) -> Iterator[Finding]:
+    """CUDA error 804 on a host where cuda-compat libraries were put on the loader path by hand.
+
+    What it checks:
+        "forward compatibility was attempted on non supported HW" (804) outside a
+        container, with a cuda-compat folder on the pasted LD_LIBRARY_PATH or a cuda-compat
+        package install. (In containers the image ships the compat libraries and the
+        cause reported is the old host driver: CC801.)
+    Why it matters:
+        Forward compatibility works only on datacenter GPUs (and a few NGC-ready RTX SKUs,
+        Jetson); on other GPUs the compat libcuda makes every CUDA call fail.
+    How to fix:
+        Remove the compat folder from LD_LIBRARY_PATH / ld.so.conf and update the driver
+        instead.
+    """
+    compat = first_of(ctx, "forward_compat_804")
+    if compat is None or not _forward_compat_on_host(ctx):
+        return
+    culprits = ld_entries(ctx, "compat")
+    yield ctx.finding(
+        "cuda-compat forward-compatibility libraries are used on a GPU that does not support them",
+        certainty=LIKELY,
+        detail=f"{quote(compat)}." + (f" LD_LIBRARY_PATH has {', '.join(culprits)}." if culprits else ""),
+        remedy="Remove the cuda-compat folder from LD_LIBRARY_PATH (and /etc/ld.so.conf.d), uninstall cuda-compat, and "
+               "update the NVIDIA driver to the CUDA version you need.",
+        evidence=evidence(compat) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
+
+
+@rule("CC819", "observed-container-requirement", "container_requirement_unsatisfied", "container", symptom=True)
+def observed_container_requirement(ctx: RuleContext) -> Iterator[Finding]:
+    """The NVIDIA Container Toolkit refused to start the container: NVIDIA_REQUIRE_CUDA is not met.
+
+    What it checks:
+        "nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.4" (the
+        toolkit echoes only the first term of the image's NVIDIA_REQUIRE_CUDA).
+    Why it matters:
+        The image was built for a newer CUDA than the host driver supports; the container
+        does not start.
+    How to fix:
+        Update the host driver to one that supports the image's CUDA (the remedy gives
+        the minimum), or use an image built for an older CUDA.
+    """
+    requirement = first_of(ctx, "container_requirement")
+    if requirement is None:
+        return
+    condition = requirement.values.get("condition", "").rstrip(",.;:")
+    wanted = re.search(r"cuda>=?(\d+\.\d+)", condition)
+    cuda = wanted.group(1) if wanted else None
+    needed = driver_needed(ctx, cuda) if cuda else None
+    driver = f"; the host driver {ctx.driver_version} supports CUDA {ctx.driver_cuda or '?'}" \
+        if ctx.driver_version else ""
+    yield ctx.finding(
+        f"The image requires {condition or 'a newer CUDA'}, which the host driver does not support",
+        certainty=LIKELY, detail=f"{quote(requirement)}{driver}.",
+        remedy=(f"Update the host NVIDIA driver to {needed}" if needed else "Update the host NVIDIA driver")
+               + ", or use an image built for the CUDA version `nvidia-smi` reports.",
+        evidence=evidence(requirement))

@@ -1,0 +1,211 @@
+"""Observed library errors: cuDNN missing or of another version, NCCL mismatched, conflicting
+library paths (CC808–CC811)."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ...report import Finding
+from ...versions import major_minor
+from ..context import RuleContext
+from ..observations import LIKELY, POSSIBLE, evidence, first_of, ld_entries, platform_system, quote
+from ..registry import rule
+
+
+@rule("CC808", "observed-cudnn-missing", "cudnn_missing", "libraries", symptom=True)
+def observed_cudnn_missing(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output shows that a cuDNN library cannot be loaded.
+
+    What it checks:
+        "libcudnn.so.9: cannot open shared object file", "Could not load library
+        libcudnn_ops_infer.so.8", "Could not locate cudnn_ops64_9.dll", "Unable to load
+        any of {libcudnn_cnn.so.9.1.0, …}".
+    Why it matters:
+        torch (at import) or a library with its own CUDA code (CTranslate2 /
+        faster-whisper, ONNX Runtime, TensorFlow) cannot start. torch finds the cuDNN of
+        its `nvidia-cudnn-cu*` wheel itself; other libraries only look on the loader path,
+        so a pip-installed cuDNN is "missing" for them. A venv split between lib and lib64
+        site-packages hides the wheels from torch too.
+    How to fix:
+        For torch: reinstall it so pip restores its nvidia-* wheels, in one site-packages.
+        For other libraries: install the cuDNN major they need and put its folder on
+        LD_LIBRARY_PATH (the remedy prints the command).
+    """
+    missing = first_of(ctx, "cudnn_cannot_load")
+    if missing is None:
+        return
+    dependency = re.search(r"Error:\s*(lib(?!cudnn)[\w.-]+?\.so[.\d]*):\s*cannot open", missing.text)
+    if dependency is not None and first_of(ctx, "libcuda_missing", "cuda_library_missing"):
+        return  # cuDNN is there; a library it depends on is not (CC802 / CC811 report that one)
+    library = (missing.values.get("lib") or missing.values.get("lib2") or "libcudnn").rstrip(".")
+    major = re.search(r"(?:\.so\.|64_)(\d+)", library)
+    cudnn_major = major.group(1) if major else None
+    frame = first_of(ctx, "torch_import_frame")
+    torch_import = frame is not None
+    split = frame is not None and "/lib64/python" in frame.text
+    cuda_major = (major_minor(ctx.snapshot.torch.cuda) or (12, 0))[0]
+    wheel = f"nvidia-cudnn-cu{cuda_major}" + (f"=={cudnn_major}.*" if cudnn_major else "")
+    export = ("export LD_LIBRARY_PATH=$(python -c 'import os, nvidia.cudnn, nvidia.cublas; "
+              "print(os.path.dirname(nvidia.cudnn.__file__) + \"/lib:\" + os.path.dirname(nvidia.cublas.__file__) "
+              "+ \"/lib\")'):$LD_LIBRARY_PATH")
+    windows = platform_system(ctx) == "windows" or library.endswith(".dll")
+    yield ctx.finding(
+        f"cuDNN{' ' + cudnn_major if cudnn_major else ''} cannot be loaded ({library})",
+        certainty=LIKELY,
+        detail=f"{quote(missing)}. " + (("The error comes from `import torch`, and torch lives in a lib64/ "
+                                         "site-packages: on this platform pip puts the nvidia-* wheels into lib/, "
+                                         "where torch does not look for them." if split else
+                                         "The error comes from `import torch`: its nvidia-cudnn wheel is missing or "
+                                         "not where torch looks (e.g. a venv with separate lib/ and lib64/ "
+                                         "site-packages).") if torch_import else
+                                        "The library that needs it looks only on the loader path; a cuDNN "
+                                        "installed as a pip wheel is not there."),
+        remedy=(("Make the nvidia-* wheels visible to torch: install everything into one site-packages (e.g. "
+                 "`pip install --target` / a venv created without the lib64 split), or add their folders to "
+                 "LD_LIBRARY_PATH:\n" + export) if split else
+                f"pip install --force-reinstall torch (restores {wheel.split('==')[0]}), keeping torch and the "
+                "nvidia-* wheels in the same site-packages." if torch_import else
+                f"pip install '{wheel}'\n" + ("Add its bin folder to PATH (or install cuDNN from NVIDIA)."
+                                              if windows else export)),
+        evidence=evidence(missing))
+
+
+@rule("CC809", "observed-cudnn-version-mismatch", "cudnn_version_mismatch", "libraries", symptom=True)
+def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output shows a cuDNN other than the one the framework was built against.
+
+    What it checks:
+        torch's "cuDNN version incompatibility: PyTorch was compiled against (8, 3, 2) but
+        linked against (8, 0, 3)" (or "found runtime version"), TensorFlow/JAX's "Loaded
+        runtime CuDNN library: X but source was compiled with: Y", and undefined cudnn*
+        symbols (possible).
+    Why it matters:
+        torch refuses a cuDNN whose major differs or whose minor is lower than its build's;
+        convolutions fail. The other copy almost always comes from LD_LIBRARY_PATH (which
+        beats the wheel's RUNPATH) or a conda environment.
+    How to fix:
+        Remove the cuDNN folder from LD_LIBRARY_PATH (or deactivate the conda env that
+        provides it), or install the cuDNN version torch expects.
+    """
+    signal = first_of(ctx, "cudnn_incompatible", "cudnn_runtime_older")
+    symbol = first_of(ctx, "cudnn_symbol")
+    if signal is None and symbol is None:
+        return
+    culprits = ld_entries(ctx, "cudnn", "cuda")
+    path_note = (f" LD_LIBRARY_PATH puts {', '.join(culprits[:3])} first; it wins over the wheel's RUNPATH."
+                 if culprits else "")
+    if signal is not None:
+        built = (signal.values.get("built") or "").replace(" ", "").replace(",", ".")
+        loaded = (signal.values.get("loaded") or "").replace(" ", "").replace(",", ".")
+        yield ctx.finding(
+            f"cuDNN {loaded or '?'} is loaded, but torch was built with cuDNN {built or '?'}",
+            certainty=LIKELY,
+            detail=f"{quote(signal)}.{path_note}",
+            remedy=(f"Remove {culprits[0]} from LD_LIBRARY_PATH for this job" if culprits else
+                    "Remove other cuDNN folders from LD_LIBRARY_PATH (or deactivate the conda env providing one)")
+                   + f", or install cuDNN {built or 'of the version torch was built with'}.",
+            evidence=evidence(signal) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
+        return
+    yield ctx.finding(
+        f"A cuDNN symbol is missing ({symbol.values.get('symbol')}): another cuDNN version was loaded",
+        certainty=POSSIBLE, detail=f"{quote(symbol)}.{path_note}",
+        remedy="Remove other cuDNN folders from LD_LIBRARY_PATH and reinstall torch so its nvidia-cudnn wheel matches.",
+        evidence=evidence(symbol))
+
+
+@rule("CC810", "observed-nccl-mismatch", "nccl_mismatch", "libraries", symptom=True)
+def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output shows an NCCL library that does not fit torch.
+
+    What it checks:
+        "undefined symbol: ncclCommRegister" (any nccl* symbol) and "libnccl.so.2: cannot
+        open shared object file". (Two nvidia-nccl-cuNN wheels in a pasted package list
+        are facts: CC304.)
+    Why it matters:
+        `import torch` or distributed start-up fails: an older libnccl (another wheel, a
+        system copy on LD_LIBRARY_PATH) lacks symbols torch calls.
+    How to fix:
+        Remove the extra NCCL (`pip uninstall` the nvidia-nccl wheel of the other CUDA
+        major, drop NCCL folders from LD_LIBRARY_PATH), then reinstall torch so its pinned
+        nvidia-nccl wheel is the only one.
+    """
+    symbol = first_of(ctx, "nccl_symbol")
+    missing = first_of(ctx, "nccl_library_missing")
+    lead = symbol or missing
+    if lead is None:
+        return
+    wheels = [p for p in ctx.snapshot.packages or [] if re.match(r"nvidia-nccl-cu\d+", p.name)]
+    culprits = ld_entries(ctx, "nccl")
+    detail = f"{quote(lead)}."
+    if wheels:
+        detail += " Installed: " + ", ".join(f"{p.name} {p.version}" for p in wheels) + "."
+    if culprits:
+        detail += f" LD_LIBRARY_PATH has {', '.join(culprits[:3])}."
+    yield ctx.finding(
+        f"The loaded NCCL does not fit torch ({symbol.values.get('symbol')} missing)" if symbol
+        else "libnccl cannot be loaded",
+        certainty=LIKELY if symbol else POSSIBLE, detail=detail,
+        remedy="pip list | grep nccl — uninstall every nvidia-nccl-cu* wheel that does not match torch's CUDA major "
+               "(e.g. `pip uninstall -y nvidia-nccl-cu12` next to a cu13 torch), drop NCCL folders from "
+               "LD_LIBRARY_PATH, then `pip install --force-reinstall torch` from the index it came from.",
+        evidence=evidence(lead) + (["packages"] if wheels else []))
+
+
+@rule("CC811", "observed-library-path-conflict", "lib_path_conflict", "libraries", symptom=True)
+def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output shows CUDA libraries of another version taking precedence.
+
+    What it checks:
+        Undefined cuBLAS/cuSPARSE/nvJitLink/cudart symbols ("undefined symbol:
+        cublasLtGetStatusString", "__nvJitLinkAddData_12_1, version libnvJitLink.so.12"),
+        missing CUDA runtime libraries ("libcudart.so.11.0: cannot open shared object
+        file"), and a pasted LD_LIBRARY_PATH with CUDA/cuDNN folders next to another
+        library failure.
+    Why it matters:
+        torch's pip wheels bring their own CUDA libraries; a system CUDA or conda folder on
+        LD_LIBRARY_PATH wins over them and mixes versions, so symbols are missing.
+    How to fix:
+        Remove CUDA folders from LD_LIBRARY_PATH for torch jobs (keep the system toolkit
+        for nvcc only), or reinstall torch so its nvidia-* wheels match.
+    """
+    symbol = first_of(ctx, "cuda_library_symbol")
+    missing = first_of(ctx, "cuda_library_missing")
+    culprits = ld_entries(ctx, "cuda", "cudnn", "cublas", "nvidia")
+    wsl = first_of(ctx, "wsl")
+    libcuda = first_of(ctx, "libcuda_missing")
+    if wsl is not None and libcuda is not None and symbol is None:
+        yield ctx.finding(
+            "WSL: libcuda.so is not on the loader path (it lives in /usr/lib/wsl/lib)",
+            certainty=LIKELY,
+            detail=f"{quote(libcuda)}. Under WSL2 the Windows driver provides libcuda.so in /usr/lib/wsl/lib; a "
+                   "Linux driver or CUDA package installed inside WSL, or a missing ldconfig entry, hides it.",
+            remedy="export LD_LIBRARY_PATH=/usr/lib/wsl/lib:$LD_LIBRARY_PATH (and do not install a Linux NVIDIA "
+                   "driver inside WSL; `sudo ldconfig` to refresh).",
+            evidence=evidence(libcuda, wsl))
+        return
+    if symbol is not None or missing is not None:
+        lead = symbol or missing
+        what = symbol.values.get("symbol") if symbol is not None else (missing.values.get("lib") or
+                                                                       missing.values.get("lib2"))
+        yield ctx.finding(
+            f"A CUDA library of another version is loaded ({what or 'undefined symbol'})" if symbol else
+            f"A CUDA runtime library cannot be loaded ({what})",
+            certainty=LIKELY if symbol else POSSIBLE,
+            detail=f"{quote(lead)}." + (f" LD_LIBRARY_PATH puts {', '.join(culprits[:3])} first." if culprits else
+                                        " Usually a CUDA folder on LD_LIBRARY_PATH (or a conda env) shadows the "
+                                        "libraries of torch's nvidia-* wheels, or a package was built for another "
+                                        "CUDA major."),
+            remedy="Remove CUDA folders from LD_LIBRARY_PATH (`unset LD_LIBRARY_PATH` to test), then reinstall torch "
+                   "from the index matching your CUDA major so its nvidia-* wheels are consistent.",
+            evidence=evidence(lead) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
+        return
+    loading = first_of(ctx, "cudnn_incompatible", "cudnn_runtime_older", "cudnn_symbol", "nccl_symbol",
+                       "cudnn_cannot_load")
+    if loading is not None and culprits:
+        yield ctx.finding(
+            "LD_LIBRARY_PATH puts other CUDA libraries ahead of torch's",
+            severity="warning", certainty=LIKELY,
+            detail=f"LD_LIBRARY_PATH: {', '.join(culprits[:4])}. The loader prefers these folders over the RUNPATH "
+                   f"of torch's libraries; see {quote(loading)}.",
+            remedy="Drop those folders from LD_LIBRARY_PATH when running torch (keep them only for nvcc builds).",
+            evidence=["container.env.LD_LIBRARY_PATH"] + evidence(loading))

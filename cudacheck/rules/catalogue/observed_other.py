@@ -1,0 +1,208 @@
+"""Observed errors outside the GPU stack, and what a paste leaves open: platform problems, the
+application's own errors, unknowns, nothing recognised (CC824, CC830, CC890, CC891)."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ...report import Finding
+from ..context import RuleContext
+from ..observations import (LIKELY, NEXT_STEP, POSSIBLE, cuda_unavailable, evidence, first_of,
+                            platform_system, quote)
+from ..registry import rule
+
+
+# --- the platform --------------------------------------------------------------------------------
+@rule("CC824", "observed-platform-problem", "config", "packages", severity="warning", symptom=True)
+def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output shows a platform problem outside the GPU stack (Windows DLLs, NumPy ABI).
+
+    What it checks:
+        Windows' "Error loading "…\\torch\\lib\\c10.dll" or one of its dependencies" (a
+        missing Visual C++ runtime or a broken install), and "A module that was compiled
+        using NumPy 1.x cannot be run in NumPy 2" / "_ARRAY_API not found".
+    Why it matters:
+        torch (or an extension) does not import; GPU settings are not involved.
+    How to fix:
+        Windows: install the latest Microsoft Visual C++ Redistributable (x64) and
+        reinstall torch. NumPy: `pip install "numpy<2"` or upgrade the package built
+        against NumPy 1.
+    """
+    dll = first_of(ctx, "windows_dll_load")
+    numpy = first_of(ctx, "numpy_abi")
+    others = {
+        "windows_paging_file": ("Windows ran out of virtual memory while loading torch's CUDA DLLs",
+                                "Increase the paging file (System → Advanced → Performance → Virtual memory), or "
+                                "start fewer processes (DataLoader num_workers) at once."),
+        "glibcxx_missing": ("An older libstdc++ is loaded than a library needs",
+                            "Use the environment's libstdc++ (`conda install -c conda-forge libstdcxx-ng`) or drop "
+                            "old library folders from LD_LIBRARY_PATH."),
+        "nccl_not_built": ("This torch has no NCCL (Windows and macOS builds)",
+                           "Use the gloo backend (`init_process_group('gloo')`), or run distributed jobs on Linux."),
+        "no_matching_torch": ("pip has no torch wheel for this Python version or platform",
+                              "Use a Python version the torch release supports (see its release notes), or a newer "
+                              "torch; check `python --version` and the platform (32-bit Python has no wheels)."),
+    }
+    for signature, (title, fix) in others.items():
+        hit = first_of(ctx, signature)
+        if hit is not None:
+            yield ctx.finding(title, certainty=LIKELY if signature != "no_matching_torch" else POSSIBLE,
+                              detail=f"{quote(hit)}.", remedy=fix, evidence=evidence(hit))
+    if dll is not None and "cudnn" not in dll.values.get("dll", "").lower() \
+            and not first_of(ctx, "windows_paging_file"):
+        yield ctx.finding(
+            f"Windows cannot load {dll.values.get('dll', 'a torch DLL')}", certainty=POSSIBLE,
+            detail=f"{quote(dll)}. Usually the Microsoft Visual C++ Redistributable is missing, or the torch install "
+                   "is broken (mixed versions).",
+            remedy="Install the latest Microsoft Visual C++ Redistributable (x64), then `pip install --force-reinstall "
+                   "torch` from the index you used.", evidence=evidence(dll))
+    if numpy is not None:
+        yield ctx.finding(
+            "NumPy 2 is installed, but a module was built for NumPy 1", certainty=LIKELY, detail=f"{quote(numpy)}.",
+            remedy='pip install "numpy<2" (or upgrade the package that was built against NumPy 1.x).',
+            evidence=evidence(numpy))
+
+
+# --- what the environment did not cause ---------------------------------------------------------------
+_APPLICATION = {
+    "cuda_oom": ("CUDA ran out of GPU memory",
+                 "The job needs more GPU memory than is free: reduce batch size or sequence length, use mixed "
+                 "precision / gradient checkpointing, free other processes on the GPU (`nvidia-smi`)."),
+    "device_side_assert": ("A device-side assert fired (usually an index or label out of range)",
+                           "Rerun with `CUDA_LAUNCH_BLOCKING=1` (or on CPU) to see the failing op; check class "
+                           "labels are 0…num_classes-1 and embedding indices are in range."),
+    "invalid_device_ordinal": ("The program asks for a GPU index that does not exist",
+                               "Use an index below torch.cuda.device_count() (e.g. `cuda:0`), or make the GPU "
+                               "visible (CUDA_VISIBLE_DEVICES)."),
+    "illegal_memory_access": ("A kernel made an illegal memory access",
+                              "Usually a bug in the program or a library's kernel: rerun with "
+                              "`CUDA_LAUNCH_BLOCKING=1`, update the library, report it upstream."),
+    "launch_failure": ("A kernel failed while running",
+                       "Rerun with `CUDA_LAUNCH_BLOCKING=1`; if it recurs on healthy code check `dmesg` for Xid "
+                       "errors."),
+    "device_mismatch": ("Tensors on different devices", "Move model and inputs to the same device (`.to(device)`)."),
+    "dataloader_killed": ("A DataLoader worker was killed (host out of memory)",
+                          "Reduce num_workers or batch size, or raise the container's memory limit."),
+    "cublas_status": ("A cuBLAS call failed",
+                      "Often out-of-memory in disguise or a shape/dtype problem; rerun with `CUDA_LAUNCH_BLOCKING=1`."),
+    "cudnn_status": ("A cuDNN call failed",
+                     "Often out-of-memory in disguise; rerun with `CUDA_LAUNCH_BLOCKING=1` and a smaller batch."),
+    "nccl_error": ("An NCCL collective failed", "Run with `NCCL_DEBUG=INFO` to see the cause."),
+    "cudnn_no_engine": ("cuDNN found no algorithm for this operation",
+                        "Usually too little free GPU memory for any algorithm; retry with a smaller batch."),
+}
+
+
+@rule("CC830", "application-error", "config", "torch", severity="info", symptom=True)
+def application_error(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted error is raised by the program, not caused by the environment.
+
+    What it checks:
+        CUDA out of memory, device-side asserts, "invalid device ordinal", illegal memory
+        accesses and launch failures, tensors on different devices, cuBLAS/cuDNN status
+        errors, a DataLoader worker killed by the OOM killer, NCCL errors — and "Torch not
+        compiled with CUDA enabled" on a Mac (which has no CUDA).
+    Why it matters:
+        These errors occur on healthy environments; reinstalling drivers or CUDA does not
+        help. Saying so keeps the diagnosis on the program.
+    How to fix:
+        Follow the hint for the error kind (smaller batch, CUDA_LAUNCH_BLOCKING=1 to find
+        the failing op, a valid device index, …).
+    """
+    for signature, (title, remedy) in _APPLICATION.items():
+        observation = first_of(ctx, signature)
+        if observation is None:
+            continue
+        detail = f"{quote(observation)}."
+        if signature == "cuda_oom":
+            capacity = first_of(ctx, "oom_capacity")
+            if capacity is not None:
+                total = capacity.values.get("total") or capacity.values.get("total2")
+                alloc = capacity.values.get("alloc")
+                detail += f" The GPU has {total} in total" + (f"; the failed allocation asked for {alloc}." if alloc
+                                                              else ".")
+        if signature == "invalid_device_ordinal":
+            count = first_of(ctx, "cuda_device_count")
+            visible = count.values.get("count") if count else (str(len(ctx.gpus)) if ctx.gpus else None)
+            if visible:
+                detail += f" {visible} GPU(s) are visible, so valid indices are 0–{int(visible) - 1}."
+        yield ctx.finding(f"{title} — not an environment problem", detail=detail, remedy=remedy,
+                          evidence=evidence(observation))
+    if platform_system(ctx) == "darwin" and first_of(ctx, "not_compiled_with_cuda") and not ctx.gpus:
+        yield ctx.finding("macOS has no CUDA: use the `mps` device (Apple GPU) or the CPU",
+                          detail=f"{quote(first_of(ctx, 'not_compiled_with_cuda'))}.",
+                          remedy="device = torch.device('mps' if torch.backends.mps.is_available() else 'cpu')",
+                          evidence=["platform.system"])
+
+
+# --- what the paste did not tell ------------------------------------------------------------------------
+@rule("CC890", "triage-unknowns", "config", "driver", severity="info")
+def triage_unknowns(ctx: RuleContext) -> Iterator[Finding]:
+    """What a pasted report did not tell, and the command that would.
+
+    What it checks:
+        For a pasted report: whether the driver version, the GPU model, the torch build
+        (version and CUDA) and the container setup were visible; whether the input was
+        cut because of its size; whether CUDA was reported unavailable without a visible
+        cause.
+    Why it matters:
+        A diagnosis from a paste is only as good as what was pasted; naming the missing
+        facts tells the reporter exactly what to add.
+    How to fix:
+        Run `cudacheck doctor --format markdown` on the affected machine and paste the
+        output (or `python -m torch.utils.collect_env` and `nvidia-smi`).
+    """
+    snapshot = ctx.snapshot
+    if snapshot.source != "pasted" or first_of(ctx, "nothing_recognised"):
+        return
+    unknown = []
+    if not (snapshot.nvml.driver_version or ctx.driver_cuda) and snapshot.nvml.status is None:
+        unknown.append("the NVIDIA driver version")
+    if not snapshot.nvml.gpus:
+        unknown.append("the GPU model")
+    if not snapshot.torch.version:
+        version = first_of(ctx, "torch_version")
+        unknown.append(f"whether torch {version.values.get('version')} is a CUDA build (and which CUDA)"
+                       if version else "the torch version and its CUDA build")
+    truncated = first_of(ctx, "input_truncated")
+    unavailable = cuda_unavailable(ctx)
+    if not unknown and truncated is None and unavailable is None:
+        return
+    parts = []
+    if unknown:
+        parts.append("Not visible in the paste: " + "; ".join(unknown) + ".")
+    short = {"the NVIDIA driver version": "driver version", "the GPU model": "GPU model"}
+    missing = [short.get(u, "torch build") for u in unknown]
+    if unavailable is not None:
+        parts.append(f"CUDA is reported unavailable ({quote(unavailable)}); check the findings above for the cause.")
+    if truncated is not None:
+        parts.append(f"The input ({truncated.values.get('size')}) was too large; only its first and last 2 MiB "
+                     "were read.")
+    title = (f"Not in the paste: {', '.join(missing)} — run `cudacheck doctor --format markdown` on the machine"
+             if missing else "Some facts could not be told from the pasted text")
+    yield ctx.finding(title, detail=" ".join(parts),
+                      remedy=NEXT_STEP + " (Or `python -m torch.utils.collect_env` and `nvidia-smi`.)",
+                      evidence=["snapshot.source"])
+
+
+@rule("CC891", "triage-nothing-recognised", "config", "driver", severity="info")
+def triage_nothing_recognised(ctx: RuleContext) -> Iterator[Finding]:
+    """Nothing in the pasted text was recognised.
+
+    What it checks:
+        The paste held no collect_env, nvidia-smi, package list, docker command, Python
+        session or known error message (or was empty).
+    Why it matters:
+        No diagnosis is possible; the report says so instead of "no issues found".
+    How to fix:
+        Paste the full error output together with `cudacheck doctor --format markdown`
+        (or `python -m torch.utils.collect_env` and `nvidia-smi`) from the affected machine.
+    """
+    nothing = first_of(ctx, "nothing_recognised")
+    if nothing is None:
+        return
+    empty = nothing.values.get("empty") == "yes"
+    yield ctx.finding(
+        "The pasted text is empty" if empty else "Nothing in the pasted text was recognised",
+        detail="" if empty else f"{nothing.values.get('lines', '?')} line(s) read; none holds a known tool output "
+                                "or error message.",
+        remedy=NEXT_STEP + " Include the complete error message.", evidence=["observations"])

@@ -1,0 +1,166 @@
+"""Observed resource and GPU errors: shared memory too small or not writable, GPU health (Xid
+errors), a capability the GPU lacks (CC812, CC813, CC820, CC822)."""
+from __future__ import annotations
+
+from typing import Iterator, Tuple
+
+from ...report import Finding
+from ...snapshot import Observation
+from ..context import RuleContext
+from ..observations import (LIKELY, POSSIBLE, all_of, docker_run, evidence, first_of, gpu_arch, gpu_label,
+                            quote)
+from ..registry import rule
+
+
+# --- shared memory -------------------------------------------------------------------------------
+def _shm_context(ctx: RuleContext) -> Tuple[str, bool]:
+    """(sentence about the container's /dev/shm, whether it is known or likely to be small)."""
+    container = ctx.snapshot.container
+    run = docker_run(ctx)
+    if container.ipc_host:
+        return "The container shares the host IPC namespace (--ipc=host).", False
+    if container.shm is not None and container.shm.size_bytes is not None:
+        size = container.shm.size_bytes
+        return f"/dev/shm is {size / 2**20:.0f} MiB.", size < 2**30
+    if run is not None and not run.values.get("shm_size"):
+        return ("The pasted `docker run` has neither --shm-size nor --ipc=host, so /dev/shm is Docker's 64 MiB "
+                "default."), True
+    return "", False
+
+
+@rule("CC812", "observed-shm-too-small", "shm_too_small", "container", symptom=True)
+def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output shows shared memory (/dev/shm) running out.
+
+    What it checks:
+        "DataLoader worker (pid N) is killed by signal: Bus error", "unable to write to
+        file </torch_…>: No space left on device (28)", NCCL "posix_fallocate failed" /
+        "shm_open failed" / "Error while creating shared memory segment"; NCCL "unhandled
+        system error" and "[Errno 28] No space left on device" only next to a container
+        whose /dev/shm is small (a pasted `docker run` without --shm-size/--ipc=host).
+    Why it matters:
+        DataLoader workers hand batches over through /dev/shm and NCCL puts its buffers
+        there; Docker gives containers 64 MiB, which is far too little.
+    How to fix:
+        `docker run --shm-size=16g …` or `--ipc=host`; compose `shm_size: 16gb`;
+        Kubernetes: an `emptyDir: {medium: Memory}` at /dev/shm. As a stopgap,
+        DataLoader(num_workers=0).
+    """
+    context, small = _shm_context(ctx)
+    direct = [o for o in all_of(ctx, "bus_error", "torch_shm_write", "shm_failure")
+              if not _permission(o)]
+    weak = all_of(ctx, "nccl_system_error", "no_space_left")
+    remedy = ("docker run --shm-size=16g … (or --ipc=host); compose: shm_size: 16gb; Kubernetes: mount an "
+              "emptyDir {medium: Memory} at /dev/shm. Stopgap: DataLoader(num_workers=0).")
+    if direct:
+        lead = direct[0]
+        yield ctx.finding(
+            "Shared memory (/dev/shm) is too small for DataLoader workers / NCCL",
+            certainty=LIKELY, detail=f"{quote(lead)}. {context}".strip(), remedy=remedy,
+            evidence=evidence(lead) + (["container.shm"] if context else []))
+        return
+    if weak and small:
+        lead = weak[0]
+        yield ctx.finding(
+            "/dev/shm is probably too small: the container runs with Docker's default shared memory",
+            certainty=POSSIBLE, detail=f"{quote(lead)}. {context}", remedy=remedy,
+            evidence=evidence(lead, docker_run(ctx)))
+
+
+def _permission(observation: Observation) -> bool:
+    text = observation.text.lower()
+    return observation.values.get("errno") == "13" or observation.values.get("errno2") == "13" or \
+        "permission denied" in text
+
+
+@rule("CC813", "observed-shm-permission", "shm_permission", "container", symptom=True)
+def observed_shm_permission(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output shows /dev/shm not writable for the user.
+
+    What it checks:
+        "unable to write to file </torch_…>: Permission denied (13)", "unable to open shared
+        memory object … Permission denied", NCCL shm errors with "Permission denied".
+    Why it matters:
+        torch multiprocessing, DataLoader workers and NCCL cannot create their segments.
+    How to fix:
+        Make /dev/shm a world-writable tmpfs with the sticky bit (`sudo chmod 1777
+        /dev/shm`), or run as a user that may write there.
+    """
+    hit = next((o for o in all_of(ctx, "torch_shm_write", "shm_failure") if _permission(o)), None)
+    if hit is None:
+        return
+    yield ctx.finding(
+        "/dev/shm is not writable for this user", certainty=LIKELY, detail=f"{quote(hit)}.",
+        remedy="sudo chmod 1777 /dev/shm (or mount it as tmpfs), or run as a user allowed to write there.",
+        evidence=evidence(hit))
+
+
+# --- the GPU itself ------------------------------------------------------------------------------
+_HEALTH_XIDS = {48, 61, 62, 63, 64, 68, 69, 74, 79, 92, 94, 95, 119, 120, 140}
+
+
+@rule("CC820", "observed-gpu-health", "gpu_health", "gpus", symptom=True)
+def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output shows a GPU hardware or driver-health problem.
+
+    What it checks:
+        Kernel-log Xid errors that indicate hardware or driver faults (48 double-bit ECC,
+        63/64 page retirement, 74 NVLink, 79 fallen off the bus, 92/94/95 ECC, 119/120 GSP),
+        "GPU has fallen off the bus" / "GPU is lost", "uncorrectable ECC error
+        encountered", and "ERR!" in an nvidia-smi table.
+    Why it matters:
+        These are not software problems: the GPU needs a reset or service, and jobs on it
+        keep failing.
+    How to fix:
+        Drain the node, reset the GPU (`nvidia-smi -r -i N`) or reboot; check cooling and
+        power; if errors recur, RMA the GPU.
+    """
+    xids = [o for o in all_of(ctx, "xid") if o.values.get("xid", "").isdigit()
+            and int(o.values["xid"]) in _HEALTH_XIDS]
+    lead = first_of(ctx, "fallen_off_bus", "ecc_error") or (xids[0] if xids else None)
+    err = first_of(ctx, "smi_err")
+    if lead is None and err is None:
+        return
+    if lead is not None:
+        title = ("A GPU has fallen off the bus" if lead.signature == "fallen_off_bus" else
+                 "Uncorrectable ECC errors on the GPU" if lead.signature == "ecc_error" else
+                 f"The driver logged Xid {lead.values.get('xid')} (hardware/driver fault)")
+        yield ctx.finding(title, certainty=LIKELY, detail=f"{quote(lead)}.",
+                          remedy="Drain the node and reset the GPU (`nvidia-smi -r -i N`) or reboot; check "
+                                 "`nvidia-smi -q -d ECC,PAGE_RETIREMENT`; if it recurs the GPU needs service.",
+                          evidence=evidence(lead))
+        return
+    yield ctx.finding(
+        "nvidia-smi shows ERR! for a GPU", severity="warning", certainty=POSSIBLE, detail=f"{quote(err)}.",
+        remedy="Check `dmesg | grep -i xid` and `nvidia-smi -q`; reset the GPU or reboot.", evidence=evidence(err))
+
+
+@rule("CC822", "observed-capability-missing", "capability_missing", "gpus", symptom=True)
+def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output shows a feature the GPU does not have (bf16, FlashAttention, FP8).
+
+    What it checks:
+        Messages that bfloat16 is not supported / needs compute capability ≥ 8.0,
+        "FlashAttention only supports Ampere GPUs or newer", FP8 needing Ada/Hopper.
+    Why it matters:
+        The environment is fine, but the model or recipe needs a newer GPU than this one.
+    How to fix:
+        Use fp16 (or fp32) instead of bf16, disable FlashAttention (use SDPA/eager
+        attention), or run on a GPU with the required compute capability.
+    """
+    lead = first_of(ctx, "bf16_unsupported", "flash_attention_arch", "fp8_unsupported")
+    if lead is None:
+        return
+    gpu = gpu_arch(ctx)
+    needs = {"bf16_unsupported": "8.0", "flash_attention_arch": "8.0", "fp8_unsupported": "8.9"}[lead.signature]
+    if gpu is not None and (gpu.major, gpu.minor) >= tuple(int(x) for x in needs.split(".")):
+        return  # the GPU has the feature: the message has another cause
+    feature = {"bf16_unsupported": "bfloat16", "flash_attention_arch": "FlashAttention",
+               "fp8_unsupported": "FP8"}[lead.signature]
+    yield ctx.finding(
+        f"{feature} needs compute capability ≥ {needs}" + (f"; {gpu_label(ctx)} is {gpu.cc}" if gpu else ""),
+        severity="warning", certainty=LIKELY, detail=f"{quote(lead)}.",
+        remedy={"bfloat16": "Use fp16 (`torch_dtype=torch.float16`) or fp32 on this GPU.",
+                "FlashAttention": "Use `attn_implementation=\"sdpa\"` (or eager) instead of flash_attention_2.",
+                "FP8": "Use bf16/fp16 on this GPU, or run on Ada/Hopper or newer."}[feature],
+        evidence=evidence(lead))
