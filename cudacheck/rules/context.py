@@ -169,4 +169,10 @@ class RuleContext:
         prefix = "Newest official wheel that fits this driver and GPU"
         if current:
             prefix += f" (you have torch {self.snapshot.torch.version})"
-        return f"{prefix}:\n  {best.install}{note}"
+        caveat = ""
+        machine = (self.snapshot.platform.machine or "").lower()
+        if self.platform == "windows" or machine in ("aarch64", "arm64"):
+            where = "Windows" if self.platform == "windows" else "aarch64"
+            caveat = (f"\n  (cudacheck's wheel table describes the Linux x86_64 wheels; check that this variant "
+                      f"is published for {where} on the same index)")
+        return f"{prefix}:\n  {best.install}{note}{caveat}"

@@ -139,3 +139,13 @@ def test_remedy_keeps_torchvision_in_step():
     from cudacheck.compat.db import default_db
 
     assert f"torchvision=={default_db().torch_release(version).torchvision}." in install
+
+
+def test_remedy_says_when_the_wheel_table_may_not_apply():
+    snapshot = make_snapshot(driver="572.16", cuda="12.8", gpus=[gpu("NVIDIA GeForce RTX 5090", "12.0")],
+                             torch="2.6.0+cu124", torch_cuda="12.4")
+    snapshot.platform.system = "Windows"
+    [finding] = by_code(check(snapshot), "CC201")
+    assert "published for Windows" in finding.remedy
+    snapshot.platform.system = "Linux"
+    assert "published for" not in by_code(check(snapshot), "CC201")[0].remedy
