@@ -79,6 +79,8 @@ SIGNATURES: Tuple[Signature, ...] = (
     _sig("container_requirement", "container_requirement_unsatisfied", ("unsatisfied condition",),
          r"unsatisfied condition:\s*(?P<condition>[\w.<>=!,]+)",
          "nvidia-container-cli: the image's NVIDIA_REQUIRE_CUDA is not met"),
+    _sig("compat_libcuda_path", "context", ("compat/libcuda", "cuda-compat"),
+         r"compat/libcuda\.so|cuda-compat", "cuda-compat's libcuda is on the pasted loader path"),
     _sig("forward_compat_enabled", "context", ("forward compatibility mode enabled",),
          r"CUDA Forward Compatibility mode ENABLED", "NGC container runs through forward compatibility"),
     # --- driver not loaded / no driver -------------------------------------------------------
@@ -131,6 +133,10 @@ SIGNATURES: Tuple[Signature, ...] = (
          ("system not yet initialized", "systemnotready", "system_not_ready", "error 802", "code 802", "error: 802"),
          r"system not yet initialized|cudaErrorSystemNotReady|CUDA_ERROR_SYSTEM_NOT_READY|" + _CUDA_CODE + r"802\b",
          "CUDA error 802: system not yet initialized (Fabric Manager)"),
+    _sig("fabricmanager_failed", "fabricmanager_missing", ("fabricmanager", "fabric manager"),
+         r"fabric ?manager[^\n]{0,120}?(?:don'?t match|does not match|mismatch|failed|not running|inactive|"
+         r"could not be found|not found)|nvidia-fabricmanager\.service[^\n]{0,300}?Active:\s*(?:failed|inactive)",
+         "the NVIDIA Fabric Manager service is not running", join_next=2),
     # --- driver/library mismatch ------------------------------------------------------------
     _sig("nvml_version_mismatch", "driver_library_mismatch",
          ("library version mismatch", "lib_rm_version_mismatch"),
@@ -173,10 +179,11 @@ SIGNATURES: Tuple[Signature, ...] = (
           "cuda unavailable, invalid device", "torch is not able to use gpu",
           "is_available() returns false", "is_available() return false", "is_available() is false",
           "is_available()` returns false", "is_available() gives false", "cuda available: false",
-          "is_available() returns `false`", "is_available() -> false", "is_available() = false"),
+          "is_available() returns `false`", "is_available() -> false", "is_available() = false",
+          "no supported gpu backend found"),
          r"torch\.cuda\.is_available\(\)`?\s*(?:returns?|is|gives|->|=|==|:)?\s*`?False|CUDA (?:is )?not available|"
          r"CUDA unavailable, invalid device|Torch is not able to use GPU|"
-         r"CUDA available:\s*False", "CUDA is reported unavailable"),
+         r"CUDA available:\s*False|No supported gpu backend found", "CUDA is reported unavailable"),
     # --- arch not in build / GPU too old ----------------------------------------------------------
     _sig("no_kernel_image", "arch_not_in_build",
          ("no kernel image is available", "nokernelimagefordevice", "no_binary_for_gpu", "error 209", "code 209"),
@@ -258,7 +265,8 @@ SIGNATURES: Tuple[Signature, ...] = (
           "libnvjitlink", "libnvtoolsext", "libcupti", "cudart64", "cublas64"),
          r"(?P<lib>lib(?:cudart|cublasLt|cublas|cufft|curand|cusparse|cusolver|nvrtc|nvJitLink|nvToolsExt|cupti)"
          r"[\w.-]*?\.so[.\d]*):?\s*cannot open shared object file|"
-         r"(?:could not load(?: dynamic)? library|could not locate|cannot load)\s*[\s'\"]*"
+         r"(?:could not load(?: dynamic)? library|could not locate|cannot load|failed to open|unable to open)"
+         r"\s*[\s'\"]*"
          r"(?P<lib2>(?:lib)?(?:cudart|cublasLt|cublas|cufft|curand|cusparse|cusolver|nvrtc)[\w.-]*)",
          "a CUDA runtime library cannot be loaded"),
     _sig("undefined_reference_cuda", "cuda_toolkit_mismatch_ext", ("undefined reference to",),
@@ -284,6 +292,11 @@ SIGNATURES: Tuple[Signature, ...] = (
          r"The detected CUDA version \((?P<nvcc>[\d.]+)\) mismatches the version that was used to compile\s*"
          r"(?:PyTorch\s*\((?P<torch>[\d.]+)\))?", "extension build: local nvcc differs from torch's CUDA",
          join_next=2),
+    _sig("ext_cuda_mismatch", "cuda_toolkit_mismatch_ext",
+         ("does not match the version used to compile pytorch",),
+         r"compiled with a version of Cuda that does not match the version used to compile Pytorch binaries\.?"
+         r"(?:\s*Pytorch binaries were compiled with Cuda (?P<torch>\d+\.\d+))?",
+         "extension build: local nvcc differs from torch's CUDA", join_next=1),
     _sig("nvcc_unsupported_arch", "cuda_toolkit_mismatch_ext", ("unsupported gpu architecture",),
          r"nvcc fatal\s*:\s*Unsupported gpu architecture '(?P<arch>compute_\d{2,3}[a-z]?)'",
          "extension build: the local nvcc cannot target this GPU"),
@@ -305,8 +318,8 @@ SIGNATURES: Tuple[Signature, ...] = (
     _sig("torchvision_op_missing", "torchvision_mismatch", ("torchvision::",),
          r"operator torchvision::(?P<op>\w+) does not exist|Could not run 'torchvision::(?P<op2>\w+)' with "
          r"arguments from the '(?P<backend>\w+)' backend", "torchvision's compiled ops do not fit this torch"),
-    _sig("torchvision_cuda_mismatch", "torchvision_mismatch", ("pytorch and torchvision were compiled",),
-         r"PyTorch and torchvision were compiled with different CUDA (?:major )?versions",
+    _sig("torchvision_cuda_mismatch", "torchvision_mismatch", ("were compiled with different cuda",),
+         r"PyTorch and (?P<package>[\w.-]+) were compiled with different CUDA (?:major )?versions",
          "torch and torchvision were built for different CUDA versions", join_next=1),
     _sig("torchvision_extension", "torchvision_mismatch",
          ("failed to load image python extension", "has no attribute 'extension'", "couldn't load custom c++ ops"),
@@ -326,6 +339,9 @@ SIGNATURES: Tuple[Signature, ...] = (
          r"posix_fallocate failed|shm_open[^\n]*failed|Error while creating shared memory segment|"
          r"(?:NCCL|nccl)[^\n]*(?:/dev/shm|shm)[^\n]*(?:fail|error|No space)|/dev/shm[^\n]*(?:No space left|"
          r"Permission denied)", "a shared-memory segment could not be created"),
+    _sig("semlock_permission", "shm_permission", ("semlock",),
+         r"^\s*(?:[\w.]+\s*=\s*)*_?multiprocessing\.SemLock\([^\n]{0,300}?(?:PermissionError|Errno 13\])",
+         "multiprocessing cannot create a semaphore in /dev/shm (permission denied)", join_next=2),
     _sig("nccl_system_error", "shm_too_small", ("unhandled system error",),
          r"unhandled system error", "NCCL: unhandled system error"),
     _sig("no_space_left", "shm_too_small", ("no space left on device",),
@@ -340,13 +356,20 @@ SIGNATURES: Tuple[Signature, ...] = (
     _sig("ecc_error", "gpu_health", ("ecc error", "eccuncorrectable", "ecc_uncorrectable"),
          r"uncorrectable ECC error encountered|cudaErrorECCUncorrectable|CUDA_ERROR_ECC_UNCORRECTABLE",
          "uncorrectable ECC error"),
+    _sig("smi_q_pending", "gpu_health", ("pending", "remapping failure occurred"),
+         r"^\s*(?P<field>Pending Page (?:Blacklist|Retirement)|Pending|Remapping Failure Occurred)\s*:\s*Yes\b",
+         "nvidia-smi -q: page retirement / row remapping pending or failed"),
     # --- capabilities ------------------------------------------------------------------------
     _sig("bf16_unsupported", "capability_missing", ("bf16", "bfloat16"),
-         r"(?:bf16|bfloat16)[^\n]{0,80}(?:not supported|is only supported|requires|only available)|"
-         r"(?:not supported|unsupported)[^\n]{0,40}(?:bf16|bfloat16)", "bfloat16 is not supported on this GPU"),
+         r"(?:bf16|bfloat16)[^\n]{0,80}(?:not supported|is only supported|requires|only available|"
+         r"needs? (?:an? )?(?:Ampere|GPU|compute capability))|"
+         r"(?:not supported|unsupported|(?:doesn'?t|does not|don'?t|do not|cannot|can'?t) support)[^\n]{0,40}"
+         r"(?:bf16|bfloat16)", "bfloat16 is not supported on this GPU"),
     _sig("flash_attention_arch", "capability_missing",
-         ("flashattention only supports", "flash attention only supports"),
-         r"Flash ?Attention only supports (?P<arch>Ampere|Turing|Hopper|sm\d+)[^\n]*",
+         ("flashattention", "flash attention", "flash_attn"),
+         r"Flash[ _]?Attention(?:[ _-]?\d)?[^\n]{0,60}?(?:only supports? (?P<arch>Ampere|Turing|Hopper|sm_?\d+)|"
+         r"requires (?P<gpu>A100|A800|H100|H800|Ampere|Hopper|sm_?[89]\d)|"
+         r"(?:is )?not supported on (?P<old>Turing|Volta|Pascal|(?:this|your) GPU))[^\n]*",
          "FlashAttention needs a newer GPU"),
     _sig("fp8_unsupported", "capability_missing", ("fp8",),
          r"fp8[^\n]{0,60}(?:not supported|is only supported|requires)[^\n]{0,60}(?:compute capability|sm_?8\.?9|"

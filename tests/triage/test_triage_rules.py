@@ -136,9 +136,20 @@ CASES = {
          "OSError: CUDA_HOME environment variable is not set. Please set it to your CUDA install root."],
         ["main.cpp:(.text+0x1f): undefined reference to `foo()@libbar.so'",
          "nvcc: NVIDIA (R) Cuda compiler driver\nCuda compilation tools, release 12.1, V12.1.105"]),
+    "CC817": (
+        ["$ systemctl status nvidia-fabricmanager\n● nvidia-fabricmanager.service - NVIDIA fabric manager service\n"
+         "     Loaded: loaded (/lib/systemd/system/nvidia-fabricmanager.service; enabled)\n"
+         "     Active: failed (Result: exit-code) since Thu 2024-08-01 09:12:44 CST; 3min ago",
+         "fabric manager NVIDIA GPU driver interface version 550.54.15 don't match with driver version 550.90.07."],
+        ["● nvidia-fabricmanager.service - NVIDIA fabric manager service\n"
+         "     Loaded: loaded (/lib/systemd/system/nvidia-fabricmanager.service; enabled)\n"
+         "     Active: active (running) since Thu 2024-08-01 09:12:44 CST; 3min ago",
+         "sudo apt install nvidia-fabricmanager-535"]),
     "CC818": (
         ["export LD_LIBRARY_PATH=/usr/local/cuda-12.6/compat\nError 804: forward compatibility was attempted on non "
-         "supported HW"],
+         "supported HW",
+         "ldconfig -p | grep libcuda\n\tlibcuda.so.1 (libc6,x86-64) => /usr/local/cuda/compat/libcuda.so.1\n"
+         "CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE"],
         ["docker run --gpus all nvcr.io/nvidia/pytorch:24.08-py3\nError 804: forward compatibility was attempted on "
          "non supported HW",
          "Error 804: forward compatibility was attempted on non supported HW"]),

@@ -15,6 +15,15 @@ EXAMPLES = {
     "container_requirement": "nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.6, please "
                              "update your driver",
     "forward_compat_enabled": "NOTE: CUDA Forward Compatibility mode ENABLED.",
+    "smi_q_pending": "        Pending Page Blacklist            : Yes",
+    "compat_libcuda_path": "\tlibcuda.so.1 (libc6,x86-64) => /usr/local/cuda/compat/libcuda.so.1",
+    "fabricmanager_failed": "nvidia-fabricmanager-start.sh[2231]: fabric manager NVIDIA GPU driver interface version "
+                            "535.104.05 don't match with driver version 535.129.03.",
+    "semlock_permission": "    sl = self._semlock = _multiprocessing.SemLock(\nPermissionError: [Errno 13] "
+                          "Permission denied",
+    "ext_cuda_mismatch": "RuntimeError: Cuda extensions are being compiled with a version of Cuda that does not "
+                         "match the version used to compile Pytorch binaries.  Pytorch binaries were compiled "
+                         "with Cuda 11.7.",
     "smi_cannot_communicate": "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.",
     "nvml_driver_not_loaded": "Failed to initialize NVML: Driver Not Loaded",
     "no_nvidia_driver": "RuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU",
@@ -138,6 +147,10 @@ NEAR_MISSES = {
     "insufficient_driver": "[Errno 35] Resource temporarily unavailable",
     "no_cuda_device": "Epoch 3: 100%|██████████| error 100% done",
     "no_space_left": "Free space on device: 12 GB",
+    "smi_q_pending": "        Pending                           : No",
+    "fabricmanager_failed": "Active: active (running) nvidia-fabricmanager.service - NVIDIA fabric manager service",
+    "semlock_permission": "    sl = self._semlock = _multiprocessing.SemLock(",
+    "flash_attention_arch": "Using FlashAttention 2 on A100 (sm80)",
     "nvcc_missing": "nvcc --version",
     "smi_not_found": "nvidia-smi shows the GPU",
     "bf16_unsupported": "Using bf16 mixed precision",

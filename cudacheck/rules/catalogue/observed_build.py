@@ -279,8 +279,9 @@ def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         "operator torchvision::nms does not exist", "Could not run 'torchvision::nms' with
-        arguments from the 'CUDA' backend", "Detected that PyTorch and torchvision were
-        compiled with different CUDA versions", torchvision's "Failed to load image Python
+        arguments from the 'CUDA' backend", "Detected that PyTorch and torchvision (or
+        torch_sparse, torch_scatter, …) were compiled with different CUDA versions",
+        torchvision's "Failed to load image Python
         extension", and "undefined symbol: _ZN…" in a compiled extension's .so (possible
         for packages other than torchvision/torchaudio).
     Why it matters:
@@ -313,12 +314,16 @@ def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         return
     if lead is not None:
         backend = lead.values.get("backend")
+        package = lead.values.get("package") or "torchvision"
         yield ctx.finding(
-            "torchvision was not built for the installed torch" + (f" (no {backend} kernels)" if backend else ""),
+            f"{package} was not built for the installed torch" + (f" (no {backend} kernels)" if backend else ""),
             certainty=LIKELY,
             detail=f"{quote(lead)}." + (" The CUDA backend is missing from torchvision's kernels: a CPU-only or "
                                         "mismatched torchvision next to a CUDA torch." if backend == "CUDA" else ""),
-            remedy=together + " (pin the torchvision release that pairs with your torch)",
+            remedy=(together + " (pin the torchvision release that pairs with your torch)" if package in
+                    ("torchvision", "torchaudio") else
+                    f"Reinstall {package} built for your torch and its CUDA variant (prebuilt wheels for "
+                    f"torch {torch.version or '<version>'}), or rebuild it from source against the installed torch."),
             evidence=evidence(lead))
         return
     if extension is None:
@@ -490,7 +495,8 @@ def observed_cuda_toolkit_mismatch_ext(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         torch.utils.cpp_extension's "The detected CUDA version (11.2) mismatches the
-        version that was used to compile PyTorch (10.2)", linker errors "undefined
+        version that was used to compile PyTorch (10.2)" (apex: "Cuda extensions are being
+        compiled with a version of Cuda that does not match …"), linker errors "undefined
         reference to `cudaLaunchKernelExC@libcudart.so.11.0'" when linking against
         libtorch, "nvcc fatal : Unsupported gpu architecture 'compute_89'", and
         "CUDA_HOME environment variable is not set".
@@ -504,8 +510,8 @@ def observed_cuda_toolkit_mismatch_ext(ctx: RuleContext) -> Iterator[Finding]:
         a torch built for your local toolkit; or use prebuilt wheels of the extension made
         for your torch + CUDA so nothing is compiled.
     """
-    lead = first_of(ctx, "detected_cuda_mismatch", "undefined_reference_cuda", "nvcc_unsupported_arch",
-                    "cuda_home_missing")
+    lead = first_of(ctx, "detected_cuda_mismatch", "ext_cuda_mismatch", "undefined_reference_cuda",
+                    "nvcc_unsupported_arch", "cuda_home_missing")
     if lead is None:
         return
     torch_cuda = ctx.snapshot.torch.cuda

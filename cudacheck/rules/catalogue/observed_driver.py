@@ -39,7 +39,7 @@ def _forward_compat_on_host(ctx: RuleContext) -> bool:
     if _in_container(ctx) or docker_run(ctx) is not None or first_of(ctx, "image_cuda", "ngc_release"):
         return False
     path = (env_value(ctx, "LD_LIBRARY_PATH") or "").lower()
-    if "compat" in path:
+    if "compat" in path or first_of(ctx, "compat_libcuda_path"):
         return True
     return any("cuda-compat" in o.text.lower() for o in all_of(ctx, "install_command", "environment"))
 
@@ -298,7 +298,8 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         nvidia" (the NVIDIA Container Toolkit is missing); the NGC banner "The NVIDIA
         Driver was not detected"; no-driver messages inside a container; CUDA error 100
         "no CUDA-capable device is detected" and "No CUDA GPUs are available" (with a
-        CUDA_VISIBLE_DEVICES mask when one was pasted).
+        CUDA_VISIBLE_DEVICES mask when one was pasted); CUDA unavailable next to a pasted
+        CUDA_VISIBLE_DEVICES or NVIDIA_VISIBLE_DEVICES that hides every GPU.
     Why it matters:
         The container (or process) has no GPU device: everything runs on the CPU or
         fails, while the host itself is fine.
@@ -359,17 +360,24 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
     mask = ctx.snapshot.container.cuda_visible_devices
     masked = mask is not None and mask.kind in ("empty", "none", "void") or \
         (mask is not None and mask.kind in ("indices", "mixed") and any(i < 0 for i in mask.indices))
+    nvidia_mask = ctx.snapshot.container.nvidia_visible_devices
+    if not masked and nvidia_mask is not None and nvidia_mask.kind in ("empty", "none", "void"):
+        mask, masked = nvidia_mask, True
     device = first_of(ctx, "no_cuda_device", "no_cuda_gpus", "smi_no_devices") or (unavailable if masked else None)
     if device is not None:
         yield ctx.finding(
-            "CUDA sees no GPU" + (f" (CUDA_VISIBLE_DEVICES={mask.raw!r} hides them)" if masked and mask else ""),
+            "CUDA sees no GPU" + (f" ({'NVIDIA' if mask is nvidia_mask else 'CUDA'}_VISIBLE_DEVICES={mask.raw!r} "
+                                  "hides them)" if masked and mask else ""),
             certainty=LIKELY if masked else POSSIBLE,
             detail=f"{quote(device)}. Either no GPU is passed to this process (container without `--gpus`, "
                    "CUDA_VISIBLE_DEVICES empty or wrong), or the driver is not working.",
-            remedy=("`unset CUDA_VISIBLE_DEVICES` or set it to valid GPU indices." if masked else
+            remedy=("Start the container with `--gpus all` / `NVIDIA_VISIBLE_DEVICES=all`." if masked and
+                    mask is nvidia_mask else
+                    "`unset CUDA_VISIBLE_DEVICES` or set it to valid GPU indices." if masked else
                     "Check `nvidia-smi` (does the host see the GPU?), `echo $CUDA_VISIBLE_DEVICES`, and for "
                     "containers `--gpus all`. " + NEXT_STEP),
-            evidence=evidence(device) + (["container.cuda_visible_devices"] if masked else []))
+            evidence=evidence(device) + ([f"container.{'nvidia' if mask is nvidia_mask else 'cuda'}_visible_devices"]
+                                         if masked else []))
         return
     busy = first_of(ctx, "devices_unavailable")
     if busy is not None:
@@ -394,6 +402,40 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                 evidence=evidence(run) + ["container.gpus_flag"])
 
 
+@rule("CC817", "observed-fabric-manager", "fabricmanager_missing", "driver", symptom=True)
+def observed_fabric_manager(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output shows the NVIDIA Fabric Manager service failed or not running.
+
+    What it checks:
+        `systemctl status nvidia-fabricmanager` showing "Active: failed/inactive", "Unit
+        nvidia-fabricmanager.service could not be found", and the service's own "fabric
+        manager NVIDIA GPU driver interface version X don't match with driver version Y".
+        (CUDA error 802 "system not yet initialized" is a fact: CC106.)
+    Why it matters:
+        On NVSwitch systems (HGX/DGX A100/H100/H200/B200) CUDA cannot initialise until
+        Fabric Manager has configured the switches: `torch.cuda.is_available()` is False
+        or every call fails with 802, while nvidia-smi looks healthy.
+    How to fix:
+        Install the nvidia-fabricmanager package of exactly the driver's version, then
+        `sudo systemctl enable --now nvidia-fabricmanager`; check `journalctl -u
+        nvidia-fabricmanager`.
+    """
+    failed = first_of(ctx, "fabricmanager_failed")
+    if failed is None:
+        return
+    versions = re.search(r"interface version (\S+) don'?t match with driver version (\S+?)\.?(?:\s|$)", failed.text)
+    yield ctx.finding(
+        "Fabric Manager does not match the driver version" if versions else "The NVIDIA Fabric Manager is not running",
+        certainty=LIKELY,
+        detail=f"{quote(failed)}." + (f" Fabric Manager {versions.group(1)}, driver {versions.group(2)}: they must "
+                                      "be the same version." if versions else
+                                      " On NVSwitch systems CUDA stays uninitialised (error 802) without it."),
+        remedy="Install the nvidia-fabricmanager package of exactly the driver's version (e.g. "
+               "`apt install nvidia-fabricmanager-<branch>=<driver version>-1`), then "
+               "`sudo systemctl enable --now nvidia-fabricmanager`.",
+        evidence=evidence(failed))
+
+
 # --- forward compatibility and container requirements ---------------------------------------
 @rule("CC818", "observed-forward-compat-unsupported", "forward_compat_unsupported", "driver", symptom=True)
 def observed_forward_compat_unsupported(ctx: RuleContext) -> Iterator[Finding]:
@@ -401,8 +443,8 @@ def observed_forward_compat_unsupported(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         "forward compatibility was attempted on non supported HW" (804) outside a
-        container, with a cuda-compat folder on the pasted LD_LIBRARY_PATH or a cuda-compat
-        package install. (In containers the image ships the compat libraries and the
+        container, with a cuda-compat folder on the pasted LD_LIBRARY_PATH, a compat
+        libcuda in pasted loader output (`ldconfig -p`), or a cuda-compat package install. (In containers the image ships the compat libraries and the
         cause reported is the old host driver: CC801.)
     Why it matters:
         Forward compatibility works only on datacenter GPUs (and a few NGC-ready RTX SKUs,

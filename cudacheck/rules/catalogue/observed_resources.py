@@ -79,14 +79,17 @@ def observed_shm_permission(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         "unable to write to file </torch_…>: Permission denied (13)", "unable to open shared
-        memory object … Permission denied", NCCL shm errors with "Permission denied".
+        memory object … Permission denied", NCCL shm errors with "Permission denied",
+        multiprocessing's `SemLock` failing with "PermissionError: [Errno 13]" (DataLoader
+        workers' semaphores live in /dev/shm).
     Why it matters:
         torch multiprocessing, DataLoader workers and NCCL cannot create their segments.
     How to fix:
         Make /dev/shm a world-writable tmpfs with the sticky bit (`sudo chmod 1777
         /dev/shm`), or run as a user that may write there.
     """
-    hit = next((o for o in all_of(ctx, "torch_shm_write", "shm_failure") if _permission(o)), None)
+    hit = next((o for o in all_of(ctx, "torch_shm_write", "shm_failure") if _permission(o)), None) or \
+        first_of(ctx, "semlock_permission")
     if hit is None:
         return
     yield ctx.finding(
@@ -107,7 +110,9 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         Kernel-log Xid errors that indicate hardware or driver faults (48 double-bit ECC,
         63/64 page retirement, 74 NVLink, 79 fallen off the bus, 92/94/95 ECC, 119/120 GSP),
         "GPU has fallen off the bus" / "GPU is lost", "uncorrectable ECC error
-        encountered", and "ERR!" in an nvidia-smi table.
+        encountered", `nvidia-smi -q` showing "Pending Page Blacklist : Yes", remapped rows
+        "Pending : Yes" or "Remapping Failure Occurred : Yes", and "ERR!" in an nvidia-smi
+        table.
     Why it matters:
         These are not software problems: the GPU needs a reset or service, and jobs on it
         keep failing.
@@ -117,13 +122,17 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
     """
     xids = [o for o in all_of(ctx, "xid") if o.values.get("xid", "").isdigit()
             and int(o.values["xid"]) in _HEALTH_XIDS]
-    lead = first_of(ctx, "fallen_off_bus", "ecc_error") or (xids[0] if xids else None)
+    lead = first_of(ctx, "fallen_off_bus", "ecc_error") or (xids[0] if xids else None) or \
+        first_of(ctx, "smi_q_pending")
     err = first_of(ctx, "smi_err")
     if lead is None and err is None:
         return
     if lead is not None:
         title = ("A GPU has fallen off the bus" if lead.signature == "fallen_off_bus" else
                  "Uncorrectable ECC errors on the GPU" if lead.signature == "ecc_error" else
+                 ("Row remapping failed on the GPU" if lead.values.get("field", "").startswith("Remapping") else
+                  "Page retirement / row remapping is pending on the GPU (needs a reset)")
+                 if lead.signature == "smi_q_pending" else
                  f"The driver logged Xid {lead.values.get('xid')} (hardware/driver fault)")
         yield ctx.finding(title, certainty=LIKELY, detail=f"{quote(lead)}.",
                           remedy="Drain the node and reset the GPU (`nvidia-smi -r -i N`) or reboot; check "
@@ -141,7 +150,8 @@ def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         Messages that bfloat16 is not supported / needs compute capability ≥ 8.0,
-        "FlashAttention only supports Ampere GPUs or newer", FP8 needing Ada/Hopper.
+        "FlashAttention only supports Ampere GPUs or newer" (or, for some head sizes,
+        "requires A100/A800 or H100/H800": sm_80/sm_90 only), FP8 needing Ada/Hopper.
     Why it matters:
         The environment is fine, but the model or recipe needs a newer GPU than this one.
     How to fix:
@@ -153,7 +163,14 @@ def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
         return
     gpu = gpu_arch(ctx)
     needs = {"bf16_unsupported": "8.0", "flash_attention_arch": "8.0", "fp8_unsupported": "8.9"}[lead.signature]
-    if gpu is not None and (gpu.major, gpu.minor) >= tuple(int(x) for x in needs.split(".")):
+    named = (lead.values.get("gpu") or "").upper()
+    if named[:1] in ("A", "H"):
+        # "… requires A100/A800 or H100/H800": only sm_80 / sm_90 have the shared memory it needs
+        if gpu is not None and (gpu.major, gpu.minor) in ((8, 0), (9, 0)):
+            return
+        if gpu is not None:
+            needs = "8.0 or 9.0 (A100/H100 class)"
+    elif gpu is not None and (gpu.major, gpu.minor) >= tuple(int(x) for x in needs.split(".")):
         return  # the GPU has the feature: the message has another cause
     feature = {"bf16_unsupported": "bfloat16", "flash_attention_arch": "FlashAttention",
                "fp8_unsupported": "FP8"}[lead.signature]
