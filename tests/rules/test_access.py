@@ -179,3 +179,13 @@ def test_nvml_unknown_error_on_a_host_and_other_init_failures():
 def test_nvml_working_or_absent_is_not_an_init_failure():
     for status in ("ok", "library_not_found", "driver_not_loaded", "version_mismatch"):
         assert not by_code(check(make_snapshot(nvml_status=status)), "CC110"), status
+
+
+def test_pasted_nvidia_visible_devices_counts_as_a_container():
+    from cudacheck.probes.container import parse_visible_devices
+
+    snapshot = make_snapshot(source="pasted", in_container=None)
+    snapshot.container.nvidia_visible_devices = parse_visible_devices("none")
+    assert by_code(check(snapshot), "CC105")
+    snapshot.container.in_container = False
+    assert not by_code(check(snapshot), "CC105")

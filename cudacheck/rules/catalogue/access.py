@@ -237,8 +237,10 @@ def visible_devices_hide_gpus(ctx: RuleContext) -> Iterator[Finding]:
     container = ctx.snapshot.container
     cuda_mask = container.cuda_visible_devices
     nvidia_mask = container.nvidia_visible_devices
+    # A pasted NVIDIA_VISIBLE_DEVICES only exists in container setups, so it counts as one there.
+    container_like = container.in_container or (ctx.snapshot.source == "pasted" and container.in_container is None)
     if nvidia_mask is not None and nvidia_mask.kind in ("void", "empty", "none") and not ctx.gpus \
-            and container.in_container:
+            and container_like:
         meaning = ("driver libraries but no GPUs" if nvidia_mask.kind == "none" else "no GPU support at all")
         yield ctx.finding(
             f"NVIDIA_VISIBLE_DEVICES={nvidia_mask.raw!r}: the container was started with {meaning}",
