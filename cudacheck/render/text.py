@@ -24,8 +24,6 @@ def render(report: Report, verbose: bool = False, style: Optional[Style] = None,
     if snapshot.level:
         header += f" · {snapshot.level} probe"
     header += f" · compat data {report.compat_data_version}"
-    if not style.unicode:
-        header = header.replace("·", "-")
     lines = [style.paint(header, "bold"), ""]
     width = max(len(title) for title in LAYER_TITLES.values())
     for layer, title in LAYER_TITLES.items():
@@ -52,7 +50,16 @@ def render(report: Report, verbose: bool = False, style: Optional[Style] = None,
     summary_status = {"errors": "error", "warnings": "warning", "ok": "ok"}[report.summary.status]
     lines.append(style.paint(report.summary.line, summary_status))
     text = "\n".join(lines)
-    return text if style.unicode else text.encode("ascii", "replace").decode("ascii").replace("?", "?")
+    return text if style.unicode else to_ascii(text)
+
+
+_ASCII = str.maketrans({"≤": "<=", "≥": ">=", "—": "-", "–": "-", "·": "-", "“": '"', "”": '"', "‘": "'",
+                        "’": "'", "…": "...", "°": " deg", "×": "x", "→": "->", "✓": "[ok]", "✗": "[x]"})
+
+
+def to_ascii(text: str) -> str:
+    """Plain ASCII for terminals that cannot encode UTF-8: common symbols spelled out, the rest '?'."""
+    return text.translate(_ASCII).encode("ascii", "replace").decode("ascii")
 
 
 def _finding_lines(finding: Finding, style: Style, verbose: bool) -> List[str]:
