@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import asdict, dataclass, field, fields
-from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional
 
 from .errors import UsageError
@@ -106,11 +105,12 @@ def _apply(values: Dict[str, Any], raw: Mapping[str, Any], where: str) -> None:
         values[name] = _PARSERS[name](value, f"{where} {key}")
 
 
-def from_pyproject(directory: Optional[Path] = None) -> Dict[str, Any]:
+def from_pyproject(directory: "Optional[os.PathLike | str]" = None) -> Dict[str, Any]:
     """The ``[tool.cudacheck]`` table of ``pyproject.toml`` in ``directory`` (default: cwd)."""
-    path = (directory or Path.cwd()) / "pyproject.toml"
+    path = os.path.join(directory if directory is not None else os.getcwd(), "pyproject.toml")
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
     except (OSError, UnicodeDecodeError):
         return {}
     if "tool.cudacheck" not in text and "[tool]" not in text:
@@ -142,7 +142,7 @@ def from_environment(environ: Optional[Mapping[str, str]] = None) -> Dict[str, A
     return values
 
 
-def resolve_policy(overrides: Optional[Mapping[str, Any]] = None, *, directory: Optional[Path] = None,
+def resolve_policy(overrides: Optional[Mapping[str, Any]] = None, *, directory: "Optional[os.PathLike | str]" = None,
                    environ: Optional[Mapping[str, str]] = None, use_config: bool = True) -> Policy:
     """Merge defaults, pyproject.toml, the environment and explicit ``overrides``."""
     values: Dict[str, Any] = {}

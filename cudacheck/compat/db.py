@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
+import os
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..versions import at_least, major_minor, parse
@@ -14,11 +14,11 @@ from .tables import (TABLE_FILES, ArchRow, ArchTable, CudaRelease, CudaTable, Gp
                      TorchVariant)
 
 
-def data_dir() -> Path:
+def data_dir() -> str:
     """Where the tables live: inside the installed package, or at the repository top."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "compat_data", package.parent / "compat_data"):
-        if candidate.is_dir():
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for candidate in (os.path.join(package, "compat_data"), os.path.join(os.path.dirname(package), "compat_data")):
+        if os.path.isdir(candidate):
             return candidate
     raise FileNotFoundError("cudacheck compat_data folder not found (broken installation)")
 
@@ -26,14 +26,14 @@ def data_dir() -> Path:
 class CompatDB:
     """Typed, lazily loaded access to every table, plus the lookups rules need."""
 
-    def __init__(self, directory: Optional[Path] = None) -> None:
-        self.directory = Path(directory) if directory else data_dir()
+    def __init__(self, directory: "Optional[os.PathLike | str]" = None) -> None:
+        self.directory = os.fspath(directory) if directory else data_dir()
         self._tables: Dict[str, Any] = {}
 
     def raw(self, table: str) -> Dict[str, Any]:
         """The parsed JSON of one table."""
         filename, _ = TABLE_FILES[table]
-        with open(self.directory / filename, encoding="utf-8") as handle:
+        with open(os.path.join(self.directory, filename), encoding="utf-8") as handle:
             return json.load(handle)
 
     def _table(self, table: str) -> Any:
@@ -77,8 +77,8 @@ class CompatDB:
         """The newest ``data_version`` over all tables (read cheaply from each file's head)."""
         versions = []
         for filename, _ in TABLE_FILES.values():
-            path = self.directory / filename
-            if path.exists():
+            path = os.path.join(self.directory, filename)
+            if os.path.exists(path):
                 with open(path, encoding="utf-8") as handle:
                     head = handle.read(400)
                 marker = head.find('"data_version"')
@@ -165,7 +165,7 @@ def default_db() -> CompatDB:
     return CompatDB()
 
 
-def validate_tables(directory: Optional[Path] = None) -> Dict[str, Any]:
+def validate_tables(directory: "Optional[os.PathLike | str]" = None) -> Dict[str, Any]:
     """Strictly validate every table with pydantic; raises ``pydantic.ValidationError``."""
     from pydantic import TypeAdapter
 

@@ -24,10 +24,9 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Dict, Iterator, Optional, Sequence
 
-CHILD_DIR = Path(__file__).resolve().parent / "children"
+CHILD_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "children")
 _PREFER_FORK = False
 READ_GRACE = 0.05
 """A child that has already exited is still read after the deadline, for this long: one hung
@@ -56,7 +55,7 @@ class Child:
 
     def __init__(self, script: str, args: Sequence[str] = (), env: Optional[Dict[str, str]] = None) -> None:
         self.started = time.monotonic()
-        self.script = str(CHILD_DIR / script)
+        self.script = os.path.join(CHILD_DIR, script)
         self.failure: Optional[str] = None
         self.pid: Optional[int] = None
         self.process: Optional[subprocess.Popen] = None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -25,7 +26,7 @@ def test_every_table_validates_strictly():
 
 @pytest.mark.parametrize("name", sorted(TABLE_FILES))
 def test_table_header(name):
-    raw = json.loads((data_dir() / TABLE_FILES[name][0]).read_text())
+    raw = json.loads(Path(data_dir(), TABLE_FILES[name][0]).read_text())
     assert raw["schema_version"] == 1
     assert parse(raw["data_version"]) is not None
 
@@ -44,7 +45,7 @@ def _rows(obj, path=""):
 
 @pytest.mark.parametrize("name", sorted(TABLE_FILES))
 def test_every_fact_row_has_a_source_and_confidence(name):
-    raw = json.loads((data_dir() / TABLE_FILES[name][0]).read_text())
+    raw = json.loads(Path(data_dir(), TABLE_FILES[name][0]).read_text())
     problems = []
     for path, row in _rows(raw):
         if "source" not in row and "sources" not in row:
