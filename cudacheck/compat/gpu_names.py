@@ -8,7 +8,6 @@ shorter name that would change the model ("RTX 5090 D" is not "RTX 5090").
 """
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Dict, List, Optional, Tuple
 
@@ -95,6 +94,8 @@ class GpuIndex:
 
     def closest(self, name: str, count: int = 5) -> List[str]:
         """Known canonical names closest to ``name``, for "did you mean" answers."""
+        import difflib  # only for "did you mean" answers
+
         names = {key: row.name for key, row in self._normalised.items()}
         hits = difflib.get_close_matches(normalise(name), list(names), n=count * 3, cutoff=0.4)
         unique: List[str] = []

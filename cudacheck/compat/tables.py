@@ -1,6 +1,8 @@
 """Row types of the compatibility tables in ``compat_data/`` (one dataclass per row kind).
 
 Every row names its ``source`` and ``confidence`` (official | code | secondary | inferred).
+Rows are read-only data: no generated ``__eq__``/``__repr__`` (cheaper to define on the
+health path).
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Any, Dict, List, Optional
 FORBID_EXTRA = {"extra": "forbid"}
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class CudaRelease:
     """One CUDA toolkit release and the minimum driver its full feature set needs."""
 
@@ -26,7 +28,7 @@ class CudaRelease:
     note: Optional[str] = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class MinorVersionFloor:
     """The driver floor that runs any minor of one CUDA major (minor-version compatibility)."""
 
@@ -40,7 +42,7 @@ class MinorVersionFloor:
     note: Optional[str] = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class CudaTable:
     """``cuda_toolkits.json``."""
 
@@ -54,7 +56,7 @@ class CudaTable:
     unlisted_versions_note: Optional[Dict[str, Any]] = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class GpuRow:
     """One GPU product: how NVML names it, its compute capability and market segment."""
 
@@ -71,7 +73,7 @@ class GpuRow:
     note: Optional[str] = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class GpuTable:
     """``gpus.json``."""
 
@@ -81,7 +83,7 @@ class GpuTable:
     description: str = ""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ArchRow:
     """One compute capability: its architecture and the CUDA/driver range that supports it."""
 
@@ -98,7 +100,7 @@ class ArchRow:
     note: Optional[str] = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class NvccTargets:
     """The compute capabilities one CUDA toolkit's nvcc can build SASS for."""
 
@@ -109,7 +111,7 @@ class NvccTargets:
     note: Optional[str] = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ArchTable:
     """``architectures.json``."""
 
@@ -120,7 +122,7 @@ class ArchTable:
     description: str = ""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class TorchVariant:
     """One official Linux x86_64 CUDA wheel variant of a torch release."""
 
@@ -137,7 +139,7 @@ class TorchVariant:
     note: Optional[str] = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class TorchRelease:
     """One torch minor series and its official wheels."""
 
@@ -171,7 +173,7 @@ class TorchRelease:
         return f"{series}.{parts[2] if len(parts) > 2 else '0'}"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class TorchTable:
     """``torch_releases.json``."""
 
@@ -182,7 +184,7 @@ class TorchTable:
     description: str = ""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class LibraryRelease:
     """A cuDNN or NCCL release: CUDA majors it ships for and its oldest supported GPU."""
 
@@ -202,7 +204,7 @@ class LibraryRelease:
     note: Optional[str] = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class LibraryTable:
     """``cudnn.json`` and ``nccl.json``."""
 
