@@ -126,6 +126,27 @@ class CompatDB:
         wanted = major_minor(cuda)
         return next((t for t in self.archs.nvcc_targets if major_minor(t.cuda) == wanted), None)
 
+    # --- cuDNN ---------------------------------------------------------------------
+    def cudnn_min_compute_capability(self, version: str, cuda_major: Optional[int] = None
+                                     ) -> Optional[Tuple[str, str]]:
+        """(minimum compute capability, the release that states it) for cuDNN ``version``.
+
+        Taken from the newest release at or below ``version`` whose row is sourced (not
+        ``inferred``): cuDNN only ever raises its floor, so an unread later release is
+        judged by the last one whose support matrix was read.
+        """
+        wanted = parse(version)
+        if not wanted:
+            return None
+        for release in sorted(self.cudnn.releases, key=lambda r: parse(r.version) or (0,), reverse=True):
+            if (parse(release.version) or (0,)) > wanted or release.confidence == "inferred":
+                continue
+            build = next((b for b in release.builds if b.get("cuda_major") == cuda_major), None)
+            floor = (build or {}).get("min_compute_capability") or release.min_compute_capability
+            if floor:
+                return floor, release.version
+        return None
+
     # --- torch -------------------------------------------------------------------
     def torch_release(self, version: str) -> Optional[TorchRelease]:
         """The release series that ``version`` (``"2.4.1+cu121"``, ``"2.4"``) belongs to."""

@@ -139,3 +139,14 @@ def plan(db: CompatDB, *, driver_version: Optional[str] = None, driver_cuda: Opt
                                         install=db.install_command(release, variant, tuple(companions)),
                                         notes=notes))
     return candidates
+
+
+def newest_wheel_covering(db: CompatDB, gpu: Arch) -> Optional[str]:
+    """The install command of the newest official wheel (any driver) whose targets cover ``gpu``:
+    where to go back to when a GPU is older than a build supports."""
+    for release in db.torch_releases_newest_first():
+        for variant in sorted(release.variants, key=lambda v: parse(v.cuda) or (0,), reverse=True):
+            sass, ptx = variant_archs(variant)
+            if coverage(sass, ptx, gpu).kind != "none":
+                return db.install_command(release, variant)
+    return None

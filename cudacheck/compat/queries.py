@@ -9,7 +9,6 @@ from ..versions import major_minor, parse
 from .archs import parse_arch
 from .db import CompatDB
 from .plan import plan
-from .tables import TorchRelease
 
 
 def _sm(cc: str) -> str:

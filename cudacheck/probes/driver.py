@@ -1,7 +1,6 @@
 """Driver probes: NVML and the CUDA driver API, each in an abandonable child process."""
 from __future__ import annotations
 
-import time
 from typing import Any, Dict, List, Optional
 
 from ..snapshot import CudaDriverFacts, GpuFacts, NvmlFacts, ProbeError
@@ -80,7 +79,3 @@ def cuda_facts(child: Child, deadline: float, errors: List[ProbeError]) -> CudaD
 def _probe_error(probe: str, result: ChildResult) -> ProbeError:
     return ProbeError(probe, result.status, result.message, result.signal, round(result.seconds, 4))
 
-
-def deadline_after(seconds: float) -> float:
-    """A ``time.monotonic()`` deadline."""
-    return time.monotonic() + seconds

@@ -234,9 +234,3 @@ def progress_events(path: str):
                     yield event
     except OSError:
         return
-
-
-def run_child(script: str, args: Sequence[str] = (), timeout: float = 5.0,
-              env: Optional[Dict[str, str]] = None) -> ChildResult:
-    """Start ``script`` and wait at most ``timeout`` seconds for its JSON answer."""
-    return Child(script, args, env).result(time.monotonic() + timeout)

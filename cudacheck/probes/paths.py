@@ -1,4 +1,4 @@
-"""Path helpers shared by probes: home-directory shortening and site directories."""
+"""Path helpers shared by probes: home-directory shortening."""
 from __future__ import annotations
 
 import os

@@ -138,3 +138,26 @@ def test_python_outside_the_release_range():
     [finding] = by_code(check(snap(python="3.13.1")), "CC308")
     assert "3.13.1" in finding.title
     assert not by_code(check(snap(python="3.12.4")), "CC308")
+
+
+def _pascal(cudnn_wheel):
+    snapshot = make_snapshot(driver="550.54.14", cuda="12.4", gpus=[gpu("NVIDIA GeForce GTX 1080 Ti", "6.1")],
+                             torch="2.8.0+cu126", torch_cuda="12.6",
+                             nvidia_requirements={"nvidia-cudnn-cu12": "==9.10.2.21"},
+                             packages={"torch": "2.8.0+cu126", "nvidia-cudnn-cu12": cudnn_wheel})
+    snapshot.libraries = LibrariesFacts()
+    return check(snapshot)
+
+
+def test_cudnn_9_17_drops_pascal_even_for_cuda_12():
+    [finding] = by_code(_pascal("9.17.1.4"), "CC309")
+    assert finding.category == "cudnn_version_mismatch" and "7.5" in finding.title and "sm_61" in finding.title
+    assert "nvidia-cudnn-cu12==9.10.2.21" in finding.remedy
+
+
+def test_cudnn_that_supports_the_gpu_is_silent():
+    assert not by_code(_pascal("9.10.2.21"), "CC309")
+    # A Turing GPU is fine with cuDNN 9.17.
+    snapshot = make_snapshot(driver="550.54.14", cuda="12.4", gpus=[gpu("Tesla T4", "7.5")], torch="2.8.0+cu126",
+                             torch_cuda="12.6", packages={"nvidia-cudnn-cu12": "9.17.1.4"})
+    assert not by_code(check(snapshot), "CC309")

@@ -1,24 +1,13 @@
 """The torch build versus the GPUs: does the build carry code these GPUs can run?"""
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Iterator
 
-from ...compat.archs import Arch, coverage
-from ...compat.plan import driver_verdict, variant_archs
+from ...compat.archs import coverage
+from ...compat.plan import driver_verdict, newest_wheel_covering
 from ...report import Finding
-from ...versions import parse
 from ..context import GpuView, RuleContext
 from ..registry import rule
-
-
-def _last_release_supporting(ctx: RuleContext, gpu: Arch) -> Optional[str]:
-    """The newest official wheel (any driver) whose targets cover ``gpu``."""
-    for release in ctx.db.torch_releases_newest_first():
-        for variant in sorted(release.variants, key=lambda v: parse(v.cuda) or (0,), reverse=True):
-            sass, ptx = variant_archs(variant)
-            if coverage(sass, ptx, gpu).kind != "none":
-                return ctx.db.install_command(release, variant)
-    return None
 
 
 def _covered_gpus(ctx: RuleContext):
@@ -89,7 +78,7 @@ def gpu_too_old_for_build(ctx: RuleContext) -> Iterator[Finding]:
     for gpu, cover in _covered_gpus(ctx):
         if cover.kind != "none" or not _below_build(ctx, gpu):
             continue
-        last = _last_release_supporting(ctx, gpu.arch)
+        last = newest_wheel_covering(ctx.db, gpu.arch)
         remedy = (f"The newest official wheel that still supports {gpu.arch.sm}:\n  {last}"
                   if last else f"No official wheel in cudacheck's table supports {gpu.arch.sm}; "
                                "build torch from source with TORCH_CUDA_ARCH_LIST including it.")

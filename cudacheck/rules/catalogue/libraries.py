@@ -128,6 +128,69 @@ def cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         evidence=["deep.cudnn_version", "libraries.resolved.cudnn", "torch.nvidia_requirements"])
 
 
+def effective_cudnn(ctx: RuleContext) -> Tuple[Optional[str], str]:
+    """The cuDNN that will run: loaded/picked by the loader, else the installed wheel, else torch's pin."""
+    loaded, where = loaded_cudnn(ctx)
+    if loaded and len(parse(loaded) or ()) >= 2:
+        return loaded, where
+    for package in ctx.snapshot.packages or []:
+        if _family(package.name) == "cudnn" and package.version:
+            return package.version, f"the installed {package.name} wheel"
+    built = build_cudnn(ctx)
+    return built, (f"the cuDNN torch {ctx.snapshot.torch.version} was built with" if built else "")
+
+
+@rule("CC309", "cudnn-drops-gpu", "cudnn_version_mismatch", "libraries")
+def cudnn_drops_gpu(ctx: RuleContext) -> Iterator[Finding]:
+    """The cuDNN in use no longer supports this GPU's architecture.
+
+    What it checks:
+        The GPU's compute capability against the minimum of the cuDNN release that will run
+        (loaded, installed as a wheel, or pinned by torch), from cuDNN's support matrix.
+        cuDNN 9.17+ requires compute capability 7.5: no Maxwell, Pascal or Volta, even in
+        its CUDA 12 build.
+    Why it matters:
+        torch imports fine, but every cuDNN convolution fails on that GPU (e.g.
+        CUDNN_STATUS_ARCH_MISMATCH / "no kernel image"), typically after upgrading
+        nvidia-cudnn-cu12 beside a torch that pinned an older cuDNN.
+    How to fix:
+        Install the cuDNN torch pins (9.10.x supports compute capability 5.0+), or a torch
+        build whose cuDNN still supports the GPU.
+    """
+    if not ctx.torch_is_cuda or not ctx.gpus:
+        return
+    version, where = effective_cudnn(ctx)
+    if not version or len(parse(version) or ()) < 2:
+        return
+    cuda_major = (major_minor(ctx.snapshot.torch.cuda) or (None,))[0]
+    floor = ctx.db.cudnn_min_compute_capability(version, cuda_major)
+    if floor is None:
+        return
+    minimum, stated_by = floor
+    pin = build_cudnn(ctx)
+    for gpu in ctx.gpus:
+        if gpu.arch is None or _cudnn_supports(ctx, version, cuda_major, gpu) is not False:
+            continue
+        if pin and _cudnn_supports(ctx, pin, cuda_major, gpu):
+            remedy = f"pip install 'nvidia-cudnn-cu{cuda_major}=={pin}'  (the cuDNN torch pins supports {gpu.arch.sm})"
+        else:
+            remedy = "Install a torch build whose cuDNN still supports this GPU:\n" + ctx.best_wheel_text()
+        yield ctx.finding(
+            f"cuDNN {version} does not support {gpu.label} ({gpu.arch.sm}); it needs compute capability ≥ {minimum}",
+            detail=f"cuDNN {version} ({where}) requires compute capability ≥ {minimum} (cuDNN {stated_by} support "
+                   f"matrix); {gpu.label} is {gpu.arch.cc}.",
+            remedy=remedy, evidence=["packages", "libraries.resolved.cudnn", "nvml.gpus.compute_capability"])
+
+
+def _cudnn_supports(ctx: RuleContext, cudnn: str, cuda_major: Optional[int], gpu) -> Optional[bool]:
+    """Whether cuDNN ``cudnn`` supports the GPU's compute capability; None when unknown."""
+    floor = ctx.db.cudnn_min_compute_capability(cudnn, cuda_major)
+    need = major_minor(floor[0]) if floor else None
+    if need is None or gpu.arch is None:
+        return None
+    return (gpu.arch.major, gpu.arch.minor) >= need
+
+
 @rule("CC303", "cudnn-missing", "cudnn_missing", "libraries")
 def cudnn_missing(ctx: RuleContext) -> Iterator[Finding]:
     """torch needs a cuDNN wheel that is not installed, and no cuDNN library is found.

@@ -7,9 +7,10 @@ import re
 from typing import Iterator, List, Optional, Tuple
 
 from ...compat.archs import Arch, coverage
+from ...compat.plan import newest_wheel_covering
 from ...report import Finding
 from ...snapshot import Observation
-from ...versions import major_minor, parse
+from ...versions import major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cuda_unavailable, evidence,
                             first_of, gpu_arch, gpu_label, platform_system, quote, safe, wheel_text)
@@ -122,17 +123,6 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
         evidence=evidence(*signs[:3]) + ["torch.arch_list"])
 
 
-def _last_supporting(ctx: RuleContext, gpu: Arch) -> Optional[str]:
-    from ...compat.plan import variant_archs
-
-    for release in safe(ctx.db.torch_releases_newest_first, []):
-        for variant in sorted(release.variants, key=lambda v: parse(v.cuda) or (0,), reverse=True):
-            sass, ptx = variant_archs(variant)
-            if coverage(sass, ptx, gpu).kind != "none":
-                return ctx.db.install_command(release, variant)
-    return None
-
-
 @rule("CC806", "observed-gpu-too-old", "gpu_too_old_for_build", "gpus", symptom=True)
 def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output says the GPU is older than anything the build supports.
@@ -164,7 +154,7 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         remedy = ("Run without torch.compile (eager mode), or `torch._dynamo.config.suppress_errors = True`; "
                   f"Triton needs compute capability ≥ {minimum or '7.0'}.")
     else:
-        last = _last_supporting(ctx, gpu) if gpu else None
+        last = safe(lambda: newest_wheel_covering(ctx.db, gpu)) if gpu else None
         remedy = (f"The newest official wheel that still supports {gpu.sm}:\n  {last}" if last else
                   "Install an older torch release that still shipped this architecture, or build torch from source "
                   f"with TORCH_CUDA_ARCH_LIST=\"{gpu.cc if gpu else '<X.Y>'}\".")
