@@ -71,7 +71,8 @@ def torch(version: str, fmt: str) -> None:
              f"torchvision {data['torchvision']}, torchaudio {data['torchaudio']}"]
     for variant in data["variants"]:
         ptx = f" +PTX {' '.join(variant['ptx'])}" if variant["ptx"] else ""
-        lines.append(f"  {variant['tag']:<6} CUDA {variant['cuda']:<5} {' '.join(variant['sm'])}{ptx}"
+        targets = "arch list not known" if variant["sm"] is None else " ".join(variant["sm"])
+        lines.append(f"  {variant['tag']:<6} CUDA {variant['cuda']:<5} {targets}{ptx}"
                      f"  cuDNN {variant['cudnn'] or '?'}  NCCL {variant['nccl'] or '?'}")
     _emit(data, fmt, "\n".join(lines))
 

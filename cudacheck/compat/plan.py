@@ -9,7 +9,7 @@ not run it at all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from ..versions import at_least, major_minor, parse
 from .archs import Arch, coverage, parse_arch
@@ -65,8 +65,10 @@ def driver_verdict(db: CompatDB, build_cuda: str, driver_cuda: Optional[str],
                                      f"runs through minor-version compatibility")
 
 
-def variant_archs(variant: TorchVariant):
-    """(sass, ptx) archs of a variant."""
+def variant_archs(variant: TorchVariant) -> Optional[Tuple[List[Arch], List[Arch]]]:
+    """(sass, ptx) archs of a variant; ``None`` when its arch list is not known."""
+    if variant.sm is None or variant.ptx is None:
+        return None
     sass = [a for a in (parse_arch(s) for s in variant.sm) if a]
     ptx = [a for a in (parse_arch(s) for s in variant.ptx) if a]
     return sass, ptx
@@ -79,10 +81,10 @@ def inferred_archs(db: CompatDB, release: TorchRelease, variant: TorchVariant):
     older = [r for r in db.torch_releases_newest_first()
              if (parse(r.version) or (0,)) < (parse(release.version) or (0,))]
     for candidate in older:
-        match = next((v for v in candidate.variants if v.tag == variant.tag and v.sm), None)
-        if match is not None:
-            sass, ptx = variant_archs(match)
-            return sass, ptx, f"torch {candidate.version} {match.tag}"
+        match = next((v for v in candidate.variants if v.tag == variant.tag and v.sm is not None), None)
+        archs = variant_archs(match) if match is not None else None
+        if archs is not None:
+            return archs[0], archs[1], f"torch {candidate.version} {match.tag}"
     return None
 
 
@@ -116,8 +118,10 @@ def plan(db: CompatDB, *, driver_version: Optional[str] = None, driver_cuda: Opt
                 continue
             if verdict is not None and verdict.needs_minor_compat:
                 notes.append(verdict.reason)
-            sass, ptx = variant_archs(variant)
-            if not sass and not ptx:
+            known = variant_archs(variant)
+            if known is not None:
+                sass, ptx = known
+            else:
                 inferred = inferred_archs(db, release, variant)
                 if inferred is None:
                     continue  # nothing known about its GPU targets: never offered
@@ -146,7 +150,7 @@ def newest_wheel_covering(db: CompatDB, gpu: Arch) -> Optional[str]:
     where to go back to when a GPU is older than a build supports."""
     for release in db.torch_releases_newest_first():
         for variant in sorted(release.variants, key=lambda v: parse(v.cuda) or (0,), reverse=True):
-            sass, ptx = variant_archs(variant)
-            if coverage(sass, ptx, gpu).kind != "none":
+            known = variant_archs(variant)
+            if known is not None and coverage(known[0], known[1], gpu).kind != "none":
                 return db.install_command(release, variant)
     return None

@@ -62,8 +62,9 @@ def torch_query(db: CompatDB, version: str) -> Dict[str, Any]:
         "pypi_default": release.pypi_default,
         "torchvision": release.companion("torchvision", shown),
         "torchaudio": release.companion("torchaudio", shown),
-        "variants": [{"tag": v.tag, "cuda": v.cuda, "sm": [_sm(cc) for cc in v.sm],
-                      "ptx": [_sm(cc) for cc in v.ptx], "cudnn": v.cudnn, "nccl": v.nccl,
+        "variants": [{"tag": v.tag, "cuda": v.cuda,
+                      "sm": None if v.sm is None else [_sm(cc) for cc in v.sm],
+                      "ptx": None if v.ptx is None else [_sm(cc) for cc in v.ptx], "cudnn": v.cudnn, "nccl": v.nccl,
                       "source": v.source, "confidence": v.confidence}
                      for v in sorted(release.variants, key=lambda v: parse(v.cuda) or (0,))],
     }

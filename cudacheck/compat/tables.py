@@ -124,12 +124,16 @@ class ArchTable:
 
 @dataclass(eq=False, repr=False)
 class TorchVariant:
-    """One official Linux x86_64 CUDA wheel variant of a torch release."""
+    """One official Linux x86_64 CUDA wheel variant of a torch release.
+
+    ``sm``/``ptx`` are ``None`` when nobody could source the variant's targets: an unknown
+    arch list, which rules must never read as an empty one.
+    """
 
     tag: str
     cuda: str
-    sm: List[str]
-    ptx: List[str]
+    sm: Optional[List[str]]  # None: not known (never the same as [], "known to have none")
+    ptx: Optional[List[str]]
     source: str
     confidence: str
     arch_list: Optional[str] = None

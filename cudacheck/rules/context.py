@@ -129,8 +129,10 @@ class RuleContext:
             view.sass, view.ptx = parse_arch_flags(flags)
             view.arch_source = "deep" if deep and deep.arch_list else (torch.arch_list_source or "pasted")
         elif variant is not None and self._is_official(version):
-            view.sass, view.ptx = variant_archs(variant)
-            view.arch_source = "compat_data"
+            known = variant_archs(variant)
+            if known is not None:  # an arch list nobody sourced stays unknown, never empty
+                view.sass, view.ptx = known
+                view.arch_source = "compat_data"
         return view
 
     @staticmethod
