@@ -23,6 +23,7 @@ Category = Literal[
     "fabricmanager_missing",
     "forward_compat_unsupported",
     "container_requirement_unsatisfied",
+    "extension_mismatch",
     "gpu_health",
     "capability_missing",
     "config",
@@ -47,7 +48,10 @@ CATEGORY_MEANINGS: Dict[str, str] = {
     "cuda_toolkit_mismatch_ext": "local nvcc/CUDA_HOME differs from torch's CUDA (extension builds)",
     "fabricmanager_missing": "NVSwitch system without a running Fabric Manager",
     "forward_compat_unsupported": "cuda-compat libraries on a GPU that cannot use them",
-    "container_requirement_unsatisfied": "the image's NVIDIA_REQUIRE_CUDA fails on this driver",
+    "container_requirement_unsatisfied": "the image's NVIDIA_REQUIRE_* constraint fails for a reason other than "
+                                         "the driver's CUDA version, or is unmet while NVIDIA_DISABLE_REQUIRE hides it",
+    "extension_mismatch": "a compiled extension was built for another torch, CUDA major or C++ ABI, or has no "
+                          "kernels for the GPU",
     "gpu_health": "ECC, row remapping, throttling, fallen off the bus, failed smoke test",
     "capability_missing": "a policy requirement is not met",
     "config": "anything else about configuration worth saying",
@@ -78,6 +82,7 @@ CATEGORY_RANK: Dict[str, int] = {name: rank for rank, name in enumerate((
     "nccl_mismatch",
     "lib_path_conflict",
     "torchvision_mismatch",
+    "extension_mismatch",
     "shm_permission",
     "shm_too_small",
     "gpu_health",
