@@ -163,32 +163,21 @@ def library_partial_kernels_for_gpu(ctx: RuleContext) -> Iterator[Finding]:
             if not cover.none or not ctx.build.known_archs \
                     or coverage(ctx.build.sass, ctx.build.ptx, gpu.arch).kind == "none":
                 continue
-            remedy = ctx.best_wheel_text()
+            remedy = (f"The rest of torch runs on {gpu.label}; avoid the operations this library implements there, "
+                      f"or build torch with TORCH_CUDA_ARCH_LIST including {gpu.arch.cc}. Check another build with "
+                      f"`cudacheck kernels --gpu {gpu.arch.cc}` before switching.")
         else:
             if not 0 < cover.none < cover.total:
                 continue  # all or nothing: CC240
             remedy = fitting_build(ctx, binary)
+        runs = cover.total - cover.none
         yield ctx.finding(
             f"{_name(binary)}: {cover.none} of {cover.total} kernel containers have no code for "
             f"{gpu.label} ({gpu.arch.sm})",
             detail=f"Containers without {gpu.arch.sm}-compatible code: {_failing_text(cover)}. Kernels from them "
-                   "fail with \"no kernel image is available\" when launched; the other "
-                   f"{cover.total - cover.none} run.",
+                   "fail with \"no kernel image is available\" when launched"
+                   + (f"; the other {runs} run." if runs else "."),
             remedy=remedy, evidence=["kernels.binaries.groups", "nvml.gpus.compute_capability"])
-
-
-def _abi_explains(ctx: RuleContext, binary: KernelBinary) -> bool:
-    torch_abi = ctx.snapshot.kernels.torch_cxx11_abi if ctx.snapshot.kernels else None
-    return binary.torch_abi == "cxx" and binary.cxx11_abi is not None and torch_abi is not None \
-        and binary.cxx11_abi != torch_abi
-
-
-def _built_for(binary: KernelBinary) -> str:
-    if binary.requires_torch:
-        return f"it declares Requires-Dist: torch {binary.requires_torch}"
-    if binary.local_version and "torch" in binary.local_version:
-        return f"its version tag +{binary.local_version} names the torch it was built for"
-    return "it was built against another torch release"
 
 
 @rule("CC243", "extension-undefined-torch-symbols", "extension_mismatch", "packages")
