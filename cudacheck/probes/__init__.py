@@ -81,7 +81,7 @@ class Collection:
             snapshot.deep = deep_facts(timeout=remaining, errors=errors)
             snapshot.timings["deep"] = round(time.monotonic() - deep_started, 4)
             if snapshot.libraries is not None and snapshot.deep.mapped_libraries:
-                from .libraries import note_mapped
+                from .library_files import note_mapped
 
                 note_mapped(snapshot.libraries, snapshot.deep.mapped_libraries)  # the loaded library wins
         snapshot.timings["collect"] = round(time.monotonic() - self.started, 4)

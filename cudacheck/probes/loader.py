@@ -73,21 +73,24 @@ def read_dynamic(path: str) -> Optional[ElfDynamic]:
                       runpath=dynamic.runpath)
 
 
-def locate(soname: str, *, search_kind: Optional[str], search_dirs: List[str], ld_library_path: List[str],
-           cache: List[Tuple[str, str]], system_dirs: List[str]) -> Optional[Tuple[str, str]]:
-    """(origin, path) where the loader finds ``soname`` for an object, or None (ld.so(8) order).
-
-    ``search_kind``/``search_dirs`` are the object's DT_RPATH (searched before
-    LD_LIBRARY_PATH) or DT_RUNPATH (after it); then ``ld.so.cache``, then the
-    default folders.
-    """
+def search_order(search_kind: Optional[str], search_dirs: List[str],
+                 ld_library_path: List[str]) -> List[Tuple[str, List[str]]]:
+    """(origin, folders) the loader searches before its cache, in ld.so(8) order: an
+    object's DT_RPATH comes before LD_LIBRARY_PATH, its DT_RUNPATH after it."""
     steps: List[Tuple[str, List[str]]] = []
     if search_kind == "rpath":
         steps.append(("rpath", search_dirs))
     steps.append(("ld_library_path", ld_library_path))
     if search_kind != "rpath":
         steps.append(("rpath", search_dirs))
-    for origin, dirs in steps:
+    return steps
+
+
+def locate(soname: str, *, search_kind: Optional[str], search_dirs: List[str], ld_library_path: List[str],
+           cache: List[Tuple[str, str]], system_dirs: List[str]) -> Optional[Tuple[str, str]]:
+    """(origin, path) where the loader finds ``soname`` for an object, or None:
+    :func:`search_order`, then ``ld.so.cache``, then the default folders."""
+    for origin, dirs in search_order(search_kind, search_dirs, ld_library_path):
         for directory in dirs:
             candidate = os.path.join(directory, soname)
             if os.path.exists(candidate):
