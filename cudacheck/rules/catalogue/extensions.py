@@ -180,6 +180,21 @@ def library_partial_kernels_for_gpu(ctx: RuleContext) -> Iterator[Finding]:
             remedy=remedy, evidence=["kernels.binaries.groups", "nvml.gpus.compute_capability"])
 
 
+def _abi_explains(ctx: RuleContext, binary: KernelBinary) -> bool:
+    """Whether the extension's C++ string ABI differs from torch's (CC244 says so)."""
+    torch_abi = ctx.snapshot.kernels.torch_cxx11_abi if ctx.snapshot.kernels else None
+    return binary.torch_abi == "cxx" and binary.cxx11_abi is not None and torch_abi is not None \
+        and binary.cxx11_abi != torch_abi
+
+
+def _built_for(binary: KernelBinary) -> str:
+    if binary.requires_torch:
+        return f"it declares Requires-Dist: torch {binary.requires_torch}"
+    if binary.local_version and "torch" in binary.local_version:
+        return f"its version tag +{binary.local_version} names the torch it was built for"
+    return "it was built against another torch release"
+
+
 @rule("CC243", "extension-undefined-torch-symbols", "extension_mismatch", "packages")
 def extension_undefined_torch_symbols(ctx: RuleContext) -> Iterator[Finding]:
     """An extension needs torch symbols that the installed torch does not export.
