@@ -97,6 +97,8 @@ def scan_library(path: str, symbols: bool = True) -> LibraryScan:
             walk = walk_section(elf, section.offset, section.size)
             scan.notes += [f"{section.name}: {note}" for note in walk.notes]
             for container in walk.containers:
+                if not container.entries:
+                    continue  # holds no code (a device-link step with nothing to link): no kernels to judge
                 for entry in container.entries:
                     if entry.codec:
                         codecs[entry.codec] += 1
