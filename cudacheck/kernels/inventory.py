@@ -24,6 +24,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from ..probes.loader import LD_CACHE, default_dirs, expand_origin, locate, read_ld_cache
 from ..probes.paths import shorten
 from ..snapshot import KernelBinary, KernelInventory, ProbeError, TorchFacts
+from ..snapshot import _normalise as _normal
 from .cache import ScanCache, default_path
 from .elf import ElfError, ElfFile
 from .scan import CUDART_SONAME, LibraryScan, scan_library
@@ -37,10 +38,6 @@ _ERROR_CTOR_NEW = ("_ZN3c105ErrorC2ENS_14SourceLocationENSt7__cxx1112basic_strin
 _ERROR_CTOR_OLD = "_ZN3c105ErrorC2ENS_14SourceLocationESs"
 _SHARED_LIBRARY = re.compile(r"\.so(\.\d+)*$")
 _LOCAL_VERSION = re.compile(r"\+([A-Za-z0-9.]+)")
-
-
-def _normal(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 class _Distribution:

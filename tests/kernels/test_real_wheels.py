@@ -31,20 +31,23 @@ pytestmark = pytest.mark.slow
 TORCH_ARCHS = ["sm_75", "sm_80", "sm_86", "sm_90", "sm_100", "sm_120"]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+def _site(tmp_path_factory, torchvision: str) -> Path:
     try:
-        return installed_site(tmp_path_factory.mktemp("real") / "site-packages", torchvision=(TORCHVISION_NEW,))
+        return installed_site(tmp_path_factory.mktemp("real") / "site-packages", torchvision=(torchvision,))
     except Unavailable as exc:
         pytest.skip(f"the real torch/torchvision wheels are not available: {exc}")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """torch 2.14.1 with torchvision 0.29.1, as pip installs them."""
+    return _site(tmp_path_factory, TORCHVISION_NEW)
 
 
 @pytest.fixture(scope="module")
 def old_site(tmp_path_factory) -> Path:
-    try:
-        return installed_site(tmp_path_factory.mktemp("real-old") / "site-packages", torchvision=(TORCHVISION_OLD,))
-    except Unavailable as exc:
-        pytest.skip(f"the real torch/torchvision wheels are not available: {exc}")
+    """torch 2.14.1 with torchvision 0.28.0 (built for torch 2.13)."""
+    return _site(tmp_path_factory, TORCHVISION_OLD)
 
 
 def arch_flags(torch_python: Path) -> str:

@@ -12,7 +12,7 @@ from ...compat.archs import coverage, parse_arch_flags
 from ...compat.plan import variant_archs
 from ...kernels.coverage import LibraryCoverage, group_text, library_coverage, newest_cuda
 from ...report import Finding
-from ...snapshot import KernelBinary
+from ...snapshot import KernelBinary, _normalise
 from ...versions import major_minor, torch_public
 from ..context import GpuView, RuleContext
 from ..registry import rule
@@ -26,10 +26,6 @@ RELEASE_WHEELS = {
     "mamba-ssm": ("mamba_ssm", "https://github.com/state-spaces/mamba/releases"),
 }
 COMPANIONS = ("torchvision", "torchaudio")
-
-
-def _normal(name: Optional[str]) -> str:
-    return (name or "").lower().replace("_", "-").replace(".", "-")
 
 
 def _extensions(ctx: RuleContext) -> List[KernelBinary]:
@@ -63,7 +59,7 @@ def fitting_build(ctx: RuleContext, binary: KernelBinary) -> str:
     """What to install or build instead: the torch release's companion, a project's release
     wheel for this torch/CUDA/ABI, or a source build for this machine's GPUs."""
     torch = ctx.snapshot.torch
-    name = _normal(binary.package)
+    name = _normalise(binary.package or "")
     release = ctx.build.release
     if name in COMPANIONS and release is not None and torch.version:
         version = release.companion(name, torch_public(torch.version) or "")
