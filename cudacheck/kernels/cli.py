@@ -50,16 +50,15 @@ def _visible_gpus(timeout: float, errors) -> Tuple[list, Optional[str]]:
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", default="text", show_default=True, metavar="text|json", help="Output format.")
 @click.option("--gpu", "gpu_names", multiple=True, metavar="NAME|CC",
               help="Judge for this GPU instead of the visible ones: a product name or a compute capability "
                    "(repeatable).")
 @click.option("--driver-cuda", metavar="X.Y", help="With --gpu: the driver's CUDA version, to judge PTX JIT.")
-@click.option("--timeout", type=float, default=10.0, show_default=True, metavar="SECONDS",
+@click.option("--timeout", default="10", show_default=True, metavar="SECONDS",
               help="Upper bound for asking NVML which GPUs are visible.")
 @click.option("--no-cache", is_flag=True, help="Scan every file again instead of using the per-file cache.")
-def kernels(fmt: str, gpu_names: Tuple[str, ...], driver_cuda: Optional[str], timeout: float,
+def kernels(fmt: str, gpu_names: Tuple[str, ...], driver_cuda: Optional[str], timeout: str,
             no_cache: bool) -> None:
     """List the GPU code torch and every installed CUDA extension carry, read from their files.
 
@@ -76,8 +75,14 @@ def kernels(fmt: str, gpu_names: Tuple[str, ...], driver_cuda: Optional[str], ti
     from .inventory import kernel_facts
     from .table import JudgedGpu, any_failure, inventory_view, render_text
 
-    if not timeout > 0 or timeout > 3600:
-        raise UsageError(f"--timeout: expected seconds between 0 and 3600, got {timeout}")
+    if fmt not in ("text", "json"):
+        raise UsageError(f"--format: expected text or json, got {fmt!r}")
+    try:
+        seconds = float(timeout)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds <= 3600:
+        raise UsageError(f"--timeout: expected seconds between 0 and 3600, got {timeout!r}")
     if driver_cuda is not None and major_minor(driver_cuda) is None:
         raise UsageError(f"--driver-cuda: not a CUDA version: {driver_cuda!r}")
     errors: List = []
@@ -85,7 +90,7 @@ def kernels(fmt: str, gpu_names: Tuple[str, ...], driver_cuda: Optional[str], ti
         gpus = [JudgedGpu(*resolve_gpu(name)) for name in gpu_names]
         visible_cuda = driver_cuda
     else:
-        gpus, visible_cuda = _visible_gpus(timeout, errors)
+        gpus, visible_cuda = _visible_gpus(seconds, errors)
         visible_cuda = driver_cuda or visible_cuda
     torch = torch_facts()
     cache = ScanCache(None if no_cache else default_path())
