@@ -9,13 +9,13 @@ is available" when it is launched.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from ..compat.archs import Arch, coverage, parse_arch
 from ..snapshot import KernelGroup
 from ..versions import at_least, major_minor
-from .scan import target_key
 
 #: PTX ISA version → the first CUDA release (toolkit and driver) that handles it.
 #: Source: NVIDIA/cuda-python cuda_bindings/cuda/bindings/utils/_ptx_utils.py@149d45a4
@@ -26,6 +26,12 @@ PTX_ISA_CUDA: Dict[str, str] = {
     "7.7": "11.7", "7.8": "11.8", "8.0": "12.0", "8.1": "12.1", "8.2": "12.2", "8.3": "12.3", "8.4": "12.4",
     "8.5": "12.5", "8.6": "12.7", "8.7": "12.8", "8.8": "12.9", "9.0": "13.0", "9.1": "13.1",
 }
+
+
+def target_key(target: str) -> Tuple[int, str, str]:
+    """Sort ``sm_90a`` after ``sm_90`` and ``sm_100`` after ``sm_90``."""
+    match = re.match(r"^(\w+?)_(\d+)([a-z]?)$", target)
+    return (int(match.group(2)), match.group(3), match.group(1)) if match else (0, "", target)
 
 
 def ptx_isa_cuda(isa: Optional[str]) -> Optional[str]:

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..snapshot import KernelGroup
 from ..versions import parse
+from .coverage import target_key
 from .elf import ElfFile
 from .fatbin import CONTROL_SECTION, FATBIN_SECTION, RELOCATABLE_SECTION, walk_section
 from .symbols import cxx11_abi, dynamic_symbols, is_torch_symbol, torch_abi
@@ -66,12 +67,6 @@ class LibraryScan:
     def cudart_major(self) -> Optional[int]:
         match = CUDART_SONAME.match(self.cudart_soname or "")
         return int(match.group(1)) if match else None
-
-
-def target_key(target: str) -> Tuple[int, str, str]:
-    """Sort ``sm_90a`` after ``sm_90`` and ``sm_100`` after ``sm_90``."""
-    match = re.match(r"^(\w+?)_(\d+)([a-z]?)$", target)
-    return (int(match.group(2)), match.group(3), match.group(1)) if match else (0, "", target)
 
 
 def _isa(version: Tuple[int, int]) -> str:

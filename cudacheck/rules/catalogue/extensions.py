@@ -6,16 +6,18 @@ container group with :mod:`cudacheck.kernels.coverage`.
 """
 from __future__ import annotations
 
-from typing import Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Iterator, List, Tuple
 
 from ...compat.archs import coverage, parse_arch_flags
 from ...compat.plan import variant_archs
-from ...kernels.coverage import LibraryCoverage, group_text, library_coverage, newest_cuda
 from ...report import Finding
 from ...snapshot import KernelBinary, _normalise
 from ...versions import major_minor, torch_public
 from ..context import GpuView, RuleContext
 from ..registry import rule
+
+if TYPE_CHECKING:  # the coverage helpers load only when an inventory is judged (health stays lean)
+    from ...kernels.coverage import LibraryCoverage
 
 #: Extensions whose project publishes prebuilt wheels per torch / CUDA major / C++11 ABI on its
 #: GitHub releases page, named by ``get_wheel_url()`` in the project's setup.py
@@ -87,14 +89,21 @@ def fitting_build(ctx: RuleContext, binary: KernelBinary) -> str:
     return "\n".join(lines)
 
 
-def _judged(ctx: RuleContext, binaries: List[KernelBinary]) -> Iterator[Tuple[KernelBinary, GpuView, LibraryCoverage]]:
+def _judged(ctx: RuleContext,
+            binaries: List[KernelBinary]) -> Iterator[Tuple[KernelBinary, GpuView, "LibraryCoverage"]]:
+    if not binaries or not ctx.gpus:
+        return
+    from ...kernels.coverage import library_coverage
+
     for binary in binaries:
         for gpu in ctx.gpus:
             if gpu.arch is not None and binary.groups:
                 yield binary, gpu, library_coverage(binary.groups, gpu.arch, ctx.driver_cuda)
 
 
-def _failing_text(cover: LibraryCoverage, limit: int = 4) -> str:
+def _failing_text(cover: "LibraryCoverage", limit: int = 4) -> str:
+    from ...kernels.coverage import group_text
+
     shown = [f"{g.count} × [{group_text(g)}]" for g in cover.failing[:limit]]
     more = f" and {len(cover.failing) - limit} more" if len(cover.failing) > limit else ""
     return ", ".join(shown) + more
@@ -275,6 +284,8 @@ def extension_ptx_too_new_for_driver(ctx: RuleContext) -> Iterator[Finding]:
     for binary, gpu, cover in _judged(ctx, _extensions(ctx)):
         if not cover.ptx_too_new:
             continue
+        from ...kernels.coverage import newest_cuda
+
         isas = sorted({g.ptx_isa for g in cover.too_new if g.ptx_isa})
         needs = newest_cuda(isas)
         yield ctx.finding(
@@ -350,7 +361,8 @@ def torch_build_no_ptx(ctx: RuleContext) -> Iterator[Finding]:
     newest = max(build.sass)
     yield ctx.finding(
         f"torch {ctx.snapshot.torch.version} carries no PTX: GPUs beyond {newest.sm}'s family need a new build",
-        detail=f"The build has {build.arch_text()} (from {'its binaries' if build.arch_source == 'binary' else 'torch.cuda.get_arch_list()'}).",
+        detail=f"The build has {build.arch_text()} (from "
+               f"{'its binaries' if build.arch_source == 'binary' else 'torch.cuda.get_arch_list()'}).",
         remedy="Nothing to do for the GPUs it covers.",
         evidence=["torch.arch_list", "torch.arch_list_source"])
 
