@@ -18,6 +18,11 @@ setup: $(STAMP)
 doctor: $(STAMP)
 	$(BIN)/cudacheck doctor
 
+# The suite includes the slow tier of tests/kernels (the real torch/torchvision wheels read file by
+# file, extensions built by nvcc from PyPI, cuobjdump as ground truth). What it downloads, extracts
+# and builds is cached outside the repository, so only the first run pays for it.
+export CUDACHECK_TEST_CACHE ?= $(HOME)/.cache/cudacheck-tests
+
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 	$(BIN)/python scripts/eval_cases.py --if-present

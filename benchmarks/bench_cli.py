@@ -165,7 +165,8 @@ def build_commands(workdir: Path, env: Dict[str, str], paste_size: int,
                    only: Optional[Sequence[str]] = None) -> List[Command]:
     cudacheck = cudacheck_argv()
     commands = [Command("cudacheck health", cudacheck + ["health"], ok_codes=(0, 1)),
-                Command("cudacheck doctor", cudacheck + ["doctor"], ok_codes=(0, 1))]
+                Command("cudacheck doctor", cudacheck + ["doctor"], ok_codes=(0, 1)),
+                Command("cudacheck kernels", cudacheck + ["kernels", "--gpu", "8.0"], ok_codes=(0, 1))]
     paste_file = workdir / "paste-1MiB.txt"
     paste_file.write_text(make_paste(paste_size), encoding="utf-8")
     small_file = workdir / "paste-256KiB.txt"

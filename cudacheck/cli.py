@@ -36,7 +36,8 @@ def _build():
     class Group(click.Group):
         """Routes UsageError to exit 2; command groups in other modules load only when used."""
 
-        lazy = {"compat": "cudacheck.compat.cli:compat", "triage": "cudacheck.triage.cli:triage"}
+        lazy = {"compat": "cudacheck.compat.cli:compat", "triage": "cudacheck.triage.cli:triage",
+                "kernels": "cudacheck.kernels.cli:kernels"}
 
         def list_commands(self, ctx: click.Context):
             return sorted(set(super().list_commands(ctx)) | set(self.lazy))

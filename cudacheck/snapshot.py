@@ -170,7 +170,7 @@ class TorchFacts:
     installs: List[TorchInstall] = field(default_factory=list)
     shadowed_by: Optional[str] = None  # a local torch/ folder that imports first
     arch_list: Optional[List[str]] = None  # compile-time, e.g. ["sm_80", "sm_90", "compute_90"]
-    arch_list_source: Optional[str] = None  # deep | compat_data | pasted
+    arch_list_source: Optional[str] = None  # deep | binary | compat_data | pasted
     cudnn_version: Optional[str] = None  # build-time/bundled, when known
 
 
@@ -212,6 +212,58 @@ class LibrariesFacts:
     torch_needed: Optional[List[str]] = None  # CUDA library SONAMEs torch's ELF files link (DT_NEEDED); [] for CPU builds
     torch_rpath: Optional[List[str]] = None  # folders torch's RUNPATH/RPATH name, $ORIGIN expanded
     torch_rpath_kind: Optional[str] = None  # runpath (searched after LD_LIBRARY_PATH) | rpath (before it)
+
+
+@dataclass
+class KernelGroup:
+    """Fatbin containers of one library that carry exactly the same targets.
+
+    A container is roughly one translation unit: a GPU runs its kernels only if one
+    of *its* targets fits, so coverage is judged per group, not on the union."""
+
+    sass: List[str] = field(default_factory=list)  # ["sm_80", "sm_90a"]
+    ptx: List[str] = field(default_factory=list)  # ["compute_90"]
+    count: int = 1  # containers with this target set
+    ptx_isa: Optional[str] = None  # newest PTX ISA version of its PTX entries, "9.0"
+
+
+@dataclass
+class KernelBinary:
+    """One shared library with GPU code (torch's own or an extension's), read from its file."""
+
+    path: str
+    package: Optional[str] = None  # the distribution that installed it; "torch" for torch/lib
+    package_version: Optional[str] = None
+    containers: int = 0
+    groups: List[KernelGroup] = field(default_factory=list)
+    sass: List[str] = field(default_factory=list)  # union over containers
+    ptx: List[str] = field(default_factory=list)
+    ptx_isa: List[str] = field(default_factory=list)
+    relocatable: List[str] = field(default_factory=list)  # __nv_relfatbin targets (not loaded by the runtime)
+    cudart: Optional[str] = None  # shared | static
+    cudart_soname: Optional[str] = None  # "libcudart.so.12", "libcudart.faf08d9a.so.13"
+    cudart_major: Optional[int] = None
+    cudart_resolves: Optional[bool] = None  # whether the loader finds that runtime (judged when torch uses another)
+    torch_abi: Optional[str] = None  # cxx (C++ symbols) | stable (aoti_torch_* C ABI) | none
+    cxx11_abi: Optional[bool] = None  # std::__cxx11 strings (True) or the old ABI (False)
+    torch_symbols: Optional[int] = None  # undefined symbols of torch's interfaces
+    missing_torch_symbols: Optional[List[str]] = None  # not exported by the installed torch (first few)
+    missing_torch_symbols_count: Optional[int] = None
+    requires_torch: Optional[str] = None  # Requires-Dist: torch specifier, "==2.13.0"
+    local_version: Optional[str] = None  # wheel local version, "cu12torch2.4cxx11abiTRUE"
+    needed: List[str] = field(default_factory=list)  # DT_NEEDED
+    notes: List[str] = field(default_factory=list)
+
+
+@dataclass
+class KernelInventory:
+    """GPU code of torch and of every installed CUDA extension (standard level)."""
+
+    binaries: List[KernelBinary] = field(default_factory=list)
+    torch_cudart_major: Optional[int] = None  # the CUDA runtime major torch's libraries link
+    torch_cxx11_abi: Optional[bool] = None
+    files_checked: int = 0  # shared libraries looked at (most carry no GPU code)
+    files_cached: int = 0  # answered from the per-file cache
 
 
 @dataclass
@@ -278,6 +330,7 @@ class Snapshot:
     torch: TorchFacts = field(default_factory=TorchFacts)
     packages: Optional[List[PackageFacts]] = None
     libraries: Optional[LibrariesFacts] = None
+    kernels: Optional[KernelInventory] = None
     deep: Optional[DeepFacts] = None
     observations: List[Observation] = field(default_factory=list)
     probe_errors: List[ProbeError] = field(default_factory=list)

@@ -1,8 +1,9 @@
 """Probes gather facts and never judge; ``collect(level)`` assembles the Snapshot.
 
 Levels (DESIGN.md): ``quick`` — NVML, libcuda, /dev, shm, env, torch build read from
-files; ``standard`` — plus Python packages and CUDA library discovery; ``deep`` —
-plus torch imported in a child process with smoke tests.
+files; ``standard`` — plus Python packages, CUDA library discovery and the kernel
+inventory (torch's arch list then comes from its binaries); ``deep`` — plus torch
+imported in a child process with smoke tests.
 """
 from __future__ import annotations
 
@@ -80,7 +81,7 @@ class Collection:
             snapshot.deep = deep_facts(timeout=remaining, errors=errors)
             snapshot.timings["deep"] = round(time.monotonic() - deep_started, 4)
             if snapshot.libraries is not None and snapshot.deep.mapped_libraries:
-                from .libraries import note_mapped
+                from .library_files import note_mapped
 
                 note_mapped(snapshot.libraries, snapshot.deep.mapped_libraries)  # the loaded library wins
         snapshot.timings["collect"] = round(time.monotonic() - self.started, 4)
@@ -102,6 +103,20 @@ def _collect_standard(snapshot: Snapshot, errors: List[ProbeError], deadline: fl
                                 lambda: libraries_facts(snapshot.container.env, snapshot.torch,
                                                         snapshot.packages, errors=errors,
                                                         deadline=deadline), errors)
+    snapshot.kernels = _timed(snapshot, "kernels", lambda: _kernels(snapshot, errors), errors)
+
+
+def _kernels(snapshot: Snapshot, errors: List[ProbeError]):
+    """The kernel inventory; torch's arch list from its own binaries when nothing better is known."""
+    from ..kernels.coverage import main_targets
+    from ..kernels.inventory import kernel_facts
+
+    inventory = kernel_facts(snapshot.torch, snapshot.container.env, errors=errors)
+    groups = [group for binary in inventory.binaries if binary.package == "torch" for group in binary.groups]
+    if groups and snapshot.torch.cuda and snapshot.torch.arch_list is None:
+        sass, ptx = main_targets(groups)
+        snapshot.torch.arch_list, snapshot.torch.arch_list_source = sass + ptx, "binary"
+    return inventory
 
 
 def _timed(snapshot: Snapshot, probe: str, call: Callable[[], T], errors: List[ProbeError]) -> Optional[T]:

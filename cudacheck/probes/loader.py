@@ -12,12 +12,6 @@ import struct
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
-# ELF constants (elf.h)
-_PT_LOAD, _PT_DYNAMIC = 1, 2
-_DT_NULL, _DT_NEEDED, _DT_STRTAB, _DT_STRSZ, _DT_SONAME, _DT_RPATH, _DT_RUNPATH = 0, 1, 5, 10, 14, 15, 29
-_MAX_DYNAMIC = 1 << 20  # a dynamic section is a few hundred bytes; refuse absurd sizes
-_MAX_STRTAB = 16 << 20
-
 LD_CACHE = "/etc/ld.so.cache"
 _CACHE_MAGIC_NEW = b"glibc-ld.so.cache1.1"
 _CACHE_PATH = re.compile(rb"(/[^\x00]{1,4095}?\.so[^\x00/]{0,64})\x00")
@@ -66,88 +60,48 @@ def read_dynamic(path: str) -> Optional[ElfDynamic]:
     Reads the ELF header, the program headers, the dynamic segment and its string
     table (a few kilobytes, whatever the size of the library).
     """
+    from ..kernels.elf import ElfError, ElfFile
+
     try:
-        with open(path, "rb") as handle:
-            return _read_dynamic(handle, path)
-    except (OSError, struct.error, ValueError, OverflowError):
+        with ElfFile.open(path) as elf:
+            dynamic = elf.dynamic()
+    except (OSError, ElfError, struct.error):
         return None
+    if dynamic is None:
+        return None
+    return ElfDynamic(path=path, soname=dynamic.soname, needed=dynamic.needed, rpath=dynamic.rpath,
+                      runpath=dynamic.runpath)
 
 
-def _read_dynamic(handle, path: str) -> Optional[ElfDynamic]:
-    header = handle.read(64)
-    if len(header) < 52 or header[:4] != b"\x7fELF":
-        return None
-    bits64 = header[4] == 2
-    endian = "<" if header[5] == 1 else ">"
-    if bits64:
-        phoff = struct.unpack_from(endian + "Q", header, 32)[0]
-        phentsize, phnum = struct.unpack_from(endian + "HH", header, 54)
-        phdr = struct.Struct(endian + "IIQQQQQQ")  # type flags offset vaddr paddr filesz memsz align
-        dyn = struct.Struct(endian + "qQ")
-    else:
-        phoff = struct.unpack_from(endian + "I", header, 28)[0]
-        phentsize, phnum = struct.unpack_from(endian + "HH", header, 42)
-        phdr = struct.Struct(endian + "IIIIIIII")  # type offset vaddr paddr filesz memsz flags align
-        dyn = struct.Struct(endian + "iI")
-    if phentsize < phdr.size or phnum == 0 or phnum >= 0xFFFF:
-        return None
-    handle.seek(phoff)
-    table = handle.read(phentsize * phnum)
-    loads: List[Tuple[int, int, int]] = []  # (vaddr, offset, filesz)
-    dynamic: Optional[Tuple[int, int]] = None  # (offset, filesz)
-    for index in range(phnum):
-        fields = phdr.unpack_from(table, index * phentsize)
-        if bits64:
-            p_type, _flags, p_offset, p_vaddr, _paddr, p_filesz = fields[:6]
-        else:
-            p_type, p_offset, p_vaddr, _paddr, p_filesz = fields[:5]
-        if p_type == _PT_LOAD:
-            loads.append((p_vaddr, p_offset, p_filesz))
-        elif p_type == _PT_DYNAMIC:
-            dynamic = (p_offset, p_filesz)
-    if dynamic is None or dynamic[1] > _MAX_DYNAMIC:
-        return None
-    handle.seek(dynamic[0])
-    raw = handle.read(dynamic[1])
-    entries: List[Tuple[int, int]] = []
-    for offset in range(0, len(raw) - dyn.size + 1, dyn.size):
-        tag, value = dyn.unpack_from(raw, offset)
-        if tag == _DT_NULL:
-            break
-        entries.append((tag, value))
-    values = dict(entries)
-    strtab_addr, strsz = values.get(_DT_STRTAB), values.get(_DT_STRSZ)
-    if strtab_addr is None or not strsz or strsz > _MAX_STRTAB:
-        return None
-    strtab_offset = _file_offset(loads, strtab_addr)
-    if strtab_offset is None:
-        return None
-    handle.seek(strtab_offset)
-    strings = handle.read(strsz)
-
-    def text(offset: int) -> str:
-        end = strings.find(b"\0", offset)
-        return strings[offset:end if end >= 0 else len(strings)].decode("utf-8", "replace")
-
-    facts = ElfDynamic(path=path)
-    for tag, value in entries:
-        if value >= len(strings):
-            continue
-        if tag == _DT_NEEDED:
-            facts.needed.append(text(value))
-        elif tag == _DT_SONAME:
-            facts.soname = text(value)
-        elif tag == _DT_RPATH:
-            facts.rpath.extend(part for part in text(value).split(":"))
-        elif tag == _DT_RUNPATH:
-            facts.runpath.extend(part for part in text(value).split(":"))
-    return facts
+def search_order(search_kind: Optional[str], search_dirs: List[str],
+                 ld_library_path: List[str]) -> List[Tuple[str, List[str]]]:
+    """(origin, folders) the loader searches before its cache, in ld.so(8) order: an
+    object's DT_RPATH comes before LD_LIBRARY_PATH, its DT_RUNPATH after it."""
+    steps: List[Tuple[str, List[str]]] = []
+    if search_kind == "rpath":
+        steps.append(("rpath", search_dirs))
+    steps.append(("ld_library_path", ld_library_path))
+    if search_kind != "rpath":
+        steps.append(("rpath", search_dirs))
+    return steps
 
 
-def _file_offset(loads: List[Tuple[int, int, int]], address: int) -> Optional[int]:
-    for vaddr, offset, filesz in loads:
-        if vaddr <= address < vaddr + filesz:
-            return address - vaddr + offset
+def locate(soname: str, *, search_kind: Optional[str], search_dirs: List[str], ld_library_path: List[str],
+           cache: List[Tuple[str, str]], system_dirs: List[str]) -> Optional[Tuple[str, str]]:
+    """(origin, path) where the loader finds ``soname`` for an object, or None:
+    :func:`search_order`, then ``ld.so.cache``, then the default folders."""
+    for origin, dirs in search_order(search_kind, search_dirs, ld_library_path):
+        for directory in dirs:
+            candidate = os.path.join(directory, soname)
+            if os.path.exists(candidate):
+                return origin, candidate
+    for key, path in cache:
+        if key == soname and os.path.exists(path):
+            return "ldconfig", path
+    for directory in system_dirs:
+        candidate = os.path.join(directory, soname)
+        if os.path.exists(candidate):
+            return "system_dirs", candidate
     return None
 
 

@@ -1,12 +1,16 @@
 """CUDA library discovery: real files, real ELF headers, a real ld.so.cache, and the real
 dlopen + version calls in the library child (fake libraries, the real libcudart of the
-nvidia-cuda-runtime-cu12 wheel, the system CUDA toolkit where there is one)."""
+nvidia-cuda-runtime-cu12 wheel, the system CUDA toolkit where there is one).
+
+The probe's host places are injected (``HostRoots.empty()`` unless a test says otherwise),
+so the host's own /usr/local/cuda, /usr/include and loader cache never leak into a test."""
 from __future__ import annotations
 
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import sysconfig
 import time
 from pathlib import Path
@@ -15,13 +19,10 @@ from typing import Dict, List
 import pytest
 
 from cudacheck.probes import collect
-from cudacheck.probes.libraries import (
-    classify,
-    cudnn_header_version,
-    libraries_facts,
-    nvcc_version_file,
-    parse_nvcc_output,
-)
+from cudacheck.probes.cuda_toolkit import cudnn_header_version, nvcc_version_file, parse_nvcc_output
+from cudacheck.probes.host import HostRoots
+from cudacheck.probes.libraries import libraries_facts
+from cudacheck.probes.library_files import classify, note_mapped
 from cudacheck.probes.loader import expand_origin, read_dynamic, read_ld_cache
 from cudacheck.probes.packages import package_facts
 from cudacheck.probes.torch_build import torch_facts
@@ -39,11 +40,12 @@ def under(facts: LibrariesFacts, root: Path) -> List[LibraryFacts]:
     return [lib for lib in facts.found if lib.path.startswith(str(root))]
 
 
-def probe(env: Dict[str, str], *, torch=None, site=None, errors=None, **kwargs) -> LibrariesFacts:
+def probe(env: Dict[str, str], *, torch=None, site=None, errors=None, roots=None, **kwargs) -> LibrariesFacts:
     search = [str(site)] if site else []
     packages = package_facts(search) if site else None
+    roots = roots or HostRoots(ld_cache=kwargs.pop("ld_cache", NO_CACHE), path="")
     return libraries_facts(env, torch, packages, errors=[] if errors is None else errors,
-                           search_path=search, ld_cache=kwargs.pop("ld_cache", NO_CACHE), **kwargs)
+                           search_path=search, roots=roots, **kwargs)
 
 
 # ------------------------------------------------------------------ unit pieces
@@ -150,7 +152,7 @@ def test_cuda_home_nvcc_and_system_cudnn(tmp_path: Path):
 def test_real_nvcc_on_path():
     if not shutil.which("nvcc"):
         pytest.skip("no nvcc on PATH")
-    facts = probe({})
+    facts = probe({}, roots=HostRoots(ld_cache=NO_CACHE, path=None))
     assert facts.nvcc_path and facts.nvcc_version and facts.nvcc_version[0].isdigit()
 
 
@@ -206,7 +208,7 @@ def _venv_cudart() -> Path:
     return path
 
 
-def test_real_cudart_from_the_pip_wheel():
+def test_real_cudart_from_the_pip_wheel(tmp_path: Path):
     cudart = _venv_cudart()
     site = cudart.parents[3]
     facts = probe({}, site=site)
@@ -216,19 +218,25 @@ def test_real_cudart_from_the_pip_wheel():
     on_path = probe({"LD_LIBRARY_PATH": str(cudart.parent)}, site=site)
     chosen = on_path.resolved["cudart"]
     assert chosen.path == str(cudart) and chosen.origin == "ld_library_path"
-    assert chosen.version_source == "call" and chosen.version.startswith("12.")  # cudaRuntimeGetVersion
+    assert (chosen.version, chosen.version_source) == (pip_copy.version, "metadata")  # read, not loaded
     assert chosen.load_error is None
     assert chosen.origins == ["pip", "ld_library_path"]
+    # the same file outside any wheel: only its SONAME major is known, so the child asks it
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    shutil.copy2(cudart, bare / cudart.name)
+    asked = probe({"LD_LIBRARY_PATH": str(bare)}).resolved["cudart"]
+    assert asked.version_source == "call" and asked.version.startswith("12.")  # cudaRuntimeGetVersion
 
 
 def test_system_cuda_runtime_from_the_loader_cache():
     cached = [(key, path) for key, path in read_ld_cache() if key.startswith("libcudart.so.")]
     if not cached:
         pytest.skip("no libcudart in /etc/ld.so.cache")
-    facts = libraries_facts({}, None, None, search_path=[])
+    facts = libraries_facts({}, None, None, search_path=[], roots=HostRoots.system())
     chosen = facts.resolved["cudart"]
     assert chosen.origin == "ldconfig" and chosen.path == cached[0][1]
-    assert chosen.version_source == "call"
+    assert chosen.version_source in ("call", "filename")
     assert chosen.version.split(".")[0] == cached[0][0].split(".so.")[1].split(".")[0]
     assert "ldconfig" in chosen.origins
 
@@ -249,8 +257,8 @@ def test_torch_runpath_pip_copy_and_ld_library_path_precedence(tmp_path: Path, f
     assert facts.torch_rpath[:2] == [str(site / "nvidia/cudnn/lib"), str(site / "nvidia/cuda_runtime/lib")]
     chosen = facts.resolved["cudnn"]
     assert (chosen.path, chosen.origin, chosen.version, chosen.version_source, chosen.packages) == \
-        (str(site / "nvidia/cudnn/lib/libcudnn.so.9"), "rpath", "9.1.0", "call", ["nvidia-cudnn-cu12"])
-    assert facts.resolved["cudart"].origin == "rpath" and facts.resolved["cudart"].version == "12.4"
+        (str(site / "nvidia/cudnn/lib/libcudnn.so.9"), "rpath", "9.1.0.70", "metadata", ["nvidia-cudnn-cu12"])
+    assert (facts.resolved["cudart"].origin, facts.resolved["cudart"].version) == ("rpath", "12.4.127")
     # DT_RUNPATH is searched after LD_LIBRARY_PATH: an older cuDNN there wins
     older = lib_dir(tmp_path / "old", fake_build_cache, cudnn={"VERSION": "90000"})
     shadowed = probe({"LD_LIBRARY_PATH": str(older)}, torch=torch, site=site)
@@ -267,7 +275,7 @@ def test_torch_rpath_beats_ld_library_path(tmp_path: Path, fake_build_cache: Pat
     older = lib_dir(tmp_path / "old", fake_build_cache, cudnn={"VERSION": "90000"})
     facts = probe({"LD_LIBRARY_PATH": str(older)}, torch=torch_facts(search_path=[str(site)]), site=site)
     assert facts.torch_rpath_kind == "rpath"
-    assert (facts.resolved["cudnn"].origin, facts.resolved["cudnn"].version) == ("rpath", "9.1.0")
+    assert (facts.resolved["cudnn"].origin, facts.resolved["cudnn"].version) == ("rpath", "9.1.0.70")
 
 
 def test_cpu_torch_links_no_cuda_library():
@@ -333,8 +341,10 @@ def test_a_file_that_is_not_a_library(tmp_path: Path):
     assert chosen.load_error.startswith("dlopen failed") and chosen.version == "12"
 
 
-def test_standard_collect_carries_the_library_facts(machine, make_lib_dir):
+def test_standard_collect_carries_the_library_facts(machine, make_lib_dir, monkeypatch):
     machine(make_lib_dir(nvml=True, cuda=True, cudnn={"VERSION": "90800"}, nccl=True))
+    # The torch of the test environment (a CUDA build links its own pip cuDNN) is not this test's subject.
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if not os.path.isdir(os.path.join(p or ".", "torch"))])
     snapshot = collect("standard", timeout=10)
     libraries = snapshot.libraries
     assert libraries is not None and not snapshot.errors_of("libraries")
@@ -345,8 +355,6 @@ def test_standard_collect_carries_the_library_facts(machine, make_lib_dir):
 
 
 def test_note_mapped(tmp_path: Path, fake_build_cache: Path):
-    from cudacheck.probes.libraries import note_mapped
-
     folder = lib_dir(tmp_path / "libs", fake_build_cache, cudnn={})
     facts = probe({"LD_LIBRARY_PATH": str(folder)}, call_versions=False)
     note_mapped(facts, [str(folder / "libcudnn.so.9"), "/opt/elsewhere/libnccl.so.2.21.5", "/usr/lib/libc.so.6"])
@@ -355,3 +363,55 @@ def test_note_mapped(tmp_path: Path, fake_build_cache: Path):
     [nccl] = [lib for lib in facts.found if lib.origin == "mapped"]
     assert (nccl.name, nccl.path, nccl.version, nccl.origins) == \
         ("nccl", "/opt/elsewhere/libnccl.so.2.21.5", "2.21.5", ["mapped"])
+
+
+# ------------------------------------------------------- versions read, not loaded
+
+
+def test_a_wheel_library_is_never_loaded_when_its_metadata_tells(tmp_path: Path):
+    """A library whose constructor hangs: its wheel's version is enough, so no child loads it."""
+    site = tmp_path / "site-packages"
+    hanging = misbehaving_library(tmp_path / "build", "libnccl.so.2", "hang")
+    wheel(site, "nvidia-nccl-cu13", "2.30.7", {"nvidia/nccl/lib/libnccl.so.2": hanging})
+    errors: List[ProbeError] = []
+    started = time.monotonic()
+    facts = probe({"LD_LIBRARY_PATH": str(site / "nvidia/nccl/lib")}, site=site, errors=errors,
+                  deadline=time.monotonic() + 5)
+    assert errors == [] and time.monotonic() - started < 4
+    chosen = facts.resolved["nccl"]
+    assert (chosen.version, chosen.version_source, chosen.load_error) == ("2.30.7", "metadata", None)
+
+
+def test_headers_next_to_the_library_give_its_version(tmp_path: Path, fake_build_cache: Path):
+    """Two wheels overwrote one libnccl.so.2 (metadata is ambiguous); cuDNN outside any wheel:
+    the headers shipped beside lib/ tell, without loading either."""
+    root = tmp_path / "toolkit"
+    lib_dir(root / "lib", fake_build_cache, cudnn={"VERSION": "90100"}, nccl={})
+    (root / "include").mkdir()
+    (root / "include" / "cudnn_version.h").write_text(
+        "#define CUDNN_MAJOR 9\n#define CUDNN_MINOR 1\n#define CUDNN_PATCHLEVEL 0\n")
+    (root / "include" / "nccl.h").write_text("#define NCCL_MAJOR 2\n#define NCCL_MINOR 19\n#define NCCL_PATCH 3\n")
+    facts = probe({"LD_LIBRARY_PATH": str(root / "lib")}, call_versions=False)
+    assert {n: (facts.resolved[n].version, facts.resolved[n].version_source) for n in ("cudnn", "nccl")} == \
+        {"cudnn": ("9.1.0", "header"), "nccl": ("2.19.3", "header")}
+
+
+def test_host_roots_are_injected(tmp_path: Path, fake_build_cache: Path):
+    """The default toolkit, system headers and system folders come from HostRoots, not the host."""
+    toolkit = tmp_path / "usr-local" / "cuda"
+    lib_dir(toolkit / "lib64", fake_build_cache, cublas={})
+    system = lib_dir(tmp_path / "usr-lib", fake_build_cache, cudnn={"VERSION": "90800"})
+    include = tmp_path / "usr-include"
+    include.mkdir()
+    (include / "cudnn_version.h").write_text("#define CUDNN_MAJOR 8\n#define CUDNN_MINOR 9\n#define CUDNN_PATCHLEVEL 7\n")
+    roots = HostRoots(cuda_homes=[str(toolkit)], include_dirs=[str(include)], lib_dirs=[str(system)],
+                      ld_cache=NO_CACHE, path="")
+    facts = probe({}, roots=roots, call_versions=False)
+    assert (facts.cuda_home, facts.cuda_home_source) == (str(toolkit), "default")
+    assert facts.system_cudnn_version == "8.9.7"
+    assert (facts.resolved["cudnn"].origin, facts.resolved["cudnn"].path) == \
+        ("system_dirs", str(system / "libcudnn.so.9"))
+    assert [(lib.name, lib.origin) for lib in under(facts, toolkit)] == [("cublas", "cuda_home")]
+    assert "cublas" not in facts.resolved  # a toolkit folder is not on the loader's path
+    nothing = probe({}, roots=HostRoots.empty(), call_versions=False)
+    assert (nothing.cuda_home, nothing.system_cudnn_version, nothing.resolved) == (None, None, {})

@@ -24,6 +24,8 @@ def _source_note(ctx: RuleContext) -> str:
         return f" (arch list of the official {ctx.build.tag} wheel, from cudacheck's compat data)"
     if source == "deep":
         return " (torch.cuda.get_arch_list() in a child process)"
+    if source == "binary":
+        return " (read from torch's own binaries)"
     return ""
 
 

@@ -1,0 +1,101 @@
+"""``cudacheck kernels``: the kernel inventory as a table or JSON (thin over the library)."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import List, Optional, Tuple
+
+import click
+
+from .. import exit_codes
+
+
+def resolve_gpu(name: str):
+    """A ``--gpu`` value (``8.6``, ``sm_86``, ``RTX 4090``) → (label, Arch); UsageError if unknown."""
+    from ..compat.archs import parse_arch
+    from ..compat.db import default_db
+    from ..compat.queries import gpu_query
+    from ..errors import UsageError
+
+    arch = parse_arch(name)
+    if arch is not None:
+        return arch.cc, arch
+    row = gpu_query(default_db(), name)  # UsageError naming the closest products
+    arch = parse_arch(row["compute_capability"] or "")
+    if arch is None:
+        raise UsageError(f"--gpu: compute capability of {row['name']!r} is not known")
+    return row["name"], arch
+
+
+def _visible_gpus(timeout: float, errors) -> Tuple[list, Optional[str]]:
+    """The GPUs NVML sees (in a child with a deadline) and the driver's CUDA version."""
+    from ..compat.archs import parse_arch
+    from ..compat.db import default_db
+    from ..probes.driver import nvml_facts
+    from ..probes.isolation import Child, prefer_fork
+    from .table import JudgedGpu
+
+    prefer_fork()
+    nvml = nvml_facts(Child("nvml_child.py"), time.monotonic() + timeout, errors)
+    gpus = []
+    for gpu in nvml.gpus:
+        arch = parse_arch(gpu.compute_capability or "")
+        if arch is None:
+            row = default_db().gpu_index.match(gpu.name)
+            arch = parse_arch(row.compute_capability or "") if row else None
+        if arch is not None:
+            gpus.append(JudgedGpu(f"GPU {gpu.index} {gpu.name or ''}".strip(), arch))
+    return gpus, nvml.cuda_driver_version
+
+
+@click.command()
+@click.option("--format", "fmt", default="text", show_default=True, metavar="text|json", help="Output format.")
+@click.option("--gpu", "gpu_names", multiple=True, metavar="NAME|CC",
+              help="Judge for this GPU instead of the visible ones: a product name or a compute capability "
+                   "(repeatable).")
+@click.option("--driver-cuda", metavar="X.Y", help="With --gpu: the driver's CUDA version, to judge PTX JIT.")
+@click.option("--timeout", default="10", show_default=True, metavar="SECONDS",
+              help="Upper bound for asking NVML which GPUs are visible.")
+@click.option("--no-cache", is_flag=True, help="Scan every file again instead of using the per-file cache.")
+def kernels(fmt: str, gpu_names: Tuple[str, ...], driver_cuda: Optional[str], timeout: str,
+            no_cache: bool) -> None:
+    """List the GPU code torch and every installed CUDA extension carry, read from their files.
+
+    Per library: the SASS and PTX targets (those most kernels carry; +N counts targets
+    only some kernels have), the CUDA runtime it links, its torch interface, and a
+    verdict per GPU. Exit status: 0 every library runs on every GPU judged, 1 some
+    kernels cannot run there, 2 bad usage.
+    """
+    from ..errors import UsageError
+    from ..probes.container import allowed_env
+    from ..probes.torch_build import torch_facts
+    from ..versions import major_minor
+    from .cache import ScanCache, default_path
+    from .inventory import kernel_facts
+    from .table import JudgedGpu, any_failure, inventory_view, render_text
+
+    if fmt not in ("text", "json"):
+        raise UsageError(f"--format: expected text or json, got {fmt!r}")
+    try:
+        seconds = float(timeout)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds <= 3600:
+        raise UsageError(f"--timeout: expected seconds between 0 and 3600, got {timeout!r}")
+    if driver_cuda is not None and major_minor(driver_cuda) is None:
+        raise UsageError(f"--driver-cuda: not a CUDA version: {driver_cuda!r}")
+    errors: List = []
+    if gpu_names:
+        gpus = [JudgedGpu(*resolve_gpu(name)) for name in gpu_names]
+        visible_cuda = driver_cuda
+    else:
+        gpus, visible_cuda = _visible_gpus(seconds, errors)
+        visible_cuda = driver_cuda or visible_cuda
+    torch = torch_facts()
+    cache = ScanCache(None if no_cache else default_path())
+    inventory = kernel_facts(torch, allowed_env(), errors=errors, cache=cache)
+    view = inventory_view(inventory, torch, gpus, visible_cuda, [e for e in errors if e.probe == "kernels"]
+                          if gpu_names else errors)
+    click.echo(json.dumps(view, indent=2) if fmt == "json" else render_text(view))
+    sys.exit(exit_codes.FINDINGS if any_failure(view) else exit_codes.OK)
