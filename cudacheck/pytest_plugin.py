@@ -71,7 +71,7 @@ class _State:
             from .api import check
             from .policy import resolve_policy
 
-            policy = resolve_policy(requirements, use_config=False)
+            policy = resolve_policy(requirements, use_config=False, origin="marker")
             self._reports[key] = check(self.snapshot, policy)
         return self._reports[key]
 

@@ -31,9 +31,10 @@ def order(findings: Iterable[Finding]) -> List[Finding]:
 
 
 def run_rules(snapshot: Snapshot, policy: Policy, db: CompatDB,
-              rules: Optional[Iterable[Rule]] = None) -> List[Finding]:
-    """All findings of all rules (unordered). A rule that raises is reported, never fatal."""
-    context = RuleContext(snapshot, db, policy)
+              rules: Optional[Iterable[Rule]] = None, planning: bool = False) -> List[Finding]:
+    """All findings of all rules (unordered). A rule that raises is reported, never fatal.
+    ``planning``: the snapshot is a planned environment being judged (no remedies are planned)."""
+    context = RuleContext(snapshot, db, policy, planning=planning)
     findings: List[Finding] = []
     for rule_ in rules if rules is not None else load_rules():
         context.rule = rule_
@@ -66,13 +67,18 @@ def attach_symptoms(findings: List[Finding]) -> List[Finding]:
 
 
 def check(snapshot: Snapshot, policy: Optional[Policy] = None, db: Optional[CompatDB] = None) -> Report:
-    """Judge a Snapshot against the compatibility data and a Policy."""
+    """Judge a Snapshot against the compatibility data and a Policy; say which areas were checked."""
+    from .coverage import coverage
+
     started = time.monotonic()
     policy = policy or Policy()
     db = db or default_db()
     findings = order(attach_symptoms(run_rules(snapshot, policy, db)))
-    report = Report(snapshot=snapshot, findings=findings, summary=summarise(findings),
-                    compat_data_version=db.version, policy=policy.as_dict())
+    areas = coverage(snapshot, policy)
+    applied = policy.as_dict()
+    report = Report(snapshot=snapshot, findings=findings, summary=summarise(findings, areas),
+                    compat_data_version=db.version, policy=applied, coverage=areas,
+                    policy_sources={k: v for k, v in policy.sources.items() if k in applied})
     report.timings = dict(snapshot.timings)
     report.timings["check"] = round(time.monotonic() - started, 4)
     return report

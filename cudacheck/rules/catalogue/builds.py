@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ...compat.plan import driver_verdict
+from ...compat.judgements import driver_verdict
 from ...report import Finding
 from ...versions import major_minor
 from ..context import RuleContext

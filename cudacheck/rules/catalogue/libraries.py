@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Dict, Iterator, Optional, Tuple
 
+from ...compat.judgements import cudnn_refused_for_gpus, cudnn_runtime_refused, index_url
 from ...report import Finding
 from ...snapshot import LibraryFacts
 from ...versions import major_minor, parse, torch_local_tag, torch_public
@@ -80,8 +81,7 @@ def nvidia_wheel_pin_mismatch(ctx: RuleContext) -> Iterator[Finding]:
             continue
         family = _family(name)
         severity = "warning"
-        want_mm, have_mm = major_minor(wanted), major_minor(have)
-        if family == "cudnn" and want_mm and have_mm and (have_mm[0] != want_mm[0] or have_mm[1] < want_mm[1]):
+        if family == "cudnn" and cudnn_runtime_refused(ctx.db, ctx.snapshot.torch.version, wanted, have).refused:
             severity = "error"
         if family == "nccl" and (parse(have) or ()) < (parse(wanted) or ()):
             severity = "error"
@@ -114,18 +114,22 @@ def cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """
     built = build_cudnn(ctx)
     loaded, where = loaded_cudnn(ctx)
-    built_mm, loaded_mm = major_minor(built), major_minor(loaded)
-    if not built_mm or not loaded_mm:
+    verdict = cudnn_runtime_refused(ctx.db, ctx.snapshot.torch.version, built, loaded)
+    evidence = ["deep.cudnn_version", "libraries.resolved.cudnn", "torch.nvidia_requirements"]
+    if verdict.refused is None and verdict.condition_met:
+        yield ctx.cannot_tell(f"cuDNN {loaded} would be used with torch {ctx.snapshot.torch.version} (built with "
+                              f"cuDNN {built}); whether torch accepts it could not be checked",
+                              detail=f"The runtime cuDNN is {loaded} ({where}); {verdict.reason}.", evidence=evidence)
         return
-    if loaded_mm[0] == built_mm[0] and (loaded_mm[1] >= built_mm[1] or len(parse(loaded) or ()) < 2):
-        return  # same major; a bare "9" (from a file name) says nothing about the minor
+    if not verdict.refused:
+        return
     yield ctx.finding(
         f"cuDNN {loaded} would be used, but torch {ctx.snapshot.torch.version} was built with cuDNN {built}",
-        detail=f"The runtime cuDNN is {loaded} ({where}); torch needs the same major and a minor ≥ "
-               f"{built_mm[0]}.{built_mm[1]}.",
+        detail=f"The runtime cuDNN is {loaded} ({where}); {verdict.reason} (torch/backends/cudnn raises "
+               "\"cuDNN version incompatibility\").",
         remedy="Remove the other cuDNN from LD_LIBRARY_PATH / the conda env, or: "
                f"pip install 'nvidia-cudnn-cu{(major_minor(ctx.snapshot.torch.cuda) or (12, 0))[0]}=={built}'",
-        evidence=["deep.cudnn_version", "libraries.resolved.cudnn", "torch.nvidia_requirements"])
+        evidence=evidence)
 
 
 def effective_cudnn(ctx: RuleContext) -> Tuple[Optional[str], str]:
@@ -146,9 +150,10 @@ def cudnn_drops_gpu(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         The GPU's compute capability against the minimum of the cuDNN release that will run
-        (loaded, installed as a wheel, or pinned by torch), from cuDNN's support matrix.
-        cuDNN 9.17+ requires compute capability 7.5: no Maxwell, Pascal or Volta, even in
-        its CUDA 12 build.
+        (loaded, installed as a wheel, or pinned by torch), from cuDNN's support matrix:
+        cuDNN 9.17+ requires compute capability 7.5 (no Maxwell, Pascal or Volta, even in
+        its CUDA 12 build). When torch itself refuses that cuDNN for the GPU, CC310 says so
+        instead.
     Why it matters:
         torch imports fine, but every cuDNN convolution fails on that GPU (e.g.
         CUDNN_STATUS_ARCH_MISMATCH / "no kernel image"), typically after upgrading
@@ -162,6 +167,8 @@ def cudnn_drops_gpu(ctx: RuleContext) -> Iterator[Finding]:
     version, where = effective_cudnn(ctx)
     if not version or len(parse(version) or ()) < 2:
         return
+    if _torch_refuses(ctx, version).refused:
+        return  # CC310: torch refuses this cuDNN for these GPUs before cuDNN is asked
     cuda_major = (major_minor(ctx.snapshot.torch.cuda) or (None,))[0]
     floor = ctx.db.cudnn_min_compute_capability(version, cuda_major)
     if floor is None:
@@ -180,6 +187,60 @@ def cudnn_drops_gpu(ctx: RuleContext) -> Iterator[Finding]:
             detail=f"cuDNN {version} ({where}) requires compute capability ≥ {minimum} (cuDNN {stated_by} support "
                    f"matrix); {gpu.label} is {gpu.arch.cc}.",
             remedy=remedy, evidence=["packages", "libraries.resolved.cudnn", "nvml.gpus.compute_capability"])
+
+
+def _visible_archs(ctx: RuleContext):
+    from .requirements import visible_gpus
+
+    return [g.arch for g in visible_gpus(ctx) if g.arch is not None]
+
+
+def _torch_refuses(ctx: RuleContext, cudnn: Optional[str]):
+    return cudnn_refused_for_gpus(ctx.db, ctx.snapshot.torch.version, cudnn, _visible_archs(ctx))
+
+
+@rule("CC310", "torch-refuses-cudnn-for-gpu", "cudnn_version_mismatch", "libraries")
+def torch_refuses_cudnn_for_gpu(ctx: RuleContext) -> Iterator[Finding]:
+    """torch itself refuses the cuDNN it would load, because a visible GPU is too old for it.
+
+    What it checks:
+        torch's own check in `torch/backends/cudnn/__init__.py`, per torch release from
+        cudacheck's `torch_guards.json`: torch 2.13 and 2.14 raise "cuDNN version N is not
+        compatible with devices with SM < 7.5" when the runtime cuDNN is ≥ 9.11 and the
+        lowest compute capability of all visible GPUs is below 7.5 (Maxwell, Pascal,
+        Volta). The cuDNN is the one that will run: loaded in the deep child, picked by the
+        loader, installed as a wheel, or pinned by torch. When the cuDNN or whether this
+        torch release runs the check is not known, it says so (info) for a GPU below 7.5.
+    Why it matters:
+        The first convolution (or `torch.backends.cudnn.version()`) raises, on every GPU
+        of the process — even the newer ones — although torch imports and matmuls work.
+    How to fix:
+        Install a cuDNN below 9.11 (`pip install 'nvidia-cudnn-cu12==9.10.2.21'`) if the
+        build allows it, hide the old GPU with CUDA_VISIBLE_DEVICES, or install a torch
+        build whose cuDNN is older (the remedy names one checked against this machine).
+    """
+    if not ctx.torch_is_cuda:
+        return
+    version, where = effective_cudnn(ctx)
+    verdict = _torch_refuses(ctx, version)
+    evidence = ["torch.version", "libraries.resolved.cudnn", "packages", "nvml.gpus.compute_capability"]
+    old = ", ".join(f"{g.label} ({g.arch.sm})" for g in ctx.gpus
+                    if g.arch is not None and (g.arch.major, g.arch.minor) < (7, 5))
+    if verdict.refused is None and verdict.condition_met is not False and old:
+        yield ctx.cannot_tell(f"Could not check whether torch {ctx.snapshot.torch.version} accepts its cuDNN on {old}",
+                              detail=verdict.reason[0].upper() + verdict.reason[1:] + ".", evidence=evidence)
+        return
+    if not verdict.refused:
+        return
+    yield ctx.finding(
+        f"torch {ctx.snapshot.torch.version} refuses cuDNN {version} on this machine: {old or 'a GPU'} is below "
+        f"compute capability {verdict.row.min_compute_capability if verdict.row else '7.5'}",
+        detail=f"cuDNN {version} ({where}). {verdict.reason[0].upper() + verdict.reason[1:]} (torch raises \"cuDNN "
+               "version … is not compatible with devices with SM < 7.5\" at the first convolution, for every GPU "
+               "of the process).",
+        remedy="Install a torch build with an older cuDNN (or hide the old GPU with CUDA_VISIBLE_DEVICES):\n"
+               + ctx.best_wheel_text(),
+        evidence=evidence)
 
 
 def _cudnn_supports(ctx: RuleContext, cudnn: str, cuda_major: Optional[int], gpu) -> Optional[bool]:
@@ -333,7 +394,8 @@ def torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
             problems.append(f"{name} is a {tag} build, torch is {torch_tag}")
         if not problems:
             continue
-        index = f" --index-url {ctx.db.torch.index_url_base.rstrip('/')}/{torch_tag}" if torch_tag else ""
+        url = index_url(ctx.db, torch_tag)
+        index = f" --index-url {url}" if url else ""
         wanted = f"=={series}.*" if series else ""
         yield ctx.finding(
             f"{name} {package.version} does not match torch {torch.version}",
@@ -390,7 +452,7 @@ def python_unsupported(ctx: RuleContext) -> Iterator[Finding]:
     python = ctx.snapshot.platform.python_version
     if release is None or not python or ctx.snapshot.source != "live" and not ctx.snapshot.torch.version:
         return
-    from ...compat.plan import python_ok
+    from ...compat.judgements import python_ok
 
     mm = major_minor(python)
     if mm and not python_ok(release, f"{mm[0]}.{mm[1]}"):
