@@ -228,6 +228,12 @@ class RuleContext:
     def torch_is_cuda(self) -> bool:
         return bool(self.snapshot.torch.cuda)
 
+    @property
+    def torch_label(self) -> str:
+        """``torch 2.4.1+cu121``, or just ``torch`` when its version is not known."""
+        version = self.snapshot.torch.version
+        return f"torch {version}" if version else "torch"
+
     # --- remedies ----------------------------------------------------------------------
     def machine(self, *, same_python: bool = True) -> "Machine":
         """This machine as the planner sees it: driver, GPU identities, Python, platform and the

@@ -37,7 +37,7 @@ def no_driver_visible(ctx: RuleContext) -> Iterator[Finding]:
                           evidence=["nvml.status"] + [f"policy.{name}" for name in required])
     elif container.in_container and ctx.torch_is_cuda:
         yield ctx.finding(
-            f"Container holds CUDA torch {ctx.snapshot.torch.version} but no NVIDIA driver is visible",
+            f"Container holds CUDA {ctx.torch_label} but no NVIDIA driver is visible",
             severity="warning",
             detail=detail + " The container was probably started without the NVIDIA runtime.",
             remedy=_gpu_access_remedy(True), evidence=["nvml.status", "container.in_container", "torch.cuda"])
@@ -185,9 +185,8 @@ def driver_unresponsive(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             f"The NVIDIA driver {state}: {describe(error)}",
             severity=severity,
-            detail=f"Querying {what} in a child process: {error.message}"
-                   + (f" after {error.seconds:.1f} s" if error.seconds else "") + ". Whether a GPU is visible "
-                   "cannot be told while the driver does not answer.",
+            detail=f"Querying {what} in a child process: {error.message}. Whether a GPU is visible cannot be "
+                   "told while the driver does not answer.",
             remedy="Look for Xid errors in `dmesg`; drain the node, reset the GPU (`nvidia-smi -r`) "
                    "or reboot.",
             evidence=[f"probe_errors[{error.probe}]"])
@@ -222,12 +221,13 @@ def probe_failed(ctx: RuleContext) -> Iterator[Finding]:
         area = area_of(error, ctx.snapshot)
         severe = error.probe == "deep" and error.kind == "crashed" and \
             (ctx.gpu_expected or bool(ctx.policy.require_torch))
+        title = f"A process using torch crashes here: {describe(error)}" if severe else \
+            f"{_AREA_WORDS.get(area, area)} could not be checked: {describe(error)}"
         yield ctx.finding(
-            f"{_AREA_WORDS.get(area, area)} could not be checked: {describe(error)}",
+            title,
             severity="error" if severe else "warning", layer=area,
             category="gpu_health" if severe and area == "gpus" else None,
-            detail=f"{error.probe} probe: {error.kind}: {error.message}"
-                   + (f" ({error.seconds:.1f} s)" if error.seconds else "") + ".",
+            detail=f"{error.probe} probe: {error.kind}: {error.message}.",
             remedy=_PROBE_REMEDIES.get(error.probe, "Run `cudacheck doctor -v` and report the probe error."),
             evidence=[f"probe_errors[{error.probe}]"])
 

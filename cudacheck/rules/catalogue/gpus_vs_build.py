@@ -49,7 +49,7 @@ def gpu_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
         if cover.kind != "none" or _below_build(ctx, gpu):
             continue
         yield ctx.finding(
-            f"torch {ctx.snapshot.torch.version} has no kernels for {gpu.label} ({gpu.arch.sm})",
+            f"{ctx.torch_label} has no kernels for {gpu.label} ({gpu.arch.sm})",
             detail=f"{gpu.label} has compute capability {gpu.arch.cc}; the build has "
                    f"{ctx.build.arch_text()}{_source_note(ctx)}. No SASS of the same major with a lower "
                    "minor and no PTX at or below it.",
@@ -79,7 +79,7 @@ def gpu_too_old_for_build(ctx: RuleContext) -> Iterator[Finding]:
         if cover.kind != "none" or not _below_build(ctx, gpu):
             continue
         yield ctx.finding(
-            f"{gpu.label} ({gpu.arch.sm}) is too old for torch {ctx.snapshot.torch.version}",
+            f"{gpu.label} ({gpu.arch.sm}) is too old for {ctx.torch_label}",
             detail=f"The build starts at {ctx.build.targets.oldest.sm}: {ctx.build.arch_text()}"
                    f"{_source_note(ctx)}.",
             remedy=f"Install a torch release that still supports {gpu.arch.sm}:\n" + ctx.best_wheel_text(),
@@ -110,7 +110,7 @@ def arch_list_unknown(ctx: RuleContext) -> Iterator[Finding]:
         return
     names = ", ".join(f"{g.label} ({g.arch.sm})" for g in gpus)
     yield ctx.cannot_tell(
-        f"Could not check whether torch {ctx.snapshot.torch.version or ''} has kernels for {names}".replace("  ", " "),
+        f"Could not check whether {ctx.torch_label} has kernels for {names}",
         detail=f"The build's arch list is not known: {ctx.build.targets_unknown}.",
         remedy="`cudacheck doctor --deep` reads it from torch itself.",
         evidence=["torch.version", "torch.arch_list", "nvml.gpus.compute_capability"])

@@ -7,7 +7,7 @@ from typing import Dict, Iterator, Optional, Tuple
 from ...compat.judgements import cudnn_refused_for_gpus, cudnn_runtime_refused, index_url
 from ...report import Finding
 from ...snapshot import LibraryFacts
-from ...versions import major_minor, parse, torch_local_tag, torch_public
+from ...versions import cudnn_from_int, major_minor, parse, torch_local_tag, torch_public
 from ..context import RuleContext
 from ..registry import rule
 
@@ -31,15 +31,6 @@ def build_cudnn(ctx: RuleContext) -> Optional[str]:
             return _pinned(spec)
     variant = ctx.build.variant
     return variant.cudnn if variant else ctx.snapshot.torch.cudnn_version
-
-
-def cudnn_from_int(value: Optional[int]) -> Optional[str]:
-    """torch.backends.cudnn.version() → "9.1.0" (cuDNN ≥ 9: M*10000+m*100+p; 8.x: M*1000+m*100+p)."""
-    if not value:
-        return None
-    if value >= 10000:
-        return f"{value // 10000}.{(value % 10000) // 100}.{value % 100}"
-    return f"{value // 1000}.{(value % 1000) // 100}.{value % 100}"
 
 
 def loaded_cudnn(ctx: RuleContext) -> Tuple[Optional[str], str]:
@@ -86,7 +77,7 @@ def nvidia_wheel_pin_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         if family == "nccl" and (parse(have) or ()) < (parse(wanted) or ()):
             severity = "error"
         yield ctx.finding(
-            f"{name} {have} is installed; torch {ctx.snapshot.torch.version} pins {wanted}",
+            f"{name} {have} is installed; {ctx.torch_label} pins {wanted}",
             severity=severity, category=_FAMILY_CATEGORY.get(family, "lib_path_conflict"),
             detail=f"torch's metadata requires {name}{spec}. "
                    + ("torch refuses a cuDNN whose major differs or whose minor is lower than its build's."
@@ -117,14 +108,14 @@ def cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     verdict = cudnn_runtime_refused(ctx.db, ctx.snapshot.torch.version, built, loaded)
     evidence = ["deep.cudnn_version", "libraries.resolved.cudnn", "torch.nvidia_requirements"]
     if verdict.refused is None and verdict.condition_met:
-        yield ctx.cannot_tell(f"cuDNN {loaded} would be used with torch {ctx.snapshot.torch.version} (built with "
+        yield ctx.cannot_tell(f"cuDNN {loaded} would be used with {ctx.torch_label} (built with "
                               f"cuDNN {built}); whether torch accepts it could not be checked",
                               detail=f"The runtime cuDNN is {loaded} ({where}); {verdict.reason}.", evidence=evidence)
         return
     if not verdict.refused:
         return
     yield ctx.finding(
-        f"cuDNN {loaded} would be used, but torch {ctx.snapshot.torch.version} was built with cuDNN {built}",
+        f"cuDNN {loaded} would be used, but {ctx.torch_label} was built with cuDNN {built}",
         detail=f"The runtime cuDNN is {loaded} ({where}); {verdict.reason} (torch/backends/cudnn raises "
                "\"cuDNN version incompatibility\").",
         remedy="Remove the other cuDNN from LD_LIBRARY_PATH / the conda env, or: "
@@ -141,7 +132,7 @@ def effective_cudnn(ctx: RuleContext) -> Tuple[Optional[str], str]:
         if _family(package.name) == "cudnn" and package.version:
             return package.version, f"the installed {package.name} wheel"
     built = build_cudnn(ctx)
-    return built, (f"the cuDNN torch {ctx.snapshot.torch.version} was built with" if built else "")
+    return built, (f"the cuDNN {ctx.torch_label} was built with" if built else "")
 
 
 @rule("CC309", "cudnn-drops-gpu", "cudnn_version_mismatch", "libraries")
@@ -189,14 +180,18 @@ def cudnn_drops_gpu(ctx: RuleContext) -> Iterator[Finding]:
             remedy=remedy, evidence=["packages", "libraries.resolved.cudnn", "nvml.gpus.compute_capability"])
 
 
-def _visible_archs(ctx: RuleContext):
-    from .requirements import visible_gpus
-
-    return [g.arch for g in visible_gpus(ctx) if g.arch is not None]
-
-
 def _torch_refuses(ctx: RuleContext, cudnn: Optional[str]):
-    return cudnn_refused_for_gpus(ctx.db, ctx.snapshot.torch.version, cudnn, _visible_archs(ctx))
+    """torch's cuDNN-versus-GPU check over the visible GPUs; when which GPUs are visible is not known,
+    a refusal cannot be told (``refused`` None)."""
+    from .requirements import gpus_to_check
+
+    gpus, certain = gpus_to_check(ctx)
+    verdict = cudnn_refused_for_gpus(ctx.db, ctx.snapshot.torch.version, cudnn,
+                                     [g.arch for g in gpus if g.arch is not None])
+    if verdict.refused and not certain:
+        verdict.refused = None
+        verdict.reason += "; whether CUDA_VISIBLE_DEVICES keeps that GPU is not known"
+    return verdict
 
 
 @rule("CC310", "torch-refuses-cudnn-for-gpu", "cudnn_version_mismatch", "libraries")
@@ -227,13 +222,13 @@ def torch_refuses_cudnn_for_gpu(ctx: RuleContext) -> Iterator[Finding]:
     old = ", ".join(f"{g.label} ({g.arch.sm})" for g in ctx.gpus
                     if g.arch is not None and (g.arch.major, g.arch.minor) < (7, 5))
     if verdict.refused is None and verdict.condition_met is not False and old:
-        yield ctx.cannot_tell(f"Could not check whether torch {ctx.snapshot.torch.version} accepts its cuDNN on {old}",
+        yield ctx.cannot_tell(f"Could not check whether {ctx.torch_label} accepts its cuDNN on {old}",
                               detail=verdict.reason[0].upper() + verdict.reason[1:] + ".", evidence=evidence)
         return
     if not verdict.refused:
         return
     yield ctx.finding(
-        f"torch {ctx.snapshot.torch.version} refuses cuDNN {version} on this machine: {old or 'a GPU'} is below "
+        f"{ctx.torch_label} refuses cuDNN {version} on this machine: {old or 'a GPU'} is below "
         f"compute capability {verdict.row.min_compute_capability if verdict.row else '7.5'}",
         detail=f"cuDNN {version} ({where}). {verdict.reason[0].upper() + verdict.reason[1:]} (torch raises \"cuDNN "
                "version … is not compatible with devices with SM < 7.5\" at the first convolution, for every GPU "
@@ -278,7 +273,7 @@ def cudnn_missing(ctx: RuleContext) -> Iterator[Finding]:
     if missing and not found:
         name = missing[0]
         yield ctx.finding(
-            f"{name} is not installed and no libcudnn was found; torch {ctx.snapshot.torch.version} needs it",
+            f"{name} is not installed and no libcudnn was found; {ctx.torch_label} needs it",
             detail=f"torch requires {name}{pins[name]}; no libcudnn on LD_LIBRARY_PATH, in the loader cache or pip "
                    "folders.",
             remedy=f"pip install '{name}{pins[name]}'",
@@ -303,7 +298,8 @@ def nccl_conflict(ctx: RuleContext) -> Iterator[Finding]:
     packages = [p for p in ctx.snapshot.packages or [] if _family(p.name) == "nccl"]
     if len(packages) > 1:
         yield ctx.finding(
-            f"{len(packages)} NCCL wheels are installed: {', '.join(f'{p.name} {p.version}' for p in packages)}",
+            f"{len(packages)} NCCL wheels are installed: "
+            + ", ".join(f"{p.name} {p.version}" if p.version else p.name for p in packages),
             detail="They install the same file nvidia/nccl/lib/libnccl.so.2; the last one installed wins.",
             remedy=f"pip uninstall -y {' '.join(p.name for p in packages)}, then reinstall torch (restores its pin).",
             evidence=["packages"])
@@ -348,8 +344,8 @@ def library_path_shadowing(ctx: RuleContext) -> Iterator[Finding]:
         chosen_mm, pip_mm = major_minor(chosen.version), major_minor(pip_version)
         severity = "error" if chosen_mm and pip_mm and chosen_mm[0] != pip_mm[0] else "warning"
         yield ctx.finding(
-            f"lib{name} {chosen.version or '?'} from {chosen.origin.replace('_', ' ')} shadows torch's pip copy "
-            f"({pip_version or '?'})",
+            f"lib{name}{' ' + chosen.version if chosen.version else ''} from {chosen.origin.replace('_', ' ')} "
+            f"shadows torch's pip copy" + (f" ({pip_version})" if pip_version else ""),
             severity=severity,
             detail=f"The loader picks {chosen.path} for torch instead of the nvidia-* wheel's library.",
             remedy="Remove CUDA library folders from LD_LIBRARY_PATH when running torch (or deactivate conda).",

@@ -2,7 +2,7 @@
 compute capability, memory, features, shm, and torch itself."""
 from __future__ import annotations
 
-from typing import Iterator, List
+from typing import Iterator, List, Optional, Tuple
 
 from ...compat.archs import parse_arch
 from ...policy import FEATURES
@@ -11,14 +11,17 @@ from ..context import GpuView, RuleContext
 from ..registry import rule
 
 
-def visible_gpus(ctx: RuleContext) -> List[GpuView]:
-    """The GPUs a CUDA process would see: NVML's list filtered by CUDA_VISIBLE_DEVICES."""
+def visible_gpus(ctx: RuleContext) -> Optional[List[GpuView]]:
+    """The GPUs a CUDA process would see: NVML's list filtered by CUDA_VISIBLE_DEVICES; None when
+    the mask names indices and a GPU's index is not known (which GPUs it keeps cannot be told)."""
     mask = ctx.snapshot.container.cuda_visible_devices
     gpus = ctx.gpus
     if mask is None or mask.kind in (None, "unset", "all"):
         return gpus
     if mask.kind in ("empty", "none", "void"):
         return []
+    if mask.indices and any(g.facts.index is None for g in gpus):
+        return None
     chosen: List[GpuView] = []
     for index in mask.indices:
         if index < 0:
@@ -32,6 +35,13 @@ def visible_gpus(ctx: RuleContext) -> List[GpuView]:
         if match is not None:
             chosen.append(match)
     return chosen
+
+
+def gpus_to_check(ctx: RuleContext) -> Tuple[List[GpuView], bool]:
+    """(GPUs, certain): the visible GPUs; when which ones are visible is not known, every GPU NVML lists
+    and ``certain`` False, so that a failure is said as "could not check", never as an error."""
+    visible = visible_gpus(ctx)
+    return (ctx.gpus, False) if visible is None else (visible, True)
 
 
 def _gib(value: int) -> str:
@@ -59,7 +69,14 @@ def gpu_required(ctx: RuleContext) -> Iterator[Finding]:
         return
     if ctx.snapshot.nvml.status == "library_not_found" or ctx.driver_hung:
         return  # CC101 reports a missing driver with its container remedy; CC109 a hung or crashed one
-    if visible_gpus(ctx):
+    visible = visible_gpus(ctx)
+    if visible:
+        return
+    if visible is None or (ctx.snapshot.nvml.status is None and not ctx.gpus):
+        yield ctx.cannot_tell("Could not check that a GPU is visible: "
+                              + ("CUDA_VISIBLE_DEVICES names indices NVML did not give" if visible is None
+                                 else "the driver's GPU list is not known"),
+                              evidence=[f"policy.{name}" for name in required] + ["nvml.gpus"])
         return
     if ctx.gpus:
         detail = (f"NVML sees {len(ctx.gpus)} GPU(s) but CUDA_VISIBLE_DEVICES="
@@ -69,8 +86,7 @@ def gpu_required(ctx: RuleContext) -> Iterator[Finding]:
         detail = "NVML answered and lists no GPU."
         remedy = "Run where a GPU is visible (`docker run --gpus all`, `nvidia.com/gpu: 1`)."
     else:
-        status = (ctx.snapshot.nvml.status or "not known").replace("_", " ")
-        detail = f"NVML status: {status}; no GPU listed."
+        detail = f"NVML status: {str(ctx.snapshot.nvml.status).replace('_', ' ')}; no GPU listed."
         remedy = "Fix the driver or container problem reported above; see `cudacheck doctor`."
     yield ctx.finding(f"A GPU is required ({', '.join(required)}) but none is visible", detail=detail,
                       remedy=remedy,
@@ -92,7 +108,7 @@ def too_few_gpus(ctx: RuleContext) -> Iterator[Finding]:
     """
     wanted = ctx.policy.min_gpus
     seen = visible_gpus(ctx)
-    if not wanted or not seen or len(seen) >= wanted:
+    if not wanted or not seen or len(seen) >= wanted:  # None: which GPUs are visible is not known
         return
     yield ctx.finding(f"{len(seen)} GPU(s) visible, {wanted} required",
                       detail=f"Visible: {', '.join(g.label for g in seen)}.",
@@ -115,10 +131,12 @@ def compute_capability_too_low(ctx: RuleContext) -> Iterator[Finding]:
     wanted = parse_arch(ctx.policy.min_compute_capability or "")
     if wanted is None:
         return
-    for gpu in visible_gpus(ctx):
-        if gpu.arch is None:
+    gpus, certain = gpus_to_check(ctx)
+    for gpu in gpus:
+        if gpu.arch is None or (not certain and (gpu.arch.major, gpu.arch.minor) < (wanted.major, wanted.minor)):
             yield ctx.cannot_tell(f"Could not check {gpu.label} against compute capability {wanted.cc}: "
-                                  "its compute capability is not known",
+                                  + ("its compute capability is not known" if gpu.arch is None else
+                                     "whether CUDA_VISIBLE_DEVICES keeps it is not known"),
                                   evidence=["policy.min_compute_capability", "nvml.gpus.compute_capability"])
         elif (gpu.arch.major, gpu.arch.minor) < (wanted.major, wanted.minor):
             yield ctx.finding(f"{gpu.label} has compute capability {gpu.arch.cc}; {wanted.cc} required",
@@ -140,11 +158,14 @@ def gpu_memory_too_small(ctx: RuleContext) -> Iterator[Finding]:
     wanted = ctx.policy.min_gpu_memory
     if not wanted:
         return
-    for gpu in visible_gpus(ctx):
+    gpus, certain = gpus_to_check(ctx)
+    for gpu in gpus:
         total = gpu.facts.memory_total_mib
-        if total is None:
-            yield ctx.cannot_tell(f"Could not check {gpu.label} against {_gib(wanted)} of memory: its memory "
-                                  "is not known", evidence=["policy.min_gpu_memory", "nvml.gpus.memory_total_mib"])
+        if total is None or (not certain and total * 2**20 < wanted):
+            yield ctx.cannot_tell(f"Could not check {gpu.label} against {_gib(wanted)} of memory: "
+                                  + ("its memory is not known" if total is None else
+                                     "whether CUDA_VISIBLE_DEVICES keeps it is not known"),
+                                  evidence=["policy.min_gpu_memory", "nvml.gpus.memory_total_mib"])
         elif total * 2**20 < wanted:
             yield ctx.finding(f"{gpu.label} has {_gib(total * 2**20)}; {_gib(wanted)} required",
                               remedy="Run on a GPU with more memory, or lower min_gpu_memory.",
@@ -163,12 +184,16 @@ def feature_unsupported(ctx: RuleContext) -> Iterator[Finding]:
     How to fix:
         Run on a newer GPU, or use fp16/fp32 instead of the feature.
     """
+    gpus, certain = gpus_to_check(ctx)
     for feature in ctx.policy.features:
         needed = parse_arch(FEATURES[feature])
-        for gpu in visible_gpus(ctx):
-            if needed and gpu.arch is None:
-                yield ctx.cannot_tell(f"Could not check {feature} on {gpu.label}: its compute capability is not "
-                                      "known", evidence=["policy.features", "nvml.gpus.compute_capability"])
+        for gpu in gpus:
+            if needed and (gpu.arch is None or
+                           (not certain and (gpu.arch.major, gpu.arch.minor) < (needed.major, needed.minor))):
+                yield ctx.cannot_tell(f"Could not check {feature} on {gpu.label}: "
+                                      + ("its compute capability is not known" if gpu.arch is None else
+                                         "whether CUDA_VISIBLE_DEVICES keeps it is not known"),
+                                      evidence=["policy.features", "nvml.gpus.compute_capability"])
             elif needed and (gpu.arch.major, gpu.arch.minor) < (needed.major, needed.minor):
                 yield ctx.finding(f"{gpu.label} ({gpu.arch.sm}) does not support {feature} (needs ≥ {needed.cc})",
                                   remedy=f"Run on a GPU with compute capability ≥ {needed.cc}, or drop {feature}.",
