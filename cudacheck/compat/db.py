@@ -10,8 +10,8 @@ from ..versions import at_least, major_minor, parse
 from ._build import build
 from .gpu_names import GpuIndex
 from .tables import (TABLE_FILES, ArchRow, ArchTable, CudaRelease, CudaTable, GpuTable,
-                     LibraryTable, MinorVersionFloor, NvccTargets, TorchGuard, TorchGuardTable, TorchRelease, TorchTable,
-                     TorchVariant)
+                     LibraryTable, MinorVersionFloor, NvccTargets, TorchGuard, TorchGuardTable, TorchRelease,
+                     TorchTable, TorchVariant)
 
 
 def data_dir() -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..snapshot import GpuFacts, NvmlFacts, PackageFacts, PlatformFacts, Snapshot, TorchFacts
-from ..versions import major_minor, parse
+from ..versions import parse
 from .archs import Arch, parse_arch
 from .db import CompatDB
 from .judgements import (DriverVerdict, driver_verdict, index_url, newest_wheel_covering,  # noqa: F401
@@ -40,19 +40,17 @@ class Machine:
 
     def describe(self) -> str:
         """``driver 535.104.05 and NVIDIA A100-SXM4-80GB`` (what "checked against" names)."""
-        if self.driver_version:
-            driver = f"driver {self.driver_version}"
-        elif self.driver_cuda:
-            driver = f"a driver supporting CUDA {self.driver_cuda}"
-        else:
-            driver = "an unknown driver"
         names: List[str] = []
         for gpu in self.gpus:
             arch = parse_arch(gpu.compute_capability or "")
             name = gpu.name or (f"a GPU of compute capability {arch.cc}" if arch else "a GPU")
             if name not in names:
                 names.append(name)
-        return driver + (f" and {', '.join(names)}" if names else "")
+        if self.driver_version or self.driver_cuda:
+            driver = f"driver {self.driver_version}" if self.driver_version else \
+                f"a driver supporting CUDA {self.driver_cuda}"
+            return driver + (f" and {', '.join(names)}" if names else "")
+        return (", ".join(names) or "this machine") + " (the driver is not known: not checked against it)"
 
 
 @dataclass

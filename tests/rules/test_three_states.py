@@ -20,7 +20,7 @@ from cudacheck.compat.db import default_db
 from cudacheck.compat.judgements import variant_targets
 from cudacheck.rules.context import RuleContext, UnknownTargets
 from cudacheck.policy import Policy
-from cudacheck.snapshot import (DeepFacts, LibrariesFacts, LibraryFacts, ProbeError, ShmFacts, SmokeResult, Snapshot,
+from cudacheck.snapshot import (DeepFacts, LibrariesFacts, LibraryFacts, ProbeError, SmokeResult, Snapshot,
                                 VisibleDevices)
 from cudacheck.testing import findings as by_code, gpu, make_snapshot
 

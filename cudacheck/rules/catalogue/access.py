@@ -445,31 +445,28 @@ def container_requirement_unsatisfied(ctx: RuleContext) -> Iterator[Finding]:
                           "brand": (gpu.facts.brand or _brand(gpu.facts.name)) if gpu else None}
             verdict = evaluate(variable, expression, properties)
             if verdict.satisfied is False:
+                wanted = re.search(r"cuda>=?(\d+\.\d+)", verdict.first_term)
+                driver_needed = ctx.db.min_driver(wanted.group(1), ctx.platform) if wanted else None
+                remedy = (f"Update the host driver to ≥ {driver_needed}" if driver_needed else
+                          "Update the host driver") + ", or use an image built for CUDA " \
+                    f"{ctx.driver_cuda or 'your driver’s version'} or older."
+                evidence = [f"container.env.{variable}", "nvml.cuda_driver_version"]
+                if disabled_by is not None:  # the toolkit skipped the check: the container started anyway
+                    yield ctx.finding(
+                        f"This image needs {verdict.first_term}, {gives}; "
+                        f"NVIDIA_DISABLE_REQUIRE={disabled_by} hides it", severity="warning",
+                        detail=f"{variable}={expression!r} is not satisfied by {driver}. The container toolkit "
+                               "skipped the check, so the container started; CUDA code built for the image's "
+                               "CUDA fails unless forward compatibility applies (a datacenter GPU with the "
+                               "image's cuda-compat libraries).",
+                        remedy=remedy, evidence=evidence + ["container.env.NVIDIA_DISABLE_REQUIRE"])
+                    break
                 disabled = env.get("NVIDIA_DISABLE_REQUIRE")
                 note = (f" NVIDIA_DISABLE_REQUIRE={disabled!r} does not disable it (Go boolean: use 1 or true)."
                         if disabled else "")
-                wanted = re.search(r"cuda>=?(\d+\.\d+)", verdict.first_term)
-                driver_needed = ctx.db.min_driver(wanted.group(1), ctx.platform) if wanted else None
-                if disabled_by is not None:
-                    yield ctx.finding(
-                        f"This image needs {verdict.first_term}, {gives}; NVIDIA_DISABLE_REQUIRE={disabled_by} hides it",
-                        severity="warning",
-                        detail=f"{variable}={expression!r} is not satisfied by {driver}. The container toolkit skipped the check, so the "
-                               "container started; CUDA code built for the image's CUDA fails unless forward "
-                               "compatibility applies (a datacenter GPU with the image's cuda-compat libraries).",
-                        remedy=(f"Update the host driver to ≥ {driver_needed}" if driver_needed else
-                                "Update the host driver") + ", or use an image built for CUDA "
-                               f"{ctx.driver_cuda or 'your driver’s version'} or older.",
-                        evidence=[f"container.env.{variable}", "container.env.NVIDIA_DISABLE_REQUIRE",
-                                  "nvml.cuda_driver_version"])
-                    break
-                yield ctx.finding(
-                    f"This image requires {verdict.first_term}; {gives}",
-                    detail=f"{variable}={expression!r} is not satisfied by {driver}.{note}",
-                    remedy=(f"Update the host driver to ≥ {driver_needed}" if driver_needed else
-                            "Update the host driver") + ", or use an image built for CUDA "
-                           f"{ctx.driver_cuda or 'your driver’s version'} or older.",
-                    evidence=[f"container.env.{variable}", "nvml.cuda_driver_version"])
+                yield ctx.finding(f"This image requires {verdict.first_term}; {gives}",
+                                  detail=f"{variable}={expression!r} is not satisfied by {driver}.{note}",
+                                  remedy=remedy, evidence=evidence)
                 break
 
 

@@ -90,7 +90,8 @@ def gpu_required(ctx: RuleContext) -> Iterator[Finding]:
         remedy = "Fix the driver or container problem reported above; see `cudacheck doctor`."
     yield ctx.finding(f"A GPU is required ({', '.join(required)}) but none is visible", detail=detail,
                       remedy=remedy,
-                      evidence=[f"policy.{name}" for name in required] + ["nvml.gpus", "container.cuda_visible_devices"])
+                      evidence=[f"policy.{name}" for name in required]
+                      + ["nvml.gpus", "container.cuda_visible_devices"])
 
 
 @rule("CC602", "too-few-gpus", "capability_missing", "requirements")
