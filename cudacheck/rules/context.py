@@ -161,8 +161,7 @@ class RuleContext:
         nodes = self.snapshot.container.dev_nodes or []
         return bool(self.gpus) or any(n.rstrip("0123456789") == "/dev/nvidia" and n[-1].isdigit()
                                       for n in nodes) \
-            or self.snapshot.nvml.status in ("version_mismatch", "no_permission", "timeout", "crashed") \
-            or any(e.probe == "nvml" and e.kind in ("timeout", "crashed") for e in self.snapshot.probe_errors)
+            or self.snapshot.nvml.status in ("version_mismatch", "no_permission") or self.driver_hung is not None
 
     @property
     def gpu_expected(self) -> bool:
@@ -182,9 +181,9 @@ class RuleContext:
         torch = self.snapshot.torch
         version = torch.version or ""
         if torch.hip or "+rocm" in version:
-            return f"torch {version or ''} is a ROCm build".replace("  ", " ")
+            return f"{self.torch_label} is a ROCm build"
         if torch.xpu or "+xpu" in version:
-            return f"torch {version} is an Intel XPU build"
+            return f"{self.torch_label} is an Intel XPU build"
         if (self.snapshot.platform.system or "").lower() == "darwin":
             return "this is a Mac (Apple GPUs use MPS, not CUDA)"
         return None

@@ -89,14 +89,15 @@ def test_an_unknown_arch_list_cannot_be_read_as_an_empty_one():
         build.arch_text()
 
 
-def test_a_list_known_to_be_empty_is_still_a_list():
+def test_an_empty_arch_list_from_torch_is_not_read_as_no_kernels():
+    """torch.cuda.get_arch_list() is [] whenever CUDA is unavailable: it says nothing about the build,
+    so the official wheel's sourced list stands."""
     snapshot = make_snapshot(driver="550.54.14", cuda="12.4", gpus=[gpu("NVIDIA A100-SXM4-80GB", "8.0")],
                              torch="2.4.1+cu121", torch_cuda="12.1")
-    snapshot.torch.arch_list, snapshot.torch.arch_list_source = [], "pasted"
+    snapshot.deep = DeepFacts(ran=True, cuda_available=False, arch_list=[])
     build = RuleContext(snapshot, DB, Policy()).build
-    # [] from torch itself is a fact ("no targets"), not an unknown: the build view keeps the variant's row
-    # only when nothing better is known, so an empty pasted list falls back to the table here.
-    assert build.targets is not None
+    assert build.targets is not None and build.targets.source == "compat_data"
+    assert not by_code(check(snapshot), "CC201")
 
 
 # --- sweep 2: each fact unknown in turn ------------------------------------------------------------
