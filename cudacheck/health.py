@@ -87,7 +87,7 @@ def _evaluate(args: argparse.Namespace, timeout: float) -> "tuple[str, bool]":
         policy.with_default("require_torch", True, "health --deep")
 
     load_rules()  # import the rules while the driver children work
-    report = check(collection.finish(), policy)
+    report = check(collection.finish(), policy, plan_remedies=False)  # one line: no remedy is printed
     errors = report.errors()
     if errors:
         first = errors[0]

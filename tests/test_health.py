@@ -152,3 +152,15 @@ def test_a_gpu_requirement_implies_a_gpu_from_every_surface(tmp_path, how):
                             env=env, cwd=tmp_path, timeout=60)
     assert result.returncode == 1 and result.stdout.startswith("unhealthy")
     assert "min_compute_capability" in result.stdout
+
+
+def test_health_never_imports_the_planner_or_pydantic(fake_dir):
+    """A CPU torch beside a GPU is an error with an install remedy; health prints one line, so the
+    remedy is not planned (the planner judges every candidate wheel with the rules)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAKE_", "CUDACHECK_"))}
+    env.update(LD_LIBRARY_PATH=str(fake_dir), FAKE_NVML_GPUS="NVIDIA H100 80GB HBM3|9.0|81559")
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "cudacheck", "health"], capture_output=True,
+                            text=True, env=env, timeout=60)
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time")}
+    assert "cudacheck.health" in imported
+    assert not {"cudacheck.compat.plan", "pydantic", "click", "cudacheck.render.text"} & imported

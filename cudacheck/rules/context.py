@@ -87,14 +87,17 @@ class RuleContext:
     """What every rule sees; rules never probe, so everything here is derived from data.
 
     ``planning`` is set while the planner judges a candidate environment: remedies are
-    then not planned again (a plan is judged, not re-planned).
+    then not planned again (a plan is judged, not re-planned). ``plan_remedies`` False
+    leaves install remedies out (``health`` prints one line and never shows them).
     """
 
-    def __init__(self, snapshot: Snapshot, db: CompatDB, policy: Policy, planning: bool = False) -> None:
+    def __init__(self, snapshot: Snapshot, db: CompatDB, policy: Policy, planning: bool = False,
+                 plan_remedies: bool = True) -> None:
         self.snapshot = snapshot
         self.db = db
         self.policy = policy
         self.planning = planning
+        self.plan_remedies = plan_remedies
         self.rule: Optional[Rule] = None
 
     def finding(self, title: str, **kwargs) -> Finding:
@@ -278,6 +281,8 @@ class RuleContext:
         """The newest checked plan for this machine, what it was checked against, or why there is none."""
         if self.planning:
             return "(a planned environment)"
+        if not self.plan_remedies:
+            return "`cudacheck doctor` names the torch wheel that fits this machine."
         other = self.non_nvidia_evidence
         if other:
             return f"No CUDA build is proposed: {other}, and nothing here shows an NVIDIA GPU."
