@@ -71,18 +71,6 @@ def variant_targets(variant: TorchVariant) -> Optional[ArchTargets]:
     return ArchTargets(sass, ptx, "compat_data")
 
 
-def newest_wheel_covering(db: CompatDB, gpu: Arch) -> Optional[str]:
-    """The install command of the newest official wheel (any driver) whose known targets cover
-    ``gpu``: where a pasted report's GPU could go back to. Not a checked plan: remedies for a
-    known machine come from :func:`cudacheck.compat.plan.plan`."""
-    for release in db.torch_releases_newest_first():
-        for variant in sorted(release.variants, key=lambda v: parse(v.cuda) or (0,), reverse=True):
-            targets = variant_targets(variant)
-            if targets is not None and targets.covers(gpu).kind != "none":
-                return db.install_command(release, variant)
-    return None
-
-
 def python_ok(release: TorchRelease, python: Optional[str]) -> bool:
     """Whether a release ships wheels for ``python`` (``"3.11"``)."""
     if not python:

@@ -19,8 +19,8 @@ from ..snapshot import GpuFacts, NvmlFacts, PackageFacts, PlatformFacts, Snapsho
 from ..versions import parse
 from .archs import Arch, parse_arch
 from .db import CompatDB
-from .judgements import (DriverVerdict, driver_verdict, index_url, newest_wheel_covering,  # noqa: F401
-                         python_ok, variant_targets)
+from .judgements import (DriverVerdict, driver_verdict, index_url, python_ok,  # noqa: F401
+                         variant_targets)
 from .tables import TorchRelease, TorchVariant
 
 COMPANIONS = ("torchvision", "torchaudio")
@@ -137,3 +137,11 @@ def machine_for(db: CompatDB, *, driver_version: Optional[str] = None, driver_cu
     facts = [GpuFacts(index=index, compute_capability=arch.cc) for index, arch in enumerate(gpus)]
     return Machine(driver_version=driver_version, driver_cuda=driver_cuda, gpus=facts, python=python,
                    platform=platform)
+
+
+def newest_wheel_covering(db: CompatDB, gpu: Arch) -> Optional[str]:
+    """The install command of the newest official wheel that passes the rules on a GPU of this
+    architecture, whatever the driver: where a pasted report's GPU can go back to when it is
+    older than the build supports (its arch list and, below 7.5, its cuDNN are known)."""
+    candidates = plan(db, Machine(gpus=[GpuFacts(index=0, compute_capability=gpu.cc)]))
+    return candidates[0].install if candidates else None

@@ -7,7 +7,7 @@ import re
 from typing import Iterator, List, Optional, Tuple
 
 from ...compat.archs import Arch, coverage
-from ...compat.judgements import index_url, newest_wheel_covering
+from ...compat.judgements import index_url
 from ...report import Finding
 from ...snapshot import Observation
 from ...versions import major_minor
@@ -154,6 +154,8 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         remedy = ("Run without torch.compile (eager mode), or `torch._dynamo.config.suppress_errors = True`; "
                   f"Triton needs compute capability ≥ {minimum or '7.0'}.")
     else:
+        from ...compat.plan import newest_wheel_covering  # the planner: imported only for a remedy
+
         last = safe(lambda: newest_wheel_covering(ctx.db, gpu)) if gpu else None
         remedy = (f"The newest official wheel that still supports {gpu.sm}:\n  {last}" if last else
                   "Install an older torch release that still shipped this architecture, or build torch from source "
