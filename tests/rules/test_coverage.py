@@ -192,3 +192,12 @@ def test_a_deep_crash_in_gpu_work_is_an_error_when_a_gpu_is_expected():
 
 def test_probe_failed_is_silent_without_probe_errors():
     assert not by_code(check(_healthy()), "CC111")
+
+
+def test_a_crashed_cuinit_without_any_sign_of_a_gpu_is_a_warning():
+    snapshot = make_snapshot(nvml_status="library_not_found", torch="2.5.1+cpu", torch_cuda=None)
+    snapshot.probe_errors.append(ProbeError("cuda_driver", "crashed", "crashed with SIGSEGV (signal 11)", 11, 0.1))
+    [finding] = by_code(check(snapshot), "CC109")
+    assert finding.severity == "warning" and "cuInit crashed, signal 11" in finding.title
+    [required] = by_code(check(snapshot, require_gpu=True), "CC109")
+    assert required.severity == "error"

@@ -246,3 +246,9 @@ def test_the_sweep_covers_every_layer():
     paths = {path.split(".")[0].split("[")[0] for _, path in CASES}
     assert {"nvml", "cuda_driver", "torch", "container", "libraries", "deep", "platform", "packages"} <= paths
     assert len(CASES) > 100
+
+
+def test_a_known_arch_list_says_nothing_about_what_it_could_not_check():
+    report = check(make_snapshot(driver="550.54.14", cuda="12.4", gpus=[gpu("NVIDIA A100-SXM4-80GB", "8.0")],
+                                 torch="2.4.1+cu121", torch_cuda="12.1"))
+    assert not by_code(report, "CC213") and not [f for f in report.findings if f.could_not_check]
