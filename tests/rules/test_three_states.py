@@ -139,11 +139,11 @@ def _bases() -> List[Tuple[str, Snapshot]]:
     broken.container.uid = 0
     broken.container.cgroup_memory_limit_bytes = 8 * 2**30
     broken.libraries = LibrariesFacts(
-        resolved={"cudnn": LibraryFacts("cudnn", "/opt/cudnn/libcudnn.so.8", "ld_library_path", "8.9.2", "call")},
+        resolved={"cudnn": LibraryFacts("cudnn", "/usr/local/cudnn/lib/libcudnn.so.8", "ld_library_path", "8.9.2", "call")},
         found=[LibraryFacts("cudnn", "/site/nvidia/cudnn/lib/libcudnn.so.9", "pip", "9.17.1", "call")],
         nvcc_version="11.8")
     broken.probe_errors.append(ProbeError("libraries", "crashed", "crashed with SIGSEGV (signal 11) while "
-                                          "loading /opt/x/libnccl.so.2", 11, 0.2))
+                                          "loading /usr/local/nccl/lib/libnccl.so.2", 11, 0.2))
     bases.append(("broken mixed node", broken))
 
     cpu = make_snapshot(torch="2.5.1+cpu", torch_cuda=None, nvml_status="library_not_found", in_container=False,
