@@ -30,8 +30,9 @@ def doctor(level: str = "standard", *, timeout: float = 10.0, use_config: bool =
     """Collect and check in one call: the Report ``cudacheck doctor`` prints.
 
     Requirements (``require_gpu``, ``min_gpus``, ``min_compute_capability``,
-    ``min_gpu_memory``, ``features``, ``min_shm``) override ``[tool.cudacheck]`` in
-    ./pyproject.toml and ``CUDACHECK_*`` environment variables.
+    ``min_gpu_memory``, ``features``, ``min_shm``, ``require_torch``) override
+    ``[tool.cudacheck]`` in ./pyproject.toml and ``CUDACHECK_*`` environment variables.
+    Every GPU requirement implies that a GPU must be visible.
     """
     policy = resolve_policy(requirements, use_config=use_config)
     return check(collect(level, timeout=timeout), policy)
@@ -42,9 +43,12 @@ def assert_ready(level: str = "quick", *, timeout: float = 10.0, use_config: boo
     """Raise :class:`NotReadyError` unless the environment has no error findings.
 
     Meant for the top of a training script: ``cudacheck.assert_ready(require_gpu=True,
-    min_compute_capability="8.0")``. Returns the Report when ready.
+    min_compute_capability="8.0")``. torch is required unless ``require_torch=False`` (or
+    the project's configuration) says otherwise. Returns the Report when ready.
     """
-    report = doctor(level, timeout=timeout, use_config=use_config, **requirements)
+    policy = resolve_policy(requirements, use_config=use_config)
+    policy.with_default("require_torch", True, "assert_ready")
+    report = check(collect(level, timeout=timeout), policy)
     if report.summary.errors or (strict and report.summary.warnings):
         raise NotReadyError(report)
     return report

@@ -92,7 +92,7 @@ def _build():
         from .render import render
         from .rules.engine import check
 
-        policy = resolve_policy(requirements_from(options), use_config=not no_config)
+        policy = resolve_policy(requirements_from(options), use_config=not no_config, origin="flag")
         if snapshot_file:
             from .serialize import load_snapshot
 

@@ -28,6 +28,10 @@ REQUIREMENT_OPTIONS: Tuple[RequirementOption, ...] = (
     RequirementOption("--feature", "features", "Require a feature: bf16, tf32, fp8 (repeatable).",
                       multiple=True, metavar="NAME"),
     RequirementOption("--min-shm", "min_shm", "Fail if /dev/shm is smaller (e.g. 8GiB).", metavar="SIZE"),
+    RequirementOption("--require-torch", "require_torch",
+                      "Fail unless torch is installed (default for `health --deep` and assert_ready(); "
+                      "set CUDACHECK_REQUIRE_TORCH=0 or require-torch = false to say it is not needed).",
+                      is_flag=True),
 )
 
 

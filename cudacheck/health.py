@@ -82,10 +82,12 @@ def _evaluate(args: argparse.Namespace, timeout: float) -> "tuple[str, bool]":
     from .policy import resolve_policy
     from .rules.engine import check, load_rules
 
-    policy = resolve_policy(requirements_from(vars(args)))
+    policy = resolve_policy(requirements_from(vars(args)), origin="flag")
+    if args.deep:  # a readiness probe that imports torch needs torch, unless the policy says otherwise
+        policy.with_default("require_torch", True, "health --deep")
 
     load_rules()  # import the rules while the driver children work
-    report = check(collection.finish(), policy)
+    report = check(collection.finish(), policy, plan_remedies=False)  # one line: no remedy is printed
     errors = report.errors()
     if errors:
         first = errors[0]
@@ -97,7 +99,7 @@ def _evaluate(args: argparse.Namespace, timeout: float) -> "tuple[str, bool]":
         names = sorted({g.name or "GPU" for g in gpus})
         what = f"{len(gpus)} GPU{'s' if len(gpus) != 1 else ''} ({', '.join(names)}), driver {snapshot.nvml.driver_version}"
     else:
-        what = "no GPU in use" + ("" if policy.require_gpu else " (none required)")
+        what = "no GPU in use" + ("" if policy.wants_gpu else " (none required)")
     warnings = report.summary.warnings
     return f"healthy: {what}" + (f"; {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""), True
 

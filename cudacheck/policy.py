@@ -1,7 +1,10 @@
 """What "ready" means: requirements from keyword arguments, CLI flags, environment
 variables (``CUDACHECK_*``) and ``[tool.cudacheck]`` in ./pyproject.toml.
 
-Precedence: explicit arguments > environment > pyproject.toml > defaults.
+Precedence: explicit arguments > environment > pyproject.toml > defaults. Every GPU
+requirement (compute capability, memory, features, a GPU count) implies that a GPU
+must be visible, wherever it was given; the Policy records where each requirement
+came from (``flag``, ``env``, ``pyproject``, ``marker``, ``API``).
 """
 from __future__ import annotations
 
@@ -33,10 +36,35 @@ class Policy:
     min_gpu_memory: Optional[int] = None  # bytes, per GPU
     features: List[str] = field(default_factory=list)
     min_shm: Optional[int] = None  # bytes
+    require_torch: Optional[bool] = None  # None: missing torch is a warning; True: an error; False: fine
+    sources: Dict[str, str] = field(default_factory=dict, compare=False)  # requirement -> where it was set
 
     def as_dict(self) -> Dict[str, Any]:
-        """Only the requirements that are set."""
-        return {k: v for k, v in asdict(self).items() if v not in (None, False, [])}
+        """Only the requirements that are set (``require_torch=False`` included: it was asked for)."""
+        return {k: v for k, v in asdict(self).items()
+                if k != "sources" and (v not in (None, False, []) or (k == "require_torch" and v is False))}
+
+    @property
+    def gpu_requirements(self) -> List[str]:
+        """The requirements given that need a visible GPU (each one implies it)."""
+        wanted = [name for name in ("require_gpu", "min_compute_capability", "min_gpu_memory", "features")
+                  if getattr(self, name)]
+        if self.min_gpus:
+            wanted.insert(1, "min_gpus")
+        return wanted
+
+    @property
+    def wants_gpu(self) -> bool:
+        """Whether any requirement needs a visible GPU."""
+        return bool(self.gpu_requirements)
+
+    def with_default(self, name: str, value: Any, source: str) -> "Policy":
+        """This policy with ``name`` set to ``value`` unless a requirement already set it."""
+        if getattr(self, name) is not None:
+            return self
+        setattr(self, name, value)
+        self.sources[name] = source
+        return self
 
 
 def parse_size(value: Any, key: str) -> int:
@@ -90,7 +118,7 @@ def _features(value: Any, key: str) -> List[str]:
 
 _PARSERS = {
     "require_gpu": _bool, "min_gpus": _int, "min_compute_capability": _cc,
-    "min_gpu_memory": parse_size, "features": _features, "min_shm": parse_size,
+    "min_gpu_memory": parse_size, "features": _features, "min_shm": parse_size, "require_torch": _bool,
 }
 
 
@@ -143,14 +171,19 @@ def from_environment(environ: Optional[Mapping[str, str]] = None) -> Dict[str, A
 
 
 def resolve_policy(overrides: Optional[Mapping[str, Any]] = None, *, directory: "Optional[os.PathLike | str]" = None,
-                   environ: Optional[Mapping[str, str]] = None, use_config: bool = True) -> Policy:
-    """Merge defaults, pyproject.toml, the environment and explicit ``overrides``."""
+                   environ: Optional[Mapping[str, str]] = None, use_config: bool = True,
+                   origin: str = "API") -> Policy:
+    """Merge defaults, pyproject.toml, the environment and explicit ``overrides`` (which came
+    from ``origin``: ``flag``, ``marker`` or ``API``), recording where each value came from."""
     values: Dict[str, Any] = {}
-    if use_config:
-        values.update(from_pyproject(directory))
-        values.update(from_environment(environ))
+    sources: Dict[str, str] = {}
+    layers = [(from_pyproject(directory), "pyproject"), (from_environment(environ), "env")] if use_config else []
     explicit: Dict[str, Any] = {}
     _apply(explicit, {k: v for k, v in (overrides or {}).items() if v is not None and v != ()}, "argument")
-    values.update(explicit)
-    known = {f.name for f in fields(Policy)}
-    return Policy(**{k: v for k, v in values.items() if k in known})
+    for layer, where in layers + [(explicit, origin)]:
+        values.update(layer)
+        sources.update({name: where for name in layer})
+    known = {f.name for f in fields(Policy)} - {"sources"}
+    policy = Policy(**{k: v for k, v in values.items() if k in known})
+    policy.sources = {k: v for k, v in sources.items() if k in known}
+    return policy

@@ -71,7 +71,7 @@ class _State:
             from .api import check
             from .policy import resolve_policy
 
-            policy = resolve_policy(requirements, use_config=False)
+            policy = resolve_policy(requirements, use_config=False, origin="marker")
             self._reports[key] = check(self.snapshot, policy)
         return self._reports[key]
 
@@ -145,8 +145,13 @@ def pytest_report_header(config: pytest.Config) -> Optional[List[str]]:
              else f"{snapshot.level or 'quick'} probe")
     lines = [f"cudacheck {report.cudacheck_version} ({where}, compat data {report.compat_data_version}): "
              f"{report.summary.line}"]
-    for layer, fact in layer_facts(snapshot).items():
-        lines.append(f"  {LAYER_TITLES.get(layer, layer)}: {fact}")
+    facts = layer_facts(snapshot)
+    for area in report.coverage:
+        fact = facts.get(area.area, "")
+        if not area.checked:
+            fact = f"{fact}; could not check: {area.reason}" if fact else f"could not check: {area.reason}"
+        if fact:
+            lines.append(f"  {LAYER_TITLES.get(area.area, area.area)}: {fact}")
     for finding in report.errors():
         lines.append(f"  error [{finding.code}] {finding.title}")
     return lines

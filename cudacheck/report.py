@@ -6,7 +6,7 @@ from typing import Dict, List, Optional
 
 from ._version import __version__
 from .snapshot import Snapshot
-from .vocabulary import Category, Severity
+from .vocabulary import LAYER_TITLES, Category, Severity
 
 REPORT_SCHEMA_VERSION = 1
 DOCS_BASE = "docs/rules.md"  # the rule page; `cudacheck explain CODE` prints the same text
@@ -27,6 +27,27 @@ class Finding:
     docs: str = ""
     layer: str = "driver"
     certainty: str = "confirmed"  # confirmed | likely | possible (pasted reports)
+    could_not_check: bool = False  # an info saying what could not be checked and why (a relevant unknown)
+
+
+@dataclass
+class AreaCoverage:
+    """Whether one area (layer) of the report was checked, and if not, why.
+
+    ``state``: ``checked`` (facts were read and judged), ``absent`` (known to have
+    nothing to check: no NVIDIA driver, no GPU, no torch), ``failed`` (the probe that
+    reads it failed: ``reason`` names how, e.g. "probe crashed, signal 11"), or
+    ``unknown`` (not probed at this level, not in the pasted text).
+    """
+
+    area: str
+    state: str = "checked"  # checked | absent | failed | unknown
+    reason: str = ""
+
+    @property
+    def checked(self) -> bool:
+        """True when the area's verdict rests on facts (checked, or known to be absent)."""
+        return self.state in ("checked", "absent")
 
 
 @dataclass
@@ -38,6 +59,7 @@ class Summary:
     warnings: int = 0
     infos: int = 0
     line: str = "No issues found."
+    unchecked: int = 0  # areas that could not be checked
 
 
 @dataclass
@@ -52,6 +74,12 @@ class Report:
     policy: Dict[str, object] = field(default_factory=dict)
     timings: Dict[str, float] = field(default_factory=dict)
     snapshot: Snapshot = field(default_factory=Snapshot)
+    coverage: List[AreaCoverage] = field(default_factory=list)
+    policy_sources: Dict[str, str] = field(default_factory=dict)  # requirement -> flag | env | pyproject | marker | API
+
+    def area(self, name: str) -> Optional[AreaCoverage]:
+        """The coverage of one area (layer), if the report has it."""
+        return next((c for c in self.coverage if c.area == name), None)
 
     @property
     def ok(self) -> bool:
@@ -67,23 +95,37 @@ class Report:
         return next((f for f in self.findings if f.code == code), None)
 
 
-def summarise(findings: List[Finding]) -> Summary:
-    """Count findings by severity and phrase the closing line."""
+def summarise(findings: List[Finding], coverage: Optional[List[AreaCoverage]] = None) -> Summary:
+    """Count findings by severity and phrase the closing line; an area that could not be
+    checked is always named, so "No issues found." only ever means every area was checked."""
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
     infos = sum(1 for f in findings if f.severity == "info")
+    areas = list(coverage or [])
+    unchecked = [c for c in areas if not c.checked]
+    missing = ""
+    if unchecked:
+        reasons = "; ".join(f"{LAYER_TITLES.get(c.area, c.area)}: {c.reason}" for c in unchecked)
+        missing = f"{len(unchecked)} {'area' if len(unchecked) == 1 else 'areas'} could not be checked ({reasons})"
     if errors:
         layers = sorted({f.layer for f in findings if f.severity == "error"})
         also = f" and {_plural(warnings, 'warning')}" if warnings else ""
-        line = f"{_plural(errors, 'error')}{also} in {_plural(len(layers), 'area')}."
+        line = f"{_plural(errors, 'error')}{also} in {_plural(len(layers), 'area')}"
+        line += f"; {missing}." if missing else "."
         status = "errors"
     elif warnings:
-        line = f"No errors; {_plural(warnings, 'warning')}."
+        line = f"No errors; {_plural(warnings, 'warning')}" + (f"; {missing}." if missing else ".")
         status = "warnings"
+    elif unchecked:
+        checked = len(areas) - len(unchecked)
+        line = f"No problems in {_plural(checked, 'area')}; {missing[0].lower() + missing[1:]}." if checked \
+            else f"Nothing could be checked: {missing[missing.index('(') + 1:-1]}."
+        status = "ok"
     else:
         line = "No issues found."
         status = "ok"
-    return Summary(status=status, errors=errors, warnings=warnings, infos=infos, line=line)
+    return Summary(status=status, errors=errors, warnings=warnings, infos=infos, line=line,
+                   unchecked=len(unchecked))
 
 
 def _plural(count: int, word: str) -> str:

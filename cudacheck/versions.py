@@ -65,3 +65,12 @@ def cuda_tag(cuda: str) -> str:
     """``"12.1"`` → ``"cu121"``."""
     major, minor = major_minor(cuda) or (0, 0)
     return f"cu{major}{minor}"
+
+
+def cudnn_from_int(value: Optional[int]) -> Optional[str]:
+    """torch.backends.cudnn.version() → ``"9.1.0"`` (cuDNN ≥ 9: M*10000+m*100+p; 8.x: M*1000+m*100+p)."""
+    if not value:
+        return None
+    if value >= 10000:
+        return f"{value // 10000}.{(value % 10000) // 100}.{value % 100}"
+    return f"{value // 1000}.{(value % 1000) // 100}.{value % 100}"

@@ -36,7 +36,9 @@ from typing import Iterator, Optional
 
 import cudacheck
 
-REQUIREMENTS = dict(min_compute_capability="8.0", features=["bf16"], min_gpu_memory="40GiB", min_shm="8GiB")
+GPU_REQUIREMENTS = dict(min_compute_capability="8.0", features=["bf16"], min_gpu_memory="40GiB")
+"""Each of these implies that a GPU must be visible; a CPU (gloo) dry run leaves them out."""
+OTHER_REQUIREMENTS = dict(min_shm="8GiB")
 
 
 def own_device(local_rank: int, visible: Optional[str]) -> str:
@@ -67,7 +69,7 @@ def narrowed_visible_devices(value: str) -> Iterator[None]:
 
 def check_worker(local_rank: int, local_world_size: int, allow_cpu: bool) -> None:
     """Exit 1 with the reason unless this worker (and, on local rank 0, the node) is ready."""
-    requirements = dict(REQUIREMENTS, require_gpu=not allow_cpu)
+    requirements = dict(OTHER_REQUIREMENTS, **({} if allow_cpu else GPU_REQUIREMENTS))
     prefix = f"[local rank {local_rank}]"
     try:
         device = own_device(local_rank, os.environ.get("CUDA_VISIBLE_DEVICES"))

@@ -22,11 +22,14 @@ import cudacheck
 
 
 def check_environment(allow_cpu: bool) -> "cudacheck.Report":
+    # Every GPU requirement implies that a GPU must be visible; a CPU dry run asks for none.
+    gpu = {} if allow_cpu else {
+        "min_compute_capability": "8.0",    # Ampere or newer ...
+        "features": ["bf16"],               # ... because we train in bfloat16
+    }
     try:
         return cudacheck.assert_ready(
-            require_gpu=not allow_cpu,
-            min_compute_capability="8.0",   # Ampere or newer ...
-            features=["bf16"],              # ... because we train in bfloat16
+            **gpu,
             min_shm="1GiB",                 # DataLoader workers share batches through /dev/shm
         )
     except cudacheck.NotReadyError as exc:

@@ -47,3 +47,44 @@ def test_bad_requirement_is_a_usage_error():
 def test_doctor_returns_a_report():
     report = cudacheck.doctor("quick", use_config=False)
     assert report.snapshot.source == "live" and report.compat_data_version != "unknown"
+
+
+def test_assert_ready_gpu_requirements_imply_a_gpu_here():
+    snapshot = cudacheck.collect("quick")
+    if snapshot.nvml.gpus:
+        pytest.skip("this machine has a GPU")
+    with pytest.raises(cudacheck.NotReadyError) as caught:
+        cudacheck.assert_ready(min_compute_capability="8.0", use_config=False)
+    assert caught.value.report.errors()[0].code in ("CC101", "CC601")
+    assert "min_compute_capability" in caught.value.report.errors()[0].title
+
+
+def test_assert_ready_requires_torch_unless_the_policy_says_not(tmp_path):
+    """In an environment without torch (site-packages left out), assert_ready raises CC112."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pynvml
+
+    shutil.copy(pynvml.__file__, tmp_path)
+    repo = Path(__file__).resolve().parent.parent
+    code = ("import cudacheck\n"
+            "try:\n    cudacheck.assert_ready(use_config=False)\n    print('ready')\n"
+            "except cudacheck.NotReadyError as exc:\n    print([f.code for f in exc.report.errors()])\n"
+            "print(cudacheck.assert_ready(use_config=False, require_torch=False).ok)\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(repo), str(tmp_path)]))
+    result = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, env=env, timeout=60,
+                            cwd=tmp_path)
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "['CC112']", result.stdout + result.stderr
+    assert lines[1] == "True"
+
+
+def test_report_names_where_each_requirement_came_from():
+    report = cudacheck.check(make_snapshot(driver="550.54.14", cuda="12.4", gpus=[gpu("Tesla T4", "7.5")]),
+                             min_compute_capability="8.0")
+    assert report.policy == {"min_compute_capability": "8.0"}
+    assert report.policy_sources == {"min_compute_capability": "API"}

@@ -135,3 +135,144 @@ def test_markdown_format():
 
 def test_unknown_option_is_usage_error():
     assert run("doctor", "--bogus").returncode == 2
+
+
+# --- doctor on fake hosts: the real probes over C stand-ins for the driver ----------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+A100 = "NVIDIA A100-SXM4-80GB|8.0|81920"
+
+DEEP_STUB = '''
+import os, types
+from .version import __version__
+version = types.SimpleNamespace(cuda="12.6", hip=None)
+
+class Tensor:
+    def __matmul__(self, other): return Tensor()
+    def __sub__(self, other): return Tensor()
+    def to(self, device): return self
+    def cpu(self): return self
+    def abs(self): return self
+    def max(self): return self
+    def __float__(self): return 0.0
+
+class Generator:
+    def manual_seed(self, seed): return self
+
+def randn(*shape, generator=None): return Tensor()
+def device(kind, index=None): return (kind, index)
+
+def _conv2d(*args, **kwargs):
+    os.kill(os.getpid(), 11)  # a cuDNN convolution that takes the process down
+
+class _Cuda:
+    def is_available(self): return True
+    def device_count(self): return 1
+    def init(self): pass
+    def get_arch_list(self): return ["sm_80", "sm_86", "sm_90"]
+    def get_device_name(self, index): return "NVIDIA A100-SXM4-80GB"
+    def get_device_capability(self, index): return (8, 0)
+    def set_device(self, index): pass
+    def synchronize(self, index=None): pass
+    nccl = types.SimpleNamespace(version=lambda: (2, 21, 5))
+cuda = _Cuda()
+nn = types.SimpleNamespace(functional=types.SimpleNamespace(conv2d=_conv2d))
+backends = types.SimpleNamespace(cudnn=types.SimpleNamespace(version=lambda: 90501, allow_tf32=True),
+                                 cuda=types.SimpleNamespace(matmul=types.SimpleNamespace(allow_tf32=True)))
+'''
+
+
+def _site(folder: Path, version: str, cuda: str, init: str = "") -> Path:
+    """A module path holding one installed torch (its version.py and dist-info), and nothing else."""
+    torch = folder / "torch"
+    torch.mkdir(parents=True)
+    (torch / "__init__.py").write_text(init)
+    (torch / "version.py").write_text(f"__version__ = '{version}'\ncuda = '{cuda}'\nhip = None\n")
+    dist = folder / f"torch-{version}.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: torch\nVersion: {version}\n\n")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def fake_host(tmp_path_factory):
+    """(driver libraries, crashing-library folder, deps) for a host with an NVIDIA driver and no real GPU."""
+    import shutil
+
+    import click
+    import packaging
+    import pynvml
+
+    from fakes.build import build_library, gcc_available, link_into
+    from probes.probe_trees import misbehaving_library
+
+    if not gcc_available():
+        pytest.skip("gcc builds the fake driver libraries")
+    build = tmp_path_factory.mktemp("build")
+    libs = link_into(tmp_path_factory.mktemp("libs"), [build_library("nvml", build), build_library("cuda", build)])
+    crash = link_into(tmp_path_factory.mktemp("crash"), [build_library("nvml", build), build_library("cuda", build)])
+    misbehaving_library(crash, "libnccl.so.2", "segv")
+    deps = tmp_path_factory.mktemp("deps")
+    os.symlink(os.path.dirname(click.__file__), deps / "click")
+    os.symlink(os.path.dirname(packaging.__file__), deps / "packaging")
+    shutil.copy(pynvml.__file__, deps)  # forked probe children share this interpreter's module path
+    return libs, crash, deps
+
+
+def doctor_on(host, site: Path, *args, lib_dir=None, **fake):
+    """`cudacheck doctor` in an environment holding only ``site``'s torch (site-packages left out)."""
+    libs, _, deps = host
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAKE_", "CUDACHECK_", "VIRTUAL_ENV"))}
+    env.update(LD_LIBRARY_PATH=str(lib_dir or libs), FAKE_NVML_GPUS=A100, FAKE_NVML_DRIVER="550.54.14",
+               FAKE_NVML_CUDA="12040")
+    env.update({k: str(v) for k, v in fake.items()})
+    code = (f"import sys; sys.path[:0] = {[str(site), str(deps), str(REPO)]!r}; "
+            "from cudacheck.cli import main; main(sys.argv[1:])")
+    return subprocess.run([sys.executable, "-S", "-c", code, "doctor", *args], capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+def test_doctor_on_an_a100_with_torch_2_6_cu126_reports_no_error(fake_host, tmp_path):
+    result = doctor_on(fake_host, _site(tmp_path, "2.6.0+cu126", "12.6"), "--no-config")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no kernels" not in result.stdout and "SASS none" not in result.stdout
+    assert "Could not check whether torch 2.6.0+cu126 has kernels" in result.stdout  # said, as info
+
+
+def test_doctor_with_a_crashing_library_probe_never_says_no_issues_found(fake_host, tmp_path):
+    result = doctor_on(fake_host, _site(tmp_path, "2.4.1+cu121", "12.1"), "--no-config", lib_dir=fake_host[1])
+    assert "No issues found" not in result.stdout
+    assert "could not be checked (CUDA libraries: probe crashed, signal 11" in result.stdout
+    line = next(line for line in result.stdout.splitlines() if "CUDA libraries " in line)
+    assert line.startswith("? CUDA libraries") or line.startswith("[?] CUDA libraries"), line
+    data = json.loads(doctor_on(fake_host, _site(tmp_path / "again", "2.4.1+cu121", "12.1"), "--no-config",
+                                "--format", "json", lib_dir=fake_host[1]).stdout)
+    assert any(area["area"] == "libraries" and area["state"] == "failed" for area in data["coverage"])
+
+
+def test_doctor_with_a_segfaulting_nvml_names_the_crash(fake_host, tmp_path):
+    result = doctor_on(fake_host, _site(tmp_path, "2.4.1+cu121", "12.1"), "--no-config", FAKE_NVML_SEGV="1")
+    assert result.returncode == 1
+    assert "The NVIDIA driver crashed: NVML crashed, signal 11" in result.stdout
+    assert "No issues found" not in result.stdout and "none visible" not in result.stdout
+
+
+def test_doctor_deep_shows_what_the_child_saw_and_where_it_crashed(fake_host, tmp_path):
+    site = _site(tmp_path, "2.6.0+cu126", "12.6", init=DEEP_STUB)
+    result = doctor_on(fake_host, site, "--no-config", "--deep")
+    out = result.stdout
+    assert "deep: import torch: ok (torch 2.6.0+cu126, CUDA 12.6)" in out
+    assert "deep: torch.cuda.is_available(): True, 1 device" in out
+    assert "deep: GPU 0 NVIDIA A100-SXM4-80GB: matmul ok" in out
+    assert "deep: stopped during cuDNN conv2d on GPU 0" in out
+    assert result.returncode == 1 and "A process using torch crashes here" in out
+    assert "No issues found" not in out
+
+
+def test_doctor_requirements_row_names_their_sources(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.cudacheck]\nmin-shm = "1GiB"\n')
+    env = dict(os.environ, CUDACHECK_FEATURES="bf16")
+    result = run("doctor", "--min-compute-capability", "8.0", cwd=tmp_path, env=env)
+    row = next(line for line in result.stdout.splitlines() if "Requirements" in line)
+    assert "min_compute_capability=8.0 (flag)" in row and "features=bf16 (env)" in row
+    assert "min_shm=1 GiB (pyproject)" in row and "a visible GPU (implied by min_compute_capability, features)" in row

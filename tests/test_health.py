@@ -118,3 +118,49 @@ def test_runtime_faults_turn_it_unhealthy(fake_dir, without_torch):
     # a GPU that fell off the bus
     result, _ = health(fake_dir, no_torch=without_torch, FAKE_NVML_GPUS="NVIDIA A100-SXM4-80GB|8.0|81920|lost=1")
     assert result.returncode == 1 and "[CC501]" in result.stdout
+
+
+def test_deep_without_torch_is_unhealthy_unless_torch_is_not_needed(fake_dir, without_torch):
+    gpus = "NVIDIA H100 80GB HBM3|9.0|81559"
+    result, _ = health(fake_dir, "--deep", no_torch=without_torch, FAKE_NVML_GPUS=gpus)
+    assert result.returncode == 1 and "[CC112]" in result.stdout and "not installed" in result.stdout
+    result, _ = health(fake_dir, "--deep", no_torch=without_torch, FAKE_NVML_GPUS=gpus, CUDACHECK_REQUIRE_TORCH="0")
+    assert result.returncode == 0, result.stdout
+    quick, _ = health(fake_dir, no_torch=without_torch, FAKE_NVML_GPUS=gpus)  # the quick check only warns
+    assert quick.returncode == 0 and "1 warning" in quick.stdout
+
+
+def test_a_hung_driver_with_a_gpu_required_is_named_as_hung(fake_dir):
+    result, _ = health(fake_dir, "--require-gpu", "--timeout", "3", FAKE_NVML_HANG="1")
+    assert result.returncode == 1
+    assert "hung" in result.stdout and "none is visible" not in result.stdout
+
+
+@pytest.mark.parametrize("how", ["flag", "env", "pyproject"])
+def test_a_gpu_requirement_implies_a_gpu_from_every_surface(tmp_path, how):
+    """No driver library and a compute-capability requirement: unhealthy, however it was asked."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAKE_", "CUDACHECK_"))}
+    env["LD_LIBRARY_PATH"] = str(tmp_path)
+    args = []
+    if how == "flag":
+        args = ["--min-compute-capability", "8.0"]
+    elif how == "env":
+        env["CUDACHECK_MIN_COMPUTE_CAPABILITY"] = "8.0"
+    else:
+        (tmp_path / "pyproject.toml").write_text('[tool.cudacheck]\nmin-compute-capability = "8.0"\n')
+    result = subprocess.run([sys.executable, "-m", "cudacheck", "health", *args], capture_output=True, text=True,
+                            env=env, cwd=tmp_path, timeout=60)
+    assert result.returncode == 1 and result.stdout.startswith("unhealthy")
+    assert "min_compute_capability" in result.stdout
+
+
+def test_health_never_imports_the_planner_or_pydantic(fake_dir):
+    """A CPU torch beside a GPU is an error with an install remedy; health prints one line, so the
+    remedy is not planned (the planner judges every candidate wheel with the rules)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAKE_", "CUDACHECK_"))}
+    env.update(LD_LIBRARY_PATH=str(fake_dir), FAKE_NVML_GPUS="NVIDIA H100 80GB HBM3|9.0|81559")
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "cudacheck", "health"], capture_output=True,
+                            text=True, env=env, timeout=60)
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time")}
+    assert "cudacheck.health" in imported
+    assert not {"cudacheck.compat.plan", "pydantic", "click", "cudacheck.render.text"} & imported

@@ -10,8 +10,8 @@ from ..versions import at_least, major_minor, parse
 from ._build import build
 from .gpu_names import GpuIndex
 from .tables import (TABLE_FILES, ArchRow, ArchTable, CudaRelease, CudaTable, GpuTable,
-                     LibraryTable, MinorVersionFloor, NvccTargets, TorchRelease, TorchTable,
-                     TorchVariant)
+                     LibraryTable, MinorVersionFloor, NvccTargets, TorchGuard, TorchGuardTable, TorchRelease,
+                     TorchTable, TorchVariant)
 
 
 def data_dir() -> str:
@@ -64,6 +64,10 @@ class CompatDB:
     @property
     def nccl(self) -> LibraryTable:
         return self._table("nccl")
+
+    @property
+    def torch_guards(self) -> TorchGuardTable:
+        return self._table("torch_guards")
 
     @property
     def gpu_index(self) -> GpuIndex:
@@ -167,6 +171,18 @@ class CompatDB:
     def torch_releases_newest_first(self) -> List[TorchRelease]:
         """Releases sorted newest first."""
         return sorted(self.torch.releases, key=lambda r: parse(r.version) or (0,), reverse=True)
+
+    def torch_guard(self, guard: str, torch_version: str) -> Optional[TorchGuard]:
+        """The ``torch_guards.json`` row of ``guard`` that covers torch ``torch_version``'s minor
+        release, or None when no row does (then whether torch runs that check is not known)."""
+        wanted = major_minor(torch_version.split("+", 1)[0])
+        if wanted is None:
+            return None
+        for row in self.torch_guards.guards:
+            low, high = major_minor(row.torch_from), major_minor(row.torch_to)
+            if row.guard == guard and low is not None and high is not None and low <= wanted <= high:
+                return row
+        return None
 
     def install_command(self, release: TorchRelease, variant: TorchVariant,
                         companions: Tuple[str, ...] = ()) -> str:

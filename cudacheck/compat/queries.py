@@ -5,10 +5,11 @@ from dataclasses import asdict
 from typing import Any, Dict, List, Optional
 
 from ..errors import UsageError
+from ..snapshot import GpuFacts
 from ..versions import major_minor, parse
 from .archs import parse_arch
 from .db import CompatDB
-from .plan import plan
+from .plan import Machine, plan
 
 
 def _sm(cc: str) -> str:
@@ -72,14 +73,17 @@ def torch_query(db: CompatDB, version: str) -> Dict[str, Any]:
 
 def plan_query(db: CompatDB, driver: Optional[str], gpus: List[str], python: Optional[str],
                platform: str = "linux", driver_cuda: Optional[str] = None) -> Dict[str, Any]:
-    """Every official wheel that runs on this driver and these GPUs, newest first."""
+    """Every official wheel that passes the rules on this driver and these GPUs, newest first
+    (the planner doctor's remedies use); each names what it was checked against."""
     if not driver and not driver_cuda:
         raise UsageError("compat plan needs --driver VERSION (or --driver-cuda X.Y)")
     if driver and parse(driver) is None:
         raise UsageError(f"--driver: not a driver version: {driver!r}")
     archs = []
-    for name in gpus:
+    facts = []
+    for index, name in enumerate(gpus):
         arch = parse_arch(name)
+        label = None
         if arch is None:
             row = db.gpu_index.match(name)
             if row is None or not row.compute_capability:
@@ -87,10 +91,13 @@ def plan_query(db: CompatDB, driver: Optional[str], gpus: List[str], python: Opt
                 hint = f"; closest: {', '.join(close)}" if close else ""
                 raise UsageError(f"unknown GPU {name!r}{hint}")
             arch = parse_arch(row.compute_capability)
+            label = row.nvml_names[0] if row.nvml_names else row.name
         archs.append(arch)
+        facts.append(GpuFacts(index=index, name=label, compute_capability=arch.cc if arch else None))
     if python and major_minor(python) is None:
         raise UsageError(f"--python: not a Python version: {python!r}")
-    candidates = plan(db, driver_version=driver, driver_cuda=driver_cuda, gpus=archs, python=python,
-                      platform=platform)
+    machine = Machine(driver_version=driver, driver_cuda=driver_cuda, gpus=facts, python=python, platform=platform)
+    candidates = plan(db, machine)
     return {"driver": driver, "gpus": [a.sm for a in archs], "python": python,
-            "candidates": [asdict(c) for c in candidates]}
+            "candidates": [{"torch": c.torch, "tag": c.tag, "cuda": c.cuda, "install": c.install,
+                            "notes": [c.checked] + c.notes} for c in candidates]}

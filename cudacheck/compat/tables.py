@@ -219,6 +219,35 @@ class LibraryTable:
     pip_packages: Any = None
 
 
+@dataclass(eq=False, repr=False)
+class TorchGuard:
+    """A check torch itself runs when it loads cuDNN, over a range of torch minor releases.
+
+    ``present`` is True (the releases run it), False (they do not) or None (not known).
+    """
+
+    guard: str  # cudnn_runtime_version | cudnn_min_compute_capability
+    torch_from: str
+    torch_to: str
+    present: Optional[bool]
+    source: str
+    confidence: str
+    cudnn_from: Optional[str] = None  # cudnn_min_compute_capability: the first cuDNN it refuses
+    min_compute_capability: Optional[str] = None
+    skip_env: Optional[str] = None
+    note: Optional[str] = None
+
+
+@dataclass(eq=False, repr=False)
+class TorchGuardTable:
+    """``torch_guards.json``."""
+
+    schema_version: int
+    data_version: str
+    guards: List[TorchGuard]
+    description: str = ""
+
+
 TABLE_FILES = {
     "cuda": ("cuda_toolkits.json", CudaTable),
     "gpus": ("gpus.json", GpuTable),
@@ -226,9 +255,10 @@ TABLE_FILES = {
     "torch": ("torch_releases.json", TorchTable),
     "cudnn": ("cudnn.json", LibraryTable),
     "nccl": ("nccl.json", LibraryTable),
+    "torch_guards": ("torch_guards.json", TorchGuardTable),
 }
 
 # Strict validation (tests, `CompatDB.validate`): unknown keys in a row are errors.
 for _row_type in (CudaRelease, MinorVersionFloor, CudaTable, GpuRow, GpuTable, ArchRow, NvccTargets, ArchTable,
-                  TorchVariant, TorchRelease, TorchTable, LibraryRelease, LibraryTable):
+                  TorchVariant, TorchRelease, TorchTable, LibraryRelease, LibraryTable, TorchGuard, TorchGuardTable):
     _row_type.__pydantic_config__ = FORBID_EXTRA  # type: ignore[attr-defined]

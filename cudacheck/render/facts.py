@@ -1,9 +1,12 @@
-"""One line of facts per layer, for the doctor and Markdown views."""
+"""One line of facts per layer, for the doctor and Markdown views; what the deep probe
+found; and the requirements applied with where each came from."""
 from __future__ import annotations
 
-from typing import Dict, List
+from typing import Dict, List, Mapping, Optional
 
-from ..snapshot import Snapshot
+from ..report import AreaCoverage, Finding
+from ..snapshot import DeepFacts, Snapshot
+from ..versions import cudnn_from_int
 
 
 def _gib(mib: int) -> str:
@@ -19,34 +22,35 @@ def layer_facts(snapshot: Snapshot) -> Dict[str, str]:
         if nvml.cuda_driver_version:
             parts.append(f"supports CUDA ≤ {nvml.cuda_driver_version}")
         facts["driver"] = ", ".join(parts)
-    elif nvml.status:
+    elif nvml.status and nvml.status not in ("timeout", "crashed"):  # a hung driver: the coverage names it
         facts["driver"] = {"library_not_found": "no NVIDIA driver library found",
                            "driver_not_loaded": "kernel driver not loaded",
                            "version_mismatch": "driver/library version mismatch",
-                           "timeout": "NVML did not answer", "crashed": "NVML crashed",
                            "no_permission": "no permission to use the GPU devices"}.get(
             nvml.status, f"NVML: {nvml.error_message or nvml.status}")
-    else:
-        facts["driver"] = "not known"
     gpus: List[str] = []
     for gpu in nvml.gpus:
         bits = [b for b in (f"sm_{gpu.compute_capability.replace('.', '')}" if gpu.compute_capability else None,
                             _gib(gpu.memory_total_mib) if gpu.memory_total_mib else None) if b]
         gpus.append(f"{gpu.name or 'GPU'}" + (f" ({', '.join(bits)})" if bits else ""))
-    facts["gpus"] = "; ".join(gpus) if gpus else "none visible"
+    if gpus:
+        facts["gpus"] = "; ".join(gpus)
+    elif nvml.status in ("ok", "library_not_found"):  # otherwise whether a GPU is there is not known
+        facts["gpus"] = "none visible"
     torch = snapshot.torch
     if torch.version:
         build = f"CUDA {torch.cuda}" if torch.cuda else f"ROCm {torch.hip}" if torch.hip else "CPU-only"
         facts["torch"] = f"torch {torch.version} ({build})"
-    else:
-        facts["torch"] = "torch not installed" if torch.installed is False else "torch not known"
+    elif torch.installed is False:
+        facts["torch"] = "torch not installed"
     libraries = snapshot.libraries
     if libraries is not None:
         resolved = ", ".join(f"{name} {lib.version or '?'}" for name, lib in sorted(libraries.resolved.items()))
         toolkit = ", ".join(x for x in (f"nvcc {libraries.nvcc_version}" if libraries.nvcc_version else "",
                                         f"system cuDNN {libraries.system_cudnn_version}"
                                         if libraries.system_cudnn_version else "") if x)
-        found = f"{len(libraries.found)} CUDA library files found" if libraries.found or not toolkit else ""
+        count = len(libraries.found)
+        found = f"{count} CUDA library file{'' if count == 1 else 's'} found" if libraries.found or not toolkit else ""
         facts["libraries"] = resolved or ", ".join(x for x in (found, toolkit) if x)
     if snapshot.packages is not None:
         names = [f"{p.name} {p.version}" for p in snapshot.packages
@@ -58,5 +62,77 @@ def layer_facts(snapshot: Snapshot) -> Dict[str, str]:
              else "not in a container" if container.in_container is False else "")
     shm = container.shm
     shm_text = f"/dev/shm {shm.size_bytes / 2**30:.1f} GiB" if shm and shm.size_bytes is not None else ""
-    facts["container"] = ", ".join(x for x in (where, shm_text) if x) or "not known"
+    if where or shm_text:
+        facts["container"] = ", ".join(x for x in (where, shm_text) if x)
     return facts
+
+
+def deep_lines(deep: DeepFacts) -> List[str]:
+    """What the deep probe (torch imported in a child process) found: the import, CUDA, each GPU's
+    smoke test, and where it stopped when it did not finish."""
+    if not deep.ran:
+        return []
+    if deep.import_error:
+        return [f"import torch failed: {deep.import_error.strip().splitlines()[0][:160]}"]
+    lines: List[str] = []
+    if deep.torch_version:
+        build = f", CUDA {deep.torch_cuda}" if deep.torch_cuda else ", CPU-only"
+        lines.append(f"import torch: ok (torch {deep.torch_version}{build})")
+    if deep.cuda_available is not None:
+        count = f", {deep.device_count} device{'s' if deep.device_count != 1 else ''}" \
+            if deep.device_count is not None else ""
+        why = f": {deep.cuda_init_error.strip().splitlines()[0][:120]}" \
+            if deep.cuda_available is False and deep.cuda_init_error else ""
+        lines.append(f"torch.cuda.is_available(): {deep.cuda_available}{count}{why}")
+    if deep.cudnn_version:
+        lines.append(f"cuDNN loaded by torch: {cudnn_from_int(deep.cudnn_version)}"
+                     + (f"; NCCL {deep.nccl_version}" if deep.nccl_version else ""))
+    for result in deep.smoke:
+        parts = [_check("matmul", result.matmul_ok), _check("conv", result.conv_ok)]
+        if result.bf16_supported is not None:
+            parts.append(f"bf16 {'yes' if result.bf16_supported else 'no'}")
+        if result.error:
+            parts.append(f"error: {result.error.strip().splitlines()[0][:120]}")
+        name = f" {result.name}" if result.name else ""
+        lines.append(f"GPU {result.index}{name}: " + ", ".join(p for p in parts if p))
+    if deep.last_step:
+        lines.append(f"stopped during {deep.last_step}")
+    return lines
+
+
+def _check(name: str, ok) -> str:
+    return "" if ok is None else f"{name} {'ok' if ok else 'FAILED'}"
+
+
+GPU_REQUIREMENTS = ("min_gpus", "min_compute_capability", "min_gpu_memory", "features")
+
+
+def requirements_text(policy: Mapping[str, object], sources: Mapping[str, str]) -> str:
+    """``min_compute_capability=8.0 (flag), … ; a visible GPU (implied by min_compute_capability)``."""
+    parts = [f"{name}={_value(name, value)}" + (f" ({sources[name]})" if name in sources else "")
+             for name, value in policy.items()]
+    implied = [name for name in GPU_REQUIREMENTS if policy.get(name)]
+    if implied and not policy.get("require_gpu"):
+        parts.append(f"a visible GPU (implied by {', '.join(implied)})")
+    return ", ".join(parts)
+
+
+def _value(name: str, value: object) -> str:
+    if name in ("min_gpu_memory", "min_shm") and isinstance(value, int):
+        return f"{value / 2**30:g} GiB"
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def area_status(findings: List[Finding], area: Optional[AreaCoverage]) -> str:
+    """The mark of one area: an error wins, then "could not check", then a warning, then
+    "nothing there", then ✓."""
+    severities = {f.severity for f in findings}
+    if "error" in severities:
+        return "error"
+    if area is not None and not area.checked:
+        return "unknown"
+    if "warning" in severities:
+        return "warning"
+    return "absent" if area is not None and area.state == "absent" else "ok"

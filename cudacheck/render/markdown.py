@@ -5,9 +5,10 @@ from typing import List
 
 from ..report import Report
 from ..vocabulary import LAYER_TITLES
-from .facts import layer_facts
+from .facts import area_status, deep_lines, layer_facts, requirements_text
 
 _ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
+_AREA_ICON = {"error": "❌", "warning": "⚠️", "unknown": "❓", "absent": "➖", "ok": "✅"}
 
 
 def render(report: Report, **_: object) -> str:
@@ -16,10 +17,25 @@ def render(report: Report, **_: object) -> str:
     lines: List[str] = [f"### cudacheck: {report.summary.line}", ""]
     if snapshot.source == "pasted":
         lines += ["_Diagnosed from the text pasted in this issue; facts not shown there are unknown._", ""]
-    lines += ["| Layer | Observed |", "|---|---|"]
-    for layer, fact in layer_facts(snapshot).items():
-        lines.append(f"| {LAYER_TITLES[layer]} | {fact.replace('|', '/')} |")
+    lines += ["| | Layer | Observed |", "|---|---|---|"]
+    facts = layer_facts(snapshot)
+    if report.policy:
+        facts["requirements"] = requirements_text(report.policy, report.policy_sources)
+    for layer, title in LAYER_TITLES.items():
+        area = report.area(layer)
+        if layer not in facts and area is None:
+            continue
+        fact = facts.get(layer, "")
+        if area is not None and not area.checked:
+            fact = f"{fact}; could not check: {area.reason}" if fact and area.state == "failed" else \
+                f"could not check: {area.reason}"
+        status = area_status([f for f in report.findings if f.layer == layer], area)
+        lines.append(f"| {_AREA_ICON[status]} | {title} | {fact.replace('|', '/')} |")
     lines.append("")
+    if snapshot.deep is not None and deep_lines(snapshot.deep):
+        lines += ["**Deep probe** (torch imported in a child process):", ""]
+        lines += [f"- {line}" for line in deep_lines(snapshot.deep)]
+        lines.append("")
     problems = [f for f in report.findings if f.severity != "info"]
     infos = [f for f in report.findings if f.severity == "info"]
     for finding in problems:

@@ -161,6 +161,10 @@ def render(report: Report, **_: object) -> str:
                    [((), shm.size_bytes)])
         out.family("shm_free_bytes", "Free space in /dev/shm.", [((), shm.free_bytes)])
 
+    out.family("area_checked", "1 when an area of the report was checked (or is known to hold nothing: no "
+                               "driver, no GPU), 0 when it could not be checked; state is checked, absent, failed "
+                               "(its probe failed) or unknown (not probed).",
+               [((("area", area.area), ("state", area.state)), area.checked) for area in report.coverage])
     errors = {}
     for error in snapshot.probe_errors:
         errors[(error.probe, error.kind)] = errors.get((error.probe, error.kind), 0) + 1

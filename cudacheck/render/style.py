@@ -15,14 +15,16 @@ class Style:
     color: bool
 
     def mark(self, status: str) -> str:
-        symbols = {"ok": "✓", "warning": "!", "error": "✗", "info": "·"} if self.unicode else \
-                  {"ok": "[ok]", "warning": "[!]", "error": "[x]", "info": "[i]"}
+        symbols = {"ok": "✓", "warning": "!", "error": "✗", "info": "·", "unknown": "?", "absent": "–"} \
+            if self.unicode else \
+            {"ok": "[ok]", "warning": "[!]", "error": "[x]", "info": "[i]", "unknown": "[?]", "absent": "[-]"}
         return self.paint(symbols[status], status)
 
     def paint(self, text: str, status: str) -> str:
         if not self.color:
             return text
-        code = {"ok": "32", "warning": "33", "error": "31", "info": "36", "dim": "2", "bold": "1"}[status]
+        code = {"ok": "32", "warning": "33", "error": "31", "info": "36", "dim": "2", "bold": "1",
+                "unknown": "35", "absent": "2"}[status]
         return f"\033[{code}m{text}\033[0m"
 
     def arrow(self) -> str:

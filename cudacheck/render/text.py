@@ -1,18 +1,14 @@
-"""The doctor view: facts and findings grouped by layer, ✓ / ! / ✗, remedies under
-problems, one summary line at the end."""
+"""The doctor view: facts and findings grouped by layer, ✓ / ! / ✗, ``?`` for an area that
+could not be checked and ``–`` for one known to hold nothing, remedies under problems, what
+the deep probe found, and one summary line at the end."""
 from __future__ import annotations
 
 from typing import List, Optional
 
 from ..report import Finding, Report
 from ..vocabulary import LAYER_TITLES
-from .facts import layer_facts
+from .facts import area_status, deep_lines, layer_facts, requirements_text
 from .style import Style, detect
-
-
-def _layer_status(findings: List[Finding]) -> str:
-    severities = {f.severity for f in findings}
-    return "error" if "error" in severities else "warning" if "warning" in severities else "ok"
 
 
 def render(report: Report, verbose: bool = False, style: Optional[Style] = None, **_: object) -> str:
@@ -28,14 +24,20 @@ def render(report: Report, verbose: bool = False, style: Optional[Style] = None,
     width = max(len(title) for title in LAYER_TITLES.values())
     for layer, title in LAYER_TITLES.items():
         findings = [f for f in report.findings if f.layer == layer]
-        if layer not in facts and not findings:
+        area = report.area(layer)
+        if layer not in facts and not findings and area is None:
             continue
         if layer == "requirements" and not findings and not report.policy:
             continue
         fact = facts.get(layer, "")
         if layer == "requirements" and report.policy:
-            fact = ", ".join(f"{k}={v}" for k, v in report.policy.items())
-        lines.append(f"{style.mark(_layer_status(findings))} {title.ljust(width)}  {fact}")
+            fact = requirements_text(report.policy, report.policy_sources)
+        if area is not None and not area.checked:
+            fact = f"{fact}; could not check: {area.reason}" if fact and area.state == "failed" else \
+                f"could not check: {area.reason}"
+        lines.append(f"{style.mark(area_status(findings, area))} {title.ljust(width)}  {fact}")
+        if layer == "torch" and snapshot.deep is not None:
+            lines.extend(f"    {style.arrow()} deep: {line}" for line in deep_lines(snapshot.deep))
         for finding in findings:
             if finding.severity == "info" and not verbose:
                 lines.append(f"    {style.mark('info')} {finding.title} [{finding.code}]")
@@ -48,6 +50,8 @@ def render(report: Report, verbose: bool = False, style: Optional[Style] = None,
             lines.append(f"    {error.probe}: {error.kind}: {error.message}")
     lines.append("")
     summary_status = {"errors": "error", "warnings": "warning", "ok": "ok"}[report.summary.status]
+    if summary_status == "ok" and report.summary.unchecked:
+        summary_status = "unknown"
     lines.append(style.paint(report.summary.line, summary_status))
     text = "\n".join(lines)
     return text if style.unicode else to_ascii(text)

@@ -1,20 +1,24 @@
 """RuleContext: the Snapshot, CompatDB and Policy a rule judges, plus derived views
-(GPU architectures, the torch build's targets, the driver's CUDA) computed once."""
+(GPU architectures, the torch build's targets, the driver's CUDA, the evidence of an
+NVIDIA GPU) computed once, and the remedies the planner checks."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional, Tuple
 
-from ..compat.archs import Arch, parse_arch, parse_arch_flags
+from ..compat.archs import Arch, parse_arch
 from ..compat.db import CompatDB
-from ..compat.plan import Candidate, plan, variant_archs
+from ..compat.judgements import ArchTargets, variant_targets
 from ..compat.tables import GpuRow, TorchRelease, TorchVariant
 from ..policy import Policy
 from ..report import Finding
 from ..snapshot import GpuFacts, Snapshot
 from ..versions import cuda_tag, major_minor, torch_local_tag, torch_public
 from .registry import Rule, finding
+
+if TYPE_CHECKING:  # the planner is imported only when a remedy is built
+    from ..compat.plan import Candidate, Machine
 
 
 @dataclass
@@ -32,42 +36,82 @@ class GpuView:
         return f"{index}{name}".strip()
 
 
+class UnknownTargets(LookupError):
+    """Raised when a rule reads the targets of a build whose arch list is not known."""
+
+
 @dataclass
 class BuildView:
-    """The torch build: version, CUDA, and the archs it carries (with where that list came from)."""
+    """The torch build: version, CUDA, and the archs it carries when they are known.
+
+    ``targets`` is None when nobody knows the arch list (``targets_unknown`` says why):
+    there is no empty list to misread as "no kernels".
+    """
 
     version: Optional[str]
     cuda: Optional[str]
     tag: Optional[str]
     release: Optional[TorchRelease]
     variant: Optional[TorchVariant]
-    sass: List[Arch] = field(default_factory=list)
-    ptx: List[Arch] = field(default_factory=list)
-    arch_source: Optional[str] = None  # deep | pasted | compat_data
+    targets: Optional[ArchTargets] = None
+    targets_unknown: str = ""
 
     @property
     def known_archs(self) -> bool:
-        return self.arch_source is not None
+        return self.targets is not None
+
+    @property
+    def arch_source(self) -> Optional[str]:
+        return self.targets.source if self.targets is not None else None
+
+    def _known(self) -> ArchTargets:
+        if self.targets is None:
+            raise UnknownTargets(f"the arch list of torch {self.version} is not known: {self.targets_unknown}")
+        return self.targets
+
+    @property
+    def sass(self) -> List[Arch]:
+        """The SASS targets; raises :class:`UnknownTargets` when they are not known."""
+        return list(self._known().sass)
+
+    @property
+    def ptx(self) -> List[Arch]:
+        """The PTX targets; raises :class:`UnknownTargets` when they are not known."""
+        return list(self._known().ptx)
 
     def arch_text(self) -> str:
-        sass = ", ".join(a.sm for a in sorted(self.sass)) or "none"
-        ptx = ", ".join(f"compute_{a.major}{a.minor}{a.suffix}" for a in sorted(self.ptx))
-        return f"SASS {sass}" + (f"; PTX {ptx}" if ptx else "; no PTX")
+        return self._known().text()
 
 
 class RuleContext:
-    """What every rule sees; rules never probe, so everything here is derived from data."""
+    """What every rule sees; rules never probe, so everything here is derived from data.
 
-    def __init__(self, snapshot: Snapshot, db: CompatDB, policy: Policy) -> None:
+    ``planning`` is set while the planner judges a candidate environment: remedies are
+    then not planned again (a plan is judged, not re-planned). ``plan_remedies`` False
+    leaves install remedies out (``health`` prints one line and never shows them).
+    """
+
+    def __init__(self, snapshot: Snapshot, db: CompatDB, policy: Policy, planning: bool = False,
+                 plan_remedies: bool = True) -> None:
         self.snapshot = snapshot
         self.db = db
         self.policy = policy
+        self.planning = planning
+        self.plan_remedies = plan_remedies
         self.rule: Optional[Rule] = None
 
     def finding(self, title: str, **kwargs) -> Finding:
         """A Finding of the rule being run."""
         assert self.rule is not None
         return finding(self.rule, title, **kwargs)
+
+    def cannot_tell(self, title: str, *, detail: str = "", evidence: Optional[List[str]] = None,
+                    remedy: str = "") -> Finding:
+        """An info finding saying what could not be checked and why (a relevant unknown): never
+        an error or a warning, and a plan that leaves one is not offered."""
+        found = self.finding(title, severity="info", detail=detail, evidence=evidence, remedy=remedy)
+        found.could_not_check = True
+        return found
 
     # --- driver --------------------------------------------------------------------
     @property
@@ -93,6 +137,15 @@ class RuleContext:
     def nvml_ok(self) -> bool:
         return self.snapshot.nvml.status == "ok"
 
+    @property
+    def driver_hung(self) -> Optional[str]:
+        """"timed out" / "crashed" when NVML did not answer (the driver hung or crashed), else None."""
+        status = self.snapshot.nvml.status
+        if status not in ("timeout", "crashed"):
+            status = next((e.kind for e in self.snapshot.probe_errors
+                           if e.probe == "nvml" and e.kind in ("timeout", "crashed")), None)
+        return {"timeout": "timed out", "crashed": "crashed"}.get(status or "")
+
     # --- GPUs ------------------------------------------------------------------------
     @cached_property
     def gpus(self) -> List[GpuView]:
@@ -111,7 +164,32 @@ class RuleContext:
         nodes = self.snapshot.container.dev_nodes or []
         return bool(self.gpus) or any(n.rstrip("0123456789") == "/dev/nvidia" and n[-1].isdigit()
                                       for n in nodes) \
-            or self.snapshot.nvml.status in ("version_mismatch", "no_permission", "timeout", "crashed")
+            or self.snapshot.nvml.status in ("version_mismatch", "no_permission") or self.driver_hung is not None
+
+    @property
+    def gpu_expected(self) -> bool:
+        """Evidence of an NVIDIA GPU or of the intent to use one: NVIDIA hardware, a GPU
+        requirement, a CUDA build of torch, a driver that answered, or a CUDA error or
+        nvidia-smi line in pasted text."""
+        return self.has_nvidia_hardware or self.policy.wants_gpu or self.torch_is_cuda \
+            or self.snapshot.nvml.status not in (None, "library_not_found") \
+            or any(_shows_intent(o) for o in self.snapshot.observations)
+
+    @property
+    def non_nvidia_evidence(self) -> Optional[str]:
+        """What shows this machine's accelerator is not NVIDIA's (a ROCm or XPU torch, a Mac),
+        when nothing shows an NVIDIA GPU; None otherwise. No CUDA remedy is offered then."""
+        if self.has_nvidia_hardware:
+            return None
+        torch = self.snapshot.torch
+        version = torch.version or ""
+        if torch.hip or "+rocm" in version:
+            return f"{self.torch_label} is a ROCm build"
+        if torch.xpu or "+xpu" in version:
+            return f"{self.torch_label} is an Intel XPU build"
+        if (self.snapshot.platform.system or "").lower() == "darwin":
+            return "this is a Mac (Apple GPUs use MPS, not CUDA)"
+        return None
 
     # --- torch build -----------------------------------------------------------------
     @cached_property
@@ -124,15 +202,22 @@ class RuleContext:
         variant = self.db.torch_variant(version, cuda) if version and cuda else None
         view = BuildView(version=version, cuda=cuda, tag=tag, release=release, variant=variant)
         deep = self.snapshot.deep
-        flags = (deep.arch_list if deep and deep.arch_list else None) or torch.arch_list
-        if flags:
-            view.sass, view.ptx = parse_arch_flags(flags)
-            view.arch_source = "deep" if deep and deep.arch_list else (torch.arch_list_source or "pasted")
+        if deep and deep.arch_list:
+            view.targets = ArchTargets.from_flags(deep.arch_list, "deep")
+        elif torch.arch_list:
+            view.targets = ArchTargets.from_flags(torch.arch_list, torch.arch_list_source or "pasted")
         elif variant is not None and self._is_official(version):
-            known = variant_archs(variant)
-            if known is not None:  # an arch list nobody sourced stays unknown, never empty
-                view.sass, view.ptx = known
-                view.arch_source = "compat_data"
+            view.targets = variant_targets(variant)
+            if view.targets is None:
+                view.targets_unknown = f"cudacheck's sources do not give the arch list of the {variant.tag} wheel " \
+                                       f"of torch {release.version if release else version}"
+        elif not cuda:
+            view.targets_unknown = "the build's CUDA version is not known" if not torch.installed else \
+                "it is not a CUDA build"
+        elif variant is None:
+            view.targets_unknown = f"torch {version} is not an official wheel in cudacheck's table"
+        else:
+            view.targets_unknown = f"torch {version} is not an official wheel (a source or custom build)"
         return view
 
     @staticmethod
@@ -145,36 +230,103 @@ class RuleContext:
     def torch_is_cuda(self) -> bool:
         return bool(self.snapshot.torch.cuda)
 
+    @property
+    def torch_label(self) -> str:
+        """``torch 2.4.1+cu121``, or just ``torch`` when its version is not known."""
+        version = self.snapshot.torch.version
+        return f"torch {version}" if version else "torch"
+
     # --- remedies ----------------------------------------------------------------------
-    def wheels_for_machine(self, *, same_python: bool = True) -> List[Candidate]:
-        """Official wheels that run on this driver and every GPU here (newest first)."""
-        archs = [gpu.arch for gpu in self.gpus if gpu.arch]
+    def machine(self, *, same_python: bool = True) -> "Machine":
+        """This machine as the planner sees it: driver, GPU identities, Python, platform and the
+        companions (torchvision/torchaudio) a plan must bring along."""
+        from ..compat.plan import COMPANIONS, Machine
+
         python = self.snapshot.platform.python_version if same_python else None
         python_mm = None
         if python and major_minor(python):
             major, minor = major_minor(python)  # type: ignore[misc]
             python_mm = f"{major}.{minor}"
-        companions = [name for name in ("torchvision", "torchaudio") if self.snapshot.package(name)]
-        return plan(self.db, driver_version=self.driver_version, driver_cuda=self.driver_cuda,
-                    gpus=archs, python=python_mm, platform=self.platform, companions=companions)
+        gpus = [GpuFacts(index=g.facts.index, name=g.facts.name, uuid=g.facts.uuid,
+                         pci_device_id=g.facts.pci_device_id,
+                         compute_capability=g.facts.compute_capability or (g.arch.cc if g.arch else None),
+                         memory_total_mib=g.facts.memory_total_mib) for g in self.gpus]
+        companions: Tuple[str, ...] = tuple(name for name in COMPANIONS if self.snapshot.package(name))
+        return Machine(driver_version=self.driver_version,
+                       driver_cuda=self.snapshot.nvml.cuda_driver_version or self.snapshot.cuda_driver.driver_version,
+                       gpus=gpus, python=python_mm, platform=self.platform,
+                       machine=self.snapshot.platform.machine, companions=companions)
+
+    @cached_property
+    def plans(self) -> List["Candidate"]:
+        """Every environment that passes the rules on this machine (newest first); none while
+        planning or when the evidence says the GPUs here are not NVIDIA's."""
+        if self.planning or self.non_nvidia_evidence:
+            return []
+        from ..compat.plan import plan
+
+        return plan(self.db, self.machine())
+
+    def wheels_for_machine(self, *, same_python: bool = True) -> List["Candidate"]:
+        """Checked plans for this machine (newest first)."""
+        if same_python:
+            return self.plans
+        if self.planning or self.non_nvidia_evidence:
+            return []
+        from ..compat.plan import plan
+
+        return plan(self.db, self.machine(same_python=False))
 
     def best_wheel_text(self) -> str:
-        """One line naming the newest wheel that fits, or why none does."""
-        candidates = self.wheels_for_machine()
+        """The newest checked plan for this machine, what it was checked against, or why there is none."""
+        if self.planning:
+            return "(a planned environment)"
+        if not self.plan_remedies:
+            return "`cudacheck doctor` names the torch wheel that fits this machine."
+        other = self.non_nvidia_evidence
+        if other:
+            return f"No CUDA build is proposed: {other}, and nothing here shows an NVIDIA GPU."
+        machine = self.machine()
+        candidates = self.plans
         if not candidates:
-            return "No official torch wheel fits this driver and GPU; update the NVIDIA driver first."
-        # Prefer wheels whose arch list is sourced over ones assumed from an older release.
-        confirmed = [c for c in candidates if not any("assumed equal" in n for n in c.notes)]
-        best = (confirmed or candidates)[0]
+            return ("No official torch wheel passes cudacheck's checks on " + machine.describe()
+                    + "; update the NVIDIA driver first (or build torch from source for this GPU).")
+        best = candidates[0]
         current = torch_public(self.snapshot.torch.version)
-        note = f"  ({'; '.join(best.notes)})" if best.notes else ""
         prefix = "Newest official wheel that fits this driver and GPU"
         if current:
             prefix += f" (you have torch {self.snapshot.torch.version})"
+        notes = "".join(f"; {note}" for note in best.notes)
         caveat = ""
-        machine = (self.snapshot.platform.machine or "").lower()
-        if self.platform == "windows" or machine in ("aarch64", "arm64"):
+        arch = (self.snapshot.platform.machine or "").lower()
+        if self.platform == "windows" or arch in ("aarch64", "arm64"):
             where = "Windows" if self.platform == "windows" else "aarch64"
             caveat = (f"\n  (cudacheck's wheel table describes the Linux x86_64 wheels; check that this variant "
                       f"is published for {where} on the same index)")
-        return f"{prefix}:\n  {best.install}{note}{caveat}"
+        return f"{prefix}:\n  {best.install}\n  ({best.checked}{notes}){caveat}"
+
+
+_NVIDIA_SIGNS = frozenset((
+    "driver_too_old", "driver_found_version", "insufficient_driver", "unsupported_ptx", "ngc_driver_too_old",
+    "forward_compat_804", "driver_release_unsupported_gpu", "graphics_device_name", "container_requirement",
+    "smi_cannot_communicate", "nvml_driver_not_loaded", "kernel_module_failed", "rm_init_failed", "nouveau_bound",
+    "cuda_unknown_error", "nvml_unknown_error", "cuda_init_failed", "system_not_ready", "fabricmanager_failed",
+    "nvml_version_mismatch", "nvrm_api_mismatch", "cuda_803", "no_cuda_device", "no_cuda_gpus",
+    "docker_no_gpu_driver", "docker_unknown_runtime", "cdi_unresolvable", "ngc_no_driver", "smi_no_devices",
+    "devices_unavailable", "no_kernel_image", "invalid_device_function", "gpu_not_compatible",
+    "gpu_requires_newer_cuda", "nvrtc_arch", "ptxas_unknown_arch", "gpu_too_old_torch", "min_capability",
+    "triton_gpu_too_old", "cudnn_arch_mismatch", "not_compiled_with_cuda", "found_gpu_capability",
+    "cuda_init_warning", "cuda_oom", "device_side_assert", "invalid_device_ordinal", "illegal_memory_access",
+    "launch_failure", "cublas_status", "xid", "fallen_off_bus", "ecc_error", "smi_q_pending", "bf16_unsupported",
+    "flash_attention_arch", "fp8_unsupported", "compose_gpu",
+))
+"""Observed signatures that show an NVIDIA GPU, or the intent to use one (a CUDA error, a GPU
+the error names, a container asking for GPUs)."""
+
+
+def _shows_intent(observation) -> bool:
+    """A user's own check of CUDA (``torch.cuda.is_available()`` typed in a session) shows the intent
+    to use a GPU; the same line in collect_env's summary does not."""
+    return observation.signature in _NVIDIA_SIGNS or (
+        observation.signature in ("cuda_available", "cuda_device_count")
+        and observation.values.get("source") != "collect_env")

@@ -30,10 +30,12 @@ def order(findings: Iterable[Finding]) -> List[Finding]:
                                            CATEGORY_RANK.get(f.category, 99), f.code))
 
 
-def run_rules(snapshot: Snapshot, policy: Policy, db: CompatDB,
-              rules: Optional[Iterable[Rule]] = None) -> List[Finding]:
-    """All findings of all rules (unordered). A rule that raises is reported, never fatal."""
-    context = RuleContext(snapshot, db, policy)
+def run_rules(snapshot: Snapshot, policy: Policy, db: CompatDB, rules: Optional[Iterable[Rule]] = None,
+              planning: bool = False, plan_remedies: bool = True) -> List[Finding]:
+    """All findings of all rules (unordered). A rule that raises is reported, never fatal.
+    ``planning``: the snapshot is a planned environment being judged (no remedies are planned);
+    ``plan_remedies`` False: install remedies point to ``cudacheck doctor`` instead of being planned."""
+    context = RuleContext(snapshot, db, policy, planning=planning, plan_remedies=plan_remedies)
     findings: List[Finding] = []
     for rule_ in rules if rules is not None else load_rules():
         context.rule = rule_
@@ -65,14 +67,21 @@ def attach_symptoms(findings: List[Finding]) -> List[Finding]:
     return kept
 
 
-def check(snapshot: Snapshot, policy: Optional[Policy] = None, db: Optional[CompatDB] = None) -> Report:
-    """Judge a Snapshot against the compatibility data and a Policy."""
+def check(snapshot: Snapshot, policy: Optional[Policy] = None, db: Optional[CompatDB] = None, *,
+          plan_remedies: bool = True) -> Report:
+    """Judge a Snapshot against the compatibility data and a Policy; say which areas were checked.
+    ``plan_remedies`` False skips planning install remedies (for one-line answers such as ``health``)."""
+    from .coverage import coverage
+
     started = time.monotonic()
     policy = policy or Policy()
     db = db or default_db()
-    findings = order(attach_symptoms(run_rules(snapshot, policy, db)))
-    report = Report(snapshot=snapshot, findings=findings, summary=summarise(findings),
-                    compat_data_version=db.version, policy=policy.as_dict())
+    findings = order(attach_symptoms(run_rules(snapshot, policy, db, plan_remedies=plan_remedies)))
+    areas = coverage(snapshot, policy)
+    applied = policy.as_dict()
+    report = Report(snapshot=snapshot, findings=findings, summary=summarise(findings, areas),
+                    compat_data_version=db.version, policy=applied, coverage=areas,
+                    policy_sources={k: v for k, v in policy.sources.items() if k in applied})
     report.timings = dict(snapshot.timings)
     report.timings["check"] = round(time.monotonic() - started, 4)
     return report

@@ -78,12 +78,15 @@ def rule(code: str, slug: str, category: str, layer: str, severity: str = "error
 
 def finding(rule_: Rule, title: str, *, detail: str = "", remedy: str = "",
             evidence: Optional[List[str]] = None, severity: Optional[str] = None,
-            category: Optional[str] = None, certainty: str = "confirmed") -> Finding:
-    """A Finding stamped with its rule's code, slug, category, layer and docs link."""
+            category: Optional[str] = None, certainty: str = "confirmed", layer: Optional[str] = None) -> Finding:
+    """A Finding stamped with its rule's code, slug, category, layer and docs link (``layer``
+    overrides the rule's for a rule that reports on whichever area a fact belongs to)."""
+    if layer is not None and layer not in LAYERS:
+        raise ValueError(f"{rule_.code}: unknown layer {layer!r}")
     return Finding(code=rule_.code, rule=rule_.slug, category=category or rule_.category,  # type: ignore[arg-type]
                    severity=severity or rule_.severity, title=title, detail=detail,  # type: ignore[arg-type]
                    remedy=remedy, evidence=list(evidence or []), docs=rule_.docs_url,
-                   layer=rule_.layer, certainty=certainty)
+                   layer=layer or rule_.layer, certainty=certainty)
 
 
 def lookup(code_or_slug: str) -> Optional[Rule]:

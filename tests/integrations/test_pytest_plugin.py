@@ -308,3 +308,36 @@ def test_live_fake_gpu_is_probed_for_real(pytester: pytest.Pytester, monkeypatch
     passed, skipped, failed = result.listoutcomes()
     assert not failed and len(passed) == 1 and len(skipped) == 1
     assert skipped[0].longrepr[2].startswith("Skipped: cudacheck: ") and "[CC" in skipped[0].longrepr[2]
+
+
+def test_header_names_areas_that_could_not_be_checked(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    node = a100_node()
+    node.level = "quick"
+    snapshot = write_snapshot(tmp_path / "quick.json", node)
+    pytester.makepyfile("def test_plain(): pass\n")
+    result = pytester.runpytest("--cudacheck-report", f"--cudacheck-snapshot={snapshot}")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([
+        "cudacheck * (snapshot *quick.json, compat data *): No problems in * areas; 2 areas could not be checked*",
+        "  CUDA libraries: could not check: not probed at the quick level",
+        "  Python packages: could not check: not probed at the quick level",
+    ])
+
+
+@pytest.mark.parametrize("mark", ['min_gpu_memory="40GiB"', 'features=["bf16"]', 'min_compute_capability="8.0"'])
+def test_marker_requirements_agree_with_the_cli(pytester: pytest.Pytester, tmp_path: Path, mark: str) -> None:
+    """A GPU requirement on the marker skips on a node without a GPU, as the same requirement fails
+    `cudacheck doctor` there."""
+    node = a100_node()
+    node.nvml.gpus = []
+    snapshot = write_snapshot(tmp_path / "no_gpu.json", node)
+    pytester.makepyfile(f"import pytest\n\n@pytest.mark.cuda({mark})\ndef test_gpu():\n    pass\n")
+    result = pytester.inline_run(f"--cudacheck-snapshot={snapshot}")
+    result.assertoutcome(skipped=1)
+    (reason,) = skip_reasons(result)
+    assert "[CC601]" in reason
+    flag = "--" + mark.split("=")[0].replace("_", "-").replace("features", "feature")
+    value = mark.split("=", 1)[1].strip('"[]')
+    cli = subprocess.run([sys.executable, "-m", "cudacheck", "doctor", "--no-config", "--snapshot", str(snapshot),
+                          flag, value], capture_output=True, text=True, timeout=60)
+    assert cli.returncode == 1 and "[CC601]" in cli.stdout

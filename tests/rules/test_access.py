@@ -158,9 +158,23 @@ def test_nvidia_require_cuda_satisfied_by_an_alternative():
 def test_disable_require_is_a_go_boolean():
     env = {"NVIDIA_REQUIRE_CUDA": "cuda>=12.4", "NVIDIA_DISABLE_REQUIRE": "yes"}
     [finding] = by_code(_required(env), "CC108")
-    assert "does not disable" in finding.detail
+    assert "does not disable" in finding.detail and finding.severity == "error"
     for value in ("1", "true", "True", "T"):
-        assert not by_code(_required({**env, "NVIDIA_DISABLE_REQUIRE": value}), "CC108"), value
+        [hidden] = by_code(_required({**env, "NVIDIA_DISABLE_REQUIRE": value}), "CC108")
+        assert hidden.severity == "warning", value
+
+
+def test_a_disabled_requirement_that_is_unmet_is_a_warning_naming_both_sides():
+    env = {"NVIDIA_REQUIRE_CUDA": "cuda>=12.4", "NVIDIA_DISABLE_REQUIRE": "true"}
+    [finding] = by_code(_required(env), "CC108")
+    assert finding.severity == "warning"
+    assert "cuda>=12.4" in finding.title and "12.2" in finding.title and "NVIDIA_DISABLE_REQUIRE" in finding.title
+    assert "?" not in finding.title + finding.detail
+
+
+def test_a_disabled_requirement_that_is_met_says_nothing():
+    env = {"NVIDIA_REQUIRE_CUDA": "cuda>=12.2", "NVIDIA_DISABLE_REQUIRE": "true"}
+    assert not by_code(_required(env), "CC108")
 
 
 def test_nvml_unknown_error_in_a_container():

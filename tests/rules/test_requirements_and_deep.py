@@ -128,3 +128,76 @@ def test_804_in_a_container_means_the_host_driver_is_too_old():
     assert finding.category == "driver_too_old"
     snapshot.container.in_container = False
     assert by_code(check(snapshot), "CC701")[0].category == "forward_compat_unsupported"
+
+
+# --- every GPU requirement implies a visible GPU ----------------------------------------------------
+
+NO_GPU = dict(driver="550.54.14", cuda="12.4", torch="2.4.1+cu121", torch_cuda="12.1")
+
+
+@pytest.mark.parametrize("requirement", [
+    {"min_compute_capability": "8.0"}, {"features": ["bf16"]}, {"min_gpu_memory": "40GiB"}, {"min_gpus": 1},
+    {"require_gpu": True},
+])
+def test_every_gpu_requirement_fails_without_a_gpu(requirement):
+    [finding] = by_code(check(make_snapshot(**NO_GPU), **requirement), "CC601")
+    assert finding.severity == "error" and next(iter(requirement)) in finding.title
+
+
+def test_every_gpu_requirement_fails_without_a_driver():
+    snapshot = make_snapshot(nvml_status="library_not_found", torch="2.4.1+cu121", torch_cuda="12.1")
+    [finding] = by_code(check(snapshot, features=["bf16"]), "CC101")
+    assert finding.severity == "error" and "features" in finding.title
+
+
+def test_a_shm_requirement_does_not_imply_a_gpu():
+    report = check(make_snapshot(**NO_GPU, shm_bytes=2**34), min_shm="1GiB")
+    assert not by_code(report, "CC601") and not report.errors()
+
+
+def test_a_requirement_on_a_gpu_of_unknown_capability_cannot_be_told():
+    snapshot = make_snapshot(driver="550.54.14", cuda="12.4", gpus=[gpu("Mystery accelerator", None, memory_mib=None)])
+    report = check(snapshot, min_compute_capability="8.0", min_gpu_memory="40GiB", features=["fp8"])
+    for code in ("CC603", "CC604", "CC605"):
+        [finding] = by_code(report, code)
+        assert finding.severity == "info" and finding.could_not_check
+    assert not report.errors()
+
+
+def test_a_hung_driver_is_not_reported_as_no_gpu():
+    from cudacheck.snapshot import ProbeError
+
+    snapshot = make_snapshot(nvml_status="timeout")
+    snapshot.probe_errors.append(ProbeError("nvml", "timeout", "no answer within 8.5 s", None, 8.5))
+    report = check(snapshot, require_gpu=True)
+    assert not by_code(report, "CC601")
+    [hung] = by_code(report, "CC109")
+    assert hung.severity == "error" and "hung" in hung.title and report.errors()[0].code == "CC109"
+    assert "none is visible" not in " ".join(f.title for f in report.findings)
+
+
+def test_an_unknown_gpu_list_is_not_no_gpu():
+    snapshot = make_snapshot(torch="2.4.1+cu121", torch_cuda="12.1")  # nothing about the driver is known
+    [finding] = by_code(check(snapshot, require_gpu=True), "CC601")
+    assert finding.severity == "info" and finding.could_not_check
+
+
+# --- torch itself -------------------------------------------------------------------------------------
+
+def test_missing_torch_is_a_warning_by_default():
+    [finding] = by_code(check(make_snapshot(driver="550.54.14", cuda="12.4")), "CC112")
+    assert finding.severity == "warning"
+
+
+def test_missing_torch_is_an_error_when_required_and_silent_when_not_needed():
+    snapshot = make_snapshot(driver="550.54.14", cuda="12.4", gpus=[gpu("NVIDIA A100-SXM4-80GB", "8.0")])
+    [finding] = by_code(check(snapshot, require_torch=True), "CC112")
+    assert finding.severity == "error" and "pip install torch==" in finding.remedy
+    assert not by_code(check(snapshot, require_torch=False), "CC112")
+
+
+def test_an_installed_or_unknown_torch_is_not_missing():
+    assert not by_code(check(make_snapshot(**NO_GPU)), "CC112")
+    snapshot = make_snapshot(driver="550.54.14", cuda="12.4")
+    snapshot.torch.installed = None
+    assert not by_code(check(snapshot, require_torch=True), "CC112")

@@ -29,15 +29,15 @@ def no_driver_visible(ctx: RuleContext) -> Iterator[Finding]:
     if ctx.snapshot.nvml.status != "library_not_found":
         return
     container = ctx.snapshot.container
-    required = ctx.policy.require_gpu or bool(ctx.policy.min_gpus)
+    required = ctx.policy.gpu_requirements
     detail = f"NVML: {ctx.snapshot.nvml.error_message or 'libnvidia-ml.so.1 not found'}."
     if required:
-        yield ctx.finding("No NVIDIA driver is visible, but GPUs are required", severity="error", detail=detail,
-                          remedy=_gpu_access_remedy(container.in_container),
-                          evidence=["nvml.status", "policy.require_gpu"])
+        yield ctx.finding(f"No NVIDIA driver is visible, but a GPU is required ({', '.join(required)})",
+                          severity="error", detail=detail, remedy=_gpu_access_remedy(container.in_container),
+                          evidence=["nvml.status"] + [f"policy.{name}" for name in required])
     elif container.in_container and ctx.torch_is_cuda:
         yield ctx.finding(
-            f"Container holds CUDA torch {ctx.snapshot.torch.version} but no NVIDIA driver is visible",
+            f"Container holds CUDA {ctx.torch_label} but no NVIDIA driver is visible",
             severity="warning",
             detail=detail + " The container was probably started without the NVIDIA runtime.",
             remedy=_gpu_access_remedy(True), evidence=["nvml.status", "container.in_container", "torch.cuda"])
@@ -164,23 +164,83 @@ def driver_unresponsive(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         The NVML or CUDA driver query, run in a child process with a deadline, timed out
-        or died from a signal.
+        or died from a signal. An error when a GPU is required or expected (an NVML that
+        hangs is itself an installed driver); a warning otherwise.
     Why it matters:
         A wedged driver (GPU fallen off the bus, Xid 79, a stuck persistence daemon)
-        blocks every CUDA process, usually forever. Health checks must report it, not hang.
+        blocks every CUDA process, usually forever. Health checks must report it, not hang,
+        and must not mistake it for a machine without GPUs.
     How to fix:
         Check `dmesg` for Xid errors and `nvidia-smi -q`; drain the node and reset the GPU
         (`nvidia-smi -r`) or reboot the host.
     """
-    for error in ctx.snapshot.probe_errors:
-        if error.probe in ("nvml", "cuda_driver") and error.kind in ("timeout", "crashed"):
-            what = "NVML" if error.probe == "nvml" else "the CUDA driver API (cuInit)"
-            yield ctx.finding(
-                f"Querying {what} {'timed out' if error.kind == 'timeout' else 'crashed'}",
-                detail=f"{error.message} after {error.seconds or 0:.1f} s.",
-                remedy="Look for Xid errors in `dmesg`; drain the node, reset the GPU (`nvidia-smi -r`) "
-                       "or reboot.",
-                evidence=[f"probe_errors[{error.probe}]"])
+    from ..coverage import DRIVER_PROBES, describe, failures
+
+    severity = "error" if ctx.gpu_expected else "warning"
+    for error in failures(ctx.snapshot, "driver"):
+        if error.probe not in DRIVER_PROBES or error.kind not in ("timeout", "crashed"):
+            continue
+        what = "NVML" if error.probe == "nvml" else "the CUDA driver API (cuInit)"
+        state = "hung" if error.kind == "timeout" else "crashed"
+        yield ctx.finding(
+            f"The NVIDIA driver {state}: {describe(error)}",
+            severity=severity,
+            detail=f"Querying {what} in a child process: {error.message}. Whether a GPU is visible cannot be "
+                   "told while the driver does not answer.",
+            remedy="Look for Xid errors in `dmesg`; drain the node, reset the GPU (`nvidia-smi -r`) "
+                   "or reboot.",
+            evidence=[f"probe_errors[{error.probe}]"])
+
+
+@rule("CC111", "probe-failed", "config", "driver", severity="warning")
+def probe_failed(ctx: RuleContext) -> Iterator[Finding]:
+    """A probe could not do its job, so part of the environment could not be checked.
+
+    What it checks:
+        Every probe error other than the driver's hang or crash (CC109) and a library that
+        is simply absent: the CUDA library probe crashed or timed out while loading a
+        library, the package or torch-build probe failed, the deep child (torch imported
+        in a child process) crashed or timed out. Reported in the area it took away. A
+        deep child that crashed is an error when a GPU or torch is expected: a process
+        that imports torch there crashes too.
+    Why it matters:
+        An area that could not be checked is not a healthy area: a library that crashes
+        when loaded, or a torch import that dies from a signal, is often the very
+        problem.
+    How to fix:
+        Run the step by hand to see the error: `python -c "import ctypes;
+        ctypes.CDLL('<library>')"` for a library, `python -c "import torch;
+        torch.cuda.init()"` for the deep probe; raise `--timeout` if the machine is only
+        slow.
+    """
+    from ..coverage import DRIVER_PROBES, area_of, describe, failures
+
+    for error in failures(ctx.snapshot):
+        if error.probe in DRIVER_PROBES and error.kind in ("timeout", "crashed"):
+            continue  # CC109 names a hung or crashed driver
+        area = area_of(error, ctx.snapshot)
+        severe = error.probe == "deep" and error.kind == "crashed" and \
+            (ctx.gpu_expected or bool(ctx.policy.require_torch))
+        title = f"A process using torch crashes here: {describe(error)}" if severe else \
+            f"{_AREA_WORDS.get(area, area)} could not be checked: {describe(error)}"
+        yield ctx.finding(
+            title,
+            severity="error" if severe else "warning", layer=area,
+            category="gpu_health" if severe and area == "gpus" else None,
+            detail=f"{error.probe} probe: {error.kind}: {error.message}.",
+            remedy=_PROBE_REMEDIES.get(error.probe, "Run `cudacheck doctor -v` and report the probe error."),
+            evidence=[f"probe_errors[{error.probe}]"])
+
+
+_AREA_WORDS = {"driver": "The NVIDIA driver", "gpus": "The GPUs", "torch": "The torch build",
+               "libraries": "The CUDA libraries", "packages": "The Python packages",
+               "container": "The container"}
+_PROBE_REMEDIES = {
+    "libraries": "Load the library named above by hand (`python -c \"import ctypes; ctypes.CDLL('<path>')\"`) to "
+                 "see the error; remove a broken copy from LD_LIBRARY_PATH.",
+    "deep": "Run `python -c \"import torch; torch.cuda.init(); print(torch.cuda.get_arch_list())\"` to see the "
+            "failure; a crash in a GPU step points at the driver or the GPU (`dmesg | grep -i xid`).",
+}
 
 
 @rule("CC104", "device-nodes-missing", "no_gpu_visible", "driver")
@@ -364,17 +424,20 @@ def container_requirement_unsatisfied(ctx: RuleContext) -> Iterator[Finding]:
     How to fix:
         Update the host driver to one that supports the image's CUDA, or use an image
         built for an older CUDA. Setting NVIDIA_DISABLE_REQUIRE=1 only hides the problem
-        unless forward compatibility applies.
+        unless forward compatibility applies: an unmet requirement it hides is a warning
+        that says what the image needs and what the driver gives.
     """
     from ...compat.requirements import disable_require, evaluate
 
     env = ctx.snapshot.container.env
-    if disable_require(env.get("NVIDIA_DISABLE_REQUIRE")):
-        return
+    disabled_by = env.get("NVIDIA_DISABLE_REQUIRE") if disable_require(env.get("NVIDIA_DISABLE_REQUIRE")) else None
     requirements = {k: v for k, v in env.items() if k.startswith("NVIDIA_REQUIRE_") and v.strip()}
     if not requirements or not (ctx.driver_cuda or ctx.driver_version):
         return
     devices = ctx.gpus or [None]
+    driver = " ".join(filter(None, (f"driver {ctx.driver_version}" if ctx.driver_version else "the driver",
+                                    f"(CUDA {ctx.driver_cuda})" if ctx.driver_cuda else "")))
+    gives = f"the driver supports CUDA {ctx.driver_cuda}" if ctx.driver_cuda else f"{driver} is older"
     for variable, expression in sorted(requirements.items()):
         for gpu in devices:
             properties = {"cuda": ctx.driver_cuda, "driver": ctx.driver_version,
@@ -382,19 +445,28 @@ def container_requirement_unsatisfied(ctx: RuleContext) -> Iterator[Finding]:
                           "brand": (gpu.facts.brand or _brand(gpu.facts.name)) if gpu else None}
             verdict = evaluate(variable, expression, properties)
             if verdict.satisfied is False:
+                wanted = re.search(r"cuda>=?(\d+\.\d+)", verdict.first_term)
+                driver_needed = ctx.db.min_driver(wanted.group(1), ctx.platform) if wanted else None
+                remedy = (f"Update the host driver to ≥ {driver_needed}" if driver_needed else
+                          "Update the host driver") + ", or use an image built for CUDA " \
+                    f"{ctx.driver_cuda or 'your driver’s version'} or older."
+                evidence = [f"container.env.{variable}", "nvml.cuda_driver_version"]
+                if disabled_by is not None:  # the toolkit skipped the check: the container started anyway
+                    yield ctx.finding(
+                        f"This image needs {verdict.first_term}, {gives}; "
+                        f"NVIDIA_DISABLE_REQUIRE={disabled_by} hides it", severity="warning",
+                        detail=f"{variable}={expression!r} is not satisfied by {driver}. The container toolkit "
+                               "skipped the check, so the container started; CUDA code built for the image's "
+                               "CUDA fails unless forward compatibility applies (a datacenter GPU with the "
+                               "image's cuda-compat libraries).",
+                        remedy=remedy, evidence=evidence + ["container.env.NVIDIA_DISABLE_REQUIRE"])
+                    break
                 disabled = env.get("NVIDIA_DISABLE_REQUIRE")
                 note = (f" NVIDIA_DISABLE_REQUIRE={disabled!r} does not disable it (Go boolean: use 1 or true)."
                         if disabled else "")
-                wanted = re.search(r"cuda>=?(\d+\.\d+)", verdict.first_term)
-                driver_needed = ctx.db.min_driver(wanted.group(1), ctx.platform) if wanted else None
-                yield ctx.finding(
-                    f"This image requires {verdict.first_term}; the driver supports CUDA {ctx.driver_cuda or '?'}",
-                    detail=f"{variable}={expression!r} is not satisfied by driver {ctx.driver_version or '?'} "
-                           f"(CUDA {ctx.driver_cuda or '?'}).{note}",
-                    remedy=(f"Update the host driver to ≥ {driver_needed}" if driver_needed else
-                            "Update the host driver") + ", or use an image built for CUDA "
-                           f"{ctx.driver_cuda or 'your driver’s version'} or older.",
-                    evidence=[f"container.env.{variable}", "nvml.cuda_driver_version"])
+                yield ctx.finding(f"This image requires {verdict.first_term}; {gives}",
+                                  detail=f"{variable}={expression!r} is not satisfied by {driver}.{note}",
+                                  remedy=remedy, evidence=evidence)
                 break
 
 

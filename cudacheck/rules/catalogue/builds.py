@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ...compat.plan import driver_verdict
+from ...compat.judgements import driver_verdict
 from ...report import Finding
 from ...versions import major_minor
 from ..context import RuleContext
@@ -45,8 +45,8 @@ def driver_too_old_for_build(ctx: RuleContext) -> Iterator[Finding]:
                     + (f" ({full}+ for CUDA {build_cuda}'s full feature set)" if full and full != floor_driver else "")
                     + ", or:", ctx.best_wheel_text()]
     yield ctx.finding(
-        f"Driver {driver} is too old for torch {ctx.snapshot.torch.version or ''} (CUDA {build_cuda})".replace("  ", " "),
-        detail=f"Driver {driver} {supports}; torch {ctx.snapshot.torch.version} was built with CUDA "
+        f"Driver {driver} is too old for {ctx.torch_label} (CUDA {build_cuda})",
+        detail=f"Driver {driver} {supports}; {ctx.torch_label} was built with CUDA "
                f"{build_cuda} and needs a driver {needs}."
                + ("" if ctx.driver_cuda else f" ({verdict.reason}.)"),
         remedy="\n".join(remedy_lines),

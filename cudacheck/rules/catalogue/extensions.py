@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator, List, Tuple
 
-from ...compat.archs import coverage, parse_arch_flags
-from ...compat.plan import variant_archs
+from ...compat.judgements import ArchTargets, variant_targets
 from ...report import Finding
 from ...snapshot import KernelBinary, _normalise
 from ...versions import major_minor, torch_public
@@ -165,8 +164,8 @@ def library_partial_kernels_for_gpu(ctx: RuleContext) -> Iterator[Finding]:
         if binary.package == "torch":
             # A torch library without any code for the GPU counts too (linalg without sm_75),
             # unless the whole build misses the GPU: CC201/CC203 say that.
-            if not cover.none or not ctx.build.known_archs \
-                    or coverage(ctx.build.sass, ctx.build.ptx, gpu.arch).kind == "none":
+            if not cover.none or ctx.build.targets is None \
+                    or ctx.build.targets.covers(gpu.arch).kind == "none":
                 continue
             remedy = (f"The rest of torch runs on {gpu.label}; avoid the operations this library implements there, "
                       f"or build torch with TORCH_CUDA_ARCH_LIST including {gpu.arch.cc}. Check another build with "
@@ -387,11 +386,11 @@ def torch_binary_archs_differ_from_compat(ctx: RuleContext) -> Iterator[Finding]
     variant = ctx.build.variant
     if torch.arch_list_source != "binary" or not torch.arch_list or variant is None:
         return
-    known = variant_archs(variant)
-    if known is None:
+    table = variant_targets(variant)
+    if table is None:
         return
-    binary_sass, binary_ptx = parse_arch_flags(torch.arch_list)
-    table_sass, table_ptx = known
+    binary = ArchTargets.from_flags(torch.arch_list, "binary")
+    binary_sass, binary_ptx, table_sass, table_ptx = binary.sass, binary.ptx, table.sass, table.ptx
     if set(binary_sass) == set(table_sass) and set(binary_ptx) == set(table_ptx):
         return
 

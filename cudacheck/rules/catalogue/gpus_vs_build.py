@@ -3,19 +3,20 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ...compat.archs import coverage
-from ...compat.plan import driver_verdict, newest_wheel_covering
+from ...compat.judgements import driver_verdict
 from ...report import Finding
 from ..context import GpuView, RuleContext
 from ..registry import rule
 
 
 def _covered_gpus(ctx: RuleContext):
-    if not ctx.torch_is_cuda or not ctx.gpus or not ctx.build.known_archs:
+    """Each GPU with how the build covers it; nothing when the build's targets are not known."""
+    targets = ctx.build.targets
+    if not ctx.torch_is_cuda or not ctx.gpus or targets is None:
         return
     for gpu in ctx.gpus:
         if gpu.arch is not None:
-            yield gpu, coverage(ctx.build.sass, ctx.build.ptx, gpu.arch)
+            yield gpu, targets.covers(gpu.arch)
 
 
 def _source_note(ctx: RuleContext) -> str:
@@ -50,7 +51,7 @@ def gpu_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
         if cover.kind != "none" or _below_build(ctx, gpu):
             continue
         yield ctx.finding(
-            f"torch {ctx.snapshot.torch.version} has no kernels for {gpu.label} ({gpu.arch.sm})",
+            f"{ctx.torch_label} has no kernels for {gpu.label} ({gpu.arch.sm})",
             detail=f"{gpu.label} has compute capability {gpu.arch.cc}; the build has "
                    f"{ctx.build.arch_text()}{_source_note(ctx)}. No SASS of the same major with a lower "
                    "minor and no PTX at or below it.",
@@ -58,9 +59,8 @@ def gpu_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _below_build(ctx: RuleContext, gpu: GpuView) -> bool:
-    oldest = min(ctx.build.sass + ctx.build.ptx, default=None)
-    return oldest is not None and gpu.arch is not None and \
-        (gpu.arch.major, gpu.arch.minor) < (oldest.major, oldest.minor)
+    targets = ctx.build.targets
+    return targets is not None and gpu.arch is not None and targets.is_below(gpu.arch)
 
 
 @rule("CC203", "gpu-too-old-for-build", "gpu_too_old_for_build", "gpus")
@@ -80,15 +80,42 @@ def gpu_too_old_for_build(ctx: RuleContext) -> Iterator[Finding]:
     for gpu, cover in _covered_gpus(ctx):
         if cover.kind != "none" or not _below_build(ctx, gpu):
             continue
-        last = newest_wheel_covering(ctx.db, gpu.arch)
-        remedy = (f"The newest official wheel that still supports {gpu.arch.sm}:\n  {last}"
-                  if last else f"No official wheel in cudacheck's table supports {gpu.arch.sm}; "
-                               "build torch from source with TORCH_CUDA_ARCH_LIST including it.")
         yield ctx.finding(
-            f"{gpu.label} ({gpu.arch.sm}) is too old for torch {ctx.snapshot.torch.version}",
-            detail=f"The build starts at {min(ctx.build.sass + ctx.build.ptx).sm}: {ctx.build.arch_text()}"
+            f"{gpu.label} ({gpu.arch.sm}) is too old for {ctx.torch_label}",
+            detail=f"The build starts at {ctx.build.targets.oldest.sm}: {ctx.build.arch_text()}"
                    f"{_source_note(ctx)}.",
-            remedy=remedy, evidence=["nvml.gpus.compute_capability", "torch.version"])
+            remedy=f"Install a torch release that still supports {gpu.arch.sm}:\n" + ctx.best_wheel_text(),
+            evidence=["nvml.gpus.compute_capability", "torch.version"])
+
+
+@rule("CC213", "arch-list-unknown", "arch_not_in_build", "gpus", severity="info")
+def arch_list_unknown(ctx: RuleContext) -> Iterator[Finding]:
+    """Whether the torch build has kernels for the GPUs could not be checked.
+
+    What it checks:
+        A CUDA build of torch runs beside NVIDIA GPUs, and its arch list is not known:
+        not read from torch itself (`--deep`), not pasted, and not in cudacheck's sources
+        for that official wheel (e.g. torch 2.6.0+cu126), or the build is not an official
+        wheel.
+    Why it matters:
+        An unknown arch list is not an empty one: the build probably runs, but nothing
+        proves it. CC201/CC203 stay silent rather than guess.
+    How to fix:
+        Run `cudacheck doctor --deep` (imports torch in a child and reads
+        torch.cuda.get_arch_list()), or check `python -c "import torch;
+        print(torch.cuda.get_arch_list())"`.
+    """
+    if not ctx.torch_is_cuda or ctx.build.targets is not None:
+        return
+    gpus = [g for g in ctx.gpus if g.arch is not None]
+    if not gpus:
+        return
+    names = ", ".join(f"{g.label} ({g.arch.sm})" for g in gpus)
+    yield ctx.cannot_tell(
+        f"Could not check whether {ctx.torch_label} has kernels for {names}",
+        detail=f"The build's arch list is not known: {ctx.build.targets_unknown}.",
+        remedy="`cudacheck doctor --deep` reads it from torch itself.",
+        evidence=["torch.version", "torch.arch_list", "nvml.gpus.compute_capability"])
 
 
 @rule("CC202", "gpu-needs-ptx-jit", "arch_not_in_build", "gpus", severity="info")

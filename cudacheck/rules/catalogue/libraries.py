@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 from typing import Dict, Iterator, Optional, Tuple
 
+from ...compat.judgements import cudnn_refused_for_gpus, cudnn_runtime_refused, index_url
 from ...report import Finding
 from ...snapshot import LibraryFacts
-from ...versions import major_minor, parse, torch_local_tag, torch_public
+from ...versions import cudnn_from_int, major_minor, parse, torch_local_tag, torch_public
 from ..context import RuleContext
 from ..registry import rule
 
@@ -30,15 +31,6 @@ def build_cudnn(ctx: RuleContext) -> Optional[str]:
             return _pinned(spec)
     variant = ctx.build.variant
     return variant.cudnn if variant else ctx.snapshot.torch.cudnn_version
-
-
-def cudnn_from_int(value: Optional[int]) -> Optional[str]:
-    """torch.backends.cudnn.version() → "9.1.0" (cuDNN ≥ 9: M*10000+m*100+p; 8.x: M*1000+m*100+p)."""
-    if not value:
-        return None
-    if value >= 10000:
-        return f"{value // 10000}.{(value % 10000) // 100}.{value % 100}"
-    return f"{value // 1000}.{(value % 1000) // 100}.{value % 100}"
 
 
 def loaded_cudnn(ctx: RuleContext) -> Tuple[Optional[str], str]:
@@ -80,13 +72,12 @@ def nvidia_wheel_pin_mismatch(ctx: RuleContext) -> Iterator[Finding]:
             continue
         family = _family(name)
         severity = "warning"
-        want_mm, have_mm = major_minor(wanted), major_minor(have)
-        if family == "cudnn" and want_mm and have_mm and (have_mm[0] != want_mm[0] or have_mm[1] < want_mm[1]):
+        if family == "cudnn" and cudnn_runtime_refused(ctx.db, ctx.snapshot.torch.version, wanted, have).refused:
             severity = "error"
         if family == "nccl" and (parse(have) or ()) < (parse(wanted) or ()):
             severity = "error"
         yield ctx.finding(
-            f"{name} {have} is installed; torch {ctx.snapshot.torch.version} pins {wanted}",
+            f"{name} {have} is installed; {ctx.torch_label} pins {wanted}",
             severity=severity, category=_FAMILY_CATEGORY.get(family, "lib_path_conflict"),
             detail=f"torch's metadata requires {name}{spec}. "
                    + ("torch refuses a cuDNN whose major differs or whose minor is lower than its build's."
@@ -114,18 +105,22 @@ def cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """
     built = build_cudnn(ctx)
     loaded, where = loaded_cudnn(ctx)
-    built_mm, loaded_mm = major_minor(built), major_minor(loaded)
-    if not built_mm or not loaded_mm:
+    verdict = cudnn_runtime_refused(ctx.db, ctx.snapshot.torch.version, built, loaded)
+    evidence = ["deep.cudnn_version", "libraries.resolved.cudnn", "torch.nvidia_requirements"]
+    if verdict.refused is None and verdict.condition_met:
+        yield ctx.cannot_tell(f"cuDNN {loaded} would be used with {ctx.torch_label} (built with "
+                              f"cuDNN {built}); whether torch accepts it could not be checked",
+                              detail=f"The runtime cuDNN is {loaded} ({where}); {verdict.reason}.", evidence=evidence)
         return
-    if loaded_mm[0] == built_mm[0] and (loaded_mm[1] >= built_mm[1] or len(parse(loaded) or ()) < 2):
-        return  # same major; a bare "9" (from a file name) says nothing about the minor
+    if not verdict.refused:
+        return
     yield ctx.finding(
-        f"cuDNN {loaded} would be used, but torch {ctx.snapshot.torch.version} was built with cuDNN {built}",
-        detail=f"The runtime cuDNN is {loaded} ({where}); torch needs the same major and a minor ≥ "
-               f"{built_mm[0]}.{built_mm[1]}.",
+        f"cuDNN {loaded} would be used, but {ctx.torch_label} was built with cuDNN {built}",
+        detail=f"The runtime cuDNN is {loaded} ({where}); {verdict.reason} (torch/backends/cudnn raises "
+               "\"cuDNN version incompatibility\").",
         remedy="Remove the other cuDNN from LD_LIBRARY_PATH / the conda env, or: "
                f"pip install 'nvidia-cudnn-cu{(major_minor(ctx.snapshot.torch.cuda) or (12, 0))[0]}=={built}'",
-        evidence=["deep.cudnn_version", "libraries.resolved.cudnn", "torch.nvidia_requirements"])
+        evidence=evidence)
 
 
 def effective_cudnn(ctx: RuleContext) -> Tuple[Optional[str], str]:
@@ -137,7 +132,7 @@ def effective_cudnn(ctx: RuleContext) -> Tuple[Optional[str], str]:
         if _family(package.name) == "cudnn" and package.version:
             return package.version, f"the installed {package.name} wheel"
     built = build_cudnn(ctx)
-    return built, (f"the cuDNN torch {ctx.snapshot.torch.version} was built with" if built else "")
+    return built, (f"the cuDNN {ctx.torch_label} was built with" if built else "")
 
 
 @rule("CC309", "cudnn-drops-gpu", "cudnn_version_mismatch", "libraries")
@@ -146,9 +141,10 @@ def cudnn_drops_gpu(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         The GPU's compute capability against the minimum of the cuDNN release that will run
-        (loaded, installed as a wheel, or pinned by torch), from cuDNN's support matrix.
-        cuDNN 9.17+ requires compute capability 7.5: no Maxwell, Pascal or Volta, even in
-        its CUDA 12 build.
+        (loaded, installed as a wheel, or pinned by torch), from cuDNN's support matrix:
+        cuDNN 9.17+ requires compute capability 7.5 (no Maxwell, Pascal or Volta, even in
+        its CUDA 12 build). When torch itself refuses that cuDNN for the GPU, CC310 says so
+        instead.
     Why it matters:
         torch imports fine, but every cuDNN convolution fails on that GPU (e.g.
         CUDNN_STATUS_ARCH_MISMATCH / "no kernel image"), typically after upgrading
@@ -162,6 +158,8 @@ def cudnn_drops_gpu(ctx: RuleContext) -> Iterator[Finding]:
     version, where = effective_cudnn(ctx)
     if not version or len(parse(version) or ()) < 2:
         return
+    if _torch_refuses(ctx, version).refused:
+        return  # CC310: torch refuses this cuDNN for these GPUs before cuDNN is asked
     cuda_major = (major_minor(ctx.snapshot.torch.cuda) or (None,))[0]
     floor = ctx.db.cudnn_min_compute_capability(version, cuda_major)
     if floor is None:
@@ -180,6 +178,64 @@ def cudnn_drops_gpu(ctx: RuleContext) -> Iterator[Finding]:
             detail=f"cuDNN {version} ({where}) requires compute capability ≥ {minimum} (cuDNN {stated_by} support "
                    f"matrix); {gpu.label} is {gpu.arch.cc}.",
             remedy=remedy, evidence=["packages", "libraries.resolved.cudnn", "nvml.gpus.compute_capability"])
+
+
+def _torch_refuses(ctx: RuleContext, cudnn: Optional[str]):
+    """torch's cuDNN-versus-GPU check over the visible GPUs; when which GPUs are visible is not known,
+    a refusal cannot be told (``refused`` None)."""
+    from .requirements import gpus_to_check
+
+    gpus, certain = gpus_to_check(ctx)
+    verdict = cudnn_refused_for_gpus(ctx.db, ctx.snapshot.torch.version, cudnn,
+                                     [g.arch for g in gpus if g.arch is not None])
+    if verdict.refused and not certain:
+        verdict.refused = None
+        verdict.reason += "; whether CUDA_VISIBLE_DEVICES keeps that GPU is not known"
+    return verdict
+
+
+@rule("CC310", "torch-refuses-cudnn-for-gpu", "cudnn_version_mismatch", "libraries")
+def torch_refuses_cudnn_for_gpu(ctx: RuleContext) -> Iterator[Finding]:
+    """torch itself refuses the cuDNN it would load, because a visible GPU is too old for it.
+
+    What it checks:
+        torch's own check in `torch/backends/cudnn/__init__.py`, per torch release from
+        cudacheck's `torch_guards.json`: torch 2.13 and 2.14 raise "cuDNN version N is not
+        compatible with devices with SM < 7.5" when the runtime cuDNN is ≥ 9.11 and the
+        lowest compute capability of all visible GPUs is below 7.5 (Maxwell, Pascal,
+        Volta). The cuDNN is the one that will run: loaded in the deep child, picked by the
+        loader, installed as a wheel, or pinned by torch. When the cuDNN or whether this
+        torch release runs the check is not known, it says so (info) for a GPU below 7.5.
+    Why it matters:
+        The first convolution (or `torch.backends.cudnn.version()`) raises, on every GPU
+        of the process — even the newer ones — although torch imports and matmuls work.
+    How to fix:
+        Install a cuDNN below 9.11 (`pip install 'nvidia-cudnn-cu12==9.10.2.21'`) if the
+        build allows it, hide the old GPU with CUDA_VISIBLE_DEVICES, or install a torch
+        build whose cuDNN is older (the remedy names one checked against this machine).
+    """
+    if not ctx.torch_is_cuda:
+        return
+    version, where = effective_cudnn(ctx)
+    verdict = _torch_refuses(ctx, version)
+    evidence = ["torch.version", "libraries.resolved.cudnn", "packages", "nvml.gpus.compute_capability"]
+    old = ", ".join(f"{g.label} ({g.arch.sm})" for g in ctx.gpus
+                    if g.arch is not None and (g.arch.major, g.arch.minor) < (7, 5))
+    if verdict.refused is None and verdict.condition_met is not False and old:
+        yield ctx.cannot_tell(f"Could not check whether {ctx.torch_label} accepts its cuDNN on {old}",
+                              detail=verdict.reason[0].upper() + verdict.reason[1:] + ".", evidence=evidence)
+        return
+    if not verdict.refused:
+        return
+    yield ctx.finding(
+        f"{ctx.torch_label} refuses cuDNN {version} on this machine: {old or 'a GPU'} is below "
+        f"compute capability {verdict.row.min_compute_capability if verdict.row else '7.5'}",
+        detail=f"cuDNN {version} ({where}). {verdict.reason[0].upper() + verdict.reason[1:]} (torch raises \"cuDNN "
+               "version … is not compatible with devices with SM < 7.5\" at the first convolution, for every GPU "
+               "of the process).",
+        remedy="Install a torch build with an older cuDNN (or hide the old GPU with CUDA_VISIBLE_DEVICES):\n"
+               + ctx.best_wheel_text(),
+        evidence=evidence)
 
 
 def _cudnn_supports(ctx: RuleContext, cudnn: str, cuda_major: Optional[int], gpu) -> Optional[bool]:
@@ -217,7 +273,7 @@ def cudnn_missing(ctx: RuleContext) -> Iterator[Finding]:
     if missing and not found:
         name = missing[0]
         yield ctx.finding(
-            f"{name} is not installed and no libcudnn was found; torch {ctx.snapshot.torch.version} needs it",
+            f"{name} is not installed and no libcudnn was found; {ctx.torch_label} needs it",
             detail=f"torch requires {name}{pins[name]}; no libcudnn on LD_LIBRARY_PATH, in the loader cache or pip "
                    "folders.",
             remedy=f"pip install '{name}{pins[name]}'",
@@ -242,7 +298,8 @@ def nccl_conflict(ctx: RuleContext) -> Iterator[Finding]:
     packages = [p for p in ctx.snapshot.packages or [] if _family(p.name) == "nccl"]
     if len(packages) > 1:
         yield ctx.finding(
-            f"{len(packages)} NCCL wheels are installed: {', '.join(f'{p.name} {p.version}' for p in packages)}",
+            f"{len(packages)} NCCL wheels are installed: "
+            + ", ".join(f"{p.name} {p.version}" if p.version else p.name for p in packages),
             detail="They install the same file nvidia/nccl/lib/libnccl.so.2; the last one installed wins.",
             remedy=f"pip uninstall -y {' '.join(p.name for p in packages)}, then reinstall torch (restores its pin).",
             evidence=["packages"])
@@ -287,8 +344,8 @@ def library_path_shadowing(ctx: RuleContext) -> Iterator[Finding]:
         chosen_mm, pip_mm = major_minor(chosen.version), major_minor(pip_version)
         severity = "error" if chosen_mm and pip_mm and chosen_mm[0] != pip_mm[0] else "warning"
         yield ctx.finding(
-            f"lib{name} {chosen.version or '?'} from {chosen.origin.replace('_', ' ')} shadows torch's pip copy "
-            f"({pip_version or '?'})",
+            f"lib{name}{' ' + chosen.version if chosen.version else ''} from {chosen.origin.replace('_', ' ')} "
+            f"shadows torch's pip copy" + (f" ({pip_version})" if pip_version else ""),
             severity=severity,
             detail=f"The loader picks {chosen.path} for torch instead of the nvidia-* wheel's library.",
             remedy="Remove CUDA library folders from LD_LIBRARY_PATH when running torch (or deactivate conda).",
@@ -333,7 +390,8 @@ def torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
             problems.append(f"{name} is a {tag} build, torch is {torch_tag}")
         if not problems:
             continue
-        index = f" --index-url {ctx.db.torch.index_url_base.rstrip('/')}/{torch_tag}" if torch_tag else ""
+        url = index_url(ctx.db, torch_tag)
+        index = f" --index-url {url}" if url else ""
         wanted = f"=={series}.*" if series else ""
         yield ctx.finding(
             f"{name} {package.version} does not match torch {torch.version}",
@@ -390,7 +448,7 @@ def python_unsupported(ctx: RuleContext) -> Iterator[Finding]:
     python = ctx.snapshot.platform.python_version
     if release is None or not python or ctx.snapshot.source != "live" and not ctx.snapshot.torch.version:
         return
-    from ...compat.plan import python_ok
+    from ...compat.judgements import python_ok
 
     mm = major_minor(python)
     if mm and not python_ok(release, f"{mm[0]}.{mm[1]}"):

@@ -7,7 +7,7 @@ import re
 from typing import Iterator, List, Optional, Tuple
 
 from ...compat.archs import Arch, coverage
-from ...compat.plan import newest_wheel_covering
+from ...compat.judgements import index_url
 from ...report import Finding
 from ...snapshot import Observation
 from ...versions import major_minor
@@ -154,6 +154,8 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         remedy = ("Run without torch.compile (eager mode), or `torch._dynamo.config.suppress_errors = True`; "
                   f"Triton needs compute capability ≥ {minimum or '7.0'}.")
     else:
+        from ...compat.plan import newest_wheel_covering  # the planner: imported only for a remedy
+
         last = safe(lambda: newest_wheel_covering(ctx.db, gpu)) if gpu else None
         remedy = (f"The newest official wheel that still supports {gpu.sm}:\n  {last}" if last else
                   "Install an older torch release that still shipped this architecture, or build torch from source "
@@ -210,25 +212,34 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
         return  # Macs have no CUDA at all; CC830 explains
     if torch.cuda:
         return  # the installed build is a CUDA build: a CPU torch that imports is CC815's business
-    remedy = "pip uninstall -y torch torchvision torchaudio, then install the CUDA build:\n" + wheel_text(ctx)
+    # Without an NVIDIA GPU or the intent to use one in the paste, a CPU build is a fact, not a fault.
+    expected = ctx.gpu_expected
+    severity = None if expected else "info"
+
+    def cuda_remedy() -> str:  # planned only when a finding needs it
+        remedy = "pip uninstall -y torch torchvision torchaudio, then install the CUDA build:\n" + wheel_text(ctx)
+        if expected:
+            return remedy
+        return (f"Nothing to do: {ctx.non_nvidia_evidence}." if ctx.non_nvidia_evidence else
+                "Nothing to do unless this machine has an NVIDIA GPU; then " + remedy[0].lower() + remedy[1:])
     if not_compiled is not None or cuda_none is not None:
         lead = not_compiled or cuda_none
         yield ctx.finding(
             "torch is a CPU-only build" + (f" ({torch.version})" if torch.version else ""),
-            certainty=LIKELY,
+            certainty=LIKELY, severity=severity,
             detail=f"{quote(lead)}." + (f" Also: {quote(unavailable)}." if unavailable else "")
                    + (" On Windows, `pip install torch` from PyPI installs the CPU build."
                       if platform_system(ctx) == "windows" else ""),
-            remedy=remedy, evidence=evidence(lead, unavailable) + ["torch.cuda"])
+            remedy=cuda_remedy(), evidence=evidence(lead, unavailable) + ["torch.cuda"])
         return
     if _cpu_build_fact(ctx) and (unavailable is not None or cpuonly is not None) and not ctx.gpus:
         yield ctx.finding(
             f"torch {torch.version} is a CPU-only build",
-            certainty=LIKELY,
+            certainty=LIKELY, severity=severity,
             detail=f"The pasted torch has no CUDA ({torch.version})." + (f" {quote(unavailable)}." if unavailable
                                                                            else "")
                    + (" conda's `cpuonly` package is installed." if cpuonly else ""),
-            remedy=remedy, evidence=evidence(unavailable, cpuonly) + ["torch.version", "torch.cuda"])
+            remedy=cuda_remedy(), evidence=evidence(unavailable, cpuonly) + ["torch.version", "torch.cuda"])
         return
     install = _plain_pip_install(ctx)
     machine = (ctx.snapshot.platform.machine or "").lower()
@@ -242,12 +253,12 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
             severity="warning", certainty=POSSIBLE,
             detail=f"{quote(unavailable)}. On {cpu_pypi} `pip install torch` (PyPI) installs the CPU build; check "
                    "`torch.version.cuda` (None means CPU-only).",
-            remedy=remedy, evidence=evidence(unavailable) + ["platform.system", "platform.machine"])
+            remedy=cuda_remedy(), evidence=evidence(unavailable) + ["platform.system", "platform.machine"])
         return
     if install is not None and (install.values.get("index") == "cpu" or install.values.get("cpuonly") == "yes"):
         yield ctx.finding(
             "The install command installs the CPU-only torch",
-            severity="warning", certainty=LIKELY, detail=f"{quote(install)}.", remedy=remedy,
+            severity="warning", certainty=LIKELY, detail=f"{quote(install)}.", remedy=cuda_remedy(),
             evidence=evidence(install))
     elif install is not None and (system == "windows" or machine in ("aarch64", "arm64")):
         where = "Windows" if system == "windows" else "aarch64 Linux"
@@ -284,11 +295,10 @@ def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     lead = first_of(ctx, "torchvision_op_missing", "torchvision_cuda_mismatch", "torchvision_extension")
     extension = first_of(ctx, "extension_undefined_symbol")
     torch = ctx.snapshot.torch
-    index_tag = None
-    if torch.version and "+" in torch.version:
-        index_tag = torch.version.split("+", 1)[1]
-    index = f" --index-url https://download.pytorch.org/whl/{index_tag}" if index_tag else \
-        " --index-url https://download.pytorch.org/whl/cuXYZ"
+    index_tag = torch.version.split("+", 1)[1] if torch.version and "+" in torch.version else None
+    url = index_url(ctx.db, index_tag)  # a CUDA tag only: never a ROCm/CPU label or a source build's git hash
+    index = f" --index-url {url}" if url else \
+        "" if index_tag or ctx.non_nvidia_evidence else " --index-url https://download.pytorch.org/whl/cuXYZ"
     together = f"pip install --force-reinstall torch torchvision torchaudio{index}"
     torch_lib = first_of(ctx, "torch_library_missing")
     if lead is None and extension is None and torch_lib is not None and not first_of(ctx, "torch_import_frame"):

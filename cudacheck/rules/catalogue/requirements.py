@@ -1,7 +1,8 @@
-"""Requirements of the Policy: GPU count, compute capability, memory, features, shm."""
+"""Requirements of the Policy: a visible GPU (implied by every GPU requirement), GPU count,
+compute capability, memory, features, shm, and torch itself."""
 from __future__ import annotations
 
-from typing import Iterator, List
+from typing import Iterator, List, Optional, Tuple
 
 from ...compat.archs import parse_arch
 from ...policy import FEATURES
@@ -10,14 +11,17 @@ from ..context import GpuView, RuleContext
 from ..registry import rule
 
 
-def visible_gpus(ctx: RuleContext) -> List[GpuView]:
-    """The GPUs a CUDA process would see: NVML's list filtered by CUDA_VISIBLE_DEVICES."""
+def visible_gpus(ctx: RuleContext) -> Optional[List[GpuView]]:
+    """The GPUs a CUDA process would see: NVML's list filtered by CUDA_VISIBLE_DEVICES; None when
+    the mask names indices and a GPU's index is not known (which GPUs it keeps cannot be told)."""
     mask = ctx.snapshot.container.cuda_visible_devices
     gpus = ctx.gpus
     if mask is None or mask.kind in (None, "unset", "all"):
         return gpus
     if mask.kind in ("empty", "none", "void"):
         return []
+    if mask.indices and any(g.facts.index is None for g in gpus):
+        return None
     chosen: List[GpuView] = []
     for index in mask.indices:
         if index < 0:
@@ -33,6 +37,13 @@ def visible_gpus(ctx: RuleContext) -> List[GpuView]:
     return chosen
 
 
+def gpus_to_check(ctx: RuleContext) -> Tuple[List[GpuView], bool]:
+    """(GPUs, certain): the visible GPUs; when which ones are visible is not known, every GPU NVML lists
+    and ``certain`` False, so that a failure is said as "could not check", never as an error."""
+    visible = visible_gpus(ctx)
+    return (ctx.gpus, False) if visible is None else (visible, True)
+
+
 def _gib(value: int) -> str:
     return f"{value / 2**30:.1f} GiB"
 
@@ -42,29 +53,45 @@ def gpu_required(ctx: RuleContext) -> Iterator[Finding]:
     """GPUs are required, but this process sees none.
 
     What it checks:
-        The policy says `require_gpu` (or `min_gpus` ≥ 1) and no GPU is visible to this
-        process: NVML lists none, or CUDA_VISIBLE_DEVICES hides them all.
+        Any GPU requirement — `require_gpu`, `min_gpus` ≥ 1, `min_compute_capability`,
+        `min_gpu_memory`, `features` — implies that a GPU must be visible; this fails when
+        none is: NVML lists none, or CUDA_VISIBLE_DEVICES hides them all. A driver that
+        hung or crashed is reported as such (CC109), not as "no GPU".
     Why it matters:
-        A training job would silently fall back to the CPU or crash much later.
+        A training job would silently fall back to the CPU or crash much later; a
+        requirement on the GPU's compute capability or memory cannot pass without a GPU.
     How to fix:
         Fix the cause reported above this finding (driver, container flags,
         CUDA_VISIBLE_DEVICES); run on a machine with a GPU.
     """
-    if not (ctx.policy.require_gpu or (ctx.policy.min_gpus or 0) >= 1):
+    required = ctx.policy.gpu_requirements
+    if not required:
         return
-    if ctx.snapshot.nvml.status == "library_not_found":
-        return  # CC101 reports this case with its container-specific remedy
-    if visible_gpus(ctx):
+    if ctx.snapshot.nvml.status == "library_not_found" or ctx.driver_hung:
+        return  # CC101 reports a missing driver with its container remedy; CC109 a hung or crashed one
+    visible = visible_gpus(ctx)
+    if visible:
+        return
+    if visible is None or (ctx.snapshot.nvml.status is None and not ctx.gpus):
+        yield ctx.cannot_tell("Could not check that a GPU is visible: "
+                              + ("CUDA_VISIBLE_DEVICES names indices NVML did not give" if visible is None
+                                 else "the driver's GPU list is not known"),
+                              evidence=[f"policy.{name}" for name in required] + ["nvml.gpus"])
         return
     if ctx.gpus:
         detail = (f"NVML sees {len(ctx.gpus)} GPU(s) but CUDA_VISIBLE_DEVICES="
                   f"{ctx.snapshot.container.cuda_visible_devices.raw!r} hides them.")  # type: ignore[union-attr]
         remedy = "Unset CUDA_VISIBLE_DEVICES or list valid GPU indices/UUIDs in it."
+    elif ctx.snapshot.nvml.status == "ok":
+        detail = "NVML answered and lists no GPU."
+        remedy = "Run where a GPU is visible (`docker run --gpus all`, `nvidia.com/gpu: 1`)."
     else:
-        detail = f"NVML status: {ctx.snapshot.nvml.status or 'unknown'}; no GPU listed."
+        detail = f"NVML status: {str(ctx.snapshot.nvml.status).replace('_', ' ')}; no GPU listed."
         remedy = "Fix the driver or container problem reported above; see `cudacheck doctor`."
-    yield ctx.finding("A GPU is required but none is visible", detail=detail, remedy=remedy,
-                      evidence=["policy.require_gpu", "nvml.gpus", "container.cuda_visible_devices"])
+    yield ctx.finding(f"A GPU is required ({', '.join(required)}) but none is visible", detail=detail,
+                      remedy=remedy,
+                      evidence=[f"policy.{name}" for name in required]
+                      + ["nvml.gpus", "container.cuda_visible_devices"])
 
 
 @rule("CC602", "too-few-gpus", "capability_missing", "requirements")
@@ -82,7 +109,7 @@ def too_few_gpus(ctx: RuleContext) -> Iterator[Finding]:
     """
     wanted = ctx.policy.min_gpus
     seen = visible_gpus(ctx)
-    if not wanted or not seen or len(seen) >= wanted:
+    if not wanted or not seen or len(seen) >= wanted:  # None: which GPUs are visible is not known
         return
     yield ctx.finding(f"{len(seen)} GPU(s) visible, {wanted} required",
                       detail=f"Visible: {', '.join(g.label for g in seen)}.",
@@ -105,8 +132,14 @@ def compute_capability_too_low(ctx: RuleContext) -> Iterator[Finding]:
     wanted = parse_arch(ctx.policy.min_compute_capability or "")
     if wanted is None:
         return
-    for gpu in visible_gpus(ctx):
-        if gpu.arch and (gpu.arch.major, gpu.arch.minor) < (wanted.major, wanted.minor):
+    gpus, certain = gpus_to_check(ctx)
+    for gpu in gpus:
+        if gpu.arch is None or (not certain and (gpu.arch.major, gpu.arch.minor) < (wanted.major, wanted.minor)):
+            yield ctx.cannot_tell(f"Could not check {gpu.label} against compute capability {wanted.cc}: "
+                                  + ("its compute capability is not known" if gpu.arch is None else
+                                     "whether CUDA_VISIBLE_DEVICES keeps it is not known"),
+                                  evidence=["policy.min_compute_capability", "nvml.gpus.compute_capability"])
+        elif (gpu.arch.major, gpu.arch.minor) < (wanted.major, wanted.minor):
             yield ctx.finding(f"{gpu.label} has compute capability {gpu.arch.cc}; {wanted.cc} required",
                               remedy="Run on a GPU with the required compute capability.",
                               evidence=["policy.min_compute_capability", "nvml.gpus.compute_capability"])
@@ -126,9 +159,15 @@ def gpu_memory_too_small(ctx: RuleContext) -> Iterator[Finding]:
     wanted = ctx.policy.min_gpu_memory
     if not wanted:
         return
-    for gpu in visible_gpus(ctx):
+    gpus, certain = gpus_to_check(ctx)
+    for gpu in gpus:
         total = gpu.facts.memory_total_mib
-        if total is not None and total * 2**20 < wanted:
+        if total is None or (not certain and total * 2**20 < wanted):
+            yield ctx.cannot_tell(f"Could not check {gpu.label} against {_gib(wanted)} of memory: "
+                                  + ("its memory is not known" if total is None else
+                                     "whether CUDA_VISIBLE_DEVICES keeps it is not known"),
+                                  evidence=["policy.min_gpu_memory", "nvml.gpus.memory_total_mib"])
+        elif total * 2**20 < wanted:
             yield ctx.finding(f"{gpu.label} has {_gib(total * 2**20)}; {_gib(wanted)} required",
                               remedy="Run on a GPU with more memory, or lower min_gpu_memory.",
                               evidence=["policy.min_gpu_memory", "nvml.gpus.memory_total_mib"])
@@ -146,10 +185,17 @@ def feature_unsupported(ctx: RuleContext) -> Iterator[Finding]:
     How to fix:
         Run on a newer GPU, or use fp16/fp32 instead of the feature.
     """
+    gpus, certain = gpus_to_check(ctx)
     for feature in ctx.policy.features:
         needed = parse_arch(FEATURES[feature])
-        for gpu in visible_gpus(ctx):
-            if needed and gpu.arch and (gpu.arch.major, gpu.arch.minor) < (needed.major, needed.minor):
+        for gpu in gpus:
+            if needed and (gpu.arch is None or
+                           (not certain and (gpu.arch.major, gpu.arch.minor) < (needed.major, needed.minor))):
+                yield ctx.cannot_tell(f"Could not check {feature} on {gpu.label}: "
+                                      + ("its compute capability is not known" if gpu.arch is None else
+                                         "whether CUDA_VISIBLE_DEVICES keeps it is not known"),
+                                      evidence=["policy.features", "nvml.gpus.compute_capability"])
+            elif needed and (gpu.arch.major, gpu.arch.minor) < (needed.major, needed.minor):
                 yield ctx.finding(f"{gpu.label} ({gpu.arch.sm}) does not support {feature} (needs ≥ {needed.cc})",
                                   remedy=f"Run on a GPU with compute capability ≥ {needed.cc}, or drop {feature}.",
                                   evidence=["policy.features", "nvml.gpus.compute_capability"])
@@ -176,3 +222,36 @@ def shm_below_requirement(ctx: RuleContext) -> Iterator[Finding]:
                       remedy=f"docker run --shm-size={max(1, wanted // 2**30)}g … (or --ipc=host); on Kubernetes "
                              "mount an emptyDir with medium: Memory at /dev/shm.",
                       evidence=["policy.min_shm", "container.shm.size_bytes"])
+
+
+@rule("CC112", "torch-not-installed", "config", "torch", severity="warning")
+def torch_not_installed(ctx: RuleContext) -> Iterator[Finding]:
+    """torch is not installed in the environment cudacheck inspected.
+
+    What it checks:
+        No torch distribution and no importable torch package on the environment's path.
+        A warning for `doctor`; an error when the policy requires torch (`require_torch`,
+        the default of `health --deep` and `assert_ready()`); silent when the policy says
+        torch is not needed (`require_torch = false`).
+    Why it matters:
+        Every other check describes the GPU stack torch would use; without torch a
+        training job fails at `import torch`. A common cause is checking the wrong
+        environment (cudacheck installed with pipx or in another venv).
+    How to fix:
+        Activate the environment that holds torch (or run cudacheck from it), or install
+        torch there: the remedy names the wheel that fits this driver and GPU.
+    """
+    torch = ctx.snapshot.torch
+    if torch.installed is not False or ctx.policy.require_torch is False:
+        return
+    where = ctx.snapshot.platform.virtualenv or ctx.snapshot.platform.conda_prefix \
+        or ctx.snapshot.platform.python_executable
+    required = bool(ctx.policy.require_torch)
+    remedy = "Activate the environment that holds torch, or install it:\n" + ctx.best_wheel_text() \
+        if ctx.gpus else "Activate the environment that holds torch, or install it (`pip install torch`)."
+    yield ctx.finding(
+        "torch is not installed" + (f" in {where}" if where else "") + (" (required)" if required else ""),
+        severity="error" if required else "warning",
+        detail="No torch distribution or importable torch package was found on this environment's path.",
+        remedy=remedy, evidence=["torch.installed"] + (["policy.require_torch"] if required else []))
+

@@ -1,0 +1,232 @@
+"""Small judgements over the compat data that the rules and the planner share.
+
+Each answers with three states: yes, no, or ``None`` when a fact it needs is not
+known. A build's arch targets exist only when known (:class:`ArchTargets`; an
+unknown list is ``None``, never an empty list). Driver semantics (DESIGN.md): a
+driver whose CUDA major is newer than the build's runs it; the same major runs any
+minor above the minor-version-compat floor, but PTX built by a newer toolkit than the
+driver cannot be JIT-compiled; an older major does not run it at all. torch's own
+cuDNN checks (``torch_guards.json``) are applied per torch release.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Optional, Sequence, Tuple
+
+from ..versions import at_least, major_minor, parse
+from .archs import Arch, Coverage, coverage, parse_arch, parse_arch_flags
+from .db import CompatDB
+from .tables import TorchGuard, TorchRelease, TorchVariant
+
+
+# --- a build's GPU targets ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class ArchTargets:
+    """The SASS and PTX targets of a torch build, when they are known.
+
+    A build whose targets are not known has no ArchTargets at all: "no SASS" can only be
+    said of a list someone read. ``source`` says where the list came from (``deep``:
+    torch.cuda.get_arch_list() in a child; ``pasted``; ``compat_data``: the official
+    wheel's row in cudacheck's table).
+    """
+
+    sass: Tuple[Arch, ...]
+    ptx: Tuple[Arch, ...]
+    source: str
+
+    @classmethod
+    def from_flags(cls, flags: Iterable[str], source: str) -> "ArchTargets":
+        """From ``torch.cuda.get_arch_list()``-style entries (``sm_80``, ``compute_90``)."""
+        sass, ptx = parse_arch_flags(flags)
+        return cls(tuple(sass), tuple(ptx), source)
+
+    @property
+    def oldest(self) -> Optional[Arch]:
+        """The lowest target (SASS or PTX); None for a build known to carry no GPU code."""
+        return min(self.sass + self.ptx, default=None)
+
+    def covers(self, gpu: Arch) -> Coverage:
+        """How the build serves ``gpu``: native SASS, PTX JIT, or not at all."""
+        return coverage(self.sass, self.ptx, gpu)
+
+    def is_below(self, gpu: Arch) -> bool:
+        """Whether ``gpu`` is older than every target of the build."""
+        oldest = self.oldest
+        return oldest is not None and (gpu.major, gpu.minor) < (oldest.major, oldest.minor)
+
+    def text(self) -> str:
+        """``SASS sm_80, sm_90; PTX compute_90`` (``SASS none`` only for a known-empty list)."""
+        sass = ", ".join(a.sm for a in sorted(self.sass)) or "none"
+        ptx = ", ".join(f"compute_{a.major}{a.minor}{a.suffix}" for a in sorted(self.ptx))
+        return f"SASS {sass}" + (f"; PTX {ptx}" if ptx else "; no PTX")
+
+
+def variant_targets(variant: TorchVariant) -> Optional[ArchTargets]:
+    """The targets of an official wheel variant; None when its arch list is not known."""
+    if variant.sm is None or variant.ptx is None:
+        return None
+    sass = tuple(a for a in (parse_arch(s) for s in variant.sm) if a)
+    ptx = tuple(a for a in (parse_arch(s) for s in variant.ptx) if a)
+    return ArchTargets(sass, ptx, "compat_data")
+
+
+def python_ok(release: TorchRelease, python: Optional[str]) -> bool:
+    """Whether a release ships wheels for ``python`` (``"3.11"``)."""
+    if not python:
+        return True
+    wanted = major_minor(python)
+    if release.python_versions:
+        return any(major_minor(v) == wanted for v in release.python_versions)
+    if release.python:
+        from packaging.specifiers import SpecifierSet
+
+        return SpecifierSet(release.python).contains(f"{wanted[0]}.{wanted[1]}", prereleases=True)
+    return True
+
+
+_CUDA_TAG = re.compile(r"^cu\d{2,4}$")
+
+
+def index_url(db: CompatDB, tag: Optional[str]) -> Optional[str]:
+    """The PyTorch index URL of a CUDA variant tag (``cu128``); None for anything else (a ROCm
+    or CPU tag, a source build's ``git…`` label): cudacheck only proposes CUDA indexes."""
+    if not tag or not _CUDA_TAG.match(tag):
+        return None
+    return f"{db.torch.index_url_base.rstrip('/')}/{tag}"
+
+
+# --- the driver against a build's CUDA ---------------------------------------------------------
+@dataclass
+class DriverVerdict:
+    """How a driver relates to a wheel's CUDA version."""
+
+    runs: bool
+    needs_minor_compat: bool  # driver's CUDA is older than the build's, same major
+    reason: str
+
+
+def driver_verdict(db: CompatDB, build_cuda: str, driver_cuda: Optional[str],
+                   driver_version: Optional[str], platform: str = "linux") -> Optional[DriverVerdict]:
+    """Can a driver (its CUDA version, or else its version number) run a CUDA ``build_cuda`` build?"""
+    build = major_minor(build_cuda)
+    if build is None:
+        return None
+    have = major_minor(driver_cuda) if driver_cuda else None
+    if have is None and driver_version:
+        derived = db.driver_cuda(driver_version, platform)
+        have = major_minor(derived)
+    if have is None:
+        return None
+    if have >= build:
+        return DriverVerdict(True, False, f"driver supports CUDA {have[0]}.{have[1]} ≥ {build_cuda}")
+    if have[0] < build[0]:
+        return DriverVerdict(False, False, f"driver supports CUDA ≤ {have[0]}.{have[1]}, "
+                                          f"older than the build's CUDA major {build[0]}")
+    floor = db.minor_floor(build[0])
+    floor_driver = getattr(floor, platform, None) if floor else None
+    if driver_version and floor_driver and at_least(driver_version, floor_driver) is False:
+        return DriverVerdict(False, False, f"driver {driver_version} is below the CUDA {build[0]}.x "
+                                          f"minor-version floor {floor_driver}")
+    if floor is None:
+        return DriverVerdict(False, False, f"CUDA {build[0]} has no minor-version compatibility")
+    return DriverVerdict(True, True, f"driver supports CUDA {have[0]}.{have[1]}; CUDA {build_cuda} "
+                                     f"runs through minor-version compatibility")
+
+
+# --- torch's own cuDNN checks ------------------------------------------------------------------
+RUNTIME_VERSION = "cudnn_runtime_version"
+MIN_COMPUTE_CAPABILITY = "cudnn_min_compute_capability"
+
+
+@dataclass
+class GuardVerdict:
+    """Whether torch refuses a cuDNN: ``refused`` True, False, or None when it cannot be told.
+
+    ``condition_met`` says whether the facts meet the check's condition (None: a fact it
+    needs is not known); ``reason`` says why, in words a finding can quote.
+    """
+
+    refused: Optional[bool]
+    reason: str
+    row: Optional[TorchGuard] = None
+    condition_met: Optional[bool] = None
+
+
+def _release(torch_version: str) -> str:
+    mm = major_minor(torch_version.split("+", 1)[0])
+    return f"{mm[0]}.{mm[1]}" if mm else torch_version
+
+
+def _presence(db: CompatDB, guard: str, torch_version: Optional[str], refused_reason: str,
+              unknown_reason: str, absent_reason: str) -> GuardVerdict:
+    """The verdict once the facts meet a check's condition: it depends on whether torch runs it."""
+    row = db.torch_guard(guard, torch_version) if torch_version else None
+    if row is None or row.present is None:
+        return GuardVerdict(None, unknown_reason, row, True)
+    if not row.present:
+        return GuardVerdict(False, absent_reason, row, True)
+    return GuardVerdict(True, refused_reason, row, True)
+
+
+def cudnn_runtime_refused(db: CompatDB, torch_version: Optional[str], compiled: Optional[str],
+                          runtime: Optional[str]) -> GuardVerdict:
+    """Does torch refuse the runtime cuDNN ``runtime`` for a build compiled with ``compiled``?
+
+    torch's check: the same major, and a minor ≥ the compiled one (exact minor below cuDNN 7).
+    """
+    have, want = parse(runtime), parse(compiled)
+    if not have or not want or len(want) < 2:
+        return GuardVerdict(None, "the compiled or the runtime cuDNN version is not known")
+    if have[0] == want[0] and len(have) < 2:
+        return GuardVerdict(None, f"only the major of the runtime cuDNN ({runtime}) is known")
+    mismatch = have[0] != want[0] or (have[1] != want[1] if have[0] < 7 else have[1] < want[1])
+    if not mismatch:
+        return GuardVerdict(False, f"cuDNN {runtime} has the major of {compiled} and a minor at least as high",
+                            condition_met=False)
+    release = _release(torch_version) if torch_version else "this torch"
+    return _presence(db, RUNTIME_VERSION, torch_version,
+                     f"torch {release} needs cuDNN {want[0]}.x with a minor ≥ {want[1]} (compiled with "
+                     f"{compiled}); {runtime} is not",
+                     f"whether torch {release} checks the cuDNN version is not in cudacheck's sources",
+                     f"torch {release} does not check the cuDNN version")
+
+
+def _reference_min_cc_guard(db: CompatDB) -> Optional[TorchGuard]:
+    """The parameters of the compute-capability check as read in a release that has it."""
+    return next((g for g in db.torch_guards.guards
+                 if g.guard == MIN_COMPUTE_CAPABILITY and g.present and g.cudnn_from), None)
+
+
+def cudnn_refused_for_gpus(db: CompatDB, torch_version: Optional[str], cudnn: Optional[str],
+                           gpus: Sequence[Arch]) -> GuardVerdict:
+    """Does torch refuse runtime cuDNN ``cudnn`` because a visible GPU is too old for it?
+
+    torch 2.13 refuses cuDNN ≥ 9.11 when the lowest compute capability of all visible
+    GPUs is below 7.5 (``torch/backends/cudnn/__init__.py``); other releases per
+    ``torch_guards.json``.
+    """
+    if not gpus:
+        return GuardVerdict(False, "no GPU is known", condition_met=False)
+    release = _release(torch_version) if torch_version else "this torch"
+    row = db.torch_guard(MIN_COMPUTE_CAPABILITY, torch_version) if torch_version else None
+    if row is not None and row.present is False:
+        return GuardVerdict(False, f"torch {release} does not check cuDNN against the GPUs", row)
+    reference = row if row is not None and row.cudnn_from else _reference_min_cc_guard(db)
+    need = major_minor(reference.min_compute_capability) if reference and reference.min_compute_capability else None
+    if reference is None or need is None:
+        return GuardVerdict(None, "the check's parameters are not known", row)
+    lowest = min(gpus)
+    if (lowest.major, lowest.minor) >= need:
+        return GuardVerdict(False, f"every GPU is at least {reference.min_compute_capability}", row, False)
+    if not cudnn or len(parse(cudnn) or ()) < 2:
+        return GuardVerdict(None, f"the cuDNN torch {release} will load is not known, and {lowest.sm} is below "
+                                  f"{reference.min_compute_capability}", row)
+    if at_least(cudnn, reference.cudnn_from) is False:
+        return GuardVerdict(False, f"cuDNN {cudnn} is older than {reference.cudnn_from}", row, False)
+    return _presence(db, MIN_COMPUTE_CAPABILITY, torch_version,
+                     f"torch {release} refuses cuDNN ≥ {reference.cudnn_from} when a GPU is below compute capability "
+                     f"{reference.min_compute_capability}: cuDNN {cudnn}, {lowest.sm}",
+                     f"whether torch {release} refuses cuDNN ≥ {reference.cudnn_from} on GPUs below "
+                     f"{reference.min_compute_capability} is not in cudacheck's sources",
+                     f"torch {release} does not check cuDNN against the GPUs")
