@@ -71,6 +71,9 @@ class GpuRow:
     nvswitch: bool = False
     memory_gib: Optional[float] = None
     note: Optional[str] = None
+    aliases: List[str] = field(default_factory=list)  # marketing names that are not NVML strings
+    brand: Optional[str] = None  # NVML brand (nvmlDeviceGetBrand), None where not sourced
+    brand_source: Optional[str] = None
 
 
 @dataclass(eq=False, repr=False)
@@ -141,6 +144,9 @@ class TorchVariant:
     nccl: Optional[str] = None
     nvidia_pins: Dict[str, str] = field(default_factory=dict)
     note: Optional[str] = None
+    patch_overrides: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    """Patch releases built differently from the series' latest patch: ``{"1.3.0": {"sm": [...],
+    "ptx": [...], "arch_list": ..., "cudnn": ..., "source": ..., "note": ...}}``."""
 
 
 @dataclass(eq=False, repr=False)
