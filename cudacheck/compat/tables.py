@@ -63,7 +63,7 @@ class GpuRow:
     name: str
     nvml_names: List[str]
     compute_capability: Optional[str]
-    architecture: str
+    architecture: Optional[str]
     segment: str
     source: str
     confidence: str
