@@ -192,6 +192,15 @@ class CompatDB:
         return next((a for a in self.archs.architectures
                      if a.compute_capability == compute_capability), None)
 
+    def cuda_predates_arch(self, cuda: str, major: int, minor: int) -> bool:
+        """Whether CUDA ``cuda`` is older than the first toolkit that knows compute capability
+        ``major.minor``: its libraries (cuBLAS, cuDNN) have no kernels for such a GPU, so PTX JIT
+        of the build's own kernels does not make the build usable there."""
+        row = self.arch(f"{major}.{minor}")
+        first = major_minor(row.first_cuda) if row is not None and row.first_cuda else None
+        have = major_minor(cuda)
+        return bool(first and have and have < first)
+
     def nvcc_targets(self, cuda: str) -> Optional[NvccTargets]:
         """What nvcc of that CUDA minor can target."""
         wanted = major_minor(cuda)

@@ -111,7 +111,7 @@ def test_plan_honours_python(db):
     (["plan", "--gpu", "A100"], "needs --driver"),
     (["plan", "--driver", "banana", "--gpu", "A100"], "not a driver version"),
     (["gpu", "Voodoo 5"], "unknown GPU"),
-    (["torch", "0.4.1"], "unknown torch version"),
+    (["torch", "0.3.1"], "unknown torch version"),
 ])
 def test_bad_input_exits_2_with_a_reason(args, message):
     result = CliRunner().invoke(_build(), ["compat", *args])
