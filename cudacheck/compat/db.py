@@ -194,8 +194,8 @@ class CompatDB:
 
     def cuda_predates_arch(self, cuda: str, major: int, minor: int) -> bool:
         """Whether CUDA ``cuda`` is older than the first toolkit that knows compute capability
-        ``major.minor``: its libraries (cuBLAS, cuDNN) have no kernels for such a GPU, so PTX JIT
-        of the build's own kernels does not make the build usable there."""
+        ``major.minor``. A build that reaches such a GPU only through PTX JIT is not usable there:
+        the CUDA libraries it ships (cuBLAS, cuDNN) have no kernels for that architecture."""
         row = self.arch(f"{major}.{minor}")
         first = major_minor(row.first_cuda) if row is not None and row.first_cuda else None
         have = major_minor(cuda)
@@ -281,9 +281,10 @@ class CompatDB:
         return len(parts) < 3 or ".".join(map(str, parts[:3])) in release.patches
 
     def last_release_supporting(self, compute_capability: str) -> Optional[ReleaseSupport]:
-        """The newest official torch wheel (any CUDA variant) whose kernels run on a GPU of
-        ``compute_capability`` by SASS or PTX — what to name when a GPU is below every recent
-        build. ``certain`` is False when a newer release has a variant nobody could source."""
+        """The newest official torch wheel (any CUDA variant, patch releases built differently
+        included) whose kernels run on a GPU of ``compute_capability`` by SASS or PTX, from a
+        CUDA toolkit that knows the GPU — what to name when a GPU is below every recent build.
+        ``certain`` is False when a newer release has a variant nobody could source."""
         from .archs import coverage, parse_arch
 
         gpu = parse_arch(compute_capability)
@@ -291,15 +292,21 @@ class CompatDB:
             return None
         unknown_newer = False
         for release in self.torch_releases_newest_first():
-            for variant in sorted(release.variants, key=lambda v: parse(v.cuda) or (0,), reverse=True):
-                if variant.sm is None or variant.ptx is None:
+            builds = []
+            for variant in release.variants:
+                builds.append((parse(release.latest) or (0,), release.latest, variant, variant.sm, variant.ptx))
+                for patch, override in variant.patch_overrides.items():
+                    builds.append((parse(patch) or (0,), patch, variant, override.get("sm", variant.sm),
+                                   override.get("ptx", variant.ptx)))
+            for _, patch, variant, sm, ptx in sorted(builds, key=lambda b: (b[0], parse(b[2].cuda) or (0,)), reverse=True):
+                if sm is None or ptx is None:
                     unknown_newer = True
                     continue
-                sass = [a for a in (parse_arch(s) for s in variant.sm) if a]
-                ptx = [a for a in (parse_arch(s) for s in variant.ptx) if a]
-                cover = coverage(sass, ptx, gpu)
+                cover = coverage([a for a in map(parse_arch, sm) if a], [a for a in map(parse_arch, ptx) if a], gpu)
+                if cover.kind == "ptx" and self.cuda_predates_arch(variant.cuda, gpu.major, gpu.minor):
+                    continue
                 if cover.kind != "none":
-                    return ReleaseSupport(release.latest, variant.tag, variant.cuda, cover.kind, not unknown_newer)
+                    return ReleaseSupport(patch, variant.tag, variant.cuda, cover.kind, not unknown_newer)
         return None
 
     def install_command(self, release: TorchRelease, variant: TorchVariant,

@@ -130,7 +130,8 @@ def plan(db: CompatDB, *, driver_version: Optional[str] = None, driver_cuda: Opt
             usable = True
             for gpu in gpus:
                 cover = coverage(sass, ptx, gpu)
-                if cover.kind == "none" or db.cuda_predates_arch(variant.cuda, gpu.major, gpu.minor):
+                if cover.kind == "none" or (cover.kind == "ptx"
+                                            and db.cuda_predates_arch(variant.cuda, gpu.major, gpu.minor)):
                     usable = False
                 elif cover.kind == "ptx":
                     if verdict is not None and verdict.needs_minor_compat:
