@@ -38,6 +38,7 @@ EXACT, FAMILY, AMBIGUOUS, UNKNOWN = "exact", "family", "ambiguous", "unknown"
 _NOISE = frozenset("""
     nvidia nvidia® corporation corp geforce tesla gpu gpus graphics card video generation edition
     design with the series founders fe oc lhr lite hash rate rev accelerator module board
+    discrete integrated wddm tcc wddm2 mcdm
     asus msi gigabyte zotac evga pny palit gainward inno3d galax kfa2 colorful leadtek manli
     rog strix tuf dual ventus gaming trio suprim aorus eagle windforce twin phantom amp xlr8
     turbo blower vision ichill x3 mini
@@ -62,8 +63,10 @@ _VARIANT_WORDS = frozenset("""
     v2 e ddr3 ddr4 gddr3 gddr5 gddr5x gddr6 gddr6x 64bit 128bit 192bit jetson developer kit
     hbm hbm2 hbm2e hbm3 hbm3e
 """.split())
+# Product-line brands: a name that says one excludes rows of another ("GeForce 510" is not "NVS 510").
+_BRANDS = ("geforce", "quadro", "tesla", "nvs", "grid")
 _SERIES_GLUED = re.compile(r"^(rtx|gtx|gts|gt|mx|nvs)(\d.*)$")
-_DIGITS_SUFFIX = re.compile(r"^(\d{2,5})(ti|super|laptop|mobile|[a-z])$")
+_DIGITS_SUFFIX = re.compile(r"^(\d{2,5})(ti|super|laptop|mobile|rtx|gtx|[a-z])$")
 _MEMORY = re.compile(r"^(\d{1,3})(?:g|gb|gib)$")
 _SXM = re.compile(r"^sxm\d$")
 _PCI_QUERY = re.compile(r"^\s*(?:0x|10de:|10de:0x)([0-9a-f]{4})\s*$", re.IGNORECASE)
@@ -94,11 +97,15 @@ _TRAILERS = (
     re.compile(r"\s+(?:on|off)\s*\|.*$", re.IGNORECASE),
     re.compile(r"\s*\|.*$"),
     re.compile(r"\s*\(rev [0-9a-f]+\)\s*$", re.IGNORECASE),
+    re.compile(r"\s*\[(?:discrete|integrated)\]\s*$", re.IGNORECASE),
     re.compile(r"[-\s]+shared$", re.IGNORECASE),
     re.compile(r"[-\s]+mig[-\s]+\d+g\.\d+gb(?:[-+][a-z]+)*$", re.IGNORECASE),
     re.compile(r"\s+mig\s+\d+c\.\d+g\.\d+gb$", re.IGNORECASE),
 )
 _TORCH_PROPS = re.compile(r"name\s*=\s*['\"]([^'\"]+)['\"]")
+_TORCH_WARNINGS = (re.compile(r"found gpu\s*\d+\s+(.+?)\s+which is of cuda capability", re.IGNORECASE),
+                   re.compile(r"^\s*(.+?)\s+with cuda capability sm_\d+", re.IGNORECASE))
+_XML_NAME = re.compile(r"<product_name>\s*([^<]+?)\s*</product_name>", re.IGNORECASE)
 _QUOTED = re.compile(r"^\s*(?:device\s*\d+\s*:\s*)?[\"']([^\"']+)[\"']\s*$", re.IGNORECASE)
 _LSPCI = re.compile(r"nvidia corporation\s+(?P<chip>[a-z]{2}\d{2,3}[a-z0-9]*)?\s*\[(?P<name>[^\]]+)\]",
                     re.IGNORECASE)
@@ -117,9 +124,10 @@ class _Query:
 
 def _unwrap(raw: str) -> _Query:
     text = raw.strip().strip("`")
-    props = _TORCH_PROPS.search(text)
-    if props:
-        return _Query(props.group(1))
+    for pattern in (_TORCH_PROPS, _XML_NAME, *_TORCH_WARNINGS):
+        found = pattern.search(text)
+        if found:
+            return _Query(found.group(1).strip())
     device = _LSPCI_DEVICE.search(text)
     if device:
         return _Query(text, pci_id=f"0x{device.group(1).lower()}")
@@ -231,11 +239,17 @@ class Resolution:
                                for r in self.candidates]}
 
 
+def _brands(name: str) -> FrozenSet[str]:
+    words = set(re.sub(r"[^a-z0-9]+", " ", name.lower()).split())
+    return frozenset(b for b in _BRANDS if b in words)
+
+
 @dataclass(frozen=True)
 class _Entry:
     row: GpuRow
     model: FrozenSet[str]
     canonical: bool  # the row's own name or an alias (not only an NVML string)
+    brands: FrozenSet[str] = frozenset()  # product-line brands any name of the row carries
 
 
 class GpuIndex:
@@ -249,13 +263,14 @@ class GpuIndex:
         self._by_token: Dict[str, List[_Entry]] = {}
         for row in rows:
             names = [(row.name, True), *((a, True) for a in row.aliases), *((n, False) for n in row.nvml_names)]
+            brands = frozenset().union(*(_brands(name) for name, _ in names))
             for name, canonical in names:
                 if not canonical:
                     _add(self._exact, name, row)
                 model, _ = tokens(name)
                 if not model:
                     continue
-                entry = _Entry(row, model, canonical)
+                entry = _Entry(row, model, canonical, brands)
                 self._entries.append(entry)
                 for token in model:
                     self._by_token.setdefault(token, []).append(entry)
@@ -281,13 +296,14 @@ class GpuIndex:
             architectures = architectures | {query.chip_architecture}
         if not model:
             return Resolution(name, UNKNOWN)
-        rows = self._candidates(model, architectures)
+        brands = _brands(query.text)
+        rows = self._candidates(model, architectures, brands)
         if not rows and "maxq" in model:  # a Max-Q design is a laptop part
-            rows = self._candidates((model - {"maxq"}) | {"laptop"}, architectures)
+            rows = self._candidates((model - {"maxq"}) | {"laptop"}, architectures, brands)
         if not rows:
             reduced = frozenset(t for t in model if not _is_variant(t))
             if reduced and reduced != model:
-                rows = self._candidates(reduced, architectures)
+                rows = self._candidates(reduced, architectures, brands)
         return _answer(name, rows)
 
     def resolve_pci_id(self, device_id: Optional[str], query: Optional[str] = None) -> Resolution:
@@ -345,7 +361,8 @@ class GpuIndex:
                 found.append(row)
         return found
 
-    def _candidates(self, model: FrozenSet[str], architectures: FrozenSet[str]) -> List[GpuRow]:
+    def _candidates(self, model: FrozenSet[str], architectures: FrozenSet[str],
+                    brands: FrozenSet[str] = frozenset()) -> List[GpuRow]:
         """Rows a model-token set can mean, by the rule in the module docstring."""
         rarest = min(model, key=lambda t: len(self._by_token.get(t, ())))
         extras: Dict[int, Tuple[GpuRow, FrozenSet[str], bool]] = {}
@@ -353,6 +370,8 @@ class GpuIndex:
             if not model <= entry.model:
                 continue
             if architectures and entry.row.architecture not in architectures:
+                continue
+            if brands and entry.brands and not brands & entry.brands:
                 continue
             extra = entry.model - model
             if any(not (_is_variant(t) or t in _LINE_WORDS) for t in extra):

@@ -72,7 +72,7 @@ def check(snapshot: Snapshot, policy: Optional[Policy] = None, db: Optional[Comp
     db = db or default_db()
     findings = order(attach_symptoms(run_rules(snapshot, policy, db)))
     report = Report(snapshot=snapshot, findings=findings, summary=summarise(findings),
-                    compat_data_version=db.version, policy=policy.as_dict())
+                    compat_data_version=db.version, compat_data_source=db.source, policy=policy.as_dict())
     report.timings = dict(snapshot.timings)
     report.timings["check"] = round(time.monotonic() - started, 4)
     return report
