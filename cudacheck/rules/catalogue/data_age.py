@@ -25,6 +25,11 @@ def _data(ctx: RuleContext) -> str:
     return f"cudacheck's compat data of {db.version}{where}"
 
 
+def _newer_than_data(ctx: RuleContext, title: str, detail: str, evidence: List[str]) -> Finding:
+    """The one finding shape of these rules: what is newer, what the data knows, how to update."""
+    return ctx.finding(title, detail=detail, remedy=_UPDATE, evidence=evidence)
+
+
 @rule("CC270", "compat-data-older-than-torch", "config", "torch", severity="info")
 def data_older_than_torch(ctx: RuleContext) -> Iterator[Finding]:
     """The installed torch is newer than every release the compat data knows.
@@ -57,10 +62,9 @@ def data_older_than_torch(ctx: RuleContext) -> Iterator[Finding]:
                 f"taken from {newest.latest}")
     else:
         return
-    yield ctx.finding(
-        f"torch {version} is newer than the compat data",
-        detail=f"{_data(ctx)} does not know torch {torch_public(version)}: {what}.",
-        remedy=_UPDATE, evidence=["torch.version"])
+    yield _newer_than_data(ctx, f"torch {version} is newer than the compat data",
+                           f"{_data(ctx)} does not know torch {torch_public(version)}: {what}.",
+                           ["torch.version"])
 
 
 @rule("CC271", "compat-data-older-than-driver", "config", "driver", severity="info")
@@ -82,10 +86,8 @@ def data_older_than_driver(ctx: RuleContext) -> Iterator[Finding]:
     newest = ctx.db.newest_driver_branch()
     if branch is None or newest is None or branch <= newest:
         return
-    yield ctx.finding(
-        f"Driver {ctx.driver_version} (branch R{branch}) is newer than the compat data",
-        detail=f"{_data(ctx)} knows driver branches up to R{newest}.",
-        remedy=_UPDATE, evidence=["nvml.driver_version"])
+    yield _newer_than_data(ctx, f"Driver {ctx.driver_version} (branch R{branch}) is newer than the compat data",
+                           f"{_data(ctx)} knows driver branches up to R{newest}.", ["nvml.driver_version"])
 
 
 @rule("CC272", "compat-data-older-than-cuda", "config", "driver", severity="info")
@@ -117,10 +119,9 @@ def data_older_than_cuda(ctx: RuleContext) -> Iterator[Finding]:
             evidence.append(field)
     if not seen:
         return
-    yield ctx.finding(
-        "CUDA on this machine is newer than the compat data",
-        detail=f"{'; '.join(seen)}; {_data(ctx)} knows CUDA up to {newest[0]}.{newest[1]}.",
-        remedy=_UPDATE, evidence=evidence)
+    yield _newer_than_data(ctx, "CUDA on this machine is newer than the compat data",
+                           f"{'; '.join(seen)}; {_data(ctx)} knows CUDA up to {newest[0]}.{newest[1]}.",
+                           evidence)
 
 
 def _nvcc(ctx: RuleContext) -> Optional[str]:
@@ -156,7 +157,5 @@ def data_older_than_gpu(ctx: RuleContext) -> Iterator[Finding]:
             reasons.append(f"compute capability {cc[0]}.{cc[1]} is newer than any architecture in it "
                            f"(up to {newest[0]}.{newest[1]})")
         if reasons:
-            yield ctx.finding(
-                f"{view.label} is newer than the compat data",
-                detail="; ".join(reasons) + ".",
-                remedy=_UPDATE, evidence=["nvml.gpus.name", "nvml.gpus.compute_capability"])
+            yield _newer_than_data(ctx, f"{view.label} is newer than the compat data", "; ".join(reasons) + ".",
+                                   ["nvml.gpus.name", "nvml.gpus.compute_capability"])
