@@ -175,11 +175,11 @@ class CompatDB:
         return max((k for k in known if k), default=None)
 
     def newest_driver_branch(self) -> Optional[int]:
-        """The newest driver branch the tables know (from the CUDA releases' branches and
-        minimum drivers, and the forward-compatibility table)."""
+        """The newest driver branch the tables know (from the driver-branch list, the CUDA
+        releases' branches and minimum drivers, and the forward-compatibility table)."""
         branches = [driver_branch(r.linux) for r in self.cuda.releases]
-        branches += [int(b.lstrip("Rr")) for b in (r.driver_branch for r in self.cuda.releases)
-                     if b and b.lstrip("Rr").isdigit()]
+        named = [r.driver_branch for r in self.cuda.releases] + [b.branch for b in self.cuda.driver_branches]
+        branches += [int(b.lstrip("Rr")) for b in named if b and b.lstrip("Rr").isdigit()]
         for row in self.cuda.forward_compat.get("supported_driver_branches", []):
             for value in [*row.get("branches", []), row.get("native_branch"), *row.get("not_compatible_branches", [])]:
                 if value and str(value).isdigit():

@@ -43,6 +43,21 @@ class MinorVersionFloor:
 
 
 @dataclass(eq=False, repr=False)
+class DriverBranch:
+    """One NVIDIA driver branch as NVIDIA's data center driver documentation lists it: its
+    designation (Long Term Support, Production, New Feature), end of life and the newest CUDA
+    major it runs without a forward-compatibility package."""
+
+    branch: str
+    designation: Optional[str]
+    end_of_life: Optional[str]
+    max_cuda_major: Optional[int]
+    source: str
+    confidence: str
+    note: Optional[str] = None
+
+
+@dataclass(eq=False, repr=False)
 class CudaTable:
     """``cuda_toolkits.json``."""
 
@@ -54,6 +69,7 @@ class CudaTable:
     description: str = ""
     minor_version_compat_note: Optional[Dict[str, Any]] = None
     unlisted_versions_note: Optional[Dict[str, Any]] = None
+    driver_branches: List[DriverBranch] = field(default_factory=list)
 
 
 @dataclass(eq=False, repr=False)

@@ -52,6 +52,7 @@ def test_newer_driver_branch(db):
     [finding] = findings(report, "CC271")
     assert f"R{newest}" in finding.detail and db.version in finding.detail
     assert not findings(check(make_snapshot(driver=f"{newest}.40.07", cuda="13.4")), "CC271")
+    assert not findings(check(make_snapshot(driver="620.35.02", cuda="13.5")), "CC271")  # R620 is in the data
 
 
 def test_newer_cuda_from_the_driver_the_build_or_nvcc(db):

@@ -96,6 +96,14 @@ def test_cuda_13_5(db):
     assert "10.7" in db.nvcc_targets("13.5").sm and db.minor_floor(13).linux == "580.65.06"
 
 
+def test_driver_branches_from_the_data_center_driver_docs(db):
+    branches = {b.branch: b for b in db.cuda.driver_branches}
+    assert branches["R620"].designation == "Long Term Support Branch" and branches["R620"].max_cuda_major == 13
+    assert branches["R535"].max_cuda_major == 12 and branches["R610"].designation == "New Feature Branch"
+    assert all(b.source.startswith("https://docs.nvidia.com/datacenter/") for b in branches.values())
+    assert db.newest_driver_branch() == 620
+
+
 # --- current torch releases ------------------------------------------------------------------------
 def test_2_14_shipped_no_cuda_13_4(db):
     assert {v.tag for v in db.torch_release("2.14.1").variants} == {"cu126", "cu130", "cu132"}

@@ -73,7 +73,8 @@ def data_older_than_driver(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         The driver's branch (the version's first number) against the newest driver branch
-        named by the compat data's CUDA releases and forward-compatibility table.
+        named by the compat data (its driver-branch list, CUDA releases and
+        forward-compatibility table).
     Why it matters:
         Which CUDA a driver supports, and which cuda-compat packages run on it, come from the
         driver's own answer when available and from the compat data otherwise; a newer
