@@ -60,7 +60,10 @@ def _build():
 
     @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(__version__, "--version", prog_name="cudacheck")
-    def cli() -> None:
+    @click.option("--compat-data", "compat_data", metavar="DIR",
+                  help="Use the compatibility tables in DIR (newer tables without upgrading cudacheck; "
+                       "tables missing there come from the shipped data). Also CUDACHECK_COMPAT_DATA=DIR.")
+    def cli(compat_data: Optional[str]) -> None:
         """Diagnose why PyTorch and an NVIDIA GPU don't get along.
 
         \b
@@ -69,6 +72,15 @@ def _build():
         cudacheck triage FILE       diagnose a pasted bug report
         cudacheck compat plan ...   which torch wheels fit a driver and GPU
         """
+        import os
+
+        if compat_data or os.environ.get("CUDACHECK_COMPAT_DATA"):
+            from .compat.db import default_db, use_compat_data
+
+            if compat_data:
+                use_compat_data(compat_data)
+            else:
+                default_db()  # validates CUDACHECK_COMPAT_DATA before any probing
 
     @cli.command()
     @click.option("--deep", is_flag=True, help="Also import torch in a child process and run GPU smoke tests.")

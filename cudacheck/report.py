@@ -69,6 +69,7 @@ class Report:
     schema_version: int = REPORT_SCHEMA_VERSION
     cudacheck_version: str = __version__
     compat_data_version: str = "unknown"
+    compat_data_source: str = "shipped"  # "shipped", or the folder newer tables were loaded from
     summary: Summary = field(default_factory=Summary)
     findings: List[Finding] = field(default_factory=list)
     policy: Dict[str, object] = field(default_factory=dict)
@@ -80,6 +81,13 @@ class Report:
     def area(self, name: str) -> Optional[AreaCoverage]:
         """The coverage of one area (layer), if the report has it."""
         return next((c for c in self.coverage if c.area == name), None)
+
+    @property
+    def compat_data(self) -> str:
+        """Which compat data judged this report, for headers: its date, and the folder when not shipped."""
+        if self.compat_data_source == "shipped":
+            return self.compat_data_version
+        return f"{self.compat_data_version} from {self.compat_data_source}"
 
     @property
     def ok(self) -> bool:

@@ -1,21 +1,36 @@
-"""CompatDB: the compatibility tables, loaded lazily, one file per table."""
+"""CompatDB: the compatibility tables, loaded lazily, one file per table.
+
+The tables ship inside cudacheck. Newer tables can be used without upgrading cudacheck:
+``--compat-data DIR`` or ``CUDACHECK_COMPAT_DATA=DIR`` (a folder holding some or all of the
+table files; the others come from the shipped data). Such a folder is validated like the
+shipped tables before it is used; a broken one is a :class:`CompatDataError`.
+"""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, replace
 from functools import lru_cache
 import os
 from typing import Any, Dict, List, Optional, Tuple
 
-from ..versions import at_least, major_minor, parse
+from ..errors import UsageError
+from ..versions import at_least, driver_branch, major_minor, parse
 from ._build import build
 from .gpu_names import GpuIndex
 from .tables import (TABLE_FILES, ArchRow, ArchTable, CudaRelease, CudaTable, GpuTable,
-                     LibraryTable, MinorVersionFloor, NvccTargets, TorchGuard, TorchGuardTable, TorchRelease,
-                     TorchTable, TorchVariant)
+                     LibraryRelease, LibraryTable, MinorVersionFloor, NvccTargets, TorchGuard, TorchGuardTable,
+                     TorchRelease, TorchTable, TorchVariant)
+
+COMPAT_DATA_ENV = "CUDACHECK_COMPAT_DATA"
+SHIPPED = "shipped"
+
+
+class CompatDataError(UsageError):
+    """A compat-data folder that cannot be used (missing, unreadable or invalid tables)."""
 
 
 def data_dir() -> str:
-    """Where the tables live: inside the installed package, or at the repository top."""
+    """Where the shipped tables live: inside the installed package, or at the repository top."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     for candidate in (os.path.join(package, "compat_data"), os.path.join(os.path.dirname(package), "compat_data")):
         if os.path.isdir(candidate):
@@ -23,17 +38,38 @@ def data_dir() -> str:
     raise FileNotFoundError("cudacheck compat_data folder not found (broken installation)")
 
 
+@dataclass(frozen=True)
+class ReleaseSupport:
+    """The newest official torch wheel whose kernels run on a compute capability."""
+
+    torch: str      # the release's newest patch ("1.12.1")
+    tag: str        # the variant ("cu113")
+    cuda: str
+    via: str        # "sass" or "ptx"
+    certain: bool   # False when a newer release has a variant whose arch list is unknown
+
+
 class CompatDB:
     """Typed, lazily loaded access to every table, plus the lookups rules need."""
 
-    def __init__(self, directory: "Optional[os.PathLike | str]" = None) -> None:
-        self.directory = os.fspath(directory) if directory else data_dir()
+    def __init__(self, directory: "Optional[os.PathLike | str]" = None, origin: Optional[str] = None) -> None:
+        shipped = data_dir()
+        self.directory = os.fspath(directory) if directory else shipped
+        self.origin = origin or (SHIPPED if self.directory == shipped else "directory")
+        """``shipped``, ``--compat-data``, ``CUDACHECK_COMPAT_DATA`` or ``directory`` (API)."""
+        self._fallback = shipped
         self._tables: Dict[str, Any] = {}
+
+    # --- files -------------------------------------------------------------------------
+    def path(self, table: str) -> str:
+        """The file a table is read from (the chosen folder, else the shipped data)."""
+        filename = TABLE_FILES[table][0]
+        own = os.path.join(self.directory, filename)
+        return own if os.path.exists(own) else os.path.join(self._fallback, filename)
 
     def raw(self, table: str) -> Dict[str, Any]:
         """The parsed JSON of one table."""
-        filename, _ = TABLE_FILES[table]
-        with open(os.path.join(self.directory, filename), encoding="utf-8") as handle:
+        with open(self.path(table), encoding="utf-8") as handle:
             return json.load(handle)
 
     def _table(self, table: str) -> Any:
@@ -79,26 +115,44 @@ class CompatDB:
     @property
     def version(self) -> str:
         """The newest ``data_version`` over all tables (read cheaply from each file's head)."""
-        versions = []
-        for filename, _ in TABLE_FILES.values():
-            path = os.path.join(self.directory, filename)
+        versions = [v for v in self.table_versions().values() if v]
+        return max(versions) if versions else "unknown"
+
+    def table_versions(self) -> Dict[str, Optional[str]]:
+        """``data_version`` of each table, read from the first bytes of its file."""
+        found: Dict[str, Optional[str]] = {}
+        for table in TABLE_FILES:
+            path = self.path(table)
+            found[table] = None
             if os.path.exists(path):
                 with open(path, encoding="utf-8") as handle:
                     head = handle.read(400)
                 marker = head.find('"data_version"')
                 if marker >= 0:
-                    versions.append(head[marker:].split('"')[3])
-        return max(versions) if versions else "unknown"
+                    found[table] = head[marker:].split('"')[3]
+        return found
 
-    # --- CUDA toolkit and driver -------------------------------------------------
+    @property
+    def source(self) -> str:
+        """Which compat data is in use: ``shipped`` or the folder it was loaded from."""
+        return SHIPPED if self.origin == SHIPPED else self.directory
+
+    def describe(self) -> str:
+        """One line for report headers: the data's date and, when not shipped, where it came from."""
+        if self.origin == SHIPPED:
+            return f"{self.version} (shipped)"
+        return f"{self.version} from {self.directory} ({self.origin})"
+
+    # --- CUDA toolkit and driver -------------------------------------------------------
     def cuda_releases(self, cuda: str) -> List[CudaRelease]:
         """All releases (GA and updates) of one CUDA minor, oldest first."""
         wanted = major_minor(cuda)
         return [r for r in self.cuda.releases if major_minor(r.version) == wanted]
 
     def min_driver(self, cuda: str, platform: str = "linux") -> Optional[str]:
-        """The GA release's minimum driver for the full feature set of CUDA ``cuda``."""
-        releases = self.cuda_releases(cuda)
+        """The GA release's minimum driver for the full feature set of CUDA ``cuda`` (release
+        candidates listed in the driver table are skipped)."""
+        releases = [r for r in self.cuda_releases(cuda) if not r.prerelease]
         return getattr(releases[0], platform) if releases else None
 
     def minor_floor(self, cuda_major: int) -> Optional[MinorVersionFloor]:
@@ -113,24 +167,55 @@ class CompatDB:
         best = None
         for release in self.cuda.releases:
             floor = getattr(release, platform)
-            if floor and at_least(driver, floor):
+            if floor and not release.prerelease and at_least(driver, floor):
                 mm = major_minor(release.version)
                 if mm and (best is None or mm > best):
                     best = mm
         return f"{best[0]}.{best[1]}" if best else None
 
-    # --- architectures -----------------------------------------------------------
+    def newest_cuda(self) -> Optional[Tuple[int, int]]:
+        """The newest CUDA ``(major, minor)`` the tables know."""
+        known = [major_minor(r.version) for r in self.cuda.releases]
+        return max((k for k in known if k), default=None)
+
+    def newest_driver_branch(self) -> Optional[int]:
+        """The newest driver branch the tables know (from the driver-branch list, the CUDA
+        releases' branches and minimum drivers, and the forward-compatibility table)."""
+        branches = [driver_branch(r.linux) for r in self.cuda.releases]
+        named = [r.driver_branch for r in self.cuda.releases] + [b.branch for b in self.cuda.driver_branches]
+        branches += [int(b.lstrip("Rr")) for b in named if b and b.lstrip("Rr").isdigit()]
+        for row in self.cuda.forward_compat.get("supported_driver_branches", []):
+            for value in [*row.get("branches", []), row.get("native_branch"), *row.get("not_compatible_branches", [])]:
+                if value and str(value).isdigit():
+                    branches.append(int(value))
+        return max((b for b in branches if b), default=None)
+
+    # --- architectures -------------------------------------------------------------------
     def arch(self, compute_capability: str) -> Optional[ArchRow]:
         """The architecture row of one compute capability (``"8.6"``)."""
         return next((a for a in self.archs.architectures
                      if a.compute_capability == compute_capability), None)
+
+    def cuda_predates_arch(self, cuda: str, major: int, minor: int) -> bool:
+        """Whether CUDA ``cuda`` is older than the first toolkit that knows compute capability
+        ``major.minor``. A build that reaches such a GPU only through PTX JIT is not usable there:
+        the CUDA libraries it ships (cuBLAS, cuDNN) have no kernels for that architecture."""
+        row = self.arch(f"{major}.{minor}")
+        first = major_minor(row.first_cuda) if row is not None and row.first_cuda else None
+        have = major_minor(cuda)
+        return bool(first and have and have < first)
 
     def nvcc_targets(self, cuda: str) -> Optional[NvccTargets]:
         """What nvcc of that CUDA minor can target."""
         wanted = major_minor(cuda)
         return next((t for t in self.archs.nvcc_targets if major_minor(t.cuda) == wanted), None)
 
-    # --- cuDNN ---------------------------------------------------------------------
+    def newest_compute_capability(self) -> Optional[Tuple[int, int]]:
+        """The highest compute capability any table row names."""
+        known = [major_minor(a.compute_capability) for a in self.archs.architectures]
+        return max((k for k in known if k), default=None)
+
+    # --- cuDNN and NCCL ----------------------------------------------------------------------
     def cudnn_min_compute_capability(self, version: str, cuda_major: Optional[int] = None
                                      ) -> Optional[Tuple[str, str]]:
         """(minimum compute capability, the release that states it) for cuDNN ``version``.
@@ -139,19 +224,21 @@ class CompatDB:
         ``inferred``): cuDNN only ever raises its floor, so an unread later release is
         judged by the last one whose support matrix was read.
         """
-        wanted = parse(version)
-        if not wanted:
-            return None
-        for release in sorted(self.cudnn.releases, key=lambda r: parse(r.version) or (0,), reverse=True):
-            if (parse(release.version) or (0,)) > wanted or release.confidence == "inferred":
-                continue
-            build = next((b for b in release.builds if b.get("cuda_major") == cuda_major), None)
-            floor = (build or {}).get("min_compute_capability") or release.min_compute_capability
-            if floor:
-                return floor, release.version
-        return None
+        return _library_floor(self.cudnn.releases, version, cuda_major)
 
-    # --- torch -------------------------------------------------------------------
+    def nccl_release(self, version: str) -> Optional[LibraryRelease]:
+        """The NCCL row of exactly ``version`` (``"2.27.3"``, ``"2.27.3-1"``, ``"2.27.3.post1"``)."""
+        wanted = (parse(version) or ())[:3]
+        return next((r for r in self.nccl.releases if (parse(r.version) or ())[:3] == wanted), None)
+
+    def nccl_min_compute_capability(self, version: str, cuda_major: Optional[int] = None
+                                    ) -> Optional[Tuple[str, str]]:
+        """(lowest compute capability NCCL's default build has kernels for, the release that states
+        it) for NCCL ``version`` built for ``cuda_major``: from the newest sourced release at or
+        below ``version`` (NCCL, like cuDNN, only raises its floor)."""
+        return _library_floor(self.nccl.releases, version, cuda_major)
+
+    # --- torch -------------------------------------------------------------------------------
     def torch_release(self, version: str) -> Optional[TorchRelease]:
         """The release series that ``version`` (``"2.4.1+cu121"``, ``"2.4"``) belongs to."""
         parts = parse(version.split("+", 1)[0])
@@ -161,12 +248,22 @@ class CompatDB:
         return next((r for r in self.torch.releases if r.version == series), None)
 
     def torch_variant(self, version: str, cuda: Optional[str]) -> Optional[TorchVariant]:
-        """The official variant of that release built for CUDA ``cuda``."""
+        """The official variant of that release built for CUDA ``cuda``, as built for that patch
+        release (a patch built differently from the series' newest carries its own values)."""
         release = self.torch_release(version)
         if release is None or not cuda:
             return None
         wanted = major_minor(cuda)
-        return next((v for v in release.variants if major_minor(v.cuda) == wanted), None)
+        variant = next((v for v in release.variants if major_minor(v.cuda) == wanted), None)
+        if variant is None or not variant.patch_overrides:
+            return variant
+        patch = ".".join(str(p) for p in (parse(version.split("+", 1)[0]) or ())[:3])
+        override = variant.patch_overrides.get(patch)
+        if not override:
+            return variant
+        fields = {k: v for k, v in override.items() if k in ("sm", "ptx", "arch_list", "cudnn", "nccl", "source",
+                                                                "confidence", "note")}
+        return replace(variant, patch_overrides={}, **fields)
 
     def torch_releases_newest_first(self) -> List[TorchRelease]:
         """Releases sorted newest first."""
@@ -184,6 +281,50 @@ class CompatDB:
                 return row
         return None
 
+    def newest_torch(self) -> Optional[TorchRelease]:
+        """The newest release series the tables know."""
+        releases = self.torch_releases_newest_first()
+        return releases[0] if releases else None
+
+    def knows_torch_patch(self, version: str) -> Optional[bool]:
+        """Whether the tables list this exact patch release (None when it does not parse)."""
+        parts = parse(version.split("+", 1)[0])
+        if not parts or len(parts) < 2:
+            return None
+        release = self.torch_release(version)
+        if release is None:
+            return False
+        return len(parts) < 3 or ".".join(map(str, parts[:3])) in release.patches
+
+    def last_release_supporting(self, compute_capability: str) -> Optional[ReleaseSupport]:
+        """The newest official torch wheel (any CUDA variant, patch releases built differently
+        included) whose kernels run on a GPU of ``compute_capability`` by SASS or PTX, from a
+        CUDA toolkit that knows the GPU — what to name when a GPU is below every recent build.
+        ``certain`` is False when a newer release has a variant nobody could source."""
+        from .archs import coverage, parse_arch
+
+        gpu = parse_arch(compute_capability)
+        if gpu is None:
+            return None
+        unknown_newer = False
+        for release in self.torch_releases_newest_first():
+            builds = []
+            for variant in release.variants:
+                builds.append((parse(release.latest) or (0,), release.latest, variant, variant.sm, variant.ptx))
+                for patch, override in variant.patch_overrides.items():
+                    builds.append((parse(patch) or (0,), patch, variant, override.get("sm", variant.sm),
+                                   override.get("ptx", variant.ptx)))
+            for _, patch, variant, sm, ptx in sorted(builds, key=lambda b: (b[0], parse(b[2].cuda) or (0,)), reverse=True):
+                if sm is None or ptx is None:
+                    unknown_newer = True
+                    continue
+                cover = coverage([a for a in map(parse_arch, sm) if a], [a for a in map(parse_arch, ptx) if a], gpu)
+                if cover.kind == "ptx" and self.cuda_predates_arch(variant.cuda, gpu.major, gpu.minor):
+                    continue
+                if cover.kind != "none":
+                    return ReleaseSupport(patch, variant.tag, variant.cuda, cover.kind, not unknown_newer)
+        return None
+
     def install_command(self, release: TorchRelease, variant: TorchVariant,
                         companions: Tuple[str, ...] = ()) -> str:
         """The pip command that installs exactly this wheel (and the matching torchvision/torchaudio
@@ -196,10 +337,132 @@ class CompatDB:
         return f"pip install {' '.join(pins)} --index-url {self.torch.index_url_base.rstrip('/')}/{variant.tag}"
 
 
+def _library_floor(releases: List[LibraryRelease], version: str, cuda_major: Optional[int]
+                   ) -> Optional[Tuple[str, str]]:
+    wanted = parse(version)
+    if not wanted:
+        return None
+    wanted = wanted[:3]
+    for release in sorted(releases, key=lambda r: parse(r.version) or (0,), reverse=True):
+        if (parse(release.version) or (0,))[:3] > wanted or release.confidence == "inferred":
+            continue
+        build_row = next((b for b in release.builds if b.get("cuda_major") == cuda_major), None)
+        floor = (build_row or {}).get("min_compute_capability") \
+            or (release.min_compute_capability_by_cuda_major or {}).get(str(cuda_major)) \
+            or release.min_compute_capability
+        if floor:
+            return floor, release.version
+    return None
+
+
+# --- which data is in use ----------------------------------------------------------------------
+_chosen: Optional[Tuple[str, str]] = None
+
+
 @lru_cache(maxsize=1)
 def default_db() -> CompatDB:
-    """The tables shipped with cudacheck (built once per process)."""
+    """The tables in use: ``--compat-data DIR``, else ``CUDACHECK_COMPAT_DATA``, else the shipped
+    ones (built once per process). A broken folder raises :class:`CompatDataError`."""
+    if _chosen is not None:
+        return CompatDB(_chosen[0], origin=_chosen[1])
+    chosen = os.environ.get(COMPAT_DATA_ENV)
+    if chosen:
+        return load_compat_data(chosen, COMPAT_DATA_ENV)
     return CompatDB()
+
+
+def use_compat_data(directory: str, origin: str = "--compat-data") -> CompatDB:
+    """Validate ``directory`` and make it the data :func:`default_db` returns from now on."""
+    global _chosen
+    db = load_compat_data(directory, origin)
+    _chosen = (db.directory, origin)
+    default_db.cache_clear()
+    return db
+
+
+def reset_compat_data() -> None:
+    """Go back to ``CUDACHECK_COMPAT_DATA`` or the shipped tables."""
+    global _chosen
+    _chosen = None
+    default_db.cache_clear()
+
+
+def load_compat_data(directory: str, origin: str = "directory") -> CompatDB:
+    """A CompatDB over ``directory`` after validating it like the shipped tables: every table
+    file present parses and validates strictly, and the combined tables agree with each other.
+    Raises :class:`CompatDataError` with one line saying what is wrong."""
+    label = f"{origin}={directory}" if origin == COMPAT_DATA_ENV else f"{origin} {directory}"
+    if not os.path.isdir(directory):
+        raise CompatDataError(f"{label}: not a folder")
+    present = [t for t, (filename, _) in TABLE_FILES.items() if os.path.isfile(os.path.join(directory, filename))]
+    if not present:
+        names = ", ".join(f for f, _ in TABLE_FILES.values())
+        raise CompatDataError(f"{label}: no compat table in it (expected one of {names})")
+    db = CompatDB(os.path.abspath(directory), origin=origin)
+    problems: List[str] = []
+    for table in present:
+        problems += [f"{TABLE_FILES[table][0]}: {p}" for p in _validate_table(db, table)]
+    if not problems:
+        problems = consistency_problems(db)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise CompatDataError(f"{label}: {problems[0]}{more}")
+    return db
+
+
+def _validate_table(db: CompatDB, table: str) -> List[str]:
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        raw = db.raw(table)
+    except (OSError, UnicodeDecodeError) as exc:
+        return [f"cannot read: {exc}"]
+    except json.JSONDecodeError as exc:
+        return [f"not JSON: {exc.msg} at line {exc.lineno}"]
+    try:
+        TypeAdapter(TABLE_FILES[table][1]).validate_python(raw)
+    except ValidationError as exc:
+        return [f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors()]
+    problems = []
+    if not isinstance(raw.get("data_version"), str) or parse(raw["data_version"]) is None:
+        problems.append("data_version is not a date")
+    if raw.get("schema_version") != 1:
+        problems.append(f"schema_version {raw.get('schema_version')!r} is not supported (1)")
+    return problems
+
+
+def consistency_problems(db: CompatDB) -> List[str]:
+    """Ways the tables disagree with each other (empty when they agree)."""
+    from .archs import parse_arch
+
+    problems: List[str] = []
+    known = {a.compute_capability for a in db.archs.architectures}
+    for row in db.gpus.gpus:
+        if row.compute_capability is not None and row.compute_capability not in known:
+            problems.append(f"GPU {row.name!r}: compute capability {row.compute_capability} has no architecture row")
+    for release in db.torch.releases:
+        if not release.patches or not all(p.startswith(release.version + ".") for p in release.patches):
+            problems.append(f"torch {release.version}: patches {release.patches} do not belong to the series")
+        for variant in release.variants:
+            mm = major_minor(variant.cuda)
+            if mm is None or variant.tag != f"cu{mm[0]}{mm[1]}":
+                problems.append(f"torch {release.version} {variant.tag}: tag does not match CUDA {variant.cuda}")
+            elif not db.cuda_releases(variant.cuda):
+                problems.append(f"torch {release.version} {variant.tag}: no CUDA {variant.cuda} row")
+            lists = [(variant.sm, variant.ptx)] + [(o.get("sm"), o.get("ptx")) for o in variant.patch_overrides.values()]
+            for sm, ptx in lists:
+                if (sm is None) != (ptx is None):
+                    problems.append(f"torch {release.version} {variant.tag}: sm and ptx must both be known or both null")
+                for cc in (sm or []) + (ptx or []):
+                    arch = parse_arch(cc)
+                    if arch is None or f"{arch.major}.{arch.minor}" not in known:
+                        problems.append(f"torch {release.version} {variant.tag}: unknown arch {cc!r}")
+                if sm is not None and ptx is not None and not set(ptx) <= set(sm):
+                    problems.append(f"torch {release.version} {variant.tag}: PTX outside the SASS list")
+    for release in db.cuda.releases:
+        if major_minor(release.version) is None:
+            problems.append(f"CUDA release {release.release!r}: version {release.version!r} does not parse")
+    return problems
 
 
 def validate_tables(directory: "Optional[os.PathLike | str]" = None) -> Dict[str, Any]:

@@ -9,7 +9,9 @@ from ..snapshot import GpuFacts
 from ..versions import major_minor, parse
 from .archs import parse_arch
 from .db import CompatDB
+from .gpu_names import UNKNOWN
 from .plan import Machine, plan
+from .tables import GpuRow
 
 
 def _sm(cc: str) -> str:
@@ -18,19 +20,21 @@ def _sm(cc: str) -> str:
 
 
 def cuda_query(db: CompatDB, cuda: str) -> Dict[str, Any]:
-    """Minimum drivers, minor-version floor, nvcc targets and every release of one CUDA minor."""
+    """Minimum drivers, driver branch, minor-version floor, nvcc targets and every release of one
+    CUDA minor (release candidates listed in the driver table are not the minimum)."""
     mm = major_minor(cuda)
     releases = db.cuda_releases(cuda) if mm else []
     if not releases:
         known = sorted({f"{major_minor(r.version)[0]}.{major_minor(r.version)[1]}"  # type: ignore[index]
                         for r in db.cuda.releases}, key=lambda v: parse(v) or (0,))
         raise UsageError(f"unknown CUDA version {cuda!r} (known: {', '.join(known)})")
-    ga = releases[0]
+    ga = next((r for r in releases if not r.prerelease), releases[0])
     floor = db.minor_floor(mm[0])  # type: ignore[index]
     targets = db.nvcc_targets(cuda)
     return {
         "cuda": f"{mm[0]}.{mm[1]}",  # type: ignore[index]
         "min_driver": {"linux": ga.linux, "windows": ga.windows},
+        "driver_branch": ga.driver_branch,
         "minor_compat_floor": {"linux": floor.linux, "windows": floor.windows} if floor else None,
         "sm": [_sm(cc) for cc in targets.sm] if targets else None,
         "releases": [asdict(r) for r in releases],
@@ -38,27 +42,61 @@ def cuda_query(db: CompatDB, cuda: str) -> Dict[str, Any]:
 
 
 def gpu_query(db: CompatDB, name: str) -> Dict[str, Any]:
-    """One GPU product; an unknown name is a UsageError listing the closest names."""
-    row = db.gpu_index.match(name) or db.gpu_index.by_pci_id(name if name.lower().startswith("0x") else None)
-    if row is None:
+    """What a GPU name (or PCI device id) means: one product, a family that agrees on compute
+    capability, or an ambiguous name with every candidate. An unknown name is a UsageError
+    listing the closest names."""
+    resolution = db.gpu_index.resolve(name)
+    if resolution.kind == UNKNOWN:
         close = db.gpu_index.closest(name)
         hint = f"; closest: {', '.join(close)}" if close else ""
         raise UsageError(f"unknown GPU {name!r}{hint}")
-    return {"name": row.name, "compute_capability": row.compute_capability,
-            "architecture": row.architecture, "segment": row.segment,
-            "nvml_names": row.nvml_names, "pci_device_ids": row.pci_device_ids,
-            "source": row.source, "confidence": row.confidence}
+    row = resolution.row
+    segments = {r.segment for r in resolution.candidates}
+    data: Dict[str, Any] = {
+        "query": name, "kind": resolution.kind,
+        "name": row.name if row else None,
+        "compute_capability": resolution.compute_capability,
+        "architecture": resolution.architecture,
+        "segment": next(iter(segments)) if len(segments) == 1 else None,
+        "candidates": [_gpu_row(r) for r in resolution.candidates],
+    }
+    if row is not None:
+        data.update({k: v for k, v in _gpu_row(row).items() if k not in data or data[k] is None})
+    return data
+
+
+def _gpu_row(row: GpuRow) -> Dict[str, Any]:
+    return {"name": row.name, "compute_capability": row.compute_capability, "architecture": row.architecture,
+            "segment": row.segment, "nvml_names": row.nvml_names, "aliases": row.aliases,
+            "pci_device_ids": row.pci_device_ids, "brand": row.brand, "source": row.source,
+            "confidence": row.confidence, "note": row.note}
+
+
+def nccl_query(db: CompatDB, version: str) -> Dict[str, Any]:
+    """CUDA majors and the lowest compute capability NCCL ``version``'s kernels cover."""
+    release = db.nccl_release(version)
+    if release is None:
+        known = [r.version for r in db.nccl.releases]
+        raise UsageError(f"unknown NCCL version {version!r} (known: {known[0]} … {known[-1]})")
+    return {"nccl": release.version, "cuda_majors": release.cuda_majors,
+            "min_compute_capability": release.min_compute_capability,
+            "min_compute_capability_by_cuda_major": release.min_compute_capability_by_cuda_major,
+            "pypi_packages": release.pypi_packages, "pytorch_pypi_wheels": release.pytorch_pypi_wheels,
+            "source": release.source, "confidence": release.confidence, "note": release.note}
 
 
 def torch_query(db: CompatDB, version: str) -> Dict[str, Any]:
-    """Python range, PyPI default variant, companions and each CUDA variant's targets."""
+    """Python range, PyPI default variant, companions and each CUDA variant's targets (as built
+    for that patch release), with the lowest compute capability its NCCL supports."""
     release = db.torch_release(version)
     if release is None:
         known = ", ".join(r.version for r in db.torch.releases)
         raise UsageError(f"unknown torch version {version!r} (known series: {known})")
     shown = version if version.count(".") >= 2 else release.latest
+    variants = [db.torch_variant(shown, v.cuda) or v for v in release.variants]
     return {
         "torch": shown,
+        "known_patch": db.knows_torch_patch(shown),
         "python": release.python,
         "pypi_default": release.pypi_default,
         "torchvision": release.companion("torchvision", shown),
@@ -66,9 +104,18 @@ def torch_query(db: CompatDB, version: str) -> Dict[str, Any]:
         "variants": [{"tag": v.tag, "cuda": v.cuda,
                       "sm": None if v.sm is None else [_sm(cc) for cc in v.sm],
                       "ptx": None if v.ptx is None else [_sm(cc) for cc in v.ptx], "cudnn": v.cudnn, "nccl": v.nccl,
+                      "nccl_min_compute_capability": _nccl_floor(db, v.nccl, v.cuda),
                       "source": v.source, "confidence": v.confidence}
-                     for v in sorted(release.variants, key=lambda v: parse(v.cuda) or (0,))],
+                     for v in sorted(variants, key=lambda v: parse(v.cuda) or (0,))],
     }
+
+
+def _nccl_floor(db: CompatDB, nccl: Optional[str], cuda: str) -> Optional[str]:
+    if not nccl:
+        return None
+    mm = major_minor(cuda)
+    floor = db.nccl_min_compute_capability(nccl, mm[0] if mm else None)
+    return floor[0] if floor else None
 
 
 def plan_query(db: CompatDB, driver: Optional[str], gpus: List[str], python: Optional[str],
@@ -85,13 +132,18 @@ def plan_query(db: CompatDB, driver: Optional[str], gpus: List[str], python: Opt
         arch = parse_arch(name)
         label = None
         if arch is None:
-            row = db.gpu_index.match(name)
-            if row is None or not row.compute_capability:
+            resolution = db.gpu_index.resolve(name)
+            if resolution.kind == UNKNOWN:
                 close = db.gpu_index.closest(name)
                 hint = f"; closest: {', '.join(close)}" if close else ""
                 raise UsageError(f"unknown GPU {name!r}{hint}")
-            arch = parse_arch(row.compute_capability)
-            label = row.nvml_names[0] if row.nvml_names else row.name
+            if not resolution.known:
+                choices = "; ".join(f"{r.name} ({r.compute_capability or '?'})" for r in resolution.candidates)
+                raise UsageError(f"GPU {name!r} is ambiguous: {choices}; name the product or give its compute "
+                                 "capability (e.g. --gpu 8.9)")
+            arch = parse_arch(resolution.compute_capability or "")
+            row = resolution.row
+            label = (row.nvml_names[0] if row.nvml_names else row.name) if row else name
         archs.append(arch)
         facts.append(GpuFacts(index=index, name=label, compute_capability=arch.cc if arch else None))
     if python and major_minor(python) is None:

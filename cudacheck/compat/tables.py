@@ -43,6 +43,21 @@ class MinorVersionFloor:
 
 
 @dataclass(eq=False, repr=False)
+class DriverBranch:
+    """One NVIDIA driver branch as NVIDIA's data center driver documentation lists it: its
+    designation (Long Term Support, Production, New Feature), end of life and the newest CUDA
+    major it runs without a forward-compatibility package."""
+
+    branch: str
+    designation: Optional[str]
+    end_of_life: Optional[str]
+    max_cuda_major: Optional[int]
+    source: str
+    confidence: str
+    note: Optional[str] = None
+
+
+@dataclass(eq=False, repr=False)
 class CudaTable:
     """``cuda_toolkits.json``."""
 
@@ -54,6 +69,7 @@ class CudaTable:
     description: str = ""
     minor_version_compat_note: Optional[Dict[str, Any]] = None
     unlisted_versions_note: Optional[Dict[str, Any]] = None
+    driver_branches: List[DriverBranch] = field(default_factory=list)
 
 
 @dataclass(eq=False, repr=False)
@@ -63,7 +79,7 @@ class GpuRow:
     name: str
     nvml_names: List[str]
     compute_capability: Optional[str]
-    architecture: str
+    architecture: Optional[str]
     segment: str
     source: str
     confidence: str
@@ -71,6 +87,9 @@ class GpuRow:
     nvswitch: bool = False
     memory_gib: Optional[float] = None
     note: Optional[str] = None
+    aliases: List[str] = field(default_factory=list)  # marketing names that are not NVML strings
+    brand: Optional[str] = None  # NVML brand (nvmlDeviceGetBrand), None where not sourced
+    brand_source: Optional[str] = None
 
 
 @dataclass(eq=False, repr=False)
@@ -141,6 +160,9 @@ class TorchVariant:
     nccl: Optional[str] = None
     nvidia_pins: Dict[str, str] = field(default_factory=dict)
     note: Optional[str] = None
+    patch_overrides: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    """Patch releases built differently from the series' latest patch: ``{"1.3.0": {"sm": [...],
+    "ptx": [...], "arch_list": ..., "cudnn": ..., "source": ..., "note": ...}}``."""
 
 
 @dataclass(eq=False, repr=False)

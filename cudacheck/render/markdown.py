@@ -55,5 +55,5 @@ def render(report: Report, **_: object) -> str:
     if snapshot.source == "pasted":
         lines.append("To confirm on the affected machine, please run `pip install cudacheck && "
                      "cudacheck doctor --format markdown` and paste the output.")
-    lines.append(f"<sub>cudacheck {report.cudacheck_version}, compat data {report.compat_data_version}</sub>")
+    lines.append(f"<sub>cudacheck {report.cudacheck_version}, compat data {report.compat_data}</sub>")
     return "\n".join(lines) + "\n"

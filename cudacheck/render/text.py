@@ -19,7 +19,7 @@ def render(report: Report, verbose: bool = False, style: Optional[Style] = None,
     header = f"cudacheck {report.cudacheck_version} · {snapshot.source}"
     if snapshot.level:
         header += f" · {snapshot.level} probe"
-    header += f" · compat data {report.compat_data_version}"
+    header += f" · compat data {report.compat_data}"
     lines = [style.paint(header, "bold"), ""]
     width = max(len(title) for title in LAYER_TITLES.values())
     for layer, title in LAYER_TITLES.items():

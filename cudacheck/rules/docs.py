@@ -32,9 +32,13 @@ def explain(code_or_slug: str) -> str:
     load_rules()
     found = lookup(code_or_slug)
     if found is None:
-        keys = [r.code for r in load_rules()] + [r.slug for r in load_rules()]
-        close = difflib.get_close_matches(code_or_slug.strip(), keys, n=4, cutoff=0.3) or \
-            difflib.get_close_matches(code_or_slug.strip().upper(), keys, n=4, cutoff=0.3)
+        rules = load_rules()
+        keys = [r.code for r in rules] + [r.slug for r in rules]
+        wanted = code_or_slug.strip()
+        # A partial code ("CC21") means its family (CC210…CC219) before anything merely similar.
+        close = [k for k in keys if wanted and k.upper().startswith(wanted.upper())][:4] or \
+            difflib.get_close_matches(wanted, keys, n=4, cutoff=0.3) or \
+            difflib.get_close_matches(wanted.upper(), keys, n=4, cutoff=0.3)
         hint = f"; closest: {', '.join(close)}" if close else ""
         raise UsageError(f"no rule {code_or_slug!r}{hint} (see `cudacheck rules`)")
     return _explain_text(found)

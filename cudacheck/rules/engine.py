@@ -80,7 +80,7 @@ def check(snapshot: Snapshot, policy: Optional[Policy] = None, db: Optional[Comp
     areas = coverage(snapshot, policy)
     applied = policy.as_dict()
     report = Report(snapshot=snapshot, findings=findings, summary=summarise(findings, areas),
-                    compat_data_version=db.version, policy=applied, coverage=areas,
+                    compat_data_version=db.version, compat_data_source=db.source, policy=applied, coverage=areas,
                     policy_sources={k: v for k, v in policy.sources.items() if k in applied})
     report.timings = dict(snapshot.timings)
     report.timings["check"] = round(time.monotonic() - started, 4)

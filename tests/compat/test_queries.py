@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from cudacheck.cli import _build
 from cudacheck.compat.db import CompatDB
-from cudacheck.compat.queries import cuda_query, gpu_query, plan_query, torch_query
+from cudacheck.compat.queries import cuda_query, gpu_query, nccl_query, plan_query, torch_query
 from cudacheck.errors import UsageError
 
 
@@ -56,9 +56,53 @@ def test_rtx_5090_d_is_not_the_5090(db):
 
 def test_gpu_query_shape(db):
     data = gpu_query(db, "NVIDIA GeForce RTX 4090")
-    assert {k: data[k] for k in ("name", "compute_capability", "architecture", "segment")} == {
-        "name": "GeForce RTX 4090", "compute_capability": "8.9", "architecture": "Ada Lovelace",
+    assert {k: data[k] for k in ("kind", "name", "compute_capability", "architecture", "segment")} == {
+        "kind": "exact", "name": "GeForce RTX 4090", "compute_capability": "8.9", "architecture": "Ada Lovelace",
         "segment": "consumer"}
+    assert data["pci_device_ids"] == ["0x2684"] and [c["name"] for c in data["candidates"]] == ["GeForce RTX 4090"]
+
+
+def test_gpu_query_family_and_ambiguous(db):
+    family = gpu_query(db, "A100")
+    assert family["kind"] == "family" and family["name"] is None and family["compute_capability"] == "8.0"
+    assert len(family["candidates"]) >= 4
+    ambiguous = gpu_query(db, "RTX 6000")
+    assert ambiguous["kind"] == "ambiguous" and ambiguous["compute_capability"] is None
+    assert {c["compute_capability"] for c in ambiguous["candidates"]} == {"7.5", "8.9", "12.0"}
+
+
+def test_cli_answers(db):
+    runner = CliRunner()
+
+    def text(*args):
+        result = runner.invoke(_build(), ["compat", *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert text("gpu", "4090").startswith("GeForce RTX 4090: compute capability 8.9 (sm_89)")
+    assert text("gpu", "RTX 6000 Ada").startswith("RTX 6000 Ada Generation: compute capability 8.9")
+    ambiguous = text("gpu", "RTX 6000")
+    assert "ambiguous" in ambiguous and "Quadro RTX 6000" in ambiguous and "RTX PRO 6000 Blackwell" in ambiguous
+    assert "4 products, all compute capability 8.0" in text("gpu", "A100")
+    cuda = text("cuda", "13.5")
+    assert "not published" in cuda and "sm_107" in cuda
+    assert "cu134" not in text("torch", "2.14.1") and "cu130" in text("torch", "2.14.1")
+    assert "cu126" not in text("torch", "2.15.0") and "cu132" in text("torch", "2.15.0")
+    assert "CUDA 13: compute capability ≥ 7.5" in text("nccl", "2.32.6")
+    assert "sm_35" in text("torch", "1.3.0") and "sm_35" not in text("torch", "1.3.1")
+
+
+def test_nccl_query(db):
+    data = nccl_query(db, "2.27.3")
+    assert data["cuda_majors"] and data["min_compute_capability_by_cuda_major"]
+    with pytest.raises(UsageError, match="unknown NCCL version"):
+        nccl_query(db, "1.0")
+
+
+def test_cuda_query_skips_the_release_candidate(db):
+    data = cuda_query(db, "11.0")
+    assert data["min_driver"] == {"linux": "450.51.05", "windows": "451.48"}
+    assert data["releases"][0]["prerelease"] is True
 
 
 def test_unknown_gpu_offers_closest(db):
@@ -74,6 +118,7 @@ def test_torch_2_8_0(db):
     cu128 = next(v for v in data["variants"] if v["tag"] == "cu128")
     assert cu128["cuda"] == "12.8" and cu128["sm"][0] == "sm_70" and cu128["sm"][-1] == "sm_120"
     assert cu128["ptx"] == [] and cu128["cudnn"] == "9.10.2.21" and cu128["nccl"] == "2.27.3"
+    assert cu128["nccl_min_compute_capability"] is not None
 
 
 def test_sm70_history_of_cu128_wheels(db):
@@ -114,7 +159,7 @@ def test_plan_honours_python(db):
     (["plan", "--gpu", "A100"], "needs --driver"),
     (["plan", "--driver", "banana", "--gpu", "A100"], "not a driver version"),
     (["gpu", "Voodoo 5"], "unknown GPU"),
-    (["torch", "0.4.1"], "unknown torch version"),
+    (["torch", "0.3.1"], "unknown torch version"),
 ])
 def test_bad_input_exits_2_with_a_reason(args, message):
     result = CliRunner().invoke(_build(), ["compat", *args])

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cudacheck.compat.archs import parse_arch
-from cudacheck.compat.db import CompatDB, data_dir, validate_tables
+from cudacheck.compat.db import CompatDB, consistency_problems, data_dir, validate_tables
 from cudacheck.compat.tables import TABLE_FILES
 from cudacheck.versions import major_minor, parse
 
@@ -114,9 +114,25 @@ def test_torch_variant_tags_match_their_cuda(db):
             assert variant.tag == f"cu{major}{minor}", (release.version, variant.tag, variant.cuda)
 
 
-def test_torch_releases_cover_1_12_to_2_15(db):
+def test_torch_releases_cover_0_4_to_2_15(db):
     series = {r.version for r in db.torch.releases}
-    assert {"1.12", "1.13", "2.0", "2.8", "2.15"} <= series
+    assert {"0.4", "1.0", "1.3", "1.11", "1.12", "1.13", "2.0", "2.8", "2.15"} <= series
+
+
+def test_tables_agree_with_each_other(db):
+    assert consistency_problems(db) == []
+
+
+def test_gpu_table_reaches_back_to_fermi_and_laptops(db):
+    archs = {row.architecture for row in db.gpus.gpus}
+    assert {"Fermi", "Rubin"} <= archs
+    assert sum("Laptop" in row.name or "Mobile" in row.name or row.name.endswith("M") for row in db.gpus.gpus) >= 60
+
+
+def test_rows_with_unknown_capability_say_why(db):
+    for row in db.gpus.gpus:
+        if row.compute_capability is None:
+            assert row.note and row.confidence == "inferred", row.name
 
 
 def test_nvcc_targets_record_the_known_drops(db):

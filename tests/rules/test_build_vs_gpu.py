@@ -38,12 +38,25 @@ def test_ptx_only_coverage_is_info_on_a_new_enough_driver():
     # torch 2.8.0+cu129 ships PTX for compute_120; a CC 12.1 GPU is covered by SASS sm_120 anyway,
     # so use an arch list whose only route is PTX: set the build's list as pasted.
     snapshot = make_snapshot(driver="580.95.05", cuda="13.0", gpus=[gpu("NVIDIA GeForce RTX 5090", "12.0")],
-                             torch="2.6.0+cu126", torch_cuda="12.6")
+                             torch="2.7.0+cu128", torch_cuda="12.8")
     snapshot.torch.arch_list = ["sm_80", "sm_90", "compute_90"]
     snapshot.torch.arch_list_source = "pasted"
     report = check(snapshot)
     [finding] = by_code(report, "CC202")
     assert finding.severity == "info" and "PTX" in finding.title
+    assert not report.errors()
+
+
+def test_ptx_from_a_toolkit_older_than_the_gpu_is_a_warning():
+    # CUDA 12.6 predates Blackwell (sm_120 arrived with 12.8): torch's PTX can JIT, its
+    # bundled cuBLAS/cuDNN may carry nothing for the GPU.
+    snapshot = make_snapshot(driver="580.95.05", cuda="13.0", gpus=[gpu("NVIDIA GeForce RTX 5090", "12.0")],
+                             torch="2.6.0+cu126", torch_cuda="12.6")
+    snapshot.torch.arch_list = ["sm_80", "sm_90", "compute_90"]
+    snapshot.torch.arch_list_source = "pasted"
+    report = check(snapshot)
+    [finding] = by_code(report, "CC202")
+    assert finding.severity == "warning" and "12.6" in finding.title and "Blackwell" in finding.title
     assert not report.errors()
 
 

@@ -42,10 +42,17 @@ def _should_run_on(variant) -> List[str]:
     discrete = [a.compute_capability for a in DB.archs.architectures if a.integrated is False]
     targets = variant_targets(variant)
     if targets is not None:
-        return [cc for cc in discrete if targets.covers(parse_arch(cc)).kind != "none"]
+        return [cc for cc in discrete if _runs(targets.covers(parse_arch(cc)).kind, variant.cuda, cc)]
     nvcc = DB.nvcc_targets(variant.cuda)
     buildable = {parse_arch(sm).cc for sm in (nvcc.sm if nvcc else []) if parse_arch(sm) and not parse_arch(sm).suffix}
     return [cc for cc in discrete if cc in buildable]
+
+
+def _runs(kind: str, cuda: str, cc: str) -> bool:
+    """SASS, or PTX from a toolkit that already knew the architecture (older toolkits' libraries
+    carry no code for it: CC202 warns about that)."""
+    arch = parse_arch(cc)
+    return kind == "sass" or (kind == "ptx" and not DB.cuda_predates_arch(cuda, arch.major, arch.minor))
 
 
 VARIANTS = [(release, variant) for release in DB.torch.releases for variant in release.variants]

@@ -94,11 +94,13 @@ def test_smi_truncated_name_unique_prefix():
 
 
 def test_smi_truncated_name_shared_capability_and_ambiguous():
-    shared = parse("|   0  NVIDIA GeForce RTX 30...     Off | 00000000:01:00.0 Off |                  N/A |")
-    assert shared.nvml.gpus[0].compute_capability == "8.6"  # every RTX 30xx is Ampere 8.6
+    shared = parse("|   0  NVIDIA GeForce RTX 308...    Off | 00000000:01:00.0 Off |                  N/A |")
+    assert shared.nvml.gpus[0].compute_capability == "8.6"  # every RTX 308x (Ti, Laptop) is Ampere 8.6
     assert shared.nvml.gpus[0].name.endswith("...")
     ambiguous = parse("|   0  NVIDIA GeForce ...     Off | 00000000:01:00.0 Off |                  N/A |")
     assert ambiguous.nvml.gpus[0].compute_capability is None
+    ada_too = parse("|   0  NVIDIA GeForce RTX 30...     Off | 00000000:01:00.0 Off |                  N/A |")
+    assert ada_too.nvml.gpus[0].compute_capability is None  # RTX 3050 A Laptop GPU is Ada (8.9)
 
 
 def test_smi_query_and_list():

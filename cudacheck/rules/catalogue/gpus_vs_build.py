@@ -125,7 +125,9 @@ def gpu_needs_ptx_jit(ctx: RuleContext) -> Iterator[Finding]:
     What it checks:
         The build has no SASS for the GPU but PTX for an older compute capability, so the
         driver JIT-compiles it. An error when the driver supports an older CUDA than the
-        build (minor-version compatibility cannot JIT newer PTX).
+        build (minor-version compatibility cannot JIT newer PTX); a warning when the build's
+        CUDA predates the GPU's architecture (CUDA 10.2 PTX on an Ampere card: torch's own
+        kernels JIT, but the cuBLAS/cuDNN of that toolkit may have no code for the GPU).
     Why it matters:
         It works, but the first start can take minutes and fills the JIT cache; with a
         driver older than the build's CUDA it fails with cudaErrorUnsupportedPtxVersion
@@ -139,7 +141,20 @@ def gpu_needs_ptx_jit(ctx: RuleContext) -> Iterator[Finding]:
             continue
         build_cuda = ctx.snapshot.torch.cuda or ""
         verdict = driver_verdict(ctx.db, build_cuda, ctx.driver_cuda, ctx.driver_version, ctx.platform)
-        if verdict is not None and verdict.needs_minor_compat:
+        arch_row = ctx.db.arch(f"{gpu.arch.major}.{gpu.arch.minor}")
+        if build_cuda and ctx.db.cuda_predates_arch(build_cuda, gpu.arch.major, gpu.arch.minor):
+            known_as = arch_row.architecture if arch_row and arch_row.architecture else gpu.arch.sm
+            yield ctx.finding(
+                f"torch {ctx.snapshot.torch.version} reaches {gpu.label} ({gpu.arch.sm}) only through PTX from "
+                f"CUDA {build_cuda}, which predates {known_as}",
+                severity="warning",
+                detail=f"Only PTX for {cover.via} covers {gpu.arch.sm}. CUDA {build_cuda} is older than the first "
+                       f"toolkit that knows {known_as} (CUDA {arch_row.first_cuda if arch_row else '?'}): torch's own "
+                       f"kernels can be JIT-compiled, but the cuBLAS and cuDNN that build ships may have no code for "
+                       f"{gpu.arch.sm} (CUBLAS_STATUS_EXECUTION_FAILED, CUDNN_STATUS_EXECUTION_FAILED).",
+                remedy=ctx.best_wheel_text(),
+                evidence=["nvml.gpus.compute_capability", "torch.cuda"])
+        elif verdict is not None and verdict.needs_minor_compat:
             yield ctx.finding(
                 f"{gpu.label} ({gpu.arch.sm}) needs PTX JIT, which this driver cannot do for CUDA {build_cuda}",
                 severity="error",
