@@ -21,6 +21,16 @@ MAX_NAMES = 8
 """Machine names listed in one table cell before the rest are counted."""
 
 
+def fleet_icon(severity: str) -> str:
+    """The Markdown icon of a severity or status."""
+    return _ICON.get(severity, "")
+
+
+def cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "/").replace("\n", " ")
+
+
 def names(machines: List[str], limit: int = MAX_NAMES) -> str:
     """``a, b, c`` or ``a, b, … (+12 more)``."""
     shown = ", ".join(machines[:limit])
@@ -91,7 +101,7 @@ def _diff_markdown(result: DiffResult) -> str:
         lines += ["| | Area | Fact | " + f"{result.a} | {result.b} |", "|---|---|---|---|---|"]
         for d in result.differences:
             lines.append(f"| {_ICON[d.severity]} | {AREA_TITLES.get(d.area, d.area)} | {d.label} | "
-                         f"{_cell(d.a)} | {_cell(d.b)} |")
+                         f"{cell(d.a)} | {cell(d.b)} |")
         lines.append("")
     lines.append(_diff_line(result))
     return "\n".join(lines) + "\n"
@@ -158,8 +168,8 @@ def drift_markdown(rows: List[DriftRow]) -> List[str]:
     lines = ["| | Fact | Majority | Differs |", "|---|---|---|---|"]
     for row in rows:
         majority = next((v for v in row.values if v.value == row.majority), None)
-        major = f"{_cell(majority.value)} ({len(majority.machines)})" if majority else "no majority"
-        others = "<br>".join(f"{_cell(v.value)}: {names(v.machines)}" for v in row.values if v is not majority)
+        major = f"{cell(majority.value)} ({len(majority.machines)})" if majority else "no majority"
+        others = "<br>".join(f"{cell(v.value)}: {names(v.machines)}" for v in row.values if v is not majority)
         lines.append(f"| {_ICON[row.severity]} | {AREA_TITLES.get(row.area, row.area)}: {row.label} | {major} | {others} |")
     return lines + [""]
 
@@ -170,21 +180,17 @@ def _fleet_markdown(result: FleetResult) -> str:
     if result.findings:
         lines += ["| | Finding | Machines |", "|---|---|---|"]
         for group in result.findings:
-            lines.append(f"| {_ICON[group.severity]} | `{group.code}` {_cell(group.title)} | "
+            lines.append(f"| {_ICON[group.severity]} | `{group.code}` {cell(group.title)} | "
                          f"{len(group.machines)}: {names(group.machines)} |")
         lines.append("")
     if result.unreadable:
-        lines += ["**Unreadable:**", ""] + [f"- {_cell(u.error)}" for u in result.unreadable] + [""]
+        lines += ["**Unreadable:**", ""] + [f"- {cell(u.error)}" for u in result.unreadable] + [""]
     lines.append(f"<sub>compat data {result.compat_data_version}</sub>")
     return "\n".join(lines) + "\n"
 
 
 def _status(status: str) -> str:
     return {"errors": "error", "warnings": "warning"}.get(status, "ok")
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "/").replace("\n", " ")
 
 
 # --- what-if targets ----------------------------------------------------------------------
@@ -275,8 +281,8 @@ def _whatif_markdown(result: WhatIfResult) -> str:
              "| | Target | Assumed | Verdict |", "|---|---|---|---|"]
     for item in result.results:
         icon = _ICON[_status(item.report.summary.status)]
-        lines.append(f"| {icon} | {item.target.name} | {_cell(item.target.describe())} | "
-                     f"{_cell(item.report.summary.line)} |")
+        lines.append(f"| {icon} | {item.target.name} | {cell(item.target.describe())} | "
+                     f"{cell(item.report.summary.line)} |")
     lines.append("")
     for item in result.results:
         problems = [f for f in item.report.findings if f.severity != "info"]
