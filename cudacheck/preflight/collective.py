@@ -5,7 +5,7 @@ gloo on the CPU when it stands in for NCCL), proves the collectives compute the 
 thing (all_reduce of ``rank+1`` sums to ``n(n+1)/2``; all_gather returns every rank's
 value in rank order), then times all_reduce and all_gather per size. Before each step
 it writes a progress marker to the store, so when the rank kills it at its deadline
-the marker still says how far it got: the rank that got least far is the likely culprit.
+the marker still says how far it got (a marker names the step being entered): the rank that got least far is the likely culprit.
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ class CollectiveConfig:
 
 def steps(sizes: List[int]) -> List[str]:
     """Every progress marker in order; a marker's index is how far a rank got."""
-    return (["started", "waiting", "joining", "group", "verified"]
+    return (["started", "waiting", "joining", "joined", "verifying"]
             + [f"{op}:{size_label(size)}" for size in sizes for op in OPS] + ["done"])
 
 
@@ -46,7 +46,8 @@ class OpResult:
     """One timed operation on one rank."""
 
     op: str
-    size_bytes: int
+    size: str  # the size asked for, "256MiB"
+    size_bytes: int  # the bytes moved: the size rounded down to a multiple of 4 × ranks
     iters: int
     time_ms: float
     algbw_gbps: float
@@ -118,11 +119,11 @@ def _measure(config: CollectiveConfig, run_store: Any, backend: str, mark) -> Di
     prefix = torch.distributed.PrefixStore(run_store.prefix + "coll/pg/", run_store.store)
     dist.init_process_group(backend, store=prefix, rank=rank, world_size=n,
                             timeout=datetime.timedelta(seconds=max(1.0, config.timeout)))
-    mark("group")
+    mark("joined")
     if "hang-collective-op" in config.faults:
         hang()
+    mark("verifying")
     correct = _verify(dist, torch, device, n, rank, sync)
-    mark("verified")
     results: List[OpResult] = []
     gather = getattr(dist, "all_gather_single", None) or getattr(dist, "all_gather_into_tensor", None)
     for size in config.sizes:
@@ -155,7 +156,7 @@ def _measure(config: CollectiveConfig, run_store: Any, backend: str, mark) -> Di
             seconds = (time.perf_counter() - started) / config.iters
             moved = per_rank * n * 4
             algbw, busbw = bandwidths(op, moved, seconds, n)
-            results.append(OpResult(op, moved, config.iters, round(seconds * 1e3, 4), round(algbw, 4),
+            results.append(OpResult(op, size_label(size), moved, config.iters, round(seconds * 1e3, 4), round(algbw, 4),
                                     round(busbw, 4)))
             del call
     return {"backend": backend, "device": str(device), "correct": correct, "results": [asdict(r) for r in results]}

@@ -8,7 +8,6 @@ from typing import Any, Dict, List, Optional
 from ..fleet.render import cell, drift_lines, drift_markdown, fleet_icon
 from ..render.style import Style, detect
 from ..render.text import to_ascii
-from .bandwidth import size_label
 from .report import PreflightReport
 
 _STATUS_MARK = {"ok": "ok", "warnings": "warning", "failed": "error", "environment": "error"}
@@ -101,13 +100,12 @@ def _collective_lines(report: PreflightReport, style: Style) -> List[str]:
                  f"({coll.seconds or 0:.2f} s)")
     if coll.note:
         lines.append(f"      {coll.note}")
-    columns = [(item["op"], item["size_bytes"]) for item in coll.ranks[0].results] if coll.ranks else []
+    columns = [(item["op"], item["size"]) for item in coll.ranks[0].results] if coll.ranks else []
     if columns:
-        header = "      rank  " + "  ".join(f"{op.replace('_', '')[:9]} {size_label(size):>6}".rjust(17)
-                                            for op, size in columns) + "   (busbw GB/s)"
+        header = "      rank  " + "  ".join(f"{op} {size}".rjust(17) for op, size in columns) + "   (busbw GB/s)"
         lines.append(header)
         for entry in coll.ranks:
-            values = {(item["op"], item["size_bytes"]): item["busbw_gbps"] for item in entry.results}
+            values = {(item["op"], item["size"]): item["busbw_gbps"] for item in entry.results}
             flag = "  ← slow" if entry.rank in coll.outliers else ""
             lines.append(f"      {entry.rank:<4}  " + "  ".join(f"{values.get(c, 0):17.3f}" for c in columns) + flag)
     return lines
@@ -123,11 +121,11 @@ def _markdown(report: PreflightReport) -> str:
     lines += drift_markdown(report.drift)
     coll = report.collectives
     if coll.ran and coll.ranks and coll.ranks[0].results:
-        columns = [(item["op"], item["size_bytes"]) for item in coll.ranks[0].results]
-        lines += ["| Rank | " + " | ".join(f"{op} {size_label(size)}" for op, size in columns) + " |",
+        columns = [(item["op"], item["size"]) for item in coll.ranks[0].results]
+        lines += ["| Rank | " + " | ".join(f"{op} {size}" for op, size in columns) + " |",
                   "|---|" + "---|" * len(columns)]
         for entry in coll.ranks:
-            values = {(item["op"], item["size_bytes"]): item["busbw_gbps"] for item in entry.results}
+            values = {(item["op"], item["size"]): item["busbw_gbps"] for item in entry.results}
             lines.append(f"| {entry.rank} | " + " | ".join(f"{values.get(c, 0):.3f}" for c in columns) + " |")
         lines += ["", f"Bus bandwidth in GB/s (nccl-tests' busbw), backend {coll.backend}."
                   + (f" {coll.note}." if coll.note else ""), ""]

@@ -120,7 +120,7 @@ def collective_result(outcomes: Dict[int, Optional[Dict[str, Any]]], marks: Dict
         largest = max(sizes)
         for op in ("all_reduce", "all_gather"):
             values = {r.rank: item["busbw_gbps"] for r in result.ranks for item in r.results
-                      if item["op"] == op and item["size_bytes"] >= largest * 0.99 - 4 * len(outcomes)}
+                      if item["op"] == op and item["size"] == size_label(largest)}
             slow, middle = outliers(values, min_busbw)
             if middle is not None:
                 result.median_busbw_gbps[f"{op}:{size_label(largest)}"] = round(middle, 4)
@@ -155,7 +155,8 @@ def finish(report: PreflightReport, strict: bool, min_busbw: Optional[float]) ->
     if unhealthy:
         codes = sorted({f["code"] for r in unhealthy for f in r.findings if f["severity"] == "error" or strict})
         problems.append(problem("CC953", "error", [r.rank for r in unhealthy],
-                                f"{_ranks([r.rank for r in unhealthy])} failed its own checks ({', '.join(codes)})",
+                                f"{_ranks([r.rank for r in unhealthy])} failed {'its' if len(unhealthy) == 1 else 'their'} own checks "
+                                f"({', '.join(codes)})",
                                 "; ".join(f"rank {r.rank}: " + "; ".join(f["title"] for f in r.findings) for r in unhealthy)))
     for row in report.drift:
         severity = "error" if row.severity == "error" else "warning"
@@ -198,7 +199,7 @@ def finish(report: PreflightReport, strict: bool, min_busbw: Optional[float]) ->
         report.status = "warnings" if warnings else "ok"
         report.exit_code = EXIT_OK
     healthy = sum(1 for r in ranks if r.status in ("ok", "warnings"))
-    report.line = (f"{healthy}/{report.world_size} ranks healthy; "
+    report.line = (f"{healthy}/{report.world_size} ranks passed their own checks; "
                    + (f"{len(errors)} problem{'s' if len(errors) != 1 else ''}" if errors else "no problems")
                    + (f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "")
                    + f" (exit {report.exit_code}).")
