@@ -26,7 +26,7 @@ from typing import Any, Dict, List, Optional
 
 from .. import __version__
 from .faults import child_env, faults_for, hang
-from .launch import Launch, own_device
+from .launch import Launch, check_visible_devices
 from .options import GLOO_SIZES, NCCL_SIZES, Options
 from .report import (EXIT_ENVIRONMENT, EXIT_FAILED, BarrierResult, CollectiveResult, PreflightReport, RankResult,
                      problem)
@@ -84,8 +84,9 @@ class Rank:
         from ..probes.isolation import Child
 
         env = child_env(self.launch.rank)
-        if self.launch.local_world_size > 1:  # one rank per GPU: each checks the GPU it will use
-            env["CUDA_VISIBLE_DEVICES"] = own_device(self.launch.local_rank, os.environ.get("CUDA_VISIBLE_DEVICES"))
+        visible = check_visible_devices(self.launch)  # one rank per GPU: each checks the GPU it will use
+        if visible is not None:
+            env["CUDA_VISIBLE_DEVICES"] = visible
         config = {"rank": self.launch.rank, "level": self.options.level, "policy": self.policy,
                   "timeout": max(1.0, self.options.check_timeout - 1.0), "env": env}
         return Child(CHECK_CHILD, [json.dumps(config)])

@@ -107,6 +107,22 @@ def own_device(local_rank: int, visible: Optional[str]) -> str:
     return entries[local_rank] if local_rank < len(entries) else ""
 
 
+def check_visible_devices(launch: Launch, environ: Optional[Mapping[str, str]] = None,
+                          dev_dir: str = "/dev") -> Optional[str]:
+    """The ``CUDA_VISIBLE_DEVICES`` a rank's check should see: only the GPU the rank will use, when
+    several ranks share a node that has NVIDIA devices; None to leave the variable as it is."""
+    env = os.environ if environ is None else environ
+    if launch.local_world_size <= 1:
+        return None
+    try:
+        has_gpus = any(re.fullmatch(r"nvidia\d+", name) for name in os.listdir(dev_dir))
+    except OSError:
+        has_gpus = False
+    if not has_gpus and "CUDA_VISIBLE_DEVICES" not in env:
+        return None  # a dry run on a machine without GPUs: nothing to narrow
+    return own_device(launch.local_rank, env.get("CUDA_VISIBLE_DEVICES"))
+
+
 def free_port() -> int:
     """A TCP port free on this host right now (for a single-process run's own store)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

@@ -116,7 +116,7 @@ def collective_result(outcomes: Dict[int, Optional[Dict[str, Any]]], marks: Dict
     if failed:
         result.likely_culprits = least_far(progress, sorted(outcomes)) or \
             [r.rank for r in result.ranks if r.status in ("crashed", "wrong")]
-    elif sizes:
+    elif sizes and (not stand_in or min_busbw is not None):  # gloo on the CPU says nothing about links
         largest = max(sizes)
         for op in ("all_reduce", "all_gather"):
             values = {r.rank: item["busbw_gbps"] for r in result.ranks for item in r.results
