@@ -38,7 +38,7 @@ def _build():
 
         lazy = {"compat": "cudacheck.compat.cli:compat", "triage": "cudacheck.triage.cli:triage",
                 "diff": "cudacheck.fleet.cli:diff", "fleet": "cudacheck.fleet.cli:fleet",
-                "fleet-file": "cudacheck.fleet.cli:fleet_file"}
+                "fleet-file": "cudacheck.fleet.cli:fleet_file", "preflight": "cudacheck.preflight.cli:preflight"}
 
         def list_commands(self, ctx: click.Context):
             return sorted(set(super().list_commands(ctx)) | set(self.lazy))
@@ -69,6 +69,8 @@ def _build():
         cudacheck health            container HEALTHCHECK / Kubernetes probe (exit 0/1)
         cudacheck triage FILE       diagnose a pasted bug report
         cudacheck compat plan ...   which torch wheels fit a driver and GPU
+        cudacheck preflight         every rank of a job (torchrun, srun): drift, hangs, NCCL
+        cudacheck fleet DIR         drift and findings over many saved snapshots
         """
 
     @cli.command()

@@ -7,9 +7,10 @@ and the facts go into the drift table (:mod:`cudacheck.fleet.drift`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Sequence
 
-from ..compat.db import CompatDB, default_db
+from ..compat.db import CompatDB
 from ..policy import Policy
 from .drift import DriftRow, drift
 from .facts import MachineFacts
@@ -78,12 +79,28 @@ class FleetResult:
     schema: str = FLEET_SCHEMA
 
 
+class SurveyDB(CompatDB):
+    """The shipped tables, with the lookups the rules repeat for every machine of a fleet memoised
+    (they are pure functions of the tables): judging a thousand 8-GPU machines asks the same
+    cuDNN question eight thousand times."""
+
+    @property
+    def version(self) -> str:
+        if "_version" not in self._tables:
+            self._tables["_version"] = CompatDB.version.fget(self)  # type: ignore[attr-defined]
+        return self._tables["_version"]
+
+    @lru_cache(maxsize=None)
+    def cudnn_min_compute_capability(self, *args: Any, **kwargs: Any):  # type: ignore[override]
+        return super().cudnn_min_compute_capability(*args, **kwargs)
+
+
 def survey(machines: Sequence[Machine], unreadable: Sequence[Unreadable] = (), policy: Optional[Policy] = None,
            db: Optional[CompatDB] = None) -> FleetResult:
     """Judge every machine, group the findings by rule, and build the drift table."""
     from ..rules.engine import check
 
-    db = db or default_db()
+    db = db or SurveyDB()
     results: List[MachineResult] = []
     groups: Dict[str, FindingGroup] = {}
     for machine in machines:

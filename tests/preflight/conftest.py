@@ -13,7 +13,7 @@ from typing import Dict, List, Optional
 import pytest
 
 BIN = Path(sys.executable).parent
-QUICK = ["--gather-timeout", "20", "--barrier-timeout", "3", "--collective-timeout", "6", "--sizes", "64KiB,1MiB",
+QUICK = ["--gather-timeout", "20", "--barrier-timeout", "2", "--collective-timeout", "4", "--sizes", "64KiB,1MiB",
          "--iters", "2", "--warmup", "1"]
 """Small collectives, and deadlines short enough for a fault to be named quickly; the gather
 deadline stays generous so a busy machine never makes a healthy rank look missing."""
