@@ -268,8 +268,9 @@ def render_whatif(result: WhatIfResult, fmt: str = "text", verbose: bool = False
                 lines.append(f"    · {note}")
         lines.append(f"    {report.summary.line}")
         lines.append("")
-    if result.results and result.results[0].report.snapshot.assumed:
-        unknown = result.results[0].report.snapshot.assumed.unknown
+    assumptions = [r.report.snapshot.assumed for r in result.results if r.report.snapshot.assumed]
+    if assumptions:
+        unknown = [name for name in assumptions[0].unknown if all(name in a.unknown for a in assumptions)]
         words = list(dict.fromkeys(HOST_ONLY.get(name, name) for name in unknown))
         lines.append("Not judged (facts of the machine probed here, not of the targets): " + ", ".join(words) + ".")
     lines.append(style.paint(result.line, "error" if result.failing else "ok"))
