@@ -11,7 +11,7 @@ from ..errors import UsageError
 from .bandwidth import parse_sizes
 
 NCCL_SIZES = "1MiB,256MiB"
-GLOO_SIZES = "1MiB,16MiB"
+GLOO_SIZES = "1MiB,8MiB"
 """gloo on the CPU only stands in for NCCL: it measures memory and loopback TCP, not GPU links,
 so a dry run uses a smaller large size to stay quick."""
 
