@@ -394,7 +394,7 @@ def test_textfile_script_is_posix_sh() -> None:
 
 # --- docs ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("doc", ["integrations.md", "performance.md"])
+@pytest.mark.parametrize("doc", ["integrations.md", "performance.md", "fleet.md"])
 def test_doc_links_resolve(doc: str) -> None:
     path = REPO / "docs" / doc
     text = path.read_text(encoding="utf-8")
