@@ -30,7 +30,6 @@ AREA_TITLES: Dict[str, str] = {
     "platform": "Operating system",
 }
 AREA_RANK: Dict[str, int] = {area: rank for rank, area in enumerate(AREA_TITLES)}
-SEVERITY_ORDER: Dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 
 EXTENSIONS = ("torchvision", "torchaudio", "triton", "xformers", "flash-attn", "flash-attn-3", "vllm",
               "bitsandbytes", "apex", "deepspeed", "transformer-engine", "transformer-engine-torch",

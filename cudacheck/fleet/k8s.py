@@ -11,9 +11,7 @@ same (driver, driver CUDA, product, compute capability, count, memory) become on
 """
 from __future__ import annotations
 
-import json
 import re
-import sys
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..errors import UsageError
@@ -26,16 +24,9 @@ SOURCE = "GPU Feature Discovery node labels (kubectl get nodes -o json)"
 
 def read_nodes(path: str) -> List[Dict[str, Any]]:
     """The Node objects of ``kubectl get nodes -o json`` (a List) or of one ``kubectl get node X -o json``."""
-    try:
-        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read: {exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}: not JSON ({exc.msg} at line {exc.lineno}); use `kubectl get nodes -o json`") from None
+    from .loading import read_json
+
+    data = read_json(path, hint="; use `kubectl get nodes -o json`")
     if isinstance(data, dict) and data.get("kind") == "Node":
         return [data]
     if isinstance(data, dict) and isinstance(data.get("items"), list):

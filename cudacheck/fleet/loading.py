@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Sequence, Tuple
@@ -58,7 +59,7 @@ def load_machines(paths: Sequence[str]) -> Tuple[List[Machine], List[Unreadable]
     unreadable: List[Unreadable] = []
     for path in files:
         try:
-            data = _read_json(path)
+            data = read_json(path)
             if _is_preflight(data):
                 machines.extend(_preflight_machines(data, path, names[path]))
             else:
@@ -81,15 +82,25 @@ def load_one(path: str) -> Machine:
     return machines[0]
 
 
-def _read_json(path: Path) -> Any:
+def read_text(path: "str | Path") -> str:
+    """A text file (``-``: standard input); an unreadable one is a UsageError naming it."""
+    if str(path) == "-":
+        return sys.stdin.read()
     try:
-        text = path.read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read: {exc}") from None
+
+
+def read_json(path: "str | Path", hint: str = "") -> Any:
+    """A JSON file (``-``: standard input); a broken one is a UsageError with the position."""
+    text = read_text(path)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
+        raise UsageError(f"{path}: not JSON ({exc.msg} at line {exc.lineno}){hint}") from None
 
 
 def _is_preflight(data: Any) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from ..errors import UsageError
 from ..render.style import Style, detect
@@ -37,9 +37,20 @@ def names(machines: List[str], limit: int = MAX_NAMES) -> str:
     return shown + (f", … (+{len(machines) - limit} more)" if len(machines) > limit else "")
 
 
-def _check_format(fmt: str) -> None:
+def structured(fmt: str, data: Callable[[], Any], markdown: Callable[[], str]) -> Optional[str]:
+    """The JSON or Markdown rendering when ``fmt`` asks for one; None for text."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if fmt == "json":
+        return json.dumps(data(), indent=2, ensure_ascii=False) + "\n"
+    return markdown() if fmt == "markdown" else None
+
+
+def drift_data(rows: List[DriftRow], raw: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Drift rows as JSON data, each with its ``minority`` spelled out."""
+    for row, item in zip(rows, raw):
+        item["minority"] = row.minority
+    return raw
 
 
 def _finish(lines: List[str], style: Style) -> str:
@@ -51,11 +62,9 @@ def _finish(lines: List[str], style: Style) -> str:
 
 def render_diff(result: DiffResult, fmt: str = "text", style: Optional[Style] = None) -> str:
     """The diff in ``fmt``."""
-    _check_format(fmt)
-    if fmt == "json":
-        return json.dumps(asdict(result), indent=2, ensure_ascii=False) + "\n"
-    if fmt == "markdown":
-        return _diff_markdown(result)
+    text = structured(fmt, lambda: asdict(result), lambda: _diff_markdown(result))
+    if text is not None:
+        return text
     style = style or detect()
     lines = [style.paint(f"cudacheck diff: {result.a} → {result.b}", "bold"), "",
              f"  {result.a}: {result.a_summary.line}", f"  {result.b}: {result.b_summary.line}"]
@@ -112,19 +121,16 @@ def _diff_markdown(result: DiffResult) -> str:
 def fleet_dict(result: FleetResult) -> Dict[str, Any]:
     """The fleet result as JSON-able data (schema ``cudacheck.fleet/1``)."""
     data = asdict(result)
-    for row, raw in zip(result.drift, data["drift"]):
-        raw["minority"] = row.minority
+    drift_data(result.drift, data["drift"])
     return data
 
 
 def render_fleet(result: FleetResult, fmt: str = "text", style: Optional[Style] = None,
                  verbose: bool = False) -> str:
     """The fleet survey in ``fmt``."""
-    _check_format(fmt)
-    if fmt == "json":
-        return json.dumps(fleet_dict(result), indent=2, ensure_ascii=False) + "\n"
-    if fmt == "markdown":
-        return _fleet_markdown(result)
+    text = structured(fmt, lambda: fleet_dict(result), lambda: _fleet_markdown(result))
+    if text is not None:
+        return text
     style = style or detect()
     lines = [style.paint(f"cudacheck fleet · {result.summary.machines} machines · "
                          f"compat data {result.compat_data_version}", "bold"), ""]
@@ -238,11 +244,9 @@ def environment_line(snapshot) -> str:
 def render_whatif(result: WhatIfResult, fmt: str = "text", verbose: bool = False,
                   style: Optional[Style] = None) -> str:
     """The per-target verdicts in ``fmt``."""
-    _check_format(fmt)
-    if fmt == "json":
-        return json.dumps(whatif_dict(result), indent=2, ensure_ascii=False) + "\n"
-    if fmt == "markdown":
-        return _whatif_markdown(result)
+    text = structured(fmt, lambda: whatif_dict(result), lambda: _whatif_markdown(result))
+    if text is not None:
+        return text
     style = style or detect()
     lines = [style.paint(f"cudacheck what-if · this environment: {environment_line(result.snapshot)}", "bold"), ""]
     for item in result.results:

@@ -100,14 +100,10 @@ def target_from_dict(raw: Dict[str, Any], where: str, default_name: str) -> Targ
 
 def load_targets(path: str) -> List[Target]:
     """Targets from a fleet file (TOML or JSON) or from a saved snapshot/report of a node."""
+    from .loading import read_text
+
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read: {exc}") from None
-    data = _parse(text, path)
+    data = _parse(read_text(path), path)
     if isinstance(data, dict) and "nvml" in (data.get("snapshot") or data):
         return [_snapshot_target(data, path)]
     tables = data.get("target", data.get("targets")) if isinstance(data, dict) else data

@@ -5,7 +5,7 @@ import json
 from dataclasses import asdict
 from typing import Any, Dict, List, Optional
 
-from ..fleet.render import cell, drift_lines, drift_markdown, fleet_icon
+from ..fleet.render import cell, drift_data, drift_lines, drift_markdown, fleet_icon, structured
 from ..render.style import Style, detect
 from ..render.text import to_ascii
 from .report import PreflightReport
@@ -16,8 +16,7 @@ _STATUS_MARK = {"ok": "ok", "warnings": "warning", "failed": "error", "environme
 def to_dict(report: PreflightReport) -> Dict[str, Any]:
     """The report as JSON-able data (schema ``cudacheck.preflight/1``)."""
     data = asdict(report)
-    for row, raw in zip(report.drift, data["drift"]):
-        raw["minority"] = row.minority
+    drift_data(report.drift, data["drift"])
     return data
 
 
@@ -27,10 +26,9 @@ def to_json(report: PreflightReport) -> str:
 
 def render(report: PreflightReport, fmt: str = "text", style: Optional[Style] = None) -> str:
     """``fmt``: text, markdown or json."""
-    if fmt == "json":
-        return to_json(report)
-    if fmt == "markdown":
-        return _markdown(report)
+    text = structured(fmt, lambda: to_dict(report), lambda: _markdown(report))
+    if text is not None:
+        return text
     style = style or detect()
     launcher = report.launcher
     nodes = len({r.host for r in report.ranks if r.host})

@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from ..snapshot import Snapshot
 from .bandwidth import least_far, outliers, size_label
 from .collective import steps
-from .report import (EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, BarrierResult, CollectiveResult, PreflightReport,
+from .report import (EXIT_ENVIRONMENT, EXIT_FAILED, EXIT_OK, CollectiveResult, PreflightReport,
                      RankCollective, RankResult, problem)
 
 STAND_IN_NOTE = ("gloo on the CPU stood in for NCCL ({why}): the correctness checks and the deadlines ran, "

@@ -12,8 +12,8 @@ from cudacheck.fleet.overlay import assume
 from cudacheck.fleet.targets import parse_target
 from cudacheck.fleet.whatif import judge_targets
 from cudacheck.policy import Policy
-from cudacheck.serialize import dumps, load_snapshot
-from cudacheck.snapshot import DeepFacts, LibraryFacts, LibrariesFacts, ShmFacts
+from cudacheck.serialize import dumps
+from cudacheck.snapshot import DeepFacts, LibraryFacts, LibrariesFacts
 from cudacheck.testing import make_snapshot
 
 from .conftest import SNAPSHOTS, run_cli
