@@ -47,6 +47,7 @@ class Rank:
         self.started = time.monotonic()
         self.faults = faults_for(launch.rank)
         self.store: Optional[RunStore] = None
+        self.check_pid: Optional[int] = None
         self.collective_pid: Optional[int] = None
         self.timings: Dict[str, float] = {}
 
@@ -89,10 +90,13 @@ class Rank:
             env["CUDA_VISIBLE_DEVICES"] = visible
         config = {"rank": self.launch.rank, "level": self.options.level, "policy": self.policy,
                   "timeout": max(1.0, self.options.check_timeout - 1.0), "env": env}
-        return Child(CHECK_CHILD, [json.dumps(config)])
+        child = Child(CHECK_CHILD, [json.dumps(config)])
+        self.check_pid = child.pid
+        return child
 
     def _own_report(self, check) -> Dict[str, Any]:
         result = check.result(self.started + self.options.check_timeout)
+        self.check_pid = None
         envelope = self._identity()
         envelope["check"] = {"status": result.status, "message": result.message, "seconds": round(result.seconds, 3)}
         envelope["report"] = result.data if result.status == "ok" else None
@@ -271,6 +275,7 @@ class Rank:
             code = 1
             try:
                 os.setsid()
+                _die_with_parent()
                 store = RunStore(open_store(launch, options.gather_timeout + MARGIN, host=False), key_prefix(launch))
                 code = collective.run(config, store, parent, self._collective_settings)
             except BaseException as exc:  # noqa: BLE001  (the child must always leave through os._exit)
@@ -367,7 +372,20 @@ class Rank:
 
     def cleanup(self) -> None:
         """Kill this rank's children that are still running."""
+        if self.check_pid is not None:
+            _kill_group(self.check_pid)
+            self.check_pid = None
         self._end_collective_child()
+
+    def stop(self, signum: int, _frame: Any) -> None:
+        """torchrun stops the workers of a failed gang with SIGTERM: take the children along."""
+        for pid in (self.check_pid, self.collective_pid):
+            if pid is not None:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        os._exit(128 + signum)
 
 
 def _drift(ranks: List[RankResult], snapshots: List[Any]):
@@ -376,6 +394,16 @@ def _drift(ranks: List[RankResult], snapshots: List[Any]):
 
     named = [(f"{r.host or '?'}/rank{r.rank}", MachineFacts(s)) for r, s in zip(ranks, snapshots) if s is not None]
     return drift(named)
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this process when the rank that forked it dies, however it dies."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _wait_pid(pid: int, deadline: float) -> Optional[int]:

@@ -33,6 +33,9 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     prefer_fork()  # single-threaded until torch is imported: fork the check child instead of a new interpreter
     rank = Rank(options, launch, policy)
+    import signal
+
+    signal.signal(signal.SIGTERM, rank.stop)
     code = EXIT_FAILED
     try:
         code = rank.run()
