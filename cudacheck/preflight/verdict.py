@@ -52,9 +52,14 @@ def rank_result(rank: int, envelope: Optional[Dict[str, Any]], alive: Optional[D
     if check.get("status") != "ok" or not isinstance(report, dict):
         result.status = f"check_{check.get('status') or 'error'}"
         return result, None
+    from ..errors import UsageError
     from ..serialize import snapshot_from_dict
 
-    snapshot = snapshot_from_dict(report, f"rank {rank}")
+    try:
+        snapshot = snapshot_from_dict(report, f"rank {rank}'s report")
+    except UsageError as exc:  # e.g. another cudacheck version on that rank
+        result.status, result.check_status, result.check_message = "check_error", "error", str(exc)
+        return result, None
     summary = report.get("summary") or {}
     result.errors, result.warnings = int(summary.get("errors", 0)), int(summary.get("warnings", 0))
     result.findings = [{"code": f["code"], "severity": f["severity"], "title": f["title"]}

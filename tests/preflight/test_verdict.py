@@ -62,6 +62,13 @@ def test_rank_statuses():
     assert result.status == "unhealthy" and [f["code"] for f in result.findings] == ["CC501"]
 
 
+def test_a_report_this_cudacheck_cannot_read_is_a_check_error():
+    posted = envelope(0, gpu_node())
+    posted["report"]["snapshot"]["schema_version"] = 99  # another cudacheck on that rank
+    result, snapshot = rank_result(0, posted, None, True, False)
+    assert result.status == "check_error" and "schema_version 99" in result.check_message and snapshot is None
+
+
 def test_backend_choice():
     cuda = [gpu_node(), gpu_node()]
     assert choose_backend("auto", cuda, allow_cpu=False) == ("nccl", False, "")
