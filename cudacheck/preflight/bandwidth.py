@@ -60,14 +60,12 @@ def size_label(size: int) -> str:
     return f"{size}B"
 
 
-def outliers(busbw_by_rank: Dict[int, float], min_busbw: Optional[float] = None) -> Tuple[List[int], Optional[float]]:
-    """(slow ranks, median busbw) for one operation and size."""
+def outliers(busbw_by_rank: Dict[int, float]) -> Tuple[List[int], Optional[float]]:
+    """(ranks below 0.8 × the median, the median busbw) for one operation and size."""
     if not busbw_by_rank:
         return [], None
     middle = median(busbw_by_rank.values())
-    slow = [rank for rank, value in sorted(busbw_by_rank.items())
-            if (min_busbw is not None and value < min_busbw) or value < OUTLIER_FRACTION * middle]
-    return slow, middle
+    return [rank for rank, value in sorted(busbw_by_rank.items()) if value < OUTLIER_FRACTION * middle], middle
 
 
 def least_far(steps: Dict[int, Optional[int]], ranks: Sequence[int]) -> List[int]:

@@ -100,7 +100,8 @@ class CollectiveResult:
     sizes: List[int] = field(default_factory=list)
     ranks: List[RankCollective] = field(default_factory=list)
     likely_culprits: List[int] = field(default_factory=list)
-    outliers: List[int] = field(default_factory=list)
+    outliers: List[int] = field(default_factory=list)  # below 0.8 × the median busbw on the largest size
+    below_min: List[int] = field(default_factory=list)  # below --min-busbw on the largest size
     median_busbw_gbps: Dict[str, float] = field(default_factory=dict)  # "all_reduce:256MiB" -> GB/s
     seconds: Optional[float] = None
 

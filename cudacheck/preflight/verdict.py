@@ -121,15 +121,18 @@ def collective_result(outcomes: Dict[int, Optional[Dict[str, Any]]], marks: Dict
     if failed:
         result.likely_culprits = least_far(progress, sorted(outcomes)) or \
             [r.rank for r in result.ranks if r.status in ("crashed", "wrong")]
-    elif sizes and (not stand_in or min_busbw is not None):  # gloo on the CPU says nothing about links
-        largest = max(sizes)
+    elif sizes:
+        largest = size_label(max(sizes))
         for op in ("all_reduce", "all_gather"):
             values = {r.rank: item["busbw_gbps"] for r in result.ranks for item in r.results
-                      if item["op"] == op and item["size"] == size_label(largest)}
-            slow, middle = outliers(values, min_busbw)
+                      if item["op"] == op and item["size"] == largest}
+            slow, middle = outliers(values)
             if middle is not None:
-                result.median_busbw_gbps[f"{op}:{size_label(largest)}"] = round(middle, 4)
-            result.outliers = sorted(set(result.outliers) | set(slow))
+                result.median_busbw_gbps[f"{op}:{largest}"] = round(middle, 4)
+            if not stand_in:  # gloo on the CPU says nothing about links: numbers only
+                result.outliers = sorted(set(result.outliers) | set(slow))
+            if min_busbw is not None:
+                result.below_min = sorted(set(result.below_min) | {r for r, v in values.items() if v < min_busbw})
     return result
 
 
@@ -188,12 +191,13 @@ def finish(report: PreflightReport, strict: bool, min_busbw: Optional[float]) ->
                                     f"collective test failed on {_ranks([r.rank for r in failed])} ({where})",
                                     "; ".join(f"rank {r.rank}: {r.status} at {r.last_step or 'start'}"
                                               + (f" ({r.message})" if r.message else "") for r in failed)))
-        if coll.outliers:
-            below = min_busbw is not None
-            problems.append(problem("CC957", "error" if below else "warning", coll.outliers,
-                                    f"slow bus bandwidth on {_ranks(coll.outliers)}",
-                                    "below " + (f"{min_busbw} GB/s or " if below else "")
-                                    + f"0.8 × the median ({coll.median_busbw_gbps})"))
+        if coll.below_min:
+            problems.append(problem("CC957", "error", coll.below_min, f"bus bandwidth below {min_busbw} GB/s on "
+                                    f"{_ranks(coll.below_min)}", f"medians: {coll.median_busbw_gbps}"))
+        slow = [r for r in coll.outliers if r not in coll.below_min]
+        if slow:
+            problems.append(problem("CC957", "warning", slow, f"slow bus bandwidth on {_ranks(slow)}",
+                                    f"below 0.8 × the median of all ranks ({coll.median_busbw_gbps})"))
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     if environment:

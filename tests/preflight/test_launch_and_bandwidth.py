@@ -99,10 +99,10 @@ def test_sizes():
             parse_sizes(bad)
 
 
-def test_outliers_below_fraction_of_median_or_threshold():
+def test_outliers_below_fraction_of_the_median():
     values = {0: 180.0, 1: 182.0, 2: 120.0, 3: 181.0}
     assert outliers(values) == ([2], 180.5)
-    assert outliers(values, min_busbw=181.0)[0] == [0, 2]
+    assert outliers({0: 100.0, 1: 81.0}) == ([], 90.5)  # 81 ≥ 0.8 × 90.5
     assert outliers({}) == ([], None)
 
 

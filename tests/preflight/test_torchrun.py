@@ -25,7 +25,7 @@ def test_healthy_three_ranks(tmp_path):
         assert {(r["op"], r["size"]) for r in entry["results"]} == {
             ("all_reduce", "64KiB"), ("all_gather", "64KiB"), ("all_reduce", "1MiB"), ("all_gather", "1MiB")}
         assert all(r["busbw_gbps"] > 0 for r in entry["results"])
-    assert coll["outliers"] == [] and coll["median_busbw_gbps"] == {}  # CPU numbers judge no link
+    assert coll["outliers"] == [] and coll["median_busbw_gbps"]["all_reduce:1MiB"] > 0  # numbers, no verdict on CPU
     assert "standing in for NCCL" in run.stdout and run.stdout.count("cudacheck preflight ·") == 1  # rank 0 only
 
 

@@ -113,9 +113,12 @@ def test_slow_rank_is_an_outlier_warning_or_below_threshold_an_error():
     report = finish(PreflightReport({}, 4, collectives=result), strict=False, min_busbw=None)
     assert [(p.code, p.severity, p.ranks) for p in report.problems] == [("CC957", "warning", [2])]
     assert report.exit_code == 0 and report.status == "warnings"
-    strict = finish(PreflightReport({}, 4, collectives=collective_result(outcomes, {}, "nccl", False, "", SIZES, 100.0)),
-                    strict=False, min_busbw=100.0)
-    assert strict.exit_code == 1 and strict.problems[0].severity == "error"
+    threshold = finish(PreflightReport({}, 4, collectives=collective_result(outcomes, {}, "nccl", False, "", SIZES,
+                                                                             180.5)), strict=False, min_busbw=180.5)
+    assert [(p.severity, p.ranks) for p in threshold.problems] == [("error", [0, 1, 2])]  # 2 is also an outlier
+    assert threshold.exit_code == 1
+    stand_in = collective_result(outcomes, {}, "gloo", True, "", SIZES, None)
+    assert stand_in.outliers == [] and stand_in.median_busbw_gbps  # numbers, no verdict on CPU links
 
 
 def test_exit_codes_environment_beats_failure():
