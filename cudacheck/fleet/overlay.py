@@ -134,9 +134,7 @@ def _forget_host(snapshot: Snapshot, target: Target, assumption: Assumption) -> 
     if target.shm:
         from ..policy import parse_size
 
-        size = parse_size(target.shm.replace("Gi", "GiB").replace("Mi", "MiB") if target.shm.endswith("i")
-                          else target.shm, f"target {target.name!r}: shm")
-        container.shm = ShmFacts(exists=True, size_bytes=size)
+        container.shm = ShmFacts(exists=True, size_bytes=parse_size(target.shm, f"target {target.name!r}: shm"))
         assumption.replaced.append("container.shm")
     snapshot.platform.kernel = None
     snapshot.deep = None
