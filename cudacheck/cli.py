@@ -37,7 +37,9 @@ def _build():
         """Routes UsageError to exit 2; command groups in other modules load only when used."""
 
         lazy = {"compat": "cudacheck.compat.cli:compat", "triage": "cudacheck.triage.cli:triage",
-                "kernels": "cudacheck.kernels.cli:kernels"}
+                "kernels": "cudacheck.kernels.cli:kernels",
+                "diff": "cudacheck.fleet.cli:diff", "fleet": "cudacheck.fleet.cli:fleet",
+                "fleet-file": "cudacheck.fleet.cli:fleet_file", "preflight": "cudacheck.preflight.cli:preflight"}
 
         def list_commands(self, ctx: click.Context):
             return sorted(set(super().list_commands(ctx)) | set(self.lazy))
@@ -71,6 +73,8 @@ def _build():
         cudacheck health            container HEALTHCHECK / Kubernetes probe (exit 0/1)
         cudacheck triage FILE       diagnose a pasted bug report
         cudacheck compat plan ...   which torch wheels fit a driver and GPU
+        cudacheck preflight         every rank of a job (torchrun, srun): drift, hangs, NCCL
+        cudacheck fleet DIR         drift and findings over many saved snapshots
         """
         import os
 
@@ -93,9 +97,14 @@ def _build():
                   help="Upper bound for probing (children that hang are abandoned).")
     @click.option("--no-config", is_flag=True, help="Ignore [tool.cudacheck] and CUDACHECK_* variables.")
     @click.option("-v", "--verbose", is_flag=True, help="Show info details, docs links and probe errors.")
+    @click.option("--target", "target_specs", multiple=True, metavar="KEY=VALUE,...",
+                  help="Judge this environment on an assumed machine: driver=535.104.05,gpu=A100[,count=8,"
+                       "brand=tesla,name=…] (repeatable; see docs/fleet.md).")
+    @click.option("--targets", "target_files", multiple=True, metavar="FILE",
+                  help="Targets from a fleet file (TOML/JSON, `cudacheck fleet-file`) or a node's snapshot.")
     @click_options
     def doctor(deep: bool, fmt: str, snapshot_file: Optional[str], strict: bool, timeout: float,
-               no_config: bool, verbose: bool, **options) -> None:
+               no_config: bool, verbose: bool, target_specs: tuple, target_files: tuple, **options) -> None:
         """Check this machine (or a saved snapshot) and explain every problem with its fix.
 
         Exit status: 0 no errors, 1 errors found (or warnings with --strict), 2 bad usage.
@@ -105,6 +114,11 @@ def _build():
         from .rules.engine import check
 
         policy = resolve_policy(requirements_from(options), use_config=not no_config, origin="flag")
+        if target_specs or target_files:  # what-if: this environment on other machines
+            from .fleet.cli import doctor_targets
+
+            sys.exit(doctor_targets(target_specs, target_files, snapshot_file=snapshot_file, deep=deep,
+                                    timeout=timeout, policy=policy, fmt=fmt, verbose=verbose, strict=strict))
         if snapshot_file:
             from .serialize import load_snapshot
 

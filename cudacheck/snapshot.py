@@ -315,6 +315,20 @@ class Observation:
 
 
 @dataclass
+class Assumption:
+    """Facts set from a what-if target instead of observed (``cudacheck doctor --target``).
+
+    The rest of the Snapshot was probed for real; ``unknown`` lists the host-only facts
+    that were set to unknown because the machine probed is not the target."""
+
+    target: str
+    description: str = ""
+    replaced: List[str] = field(default_factory=list)  # fields set from the target: "nvml.driver_version", …
+    unknown: List[str] = field(default_factory=list)  # host-only fields made unknown: "container.dev_nodes", …
+    notes: List[str] = field(default_factory=list)  # how assumed values were derived
+
+
+@dataclass
 class Snapshot:
     """Everything observed about one environment; the seam between probes and rules."""
 
@@ -335,6 +349,7 @@ class Snapshot:
     observations: List[Observation] = field(default_factory=list)
     probe_errors: List[ProbeError] = field(default_factory=list)
     timings: Dict[str, float] = field(default_factory=dict)
+    assumed: Optional[Assumption] = None  # set only for a what-if target: see Assumption
 
     def package(self, name: str) -> Optional[PackageFacts]:
         """The installed package of that (normalised) name, if the packages were probed."""

@@ -394,7 +394,7 @@ def test_textfile_script_is_posix_sh() -> None:
 
 # --- docs ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("doc", ["integrations.md", "performance.md"])
+@pytest.mark.parametrize("doc", ["integrations.md", "performance.md", "fleet.md"])
 def test_doc_links_resolve(doc: str) -> None:
     path = REPO / "docs" / doc
     text = path.read_text(encoding="utf-8")
@@ -424,3 +424,180 @@ def test_documented_environment_variables_exist() -> None:
         if name in ("CUDACHECK_TEXTFILE_DIR", "CUDACHECK_BIN", "CUDACHECK_TIMEOUT"):
             continue  # the textfile script's own settings
         assert from_environment({name: value}), name
+
+
+# --- many machines: Slurm, Kubernetes, a Docker build step, a CI job ------------------------------
+
+SBATCH = EXAMPLES / "slurm" / "preflight.sbatch"
+PROLOG = EXAMPLES / "slurm" / "prolog-snapshot.sh"
+PREFLIGHT_JOB = EXAMPLES / "kubernetes" / "preflight-job.yaml"
+SNAPSHOT_DAEMONSET = EXAMPLES / "kubernetes" / "snapshot-daemonset.yaml"
+FLEET_DOCKERFILE = EXAMPLES / "docker" / "Dockerfile.fleet-check"
+FLEET_FILE = EXAMPLES / "docker" / "fleet.toml"
+FLEET_WORKFLOW = EXAMPLES / "ci" / "fleet-check.yml"
+
+
+def load_all(load_yaml, path: Path) -> List[dict]:
+    """Every document of a multi-document YAML file."""
+    return [load_yaml(part) for part in re.split(r"^---\s*$", path.read_text(encoding="utf-8"), flags=re.M)
+            if part.strip() and not all(line.startswith("#") or not line.strip() for line in part.splitlines())]
+
+
+def preflight_args(argv: List[str]):
+    """The real preflight parser accepts the arguments (a usage error raises)."""
+    from cudacheck.preflight.options import parse
+
+    return parse(argv)
+
+
+def torchrun_args(argv: List[str]):
+    """torchrun's own parser accepts the arguments."""
+    pytest.importorskip("torch")
+    from torch.distributed.run import get_args_parser
+
+    return get_args_parser().parse_args(argv)
+
+
+def shell_commands(text: str) -> List[List[str]]:
+    """Logical command lines of a shell script (continuations joined, comments dropped)."""
+    lines, current = [], ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not current and (not line or line.startswith("#")):
+            continue
+        if line.endswith("\\"):
+            current += line[:-1] + " "
+            continue
+        lines.append(shlex.split(current + line))
+        current = ""
+    return lines
+
+
+def test_slurm_batch_script_runs_the_preflight_then_trains() -> None:
+    text = SBATCH.read_text(encoding="utf-8")
+    directives = dict(re.findall(r"^#SBATCH --([\w-]+)=(\S+)", text, flags=re.M))
+    commands = [argv for argv in shell_commands(text) if argv and argv[0] == "srun"]
+    assert len(commands) == 2, commands
+    preflight, train = commands
+    assert "--kill-on-bad-exit=0" in preflight  # rank 0 must outlive a failing task to report
+    start = preflight.index("python")
+    assert preflight[start:start + 3] == ["python", "-m", "cudacheck.preflight"]
+    options = preflight_args(preflight[start + 3:])
+    assert options.expect_world_size == int(directives["nodes"]) * int(directives["ntasks-per-node"])
+    assert options.output and options.fmt == "markdown"
+    runner = train.index("torchrun")
+    args = torchrun_args([a.replace("$SLURM_NNODES", directives["nodes"]).replace("${MASTER_ADDR}", "node-0")
+                          .replace("$SLURM_JOB_ID", "1") for a in train[runner + 1:]])
+    assert args.nproc_per_node == directives["ntasks-per-node"] and args.training_script == "train.py"
+    assert "set -euo pipefail" in text  # training only after a passing preflight
+    out = subprocess.run(["bash", "-n", str(SBATCH)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+def test_slurm_prolog_writes_a_snapshot_and_never_fails(tmp_path: Path) -> None:
+    env = dict(os.environ, CUDACHECK_SNAPSHOT_DIR=str(tmp_path / "snapshots"), CUDACHECK_BIN=str(BIN / "cudacheck"))
+    out = subprocess.run(["sh", str(PROLOG)], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    (written,) = (tmp_path / "snapshots").glob("*.json")
+    from cudacheck.serialize import load_snapshot
+
+    assert load_snapshot(written).level == "standard"
+    fleet = run_cudacheck(["cudacheck", "fleet", str(tmp_path / "snapshots")], tmp_path)
+    assert fleet.returncode in (0, 1) and "1 machine" in fleet.stdout, fleet.stderr
+    broken = subprocess.run(["sh", str(PROLOG)], env=dict(env, CUDACHECK_BIN="false"), capture_output=True, text=True)
+    assert broken.returncode == 0  # a failing prolog would drain the node
+    assert not list((tmp_path / "snapshots").glob(".*.tmp"))
+    assert subprocess.run(["sh", "-n", str(PROLOG)]).returncode == 0
+
+
+def test_kubernetes_preflight_job(load_yaml, tmp_path: Path) -> None:
+    service, job = load_all(load_yaml, PREFLIGHT_JOB)
+    assert service["kind"] == "Service" and service["spec"]["clusterIP"] == "None"
+    assert job["kind"] == "Job" and job["spec"]["completionMode"] == "Indexed"
+    spec, template = job["spec"], job["spec"]["template"]
+    assert spec["completions"] == spec["parallelism"] and spec["backoffLimit"] == 0
+    assert template["spec"]["subdomain"] == service["metadata"]["name"]
+    assert service["spec"]["selector"] == {"job-name": job["metadata"]["name"]}
+    (container,) = template["spec"]["containers"]
+    command = container["command"]
+    assert command[0] == "torchrun"
+    split = command.index("-m")
+    args = torchrun_args([a.replace("$(NODE_RANK)", "0") for a in command[1:split]] + ["-m", "cudacheck.preflight"])
+    assert int(args.nnodes) == spec["completions"]
+    assert args.master_addr == f"{job['metadata']['name']}-0.{service['metadata']['name']}"
+    assert args.master_port == service["spec"]["ports"][0]["port"]
+    env = {e["name"]: e for e in container["env"]}
+    assert "job-completion-index" in env["NODE_RANK"]["valueFrom"]["fieldRef"]["fieldPath"]
+    options = preflight_args(command[split + 2:])
+    assert options.expect_world_size == int(args.nnodes) * int(args.nproc_per_node)
+    assert container["resources"]["limits"]["nvidia.com/gpu"] == int(args.nproc_per_node)
+    assert options.fmt == "json"
+    # the same preflight, run here as a single process: its JSON contract comes out, exit 0/1/2
+    run = subprocess.run([sys.executable, "-m", "cudacheck.preflight", *command[split + 2:], "--no-collectives"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                         env={k: v for k, v in os.environ.items() if not k.startswith(("CUDACHECK_", "SLURM_"))})
+    assert run.returncode in (0, 1, 2), run.stderr
+    import json
+
+    report = json.loads(run.stdout)
+    assert report["schema"] == "cudacheck.preflight/1" and report["exit_code"] == run.returncode
+
+
+def test_kubernetes_snapshot_daemonset(load_yaml, tmp_path: Path) -> None:
+    claim, daemonset = load_all(load_yaml, SNAPSHOT_DAEMONSET)
+    assert claim["kind"] == "PersistentVolumeClaim" and "ReadWriteMany" in claim["spec"]["accessModes"]
+    assert daemonset["kind"] == "DaemonSet"
+    spec = daemonset["spec"]["template"]["spec"]
+    assert spec["volumes"][0]["persistentVolumeClaim"]["claimName"] == claim["metadata"]["name"]
+    (container,) = spec["containers"]
+    env = {e["name"]: e for e in container["env"]}
+    assert env["NODE_NAME"]["valueFrom"]["fieldRef"]["fieldPath"] == "spec.nodeName"
+    assert "nvidia.com/gpu" not in container["resources"].get("limits", {})  # takes no GPU from the jobs
+    script = container["command"][2]
+    (line,) = [line.strip() for line in script.splitlines() if "cudacheck snapshot" in line]
+    argv = shlex.split(line.split("if ", 1)[1].split(";")[0].replace("/snapshots", str(tmp_path))
+                       .replace("${NODE_NAME}", "gpu-node-1"))
+    assert_accepted(argv, tmp_path)
+    (tmp_path / ".gpu-node-1.json.tmp").rename(tmp_path / "gpu-node-1.json")
+    fleet = run_cudacheck(["cudacheck", "fleet", str(tmp_path)], tmp_path)
+    assert fleet.returncode in (0, 1) and "1 machine" in fleet.stdout, fleet.stderr
+
+
+def test_dockerfile_fleet_check_build_step(tmp_path: Path) -> None:
+    instructions = list(dockerfile_instructions(FLEET_DOCKERFILE.read_text(encoding="utf-8")))
+    copies = [args.split() for name, args in instructions if name == "COPY"]
+    runs = [args for name, args in instructions if name == "RUN"]
+    (check,) = [shlex.split(args) for args in runs if args.startswith("cudacheck doctor")]
+    assert check[:3] == ["cudacheck", "doctor", "--targets"]
+    source = next(src for src, dest in copies if dest == check[3])
+    assert (REPO / source).is_file()
+    assert runs.index(" ".join(check)) > next(i for i, r in enumerate(runs) if "pip install" in r)
+    from cudacheck.fleet.targets import load_targets
+
+    targets = load_targets(str(REPO / source))
+    assert len(targets) == 3 and {t.name for t in targets} == {"a100-prod", "h100-train", "l4-inference"}
+    out = assert_accepted(["cudacheck", "doctor", "--targets", str(REPO / source)], tmp_path)
+    assert out.stdout.count(" — assuming ") + out.stdout.count(" - assuming ") == 3
+
+
+def test_github_actions_fleet_check_runs(load_yaml, tmp_path: Path) -> None:
+    workflow = load_yaml(FLEET_WORKFLOW.read_text(encoding="utf-8"))
+    job = workflow["jobs"]["fleet-check"]
+    assert "gpu" not in str(job["runs-on"])  # no GPU needed: drivers and GPUs are assumed
+    step = next(s for s in job["steps"] if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
+    (tmp_path / ".venv").symlink_to(BIN.parent)
+    shutil.copy(FLEET_FILE, tmp_path / "fleet.toml")
+    summary = tmp_path / "summary.md"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CUDACHECK_")}
+    env["GITHUB_STEP_SUMMARY"] = str(summary)
+    out = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=tmp_path,
+                         env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode in (0, 1), out.stderr
+    assert (tmp_path / "fleet-check.md").read_text(encoding="utf-8").startswith("### cudacheck what-if:")
+    import json
+
+    verdict = json.loads((tmp_path / "fleet-check.json").read_text(encoding="utf-8"))
+    assert verdict["schema"] == "cudacheck.whatif/1" and len(verdict["targets"]) == 3
+    assert bool(verdict["summary"]["failing"]) == (out.returncode == 1)
+    upload = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact@"))
+    assert upload["if"] == "always()"

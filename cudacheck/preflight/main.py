@@ -1,0 +1,60 @@
+"""Entry point of every rank: parse options, find the launch, run, and always leave with 0/1/2."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import List, Optional
+
+from .report import EXIT_ENVIRONMENT, EXIT_FAILED
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run this rank's preflight; returns only for usage errors (exit status 2).
+
+    Otherwise the process leaves through ``os._exit`` once its output is flushed: the
+    process groups' and the store's native threads are not torn down (a torn-down gloo
+    group can abort at interpreter exit), and a child stuck in the kernel is not waited for.
+    """
+    from ..errors import UsageError
+    from .launch import detect
+    from .options import parse
+
+    try:
+        options = parse(sys.argv[1:] if argv is None else argv)
+        launch = detect(run_id=None)
+        if options.run_id:
+            launch.run_id = options.run_id
+        policy = _policy(options)
+    except UsageError as exc:
+        print(f"cudacheck preflight: error: {exc}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    from ..probes.isolation import prefer_fork
+    from .coordinator import Rank
+
+    prefer_fork()  # single-threaded until torch is imported: fork the check child instead of a new interpreter
+    rank = Rank(options, launch, policy)
+    import signal
+
+    signal.signal(signal.SIGTERM, rank.stop)
+    code = EXIT_FAILED
+    try:
+        code = rank.run()
+    except Exception as exc:  # noqa: BLE001  (a bug here must still end the rank cleanly, with a reason)
+        print(f"cudacheck preflight: rank {launch.rank}: internal error: {type(exc).__name__}: {exc}",
+              file=sys.stderr, flush=True)
+        rank._error_file(f"cudacheck preflight internal error: {type(exc).__name__}: {exc}")
+    finally:
+        rank.cleanup()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _policy(options) -> dict:
+    """The requirements each rank's check applies: a GPU unless --allow-cpu, plus the options given."""
+    from ..policy import resolve_policy
+
+    requirements = dict(options.requirements)
+    if not options.allow_cpu:
+        requirements["require_gpu"] = True
+    return resolve_policy(requirements).as_dict()
