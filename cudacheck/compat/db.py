@@ -224,7 +224,15 @@ class CompatDB:
         ``inferred``): cuDNN only ever raises its floor, so an unread later release is
         judged by the last one whose support matrix was read.
         """
-        return _library_floor(self.cudnn.releases, version, cuda_major)
+        return self._floor("cudnn", version, cuda_major)
+
+    def _floor(self, table: str, version: str, cuda_major: Optional[int]) -> Optional[Tuple[str, str]]:
+        """Memoised :func:`_library_floor` (rules ask once per GPU; a node has many alike)."""
+        key = (table, version, cuda_major)
+        cache = self._tables.setdefault("_floors", {})
+        if key not in cache:
+            cache[key] = _library_floor(self._table(table).releases, version, cuda_major)
+        return cache[key]
 
     def nccl_release(self, version: str) -> Optional[LibraryRelease]:
         """The NCCL row of exactly ``version`` (``"2.27.3"``, ``"2.27.3-1"``, ``"2.27.3.post1"``)."""
@@ -236,7 +244,7 @@ class CompatDB:
         """(lowest compute capability NCCL's default build has kernels for, the release that states
         it) for NCCL ``version`` built for ``cuda_major``: from the newest sourced release at or
         below ``version`` (NCCL, like cuDNN, only raises its floor)."""
-        return _library_floor(self.nccl.releases, version, cuda_major)
+        return self._floor("nccl", version, cuda_major)
 
     # --- torch -------------------------------------------------------------------------------
     def torch_release(self, version: str) -> Optional[TorchRelease]:

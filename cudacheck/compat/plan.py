@@ -76,10 +76,14 @@ def plan_snapshot(machine: Machine, release: TorchRelease, variant: TorchVariant
     snapshot = Snapshot(source="live", level="standard")
     snapshot.platform = PlatformFacts(system="Windows" if machine.platform == "windows" else "Linux",
                                       machine=machine.machine, python_version=machine.python)
+    # One GPU of each kind: the rules judge a plan per GPU model, and a node's GPUs are mostly alike.
+    kinds = {}
+    for position, gpu in enumerate(machine.gpus):
+        kinds.setdefault((gpu.name, gpu.compute_capability, gpu.brand, gpu.memory_total_mib), (position, gpu))
     gpus = [GpuFacts(index=gpu.index if gpu.index is not None else position, name=gpu.name, uuid=gpu.uuid,
                      pci_device_id=gpu.pci_device_id, compute_capability=gpu.compute_capability,
                      architecture=gpu.architecture, brand=gpu.brand, memory_total_mib=gpu.memory_total_mib)
-            for position, gpu in enumerate(machine.gpus)]
+            for position, gpu in kinds.values()]
     known_driver = bool(machine.driver_version or machine.driver_cuda)
     snapshot.nvml = NvmlFacts(status="ok" if known_driver else None, driver_version=machine.driver_version,
                               cuda_driver_version=machine.driver_cuda,

@@ -194,10 +194,17 @@ def cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
     yield ctx.finding(
         f"torch {torch.version} is a CPU-only build, but {len(ctx.gpus)} NVIDIA GPU"
         f"{'s are' if len(ctx.gpus) != 1 else ' is'} present",
-        detail=f"torch/version.py has cuda = None; NVML sees {', '.join(g.label for g in ctx.gpus)} "
-               f"(driver {ctx.driver_version}, CUDA ≤ {ctx.driver_cuda}).",
+        detail=f"torch/version.py has cuda = None; NVML sees {', '.join(g.label for g in ctx.gpus)}"
+               f"{_driver_note(ctx)}.",
         remedy="pip uninstall -y torch, then:\n" + ctx.best_wheel_text(),
         evidence=["torch.cuda", "nvml.gpus"])
+
+
+def _driver_note(ctx: RuleContext) -> str:
+    """`` (driver 550.54.14, CUDA ≤ 12.4)`` with whatever of the two is known, or nothing."""
+    known = [part for part in (f"driver {ctx.driver_version}" if ctx.driver_version else "",
+                               f"CUDA ≤ {ctx.driver_cuda}" if ctx.driver_cuda else "") if part]
+    return f" ({', '.join(known)})" if known else ""
 
 
 @rule("CC205", "non-cuda-torch", "cpu_only_torch", "torch")
