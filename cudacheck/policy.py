@@ -216,7 +216,7 @@ def _pyproject_text(path: str, data: bytes) -> Optional[str]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = None
-    if text is not None and not text.startswith("\ufeff"):
+    if text is not None and not text.startswith("\ufeff") and "\x00" not in text[:200]:
         return text
     encoding = "UTF-8 with a byte-order mark"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:200]:

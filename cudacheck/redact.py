@@ -54,7 +54,7 @@ _SECRET_NAME = (
 _VALUE = (
     r"(?P<value>"
     r"\\\"(?:[^\"\\\n]|\\[^\"\n])*\\\"|"   # \"escaped quotes\" (inside a JSON string)
-    r"\"[^\"\n]*\"|'[^'\n]*'|"             # "quoted" or 'quoted'
+    r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|"  # "quoted" or 'quoted', escapes included
     r"(?!" + re.escape(MARKER) + r")[^\s\"',;\\`)}\]]+)"  # bare, up to a delimiter
 )
 
@@ -140,13 +140,14 @@ _PATTERNS: Tuple[_Pattern, ...] = (
              lambda m: f"{m.group('host')}/t/{MARKER}"),
     # .netrc: machine HOST [login USER] password SECRET (one line or several).
     _Pattern(["password"],
-             r"(?i)\bmachine\s+\S+\s+(?:login\s+\S+\s+)?password\s+(?P<value>\S+)", _mask_value),
+             r"(?i)(?:\b|(?<=\\[nrt]))machine(?:\s|\\[nrt])+\S+?(?:\s|\\[nrt])+(?:login(?:\s|\\[nrt])+\S+?(?:\s|\\[nrt])+)?"
+             r"password(?:\s|\\[nrt])+(?P<value>[^\s\"\\]+)", _mask_value),
     # Authorization headers and --token/--password flags.
     _Pattern(["authorization", "bearer"],
              r"(?i)(?:(?:proxy-)?authorization[\"']?[ \t]*[:=][ \t]*[\"']?(?:(?:bearer|basic|token|digest)[ \t]+)?"
-             r"|\bbearer[ \t]+)(?P<value>[A-Za-z0-9._~+/=-]{8,})", _mask_value),
+             r"|" + _NOT_WORD_BEFORE + r"bearer[ \t]+)(?P<value>[A-Za-z0-9._~+/=-]{8,})", _mask_value),
     _Pattern(["-token", "-password", "-passwd", "-secret", "-api-key", "-apikey"],
-             r"(?i)(?<![A-Za-z0-9-])--(?:[a-z0-9]+-)*(?:token|password|passwd|secret|api-key|apikey)"
+             r"(?i)(?:(?<![A-Za-z0-9-])|(?<=\\[nrt]))--(?:[a-z0-9]+-)*(?:token|password|passwd|secret|api-key|apikey)"
              r"(?:[ \t]+|=)" + _VALUE, _mask_value),
     # NAME=value, NAME: value, "NAME": "value", export NAME=..., -e NAME=... where NAME says secret.
     _Pattern(["token", "secret", "passw", "pwd", "key", "credential", "auth"],
