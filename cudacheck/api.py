@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Optional, Tuple, Union
 
 from .errors import ConfigError, NotReadyError
-from .policy import Policy, parse_timeout, resolve_policy, validated
+from .policy import Policy, brief_repr, parse_timeout, resolve_policy, validated
 from .report import Report
 from .snapshot import Snapshot
 from .vocabulary import LEVELS
@@ -70,21 +70,16 @@ def assert_ready(level: str = "quick", *, timeout: float = 10.0, use_config: boo
 def _expect(value: Any, kind: Union[type, Tuple[type, ...]], name: str, wanted: str) -> None:
     """TypeError naming ``name`` unless ``value`` is a ``kind`` (a bool is no number here)."""
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise TypeError(f"{name}: expected {wanted}, got {type(value).__name__} {_short(value)}")
+        raise TypeError(f"{name}: expected {wanted}, got {type(value).__name__} {brief_repr(value)}")
 
 
 def _level(level: Any) -> str:
     _expect(level, str, "level", f"one of {', '.join(map(repr, LEVELS))}")
     if level not in LEVELS:
-        raise ConfigError(f"level: unknown probe level {_short(level)} (choose from {', '.join(LEVELS)})")
+        raise ConfigError(f"level: unknown probe level {brief_repr(level)} (choose from {', '.join(LEVELS)})")
     return level
 
 
 def _timeout(timeout: Any) -> float:
     _expect(timeout, (int, float), "timeout", "a number of seconds")
     return parse_timeout(timeout, "timeout")
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:50] + "..." + text[-5:]

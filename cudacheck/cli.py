@@ -34,6 +34,9 @@ def run(args: List[str]) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else exit_codes.USAGE
     except click.exceptions.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, as click shows it
+            _help_to_stderr(exc.format_message())
+            return exit_codes.USAGE
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
         error(exc.format_message() + hint)
         return exit_codes.USAGE
@@ -59,6 +62,15 @@ def run(args: List[str]) -> int:
 
 
 _OUTPUT_ERRNOS = (errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, errno.EFBIG)
+
+
+def _help_to_stderr(text: str) -> None:
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(text if text.endswith("\n") else text + "\n")
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def _internal(exc: BaseException) -> str:

@@ -103,10 +103,10 @@ def check_writable(path: str, what: str = "--output") -> None:
     if not path or not path.strip():
         raise UsageError(f"{what}: empty file name")
     if os.path.isdir(path):
-        raise UsageError(f"{_printable(path)}: is a directory")
+        raise UsageError(f"{printable(path)}: is a directory")
     parent = os.path.dirname(os.path.abspath(path)) if _cwd_exists() or os.path.isabs(path) else None
     if parent is None or not os.path.isdir(parent):
-        raise UsageError(f"{_printable(path)}: cannot write: its folder does not exist")
+        raise UsageError(f"{printable(path)}: cannot write: its folder does not exist")
 
 
 def write_file(path: str, text: str, what: str = "--output") -> None:
@@ -119,7 +119,7 @@ def write_file(path: str, text: str, what: str = "--output") -> None:
             handle.write(redact(text) + ("" if text.endswith("\n") else "\n"))
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise UsageError(f"{_printable(path)}: cannot write: {reason}") from None
+        raise UsageError(f"{printable(path)}: cannot write: {reason}") from None
 
 
 def _write(stream: Optional[TextIO], text: str, errors: str, name: str) -> None:
@@ -205,6 +205,6 @@ def _cwd_exists() -> bool:
     return True
 
 
-def _printable(text: str) -> str:
-    """``text`` with undecodable bytes (lone surrogates from argv) shown as escapes."""
+def printable(text: str) -> str:
+    """``text`` with undecodable bytes (lone surrogates from argv or a file name) as escapes."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")

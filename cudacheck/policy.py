@@ -49,7 +49,7 @@ class Policy:
         return {k: v for k, v in asdict(self).items() if v not in (None, False, [])}
 
 
-def _shown(value: Any) -> str:
+def brief_repr(value: Any) -> str:
     """``repr(value)``, cut short: an error line stays one readable line."""
     text = repr(value)
     return text if len(text) <= 60 else text[:50] + "…" + text[-5:]
@@ -61,7 +61,7 @@ def parse_size(value: Any, key: str) -> int:
     Every source (flag, ``CUDACHECK_*``, ``[tool.cudacheck]``, argument) gets the same check:
     a negative, infinite or NaN size is refused, never clamped.
     """
-    bad = ConfigError(f"{key}: expected a size such as 16GiB or 512MiB, got {_shown(value)}")
+    bad = ConfigError(f"{key}: expected a size such as 16GiB or 512MiB, got {brief_repr(value)}")
     if isinstance(value, bool):
         raise bad
     if isinstance(value, (int, float)):
@@ -74,14 +74,14 @@ def parse_size(value: Any, key: str) -> int:
     if isinstance(number, float) and not math.isfinite(number) or number < 0:
         raise bad
     if number > MAX_SIZE:
-        raise ConfigError(f"{key}: {_shown(value)} is larger than any GPU or /dev/shm (at most 1 EiB)")
+        raise ConfigError(f"{key}: {brief_repr(value)} is larger than any GPU or /dev/shm (at most 1 EiB)")
     return int(number)
 
 
 def parse_timeout(value: Any, key: str) -> float:
     """A timeout in seconds: a finite number above 0 and at most :data:`MAX_TIMEOUT`."""
     bad = ConfigError(f"{key}: expected a number of seconds above 0 and at most {MAX_TIMEOUT:.0f}, "
-                      f"got {_shown(value)}")
+                      f"got {brief_repr(value)}")
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise bad
     try:
@@ -101,7 +101,7 @@ def _bool(value: Any, key: str) -> bool:
         return True
     if text in ("0", "false", "no", "off", ""):
         return False
-    raise ConfigError(f"{key}: expected true or false, got {_shown(value)}")
+    raise ConfigError(f"{key}: expected true or false, got {brief_repr(value)}")
 
 
 def _int(value: Any, key: str) -> int:
@@ -111,16 +111,16 @@ def _int(value: Any, key: str) -> int:
     elif isinstance(value, str) and re.fullmatch(r"\s*\+?\d{1,12}\s*", value):
         number = int(value)
     if number is None or number < 0 or number > MAX_COUNT:
-        raise ConfigError(f"{key}: expected a non-negative whole number, got {_shown(value)}")
+        raise ConfigError(f"{key}: expected a non-negative whole number, got {brief_repr(value)}")
     return number
 
 
 def _cc(value: Any, key: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ConfigError(f"{key}: expected a compute capability such as 8.0, got {_shown(value)}")
+        raise ConfigError(f"{key}: expected a compute capability such as 8.0, got {brief_repr(value)}")
     text = str(value).strip()
     if not re.fullmatch(r"\d+\.\d", text):
-        raise ConfigError(f"{key}: expected a compute capability such as 8.0, got {_shown(value)}")
+        raise ConfigError(f"{key}: expected a compute capability such as 8.0, got {brief_repr(value)}")
     return text
 
 
@@ -131,9 +131,9 @@ def _features(value: Any, key: str) -> List[str]:
         items = re.split(r"[,\s]+", value)
     else:
         raise ConfigError(f"{key}: expected feature names such as bf16 (a list or a comma-separated "
-                          f"string), got {_shown(value)}")
+                          f"string), got {brief_repr(value)}")
     if any(not isinstance(item, str) for item in items):
-        raise ConfigError(f"{key}: expected feature names such as bf16, got {_shown(value)}")
+        raise ConfigError(f"{key}: expected feature names such as bf16, got {brief_repr(value)}")
     names = [str(item).strip().lower() for item in items if str(item).strip()]
     unknown = [name for name in names if name not in FEATURES]
     if unknown:

@@ -148,7 +148,9 @@ def load_snapshot(path: Union[str, Path]) -> Snapshot:
     """Read a snapshot (or a report holding one) saved as JSON, within the limits above."""
     if not str(path).strip():
         raise UsageError("--snapshot: empty file name")
-    shown = str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+    from .output import printable
+
+    shown = printable(str(path))
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_SNAPSHOT_BYTES + 1)

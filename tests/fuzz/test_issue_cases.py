@@ -173,3 +173,10 @@ def test_undecodable_argument_bytes(cli: Worker, argv):
     outcome = cli.run(argv)
     assert not outcome.problems(), outcome.describe()
     assert outcome.code == 2
+
+
+@pytest.mark.parametrize("argv", [[], ["compat"]], ids=["cudacheck", "cudacheck compat"])
+def test_a_bare_group_shows_its_help(cli: Worker, argv):
+    outcome = cli.run(argv)
+    assert outcome.code in (0, 2) and not outcome.escaped
+    assert "Usage:" in outcome.stdout + outcome.stderr and "Traceback" not in outcome.stderr

@@ -93,6 +93,8 @@ def test_doctor_of_a_snapshot_holding_secrets(cli: Worker, secret_snapshot, fmt,
     outcome = cli.run(["doctor", "--snapshot", secret_snapshot, "--format", fmt, *verbose])
     assert not outcome.problems(), outcome.describe()
     assert outcome.stdout and not leaked(outcome.stdout + outcome.stderr)
+    if fmt == "json":
+        assert json.loads(outcome.stdout)["snapshot"]["container"]["env"]["HF_TOKEN"] == MARKER
 
 
 # Allow-listed variables (they enter a live snapshot) carrying secrets, and secret variables
