@@ -80,6 +80,7 @@ class Child:
         self._out = b""
         self._err = b""
         self._fd: Optional[int] = None
+        self._reaped = False  # waited for: its pid may belong to another process by now
         can_fork = _PREFER_FORK and env is None and hasattr(os, "fork") and threading.active_count() == 1
         try:
             if can_fork:
@@ -188,6 +189,7 @@ class Child:
                 pid, status = os.waitpid(self.pid, os.WNOHANG)
                 if not pid:
                     return None
+                self._reaped = True
                 exited = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
                 deadline = time.monotonic() + READ_GRACE
                 remaining = READ_GRACE
@@ -206,6 +208,7 @@ class Child:
         while True:  # output closed: the child is exiting; reap it within the deadline
             pid, status = os.waitpid(self.pid, os.WNOHANG)
             if pid:
+                self._reaped = True
                 return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
             if time.monotonic() >= deadline:
                 return None
@@ -219,10 +222,11 @@ class Child:
         """
         if self.pid is None:
             return ""
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except OSError:
-            pass  # already gone (a zombie has no group left), or not ours to signal
+        if not self._reaped and (self.process is None or self.process.returncode is None):
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except OSError:
+                pass  # already gone, or not ours to signal
         self._close_pipes()
         reaped = self._reap(time.monotonic() + grace)
         if reaped:
@@ -234,18 +238,20 @@ class Child:
                 "it may outlive cudacheck")
 
     def _reap(self, deadline: float) -> bool:
-        while True:
+        while not self._reaped:
             try:
                 if self.process is not None:
-                    if self.process.poll() is not None:
-                        return True
-                elif os.waitpid(self.pid, os.WNOHANG)[0]:  # type: ignore[arg-type]
-                    return True
+                    self._reaped = self.process.poll() is not None
+                else:
+                    self._reaped = bool(os.waitpid(self.pid, os.WNOHANG)[0])  # type: ignore[arg-type]
             except ChildProcessError:
-                return True  # reaped elsewhere
+                self._reaped = True  # reaped elsewhere
+            if self._reaped:
+                break
             if time.monotonic() >= deadline:
                 return False
             time.sleep(0.002)
+        return True
 
     def _close_pipes(self) -> None:
         if self._fd is not None:
