@@ -33,7 +33,7 @@ plain ASCII that every output format carries unchanged.
 from __future__ import annotations
 
 import re
-from typing import Callable, List, Match, Optional, Pattern, Sequence, Tuple
+from typing import Callable, Optional, Sequence, Tuple
 
 MARKER = "[REDACTED]"
 """What a secret is replaced with."""
@@ -66,18 +66,18 @@ def _keep_quotes(value: str) -> str:
     return MARKER
 
 
-def _mask_value(match: Match[str]) -> str:
+def _mask_value(match: re.Match[str]) -> str:
     """Mask the ``value`` group, keep the rest of the match (the name, separators, quotes)."""
     whole, offset = match.group(0), match.start()
     start, end = match.span("value")
     return whole[:start - offset] + _keep_quotes(match.group("value")) + whole[end - offset:]
 
 
-def _mask_whole(match: Match[str]) -> str:
+def _mask_whole(match: re.Match[str]) -> str:
     return MARKER
 
 
-def _mask_pem(match: Match[str]) -> str:
+def _mask_pem(match: re.Match[str]) -> str:
     body = match.group("body")
     return match.group("begin") + MARKER + "\n" * body.count("\n") + (match.group("end") or "")
 
@@ -85,13 +85,13 @@ def _mask_pem(match: Match[str]) -> str:
 class _Pattern:
     """One kind of secret: literals that must occur (a cheap pre-check), a regex, a mask."""
 
-    def __init__(self, needles: Sequence[str], regex: str, mask: Callable[[Match[str]], str],
+    def __init__(self, needles: Sequence[str], regex: str, mask: Callable[[re.Match[str]], str],
                  flags: int = 0) -> None:
         self.needles = tuple(needles)
         self.source = regex
         self.flags = flags
         self.mask = mask
-        self._compiled: Optional[Pattern[str]] = None
+        self._compiled: Optional[re.Pattern[str]] = None
 
     def apply(self, text: str, lowered: str) -> str:
         if not any(needle in lowered for needle in self.needles):
@@ -165,7 +165,3 @@ def redact(text: str) -> str:
         text = pattern.apply(text, lowered)  # masking never adds a needle: one lowered copy will do
     return text
 
-
-def redact_lines(lines: List[str]) -> List[str]:
-    """:func:`redact` over a list of lines."""
-    return [redact(line) for line in lines]
