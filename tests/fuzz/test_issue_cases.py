@@ -180,3 +180,15 @@ def test_a_bare_group_shows_its_help(cli: Worker, argv):
     outcome = cli.run(argv)
     assert outcome.code in (0, 2) and not outcome.escaped
     assert "Usage:" in outcome.stdout + outcome.stderr and "Traceback" not in outcome.stderr
+
+
+def test_triage_of_an_oom_line_with_long_number_runs(cli: Worker, tmp_path: Path):
+    """Found by the fuzz suite: the out-of-memory signature backtracked cubically over long
+    digit runs (an 8 kB line took minutes). It must answer like any other line."""
+    line = ("torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU "
+            + "0" * 4000 + " has a total capacity of " + "7" * 4000 + " of which 1.5 GiB is free.")
+    path = tmp_path / "oom.txt"
+    path.write_text(line + "\n")
+    outcome = cli.run(["triage", str(path), "--format", "json"])
+    assert not outcome.problems(), outcome.describe()
+    assert outcome.code in (0, 1)
