@@ -15,12 +15,13 @@ from ._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import assert_ready, check, collect, doctor
-    from .errors import CudacheckError, NotReadyError, UsageError
+    from .errors import ConfigError, CudacheckError, NotReadyError, UsageError
     from .policy import Policy
     from .report import Finding, Report, Summary
     from .snapshot import Snapshot
 
 __all__ = [
+    "ConfigError",
     "CudacheckError",
     "Finding",
     "NotReadyError",
@@ -38,7 +39,7 @@ __all__ = [
 
 _HOMES = {
     "assert_ready": "api", "check": "api", "collect": "api", "doctor": "api",
-    "CudacheckError": "errors", "NotReadyError": "errors", "UsageError": "errors",
+    "ConfigError": "errors", "CudacheckError": "errors", "NotReadyError": "errors", "UsageError": "errors",
     "Policy": "policy", "Finding": "report", "Report": "report", "Summary": "report",
     "Snapshot": "snapshot",
 }

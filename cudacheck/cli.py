@@ -2,6 +2,7 @@
 lives in the library. ``health`` bypasses click to start fast (see :mod:`cudacheck.health`)."""
 from __future__ import annotations
 
+import errno
 import sys
 from typing import List, Optional
 
@@ -9,32 +10,92 @@ from . import exit_codes
 
 
 def main(argv: Optional[List[str]] = None) -> None:
-    """Console entry point."""
-    args = sys.argv[1:] if argv is None else argv
+    """Console entry point: every outcome is an exit code and at most one line on stderr."""
+    from .output import prepare_streams
+
+    prepare_streams()
+    args = sys.argv[1:] if argv is None else list(argv)
     if args[:1] == ["health"]:
         from .health import main as health_main
 
         sys.exit(health_main(args[1:]))
-    command = _build()
+    sys.exit(run(args))
+
+
+def run(args: List[str]) -> int:
+    """Run a click command and turn what it raised into an exit code and one line."""
+    import click
+
+    from .output import error
+
     try:
-        command.main(args=args, prog_name="cudacheck", standalone_mode=True)
-    except SystemExit:
-        raise
+        result = _build().main(args=args, prog_name="cudacheck", standalone_mode=False)
+        return result if isinstance(result, int) else exit_codes.OK
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else exit_codes.USAGE
+    except click.exceptions.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, as click shows it
+            _help_to_stderr(exc.format_message())
+            return exit_codes.USAGE
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        error(exc.format_message() + hint)
+        return exit_codes.USAGE
+    except click.ClickException as exc:
+        error(exc.format_message())
+        return exit_codes.USAGE
+    except (click.Abort, KeyboardInterrupt):
+        error("interrupted")
+        return exit_codes.INTERRUPTED
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            return exit_codes.OK  # the reader of stdout went away (| head)
+        if exc.errno in _OUTPUT_ERRNOS:
+            error(f"cannot write output: {exc.strerror or exc}")
+            return exit_codes.USAGE
+        error(_internal(exc))
+        return exit_codes.INTERNAL
+    except Exception as exc:  # the last net: a bug must still end in one line, never a traceback
+        error(_internal(exc))
+        return exit_codes.INTERNAL
+    finally:
+        _stop_children()
+
+
+_OUTPUT_ERRNOS = (errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, errno.EFBIG)
+
+
+def _help_to_stderr(text: str) -> None:
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(text if text.endswith("\n") else text + "\n")
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _internal(exc: BaseException) -> str:
+    return (f"internal error: {type(exc).__name__}: {exc} -- this is a cudacheck bug; "
+            "please report it with the command line")
+
+
+def _stop_children() -> None:
+    """No probe child outlives the command, whatever ended it."""
+    isolation = sys.modules.get("cudacheck.probes.isolation")
+    if isolation is not None:
+        isolation.stop_all()
 
 
 def _build():
     import click
 
     from ._version import __version__
-    from .cli_options import click_options, requirements_from
+    from .cli_options import click_options, click_timeout_option, requirements_from
     from .errors import UsageError
-
-    def fail(message: str) -> "None":
-        click.echo(f"cudacheck: error: {message}", err=True)
-        sys.exit(exit_codes.USAGE)
+    from .output import OutputError, emit, error
 
     class Group(click.Group):
-        """Routes UsageError to exit 2; command groups in other modules load only when used."""
+        """Bad input (UsageError) and unwritable output end as one line and exit 2; command
+        groups in other modules load only when used."""
 
         lazy = {"compat": "cudacheck.compat.cli:compat", "triage": "cudacheck.triage.cli:triage",
                 "kernels": "cudacheck.kernels.cli:kernels",
@@ -55,10 +116,9 @@ def _build():
         def invoke(self, ctx: click.Context):
             try:
                 return super().invoke(ctx)
-            except UsageError as exc:
-                fail(str(exc))
-            except BrokenPipeError:
-                sys.exit(exit_codes.OK)
+            except (UsageError, OutputError) as exc:
+                error(str(exc))
+                sys.exit(exit_codes.USAGE)
 
     @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(__version__, "--version", prog_name="cudacheck")
@@ -93,8 +153,7 @@ def _build():
     @click.option("--snapshot", "snapshot_file", metavar="FILE",
                   help="Judge a saved snapshot (from `cudacheck snapshot`) instead of probing.")
     @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-    @click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
-                  help="Upper bound for probing (children that hang are abandoned).")
+    @click_timeout_option(30.0, "Upper bound for probing (children that hang are killed).")
     @click.option("--no-config", is_flag=True, help="Ignore [tool.cudacheck] and CUDACHECK_* variables.")
     @click.option("-v", "--verbose", is_flag=True, help="Show info details, docs links and probe errors.")
     @click.option("--target", "target_specs", multiple=True, metavar="KEY=VALUE,...",
@@ -119,7 +178,7 @@ def _build():
 
             sys.exit(doctor_targets(target_specs, target_files, snapshot_file=snapshot_file, deep=deep,
                                     timeout=timeout, policy=policy, fmt=fmt, verbose=verbose, strict=strict))
-        if snapshot_file:
+        if snapshot_file is not None:
             from .serialize import load_snapshot
 
             snapshot = load_snapshot(snapshot_file)
@@ -130,8 +189,7 @@ def _build():
             prefer_fork()  # the CLI is single-threaded: fork probe children instead of new interpreters
             snapshot = collect("deep" if deep else "standard", timeout=timeout)
         report = check(snapshot, policy)
-        text = render(report, fmt, verbose=verbose)
-        click.echo(text, nl=not text.endswith("\n"))
+        emit(render(report, fmt, verbose=verbose), json=fmt == "json")
         failed = report.summary.errors or (strict and report.summary.warnings)
         sys.exit(exit_codes.FINDINGS if failed else exit_codes.OK)
 
@@ -148,22 +206,24 @@ def _build():
     @click.option("--deep", is_flag=True, help="Include the deep (torch-importing, child process) probes.")
     @click.option("--level", type=click.Choice(["quick", "standard", "deep"]), default=None,
                   help="Probe level (default standard; --deep means deep).")
-    @click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS")
+    @click_timeout_option(30.0, "Upper bound for probing (children that hang are killed).")
     @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
     def snapshot(deep: bool, level: Optional[str], timeout: float, output: Optional[str]) -> None:
         """Print the Snapshot (facts only) as JSON, to attach to a bug report or replay later."""
         from .probes import collect
         from .serialize import dumps
 
+        if output is not None:
+            from .output import check_writable
+
+            check_writable(output, "--output")  # before probing: a bad path fails at once
         text = dumps(collect(level or ("deep" if deep else "standard"), timeout=timeout))
-        if output:
-            try:
-                with open(output, "w", encoding="utf-8") as handle:
-                    handle.write(text + "\n")
-            except OSError as exc:
-                raise UsageError(f"{output}: cannot write: {exc}") from None
+        if output is not None:
+            from .output import write_file
+
+            write_file(output, text, "--output")
         else:
-            click.echo(text)
+            emit(text, json=True)
 
     @cli.command()
     @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -171,7 +231,7 @@ def _build():
         """List every rule: code, slug, category and what it checks."""
         from .rules.docs import rules_json, rules_table
 
-        click.echo(rules_json() if fmt == "json" else rules_table())
+        emit(rules_json() if fmt == "json" else rules_table(), json=fmt == "json")
 
     @cli.command()
     @click.argument("code_or_slug")
@@ -179,7 +239,7 @@ def _build():
         """Explain one rule by code (CC201) or slug (gpu-arch-not-in-build)."""
         from .rules.docs import explain as explain_rule
 
-        click.echo(explain_rule(code_or_slug))
+        emit(explain_rule(code_or_slug))
 
     @cli.command()
     def schema() -> None:
@@ -188,7 +248,7 @@ def _build():
 
         from .serialize import report_json_schema
 
-        click.echo(json.dumps(report_json_schema(), indent=2))
+        emit(json.dumps(report_json_schema(), indent=2), json=True)
 
     return cli
 

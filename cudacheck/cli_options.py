@@ -62,6 +62,36 @@ def click_options(function):
     return function
 
 
+def click_timeout_option(default: float, help: str):
+    """A ``--timeout SECONDS`` click option checked by :func:`cudacheck.policy.parse_timeout`."""
+    import click
+
+    def check(ctx: "click.Context", param: "click.Parameter", value: Any) -> float:
+        from .errors import UsageError
+        from .policy import parse_timeout
+
+        try:
+            return parse_timeout(value, "--timeout")
+        except UsageError as exc:
+            raise click.BadParameter(str(exc).split(": ", 1)[-1], ctx=ctx, param=param) from None
+
+    return click.option("--timeout", default=default, show_default=True, metavar="SECONDS",
+                        callback=check, help=help)
+
+
+def argparse_timeout(text: str) -> float:
+    """``type=`` for an argparse ``--timeout``: :func:`cudacheck.policy.parse_timeout`."""
+    import argparse
+
+    from .errors import UsageError
+    from .policy import parse_timeout
+
+    try:
+        return parse_timeout(text, "--timeout")
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc).split(": ", 1)[-1]) from None
+
+
 def add_argparse_options(parser) -> None:
     """Add every requirement option to an argparse parser."""
     for option in REQUIREMENT_OPTIONS:

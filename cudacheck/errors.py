@@ -18,6 +18,11 @@ class UsageError(CudacheckError):
     """
 
 
+class ConfigError(UsageError, ValueError):
+    """A requirement or setting with a wrong value, from an argument, a flag, ``CUDACHECK_*``
+    or ``[tool.cudacheck]``; the message names where it came from. Also a ``ValueError``."""
+
+
 class NotReadyError(CudacheckError):
     """Raised by :func:`cudacheck.assert_ready` when the environment has error findings.
 

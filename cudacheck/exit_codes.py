@@ -7,6 +7,10 @@ FINDINGS = 1
 """doctor/triage: error findings (or warnings under --strict)."""
 USAGE = 2
 """Bad usage or unreadable input."""
+INTERNAL = 70
+"""cudacheck itself failed (a bug); the one line on stderr says so. Never from ``health``."""
+INTERRUPTED = 130
+"""Stopped by Ctrl-C (SIGINT), as shells report it."""
 
 HEALTHY = 0
 """health: the environment is usable."""

@@ -17,7 +17,11 @@ if TYPE_CHECKING:
     from typing import NoReturn
 
 from . import exit_codes
-from .cli_options import add_argparse_options, requirements_from
+from .cli_options import add_argparse_options, argparse_timeout, requirements_from
+from .errors import UsageError
+
+MIN_TIMEOUT = 0.5
+"""A shorter ``--timeout`` is raised to this: the driver children need a moment to answer."""
 
 
 class _ParserExit(Exception):
@@ -33,8 +37,7 @@ class _Parser(argparse.ArgumentParser):
         raise _ParserExit(status, message or "")
 
     def error(self, message: str) -> "NoReturn":  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        raise _ParserExit(exit_codes.UNHEALTHY, f"{self.prog}: error: {message}\n")
+        raise _ParserExit(exit_codes.UNHEALTHY, message)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,8 +45,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="cudacheck health",
         description="Container health check: exit 0 when healthy, 1 otherwise (never 2), "
                     "one line of output, always within --timeout.")
-    parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
-                        help="Give up and report unhealthy after this many seconds (default 10).")
+    parser.add_argument("--timeout", type=argparse_timeout, default=10.0, metavar="SECONDS",
+                        help="Give up and report unhealthy after this many seconds (default 10; "
+                             f"at least {MIN_TIMEOUT}, at most 3600).")
     parser.add_argument("--deep", action="store_true",
                         help="Also import torch in a child process and run GPU smoke tests "
                              "(for readiness/startup probes).")
@@ -53,24 +57,51 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the health check and return its exit code (0 or 1)."""
+    """Run the health check and return its exit code (0 or 1).
+
+    Bad usage (a flag, ``CUDACHECK_*`` or ``[tool.cudacheck]``) is one line on stderr and 1;
+    the answer is one line on stdout (a line that cannot be written changes nothing: the
+    exit code is the answer). No probe child outlives it.
+    """
     try:
         args = _parser().parse_args(list(argv) if argv is not None else None)
     except _ParserExit as exc:
-        if str(exc):
-            sys.stderr.write(str(exc))
-        return exit_codes.HEALTHY if exc.status == 0 else exit_codes.UNHEALTHY
-    timeout = max(0.5, args.timeout)
+        if exc.status == 0:
+            return exit_codes.HEALTHY  # --help
+        _usage_error(str(exc))
+        return exit_codes.UNHEALTHY
+    timeout = max(MIN_TIMEOUT, args.timeout)
     _arm_watchdog(timeout, args.quiet)
     started = time.monotonic()
     try:
         line, healthy = _evaluate(args, timeout)
+    except UsageError as exc:
+        _disarm_watchdog()
+        _usage_error(str(exc))
+        return exit_codes.UNHEALTHY
     except Exception as exc:  # a health check answers, whatever happens
         line, healthy = f"unhealthy: cudacheck failed: {type(exc).__name__}: {exc}", False
+    finally:
+        _stop_children()
+    _disarm_watchdog()
     if not args.quiet:
-        sys.stdout.write(f"{line} ({time.monotonic() - started:.2f}s)\n")
-        sys.stdout.flush()
+        from .output import say
+
+        say(f"{line} ({time.monotonic() - started:.2f}s)")
     return exit_codes.HEALTHY if healthy else exit_codes.UNHEALTHY
+
+
+def _usage_error(message: str) -> None:
+    from .output import error
+
+    error(f"health: {message}")
+
+
+def _stop_children(grace: float = 0.5) -> None:
+    """Kill and reap every probe child still running (only an unkillable one stays)."""
+    isolation = sys.modules.get("cudacheck.probes.isolation")
+    if isolation is not None:
+        isolation.stop_all(grace)
 
 
 def _evaluate(args: argparse.Namespace, timeout: float) -> "tuple[str, bool]":
@@ -105,10 +136,15 @@ def _evaluate(args: argparse.Namespace, timeout: float) -> "tuple[str, bool]":
 
 
 def _arm_watchdog(timeout: float, quiet: bool) -> None:
-    """Exit 1 at the deadline even if something in-process blocks (main thread only)."""
+    """Exit 1 at the deadline even if something in-process blocks (main thread only); the
+    probe children are killed first, so none keeps stdout open (``health | cat`` ends)."""
     def expire(signum: int, frame: object) -> None:
+        _stop_children(grace=0.1)
         if not quiet:
-            os.write(1, f"unhealthy: no answer within {timeout:.1f}s\n".encode())
+            try:
+                os.write(1, f"unhealthy: no answer within {timeout:.1f}s\n".encode())
+            except OSError:
+                pass
         os._exit(exit_codes.UNHEALTHY)
 
     try:
@@ -116,6 +152,13 @@ def _arm_watchdog(timeout: float, quiet: bool) -> None:
         signal.setitimer(signal.ITIMER_REAL, timeout)
     except (ValueError, AttributeError, OSError):
         pass  # not the main thread, or no SIGALRM on this platform
+
+
+def _disarm_watchdog() -> None:
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    except (ValueError, AttributeError, OSError):
+        pass
 
 
 def run(argv: Optional[List[str]] = None) -> None:

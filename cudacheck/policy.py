@@ -8,12 +8,13 @@ came from (``flag``, ``env``, ``pyproject``, ``marker``, ``API``).
 """
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Dict, List, Mapping, Optional
 
-from .errors import UsageError
+from .errors import ConfigError
 
 # Minimum compute capability of each feature a policy can ask for.
 FEATURES: Dict[str, str] = {
@@ -22,8 +23,17 @@ FEATURES: Dict[str, str] = {
     "fp8": "8.9",    # FP8 tensor cores: Ada Lovelace and Hopper onwards
 }
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*$", re.IGNORECASE)
+_SIZE = re.compile(r"^\s*(\d{1,30}(?:\.\d{1,30})?)\s*([kmgt]?)(i?b?)\s*$", re.IGNORECASE)
 _UNIT = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
+
+MAX_SIZE = 2**60
+"""Largest size a requirement may name (1 EiB): anything above is a typo, not a GPU."""
+MAX_COUNT = 2**31 - 1
+"""Largest whole number a requirement may name."""
+MIN_TIMEOUT = 0.0
+"""Timeouts must be above this (exclusive) ..."""
+MAX_TIMEOUT = 3600.0
+"""... and at most this many seconds: a probe that needs more than an hour is hung."""
 
 
 @dataclass
@@ -67,16 +77,48 @@ class Policy:
         return self
 
 
+def brief_repr(value: Any) -> str:
+    """``repr(value)``, cut short: an error line stays one readable line."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:50] + "…" + text[-5:]
+
+
 def parse_size(value: Any, key: str) -> int:
-    """``"16GiB"``, ``"8G"``, ``"512M"`` or a number of bytes → bytes."""
+    """``"16GiB"``, ``"8G"``, ``"512M"`` or a number of bytes → bytes (0 to :data:`MAX_SIZE`).
+
+    Every source (flag, ``CUDACHECK_*``, ``[tool.cudacheck]``, argument) gets the same check:
+    a negative, infinite or NaN size is refused, never clamped.
+    """
+    bad = ConfigError(f"{key}: expected a size such as 16GiB or 512MiB, got {brief_repr(value)}")
     if isinstance(value, bool):
-        raise UsageError(f"{key}: expected a size such as 16GiB, got {value!r}")
+        raise bad
     if isinstance(value, (int, float)):
-        return int(value)
-    match = _SIZE.match(str(value))
-    if not match:
-        raise UsageError(f"{key}: expected a size such as 16GiB or 512MiB, got {value!r}")
-    return int(float(match.group(1)) * _UNIT[match.group(2).lower()])
+        number = float(value) if isinstance(value, float) else value
+    else:
+        match = _SIZE.match(str(value)) if isinstance(value, str) else None
+        if not match:
+            raise bad
+        number = float(match.group(1)) * _UNIT[match.group(2).lower()]
+    if isinstance(number, float) and not math.isfinite(number) or number < 0:
+        raise bad
+    if number > MAX_SIZE:
+        raise ConfigError(f"{key}: {brief_repr(value)} is larger than any GPU or /dev/shm (at most 1 EiB)")
+    return int(number)
+
+
+def parse_timeout(value: Any, key: str) -> float:
+    """A timeout in seconds: a finite number above 0 and at most :data:`MAX_TIMEOUT`."""
+    bad = ConfigError(f"{key}: expected a number of seconds above 0 and at most {MAX_TIMEOUT:.0f}, "
+                      f"got {brief_repr(value)}")
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise bad
+    try:
+        seconds = float(value)
+    except (ValueError, OverflowError):
+        raise bad from None
+    if not math.isfinite(seconds) or not MIN_TIMEOUT < seconds <= MAX_TIMEOUT:
+        raise bad
+    return seconds
 
 
 def _bool(value: Any, key: str) -> bool:
@@ -87,32 +129,43 @@ def _bool(value: Any, key: str) -> bool:
         return True
     if text in ("0", "false", "no", "off", ""):
         return False
-    raise UsageError(f"{key}: expected true or false, got {value!r}")
+    raise ConfigError(f"{key}: expected true or false, got {brief_repr(value)}")
 
 
 def _int(value: Any, key: str) -> int:
-    try:
-        number = int(str(value).strip()) if not isinstance(value, bool) else None
-    except ValueError:
-        number = None
-    if number is None or number < 0:
-        raise UsageError(f"{key}: expected a non-negative whole number, got {value!r}")
+    number: Optional[int] = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"\s*\+?\d{1,12}\s*", value):
+        number = int(value)
+    if number is None or number < 0 or number > MAX_COUNT:
+        raise ConfigError(f"{key}: expected a non-negative whole number, got {brief_repr(value)}")
     return number
 
 
 def _cc(value: Any, key: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ConfigError(f"{key}: expected a compute capability such as 8.0, got {brief_repr(value)}")
     text = str(value).strip()
     if not re.fullmatch(r"\d+\.\d", text):
-        raise UsageError(f"{key}: expected a compute capability such as 8.0, got {value!r}")
+        raise ConfigError(f"{key}: expected a compute capability such as 8.0, got {brief_repr(value)}")
     return text
 
 
 def _features(value: Any, key: str) -> List[str]:
-    items = value if isinstance(value, list) else re.split(r"[,\s]+", str(value))
+    if isinstance(value, (list, tuple)):
+        items = list(value)
+    elif isinstance(value, str):
+        items = re.split(r"[,\s]+", value)
+    else:
+        raise ConfigError(f"{key}: expected feature names such as bf16 (a list or a comma-separated "
+                          f"string), got {brief_repr(value)}")
+    if any(not isinstance(item, str) for item in items):
+        raise ConfigError(f"{key}: expected feature names such as bf16, got {brief_repr(value)}")
     names = [str(item).strip().lower() for item in items if str(item).strip()]
     unknown = [name for name in names if name not in FEATURES]
     if unknown:
-        raise UsageError(f"{key}: unknown feature {unknown[0]!r} (known: {', '.join(FEATURES)})")
+        raise ConfigError(f"{key}: unknown feature {unknown[0]!r} (known: {', '.join(FEATURES)})")
     return names
 
 
@@ -124,39 +177,108 @@ _PARSERS = {
 
 def _apply(values: Dict[str, Any], raw: Mapping[str, Any], where: str) -> None:
     for key, value in raw.items():
-        name = key.replace("-", "_")
+        name = str(key).replace("-", "_")
         if name not in _PARSERS:
             known = ", ".join(k.replace("_", "-") for k in _PARSERS)
-            raise UsageError(f"{where}: unknown key {key!r} (known: {known})")
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {known})")
         if value is None:
             continue
         values[name] = _PARSERS[name](value, f"{where} {key}")
 
 
 def from_pyproject(directory: "Optional[os.PathLike | str]" = None) -> Dict[str, Any]:
-    """The ``[tool.cudacheck]`` table of ``pyproject.toml`` in ``directory`` (default: cwd)."""
-    path = os.path.join(directory if directory is not None else os.getcwd(), "pyproject.toml")
+    """The ``[tool.cudacheck]`` table of ``pyproject.toml`` in ``directory`` (default: cwd).
+
+    No file, or a file that does not mention cudacheck: no requirements. A file that may
+    hold requirements but cannot be read as TOML (not UTF-8, UTF-16 as PowerShell writes
+    it, unreadable, broken) is a :class:`ConfigError` naming it: a gate that silently
+    stopped enforcing its requirements would pass machines it should fail.
+    """
+    if directory is None:
+        try:
+            directory = os.getcwd()
+        except OSError:  # the current folder was deleted: it holds no pyproject.toml
+            return {}
+    path = os.path.join(directory, "pyproject.toml")
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError):
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_PYPROJECT_BYTES + 1)
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return {}
-    if "tool.cudacheck" not in text and "[tool]" not in text:
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    text = _pyproject_text(path, data)
+    if text is None or "cudacheck" not in text:
         return {}
     try:
         import tomllib  # type: ignore[import-not-found]
     except ImportError:  # Python < 3.11
         import tomli as tomllib  # type: ignore[no-redef]
     try:
-        data = tomllib.loads(text)
+        parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: not valid TOML ({exc})") from None
-    table = data.get("tool", {}).get("cudacheck", {})
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML (nested too deeply)") from None
+    tool = parsed.get("tool", {})
+    table = tool.get("cudacheck", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
-        raise UsageError(f"{path}: [tool.cudacheck] must be a table")
+        raise ConfigError(f"{path}: [tool.cudacheck] must be a table, not {_toml_type(table)}")
     values: Dict[str, Any] = {}
-    _apply(values, table, "[tool.cudacheck]")
+    _apply(values, table, f"{path} [tool.cudacheck]")
     return values
+
+
+MAX_PYPROJECT_BYTES = 16 * 2**20
+"""A pyproject.toml larger than this is not read (it is refused if it mentions cudacheck)."""
+
+
+def _pyproject_text(path: str, data: bytes) -> Optional[str]:
+    """The file as text, None when it cannot concern cudacheck; ConfigError when it may but
+    cannot be read as the UTF-8 TOML requires."""
+    if len(data) > MAX_PYPROJECT_BYTES:
+        if b"cudacheck" in data:
+            raise ConfigError(f"{path}: larger than {MAX_PYPROJECT_BYTES // 2**20} MiB; not read")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and not text.startswith("\ufeff") and "\x00" not in text[:200]:
+        return text
+    encoding = "UTF-8 with a byte-order mark"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:200]:
+        encoding, lenient = "UTF-16", data.decode("utf-16", "replace")
+    else:
+        lenient = data.decode("latin-1")
+        if text is None:
+            encoding = "not UTF-8"
+    if "cudacheck" not in lenient:
+        return None
+    raise ConfigError(f"{path}: {encoding}; TOML files must be UTF-8 (without a byte-order mark), "
+                      "so its [tool.cudacheck] requirements cannot be read")
+
+
+def _toml_type(value: Any) -> str:
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
+            list: "an array"}.get(type(value), type(value).__name__)
+
+
+def validated(policy: Policy, where: str = "policy") -> Policy:
+    """``policy`` with every requirement checked as a flag would be (``Policy(min_gpus=-1)``
+    is a ConfigError naming ``policy.min_gpus``) and normalised (``"40GiB"`` → bytes)."""
+    values: Dict[str, Any] = {}
+    for item in fields(Policy):
+        value = getattr(policy, item.name)
+        if item.name == "sources" or value is None or (isinstance(value, list) and not value):
+            continue
+        if value is False:  # "not required" is a statement too (require_torch=False)
+            values[item.name] = False
+            continue
+        values[item.name] = _PARSERS[item.name](value, f"{where}.{item.name}")
+    checked = Policy(**values)
+    checked.sources = dict(policy.sources)
+    return checked
 
 
 def from_environment(environ: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:

@@ -1,16 +1,94 @@
 """JSON in and out: dumping is plain ``dataclasses.asdict``; loading and the JSON
-Schema go through pydantic, imported only here and only when needed."""
+Schema go through pydantic, imported only here and only when needed.
+
+A snapshot file is untrusted input, read within explicit limits: at most
+:data:`MAX_SNAPSHOT_BYTES`, nested at most :data:`MAX_DEPTH` deep, whole numbers of at
+most :data:`MAX_INT_DIGITS` digits, finite numbers only (no ``NaN``/``Infinity``), the
+shape of a Snapshot (a list, string or ``null`` where an object belongs is refused).
+Each breach is a :class:`~cudacheck.errors.UsageError` naming the file and what is wrong.
+"""
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Union
+from typing import Any, Dict, List, Union
 
 from .errors import UsageError
 from .report import Report
 from .snapshot import SNAPSHOT_SCHEMA_VERSION, Snapshot
+
+
+MAX_SNAPSHOT_BYTES = 64 * 2**20
+"""Largest snapshot file read (a 1,000-GPU snapshot is about 2 MiB)."""
+MAX_DEPTH = 32
+"""Deepest nesting of objects and arrays (a Snapshot needs 5)."""
+MAX_INT_DIGITS = 20
+"""Longest whole number (a 64-bit counter has 20 digits)."""
+MAX_NUMBER = 1e19
+"""Largest magnitude of a number with a fraction or an exponent."""
+
+
+class _Refused(ValueError):
+    """A limit the JSON text broke while it was being parsed."""
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _Refused(f"a number of {len(text.lstrip('-'))} digits (at most {MAX_INT_DIGITS})")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    if len(text) > 400:  # more digits than any float holds
+        raise _Refused(f"a number written with {len(text)} characters")
+    number = float(text)
+    if not math.isfinite(number) or abs(number) > MAX_NUMBER:
+        raise _Refused(f"the number {text[:30]} (at most {MAX_NUMBER:g} in size)")
+    return number
+
+
+def _parse_constant(name: str) -> Any:
+    raise _Refused(f"{name} (not a JSON number)")
+
+
+def parse_json(text: str, origin: str) -> Any:
+    """JSON text → data within the limits above; UsageError naming ``origin`` otherwise."""
+    try:
+        data = json.loads(text, parse_int=_parse_int, parse_float=_parse_float,
+                          parse_constant=_parse_constant)
+    except _Refused as exc:
+        raise UsageError(f"{origin}: refused: {exc}") from None
+    except RecursionError:
+        raise UsageError(f"{origin}: refused: nested deeper than {MAX_DEPTH} levels") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{origin}: not JSON ({exc.msg} at line {exc.lineno})") from None
+    except ValueError as exc:  # e.g. an integer beyond the interpreter's digit limit
+        raise UsageError(f"{origin}: refused: {exc}") from None
+    if _depth(data) > MAX_DEPTH:
+        raise UsageError(f"{origin}: refused: nested deeper than {MAX_DEPTH} levels")
+    return data
+
+
+def _depth(data: Any) -> int:
+    """Nesting depth of parsed JSON, without recursion."""
+    deepest = 0
+    stack: List[Any] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 def to_dict(obj: Any) -> Dict[str, Any]:
@@ -33,15 +111,20 @@ def _adapter(model: type) -> Any:
 def snapshot_from_dict(data: Any, origin: str = "<data>") -> Snapshot:
     """Validate and build a Snapshot; a wrong shape is a UsageError naming the first bad field."""
     if not isinstance(data, dict):
-        raise UsageError(f"{origin}: not a cudacheck snapshot (expected a JSON object)")
+        raise UsageError(f"{origin}: not a cudacheck snapshot (expected a JSON object, "
+                         f"got {_json_type(data)})")
     if "snapshot" in data and "findings" in data:
         data = data["snapshot"]  # a saved report holds its snapshot
+        if not isinstance(data, dict):
+            raise UsageError(f"{origin}: the report's snapshot is {_json_type(data)}, not an object")
     version = data.get("schema_version")
     if version is None or "nvml" not in data:
         raise UsageError(f"{origin}: not a cudacheck snapshot (no schema_version/nvml keys)")
-    if version != SNAPSHOT_SCHEMA_VERSION:
-        raise UsageError(f"{origin}: snapshot schema_version {version!r} is not supported "
+    if type(version) is not int or version != SNAPSHOT_SCHEMA_VERSION:
+        raise UsageError(f"{origin}: snapshot schema_version {version!r:.40} is not supported "
                          f"(this cudacheck reads version {SNAPSHOT_SCHEMA_VERSION})")
+    if _depth(data) > MAX_DEPTH:
+        raise UsageError(f"{origin}: refused: nested deeper than {MAX_DEPTH} levels")
     from pydantic import ValidationError
 
     try:
@@ -49,23 +132,41 @@ def snapshot_from_dict(data: Any, origin: str = "<data>") -> Snapshot:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise UsageError(f"{origin}: invalid snapshot at {where}: {first['msg']}") from None
+        raise UsageError(f"{origin}: invalid snapshot at {where[:200]}: {first['msg']}") from None
+    except RecursionError:
+        raise UsageError(f"{origin}: refused: nested too deeply") from None
+
+
+def _json_type(data: Any) -> str:
+    if data is None:
+        return "null"
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array",
+            dict: "an object"}.get(type(data), type(data).__name__)
 
 
 def load_snapshot(path: Union[str, Path]) -> Snapshot:
-    """Read a snapshot (or a report holding one) saved as JSON."""
-    path = Path(path)
+    """Read a snapshot (or a report holding one) saved as JSON, within the limits above."""
+    if not str(path).strip():
+        raise UsageError("--snapshot: empty file name")
+    from .output import printable
+
+    shown = printable(str(path))
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_SNAPSHOT_BYTES + 1)
     except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read: {exc}") from None
+        raise UsageError(f"{shown}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{shown}: is a directory") from None
+    except OSError as exc:
+        raise UsageError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_SNAPSHOT_BYTES:
+        raise UsageError(f"{shown}: refused: larger than {MAX_SNAPSHOT_BYTES // 2**20} MiB")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
-    snapshot = snapshot_from_dict(data, str(path))
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{shown}: not UTF-8 JSON (invalid byte at offset {exc.start})") from None
+    snapshot = snapshot_from_dict(parse_json(text, shown), shown)
     snapshot.source = "file" if snapshot.source == "live" else snapshot.source
     return snapshot
 

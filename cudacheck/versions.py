@@ -16,7 +16,10 @@ def parse(version: Optional[str]) -> Optional[VersionTuple]:
     match = _NUMBERS.search(str(version))
     if not match:
         return None
-    return tuple(int(part) for part in match.group(0).split("."))
+    parts = match.group(0).split(".")
+    if any(len(part) > 18 for part in parts):
+        return None  # no version has a part this long (and int() refuses 4,300+ digits)
+    return tuple(int(part) for part in parts)
 
 
 def cuda_from_int(value: Optional[int]) -> Optional[str]:

@@ -4,7 +4,7 @@ import cudacheck
 
 def test_exported_members():
     assert cudacheck.__all__ == [
-        "CudacheckError", "Finding", "NotReadyError", "Policy", "Report", "Snapshot", "Summary",
+        "ConfigError", "CudacheckError", "Finding", "NotReadyError", "Policy", "Report", "Snapshot", "Summary",
         "UsageError", "__version__", "assert_ready", "check", "collect", "doctor",
     ]
     for name in cudacheck.__all__:

@@ -29,7 +29,9 @@ def compat() -> None:
 
 
 def _emit(data: Dict[str, Any], fmt: str, text: str) -> None:
-    click.echo(json.dumps(data, indent=2) if fmt == "json" else text)
+    from ..output import emit
+
+    emit(json.dumps(data, indent=2) if fmt == "json" else text, json=fmt == "json")
 
 
 @compat.command()

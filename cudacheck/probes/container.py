@@ -23,7 +23,10 @@ _UUID = re.compile(r"^(GPU|MIG)-[0-9a-fA-F-]+", re.IGNORECASE)
 
 
 def allowed_env(environ: Optional[Dict[str, str]] = None) -> Dict[str, str]:
-    """The allow-listed variables that are set, with home paths shortened."""
+    """The allow-listed variables that are set, with home paths shortened and secrets masked
+    (a proxy or index URL with a password can hide in any value)."""
+    from ..redact import redact
+
     environ = os.environ if environ is None else environ
     kept = {}
     for name, value in environ.items():
@@ -32,7 +35,7 @@ def allowed_env(environ: Optional[Dict[str, str]] = None) -> Dict[str, str]:
                 value = "set"  # only whether we run under Kubernetes, not where its API is
             kept[name] = ":".join(shorten(part) or "" for part in value.split(":")) \
                 if "PATH" in name or name.endswith("HOME") else value
-    return dict(sorted(kept.items()))
+    return {name: redact(value) for name, value in sorted(kept.items())}
 
 
 def parse_visible_devices(raw: Optional[str]) -> VisibleDevices:

@@ -2,8 +2,13 @@
 
 NVML init, cuInit and dlopen of CUDA libraries can hang forever on a wedged driver
 or crash on a broken library. A thread cannot be abandoned safely; a child process
-can: on timeout the parent kills it and, if the kernel holds it in an unkillable
-state, simply stops waiting.
+can: at its deadline the parent kills its process group and reaps it. Only a child
+the kernel holds in an uninterruptible state survives SIGKILL; the parent then stops
+waiting, and the child's result says so (it may outlive cudacheck). Every child still
+running is killed by :func:`stop_all`, which the CLI and ``health``'s watchdog call
+before they exit. A forked child holds none of the parent's descriptors (its standard
+streams are ``/dev/null``), so even a child that survives never keeps the caller's
+stdout open (``cudacheck health | cat`` ends).
 
 Children are self-contained scripts in ``children/`` that print one JSON object. By
 default each runs in a fresh interpreter. A single-threaded CLI (``cudacheck
@@ -26,11 +31,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Dict, Iterator, Optional, Sequence
 
+KILL_GRACE = 0.5
+"""After SIGKILL, how long to wait for the kernel to let a child go before giving up on it."""
+
 CHILD_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "children")
 _PREFER_FORK = False
 READ_GRACE = 0.05
 """A child that has already exited is still read after the deadline, for this long: one hung
 child (NVML) must not turn a finished one (libcuda) into a timeout."""
+
+
+_RUNNING: Dict[int, "Child"] = {}
+"""Children started and not yet reaped, by pid."""
+
+
+def stop_all(grace: float = KILL_GRACE) -> None:
+    """Kill and reap every child still running (the caller is about to exit)."""
+    for child in list(_RUNNING.values()):
+        child.stop(grace)
 
 
 def prefer_fork() -> None:
@@ -62,6 +80,7 @@ class Child:
         self._out = b""
         self._err = b""
         self._fd: Optional[int] = None
+        self._reaped = False  # waited for: its pid may belong to another process by now
         can_fork = _PREFER_FORK and env is None and hasattr(os, "fork") and threading.active_count() == 1
         try:
             if can_fork:
@@ -70,6 +89,8 @@ class Child:
                 self._spawn(list(args), env)
         except OSError as exc:
             self.failure = f"could not start {script}: {exc}"
+        if self.pid is not None:
+            _RUNNING[self.pid] = self
 
     def _spawn(self, args: Sequence[str], env: Optional[Dict[str, str]]) -> None:
         child_env = dict(os.environ if env is None else env)
@@ -81,13 +102,23 @@ class Child:
 
     def _fork(self, args: Sequence[str]) -> None:
         read_fd, write_fd = os.pipe()
-        sys.stdout.flush()
-        sys.stderr.flush()
+        if write_fd <= 2:  # a standard descriptor was closed: keep the result pipe clear of 0-2
+            import fcntl
+
+            moved = fcntl.fcntl(write_fd, fcntl.F_DUPFD, 3)
+            os.close(write_fd)
+            write_fd = moved
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                if stream is not None:
+                    stream.flush()  # the child must not inherit (and never writes) pending output
+            except (OSError, ValueError):
+                pass
         pid = os.fork()
         if pid == 0:  # child: run the script with stdout captured, then leave without cleanup
             status = 70
             try:
-                os.close(read_fd)
+                _detach_descriptors(keep=write_fd)
                 os.setsid()
                 import io
                 import runpy
@@ -113,8 +144,12 @@ class Child:
         code = self._wait_spawned(deadline) if self.process is not None else self._wait_forked(deadline)
         seconds = time.monotonic() - self.started
         if code is None:
-            self._abandon()
-            return ChildResult("timeout", message=f"no answer within {seconds:.1f} s", seconds=seconds)
+            survivor = self.stop()
+            message = f"no answer within {seconds:.1f} s"
+            if survivor:
+                message += f"; {survivor}"
+            return ChildResult("timeout", message=message, seconds=seconds)
+        _RUNNING.pop(self.pid, None)
         if code < 0:
             number = -code
             try:
@@ -154,6 +189,7 @@ class Child:
                 pid, status = os.waitpid(self.pid, os.WNOHANG)
                 if not pid:
                     return None
+                self._reaped = True
                 exited = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
                 deadline = time.monotonic() + READ_GRACE
                 remaining = READ_GRACE
@@ -172,18 +208,57 @@ class Child:
         while True:  # output closed: the child is exiting; reap it within the deadline
             pid, status = os.waitpid(self.pid, os.WNOHANG)
             if pid:
+                self._reaped = True
                 return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
             if time.monotonic() >= deadline:
                 return None
             time.sleep(0.001)
 
-    def _abandon(self) -> None:
-        try:
-            os.killpg(self.pid, signal.SIGKILL)  # type: ignore[arg-type]
-        except OSError:
-            pass
+    def stop(self, grace: float = KILL_GRACE) -> str:
+        """Kill the child's process group and reap it within ``grace`` seconds.
+
+        Returns "" once it is gone, or a sentence for the report when the kernel would not
+        let it go (uninterruptible sleep in a wedged driver): it may outlive cudacheck.
+        """
+        if self.pid is None:
+            return ""
+        if not self._reaped and (self.process is None or self.process.returncode is None):
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except OSError:
+                pass  # already gone, or not ours to signal
+        self._close_pipes()
+        reaped = self._reap(time.monotonic() + grace)
+        if reaped:
+            _RUNNING.pop(self.pid, None)
+            return ""
+        state = process_state(self.pid)
+        how = f" in state {state}" if state else ""
+        return (f"process {self.pid} could not be killed (stuck in the kernel{how}); "
+                "it may outlive cudacheck")
+
+    def _reap(self, deadline: float) -> bool:
+        while not self._reaped:
+            try:
+                if self.process is not None:
+                    self._reaped = self.process.poll() is not None
+                else:
+                    self._reaped = bool(os.waitpid(self.pid, os.WNOHANG)[0])  # type: ignore[arg-type]
+            except ChildProcessError:
+                self._reaped = True  # reaped elsewhere
+            if self._reaped:
+                break
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.002)
+        return True
+
+    def _close_pipes(self) -> None:
         if self._fd is not None:
-            os.close(self._fd)
+            try:
+                os.close(self._fd)
+            except OSError:
+                pass
             self._fd = None
         if self.process is not None:
             for stream in (self.process.stdout, self.process.stderr):
@@ -192,13 +267,38 @@ class Child:
                         stream.close()
                 except OSError:
                     pass
-        try:  # reap if it died; a child stuck in the kernel is left behind, not waited for
-            for _ in range(20):
-                if os.waitpid(self.pid, os.WNOHANG)[0]:  # type: ignore[arg-type]
-                    break
-                time.sleep(0.01)
-        except ChildProcessError:
-            pass
+
+
+def process_state(pid: int) -> Optional[str]:
+    """The kernel's one-letter state of a process (``D`` uninterruptible, ``Z`` zombie ...),
+    from ``/proc/PID/stat``; None where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read().decode("ascii", "replace")
+    except OSError:
+        return None
+    end = stat.rfind(")")  # the command name may hold spaces and parentheses
+    fields = stat[end + 1:].split()
+    return fields[0] if end >= 0 and fields else None
+
+
+def _detach_descriptors(keep: int) -> None:
+    """In a forked child: standard streams on /dev/null, every other inherited descriptor
+    closed but ``keep`` (its result pipe). A child the kernel will not let die then holds
+    nothing of the parent's: no stdout pipe a reader waits on, no lock, no socket."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        if devnull != fd:
+            os.dup2(devnull, fd)
+    os.closerange(3, keep)  # /dev/null's own descriptor goes too (it is above 2, never keep)
+    os.closerange(keep + 1, _max_fd())
+
+
+def _max_fd() -> int:
+    try:
+        return min(os.sysconf("SC_OPEN_MAX"), 1 << 20)
+    except (OSError, ValueError):
+        return 1024
 
 
 @contextmanager

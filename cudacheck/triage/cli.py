@@ -20,20 +20,21 @@ def triage(source: str, fmt: str, strict: bool, verbose: bool) -> None:
 
     Exit status: 0 no errors, 1 errors found (or warnings with --strict), 2 unreadable input.
     """
+    from ..output import emit, error
     from ..render import render
     from .core import triage as run_triage
     from .reader import UnreadableInput, read_path
 
     try:
-        pasted = read_path(source)
+        pasted = read_path(source)  # secrets in the paste are masked here, before anything reads it
     except UnreadableInput as exc:
-        click.echo(f"cudacheck: error: {exc}", err=True)
+        error(str(exc))
         sys.exit(exit_codes.USAGE)
     try:
         report = run_triage(pasted)
     except Exception as exc:  # never show a traceback for a paste we could not handle
-        click.echo(f"cudacheck: error: could not triage {source}: {type(exc).__name__}: {exc}", err=True)
+        error(f"could not triage {source}: {type(exc).__name__}: {exc}")
         sys.exit(exit_codes.USAGE)
-    click.echo(render(report, fmt, verbose=verbose))
+    emit(render(report, fmt, verbose=verbose), json=fmt == "json")
     failed = report.summary.errors or (strict and report.summary.warnings)
     sys.exit(exit_codes.FINDINGS if failed else exit_codes.OK)

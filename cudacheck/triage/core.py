@@ -14,11 +14,17 @@ from .reader import PastedText, describe_size, read_text
 
 
 def parse(text: "str | PastedText", db: Optional[CompatDB] = None) -> Snapshot:
-    """The Snapshot (``source="pasted"``) and observations of a pasted text."""
+    """The Snapshot (``source="pasted"``) and observations of a pasted text.
+
+    Secrets in the paste are masked first (:mod:`cudacheck.redact`): no fact, observation
+    or quoted line — so no output format — ever holds them.
+    """
+    from ..redact import redact
+
     pasted = text if isinstance(text, PastedText) else read_text(text)
     db = db or default_db()
     started = time.monotonic()
-    document = Document(pasted.text)
+    document = Document(redact(pasted.text))
     facts = Facts(db=db)
     from . import signatures
     from .importers import run_all

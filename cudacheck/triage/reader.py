@@ -40,7 +40,15 @@ class PastedText:
 def read_path(path: str) -> PastedText:
     """Read a file (or ``-`` for stdin) as pasted text."""
     if path == "-":
-        return read_stream(sys.stdin.buffer)
+        stdin = getattr(sys.stdin, "buffer", None)
+        if stdin is None:
+            raise UnreadableInput("-: stdin is closed")
+        try:
+            return read_stream(stdin)
+        except OSError as exc:
+            raise UnreadableInput(f"-: cannot read stdin: {exc.strerror or exc}") from None
+    if not path:
+        raise UnreadableInput("empty file name")
     try:
         with open(path, "rb") as handle:
             return read_stream(handle)
@@ -170,6 +178,8 @@ def _control_ratio(sample: bytes) -> float:
 
 def read_text(text: str) -> PastedText:
     """Wrap a ``str`` already in memory, applying the same size limit."""
+    if not isinstance(text, str):
+        raise TypeError(f"text: expected str, got {type(text).__name__}")
     size = len(text)
     if size <= MAX_BYTES:
         return PastedText(text=text, size=size)

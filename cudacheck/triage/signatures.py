@@ -379,9 +379,9 @@ SIGNATURES: Tuple[Signature, ...] = (
          r"CUDA out of memory|OutOfMemoryError|cudaErrorMemoryAllocation|CUDA_ERROR_OUT_OF_MEMORY|"
          r"CUDA error: out of memory", "CUDA out of memory"),
     _sig("oom_capacity", "context", ("total capacity", "of which"),
-         r"Tried to allocate (?P<alloc>[\d.]+ [KMGT]iB)[^\n]*?(?:GPU (?P<index>\d+)[;)]?[^\n]*?)?"
-         r"(?P<total>[\d.]+ [KMGT]iB) total capacity|"
-         r"GPU (?P<index2>\d+) has a total capacity of (?P<total2>[\d.]+ [KMGT]iB)",
+         r"Tried to allocate (?P<alloc>\d{1,12}(?:\.\d{1,12})? [KMGT]iB)[^\n]*?"
+         r"(?:GPU (?P<index>\d{1,5})[;)]?[^\n]*?)?(?P<total>\d{1,12}(?:\.\d{1,12})? [KMGT]iB) total capacity|"
+         r"GPU (?P<index2>\d{1,5}) has a total capacity of (?P<total2>\d{1,12}(?:\.\d{1,12})? [KMGT]iB)",
          "allocation size and GPU capacity of an out-of-memory error"),
     _sig("device_side_assert", "application", ("device-side assert",),
          r"device-side assert triggered", "a device-side assert (usually an index or label out of range)"),
