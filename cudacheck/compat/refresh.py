@@ -21,6 +21,7 @@ import datetime
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -123,6 +124,15 @@ def names_wheel(source: str, facts: WheelFacts) -> bool:
 
 def _values_disagree(values: Dict[str, Any], row: Dict[str, Any]) -> Dict[str, Any]:
     return {name: value for name, value in values.items() if value is not None and row.get(name) != value}
+
+
+def _with_pair(names: Sequence[str]) -> List[str]:
+    """The override fields for ``names``: ``sm`` and ``ptx`` only together (an arch list is
+    known or unknown as a whole)."""
+    wanted = [name for name in names if name in OVERRIDABLE]
+    if ("sm" in wanted) != ("ptx" in wanted):
+        wanted.append("ptx" if "sm" in wanted else "sm")
+    return wanted
 
 
 def _effective(variant: Dict[str, Any], patch: str) -> Dict[str, Any]:
@@ -314,7 +324,7 @@ def _write_variant(release: Dict[str, Any], facts: WheelFacts, role: str, base: 
     changed = _values_disagree(values, variant)
     changes = []
     if changed and role == "newer":
-        kept = {name: variant.get(name) for name in changed if name in OVERRIDABLE}
+        kept = {name: variant.get(name) for name in _with_pair(list(changed))}
         earlier = [p for p in release["patches"] if p != facts.patch and p not in variant.get("patch_overrides", {})]
         if kept and earlier:
             overrides = variant.setdefault("patch_overrides", {})
@@ -351,10 +361,13 @@ def _write_override(variant: Dict[str, Any], facts: WheelFacts, values: Dict[str
     if fixed:
         raise RefreshError(f"{where}: {facts.patch} differs from the row (which describes the newest patch) in "
                            f"{', '.join(fixed)}, which patch_overrides cannot hold: edit the row by hand")
+    effective = _effective(variant, facts.patch or "")
     override = variant.setdefault("patch_overrides", {}).setdefault(facts.patch, {})
-    override.update(changed)
+    override.update({name: values[name] if values[name] is not None else effective[name]
+                     for name in _with_pair(list(changed))})
     override.update(source=source, confidence="official")
-    return [f"{where} patch_overrides[{facts.patch}] {name}: {_show(value)}" for name, value in changed.items()]
+    return [f"{where} patch_overrides[{facts.patch}] {name}: {_show(effective[name])} -> {_show(value)}"
+            for name, value in changed.items()]
 
 
 def _new_variant(facts: WheelFacts, values: Dict[str, Any], source: str) -> Dict[str, Any]:
@@ -415,15 +428,11 @@ def load_table(path: str) -> Dict[str, Any]:
 
 
 def save_table(path: str, table: Dict[str, Any]) -> None:
-    """Validate ``table`` strictly (as the test suite does) and replace the file atomically."""
-    from pydantic import TypeAdapter, ValidationError
-
-    from .tables import TorchTable
-
-    try:
-        TypeAdapter(TorchTable).validate_python(table)
-    except ValidationError as exc:
-        raise RefreshError(f"the refreshed table would not validate, nothing written: {exc}") from None
+    """Replace the file atomically with ``table`` once it validates strictly and agrees with
+    the other tables next to it (the checks of the test suite); otherwise nothing is written."""
+    problems = table_problems(table, os.path.dirname(os.path.abspath(path)))
+    if problems:
+        raise RefreshError("the refreshed table would not validate, nothing written: " + "; ".join(problems[:3]))
     folder = os.path.dirname(os.path.abspath(path))
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=".torch_releases-", suffix=".json")
     try:
@@ -434,6 +443,30 @@ def save_table(path: str, table: Dict[str, Any]) -> None:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def table_problems(table: Dict[str, Any], folder: str) -> List[str]:
+    """Strict validation errors of ``table`` and the cross-table problems it adds to the
+    tables in ``folder`` (the shipped ones where the folder has none)."""
+    from pydantic import ValidationError
+
+    from .db import CompatDB, consistency_problems, validate_tables
+    from .tables import TABLE_FILES
+
+    def problems_in(directory: str) -> List[str]:
+        try:
+            validate_tables(directory)
+        except ValidationError as exc:
+            return [f"{error['loc']}: {error['msg']}" for error in exc.errors()]
+        return consistency_problems(CompatDB(directory))
+
+    with tempfile.TemporaryDirectory(prefix="refresh-compat-") as scratch:
+        for name, (filename, _model) in TABLE_FILES.items():
+            if name != "torch" and os.path.exists(os.path.join(folder, filename)):
+                shutil.copyfile(os.path.join(folder, filename), os.path.join(scratch, filename))
+        before = set(problems_in(scratch))
+        Path(scratch, TABLE_FILES["torch"][0]).write_text(dump_table(table), encoding="utf-8")
+        return [problem for problem in problems_in(scratch) if problem not in before]
 
 
 def today() -> str:
