@@ -61,7 +61,8 @@ def wheels(args: argparse.Namespace, table: dict, download_dir: str) -> List[str
                 refresh.requirements_for(table, args.torch, args.variant, args.index_url)):
             dest = Path(download_dir) / f"{number}-{requirement.replace('==', '-')}"
             dest.mkdir(parents=True, exist_ok=True)
-            print(f"downloading {requirement}" + (f" from {index_url}" if index_url else ""), flush=True)
+            origin = args.find_links or index_url
+            print(f"downloading {requirement}" + (f" from {origin}" if origin else ""), flush=True)
             paths.append(refresh.pip_download(requirement, str(dest), index_url=index_url,
                                               find_links=args.find_links, python_version=args.python_version))
     return paths

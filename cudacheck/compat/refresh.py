@@ -506,9 +506,12 @@ def pip_download(requirement: str, dest: str, *, index_url: Optional[str] = None
 def requirements_for(table: Dict[str, Any], torch: str, variants: Sequence[str],
                      index_url: Optional[str]) -> List[Tuple[str, Optional[str]]]:
     """(requirement, index URL) for each wheel asked for: PyPI's default build when no variant
-    is named; ``all`` = every variant the table lists for the release."""
+    is named; ``all`` = every variant the table lists for the release.
+
+    PyPI's default build is asked for with ``===`` (the exact string): ``==2.13.0`` also
+    matches ``2.13.0+cpu``, which sorts higher and would win wherever pip can see it."""
     if not variants:
-        return [(f"torch=={torch}", index_url)]
+        return [(f"torch==={torch}", index_url)]
     tags: List[str] = []
     for tag in variants:
         if tag == "all":

@@ -36,7 +36,7 @@ from ..kernels.coverage import main_targets, target_key
 from ..kernels.elf import ElfError, ElfFile
 from ..kernels.inventory import _SHARED_LIBRARY
 from ..kernels.scan import scan_library
-from ..probes.torch_build import parse_version_py, read_metadata
+from ..probes.torch_build import DistMetadata, parse_version_py, read_metadata
 from ..versions import cuda_tag, major_minor, torch_local_tag, torch_public
 from .archs import parse_arch
 
@@ -178,16 +178,22 @@ class WheelFacts:
     filename: str
     sha256: str
     size: Optional[int] = None
-    metadata_version: Optional[str] = None
-    requires_python: Optional[str] = None
-    requirements: Dict[str, str] = field(default_factory=dict)
-    version: Optional[str] = None
+    metadata: DistMetadata = field(default_factory=lambda: DistMetadata(None, None, {}))
+    version: Optional[str] = None  # torch/version.py's (with the local label: 2.14.1+cu130)
     cuda: Optional[str] = None
     git_version: Optional[str] = None
     arch_flags: Optional[str] = None
     libraries: List[LibraryTargets] = field(default_factory=list)
     nccl_linked: Optional[str] = None  # NCCL's version string compiled into libtorch_cuda.so
     notes: List[str] = field(default_factory=list)
+
+    @property
+    def requires_python(self) -> Optional[str]:
+        return self.metadata.requires_python
+
+    @property
+    def requirements(self) -> Dict[str, str]:
+        return self.metadata.requirements
 
     @property
     def patch(self) -> Optional[str]:
@@ -216,7 +222,7 @@ class WheelFacts:
     @property
     def pypi_default(self) -> bool:
         """A CUDA build whose METADATA version has no local label: the file PyPI serves."""
-        return self.is_cuda and bool(self.metadata_version) and torch_local_tag(self.metadata_version) is None
+        return self.is_cuda and bool(self.metadata.version) and torch_local_tag(self.metadata.version) is None
 
     @property
     def torch_cuda(self) -> Optional[LibraryTargets]:
@@ -322,8 +328,7 @@ def read_wheel(files: WheelFiles) -> WheelFacts:
     if metadata is None or VERSION_PY not in members:
         raise WheelError(f"{files.filename}: not a torch wheel (no torch-*.dist-info/METADATA or {VERSION_PY})")
     facts = WheelFacts(filename=files.filename, sha256=files.sha256, size=files.size)
-    meta = read_metadata(files.text(metadata))
-    facts.metadata_version, facts.requires_python, facts.requirements = meta
+    facts.metadata = read_metadata(files.text(metadata))
     values = parse_version_py(files.text(VERSION_PY))
     facts.version = values.get("__version__")  # type: ignore[assignment]
     facts.cuda = values.get("cuda")  # type: ignore[assignment]

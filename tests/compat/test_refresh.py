@@ -399,18 +399,30 @@ def test_script_check_write_check(wheel, tmp_path):
     assert got == expected  # nothing but the row's nccl, its source and data_version changed
 
 
+def test_requirements_for_each_wheel_asked_for():
+    table = small_table()
+    assert refresh.requirements_for(table, "2.99.1", [], None) == [("torch===2.99.1", None)]
+    assert refresh.requirements_for(table, "2.99.1", ["cu126"], None) == [("torch==2.99.1+cu126", f"{BASE}cu126")]
+    assert refresh.requirements_for(table, "2.99.1", ["all"], "https://mirror/simple") == [
+        ("torch==2.99.1+cu126", "https://mirror/simple"), ("torch==2.99.1+cu130", "https://mirror/simple")]
+    with pytest.raises(RefreshError, match="no release in the table"):
+        refresh.requirements_for(table, "3.0.0", ["all"], None)
+
+
 def test_script_downloads_from_a_local_mirror_with_pip(wheel, tmp_path):
     table = tmp_path / "torch_releases.json"
     table.write_text(refresh.dump_table(small_table()))
+    libs = {"libtorch_python.so": elf([Section(".rodata", b"nothing\0")])}
+    make_wheel(tmp_path, "2.99.1+cpu", None, meta_version="2.99.1+cpu", requirements=["filelock"], libs=libs)
     proc = run_script("--check", "--table", str(table), "--torch", "2.99.1", "--find-links", str(wheel.parent))
     assert proc.returncode == refresh.OK, proc.stderr
-    assert proc.stdout.startswith("downloading torch==2.99.1\n")
-    assert f"{wheel.name} (sha256" in proc.stdout
+    assert proc.stdout.startswith(f"downloading torch===2.99.1 from {wheel.parent}\n")
+    assert f"{wheel.name} (sha256" in proc.stdout and "+cpu" not in proc.stdout  # not the +cpu wheel beside it
 
 
 @pytest.mark.parametrize("args, message", [
     (["--check", "--wheel", "/nonexistent/torch.whl"], "not a readable wheel"),
-    (["--check", "--torch", "2.99.1", "--find-links", "/nonexistent"], "pip download torch==2.99.1 failed"),
+    (["--check", "--torch", "2.99.1", "--find-links", "/nonexistent"], "pip download torch===2.99.1 failed"),
 ])
 def test_script_bad_input_is_one_line_and_exit_2(args, message):
     proc = run_script(*args)
