@@ -16,6 +16,7 @@ differences, 2 bad input (one line on stderr).
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 import tempfile
@@ -59,7 +60,7 @@ def wheels(args: argparse.Namespace, table: dict, download_dir: str) -> List[str
     if args.torch:
         for number, (requirement, index_url) in enumerate(
                 refresh.requirements_for(table, args.torch, args.variant, args.index_url)):
-            dest = Path(download_dir) / f"{number}-{requirement.replace('==', '-')}"
+            dest = Path(download_dir) / f"{number}-{re.sub(r'[=<>~!]+', '-', requirement)}"
             dest.mkdir(parents=True, exist_ok=True)
             origin = args.find_links or index_url
             print(f"downloading {requirement}" + (f" from {origin}" if origin else ""), flush=True)

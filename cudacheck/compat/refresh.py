@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 from urllib.parse import quote
 
-from ..versions import major_minor, parse
+from ..versions import at_least, major_minor, parse
 from .archs import parse_arch, parse_arch_list
 from .torch_wheel import TORCH_CUDA, TORCH_PYTHON, WheelFacts, arch_list_from_flags
 
@@ -38,7 +38,9 @@ OK, DIFFERS, BAD_INPUT = 0, 1, 2
 VARIANT_FIELDS = ("cuda", "arch_list", "sm", "ptx", "cudnn", "nccl", "nvidia_pins")
 OVERRIDABLE = ("arch_list", "sm", "ptx", "cudnn", "nccl")
 """The fields ``patch_overrides`` can hold (``CompatDB.torch_variant`` applies these)."""
-PLATFORM = "manylinux_2_28_x86_64"
+PLATFORMS = ("manylinux_2_28_x86_64", "manylinux2014_x86_64", "manylinux1_x86_64")
+"""Linux x86_64 wheel tags, most preferred first (pip does not widen ``manylinux_2_28`` to the
+``manylinux1`` of torch 2.6 and older)."""
 PIP_TIMEOUT = 3600
 _LOWER_BOUND = re.compile(r">=\s*([0-9][0-9.]*)")
 
@@ -163,6 +165,11 @@ def _patch_role(release: Dict[str, Any], patch: str) -> str:
     return "newest" if patch == newest else "older"
 
 
+def _same_version(first: Optional[str], second: Optional[str]) -> bool:
+    """``3.9.0`` and ``3.9`` are the same version."""
+    return bool(at_least(first, second)) and bool(at_least(second, first))
+
+
 def _lower_bound(spec: Optional[str]) -> Optional[str]:
     match = _LOWER_BOUND.search(spec or "")
     return match.group(1) if match else None
@@ -219,7 +226,7 @@ def _compare_release(release: Dict[str, Any], facts: WheelFacts, result: Compari
     wheel_floor, table_floor = _lower_bound(facts.requires_python), _lower_bound(release.get("python"))
     if wheel_floor is None:
         result.notes.append(f"{where} python: the wheel has no Requires-Python lower bound")
-    elif wheel_floor != table_floor:
+    elif not _same_version(wheel_floor, table_floor):
         result.differences.append(Difference(where, "python", release.get("python"), facts.requires_python))
     else:
         result.checked.append(f"Requires-Python {facts.requires_python} (table {release.get('python')}; the upper "
@@ -299,7 +306,7 @@ def _write_release(release: Dict[str, Any], facts: WheelFacts) -> List[str]:
         release["patches"] = sorted(release["patches"] + [facts.patch], key=lambda p: parse(p) or (0,))
         changes.append(f"{where} patches: added {facts.patch}")
     wheel_floor = _lower_bound(facts.requires_python)
-    if wheel_floor and wheel_floor != _lower_bound(release.get("python")):
+    if wheel_floor and not _same_version(wheel_floor, _lower_bound(release.get("python"))):
         old = release.get("python")
         release["python"] = _LOWER_BOUND.sub(f">={wheel_floor}", old, count=1) if _lower_bound(old) else \
             facts.requires_python
@@ -483,8 +490,10 @@ def pip_download(requirement: str, dest: str, *, index_url: Optional[str] = None
     replaces the configured index (``https://download.pytorch.org/whl/cu130``)."""
     abi = "cp" + python_version.replace(".", "")
     command = [sys.executable, "-m", "pip", "--disable-pip-version-check", "download", "--no-deps",
-               "--only-binary=:all:", "--platform", PLATFORM, "--python-version", python_version,
-               "--implementation", "cp", "--abi", abi, "-d", dest]
+               "--only-binary=:all:", "--python-version", python_version, "--implementation", "cp", "--abi", abi,
+               "-d", dest]
+    for platform in PLATFORMS:
+        command += ["--platform", platform]
     if find_links:
         command += ["--no-index", "--find-links", find_links]
     elif index_url:

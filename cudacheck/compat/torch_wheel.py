@@ -45,7 +45,11 @@ TORCH_PYTHON = "torch/lib/libtorch_python.so"
 VERSION_PY = "torch/version.py"
 CHUNK = 1 << 20
 
-_ARCH_FLAGS = re.compile(rb"^(?:sm|compute)_\d+[af]?(?: (?:sm|compute)_\d+[af]?)*$")
+_TARGET = rb"(?:sm|compute)_\d+[af]?"
+_ARCH_FLAGS = re.compile(rb"^" + _TARGET + rb"(?: " + _TARGET + rb")*$")
+_ARCH_FLAGS_TAIL = re.compile(_TARGET + rb"(?: " + _TARGET + rb")+$")
+"""Two or more targets ending a longer string: the linker can place the flags right after a
+character array that has no NUL of its own (torch 2.8 and 2.9: ``…std::string ipc_hsm_70 sm_75 …``)."""
 _NCCL_VERSION = re.compile(rb"NCCL version (\d+\.\d+\.\d+)[^\0+\s]*\+cuda\d+\.\d+")
 _EXACT_PIN = re.compile(r"^==\s*([0-9][0-9A-Za-z.+!-]*)$")
 _PIN_PREFIXES = ("nvidia-", "cuda-")
@@ -277,9 +281,17 @@ def arch_list_from_flags(flags: Optional[str]) -> Optional[str]:
     return ";".join(entries) or None
 
 
+def _flags_in(text: bytes) -> Optional[bytes]:
+    if _ARCH_FLAGS.match(text):
+        return text
+    match = _ARCH_FLAGS_TAIL.search(text)
+    return match.group(0) if match else None
+
+
 def compiled_arch_flags(elf: ElfFile) -> Tuple[Optional[str], Optional[str]]:
     """(the ``CUDA_ARCH_FLAGS`` string in ``.rodata``, or None; a note when it is ambiguous):
-    the one NUL-terminated string made only of ``sm_XY``/``compute_XY`` words."""
+    the one NUL-terminated string made only of ``sm_XY``/``compute_XY`` words, or ending in
+    two or more of them."""
     section = elf.section(".rodata")
     if section is None:
         return None, None
@@ -289,9 +301,9 @@ def compiled_arch_flags(elf: ElfFile) -> Tuple[Optional[str], Optional[str]]:
         block = tail + elf.read(offset, min(CHUNK, section.offset + section.size - offset))
         strings = block.split(b"\0")
         tail = strings.pop()  # may continue in the next block
-        found.update(s for s in strings if _ARCH_FLAGS.match(s))
-    if tail and _ARCH_FLAGS.match(tail):
-        found.add(tail)
+        found.update(flags for flags in map(_flags_in, strings) if flags)
+    if tail and _flags_in(tail):
+        found.add(_flags_in(tail))
     if len(found) > 1:
         return None, f"several arch-flag strings in .rodata: {sorted(s.decode() for s in found)}"
     return (found.pop().decode() if found else None), None

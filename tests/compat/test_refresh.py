@@ -183,6 +183,8 @@ def test_arch_flags_are_one_string_made_only_of_targets(tmp_path):
 
     assert flags_in(b"x\0sm_80 sm_90\0y\0") == ("sm_80 sm_90", None)
     assert flags_in(b"use sm_80 sm_90 here\0") == (None, None)
+    assert flags_in(b"std::string ipc_hsm_70 sm_75 sm_120\0") == ("sm_70 sm_75 sm_120", None)  # no NUL before
+    assert flags_in(b"built for sm_80\0") == (None, None)  # one target at the end of a sentence is not the flags
     flags, note = flags_in(b"sm_80 sm_90\0sm_70\0")
     assert flags is None and "several" in note
     straddling = b"\0" * (CHUNK - 8) + b"sm_75 sm_80 compute_80\0"  # across a read boundary
@@ -228,6 +230,13 @@ def test_check_names_each_field_that_differs(wheel):
         "torch 2.99 cu130 ptx: table unknown (null), wheel [9.0]",
         "torch 2.99 cu130 cudnn: table 9.20.0.1, wheel 9.24.0.43",
     ]
+
+
+def test_python_lower_bounds_compare_as_versions(tmp_path):
+    facts = facts_of(make_wheel(tmp_path))
+    facts.metadata = facts.metadata._replace(requires_python=">=3.10.0")
+    assert compare(small_table(), facts).differences == []
+    assert [d.field for d in compare(small_table(python=">=3.1,<=3.14"), facts).differences] == ["python"]
 
 
 def test_check_of_a_missing_variant_or_release(wheel):
