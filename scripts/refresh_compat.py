@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -55,18 +55,22 @@ def options(argv: Optional[List[str]]) -> argparse.Namespace:
     return args
 
 
-def wheels(args: argparse.Namespace, table: dict, download_dir: str) -> List[str]:
-    paths = list(args.wheel)
-    if args.torch:
-        for number, (requirement, index_url) in enumerate(
-                refresh.requirements_for(table, args.torch, args.variant, args.index_url)):
-            dest = Path(download_dir) / f"{number}-{re.sub(r'[=<>~!]+', '-', requirement)}"
-            dest.mkdir(parents=True, exist_ok=True)
-            origin = args.find_links or index_url
-            print(f"downloading {requirement}" + (f" from {origin}" if origin else ""), flush=True)
-            paths.append(refresh.pip_download(requirement, str(dest), index_url=index_url,
-                                              find_links=args.find_links, python_version=args.python_version))
-    return paths
+def wheels(args: argparse.Namespace, table: dict, download_dir: str) -> Iterator[str]:
+    """The wheel files asked for, one at a time; a downloaded one is deleted once it has been read
+    (unless --keep-downloads), so a run holds one wheel on disk at a time."""
+    yield from args.wheel
+    if not args.torch:
+        return
+    for number, (requirement, index_url) in enumerate(
+            refresh.requirements_for(table, args.torch, args.variant, args.index_url)):
+        dest = Path(download_dir) / f"{number}-{re.sub(r'[=<>~!]+', '-', requirement)}"
+        dest.mkdir(parents=True, exist_ok=True)
+        origin = args.find_links or index_url
+        print(f"downloading {requirement}" + (f" from {origin}" if origin else ""), flush=True)
+        yield refresh.pip_download(requirement, str(dest), index_url=index_url, find_links=args.find_links,
+                                   python_version=args.python_version)
+        if not args.keep_downloads:
+            shutil.rmtree(dest, ignore_errors=True)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -42,6 +42,7 @@ PLATFORMS = ("manylinux_2_28_x86_64", "manylinux2014_x86_64", "manylinux1_x86_64
 """Linux x86_64 wheel tags, most preferred first (pip does not widen ``manylinux_2_28`` to the
 ``manylinux1`` of torch 2.6 and older)."""
 PIP_TIMEOUT = 3600
+_UNREACHABLE = re.compile(r"(?:Failed to resolve|Failed to establish a new connection[^']*|host=)'([^']+)'")
 _LOWER_BOUND = re.compile(r">=\s*([0-9][0-9.]*)")
 
 
@@ -206,9 +207,8 @@ def compare(table: Dict[str, Any], facts: WheelFacts) -> Comparison:
             result.differences.append(Difference(where, name, expected[name], value))
         else:
             result.checked.append(f"{name} {_show(value)}")
-    if role == "older":
-        result.notes.append(f"{patch} is older than the row's patch {_newest(release['patches'])}: compared with the "
-                            "row as built for it (its patch_overrides applied)")
+    if role == "older" and patch in variant.get("patch_overrides", {}):
+        result.notes.append(f"{where}: compared with the row as built for {patch} (its patch_overrides applied)")
     if not names_wheel(variant.get("source", ""), facts):
         result.notes.append(f"{where}: the row's source does not name this wheel (--write adds it)")
     if variant.get("confidence") != "official":
@@ -504,12 +504,23 @@ def pip_download(requirement: str, dest: str, *, index_url: Optional[str] = None
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise RefreshError(f"pip download {requirement}: {exc}") from None
     if proc.returncode != 0:
-        lines = [line.strip() for line in proc.stderr.splitlines() if line.strip()]
-        raise RefreshError(f"pip download {requirement} failed: {(lines or ['no message'])[-1]}")
+        raise RefreshError(f"pip download {requirement} failed: {pip_failure(proc.stderr)}")
     wheels = sorted(n for n in os.listdir(dest) if n.startswith("torch-") and n.endswith(".whl"))
     if len(wheels) != 1:
         raise RefreshError(f"pip download {requirement}: expected one torch wheel in {dest}, found {wheels}")
     return os.path.join(dest, wheels[0])
+
+
+def pip_failure(stderr: str) -> str:
+    """The line of pip's error output that says why, with the host pip could not reach (pip
+    reports an unreachable index only as "no matching distribution" or "ResolutionImpossible")."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("ERROR:")]
+    reason = (errors or lines or ["no message"])[0]
+    unreachable = sorted(set(_UNREACHABLE.findall(stderr)))
+    if unreachable:
+        reason += f" (could not reach {', '.join(unreachable)})"
+    return reason
 
 
 def requirements_for(table: Dict[str, Any], torch: str, variants: Sequence[str],

@@ -429,6 +429,19 @@ def test_script_downloads_from_a_local_mirror_with_pip(wheel, tmp_path):
     assert f"{wheel.name} (sha256" in proc.stdout and "+cpu" not in proc.stdout  # not the +cpu wheel beside it
 
 
+def test_pip_failures_name_the_cause_and_the_host_pip_could_not_reach():
+    stderr = ("WARNING: Retrying (Retry(total=0)) after connection broken by 'NameResolutionError(\"HTTPSConnection("
+              "host='download.pytorch.org', port=443): Failed to resolve 'download.pytorch.org' ([Errno -2] Name or "
+              "service not known)\")': /whl/cu126/torch/\n"
+              "ERROR: Cannot install torch==2.14.1+cu126 because these package versions have conflicting dependencies."
+              "\n\nThe conflict is caused by:\n    The user requested torch==2.14.1+cu126\n"
+              "ERROR: ResolutionImpossible: for help visit https://pip.pypa.io/\n")
+    assert refresh.pip_failure(stderr) == ("ERROR: Cannot install torch==2.14.1+cu126 because these package versions "
+                                           "have conflicting dependencies. (could not reach download.pytorch.org)")
+    assert refresh.pip_failure("ERROR: No matching distribution found for torch===9.9\n") == \
+        "ERROR: No matching distribution found for torch===9.9"
+
+
 @pytest.mark.parametrize("args, message", [
     (["--check", "--wheel", "/nonexistent/torch.whl"], "not a readable wheel"),
     (["--check", "--torch", "2.99.1", "--find-links", "/nonexistent"], "pip download torch===2.99.1 failed"),
