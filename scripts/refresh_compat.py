@@ -27,7 +27,7 @@ from typing import Iterator, List, Optional
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cudacheck.compat import refresh  # noqa: E402
+from cudacheck.compat import refresh, table_file, wheel_fetch  # noqa: E402
 from cudacheck.compat.torch_wheel import WheelError, ZipWheel, read_wheel  # noqa: E402
 
 
@@ -62,12 +62,12 @@ def wheels(args: argparse.Namespace, table: dict, download_dir: str) -> Iterator
     if not args.torch:
         return
     for number, (requirement, index_url) in enumerate(
-            refresh.requirements_for(table, args.torch, args.variant, args.index_url)):
+            wheel_fetch.requirements_for(table, args.torch, args.variant, args.index_url)):
         dest = Path(download_dir) / f"{number}-{re.sub(r'[=<>~!]+', '-', requirement)}"
         dest.mkdir(parents=True, exist_ok=True)
         origin = args.find_links or index_url
         print(f"downloading {requirement}" + (f" from {origin}" if origin else ""), flush=True)
-        yield refresh.pip_download(requirement, str(dest), index_url=index_url, find_links=args.find_links,
+        yield wheel_fetch.pip_download(requirement, str(dest), index_url=index_url, find_links=args.find_links,
                                    python_version=args.python_version)
         if not args.keep_downloads:
             shutil.rmtree(dest, ignore_errors=True)
@@ -78,7 +78,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     download_dir = args.keep_downloads or tempfile.mkdtemp(prefix="refresh-compat-")
     status = refresh.OK
     try:
-        table = refresh.load_table(args.table)
+        table = table_file.load_table(args.table)
         changes: List[str] = []
         for path in wheels(args, table, download_dir):
             started = time.monotonic()
@@ -94,11 +94,11 @@ def main(argv: Optional[List[str]] = None) -> int:
                 changes += refresh.apply(table, facts, refresh.today())
         if args.write:
             if changes:
-                refresh.save_table(args.table, table)
+                table_file.save_table(args.table, table)
                 print(f"wrote {args.table}:\n" + "\n".join(f"  {line}" for line in changes))
             else:
                 print(f"{args.table}: nothing to change")
-    except (refresh.RefreshError, WheelError) as exc:
+    except (refresh.RefreshError, table_file.TableFileError, wheel_fetch.FetchError, WheelError) as exc:
         print(f"refresh_compat: {exc}", file=sys.stderr)
         return refresh.BAD_INPUT
     finally:

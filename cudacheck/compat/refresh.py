@@ -11,23 +11,13 @@ older patches built differently. Writing an older patch that differs records an 
 writing a newer patch that differs keeps the previous values as overrides of the patches
 listed before it. A CPU-only wheel has no variant: only the release-level facts are
 checked or written, and never a new release.
-
-The table is edited as data and dumped in its own layout (``json`` with one-space
-indents, UTF-8); a file that is not in that layout is refused rather than reformatted.
 """
 from __future__ import annotations
 
 import datetime
-import json
-import os
 import re
-import shutil
-import subprocess
-import sys
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence
 from urllib.parse import quote
 
 from ..versions import at_least, major_minor, parse
@@ -38,11 +28,6 @@ OK, DIFFERS, BAD_INPUT = 0, 1, 2
 VARIANT_FIELDS = ("cuda", "arch_list", "sm", "ptx", "cudnn", "nccl", "nvidia_pins")
 OVERRIDABLE = ("arch_list", "sm", "ptx", "cudnn", "nccl")
 """The fields ``patch_overrides`` can hold (``CompatDB.torch_variant`` applies these)."""
-PLATFORMS = ("manylinux_2_28_x86_64", "manylinux2014_x86_64", "manylinux1_x86_64")
-"""Linux x86_64 wheel tags, most preferred first (pip does not widen ``manylinux_2_28`` to the
-``manylinux1`` of torch 2.6 and older)."""
-PIP_TIMEOUT = 3600
-_UNREACHABLE = re.compile(r"(?:Failed to resolve|Failed to establish a new connection[^']*|host=)'([^']+)'")
 _LOWER_BOUND = re.compile(r">=\s*([0-9][0-9.]*)")
 
 
@@ -412,138 +397,8 @@ def _new_release(facts: WheelFacts, base: str) -> Dict[str, Any]:
     }
 
 
-# ---------------------------------------------------------------------------- the table file
-def dump_table(table: Dict[str, Any]) -> str:
-    """The table in its file layout."""
-    return json.dumps(table, indent=1, ensure_ascii=False) + "\n"
-
-
-def load_table(path: str) -> Dict[str, Any]:
-    """The table at ``path``; :class:`RefreshError` when unreadable or not in the file layout
-    :func:`dump_table` writes (a write would then reformat the whole file)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-        table = json.loads(text)
-    except (OSError, ValueError) as exc:
-        raise RefreshError(f"{path}: cannot read the table ({exc})") from None
-    if not isinstance(table, dict) or not isinstance(table.get("releases"), list):
-        raise RefreshError(f"{path}: not a torch_releases table (no 'releases' list)")
-    if dump_table(table) != text:
-        raise RefreshError(f"{path}: not in the table's layout (json, one-space indents, UTF-8): a write would "
-                           "reformat it")
-    return table
-
-
-def save_table(path: str, table: Dict[str, Any]) -> None:
-    """Replace the file atomically with ``table`` once it validates strictly and agrees with
-    the other tables next to it (the checks of the test suite); otherwise nothing is written."""
-    problems = table_problems(table, os.path.dirname(os.path.abspath(path)))
-    if problems:
-        raise RefreshError("the refreshed table would not validate, nothing written: " + "; ".join(problems[:3]))
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".torch_releases-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(dump_table(table))
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
-def table_problems(table: Dict[str, Any], folder: str) -> List[str]:
-    """Strict validation errors of ``table`` and the cross-table problems it adds to the
-    tables in ``folder`` (the shipped ones where the folder has none)."""
-    from pydantic import ValidationError
-
-    from .db import CompatDB, consistency_problems, validate_tables
-    from .tables import TABLE_FILES
-
-    def problems_in(directory: str) -> List[str]:
-        try:
-            validate_tables(directory)
-        except ValidationError as exc:
-            return [f"{error['loc']}: {error['msg']}" for error in exc.errors()]
-        return consistency_problems(CompatDB(directory))
-
-    with tempfile.TemporaryDirectory(prefix="refresh-compat-") as scratch:
-        for name, (filename, _model) in TABLE_FILES.items():
-            if name != "torch" and os.path.exists(os.path.join(folder, filename)):
-                shutil.copyfile(os.path.join(folder, filename), os.path.join(scratch, filename))
-        before = set(problems_in(scratch))
-        Path(scratch, TABLE_FILES["torch"][0]).write_text(dump_table(table), encoding="utf-8")
-        return [problem for problem in problems_in(scratch) if problem not in before]
-
-
 def today() -> str:
     return datetime.datetime.now(datetime.timezone.utc).date().isoformat()
-
-
-# ---------------------------------------------------------------------------- fetching wheels
-def pip_download(requirement: str, dest: str, *, index_url: Optional[str] = None, find_links: Optional[str] = None,
-                 python_version: str = "3.11") -> str:
-    """``pip download --no-deps`` of one torch wheel for Linux x86_64 into the empty folder
-    ``dest``; the wheel's path.
-
-    ``find_links`` reads only that folder (a local mirror, ``--no-index``); ``index_url``
-    replaces the configured index (``https://download.pytorch.org/whl/cu130``)."""
-    abi = "cp" + python_version.replace(".", "")
-    command = [sys.executable, "-m", "pip", "--disable-pip-version-check", "download", "--no-deps",
-               "--only-binary=:all:", "--python-version", python_version, "--implementation", "cp", "--abi", abi,
-               "-d", dest]
-    for platform in PLATFORMS:
-        command += ["--platform", platform]
-    if find_links:
-        command += ["--no-index", "--find-links", find_links]
-    elif index_url:
-        command += ["--index-url", index_url]
-    try:
-        proc = subprocess.run(command + [requirement], capture_output=True, text=True, timeout=PIP_TIMEOUT,
-                              check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise RefreshError(f"pip download {requirement}: {exc}") from None
-    if proc.returncode != 0:
-        raise RefreshError(f"pip download {requirement} failed: {pip_failure(proc.stderr)}")
-    wheels = sorted(n for n in os.listdir(dest) if n.startswith("torch-") and n.endswith(".whl"))
-    if len(wheels) != 1:
-        raise RefreshError(f"pip download {requirement}: expected one torch wheel in {dest}, found {wheels}")
-    return os.path.join(dest, wheels[0])
-
-
-def pip_failure(stderr: str) -> str:
-    """The line of pip's error output that says why, with the host pip could not reach (pip
-    reports an unreachable index only as "no matching distribution" or "ResolutionImpossible")."""
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    errors = [line for line in lines if line.startswith("ERROR:")]
-    reason = (errors or lines or ["no message"])[0]
-    unreachable = sorted(set(_UNREACHABLE.findall(stderr)))
-    if unreachable:
-        reason += f" (could not reach {', '.join(unreachable)})"
-    return reason
-
-
-def requirements_for(table: Dict[str, Any], torch: str, variants: Sequence[str],
-                     index_url: Optional[str]) -> List[Tuple[str, Optional[str]]]:
-    """(requirement, index URL) for each wheel asked for: PyPI's default build when no variant
-    is named; ``all`` = every variant the table lists for the release.
-
-    PyPI's default build is asked for with ``===`` (the exact string): ``==2.13.0`` also
-    matches ``2.13.0+cpu``, which sorts higher and would win wherever pip can see it."""
-    if not variants:
-        return [(f"torch==={torch}", index_url)]
-    tags: List[str] = []
-    for tag in variants:
-        if tag == "all":
-            mm = major_minor(torch)
-            release = _release(table, f"{mm[0]}.{mm[1]}") if mm else None
-            if release is None:
-                raise RefreshError(f"--variant all: torch {torch} has no release in the table")
-            tags += [v["tag"] for v in release["variants"]]
-        else:
-            tags.append(tag)
-    base = table.get("index_url_base", "https://download.pytorch.org/whl/")
-    return [(f"torch=={torch}+{tag}", index_url or f"{base}{tag}") for tag in tags]
 
 
 # ---------------------------------------------------------------------------- text

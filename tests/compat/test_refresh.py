@@ -18,13 +18,15 @@ from typing import Dict, List, Optional
 
 import pytest
 
-from cudacheck.compat import refresh
+from cudacheck.compat import refresh, wheel_fetch
 from cudacheck.compat.db import CompatDB, data_dir
-from cudacheck.compat.refresh import RefreshError, apply, compare, load_table, save_table, variant_values
+from cudacheck.compat.refresh import RefreshError, apply, compare, variant_values
+from cudacheck.compat.table_file import TableFileError, dump_table, load_table, save_table
+from cudacheck.compat.wheel_fetch import FetchError
 from cudacheck.compat.torch_wheel import (CHUNK, UnpackedWheel, WheelError, ZipWheel, arch_list_from_flags,
                                           compiled_arch_flags, read_wheel)
 from cudacheck.kernels.elf import ElfFile
-from kernels.synth import Section, container, cuda_library, elf, entry
+from kernels.synth import Section, container, elf, entry
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "refresh_compat.py"
@@ -363,20 +365,20 @@ def test_a_cpu_wheel_writes_release_facts_only(tmp_path):
 # ---------------------------------------------------------------------------- the table file
 def test_the_shipped_table_is_in_the_layout_the_writer_keeps():
     path = Path(data_dir()) / "torch_releases.json"
-    assert refresh.dump_table(load_table(str(path))) == path.read_text(encoding="utf-8")
+    assert dump_table(load_table(str(path))) == path.read_text(encoding="utf-8")
 
 
 def test_a_table_in_another_layout_or_invalid_is_refused(tmp_path):
     path = tmp_path / "t.json"
     path.write_text(json.dumps(small_table(), indent=2))
-    with pytest.raises(RefreshError, match="not in the table's layout"):
+    with pytest.raises(TableFileError, match="not in the table's layout"):
         load_table(str(path))
     table = small_table()
     table["releases"][0]["variants"][0]["cuda_version"] = "12.6"
-    with pytest.raises(RefreshError, match="would not validate, nothing written"):
+    with pytest.raises(TableFileError, match="would not validate, nothing written"):
         save_table(str(path), table)
     table = small_table(variants=[variant_row(tag="cu999", cuda="99.9")])
-    with pytest.raises(RefreshError, match="no CUDA 99.9 row"):
+    with pytest.raises(TableFileError, match="no CUDA 99.9 row"):
         save_table(str(path), table)
     assert path.read_text() == json.dumps(small_table(), indent=2)
 
@@ -392,7 +394,7 @@ def run_script(*args: str) -> subprocess.CompletedProcess:
 
 def test_script_check_write_check(wheel, tmp_path):
     table = tmp_path / "torch_releases.json"
-    table.write_text(refresh.dump_table(small_table(variants=[variant_row(nccl="2.29.7")])))
+    table.write_text(dump_table(small_table(variants=[variant_row(nccl="2.29.7")])))
     first = run_script("--check", "--table", str(table), "--wheel", str(wheel))
     assert first.returncode == refresh.DIFFERS and first.stderr == ""
     assert "  DIFFERS torch 2.99 cu130 nccl: table 2.29.7, wheel 2.30.7" in first.stdout.splitlines()
@@ -410,17 +412,17 @@ def test_script_check_write_check(wheel, tmp_path):
 
 def test_requirements_for_each_wheel_asked_for():
     table = small_table()
-    assert refresh.requirements_for(table, "2.99.1", [], None) == [("torch===2.99.1", None)]
-    assert refresh.requirements_for(table, "2.99.1", ["cu126"], None) == [("torch==2.99.1+cu126", f"{BASE}cu126")]
-    assert refresh.requirements_for(table, "2.99.1", ["all"], "https://mirror/simple") == [
+    assert wheel_fetch.requirements_for(table, "2.99.1", [], None) == [("torch===2.99.1", None)]
+    assert wheel_fetch.requirements_for(table, "2.99.1", ["cu126"], None) == [("torch==2.99.1+cu126", f"{BASE}cu126")]
+    assert wheel_fetch.requirements_for(table, "2.99.1", ["all"], "https://mirror/simple") == [
         ("torch==2.99.1+cu126", "https://mirror/simple"), ("torch==2.99.1+cu130", "https://mirror/simple")]
-    with pytest.raises(RefreshError, match="no release in the table"):
-        refresh.requirements_for(table, "3.0.0", ["all"], None)
+    with pytest.raises(FetchError, match="no release in the table"):
+        wheel_fetch.requirements_for(table, "3.0.0", ["all"], None)
 
 
 def test_script_downloads_from_a_local_mirror_with_pip(wheel, tmp_path):
     table = tmp_path / "torch_releases.json"
-    table.write_text(refresh.dump_table(small_table()))
+    table.write_text(dump_table(small_table()))
     libs = {"libtorch_python.so": elf([Section(".rodata", b"nothing\0")])}
     make_wheel(tmp_path, "2.99.1+cpu", None, meta_version="2.99.1+cpu", requirements=["filelock"], libs=libs)
     proc = run_script("--check", "--table", str(table), "--torch", "2.99.1", "--find-links", str(wheel.parent))
@@ -436,9 +438,9 @@ def test_pip_failures_name_the_cause_and_the_host_pip_could_not_reach():
               "ERROR: Cannot install torch==2.14.1+cu126 because these package versions have conflicting dependencies."
               "\n\nThe conflict is caused by:\n    The user requested torch==2.14.1+cu126\n"
               "ERROR: ResolutionImpossible: for help visit https://pip.pypa.io/\n")
-    assert refresh.pip_failure(stderr) == ("ERROR: Cannot install torch==2.14.1+cu126 because these package versions "
+    assert wheel_fetch.pip_failure(stderr) == ("ERROR: Cannot install torch==2.14.1+cu126 because these package versions "
                                            "have conflicting dependencies. (could not reach download.pytorch.org)")
-    assert refresh.pip_failure("ERROR: No matching distribution found for torch===9.9\n") == \
+    assert wheel_fetch.pip_failure("ERROR: No matching distribution found for torch===9.9\n") == \
         "ERROR: No matching distribution found for torch===9.9"
 
 
