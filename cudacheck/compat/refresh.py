@@ -312,21 +312,16 @@ def _write_variant(release: Dict[str, Any], facts: WheelFacts, role: str, base: 
         release["variants"].sort(key=lambda v: parse(v["cuda"]) or (0,))
         return [f"{where}: new variant row from {facts.filename}"]
     if role == "older":
-        return _write_override(variant, facts, values, source, where)
+        changes = _write_override(variant, facts, values, source, where)
+        if not changes and not names_wheel(variant.get("source", ""), facts):
+            variant["source"] += f"; {wheel_origin(facts, base)} (sha256 {facts.sha256}; same checks)"
+            changes.append(f"{where} source: added {facts.filename} (same values)")
+        return changes
     changed = _values_disagree(values, variant)
     changes = []
-    if changed and role == "newer":
-        kept = {name: variant.get(name) for name in _with_pair(list(changed))}
-        earlier = [p for p in release["patches"] if p != facts.patch and p not in variant.get("patch_overrides", {})]
-        if kept and earlier:
-            overrides = variant.setdefault("patch_overrides", {})
-            for earlier_patch in earlier:
-                overrides[earlier_patch] = dict(kept, source=variant["source"], confidence=variant["confidence"])
-            changes.append(f"{where} patch_overrides: {', '.join(earlier)} keep {', '.join(sorted(kept))} as before")
-        lost = [name for name in changed if name not in OVERRIDABLE]
-        if lost and earlier:
-            changes.append(f"{where}: the earlier patches' {', '.join(lost)} are not kept (patch_overrides "
-                           "cannot hold them)")
+    earlier = [patch for patch in release["patches"] if patch != facts.patch]
+    if changed and role == "newer" and earlier:
+        changes += _keep_earlier(variant, earlier, list(changed), where)
     for name, value in changed.items():
         changes.append(f"{where} {name}: {_show(variant.get(name))} -> {_show(value)}")
         variant[name] = value
@@ -341,6 +336,31 @@ def _write_variant(release: Dict[str, Any], facts: WheelFacts, role: str, base: 
     elif not names_wheel(variant.get("source", ""), facts):
         variant["source"] += f"; {wheel_origin(facts, base)} (sha256 {facts.sha256}; same checks)"
         changes.append(f"{where} source: added {facts.filename} (same values)")
+    return changes
+
+
+def _keep_earlier(variant: Dict[str, Any], earlier: List[str], changed: List[str], where: str) -> List[str]:
+    """Before a newer patch's values replace the row: the earlier patches keep the row's old
+    values of ``changed`` as overrides (fields an override already holds stay as they are)."""
+    kept = {name: variant.get(name) for name in _with_pair(changed)}
+    overrides = variant.setdefault("patch_overrides", {})
+    for patch in earlier:
+        override = overrides.setdefault(patch, {})
+        added = {name: value for name, value in kept.items() if name not in override}
+        if not added:
+            continue
+        override.update(added)
+        own = override.get("source")
+        override["source"] = f"{own}; {variant['source']}" if own and own != variant["source"] else variant["source"]
+        override.setdefault("confidence", variant["confidence"])
+    if not overrides:
+        del variant["patch_overrides"]
+    changes = [f"{where} patch_overrides: {', '.join(earlier)} keep {', '.join(sorted(kept))} as before"] if kept \
+        else []
+    lost = [name for name in changed if name not in OVERRIDABLE]
+    if lost:
+        changes.append(f"{where}: the earlier patches' {', '.join(lost)} are not kept (patch_overrides cannot hold "
+                       "them)")
     return changes
 
 

@@ -315,6 +315,22 @@ def test_write_of_a_newer_patch_keeps_the_earlier_values_as_overrides(wheel, tmp
     assert db.torch_variant("2.99.0", "13.0").sm == ["8.0"] and db.torch_variant("2.99.1", "13.0").sm == ["8.0", "9.0"]
 
 
+def test_write_of_a_newer_patch_completes_an_earlier_override(wheel):
+    row = variant_row(cudnn="9.20.0.1", patch_overrides={"2.99.0": {"sm": ["8.0"], "ptx": [], "source": "old build"}})
+    table = small_table(patches=["2.99.0"], variants=[row])
+    apply(table, facts_of(wheel), "2030-01-01")
+    override = table["releases"][0]["variants"][0]["patch_overrides"]["2.99.0"]
+    assert override["sm"] == ["8.0"] and override["cudnn"] == "9.20.0.1"
+    assert override["source"] == f"old build; {variant_row()['source']}"
+
+
+def test_write_of_an_older_patch_with_the_same_values_names_it_in_the_source(tmp_path):
+    facts = facts_of(make_wheel(tmp_path, "2.99.0+cu130", meta_version="2.99.0"))
+    table = small_table(variants=[variant_row(source="pypi:torch-2.99.1-cp311-… (sha256 …)")])
+    assert apply(table, facts, "2030-01-01")[0] == f"torch 2.99 cu130 source: added {facts.filename} (same values)"
+    assert table["releases"][0]["variants"][0]["source"].endswith(f"(sha256 {facts.sha256}; same checks)")
+
+
 def test_write_of_an_older_patch_that_differs_records_an_override(tmp_path):
     facts = facts_of(make_wheel(tmp_path, "2.99.0+cu130", meta_version="2.99.0"))
     table = small_table(variants=[variant_row(sm=["8.0", "9.0", "10.0"])])
