@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from ..snapshot import TorchFacts, TorchInstall
 from .paths import shorten
 
 _ASSIGN = re.compile(r"^(__version__|cuda|hip|xpu|debug|git_version)\s*(?::[^=]*)?=\s*(.+?)\s*$")
-_REQUIRES = re.compile(r"^Requires-Dist:\s*(nvidia-[A-Za-z0-9_.-]+)\s*(.*?)\s*(?:;.*)?$")
+_REQUIRES = re.compile(r"^Requires-Dist:\s*([A-Za-z0-9_.-]+)\s*(?:\[[^\]]*\])?\s*(.*?)\s*(?:;.*)?$")
 
 
 def parse_version_py(text: str) -> Dict[str, object]:
@@ -33,19 +33,37 @@ def parse_version_py(text: str) -> Dict[str, object]:
     return values
 
 
-def parse_metadata(text: str) -> Tuple[Optional[str], Dict[str, str]]:
-    """(Version, {nvidia-* requirement: specifier}) from a dist-info METADATA file."""
-    version = None
-    pins: Dict[str, str] = {}
+class DistMetadata(NamedTuple):
+    """The header fields of a dist-info METADATA file that cudacheck reads."""
+
+    version: Optional[str]
+    requires_python: Optional[str]
+    requirements: Dict[str, str]  # every Requires-Dist outside an extra: lower-case name -> specifier
+
+
+def read_metadata(text: str) -> DistMetadata:
+    """Version, Requires-Python and the requirements (extras' own requirements left out; a
+    requirement's extras such as ``cuda-toolkit[cudart]`` dropped) of a METADATA file."""
+    version = requires_python = None
+    requirements: Dict[str, str] = {}
     for line in text.splitlines():
         if not line.strip():
             break  # end of headers
         if line.startswith("Version:"):
             version = line.split(":", 1)[1].strip()
+        elif line.startswith("Requires-Python:"):
+            requires_python = line.split(":", 1)[1].strip()
         match = _REQUIRES.match(line)
         if match and "extra ==" not in line:
-            pins[match.group(1).lower()] = match.group(2).strip("() ")
-    return version, pins
+            requirements[match.group(1).lower()] = match.group(2).strip("() ")
+    return DistMetadata(version, requires_python, requirements)
+
+
+def parse_metadata(text: str) -> Tuple[Optional[str], Dict[str, str]]:
+    """(Version, {nvidia-* requirement: specifier}) from a dist-info METADATA file."""
+    metadata = read_metadata(text)
+    return metadata.version, {name: spec for name, spec in metadata.requirements.items()
+                              if name.startswith("nvidia-")}
 
 
 def _read(path: str) -> Optional[str]:
