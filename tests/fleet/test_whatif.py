@@ -154,7 +154,7 @@ def test_cli_targets_and_exit_codes(tmp_path):
 def real_torch_site(tmp_path_factory):
     wheel = find_wheel()
     if wheel is None:
-        pytest.skip("the torch 2.14.1 CUDA wheel is not in pip's configured local indexes")
+        pytest.skip("pip cannot get the torch 2.14.1 CUDA wheel (see tests/kernels/real_parts.py)")
     return site_packages_from(wheel, tmp_path_factory.mktemp("site-packages"))
 
 
