@@ -11,6 +11,7 @@ from ..compat.archs import Arch, parse_arch
 from ..compat.db import CompatDB
 from ..compat.judgements import ArchTargets, variant_targets
 from ..compat.tables import GpuRow, TorchRelease, TorchVariant
+from ..observations import Obs
 from ..policy import Policy
 from ..report import Finding
 from ..snapshot import GpuFacts, Snapshot
@@ -307,18 +308,18 @@ class RuleContext:
 
 
 _NVIDIA_SIGNS = frozenset((
-    "driver_too_old", "driver_found_version", "insufficient_driver", "unsupported_ptx", "ngc_driver_too_old",
-    "forward_compat_804", "driver_release_unsupported_gpu", "graphics_device_name", "container_requirement",
-    "smi_cannot_communicate", "nvml_driver_not_loaded", "kernel_module_failed", "rm_init_failed", "nouveau_bound",
-    "cuda_unknown_error", "nvml_unknown_error", "cuda_init_failed", "system_not_ready", "fabricmanager_failed",
-    "nvml_version_mismatch", "nvrm_api_mismatch", "cuda_803", "no_cuda_device", "no_cuda_gpus",
-    "docker_no_gpu_driver", "docker_unknown_runtime", "cdi_unresolvable", "ngc_no_driver", "smi_no_devices",
-    "devices_unavailable", "no_kernel_image", "invalid_device_function", "gpu_not_compatible",
-    "gpu_requires_newer_cuda", "nvrtc_arch", "ptxas_unknown_arch", "gpu_too_old_torch", "min_capability",
-    "triton_gpu_too_old", "cudnn_arch_mismatch", "not_compiled_with_cuda", "found_gpu_capability",
-    "cuda_init_warning", "cuda_oom", "device_side_assert", "invalid_device_ordinal", "illegal_memory_access",
-    "launch_failure", "cublas_status", "xid", "fallen_off_bus", "ecc_error", "smi_q_pending", "bf16_unsupported",
-    "flash_attention_arch", "fp8_unsupported", "compose_gpu",
+    Obs.DRIVER_TOO_OLD, Obs.DRIVER_FOUND_VERSION, Obs.INSUFFICIENT_DRIVER, Obs.UNSUPPORTED_PTX, Obs.NGC_DRIVER_TOO_OLD,
+    Obs.FORWARD_COMPAT_804, Obs.DRIVER_RELEASE_UNSUPPORTED_GPU, Obs.GRAPHICS_DEVICE_NAME, Obs.CONTAINER_REQUIREMENT,
+    Obs.SMI_CANNOT_COMMUNICATE, Obs.NVML_DRIVER_NOT_LOADED, Obs.KERNEL_MODULE_FAILED, Obs.RM_INIT_FAILED, Obs.NOUVEAU_BOUND,
+    Obs.CUDA_UNKNOWN_ERROR, Obs.NVML_UNKNOWN_ERROR, Obs.CUDA_INIT_FAILED, Obs.SYSTEM_NOT_READY, Obs.FABRICMANAGER_FAILED,
+    Obs.NVML_VERSION_MISMATCH, Obs.NVRM_API_MISMATCH, Obs.CUDA_803, Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS,
+    Obs.DOCKER_NO_GPU_DRIVER, Obs.DOCKER_UNKNOWN_RUNTIME, Obs.CDI_UNRESOLVABLE, Obs.NGC_NO_DRIVER, Obs.SMI_NO_DEVICES,
+    Obs.DEVICES_UNAVAILABLE, Obs.NO_KERNEL_IMAGE, Obs.INVALID_DEVICE_FUNCTION, Obs.GPU_NOT_COMPATIBLE,
+    Obs.GPU_REQUIRES_NEWER_CUDA, Obs.NVRTC_ARCH, Obs.PTXAS_UNKNOWN_ARCH, Obs.GPU_TOO_OLD_TORCH, Obs.MIN_CAPABILITY,
+    Obs.TRITON_GPU_TOO_OLD, Obs.CUDNN_ARCH_MISMATCH, Obs.NOT_COMPILED_WITH_CUDA, Obs.FOUND_GPU_CAPABILITY,
+    Obs.CUDA_INIT_WARNING, Obs.CUDA_OOM, Obs.DEVICE_SIDE_ASSERT, Obs.INVALID_DEVICE_ORDINAL, Obs.ILLEGAL_MEMORY_ACCESS,
+    Obs.LAUNCH_FAILURE, Obs.CUBLAS_STATUS, Obs.XID, Obs.FALLEN_OFF_BUS, Obs.ECC_ERROR, Obs.SMI_Q_PENDING, Obs.BF16_UNSUPPORTED,
+    Obs.FLASH_ATTENTION_ARCH, Obs.FP8_UNSUPPORTED, Obs.COMPOSE_GPU,
 ))
 """Observed signatures that show an NVIDIA GPU, or the intent to use one (a CUDA error, a GPU
 the error names, a container asking for GPUs)."""
@@ -328,5 +329,5 @@ def _shows_intent(observation) -> bool:
     """A user's own check of CUDA (``torch.cuda.is_available()`` typed in a session) shows the intent
     to use a GPU; the same line in collect_env's summary does not."""
     return observation.signature in _NVIDIA_SIGNS or (
-        observation.signature in ("cuda_available", "cuda_device_count")
+        observation.signature in (Obs.CUDA_AVAILABLE, Obs.CUDA_DEVICE_COUNT)
         and observation.values.get("source") != "collect_env")

@@ -1,23 +1,24 @@
-"""Observations: what a pasted report (or a deep child's output) shows that facts alone
-cannot express, and the helpers the rules that read them share.
+"""Observations: what a pasted report (or a deep child's output) shows besides facts, and the
+helpers the rules that read them share.
 
-The observation rules CC8xx (``cudacheck/rules/catalogue/observed_*.py``) are *symptom*
-rules: when a fact-based rule names a cause of the same category (CC201 from the GPU and
-the build's arch list, CC210 from driver and build CUDA, …), the engine folds the
-observation into that finding as evidence instead of reporting it twice. Alone, an
-observation is reported with the certainty a single line deserves: ``likely`` when the
-message states the cause itself ("The NVIDIA driver on your system is too old"),
-``possible`` when it only points at it ("no space left on device" in a container).
-
-Signature names are those of :mod:`cudacheck.triage.signatures`; context observations
-(``docker_run``, ``cuda_available``, ``install_command``, ``environment``,
-``torch_version_imported``, …) come from the triage importers.
+Observations are named by :class:`cudacheck.observations.Obs` (one vocabulary for triage and
+rules). Fact rules read them as evidence: a message that states a fact has already set it
+("found version 11040" → the driver's CUDA is 11.4), and the fact rule quotes the line.
+The observation rules CC8xx (``cudacheck/rules/catalogue/observed_*.py``) report what facts
+cannot express; they are *symptom* rules: when a fact rule names a cause of the same
+category, the engine folds the observation into that finding instead of reporting it
+twice. Alone, an observation is reported with the certainty a single line deserves:
+``likely`` when the message states the cause itself ("The NVIDIA driver on your system is
+too old"), ``possible`` when it only points at it ("no space left on device" in a
+container).
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from ..compat.archs import Arch, parse_arch
+from ..compat.judgements import driver_requirement
+from ..observations import Obs
 from ..snapshot import Observation
 from ..versions import major_minor
 from .context import RuleContext
@@ -29,31 +30,38 @@ NEXT_STEP = "Run `cudacheck doctor --format markdown` on the affected machine an
 
 # --- observation helpers ---------------------------------------------------------------------
 def signature_index(ctx: RuleContext) -> Dict[str, List[Observation]]:
-    """The observations grouped by signature, built once per context and cached on it."""
+    """The observations grouped by name, built once per context and cached on it."""
     cached = getattr(ctx, "_observation_index", None)
     if cached is None:
         cached = {}
         for observation in ctx.snapshot.observations:
-            cached.setdefault(observation.signature, []).append(observation)
+            cached.setdefault(str(observation.signature), []).append(observation)
         setattr(ctx, "_observation_index", cached)
     return cached
 
 
-def all_of(ctx: RuleContext, *names: str) -> List[Observation]:
-    """Every observation of the given signatures, signature by signature in the order given."""
+def _checked(names: "tuple[Obs, ...]") -> "tuple[Obs, ...]":
+    for name in names:
+        if not isinstance(name, Obs):
+            raise TypeError(f"observations are named by Obs members, not {name!r}")
+    return names
+
+
+def all_of(ctx: RuleContext, *names: Obs) -> List[Observation]:
+    """Every observation of the given kinds, kind by kind in the order given."""
     index = signature_index(ctx)
     found: List[Observation] = []
-    for name in names:
-        found.extend(index.get(name, ()))
+    for name in _checked(names):
+        found.extend(index.get(name.value, ()))
     return found
 
 
-def first_of(ctx: RuleContext, *names: str) -> Optional[Observation]:
-    """The first observation of the first given signature that was observed, or None."""
+def first_of(ctx: RuleContext, *names: Obs) -> Optional[Observation]:
+    """The first observation of the first given kind that was observed, or None."""
     index = signature_index(ctx)
-    for name in names:
-        if index.get(name):
-            return index[name][0]
+    for name in _checked(names):
+        if index.get(name.value):
+            return index[name.value][0]
     return None
 
 
@@ -67,7 +75,7 @@ def quote(observation: Optional[Observation]) -> str:
 
 
 def evidence(*observations: Optional[Observation]) -> List[str]:
-    """Evidence keys (``observations.<signature>``) for the observations given; None is skipped."""
+    """Evidence keys (``observations.<name>``) for the observations given; None is skipped."""
     return [f"observations.{o.signature}" for o in observations if o is not None]
 
 
@@ -101,14 +109,14 @@ def wheel_text(ctx: RuleContext) -> str:
 
 def docker_run(ctx: RuleContext) -> Optional[Observation]:
     """The pasted ``docker run`` command, or None."""
-    return first_of(ctx, "docker_run")
+    return first_of(ctx, Obs.DOCKER_RUN)
 
 
 def cuda_unavailable(ctx: RuleContext) -> Optional[Observation]:
     """The observation saying CUDA is unavailable (is_available() False, no devices, the message)."""
-    return next((o for o in all_of(ctx, "cuda_available") if o.values.get("value") == "false"), None) or \
-        next((o for o in all_of(ctx, "cuda_device_count") if o.values.get("count") == "0"), None) or \
-        first_of(ctx, "cuda_not_available")
+    return next((o for o in all_of(ctx, Obs.CUDA_AVAILABLE) if o.values.get("value") == "false"), None) or \
+        next((o for o in all_of(ctx, Obs.CUDA_DEVICE_COUNT) if o.values.get("count") == "0"), None) or \
+        first_of(ctx, Obs.CUDA_NOT_AVAILABLE)
 
 
 def platform_system(ctx: RuleContext) -> str:
@@ -121,19 +129,70 @@ def env_value(ctx: RuleContext, name: str) -> Optional[str]:
     return ctx.snapshot.container.env.get(name)
 
 
+def newest_image_cuda(ctx: RuleContext) -> Optional[Tuple[str, str]]:
+    """(image, CUDA) of the pasted container image with the newest CUDA, or None."""
+    best: Optional[Tuple[str, str]] = None
+    for observation in all_of(ctx, Obs.IMAGE_CUDA):
+        cuda = observation.values.get("cuda")
+        if cuda and (best is None or (major_minor(cuda) or (0, 0)) > (major_minor(best[1]) or (0, 0))):
+            best = (observation.values.get("image") or "in this container", cuda)
+    return best
+
+
+def compat_libraries_in_use(ctx: RuleContext) -> bool:
+    """cuda-compat's libcuda loads: the probe says so, or the paste shows it on the loader path or installed."""
+    if ctx.snapshot.cuda_driver.is_compat_library:
+        return True
+    path = (env_value(ctx, "LD_LIBRARY_PATH") or "").lower()
+    return "compat" in path or first_of(ctx, Obs.COMPAT_LIBCUDA_PATH) is not None \
+        or any("cuda-compat" in o.text.lower() for o in all_of(ctx, Obs.INSTALL_COMMAND, Obs.ENVIRONMENT))
+
+
+FORWARD_COMPAT_WORDS: Dict[str, str] = {
+    "driver_too_old": "the host driver is older than the container's CUDA, and this GPU cannot use the image's "
+                      "forward-compatibility libraries (804)",
+    "forward_compat_unsupported": "cuda-compat forward-compatibility libraries were used on a GPU that does not "
+                                  "support them (804)",
+    "driver_library_mismatch": "the user-space driver libraries are newer than the loaded kernel module (804 "
+                               "outside a container, no cuda-compat in use)",
+}
+
+
+def forward_compat_cause(ctx: RuleContext) -> str:
+    """The category of CUDA error 804 ("forward compatibility was attempted on non supported HW").
+
+    The error says a libcuda newer than the kernel driver was used on a GPU without forward
+    compatibility. Which libcuda, and why, decides the cause:
+
+    - cuda-compat put on the loader path by hand outside a container → ``forward_compat_unsupported``;
+    - in a container whose image CUDA has the major the host driver supports (minor-version
+      compatibility would have run it; the runtime put the image's compat libraries first
+      anyway) → ``forward_compat_unsupported``;
+    - in a container otherwise, or wherever nothing else is known → ``driver_too_old``: the
+      image's CUDA is newer than the host driver, the usual way to meet 804;
+    - known not to be a container and no cuda-compat in use → ``driver_library_mismatch``:
+      the driver's user-space libraries were updated and the old kernel module is still
+      loaded (a reboot fixes it).
+    """
+    in_container = ctx.snapshot.container.in_container
+    compat = compat_libraries_in_use(ctx)
+    if in_container is None and (docker_run(ctx) is not None or first_of(ctx, Obs.IMAGE_CUDA, Obs.NGC_RELEASE)):
+        in_container = True
+    if not in_container:
+        if compat:
+            return "forward_compat_unsupported"
+        return "driver_library_mismatch" if in_container is False else "driver_too_old"
+    image = newest_image_cuda(ctx)
+    image_mm, driver_mm = major_minor(image[1]) if image else None, major_minor(ctx.driver_cuda)
+    if image_mm and driver_mm and driver_mm[0] >= image_mm[0]:
+        return "forward_compat_unsupported"
+    return "driver_too_old"
+
+
 def driver_needed(ctx: RuleContext, cuda: Optional[str]) -> Optional[str]:
     """"≥ 525.60.13 (…)" for a CUDA version, from the toolkit table."""
-    mm = major_minor(cuda)
-    if not mm:
-        return None
-    floor = safe(lambda: ctx.db.minor_floor(mm[0]))
-    floor_driver = getattr(floor, ctx.platform, None) if floor else None
-    full = safe(lambda: ctx.db.min_driver(f"{mm[0]}.{mm[1]}", ctx.platform))
-    if floor_driver and full and full != floor_driver:
-        return f"≥ {floor_driver} (any CUDA {mm[0]}.x; ≥ {full} for CUDA {mm[0]}.{mm[1]}'s full feature set)"
-    if floor_driver or full:
-        return f"≥ {floor_driver or full}"
-    return None
+    requirement = safe(lambda: driver_requirement(ctx.db, cuda, ctx.platform))
+    return requirement.text() if requirement else None
 
 
 def gpu_label(ctx: RuleContext) -> str:
@@ -143,8 +202,8 @@ def gpu_label(ctx: RuleContext) -> str:
 
 
 # --- signs and views several rule groups read -------------------------------------------------
-NO_GPU_SIGNS = ("no_cuda_device", "no_cuda_gpus", "no_nvidia_driver", "nvml_library_missing", "libcuda_missing",
-                "smi_not_found", "ngc_no_driver", "smi_no_devices", "nvml_unknown_error", "cuda_init_failed")
+NO_GPU_SIGNS = (Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS, Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING,
+                Obs.SMI_NOT_FOUND, Obs.NGC_NO_DRIVER, Obs.SMI_NO_DEVICES, Obs.NVML_UNKNOWN_ERROR, Obs.CUDA_INIT_FAILED)
 
 
 def gpu_arch(ctx: RuleContext) -> Optional[Arch]:
@@ -152,7 +211,7 @@ def gpu_arch(ctx: RuleContext) -> Optional[Arch]:
     for gpu in ctx.gpus:
         if gpu.arch is not None:
             return gpu.arch
-    for observation in all_of(ctx, "gpu_not_compatible", "ptxas_unknown_arch"):
+    for observation in all_of(ctx, Obs.GPU_NOT_COMPATIBLE, Obs.PTXAS_UNKNOWN_ARCH):
         arch = parse_arch(observation.values.get("sm", "") and f"sm_{observation.values['sm']}"
                           or observation.values.get("arch", ""))
         if arch:
@@ -169,3 +228,24 @@ def ld_entries(ctx: RuleContext, *words: str) -> List[str]:
         if part and part not in entries and any(w in part.lower() for w in words):
             entries.append(part)
     return entries
+
+
+def torch_covers(ctx: RuleContext, gpu: Optional[Arch]) -> Optional[str]:
+    """How the torch build's own arch list covers a GPU (``sass``/``ptx``/``none``), None when unknown."""
+    build = safe(lambda: ctx.build)
+    if gpu is None or build is None or build.targets is None:
+        return None
+    return build.targets.covers(gpu).kind
+
+
+def kernel_error_owner(ctx: RuleContext) -> Optional[Observation]:
+    """The kernel error ("no kernel image", "invalid device function") that belongs to a compiled extension
+    rather than to torch: raised from the extension's own code, or torch's own arch list covers the GPU."""
+    owned = first_of(ctx, Obs.EXTENSION_KERNEL_ERROR)
+    if owned is not None:
+        return owned
+    error = first_of(ctx, Obs.NO_KERNEL_IMAGE, Obs.INVALID_DEVICE_FUNCTION)
+    if error is not None and first_of(ctx, Obs.GPU_NOT_COMPATIBLE) is None \
+            and torch_covers(ctx, gpu_arch(ctx)) == "sass":
+        return error
+    return None

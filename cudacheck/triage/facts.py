@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ..compat.gpu_names import normalise as normalise_gpu
 from ..snapshot import GpuFacts, Observation, PackageFacts, Snapshot, TorchInstall
 from ..versions import major_minor, torch_local_tag, torch_public
+from ..observations import Obs
 
 TOOL = 3
 """A tool's own output: nvidia-smi, collect_env, pip/conda lists, docker run flags."""
@@ -106,6 +107,8 @@ class Facts:
     packages: Dict[str, Tuple[int, PackageFacts]] = field(default_factory=dict)
     observations: List[Observation] = field(default_factory=list)
     recognised: Dict[str, int] = field(default_factory=dict)  # input kind -> lines
+    claimed: Set[int] = field(default_factory=set)  # line indices an importer has fully read
+    pypi_cuda_wheel: bool = False  # `pip show torch` requires nvidia-* wheels: PyPI's CUDA wheel
     _priority: Dict[str, int] = field(default_factory=dict)
     _counts: Dict[str, int] = field(default_factory=dict)
 
@@ -149,8 +152,10 @@ class Facts:
         self.recognised[kind] = self.recognised.get(kind, 0) + 1
 
     # --- observations --------------------------------------------------------------
-    def observe(self, signature: str, text: str, line: Optional[int] = None, **values: Any) -> None:
-        """Record a recognised signature (the first few of each kind are kept, all are counted)."""
+    def observe(self, signature: Obs, text: str, line: Optional[int] = None, **values: Any) -> None:
+        """Record an observation (the first few of each kind are kept, all are counted)."""
+        if not isinstance(signature, Obs):
+            raise TypeError(f"an observation is named by an Obs member, not {signature!r}")
         count = self._counts.get(signature, 0) + 1
         self._counts[signature] = count
         if count > MAX_OBSERVATIONS_PER_SIGNATURE:
@@ -273,7 +278,7 @@ class Facts:
             cuda = self._pypi_cuda(primary)
         version = primary.version
         if cuda is None and hip is None:
-            self.observe("torch_version", f"torch {version}", primary.line, version=version,
+            self.observe(Obs.TORCH_VERSION, f"torch {version}", primary.line, version=version,
                          source=primary.source, kind=primary.kind)
             self._installs(claims)
             return
@@ -293,7 +298,8 @@ class Facts:
         if runtime is not None and runtime.version and major_minor(runtime.version):
             major, minor = major_minor(runtime.version)  # type: ignore[misc]
             return f"{major}.{minor}"
-        if not any(key.startswith(("nvidia-cublas-cu", "nvidia-cudnn-cu")) for key in self.packages):
+        if not self.pypi_cuda_wheel and not any(key.startswith(("nvidia-cublas-cu", "nvidia-cudnn-cu"))
+                                                for key in self.packages):
             return None
         try:
             release = self.db.torch_release(claim.version or "")
@@ -311,7 +317,7 @@ class Facts:
             other = next((c for c in claims if c.kind == "reported" and c.version and c.source == "text"
                           and public_key(c.version) != public_key(imported.version)), None)
             if other is not None:
-                self.observe("torch_version_conflict", f"imported {imported.version}, stated {other.version}",
+                self.observe(Obs.TORCH_VERSION_CONFLICT, f"imported {imported.version}, stated {other.version}",
                              imported.line, imported=imported.version, stated=other.version)
         installs: Dict[str, TorchInstall] = {}
         for claim in claims:

@@ -115,8 +115,6 @@ CASES = {
     "CC814": (
         ["RuntimeError: Could not run 'torchvision::nms' with arguments from the 'CUDA' backend.",
          "RuntimeError: Detected that PyTorch and torchvision were compiled with different CUDA major versions.",
-         "ImportError: /x/site-packages/torchaudio/lib/libtorchaudio.so: undefined symbol: _ZN2at4_ops10zeros_like4callE",
-         "torch 2.3.1\ntorchvision 0.15.2",
          "import torchaudio\nOSError: libtorch_cuda_cu.so: cannot open shared object file: No such file or directory"],
         ["torch 2.3.1\ntorchvision 0.18.1",
          "import torchvision  # works"]),
@@ -193,6 +191,17 @@ CASES = {
         ["", "lorem ipsum", "| NVIDIA-SMI 550.54.14   Driver Version: 550.54.14   CUDA Version: 12.4     |\n"
                             "|   0  NVIDIA GeForce RTX 3090   Off  | 00000000:01:00.0 Off |                  N/A |\n"
                             "PyTorch version: 2.3.0+cu121\nCUDA used to build PyTorch: 12.1"]),
+    "CC825": (
+        ["  File \"/opt/conda/lib/python3.11/site-packages/flash_attn/flash_attn_interface.py\", line 91, in "
+         "_flash_attn_forward\n    out, softmax_lse, S_dmask, rng_state = flash_attn_cuda.fwd(\n"
+         "RuntimeError: CUDA error: no kernel image is available for execution on the device",
+         "WARNING[XFORMERS]: xFormers can't load C++/CUDA extensions. xFormers was built for:\n"
+         "    PyTorch 2.3.0+cu121 with CUDA 1201 (you have 2.4.1+cu121)\n    Python  3.10.14 (you have 3.10.14)",
+         "torch==2.4.1\npip install flash_attn-2.6.3+cu123torch2.3cxx11abiFALSE-cp310-cp310-linux_x86_64.whl"],
+        ["WARNING[XFORMERS]: xFormers was built for:\n    PyTorch 2.4.1+cu121 with CUDA 1201 (you have 2.4.1+cu121)",
+         "  File \"/usr/lib/python3/site-packages/torch/nn/functional.py\", line 2264, in embedding\n"
+         "RuntimeError: CUDA error: no kernel image is available for execution on the device",
+         "torch==2.3.1\npip install flash_attn-2.6.3+cu123torch2.3cxx11abiFALSE-cp310-cp310-linux_x86_64.whl"]),
     "CC891": (
         ["", "   \n\n", "Hello, it does not work, please help!"],
         ["RuntimeError: CUDA error: invalid device ordinal"]),

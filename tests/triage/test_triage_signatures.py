@@ -2,7 +2,7 @@
 import pytest
 
 from cudacheck.triage import parse
-from cudacheck.triage.signatures import SIGNATURES
+from cudacheck.messages import MESSAGES
 
 EXAMPLES = {
     "driver_too_old": "RuntimeError: The NVIDIA driver on your system is too old (found version 11020).",
@@ -91,8 +91,6 @@ EXAMPLES = {
     "cuda_home_missing": "OSError: CUDA_HOME environment variable is not set. Please set it to your CUDA install root.",
     "nvcc_missing": "/bin/sh: 1: nvcc: not found",
     "unsupported_host_compiler": "#error -- unsupported GNU version! gcc versions later than 12 are not supported!",
-    "extension_undefined_symbol": "ImportError: /opt/venv/lib/python3.10/site-packages/torch_scatter/_scatter_cuda.so:"
-                                  " undefined symbol: _ZNK3c1010TensorImpl36is_contiguous_nondefault_policy_implENS_12M",
     "torchvision_op_missing": "RuntimeError: operator torchvision::roi_align does not exist",
     "torchvision_cuda_mismatch": "RuntimeError: Detected that PyTorch and torchvision were compiled with different "
                                  "CUDA major versions. PyTorch has CUDA Version=12.1 and torchvision has CUDA "
@@ -157,7 +155,6 @@ NEAR_MISSES = {
     "cuda_oom": "Memory usage: 3 GiB of 24 GiB",
     "torch_c_import": "from torch import nn",
     "nccl_symbol": "NCCL INFO Bootstrap : Using eth0:10.0.0.2<0>",
-    "extension_undefined_symbol": "undefined symbol: ncclCommRegister",
     "gpu_not_compatible": "Your GPU is compatible with the current PyTorch installation.",
     "xid": "xid=42 in my own log format",
     "cudnn_cannot_load": 'OSError: [WinError 1455] The paging file is too small for this operation to complete. Error '
@@ -172,7 +169,7 @@ def signatures_of(text):
 
 
 def test_every_signature_has_an_example():
-    assert set(EXAMPLES) == {s.name for s in SIGNATURES}
+    assert set(EXAMPLES) == {m.name for m in MESSAGES}
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))

@@ -572,7 +572,7 @@ SAMPLES: Dict[str, Sample] = {
     "conda_cpu_build": Sample(CONDA_CPU_BUILD, "cpu_only_torch", ("CC204",)),
     "aarch64_plain_pip": Sample(AARCH64_PLAIN_PIP, "cpu_only_torch", ("CC807",)),
     "flash_attn_turing": Sample(FLASH_ATTN_TURING, "capability_missing", ("CC822",)),
-    "flash_attn_abi": Sample(FLASH_ATTN_ABI, "torchvision_mismatch", ("CC814",)),
+    "flash_attn_abi": Sample(FLASH_ATTN_ABI, "extension_mismatch", ("CC243",)),
     "no_module_torch": Sample(NO_MODULE_TORCH, "multiple_torch_installs", ("CC815",)),
     "driver_not_loaded_smi": Sample(DRIVER_NOT_LOADED_SMI, "driver_not_loaded", ("CC102",)),
     "nvidia_container_cli_mismatch": Sample(NVIDIA_CONTAINER_CLI_MISMATCH, "driver_library_mismatch", ("CC103",)),

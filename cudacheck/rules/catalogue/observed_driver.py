@@ -3,14 +3,16 @@ visible, forward compatibility, a container's CUDA requirement (CC801–CC804, C
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional, Tuple
+from typing import Iterator, Optional
 
+from ...observations import Obs
 from ...report import Finding
 from ...snapshot import Observation
-from ...versions import cuda_from_int, major_minor, parse
+from ...versions import cuda_from_int, major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cuda_unavailable, docker_run,
-                            driver_needed, env_value, evidence, first_of, ld_entries, quote, safe, wheel_text)
+                            driver_needed, evidence, first_of, forward_compat_cause, ld_entries, newest_image_cuda,
+                            quote, safe, wheel_text)
 from ..registry import rule
 
 
@@ -20,7 +22,7 @@ def _in_container(ctx: RuleContext) -> bool:
 
 def _gpu_access(ctx: RuleContext) -> Optional[bool]:
     """Whether the pasted container start grants GPUs (None when no start command was pasted)."""
-    if first_of(ctx, "compose_gpu"):
+    if first_of(ctx, Obs.COMPOSE_GPU):
         return True
     run = docker_run(ctx)
     if run is None:
@@ -34,16 +36,6 @@ def _host_side(observation: Observation) -> bool:
 
 
 # --- driver --------------------------------------------------------------------------------
-def _forward_compat_on_host(ctx: RuleContext) -> bool:
-    """804 with cuda-compat libraries put on the loader path by hand, outside a container."""
-    if _in_container(ctx) or docker_run(ctx) is not None or first_of(ctx, "image_cuda", "ngc_release"):
-        return False
-    path = (env_value(ctx, "LD_LIBRARY_PATH") or "").lower()
-    if "compat" in path or first_of(ctx, "compat_libcuda_path"):
-        return True
-    return any("cuda-compat" in o.text.lower() for o in all_of(ctx, "install_command", "environment"))
-
-
 @rule("CC801", "observed-driver-too-old", "driver_too_old", "driver", symptom=True)
 def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output says the NVIDIA driver is older than the CUDA the software needs.
@@ -66,30 +58,30 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
         minimum), or install a torch wheel / use an image built for a CUDA version the
         driver supports.
     """
-    found = first_of(ctx, "driver_too_old", "driver_found_version")
-    insufficient = first_of(ctx, "insufficient_driver")
-    ptx = first_of(ctx, "unsupported_ptx")
-    ngc = first_of(ctx, "ngc_driver_too_old")
-    compat = first_of(ctx, "forward_compat_804")
-    if compat is not None and _forward_compat_on_host(ctx):
-        compat = None  # CC818 reports cuda-compat used by hand on the host
-    image = _newest_image_cuda(ctx)
+    found = first_of(ctx, Obs.DRIVER_TOO_OLD, Obs.DRIVER_FOUND_VERSION)
+    insufficient = first_of(ctx, Obs.INSUFFICIENT_DRIVER)
+    ptx = first_of(ctx, Obs.UNSUPPORTED_PTX)
+    ngc = first_of(ctx, Obs.NGC_DRIVER_TOO_OLD)
+    compat = first_of(ctx, Obs.FORWARD_COMPAT_804)
+    if compat is not None and forward_compat_cause(ctx) != "driver_too_old":
+        compat = None  # CC818 / CC803 report the other causes of 804
+    image = newest_image_cuda(ctx)
     build_cuda = ctx.snapshot.torch.cuda
     driver_cuda = ctx.driver_cuda
     needed_cuda = build_cuda or (image[1] if image else None)
     driver_text = (f"driver {ctx.driver_version}" if ctx.driver_version else "the driver") + \
         (f" (supports CUDA ≤ {driver_cuda})" if driver_cuda else "")
     signal = found or insufficient or ptx or ngc or compat
-    unnamed = first_of(ctx, "graphics_device_name", "driver_release_unsupported_gpu")
+    unnamed = first_of(ctx, Obs.GRAPHICS_DEVICE_NAME, Obs.DRIVER_RELEASE_UNSUPPORTED_GPU)
     if signal is None and unnamed is not None:
         driver = f"The driver{' ' + ctx.driver_version if ctx.driver_version else ''}"
         yield ctx.finding(
             f"{driver} does not know this GPU (“NVIDIA Graphics Device”): it is older than the GPU"
-            if unnamed.signature == "graphics_device_name" else f"{driver} release does not support this GPU",
+            if unnamed.signature == Obs.GRAPHICS_DEVICE_NAME else f"{driver} release does not support this GPU",
             certainty=LIKELY,
             detail=f"{quote(unnamed)}. " + ("A driver names a GPU it was not built for “NVIDIA Graphics Device”; "
                                             "CUDA on it fails or misbehaves." if unnamed.signature ==
-                                            "graphics_device_name" else
+                                            Obs.GRAPHICS_DEVICE_NAME else
                                             "This driver release does not support the GPU at all."),
             remedy="Install the newest driver branch for this GPU (from nvidia.com or your distribution's newest "
                    "nvidia-driver package), then reboot.",
@@ -150,15 +142,6 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
                       evidence=evidence(*lines))
 
 
-def _newest_image_cuda(ctx: RuleContext) -> Optional[Tuple[str, str]]:
-    best: Optional[Tuple[str, str]] = None
-    for observation in all_of(ctx, "image_cuda"):
-        cuda = observation.values.get("cuda")
-        if cuda and (best is None or (parse(cuda) or ()) > (parse(best[1]) or ())):
-            best = (observation.values.get("image") or "in this container", cuda)
-    return best
-
-
 def _driver_remedy(ctx: RuleContext, cuda: Optional[str]) -> str:
     needed = driver_needed(ctx, cuda)
     if needed:
@@ -189,10 +172,10 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         Boot, load it (`sudo modprobe nvidia`) or reboot; after suspend reload
         nvidia_uvm (`sudo rmmod nvidia_uvm && sudo modprobe nvidia_uvm`).
     """
-    host = [o for o in all_of(ctx, "nvml_library_missing", "libcuda_missing") if _host_side(o)]
-    wsl_libcuda = first_of(ctx, "wsl") is not None and first_of(ctx, "libcuda_missing") is not None
+    host = [o for o in all_of(ctx, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING) if _host_side(o)]
+    wsl_libcuda = first_of(ctx, Obs.WSL) is not None and first_of(ctx, Obs.LIBCUDA_MISSING) is not None
     if (_in_container(ctx) or _gpu_access(ctx) is False) and not host:
-        unknown = first_of(ctx, "cuda_unknown_error")
+        unknown = first_of(ctx, Obs.CUDA_UNKNOWN_ERROR)
         if unknown is not None and _gpu_access(ctx) is not False:
             yield ctx.finding(
                 "CUDA fails with “unknown error” (999) in the container: the host driver is in a bad state",
@@ -205,13 +188,13 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         return
     if wsl_libcuda:
         return  # CC811: WSL's libcuda is there, just not on the loader path
-    module = first_of(ctx, "kernel_module_failed", "nouveau_bound")
-    missing = host[0] if host else first_of(ctx, "no_nvidia_driver", "nvml_library_missing", "libcuda_missing")
-    unknown = first_of(ctx, "cuda_unknown_error", "nvml_unknown_error", "cuda_init_failed", "rm_init_failed")
-    no_smi = first_of(ctx, "smi_not_found")
+    module = first_of(ctx, Obs.KERNEL_MODULE_FAILED, Obs.NOUVEAU_BOUND)
+    missing = host[0] if host else first_of(ctx, Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING)
+    unknown = first_of(ctx, Obs.CUDA_UNKNOWN_ERROR, Obs.NVML_UNKNOWN_ERROR, Obs.CUDA_INIT_FAILED, Obs.RM_INIT_FAILED)
+    no_smi = first_of(ctx, Obs.SMI_NOT_FOUND)
     if module is not None:
         secure_boot = "key was rejected" in module.text.lower()
-        nouveau = module.signature == "nouveau_bound"
+        nouveau = module.signature == Obs.NOUVEAU_BOUND
         yield ctx.finding(
             "The open-source nouveau driver holds the GPU, not the NVIDIA driver" if nouveau else
             "The NVIDIA kernel module cannot be loaded" + (" (Secure Boot rejects it)" if secure_boot else ""),
@@ -222,9 +205,9 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
                     "nvidia-dkms package for your kernel), blacklist nouveau, then `sudo modprobe nvidia` or reboot."),
             evidence=evidence(module))
     elif missing is not None:
-        what = {"no_nvidia_driver": "torch finds no NVIDIA driver",
-                "nvml_library_missing": "the NVML library (libnvidia-ml.so.1) is missing",
-                "libcuda_missing": "the CUDA driver library (libcuda.so.1) is missing"}[missing.signature]
+        what = {Obs.NO_NVIDIA_DRIVER: "torch finds no NVIDIA driver",
+                Obs.NVML_LIBRARY_MISSING: "the NVML library (libnvidia-ml.so.1) is missing",
+                Obs.LIBCUDA_MISSING: "the CUDA driver library (libcuda.so.1) is missing"}[missing.signature]
         yield ctx.finding(
             f"No working NVIDIA driver: {what}", certainty=LIKELY,
             detail=f"{quote(missing)}. " + ("The NVIDIA Container Toolkit on the host cannot find the driver "
@@ -241,8 +224,8 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(missing))
     elif unknown is not None:
         yield ctx.finding(
-            {"cuda_init_failed": "CUDA driver initialisation failed",
-             "rm_init_failed": "The NVIDIA driver could not initialise the GPU (RmInitAdapter failed)"}.get(
+            {Obs.CUDA_INIT_FAILED: "CUDA driver initialisation failed",
+             Obs.RM_INIT_FAILED: "The NVIDIA driver could not initialise the GPU (RmInitAdapter failed)"}.get(
                 unknown.signature, "CUDA cannot initialise the driver (“unknown error”, 999)"),
             severity="error", certainty=POSSIBLE,
             detail=f"{quote(unknown)}. Most often after suspend/resume (nvidia_uvm lost its state), a driver "
@@ -273,7 +256,7 @@ def observed_driver_library_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     How to fix:
         Reboot, or unload and reload the NVIDIA modules with no GPU process running.
     """
-    mismatch = first_of(ctx, "nvrm_api_mismatch")
+    mismatch = first_of(ctx, Obs.NVRM_API_MISMATCH)
     if mismatch is None:
         return
     client = (mismatch.values.get("client") or "").rstrip(".") or None
@@ -309,7 +292,7 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         (`sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart
         docker`), or unset/fix CUDA_VISIBLE_DEVICES.
     """
-    toolkit = first_of(ctx, "docker_no_gpu_driver", "docker_unknown_runtime", "cdi_unresolvable")
+    toolkit = first_of(ctx, Obs.DOCKER_NO_GPU_DRIVER, Obs.DOCKER_UNKNOWN_RUNTIME, Obs.CDI_UNRESOLVABLE)
     if toolkit is not None:
         yield ctx.finding(
             "Docker cannot give the container a GPU: the NVIDIA Container Toolkit is missing or not configured",
@@ -334,12 +317,12 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                    "on the host; very old setups: `nvidia-docker run …`). Kubernetes: request `nvidia.com/gpu`.",
             evidence=evidence(run, symptom) + ["container.gpus_flag"])
         return
-    banner = first_of(ctx, "ngc_no_driver")
-    inside = [s for s in signs if s.signature in ("no_nvidia_driver", "nvml_library_missing", "libcuda_missing",
-                                                  "smi_not_found", "nvml_unknown_error", "cuda_init_failed")]
+    banner = first_of(ctx, Obs.NGC_NO_DRIVER)
+    inside = [s for s in signs if s.signature in (Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING,
+                                                  Obs.SMI_NOT_FOUND, Obs.NVML_UNKNOWN_ERROR, Obs.CUDA_INIT_FAILED)]
     if banner is not None or (_in_container(ctx) and inside):
         symptom = banner or inside[0]
-        unknown = symptom.signature == "nvml_unknown_error"
+        unknown = symptom.signature == Obs.NVML_UNKNOWN_ERROR
         granted = access is True and not unknown
         yield ctx.finding(
             "The container has lost access to the GPUs" if unknown else
@@ -363,7 +346,7 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
     nvidia_mask = ctx.snapshot.container.nvidia_visible_devices
     if not masked and nvidia_mask is not None and nvidia_mask.kind in ("empty", "none", "void"):
         mask, masked = nvidia_mask, True
-    device = first_of(ctx, "no_cuda_device", "no_cuda_gpus", "smi_no_devices") or (unavailable if masked else None)
+    device = first_of(ctx, Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS, Obs.SMI_NO_DEVICES) or (unavailable if masked else None)
     if device is not None:
         yield ctx.finding(
             "CUDA sees no GPU" + (f" ({'NVIDIA' if mask is nvidia_mask else 'CUDA'}_VISIBLE_DEVICES={mask.raw!r} "
@@ -379,7 +362,7 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(device) + ([f"container.{'nvidia' if mask is nvidia_mask else 'cuda'}_visible_devices"]
                                          if masked else []))
         return
-    busy = first_of(ctx, "devices_unavailable")
+    busy = first_of(ctx, Obs.DEVICES_UNAVAILABLE)
     if busy is not None:
         yield ctx.finding(
             "The GPU is busy or reserved for another process", severity="error", certainty=POSSIBLE,
@@ -390,10 +373,8 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(busy))
         return
     if run is not None and access is False:
-        from ...triage.images import looks_like_gpu_image
-
         image = run.values.get("image")
-        if looks_like_gpu_image(image):
+        if run.values.get("gpu_image") == "yes":
             yield ctx.finding(
                 f"The container ({image}) is started without GPU access",
                 severity="warning", certainty=POSSIBLE,
@@ -420,7 +401,7 @@ def observed_fabric_manager(ctx: RuleContext) -> Iterator[Finding]:
         `sudo systemctl enable --now nvidia-fabricmanager`; check `journalctl -u
         nvidia-fabricmanager`.
     """
-    failed = first_of(ctx, "fabricmanager_failed")
+    failed = first_of(ctx, Obs.FABRICMANAGER_FAILED)
     if failed is None:
         return
     versions = re.search(r"interface version (\S+) don'?t match with driver version (\S+?)\.?(?:\s|$)", failed.text)
@@ -439,30 +420,42 @@ def observed_fabric_manager(ctx: RuleContext) -> Iterator[Finding]:
 # --- forward compatibility and container requirements ---------------------------------------
 @rule("CC818", "observed-forward-compat-unsupported", "forward_compat_unsupported", "driver", symptom=True)
 def observed_forward_compat_unsupported(ctx: RuleContext) -> Iterator[Finding]:
-    """CUDA error 804 on a host where cuda-compat libraries were put on the loader path by hand.
+    """CUDA error 804 where cuda-compat libraries were used although nothing needed them.
 
     What it checks:
         "forward compatibility was attempted on non supported HW" (804) outside a
-        container, with a cuda-compat folder on the pasted LD_LIBRARY_PATH, a compat
-        libcuda in pasted loader output (`ldconfig -p`), or a cuda-compat package install. (In containers the image ships the compat libraries and the
-        cause reported is the old host driver: CC801.)
+        container with a cuda-compat folder on the pasted LD_LIBRARY_PATH, a compat
+        libcuda in pasted loader output (`ldconfig -p`) or a cuda-compat install; or in a
+        container whose image CUDA has the major the host driver supports, so
+        minor-version compatibility would have run it without the image's compat
+        libraries. (A container whose image needs a newer CUDA major than the host
+        driver: the old host driver is the cause, CC801.)
     Why it matters:
         Forward compatibility works only on datacenter GPUs (and a few NGC-ready RTX SKUs,
         Jetson); on other GPUs the compat libcuda makes every CUDA call fail.
     How to fix:
-        Remove the compat folder from LD_LIBRARY_PATH / ld.so.conf and update the driver
-        instead.
+        Remove the compat folder from LD_LIBRARY_PATH / ld.so.conf (in a container: start
+        it without the image's compat libraries) and update the driver instead.
     """
-    compat = first_of(ctx, "forward_compat_804")
-    if compat is None or not _forward_compat_on_host(ctx):
+    compat = first_of(ctx, Obs.FORWARD_COMPAT_804)
+    if compat is None or forward_compat_cause(ctx) != "forward_compat_unsupported":
         return
     culprits = ld_entries(ctx, "compat")
+    image = newest_image_cuda(ctx)
+    in_container = image is not None and ctx.driver_cuda
     yield ctx.finding(
         "cuda-compat forward-compatibility libraries are used on a GPU that does not support them",
         certainty=LIKELY,
-        detail=f"{quote(compat)}." + (f" LD_LIBRARY_PATH has {', '.join(culprits)}." if culprits else ""),
-        remedy="Remove the cuda-compat folder from LD_LIBRARY_PATH (and /etc/ld.so.conf.d), uninstall cuda-compat, and "
-               "update the NVIDIA driver to the CUDA version you need.",
+        detail=f"{quote(compat)}." + (f" LD_LIBRARY_PATH has {', '.join(culprits)}." if culprits else "")
+               + (f" The host driver supports CUDA {ctx.driver_cuda}, the image {image[0]} needs CUDA {image[1]}: "
+                  "minor-version compatibility runs it without cuda-compat, but the container runtime put the "
+                  "image's compat libraries first." if in_container and image else ""),
+        remedy=("Start the container without the image's compat libraries (recent NVIDIA Container Toolkit "
+                "versions skip them on GPUs that do not support forward compatibility; otherwise remove "
+                "/usr/local/cuda/compat from the image's LD_LIBRARY_PATH / ld.so.conf), or update the host driver."
+                if in_container else
+                "Remove the cuda-compat folder from LD_LIBRARY_PATH (and /etc/ld.so.conf.d), uninstall cuda-compat, "
+                "and update the NVIDIA driver to the CUDA version you need."),
         evidence=evidence(compat) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
 
 
@@ -480,7 +473,7 @@ def observed_container_requirement(ctx: RuleContext) -> Iterator[Finding]:
         Update the host driver to one that supports the image's CUDA (the remedy gives
         the minimum), or use an image built for an older CUDA.
     """
-    requirement = first_of(ctx, "container_requirement")
+    requirement = first_of(ctx, Obs.CONTAINER_REQUIREMENT)
     if requirement is None:
         return
     condition = requirement.values.get("condition", "").rstrip(",.;:")

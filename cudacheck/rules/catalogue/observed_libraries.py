@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ...observations import Obs
 from ...report import Finding
 from ...versions import major_minor
 from ..context import RuleContext
@@ -31,16 +32,16 @@ def observed_cudnn_missing(ctx: RuleContext) -> Iterator[Finding]:
         For other libraries: install the cuDNN major they need and put its folder on
         LD_LIBRARY_PATH (the remedy prints the command).
     """
-    missing = first_of(ctx, "cudnn_cannot_load")
+    missing = first_of(ctx, Obs.CUDNN_CANNOT_LOAD)
     if missing is None:
         return
     dependency = re.search(r"Error:\s*(lib(?!cudnn)[\w.-]+?\.so[.\d]*):\s*cannot open", missing.text)
-    if dependency is not None and first_of(ctx, "libcuda_missing", "cuda_library_missing"):
+    if dependency is not None and first_of(ctx, Obs.LIBCUDA_MISSING, Obs.CUDA_LIBRARY_MISSING):
         return  # cuDNN is there; a library it depends on is not (CC802 / CC811 report that one)
     library = (missing.values.get("lib") or missing.values.get("lib2") or "libcudnn").rstrip(".")
     major = re.search(r"(?:\.so\.|64_)(\d+)", library)
     cudnn_major = major.group(1) if major else None
-    frame = first_of(ctx, "torch_import_frame")
+    frame = first_of(ctx, Obs.TORCH_IMPORT_FRAME)
     torch_import = frame is not None
     split = frame is not None and "/lib64/python" in frame.text
     cuda_major = (major_minor(ctx.snapshot.torch.cuda) or (12, 0))[0]
@@ -87,8 +88,8 @@ def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         Remove the cuDNN folder from LD_LIBRARY_PATH (or deactivate the conda env that
         provides it), or install the cuDNN version torch expects.
     """
-    signal = first_of(ctx, "cudnn_incompatible", "cudnn_runtime_older")
-    symbol = first_of(ctx, "cudnn_symbol")
+    signal = first_of(ctx, Obs.CUDNN_INCOMPATIBLE, Obs.CUDNN_RUNTIME_OLDER)
+    symbol = first_of(ctx, Obs.CUDNN_SYMBOL)
     if signal is None and symbol is None:
         return
     culprits = ld_entries(ctx, "cudnn", "cuda")
@@ -129,8 +130,8 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         major, drop NCCL folders from LD_LIBRARY_PATH), then reinstall torch so its pinned
         nvidia-nccl wheel is the only one.
     """
-    symbol = first_of(ctx, "nccl_symbol")
-    missing = first_of(ctx, "nccl_library_missing")
+    symbol = first_of(ctx, Obs.NCCL_SYMBOL)
+    missing = first_of(ctx, Obs.NCCL_LIBRARY_MISSING)
     lead = symbol or missing
     if lead is None:
         return
@@ -168,11 +169,11 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         Remove CUDA folders from LD_LIBRARY_PATH for torch jobs (keep the system toolkit
         for nvcc only), or reinstall torch so its nvidia-* wheels match.
     """
-    symbol = first_of(ctx, "cuda_library_symbol")
-    missing = first_of(ctx, "cuda_library_missing")
+    symbol = first_of(ctx, Obs.CUDA_LIBRARY_SYMBOL)
+    missing = first_of(ctx, Obs.CUDA_LIBRARY_MISSING)
     culprits = ld_entries(ctx, "cuda", "cudnn", "cublas", "nvidia")
-    wsl = first_of(ctx, "wsl")
-    libcuda = first_of(ctx, "libcuda_missing")
+    wsl = first_of(ctx, Obs.WSL)
+    libcuda = first_of(ctx, Obs.LIBCUDA_MISSING)
     if wsl is not None and libcuda is not None and symbol is None:
         yield ctx.finding(
             "WSL: libcuda.so is not on the loader path (it lives in /usr/lib/wsl/lib)",
@@ -199,8 +200,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
                    "from the index matching your CUDA major so its nvidia-* wheels are consistent.",
             evidence=evidence(lead) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
         return
-    loading = first_of(ctx, "cudnn_incompatible", "cudnn_runtime_older", "cudnn_symbol", "nccl_symbol",
-                       "cudnn_cannot_load")
+    loading = first_of(ctx, Obs.CUDNN_INCOMPATIBLE, Obs.CUDNN_RUNTIME_OLDER, Obs.CUDNN_SYMBOL, Obs.NCCL_SYMBOL,
+                       Obs.CUDNN_CANNOT_LOAD)
     if loading is not None and culprits:
         yield ctx.finding(
             "LD_LIBRARY_PATH puts other CUDA libraries ahead of torch's",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ...observations import Obs
 from ...report import Finding
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, POSSIBLE, cuda_unavailable, evidence, first_of,
@@ -27,28 +28,28 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
         reinstall torch. NumPy: `pip install "numpy<2"` or upgrade the package built
         against NumPy 1.
     """
-    dll = first_of(ctx, "windows_dll_load")
-    numpy = first_of(ctx, "numpy_abi")
+    dll = first_of(ctx, Obs.WINDOWS_DLL_LOAD)
+    numpy = first_of(ctx, Obs.NUMPY_ABI)
     others = {
-        "windows_paging_file": ("Windows ran out of virtual memory while loading torch's CUDA DLLs",
+        Obs.WINDOWS_PAGING_FILE: ("Windows ran out of virtual memory while loading torch's CUDA DLLs",
                                 "Increase the paging file (System → Advanced → Performance → Virtual memory), or "
                                 "start fewer processes (DataLoader num_workers) at once."),
-        "glibcxx_missing": ("An older libstdc++ is loaded than a library needs",
+        Obs.GLIBCXX_MISSING: ("An older libstdc++ is loaded than a library needs",
                             "Use the environment's libstdc++ (`conda install -c conda-forge libstdcxx-ng`) or drop "
                             "old library folders from LD_LIBRARY_PATH."),
-        "nccl_not_built": ("This torch has no NCCL (Windows and macOS builds)",
+        Obs.NCCL_NOT_BUILT: ("This torch has no NCCL (Windows and macOS builds)",
                            "Use the gloo backend (`init_process_group('gloo')`), or run distributed jobs on Linux."),
-        "no_matching_torch": ("pip has no torch wheel for this Python version or platform",
+        Obs.NO_MATCHING_TORCH: ("pip has no torch wheel for this Python version or platform",
                               "Use a Python version the torch release supports (see its release notes), or a newer "
                               "torch; check `python --version` and the platform (32-bit Python has no wheels)."),
     }
     for signature, (title, fix) in others.items():
         hit = first_of(ctx, signature)
         if hit is not None:
-            yield ctx.finding(title, certainty=LIKELY if signature != "no_matching_torch" else POSSIBLE,
+            yield ctx.finding(title, certainty=LIKELY if signature != Obs.NO_MATCHING_TORCH else POSSIBLE,
                               detail=f"{quote(hit)}.", remedy=fix, evidence=evidence(hit))
     if dll is not None and "cudnn" not in dll.values.get("dll", "").lower() \
-            and not first_of(ctx, "windows_paging_file"):
+            and not first_of(ctx, Obs.WINDOWS_PAGING_FILE):
         yield ctx.finding(
             f"Windows cannot load {dll.values.get('dll', 'a torch DLL')}", certainty=POSSIBLE,
             detail=f"{quote(dll)}. Usually the Microsoft Visual C++ Redistributable is missing, or the torch install "
@@ -64,30 +65,30 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
 
 # --- what the environment did not cause ---------------------------------------------------------------
 _APPLICATION = {
-    "cuda_oom": ("CUDA ran out of GPU memory",
+    Obs.CUDA_OOM: ("CUDA ran out of GPU memory",
                  "The job needs more GPU memory than is free: reduce batch size or sequence length, use mixed "
                  "precision / gradient checkpointing, free other processes on the GPU (`nvidia-smi`)."),
-    "device_side_assert": ("A device-side assert fired (usually an index or label out of range)",
+    Obs.DEVICE_SIDE_ASSERT: ("A device-side assert fired (usually an index or label out of range)",
                            "Rerun with `CUDA_LAUNCH_BLOCKING=1` (or on CPU) to see the failing op; check class "
                            "labels are 0…num_classes-1 and embedding indices are in range."),
-    "invalid_device_ordinal": ("The program asks for a GPU index that does not exist",
+    Obs.INVALID_DEVICE_ORDINAL: ("The program asks for a GPU index that does not exist",
                                "Use an index below torch.cuda.device_count() (e.g. `cuda:0`), or make the GPU "
                                "visible (CUDA_VISIBLE_DEVICES)."),
-    "illegal_memory_access": ("A kernel made an illegal memory access",
+    Obs.ILLEGAL_MEMORY_ACCESS: ("A kernel made an illegal memory access",
                               "Usually a bug in the program or a library's kernel: rerun with "
                               "`CUDA_LAUNCH_BLOCKING=1`, update the library, report it upstream."),
-    "launch_failure": ("A kernel failed while running",
+    Obs.LAUNCH_FAILURE: ("A kernel failed while running",
                        "Rerun with `CUDA_LAUNCH_BLOCKING=1`; if it recurs on healthy code check `dmesg` for Xid "
                        "errors."),
-    "device_mismatch": ("Tensors on different devices", "Move model and inputs to the same device (`.to(device)`)."),
-    "dataloader_killed": ("A DataLoader worker was killed (host out of memory)",
+    Obs.DEVICE_MISMATCH: ("Tensors on different devices", "Move model and inputs to the same device (`.to(device)`)."),
+    Obs.DATALOADER_KILLED: ("A DataLoader worker was killed (host out of memory)",
                           "Reduce num_workers or batch size, or raise the container's memory limit."),
-    "cublas_status": ("A cuBLAS call failed",
+    Obs.CUBLAS_STATUS: ("A cuBLAS call failed",
                       "Often out-of-memory in disguise or a shape/dtype problem; rerun with `CUDA_LAUNCH_BLOCKING=1`."),
-    "cudnn_status": ("A cuDNN call failed",
+    Obs.CUDNN_STATUS: ("A cuDNN call failed",
                      "Often out-of-memory in disguise; rerun with `CUDA_LAUNCH_BLOCKING=1` and a smaller batch."),
-    "nccl_error": ("An NCCL collective failed", "Run with `NCCL_DEBUG=INFO` to see the cause."),
-    "cudnn_no_engine": ("cuDNN found no algorithm for this operation",
+    Obs.NCCL_ERROR: ("An NCCL collective failed", "Run with `NCCL_DEBUG=INFO` to see the cause."),
+    Obs.CUDNN_NO_ENGINE: ("cuDNN found no algorithm for this operation",
                         "Usually too little free GPU memory for any algorithm; retry with a smaller batch."),
 }
 
@@ -113,23 +114,23 @@ def application_error(ctx: RuleContext) -> Iterator[Finding]:
         if observation is None:
             continue
         detail = f"{quote(observation)}."
-        if signature == "cuda_oom":
-            capacity = first_of(ctx, "oom_capacity")
+        if signature == Obs.CUDA_OOM:
+            capacity = first_of(ctx, Obs.OOM_CAPACITY)
             if capacity is not None:
                 total = capacity.values.get("total") or capacity.values.get("total2")
                 alloc = capacity.values.get("alloc")
                 detail += f" The GPU has {total} in total" + (f"; the failed allocation asked for {alloc}." if alloc
                                                               else ".")
-        if signature == "invalid_device_ordinal":
-            count = first_of(ctx, "cuda_device_count")
+        if signature == Obs.INVALID_DEVICE_ORDINAL:
+            count = first_of(ctx, Obs.CUDA_DEVICE_COUNT)
             visible = count.values.get("count") if count else (str(len(ctx.gpus)) if ctx.gpus else None)
             if visible:
                 detail += f" {visible} GPU(s) are visible, so valid indices are 0–{int(visible) - 1}."
         yield ctx.finding(f"{title} — not an environment problem", detail=detail, remedy=remedy,
                           evidence=evidence(observation))
-    if platform_system(ctx) == "darwin" and first_of(ctx, "not_compiled_with_cuda") and not ctx.gpus:
+    if platform_system(ctx) == "darwin" and first_of(ctx, Obs.NOT_COMPILED_WITH_CUDA) and not ctx.gpus:
         yield ctx.finding("macOS has no CUDA: use the `mps` device (Apple GPU) or the CPU",
-                          detail=f"{quote(first_of(ctx, 'not_compiled_with_cuda'))}.",
+                          detail=f"{quote(first_of(ctx, Obs.NOT_COMPILED_WITH_CUDA))}.",
                           remedy="device = torch.device('mps' if torch.backends.mps.is_available() else 'cpu')",
                           evidence=["platform.system"])
 
@@ -152,7 +153,7 @@ def triage_unknowns(ctx: RuleContext) -> Iterator[Finding]:
         output (or `python -m torch.utils.collect_env` and `nvidia-smi`).
     """
     snapshot = ctx.snapshot
-    if snapshot.source != "pasted" or first_of(ctx, "nothing_recognised"):
+    if snapshot.source != "pasted" or first_of(ctx, Obs.NOTHING_RECOGNISED):
         return
     unknown = []
     if not (snapshot.nvml.driver_version or ctx.driver_cuda) and snapshot.nvml.status is None:
@@ -160,10 +161,10 @@ def triage_unknowns(ctx: RuleContext) -> Iterator[Finding]:
     if not snapshot.nvml.gpus:
         unknown.append("the GPU model")
     if not snapshot.torch.version:
-        version = first_of(ctx, "torch_version")
+        version = first_of(ctx, Obs.TORCH_VERSION)
         unknown.append(f"whether torch {version.values.get('version')} is a CUDA build (and which CUDA)"
                        if version else "the torch version and its CUDA build")
-    truncated = first_of(ctx, "input_truncated")
+    truncated = first_of(ctx, Obs.INPUT_TRUNCATED)
     unavailable = cuda_unavailable(ctx)
     if not unknown and truncated is None and unavailable is None:
         return
@@ -197,7 +198,7 @@ def triage_nothing_recognised(ctx: RuleContext) -> Iterator[Finding]:
         Paste the full error output together with `cudacheck doctor --format markdown`
         (or `python -m torch.utils.collect_env` and `nvidia-smi`) from the affected machine.
     """
-    nothing = first_of(ctx, "nothing_recognised")
+    nothing = first_of(ctx, Obs.NOTHING_RECOGNISED)
     if nothing is None:
         return
     empty = nothing.values.get("empty") == "yes"

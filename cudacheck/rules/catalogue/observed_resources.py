@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator, Tuple
 
+from ...observations import Obs
 from ...report import Finding
 from ...snapshot import Observation
 from ..context import RuleContext
@@ -47,9 +48,9 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
         DataLoader(num_workers=0).
     """
     context, small = _shm_context(ctx)
-    direct = [o for o in all_of(ctx, "bus_error", "torch_shm_write", "shm_failure")
+    direct = [o for o in all_of(ctx, Obs.BUS_ERROR, Obs.TORCH_SHM_WRITE, Obs.SHM_FAILURE)
               if not _permission(o)]
-    weak = all_of(ctx, "nccl_system_error", "no_space_left")
+    weak = all_of(ctx, Obs.NCCL_SYSTEM_ERROR, Obs.NO_SPACE_LEFT)
     remedy = ("docker run --shm-size=16g … (or --ipc=host); compose: shm_size: 16gb; Kubernetes: mount an "
               "emptyDir {medium: Memory} at /dev/shm. Stopgap: DataLoader(num_workers=0).")
     if direct:
@@ -88,8 +89,8 @@ def observed_shm_permission(ctx: RuleContext) -> Iterator[Finding]:
         Make /dev/shm a world-writable tmpfs with the sticky bit (`sudo chmod 1777
         /dev/shm`), or run as a user that may write there.
     """
-    hit = next((o for o in all_of(ctx, "torch_shm_write", "shm_failure") if _permission(o)), None) or \
-        first_of(ctx, "semlock_permission")
+    hit = next((o for o in all_of(ctx, Obs.TORCH_SHM_WRITE, Obs.SHM_FAILURE) if _permission(o)), None) or \
+        first_of(ctx, Obs.SEMLOCK_PERMISSION)
     if hit is None:
         return
     yield ctx.finding(
@@ -120,19 +121,19 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         Drain the node, reset the GPU (`nvidia-smi -r -i N`) or reboot; check cooling and
         power; if errors recur, RMA the GPU.
     """
-    xids = [o for o in all_of(ctx, "xid") if o.values.get("xid", "").isdigit()
-            and int(o.values["xid"]) in _HEALTH_XIDS]
-    lead = first_of(ctx, "fallen_off_bus", "ecc_error") or (xids[0] if xids else None) or \
-        first_of(ctx, "smi_q_pending")
-    err = first_of(ctx, "smi_err")
+    xids = [o for o in all_of(ctx, Obs.XID) if o.values.get(Obs.XID, "").isdigit()
+            and int(o.values[Obs.XID]) in _HEALTH_XIDS]
+    lead = first_of(ctx, Obs.FALLEN_OFF_BUS, Obs.ECC_ERROR) or (xids[0] if xids else None) or \
+        first_of(ctx, Obs.SMI_Q_PENDING)
+    err = first_of(ctx, Obs.SMI_ERR)
     if lead is None and err is None:
         return
     if lead is not None:
-        title = ("A GPU has fallen off the bus" if lead.signature == "fallen_off_bus" else
-                 "Uncorrectable ECC errors on the GPU" if lead.signature == "ecc_error" else
+        title = ("A GPU has fallen off the bus" if lead.signature == Obs.FALLEN_OFF_BUS else
+                 "Uncorrectable ECC errors on the GPU" if lead.signature == Obs.ECC_ERROR else
                  ("Row remapping failed on the GPU" if lead.values.get("field", "").startswith("Remapping") else
                   "Page retirement / row remapping is pending on the GPU (needs a reset)")
-                 if lead.signature == "smi_q_pending" else
+                 if lead.signature == Obs.SMI_Q_PENDING else
                  f"The driver logged Xid {lead.values.get('xid')} (hardware/driver fault)")
         yield ctx.finding(title, certainty=LIKELY, detail=f"{quote(lead)}.",
                           remedy="Drain the node and reset the GPU (`nvidia-smi -r -i N`) or reboot; check "
@@ -158,11 +159,11 @@ def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
         Use fp16 (or fp32) instead of bf16, disable FlashAttention (use SDPA/eager
         attention), or run on a GPU with the required compute capability.
     """
-    lead = first_of(ctx, "bf16_unsupported", "flash_attention_arch", "fp8_unsupported")
+    lead = first_of(ctx, Obs.BF16_UNSUPPORTED, Obs.FLASH_ATTENTION_ARCH, Obs.FP8_UNSUPPORTED)
     if lead is None:
         return
     gpu = gpu_arch(ctx)
-    needs = {"bf16_unsupported": "8.0", "flash_attention_arch": "8.0", "fp8_unsupported": "8.9"}[lead.signature]
+    needs = {Obs.BF16_UNSUPPORTED: "8.0", Obs.FLASH_ATTENTION_ARCH: "8.0", Obs.FP8_UNSUPPORTED: "8.9"}[lead.signature]
     named = (lead.values.get("gpu") or "").upper()
     if named[:1] in ("A", "H"):
         # "… requires A100/A800 or H100/H800": only sm_80 / sm_90 have the shared memory it needs
@@ -172,8 +173,8 @@ def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
             needs = "8.0 or 9.0 (A100/H100 class)"
     elif gpu is not None and (gpu.major, gpu.minor) >= tuple(int(x) for x in needs.split(".")):
         return  # the GPU has the feature: the message has another cause
-    feature = {"bf16_unsupported": "bfloat16", "flash_attention_arch": "FlashAttention",
-               "fp8_unsupported": "FP8"}[lead.signature]
+    feature = {Obs.BF16_UNSUPPORTED: "bfloat16", Obs.FLASH_ATTENTION_ARCH: "FlashAttention",
+               Obs.FP8_UNSUPPORTED: "FP8"}[lead.signature]
     yield ctx.finding(
         f"{feature} needs compute capability ≥ {needs}" + (f"; {gpu_label(ctx)} is {gpu.cc}" if gpu else ""),
         severity="warning", certainty=LIKELY, detail=f"{quote(lead)}.",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..document import Document
 from ..facts import Facts
-from . import collect_env, docker, nvidia_smi, packages, prose, python_session
+from . import collect_env, docker, extensions, nvidia_smi, packages, prose, python_session
 
 IMPORTERS = (
     ("nvidia_smi", nvidia_smi.parse),
@@ -15,6 +15,7 @@ IMPORTERS = (
     ("packages", packages.parse),
     ("docker", docker.parse),
     ("python_session", python_session.parse),
+    ("extensions", extensions.parse),
     ("prose", prose.parse),
 )
 

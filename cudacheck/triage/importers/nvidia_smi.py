@@ -12,6 +12,7 @@ import re
 from ...versions import major_minor
 from ..document import Document
 from ..facts import REPORTED, TOOL, Facts, GpuClaim
+from ...observations import Obs
 
 _DRIVER = re.compile(r"(?:Driver|KMD) Version\s*:\s*(?P<driver>\d{3}(?:\.\d{1,3}){1,2})", re.IGNORECASE)
 _CUDA = re.compile(r"CUDA (?:UMD |Driver )?Version\s*:\s*(?P<cuda>\d+\.\d+(?:\.\d+)?)", re.IGNORECASE)
@@ -34,7 +35,7 @@ def parse(document: Document, facts: Facts) -> None:
     _list(document, facts)
     for index in document.lines_with("err!"):
         if document.line(index).lstrip().startswith("|"):
-            facts.observe("smi_err", document.line(index), document.number(index))
+            facts.observe(Obs.SMI_ERR, document.line(index), document.number(index))
 
 
 def _smi_like(text: str) -> bool:

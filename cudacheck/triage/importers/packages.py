@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 from ..document import Document
 from ..facts import REPORTED, TOOL, Facts, TorchClaim
+from ...observations import Obs
 
 WATCHED = {"torch", "pytorch", "torchvision", "torchaudio", "torchtext", "triton", "pytorch-triton", "xformers",
            "flash-attn", "flash_attn", "deepspeed", "vllm", "jax", "jaxlib", "tensorflow", "tensorflow-gpu", "cupy",
@@ -67,7 +68,7 @@ def parse(document: Document, facts: Facts) -> None:
                     facts.add_torch(TorchClaim(kind="installed", source="pip show", version=show_version,
                                                location=value, line=line))
             elif key == "Requires" and show_name and show_name.lower() == "torch" and "nvidia-" in value.lower():
-                facts.observe("torch_requires_nvidia_wheels", text, line)
+                facts.pypi_cuda_wheel = True
             continue
         if "successfully installed" in lowered:
             _successfully_installed(facts, text, line)
@@ -131,7 +132,7 @@ def _package(facts: Facts, name: str, version: Optional[str], source: str, line:
         key = "torch"
     facts.add_package(key, version, priority, location=location)
     if key == "cpuonly":
-        facts.observe("conda_cpuonly", f"{name} {version}", line)
+        facts.observe(Obs.CONDA_CPUONLY, f"{name} {version}", line)
     if key == "torch":
         cuda = _conda_build_cuda(build) if build else None
         facts.add_torch(TorchClaim(kind="installed", source=source, version=version, cuda=cuda, location=location,

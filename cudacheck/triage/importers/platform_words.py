@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from ..facts import Facts
+from ...observations import Obs
 
 _WINDOWS = re.compile(r"\bwindows\b|\bwin(?:32|64|-amd64)\b|\bwin ?1[01]\b", re.IGNORECASE)
 _MAC = re.compile(r"\bmac ?os\b|\bdarwin\b|\bos x\b|\bapple (?:m\d|silicon)", re.IGNORECASE)
@@ -34,6 +35,6 @@ def apply(facts: Facts, text: str, priority: int) -> bool:
             value = "aarch64"
         found = facts.set("platform.machine", value, priority) or found
     if _WSL.search(text):
-        facts.observe("wsl", text, None)
+        facts.observe(Obs.WSL, text, None)
         facts.set("platform.system", "Linux", priority)
     return found

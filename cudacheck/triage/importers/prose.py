@@ -13,6 +13,7 @@ from ...snapshot import LibrariesFacts
 from ..document import Document
 from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, TorchClaim
 from . import platform_words
+from ...observations import Obs
 
 _GPU = re.compile(
     r"(?<![\w/\\.-])(?P<name>"
@@ -78,7 +79,7 @@ def parse(document: Document, facts: Facts) -> None:
         text = document.line(index)
         match = _CUDA.search(text)
         if match and "driver version" not in text.lower():
-            facts.observe("cuda_mentioned", text, document.number(index), version=match.group("v"))
+            facts.observe(Obs.CUDA_MENTIONED, text, document.number(index), version=match.group("v"))
 
 
 def gpu_names(text: str, facts: Facts) -> List[str]:
@@ -156,7 +157,8 @@ def _drivers(document: Document, facts: Facts) -> None:
 def _torch(document: Document, facts: Facts) -> None:
     for index in document.lines_with("torch"):
         text = document.line(index)
-        if text.lstrip().startswith(("[pip", "[conda", "|")) or "site-packages" in text or "dist-packages" in text:
+        if index in facts.claimed or text.lstrip().startswith(("[pip", "[conda", "|")) or "site-packages" in text \
+                or "dist-packages" in text:
             continue
         match = _TORCH.search(text)
         if match:
@@ -200,7 +202,7 @@ def _installs(document: Document, facts: Facts) -> None:
             continue
         values = _install_values(match.group("tool"), match.group("rest"))
         if values is not None:
-            facts.observe("install_command", text, document.number(index), **values)
+            facts.observe(Obs.INSTALL_COMMAND, text, document.number(index), **values)
             facts.seen("install_command")
             _pinned_torch(facts, values, document.number(index))
 
@@ -265,12 +267,12 @@ def _environment(document: Document, facts: Facts) -> None:
             if name == "LD_LIBRARY_PATH" and value.startswith("$"):
                 continue
             facts.env(name, value, REPORTED)
-            facts.observe("environment", text, document.number(index), name=name, value=value[:300])
+            facts.observe(Obs.ENVIRONMENT, text, document.number(index), name=name, value=value[:300])
         if re.search(r"echo\s+\$\{?LD_LIBRARY_PATH|LD_LIBRARY_PATH\s*:\s*$", text):
             following = document.next_nonblank(index)
             if following is not None:
                 value = document.line(following).strip()
                 if "/" in value and " " not in value:
                     facts.env("LD_LIBRARY_PATH", value, TOOL)
-                    facts.observe("environment", value, document.number(following), name="LD_LIBRARY_PATH",
+                    facts.observe(Obs.ENVIRONMENT, value, document.number(following), name="LD_LIBRARY_PATH",
                                   value=value[:300])

@@ -8,6 +8,7 @@ from typing import List, Tuple
 
 from ..document import Document
 from ..facts import PROSE, REPORTED, Facts, GpuClaim, TorchClaim, TorchLocation
+from ...observations import Obs
 
 _PROMPT = re.compile(r"^\s*(?:>>>|In \[\d*\]:)\s?(?P<code>.*)$")
 _COMMAND = re.compile(r"\bpython[\d.]*(?:\.exe)?\s+-c\s+(?P<code>.+)$", re.IGNORECASE)
@@ -39,7 +40,7 @@ def parse(document: Document, facts: Facts) -> None:
             break
     for index in document.lines_with("root@"):
         if _CONTAINER_PROMPT.match(document.line(index)):
-            facts.observe("container_prompt", document.line(index), document.number(index))
+            facts.observe(Obs.CONTAINER_PROMPT, document.line(index), document.number(index))
             facts.set("container.in_container", True, PROSE)
             break
 
@@ -94,11 +95,11 @@ def _answer(facts: Facts, expression: "re.Match[str]", value: str, text: str, li
         match = _VERSION.search(value)
         if match:
             facts.add_torch(TorchClaim(kind="imported", source="python session", version=match.group(1), line=line))
-            facts.observe("torch_version_imported", text, line, version=match.group(1))
+            facts.observe(Obs.TORCH_VERSION_IMPORTED, text, line, version=match.group(1))
     elif expression.group("cuda"):
         if value.strip() == "None":
             facts.add_torch(TorchClaim(kind="imported", source="python session", cuda="none", line=line))
-            facts.observe("torch_cuda_none", text, line)
+            facts.observe(Obs.TORCH_CUDA_NONE, text, line)
         else:
             match = re.match(r"(\d+\.\d+)", value)
             if match:
@@ -110,15 +111,11 @@ def _answer(facts: Facts, expression: "re.Match[str]", value: str, text: str, li
     elif expression.group("available"):
         match = _BOOL.search(value)
         if match:
-            facts.observe("cuda_available", text, line, value=match.group(1).lower(), source="python session")
+            facts.observe(Obs.CUDA_AVAILABLE, text, line, value=match.group(1).lower(), source="python session")
     elif expression.group("count"):
         match = re.search(r"\b(\d+)\b", value)
         if match:
-            facts.observe("cuda_device_count", text, line, count=match.group(1))
-    elif expression.group("cudnn"):
-        match = re.search(r"\b(\d{3,6})\b", value)
-        if match:
-            facts.observe("cudnn_runtime", text, line, version=match.group(1))
+            facts.observe(Obs.CUDA_DEVICE_COUNT, text, line, count=match.group(1))
     elif expression.group("archs"):
         archs = re.findall(r"(?:sm|compute)_\d{2,3}[a-z]?", value)
         if archs and facts.set("torch.arch_list", archs, REPORTED):
@@ -171,7 +168,7 @@ def _location(facts: Facts, root: str, line: int) -> None:
     user_site = "/.local/lib/" in root or "\\appdata\\roaming\\python" in root.lower()
     facts.torch_locations.append(TorchLocation(root=root, line=line, user_site=user_site))
     if user_site:
-        facts.observe("torch_user_site", root, line, location=root)
+        facts.observe(Obs.TORCH_USER_SITE, root, line, location=root)
     if re.match(r"^[A-Za-z]:\\", root):
         facts.set("platform.system", "Windows", PROSE)
     elif root.startswith("/"):
