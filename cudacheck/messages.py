@@ -145,15 +145,13 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.DEVICES_UNAVAILABLE, ("busy or unavailable", "devicesunavailable", "devices_unavailable"),
              r"CUDA-capable device\(s\) is/are busy or unavailable|cudaErrorDevicesUnavailable|"
              r"CUDA_ERROR_DEVICES_UNAVAILABLE"),
-    _message(Obs.CUDA_NOT_AVAILABLE, ("but torch.cuda.is_available() is false", "cuda is not available", "cuda not available",
-              "cuda unavailable, invalid device", "torch is not able to use gpu",
-              "is_available() returns false", "is_available() return false", "is_available() is false",
-              "is_available()` returns false", "is_available() gives false", "cuda available: false",
-              "is_available() returns `false`", "is_available() -> false", "is_available() = false",
-              "no supported gpu backend found"),
-             r"torch\.cuda\.is_available\(\)`?\s*(?:returns?|is|gives|->|=|==|:)?\s*`?False|CUDA (?:is )?not available|"
-             r"CUDA unavailable, invalid device|Torch is not able to use GPU|"
-             r"CUDA available:\s*False|No supported gpu backend found"),
+    _message(Obs.CUDA_NOT_AVAILABLE, ("is_available", "cuda is not available", "cuda not available", "cuda unavailable",
+                                      "cuda is unavailable", "not able to use gpu", "cuda available",
+                                      "no supported gpu backend"),
+             r"is_available(?:\(\))?[`'\"]?\s*(?:(?:returns?|returned|is|was|gives|gave|->|=|==|:|prints?|printed|shows?|"
+             r"says?|outputs?|still|always|keeps?|returning)\s*)*[`'\"]?\s*False|CUDA (?:is )?(?:not available|unavailable)|"
+             r"CUDA available\s*[:=]?\s*False|Torch is not able to use GPU|No supported gpu backend found",
+             exclude=r"^\s*(?:[-*]\s*)?Is CUDA available"),
     # --- arch not in build / GPU too old ----------------------------------------------------------
     _message(Obs.NO_KERNEL_IMAGE, ("no kernel image is available", "nokernelimagefordevice", "no_binary_for_gpu", "error 209", "code 209"),
              r"no kernel image is available for execution on the device|cudaErrorNoKernelImageForDevice|"
@@ -187,9 +185,10 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.CUDNN_ARCH_MISMATCH, ("cudnn_status_arch_mismatch",),
              r"CUDNN_STATUS_ARCH_MISMATCH"),
     # --- torch build kind ----------------------------------------------------------------------
-    _message(Obs.NOT_COMPILED_WITH_CUDA, ("not compiled with cuda enabled", "compiled without cuda", "not compiled with cuda support"),
-             r"Torch not compiled with CUDA enabled|(?:PyTorch|torch) (?:was )?compiled without CUDA(?: support)?|"
-             r"not compiled with CUDA support"),
+    _message(Obs.NOT_COMPILED_WITH_CUDA, ("not compiled with cuda", "compiled without cuda", "cuda not compiled",
+                                          "cuda is not compiled"),
+             r"not compiled with CUDA(?: enabled| support)?|(?:PyTorch|torch) (?:was )?compiled without CUDA|"
+             r"CUDA (?:is )?not compiled"),
     _message(Obs.TORCH_C_IMPORT, ("cannot import name '_c'", "no module named 'torch._c'", "module 'torch' has no attribute"),
              r"cannot import name '_C' from (?:partially initialized module )?'torch'|No module named 'torch\._C'|"
              r"module 'torch' has no attribute '(?P<attribute>cuda|__version__|version|nn|Tensor|_C)'"),

@@ -128,6 +128,7 @@ class Obs(str, Enum):
     # --- the torch build and its installs -------------------------------------------------------
     NOT_COMPILED_WITH_CUDA = ("not_compiled_with_cuda", "cpu_only_torch", "torch is a CPU-only build")
     TORCH_CUDA_NONE = ("torch_cuda_none", "cpu_only_torch", "torch.version.cuda is None (a CPU-only build)")
+    CPU_BUILD_STATED = ("cpu_build_stated", "cpu_only_torch", "the report says a CPU build of torch is installed")
     CONDA_CPUONLY = ("conda_cpuonly", "cpu_only_torch", "conda's cpuonly package is installed")
     TORCH_C_IMPORT = ("torch_c_import", "multiple_torch_installs",
                       "a local torch/ folder or a broken second install shadows torch")
@@ -231,6 +232,10 @@ class Obs(str, Enum):
     IMAGE_CUDA = ("image_cuda", SITUATION, "a container image and the CUDA it is built with")
     NGC_RELEASE = ("ngc_release", SITUATION, "the NGC container banner")
     WSL = ("wsl", SITUATION, "Windows Subsystem for Linux")
+    NVIDIA_GPU_STATED = ("nvidia_gpu_stated", SITUATION, "the report says the machine has an NVIDIA GPU")
+    NO_NVIDIA_GPU = ("no_nvidia_gpu", SITUATION,
+                     "the report says the machine has no NVIDIA GPU (a Mac, other graphics, the CPU is meant)")
+    GPU_INTENT = ("gpu_intent", CONTEXT, "the report says a GPU is meant to be used")
 
     # --- what a paste says around its facts ---------------------------------------------------------------
     CUDA_AVAILABLE = ("cuda_available", CONTEXT, "torch.cuda.is_available() as printed")

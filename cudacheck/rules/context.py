@@ -165,21 +165,29 @@ class RuleContext:
         nodes = self.snapshot.container.dev_nodes or []
         return bool(self.gpus) or any(n.rstrip("0123456789") == "/dev/nvidia" and n[-1].isdigit()
                                       for n in nodes) \
-            or self.snapshot.nvml.status in ("version_mismatch", "no_permission") or self.driver_hung is not None
+            or self.snapshot.nvml.status in ("version_mismatch", "no_permission") or self.driver_hung is not None \
+            or any(o.signature == Obs.NVIDIA_GPU_STATED for o in self.snapshot.observations)
 
     @property
     def gpu_expected(self) -> bool:
         """Evidence of an NVIDIA GPU or of the intent to use one: NVIDIA hardware, a GPU
-        requirement, a CUDA build of torch, a driver that answered, or a CUDA error or
-        nvidia-smi line in pasted text."""
-        return self.has_nvidia_hardware or self.policy.wants_gpu or self.torch_is_cuda \
-            or self.snapshot.nvml.status not in (None, "library_not_found") \
-            or any(_shows_intent(o) for o in self.snapshot.observations)
+        requirement, a CUDA build of torch, a driver that answered; else, unless something
+        shows the machine has no NVIDIA GPU (:attr:`non_nvidia_evidence`), a CUDA error, an
+        nvidia-smi line, a CUDA install or the stated wish to use the GPU in pasted text.
+        A program's own request for CUDA ("Torch not compiled with CUDA enabled") is not
+        evidence: it is raised on Macs and CPU-only laptops alike."""
+        if self.has_nvidia_hardware or self.policy.wants_gpu or self.torch_is_cuda \
+                or self.snapshot.nvml.status not in (None, "library_not_found"):
+            return True
+        if self.non_nvidia_evidence:
+            return False  # what shows another accelerator (or none) outweighs a wish to use CUDA
+        return any(_shows_intent(o) for o in self.snapshot.observations)
 
     @property
     def non_nvidia_evidence(self) -> Optional[str]:
-        """What shows this machine's accelerator is not NVIDIA's (a ROCm or XPU torch, a Mac),
-        when nothing shows an NVIDIA GPU; None otherwise. No CUDA remedy is offered then."""
+        """What shows this machine's accelerator is not NVIDIA's (a ROCm or XPU torch, a Mac, a
+        report saying there is no NVIDIA GPU), when nothing shows an NVIDIA GPU; None otherwise.
+        No CUDA remedy is offered then."""
         if self.has_nvidia_hardware:
             return None
         torch = self.snapshot.torch
@@ -190,6 +198,9 @@ class RuleContext:
             return f"{self.torch_label} is an Intel XPU build"
         if (self.snapshot.platform.system or "").lower() == "darwin":
             return "this is a Mac (Apple GPUs use MPS, not CUDA)"
+        stated = next((o for o in self.snapshot.observations if o.signature == Obs.NO_NVIDIA_GPU), None)
+        if stated is not None:
+            return f"the report says there is no NVIDIA GPU to use (“{stated.text[:120]}”)"
         return None
 
     # --- torch build -----------------------------------------------------------------
@@ -316,18 +327,22 @@ _NVIDIA_SIGNS = frozenset((
     Obs.DOCKER_NO_GPU_DRIVER, Obs.DOCKER_UNKNOWN_RUNTIME, Obs.CDI_UNRESOLVABLE, Obs.NGC_NO_DRIVER, Obs.SMI_NO_DEVICES,
     Obs.DEVICES_UNAVAILABLE, Obs.NO_KERNEL_IMAGE, Obs.INVALID_DEVICE_FUNCTION, Obs.GPU_NOT_COMPATIBLE,
     Obs.GPU_REQUIRES_NEWER_CUDA, Obs.NVRTC_ARCH, Obs.PTXAS_UNKNOWN_ARCH, Obs.GPU_TOO_OLD_TORCH, Obs.MIN_CAPABILITY,
-    Obs.TRITON_GPU_TOO_OLD, Obs.CUDNN_ARCH_MISMATCH, Obs.NOT_COMPILED_WITH_CUDA, Obs.FOUND_GPU_CAPABILITY,
+    Obs.TRITON_GPU_TOO_OLD, Obs.CUDNN_ARCH_MISMATCH, Obs.FOUND_GPU_CAPABILITY,
     Obs.CUDA_INIT_WARNING, Obs.CUDA_OOM, Obs.DEVICE_SIDE_ASSERT, Obs.INVALID_DEVICE_ORDINAL, Obs.ILLEGAL_MEMORY_ACCESS,
     Obs.LAUNCH_FAILURE, Obs.CUBLAS_STATUS, Obs.XID, Obs.FALLEN_OFF_BUS, Obs.ECC_ERROR, Obs.SMI_Q_PENDING, Obs.BF16_UNSUPPORTED,
-    Obs.FLASH_ATTENTION_ARCH, Obs.FP8_UNSUPPORTED, Obs.COMPOSE_GPU,
+    Obs.FLASH_ATTENTION_ARCH, Obs.FP8_UNSUPPORTED, Obs.COMPOSE_GPU, Obs.NVIDIA_GPU_STATED, Obs.GPU_INTENT,
+    Obs.CUDA_MENTIONED,
 ))
-"""Observed signatures that show an NVIDIA GPU, or the intent to use one (a CUDA error, a GPU
-the error names, a container asking for GPUs)."""
+"""Observations that show an NVIDIA GPU, or the intent to use one (a CUDA error, a GPU the error
+names, a container asking for GPUs, a CUDA version or a GPU the report names)."""
 
 
 def _shows_intent(observation) -> bool:
     """A user's own check of CUDA (``torch.cuda.is_available()`` typed in a session) shows the intent
-    to use a GPU; the same line in collect_env's summary does not."""
-    return observation.signature in _NVIDIA_SIGNS or (
-        observation.signature in (Obs.CUDA_AVAILABLE, Obs.CUDA_DEVICE_COUNT)
-        and observation.values.get("source") != "collect_env")
+    to use a GPU; the same line in collect_env's summary does not. So does installing a CUDA build."""
+    signature = observation.signature
+    if signature == Obs.INSTALL_COMMAND:
+        values = observation.values
+        return (values.get("index") or "").startswith("cu") or bool(values.get("conda_cuda"))
+    return signature in _NVIDIA_SIGNS or (
+        signature in (Obs.CUDA_AVAILABLE, Obs.CUDA_DEVICE_COUNT) and observation.values.get("source") != "collect_env")

@@ -73,7 +73,8 @@ class TorchClaim:
     """One mention of a torch build.
 
     ``kind``: ``imported`` (what Python imported: collect_env, a REPL), ``installed``
-    (pip/conda metadata), ``image`` (a docker tag), ``reported`` (a template or sentence).
+    (pip/conda metadata), ``image`` (a docker tag), ``reported`` (a template or sentence),
+    ``install`` (an install command: what was asked for, the weakest).
     ``cuda``: ``"12.1"``, ``"none"`` for a CPU-only build, None when the text does not say.
     """
 
@@ -252,7 +253,12 @@ class Facts:
         claims = self.torch
         torch = self.snapshot.torch
         versioned = [c for c in claims if c.version]
-        order = {"imported": 0, "installed": 1, "reported": 2, "image": 3}
+        if any(o.signature == Obs.CPU_BUILD_STATED for o in self.observations):
+            # "it installed the CPU version": a CUDA build named in a sentence or an install command of the same
+            # report is what was asked for (often the fix), not what is installed; tools' output still counts
+            versioned = [c for c in versioned if c.kind not in ("install", "reported")
+                         or _build_of(c)[0] in (None, "none")]
+        order = {"imported": 0, "installed": 1, "reported": 2, "image": 3, "install": 4}
         versioned.sort(key=lambda c: order.get(c.kind, 9))
         primary = versioned[0] if versioned else None
         cuda_claims = [c for c in claims if c.cuda or c.hip]

@@ -190,15 +190,20 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
     torch = ctx.snapshot.torch
     not_compiled = first_of(ctx, Obs.NOT_COMPILED_WITH_CUDA)
     cuda_none = first_of(ctx, Obs.TORCH_CUDA_NONE)
+    stated = first_of(ctx, Obs.CPU_BUILD_STATED)
     unavailable = cuda_unavailable(ctx)
     cpuonly = first_of(ctx, Obs.CONDA_CPUONLY)
     if platform_system(ctx) == "darwin" and not ctx.gpus:
         return  # Macs have no CUDA at all; CC830 explains
     if torch.cuda:
         return  # the installed build is a CUDA build: a CPU torch that imports is CC815's business
-    # Without an NVIDIA GPU or the intent to use one in the paste, a CPU build is a fact, not a fault.
     expected = ctx.gpu_expected
-    severity = None if expected else "info"
+    # A CPU build is a fault only where the machine has, or is meant to use, an NVIDIA GPU; where the paste
+    # shows none, it is a fact; where it shows neither but CUDA was asked for, the reader must check.
+    asked = any(o is not None for o in (not_compiled, cuda_none, stated)) or \
+        (unavailable is not None and unavailable.values.get("source") != "collect_env")
+    severity = None if expected else "warning" if asked and not ctx.non_nvidia_evidence else "info"
+    certainty = LIKELY if expected else POSSIBLE
 
     def cuda_remedy() -> str:  # planned only when a finding needs it
         remedy = "pip uninstall -y torch torchvision torchaudio, then install the CUDA build:\n" + wheel_text(ctx)
@@ -206,20 +211,25 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
             return remedy
         return (f"Nothing to do: {ctx.non_nvidia_evidence}." if ctx.non_nvidia_evidence else
                 "Nothing to do unless this machine has an NVIDIA GPU; then " + remedy[0].lower() + remedy[1:])
-    if not_compiled is not None or cuda_none is not None:
-        lead = not_compiled or cuda_none
+    windows = " On Windows, `pip install torch` from PyPI installs the CPU build." \
+        if platform_system(ctx) == "windows" else ""
+    if not_compiled is not None or cuda_none is not None or stated is not None:
+        lead = not_compiled or cuda_none or stated
+        version = torch.version or (stated.values.get("version") if stated else None)
+        rocm = stated is not None and lead is stated and stated.values.get("kind") == "rocm"
         yield ctx.finding(
-            "torch is a CPU-only build" + (f" ({torch.version})" if torch.version else ""),
-            certainty=LIKELY, severity=severity,
-            detail=f"{quote(lead)}." + (f" Also: {quote(unavailable)}." if unavailable else "")
-                   + (" On Windows, `pip install torch` from PyPI installs the CPU build."
-                      if platform_system(ctx) == "windows" else ""),
+            ("torch is a ROCm build, without CUDA" if rocm else "torch is a CPU-only build")
+            + (f" ({version})" if version else ""),
+            certainty=certainty, severity=severity,
+            detail=f"{quote(lead)}." + (f" Also: {quote(unavailable)}." if unavailable else "") + windows
+                   + ("" if expected else " Nothing in the paste shows an NVIDIA GPU; if this machine has one, "
+                                          "install the CUDA build."),
             remedy=cuda_remedy(), evidence=evidence(lead, unavailable) + ["torch.cuda"])
         return
-    if _cpu_build_fact(ctx) and (unavailable is not None or cpuonly is not None) and not ctx.gpus:
+    if _cpu_build_fact(ctx) and (unavailable is not None or cpuonly is not None or expected) and not ctx.gpus:
         yield ctx.finding(
             f"torch {torch.version} is a CPU-only build",
-            certainty=LIKELY, severity=severity,
+            certainty=certainty, severity=severity,
             detail=f"The pasted torch has no CUDA ({torch.version})." + (f" {quote(unavailable)}." if unavailable
                                                                            else "")
                    + (" conda's `cpuonly` package is installed." if cpuonly else ""),

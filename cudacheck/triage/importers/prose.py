@@ -55,6 +55,8 @@ _ENVIRON = re.compile(r"os\.environ\[\s*['\"](?P<name>" + "|".join(_ENV_NAMES) +
                       r")['\"]\s*\]\s*=\s*['\"](?P<value>[^'\"]*)['\"]")
 _INSTALL = re.compile(r"(?P<tool>\b(?:uv\s+)?pip3?|\bpython[\d.]*\s+-m\s+pip|\bconda|\bmamba|\bmicromamba|\bpoetry|"
                       r"\buv)\s+(?P<verb>install|add)\s+(?P<rest>.+)$", re.IGNORECASE)
+_INSTALLING = re.compile(r"\binstall\b|--with\b|--index-url|--extra-index-url|\buvx\b|\s-f\s+https?://",
+                         re.IGNORECASE)
 _OS_ANCHORS = ("windows", "win32", "ubuntu", "debian", "centos", "fedora", "rhel", "red hat", "rocky", "almalinux",
                "arch linux", "manjaro", "opensuse", "wsl", "macos", "mac os", "darwin", "aarch64", "arm64", "linux",
                "cachyos", "mint", "nixos")
@@ -162,7 +164,8 @@ def _torch(document: Document, facts: Facts) -> None:
             continue
         match = _TORCH.search(text)
         if match:
-            facts.add_torch(TorchClaim(kind="reported", source="text", version=match.group("v"),
+            kind = "install" if _INSTALLING.search(text) else "reported"
+            facts.add_torch(TorchClaim(kind=kind, source="text", version=match.group("v"),
                                        line=document.number(index)))
     for index in document.lines_with_any(("+cu", "+cpu", "+rocm")):
         match = _BARE_TORCH.match(document.line(index))
@@ -214,7 +217,7 @@ def _pinned_torch(facts: Facts, values: dict, line: int) -> None:
     if not pinned or not tag:
         return
     version = pinned.group("v") + f"+{pinned.group('tag') or tag}"
-    facts.add_torch(TorchClaim(kind="reported", source="install command", version=version, line=line))
+    facts.add_torch(TorchClaim(kind="install", source="install command", version=version, line=line))
 
 
 def _install_values(tool: str, rest: str) -> Optional[dict]:

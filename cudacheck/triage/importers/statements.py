@@ -1,0 +1,113 @@
+"""What people say about their machine and their torch, in any wording.
+
+Three kinds of statement decide how a CPU-only torch is judged (an error only where the
+machine has, or is meant to use, an NVIDIA GPU):
+
+- **a CPU build**: "pip installed the CPU version of torch", "PyTorch安装的是CPU版本",
+  "2.0.0+cpu", conda's ``pytorch-mutex … cpu`` (:data:`Obs.CPU_BUILD_STATED`);
+- **an NVIDIA GPU, or the intent to use one**: "a Nvidia GPU with CUDA 11.7", "I want to use
+  my GPU", "GPU版本", "有显卡" (:data:`Obs.NVIDIA_GPU_STATED`, :data:`Obs.GPU_INTENT`);
+- **no NVIDIA GPU**: an Apple-silicon Mac, Intel or AMD graphics only, "without a CUDA GPU",
+  "I want to run it on the CPU" (:data:`Obs.NO_NVIDIA_GPU`).
+
+Each recogniser needs its literal keyword on the line (the document's index), so the cost
+stays linear in the input.
+"""
+from __future__ import annotations
+
+import re
+
+from ...observations import Obs
+from ..document import Document
+from ..facts import Facts
+
+_NOT = re.compile(r"(?:\bnot|\bno|n't|instead of|rather than|非|不是)\W{0,3}(?:the\W+|a\W+)?$", re.IGNORECASE)
+_CPU_BUILD = re.compile(
+    r"(?<![a-z])cpu(?:[- ]only)?\s*(?:version|build|variant|wheel|package|flavou?r|edition|版本|版|バージョン|버전)"
+    r"|(?<![a-z])cpu[- ]?(?:only\s+)?(?:torch|pytorch)\b|download\.pytorch\.org/whl/cpu\b|(?:torch|pytorch)\s*\(?\s*cpu(?:[- ]only)?\s*\)?\s*(?:version|build)"
+    r"|\bwithout\s+cuda\s+support|\[cpu\]\s*version|\bpytorch-cpu\b|\bpytorch-mutex\s+\S+\s+cpu\b"
+    r"|(?<![\w.])\d+\.\d+(?:\.\d+)?\+rocm[\d.]*|`\+rocm[\d.]+`",
+    re.IGNORECASE)
+_TORCH_WORD = re.compile(r"torch|pytorch|파이토치|パイトーチ", re.IGNORECASE)
+_CPU_TAG = re.compile(r"(?<![\w.])(?:torch|pytorch)?[\s=:-]*v?(?P<version>\d+\.\d+(?:\.\d+)?)\+cpu\b", re.IGNORECASE)
+_NO_GPU = re.compile(
+    r"\bwithout\s+(?:an?\s+|any\s+)?(?:nvidia\s+|cuda[- ]?(?:capable\s+)?|dedicated\s+|discrete\s+)?"
+    r"(?:gpu|graphics card|video card)s?\b"
+    r"|\b(?:don'?t|do not|doesn'?t|does not|didn'?t)\s+have\s+(?:an?\s+|any\s+)?(?:nvidia\s+|cuda[- ]?(?:capable\s+)?"
+    r"|dedicated\s+|discrete\s+)?(?:gpu|graphics card|video card|cuda)\b"
+    r"|\bno\s+(?:nvidia\s+|cuda[- ]?(?:capable\s+)?|dedicated\s+|discrete\s+)?(?:gpu|graphics card)s?\b"
+    r"(?!\s*(?:is|are|was|were|found|detected|available|visible|device|in\b))"
+    r"|\bcpu[- ]only\s+(?:machine|computer|laptop|server|host|node|environment|system|box)"
+    r"|\b(?:run|running|use|using|train|training)\s+(?:it\s+|this\s+|them\s+|the\s+(?:code|model|script)\s+|this\s+code\s+|"
+    r"everything\s+)?(?:only\s+)?on\s+(?:the\s+|my\s+)?cpu\b"
+    r"|\bnot\s+installed\s+cuda\s+and\s+i\s+don'?t\s+want|没有(?:独立)?显卡|没有\s*gpu|无\s*gpu|gpu\s*(?:が)?(?:ない|なし)",
+    re.IGNORECASE)
+_MAC = re.compile(
+    r"\bmacbook(?:\s+(?:pro|air))?\b|\bmac\s?(?:os|mini|studio)\b|\bmac\s+m[1-5]\b|\bm[1-5](?:\s+(?:pro|max|ultra))?"
+    r"\s+(?:mac|chip|macbook|series)\b|\bapple\s+(?:m[1-5]|silicon)\b|\b(?:on|my|an?)\s+m[1-5]\s+mac\b|\bm\s+series\s+chip",
+    re.IGNORECASE)
+_OTHER_GRAPHICS = re.compile(
+    r"\bintel\b[^\n]{0,40}?\b(?:graphics|iris|uhd|hd\s+\d{3,4}|arc)\b|\bintegrated\s+graphics\b|"
+    r"\bamd\s+(?:radeon|gpu|graphics)|\bradeon\b", re.IGNORECASE)
+_NVIDIA_GPU = re.compile(r"\bnvidia\s+(?:gpu|graphics card|card|geforce|rtx|gtx|quadro|tesla)\b|\bgeforce\b",
+                         re.IGNORECASE)
+_INTENT = re.compile(
+    r"\b(?:my|the|our|a)\s+(?:nvidia\s+)?(?:gpu|graphics card|video card)s?\b|\bgpu\s+(?:version|build|support|"
+    r"acceleration|enabled)\b|\b(?:use|using|run on|utili[sz]e)\s+(?:the\s+|my\s+)?(?:gpu|cuda)\b|--use[-_]cuda\b|"
+    r"\bcuda\s+(?:version|build)\s+of\s+(?:torch|pytorch)|\bgpu版|\bcuda版|显卡|グラボ|グラフィックボード|그래픽\s*카드|видеокарт",
+    re.IGNORECASE)
+
+_MESSAGE = re.compile(r"(?:error|exception|warning|warn)\b\s*[:\]]|please|make sure|assert", re.IGNORECASE)
+_CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu")
+_NO_GPU_ANCHORS = ("without", "have", "no ", "cpu", "cuda and i", "显卡", "gpu")
+_MAC_ANCHORS = ("mac", "apple", "m1", "m2", "m3", "m4", "m series")
+_OTHER_GRAPHICS_ANCHORS = ("intel", "integrated graphics", "amd", "radeon")
+
+
+def parse(document: Document, facts: Facts) -> None:
+    """Statements of a CPU build, of an NVIDIA GPU or the intent to use one, and of no NVIDIA GPU."""
+    _cpu_builds(document, facts)
+    _no_nvidia(document, facts)
+    for index in document.lines_with_any(("nvidia", "geforce")):
+        text = document.line(index)
+        if not text.lstrip().startswith("|") and not _MESSAGE.search(text) and _NVIDIA_GPU.search(text):
+            facts.observe(Obs.NVIDIA_GPU_STATED, text, document.number(index))
+            break
+    for index in document.lines_with_any(("gpu", "graphics card", "video card", "cuda", "显卡", "グラボ",
+                                          "グラフィックボード", "그래픽", "видеокарт")):
+        text = document.line(index)
+        if _INTENT.search(text) and not _NO_GPU.search(text) and not _MESSAGE.search(text):
+            facts.observe(Obs.GPU_INTENT, text, document.number(index))
+            break
+
+
+def _cpu_builds(document: Document, facts: Facts) -> None:
+    for index in document.lines_with_any(_CPU_ANCHORS):
+        text = document.line(index)
+        if "+cpu" in document.lower[index]:
+            match = _CPU_TAG.search(text)
+            read = any(claim.line == document.number(index) for claim in facts.torch)
+            if match and not read and not match.group("version").startswith("0."):
+                facts.observe(Obs.CPU_BUILD_STATED, text, document.number(index), version=f"{match.group('version')}+cpu")
+                continue
+        match = _CPU_BUILD.search(text)
+        if not match or _NOT.search(text[:match.start()]):
+            continue
+        nearby = " ".join(document.line(i) for i in range(max(index - 2, 0), min(index + 3, len(document))))
+        if _TORCH_WORD.search(nearby):
+            facts.observe(Obs.CPU_BUILD_STATED, text, document.number(index),
+                          kind="rocm" if "rocm" in match.group(0).lower() else None)
+
+
+def _no_nvidia(document: Document, facts: Facts) -> None:
+    for anchors, pattern, kind in ((_NO_GPU_ANCHORS, _NO_GPU, "no GPU"), (_MAC_ANCHORS, _MAC, "Mac"),
+                                   (_OTHER_GRAPHICS_ANCHORS, _OTHER_GRAPHICS, "other graphics")):
+        for index in document.lines_with_any(anchors):
+            text = document.line(index)
+            if text.lstrip().startswith(("|", "[pip", "[conda")) or (kind == "no GPU" and _MESSAGE.search(text)):
+                continue
+            if pattern.search(text):
+                facts.observe(Obs.NO_NVIDIA_GPU, text, document.number(index), kind=kind)
+                if kind == "Mac":
+                    facts.set("platform.system", "Darwin", 1)
+                break
