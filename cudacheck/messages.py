@@ -47,7 +47,12 @@ def _message(obs: Obs, anchors: Tuple[str, ...], pattern: str, join_next: int = 
     return Message(obs, anchors, re.compile(pattern, _I), join_next, re.compile(exclude, _I) if exclude else None)
 
 
-_CUDA_CODE = r"(?:cuda\w*\s*)?error(?:\s*code)?\s*[:=]?\s*\(?"
+_CUDA_CODE = r"(?:(?:cuda\w*\s*)?error(?:\s*code)?\s*[:=]?\s*\(?|returned\s+|code\s*=\s*)"
+"""How a CUDA error number is introduced: "CUDA error 35", "error code: 999", "cuda runtime error (30)",
+"cudaGetDeviceCount returned 100", "THCudaCheck FAIL … code=38"."""
+_LEGACY_CODE = r"(?:cuda runtime error\s*\(|returned\s+|code\s*=\s*)"
+"""Numbers of the runtime API before CUDA 10.1 (30 unknown, 38 no device, 48 no kernel image) appear only with
+the words of old torch (THC) and deviceQuery around them."""
 
 MESSAGES: Tuple[Message, ...] = (
     # --- driver too old -----------------------------------------------------------------
@@ -55,9 +60,10 @@ MESSAGES: Tuple[Message, ...] = (
              r"driver on your system is too old(?:\s*\(found version (?P<found>\d{4,6})\))?", join_next=1),
     _message(Obs.DRIVER_FOUND_VERSION, ("found version",),
              r"\(?found version (?P<found>\d{4,6})\)"),
-    _message(Obs.INSUFFICIENT_DRIVER, ("insufficient for cuda runtime", "insufficientdriver", "insufficient_driver", "error 35", "code 35",
-              "error: 35", "error=35"),
-             r"cuda driver version is insufficient for cuda runtime version|cudaErrorInsufficientDriver|"
+    _message(Obs.INSUFFICIENT_DRIVER, ("insufficient for cuda runtime", "insufficientdriver", "insufficient_driver",
+              "insufficient driver", "error 35", "code 35", "error: 35", "error=35", "returned 35", "code=35",
+              "error (35)"),
+             r"cuda driver version is insufficient for cuda runtime version|(?:cuda)?Error\s*_?Insufficient[ _]?Driver|"
              r"CUDA_ERROR_INSUFFICIENT_DRIVER|" + _CUDA_CODE + r"35\b(?!\.)", exclude=r"errno|\[Errno 35\]"),
     _message(Obs.UNSUPPORTED_PTX, ("unsupported toolchain", "unsupportedptxversion", "unsupported_ptx_version", "error 222", "code 222"),
              r"provided PTX was compiled with an unsupported toolchain|cudaErrorUnsupportedPtxVersion|"
@@ -79,17 +85,23 @@ MESSAGES: Tuple[Message, ...] = (
              r"NVIDIA GPU \S+ \(PCI ID: (?P<pci>[0-9a-fA-F:]+)\)[^\n]*?is not supported by the\s+(?:NVRM:\s*)?"
              r"NVIDIA\s+(?P<branch>[\d.]+x*) driver release",
              join_next=2),
-    _message(Obs.SMI_CANNOT_COMMUNICATE, ("communicate with the nvidia driver",),
-             r"couldn'?t communicate with the NVIDIA driver"),
+    _message(Obs.SMI_CANNOT_COMMUNICATE, ("communicate with the nvidia driver", "nvidia-smi has failed"),
+             r"couldn'?t communicate with the NVIDIA driver|NVIDIA-SMI has failed"),
     _message(Obs.NVML_DRIVER_NOT_LOADED, ("driver not loaded", "driver_not_loaded"),
              r"(?:NVML|nvidia-container-cli|nvml error)[^\n]*driver not loaded|NVML_ERROR_DRIVER_NOT_LOADED"),
     _message(Obs.NO_NVIDIA_DRIVER, ("found no nvidia driver",),
              r"Found no NVIDIA driver on your system"),
     _message(Obs.KERNEL_MODULE_FAILED, ("modprobe", "key was rejected", "nvidia kernel module", "nouveau", "nvrm: the nvidia probe",
-              "nvrm: no nvidia"),
+              "nvrm: no nvidia", "bad return status", "kernel module is not", "dkms", "incompatibility with kernel",
+              "module build"),
              r"modprobe: (?:FATAL|ERROR):[^\n]*nvidia|could not insert 'nvidia|Key was rejected by service|"
-             r"NVIDIA kernel module[^\n]*(?:not loaded|missing|failed)|NVRM: The NVIDIA probe routine|"
-             r"NVRM: No NVIDIA (?:GPU|devices?) found|kernel module[^\n]*nouveau[^\n]*(?:in use|loaded)"),
+             r"NVIDIA kernel module[^\n]*(?:not loaded|missing|failed|not compiled|not built)|NVRM: The NVIDIA probe routine|"
+             r"NVRM: No NVIDIA (?:GPU|devices?) found|kernel module[^\n]*nouveau[^\n]*(?:in use|loaded)|"
+             r"nvidia[^\n]{0,40}(?:cannot|can'?t|could not|couldn'?t) be loaded[^\n]{0,40}nouveau|"
+             r"nouveau (?:is )?(?:always |still )?(?:present|loaded|in use)|Bad return status for module build|"
+             r"(?:nvidia )?kernel module is not (?:compiled|built|loaded)|dkms[^\n]{0,60}(?:error|failed)|"
+             r"(?:install|build)[^\n]{0,60}nvidia[^\n]{0,40}incompatibility with kernel|"
+             r"module build[^\n]{0,40}(?:failed|error)"),
     _message(Obs.RM_INIT_FAILED, ("rminitadapter failed",),
              r"RmInitAdapter failed!?\s*(?P<code>\([^)]*\))?"),
     _message(Obs.NOUVEAU_BOUND, ("kernel driver in use: nouveau",),
@@ -103,11 +115,13 @@ MESSAGES: Tuple[Message, ...] = (
              r"NVML Shared Library Not Found|load library failed: libnvidia-ml"),
     _message(Obs.LIBCUDA_MISSING, ("libcuda.so",),
              r"libcuda\.so(?:\.1)?: cannot open shared object file|"
-             r"(?:could not|cannot|unable to) (?:load|open|find)[^\n]*libcuda\.so|"
+             r"(?:could not|cannot|can'?t|unable to|does not|doesn'?t) (?:load|open|find|see|locate)[^\n]*libcuda\.so|"
              r"libcuda\.so(?:\.1)? (?:not found|is not found)"),
     _message(Obs.CUDA_UNKNOWN_ERROR, ("cuda unknown error", "cudaerrorunknown", "cuda_error_unknown", "error 999", "code 999", "error: 999",
-              "cuda error: unknown error"),
-             r"CUDA unknown error|CUDA error: unknown error|cudaErrorUnknown|CUDA_ERROR_UNKNOWN|" + _CUDA_CODE + r"999\b"),
+              "cuda error: unknown error", "returned 999", "code=999", "returned 30", "code=30", "error (30)",
+              "cuinit failed"),
+             r"CUDA unknown error|CUDA error: unknown error|cudaErrorUnknown|CUDA_ERROR_UNKNOWN|" + _CUDA_CODE + r"999\b|"
+             + _LEGACY_CODE + r"30\b|cuInit failed(?::\s*unknown)?"),
     _message(Obs.NVML_UNKNOWN_ERROR, ("failed to initialize nvml: unknown error",),
              r"Failed to initialize NVML: Unknown Error"),
     _message(Obs.SYSTEM_NOT_READY, ("system not yet initialized", "systemnotready", "system_not_ready", "error 802", "code 802", "error: 802"),
@@ -126,8 +140,10 @@ MESSAGES: Tuple[Message, ...] = (
              r"unsupported display driver\s*/\s*cuda driver combination|CUDA_ERROR_SYSTEM_DRIVER_MISMATCH|"
              r"cudaErrorSystemDriverMismatch|" + _CUDA_CODE + r"803\b"),
     # --- no GPU visible ------------------------------------------------------------------------
-    _message(Obs.NO_CUDA_DEVICE, ("no cuda-capable device", "errornodevice", "error_no_device", "error 100", "code 100", "error: 100"),
-             r"no CUDA-capable device is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|" + _CUDA_CODE + r"100\b(?!%)"),
+    _message(Obs.NO_CUDA_DEVICE, ("no cuda-capable device", "errornodevice", "error_no_device", "error 100", "code 100", "error: 100",
+              "returned 100", "code=100", "returned 38", "code=38", "error (38)"),
+             r"no CUDA-capable device is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|" + _CUDA_CODE + r"100\b(?!%)|"
+             + _LEGACY_CODE + r"38\b"),
     _message(Obs.NO_CUDA_GPUS, ("no cuda gpus are available",),
              r"No CUDA GPUs are available"),
     _message(Obs.DOCKER_NO_GPU_DRIVER, ("could not select device driver",),
@@ -143,7 +159,7 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.CUDA_INIT_FAILED, ("cuda driver initialization failed",),
              r"CUDA driver initialization failed"),
     _message(Obs.DEVICES_UNAVAILABLE, ("busy or unavailable", "devicesunavailable", "devices_unavailable"),
-             r"CUDA-capable device\(s\) is/are busy or unavailable|cudaErrorDevicesUnavailable|"
+             r"CUDA-capable devices?(?:\(s\))? (?:is|are|is/are) busy or unavailable|cudaErrorDevicesUnavailable|"
              r"CUDA_ERROR_DEVICES_UNAVAILABLE"),
     _message(Obs.CUDA_NOT_AVAILABLE, ("is_available", "cuda is not available", "cuda not available", "cuda unavailable",
                                       "cuda is unavailable", "not able to use gpu", "cuda available",
@@ -153,9 +169,10 @@ MESSAGES: Tuple[Message, ...] = (
              r"CUDA available\s*[:=]?\s*False|Torch is not able to use GPU|No supported gpu backend found",
              exclude=r"^\s*(?:[-*]\s*)?Is CUDA available"),
     # --- arch not in build / GPU too old ----------------------------------------------------------
-    _message(Obs.NO_KERNEL_IMAGE, ("no kernel image is available", "nokernelimagefordevice", "no_binary_for_gpu", "error 209", "code 209"),
+    _message(Obs.NO_KERNEL_IMAGE, ("no kernel image is available", "nokernelimagefordevice", "no_binary_for_gpu", "error 209",
+              "code 209", "returned 209", "code=209", "error (48)", "code=48", "returned 48"),
              r"no kernel image is available for execution on the device|cudaErrorNoKernelImageForDevice|"
-             r"CUDA_ERROR_NO_BINARY_FOR_GPU|" + _CUDA_CODE + r"209\b"),
+             r"CUDA_ERROR_NO_BINARY_FOR_GPU|" + _CUDA_CODE + r"209\b|" + _LEGACY_CODE + r"48\b"),
     _message(Obs.INVALID_DEVICE_FUNCTION, ("invalid device function", "invaliddevicefunction"),
              r"invalid device function|cudaErrorInvalidDeviceFunction"),
     _message(Obs.GPU_NOT_COMPATIBLE, ("is not compatible with the current pytorch",),
@@ -216,12 +233,14 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.CUDA_LIBRARY_SYMBOL, ("undefined symbol", "nvjitlink"),
              r"undefined symbol:?\s*(?P<symbol>(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|cuda[A-Z]|"
              r"__nvJitLink|nvJitLink|__cudaRegister)\w*)|__nvJitLink\w+, version libnvJitLink"),
-    _message(Obs.CUDA_LIBRARY_MISSING, ("libcudart", "libcublas", "libcufft", "libcurand", "libcusparse", "libcusolver", "libnvrtc",
-              "libnvjitlink", "libnvtoolsext", "libcupti", "cudart64", "cublas64"),
-             r"(?P<lib>lib(?:cudart|cublasLt|cublas|cufft|curand|cusparse|cusolver|nvrtc|nvJitLink|nvToolsExt|cupti)"
-             r"[\w.-]*?\.so[.\d]*):?\s*cannot open shared object file|"
-             r"(?:could not load(?: dynamic)? library|could not locate|cannot load|failed to open|unable to open)"
-             r"\s*[\s'\"]*"
+    _message(Obs.CUDA_LIBRARY_MISSING, ("libcudart", "libcublas", "libcufft", "libcurand", "libcusparse", "libcusolver",
+                                        "libnvrtc", "libnvjitlink", "libnvtoolsext", "libcupti", "cudart64", "cublas64",
+                                        "libcudss", "libcufile", "libnvshmem", "libcutensor", "cufft64", "curand64",
+                                        "cusparse64", "cusolver64", "nvrtc64"),
+             r"(?P<lib>lib(?:cudart|cublasLt|cublas|cufft|curand|cusparseLt|cusparse|cusolver|nvrtc|nvJitLink|nvToolsExt|"
+             r"cupti|cudss|cufile|nvshmem|cutensor)[\w.-]*?\.so[.\d]*):?\s*cannot open shared object file|"
+             r"(?:could not load(?: dynamic)? library|could not locate|cannot load|failed to open|unable to open|"
+             r"cannot find|could not find|can'?t find)\s*[\s'\"「]*"
              r"(?P<lib2>(?:lib)?(?:cudart|cublasLt|cublas|cufft|curand|cusparse|cusolver|nvrtc)[\w.-]*)"),
     _message(Obs.UNDEFINED_REFERENCE_CUDA, ("undefined reference to",),
              r"undefined reference to [`'‘](?P<symbol>\w+)@(?P<lib>lib\w+\.so[.\d]*)'?",
@@ -238,8 +257,8 @@ MESSAGES: Tuple[Message, ...] = (
                                          "satisfies the requirement torch", "is not a supported wheel on this"),
              r"No matching distribution found for torch(?P<spec>[=<>!~][^\s]*)?|Could not find a version that "
              r"satisfies the requirement torch(?P<spec2>[=<>!~][^\s]*)?|torch-[\w.+%]+\.whl is not a supported wheel"),
-    _message(Obs.TORCH_NOT_INSTALLED, ("no module named 'torch'", 'no module named "torch"'),
-             r"No module named ['\"]torch['\"]"),
+    _message(Obs.TORCH_NOT_INSTALLED, ("no module named 'torch'", 'no module named "torch"', "no module named torch"),
+             r"No module named ['\"]?torch['\"]?(?![\w.])"),
     # --- extension builds ------------------------------------------------------------------
     _message(Obs.DETECTED_CUDA_MISMATCH, ("detected cuda version",),
              r"The detected CUDA version \((?P<nvcc>[\d.]+)\) mismatches the version that was used to compile\s*"
@@ -252,8 +271,30 @@ MESSAGES: Tuple[Message, ...] = (
              r"nvcc fatal\s*:\s*Unsupported gpu architecture '(?P<arch>compute_\d{2,3}[a-z]?)'"),
     _message(Obs.CUDA_HOME_MISSING, ("cuda_home environment variable is not set",),
              r"CUDA_HOME environment variable is not set"),
+    _message(Obs.CUDA_HOME_LIST, ("/bin/nvcc",),
+             r"['\"]?(?P<path>[^'\"\s]*[^'\"\s/]:[^'\"\s]*/bin/nvcc)['\"]?[^\n]{0,20}(?:No such file|failed|not found)|"
+             r"(?:unable to execute|No such file or directory:?)\s*['\"](?P<path2>[^'\"]*:[^'\"]*/bin/nvcc)"),
     _message(Obs.NVCC_MISSING, ("nvcc",),
-             r"(?:/bin/)?nvcc'?:? (?:command )?not found|No such file or directory:\s*'[^']*/bin/nvcc'"),
+             r"(?:/bin/)?nvcc['\"]?:? (?:command )?not found|No such file or directory:\s*'[^']*/bin/nvcc'|"
+             r"/bin/nvcc['\"]?:\s*No such file or directory|'nvcc' is not recognized",
+             exclude=r"[^\s'\"]:[^\s'\"]*/bin/nvcc"),
+    _message(Obs.ARCH_LIST_INVALID, ("unknown cuda arch",),
+             r"Unknown CUDA arch \((?P<arch>[^)]+)\) or GPU not supported"),
+    _message(Obs.ALLOCATOR_CONFIG, ("cachingallocator option", "allocator backend parsed", "pytorch_cuda_alloc_conf",
+                                    "pytorch_alloc_conf"),
+             r"Unrecognized CachingAllocator option:\s*(?P<option>\w+)|Allocator backend parsed at runtime != allocator "
+             r"backend parsed at load time|(?:PYTORCH_CUDA_ALLOC_CONF|PYTORCH_ALLOC_CONF)[^\n]{0,80}"
+             r"(?:invalid|unrecogni[sz]ed|unknown|not supported|expects?)"),
+    _message(Obs.LIBUV_MISSING, ("use_libuv", "without libuv"),
+             r"use_libuv was requested but PyTorch was buil[dt] without libuv support|"
+             r"PyTorch was buil[dt] without libuv"),
+    _message(Obs.EXCLUSIVE_PROCESS, ("exclusive process", "exclusive_process", "e. process"),
+             r"Exclusive[ _]Process|\bE\. Process\b"),
+    _message(Obs.ENVIRONMENT_NOT_ACTIVATED, ("activate: no such file", "conda: command not found", "lmod has detected",
+                                             "module(s) are unknown", "not been properly configured to use 'conda",
+                                             "conda: not found"),
+             r"activate: No such file or directory|conda: (?:command )?not found|Lmod has detected the following error|"
+             r"module\(s\) are unknown|Your shell has not been properly configured to use 'conda activate'"),
     _message(Obs.UNSUPPORTED_HOST_COMPILER, ("unsupported gnu version", "unsupported microsoft visual studio"),
              r"unsupported (?:GNU|Microsoft Visual Studio) version"),
     _message(Obs.TORCH_LIBRARY_MISSING, ("libtorch_cuda_cu.so", "libtorch_cuda_cpp.so", "libc10_cuda.so", "libtorch_cuda.so", "libtorch_cpu.so",

@@ -178,7 +178,9 @@ class Obs(str, Enum):
     NVCC_UNSUPPORTED_ARCH = ("nvcc_unsupported_arch", "cuda_toolkit_mismatch_ext",
                              "extension build: the local nvcc cannot target this GPU")
     CUDA_HOME_MISSING = ("cuda_home_missing", "cuda_toolkit_mismatch_ext", "extension build: no CUDA toolkit found")
-    NVCC_MISSING = ("nvcc_missing", "cuda_toolkit_mismatch_ext", "extension build: nvcc not found")
+    NVCC_MISSING = ("nvcc_missing", "config", "nvcc is not where the build looks (CUDA_HOME or PATH)")
+    CUDA_HOME_LIST = ("cuda_home_list", "config", "CUDA_HOME holds a list of folders (a PATH-style value)")
+    ARCH_LIST_INVALID = ("arch_list_invalid", "config", "TORCH_CUDA_ARCH_LIST names an arch this torch does not know")
     NO_CUDA_RUNTIME = ("no_cuda_runtime", CONTEXT, "torch.utils.cpp_extension found no usable CUDA runtime")
 
     # --- shared memory ----------------------------------------------------------------------------------
@@ -210,6 +212,12 @@ class Obs(str, Enum):
     UNSUPPORTED_HOST_COMPILER = ("unsupported_host_compiler", "config", "nvcc does not support this host compiler")
     NUMPY_ABI = ("numpy_abi", "config", "NumPy 2 with modules built for NumPy 1")
 
+    ALLOCATOR_CONFIG = ("allocator_config", "config", "PYTORCH_CUDA_ALLOC_CONF is wrong or set too late")
+    LIBUV_MISSING = ("libuv_missing", "config", "the distributed store asks for libuv, which this torch lacks (Windows)")
+    EXCLUSIVE_PROCESS = ("exclusive_process", CONTEXT, "a GPU in Exclusive-Process compute mode")
+    ENVIRONMENT_NOT_ACTIVATED = ("environment_not_activated", "config",
+                                 "the Python environment (conda, module, venv) was not activated")
+
     # --- the program's own errors (the environment is usually fine) -----------------------------------------
     CUDA_OOM = ("cuda_oom", APPLICATION, "CUDA out of memory")
     OOM_CAPACITY = ("oom_capacity", CONTEXT, "allocation size and GPU capacity of an out-of-memory error")
@@ -231,10 +239,18 @@ class Obs(str, Enum):
     CONTAINER_PROMPT = ("container_prompt", SITUATION, "a shell prompt inside a container")
     IMAGE_CUDA = ("image_cuda", SITUATION, "a container image and the CUDA it is built with")
     NGC_RELEASE = ("ngc_release", SITUATION, "the NGC container banner")
-    WSL = ("wsl", SITUATION, "Windows Subsystem for Linux")
+    WSL = ("wsl", SITUATION, "Windows Subsystem for Linux (with its version where the paste shows it)")
+    CONTAINER_MARKER = ("container_marker", SITUATION, "the paste shows the program runs in a container")
+    KUBERNETES_POD = ("kubernetes_pod", SITUATION,
+                      "a Kubernetes pod (whether it asks for nvidia.com/gpu and names a runtime class)")
+    SLURM = ("slurm", SITUATION, "a Slurm job or login node (whether GPUs were requested)")
+    JETSON = ("jetson", SITUATION, "an NVIDIA Jetson board (JetPack / L4T)")
+    BARE_METAL = ("bare_metal", SITUATION, "the report says the program runs on the host, not in a container")
+    UVM_MISSING = ("uvm_missing", "no_gpu_visible", "the nvidia-uvm module or /dev/nvidia-uvm is missing")
     NVIDIA_GPU_STATED = ("nvidia_gpu_stated", SITUATION, "the report says the machine has an NVIDIA GPU")
     NO_NVIDIA_GPU = ("no_nvidia_gpu", SITUATION,
                      "the report says the machine has no NVIDIA GPU (a Mac, other graphics, the CPU is meant)")
+    GPU_NOT_SEEN = ("gpu_not_seen", CONTEXT, "the report says the GPU is not detected or cannot be used")
     GPU_INTENT = ("gpu_intent", CONTEXT, "the report says a GPU is meant to be used")
 
     # --- what a paste says around its facts ---------------------------------------------------------------

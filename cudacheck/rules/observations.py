@@ -14,6 +14,7 @@ container).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 from ..compat.archs import Arch, parse_arch
@@ -248,4 +249,56 @@ def kernel_error_owner(ctx: RuleContext) -> Optional[Observation]:
     if error is not None and first_of(ctx, Obs.GPU_NOT_COMPATIBLE) is None \
             and torch_covers(ctx, gpu_arch(ctx)) == "sass":
         return error
+    return None
+
+
+# --- where a process that sees no GPU runs ------------------------------------------------------
+@dataclass
+class Situation:
+    """Where a process runs when it is not a plain host: the evidence, and what to do there."""
+
+    kind: str  # wsl | kubernetes | container | slurm
+    words: str  # "a Kubernetes pod"
+    evidence: Optional[Observation]
+    remedy: str
+
+
+_SITUATION_REMEDIES = {
+    "wsl1": "WSL1 has no GPU support: convert the distribution to WSL2 (`wsl --set-version <distro> 2`), on "
+            "Windows 10 21H2+ or Windows 11 with a current NVIDIA Windows driver.",
+    "wsl": "In WSL2 the GPU comes from the Windows driver: update Windows (10 21H2+ / 11) and the NVIDIA Windows "
+           "driver, run `wsl --update`, and do not install a Linux NVIDIA driver inside WSL (it hides "
+           "/usr/lib/wsl/lib); `nvidia-smi` inside WSL must list the GPU.",
+    "kubernetes": "Request the GPU in the pod spec (`resources: limits: nvidia.com/gpu: 1`), with the NVIDIA device "
+                  "plugin or GPU Operator on the node and the pod on the NVIDIA runtime (`runtimeClassName: nvidia`, "
+                  "or the nvidia runtime as containerd's default).",
+    "container": "Start the container with GPU access: `docker run --gpus all …` (NVIDIA Container Toolkit on the "
+                 "host), compose `deploy.resources.reservations.devices: [{driver: nvidia, count: all, "
+                 "capabilities: [gpu]}]`, Apptainer `--nv`, LXD `lxc config device add <c> gpu gpu` (with "
+                 "/dev/nvidia-uvm). If it had access and lost it, restart it.",
+    "slurm": "Run on a node with GPUs and request them: `srun --gres=gpu:1 …` / `#SBATCH --gres=gpu:1` (or "
+             "`--gpus=1`, and the GPU partition); login nodes have none.",
+}
+
+
+def gpu_situation(ctx: RuleContext) -> Optional[Situation]:
+    """The situation that explains a missing GPU better than a missing driver: a container or a pod (started
+    without GPU access, or it lost it), WSL (the GPU is not passed through), a Slurm job or login node without
+    GPUs. None on a plain host, or when nothing shows where the program runs."""
+    container = ctx.snapshot.container
+    if container.runtime == "kubernetes":
+        return Situation("kubernetes", "a Kubernetes pod", first_of(ctx, Obs.KUBERNETES_POD),
+                         _SITUATION_REMEDIES["kubernetes"])
+    if container.in_container:
+        lead = first_of(ctx, Obs.CONTAINER_MARKER, Obs.DOCKER_RUN, Obs.CONTAINER_PROMPT, Obs.COMPOSE_GPU)
+        return Situation("container", "a container", lead, _SITUATION_REMEDIES["container"])
+    if container.runtime == "wsl" and container.in_container is not True:
+        wsl = next((o for o in all_of(ctx, Obs.WSL) if o.values.get("version")), None) or first_of(ctx, Obs.WSL)
+        version = wsl.values.get("version") if wsl else None
+        return Situation("wsl", "WSL1" if version == "1" else "WSL", wsl,
+                         _SITUATION_REMEDIES["wsl1" if version == "1" else "wsl"])
+    slurm = first_of(ctx, Obs.SLURM)
+    if slurm is not None and container.in_container is not True:
+        node = "a login node" if slurm.values.get("login_node") == "yes" else "a cluster job"
+        return Situation("slurm", node, slurm, _SITUATION_REMEDIES["slurm"])
     return None

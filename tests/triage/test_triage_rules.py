@@ -202,6 +202,21 @@ CASES = {
          "  File \"/usr/lib/python3/site-packages/torch/nn/functional.py\", line 2264, in embedding\n"
          "RuntimeError: CUDA error: no kernel image is available for execution on the device",
          "torch==2.3.1\npip install flash_attn-2.6.3+cu123torch2.3cxx11abiFALSE-cp310-cp310-linux_x86_64.whl"]),
+    "CC826": (
+        ["unable to execute '/usr/local/cuda:/usr/local/cuda-11.8/bin/nvcc': No such file or directory",
+         "export CUDA_HOME=$CUDA_HOME:/usr/local/cuda-12.4\nerror: [Errno 2] No such file or directory",
+         "echo $TORCH_CUDA_ARCH_LIST\n7.5 8.0 9.0a\nValueError: Unknown CUDA arch (9.0a) or GPU not supported",
+         "RuntimeError: Unrecognized CachingAllocator option: max_split_size",
+         "The GPUs of this node run in Exclusive_Process compute mode.\n"
+         "RuntimeError: CUDA error: all CUDA-capable devices are busy or unavailable",
+         "#SBATCH --ntasks-per-node=4\n#SBATCH --gpus-per-task=1\nsrun python train.py\n"
+         "RuntimeError: CUDA error: invalid device ordinal",
+         "Lmod has detected the following error: The following module(s) are unknown: \"anaconda3/2023\"\n"
+         "ModuleNotFoundError: No module named 'torch'"],
+        ["export CUDA_HOME=/usr/local/cuda-12.4",
+         "#SBATCH --gpus-per-node=4\nsrun python train.py\nRuntimeError: CUDA error: invalid device ordinal",
+         "Lmod has detected the following error: The following module(s) are unknown: \"gcc/9\"",
+         "RuntimeError: CUDA error: all CUDA-capable devices are busy or unavailable"]),
     "CC891": (
         ["", "   \n\n", "Hello, it does not work, please help!"],
         ["RuntimeError: CUDA error: invalid device ordinal"]),

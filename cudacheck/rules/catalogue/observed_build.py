@@ -3,10 +3,8 @@ a GPU too old, a CPU-only torch, torchvision, several torch installs, extensions
 another CUDA (CC805–CC807, CC814–CC816)."""
 from __future__ import annotations
 
-import re
 from typing import Iterator, List, Optional, Tuple
 
-from ...compat.archs import Arch, coverage
 from ...compat.judgements import index_url
 from ...observations import KINDS, Obs
 from ...report import Finding

@@ -3,7 +3,7 @@ visible, forward compatibility, a container's CUDA requirement (CC801–CC804, C
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from typing import Iterator, List, Optional
 
 from ...observations import Obs
 from ...report import Finding
@@ -11,8 +11,8 @@ from ...snapshot import Observation
 from ...versions import cuda_from_int, major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cuda_unavailable, docker_run,
-                            driver_needed, evidence, first_of, forward_compat_cause, ld_entries, newest_image_cuda,
-                            quote, safe, wheel_text)
+                            Situation, driver_needed, evidence, first_of, forward_compat_cause, gpu_situation,
+                            ld_entries, newest_image_cuda, quote, safe, wheel_text)
 from ..registry import rule
 
 
@@ -21,13 +21,47 @@ def _in_container(ctx: RuleContext) -> bool:
 
 
 def _gpu_access(ctx: RuleContext) -> Optional[bool]:
-    """Whether the pasted container start grants GPUs (None when no start command was pasted)."""
+    """Whether the pasted container start grants GPUs (None when no start command was pasted, or it passes only
+    the /dev/nvidia* nodes: they work only with driver libraries the image brings itself)."""
     if first_of(ctx, Obs.COMPOSE_GPU):
         return True
     run = docker_run(ctx)
-    if run is None:
+    if run is None or run.values.get("gpu_access") == "devices":
         return None
     return run.values.get("gpu_access") == "yes"
+
+
+def _devices_only(ctx: RuleContext) -> bool:
+    run = docker_run(ctx)
+    return run is not None and run.values.get("gpu_access") == "devices"
+
+
+def _no_gpu_signs(ctx: RuleContext, situation: Situation, access: Optional[bool]) -> List[Observation]:
+    """The observations that show no usable GPU in a situation (a container, a pod, WSL, a cluster job)."""
+    names = [*NO_GPU_SIGNS, Obs.SMI_CANNOT_COMMUNICATE, Obs.NVML_DRIVER_NOT_LOADED, Obs.DEVICES_UNAVAILABLE]
+    without_runtime = access is False or _devices_only(ctx) or situation.kind == "kubernetes" or \
+        ctx.snapshot.container.runtime in ("lxc", "apptainer")
+    if situation.kind in ("kubernetes", "container") and without_runtime:
+        # without the NVIDIA runtime's driver libraries the image's stub libcuda (or none) answers "driver
+        # insufficient" (35) or "unknown error"
+        names += [Obs.INSUFFICIENT_DRIVER, Obs.CUDA_UNKNOWN_ERROR]
+    if situation.kind == "wsl":
+        names += [Obs.CUDA_UNKNOWN_ERROR]
+        names.remove(Obs.LIBCUDA_MISSING)  # CC811: WSL's libcuda is there, just not on the loader path
+    if situation.kind == "slurm":
+        names = [Obs.SMI_NOT_FOUND, Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS, Obs.SMI_NO_DEVICES, Obs.NVML_LIBRARY_MISSING]
+    signs = [o for o in all_of(ctx, *names, Obs.GPU_NOT_SEEN) if not _host_side(o)]
+    unavailable = cuda_unavailable(ctx)
+    if unavailable is not None and unavailable.values.get("source") != "collect_env" and \
+            situation.kind in ("slurm", "wsl", "kubernetes"):
+        signs.append(unavailable)
+    return signs
+
+
+def _main_module_missing(ctx: RuleContext) -> bool:
+    """The NVIDIA kernel module itself (not only nvidia-uvm) is missing or cannot be loaded."""
+    return any(not re.search(r"uvm", o.text, re.IGNORECASE) for o in all_of(ctx, Obs.KERNEL_MODULE_FAILED)) \
+        or first_of(ctx, Obs.SMI_CANNOT_COMMUNICATE, Obs.NVML_DRIVER_NOT_LOADED) is not None
 
 
 def _host_side(observation: Observation) -> bool:
@@ -174,6 +208,11 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
     """
     host = [o for o in all_of(ctx, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING) if _host_side(o)]
     wsl_libcuda = first_of(ctx, Obs.WSL) is not None and first_of(ctx, Obs.LIBCUDA_MISSING) is not None
+    situation = gpu_situation(ctx)
+    if situation is not None and situation.kind in ("wsl", "slurm") and not host:
+        return  # CC804: the GPU is not passed through to WSL, or the job got none
+    if first_of(ctx, Obs.FALLEN_OFF_BUS) is not None:
+        return  # a GPU that fell off the bus makes the driver fail too: CC820 names the cause
     if (_in_container(ctx) or _gpu_access(ctx) is False) and not host:
         unknown = first_of(ctx, Obs.CUDA_UNKNOWN_ERROR)
         if unknown is not None and _gpu_access(ctx) is not False:
@@ -188,7 +227,8 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         return
     if wsl_libcuda:
         return  # CC811: WSL's libcuda is there, just not on the loader path
-    module = first_of(ctx, Obs.KERNEL_MODULE_FAILED, Obs.NOUVEAU_BOUND)
+    module = next((o for o in all_of(ctx, Obs.KERNEL_MODULE_FAILED, Obs.NOUVEAU_BOUND)
+                   if not re.search(r"uvm", o.text, re.IGNORECASE)), None)
     missing = host[0] if host else first_of(ctx, Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING)
     unknown = first_of(ctx, Obs.CUDA_UNKNOWN_ERROR, Obs.NVML_UNKNOWN_ERROR, Obs.CUDA_INIT_FAILED, Obs.RM_INIT_FAILED)
     no_smi = first_of(ctx, Obs.SMI_NOT_FOUND)
@@ -318,27 +358,48 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(run, symptom) + ["container.gpus_flag"])
         return
     banner = first_of(ctx, Obs.NGC_NO_DRIVER)
-    inside = [s for s in signs if s.signature in (Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING,
-                                                  Obs.SMI_NOT_FOUND, Obs.NVML_UNKNOWN_ERROR, Obs.CUDA_INIT_FAILED)]
-    if banner is not None or (_in_container(ctx) and inside):
+    situation = gpu_situation(ctx)
+    inside = _no_gpu_signs(ctx, situation, access) if situation is not None else []
+    if banner is not None or inside:
         symptom = banner or inside[0]
-        unknown = symptom.signature == Obs.NVML_UNKNOWN_ERROR
-        granted = access is True and not unknown
+        kind = situation.kind if situation is not None else "container"
+        unknown = symptom.signature == Obs.NVML_UNKNOWN_ERROR and kind in ("container", "kubernetes")
+        granted = access is True and not unknown and kind == "container"
+        requested = situation is not None and kind == "slurm" and situation.evidence is not None and \
+            situation.evidence.values.get("gpus_requested") == "yes" and \
+            situation.evidence.values.get("login_node") != "yes"
+        title = ("The container has lost access to the GPUs" if unknown else
+                 "The container got no GPU although it was started with GPU access" if granted else
+                 {"container": "The container has no access to the GPUs",
+                  "kubernetes": "The pod has no GPU: it was not given one (or lost it)",
+                  "wsl": f"{situation.words if situation else 'WSL'} sees no GPU: the Windows driver does not pass it "
+                         "through",
+                  "slurm": f"No GPU on {situation.words if situation else 'this node'}: the job did not get one"}[kind])
         yield ctx.finding(
-            "The container has lost access to the GPUs" if unknown else
-            "The container got no GPU although it was started with GPU access" if granted else
-            "The container has no access to the GPUs",
-            certainty=POSSIBLE if unknown or granted else LIKELY,
-            detail=f"{quote(symptom)}." + (" In containers this follows a `systemctl daemon-reload` on the host "
-                                           "(cgroup device rules reset) with the cgroupfs driver." if unknown else ""),
+            title, certainty=POSSIBLE if unknown or granted or requested else LIKELY,
+            detail=f"{quote(symptom)}." + (f" Where it runs: {quote(situation.evidence)}." if situation and
+                                           situation.evidence and situation.evidence is not symptom else "")
+                   + (" In containers this follows a `systemctl daemon-reload` on the host (cgroup device rules "
+                      "reset) with the cgroupfs driver." if unknown else ""),
             remedy=("Restart the container; for a lasting fix configure the NVIDIA runtime with the systemd "
                     "cgroup driver or use CDI (`nvidia-ctk cdi generate`)." if unknown else
                     "Check the host: `nvidia-smi` there, then `docker run --rm --gpus all ubuntu nvidia-smi`; "
                     "reinstall/configure the NVIDIA Container Toolkit (`sudo nvidia-ctk runtime configure "
                     "--runtime=docker && sudo systemctl restart docker`)." if granted else
+                    situation.remedy if situation is not None else
                     "Start the container with `--gpus all` (or `--runtime=nvidia` / `NVIDIA_VISIBLE_DEVICES=all`) "
                     "on a host with the NVIDIA Container Toolkit."),
-            evidence=evidence(symptom))
+            evidence=evidence(symptom, situation.evidence if situation else None))
+        return
+    uvm = first_of(ctx, Obs.UVM_MISSING)
+    if uvm is not None and not _main_module_missing(ctx):
+        yield ctx.finding(
+            "The nvidia-uvm module (/dev/nvidia-uvm) is missing: CUDA cannot create a context",
+            certainty=LIKELY, detail=f"{quote(uvm)}. The driver itself is there; CUDA also needs the unified-memory "
+                                     "module and its device node.",
+            remedy="Load it: `sudo nvidia-modprobe -u -c=0` (or `sudo modprobe nvidia-uvm`, with the module name "
+                   "of your driver package); in a container also pass `/dev/nvidia-uvm`.",
+            evidence=evidence(uvm))
         return
     mask = ctx.snapshot.container.cuda_visible_devices
     masked = mask is not None and mask.kind in ("empty", "none", "void") or \
@@ -363,7 +424,7 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                                          if masked else []))
         return
     busy = first_of(ctx, Obs.DEVICES_UNAVAILABLE)
-    if busy is not None:
+    if busy is not None and first_of(ctx, Obs.EXCLUSIVE_PROCESS) is None:  # exclusive mode chosen: CC826
         yield ctx.finding(
             "The GPU is busy or reserved for another process", severity="error", certainty=POSSIBLE,
             detail=f"{quote(busy)}. The GPU is in Exclusive-Process compute mode with another process on it, or "

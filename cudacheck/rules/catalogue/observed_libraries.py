@@ -184,6 +184,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
                    "driver inside WSL; `sudo ldconfig` to refresh).",
             evidence=evidence(libcuda, wsl))
         return
+    if missing is not None and symbol is None and first_of(ctx, Obs.JETSON) is not None:
+        return  # on a Jetson a missing CUDA library means a wheel for another JetPack release: CC824
     if symbol is not None or missing is not None:
         lead = symbol or missing
         what = symbol.values.get("symbol") if symbol is not None else (missing.values.get("lib") or

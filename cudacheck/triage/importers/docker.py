@@ -97,10 +97,10 @@ def _docker_run(facts: Facts, tool: str, rest: str, line_text: str, line: int) -
     shm = (options.get("--shm-size") or [None])[-1]
     ipc = (options.get("--ipc") or [None])[-1]
     nvidia_docker = tool.startswith("nvidia-docker")
-    granted = bool(gpus) or (runtime or "").lower() == "nvidia" or nvidia_docker \
-        or any("nvidia" in d for d in devices) or "NVIDIA_VISIBLE_DEVICES" in env
+    granted = bool(gpus) or (runtime or "").lower() == "nvidia" or nvidia_docker or "NVIDIA_VISIBLE_DEVICES" in env
+    device_nodes = any("nvidia" in d for d in devices)  # the nodes, but not the driver libraries
     facts.observe(Obs.DOCKER_RUN, line_text, line, tool=tool, gpus=gpus, runtime=runtime, shm_size=shm, ipc=ipc,
-                  image=image, gpu_access="yes" if granted else "no",
+                  image=image, gpu_access="yes" if granted else "devices" if device_nodes else "no",
                   nvidia_visible_devices=env.get("NVIDIA_VISIBLE_DEVICES"),
                   devices=",".join(devices) or None, privileged="yes" if "--privileged" in options else None,
                   gpu_image="yes" if looks_like_gpu_image(image) else None)

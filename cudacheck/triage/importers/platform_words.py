@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 from ..facts import Facts
-from ...observations import Obs
 
 _WINDOWS = re.compile(r"\bwindows\b|\bwin(?:32|64|-amd64)\b|\bwin ?1[01]\b", re.IGNORECASE)
 _MAC = re.compile(r"\bmac ?os\b|\bdarwin\b|\bos x\b|\bapple (?:m\d|silicon)", re.IGNORECASE)
@@ -35,6 +34,5 @@ def apply(facts: Facts, text: str, priority: int) -> bool:
             value = "aarch64"
         found = facts.set("platform.machine", value, priority) or found
     if _WSL.search(text):
-        facts.observe(Obs.WSL, text, None)
-        facts.set("platform.system", "Linux", priority)
+        facts.set("platform.system", "Linux", priority)  # the situations importer records WSL itself
     return found

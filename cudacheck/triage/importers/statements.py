@@ -58,6 +58,13 @@ _INTENT = re.compile(
     re.IGNORECASE)
 
 _MESSAGE = re.compile(r"(?:error|exception|warning|warn)\b\s*[:\]]|please|make sure|assert", re.IGNORECASE)
+_NOT_SEEN = re.compile(
+    r"\bgpus?\s+(?:is\s+|are\s+|was\s+|were\s+|shows?\s+(?:as\s+)?)?(?:not\s+(?:detected|found|recogni[sz]ed|visible|"
+    r"available|seen|working)|undetected|missing)|\bgpus?\s+(?:don'?t|doesn'?t|does\s+not|do\s+not)\s+work|"
+    r"(?:can'?t|cannot|doesn'?t|does\s+not|do\s+not|don'?t|not\s+able\s+to|unable\s+to)\s+(?:see|detect|find|use|access)"
+    r"\s+(?:the\s+|my\s+|any\s+|a\s+)?(?:nvidia\s+)?gpus?\b|\bnvidia-smi\s+(?:is\s+)?(?:unavailable|not\s+available)|"
+    r"\bhas_gpu\W+false|\bno\s+gpus?\s+(?:found|detected|available|visible)|识别不到\s*(?:gpu|显卡)|找不到\s*(?:gpu|显卡)",
+    re.IGNORECASE)
 _CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu")
 _NO_GPU_ANCHORS = ("without", "have", "no ", "cpu", "cuda and i", "显卡", "gpu")
 _MAC_ANCHORS = ("mac", "apple", "m1", "m2", "m3", "m4", "m series")
@@ -72,6 +79,11 @@ def parse(document: Document, facts: Facts) -> None:
         text = document.line(index)
         if not text.lstrip().startswith("|") and not _MESSAGE.search(text) and _NVIDIA_GPU.search(text):
             facts.observe(Obs.NVIDIA_GPU_STATED, text, document.number(index))
+            break
+    for index in document.lines_with_any(("gpu", "nvidia-smi", "显卡")):
+        text = document.line(index)
+        if _NOT_SEEN.search(text):
+            facts.observe(Obs.GPU_NOT_SEEN, text, document.number(index))
             break
     for index in document.lines_with_any(("gpu", "graphics card", "video card", "cuda", "显卡", "グラボ",
                                           "グラフィックボード", "그래픽", "видеокарт")):
