@@ -69,13 +69,14 @@ MESSAGES: Tuple[Message, ...] = (
              r"provided PTX was compiled with an unsupported toolchain|cudaErrorUnsupportedPtxVersion|"
              r"CUDA_ERROR_UNSUPPORTED_PTX_VERSION|" + _CUDA_CODE + r"222\b"),
     _message(Obs.NGC_DRIVER_TOO_OLD, ("was built for nvidia driver release",),
-             r"built for NVIDIA Driver Release (?P<needed>[\d.]+) or later,? but version (?P<found>[\d.]+) was detected", join_next=1),
+             r"built for NVIDIA Driver Release (?P<needed>[\d.]+) or later,?\s*but\s*version (?P<found>[\d.]+) was detected",
+             join_next=1),
     _message(Obs.FORWARD_COMPAT_804, ("forward compatibility was attempted", "compat_not_supported", "compatnotsupported", "error 804",
               "code 804", "error: 804", "error=804"),
              r"forward compatibility was attempted on non supported HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|"
              r"cudaErrorCompatNotSupportedOnDevice|" + _CUDA_CODE + r"804\b"),
     _message(Obs.CONTAINER_REQUIREMENT, ("unsatisfied condition",),
-             r"unsatisfied condition:\s*(?P<condition>[\w.<>=!,]+)"),
+             r"unsatisfied condition:\s*(?P<condition>[\w.<>=!,]+(?:\s*[<>=!]=?\s*[\w.]+)?)"),
     _message(Obs.COMPAT_LIBCUDA_PATH, ("compat/libcuda", "cuda-compat"),
              r"compat/libcuda\.so|cuda-compat"),
     _message(Obs.FORWARD_COMPAT_ENABLED, ("forward compatibility mode enabled",),
@@ -128,7 +129,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"system not yet initialized|cudaErrorSystemNotReady|CUDA_ERROR_SYSTEM_NOT_READY|" + _CUDA_CODE + r"802\b"),
     _message(Obs.FABRICMANAGER_FAILED, ("fabricmanager", "fabric manager"),
              r"fabric ?manager[^\n]{0,120}?(?:don'?t match|does not match|mismatch|failed|not running|inactive|"
-             r"could not be found|not found)|nvidia-fabricmanager\.service[^\n]{0,300}?Active:\s*(?:failed|inactive)", join_next=2),
+             r"could not be found|not found|not installed|missing)|nvidia-fabricmanager\.service[^\n]{0,300}?Active:\s*(?:failed|inactive)", join_next=2),
     # --- driver/library mismatch ------------------------------------------------------------
     _message(Obs.NVML_VERSION_MISMATCH, ("library version mismatch", "lib_rm_version_mismatch"),
              r"driver/library version mismatch|NVML_ERROR_LIB_RM_VERSION_MISMATCH"),
@@ -206,33 +207,41 @@ MESSAGES: Tuple[Message, ...] = (
                                           "cuda is not compiled"),
              r"not compiled with CUDA(?: enabled| support)?|(?:PyTorch|torch) (?:was )?compiled without CUDA|"
              r"CUDA (?:is )?not compiled"),
-    _message(Obs.TORCH_C_IMPORT, ("cannot import name '_c'", "no module named 'torch._c'", "module 'torch' has no attribute"),
+    _message(Obs.TORCH_C_IMPORT, ("cannot import name '_c'", "no module named 'torch._c'", "module 'torch' has no attribute",
+                                  "module 'torch._c' has no attribute"),
              r"cannot import name '_C' from (?:partially initialized module )?'torch'|No module named 'torch\._C'|"
-             r"module 'torch' has no attribute '(?P<attribute>cuda|__version__|version|nn|Tensor|_C)'"),
+             r"module 'torch' has no attribute '(?P<attribute>cuda|__version__|version|nn|Tensor|_C)'|"
+             r"module 'torch\._C' has no attribute '(?P<attribute2>\w+)'"),
     # --- cuDNN -----------------------------------------------------------------------------
     _message(Obs.WINDOWS_PAGING_FILE, ("paging file is too small", "winerror 1455"),
              r"paging file is too small|WinError 1455"),
-    _message(Obs.CUDNN_CANNOT_LOAD, ("libcudnn", "cudnn_", "cudnn64", "cudnn.dll", "cudnn.so"),
+    _message(Obs.CUDNN_CANNOT_LOAD, ("libcudnn", "cudnn_", "cudnn64", "cudnn.dll", "cudnn.so", "zlibwapi.dll"),
              r"(?P<lib>(?:lib)?cudnn[\w.-]*?(?:\.so(?:\.\d+)*|\.dll))\b[^\n]{0,80}?(?:cannot open shared object|"
              r"no such file|not found|is not in your library path|cannot be loaded|could not be found|"
-             r"or one of its dependencies)|"
+             r"or one of its dependencies|見つかりません|찾을 수 없)|"
              r"(?:could not load(?: dynamic)? library|could not locate|unable to load(?: any of)?|"
-             r"failed to load|cannot load)\s*[\s'\"{]*(?P<lib2>(?:lib)?cudnn[\w.-]*)", exclude=r"Successfully opened|paging file|WinError 1455"),
-    _message(Obs.CUDNN_INCOMPATIBLE, ("cudnn version incompatibility",),
-             r"cuDNN version incompatibility: PyTorch was compiled\s+against \((?P<built>[\d, ]+)\) but "
-             r"(?:linked against|found runtime version) \((?P<loaded>[\d, ]+)\)", join_next=1),
+             r"failed to load|cannot load|cannot find|can'?t find|could not find|unable to find|找不到|缺少)"
+             r"\s*[\s'\"{「`]*(?P<lib2>(?:lib)?cudnn[\w.-]*)|(?P<lib3>zlibwapi\.dll)",
+             exclude=r"Successfully opened|paging file|WinError 1455"),
+    _message(Obs.CUDNN_INCOMPATIBLE, ("cudnn version incompatibility", "cudnn version mismatch", "sublibrary_version_mismatch",
+                                      "cudnn_status_version_mismatch"),
+             r"cuDNN version (?:incompatibility|mismatch): PyTorch was compiled\s+against \(?(?P<built>[\d, ]+)\)? but "
+             r"(?:linked against|found runtime version) \(?(?P<loaded>[\d, ]+)\)?|"
+             r"CUDNN_STATUS_(?:SUBLIBRARY_)?VERSION_MISMATCH", join_next=1),
     _message(Obs.CUDNN_RUNTIME_OLDER, ("loaded runtime cudnn library",),
              r"Loaded runtime CuDNN library: (?P<loaded>[\d.]+) but source was compiled with: (?P<built>[\d.]+)"),
-    _message(Obs.CUDNN_SYMBOL, ("undefined symbol", "could not load symbol"),
-             r"(?:undefined symbol:?|Could not load symbol)\s*(?P<symbol>cudnn\w+)"),
+    _message(Obs.CUDNN_SYMBOL, ("undefined symbol", "could not load symbol", "cannot load symbol"),
+             r"(?:undefined symbol:?|Could not load symbol|Cannot load symbol)\s*(?P<symbol>cudnn\w+|_ZN5cudnn\w+)"),
     # --- NCCL and other CUDA libraries ------------------------------------------------------------
     _message(Obs.NCCL_SYMBOL, ("undefined symbol",),
              r"undefined symbol:?\s*(?P<symbol>nccl\w+)"),
     _message(Obs.NCCL_LIBRARY_MISSING, ("libnccl",),
              r"libnccl\.so[.\d]*: cannot open shared object file"),
-    _message(Obs.CUDA_LIBRARY_SYMBOL, ("undefined symbol", "nvjitlink"),
-             r"undefined symbol:?\s*(?P<symbol>(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|cuda[A-Z]|"
-             r"__nvJitLink|nvJitLink|__cudaRegister)\w*)|__nvJitLink\w+, version libnvJitLink"),
+    _message(Obs.CUDA_LIBRARY_SYMBOL, ("undefined symbol", "nvjitlink", "not defined in file"),
+             r"undefined symbol:?\s*(?P<symbol>(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|cupti|cuda[A-Z]|"
+             r"__nvJitLink|nvJitLink|__cudaRegister)\w*)|__nvJitLink\w+, version libnvJitLink|"
+             r"symbol (?P<symbol2>\w+),? version (?P<lib>lib(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|"
+             r"cupti|nvJitLink)[\w.]*) not defined in file"),
     _message(Obs.CUDA_LIBRARY_MISSING, ("libcudart", "libcublas", "libcufft", "libcurand", "libcusparse", "libcusolver",
                                         "libnvrtc", "libnvjitlink", "libnvtoolsext", "libcupti", "cudart64", "cublas64",
                                         "libcudss", "libcufile", "libnvshmem", "libcutensor", "cufft64", "curand64",
@@ -304,22 +313,26 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.TORCHVISION_OP_MISSING, ("torchvision::",),
              r"operator torchvision::(?P<op>\w+) does not exist|Could not run 'torchvision::(?P<op2>\w+)' with "
              r"arguments from the '(?P<backend>\w+)' backend"),
-    _message(Obs.TORCHVISION_CUDA_MISMATCH, ("were compiled with different cuda",),
-             r"PyTorch and (?P<package>[\w.-]+) were compiled with different CUDA (?:major )?versions", join_next=1),
+    _message(Obs.TORCHVISION_CUDA_MISMATCH, ("were compiled with different cuda", "has cuda version="),
+             r"PyTorch and (?P<package>[\w.-]+) were compiled with different CUDA (?:major )?versions|"
+             r"PyTorch has CUDA Version\s*=\s*(?P<torch>[\d.]+) and (?P<package2>[\w.-]+) has CUDA Version\s*=\s*"
+             r"(?P<other>[\d.]+)", join_next=1),
     _message(Obs.TORCHVISION_EXTENSION, ("failed to load image python extension", "has no attribute 'extension'", "couldn't load custom c++ ops"),
              r"Failed to load image Python extension|partially initialized module 'torchvision' has no attribute "
              r"'extension'|Couldn't load custom C\+\+ ops"),
     # --- shared memory ---------------------------------------------------------------------
-    _message(Obs.BUS_ERROR, ("bus error", "insufficient shared memory"),
+    _message(Obs.BUS_ERROR, ("bus error", "insufficient shared memory", "sigbus"),
              r"killed by signal: Bus error|unexpected bus error encountered in worker|insufficient shared memory|"
-             r"^\s*(?:\[\d+\]\s*\d+\s*)?Bus error(?: \(core dumped\))?"),
+             r"^\s*(?:\[\d+\]\s*\d+\s*)?Bus error(?: \(core dumped\))?|\bBus error \(core dumped\)|"
+             r"(?:DataLoader|worker|shm|shared memory)[^\n]{0,80}\b(?:Bus error|SIGBUS)\b|"
+             r"\b(?:Bus error|SIGBUS)\b[^\n]{0,80}(?:/dev/shm|shared memory|shm)"),
     _message(Obs.TORCH_SHM_WRITE, ("unable to write to file <", "unable to open shared memory object",
                                               "unable to allocate shared memory"),
              r"unable to write to file </?torch_\w*>(?:\s*:\s*(?P<reason>[^(\n]+?)\s*\((?P<errno>\d+)\))?|"
              r"unable to open shared memory object </?torch_\w*>[^\n]*?(?:\((?P<errno2>\d+)\))?|"
              r"unable to allocate shared memory"),
-    _message(Obs.SHM_FAILURE, ("posix_fallocate", "shm_open", "/dev/shm", "shared memory segment"),
-             r"posix_fallocate failed|shm_open[^\n]*failed|Error while creating shared memory segment|"
+    _message(Obs.SHM_FAILURE, ("posix_fallocate", "shm_open", "/dev/shm", "shared memory segment", "ncclshmopen"),
+             r"posix_fallocate failed|shm_open[^\n]*failed|Error while creating shared memory segment|ncclShmOpen|"
              r"(?:NCCL|nccl)[^\n]*(?:/dev/shm|shm)[^\n]*(?:fail|error|No space)|/dev/shm[^\n]*(?:No space left|"
              r"Permission denied)"),
     _message(Obs.SEMLOCK_PERMISSION, ("semlock",),
@@ -331,11 +344,14 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.DATALOADER_KILLED, ("is killed by signal: killed",),
              r"DataLoader worker \(pid[^)]*\) is killed by signal: Killed"),
     # --- GPU health --------------------------------------------------------------------------
-    _message(Obs.XID, ("xid",), r"NVRM: Xid \((?P<pci>[^)]*)\):\s*(?P<xid>\d+)"),
-    _message(Obs.FALLEN_OFF_BUS, ("fallen off the bus", "gpu is lost", "unable to determine the device handle"),
-             r"fallen off the bus|GPU is lost|Unable to determine the device handle for GPU\s*(?P<bus>\S+)"),
-    _message(Obs.ECC_ERROR, ("ecc error", "eccuncorrectable", "ecc_uncorrectable"),
-             r"uncorrectable ECC error encountered|cudaErrorECCUncorrectable|CUDA_ERROR_ECC_UNCORRECTABLE"),
+    _message(Obs.XID, ("xid",),
+             r"NVRM: Xid \((?P<pci>[^)]*)\):\s*(?P<xid>\d+)|(?-i:\bXid)\s*(?:\((?P<pci2>[^)]*)\)\s*)?:?\s*(?P<xid2>\d+)"),
+    _message(Obs.FALLEN_OFF_BUS, ("off the bus", "gpu is lost", "unable to determine the device handle"),
+             r"fall(?:s|en|ing)? off the bus|fell off the bus|GPU is lost|"
+             r"Unable to determine the device handle for GPU\s*(?P<bus>\S+)"),
+    _message(Obs.ECC_ERROR, ("ecc", "double-bit", "double bit"),
+             r"uncorrectable ECC error encountered|cudaErrorECCUncorrectable|CUDA_ERROR_ECC_UNCORRECTABLE|"
+             r"uncorrectable[^\n]{0,40}\bECC\b|double[- ]bit (?:ECC )?errors?|\bDBE\b[^\n]{0,40}ECC"),
     _message(Obs.SMI_Q_PENDING, ("pending", "remapping failure occurred"),
              r"^\s*(?P<field>Pending Page (?:Blacklist|Retirement)|Pending|Remapping Failure Occurred)\s*:\s*Yes\b"),
     # --- capabilities ------------------------------------------------------------------------
@@ -348,9 +364,9 @@ MESSAGES: Tuple[Message, ...] = (
              r"Flash[ _]?Attention(?:[ _-]?\d)?[^\n]{0,60}?(?:only supports? (?P<arch>Ampere|Turing|Hopper|sm_?\d+)|"
              r"requires (?P<gpu>A100|A800|H100|H800|Ampere|Hopper|sm_?[89]\d)|"
              r"(?:is )?not supported on (?P<old>Turing|Volta|Pascal|(?:this|your) GPU))[^\n]*"),
-    _message(Obs.FP8_UNSUPPORTED, ("fp8",),
+    _message(Obs.FP8_UNSUPPORTED, ("fp8", "_scaled_mm"),
              r"fp8[^\n]{0,60}(?:not supported|is only supported|requires)[^\n]{0,60}(?:compute capability|sm_?8\.?9|"
-             r"ada|hopper|gpu)"),
+             r"ada|hopper|gpu)|_scaled_mm is only supported on CUDA devices with compute capability"),
     # --- application errors (the environment is usually fine) --------------------------------------
     _message(Obs.CUDA_OOM, ("out of memory", "outofmemoryerror", "memoryallocation"),
              r"CUDA out of memory|OutOfMemoryError|cudaErrorMemoryAllocation|CUDA_ERROR_OUT_OF_MEMORY|"
@@ -376,7 +392,7 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.CUDNN_NO_ENGINE, ("unable to find an engine",),
              r"GET was unable to find an engine to execute this computation"),
     _message(Obs.CUDNN_STATUS, ("cudnn_status_",),
-             r"CUDNN_STATUS_(?P<status>(?!ARCH_MISMATCH)[A-Z_]+)"),
+             r"CUDNN_STATUS_(?P<status>(?!ARCH_MISMATCH|VERSION_MISMATCH|SUBLIBRARY_VERSION_MISMATCH)[A-Z_]+)"),
     _message(Obs.NCCL_ERROR, ("ncclinternalerror", "nccl error", "ncclunhandledcudaerror",
                                        "ncclsystemerror", "ncclinvalidusage"),
              r"NCCL error[^\n]*|ncclInternalError|ncclUnhandledCudaError|ncclSystemError|ncclInvalidUsage"),

@@ -77,11 +77,15 @@ CASES = {
          "Ubuntu x86_64\npip install torch --index-url https://download.pytorch.org/whl/cu121"]),
     "CC808": (
         ["OSError: libcudnn_ops.so.9: cannot open shared object file: No such file or directory",
-         "Could not locate cudnn_ops_infer64_8.dll. Please make sure it is in your library path!"],
-        ["I 2024 dso_loader.cc:53] Successfully opened dynamic library libcudnn.so.8",
+         "Could not locate cudnn_ops_infer64_8.dll. Please make sure it is in your library path!",
          "Could not load library libcudnn_cnn_infer.so.8. Error: libnvrtc.so: cannot open shared object file: No such "
          "file or directory",
-         "cuDNN version: 8.9.2"]),
+         "找不到 cudnn64_8.dll",
+         "Could not load symbol cudnnGetVersion"],
+        ["I 2024 dso_loader.cc:53] Successfully opened dynamic library libcudnn.so.8",
+         "cuDNN version: 8.9.2",
+         "Could not load library libcudnn_cnn_train.so.8. Error: /opt/cuda/lib64/libcudnn_cnn_train.so.8: undefined "
+         "symbol: _ZN5cudnn3cnn5infer9Engine_v8E, version libcudnn_cnn_infer.so.8"]),
     "CC809": (
         ["RuntimeError: cuDNN version incompatibility: PyTorch was compiled  against (9, 1, 0) but found runtime "
          "version (8, 9, 7).",

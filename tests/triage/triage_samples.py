@@ -530,7 +530,7 @@ SAMPLES: Dict[str, Sample] = {
     "docker_shm_bus_error": Sample(DOCKER_SHM_BUS_ERROR, "shm_too_small", ("CC401",), ("CC812",)),
     "docker_no_gpus": Sample(DOCKER_NO_GPUS, "no_gpu_visible", ("CC804",)),
     "docker_toolkit_missing": Sample(DOCKER_TOOLKIT_MISSING, "no_gpu_visible", ("CC804",)),
-    "container_requirement": Sample(CONTAINER_REQUIREMENT, "container_requirement_unsatisfied", ("CC819",)),
+    "container_requirement": Sample(CONTAINER_REQUIREMENT, "driver_too_old", ("CC819",)),
     "free_text_old_driver": Sample(FREE_TEXT_OLD_DRIVER, "driver_too_old", ("CC210",)),
     "free_text_5090": Sample(FREE_TEXT_5090, "arch_not_in_build", ("CC201",)),
     "quoted_collect_env_kepler": Sample(QUOTED_COLLECT_ENV_KEPLER, "gpu_too_old_for_build", ()),

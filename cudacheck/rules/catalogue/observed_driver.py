@@ -288,8 +288,9 @@ def observed_driver_library_mismatch(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         `NVRM: API mismatch: the client has the version X, but this kernel module has the
-        version Y` in dmesg output. (NVML's "Driver/library version mismatch" and CUDA
-        error 803 are recorded as facts and reported by CC103.)
+        version Y` in dmesg output, and CUDA error 804 on a host known not to be a
+        container with no cuda-compat library in use. (NVML's "Driver/library version
+        mismatch" and CUDA error 803 are recorded as facts and reported by CC103.)
     Why it matters:
         After a driver upgrade the old kernel module stays loaded; every CUDA and NVML
         call fails until it is reloaded.
@@ -297,6 +298,17 @@ def observed_driver_library_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         Reboot, or unload and reload the NVIDIA modules with no GPU process running.
     """
     mismatch = first_of(ctx, Obs.NVRM_API_MISMATCH)
+    compat = first_of(ctx, Obs.FORWARD_COMPAT_804)
+    if mismatch is None and compat is not None and forward_compat_cause(ctx) == "driver_library_mismatch":
+        yield ctx.finding(
+            "CUDA error 804 on the host: the driver's libraries are newer than the loaded kernel module",
+            certainty=POSSIBLE,
+            detail=f"{quote(compat)}. No container and no cuda-compat library is involved, so the libcuda that "
+                   "loaded belongs to a driver update whose kernel module is not loaded yet.",
+            remedy="Reboot (or reload the NVIDIA modules with no GPU process running: `sudo rmmod nvidia_uvm "
+                   "nvidia_drm nvidia_modeset nvidia && sudo modprobe nvidia`).",
+            evidence=evidence(compat))
+        return
     if mismatch is None:
         return
     client = (mismatch.values.get("client") or "").rstrip(".") or None
@@ -526,7 +538,10 @@ def observed_container_requirement(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         "nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.4" (the
-        toolkit echoes only the first term of the image's NVIDIA_REQUIRE_CUDA).
+        toolkit echoes only the first term of the image's NVIDIA_REQUIRE_CUDA). A `cuda>=`
+        condition the host driver does not meet is an old driver (category
+        `driver_too_old`); one it does meet is the toolkit misreading it; `brand`, `arch`
+        and `driver` conditions stay container requirements.
     Why it matters:
         The image was built for a newer CUDA than the host driver supports; the container
         does not start.
@@ -538,14 +553,25 @@ def observed_container_requirement(ctx: RuleContext) -> Iterator[Finding]:
     if requirement is None:
         return
     condition = requirement.values.get("condition", "").rstrip(",.;:")
-    wanted = re.search(r"cuda>=?(\d+\.\d+)", condition)
+    wanted = re.search(r"cuda\s*>=?\s*(\d+\.\d+)", condition)
     cuda = wanted.group(1) if wanted else None
     needed = driver_needed(ctx, cuda) if cuda else None
     driver = f"; the host driver {ctx.driver_version} supports CUDA {ctx.driver_cuda or '?'}" \
         if ctx.driver_version else ""
+    have, want = major_minor(ctx.driver_cuda), major_minor(cuda)
+    if want is not None and have is not None and have >= want:
+        # the driver does support it: the toolkit read the driver wrong (WSL, an old toolkit) or the image asks more
+        yield ctx.finding(
+            f"The container toolkit refuses {condition}, although the host driver supports CUDA {ctx.driver_cuda}",
+            certainty=LIKELY, detail=f"{quote(requirement)}{driver}.",
+            remedy="Update the NVIDIA Container Toolkit (older versions misread the driver's CUDA version under "
+                   "WSL2); meanwhile `-e NVIDIA_DISABLE_REQUIRE=1` skips the check.",
+            evidence=evidence(requirement))
+        return
     yield ctx.finding(
         f"The image requires {condition or 'a newer CUDA'}, which the host driver does not support",
-        certainty=LIKELY, detail=f"{quote(requirement)}{driver}.",
+        certainty=LIKELY, category="driver_too_old" if want is not None else None,
+        detail=f"{quote(requirement)}{driver}." + (" The host driver is older than the image's CUDA." if want else ""),
         remedy=(f"Update the host NVIDIA driver to {needed}" if needed else "Update the host NVIDIA driver")
                + ", or use an image built for the CUDA version `nvidia-smi` reports.",
         evidence=evidence(requirement))

@@ -7,9 +7,10 @@ from typing import Iterator
 
 from ...observations import Obs
 from ...report import Finding
+from ...snapshot import Observation
 from ...versions import major_minor
 from ..context import RuleContext
-from ..observations import LIKELY, POSSIBLE, evidence, first_of, ld_entries, platform_system, quote
+from ..observations import LIKELY, POSSIBLE, all_of, evidence, first_of, ld_entries, platform_system, quote
 from ..registry import rule
 
 
@@ -34,11 +35,23 @@ def observed_cudnn_missing(ctx: RuleContext) -> Iterator[Finding]:
     """
     missing = first_of(ctx, Obs.CUDNN_CANNOT_LOAD)
     if missing is None:
-        return
+        missing = next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if _first_symbol(o)), None)
+    if missing is None or "undefined symbol" in missing.text.lower():
+        return  # a cuDNN that loads but lacks symbols is another version: CC809
     dependency = re.search(r"Error:\s*(lib(?!cudnn)[\w.-]+?\.so[.\d]*):\s*cannot open", missing.text)
-    if dependency is not None and first_of(ctx, Obs.LIBCUDA_MISSING, Obs.CUDA_LIBRARY_MISSING):
-        return  # cuDNN is there; a library it depends on is not (CC802 / CC811 report that one)
-    library = (missing.values.get("lib") or missing.values.get("lib2") or "libcudnn").rstrip(".")
+    library = (missing.values.get("lib") or missing.values.get("lib2") or missing.values.get("lib3")
+               or "libcudnn").rstrip(".")
+    if dependency is not None:
+        yield ctx.finding(
+            f"cuDNN cannot be loaded: it needs {dependency.group(1)}, which the loader does not find",
+            certainty=LIKELY,
+            detail=f"{quote(missing)}. The cuDNN library is there; a library it links is not on the loader path "
+                   "(under WSL libcuda lives in /usr/lib/wsl/lib; libnvrtc comes with the CUDA runtime wheels).",
+            remedy=f"Make {dependency.group(1)} findable: install the package that provides it (the NVIDIA driver for "
+                   "libcuda, `nvidia-cuda-nvrtc-cu12` for libnvrtc) or add its folder to LD_LIBRARY_PATH "
+                   "(WSL: `export LD_LIBRARY_PATH=/usr/lib/wsl/lib:$LD_LIBRARY_PATH`).",
+            evidence=evidence(missing))
+        return
     major = re.search(r"(?:\.so\.|64_)(\d+)", library)
     cudnn_major = major.group(1) if major else None
     frame = first_of(ctx, Obs.TORCH_IMPORT_FRAME)
@@ -71,6 +84,11 @@ def observed_cudnn_missing(ctx: RuleContext) -> Iterator[Finding]:
         evidence=evidence(missing))
 
 
+def _first_symbol(observation: Observation) -> bool:
+    """"Cannot load symbol cudnnGetVersion": the very first call into cuDNN failed, so the library never loaded."""
+    return observation.values.get("symbol") in ("cudnnGetVersion", "cudnnCreate", "cudnnGetErrorString")
+
+
 @rule("CC809", "observed-cudnn-version-mismatch", "cudnn_version_mismatch", "libraries", symptom=True)
 def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output shows a cuDNN other than the one the framework was built against.
@@ -89,7 +107,7 @@ def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         provides it), or install the cuDNN version torch expects.
     """
     signal = first_of(ctx, Obs.CUDNN_INCOMPATIBLE, Obs.CUDNN_RUNTIME_OLDER)
-    symbol = first_of(ctx, Obs.CUDNN_SYMBOL)
+    symbol = next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if not _first_symbol(o)), None)
     if signal is None and symbol is None:
         return
     culprits = ld_entries(ctx, "cudnn", "cuda")

@@ -2,7 +2,7 @@
 errors), a capability the GPU lacks (CC812, CC813, CC820, CC822)."""
 from __future__ import annotations
 
-from typing import Iterator, Tuple
+from typing import Iterator, Optional, Tuple
 
 from ...observations import Obs
 from ...report import Finding
@@ -103,6 +103,11 @@ def observed_shm_permission(ctx: RuleContext) -> Iterator[Finding]:
 _HEALTH_XIDS = {48, 61, 62, 63, 64, 68, 69, 74, 79, 92, 94, 95, 119, 120, 140}
 
 
+def _xid(observation: Observation) -> Optional[int]:
+    number = observation.values.get("xid") or observation.values.get("xid2") or ""
+    return int(number) if number.isdigit() else None
+
+
 @rule("CC820", "observed-gpu-health", "gpu_health", "gpus", symptom=True)
 def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output shows a GPU hardware or driver-health problem.
@@ -121,11 +126,10 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         Drain the node, reset the GPU (`nvidia-smi -r -i N`) or reboot; check cooling and
         power; if errors recur, RMA the GPU.
     """
-    xids = [o for o in all_of(ctx, Obs.XID) if o.values.get(Obs.XID, "").isdigit()
-            and int(o.values[Obs.XID]) in _HEALTH_XIDS]
+    xids = [o for o in all_of(ctx, Obs.XID) if _xid(o) in _HEALTH_XIDS]
     lead = first_of(ctx, Obs.FALLEN_OFF_BUS, Obs.ECC_ERROR) or (xids[0] if xids else None) or \
         first_of(ctx, Obs.SMI_Q_PENDING)
-    err = first_of(ctx, Obs.SMI_ERR)
+    err = first_of(ctx, Obs.SMI_ERR) if ctx.snapshot.container.runtime != "wsl" else None  # WSL's nvidia-smi shows ERR!
     if lead is None and err is None:
         return
     if lead is not None:
@@ -134,7 +138,7 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
                  ("Row remapping failed on the GPU" if lead.values.get("field", "").startswith("Remapping") else
                   "Page retirement / row remapping is pending on the GPU (needs a reset)")
                  if lead.signature == Obs.SMI_Q_PENDING else
-                 f"The driver logged Xid {lead.values.get('xid')} (hardware/driver fault)")
+                 f"The driver logged Xid {_xid(lead)} (hardware/driver fault)")
         yield ctx.finding(title, certainty=LIKELY, detail=f"{quote(lead)}.",
                           remedy="Drain the node and reset the GPU (`nvidia-smi -r -i N`) or reboot; check "
                                  "`nvidia-smi -q -d ECC,PAGE_RETIREMENT`; if it recurs the GPU needs service.",
