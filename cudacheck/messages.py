@@ -162,11 +162,14 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.DEVICES_UNAVAILABLE, ("busy or unavailable", "devicesunavailable", "devices_unavailable"),
              r"CUDA-capable devices?(?:\(s\))? (?:is|are|is/are) busy or unavailable|cudaErrorDevicesUnavailable|"
              r"CUDA_ERROR_DEVICES_UNAVAILABLE"),
-    _message(Obs.CUDA_NOT_AVAILABLE, ("is_available", "cuda is not available", "cuda not available", "cuda unavailable",
+    _message(Obs.CUDA_NOT_AVAILABLE, ("is_available", "device_count", "cuda is not available", "cuda not available",
+                                      "cuda unavailable",
                                       "cuda is unavailable", "not able to use gpu", "cuda available",
                                       "no supported gpu backend"),
-             r"is_available(?:\(\))?[`'\"]?\s*(?:(?:returns?|returned|is|was|gives|gave|->|=|==|:|prints?|printed|shows?|"
-             r"says?|outputs?|still|always|keeps?|returning)\s*)*[`'\"]?\s*False|CUDA (?:is )?(?:not available|unavailable)|"
+             r"is_available(?:\(\))?\)?[`'\"]?\s*(?:(?:returns?|returned|is|was|gives|gave|->|=|==|:|#|prints?|printed|"
+             r"shows?|says?|outputs?|still|always|keeps?|returning)\s*)*[`'\"]?\s*False|"
+             r"device_count(?:\(\))?\)?[`'\"]?\s*(?:(?:returns?|returned|is|was|gives|->|=|==|:|#|prints?|shows?)\s*)+"
+             r"[`'\"]?0\b|CUDA (?:is )?(?:not available|unavailable)|"
              r"CUDA available\s*[:=]?\s*False|Torch is not able to use GPU|No supported gpu backend found",
              exclude=r"^\s*(?:[-*]\s*)?Is CUDA available"),
     # --- arch not in build / GPU too old ----------------------------------------------------------
@@ -208,8 +211,10 @@ MESSAGES: Tuple[Message, ...] = (
              r"not compiled with CUDA(?: enabled| support)?|(?:PyTorch|torch) (?:was )?compiled without CUDA|"
              r"CUDA (?:is )?not compiled"),
     _message(Obs.TORCH_C_IMPORT, ("cannot import name '_c'", "no module named 'torch._c'", "module 'torch' has no attribute",
-                                  "module 'torch._c' has no attribute"),
+                                  "module 'torch._c' has no attribute", "no module named _c", "name '_c' is not defined",
+                                  "no module named 'torch._c"),
              r"cannot import name '_C' from (?:partially initialized module )?'torch'|No module named 'torch\._C'|"
+             r"No module named '?_C'?(?![\w.])|name '_C' is not defined|"
              r"module 'torch' has no attribute '(?P<attribute>cuda|__version__|version|nn|Tensor|_C)'|"
              r"module 'torch\._C' has no attribute '(?P<attribute2>\w+)'"),
     # --- cuDNN -----------------------------------------------------------------------------

@@ -134,6 +134,8 @@ class Obs(str, Enum):
                       "a local torch/ folder or a broken second install shadows torch")
     TORCH_NOT_INSTALLED = ("torch_not_installed", "multiple_torch_installs", "Python does not find torch at all")
     TORCH_USER_SITE = ("torch_user_site", "multiple_torch_installs", "torch is imported from the user site")
+    MULTIPLE_INSTALLS_STATED = ("multiple_installs_stated", "multiple_torch_installs",
+                                "the report says torch is installed more than once (pip and conda, GPU and CPU)")
     TORCH_VERSION_CONFLICT = ("torch_version_conflict", "multiple_torch_installs",
                               "the imported torch differs from the one the report says is installed")
     TORCH_VERSION = ("torch_version", CONTEXT, "a torch version without its CUDA build")
@@ -191,6 +193,7 @@ class Obs(str, Enum):
                           "multiprocessing cannot create a semaphore in /dev/shm (permission denied)")
     NCCL_SYSTEM_ERROR = ("nccl_system_error", "shm_too_small", "NCCL: unhandled system error")
     NO_SPACE_LEFT = ("no_space_left", "shm_too_small", "ENOSPC: no space left on device")
+    SHM_NOT_WRITABLE = ("shm_not_writable", "shm_permission", "/dev/shm is shown without write access for other users")
     NGC_SHM_DEFAULT = ("ngc_shm_default", CONTEXT, "NGC container banner: /dev/shm has Docker's default size")
 
     # --- the GPU itself ----------------------------------------------------------------------------------
@@ -244,7 +247,9 @@ class Obs(str, Enum):
     KUBERNETES_POD = ("kubernetes_pod", SITUATION,
                       "a Kubernetes pod (whether it asks for nvidia.com/gpu and names a runtime class)")
     SLURM = ("slurm", SITUATION, "a Slurm job or login node (whether GPUs were requested)")
+    VIRTUAL_MACHINE = ("virtual_machine", SITUATION, "a virtual machine (VirtualBox, VMware, Hyper-V, KVM)")
     JETSON = ("jetson", SITUATION, "an NVIDIA Jetson board (JetPack / L4T)")
+    ENV_PROMPT = ("env_prompt", SITUATION, "a shell prompt inside an activated conda or virtual environment")
     BARE_METAL = ("bare_metal", SITUATION, "the report says the program runs on the host, not in a container")
     UVM_MISSING = ("uvm_missing", "no_gpu_visible", "the nvidia-uvm module or /dev/nvidia-uvm is missing")
     NVIDIA_GPU_STATED = ("nvidia_gpu_stated", SITUATION, "the report says the machine has an NVIDIA GPU")

@@ -161,11 +161,13 @@ class RuleContext:
 
     @property
     def has_nvidia_hardware(self) -> bool:
-        """Evidence that this host has NVIDIA GPUs, even if this process cannot use them."""
+        """Evidence that this host has NVIDIA GPUs, even if this process cannot use them: GPUs, device nodes,
+        an NVIDIA driver of known version, a driver that answered wrongly or hung, the report saying so."""
         nodes = self.snapshot.container.dev_nodes or []
         return bool(self.gpus) or any(n.rstrip("0123456789") == "/dev/nvidia" and n[-1].isdigit()
                                       for n in nodes) \
             or self.snapshot.nvml.status in ("version_mismatch", "no_permission") or self.driver_hung is not None \
+            or bool(self.driver_version) \
             or any(o.signature == Obs.NVIDIA_GPU_STATED for o in self.snapshot.observations)
 
     @property

@@ -114,10 +114,11 @@ def docker_run(ctx: RuleContext) -> Optional[Observation]:
 
 
 def cuda_unavailable(ctx: RuleContext) -> Optional[Observation]:
-    """The observation saying CUDA is unavailable (is_available() False, no devices, the message)."""
+    """The observation saying CUDA is unavailable (is_available() False, no devices, the message, the report
+    saying the GPU is not used)."""
     return next((o for o in all_of(ctx, Obs.CUDA_AVAILABLE) if o.values.get("value") == "false"), None) or \
         next((o for o in all_of(ctx, Obs.CUDA_DEVICE_COUNT) if o.values.get("count") == "0"), None) or \
-        first_of(ctx, Obs.CUDA_NOT_AVAILABLE)
+        first_of(ctx, Obs.CUDA_NOT_AVAILABLE, Obs.GPU_NOT_SEEN)
 
 
 def platform_system(ctx: RuleContext) -> str:
@@ -257,7 +258,7 @@ def kernel_error_owner(ctx: RuleContext) -> Optional[Observation]:
 class Situation:
     """Where a process runs when it is not a plain host: the evidence, and what to do there."""
 
-    kind: str  # wsl | kubernetes | container | slurm
+    kind: str  # wsl | kubernetes | container | slurm | vm
     words: str  # "a Kubernetes pod"
     evidence: Optional[Observation]
     remedy: str
@@ -278,13 +279,15 @@ _SITUATION_REMEDIES = {
                  "/dev/nvidia-uvm). If it had access and lost it, restart it.",
     "slurm": "Run on a node with GPUs and request them: `srun --gres=gpu:1 …` / `#SBATCH --gres=gpu:1` (or "
              "`--gpus=1`, and the GPU partition); login nodes have none.",
+    "vm": "Give the virtual machine the GPU: PCIe passthrough (KVM/Proxmox/Hyper-V DDA/ESXi) or a vGPU profile; "
+          "desktop hypervisors (VirtualBox, VMware Workstation) cannot pass an NVIDIA GPU through for CUDA.",
 }
 
 
 def gpu_situation(ctx: RuleContext) -> Optional[Situation]:
     """The situation that explains a missing GPU better than a missing driver: a container or a pod (started
-    without GPU access, or it lost it), WSL (the GPU is not passed through), a Slurm job or login node without
-    GPUs. None on a plain host, or when nothing shows where the program runs."""
+    without GPU access, or it lost it), WSL or a virtual machine (the GPU is not passed through), a Slurm job or
+    login node without GPUs. None on a plain host, or when nothing shows where the program runs."""
     container = ctx.snapshot.container
     if container.runtime == "kubernetes":
         return Situation("kubernetes", "a Kubernetes pod", first_of(ctx, Obs.KUBERNETES_POD),
@@ -297,6 +300,9 @@ def gpu_situation(ctx: RuleContext) -> Optional[Situation]:
         version = wsl.values.get("version") if wsl else None
         return Situation("wsl", "WSL1" if version == "1" else "WSL", wsl,
                          _SITUATION_REMEDIES["wsl1" if version == "1" else "wsl"])
+    vm = first_of(ctx, Obs.VIRTUAL_MACHINE)
+    if vm is not None and container.in_container is not True and not ctx.gpus:
+        return Situation("vm", "this virtual machine", vm, _SITUATION_REMEDIES["vm"])
     slurm = first_of(ctx, Obs.SLURM)
     if slurm is not None and container.in_container is not True:
         node = "a login node" if slurm.values.get("login_node") == "yes" else "a cluster job"

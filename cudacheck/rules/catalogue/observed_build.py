@@ -325,7 +325,8 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         "cannot import name '_C' from 'torch'" / "module 'torch' has no attribute 'cuda'"
-        (a torch/ folder in the working directory, or a half-removed install); "Torch not
+        (a torch/ folder in the working directory, or a half-removed install); the report
+        saying torch is installed twice (pip and conda, a CPU and a GPU package); "Torch not
         compiled with CUDA enabled" while the pasted package list has a CUDA build; a
         torch in the user site (~/.local) next to other installs; and, with nothing else
         wrong in the paste, a Python session that only checks `torch.__version__`
@@ -383,12 +384,26 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
             remedy=remedy, evidence=evidence(conflict, user_site))
         return
     user_site = first_of(ctx, Obs.TORCH_USER_SITE)
-    if user_site is not None and (torch.installs or cuda_unavailable(ctx)):
+    environment = first_of(ctx, Obs.ENV_PROMPT)
+    if user_site is not None and (torch.installs or cuda_unavailable(ctx) or environment is not None
+                                  or _failed_after_import(ctx) or "torchrun" in user_site.text):
+        # inside an activated environment the user site still comes first on sys.path
         yield ctx.finding(
             "torch is imported from the user site (~/.local), which shadows other installs",
-            severity="warning", certainty=POSSIBLE, detail=f"{quote(user_site)}.",
-            remedy="pip uninstall --user torch (or `python -s` to ignore the user site), then check again.",
-            evidence=evidence(user_site))
+            severity="warning", certainty=LIKELY if environment is not None else POSSIBLE,
+            detail=f"{quote(user_site)}." + (f" The environment {environment.values.get('env')} is active, yet its "
+                                            "own torch is not the one imported." if environment is not None else ""),
+            remedy="pip uninstall --user torch (or `python -s` / PYTHONNOUSERSITE=1 to ignore the user site), then "
+                   "check again.",
+            evidence=evidence(user_site, environment))
+        return
+    stated = first_of(ctx, Obs.MULTIPLE_INSTALLS_STATED)
+    if stated is not None:
+        yield ctx.finding(
+            "torch is installed more than once in this environment", severity="warning", certainty=LIKELY,
+            detail=f"{quote(stated)}. pip and conda (or a CPU and a GPU package) each install their own torch; "
+                   "Python imports one of them, the package manager changes the other.",
+            remedy=remedy, evidence=evidence(stated))
         return
     imported = first_of(ctx, Obs.TORCH_VERSION_IMPORTED)
     if imported is None or torch.installs:
@@ -405,6 +420,11 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
         detail=f"{quote(imported)}. The paste only checks which torch is imported; a version other than the one "
                "installed means another copy (user site ~/.local, another environment) comes first on sys.path.",
         remedy=remedy, evidence=evidence(imported))
+
+
+def _failed_after_import(ctx: RuleContext) -> bool:
+    """The paste shows torch's own code failing (an AttributeError or ImportError inside torch)."""
+    return first_of(ctx, Obs.TORCH_C_IMPORT, Obs.TORCH_IMPORT_FRAME) is not None
 
 
 def _category(name: str) -> Optional[str]:

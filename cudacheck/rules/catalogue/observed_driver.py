@@ -25,6 +25,9 @@ def _gpu_access(ctx: RuleContext) -> Optional[bool]:
     the /dev/nvidia* nodes: they work only with driver libraries the image brings itself)."""
     if first_of(ctx, Obs.COMPOSE_GPU):
         return True
+    marker = next((o for o in all_of(ctx, Obs.CONTAINER_MARKER) if o.values.get("gpu_access")), None)
+    if marker is not None:
+        return marker.values.get("gpu_access") == "yes"
     run = docker_run(ctx)
     if run is None or run.values.get("gpu_access") == "devices":
         return None
@@ -53,7 +56,8 @@ def _no_gpu_signs(ctx: RuleContext, situation: Situation, access: Optional[bool]
     signs = [o for o in all_of(ctx, *names, Obs.GPU_NOT_SEEN) if not _host_side(o)]
     unavailable = cuda_unavailable(ctx)
     if unavailable is not None and unavailable.values.get("source") != "collect_env" and \
-            situation.kind in ("slurm", "wsl", "kubernetes"):
+            (situation.kind in ("slurm", "wsl", "kubernetes", "vm") or (situation.kind == "container"
+                                                                        and access is not True)):
         signs.append(unavailable)
     return signs
 
@@ -209,8 +213,8 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
     host = [o for o in all_of(ctx, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING) if _host_side(o)]
     wsl_libcuda = first_of(ctx, Obs.WSL) is not None and first_of(ctx, Obs.LIBCUDA_MISSING) is not None
     situation = gpu_situation(ctx)
-    if situation is not None and situation.kind in ("wsl", "slurm") and not host:
-        return  # CC804: the GPU is not passed through to WSL, or the job got none
+    if situation is not None and situation.kind in ("wsl", "slurm", "vm") and not host:
+        return  # CC804: the GPU is not passed through to WSL or the VM, or the job got none
     if first_of(ctx, Obs.FALLEN_OFF_BUS) is not None:
         return  # a GPU that fell off the bus makes the driver fail too: CC820 names the cause
     if (_in_container(ctx) or _gpu_access(ctx) is False) and not host:
@@ -386,7 +390,8 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                   "kubernetes": "The pod has no GPU: it was not given one (or lost it)",
                   "wsl": f"{situation.words if situation else 'WSL'} sees no GPU: the Windows driver does not pass it "
                          "through",
-                  "slurm": f"No GPU on {situation.words if situation else 'this node'}: the job did not get one"}[kind])
+                  "slurm": f"No GPU on {situation.words if situation else 'this node'}: the job did not get one",
+                  "vm": "The virtual machine has no GPU: it is not passed through"}[kind])
         yield ctx.finding(
             title, certainty=POSSIBLE if unknown or granted or requested else LIKELY,
             detail=f"{quote(symptom)}." + (f" Where it runs: {quote(situation.evidence)}." if situation and

@@ -90,7 +90,7 @@ def observed_shm_permission(ctx: RuleContext) -> Iterator[Finding]:
         /dev/shm`), or run as a user that may write there.
     """
     hit = next((o for o in all_of(ctx, Obs.TORCH_SHM_WRITE, Obs.SHM_FAILURE) if _permission(o)), None) or \
-        first_of(ctx, Obs.SEMLOCK_PERMISSION)
+        first_of(ctx, Obs.SEMLOCK_PERMISSION, Obs.SHM_NOT_WRITABLE)
     if hit is None:
         return
     yield ctx.finding(

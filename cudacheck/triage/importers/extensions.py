@@ -67,8 +67,22 @@ _CANNOT_IMPORT = re.compile(r"cannot import name ['\"](?P<name>\w+)['\"] from ['
 _OPERATOR = re.compile(r"(?:operator|No such operator|Could not run ')\s*(?P<ns>\w+)::(?P<op>\w+)")
 _MISSING_LIBRARY = re.compile(r"(?P<lib>lib(?:cudart|cublas|cublasLt|cusparse|cufft|curand|cusolver|nvrtc|"
                               r"torch_cuda|c10_cuda|c10|torch_cpu|torch)[\w.-]*?\.so[.\d]*)\s*:\s*cannot open shared object file")
+_NO_CUDA_PART = re.compile(
+    r"(?P<package>xFormers|bitsandbytes|[\w-]+)\s+(?:wasn'?t|was not|is not|isn'?t)\s+buil[dt]\s+with\s+CUDA|"
+    r"(?P<package2>bitsandbytes|[\w-]+)\s+was compiled without GPU support|CUDA Setup failed despite GPU being available|"
+    r"CUDA extension(?:s)?\s+(?:is\s+|are\s+)?not\s+(?:installed|available|compiled|built)|"
+    r"can'?t load C\+\+/CUDA extensions", re.IGNORECASE)
+_NO_CUDA_PART_ANCHORS = ("build with cuda", "built with cuda", "compiled without gpu support", "cuda setup failed",
+                         "cuda extension", "c++/cuda extensions")
 _SOURCE = re.compile(r"[\w./\\-]*[/\\][\w.-]+\.(?:cu|cuh)\b")
-_TORCH_SOURCE = re.compile(r"aten[/\\]|c10[/\\]|torch[/\\]csrc|THC", re.IGNORECASE)
+_TORCH_NO_CUDA_PART = re.compile(
+    r"(?P<package>xFormers|bitsandbytes|[\w-]+)\s+(?:wasn'?t|was not|is not|isn'?t)\s+buil[dt]\s+with\s+CUDA|"
+    r"(?P<package2>bitsandbytes|[\w-]+)\s+was compiled without GPU support|CUDA Setup failed despite GPU being available|"
+    r"CUDA extension(?:s)?\s+(?:is\s+|are\s+)?not\s+(?:installed|available|compiled|built)|"
+    r"can'?t load C\+\+/CUDA extensions", re.IGNORECASE)
+_NO_CUDA_PART_ANCHORS = ("build with cuda", "built with cuda", "compiled without gpu support", "cuda setup failed",
+                         "cuda extension", "c++/cuda extensions")
+_SOURCE = re.compile(r"aten[/\\]|c10[/\\]|torch[/\\]csrc|THC", re.IGNORECASE)
 UNNAMED = "a compiled extension"
 """The owner of a kernel error raised in an extension's CUDA source that the paste does not name."""
 _COMPILED_SUBMODULES = ("_c", "_ext", "_cuda", "_kernels", "c", "ext")
@@ -166,8 +180,9 @@ def _add_binary(facts: Facts, binary: KernelBinary) -> None:
 
 
 def _imported_before(document: Document, index: int) -> Optional[str]:
-    """The compiled extension a traceback was importing above a line (its last import or frame)."""
-    for back in range(index, max(index - 30, -1), -1):
+    """The compiled extension a traceback was importing around a line: its last import or frame above it, else
+    (a paste that shows the error before the traceback) the frames just below it."""
+    for back in list(range(index, max(index - 30, -1), -1)) + list(range(index + 1, min(index + 6, len(document)))):
         text = document.line(back)
         frame = _FRAME.match(text)
         candidate = None
@@ -197,23 +212,33 @@ def _kernel_owner(document: Document, index: int) -> Optional[str]:
     around = " ".join(document.line(i) for i in range(index, min(index + 3, len(document))))
     source = _SOURCE.search(around)
     if source and not _TORCH_SOURCE.search(source.group(0)):
-        mentioned = [name for name in sorted(set(KNOWN_MODULES.values()))
-                     if name not in ("torchvision", "torchaudio", "torchtext") and _mentions(document, name)]
-        return mentioned[0] if len(mentioned) == 1 else UNNAMED
-    for back in range(index - 1, max(index - 25, -1), -1):
-        frame = _FRAME.match(document.line(back))
-        if frame:
-            owner = distribution(frame.group("path"))
-            if owner and owner != "torch" and _compiled(owner):
-                return owner
-            if "site-packages" in frame.group("path") or "dist-packages" in frame.group("path"):
-                return None  # the innermost frame belongs to another package (torch, a pure-Python library)
+        return _mentioned_extension(document) or UNNAMED
+    frames_above = range(index - 1, max(index - 25, -1), -1)
+    frames_below = range(index + 1, min(index + 8, len(document)))  # pasted with the error first
+    for lines in (frames_above, frames_below):
+        for back in lines:
+            frame = _FRAME.match(document.line(back))
+            if frame:
+                owner = distribution(frame.group("path"))
+                if owner and owner != "torch" and _compiled(owner):
+                    return owner
+                if "site-packages" in frame.group("path") or "dist-packages" in frame.group("path"):
+                    return None  # the nearest frame belongs to another package (torch, a pure-Python library)
     return None
 
 
 def _import_failures(document: Document, facts: Facts) -> None:
-    """An extension's compiled module that does not load: a DLL, a compiled submodule, an operator, or a CUDA
-    library it was linked with."""
+    """An extension's compiled module that does not load: a DLL, a compiled submodule, an operator, a CUDA
+    library it was linked with, or the extension saying it was built without CUDA."""
+    for index in document.lines_with_any(_NO_CUDA_PART_ANCHORS):
+        match = _NO_CUDA_PART.search(document.line(index))
+        if match:
+            named = match.group("package") or match.group("package2") or ""
+            if named.lower() in ("torch", "pytorch"):
+                continue  # torch itself without CUDA: a CPU build
+            package = _known(named) if named and _compiled(_known(named)) else _mentioned_extension(document)
+            if package:
+                _import_failed(facts, document, index, package)
     for index in document.lines_with("dll load failed"):
         match = _DLL.search(document.line(index))
         module = match.group("module") if match else None
@@ -253,6 +278,13 @@ def _import_failed(facts: Facts, document: Document, index: int, package: str, l
     facts.observe(Obs.EXTENSION_IMPORT_FAILED, document.line(index), document.number(index), package=package,
                   library=library)
     facts.seen("traceback")
+
+
+def _mentioned_extension(document: Document) -> Optional[str]:
+    """The one compiled extension (other than torch's companions) the paste names, or None."""
+    mentioned = [name for name in sorted(set(KNOWN_MODULES.values()))
+                 if name not in ("torchvision", "torchaudio", "torchtext") and _mentions(document, name)]
+    return mentioned[0] if len(mentioned) == 1 else None
 
 
 def _mentions(document: Document, name: str) -> bool:

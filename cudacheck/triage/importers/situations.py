@@ -27,6 +27,7 @@ from typing import List, Optional
 
 from ...observations import Obs
 from ..document import Document
+from ...snapshot import ShmFacts
 from ..facts import PROSE, REPORTED, TOOL, Facts
 
 _CONTAINER = re.compile(
@@ -53,8 +54,15 @@ _SLURM = re.compile(r"^\s*#SBATCH\b|\b(?:srun|sbatch|salloc)\b|\bSLURM_[A-Z_]+|\
 _GRES = re.compile(r"--gres[= ](?:[\w:]*gpu)|--gpus(?:-per-(?:node|task|socket))?[= ]\s*\S|(?:^|\s)-G\s*\d|"
                    r"--gpus-per-task|#SBATCH\s+--gpus", re.IGNORECASE)
 _LOGIN_NODE = re.compile(r"\b(?:login|staging|head)\s+node\b|\blogin\s*node\b", re.IGNORECASE)
+_VM = re.compile(r"\b(?:virtualbox|vmware|hyper-v|proxmox|qemu|kvm|parallels)\b|\bvirtual\s+machine\b|\b(?:in|inside|on)\s+"
+                 r"(?:a|an|the|my)\s+vm\b", re.IGNORECASE)
 _BARE_METAL = re.compile(r"\bbare[- ]?metal\b|\bnot\s+(?:in|inside)\s+(?:a\s+)?(?:docker|container)\b|"
                          r"\bwithout\s+(?:docker|a\s+container)\b", re.IGNORECASE)
+_SHM_LISTING = re.compile(r"^\s*d(?P<perm>[rwxtTsS-]{9})[.+@]?\s+\d+\s+\S+\s+\S+\s+.*?/dev/shm/?\s*$")
+_SHM_MOUNT = re.compile(r"/dev/shm\s+tmpfs\s+\S*?\bmode=(?P<mode>[0-7]{3,4})\b")
+_SHM_STATED = re.compile(
+    r"/dev/shm[^\n]{0,80}(?:\b0?755\b|rwxr-xr-x|writable (?:for|by|to) root only|root[- ]only|not writable|"
+    r"read-only|permission denied)|(?:\b0?755\b|rwxr-xr-x)[^\n]{0,60}/dev/shm", re.IGNORECASE)
 _NODE_LISTING = re.compile(r"^\s*c[rwx-]{9}\.?\s+\d+\s+\S+\s+\S+\s+\d+,\s*\d+[^/]*(?P<node>/dev/nvidia[\w-]*)")
 _NODE_PATH = re.compile(r"(?P<node>/dev/nvidia(?:\d+|ctl|-uvm(?:-tools)?|-modeset|-caps))\b")
 _NO_NODES = re.compile(r"cannot access\s+['\"]?/dev/nvidia\*?['\"]?\s*:\s*No such file", re.IGNORECASE)
@@ -71,6 +79,11 @@ def parse(document: Document, facts: Facts) -> None:
     _containers(document, facts)
     _kubernetes(document, facts)
     _slurm(document, facts)
+    for index in document.lines_with_any(("virtualbox", "vmware", "hyper-v", "proxmox", "qemu", "kvm", "parallels",
+                                          "virtual machine", " vm")):
+        if _VM.search(document.line(index)):
+            facts.observe(Obs.VIRTUAL_MACHINE, document.line(index), document.number(index))
+            break
     for index in document.lines_with_any(("jetson", "jetpack", "l4t", "tegra")):
         if re.search(r"\bjetson\b|\bjetpack\b|\bl4t\b|\btegra\b", document.line(index), re.IGNORECASE):
             facts.observe(Obs.JETSON, document.line(index), document.number(index))
@@ -83,6 +96,7 @@ def parse(document: Document, facts: Facts) -> None:
             facts.observe(Obs.BARE_METAL, document.line(index), document.number(index))
             break
     _device_nodes(document, facts)
+    _shm(document, facts)
 
 
 def _wsl(document: Document, facts: Facts) -> None:
@@ -160,6 +174,25 @@ def _slurm(document: Document, facts: Facts) -> None:
     facts.observe(Obs.SLURM, document.line(lines[0]), document.number(lines[0]),
                   gpus_requested="yes" if requested else "no", login_node="yes" if login else None,
                   gpus_per_task="yes" if per_task else None)
+
+
+def _shm(document: Document, facts: Facts) -> None:
+    """/dev/shm that other users cannot write: an ``ls -ld`` listing, a mount line, or the report saying so."""
+    for index in document.lines_with("/dev/shm"):
+        text = document.line(index)
+        listing = _SHM_LISTING.match(text)
+        mount = _SHM_MOUNT.search(text)
+        closed = (listing is not None and listing.group("perm")[7] != "w") or \
+            (mount is not None and not int(mount.group("mode")[-1]) & 2) or _SHM_STATED.search(text) is not None
+        if closed:
+            shm = facts.snapshot.container.shm
+            if shm is None or not facts.known("container.shm"):
+                facts.set("container.shm", ShmFacts(exists=True, writable=False, write_error=text.strip()[:200]),
+                          REPORTED)
+            else:
+                shm.writable, shm.write_error = False, text.strip()[:200]
+            facts.observe(Obs.SHM_NOT_WRITABLE, text, document.number(index))
+            return
 
 
 def _device_nodes(document: Document, facts: Facts) -> None:

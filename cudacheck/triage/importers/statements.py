@@ -63,8 +63,16 @@ _NOT_SEEN = re.compile(
     r"available|seen|working)|undetected|missing)|\bgpus?\s+(?:don'?t|doesn'?t|does\s+not|do\s+not)\s+work|"
     r"(?:can'?t|cannot|doesn'?t|does\s+not|do\s+not|don'?t|not\s+able\s+to|unable\s+to)\s+(?:see|detect|find|use|access)"
     r"\s+(?:the\s+|my\s+|any\s+|a\s+)?(?:nvidia\s+)?gpus?\b|\bnvidia-smi\s+(?:is\s+)?(?:unavailable|not\s+available)|"
-    r"\bhas_gpu\W+false|\bno\s+gpus?\s+(?:found|detected|available|visible)|识别不到\s*(?:gpu|显卡)|找不到\s*(?:gpu|显卡)",
+    r"\b(?:runs?|running|uses?|using|trains?|training)\s+(?:on\s+)?(?:the\s+)?cpu\s+instead\s+of\s+(?:the\s+|my\s+)?"
+    r"(?:nvidia\s+)?gpu|\bonly\s+(?:uses?|using)\s+(?:the\s+)?cpu\b|\bhas_gpu\W+false|\bno\s+gpus?\s+(?:found|detected|available|visible)|识别不到\s*(?:gpu|显卡)|找不到\s*(?:gpu|显卡)",
     re.IGNORECASE)
+_MULTIPLE = re.compile(
+    r"\b(?:multiple|two|several|both|2|duplicate|conflicting)\s+(?:different\s+)?(?:py)?torch(?:\s+\w+)?\s+"
+    r"(?:versions|copies|installations|installs|packages)\b|\b(?:multiple|two|several|2|duplicate)\s+(?:different\s+)?"
+    r"(?:versions|copies|installations|installs)\s+of\s+(?:py)?torch\b|"
+    r"\btorch\b[^\n]{0,60}\b(?:installed|version)\s+with\s+[`'\"]?(?:pip|conda)[`'\"]?\s+and\s+(?:one|another)\s+with\s+"
+    r"[`'\"]?(?:conda|pip)|\binstall(?:s|ed)?\s+multiple\s+(?:py)?torch|\b(?:pip|conda)\s+and\s+(?:pip|conda)\s+(?:both\s+)?"
+    r"install(?:ed)?\s+(?:py)?torch", re.IGNORECASE)
 _CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu")
 _NO_GPU_ANCHORS = ("without", "have", "no ", "cpu", "cuda and i", "显卡", "gpu")
 _MAC_ANCHORS = ("mac", "apple", "m1", "m2", "m3", "m4", "m series")
@@ -75,6 +83,10 @@ def parse(document: Document, facts: Facts) -> None:
     """Statements of a CPU build, of an NVIDIA GPU or the intent to use one, and of no NVIDIA GPU."""
     _cpu_builds(document, facts)
     _no_nvidia(document, facts)
+    for index in document.lines_with_any(("torch", "pytorch")):
+        if _MULTIPLE.search(document.line(index)):
+            facts.observe(Obs.MULTIPLE_INSTALLS_STATED, document.line(index), document.number(index))
+            break
     for index in document.lines_with_any(("nvidia", "geforce")):
         text = document.line(index)
         if not text.lstrip().startswith("|") and not _MESSAGE.search(text) and _NVIDIA_GPU.search(text):
