@@ -71,6 +71,24 @@ def variant_targets(variant: TorchVariant) -> Optional[ArchTargets]:
     return ArchTargets(sass, ptx, "compat_data")
 
 
+def below_current_builds(db: CompatDB, gpu: Arch) -> Optional[bool]:
+    """Whether a GPU is older than every CUDA build of the newest torch release in the table (below each
+    build's lowest target): then no current wheel runs on it, whatever torch a report does not name. None
+    when an arch list of that release is not known and no known one settles it."""
+    releases = db.torch_releases_newest_first()
+    if not releases:
+        return None
+    answers = []
+    for variant in releases[0].variants:
+        if not variant.tag.startswith("cu"):
+            continue
+        targets = variant_targets(variant)
+        answers.append(None if targets is None else targets.is_below(gpu))
+    if not answers or False in answers:
+        return False if answers else None
+    return None if None in answers else True
+
+
 def python_ok(release: TorchRelease, python: Optional[str]) -> bool:
     """Whether a release ships wheels for ``python`` (``"3.11"``)."""
     if not python:

@@ -118,7 +118,7 @@ def cuda_unavailable(ctx: RuleContext) -> Optional[Observation]:
     saying the GPU is not used)."""
     return next((o for o in all_of(ctx, Obs.CUDA_AVAILABLE) if o.values.get("value") == "false"), None) or \
         next((o for o in all_of(ctx, Obs.CUDA_DEVICE_COUNT) if o.values.get("count") == "0"), None) or \
-        first_of(ctx, Obs.CUDA_NOT_AVAILABLE, Obs.GPU_NOT_SEEN)
+        first_of(ctx, Obs.CUDA_NOT_AVAILABLE, Obs.NO_CUDA_RUNTIME, Obs.GPU_NOT_SEEN)
 
 
 def platform_system(ctx: RuleContext) -> str:
@@ -146,7 +146,7 @@ def compat_libraries_in_use(ctx: RuleContext) -> bool:
     if ctx.snapshot.cuda_driver.is_compat_library:
         return True
     path = (env_value(ctx, "LD_LIBRARY_PATH") or "").lower()
-    return "compat" in path or first_of(ctx, Obs.COMPAT_LIBCUDA_PATH) is not None \
+    return "compat" in path or first_of(ctx, Obs.COMPAT_LIBCUDA_PATH, Obs.FORWARD_COMPAT_ENABLED) is not None \
         or any("cuda-compat" in o.text.lower() for o in all_of(ctx, Obs.INSTALL_COMMAND, Obs.ENVIRONMENT))
 
 

@@ -43,6 +43,13 @@ def cuda_from_tag(tag: Optional[str]) -> Optional[str]:
     return f"{digits[:-1]}.{digits[-1]}"
 
 
+def gpu_row(index: Any, name: Optional[str]) -> Any:
+    """The product (or the representative of a family agreeing on compute capability) a GPU name means, or
+    None when the name is unknown or ambiguous. The one place triage resolves GPU names, so a richer resolver
+    (exact / family / ambiguous / unknown) is adopted here alone."""
+    return index.match(name) if name else None
+
+
 def public_key(version: Optional[str]) -> Optional[str]:
     """A torch version without local tag and trailing ``.0`` parts, for comparisons."""
     public = torch_public(version)
@@ -237,7 +244,7 @@ class Facts:
     def _complete_gpu(self, gpu: GpuFacts) -> None:
         """Compute capability and architecture from the GPU table, matching truncated names by prefix."""
         index = self.db.gpu_index
-        row = index.match(gpu.name) if gpu.name and not gpu.name.endswith("...") else None
+        row = gpu_row(index, gpu.name) if gpu.name and not gpu.name.endswith("...") else None
         if row is None and gpu.name and gpu.name.endswith("..."):
             row = _match_prefix(index, gpu.name[:-3])
             if row is not None and not isinstance(row, _Shared):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator, List, Optional, Tuple
 
-from ...compat.judgements import index_url
+from ...compat.judgements import below_current_builds, index_url
 from ...observations import KINDS, Obs
 from ...report import Finding
 from ...snapshot import Observation
@@ -50,6 +50,9 @@ def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observatio
         if gpu is not None and highest is not None and gpu.major > highest[0]:
             return "arch_not_in_build", "newer than the build's highest architecture", signs
         return None, "", []
+    if gpu is not None and (build is None or not build.known_archs) and \
+            safe(lambda: below_current_builds(ctx.db, gpu)) is True:
+        return "gpu_too_old_for_build", "below every build of the current torch release", signs
     return "arch_not_in_build", "not in the build", signs
 
 
@@ -114,7 +117,9 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         cuda capability supported by this library is 3.7", a GPU below the "Minimum and
         Maximum cuda capability supported by this version of PyTorch" range or below the
         pasted arch list, Triton's "too old to be supported by the triton GPU compiler"
-        (torch.compile) and CUDNN_STATUS_ARCH_MISMATCH.
+        (torch.compile) and CUDNN_STATUS_ARCH_MISMATCH; and, when the paste does not say
+        which torch, a GPU below every CUDA build of the newest torch release with a kernel
+        error ("no kernel image is available").
     Why it matters:
         Newer wheels will not bring the GPU back: its architecture was dropped (Kepler by
         CUDA 12, Maxwell–Volta by CUDA 13 and by cuDNN 9.17; Triton needs ≥ 7.0).

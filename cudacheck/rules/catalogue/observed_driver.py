@@ -311,7 +311,7 @@ def observed_driver_library_mismatch(ctx: RuleContext) -> Iterator[Finding]:
                    "loaded belongs to a driver update whose kernel module is not loaded yet.",
             remedy="Reboot (or reload the NVIDIA modules with no GPU process running: `sudo rmmod nvidia_uvm "
                    "nvidia_drm nvidia_modeset nvidia && sudo modprobe nvidia`).",
-            evidence=evidence(compat))
+            evidence=evidence(compat, first_of(ctx, Obs.BARE_METAL)))
         return
     if mismatch is None:
         return

@@ -47,6 +47,9 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
         Obs.NO_MATCHING_TORCH: ("pip has no torch wheel for this Python version or platform",
                               "Use a Python version the torch release supports (see its release notes), or a newer "
                               "torch; check `python --version` and the platform (32-bit Python has no wheels)."),
+        Obs.UNSUPPORTED_HOST_COMPILER: ("nvcc does not support this host compiler (gcc / Visual Studio too new)",
+                                        "Build with a compiler the CUDA toolkit supports (`export CC=gcc-12 CXX=g++-12`, "
+                                        "or `NVCC_PREPEND_FLAGS='-ccbin /usr/bin/g++-12'`), or use a newer CUDA toolkit."),
         Obs.LIBUV_MISSING: ("This torch has no libuv (Windows builds), but the distributed store asks for it",
                             "Set `USE_LIBUV=0` in the environment (or `init_method=\"env://?use_libuv=0\"` / "
                             "`TCPStore(..., use_libuv=False)`), or run distributed jobs on Linux."),

@@ -75,14 +75,7 @@ _NO_CUDA_PART = re.compile(
 _NO_CUDA_PART_ANCHORS = ("build with cuda", "built with cuda", "compiled without gpu support", "cuda setup failed",
                          "cuda extension", "c++/cuda extensions")
 _SOURCE = re.compile(r"[\w./\\-]*[/\\][\w.-]+\.(?:cu|cuh)\b")
-_TORCH_NO_CUDA_PART = re.compile(
-    r"(?P<package>xFormers|bitsandbytes|[\w-]+)\s+(?:wasn'?t|was not|is not|isn'?t)\s+buil[dt]\s+with\s+CUDA|"
-    r"(?P<package2>bitsandbytes|[\w-]+)\s+was compiled without GPU support|CUDA Setup failed despite GPU being available|"
-    r"CUDA extension(?:s)?\s+(?:is\s+|are\s+)?not\s+(?:installed|available|compiled|built)|"
-    r"can'?t load C\+\+/CUDA extensions", re.IGNORECASE)
-_NO_CUDA_PART_ANCHORS = ("build with cuda", "built with cuda", "compiled without gpu support", "cuda setup failed",
-                         "cuda extension", "c++/cuda extensions")
-_SOURCE = re.compile(r"aten[/\\]|c10[/\\]|torch[/\\]csrc|THC", re.IGNORECASE)
+_TORCH_SOURCE = re.compile(r"aten[/\\]|c10[/\\]|torch[/\\]csrc|THC", re.IGNORECASE)
 UNNAMED = "a compiled extension"
 """The owner of a kernel error raised in an extension's CUDA source that the paste does not name."""
 _COMPILED_SUBMODULES = ("_c", "_ext", "_cuda", "_kernels", "c", "ext")

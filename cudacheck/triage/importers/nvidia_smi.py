@@ -11,7 +11,7 @@ import re
 
 from ...versions import major_minor
 from ..document import Document
-from ..facts import REPORTED, TOOL, Facts, GpuClaim
+from ..facts import REPORTED, TOOL, Facts, GpuClaim, gpu_row
 from ...observations import Obs
 
 _DRIVER = re.compile(r"(?:Driver|KMD) Version\s*:\s*(?P<driver>\d{3}(?:\.\d{1,3}){1,2})", re.IGNORECASE)
@@ -105,7 +105,7 @@ def _list(document: Document, facts: Facts) -> None:
         if not match:
             continue
         name = match.group("name").strip()
-        if not (match.group("uuid") or _GPU_WORDS.search(name) or facts.db.gpu_index.match(name)):
+        if not (match.group("uuid") or _GPU_WORDS.search(name) or gpu_row(facts.db.gpu_index, name)):
             continue
         facts.add_gpu(GpuClaim(name=name, index=int(match.group("index")), uuid=match.group("uuid"),
                                priority=TOOL))

@@ -11,7 +11,7 @@ from typing import List, Optional
 
 from ...snapshot import LibrariesFacts
 from ..document import Document
-from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, TorchClaim
+from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, TorchClaim, gpu_row
 from . import platform_words
 from ...observations import Obs
 
@@ -132,7 +132,7 @@ def _lookup(index, candidate: str) -> Optional[str]:
             attempts.append(trimmed)
             shorter = trimmed
     for attempt in attempts:
-        row = index.match(attempt)
+        row = gpu_row(index, attempt)
         if row is not None:
             return row.nvml_names[0] if row.nvml_names else row.name
     return None
