@@ -184,8 +184,16 @@ MESSAGES: Tuple[Message, ...] = (
              r"with the current PyTorch installation"),
     _message(Obs.BUILD_ARCH_LIST, ("supports cuda capabilities",),
              r"supports CUDA capabilities\s*(?P<archs>(?:(?:sm|compute)_\d{2,3}[a-z]?[\s,.]*)+)", join_next=1),
-    _message(Obs.GPU_TOO_OLD_TORCH, ("no longer supports this gpu",),
-             r"PyTorch no longer supports this GPU because it is too old"),
+    _message(Obs.GPU_TOO_OLD_TORCH, ("no longer supports this gpu", "too old", "no longer support", "dropped support",
+                                     "sm_", "kepler", "maxwell", "pascal", "volta"),
+             r"PyTorch no longer supports this GPU because it is too old|"
+             r"(?:GPU|card|graphics card|architecture|\b(?:GTX|RTX|Tesla|Quadro|Titan|GeForce)\s*[\w-]+)\s+"
+             r"(?:\([^)]*\)\s+)?(?:is|was)\s+too\s+old\b|"
+             r"no longer supports?\s+(?:the\s+)?(?:Kepler|Maxwell|Pascal|Volta|sm_?[3-7]\d|compute capability [3-7]\.\d)|"
+             r"dropped support for\s+(?:the\s+)?(?:Kepler|Maxwell|Pascal|Volta|sm_?[3-7]\d)|"
+             r"(?:does not|doesn'?t)\s+(?:contain|include|ship|support|have)\s+(?:the\s+)?(?:older\s+)?"
+             r"(?:Kepler|Maxwell|Pascal|Volta|sm_?[3-6]\d)\b",
+             exclude=r"driver on your system is too old|driver is too old"),
     _message(Obs.FOUND_GPU_CAPABILITY, ("which is of cuda capability", "which is of compute capability"),
              r"Found GPU\s?(?P<index>\d+) (?P<gpu>.+?) which is of (?:cuda|compute) capability (?:\(CC\) )?"
              r"(?P<major>\d+)\.(?P<minor>\d+)"),
@@ -242,11 +250,13 @@ MESSAGES: Tuple[Message, ...] = (
              r"undefined symbol:?\s*(?P<symbol>nccl\w+)"),
     _message(Obs.NCCL_LIBRARY_MISSING, ("libnccl",),
              r"libnccl\.so[.\d]*: cannot open shared object file"),
-    _message(Obs.CUDA_LIBRARY_SYMBOL, ("undefined symbol", "nvjitlink", "not defined in file"),
+    _message(Obs.CUDA_LIBRARY_SYMBOL, ("undefined symbol", "nvjitlink", "not defined in file", "' not found (required by"),
              r"undefined symbol:?\s*(?P<symbol>(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|cupti|cuda[A-Z]|"
              r"__nvJitLink|nvJitLink|__cudaRegister)\w*)|__nvJitLink\w+, version libnvJitLink|"
              r"symbol (?P<symbol2>\w+),? version (?P<lib>lib(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|"
-             r"cupti|nvJitLink)[\w.]*) not defined in file"),
+             r"cupti|nvJitLink)[\w.]*) not defined in file|"
+             r"version [`'](?P<lib2>lib(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|cupti|nvJitLink|"
+             r"cudnn\w*)[\w.]*)' not found \(required by"),
     _message(Obs.CUDA_LIBRARY_MISSING, ("libcudart", "libcublas", "libcufft", "libcurand", "libcusparse", "libcusolver",
                                         "libnvrtc", "libnvjitlink", "libnvtoolsext", "libcupti", "cudart64", "cublas64",
                                         "libcudss", "libcufile", "libnvshmem", "libcutensor", "cufft64", "curand64",
@@ -357,6 +367,9 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.ECC_ERROR, ("ecc", "double-bit", "double bit"),
              r"uncorrectable ECC error encountered|cudaErrorECCUncorrectable|CUDA_ERROR_ECC_UNCORRECTABLE|"
              r"uncorrectable[^\n]{0,40}\bECC\b|double[- ]bit (?:ECC )?errors?|\bDBE\b[^\n]{0,40}ECC"),
+    _message(Obs.GPU_THROTTLED, ("slowdown", "gpu reset", "requires reset", "needs to be reset", "reset required"),
+             r"(?:HW|SW) (?:Thermal |Power Brake )?Slowdown\s*:\s*Active|GPU (?:requires|needs) (?:a )?reset|"
+             r"(?:requires|needs to be|must be) reset|reset (?:is )?required"),
     _message(Obs.SMI_Q_PENDING, ("pending", "remapping failure occurred"),
              r"^\s*(?P<field>Pending Page (?:Blacklist|Retirement)|Pending|Remapping Failure Occurred)\s*:\s*Yes\b"),
     # --- capabilities ------------------------------------------------------------------------
@@ -369,6 +382,13 @@ MESSAGES: Tuple[Message, ...] = (
              r"Flash[ _]?Attention(?:[ _-]?\d)?[^\n]{0,60}?(?:only supports? (?P<arch>Ampere|Turing|Hopper|sm_?\d+)|"
              r"requires (?P<gpu>A100|A800|H100|H800|Ampere|Hopper|sm_?[89]\d)|"
              r"(?:is )?not supported on (?P<old>Turing|Volta|Pascal|(?:this|your) GPU))[^\n]*"),
+    _message(Obs.CAPABILITY_REQUIRED, ("compute capability", "capability >", "capability >=", "capability of at least",
+                                       "your gpu has capability"),
+             r"(?:requires?|needs?|only supported on|only works on|at least|minimum)[^\n]{0,60}?(?:compute )?capability"
+             r"\s*(?:of\s+)?(?:(?:>=|≥|>|at least)\s*)?\(?(?P<major>\d+)(?:\.|,\s*)(?P<minor>\d)\)?(?!\.\d)|"
+             r"your GPU has capability \((?P<have_major>\d+),\s*(?P<have_minor>\d+)\)\s*\(too old\)",
+             exclude=r"is_bf16_supported|minimum cuda capability supported by this library|cuda capability "
+                     r"supported by this version of PyTorch"),
     _message(Obs.FP8_UNSUPPORTED, ("fp8", "_scaled_mm"),
              r"fp8[^\n]{0,60}(?:not supported|is only supported|requires)[^\n]{0,60}(?:compute capability|sm_?8\.?9|"
              r"ada|hopper|gpu)|_scaled_mm is only supported on CUDA devices with compute capability"),

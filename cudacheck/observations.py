@@ -201,9 +201,12 @@ class Obs(str, Enum):
     FALLEN_OFF_BUS = ("fallen_off_bus", "gpu_health", "a GPU stopped responding (fallen off the bus)")
     ECC_ERROR = ("ecc_error", "gpu_health", "uncorrectable ECC error")
     SMI_Q_PENDING = ("smi_q_pending", "gpu_health", "nvidia-smi -q: page retirement / row remapping pending or failed")
+    GPU_THROTTLED = ("gpu_throttled", "gpu_health", "the GPU is throttled (thermal/power slowdown) or needs a reset")
     SMI_ERR = ("smi_err", "gpu_health", "nvidia-smi shows ERR! for a GPU")
     BF16_UNSUPPORTED = ("bf16_unsupported", "capability_missing", "bfloat16 is not supported on this GPU")
     FLASH_ATTENTION_ARCH = ("flash_attention_arch", "capability_missing", "FlashAttention needs a newer GPU")
+    CAPABILITY_REQUIRED = ("capability_required", "capability_missing",
+                           "a library or model requires a minimum compute capability")
     FP8_UNSUPPORTED = ("fp8_unsupported", "capability_missing", "FP8 is not supported on this GPU")
 
     # --- the platform --------------------------------------------------------------------------------------
@@ -248,6 +251,7 @@ class Obs(str, Enum):
                       "a Kubernetes pod (whether it asks for nvidia.com/gpu and names a runtime class)")
     SLURM = ("slurm", SITUATION, "a Slurm job or login node (whether GPUs were requested)")
     VIRTUAL_MACHINE = ("virtual_machine", SITUATION, "a virtual machine (VirtualBox, VMware, Hyper-V, KVM)")
+    HOSTED_NOTEBOOK = ("hosted_notebook", SITUATION, "a hosted notebook (Colab, Kaggle, SageMaker) and its runtime")
     JETSON = ("jetson", SITUATION, "an NVIDIA Jetson board (JetPack / L4T)")
     ENV_PROMPT = ("env_prompt", SITUATION, "a shell prompt inside an activated conda or virtual environment")
     BARE_METAL = ("bare_metal", SITUATION, "the report says the program runs on the host, not in a container")

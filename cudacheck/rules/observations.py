@@ -258,7 +258,7 @@ def kernel_error_owner(ctx: RuleContext) -> Optional[Observation]:
 class Situation:
     """Where a process runs when it is not a plain host: the evidence, and what to do there."""
 
-    kind: str  # wsl | kubernetes | container | slurm | vm
+    kind: str  # wsl | kubernetes | container | slurm | vm | notebook
     words: str  # "a Kubernetes pod"
     evidence: Optional[Observation]
     remedy: str
@@ -279,6 +279,8 @@ _SITUATION_REMEDIES = {
                  "/dev/nvidia-uvm). If it had access and lost it, restart it.",
     "slurm": "Run on a node with GPUs and request them: `srun --gres=gpu:1 …` / `#SBATCH --gres=gpu:1` (or "
              "`--gpus=1`, and the GPU partition); login nodes have none.",
+    "notebook": "Select a GPU runtime for the notebook (Colab: Runtime → Change runtime type → GPU; Kaggle: "
+                "Accelerator → GPU) and restart the session.",
     "vm": "Give the virtual machine the GPU: PCIe passthrough (KVM/Proxmox/Hyper-V DDA/ESXi) or a vGPU profile; "
           "desktop hypervisors (VirtualBox, VMware Workstation) cannot pass an NVIDIA GPU through for CUDA.",
 }
@@ -300,6 +302,9 @@ def gpu_situation(ctx: RuleContext) -> Optional[Situation]:
         version = wsl.values.get("version") if wsl else None
         return Situation("wsl", "WSL1" if version == "1" else "WSL", wsl,
                          _SITUATION_REMEDIES["wsl1" if version == "1" else "wsl"])
+    notebook = first_of(ctx, Obs.HOSTED_NOTEBOOK)
+    if notebook is not None and not ctx.gpus and container.in_container is not True:
+        return Situation("notebook", "this notebook's runtime", notebook, _SITUATION_REMEDIES["notebook"])
     vm = first_of(ctx, Obs.VIRTUAL_MACHINE)
     if vm is not None and container.in_container is not True and not ctx.gpus:
         return Situation("vm", "this virtual machine", vm, _SITUATION_REMEDIES["vm"])

@@ -107,3 +107,31 @@ def test_804_on_a_known_host_is_a_driver_library_mismatch():
     finding = first("Environment location: Bare-metal\ncudaErrorCompatNotSupportedOnDevice: forward compatibility "
                     "was attempted on non supported HW")
     assert finding.category == "driver_library_mismatch" and finding.code == "CC803"
+
+
+@pytest.mark.parametrize("text", [
+    "RuntimeError: No CUDA GPUs are available\nRunning the notebook on Google Colab",
+    "Kaggle notebook: torch.cuda.is_available() returns False",
+])
+def test_a_hosted_notebook_without_a_gpu_runtime(text):
+    finding = first(text)
+    assert finding.category == "no_gpu_visible" and "runtime" in finding.remedy
+
+
+def test_a_notebook_that_has_its_gpu_is_no_finding():
+    assert first("Google Colab, T4 runtime; training runs fine") is None
+
+
+@pytest.mark.parametrize("text, category", [
+    ("        HW Slowdown                       : Active", "gpu_health"),
+    ("Xid 79 again on GPU 2 this morning", "gpu_health"),
+    ("dmesg shows a double-bit ECC error on the A100", "gpu_health"),
+    ("the GPU falls off the bus under load", "gpu_health"),
+])
+def test_gpu_health_however_reported(text, category):
+    assert first(text).category == category
+
+
+@pytest.mark.parametrize("text", ["xid=42 in my own log format", "        HW Slowdown                       : Not Active"])
+def test_gpu_health_near_misses(text):
+    assert first(text) is None

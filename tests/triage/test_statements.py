@@ -102,3 +102,41 @@ def test_a_user_site_torch_inside_an_activated_environment():
     text = ('(myenv) PS C:\\Users\\me> python -c "import torch; print(torch.__file__)"\n'
             "C:\\Users\\me\\AppData\\Roaming\\Python\\Python311\\site-packages\\torch\\__init__.py")
     assert problems(text)[0].category == "multiple_torch_installs"
+
+
+@pytest.mark.parametrize("line, cuda", [
+    ("  Downloading torch-2.3.0-cp311-cp311-win_amd64.whl (159.8 MB)", None),  # PyPI's Windows wheel: CPU
+    ("  Downloading https://download.pytorch.org/whl/cu121/torch-2.3.0%2Bcu121-cp311-cp311-win_amd64.whl", "12.1"),
+])
+def test_a_torch_wheel_in_a_pip_log_names_the_build(line, cuda):
+    s = parse(line)
+    assert s.torch.version.startswith("2.3.0") and s.torch.cuda == cuda
+
+
+def test_a_macos_or_linux_wheel_without_a_tag_says_nothing_wrong():
+    assert parse("Downloading torch-2.3.0-cp311-none-macosx_11_0_arm64.whl").torch.cuda is None
+
+
+@pytest.mark.parametrize("text, category", [
+    ("My driver is 418.67 and I installed pytorch 1.8.0 with cudatoolkit 11.1, cuda is not available",
+     "driver_too_old"),
+    ("Versions: PyTorch 2.8.0 + cu129, driver 470.256.02", "driver_too_old"),
+])
+def test_a_build_named_in_a_sentence(text, category):
+    assert problems(text)[0].category == category
+
+
+@pytest.mark.parametrize("text, category", [
+    ("ValueError: Bfloat16 is only supported on GPUs with compute capability of at least 8.0. Your Tesla T4 GPU has "
+     "compute capability 7.5.", "capability_missing"),
+    ("`cutlassF` is not supported because: requires device with capability > (8, 0) but your GPU has capability "
+     "(7, 5) (too old)", "capability_missing"),
+    ("My GTX 760 is too old for current PyTorch builds", "gpu_too_old_for_build"),
+    ("The torch 2.7 cu128 wheel does not contain sm_61, so Pascal cards fail", "gpu_too_old_for_build"),
+])
+def test_capability_and_age_however_reported(text, category):
+    assert problems(text)[0].category == category
+
+
+def test_a_requirement_the_gpu_meets_is_not_a_finding():
+    assert not problems("This kernel requires compute capability >= 8.0\nGPU: NVIDIA A100-SXM4-80GB")

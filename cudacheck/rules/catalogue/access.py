@@ -6,6 +6,7 @@ from typing import Iterator
 
 from ...report import Finding
 from ..context import RuleContext
+from ..observations import gpu_situation
 from ..registry import rule
 
 
@@ -60,10 +61,10 @@ def driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
     """The NVIDIA kernel driver is not loaded or not answering.
 
     What it checks:
-        NVML loaded but reported NVML_ERROR_DRIVER_NOT_LOADED (no kernel module). Under WSL
-        (no Linux module; the Windows driver passes the GPU through) and inside a container
-        the same answer means the GPU is not visible to this process: category
-        `no_gpu_visible`.
+        NVML loaded but reported NVML_ERROR_DRIVER_NOT_LOADED (no kernel module). Under WSL,
+        in a VM or a hosted notebook (the host's driver passes the GPU in) and inside a
+        container or pod (the NVIDIA runtime does) the same answer means the GPU is not
+        visible to this process: category `no_gpu_visible`.
     Why it matters:
         nvidia-smi prints "couldn't communicate with the NVIDIA driver" and every CUDA
         program fails. Typical causes: a kernel update without a rebuilt DKMS module,
@@ -76,29 +77,19 @@ def driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
     nvml = ctx.snapshot.nvml
     if nvml.status != "driver_not_loaded":
         return
-    container = ctx.snapshot.container
     message = f"NVML: {nvml.error_message or 'Driver Not Loaded'} (code {nvml.error_code})."
-    if container.runtime == "wsl" and not container.in_container:
-        # WSL has no Linux kernel module: its GPU is the Windows driver's, passed through to the VM
+    situation = gpu_situation(ctx)
+    if situation is not None and situation.kind != "slurm":
+        # WSL and VMs get the GPU from the host's driver; containers and pods from the NVIDIA runtime: without
+        # it the process sees no driver, while the host's is fine
         yield ctx.finding(
-            "WSL sees no GPU: the Windows driver does not pass it through",
+            f"{situation.words[0].upper() + situation.words[1:]} sees no GPU: the NVIDIA driver is not reachable "
+            "from it",
             category="no_gpu_visible",
-            detail=f"{message} Under WSL the driver is the Windows one; NVML finds no driver when the GPU is not "
-                   "passed through (WSL1, a Windows build or driver without WSL support, or a Linux driver "
-                   "installed inside WSL hiding /usr/lib/wsl/lib).",
-            remedy="Use WSL2 on Windows 10 21H2+ / 11 with a current NVIDIA Windows driver (`wsl --update`); do not "
-                   "install a Linux NVIDIA driver inside WSL. `nvidia-smi` inside WSL must list the GPU.",
-            evidence=["nvml.status", "container.runtime"])
-    elif container.in_container:
-        yield ctx.finding(
-            "The container cannot reach the NVIDIA driver: it has no access to the GPU devices",
-            category="no_gpu_visible",
-            detail=f"{message} Inside a container this means the NVIDIA runtime did not give it the GPU devices "
-                   "(started without `--gpus`, a pod without `nvidia.com/gpu`), it lost them, or the host driver "
-                   "itself is not loaded (check `nvidia-smi` on the host).",
-            remedy="Check `nvidia-smi` on the host, then start the container with GPU access (`docker run --gpus "
-                   "all …`; Kubernetes: request `nvidia.com/gpu` on the NVIDIA runtime) or restart it.",
-            evidence=["nvml.status", "container.in_container"])
+            detail=f"{message} Under WSL, in a VM or a hosted notebook the GPU comes from the host's driver, in a "
+                   "container or pod from the NVIDIA runtime; NVML finds no driver when the GPU is not passed in "
+                   "(or the host's own driver is not loaded: check `nvidia-smi` on the host).",
+            remedy=situation.remedy, evidence=["nvml.status", "container.runtime", "container.in_container"])
     else:
         yield ctx.finding(
             "The NVIDIA kernel driver is not loaded",

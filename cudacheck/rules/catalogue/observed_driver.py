@@ -56,7 +56,7 @@ def _no_gpu_signs(ctx: RuleContext, situation: Situation, access: Optional[bool]
     signs = [o for o in all_of(ctx, *names, Obs.GPU_NOT_SEEN) if not _host_side(o)]
     unavailable = cuda_unavailable(ctx)
     if unavailable is not None and unavailable.values.get("source") != "collect_env" and \
-            (situation.kind in ("slurm", "wsl", "kubernetes", "vm") or (situation.kind == "container"
+            (situation.kind in ("slurm", "wsl", "kubernetes", "vm", "notebook") or (situation.kind == "container"
                                                                         and access is not True)):
         signs.append(unavailable)
     return signs
@@ -213,7 +213,7 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
     host = [o for o in all_of(ctx, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING) if _host_side(o)]
     wsl_libcuda = first_of(ctx, Obs.WSL) is not None and first_of(ctx, Obs.LIBCUDA_MISSING) is not None
     situation = gpu_situation(ctx)
-    if situation is not None and situation.kind in ("wsl", "slurm", "vm") and not host:
+    if situation is not None and situation.kind in ("wsl", "slurm", "vm", "notebook") and not host:
         return  # CC804: the GPU is not passed through to WSL or the VM, or the job got none
     if first_of(ctx, Obs.FALLEN_OFF_BUS) is not None:
         return  # a GPU that fell off the bus makes the driver fail too: CC820 names the cause
@@ -373,7 +373,7 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                    "on the host; very old setups: `nvidia-docker run …`). Kubernetes: request `nvidia.com/gpu`.",
             evidence=evidence(run, symptom) + ["container.gpus_flag"])
         return
-    banner = first_of(ctx, Obs.NGC_NO_DRIVER)
+    banner = first_of(ctx, Obs.NGC_NO_DRIVER) if not ctx.non_nvidia_evidence else None  # no GPU on purpose
     situation = gpu_situation(ctx)
     inside = _no_gpu_signs(ctx, situation, access) if situation is not None else []
     if banner is not None or inside:
@@ -391,7 +391,8 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                   "wsl": f"{situation.words if situation else 'WSL'} sees no GPU: the Windows driver does not pass it "
                          "through",
                   "slurm": f"No GPU on {situation.words if situation else 'this node'}: the job did not get one",
-                  "vm": "The virtual machine has no GPU: it is not passed through"}[kind])
+                  "vm": "The virtual machine has no GPU: it is not passed through",
+                  "notebook": "The notebook runs without a GPU runtime"}[kind])
         yield ctx.finding(
             title, certainty=POSSIBLE if unknown or granted or requested else LIKELY,
             detail=f"{quote(symptom)}." + (f" Where it runs: {quote(situation.evidence)}." if situation and

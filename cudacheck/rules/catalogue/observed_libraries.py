@@ -187,8 +187,9 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         Remove CUDA folders from LD_LIBRARY_PATH for torch jobs (keep the system toolkit
         for nvcc only), or reinstall torch so its nvidia-* wheels match.
     """
-    symbol = first_of(ctx, Obs.CUDA_LIBRARY_SYMBOL)
-    missing = first_of(ctx, Obs.CUDA_LIBRARY_MISSING)
+    extension_lines = {o.line for o in all_of(ctx, Obs.EXTENSION_IMPORT_FAILED)}
+    symbol = next((o for o in all_of(ctx, Obs.CUDA_LIBRARY_SYMBOL) if o.line not in extension_lines), None)
+    missing = first_of(ctx, Obs.CUDA_LIBRARY_MISSING)  # an extension's own missing library is CC825's
     culprits = ld_entries(ctx, "cuda", "cudnn", "cublas", "nvidia")
     wsl = first_of(ctx, Obs.WSL)
     libcuda = first_of(ctx, Obs.LIBCUDA_MISSING)

@@ -118,8 +118,8 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         63/64 page retirement, 74 NVLink, 79 fallen off the bus, 92/94/95 ECC, 119/120 GSP),
         "GPU has fallen off the bus" / "GPU is lost", "uncorrectable ECC error
         encountered", `nvidia-smi -q` showing "Pending Page Blacklist : Yes", remapped rows
-        "Pending : Yes" or "Remapping Failure Occurred : Yes", and "ERR!" in an nvidia-smi
-        table.
+        "Pending : Yes" or "Remapping Failure Occurred : Yes", "ERR!" in an nvidia-smi
+        table, a GPU that needs a reset, and thermal or power slowdown active (a warning).
     Why it matters:
         These are not software problems: the GPU needs a reset or service, and jobs on it
         keep failing.
@@ -130,6 +130,16 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
     xids = [o for o in all_of(ctx, Obs.XID) if _xid(o) in _HEALTH_XIDS]
     lead = first_of(ctx, Obs.FALLEN_OFF_BUS, Obs.ECC_ERROR) or (xids[0] if xids else None) or \
         first_of(ctx, Obs.SMI_Q_PENDING)
+    throttled = first_of(ctx, Obs.GPU_THROTTLED)
+    if lead is None and throttled is not None:
+        reset = "reset" in throttled.text.lower()
+        yield ctx.finding(
+            "The GPU needs a reset" if reset else "The GPU is throttled (thermal or power slowdown)",
+            severity="error" if reset else "warning", certainty=LIKELY, detail=f"{quote(throttled)}.",
+            remedy="Reset the GPU (`nvidia-smi -r -i N`) or reboot; check `dmesg | grep -i xid`." if reset else
+            "Check cooling, fans and power limits (`nvidia-smi -q -d PERFORMANCE,TEMPERATURE,POWER`).",
+            evidence=evidence(throttled))
+        return
     err = first_of(ctx, Obs.SMI_ERR) if ctx.snapshot.container.runtime != "wsl" else None  # WSL's nvidia-smi shows ERR!
     if lead is None and err is None:
         return
@@ -150,12 +160,35 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         remedy="Check `dmesg | grep -i xid` and `nvidia-smi -q`; reset the GPU or reboot.", evidence=evidence(err))
 
 
+def _capability_required(ctx: RuleContext, required: Observation, gpu) -> Iterator[Finding]:
+    """A library's own "requires compute capability ≥ X" (or xFormers' "your GPU has capability (7, 5) (too old)")."""
+    values = required.values
+    if values.get("have_major"):
+        have = (int(values["have_major"]), int(values["have_minor"]))
+        needs = None
+    else:
+        have = (gpu.major, gpu.minor) if gpu is not None else None
+        needs = (int(values["major"]), int(values["minor"])) if values.get("major") else None
+        if have is not None and needs is not None and have >= needs:
+            return  # this GPU has it: the message has another cause
+    yield ctx.finding(
+        "The GPU's compute capability is below what the library or model requires"
+        + (f" (≥ {needs[0]}.{needs[1]})" if needs else "") + (f"; {gpu_label(ctx)} is {have[0]}.{have[1]}" if have
+                                                             else ""),
+        severity="warning", certainty=LIKELY if have else POSSIBLE, detail=f"{quote(required)}.",
+        remedy="Use the feature's fallback for older GPUs (fp16 instead of bf16, SDPA/eager attention instead of "
+               "FlashAttention, no fp8), or run on a GPU with the required compute capability.",
+        evidence=evidence(required))
+
+
 @rule("CC822", "observed-capability-missing", "capability_missing", "gpus", symptom=True)
 def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output shows a feature the GPU does not have (bf16, FlashAttention, FP8).
 
     What it checks:
-        Messages that bfloat16 is not supported / needs compute capability ≥ 8.0,
+        Messages that bfloat16 is not supported / needs compute capability ≥ 8.0, a
+        library's own "requires compute capability ≥ X" (or xFormers' "your GPU has
+        capability (7, 5) (too old)") for a GPU below it,
         "FlashAttention only supports Ampere GPUs or newer" (or, for some head sizes,
         "requires A100/A800 or H100/H800": sm_80/sm_90 only), FP8 needing Ada/Hopper.
     Why it matters:
@@ -165,9 +198,12 @@ def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
         attention), or run on a GPU with the required compute capability.
     """
     lead = first_of(ctx, Obs.BF16_UNSUPPORTED, Obs.FLASH_ATTENTION_ARCH, Obs.FP8_UNSUPPORTED)
-    if lead is None:
-        return
     gpu = gpu_arch(ctx)
+    if lead is None:
+        required = first_of(ctx, Obs.CAPABILITY_REQUIRED)
+        if required is not None:
+            yield from _capability_required(ctx, required, gpu)
+        return
     needs = {Obs.BF16_UNSUPPORTED: "8.0", Obs.FLASH_ATTENTION_ARCH: "8.0", Obs.FP8_UNSUPPORTED: "8.9"}[lead.signature]
     named = (lead.values.get("gpu") or "").upper()
     if named[:1] in ("A", "H"):

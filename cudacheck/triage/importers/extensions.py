@@ -49,6 +49,7 @@ KNOWN_MODULES = {
 _TORCH_SYMBOL = re.compile(r"^_Z(?:T[VIS])?N?K?(?:3c10|2at|5torch|6caffe2)|^aoti_torch_")
 _UNDEFINED = re.compile(r"(?:(?P<path>[^\s'\"`:(]+\.(?:so|pyd)(?:\.[\d.]+)?)['\"`]?\s*:?\s*)?"
                         r"undefined symbol:?\s*['\"`]?(?P<symbol>[A-Za-z_]\w+)")
+_CUDA_SYMBOL = re.compile(r"^(?:cuda|cublas|cusparse|cufft|cusolver|curand|cudnn|nvrtc|__nvJitLink|nvJitLink|cu[A-Z])")
 _FRAME = re.compile(r"^\s*File \"(?P<path>[^\"]+)\", line \d+")
 _IMPORT = re.compile(r"^\s*(?:[-=]*>\s*\d+\s+|\d+\s+)?(?:from\s+(?P<from>[\w.]+)\s+import|import\s+(?P<import>[\w.]+))")
 _BUILT_FOR = re.compile(r"(?P<name>xFormers|[\w-]+) was built for:?\s*(?:PyTorch|torch)\s+(?P<torch>\d+\.\d+(?:\.\d+)?"
@@ -88,6 +89,9 @@ def distribution(path_or_module: str) -> Optional[str]:
     for position, part in enumerate(parts):
         if part in ("site-packages", "dist-packages") and position + 1 < len(parts):
             return _known(parts[position + 1])
+    for part in reversed(parts[:-1]):  # a package folder named in the path (…/torchvision/image.so)
+        if part.lower() in KNOWN_MODULES:
+            return KNOWN_MODULES[part.lower()]
     if len(parts) >= 2 and parts[-1].split(".", 1)[0].startswith("_"):
         return _known(parts[-2])  # mmcv/_ext.so, detectron2/_C.so
     return _known(parts[-1]) if parts else None
@@ -147,7 +151,14 @@ def parse(document: Document, facts: Facts) -> None:
 def _undefined(document: Document, facts: Facts, index: int) -> None:
     text = document.line(index)
     match = _UNDEFINED.search(text)
-    if not match or not is_torch_symbol(match.group("symbol")):
+    if not match:
+        return
+    if not is_torch_symbol(match.group("symbol")):
+        path = match.group("path")
+        package = distribution(path) if path else None
+        if package and package != "torch" and _compiled(package) and _CUDA_SYMBOL.match(match.group("symbol")):
+            # an extension linked against a newer CUDA library than the one that loads: built for another CUDA
+            _import_failed(facts, document, index, package, library=match.group("symbol"))
         return
     path = match.group("path")
     package = distribution(path) if path else _imported_before(document, index)

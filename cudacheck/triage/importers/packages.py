@@ -36,6 +36,9 @@ _INSTALLED = re.compile(r"Successfully installed (?P<list>.+)$", re.IGNORECASE)
 _SATISFIED = re.compile(r"Requirement already satisfied:\s*" + _NAME + r"(?:[=<>!~]=?[\w.+]+)?(?:\[[^\]]*\])?"
                         r"\s+in\s+(?P<location>\S+)(?:\s+\((?P<version>[\w.+!-]+)\))?", re.IGNORECASE)
 _WHEEL = re.compile(r"/(?P<name>[A-Za-z0-9_.]+)-(?P<version>\d[\w.!+]*)-(?:cp|py)\d")
+_TORCH_WHEEL = re.compile(r"(?<![\w.-])torch-(?P<version>\d+\.\d+\.\d+(?:[a-z]+\d*)?)(?:(?:%2B|\+)(?P<tag>[\w.]+))?-cp\d+-"
+                          r"(?:cp|abi)\d*[mtu]?-(?P<platform>win_amd64|win32|macosx[\w.]*|(?:many|musl)linux[\w.]*?_"
+                          r"(?:x86_64|aarch64)|linux_(?:x86_64|aarch64))\.whl")
 
 
 def watched(name: str) -> bool:
@@ -45,7 +48,8 @@ def watched(name: str) -> bool:
 
 
 def parse(document: Document, facts: Facts) -> None:
-    """Every recognisable package line."""
+    """Every recognisable package line, and torch wheels pip downloaded or installed."""
+    _torch_wheels(document, facts)
     show_name: Optional[str] = None
     show_version: Optional[str] = None
     show_line = 0
@@ -104,6 +108,22 @@ def parse(document: Document, facts: Facts) -> None:
                      line, TOOL if third or fourth or _looks_like_table(document, index) else REPORTED,
                      build=third if is_conda else None, channel=fourth if is_conda else None,
                      location=third if third and not is_conda else None)
+
+
+def _torch_wheels(document: Document, facts: Facts) -> None:
+    """``torch-2.3.0-cp311-cp311-win_amd64.whl`` in a pip log: PyPI's Windows and macOS torch wheels are CPU builds;
+    a ``+cu121`` (``%2Bcu121``) tag names the CUDA build."""
+    for index in document.lines_with(".whl"):
+        match = _TORCH_WHEEL.search(document.line(index))
+        if not match:
+            continue
+        tag, platform = match.group("tag"), match.group("platform")
+        version = match.group("version") + (f"+{tag}" if tag else "")
+        cuda = None if tag else "none" if platform.startswith(("win", "macosx")) else None
+        facts.add_torch(TorchClaim(kind="installed", source="pip wheel", version=version, cuda=cuda,
+                                   line=document.number(index)))
+        facts.seen("pip_log")
+        return
 
 
 def _looks_like_table(document: Document, index: int) -> bool:

@@ -11,7 +11,7 @@ from typing import List, Optional
 
 from ...snapshot import LibrariesFacts
 from ..document import Document
-from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, TorchClaim, gpu_row
+from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, TorchClaim, cuda_from_tag, gpu_row
 from . import platform_words
 from ...observations import Obs
 
@@ -55,6 +55,8 @@ _ENVIRON = re.compile(r"os\.environ\[\s*['\"](?P<name>" + "|".join(_ENV_NAMES) +
                       r")['\"]\s*\]\s*=\s*['\"](?P<value>[^'\"]*)['\"]")
 _INSTALL = re.compile(r"(?P<tool>\b(?:uv\s+)?pip3?|\bpython[\d.]*\s+-m\s+pip|\bconda|\bmamba|\bmicromamba|\bpoetry|"
                       r"\buv)\s+(?P<verb>install|add)\s+(?P<rest>.+)$", re.IGNORECASE)
+_BUILD_CUDA = re.compile(r"\s*(?:\+\s*cu(?P<tag>\d{2,3})\b|\(?\s*(?:with|built\s+(?:with|for)|for)\s+(?:cudatoolkit|cuda)"
+                         r"[\s=-]*(?P<cuda>\d{1,2}(?:\.\d)?)\b\)?)", re.IGNORECASE)
 _INSTALLING = re.compile(r"\binstall\b|--with\b|--index-url|--extra-index-url|\buvx\b|\s-f\s+https?://",
                          re.IGNORECASE)
 _OS_ANCHORS = ("windows", "win32", "ubuntu", "debian", "centos", "fedora", "rhel", "red hat", "rocky", "almalinux",
@@ -154,6 +156,7 @@ def _drivers(document: Document, facts: Facts) -> None:
         match = _DRIVER.search(text) or _DRIVER_BEFORE.search(text) or _DRIVER_PACKAGE.search(text)
         if match:
             facts.set("nvml.driver_version", match.group("v"), PROSE)
+            facts.seen("prose")
 
 
 def _torch(document: Document, facts: Facts) -> None:
@@ -165,8 +168,14 @@ def _torch(document: Document, facts: Facts) -> None:
         match = _TORCH.search(text)
         if match:
             kind = "install" if _INSTALLING.search(text) else "reported"
-            facts.add_torch(TorchClaim(kind=kind, source="text", version=match.group("v"),
+            build = _BUILD_CUDA.match(text, match.end())
+            cuda = None
+            if build and "+" not in match.group("v"):
+                cuda = cuda_from_tag(f"cu{build.group('tag')}") if build.group("tag") else build.group("cuda")
+                cuda = cuda if cuda is None or "." in cuda else f"{cuda}.0"
+            facts.add_torch(TorchClaim(kind=kind, source="text", version=match.group("v"), cuda=cuda,
                                        line=document.number(index)))
+            facts.seen("prose")
     for index in document.lines_with_any(("+cu", "+cpu", "+rocm")):
         match = _BARE_TORCH.match(document.line(index))
         if not match:

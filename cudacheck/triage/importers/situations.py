@@ -56,6 +56,8 @@ _GRES = re.compile(r"--gres[= ](?:[\w:]*gpu)|--gpus(?:-per-(?:node|task|socket))
 _LOGIN_NODE = re.compile(r"\b(?:login|staging|head)\s+node\b|\blogin\s*node\b", re.IGNORECASE)
 _VM = re.compile(r"\b(?:virtualbox|vmware|hyper-v|proxmox|qemu|kvm|parallels)\b|\bvirtual\s+machine\b|\b(?:in|inside|on)\s+"
                  r"(?:a|an|the|my)\s+vm\b", re.IGNORECASE)
+_NOTEBOOK = re.compile(r"\b(?:google\s+)?colab\b|\bkaggle\b|\bsagemaker\s+(?:studio|notebook)|/content/drive|"
+                       r"/kaggle/(?:input|working)", re.IGNORECASE)
 _BARE_METAL = re.compile(r"\bbare[- ]?metal\b|\bnot\s+(?:in|inside)\s+(?:a\s+)?(?:docker|container)\b|"
                          r"\bwithout\s+(?:docker|a\s+container)\b", re.IGNORECASE)
 _SHM_LISTING = re.compile(r"^\s*d(?P<perm>[rwxtTsS-]{9})[.+@]?\s+\d+\s+\S+\s+\S+\s+.*?/dev/shm/?\s*$")
@@ -83,6 +85,10 @@ def parse(document: Document, facts: Facts) -> None:
                                           "virtual machine", " vm")):
         if _VM.search(document.line(index)):
             facts.observe(Obs.VIRTUAL_MACHINE, document.line(index), document.number(index))
+            break
+    for index in document.lines_with_any(("colab", "kaggle", "sagemaker", "/content/")):
+        if _NOTEBOOK.search(document.line(index)):
+            facts.observe(Obs.HOSTED_NOTEBOOK, document.line(index), document.number(index))
             break
     for index in document.lines_with_any(("jetson", "jetpack", "l4t", "tegra")):
         if re.search(r"\bjetson\b|\bjetpack\b|\bl4t\b|\btegra\b", document.line(index), re.IGNORECASE):

@@ -40,6 +40,7 @@ _NO_GPU = re.compile(
     r"|\bcpu[- ]only\s+(?:machine|computer|laptop|server|host|node|environment|system|box)"
     r"|\b(?:run|running|use|using|train|training)\s+(?:it\s+|this\s+|them\s+|the\s+(?:code|model|script)\s+|this\s+code\s+|"
     r"everything\s+)?(?:only\s+)?on\s+(?:the\s+|my\s+)?cpu\b"
+    r"|\b(?:only\s+)?(?:run|running|do|doing)\s+(?:only\s+)?cpu[- ](?:inference|training|only)\b"
     r"|\bnot\s+installed\s+cuda\s+and\s+i\s+don'?t\s+want|没有(?:独立)?显卡|没有\s*gpu|无\s*gpu|gpu\s*(?:が)?(?:ない|なし)",
     re.IGNORECASE)
 _MAC = re.compile(
