@@ -84,7 +84,8 @@ def parse(document: Document, facts: Facts) -> None:
     """Statements of a CPU build, of an NVIDIA GPU or the intent to use one, and of no NVIDIA GPU."""
     _cpu_builds(document, facts)
     _no_nvidia(document, facts)
-    for index in document.lines_with_any(("torch", "pytorch")):
+    for index in document.lines_with_any(("multiple", "two ", "several", "both", "duplicate", "conflicting", " 2 ",
+                                          "installed with")):
         if _MULTIPLE.search(document.line(index)):
             facts.observe(Obs.MULTIPLE_INSTALLS_STATED, document.line(index), document.number(index))
             break
@@ -93,9 +94,11 @@ def parse(document: Document, facts: Facts) -> None:
         if not text.lstrip().startswith("|") and not _MESSAGE.search(text) and _NVIDIA_GPU.search(text):
             facts.observe(Obs.NVIDIA_GPU_STATED, text, document.number(index))
             break
+    negated = set(document.lines_with_any(("not ", "n't", "undetected", "missing", "cannot", "unable", "unavailable",
+                                           "has_gpu", "instead of", "only us", "识别不到", "找不到", "no gpu")))
     for index in document.lines_with_any(("gpu", "nvidia-smi", "显卡")):
         text = document.line(index)
-        if _NOT_SEEN.search(text):
+        if index in negated and _NOT_SEEN.search(text):
             facts.observe(Obs.GPU_NOT_SEEN, text, document.number(index))
             break
     for index in document.lines_with_any(("gpu", "graphics card", "video card", "cuda", "显卡", "グラボ",
