@@ -367,9 +367,13 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.ECC_ERROR, ("ecc", "double-bit", "double bit"),
              r"uncorrectable ECC error encountered|cudaErrorECCUncorrectable|CUDA_ERROR_ECC_UNCORRECTABLE|"
              r"uncorrectable[^\n]{0,40}\bECC\b|double[- ]bit (?:ECC )?errors?|\bDBE\b[^\n]{0,40}ECC"),
-    _message(Obs.GPU_THROTTLED, ("slowdown", "gpu reset", "requires reset", "needs to be reset", "reset required"),
+    _message(Obs.GPU_THROTTLED, ("slowdown", "gpu reset", "requires reset", "needs to be reset", "reset required",
+                                 "nvidia-smi hang", "nvidia-smi freez", "nvidia-smi is stuck", "nvidia-smi takes forever",
+                                 "nvidia-smi never returns", "nvidia-smi does not respond", "nvidia-smi doesn't respond"),
              r"(?:HW|SW) (?:Thermal |Power Brake )?Slowdown\s*:\s*Active|GPU (?:requires|needs) (?:a )?reset|"
-             r"(?:requires|needs to be|must be) reset|reset (?:is )?required"),
+             r"(?:requires|needs to be|must be) reset|reset (?:is )?required|"
+             r"nvidia-smi (?:hangs?|hanging|freezes|freezing|is stuck|takes forever|never returns|does(?: not|n'?t) "
+             r"respond)"),
     _message(Obs.SMI_Q_PENDING, ("pending", "remapping failure occurred"),
              r"^\s*(?P<field>Pending Page (?:Blacklist|Retirement)|Pending|Remapping Failure Occurred)\s*:\s*Yes\b"),
     # --- capabilities ------------------------------------------------------------------------
@@ -383,10 +387,13 @@ MESSAGES: Tuple[Message, ...] = (
              r"requires (?P<gpu>A100|A800|H100|H800|Ampere|Hopper|sm_?[89]\d)|"
              r"(?:is )?not supported on (?P<old>Turing|Volta|Pascal|(?:this|your) GPU))[^\n]*"),
     _message(Obs.CAPABILITY_REQUIRED, ("compute capability", "capability >", "capability >=", "capability of at least",
-                                       "your gpu has capability"),
+                                       "your gpu has capability", "gpu does not support", "gpu doesn't support"),
              r"(?:requires?|needs?|only supported on|only works on|at least|minimum)[^\n]{0,60}?(?:compute )?capability"
              r"\s*(?:of\s+)?(?:(?:>=|≥|>|at least)\s*)?\(?(?P<major>\d+)(?:\.|,\s*)(?P<minor>\d)\)?(?!\.\d)|"
-             r"your GPU has capability \((?P<have_major>\d+),\s*(?P<have_minor>\d+)\)\s*\(too old\)",
+             r"your GPU has capability \((?P<have_major>\d+),\s*(?P<have_minor>\d+)\)\s*\(too old\)|"
+             r"compute capability\s*(?:<|below|lower than|less than)\s*(?P<below_major>\d+)\.(?P<below_minor>\d)\s*"
+             r"(?:is|are)\s+not\s+supported|(?:your|this|the)\s+GPU\s+(?:does not|doesn'?t)\s+support\s+"
+             r"(?P<feature>int8|fp8|bf16|bfloat16|tf32|flash|tensor cores|\w+ matmul)",
              exclude=r"is_bf16_supported|minimum cuda capability supported by this library|cuda capability "
                      r"supported by this version of PyTorch"),
     _message(Obs.FP8_UNSUPPORTED, ("fp8", "_scaled_mm"),

@@ -243,12 +243,14 @@ def torch_covers(ctx: RuleContext, gpu: Optional[Arch]) -> Optional[str]:
 def kernel_error_owner(ctx: RuleContext) -> Optional[Observation]:
     """The kernel error ("no kernel image", "invalid device function") that belongs to a compiled extension
     rather than to torch: raised from the extension's own code, or torch's own arch list covers the GPU."""
+    covered = torch_covers(ctx, gpu_arch(ctx))
+    if covered == "none" or first_of(ctx, Obs.GPU_NOT_COMPATIBLE) is not None:
+        return None  # torch itself has no kernels for the GPU: that is the cause, whatever the extensions
     owned = first_of(ctx, Obs.EXTENSION_KERNEL_ERROR)
     if owned is not None:
         return owned
     error = first_of(ctx, Obs.NO_KERNEL_IMAGE, Obs.INVALID_DEVICE_FUNCTION)
-    if error is not None and first_of(ctx, Obs.GPU_NOT_COMPATIBLE) is None \
-            and torch_covers(ctx, gpu_arch(ctx)) == "sass":
+    if error is not None and covered == "sass":
         return error
     return None
 

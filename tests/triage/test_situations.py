@@ -135,3 +135,24 @@ def test_gpu_health_however_reported(text, category):
 @pytest.mark.parametrize("text", ["xid=42 in my own log format", "        HW Slowdown                       : Not Active"])
 def test_gpu_health_near_misses(text):
     assert first(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Docker 容器里识别不到GPU，torch.cuda.is_available() 返回 False",
+    "コンテナ内でGPUが認識されない",
+    "컨테이너에서 GPU를 인식하지 못합니다",
+    "Контейнер не видит GPU",
+    "docker: mi contenedor no detecta la GPU",
+])
+def test_a_container_without_a_gpu_in_other_languages(text):
+    assert first(text).category == "no_gpu_visible"
+
+
+@pytest.mark.parametrize("text, category", [
+    ("nvidia-smi hangs forever on node 7", "gpu_health"),
+    ("Xid 154 on GPU 5: GPU recovery action changed to Drain and Reset", "gpu_health"),
+    ("Xid 13 reported while my kernel ran", None),  # graphics engine exceptions come from the program
+])
+def test_which_xids_are_health(text, category):
+    finding = first(text)
+    assert (finding.category if finding else None) == category

@@ -140,3 +140,17 @@ def test_capability_and_age_however_reported(text, category):
 
 def test_a_requirement_the_gpu_meets_is_not_a_finding():
     assert not problems("This kernel requires compute capability >= 8.0\nGPU: NVIDIA A100-SXM4-80GB")
+
+
+@pytest.mark.parametrize("text", ["Instalé la versión de CPU de torch", "Установилась CPU-версия torch",
+                                  "自动安装的torch选择的是cpu版"])
+def test_a_cpu_build_in_other_languages(text):
+    assert Obs.CPU_BUILD_STATED in signatures(text)
+
+
+@pytest.mark.parametrize("text", [
+    "ValueError: GPUs with compute capability < 7.0 are not supported. Your Tesla P100 GPU has compute capability 6.0",
+    "Your GPU does not support Int8 Matmul!",
+])
+def test_more_capability_wordings(text):
+    assert problems(text)[0].category == "capability_missing"

@@ -179,7 +179,7 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         cublasLtGetStatusString", "__nvJitLinkAddData_12_1, version libnvJitLink.so.12"),
         missing CUDA runtime libraries ("libcudart.so.11.0: cannot open shared object
         file"), and a pasted LD_LIBRARY_PATH with CUDA/cuDNN folders next to another
-        library failure.
+        library failure (also cuBLAS failing to initialise or rejecting a call).
     Why it matters:
         torch's pip wheels bring their own CUDA libraries; a system CUDA or conda folder on
         LD_LIBRARY_PATH wins over them and mixes versions, so symbols are missing.
@@ -222,7 +222,7 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(lead) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
         return
     loading = first_of(ctx, Obs.CUDNN_INCOMPATIBLE, Obs.CUDNN_RUNTIME_OLDER, Obs.CUDNN_SYMBOL, Obs.NCCL_SYMBOL,
-                       Obs.CUDNN_CANNOT_LOAD)
+                       Obs.CUDNN_CANNOT_LOAD, Obs.CUBLAS_STATUS)
     if loading is not None and culprits:
         yield ctx.finding(
             "LD_LIBRARY_PATH puts other CUDA libraries ahead of torch's",

@@ -101,7 +101,10 @@ def observed_shm_permission(ctx: RuleContext) -> Iterator[Finding]:
 
 
 # --- the GPU itself ------------------------------------------------------------------------------
-_HEALTH_XIDS = {48, 61, 62, 63, 64, 68, 69, 74, 79, 92, 94, 95, 119, 120, 140}
+_HEALTH_XIDS = {48, 54, 57, 58, 61, 62, 63, 64, 68, 69, 74, 79, 92, 94, 95, 119, 120, 121, 123, 140, 143, 144, 145,
+                146, 147, 148, 149, 150, 154, 155}
+"""Xids of hardware, memory, power, NVLink, GSP and recovery faults (NVIDIA's Xid catalogue); the rest (13, 31,
+43, 45 …) usually come from the application."""
 
 
 def _xid(observation: Observation) -> Optional[int]:
@@ -132,11 +135,15 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         first_of(ctx, Obs.SMI_Q_PENDING)
     throttled = first_of(ctx, Obs.GPU_THROTTLED)
     if lead is None and throttled is not None:
-        reset = "reset" in throttled.text.lower()
+        text = throttled.text.lower()
+        stuck = "reset" in text or "nvidia-smi" in text
         yield ctx.finding(
-            "The GPU needs a reset" if reset else "The GPU is throttled (thermal or power slowdown)",
-            severity="error" if reset else "warning", certainty=LIKELY, detail=f"{quote(throttled)}.",
-            remedy="Reset the GPU (`nvidia-smi -r -i N`) or reboot; check `dmesg | grep -i xid`." if reset else
+            "The GPU needs a reset" if "reset" in text else
+            "nvidia-smi hangs: the driver or a GPU is stuck" if stuck else
+            "The GPU is throttled (thermal or power slowdown)",
+            severity="error" if stuck else "warning", certainty=LIKELY, detail=f"{quote(throttled)}.",
+            remedy="Look for Xid errors (`dmesg | grep -i xid`); drain the node and reset the GPU (`nvidia-smi -r -i N`) "
+                   "or reboot." if stuck else
             "Check cooling, fans and power limits (`nvidia-smi -q -d PERFORMANCE,TEMPERATURE,POWER`).",
             evidence=evidence(throttled))
         return
@@ -166,6 +173,11 @@ def _capability_required(ctx: RuleContext, required: Observation, gpu) -> Iterat
     if values.get("have_major"):
         have = (int(values["have_major"]), int(values["have_minor"]))
         needs = None
+    elif values.get("feature") or values.get("below_major"):
+        have = (gpu.major, gpu.minor) if gpu is not None else None
+        needs = (int(values["below_major"]), int(values["below_minor"])) if values.get("below_major") else None
+        if have is not None and needs is not None and have >= needs:
+            return
     else:
         have = (gpu.major, gpu.minor) if gpu is not None else None
         needs = (int(values["major"]), int(values["minor"])) if values.get("major") else None

@@ -228,6 +228,8 @@ def _kernel_owner(document: Document, index: int) -> Optional[str]:
                     return owner
                 if "site-packages" in frame.group("path") or "dist-packages" in frame.group("path"):
                     return None  # the nearest frame belongs to another package (torch, a pure-Python library)
+    if not document.lines_with("is not compatible with the current pytorch"):
+        return _mentioned_extension(document)  # the one extension the report is about
     return None
 
 

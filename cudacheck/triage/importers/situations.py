@@ -34,7 +34,8 @@ _CONTAINER = re.compile(
     r"/\.dockerenv|^\s*\(container\)|\bdocker\s+(?:exec|compose|-compose|container\s+exec)\b|docker-compose|"
     r"\binside\s+(?:the\s+|a\s+|my\s+|of\s+the\s+)?(?:docker\s+)?container\b|\bin\s+(?:the|a|my)\s+(?:docker\s+)?container\b|"
     r"\b(?:docker|podman)\s+container\b|^\s*FROM\s+[\w./:-]+|\bcontainers?\s+(?:lost|lose|cannot|can't|doesn'?t|do not)\b|"
-    r"\bnvidia\s+docker\b|\bgpu\s+containers?\b",
+    r"\bnvidia\s+docker\b|\bgpu\s+containers?\b|docker\s*容器|容器(?:内|里|中)|コンテナ|컨테이너|контейнер|contenedor|"
+    r"cont[êe]iner|conteneur",
     re.IGNORECASE)
 _LXD = re.compile(r"\blxd\b|\blxc\b(?!\s*=)", re.IGNORECASE)
 _APPTAINER = re.compile(r"\b(?:singularity|apptainer)\s+(?:exec|run|shell|instance)\b(?P<rest>[^\n]*)", re.IGNORECASE)
@@ -121,7 +122,8 @@ def _wsl(document: Document, facts: Facts) -> None:
 
 
 def _containers(document: Document, facts: Facts) -> None:
-    for index in document.lines_with_any(("docker", "container", ".dockerenv", "from ", "podman")):
+    for index in document.lines_with_any(("docker", "container", ".dockerenv", "from ", "podman", "容器", "コンテナ",
+                                          "컨테이너", "контейнер", "contenedor", "contêiner", "conteiner", "conteneur")):
         text = document.line(index)
         if _CONTAINER.search(text):
             facts.observe(Obs.CONTAINER_MARKER, text, document.number(index), runtime="docker")

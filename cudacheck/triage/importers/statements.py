@@ -25,7 +25,8 @@ _NOT = re.compile(r"(?:\bnot|\bno|n't|instead of|rather than|非|不是)\W{0,3}(
 _CPU_BUILD = re.compile(
     r"(?<![a-z])cpu(?:[- ]only)?\s*(?:version|build|variant|wheel|package|flavou?r|edition|版本|版|バージョン|버전)"
     r"|(?<![a-z])cpu[- ]?(?:only\s+)?(?:torch|pytorch)\b|download\.pytorch\.org/whl/cpu\b|(?:torch|pytorch)\s*\(?\s*cpu(?:[- ]only)?\s*\)?\s*(?:version|build)"
-    r"|\bwithout\s+cuda\s+support|\[cpu\]\s*version|\bpytorch-cpu\b|\bpytorch-mutex\s+\S+\s+cpu\b"
+    r"|\bwithout\s+cuda\s+support|\[cpu\]\s*version|versi[oó]n\s+(?:de\s+|para\s+)?cpu|vers[ãa]o\s+(?:de\s+|para\s+)?cpu"
+    r"|cpu[- ]верси|верси[яюи]\s+(?:для\s+)?cpu|\bpytorch-cpu\b|\bpytorch-mutex\s+\S+\s+cpu\b"
     r"|(?<![\w.])\d+\.\d+(?:\.\d+)?\+rocm[\d.]*|`\+rocm[\d.]+`",
     re.IGNORECASE)
 _TORCH_WORD = re.compile(r"torch|pytorch|파이토치|パイトーチ", re.IGNORECASE)
@@ -65,7 +66,13 @@ _NOT_SEEN = re.compile(
     r"(?:can'?t|cannot|doesn'?t|does\s+not|do\s+not|don'?t|not\s+able\s+to|unable\s+to)\s+(?:see|detect|find|use|access)"
     r"\s+(?:the\s+|my\s+|any\s+|a\s+)?(?:nvidia\s+)?gpus?\b|\bnvidia-smi\s+(?:is\s+)?(?:unavailable|not\s+available)|"
     r"\b(?:runs?|running|uses?|using|trains?|training)\s+(?:on\s+)?(?:the\s+)?cpu\s+instead\s+of\s+(?:the\s+|my\s+)?"
-    r"(?:nvidia\s+)?gpu|\bonly\s+(?:uses?|using)\s+(?:the\s+)?cpu\b|\bhas_gpu\W+false|\bno\s+gpus?\s+(?:found|detected|available|visible)|识别不到\s*(?:gpu|显卡)|找不到\s*(?:gpu|显卡)",
+    r"(?:nvidia\s+)?gpu|\bonly\s+(?:uses?|using)\s+(?:the\s+)?cpu\b|\bhas_gpu\W+false|"
+    r"\bno\s+gpus?\s+(?:found|detected|available|visible)|(?:识别不到|检测不到|找不到|无法识别|没有识别)\s*(?:gpu|显卡|cuda)|"
+    r"(?:gpu|显卡)\s*(?:识别不到|检测不到|不可用|无法使用)|(?:gpu|グラボ|グラフィックボード)\s*(?:が|を)?\s*(?:認識されない|"
+    r"認識しない|認識されません|見えない|使えない)|(?:gpu|그래픽\s*카드)\s*(?:를|을|가|이)?\s*인식(?:하지|되지|을)\s*(?:못|않)|"
+    r"не\s+(?:видит|определяет|обнаруживает|находит)\s+(?:gpu|видеокарт)|(?:gpu|видеокарт\w*)\s+не\s+(?:видна|видит|"
+    r"определяется|обнаружена)|no\s+(?:detecta|reconoce|encuentra)\s+(?:la\s+)?gpu|não\s+(?:detecta|reconhece|encontra)"
+    r"\s+(?:a\s+)?gpu",
     re.IGNORECASE)
 _MULTIPLE = re.compile(
     r"\b(?:multiple|two|several|both|2|duplicate|conflicting)\s+(?:different\s+)?(?:py)?torch(?:\s+\w+)?\s+"
@@ -95,8 +102,10 @@ def parse(document: Document, facts: Facts) -> None:
             facts.observe(Obs.NVIDIA_GPU_STATED, text, document.number(index))
             break
     negated = set(document.lines_with_any(("not ", "n't", "undetected", "missing", "cannot", "unable", "unavailable",
-                                           "has_gpu", "instead of", "only us", "识别不到", "找不到", "no gpu")))
-    for index in document.lines_with_any(("gpu", "nvidia-smi", "显卡")):
+                                           "has_gpu", "instead of", "only us", "识别不到", "检测不到", "找不到", "无法",
+                                           "没有识别", "不可用", "認識", "見えない", "使えない", "인식", "не ", "no ",
+                                           "não ", "no gpu")))
+    for index in document.lines_with_any(("gpu", "nvidia-smi", "显卡", "グラボ", "グラフィックボード", "그래픽", "видеокарт")):
         text = document.line(index)
         if index in negated and _NOT_SEEN.search(text):
             facts.observe(Obs.GPU_NOT_SEEN, text, document.number(index))
