@@ -141,9 +141,19 @@ def newest_image_cuda(ctx: RuleContext) -> Optional[Tuple[str, str]]:
     return best
 
 
+def _driver_own_cuda(ctx: RuleContext) -> Optional[str]:
+    """The CUDA version the driver itself supports, from its version number (not what a libcuda reports)."""
+    version = ctx.snapshot.nvml.driver_version
+    return safe(lambda: ctx.db.driver_cuda(version, ctx.platform)) if version else None
+
+
 def compat_libraries_in_use(ctx: RuleContext) -> bool:
-    """cuda-compat's libcuda loads: the probe says so, or the paste shows it on the loader path or installed."""
+    """cuda-compat's libcuda loads: the probe says so, the paste shows it on the loader path or installed, or
+    nvidia-smi reports a newer CUDA than its driver version supports (the compat libcuda answers for it)."""
     if ctx.snapshot.cuda_driver.is_compat_library:
+        return True
+    reported, own = major_minor(ctx.snapshot.nvml.cuda_driver_version), major_minor(_driver_own_cuda(ctx))
+    if reported and own and reported > own:
         return True
     path = (env_value(ctx, "LD_LIBRARY_PATH") or "").lower()
     return "compat" in path or first_of(ctx, Obs.COMPAT_LIBCUDA_PATH, Obs.FORWARD_COMPAT_ENABLED) is not None \
@@ -185,7 +195,10 @@ def forward_compat_cause(ctx: RuleContext) -> str:
             return "forward_compat_unsupported"
         return "driver_library_mismatch" if in_container is False else "driver_too_old"
     image = newest_image_cuda(ctx)
-    image_mm, driver_mm = major_minor(image[1]) if image else None, major_minor(ctx.driver_cuda)
+    image_mm = major_minor(image[1]) if image else None
+    if image_mm is None and compat:
+        image_mm = major_minor(ctx.snapshot.nvml.cuda_driver_version)  # what the compat libcuda claims
+    driver_mm = major_minor(_driver_own_cuda(ctx) or ctx.driver_cuda)
     if image_mm and driver_mm and driver_mm[0] >= image_mm[0]:
         return "forward_compat_unsupported"
     return "driver_too_old"

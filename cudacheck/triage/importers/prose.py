@@ -47,6 +47,8 @@ _PYTHON = re.compile(r"\bpython\s*(?:version\s*)?(?:==|:|is|=)?\s*(?P<v>3\.\d{1,
 _CUDA = re.compile(r"\bcuda\s*(?:toolkit\s*)?(?:version\s*)?(?:is|:|=)?\s*v?(?P<v>\d{1,2}\.\d)(?:\.\d+)?\b",
                    re.IGNORECASE)
 _NVCC = re.compile(r"Cuda compilation tools, release (?P<v>\d+\.\d+), V(?P<full>\d+\.\d+\.\d+)", re.IGNORECASE)
+_NVCC_SAID = re.compile(r"\bnvcc(?:\s+(?:--version|-V))?\s+(?:version\s+)?(?:is|says|shows|reports|gives|=|:)\s+(?:release\s+)?v?"
+                        r"(?P<v>\d{1,2}\.\d)\b", re.IGNORECASE)
 _ENV_NAMES = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "CUDA_HOME", "CUDA_PATH",
               "NVIDIA_REQUIRE_CUDA", "NVIDIA_DISABLE_REQUIRE", "NVIDIA_DRIVER_CAPABILITIES", "TORCH_CUDA_ARCH_LIST")
 _ENV = re.compile(r"(?:\bexport\s+|\bset\s+|\$env:|\bENV\s+|-e\s+)?\b(?P<name>" + "|".join(_ENV_NAMES) +
@@ -79,6 +81,13 @@ def parse(document: Document, facts: Facts) -> None:
                 facts.snapshot.libraries = LibrariesFacts()
             facts.set("libraries.nvcc_version", match.group("full"), TOOL)
             facts.seen("nvcc")
+    for index in document.lines_with("nvcc"):
+        match = _NVCC_SAID.search(document.line(index))
+        if match:
+            if facts.snapshot.libraries is None:
+                facts.snapshot.libraries = LibrariesFacts()
+            facts.set("libraries.nvcc_version", match.group("v"), PROSE)
+            facts.seen("prose")
     for index in document.lines_with("cuda"):
         text = document.line(index)
         match = _CUDA.search(text)

@@ -33,6 +33,8 @@ _WINDOWS_PATH = re.compile(r"(?:^|[\s\"'(=])[A-Za-z]:\\(?:[^\\\s]+\\)*")
 _CONTAINER_PROMPT = re.compile(r"^\s*root@[0-9a-f]{12}:[^#$]*[#$]")
 
 
+_CUDA_SAID = re.compile(r"torch\.version\.cuda\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|prints?|"
+                        r"shows?|says?)\s*)+[`'\"]?(?P<cuda>\d+\.\d+)")
 _CUDA_NONE_SAID = re.compile(r"torch\.version\.cuda\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|"
                              r"prints?|shows?|says?)\s*)+[`'\"]?None\b")
 
@@ -40,6 +42,11 @@ _CUDA_NONE_SAID = re.compile(r"torch\.version\.cuda\)?[`'\"]?\s*(?:(?:#|->|=>|:|
 def parse(document: Document, facts: Facts) -> None:
     """REPL answers, the Python banner, traceback paths, Windows paths, container prompts."""
     _repl(document, facts)
+    for index in document.lines_with("torch.version.cuda"):
+        said = _CUDA_SAID.search(document.line(index))
+        if said and not _PROMPT.match(document.line(index)):
+            facts.add_torch(TorchClaim(kind="imported", source="text", cuda=said.group("cuda"),
+                                       line=document.number(index)))
     if not any(o.signature == Obs.TORCH_CUDA_NONE for o in facts.observations):
         for index in document.lines_with("torch.version.cuda"):
             if _CUDA_NONE_SAID.search(document.line(index)):
