@@ -154,3 +154,25 @@ def test_a_cpu_build_in_other_languages(text):
 ])
 def test_more_capability_wordings(text):
     assert problems(text)[0].category == "capability_missing"
+
+
+def test_versions_stated_in_a_sentence_are_facts():
+    s = parse("my torch.version.cuda is 11.8 but my nvcc --version is 12.4, building the extension fails")
+    assert (s.torch.cuda, s.libraries.nvcc_version) == ("11.8", "12.4")
+    assert problems("my torch.version.cuda is 11.8 but my nvcc --version is 12.4")[0].category == \
+        "cuda_toolkit_mismatch_ext"
+
+
+def test_a_gpu_below_every_current_build_is_too_old_without_a_torch_version():
+    finding = problems("GPU: Tesla K40m\nRuntimeError: CUDA error: no kernel image is available for execution on the "
+                       "device")[0]
+    assert finding.category == "gpu_too_old_for_build"
+    assert problems("GPU: NVIDIA GeForce RTX 3090\nRuntimeError: CUDA error: no kernel image is available for execution "
+                    "on the device")[0].category == "arch_not_in_build"
+
+
+def test_nvidia_smi_reporting_more_cuda_than_its_driver_means_compat_libraries():
+    text = ("| NVIDIA-SMI 460.80       Driver Version: 460.80       CUDA Version: 11.3     |\n"
+            "UserWarning: CUDA initialization: Unexpected error from cudaGetDeviceCount(). Error 804: forward "
+            "compatibility was attempted on non supported HW")
+    assert problems(text)[0].category == "forward_compat_unsupported"

@@ -74,20 +74,16 @@ def parse(document: Document, facts: Facts) -> None:
     _platform(document, facts)
     _installs(document, facts)
     _environment(document, facts)
-    for index in document.lines_with("cuda compilation tools"):
-        match = _NVCC.search(document.line(index))
-        if match:
-            if facts.snapshot.libraries is None:
-                facts.snapshot.libraries = LibrariesFacts()
-            facts.set("libraries.nvcc_version", match.group("full"), TOOL)
-            facts.seen("nvcc")
-    for index in document.lines_with("nvcc"):
-        match = _NVCC_SAID.search(document.line(index))
-        if match:
-            if facts.snapshot.libraries is None:
-                facts.snapshot.libraries = LibrariesFacts()
-            facts.set("libraries.nvcc_version", match.group("v"), PROSE)
-            facts.seen("prose")
+    # `nvcc --version` output (the tool's own words) or a sentence naming its version
+    for anchor, pattern, group, priority in (("cuda compilation tools", _NVCC, "full", TOOL),
+                                             ("nvcc", _NVCC_SAID, "v", PROSE)):
+        for index in document.lines_with(anchor):
+            match = pattern.search(document.line(index))
+            if match:
+                if facts.snapshot.libraries is None:
+                    facts.snapshot.libraries = LibrariesFacts()
+                facts.set("libraries.nvcc_version", match.group(group), priority)
+                facts.seen("nvcc")
     for index in document.lines_with("cuda"):
         text = document.line(index)
         match = _CUDA.search(text)
