@@ -152,6 +152,8 @@ class Obs(str, Enum):
     NCCL_SYMBOL = ("nccl_symbol", "nccl_mismatch", "the loaded libnccl lacks a symbol torch needs")
     NCCL_LIBRARY_MISSING = ("nccl_library_missing", "nccl_mismatch", "libnccl cannot be loaded")
     CUDA_LIBRARY_SYMBOL = ("cuda_library_symbol", "lib_path_conflict", "a CUDA library of another version was loaded")
+    LIBRARY_PATH_FIX_STATED = ("library_path_fix_stated", "lib_path_conflict",
+                               "the report says clearing LD_LIBRARY_PATH (or a folder on it) fixes it")
     CUDA_LIBRARY_MISSING = ("cuda_library_missing", "lib_path_conflict", "a CUDA runtime library cannot be loaded")
 
     # --- companions and compiled extensions --------------------------------------------------------------

@@ -176,3 +176,16 @@ def test_nvidia_smi_reporting_more_cuda_than_its_driver_means_compat_libraries()
             "UserWarning: CUDA initialization: Unexpected error from cudaGetDeviceCount(). Error 804: forward "
             "compatibility was attempted on non supported HW")
     assert problems(text)[0].category == "forward_compat_unsupported"
+
+
+@pytest.mark.parametrize("text", [
+    "RuntimeError: CUDA error: CUBLAS_STATUS_INVALID_VALUE when calling `cublasGemmEx(...)`\n"
+    "Solved it in an unexpected way: unset LD_LIBRARY_PATH",
+    "After removing /usr/local/cuda-12.4/lib64 from LD_LIBRARY_PATH everything works",
+])
+def test_a_report_that_clearing_ld_library_path_fixes_it(text):
+    assert problems(text)[0].category == "lib_path_conflict"
+
+
+def test_setting_ld_library_path_is_not_a_fix():
+    assert not problems("export LD_LIBRARY_PATH=/usr/local/cuda/lib64:$LD_LIBRARY_PATH")

@@ -428,8 +428,8 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _failed_after_import(ctx: RuleContext) -> bool:
-    """The paste shows torch's own code failing (an AttributeError or ImportError inside torch)."""
-    return first_of(ctx, Obs.TORCH_C_IMPORT, Obs.TORCH_IMPORT_FRAME) is not None
+    """The paste shows torch's own compiled part failing to import (``torch._C``), as a shadowing copy does."""
+    return first_of(ctx, Obs.TORCH_C_IMPORT) is not None
 
 
 def _category(name: str) -> Optional[str]:

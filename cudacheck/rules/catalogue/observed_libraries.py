@@ -179,7 +179,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         cublasLtGetStatusString", "__nvJitLinkAddData_12_1, version libnvJitLink.so.12"),
         missing CUDA runtime libraries ("libcudart.so.11.0: cannot open shared object
         file"), and a pasted LD_LIBRARY_PATH with CUDA/cuDNN folders next to another
-        library failure (also cuBLAS failing to initialise or rejecting a call).
+        library failure (also cuBLAS failing to initialise or rejecting a call), and a report
+        saying that clearing LD_LIBRARY_PATH fixes it.
     Why it matters:
         torch's pip wheels bring their own CUDA libraries; a system CUDA or conda folder on
         LD_LIBRARY_PATH wins over them and mixes versions, so symbols are missing.
@@ -223,6 +224,16 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         return
     loading = first_of(ctx, Obs.CUDNN_INCOMPATIBLE, Obs.CUDNN_RUNTIME_OLDER, Obs.CUDNN_SYMBOL, Obs.NCCL_SYMBOL,
                        Obs.CUDNN_CANNOT_LOAD, Obs.CUBLAS_STATUS)
+    fixed = first_of(ctx, Obs.LIBRARY_PATH_FIX_STATED)
+    if fixed is not None:
+        yield ctx.finding(
+            "Libraries on LD_LIBRARY_PATH take precedence over torch's own", severity="warning", certainty=LIKELY,
+            detail=f"{quote(fixed)}." + (f" LD_LIBRARY_PATH: {', '.join(culprits[:4])}." if culprits else "")
+                   + " The loader prefers LD_LIBRARY_PATH over the RUNPATH of torch's libraries.",
+            remedy="Keep CUDA folders off LD_LIBRARY_PATH when running torch (set it only for builds that need the "
+                   "system toolkit), or make the system CUDA match torch's.",
+            evidence=evidence(fixed) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
+        return
     if loading is not None and culprits:
         yield ctx.finding(
             "LD_LIBRARY_PATH puts other CUDA libraries ahead of torch's",

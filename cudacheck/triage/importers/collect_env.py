@@ -176,6 +176,8 @@ def _gpus(facts: Facts, value: str, priority: int, index: int, document: Documen
     if _absent(value):
         return
     inline = re.match(r"GPU (\d+):\s*(.+)$", value)
+    if inline and _absent(inline.group(2)):
+        return
     if inline:
         facts.add_gpu(GpuClaim(name=inline.group(2), index=int(inline.group(1)), priority=priority))
         return

@@ -81,6 +81,11 @@ _MULTIPLE = re.compile(
     r"\btorch\b[^\n]{0,60}\b(?:installed|version)\s+with\s+[`'\"]?(?:pip|conda)[`'\"]?\s+and\s+(?:one|another)\s+with\s+"
     r"[`'\"]?(?:conda|pip)|\binstall(?:s|ed)?\s+multiple\s+(?:py)?torch|\b(?:pip|conda)\s+and\s+(?:pip|conda)\s+(?:both\s+)?"
     r"install(?:ed)?\s+(?:py)?torch", re.IGNORECASE)
+_LD_FIX = re.compile(
+    r"(?:unset(?:ting)?|remov\w*|delet\w*|clear\w*|drop\w*|empty\w*)\s+(?:the\s+)?(?:[\w./-]+\s+from\s+(?:the\s+|my\s+)?)?"
+    r"\$?(?:LD_LIBRARY_PATH|DYLD_LIBRARY_PATH)[^\n]{0,80}?(?:works?|worked|fix\w*|solv\w*|resolv\w*|helps?|helped|gone)|"
+    r"(?:works?|worked|fix\w*|solv\w*|resolv\w*)[^\n]{0,60}?(?:unset(?:ting)?|remov\w*|clear\w*)\s+(?:the\s+)?"
+    r"\$?(?:LD_LIBRARY_PATH|DYLD_LIBRARY_PATH)", re.IGNORECASE)
 _CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu")
 _NO_GPU_ANCHORS = ("without", "have", "no ", "cpu", "cuda and i", "显卡", "gpu")
 _MAC_ANCHORS = ("mac", "apple", "m1", "m2", "m3", "m4", "m series")
@@ -91,6 +96,10 @@ def parse(document: Document, facts: Facts) -> None:
     """Statements of a CPU build, of an NVIDIA GPU or the intent to use one, and of no NVIDIA GPU."""
     _cpu_builds(document, facts)
     _no_nvidia(document, facts)
+    for index in document.lines_with_any(("ld_library_path",)):
+        if _LD_FIX.search(document.line(index)):
+            facts.observe(Obs.LIBRARY_PATH_FIX_STATED, document.line(index), document.number(index))
+            break
     for index in document.lines_with_any(("multiple", "two ", "several", "both", "duplicate", "conflicting", " 2 ",
                                           "installed with")):
         if _MULTIPLE.search(document.line(index)):
