@@ -156,3 +156,16 @@ def test_a_container_without_a_gpu_in_other_languages(text):
 def test_which_xids_are_health(text, category):
     finding = first(text)
     assert (finding.category if finding else None) == category
+
+
+def test_a_compose_service_that_asks_for_no_gpu():
+    text = ("services:\n  app:\n    image: myorg/trainer:latest\n    command: python train.py\n\n"
+            "inside the container torch.cuda.is_available() returns False")
+    finding = first(text)
+    assert finding.category == "no_gpu_visible" and finding.title == "The container was started without GPU access"
+
+
+def test_a_compose_service_with_a_gpu_reservation_is_not_started_without_one():
+    text = ("services:\n  app:\n    image: myorg/trainer:latest\n    deploy:\n      resources:\n        reservations:\n"
+            "          devices:\n            - driver: nvidia\n              capabilities: [gpu]\n")
+    assert first(text) is None

@@ -364,14 +364,16 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
     signs = [o for o in all_of(ctx, *NO_GPU_SIGNS) if not _host_side(o)]
     if access is False and (unavailable is not None or signs):
         symptom = unavailable or signs[0]
+        start = run or first_of(ctx, Obs.CONTAINER_MARKER)
         yield ctx.finding(
             "The container was started without GPU access",
             certainty=LIKELY,
-            detail=f"The pasted start command has no `--gpus` / `--runtime=nvidia`: {quote(run)}. Inside, "
-                   f"{quote(symptom)}. Plain `docker run` gives a container no GPU devices and no driver libraries.",
+            detail=f"The pasted start (command, compose service or Apptainer call) asks for no GPU: {quote(start)}. "
+                   f"Inside, {quote(symptom)}. Without the NVIDIA runtime a container gets no GPU devices and no "
+                   "driver libraries.",
             remedy="Start it with the NVIDIA runtime: `docker run --gpus all …` (needs the NVIDIA Container Toolkit "
                    "on the host; very old setups: `nvidia-docker run …`). Kubernetes: request `nvidia.com/gpu`.",
-            evidence=evidence(run, symptom) + ["container.gpus_flag"])
+            evidence=evidence(start, symptom) + ["container.gpus_flag"])
         return
     banner = first_of(ctx, Obs.NGC_NO_DRIVER) if not ctx.non_nvidia_evidence else None  # no GPU on purpose
     situation = gpu_situation(ctx)

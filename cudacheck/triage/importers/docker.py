@@ -135,6 +135,15 @@ def _image(facts: Facts, image: str, line: int) -> None:
 def _compose(document: Document, facts: Facts) -> None:
     if not document.has("services:"):
         return
+    services = document.lines_with("services:")
+    image_lines = document.lines_with_any(("image:", "build:"))
+    gpu_keys = document.lines_with_any(("runtime: nvidia", "driver: nvidia", "nvidia.com/gpu", "gpus:")) + \
+        [i for i in document.lines_with("capabilities:") if "gpu" in document.lower[i]]
+    if services and image_lines and not gpu_keys and re.match(r"^\s*services:\s*$", document.line(services[0])):
+        # a compose service that asks for no GPU: the container gets none
+        facts.observe(Obs.CONTAINER_MARKER, document.line(services[0]), document.number(services[0]),
+                      runtime="compose", gpu_access="no")
+        facts.set("container.in_container", True, REPORTED)
     for index in document.lines_with_any(("runtime: nvidia", "capabilities:", "driver: nvidia", "shm_size:",
                                           "ipc: host", "image:", "nvidia.com/gpu")):
         text = document.line(index).strip().lower()
