@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence, Tuple
 
-from ..versions import at_least, major_minor, parse
+from ..versions import at_least, major_minor, parse, torch_local_tag, torch_public
 from .archs import Arch, Coverage, coverage, parse_arch, parse_arch_flags
 from .db import CompatDB
 from .tables import TorchGuard, TorchRelease, TorchVariant
@@ -69,6 +69,24 @@ def variant_targets(variant: TorchVariant) -> Optional[ArchTargets]:
     sass = tuple(a for a in (parse_arch(s) for s in variant.sm) if a)
     ptx = tuple(a for a in (parse_arch(s) for s in variant.ptx) if a)
     return ArchTargets(sass, ptx, "compat_data")
+
+
+def below_current_builds(db: CompatDB, gpu: Arch) -> Optional[bool]:
+    """Whether a GPU is older than every CUDA build of the newest torch release in the table (below each
+    build's lowest target): then no current wheel runs on it, whatever torch a report does not name. None
+    when an arch list of that release is not known and no known one settles it."""
+    releases = db.torch_releases_newest_first()
+    if not releases:
+        return None
+    answers = []
+    for variant in releases[0].variants:
+        if not variant.tag.startswith("cu"):
+            continue
+        targets = variant_targets(variant)
+        answers.append(None if targets is None else targets.is_below(gpu))
+    if not answers or False in answers:
+        return False if answers else None
+    return None if None in answers else True
 
 
 def python_ok(release: TorchRelease, python: Optional[str]) -> bool:
@@ -132,6 +150,68 @@ def driver_verdict(db: CompatDB, build_cuda: str, driver_cuda: Optional[str],
         return DriverVerdict(False, False, f"CUDA {build[0]} has no minor-version compatibility")
     return DriverVerdict(True, True, f"driver supports CUDA {have[0]}.{have[1]}; CUDA {build_cuda} "
                                      f"runs through minor-version compatibility")
+
+
+@dataclass
+class DriverRequirement:
+    """The drivers that run a CUDA version: any at or above its major's minor-version floor (``floor``,
+    e.g. 525.60.13 for 12.x), the toolkit's own minimum for the full feature set (``full``)."""
+
+    cuda: str
+    floor: Optional[str]
+    full: Optional[str]
+
+    @property
+    def minimum(self) -> Optional[str]:
+        """The lowest driver that runs it at all."""
+        return self.floor or self.full
+
+    def text(self) -> str:
+        """"≥ 525.60.13 (any CUDA 12.x; ≥ 550.54.14 for CUDA 12.4's full feature set)"."""
+        major = self.cuda.split(".")[0]
+        if self.floor and self.full and self.full != self.floor:
+            return f"≥ {self.floor} (any CUDA {major}.x; ≥ {self.full} for CUDA {self.cuda}'s full feature set)"
+        return f"≥ {self.minimum}" if self.minimum else f"a driver supporting CUDA {self.cuda}"
+
+
+def driver_requirement(db: CompatDB, cuda: Optional[str], platform: str = "linux") -> Optional[DriverRequirement]:
+    """What driver a CUDA version needs, from the toolkit table; None when the version is not a CUDA version
+    or the table knows neither threshold."""
+    mm = major_minor(cuda)
+    if mm is None:
+        return None
+    version = f"{mm[0]}.{mm[1]}"
+    floor = db.minor_floor(mm[0])
+    requirement = DriverRequirement(version, getattr(floor, platform, None) if floor else None,
+                                    db.min_driver(version, platform))
+    return requirement if requirement.minimum else None
+
+
+OFFICIAL_CXX11_ABI_SOURCES = (
+    "https://github.com/pytorch/pytorch/issues/17492 (pip wheels built with _GLIBCXX_USE_CXX11_ABI=0)",
+    "https://github.com/pytorch/pytorch/pull/142064 (2.6: cxx11 ABI for the Linux CUDA 12.6 wheels)",
+    "https://github.com/pytorch/pytorch/issues/143962 (2.7: cxx11 ABI by default)",
+)
+OFFICIAL_CXX11_ABI_CONFIDENCE = "secondary"
+
+
+def official_wheel_cxx11_abi(version: Optional[str], cuda_tag: Optional[str] = None) -> Optional[bool]:
+    """The C++ string ABI of an official Linux x86_64 torch wheel (True: ``std::__cxx11``): the old ABI up
+    to 2.5, the new one for 2.6's cu126 wheels and from 2.7 on (:data:`OFFICIAL_CXX11_ABI_SOURCES`). None
+    for a source or vendor build (``+git…``, ``a0+…``), an unknown version, or 2.6 without its CUDA tag."""
+    local = torch_local_tag(version)
+    if local is not None and not local.startswith(("cu", "cpu")):
+        return None
+    public = torch_public(version)
+    mm = major_minor(public)
+    if mm is None or (public and re.search(r"[a-z]", public)):
+        return None
+    if mm < (2, 6):
+        return False
+    if mm >= (2, 7):
+        return True
+    tag = cuda_tag or local
+    return None if tag is None else tag == "cu126"
 
 
 # --- torch's own cuDNN checks ------------------------------------------------------------------

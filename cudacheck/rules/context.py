@@ -11,6 +11,7 @@ from ..compat.archs import Arch, parse_arch
 from ..compat.db import CompatDB
 from ..compat.judgements import ArchTargets, variant_targets
 from ..compat.tables import GpuRow, TorchRelease, TorchVariant
+from ..observations import Obs
 from ..policy import Policy
 from ..report import Finding
 from ..snapshot import GpuFacts, Snapshot
@@ -160,25 +161,35 @@ class RuleContext:
 
     @property
     def has_nvidia_hardware(self) -> bool:
-        """Evidence that this host has NVIDIA GPUs, even if this process cannot use them."""
+        """Evidence that this host has NVIDIA GPUs, even if this process cannot use them: GPUs, device nodes,
+        an NVIDIA driver of known version, a driver that answered wrongly or hung, the report saying so."""
         nodes = self.snapshot.container.dev_nodes or []
         return bool(self.gpus) or any(n.rstrip("0123456789") == "/dev/nvidia" and n[-1].isdigit()
                                       for n in nodes) \
-            or self.snapshot.nvml.status in ("version_mismatch", "no_permission") or self.driver_hung is not None
+            or self.snapshot.nvml.status in ("version_mismatch", "no_permission") or self.driver_hung is not None \
+            or bool(self.driver_version) \
+            or any(o.signature == Obs.NVIDIA_GPU_STATED for o in self.snapshot.observations)
 
     @property
     def gpu_expected(self) -> bool:
         """Evidence of an NVIDIA GPU or of the intent to use one: NVIDIA hardware, a GPU
-        requirement, a CUDA build of torch, a driver that answered, or a CUDA error or
-        nvidia-smi line in pasted text."""
-        return self.has_nvidia_hardware or self.policy.wants_gpu or self.torch_is_cuda \
-            or self.snapshot.nvml.status not in (None, "library_not_found") \
-            or any(_shows_intent(o) for o in self.snapshot.observations)
+        requirement, a CUDA build of torch, a driver that answered; else, unless something
+        shows the machine has no NVIDIA GPU (:attr:`non_nvidia_evidence`), a CUDA error, an
+        nvidia-smi line, a CUDA install or the stated wish to use the GPU in pasted text.
+        A program's own request for CUDA ("Torch not compiled with CUDA enabled") is not
+        evidence: it is raised on Macs and CPU-only laptops alike."""
+        if self.has_nvidia_hardware or self.policy.wants_gpu or self.torch_is_cuda \
+                or self.snapshot.nvml.status not in (None, "library_not_found"):
+            return True
+        if self.non_nvidia_evidence:
+            return False  # what shows another accelerator (or none) outweighs a wish to use CUDA
+        return any(_shows_intent(o) for o in self.snapshot.observations)
 
     @property
     def non_nvidia_evidence(self) -> Optional[str]:
-        """What shows this machine's accelerator is not NVIDIA's (a ROCm or XPU torch, a Mac),
-        when nothing shows an NVIDIA GPU; None otherwise. No CUDA remedy is offered then."""
+        """What shows this machine's accelerator is not NVIDIA's (a ROCm or XPU torch, a Mac, a
+        report saying there is no NVIDIA GPU), when nothing shows an NVIDIA GPU; None otherwise.
+        No CUDA remedy is offered then."""
         if self.has_nvidia_hardware:
             return None
         torch = self.snapshot.torch
@@ -189,6 +200,9 @@ class RuleContext:
             return f"{self.torch_label} is an Intel XPU build"
         if (self.snapshot.platform.system or "").lower() == "darwin":
             return "this is a Mac (Apple GPUs use MPS, not CUDA)"
+        stated = next((o for o in self.snapshot.observations if o.signature == Obs.NO_NVIDIA_GPU), None)
+        if stated is not None:
+            return f"the report says there is no NVIDIA GPU to use (“{stated.text[:120]}”)"
         return None
 
     # --- torch build -----------------------------------------------------------------
@@ -307,26 +321,30 @@ class RuleContext:
 
 
 _NVIDIA_SIGNS = frozenset((
-    "driver_too_old", "driver_found_version", "insufficient_driver", "unsupported_ptx", "ngc_driver_too_old",
-    "forward_compat_804", "driver_release_unsupported_gpu", "graphics_device_name", "container_requirement",
-    "smi_cannot_communicate", "nvml_driver_not_loaded", "kernel_module_failed", "rm_init_failed", "nouveau_bound",
-    "cuda_unknown_error", "nvml_unknown_error", "cuda_init_failed", "system_not_ready", "fabricmanager_failed",
-    "nvml_version_mismatch", "nvrm_api_mismatch", "cuda_803", "no_cuda_device", "no_cuda_gpus",
-    "docker_no_gpu_driver", "docker_unknown_runtime", "cdi_unresolvable", "ngc_no_driver", "smi_no_devices",
-    "devices_unavailable", "no_kernel_image", "invalid_device_function", "gpu_not_compatible",
-    "gpu_requires_newer_cuda", "nvrtc_arch", "ptxas_unknown_arch", "gpu_too_old_torch", "min_capability",
-    "triton_gpu_too_old", "cudnn_arch_mismatch", "not_compiled_with_cuda", "found_gpu_capability",
-    "cuda_init_warning", "cuda_oom", "device_side_assert", "invalid_device_ordinal", "illegal_memory_access",
-    "launch_failure", "cublas_status", "xid", "fallen_off_bus", "ecc_error", "smi_q_pending", "bf16_unsupported",
-    "flash_attention_arch", "fp8_unsupported", "compose_gpu",
+    Obs.DRIVER_TOO_OLD, Obs.DRIVER_FOUND_VERSION, Obs.INSUFFICIENT_DRIVER, Obs.UNSUPPORTED_PTX, Obs.NGC_DRIVER_TOO_OLD,
+    Obs.FORWARD_COMPAT_804, Obs.DRIVER_RELEASE_UNSUPPORTED_GPU, Obs.GRAPHICS_DEVICE_NAME, Obs.CONTAINER_REQUIREMENT,
+    Obs.SMI_CANNOT_COMMUNICATE, Obs.NVML_DRIVER_NOT_LOADED, Obs.KERNEL_MODULE_FAILED, Obs.RM_INIT_FAILED, Obs.NOUVEAU_BOUND,
+    Obs.CUDA_UNKNOWN_ERROR, Obs.NVML_UNKNOWN_ERROR, Obs.CUDA_INIT_FAILED, Obs.SYSTEM_NOT_READY, Obs.FABRICMANAGER_FAILED,
+    Obs.NVML_VERSION_MISMATCH, Obs.NVRM_API_MISMATCH, Obs.CUDA_803, Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS,
+    Obs.DOCKER_NO_GPU_DRIVER, Obs.DOCKER_UNKNOWN_RUNTIME, Obs.CDI_UNRESOLVABLE, Obs.NGC_NO_DRIVER, Obs.SMI_NO_DEVICES,
+    Obs.DEVICES_UNAVAILABLE, Obs.NO_KERNEL_IMAGE, Obs.INVALID_DEVICE_FUNCTION, Obs.GPU_NOT_COMPATIBLE,
+    Obs.GPU_REQUIRES_NEWER_CUDA, Obs.NVRTC_ARCH, Obs.PTXAS_UNKNOWN_ARCH, Obs.GPU_TOO_OLD_TORCH, Obs.MIN_CAPABILITY,
+    Obs.TRITON_GPU_TOO_OLD, Obs.CUDNN_ARCH_MISMATCH, Obs.FOUND_GPU_CAPABILITY,
+    Obs.CUDA_INIT_WARNING, Obs.CUDA_OOM, Obs.DEVICE_SIDE_ASSERT, Obs.INVALID_DEVICE_ORDINAL, Obs.ILLEGAL_MEMORY_ACCESS,
+    Obs.LAUNCH_FAILURE, Obs.CUBLAS_STATUS, Obs.XID, Obs.FALLEN_OFF_BUS, Obs.ECC_ERROR, Obs.SMI_Q_PENDING, Obs.BF16_UNSUPPORTED,
+    Obs.FLASH_ATTENTION_ARCH, Obs.FP8_UNSUPPORTED, Obs.COMPOSE_GPU, Obs.NVIDIA_GPU_STATED, Obs.GPU_INTENT,
+    Obs.CUDA_MENTIONED,
 ))
-"""Observed signatures that show an NVIDIA GPU, or the intent to use one (a CUDA error, a GPU
-the error names, a container asking for GPUs)."""
+"""Observations that show an NVIDIA GPU, or the intent to use one (a CUDA error, a GPU the error
+names, a container asking for GPUs, a CUDA version or a GPU the report names)."""
 
 
 def _shows_intent(observation) -> bool:
     """A user's own check of CUDA (``torch.cuda.is_available()`` typed in a session) shows the intent
-    to use a GPU; the same line in collect_env's summary does not."""
-    return observation.signature in _NVIDIA_SIGNS or (
-        observation.signature in ("cuda_available", "cuda_device_count")
-        and observation.values.get("source") != "collect_env")
+    to use a GPU; the same line in collect_env's summary does not. So does installing a CUDA build."""
+    signature = observation.signature
+    if signature == Obs.INSTALL_COMMAND:
+        values = observation.values
+        return (values.get("index") or "").startswith("cu") or bool(values.get("conda_cuda"))
+    return signature in _NVIDIA_SIGNS or (
+        signature in (Obs.CUDA_AVAILABLE, Obs.CUDA_DEVICE_COUNT) and observation.values.get("source") != "collect_env")

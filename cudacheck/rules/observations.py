@@ -1,23 +1,25 @@
-"""Observations: what a pasted report (or a deep child's output) shows that facts alone
-cannot express, and the helpers the rules that read them share.
+"""Observations: what a pasted report (or a deep child's output) shows besides facts, and the
+helpers the rules that read them share.
 
-The observation rules CC8xx (``cudacheck/rules/catalogue/observed_*.py``) are *symptom*
-rules: when a fact-based rule names a cause of the same category (CC201 from the GPU and
-the build's arch list, CC210 from driver and build CUDA, …), the engine folds the
-observation into that finding as evidence instead of reporting it twice. Alone, an
-observation is reported with the certainty a single line deserves: ``likely`` when the
-message states the cause itself ("The NVIDIA driver on your system is too old"),
-``possible`` when it only points at it ("no space left on device" in a container).
-
-Signature names are those of :mod:`cudacheck.triage.signatures`; context observations
-(``docker_run``, ``cuda_available``, ``install_command``, ``environment``,
-``torch_version_imported``, …) come from the triage importers.
+Observations are named by :class:`cudacheck.observations.Obs` (one vocabulary for triage and
+rules). Fact rules read them as evidence: a message that states a fact has already set it
+("found version 11040" → the driver's CUDA is 11.4), and the fact rule quotes the line.
+The observation rules CC8xx (``cudacheck/rules/catalogue/observed_*.py``) report what facts
+cannot express; they are *symptom* rules: when a fact rule names a cause of the same
+category, the engine folds the observation into that finding instead of reporting it
+twice. Alone, an observation is reported with the certainty a single line deserves:
+``likely`` when the message states the cause itself ("The NVIDIA driver on your system is
+too old"), ``possible`` when it only points at it ("no space left on device" in a
+container).
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
 
 from ..compat.archs import Arch, parse_arch
+from ..compat.judgements import driver_requirement
+from ..observations import Obs
 from ..snapshot import Observation
 from ..versions import major_minor
 from .context import RuleContext
@@ -29,31 +31,38 @@ NEXT_STEP = "Run `cudacheck doctor --format markdown` on the affected machine an
 
 # --- observation helpers ---------------------------------------------------------------------
 def signature_index(ctx: RuleContext) -> Dict[str, List[Observation]]:
-    """The observations grouped by signature, built once per context and cached on it."""
+    """The observations grouped by name, built once per context and cached on it."""
     cached = getattr(ctx, "_observation_index", None)
     if cached is None:
         cached = {}
         for observation in ctx.snapshot.observations:
-            cached.setdefault(observation.signature, []).append(observation)
+            cached.setdefault(str(observation.signature), []).append(observation)
         setattr(ctx, "_observation_index", cached)
     return cached
 
 
-def all_of(ctx: RuleContext, *names: str) -> List[Observation]:
-    """Every observation of the given signatures, signature by signature in the order given."""
+def _checked(names: "tuple[Obs, ...]") -> "tuple[Obs, ...]":
+    for name in names:
+        if not isinstance(name, Obs):
+            raise TypeError(f"observations are named by Obs members, not {name!r}")
+    return names
+
+
+def all_of(ctx: RuleContext, *names: Obs) -> List[Observation]:
+    """Every observation of the given kinds, kind by kind in the order given."""
     index = signature_index(ctx)
     found: List[Observation] = []
-    for name in names:
-        found.extend(index.get(name, ()))
+    for name in _checked(names):
+        found.extend(index.get(name.value, ()))
     return found
 
 
-def first_of(ctx: RuleContext, *names: str) -> Optional[Observation]:
-    """The first observation of the first given signature that was observed, or None."""
+def first_of(ctx: RuleContext, *names: Obs) -> Optional[Observation]:
+    """The first observation of the first given kind that was observed, or None."""
     index = signature_index(ctx)
-    for name in names:
-        if index.get(name):
-            return index[name][0]
+    for name in _checked(names):
+        if index.get(name.value):
+            return index[name.value][0]
     return None
 
 
@@ -67,7 +76,7 @@ def quote(observation: Optional[Observation]) -> str:
 
 
 def evidence(*observations: Optional[Observation]) -> List[str]:
-    """Evidence keys (``observations.<signature>``) for the observations given; None is skipped."""
+    """Evidence keys (``observations.<name>``) for the observations given; None is skipped."""
     return [f"observations.{o.signature}" for o in observations if o is not None]
 
 
@@ -101,14 +110,15 @@ def wheel_text(ctx: RuleContext) -> str:
 
 def docker_run(ctx: RuleContext) -> Optional[Observation]:
     """The pasted ``docker run`` command, or None."""
-    return first_of(ctx, "docker_run")
+    return first_of(ctx, Obs.DOCKER_RUN)
 
 
 def cuda_unavailable(ctx: RuleContext) -> Optional[Observation]:
-    """The observation saying CUDA is unavailable (is_available() False, no devices, the message)."""
-    return next((o for o in all_of(ctx, "cuda_available") if o.values.get("value") == "false"), None) or \
-        next((o for o in all_of(ctx, "cuda_device_count") if o.values.get("count") == "0"), None) or \
-        first_of(ctx, "cuda_not_available")
+    """The observation saying CUDA is unavailable (is_available() False, no devices, the message, the report
+    saying the GPU is not used)."""
+    return next((o for o in all_of(ctx, Obs.CUDA_AVAILABLE) if o.values.get("value") == "false"), None) or \
+        next((o for o in all_of(ctx, Obs.CUDA_DEVICE_COUNT) if o.values.get("count") == "0"), None) or \
+        first_of(ctx, Obs.CUDA_NOT_AVAILABLE, Obs.NO_CUDA_RUNTIME, Obs.GPU_NOT_SEEN)
 
 
 def platform_system(ctx: RuleContext) -> str:
@@ -121,19 +131,83 @@ def env_value(ctx: RuleContext, name: str) -> Optional[str]:
     return ctx.snapshot.container.env.get(name)
 
 
+def newest_image_cuda(ctx: RuleContext) -> Optional[Tuple[str, str]]:
+    """(image, CUDA) of the pasted container image with the newest CUDA, or None."""
+    best: Optional[Tuple[str, str]] = None
+    for observation in all_of(ctx, Obs.IMAGE_CUDA):
+        cuda = observation.values.get("cuda")
+        if cuda and (best is None or (major_minor(cuda) or (0, 0)) > (major_minor(best[1]) or (0, 0))):
+            best = (observation.values.get("image") or "in this container", cuda)
+    return best
+
+
+def _driver_own_cuda(ctx: RuleContext) -> Optional[str]:
+    """The CUDA version the driver itself supports, from its version number (not what a libcuda reports)."""
+    version = ctx.snapshot.nvml.driver_version
+    return safe(lambda: ctx.db.driver_cuda(version, ctx.platform)) if version else None
+
+
+def compat_libraries_in_use(ctx: RuleContext) -> bool:
+    """cuda-compat's libcuda loads: the probe says so, the paste shows it on the loader path or installed, or
+    nvidia-smi reports a newer CUDA than its driver version supports (the compat libcuda answers for it)."""
+    if ctx.snapshot.cuda_driver.is_compat_library:
+        return True
+    reported, own = major_minor(ctx.snapshot.nvml.cuda_driver_version), major_minor(_driver_own_cuda(ctx))
+    if reported and own and reported > own:
+        return True
+    path = (env_value(ctx, "LD_LIBRARY_PATH") or "").lower()
+    return "compat" in path or first_of(ctx, Obs.COMPAT_LIBCUDA_PATH, Obs.FORWARD_COMPAT_ENABLED) is not None \
+        or any("cuda-compat" in o.text.lower() for o in all_of(ctx, Obs.INSTALL_COMMAND, Obs.ENVIRONMENT))
+
+
+FORWARD_COMPAT_WORDS: Dict[str, str] = {
+    "driver_too_old": "the host driver is older than the container's CUDA, and this GPU cannot use the image's "
+                      "forward-compatibility libraries (804)",
+    "forward_compat_unsupported": "cuda-compat forward-compatibility libraries were used on a GPU that does not "
+                                  "support them (804)",
+    "driver_library_mismatch": "the user-space driver libraries are newer than the loaded kernel module (804 "
+                               "outside a container, no cuda-compat in use)",
+}
+
+
+def forward_compat_cause(ctx: RuleContext) -> str:
+    """The category of CUDA error 804 ("forward compatibility was attempted on non supported HW").
+
+    The error says a libcuda newer than the kernel driver was used on a GPU without forward
+    compatibility. Which libcuda, and why, decides the cause:
+
+    - cuda-compat put on the loader path by hand outside a container → ``forward_compat_unsupported``;
+    - in a container whose image CUDA has the major the host driver supports (minor-version
+      compatibility would have run it; the runtime put the image's compat libraries first
+      anyway) → ``forward_compat_unsupported``;
+    - in a container otherwise, or wherever nothing else is known → ``driver_too_old``: the
+      image's CUDA is newer than the host driver, the usual way to meet 804;
+    - known not to be a container and no cuda-compat in use → ``driver_library_mismatch``:
+      the driver's user-space libraries were updated and the old kernel module is still
+      loaded (a reboot fixes it).
+    """
+    in_container = ctx.snapshot.container.in_container
+    compat = compat_libraries_in_use(ctx)
+    if in_container is None and (docker_run(ctx) is not None or first_of(ctx, Obs.IMAGE_CUDA, Obs.NGC_RELEASE)):
+        in_container = True
+    if not in_container:
+        if compat:
+            return "forward_compat_unsupported"
+        return "driver_library_mismatch" if in_container is False else "driver_too_old"
+    image = newest_image_cuda(ctx)
+    image_mm = major_minor(image[1]) if image else None
+    if image_mm is None and compat:
+        image_mm = major_minor(ctx.snapshot.nvml.cuda_driver_version)  # what the compat libcuda claims
+    driver_mm = major_minor(_driver_own_cuda(ctx) or ctx.driver_cuda)
+    if image_mm and driver_mm and driver_mm[0] >= image_mm[0]:
+        return "forward_compat_unsupported"
+    return "driver_too_old"
+
+
 def driver_needed(ctx: RuleContext, cuda: Optional[str]) -> Optional[str]:
     """"≥ 525.60.13 (…)" for a CUDA version, from the toolkit table."""
-    mm = major_minor(cuda)
-    if not mm:
-        return None
-    floor = safe(lambda: ctx.db.minor_floor(mm[0]))
-    floor_driver = getattr(floor, ctx.platform, None) if floor else None
-    full = safe(lambda: ctx.db.min_driver(f"{mm[0]}.{mm[1]}", ctx.platform))
-    if floor_driver and full and full != floor_driver:
-        return f"≥ {floor_driver} (any CUDA {mm[0]}.x; ≥ {full} for CUDA {mm[0]}.{mm[1]}'s full feature set)"
-    if floor_driver or full:
-        return f"≥ {floor_driver or full}"
-    return None
+    requirement = safe(lambda: driver_requirement(ctx.db, cuda, ctx.platform))
+    return requirement.text() if requirement else None
 
 
 def gpu_label(ctx: RuleContext) -> str:
@@ -143,8 +217,8 @@ def gpu_label(ctx: RuleContext) -> str:
 
 
 # --- signs and views several rule groups read -------------------------------------------------
-NO_GPU_SIGNS = ("no_cuda_device", "no_cuda_gpus", "no_nvidia_driver", "nvml_library_missing", "libcuda_missing",
-                "smi_not_found", "ngc_no_driver", "smi_no_devices", "nvml_unknown_error", "cuda_init_failed")
+NO_GPU_SIGNS = (Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS, Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING,
+                Obs.SMI_NOT_FOUND, Obs.NGC_NO_DRIVER, Obs.SMI_NO_DEVICES, Obs.NVML_UNKNOWN_ERROR, Obs.CUDA_INIT_FAILED)
 
 
 def gpu_arch(ctx: RuleContext) -> Optional[Arch]:
@@ -152,7 +226,7 @@ def gpu_arch(ctx: RuleContext) -> Optional[Arch]:
     for gpu in ctx.gpus:
         if gpu.arch is not None:
             return gpu.arch
-    for observation in all_of(ctx, "gpu_not_compatible", "ptxas_unknown_arch"):
+    for observation in all_of(ctx, Obs.GPU_NOT_COMPATIBLE, Obs.PTXAS_UNKNOWN_ARCH):
         arch = parse_arch(observation.values.get("sm", "") and f"sm_{observation.values['sm']}"
                           or observation.values.get("arch", ""))
         if arch:
@@ -169,3 +243,88 @@ def ld_entries(ctx: RuleContext, *words: str) -> List[str]:
         if part and part not in entries and any(w in part.lower() for w in words):
             entries.append(part)
     return entries
+
+
+def torch_covers(ctx: RuleContext, gpu: Optional[Arch]) -> Optional[str]:
+    """How the torch build's own arch list covers a GPU (``sass``/``ptx``/``none``), None when unknown."""
+    build = safe(lambda: ctx.build)
+    if gpu is None or build is None or build.targets is None:
+        return None
+    return build.targets.covers(gpu).kind
+
+
+def kernel_error_owner(ctx: RuleContext) -> Optional[Observation]:
+    """The kernel error ("no kernel image", "invalid device function") that belongs to a compiled extension
+    rather than to torch: raised from the extension's own code, or torch's own arch list covers the GPU."""
+    covered = torch_covers(ctx, gpu_arch(ctx))
+    if covered == "none" or first_of(ctx, Obs.GPU_NOT_COMPATIBLE) is not None:
+        return None  # torch itself has no kernels for the GPU: that is the cause, whatever the extensions
+    owned = first_of(ctx, Obs.EXTENSION_KERNEL_ERROR)
+    if owned is not None:
+        return owned
+    error = first_of(ctx, Obs.NO_KERNEL_IMAGE, Obs.INVALID_DEVICE_FUNCTION)
+    if error is not None and covered == "sass":
+        return error
+    return None
+
+
+# --- where a process that sees no GPU runs ------------------------------------------------------
+@dataclass
+class Situation:
+    """Where a process runs when it is not a plain host: the evidence, and what to do there."""
+
+    kind: str  # wsl | kubernetes | container | slurm | vm | notebook
+    words: str  # "a Kubernetes pod"
+    evidence: Optional[Observation]
+    remedy: str
+
+
+_SITUATION_REMEDIES = {
+    "wsl1": "WSL1 has no GPU support: convert the distribution to WSL2 (`wsl --set-version <distro> 2`), on "
+            "Windows 10 21H2+ or Windows 11 with a current NVIDIA Windows driver.",
+    "wsl": "In WSL2 the GPU comes from the Windows driver: update Windows (10 21H2+ / 11) and the NVIDIA Windows "
+           "driver, run `wsl --update`, and do not install a Linux NVIDIA driver inside WSL (it hides "
+           "/usr/lib/wsl/lib); `nvidia-smi` inside WSL must list the GPU.",
+    "kubernetes": "Request the GPU in the pod spec (`resources: limits: nvidia.com/gpu: 1`), with the NVIDIA device "
+                  "plugin or GPU Operator on the node and the pod on the NVIDIA runtime (`runtimeClassName: nvidia`, "
+                  "or the nvidia runtime as containerd's default).",
+    "container": "Start the container with GPU access: `docker run --gpus all …` (NVIDIA Container Toolkit on the "
+                 "host), compose `deploy.resources.reservations.devices: [{driver: nvidia, count: all, "
+                 "capabilities: [gpu]}]`, Apptainer `--nv`, LXD `lxc config device add <c> gpu gpu` (with "
+                 "/dev/nvidia-uvm). If it had access and lost it, restart it.",
+    "slurm": "Run on a node with GPUs and request them: `srun --gres=gpu:1 …` / `#SBATCH --gres=gpu:1` (or "
+             "`--gpus=1`, and the GPU partition); login nodes have none.",
+    "notebook": "Select a GPU runtime for the notebook (Colab: Runtime → Change runtime type → GPU; Kaggle: "
+                "Accelerator → GPU) and restart the session.",
+    "vm": "Give the virtual machine the GPU: PCIe passthrough (KVM/Proxmox/Hyper-V DDA/ESXi) or a vGPU profile; "
+          "desktop hypervisors (VirtualBox, VMware Workstation) cannot pass an NVIDIA GPU through for CUDA.",
+}
+
+
+def gpu_situation(ctx: RuleContext) -> Optional[Situation]:
+    """The situation that explains a missing GPU better than a missing driver: a container or a pod (started
+    without GPU access, or it lost it), WSL or a virtual machine (the GPU is not passed through), a Slurm job or
+    login node without GPUs. None on a plain host, or when nothing shows where the program runs."""
+    container = ctx.snapshot.container
+    if container.runtime == "kubernetes":
+        return Situation("kubernetes", "a Kubernetes pod", first_of(ctx, Obs.KUBERNETES_POD),
+                         _SITUATION_REMEDIES["kubernetes"])
+    if container.in_container:
+        lead = first_of(ctx, Obs.CONTAINER_MARKER, Obs.DOCKER_RUN, Obs.CONTAINER_PROMPT, Obs.COMPOSE_GPU)
+        return Situation("container", "a container", lead, _SITUATION_REMEDIES["container"])
+    if container.runtime == "wsl" and container.in_container is not True:
+        wsl = next((o for o in all_of(ctx, Obs.WSL) if o.values.get("version")), None) or first_of(ctx, Obs.WSL)
+        version = wsl.values.get("version") if wsl else None
+        return Situation("wsl", "WSL1" if version == "1" else "WSL", wsl,
+                         _SITUATION_REMEDIES["wsl1" if version == "1" else "wsl"])
+    notebook = first_of(ctx, Obs.HOSTED_NOTEBOOK)
+    if notebook is not None and not ctx.gpus and container.in_container is not True:
+        return Situation("notebook", "this notebook's runtime", notebook, _SITUATION_REMEDIES["notebook"])
+    vm = first_of(ctx, Obs.VIRTUAL_MACHINE)
+    if vm is not None and container.in_container is not True and not ctx.gpus:
+        return Situation("vm", "this virtual machine", vm, _SITUATION_REMEDIES["vm"])
+    slurm = first_of(ctx, Obs.SLURM)
+    if slurm is not None and container.in_container is not True:
+        node = "a login node" if slurm.values.get("login_node") == "yes" else "a cluster job"
+        return Situation("slurm", node, slurm, _SITUATION_REMEDIES["slurm"])
+    return None

@@ -11,6 +11,7 @@ from ..snapshot import Snapshot
 from .document import Document
 from .facts import Facts
 from .reader import PastedText, describe_size, read_text
+from ..observations import Obs
 
 
 def parse(text: "str | PastedText", db: Optional[CompatDB] = None) -> Snapshot:
@@ -32,12 +33,12 @@ def parse(text: "str | PastedText", db: Optional[CompatDB] = None) -> Snapshot:
     run_all(document, facts)
     signatures.scan(document, facts)
     if pasted.truncated:
-        facts.observe("input_truncated", f"input of {describe_size(pasted.size)}", None,
+        facts.observe(Obs.INPUT_TRUNCATED, f"input of {describe_size(pasted.size)}", None,
                       size=describe_size(pasted.size))
     if not facts.recognised and not facts.observations and document.text.strip():
-        facts.observe("nothing_recognised", "", None, lines=str(len(document)))
+        facts.observe(Obs.NOTHING_RECOGNISED, "", None, lines=str(len(document)))
     elif not document.text.strip():
-        facts.observe("nothing_recognised", "", None, lines="0", empty="yes")
+        facts.observe(Obs.NOTHING_RECOGNISED, "", None, lines="0", empty="yes")
     snapshot = facts.finish()
     snapshot.level = None
     snapshot.timings["parse"] = round(time.monotonic() - started, 4)

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ..compat.gpu_names import normalise as normalise_gpu
 from ..snapshot import GpuFacts, Observation, PackageFacts, Snapshot, TorchInstall
 from ..versions import major_minor, torch_local_tag, torch_public
+from ..observations import Obs
 
 TOOL = 3
 """A tool's own output: nvidia-smi, collect_env, pip/conda lists, docker run flags."""
@@ -40,6 +41,13 @@ def cuda_from_tag(tag: Optional[str]) -> Optional[str]:
         return None
     digits = match.group(1)
     return f"{digits[:-1]}.{digits[-1]}"
+
+
+def gpu_row(index: Any, name: Optional[str]) -> Any:
+    """The product (or the representative of a family agreeing on compute capability) a GPU name means, or
+    None when the name is unknown or ambiguous. The one place triage resolves GPU names, so a richer resolver
+    (exact / family / ambiguous / unknown) is adopted here alone."""
+    return index.match(name) if name else None
 
 
 def public_key(version: Optional[str]) -> Optional[str]:
@@ -72,7 +80,8 @@ class TorchClaim:
     """One mention of a torch build.
 
     ``kind``: ``imported`` (what Python imported: collect_env, a REPL), ``installed``
-    (pip/conda metadata), ``image`` (a docker tag), ``reported`` (a template or sentence).
+    (pip/conda metadata), ``image`` (a docker tag), ``reported`` (a template or sentence),
+    ``install`` (an install command: what was asked for, the weakest).
     ``cuda``: ``"12.1"``, ``"none"`` for a CPU-only build, None when the text does not say.
     """
 
@@ -106,6 +115,8 @@ class Facts:
     packages: Dict[str, Tuple[int, PackageFacts]] = field(default_factory=dict)
     observations: List[Observation] = field(default_factory=list)
     recognised: Dict[str, int] = field(default_factory=dict)  # input kind -> lines
+    claimed: Set[int] = field(default_factory=set)  # line indices an importer has fully read
+    pypi_cuda_wheel: bool = False  # `pip show torch` requires nvidia-* wheels: PyPI's CUDA wheel
     _priority: Dict[str, int] = field(default_factory=dict)
     _counts: Dict[str, int] = field(default_factory=dict)
 
@@ -149,8 +160,10 @@ class Facts:
         self.recognised[kind] = self.recognised.get(kind, 0) + 1
 
     # --- observations --------------------------------------------------------------
-    def observe(self, signature: str, text: str, line: Optional[int] = None, **values: Any) -> None:
-        """Record a recognised signature (the first few of each kind are kept, all are counted)."""
+    def observe(self, signature: Obs, text: str, line: Optional[int] = None, **values: Any) -> None:
+        """Record an observation (the first few of each kind are kept, all are counted)."""
+        if not isinstance(signature, Obs):
+            raise TypeError(f"an observation is named by an Obs member, not {signature!r}")
         count = self._counts.get(signature, 0) + 1
         self._counts[signature] = count
         if count > MAX_OBSERVATIONS_PER_SIGNATURE:
@@ -231,7 +244,7 @@ class Facts:
     def _complete_gpu(self, gpu: GpuFacts) -> None:
         """Compute capability and architecture from the GPU table, matching truncated names by prefix."""
         index = self.db.gpu_index
-        row = index.match(gpu.name) if gpu.name and not gpu.name.endswith("...") else None
+        row = gpu_row(index, gpu.name) if gpu.name and not gpu.name.endswith("...") else None
         if row is None and gpu.name and gpu.name.endswith("..."):
             row = _match_prefix(index, gpu.name[:-3])
             if row is not None and not isinstance(row, _Shared):
@@ -247,7 +260,12 @@ class Facts:
         claims = self.torch
         torch = self.snapshot.torch
         versioned = [c for c in claims if c.version]
-        order = {"imported": 0, "installed": 1, "reported": 2, "image": 3}
+        if any(o.signature == Obs.CPU_BUILD_STATED for o in self.observations):
+            # "it installed the CPU version": a CUDA build named in a sentence or an install command of the same
+            # report is what was asked for (often the fix), not what is installed; tools' output still counts
+            versioned = [c for c in versioned if c.kind not in ("install", "reported")
+                         or _build_of(c)[0] in (None, "none")]
+        order = {"imported": 0, "installed": 1, "reported": 2, "image": 3, "install": 4}
         versioned.sort(key=lambda c: order.get(c.kind, 9))
         primary = versioned[0] if versioned else None
         cuda_claims = [c for c in claims if c.cuda or c.hip]
@@ -273,7 +291,7 @@ class Facts:
             cuda = self._pypi_cuda(primary)
         version = primary.version
         if cuda is None and hip is None:
-            self.observe("torch_version", f"torch {version}", primary.line, version=version,
+            self.observe(Obs.TORCH_VERSION, f"torch {version}", primary.line, version=version,
                          source=primary.source, kind=primary.kind)
             self._installs(claims)
             return
@@ -293,7 +311,8 @@ class Facts:
         if runtime is not None and runtime.version and major_minor(runtime.version):
             major, minor = major_minor(runtime.version)  # type: ignore[misc]
             return f"{major}.{minor}"
-        if not any(key.startswith(("nvidia-cublas-cu", "nvidia-cudnn-cu")) for key in self.packages):
+        if not self.pypi_cuda_wheel and not any(key.startswith(("nvidia-cublas-cu", "nvidia-cudnn-cu"))
+                                                for key in self.packages):
             return None
         try:
             release = self.db.torch_release(claim.version or "")
@@ -311,7 +330,7 @@ class Facts:
             other = next((c for c in claims if c.kind == "reported" and c.version and c.source == "text"
                           and public_key(c.version) != public_key(imported.version)), None)
             if other is not None:
-                self.observe("torch_version_conflict", f"imported {imported.version}, stated {other.version}",
+                self.observe(Obs.TORCH_VERSION_CONFLICT, f"imported {imported.version}, stated {other.version}",
                              imported.line, imported=imported.version, stated=other.version)
         installs: Dict[str, TorchInstall] = {}
         for claim in claims:

@@ -80,3 +80,65 @@ def test_a_mac_gets_no_cuda_remedy():
 
     context = RuleContext(snapshot, default_db(), Policy())
     assert context.non_nvidia_evidence and "pip install" not in context.best_wheel_text()
+
+
+# --- judgements shared by the fact rules and the observation rules ----------------------------------
+def test_driver_requirement_states_floor_and_full():
+    from cudacheck.compat.db import default_db
+    from cudacheck.compat.judgements import driver_requirement
+
+    db = default_db()
+    requirement = driver_requirement(db, "12.4")
+    assert requirement.floor == db.minor_floor(12).linux and requirement.full == db.min_driver("12.4")
+    assert requirement.text().startswith(f"≥ {requirement.floor}")
+    assert driver_requirement(db, "not a version") is None
+
+
+def test_official_wheel_cxx11_abi_by_release():
+    from cudacheck.compat.judgements import official_wheel_cxx11_abi
+
+    assert official_wheel_cxx11_abi("2.2.0") is False and official_wheel_cxx11_abi("2.5.1+cu124") is False
+    assert official_wheel_cxx11_abi("2.6.0+cu126") is True and official_wheel_cxx11_abi("2.6.0+cu124") is False
+    assert official_wheel_cxx11_abi("2.6.0") is None  # 2.6 depends on the CUDA variant
+    assert official_wheel_cxx11_abi("2.7.1") is True
+    assert official_wheel_cxx11_abi("2.4.0a0+07cecf4168") is None  # an NGC / source build says nothing
+
+
+def test_below_current_builds():
+    from cudacheck.compat.archs import parse_arch
+    from cudacheck.compat.db import default_db
+    from cudacheck.compat.judgements import below_current_builds
+
+    db = default_db()
+    assert below_current_builds(db, parse_arch("3.5")) is True
+    assert below_current_builds(db, parse_arch("8.6")) is False
+    assert below_current_builds(db, parse_arch("12.0")) is False  # newer than some builds is not older than all
+
+
+def test_nvml_driver_not_loaded_means_no_gpu_under_wsl_and_in_containers():
+    def category(**container):
+        snapshot = make_snapshot(torch="2.4.1+cu121", torch_cuda="12.1", nvml_status="driver_not_loaded")
+        for key, value in container.items():
+            setattr(snapshot.container, key, value)
+        [finding] = by_code(check(snapshot), "CC102")
+        return finding.category
+
+    assert category() == "driver_not_loaded"
+    assert category(runtime="wsl", in_container=False) == "no_gpu_visible"
+    assert category(runtime="docker", in_container=True) == "no_gpu_visible"
+
+
+def test_a_pasted_shm_listing_without_a_uid_names_the_user():
+    report = triage_text("$ ls -ld /dev/shm\ndrwxr-xr-x 2 root root 40 Jan  5 09:12 /dev/shm")
+    [finding] = by_code(report, "CC402")
+    assert finding.title == "/dev/shm is not writable for this user" and "drwxr-xr-x" in finding.detail
+
+
+def test_a_live_cpu_torch_beside_a_driver_with_no_gpus_is_not_read_as_a_paste():
+    # A driver answered but this process sees no GPU (NVIDIA_VISIBLE_DEVICES=none, a CPU dry run):
+    # CC204 judges live CPU builds against visible GPUs; the paste-reading CC807 stays silent.
+    live = make_snapshot(driver="550.54.14", cuda="12.4", nvml_status="ok", torch="2.13.0+cpu", torch_cuda=None)
+    assert not {"CC204", "CC807"} & {f.code for f in check(live).findings}
+    pasted = make_snapshot(driver="550.54.14", cuda="12.4", nvml_status="ok", torch="2.13.0+cpu", torch_cuda=None,
+                           source="pasted")
+    assert [f.severity for f in check(pasted).findings if f.code == "CC807"] == ["error"]

@@ -127,7 +127,11 @@ def test_804_in_a_container_means_the_host_driver_is_too_old():
     [finding] = by_code(check(snapshot), "CC701")
     assert finding.category == "driver_too_old"
     snapshot.container.in_container = False
-    assert by_code(check(snapshot), "CC701")[0].category == "forward_compat_unsupported"
+    snapshot.cuda_driver.is_compat_library = True  # cuda-compat put on the loader path on the host
+    [cause] = by_code(check(snapshot), "CC107")  # the fact rule says it; CC701 is folded into it
+    assert "Observed: torch.cuda.is_available() is False" in cause.detail
+    snapshot.cuda_driver.is_compat_library = False  # the driver's own libcuda: newer than the loaded module
+    assert by_code(check(snapshot), "CC701")[0].category == "driver_library_mismatch"
 
 
 # --- every GPU requirement implies a visible GPU ----------------------------------------------------

@@ -501,12 +501,12 @@ GPU: Quadro RTX 5000 (laptop), no docker
 $ docker run --rm --gpus all nvidia/cuda:12.4.1-base-ubuntu22.04 nvidia-smi
 docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error running hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as 'legacy'
 nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.4, please update your driver to a newer version, or use an earlier cuda container: unknown.
-""", ("container_requirement_unsatisfied",)),
+""", ("driver_too_old",)),  # DESIGN.md: a driver simply older than the image's CUDA is driver_too_old
     ("k8s_container_req", """\
 Warning  Failed     12s (x3 over 40s)  kubelet  Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error running prestart hook #0: exit status 1, stdout: , stderr: Auto-detected mode as 'legacy'
 nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.6, please update your driver to a newer version, or use an earlier cuda container: unknown
 node driver is 535.183.01
-""", ("container_requirement_unsatisfied",)),
+""", ("driver_too_old",)),
 
     # ------------------------------------------------------------------ gpu_health
     ("xid79_fallen_off_bus", """\
@@ -883,7 +883,7 @@ PermissionError: [Errno 13] Permission denied
 """, ("shm_permission",)),
     ("container_req_spaces", """\
 nvidia-container-cli: requirement error: unsatisfied condition: cuda >= 11.6, please update your driver to a newer version, or use an earlier cuda container: unknown
-""", ("container_requirement_unsatisfied",)),
+""", ("driver_too_old",)),
     ("blackwell_arch_list_session", """\
 >>> torch.cuda.get_arch_list()
 ['sm_50', 'sm_60', 'sm_70', 'sm_75', 'sm_80', 'sm_86', 'sm_90']

@@ -87,7 +87,8 @@ def test_missing_file_and_directory_exit_2(cli, tmp_path):
 
 
 def test_utf16_powershell_redirect(cli, tmp_path):
-    text = "PyTorch version: 2.1.0+cpu\r\nAssertionError: Torch not compiled with CUDA enabled\r\n"
+    text = ("PyTorch version: 2.1.0+cpu\r\nGPU models and configuration: GPU 0: NVIDIA GeForce RTX 3060\r\n"
+            "AssertionError: Torch not compiled with CUDA enabled\r\n")
     result = run(cli, [write(tmp_path, "env.txt", text.encode("utf-16"))])
     assert result.exit_code == 1 and "cpu_only_torch" in CliRunner().invoke(
         cli, ["triage", str(tmp_path / "env.txt"), "--format", "json"]).output

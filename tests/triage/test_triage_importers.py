@@ -147,7 +147,7 @@ def test_pip_show_block():
     s = parse("Name: torch\nVersion: 2.1.0\nSummary: Tensors and Dynamic neural networks\n"
               "Location: /home/u/.local/lib/python3.10/site-packages\nRequires: filelock, nvidia-cudnn-cu12\n")
     assert s.package("torch").version == "2.1.0"
-    assert observed(s, "torch_requires_nvidia_wheels")
+    assert (s.torch.version, s.torch.cuda) == ("2.1.0", "12.1")  # its nvidia-* requirements: PyPI's CUDA wheel
 
 
 def test_pypi_cuda_wheel_from_nvidia_runtime():

@@ -77,11 +77,15 @@ CASES = {
          "Ubuntu x86_64\npip install torch --index-url https://download.pytorch.org/whl/cu121"]),
     "CC808": (
         ["OSError: libcudnn_ops.so.9: cannot open shared object file: No such file or directory",
-         "Could not locate cudnn_ops_infer64_8.dll. Please make sure it is in your library path!"],
-        ["I 2024 dso_loader.cc:53] Successfully opened dynamic library libcudnn.so.8",
+         "Could not locate cudnn_ops_infer64_8.dll. Please make sure it is in your library path!",
          "Could not load library libcudnn_cnn_infer.so.8. Error: libnvrtc.so: cannot open shared object file: No such "
          "file or directory",
-         "cuDNN version: 8.9.2"]),
+         "找不到 cudnn64_8.dll",
+         "Could not load symbol cudnnGetVersion"],
+        ["I 2024 dso_loader.cc:53] Successfully opened dynamic library libcudnn.so.8",
+         "cuDNN version: 8.9.2",
+         "Could not load library libcudnn_cnn_train.so.8. Error: /opt/cuda/lib64/libcudnn_cnn_train.so.8: undefined "
+         "symbol: _ZN5cudnn3cnn5infer9Engine_v8E, version libcudnn_cnn_infer.so.8"]),
     "CC809": (
         ["RuntimeError: cuDNN version incompatibility: PyTorch was compiled  against (9, 1, 0) but found runtime "
          "version (8, 9, 7).",
@@ -115,8 +119,6 @@ CASES = {
     "CC814": (
         ["RuntimeError: Could not run 'torchvision::nms' with arguments from the 'CUDA' backend.",
          "RuntimeError: Detected that PyTorch and torchvision were compiled with different CUDA major versions.",
-         "ImportError: /x/site-packages/torchaudio/lib/libtorchaudio.so: undefined symbol: _ZN2at4_ops10zeros_like4callE",
-         "torch 2.3.1\ntorchvision 0.15.2",
          "import torchaudio\nOSError: libtorch_cuda_cu.so: cannot open shared object file: No such file or directory"],
         ["torch 2.3.1\ntorchvision 0.18.1",
          "import torchvision  # works"]),
@@ -193,6 +195,32 @@ CASES = {
         ["", "lorem ipsum", "| NVIDIA-SMI 550.54.14   Driver Version: 550.54.14   CUDA Version: 12.4     |\n"
                             "|   0  NVIDIA GeForce RTX 3090   Off  | 00000000:01:00.0 Off |                  N/A |\n"
                             "PyTorch version: 2.3.0+cu121\nCUDA used to build PyTorch: 12.1"]),
+    "CC825": (
+        ["  File \"/opt/conda/lib/python3.11/site-packages/flash_attn/flash_attn_interface.py\", line 91, in "
+         "_flash_attn_forward\n    out, softmax_lse, S_dmask, rng_state = flash_attn_cuda.fwd(\n"
+         "RuntimeError: CUDA error: no kernel image is available for execution on the device",
+         "WARNING[XFORMERS]: xFormers can't load C++/CUDA extensions. xFormers was built for:\n"
+         "    PyTorch 2.3.0+cu121 with CUDA 1201 (you have 2.4.1+cu121)\n    Python  3.10.14 (you have 3.10.14)",
+         "torch==2.4.1\npip install flash_attn-2.6.3+cu123torch2.3cxx11abiFALSE-cp310-cp310-linux_x86_64.whl"],
+        ["WARNING[XFORMERS]: xFormers was built for:\n    PyTorch 2.4.1+cu121 with CUDA 1201 (you have 2.4.1+cu121)",
+         "  File \"/usr/lib/python3/site-packages/torch/nn/functional.py\", line 2264, in embedding\n"
+         "RuntimeError: CUDA error: no kernel image is available for execution on the device",
+         "torch==2.3.1\npip install flash_attn-2.6.3+cu123torch2.3cxx11abiFALSE-cp310-cp310-linux_x86_64.whl"]),
+    "CC826": (
+        ["unable to execute '/usr/local/cuda:/usr/local/cuda-11.8/bin/nvcc': No such file or directory",
+         "export CUDA_HOME=$CUDA_HOME:/usr/local/cuda-12.4\nerror: [Errno 2] No such file or directory",
+         "echo $TORCH_CUDA_ARCH_LIST\n7.5 8.0 9.0a\nValueError: Unknown CUDA arch (9.0a) or GPU not supported",
+         "RuntimeError: Unrecognized CachingAllocator option: max_split_size",
+         "The GPUs of this node run in Exclusive_Process compute mode.\n"
+         "RuntimeError: CUDA error: all CUDA-capable devices are busy or unavailable",
+         "#SBATCH --ntasks-per-node=4\n#SBATCH --gpus-per-task=1\nsrun python train.py\n"
+         "RuntimeError: CUDA error: invalid device ordinal",
+         "Lmod has detected the following error: The following module(s) are unknown: \"anaconda3/2023\"\n"
+         "ModuleNotFoundError: No module named 'torch'"],
+        ["export CUDA_HOME=/usr/local/cuda-12.4",
+         "#SBATCH --gpus-per-node=4\nsrun python train.py\nRuntimeError: CUDA error: invalid device ordinal",
+         "Lmod has detected the following error: The following module(s) are unknown: \"gcc/9\"",
+         "RuntimeError: CUDA error: all CUDA-capable devices are busy or unavailable"]),
     "CC891": (
         ["", "   \n\n", "Hello, it does not work, please help!"],
         ["RuntimeError: CUDA error: invalid device ordinal"]),

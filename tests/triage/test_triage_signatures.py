@@ -2,7 +2,7 @@
 import pytest
 
 from cudacheck.triage import parse
-from cudacheck.triage.signatures import SIGNATURES
+from cudacheck.messages import MESSAGES
 
 EXAMPLES = {
     "driver_too_old": "RuntimeError: The NVIDIA driver on your system is too old (found version 11020).",
@@ -90,9 +90,15 @@ EXAMPLES = {
     "nvcc_unsupported_arch": "nvcc fatal   : Unsupported gpu architecture 'compute_89'",
     "cuda_home_missing": "OSError: CUDA_HOME environment variable is not set. Please set it to your CUDA install root.",
     "nvcc_missing": "/bin/sh: 1: nvcc: not found",
+    "cuda_home_list": "error: command '/usr/local/cuda:/usr/local/cuda-12.1/bin/nvcc' failed with exit code 1",
+    "arch_list_invalid": "ValueError: Unknown CUDA arch (10.0+PTX) or GPU not supported",
+    "allocator_config": "RuntimeError: Unrecognized CachingAllocator option: expandable_segment",
+    "libuv_missing": "RuntimeError: use_libuv was requested but PyTorch was build without libuv support",
+    "exclusive_process": "| N/A   41C    P0    62W / 300W |      0MiB / 81920MiB |      0%   E. Process |",
+    "capability_required": "ValueError: Bfloat16 kernels require a GPU with compute capability >= 8.0",
+    "gpu_throttled": "        HW Slowdown                       : Active",
+    "environment_not_activated": "/var/spool/slurmd/job0042/slurm_script: line 9: conda: command not found",
     "unsupported_host_compiler": "#error -- unsupported GNU version! gcc versions later than 12 are not supported!",
-    "extension_undefined_symbol": "ImportError: /opt/venv/lib/python3.10/site-packages/torch_scatter/_scatter_cuda.so:"
-                                  " undefined symbol: _ZNK3c1010TensorImpl36is_contiguous_nondefault_policy_implENS_12M",
     "torchvision_op_missing": "RuntimeError: operator torchvision::roi_align does not exist",
     "torchvision_cuda_mismatch": "RuntimeError: Detected that PyTorch and torchvision were compiled with different "
                                  "CUDA major versions. PyTorch has CUDA Version=12.1 and torchvision has CUDA "
@@ -152,12 +158,16 @@ NEAR_MISSES = {
     "semlock_permission": "    sl = self._semlock = _multiprocessing.SemLock(",
     "flash_attention_arch": "Using FlashAttention 2 on A100 (sm80)",
     "nvcc_missing": "nvcc --version",
+    "cuda_home_list": "building with /usr/local/cuda-12.1/bin/nvcc",
+    "libuv_missing": "TCPStore created with use_libuv=False",
+    "exclusive_process": "| N/A   41C    P0    62W / 300W |      0MiB / 81920MiB |      0%      Default |",
+    "capability_required": "Minimum and Maximum cuda capability supported by this version of PyTorch is (3.7) - (9.0)",
+    "gpu_throttled": "        HW Slowdown                       : Not Active",
     "smi_not_found": "nvidia-smi shows the GPU",
     "bf16_unsupported": "Using bf16 mixed precision",
     "cuda_oom": "Memory usage: 3 GiB of 24 GiB",
     "torch_c_import": "from torch import nn",
     "nccl_symbol": "NCCL INFO Bootstrap : Using eth0:10.0.0.2<0>",
-    "extension_undefined_symbol": "undefined symbol: ncclCommRegister",
     "gpu_not_compatible": "Your GPU is compatible with the current PyTorch installation.",
     "xid": "xid=42 in my own log format",
     "cudnn_cannot_load": 'OSError: [WinError 1455] The paging file is too small for this operation to complete. Error '
@@ -172,7 +182,7 @@ def signatures_of(text):
 
 
 def test_every_signature_has_an_example():
-    assert set(EXAMPLES) == {s.name for s in SIGNATURES}
+    assert set(EXAMPLES) == {m.name for m in MESSAGES}
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))

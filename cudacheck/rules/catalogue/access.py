@@ -6,6 +6,7 @@ from typing import Iterator
 
 from ...report import Finding
 from ..context import RuleContext
+from ..observations import gpu_situation
 from ..registry import rule
 
 
@@ -60,7 +61,10 @@ def driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
     """The NVIDIA kernel driver is not loaded or not answering.
 
     What it checks:
-        NVML loaded but reported NVML_ERROR_DRIVER_NOT_LOADED (no kernel module).
+        NVML loaded but reported NVML_ERROR_DRIVER_NOT_LOADED (no kernel module). Under WSL,
+        in a VM or a hosted notebook (the host's driver passes the GPU in) and inside a
+        container or pod (the NVIDIA runtime does) the same answer means the GPU is not
+        visible to this process: category `no_gpu_visible`.
     Why it matters:
         nvidia-smi prints "couldn't communicate with the NVIDIA driver" and every CUDA
         program fails. Typical causes: a kernel update without a rebuilt DKMS module,
@@ -71,11 +75,25 @@ def driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         then `sudo modprobe nvidia` or reboot.
     """
     nvml = ctx.snapshot.nvml
-    if nvml.status == "driver_not_loaded":
+    if nvml.status != "driver_not_loaded":
+        return
+    message = f"NVML: {nvml.error_message or 'Driver Not Loaded'} (code {nvml.error_code})."
+    situation = gpu_situation(ctx)
+    if situation is not None and situation.kind != "slurm":
+        # WSL and VMs get the GPU from the host's driver; containers and pods from the NVIDIA runtime: without
+        # it the process sees no driver, while the host's is fine
+        yield ctx.finding(
+            f"{situation.words[0].upper() + situation.words[1:]} sees no GPU: the NVIDIA driver is not reachable "
+            "from it",
+            category="no_gpu_visible",
+            detail=f"{message} Under WSL, in a VM or a hosted notebook the GPU comes from the host's driver, in a "
+                   "container or pod from the NVIDIA runtime; NVML finds no driver when the GPU is not passed in "
+                   "(or the host's own driver is not loaded: check `nvidia-smi` on the host).",
+            remedy=situation.remedy, evidence=["nvml.status", "container.runtime", "container.in_container"])
+    else:
         yield ctx.finding(
             "The NVIDIA kernel driver is not loaded",
-            detail=f"NVML: {nvml.error_message or 'Driver Not Loaded'} (code {nvml.error_code}). "
-                   f"Kernel {ctx.snapshot.platform.kernel or 'unknown'}.",
+            detail=f"{message} Kernel {ctx.snapshot.platform.kernel or 'unknown'}.",
             remedy="Rebuild/reinstall the driver for this kernel (DKMS) and load it: "
                    "`sudo modprobe nvidia` (check `dmesg | grep -i nvidia` for the reason), or reboot.",
             evidence=["nvml.status", "nvml.error_code"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ...compat.judgements import driver_verdict
+from ...compat.judgements import driver_requirement, driver_verdict
 from ...report import Finding
 from ...versions import major_minor
 from ..context import RuleContext
@@ -35,10 +35,9 @@ def driver_too_old_for_build(ctx: RuleContext) -> Iterator[Finding]:
     if verdict is None or verdict.runs:
         return
     major = (major_minor(build_cuda) or (0, 0))[0]
-    floor = ctx.db.minor_floor(major)
-    floor_driver = getattr(floor, ctx.platform, None) if floor else None
-    full = ctx.db.min_driver(build_cuda, ctx.platform)
-    needs = f"≥ {floor_driver}" if floor_driver else f"≥ {full}" if full else f"a CUDA {major}.x driver"
+    requirement = driver_requirement(ctx.db, build_cuda, ctx.platform)
+    floor_driver, full = (requirement.floor, requirement.full) if requirement else (None, None)
+    needs = f"≥ {requirement.minimum}" if requirement else f"a CUDA {major}.x driver"
     driver = ctx.driver_version or (f"supporting CUDA {ctx.driver_cuda}" if ctx.driver_cuda else "in use")
     supports = f"supports CUDA ≤ {ctx.driver_cuda}" if ctx.driver_cuda else "is older than this build needs"
     remedy_lines = [f"Update the NVIDIA driver to {needs}"

@@ -1,44 +1,34 @@
 """Results of the deep probe: what torch itself said in a child process."""
 from __future__ import annotations
 
-import re
 from typing import Iterator, Optional, Tuple
 
+from ...observations import Obs
 from ...report import Finding
 from ..context import RuleContext
+from ..observations import FORWARD_COMPAT_WORDS, forward_compat_cause
 from ..registry import rule
 
-# Text torch/CUDA print on a failed init → (category, plain words). Order matters: first match wins.
-CUDA_INIT_ERRORS: Tuple[Tuple[str, str, str], ...] = (
-    (r"driver on your system is too old|found version \d+|driver version is insufficient|\b35\b.*insufficient",
-     "driver_too_old", "the driver is older than the CUDA torch was built with"),
-    (r"forward compatibility was attempted|\b804\b", "forward_compat_unsupported",
-     "cuda-compat forward-compatibility libraries were used on a GPU that does not support them (804)"),
-    (r"system not yet initialized|\b802\b", "fabricmanager_missing",
-     "the system is not initialised: on NVSwitch systems, Fabric Manager is not running (802)"),
-    (r"unsupported display driver / cuda driver combination|\b803\b|version mismatch", "driver_library_mismatch",
-     "the driver libraries and the kernel module differ (803)"),
-    (r"no CUDA-capable device|CUDA_ERROR_NO_DEVICE|\b100\b", "no_gpu_visible",
-     "CUDA sees no device (100): masked by CUDA_VISIBLE_DEVICES, missing /dev/nvidia-uvm, or no GPU passed in"),
-    (r"unknown error|\b999\b", "driver_not_loaded",
-     "CUDA returned 'unknown error' (999): often nvidia_uvm needs reloading after suspend, or the driver is wedged"),
-)
-
-IMPORT_ERRORS: Tuple[Tuple[str, str, str], ...] = (
-    (r"libcudnn\S*\.so[.\d]*: cannot open", "cudnn_missing", "a cuDNN library cannot be loaded"),
-    (r"undefined symbol: \w*nccl", "nccl_mismatch", "the loaded libnccl lacks symbols torch needs"),
-    (r"undefined symbol: \w*(cublas|cusparse|cufft|cusolver|cudnn)", "lib_path_conflict",
-     "a CUDA library from another version was loaded before torch's"),
-    (r"lib\w+\.so[.\d]*: cannot open shared object file", "lib_path_conflict", "a shared library is missing"),
-)
 
 
-def classify(text: Optional[str], table: Tuple[Tuple[str, str, str], ...]) -> Tuple[str, str]:
-    """(category, explanation) for an error text; ("config", "") when nothing matches."""
-    for pattern, category, words in table:
-        if text and re.search(pattern, text, re.IGNORECASE):
-            return category, words
-    return "config", ""
+def classify(text: Optional[str]) -> Optional[Obs]:
+    """The first message of the one catalogue triage also reads (:mod:`cudacheck.messages`) that points
+    to a cause in an error text torch printed, or None."""
+    from ...messages import recognise  # the catalogue is loaded only when a deep child reported an error
+    from ...vocabulary import CATEGORIES
+
+    return next((obs for obs, _ in recognise(text) if obs.category in CATEGORIES), None)
+
+
+def _explained(ctx: RuleContext, text: Optional[str]) -> Tuple[str, str]:
+    """(category, explanation) of an error text; ("config", "") when no message points to a cause."""
+    obs = classify(text)
+    if obs is None:
+        return "config", ""
+    if obs is Obs.FORWARD_COMPAT_804:
+        category = forward_compat_cause(ctx)
+        return category, FORWARD_COMPAT_WORDS[category]
+    return obs.category, obs.summary
 
 
 @rule("CC701", "cuda-unavailable-in-torch", "config", "torch", symptom=True)
@@ -59,11 +49,7 @@ def cuda_unavailable_in_torch(ctx: RuleContext) -> Iterator[Finding]:
         return
     if not ctx.has_nvidia_hardware and not ctx.policy.require_gpu:
         return  # a CUDA wheel on a CPU machine: nothing to fix
-    category, words = classify(deep.cuda_init_error, CUDA_INIT_ERRORS)
-    if category == "forward_compat_unsupported" and ctx.snapshot.container.in_container:
-        # NGC-style images carry cuda-compat for hosts whose driver is older than the image's CUDA.
-        category, words = "driver_too_old", ("the host driver is older than the image's CUDA, and this GPU "
-                                             "cannot use the image's forward-compatibility libraries (804)")
+    category, words = _explained(ctx, deep.cuda_init_error)
     yield ctx.finding(
         "torch.cuda.is_available() is False" + (f": {words}" if words else ""),
         category=category,
@@ -117,7 +103,7 @@ def torch_import_failed(ctx: RuleContext) -> Iterator[Finding]:
     deep = ctx.snapshot.deep
     if deep is None or not deep.import_error or not ctx.snapshot.torch.installed:
         return
-    category, words = classify(deep.import_error, IMPORT_ERRORS)
+    category, words = _explained(ctx, deep.import_error)
     yield ctx.finding(
         "import torch fails" + (f": {words}" if words else ""),
         category=category,

@@ -36,8 +36,8 @@ def _extensions(ctx: RuleContext) -> List[KernelBinary]:
 
 def _name(binary: KernelBinary) -> str:
     """``flash_attn_2_cuda.so (flash-attn 2.8.3)``."""
-    file_name = binary.path.rsplit("/", 1)[-1]
-    owner = f"{binary.package} {binary.package_version}".strip() if binary.package else "no package"
+    file_name = binary.path.replace("\\", "/").rsplit("/", 1)[-1] or "a compiled extension"
+    owner = " ".join(filter(None, (binary.package, binary.package_version))) if binary.package else "no package"
     return f"{file_name} ({owner})"
 
 
@@ -206,7 +206,9 @@ def extension_undefined_torch_symbols(ctx: RuleContext) -> Iterator[Finding]:
     What it checks:
         Each `c10::`/`at::`/`torch::` (or `aoti_torch_*`) symbol the extension's shared
         library leaves undefined, looked up in the installed torch libraries' dynamic
-        symbol tables through `.gnu.hash`, as the dynamic loader does.
+        symbol tables through `.gnu.hash`, as the dynamic loader does — or, in a pasted
+        report, the "undefined symbol: _ZN3c10…" its import failed with. For torchvision
+        and torchaudio the finding's category is `torchvision_mismatch`.
     Why it matters:
         `import` fails with "undefined symbol: _ZN3c10…": the extension was compiled
         against another torch release (torch's C++ interface changes every release), the
@@ -216,17 +218,19 @@ def extension_undefined_torch_symbols(ctx: RuleContext) -> Iterator[Finding]:
         Install the extension build made for the installed torch (or the torch it was
         built for); for a source build, rebuild it against the installed torch.
     """
-    torch_version = ctx.snapshot.torch.version or "installed"
+    torch_label = f"torch {ctx.snapshot.torch.version}" if ctx.snapshot.torch.version else "the installed torch"
     for binary in _extensions(ctx):
         if not binary.missing_torch_symbols_count or _abi_explains(ctx, binary):
             continue
         first = (binary.missing_torch_symbols or ["?"])[0]
         count = binary.missing_torch_symbols_count
+        of = f" of its {binary.torch_symbols}" if binary.torch_symbols is not None else ""
         yield ctx.finding(
-            f"{_name(binary)} needs {count} torch symbol{'s' if count != 1 else ''} that torch "
-            f"{torch_version} does not export",
-            detail=f"Importing it fails with \"undefined symbol: {first}\" ({count} of its {binary.torch_symbols} "
-                   f"torch symbols are missing); {_built_for(binary)}.",
+            f"{_name(binary)} needs {count} torch symbol{'s' if count != 1 else ''} that {torch_label} "
+            "does not export",
+            category="torchvision_mismatch" if _normalise(binary.package or "") in COMPANIONS else None,
+            detail=f"Importing it fails with \"undefined symbol: {first}\" ({count}{of} torch symbol"
+                   f"{'s are' if count != 1 else ' is'} missing); {_built_for(binary)}.",
             remedy=fitting_build(ctx, binary),
             evidence=["kernels.binaries.missing_torch_symbols", "torch.version"])
 

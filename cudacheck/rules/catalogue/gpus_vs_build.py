@@ -5,7 +5,9 @@ from typing import Iterator
 
 from ...compat.judgements import driver_verdict
 from ...report import Finding
+from ...observations import Obs
 from ..context import GpuView, RuleContext
+from ..observations import first_of, quote
 from ..registry import rule
 
 
@@ -21,6 +23,9 @@ def _covered_gpus(ctx: RuleContext):
 
 def _source_note(ctx: RuleContext) -> str:
     source = ctx.build.arch_source
+    if source == "pasted":
+        stated = first_of(ctx, Obs.BUILD_ARCH_LIST)
+        return f" (as torch printed it, {quote(stated)})" if stated else " (from the pasted text)"
     if source == "compat_data":
         return f" (arch list of the official {ctx.build.tag} wheel, from cudacheck's compat data)"
     if source == "deep":

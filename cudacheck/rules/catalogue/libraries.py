@@ -368,11 +368,12 @@ def torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         Install the companions from the same index as torch, with the matching version
         (the remedy gives the command).
     """
-    torch = ctx.snapshot.torch
-    release = ctx.build.release
-    if not torch.version or ctx.snapshot.packages is None:
+    torch_package = ctx.snapshot.package("torch")
+    version = ctx.snapshot.torch.version or (torch_package.version if torch_package else None)
+    if not version or ctx.snapshot.packages is None:
         return
-    torch_tag = torch_local_tag(torch.version)
+    release = ctx.build.release if ctx.snapshot.torch.version else ctx.db.torch_release(version)
+    torch_tag = torch_local_tag(version)
     for name, series in (("torchvision", release.torchvision if release else None),
                          ("torchaudio", release.torchaudio if release else None)):
         package = ctx.snapshot.package(name)
@@ -381,7 +382,7 @@ def torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         problems = []
         public = torch_public(package.version) or ""
         if series and major_minor(public) != major_minor(series):
-            problems.append(f"{name} {package.version} belongs to another torch release (torch {torch_public(torch.version)} "
+            problems.append(f"{name} {package.version} belongs to another torch release (torch {torch_public(version)} "
                             f"pairs with {name} {series}.x)")
         tag = torch_local_tag(package.version)
         if torch_tag and tag and tag.startswith("cu") and torch_tag.startswith("cu") and tag[:4] != torch_tag[:4]:
@@ -394,7 +395,7 @@ def torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         index = f" --index-url {url}" if url else ""
         wanted = f"=={series}.*" if series else ""
         yield ctx.finding(
-            f"{name} {package.version} does not match torch {torch.version}",
+            f"{name} {package.version} does not match torch {version}",
             detail="; ".join(problems) + ".",
             remedy=f"pip install '{name}{wanted}'{index}",
             evidence=[f"packages.{name}", "torch.version"])

@@ -3,24 +3,24 @@ a GPU too old, a CPU-only torch, torchvision, several torch installs, extensions
 another CUDA (CC805–CC807, CC814–CC816)."""
 from __future__ import annotations
 
-import re
 from typing import Iterator, List, Optional, Tuple
 
-from ...compat.archs import Arch, coverage
-from ...compat.judgements import index_url
+from ...compat.judgements import below_current_builds, index_url
+from ...observations import KINDS, Obs
 from ...report import Finding
 from ...snapshot import Observation
 from ...versions import major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cuda_unavailable, evidence,
-                            first_of, gpu_arch, gpu_label, platform_system, quote, safe, wheel_text)
+                            first_of, gpu_arch, gpu_label, kernel_error_owner, platform_system, quote, safe,
+                            torch_covers, wheel_text)
 from ..registry import rule
 
 
 # --- the build and the GPU's architecture -----------------------------------------------------------
-_ARCH_SIGNS = ("gpu_not_compatible", "no_kernel_image", "invalid_device_function", "gpu_requires_newer_cuda",
-               "nvrtc_arch", "ptxas_unknown_arch", "capability_range", "gpu_too_old_torch", "min_capability",
-               "triton_gpu_too_old", "cudnn_arch_mismatch")
+_ARCH_SIGNS = (Obs.GPU_NOT_COMPATIBLE, Obs.NO_KERNEL_IMAGE, Obs.INVALID_DEVICE_FUNCTION, Obs.GPU_REQUIRES_NEWER_CUDA,
+               Obs.NVRTC_ARCH, Obs.PTXAS_UNKNOWN_ARCH, Obs.CAPABILITY_RANGE, Obs.GPU_TOO_OLD_TORCH, Obs.MIN_CAPABILITY,
+               Obs.TRITON_GPU_TOO_OLD, Obs.CUDNN_ARCH_MISMATCH)
 
 
 def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observation]]:
@@ -31,7 +31,7 @@ def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observatio
     names = {s.signature for s in signs}
     gpu = gpu_arch(ctx)
     lowest: Optional[Tuple[int, int]] = None
-    for observation in all_of(ctx, "min_capability", "capability_range"):
+    for observation in all_of(ctx, Obs.MIN_CAPABILITY, Obs.CAPABILITY_RANGE):
         mm = major_minor(observation.values.get("min"))
         if mm and (lowest is None or mm > lowest):
             lowest = mm
@@ -39,26 +39,21 @@ def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observatio
     if build is not None and build.known_archs and (build.sass or build.ptx):
         oldest = min(build.sass + build.ptx)
         lowest = lowest or (oldest.major, oldest.minor)
-    if names & {"gpu_too_old_torch", "triton_gpu_too_old", "cudnn_arch_mismatch"}:
+    if names & {Obs.GPU_TOO_OLD_TORCH, Obs.TRITON_GPU_TOO_OLD, Obs.CUDNN_ARCH_MISMATCH}:
         return "gpu_too_old_for_build", "too old", signs
     if gpu is not None and lowest is not None and (gpu.major, gpu.minor) < lowest:
         return "gpu_too_old_for_build", "below the build's lowest architecture", signs
-    if names <= {"min_capability", "capability_range"}:
+    if names <= {Obs.MIN_CAPABILITY, Obs.CAPABILITY_RANGE}:
         highest = None
-        for observation in all_of(ctx, "capability_range"):
+        for observation in all_of(ctx, Obs.CAPABILITY_RANGE):
             highest = major_minor(observation.values.get("max"))
         if gpu is not None and highest is not None and gpu.major > highest[0]:
             return "arch_not_in_build", "newer than the build's highest architecture", signs
         return None, "", []
+    if gpu is not None and (build is None or not build.known_archs) and \
+            safe(lambda: below_current_builds(ctx.db, gpu)) is True:
+        return "gpu_too_old_for_build", "below every build of the current torch release", signs
     return "arch_not_in_build", "not in the build", signs
-
-
-def _covered(ctx: RuleContext, gpu: Optional[Arch]) -> Optional[str]:
-    """How the build's own arch list covers the GPU (sass/ptx/none), None when unknown."""
-    build = safe(lambda: ctx.build)
-    if gpu is None or build is None or not build.known_archs:
-        return None
-    return coverage(build.sass, build.ptx, gpu).kind
 
 
 @rule("CC805", "observed-arch-not-in-build", "arch_not_in_build", "gpus", symptom=True)
@@ -76,8 +71,8 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
     Why it matters:
         Every kernel launch fails: the build has neither SASS for the GPU's major nor PTX
         the driver could JIT — typical for a new GPU (RTX 50xx, sm_120) with an older
-        wheel. When torch's own arch list covers the GPU, the failing kernels come from a
-        compiled extension built without this architecture.
+        wheel. (When torch's own arch list covers the GPU, or the error is raised from a
+        compiled extension's code, the extension lacks the kernels: CC825.)
     How to fix:
         Install a torch build whose arch list includes the GPU (the remedy names the
         newest that fits the driver), or rebuild the extension with
@@ -87,23 +82,13 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
     if category != "arch_not_in_build":
         return
     gpu = gpu_arch(ctx)
-    covered = _covered(ctx, gpu)
-    lead = next((s for s in signs if s.signature == "gpu_not_compatible"), signs[0])
+    covered = torch_covers(ctx, gpu)
+    lead = next((s for s in signs if s.signature == Obs.GPU_NOT_COMPATIBLE), signs[0])
     gpu_text = f"{gpu_label(ctx)} ({gpu.sm})" if gpu else gpu_label(ctx)
     build = safe(lambda: ctx.build)
     archs = f" The build has {build.arch_text()}." if build is not None and build.known_archs else ""
-    if covered == "sass" and lead.signature in ("no_kernel_image", "invalid_device_function"):
-        yield ctx.finding(
-            f"A compiled extension has no kernels for {gpu_text}",
-            certainty=POSSIBLE,
-            detail=f"{quote(lead)}. torch itself covers {gpu.sm if gpu else 'the GPU'} ({covered}).{archs} The "
-                   "failing kernel probably comes from an extension (built with a TORCH_CUDA_ARCH_LIST without "
-                   "this GPU) or a library with its own kernels.",
-            remedy=f"Rebuild the extension for this GPU: `TORCH_CUDA_ARCH_LIST=\"{gpu.cc if gpu else '<X.Y>'}\" "
-                   "pip install --no-build-isolation --force-reinstall --no-cache-dir <package>`, or install a "
-                   "prebuilt wheel of it made for your torch and GPU.",
-            evidence=evidence(lead))
-        return
+    if kernel_error_owner(ctx) is not None:
+        return  # a compiled extension lacks the kernels, not torch: CC825
     if covered == "ptx":
         reason = (" torch's check accepts only SASS of the GPU's major; the PTX in the build would have to be "
                   "JIT-compiled, which fails or is slow for the libraries it bundles.")
@@ -132,7 +117,9 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         cuda capability supported by this library is 3.7", a GPU below the "Minimum and
         Maximum cuda capability supported by this version of PyTorch" range or below the
         pasted arch list, Triton's "too old to be supported by the triton GPU compiler"
-        (torch.compile) and CUDNN_STATUS_ARCH_MISMATCH.
+        (torch.compile) and CUDNN_STATUS_ARCH_MISMATCH; and, when the paste does not say
+        which torch, a GPU below every CUDA build of the newest torch release with a kernel
+        error ("no kernel image is available").
     Why it matters:
         Newer wheels will not bring the GPU back: its architecture was dropped (Kepler by
         CUDA 12, Maxwell–Volta by CUDA 13 and by cuDNN 9.17; Triton needs ≥ 7.0).
@@ -145,10 +132,10 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
     if category != "gpu_too_old_for_build":
         return
     gpu = gpu_arch(ctx)
-    lead = next((s for s in signs if s.signature in ("gpu_too_old_torch", "triton_gpu_too_old")), signs[0])
+    lead = next((s for s in signs if s.signature in (Obs.GPU_TOO_OLD_TORCH, Obs.TRITON_GPU_TOO_OLD)), signs[0])
     gpu_text = f"{gpu_label(ctx)} (compute capability {gpu.cc})" if gpu else gpu_label(ctx)
-    triton = lead.signature == "triton_gpu_too_old"
-    minimum = next((o.values.get("min") for o in all_of(ctx, "min_capability", "capability_range", "triton_gpu_too_old")
+    triton = lead.signature == Obs.TRITON_GPU_TOO_OLD
+    minimum = next((o.values.get("min") for o in all_of(ctx, Obs.MIN_CAPABILITY, Obs.CAPABILITY_RANGE, Obs.TRITON_GPU_TOO_OLD)
                     if o.values.get("min")), None)
     if triton:
         remedy = ("Run without torch.compile (eager mode), or `torch._dynamo.config.suppress_errors = True`; "
@@ -175,7 +162,7 @@ def _cpu_build_fact(ctx: RuleContext) -> bool:
 
 
 def _plain_pip_install(ctx: RuleContext) -> Optional[Observation]:
-    for observation in all_of(ctx, "install_command"):
+    for observation in all_of(ctx, Obs.INSTALL_COMMAND):
         values = observation.values
         tool = values.get("tool", "")
         if values.get("index") == "cpu" or values.get("cpuonly") == "yes":
@@ -204,17 +191,22 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
         fitting the driver); conda: drop `cpuonly`, add `pytorch-cuda=X.Y`.
     """
     torch = ctx.snapshot.torch
-    not_compiled = first_of(ctx, "not_compiled_with_cuda")
-    cuda_none = first_of(ctx, "torch_cuda_none")
+    not_compiled = first_of(ctx, Obs.NOT_COMPILED_WITH_CUDA)
+    cuda_none = first_of(ctx, Obs.TORCH_CUDA_NONE)
+    stated = first_of(ctx, Obs.CPU_BUILD_STATED)
     unavailable = cuda_unavailable(ctx)
-    cpuonly = first_of(ctx, "conda_cpuonly")
+    cpuonly = first_of(ctx, Obs.CONDA_CPUONLY)
     if platform_system(ctx) == "darwin" and not ctx.gpus:
         return  # Macs have no CUDA at all; CC830 explains
     if torch.cuda:
         return  # the installed build is a CUDA build: a CPU torch that imports is CC815's business
-    # Without an NVIDIA GPU or the intent to use one in the paste, a CPU build is a fact, not a fault.
     expected = ctx.gpu_expected
-    severity = None if expected else "info"
+    # A CPU build is a fault only where the machine has, or is meant to use, an NVIDIA GPU; where the paste
+    # shows none, it is a fact; where it shows neither but CUDA was asked for, the reader must check.
+    asked = any(o is not None for o in (not_compiled, cuda_none, stated)) or \
+        (unavailable is not None and unavailable.values.get("source") != "collect_env")
+    severity = None if expected else "warning" if asked and not ctx.non_nvidia_evidence else "info"
+    certainty = LIKELY if expected else POSSIBLE
 
     def cuda_remedy() -> str:  # planned only when a finding needs it
         remedy = "pip uninstall -y torch torchvision torchaudio, then install the CUDA build:\n" + wheel_text(ctx)
@@ -222,20 +214,28 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
             return remedy
         return (f"Nothing to do: {ctx.non_nvidia_evidence}." if ctx.non_nvidia_evidence else
                 "Nothing to do unless this machine has an NVIDIA GPU; then " + remedy[0].lower() + remedy[1:])
-    if not_compiled is not None or cuda_none is not None:
-        lead = not_compiled or cuda_none
+    windows = " On Windows, `pip install torch` from PyPI installs the CPU build." \
+        if platform_system(ctx) == "windows" else ""
+    if not_compiled is not None or cuda_none is not None or stated is not None:
+        lead = not_compiled or cuda_none or stated
+        version = torch.version or (stated.values.get("version") if stated else None)
+        rocm = stated is not None and lead is stated and stated.values.get("kind") == "rocm"
         yield ctx.finding(
-            "torch is a CPU-only build" + (f" ({torch.version})" if torch.version else ""),
-            certainty=LIKELY, severity=severity,
-            detail=f"{quote(lead)}." + (f" Also: {quote(unavailable)}." if unavailable else "")
-                   + (" On Windows, `pip install torch` from PyPI installs the CPU build."
-                      if platform_system(ctx) == "windows" else ""),
+            ("torch is a ROCm build, without CUDA" if rocm else "torch is a CPU-only build")
+            + (f" ({version})" if version else ""),
+            certainty=certainty, severity=severity,
+            detail=f"{quote(lead)}." + (f" Also: {quote(unavailable)}." if unavailable else "") + windows
+                   + ("" if expected else " Nothing in the paste shows an NVIDIA GPU; if this machine has one, "
+                                          "install the CUDA build."),
             remedy=cuda_remedy(), evidence=evidence(lead, unavailable) + ["torch.cuda"])
         return
-    if _cpu_build_fact(ctx) and (unavailable is not None or cpuonly is not None) and not ctx.gpus:
+    # Live machines: CC204 judges a CPU build against the GPUs NVML sees; this reads a paste.
+    pasted = ctx.snapshot.source == "pasted"
+    if pasted and _cpu_build_fact(ctx) and (unavailable is not None or cpuonly is not None or expected) \
+            and not ctx.gpus:
         yield ctx.finding(
             f"torch {torch.version} is a CPU-only build",
-            certainty=LIKELY, severity=severity,
+            certainty=certainty, severity=severity,
             detail=f"The pasted torch has no CUDA ({torch.version})." + (f" {quote(unavailable)}." if unavailable
                                                                            else "")
                    + (" conda's `cpuonly` package is installed." if cpuonly else ""),
@@ -247,7 +247,7 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
     cpu_pypi = "Windows" if system == "windows" else "aarch64 Linux" if machine in ("aarch64", "arm64") and \
         system != "darwin" else None
     if unavailable is not None and cpu_pypi and not torch.version and install is None \
-            and not all_of(ctx, *NO_GPU_SIGNS, "driver_too_old", "insufficient_driver", "smi_cannot_communicate"):
+            and not all_of(ctx, *NO_GPU_SIGNS, Obs.DRIVER_TOO_OLD, Obs.INSUFFICIENT_DRIVER, Obs.SMI_CANNOT_COMMUNICATE):
         yield ctx.finding(
             f"CUDA is unavailable on {cpu_pypi}: most often a CPU-only torch from PyPI",
             severity="warning", certainty=POSSIBLE,
@@ -275,16 +275,17 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
 # --- packages ------------------------------------------------------------------------------------
 @rule("CC814", "observed-torchvision-mismatch", "torchvision_mismatch", "packages", symptom=True)
 def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
-    """The pasted output shows torchvision/torchaudio (or another compiled extension) not
-    built for the installed torch.
+    """The pasted output shows torchvision/torchaudio (or another package built with torch's C++
+    interface) not built for the installed torch.
 
     What it checks:
         "operator torchvision::nms does not exist", "Could not run 'torchvision::nms' with
         arguments from the 'CUDA' backend", "Detected that PyTorch and torchvision (or
         torch_sparse, torch_scatter, …) were compiled with different CUDA versions",
-        torchvision's "Failed to load image Python
-        extension", and "undefined symbol: _ZN…" in a compiled extension's .so (possible
-        for packages other than torchvision/torchaudio).
+        torchvision's "Failed to load image Python extension", and an extension that needs
+        a torch library this torch does not have ("libtorch_cuda_cu.so: cannot open shared
+        object file"). (Pasted package versions that do not pair are facts: CC306; undefined
+        torch symbols in an extension are facts too: CC243.)
     Why it matters:
         Companion packages contain C++/CUDA code compiled against one torch version and
         CUDA variant; with another, their operators are missing or do not load.
@@ -292,102 +293,38 @@ def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         Reinstall torch, torchvision and torchaudio together from the same index (same
         CUDA tag); rebuild or reinstall other extensions for the installed torch.
     """
-    lead = first_of(ctx, "torchvision_op_missing", "torchvision_cuda_mismatch", "torchvision_extension")
-    extension = first_of(ctx, "extension_undefined_symbol")
+    lead = first_of(ctx, Obs.TORCHVISION_OP_MISSING, Obs.TORCHVISION_CUDA_MISMATCH, Obs.TORCHVISION_EXTENSION)
     torch = ctx.snapshot.torch
     index_tag = torch.version.split("+", 1)[1] if torch.version and "+" in torch.version else None
     url = index_url(ctx.db, index_tag)  # a CUDA tag only: never a ROCm/CPU label or a source build's git hash
     index = f" --index-url {url}" if url else \
         "" if index_tag or ctx.non_nvidia_evidence else " --index-url https://download.pytorch.org/whl/cuXYZ"
     together = f"pip install --force-reinstall torch torchvision torchaudio{index}"
-    torch_lib = first_of(ctx, "torch_library_missing")
-    if lead is None and extension is None and torch_lib is not None and not first_of(ctx, "torch_import_frame"):
+    torch_lib = first_of(ctx, Obs.TORCH_LIBRARY_MISSING)
+    if lead is None and torch_lib is not None and not first_of(ctx, Obs.TORCH_IMPORT_FRAME):
         yield ctx.finding(
             f"A compiled extension needs {torch_lib.values.get('lib')}, which this torch does not have",
             certainty=POSSIBLE,
             detail=f"{quote(torch_lib)}. The extension (torchvision, torchaudio or another compiled package) was "
                    "built for another torch version or CUDA variant (e.g. libtorch_cuda_cu.so existed only in "
                    "torch 1.x; libc10_cuda.so only in CUDA builds).",
-            remedy=f"pip install --force-reinstall torch torchvision torchaudio{index} — and reinstall other compiled "
-                   "extensions for the installed torch.",
+            remedy=f"{together} — and reinstall other compiled extensions for the installed torch.",
             evidence=evidence(torch_lib))
         return
-    if lead is not None:
-        backend = lead.values.get("backend")
-        package = lead.values.get("package") or "torchvision"
-        yield ctx.finding(
-            f"{package} was not built for the installed torch" + (f" (no {backend} kernels)" if backend else ""),
-            certainty=LIKELY,
-            detail=f"{quote(lead)}." + (" The CUDA backend is missing from torchvision's kernels: a CPU-only or "
-                                        "mismatched torchvision next to a CUDA torch." if backend == "CUDA" else ""),
-            remedy=(together + " (pin the torchvision release that pairs with your torch)" if package in
-                    ("torchvision", "torchaudio") else
-                    f"Reinstall {package} built for your torch and its CUDA variant (prebuilt wheels for "
-                    f"torch {torch.version or '<version>'}), or rebuild it from source against the installed torch."),
-            evidence=evidence(lead))
+    if lead is None:
         return
-    if extension is None:
-        mismatch = _companion_mismatch(ctx)
-        if mismatch:
-            yield ctx.finding(
-                mismatch[0], certainty=LIKELY, detail=mismatch[1] + ".", remedy=together,
-                evidence=["packages.torch", "packages.torchvision", "packages.torchaudio"])
-        return
-    package = _extension_package(extension.values.get("path", "")) or "a compiled extension"
-    companion = package in ("torchvision", "torchaudio", "torchtext")
+    backend = lead.values.get("backend")
+    package = lead.values.get("package") or "torchvision"
     yield ctx.finding(
-        f"{package} was built for another torch version (undefined C++ symbol)",
-        certainty=LIKELY if companion else POSSIBLE,
-        detail=f"{quote(extension)}. A compiled extension whose torch ABI differs from the installed torch fails "
-               "to load with undefined symbols.",
-        remedy=together if companion else
-        f"Reinstall {package} for your torch version (a wheel built for it, or `pip install --no-build-isolation "
-        f"--force-reinstall --no-cache-dir {package}` to rebuild it).",
-        evidence=evidence(extension))
-
-
-def _extension_package(path: str) -> Optional[str]:
-    """The distribution a compiled module belongs to: the folder after site-packages, or the module's
-    own name (``flash_attn_2_cuda.cpython-310-….so`` → ``flash_attn``)."""
-    parts = re.split(r"[/\\]", path)
-    for position, part in enumerate(parts):
-        if part in ("site-packages", "dist-packages") and position + 1 < len(parts):
-            name = parts[position + 1]
-            if position + 2 < len(parts):
-                return name
-            name = name.split(".", 1)[0]
-            return re.sub(r"(?:_\d+)?(?:_cuda|_C|_ext|_kernels?)$", "", name) or name
-    name = parts[-1].split(".", 1)[0] if parts and parts[-1] else ""
-    if name.startswith("_") and len(parts) >= 2 and parts[-2]:
-        return parts[-2]
-    return re.sub(r"(?:_\d+)?(?:_cuda|_C|_ext|_kernels?)$", "", name) or None
-
-
-def _companion_mismatch(ctx: RuleContext) -> Optional[Tuple[str, str]]:
-    """(title, detail) when the pasted package list pairs torch with companions of another release or CUDA."""
-    from ...versions import torch_local_tag, torch_public
-
-    torch_package = ctx.snapshot.package("torch")
-    version = ctx.snapshot.torch.version or (torch_package.version if torch_package else None)
-    if not version:
-        return None
-    release = safe(lambda: ctx.db.torch_release(version))
-    torch_tag = torch_local_tag(version)
-    for name in ("torchvision", "torchaudio"):
-        package = ctx.snapshot.package(name)
-        if package is None or not package.version:
-            continue
-        series = getattr(release, name, None) if release else None
-        problems = []
-        if series and major_minor(torch_public(package.version)) != major_minor(series):
-            problems.append(f"{name} {package.version} belongs to another torch release (torch "
-                            f"{torch_public(version)} pairs with {name} {series}.x)")
-        tag = torch_local_tag(package.version)
-        if tag and torch_tag and tag != torch_tag and (tag == "cpu" or torch_tag == "cpu" or tag[:4] != torch_tag[:4]):
-            problems.append(f"{name} is a {tag} build, torch is {torch_tag}")
-        if problems:
-            return f"{name} {package.version} does not match torch {version}", "; ".join(problems)
-    return None
+        f"{package} was not built for the installed torch" + (f" (no {backend} kernels)" if backend else ""),
+        certainty=LIKELY,
+        detail=f"{quote(lead)}." + (" The CUDA backend is missing from torchvision's kernels: a CPU-only or "
+                                    "mismatched torchvision next to a CUDA torch." if backend == "CUDA" else ""),
+        remedy=(together + " (pin the torchvision release that pairs with your torch)" if package in
+                ("torchvision", "torchaudio") else
+                f"Reinstall {package} built for your torch and its CUDA variant (prebuilt wheels for "
+                f"torch {torch.version or '<version>'}), or rebuild it from source against the installed torch."),
+        evidence=evidence(lead))
 
 
 @rule("CC815", "observed-multiple-torch-installs", "multiple_torch_installs", "torch", symptom=True)
@@ -396,7 +333,8 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         "cannot import name '_C' from 'torch'" / "module 'torch' has no attribute 'cuda'"
-        (a torch/ folder in the working directory, or a half-removed install); "Torch not
+        (a torch/ folder in the working directory, or a half-removed install); the report
+        saying torch is installed twice (pip and conda, a CPU and a GPU package); "Torch not
         compiled with CUDA enabled" while the pasted package list has a CUDA build; a
         torch in the user site (~/.local) next to other installs; and, with nothing else
         wrong in the paste, a Python session that only checks `torch.__version__`
@@ -412,7 +350,7 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
         --user torch`, or remove the local torch/ folder), then install once.
     """
     torch = ctx.snapshot.torch
-    shadow = first_of(ctx, "torch_c_import")
+    shadow = first_of(ctx, Obs.TORCH_C_IMPORT)
     remedy = ("python -c \"import torch; print(torch.__version__, torch.__file__)\" and `python -m pip show torch`; "
               "then `pip uninstall -y torch` (repeat, also with `--user`) until no copy is left, remove any local "
               "torch/ folder, and install once.")
@@ -421,7 +359,7 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
             "Python imports a broken or shadowing torch (a local torch/ folder or a half-removed install)",
             certainty=LIKELY, detail=f"{quote(shadow)}.", remedy=remedy, evidence=evidence(shadow))
         return
-    absent = first_of(ctx, "torch_not_installed")
+    absent = first_of(ctx, Obs.TORCH_NOT_INSTALLED)
     if absent is not None:
         yield ctx.finding(
             "The Python that runs does not have torch (it was installed into another environment)",
@@ -432,7 +370,7 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
                    "`which python` and `python -m pip --version`.",
             evidence=evidence(absent))
         return
-    not_compiled = first_of(ctx, "not_compiled_with_cuda")
+    not_compiled = first_of(ctx, Obs.NOT_COMPILED_WITH_CUDA)
     if not_compiled is not None and torch.cuda:
         yield ctx.finding(
             f"A CPU-only torch is imported although torch {torch.version} (CUDA {torch.cuda}) is installed",
@@ -441,9 +379,9 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
                    "(user site, another environment) is imported first.",
             remedy=remedy, evidence=evidence(not_compiled) + ["torch.version"])
         return
-    conflict = first_of(ctx, "torch_version_conflict")
+    conflict = first_of(ctx, Obs.TORCH_VERSION_CONFLICT)
     if conflict is not None and not torch.installs:
-        user_site = first_of(ctx, "torch_user_site")
+        user_site = first_of(ctx, Obs.TORCH_USER_SITE)
         yield ctx.finding(
             f"Python imports torch {conflict.values.get('imported')}, not the {conflict.values.get('stated')} "
             "the report says is installed",
@@ -453,21 +391,34 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
                    + ". Another copy of torch comes first on sys.path.",
             remedy=remedy, evidence=evidence(conflict, user_site))
         return
-    user_site = first_of(ctx, "torch_user_site")
-    if user_site is not None and (torch.installs or cuda_unavailable(ctx)):
+    user_site = first_of(ctx, Obs.TORCH_USER_SITE)
+    environment = first_of(ctx, Obs.ENV_PROMPT)
+    if user_site is not None and (torch.installs or cuda_unavailable(ctx) or environment is not None
+                                  or _failed_after_import(ctx) or "torchrun" in user_site.text):
+        # inside an activated environment the user site still comes first on sys.path
         yield ctx.finding(
             "torch is imported from the user site (~/.local), which shadows other installs",
-            severity="warning", certainty=POSSIBLE, detail=f"{quote(user_site)}.",
-            remedy="pip uninstall --user torch (or `python -s` to ignore the user site), then check again.",
-            evidence=evidence(user_site))
+            severity="warning", certainty=LIKELY if environment is not None else POSSIBLE,
+            detail=f"{quote(user_site)}." + (f" The environment {environment.values.get('env')} is active, yet its "
+                                            "own torch is not the one imported." if environment is not None else ""),
+            remedy="pip uninstall --user torch (or `python -s` / PYTHONNOUSERSITE=1 to ignore the user site), then "
+                   "check again.",
+            evidence=evidence(user_site, environment))
         return
-    imported = first_of(ctx, "torch_version_imported")
+    stated = first_of(ctx, Obs.MULTIPLE_INSTALLS_STATED)
+    if stated is not None:
+        yield ctx.finding(
+            "torch is installed more than once in this environment", severity="warning", certainty=LIKELY,
+            detail=f"{quote(stated)}. pip and conda (or a CPU and a GPU package) each install their own torch; "
+                   "Python imports one of them, the package manager changes the other.",
+            remedy=remedy, evidence=evidence(stated))
+        return
+    imported = first_of(ctx, Obs.TORCH_VERSION_IMPORTED)
     if imported is None or torch.installs:
         return
-    problems = [o for o in ctx.snapshot.observations
-                if _signature_category(o.signature) not in (None, "context", "application")]
+    problems = [o for o in ctx.snapshot.observations if _category(o.signature) not in (None, *KINDS)]
     others = {o.signature for o in ctx.snapshot.observations} - {
-        "torch_version_imported", "cuda_available", "cuda_device_count", "torch_version", "wsl", "container_prompt"}
+        Obs.TORCH_VERSION_IMPORTED, Obs.CUDA_AVAILABLE, Obs.CUDA_DEVICE_COUNT, Obs.TORCH_VERSION, Obs.WSL, Obs.CONTAINER_PROMPT}
     if problems or others or ctx.gpus or torch.version and torch.cuda:
         return
     yield ctx.finding(
@@ -479,13 +430,17 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
         remedy=remedy, evidence=evidence(imported))
 
 
-def _signature_category(name: str) -> Optional[str]:
+def _failed_after_import(ctx: RuleContext) -> bool:
+    """The paste shows torch's own compiled part failing to import (``torch._C``), as a shadowing copy does."""
+    return first_of(ctx, Obs.TORCH_C_IMPORT) is not None
+
+
+def _category(name: str) -> Optional[str]:
+    """The category an observation points to (None for a name this version does not know)."""
     try:
-        from ...triage.signatures import BY_NAME
-    except Exception:  # triage is optional for rule evaluation
+        return Obs(name).category
+    except ValueError:
         return None
-    signature = BY_NAME.get(name)
-    return signature.category if signature else None
 
 
 @rule("CC816", "observed-cuda-toolkit-mismatch-ext", "cuda_toolkit_mismatch_ext", "libraries", severity="warning",
@@ -510,23 +465,23 @@ def observed_cuda_toolkit_mismatch_ext(ctx: RuleContext) -> Iterator[Finding]:
         a torch built for your local toolkit; or use prebuilt wheels of the extension made
         for your torch + CUDA so nothing is compiled.
     """
-    lead = first_of(ctx, "detected_cuda_mismatch", "ext_cuda_mismatch", "undefined_reference_cuda",
-                    "nvcc_unsupported_arch", "cuda_home_missing")
+    lead = first_of(ctx, Obs.DETECTED_CUDA_MISMATCH, Obs.EXT_CUDA_MISMATCH, Obs.UNDEFINED_REFERENCE_CUDA,
+                    Obs.NVCC_UNSUPPORTED_ARCH, Obs.CUDA_HOME_MISSING)
     if lead is None:
         return
     torch_cuda = ctx.snapshot.torch.cuda
     nvcc = ctx.snapshot.libraries.nvcc_version if ctx.snapshot.libraries else None
-    if lead.signature == "undefined_reference_cuda":
+    if lead.signature == Obs.UNDEFINED_REFERENCE_CUDA:
         symbol, library = lead.values.get("symbol", ""), lead.values.get("lib", "")
         if not (symbol.lower().startswith(("cuda", "cu", "nv")) or "cuda" in library or "nv" in library):
             return
         title = f"libtorch was linked with a different CUDA toolkit ({symbol} missing from {library})"
         detail = (f"{quote(lead)}. The program links libtorch's CUDA libraries against a local CUDA whose "
                   f"{library} lacks symbols libtorch's CUDA version provides.")
-    elif lead.signature == "nvcc_unsupported_arch":
+    elif lead.signature == Obs.NVCC_UNSUPPORTED_ARCH:
         title = f"The local nvcc cannot compile for {lead.values.get('arch')}"
         detail = f"{quote(lead)}. The CUDA toolkit used for the extension build is older than the GPU."
-    elif lead.signature == "cuda_home_missing":
+    elif lead.signature == Obs.CUDA_HOME_MISSING:
         title = "An extension build found no CUDA toolkit (CUDA_HOME not set)"
         detail = f"{quote(lead)}. pip fell back to compiling a CUDA extension from source."
     else:

@@ -3,14 +3,16 @@ visible, forward compatibility, a container's CUDA requirement (CC801–CC804, C
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional, Tuple
+from typing import Iterator, List, Optional
 
+from ...observations import Obs
 from ...report import Finding
 from ...snapshot import Observation
-from ...versions import cuda_from_int, major_minor, parse
+from ...versions import cuda_from_int, major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cuda_unavailable, docker_run,
-                            driver_needed, env_value, evidence, first_of, ld_entries, quote, safe, wheel_text)
+                            Situation, driver_needed, evidence, first_of, forward_compat_cause, gpu_situation,
+                            ld_entries, newest_image_cuda, quote, safe, wheel_text)
 from ..registry import rule
 
 
@@ -19,13 +21,51 @@ def _in_container(ctx: RuleContext) -> bool:
 
 
 def _gpu_access(ctx: RuleContext) -> Optional[bool]:
-    """Whether the pasted container start grants GPUs (None when no start command was pasted)."""
-    if first_of(ctx, "compose_gpu"):
+    """Whether the pasted container start grants GPUs (None when no start command was pasted, or it passes only
+    the /dev/nvidia* nodes: they work only with driver libraries the image brings itself)."""
+    if first_of(ctx, Obs.COMPOSE_GPU):
         return True
+    marker = next((o for o in all_of(ctx, Obs.CONTAINER_MARKER) if o.values.get("gpu_access")), None)
+    if marker is not None:
+        return marker.values.get("gpu_access") == "yes"
     run = docker_run(ctx)
-    if run is None:
+    if run is None or run.values.get("gpu_access") == "devices":
         return None
     return run.values.get("gpu_access") == "yes"
+
+
+def _devices_only(ctx: RuleContext) -> bool:
+    run = docker_run(ctx)
+    return run is not None and run.values.get("gpu_access") == "devices"
+
+
+def _no_gpu_signs(ctx: RuleContext, situation: Situation, access: Optional[bool]) -> List[Observation]:
+    """The observations that show no usable GPU in a situation (a container, a pod, WSL, a cluster job)."""
+    names = [*NO_GPU_SIGNS, Obs.SMI_CANNOT_COMMUNICATE, Obs.NVML_DRIVER_NOT_LOADED, Obs.DEVICES_UNAVAILABLE]
+    without_runtime = access is False or _devices_only(ctx) or situation.kind == "kubernetes" or \
+        ctx.snapshot.container.runtime in ("lxc", "apptainer")
+    if situation.kind in ("kubernetes", "container") and without_runtime:
+        # without the NVIDIA runtime's driver libraries the image's stub libcuda (or none) answers "driver
+        # insufficient" (35) or "unknown error"
+        names += [Obs.INSUFFICIENT_DRIVER, Obs.CUDA_UNKNOWN_ERROR]
+    if situation.kind == "wsl":
+        names += [Obs.CUDA_UNKNOWN_ERROR]
+        names.remove(Obs.LIBCUDA_MISSING)  # CC811: WSL's libcuda is there, just not on the loader path
+    if situation.kind == "slurm":
+        names = [Obs.SMI_NOT_FOUND, Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS, Obs.SMI_NO_DEVICES, Obs.NVML_LIBRARY_MISSING]
+    signs = [o for o in all_of(ctx, *names, Obs.GPU_NOT_SEEN) if not _host_side(o)]
+    unavailable = cuda_unavailable(ctx)
+    if unavailable is not None and unavailable.values.get("source") != "collect_env" and \
+            (situation.kind in ("slurm", "wsl", "kubernetes", "vm", "notebook") or (situation.kind == "container"
+                                                                        and access is not True)):
+        signs.append(unavailable)
+    return signs
+
+
+def _main_module_missing(ctx: RuleContext) -> bool:
+    """The NVIDIA kernel module itself (not only nvidia-uvm) is missing or cannot be loaded."""
+    return any(not re.search(r"uvm", o.text, re.IGNORECASE) for o in all_of(ctx, Obs.KERNEL_MODULE_FAILED)) \
+        or first_of(ctx, Obs.SMI_CANNOT_COMMUNICATE, Obs.NVML_DRIVER_NOT_LOADED) is not None
 
 
 def _host_side(observation: Observation) -> bool:
@@ -34,16 +74,6 @@ def _host_side(observation: Observation) -> bool:
 
 
 # --- driver --------------------------------------------------------------------------------
-def _forward_compat_on_host(ctx: RuleContext) -> bool:
-    """804 with cuda-compat libraries put on the loader path by hand, outside a container."""
-    if _in_container(ctx) or docker_run(ctx) is not None or first_of(ctx, "image_cuda", "ngc_release"):
-        return False
-    path = (env_value(ctx, "LD_LIBRARY_PATH") or "").lower()
-    if "compat" in path or first_of(ctx, "compat_libcuda_path"):
-        return True
-    return any("cuda-compat" in o.text.lower() for o in all_of(ctx, "install_command", "environment"))
-
-
 @rule("CC801", "observed-driver-too-old", "driver_too_old", "driver", symptom=True)
 def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output says the NVIDIA driver is older than the CUDA the software needs.
@@ -66,30 +96,30 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
         minimum), or install a torch wheel / use an image built for a CUDA version the
         driver supports.
     """
-    found = first_of(ctx, "driver_too_old", "driver_found_version")
-    insufficient = first_of(ctx, "insufficient_driver")
-    ptx = first_of(ctx, "unsupported_ptx")
-    ngc = first_of(ctx, "ngc_driver_too_old")
-    compat = first_of(ctx, "forward_compat_804")
-    if compat is not None and _forward_compat_on_host(ctx):
-        compat = None  # CC818 reports cuda-compat used by hand on the host
-    image = _newest_image_cuda(ctx)
+    found = first_of(ctx, Obs.DRIVER_TOO_OLD, Obs.DRIVER_FOUND_VERSION)
+    insufficient = first_of(ctx, Obs.INSUFFICIENT_DRIVER)
+    ptx = first_of(ctx, Obs.UNSUPPORTED_PTX)
+    ngc = first_of(ctx, Obs.NGC_DRIVER_TOO_OLD)
+    compat = first_of(ctx, Obs.FORWARD_COMPAT_804)
+    if compat is not None and forward_compat_cause(ctx) != "driver_too_old":
+        compat = None  # CC818 / CC803 report the other causes of 804
+    image = newest_image_cuda(ctx)
     build_cuda = ctx.snapshot.torch.cuda
     driver_cuda = ctx.driver_cuda
     needed_cuda = build_cuda or (image[1] if image else None)
     driver_text = (f"driver {ctx.driver_version}" if ctx.driver_version else "the driver") + \
         (f" (supports CUDA ≤ {driver_cuda})" if driver_cuda else "")
     signal = found or insufficient or ptx or ngc or compat
-    unnamed = first_of(ctx, "graphics_device_name", "driver_release_unsupported_gpu")
+    unnamed = first_of(ctx, Obs.GRAPHICS_DEVICE_NAME, Obs.DRIVER_RELEASE_UNSUPPORTED_GPU)
     if signal is None and unnamed is not None:
         driver = f"The driver{' ' + ctx.driver_version if ctx.driver_version else ''}"
         yield ctx.finding(
             f"{driver} does not know this GPU (“NVIDIA Graphics Device”): it is older than the GPU"
-            if unnamed.signature == "graphics_device_name" else f"{driver} release does not support this GPU",
+            if unnamed.signature == Obs.GRAPHICS_DEVICE_NAME else f"{driver} release does not support this GPU",
             certainty=LIKELY,
             detail=f"{quote(unnamed)}. " + ("A driver names a GPU it was not built for “NVIDIA Graphics Device”; "
                                             "CUDA on it fails or misbehaves." if unnamed.signature ==
-                                            "graphics_device_name" else
+                                            Obs.GRAPHICS_DEVICE_NAME else
                                             "This driver release does not support the GPU at all."),
             remedy="Install the newest driver branch for this GPU (from nvidia.com or your distribution's newest "
                    "nvidia-driver package), then reboot.",
@@ -150,15 +180,6 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
                       evidence=evidence(*lines))
 
 
-def _newest_image_cuda(ctx: RuleContext) -> Optional[Tuple[str, str]]:
-    best: Optional[Tuple[str, str]] = None
-    for observation in all_of(ctx, "image_cuda"):
-        cuda = observation.values.get("cuda")
-        if cuda and (best is None or (parse(cuda) or ()) > (parse(best[1]) or ())):
-            best = (observation.values.get("image") or "in this container", cuda)
-    return best
-
-
 def _driver_remedy(ctx: RuleContext, cuda: Optional[str]) -> str:
     needed = driver_needed(ctx, cuda)
     if needed:
@@ -189,10 +210,15 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         Boot, load it (`sudo modprobe nvidia`) or reboot; after suspend reload
         nvidia_uvm (`sudo rmmod nvidia_uvm && sudo modprobe nvidia_uvm`).
     """
-    host = [o for o in all_of(ctx, "nvml_library_missing", "libcuda_missing") if _host_side(o)]
-    wsl_libcuda = first_of(ctx, "wsl") is not None and first_of(ctx, "libcuda_missing") is not None
+    host = [o for o in all_of(ctx, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING) if _host_side(o)]
+    wsl_libcuda = first_of(ctx, Obs.WSL) is not None and first_of(ctx, Obs.LIBCUDA_MISSING) is not None
+    situation = gpu_situation(ctx)
+    if situation is not None and situation.kind in ("wsl", "slurm", "vm", "notebook") and not host:
+        return  # CC804: the GPU is not passed through to WSL or the VM, or the job got none
+    if first_of(ctx, Obs.FALLEN_OFF_BUS) is not None:
+        return  # a GPU that fell off the bus makes the driver fail too: CC820 names the cause
     if (_in_container(ctx) or _gpu_access(ctx) is False) and not host:
-        unknown = first_of(ctx, "cuda_unknown_error")
+        unknown = first_of(ctx, Obs.CUDA_UNKNOWN_ERROR)
         if unknown is not None and _gpu_access(ctx) is not False:
             yield ctx.finding(
                 "CUDA fails with “unknown error” (999) in the container: the host driver is in a bad state",
@@ -205,13 +231,14 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         return
     if wsl_libcuda:
         return  # CC811: WSL's libcuda is there, just not on the loader path
-    module = first_of(ctx, "kernel_module_failed", "nouveau_bound")
-    missing = host[0] if host else first_of(ctx, "no_nvidia_driver", "nvml_library_missing", "libcuda_missing")
-    unknown = first_of(ctx, "cuda_unknown_error", "nvml_unknown_error", "cuda_init_failed", "rm_init_failed")
-    no_smi = first_of(ctx, "smi_not_found")
+    module = next((o for o in all_of(ctx, Obs.KERNEL_MODULE_FAILED, Obs.NOUVEAU_BOUND)
+                   if not re.search(r"uvm", o.text, re.IGNORECASE)), None)
+    missing = host[0] if host else first_of(ctx, Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING)
+    unknown = first_of(ctx, Obs.CUDA_UNKNOWN_ERROR, Obs.NVML_UNKNOWN_ERROR, Obs.CUDA_INIT_FAILED, Obs.RM_INIT_FAILED)
+    no_smi = first_of(ctx, Obs.SMI_NOT_FOUND)
     if module is not None:
         secure_boot = "key was rejected" in module.text.lower()
-        nouveau = module.signature == "nouveau_bound"
+        nouveau = module.signature == Obs.NOUVEAU_BOUND
         yield ctx.finding(
             "The open-source nouveau driver holds the GPU, not the NVIDIA driver" if nouveau else
             "The NVIDIA kernel module cannot be loaded" + (" (Secure Boot rejects it)" if secure_boot else ""),
@@ -222,9 +249,9 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
                     "nvidia-dkms package for your kernel), blacklist nouveau, then `sudo modprobe nvidia` or reboot."),
             evidence=evidence(module))
     elif missing is not None:
-        what = {"no_nvidia_driver": "torch finds no NVIDIA driver",
-                "nvml_library_missing": "the NVML library (libnvidia-ml.so.1) is missing",
-                "libcuda_missing": "the CUDA driver library (libcuda.so.1) is missing"}[missing.signature]
+        what = {Obs.NO_NVIDIA_DRIVER: "torch finds no NVIDIA driver",
+                Obs.NVML_LIBRARY_MISSING: "the NVML library (libnvidia-ml.so.1) is missing",
+                Obs.LIBCUDA_MISSING: "the CUDA driver library (libcuda.so.1) is missing"}[missing.signature]
         yield ctx.finding(
             f"No working NVIDIA driver: {what}", certainty=LIKELY,
             detail=f"{quote(missing)}. " + ("The NVIDIA Container Toolkit on the host cannot find the driver "
@@ -241,8 +268,8 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(missing))
     elif unknown is not None:
         yield ctx.finding(
-            {"cuda_init_failed": "CUDA driver initialisation failed",
-             "rm_init_failed": "The NVIDIA driver could not initialise the GPU (RmInitAdapter failed)"}.get(
+            {Obs.CUDA_INIT_FAILED: "CUDA driver initialisation failed",
+             Obs.RM_INIT_FAILED: "The NVIDIA driver could not initialise the GPU (RmInitAdapter failed)"}.get(
                 unknown.signature, "CUDA cannot initialise the driver (“unknown error”, 999)"),
             severity="error", certainty=POSSIBLE,
             detail=f"{quote(unknown)}. Most often after suspend/resume (nvidia_uvm lost its state), a driver "
@@ -265,15 +292,27 @@ def observed_driver_library_mismatch(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         `NVRM: API mismatch: the client has the version X, but this kernel module has the
-        version Y` in dmesg output. (NVML's "Driver/library version mismatch" and CUDA
-        error 803 are recorded as facts and reported by CC103.)
+        version Y` in dmesg output, and CUDA error 804 on a host known not to be a
+        container with no cuda-compat library in use. (NVML's "Driver/library version
+        mismatch" and CUDA error 803 are recorded as facts and reported by CC103.)
     Why it matters:
         After a driver upgrade the old kernel module stays loaded; every CUDA and NVML
         call fails until it is reloaded.
     How to fix:
         Reboot, or unload and reload the NVIDIA modules with no GPU process running.
     """
-    mismatch = first_of(ctx, "nvrm_api_mismatch")
+    mismatch = first_of(ctx, Obs.NVRM_API_MISMATCH)
+    compat = first_of(ctx, Obs.FORWARD_COMPAT_804)
+    if mismatch is None and compat is not None and forward_compat_cause(ctx) == "driver_library_mismatch":
+        yield ctx.finding(
+            "CUDA error 804 on the host: the driver's libraries are newer than the loaded kernel module",
+            certainty=POSSIBLE,
+            detail=f"{quote(compat)}. No container and no cuda-compat library is involved, so the libcuda that "
+                   "loaded belongs to a driver update whose kernel module is not loaded yet.",
+            remedy="Reboot (or reload the NVIDIA modules with no GPU process running: `sudo rmmod nvidia_uvm "
+                   "nvidia_drm nvidia_modeset nvidia && sudo modprobe nvidia`).",
+            evidence=evidence(compat, first_of(ctx, Obs.BARE_METAL)))
+        return
     if mismatch is None:
         return
     client = (mismatch.values.get("client") or "").rstrip(".") or None
@@ -309,7 +348,7 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         (`sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart
         docker`), or unset/fix CUDA_VISIBLE_DEVICES.
     """
-    toolkit = first_of(ctx, "docker_no_gpu_driver", "docker_unknown_runtime", "cdi_unresolvable")
+    toolkit = first_of(ctx, Obs.DOCKER_NO_GPU_DRIVER, Obs.DOCKER_UNKNOWN_RUNTIME, Obs.CDI_UNRESOLVABLE)
     if toolkit is not None:
         yield ctx.finding(
             "Docker cannot give the container a GPU: the NVIDIA Container Toolkit is missing or not configured",
@@ -325,37 +364,62 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
     signs = [o for o in all_of(ctx, *NO_GPU_SIGNS) if not _host_side(o)]
     if access is False and (unavailable is not None or signs):
         symptom = unavailable or signs[0]
+        start = run or first_of(ctx, Obs.CONTAINER_MARKER)
         yield ctx.finding(
             "The container was started without GPU access",
             certainty=LIKELY,
-            detail=f"The pasted start command has no `--gpus` / `--runtime=nvidia`: {quote(run)}. Inside, "
-                   f"{quote(symptom)}. Plain `docker run` gives a container no GPU devices and no driver libraries.",
+            detail=f"The pasted start (command, compose service or Apptainer call) asks for no GPU: {quote(start)}. "
+                   f"Inside, {quote(symptom)}. Without the NVIDIA runtime a container gets no GPU devices and no "
+                   "driver libraries.",
             remedy="Start it with the NVIDIA runtime: `docker run --gpus all …` (needs the NVIDIA Container Toolkit "
                    "on the host; very old setups: `nvidia-docker run …`). Kubernetes: request `nvidia.com/gpu`.",
-            evidence=evidence(run, symptom) + ["container.gpus_flag"])
+            evidence=evidence(start, symptom) + ["container.gpus_flag"])
         return
-    banner = first_of(ctx, "ngc_no_driver")
-    inside = [s for s in signs if s.signature in ("no_nvidia_driver", "nvml_library_missing", "libcuda_missing",
-                                                  "smi_not_found", "nvml_unknown_error", "cuda_init_failed")]
-    if banner is not None or (_in_container(ctx) and inside):
+    banner = first_of(ctx, Obs.NGC_NO_DRIVER) if not ctx.non_nvidia_evidence else None  # no GPU on purpose
+    situation = gpu_situation(ctx)
+    inside = _no_gpu_signs(ctx, situation, access) if situation is not None else []
+    if banner is not None or inside:
         symptom = banner or inside[0]
-        unknown = symptom.signature == "nvml_unknown_error"
-        granted = access is True and not unknown
+        kind = situation.kind if situation is not None else "container"
+        unknown = symptom.signature == Obs.NVML_UNKNOWN_ERROR and kind in ("container", "kubernetes")
+        granted = access is True and not unknown and kind == "container"
+        requested = situation is not None and kind == "slurm" and situation.evidence is not None and \
+            situation.evidence.values.get("gpus_requested") == "yes" and \
+            situation.evidence.values.get("login_node") != "yes"
+        title = ("The container has lost access to the GPUs" if unknown else
+                 "The container got no GPU although it was started with GPU access" if granted else
+                 {"container": "The container has no access to the GPUs",
+                  "kubernetes": "The pod has no GPU: it was not given one (or lost it)",
+                  "wsl": f"{situation.words if situation else 'WSL'} sees no GPU: the Windows driver does not pass it "
+                         "through",
+                  "slurm": f"No GPU on {situation.words if situation else 'this node'}: the job did not get one",
+                  "vm": "The virtual machine has no GPU: it is not passed through",
+                  "notebook": "The notebook runs without a GPU runtime"}[kind])
         yield ctx.finding(
-            "The container has lost access to the GPUs" if unknown else
-            "The container got no GPU although it was started with GPU access" if granted else
-            "The container has no access to the GPUs",
-            certainty=POSSIBLE if unknown or granted else LIKELY,
-            detail=f"{quote(symptom)}." + (" In containers this follows a `systemctl daemon-reload` on the host "
-                                           "(cgroup device rules reset) with the cgroupfs driver." if unknown else ""),
+            title, certainty=POSSIBLE if unknown or granted or requested else LIKELY,
+            detail=f"{quote(symptom)}." + (f" Where it runs: {quote(situation.evidence)}." if situation and
+                                           situation.evidence and situation.evidence is not symptom else "")
+                   + (" In containers this follows a `systemctl daemon-reload` on the host (cgroup device rules "
+                      "reset) with the cgroupfs driver." if unknown else ""),
             remedy=("Restart the container; for a lasting fix configure the NVIDIA runtime with the systemd "
                     "cgroup driver or use CDI (`nvidia-ctk cdi generate`)." if unknown else
                     "Check the host: `nvidia-smi` there, then `docker run --rm --gpus all ubuntu nvidia-smi`; "
                     "reinstall/configure the NVIDIA Container Toolkit (`sudo nvidia-ctk runtime configure "
                     "--runtime=docker && sudo systemctl restart docker`)." if granted else
+                    situation.remedy if situation is not None else
                     "Start the container with `--gpus all` (or `--runtime=nvidia` / `NVIDIA_VISIBLE_DEVICES=all`) "
                     "on a host with the NVIDIA Container Toolkit."),
-            evidence=evidence(symptom))
+            evidence=evidence(symptom, situation.evidence if situation else None))
+        return
+    uvm = first_of(ctx, Obs.UVM_MISSING)
+    if uvm is not None and not _main_module_missing(ctx):
+        yield ctx.finding(
+            "The nvidia-uvm module (/dev/nvidia-uvm) is missing: CUDA cannot create a context",
+            certainty=LIKELY, detail=f"{quote(uvm)}. The driver itself is there; CUDA also needs the unified-memory "
+                                     "module and its device node.",
+            remedy="Load it: `sudo nvidia-modprobe -u -c=0` (or `sudo modprobe nvidia-uvm`, with the module name "
+                   "of your driver package); in a container also pass `/dev/nvidia-uvm`.",
+            evidence=evidence(uvm))
         return
     mask = ctx.snapshot.container.cuda_visible_devices
     masked = mask is not None and mask.kind in ("empty", "none", "void") or \
@@ -363,7 +427,7 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
     nvidia_mask = ctx.snapshot.container.nvidia_visible_devices
     if not masked and nvidia_mask is not None and nvidia_mask.kind in ("empty", "none", "void"):
         mask, masked = nvidia_mask, True
-    device = first_of(ctx, "no_cuda_device", "no_cuda_gpus", "smi_no_devices") or (unavailable if masked else None)
+    device = first_of(ctx, Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS, Obs.SMI_NO_DEVICES) or (unavailable if masked else None)
     if device is not None:
         yield ctx.finding(
             "CUDA sees no GPU" + (f" ({'NVIDIA' if mask is nvidia_mask else 'CUDA'}_VISIBLE_DEVICES={mask.raw!r} "
@@ -379,8 +443,8 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(device) + ([f"container.{'nvidia' if mask is nvidia_mask else 'cuda'}_visible_devices"]
                                          if masked else []))
         return
-    busy = first_of(ctx, "devices_unavailable")
-    if busy is not None:
+    busy = first_of(ctx, Obs.DEVICES_UNAVAILABLE)
+    if busy is not None and first_of(ctx, Obs.EXCLUSIVE_PROCESS) is None:  # exclusive mode chosen: CC826
         yield ctx.finding(
             "The GPU is busy or reserved for another process", severity="error", certainty=POSSIBLE,
             detail=f"{quote(busy)}. The GPU is in Exclusive-Process compute mode with another process on it, or "
@@ -390,10 +454,8 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(busy))
         return
     if run is not None and access is False:
-        from ...triage.images import looks_like_gpu_image
-
         image = run.values.get("image")
-        if looks_like_gpu_image(image):
+        if run.values.get("gpu_image") == "yes":
             yield ctx.finding(
                 f"The container ({image}) is started without GPU access",
                 severity="warning", certainty=POSSIBLE,
@@ -420,7 +482,7 @@ def observed_fabric_manager(ctx: RuleContext) -> Iterator[Finding]:
         `sudo systemctl enable --now nvidia-fabricmanager`; check `journalctl -u
         nvidia-fabricmanager`.
     """
-    failed = first_of(ctx, "fabricmanager_failed")
+    failed = first_of(ctx, Obs.FABRICMANAGER_FAILED)
     if failed is None:
         return
     versions = re.search(r"interface version (\S+) don'?t match with driver version (\S+?)\.?(?:\s|$)", failed.text)
@@ -439,30 +501,42 @@ def observed_fabric_manager(ctx: RuleContext) -> Iterator[Finding]:
 # --- forward compatibility and container requirements ---------------------------------------
 @rule("CC818", "observed-forward-compat-unsupported", "forward_compat_unsupported", "driver", symptom=True)
 def observed_forward_compat_unsupported(ctx: RuleContext) -> Iterator[Finding]:
-    """CUDA error 804 on a host where cuda-compat libraries were put on the loader path by hand.
+    """CUDA error 804 where cuda-compat libraries were used although nothing needed them.
 
     What it checks:
         "forward compatibility was attempted on non supported HW" (804) outside a
-        container, with a cuda-compat folder on the pasted LD_LIBRARY_PATH, a compat
-        libcuda in pasted loader output (`ldconfig -p`), or a cuda-compat package install. (In containers the image ships the compat libraries and the
-        cause reported is the old host driver: CC801.)
+        container with a cuda-compat folder on the pasted LD_LIBRARY_PATH, a compat
+        libcuda in pasted loader output (`ldconfig -p`) or a cuda-compat install; or in a
+        container whose image CUDA has the major the host driver supports, so
+        minor-version compatibility would have run it without the image's compat
+        libraries. (A container whose image needs a newer CUDA major than the host
+        driver: the old host driver is the cause, CC801.)
     Why it matters:
         Forward compatibility works only on datacenter GPUs (and a few NGC-ready RTX SKUs,
         Jetson); on other GPUs the compat libcuda makes every CUDA call fail.
     How to fix:
-        Remove the compat folder from LD_LIBRARY_PATH / ld.so.conf and update the driver
-        instead.
+        Remove the compat folder from LD_LIBRARY_PATH / ld.so.conf (in a container: start
+        it without the image's compat libraries) and update the driver instead.
     """
-    compat = first_of(ctx, "forward_compat_804")
-    if compat is None or not _forward_compat_on_host(ctx):
+    compat = first_of(ctx, Obs.FORWARD_COMPAT_804)
+    if compat is None or forward_compat_cause(ctx) != "forward_compat_unsupported":
         return
     culprits = ld_entries(ctx, "compat")
+    image = newest_image_cuda(ctx)
+    in_container = image is not None and ctx.driver_cuda
     yield ctx.finding(
         "cuda-compat forward-compatibility libraries are used on a GPU that does not support them",
         certainty=LIKELY,
-        detail=f"{quote(compat)}." + (f" LD_LIBRARY_PATH has {', '.join(culprits)}." if culprits else ""),
-        remedy="Remove the cuda-compat folder from LD_LIBRARY_PATH (and /etc/ld.so.conf.d), uninstall cuda-compat, and "
-               "update the NVIDIA driver to the CUDA version you need.",
+        detail=f"{quote(compat)}." + (f" LD_LIBRARY_PATH has {', '.join(culprits)}." if culprits else "")
+               + (f" The host driver supports CUDA {ctx.driver_cuda}, the image {image[0]} needs CUDA {image[1]}: "
+                  "minor-version compatibility runs it without cuda-compat, but the container runtime put the "
+                  "image's compat libraries first." if in_container and image else ""),
+        remedy=("Start the container without the image's compat libraries (recent NVIDIA Container Toolkit "
+                "versions skip them on GPUs that do not support forward compatibility; otherwise remove "
+                "/usr/local/cuda/compat from the image's LD_LIBRARY_PATH / ld.so.conf), or update the host driver."
+                if in_container else
+                "Remove the cuda-compat folder from LD_LIBRARY_PATH (and /etc/ld.so.conf.d), uninstall cuda-compat, "
+                "and update the NVIDIA driver to the CUDA version you need."),
         evidence=evidence(compat) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
 
 
@@ -472,7 +546,10 @@ def observed_container_requirement(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         "nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.4" (the
-        toolkit echoes only the first term of the image's NVIDIA_REQUIRE_CUDA).
+        toolkit echoes only the first term of the image's NVIDIA_REQUIRE_CUDA). A `cuda>=`
+        condition the host driver does not meet is an old driver (category
+        `driver_too_old`); one it does meet is the toolkit misreading it; `brand`, `arch`
+        and `driver` conditions stay container requirements.
     Why it matters:
         The image was built for a newer CUDA than the host driver supports; the container
         does not start.
@@ -480,18 +557,29 @@ def observed_container_requirement(ctx: RuleContext) -> Iterator[Finding]:
         Update the host driver to one that supports the image's CUDA (the remedy gives
         the minimum), or use an image built for an older CUDA.
     """
-    requirement = first_of(ctx, "container_requirement")
+    requirement = first_of(ctx, Obs.CONTAINER_REQUIREMENT)
     if requirement is None:
         return
     condition = requirement.values.get("condition", "").rstrip(",.;:")
-    wanted = re.search(r"cuda>=?(\d+\.\d+)", condition)
+    wanted = re.search(r"cuda\s*>=?\s*(\d+\.\d+)", condition)
     cuda = wanted.group(1) if wanted else None
     needed = driver_needed(ctx, cuda) if cuda else None
     driver = f"; the host driver {ctx.driver_version} supports CUDA {ctx.driver_cuda or '?'}" \
         if ctx.driver_version else ""
+    have, want = major_minor(ctx.driver_cuda), major_minor(cuda)
+    if want is not None and have is not None and have >= want:
+        # the driver does support it: the toolkit read the driver wrong (WSL, an old toolkit) or the image asks more
+        yield ctx.finding(
+            f"The container toolkit refuses {condition}, although the host driver supports CUDA {ctx.driver_cuda}",
+            certainty=LIKELY, detail=f"{quote(requirement)}{driver}.",
+            remedy="Update the NVIDIA Container Toolkit (older versions misread the driver's CUDA version under "
+                   "WSL2); meanwhile `-e NVIDIA_DISABLE_REQUIRE=1` skips the check.",
+            evidence=evidence(requirement))
+        return
     yield ctx.finding(
         f"The image requires {condition or 'a newer CUDA'}, which the host driver does not support",
-        certainty=LIKELY, detail=f"{quote(requirement)}{driver}.",
+        certainty=LIKELY, category="driver_too_old" if want is not None else None,
+        detail=f"{quote(requirement)}{driver}." + (" The host driver is older than the image's CUDA." if want else ""),
         remedy=(f"Update the host NVIDIA driver to {needed}" if needed else "Update the host NVIDIA driver")
                + ", or use an image built for the CUDA version `nvidia-smi` reports.",
         evidence=evidence(requirement))

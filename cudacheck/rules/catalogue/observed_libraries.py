@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ...observations import Obs
 from ...report import Finding
+from ...snapshot import Observation
 from ...versions import major_minor
 from ..context import RuleContext
-from ..observations import LIKELY, POSSIBLE, evidence, first_of, ld_entries, platform_system, quote
+from ..observations import LIKELY, POSSIBLE, all_of, evidence, first_of, ld_entries, platform_system, quote
 from ..registry import rule
 
 
@@ -31,16 +33,28 @@ def observed_cudnn_missing(ctx: RuleContext) -> Iterator[Finding]:
         For other libraries: install the cuDNN major they need and put its folder on
         LD_LIBRARY_PATH (the remedy prints the command).
     """
-    missing = first_of(ctx, "cudnn_cannot_load")
+    missing = first_of(ctx, Obs.CUDNN_CANNOT_LOAD)
     if missing is None:
-        return
+        missing = next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if _first_symbol(o)), None)
+    if missing is None or "undefined symbol" in missing.text.lower():
+        return  # a cuDNN that loads but lacks symbols is another version: CC809
     dependency = re.search(r"Error:\s*(lib(?!cudnn)[\w.-]+?\.so[.\d]*):\s*cannot open", missing.text)
-    if dependency is not None and first_of(ctx, "libcuda_missing", "cuda_library_missing"):
-        return  # cuDNN is there; a library it depends on is not (CC802 / CC811 report that one)
-    library = (missing.values.get("lib") or missing.values.get("lib2") or "libcudnn").rstrip(".")
+    library = (missing.values.get("lib") or missing.values.get("lib2") or missing.values.get("lib3")
+               or "libcudnn").rstrip(".")
+    if dependency is not None:
+        yield ctx.finding(
+            f"cuDNN cannot be loaded: it needs {dependency.group(1)}, which the loader does not find",
+            certainty=LIKELY,
+            detail=f"{quote(missing)}. The cuDNN library is there; a library it links is not on the loader path "
+                   "(under WSL libcuda lives in /usr/lib/wsl/lib; libnvrtc comes with the CUDA runtime wheels).",
+            remedy=f"Make {dependency.group(1)} findable: install the package that provides it (the NVIDIA driver for "
+                   "libcuda, `nvidia-cuda-nvrtc-cu12` for libnvrtc) or add its folder to LD_LIBRARY_PATH "
+                   "(WSL: `export LD_LIBRARY_PATH=/usr/lib/wsl/lib:$LD_LIBRARY_PATH`).",
+            evidence=evidence(missing))
+        return
     major = re.search(r"(?:\.so\.|64_)(\d+)", library)
     cudnn_major = major.group(1) if major else None
-    frame = first_of(ctx, "torch_import_frame")
+    frame = first_of(ctx, Obs.TORCH_IMPORT_FRAME)
     torch_import = frame is not None
     split = frame is not None and "/lib64/python" in frame.text
     cuda_major = (major_minor(ctx.snapshot.torch.cuda) or (12, 0))[0]
@@ -70,6 +84,11 @@ def observed_cudnn_missing(ctx: RuleContext) -> Iterator[Finding]:
         evidence=evidence(missing))
 
 
+def _first_symbol(observation: Observation) -> bool:
+    """"Cannot load symbol cudnnGetVersion": the very first call into cuDNN failed, so the library never loaded."""
+    return observation.values.get("symbol") in ("cudnnGetVersion", "cudnnCreate", "cudnnGetErrorString")
+
+
 @rule("CC809", "observed-cudnn-version-mismatch", "cudnn_version_mismatch", "libraries", symptom=True)
 def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output shows a cuDNN other than the one the framework was built against.
@@ -87,8 +106,8 @@ def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         Remove the cuDNN folder from LD_LIBRARY_PATH (or deactivate the conda env that
         provides it), or install the cuDNN version torch expects.
     """
-    signal = first_of(ctx, "cudnn_incompatible", "cudnn_runtime_older")
-    symbol = first_of(ctx, "cudnn_symbol")
+    signal = first_of(ctx, Obs.CUDNN_INCOMPATIBLE, Obs.CUDNN_RUNTIME_OLDER)
+    symbol = next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if not _first_symbol(o)), None)
     if signal is None and symbol is None:
         return
     culprits = ld_entries(ctx, "cudnn", "cuda")
@@ -129,8 +148,8 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         major, drop NCCL folders from LD_LIBRARY_PATH), then reinstall torch so its pinned
         nvidia-nccl wheel is the only one.
     """
-    symbol = first_of(ctx, "nccl_symbol")
-    missing = first_of(ctx, "nccl_library_missing")
+    symbol = first_of(ctx, Obs.NCCL_SYMBOL)
+    missing = first_of(ctx, Obs.NCCL_LIBRARY_MISSING)
     lead = symbol or missing
     if lead is None:
         return
@@ -160,7 +179,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         cublasLtGetStatusString", "__nvJitLinkAddData_12_1, version libnvJitLink.so.12"),
         missing CUDA runtime libraries ("libcudart.so.11.0: cannot open shared object
         file"), and a pasted LD_LIBRARY_PATH with CUDA/cuDNN folders next to another
-        library failure.
+        library failure (also cuBLAS failing to initialise or rejecting a call), and a report
+        saying that clearing LD_LIBRARY_PATH fixes it.
     Why it matters:
         torch's pip wheels bring their own CUDA libraries; a system CUDA or conda folder on
         LD_LIBRARY_PATH wins over them and mixes versions, so symbols are missing.
@@ -168,11 +188,12 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         Remove CUDA folders from LD_LIBRARY_PATH for torch jobs (keep the system toolkit
         for nvcc only), or reinstall torch so its nvidia-* wheels match.
     """
-    symbol = first_of(ctx, "cuda_library_symbol")
-    missing = first_of(ctx, "cuda_library_missing")
+    extension_lines = {o.line for o in all_of(ctx, Obs.EXTENSION_IMPORT_FAILED)}
+    symbol = next((o for o in all_of(ctx, Obs.CUDA_LIBRARY_SYMBOL) if o.line not in extension_lines), None)
+    missing = first_of(ctx, Obs.CUDA_LIBRARY_MISSING)  # an extension's own missing library is CC825's
     culprits = ld_entries(ctx, "cuda", "cudnn", "cublas", "nvidia")
-    wsl = first_of(ctx, "wsl")
-    libcuda = first_of(ctx, "libcuda_missing")
+    wsl = first_of(ctx, Obs.WSL)
+    libcuda = first_of(ctx, Obs.LIBCUDA_MISSING)
     if wsl is not None and libcuda is not None and symbol is None:
         yield ctx.finding(
             "WSL: libcuda.so is not on the loader path (it lives in /usr/lib/wsl/lib)",
@@ -183,6 +204,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
                    "driver inside WSL; `sudo ldconfig` to refresh).",
             evidence=evidence(libcuda, wsl))
         return
+    if missing is not None and symbol is None and first_of(ctx, Obs.JETSON) is not None:
+        return  # on a Jetson a missing CUDA library means a wheel for another JetPack release: CC824
     if symbol is not None or missing is not None:
         lead = symbol or missing
         what = symbol.values.get("symbol") if symbol is not None else (missing.values.get("lib") or
@@ -199,8 +222,18 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
                    "from the index matching your CUDA major so its nvidia-* wheels are consistent.",
             evidence=evidence(lead) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
         return
-    loading = first_of(ctx, "cudnn_incompatible", "cudnn_runtime_older", "cudnn_symbol", "nccl_symbol",
-                       "cudnn_cannot_load")
+    loading = first_of(ctx, Obs.CUDNN_INCOMPATIBLE, Obs.CUDNN_RUNTIME_OLDER, Obs.CUDNN_SYMBOL, Obs.NCCL_SYMBOL,
+                       Obs.CUDNN_CANNOT_LOAD, Obs.CUBLAS_STATUS)
+    fixed = first_of(ctx, Obs.LIBRARY_PATH_FIX_STATED)
+    if fixed is not None:
+        yield ctx.finding(
+            "Libraries on LD_LIBRARY_PATH take precedence over torch's own", severity="warning", certainty=LIKELY,
+            detail=f"{quote(fixed)}." + (f" LD_LIBRARY_PATH: {', '.join(culprits[:4])}." if culprits else "")
+                   + " The loader prefers LD_LIBRARY_PATH over the RUNPATH of torch's libraries.",
+            remedy="Keep CUDA folders off LD_LIBRARY_PATH when running torch (set it only for builds that need the "
+                   "system toolkit), or make the system CUDA match torch's.",
+            evidence=evidence(fixed) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
+        return
     if loading is not None and culprits:
         yield ctx.finding(
             "LD_LIBRARY_PATH puts other CUDA libraries ahead of torch's",

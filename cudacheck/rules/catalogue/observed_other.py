@@ -2,11 +2,14 @@
 application's own errors, unknowns, nothing recognised (CC824, CC830, CC890, CC891)."""
 from __future__ import annotations
 
+import re
+
 from typing import Iterator
 
+from ...observations import Obs
 from ...report import Finding
 from ..context import RuleContext
-from ..observations import (LIKELY, NEXT_STEP, POSSIBLE, cuda_unavailable, evidence, first_of,
+from ..observations import (LIKELY, NEXT_STEP, POSSIBLE, all_of, cuda_unavailable, env_value, evidence, first_of,
                             platform_system, quote)
 from ..registry import rule
 
@@ -19,7 +22,10 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
     What it checks:
         Windows' "Error loading "…\\torch\\lib\\c10.dll" or one of its dependencies" (a
         missing Visual C++ runtime or a broken install), and "A module that was compiled
-        using NumPy 1.x cannot be run in NumPy 2" / "_ARRAY_API not found".
+        using NumPy 1.x cannot be run in NumPy 2" / "_ARRAY_API not found", the paging
+        file, an old libstdc++, no NCCL or no libuv in a Windows build, no wheel for the
+        platform, and a Jetson whose torch wheel was built for another JetPack release (a
+        CUDA library it links is missing).
     Why it matters:
         torch (or an extension) does not import; GPU settings are not involved.
     How to fix:
@@ -27,28 +33,47 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
         reinstall torch. NumPy: `pip install "numpy<2"` or upgrade the package built
         against NumPy 1.
     """
-    dll = first_of(ctx, "windows_dll_load")
-    numpy = first_of(ctx, "numpy_abi")
+    dll = first_of(ctx, Obs.WINDOWS_DLL_LOAD)
+    numpy = first_of(ctx, Obs.NUMPY_ABI)
     others = {
-        "windows_paging_file": ("Windows ran out of virtual memory while loading torch's CUDA DLLs",
+        Obs.WINDOWS_PAGING_FILE: ("Windows ran out of virtual memory while loading torch's CUDA DLLs",
                                 "Increase the paging file (System → Advanced → Performance → Virtual memory), or "
                                 "start fewer processes (DataLoader num_workers) at once."),
-        "glibcxx_missing": ("An older libstdc++ is loaded than a library needs",
+        Obs.GLIBCXX_MISSING: ("An older libstdc++ is loaded than a library needs",
                             "Use the environment's libstdc++ (`conda install -c conda-forge libstdcxx-ng`) or drop "
                             "old library folders from LD_LIBRARY_PATH."),
-        "nccl_not_built": ("This torch has no NCCL (Windows and macOS builds)",
+        Obs.NCCL_NOT_BUILT: ("This torch has no NCCL (Windows and macOS builds)",
                            "Use the gloo backend (`init_process_group('gloo')`), or run distributed jobs on Linux."),
-        "no_matching_torch": ("pip has no torch wheel for this Python version or platform",
+        Obs.NO_MATCHING_TORCH: ("pip has no torch wheel for this Python version or platform",
                               "Use a Python version the torch release supports (see its release notes), or a newer "
                               "torch; check `python --version` and the platform (32-bit Python has no wheels)."),
+        Obs.UNSUPPORTED_HOST_COMPILER: ("nvcc does not support this host compiler (gcc / Visual Studio too new)",
+                                        "Build with a compiler the CUDA toolkit supports (`export CC=gcc-12 CXX=g++-12`, "
+                                        "or `NVCC_PREPEND_FLAGS='-ccbin /usr/bin/g++-12'`), or use a newer CUDA toolkit."),
+        Obs.LIBUV_MISSING: ("This torch has no libuv (Windows builds), but the distributed store asks for it",
+                            "Set `USE_LIBUV=0` in the environment (or `init_method=\"env://?use_libuv=0\"` / "
+                            "`TCPStore(..., use_libuv=False)`), or run distributed jobs on Linux."),
     }
     for signature, (title, fix) in others.items():
         hit = first_of(ctx, signature)
         if hit is not None:
-            yield ctx.finding(title, certainty=LIKELY if signature != "no_matching_torch" else POSSIBLE,
+            yield ctx.finding(title, certainty=LIKELY if signature != Obs.NO_MATCHING_TORCH else POSSIBLE,
                               detail=f"{quote(hit)}.", remedy=fix, evidence=evidence(hit))
+    jetson = first_of(ctx, Obs.JETSON)
+    missing = first_of(ctx, Obs.CUDA_LIBRARY_MISSING, Obs.CUDNN_CANNOT_LOAD)
+    if jetson is not None and missing is not None:
+        yield ctx.finding(
+            "On a Jetson, torch needs a wheel built for this JetPack release",
+            certainty=LIKELY,
+            detail=f"{quote(missing)} on {quote(jetson)}. Jetson wheels link the CUDA, cuDNN and other libraries of one "
+                   "JetPack release; on another release (or without the system package the wheel links, such as "
+                   "cuDSS) they do not load.",
+            remedy="Install the torch wheel built for this JetPack release (NVIDIA's Jetson wheels, or the "
+                   "jetson-ai-lab index for it), and the system packages it links (`apt install` them from the "
+                   "CUDA repository for arm64).",
+            evidence=evidence(missing, jetson))
     if dll is not None and "cudnn" not in dll.values.get("dll", "").lower() \
-            and not first_of(ctx, "windows_paging_file"):
+            and not first_of(ctx, Obs.WINDOWS_PAGING_FILE):
         yield ctx.finding(
             f"Windows cannot load {dll.values.get('dll', 'a torch DLL')}", certainty=POSSIBLE,
             detail=f"{quote(dll)}. Usually the Microsoft Visual C++ Redistributable is missing, or the torch install "
@@ -64,30 +89,30 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
 
 # --- what the environment did not cause ---------------------------------------------------------------
 _APPLICATION = {
-    "cuda_oom": ("CUDA ran out of GPU memory",
+    Obs.CUDA_OOM: ("CUDA ran out of GPU memory",
                  "The job needs more GPU memory than is free: reduce batch size or sequence length, use mixed "
                  "precision / gradient checkpointing, free other processes on the GPU (`nvidia-smi`)."),
-    "device_side_assert": ("A device-side assert fired (usually an index or label out of range)",
+    Obs.DEVICE_SIDE_ASSERT: ("A device-side assert fired (usually an index or label out of range)",
                            "Rerun with `CUDA_LAUNCH_BLOCKING=1` (or on CPU) to see the failing op; check class "
                            "labels are 0…num_classes-1 and embedding indices are in range."),
-    "invalid_device_ordinal": ("The program asks for a GPU index that does not exist",
+    Obs.INVALID_DEVICE_ORDINAL: ("The program asks for a GPU index that does not exist",
                                "Use an index below torch.cuda.device_count() (e.g. `cuda:0`), or make the GPU "
                                "visible (CUDA_VISIBLE_DEVICES)."),
-    "illegal_memory_access": ("A kernel made an illegal memory access",
+    Obs.ILLEGAL_MEMORY_ACCESS: ("A kernel made an illegal memory access",
                               "Usually a bug in the program or a library's kernel: rerun with "
                               "`CUDA_LAUNCH_BLOCKING=1`, update the library, report it upstream."),
-    "launch_failure": ("A kernel failed while running",
+    Obs.LAUNCH_FAILURE: ("A kernel failed while running",
                        "Rerun with `CUDA_LAUNCH_BLOCKING=1`; if it recurs on healthy code check `dmesg` for Xid "
                        "errors."),
-    "device_mismatch": ("Tensors on different devices", "Move model and inputs to the same device (`.to(device)`)."),
-    "dataloader_killed": ("A DataLoader worker was killed (host out of memory)",
+    Obs.DEVICE_MISMATCH: ("Tensors on different devices", "Move model and inputs to the same device (`.to(device)`)."),
+    Obs.DATALOADER_KILLED: ("A DataLoader worker was killed (host out of memory)",
                           "Reduce num_workers or batch size, or raise the container's memory limit."),
-    "cublas_status": ("A cuBLAS call failed",
+    Obs.CUBLAS_STATUS: ("A cuBLAS call failed",
                       "Often out-of-memory in disguise or a shape/dtype problem; rerun with `CUDA_LAUNCH_BLOCKING=1`."),
-    "cudnn_status": ("A cuDNN call failed",
+    Obs.CUDNN_STATUS: ("A cuDNN call failed",
                      "Often out-of-memory in disguise; rerun with `CUDA_LAUNCH_BLOCKING=1` and a smaller batch."),
-    "nccl_error": ("An NCCL collective failed", "Run with `NCCL_DEBUG=INFO` to see the cause."),
-    "cudnn_no_engine": ("cuDNN found no algorithm for this operation",
+    Obs.NCCL_ERROR: ("An NCCL collective failed", "Run with `NCCL_DEBUG=INFO` to see the cause."),
+    Obs.CUDNN_NO_ENGINE: ("cuDNN found no algorithm for this operation",
                         "Usually too little free GPU memory for any algorithm; retry with a smaller batch."),
 }
 
@@ -113,25 +138,96 @@ def application_error(ctx: RuleContext) -> Iterator[Finding]:
         if observation is None:
             continue
         detail = f"{quote(observation)}."
-        if signature == "cuda_oom":
-            capacity = first_of(ctx, "oom_capacity")
+        if signature == Obs.CUDA_OOM:
+            capacity = first_of(ctx, Obs.OOM_CAPACITY)
             if capacity is not None:
                 total = capacity.values.get("total") or capacity.values.get("total2")
                 alloc = capacity.values.get("alloc")
                 detail += f" The GPU has {total} in total" + (f"; the failed allocation asked for {alloc}." if alloc
                                                               else ".")
-        if signature == "invalid_device_ordinal":
-            count = first_of(ctx, "cuda_device_count")
+        if signature == Obs.INVALID_DEVICE_ORDINAL:
+            count = first_of(ctx, Obs.CUDA_DEVICE_COUNT)
             visible = count.values.get("count") if count else (str(len(ctx.gpus)) if ctx.gpus else None)
             if visible:
                 detail += f" {visible} GPU(s) are visible, so valid indices are 0–{int(visible) - 1}."
         yield ctx.finding(f"{title} — not an environment problem", detail=detail, remedy=remedy,
                           evidence=evidence(observation))
-    if platform_system(ctx) == "darwin" and first_of(ctx, "not_compiled_with_cuda") and not ctx.gpus:
+    if platform_system(ctx) == "darwin" and first_of(ctx, Obs.NOT_COMPILED_WITH_CUDA) and not ctx.gpus:
         yield ctx.finding("macOS has no CUDA: use the `mps` device (Apple GPU) or the CPU",
-                          detail=f"{quote(first_of(ctx, 'not_compiled_with_cuda'))}.",
+                          detail=f"{quote(first_of(ctx, Obs.NOT_COMPILED_WITH_CUDA))}.",
                           remedy="device = torch.device('mps' if torch.backends.mps.is_available() else 'cpu')",
                           evidence=["platform.system"])
+
+
+# --- configuration ---------------------------------------------------------------------------------
+@rule("CC826", "observed-configuration-mistake", "config", "packages", severity="warning", symptom=True)
+def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output shows a setting that is wrong, not a broken install.
+
+    What it checks:
+        CUDA_HOME written like PATH (`/usr/local/cuda:/usr/local/cuda-11.8`: nvcc is looked
+        up at a path with a colon), nvcc missing where the build looks for it, a
+        TORCH_CUDA_ARCH_LIST entry this torch does not know ("Unknown CUDA arch (9.0+PTX)"),
+        PYTORCH_CUDA_ALLOC_CONF options torch does not know or set after CUDA started, GPUs
+        in Exclusive-Process mode that the program's own processes fight over, a Slurm job
+        that binds one GPU per task while the code picks the device by local rank ("invalid
+        device ordinal"), and a job whose Python environment was never activated (Lmod,
+        conda activate) so torch is not found.
+    Why it matters:
+        The driver, GPU and torch are fine; the job fails because of how it is configured.
+    How to fix:
+        The remedy names the setting: a single folder in CUDA_HOME, a TORCH_CUDA_ARCH_LIST
+        the installed torch knows, the allocator options of this torch release exported
+        before Python starts, the compute mode or one process per GPU, `--gpus-per-node`
+        (or `torch.cuda.set_device(0)` per task), the environment activated in the job
+        script.
+    """
+    slurm = first_of(ctx, Obs.SLURM)
+    ordinal = first_of(ctx, Obs.INVALID_DEVICE_ORDINAL)
+    busy = first_of(ctx, Obs.DEVICES_UNAVAILABLE)
+    exclusive = first_of(ctx, Obs.EXCLUSIVE_PROCESS)
+    cuda_home = env_value(ctx, "CUDA_HOME")
+    listed = first_of(ctx, Obs.CUDA_HOME_LIST)
+    if listed is None and cuda_home and re.search(r"(?<!^[A-Za-z]):", cuda_home):  # not a Windows drive letter
+        listed = next((o for o in all_of(ctx, Obs.ENVIRONMENT) if o.values.get("name") == "CUDA_HOME"), None)
+    mistakes = []
+    if listed is not None:
+        mistakes.append((listed, "CUDA_HOME holds a list of folders", "CUDA_HOME names one folder, not a PATH-style "
+                         "list: `export CUDA_HOME=/usr/local/cuda` (remove the `$CUDA_HOME:` part in ~/.bashrc)."))
+    missing = first_of(ctx, Obs.NVCC_MISSING)
+    if missing is not None and listed is None:
+        mistakes.append((missing, "nvcc is not where the build looks for it",
+                         "Point CUDA_HOME at the toolkit that has bin/nvcc (`export CUDA_HOME=/usr/local/cuda-X.Y`, "
+                         "`export PATH=$CUDA_HOME/bin:$PATH`); `sudo` resets PATH, so build without sudo or pass the "
+                         "variables (`sudo -E env PATH=$PATH …`)."))
+    arch = first_of(ctx, Obs.ARCH_LIST_INVALID)
+    if arch is not None:
+        mistakes.append((arch, f"TORCH_CUDA_ARCH_LIST names {arch.values.get('arch') or 'an arch'} this torch does not "
+                         "know", "Set TORCH_CUDA_ARCH_LIST to compute capabilities this torch release and the local "
+                         "nvcc know (e.g. `export TORCH_CUDA_ARCH_LIST=\"8.0;8.6\"`), or unset it to build for the "
+                         "visible GPUs."))
+    allocator = first_of(ctx, Obs.ALLOCATOR_CONFIG)
+    if allocator is not None:
+        mistakes.append((allocator, "PYTORCH_CUDA_ALLOC_CONF is not valid for this torch (or set too late)",
+                         "Use only options this torch release knows (`expandable_segments` needs torch ≥ 2.1), and "
+                         "export the variable before Python starts instead of setting os.environ after `import "
+                         "torch`."))
+    if busy is not None and exclusive is not None:
+        mistakes.append((busy, "The GPUs are in Exclusive-Process mode and another process already holds them",
+                         "Create the CUDA context only in the process that uses the GPU (not in the parent before "
+                         "spawning workers), one process per GPU; or `sudo nvidia-smi -c DEFAULT`."))
+    if ordinal is not None and slurm is not None and slurm.values.get("gpus_per_task") == "yes":
+        mistakes.append((ordinal, "Slurm gives each task one GPU, but the code selects the GPU by its local rank",
+                         "Request the GPUs per node (`--gpus-per-node=N`, `--ntasks-per-node=N`) so every task sees "
+                         "all of them, or use `torch.cuda.set_device(0)` in each task (its only visible GPU)."))
+    activation = first_of(ctx, Obs.ENVIRONMENT_NOT_ACTIVATED)
+    if activation is not None and first_of(ctx, Obs.TORCH_NOT_INSTALLED) is not None:
+        mistakes.append((activation, "The job's Python environment was not activated, so torch is not found",
+                         "Fix the activation in the job script (load the module it depends on first, `source "
+                         "<conda>/etc/profile.d/conda.sh` before `conda activate`), or call the environment's python "
+                         "by its full path."))
+    for hit, title, fix in mistakes[:1]:
+        yield ctx.finding(title, certainty=LIKELY, detail=f"{quote(hit)}.", remedy=fix, evidence=evidence(hit))
 
 
 # --- what the paste did not tell ------------------------------------------------------------------------
@@ -152,7 +248,7 @@ def triage_unknowns(ctx: RuleContext) -> Iterator[Finding]:
         output (or `python -m torch.utils.collect_env` and `nvidia-smi`).
     """
     snapshot = ctx.snapshot
-    if snapshot.source != "pasted" or first_of(ctx, "nothing_recognised"):
+    if snapshot.source != "pasted" or first_of(ctx, Obs.NOTHING_RECOGNISED):
         return
     unknown = []
     if not (snapshot.nvml.driver_version or ctx.driver_cuda) and snapshot.nvml.status is None:
@@ -160,10 +256,10 @@ def triage_unknowns(ctx: RuleContext) -> Iterator[Finding]:
     if not snapshot.nvml.gpus:
         unknown.append("the GPU model")
     if not snapshot.torch.version:
-        version = first_of(ctx, "torch_version")
+        version = first_of(ctx, Obs.TORCH_VERSION)
         unknown.append(f"whether torch {version.values.get('version')} is a CUDA build (and which CUDA)"
                        if version else "the torch version and its CUDA build")
-    truncated = first_of(ctx, "input_truncated")
+    truncated = first_of(ctx, Obs.INPUT_TRUNCATED)
     unavailable = cuda_unavailable(ctx)
     if not unknown and truncated is None and unavailable is None:
         return
@@ -197,7 +293,7 @@ def triage_nothing_recognised(ctx: RuleContext) -> Iterator[Finding]:
         Paste the full error output together with `cudacheck doctor --format markdown`
         (or `python -m torch.utils.collect_env` and `nvidia-smi`) from the affected machine.
     """
-    nothing = first_of(ctx, "nothing_recognised")
+    nothing = first_of(ctx, Obs.NOTHING_RECOGNISED)
     if nothing is None:
         return
     empty = nothing.values.get("empty") == "yes"

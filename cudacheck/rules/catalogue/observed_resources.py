@@ -2,8 +2,9 @@
 errors), a capability the GPU lacks (CC812, CC813, CC820, CC822)."""
 from __future__ import annotations
 
-from typing import Iterator, Tuple
+from typing import Iterator, Optional, Tuple
 
+from ...observations import Obs
 from ...report import Finding
 from ...snapshot import Observation
 from ..context import RuleContext
@@ -21,7 +22,8 @@ def _shm_context(ctx: RuleContext) -> Tuple[str, bool]:
         return "The container shares the host IPC namespace (--ipc=host).", False
     if container.shm is not None and container.shm.size_bytes is not None:
         size = container.shm.size_bytes
-        return f"/dev/shm is {size / 2**20:.0f} MiB.", size < 2**30
+        banner = first_of(ctx, Obs.NGC_SHM_DEFAULT)
+        return f"/dev/shm is {size / 2**20:.0f} MiB" + (f" ({quote(banner)})" if banner else "") + ".", size < 2**30
     if run is not None and not run.values.get("shm_size"):
         return ("The pasted `docker run` has neither --shm-size nor --ipc=host, so /dev/shm is Docker's 64 MiB "
                 "default."), True
@@ -47,9 +49,9 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
         DataLoader(num_workers=0).
     """
     context, small = _shm_context(ctx)
-    direct = [o for o in all_of(ctx, "bus_error", "torch_shm_write", "shm_failure")
+    direct = [o for o in all_of(ctx, Obs.BUS_ERROR, Obs.TORCH_SHM_WRITE, Obs.SHM_FAILURE)
               if not _permission(o)]
-    weak = all_of(ctx, "nccl_system_error", "no_space_left")
+    weak = all_of(ctx, Obs.NCCL_SYSTEM_ERROR, Obs.NO_SPACE_LEFT)
     remedy = ("docker run --shm-size=16g … (or --ipc=host); compose: shm_size: 16gb; Kubernetes: mount an "
               "emptyDir {medium: Memory} at /dev/shm. Stopgap: DataLoader(num_workers=0).")
     if direct:
@@ -88,8 +90,8 @@ def observed_shm_permission(ctx: RuleContext) -> Iterator[Finding]:
         Make /dev/shm a world-writable tmpfs with the sticky bit (`sudo chmod 1777
         /dev/shm`), or run as a user that may write there.
     """
-    hit = next((o for o in all_of(ctx, "torch_shm_write", "shm_failure") if _permission(o)), None) or \
-        first_of(ctx, "semlock_permission")
+    hit = next((o for o in all_of(ctx, Obs.TORCH_SHM_WRITE, Obs.SHM_FAILURE) if _permission(o)), None) or \
+        first_of(ctx, Obs.SEMLOCK_PERMISSION, Obs.SHM_NOT_WRITABLE)
     if hit is None:
         return
     yield ctx.finding(
@@ -99,7 +101,15 @@ def observed_shm_permission(ctx: RuleContext) -> Iterator[Finding]:
 
 
 # --- the GPU itself ------------------------------------------------------------------------------
-_HEALTH_XIDS = {48, 61, 62, 63, 64, 68, 69, 74, 79, 92, 94, 95, 119, 120, 140}
+_HEALTH_XIDS = {48, 54, 57, 58, 61, 62, 63, 64, 68, 69, 74, 79, 92, 94, 95, 119, 120, 121, 123, 140, 143, 144, 145,
+                146, 147, 148, 149, 150, 154, 155}
+"""Xids of hardware, memory, power, NVLink, GSP and recovery faults (NVIDIA's Xid catalogue); the rest (13, 31,
+43, 45 …) usually come from the application."""
+
+
+def _xid(observation: Observation) -> Optional[int]:
+    number = observation.values.get("xid") or observation.values.get("xid2") or ""
+    return int(number) if number.isdigit() else None
 
 
 @rule("CC820", "observed-gpu-health", "gpu_health", "gpus", symptom=True)
@@ -111,8 +121,8 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         63/64 page retirement, 74 NVLink, 79 fallen off the bus, 92/94/95 ECC, 119/120 GSP),
         "GPU has fallen off the bus" / "GPU is lost", "uncorrectable ECC error
         encountered", `nvidia-smi -q` showing "Pending Page Blacklist : Yes", remapped rows
-        "Pending : Yes" or "Remapping Failure Occurred : Yes", and "ERR!" in an nvidia-smi
-        table.
+        "Pending : Yes" or "Remapping Failure Occurred : Yes", "ERR!" in an nvidia-smi
+        table, a GPU that needs a reset, and thermal or power slowdown active (a warning).
     Why it matters:
         These are not software problems: the GPU needs a reset or service, and jobs on it
         keep failing.
@@ -120,20 +130,33 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         Drain the node, reset the GPU (`nvidia-smi -r -i N`) or reboot; check cooling and
         power; if errors recur, RMA the GPU.
     """
-    xids = [o for o in all_of(ctx, "xid") if o.values.get("xid", "").isdigit()
-            and int(o.values["xid"]) in _HEALTH_XIDS]
-    lead = first_of(ctx, "fallen_off_bus", "ecc_error") or (xids[0] if xids else None) or \
-        first_of(ctx, "smi_q_pending")
-    err = first_of(ctx, "smi_err")
+    xids = [o for o in all_of(ctx, Obs.XID) if _xid(o) in _HEALTH_XIDS]
+    lead = first_of(ctx, Obs.FALLEN_OFF_BUS, Obs.ECC_ERROR) or (xids[0] if xids else None) or \
+        first_of(ctx, Obs.SMI_Q_PENDING)
+    throttled = first_of(ctx, Obs.GPU_THROTTLED)
+    if lead is None and throttled is not None:
+        text = throttled.text.lower()
+        stuck = "reset" in text or "nvidia-smi" in text
+        yield ctx.finding(
+            "The GPU needs a reset" if "reset" in text else
+            "nvidia-smi hangs: the driver or a GPU is stuck" if stuck else
+            "The GPU is throttled (thermal or power slowdown)",
+            severity="error" if stuck else "warning", certainty=LIKELY, detail=f"{quote(throttled)}.",
+            remedy="Look for Xid errors (`dmesg | grep -i xid`); drain the node and reset the GPU (`nvidia-smi -r -i N`) "
+                   "or reboot." if stuck else
+            "Check cooling, fans and power limits (`nvidia-smi -q -d PERFORMANCE,TEMPERATURE,POWER`).",
+            evidence=evidence(throttled))
+        return
+    err = first_of(ctx, Obs.SMI_ERR) if ctx.snapshot.container.runtime != "wsl" else None  # WSL's nvidia-smi shows ERR!
     if lead is None and err is None:
         return
     if lead is not None:
-        title = ("A GPU has fallen off the bus" if lead.signature == "fallen_off_bus" else
-                 "Uncorrectable ECC errors on the GPU" if lead.signature == "ecc_error" else
+        title = ("A GPU has fallen off the bus" if lead.signature == Obs.FALLEN_OFF_BUS else
+                 "Uncorrectable ECC errors on the GPU" if lead.signature == Obs.ECC_ERROR else
                  ("Row remapping failed on the GPU" if lead.values.get("field", "").startswith("Remapping") else
                   "Page retirement / row remapping is pending on the GPU (needs a reset)")
-                 if lead.signature == "smi_q_pending" else
-                 f"The driver logged Xid {lead.values.get('xid')} (hardware/driver fault)")
+                 if lead.signature == Obs.SMI_Q_PENDING else
+                 f"The driver logged Xid {_xid(lead)} (hardware/driver fault)")
         yield ctx.finding(title, certainty=LIKELY, detail=f"{quote(lead)}.",
                           remedy="Drain the node and reset the GPU (`nvidia-smi -r -i N`) or reboot; check "
                                  "`nvidia-smi -q -d ECC,PAGE_RETIREMENT`; if it recurs the GPU needs service.",
@@ -144,12 +167,40 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         remedy="Check `dmesg | grep -i xid` and `nvidia-smi -q`; reset the GPU or reboot.", evidence=evidence(err))
 
 
+def _capability_required(ctx: RuleContext, required: Observation, gpu) -> Iterator[Finding]:
+    """A library's own "requires compute capability ≥ X" (or xFormers' "your GPU has capability (7, 5) (too old)")."""
+    values = required.values
+    if values.get("have_major"):
+        have = (int(values["have_major"]), int(values["have_minor"]))
+        needs = None
+    elif values.get("feature") or values.get("below_major"):
+        have = (gpu.major, gpu.minor) if gpu is not None else None
+        needs = (int(values["below_major"]), int(values["below_minor"])) if values.get("below_major") else None
+        if have is not None and needs is not None and have >= needs:
+            return
+    else:
+        have = (gpu.major, gpu.minor) if gpu is not None else None
+        needs = (int(values["major"]), int(values["minor"])) if values.get("major") else None
+        if have is not None and needs is not None and have >= needs:
+            return  # this GPU has it: the message has another cause
+    yield ctx.finding(
+        "The GPU's compute capability is below what the library or model requires"
+        + (f" (≥ {needs[0]}.{needs[1]})" if needs else "") + (f"; {gpu_label(ctx)} is {have[0]}.{have[1]}" if have
+                                                             else ""),
+        severity="warning", certainty=LIKELY if have else POSSIBLE, detail=f"{quote(required)}.",
+        remedy="Use the feature's fallback for older GPUs (fp16 instead of bf16, SDPA/eager attention instead of "
+               "FlashAttention, no fp8), or run on a GPU with the required compute capability.",
+        evidence=evidence(required))
+
+
 @rule("CC822", "observed-capability-missing", "capability_missing", "gpus", symptom=True)
 def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output shows a feature the GPU does not have (bf16, FlashAttention, FP8).
 
     What it checks:
-        Messages that bfloat16 is not supported / needs compute capability ≥ 8.0,
+        Messages that bfloat16 is not supported / needs compute capability ≥ 8.0, a
+        library's own "requires compute capability ≥ X" (or xFormers' "your GPU has
+        capability (7, 5) (too old)") for a GPU below it,
         "FlashAttention only supports Ampere GPUs or newer" (or, for some head sizes,
         "requires A100/A800 or H100/H800": sm_80/sm_90 only), FP8 needing Ada/Hopper.
     Why it matters:
@@ -158,11 +209,14 @@ def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
         Use fp16 (or fp32) instead of bf16, disable FlashAttention (use SDPA/eager
         attention), or run on a GPU with the required compute capability.
     """
-    lead = first_of(ctx, "bf16_unsupported", "flash_attention_arch", "fp8_unsupported")
-    if lead is None:
-        return
+    lead = first_of(ctx, Obs.BF16_UNSUPPORTED, Obs.FLASH_ATTENTION_ARCH, Obs.FP8_UNSUPPORTED)
     gpu = gpu_arch(ctx)
-    needs = {"bf16_unsupported": "8.0", "flash_attention_arch": "8.0", "fp8_unsupported": "8.9"}[lead.signature]
+    if lead is None:
+        required = first_of(ctx, Obs.CAPABILITY_REQUIRED)
+        if required is not None:
+            yield from _capability_required(ctx, required, gpu)
+        return
+    needs = {Obs.BF16_UNSUPPORTED: "8.0", Obs.FLASH_ATTENTION_ARCH: "8.0", Obs.FP8_UNSUPPORTED: "8.9"}[lead.signature]
     named = (lead.values.get("gpu") or "").upper()
     if named[:1] in ("A", "H"):
         # "… requires A100/A800 or H100/H800": only sm_80 / sm_90 have the shared memory it needs
@@ -172,8 +226,8 @@ def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
             needs = "8.0 or 9.0 (A100/H100 class)"
     elif gpu is not None and (gpu.major, gpu.minor) >= tuple(int(x) for x in needs.split(".")):
         return  # the GPU has the feature: the message has another cause
-    feature = {"bf16_unsupported": "bfloat16", "flash_attention_arch": "FlashAttention",
-               "fp8_unsupported": "FP8"}[lead.signature]
+    feature = {Obs.BF16_UNSUPPORTED: "bfloat16", Obs.FLASH_ATTENTION_ARCH: "FlashAttention",
+               Obs.FP8_UNSUPPORTED: "FP8"}[lead.signature]
     yield ctx.finding(
         f"{feature} needs compute capability ≥ {needs}" + (f"; {gpu_label(ctx)} is {gpu.cc}" if gpu else ""),
         severity="warning", certainty=LIKELY, detail=f"{quote(lead)}.",

@@ -49,7 +49,9 @@ def shm_not_writable(ctx: RuleContext) -> Iterator[Finding]:
     """/dev/shm exists but this user cannot create files in it.
 
     What it checks:
-        Whether a segment can be created in /dev/shm (the probe creates and removes one).
+        Whether a segment can be created in /dev/shm (the probe creates and removes one), or,
+        in a pasted report, a listing, mount line or sentence showing /dev/shm without write
+        access for other users (mode 755).
     Why it matters:
         torch multiprocessing, DataLoader workers and NCCL fail with "unable to open shared
         memory object" / "Permission denied".
@@ -60,8 +62,10 @@ def shm_not_writable(ctx: RuleContext) -> Iterator[Finding]:
     shm = ctx.snapshot.container.shm
     if shm is None or shm.exists is not True or shm.writable is not False:
         return
+    uid = ctx.snapshot.container.uid
     yield ctx.finding(
-        f"{shm.path} is not writable for uid {ctx.snapshot.container.uid}",
+        f"{shm.path} is not writable for " + (f"uid {uid}" if uid is not None else "this user"),
+        detail=f"{shm.write_error}." if shm.write_error else "",
         remedy="sudo chmod 1777 /dev/shm (or mount it as a tmpfs), or run as a user with write access.",
         evidence=["container.shm.writable", "container.uid"])
 

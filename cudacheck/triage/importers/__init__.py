@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from ..document import Document
 from ..facts import Facts
-from . import collect_env, docker, nvidia_smi, packages, prose, python_session
+from . import (collect_env, docker, extensions, nvidia_smi, packages, prose, python_session, situations,
+               statements)
 
 IMPORTERS = (
     ("nvidia_smi", nvidia_smi.parse),
@@ -15,6 +16,9 @@ IMPORTERS = (
     ("packages", packages.parse),
     ("docker", docker.parse),
     ("python_session", python_session.parse),
+    ("extensions", extensions.parse),
+    ("situations", situations.parse),
+    ("statements", statements.parse),
     ("prose", prose.parse),
 )
 

@@ -15,6 +15,7 @@ from ...snapshot import LibrariesFacts
 from ..document import Document
 from ..facts import REPORTED, TOOL, Facts, GpuClaim, TorchClaim
 from . import platform_words
+from ...observations import Obs
 
 _LABEL = re.compile(r"^\s*(?:[-*•+]\s*|\d{1,2}[.)]\s*|#+\s*)?(?P<label>[A-Za-z][\w /().,+'`-]{0,70}?)\s*[:：]\s*"
                     r"(?P<value>.*)$")
@@ -159,7 +160,7 @@ def _libc(facts: Facts, value: str, priority: int, index: int, document: Documen
 def _cuda_available(facts: Facts, value: str, priority: int, index: int, document: Document, line: int) -> None:
     lowered = value.lower()
     if lowered in ("true", "yes", "false", "no"):
-        facts.observe("cuda_available", document.line(index), line,
+        facts.observe(Obs.CUDA_AVAILABLE, document.line(index), line,
                       value="true" if lowered in ("true", "yes") else "false", source="collect_env")
 
 
@@ -175,6 +176,8 @@ def _gpus(facts: Facts, value: str, priority: int, index: int, document: Documen
     if _absent(value):
         return
     inline = re.match(r"GPU (\d+):\s*(.+)$", value)
+    if inline and _absent(inline.group(2)):
+        return
     if inline:
         facts.add_gpu(GpuClaim(name=inline.group(2), index=int(inline.group(1)), priority=priority))
         return
@@ -214,12 +217,11 @@ def _cudnn(facts: Facts, value: str, priority: int, index: int, document: Docume
 def _cuda_mention(facts: Facts, value: str, priority: int, index: int, document: Document, line: int) -> None:
     match = re.search(r"(\d+\.\d+)", value)
     if match:
-        facts.observe("cuda_mentioned", document.line(index), line, version=match.group(1))
+        facts.observe(Obs.CUDA_MENTIONED, document.line(index), line, version=match.group(1))
 
 
 def _install_method(facts: Facts, value: str, priority: int, index: int, document: Document, line: int) -> None:
-    if value:
-        facts.observe("install_method", document.line(index), line, method=value.lower()[:40])
+    """A template's "How you installed PyTorch" line: recognised; the install command itself says more."""
 
 
 HANDLERS: Dict[str, Handler] = {

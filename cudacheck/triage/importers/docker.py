@@ -14,7 +14,8 @@ from ...policy import parse_size
 from ...snapshot import ShmFacts
 from ..document import Document
 from ..facts import REPORTED, TOOL, Facts, TorchClaim
-from ..images import image_facts, ngc_cuda
+from ..images import image_facts, looks_like_gpu_image, ngc_cuda
+from ...observations import Obs
 
 _RUN = re.compile(r"(?:^|[\s$#>`(]|^\S*@\S*[$#]\s*)(?P<tool>nvidia-docker2?|docker|podman|sudo docker|sudo podman)"
                   r"(?:\s+container)?\s+(?P<verb>run|create)\b(?P<rest>.*)$", re.IGNORECASE)
@@ -96,12 +97,13 @@ def _docker_run(facts: Facts, tool: str, rest: str, line_text: str, line: int) -
     shm = (options.get("--shm-size") or [None])[-1]
     ipc = (options.get("--ipc") or [None])[-1]
     nvidia_docker = tool.startswith("nvidia-docker")
-    granted = bool(gpus) or (runtime or "").lower() == "nvidia" or nvidia_docker \
-        or any("nvidia" in d for d in devices) or "NVIDIA_VISIBLE_DEVICES" in env
-    facts.observe("docker_run", line_text, line, tool=tool, gpus=gpus, runtime=runtime, shm_size=shm, ipc=ipc,
-                  image=image, gpu_access="yes" if granted else "no",
+    granted = bool(gpus) or (runtime or "").lower() == "nvidia" or nvidia_docker or "NVIDIA_VISIBLE_DEVICES" in env
+    device_nodes = any("nvidia" in d for d in devices)  # the nodes, but not the driver libraries
+    facts.observe(Obs.DOCKER_RUN, line_text, line, tool=tool, gpus=gpus, runtime=runtime, shm_size=shm, ipc=ipc,
+                  image=image, gpu_access="yes" if granted else "devices" if device_nodes else "no",
                   nvidia_visible_devices=env.get("NVIDIA_VISIBLE_DEVICES"),
-                  devices=",".join(devices) or None, privileged="yes" if "--privileged" in options else None)
+                  devices=",".join(devices) or None, privileged="yes" if "--privileged" in options else None,
+                  gpu_image="yes" if looks_like_gpu_image(image) else None)
     facts.seen("docker_run")
     facts.set("container.in_container", True, REPORTED)
     facts.set("container.runtime", "podman" if "podman" in tool else "docker", REPORTED)
@@ -126,20 +128,29 @@ def _image(facts: Facts, image: str, line: int) -> None:
         facts.add_torch(TorchClaim(kind="image", source=f"image {image}", version=info.torch_version,
                                    cuda=info.torch_cuda, line=line))
     if info.cuda or info.ngc_release:
-        facts.observe("image_cuda", image, line, image=image, cuda=info.cuda, ngc_release=info.ngc_release,
+        facts.observe(Obs.IMAGE_CUDA, image, line, image=image, cuda=info.cuda, ngc_release=info.ngc_release,
                       requires="yes" if info.requires_cuda else None)
 
 
 def _compose(document: Document, facts: Facts) -> None:
     if not document.has("services:"):
         return
+    services = document.lines_with("services:")
+    image_lines = document.lines_with_any(("image:", "build:"))
+    gpu_keys = document.lines_with_any(("runtime: nvidia", "driver: nvidia", "nvidia.com/gpu", "gpus:")) + \
+        [i for i in document.lines_with("capabilities:") if "gpu" in document.lower[i]]
+    if services and image_lines and not gpu_keys and re.match(r"^\s*services:\s*$", document.line(services[0])):
+        # a compose service that asks for no GPU: the container gets none
+        facts.observe(Obs.CONTAINER_MARKER, document.line(services[0]), document.number(services[0]),
+                      runtime="compose", gpu_access="no")
+        facts.set("container.in_container", True, REPORTED)
     for index in document.lines_with_any(("runtime: nvidia", "capabilities:", "driver: nvidia", "shm_size:",
                                           "ipc: host", "image:", "nvidia.com/gpu")):
         text = document.line(index).strip().lower()
         line = document.number(index)
         if text.startswith(("runtime: nvidia", "driver: nvidia")) or "nvidia.com/gpu" in text or \
                 (text.startswith("capabilities:") and "gpu" in text):
-            facts.observe("compose_gpu", document.line(index), line)
+            facts.observe(Obs.COMPOSE_GPU, document.line(index), line)
             facts.set("container.in_container", True, REPORTED)
         elif text.startswith("shm_size:"):
             value = text.split(":", 1)[1].strip().strip("'\"")
@@ -160,7 +171,7 @@ def _ngc_banner(document: Document, facts: Facts) -> None:
         match = re.match(r"^\s*NVIDIA Release (?P<release>\d{2}\.\d{2})", document.line(index))
         if match:
             release = match.group("release")
-            facts.observe("ngc_release", document.line(index), document.number(index), release=release)
+            facts.observe(Obs.NGC_RELEASE, document.line(index), document.number(index), release=release)
             facts.set("container.in_container", True, REPORTED)
             cuda = ngc_cuda(release)
             if cuda and document.has("== pytorch =="):
@@ -174,5 +185,5 @@ def _ngc_banner(document: Document, facts: Facts) -> None:
     for index in document.lines_with("cuda version "):
         match = re.match(r"^\s*CUDA Version (?P<cuda>\d+\.\d+)(?:\.\d+)?\s*$", document.line(index))
         if match:
-            facts.observe("image_cuda", document.line(index), document.number(index), cuda=match.group("cuda"),
+            facts.observe(Obs.IMAGE_CUDA, document.line(index), document.number(index), cuda=match.group("cuda"),
                           requires="yes", source="banner")

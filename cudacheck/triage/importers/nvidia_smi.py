@@ -11,7 +11,8 @@ import re
 
 from ...versions import major_minor
 from ..document import Document
-from ..facts import REPORTED, TOOL, Facts, GpuClaim
+from ..facts import REPORTED, TOOL, Facts, GpuClaim, gpu_row
+from ...observations import Obs
 
 _DRIVER = re.compile(r"(?:Driver|KMD) Version\s*:\s*(?P<driver>\d{3}(?:\.\d{1,3}){1,2})", re.IGNORECASE)
 _CUDA = re.compile(r"CUDA (?:UMD |Driver )?Version\s*:\s*(?P<cuda>\d+\.\d+(?:\.\d+)?)", re.IGNORECASE)
@@ -34,7 +35,7 @@ def parse(document: Document, facts: Facts) -> None:
     _list(document, facts)
     for index in document.lines_with("err!"):
         if document.line(index).lstrip().startswith("|"):
-            facts.observe("smi_err", document.line(index), document.number(index))
+            facts.observe(Obs.SMI_ERR, document.line(index), document.number(index))
 
 
 def _smi_like(text: str) -> bool:
@@ -104,7 +105,7 @@ def _list(document: Document, facts: Facts) -> None:
         if not match:
             continue
         name = match.group("name").strip()
-        if not (match.group("uuid") or _GPU_WORDS.search(name) or facts.db.gpu_index.match(name)):
+        if not (match.group("uuid") or _GPU_WORDS.search(name) or gpu_row(facts.db.gpu_index, name)):
             continue
         facts.add_gpu(GpuClaim(name=name, index=int(match.group("index")), uuid=match.group("uuid"),
                                priority=TOOL))

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 from ..document import Document
 from ..facts import REPORTED, TOOL, Facts, TorchClaim
+from ...observations import Obs
 
 WATCHED = {"torch", "pytorch", "torchvision", "torchaudio", "torchtext", "triton", "pytorch-triton", "xformers",
            "flash-attn", "flash_attn", "deepspeed", "vllm", "jax", "jaxlib", "tensorflow", "tensorflow-gpu", "cupy",
@@ -35,6 +36,9 @@ _INSTALLED = re.compile(r"Successfully installed (?P<list>.+)$", re.IGNORECASE)
 _SATISFIED = re.compile(r"Requirement already satisfied:\s*" + _NAME + r"(?:[=<>!~]=?[\w.+]+)?(?:\[[^\]]*\])?"
                         r"\s+in\s+(?P<location>\S+)(?:\s+\((?P<version>[\w.+!-]+)\))?", re.IGNORECASE)
 _WHEEL = re.compile(r"/(?P<name>[A-Za-z0-9_.]+)-(?P<version>\d[\w.!+]*)-(?:cp|py)\d")
+_TORCH_WHEEL = re.compile(r"(?<![\w.-])torch-(?P<version>\d+\.\d+\.\d+(?:[a-z]+\d*)?)(?:(?:%2B|\+)(?P<tag>[\w.]+))?-cp\d+-"
+                          r"(?:cp|abi)\d*[mtu]?-(?P<platform>win_amd64|win32|macosx[\w.]*|(?:many|musl)linux[\w.]*?_"
+                          r"(?:x86_64|aarch64)|linux_(?:x86_64|aarch64))\.whl")
 
 
 def watched(name: str) -> bool:
@@ -44,7 +48,8 @@ def watched(name: str) -> bool:
 
 
 def parse(document: Document, facts: Facts) -> None:
-    """Every recognisable package line."""
+    """Every recognisable package line, and torch wheels pip downloaded or installed."""
+    _torch_wheels(document, facts)
     show_name: Optional[str] = None
     show_version: Optional[str] = None
     show_line = 0
@@ -67,7 +72,7 @@ def parse(document: Document, facts: Facts) -> None:
                     facts.add_torch(TorchClaim(kind="installed", source="pip show", version=show_version,
                                                location=value, line=line))
             elif key == "Requires" and show_name and show_name.lower() == "torch" and "nvidia-" in value.lower():
-                facts.observe("torch_requires_nvidia_wheels", text, line)
+                facts.pypi_cuda_wheel = True
             continue
         if "successfully installed" in lowered:
             _successfully_installed(facts, text, line)
@@ -105,6 +110,22 @@ def parse(document: Document, facts: Facts) -> None:
                      location=third if third and not is_conda else None)
 
 
+def _torch_wheels(document: Document, facts: Facts) -> None:
+    """``torch-2.3.0-cp311-cp311-win_amd64.whl`` in a pip log: PyPI's Windows and macOS torch wheels are CPU builds;
+    a ``+cu121`` (``%2Bcu121``) tag names the CUDA build."""
+    for index in document.lines_with(".whl"):
+        match = _TORCH_WHEEL.search(document.line(index))
+        if not match:
+            continue
+        tag, platform = match.group("tag"), match.group("platform")
+        version = match.group("version") + (f"+{tag}" if tag else "")
+        cuda = None if tag else "none" if platform.startswith(("win", "macosx")) else None
+        facts.add_torch(TorchClaim(kind="installed", source="pip wheel", version=version, cuda=cuda,
+                                   line=document.number(index)))
+        facts.seen("pip_log")
+        return
+
+
 def _looks_like_table(document: Document, index: int) -> bool:
     """A two-column line among other two-column lines (a pip list) rather than a sentence."""
     neighbours = [document.line(i).strip() for i in (index - 1, index + 1)]
@@ -131,7 +152,7 @@ def _package(facts: Facts, name: str, version: Optional[str], source: str, line:
         key = "torch"
     facts.add_package(key, version, priority, location=location)
     if key == "cpuonly":
-        facts.observe("conda_cpuonly", f"{name} {version}", line)
+        facts.observe(Obs.CONDA_CPUONLY, f"{name} {version}", line)
     if key == "torch":
         cuda = _conda_build_cuda(build) if build else None
         facts.add_torch(TorchClaim(kind="installed", source=source, version=version, cuda=cuda, location=location,

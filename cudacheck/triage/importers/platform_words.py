@@ -34,6 +34,5 @@ def apply(facts: Facts, text: str, priority: int) -> bool:
             value = "aarch64"
         found = facts.set("platform.machine", value, priority) or found
     if _WSL.search(text):
-        facts.observe("wsl", text, None)
-        facts.set("platform.system", "Linux", priority)
+        facts.set("platform.system", "Linux", priority)  # the situations importer records WSL itself
     return found

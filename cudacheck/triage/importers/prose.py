@@ -11,8 +11,9 @@ from typing import List, Optional
 
 from ...snapshot import LibrariesFacts
 from ..document import Document
-from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, TorchClaim
+from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, TorchClaim, cuda_from_tag, gpu_row
 from . import platform_words
+from ...observations import Obs
 
 _GPU = re.compile(
     r"(?<![\w/\\.-])(?P<name>"
@@ -46,6 +47,8 @@ _PYTHON = re.compile(r"\bpython\s*(?:version\s*)?(?:==|:|is|=)?\s*(?P<v>3\.\d{1,
 _CUDA = re.compile(r"\bcuda\s*(?:toolkit\s*)?(?:version\s*)?(?:is|:|=)?\s*v?(?P<v>\d{1,2}\.\d)(?:\.\d+)?\b",
                    re.IGNORECASE)
 _NVCC = re.compile(r"Cuda compilation tools, release (?P<v>\d+\.\d+), V(?P<full>\d+\.\d+\.\d+)", re.IGNORECASE)
+_NVCC_SAID = re.compile(r"\bnvcc(?:\s+(?:--version|-V))?\s+(?:version\s+)?(?:is|says|shows|reports|gives|=|:)\s+(?:release\s+)?v?"
+                        r"(?P<v>\d{1,2}\.\d)\b", re.IGNORECASE)
 _ENV_NAMES = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "CUDA_HOME", "CUDA_PATH",
               "NVIDIA_REQUIRE_CUDA", "NVIDIA_DISABLE_REQUIRE", "NVIDIA_DRIVER_CAPABILITIES", "TORCH_CUDA_ARCH_LIST")
 _ENV = re.compile(r"(?:\bexport\s+|\bset\s+|\$env:|\bENV\s+|-e\s+)?\b(?P<name>" + "|".join(_ENV_NAMES) +
@@ -54,6 +57,10 @@ _ENVIRON = re.compile(r"os\.environ\[\s*['\"](?P<name>" + "|".join(_ENV_NAMES) +
                       r")['\"]\s*\]\s*=\s*['\"](?P<value>[^'\"]*)['\"]")
 _INSTALL = re.compile(r"(?P<tool>\b(?:uv\s+)?pip3?|\bpython[\d.]*\s+-m\s+pip|\bconda|\bmamba|\bmicromamba|\bpoetry|"
                       r"\buv)\s+(?P<verb>install|add)\s+(?P<rest>.+)$", re.IGNORECASE)
+_BUILD_CUDA = re.compile(r"\s*(?:\+\s*cu(?P<tag>\d{2,3})\b|\(?\s*(?:with|built\s+(?:with|for)|for)\s+(?:cudatoolkit|cuda)"
+                         r"[\s=-]*(?P<cuda>\d{1,2}(?:\.\d)?)\b\)?)", re.IGNORECASE)
+_INSTALLING = re.compile(r"\binstall\b|--with\b|--index-url|--extra-index-url|\buvx\b|\s-f\s+https?://",
+                         re.IGNORECASE)
 _OS_ANCHORS = ("windows", "win32", "ubuntu", "debian", "centos", "fedora", "rhel", "red hat", "rocky", "almalinux",
                "arch linux", "manjaro", "opensuse", "wsl", "macos", "mac os", "darwin", "aarch64", "arm64", "linux",
                "cachyos", "mint", "nixos")
@@ -67,18 +74,21 @@ def parse(document: Document, facts: Facts) -> None:
     _platform(document, facts)
     _installs(document, facts)
     _environment(document, facts)
-    for index in document.lines_with("cuda compilation tools"):
-        match = _NVCC.search(document.line(index))
-        if match:
-            if facts.snapshot.libraries is None:
-                facts.snapshot.libraries = LibrariesFacts()
-            facts.set("libraries.nvcc_version", match.group("full"), TOOL)
-            facts.seen("nvcc")
+    # `nvcc --version` output (the tool's own words) or a sentence naming its version
+    for anchor, pattern, group, priority in (("cuda compilation tools", _NVCC, "full", TOOL),
+                                             ("nvcc", _NVCC_SAID, "v", PROSE)):
+        for index in document.lines_with(anchor):
+            match = pattern.search(document.line(index))
+            if match:
+                if facts.snapshot.libraries is None:
+                    facts.snapshot.libraries = LibrariesFacts()
+                facts.set("libraries.nvcc_version", match.group(group), priority)
+                facts.seen("nvcc")
     for index in document.lines_with("cuda"):
         text = document.line(index)
         match = _CUDA.search(text)
         if match and "driver version" not in text.lower():
-            facts.observe("cuda_mentioned", text, document.number(index), version=match.group("v"))
+            facts.observe(Obs.CUDA_MENTIONED, text, document.number(index), version=match.group("v"))
 
 
 def gpu_names(text: str, facts: Facts) -> List[str]:
@@ -129,7 +139,7 @@ def _lookup(index, candidate: str) -> Optional[str]:
             attempts.append(trimmed)
             shorter = trimmed
     for attempt in attempts:
-        row = index.match(attempt)
+        row = gpu_row(index, attempt)
         if row is not None:
             return row.nvml_names[0] if row.nvml_names else row.name
     return None
@@ -151,17 +161,26 @@ def _drivers(document: Document, facts: Facts) -> None:
         match = _DRIVER.search(text) or _DRIVER_BEFORE.search(text) or _DRIVER_PACKAGE.search(text)
         if match:
             facts.set("nvml.driver_version", match.group("v"), PROSE)
+            facts.seen("prose")
 
 
 def _torch(document: Document, facts: Facts) -> None:
     for index in document.lines_with("torch"):
         text = document.line(index)
-        if text.lstrip().startswith(("[pip", "[conda", "|")) or "site-packages" in text or "dist-packages" in text:
+        if index in facts.claimed or text.lstrip().startswith(("[pip", "[conda", "|")) or "site-packages" in text \
+                or "dist-packages" in text:
             continue
         match = _TORCH.search(text)
         if match:
-            facts.add_torch(TorchClaim(kind="reported", source="text", version=match.group("v"),
+            kind = "install" if _INSTALLING.search(text) else "reported"
+            build = _BUILD_CUDA.match(text, match.end())
+            cuda = None
+            if build and "+" not in match.group("v"):
+                cuda = cuda_from_tag(f"cu{build.group('tag')}") if build.group("tag") else build.group("cuda")
+                cuda = cuda if cuda is None or "." in cuda else f"{cuda}.0"
+            facts.add_torch(TorchClaim(kind=kind, source="text", version=match.group("v"), cuda=cuda,
                                        line=document.number(index)))
+            facts.seen("prose")
     for index in document.lines_with_any(("+cu", "+cpu", "+rocm")):
         match = _BARE_TORCH.match(document.line(index))
         if not match:
@@ -200,7 +219,7 @@ def _installs(document: Document, facts: Facts) -> None:
             continue
         values = _install_values(match.group("tool"), match.group("rest"))
         if values is not None:
-            facts.observe("install_command", text, document.number(index), **values)
+            facts.observe(Obs.INSTALL_COMMAND, text, document.number(index), **values)
             facts.seen("install_command")
             _pinned_torch(facts, values, document.number(index))
 
@@ -212,7 +231,7 @@ def _pinned_torch(facts: Facts, values: dict, line: int) -> None:
     if not pinned or not tag:
         return
     version = pinned.group("v") + f"+{pinned.group('tag') or tag}"
-    facts.add_torch(TorchClaim(kind="reported", source="install command", version=version, line=line))
+    facts.add_torch(TorchClaim(kind="install", source="install command", version=version, line=line))
 
 
 def _install_values(tool: str, rest: str) -> Optional[dict]:
@@ -265,12 +284,12 @@ def _environment(document: Document, facts: Facts) -> None:
             if name == "LD_LIBRARY_PATH" and value.startswith("$"):
                 continue
             facts.env(name, value, REPORTED)
-            facts.observe("environment", text, document.number(index), name=name, value=value[:300])
+            facts.observe(Obs.ENVIRONMENT, text, document.number(index), name=name, value=value[:300])
         if re.search(r"echo\s+\$\{?LD_LIBRARY_PATH|LD_LIBRARY_PATH\s*:\s*$", text):
             following = document.next_nonblank(index)
             if following is not None:
                 value = document.line(following).strip()
                 if "/" in value and " " not in value:
                     facts.env("LD_LIBRARY_PATH", value, TOOL)
-                    facts.observe("environment", value, document.number(following), name="LD_LIBRARY_PATH",
+                    facts.observe(Obs.ENVIRONMENT, value, document.number(following), name="LD_LIBRARY_PATH",
                                   value=value[:300])

@@ -8,6 +8,7 @@ from typing import List, Tuple
 
 from ..document import Document
 from ..facts import PROSE, REPORTED, Facts, GpuClaim, TorchClaim, TorchLocation
+from ...observations import Obs
 
 _PROMPT = re.compile(r"^\s*(?:>>>|In \[\d*\]:)\s?(?P<code>.*)$")
 _COMMAND = re.compile(r"\bpython[\d.]*(?:\.exe)?\s+-c\s+(?P<code>.+)$", re.IGNORECASE)
@@ -22,15 +23,36 @@ _VERSION = re.compile(r"\b(\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev|\.post)\d*)*(?:\
 _BOOL = re.compile(r"\b(True|False)\b")
 _BANNER = re.compile(r"^\s*Python (?P<version>\d\.\d{1,2}\.\d{1,2})\b(?P<rest>.*)$")
 _TORCH_PATH = re.compile(
-    r"(?P<root>(?:[A-Za-z]:)?[^\s\"'(<>,]*?[/\\](?:site|dist)-packages)[/\\](?P<package>torch)[/\\]")
+    r"(?P<root>(?:[A-Za-z]:[/\\]|[/~])[^\s\"'(<>,=:]*?[/\\](?:site|dist)-packages)[/\\](?P<package>torch)[/\\]")
+_TORCH_FRAME = re.compile(r"^\s*File \"(?P<path>(?:[^\"]*[/\\])?torch[/\\]__init__\.py)\", line \d+")
+_USER_BIN = re.compile(r"(?:~|/home/[^/\s]+|/root|/n/home\d*/[^/\s]+|[A-Za-z]:\\Users\\[^\\]+)[/\\]\.local[/\\]bin[/\\]"
+                       r"(?:torchrun|torch-run)\b|AppData\\Roaming\\Python\\Python\d+\\Scripts\\torchrun")
+_ENV_PROMPT = re.compile(r"^\s*\((?P<env>[\w.-]+)\)\s+(?:PS\s+[A-Za-z]:\\|[A-Za-z]:\\|[\w.-]+@[\w.-]+|~|\$|#|\S+[$#>])")
 _PY_IN_PATH = re.compile(r"[/\\]python(?P<v>\d\.\d{1,2})[/\\]", re.IGNORECASE)
 _WINDOWS_PATH = re.compile(r"(?:^|[\s\"'(=])[A-Za-z]:\\(?:[^\\\s]+\\)*")
 _CONTAINER_PROMPT = re.compile(r"^\s*root@[0-9a-f]{12}:[^#$]*[#$]")
 
 
+_CUDA_SAID = re.compile(r"torch\.version\.cuda\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|prints?|"
+                        r"shows?|says?)\s*)+[`'\"]?(?P<cuda>\d+\.\d+)")
+_CUDA_NONE_SAID = re.compile(r"torch\.version\.cuda\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|"
+                             r"prints?|shows?|says?)\s*)+[`'\"]?None\b")
+
+
 def parse(document: Document, facts: Facts) -> None:
     """REPL answers, the Python banner, traceback paths, Windows paths, container prompts."""
     _repl(document, facts)
+    for index in document.lines_with("torch.version.cuda"):
+        said = _CUDA_SAID.search(document.line(index))
+        if said and not _PROMPT.match(document.line(index)):
+            facts.add_torch(TorchClaim(kind="imported", source="text", cuda=said.group("cuda"),
+                                       line=document.number(index)))
+    if not any(o.signature == Obs.TORCH_CUDA_NONE for o in facts.observations):
+        for index in document.lines_with("torch.version.cuda"):
+            if _CUDA_NONE_SAID.search(document.line(index)):
+                facts.add_torch(TorchClaim(kind="imported", source="text", cuda="none", line=document.number(index)))
+                facts.observe(Obs.TORCH_CUDA_NONE, document.line(index), document.number(index))
+                break
     _banner(document, facts)
     _paths(document, facts)
     for index in document.lines_with(":\\"):
@@ -39,7 +61,7 @@ def parse(document: Document, facts: Facts) -> None:
             break
     for index in document.lines_with("root@"):
         if _CONTAINER_PROMPT.match(document.line(index)):
-            facts.observe("container_prompt", document.line(index), document.number(index))
+            facts.observe(Obs.CONTAINER_PROMPT, document.line(index), document.number(index))
             facts.set("container.in_container", True, PROSE)
             break
 
@@ -94,11 +116,11 @@ def _answer(facts: Facts, expression: "re.Match[str]", value: str, text: str, li
         match = _VERSION.search(value)
         if match:
             facts.add_torch(TorchClaim(kind="imported", source="python session", version=match.group(1), line=line))
-            facts.observe("torch_version_imported", text, line, version=match.group(1))
+            facts.observe(Obs.TORCH_VERSION_IMPORTED, text, line, version=match.group(1))
     elif expression.group("cuda"):
         if value.strip() == "None":
             facts.add_torch(TorchClaim(kind="imported", source="python session", cuda="none", line=line))
-            facts.observe("torch_cuda_none", text, line)
+            facts.observe(Obs.TORCH_CUDA_NONE, text, line)
         else:
             match = re.match(r"(\d+\.\d+)", value)
             if match:
@@ -110,15 +132,11 @@ def _answer(facts: Facts, expression: "re.Match[str]", value: str, text: str, li
     elif expression.group("available"):
         match = _BOOL.search(value)
         if match:
-            facts.observe("cuda_available", text, line, value=match.group(1).lower(), source="python session")
+            facts.observe(Obs.CUDA_AVAILABLE, text, line, value=match.group(1).lower(), source="python session")
     elif expression.group("count"):
         match = re.search(r"\b(\d+)\b", value)
         if match:
-            facts.observe("cuda_device_count", text, line, count=match.group(1))
-    elif expression.group("cudnn"):
-        match = re.search(r"\b(\d{3,6})\b", value)
-        if match:
-            facts.observe("cudnn_runtime", text, line, version=match.group(1))
+            facts.observe(Obs.CUDA_DEVICE_COUNT, text, line, count=match.group(1))
     elif expression.group("archs"):
         archs = re.findall(r"(?:sm|compute)_\d{2,3}[a-z]?", value)
         if archs and facts.set("torch.arch_list", archs, REPORTED):
@@ -156,6 +174,22 @@ def _banner(document: Document, facts: Facts) -> None:
 
 
 def _paths(document: Document, facts: Facts) -> None:
+    for index in document.lines_with("__init__.py"):
+        frame = _TORCH_FRAME.match(document.line(index))
+        if frame and not re.search(r"(?:site|dist)-packages", frame.group("path")) and _raises_after(document, index):
+            folder = re.sub(r"[/\\]__init__\.py$", "", frame.group("path"))
+            facts.set("torch.shadowed_by", folder, REPORTED)  # imported from a source folder, not an installed torch
+            facts.set("torch.installed", True, PROSE)
+            facts.seen("traceback")
+    for index in document.lines_with_any(("torchrun", "torch-run")):
+        if _USER_BIN.search(document.line(index)):
+            facts.observe(Obs.TORCH_USER_SITE, document.line(index), document.number(index), location="user site")
+            break
+    for index in document.lines_with("("):
+        match = _ENV_PROMPT.match(document.line(index))
+        if match and match.group("env") not in ("base",):
+            facts.observe(Obs.ENV_PROMPT, document.line(index), document.number(index), env=match.group("env"))
+            break
     for index in document.lines_with_any(("site-packages", "dist-packages")):
         text = document.line(index)
         match = _TORCH_PATH.search(text)
@@ -167,11 +201,19 @@ def _paths(document: Document, facts: Facts) -> None:
         facts.seen("traceback")
 
 
+def _raises_after(document: Document, index: int) -> bool:
+    """Whether a traceback frame is followed, within a few lines, by the exception it ended in."""
+    for follow in range(index + 1, min(index + 6, len(document))):
+        if re.match(r"^\s*(?:[A-Z]\w*(?:Error|Exception)|NameError|ImportError|AttributeError)\b", document.line(follow)):
+            return True
+    return False
+
+
 def _location(facts: Facts, root: str, line: int) -> None:
     user_site = "/.local/lib/" in root or "\\appdata\\roaming\\python" in root.lower()
     facts.torch_locations.append(TorchLocation(root=root, line=line, user_site=user_site))
     if user_site:
-        facts.observe("torch_user_site", root, line, location=root)
+        facts.observe(Obs.TORCH_USER_SITE, root, line, location=root)
     if re.match(r"^[A-Za-z]:\\", root):
         facts.set("platform.system", "Windows", PROSE)
     elif root.startswith("/"):

@@ -1,0 +1,472 @@
+"""The catalogue of messages that CUDA, the driver, NVML, the container toolkit, torch and
+the libraries around it print, each naming the observation (:class:`~cudacheck.observations.Obs`)
+it is.
+
+A :class:`Message` holds literal keywords ("anchors", lower case) one of which every
+matching line contains, and an anchored or literal-led regular expression that confirms
+the match and extracts values. Triage scans pasted text with it (only lines holding an
+anchor are matched, so the cost is linear in the input); the deep rules classify the
+error text torch printed in a child with :func:`recognise`. One table, so a message means
+the same wherever it is read.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, List, Optional, Pattern, Tuple
+
+from .observations import Obs
+
+_I = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class Message:
+    """One recognisable message."""
+
+    obs: Obs
+    anchors: Tuple[str, ...]  # lower-case literals; a matching line contains one of them
+    pattern: Pattern[str]
+    join_next: int = 0  # also match across this many following lines (wrapped messages)
+    exclude: Optional[Pattern[str]] = None
+
+    @property
+    def name(self) -> str:
+        return self.obs.value
+
+    @property
+    def category(self) -> str:
+        return self.obs.category
+
+
+def _message(obs: Obs, anchors: Tuple[str, ...], pattern: str, join_next: int = 0,
+             exclude: Optional[str] = None) -> Message:
+    if any(anchor != anchor.lower() for anchor in anchors):
+        raise ValueError(f"{obs}: anchors must be lower case")
+    return Message(obs, anchors, re.compile(pattern, _I), join_next, re.compile(exclude, _I) if exclude else None)
+
+
+_CUDA_CODE = r"(?:(?:cuda\w*\s*)?error(?:\s*code)?\s*[:=]?\s*\(?|returned\s+|code\s*=\s*)"
+"""How a CUDA error number is introduced: "CUDA error 35", "error code: 999", "cuda runtime error (30)",
+"cudaGetDeviceCount returned 100", "THCudaCheck FAIL … code=38"."""
+_LEGACY_CODE = r"(?:cuda runtime error\s*\(|returned\s+|code\s*=\s*)"
+"""Numbers of the runtime API before CUDA 10.1 (30 unknown, 38 no device, 48 no kernel image) appear only with
+the words of old torch (THC) and deviceQuery around them."""
+
+MESSAGES: Tuple[Message, ...] = (
+    # --- driver too old -----------------------------------------------------------------
+    _message(Obs.DRIVER_TOO_OLD, ("too old",),
+             r"driver on your system is too old(?:\s*\(found version (?P<found>\d{4,6})\))?", join_next=1),
+    _message(Obs.DRIVER_FOUND_VERSION, ("found version",),
+             r"\(?found version (?P<found>\d{4,6})\)"),
+    _message(Obs.INSUFFICIENT_DRIVER, ("insufficient for cuda runtime", "insufficientdriver", "insufficient_driver",
+              "insufficient driver", "error 35", "code 35", "error: 35", "error=35", "returned 35", "code=35",
+              "error (35)"),
+             r"cuda driver version is insufficient for cuda runtime version|(?:cuda)?Error\s*_?Insufficient[ _]?Driver|"
+             r"CUDA_ERROR_INSUFFICIENT_DRIVER|" + _CUDA_CODE + r"35\b(?!\.)", exclude=r"errno|\[Errno 35\]"),
+    _message(Obs.UNSUPPORTED_PTX, ("unsupported toolchain", "unsupportedptxversion", "unsupported_ptx_version", "error 222", "code 222"),
+             r"provided PTX was compiled with an unsupported toolchain|cudaErrorUnsupportedPtxVersion|"
+             r"CUDA_ERROR_UNSUPPORTED_PTX_VERSION|" + _CUDA_CODE + r"222\b"),
+    _message(Obs.NGC_DRIVER_TOO_OLD, ("was built for nvidia driver release",),
+             r"built for NVIDIA Driver Release (?P<needed>[\d.]+) or later,?\s*but\s*version (?P<found>[\d.]+) was detected",
+             join_next=1),
+    _message(Obs.FORWARD_COMPAT_804, ("forward compatibility was attempted", "compat_not_supported", "compatnotsupported", "error 804",
+              "code 804", "error: 804", "error=804"),
+             r"forward compatibility was attempted on non supported HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|"
+             r"cudaErrorCompatNotSupportedOnDevice|" + _CUDA_CODE + r"804\b"),
+    _message(Obs.CONTAINER_REQUIREMENT, ("unsatisfied condition",),
+             r"unsatisfied condition:\s*(?P<condition>[\w.<>=!,]+(?:\s*[<>=!]=?\s*[\w.]+)?)"),
+    _message(Obs.COMPAT_LIBCUDA_PATH, ("compat/libcuda", "cuda-compat"),
+             r"compat/libcuda\.so|cuda-compat"),
+    _message(Obs.FORWARD_COMPAT_ENABLED, ("forward compatibility mode enabled",),
+             r"CUDA Forward Compatibility mode ENABLED"),
+    # --- driver not loaded / no driver -------------------------------------------------------
+    _message(Obs.DRIVER_RELEASE_UNSUPPORTED_GPU, ("(pci id:",),
+             r"NVIDIA GPU \S+ \(PCI ID: (?P<pci>[0-9a-fA-F:]+)\)[^\n]*?is not supported by the\s+(?:NVRM:\s*)?"
+             r"NVIDIA\s+(?P<branch>[\d.]+x*) driver release",
+             join_next=2),
+    _message(Obs.SMI_CANNOT_COMMUNICATE, ("communicate with the nvidia driver", "nvidia-smi has failed"),
+             r"couldn'?t communicate with the NVIDIA driver|NVIDIA-SMI has failed"),
+    _message(Obs.NVML_DRIVER_NOT_LOADED, ("driver not loaded", "driver_not_loaded"),
+             r"(?:NVML|nvidia-container-cli|nvml error)[^\n]*driver not loaded|NVML_ERROR_DRIVER_NOT_LOADED"),
+    _message(Obs.NO_NVIDIA_DRIVER, ("found no nvidia driver",),
+             r"Found no NVIDIA driver on your system"),
+    _message(Obs.KERNEL_MODULE_FAILED, ("modprobe", "key was rejected", "nvidia kernel module", "nouveau", "nvrm: the nvidia probe",
+              "nvrm: no nvidia", "bad return status", "kernel module is not", "dkms", "incompatibility with kernel",
+              "module build"),
+             r"modprobe: (?:FATAL|ERROR):[^\n]*nvidia|could not insert 'nvidia|Key was rejected by service|"
+             r"NVIDIA kernel module[^\n]*(?:not loaded|missing|failed|not compiled|not built)|NVRM: The NVIDIA probe routine|"
+             r"NVRM: No NVIDIA (?:GPU|devices?) found|kernel module[^\n]*nouveau[^\n]*(?:in use|loaded)|"
+             r"nvidia[^\n]{0,40}(?:cannot|can'?t|could not|couldn'?t) be loaded[^\n]{0,40}nouveau|"
+             r"nouveau (?:is )?(?:always |still )?(?:present|loaded|in use)|Bad return status for module build|"
+             r"(?:nvidia )?kernel module is not (?:compiled|built|loaded)|dkms[^\n]{0,60}(?:error|failed)|"
+             r"(?:install|build)[^\n]{0,60}nvidia[^\n]{0,40}incompatibility with kernel|"
+             r"module build[^\n]{0,40}(?:failed|error)"),
+    _message(Obs.RM_INIT_FAILED, ("rminitadapter failed",),
+             r"RmInitAdapter failed!?\s*(?P<code>\([^)]*\))?"),
+    _message(Obs.NOUVEAU_BOUND, ("kernel driver in use: nouveau",),
+             r"Kernel driver in use:\s*nouveau"),
+    _message(Obs.SMI_NOT_FOUND, ("nvidia-smi: command not found", "nvidia-smi: not found", "'nvidia-smi' is not recognized",
+              "nvidia-smi : the term", "command not found: nvidia-smi"),
+             r"nvidia-smi:? (?:command )?not found|command not found: nvidia-smi|'nvidia-smi' is not recognized|"
+             r"nvidia-smi : The term"),
+    _message(Obs.NVML_LIBRARY_MISSING, ("libnvidia-ml", "nvml shared library not found"),
+             r"couldn'?t find libnvidia-ml\.so|libnvidia-ml\.so(?:\.1)?: cannot open shared object file|"
+             r"NVML Shared Library Not Found|load library failed: libnvidia-ml"),
+    _message(Obs.LIBCUDA_MISSING, ("libcuda.so",),
+             r"libcuda\.so(?:\.1)?: cannot open shared object file|"
+             r"(?:could not|cannot|can'?t|unable to|does not|doesn'?t) (?:load|open|find|see|locate)[^\n]*libcuda\.so|"
+             r"libcuda\.so(?:\.1)? (?:not found|is not found)"),
+    _message(Obs.CUDA_UNKNOWN_ERROR, ("cuda unknown error", "cudaerrorunknown", "cuda_error_unknown", "error 999", "code 999", "error: 999",
+              "cuda error: unknown error", "returned 999", "code=999", "returned 30", "code=30", "error (30)",
+              "cuinit failed"),
+             r"CUDA unknown error|CUDA error: unknown error|cudaErrorUnknown|CUDA_ERROR_UNKNOWN|" + _CUDA_CODE + r"999\b|"
+             + _LEGACY_CODE + r"30\b|cuInit failed(?::\s*unknown)?"),
+    _message(Obs.NVML_UNKNOWN_ERROR, ("failed to initialize nvml: unknown error",),
+             r"Failed to initialize NVML: Unknown Error"),
+    _message(Obs.SYSTEM_NOT_READY, ("system not yet initialized", "systemnotready", "system_not_ready", "error 802", "code 802", "error: 802"),
+             r"system not yet initialized|cudaErrorSystemNotReady|CUDA_ERROR_SYSTEM_NOT_READY|" + _CUDA_CODE + r"802\b"),
+    _message(Obs.FABRICMANAGER_FAILED, ("fabricmanager", "fabric manager"),
+             r"fabric ?manager[^\n]{0,120}?(?:don'?t match|does not match|mismatch|failed|not running|inactive|"
+             r"could not be found|not found|not installed|missing)|nvidia-fabricmanager\.service[^\n]{0,300}?Active:\s*(?:failed|inactive)", join_next=2),
+    # --- driver/library mismatch ------------------------------------------------------------
+    _message(Obs.NVML_VERSION_MISMATCH, ("library version mismatch", "lib_rm_version_mismatch"),
+             r"driver/library version mismatch|NVML_ERROR_LIB_RM_VERSION_MISMATCH"),
+    _message(Obs.NVRM_API_MISMATCH, ("api mismatch",),
+             r"API mismatch:[^\n]*client has the version (?P<client>[\d.]+)[^\n]*kernel module has the version "
+             r"(?P<kernel>[\d.]+)", join_next=1),
+    _message(Obs.CUDA_803, ("unsupported display driver", "system_driver_mismatch", "systemdrivermismatch", "error 803", "code 803",
+              "error: 803"),
+             r"unsupported display driver\s*/\s*cuda driver combination|CUDA_ERROR_SYSTEM_DRIVER_MISMATCH|"
+             r"cudaErrorSystemDriverMismatch|" + _CUDA_CODE + r"803\b"),
+    # --- no GPU visible ------------------------------------------------------------------------
+    _message(Obs.NO_CUDA_DEVICE, ("no cuda-capable device", "errornodevice", "error_no_device", "error 100", "code 100", "error: 100",
+              "returned 100", "code=100", "returned 38", "code=38", "error (38)"),
+             r"no CUDA-capable device is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|" + _CUDA_CODE + r"100\b(?!%)|"
+             + _LEGACY_CODE + r"38\b"),
+    _message(Obs.NO_CUDA_GPUS, ("no cuda gpus are available",),
+             r"No CUDA GPUs are available"),
+    _message(Obs.DOCKER_NO_GPU_DRIVER, ("could not select device driver",),
+             r"could not select device driver \"?[^\"]*\"? with capabilities:\s*\[\[gpu\]\]"),
+    _message(Obs.DOCKER_UNKNOWN_RUNTIME, ("unknown or invalid runtime name",),
+             r"unknown or invalid runtime name:\s*nvidia"),
+    _message(Obs.CDI_UNRESOLVABLE, ("unresolvable cdi devices",),
+             r"unresolvable CDI devices\s*(?P<device>\S+)"),
+    _message(Obs.NGC_NO_DRIVER, ("nvidia driver was not detected",),
+             r"The NVIDIA Driver was not detected"),
+    _message(Obs.SMI_NO_DEVICES, ("no devices were found",),
+             r"^\s*No devices were found"),
+    _message(Obs.CUDA_INIT_FAILED, ("cuda driver initialization failed",),
+             r"CUDA driver initialization failed"),
+    _message(Obs.DEVICES_UNAVAILABLE, ("busy or unavailable", "devicesunavailable", "devices_unavailable"),
+             r"CUDA-capable devices?(?:\(s\))? (?:is|are|is/are) busy or unavailable|cudaErrorDevicesUnavailable|"
+             r"CUDA_ERROR_DEVICES_UNAVAILABLE"),
+    _message(Obs.CUDA_NOT_AVAILABLE, ("is_available", "device_count", "cuda is not available", "cuda not available",
+                                      "cuda unavailable",
+                                      "cuda is unavailable", "not able to use gpu", "cuda available",
+                                      "no supported gpu backend"),
+             r"is_available(?:\(\))?\)?[`'\"]?\s*(?:(?:returns?|returned|is|was|gives|gave|->|=|==|:|#|prints?|printed|"
+             r"shows?|says?|outputs?|still|always|keeps?|returning)\s*)*[`'\"]?\s*False|"
+             r"device_count(?:\(\))?\)?[`'\"]?\s*(?:(?:returns?|returned|is|was|gives|->|=|==|:|#|prints?|shows?)\s*)+"
+             r"[`'\"]?0\b|CUDA (?:is )?(?:not available|unavailable)|"
+             r"CUDA available\s*[:=]?\s*False|Torch is not able to use GPU|No supported gpu backend found",
+             exclude=r"^\s*(?:[-*]\s*)?Is CUDA available"),
+    # --- arch not in build / GPU too old ----------------------------------------------------------
+    _message(Obs.NO_KERNEL_IMAGE, ("no kernel image is available", "nokernelimagefordevice", "no_binary_for_gpu", "error 209",
+              "code 209", "returned 209", "code=209", "error (48)", "code=48", "returned 48"),
+             r"no kernel image is available for execution on the device|cudaErrorNoKernelImageForDevice|"
+             r"CUDA_ERROR_NO_BINARY_FOR_GPU|" + _CUDA_CODE + r"209\b|" + _LEGACY_CODE + r"48\b"),
+    _message(Obs.INVALID_DEVICE_FUNCTION, ("invalid device function", "invaliddevicefunction"),
+             r"invalid device function|cudaErrorInvalidDeviceFunction"),
+    _message(Obs.GPU_NOT_COMPATIBLE, ("is not compatible with the current pytorch",),
+             r"(?P<gpu>[A-Za-z][\w .()/-]{1,80}?)\s+with CUDA capability sm_(?P<sm>\d{2,3})[a-z]?\s+is not compatible "
+             r"with the current PyTorch installation"),
+    _message(Obs.BUILD_ARCH_LIST, ("supports cuda capabilities",),
+             r"supports CUDA capabilities\s*(?P<archs>(?:(?:sm|compute)_\d{2,3}[a-z]?[\s,.]*)+)", join_next=1),
+    _message(Obs.GPU_TOO_OLD_TORCH, ("no longer supports this gpu", "too old", "no longer support", "dropped support",
+                                     "sm_", "kepler", "maxwell", "pascal", "volta"),
+             r"PyTorch no longer supports this GPU because it is too old|"
+             r"(?:GPU|card|graphics card|architecture|\b(?:GTX|RTX|Tesla|Quadro|Titan|GeForce)\s*[\w-]+)\s+"
+             r"(?:\([^)]*\)\s+)?(?:is|was)\s+too\s+old\b|"
+             r"no longer supports?\s+(?:the\s+)?(?:Kepler|Maxwell|Pascal|Volta|sm_?[3-7]\d|compute capability [3-7]\.\d)|"
+             r"dropped support for\s+(?:the\s+)?(?:Kepler|Maxwell|Pascal|Volta|sm_?[3-7]\d)|"
+             r"(?:does not|doesn'?t)\s+(?:contain|include|ship|support|have)\s+(?:the\s+)?(?:older\s+)?"
+             r"(?:Kepler|Maxwell|Pascal|Volta|sm_?[3-6]\d)\b",
+             exclude=r"driver on your system is too old|driver is too old"),
+    _message(Obs.FOUND_GPU_CAPABILITY, ("which is of cuda capability", "which is of compute capability"),
+             r"Found GPU\s?(?P<index>\d+) (?P<gpu>.+?) which is of (?:cuda|compute) capability (?:\(CC\) )?"
+             r"(?P<major>\d+)\.(?P<minor>\d+)"),
+    _message(Obs.MIN_CAPABILITY, ("minimum cuda capability supported",),
+             r"minimum cuda capability supported by this library is (?P<min>\d+\.\d+)"),
+    _message(Obs.CAPABILITY_RANGE, ("minimum and maximum cuda capability",),
+             r"Minimum and Maximum cuda capability supported by this version of PyTorch is\s*\(?(?P<min>\d+\.\d+)\)?"
+             r"\s*-\s*\(?(?P<max>\d+\.\d+)\)?", join_next=1),
+    _message(Obs.GPU_REQUIRES_NEWER_CUDA, ("which requires cuda_version",),
+             r"Found GPU\s?(?P<index>\d+) (?P<gpu>.+?) which requires CUDA_VERSION >= (?P<needed>\d+)"),
+    _message(Obs.NVRTC_ARCH, ("invalid value for --gpu-architecture",),
+             r"nvrtc: error: invalid value for --gpu-architecture"),
+    _message(Obs.PTXAS_UNKNOWN_ARCH, ("for option 'gpu-name'",),
+             r"Value '(?P<arch>sm_\d{2,3}[a-z]?)' is not defined for option 'gpu-name'"),
+    _message(Obs.TRITON_GPU_TOO_OLD, ("triton gpu compiler", "triton only supports devices"),
+             r"too old to be supported by the triton GPU compiler|Triton only supports devices of CUDA Capability "
+             r">= (?P<min>\d+\.\d+)", join_next=1),
+    _message(Obs.CUDNN_ARCH_MISMATCH, ("cudnn_status_arch_mismatch",),
+             r"CUDNN_STATUS_ARCH_MISMATCH"),
+    # --- torch build kind ----------------------------------------------------------------------
+    _message(Obs.NOT_COMPILED_WITH_CUDA, ("not compiled with cuda", "compiled without cuda", "cuda not compiled",
+                                          "cuda is not compiled"),
+             r"not compiled with CUDA(?: enabled| support)?|(?:PyTorch|torch) (?:was )?compiled without CUDA|"
+             r"CUDA (?:is )?not compiled"),
+    _message(Obs.TORCH_C_IMPORT, ("cannot import name '_c'", "no module named 'torch._c'", "module 'torch' has no attribute",
+                                  "module 'torch._c' has no attribute", "no module named _c", "name '_c' is not defined",
+                                  "no module named 'torch._c"),
+             r"cannot import name '_C' from (?:partially initialized module )?'torch'|No module named 'torch\._C'|"
+             r"No module named '?_C'?(?![\w.])|name '_C' is not defined|"
+             r"module 'torch' has no attribute '(?P<attribute>cuda|__version__|version|nn|Tensor|_C)'|"
+             r"module 'torch\._C' has no attribute '(?P<attribute2>\w+)'"),
+    # --- cuDNN -----------------------------------------------------------------------------
+    _message(Obs.WINDOWS_PAGING_FILE, ("paging file is too small", "winerror 1455"),
+             r"paging file is too small|WinError 1455"),
+    _message(Obs.CUDNN_CANNOT_LOAD, ("libcudnn", "cudnn_", "cudnn64", "cudnn.dll", "cudnn.so", "zlibwapi.dll"),
+             r"(?P<lib>(?:lib)?cudnn[\w.-]*?(?:\.so(?:\.\d+)*|\.dll))\b[^\n]{0,80}?(?:cannot open shared object|"
+             r"no such file|not found|is not in your library path|cannot be loaded|could not be found|"
+             r"or one of its dependencies|見つかりません|찾을 수 없)|"
+             r"(?:could not load(?: dynamic)? library|could not locate|unable to load(?: any of)?|"
+             r"failed to load|cannot load|cannot find|can'?t find|could not find|unable to find|找不到|缺少)"
+             r"\s*[\s'\"{「`]*(?P<lib2>(?:lib)?cudnn[\w.-]*)|(?P<lib3>zlibwapi\.dll)",
+             exclude=r"Successfully opened|paging file|WinError 1455"),
+    _message(Obs.CUDNN_INCOMPATIBLE, ("cudnn version incompatibility", "cudnn version mismatch", "sublibrary_version_mismatch",
+                                      "cudnn_status_version_mismatch"),
+             r"cuDNN version (?:incompatibility|mismatch): PyTorch was compiled\s+against \(?(?P<built>[\d, ]+)\)? but "
+             r"(?:linked against|found runtime version) \(?(?P<loaded>[\d, ]+)\)?|"
+             r"CUDNN_STATUS_(?:SUBLIBRARY_)?VERSION_MISMATCH", join_next=1),
+    _message(Obs.CUDNN_RUNTIME_OLDER, ("loaded runtime cudnn library",),
+             r"Loaded runtime CuDNN library: (?P<loaded>[\d.]+) but source was compiled with: (?P<built>[\d.]+)"),
+    _message(Obs.CUDNN_SYMBOL, ("undefined symbol", "could not load symbol", "cannot load symbol"),
+             r"(?:undefined symbol:?|Could not load symbol|Cannot load symbol)\s*(?P<symbol>cudnn\w+|_ZN5cudnn\w+)"),
+    # --- NCCL and other CUDA libraries ------------------------------------------------------------
+    _message(Obs.NCCL_SYMBOL, ("undefined symbol",),
+             r"undefined symbol:?\s*(?P<symbol>nccl\w+)"),
+    _message(Obs.NCCL_LIBRARY_MISSING, ("libnccl",),
+             r"libnccl\.so[.\d]*: cannot open shared object file"),
+    _message(Obs.CUDA_LIBRARY_SYMBOL, ("undefined symbol", "nvjitlink", "not defined in file", "' not found (required by"),
+             r"undefined symbol:?\s*(?P<symbol>(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|cupti|cuda[A-Z]|"
+             r"__nvJitLink|nvJitLink|__cudaRegister)\w*)|__nvJitLink\w+, version libnvJitLink|"
+             r"symbol (?P<symbol2>\w+),? version (?P<lib>lib(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|"
+             r"cupti|nvJitLink)[\w.]*) not defined in file|"
+             r"version [`'](?P<lib2>lib(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|cupti|nvJitLink|"
+             r"cudnn\w*)[\w.]*)' not found \(required by"),
+    _message(Obs.CUDA_LIBRARY_MISSING, ("libcudart", "libcublas", "libcufft", "libcurand", "libcusparse", "libcusolver",
+                                        "libnvrtc", "libnvjitlink", "libnvtoolsext", "libcupti", "cudart64", "cublas64",
+                                        "libcudss", "libcufile", "libnvshmem", "libcutensor", "cufft64", "curand64",
+                                        "cusparse64", "cusolver64", "nvrtc64"),
+             r"(?P<lib>lib(?:cudart|cublasLt|cublas|cufft|curand|cusparseLt|cusparse|cusolver|nvrtc|nvJitLink|nvToolsExt|"
+             r"cupti|cudss|cufile|nvshmem|cutensor)[\w.-]*?\.so[.\d]*):?\s*cannot open shared object file|"
+             r"(?:could not load(?: dynamic)? library|could not locate|cannot load|failed to open|unable to open|"
+             r"cannot find|could not find|can'?t find)\s*[\s'\"「]*"
+             r"(?P<lib2>(?:lib)?(?:cudart|cublasLt|cublas|cufft|curand|cusparse|cusolver|nvrtc)[\w.-]*)"),
+    _message(Obs.UNDEFINED_REFERENCE_CUDA, ("undefined reference to",),
+             r"undefined reference to [`'‘](?P<symbol>\w+)@(?P<lib>lib\w+\.so[.\d]*)'?",
+),
+    _message(Obs.WINDOWS_DLL_LOAD, ("or one of its dependencies", "dll load failed"),
+             r"Error loading \"?(?P<path>[^\"]*?(?P<dll>[\w.-]+\.dll))\"? or one of its dependencies|"
+             r"DLL load failed while importing (?P<module>\w+)",
+             exclude=r"paging file|WinError 1455"),
+    _message(Obs.GLIBCXX_MISSING, ("glibcxx_", "cxxabi_"),
+             r"version [`'](?P<symbol>(?:GLIBCXX|CXXABI)_[\d.]+)' not found"),
+    _message(Obs.NCCL_NOT_BUILT, ("doesn't have nccl built in", "does not have nccl built in"),
+             r"Distributed package does(?:n't| not) have NCCL built in"),
+    _message(Obs.NO_MATCHING_TORCH, ("no matching distribution found for torch",
+                                         "satisfies the requirement torch", "is not a supported wheel on this"),
+             r"No matching distribution found for torch(?P<spec>[=<>!~][^\s]*)?|Could not find a version that "
+             r"satisfies the requirement torch(?P<spec2>[=<>!~][^\s]*)?|torch-[\w.+%]+\.whl is not a supported wheel"),
+    _message(Obs.TORCH_NOT_INSTALLED, ("no module named 'torch'", 'no module named "torch"', "no module named torch"),
+             r"No module named ['\"]?torch['\"]?(?![\w.])"),
+    # --- extension builds ------------------------------------------------------------------
+    _message(Obs.DETECTED_CUDA_MISMATCH, ("detected cuda version",),
+             r"The detected CUDA version \((?P<nvcc>[\d.]+)\) mismatches the version that was used to compile\s*"
+             r"(?:PyTorch\s*\((?P<torch>[\d.]+)\))?",
+             join_next=2),
+    _message(Obs.EXT_CUDA_MISMATCH, ("does not match the version used to compile pytorch",),
+             r"compiled with a version of Cuda that does not match the version used to compile Pytorch binaries\.?"
+             r"(?:\s*Pytorch binaries were compiled with Cuda (?P<torch>\d+\.\d+))?", join_next=1),
+    _message(Obs.NVCC_UNSUPPORTED_ARCH, ("unsupported gpu architecture",),
+             r"nvcc fatal\s*:\s*Unsupported gpu architecture '(?P<arch>compute_\d{2,3}[a-z]?)'"),
+    _message(Obs.CUDA_HOME_MISSING, ("cuda_home environment variable is not set",),
+             r"CUDA_HOME environment variable is not set"),
+    _message(Obs.CUDA_HOME_LIST, ("/bin/nvcc",),
+             r"['\"]?(?P<path>[^'\"\s]*[^'\"\s/]:[^'\"\s]*/bin/nvcc)['\"]?[^\n]{0,20}(?:No such file|failed|not found)|"
+             r"(?:unable to execute|No such file or directory:?)\s*['\"](?P<path2>[^'\"]*:[^'\"]*/bin/nvcc)"),
+    _message(Obs.NVCC_MISSING, ("nvcc",),
+             r"(?:/bin/)?nvcc['\"]?:? (?:command )?not found|No such file or directory:\s*'[^']*/bin/nvcc'|"
+             r"/bin/nvcc['\"]?:\s*No such file or directory|'nvcc' is not recognized",
+             exclude=r"[^\s'\"]:[^\s'\"]*/bin/nvcc"),
+    _message(Obs.ARCH_LIST_INVALID, ("unknown cuda arch",),
+             r"Unknown CUDA arch \((?P<arch>[^)]+)\) or GPU not supported"),
+    _message(Obs.ALLOCATOR_CONFIG, ("cachingallocator option", "allocator backend parsed", "pytorch_cuda_alloc_conf",
+                                    "pytorch_alloc_conf"),
+             r"Unrecognized CachingAllocator option:\s*(?P<option>\w+)|Allocator backend parsed at runtime != allocator "
+             r"backend parsed at load time|(?:PYTORCH_CUDA_ALLOC_CONF|PYTORCH_ALLOC_CONF)[^\n]{0,80}"
+             r"(?:invalid|unrecogni[sz]ed|unknown|not supported|expects?)"),
+    _message(Obs.LIBUV_MISSING, ("use_libuv", "without libuv"),
+             r"use_libuv was requested but PyTorch was buil[dt] without libuv support|"
+             r"PyTorch was buil[dt] without libuv"),
+    _message(Obs.EXCLUSIVE_PROCESS, ("exclusive process", "exclusive_process", "e. process"),
+             r"Exclusive[ _]Process|\bE\. Process\b"),
+    _message(Obs.ENVIRONMENT_NOT_ACTIVATED, ("activate: no such file", "conda: command not found", "lmod has detected",
+                                             "module(s) are unknown", "not been properly configured to use 'conda",
+                                             "conda: not found"),
+             r"activate: No such file or directory|conda: (?:command )?not found|Lmod has detected the following error|"
+             r"module\(s\) are unknown|Your shell has not been properly configured to use 'conda activate'"),
+    _message(Obs.UNSUPPORTED_HOST_COMPILER, ("unsupported gnu version", "unsupported microsoft visual studio"),
+             r"unsupported (?:GNU|Microsoft Visual Studio) version"),
+    _message(Obs.TORCH_LIBRARY_MISSING, ("libtorch_cuda_cu.so", "libtorch_cuda_cpp.so", "libc10_cuda.so", "libtorch_cuda.so", "libtorch_cpu.so",
+              "libc10.so"),
+             r"(?P<lib>lib(?:torch_cuda_cu|torch_cuda_cpp|c10_cuda|torch_cuda|torch_cpu|c10)\.so):\s*cannot open shared "
+             r"object file"),
+    _message(Obs.TORCHVISION_OP_MISSING, ("torchvision::",),
+             r"operator torchvision::(?P<op>\w+) does not exist|Could not run 'torchvision::(?P<op2>\w+)' with "
+             r"arguments from the '(?P<backend>\w+)' backend"),
+    _message(Obs.TORCHVISION_CUDA_MISMATCH, ("were compiled with different cuda", "has cuda version="),
+             r"PyTorch and (?P<package>[\w.-]+) were compiled with different CUDA (?:major )?versions|"
+             r"PyTorch has CUDA Version\s*=\s*(?P<torch>[\d.]+) and (?P<package2>[\w.-]+) has CUDA Version\s*=\s*"
+             r"(?P<other>[\d.]+)", join_next=1),
+    _message(Obs.TORCHVISION_EXTENSION, ("failed to load image python extension", "has no attribute 'extension'", "couldn't load custom c++ ops"),
+             r"Failed to load image Python extension|partially initialized module 'torchvision' has no attribute "
+             r"'extension'|Couldn't load custom C\+\+ ops"),
+    # --- shared memory ---------------------------------------------------------------------
+    _message(Obs.BUS_ERROR, ("bus error", "insufficient shared memory", "sigbus"),
+             r"killed by signal: Bus error|unexpected bus error encountered in worker|insufficient shared memory|"
+             r"^\s*(?:\[\d+\]\s*\d+\s*)?Bus error(?: \(core dumped\))?|\bBus error \(core dumped\)|"
+             r"(?:DataLoader|worker|shm|shared memory)[^\n]{0,80}\b(?:Bus error|SIGBUS)\b|"
+             r"\b(?:Bus error|SIGBUS)\b[^\n]{0,80}(?:/dev/shm|shared memory|shm)"),
+    _message(Obs.TORCH_SHM_WRITE, ("unable to write to file <", "unable to open shared memory object",
+                                              "unable to allocate shared memory"),
+             r"unable to write to file </?torch_\w*>(?:\s*:\s*(?P<reason>[^(\n]+?)\s*\((?P<errno>\d+)\))?|"
+             r"unable to open shared memory object </?torch_\w*>[^\n]*?(?:\((?P<errno2>\d+)\))?|"
+             r"unable to allocate shared memory"),
+    _message(Obs.SHM_FAILURE, ("posix_fallocate", "shm_open", "/dev/shm", "shared memory segment", "ncclshmopen"),
+             r"posix_fallocate failed|shm_open[^\n]*failed|Error while creating shared memory segment|ncclShmOpen|"
+             r"(?:NCCL|nccl)[^\n]*(?:/dev/shm|shm)[^\n]*(?:fail|error|No space)|/dev/shm[^\n]*(?:No space left|"
+             r"Permission denied)"),
+    _message(Obs.SEMLOCK_PERMISSION, ("semlock",),
+             r"^\s*(?:[\w.]+\s*=\s*)*_?multiprocessing\.SemLock\([^\n]{0,300}?(?:PermissionError|Errno 13\])", join_next=2),
+    _message(Obs.NCCL_SYSTEM_ERROR, ("unhandled system error",),
+             r"unhandled system error"),
+    _message(Obs.NO_SPACE_LEFT, ("no space left on device",),
+             r"No space left on device"),
+    _message(Obs.DATALOADER_KILLED, ("is killed by signal: killed",),
+             r"DataLoader worker \(pid[^)]*\) is killed by signal: Killed"),
+    # --- GPU health --------------------------------------------------------------------------
+    _message(Obs.XID, ("xid",),
+             r"NVRM: Xid \((?P<pci>[^)]*)\):\s*(?P<xid>\d+)|(?-i:\bXid)\s*(?:\((?P<pci2>[^)]*)\)\s*)?:?\s*(?P<xid2>\d+)"),
+    _message(Obs.FALLEN_OFF_BUS, ("off the bus", "gpu is lost", "unable to determine the device handle"),
+             r"fall(?:s|en|ing)? off the bus|fell off the bus|GPU is lost|"
+             r"Unable to determine the device handle for GPU\s*(?P<bus>\S+)"),
+    _message(Obs.ECC_ERROR, ("ecc", "double-bit", "double bit"),
+             r"uncorrectable ECC error encountered|cudaErrorECCUncorrectable|CUDA_ERROR_ECC_UNCORRECTABLE|"
+             r"uncorrectable[^\n]{0,40}\bECC\b|double[- ]bit (?:ECC )?errors?|\bDBE\b[^\n]{0,40}ECC"),
+    _message(Obs.GPU_THROTTLED, ("slowdown", "gpu reset", "requires reset", "needs to be reset", "reset required",
+                                 "nvidia-smi hang", "nvidia-smi freez", "nvidia-smi is stuck", "nvidia-smi takes forever",
+                                 "nvidia-smi never returns", "nvidia-smi does not respond", "nvidia-smi doesn't respond"),
+             r"(?:HW|SW) (?:Thermal |Power Brake )?Slowdown\s*:\s*Active|GPU (?:requires|needs) (?:a )?reset|"
+             r"(?:requires|needs to be|must be) reset|reset (?:is )?required|"
+             r"nvidia-smi (?:hangs?|hanging|freezes|freezing|is stuck|takes forever|never returns|does(?: not|n'?t) "
+             r"respond)"),
+    _message(Obs.SMI_Q_PENDING, ("pending", "remapping failure occurred"),
+             r"^\s*(?P<field>Pending Page (?:Blacklist|Retirement)|Pending|Remapping Failure Occurred)\s*:\s*Yes\b"),
+    # --- capabilities ------------------------------------------------------------------------
+    _message(Obs.BF16_UNSUPPORTED, ("bf16", "bfloat16"),
+             r"(?:bf16|bfloat16)[^\n]{0,80}(?:not supported|is only supported|requires|only available|"
+             r"needs? (?:an? )?(?:Ampere|GPU|compute capability))|"
+             r"(?:not supported|unsupported|(?:doesn'?t|does not|don'?t|do not|cannot|can'?t) support)[^\n]{0,40}"
+             r"(?:bf16|bfloat16)"),
+    _message(Obs.FLASH_ATTENTION_ARCH, ("flashattention", "flash attention", "flash_attn"),
+             r"Flash[ _]?Attention(?:[ _-]?\d)?[^\n]{0,60}?(?:only supports? (?P<arch>Ampere|Turing|Hopper|sm_?\d+)|"
+             r"requires (?P<gpu>A100|A800|H100|H800|Ampere|Hopper|sm_?[89]\d)|"
+             r"(?:is )?not supported on (?P<old>Turing|Volta|Pascal|(?:this|your) GPU))[^\n]*"),
+    _message(Obs.CAPABILITY_REQUIRED, ("compute capability", "capability >", "capability >=", "capability of at least",
+                                       "your gpu has capability", "gpu does not support", "gpu doesn't support"),
+             r"(?:requires?|needs?|only supported on|only works on|at least|minimum)[^\n]{0,60}?(?:compute )?capability"
+             r"\s*(?:of\s+)?(?:(?:>=|≥|>|at least)\s*)?\(?(?P<major>\d+)(?:\.|,\s*)(?P<minor>\d)\)?(?!\.\d)|"
+             r"your GPU has capability \((?P<have_major>\d+),\s*(?P<have_minor>\d+)\)\s*\(too old\)|"
+             r"compute capability\s*(?:<|below|lower than|less than)\s*(?P<below_major>\d+)\.(?P<below_minor>\d)\s*"
+             r"(?:is|are)\s+not\s+supported|(?:your|this|the)\s+GPU\s+(?:does not|doesn'?t)\s+support\s+"
+             r"(?P<feature>int8|fp8|bf16|bfloat16|tf32|flash|tensor cores|\w+ matmul)",
+             exclude=r"is_bf16_supported|minimum cuda capability supported by this library|cuda capability "
+                     r"supported by this version of PyTorch"),
+    _message(Obs.FP8_UNSUPPORTED, ("fp8", "_scaled_mm"),
+             r"fp8[^\n]{0,60}(?:not supported|is only supported|requires)[^\n]{0,60}(?:compute capability|sm_?8\.?9|"
+             r"ada|hopper|gpu)|_scaled_mm is only supported on CUDA devices with compute capability"),
+    # --- application errors (the environment is usually fine) --------------------------------------
+    _message(Obs.CUDA_OOM, ("out of memory", "outofmemoryerror", "memoryallocation"),
+             r"CUDA out of memory|OutOfMemoryError|cudaErrorMemoryAllocation|CUDA_ERROR_OUT_OF_MEMORY|"
+             r"CUDA error: out of memory"),
+    _message(Obs.OOM_CAPACITY, ("total capacity", "of which"),
+             # Bounded number runs: unbounded ones backtrack cubically over long digit strings.
+             r"Tried to allocate (?P<alloc>\d{1,12}(?:\.\d{1,12})? [KMGT]iB)[^\n]*?"
+             r"(?:GPU (?P<index>\d{1,5})[;)]?[^\n]*?)?(?P<total>\d{1,12}(?:\.\d{1,12})? [KMGT]iB) total capacity|"
+             r"GPU (?P<index2>\d{1,5}) has a total capacity of (?P<total2>\d{1,12}(?:\.\d{1,12})? [KMGT]iB)"),
+    _message(Obs.DEVICE_SIDE_ASSERT, ("device-side assert",),
+             r"device-side assert triggered"),
+    _message(Obs.INVALID_DEVICE_ORDINAL, ("invalid device ordinal",),
+             r"invalid device ordinal"),
+    _message(Obs.ILLEGAL_MEMORY_ACCESS, ("illegal memory access", "illegaladdress", "illegal_address"),
+             r"illegal memory access|cudaErrorIllegalAddress|CUDA_ERROR_ILLEGAL_ADDRESS"),
+    _message(Obs.LAUNCH_FAILURE, ("unspecified launch failure", "misaligned address",
+                                           "launch timed out", "illegal instruction"),
+             r"unspecified launch failure|misaligned address|the launch timed out and was terminated|"
+             r"an illegal instruction was encountered"),
+    _message(Obs.DEVICE_MISMATCH, ("expected all tensors to be on the same device",),
+             r"Expected all tensors to be on the same device"),
+    _message(Obs.CUBLAS_STATUS, ("cublas_status_",),
+             r"CUBLAS_STATUS_(?P<status>[A-Z_]+)"),
+    _message(Obs.CUDNN_NO_ENGINE, ("unable to find an engine",),
+             r"GET was unable to find an engine to execute this computation"),
+    _message(Obs.CUDNN_STATUS, ("cudnn_status_",),
+             r"CUDNN_STATUS_(?P<status>(?!ARCH_MISMATCH|VERSION_MISMATCH|SUBLIBRARY_VERSION_MISMATCH)[A-Z_]+)"),
+    _message(Obs.NCCL_ERROR, ("ncclinternalerror", "nccl error", "ncclunhandledcudaerror",
+                                       "ncclsystemerror", "ncclinvalidusage"),
+             r"NCCL error[^\n]*|ncclInternalError|ncclUnhandledCudaError|ncclSystemError|ncclInvalidUsage"),
+    # --- context ----------------------------------------------------------------------------
+    _message(Obs.NUMPY_ABI, ("_array_api not found", "compiled using numpy 1.x cannot be run in"),
+             r"_ARRAY_API not found|compiled using NumPy 1\.x cannot be run in\s*NumPy 2"),
+    _message(Obs.GRAPHICS_DEVICE_NAME, ("nvidia graphics device",),
+             r"NVIDIA Graphics Device"),
+    _message(Obs.NGC_SHM_DEFAULT, ("shmem allocation limit is set to the default",),
+             r"SHMEM allocation limit is set to the default of (?P<size>\d+\s*[KMG]B)"),
+    _message(Obs.NO_CUDA_RUNTIME, ("no cuda runtime is found",),
+             r"No CUDA runtime is found, using CUDA_HOME=?'?(?P<cuda_home>[^'\s]*)"),
+    _message(Obs.TORCH_IMPORT_FRAME, ("torch/__init__.py", "torch\\__init__.py", "from torch._c import"),
+             r"(?P<path>\S*torch[/\\]__init__\.py)|from torch\._C import"),
+    _message(Obs.CUDA_INIT_WARNING, ("cuda initialization:",),
+             r"CUDA initialization:\s*(?P<message>.+)"),
+)
+
+
+BY_OBS: Dict[Obs, Message] = {m.obs: m for m in MESSAGES}
+
+
+def recognise(text: Optional[str]) -> List[Tuple[Obs, Dict[str, str]]]:
+    """Every message found in a short error text (a deep child's), in catalogue order, with its values."""
+    if not text:
+        return []
+    lowered = text.lower()
+    found: List[Tuple[Obs, Dict[str, str]]] = []
+    for message in MESSAGES:
+        if not any(anchor in lowered for anchor in message.anchors):
+            continue
+        match = message.pattern.search(text)
+        if match is None or (message.exclude is not None and message.exclude.search(text)):
+            continue
+        found.append((message.obs, {k: v.strip() for k, v in match.groupdict().items() if v}))
+    return found
+
+
+@lru_cache(maxsize=1)
+def diagnosis_messages() -> Tuple[Message, ...]:
+    """The messages that point to a diagnosis category (not the program's own errors or context)."""
+    from .vocabulary import CATEGORIES
+
+    return tuple(m for m in MESSAGES if m.category in CATEGORIES)

@@ -1,0 +1,281 @@
+"""The vocabulary of observations: what pasted text (or a child's error output) can show
+besides facts, each with the category it points to.
+
+An observation is a recognised message ("no kernel image is available"), a situation the
+text reveals (a Kubernetes pod, WSL, a Slurm job) or the context of a fact (a `docker
+run` line, an install command). Importers produce them and rules read them, both through
+:class:`Obs`, so a misspelt name fails where it is written instead of silently never
+matching; ``tests/triage/test_vocabulary.py`` checks that every member is produced by
+triage and read by a rule.
+
+Each member carries a ``category``: a diagnosis category of :mod:`cudacheck.vocabulary`
+(the cause the message points to), ``"application"`` (the program's own error on a
+healthy environment), ``"situation"`` (where the program runs) or ``"context"`` (a fact's
+surroundings, read as evidence by the rules).
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+APPLICATION = "application"
+SITUATION = "situation"
+CONTEXT = "context"
+KINDS = (APPLICATION, SITUATION, CONTEXT)
+"""The categories an observation may have besides the diagnosis categories."""
+
+
+class Obs(str, Enum):
+    """Every observation triage can make; ``value`` is the name stored in a Snapshot."""
+
+    category: str
+    summary: str
+
+    def __new__(cls, value: str, category: str, summary: str) -> "Obs":
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.category = category
+        member.summary = summary
+        return member
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+    def __hash__(self) -> int:  # hash like the name, so a stored Snapshot's plain strings look members up
+        return str.__hash__(self)
+
+    # --- driver too old -------------------------------------------------------------------
+    DRIVER_TOO_OLD = ("driver_too_old", "driver_too_old", "torch: the NVIDIA driver is too old for this build")
+    DRIVER_FOUND_VERSION = ("driver_found_version", "driver_too_old", "the driver's CUDA version as torch found it")
+    INSUFFICIENT_DRIVER = ("insufficient_driver", "driver_too_old",
+                           "CUDA error 35: the driver is older than the CUDA runtime")
+    UNSUPPORTED_PTX = ("unsupported_ptx", "driver_too_old", "CUDA error 222: PTX from a newer toolkit than the driver")
+    NGC_DRIVER_TOO_OLD = ("ngc_driver_too_old", "driver_too_old",
+                          "NGC container: the host driver is older than the image needs")
+    FORWARD_COMPAT_804 = ("forward_compat_804", "driver_too_old",
+                          "CUDA error 804: forward-compatibility libraries on an unsupported GPU")
+    CONTAINER_REQUIREMENT = ("container_requirement", "container_requirement_unsatisfied",
+                             "nvidia-container-cli: the image's NVIDIA_REQUIRE_CUDA is not met")
+    DRIVER_RELEASE_UNSUPPORTED_GPU = ("driver_release_unsupported_gpu", "driver_too_old",
+                                      "the driver release does not support this GPU")
+    GRAPHICS_DEVICE_NAME = ("graphics_device_name", "driver_too_old",
+                            "the driver does not know this GPU's name (driver older than the GPU)")
+    COMPAT_LIBCUDA_PATH = ("compat_libcuda_path", CONTEXT, "cuda-compat's libcuda is on the pasted loader path")
+    FORWARD_COMPAT_ENABLED = ("forward_compat_enabled", CONTEXT, "NGC container runs through forward compatibility")
+
+    # --- driver not loaded / no driver ------------------------------------------------------
+    SMI_CANNOT_COMMUNICATE = ("smi_cannot_communicate", "driver_not_loaded",
+                              "nvidia-smi cannot reach the kernel driver")
+    NVML_DRIVER_NOT_LOADED = ("nvml_driver_not_loaded", "driver_not_loaded", "NVML: the kernel driver is not loaded")
+    NO_NVIDIA_DRIVER = ("no_nvidia_driver", "driver_not_loaded", "torch found no NVIDIA driver")
+    KERNEL_MODULE_FAILED = ("kernel_module_failed", "driver_not_loaded", "the NVIDIA kernel module could not be loaded")
+    RM_INIT_FAILED = ("rm_init_failed", "driver_not_loaded", "the driver could not initialise the GPU")
+    NOUVEAU_BOUND = ("nouveau_bound", "driver_not_loaded", "the open-source nouveau driver holds the GPU")
+    SMI_NOT_FOUND = ("smi_not_found", "driver_not_loaded", "nvidia-smi is not installed or not on PATH")
+    NVML_LIBRARY_MISSING = ("nvml_library_missing", "driver_not_loaded", "the NVML driver library is missing")
+    LIBCUDA_MISSING = ("libcuda_missing", "driver_not_loaded", "the CUDA driver library libcuda.so.1 is missing")
+    CUDA_UNKNOWN_ERROR = ("cuda_unknown_error", "driver_not_loaded", "CUDA error 999 (unknown error)")
+    NVML_UNKNOWN_ERROR = ("nvml_unknown_error", "driver_not_loaded", "NVML: unknown error")
+    CUDA_INIT_FAILED = ("cuda_init_failed", "driver_not_loaded", "CUDA could not initialise the driver")
+
+    # --- Fabric Manager -----------------------------------------------------------------------
+    SYSTEM_NOT_READY = ("system_not_ready", "fabricmanager_missing",
+                        "CUDA error 802: system not yet initialized (Fabric Manager)")
+    FABRICMANAGER_FAILED = ("fabricmanager_failed", "fabricmanager_missing",
+                            "the NVIDIA Fabric Manager service is not running")
+
+    # --- driver/library mismatch --------------------------------------------------------------
+    NVML_VERSION_MISMATCH = ("nvml_version_mismatch", "driver_library_mismatch",
+                             "NVML: driver/library version mismatch")
+    NVRM_API_MISMATCH = ("nvrm_api_mismatch", "driver_library_mismatch",
+                         "kernel module and client driver versions differ")
+    CUDA_803 = ("cuda_803", "driver_library_mismatch", "CUDA error 803: display driver and CUDA driver differ")
+
+    # --- no GPU visible --------------------------------------------------------------------------
+    NO_CUDA_DEVICE = ("no_cuda_device", "no_gpu_visible", "CUDA error 100: no CUDA-capable device")
+    NO_CUDA_GPUS = ("no_cuda_gpus", "no_gpu_visible", "torch: no CUDA GPUs are available")
+    DOCKER_NO_GPU_DRIVER = ("docker_no_gpu_driver", "no_gpu_visible",
+                            "Docker has no GPU device driver (NVIDIA Container Toolkit missing or not configured)")
+    DOCKER_UNKNOWN_RUNTIME = ("docker_unknown_runtime", "no_gpu_visible", "Docker does not know the nvidia runtime")
+    CDI_UNRESOLVABLE = ("cdi_unresolvable", "no_gpu_visible", "CDI GPU devices cannot be resolved")
+    NGC_NO_DRIVER = ("ngc_no_driver", "no_gpu_visible", "the container was started without GPU access")
+    SMI_NO_DEVICES = ("smi_no_devices", "no_gpu_visible", "nvidia-smi found no GPU")
+    DEVICES_UNAVAILABLE = ("devices_unavailable", "no_gpu_visible",
+                           "the GPU is busy or reserved (compute mode, another process)")
+    CUDA_NOT_AVAILABLE = ("cuda_not_available", CONTEXT, "CUDA is reported unavailable")
+
+    # --- the build and the GPU's architecture ---------------------------------------------------
+    NO_KERNEL_IMAGE = ("no_kernel_image", "arch_not_in_build", "no kernel image is available for execution on the device")
+    INVALID_DEVICE_FUNCTION = ("invalid_device_function", "arch_not_in_build", "CUDA: invalid device function")
+    GPU_NOT_COMPATIBLE = ("gpu_not_compatible", "arch_not_in_build", "torch: this GPU's architecture is not in the build")
+    BUILD_ARCH_LIST = ("build_arch_list", CONTEXT, "the arch list the torch build was compiled for")
+    GPU_TOO_OLD_TORCH = ("gpu_too_old_torch", "gpu_too_old_for_build", "torch: this GPU is too old for the build")
+    FOUND_GPU_CAPABILITY = ("found_gpu_capability", CONTEXT, "torch names a GPU and its compute capability")
+    MIN_CAPABILITY = ("min_capability", "gpu_too_old_for_build",
+                      "torch: the lowest compute capability this build supports")
+    CAPABILITY_RANGE = ("capability_range", CONTEXT, "torch: the compute capability range of this build")
+    GPU_REQUIRES_NEWER_CUDA = ("gpu_requires_newer_cuda", "arch_not_in_build",
+                               "torch: the GPU needs a build with a newer CUDA")
+    NVRTC_ARCH = ("nvrtc_arch", "arch_not_in_build", "NVRTC does not know this GPU's architecture")
+    PTXAS_UNKNOWN_ARCH = ("ptxas_unknown_arch", "arch_not_in_build", "ptxas does not know this GPU's architecture")
+    TRITON_GPU_TOO_OLD = ("triton_gpu_too_old", "gpu_too_old_for_build",
+                          "Triton (torch.compile) does not support this GPU")
+    CUDNN_ARCH_MISMATCH = ("cudnn_arch_mismatch", "gpu_too_old_for_build",
+                           "cuDNN does not support this GPU's architecture")
+
+    # --- the torch build and its installs -------------------------------------------------------
+    NOT_COMPILED_WITH_CUDA = ("not_compiled_with_cuda", "cpu_only_torch", "torch is a CPU-only build")
+    TORCH_CUDA_NONE = ("torch_cuda_none", "cpu_only_torch", "torch.version.cuda is None (a CPU-only build)")
+    CPU_BUILD_STATED = ("cpu_build_stated", "cpu_only_torch", "the report says a CPU build of torch is installed")
+    CONDA_CPUONLY = ("conda_cpuonly", "cpu_only_torch", "conda's cpuonly package is installed")
+    TORCH_C_IMPORT = ("torch_c_import", "multiple_torch_installs",
+                      "a local torch/ folder or a broken second install shadows torch")
+    TORCH_NOT_INSTALLED = ("torch_not_installed", "multiple_torch_installs", "Python does not find torch at all")
+    TORCH_USER_SITE = ("torch_user_site", "multiple_torch_installs", "torch is imported from the user site")
+    MULTIPLE_INSTALLS_STATED = ("multiple_installs_stated", "multiple_torch_installs",
+                                "the report says torch is installed more than once (pip and conda, GPU and CPU)")
+    TORCH_VERSION_CONFLICT = ("torch_version_conflict", "multiple_torch_installs",
+                              "the imported torch differs from the one the report says is installed")
+    TORCH_VERSION = ("torch_version", CONTEXT, "a torch version without its CUDA build")
+    TORCH_VERSION_IMPORTED = ("torch_version_imported", CONTEXT, "a Python session prints torch.__version__")
+
+    # --- cuDNN ------------------------------------------------------------------------------------
+    CUDNN_CANNOT_LOAD = ("cudnn_cannot_load", "cudnn_missing", "a cuDNN library cannot be loaded")
+    CUDNN_INCOMPATIBLE = ("cudnn_incompatible", "cudnn_version_mismatch", "torch refuses the cuDNN it loaded")
+    CUDNN_RUNTIME_OLDER = ("cudnn_runtime_older", "cudnn_version_mismatch",
+                           "the framework loaded an older cuDNN than it was built with")
+    CUDNN_SYMBOL = ("cudnn_symbol", "cudnn_version_mismatch", "a cuDNN symbol is missing")
+
+    # --- NCCL and other CUDA libraries --------------------------------------------------------------
+    NCCL_SYMBOL = ("nccl_symbol", "nccl_mismatch", "the loaded libnccl lacks a symbol torch needs")
+    NCCL_LIBRARY_MISSING = ("nccl_library_missing", "nccl_mismatch", "libnccl cannot be loaded")
+    CUDA_LIBRARY_SYMBOL = ("cuda_library_symbol", "lib_path_conflict", "a CUDA library of another version was loaded")
+    LIBRARY_PATH_FIX_STATED = ("library_path_fix_stated", "lib_path_conflict",
+                               "the report says clearing LD_LIBRARY_PATH (or a folder on it) fixes it")
+    CUDA_LIBRARY_MISSING = ("cuda_library_missing", "lib_path_conflict", "a CUDA runtime library cannot be loaded")
+
+    # --- companions and compiled extensions --------------------------------------------------------------
+    EXTENSION_BUILT_FOR = ("extension_built_for", "extension_mismatch",
+                           "an extension names the torch, CUDA and C++ ABI it was built for")
+    EXTENSION_IMPORT_FAILED = ("extension_import_failed", "extension_mismatch",
+                               "a compiled extension's own module, operator or linked CUDA library does not load")
+    EXTENSION_KERNEL_ERROR = ("extension_kernel_error", "extension_mismatch",
+                              "a kernel error raised from a compiled extension's own code")
+    TORCH_LIBRARY_MISSING = ("torch_library_missing", "torchvision_mismatch",
+                             "a compiled extension needs torch libraries this torch does not have")
+    TORCHVISION_OP_MISSING = ("torchvision_op_missing", "torchvision_mismatch",
+                              "torchvision's compiled ops do not fit this torch")
+    TORCHVISION_CUDA_MISMATCH = ("torchvision_cuda_mismatch", "torchvision_mismatch",
+                                 "torch and torchvision were built for different CUDA versions")
+    TORCHVISION_EXTENSION = ("torchvision_extension", "torchvision_mismatch",
+                             "torchvision's C++ extension does not load")
+
+    # --- building extensions --------------------------------------------------------------------------
+    UNDEFINED_REFERENCE_CUDA = ("undefined_reference_cuda", "cuda_toolkit_mismatch_ext",
+                                "linking against libtorch with another CUDA toolkit")
+    DETECTED_CUDA_MISMATCH = ("detected_cuda_mismatch", "cuda_toolkit_mismatch_ext",
+                              "extension build: local nvcc differs from torch's CUDA")
+    EXT_CUDA_MISMATCH = ("ext_cuda_mismatch", "cuda_toolkit_mismatch_ext",
+                         "extension build: local nvcc differs from torch's CUDA")
+    NVCC_UNSUPPORTED_ARCH = ("nvcc_unsupported_arch", "cuda_toolkit_mismatch_ext",
+                             "extension build: the local nvcc cannot target this GPU")
+    CUDA_HOME_MISSING = ("cuda_home_missing", "cuda_toolkit_mismatch_ext", "extension build: no CUDA toolkit found")
+    NVCC_MISSING = ("nvcc_missing", "config", "nvcc is not where the build looks (CUDA_HOME or PATH)")
+    CUDA_HOME_LIST = ("cuda_home_list", "config", "CUDA_HOME holds a list of folders (a PATH-style value)")
+    ARCH_LIST_INVALID = ("arch_list_invalid", "config", "TORCH_CUDA_ARCH_LIST names an arch this torch does not know")
+    NO_CUDA_RUNTIME = ("no_cuda_runtime", CONTEXT, "torch.utils.cpp_extension found no usable CUDA runtime")
+
+    # --- shared memory ----------------------------------------------------------------------------------
+    BUS_ERROR = ("bus_error", "shm_too_small", "a DataLoader worker died with a bus error (shared memory)")
+    TORCH_SHM_WRITE = ("torch_shm_write", "shm_too_small", "torch could not create a shared-memory segment")
+    SHM_FAILURE = ("shm_failure", "shm_too_small", "a shared-memory segment could not be created")
+    SEMLOCK_PERMISSION = ("semlock_permission", "shm_permission",
+                          "multiprocessing cannot create a semaphore in /dev/shm (permission denied)")
+    NCCL_SYSTEM_ERROR = ("nccl_system_error", "shm_too_small", "NCCL: unhandled system error")
+    NO_SPACE_LEFT = ("no_space_left", "shm_too_small", "ENOSPC: no space left on device")
+    SHM_NOT_WRITABLE = ("shm_not_writable", "shm_permission", "/dev/shm is shown without write access for other users")
+    NGC_SHM_DEFAULT = ("ngc_shm_default", CONTEXT, "NGC container banner: /dev/shm has Docker's default size")
+
+    # --- the GPU itself ----------------------------------------------------------------------------------
+    XID = ("xid", "gpu_health", "the driver logged an Xid")
+    FALLEN_OFF_BUS = ("fallen_off_bus", "gpu_health", "a GPU stopped responding (fallen off the bus)")
+    ECC_ERROR = ("ecc_error", "gpu_health", "uncorrectable ECC error")
+    SMI_Q_PENDING = ("smi_q_pending", "gpu_health", "nvidia-smi -q: page retirement / row remapping pending or failed")
+    GPU_THROTTLED = ("gpu_throttled", "gpu_health", "the GPU is throttled (thermal/power slowdown) or needs a reset")
+    SMI_ERR = ("smi_err", "gpu_health", "nvidia-smi shows ERR! for a GPU")
+    BF16_UNSUPPORTED = ("bf16_unsupported", "capability_missing", "bfloat16 is not supported on this GPU")
+    FLASH_ATTENTION_ARCH = ("flash_attention_arch", "capability_missing", "FlashAttention needs a newer GPU")
+    CAPABILITY_REQUIRED = ("capability_required", "capability_missing",
+                           "a library or model requires a minimum compute capability")
+    FP8_UNSUPPORTED = ("fp8_unsupported", "capability_missing", "FP8 is not supported on this GPU")
+
+    # --- the platform --------------------------------------------------------------------------------------
+    WINDOWS_PAGING_FILE = ("windows_paging_file", "config", "Windows ran out of virtual memory loading CUDA DLLs")
+    WINDOWS_DLL_LOAD = ("windows_dll_load", "config", "Windows could not load a DLL of torch")
+    GLIBCXX_MISSING = ("glibcxx_missing", "config", "an older libstdc++ is loaded")
+    NCCL_NOT_BUILT = ("nccl_not_built", "config", "this torch has no NCCL (Windows/macOS)")
+    NO_MATCHING_TORCH = ("no_matching_torch", "config", "pip has no torch wheel for this Python/platform")
+    UNSUPPORTED_HOST_COMPILER = ("unsupported_host_compiler", "config", "nvcc does not support this host compiler")
+    NUMPY_ABI = ("numpy_abi", "config", "NumPy 2 with modules built for NumPy 1")
+
+    ALLOCATOR_CONFIG = ("allocator_config", "config", "PYTORCH_CUDA_ALLOC_CONF is wrong or set too late")
+    LIBUV_MISSING = ("libuv_missing", "config", "the distributed store asks for libuv, which this torch lacks (Windows)")
+    EXCLUSIVE_PROCESS = ("exclusive_process", CONTEXT, "a GPU in Exclusive-Process compute mode")
+    ENVIRONMENT_NOT_ACTIVATED = ("environment_not_activated", "config",
+                                 "the Python environment (conda, module, venv) was not activated")
+
+    # --- the program's own errors (the environment is usually fine) -----------------------------------------
+    CUDA_OOM = ("cuda_oom", APPLICATION, "CUDA out of memory")
+    OOM_CAPACITY = ("oom_capacity", CONTEXT, "allocation size and GPU capacity of an out-of-memory error")
+    DATALOADER_KILLED = ("dataloader_killed", APPLICATION, "a DataLoader worker was OOM-killed")
+    DEVICE_SIDE_ASSERT = ("device_side_assert", APPLICATION,
+                          "a device-side assert (usually an index or label out of range)")
+    INVALID_DEVICE_ORDINAL = ("invalid_device_ordinal", APPLICATION, "a GPU index beyond the visible GPUs")
+    ILLEGAL_MEMORY_ACCESS = ("illegal_memory_access", APPLICATION, "an illegal memory access in a kernel")
+    LAUNCH_FAILURE = ("launch_failure", APPLICATION, "a kernel failed while running")
+    DEVICE_MISMATCH = ("device_mismatch", APPLICATION, "tensors on different devices")
+    CUBLAS_STATUS = ("cublas_status", APPLICATION, "a cuBLAS call failed")
+    CUDNN_NO_ENGINE = ("cudnn_no_engine", APPLICATION, "cuDNN found no algorithm (often memory)")
+    CUDNN_STATUS = ("cudnn_status", APPLICATION, "a cuDNN call failed")
+    NCCL_ERROR = ("nccl_error", APPLICATION, "an NCCL collective failed")
+
+    # --- where the program runs and how it was started ------------------------------------------------------
+    DOCKER_RUN = ("docker_run", SITUATION, "a pasted `docker run` command")
+    COMPOSE_GPU = ("compose_gpu", SITUATION, "a compose file or pod spec that asks for GPUs")
+    CONTAINER_PROMPT = ("container_prompt", SITUATION, "a shell prompt inside a container")
+    IMAGE_CUDA = ("image_cuda", SITUATION, "a container image and the CUDA it is built with")
+    NGC_RELEASE = ("ngc_release", SITUATION, "the NGC container banner")
+    WSL = ("wsl", SITUATION, "Windows Subsystem for Linux (with its version where the paste shows it)")
+    CONTAINER_MARKER = ("container_marker", SITUATION, "the paste shows the program runs in a container")
+    KUBERNETES_POD = ("kubernetes_pod", SITUATION,
+                      "a Kubernetes pod (whether it asks for nvidia.com/gpu and names a runtime class)")
+    SLURM = ("slurm", SITUATION, "a Slurm job or login node (whether GPUs were requested)")
+    VIRTUAL_MACHINE = ("virtual_machine", SITUATION, "a virtual machine (VirtualBox, VMware, Hyper-V, KVM)")
+    HOSTED_NOTEBOOK = ("hosted_notebook", SITUATION, "a hosted notebook (Colab, Kaggle, SageMaker) and its runtime")
+    JETSON = ("jetson", SITUATION, "an NVIDIA Jetson board (JetPack / L4T)")
+    ENV_PROMPT = ("env_prompt", SITUATION, "a shell prompt inside an activated conda or virtual environment")
+    BARE_METAL = ("bare_metal", SITUATION, "the report says the program runs on the host, not in a container")
+    UVM_MISSING = ("uvm_missing", "no_gpu_visible", "the nvidia-uvm module or /dev/nvidia-uvm is missing")
+    NVIDIA_GPU_STATED = ("nvidia_gpu_stated", SITUATION, "the report says the machine has an NVIDIA GPU")
+    NO_NVIDIA_GPU = ("no_nvidia_gpu", SITUATION,
+                     "the report says the machine has no NVIDIA GPU (a Mac, other graphics, the CPU is meant)")
+    GPU_NOT_SEEN = ("gpu_not_seen", CONTEXT, "the report says the GPU is not detected or cannot be used")
+    GPU_INTENT = ("gpu_intent", CONTEXT, "the report says a GPU is meant to be used")
+
+    # --- what a paste says around its facts ---------------------------------------------------------------
+    CUDA_AVAILABLE = ("cuda_available", CONTEXT, "torch.cuda.is_available() as printed")
+    CUDA_DEVICE_COUNT = ("cuda_device_count", CONTEXT, "torch.cuda.device_count() as printed")
+    INSTALL_COMMAND = ("install_command", CONTEXT, "a pip/conda/uv command that installs torch")
+    CUDA_MENTIONED = ("cuda_mentioned", CONTEXT, "a CUDA version named in a sentence or a template line")
+    ENVIRONMENT = ("environment", CONTEXT, "an environment variable set or printed in the paste")
+    TORCH_IMPORT_FRAME = ("torch_import_frame", CONTEXT, "a traceback through `import torch`")
+    CUDA_INIT_WARNING = ("cuda_init_warning", CONTEXT, "torch's CUDA initialisation warning")
+    INPUT_TRUNCATED = ("input_truncated", CONTEXT, "the input was too large and was read in part")
+    NOTHING_RECOGNISED = ("nothing_recognised", CONTEXT, "nothing in the text was recognised")
+
+
+def observation(name: str) -> Obs:
+    """The member named ``name`` (a stored Snapshot's string); ``ValueError`` for an unknown name."""
+    return Obs(name)

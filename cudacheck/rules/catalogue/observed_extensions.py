@@ -1,0 +1,140 @@
+"""Observed failures of compiled extensions: kernels missing for the GPU in an extension, an
+extension built for another torch, CUDA or C++ ABI (CC825). Undefined torch symbols in a
+pasted extension are facts the kernel inventory's rule judges (CC243)."""
+from __future__ import annotations
+
+from typing import Iterator, List, Optional
+
+from ...observations import Obs
+from ...report import Finding
+from ...compat.judgements import official_wheel_cxx11_abi
+from ...versions import major_minor, torch_public
+from ..context import RuleContext
+from ..observations import (LIKELY, POSSIBLE, all_of, evidence, first_of, gpu_arch, gpu_label, kernel_error_owner,
+                            quote)
+from ..registry import rule
+
+COMPANIONS = ("torchvision", "torchaudio", "torchtext")
+
+
+def _installed_torch(ctx: RuleContext, said: Optional[str]) -> Optional[str]:
+    """The installed torch's version: the build's, the package list's, the one a message names, or a bare
+    version the paste states."""
+    package = ctx.snapshot.package("torch")
+    stated = first_of(ctx, Obs.TORCH_VERSION)
+    return ctx.snapshot.torch.version or (package.version if package else None) or said \
+        or (stated.values.get("version") if stated else None)
+
+
+def torch_cxx11_abi(ctx: RuleContext, version: Optional[str]) -> Optional[bool]:
+    """torch's C++ string ABI: read from its binaries, else the official wheels' for that version."""
+    kernels = ctx.snapshot.kernels
+    if kernels is not None and kernels.torch_cxx11_abi is not None:
+        return kernels.torch_cxx11_abi
+    return official_wheel_cxx11_abi(version, ctx.build.tag if ctx.snapshot.torch.version else None)
+
+
+def build_problems(ctx: RuleContext, values: dict) -> List[str]:
+    """What differs between the torch an extension was built for and the installed one (release, CUDA major);
+    empty when nothing differs or the installed torch is not known."""
+    problems: List[str] = []
+    package = values.get("package") or "the extension"
+    built, installed = values.get("torch"), _installed_torch(ctx, values.get("have"))
+    built_public, installed_public = torch_public(built), torch_public(installed)
+    if built_public and installed_public:
+        exact = built_public.count(".") >= 2
+        same = built_public == installed_public if exact else \
+            major_minor(built_public) == major_minor(installed_public)
+        if not same:
+            problems.append(f"{package} was built for torch {built}, torch {installed} is installed")
+    built_cuda, torch_cuda = major_minor(values.get("cuda")), major_minor(ctx.snapshot.torch.cuda)
+    if built_cuda and torch_cuda and built_cuda[0] != torch_cuda[0]:
+        problems.append(f"{package} was built for CUDA {built_cuda[0]}.{built_cuda[1]}, torch for CUDA "
+                        f"{torch_cuda[0]}.{torch_cuda[1]}")
+    abi = {"yes": True, "no": False}.get(values.get("cxx11_abi", ""))
+    torch_abi = torch_cxx11_abi(ctx, installed) if abi is not None else None
+    if abi is not None and torch_abi is not None and abi != torch_abi:
+        word = {True: "the new (std::__cxx11)", False: "the old (pre-C++11)"}
+        problems.append(f"{package} uses {word[abi]} C++ string ABI, torch {installed} {word[torch_abi]} one: "
+                        "its torch symbols are undefined")
+    return problems
+
+
+@rule("CC825", "observed-extension-mismatch", "extension_mismatch", "packages", symptom=True)
+def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
+    """The pasted output shows a compiled extension that does not fit this torch or this GPU.
+
+    What it checks:
+        "no kernel image is available" / "invalid device function" raised from a compiled
+        extension's own frames (flash-attn, xformers, vllm, bitsandbytes, mmcv, …) or while
+        torch's own arch list covers the GPU; xFormers' "xFormers was built for: PyTorch
+        X (you have Y)"; a prebuilt wheel's name (`+cu118torch2.2cxx11abiTRUE`) naming
+        another torch release or CUDA major than the installed torch, and pip's "X requires
+        torch==A, but you have torch B"; an extension's compiled module that does not load
+        ("DLL load failed while importing flash_attn_2_cuda", "No module named
+        'mmcv._ext'", "operator xformers::… does not exist", a CUDA library it links missing
+        while it is imported). For torchvision and torchaudio the category is
+        `torchvision_mismatch`.
+    Why it matters:
+        Extensions carry their own GPU code compiled for chosen architectures against one
+        torch release, CUDA major and C++ ABI; with another they do not load or have no
+        kernels for the GPU, although torch itself works.
+    How to fix:
+        Install the extension's build for the installed torch, CUDA and GPU (its release
+        wheels, or the matching version), or build it from source against the installed
+        torch with TORCH_CUDA_ARCH_LIST set to the GPU's compute capability.
+    """
+    owned = kernel_error_owner(ctx)
+    if owned is not None:
+        gpu = gpu_arch(ctx)
+        package = owned.values.get("package")
+        name = package or "a compiled extension"
+        yield ctx.finding(
+            f"{name} has no kernels for {gpu_label(ctx)}" + (f" ({gpu.sm})" if gpu else ""),
+            certainty=LIKELY if package else POSSIBLE,
+            detail=f"{quote(owned)}. " + (f"The error is raised from {package}'s own code: its kernels were built "
+                                          "without this GPU's architecture (or for another torch)." if package else
+                                          "torch's own arch list covers this GPU, so the failing kernel comes from an "
+                                          "extension or a library with its own kernels."),
+            remedy=f"Install a build of {package or 'the extension'} made for this GPU and your torch, or rebuild "
+                   f"it: `TORCH_CUDA_ARCH_LIST=\"{gpu.cc if gpu else '<X.Y>'}\" pip install --no-build-isolation "
+                   f"--force-reinstall --no-cache-dir {package or '<package>'}`.",
+            evidence=evidence(owned))
+        return
+    for built in all_of(ctx, Obs.EXTENSION_BUILT_FOR):
+        problems = build_problems(ctx, built.values)
+        if not problems:
+            continue
+        package = built.values.get("package") or "a compiled extension"
+        yield ctx.finding(
+            f"{package} was built for another torch than the installed one",
+            certainty=LIKELY, category=_category(package), detail=f"{quote(built)}. " + "; ".join(problems) + ".",
+            remedy=_remedy(package),
+            evidence=evidence(built) + ["torch.version"])
+        return
+    failed = first_of(ctx, Obs.EXTENSION_IMPORT_FAILED)
+    if failed is not None:
+        package = failed.values.get("package") or "a compiled extension"
+        library = failed.values.get("library")
+        yield ctx.finding(
+            f"{package}'s compiled code does not load" + (f" (it needs {library})" if library else ""),
+            certainty=LIKELY, category=_category(package),
+            detail=f"{quote(failed)}. " + (f"{package} was linked against {library}, which this environment does not "
+                                           "have: it was built for another CUDA or torch." if library else
+                                           f"{package} was installed without its compiled part, or built for another "
+                                           "torch, CUDA or platform."),
+            remedy=_remedy(package), evidence=evidence(failed))
+
+
+def _category(package: str) -> Optional[str]:
+    """torchvision and torchaudio have their own category; every other extension is an extension."""
+    return "torchvision_mismatch" if package in COMPANIONS else None
+
+
+def _remedy(package: str) -> str:
+    if package in COMPANIONS:
+        return (f"Install the {package} release that pairs with the installed torch, from the same index (same CUDA "
+                f"tag): `pip install --force-reinstall torch torchvision torchaudio --index-url …`.")
+    return (f"Install the {package} build made for the installed torch, CUDA and platform (its release wheels or "
+            "the matching version), or rebuild it against the installed torch: "
+            f"`pip install --no-build-isolation --force-reinstall --no-cache-dir {package}`.")

@@ -1,0 +1,222 @@
+"""Where the program runs, told by the evidence each situation leaves in a paste.
+
+- **a container** (``container.in_container``, ``container.runtime``): ``/.dockerenv``, a
+  prompt inside one, "(container) $", ``docker exec``/``docker compose``, a Dockerfile's
+  ``FROM``, LXD/LXC, Apptainer/Singularity (``--nv``), Podman;
+- **a Kubernetes pod** (runtime ``kubernetes``): ``kind: Pod`` manifests, ``kubectl``, pods,
+  ``runtimeClassName``, ``nvidia.com/gpu`` limits, the GPU Operator, k3s/containerd
+  configuration; whether the pod asks for a GPU and names the NVIDIA runtime
+  (:data:`Obs.KUBERNETES_POD`);
+- **WSL** (runtime ``wsl``; :data:`Obs.WSL` with its version): WSL1's ``…-Microsoft`` kernels,
+  WSL2's ``microsoft-standard-WSL2`` kernels, ``/usr/lib/wsl/lib``, the words;
+- **a Slurm job or login node** (:data:`Obs.SLURM`): ``#SBATCH``, ``srun``/``sbatch``/``salloc``,
+  ``SLURM_*``, "login node"; whether GPUs were requested (``--gres=gpu``, ``--gpus…``);
+- **a bare-metal host** (``container.in_container`` False): "bare metal", "not in a container";
+- **the NVIDIA device nodes** (``container.dev_nodes``): ``ls -l /dev/nvidia*`` listings, "ls:
+  cannot access '/dev/nvidia*'", and a missing ``nvidia-uvm`` module or node
+  (:data:`Obs.UVM_MISSING`).
+
+A situation is evidence, not a diagnosis: the rules decide what "nvidia-smi: command not
+found" means in each (a container started without GPUs, a login node without GPUs, a host
+without a driver).
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+from ...observations import Obs
+from ..document import Document
+from ...snapshot import ShmFacts
+from ..facts import PROSE, REPORTED, TOOL, Facts
+
+_CONTAINER = re.compile(
+    r"/\.dockerenv|^\s*\(container\)|\bdocker\s+(?:exec|compose|-compose|container\s+exec)\b|docker-compose|"
+    r"\binside\s+(?:the\s+|a\s+|my\s+|of\s+the\s+)?(?:docker\s+)?container\b|\bin\s+(?:the|a|my)\s+(?:docker\s+)?container\b|"
+    r"\b(?:docker|podman)\s+container\b|^\s*FROM\s+[\w./:-]+|\bcontainers?\s+(?:lost|lose|cannot|can't|doesn'?t|do not)\b|"
+    r"\bnvidia\s+docker\b|\bgpu\s+containers?\b|docker\s*容器|容器(?:内|里|中)|コンテナ|컨테이너|контейнер|contenedor|"
+    r"cont[êe]iner|conteneur",
+    re.IGNORECASE)
+_LXD = re.compile(r"\blxd\b|\blxc\b(?!\s*=)", re.IGNORECASE)
+_APPTAINER = re.compile(r"\b(?:singularity|apptainer)\s+(?:exec|run|shell|instance)\b(?P<rest>[^\n]*)", re.IGNORECASE)
+_KUBERNETES = re.compile(
+    r"^\s*kind:\s*(?:Pod|Deployment|Job|StatefulSet|DaemonSet)\b|\bkubectl\b|\bkubernetes\b|\bk8s\b|\bk3s\b|"
+    r"\brke2\b|\beks\b|\bgke\b|\baks\b|\bpods?\b|runtimeClassName|nvidia\.com/gpu|gpu[- ]operator|"
+    r"containerd/config\.toml|default_runtime_name", re.IGNORECASE)
+_POD_GPU = re.compile(r"nvidia\.com/gpu\s*:\s*['\"]?\d", re.IGNORECASE)
+_RUNTIME_CLASS = re.compile(r"runtimeClassName\s*:\s*['\"]?(?P<name>[\w-]+)", re.IGNORECASE)
+_WSL1_KERNEL = re.compile(r"\b\d+\.\d+\.\d+-\d+-Microsoft\b")
+_WSL2 = re.compile(r"microsoft-standard(?:-wsl2)?|\bwsl\s*2\b|\bwsl2\b|/usr/lib/wsl/lib|\\lxss\\|libdxcore|/dev/dxg",
+                   re.IGNORECASE)
+_WSL1 = re.compile(r"\bwsl\s*1\b|\bwsl1\b", re.IGNORECASE)
+_SLURM = re.compile(r"^\s*#SBATCH\b|\b(?:srun|sbatch|salloc)\b|\bSLURM_[A-Z_]+|\bslurm\b|\blogin\s+node\b|"
+                    r"\bcompute\s+node\b|\bstaging\s+node\b|\bhead\s+node\b|\bhpc\b|\bcluster\b|^\s*#PBS\b|"
+                    r"\bqsub\b|\bmodule\s+load\b", re.IGNORECASE)
+_GRES = re.compile(r"--gres[= ](?:[\w:]*gpu)|--gpus(?:-per-(?:node|task|socket))?[= ]\s*\S|(?:^|\s)-G\s*\d|"
+                   r"--gpus-per-task|#SBATCH\s+--gpus", re.IGNORECASE)
+_LOGIN_NODE = re.compile(r"\b(?:login|staging|head)\s+node\b|\blogin\s*node\b", re.IGNORECASE)
+_VM = re.compile(r"\b(?:virtualbox|vmware|hyper-v|proxmox|qemu|kvm|parallels)\b|\bvirtual\s+machine\b|\b(?:in|inside|on)\s+"
+                 r"(?:a|an|the|my)\s+vm\b", re.IGNORECASE)
+_NOTEBOOK = re.compile(r"\b(?:google\s+)?colab\b|\bkaggle\b|\bsagemaker\s+(?:studio|notebook)|/content/drive|"
+                       r"/kaggle/(?:input|working)", re.IGNORECASE)
+_BARE_METAL = re.compile(r"\bbare[- ]?metal\b|\bnot\s+(?:in|inside)\s+(?:a\s+)?(?:docker|container)\b|"
+                         r"\bwithout\s+(?:docker|a\s+container)\b", re.IGNORECASE)
+_SHM_LISTING = re.compile(r"^\s*d(?P<perm>[rwxtTsS-]{9})[.+@]?\s+\d+\s+\S+\s+\S+\s+.*?/dev/shm/?\s*$")
+_SHM_MOUNT = re.compile(r"/dev/shm\s+tmpfs\s+\S*?\bmode=(?P<mode>[0-7]{3,4})\b")
+_SHM_STATED = re.compile(
+    r"/dev/shm[^\n]{0,80}(?:\b0?755\b|rwxr-xr-x|writable (?:for|by|to) root only|root[- ]only|not writable|"
+    r"read-only|permission denied)|(?:\b0?755\b|rwxr-xr-x)[^\n]{0,60}/dev/shm", re.IGNORECASE)
+_NODE_LISTING = re.compile(r"^\s*c[rwx-]{9}\.?\s+\d+\s+\S+\s+\S+\s+\d+,\s*\d+[^/]*(?P<node>/dev/nvidia[\w-]*)")
+_NODE_PATH = re.compile(r"(?P<node>/dev/nvidia(?:\d+|ctl|-uvm(?:-tools)?|-modeset|-caps))\b")
+_NO_NODES = re.compile(r"cannot access\s+['\"]?/dev/nvidia\*?['\"]?\s*:\s*No such file", re.IGNORECASE)
+_UVM = re.compile(r"Module nvidia[-_](?:\d+[-_])?(?:updates[-_])?uvm not found|could not insert 'nvidia_[\w]*uvm'|"
+                  r"/dev/nvidia-uvm[^\n]{0,40}(?:missing|No such file|not (?:exist|found|present|created))|"
+                  r"(?:missing|no|without)\s+(?:the\s+)?/dev/nvidia-uvm|nvidia[-_]uvm\s+(?:module\s+)?(?:is\s+)?not\s+"
+                  r"(?:loaded|present|created)|(?:re-?)?add(?:ed|ing)?\s+(?:the\s+)?nvidia[-_]uvm|\buvm\s+module\s+is\s+not\s+"
+                  r"loaded", re.IGNORECASE)
+
+
+def parse(document: Document, facts: Facts) -> None:
+    """Containers, pods, WSL, Slurm, bare metal and the device nodes the paste shows."""
+    _wsl(document, facts)
+    _containers(document, facts)
+    _kubernetes(document, facts)
+    _slurm(document, facts)
+    for index in document.lines_with_any(("virtualbox", "vmware", "hyper-v", "proxmox", "qemu", "kvm", "parallels",
+                                          "virtual machine", " vm")):
+        if _VM.search(document.line(index)):
+            facts.observe(Obs.VIRTUAL_MACHINE, document.line(index), document.number(index))
+            break
+    for index in document.lines_with_any(("colab", "kaggle", "sagemaker", "/content/")):
+        if _NOTEBOOK.search(document.line(index)):
+            facts.observe(Obs.HOSTED_NOTEBOOK, document.line(index), document.number(index))
+            break
+    for index in document.lines_with_any(("jetson", "jetpack", "l4t", "tegra")):
+        if re.search(r"\bjetson\b|\bjetpack\b|\bl4t\b|\btegra\b", document.line(index), re.IGNORECASE):
+            facts.observe(Obs.JETSON, document.line(index), document.number(index))
+            facts.set("platform.machine", "aarch64", PROSE)
+            break
+    for index in document.lines_with_any(("bare metal", "bare-metal", "baremetal", "not in a", "not inside",
+                                          "without docker", "without a container")):
+        if _BARE_METAL.search(document.line(index)):
+            facts.set("container.in_container", False, REPORTED)
+            facts.observe(Obs.BARE_METAL, document.line(index), document.number(index))
+            break
+    _device_nodes(document, facts)
+    _shm(document, facts)
+
+
+def _wsl(document: Document, facts: Facts) -> None:
+    for index in document.lines_with_any(("microsoft", "wsl", "lxss", "dxcore", "/dev/dxg")):
+        text = document.line(index)
+        version: Optional[str] = None
+        if _WSL1_KERNEL.search(text) or _WSL1.search(text):
+            version = "1"
+        elif _WSL2.search(text):
+            version = "2"
+        elif not re.search(r"\bwsl\b", text, re.IGNORECASE):
+            continue  # "Microsoft" alone is not WSL
+        facts.observe(Obs.WSL, text, document.number(index), version=version)
+        facts.set("container.runtime", "wsl", PROSE)
+        facts.set("platform.system", "Linux", PROSE)
+
+
+def _containers(document: Document, facts: Facts) -> None:
+    for index in document.lines_with_any(("docker", "container", ".dockerenv", "from ", "podman", "容器", "コンテナ",
+                                          "컨테이너", "контейнер", "contenedor", "contêiner", "conteiner", "conteneur")):
+        text = document.line(index)
+        if _CONTAINER.search(text):
+            facts.observe(Obs.CONTAINER_MARKER, text, document.number(index), runtime="docker")
+            facts.set("container.in_container", True, PROSE)
+            facts.set("container.runtime", "docker", REPORTED)
+            break
+    for index in document.lines_with_any(("lxd", "lxc")):
+        text = document.line(index)
+        if _LXD.search(text):
+            facts.observe(Obs.CONTAINER_MARKER, text, document.number(index), runtime="lxc")
+            facts.set("container.in_container", True, PROSE)
+            facts.set("container.runtime", "lxc", REPORTED)
+            break
+    for index in document.lines_with_any(("singularity", "apptainer")):
+        match = _APPTAINER.search(document.line(index))
+        if match:
+            granted = bool(re.search(r"(?:^|\s)--nv(?:\s|$)|--nvccli", match.group("rest")))
+            facts.observe(Obs.CONTAINER_MARKER, document.line(index), document.number(index), runtime="apptainer",
+                          gpu_access="yes" if granted else "no")
+            facts.set("container.in_container", True, REPORTED)
+            facts.set("container.runtime", "apptainer", REPORTED)
+            break
+
+
+def _kubernetes(document: Document, facts: Facts) -> None:
+    lines: List[int] = [i for i in document.lines_with_any((
+        "kind:", "kubectl", "kubernetes", "k8s", "k3s", "rke2", "eks", "gke", "aks", "pod", "runtimeclassname",
+        "nvidia.com/gpu", "gpu operator", "gpu-operator", "containerd", "default_runtime_name"))
+        if _KUBERNETES.search(document.line(i))]
+    if not lines:
+        return
+    text = "\n".join(document.line(i) for i in lines)
+    limit = any(_POD_GPU.search(document.line(i)) for i in document.lines_with("nvidia.com/gpu"))
+    runtime = next((m.group("name") for i in document.lines_with("runtimeclassname")
+                    for m in [_RUNTIME_CLASS.search(document.line(i))] if m), None)
+    manifest = any(re.match(r"^\s*kind:\s*\w+", document.line(i)) for i in lines) or \
+        any(re.match(r"^\s*(?:resources|limits|containers):", document.line(i)) for i in document.lines_with(":"))
+    facts.observe(Obs.KUBERNETES_POD, document.line(lines[0]), document.number(lines[0]),
+                  gpu_limit="yes" if limit else ("no" if manifest else None), runtime_class=runtime,
+                  k3s="yes" if re.search(r"\bk3s\b|\brke2\b", text, re.IGNORECASE) else None)
+    facts.set("container.in_container", True, PROSE)
+    facts.set("container.runtime", "kubernetes", REPORTED)
+
+
+def _slurm(document: Document, facts: Facts) -> None:
+    lines = [i for i in document.lines_with_any(("#sbatch", "srun", "sbatch", "salloc", "slurm", "login node",
+                                                 "compute node", "staging node", "head node", "hpc", "cluster",
+                                                 "#pbs", "qsub", "module load"))
+             if _SLURM.search(document.line(i))]
+    if not lines or facts.snapshot.container.runtime == "kubernetes":
+        return  # a Kubernetes cluster is a pod situation
+    requested = any(_GRES.search(document.line(i)) for i in document.lines_with_any(("--gres", "--gpus", "-g")))
+    login = any(_LOGIN_NODE.search(document.line(i)) for i in lines)
+    per_task = any(re.search(r"--gpus-per-task|--ntasks-per-gpu|--gpu-bind", document.line(i))
+                   for i in document.lines_with_any(("--gpus-per-task", "--ntasks-per-gpu", "--gpu-bind")))
+    facts.observe(Obs.SLURM, document.line(lines[0]), document.number(lines[0]),
+                  gpus_requested="yes" if requested else "no", login_node="yes" if login else None,
+                  gpus_per_task="yes" if per_task else None)
+
+
+def _shm(document: Document, facts: Facts) -> None:
+    """/dev/shm that other users cannot write: an ``ls -ld`` listing, a mount line, or the report saying so."""
+    for index in document.lines_with("/dev/shm"):
+        text = document.line(index)
+        listing = _SHM_LISTING.match(text)
+        mount = _SHM_MOUNT.search(text)
+        closed = (listing is not None and listing.group("perm")[7] != "w") or \
+            (mount is not None and not int(mount.group("mode")[-1]) & 2) or _SHM_STATED.search(text) is not None
+        if closed:
+            shm = facts.snapshot.container.shm
+            if shm is None or not facts.known("container.shm"):
+                facts.set("container.shm", ShmFacts(exists=True, writable=False, write_error=text.strip()[:200]),
+                          REPORTED)
+            else:
+                shm.writable, shm.write_error = False, text.strip()[:200]
+            facts.observe(Obs.SHM_NOT_WRITABLE, text, document.number(index))
+            return
+
+
+def _device_nodes(document: Document, facts: Facts) -> None:
+    present: List[str] = []
+    for index in document.lines_with("/dev/nvidia"):
+        text = document.line(index)
+        listing = _NODE_LISTING.match(text)
+        if listing:
+            node = _NODE_PATH.search(listing.group("node"))
+            if node and node.group("node") not in present:
+                present.append(node.group("node"))
+        if _NO_NODES.search(text):
+            facts.set("container.dev_nodes", [], TOOL)
+    if present:
+        facts.set("container.dev_nodes", present, TOOL)
+    for index in document.lines_with("uvm"):
+        if _UVM.search(document.line(index)):
+            facts.observe(Obs.UVM_MISSING, document.line(index), document.number(index))
+            break

@@ -1,0 +1,159 @@
+"""What people say about their machine and their torch, in any wording.
+
+Three kinds of statement decide how a CPU-only torch is judged (an error only where the
+machine has, or is meant to use, an NVIDIA GPU):
+
+- **a CPU build**: "pip installed the CPU version of torch", "PyTorch安装的是CPU版本",
+  "2.0.0+cpu", conda's ``pytorch-mutex … cpu`` (:data:`Obs.CPU_BUILD_STATED`);
+- **an NVIDIA GPU, or the intent to use one**: "a Nvidia GPU with CUDA 11.7", "I want to use
+  my GPU", "GPU版本", "有显卡" (:data:`Obs.NVIDIA_GPU_STATED`, :data:`Obs.GPU_INTENT`);
+- **no NVIDIA GPU**: an Apple-silicon Mac, Intel or AMD graphics only, "without a CUDA GPU",
+  "I want to run it on the CPU" (:data:`Obs.NO_NVIDIA_GPU`).
+
+Each recogniser needs its literal keyword on the line (the document's index), so the cost
+stays linear in the input.
+"""
+from __future__ import annotations
+
+import re
+
+from ...observations import Obs
+from ..document import Document
+from ..facts import Facts
+
+_NOT = re.compile(r"(?:\bnot|\bno|n't|instead of|rather than|非|不是)\W{0,3}(?:the\W+|a\W+)?$", re.IGNORECASE)
+_CPU_BUILD = re.compile(
+    r"(?<![a-z])cpu(?:[- ]only)?\s*(?:version|build|variant|wheel|package|flavou?r|edition|版本|版|バージョン|버전)"
+    r"|(?<![a-z])cpu[- ]?(?:only\s+)?(?:torch|pytorch)\b|download\.pytorch\.org/whl/cpu\b|(?:torch|pytorch)\s*\(?\s*cpu(?:[- ]only)?\s*\)?\s*(?:version|build)"
+    r"|\bwithout\s+cuda\s+support|\[cpu\]\s*version|versi[oó]n\s+(?:de\s+|para\s+)?cpu|vers[ãa]o\s+(?:de\s+|para\s+)?cpu"
+    r"|cpu[- ]верси|верси[яюи]\s+(?:для\s+)?cpu|\bpytorch-cpu\b|\bpytorch-mutex\s+\S+\s+cpu\b"
+    r"|(?<![\w.])\d+\.\d+(?:\.\d+)?\+rocm[\d.]*|`\+rocm[\d.]+`",
+    re.IGNORECASE)
+_TORCH_WORD = re.compile(r"torch|pytorch|파이토치|パイトーチ", re.IGNORECASE)
+_CPU_TAG = re.compile(r"(?<![\w.])(?:torch|pytorch)?[\s=:-]*v?(?P<version>\d+\.\d+(?:\.\d+)?)\+cpu\b", re.IGNORECASE)
+_NO_GPU = re.compile(
+    r"\bwithout\s+(?:an?\s+|any\s+)?(?:nvidia\s+|cuda[- ]?(?:capable\s+)?|dedicated\s+|discrete\s+)?"
+    r"(?:gpu|graphics card|video card)s?\b"
+    r"|\b(?:don'?t|do not|doesn'?t|does not|didn'?t)\s+have\s+(?:an?\s+|any\s+)?(?:nvidia\s+|cuda[- ]?(?:capable\s+)?"
+    r"|dedicated\s+|discrete\s+)?(?:gpu|graphics card|video card|cuda)\b"
+    r"|\bno\s+(?:nvidia\s+|cuda[- ]?(?:capable\s+)?|dedicated\s+|discrete\s+)?(?:gpu|graphics card)s?\b"
+    r"(?!\s*(?:is|are|was|were|found|detected|available|visible|device|in\b))"
+    r"|\bcpu[- ]only\s+(?:machine|computer|laptop|server|host|node|environment|system|box)"
+    r"|\b(?:run|running|use|using|train|training)\s+(?:it\s+|this\s+|them\s+|the\s+(?:code|model|script)\s+|this\s+code\s+|"
+    r"everything\s+)?(?:only\s+)?on\s+(?:the\s+|my\s+)?cpu\b"
+    r"|\b(?:only\s+)?(?:run|running|do|doing)\s+(?:only\s+)?cpu[- ](?:inference|training|only)\b"
+    r"|\bnot\s+installed\s+cuda\s+and\s+i\s+don'?t\s+want|没有(?:独立)?显卡|没有\s*gpu|无\s*gpu|gpu\s*(?:が)?(?:ない|なし)",
+    re.IGNORECASE)
+_MAC = re.compile(
+    r"\bmacbook(?:\s+(?:pro|air))?\b|\bmac\s?(?:os|mini|studio)\b|\bmac\s+m[1-5]\b|\bm[1-5](?:\s+(?:pro|max|ultra))?"
+    r"\s+(?:mac|chip|macbook|series)\b|\bapple\s+(?:m[1-5]|silicon)\b|\b(?:on|my|an?)\s+m[1-5]\s+mac\b|\bm\s+series\s+chip",
+    re.IGNORECASE)
+_OTHER_GRAPHICS = re.compile(
+    r"\bintel\b[^\n]{0,40}?\b(?:graphics|iris|uhd|hd\s+\d{3,4}|arc)\b|\bintegrated\s+graphics\b|"
+    r"\bamd\s+(?:radeon|gpu|graphics)|\bradeon\b", re.IGNORECASE)
+_NVIDIA_GPU = re.compile(r"\bnvidia\s+(?:gpu|graphics card|card|geforce|rtx|gtx|quadro|tesla)\b|\bgeforce\b",
+                         re.IGNORECASE)
+_INTENT = re.compile(
+    r"\b(?:my|the|our|a)\s+(?:nvidia\s+)?(?:gpu|graphics card|video card)s?\b|\bgpu\s+(?:version|build|support|"
+    r"acceleration|enabled)\b|\b(?:use|using|run on|utili[sz]e)\s+(?:the\s+|my\s+)?(?:gpu|cuda)\b|--use[-_]cuda\b|"
+    r"\bcuda\s+(?:version|build)\s+of\s+(?:torch|pytorch)|\bgpu版|\bcuda版|显卡|グラボ|グラフィックボード|그래픽\s*카드|видеокарт",
+    re.IGNORECASE)
+
+_MESSAGE = re.compile(r"(?:error|exception|warning|warn)\b\s*[:\]]|please|make sure|assert", re.IGNORECASE)
+_NOT_SEEN = re.compile(
+    r"\bgpus?\s+(?:is\s+|are\s+|was\s+|were\s+|shows?\s+(?:as\s+)?)?(?:not\s+(?:detected|found|recogni[sz]ed|visible|"
+    r"available|seen|working)|undetected|missing)|\bgpus?\s+(?:don'?t|doesn'?t|does\s+not|do\s+not)\s+work|"
+    r"(?:can'?t|cannot|doesn'?t|does\s+not|do\s+not|don'?t|not\s+able\s+to|unable\s+to)\s+(?:see|detect|find|use|access)"
+    r"\s+(?:the\s+|my\s+|any\s+|a\s+)?(?:nvidia\s+)?gpus?\b|\bnvidia-smi\s+(?:is\s+)?(?:unavailable|not\s+available)|"
+    r"\b(?:runs?|running|uses?|using|trains?|training)\s+(?:on\s+)?(?:the\s+)?cpu\s+instead\s+of\s+(?:the\s+|my\s+)?"
+    r"(?:nvidia\s+)?gpu|\bonly\s+(?:uses?|using)\s+(?:the\s+)?cpu\b|\bhas_gpu\W+false|"
+    r"\bno\s+gpus?\s+(?:found|detected|available|visible)|(?:识别不到|检测不到|找不到|无法识别|没有识别)\s*(?:gpu|显卡|cuda)|"
+    r"(?:gpu|显卡)\s*(?:识别不到|检测不到|不可用|无法使用)|(?:gpu|グラボ|グラフィックボード)\s*(?:が|を)?\s*(?:認識されない|"
+    r"認識しない|認識されません|見えない|使えない)|(?:gpu|그래픽\s*카드)\s*(?:를|을|가|이)?\s*인식(?:하지|되지|을)\s*(?:못|않)|"
+    r"не\s+(?:видит|определяет|обнаруживает|находит)\s+(?:gpu|видеокарт)|(?:gpu|видеокарт\w*)\s+не\s+(?:видна|видит|"
+    r"определяется|обнаружена)|no\s+(?:detecta|reconoce|encuentra)\s+(?:la\s+)?gpu|não\s+(?:detecta|reconhece|encontra)"
+    r"\s+(?:a\s+)?gpu",
+    re.IGNORECASE)
+_MULTIPLE = re.compile(
+    r"\b(?:multiple|two|several|both|2|duplicate|conflicting)\s+(?:different\s+)?(?:py)?torch(?:\s+\w+)?\s+"
+    r"(?:versions|copies|installations|installs|packages)\b|\b(?:multiple|two|several|2|duplicate)\s+(?:different\s+)?"
+    r"(?:versions|copies|installations|installs)\s+of\s+(?:py)?torch\b|"
+    r"\btorch\b[^\n]{0,60}\b(?:installed|version)\s+with\s+[`'\"]?(?:pip|conda)[`'\"]?\s+and\s+(?:one|another)\s+with\s+"
+    r"[`'\"]?(?:conda|pip)|\binstall(?:s|ed)?\s+multiple\s+(?:py)?torch|\b(?:pip|conda)\s+and\s+(?:pip|conda)\s+(?:both\s+)?"
+    r"install(?:ed)?\s+(?:py)?torch", re.IGNORECASE)
+_LD_FIX = re.compile(
+    r"(?:unset(?:ting)?|remov\w*|delet\w*|clear\w*|drop\w*|empty\w*)\s+(?:the\s+)?(?:[\w./-]+\s+from\s+(?:the\s+|my\s+)?)?"
+    r"\$?(?:LD_LIBRARY_PATH|DYLD_LIBRARY_PATH)[^\n]{0,80}?(?:works?|worked|fix\w*|solv\w*|resolv\w*|helps?|helped|gone)|"
+    r"(?:works?|worked|fix\w*|solv\w*|resolv\w*)[^\n]{0,60}?(?:unset(?:ting)?|remov\w*|clear\w*)\s+(?:the\s+)?"
+    r"\$?(?:LD_LIBRARY_PATH|DYLD_LIBRARY_PATH)", re.IGNORECASE)
+_CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu")
+_NO_GPU_ANCHORS = ("without", "have", "no ", "cpu", "cuda and i", "显卡", "gpu")
+_MAC_ANCHORS = ("mac", "apple", "m1", "m2", "m3", "m4", "m series")
+_OTHER_GRAPHICS_ANCHORS = ("intel", "integrated graphics", "amd", "radeon")
+
+
+def parse(document: Document, facts: Facts) -> None:
+    """Statements of a CPU build, of an NVIDIA GPU or the intent to use one, and of no NVIDIA GPU."""
+    _cpu_builds(document, facts)
+    _no_nvidia(document, facts)
+    for index in document.lines_with_any(("ld_library_path",)):
+        if _LD_FIX.search(document.line(index)):
+            facts.observe(Obs.LIBRARY_PATH_FIX_STATED, document.line(index), document.number(index))
+            break
+    for index in document.lines_with_any(("multiple", "two ", "several", "both", "duplicate", "conflicting", " 2 ",
+                                          "installed with")):
+        if _MULTIPLE.search(document.line(index)):
+            facts.observe(Obs.MULTIPLE_INSTALLS_STATED, document.line(index), document.number(index))
+            break
+    for index in document.lines_with_any(("nvidia", "geforce")):
+        text = document.line(index)
+        if not text.lstrip().startswith("|") and not _MESSAGE.search(text) and _NVIDIA_GPU.search(text):
+            facts.observe(Obs.NVIDIA_GPU_STATED, text, document.number(index))
+            break
+    negated = set(document.lines_with_any(("not ", "n't", "undetected", "missing", "cannot", "unable", "unavailable",
+                                           "has_gpu", "instead of", "only us", "识别不到", "检测不到", "找不到", "无法",
+                                           "没有识别", "不可用", "認識", "見えない", "使えない", "인식", "не ", "no ",
+                                           "não ", "no gpu")))
+    for index in document.lines_with_any(("gpu", "nvidia-smi", "显卡", "グラボ", "グラフィックボード", "그래픽", "видеокарт")):
+        text = document.line(index)
+        if index in negated and _NOT_SEEN.search(text):
+            facts.observe(Obs.GPU_NOT_SEEN, text, document.number(index))
+            break
+    for index in document.lines_with_any(("gpu", "graphics card", "video card", "cuda", "显卡", "グラボ",
+                                          "グラフィックボード", "그래픽", "видеокарт")):
+        text = document.line(index)
+        if _INTENT.search(text) and not _NO_GPU.search(text) and not _MESSAGE.search(text):
+            facts.observe(Obs.GPU_INTENT, text, document.number(index))
+            break
+
+
+def _cpu_builds(document: Document, facts: Facts) -> None:
+    for index in document.lines_with_any(_CPU_ANCHORS):
+        text = document.line(index)
+        if "+cpu" in document.lower[index]:
+            match = _CPU_TAG.search(text)
+            read = any(claim.line == document.number(index) for claim in facts.torch)
+            if match and not read and not match.group("version").startswith("0."):
+                facts.observe(Obs.CPU_BUILD_STATED, text, document.number(index), version=f"{match.group('version')}+cpu")
+                continue
+        match = _CPU_BUILD.search(text)
+        if not match or _NOT.search(text[:match.start()]):
+            continue
+        nearby = " ".join(document.line(i) for i in range(max(index - 2, 0), min(index + 3, len(document))))
+        if _TORCH_WORD.search(nearby):
+            facts.observe(Obs.CPU_BUILD_STATED, text, document.number(index),
+                          kind="rocm" if "rocm" in match.group(0).lower() else None)
+
+
+def _no_nvidia(document: Document, facts: Facts) -> None:
+    for anchors, pattern, kind in ((_NO_GPU_ANCHORS, _NO_GPU, "no GPU"), (_MAC_ANCHORS, _MAC, "Mac"),
+                                   (_OTHER_GRAPHICS_ANCHORS, _OTHER_GRAPHICS, "other graphics")):
+        for index in document.lines_with_any(anchors):
+            text = document.line(index)
+            if text.lstrip().startswith(("|", "[pip", "[conda")) or (kind == "no GPU" and _MESSAGE.search(text)):
+                continue
+            if pattern.search(text):
+                facts.observe(Obs.NO_NVIDIA_GPU, text, document.number(index), kind=kind)
+                if kind == "Mac":
+                    facts.set("platform.system", "Darwin", 1)
+                break
