@@ -1,13 +1,12 @@
 """Rule documentation generated from the rule docstrings: ``rules``, ``explain`` and docs/rules.md."""
 from __future__ import annotations
 
-import difflib
 import json
 from typing import List
 
 from ..errors import UsageError
 from ..vocabulary import CATEGORY_MEANINGS, LAYER_TITLES
-from .engine import load_rules
+from .engine import closest_rules, load_rules
 from .registry import SECTIONS, Rule, lookup
 
 
@@ -32,13 +31,7 @@ def explain(code_or_slug: str) -> str:
     load_rules()
     found = lookup(code_or_slug)
     if found is None:
-        rules = load_rules()
-        keys = [r.code for r in rules] + [r.slug for r in rules]
-        wanted = code_or_slug.strip()
-        # A partial code ("CC21") means its family (CC210…CC219) before anything merely similar.
-        close = [k for k in keys if wanted and k.upper().startswith(wanted.upper())][:4] or \
-            difflib.get_close_matches(wanted, keys, n=4, cutoff=0.3) or \
-            difflib.get_close_matches(wanted.upper(), keys, n=4, cutoff=0.3)
+        close = closest_rules(code_or_slug)
         hint = f"; closest: {', '.join(close)}" if close else ""
         raise UsageError(f"no rule {code_or_slug!r}{hint} (see `cudacheck rules`)")
     return _explain_text(found)
