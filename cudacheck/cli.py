@@ -159,7 +159,7 @@ def _build():
 
     @cli.command()
     @click.option("--deep", is_flag=True, help="Also import torch in a child process and run GPU smoke tests.")
-    @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "prometheus"]),
+    @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "prometheus", "html"]),
                   default="text", show_default=True, help="Output format.")
     @click.option("--snapshot", "snapshot_file", metavar="FILE",
                   help="Judge a saved snapshot (from `cudacheck snapshot`) instead of probing.")

@@ -105,6 +105,19 @@ class Report:
         """The first finding with that code."""
         return next((f for f in self.findings if f.code == code), None)
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter: the Markdown report (secrets masked, as in every output)."""
+        from .redact import redact
+        from .render import render
+
+        return redact(render(self, "markdown"))
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the report as HTML, escaped and with secrets masked."""
+        from .render import render
+
+        return render(self, "html")
+
 
 def summarise(findings: List[Finding], coverage: Optional[List[AreaCoverage]] = None, ignored: int = 0) -> Summary:
     """Count findings by severity and phrase the closing line; an area that could not be

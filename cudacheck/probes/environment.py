@@ -12,9 +12,9 @@ environment"). In order:
 3. cudacheck's own interpreter.
 
 Another interpreter is asked for its facts in a child with a deadline
-(``children/python_env_child.py``, run with ``-I``); cudacheck's own answers in-process.
+(``children/python_env_child.py``, run with ``-E -s``); cudacheck's own answers in-process.
 A ``--python`` that is missing, not executable, not a Python or silent is a
-:class:`~cudacheck.errors.UsageError` with one line naming it.
+:class:`~cudacheck.errors.ConfigError` (a UsageError) with one line naming it.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ import sys
 import time
 from typing import Dict, List, Mapping, Optional
 
-from ..errors import UsageError
+from ..errors import ConfigError
 from ..snapshot import EnvironmentFacts
 from .paths import shorten
 
@@ -61,31 +61,31 @@ def interpreter_in(prefix: str) -> Optional[str]:
 
 def resolve_python(value: str, option: str = "--python") -> str:
     """The interpreter ``value`` names, as an absolute path that keeps a venv's symlink
-    (resolving it would leave the venv); UsageError when there is none."""
+    (resolving it would leave the venv); ConfigError when there is none."""
     from ..output import printable
 
-    shown = printable(value)
+    shown = _label(option, printable(value))
     if not value or not value.strip():
-        raise UsageError(f"{option}: empty interpreter name")
+        raise ConfigError(f"{option}: empty interpreter name")
     if os.path.isdir(value):
         found = interpreter_in(value)
         if found is None:
-            raise UsageError(f"{option} {shown}: a folder without bin/python or Scripts/python.exe "
+            raise ConfigError(f"{shown}: a folder without bin/python or Scripts/python.exe "
                              "(give the interpreter or an environment folder)")
         return os.path.abspath(found)
     if os.sep in value or (os.altsep and os.altsep in value):
         if not os.path.lexists(value):
-            raise UsageError(f"{option} {shown}: no such file")
+            raise ConfigError(f"{shown}: no such file")
         if not os.path.exists(value):
-            raise UsageError(f"{option} {shown}: a broken link (its interpreter was removed)")
+            raise ConfigError(f"{shown}: a broken link (its interpreter was removed)")
         if not os.access(value, os.X_OK):
-            raise UsageError(f"{option} {shown}: not executable")
+            raise ConfigError(f"{shown}: not executable")
         return os.path.abspath(value)
     found = shutil.which(value)
     if found is None:
         if os.path.exists(value):  # a file in the current folder, named without ./
             return resolve_python(os.path.join(os.curdir, value), option)
-        raise UsageError(f"{option} {shown}: not found (not a file, and no such command on PATH)")
+        raise ConfigError(f"{shown}: not found (not a file, and no such command on PATH)")
     return found
 
 
@@ -135,7 +135,7 @@ def own_facts(selected_by: str = "own", note: Optional[str] = None) -> Environme
 
 
 def query(selection: Selection, timeout: float = QUERY_TIMEOUT) -> EnvironmentFacts:
-    """The facts of the selected environment; UsageError when its interpreter does not answer."""
+    """The facts of the selected environment; ConfigError when its interpreter does not answer."""
     if selection.own:
         return own_facts(selection.selected_by, selection.note)
     from .isolation import Child
@@ -146,27 +146,31 @@ def query(selection: Selection, timeout: float = QUERY_TIMEOUT) -> EnvironmentFa
     result = child.result(started + timeout)
     what = _what(selection)
     if result.status == "timeout":
-        raise UsageError(f"{what}: no answer within {timeout:g} s (is it a Python interpreter?)")
+        raise ConfigError(f"{what}: no answer within {timeout:g} s (is it a Python interpreter?)")
     if result.status == "crashed":
-        raise UsageError(f"{what}: not a working Python interpreter ({result.message})")
+        raise ConfigError(f"{what}: not a working Python interpreter ({result.message})")
     data = result.data or {}
     if result.status != "ok" or not isinstance(data.get("sys_path"), list):
         version = data.get("python_version")
         if isinstance(version, str) and version.startswith("2."):
-            raise UsageError(f"{what}: Python {version} is not supported (cudacheck inspects Python 3 "
+            raise ConfigError(f"{what}: Python {version} is not supported (cudacheck inspects Python 3 "
                              "environments)")
         reason = result.message or "it printed no description"
-        raise UsageError(f"{what}: not a Python interpreter cudacheck can use ({reason[:200]})")
+        raise ConfigError(f"{what}: not a Python interpreter cudacheck can use ({reason[:200]})")
     facts = _facts(data, selection.selected_by, selection.note)
     facts.executable = shorten(executable)  # as named: a venv's bin/python, not the file it links to
     return facts
 
 
+def _label(option: str, value: str) -> str:
+    """``--python /x/bin/python`` or ``python='/x/bin/python'``: how the caller named it."""
+    return f"{option}{value!r}" if option.endswith("=") else f"{option} {value}"
+
+
 def _what(selection: Selection) -> str:
     shown = shorten(selection.executable) or "?"
     if selection.selected_by in ("--python", "python="):
-        return f"{selection.selected_by.rstrip('=')} {shown}" if selection.selected_by == "--python" \
-            else f"python={shown!r}"
+        return _label(selection.selected_by, shown)
     return f"{selection.selected_by} interpreter {shown} (pass --python to choose another)"
 
 

@@ -74,7 +74,8 @@ class Child:
     def __init__(self, script: str, args: Sequence[str] = (), env: Optional[Dict[str, str]] = None, *,
                  python: Optional[str] = None, isolated: bool = False) -> None:
         """Start ``children/<script>``; ``python`` runs it with another interpreter (then always
-        as a new process), ``isolated`` with ``-I`` (no ``PYTHON*`` variables, no user site)."""
+        as a new process), ``isolated`` with ``-E -s`` (no ``PYTHON*`` variables, no user site:
+        ``-I`` without the flag every Python knows)."""
         self.started = time.monotonic()
         self.script = os.path.join(CHILD_DIR, script)
         self.python = python or sys.executable
@@ -102,7 +103,7 @@ class Child:
         child_env = dict(os.environ if env is None else env)
         child_env["PYTHONDONTWRITEBYTECODE"] = "1"
         self.process = subprocess.Popen(
-            [self.python, "-X", "utf8", *(["-I"] if self.isolated else []), self.script, *args],
+            [self.python, *(["-E", "-s"] if self.isolated else ["-X", "utf8"]), self.script, *args],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env, start_new_session=True)
         self.pid = self.process.pid

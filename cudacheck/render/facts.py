@@ -93,10 +93,8 @@ def environment_summary(snapshot: Snapshot) -> List[Tuple[str, str]]:
     GPUs — as (label, value) rows; facts not known are left out."""
     platform = snapshot.platform
     rows: List[Tuple[str, str]] = []
-    system = ", ".join(x for x in (platform.distro, f"{platform.system} {platform.kernel}".strip()
-                                   if platform.system or platform.kernel else None,
-                                   platform.machine, platform.libc)
-                       if x)
+    kernel = " ".join(x for x in (platform.system, platform.kernel) if x)
+    system = ", ".join(x for x in (platform.distro, kernel, platform.machine, platform.libc) if x)
     if system:
         rows.append(("OS", system))
     python = platform.python_version or (snapshot.environment.python_version if snapshot.environment else None)

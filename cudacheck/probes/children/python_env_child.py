@@ -1,14 +1,15 @@
 """Child process: describe the Python environment of the interpreter that runs it; print JSON.
 
-Usage: PYTHON -I python_env_child.py
+Usage: PYTHON -E -s python_env_child.py
 
 cudacheck reads an environment's files (torch, packages, libraries, extensions) from
 the import path that environment's interpreter would have. Only the interpreter knows
 it: venvs (``pyvenv.cfg``, ``--system-site-packages``), conda, uv, pipx and system
 Pythons each lay out site-packages in their own way, and ``.pth`` files add more.
 
-It runs isolated (``-I``: no ``PYTHON*`` variables, no user site, no current folder),
-so nothing of the caller's shell can break or hijack the answer; ``site`` still runs,
+It runs isolated (``-E -s``, which is ``-I`` in the flags every Python knows: no
+``PYTHON*`` variables, no user site; its own folder is dropped from the path), so
+nothing of the caller's shell can break or hijack the answer; ``site`` still runs,
 which is what puts site-packages and ``.pth`` entries on the path (``-S`` would hide
 them). The two things a normal start in this shell would add are then computed
 explicitly: ``PYTHONPATH`` in front, and the user site before site-packages when
@@ -61,13 +62,13 @@ def _pth_dirs(directory):
 
 
 def describe(isolated=None):
-    """The environment's facts; ``isolated`` (default: ``sys.flags.isolated``) says that
-    this interpreter started with ``-I``, so the user site and ``PYTHONPATH`` that a
+    """The environment's facts; ``isolated`` (default: whether this interpreter started
+    with ``-E -s`` or ``-I``) says that the user site and ``PYTHONPATH`` that a
     normal start would add are worked out here instead of read from ``sys.path``."""
     import site
 
     if isolated is None:
-        isolated = bool(getattr(sys.flags, "isolated", 0))
+        isolated = bool(sys.flags.ignore_environment and sys.flags.no_user_site)
     prefix = sys.prefix
     base_prefix = getattr(sys, "base_prefix", getattr(sys, "real_prefix", sys.prefix))
     cfg = _read_cfg(os.path.join(prefix, "pyvenv.cfg")) if prefix != base_prefix else None
