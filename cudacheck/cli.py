@@ -141,11 +141,11 @@ def _build():
 
         \b
         cudacheck doctor            check this machine, with remedies
-        cudacheck health            container HEALTHCHECK / Kubernetes probe (exit 0/1)
+        cudacheck health            HEALTHCHECK / Kubernetes probe (exit 0/1)
         cudacheck triage FILE       diagnose a pasted bug report
         cudacheck compat plan ...   which torch wheels fit a driver and GPU
-        cudacheck preflight         every rank of a job (torchrun, srun): drift, hangs, NCCL
-        cudacheck fleet DIR         drift and findings over many saved snapshots
+        cudacheck preflight         every rank of a job: drift, hangs, NCCL
+        cudacheck fleet DIR         drift and findings over many snapshots
         """
         import os
 

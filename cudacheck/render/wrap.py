@@ -22,8 +22,9 @@ MIN_WIDTH = 40
 #: Words that start a command someone will copy (after optional ``sudo``).
 COMMAND_WORDS = ("pip", "pip3", "python", "python3", "conda", "mamba", "micromamba", "uv", "uvx", "pipx",
                  "docker", "podman", "kubectl", "helm", "apt", "apt-get", "dnf", "yum", "export", "nvidia-smi",
-                 "cudacheck", "torchrun", "git", "sudo", "ldconfig", "modprobe", "systemctl", "nvcc")
-_COMMAND = re.compile(r"(?:\$ |python3? -|(?:%s) )" % "|".join(
+                 "cudacheck", "torchrun", "git", "sudo", "ldconfig", "modprobe", "systemctl")
+#: A command word followed by an argument (``nvcc targets: …`` is a label, not a command).
+_COMMAND = re.compile(r"(?:\$ |python3? -|(?:%s) (?![^ ]*: ))" % "|".join(
     re.escape(word) for word in COMMAND_WORDS if not word.startswith("python")))
 
 
@@ -83,7 +84,8 @@ def _command_may_start(text: str, index: int) -> bool:
 
 
 def _command_end(text: str, start: int) -> int:
-    """Where the command starting at ``start`` ends: two spaces or `` (`` outside quotes."""
+    """Where the command starting at ``start`` ends: two spaces, `` (``, ``, `` or ``; ``
+    outside quotes (what follows is a note, or another command)."""
     quote = ""
     index = start
     while index < len(text):
@@ -93,8 +95,10 @@ def _command_end(text: str, start: int) -> int:
                 quote = ""
         elif char in "'\"`":
             quote = char
-        elif text.startswith("  ", index) or text.startswith(" (", index):
+        elif text.startswith(("  ", " ("), index):
             return index
+        elif text.startswith((", ", "; "), index):
+            return index + 1
         index += 1
     return len(text)
 
