@@ -23,9 +23,11 @@ def collect(level: str = "standard", timeout: float = 10.0, *, python: Optional[
     """
     from .probes import collect as _collect
 
-    if python is not None:
-        _expect(python, str, "python", "the path of a Python interpreter or environment folder")
-    return _collect(_level(level), timeout=_timeout(timeout), python=python, option="python=")
+    level, timeout = _level(level), _timeout(timeout)
+    if python is None:
+        return _collect(level, timeout=timeout)
+    _expect(python, str, "python", "the path of a Python interpreter or environment folder")
+    return _collect(level, timeout=timeout, python=python, option="python=")
 
 
 def check(snapshot: Snapshot, policy: Optional[Policy] = None, **requirements: Any) -> Report:

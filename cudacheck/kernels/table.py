@@ -105,7 +105,7 @@ def render_text(view: Dict[str, Any], width: Optional[int] = None) -> str:
     if environment:
         head.append(f"environment: {describe_environment(EnvironmentFacts(**environment))}")
     if view["gpus"]:
-        head.append("GPUs: " + ", ".join(f"{g['label']} ({g['sm']})" for g in view["gpus"])
+        head.append("GPUs: " + _gpu_list(view["gpus"])
                     + (f" · driver CUDA {view['driver_cuda']}" if view["driver_cuda"] else ""))
     else:
         head.append("GPUs: none visible (judge for one with --gpu NAME or --gpu 8.6)")
@@ -138,6 +138,16 @@ def _row(row: Dict[str, Any], gpus: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
             "library": row["library"], "file": row["library"].rsplit("/", 1)[-1], "sass": sass,
             "ptx": " ".join(row["main_ptx"] or row["ptx"]) or "—", "runtime": _runtime(row), "abi": _abi(row),
             "verdicts": [row["verdicts"][g["label"]]["text"] for g in gpus], "extras": bool(others)}
+
+
+def _gpu_list(gpus: Sequence[Dict[str, Any]]) -> str:
+    """``8.6 (sm_86), 9.0 (sm_90)``; visible GPUs of one kind collapse: ``8× NVIDIA H100 (sm_90)``."""
+    kinds: Dict[str, int] = {}
+    for gpu in gpus:
+        name = re.sub(r"^GPU \d+\s*", "", gpu["label"]) if _short_label(gpu) != gpu["label"] else gpu["label"]
+        key = f"{name or 'GPU'} ({gpu['sm']})"
+        kinds[key] = kinds.get(key, 0) + 1
+    return ", ".join(f"{count}× {key}" if count > 1 else key for key, count in kinds.items())
 
 
 def _short_label(gpu: Dict[str, Any]) -> str:
