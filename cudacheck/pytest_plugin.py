@@ -169,7 +169,9 @@ def _redo_setup(config: pytest.Config, args: List[str], namespace: Any) -> None:
     old_confcutdir = str(config.inipath.parent) if config.inipath else str(config.rootpath)
     config._rootpath = rootpath  # type: ignore[attr-defined]
     config._inipath = inipath  # type: ignore[attr-defined]
-    config._inicfg = inicfg  # type: ignore[attr-defined]
+    for name in ("_inicfg", "inicfg"):  # the name differs between pytest releases
+        if name in vars(config):
+            setattr(config, name, inicfg)
     if len(result) > 3 and hasattr(config, "_ignored_config_files"):
         config._ignored_config_files = result[3]  # type: ignore[attr-defined]
     config._parser.extra_info["rootdir"] = str(rootpath)  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import List, Optional
 
+from ..redact import redact
 from ..report import Finding, Report
 from ..vocabulary import LAYER_TITLES
 from .facts import area_status, deep_lines, environment_line, gpu_lines, layer_facts, requirements_text
@@ -25,6 +26,7 @@ class _Lines:
         self.lines: List[str] = []
 
     def text(self, value: str) -> str:
+        value = redact(value)  # before wrapping: a secret split over two lines would not be recognised
         return value if self.style.unicode else to_ascii(value)
 
     def add(self, text: str, indent: int = 0, hang: Optional[int] = None, prefix: str = "",
@@ -130,10 +132,10 @@ def _title(out: _Lines, finding: Finding, style: Style) -> None:
 def _finding(out: _Lines, finding: Finding, style: Style, verbose: bool) -> None:
     _title(out, finding, style)
     if finding.detail:
-        for paragraph in finding.detail.splitlines():
+        for paragraph in redact(finding.detail).splitlines():  # whole: a PEM block spans lines
             out.add(paragraph.strip(), indent=6)
     if finding.remedy:
-        remedy = finding.remedy.splitlines()
+        remedy = redact(finding.remedy).splitlines()
         label = f"{style.arrow()} fix: "
         out.add(remedy[0], indent=6, prefix=label, painted=style.paint(label.rstrip(), "bold") + " ", hang=8)
         for line in remedy[1:]:

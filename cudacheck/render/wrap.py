@@ -151,8 +151,11 @@ def _first_break(text: str, keep: List[bool], start: int) -> Optional[int]:
 
 
 def fit(text: str, width: int, hang: Optional[int] = None) -> str:
-    """Every line of ``text`` fitted with :func:`fit_line`."""
-    return "\n".join(piece for line in text.split("\n") for piece in fit_line(line, width, hang))
+    """Every line of ``text`` fitted with :func:`fit_line`, secrets masked first (a secret
+    broken over two lines would no longer be recognised when the output is written)."""
+    from ..redact import redact
+
+    return "\n".join(piece for line in redact(text).split("\n") for piece in fit_line(line, width, hang))
 
 
 def wrap_prose(text: str, width: int, indent: int = 0, hang: Optional[int] = None) -> List[str]:

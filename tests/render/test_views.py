@@ -176,3 +176,26 @@ def test_ignored_findings_are_counted_in_the_summary_and_listed_with_verbose():
     text = render(report, "text", style=PLAIN, verbose=True, width=100)
     assert "Ignored (ignore CC401):" in text
     assert "_1 ignored: `CC401`._" in render(report, "markdown")
+
+
+SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8pLmN2vT"
+PEM = ("-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw\n"
+       "-----END RSA PRIVATE KEY-----")
+
+
+def test_wrapping_never_splits_a_secret_out_of_sight():
+    """Secrets are masked before lines are broken: "NAME=value" over two lines or a PEM block
+    would not be recognised afterwards."""
+    from cudacheck.snapshot import ProbeError
+
+    snapshot = _h100_node(1)
+    snapshot.probe_errors.append(ProbeError("nvml", "error", "while reading the config of a very long job "
+                                            f"name AWS_SECRET_ACCESS_KEY={SECRET_KEY} and more"))
+    report = check(snapshot)
+    report.findings[0].detail += "\n" + PEM
+    for width in (40, 57, 80):
+        for style in (PLAIN, ASCII):
+            text = render(report, "text", style=style, verbose=True, width=width)
+            assert SECRET_KEY not in text.replace("\n", "").replace(" ", "") and "MIIEpAIB" not in text
+    for out in (render(report, "html", verbose=True), report._repr_html_(), report._repr_markdown_()):
+        assert SECRET_KEY not in out and "MIIEpAIB" not in out
