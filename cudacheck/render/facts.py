@@ -2,11 +2,14 @@
 found; and the requirements applied with where each came from."""
 from __future__ import annotations
 
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ..report import AreaCoverage, Finding
 from ..snapshot import DeepFacts, EnvironmentFacts, GpuFacts, LibrariesFacts, Snapshot
 from ..versions import cudnn_from_int
+
+if TYPE_CHECKING:
+    from ..report import Report
 
 SELECTED_BY = {"own": "cudacheck's own", "--python": "--python", "python=": "python=",
                "VIRTUAL_ENV": "activated VIRTUAL_ENV", "CONDA_PREFIX": "activated CONDA_PREFIX"}
@@ -222,6 +225,27 @@ def _value(name: str, value: object) -> str:
     if isinstance(value, (list, tuple)):
         return ",".join(str(v) for v in value)
     return str(value)
+
+
+def area_rows(report: "Report") -> List[Tuple[str, str, str]]:
+    """(title, status, fact) per area for the tabular views (Markdown, HTML): the facts of the
+    layer, the requirements applied, and why an area could not be checked."""
+    from ..vocabulary import LAYER_TITLES
+
+    facts = layer_facts(report.snapshot)
+    if report.policy:
+        facts["requirements"] = requirements_text(report.policy, report.policy_sources)
+    rows = []
+    for layer, title in LAYER_TITLES.items():
+        area = report.area(layer)
+        if layer not in facts and area is None:
+            continue
+        fact = facts.get(layer, "")
+        if area is not None and not area.checked:
+            fact = f"{fact}; could not check: {area.reason}" if fact and area.state == "failed" else \
+                f"could not check: {area.reason}"
+        rows.append((title, area_status([f for f in report.findings if f.layer == layer], area), fact))
+    return rows
 
 
 def area_status(findings: List[Finding], area: Optional[AreaCoverage]) -> str:

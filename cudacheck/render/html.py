@@ -12,8 +12,7 @@ from typing import List
 
 from ..redact import redact
 from ..report import Finding, Report
-from ..vocabulary import LAYER_TITLES
-from .facts import area_status, deep_lines, environment_summary, gpu_lines, layer_facts, requirements_text
+from .facts import area_rows, deep_lines, environment_summary, gpu_lines
 
 _MARK = {"error": ("✗", "#c62828"), "warning": ("!", "#b26a00"), "unknown": ("?", "#6a1b9a"),
          "absent": ("–", "#757575"), "ok": ("✓", "#2e7d32"), "info": ("·", "#00838f")}
@@ -48,19 +47,8 @@ def render(report: Report, verbose: bool = False, **_: object) -> str:
         out.append("</table>")
     if verbose and snapshot.nvml.gpus:
         out.append("<ul>" + "".join(f"<li>{_t(line)}</li>" for line in gpu_lines(snapshot.nvml.gpus)) + "</ul>")
-    facts = layer_facts(snapshot)
-    if report.policy:
-        facts["requirements"] = requirements_text(report.policy, report.policy_sources)
     out.append('<table class="cudacheck-areas">')
-    for layer, title in LAYER_TITLES.items():
-        area = report.area(layer)
-        if layer not in facts and area is None:
-            continue
-        fact = facts.get(layer, "")
-        if area is not None and not area.checked:
-            fact = f"{fact}; could not check: {area.reason}" if fact and area.state == "failed" else \
-                f"could not check: {area.reason}"
-        mark = area_status([f for f in report.findings if f.layer == layer], area)
+    for title, mark, fact in area_rows(report):
         out.append(f'<tr><td style="{_CELL}">{_mark(mark)}</td><th style="{_CELL}">{_t(title)}</th>'
                    f'<td style="{_CELL}">{_t(fact)}</td></tr>')
     out.append("</table>")

@@ -4,8 +4,7 @@ from __future__ import annotations
 from typing import List
 
 from ..report import Report
-from ..vocabulary import LAYER_TITLES
-from .facts import area_status, deep_lines, environment_summary, gpu_lines, layer_facts, requirements_text
+from .facts import area_rows, deep_lines, environment_summary, gpu_lines
 
 _ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
 _AREA_ICON = {"error": "❌", "warning": "⚠️", "unknown": "❓", "absent": "➖", "ok": "✅"}
@@ -26,19 +25,7 @@ def render(report: Report, verbose: bool = False, **_: object) -> str:
     if verbose and snapshot.nvml.gpus:
         lines += [f"- {_cell(line)}" for line in gpu_lines(snapshot.nvml.gpus)] + [""]
     lines += ["| | Layer | Observed |", "|---|---|---|"]
-    facts = layer_facts(snapshot)
-    if report.policy:
-        facts["requirements"] = requirements_text(report.policy, report.policy_sources)
-    for layer, title in LAYER_TITLES.items():
-        area = report.area(layer)
-        if layer not in facts and area is None:
-            continue
-        fact = facts.get(layer, "")
-        if area is not None and not area.checked:
-            fact = f"{fact}; could not check: {area.reason}" if fact and area.state == "failed" else \
-                f"could not check: {area.reason}"
-        status = area_status([f for f in report.findings if f.layer == layer], area)
-        lines.append(f"| {_AREA_ICON[status]} | {title} | {_cell(fact)} |")
+    lines += [f"| {_AREA_ICON[status]} | {title} | {_cell(fact)} |" for title, status, fact in area_rows(report)]
     lines.append("")
     if snapshot.deep is not None and deep_lines(snapshot.deep):
         lines += ["**Deep probe** (torch imported in a child process):", ""]
