@@ -157,9 +157,7 @@ def query(selection: Selection, timeout: float = QUERY_TIMEOUT) -> EnvironmentFa
                              "environments)")
         reason = result.message or "it printed no description"
         raise ConfigError(f"{what}: not a Python interpreter cudacheck can use ({reason[:200]})")
-    facts = _facts(data, selection.selected_by, selection.note)
-    facts.executable = shorten(executable)  # as named: a venv's bin/python, not the file it links to
-    return facts
+    return _facts(data, selection.selected_by, selection.note)
 
 
 def _label(option: str, value: str) -> str:

@@ -103,7 +103,7 @@ def describe(isolated=None):
         manager = "conda"
     implementation = getattr(sys, "implementation", None)
     return {
-        "executable": sys.executable,
+        "executable": sys.executable,  # a venv's bin/python as such: Python does not resolve it
         "prefix": prefix,
         "base_prefix": base_prefix,
         "kind": "venv" if cfg is not None or prefix != base_prefix else "conda" if conda else "system",
