@@ -91,7 +91,8 @@ def kernels(fmt: str, gpu_names: Tuple[str, ...], driver_cuda: Optional[str], ti
         raise UsageError(f"--driver-cuda: not a CUDA version: {driver_cuda!r}")
     from ..probes import environment
 
-    inspected = environment.query(environment.select(python, use_activated=True))
+    inspected = environment.query(environment.select(python, use_activated=True),
+                                  timeout=environment.query_timeout(seconds))
     search_path = environment.search_path(inspected)
     errors: List = []
     if gpu_names:

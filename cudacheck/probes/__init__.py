@@ -67,7 +67,7 @@ class Collection:
         started = time.monotonic()
         try:  # a bad interpreter is a usage error: nothing else is worth probing
             self.snapshot.environment = environment.query(
-                selection, timeout=min(environment.QUERY_TIMEOUT, max(0.5, timeout * 0.5)))
+                selection, timeout=environment.query_timeout(timeout))
         except BaseException:
             for child in (self._nvml, self._cuda):
                 child.stop()

@@ -32,6 +32,12 @@ QUERY_TIMEOUT = 10.0
 """Longest wait for another interpreter to describe itself (a cold start on a slow disk)."""
 
 _CHILD = "python_env_child.py"
+
+
+def query_timeout(total: float) -> float:
+    """How long the interpreter may take within a command's ``--timeout``: half of it, at most
+    :data:`QUERY_TIMEOUT`, at least half a second."""
+    return min(QUERY_TIMEOUT, max(0.5, total * 0.5))
 _FIELDS = ("prefix", "executable", "kind", "manager", "python_version", "implementation", "platform",
            "base_prefix", "user_site", "user_site_enabled", "system_site_packages")
 

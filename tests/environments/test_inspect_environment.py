@@ -237,3 +237,17 @@ def test_kinds_of_interpreter_names_resolve_as_pip_resolves_them(tmp_path, bare_
     both = select(None, use_activated=True, environ={"CONDA_PREFIX": "/nonexistent", "VIRTUAL_ENV": str(prefix)})
     assert both.selected_by == "VIRTUAL_ENV"  # a venv activated on top of conda base is what `python` runs
     assert select(None, use_activated=False, environ={"VIRTUAL_ENV": str(prefix)}).own  # the API default
+
+
+def test_the_api_inspects_another_environment_when_asked(fake_cuda_venv):
+    import cudacheck
+    from cudacheck.errors import ConfigError
+
+    snapshot = cudacheck.collect("quick", python=str(fake_cuda_venv))
+    assert snapshot.environment.selected_by == "python=" and snapshot.torch.cuda == "12.1"
+    own = cudacheck.collect("quick")
+    assert own.environment.selected_by == "own"
+    with pytest.raises(ConfigError, match=r"python='/nonexistent/bin/python': no such file"):
+        cudacheck.collect(python="/nonexistent/bin/python")
+    with pytest.raises(TypeError, match="python"):
+        cudacheck.collect(python=3)
