@@ -15,11 +15,19 @@ from .snapshot import Snapshot
 from .vocabulary import LEVELS
 
 
-def collect(level: str = "standard", timeout: float = 10.0) -> Snapshot:
-    """Probe this machine (``quick`` | ``standard`` | ``deep``) and return the Snapshot."""
+def collect(level: str = "standard", timeout: float = 10.0, *, python: Optional[str] = None) -> Snapshot:
+    """Probe this machine (``quick`` | ``standard`` | ``deep``) and return the Snapshot.
+
+    The Python environment inspected is this process's own, or the one of ``python`` (an
+    interpreter, an environment folder, or a command on PATH such as ``"python3.12"``).
+    """
     from .probes import collect as _collect
 
-    return _collect(_level(level), timeout=_timeout(timeout))
+    level, timeout = _level(level), _timeout(timeout)
+    if python is None:
+        return _collect(level, timeout=timeout)
+    _expect(python, str, "python", "the path of a Python interpreter or environment folder")
+    return _collect(level, timeout=timeout, python=python, option="python=")
 
 
 def check(snapshot: Snapshot, policy: Optional[Policy] = None, **requirements: Any) -> Report:
@@ -40,8 +48,9 @@ def check(snapshot: Snapshot, policy: Optional[Policy] = None, **requirements: A
 
 
 def doctor(level: str = "standard", *, timeout: float = 10.0, use_config: bool = True,
-           **requirements: Any) -> Report:
-    """Collect and check in one call: the Report ``cudacheck doctor`` prints.
+           python: Optional[str] = None, **requirements: Any) -> Report:
+    """Collect and check in one call: the Report ``cudacheck doctor`` prints (in Jupyter it
+    shows as that report). ``python`` inspects another environment (see :func:`collect`).
 
     Requirements (``require_gpu``, ``min_gpus``, ``min_compute_capability``,
     ``min_gpu_memory``, ``features``, ``min_shm``, ``require_torch``) override
@@ -51,7 +60,7 @@ def doctor(level: str = "standard", *, timeout: float = 10.0, use_config: bool =
     _expect(use_config, bool, "use_config", "True or False")
     level, timeout = _level(level), _timeout(timeout)
     policy = resolve_policy(requirements, use_config=use_config)
-    return check(collect(level, timeout=timeout), policy)
+    return check(collect(level, timeout=timeout, python=python), policy)
 
 
 def assert_ready(level: str = "quick", *, timeout: float = 10.0, use_config: bool = True,

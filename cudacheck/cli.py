@@ -85,13 +85,24 @@ def _stop_children() -> None:
         isolation.stop_all()
 
 
+def _collect(level: str, timeout: float, python: Optional[str]):
+    """Probe at ``level`` the environment the command line names (``--python``, else an
+    activated one that is not cudacheck's own, else cudacheck's own)."""
+    from .probes import collect
+    from .probes.isolation import prefer_fork
+
+    prefer_fork()  # the CLI is single-threaded: fork probe children instead of new interpreters
+    return collect(level, timeout=timeout, python=python, use_activated=True)
+
+
 def _build():
     import click
 
     from ._version import __version__
-    from .cli_options import click_options, click_timeout_option, requirements_from
+    from .cli_options import (click_options, click_python_option, click_selection_options, click_timeout_option,
+                              requirements_from)
     from .errors import UsageError
-    from .output import OutputError, emit, error
+    from .output import OutputError, check_writable, emit, error, write_file
 
     class Group(click.Group):
         """Bad input (UsageError) and unwritable output end as one line and exit 2; command
@@ -130,11 +141,11 @@ def _build():
 
         \b
         cudacheck doctor            check this machine, with remedies
-        cudacheck health            container HEALTHCHECK / Kubernetes probe (exit 0/1)
+        cudacheck health            HEALTHCHECK / Kubernetes probe (exit 0/1)
         cudacheck triage FILE       diagnose a pasted bug report
         cudacheck compat plan ...   which torch wheels fit a driver and GPU
-        cudacheck preflight         every rank of a job (torchrun, srun): drift, hangs, NCCL
-        cudacheck fleet DIR         drift and findings over many saved snapshots
+        cudacheck preflight         every rank of a job: drift, hangs, NCCL
+        cudacheck fleet DIR         drift and findings over many snapshots
         """
         import os
 
@@ -148,7 +159,7 @@ def _build():
 
     @cli.command()
     @click.option("--deep", is_flag=True, help="Also import torch in a child process and run GPU smoke tests.")
-    @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "prometheus"]),
+    @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "prometheus", "html"]),
                   default="text", show_default=True, help="Output format.")
     @click.option("--snapshot", "snapshot_file", metavar="FILE",
                   help="Judge a saved snapshot (from `cudacheck snapshot`) instead of probing.")
@@ -161,35 +172,53 @@ def _build():
                        "brand=tesla,name=…] (repeatable; see docs/fleet.md).")
     @click.option("--targets", "target_files", multiple=True, metavar="FILE",
                   help="Targets from a fleet file (TOML/JSON, `cudacheck fleet-file`) or a node's snapshot.")
+    @click_python_option
+    @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (any --format) instead of stdout.")
+    @click_selection_options
     @click_options
     def doctor(deep: bool, fmt: str, snapshot_file: Optional[str], strict: bool, timeout: float,
-               no_config: bool, verbose: bool, target_specs: tuple, target_files: tuple, **options) -> None:
+               no_config: bool, verbose: bool, target_specs: tuple, target_files: tuple, python: Optional[str],
+               output: Optional[str], **options) -> None:
         """Check this machine (or a saved snapshot) and explain every problem with its fix.
 
+        The Python environment inspected is --python, else an activated VIRTUAL_ENV or
+        CONDA_PREFIX that is not cudacheck's own, else cudacheck's own; the report names it.
         Exit status: 0 no errors, 1 errors found (or warnings with --strict), 2 bad usage.
         """
         from .policy import resolve_policy
         from .render import render
-        from .rules.engine import check
+        from .rules.engine import check, validate_selection
 
         policy = resolve_policy(requirements_from(options), use_config=not no_config, origin="flag")
+        if policy.select or policy.ignore:
+            validate_selection(policy)  # before probing: a typo fails at once
+        if python is not None and snapshot_file is not None:
+            raise UsageError("--python cannot be combined with --snapshot: a saved snapshot names its own environment")
+        if output is not None:
+            check_writable(output, "--output")
         if target_specs or target_files:  # what-if: this environment on other machines
             from .fleet.cli import doctor_targets
 
             sys.exit(doctor_targets(target_specs, target_files, snapshot_file=snapshot_file, deep=deep,
-                                    timeout=timeout, policy=policy, fmt=fmt, verbose=verbose, strict=strict))
+                                    timeout=timeout, policy=policy, fmt=fmt, verbose=verbose, strict=strict,
+                                    python=python, output=output))
         if snapshot_file is not None:
             from .serialize import load_snapshot
 
             snapshot = load_snapshot(snapshot_file)
         else:
-            from .probes import collect
-            from .probes.isolation import prefer_fork
-
-            prefer_fork()  # the CLI is single-threaded: fork probe children instead of new interpreters
-            snapshot = collect("deep" if deep else "standard", timeout=timeout)
+            snapshot = _collect("deep" if deep else "standard", timeout, python)
         report = check(snapshot, policy)
-        emit(render(report, fmt, verbose=verbose), json=fmt == "json")
+        if output is not None:  # a file: UTF-8, no colour, 80 columns, whatever the terminal is
+            from .render.style import FILE_STYLE
+
+            text = render(report, fmt, verbose=verbose, style=FILE_STYLE, width=80)
+        else:
+            text = render(report, fmt, verbose=verbose)
+        if output is not None:
+            write_file(output, text, "--output")
+        else:
+            emit(text, json=fmt == "json")
         failed = report.summary.errors or (strict and report.summary.warnings)
         sys.exit(exit_codes.FINDINGS if failed else exit_codes.OK)
 
@@ -208,19 +237,16 @@ def _build():
                   help="Probe level (default standard; --deep means deep).")
     @click_timeout_option(30.0, "Upper bound for probing (children that hang are killed).")
     @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of stdout.")
-    def snapshot(deep: bool, level: Optional[str], timeout: float, output: Optional[str]) -> None:
+    @click_python_option
+    def snapshot(deep: bool, level: Optional[str], timeout: float, output: Optional[str],
+                 python: Optional[str]) -> None:
         """Print the Snapshot (facts only) as JSON, to attach to a bug report or replay later."""
-        from .probes import collect
         from .serialize import dumps
 
         if output is not None:
-            from .output import check_writable
-
             check_writable(output, "--output")  # before probing: a bad path fails at once
-        text = dumps(collect(level or ("deep" if deep else "standard"), timeout=timeout))
+        text = dumps(_collect(level or ("deep" if deep else "standard"), timeout, python))
         if output is not None:
-            from .output import write_file
-
             write_file(output, text, "--output")
         else:
             emit(text, json=True)

@@ -1,5 +1,6 @@
-"""Requirement options shared by every command, declared once for click and for the
-click-free ``health`` fast path."""
+"""Options shared by the commands that judge, declared once for click and for the
+click-free ``health`` fast path: the requirements, which rules to report
+(``--select``/``--ignore``) and which Python environment to inspect (``--python``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,10 +36,23 @@ REQUIREMENT_OPTIONS: Tuple[RequirementOption, ...] = (
 )
 
 
+SELECTION_OPTIONS: Tuple[RequirementOption, ...] = (
+    RequirementOption("--select", "select",
+                      "Report only these rules: codes, code prefixes (CC2) or slugs, comma-separated or "
+                      "repeated (default: all; also [tool.cudacheck] select).", multiple=True, metavar="RULES"),
+    RequirementOption("--ignore", "ignore",
+                      "Do not report these rules: codes, code prefixes or slugs, comma-separated or repeated; "
+                      "they are counted as ignored (also [tool.cudacheck] ignore).", multiple=True, metavar="RULES"),
+)
+
+PYTHON_HELP = ("Inspect the Python environment of this interpreter (or environment folder, or command "
+               "such as python3.12) instead of an activated VIRTUAL_ENV/CONDA_PREFIX or cudacheck's own.")
+
+
 def requirements_from(values: Dict[str, Any]) -> Dict[str, Any]:
-    """Keep only the requirement options that were given."""
+    """Keep only the requirement and rule-selection options that were given."""
     given: Dict[str, Any] = {}
-    for option in REQUIREMENT_OPTIONS:
+    for option in REQUIREMENT_OPTIONS + SELECTION_OPTIONS:
         value = values.get(option.key)
         if value in (None, False, (), []):
             continue
@@ -48,9 +62,25 @@ def requirements_from(values: Dict[str, Any]) -> Dict[str, Any]:
 
 def click_options(function):
     """Decorate a click command with every requirement option."""
+    return _click(function, REQUIREMENT_OPTIONS)
+
+
+def click_selection_options(function):
+    """Decorate a click command with ``--select`` and ``--ignore``."""
+    return _click(function, SELECTION_OPTIONS)
+
+
+def click_python_option(function):
+    """Decorate a click command with ``--python PATH``."""
     import click
 
-    for option in reversed(REQUIREMENT_OPTIONS):
+    return click.option("--python", "python", metavar="PATH", default=None, help=PYTHON_HELP)(function)
+
+
+def _click(function, options: Tuple[RequirementOption, ...]):
+    import click
+
+    for option in reversed(options):
         kwargs: Dict[str, Any] = {"help": option.help, "default": None}
         if option.is_flag:
             kwargs.update(is_flag=True, default=False)
@@ -92,9 +122,12 @@ def argparse_timeout(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc).split(": ", 1)[-1]) from None
 
 
-def add_argparse_options(parser) -> None:
-    """Add every requirement option to an argparse parser."""
-    for option in REQUIREMENT_OPTIONS:
+def add_argparse_options(parser, selection: bool = False, python: bool = False) -> None:
+    """Add every requirement option to an argparse parser (and ``--select``/``--ignore``,
+    ``--python`` when asked)."""
+    if python:
+        parser.add_argument("--python", dest="python", metavar="PATH", default=None, help=PYTHON_HELP)
+    for option in REQUIREMENT_OPTIONS + (SELECTION_OPTIONS if selection else ()):
         if option.is_flag:
             parser.add_argument(option.flag, dest=option.key, action="store_true", help=option.help)
         elif option.multiple:

@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="Also import torch in a child process and run GPU smoke tests "
                              "(for readiness/startup probes).")
     parser.add_argument("--quiet", "-q", action="store_true", help="Print nothing; only the exit code.")
-    add_argparse_options(parser)
+    add_argparse_options(parser, selection=True, python=True)
     return parser
 
 
@@ -109,7 +109,8 @@ def _evaluate(args: argparse.Namespace, timeout: float) -> "tuple[str, bool]":
     from .probes.isolation import prefer_fork
 
     prefer_fork()  # this process is single-threaded: fork children rather than start interpreters
-    collection = start("deep" if args.deep else "quick", timeout=timeout * 0.9)
+    collection = start("deep" if args.deep else "quick", timeout=timeout * 0.9, python=args.python,
+                       use_activated=True)
     from .policy import resolve_policy
     from .rules.engine import check, load_rules
 

@@ -47,12 +47,20 @@ class Policy:
     features: List[str] = field(default_factory=list)
     min_shm: Optional[int] = None  # bytes
     require_torch: Optional[bool] = None  # None: missing torch is a warning; True: an error; False: fine
+    select: List[str] = field(default_factory=list)  # rule codes, code prefixes or slugs to report (empty: all)
+    ignore: List[str] = field(default_factory=list)  # rule codes, code prefixes or slugs not to report
     sources: Dict[str, str] = field(default_factory=dict, compare=False)  # requirement -> where it was set
 
     def as_dict(self) -> Dict[str, Any]:
-        """Only the requirements that are set (``require_torch=False`` included: it was asked for)."""
+        """Only the requirements that are set (``require_torch=False`` included: it was asked for);
+        which rules are reported (``select``/``ignore``) is :attr:`rule_selection`."""
         return {k: v for k, v in asdict(self).items()
-                if k != "sources" and (v not in (None, False, []) or (k == "require_torch" and v is False))}
+                if k not in _NOT_REQUIREMENTS and (v not in (None, False, []) or (k == "require_torch" and v is False))}
+
+    @property
+    def rule_selection(self) -> Dict[str, List[str]]:
+        """``{"select": [...], "ignore": [...]}`` as given (only the keys that are set)."""
+        return {name: list(getattr(self, name)) for name in ("select", "ignore") if getattr(self, name)}
 
     @property
     def gpu_requirements(self) -> List[str]:
@@ -121,6 +129,34 @@ def parse_timeout(value: Any, key: str) -> float:
     return seconds
 
 
+_NOT_REQUIREMENTS = ("sources", "select", "ignore")
+
+_SELECTOR = re.compile(r"^(?:ALL|[A-Z]{1,4}\d{0,4}|[a-z0-9][a-z0-9-]{0,80})$")
+
+
+def _selectors(value: Any, key: str) -> List[str]:
+    """Rule selectors, the way ruff takes them: a list, or one string of comma- (or space-)
+    separated items; each a code (``CC201``), a code prefix (``CC2``), a slug
+    (``gpu-arch-not-in-build``) or ``ALL``. Whether a rule matches is checked by the engine."""
+    if isinstance(value, str):
+        items = re.split(r"[,\s]+", value)
+    elif isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+        items = [part for item in value for part in re.split(r"[,\s]+", item)]
+    else:
+        raise ConfigError(f"{key}: expected rule codes or slugs such as CC201 or gpu-arch-not-in-build "
+                          f"(a list or a comma-separated string), got {brief_repr(value)}")
+    selectors: List[str] = []
+    for item in (item.strip() for item in items):
+        if not item:
+            continue
+        normal = item.upper() if re.fullmatch(r"[A-Za-z]{1,4}\d{0,4}", item) else item.lower()
+        if not _SELECTOR.match(normal):
+            raise ConfigError(f"{key}: {brief_repr(item)} is not a rule code, code prefix or slug")
+        if normal not in selectors:
+            selectors.append(normal)
+    return selectors
+
+
 def _bool(value: Any, key: str) -> bool:
     if isinstance(value, bool):
         return value
@@ -172,6 +208,7 @@ def _features(value: Any, key: str) -> List[str]:
 _PARSERS = {
     "require_gpu": _bool, "min_gpus": _int, "min_compute_capability": _cc,
     "min_gpu_memory": parse_size, "features": _features, "min_shm": parse_size, "require_torch": _bool,
+    "select": _selectors, "ignore": _selectors,
 }
 
 
@@ -296,13 +333,28 @@ def resolve_policy(overrides: Optional[Mapping[str, Any]] = None, *, directory: 
                    environ: Optional[Mapping[str, str]] = None, use_config: bool = True,
                    origin: str = "API") -> Policy:
     """Merge defaults, pyproject.toml, the environment and explicit ``overrides`` (which came
-    from ``origin``: ``flag``, ``marker`` or ``API``), recording where each value came from."""
+    from ``origin``: ``flag``, ``marker`` or ``API``), recording where each value came from.
+
+    Requirements: the highest source wins. Rule selection layers as ruff's does: a source
+    that gives ``select`` starts afresh (its own ``ignore`` only); a source that gives only
+    ``ignore`` adds to what the lower sources ignore."""
     values: Dict[str, Any] = {}
     sources: Dict[str, str] = {}
     layers = [(from_pyproject(directory), "pyproject"), (from_environment(environ), "env")] if use_config else []
     explicit: Dict[str, Any] = {}
     _apply(explicit, {k: v for k, v in (overrides or {}).items() if v is not None and v != ()}, "argument")
     for layer, where in layers + [(explicit, origin)]:
+        layer = dict(layer)
+        if "select" in layer:
+            values.pop("ignore", None)
+            sources.pop("ignore", None)
+        elif "ignore" in layer and values.get("ignore"):
+            layer["ignore"] = values["ignore"] + [item for item in layer["ignore"] if item not in values["ignore"]]
+            where_ignore = f"{sources['ignore']}+{where}"
+            values.update(layer)
+            sources.update({name: where for name in layer})
+            sources["ignore"] = where_ignore
+            continue
         values.update(layer)
         sources.update({name: where for name in layer})
     known = {f.name for f in fields(Policy)} - {"sources"}

@@ -119,6 +119,78 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     dest="cudacheck_timeout", help="Upper bound for probing this machine (default 10).")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: List[str]) -> None:
+    _keep_rootdir(early_config, args)
+
+
+def _keep_rootdir(config: pytest.Config, args: List[str]) -> None:
+    """Undo what ``--cudacheck-snapshot FILE`` (space form) did to the rootdir.
+
+    pytest finds its rootdir and configuration file before it loads plugins from entry
+    points, so at that moment this option is unknown and FILE looks like a test path: a
+    snapshot elsewhere moves the rootdir there and the project's configuration (testpaths,
+    addopts, ``[tool.cudacheck]``) is lost. No entry-point plugin can register an option
+    earlier, so the plugin — loaded before conftests and collection — works the setup out
+    again the way pytest does, now that FILE is known to be this option's value, and puts
+    the project's rootdir, configuration file and ``addopts`` back. Where this pytest's
+    internals differ, a warning says to write ``--cudacheck-snapshot=FILE``.
+    """
+    if "--cudacheck-snapshot" not in args[:-1]:
+        return
+    namespace = config.known_args_namespace
+    if getattr(namespace, "rootdir", None) or getattr(namespace, "inifilename", None):
+        return  # the user chose them: FILE played no part
+    try:
+        _redo_setup(config, args, namespace)
+    except Exception as exc:  # pytest's internals moved: say how to avoid the problem
+        import warnings
+
+        warnings.warn(pytest.PytestConfigWarning(
+            f"cudacheck: could not check pytest's rootdir after --cudacheck-snapshot FILE ({type(exc).__name__}); "
+            "write --cudacheck-snapshot=FILE so FILE is not taken for a test path"), stacklevel=2)
+
+
+def _redo_setup(config: pytest.Config, args: List[str], namespace: Any) -> None:
+    import copy
+    import inspect
+
+    from _pytest.config.findpaths import determine_setup
+
+    parameters = inspect.signature(determine_setup).parameters
+    wanted = {"inifile": None, "args": list(namespace.file_or_dir), "rootdir_cmd_arg": None,
+              "override_ini": getattr(namespace, "override_ini", None),
+              "invocation_dir": config.invocation_params.dir, "config": config}
+    result = determine_setup(**{name: value for name, value in wanted.items() if name in parameters})
+    rootpath, inipath, inicfg = result[0], result[1], result[2]
+    if rootpath == config.rootpath and inipath == config.inipath:
+        return
+    old_addopts = list(config.getini("addopts"))
+    old_confcutdir = str(config.inipath.parent) if config.inipath else str(config.rootpath)
+    config._rootpath = rootpath  # type: ignore[attr-defined]
+    config._inipath = inipath  # type: ignore[attr-defined]
+    for name in ("_inicfg", "inicfg"):  # the name differs between pytest releases
+        if name in vars(config):
+            setattr(config, name, inicfg)
+    if len(result) > 3 and hasattr(config, "_ignored_config_files"):
+        config._ignored_config_files = result[3]  # type: ignore[attr-defined]
+    config._parser.extra_info["rootdir"] = str(rootpath)  # type: ignore[attr-defined]
+    config._parser.extra_info["inifile"] = str(inipath)  # type: ignore[attr-defined]
+    config._inicache.clear()  # type: ignore[attr-defined]
+    if old_addopts and args[:len(old_addopts)] == old_addopts:
+        del args[:len(old_addopts)]
+    addopts = list(config.getini("addopts"))
+    args[:0] = addopts
+    if addopts:
+        config.pluginmanager.consider_preparse(addopts, exclude_only=False)
+    config.known_args_namespace = config._parser.parse_known_args(  # type: ignore[attr-defined]
+        args, namespace=copy.copy(config.option))
+    if config.known_args_namespace.confcutdir in (None, old_confcutdir):
+        config.known_args_namespace.confcutdir = str(inipath.parent) if inipath else str(rootpath)
+    if hasattr(config, "_configure_python_path"):
+        config._configure_python_path()  # the project's `pythonpath` setting
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_HELP)
     if config.getoption("cudacheck_snapshot", None):

@@ -60,6 +60,7 @@ class Summary:
     infos: int = 0
     line: str = "No issues found."
     unchecked: int = 0  # areas that could not be checked
+    ignored: int = 0  # findings of rules the policy ignores (--ignore, [tool.cudacheck] ignore)
 
 
 @dataclass
@@ -77,6 +78,8 @@ class Report:
     snapshot: Snapshot = field(default_factory=Snapshot)
     coverage: List[AreaCoverage] = field(default_factory=list)
     policy_sources: Dict[str, str] = field(default_factory=dict)  # requirement -> flag | env | pyproject | marker | API
+    rule_selection: Dict[str, List[str]] = field(default_factory=dict)  # {"select": [...], "ignore": [...]} as given
+    ignored: List[Finding] = field(default_factory=list)  # findings of ignored rules, not counted in the summary
 
     def area(self, name: str) -> Optional[AreaCoverage]:
         """The coverage of one area (layer), if the report has it."""
@@ -102,10 +105,24 @@ class Report:
         """The first finding with that code."""
         return next((f for f in self.findings if f.code == code), None)
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter: the Markdown report (secrets masked, as in every output)."""
+        from .redact import redact
+        from .render import render
 
-def summarise(findings: List[Finding], coverage: Optional[List[AreaCoverage]] = None) -> Summary:
+        return redact(render(self, "markdown"))
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the report as HTML, escaped and with secrets masked."""
+        from .render import render
+
+        return render(self, "html")
+
+
+def summarise(findings: List[Finding], coverage: Optional[List[AreaCoverage]] = None, ignored: int = 0) -> Summary:
     """Count findings by severity and phrase the closing line; an area that could not be
-    checked is always named, so "No issues found." only ever means every area was checked."""
+    checked is always named, so "No issues found." only ever means every area was checked;
+    findings of ignored rules are counted apart ("2 ignored")."""
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
     infos = sum(1 for f in findings if f.severity == "info")
@@ -132,8 +149,10 @@ def summarise(findings: List[Finding], coverage: Optional[List[AreaCoverage]] = 
     else:
         line = "No issues found."
         status = "ok"
+    if ignored:
+        line = f"{line[:-1]}; {ignored} ignored."
     return Summary(status=status, errors=errors, warnings=warnings, infos=infos, line=line,
-                   unchecked=len(unchecked))
+                   unchecked=len(unchecked), ignored=ignored)
 
 
 def _plural(count: int, word: str) -> str:

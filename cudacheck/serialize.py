@@ -177,8 +177,28 @@ def report_from_dict(data: Any) -> Report:
 
 
 def report_json_schema() -> Dict[str, Any]:
-    """The JSON Schema of a report, as printed by ``cudacheck schema``."""
+    """The JSON Schema of a report, as printed by ``cudacheck schema``.
+
+    It describes what cudacheck writes: every key is always present (``required``), and the
+    schema versions are constants, so an empty object or another version's report does not
+    validate. (Reading stays lenient: a snapshot from an older cudacheck, without newer keys,
+    still loads.)"""
+    from .report import REPORT_SCHEMA_VERSION
+
     schema = _adapter(Report).json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "cudacheck report"
+    for model in [schema, *schema.get("$defs", {}).values()]:
+        if "properties" in model:  # dataclasses.asdict writes every field, always
+            model["required"] = list(model["properties"])
+    _constant(schema, REPORT_SCHEMA_VERSION)
+    _constant(schema.get("$defs", {}).get("Snapshot", {}), SNAPSHOT_SCHEMA_VERSION)
     return schema
+
+
+def _constant(schema: Dict[str, Any], version: int) -> None:
+    """Make ``schema_version`` of an object schema the constant ``version``."""
+    field = schema.get("properties", {}).get("schema_version")
+    if field is not None:
+        field.pop("default", None)
+        field["const"] = version

@@ -43,6 +43,32 @@ class PlatformFacts:
 
 
 @dataclass
+class EnvironmentFacts:
+    """The Python environment whose files were inspected, and why that one.
+
+    cudacheck judges an environment's files (torch, packages, libraries, extensions),
+    not its own process: by default its own interpreter's, an activated ``VIRTUAL_ENV``
+    or ``CONDA_PREFIX`` that is not its own (a ``pipx``/``uv tool`` install), or the
+    interpreter named with ``--python``. The interpreter itself reports these facts."""
+
+    prefix: Optional[str] = None  # sys.prefix: the environment's root
+    executable: Optional[str] = None  # the interpreter (a venv's bin/python, not what it links to)
+    selected_by: str = "own"  # own | --python | VIRTUAL_ENV | CONDA_PREFIX | python= (API)
+    kind: Optional[str] = None  # venv | conda | system
+    manager: Optional[str] = None  # venv | virtualenv | uv | conda (who made it, when it says)
+    python_version: Optional[str] = None
+    implementation: Optional[str] = None  # cpython | pypy
+    platform: Optional[str] = None  # sys.platform
+    base_prefix: Optional[str] = None  # the Python a venv was made from
+    sys_path: List[str] = field(default_factory=list)  # the import path a normal start would have
+    site_packages: List[str] = field(default_factory=list)
+    user_site: Optional[str] = None
+    user_site_enabled: Optional[bool] = None  # whether the user site is on that path
+    system_site_packages: Optional[bool] = None  # a venv made with --system-site-packages
+    note: Optional[str] = None  # why another environment was not inspected, when one was asked for
+
+
+@dataclass
 class GpuFacts:
     """One GPU as NVML (or a pasted report) describes it."""
 
@@ -350,6 +376,7 @@ class Snapshot:
     probe_errors: List[ProbeError] = field(default_factory=list)
     timings: Dict[str, float] = field(default_factory=dict)
     assumed: Optional[Assumption] = None  # set only for a what-if target: see Assumption
+    environment: Optional[EnvironmentFacts] = None  # the Python environment inspected (live snapshots)
 
     def package(self, name: str) -> Optional[PackageFacts]:
         """The installed package of that (normalised) name, if the packages were probed."""

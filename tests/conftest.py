@@ -11,6 +11,13 @@ def pytest_configure(config):
 
     config._cudacheck_xdg = tempfile.mkdtemp(prefix="cudacheck-test-xdg-")
     os.environ["XDG_CACHE_HOME"] = config._cudacheck_xdg
+    # Reports are fitted to the terminal: tests that read them for content get a wide one; the
+    # layout tests (tests/render/) set their own COLUMNS.
+    os.environ["COLUMNS"] = "250"
+    # Which environment the command line inspects must not depend on the developer's shell: tests
+    # that activate one set VIRTUAL_ENV / CONDA_PREFIX themselves.
+    for name in ("VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV"):
+        os.environ.pop(name, None)
 
 
 def pytest_unconfigure(config):

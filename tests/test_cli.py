@@ -276,3 +276,37 @@ def test_doctor_requirements_row_names_their_sources(tmp_path):
     row = next(line for line in result.stdout.splitlines() if "Requirements" in line)
     assert "min_compute_capability=8.0 (flag)" in row and "features=bf16 (env)" in row
     assert "min_shm=1 GiB (pyproject)" in row and "a visible GPU (implied by min_compute_capability, features)" in row
+
+
+def test_doctor_output_writes_any_format_to_a_file(tmp_path):
+    snapshot = str(Path(__file__).resolve().parent / "data" / "snapshots" / "a100_driver470_torch24_cu121.json")
+    for fmt in ("text", "markdown", "json", "prometheus", "html"):
+        target = tmp_path / f"report.{fmt}"
+        result = run("doctor", "--snapshot", snapshot, "--format", fmt, "--output", str(target),
+                     env=dict(os.environ, COLUMNS="200"))
+        assert result.returncode == 1 and result.stdout == "", result.stderr  # the verdict, not the writing
+        text = target.read_text(encoding="utf-8")
+        assert "\033[" not in text and ("CC210" in text or "cc210" in text.lower())
+        if fmt == "text":  # a file is not a terminal: 80 columns, whatever COLUMNS says
+            assert max(len(line) for line in text.splitlines() if not line.strip().startswith("pip ")) <= 80
+            assert "✗ NVIDIA driver" in text  # UTF-8 marks in a UTF-8 file
+        if fmt == "json":
+            assert json.loads(text)["summary"]["errors"] == 1
+    missing = run("doctor", "--output", str(tmp_path / "no" / "such" / "folder" / "r.txt"))
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "folder does not exist" in missing.stderr
+
+
+def test_the_schema_requires_every_key_and_pins_the_versions():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(run("schema").stdout)
+    assert schema["properties"]["schema_version"]["const"] == 1
+    assert schema["$defs"]["Snapshot"]["properties"]["schema_version"]["const"] == 1
+    assert {"schema_version", "summary", "findings", "snapshot", "coverage"} <= set(schema["required"])
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({}, schema)
+    report = json.loads(run("doctor", "--format", "json").stdout)
+    jsonschema.validate(report, schema)
+    for broken in ({**report, "schema_version": 2}, {k: v for k, v in report.items() if k != "findings"},
+                   {**report, "snapshot": {k: v for k, v in report["snapshot"].items() if k != "nvml"}}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(broken, schema)

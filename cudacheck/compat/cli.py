@@ -18,19 +18,23 @@ def compat() -> None:
     """Query the compatibility tables (drivers, GPUs, torch wheels).
 
     \b
-    cudacheck compat cuda 12.4                 minimum drivers, nvcc targets, releases
-    cudacheck compat gpu "NVIDIA GeForce RTX 4090"   compute capability, architecture
-    cudacheck compat gpu "RTX 6000"            every product an ambiguous name can mean
-    cudacheck compat torch 2.8.0               Python range, CUDA variants, arch lists
-    cudacheck compat nccl 2.27.3               CUDA majors, oldest GPU NCCL's kernels cover
+    cudacheck compat cuda 12.4       minimum drivers, nvcc targets, releases
+    cudacheck compat gpu 4090        compute capability, architecture
+    cudacheck compat gpu "RTX 6000"  every product an ambiguous name can mean
+    cudacheck compat torch 2.8.0     Python range, CUDA variants, arch lists
+    cudacheck compat nccl 2.27.3     CUDA majors, oldest GPU its kernels cover
     cudacheck compat plan --driver 535.104.05 --gpu A100 [--python 3.11]
-                                               every official wheel that runs there
+                                     every official wheel that runs there
     """
 
 
 def _emit(data: Dict[str, Any], fmt: str, text: str) -> None:
     from ..output import emit
 
+    if fmt != "json":
+        from ..render.wrap import fit, terminal_width
+
+        text = fit(text, terminal_width())
     emit(json.dumps(data, indent=2) if fmt == "json" else text, json=fmt == "json")
 
 

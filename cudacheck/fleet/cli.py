@@ -17,7 +17,12 @@ def _policy(options: dict, no_config: bool):
     return resolve_policy(requirements_from(options), use_config=not no_config)
 
 
-def _echo(text: str) -> None:
+def _echo(text: str, fmt: str = "json") -> None:
+    """Print a rendered result; text is fitted to the terminal's width."""
+    if fmt == "text":
+        from ..render.wrap import fit, terminal_width
+
+        text = fit(text, terminal_width())
     click.echo(text, nl=not text.endswith("\n"))
 
 
@@ -38,7 +43,7 @@ def diff(a: str, b: str, fmt: str, no_config: bool, **options) -> None:
 
     first, second = load_one(a), load_one(b)
     result = compare(first.snapshot, second.snapshot, first.name, second.name, _policy(options, no_config))
-    _echo(render_diff(result, fmt))
+    _echo(render_diff(result, fmt), fmt)
     sys.exit(exit_codes.FINDINGS if result.matters else exit_codes.OK)
 
 
@@ -66,7 +71,7 @@ def fleet(paths: Tuple[str, ...], fmt: str, strict: bool, no_config: bool, verbo
         raise UsageError(reason if len(unreadable) <= 1 else f"none of the {len(unreadable)} files is a snapshot "
                                                              f"(first: {reason})")
     result = survey(machines, unreadable, _policy(options, no_config))
-    _echo(render_fleet(result, fmt, verbose=verbose))
+    _echo(render_fleet(result, fmt, verbose=verbose), fmt)
     failed = result.summary.status == "errors" or (strict and result.summary.status == "warnings")
     sys.exit(exit_codes.FINDINGS if failed else exit_codes.OK)
 
@@ -94,7 +99,8 @@ def fleet_file(nodes_json: str, fmt: str, output: Optional[str]) -> None:
 
 
 def doctor_targets(specs: Tuple[str, ...], files: Tuple[str, ...], *, snapshot_file: Optional[str], deep: bool,
-                   timeout: float, policy, fmt: str, verbose: bool, strict: bool) -> int:
+                   timeout: float, policy, fmt: str, verbose: bool, strict: bool, python: Optional[str] = None,
+                   output: Optional[str] = None) -> int:
     """``cudacheck doctor --target/--targets``: probe this environment once, judge it on every target;
     the exit status (1 when any target fails)."""
     from .render import render_whatif
@@ -115,7 +121,13 @@ def doctor_targets(specs: Tuple[str, ...], files: Tuple[str, ...], *, snapshot_f
         from ..probes.isolation import prefer_fork
 
         prefer_fork()
-        snapshot = collect("standard", timeout=timeout)
+        snapshot = collect("standard", timeout=timeout, python=python, use_activated=True)
     result = judge_targets(snapshot, targets, policy)
-    _echo(render_whatif(result, fmt, verbose=verbose))
+    text = render_whatif(result, fmt, verbose=verbose)
+    if output is not None:
+        from ..output import write_file
+
+        write_file(output, text, "--output")
+    else:
+        _echo(text, fmt)
     return exit_codes.FINDINGS if result.failed(strict) else exit_codes.OK

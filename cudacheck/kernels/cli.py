@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from typing import List, Optional, Tuple
@@ -9,6 +10,8 @@ from typing import List, Optional, Tuple
 import click
 
 from .. import exit_codes
+from ..cli_options import click_python_option
+from ..output import emit
 
 
 def resolve_gpu(name: str):
@@ -58,8 +61,9 @@ def _visible_gpus(timeout: float, errors) -> Tuple[list, Optional[str]]:
 @click.option("--timeout", default="10", show_default=True, metavar="SECONDS",
               help="Upper bound for asking NVML which GPUs are visible.")
 @click.option("--no-cache", is_flag=True, help="Scan every file again instead of using the per-file cache.")
+@click_python_option
 def kernels(fmt: str, gpu_names: Tuple[str, ...], driver_cuda: Optional[str], timeout: str,
-            no_cache: bool) -> None:
+            no_cache: bool, python: Optional[str]) -> None:
     """List the GPU code torch and every installed CUDA extension carry, read from their files.
 
     Per library: the SASS and PTX targets (those most kernels carry; +N counts targets
@@ -85,6 +89,11 @@ def kernels(fmt: str, gpu_names: Tuple[str, ...], driver_cuda: Optional[str], ti
         raise UsageError(f"--timeout: expected seconds between 0 and 3600, got {timeout!r}")
     if driver_cuda is not None and major_minor(driver_cuda) is None:
         raise UsageError(f"--driver-cuda: not a CUDA version: {driver_cuda!r}")
+    from ..probes import environment
+
+    inspected = environment.query(environment.select(python, use_activated=True),
+                                  timeout=environment.query_timeout(seconds))
+    search_path = environment.search_path(inspected)
     errors: List = []
     if gpu_names:
         gpus = [JudgedGpu(*resolve_gpu(name)) for name in gpu_names]
@@ -92,10 +101,11 @@ def kernels(fmt: str, gpu_names: Tuple[str, ...], driver_cuda: Optional[str], ti
     else:
         gpus, visible_cuda = _visible_gpus(seconds, errors)
         visible_cuda = driver_cuda or visible_cuda
-    torch = torch_facts()
+    user_site = os.path.expanduser(inspected.user_site) if search_path is not None and inspected.user_site else None
+    torch = torch_facts(search_path, user_site=user_site)
     cache = ScanCache(None if no_cache else default_path())
-    inventory = kernel_facts(torch, allowed_env(), errors=errors, cache=cache)
+    inventory = kernel_facts(torch, allowed_env(), errors=errors, cache=cache, search_path=search_path)
     view = inventory_view(inventory, torch, gpus, visible_cuda, [e for e in errors if e.probe == "kernels"]
-                          if gpu_names else errors)
-    click.echo(json.dumps(view, indent=2) if fmt == "json" else render_text(view))
+                          if gpu_names else errors, environment=inspected)
+    emit(json.dumps(view, indent=2) if fmt == "json" else render_text(view), json=fmt == "json")
     sys.exit(exit_codes.FINDINGS if any_failure(view) else exit_codes.OK)

@@ -62,7 +62,9 @@ def render(report: PreflightReport, fmt: str = "text", style: Optional[Style] = 
                 lines.append(f"      {item.detail}")
     lines += ["", style.paint(report.line, _STATUS_MARK.get(report.status, "error"))]
     text = "\n".join(lines) + "\n"
-    return text if style.unicode else to_ascii(text)
+    from ..render.wrap import fit, terminal_width
+
+    return fit(text if style.unicode else to_ascii(text), terminal_width())
 
 
 def _rank_words(result) -> str:

@@ -7,6 +7,7 @@ imported in a child process with smoke tests.
 """
 from __future__ import annotations
 
+import os
 import time
 from typing import TYPE_CHECKING, Callable, List, Optional, TypeVar
 
@@ -14,20 +15,27 @@ from ..errors import UsageError
 from ..vocabulary import LEVELS
 
 if TYPE_CHECKING:
-    from ..snapshot import ProbeError, Snapshot
+    from ..snapshot import EnvironmentFacts, ProbeError, Snapshot
+    from .environment import Selection
 
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 10.0
 
 
-def collect(level: str = "standard", timeout: float = DEFAULT_TIMEOUT) -> Snapshot:
+def collect(level: str = "standard", timeout: float = DEFAULT_TIMEOUT, *, python: Optional[str] = None,
+            use_activated: bool = False, option: str = "--python") -> Snapshot:
     """Probe this machine at ``level`` and return the Snapshot; never raises for a broken machine.
 
     ``timeout`` bounds the whole collection: risky calls run in children that are
     abandoned when it runs out, and that is recorded as a ``timeout`` probe error.
+    The Python environment inspected is ``python`` (an interpreter, an environment
+    folder or a command), else with ``use_activated`` an activated ``VIRTUAL_ENV`` /
+    ``CONDA_PREFIX`` that is not cudacheck's own, else cudacheck's own; an interpreter
+    that cannot describe itself is a UsageError naming ``option`` (see
+    :mod:`cudacheck.probes.environment`).
     """
-    return start(level, timeout).finish()
+    return start(level, timeout, python=python, use_activated=use_activated, option=option).finish()
 
 
 class Collection:
@@ -37,7 +45,7 @@ class Collection:
     call :meth:`finish`.
     """
 
-    def __init__(self, level: str, timeout: float) -> None:
+    def __init__(self, level: str, timeout: float, selection: Optional[Selection] = None) -> None:
         if level not in LEVELS:
             raise UsageError(f"unknown probe level {level!r} (choose from {', '.join(LEVELS)})")
         from .isolation import Child
@@ -51,20 +59,37 @@ class Collection:
         self._nvml = Child("nvml_child.py")
         self._cuda = Child("cuda_child.py")
         from ..snapshot import Snapshot
+        from . import environment
 
         self.snapshot = Snapshot(source="live", level=level,
                                  created=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()))
+        selection = selection or environment.Selection(None, "own")
+        started = time.monotonic()
+        try:  # a bad interpreter is a usage error: nothing else is worth probing
+            self.snapshot.environment = environment.query(
+                selection, timeout=environment.query_timeout(timeout))
+        except BaseException:
+            for child in (self._nvml, self._cuda):
+                child.stop()
+            raise
+        self.snapshot.timings["environment"] = round(time.monotonic() - started, 4)
+        self.python = selection.executable  # None: cudacheck's own interpreter
+        self.search_path = environment.search_path(self.snapshot.environment)
 
         from .container import container_facts
         from .platform import platform_facts
         from .torch_build import torch_facts
 
         snapshot, errors = self.snapshot, self.snapshot.probe_errors
-        snapshot.platform = _timed(snapshot, "platform", platform_facts, errors) or snapshot.platform
+        inspected = snapshot.environment
+        snapshot.platform = _timed(snapshot, "platform", lambda: platform_facts(inspected), errors) \
+            or snapshot.platform
         snapshot.container = _timed(snapshot, "container", container_facts, errors) or snapshot.container
-        snapshot.torch = _timed(snapshot, "torch_build", torch_facts, errors) or snapshot.torch
+        snapshot.torch = _timed(snapshot, "torch_build",
+                                lambda: torch_facts(self.search_path, user_site=_user_site(inspected)),
+                                errors) or snapshot.torch
         if level in ("standard", "deep"):
-            _collect_standard(snapshot, errors, self.deadline)
+            _collect_standard(snapshot, errors, self.deadline, self.search_path)
 
     def finish(self) -> Snapshot:
         """Wait for the children (until the deadline) and return the complete Snapshot."""
@@ -78,7 +103,7 @@ class Collection:
 
             remaining = max(1.0, self.started + self.timeout - time.monotonic() - 0.5)
             deep_started = time.monotonic()
-            snapshot.deep = deep_facts(timeout=remaining, errors=errors)
+            snapshot.deep = deep_facts(timeout=remaining, errors=errors, python=self.python)
             snapshot.timings["deep"] = round(time.monotonic() - deep_started, 4)
             if snapshot.libraries is not None and snapshot.deep.mapped_libraries:
                 from .library_files import note_mapped
@@ -88,30 +113,45 @@ class Collection:
         return snapshot
 
 
-def start(level: str = "standard", timeout: float = DEFAULT_TIMEOUT) -> Collection:
-    """Start collecting: the driver children run while the caller goes on."""
-    return Collection(level, timeout)
+def start(level: str = "standard", timeout: float = DEFAULT_TIMEOUT, *, python: Optional[str] = None,
+          use_activated: bool = False, option: str = "--python") -> Collection:
+    """Start collecting: the driver children run while the caller goes on. The environment
+    is chosen first (see :func:`collect`), so a bad ``python`` fails before anything starts."""
+    from .environment import select
+
+    return Collection(level, timeout, select(python, use_activated=use_activated, option=option))
 
 
-def _collect_standard(snapshot: Snapshot, errors: List[ProbeError], deadline: float) -> None:
+def _user_site(inspected: Optional[EnvironmentFacts]) -> Optional[str]:
+    if inspected is None or inspected.selected_by == "own" or not inspected.user_site:
+        return None  # this process's own: the site module knows
+    return os.path.expanduser(inspected.user_site)
+
+
+def _collect_standard(snapshot: Snapshot, errors: List[ProbeError], deadline: float,
+                      search_path: Optional[List[str]]) -> None:
     from .libraries import libraries_facts
     from .packages import package_facts
 
-    snapshot.packages = _timed(snapshot, "packages", package_facts, errors)
+    snapshot.packages = _timed(snapshot, "packages", lambda: package_facts(search_path), errors)
+    inspected = snapshot.environment
+    conda_prefix = os.path.expanduser(inspected.prefix) \
+        if inspected is not None and inspected.kind == "conda" and inspected.prefix else None
     # The library version child runs while the NVML/libcuda children (started first) still work.
     snapshot.libraries = _timed(snapshot, "libraries",
                                 lambda: libraries_facts(snapshot.container.env, snapshot.torch,
                                                         snapshot.packages, errors=errors,
-                                                        deadline=deadline), errors)
-    snapshot.kernels = _timed(snapshot, "kernels", lambda: _kernels(snapshot, errors), errors)
+                                                        deadline=deadline, search_path=search_path,
+                                                        conda_prefix=conda_prefix), errors)
+    snapshot.kernels = _timed(snapshot, "kernels", lambda: _kernels(snapshot, errors, search_path), errors)
 
 
-def _kernels(snapshot: Snapshot, errors: List[ProbeError]):
+def _kernels(snapshot: Snapshot, errors: List[ProbeError], search_path: Optional[List[str]]):
     """The kernel inventory; torch's arch list from its own binaries when nothing better is known."""
     from ..kernels.coverage import main_targets
     from ..kernels.inventory import kernel_facts
 
-    inventory = kernel_facts(snapshot.torch, snapshot.container.env, errors=errors)
+    inventory = kernel_facts(snapshot.torch, snapshot.container.env, errors=errors, search_path=search_path)
     groups = [group for binary in inventory.binaries if binary.package == "torch" for group in binary.groups]
     if groups and snapshot.torch.cuda and snapshot.torch.arch_list is None:
         sass, ptx = main_targets(groups)

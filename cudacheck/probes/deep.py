@@ -23,12 +23,14 @@ _SMOKE_FIELDS = {f.name for f in fields(SmokeResult)}
 
 
 def deep_facts(timeout: float = DEFAULT_TIMEOUT, errors: Optional[List[ProbeError]] = None,
-               env: Optional[Dict[str, str]] = None) -> DeepFacts:
-    """Run the deep child for at most ``timeout`` seconds; never raises."""
+               env: Optional[Dict[str, str]] = None, python: Optional[str] = None) -> DeepFacts:
+    """Run the deep child for at most ``timeout`` seconds, with the inspected environment's
+    interpreter ``python`` (default this one); never raises."""
     errors = errors if errors is not None else []
     started = time.monotonic()
     with progress_file("cudacheck-deep-") as progress:
-        result = Child("deep_child.py", [progress] if progress else [], env=env).result(started + timeout)
+        result = Child("deep_child.py", [progress] if progress else [], env=env,
+                       python=python).result(started + timeout)
         if result.status == "ok" and result.data is not None:
             return facts_from(result.data)
         data, step = read_progress(progress) if progress else ({}, None)

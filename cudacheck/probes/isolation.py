@@ -71,9 +71,15 @@ class ChildResult:
 class Child:
     """A started child script whose JSON result is collected later (so several run at once)."""
 
-    def __init__(self, script: str, args: Sequence[str] = (), env: Optional[Dict[str, str]] = None) -> None:
+    def __init__(self, script: str, args: Sequence[str] = (), env: Optional[Dict[str, str]] = None, *,
+                 python: Optional[str] = None, isolated: bool = False) -> None:
+        """Start ``children/<script>``; ``python`` runs it with another interpreter (then always
+        as a new process), ``isolated`` with ``-E -s`` (no ``PYTHON*`` variables, no user site:
+        ``-I`` without the flag every Python knows)."""
         self.started = time.monotonic()
         self.script = os.path.join(CHILD_DIR, script)
+        self.python = python or sys.executable
+        self.isolated = isolated
         self.failure: Optional[str] = None
         self.pid: Optional[int] = None
         self.process: Optional[subprocess.Popen] = None
@@ -81,7 +87,8 @@ class Child:
         self._err = b""
         self._fd: Optional[int] = None
         self._reaped = False  # waited for: its pid may belong to another process by now
-        can_fork = _PREFER_FORK and env is None and hasattr(os, "fork") and threading.active_count() == 1
+        can_fork = (_PREFER_FORK and env is None and python is None and not isolated and hasattr(os, "fork")
+                    and threading.active_count() == 1)
         try:
             if can_fork:
                 self._fork(list(args))
@@ -96,7 +103,8 @@ class Child:
         child_env = dict(os.environ if env is None else env)
         child_env["PYTHONDONTWRITEBYTECODE"] = "1"
         self.process = subprocess.Popen(
-            [sys.executable, "-X", "utf8", self.script, *args], stdin=subprocess.DEVNULL,
+            [self.python, *(["-E", "-s"] if self.isolated else ["-X", "utf8"]), self.script, *args],
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env, start_new_session=True)
         self.pid = self.process.pid
 

@@ -31,13 +31,15 @@ def libraries_facts(env: Dict[str, str], torch: Optional[TorchFacts] = None,
                     packages: Optional[Sequence[PackageFacts]] = None, *,
                     errors: Optional[List[ProbeError]] = None, deadline: Optional[float] = None,
                     search_path: Optional[Sequence[str]] = None, roots: Optional[HostRoots] = None,
-                    call_versions: bool = True) -> LibrariesFacts:
+                    call_versions: bool = True, conda_prefix: Optional[str] = None) -> LibrariesFacts:
     """Library files by origin, the copy the loader would pick for torch, and their versions.
 
     ``env`` is the snapshot's allow-listed environment (LD_LIBRARY_PATH, CUDA_HOME,
     CONDA_PREFIX); ``packages`` the packages probe's answer (which wheel owns which
     file); ``roots`` the host's system-wide places (default: this machine's);
-    ``deadline`` (``time.monotonic()``) bounds the version child.
+    ``deadline`` (``time.monotonic()``) bounds the version child; ``search_path`` is the
+    inspected environment's import path (default ``sys.path``) and ``conda_prefix`` its
+    conda environment when it is one (default ``CONDA_PREFIX`` of ``env``).
     """
     started = time.monotonic()
     deadline = deadline if deadline is not None else started + LIBS_CHILD_TIMEOUT
@@ -50,6 +52,8 @@ def libraries_facts(env: Dict[str, str], torch: Optional[TorchFacts] = None,
 
     links = torch_links(torch)
     cache = [(key, path) for key, path in read_ld_cache(roots.ld_cache) if classify(key)]
+    if conda_prefix:
+        env = dict(env, CONDA_PREFIX=conda_prefix)
     inventory = discover(env, cuda_home, search_path, links.dirs, packages, cache, roots)
     owned = owners(packages)
     for key, found in inventory.files.items():

@@ -74,15 +74,17 @@ def _read(path: str) -> Optional[str]:
         return None
 
 
-def _origin(entry: str) -> str:
-    user_site = getattr(__import__("site"), "USER_SITE", None) or ""
+def _origin(entry: str, user_site: Optional[str] = None) -> str:
+    user_site = user_site or getattr(__import__("site"), "USER_SITE", None) or ""
     if user_site and os.path.abspath(entry) == os.path.abspath(user_site):
         return "user-site"
     return "site-packages" if entry.rstrip("/").endswith(("site-packages", "dist-packages")) else "path"
 
 
-def torch_facts(search_path: Optional[Sequence[str]] = None, cwd: Optional[str] = None) -> TorchFacts:
-    """Find every torch on the search path and describe the one that would import."""
+def torch_facts(search_path: Optional[Sequence[str]] = None, cwd: Optional[str] = None, *,
+                user_site: Optional[str] = None) -> TorchFacts:
+    """Find every torch on the search path (default ``sys.path``) and describe the one that
+    would import; ``user_site`` is that environment's user site (default this Python's)."""
     entries = list(sys.path if search_path is None else search_path)
     cwd = os.getcwd() if cwd is None else cwd
     installs: List[TorchInstall] = []
@@ -106,7 +108,7 @@ def torch_facts(search_path: Optional[Sequence[str]] = None, cwd: Optional[str] 
                 text = _read(os.path.join(directory, name, "METADATA")) or ""
                 version, pins = parse_metadata(text)
                 installs.append(TorchInstall(version=version, location=shorten(directory),
-                                             origin=_origin(directory)))
+                                             origin=_origin(directory, user_site)))
                 dist_pins[directory] = pins
     facts = TorchFacts(installed=bool(installs) or importable_dir is not None, installs=installs)
     if importable_dir is None:

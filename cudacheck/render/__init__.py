@@ -1,4 +1,4 @@
-"""Renderers only format a Report: text (doctor view), json, markdown, prometheus."""
+"""Renderers only format a Report: text (doctor view), json, markdown, prometheus, html."""
 from __future__ import annotations
 
 from typing import Callable, Dict
@@ -6,7 +6,7 @@ from typing import Callable, Dict
 from ..errors import UsageError
 from ..report import Report
 
-FORMATS = ("text", "json", "markdown", "prometheus")
+FORMATS = ("text", "json", "markdown", "prometheus", "html")
 
 
 def render(report: Report, fmt: str = "text", **options) -> str:
@@ -16,6 +16,7 @@ def render(report: Report, fmt: str = "text", **options) -> str:
         "json": lambda: __import__("cudacheck.render.json_format", fromlist=["render"]).render,
         "markdown": lambda: __import__("cudacheck.render.markdown", fromlist=["render"]).render,
         "prometheus": lambda: __import__("cudacheck.render.prometheus", fromlist=["render"]).render,
+        "html": lambda: __import__("cudacheck.render.html", fromlist=["render"]).render,
     }
     if fmt not in renderers:
         raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")

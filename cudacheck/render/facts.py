@@ -2,15 +2,122 @@
 found; and the requirements applied with where each came from."""
 from __future__ import annotations
 
-from typing import Dict, List, Mapping, Optional
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ..report import AreaCoverage, Finding
-from ..snapshot import DeepFacts, Snapshot
+from ..snapshot import DeepFacts, EnvironmentFacts, GpuFacts, LibrariesFacts, Snapshot
 from ..versions import cudnn_from_int
+
+if TYPE_CHECKING:
+    from ..report import Report
+
+SELECTED_BY = {"own": "cudacheck's own", "--python": "--python", "python=": "python=",
+               "VIRTUAL_ENV": "activated VIRTUAL_ENV", "CONDA_PREFIX": "activated CONDA_PREFIX"}
+"""Why an environment was inspected, as every report header says it."""
+
+#: Library families on the CUDA libraries line: (family key, display name).
+_FAMILIES = {"cudart": "cudart", "cudnn": "cuDNN", "cublas": "cuBLAS", "nccl": "NCCL", "nvrtc": "NVRTC"}
 
 
 def _gib(mib: int) -> str:
     return f"{mib / 1024:.0f} GiB"
+
+
+def gpu_description(gpu: GpuFacts) -> str:
+    """``NVIDIA H100 80GB HBM3 (sm_90, 80 GiB)``."""
+    bits = [b for b in (f"sm_{gpu.compute_capability.replace('.', '')}" if gpu.compute_capability else None,
+                        _gib(gpu.memory_total_mib) if gpu.memory_total_mib else None) if b]
+    return f"{gpu.name or 'GPU'}" + (f" ({', '.join(bits)})" if bits else "")
+
+
+def gpu_summary(gpus: Sequence[GpuFacts]) -> str:
+    """Identical GPUs collapsed, in the order first seen: ``8× NVIDIA H100 80GB HBM3 (sm_90, 80 GiB)``."""
+    counts: Dict[str, int] = {}
+    for gpu in gpus:
+        description = gpu_description(gpu)
+        counts[description] = counts.get(description, 0) + 1
+    return "; ".join(f"{count}× {description}" if count > 1 else description
+                     for description, count in counts.items())
+
+
+def gpu_lines(gpus: Sequence[GpuFacts]) -> List[str]:
+    """One line per GPU, for ``-v``: ``GPU 0: NVIDIA H100 … · bus 00000000:18:00.0 · GPU-…``."""
+    lines = []
+    for position, gpu in enumerate(gpus):
+        index = gpu.index if gpu.index is not None else position
+        parts = [f"GPU {index}: {gpu_description(gpu)}"]
+        parts.append(f"bus {gpu.pci_bus_id}" if gpu.pci_bus_id else "bus ?")
+        parts.append(gpu.uuid or "UUID ?")
+        lines.append(" · ".join(parts))
+    return lines
+
+
+def library_summary(libraries: LibrariesFacts) -> str:
+    """The libraries a loader would give torch, by family: ``cuDNN 9.1.0.70 (11 libraries)``;
+    a family whose files differ in version says so."""
+    families: Dict[str, List[Optional[str]]] = {}
+    for name, library in sorted(libraries.resolved.items()):
+        key = "cublas" if name.startswith("cublas") else name.split("_", 1)[0]
+        families.setdefault(key, []).append(library.version)
+    parts = []
+    for key, versions in families.items():
+        main = libraries.resolved.get(key)
+        version = (main.version if main is not None else None) or next((v for v in versions if v), None)
+        text = f"{_FAMILIES.get(key, key)} {version or '?'}"
+        if len(versions) > 1:
+            others = sorted({v for v in versions if v and v != version})
+            text += f" ({len(versions)} libraries" + (f"; also {', '.join(others)}" if others else "") + ")"
+        parts.append(text)
+    return ", ".join(parts)
+
+
+def environment_line(snapshot: Snapshot) -> Optional[str]:
+    """``environment: ~/proj/.venv (activated VIRTUAL_ENV) · Python 3.11.7`` for a probed
+    snapshot; None for pasted text (no environment was inspected)."""
+    if snapshot.source == "pasted":
+        return None
+    environment = snapshot.environment
+    if environment is None:
+        return "environment: not recorded in this snapshot"
+    return f"environment: {describe_environment(environment)}" + \
+        (f" · Python {environment.python_version}" if environment.python_version else "")
+
+
+def describe_environment(environment: EnvironmentFacts) -> str:
+    """``~/proj/.venv (activated VIRTUAL_ENV)``: where, and why that one."""
+    reason = SELECTED_BY.get(environment.selected_by, environment.selected_by)
+    if environment.note:
+        reason += f"; {environment.note}"
+    return f"{environment.prefix or environment.executable or '?'} ({reason})"
+
+
+def environment_summary(snapshot: Snapshot) -> List[Tuple[str, str]]:
+    """What a collect_env paste opens with — OS, Python (and environment), torch, driver,
+    GPUs — as (label, value) rows; facts not known are left out."""
+    platform = snapshot.platform
+    rows: List[Tuple[str, str]] = []
+    kernel = " ".join(x for x in (platform.system, platform.kernel) if x)
+    system = ", ".join(x for x in (platform.distro, kernel, platform.machine, platform.libc) if x)
+    if system:
+        rows.append(("OS", system))
+    python = platform.python_version or (snapshot.environment.python_version if snapshot.environment else None)
+    environment = snapshot.environment
+    where = describe_environment(environment) if environment is not None else None
+    if python or where:
+        rows.append(("Python", " · ".join(x for x in (python, where) if x)))
+    torch = snapshot.torch
+    if torch.version:
+        build = f"CUDA {torch.cuda}" if torch.cuda else f"ROCm {torch.hip}" if torch.hip else "CPU-only"
+        rows.append(("torch", f"{torch.version} ({build})"))
+    elif torch.installed is False:
+        rows.append(("torch", "not installed"))
+    nvml = snapshot.nvml
+    if nvml.driver_version:
+        rows.append(("NVIDIA driver", nvml.driver_version + (f" (supports CUDA ≤ {nvml.cuda_driver_version})"
+                                                             if nvml.cuda_driver_version else "")))
+    if nvml.gpus:
+        rows.append(("GPUs", gpu_summary(nvml.gpus)))
+    return rows
 
 
 def layer_facts(snapshot: Snapshot) -> Dict[str, str]:
@@ -28,13 +135,8 @@ def layer_facts(snapshot: Snapshot) -> Dict[str, str]:
                            "version_mismatch": "driver/library version mismatch",
                            "no_permission": "no permission to use the GPU devices"}.get(
             nvml.status, f"NVML: {nvml.error_message or nvml.status}")
-    gpus: List[str] = []
-    for gpu in nvml.gpus:
-        bits = [b for b in (f"sm_{gpu.compute_capability.replace('.', '')}" if gpu.compute_capability else None,
-                            _gib(gpu.memory_total_mib) if gpu.memory_total_mib else None) if b]
-        gpus.append(f"{gpu.name or 'GPU'}" + (f" ({', '.join(bits)})" if bits else ""))
-    if gpus:
-        facts["gpus"] = "; ".join(gpus)
+    if nvml.gpus:
+        facts["gpus"] = gpu_summary(nvml.gpus)
     elif nvml.status in ("ok", "library_not_found"):  # otherwise whether a GPU is there is not known
         facts["gpus"] = "none visible"
     torch = snapshot.torch
@@ -45,7 +147,7 @@ def layer_facts(snapshot: Snapshot) -> Dict[str, str]:
         facts["torch"] = "torch not installed"
     libraries = snapshot.libraries
     if libraries is not None:
-        resolved = ", ".join(f"{name} {lib.version or '?'}" for name, lib in sorted(libraries.resolved.items()))
+        resolved = library_summary(libraries)
         toolkit = ", ".join(x for x in (f"nvcc {libraries.nvcc_version}" if libraries.nvcc_version else "",
                                         f"system cuDNN {libraries.system_cudnn_version}"
                                         if libraries.system_cudnn_version else "") if x)
@@ -123,6 +225,27 @@ def _value(name: str, value: object) -> str:
     if isinstance(value, (list, tuple)):
         return ",".join(str(v) for v in value)
     return str(value)
+
+
+def area_rows(report: "Report") -> List[Tuple[str, str, str]]:
+    """(title, status, fact) per area for the tabular views (Markdown, HTML): the facts of the
+    layer, the requirements applied, and why an area could not be checked."""
+    from ..vocabulary import LAYER_TITLES
+
+    facts = layer_facts(report.snapshot)
+    if report.policy:
+        facts["requirements"] = requirements_text(report.policy, report.policy_sources)
+    rows = []
+    for layer, title in LAYER_TITLES.items():
+        area = report.area(layer)
+        if layer not in facts and area is None:
+            continue
+        fact = facts.get(layer, "")
+        if area is not None and not area.checked:
+            fact = f"{fact}; could not check: {area.reason}" if fact and area.state == "failed" else \
+                f"could not check: {area.reason}"
+        rows.append((title, area_status([f for f in report.findings if f.layer == layer], area), fact))
+    return rows
 
 
 def area_status(findings: List[Finding], area: Optional[AreaCoverage]) -> str:

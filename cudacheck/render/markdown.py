@@ -4,33 +4,28 @@ from __future__ import annotations
 from typing import List
 
 from ..report import Report
-from ..vocabulary import LAYER_TITLES
-from .facts import area_status, deep_lines, layer_facts, requirements_text
+from .facts import area_rows, deep_lines, environment_summary, gpu_lines
 
 _ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
 _AREA_ICON = {"error": "❌", "warning": "⚠️", "unknown": "❓", "absent": "➖", "ok": "✅"}
 
 
-def render(report: Report, **_: object) -> str:
-    """Summary, environment table, findings with remedies, and what to run next."""
+def render(report: Report, verbose: bool = False, **_: object) -> str:
+    """Summary, the environment (OS, Python, torch, driver, GPUs — what a collect_env paste
+    opens with), the layer table, findings with remedies, and what to run next."""
     snapshot = report.snapshot
     lines: List[str] = [f"### cudacheck: {report.summary.line}", ""]
     if snapshot.source == "pasted":
         lines += ["_Diagnosed from the text pasted in this issue; facts not shown there are unknown._", ""]
+    environment = environment_summary(snapshot)
+    if environment:
+        lines += ["| Environment | |", "|---|---|"]
+        lines += [f"| {label} | {_cell(value)} |" for label, value in environment]
+        lines.append("")
+    if verbose and snapshot.nvml.gpus:
+        lines += [f"- {_cell(line)}" for line in gpu_lines(snapshot.nvml.gpus)] + [""]
     lines += ["| | Layer | Observed |", "|---|---|---|"]
-    facts = layer_facts(snapshot)
-    if report.policy:
-        facts["requirements"] = requirements_text(report.policy, report.policy_sources)
-    for layer, title in LAYER_TITLES.items():
-        area = report.area(layer)
-        if layer not in facts and area is None:
-            continue
-        fact = facts.get(layer, "")
-        if area is not None and not area.checked:
-            fact = f"{fact}; could not check: {area.reason}" if fact and area.state == "failed" else \
-                f"could not check: {area.reason}"
-        status = area_status([f for f in report.findings if f.layer == layer], area)
-        lines.append(f"| {_AREA_ICON[status]} | {title} | {fact.replace('|', '/')} |")
+    lines += [f"| {_AREA_ICON[status]} | {title} | {_cell(fact)} |" for title, status, fact in area_rows(report)]
     lines.append("")
     if snapshot.deep is not None and deep_lines(snapshot.deep):
         lines += ["**Deep probe** (torch imported in a child process):", ""]
@@ -47,6 +42,10 @@ def render(report: Report, **_: object) -> str:
             lines += [finding.detail, ""]
         if finding.remedy:
             lines += ["**Fix:**", "```", finding.remedy, "```", ""]
+    if report.ignored:
+        lines.append(f"_{report.summary.ignored} ignored: "
+                     + ", ".join(f"`{f.code}`" for f in report.ignored) + "._")
+        lines.append("")
     if infos:
         lines.append("<details><summary>Notes</summary>")
         lines.append("")
@@ -57,3 +56,8 @@ def render(report: Report, **_: object) -> str:
                      "cudacheck doctor --format markdown` and paste the output.")
     lines.append(f"<sub>cudacheck {report.cudacheck_version}, compat data {report.compat_data}</sub>")
     return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Text for a table cell: a ``|`` would end the cell."""
+    return text.replace("|", "/")

@@ -14,11 +14,19 @@ class Style:
     unicode: bool
     color: bool
 
-    def mark(self, status: str) -> str:
+    @property
+    def mark_width(self) -> int:
+        """Columns every mark takes, so that what follows a mark lines up."""
+        return 1 if self.unicode else 4
+
+    def mark(self, status: str, paint: bool = True) -> str:
+        """The status mark, padded to :attr:`mark_width` (``[ok]``, ``[x] ``), coloured when ``paint``."""
         symbols = {"ok": "✓", "warning": "!", "error": "✗", "info": "·", "unknown": "?", "absent": "–"} \
             if self.unicode else \
             {"ok": "[ok]", "warning": "[!]", "error": "[x]", "info": "[i]", "unknown": "[?]", "absent": "[-]"}
-        return self.paint(symbols[status], status)
+        symbol = symbols[status]
+        padding = " " * (self.mark_width - len(symbol))
+        return (self.paint(symbol, status) if paint else symbol) + padding
 
     def paint(self, text: str, status: str) -> str:
         if not self.color:
@@ -29,6 +37,10 @@ class Style:
 
     def arrow(self) -> str:
         return "→" if self.unicode else "->"
+
+
+FILE_STYLE = Style(unicode=True, color=False)
+"""For files written with ``--output``: UTF-8, no colour codes."""
 
 
 def detect(stream: Optional[TextIO] = None) -> Style:

@@ -1,22 +1,30 @@
 """Rule documentation generated from the rule docstrings: ``rules``, ``explain`` and docs/rules.md."""
 from __future__ import annotations
 
-import difflib
 import json
-from typing import List
+from typing import List, Optional
 
 from ..errors import UsageError
 from ..vocabulary import CATEGORY_MEANINGS, LAYER_TITLES
-from .engine import load_rules
+from .engine import closest_rules, load_rules
 from .registry import SECTIONS, Rule, lookup
 
 
-def rules_table() -> str:
-    """One line per rule."""
-    rules = load_rules()
-    width = max(len(r.slug) for r in rules)
-    return "\n".join(f"{r.code}  {r.slug.ljust(width)}  {r.severity:<7}  {r.category:<34} {r.summary}"
-                     for r in rules)
+def rules_table(width: Optional[int] = None) -> str:
+    """Two lines per rule, fitted to ``width`` (default: the terminal's): code, severity, slug
+    and category, then what it checks.
+
+    ``CC201  error    gpu-arch-not-in-build · arch_not_in_build`` — every first line fits
+    100 columns; the summary wraps under it.
+    """
+    from ..render.wrap import fit_line, terminal_width
+
+    width = width or terminal_width()
+    lines: List[str] = []
+    for r in load_rules():
+        lines += fit_line(f"{r.code}  {r.severity:<7}  {r.slug} · {r.category}", width, 16)
+        lines += fit_line(f"       {r.summary}", width, 7)
+    return "\n".join(lines)
 
 
 def rules_json() -> str:
@@ -27,30 +35,33 @@ def rules_json() -> str:
                        for r in load_rules()], indent=2)
 
 
-def explain(code_or_slug: str) -> str:
+def explain(code_or_slug: str, width: Optional[int] = None) -> str:
     """The full text of one rule; an unknown code is a UsageError with the closest matches."""
     load_rules()
     found = lookup(code_or_slug)
     if found is None:
-        rules = load_rules()
-        keys = [r.code for r in rules] + [r.slug for r in rules]
-        wanted = code_or_slug.strip()
-        # A partial code ("CC21") means its family (CC210…CC219) before anything merely similar.
-        close = [k for k in keys if wanted and k.upper().startswith(wanted.upper())][:4] or \
-            difflib.get_close_matches(wanted, keys, n=4, cutoff=0.3) or \
-            difflib.get_close_matches(wanted.upper(), keys, n=4, cutoff=0.3)
+        close = closest_rules(code_or_slug)
         hint = f"; closest: {', '.join(close)}" if close else ""
         raise UsageError(f"no rule {code_or_slug!r}{hint} (see `cudacheck rules`)")
-    return _explain_text(found)
+    from ..render.wrap import terminal_width
+
+    return _explain_text(found, width or terminal_width())
 
 
-def _explain_text(rule_: Rule) -> str:
-    lines = [f"{rule_.code} {rule_.slug} — {rule_.summary}",
-             f"category: {rule_.category} ({CATEGORY_MEANINGS[rule_.category]}); default severity: "
-             f"{rule_.severity}; layer: {LAYER_TITLES[rule_.layer]}", ""]
+def _explain_text(rule_: Rule, width: int) -> str:
+    """The rule's text with each paragraph of its sections re-flowed to ``width``."""
+    from ..render.wrap import fit_line
+
+    lines = fit_line(f"{rule_.code} {rule_.slug} — {rule_.summary}", width, 2)
+    lines += fit_line(f"category: {rule_.category} ({CATEGORY_MEANINGS[rule_.category]}); default severity: "
+                      f"{rule_.severity}; layer: {LAYER_TITLES[rule_.layer]}", width, 2)
+    lines.append("")
     for name in SECTIONS:
-        lines += [f"{name}:", *("  " + line if line else "" for line in rule_.sections[name].splitlines()), ""]
-    return "\n".join(lines).rstrip() + "\n"
+        lines.append(f"{name}:")
+        for paragraph in rule_.sections[name].split("\n\n"):
+            lines += fit_line("  " + " ".join(paragraph.split()), width, 2) if paragraph.strip() else []
+            lines.append("")
+    return "\n".join(line for line in lines).rstrip() + "\n"
 
 
 def rules_markdown() -> str:

@@ -341,3 +341,27 @@ def test_marker_requirements_agree_with_the_cli(pytester: pytest.Pytester, tmp_p
     cli = subprocess.run([sys.executable, "-m", "cudacheck", "doctor", "--no-config", "--snapshot", str(snapshot),
                           flag, value], capture_output=True, text=True, timeout=60)
     assert cli.returncode == 1 and "[CC601]" in cli.stdout
+
+
+@pytest.mark.parametrize("form", ["space", "equals", "space-relative"])
+def test_snapshot_option_keeps_the_project_rootdir_and_configuration(pytester: pytest.Pytester,
+                                                                     tmp_path: Path, form: str) -> None:
+    """pytest finds its rootdir before entry-point plugins register their options: a snapshot
+    given as ``--cudacheck-snapshot FILE`` must not become the rootdir, and the project's
+    configuration (addopts, testpaths, [tool.cudacheck]) must still apply."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    snapshot = write_snapshot(elsewhere / "a100.json", a100_node())
+    project = pytester.path
+    pytester.makepyprojecttoml('[tool.pytest.ini_options]\ntestpaths = ["checks"]\naddopts = "-p no:cacheprovider -rs"\n'
+                               "[tool.cudacheck]\nmin_gpus = 2\n")
+    checks = pytester.mkpydir("checks")
+    (checks / "test_policy.py").write_text(
+        "def test_policy(cudacheck_report):\n"
+        "    assert [f.code for f in cudacheck_report.errors()] == ['CC602']\n")
+    value = {"space": [str(snapshot)], "equals": [], "space-relative": [os.path.relpath(snapshot, project)]}[form]
+    option = [f"--cudacheck-snapshot={snapshot}"] if form == "equals" else ["--cudacheck-snapshot", *value]
+    result = pytester.runpytest_subprocess(*option)
+    result.stdout.fnmatch_lines([f"rootdir: {project}", "configfile: pyproject.toml", "testpaths: checks",
+                                 "*1 passed*"])
+    assert result.ret == 0
