@@ -89,9 +89,13 @@ def say(line: str) -> bool:
 
 def error(message: str) -> None:
     """``cudacheck: error: <message>`` on one line of stderr, secrets masked; never raises."""
+    prompt(PREFIX + " ".join(str(message).split()))
+
+
+def prompt(line: str) -> None:
+    """One line to a person on stderr (not part of the output), secrets masked; never raises."""
     from .redact import redact
 
-    line = PREFIX + " ".join(str(message).split())
     try:
         _write(sys.stderr, redact(line) + "\n", "backslashreplace", "stderr")
     except OutputError:

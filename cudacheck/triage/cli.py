@@ -20,11 +20,13 @@ def triage(source: str, fmt: str, strict: bool, verbose: bool) -> None:
 
     Exit status: 0 no errors, 1 errors found (or warnings with --strict), 2 unreadable input.
     """
-    from ..output import emit, error
+    from ..output import emit, error, prompt
     from ..render import render
     from .core import triage as run_triage
     from .reader import UnreadableInput, read_path
 
+    if source == "-" and _interactive_stdin():
+        prompt("Paste the report, then press Ctrl-D on an empty line (Ctrl-Z, Enter on Windows).")
     try:
         pasted = read_path(source)  # secrets in the paste are masked here, before anything reads it
     except UnreadableInput as exc:
@@ -38,3 +40,11 @@ def triage(source: str, fmt: str, strict: bool, verbose: bool) -> None:
     emit(render(report, fmt, verbose=verbose), json=fmt == "json")
     failed = report.summary.errors or (strict and report.summary.warnings)
     sys.exit(exit_codes.FINDINGS if failed else exit_codes.OK)
+
+
+def _interactive_stdin() -> bool:
+    """Whether ``-`` would wait on a person at a terminal (then say what to do, on stderr)."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):  # closed or odd stdin: the reader reports it
+        return False

@@ -98,11 +98,14 @@ def _read_exactly(stream: BinaryIO, count: int) -> bytes:
     parts = []
     remaining = count
     while remaining > 0:
-        chunk = stream.read(min(remaining, 1 << 20))
+        wanted = min(remaining, 1 << 20)
+        chunk = stream.read(wanted)
         if not chunk:
             break
         parts.append(chunk)
         remaining -= len(chunk)
+        if len(chunk) < wanted:
+            break  # a buffered read returns short only at end of input (one Ctrl-D at a terminal)
     return b"".join(parts)
 
 

@@ -115,3 +115,31 @@ def test_large_input_is_cut_and_said(cli, tmp_path):
 def test_console_script_registers_triage():
     result = subprocess.run([sys.executable, "-m", "cudacheck", "triage", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "--format" in result.stdout
+
+
+def test_triage_dash_at_a_terminal_says_how_to_end_the_paste():
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    controller, terminal = pty.openpty()
+    try:
+        process = subprocess.Popen([sys.executable, "-m", "cudacheck", "triage", "-"], stdin=terminal,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        os.write(controller, b"RuntimeError: Found no NVIDIA driver on your system.\n\x04")
+        out, err = process.communicate(timeout=60)
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    assert "Paste the report, then press Ctrl-D" in err and "Traceback" not in err
+    assert "driver" in out.lower()
+
+
+def test_triage_dash_from_a_pipe_prints_no_prompt():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "cudacheck", "triage", "-"], capture_output=True, text=True,
+                            input="RuntimeError: Found no NVIDIA driver on your system.\n", timeout=60)
+    assert "Paste the report" not in result.stderr and result.stdout
