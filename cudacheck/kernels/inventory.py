@@ -22,7 +22,8 @@ import sys
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..probes.loader import LD_CACHE, default_dirs, expand_origin, locate, read_ld_cache
-from ..probes.paths import shorten
+from ..probes.library_files import path_list
+from ..probes.paths import folders, shorten
 from ..snapshot import KernelBinary, KernelInventory, ProbeError, TorchFacts
 from ..snapshot import _normalise as _normal
 from .cache import ScanCache, default_path
@@ -106,8 +107,7 @@ class _Distribution:
 def distributions(search_path: Sequence[str]) -> List[_Distribution]:
     """Installed distributions on the search path (the first of each name wins)."""
     found: Dict[str, _Distribution] = {}
-    for entry in search_path:
-        site = os.path.abspath(entry or os.getcwd())
+    for site in folders(search_path):
         try:
             names = sorted(os.listdir(site))
         except OSError:
@@ -326,8 +326,7 @@ class _CudartResolver:
     """Whether the loader would find a CUDA runtime an extension needs."""
 
     def __init__(self, env: Dict[str, str], ld_cache: str, torch_needed: Iterable[str]) -> None:
-        value = env.get("LD_LIBRARY_PATH")
-        self.ld_library_path = [os.path.abspath(p) if p else os.getcwd() for p in value.split(":")] if value else []
+        self.ld_library_path = path_list(env.get("LD_LIBRARY_PATH"))
         self.ld_cache = ld_cache
         self.torch_needed = set(torch_needed)
         self._cache: Optional[List[Tuple[str, str]]] = None

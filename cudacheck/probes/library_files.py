@@ -15,7 +15,7 @@ from ..snapshot import LibraryFacts, PackageFacts
 from ..versions import parse
 from .cuda_toolkit import expand
 from .host import HostRoots
-from .paths import shorten
+from .paths import folders, shorten
 
 #: File names of the libraries this probe reports; the group is the library ``name``.
 NAME_RE = re.compile(r"^lib(cudart|cudnn(?:_[a-z0-9_]+)?|nccl|cublasLt|cublas|nvrtc)\.so(?:\.(\d+(?:\.\d+)*))?$")
@@ -73,18 +73,19 @@ class Listings:
 
 
 def path_list(value: Optional[str]) -> List[str]:
-    """A colon-separated list as ld.so reads it: an empty entry is the current folder."""
-    if value is None:
+    """A colon-separated list as ld.so reads it: an empty entry is the current folder; an empty
+    value names nothing."""
+    if not value:
         return []
-    return [os.path.abspath(expand(part)) if part else os.getcwd() for part in value.split(":")]
+    return folders(expand(part) for part in value.split(":"))
 
 
 def scan_dirs(env: Dict[str, str], cuda_home: Optional[str], search_path: Sequence[str],
               torch_dirs: Sequence[str], roots: HostRoots) -> List[Tuple[str, str]]:
     """(origin, folder) pairs to list; a file keeps the path under which it was first seen."""
     dirs: List[Tuple[str, str]] = [("ld_library_path", d) for d in path_list(env.get("LD_LIBRARY_PATH"))]
-    for entry in search_path:
-        base = os.path.join(os.path.abspath(entry or os.getcwd()), "nvidia")
+    for site in folders(search_path):
+        base = os.path.join(site, "nvidia")
         try:
             packages = sorted(os.listdir(base))
         except OSError:

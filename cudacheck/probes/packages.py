@@ -10,7 +10,7 @@ import sys
 from typing import Dict, List, Optional, Sequence
 
 from ..snapshot import PackageFacts
-from .paths import shorten
+from .paths import folders, shorten
 
 WATCHED = {"torch", "torchvision", "torchaudio", "triton", "xformers", "flash-attn", "flash_attn",
            "deepspeed", "vllm", "jax", "jaxlib", "tensorflow", "cupy", "onnxruntime-gpu",
@@ -58,8 +58,7 @@ def _libraries(dist_info: str) -> List[str]:
 def package_facts(search_path: Optional[Sequence[str]] = None) -> List[PackageFacts]:
     """Every watched distribution on the search path (first occurrence of a name wins)."""
     found: Dict[str, PackageFacts] = {}
-    for entry in (sys.path if search_path is None else search_path):
-        directory = os.path.abspath(entry or os.getcwd())
+    for directory in folders(sys.path if search_path is None else search_path):
         try:
             names = os.listdir(directory)
         except OSError:

@@ -12,7 +12,7 @@ import sys
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from ..snapshot import TorchFacts, TorchInstall
-from .paths import shorten
+from .paths import folders, shorten
 
 _ASSIGN = re.compile(r"^(__version__|cuda|hip|xpu|debug|git_version)\s*(?::[^=]*)?=\s*(.+?)\s*$")
 _REQUIRES = re.compile(r"^Requires-Dist:\s*([A-Za-z0-9_.-]+)\s*(?:\[[^\]]*\])?\s*(.*?)\s*(?:;.*)?$")
@@ -81,18 +81,15 @@ def _origin(entry: str, user_site: Optional[str] = None) -> str:
     return "site-packages" if entry.rstrip("/").endswith(("site-packages", "dist-packages")) else "path"
 
 
-def torch_facts(search_path: Optional[Sequence[str]] = None, cwd: Optional[str] = None, *,
-                user_site: Optional[str] = None) -> TorchFacts:
+def torch_facts(search_path: Optional[Sequence[str]] = None, *, user_site: Optional[str] = None) -> TorchFacts:
     """Find every torch on the search path (default ``sys.path``) and describe the one that
     would import; ``user_site`` is that environment's user site (default this Python's)."""
     entries = list(sys.path if search_path is None else search_path)
-    cwd = os.getcwd() if cwd is None else cwd
     installs: List[TorchInstall] = []
     dist_pins: Dict[str, Dict[str, str]] = {}
     importable_dir: Optional[str] = None
     seen = set()
-    for entry in entries:
-        directory = os.path.abspath(entry or cwd)
+    for directory in folders(entries):
         if directory in seen or not os.path.isdir(directory):
             continue
         seen.add(directory)
