@@ -14,13 +14,16 @@ from ._version import __version__
 
 SNAPSHOT_SCHEMA_VERSION = 1
 
+BUG = "bug"
+"""The ``ProbeError.kind`` of a probe that raised: a bug in cudacheck (see :mod:`cudacheck.errors`)."""
+
 
 @dataclass
 class ProbeError:
     """A probe that could not do its job; itself a fact the rules interpret."""
 
     probe: str
-    kind: str  # not_found | timeout | crashed | error | permission | unsupported
+    kind: str  # not_found | timeout | crashed | error | permission | unsupported | bug
     message: str
     code: Optional[int] = None
     seconds: Optional[float] = None

@@ -1,13 +1,19 @@
-"""Shared test configuration: the fake NVIDIA library fixtures (see tests/fakes/README.md)."""
+"""Shared test configuration: the fake NVIDIA library fixtures (see tests/fakes/README.md) and
+the test suite's side of the error policy (cudacheck/errors.py)."""
 from fakes.conftest_fixtures import *  # noqa: F401,F403  (tests/ is on sys.path: rootdir conftest)
 
 
-
 def pytest_configure(config):
-    """Probes that keep a per-user cache (the kernel inventory) write it under this session's
-    temporary folder, never into the developer's own ~/.cache."""
+    """A bug in a rule or probe raises (and fails its test) instead of becoming a CC100 finding, in
+    this process and in every command a test starts. Probes that keep a per-user cache (the
+    kernel inventory) write it under this session's temporary folder, never into the developer's
+    own ~/.cache."""
     import os
     import tempfile
+
+    from cudacheck.errors import RAISE_BUGS_ENV
+
+    os.environ[RAISE_BUGS_ENV] = "1"
 
     config._cudacheck_xdg = tempfile.mkdtemp(prefix="cudacheck-test-xdg-")
     os.environ["XDG_CACHE_HOME"] = config._cudacheck_xdg

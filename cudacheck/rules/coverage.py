@@ -14,7 +14,7 @@ from typing import List, Optional
 
 from ..policy import Policy
 from ..report import AreaCoverage
-from ..snapshot import ProbeError, Snapshot
+from ..snapshot import BUG, ProbeError, Snapshot
 from ..vocabulary import LAYERS
 
 PROBE_AREAS = {"nvml": "driver", "cuda_driver": "driver", "torch_build": "torch", "packages": "packages",
@@ -68,6 +68,8 @@ def describe(error: ProbeError) -> str:
         return f"{who} crashed{signal}{suffix}"
     if error.kind == "permission":
         return f"{who}: no permission{suffix}"
+    if error.kind == BUG:
+        return f"cudacheck bug in {error.probe} probe: {error.message[:160]}"
     message = (error.message or error.kind).strip()
     return f"{who} failed: {message[:160]}"
 

@@ -3,8 +3,8 @@
 Inputs come from files, stdin and clipboards: UTF-8, UTF-16 (PowerShell's ``>``
 writes UTF-16 LE with a BOM), legacy code pages around English error lines, or binary
 data pasted by mistake. Text is decoded leniently; data that is not text at all (NUL
-bytes, mostly control characters) is refused with :class:`UnreadableInput`, which the
-CLI turns into exit code 2.
+bytes, mostly control characters) is refused with :class:`~cudacheck.errors.UnreadableInput`
+(a UsageError: the CLI turns it into one line and exit code 2).
 """
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ import codecs
 import sys
 from dataclasses import dataclass
 from typing import BinaryIO, Optional
+
+from ..errors import UnreadableInput
+
+__all__ = ["PastedText", "UnreadableInput", "decode", "describe_size", "read_path", "read_stream", "read_text"]
 
 HEAD_BYTES = 2 * 2**20
 """Bytes read from the start of a large input."""
@@ -21,10 +25,6 @@ MAX_BYTES = HEAD_BYTES + TAIL_BYTES
 """Inputs up to this size are read whole; larger ones as head + tail."""
 
 _SNIFF = 64 * 1024
-
-
-class UnreadableInput(Exception):
-    """The input cannot be read as text (missing file, binary data, undecodable bytes)."""
 
 
 @dataclass

@@ -5,6 +5,7 @@ import re
 from typing import Iterator
 
 from ...report import Finding
+from ...snapshot import BUG
 from ..context import RuleContext
 from ..observations import gpu_situation
 from ..registry import rule
@@ -215,8 +216,8 @@ def probe_failed(ctx: RuleContext) -> Iterator[Finding]:
     """A probe could not do its job, so part of the environment could not be checked.
 
     What it checks:
-        Every probe error other than the driver's hang or crash (CC109) and a library that
-        is simply absent: the CUDA library probe crashed or timed out while loading a
+        Every probe error other than the driver's hang or crash (CC109), a probe's own
+        bug (CC100) and a library that is simply absent: the CUDA library probe crashed or timed out while loading a
         library, the package or torch-build probe failed, the deep child (torch imported
         in a child process) crashed or timed out. Reported in the area it took away. A
         deep child that crashed is an error when a GPU or torch is expected: a process
@@ -236,6 +237,8 @@ def probe_failed(ctx: RuleContext) -> Iterator[Finding]:
     for error in failures(ctx.snapshot):
         if error.probe in DRIVER_PROBES and error.kind in ("timeout", "crashed"):
             continue  # CC109 names a hung or crashed driver
+        if error.kind == BUG:
+            continue  # CC100 names a bug in cudacheck
         area = area_of(error, ctx.snapshot)
         severe = error.probe == "deep" and error.kind == "crashed" and \
             (ctx.gpu_expected or bool(ctx.policy.require_torch))

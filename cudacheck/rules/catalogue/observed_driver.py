@@ -12,7 +12,7 @@ from ...versions import cuda_from_int, major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cuda_unavailable, docker_run,
                             Situation, driver_needed, evidence, first_of, forward_compat_cause, gpu_situation,
-                            ld_entries, newest_image_cuda, quote, safe, wheel_text)
+                            ld_entries, newest_image_cuda, quote, wheel_text)
 from ..registry import rule
 
 
@@ -185,8 +185,8 @@ def _driver_remedy(ctx: RuleContext, cuda: Optional[str]) -> str:
     if needed:
         first = f"Update the NVIDIA driver to {needed}"
     else:
-        floors = [f"CUDA {m}.x ≥ {getattr(safe(lambda m=m: ctx.db.minor_floor(m)), ctx.platform, None)}"
-                  for m in (11, 12, 13) if safe(lambda m=m: ctx.db.minor_floor(m))]
+        floors = [f"CUDA {m}.x ≥ {getattr(ctx.db.minor_floor(m), ctx.platform, None)}"
+                  for m in (11, 12, 13) if ctx.db.minor_floor(m)]
         first = "Update the NVIDIA driver" + (f" (minimum per CUDA major: {', '.join(floors)})" if floors else "")
     return first + ", or install a build for a CUDA version this driver supports:\n" + wheel_text(ctx)
 
