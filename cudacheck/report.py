@@ -28,6 +28,7 @@ class Finding:
     layer: str = "driver"
     certainty: str = "confirmed"  # confirmed | likely | possible (pasted reports)
     could_not_check: bool = False  # an info saying what could not be checked and why (a relevant unknown)
+    symptoms: List[str] = field(default_factory=list)  # codes of symptom findings folded into this cause
 
 
 @dataclass

@@ -50,7 +50,9 @@ def run_rules(snapshot: Snapshot, policy: Policy, db: CompatDB, rules: Optional[
 
 
 def attach_symptoms(findings: List[Finding]) -> List[Finding]:
-    """Fold each symptom into a cause of the same category: say the cause, attach the symptom."""
+    """Fold each finding of a ``symptom`` rule (:attr:`Rule.symptom`) into a cause of the same
+    category from a rule that is not one: say the cause, attach the symptom. The cause lists the
+    symptom's code in ``symptoms`` (and its title in the detail, for the reader)."""
     symptom_codes = {code for code, r in REGISTRY.items() if r.symptom}
     causes = [f for f in findings if f.code not in symptom_codes and f.severity != "info"]
     kept: List[Finding] = []
@@ -62,6 +64,8 @@ def attach_symptoms(findings: List[Finding]) -> List[Finding]:
             continue
         cause.detail = (cause.detail + f" Observed: {finding.title} [{finding.code}].").strip()
         cause.evidence.extend(e for e in finding.evidence if e not in cause.evidence)
+        if finding.code not in cause.symptoms:
+            cause.symptoms.append(finding.code)
     return kept
 
 
