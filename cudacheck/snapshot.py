@@ -118,6 +118,7 @@ class NvmlFacts:
     cuda_driver_version: Optional[str] = None  # newest CUDA the driver supports, "12.4"
     gpu_count: Optional[int] = None
     gpus: List[GpuFacts] = field(default_factory=list)
+    unavailable_fields: Dict[str, str] = field(default_factory=dict)  # driver-wide calls that failed, and why
 
 
 @dataclass

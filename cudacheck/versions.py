@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Optional, Tuple
+from typing import Optional, Sequence, Tuple, Union
 
 VersionTuple = Tuple[int, ...]
 
@@ -27,6 +27,16 @@ def cuda_from_int(value: Optional[int]) -> Optional[str]:
     if not value or value <= 0:
         return None
     return f"{value // 1000}.{(value % 1000) // 10}"
+
+
+def dotted(parts: Sequence[int]) -> str:
+    """``[12, 4, 1]`` → ``"12.4.1"``."""
+    return ".".join(str(int(part)) for part in parts)
+
+
+def from_packed(value: int, major_unit: int) -> str:
+    """A version packed as ``major·major_unit + minor·100 + patch`` → ``"major.minor.patch"``."""
+    return f"{value // major_unit}.{(value % major_unit) // 100}.{value % 100}"
 
 
 def major_minor(version: Optional[str]) -> Optional[Tuple[int, int]]:
@@ -71,9 +81,23 @@ def cuda_tag(cuda: str) -> str:
 
 
 def cudnn_from_int(value: Optional[int]) -> Optional[str]:
-    """torch.backends.cudnn.version() → ``"9.1.0"`` (cuDNN ≥ 9: M*10000+m*100+p; 8.x: M*1000+m*100+p)."""
+    """cudnnGetVersion() / torch.backends.cudnn.version() → ``"9.1.0"`` (cuDNN ≥ 9:
+    major·10000 + minor·100 + patch; 8.x and older: major·1000 + minor·100 + patch)."""
     if not value:
         return None
-    if value >= 10000:
-        return f"{value // 10000}.{(value % 10000) // 100}.{value % 100}"
-    return f"{value // 1000}.{(value % 1000) // 100}.{value % 100}"
+    return from_packed(value, 10000 if value >= 10000 else 1000)
+
+
+def nccl_from_int(value: Optional[int]) -> Optional[str]:
+    """ncclGetVersion() → ``"2.21.5"`` (NCCL ≥ 2.9: major·10000 + minor·100 + patch; older:
+    major·1000 + minor·100 + patch)."""
+    if not value:
+        return None
+    return from_packed(value, 10000 if value >= 20900 else 1000)
+
+
+def nccl_version(value: Union[int, Sequence[int], None]) -> Optional[str]:
+    """torch.cuda.nccl.version() → ``"2.21.5"``: a tuple in newer torch, the packed integer in older."""
+    if value is None or isinstance(value, bool):
+        return None
+    return nccl_from_int(value) if isinstance(value, int) else dotted(value)
