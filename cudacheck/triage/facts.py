@@ -14,11 +14,11 @@ read ``torch.cuda = None`` next to a version as "CPU-only build".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, is_dataclass
-from types import CodeType
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple, TypeVar, get_args, get_type_hints
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple, TypeVar
 
 from ..compat.gpu_names import normalise as normalise_gpu
+from ..fact_paths import assign, path_of
 from ..snapshot import (ContainerFacts, CudaDriverFacts, GpuFacts, LibrariesFacts, NvmlFacts, Observation,
                         PackageFacts, PlatformFacts, Snapshot, TorchFacts, TorchInstall)
 from ..versions import major_minor, torch_local_tag, torch_public
@@ -40,7 +40,8 @@ class Sections:
     """The Snapshot's sections that triage sets facts in, each as a value (a section the paste
     has not touched yet is created when a fact is set in it). Only a type: a fact is named by
     a function of it, ``lambda s: s.nvml.driver_version``, which the type checker checks and
-    :func:`fact_path` resolves against the Snapshot's dataclasses (a typo raises)."""
+    :func:`fact_path` resolves against the Snapshot's dataclasses (a typo raises; see
+    :mod:`cudacheck.fact_paths`)."""
 
     platform: PlatformFacts
     nvml: NvmlFacts
@@ -53,41 +54,15 @@ class Sections:
 Where = Callable[[Sections], Optional[T]]
 """A fact of the Snapshot, named as a function of its sections: ``lambda s: s.torch.arch_list``."""
 
-_PATHS: Dict[CodeType, Tuple[str, ...]] = {}
-
-
-def _dataclass_of(annotation: Any) -> Optional[type]:
-    """The dataclass an annotation names, ``Optional[...]`` unwrapped; None for other types."""
-    for candidate in (annotation, *get_args(annotation)):
-        if isinstance(candidate, type) and is_dataclass(candidate):
-            return candidate
-    return None
-
-
-class _Path:
-    """Records the attributes read from it, checking each against the dataclass it stands for."""
-
-    def __init__(self, model: Optional[type], path: Tuple[str, ...] = ()) -> None:
-        self._model, self._path = model, path
-
-    def __getattr__(self, name: str) -> "_Path":
-        if name.startswith("_") or self._model is None or name not in {f.name for f in fields(self._model)}:
-            where = ".".join(self._path) or "Snapshot"
-            raise AttributeError(f"{where} has no fact {name!r}")
-        return _Path(_dataclass_of(get_type_hints(self._model)[name]), self._path + (name,))
-
 
 def fact_path(where: "Where[Any]") -> Tuple[str, ...]:
     """``lambda s: s.nvml.driver_version`` → ``("nvml", "driver_version")``; AttributeError for a
-    name the Snapshot's dataclasses do not have."""
-    code = where.__code__
-    path = _PATHS.get(code)
-    if path is None:
-        recorded = where(_Path(Snapshot))  # type: ignore[arg-type]  # a recorder stands in for the Snapshot
-        if not isinstance(recorded, _Path) or len(recorded._path) < 2:
-            raise TypeError("a fact is named as an attribute of a section: lambda s: s.nvml.driver_version")
-        path = _PATHS[code] = recorded._path
+    name the Snapshot's dataclasses do not have, TypeError for a whole section."""
+    path = path_of(where)
+    if len(path) < 2:
+        raise TypeError("a fact is named as an attribute of a section: lambda s: s.nvml.driver_version")
     return path
+
 
 _CU_TAG = re.compile(r"^cu(\d{2,3})$")
 
@@ -188,15 +163,7 @@ class Facts:
         key = ".".join(path)
         if self._priority.get(key, 0) >= priority:
             return False
-        *parents, leaf = path
-        target: Any = self.snapshot
-        for name in parents:
-            section = getattr(target, name)
-            if section is None:
-                section = _dataclass_of(get_type_hints(type(target))[name])()  # type: ignore[misc]
-                setattr(target, name, section)
-            target = section
-        setattr(target, leaf, value)
+        assign(self.snapshot, path, value)
         self._priority[key] = priority
         return True
 

@@ -11,7 +11,8 @@ import pytest
 import cudacheck.triage
 from cudacheck.compat.db import default_db
 from cudacheck.snapshot import LibrariesFacts, Snapshot
-from cudacheck.triage.facts import PROSE, REPORTED, TOOL, Facts, Sections, _dataclass_of, fact_path
+from cudacheck.fact_paths import dataclass_of
+from cudacheck.triage.facts import PROSE, REPORTED, TOOL, Facts, Sections, fact_path
 
 TRIAGE = Path(cudacheck.triage.__file__).resolve().parent
 WRITTEN = re.compile(r"lambda s: (s(?:\.[a-z_]+)+)")
@@ -47,7 +48,7 @@ def test_every_path_written_in_triage_names_a_fact():
 def test_the_sections_are_the_snapshots():
     hints = get_type_hints(Snapshot)
     for name, kind in get_type_hints(Sections).items():
-        assert _dataclass_of(hints[name]) is kind, name
+        assert dataclass_of(hints[name]) is kind, name
 
 
 def test_priority_first_value_wins_and_a_missing_section_is_created():
