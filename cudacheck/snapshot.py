@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from ._version import __version__
+from .names import package_key
 
 SNAPSHOT_SCHEMA_VERSION = 1
 
@@ -384,9 +385,9 @@ class Snapshot:
 
     def package(self, name: str) -> Optional[PackageFacts]:
         """The installed package of that (normalised) name, if the packages were probed."""
-        wanted = _normalise(name)
+        wanted = package_key(name)
         for package in self.packages or ():
-            if _normalise(package.name) == wanted:
+            if package_key(package.name) == wanted:
                 return package
         return None
 
@@ -394,6 +395,3 @@ class Snapshot:
         """Probe errors recorded by one probe."""
         return [error for error in self.probe_errors if error.probe == probe]
 
-
-def _normalise(name: str) -> str:
-    return name.lower().replace("_", "-").replace(".", "-")

@@ -7,6 +7,7 @@ from typing import Optional, Sequence, Tuple, Union
 VersionTuple = Tuple[int, ...]
 
 _NUMBERS = re.compile(r"\d+(?:\.\d+)*")
+_CU_TAG = re.compile(r"^cu(\d{2,3})$")
 
 
 def parse(version: Optional[str]) -> Optional[VersionTuple]:
@@ -20,6 +21,11 @@ def parse(version: Optional[str]) -> Optional[VersionTuple]:
     if any(len(part) > 18 for part in parts):
         return None  # no version has a part this long (and int() refuses 4,300+ digits)
     return tuple(int(part) for part in parts)
+
+
+def parts(version: Optional[str]) -> VersionTuple:
+    """:func:`parse`, with ``()`` instead of None: ``"12.9.79"`` → ``(12, 9, 79)``, ``"so"`` → ``()``."""
+    return parse(version) or ()
 
 
 def cuda_from_int(value: Optional[int]) -> Optional[str]:
@@ -78,6 +84,18 @@ def cuda_tag(cuda: str) -> str:
     """``"12.1"`` → ``"cu121"``."""
     major, minor = major_minor(cuda) or (0, 0)
     return f"cu{major}{minor}"
+
+
+def cuda_from_digits(digits: str) -> str:
+    """CUDA written without its dot, the last digit the minor: ``"121"`` → ``"12.1"``, ``"92"`` → ``"9.2"``."""
+    return f"{digits[:-1]}.{digits[-1]}"
+
+
+def cuda_from_tag(tag: Optional[str]) -> Optional[str]:
+    """A wheel's CUDA tag: ``"cu121"`` → ``"12.1"``, ``"cu92"`` → ``"9.2"``, ``"cu130"`` → ``"13.0"``; None
+    for anything else (``"cpu"``, ``"rocm6.2"``)."""
+    match = _CU_TAG.match(tag or "")
+    return cuda_from_digits(match.group(1)) if match else None
 
 
 def cudnn_from_int(value: Optional[int]) -> Optional[str]:

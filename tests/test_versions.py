@@ -43,3 +43,44 @@ def test_dotted(parts, expected):
 @pytest.mark.parametrize("value, unit, expected", [(120801, 10000, "12.8.1"), (8907, 1000, "8.9.7")])
 def test_from_packed(value, unit, expected):
     assert versions.from_packed(value, unit) == expected
+
+
+@pytest.mark.parametrize("tag, expected", [
+    ("cu121", "12.1"), ("cu92", "9.2"), ("cu130", "13.0"), ("cpu", None), ("rocm6.2", None), (None, None), ("cu1", None),
+])
+def test_cuda_from_tag_and_back(tag, expected):
+    assert versions.cuda_from_tag(tag) == expected
+    if expected:
+        assert versions.cuda_tag(expected) == tag
+
+
+@pytest.mark.parametrize("digits, expected", [("121", "12.1"), ("92", "9.2"), ("118", "11.8")])
+def test_cuda_from_digits(digits, expected):
+    assert versions.cuda_from_digits(digits) == expected
+
+
+@pytest.mark.parametrize("version, expected", [
+    ("535.104.05", (535, 104, 5)), ("12.9.79", (12, 9, 79)), ("libcudnn.so.9", (9,)), ("so", ()), (None, ()),
+])
+def test_parts(version, expected):
+    assert versions.parts(version) == expected
+    assert versions.parse(version) == (expected or None)
+
+
+def test_package_names_compare_as_pip_compares_them():
+    from cudacheck.names import package_key
+
+    for spelling in ("flash-attn", "Flash_Attn", "flash.attn", "FLASH__attn", "flash-_.attn"):
+        assert package_key(spelling) == "flash-attn"
+    assert package_key("nvidia-cudnn-cu12") == "nvidia-cudnn-cu12"
+
+
+@pytest.mark.parametrize("size, whole, expected", [
+    (64 * 2**20, False, "0.06 GiB"), (2**30, False, "1 GiB"), (int(15.6 * 2**30), False, "15.6 GiB"),
+    (80 * 2**30, False, "80 GiB"), (81559 * 2**20, True, "80 GiB"), (81559 * 2**20, False, "79.6 GiB"),
+    (24564 * 2**20, True, "24 GiB"), (2**29, False, "0.50 GiB"),
+])
+def test_gib(size, whole, expected):
+    from cudacheck.sizes import gib
+
+    assert gib(size, whole=whole) == expected

@@ -23,9 +23,9 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..probes.loader import LD_CACHE, default_dirs, expand_origin, locate, read_ld_cache
 from ..probes.library_files import path_list
+from ..names import package_key
 from ..probes.paths import folders, shorten
 from ..snapshot import KernelBinary, KernelInventory, ProbeError, TorchFacts
-from ..snapshot import _normalise as _normal
 from .cache import ScanCache, default_path
 from .elf import ElfError, ElfFile
 from .scan import CUDART_SONAME, LibraryScan, scan_library
@@ -115,7 +115,7 @@ def distributions(search_path: Sequence[str]) -> List[_Distribution]:
         for name in names:
             if name.endswith(".dist-info"):
                 dist = _Distribution(site, os.path.join(site, name))
-                found.setdefault(_normal(dist.name), dist)
+                found.setdefault(package_key(dist.name), dist)
     return list(found.values())
 
 
@@ -258,7 +258,7 @@ def kernel_facts(torch: Optional[TorchFacts], env: Optional[Dict[str, str]] = No
     resolver = _CudartResolver(env, ld_cache, torch_needed)
     try:
         for dist in distributions(search_path):
-            key = _normal(dist.name)
+            key = package_key(dist.name)
             if key == "torch" or key.startswith("nvidia-"):
                 continue
             for path in dist.libraries(cache):

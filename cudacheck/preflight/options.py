@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from ..cli_options import add_argparse_options, requirements_from
-from ..errors import UsageError
+from ..errors import ConfigError, UsageError
 from .bandwidth import parse_sizes
 
 NCCL_SIZES = "1MiB,256MiB"
@@ -88,6 +88,8 @@ def parse(argv: Optional[List[str]] = None) -> Options:
             raise UsageError(f"--{name} must be at least {1 if name == 'iters' else 0}")
     try:
         sizes = parse_sizes(args.sizes) if args.sizes else None
+    except ConfigError:
+        raise
     except ValueError as exc:
         raise UsageError(f"--sizes: {exc}") from None
     return Options(fmt=args.fmt, output=args.output, allow_cpu=args.allow_cpu, strict=args.strict,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..snapshot import LibraryFacts, PackageFacts
-from ..versions import parse
+from ..versions import parts
 from .cuda_toolkit import expand
 from .host import HostRoots
 from .paths import folders, shorten
@@ -28,11 +28,6 @@ def classify(file_name: str) -> Optional[Tuple[str, Optional[str]]]:
     """``libcudnn.so.9.1.0`` → ``("cudnn", "9.1.0")``; None for files this probe ignores."""
     match = NAME_RE.match(file_name)
     return (match.group(1), match.group(2)) if match else None
-
-
-def parts(version: Optional[str]) -> Tuple[int, ...]:
-    """``"12.9.79"`` → ``(12, 9, 79)``; ``()`` when there is no number."""
-    return parse(version) or ()
 
 
 @dataclass

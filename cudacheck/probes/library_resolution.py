@@ -18,7 +18,8 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from ..snapshot import TorchFacts
 from .cuda_toolkit import expand
-from .library_files import Listings, classify, parts
+from ..versions import parts
+from .library_files import Listings, classify
 from .loader import read_dynamic, search_order
 
 #: torch's objects that link CUDA libraries, in the order their RUNPATH is consulted.

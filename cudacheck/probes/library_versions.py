@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..snapshot import PackageFacts, ProbeError
-from ..versions import cuda_from_int, cudnn_from_int, dotted, from_packed, nccl_from_int
+from ..versions import cuda_from_int, cudnn_from_int, dotted, from_packed, nccl_from_int, parts
 from .answers import from_answer
 from .cuda_toolkit import cudnn_header_version
-from .library_files import FoundFile, parts
+from .library_files import FoundFile
 from .paths import shorten
 
 DECODE: Dict[str, Callable[[Any], Optional[str]]] = {

@@ -9,6 +9,7 @@ import os
 import sys
 from typing import Dict, List, Optional, Sequence
 
+from ..names import package_key
 from ..snapshot import PackageFacts
 from .paths import folders, shorten
 
@@ -17,12 +18,8 @@ WATCHED = {"torch", "torchvision", "torchaudio", "triton", "xformers", "flash-at
            "pytorch-triton", "apex", "bitsandbytes", "nvidia-ml-py", "pynvml"}
 
 
-def _normal(name: str) -> str:
-    return name.lower().replace("_", "-").replace(".", "-")
-
-
 def _wanted(name: str) -> bool:
-    name = _normal(name)
+    name = package_key(name)
     return name in WATCHED or name.startswith(("nvidia-", "cupy-"))
 
 
@@ -69,10 +66,10 @@ def package_facts(search_path: Optional[Sequence[str]] = None) -> List[PackageFa
             dist_info = os.path.join(directory, name)
             fields = _metadata(dist_info)
             package = fields.get("Name") or name.split("-", 1)[0]
-            key = _normal(package)
+            key = package_key(package)
             if key in found:
                 continue
             libraries = _libraries(dist_info) if key.startswith("nvidia-") else []
             found[key] = PackageFacts(name=package, version=fields.get("Version"),
                                       location=shorten(directory), libraries=libraries)
-    return sorted(found.values(), key=lambda p: _normal(p.name))
+    return sorted(found.values(), key=lambda p: package_key(p.name))

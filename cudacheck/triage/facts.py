@@ -19,9 +19,10 @@ from typing import Any, Callable, Dict, List, Optional, Set, Tuple, TypeVar
 
 from ..compat.gpu_names import normalise as normalise_gpu
 from ..fact_paths import assign, path_of
+from ..names import package_key
 from ..snapshot import (ContainerFacts, CudaDriverFacts, GpuFacts, LibrariesFacts, NvmlFacts, Observation,
                         PackageFacts, PlatformFacts, Snapshot, TorchFacts, TorchInstall)
-from ..versions import major_minor, torch_local_tag, torch_public
+from ..versions import cuda_from_tag, major_minor, torch_local_tag, torch_public
 from ..observations import Obs
 
 TOOL = 3
@@ -62,18 +63,6 @@ def fact_path(where: "Where[Any]") -> Tuple[str, ...]:
     if len(path) < 2:
         raise TypeError("a fact is named as an attribute of a section: lambda s: s.nvml.driver_version")
     return path
-
-
-_CU_TAG = re.compile(r"^cu(\d{2,3})$")
-
-
-def cuda_from_tag(tag: Optional[str]) -> Optional[str]:
-    """``"cu121"`` → ``"12.1"``, ``"cu92"`` → ``"9.2"``, ``"cu130"`` → ``"13.0"``."""
-    match = _CU_TAG.match(tag or "")
-    if not match:
-        return None
-    digits = match.group(1)
-    return f"{digits[:-1]}.{digits[-1]}"
 
 
 def gpu_row(index: Any, name: Optional[str]) -> Any:
@@ -220,7 +209,7 @@ class Facts:
 
     def add_package(self, name: str, version: Optional[str], priority: int = TOOL,
                     location: Optional[str] = None) -> None:
-        key = name.lower().replace("_", "-").replace(".", "-")
+        key = package_key(name)
         current = self.packages.get(key)
         if current is not None and current[0] >= priority:
             return

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Iterator, List, Tuple
 
 from ...compat.judgements import ArchTargets, variant_targets
 from ...report import Finding
-from ...snapshot import KernelBinary, _normalise
+from ...snapshot import KernelBinary
+from ...names import package_key
 from ...versions import major_minor, torch_public
 from ..context import GpuView, RuleContext
 from ..registry import rule
@@ -60,7 +61,7 @@ def fitting_build(ctx: RuleContext, binary: KernelBinary) -> str:
     """What to install or build instead: the torch release's companion, a project's release
     wheel for this torch/CUDA/ABI, or a source build for this machine's GPUs."""
     torch = ctx.snapshot.torch
-    name = _normalise(binary.package or "")
+    name = package_key(binary.package or "")
     release = ctx.build.release
     if name in COMPANIONS and release is not None and torch.version:
         version = release.companion(name, torch_public(torch.version) or "")
@@ -228,7 +229,7 @@ def extension_undefined_torch_symbols(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             f"{_name(binary)} needs {count} torch symbol{'s' if count != 1 else ''} that {torch_label} "
             "does not export",
-            category="torchvision_mismatch" if _normalise(binary.package or "") in COMPANIONS else None,
+            category="torchvision_mismatch" if package_key(binary.package or "") in COMPANIONS else None,
             detail=f"Importing it fails with \"undefined symbol: {first}\" ({count}{of} torch symbol"
                    f"{'s are' if count != 1 else ' is'} missing); {_built_for(binary)}.",
             remedy=fitting_build(ctx, binary),

@@ -7,6 +7,7 @@ from typing import Iterator, Optional, Tuple
 from ...observations import Obs
 from ...report import Finding
 from ...snapshot import Observation
+from ...versions import parts
 from ..context import RuleContext
 from ..observations import (LIKELY, POSSIBLE, all_of, docker_run, evidence, first_of, gpu_arch, gpu_label,
                             quote)
@@ -224,7 +225,7 @@ def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
             return
         if gpu is not None:
             needs = "8.0 or 9.0 (A100/H100 class)"
-    elif gpu is not None and (gpu.major, gpu.minor) >= tuple(int(x) for x in needs.split(".")):
+    elif gpu is not None and (gpu.major, gpu.minor) >= parts(needs):
         return  # the GPU has the feature: the message has another cause
     feature = {Obs.BF16_UNSUPPORTED: "bfloat16", Obs.FLASH_ATTENTION_ARCH: "FlashAttention",
                Obs.FP8_UNSUPPORTED: "FP8"}[lead.signature]

@@ -7,6 +7,7 @@ from typing import Iterator, List, Optional, Tuple
 from ...compat.archs import parse_arch
 from ...policy import FEATURES
 from ...report import Finding
+from ...sizes import gib
 from ..context import GpuView, RuleContext
 from ..registry import rule
 
@@ -42,10 +43,6 @@ def gpus_to_check(ctx: RuleContext) -> Tuple[List[GpuView], bool]:
     and ``certain`` False, so that a failure is said as "could not check", never as an error."""
     visible = visible_gpus(ctx)
     return (ctx.gpus, False) if visible is None else (visible, True)
-
-
-def _gib(value: int) -> str:
-    return f"{value / 2**30:.1f} GiB"
 
 
 @rule("CC601", "gpu-required", "no_gpu_visible", "requirements")
@@ -163,12 +160,12 @@ def gpu_memory_too_small(ctx: RuleContext) -> Iterator[Finding]:
     for gpu in gpus:
         total = gpu.facts.memory_total_mib
         if total is None or (not certain and total * 2**20 < wanted):
-            yield ctx.cannot_tell(f"Could not check {gpu.label} against {_gib(wanted)} of memory: "
+            yield ctx.cannot_tell(f"Could not check {gpu.label} against {gib(wanted)} of memory: "
                                   + ("its memory is not known" if total is None else
                                      "whether CUDA_VISIBLE_DEVICES keeps it is not known"),
                                   evidence=["policy.min_gpu_memory", "nvml.gpus.memory_total_mib"])
         elif total * 2**20 < wanted:
-            yield ctx.finding(f"{gpu.label} has {_gib(total * 2**20)}; {_gib(wanted)} required",
+            yield ctx.finding(f"{gpu.label} has {gib(total * 2**20)}; {gib(wanted)} required",
                               remedy="Run on a GPU with more memory, or lower min_gpu_memory.",
                               evidence=["policy.min_gpu_memory", "nvml.gpus.memory_total_mib"])
 
@@ -218,7 +215,7 @@ def shm_below_requirement(ctx: RuleContext) -> Iterator[Finding]:
     shm = ctx.snapshot.container.shm
     if not wanted or shm is None or shm.size_bytes is None or shm.size_bytes >= wanted:
         return
-    yield ctx.finding(f"/dev/shm is {_gib(shm.size_bytes)}; {_gib(wanted)} required",
+    yield ctx.finding(f"/dev/shm is {gib(shm.size_bytes)}; {gib(wanted)} required",
                       remedy=f"docker run --shm-size={max(1, wanted // 2**30)}g … (or --ipc=host); on Kubernetes "
                              "mount an emptyDir with medium: Memory at /dev/shm.",
                       evidence=["policy.min_shm", "container.shm.size_bytes"])

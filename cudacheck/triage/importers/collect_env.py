@@ -15,6 +15,7 @@ from ..document import Document
 from ..facts import REPORTED, TOOL, Facts, GpuClaim, TorchClaim
 from . import platform_words
 from ...observations import Obs
+from ...versions import parts
 
 _LABEL = re.compile(r"^\s*(?:[-*•+]\s*|\d{1,2}[.)]\s*|#+\s*)?(?P<label>[A-Za-z][\w /().,+'`-]{0,70}?)\s*[:：]\s*"
                     r"(?P<value>.*)$")
@@ -202,8 +203,7 @@ def _cudnn(facts: Facts, value: str, priority: int, index: int, document: Docume
     for text in texts:
         match = re.search(r"libcudnn[\w]*\.so\.(\d+\.\d+\.\d+)", text) or \
             re.match(r"^(\d+\.\d+\.\d+)$", text.strip())
-        if match and (best is None or tuple(map(int, match.group(1).split("."))) >
-                      tuple(map(int, best.split(".")))):
+        if match and (best is None or parts(match.group(1)) > parts(best)):
             best = match.group(1)
     if best:
         facts.set(lambda s: s.libraries.system_cudnn_version, best, priority)

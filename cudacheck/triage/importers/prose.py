@@ -10,9 +10,10 @@ import re
 from typing import List, Optional
 
 from ..document import Document
-from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, TorchClaim, cuda_from_tag, gpu_row
+from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, TorchClaim, gpu_row
 from . import platform_words
 from ...observations import Obs
+from ...versions import cuda_from_tag
 
 _GPU = re.compile(
     r"(?<![\w/\\.-])(?P<name>"
