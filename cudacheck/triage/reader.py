@@ -9,7 +9,6 @@ bytes, mostly control characters) is refused with :class:`~cudacheck.errors.Unre
 from __future__ import annotations
 
 import codecs
-import sys
 from dataclasses import dataclass
 from typing import BinaryIO, Optional
 
@@ -39,27 +38,10 @@ class PastedText:
 
 def read_path(path: str) -> PastedText:
     """Read a file (or ``-`` for stdin) as pasted text."""
-    if path == "-":
-        stdin = getattr(sys.stdin, "buffer", None)
-        if stdin is None:
-            raise UnreadableInput("-: stdin is closed")
-        try:
-            return read_stream(stdin)
-        except OSError as exc:
-            raise UnreadableInput(f"-: cannot read stdin: {exc.strerror or exc}") from None
-    if not path:
-        raise UnreadableInput("empty file name")
-    try:
-        with open(path, "rb") as handle:
-            return read_stream(handle)
-    except FileNotFoundError:
-        raise UnreadableInput(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UnreadableInput(f"{path}: is a directory") from None
-    except PermissionError:
-        raise UnreadableInput(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise UnreadableInput(f"{path}: cannot read: {exc.strerror or exc}") from None
+    from ..inputs import opened
+
+    with opened(path, error=UnreadableInput, stdin=True) as handle:
+        return read_stream(handle)
 
 
 def read_stream(stream: BinaryIO) -> PastedText:
