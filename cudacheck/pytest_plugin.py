@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 import pytest
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     from .policy import Policy
     from .report import Report
     from .snapshot import Snapshot
@@ -102,10 +104,8 @@ def _state(config: pytest.Config) -> _State:
     return state
 
 
-def _rootpath(config: pytest.Config):
-    from pathlib import Path
-
-    return Path(str(getattr(config, "rootpath", None) or config.rootdir))
+def _rootpath(config: pytest.Config) -> "Path":
+    return config.rootpath
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -158,9 +158,9 @@ def _redo_setup(config: pytest.Config, args: List[str], namespace: Any) -> None:
     from _pytest.config.findpaths import determine_setup
 
     parameters = inspect.signature(determine_setup).parameters
-    wanted = {"inifile": None, "args": list(namespace.file_or_dir), "rootdir_cmd_arg": None,
-              "override_ini": getattr(namespace, "override_ini", None),
-              "invocation_dir": config.invocation_params.dir, "config": config}
+    wanted: Dict[str, Any] = {"inifile": None, "args": list(namespace.file_or_dir), "rootdir_cmd_arg": None,
+                              "override_ini": getattr(namespace, "override_ini", None),
+                              "invocation_dir": config.invocation_params.dir, "config": config}
     result = determine_setup(**{name: value for name, value in wanted.items() if name in parameters})
     rootpath, inipath, inicfg = result[0], result[1], result[2]
     if rootpath == config.rootpath and inipath == config.inipath:

@@ -14,7 +14,7 @@ import math
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Union
+from typing import Any, Dict, Iterable, List, Optional, Union
 
 from .errors import UsageError
 from .report import Report
@@ -78,6 +78,7 @@ def _depth(data: Any) -> int:
     stack: List[Any] = [(data, 1)]
     while stack:
         node, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(node, dict):
             children = node.values()
         elif isinstance(node, list):
@@ -96,7 +97,7 @@ def to_dict(obj: Any) -> Dict[str, Any]:
     return asdict(obj)
 
 
-def dumps(obj: Any, indent: int = 2) -> str:
+def dumps(obj: Any, indent: Optional[int] = 2) -> str:
     """A dataclass model as JSON text."""
     return json.dumps(asdict(obj), indent=indent, ensure_ascii=False)
 

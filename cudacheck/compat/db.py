@@ -466,9 +466,9 @@ def consistency_problems(db: CompatDB) -> List[str]:
                         problems.append(f"torch {release.version} {variant.tag}: unknown arch {cc!r}")
                 if sm is not None and ptx is not None and not set(ptx) <= set(sm):
                     problems.append(f"torch {release.version} {variant.tag}: PTX outside the SASS list")
-    for release in db.cuda.releases:
-        if major_minor(release.version) is None:
-            problems.append(f"CUDA release {release.release!r}: version {release.version!r} does not parse")
+    for cuda in db.cuda.releases:
+        if major_minor(cuda.version) is None:
+            problems.append(f"CUDA release {cuda.release!r}: version {cuda.version!r} does not parse")
     return problems
 
 

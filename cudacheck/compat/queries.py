@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional
 from ..errors import UsageError
 from ..snapshot import GpuFacts
 from ..versions import major_minor, parse
-from .archs import parse_arch
+from .archs import Arch, parse_arch
 from .db import CompatDB
 from .gpu_names import UNKNOWN
 from .plan import Machine, plan
@@ -126,7 +126,7 @@ def plan_query(db: CompatDB, driver: Optional[str], gpus: List[str], python: Opt
         raise UsageError("compat plan needs --driver VERSION (or --driver-cuda X.Y)")
     if driver and parse(driver) is None:
         raise UsageError(f"--driver: not a driver version: {driver!r}")
-    archs = []
+    archs: List[Optional[Arch]] = []
     facts = []
     for index, name in enumerate(gpus):
         arch = parse_arch(name)
@@ -150,6 +150,6 @@ def plan_query(db: CompatDB, driver: Optional[str], gpus: List[str], python: Opt
         raise UsageError(f"--python: not a Python version: {python!r}")
     machine = Machine(driver_version=driver, driver_cuda=driver_cuda, gpus=facts, python=python, platform=platform)
     candidates = plan(db, machine)
-    return {"driver": driver, "gpus": [a.sm for a in archs], "python": python,
+    return {"driver": driver, "gpus": [a.sm if a else None for a in archs], "python": python,
             "candidates": [{"torch": c.torch, "tag": c.tag, "cuda": c.cuda, "install": c.install,
                             "notes": [c.checked] + c.notes} for c in candidates]}

@@ -293,8 +293,8 @@ def _write_release(release: Dict[str, Any], facts: WheelFacts) -> List[str]:
     wheel_floor = _lower_bound(facts.requires_python)
     if wheel_floor and not _same_version(wheel_floor, _lower_bound(release.get("python"))):
         old = release.get("python")
-        release["python"] = _LOWER_BOUND.sub(f">={wheel_floor}", old, count=1) if _lower_bound(old) else \
-            facts.requires_python
+        release["python"] = _LOWER_BOUND.sub(f">={wheel_floor}", old, count=1) if old and _lower_bound(old) \
+            else facts.requires_python
         changes.append(f"{where} python: {old} -> {release['python']} (check python_versions by hand)")
     if facts.pypi_default and release.get("pypi_default") != facts.tag:
         changes.append(f"{where} pypi_default: {release.get('pypi_default')} -> {facts.tag}")

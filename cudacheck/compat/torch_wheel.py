@@ -30,7 +30,7 @@ import zlib
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import ContextManager, Dict, Iterator, List, Optional, Tuple
+from typing import ContextManager, Dict, Iterator, List, Optional, Set, Tuple
 
 from ..kernels.coverage import main_targets, target_key
 from ..kernels.elf import ElfError, ElfFile
@@ -295,15 +295,16 @@ def compiled_arch_flags(elf: ElfFile) -> Tuple[Optional[str], Optional[str]]:
     section = elf.section(".rodata")
     if section is None:
         return None, None
-    found = set()
+    found: Set[bytes] = set()
     tail = b""
     for offset in range(section.offset, section.offset + section.size, CHUNK):
         block = tail + elf.read(offset, min(CHUNK, section.offset + section.size - offset))
         strings = block.split(b"\0")
         tail = strings.pop()  # may continue in the next block
         found.update(flags for flags in map(_flags_in, strings) if flags)
-    if tail and _flags_in(tail):
-        found.add(_flags_in(tail))
+    last = _flags_in(tail) if tail else None
+    if last:
+        found.add(last)
     if len(found) > 1:
         return None, f"several arch-flag strings in .rodata: {sorted(s.decode() for s in found)}"
     return (found.pop().decode() if found else None), None

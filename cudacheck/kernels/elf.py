@@ -297,11 +297,11 @@ class ElfFile:
         strings: Optional[bytes] = None
         strtab, strsz = values.get(DT_STRTAB), values.get(DT_STRSZ)
         if strtab is not None and strsz:
-            offset = self.address_to_offset(strtab)
-            if offset is None and dynstr is None:
+            strtab_offset = self.address_to_offset(strtab)
+            if strtab_offset is None and dynstr is None:
                 dynstr = self.section(".dynstr")
-            if offset is not None:
-                strings = self.read(offset, strsz)
+            if strtab_offset is not None:
+                strings = self.read(strtab_offset, strsz)
         if strings is None and dynstr is not None and dynstr.type == SHT_STRTAB:
             strings = self.read(dynstr.offset, dynstr.size)
         return entries, strings

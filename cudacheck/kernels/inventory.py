@@ -291,7 +291,7 @@ def kernel_facts(torch: Optional[TorchFacts], env: Optional[Dict[str, str]] = No
 
 
 def _identities(paths: Sequence[str]) -> List[Tuple[int, ...]]:
-    identities = []
+    identities: List[Tuple[int, ...]] = []
     for path in paths:
         try:
             stat = os.stat(path)

@@ -64,7 +64,10 @@ def least_far(steps: Dict[int, Optional[int]], ranks: Sequence[int]) -> List[int
     """The ranks whose progress index is lowest, when not every rank got equally far.
 
     A rank with no progress at all (None) is behind every rank that has some."""
-    known = {rank: (-1 if steps.get(rank) is None else steps[rank]) for rank in ranks}
+    known: Dict[int, int] = {}
+    for rank in ranks:
+        step = steps.get(rank)
+        known[rank] = -1 if step is None else step
     if not known or len(set(known.values())) == 1:
         return []
     lowest = min(known.values())

@@ -103,16 +103,16 @@ def select(python: Optional[str] = None, *, use_activated: bool = False, option:
     if not use_activated:
         return Selection(None, "own")
     environ = os.environ if environ is None else environ
-    notes = []
+    notes: List[str] = []
     for variable in ("VIRTUAL_ENV", "CONDA_PREFIX"):
         prefix = environ.get(variable)
         if not prefix:
             continue
         if _same_prefix(prefix, sys.prefix):
             return Selection(None, "own")  # cudacheck runs in the activated environment
-        executable = interpreter_in(prefix)
-        if executable is not None:
-            return Selection(os.path.abspath(executable), variable)
+        found = interpreter_in(prefix)
+        if found is not None:
+            return Selection(os.path.abspath(found), variable)
         notes.append(f"{variable}={shorten(prefix)} has no Python")
     return Selection(None, "own", "; ".join(notes) or None)
 

@@ -7,7 +7,7 @@ import ctypes
 import json
 import sys
 
-from proc_maps import mapped_file
+from proc_maps import mapped_file  # type: ignore[import-not-found]  # a sibling script: on the path at run time
 
 
 def main():

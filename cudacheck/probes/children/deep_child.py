@@ -20,7 +20,7 @@ import sys
 import tempfile
 import warnings
 
-from proc_maps import mapped_files
+from proc_maps import mapped_files  # type: ignore[import-not-found]  # a sibling script: on the path at run time
 
 MAPPED = re.compile(r"^lib(cudart|cudnn[a-z0-9_]*|nccl|cublas|cublasLt|nvrtc|nvrtc-builtins|cuda|nvidia-ml"
                     r"|nvJitLink|cusparse|cusparseLt|cufft|curand|cusolver|cupti)\.so")

@@ -8,7 +8,7 @@ its sibling).
 import json
 import sys
 
-from proc_maps import mapped_file
+from proc_maps import mapped_file  # type: ignore[import-not-found]  # a sibling script: on the path at run time
 
 # Meaning of NVML init failures (nvml.h return codes).
 INIT_STATUS = {
@@ -48,7 +48,7 @@ def main():
     (``cuda_driver_version`` as NVML's integer; the parent decodes it)."""
     out = {"status": None, "gpus": []}
     try:
-        import pynvml
+        import pynvml  # type: ignore[import-untyped]  # nvidia-ml-py ships no type information
     except ImportError as exc:
         out.update(status="library_not_found", error_message=f"pynvml not importable: {exc}")
         return out

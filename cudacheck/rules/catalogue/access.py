@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Iterator, List, Optional
 
 from ...report import Finding
 from ...snapshot import BUG
-from ..context import RuleContext
+from ..context import GpuView, RuleContext
 from ..observations import gpu_situation
 from ..registry import rule
 
@@ -455,7 +455,7 @@ def container_requirement_unsatisfied(ctx: RuleContext) -> Iterator[Finding]:
     requirements = {k: v for k, v in env.items() if k.startswith("NVIDIA_REQUIRE_") and v.strip()}
     if not requirements or not (ctx.driver_cuda or ctx.driver_version):
         return
-    devices = ctx.gpus or [None]
+    devices: List[Optional[GpuView]] = list(ctx.gpus) or [None]  # no GPU: the requirement is judged once
     driver = " ".join(filter(None, (f"driver {ctx.driver_version}" if ctx.driver_version else "the driver",
                                     f"(CUDA {ctx.driver_cuda})" if ctx.driver_cuda else "")))
     gives = f"the driver supports CUDA {ctx.driver_cuda}" if ctx.driver_cuda else f"{driver} is older"

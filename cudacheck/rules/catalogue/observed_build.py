@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterator, List, Optional, Tuple
 
 from ...compat.judgements import below_current_builds, index_url
-from ...observations import KINDS, Obs
+from ...observations import KINDS, Obs, observation
 from ...report import Finding
 from ...snapshot import Observation
 from ...versions import major_minor
@@ -144,7 +144,7 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         from ...compat.plan import newest_wheel_covering  # the planner: imported only for a remedy
 
         last = newest_wheel_covering(ctx.db, gpu) if gpu else None
-        remedy = (f"The newest official wheel that still supports {gpu.sm}:\n  {last}" if last else
+        remedy = (f"The newest official wheel that still supports {gpu.sm}:\n  {last}" if last and gpu else
                   "Install an older torch release that still shipped this architecture, or build torch from source "
                   f"with TORCH_CUDA_ARCH_LIST=\"{gpu.cc if gpu else '<X.Y>'}\".")
     yield ctx.finding(
@@ -438,7 +438,7 @@ def _failed_after_import(ctx: RuleContext) -> bool:
 def _category(name: str) -> Optional[str]:
     """The category an observation points to (None for a name this version does not know)."""
     try:
-        return Obs(name).category
+        return observation(name).category
     except ValueError:
         return None
 

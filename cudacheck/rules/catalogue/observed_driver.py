@@ -3,7 +3,7 @@ visible, forward compatibility, a container's CUDA requirement (CC801–CC804, C
 from __future__ import annotations
 
 import re
-from typing import Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional
 
 from ...observations import Obs
 from ...report import Finding
@@ -249,9 +249,10 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
                     "nvidia-dkms package for your kernel), blacklist nouveau, then `sudo modprobe nvidia` or reboot."),
             evidence=evidence(module))
     elif missing is not None:
-        what = {Obs.NO_NVIDIA_DRIVER: "torch finds no NVIDIA driver",
-                Obs.NVML_LIBRARY_MISSING: "the NVML library (libnvidia-ml.so.1) is missing",
-                Obs.LIBCUDA_MISSING: "the CUDA driver library (libcuda.so.1) is missing"}[missing.signature]
+        whats: Dict[str, str] = {Obs.NO_NVIDIA_DRIVER: "torch finds no NVIDIA driver",
+                                 Obs.NVML_LIBRARY_MISSING: "the NVML library (libnvidia-ml.so.1) is missing",
+                                 Obs.LIBCUDA_MISSING: "the CUDA driver library (libcuda.so.1) is missing"}
+        what = whats[missing.signature]
         yield ctx.finding(
             f"No working NVIDIA driver: {what}", certainty=LIKELY,
             detail=f"{quote(missing)}. " + ("The NVIDIA Container Toolkit on the host cannot find the driver "
@@ -267,10 +268,11 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
                       else ""),
             evidence=evidence(missing))
     elif unknown is not None:
+        titles: Dict[str, str] = {
+            Obs.CUDA_INIT_FAILED: "CUDA driver initialisation failed",
+            Obs.RM_INIT_FAILED: "The NVIDIA driver could not initialise the GPU (RmInitAdapter failed)"}
         yield ctx.finding(
-            {Obs.CUDA_INIT_FAILED: "CUDA driver initialisation failed",
-             Obs.RM_INIT_FAILED: "The NVIDIA driver could not initialise the GPU (RmInitAdapter failed)"}.get(
-                unknown.signature, "CUDA cannot initialise the driver (“unknown error”, 999)"),
+            titles.get(unknown.signature, "CUDA cannot initialise the driver (“unknown error”, 999)"),
             severity="error", certainty=POSSIBLE,
             detail=f"{quote(unknown)}. Most often after suspend/resume (nvidia_uvm lost its state), a driver "
                    "update without reboot, or a missing /dev/nvidia-uvm.",

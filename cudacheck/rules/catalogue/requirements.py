@@ -186,14 +186,16 @@ def feature_unsupported(ctx: RuleContext) -> Iterator[Finding]:
     for feature in ctx.policy.features:
         needed = parse_arch(FEATURES[feature])
         for gpu in gpus:
-            if needed and (gpu.arch is None or
-                           (not certain and (gpu.arch.major, gpu.arch.minor) < (needed.major, needed.minor))):
+            arch = gpu.arch
+            if needed is None or (arch is not None and (arch.major, arch.minor) >= (needed.major, needed.minor)):
+                continue
+            if arch is None or not certain:
                 yield ctx.cannot_tell(f"Could not check {feature} on {gpu.label}: "
-                                      + ("its compute capability is not known" if gpu.arch is None else
+                                      + ("its compute capability is not known" if arch is None else
                                          "whether CUDA_VISIBLE_DEVICES keeps it is not known"),
                                       evidence=["policy.features", "nvml.gpus.compute_capability"])
-            elif needed and (gpu.arch.major, gpu.arch.minor) < (needed.major, needed.minor):
-                yield ctx.finding(f"{gpu.label} ({gpu.arch.sm}) does not support {feature} (needs ≥ {needed.cc})",
+            else:
+                yield ctx.finding(f"{gpu.label} ({arch.sm}) does not support {feature} (needs ≥ {needed.cc})",
                                   remedy=f"Run on a GPU with compute capability ≥ {needed.cc}, or drop {feature}.",
                                   evidence=["policy.features", "nvml.gpus.compute_capability"])
 

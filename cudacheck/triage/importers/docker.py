@@ -62,6 +62,12 @@ def tokens(text: str) -> List[str]:
     return [re.sub(r"""["']""", "", token) for token in _TOKEN.findall(text[:4096])]
 
 
+def _last(options: Dict[str, List[str]], name: str) -> Optional[str]:
+    """The value of an option given last (Docker keeps the last), or None."""
+    values = options.get(name)
+    return values[-1] if values else None
+
+
 def _docker_run(facts: Facts, tool: str, rest: str, line_text: str, line: int) -> None:
     words = tokens(rest)
     options: Dict[str, List[str]] = {}
@@ -91,11 +97,11 @@ def _docker_run(facts: Facts, tool: str, rest: str, line_text: str, line: int) -
         if "=" in item:
             key, value = item.split("=", 1)
             env[key] = value
-    gpus = (options.get("--gpus") or [None])[-1]
-    runtime = (options.get("--runtime") or [None])[-1]
+    gpus = _last(options, "--gpus")
+    runtime = _last(options, "--runtime")
     devices = options.get("--device", [])
-    shm = (options.get("--shm-size") or [None])[-1]
-    ipc = (options.get("--ipc") or [None])[-1]
+    shm = _last(options, "--shm-size")
+    ipc = _last(options, "--ipc")
     nvidia_docker = tool.startswith("nvidia-docker")
     granted = bool(gpus) or (runtime or "").lower() == "nvidia" or nvidia_docker or "NVIDIA_VISIBLE_DEVICES" in env
     device_nodes = any("nvidia" in d for d in devices)  # the nodes, but not the driver libraries

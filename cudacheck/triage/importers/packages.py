@@ -159,9 +159,9 @@ def _package(facts: Facts, name: str, version: Optional[str], source: str, line:
         cuda = _conda_build_cuda(build) if build else None
         facts.add_torch(TorchClaim(kind="installed", source=source, version=version, cuda=cuda, location=location,
                                    line=line))
-    if key in ("pytorch-cuda",) and re.match(r"\d+\.\d+", version):
-        facts.add_torch(TorchClaim(kind="installed", source=source, cuda=re.match(r"\d+\.\d+", version).group(0),
-                                   line=line))
+    pinned_cuda = re.match(r"\d+\.\d+", version) if key == "pytorch-cuda" else None
+    if pinned_cuda:
+        facts.add_torch(TorchClaim(kind="installed", source=source, cuda=pinned_cuda.group(0), line=line))
 
 
 def _conda_build_cuda(build: str) -> Optional[str]:
