@@ -92,11 +92,6 @@ def _depth(data: Any) -> int:
     return deepest
 
 
-def to_dict(obj: Any) -> Dict[str, Any]:
-    """A dataclass model as plain JSON-able data."""
-    return asdict(obj)
-
-
 def dumps(obj: Any, indent: Optional[int] = 2) -> str:
     """A dataclass model as JSON text."""
     return json.dumps(asdict(obj), indent=indent, ensure_ascii=False)
@@ -156,11 +151,6 @@ def load_snapshot(path: Union[str, Path]) -> Snapshot:
     snapshot = snapshot_from_dict(parse_json(read_text(str(path), MAX_SNAPSHOT_BYTES), shown), shown)
     snapshot.source = "file" if snapshot.source == "live" else snapshot.source
     return snapshot
-
-
-def report_from_dict(data: Any) -> Report:
-    """Validate a report's JSON (as produced by ``doctor --format json``)."""
-    return _adapter(Report).validate_python(data)
 
 
 def report_json_schema() -> Dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Dict, List, Optional
 
 from ._version import __version__
 from .names import package_key
+from .vocabulary import ProbeLevel, SnapshotOrigin
 
 SNAPSHOT_SCHEMA_VERSION = 1
 
@@ -365,8 +366,8 @@ class Snapshot:
 
     schema_version: int = SNAPSHOT_SCHEMA_VERSION
     cudacheck_version: str = __version__
-    source: str = "live"  # live | file | pasted
-    level: Optional[str] = None  # quick | standard | deep
+    source: SnapshotOrigin = "live"
+    level: Optional[ProbeLevel] = None
     created: Optional[str] = None  # ISO 8601 UTC
     platform: PlatformFacts = field(default_factory=PlatformFacts)
     nvml: NvmlFacts = field(default_factory=NvmlFacts)

@@ -429,8 +429,3 @@ def _pci_key(device_id: Optional[str]) -> Optional[str]:
         return None
     match = _PCI_KEY.match(device_id)
     return f"0x{match.group(1).lower()}" if match else None
-
-
-def resolve_all(index: GpuIndex, names: Iterable[str]) -> List[Resolution]:
-    """Resolve several names (as nvidia-smi lists them)."""
-    return [index.resolve(name) for name in names]

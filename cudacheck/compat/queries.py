@@ -11,7 +11,7 @@ from .archs import Arch, parse_arch
 from .db import CompatDB
 from .gpu_names import UNKNOWN
 from .plan import Machine, plan
-from .tables import GpuRow
+from .tables import ArchRow, GpuRow
 
 
 def _sm(cc: str) -> str:
@@ -62,7 +62,31 @@ def gpu_query(db: CompatDB, name: str) -> Dict[str, Any]:
     }
     if row is not None:
         data.update({k: v for k, v in _gpu_row(row).items() if k not in data or data[k] is None})
+    arch = db.arch(resolution.compute_capability) if resolution.compute_capability else None
+    data["support"] = _support(arch) if arch is not None else None
     return data
+
+
+def _support(arch: ArchRow) -> Dict[str, Any]:
+    """Which CUDA toolkits and driver branches support an architecture (None: not known, or no end yet)."""
+    return {"first_cuda": arch.first_cuda, "last_cuda": arch.last_cuda, "last_driver_branch": arch.last_driver_branch,
+            "last_driver_branch_source": arch.last_driver_branch_source,
+            "last_driver_branch_confidence": arch.last_driver_branch_confidence, "integrated": arch.integrated,
+            "source": arch.source, "confidence": arch.confidence}
+
+
+def support_text(support: Optional[Dict[str, Any]]) -> Optional[str]:
+    """``"CUDA 5.0 → 11.8; drivers up to the R470 branch"`` (None when nothing is known)."""
+    if not support:
+        return None
+    first, last = support["first_cuda"], support["last_cuda"]
+    toolkits = (f"CUDA {first} → {last}" if first and last else f"CUDA up to {last}" if last else
+                f"CUDA {first} and newer" if first else None)
+    branch = support["last_driver_branch"]
+    drivers = f"drivers up to the R{branch} branch" if branch else None
+    integrated = "integrated (Jetson)" if support["integrated"] else None
+    parts = [p for p in (toolkits, drivers, integrated) if p]
+    return "; ".join(parts) or None
 
 
 def _gpu_row(row: GpuRow) -> Dict[str, Any]:

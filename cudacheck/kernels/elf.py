@@ -124,14 +124,6 @@ class ElfFile:
             return b""
         return os.pread(self.fd, min(size, self.size - offset, MAX_READ), offset)
 
-    def string(self, offset: int, limit: int = 4096) -> str:
-        """A NUL-terminated string at a file offset (at most ``limit`` bytes)."""
-        data = self.read_upto(offset, limit)
-        end = data.find(b"\0")
-        if end < 0:
-            raise ElfError(f"unterminated string at offset {offset}")
-        return data[:end].decode("utf-8", "replace")
-
     # ---------------------------------------------------------------- header
     def _parse_header(self) -> None:
         ident = self.read_upto(0, 64)

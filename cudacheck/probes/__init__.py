@@ -12,7 +12,7 @@ import time
 from typing import TYPE_CHECKING, Callable, List, Optional, TypeVar
 
 from ..errors import UsageError
-from ..vocabulary import LEVELS
+from ..vocabulary import LEVELS, probe_level
 
 if TYPE_CHECKING:
     from ..snapshot import EnvironmentFacts, ProbeError, Snapshot
@@ -46,7 +46,8 @@ class Collection:
     """
 
     def __init__(self, level: str, timeout: float, selection: Optional[Selection] = None) -> None:
-        if level not in LEVELS:
+        checked = probe_level(level)
+        if checked is None:
             raise UsageError(f"unknown probe level {level!r} (choose from {', '.join(LEVELS)})")
         from .isolation import Child
 
@@ -61,7 +62,7 @@ class Collection:
         from ..snapshot import Snapshot
         from . import environment
 
-        self.snapshot = Snapshot(source="live", level=level,
+        self.snapshot = Snapshot(source="live", level=checked,
                                  created=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()))
         selection = selection or environment.Selection(None, "own")
         started = time.monotonic()

@@ -156,13 +156,3 @@ def fit(text: str, width: int, hang: Optional[int] = None) -> str:
     from ..redact import redact
 
     return "\n".join(piece for line in redact(text).split("\n") for piece in fit_line(line, width, hang))
-
-
-def wrap_prose(text: str, width: int, indent: int = 0, hang: Optional[int] = None) -> List[str]:
-    """A paragraph (or several, one per line) wrapped at ``width`` with the given indents;
-    commands keep lines of their own."""
-    out: List[str] = []
-    for paragraph in text.splitlines() or [""]:
-        out.extend(fit_line(" " * indent + paragraph.strip(), width, indent if hang is None else hang)
-                   if paragraph.strip() else [""])
-    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, List, Optional, Tuple
 
 from ..compat.archs import Arch, parse_arch
 from ..compat.db import CompatDB
@@ -101,8 +101,9 @@ class RuleContext:
         self.plan_remedies = plan_remedies
         self.rule: Optional[Rule] = None
 
-    def finding(self, title: str, **kwargs) -> Finding:
-        """A Finding of the rule being run."""
+    def finding(self, title: str, **kwargs: Any) -> Finding:
+        """A Finding of the rule being run (keywords: :func:`cudacheck.rules.registry.finding`'s,
+        checked there)."""
         assert self.rule is not None
         return finding(self.rule, title, **kwargs)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from cudacheck.render.wrap import DEFAULT_WIDTH, MIN_WIDTH, fit_line, is_command, terminal_width, wrap_prose
+from cudacheck.render.wrap import DEFAULT_WIDTH, MIN_WIDTH, fit_line, is_command, terminal_width
 
 PROSE = ("Driver 470.82.01 supports CUDA ≤ 11.4; torch 2.4.1+cu121 was built with CUDA 12.1 and needs a driver "
          "≥ 525.60.13 (530.30.02+ for the full feature set of CUDA 12.1).")
@@ -76,8 +76,3 @@ def test_terminal_width_is_columns_else_the_terminal_else_80(monkeypatch):
             return False
 
     assert terminal_width(NotATerminal()) == DEFAULT_WIDTH == 80
-
-
-def test_wrap_prose_keeps_paragraphs():
-    lines = wrap_prose("first paragraph\n\nsecond one", 40, indent=2)
-    assert lines == ["  first paragraph", "", "  second one"]
