@@ -50,15 +50,16 @@ class OutputError(UsageError):
 
 
 class NotReadyError(CudacheckError):
-    """Raised by :func:`cudacheck.assert_ready` when the environment has error findings.
+    """Raised by :func:`cudacheck.assert_ready` when the environment has error findings (with
+    ``strict``, warnings too).
 
     ``.report`` holds the full :class:`~cudacheck.Report`; the message (secrets masked)
-    lists each error finding with its remedy.
+    lists each finding that made it not ready, with its remedy.
     """
 
-    def __init__(self, report: "Report") -> None:
+    def __init__(self, report: "Report", *, strict: bool = False) -> None:
         self.report = report
-        super().__init__(_describe(report))
+        super().__init__(_describe(report, strict))
 
 
 def raise_bugs() -> bool:
@@ -78,13 +79,16 @@ def internal_error(exc: BaseException) -> str:
             "please report it with the command line")
 
 
-def _describe(report: "Report") -> str:
+def _describe(report: "Report", strict: bool) -> str:
     from .redact import redact
 
-    errors = [f for f in report.findings if f.severity == "error"]
-    lines = [f"cudacheck: environment not ready ({len(errors)} error{'s' if len(errors) != 1 else ''})"]
-    for finding in errors:
-        lines.append(f"- [{finding.code}] {finding.title}")
+    counted = ("error", "warning") if strict else ("error",)
+    blocking = [f for f in report.findings if f.severity in counted]
+    counts = [f"{n} {severity}{'s' if n != 1 else ''}" for severity in counted
+              for n in [sum(1 for f in blocking if f.severity == severity)] if n or severity == "error"]
+    lines = [f"cudacheck: environment not ready ({', '.join(counts)}{'; strict' if strict else ''})"]
+    for finding in blocking:
+        lines.append(f"- [{finding.code}] {finding.title}" + (f" ({finding.severity})" if strict else ""))
         for number, remedy_line in enumerate((finding.remedy or "").splitlines()):
             lines.append(("    fix: " if number == 0 else "         ") + remedy_line)
     return redact("\n".join(lines))
