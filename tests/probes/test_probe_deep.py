@@ -162,8 +162,7 @@ def test_forked_child_keeps_its_json_clean(tmp_path, monkeypatch):
     then its result buffer, so prints from torch must still not reach it."""
     from cudacheck.probes import isolation
 
-    if "torch" in sys.modules:
-        pytest.skip("torch is imported in this process; a forked child would reuse it")
+    assert "torch" not in sys.modules  # tests import torch only in children (tests/conftest.py)
     stub_torch(tmp_path, monkeypatch, STUB_WITH_A_GPU.replace("os.kill(os.getpid(), 11)", "pass"))
     monkeypatch.syspath_prepend(str(tmp_path / "stub"))
     monkeypatch.setattr(isolation, "_PREFER_FORK", True)
