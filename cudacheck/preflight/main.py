@@ -16,7 +16,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     group can abort at interpreter exit), and a child stuck in the kernel is not waited for.
     """
     from ..errors import UsageError, internal_error
-    from ..output import note
+    from ..output import error, note
     from .launch import detect
     from .options import parse
 
@@ -27,7 +27,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             launch.run_id = options.run_id
         policy = _policy(options)
     except UsageError as exc:
-        note(f"cudacheck preflight: error: {exc}")
+        error(f"preflight: {exc}")
         return EXIT_ENVIRONMENT
     from ..probes.isolation import prefer_fork
     from .coordinator import Rank
