@@ -65,12 +65,9 @@ _OUTPUT_ERRNOS = (errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, errno.EFBI
 
 
 def _help_to_stderr(text: str) -> None:
-    try:
-        if sys.stderr is not None:
-            sys.stderr.write(text if text.endswith("\n") else text + "\n")
-            sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
+    from .output import note
+
+    note(text)
 
 
 def _stop_children() -> None:
