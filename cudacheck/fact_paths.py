@@ -62,7 +62,10 @@ def assign(snapshot: Snapshot, path: Path, value: Any) -> None:
     for name in parents:
         section = getattr(target, name)
         if section is None:
-            section = dataclass_of(get_type_hints(type(target))[name])()  # type: ignore[misc]
+            kind = dataclass_of(get_type_hints(type(target))[name])
+            if kind is None:
+                raise AttributeError(f"{'.'.join(path)}: {name} is not a section that can be created")
+            section = kind()
             setattr(target, name, section)
         target = section
     setattr(target, leaf, value)

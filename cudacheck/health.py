@@ -33,10 +33,10 @@ class _ParserExit(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def exit(self, status: int = 0, message: Optional[str] = None) -> "NoReturn":  # type: ignore[override]
+    def exit(self, status: int = 0, message: Optional[str] = None) -> "NoReturn":
         raise _ParserExit(status, message or "")
 
-    def error(self, message: str) -> "NoReturn":  # type: ignore[override]
+    def error(self, message: str) -> "NoReturn":
         raise _ParserExit(exit_codes.UNHEALTHY, message)
 
 

@@ -6,7 +6,7 @@
 """
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from .snapshot import (ContainerFacts, CudaDriverFacts, GpuFacts, NvmlFacts, PackageFacts, PlatformFacts,
                        ShmFacts, Snapshot, TorchFacts)
@@ -14,10 +14,10 @@ from .vocabulary import SnapshotOrigin
 
 
 def gpu(name: str, compute_capability: Optional[str] = None, memory_mib: Optional[int] = 81920,
-        index: Optional[int] = None, **facts: object) -> GpuFacts:
+        index: Optional[int] = None, **facts: Any) -> GpuFacts:
     """One GPU; ``facts`` sets any other GpuFacts field (ecc_uncorrected_volatile=2, …)."""
     return GpuFacts(index=index, name=name, compute_capability=compute_capability,
-                    memory_total_mib=memory_mib, **facts)  # type: ignore[arg-type]
+                    memory_total_mib=memory_mib, **facts)
 
 
 def make_snapshot(*, driver: Optional[str] = None, cuda: Optional[str] = None,

@@ -24,15 +24,15 @@ def cuda_query(db: CompatDB, cuda: str) -> Dict[str, Any]:
     CUDA minor (release candidates listed in the driver table are not the minimum)."""
     mm = major_minor(cuda)
     releases = db.cuda_releases(cuda) if mm else []
-    if not releases:
-        known = sorted({f"{major_minor(r.version)[0]}.{major_minor(r.version)[1]}"  # type: ignore[index]
-                        for r in db.cuda.releases}, key=lambda v: parse(v) or (0,))
+    if mm is None or not releases:
+        known = sorted({".".join(map(str, release_mm)) for r in db.cuda.releases
+                        for release_mm in [major_minor(r.version)] if release_mm}, key=lambda v: parse(v) or (0,))
         raise UsageError(f"unknown CUDA version {cuda!r} (known: {', '.join(known)})")
     ga = next((r for r in releases if not r.prerelease), releases[0])
-    floor = db.minor_floor(mm[0])  # type: ignore[index]
+    floor = db.minor_floor(mm[0])
     targets = db.nvcc_targets(cuda)
     return {
-        "cuda": f"{mm[0]}.{mm[1]}",  # type: ignore[index]
+        "cuda": f"{mm[0]}.{mm[1]}",
         "min_driver": {"linux": ga.linux, "windows": ga.windows},
         "driver_branch": ga.driver_branch,
         "minor_compat_floor": {"linux": floor.linux, "windows": floor.windows} if floor else None,

@@ -36,7 +36,7 @@ from ..kernels.coverage import main_targets, target_key
 from ..kernels.elf import ElfError, ElfFile
 from ..kernels.inventory import _SHARED_LIBRARY
 from ..kernels.scan import scan_library
-from ..probes.torch_build import DistMetadata, parse_version_py, read_metadata
+from ..probes.torch_build import DistMetadata, parse_version_py, read_metadata, text_value
 from ..versions import cuda_tag, major_minor, torch_local_tag, torch_public
 from .archs import parse_arch
 
@@ -343,9 +343,9 @@ def read_wheel(files: WheelFiles) -> WheelFacts:
     facts = WheelFacts(filename=files.filename, sha256=files.sha256, size=files.size)
     facts.metadata = read_metadata(files.text(metadata))
     values = parse_version_py(files.text(VERSION_PY))
-    facts.version = values.get("__version__")  # type: ignore[assignment]
-    facts.cuda = values.get("cuda")  # type: ignore[assignment]
-    facts.git_version = values.get("git_version")  # type: ignore[assignment]
+    facts.version = text_value(values, "__version__")
+    facts.cuda = text_value(values, "cuda")
+    facts.git_version = text_value(values, "git_version")
     if not facts.version:
         raise WheelError(f"{files.filename}: {VERSION_PY} names no __version__")
     libraries = sorted(m for m in members if m.startswith("torch/lib/") and "/" not in m[len("torch/lib/"):]

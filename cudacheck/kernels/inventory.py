@@ -271,7 +271,7 @@ def kernel_facts(torch: Optional[TorchFacts], env: Optional[Dict[str, str]] = No
                 metadata = dist.metadata()
                 version = str(metadata.get("Version") or dist.version or "") or None
                 binary = _binary(path, scan, str(metadata.get("Name") or dist.name), version)
-                binary.requires_torch = metadata.get("torch") or None  # type: ignore[assignment]
+                binary.requires_torch = str(metadata.get("torch") or "") or None
                 binary.local_version = str(metadata.get("url_local") or "") or _local_version(version)
                 _judge_symbols(binary, scan, real, stat, cache, exports, torch_identity)
                 if binary.cudart_soname and binary.cudart_major != inventory.torch_cudart_major:

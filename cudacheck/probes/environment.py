@@ -201,8 +201,8 @@ def _child_module():
 
         spec = importlib.util.spec_from_file_location("cudacheck_python_env_child",
                                                       os.path.join(CHILD_DIR, _CHILD))
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
         _MODULE = module
     return _MODULE
 

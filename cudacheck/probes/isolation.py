@@ -253,7 +253,7 @@ class Child:
                 if self.process is not None:
                     self._reaped = self.process.poll() is not None
                 else:
-                    self._reaped = bool(os.waitpid(self.pid, os.WNOHANG)[0])  # type: ignore[arg-type]
+                    self._reaped = self.pid is None or bool(os.waitpid(self.pid, os.WNOHANG)[0])
             except ChildProcessError:
                 self._reaped = True  # reaped elsewhere
             if self._reaped:

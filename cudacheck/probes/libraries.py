@@ -84,7 +84,10 @@ def _resolve(inventory: FileInventory, links, torch: Optional[TorchFacts], env: 
     cudnn = cudnn_major(torch)
     wanted: Dict[str, Optional[str]] = {}
     for soname in links.needed or []:
-        name, version = classify(soname)  # type: ignore[misc]
+        kind = classify(soname)
+        if kind is None:
+            continue  # not a CUDA library this probe follows
+        name, version = kind
         wanted.setdefault(name, soname)
         if name == "cudnn" and version:
             cudnn = parts(version)[0]  # what torch links beats what its metadata pins

@@ -93,7 +93,11 @@ def cudnn_major(torch: Optional[TorchFacts]) -> Optional[int]:
 
 def _best(names: Iterable[str]) -> Optional[str]:
     """Among file names of one library, the newest major's SONAME-like name."""
-    ranked = sorted(names, key=lambda n: (-(parts(classify(n)[1])[:1] or (0,))[0], len(n), n))  # type: ignore[index]
+    def major(name: str) -> int:
+        kind = classify(name)
+        return (parts(kind[1])[:1] or (0,))[0] if kind else 0
+
+    ranked = sorted(names, key=lambda n: (-major(n), len(n), n))
     return ranked[0] if ranked else None
 
 

@@ -33,6 +33,12 @@ def parse_version_py(text: str) -> Dict[str, object]:
     return values
 
 
+def text_value(values: Dict[str, object], name: str) -> Optional[str]:
+    """A string assignment of ``torch/version.py`` (None when absent, None or not a string)."""
+    value = values.get(name)
+    return value if isinstance(value, str) else None
+
+
 class DistMetadata(NamedTuple):
     """The header fields of a dist-info METADATA file that cudacheck reads."""
 
@@ -115,11 +121,12 @@ def torch_facts(search_path: Optional[Sequence[str]] = None, *, user_site: Optio
         facts.shadowed_by = facts.location  # a torch/ folder without an installed distribution
     facts.nvidia_requirements = dist_pins.get(importable_dir, {})
     values = parse_version_py(_read(os.path.join(importable_dir, "torch", "version.py")) or "")
-    facts.version = values.get("__version__")  # type: ignore[assignment]
-    facts.cuda = values.get("cuda")  # type: ignore[assignment]
-    facts.hip = values.get("hip")  # type: ignore[assignment]
+    facts.version = text_value(values, "__version__")
+    facts.cuda = text_value(values, "cuda")
+    facts.hip = text_value(values, "hip")
     xpu = values.get("xpu")
     facts.xpu = bool(xpu) if "xpu" in values else None
-    facts.debug = values.get("debug")  # type: ignore[assignment]
-    facts.git_version = values.get("git_version")  # type: ignore[assignment]
+    debug = values.get("debug")
+    facts.debug = debug if isinstance(debug, bool) else None
+    facts.git_version = text_value(values, "git_version")
     return facts

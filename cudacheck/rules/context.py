@@ -258,10 +258,8 @@ class RuleContext:
         from ..compat.plan import COMPANIONS, Machine
 
         python = self.snapshot.platform.python_version if same_python else None
-        python_mm = None
-        if python and major_minor(python):
-            major, minor = major_minor(python)  # type: ignore[misc]
-            python_mm = f"{major}.{minor}"
+        version = major_minor(python)
+        python_mm = f"{version[0]}.{version[1]}" if version else None
         gpus = [GpuFacts(index=g.facts.index, name=g.facts.name, uuid=g.facts.uuid,
                          pci_device_id=g.facts.pci_device_id,
                          compute_capability=g.facts.compute_capability or (g.arch.cc if g.arch else None),

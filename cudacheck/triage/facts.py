@@ -329,9 +329,9 @@ class Facts:
             return None
         runtime = next((p for key, (_, p) in self.packages.items()
                         if key.startswith("nvidia-cuda-runtime-cu")), None)
-        if runtime is not None and runtime.version and major_minor(runtime.version):
-            major, minor = major_minor(runtime.version)  # type: ignore[misc]
-            return f"{major}.{minor}"
+        runtime_mm = major_minor(runtime.version) if runtime is not None else None
+        if runtime_mm:
+            return f"{runtime_mm[0]}.{runtime_mm[1]}"
         if not self.pypi_cuda_wheel and not any(key.startswith(("nvidia-cublas-cu", "nvidia-cudnn-cu"))
                                                 for key in self.packages):
             return None

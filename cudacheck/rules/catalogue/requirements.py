@@ -75,9 +75,10 @@ def gpu_required(ctx: RuleContext) -> Iterator[Finding]:
                                  else "the driver's GPU list is not known"),
                               evidence=[f"policy.{name}" for name in required] + ["nvml.gpus"])
         return
+    mask = ctx.snapshot.container.cuda_visible_devices
     if ctx.gpus:
         detail = (f"NVML sees {len(ctx.gpus)} GPU(s) but CUDA_VISIBLE_DEVICES="
-                  f"{ctx.snapshot.container.cuda_visible_devices.raw!r} hides them.")  # type: ignore[union-attr]
+                  f"{mask.raw if mask else None!r} hides them.")
         remedy = "Unset CUDA_VISIBLE_DEVICES or list valid GPU indices/UUIDs in it."
     elif ctx.snapshot.nvml.status == "ok":
         detail = "NVML answered and lists no GPU."
