@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Sequence, Tuple
 
 from ..errors import UsageError
+from ..output import printable
 from ..snapshot import Snapshot
 
 PREFLIGHT_SCHEMA_PREFIX = "cudacheck.preflight/"
@@ -38,12 +39,15 @@ def json_files(paths: Sequence[str]) -> List[Path]:
     files: List[Path] = []
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
-        elif path.exists():
-            files.append(path)
-        else:
-            raise UsageError(f"{given}: no such file or folder")
+        try:
+            if path.is_dir():
+                files.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
+            elif path.exists():
+                files.append(path)
+            else:
+                raise UsageError(f"{printable(given)[:300]}: no such file or folder")
+        except OSError as exc:  # a name too long, a folder that cannot be listed
+            raise UsageError(f"{printable(given)[:300]}: cannot read: {exc.strerror or exc}") from None
     return files
 
 

@@ -24,10 +24,11 @@ def resolve_gpu(name: str):
     if arch is not None:
         return arch.cc, arch
     row = gpu_query(default_db(), name)  # UsageError naming the closest products
+    label = row["name"] or name  # a family that agrees on compute capability ("A100") has no one name
     arch = parse_arch(row["compute_capability"] or "")
     if arch is None:
-        raise UsageError(f"--gpu: compute capability of {row['name']!r} is not known")
-    return row["name"], arch
+        raise UsageError(f"--gpu: compute capability of {label!r} is not known")
+    return label, arch
 
 
 def _visible_gpus(timeout: float, errors) -> Tuple[list, Optional[str]]:
