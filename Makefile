@@ -1,7 +1,8 @@
 # Quick start:
 #   make doctor   install cudacheck (never torch) into .venv and check the Python you use:
 #                 `python3` on PATH (your activated venv or conda env), or PY=/path/to/python
-#   make test     add the pinned test tools (and the CPU torch 2.13.0 where Python >= 3.10), run every test
+#   make test     add the pinned test tools (and the CPU torch 2.13.0 where Python >= 3.10), type-check
+#                 cudacheck with mypy (Python >= 3.10), run every test
 # Any Python 3.9-3.13 builds .venv: PYTHON=python3.9 make test.
 PYTHON ?= python3
 PY ?= python3
@@ -44,6 +45,11 @@ export CUDACHECK_TEST_CACHE ?= $(HOME)/.cache/cudacheck-tests
 EVAL_THRESHOLDS ?= --min dev=0.82 --min holdout=0.65 --max-false-alarms 0.06
 
 test: $(STAMP)
+	@if $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then \
+		echo "$(BIN)/python -m mypy cudacheck"; $(BIN)/python -m mypy cudacheck; \
+	else \
+		echo "Python < 3.10: no mypy 2.4.1 for it; the type check is skipped"; \
+	fi
 	$(BIN)/python -m pytest -q
 	$(BIN)/python scripts/eval_cases.py --sets cases --if-present --min cases=1.0 --no-confusion
 	$(BIN)/python scripts/eval_cases.py --sets dev,holdout --no-confusion $(EVAL_THRESHOLDS)

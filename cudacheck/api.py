@@ -78,7 +78,7 @@ def assert_ready(level: str = "quick", *, timeout: float = 10.0, use_config: boo
     policy.with_default("require_torch", True, "assert_ready")
     report = check(collect(level, timeout=timeout), policy)
     if report.summary.errors or (strict and report.summary.warnings):
-        raise NotReadyError(report)
+        raise NotReadyError(report, strict=strict)
     return report
 
 

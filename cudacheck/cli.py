@@ -23,16 +23,16 @@ def main(argv: Optional[List[str]] = None) -> None:
 
 
 def run(args: List[str]) -> int:
-    """Run a click command and turn what it raised into an exit code and one line."""
+    """Run a click command and turn what it returned or raised into an exit code and at most
+    one line (the error policy: :mod:`cudacheck.errors`)."""
     import click
 
+    from .errors import internal_error
     from .output import error
 
     try:
         result = _build().main(args=args, prog_name="cudacheck", standalone_mode=False)
         return result if isinstance(result, int) else exit_codes.OK
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else exit_codes.USAGE
     except click.exceptions.UsageError as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, as click shows it
             _help_to_stderr(exc.format_message())
@@ -52,10 +52,10 @@ def run(args: List[str]) -> int:
         if exc.errno in _OUTPUT_ERRNOS:
             error(f"cannot write output: {exc.strerror or exc}")
             return exit_codes.USAGE
-        error(_internal(exc))
+        error(internal_error(exc))
         return exit_codes.INTERNAL
     except Exception as exc:  # the last net: a bug must still end in one line, never a traceback
-        error(_internal(exc))
+        error(internal_error(exc))
         return exit_codes.INTERNAL
     finally:
         _stop_children()
@@ -65,17 +65,9 @@ _OUTPUT_ERRNOS = (errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, errno.EFBI
 
 
 def _help_to_stderr(text: str) -> None:
-    try:
-        if sys.stderr is not None:
-            sys.stderr.write(text if text.endswith("\n") else text + "\n")
-            sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
+    from .output import note
 
-
-def _internal(exc: BaseException) -> str:
-    return (f"internal error: {type(exc).__name__}: {exc} -- this is a cudacheck bug; "
-            "please report it with the command line")
+    note(text)
 
 
 def _stop_children() -> None:
@@ -102,11 +94,12 @@ def _build():
     from .cli_options import (click_options, click_python_option, click_selection_options, click_timeout_option,
                               requirements_from)
     from .errors import UsageError
-    from .output import OutputError, check_writable, emit, error, write_file
+    from .output import check_writable, emit, error, write_file
 
     class Group(click.Group):
-        """Bad input (UsageError) and unwritable output end as one line and exit 2; command
-        groups in other modules load only when used."""
+        """A command's returned status is the exit status; bad input (a UsageError: a file, a
+        value, unwritable output) ends as one line and exit 2. Command groups in other modules
+        load only when used."""
 
         lazy = {"compat": "cudacheck.compat.cli:compat", "triage": "cudacheck.triage.cli:triage",
                 "kernels": "cudacheck.kernels.cli:kernels",
@@ -126,10 +119,13 @@ def _build():
 
         def invoke(self, ctx: click.Context):
             try:
-                return super().invoke(ctx)
-            except (UsageError, OutputError) as exc:
+                status = super().invoke(ctx)
+            except UsageError as exc:
                 error(str(exc))
-                sys.exit(exit_codes.USAGE)
+                status = exit_codes.USAGE
+            if isinstance(status, int) and status != exit_codes.OK:
+                ctx.exit(status)
+            return status
 
     @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(__version__, "--version", prog_name="cudacheck")
@@ -178,7 +174,7 @@ def _build():
     @click_options
     def doctor(deep: bool, fmt: str, snapshot_file: Optional[str], strict: bool, timeout: float,
                no_config: bool, verbose: bool, target_specs: tuple, target_files: tuple, python: Optional[str],
-               output: Optional[str], **options) -> None:
+               output: Optional[str], **options) -> int:
         """Check this machine (or a saved snapshot) and explain every problem with its fix.
 
         The Python environment inspected is --python, else an activated VIRTUAL_ENV or
@@ -199,9 +195,9 @@ def _build():
         if target_specs or target_files:  # what-if: this environment on other machines
             from .fleet.cli import doctor_targets
 
-            sys.exit(doctor_targets(target_specs, target_files, snapshot_file=snapshot_file, deep=deep,
-                                    timeout=timeout, policy=policy, fmt=fmt, verbose=verbose, strict=strict,
-                                    python=python, output=output))
+            return doctor_targets(target_specs, target_files, snapshot_file=snapshot_file, deep=deep,
+                                  timeout=timeout, policy=policy, fmt=fmt, verbose=verbose, strict=strict,
+                                  python=python, output=output)
         if snapshot_file is not None:
             from .serialize import load_snapshot
 
@@ -220,16 +216,16 @@ def _build():
         else:
             emit(text, json=fmt == "json")
         failed = report.summary.errors or (strict and report.summary.warnings)
-        sys.exit(exit_codes.FINDINGS if failed else exit_codes.OK)
+        return exit_codes.FINDINGS if failed else exit_codes.OK
 
     @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
                                    "help_option_names": []})
     @click.pass_context
-    def health(ctx: click.Context) -> None:
+    def health(ctx: click.Context) -> int:
         """Container health check: exit 0 healthy, 1 unhealthy; see `cudacheck health --help`."""
         from .health import main as health_main
 
-        sys.exit(health_main(ctx.args))
+        return health_main(ctx.args)
 
     @cli.command()
     @click.option("--deep", is_flag=True, help="Include the deep (torch-importing, child process) probes.")

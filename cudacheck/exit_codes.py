@@ -8,7 +8,10 @@ FINDINGS = 1
 USAGE = 2
 """Bad usage or unreadable input."""
 INTERNAL = 70
-"""cudacheck itself failed (a bug); the one line on stderr says so. Never from ``health``."""
+"""cudacheck itself failed outside its rules and probes (a bug reached the last net: see
+:mod:`cudacheck.errors`); the one line on stderr says so. ``EX_SOFTWARE`` of sysexits.h: a CI
+gate fails on it as on findings, and it is told apart from both findings (1) and bad input (2).
+Never from ``health`` (1 there)."""
 INTERRUPTED = 130
 """Stopped by Ctrl-C (SIGINT), as shells report it."""
 

@@ -11,14 +11,14 @@ import os
 import signal
 import sys
 import time
-from typing import TYPE_CHECKING, List, Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 if TYPE_CHECKING:
     from typing import NoReturn
 
 from . import exit_codes
 from .cli_options import add_argparse_options, argparse_timeout, requirements_from
-from .errors import UsageError
+from .errors import UsageError, internal_error
 
 MIN_TIMEOUT = 0.5
 """A shorter ``--timeout`` is raised to this: the driver children need a moment to answer."""
@@ -33,10 +33,10 @@ class _ParserExit(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def exit(self, status: int = 0, message: Optional[str] = None) -> "NoReturn":  # type: ignore[override]
+    def exit(self, status: int = 0, message: Optional[str] = None) -> "NoReturn":
         raise _ParserExit(status, message or "")
 
-    def error(self, message: str) -> "NoReturn":  # type: ignore[override]
+    def error(self, message: str) -> "NoReturn":
         raise _ParserExit(exit_codes.UNHEALTHY, message)
 
 
@@ -79,8 +79,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         _disarm_watchdog()
         _usage_error(str(exc))
         return exit_codes.UNHEALTHY
-    except Exception as exc:  # a health check answers, whatever happens
-        line, healthy = f"unhealthy: cudacheck failed: {type(exc).__name__}: {exc}", False
+    except Exception as exc:  # the last net: a health check answers (unhealthy), whatever happens
+        line, healthy = f"unhealthy: {internal_error(exc)}", False
     finally:
         _stop_children()
     _disarm_watchdog()
@@ -161,7 +161,3 @@ def _disarm_watchdog() -> None:
     except (ValueError, AttributeError, OSError):
         pass
 
-
-def run(argv: Optional[List[str]] = None) -> None:
-    """Console entry for the health fast path."""
-    sys.exit(main(argv))

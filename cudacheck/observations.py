@@ -16,6 +16,7 @@ surroundings, read as evidence by the rules).
 from __future__ import annotations
 
 from enum import Enum
+from typing import Dict
 
 APPLICATION = "application"
 SITUATION = "situation"
@@ -276,6 +277,12 @@ class Obs(str, Enum):
     NOTHING_RECOGNISED = ("nothing_recognised", CONTEXT, "nothing in the text was recognised")
 
 
+_BY_NAME: Dict[str, Obs] = {member.value: member for member in Obs}
+
+
 def observation(name: str) -> Obs:
     """The member named ``name`` (a stored Snapshot's string); ``ValueError`` for an unknown name."""
-    return Obs(name)
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise ValueError(f"{name!r} is not an observation") from None

@@ -22,14 +22,13 @@ import os
 import sys
 from typing import Optional, TextIO, Tuple, Union
 
-from .errors import CudacheckError, UsageError
+from .errors import OutputError, UsageError
+
+__all__ = ["OutputError", "check_writable", "emit", "error", "note", "prepare_streams", "printable", "say",
+           "write_file"]
 
 PREFIX = "cudacheck: error: "
 _JSON_ERRORS = "cudacheck-json-escape"
-
-
-class OutputError(CudacheckError):
-    """stdout could not be written (closed or failing); the CLI exits 2 with this line."""
 
 
 def prepare_streams() -> None:
@@ -89,15 +88,15 @@ def say(line: str) -> bool:
 
 def error(message: str) -> None:
     """``cudacheck: error: <message>`` on one line of stderr, secrets masked; never raises."""
-    prompt(PREFIX + " ".join(str(message).split()))
+    note(PREFIX + " ".join(str(message).split()))
 
 
-def prompt(line: str) -> None:
-    """One line to a person on stderr (not part of the output), secrets masked; never raises."""
+def note(line: str) -> None:
+    """One line on stderr as given (a preflight rank's own prefix), secrets masked; never raises."""
     from .redact import redact
 
     try:
-        _write(sys.stderr, redact(line) + "\n", "backslashreplace", "stderr")
+        _write(sys.stderr, redact(line.rstrip("\n")) + "\n", "backslashreplace", "stderr")
     except OutputError:
         pass
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import sys
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Dict, List, Mapping, Optional
 
@@ -247,10 +248,10 @@ def from_pyproject(directory: "Optional[os.PathLike | str]" = None) -> Dict[str,
     text = _pyproject_text(path, data)
     if text is None or "cudacheck" not in text:
         return {}
-    try:
-        import tomllib  # type: ignore[import-not-found]
-    except ImportError:  # Python < 3.11
-        import tomli as tomllib  # type: ignore[no-redef]
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
     try:
         parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

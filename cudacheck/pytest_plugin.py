@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 import pytest
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     from .policy import Policy
     from .report import Report
     from .snapshot import Snapshot
@@ -102,10 +104,8 @@ def _state(config: pytest.Config) -> _State:
     return state
 
 
-def _rootpath(config: pytest.Config):
-    from pathlib import Path
-
-    return Path(str(getattr(config, "rootpath", None) or config.rootdir))
+def _rootpath(config: pytest.Config) -> "Path":
+    return config.rootpath
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -158,32 +158,32 @@ def _redo_setup(config: pytest.Config, args: List[str], namespace: Any) -> None:
     from _pytest.config.findpaths import determine_setup
 
     parameters = inspect.signature(determine_setup).parameters
-    wanted = {"inifile": None, "args": list(namespace.file_or_dir), "rootdir_cmd_arg": None,
-              "override_ini": getattr(namespace, "override_ini", None),
-              "invocation_dir": config.invocation_params.dir, "config": config}
+    wanted: Dict[str, Any] = {"inifile": None, "args": list(namespace.file_or_dir), "rootdir_cmd_arg": None,
+                              "override_ini": getattr(namespace, "override_ini", None),
+                              "invocation_dir": config.invocation_params.dir, "config": config}
     result = determine_setup(**{name: value for name, value in wanted.items() if name in parameters})
     rootpath, inipath, inicfg = result[0], result[1], result[2]
     if rootpath == config.rootpath and inipath == config.inipath:
         return
     old_addopts = list(config.getini("addopts"))
     old_confcutdir = str(config.inipath.parent) if config.inipath else str(config.rootpath)
-    config._rootpath = rootpath  # type: ignore[attr-defined]
-    config._inipath = inipath  # type: ignore[attr-defined]
+    config._rootpath = rootpath
+    config._inipath = inipath
     for name in ("_inicfg", "inicfg"):  # the name differs between pytest releases
         if name in vars(config):
             setattr(config, name, inicfg)
     if len(result) > 3 and hasattr(config, "_ignored_config_files"):
-        config._ignored_config_files = result[3]  # type: ignore[attr-defined]
-    config._parser.extra_info["rootdir"] = str(rootpath)  # type: ignore[attr-defined]
-    config._parser.extra_info["inifile"] = str(inipath)  # type: ignore[attr-defined]
-    config._inicache.clear()  # type: ignore[attr-defined]
+        config._ignored_config_files = result[3]
+    config._parser.extra_info["rootdir"] = str(rootpath)
+    config._parser.extra_info["inifile"] = str(inipath)
+    config._inicache.clear()
     if old_addopts and args[:len(old_addopts)] == old_addopts:
         del args[:len(old_addopts)]
     addopts = list(config.getini("addopts"))
     args[:0] = addopts
     if addopts:
         config.pluginmanager.consider_preparse(addopts, exclude_only=False)
-    config.known_args_namespace = config._parser.parse_known_args(  # type: ignore[attr-defined]
+    config.known_args_namespace = config._parser.parse_known_args(
         args, namespace=copy.copy(config.option))
     if config.known_args_namespace.confcutdir in (None, old_confcutdir):
         config.known_args_namespace.confcutdir = str(inipath.parent) if inipath else str(rootpath)
@@ -199,19 +199,31 @@ def pytest_configure(config: pytest.Config) -> None:
         try:
             _state(config).snapshot  # fail at start-up, not in the middle of the run
         except UsageError as exc:
-            raise pytest.UsageError(f"--cudacheck-snapshot: {exc}") from None
+            from .redact import redact
+
+            raise pytest.UsageError(redact(f"--cudacheck-snapshot: {exc}")) from None
 
 
 def pytest_report_header(config: pytest.Config) -> Optional[List[str]]:
+    """cudacheck's summary of this environment, secrets masked like all its output."""
     if not config.getoption("cudacheck_report", False):
         return None
+    from .redact import redact
+
+    return [redact(line) for line in _header(config)]
+
+
+def _header(config: pytest.Config) -> List[str]:
+    from .errors import UsageError, internal_error
     from .render.facts import layer_facts
     from .vocabulary import LAYER_TITLES
 
     try:
         report = _state(config).project_report()
-    except Exception as exc:  # the header must never break a test run
-        return [f"cudacheck: could not check this environment: {type(exc).__name__}: {exc}"]
+    except UsageError as exc:
+        return [f"cudacheck: could not check this environment: {exc}"]
+    except Exception as exc:  # the last net: the header must never break a test run
+        return [f"cudacheck: {internal_error(exc)}"]
     snapshot = report.snapshot
     where = (f"snapshot {config.getoption('cudacheck_snapshot')}" if config.getoption("cudacheck_snapshot")
              else f"{snapshot.level or 'quick'} probe")
@@ -256,7 +268,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     try:
         report = _state(item.config).report_for(requirements)
     except UsageError as exc:
-        pytest.fail(f"@pytest.mark.{MARKER}: {exc}", pytrace=False)
+        from .redact import redact
+
+        pytest.fail(redact(f"@pytest.mark.{MARKER}: {exc}"), pytrace=False)
     errors = report.errors()
     if errors:
         first = errors[0]
@@ -265,7 +279,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def _skip(reason: str) -> None:
-    """Skip, reported at the test's location (as skipif marks are), not at this file's."""
+    """Skip, reported at the test's location (as skipif marks are), not at this file's; the
+    reason is masked like all of cudacheck's output."""
+    from .redact import redact
+
+    reason = redact(reason)
     try:
         raise pytest.skip.Exception(reason, _use_item_location=True)
     except TypeError:  # a pytest without that keyword (< 7.1)

@@ -6,7 +6,7 @@ from typing import Dict, List, Optional
 
 from ._version import __version__
 from .snapshot import Snapshot
-from .vocabulary import LAYER_TITLES, Category, Severity
+from .vocabulary import LAYER_TITLES, Category, Layer, Severity
 
 REPORT_SCHEMA_VERSION = 1
 DOCS_BASE = "docs/rules.md"  # the rule page; `cudacheck explain CODE` prints the same text
@@ -25,9 +25,10 @@ class Finding:
     remedy: str = ""
     evidence: List[str] = field(default_factory=list)
     docs: str = ""
-    layer: str = "driver"
+    layer: Layer = "driver"
     certainty: str = "confirmed"  # confirmed | likely | possible (pasted reports)
     could_not_check: bool = False  # an info saying what could not be checked and why (a relevant unknown)
+    symptoms: List[str] = field(default_factory=list)  # codes of symptom findings folded into this cause
 
 
 @dataclass

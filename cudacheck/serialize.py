@@ -14,7 +14,7 @@ import math
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Union
+from typing import Any, Dict, Iterable, List, Optional, Union
 
 from .errors import UsageError
 from .report import Report
@@ -22,7 +22,7 @@ from .snapshot import SNAPSHOT_SCHEMA_VERSION, Snapshot
 
 
 MAX_SNAPSHOT_BYTES = 64 * 2**20
-"""Largest snapshot file read (a 1,000-GPU snapshot is about 2 MiB)."""
+"""Largest snapshot file read (a 1,000-GPU snapshot is about 2 MiB): :data:`cudacheck.inputs.MAX_INPUT_BYTES`."""
 MAX_DEPTH = 32
 """Deepest nesting of objects and arrays (a Snapshot needs 5)."""
 MAX_INT_DIGITS = 20
@@ -78,6 +78,7 @@ def _depth(data: Any) -> int:
     stack: List[Any] = [(data, 1)]
     while stack:
         node, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(node, dict):
             children = node.values()
         elif isinstance(node, list):
@@ -91,12 +92,7 @@ def _depth(data: Any) -> int:
     return deepest
 
 
-def to_dict(obj: Any) -> Dict[str, Any]:
-    """A dataclass model as plain JSON-able data."""
-    return asdict(obj)
-
-
-def dumps(obj: Any, indent: int = 2) -> str:
+def dumps(obj: Any, indent: Optional[int] = 2) -> str:
     """A dataclass model as JSON text."""
     return json.dumps(asdict(obj), indent=indent, ensure_ascii=False)
 
@@ -146,34 +142,15 @@ def _json_type(data: Any) -> str:
 
 def load_snapshot(path: Union[str, Path]) -> Snapshot:
     """Read a snapshot (or a report holding one) saved as JSON, within the limits above."""
-    if not str(path).strip():
-        raise UsageError("--snapshot: empty file name")
+    from .inputs import read_text
     from .output import printable
 
+    if not str(path).strip():
+        raise UsageError("--snapshot: empty file name")
     shown = printable(str(path))
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_SNAPSHOT_BYTES + 1)
-    except FileNotFoundError:
-        raise UsageError(f"{shown}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{shown}: is a directory") from None
-    except OSError as exc:
-        raise UsageError(f"{shown}: cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_SNAPSHOT_BYTES:
-        raise UsageError(f"{shown}: refused: larger than {MAX_SNAPSHOT_BYTES // 2**20} MiB")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{shown}: not UTF-8 JSON (invalid byte at offset {exc.start})") from None
-    snapshot = snapshot_from_dict(parse_json(text, shown), shown)
+    snapshot = snapshot_from_dict(parse_json(read_text(str(path), MAX_SNAPSHOT_BYTES), shown), shown)
     snapshot.source = "file" if snapshot.source == "live" else snapshot.source
     return snapshot
-
-
-def report_from_dict(data: Any) -> Report:
-    """Validate a report's JSON (as produced by ``doctor --format json``)."""
-    return _adapter(Report).validate_python(data)
 
 
 def report_json_schema() -> Dict[str, Any]:

@@ -11,8 +11,13 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from ._version import __version__
+from .names import package_key
+from .vocabulary import ProbeLevel, SnapshotOrigin
 
 SNAPSHOT_SCHEMA_VERSION = 1
+
+BUG = "bug"
+"""The ``ProbeError.kind`` of a probe that raised: a bug in cudacheck (see :mod:`cudacheck.errors`)."""
 
 
 @dataclass
@@ -20,7 +25,7 @@ class ProbeError:
     """A probe that could not do its job; itself a fact the rules interpret."""
 
     probe: str
-    kind: str  # not_found | timeout | crashed | error | permission | unsupported
+    kind: str  # not_found | timeout | crashed | error | permission | unsupported | bug
     message: str
     code: Optional[int] = None
     seconds: Optional[float] = None
@@ -115,6 +120,7 @@ class NvmlFacts:
     cuda_driver_version: Optional[str] = None  # newest CUDA the driver supports, "12.4"
     gpu_count: Optional[int] = None
     gpus: List[GpuFacts] = field(default_factory=list)
+    unavailable_fields: Dict[str, str] = field(default_factory=dict)  # driver-wide calls that failed, and why
 
 
 @dataclass
@@ -360,8 +366,8 @@ class Snapshot:
 
     schema_version: int = SNAPSHOT_SCHEMA_VERSION
     cudacheck_version: str = __version__
-    source: str = "live"  # live | file | pasted
-    level: Optional[str] = None  # quick | standard | deep
+    source: SnapshotOrigin = "live"
+    level: Optional[ProbeLevel] = None
     created: Optional[str] = None  # ISO 8601 UTC
     platform: PlatformFacts = field(default_factory=PlatformFacts)
     nvml: NvmlFacts = field(default_factory=NvmlFacts)
@@ -380,9 +386,9 @@ class Snapshot:
 
     def package(self, name: str) -> Optional[PackageFacts]:
         """The installed package of that (normalised) name, if the packages were probed."""
-        wanted = _normalise(name)
+        wanted = package_key(name)
         for package in self.packages or ():
-            if _normalise(package.name) == wanted:
+            if package_key(package.name) == wanted:
                 return package
         return None
 
@@ -390,6 +396,3 @@ class Snapshot:
         """Probe errors recorded by one probe."""
         return [error for error in self.probe_errors if error.probe == probe]
 
-
-def _normalise(name: str) -> str:
-    return name.lower().replace("_", "-").replace(".", "-")

@@ -6,17 +6,18 @@
 """
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from .snapshot import (ContainerFacts, CudaDriverFacts, GpuFacts, NvmlFacts, PackageFacts, PlatformFacts,
                        ShmFacts, Snapshot, TorchFacts)
+from .vocabulary import SnapshotOrigin
 
 
 def gpu(name: str, compute_capability: Optional[str] = None, memory_mib: Optional[int] = 81920,
-        index: Optional[int] = None, **facts: object) -> GpuFacts:
+        index: Optional[int] = None, **facts: Any) -> GpuFacts:
     """One GPU; ``facts`` sets any other GpuFacts field (ecc_uncorrected_volatile=2, …)."""
     return GpuFacts(index=index, name=name, compute_capability=compute_capability,
-                    memory_total_mib=memory_mib, **facts)  # type: ignore[arg-type]
+                    memory_total_mib=memory_mib, **facts)
 
 
 def make_snapshot(*, driver: Optional[str] = None, cuda: Optional[str] = None,
@@ -26,7 +27,7 @@ def make_snapshot(*, driver: Optional[str] = None, cuda: Optional[str] = None,
                   packages: Optional[Dict[str, str]] = None, python: str = "3.11.9",
                   in_container: Optional[bool] = False, env: Optional[Dict[str, str]] = None,
                   shm_bytes: Optional[int] = None, dev_nodes: Optional[List[str]] = None,
-                  cuda_init_code: Optional[int] = None, source: str = "live") -> Snapshot:
+                  cuda_init_code: Optional[int] = None, source: SnapshotOrigin = "live") -> Snapshot:
     """A Snapshot with the given facts; everything not given stays unknown (None)."""
     gpu_list = list(gpus)
     for number, item in enumerate(gpu_list):

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
-from typing import Optional, Tuple
+from typing import Optional, Sequence, Tuple, Union
 
 VersionTuple = Tuple[int, ...]
 
 _NUMBERS = re.compile(r"\d+(?:\.\d+)*")
+_CU_TAG = re.compile(r"^cu(\d{2,3})$")
 
 
 def parse(version: Optional[str]) -> Optional[VersionTuple]:
@@ -22,11 +23,26 @@ def parse(version: Optional[str]) -> Optional[VersionTuple]:
     return tuple(int(part) for part in parts)
 
 
+def parts(version: Optional[str]) -> VersionTuple:
+    """:func:`parse`, with ``()`` instead of None: ``"12.9.79"`` → ``(12, 9, 79)``, ``"so"`` → ``()``."""
+    return parse(version) or ()
+
+
 def cuda_from_int(value: Optional[int]) -> Optional[str]:
     """CUDA's integer encoding (1000·major + 10·minor) → ``"12.4"``; 0 or None → None."""
     if not value or value <= 0:
         return None
     return f"{value // 1000}.{(value % 1000) // 10}"
+
+
+def dotted(parts: Sequence[int]) -> str:
+    """``[12, 4, 1]`` → ``"12.4.1"``."""
+    return ".".join(str(int(part)) for part in parts)
+
+
+def from_packed(value: int, major_unit: int) -> str:
+    """A version packed as ``major·major_unit + minor·100 + patch`` → ``"major.minor.patch"``."""
+    return f"{value // major_unit}.{(value % major_unit) // 100}.{value % 100}"
 
 
 def major_minor(version: Optional[str]) -> Optional[Tuple[int, int]]:
@@ -70,10 +86,36 @@ def cuda_tag(cuda: str) -> str:
     return f"cu{major}{minor}"
 
 
+def cuda_from_digits(digits: str) -> str:
+    """CUDA written without its dot, the last digit the minor: ``"121"`` → ``"12.1"``, ``"92"`` → ``"9.2"``."""
+    return f"{digits[:-1]}.{digits[-1]}"
+
+
+def cuda_from_tag(tag: Optional[str]) -> Optional[str]:
+    """A wheel's CUDA tag: ``"cu121"`` → ``"12.1"``, ``"cu92"`` → ``"9.2"``, ``"cu130"`` → ``"13.0"``; None
+    for anything else (``"cpu"``, ``"rocm6.2"``)."""
+    match = _CU_TAG.match(tag or "")
+    return cuda_from_digits(match.group(1)) if match else None
+
+
 def cudnn_from_int(value: Optional[int]) -> Optional[str]:
-    """torch.backends.cudnn.version() → ``"9.1.0"`` (cuDNN ≥ 9: M*10000+m*100+p; 8.x: M*1000+m*100+p)."""
+    """cudnnGetVersion() / torch.backends.cudnn.version() → ``"9.1.0"`` (cuDNN ≥ 9:
+    major·10000 + minor·100 + patch; 8.x and older: major·1000 + minor·100 + patch)."""
     if not value:
         return None
-    if value >= 10000:
-        return f"{value // 10000}.{(value % 10000) // 100}.{value % 100}"
-    return f"{value // 1000}.{(value % 1000) // 100}.{value % 100}"
+    return from_packed(value, 10000 if value >= 10000 else 1000)
+
+
+def nccl_from_int(value: Optional[int]) -> Optional[str]:
+    """ncclGetVersion() → ``"2.21.5"`` (NCCL ≥ 2.9: major·10000 + minor·100 + patch; older:
+    major·1000 + minor·100 + patch)."""
+    if not value:
+        return None
+    return from_packed(value, 10000 if value >= 20900 else 1000)
+
+
+def nccl_version(value: Union[int, Sequence[int], None]) -> Optional[str]:
+    """torch.cuda.nccl.version() → ``"2.21.5"``: a tuple in newer torch, the packed integer in older."""
+    if value is None or isinstance(value, bool):
+        return None
+    return nccl_from_int(value) if isinstance(value, int) else dotted(value)

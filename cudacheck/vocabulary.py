@@ -1,7 +1,7 @@
 """The diagnosis vocabulary: categories, severities and report layers (part of the JSON schema)."""
 from __future__ import annotations
 
-from typing import Dict, Literal, Tuple
+from typing import Dict, Literal, Optional, Tuple, get_args
 
 Category = Literal[
     "driver_too_old",
@@ -105,4 +105,9 @@ LAYERS: Tuple[str, ...] = tuple(LAYER_TITLES)
 
 SnapshotOrigin = Literal["live", "file", "pasted"]
 ProbeLevel = Literal["quick", "standard", "deep"]
-LEVELS: Tuple[str, ...] = ("quick", "standard", "deep")
+LEVELS: Tuple[str, ...] = get_args(ProbeLevel)
+
+
+def probe_level(value: str) -> Optional[ProbeLevel]:
+    """``value`` as a probe level, or None when it names none."""
+    return next((level for level in get_args(ProbeLevel) if level == value), None)

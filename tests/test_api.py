@@ -7,19 +7,54 @@ import cudacheck
 from cudacheck.testing import gpu, make_snapshot
 
 
-def test_assert_ready_requiring_a_gpu_raises_here():
+@pytest.fixture
+def no_gpu(machine):
+    """A driver that lists no GPU, whatever this machine has: the real probes over the C fakes."""
+    machine(gpus="")
+
+
+def test_assert_ready_requiring_a_gpu_raises_without_one(no_gpu):
     with pytest.raises(cudacheck.NotReadyError) as caught:
         cudacheck.assert_ready(require_gpu=True, use_config=False)
     error = caught.value
-    assert isinstance(error.report, cudacheck.Report) and error.report.summary.errors >= 1
-    message = str(error)
-    assert "not ready" in message and "fix:" in message
-    assert error.report.errors()[0].code in message
+    assert isinstance(error.report, cudacheck.Report) and error.report.summary.errors == 1
+    [finding] = error.report.errors()
+    assert finding.code == "CC601" and finding.category == "no_gpu_visible"
+    message = str(error).splitlines()
+    assert message[0] == "cudacheck: environment not ready (1 error)"
+    assert message[1] == f"- [CC601] {finding.title}" and message[2].startswith("    fix: ")
 
 
-def test_assert_ready_without_requirements_passes_here():
+def test_assert_ready_without_requirements_passes_without_a_gpu(no_gpu):
     report = cudacheck.assert_ready(require_gpu=False, use_config=False)
-    assert report.ok
+    assert report.ok and report.snapshot.nvml.status == "ok" and report.snapshot.nvml.gpus == []
+
+
+def _judged_as(monkeypatch, snapshot):
+    """assert_ready judges ``snapshot`` instead of this machine (its own logic is what is tested)."""
+    monkeypatch.setattr(cudacheck.api, "collect", lambda level, timeout: snapshot)
+
+
+HEALTHY_A100 = dict(driver="550.54.14", cuda="12.4", gpus=[gpu("NVIDIA A100-SXM4-80GB", "8.0")],
+                    torch="2.4.1+cu124", torch_cuda="12.4", shm_bytes=16 * 2**30, in_container=True)
+
+
+def test_assert_ready_strict_counts_warnings(monkeypatch):
+    _judged_as(monkeypatch, make_snapshot(**{**HEALTHY_A100, "shm_bytes": 64 * 2**20}))  # Docker's /dev/shm
+    report = cudacheck.assert_ready(use_config=False)  # a warning alone is ready
+    assert report.summary.errors == 0 and [f.code for f in report.findings if f.severity == "warning"] == ["CC401"]
+    with pytest.raises(cudacheck.NotReadyError) as caught:
+        cudacheck.assert_ready(strict=True, use_config=False)
+    message = str(caught.value).splitlines()
+    assert message[0] == "cudacheck: environment not ready (0 errors, 1 warning; strict)"
+    assert message[1] == "- [CC401] /dev/shm is only 0.06 GiB in this container (warning)"
+    assert message[2].startswith("    fix: docker run --shm-size=")
+
+
+def test_assert_ready_strict_is_silent_without_warnings(monkeypatch):
+    _judged_as(monkeypatch, make_snapshot(**HEALTHY_A100))
+    report = cudacheck.assert_ready(strict=True, use_config=False)
+    assert report.summary.errors == 0 and report.summary.warnings == 0
 
 
 def test_collect_levels_and_bad_level():
@@ -49,10 +84,7 @@ def test_doctor_returns_a_report():
     assert report.snapshot.source == "live" and report.compat_data_version != "unknown"
 
 
-def test_assert_ready_gpu_requirements_imply_a_gpu_here():
-    snapshot = cudacheck.collect("quick")
-    if snapshot.nvml.gpus:
-        pytest.skip("this machine has a GPU")
+def test_assert_ready_gpu_requirements_imply_a_gpu(no_gpu):
     with pytest.raises(cudacheck.NotReadyError) as caught:
         cudacheck.assert_ready(min_compute_capability="8.0", use_config=False)
     assert caught.value.report.errors()[0].code in ("CC101", "CC601")

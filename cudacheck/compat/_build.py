@@ -28,7 +28,7 @@ def build(cls: Type[T], data: Any) -> T:
 def _convert(tp: Any, value: Any) -> Any:
     if value is None:
         return None
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = _hints(tp)
         kwargs = {name: _convert(hints[name], value[name])
                   for name in hints if name in value and not name.startswith("_")}

@@ -7,7 +7,7 @@ from typing import Any, Dict, Optional, Tuple
 import click
 
 from .db import default_db
-from .queries import cuda_query, gpu_query, nccl_query, plan_query, torch_query
+from .queries import cuda_query, gpu_query, nccl_query, plan_query, support_text, torch_query
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                        show_default=True, help="Output format.")
@@ -67,9 +67,10 @@ def gpu(name: str, fmt: str) -> None:
     """What GPU NAME means (as nvidia-smi, lspci, Kubernetes or a person writes it, or a PCI id):
     compute capability, architecture and segment; every candidate when the name is ambiguous."""
     data = gpu_query(default_db(), name)
+    support = support_text(data["support"])
     if data["kind"] == "exact":
         text = f"{data['name']}: {_capability(data['compute_capability'])}, {data['architecture'] or 'architecture unknown'}, " \
-               f"{data['segment']}"
+               f"{data['segment']}" + (f"\n  supported by {support}" if support else "")
     else:
         if data["kind"] == "family":
             head = (f"{name}: {len(data['candidates'])} products, all {_capability(data['compute_capability'])}, "

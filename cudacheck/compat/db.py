@@ -14,7 +14,7 @@ import os
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..errors import UsageError
-from ..versions import at_least, driver_branch, major_minor, parse
+from ..versions import at_least, cuda_tag, driver_branch, major_minor, parse
 from ._build import build
 from .gpu_names import GpuIndex
 from .tables import (TABLE_FILES, ArchRow, ArchTable, CudaRelease, CudaTable, GpuTable,
@@ -452,8 +452,7 @@ def consistency_problems(db: CompatDB) -> List[str]:
         if not release.patches or not all(p.startswith(release.version + ".") for p in release.patches):
             problems.append(f"torch {release.version}: patches {release.patches} do not belong to the series")
         for variant in release.variants:
-            mm = major_minor(variant.cuda)
-            if mm is None or variant.tag != f"cu{mm[0]}{mm[1]}":
+            if major_minor(variant.cuda) is None or variant.tag != cuda_tag(variant.cuda):
                 problems.append(f"torch {release.version} {variant.tag}: tag does not match CUDA {variant.cuda}")
             elif not db.cuda_releases(variant.cuda):
                 problems.append(f"torch {release.version} {variant.tag}: no CUDA {variant.cuda} row")
@@ -467,9 +466,9 @@ def consistency_problems(db: CompatDB) -> List[str]:
                         problems.append(f"torch {release.version} {variant.tag}: unknown arch {cc!r}")
                 if sm is not None and ptx is not None and not set(ptx) <= set(sm):
                     problems.append(f"torch {release.version} {variant.tag}: PTX outside the SASS list")
-    for release in db.cuda.releases:
-        if major_minor(release.version) is None:
-            problems.append(f"CUDA release {release.release!r}: version {release.version!r} does not parse")
+    for cuda in db.cuda.releases:
+        if major_minor(cuda.version) is None:
+            problems.append(f"CUDA release {cuda.release!r}: version {cuda.version!r} does not parse")
     return problems
 
 

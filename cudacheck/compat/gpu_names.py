@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
+from ..versions import parts
 from .tables import GpuRow
 
 EXACT, FAMILY, AMBIGUOUS, UNKNOWN = "exact", "family", "ambiguous", "unknown"
@@ -414,8 +415,7 @@ def _answer(query: str, rows: Sequence[GpuRow]) -> Resolution:
 
 
 def _order(row: GpuRow) -> Tuple[Tuple[int, ...], str]:
-    capability = tuple(int(p) for p in re.findall(r"\d+", row.compute_capability or ""))
-    return capability, row.name
+    return parts(row.compute_capability), row.name
 
 
 def _add(mapping: Dict[str, List[GpuRow]], key: str, row: GpuRow) -> None:
@@ -429,8 +429,3 @@ def _pci_key(device_id: Optional[str]) -> Optional[str]:
         return None
     match = _PCI_KEY.match(device_id)
     return f"0x{match.group(1).lower()}" if match else None
-
-
-def resolve_all(index: GpuIndex, names: Iterable[str]) -> List[Resolution]:
-    """Resolve several names (as nvidia-smi lists them)."""
-    return [index.resolve(name) for name in names]

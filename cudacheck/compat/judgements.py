@@ -94,6 +94,8 @@ def python_ok(release: TorchRelease, python: Optional[str]) -> bool:
     if not python:
         return True
     wanted = major_minor(python)
+    if wanted is None:
+        return True  # not a Python version: nothing to refuse on
     if release.python_versions:
         return any(major_minor(v) == wanted for v in release.python_versions)
     if release.python:

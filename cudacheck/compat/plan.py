@@ -77,7 +77,7 @@ def plan_snapshot(machine: Machine, release: TorchRelease, variant: TorchVariant
     snapshot.platform = PlatformFacts(system="Windows" if machine.platform == "windows" else "Linux",
                                       machine=machine.machine, python_version=machine.python)
     # One GPU of each kind: the rules judge a plan per GPU model, and a node's GPUs are mostly alike.
-    kinds = {}
+    kinds: Dict[Tuple[Optional[str], Optional[str], Optional[str], Optional[int]], Tuple[int, GpuFacts]] = {}
     for position, gpu in enumerate(machine.gpus):
         kinds.setdefault((gpu.name, gpu.compute_capability, gpu.brand, gpu.memory_total_mib), (position, gpu))
     gpus = [GpuFacts(index=gpu.index if gpu.index is not None else position, name=gpu.name, uuid=gpu.uuid,

@@ -7,11 +7,11 @@ from typing import Any, Dict, List, Optional
 from ..errors import UsageError
 from ..snapshot import GpuFacts
 from ..versions import major_minor, parse
-from .archs import parse_arch
+from .archs import Arch, parse_arch
 from .db import CompatDB
 from .gpu_names import UNKNOWN
 from .plan import Machine, plan
-from .tables import GpuRow
+from .tables import ArchRow, GpuRow
 
 
 def _sm(cc: str) -> str:
@@ -24,15 +24,15 @@ def cuda_query(db: CompatDB, cuda: str) -> Dict[str, Any]:
     CUDA minor (release candidates listed in the driver table are not the minimum)."""
     mm = major_minor(cuda)
     releases = db.cuda_releases(cuda) if mm else []
-    if not releases:
-        known = sorted({f"{major_minor(r.version)[0]}.{major_minor(r.version)[1]}"  # type: ignore[index]
-                        for r in db.cuda.releases}, key=lambda v: parse(v) or (0,))
+    if mm is None or not releases:
+        known = sorted({".".join(map(str, release_mm)) for r in db.cuda.releases
+                        for release_mm in [major_minor(r.version)] if release_mm}, key=lambda v: parse(v) or (0,))
         raise UsageError(f"unknown CUDA version {cuda!r} (known: {', '.join(known)})")
     ga = next((r for r in releases if not r.prerelease), releases[0])
-    floor = db.minor_floor(mm[0])  # type: ignore[index]
+    floor = db.minor_floor(mm[0])
     targets = db.nvcc_targets(cuda)
     return {
-        "cuda": f"{mm[0]}.{mm[1]}",  # type: ignore[index]
+        "cuda": f"{mm[0]}.{mm[1]}",
         "min_driver": {"linux": ga.linux, "windows": ga.windows},
         "driver_branch": ga.driver_branch,
         "minor_compat_floor": {"linux": floor.linux, "windows": floor.windows} if floor else None,
@@ -62,7 +62,31 @@ def gpu_query(db: CompatDB, name: str) -> Dict[str, Any]:
     }
     if row is not None:
         data.update({k: v for k, v in _gpu_row(row).items() if k not in data or data[k] is None})
+    arch = db.arch(resolution.compute_capability) if resolution.compute_capability else None
+    data["support"] = _support(arch) if arch is not None else None
     return data
+
+
+def _support(arch: ArchRow) -> Dict[str, Any]:
+    """Which CUDA toolkits and driver branches support an architecture (None: not known, or no end yet)."""
+    return {"first_cuda": arch.first_cuda, "last_cuda": arch.last_cuda, "last_driver_branch": arch.last_driver_branch,
+            "last_driver_branch_source": arch.last_driver_branch_source,
+            "last_driver_branch_confidence": arch.last_driver_branch_confidence, "integrated": arch.integrated,
+            "source": arch.source, "confidence": arch.confidence}
+
+
+def support_text(support: Optional[Dict[str, Any]]) -> Optional[str]:
+    """``"CUDA 5.0 → 11.8; drivers up to the R470 branch"`` (None when nothing is known)."""
+    if not support:
+        return None
+    first, last = support["first_cuda"], support["last_cuda"]
+    toolkits = (f"CUDA {first} → {last}" if first and last else f"CUDA up to {last}" if last else
+                f"CUDA {first} and newer" if first else None)
+    branch = support["last_driver_branch"]
+    drivers = f"drivers up to the R{branch} branch" if branch else None
+    integrated = "integrated (Jetson)" if support["integrated"] else None
+    parts = [p for p in (toolkits, drivers, integrated) if p]
+    return "; ".join(parts) or None
 
 
 def _gpu_row(row: GpuRow) -> Dict[str, Any]:
@@ -126,7 +150,7 @@ def plan_query(db: CompatDB, driver: Optional[str], gpus: List[str], python: Opt
         raise UsageError("compat plan needs --driver VERSION (or --driver-cuda X.Y)")
     if driver and parse(driver) is None:
         raise UsageError(f"--driver: not a driver version: {driver!r}")
-    archs = []
+    archs: List[Optional[Arch]] = []
     facts = []
     for index, name in enumerate(gpus):
         arch = parse_arch(name)
@@ -150,6 +174,6 @@ def plan_query(db: CompatDB, driver: Optional[str], gpus: List[str], python: Opt
         raise UsageError(f"--python: not a Python version: {python!r}")
     machine = Machine(driver_version=driver, driver_cuda=driver_cuda, gpus=facts, python=python, platform=platform)
     candidates = plan(db, machine)
-    return {"driver": driver, "gpus": [a.sm for a in archs], "python": python,
+    return {"driver": driver, "gpus": [a.sm if a else None for a in archs], "python": python,
             "candidates": [{"torch": c.torch, "tag": c.tag, "cuda": c.cuda, "install": c.install,
                             "notes": [c.checked] + c.notes} for c in candidates]}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 from urllib.parse import quote
 
-from ..versions import at_least, major_minor, parse
+from ..versions import at_least, cuda_tag, major_minor, parse, torch_local_tag
 from .archs import parse_arch, parse_arch_list
 from .torch_wheel import TORCH_CUDA, TORCH_PYTHON, WheelFacts, arch_list_from_flags
 
@@ -247,8 +247,8 @@ def _consistency_notes(facts: WheelFacts, values: Dict[str, Any], result: Compar
         if {a.cc for a in sass} != set(values["sm"]) or {a.cc for a in ptx} != set(values["ptx"]):
             result.notes.append(f"the compiled arch flags ({facts.arch_flags}) and libtorch_cuda.so's fatbin "
                                 f"(SASS {values['sm']}, PTX {values['ptx']}) disagree: sm/ptx come from the fatbin")
-    local = facts.version.split("+", 1)[1] if facts.version and "+" in facts.version else None
-    if local and local.startswith("cu") and values["cuda"] and local != f"cu{values['cuda'].replace('.', '')}":
+    local = torch_local_tag(facts.version)
+    if local and local.startswith("cu") and values["cuda"] and local != cuda_tag(values["cuda"]):
         result.notes.append(f"torch/version.py's label {local} does not match its CUDA {values['cuda']}")
     if facts.torch_cuda is None:
         result.notes.append(f"{TORCH_CUDA}: no GPU code read, so sm/ptx stay as the table has them")
@@ -293,8 +293,8 @@ def _write_release(release: Dict[str, Any], facts: WheelFacts) -> List[str]:
     wheel_floor = _lower_bound(facts.requires_python)
     if wheel_floor and not _same_version(wheel_floor, _lower_bound(release.get("python"))):
         old = release.get("python")
-        release["python"] = _LOWER_BOUND.sub(f">={wheel_floor}", old, count=1) if _lower_bound(old) else \
-            facts.requires_python
+        release["python"] = _LOWER_BOUND.sub(f">={wheel_floor}", old, count=1) if old and _lower_bound(old) \
+            else facts.requires_python
         changes.append(f"{where} python: {old} -> {release['python']} (check python_versions by hand)")
     if facts.pypi_default and release.get("pypi_default") != facts.tag:
         changes.append(f"{where} pypi_default: {release.get('pypi_default')} -> {facts.tag}")

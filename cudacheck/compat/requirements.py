@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, TypeVar
 
-from ..versions import parse
+from ..versions import VersionTuple, parse
 
 _GO_TRUE = {"1", "t", "T", "TRUE", "true", "True"}
 _FACTOR = re.compile(r"^([A-Za-z_]+)(!=|<=|>=|=|<|>)(.*)$")
@@ -38,15 +38,20 @@ class Verdict:
 def _compare(have: Optional[str], op: str, want: str, is_version: bool) -> Optional[bool]:
     if have is None:
         return None
-    if is_version:
-        left, right = parse(have), parse(want)
-        if left is None or right is None:
-            return None
-        width = max(len(left), len(right))
-        left = left + (0,) * (width - len(left))
-        right = right + (0,) * (width - len(right))
-    else:
-        left, right = have.lower(), want.lower()  # type: ignore[assignment]
+    if not is_version:
+        return _holds(op, have.lower(), want.lower())
+    left, right = parse(have), parse(want)
+    if left is None or right is None:
+        return None
+    width = max(len(left), len(right))
+    return _holds(op, left + (0,) * (width - len(left)), right + (0,) * (width - len(right)))
+
+
+_Comparable = TypeVar("_Comparable", str, VersionTuple)
+
+
+def _holds(op: str, left: _Comparable, right: _Comparable) -> bool:
+    """``left op right`` for two strings or two version tuples of one width."""
     return {"=": left == right, "!=": left != right, "<": left < right, "<=": left <= right,
             ">": left > right, ">=": left >= right}[op]
 

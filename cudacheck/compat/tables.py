@@ -283,4 +283,4 @@ TABLE_FILES = {
 # Strict validation (tests, `CompatDB.validate`): unknown keys in a row are errors.
 for _row_type in (CudaRelease, MinorVersionFloor, CudaTable, GpuRow, GpuTable, ArchRow, NvccTargets, ArchTable,
                   TorchVariant, TorchRelease, TorchTable, LibraryRelease, LibraryTable, TorchGuard, TorchGuardTable):
-    _row_type.__pydantic_config__ = FORBID_EXTRA  # type: ignore[attr-defined]
+    setattr(_row_type, "__pydantic_config__", FORBID_EXTRA)

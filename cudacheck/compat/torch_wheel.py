@@ -30,13 +30,13 @@ import zlib
 from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import ContextManager, Dict, Iterator, List, Optional, Tuple
+from typing import ContextManager, Dict, Iterator, List, Optional, Set, Tuple
 
 from ..kernels.coverage import main_targets, target_key
 from ..kernels.elf import ElfError, ElfFile
 from ..kernels.inventory import _SHARED_LIBRARY
 from ..kernels.scan import scan_library
-from ..probes.torch_build import DistMetadata, parse_version_py, read_metadata
+from ..probes.torch_build import DistMetadata, parse_version_py, read_metadata, text_value
 from ..versions import cuda_tag, major_minor, torch_local_tag, torch_public
 from .archs import parse_arch
 
@@ -295,15 +295,16 @@ def compiled_arch_flags(elf: ElfFile) -> Tuple[Optional[str], Optional[str]]:
     section = elf.section(".rodata")
     if section is None:
         return None, None
-    found = set()
+    found: Set[bytes] = set()
     tail = b""
     for offset in range(section.offset, section.offset + section.size, CHUNK):
         block = tail + elf.read(offset, min(CHUNK, section.offset + section.size - offset))
         strings = block.split(b"\0")
         tail = strings.pop()  # may continue in the next block
         found.update(flags for flags in map(_flags_in, strings) if flags)
-    if tail and _flags_in(tail):
-        found.add(_flags_in(tail))
+    last = _flags_in(tail) if tail else None
+    if last:
+        found.add(last)
     if len(found) > 1:
         return None, f"several arch-flag strings in .rodata: {sorted(s.decode() for s in found)}"
     return (found.pop().decode() if found else None), None
@@ -342,9 +343,9 @@ def read_wheel(files: WheelFiles) -> WheelFacts:
     facts = WheelFacts(filename=files.filename, sha256=files.sha256, size=files.size)
     facts.metadata = read_metadata(files.text(metadata))
     values = parse_version_py(files.text(VERSION_PY))
-    facts.version = values.get("__version__")  # type: ignore[assignment]
-    facts.cuda = values.get("cuda")  # type: ignore[assignment]
-    facts.git_version = values.get("git_version")  # type: ignore[assignment]
+    facts.version = text_value(values, "__version__")
+    facts.cuda = text_value(values, "cuda")
+    facts.git_version = text_value(values, "git_version")
     if not facts.version:
         raise WheelError(f"{files.filename}: {VERSION_PY} names no __version__")
     libraries = sorted(m for m in members if m.startswith("torch/lib/") and "/" not in m[len("torch/lib/"):]

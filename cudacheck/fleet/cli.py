@@ -1,7 +1,6 @@
 """Commands ``diff``, ``fleet`` and ``fleet-file``: options here, logic in the package."""
 from __future__ import annotations
 
-import sys
 from typing import Optional, Tuple
 
 import click
@@ -19,11 +18,13 @@ def _policy(options: dict, no_config: bool):
 
 def _echo(text: str, fmt: str = "json") -> None:
     """Print a rendered result; text is fitted to the terminal's width."""
+    from ..output import emit
+
     if fmt == "text":
         from ..render.wrap import fit, terminal_width
 
         text = fit(text, terminal_width())
-    click.echo(text, nl=not text.endswith("\n"))
+    emit(text, json=fmt == "json")
 
 
 @click.command()
@@ -32,7 +33,7 @@ def _echo(text: str, fmt: str = "json") -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 @click.option("--no-config", is_flag=True, help="Ignore [tool.cudacheck] and CUDACHECK_* variables.")
 @click_options
-def diff(a: str, b: str, fmt: str, no_config: bool, **options) -> None:
+def diff(a: str, b: str, fmt: str, no_config: bool, **options) -> int:
     """Compare two machines (snapshots or reports): what differs that matters, most consequential first.
 
     Exit status: 0 nothing that matters differs, 1 differences, 2 bad usage.
@@ -44,7 +45,7 @@ def diff(a: str, b: str, fmt: str, no_config: bool, **options) -> None:
     first, second = load_one(a), load_one(b)
     result = compare(first.snapshot, second.snapshot, first.name, second.name, _policy(options, no_config))
     _echo(render_diff(result, fmt), fmt)
-    sys.exit(exit_codes.FINDINGS if result.matters else exit_codes.OK)
+    return exit_codes.FINDINGS if result.matters else exit_codes.OK
 
 
 @click.command()
@@ -54,7 +55,7 @@ def diff(a: str, b: str, fmt: str, no_config: bool, **options) -> None:
 @click.option("--no-config", is_flag=True, help="Ignore [tool.cudacheck] and CUDACHECK_* variables.")
 @click.option("-v", "--verbose", is_flag=True, help="List every machine's verdict.")
 @click_options
-def fleet(paths: Tuple[str, ...], fmt: str, strict: bool, no_config: bool, verbose: bool, **options) -> None:
+def fleet(paths: Tuple[str, ...], fmt: str, strict: bool, no_config: bool, verbose: bool, **options) -> int:
     """Survey many saved snapshots (a folder from a DaemonSet or Slurm prolog, a preflight's JSON):
     the drift table, each machine's findings, and a summary.
 
@@ -73,7 +74,7 @@ def fleet(paths: Tuple[str, ...], fmt: str, strict: bool, no_config: bool, verbo
     result = survey(machines, unreadable, _policy(options, no_config))
     _echo(render_fleet(result, fmt, verbose=verbose), fmt)
     failed = result.summary.status == "errors" or (strict and result.summary.status == "warnings")
-    sys.exit(exit_codes.FINDINGS if failed else exit_codes.OK)
+    return exit_codes.FINDINGS if failed else exit_codes.OK
 
 
 @click.command("fleet-file")
@@ -87,15 +88,15 @@ def fleet_file(nodes_json: str, fmt: str, output: Optional[str]) -> None:
     from .k8s import read_nodes, targets_from_nodes
     from .targets import dump_targets
 
+    from ..output import check_writable, write_file
+
+    if output is not None:
+        check_writable(output, "--output")  # before reading: a bad path fails at once
     text = dump_targets(targets_from_nodes(read_nodes(nodes_json)), fmt)
-    if output:
-        try:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as exc:
-            raise UsageError(f"{output}: cannot write: {exc}") from None
+    if output is not None:
+        write_file(output, text, "--output")
     else:
-        _echo(text)
+        _echo(text, "json" if fmt == "json" else "toml")
 
 
 def doctor_targets(specs: Tuple[str, ...], files: Tuple[str, ...], *, snapshot_file: Optional[str], deep: bool,

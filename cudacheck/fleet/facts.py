@@ -16,7 +16,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
+from ..names import package_key
 from ..snapshot import GpuFacts, Snapshot
+from ..sizes import gib
 from ..versions import parse
 
 AREA_TITLES: Dict[str, str] = {
@@ -143,7 +145,7 @@ def _libraries(snapshot: Snapshot) -> Iterator[Fact]:
             yield Fact("libraries.cudnn_loaded", "libraries", "cuDNN loaded by torch", "warning",
                        str(snapshot.deep.cudnn_version))
     for package in snapshot.packages or ():
-        name = package.name.lower().replace("_", "-")
+        name = package_key(package.name)
         if name.startswith("nvidia-"):
             severe = "error" if "nccl" in name or "cudnn" in name else None
             yield Fact(f"wheels.{name}", "libraries", name, "warning", package.version or "installed", severe)
@@ -210,7 +212,7 @@ def gpu_problems(gpu: GpuFacts) -> Tuple[List[str], bool]:
 def _packages(snapshot: Snapshot) -> Iterator[Fact]:
     if snapshot.packages is None:
         return
-    present = {package.name.lower().replace("_", "-"): package for package in snapshot.packages}
+    present = {package_key(package.name): package for package in snapshot.packages}
     for name in EXTENSIONS:
         package = present.get(name)
         yield Fact(f"packages.{name}", "packages", name, "error", (package.version or "installed") if package else "none")
@@ -225,7 +227,7 @@ def _container(snapshot: Snapshot) -> Iterator[Fact]:
         yield Fact("container.image", "container", "image", "warning", container.image)
     shm = container.shm
     if shm is not None and shm.size_bytes is not None:
-        yield Fact("container.shm", "container", "/dev/shm size", "warning", f"{shm.size_bytes / 2**30:.1f} GiB")
+        yield Fact("container.shm", "container", "/dev/shm size", "warning", gib(shm.size_bytes))
     for name, value in sorted(container.env.items()):
         if name in PER_RANK_ENV or name.startswith("CUDACHECK_"):
             continue

@@ -5,14 +5,13 @@ of a thousand: it is listed with the reason, and the caller decides what that me
 """
 from __future__ import annotations
 
-import json
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Sequence, Tuple
 
 from ..errors import UsageError
+from ..output import printable
 from ..snapshot import Snapshot
 
 PREFLIGHT_SCHEMA_PREFIX = "cudacheck.preflight/"
@@ -40,12 +39,15 @@ def json_files(paths: Sequence[str]) -> List[Path]:
     files: List[Path] = []
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
-        elif path.exists():
-            files.append(path)
-        else:
-            raise UsageError(f"{given}: no such file or folder")
+        try:
+            if path.is_dir():
+                files.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
+            elif path.exists():
+                files.append(path)
+            else:
+                raise UsageError(f"{printable(given)[:300]}: no such file or folder")
+        except OSError as exc:  # a name too long, a folder that cannot be listed
+            raise UsageError(f"{printable(given)[:300]}: cannot read: {exc.strerror or exc}") from None
     return files
 
 
@@ -83,24 +85,23 @@ def load_one(path: str) -> Machine:
 
 
 def read_text(path: "str | Path") -> str:
-    """A text file (``-``: standard input); an unreadable one is a UsageError naming it."""
-    if str(path) == "-":
-        return sys.stdin.read()
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read: {exc}") from None
+    """A UTF-8 text file (``-``: standard input), within :data:`cudacheck.inputs.MAX_INPUT_BYTES`;
+    an unreadable one is a UsageError naming it."""
+    from ..inputs import read_text as read_input
+
+    return read_input(str(path), stdin=True)
 
 
 def read_json(path: "str | Path", hint: str = "") -> Any:
-    """A JSON file (``-``: standard input); a broken one is a UsageError with the position."""
+    """A JSON file (``-``: standard input) within the limits of every JSON cudacheck reads
+    (:func:`cudacheck.serialize.parse_json`); a broken one is a UsageError with the position."""
+    from ..serialize import parse_json
+
     text = read_text(path)
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}: not JSON ({exc.msg} at line {exc.lineno}){hint}") from None
+        return parse_json(text, str(path))
+    except UsageError as exc:
+        raise UsageError(f"{exc}{hint}") from None
 
 
 def _is_preflight(data: Any) -> bool:

@@ -12,26 +12,39 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ..compat.db import CompatDB, default_db
 from ..compat.tables import GpuRow
 from ..errors import UsageError
+from ..fact_paths import assign, key, path_of
 from ..snapshot import Assumption, CudaDriverFacts, GpuFacts, NvmlFacts, ShmFacts, Snapshot
 from .targets import Target
 
-HOST_ONLY = {
-    "container.dev_nodes": "device nodes", "container.uid": "user", "container.shm": "/dev/shm",
-    "container.cuda_visible_devices": "visible-device masks", "container.nvidia_visible_devices": "visible-device masks",
+HOST_FIELDS: List[Tuple[Callable[[Snapshot], Any], str]] = [
+    (lambda s: s.container.dev_nodes, "device nodes"),
+    (lambda s: s.container.uid, "user"),
+    (lambda s: s.container.shm, "/dev/shm"),
+    (lambda s: s.container.cuda_visible_devices, "visible-device masks"),
+    (lambda s: s.container.nvidia_visible_devices, "visible-device masks"),
+    (lambda s: s.container.cgroup_memory_limit_bytes, "cgroup limits"),
+    (lambda s: s.container.cgroup_cpu_limit, "cgroup limits"),
+    (lambda s: s.container.ipc_host, "IPC mode"),
+    (lambda s: s.container.gpus_flag, "--gpus flag"),
+    (lambda s: s.platform.kernel, "kernel"),
+    (lambda s: s.deep, "deep-probe results"),
+]
+"""Facts about the machine that was probed, not about the environment: unknown (None) for a
+target, with the words the report uses for them."""
+HOST_PARTS = {
     "container.env.CUDA_VISIBLE_DEVICES": "visible-device masks",
     "container.env.NVIDIA_VISIBLE_DEVICES": "visible-device masks",
-    "container.cgroup_memory_limit_bytes": "cgroup limits", "container.cgroup_cpu_limit": "cgroup limits",
-    "container.ipc_host": "IPC mode", "container.gpus_flag": "--gpus flag", "platform.kernel": "kernel",
-    "nvml.gpus.health": "GPU health", "deep": "deep-probe results", "observations": "observed errors",
-    "libraries.mapped": "mapped libraries",
+    "nvml.gpus.health": "GPU health", "observations": "observed errors", "libraries.mapped": "mapped libraries",
 }
-"""Facts about the machine that was probed, not about the environment (unknown for a target),
-with the words the report uses for them."""
+"""Parts of facts that belong to the probed machine, forgotten by :func:`_forget_host` (the GPUs'
+health goes with the probed GPUs, replaced by the target's)."""
+HOST_ONLY: Dict[str, str] = {**{key(where): words for where, words in HOST_FIELDS}, **HOST_PARTS}
+"""Every host-only fact by the name ``Assumption.unknown`` lists, with its words."""
 
 REPLACED = ("nvml", "cuda_driver")
 REPLACED_PROBES = ("nvml", "cuda_driver", "deep")
@@ -120,24 +133,15 @@ def _memory_mib(target: Target) -> Optional[int]:
 
 
 def _forget_host(snapshot: Snapshot, target: Target, assumption: Assumption) -> None:
+    for where, _ in HOST_FIELDS:
+        assign(snapshot, path_of(where), None)
     container = snapshot.container
-    container.dev_nodes = None
-    container.uid = None
-    container.cuda_visible_devices = None
-    container.nvidia_visible_devices = None
-    container.cgroup_memory_limit_bytes = None
-    container.cgroup_cpu_limit = None
-    container.ipc_host = None
-    container.gpus_flag = None
     container.env = {k: v for k, v in container.env.items() if k not in ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES")}
-    container.shm = None
     if target.shm:
         from ..policy import parse_size
 
         container.shm = ShmFacts(exists=True, size_bytes=parse_size(target.shm, f"target {target.name!r}: shm"))
         assumption.replaced.append("container.shm")
-    snapshot.platform.kernel = None
-    snapshot.deep = None
     snapshot.observations = []
     if snapshot.libraries is not None:
         libraries = snapshot.libraries

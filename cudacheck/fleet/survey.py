@@ -87,11 +87,11 @@ class SurveyDB(CompatDB):
     @property
     def version(self) -> str:
         if "_version" not in self._tables:
-            self._tables["_version"] = CompatDB.version.fget(self)  # type: ignore[attr-defined]
+            self._tables["_version"] = super().version
         return self._tables["_version"]
 
     @lru_cache(maxsize=None)
-    def cudnn_min_compute_capability(self, *args: Any, **kwargs: Any):  # type: ignore[override]
+    def cudnn_min_compute_capability(self, *args: Any, **kwargs: Any):
         return super().cudnn_min_compute_capability(*args, **kwargs)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
@@ -156,15 +157,17 @@ def _toml_value(value: Any) -> str:
 def _parse(text: str, path: str) -> Any:
     """JSON for ``.json`` files, TOML for ``.toml``; otherwise whichever parses."""
     if not path.endswith(".toml"):
+        from ..serialize import parse_json
+
         try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
+            return parse_json(text, path)
+        except UsageError:
             if path.endswith(".json"):
-                raise UsageError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
-    try:
-        import tomllib  # type: ignore[import-not-found]
-    except ImportError:  # Python < 3.11
-        import tomli as tomllib  # type: ignore[import-not-found,no-redef]
+                raise
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

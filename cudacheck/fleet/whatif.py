@@ -69,12 +69,14 @@ def judge_targets(snapshot: Snapshot, targets: Sequence[Target], policy: Optiona
         assumed = assume(snapshot, target, db)
         report = check(assumed, policy, db)
         result = TargetResult(target, report)
+        assumption = assumed.assumed
+        assert assumption is not None  # assume() always records what it assumed
         for index, finding in enumerate(report.findings):
-            fields = assumed_facts(finding, assumed.assumed)  # type: ignore[arg-type]
+            fields = assumed_facts(finding, assumption)
             if fields:
                 result.assumed[index] = fields
                 finding.detail = (finding.detail + f" (Assumed for target {target.name}: "
-                                  f"{assumed.assumed.description}.)").strip()  # type: ignore[union-attr]
+                                  f"{assumption.description}.)").strip()
         results.append(result)
     return WhatIfResult(snapshot, results)
 

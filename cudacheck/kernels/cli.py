@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from typing import List, Optional, Tuple
 
@@ -25,10 +24,11 @@ def resolve_gpu(name: str):
     if arch is not None:
         return arch.cc, arch
     row = gpu_query(default_db(), name)  # UsageError naming the closest products
+    label = row["name"] or name  # a family that agrees on compute capability ("A100") has no one name
     arch = parse_arch(row["compute_capability"] or "")
     if arch is None:
-        raise UsageError(f"--gpu: compute capability of {row['name']!r} is not known")
-    return row["name"], arch
+        raise UsageError(f"--gpu: compute capability of {label!r} is not known")
+    return label, arch
 
 
 def _visible_gpus(timeout: float, errors) -> Tuple[list, Optional[str]]:
@@ -63,7 +63,7 @@ def _visible_gpus(timeout: float, errors) -> Tuple[list, Optional[str]]:
 @click.option("--no-cache", is_flag=True, help="Scan every file again instead of using the per-file cache.")
 @click_python_option
 def kernels(fmt: str, gpu_names: Tuple[str, ...], driver_cuda: Optional[str], timeout: str,
-            no_cache: bool, python: Optional[str]) -> None:
+            no_cache: bool, python: Optional[str]) -> int:
     """List the GPU code torch and every installed CUDA extension carry, read from their files.
 
     Per library: the SASS and PTX targets (those most kernels carry; +N counts targets
@@ -108,4 +108,4 @@ def kernels(fmt: str, gpu_names: Tuple[str, ...], driver_cuda: Optional[str], ti
     view = inventory_view(inventory, torch, gpus, visible_cuda, [e for e in errors if e.probe == "kernels"]
                           if gpu_names else errors, environment=inspected)
     emit(json.dumps(view, indent=2) if fmt == "json" else render_text(view), json=fmt == "json")
-    sys.exit(exit_codes.FINDINGS if any_failure(view) else exit_codes.OK)
+    return exit_codes.FINDINGS if any_failure(view) else exit_codes.OK

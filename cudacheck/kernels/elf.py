@@ -124,14 +124,6 @@ class ElfFile:
             return b""
         return os.pread(self.fd, min(size, self.size - offset, MAX_READ), offset)
 
-    def string(self, offset: int, limit: int = 4096) -> str:
-        """A NUL-terminated string at a file offset (at most ``limit`` bytes)."""
-        data = self.read_upto(offset, limit)
-        end = data.find(b"\0")
-        if end < 0:
-            raise ElfError(f"unterminated string at offset {offset}")
-        return data[:end].decode("utf-8", "replace")
-
     # ---------------------------------------------------------------- header
     def _parse_header(self) -> None:
         ident = self.read_upto(0, 64)
@@ -297,11 +289,11 @@ class ElfFile:
         strings: Optional[bytes] = None
         strtab, strsz = values.get(DT_STRTAB), values.get(DT_STRSZ)
         if strtab is not None and strsz:
-            offset = self.address_to_offset(strtab)
-            if offset is None and dynstr is None:
+            strtab_offset = self.address_to_offset(strtab)
+            if strtab_offset is None and dynstr is None:
                 dynstr = self.section(".dynstr")
-            if offset is not None:
-                strings = self.read(offset, strsz)
+            if strtab_offset is not None:
+                strings = self.read(strtab_offset, strsz)
         if strings is None and dynstr is not None and dynstr.type == SHT_STRTAB:
             strings = self.read(dynstr.offset, dynstr.size)
         return entries, strings

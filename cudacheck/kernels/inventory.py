@@ -22,9 +22,10 @@ import sys
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..probes.loader import LD_CACHE, default_dirs, expand_origin, locate, read_ld_cache
-from ..probes.paths import shorten
+from ..probes.library_files import path_list
+from ..names import package_key
+from ..probes.paths import folders, shorten
 from ..snapshot import KernelBinary, KernelInventory, ProbeError, TorchFacts
-from ..snapshot import _normalise as _normal
 from .cache import ScanCache, default_path
 from .elf import ElfError, ElfFile
 from .scan import CUDART_SONAME, LibraryScan, scan_library
@@ -106,8 +107,7 @@ class _Distribution:
 def distributions(search_path: Sequence[str]) -> List[_Distribution]:
     """Installed distributions on the search path (the first of each name wins)."""
     found: Dict[str, _Distribution] = {}
-    for entry in search_path:
-        site = os.path.abspath(entry or os.getcwd())
+    for site in folders(search_path):
         try:
             names = sorted(os.listdir(site))
         except OSError:
@@ -115,7 +115,7 @@ def distributions(search_path: Sequence[str]) -> List[_Distribution]:
         for name in names:
             if name.endswith(".dist-info"):
                 dist = _Distribution(site, os.path.join(site, name))
-                found.setdefault(_normal(dist.name), dist)
+                found.setdefault(package_key(dist.name), dist)
     return list(found.values())
 
 
@@ -258,7 +258,7 @@ def kernel_facts(torch: Optional[TorchFacts], env: Optional[Dict[str, str]] = No
     resolver = _CudartResolver(env, ld_cache, torch_needed)
     try:
         for dist in distributions(search_path):
-            key = _normal(dist.name)
+            key = package_key(dist.name)
             if key == "torch" or key.startswith("nvidia-"):
                 continue
             for path in dist.libraries(cache):
@@ -271,7 +271,7 @@ def kernel_facts(torch: Optional[TorchFacts], env: Optional[Dict[str, str]] = No
                 metadata = dist.metadata()
                 version = str(metadata.get("Version") or dist.version or "") or None
                 binary = _binary(path, scan, str(metadata.get("Name") or dist.name), version)
-                binary.requires_torch = metadata.get("torch") or None  # type: ignore[assignment]
+                binary.requires_torch = str(metadata.get("torch") or "") or None
                 binary.local_version = str(metadata.get("url_local") or "") or _local_version(version)
                 _judge_symbols(binary, scan, real, stat, cache, exports, torch_identity)
                 if binary.cudart_soname and binary.cudart_major != inventory.torch_cudart_major:
@@ -291,7 +291,7 @@ def kernel_facts(torch: Optional[TorchFacts], env: Optional[Dict[str, str]] = No
 
 
 def _identities(paths: Sequence[str]) -> List[Tuple[int, ...]]:
-    identities = []
+    identities: List[Tuple[int, ...]] = []
     for path in paths:
         try:
             stat = os.stat(path)
@@ -326,8 +326,7 @@ class _CudartResolver:
     """Whether the loader would find a CUDA runtime an extension needs."""
 
     def __init__(self, env: Dict[str, str], ld_cache: str, torch_needed: Iterable[str]) -> None:
-        value = env.get("LD_LIBRARY_PATH")
-        self.ld_library_path = [os.path.abspath(p) if p else os.getcwd() for p in value.split(":")] if value else []
+        self.ld_library_path = path_list(env.get("LD_LIBRARY_PATH"))
         self.ld_cache = ld_cache
         self.torch_needed = set(torch_needed)
         self._cache: Optional[List[Tuple[str, str]]] = None

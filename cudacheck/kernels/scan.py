@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ..snapshot import KernelGroup
 from ..versions import parse
@@ -85,7 +85,8 @@ def scan_library(path: str, symbols: bool = True) -> LibraryScan:
             return scan
         groups: Counter = Counter()
         isa: Dict[Tuple[Tuple[str, ...], Tuple[str, ...]], str] = {}
-        isas, codecs = set(), Counter()
+        isas: Set[str] = set()
+        codecs: Counter = Counter()
         for section in elf.sections:
             if section.name not in (FATBIN_SECTION, RELOCATABLE_SECTION):
                 continue

@@ -10,14 +10,10 @@ given) or below 0.8 × the median of all ranks; small sizes measure latency, not
 """
 from __future__ import annotations
 
-import re
 from statistics import median
 from typing import Dict, List, Optional, Sequence, Tuple
 
 OUTLIER_FRACTION = 0.8
-_UNITS = {"": 1, "b": 1, "k": 2**10, "kib": 2**10, "kb": 2**10, "m": 2**20, "mib": 2**20, "mb": 2**20,
-          "g": 2**30, "gib": 2**30, "gb": 2**30}
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
 
 
 def bus_factor(op: str, ranks: int) -> float:
@@ -38,15 +34,11 @@ def bandwidths(op: str, size_bytes: int, seconds: float, ranks: int) -> Tuple[fl
 
 
 def parse_sizes(text: str) -> List[int]:
-    """``"1MiB,256MiB"`` → bytes (binary units; ``M`` and ``MB`` mean MiB here, as in nccl-tests)."""
-    sizes = []
-    for part in text.split(","):
-        match = _SIZE.match(part)
-        if not part.strip():
-            continue
-        if not match or match.group(2).lower() not in _UNITS:
-            raise ValueError(f"not a size: {part.strip()!r} (use e.g. 1MiB,256MiB)")
-        sizes.append(int(float(match.group(1)) * _UNITS[match.group(2).lower()]))
+    """``"1MiB,256MiB"`` → bytes, each read as every size cudacheck reads (binary units; ``M`` and
+    ``MB`` mean MiB, as in nccl-tests); ValueError for a part that is no size above 0."""
+    from ..policy import parse_size
+
+    sizes = [parse_size(part.strip(), "--sizes") for part in text.split(",") if part.strip()]
     if not sizes or any(size <= 0 for size in sizes):
         raise ValueError(f"no sizes in {text!r}")
     return sorted(set(sizes))
@@ -72,7 +64,10 @@ def least_far(steps: Dict[int, Optional[int]], ranks: Sequence[int]) -> List[int
     """The ranks whose progress index is lowest, when not every rank got equally far.
 
     A rank with no progress at all (None) is behind every rank that has some."""
-    known = {rank: (-1 if steps.get(rank) is None else steps[rank]) for rank in ranks}
+    known: Dict[int, int] = {}
+    for rank in ranks:
+        step = steps.get(rank)
+        known[rank] = -1 if step is None else step
     if not known or len(set(known.values())) == 1:
         return []
     lowest = min(known.values())

@@ -9,6 +9,7 @@ the marker still says how far it got (a marker names the step being entered): th
 """
 from __future__ import annotations
 
+import functools
 import os
 import time
 from dataclasses import asdict, dataclass, field
@@ -33,6 +34,10 @@ class CollectiveConfig:
     iters: int
     timeout: float  # the process group's own timeout, below the rank's deadline for the child
     faults: List[str] = field(default_factory=list)
+
+
+def _nothing() -> None:
+    """Synchronising a CPU (gloo) device: there is nothing to wait for."""
 
 
 def steps(sizes: List[int]) -> List[str]:
@@ -110,12 +115,10 @@ def _measure(config: CollectiveConfig, run_store: Any, backend: str, mark) -> Di
             raise RuntimeError("NCCL was chosen but torch.cuda.is_available() is False in this rank")
         torch.cuda.set_device(config.local_rank)
         device = torch.device("cuda", config.local_rank)
-        sync = torch.cuda.synchronize
+        sync: Callable[[], None] = torch.cuda.synchronize
     else:
         device = torch.device("cpu")
-
-        def sync() -> None:
-            return None
+        sync = _nothing
     prefix = torch.distributed.PrefixStore(run_store.prefix + "coll/pg/", run_store.store)
     dist.init_process_group(backend, store=prefix, rank=rank, world_size=n,
                             timeout=datetime.timedelta(seconds=max(1.0, config.timeout)))
@@ -130,21 +133,16 @@ def _measure(config: CollectiveConfig, run_store: Any, backend: str, mark) -> Di
         for op in OPS:
             mark(f"{op}:{size_label(size)}")
             per_rank = max(1, size // 4 // n)
+            call: Callable[[], object]
             if op == "all_reduce":
                 tensor = torch.ones(per_rank * n, dtype=torch.float32, device=device)
-
-                def call(tensor=tensor) -> None:
-                    dist.all_reduce(tensor)
+                call = functools.partial(dist.all_reduce, tensor)
             else:
                 source = torch.ones(per_rank, dtype=torch.float32, device=device)
                 output = torch.empty(per_rank * n, dtype=torch.float32, device=device)
                 chunks = list(output.chunk(n))
-
-                def call(source=source, output=output, chunks=chunks) -> None:
-                    if gather is not None:
-                        gather(output, source)
-                    else:
-                        dist.all_gather(chunks, source)
+                call = functools.partial(gather, output, source) if gather is not None else \
+                    functools.partial(dist.all_gather, chunks, source)
             for _ in range(config.warmup):
                 call()
             sync()

@@ -25,6 +25,8 @@ from datetime import timedelta
 from typing import Any, Dict, List, Optional
 
 from .. import __version__
+from ..errors import exception_text
+from ..output import note, say
 from .faults import child_env, faults_for, hang
 from .launch import Launch, check_visible_devices
 from .options import GLOO_SIZES, NCCL_SIZES, Options
@@ -180,15 +182,18 @@ class Rank:
     def _publish(self, report: PreflightReport) -> None:
         from .render import render, to_json
 
-        text = render(report, self.options.fmt)
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        from ..errors import UsageError
+        from ..output import emit, write_file
+
+        try:
+            emit(render(report, self.options.fmt), json=self.options.fmt == "json")
+        except UsageError as exc:  # the verdict is the exit status; a lost stdout changes nothing
+            note(f"cudacheck preflight: {exc}")
         if self.options.output:
             try:
-                with open(self.options.output, "w", encoding="utf-8") as handle:
-                    handle.write(to_json(report))
-            except OSError as exc:
-                print(f"cudacheck preflight: cannot write {self.options.output}: {exc}", file=sys.stderr)
+                write_file(self.options.output, to_json(report), "--output")
+            except UsageError as exc:
+                note(f"cudacheck preflight: {exc}")
         if report.exit_code:
             causes = "; ".join(p.title for p in report.problems if p.severity == "error")
             self._error_file(f"cudacheck preflight: {report.line} {causes}")
@@ -221,7 +226,7 @@ class Rank:
     def _no_verdict(self, what: str) -> int:
         message = (f"cudacheck preflight: rank {self.launch.rank}: {what} before the deadline "
                    f"[CC958]: rank 0 is missing, hung, or died; see its log")
-        print(message, file=sys.stderr, flush=True)
+        note(message)
         self._error_file(message)
         self._end_collective_child()
         return EXIT_FAILED
@@ -279,8 +284,7 @@ class Rank:
                 store = RunStore(open_store(launch, options.gather_timeout + MARGIN, host=False), key_prefix(launch))
                 code = collective.run(config, store, parent, self._collective_settings)
             except BaseException as exc:  # noqa: BLE001  (the child must always leave through os._exit)
-                print(f"cudacheck preflight: rank {launch.rank}: collective child: {type(exc).__name__}: {exc}",
-                      file=sys.stderr, flush=True)
+                note(f"cudacheck preflight: rank {launch.rank}: collective child: {exception_text(exc)}")
             finally:
                 os._exit(code)
         self.collective_pid = pid
@@ -351,8 +355,8 @@ class Rank:
         """This rank cannot talk to the job: say why on its own output (one JSON line) and leave."""
         line = {"cudacheck_preflight": {"rank": self.launch.rank, "host": self.launch.host, "error": message,
                                         "exit_code": code}}
-        print(json.dumps(line), flush=True)
-        print(f"cudacheck preflight: rank {self.launch.rank}: {message}", file=sys.stderr, flush=True)
+        say(json.dumps(line))
+        note(f"cudacheck preflight: rank {self.launch.rank}: {message}")
         self._error_file(f"cudacheck preflight: rank {self.launch.rank}: {message}")
         self._end_collective_child()
         return code
@@ -364,10 +368,12 @@ class Rank:
             return
         data = {"message": {"message": message, "extraInfo": {"py_callstack": message,
                                                               "timestamp": str(int(time.time()))}}}
+        from ..errors import UsageError
+        from ..output import write_file
+
         try:
-            with open(path, "w", encoding="utf-8") as handle:
-                json.dump(data, handle)
-        except OSError:
+            write_file(path, json.dumps(data), "TORCHELASTIC_ERROR_FILE")
+        except UsageError:
             pass
 
     def cleanup(self) -> None:

@@ -15,7 +15,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     process groups' and the store's native threads are not torn down (a torn-down gloo
     group can abort at interpreter exit), and a child stuck in the kernel is not waited for.
     """
-    from ..errors import UsageError
+    from ..errors import UsageError, internal_error
+    from ..output import error, note
     from .launch import detect
     from .options import parse
 
@@ -26,7 +27,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             launch.run_id = options.run_id
         policy = _policy(options)
     except UsageError as exc:
-        print(f"cudacheck preflight: error: {exc}", file=sys.stderr)
+        error(f"preflight: {exc}")
         return EXIT_ENVIRONMENT
     from ..probes.isolation import prefer_fork
     from .coordinator import Rank
@@ -39,10 +40,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     code = EXIT_FAILED
     try:
         code = rank.run()
-    except Exception as exc:  # noqa: BLE001  (a bug here must still end the rank cleanly, with a reason)
-        print(f"cudacheck preflight: rank {launch.rank}: internal error: {type(exc).__name__}: {exc}",
-              file=sys.stderr, flush=True)
-        rank._error_file(f"cudacheck preflight internal error: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # noqa: BLE001  (the last net: a bug must still end the rank cleanly, with a reason)
+        note(f"cudacheck preflight: rank {launch.rank}: {internal_error(exc)}")
+        rank._error_file(f"cudacheck preflight: {internal_error(exc)}")
     finally:
         rank.cleanup()
     sys.stdout.flush()

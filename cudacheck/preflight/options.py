@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
-from ..cli_options import add_argparse_options, requirements_from
-from ..errors import UsageError
+if TYPE_CHECKING:
+    from typing import NoReturn
+
+from ..cli_options import add_argparse_options, argparse_timeout, requirements_from
+from ..errors import ConfigError, UsageError
 from .bandwidth import parse_sizes
 
 NCCL_SIZES = "1MiB,256MiB"
@@ -40,8 +43,15 @@ class Options:
     requirements: Dict[str, Any] = field(default_factory=dict)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad usage is a UsageError (one line and exit 2, like every command), not argparse's usage text."""
+
+    def error(self, message: str) -> "NoReturn":
+        raise UsageError(message)
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="python -m cudacheck.preflight",
         description="Check every rank of a job before it trains: each rank's environment, drift between "
                     "ranks, a gloo barrier that names hung ranks, and NCCL all_reduce/all_gather in a child "
@@ -54,13 +64,13 @@ def parser() -> argparse.ArgumentParser:
                    help="A dry run without GPUs: no CUDA is not an error, and gloo stands in for NCCL.")
     p.add_argument("--strict", action="store_true", help="Warnings (drift, slow ranks, rank warnings) fail too.")
     p.add_argument("--deep", action="store_true", help="Each rank's check also imports torch (in a child).")
-    p.add_argument("--check-timeout", type=float, default=30.0, metavar="S", help="Deadline of each rank's check.")
-    p.add_argument("--gather-timeout", type=float, default=60.0, metavar="S",
+    p.add_argument("--check-timeout", type=argparse_timeout, default=30.0, metavar="S", help="Deadline of each rank's check.")
+    p.add_argument("--gather-timeout", type=argparse_timeout, default=60.0, metavar="S",
                    help="Rank 0 names ranks whose report has not arrived this long after it started.")
-    p.add_argument("--barrier-timeout", type=float, default=30.0, metavar="S",
+    p.add_argument("--barrier-timeout", type=argparse_timeout, default=30.0, metavar="S",
                    help="Deadline for the gloo group and its monitored barrier.")
     p.add_argument("--no-collectives", dest="collectives", action="store_false", help="Skip the collective test.")
-    p.add_argument("--collective-timeout", type=float, default=120.0, metavar="S",
+    p.add_argument("--collective-timeout", type=argparse_timeout, default=120.0, metavar="S",
                    help="Deadline of each rank's collective child (process group, checks and timing).")
     p.add_argument("--backend", choices=("auto", "nccl", "gloo"), default="auto",
                    help="auto: NCCL when every rank has CUDA torch and a GPU, else gloo (with --allow-cpu).")
@@ -79,15 +89,14 @@ def parser() -> argparse.ArgumentParser:
 def parse(argv: Optional[List[str]] = None) -> Options:
     """Options from ``argv``; bad values raise UsageError with one clear line."""
     args = parser().parse_args(argv)
-    for name in ("check_timeout", "gather_timeout", "barrier_timeout", "collective_timeout"):
-        if getattr(args, name) <= 0:
-            raise UsageError(f"--{name.replace('_', '-')} must be positive")
     for name in ("iters", "warmup"):
         value = getattr(args, name)
         if value is not None and value < (1 if name == "iters" else 0):
             raise UsageError(f"--{name} must be at least {1 if name == 'iters' else 0}")
     try:
         sizes = parse_sizes(args.sizes) if args.sizes else None
+    except ConfigError:
+        raise
     except ValueError as exc:
         raise UsageError(f"--sizes: {exc}") from None
     return Options(fmt=args.fmt, output=args.output, allow_cpu=args.allow_cpu, strict=args.strict,

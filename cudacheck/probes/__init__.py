@@ -12,7 +12,7 @@ import time
 from typing import TYPE_CHECKING, Callable, List, Optional, TypeVar
 
 from ..errors import UsageError
-from ..vocabulary import LEVELS
+from ..vocabulary import LEVELS, probe_level
 
 if TYPE_CHECKING:
     from ..snapshot import EnvironmentFacts, ProbeError, Snapshot
@@ -46,7 +46,8 @@ class Collection:
     """
 
     def __init__(self, level: str, timeout: float, selection: Optional[Selection] = None) -> None:
-        if level not in LEVELS:
+        checked = probe_level(level)
+        if checked is None:
             raise UsageError(f"unknown probe level {level!r} (choose from {', '.join(LEVELS)})")
         from .isolation import Child
 
@@ -61,7 +62,7 @@ class Collection:
         from ..snapshot import Snapshot
         from . import environment
 
-        self.snapshot = Snapshot(source="live", level=level,
+        self.snapshot = Snapshot(source="live", level=checked,
                                  created=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()))
         selection = selection or environment.Selection(None, "own")
         started = time.monotonic()
@@ -96,16 +97,18 @@ class Collection:
         from . import driver
 
         snapshot, errors = self.snapshot, self.snapshot.probe_errors
-        snapshot.nvml = driver.nvml_facts(self._nvml, self.deadline, errors)
-        snapshot.cuda_driver = driver.cuda_facts(self._cuda, self.deadline, errors)
+        snapshot.nvml = _timed(snapshot, "nvml", lambda: driver.nvml_facts(self._nvml, self.deadline, errors),
+                               errors) or snapshot.nvml
+        snapshot.cuda_driver = _timed(snapshot, "cuda_driver",
+                                      lambda: driver.cuda_facts(self._cuda, self.deadline, errors),
+                                      errors) or snapshot.cuda_driver
         if self.level == "deep":
             from .deep import deep_facts
 
             remaining = max(1.0, self.started + self.timeout - time.monotonic() - 0.5)
-            deep_started = time.monotonic()
-            snapshot.deep = deep_facts(timeout=remaining, errors=errors, python=self.python)
-            snapshot.timings["deep"] = round(time.monotonic() - deep_started, 4)
-            if snapshot.libraries is not None and snapshot.deep.mapped_libraries:
+            snapshot.deep = _timed(snapshot, "deep",
+                                   lambda: deep_facts(timeout=remaining, errors=errors, python=self.python), errors)
+            if snapshot.libraries is not None and snapshot.deep is not None and snapshot.deep.mapped_libraries:
                 from .library_files import note_mapped
 
                 note_mapped(snapshot.libraries, snapshot.deep.mapped_libraries)  # the loaded library wins
@@ -160,15 +163,19 @@ def _kernels(snapshot: Snapshot, errors: List[ProbeError], search_path: Optional
 
 
 def _timed(snapshot: Snapshot, probe: str, call: Callable[[], T], errors: List[ProbeError]) -> Optional[T]:
-    """Run one in-process probe; an unexpected exception becomes a ProbeError and None."""
+    """Run one in-process probe and time it. A probe reports its failures as facts; one that
+    raises has a bug: a ProbeError of kind ``bug`` (a CC100 finding) and None, or, under the
+    test suite, the exception (:func:`cudacheck.errors.raise_bugs`)."""
     started = time.monotonic()
     try:
         return call()
-    except Exception as exc:  # a probe failure is a reported fact, never a crash
-        from ..snapshot import ProbeError
+    except Exception as exc:  # a bug in one probe must not hide the others
+        from ..errors import exception_text, raise_bugs
+        from ..snapshot import BUG, ProbeError
 
-        errors.append(ProbeError(probe, "error", f"{type(exc).__name__}: {exc}", None,
-                                 round(time.monotonic() - started, 4)))
+        if raise_bugs():
+            raise
+        errors.append(ProbeError(probe, BUG, exception_text(exc), None, round(time.monotonic() - started, 4)))
         return None
     finally:
         snapshot.timings[probe] = round(time.monotonic() - started, 4)

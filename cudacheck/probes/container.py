@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Mapping, Optional, Tuple
 
 from ..snapshot import ContainerFacts, ShmFacts, VisibleDevices
 from .paths import shorten
@@ -22,12 +22,16 @@ ENV_ALLOW_PREFIXES = ("NVIDIA_REQUIRE_", "CUDACHECK_")
 _UUID = re.compile(r"^(GPU|MIG)-[0-9a-fA-F-]+", re.IGNORECASE)
 
 
-def allowed_env(environ: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+def _environment(environ: Optional[Mapping[str, str]]) -> Mapping[str, str]:
+    return os.environ if environ is None else environ
+
+
+def allowed_env(environ: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
     """The allow-listed variables that are set, with home paths shortened and secrets masked
     (a proxy or index URL with a password can hide in any value)."""
     from ..redact import redact
 
-    environ = os.environ if environ is None else environ
+    environ = _environment(environ)
     kept = {}
     for name, value in environ.items():
         if name in ENV_ALLOW or name.startswith(ENV_ALLOW_PREFIXES):
@@ -109,12 +113,12 @@ def shm_facts(path: str = "/dev/shm") -> ShmFacts:
     return facts
 
 
-def container_runtime(environ: Optional[Dict[str, str]] = None, root: str = "/") -> Tuple[bool, Optional[str]]:
+def container_runtime(environ: Optional[Mapping[str, str]] = None, root: str = "/") -> Tuple[bool, Optional[str]]:
     """(in_container, runtime name) from marker files, PID 1's cgroup and the environment.
 
     ``root`` is the file-system root the markers are read under (tests point it at a folder).
     """
-    environ = os.environ if environ is None else environ
+    environ = _environment(environ)
     if os.path.exists(os.path.join(root, ".dockerenv")):
         return True, "docker"
     if os.path.exists(os.path.join(root, "run/.containerenv")):
@@ -172,9 +176,9 @@ def _read_first(path: str) -> Optional[str]:
         return None
 
 
-def container_facts(environ: Optional[Dict[str, str]] = None) -> ContainerFacts:
+def container_facts(environ: Optional[Mapping[str, str]] = None) -> ContainerFacts:
     """Everything about devices, container and limits this process can read."""
-    environ = os.environ if environ is None else environ
+    environ = _environment(environ)
     in_container, runtime = container_runtime(environ)
     memory, cpus = cgroup_limits()
     return ContainerFacts(

@@ -10,16 +10,15 @@ facts it reported before it stopped, with ``last_step`` naming where it stopped.
 from __future__ import annotations
 
 import time
-from dataclasses import fields
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..snapshot import DeepFacts, ProbeError, SmokeResult
+from ..versions import nccl_version
+from .answers import from_answer
 from .isolation import Child, progress_events, progress_file
 from .paths import shorten
 
 DEFAULT_TIMEOUT = 60.0
-_DEEP_FIELDS = {f.name for f in fields(DeepFacts)}
-_SMOKE_FIELDS = {f.name for f in fields(SmokeResult)}
 
 
 def deep_facts(timeout: float = DEFAULT_TIMEOUT, errors: Optional[List[ProbeError]] = None,
@@ -54,12 +53,11 @@ def read_progress(path: str) -> Tuple[Dict[str, Any], Optional[str]]:
 
 
 def facts_from(data: Dict[str, Any]) -> DeepFacts:
-    """DeepFacts from the child's JSON (unknown keys ignored, paths shortened)."""
-    values = {key: value for key, value in data.items() if key in _DEEP_FIELDS and key != "smoke"}
-    facts = DeepFacts(**values)
-    facts.ran = True
-    facts.torch_file = shorten(facts.torch_file)
-    facts.mapped_libraries = [shorten(path) or path for path in facts.mapped_libraries or []]
-    facts.smoke = [SmokeResult(**{k: v for k, v in raw.items() if k in _SMOKE_FIELDS})
-                   for raw in data.get("smoke") or [] if isinstance(raw, dict) and "index" in raw]
-    return facts
+    """DeepFacts from the child's JSON, whose keys are DeepFacts' and SmokeResult's field names
+    (see :mod:`cudacheck.probes.answers`); paths shortened, NCCL's version decoded."""
+    return from_answer(DeepFacts, data, decode={
+        "torch_file": shorten,
+        "mapped_libraries": lambda paths: [shorten(path) or path for path in paths or []],
+        "nccl_version": nccl_version,
+        "smoke": lambda results: [from_answer(SmokeResult, raw) for raw in results or []
+                                  if isinstance(raw, dict) and "index" in raw]}, ran=True)

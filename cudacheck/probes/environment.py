@@ -22,10 +22,11 @@ import os
 import shutil
 import sys
 import time
-from typing import Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 from ..errors import ConfigError
 from ..snapshot import EnvironmentFacts
+from .answers import from_answer
 from .paths import shorten
 
 QUERY_TIMEOUT = 10.0
@@ -38,8 +39,6 @@ def query_timeout(total: float) -> float:
     """How long the interpreter may take within a command's ``--timeout``: half of it, at most
     :data:`QUERY_TIMEOUT`, at least half a second."""
     return min(QUERY_TIMEOUT, max(0.5, total * 0.5))
-_FIELDS = ("prefix", "executable", "kind", "manager", "python_version", "implementation", "platform",
-           "base_prefix", "user_site", "user_site_enabled", "system_site_packages")
 
 
 class Selection:
@@ -104,16 +103,16 @@ def select(python: Optional[str] = None, *, use_activated: bool = False, option:
     if not use_activated:
         return Selection(None, "own")
     environ = os.environ if environ is None else environ
-    notes = []
+    notes: List[str] = []
     for variable in ("VIRTUAL_ENV", "CONDA_PREFIX"):
         prefix = environ.get(variable)
         if not prefix:
             continue
         if _same_prefix(prefix, sys.prefix):
             return Selection(None, "own")  # cudacheck runs in the activated environment
-        executable = interpreter_in(prefix)
-        if executable is not None:
-            return Selection(os.path.abspath(executable), variable)
+        found = interpreter_in(prefix)
+        if found is not None:
+            return Selection(os.path.abspath(found), variable)
         notes.append(f"{variable}={shorten(prefix)} has no Python")
     return Selection(None, "own", "; ".join(notes) or None)
 
@@ -179,16 +178,14 @@ def _what(selection: Selection) -> str:
 
 
 def _facts(data: Dict[str, object], selected_by: str, note: Optional[str]) -> EnvironmentFacts:
-    facts = EnvironmentFacts(selected_by=selected_by, note=note)
-    for name in _FIELDS:
-        value = data.get(name)
-        if isinstance(value, str) and name in ("prefix", "executable", "base_prefix", "user_site"):
-            value = shorten(value)
-        setattr(facts, name, value)
-    facts.sys_path = [shorten(entry) or entry for entry in data.get("sys_path") or [] if isinstance(entry, str)]
-    facts.site_packages = [shorten(str(entry)) or "" for entry in data.get("site_packages") or []
-                           if isinstance(entry, str)]
-    return facts
+    """EnvironmentFacts from the child's answer, whose keys are its field names (see
+    :mod:`cudacheck.probes.answers`); paths under the home folder shortened."""
+    def paths(entries: Any) -> List[str]:
+        return [shorten(entry) or entry for entry in entries or [] if isinstance(entry, str)]
+
+    return from_answer(EnvironmentFacts, data, decode={
+        "prefix": shorten, "executable": shorten, "base_prefix": shorten, "user_site": shorten,
+        "sys_path": paths, "site_packages": paths}, selected_by=selected_by, note=note)
 
 
 _MODULE = None
@@ -204,8 +201,8 @@ def _child_module():
 
         spec = importlib.util.spec_from_file_location("cudacheck_python_env_child",
                                                       os.path.join(CHILD_DIR, _CHILD))
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
         _MODULE = module
     return _MODULE
 

@@ -10,7 +10,8 @@ before they exit. A forked child holds none of the parent's descriptors (its sta
 streams are ``/dev/null``), so even a child that survives never keeps the caller's
 stdout open (``cudacheck health | cat`` ends).
 
-Children are self-contained scripts in ``children/`` that print one JSON object. By
+Children are self-contained scripts in ``children/`` that print one JSON object (they may
+import their siblings there, never cudacheck). By
 default each runs in a fresh interpreter. A single-threaded CLI (``cudacheck
 health``) may call :func:`prefer_fork` so children are forked instead, saving an
 interpreter start per child; forking a multi-threaded process is unsafe, so a
@@ -134,6 +135,7 @@ class Child:
                 buffer = io.StringIO()
                 sys.stdout = buffer
                 sys.argv = [self.script, *args]
+                sys.path.insert(0, os.path.dirname(self.script))  # as for a script: its siblings import
                 runpy.run_path(self.script, run_name="__main__")
                 payload = buffer.getvalue().encode("utf-8")
                 while payload:
@@ -251,7 +253,7 @@ class Child:
                 if self.process is not None:
                     self._reaped = self.process.poll() is not None
                 else:
-                    self._reaped = bool(os.waitpid(self.pid, os.WNOHANG)[0])  # type: ignore[arg-type]
+                    self._reaped = self.pid is None or bool(os.waitpid(self.pid, os.WNOHANG)[0])
             except ChildProcessError:
                 self._reaped = True  # reaped elsewhere
             if self._reaped:

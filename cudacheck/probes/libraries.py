@@ -16,7 +16,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from ..snapshot import LibrariesFacts, PackageFacts, ProbeError, TorchFacts
 from .cuda_toolkit import NvccVersion, cudnn_header_version, find_cuda_home, find_nvcc, system_include_dirs
 from .host import HostRoots
-from .library_files import FileInventory, FoundFile, classify, discover, note_mapped, owners, parts, path_list
+from ..versions import parts
+from .library_files import FileInventory, FoundFile, classify, discover, note_mapped, owners, path_list
 from .library_resolution import Resolver, canonical_soname, cudnn_major, torch_links
 from .library_versions import CALLABLE, ask_versions, from_header, from_metadata, precise
 from .loader import read_ld_cache
@@ -83,7 +84,10 @@ def _resolve(inventory: FileInventory, links, torch: Optional[TorchFacts], env: 
     cudnn = cudnn_major(torch)
     wanted: Dict[str, Optional[str]] = {}
     for soname in links.needed or []:
-        name, version = classify(soname)  # type: ignore[misc]
+        kind = classify(soname)
+        if kind is None:
+            continue  # not a CUDA library this probe follows
+        name, version = kind
         wanted.setdefault(name, soname)
         if name == "cudnn" and version:
             cudnn = parts(version)[0]  # what torch links beats what its metadata pins

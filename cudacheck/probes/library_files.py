@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..snapshot import LibraryFacts, PackageFacts
-from ..versions import parse
+from ..versions import parts
 from .cuda_toolkit import expand
 from .host import HostRoots
-from .paths import shorten
+from .paths import folders, shorten
 
 #: File names of the libraries this probe reports; the group is the library ``name``.
 NAME_RE = re.compile(r"^lib(cudart|cudnn(?:_[a-z0-9_]+)?|nccl|cublasLt|cublas|nvrtc)\.so(?:\.(\d+(?:\.\d+)*))?$")
@@ -28,11 +28,6 @@ def classify(file_name: str) -> Optional[Tuple[str, Optional[str]]]:
     """``libcudnn.so.9.1.0`` → ``("cudnn", "9.1.0")``; None for files this probe ignores."""
     match = NAME_RE.match(file_name)
     return (match.group(1), match.group(2)) if match else None
-
-
-def parts(version: Optional[str]) -> Tuple[int, ...]:
-    """``"12.9.79"`` → ``(12, 9, 79)``; ``()`` when there is no number."""
-    return parse(version) or ()
 
 
 @dataclass
@@ -73,18 +68,19 @@ class Listings:
 
 
 def path_list(value: Optional[str]) -> List[str]:
-    """A colon-separated list as ld.so reads it: an empty entry is the current folder."""
-    if value is None:
+    """A colon-separated list as ld.so reads it: an empty entry is the current folder; an empty
+    value names nothing."""
+    if not value:
         return []
-    return [os.path.abspath(expand(part)) if part else os.getcwd() for part in value.split(":")]
+    return folders(expand(part) for part in value.split(":"))
 
 
 def scan_dirs(env: Dict[str, str], cuda_home: Optional[str], search_path: Sequence[str],
               torch_dirs: Sequence[str], roots: HostRoots) -> List[Tuple[str, str]]:
     """(origin, folder) pairs to list; a file keeps the path under which it was first seen."""
     dirs: List[Tuple[str, str]] = [("ld_library_path", d) for d in path_list(env.get("LD_LIBRARY_PATH"))]
-    for entry in search_path:
-        base = os.path.join(os.path.abspath(entry or os.getcwd()), "nvidia")
+    for site in folders(search_path):
+        base = os.path.join(site, "nvidia")
         try:
             packages = sorted(os.listdir(base))
         except OSError:

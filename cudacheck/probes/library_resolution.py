@@ -18,7 +18,8 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from ..snapshot import TorchFacts
 from .cuda_toolkit import expand
-from .library_files import Listings, classify, parts
+from ..versions import parts
+from .library_files import Listings, classify
 from .loader import read_dynamic, search_order
 
 #: torch's objects that link CUDA libraries, in the order their RUNPATH is consulted.
@@ -92,7 +93,11 @@ def cudnn_major(torch: Optional[TorchFacts]) -> Optional[int]:
 
 def _best(names: Iterable[str]) -> Optional[str]:
     """Among file names of one library, the newest major's SONAME-like name."""
-    ranked = sorted(names, key=lambda n: (-(parts(classify(n)[1])[:1] or (0,))[0], len(n), n))  # type: ignore[index]
+    def major(name: str) -> int:
+        kind = classify(name)
+        return (parts(kind[1])[:1] or (0,))[0] if kind else 0
+
+    ranked = sorted(names, key=lambda n: (-major(n), len(n), n))
     return ranked[0] if ranked else None
 
 

@@ -13,15 +13,37 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Dict, List, Optional, Sequence, Tuple
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..snapshot import PackageFacts, ProbeError
+from ..versions import cuda_from_int, cudnn_from_int, dotted, from_packed, nccl_from_int, parts
+from .answers import from_answer
 from .cuda_toolkit import cudnn_header_version
-from .library_files import FoundFile, parts
+from .library_files import FoundFile
 from .paths import shorten
 
-#: Libraries whose own version call the child makes (cuDNN sub-libraries have none).
-CALLABLE = ("cudart", "cublasLt", "cublas", "nvrtc", "nccl", "cudnn")
+DECODE: Dict[str, Callable[[Any], Optional[str]]] = {
+    "cudart": cuda_from_int,
+    "cublasLt": lambda value: dotted(value) if isinstance(value, list) else from_packed(value, 10000),
+    "cublas": dotted,
+    "nvrtc": dotted,
+    "nccl": nccl_from_int,
+    "cudnn": cudnn_from_int,
+}
+"""How each library's own version call (``children/libs_child.py``) answers → ``"12.4.1"``."""
+CALLABLE = tuple(DECODE)
+"""Libraries whose own version call the child makes, in this order (cuDNN sub-libraries have none)."""
+
+
+@dataclass
+class LibraryAnswer:
+    """The libs child's answer for one library file."""
+
+    path: str
+    name: str
+    version: Any = None  # as the library gave it: an integer or a list of numbers
+    error: Optional[str] = None
 PRECISE = 3  # major.minor.patch: enough to compare with what torch was built against
 _NCCL_DEFINE = re.compile(r"#define\s+NCCL_(MAJOR|MINOR|PATCH)\s+(\d+)")
 
@@ -83,14 +105,15 @@ def ask_versions(targets: List[Tuple[str, str, FoundFile]], deadline: float, err
             what = f" while loading {shorten(in_flight)}" if in_flight else ""
             errors.append(ProbeError("libraries", result.status, f"{result.message}{what}", result.signal,
                                      round(result.seconds, 4)))
-    for _name, path, found in targets:
-        answer = answers.get(path)
-        if answer is None:
+    for name, path, found in targets:
+        raw = answers.get(path)
+        if raw is None:
             if path == in_flight:
                 found.load_error = f"the version probe {result.status} while loading this library ({result.message})"
             continue
-        found.call_version = answer.get("version")
-        found.load_error = answer.get("error")
+        answer = from_answer(LibraryAnswer, raw)
+        found.call_version = DECODE[name](answer.version) if answer.version is not None else None
+        found.load_error = answer.error
 
 
 def _read_progress(path: str) -> Tuple[Dict[str, dict], Optional[str]]:

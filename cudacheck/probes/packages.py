@@ -9,20 +9,17 @@ import os
 import sys
 from typing import Dict, List, Optional, Sequence
 
+from ..names import package_key
 from ..snapshot import PackageFacts
-from .paths import shorten
+from .paths import folders, shorten
 
 WATCHED = {"torch", "torchvision", "torchaudio", "triton", "xformers", "flash-attn", "flash_attn",
            "deepspeed", "vllm", "jax", "jaxlib", "tensorflow", "cupy", "onnxruntime-gpu",
            "pytorch-triton", "apex", "bitsandbytes", "nvidia-ml-py", "pynvml"}
 
 
-def _normal(name: str) -> str:
-    return name.lower().replace("_", "-").replace(".", "-")
-
-
 def _wanted(name: str) -> bool:
-    name = _normal(name)
+    name = package_key(name)
     return name in WATCHED or name.startswith(("nvidia-", "cupy-"))
 
 
@@ -58,8 +55,7 @@ def _libraries(dist_info: str) -> List[str]:
 def package_facts(search_path: Optional[Sequence[str]] = None) -> List[PackageFacts]:
     """Every watched distribution on the search path (first occurrence of a name wins)."""
     found: Dict[str, PackageFacts] = {}
-    for entry in (sys.path if search_path is None else search_path):
-        directory = os.path.abspath(entry or os.getcwd())
+    for directory in folders(sys.path if search_path is None else search_path):
         try:
             names = os.listdir(directory)
         except OSError:
@@ -70,10 +66,10 @@ def package_facts(search_path: Optional[Sequence[str]] = None) -> List[PackageFa
             dist_info = os.path.join(directory, name)
             fields = _metadata(dist_info)
             package = fields.get("Name") or name.split("-", 1)[0]
-            key = _normal(package)
+            key = package_key(package)
             if key in found:
                 continue
             libraries = _libraries(dist_info) if key.startswith("nvidia-") else []
             found[key] = PackageFacts(name=package, version=fields.get("Version"),
                                       location=shorten(directory), libraries=libraries)
-    return sorted(found.values(), key=lambda p: _normal(p.name))
+    return sorted(found.values(), key=lambda p: package_key(p.name))

@@ -12,7 +12,7 @@ import sys
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from ..snapshot import TorchFacts, TorchInstall
-from .paths import shorten
+from .paths import folders, shorten
 
 _ASSIGN = re.compile(r"^(__version__|cuda|hip|xpu|debug|git_version)\s*(?::[^=]*)?=\s*(.+?)\s*$")
 _REQUIRES = re.compile(r"^Requires-Dist:\s*([A-Za-z0-9_.-]+)\s*(?:\[[^\]]*\])?\s*(.*?)\s*(?:;.*)?$")
@@ -31,6 +31,12 @@ def parse_version_py(text: str) -> Dict[str, object]:
         elif len(raw) >= 2 and raw[0] in "'\"" and raw[-1] == raw[0]:
             values[match.group(1)] = raw[1:-1]
     return values
+
+
+def text_value(values: Dict[str, object], name: str) -> Optional[str]:
+    """A string assignment of ``torch/version.py`` (None when absent, None or not a string)."""
+    value = values.get(name)
+    return value if isinstance(value, str) else None
 
 
 class DistMetadata(NamedTuple):
@@ -81,18 +87,15 @@ def _origin(entry: str, user_site: Optional[str] = None) -> str:
     return "site-packages" if entry.rstrip("/").endswith(("site-packages", "dist-packages")) else "path"
 
 
-def torch_facts(search_path: Optional[Sequence[str]] = None, cwd: Optional[str] = None, *,
-                user_site: Optional[str] = None) -> TorchFacts:
+def torch_facts(search_path: Optional[Sequence[str]] = None, *, user_site: Optional[str] = None) -> TorchFacts:
     """Find every torch on the search path (default ``sys.path``) and describe the one that
     would import; ``user_site`` is that environment's user site (default this Python's)."""
     entries = list(sys.path if search_path is None else search_path)
-    cwd = os.getcwd() if cwd is None else cwd
     installs: List[TorchInstall] = []
     dist_pins: Dict[str, Dict[str, str]] = {}
     importable_dir: Optional[str] = None
     seen = set()
-    for entry in entries:
-        directory = os.path.abspath(entry or cwd)
+    for directory in folders(entries):
         if directory in seen or not os.path.isdir(directory):
             continue
         seen.add(directory)
@@ -118,11 +121,12 @@ def torch_facts(search_path: Optional[Sequence[str]] = None, cwd: Optional[str] 
         facts.shadowed_by = facts.location  # a torch/ folder without an installed distribution
     facts.nvidia_requirements = dist_pins.get(importable_dir, {})
     values = parse_version_py(_read(os.path.join(importable_dir, "torch", "version.py")) or "")
-    facts.version = values.get("__version__")  # type: ignore[assignment]
-    facts.cuda = values.get("cuda")  # type: ignore[assignment]
-    facts.hip = values.get("hip")  # type: ignore[assignment]
+    facts.version = text_value(values, "__version__")
+    facts.cuda = text_value(values, "cuda")
+    facts.hip = text_value(values, "hip")
     xpu = values.get("xpu")
     facts.xpu = bool(xpu) if "xpu" in values else None
-    facts.debug = values.get("debug")  # type: ignore[assignment]
-    facts.git_version = values.get("git_version")  # type: ignore[assignment]
+    debug = values.get("debug")
+    facts.debug = debug if isinstance(debug, bool) else None
+    facts.git_version = text_value(values, "git_version")
     return facts

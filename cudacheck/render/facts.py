@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ..report import AreaCoverage, Finding
+from ..sizes import MIB, gib
 from ..snapshot import DeepFacts, EnvironmentFacts, GpuFacts, LibrariesFacts, Snapshot
 from ..versions import cudnn_from_int
 
@@ -19,14 +20,10 @@ SELECTED_BY = {"own": "cudacheck's own", "--python": "--python", "python=": "pyt
 _FAMILIES = {"cudart": "cudart", "cudnn": "cuDNN", "cublas": "cuBLAS", "nccl": "NCCL", "nvrtc": "NVRTC"}
 
 
-def _gib(mib: int) -> str:
-    return f"{mib / 1024:.0f} GiB"
-
-
 def gpu_description(gpu: GpuFacts) -> str:
     """``NVIDIA H100 80GB HBM3 (sm_90, 80 GiB)``."""
     bits = [b for b in (f"sm_{gpu.compute_capability.replace('.', '')}" if gpu.compute_capability else None,
-                        _gib(gpu.memory_total_mib) if gpu.memory_total_mib else None) if b]
+                        gib(gpu.memory_total_mib * MIB, whole=True) if gpu.memory_total_mib else None) if b]
     return f"{gpu.name or 'GPU'}" + (f" ({', '.join(bits)})" if bits else "")
 
 
@@ -163,7 +160,7 @@ def layer_facts(snapshot: Snapshot) -> Dict[str, str]:
     where = (f"in a {container.runtime or ''} container".replace("  ", " ") if container.in_container
              else "not in a container" if container.in_container is False else "")
     shm = container.shm
-    shm_text = f"/dev/shm {shm.size_bytes / 2**30:.1f} GiB" if shm and shm.size_bytes is not None else ""
+    shm_text = f"/dev/shm {gib(shm.size_bytes)}" if shm and shm.size_bytes is not None else ""
     if where or shm_text:
         facts["container"] = ", ".join(x for x in (where, shm_text) if x)
     return facts
@@ -221,7 +218,7 @@ def requirements_text(policy: Mapping[str, object], sources: Mapping[str, str]) 
 
 def _value(name: str, value: object) -> str:
     if name in ("min_gpu_memory", "min_shm") and isinstance(value, int):
-        return f"{value / 2**30:g} GiB"
+        return gib(value)
     if isinstance(value, (list, tuple)):
         return ",".join(str(v) for v in value)
     return str(value)

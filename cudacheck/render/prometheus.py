@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Iterable, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 from ..report import Report
 from ..snapshot import GpuFacts
@@ -25,7 +25,8 @@ from ..vocabulary import SEVERITIES
 
 Number = Union[int, float, bool]
 Labels = Sequence[Tuple[str, object]]
-Sample = Tuple[Labels, Number]
+Sample = Tuple[Labels, Optional[Number]]
+"""A sample's labels and value; a sample whose value is unknown (None) is not written."""
 
 PREFIX = "cudacheck_"
 
@@ -62,7 +63,7 @@ class Exposition:
 
     def family(self, name: str, help_text: str, samples: Iterable[Sample], kind: str = "gauge") -> None:
         """Add one family; nothing is written when it has no samples."""
-        kept = [(labels, value) for labels, value in samples if value is not None]
+        kept = [(labels, value) for labels, value in samples if value is not None]  # unknown: no sample
         if not kept:
             return
         name = PREFIX + name
@@ -120,8 +121,8 @@ def render(report: Report, **_: object) -> str:
     out.family("healthy", "1 when the report has no error findings, else 0.", [((), report.summary.errors == 0)])
 
     by_severity = {severity: 0 for severity in SEVERITIES}
-    by_pair = {}
-    by_code = {}
+    by_pair: Dict[Tuple[str, str], int] = {}
+    by_code: Dict[Tuple[str, str, str, str], int] = {}
     for finding in findings:
         by_severity[finding.severity] = by_severity.get(finding.severity, 0) + 1
         pair = (finding.severity, finding.category)
@@ -165,7 +166,7 @@ def render(report: Report, **_: object) -> str:
                                "driver, no GPU), 0 when it could not be checked; state is checked, absent, failed "
                                "(its probe failed) or unknown (not probed).",
                [((("area", area.area), ("state", area.state)), area.checked) for area in report.coverage])
-    errors = {}
+    errors: Dict[Tuple[str, str], int] = {}
     for error in snapshot.probe_errors:
         errors[(error.probe, error.kind)] = errors.get((error.probe, error.kind), 0) + 1
     out.family("probe_errors", "Probes that could not do their job, by probe and kind "

@@ -52,12 +52,18 @@ def is_command(text: str) -> bool:
 
 def _protected(text: str) -> List[bool]:
     """For each character, whether a line may NOT break at it: inside a backtick span, a
-    quoted string, or a command (up to two spaces or `` (`` outside quotes)."""
+    quoted string, or a command (up to two spaces or `` (`` outside quotes). A quotation of
+    pasted text (“…”) is prose: it breaks at its spaces whatever characters it holds."""
     keep = [False] * len(text)
     index = 0
     at_word_start = True
     while index < len(text):
         char = text[index]
+        if char == "“":  # a quotation of pasted text: its backticks are the paste's, not code spans
+            end = text.find("”", index + 1)
+            if end > index:
+                index, at_word_start = end + 1, False
+                continue
         if char == "`":
             end = text.find("`", index + 1)
             if end > index:
@@ -112,6 +118,8 @@ def fit_line(line: str, width: int, hang: Optional[int] = None) -> List[str]:
     indent = len(line) - len(line.lstrip(" "))
     hang = indent + 2 if hang is None else hang
     out: List[str] = []
+    keep_all = _protected(line)  # judged on the whole line: a cut must not lose a quote's start
+    offset = 0  # where rest starts in line
     rest = line
     prefix_len = 0  # the first line's own indent is part of rest
     while True:
@@ -119,7 +127,7 @@ def fit_line(line: str, width: int, hang: Optional[int] = None) -> List[str]:
         if len(rest) <= limit:
             out.append(" " * prefix_len + rest)
             break
-        keep = _protected(rest)
+        keep = keep_all[offset:]
         start = len(rest) - len(rest.lstrip(" "))
         cut = _last_break(rest, keep, start, limit)
         if cut is None:
@@ -128,7 +136,9 @@ def fit_line(line: str, width: int, hang: Optional[int] = None) -> List[str]:
             out.append(" " * prefix_len + rest)
             break
         out.append(" " * prefix_len + rest[:cut].rstrip())
-        rest = rest[cut:].lstrip(" ")
+        remainder = rest[cut:]
+        rest = remainder.lstrip(" ")
+        offset += cut + len(remainder) - len(rest)
         if not rest:
             break
         prefix_len = hang
@@ -156,13 +166,3 @@ def fit(text: str, width: int, hang: Optional[int] = None) -> str:
     from ..redact import redact
 
     return "\n".join(piece for line in redact(text).split("\n") for piece in fit_line(line, width, hang))
-
-
-def wrap_prose(text: str, width: int, indent: int = 0, hang: Optional[int] = None) -> List[str]:
-    """A paragraph (or several, one per line) wrapped at ``width`` with the given indents;
-    commands keep lines of their own."""
-    out: List[str] = []
-    for paragraph in text.splitlines() or [""]:
-        out.extend(fit_line(" " * indent + paragraph.strip(), width, indent if hang is None else hang)
-                   if paragraph.strip() else [""])
-    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, List, Optional, Tuple
 
 from ..compat.archs import Arch, parse_arch
 from ..compat.db import CompatDB
@@ -17,6 +17,14 @@ from ..report import Finding
 from ..snapshot import GpuFacts, Snapshot
 from ..versions import cuda_tag, major_minor, torch_local_tag, torch_public
 from .registry import Rule, finding
+
+
+def quotation(text: str, limit: int = 200) -> str:
+    """Pasted ``text`` as a quotation (“…”), shortened past ``limit`` characters. Its
+    backticks become ' : in a paste they are Markdown left over, and shown as they are
+    they would read as the start of a code span (which a terminal line never breaks)."""
+    text = text if len(text) <= limit else text[:limit - 3] + "…"
+    return "“" + text.replace("`", "'") + "”"
 
 if TYPE_CHECKING:  # the planner is imported only when a remedy is built
     from ..compat.plan import Candidate, Machine
@@ -101,8 +109,9 @@ class RuleContext:
         self.plan_remedies = plan_remedies
         self.rule: Optional[Rule] = None
 
-    def finding(self, title: str, **kwargs) -> Finding:
-        """A Finding of the rule being run."""
+    def finding(self, title: str, **kwargs: Any) -> Finding:
+        """A Finding of the rule being run (keywords: :func:`cudacheck.rules.registry.finding`'s,
+        checked there)."""
         assert self.rule is not None
         return finding(self.rule, title, **kwargs)
 
@@ -202,7 +211,7 @@ class RuleContext:
             return "this is a Mac (Apple GPUs use MPS, not CUDA)"
         stated = next((o for o in self.snapshot.observations if o.signature == Obs.NO_NVIDIA_GPU), None)
         if stated is not None:
-            return f"the report says there is no NVIDIA GPU to use (“{stated.text[:120]}”)"
+            return f"the report says there is no NVIDIA GPU to use ({quotation(stated.text, 120)})"
         return None
 
     # --- torch build -----------------------------------------------------------------
@@ -257,10 +266,8 @@ class RuleContext:
         from ..compat.plan import COMPANIONS, Machine
 
         python = self.snapshot.platform.python_version if same_python else None
-        python_mm = None
-        if python and major_minor(python):
-            major, minor = major_minor(python)  # type: ignore[misc]
-            python_mm = f"{major}.{minor}"
+        version = major_minor(python)
+        python_mm = f"{version[0]}.{version[1]}" if version else None
         gpus = [GpuFacts(index=g.facts.index, name=g.facts.name, uuid=g.facts.uuid,
                          pci_device_id=g.facts.pci_device_id,
                          compute_capability=g.facts.compute_capability or (g.arch.cc if g.arch else None),

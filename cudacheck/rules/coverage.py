@@ -10,14 +10,14 @@ other one, and the rules turn each failed probe into a finding.
 from __future__ import annotations
 
 import re
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from ..policy import Policy
 from ..report import AreaCoverage
-from ..snapshot import ProbeError, Snapshot
-from ..vocabulary import LAYERS
+from ..snapshot import BUG, ProbeError, Snapshot
+from ..vocabulary import LAYERS, Layer
 
-PROBE_AREAS = {"nvml": "driver", "cuda_driver": "driver", "torch_build": "torch", "packages": "packages",
+PROBE_AREAS: Dict[str, Layer] = {"nvml": "driver", "cuda_driver": "driver", "torch_build": "torch", "packages": "packages",
                "libraries": "libraries", "container": "container", "platform": "packages", "deep": "torch"}
 """The area each probe reads; the deep child's area depends on the step it stopped in (:func:`area_of`)."""
 
@@ -26,7 +26,7 @@ DRIVER_PROBES = ("nvml", "cuda_driver")
 NVML_BROKEN = ("driver_not_loaded", "version_mismatch", "no_permission", "gpu_lost", "unknown")
 
 
-def area_of(error: ProbeError, snapshot: Snapshot) -> str:
+def area_of(error: ProbeError, snapshot: Snapshot) -> Layer:
     """The area (layer) a probe error took away."""
     if error.probe != "deep":
         return PROBE_AREAS.get(error.probe, "torch")
@@ -68,6 +68,8 @@ def describe(error: ProbeError) -> str:
         return f"{who} crashed{signal}{suffix}"
     if error.kind == "permission":
         return f"{who}: no permission{suffix}"
+    if error.kind == BUG:
+        return f"cudacheck bug in {error.probe} probe: {error.message[:160]}"
     message = (error.message or error.kind).strip()
     return f"{who} failed: {message[:160]}"
 

@@ -6,17 +6,13 @@ import time
 from typing import Iterable, List, Optional, Tuple
 
 from ..compat.db import CompatDB, default_db
-from ..errors import ConfigError
+from ..errors import ConfigError, raise_bugs
 from ..policy import Policy
 from ..report import Finding, Report, summarise
 from ..snapshot import Snapshot
 from ..vocabulary import CATEGORY_RANK, SEVERITY_RANK
 from .context import RuleContext
 from .registry import REGISTRY, Rule
-
-RAISE_RULE_ERRORS = False
-"""Tests set this so that a bug in a rule fails loudly instead of becoming an info finding."""
-
 
 def load_rules() -> List[Rule]:
     """Import every rule module (registration happens on import) and list the rules by code."""
@@ -34,7 +30,8 @@ def order(findings: Iterable[Finding]) -> List[Finding]:
 
 def run_rules(snapshot: Snapshot, policy: Policy, db: CompatDB, rules: Optional[Iterable[Rule]] = None,
               planning: bool = False, plan_remedies: bool = True) -> List[Finding]:
-    """All findings of all rules (unordered). A rule that raises is reported, never fatal.
+    """All findings of all rules (unordered). A rule that raises is a CC100 finding (a cudacheck
+    bug), never fatal; under the test suite it raises (:func:`cudacheck.errors.raise_bugs`).
     ``planning``: the snapshot is a planned environment being judged (no remedies are planned);
     ``plan_remedies`` False: install remedies point to ``cudacheck doctor`` instead of being planned."""
     context = RuleContext(snapshot, db, policy, planning=planning, plan_remedies=plan_remedies)
@@ -44,17 +41,18 @@ def run_rules(snapshot: Snapshot, policy: Policy, db: CompatDB, rules: Optional[
         try:
             findings.extend(rule_.check(context))
         except Exception as exc:  # a bug in one rule must not hide the others
-            if RAISE_RULE_ERRORS:
+            if raise_bugs():
                 raise
-            findings.append(context.finding(
-                f"internal error in rule {rule_.code} ({rule_.slug})", severity="info", category="config",
-                detail=f"{type(exc).__name__}: {exc}",
-                remedy="Please report this at the cudacheck issue tracker with `cudacheck snapshot` output."))
+            from .catalogue.bugs import rule_bug
+
+            findings.append(rule_bug(rule_, exc))
     return findings
 
 
 def attach_symptoms(findings: List[Finding]) -> List[Finding]:
-    """Fold each symptom into a cause of the same category: say the cause, attach the symptom."""
+    """Fold each finding of a ``symptom`` rule (:attr:`Rule.symptom`) into a cause of the same
+    category from a rule that is not one: say the cause, attach the symptom. The cause lists the
+    symptom's code in ``symptoms`` (and its title in the detail, for the reader)."""
     symptom_codes = {code for code, r in REGISTRY.items() if r.symptom}
     causes = [f for f in findings if f.code not in symptom_codes and f.severity != "info"]
     kept: List[Finding] = []
@@ -66,6 +64,8 @@ def attach_symptoms(findings: List[Finding]) -> List[Finding]:
             continue
         cause.detail = (cause.detail + f" Observed: {finding.title} [{finding.code}].").strip()
         cause.evidence.extend(e for e in finding.evidence if e not in cause.evidence)
+        if finding.code not in cause.symptoms:
+            cause.symptoms.append(finding.code)
     return kept
 
 

@@ -22,7 +22,7 @@ from ..compat.judgements import driver_requirement
 from ..observations import Obs
 from ..snapshot import Observation
 from ..versions import major_minor
-from .context import RuleContext
+from .context import RuleContext, quotation
 
 LIKELY = "likely"
 POSSIBLE = "possible"
@@ -71,8 +71,7 @@ def quote(observation: Optional[Observation]) -> str:
     if observation is None:
         return ""
     where = f"line {observation.line}: " if observation.line else ""
-    text = observation.text if len(observation.text) <= 200 else observation.text[:197] + "…"
-    return f"{where}“{text}”"
+    return where + quotation(observation.text)
 
 
 def evidence(*observations: Optional[Observation]) -> List[str]:
@@ -80,25 +79,17 @@ def evidence(*observations: Optional[Observation]) -> List[str]:
     return [f"observations.{o.signature}" for o in observations if o is not None]
 
 
-def safe(function, default=None):
-    """Call a compat-data lookup; a missing or partial table yields the default."""
-    try:
-        return function()
-    except Exception:  # compat tables may be absent in a partial installation
-        return default
-
-
 def wheel_text(ctx: RuleContext) -> str:
     """The newest official wheel for this driver and GPU; without a known driver, the newest
     mainstream wheel for the GPU with the driver it needs."""
     fallback = "Run `cudacheck compat plan --driver <version from nvidia-smi>` to list the wheels that fit."
     if ctx.driver_cuda or ctx.driver_version:
-        return safe(ctx.best_wheel_text, fallback)
-    candidates = safe(ctx.wheels_for_machine, []) or []
+        return ctx.best_wheel_text()
+    candidates = ctx.wheels_for_machine()
     if not candidates:
         return fallback
     defaults = {}
-    for release in safe(ctx.db.torch_releases_newest_first, []) or []:
+    for release in ctx.db.torch_releases_newest_first():
         defaults[release.latest] = release.pypi_default
     best = next((c for c in candidates if defaults.get(c.torch) == c.tag), candidates[0])
     needed = driver_needed(ctx, best.cuda)
@@ -144,7 +135,7 @@ def newest_image_cuda(ctx: RuleContext) -> Optional[Tuple[str, str]]:
 def _driver_own_cuda(ctx: RuleContext) -> Optional[str]:
     """The CUDA version the driver itself supports, from its version number (not what a libcuda reports)."""
     version = ctx.snapshot.nvml.driver_version
-    return safe(lambda: ctx.db.driver_cuda(version, ctx.platform)) if version else None
+    return ctx.db.driver_cuda(version, ctx.platform) if version else None
 
 
 def compat_libraries_in_use(ctx: RuleContext) -> bool:
@@ -206,7 +197,7 @@ def forward_compat_cause(ctx: RuleContext) -> str:
 
 def driver_needed(ctx: RuleContext, cuda: Optional[str]) -> Optional[str]:
     """"≥ 525.60.13 (…)" for a CUDA version, from the toolkit table."""
-    requirement = safe(lambda: driver_requirement(ctx.db, cuda, ctx.platform))
+    requirement = driver_requirement(ctx.db, cuda, ctx.platform)
     return requirement.text() if requirement else None
 
 
@@ -247,8 +238,8 @@ def ld_entries(ctx: RuleContext, *words: str) -> List[str]:
 
 def torch_covers(ctx: RuleContext, gpu: Optional[Arch]) -> Optional[str]:
     """How the torch build's own arch list covers a GPU (``sass``/``ptx``/``none``), None when unknown."""
-    build = safe(lambda: ctx.build)
-    if gpu is None or build is None or build.targets is None:
+    build = ctx.build
+    if gpu is None or build.targets is None:
         return None
     return build.targets.covers(gpu).kind
 

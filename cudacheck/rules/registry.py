@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, Optional
 
 from ..report import DOCS_BASE, Finding
-from ..vocabulary import CATEGORIES, LAYERS
+from ..vocabulary import CATEGORIES, LAYERS, Category, Layer, Severity
 
 SECTIONS = ("What it checks", "Why it matters", "How to fix")
 
@@ -20,9 +20,9 @@ class Rule:
 
     code: str
     slug: str
-    category: str
-    layer: str
-    severity: str
+    category: Category
+    layer: Layer
+    severity: Severity
     check: Callable[..., Iterable[Finding]]
     doc: str = ""
     sections: Dict[str, str] = field(default_factory=dict)
@@ -51,7 +51,8 @@ def _sections(doc: str) -> Dict[str, str]:
     return found
 
 
-def rule(code: str, slug: str, category: str, layer: str, severity: str = "error", symptom: bool = False):
+def rule(code: str, slug: str, category: Category, layer: Layer, severity: Severity = "error",
+         symptom: bool = False) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
     """Register a rule function; its docstring must carry the three sections.
 
     A ``symptom`` rule reports what was observed (a failed CUDA init, an error line);
@@ -77,14 +78,14 @@ def rule(code: str, slug: str, category: str, layer: str, severity: str = "error
 
 
 def finding(rule_: Rule, title: str, *, detail: str = "", remedy: str = "",
-            evidence: Optional[List[str]] = None, severity: Optional[str] = None,
-            category: Optional[str] = None, certainty: str = "confirmed", layer: Optional[str] = None) -> Finding:
+            evidence: Optional[List[str]] = None, severity: Optional[Severity] = None,
+            category: Optional[Category] = None, certainty: str = "confirmed", layer: Optional[Layer] = None) -> Finding:
     """A Finding stamped with its rule's code, slug, category, layer and docs link (``layer``
     overrides the rule's for a rule that reports on whichever area a fact belongs to)."""
     if layer is not None and layer not in LAYERS:
         raise ValueError(f"{rule_.code}: unknown layer {layer!r}")
-    return Finding(code=rule_.code, rule=rule_.slug, category=category or rule_.category,  # type: ignore[arg-type]
-                   severity=severity or rule_.severity, title=title, detail=detail,  # type: ignore[arg-type]
+    return Finding(code=rule_.code, rule=rule_.slug, category=category or rule_.category,
+                   severity=severity or rule_.severity, title=title, detail=detail,
                    remedy=remedy, evidence=list(evidence or []), docs=rule_.docs_url,
                    layer=layer or rule_.layer, certainty=certainty)
 

@@ -14,32 +14,24 @@ from .. import exit_codes
               show_default=True, help="Output format; markdown is ready to post as an issue reply.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("-v", "--verbose", is_flag=True, help="Show info details and docs links.")
-def triage(source: str, fmt: str, strict: bool, verbose: bool) -> None:
+def triage(source: str, fmt: str, strict: bool, verbose: bool) -> int:
     """Diagnose a pasted bug report: collect_env, nvidia-smi, pip/conda lists, docker run
     lines, tracebacks and free text, in any mix. Use - to read stdin.
 
     Exit status: 0 no errors, 1 errors found (or warnings with --strict), 2 unreadable input.
     """
-    from ..output import emit, error, prompt
+    from ..output import emit, note
     from ..render import render
     from .core import triage as run_triage
-    from .reader import UnreadableInput, read_path
+    from .reader import read_path
 
     if source == "-" and _interactive_stdin():
-        prompt("Paste the report, then press Ctrl-D on an empty line (Ctrl-Z, Enter on Windows).")
-    try:
-        pasted = read_path(source)  # secrets in the paste are masked here, before anything reads it
-    except UnreadableInput as exc:
-        error(str(exc))
-        sys.exit(exit_codes.USAGE)
-    try:
-        report = run_triage(pasted)
-    except Exception as exc:  # never show a traceback for a paste we could not handle
-        error(f"could not triage {source}: {type(exc).__name__}: {exc}")
-        sys.exit(exit_codes.USAGE)
+        note("Paste the report, then press Ctrl-D on an empty line (Ctrl-Z, Enter on Windows).")
+    pasted = read_path(source)  # secrets in the paste are masked here, before anything reads it
+    report = run_triage(pasted)
     emit(render(report, fmt, verbose=verbose), json=fmt == "json")
     failed = report.summary.errors or (strict and report.summary.warnings)
-    sys.exit(exit_codes.FINDINGS if failed else exit_codes.OK)
+    return exit_codes.FINDINGS if failed else exit_codes.OK
 
 
 def _interactive_stdin() -> bool:

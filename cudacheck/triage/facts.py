@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple, TypeVar
 
 from ..compat.gpu_names import normalise as normalise_gpu
-from ..snapshot import GpuFacts, Observation, PackageFacts, Snapshot, TorchInstall
-from ..versions import major_minor, torch_local_tag, torch_public
+from ..fact_paths import assign, path_of
+from ..names import package_key
+from ..snapshot import (ContainerFacts, CudaDriverFacts, GpuFacts, LibrariesFacts, NvmlFacts, Observation,
+                        PackageFacts, PlatformFacts, Snapshot, TorchFacts, TorchInstall)
+from ..versions import cuda_from_tag, major_minor, torch_local_tag, torch_public
 from ..observations import Obs
 
 TOOL = 3
@@ -31,16 +34,35 @@ PROSE = 1
 
 MAX_OBSERVATIONS_PER_SIGNATURE = 3
 
-_CU_TAG = re.compile(r"^cu(\d{2,3})$")
+T = TypeVar("T")
 
 
-def cuda_from_tag(tag: Optional[str]) -> Optional[str]:
-    """``"cu121"`` → ``"12.1"``, ``"cu92"`` → ``"9.2"``, ``"cu130"`` → ``"13.0"``."""
-    match = _CU_TAG.match(tag or "")
-    if not match:
-        return None
-    digits = match.group(1)
-    return f"{digits[:-1]}.{digits[-1]}"
+class Sections:
+    """The Snapshot's sections that triage sets facts in, each as a value (a section the paste
+    has not touched yet is created when a fact is set in it). Only a type: a fact is named by
+    a function of it, ``lambda s: s.nvml.driver_version``, which the type checker checks and
+    :func:`fact_path` resolves against the Snapshot's dataclasses (a typo raises; see
+    :mod:`cudacheck.fact_paths`)."""
+
+    platform: PlatformFacts
+    nvml: NvmlFacts
+    cuda_driver: CudaDriverFacts
+    container: ContainerFacts
+    torch: TorchFacts
+    libraries: LibrariesFacts
+
+
+Where = Callable[[Sections], Optional[T]]
+"""A fact of the Snapshot, named as a function of its sections: ``lambda s: s.torch.arch_list``."""
+
+
+def fact_path(where: "Where[Any]") -> Tuple[str, ...]:
+    """``lambda s: s.nvml.driver_version`` → ``("nvml", "driver_version")``; AttributeError for a
+    name the Snapshot's dataclasses do not have, TypeError for a whole section."""
+    path = path_of(where)
+    if len(path) < 2:
+        raise TypeError("a fact is named as an attribute of a section: lambda s: s.nvml.driver_version")
+    return path
 
 
 def gpu_row(index: Any, name: Optional[str]) -> Any:
@@ -121,23 +143,22 @@ class Facts:
     _counts: Dict[str, int] = field(default_factory=dict)
 
     # --- scalar facts ------------------------------------------------------------
-    def set(self, path: str, value: Any, priority: int) -> bool:
-        """Set ``snapshot.<path>`` unless a value of higher or equal priority is there."""
+    def set(self, where: "Where[T]", value: Optional[T], priority: int) -> bool:
+        """Set the fact ``where`` names (``lambda s: s.nvml.driver_version``) unless a value of
+        higher or equal priority is there; the section holding it is created when needed."""
         if value is None or value == "":
             return False
-        if self._priority.get(path, 0) >= priority:
+        path = fact_path(where)
+        key = ".".join(path)
+        if self._priority.get(key, 0) >= priority:
             return False
-        *parents, leaf = path.split(".")
-        target: Any = self.snapshot
-        for name in parents:
-            target = getattr(target, name)
-        setattr(target, leaf, value)
-        self._priority[path] = priority
+        assign(self.snapshot, path, value)
+        self._priority[key] = priority
         return True
 
-    def known(self, path: str) -> bool:
-        """Whether some importer already set ``path``."""
-        return path in self._priority
+    def known(self, where: "Where[Any]") -> bool:
+        """Whether some importer already set the fact ``where`` names."""
+        return ".".join(fact_path(where)) in self._priority
 
     def env(self, name: str, value: str, priority: int) -> None:
         """An environment variable seen in the paste (allow-listed names only)."""
@@ -188,7 +209,7 @@ class Facts:
 
     def add_package(self, name: str, version: Optional[str], priority: int = TOOL,
                     location: Optional[str] = None) -> None:
-        key = name.lower().replace("_", "-").replace(".", "-")
+        key = package_key(name)
         current = self.packages.get(key)
         if current is not None and current[0] >= priority:
             return
@@ -308,9 +329,9 @@ class Facts:
             return None
         runtime = next((p for key, (_, p) in self.packages.items()
                         if key.startswith("nvidia-cuda-runtime-cu")), None)
-        if runtime is not None and runtime.version and major_minor(runtime.version):
-            major, minor = major_minor(runtime.version)  # type: ignore[misc]
-            return f"{major}.{minor}"
+        runtime_mm = major_minor(runtime.version) if runtime is not None else None
+        if runtime_mm:
+            return f"{runtime_mm[0]}.{runtime_mm[1]}"
         if not self.pypi_cuda_wheel and not any(key.startswith(("nvidia-cublas-cu", "nvidia-cudnn-cu"))
                                                 for key in self.packages):
             return None

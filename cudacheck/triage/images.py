@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from ..versions import cuda_from_digits
+
 NGC_SOURCE = ("https://docs.nvidia.com/deeplearning/frameworks/support-matrix/index.html; "
               "https://docs.nvidia.com/deeplearning/frameworks/pytorch-release-notes/rel-YY-MM.html")
 NGC_CONFIDENCE = "secondary"
@@ -87,8 +89,7 @@ def image_facts(image: str) -> ImageFacts:
             if match.group("cuda"):
                 facts.cuda = match.group("cuda")
             else:
-                digits = match.group("cu")
-                facts.cuda = f"{digits[:-1]}.{digits[-1]}"
+                facts.cuda = cuda_from_digits(match.group("cu"))
     return facts
 
 

@@ -3,15 +3,18 @@
 Inputs come from files, stdin and clipboards: UTF-8, UTF-16 (PowerShell's ``>``
 writes UTF-16 LE with a BOM), legacy code pages around English error lines, or binary
 data pasted by mistake. Text is decoded leniently; data that is not text at all (NUL
-bytes, mostly control characters) is refused with :class:`UnreadableInput`, which the
-CLI turns into exit code 2.
+bytes, mostly control characters) is refused with :class:`~cudacheck.errors.UnreadableInput`
+(a UsageError: the CLI turns it into one line and exit code 2).
 """
 from __future__ import annotations
 
 import codecs
-import sys
 from dataclasses import dataclass
 from typing import BinaryIO, Optional
+
+from ..errors import UnreadableInput
+
+__all__ = ["PastedText", "UnreadableInput", "decode", "describe_size", "read_path", "read_stream", "read_text"]
 
 HEAD_BYTES = 2 * 2**20
 """Bytes read from the start of a large input."""
@@ -21,10 +24,6 @@ MAX_BYTES = HEAD_BYTES + TAIL_BYTES
 """Inputs up to this size are read whole; larger ones as head + tail."""
 
 _SNIFF = 64 * 1024
-
-
-class UnreadableInput(Exception):
-    """The input cannot be read as text (missing file, binary data, undecodable bytes)."""
 
 
 @dataclass
@@ -39,27 +38,10 @@ class PastedText:
 
 def read_path(path: str) -> PastedText:
     """Read a file (or ``-`` for stdin) as pasted text."""
-    if path == "-":
-        stdin = getattr(sys.stdin, "buffer", None)
-        if stdin is None:
-            raise UnreadableInput("-: stdin is closed")
-        try:
-            return read_stream(stdin)
-        except OSError as exc:
-            raise UnreadableInput(f"-: cannot read stdin: {exc.strerror or exc}") from None
-    if not path:
-        raise UnreadableInput("empty file name")
-    try:
-        with open(path, "rb") as handle:
-            return read_stream(handle)
-    except FileNotFoundError:
-        raise UnreadableInput(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UnreadableInput(f"{path}: is a directory") from None
-    except PermissionError:
-        raise UnreadableInput(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise UnreadableInput(f"{path}: cannot read: {exc.strerror or exc}") from None
+    from ..inputs import opened
+
+    with opened(path, error=UnreadableInput, stdin=True) as handle:
+        return read_stream(handle)
 
 
 def read_stream(stream: BinaryIO) -> PastedText:

@@ -15,7 +15,7 @@ from typing import Callable, Dict, Optional
 
 from ..messages import MESSAGES
 from ..observations import Obs
-from ..snapshot import LibrariesFacts, ShmFacts
+from ..snapshot import ShmFacts
 from ..versions import cuda_from_int
 from .document import Document
 from .facts import REPORTED, TOOL, Facts, GpuClaim, TorchClaim
@@ -24,25 +24,25 @@ from .facts import REPORTED, TOOL, Facts, GpuClaim, TorchClaim
 def _found_version(facts: Facts, values: Dict[str, str], line: int) -> None:
     found = values.get("found")
     if found and found.isdigit():
-        facts.set("cuda_driver.driver_version", cuda_from_int(int(found)), REPORTED)
+        facts.set(lambda s: s.cuda_driver.driver_version, cuda_from_int(int(found)), REPORTED)
 
 
 def _ngc_driver(facts: Facts, values: Dict[str, str], line: int) -> None:
-    facts.set("nvml.driver_version", values.get("found"), REPORTED)
-    facts.set("container.in_container", True, REPORTED)
+    facts.set(lambda s: s.nvml.driver_version, values.get("found"), REPORTED)
+    facts.set(lambda s: s.container.in_container, True, REPORTED)
 
 
 def _nvml_status(status: str, code: Optional[int]) -> Callable[[Facts, Dict[str, str], int], None]:
     def hook(facts: Facts, values: Dict[str, str], line: int) -> None:
-        if facts.set("nvml.status", status, TOOL):
-            facts.set("nvml.error_code", code, TOOL)
+        if facts.set(lambda s: s.nvml.status, status, TOOL):
+            facts.set(lambda s: s.nvml.error_code, code, TOOL)
     return hook
 
 
 def _init_code(code: int, name: str) -> Callable[[Facts, Dict[str, str], int], None]:
     def hook(facts: Facts, values: Dict[str, str], line: int) -> None:
-        if facts.set("cuda_driver.init_code", code, REPORTED):
-            facts.set("cuda_driver.init_error_name", name, REPORTED)
+        if facts.set(lambda s: s.cuda_driver.init_code, code, REPORTED):
+            facts.set(lambda s: s.cuda_driver.init_error_name, name, REPORTED)
     return hook
 
 
@@ -57,8 +57,8 @@ def _gpu_not_compatible(facts: Facts, values: Dict[str, str], line: int) -> None
 
 def _arch_list(facts: Facts, values: Dict[str, str], line: int) -> None:
     archs = re.findall(r"(?:sm|compute)_\d{2,3}[a-z]?", values.get("archs", ""), re.IGNORECASE)
-    if archs and facts.set("torch.arch_list", [a.lower() for a in archs], REPORTED):
-        facts.set("torch.arch_list_source", "pasted", REPORTED)
+    if archs and facts.set(lambda s: s.torch.arch_list, [a.lower() for a in archs], REPORTED):
+        facts.set(lambda s: s.torch.arch_list_source, "pasted", REPORTED)
 
 
 def _found_gpu(facts: Facts, values: Dict[str, str], line: int) -> None:
@@ -76,9 +76,7 @@ def _requires_cuda(facts: Facts, values: Dict[str, str], line: int) -> None:
 
 def _detected_mismatch(facts: Facts, values: Dict[str, str], line: int) -> None:
     if values.get("nvcc"):
-        if facts.snapshot.libraries is None:
-            facts.snapshot.libraries = LibrariesFacts()
-        facts.set("libraries.nvcc_version", values["nvcc"], REPORTED)
+        facts.set(lambda s: s.libraries.nvcc_version, values["nvcc"], REPORTED)
     if values.get("torch"):
         facts.add_torch(TorchClaim(kind="imported", source="torch.utils.cpp_extension", cuda=values["torch"],
                                    line=line))
@@ -88,13 +86,13 @@ def _ngc_shm(facts: Facts, values: Dict[str, str], line: int) -> None:
     match = re.match(r"(\d+)\s*([KMG])B", values.get("size", ""), re.IGNORECASE)
     if match:
         size = int(match.group(1)) * {"K": 2**10, "M": 2**20, "G": 2**30}[match.group(2).upper()]
-        facts.set("container.in_container", True, REPORTED)
-        if not facts.known("container.shm"):
-            facts.set("container.shm", ShmFacts(exists=True, size_bytes=size), REPORTED)
+        facts.set(lambda s: s.container.in_container, True, REPORTED)
+        if not facts.known(lambda s: s.container.shm):
+            facts.set(lambda s: s.container.shm, ShmFacts(exists=True, size_bytes=size), REPORTED)
 
 
 def _cuda_init_warning(facts: Facts, values: Dict[str, str], line: int) -> None:
-    facts.set("cuda_driver.init_error_string", values.get("message", "")[:300], REPORTED)
+    facts.set(lambda s: s.cuda_driver.init_error_string, values.get("message", "")[:300], REPORTED)
 
 
 HOOKS: Dict[Obs, Callable[[Facts, Dict[str, str], int], None]] = {

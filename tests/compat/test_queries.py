@@ -174,3 +174,21 @@ def test_cli_json_shape():
     data = json.loads(result.output)
     first = data["candidates"][0]
     assert set(first) == {"torch", "tag", "cuda", "install", "notes"}
+
+
+@pytest.mark.parametrize("name, last_cuda, last_branch, integrated, text", [
+    ("Tesla K80", "11.8", "470", False, "CUDA up to 11.8; drivers up to the R470 branch"),
+    ("GeForce GTX 1080", "12.9", "580", False, "CUDA 8.0 → 12.9; drivers up to the R580 branch"),
+    ("NVIDIA GeForce RTX 4090", None, None, False, "CUDA 11.8 and newer"),
+    ("Jetson AGX Orin", None, None, True, "CUDA 11.4 and newer; integrated (Jetson)"),
+])
+def test_gpu_query_says_which_toolkits_and_drivers_support_the_architecture(db, name, last_cuda, last_branch,
+                                                                             integrated, text):
+    from cudacheck.compat.queries import support_text
+
+    support = gpu_query(db, name)["support"]
+    assert (support["last_cuda"], support["last_driver_branch"], support["integrated"]) == \
+        (last_cuda, last_branch, integrated)
+    assert support_text(support) == text
+    if last_branch:
+        assert support["last_driver_branch_source"] and support["last_driver_branch_confidence"]

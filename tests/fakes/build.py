@@ -140,7 +140,8 @@ def build_library(
     flags += _define_flags(defines)
 
     digest = hashlib.sha256()
-    for part in (_SCHEMA, cc, source.read_bytes().decode("utf-8"), *flags, *link_flags):
+    headers = [path.read_bytes().decode("utf-8") for path in sorted(HERE.glob("*.h"))]
+    for part in (_SCHEMA, cc, source.read_bytes().decode("utf-8"), *headers, *flags, *link_flags):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     out_dir = Path(out_dir)

@@ -20,7 +20,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Dict, Iterable, Mapping, Optional
 
 import pytest
 
@@ -30,6 +30,7 @@ __all__ = [
     "fake_build_cache",
     "fake_lib_dir",
     "make_lib_dir",
+    "machine",
     "nvml_env",
     "fake_env",
     "gpu_spec",
@@ -192,3 +193,27 @@ def run_python(
         check=False,
     )
 
+
+
+@pytest.fixture
+def machine(monkeypatch: pytest.MonkeyPatch, fake_lib_dir: Path) -> Callable[..., Dict[str, str]]:
+    """``machine(lib_dir=None, **fake_vars)``: make this process's environment the one
+    :func:`fake_env` describes (FAKE_* variables replaced, ``lib_dir`` first on
+    LD_LIBRARY_PATH), so the probes' children (fresh interpreters: the loader reads
+    LD_LIBRARY_PATH when a process starts) load the fakes whatever this machine has;
+    returns that environment. ``machine(gpus="")`` is a driver that lists no GPU."""
+    from cudacheck.probes import isolation
+
+    monkeypatch.setattr(isolation, "_PREFER_FORK", False)
+
+    def apply(lib_dir: Optional[Path] = None, **fake_vars: object) -> Dict[str, str]:
+        env = fake_env(fake_lib_dir if lib_dir is None else lib_dir, **fake_vars)
+        for name in list(os.environ):
+            if name not in env:
+                monkeypatch.delenv(name)
+        for name, value in env.items():
+            if os.environ.get(name) != value:
+                monkeypatch.setenv(name, value)
+        return env
+
+    return apply

@@ -21,6 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fake_common.h"
+
 typedef int CUresult;
 typedef int CUdevice;
 
@@ -57,22 +59,7 @@ static const struct err_entry g_errors[] = {
 
 static void log_call(const char *fn)
 {
-    const char *path = getenv("FAKE_CUDA_LOG");
-    if (path && *path) {
-        FILE *f = fopen(path, "a");
-        if (f) {
-            fprintf(f, "%s\n", fn);
-            fclose(f);
-        }
-    }
-}
-
-static long env_long(const char *name, long dflt)
-{
-    const char *v = getenv(name);
-    if (!v || !*v)
-        return dflt;
-    return strtol(v, NULL, 0);
+    fake_log_call("FAKE_CUDA_LOG", fn);
 }
 
 /* Number of non-empty entries in FAKE_NVML_GPUS. */

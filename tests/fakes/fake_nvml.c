@@ -23,6 +23,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "fake_common.h"
+
 typedef int nvmlReturn_t;
 
 #define NVML_SUCCESS 0
@@ -81,22 +83,7 @@ static int g_init_count;
 
 static void log_call(const char *fn)
 {
-    const char *path = getenv("FAKE_NVML_LOG");
-    if (path && *path) {
-        FILE *f = fopen(path, "a");
-        if (f) {
-            fprintf(f, "%s\n", fn);
-            fclose(f);
-        }
-    }
-}
-
-static long env_long(const char *name, long dflt)
-{
-    const char *v = getenv(name);
-    if (!v || !*v)
-        return dflt;
-    return strtol(v, NULL, 0);
+    fake_log_call("FAKE_NVML_LOG", fn);
 }
 
 static const char *env_str(const char *name, const char *dflt)

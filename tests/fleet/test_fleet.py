@@ -102,7 +102,7 @@ def test_same_stem_in_two_folders_keeps_both_names(tmp_path):
 
 def test_a_preflight_report_counts_one_machine_per_rank(tmp_path):
     from cudacheck import check
-    from cudacheck.serialize import to_dict
+    from dataclasses import asdict as to_dict
 
     ranks = []
     for rank, driver in enumerate(("550.54.14", "550.54.14", "535.104.05")):

@@ -13,6 +13,7 @@ from cudacheck.fleet.targets import parse_target
 from cudacheck.fleet.whatif import judge_targets
 from cudacheck.policy import Policy
 from cudacheck.serialize import dumps
+from cudacheck.probes.container import parse_visible_devices
 from cudacheck.snapshot import DeepFacts, LibraryFacts, LibrariesFacts
 from cudacheck.testing import make_snapshot
 
@@ -58,6 +59,20 @@ def test_host_only_facts_become_unknown_and_the_assumption_is_recorded():
     assert assumed.assumed.target == "a100" and "container.dev_nodes" in assumed.assumed.unknown
     assert any("supports CUDA ≤ 12.2" in note for note in assumed.assumed.notes)
     assert build_box().container.dev_nodes == []  # the original is untouched
+
+
+def test_every_host_only_fact_is_forgotten_and_listed_by_its_name():
+    from cudacheck.fact_paths import key
+    from cudacheck.fleet.overlay import HOST_FIELDS
+
+    box = build_box()
+    box.container.cuda_visible_devices = box.container.nvidia_visible_devices = parse_visible_devices("0")
+    box.container.cgroup_memory_limit_bytes, box.container.cgroup_cpu_limit = 2**34, 4.0
+    box.container.ipc_host, box.container.gpus_flag = True, "all"
+    assumed = assume(box, parse_target("driver=535.104.05,gpu=A100"))
+    for where, _ in HOST_FIELDS:
+        assert where(box) is not None and where(assumed) is None, key(where)
+        assert key(where) in assumed.assumed.unknown
 
 
 def test_without_blanking_the_build_box_would_raise_false_errors():

@@ -7,6 +7,7 @@ import codecs
 import json
 import random
 import re
+from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 # Values that have broken parsers somewhere: empty, signs, overflow, NaN, huge, non-ASCII,
@@ -31,7 +32,10 @@ VALID: Dict[str, Tuple[str, ...]] = {
     "driver_cuda": ("12.2", "11.4", "13.0"),
     "python": ("3.11", "3.9", "3.13"),
     "code": ("CC201", "gpu-arch-not-in-build", "CC101", "CC990"),
+    "sizes": ("1MiB,8MiB", "4MiB", "256MiB, 1M"),
 }
+NODES = str(Path(__file__).resolve().parent.parent / "fleet" / "data" / "k8s_nodes.json")
+"""A `kubectl get nodes -o json` list (fleet-file's input)."""
 REQUIREMENTS = {"--require-gpu": "flag", "--min-gpus": "int", "--min-compute-capability": "cc",
                 "--min-gpu-memory": "size", "--feature": "feature", "--min-shm": "size"}
 
@@ -55,6 +59,17 @@ COMMANDS: Dict[str, Tuple[List[str], Dict[str, Any], List[str]]] = {
     "rules": (["rules"], {"--format": ("text", "json")}, []),
     "explain": (["explain"], {}, ["code"]),
     "schema": (["schema"], {}, []),
+    "kernels": (["kernels"], {"--format": ("text", "json"), "--gpu": "gpu", "--driver-cuda": "driver_cuda",
+                              "--timeout": "timeout", "--no-cache": "flag"}, []),
+    "diff": (["diff"], {"--format": ("text", "markdown", "json"), "--no-config": "flag", **REQUIREMENTS},
+             ["snapshot", "snapshot"]),
+    "fleet": (["fleet"], {"--format": ("text", "markdown", "json"), "--strict": "flag", "--no-config": "flag",
+                          "-v": "flag", **REQUIREMENTS}, ["snapshot", "snapshot"]),
+    "fleet-file": (["fleet-file"], {"--from-k8s": "nodes", "--format": ("toml", "json"), "-o": "output"}, []),
+    "preflight": (["preflight"], {"--format": ("text", "markdown", "json"), "--check-timeout": "timeout",
+                                  "--gather-timeout": "timeout", "--collective-timeout": "timeout",
+                                  "--backend": ("auto", "nccl", "gloo"), "--sizes": "sizes", "--iters": "int",
+                                  "--expect-world-size": "int", "--allow-cpu": "flag", **REQUIREMENTS}, []),
 }
 
 
@@ -73,6 +88,8 @@ class Paths:
             return rng.choice(self.pastes + ["-"])
         if kind == "output":
             return self.output
+        if kind == "nodes":
+            return NODES
         return rng.choice(VALID[kind])
 
 
@@ -113,6 +130,9 @@ def keep_it_cheap(argv: List[str], paths: Paths, rng: random.Random) -> List[str
         argv += ["--snapshot", paths.valid("snapshot", rng)]
     if argv[:1] == ["snapshot"] and "--level" not in argv:
         argv += ["--level", "quick"]
+    if argv[:1] == ["preflight"]:  # its options are what is fuzzed: a whole job's run (torch, a store,
+        # collectives, leaving through os._exit) is tested in tests/preflight
+        argv += rng.choice([["--iters", "0"], ["--check-timeout", "0"], ["--help"]])
     return argv
 
 

@@ -2,8 +2,8 @@
 
 The contract (docs/cli.md "Bad input and limits"): no traceback ever; ``doctor``, ``triage``
 and the other commands exit 0, 1 or 2, ``health`` exits 0 or 1; bad input exits 2
-(``health``: 1) with exactly one line on stderr, ``cudacheck: error: …``; the last-resort
-"internal error" line never appears (it would mean a bug reached the net).
+(``health``: 1) with exactly one line on stderr, ``cudacheck: error: …``; no bug shows: neither
+the last-resort "internal error" line nor a "cudacheck bug in …" finding (CC100).
 """
 from __future__ import annotations
 
@@ -48,8 +48,10 @@ class Outcome:
         for name, text in (("stdout", self.stdout), ("stderr", self.stderr)):
             if "Traceback (most recent call last)" in text:
                 found.append(f"a traceback on {name}")
-        if "internal error" in self.stderr or "could not triage" in self.stderr:
-            found.append("a last-resort net caught a bug: " + self.stderr.strip()[:300])
+        if "internal error:" in self.stderr or (health and "unhealthy: internal error:" in self.stdout):
+            found.append("a last-resort net caught a bug: " + (self.stderr + self.stdout).strip()[:300])
+        if "cudacheck bug in" in self.stdout:
+            found.append("a rule or probe raised (CC100): " + self.stdout.strip()[:300])
         allowed = (0, 1) if health else (0, 1, 2)
         if self.code not in allowed:
             found.append(f"exit status {self.code} (allowed: {allowed})")

@@ -149,3 +149,37 @@ def test_saved_snapshot_file_is_masked(cli: Worker, tmp_path: Path):
     outcome = cli.run(["snapshot", "--level", "quick", "-o", str(target)], env=SECRET_ENV)
     assert outcome.code == 0
     assert not leaked(target.read_text())
+
+
+SECRET = PLANTED[0][1]  # a Hugging Face token
+
+
+def test_the_not_ready_message_is_masked():
+    from cudacheck.errors import NotReadyError
+    from cudacheck.report import Finding, Report, summarise
+
+    finding = Finding("CC601", "gpu-required", "no_gpu_visible", "error", f"No GPU for job {SECRET}",
+                      remedy=f"export HF_TOKEN={SECRET}")
+    message = str(NotReadyError(Report(findings=[finding], summary=summarise([finding]))))
+    assert SECRET not in message and MARKER in message and "[CC601]" in message
+
+
+pytest_plugins = ["pytester"]
+
+
+def test_the_pytest_plugin_masks_its_header_and_skip_reasons(pytester: pytest.Pytester, tmp_path: Path):
+    from cudacheck.serialize import dumps
+    from cudacheck.testing import gpu, make_snapshot
+
+    name = f"NVIDIA T4 {SECRET}"  # a hostile or hand-edited snapshot may put anything anywhere
+    snapshot = make_snapshot(driver="550.54.14", cuda="12.4", gpus=[gpu(name, "7.5", 15360)], torch="2.4.1+cu124",
+                             torch_cuda="12.4")
+    path = tmp_path / "node.json"
+    path.write_text(dumps(snapshot), encoding="utf-8")
+    pytester.makepyfile("import pytest\n\n@pytest.mark.cuda(min_compute_capability='8.0')\n"
+                        "def test_needs_ampere():\n    pass\n")
+    result = pytester.runpytest("--cudacheck-report", f"--cudacheck-snapshot={path}", "-rs")
+    result.assert_outcomes(skipped=1)
+    out = result.stdout.str()
+    assert "GPUs: " in out and "[CC603]" in out  # the header and the skip reason name the GPU …
+    assert SECRET not in out and MARKER in out  # … without the secret

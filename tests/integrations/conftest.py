@@ -45,25 +45,18 @@ def a100_node(count: int = 1, **gpu_facts):
                          dev_nodes=["/dev/nvidia-uvm", "/dev/nvidia0", "/dev/nvidiactl"], cuda_init_code=0)
 
 
-def live_gpu_status() -> Dict[str, object]:
-    """What cudacheck says about *this* machine when a GPU is required."""
-    import cudacheck
+@pytest.fixture
+def no_gpu_env(fake_lib_dir: Path) -> Dict[str, str]:
+    """os.environ for a command on a host whose driver lists no GPU (the C fakes), whatever this
+    machine has."""
+    return fake_gpu_env(fake_lib_dir, [])
 
-    report = cudacheck.check(cudacheck.collect("quick"), require_gpu=True)
-    return {"errors": report.errors(), "gpus": report.snapshot.nvml.gpus, "report": report}
 
-
-def skip_or_xfail_unless_gpu_required_fails() -> None:
-    """Tests about 'no GPU here' need this machine to fail require_gpu. Skip on a machine
-    with a usable GPU; xfail (naming the rule bug) when the check wrongly passes."""
-    status = live_gpu_status()
-    if status["errors"]:
-        return
-    if status["gpus"]:
-        pytest.skip("this machine has a usable GPU")
-    pytest.xfail("cudacheck.check(require_gpu=True) reports no error on this GPU-less machine: CC101 "
-                 "'No NVIDIA driver is visible, but GPUs are required' is emitted with its rule's default "
-                 "severity 'info' instead of 'error' (rules/catalogue/access.py)")
+@pytest.fixture
+def no_driver_env(fake_lib_dir: Path) -> Dict[str, str]:
+    """os.environ for a command on a CPU machine: NVML answers that it has no library (the C
+    fakes, so a real driver on this machine is not found first)."""
+    return fake_gpu_env(fake_lib_dir, [], FAKE_NVML_INIT_ERROR="12")
 
 
 def yaml_loader() -> Optional[Callable[[str], object]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import configparser
 import importlib.util
+import json
 import os
 import py_compile
 import re
@@ -16,7 +17,7 @@ from typing import Dict, Iterator, List, Tuple
 
 import pytest
 
-from .conftest import BIN, EXAMPLES, REPO, fake_gpu_env, skip_or_xfail_unless_gpu_required_fails
+from .conftest import BIN, EXAMPLES, REPO, fake_gpu_env
 
 DOCKERFILE = EXAMPLES / "docker" / "Dockerfile"
 COMPOSE = EXAMPLES / "docker" / "compose.yaml"
@@ -213,16 +214,15 @@ def run_example(script: str, *args: str, env: Dict[str, str] = None, cwd: Path) 
                           env=env, timeout=300)
 
 
-def test_train_assert_ready_allow_cpu(tmp_path: Path) -> None:
-    out = run_example("train_assert_ready.py", "--allow-cpu", cwd=tmp_path)
+def test_train_assert_ready_allow_cpu(tmp_path: Path, no_driver_env: Dict[str, str]) -> None:
+    out = run_example("train_assert_ready.py", "--allow-cpu", cwd=tmp_path, env=no_driver_env)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("cudacheck: ")
     assert "trained 3 steps on" in out.stdout
 
 
-def test_train_assert_ready_fails_fast_without_gpu(tmp_path: Path) -> None:
-    skip_or_xfail_unless_gpu_required_fails()
-    out = run_example("train_assert_ready.py", cwd=tmp_path)
+def test_train_assert_ready_fails_fast_without_gpu(tmp_path: Path, no_gpu_env: Dict[str, str]) -> None:
+    out = run_example("train_assert_ready.py", cwd=tmp_path, env=no_gpu_env)
     assert out.returncode == 1
     assert out.stderr.startswith("cudacheck: environment not ready")
     assert "GPU" in out.stderr and "fix:" in out.stderr
@@ -259,16 +259,15 @@ def test_torchrun_narrowing_is_undone(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "CUDA_VISIBLE_DEVICES" not in os.environ
 
 
-def test_torchrun_worker_check_only(tmp_path: Path) -> None:
-    env = dict(os.environ, LOCAL_RANK="1", LOCAL_WORLD_SIZE="2")
+def test_torchrun_worker_check_only(tmp_path: Path, no_driver_env: Dict[str, str]) -> None:
+    env = dict(no_driver_env, LOCAL_RANK="1", LOCAL_WORLD_SIZE="2")
     out = run_example("torchrun_assert_ready.py", "--allow-cpu", "--check-only", env=env, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[local rank 1] cudacheck: ready (device 1)"
 
 
-def test_torchrun_worker_not_ready(tmp_path: Path) -> None:
-    skip_or_xfail_unless_gpu_required_fails()
-    env = dict(os.environ, LOCAL_RANK="0", LOCAL_WORLD_SIZE="1")
+def test_torchrun_worker_not_ready(tmp_path: Path, no_gpu_env: Dict[str, str]) -> None:
+    env = dict(no_gpu_env, LOCAL_RANK="0", LOCAL_WORLD_SIZE="1")
     out = run_example("torchrun_assert_ready.py", "--check-only", env=env, cwd=tmp_path)
     assert out.returncode == 1
     lines = out.stderr.strip().splitlines()
@@ -451,11 +450,17 @@ def preflight_args(argv: List[str]):
 
 
 def torchrun_args(argv: List[str]):
-    """torchrun's own parser accepts the arguments."""
-    pytest.importorskip("torch")
-    from torch.distributed.run import get_args_parser
+    """torchrun's own parser accepts the arguments. It runs in a child: importing torch into the
+    test process would change what later tests see (a forked probe child would reuse it)."""
+    import types
 
-    return get_args_parser().parse_args(argv)
+    if importlib.util.find_spec("torch") is None:
+        pytest.skip("torch is not installed")
+    code = ("import json, sys\nfrom torch.distributed.run import get_args_parser\n"
+            "print(json.dumps(vars(get_args_parser().parse_args(json.loads(sys.argv[1]))), default=str))")
+    out = subprocess.run([sys.executable, "-c", code, json.dumps(argv)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return types.SimpleNamespace(**json.loads(out.stdout))
 
 
 def shell_commands(text: str) -> List[List[str]]:

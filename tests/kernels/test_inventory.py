@@ -121,3 +121,15 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args):
                             timeout=120, env=env)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("cudacheck: error: ")
+
+
+def test_kernels_gpu_names_a_product_a_family_or_a_compute_capability():
+    from cudacheck.errors import UsageError
+    from cudacheck.kernels.cli import resolve_gpu
+
+    assert resolve_gpu("NVIDIA A100-SXM4-80GB")[1].cc == "8.0"
+    label, arch = resolve_gpu("A100")  # a family of products that agree on compute capability
+    assert (label, arch.cc) == ("A100", "8.0")
+    assert resolve_gpu("8.6")[1].cc == "8.6"
+    with pytest.raises(UsageError, match="RTX 6000"):
+        resolve_gpu("RTX 6000")  # ambiguous: the compute capabilities differ

@@ -21,7 +21,7 @@ def test_defaults_and_values():
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--sizes", "big"], "--sizes"), (["--gather-timeout", "0"], "--gather-timeout must be positive"),
+    (["--sizes", "big"], "--sizes"), (["--gather-timeout", "0"], "--gather-timeout: expected a number of seconds above 0"),
     (["--iters", "0"], "--iters must be at least 1")])
 def test_bad_values(argv, message):
     with pytest.raises(UsageError, match=message):
@@ -34,4 +34,5 @@ def test_usage_error_exits_2_with_one_line(command, tmp_path):
     out = subprocess.run([*command, "--collective-timeout", "-1"], cwd=tmp_path, capture_output=True, text=True,
                          timeout=60)
     assert out.returncode == 2 and out.stderr.strip().splitlines() == [
-        "cudacheck preflight: error: --collective-timeout must be positive"]
+        "cudacheck: error: preflight: argument --collective-timeout: expected a number of seconds above 0 and at "
+        "most 3600, got '-1'"]

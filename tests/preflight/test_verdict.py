@@ -11,7 +11,7 @@ from cudacheck.preflight.render import render, to_dict
 from cudacheck.preflight.report import BarrierResult, PreflightReport
 from cudacheck.preflight.verdict import (barrier_hung, choose_backend, collective_result, environment_problem, finish,
                                          rank_result)
-from cudacheck.serialize import to_dict as report_dict
+from dataclasses import asdict as report_dict
 from cudacheck.testing import gpu, make_snapshot
 
 SIZES = [2**20, 256 * 2**20]

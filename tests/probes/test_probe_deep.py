@@ -128,10 +128,17 @@ def test_warnings_and_native_output_are_kept(tmp_path, monkeypatch):
     assert [s.error for s in facts.smoke] == ["CUDA error: no kernel image is available for execution on the device"] * 2
 
 
-def test_facts_from_ignores_unknown_keys():
-    facts = facts_from({"ran": True, "torch_version": "2.4.0", "future_key": 1,
-                        "smoke": [{"index": 0, "matmul_ok": True, "future": 2}, {"bad": 1}]})
-    assert facts.torch_version == "2.4.0" and len(facts.smoke) == 1 and facts.smoke[0].matmul_ok is True
+def test_facts_from_copies_by_name_and_refuses_a_key_it_does_not_know():
+    from cudacheck.probes.answers import UnknownField
+
+    facts = facts_from({"ran": True, "torch_version": "2.4.0", "nccl_version": [2, 21, 5],
+                        "smoke": [{"index": 0, "matmul_ok": True}, {"error": "half written"}]})
+    assert facts.torch_version == "2.4.0" and facts.nccl_version == "2.21.5"
+    assert len(facts.smoke) == 1 and facts.smoke[0].matmul_ok is True  # a half-written result is dropped
+    with pytest.raises(UnknownField, match="future_key"):
+        facts_from({"ran": True, "future_key": 1})
+    with pytest.raises(UnknownField, match="SmokeResult has no field 'future'"):
+        facts_from({"smoke": [{"index": 0, "future": 2}]})
 
 
 def test_quick_level_stays_light():
@@ -155,8 +162,7 @@ def test_forked_child_keeps_its_json_clean(tmp_path, monkeypatch):
     then its result buffer, so prints from torch must still not reach it."""
     from cudacheck.probes import isolation
 
-    if "torch" in sys.modules:
-        pytest.skip("torch is imported in this process; a forked child would reuse it")
+    assert "torch" not in sys.modules  # tests import torch only in children (tests/conftest.py)
     stub_torch(tmp_path, monkeypatch, STUB_WITH_A_GPU.replace("os.kill(os.getpid(), 11)", "pass"))
     monkeypatch.syspath_prepend(str(tmp_path / "stub"))
     monkeypatch.setattr(isolation, "_PREFER_FORK", True)

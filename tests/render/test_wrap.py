@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from cudacheck.render.wrap import DEFAULT_WIDTH, MIN_WIDTH, fit_line, is_command, terminal_width, wrap_prose
+from cudacheck.render.wrap import DEFAULT_WIDTH, MIN_WIDTH, fit_line, is_command, terminal_width
 
 PROSE = ("Driver 470.82.01 supports CUDA ≤ 11.4; torch 2.4.1+cu121 was built with CUDA 12.1 and needs a driver "
          "≥ 525.60.13 (530.30.02+ for the full feature set of CUDA 12.1).")
@@ -78,6 +78,24 @@ def test_terminal_width_is_columns_else_the_terminal_else_80(monkeypatch):
     assert terminal_width(NotATerminal()) == DEFAULT_WIDTH == 80
 
 
-def test_wrap_prose_keeps_paragraphs():
-    lines = wrap_prose("first paragraph\n\nsecond one", 40, indent=2)
-    assert lines == ["  first paragraph", "", "  second one"]
+def test_a_quoted_paste_holding_a_stray_backtick_still_breaks_at_its_spaces():
+    # A quotation of pasted text may hold one backtick (a Markdown paste); that is not a code span.
+    detail = ("Nothing else was recognised: line 3: “`/opt/env/lib/python3.10/site-packages/torch/amp/"
+              "autocast_mode.py:204: UserWarning: In CPU autocast, but the target dtype is not "
+              "supported”. On Windows `pip install torch` installs the CPU build.")
+    lines = fit_line("      " + detail, 80)
+    assert all(len(line) <= 80 for line in lines), lines
+    assert _words(lines) == _words([detail])
+
+
+def test_a_quoted_paste_cut_over_several_lines_is_still_prose_after_the_first_cut():
+    open_mark, close_mark = "“", "”"
+    # The quotation starts on the first line; the stray backtick sits past the first cut.
+    detail = (f"Nothing else was recognised in the report at all: line 3: {open_mark}warnings were "
+              "raised while the model was loading its weights from disk, recognized:\\n\\n`/opt/env/lib/"
+              "python3.10/site-packages/torch/amp/autocast_mode.py:204: UserWarning: In CPU autocast, "
+              f"the target dtype is not supported{close_mark}. On Windows `pip install torch` installs the CPU build.")
+    lines = fit_line("      " + detail, 80)
+    too_long = [line for line in lines if len(line) > 80 and " " in line.strip()]
+    assert not too_long, lines
+    assert _words(lines) == _words([detail])

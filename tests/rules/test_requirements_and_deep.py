@@ -73,7 +73,8 @@ def test_cuda_unavailable_is_folded_into_its_cause():
     report = check(deep_snapshot("The NVIDIA driver on your system is too old (found version 11040)."))
     assert not by_code(report, "CC701")
     [cause] = by_code(report, "CC210")
-    assert "Observed: torch.cuda.is_available() is False" in cause.detail
+    assert cause.symptoms == ["CC701"]
+    assert "Observed: torch.cuda.is_available() is False" in cause.detail  # and the reader is told
 
 
 def test_cuda_unavailable_without_a_known_cause_is_reported():
@@ -129,7 +130,7 @@ def test_804_in_a_container_means_the_host_driver_is_too_old():
     snapshot.container.in_container = False
     snapshot.cuda_driver.is_compat_library = True  # cuda-compat put on the loader path on the host
     [cause] = by_code(check(snapshot), "CC107")  # the fact rule says it; CC701 is folded into it
-    assert "Observed: torch.cuda.is_available() is False" in cause.detail
+    assert cause.symptoms == ["CC701"]
     snapshot.cuda_driver.is_compat_library = False  # the driver's own libcuda: newer than the loaded module
     assert by_code(check(snapshot), "CC701")[0].category == "driver_library_mismatch"
 
@@ -205,3 +206,18 @@ def test_an_installed_or_unknown_torch_is_not_missing():
     snapshot = make_snapshot(driver="550.54.14", cuda="12.4")
     snapshot.torch.installed = None
     assert not by_code(check(snapshot, require_torch=True), "CC112")
+
+
+def test_symptoms_fold_by_the_rules_declaration_and_the_json_says_which():
+    from cudacheck.rules.engine import load_rules
+    from cudacheck.serialize import dumps
+
+    symptom_rules = {r.code for r in load_rules() if r.symptom}
+    assert "CC701" in symptom_rules and "CC210" not in symptom_rules
+    report = check(deep_snapshot("The NVIDIA driver on your system is too old (found version 11040)."))
+    assert not [f for f in report.findings if f.code in symptom_rules and f.category == "driver_too_old"]
+    import json
+
+    [cause] = [f for f in json.loads(dumps(report))["findings"] if f["code"] == "CC210"]
+    assert cause["symptoms"] == ["CC701"]
+    assert all(f.symptoms == [] for f in report.findings if f.code != "CC210")

@@ -231,10 +231,9 @@ OBSERVATION_RULES = sorted(code for code in REGISTRY if code.startswith("CC8"))
 
 
 def codes(text):
-    """Codes reported, including observations folded into a fact-based cause ("Observed: … [CC816]")."""
+    """Codes reported, including observations folded into a fact-based cause (its ``symptoms``)."""
     findings = triage(text).findings
-    return [f.code for f in findings] + [code for f in findings for code in OBSERVATION_RULES
-                                         if f"[{code}]" in f.detail]
+    return [f.code for f in findings] + [code for f in findings for code in f.symptoms]
 
 
 def test_every_observation_rule_is_covered():

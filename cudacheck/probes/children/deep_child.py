@@ -8,8 +8,10 @@ step it appends ``{"step": name, "out": facts so far}`` to PROGRESS_FILE, so a c
 or a hang still leaves what was learnt and where it stopped. Every call is guarded:
 a failing call is recorded in ``call_errors`` and the next step runs. Python
 warnings and whatever native code writes to stdout/stderr are captured and returned
-in ``warnings`` (stdout carries only the final JSON). Self-contained: imports nothing
-from cudacheck.
+in ``warnings`` (stdout carries only the final JSON). Its keys are the field names of
+cudacheck's DeepFacts and SmokeResult (``nccl_version`` as torch gives it: a tuple or an
+integer; the parent decodes it). Self-contained: imports nothing from cudacheck
+(``proc_maps`` is its sibling).
 """
 import json
 import os
@@ -17,6 +19,8 @@ import re
 import sys
 import tempfile
 import warnings
+
+from proc_maps import mapped_files  # type: ignore[import-not-found]  # a sibling script: on the path at run time
 
 MAPPED = re.compile(r"^lib(cudart|cudnn[a-z0-9_]*|nccl|cublas|cublasLt|nvrtc|nvrtc-builtins|cuda|nvidia-ml"
                     r"|nvJitLink|cusparse|cusparseLt|cufft|curand|cusolver|cupti)\.so")
@@ -52,28 +56,8 @@ def text(exc):
     return message[:MAX_TEXT]
 
 
-def nccl_text(value):
-    if isinstance(value, (tuple, list)):
-        return ".".join(str(part) for part in value)
-    code = int(value)
-    if code >= 20900:
-        return f"{code // 10000}.{(code % 10000) // 100}.{code % 100}"
-    return f"{code // 1000}.{(code % 1000) // 100}.{code % 100}"
-
-
 def mapped_libraries():
-    paths = []
-    try:
-        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
-            for line in maps:
-                parts = line.rstrip("\n").split(None, 5)
-                if len(parts) == 6 and parts[5].startswith("/"):
-                    path = parts[5].replace(" (deleted)", "")
-                    if MAPPED.match(path.rsplit("/", 1)[-1]) and path not in paths:
-                        paths.append(path)
-    except OSError:
-        pass
-    return paths
+    return [path for path in mapped_files() if MAPPED.match(path.rsplit("/", 1)[-1])]
 
 
 def smoke(run, torch, index):
@@ -153,7 +137,7 @@ def probe(run):
         run.call("arch_flags", get_flags, lambda v: v if v is None else str(v))
     run.call("arch_list", lambda: torch.cuda.get_arch_list(), list)
     run.call("cudnn_version", lambda: torch.backends.cudnn.version(), lambda v: v if v is None else int(v))
-    run.call("nccl_version", lambda: torch.cuda.nccl.version(), nccl_text)
+    run.call("nccl_version", lambda: torch.cuda.nccl.version(), lambda v: list(v) if isinstance(v, tuple) else v)
     if available:
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False

@@ -5,7 +5,8 @@ Usage: libs_child.py '[["cudnn", "/path/libcudnn.so.9"], ...]' PROGRESS_FILE
 dlopen runs library constructors and can hang or crash; this runs where the parent can
 abandon it. Before each library it appends ``{"start": path}`` to PROGRESS_FILE and
 after it the answer, so a crash still tells which library did it. Prints
-``{"results": {path: {"version": ..., "version_int": ..., "error": ...}}}``.
+``{"results": {path: {"path": ..., "name": ..., "version": ..., "error": ...}}}``, the
+version as the library gives it (an integer or a list of numbers; the parent decodes it).
 Self-contained: imports nothing from cudacheck.
 """
 import ctypes
@@ -17,24 +18,18 @@ import sys
 def cudart(lib):
     value = ctypes.c_int(0)
     check(lib.cudaRuntimeGetVersion(ctypes.byref(value)), "cudaRuntimeGetVersion")
-    return value.value, f"{value.value // 1000}.{(value.value % 1000) // 10}"
+    return value.value  # 1000·major + 10·minor
 
 
 def cudnn(lib):
     lib.cudnnGetVersion.restype = ctypes.c_size_t
-    value = int(lib.cudnnGetVersion())
-    if value >= 90000:  # cuDNN 9: major*10000 + minor*100 + patch
-        return value, f"{value // 10000}.{(value % 10000) // 100}.{value % 100}"
-    return value, f"{value // 1000}.{(value % 1000) // 100}.{value % 100}"  # cuDNN <= 8
+    return int(lib.cudnnGetVersion())  # 9: major·10000 + minor·100 + patch; 8: major·1000 + …
 
 
 def nccl(lib):
     value = ctypes.c_int(0)
     check(lib.ncclGetVersion(ctypes.byref(value)), "ncclGetVersion")
-    code = value.value
-    if code >= 20900:  # NCCL 2.9+: major*10000 + minor*100 + patch
-        return code, f"{code // 10000}.{(code % 10000) // 100}.{code % 100}"
-    return code, f"{code // 1000}.{(code % 1000) // 100}.{code % 100}"
+    return value.value  # 2.9+: major·10000 + minor·100 + patch; before: major·1000 + …
 
 
 def properties(getter):
@@ -43,7 +38,7 @@ def properties(getter):
         value = ctypes.c_int(0)
         check(getter(kind, ctypes.byref(value)), "GetProperty")
         parts.append(value.value)
-    return parts[0] * 10000 + parts[1] * 100 + parts[2], ".".join(str(p) for p in parts)
+    return parts
 
 
 def cublas(lib):
@@ -54,14 +49,13 @@ def cublas_lt(lib):
     if hasattr(lib, "cublasLtGetProperty"):
         return properties(lib.cublasLtGetProperty)
     lib.cublasLtGetVersion.restype = ctypes.c_size_t
-    value = int(lib.cublasLtGetVersion())
-    return value, f"{value // 10000}.{(value % 10000) // 100}.{value % 100}"
+    return int(lib.cublasLtGetVersion())  # major·10000 + minor·100 + patch
 
 
 def nvrtc(lib):
     major, minor = ctypes.c_int(0), ctypes.c_int(0)
     check(lib.nvrtcVersion(ctypes.byref(major), ctypes.byref(minor)), "nvrtcVersion")
-    return major.value * 1000 + minor.value * 10, f"{major.value}.{minor.value}"
+    return [major.value, minor.value]
 
 
 CALLS = {"cudart": cudart, "cudnn": cudnn, "nccl": nccl, "cublas": cublas, "cublasLt": cublas_lt,
@@ -99,7 +93,7 @@ def main():
             answer["error"] = f"dlopen failed: {exc}"
         else:
             try:
-                answer["version_int"], answer["version"] = CALLS[name](lib)
+                answer["version"] = CALLS[name](lib)
             except AttributeError as exc:
                 answer["error"] = f"no version function: {exc}"
             except Exception as exc:  # a wrong answer is a fact, not a crash

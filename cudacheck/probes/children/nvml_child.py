@@ -2,10 +2,13 @@
 
 Runs in its own process so a hanging or crashing driver cannot take cudacheck down.
 Every per-GPU field degrades on its own: NotSupported / FunctionNotFound on one call
-never loses the others. Self-contained: imports nothing from cudacheck.
+never loses the others. Self-contained: imports nothing from cudacheck (``proc_maps`` is
+its sibling).
 """
 import json
 import sys
+
+from proc_maps import mapped_file  # type: ignore[import-not-found]  # a sibling script: on the path at run time
 
 # Meaning of NVML init failures (nvml.h return codes).
 INIT_STATUS = {
@@ -41,9 +44,11 @@ def text(value):
 
 
 def main():
+    """The driver and every GPU, keyed by the field names of cudacheck's NvmlFacts and GpuFacts
+    (``cuda_driver_version`` as NVML's integer; the parent decodes it)."""
     out = {"status": None, "gpus": []}
     try:
-        import pynvml
+        import pynvml  # type: ignore[import-untyped]  # nvidia-ml-py ships no type information
     except ImportError as exc:
         out.update(status="library_not_found", error_message=f"pynvml not importable: {exc}")
         return out
@@ -54,21 +59,29 @@ def main():
         out.update(status=INIT_STATUS.get(code, "unknown"), error_code=code, error_message=str(exc))
         return out
     out["status"] = "ok"
-    out["library_path"] = loaded_library("libnvidia-ml")
+    out["library_path"] = mapped_file("libnvidia-ml")
 
     def field(target, key, call, convert=lambda v: v):
+        """``target[key] = convert(call())``; a ``convert`` returning a dict sets several fields
+        from one call. A failure is recorded under ``key`` in ``unavailable_fields``."""
         try:
-            target[key] = convert(call())
+            value = convert(call())
         except pynvml.NVMLError as exc:
             target.setdefault("unavailable_fields", {})[key] = str(exc)
-            if getattr(exc, "value", None) == 15:
+            if getattr(exc, "value", None) == 15 and "index" in target:
                 target["lost"] = True
+            return
         except Exception as exc:  # a binding/driver disagreement is a fact, not a crash
             target.setdefault("unavailable_fields", {})[key] = f"{type(exc).__name__}: {exc}"
+            return
+        if isinstance(value, dict):
+            target.update(value)
+        else:
+            target[key] = value
 
     field(out, "driver_version", pynvml.nvmlSystemGetDriverVersion, text)
     field(out, "nvml_version", pynvml.nvmlSystemGetNVMLVersion, text)
-    field(out, "cuda_driver_version_int", cuda_driver_version(pynvml))
+    field(out, "cuda_driver_version", cuda_driver_version(pynvml))
     field(out, "gpu_count", pynvml.nvmlDeviceGetCount)
     for index in range(out.get("gpu_count") or 0):
         gpu = {"index": index}
@@ -102,7 +115,7 @@ def query_gpu(pynvml, handle, gpu, field):
     field(gpu, "name", lambda: pynvml.nvmlDeviceGetName(handle), text)
     field(gpu, "uuid", lambda: pynvml.nvmlDeviceGetUUID(handle), text)
     field(gpu, "pci", lambda: pynvml.nvmlDeviceGetPciInfo(handle),
-          lambda p: {"bus_id": text(p.busId), "device_id": f"0x{(p.pciDeviceId >> 16) & 0xFFFF:04x}"})
+          lambda p: {"pci_bus_id": text(p.busId), "pci_device_id": f"0x{(p.pciDeviceId >> 16) & 0xFFFF:04x}"})
     field(gpu, "compute_capability", lambda: pynvml.nvmlDeviceGetCudaComputeCapability(handle),
           lambda cc: f"{cc[0]}.{cc[1]}")
     field(gpu, "architecture", lambda: pynvml.nvmlDeviceGetArchitecture(handle),
@@ -110,7 +123,7 @@ def query_gpu(pynvml, handle, gpu, field):
     field(gpu, "brand", lambda: pynvml.nvmlDeviceGetBrand(handle),
           lambda code: BRANDS.get(int(code), f"brand {int(code)}"))
     field(gpu, "memory", lambda: pynvml.nvmlDeviceGetMemoryInfo(handle),
-          lambda m: {"total_mib": int(m.total) // 2**20, "used_mib": int(m.used) // 2**20})
+          lambda m: {"memory_total_mib": int(m.total) // 2**20, "memory_used_mib": int(m.used) // 2**20})
     field(gpu, "persistence_mode", lambda: pynvml.nvmlDeviceGetPersistenceMode(handle), bool)
     field(gpu, "mig_mode", lambda: pynvml.nvmlDeviceGetMigMode(handle), lambda m: bool(m[0]))
     field(gpu, "ecc_enabled", lambda: pynvml.nvmlDeviceGetEccMode(handle), lambda m: bool(m[0]))
@@ -121,7 +134,7 @@ def query_gpu(pynvml, handle, gpu, field):
         handle, uncorrected, getattr(pynvml, "NVML_AGGREGATE_ECC", 1)), int)
     field(gpu, "retired_pages_pending", lambda: pynvml.nvmlDeviceGetRetiredPagesPendingStatus(handle), bool)
     field(gpu, "remapped_rows", lambda: pynvml.nvmlDeviceGetRemappedRows(handle),
-          lambda r: {"pending": bool(r[2]), "failed": bool(r[3])})
+          lambda r: {"remapped_rows_pending": bool(r[2]), "remapped_rows_failed": bool(r[3])})
     field(gpu, "clock_event_reasons", clock_events(pynvml, handle), int)
     field(gpu, "temperature_c", lambda: pynvml.nvmlDeviceGetTemperature(handle, 0), int)
     field(gpu, "power_limit_w", lambda: pynvml.nvmlDeviceGetPowerManagementLimit(handle),
@@ -145,18 +158,6 @@ def clock_events(pynvml, handle):
         except (pynvml.NVMLError_FunctionNotFound, AttributeError):
             return pynvml.nvmlDeviceGetCurrentClocksThrottleReasons(handle)
     return call
-
-
-def loaded_library(stem):
-    try:
-        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
-            for line in maps:
-                path = line.rstrip().split(" ")[-1]
-                if stem in path.rsplit("/", 1)[-1]:
-                    return path
-    except OSError:
-        pass
-    return None
 
 
 if __name__ == "__main__":

@@ -62,7 +62,8 @@ def _pth_dirs(directory):
 
 
 def describe(isolated=None):
-    """The environment's facts; ``isolated`` (default: whether this interpreter started
+    """The environment's facts, keyed by the field names of cudacheck's EnvironmentFacts;
+    ``isolated`` (default: whether this interpreter started
     with ``-E -s`` or ``-I``) says that the user site and ``PYTHONPATH`` that a
     normal start would add are worked out here instead of read from ``sys.path``."""
     import site
@@ -111,7 +112,6 @@ def describe(isolated=None):
         "python_version": ".".join(str(part) for part in sys.version_info[:3]),
         "implementation": implementation.name if implementation is not None else "cpython",
         "platform": sys.platform,
-        "machine": os.uname()[4] if hasattr(os, "uname") else None,
         "sys_path": path,
         "site_packages": site_packages,
         "user_site": user_site,

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Iterator, List, Optional
 
 from ...report import Finding
-from ..context import RuleContext
+from ...snapshot import BUG
+from ..context import GpuView, RuleContext
 from ..observations import gpu_situation
 from ..registry import rule
 
@@ -215,8 +216,8 @@ def probe_failed(ctx: RuleContext) -> Iterator[Finding]:
     """A probe could not do its job, so part of the environment could not be checked.
 
     What it checks:
-        Every probe error other than the driver's hang or crash (CC109) and a library that
-        is simply absent: the CUDA library probe crashed or timed out while loading a
+        Every probe error other than the driver's hang or crash (CC109), a probe's own
+        bug (CC100) and a library that is simply absent: the CUDA library probe crashed or timed out while loading a
         library, the package or torch-build probe failed, the deep child (torch imported
         in a child process) crashed or timed out. Reported in the area it took away. A
         deep child that crashed is an error when a GPU or torch is expected: a process
@@ -236,6 +237,8 @@ def probe_failed(ctx: RuleContext) -> Iterator[Finding]:
     for error in failures(ctx.snapshot):
         if error.probe in DRIVER_PROBES and error.kind in ("timeout", "crashed"):
             continue  # CC109 names a hung or crashed driver
+        if error.kind == BUG:
+            continue  # CC100 names a bug in cudacheck
         area = area_of(error, ctx.snapshot)
         severe = error.probe == "deep" and error.kind == "crashed" and \
             (ctx.gpu_expected or bool(ctx.policy.require_torch))
@@ -452,7 +455,7 @@ def container_requirement_unsatisfied(ctx: RuleContext) -> Iterator[Finding]:
     requirements = {k: v for k, v in env.items() if k.startswith("NVIDIA_REQUIRE_") and v.strip()}
     if not requirements or not (ctx.driver_cuda or ctx.driver_version):
         return
-    devices = ctx.gpus or [None]
+    devices: List[Optional[GpuView]] = list(ctx.gpus) or [None]  # no GPU: the requirement is judged once
     driver = " ".join(filter(None, (f"driver {ctx.driver_version}" if ctx.driver_version else "the driver",
                                     f"(CUDA {ctx.driver_cuda})" if ctx.driver_cuda else "")))
     gives = f"the driver supports CUDA {ctx.driver_cuda}" if ctx.driver_cuda else f"{driver} is older"

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator, List, Tuple
 
+from ...compat.archs import Arch
 from ...compat.judgements import ArchTargets, variant_targets
+from ...names import package_key
 from ...report import Finding
-from ...snapshot import KernelBinary, _normalise
+from ...snapshot import KernelBinary
 from ...versions import major_minor, torch_public
 from ..context import GpuView, RuleContext
 from ..registry import rule
@@ -60,7 +62,7 @@ def fitting_build(ctx: RuleContext, binary: KernelBinary) -> str:
     """What to install or build instead: the torch release's companion, a project's release
     wheel for this torch/CUDA/ABI, or a source build for this machine's GPUs."""
     torch = ctx.snapshot.torch
-    name = _normalise(binary.package or "")
+    name = package_key(binary.package or "")
     release = ctx.build.release
     if name in COMPANIONS and release is not None and torch.version:
         version = release.companion(name, torch_public(torch.version) or "")
@@ -89,7 +91,9 @@ def fitting_build(ctx: RuleContext, binary: KernelBinary) -> str:
 
 
 def _judged(ctx: RuleContext,
-            binaries: List[KernelBinary]) -> Iterator[Tuple[KernelBinary, GpuView, "LibraryCoverage"]]:
+            binaries: List[KernelBinary]) -> Iterator[Tuple[KernelBinary, GpuView, Arch, "LibraryCoverage"]]:
+    """(binary, GPU, its architecture, coverage) for every binary with GPU code and every GPU whose
+    architecture is known."""
     if not binaries or not ctx.gpus:
         return
     from ...kernels.coverage import library_coverage
@@ -97,7 +101,7 @@ def _judged(ctx: RuleContext,
     for binary in binaries:
         for gpu in ctx.gpus:
             if gpu.arch is not None and binary.groups:
-                yield binary, gpu, library_coverage(binary.groups, gpu.arch, ctx.driver_cuda)
+                yield binary, gpu, gpu.arch, library_coverage(binary.groups, gpu.arch, ctx.driver_cuda)
 
 
 def _failing_text(cover: "LibraryCoverage", limit: int = 4) -> str:
@@ -126,14 +130,14 @@ def extension_no_kernels_for_gpu(ctx: RuleContext) -> Iterator[Finding]:
         project's release wheel where it publishes one), or build it from source with
         TORCH_CUDA_ARCH_LIST set to the GPU's compute capability.
     """
-    for binary, gpu, cover in _judged(ctx, _extensions(ctx)):
+    for binary, gpu, arch, cover in _judged(ctx, _extensions(ctx)):
         if cover.none != cover.total:
             continue
         yield ctx.finding(
-            f"{_name(binary)} has no kernels for {gpu.label} ({gpu.arch.sm})",
+            f"{_name(binary)} has no kernels for {gpu.label} ({arch.sm})",
             detail=f"Its {binary.containers} fatbin container(s) carry {_targets(binary)} (read from "
-                   f"{binary.path}); {gpu.arch.sm} needs SASS sm_{gpu.arch.major}x with x ≤ {gpu.arch.minor} or "
-                   f"PTX ≤ compute_{gpu.arch.major}{gpu.arch.minor}.",
+                   f"{binary.path}); {arch.sm} needs SASS sm_{arch.major}x with x ≤ {arch.minor} or "
+                   f"PTX ≤ compute_{arch.major}{arch.minor}.",
             remedy=fitting_build(ctx, binary),
             evidence=["kernels.binaries.groups", "nvml.gpus.compute_capability"])
 
@@ -160,16 +164,16 @@ def library_partial_kernels_for_gpu(ctx: RuleContext) -> Iterator[Finding]:
     kernels = ctx.snapshot.kernels
     if kernels is None:
         return
-    for binary, gpu, cover in _judged(ctx, kernels.binaries):
+    for binary, gpu, arch, cover in _judged(ctx, kernels.binaries):
         if binary.package == "torch":
             # A torch library without any code for the GPU counts too (linalg without sm_75),
             # unless the whole build misses the GPU: CC201/CC203 say that.
             if not cover.none or ctx.build.targets is None \
-                    or ctx.build.targets.covers(gpu.arch).kind == "none":
+                    or ctx.build.targets.covers(arch).kind == "none":
                 continue
             remedy = (f"The rest of torch runs on {gpu.label}; avoid the operations this library implements there, "
-                      f"or build torch with TORCH_CUDA_ARCH_LIST including {gpu.arch.cc}. Check another build with "
-                      f"`cudacheck kernels --gpu {gpu.arch.cc}` before switching.")
+                      f"or build torch with TORCH_CUDA_ARCH_LIST including {arch.cc}. Check another build with "
+                      f"`cudacheck kernels --gpu {arch.cc}` before switching.")
         else:
             if not 0 < cover.none < cover.total:
                 continue  # all or nothing: CC240
@@ -177,8 +181,8 @@ def library_partial_kernels_for_gpu(ctx: RuleContext) -> Iterator[Finding]:
         runs = cover.total - cover.none
         yield ctx.finding(
             f"{_name(binary)}: {cover.none} of {cover.total} kernel containers have no code for "
-            f"{gpu.label} ({gpu.arch.sm})",
-            detail=f"Containers without {gpu.arch.sm}-compatible code: {_failing_text(cover)}. Kernels from them "
+            f"{gpu.label} ({arch.sm})",
+            detail=f"Containers without {arch.sm}-compatible code: {_failing_text(cover)}. Kernels from them "
                    "fail with \"no kernel image is available\" when launched"
                    + (f"; the other {runs} run." if runs else "."),
             remedy=remedy, evidence=["kernels.binaries.groups", "nvml.gpus.compute_capability"])
@@ -228,7 +232,7 @@ def extension_undefined_torch_symbols(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             f"{_name(binary)} needs {count} torch symbol{'s' if count != 1 else ''} that {torch_label} "
             "does not export",
-            category="torchvision_mismatch" if _normalise(binary.package or "") in COMPANIONS else None,
+            category="torchvision_mismatch" if package_key(binary.package or "") in COMPANIONS else None,
             detail=f"Importing it fails with \"undefined symbol: {first}\" ({count}{of} torch symbol"
                    f"{'s are' if count != 1 else ' is'} missing); {_built_for(binary)}.",
             remedy=fitting_build(ctx, binary),
@@ -284,17 +288,19 @@ def extension_ptx_too_new_for_driver(ctx: RuleContext) -> Iterator[Finding]:
         Update the driver to one supporting the CUDA version named, or install a build
         with SASS for the GPU.
     """
-    for binary, gpu, cover in _judged(ctx, _extensions(ctx)):
+    for binary, gpu, arch, cover in _judged(ctx, _extensions(ctx)):
         if not cover.ptx_too_new:
             continue
         from ...kernels.coverage import newest_cuda
 
         isas = sorted({g.ptx_isa for g in cover.too_new if g.ptx_isa})
         needs = newest_cuda(isas)
+        if needs is None:
+            continue  # which CUDA reads this PTX is not known: nothing to say about the driver
         yield ctx.finding(
-            f"{_name(binary)} needs PTX JIT for {gpu.label} ({gpu.arch.sm}) that driver CUDA {ctx.driver_cuda} "
+            f"{_name(binary)} needs PTX JIT for {gpu.label} ({arch.sm}) that driver CUDA {ctx.driver_cuda} "
             "cannot do",
-            detail=f"{cover.ptx_too_new} of {cover.total} containers have no SASS for {gpu.arch.sm}, only PTX of ISA "
+            detail=f"{cover.ptx_too_new} of {cover.total} containers have no SASS for {arch.sm}, only PTX of ISA "
                    f"{', '.join(isas)} (needs CUDA ≥ {needs}); the driver supports CUDA ≤ {ctx.driver_cuda}.",
             remedy=f"Update the NVIDIA driver to one supporting CUDA {needs} "
                    f"(≥ {ctx.db.min_driver(needs, ctx.platform) or '?'}), or:\n{fitting_build(ctx, binary)}",

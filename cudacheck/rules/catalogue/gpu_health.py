@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ...report import Finding
+from ...sizes import MIB, gib
 from ..context import RuleContext
 from ..registry import rule
 
@@ -120,7 +121,7 @@ def gpu_memory_in_use(ctx: RuleContext) -> Iterator[Finding]:
         total, used = gpu.facts.memory_total_mib, gpu.facts.memory_used_mib
         if total and used is not None and used >= total * MEMORY_BUSY_FRACTION:
             yield ctx.finding(
-                f"{gpu.label}: {used / 1024:.1f} of {total / 1024:.1f} GiB already in use",
+                f"{gpu.label}: {gib(used * MIB)} of {gib(total * MIB)} already in use",
                 remedy="nvidia-smi --query-compute-apps=pid,process_name,used_memory --format=csv; stop the holder "
                        "or choose another GPU.",
                 evidence=["nvml.gpus.memory_used_mib"])

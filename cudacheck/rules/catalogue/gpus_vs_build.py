@@ -1,24 +1,26 @@
 """The torch build versus the GPUs: does the build carry code these GPUs can run?"""
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Tuple
 
-from ...compat.judgements import driver_verdict
-from ...report import Finding
+from ...compat.archs import Arch, Coverage
+from ...compat.judgements import ArchTargets, driver_verdict
 from ...observations import Obs
+from ...report import Finding
 from ..context import GpuView, RuleContext
 from ..observations import first_of, quote
 from ..registry import rule
 
 
-def _covered_gpus(ctx: RuleContext):
-    """Each GPU with how the build covers it; nothing when the build's targets are not known."""
+def _covered_gpus(ctx: RuleContext) -> Iterator[Tuple[GpuView, Arch, ArchTargets, Coverage]]:
+    """Each GPU whose architecture is known, with the build's targets and how they cover it;
+    nothing when the build's targets are not known."""
     targets = ctx.build.targets
     if not ctx.torch_is_cuda or not ctx.gpus or targets is None:
         return
     for gpu in ctx.gpus:
         if gpu.arch is not None:
-            yield gpu, targets.covers(gpu.arch)
+            yield gpu, gpu.arch, targets, targets.covers(gpu.arch)
 
 
 def _source_note(ctx: RuleContext) -> str:
@@ -52,20 +54,15 @@ def gpu_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
         Install a wheel whose arch list includes the GPU (the remedy names the newest one
         that also fits the driver), or build torch with TORCH_CUDA_ARCH_LIST including it.
     """
-    for gpu, cover in _covered_gpus(ctx):
-        if cover.kind != "none" or _below_build(ctx, gpu):
+    for gpu, arch, targets, cover in _covered_gpus(ctx):
+        if cover.kind != "none" or targets.is_below(arch):
             continue
         yield ctx.finding(
-            f"{ctx.torch_label} has no kernels for {gpu.label} ({gpu.arch.sm})",
-            detail=f"{gpu.label} has compute capability {gpu.arch.cc}; the build has "
+            f"{ctx.torch_label} has no kernels for {gpu.label} ({arch.sm})",
+            detail=f"{gpu.label} has compute capability {arch.cc}; the build has "
                    f"{ctx.build.arch_text()}{_source_note(ctx)}. No SASS of the same major with a lower "
                    "minor and no PTX at or below it.",
             remedy=ctx.best_wheel_text(), evidence=["nvml.gpus.compute_capability", "torch.version"])
-
-
-def _below_build(ctx: RuleContext, gpu: GpuView) -> bool:
-    targets = ctx.build.targets
-    return targets is not None and gpu.arch is not None and targets.is_below(gpu.arch)
 
 
 @rule("CC203", "gpu-too-old-for-build", "gpu_too_old_for_build", "gpus")
@@ -82,14 +79,15 @@ def gpu_too_old_for_build(ctx: RuleContext) -> Iterator[Finding]:
         Install the last torch release and CUDA variant that still supports the GPU (named
         in the remedy), or build torch from source for it.
     """
-    for gpu, cover in _covered_gpus(ctx):
-        if cover.kind != "none" or not _below_build(ctx, gpu):
+    for gpu, arch, targets, cover in _covered_gpus(ctx):
+        oldest = targets.oldest
+        if cover.kind != "none" or oldest is None or not targets.is_below(arch):
             continue
         yield ctx.finding(
-            f"{gpu.label} ({gpu.arch.sm}) is too old for {ctx.torch_label}",
-            detail=f"The build starts at {ctx.build.targets.oldest.sm}: {ctx.build.arch_text()}"
+            f"{gpu.label} ({arch.sm}) is too old for {ctx.torch_label}",
+            detail=f"The build starts at {oldest.sm}: {ctx.build.arch_text()}"
                    f"{_source_note(ctx)}.",
-            remedy=f"Install a torch release that still supports {gpu.arch.sm}:\n" + ctx.best_wheel_text(),
+            remedy=f"Install a torch release that still supports {arch.sm}:\n" + ctx.best_wheel_text(),
             evidence=["nvml.gpus.compute_capability", "torch.version"])
 
 
@@ -112,10 +110,9 @@ def arch_list_unknown(ctx: RuleContext) -> Iterator[Finding]:
     """
     if not ctx.torch_is_cuda or ctx.build.targets is not None:
         return
-    gpus = [g for g in ctx.gpus if g.arch is not None]
-    if not gpus:
+    names = ", ".join(f"{g.label} ({g.arch.sm})" for g in ctx.gpus if g.arch is not None)
+    if not names:
         return
-    names = ", ".join(f"{g.label} ({g.arch.sm})" for g in gpus)
     yield ctx.cannot_tell(
         f"Could not check whether {ctx.torch_label} has kernels for {names}",
         detail=f"The build's arch list is not known: {ctx.build.targets_unknown}.",
@@ -141,29 +138,29 @@ def gpu_needs_ptx_jit(ctx: RuleContext) -> Iterator[Finding]:
         Install a wheel with SASS for the GPU; or update the driver to at least the build's
         CUDA version so PTX can be JIT-compiled.
     """
-    for gpu, cover in _covered_gpus(ctx):
+    for gpu, arch, targets, cover in _covered_gpus(ctx):
         if cover.kind != "ptx":
             continue
         build_cuda = ctx.snapshot.torch.cuda or ""
         verdict = driver_verdict(ctx.db, build_cuda, ctx.driver_cuda, ctx.driver_version, ctx.platform)
-        arch_row = ctx.db.arch(f"{gpu.arch.major}.{gpu.arch.minor}")
-        if build_cuda and ctx.db.cuda_predates_arch(build_cuda, gpu.arch.major, gpu.arch.minor):
-            known_as = arch_row.architecture if arch_row and arch_row.architecture else gpu.arch.sm
+        arch_row = ctx.db.arch(f"{arch.major}.{arch.minor}")
+        if build_cuda and ctx.db.cuda_predates_arch(build_cuda, arch.major, arch.minor):
+            known_as = arch_row.architecture if arch_row and arch_row.architecture else arch.sm
             yield ctx.finding(
-                f"torch {ctx.snapshot.torch.version} reaches {gpu.label} ({gpu.arch.sm}) only through PTX from "
+                f"torch {ctx.snapshot.torch.version} reaches {gpu.label} ({arch.sm}) only through PTX from "
                 f"CUDA {build_cuda}, which predates {known_as}",
                 severity="warning",
-                detail=f"Only PTX for {cover.via} covers {gpu.arch.sm}. CUDA {build_cuda} is older than the first "
+                detail=f"Only PTX for {cover.via} covers {arch.sm}. CUDA {build_cuda} is older than the first "
                        f"toolkit that knows {known_as} (CUDA {arch_row.first_cuda if arch_row else '?'}): torch's own "
                        f"kernels can be JIT-compiled, but the cuBLAS and cuDNN that build ships may have no code for "
-                       f"{gpu.arch.sm} (CUBLAS_STATUS_EXECUTION_FAILED, CUDNN_STATUS_EXECUTION_FAILED).",
+                       f"{arch.sm} (CUBLAS_STATUS_EXECUTION_FAILED, CUDNN_STATUS_EXECUTION_FAILED).",
                 remedy=ctx.best_wheel_text(),
                 evidence=["nvml.gpus.compute_capability", "torch.cuda"])
         elif verdict is not None and verdict.needs_minor_compat:
             yield ctx.finding(
-                f"{gpu.label} ({gpu.arch.sm}) needs PTX JIT, which this driver cannot do for CUDA {build_cuda}",
+                f"{gpu.label} ({arch.sm}) needs PTX JIT, which this driver cannot do for CUDA {build_cuda}",
                 severity="error",
-                detail=f"Only PTX for {cover.via} covers {gpu.arch.sm}; the driver supports CUDA "
+                detail=f"Only PTX for {cover.via} covers {arch.sm}; the driver supports CUDA "
                        f"{ctx.driver_cuda}, older than the build's {build_cuda}, so it cannot JIT that PTX "
                        "(cudaErrorUnsupportedPtxVersion).",
                 remedy=f"Update the driver to ≥ {ctx.db.min_driver(build_cuda, ctx.platform) or 'the build CUDA'}"
@@ -171,8 +168,8 @@ def gpu_needs_ptx_jit(ctx: RuleContext) -> Iterator[Finding]:
                 evidence=["nvml.gpus.compute_capability", "nvml.cuda_driver_version", "torch.cuda"])
         else:
             yield ctx.finding(
-                f"{gpu.label} ({gpu.arch.sm}) runs torch through PTX JIT: first launch is slow",
-                detail=f"No SASS for {gpu.arch.sm}; PTX for {cover.via} is JIT-compiled by the driver "
+                f"{gpu.label} ({arch.sm}) runs torch through PTX JIT: first launch is slow",
+                detail=f"No SASS for {arch.sm}; PTX for {cover.via} is JIT-compiled by the driver "
                        f"({ctx.build.arch_text()}).",
                 remedy="Works as is. For fast start-up install a wheel with native SASS for this GPU.",
                 evidence=["nvml.gpus.compute_capability", "torch.version"])

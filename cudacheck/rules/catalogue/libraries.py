@@ -5,6 +5,7 @@ import re
 from typing import Dict, Iterator, Optional, Tuple
 
 from ...compat.judgements import cudnn_refused_for_gpus, cudnn_runtime_refused, index_url
+from ...names import package_key
 from ...report import Finding
 from ...snapshot import LibraryFacts
 from ...versions import cudnn_from_int, major_minor, parse, torch_local_tag, torch_public
@@ -62,7 +63,7 @@ def nvidia_wheel_pin_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """
     installed: Dict[str, Optional[str]] = {}
     for package in ctx.snapshot.packages or []:
-        installed[package.name.lower().replace("_", "-")] = package.version
+        installed[package_key(package.name)] = package.version
     if ctx.snapshot.packages is None:
         return
     for name, spec in sorted(ctx.snapshot.torch.nvidia_requirements.items()):

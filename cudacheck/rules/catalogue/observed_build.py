@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Iterator, List, Optional, Tuple
 
 from ...compat.judgements import below_current_builds, index_url
-from ...observations import KINDS, Obs
+from ...observations import KINDS, Obs, observation
 from ...report import Finding
 from ...snapshot import Observation
 from ...versions import major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cuda_unavailable, evidence,
-                            first_of, gpu_arch, gpu_label, kernel_error_owner, platform_system, quote, safe,
+                            first_of, gpu_arch, gpu_label, kernel_error_owner, platform_system, quote,
                             torch_covers, wheel_text)
 from ..registry import rule
 
@@ -35,7 +35,7 @@ def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observatio
         mm = major_minor(observation.values.get("min"))
         if mm and (lowest is None or mm > lowest):
             lowest = mm
-    build = safe(lambda: ctx.build)
+    build = ctx.build
     if build is not None and build.known_archs and (build.sass or build.ptx):
         oldest = min(build.sass + build.ptx)
         lowest = lowest or (oldest.major, oldest.minor)
@@ -51,7 +51,7 @@ def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observatio
             return "arch_not_in_build", "newer than the build's highest architecture", signs
         return None, "", []
     if gpu is not None and (build is None or not build.known_archs) and \
-            safe(lambda: below_current_builds(ctx.db, gpu)) is True:
+            below_current_builds(ctx.db, gpu) is True:
         return "gpu_too_old_for_build", "below every build of the current torch release", signs
     return "arch_not_in_build", "not in the build", signs
 
@@ -85,7 +85,7 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
     covered = torch_covers(ctx, gpu)
     lead = next((s for s in signs if s.signature == Obs.GPU_NOT_COMPATIBLE), signs[0])
     gpu_text = f"{gpu_label(ctx)} ({gpu.sm})" if gpu else gpu_label(ctx)
-    build = safe(lambda: ctx.build)
+    build = ctx.build
     archs = f" The build has {build.arch_text()}." if build is not None and build.known_archs else ""
     if kernel_error_owner(ctx) is not None:
         return  # a compiled extension lacks the kernels, not torch: CC825
@@ -143,8 +143,8 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
     else:
         from ...compat.plan import newest_wheel_covering  # the planner: imported only for a remedy
 
-        last = safe(lambda: newest_wheel_covering(ctx.db, gpu)) if gpu else None
-        remedy = (f"The newest official wheel that still supports {gpu.sm}:\n  {last}" if last else
+        last = newest_wheel_covering(ctx.db, gpu) if gpu else None
+        remedy = (f"The newest official wheel that still supports {gpu.sm}:\n  {last}" if last and gpu else
                   "Install an older torch release that still shipped this architecture, or build torch from source "
                   f"with TORCH_CUDA_ARCH_LIST=\"{gpu.cc if gpu else '<X.Y>'}\".")
     yield ctx.finding(
@@ -438,7 +438,7 @@ def _failed_after_import(ctx: RuleContext) -> bool:
 def _category(name: str) -> Optional[str]:
     """The category an observation points to (None for a name this version does not know)."""
     try:
-        return Obs(name).category
+        return observation(name).category
     except ValueError:
         return None
 

@@ -3,7 +3,7 @@ visible, forward compatibility, a container's CUDA requirement (CC801–CC804, C
 from __future__ import annotations
 
 import re
-from typing import Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional
 
 from ...observations import Obs
 from ...report import Finding
@@ -12,7 +12,7 @@ from ...versions import cuda_from_int, major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cuda_unavailable, docker_run,
                             Situation, driver_needed, evidence, first_of, forward_compat_cause, gpu_situation,
-                            ld_entries, newest_image_cuda, quote, safe, wheel_text)
+                            ld_entries, newest_image_cuda, quote, wheel_text)
 from ..registry import rule
 
 
@@ -185,8 +185,8 @@ def _driver_remedy(ctx: RuleContext, cuda: Optional[str]) -> str:
     if needed:
         first = f"Update the NVIDIA driver to {needed}"
     else:
-        floors = [f"CUDA {m}.x ≥ {getattr(safe(lambda m=m: ctx.db.minor_floor(m)), ctx.platform, None)}"
-                  for m in (11, 12, 13) if safe(lambda m=m: ctx.db.minor_floor(m))]
+        floors = [f"CUDA {m}.x ≥ {getattr(ctx.db.minor_floor(m), ctx.platform, None)}"
+                  for m in (11, 12, 13) if ctx.db.minor_floor(m)]
         first = "Update the NVIDIA driver" + (f" (minimum per CUDA major: {', '.join(floors)})" if floors else "")
     return first + ", or install a build for a CUDA version this driver supports:\n" + wheel_text(ctx)
 
@@ -249,9 +249,10 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
                     "nvidia-dkms package for your kernel), blacklist nouveau, then `sudo modprobe nvidia` or reboot."),
             evidence=evidence(module))
     elif missing is not None:
-        what = {Obs.NO_NVIDIA_DRIVER: "torch finds no NVIDIA driver",
-                Obs.NVML_LIBRARY_MISSING: "the NVML library (libnvidia-ml.so.1) is missing",
-                Obs.LIBCUDA_MISSING: "the CUDA driver library (libcuda.so.1) is missing"}[missing.signature]
+        whats: Dict[str, str] = {Obs.NO_NVIDIA_DRIVER: "torch finds no NVIDIA driver",
+                                 Obs.NVML_LIBRARY_MISSING: "the NVML library (libnvidia-ml.so.1) is missing",
+                                 Obs.LIBCUDA_MISSING: "the CUDA driver library (libcuda.so.1) is missing"}
+        what = whats[missing.signature]
         yield ctx.finding(
             f"No working NVIDIA driver: {what}", certainty=LIKELY,
             detail=f"{quote(missing)}. " + ("The NVIDIA Container Toolkit on the host cannot find the driver "
@@ -267,10 +268,11 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
                       else ""),
             evidence=evidence(missing))
     elif unknown is not None:
+        titles: Dict[str, str] = {
+            Obs.CUDA_INIT_FAILED: "CUDA driver initialisation failed",
+            Obs.RM_INIT_FAILED: "The NVIDIA driver could not initialise the GPU (RmInitAdapter failed)"}
         yield ctx.finding(
-            {Obs.CUDA_INIT_FAILED: "CUDA driver initialisation failed",
-             Obs.RM_INIT_FAILED: "The NVIDIA driver could not initialise the GPU (RmInitAdapter failed)"}.get(
-                unknown.signature, "CUDA cannot initialise the driver (“unknown error”, 999)"),
+            titles.get(unknown.signature, "CUDA cannot initialise the driver (“unknown error”, 999)"),
             severity="error", certainty=POSSIBLE,
             detail=f"{quote(unknown)}. Most often after suspend/resume (nvidia_uvm lost its state), a driver "
                    "update without reboot, or a missing /dev/nvidia-uvm.",

@@ -124,12 +124,13 @@ def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
                     "Remove other cuDNN folders from LD_LIBRARY_PATH (or deactivate the conda env providing one)")
                    + f", or install cuDNN {built or 'of the version torch was built with'}.",
             evidence=evidence(signal) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
-        return
-    yield ctx.finding(
-        f"A cuDNN symbol is missing ({symbol.values.get('symbol')}): another cuDNN version was loaded",
-        certainty=POSSIBLE, detail=f"{quote(symbol)}.{path_note}",
-        remedy="Remove other cuDNN folders from LD_LIBRARY_PATH and reinstall torch so its nvidia-cudnn wheel matches.",
-        evidence=evidence(symbol))
+    elif symbol is not None:
+        yield ctx.finding(
+            f"A cuDNN symbol is missing ({symbol.values.get('symbol')}): another cuDNN version was loaded",
+            certainty=POSSIBLE, detail=f"{quote(symbol)}.{path_note}",
+            remedy="Remove other cuDNN folders from LD_LIBRARY_PATH and reinstall torch so its nvidia-cudnn wheel "
+                   "matches.",
+            evidence=evidence(symbol))
 
 
 @rule("CC810", "observed-nccl-mismatch", "nccl_mismatch", "libraries", symptom=True)
@@ -208,8 +209,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         return  # on a Jetson a missing CUDA library means a wheel for another JetPack release: CC824
     if symbol is not None or missing is not None:
         lead = symbol or missing
-        what = symbol.values.get("symbol") if symbol is not None else (missing.values.get("lib") or
-                                                                       missing.values.get("lib2"))
+        what = symbol.values.get("symbol") if symbol is not None else \
+            (missing.values.get("lib") or missing.values.get("lib2")) if missing is not None else None
         yield ctx.finding(
             f"A CUDA library of another version is loaded ({what or 'undefined symbol'})" if symbol else
             f"A CUDA runtime library cannot be loaded ({what})",

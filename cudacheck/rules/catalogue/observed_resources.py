@@ -2,11 +2,12 @@
 errors), a capability the GPU lacks (CC812, CC813, CC820, CC822)."""
 from __future__ import annotations
 
-from typing import Iterator, Optional, Tuple
+from typing import Dict, Iterator, Optional, Tuple
 
 from ...observations import Obs
 from ...report import Finding
 from ...snapshot import Observation
+from ...versions import parts
 from ..context import RuleContext
 from ..observations import (LIKELY, POSSIBLE, all_of, docker_run, evidence, first_of, gpu_arch, gpu_label,
                             quote)
@@ -170,6 +171,8 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
 def _capability_required(ctx: RuleContext, required: Observation, gpu) -> Iterator[Finding]:
     """A library's own "requires compute capability ≥ X" (or xFormers' "your GPU has capability (7, 5) (too old)")."""
     values = required.values
+    have: Optional[Tuple[int, int]]
+    needs: Optional[Tuple[int, int]]
     if values.get("have_major"):
         have = (int(values["have_major"]), int(values["have_minor"]))
         needs = None
@@ -216,7 +219,8 @@ def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
         if required is not None:
             yield from _capability_required(ctx, required, gpu)
         return
-    needs = {Obs.BF16_UNSUPPORTED: "8.0", Obs.FLASH_ATTENTION_ARCH: "8.0", Obs.FP8_UNSUPPORTED: "8.9"}[lead.signature]
+    needed: Dict[str, str] = {Obs.BF16_UNSUPPORTED: "8.0", Obs.FLASH_ATTENTION_ARCH: "8.0", Obs.FP8_UNSUPPORTED: "8.9"}
+    needs = needed[lead.signature]
     named = (lead.values.get("gpu") or "").upper()
     if named[:1] in ("A", "H"):
         # "… requires A100/A800 or H100/H800": only sm_80 / sm_90 have the shared memory it needs
@@ -224,10 +228,11 @@ def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
             return
         if gpu is not None:
             needs = "8.0 or 9.0 (A100/H100 class)"
-    elif gpu is not None and (gpu.major, gpu.minor) >= tuple(int(x) for x in needs.split(".")):
+    elif gpu is not None and (gpu.major, gpu.minor) >= parts(needs):
         return  # the GPU has the feature: the message has another cause
-    feature = {Obs.BF16_UNSUPPORTED: "bfloat16", Obs.FLASH_ATTENTION_ARCH: "FlashAttention",
-               Obs.FP8_UNSUPPORTED: "FP8"}[lead.signature]
+    features: Dict[str, str] = {Obs.BF16_UNSUPPORTED: "bfloat16", Obs.FLASH_ATTENTION_ARCH: "FlashAttention",
+                                Obs.FP8_UNSUPPORTED: "FP8"}
+    feature = features[lead.signature]
     yield ctx.finding(
         f"{feature} needs compute capability ≥ {needs}" + (f"; {gpu_label(ctx)} is {gpu.cc}" if gpu else ""),
         severity="warning", certainty=LIKELY, detail=f"{quote(lead)}.",

@@ -7,6 +7,7 @@ from typing import Iterator, List, Optional, Tuple
 from ...compat.archs import parse_arch
 from ...policy import FEATURES
 from ...report import Finding
+from ...sizes import gib
 from ..context import GpuView, RuleContext
 from ..registry import rule
 
@@ -44,10 +45,6 @@ def gpus_to_check(ctx: RuleContext) -> Tuple[List[GpuView], bool]:
     return (ctx.gpus, False) if visible is None else (visible, True)
 
 
-def _gib(value: int) -> str:
-    return f"{value / 2**30:.1f} GiB"
-
-
 @rule("CC601", "gpu-required", "no_gpu_visible", "requirements")
 def gpu_required(ctx: RuleContext) -> Iterator[Finding]:
     """GPUs are required, but this process sees none.
@@ -78,9 +75,10 @@ def gpu_required(ctx: RuleContext) -> Iterator[Finding]:
                                  else "the driver's GPU list is not known"),
                               evidence=[f"policy.{name}" for name in required] + ["nvml.gpus"])
         return
+    mask = ctx.snapshot.container.cuda_visible_devices
     if ctx.gpus:
         detail = (f"NVML sees {len(ctx.gpus)} GPU(s) but CUDA_VISIBLE_DEVICES="
-                  f"{ctx.snapshot.container.cuda_visible_devices.raw!r} hides them.")  # type: ignore[union-attr]
+                  f"{mask.raw if mask else None!r} hides them.")
         remedy = "Unset CUDA_VISIBLE_DEVICES or list valid GPU indices/UUIDs in it."
     elif ctx.snapshot.nvml.status == "ok":
         detail = "NVML answered and lists no GPU."
@@ -163,12 +161,12 @@ def gpu_memory_too_small(ctx: RuleContext) -> Iterator[Finding]:
     for gpu in gpus:
         total = gpu.facts.memory_total_mib
         if total is None or (not certain and total * 2**20 < wanted):
-            yield ctx.cannot_tell(f"Could not check {gpu.label} against {_gib(wanted)} of memory: "
+            yield ctx.cannot_tell(f"Could not check {gpu.label} against {gib(wanted)} of memory: "
                                   + ("its memory is not known" if total is None else
                                      "whether CUDA_VISIBLE_DEVICES keeps it is not known"),
                                   evidence=["policy.min_gpu_memory", "nvml.gpus.memory_total_mib"])
         elif total * 2**20 < wanted:
-            yield ctx.finding(f"{gpu.label} has {_gib(total * 2**20)}; {_gib(wanted)} required",
+            yield ctx.finding(f"{gpu.label} has {gib(total * 2**20)}; {gib(wanted)} required",
                               remedy="Run on a GPU with more memory, or lower min_gpu_memory.",
                               evidence=["policy.min_gpu_memory", "nvml.gpus.memory_total_mib"])
 
@@ -189,14 +187,16 @@ def feature_unsupported(ctx: RuleContext) -> Iterator[Finding]:
     for feature in ctx.policy.features:
         needed = parse_arch(FEATURES[feature])
         for gpu in gpus:
-            if needed and (gpu.arch is None or
-                           (not certain and (gpu.arch.major, gpu.arch.minor) < (needed.major, needed.minor))):
+            arch = gpu.arch
+            if needed is None or (arch is not None and (arch.major, arch.minor) >= (needed.major, needed.minor)):
+                continue
+            if arch is None or not certain:
                 yield ctx.cannot_tell(f"Could not check {feature} on {gpu.label}: "
-                                      + ("its compute capability is not known" if gpu.arch is None else
+                                      + ("its compute capability is not known" if arch is None else
                                          "whether CUDA_VISIBLE_DEVICES keeps it is not known"),
                                       evidence=["policy.features", "nvml.gpus.compute_capability"])
-            elif needed and (gpu.arch.major, gpu.arch.minor) < (needed.major, needed.minor):
-                yield ctx.finding(f"{gpu.label} ({gpu.arch.sm}) does not support {feature} (needs ≥ {needed.cc})",
+            else:
+                yield ctx.finding(f"{gpu.label} ({arch.sm}) does not support {feature} (needs ≥ {needed.cc})",
                                   remedy=f"Run on a GPU with compute capability ≥ {needed.cc}, or drop {feature}.",
                                   evidence=["policy.features", "nvml.gpus.compute_capability"])
 
@@ -218,7 +218,7 @@ def shm_below_requirement(ctx: RuleContext) -> Iterator[Finding]:
     shm = ctx.snapshot.container.shm
     if not wanted or shm is None or shm.size_bytes is None or shm.size_bytes >= wanted:
         return
-    yield ctx.finding(f"/dev/shm is {_gib(shm.size_bytes)}; {_gib(wanted)} required",
+    yield ctx.finding(f"/dev/shm is {gib(shm.size_bytes)}; {gib(wanted)} required",
                       remedy=f"docker run --shm-size={max(1, wanted // 2**30)}g … (or --ipc=host); on Kubernetes "
                              "mount an emptyDir with medium: Memory at /dev/shm.",
                       evidence=["policy.min_shm", "container.shm.size_bytes"])

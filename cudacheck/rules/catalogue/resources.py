@@ -4,14 +4,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from ...report import Finding
+from ...sizes import gib
 from ..context import RuleContext
 from ..registry import rule
 
 SHM_FLOOR = 1 << 30  # 1 GiB: below this DataLoader workers and NCCL run out of /dev/shm
-
-
-def _gib(value: int) -> str:
-    return f"{value / 2**30:.2f} GiB" if value < 2**30 else f"{value / 2**30:.1f} GiB"
 
 
 @rule("CC401", "shm-too-small", "shm_too_small", "container", severity="warning")
@@ -36,7 +33,7 @@ def shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
     if shm.size_bytes >= SHM_FLOOR:
         return
     yield ctx.finding(
-        f"/dev/shm is only {_gib(shm.size_bytes)} in this container",
+        f"/dev/shm is only {gib(shm.size_bytes)} in this container",
         detail="DataLoader workers (num_workers > 0) and NCCL need more than Docker's 64 MiB default; expect "
                "'Bus error' or NCCL shm failures under load.",
         remedy="docker run --shm-size=16g … (or --ipc=host); compose: shm_size: 16gb; Kubernetes: emptyDir "
@@ -89,8 +86,8 @@ def cgroup_memory_below_gpu_memory(ctx: RuleContext) -> Iterator[Finding]:
     if not limit or not total_mib or limit >= total_mib * 2**20:
         return
     yield ctx.finding(
-        f"Memory limit {_gib(limit)} is below the GPUs' {_gib(total_mib * 2**20)}",
-        detail=f"cgroup memory limit {_gib(limit)}; {len(ctx.gpus)} GPU(s) with {_gib(total_mib * 2**20)} in total.",
+        f"Memory limit {gib(limit)} is below the GPUs' {gib(total_mib * 2**20)}",
+        detail=f"cgroup memory limit {gib(limit)}; {len(ctx.gpus)} GPU(s) with {gib(total_mib * 2**20)} in total.",
         remedy="Raise the container memory limit, or load checkpoints directly to the GPU.",
         evidence=["container.cgroup_memory_limit_bytes", "nvml.gpus.memory_total_mib"])
 

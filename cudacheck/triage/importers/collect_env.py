@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from typing import Callable, Dict, Optional, Tuple
 
-from ...snapshot import LibrariesFacts
 from ..document import Document
 from ..facts import REPORTED, TOOL, Facts, GpuClaim, TorchClaim
 from . import platform_words
 from ...observations import Obs
+from ...versions import parts
 
 _LABEL = re.compile(r"^\s*(?:[-*•+]\s*|\d{1,2}[.)]\s*|#+\s*)?(?P<label>[A-Za-z][\w /().,+'`-]{0,70}?)\s*[:：]\s*"
                     r"(?P<value>.*)$")
@@ -111,7 +111,7 @@ def _torch_version(facts: Facts, value: str, priority: int, index: int, document
 def _debug(facts: Facts, value: str, priority: int, index: int, document: Document, line: int) -> None:
     lowered = value.lower()
     if lowered in ("true", "yes", "false", "no"):
-        facts.set("torch.debug", lowered in ("true", "yes"), priority)
+        facts.set(lambda s: s.torch.debug, lowered in ("true", "yes"), priority)
 
 
 def _build_cuda(facts: Facts, value: str, priority: int, index: int, document: Document, line: int) -> None:
@@ -134,27 +134,27 @@ def _os(facts: Facts, value: str, priority: int, index: int, document: Document,
     if _absent(value):
         return
     platform_words.apply(facts, value, priority)
-    facts.set("platform.distro", re.sub(r"\s*\((?:x86_64|aarch64|arm64|amd64|ppc64le)\)\s*$", "", value), priority)
+    facts.set(lambda s: s.platform.distro, re.sub(r"\s*\((?:x86_64|aarch64|arm64|amd64|ppc64le)\)\s*$", "", value), priority)
 
 
 def _python(facts: Facts, value: str, priority: int, index: int, document: Document, line: int) -> None:
     match = re.match(r"(\d\.\d{1,2}(?:\.\d{1,2})?)", value)
     if match:
-        facts.set("platform.python_version", match.group(1), priority)
+        facts.set(lambda s: s.platform.python_version, match.group(1), priority)
     if "64-bit" in value or "32-bit" in value:
-        facts.set("platform.python_implementation", "CPython", priority)
+        facts.set(lambda s: s.platform.python_implementation, "CPython", priority)
 
 
 def _python_platform(facts: Facts, value: str, priority: int, index: int, document: Document, line: int) -> None:
     platform_words.apply(facts, value, priority)
     match = re.match(r"Linux-(?P<kernel>[\w.+-]+?)-(?P<machine>x86_64|aarch64|ppc64le|s390x)", value)
     if match:
-        facts.set("platform.kernel", match.group("kernel"), priority)
+        facts.set(lambda s: s.platform.kernel, match.group("kernel"), priority)
 
 
 def _libc(facts: Facts, value: str, priority: int, index: int, document: Document, line: int) -> None:
     if not _absent(value):
-        facts.set("platform.libc", value, priority)
+        facts.set(lambda s: s.platform.libc, value, priority)
 
 
 def _cuda_available(facts: Facts, value: str, priority: int, index: int, document: Document, line: int) -> None:
@@ -167,9 +167,7 @@ def _cuda_available(facts: Facts, value: str, priority: int, index: int, documen
 def _nvcc(facts: Facts, value: str, priority: int, index: int, document: Document, line: int) -> None:
     match = re.match(r"(\d+\.\d+(?:\.\d+)?)", value)
     if match:
-        if facts.snapshot.libraries is None:
-            facts.snapshot.libraries = LibrariesFacts()
-        facts.set("libraries.nvcc_version", match.group(1), priority)
+        facts.set(lambda s: s.libraries.nvcc_version, match.group(1), priority)
 
 
 def _gpus(facts: Facts, value: str, priority: int, index: int, document: Document, line: int) -> None:
@@ -190,7 +188,7 @@ def _gpus(facts: Facts, value: str, priority: int, index: int, document: Documen
 def _driver(facts: Facts, value: str, priority: int, index: int, document: Document, line: int) -> None:
     match = _DRIVER.match(value.strip())
     if match:
-        facts.set("nvml.driver_version", match.group("v"), priority)
+        facts.set(lambda s: s.nvml.driver_version, match.group("v"), priority)
 
 
 def _cudnn(facts: Facts, value: str, priority: int, index: int, document: Document, line: int) -> None:
@@ -205,13 +203,10 @@ def _cudnn(facts: Facts, value: str, priority: int, index: int, document: Docume
     for text in texts:
         match = re.search(r"libcudnn[\w]*\.so\.(\d+\.\d+\.\d+)", text) or \
             re.match(r"^(\d+\.\d+\.\d+)$", text.strip())
-        if match and (best is None or tuple(map(int, match.group(1).split("."))) >
-                      tuple(map(int, best.split(".")))):
+        if match and (best is None or parts(match.group(1)) > parts(best)):
             best = match.group(1)
     if best:
-        if facts.snapshot.libraries is None:
-            facts.snapshot.libraries = LibrariesFacts()
-        facts.set("libraries.system_cudnn_version", best, priority)
+        facts.set(lambda s: s.libraries.system_cudnn_version, best, priority)
 
 
 def _cuda_mention(facts: Facts, value: str, priority: int, index: int, document: Document, line: int) -> None:

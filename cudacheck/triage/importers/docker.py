@@ -62,6 +62,12 @@ def tokens(text: str) -> List[str]:
     return [re.sub(r"""["']""", "", token) for token in _TOKEN.findall(text[:4096])]
 
 
+def _last(options: Dict[str, List[str]], name: str) -> Optional[str]:
+    """The value of an option given last (Docker keeps the last), or None."""
+    values = options.get(name)
+    return values[-1] if values else None
+
+
 def _docker_run(facts: Facts, tool: str, rest: str, line_text: str, line: int) -> None:
     words = tokens(rest)
     options: Dict[str, List[str]] = {}
@@ -91,11 +97,11 @@ def _docker_run(facts: Facts, tool: str, rest: str, line_text: str, line: int) -
         if "=" in item:
             key, value = item.split("=", 1)
             env[key] = value
-    gpus = (options.get("--gpus") or [None])[-1]
-    runtime = (options.get("--runtime") or [None])[-1]
+    gpus = _last(options, "--gpus")
+    runtime = _last(options, "--runtime")
     devices = options.get("--device", [])
-    shm = (options.get("--shm-size") or [None])[-1]
-    ipc = (options.get("--ipc") or [None])[-1]
+    shm = _last(options, "--shm-size")
+    ipc = _last(options, "--ipc")
     nvidia_docker = tool.startswith("nvidia-docker")
     granted = bool(gpus) or (runtime or "").lower() == "nvidia" or nvidia_docker or "NVIDIA_VISIBLE_DEVICES" in env
     device_nodes = any("nvidia" in d for d in devices)  # the nodes, but not the driver libraries
@@ -105,20 +111,20 @@ def _docker_run(facts: Facts, tool: str, rest: str, line_text: str, line: int) -
                   devices=",".join(devices) or None, privileged="yes" if "--privileged" in options else None,
                   gpu_image="yes" if looks_like_gpu_image(image) else None)
     facts.seen("docker_run")
-    facts.set("container.in_container", True, REPORTED)
-    facts.set("container.runtime", "podman" if "podman" in tool else "docker", REPORTED)
-    facts.set("container.gpus_flag", gpus, TOOL)
+    facts.set(lambda s: s.container.in_container, True, REPORTED)
+    facts.set(lambda s: s.container.runtime, "podman" if "podman" in tool else "docker", REPORTED)
+    facts.set(lambda s: s.container.gpus_flag, gpus, TOOL)
     if ipc is not None:
-        facts.set("container.ipc_host", ipc.lower() == "host", TOOL)
+        facts.set(lambda s: s.container.ipc_host, ipc.lower() == "host", TOOL)
     if shm:
         try:
-            facts.set("container.shm", ShmFacts(exists=True, size_bytes=parse_size(shm, "--shm-size")), TOOL)
+            facts.set(lambda s: s.container.shm, ShmFacts(exists=True, size_bytes=parse_size(shm, "--shm-size")), TOOL)
         except Exception:  # an unparseable size is just not a fact
             pass
     for key, value in env.items():
         facts.env(key, value, TOOL)
     if image:
-        facts.set("container.image", image, TOOL)
+        facts.set(lambda s: s.container.image, image, TOOL)
         _image(facts, image, line)
 
 
@@ -143,7 +149,7 @@ def _compose(document: Document, facts: Facts) -> None:
         # a compose service that asks for no GPU: the container gets none
         facts.observe(Obs.CONTAINER_MARKER, document.line(services[0]), document.number(services[0]),
                       runtime="compose", gpu_access="no")
-        facts.set("container.in_container", True, REPORTED)
+        facts.set(lambda s: s.container.in_container, True, REPORTED)
     for index in document.lines_with_any(("runtime: nvidia", "capabilities:", "driver: nvidia", "shm_size:",
                                           "ipc: host", "image:", "nvidia.com/gpu")):
         text = document.line(index).strip().lower()
@@ -151,18 +157,18 @@ def _compose(document: Document, facts: Facts) -> None:
         if text.startswith(("runtime: nvidia", "driver: nvidia")) or "nvidia.com/gpu" in text or \
                 (text.startswith("capabilities:") and "gpu" in text):
             facts.observe(Obs.COMPOSE_GPU, document.line(index), line)
-            facts.set("container.in_container", True, REPORTED)
+            facts.set(lambda s: s.container.in_container, True, REPORTED)
         elif text.startswith("shm_size:"):
             value = text.split(":", 1)[1].strip().strip("'\"")
             try:
-                facts.set("container.shm", ShmFacts(exists=True, size_bytes=parse_size(value, "shm_size")), TOOL)
+                facts.set(lambda s: s.container.shm, ShmFacts(exists=True, size_bytes=parse_size(value, "shm_size")), TOOL)
             except Exception:
                 pass
         elif text.startswith("ipc: host"):
-            facts.set("container.ipc_host", True, TOOL)
+            facts.set(lambda s: s.container.ipc_host, True, TOOL)
         elif text.startswith("image:"):
             image = document.line(index).strip()[6:].strip().strip("'\"")
-            if image and facts.set("container.image", image, REPORTED):
+            if image and facts.set(lambda s: s.container.image, image, REPORTED):
                 _image(facts, image, line)
 
 
@@ -172,7 +178,7 @@ def _ngc_banner(document: Document, facts: Facts) -> None:
         if match:
             release = match.group("release")
             facts.observe(Obs.NGC_RELEASE, document.line(index), document.number(index), release=release)
-            facts.set("container.in_container", True, REPORTED)
+            facts.set(lambda s: s.container.in_container, True, REPORTED)
             cuda = ngc_cuda(release)
             if cuda and document.has("== pytorch =="):
                 facts.add_torch(TorchClaim(kind="imported", source="NGC banner", cuda=cuda,

@@ -23,6 +23,7 @@ from typing import Optional
 
 from ...observations import Obs
 from ...snapshot import KernelBinary, KernelInventory
+from ...versions import cuda_from_digits
 from ..document import Document
 from ..facts import Facts, TorchClaim
 
@@ -130,10 +131,9 @@ def parse(document: Document, facts: Facts) -> None:
     for index in document.lines_with("cxx11abi"):
         for match in _WHEEL.finditer(document.line(index)):
             abi = match.group("abi").upper() == "TRUE"
-            cuda = match.group("cuda")
             facts.observe(Obs.EXTENSION_BUILT_FOR, document.line(index), document.number(index),
                           package=_known(match.group("name")), torch=match.group("torch"),
-                          cuda=f"{cuda[:-1]}.{cuda[-1]}", cxx11_abi="yes" if abi else "no", source="wheel")
+                          cuda=cuda_from_digits(match.group("cuda")), cxx11_abi="yes" if abi else "no", source="wheel")
     for index in document.lines_with_any(_KERNEL_ERRORS):
         owner = _kernel_owner(document, index)
         if owner:

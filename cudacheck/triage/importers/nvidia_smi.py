@@ -50,19 +50,19 @@ def _banner(document: Document, facts: Facts) -> None:
         driver = _DRIVER.search(text)
         cuda = _CUDA.search(text)
         if driver:
-            facts.set("nvml.driver_version", driver.group("driver"), TOOL)
-            facts.set("nvml.status", "ok", REPORTED)
+            facts.set(lambda s: s.nvml.driver_version, driver.group("driver"), TOOL)
+            facts.set(lambda s: s.nvml.status, "ok", REPORTED)
             facts.seen("nvidia_smi")
         if cuda:
             value = cuda.group("cuda")
             mm = major_minor(value)
             if mm and mm[0] >= 100:  # a UMD *driver* version, not a CUDA version
-                facts.set("nvml.driver_version", facts.snapshot.nvml.driver_version or value, REPORTED)
+                facts.set(lambda s: s.nvml.driver_version, facts.snapshot.nvml.driver_version or value, REPORTED)
                 derived = facts.db.driver_cuda(value)
-                facts.set("nvml.cuda_driver_version", derived, REPORTED)
+                facts.set(lambda s: s.nvml.cuda_driver_version, derived, REPORTED)
             elif mm:
-                facts.set("nvml.cuda_driver_version", f"{mm[0]}.{mm[1]}", TOOL)
-            facts.set("nvml.status", "ok", REPORTED)
+                facts.set(lambda s: s.nvml.cuda_driver_version, f"{mm[0]}.{mm[1]}", TOOL)
+            facts.set(lambda s: s.nvml.status, "ok", REPORTED)
             facts.seen("nvidia_smi")
 
 
@@ -79,7 +79,7 @@ def _rows(document: Document, facts: Facts) -> None:
             claim.memory_used_mib = int(memory.group("used"))
             claim.memory_total_mib = int(memory.group("total"))
         facts.add_gpu(claim)
-        facts.set("nvml.status", "ok", REPORTED)
+        facts.set(lambda s: s.nvml.status, "ok", REPORTED)
         facts.seen("nvidia_smi")
 
 
@@ -94,8 +94,8 @@ def _query(document: Document, facts: Facts) -> None:
     for index in document.lines_with("attached gpus"):
         match = _Q_LABEL.match(document.line(index))
         if match and match.group("value").isdigit():
-            facts.set("nvml.gpu_count", int(match.group("value")), TOOL)
-            facts.set("nvml.status", "ok", REPORTED)
+            facts.set(lambda s: s.nvml.gpu_count, int(match.group("value")), TOOL)
+            facts.set(lambda s: s.nvml.status, "ok", REPORTED)
 
 
 def _list(document: Document, facts: Facts) -> None:

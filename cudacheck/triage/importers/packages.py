@@ -12,6 +12,8 @@ from urllib.parse import unquote
 from ..document import Document
 from ..facts import REPORTED, TOOL, Facts, TorchClaim
 from ...observations import Obs
+from ...names import package_key
+from ...versions import cuda_from_digits
 
 WATCHED = {"torch", "pytorch", "torchvision", "torchaudio", "torchtext", "triton", "pytorch-triton", "xformers",
            "flash-attn", "flash_attn", "deepspeed", "vllm", "jax", "jaxlib", "tensorflow", "tensorflow-gpu", "cupy",
@@ -43,7 +45,7 @@ _TORCH_WHEEL = re.compile(r"(?<![\w.-])torch-(?P<version>\d+\.\d+\.\d+(?:[a-z]+\
 
 def watched(name: str) -> bool:
     """Whether a distribution matters for GPU diagnosis."""
-    key = name.lower().replace("_", "-")
+    key = package_key(name)
     return key in WATCHED or key.startswith(("nvidia-", "cupy-", "torch-", "pytorch-")) or key == "torch"
 
 
@@ -147,7 +149,7 @@ def _package(facts: Facts, name: str, version: Optional[str], source: str, line:
              build: Optional[str] = None, channel: Optional[str] = None, location: Optional[str] = None) -> None:
     if not version or not watched(name):
         return
-    key = name.lower().replace("_", "-")
+    key = package_key(name)
     if key == "pytorch":
         key = "torch"
     facts.add_package(key, version, priority, location=location)
@@ -157,9 +159,9 @@ def _package(facts: Facts, name: str, version: Optional[str], source: str, line:
         cuda = _conda_build_cuda(build) if build else None
         facts.add_torch(TorchClaim(kind="installed", source=source, version=version, cuda=cuda, location=location,
                                    line=line))
-    if key in ("pytorch-cuda",) and re.match(r"\d+\.\d+", version):
-        facts.add_torch(TorchClaim(kind="installed", source=source, cuda=re.match(r"\d+\.\d+", version).group(0),
-                                   line=line))
+    pinned_cuda = re.match(r"\d+\.\d+", version) if key == "pytorch-cuda" else None
+    if pinned_cuda:
+        facts.add_torch(TorchClaim(kind="installed", source=source, cuda=pinned_cuda.group(0), line=line))
 
 
 def _conda_build_cuda(build: str) -> Optional[str]:
@@ -170,8 +172,7 @@ def _conda_build_cuda(build: str) -> Optional[str]:
         return f"{match.group(1)}.{match.group(2)}"
     match = re.search(r"cuda(\d{2,3})(?:_|py|$)", lowered)
     if match:
-        digits = match.group(1)
-        return f"{digits[:-1]}.{digits[-1]}"
+        return cuda_from_digits(match.group(1))
     if re.search(r"(?:^|_)cpu(?:_|$)|^cpu|py\d+_cpu", lowered):
         return "none"
     return None

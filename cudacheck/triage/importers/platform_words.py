@@ -25,14 +25,14 @@ def apply(facts: Facts, text: str, priority: int) -> bool:
     elif _LINUX.search(text):
         system = "Linux"
     if system:
-        found = facts.set("platform.system", system, priority) or found
+        found = facts.set(lambda s: s.platform.system, system, priority) or found
     machine = _MACHINE.search(text)
     if machine:
         value = machine.group("m").lower()
         value = {"amd64": "x86_64"}.get(value, value)
         if value == "arm64" and system != "Darwin":
             value = "aarch64"
-        found = facts.set("platform.machine", value, priority) or found
+        found = facts.set(lambda s: s.platform.machine, value, priority) or found
     if _WSL.search(text):
-        facts.set("platform.system", "Linux", priority)  # the situations importer records WSL itself
+        facts.set(lambda s: s.platform.system, "Linux", priority)  # the situations importer records WSL itself
     return found

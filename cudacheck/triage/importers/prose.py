@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from typing import List, Optional
 
-from ...snapshot import LibrariesFacts
 from ..document import Document
-from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, TorchClaim, cuda_from_tag, gpu_row
+from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, TorchClaim, gpu_row
 from . import platform_words
 from ...observations import Obs
+from ...versions import cuda_from_tag
 
 _GPU = re.compile(
     r"(?<![\w/\\.-])(?P<name>"
@@ -80,9 +80,7 @@ def parse(document: Document, facts: Facts) -> None:
         for index in document.lines_with(anchor):
             match = pattern.search(document.line(index))
             if match:
-                if facts.snapshot.libraries is None:
-                    facts.snapshot.libraries = LibrariesFacts()
-                facts.set("libraries.nvcc_version", match.group(group), priority)
+                facts.set(lambda s: s.libraries.nvcc_version, match.group(group), priority)
                 facts.seen("nvcc")
     for index in document.lines_with("cuda"):
         text = document.line(index)
@@ -160,7 +158,7 @@ def _drivers(document: Document, facts: Facts) -> None:
         text = document.line(index)
         match = _DRIVER.search(text) or _DRIVER_BEFORE.search(text) or _DRIVER_PACKAGE.search(text)
         if match:
-            facts.set("nvml.driver_version", match.group("v"), PROSE)
+            facts.set(lambda s: s.nvml.driver_version, match.group("v"), PROSE)
             facts.seen("prose")
 
 
@@ -208,7 +206,7 @@ def _platform(document: Document, facts: Facts) -> None:
     for index in document.lines_with("python"):
         match = _PYTHON.search(document.line(index))
         if match:
-            facts.set("platform.python_version", match.group("v"), PROSE)
+            facts.set(lambda s: s.platform.python_version, match.group("v"), PROSE)
 
 
 def _installs(document: Document, facts: Facts) -> None:

@@ -57,12 +57,12 @@ def parse(document: Document, facts: Facts) -> None:
     _paths(document, facts)
     for index in document.lines_with(":\\"):
         if _WINDOWS_PATH.search(document.line(index)):
-            facts.set("platform.system", "Windows", PROSE)
+            facts.set(lambda s: s.platform.system, "Windows", PROSE)
             break
     for index in document.lines_with("root@"):
         if _CONTAINER_PROMPT.match(document.line(index)):
             facts.observe(Obs.CONTAINER_PROMPT, document.line(index), document.number(index))
-            facts.set("container.in_container", True, PROSE)
+            facts.set(lambda s: s.container.in_container, True, PROSE)
             break
 
 
@@ -139,8 +139,8 @@ def _answer(facts: Facts, expression: "re.Match[str]", value: str, text: str, li
             facts.observe(Obs.CUDA_DEVICE_COUNT, text, line, count=match.group(1))
     elif expression.group("archs"):
         archs = re.findall(r"(?:sm|compute)_\d{2,3}[a-z]?", value)
-        if archs and facts.set("torch.arch_list", archs, REPORTED):
-            facts.set("torch.arch_list_source", "pasted", REPORTED)
+        if archs and facts.set(lambda s: s.torch.arch_list, archs, REPORTED):
+            facts.set(lambda s: s.torch.arch_list_source, "pasted", REPORTED)
     elif expression.group("name"):
         if value and value[0].isalpha():
             number = expression.group("name_index")
@@ -162,14 +162,14 @@ def _banner(document: Document, facts: Facts) -> None:
         match = _BANNER.match(document.line(index))
         if not match:
             continue
-        facts.set("platform.python_version", match.group("version"), REPORTED)
+        facts.set(lambda s: s.platform.python_version, match.group("version"), REPORTED)
         around = (match.group("rest") + " " + document.line(index + 1)).lower()
         if " on win32" in around or "msc v." in around:
-            facts.set("platform.system", "Windows", REPORTED)
+            facts.set(lambda s: s.platform.system, "Windows", REPORTED)
         elif " on linux" in around:
-            facts.set("platform.system", "Linux", REPORTED)
+            facts.set(lambda s: s.platform.system, "Linux", REPORTED)
         elif " on darwin" in around:
-            facts.set("platform.system", "Darwin", REPORTED)
+            facts.set(lambda s: s.platform.system, "Darwin", REPORTED)
         facts.seen("python_session")
 
 
@@ -178,8 +178,8 @@ def _paths(document: Document, facts: Facts) -> None:
         frame = _TORCH_FRAME.match(document.line(index))
         if frame and not re.search(r"(?:site|dist)-packages", frame.group("path")) and _raises_after(document, index):
             folder = re.sub(r"[/\\]__init__\.py$", "", frame.group("path"))
-            facts.set("torch.shadowed_by", folder, REPORTED)  # imported from a source folder, not an installed torch
-            facts.set("torch.installed", True, PROSE)
+            facts.set(lambda s: s.torch.shadowed_by, folder, REPORTED)  # imported from a source folder, not an installed torch
+            facts.set(lambda s: s.torch.installed, True, PROSE)
             facts.seen("traceback")
     for index in document.lines_with_any(("torchrun", "torch-run")):
         if _USER_BIN.search(document.line(index)):
@@ -197,7 +197,7 @@ def _paths(document: Document, facts: Facts) -> None:
             _location(facts, match.group("root"), document.number(index))
         python = _PY_IN_PATH.search(text)
         if python:
-            facts.set("platform.python_version", python.group("v"), PROSE)
+            facts.set(lambda s: s.platform.python_version, python.group("v"), PROSE)
         facts.seen("traceback")
 
 
@@ -215,7 +215,7 @@ def _location(facts: Facts, root: str, line: int) -> None:
     if user_site:
         facts.observe(Obs.TORCH_USER_SITE, root, line, location=root)
     if re.match(r"^[A-Za-z]:\\", root):
-        facts.set("platform.system", "Windows", PROSE)
+        facts.set(lambda s: s.platform.system, "Windows", PROSE)
     elif root.startswith("/"):
-        facts.set("platform.system", "Darwin" if root.startswith("/Users/") or "/Library/" in root else "Linux",
+        facts.set(lambda s: s.platform.system, "Darwin" if root.startswith("/Users/") or "/Library/" in root else "Linux",
                   PROSE)

@@ -94,12 +94,12 @@ def parse(document: Document, facts: Facts) -> None:
     for index in document.lines_with_any(("jetson", "jetpack", "l4t", "tegra")):
         if re.search(r"\bjetson\b|\bjetpack\b|\bl4t\b|\btegra\b", document.line(index), re.IGNORECASE):
             facts.observe(Obs.JETSON, document.line(index), document.number(index))
-            facts.set("platform.machine", "aarch64", PROSE)
+            facts.set(lambda s: s.platform.machine, "aarch64", PROSE)
             break
     for index in document.lines_with_any(("bare metal", "bare-metal", "baremetal", "not in a", "not inside",
                                           "without docker", "without a container")):
         if _BARE_METAL.search(document.line(index)):
-            facts.set("container.in_container", False, REPORTED)
+            facts.set(lambda s: s.container.in_container, False, REPORTED)
             facts.observe(Obs.BARE_METAL, document.line(index), document.number(index))
             break
     _device_nodes(document, facts)
@@ -117,8 +117,8 @@ def _wsl(document: Document, facts: Facts) -> None:
         elif not re.search(r"\bwsl\b", text, re.IGNORECASE):
             continue  # "Microsoft" alone is not WSL
         facts.observe(Obs.WSL, text, document.number(index), version=version)
-        facts.set("container.runtime", "wsl", PROSE)
-        facts.set("platform.system", "Linux", PROSE)
+        facts.set(lambda s: s.container.runtime, "wsl", PROSE)
+        facts.set(lambda s: s.platform.system, "Linux", PROSE)
 
 
 def _containers(document: Document, facts: Facts) -> None:
@@ -127,15 +127,15 @@ def _containers(document: Document, facts: Facts) -> None:
         text = document.line(index)
         if _CONTAINER.search(text):
             facts.observe(Obs.CONTAINER_MARKER, text, document.number(index), runtime="docker")
-            facts.set("container.in_container", True, PROSE)
-            facts.set("container.runtime", "docker", REPORTED)
+            facts.set(lambda s: s.container.in_container, True, PROSE)
+            facts.set(lambda s: s.container.runtime, "docker", REPORTED)
             break
     for index in document.lines_with_any(("lxd", "lxc")):
         text = document.line(index)
         if _LXD.search(text):
             facts.observe(Obs.CONTAINER_MARKER, text, document.number(index), runtime="lxc")
-            facts.set("container.in_container", True, PROSE)
-            facts.set("container.runtime", "lxc", REPORTED)
+            facts.set(lambda s: s.container.in_container, True, PROSE)
+            facts.set(lambda s: s.container.runtime, "lxc", REPORTED)
             break
     for index in document.lines_with_any(("singularity", "apptainer")):
         match = _APPTAINER.search(document.line(index))
@@ -143,8 +143,8 @@ def _containers(document: Document, facts: Facts) -> None:
             granted = bool(re.search(r"(?:^|\s)--nv(?:\s|$)|--nvccli", match.group("rest")))
             facts.observe(Obs.CONTAINER_MARKER, document.line(index), document.number(index), runtime="apptainer",
                           gpu_access="yes" if granted else "no")
-            facts.set("container.in_container", True, REPORTED)
-            facts.set("container.runtime", "apptainer", REPORTED)
+            facts.set(lambda s: s.container.in_container, True, REPORTED)
+            facts.set(lambda s: s.container.runtime, "apptainer", REPORTED)
             break
 
 
@@ -164,8 +164,8 @@ def _kubernetes(document: Document, facts: Facts) -> None:
     facts.observe(Obs.KUBERNETES_POD, document.line(lines[0]), document.number(lines[0]),
                   gpu_limit="yes" if limit else ("no" if manifest else None), runtime_class=runtime,
                   k3s="yes" if re.search(r"\bk3s\b|\brke2\b", text, re.IGNORECASE) else None)
-    facts.set("container.in_container", True, PROSE)
-    facts.set("container.runtime", "kubernetes", REPORTED)
+    facts.set(lambda s: s.container.in_container, True, PROSE)
+    facts.set(lambda s: s.container.runtime, "kubernetes", REPORTED)
 
 
 def _slurm(document: Document, facts: Facts) -> None:
@@ -194,8 +194,8 @@ def _shm(document: Document, facts: Facts) -> None:
             (mount is not None and not int(mount.group("mode")[-1]) & 2) or _SHM_STATED.search(text) is not None
         if closed:
             shm = facts.snapshot.container.shm
-            if shm is None or not facts.known("container.shm"):
-                facts.set("container.shm", ShmFacts(exists=True, writable=False, write_error=text.strip()[:200]),
+            if shm is None or not facts.known(lambda s: s.container.shm):
+                facts.set(lambda s: s.container.shm, ShmFacts(exists=True, writable=False, write_error=text.strip()[:200]),
                           REPORTED)
             else:
                 shm.writable, shm.write_error = False, text.strip()[:200]
@@ -213,9 +213,10 @@ def _device_nodes(document: Document, facts: Facts) -> None:
             if node and node.group("node") not in present:
                 present.append(node.group("node"))
         if _NO_NODES.search(text):
-            facts.set("container.dev_nodes", [], TOOL)
+            no_nodes: List[str] = []
+            facts.set(lambda s: s.container.dev_nodes, no_nodes, TOOL)
     if present:
-        facts.set("container.dev_nodes", present, TOOL)
+        facts.set(lambda s: s.container.dev_nodes, present, TOOL)
     for index in document.lines_with("uvm"):
         if _UVM.search(document.line(index)):
             facts.observe(Obs.UVM_MISSING, document.line(index), document.number(index))

@@ -155,5 +155,5 @@ def _no_nvidia(document: Document, facts: Facts) -> None:
             if pattern.search(text):
                 facts.observe(Obs.NO_NVIDIA_GPU, text, document.number(index), kind=kind)
                 if kind == "Mac":
-                    facts.set("platform.system", "Darwin", 1)
+                    facts.set(lambda s: s.platform.system, "Darwin", 1)
                 break
