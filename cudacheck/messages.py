@@ -211,6 +211,10 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.TRITON_GPU_TOO_OLD, ("triton gpu compiler", "triton only supports devices"),
              r"too old to be supported by the triton GPU compiler|Triton only supports devices of CUDA Capability "
              r">= (?P<min>\d+\.\d+)", join_next=1),
+    _message(Obs.GPU_CAPABILITY_STATED, ("capability",),
+             r"\byour\s+(?:[\w -]{0,40}?\s)?(?:gpu|device|card)(?:'s)?\s+(?:has\s+(?:a\s+)?|is\s+of\s+|is\s+)?"
+             r"(?:(?:cuda|compute)\s+)?capability(?:\s+is|\s*:|\s+of)?\s*\(?(?P<major>\d+)(?:\.|,\s*)(?P<minor>\d)\)?|"
+             r"\bCurrent capability:\s*(?P<packed>\d{2,3})\b"),
     _message(Obs.CUDNN_ARCH_MISMATCH, ("cudnn_status_arch_mismatch",),
              r"CUDNN_STATUS_ARCH_MISMATCH"),
     # --- torch build kind ----------------------------------------------------------------------
@@ -246,8 +250,11 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.CUDNN_SYMBOL, ("undefined symbol", "could not load symbol", "cannot load symbol"),
              r"(?:undefined symbol:?|Could not load symbol|Cannot load symbol)\s*(?P<symbol>cudnn\w+|_ZN5cudnn\w+)"),
     # --- NCCL and other CUDA libraries ------------------------------------------------------------
-    _message(Obs.NCCL_SYMBOL, ("undefined symbol",),
-             r"undefined symbol:?\s*(?P<symbol>nccl\w+)"),
+    _message(Obs.NCCL_SYMBOL, ("undefined symbol", "undefined reference to"),
+             r"undefined (?:symbol:?|reference to)\s*[`'\"‘]?(?P<symbol>nccl\w+)"),
+    _message(Obs.NCCL_VERSION_MISMATCH, ("mismatched nccl version", "nccl version mismatch"),
+             r"Mismatched NCCL version detected\s*:?\s*rank (?P<rank>\d+) version (?P<version>\d+) rank (?P<rank2>\d+) "
+             r"version (?P<version2>\d+)|NCCL version mismatch with remote peer"),
     _message(Obs.NCCL_LIBRARY_MISSING, ("libnccl",),
              r"libnccl\.so[.\d]*: cannot open shared object file"),
     _message(Obs.CUDA_LIBRARY_SYMBOL, ("undefined symbol", "nvjitlink", "not defined in file", "' not found (required by"),
@@ -387,13 +394,17 @@ MESSAGES: Tuple[Message, ...] = (
              r"requires (?P<gpu>A100|A800|H100|H800|Ampere|Hopper|sm_?[89]\d)|"
              r"(?:is )?not supported on (?P<old>Turing|Volta|Pascal|(?:this|your) GPU))[^\n]*"),
     _message(Obs.CAPABILITY_REQUIRED, ("compute capability", "capability >", "capability >=", "capability of at least",
-                                       "your gpu has capability", "gpu does not support", "gpu doesn't support"),
+                                       "your gpu has capability", "gpu does not support", "gpu doesn't support",
+                                       "minimum capability:", "capability"),
              r"(?:requires?|needs?|only supported on|only works on|at least|minimum)[^\n]{0,60}?(?:compute )?capability"
              r"\s*(?:of\s+)?(?:(?:>=|≥|>|at least)\s*)?\(?(?P<major>\d+)(?:\.|,\s*)(?P<minor>\d)\)?(?!\.\d)|"
              r"your GPU has capability \((?P<have_major>\d+),\s*(?P<have_minor>\d+)\)\s*\(too old\)|"
              r"compute capability\s*(?:<|below|lower than|less than)\s*(?P<below_major>\d+)\.(?P<below_minor>\d)\s*"
              r"(?:is|are)\s+not\s+supported|(?:your|this|the)\s+GPU\s+(?:does not|doesn'?t)\s+support\s+"
-             r"(?P<feature>int8|fp8|bf16|bfloat16|tf32|flash|tensor cores|\w+ matmul)",
+             r"(?P<feature>int8|fp8|bf16|bfloat16|tf32|flash|tensor cores|\w+ matmul)|"
+             r"capability\s*(?:of\s+)?(?:>=|≥)?\s*(?P<or_major>\d+)\.(?P<or_minor>\d)\+?\s*(?:or\s+(?:higher|newer|above|"
+             r"greater|later)|\+?\s*(?:is\s+)?(?:required|needed))|"
+             r"Minimum capability:\s*(?P<packed>\d{2,3})\b",
              exclude=r"is_bf16_supported|minimum cuda capability supported by this library|cuda capability "
                      r"supported by this version of PyTorch"),
     _message(Obs.FP8_UNSUPPORTED, ("fp8", "_scaled_mm"),

@@ -120,8 +120,9 @@ class Obs(str, Enum):
                                "torch: the GPU needs a build with a newer CUDA")
     NVRTC_ARCH = ("nvrtc_arch", "arch_not_in_build", "NVRTC does not know this GPU's architecture")
     PTXAS_UNKNOWN_ARCH = ("ptxas_unknown_arch", "arch_not_in_build", "ptxas does not know this GPU's architecture")
-    TRITON_GPU_TOO_OLD = ("triton_gpu_too_old", "gpu_too_old_for_build",
+    TRITON_GPU_TOO_OLD = ("triton_gpu_too_old", "capability_missing",
                           "Triton (torch.compile) does not support this GPU")
+    GPU_CAPABILITY_STATED = ("gpu_capability_stated", CONTEXT, "an error message states the GPU's compute capability")
     CUDNN_ARCH_MISMATCH = ("cudnn_arch_mismatch", "gpu_too_old_for_build",
                            "cuDNN does not support this GPU's architecture")
 
@@ -151,6 +152,7 @@ class Obs(str, Enum):
     # --- NCCL and other CUDA libraries --------------------------------------------------------------
     NCCL_SYMBOL = ("nccl_symbol", "nccl_mismatch", "the loaded libnccl lacks a symbol torch needs")
     NCCL_LIBRARY_MISSING = ("nccl_library_missing", "nccl_mismatch", "libnccl cannot be loaded")
+    NCCL_VERSION_MISMATCH = ("nccl_version_mismatch", "nccl_mismatch", "ranks or peers run different NCCL versions")
     CUDA_LIBRARY_SYMBOL = ("cuda_library_symbol", "lib_path_conflict", "a CUDA library of another version was loaded")
     LIBRARY_PATH_FIX_STATED = ("library_path_fix_stated", "lib_path_conflict",
                                "the report says clearing LD_LIBRARY_PATH (or a folder on it) fixes it")

@@ -68,6 +68,17 @@ def _found_gpu(facts: Facts, values: Dict[str, str], line: int) -> None:
                            priority=REPORTED))
 
 
+def _capability_stated(facts: Facts, values: Dict[str, str], line: int) -> None:
+    packed = values.get("packed")
+    if packed and packed.isdigit():
+        cc = f"{packed[:-1]}.{packed[-1]}"
+    elif values.get("major") and values.get("minor"):
+        cc = f"{values['major']}.{values['minor']}"
+    else:
+        return
+    facts.add_gpu(GpuClaim(compute_capability=cc, priority=REPORTED))
+
+
 def _requires_cuda(facts: Facts, values: Dict[str, str], line: int) -> None:
     index = values.get("index")
     facts.add_gpu(GpuClaim(name=values.get("gpu"), index=int(index) if index and index.isdigit() else None,
@@ -109,6 +120,7 @@ HOOKS: Dict[Obs, Callable[[Facts, Dict[str, str], int], None]] = {
     Obs.GPU_NOT_COMPATIBLE: _gpu_not_compatible,
     Obs.BUILD_ARCH_LIST: _arch_list,
     Obs.FOUND_GPU_CAPABILITY: _found_gpu,
+    Obs.GPU_CAPABILITY_STATED: _capability_stated,
     Obs.GPU_REQUIRES_NEWER_CUDA: _requires_cuda,
     Obs.DETECTED_CUDA_MISMATCH: _detected_mismatch,
     Obs.NGC_SHM_DEFAULT: _ngc_shm,

@@ -59,8 +59,7 @@ CASES = {
         ["Found GPU0 Tesla K20c which is of cuda capability 3.5.\nPyTorch no longer supports this GPU because it is "
          "too old.\nThe minimum cuda capability supported by this library is 3.7.",
          "NVIDIA GeForce GTX 1060 6GB with CUDA capability sm_61 is not compatible with the current PyTorch "
-         "installation.\nThe current PyTorch install supports CUDA capabilities sm_70 sm_75 sm_80 sm_86 sm_90.",
-         "Found NVIDIA GeForce GTX 1070 which is too old to be supported by the triton GPU compiler"],
+         "installation.\nThe current PyTorch install supports CUDA capabilities sm_70 sm_75 sm_80 sm_86 sm_90."],
         ["RuntimeError: CUDA error: no kernel image is available for execution on the device",
          "Minimum and Maximum cuda capability supported by this version of PyTorch is (5.0) - (9.0)\n"
          "GPU 0: NVIDIA GeForce RTX 3090"]),
@@ -168,10 +167,19 @@ CASES = {
     "CC822": (
         ["ValueError: Bfloat16 is only supported on GPUs with compute capability of at least 8.0. Your Tesla V100 "
          "GPU has compute capability 7.0.",
-         "RuntimeError: FlashAttention only supports Ampere GPUs or newer."],
+         "RuntimeError: FlashAttention only supports Ampere GPUs or newer.",
+         "Found NVIDIA GeForce GTX 1070 which is too old to be supported by the triton GPU compiler",
+         "AssertionError: Device compute capability 8.9 or higher required for FP8 execution.",
+         "ValueError: The quantization method awq_marlin is not supported for the current GPU. Minimum capability: "
+         "80. Current capability: 75."],
         ["GPU 0: NVIDIA A100-SXM4-80GB\nValueError: Bfloat16 is only supported on GPUs with compute capability of at "
          "least 8.0.",
-         "training with bf16 mixed precision"]),
+         "training with bf16 mixed precision",
+         # the GPU is stated, and it has what the message asks for
+         "AssertionError: Device compute capability 8.9 or higher required for FP8 execution.\n"
+         "GPU 0: NVIDIA H100 80GB HBM3",
+         "ValueError: The quantization method fp8 is not supported for the current GPU. Minimum capability: 89. "
+         "Current capability: 90."]),
     "CC824": (
         ['OSError: [WinError 126] The specified module could not be found. Error loading "C:\\venv\\lib\\'
          'site-packages\\torch\\lib\\c10.dll" or one of its dependencies.',

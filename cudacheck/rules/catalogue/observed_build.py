@@ -20,7 +20,7 @@ from ..registry import rule
 # --- the build and the GPU's architecture -----------------------------------------------------------
 _ARCH_SIGNS = (Obs.GPU_NOT_COMPATIBLE, Obs.NO_KERNEL_IMAGE, Obs.INVALID_DEVICE_FUNCTION, Obs.GPU_REQUIRES_NEWER_CUDA,
                Obs.NVRTC_ARCH, Obs.PTXAS_UNKNOWN_ARCH, Obs.CAPABILITY_RANGE, Obs.GPU_TOO_OLD_TORCH, Obs.MIN_CAPABILITY,
-               Obs.TRITON_GPU_TOO_OLD, Obs.CUDNN_ARCH_MISMATCH)
+               Obs.CUDNN_ARCH_MISMATCH)
 
 
 def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observation]]:
@@ -39,7 +39,7 @@ def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observatio
     if build is not None and build.known_archs and (build.sass or build.ptx):
         oldest = min(build.sass + build.ptx)
         lowest = lowest or (oldest.major, oldest.minor)
-    if names & {Obs.GPU_TOO_OLD_TORCH, Obs.TRITON_GPU_TOO_OLD, Obs.CUDNN_ARCH_MISMATCH}:
+    if names & {Obs.GPU_TOO_OLD_TORCH, Obs.CUDNN_ARCH_MISMATCH}:
         return "gpu_too_old_for_build", "too old", signs
     if gpu is not None and lowest is not None and (gpu.major, gpu.minor) < lowest:
         return "gpu_too_old_for_build", "below the build's lowest architecture", signs
@@ -116,40 +116,33 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         torch's "PyTorch no longer supports this GPU because it is too old. The minimum
         cuda capability supported by this library is 3.7", a GPU below the "Minimum and
         Maximum cuda capability supported by this version of PyTorch" range or below the
-        pasted arch list, Triton's "too old to be supported by the triton GPU compiler"
-        (torch.compile) and CUDNN_STATUS_ARCH_MISMATCH; and, when the paste does not say
+        pasted arch list, and CUDNN_STATUS_ARCH_MISMATCH; and, when the paste does not say
         which torch, a GPU below every CUDA build of the newest torch release with a kernel
         error ("no kernel image is available").
     Why it matters:
         Newer wheels will not bring the GPU back: its architecture was dropped (Kepler by
-        CUDA 12, Maxwell–Volta by CUDA 13 and by cuDNN 9.17; Triton needs ≥ 7.0).
+        CUDA 12, Maxwell–Volta by CUDA 13 and by cuDNN 9.17). (Triton's own minimum for
+        torch.compile is a missing capability: CC822.)
     How to fix:
         Install the last torch release and CUDA variant that still ship the GPU's
-        architecture (named in the remedy), build torch from source for it, or avoid the
-        feature (torch.compile) that needs a newer GPU.
+        architecture (named in the remedy), or build torch from source for it.
     """
     category, why, signs = _arch_verdict(ctx)
     if category != "gpu_too_old_for_build":
         return
     gpu = gpu_arch(ctx)
-    lead = next((s for s in signs if s.signature in (Obs.GPU_TOO_OLD_TORCH, Obs.TRITON_GPU_TOO_OLD)), signs[0])
+    lead = next((s for s in signs if s.signature == Obs.GPU_TOO_OLD_TORCH), signs[0])
     gpu_text = f"{gpu_label(ctx)} (compute capability {gpu.cc})" if gpu else gpu_label(ctx)
-    triton = lead.signature == Obs.TRITON_GPU_TOO_OLD
-    minimum = next((o.values.get("min") for o in all_of(ctx, Obs.MIN_CAPABILITY, Obs.CAPABILITY_RANGE, Obs.TRITON_GPU_TOO_OLD)
+    minimum = next((o.values.get("min") for o in all_of(ctx, Obs.MIN_CAPABILITY, Obs.CAPABILITY_RANGE)
                     if o.values.get("min")), None)
-    if triton:
-        remedy = ("Run without torch.compile (eager mode), or `torch._dynamo.config.suppress_errors = True`; "
-                  f"Triton needs compute capability ≥ {minimum or '7.0'}.")
-    else:
-        from ...compat.plan import newest_wheel_covering  # the planner: imported only for a remedy
+    from ...compat.plan import newest_wheel_covering  # the planner: imported only for a remedy
 
-        last = safe(lambda: newest_wheel_covering(ctx.db, gpu)) if gpu else None
-        remedy = (f"The newest official wheel that still supports {gpu.sm}:\n  {last}" if last else
-                  "Install an older torch release that still shipped this architecture, or build torch from source "
-                  f"with TORCH_CUDA_ARCH_LIST=\"{gpu.cc if gpu else '<X.Y>'}\".")
+    last = safe(lambda: newest_wheel_covering(ctx.db, gpu)) if gpu else None
+    remedy = (f"The newest official wheel that still supports {gpu.sm}:\n  {last}" if last else
+              "Install an older torch release that still shipped this architecture, or build torch from source "
+              f"with TORCH_CUDA_ARCH_LIST=\"{gpu.cc if gpu else '<X.Y>'}\".")
     yield ctx.finding(
-        f"{gpu_text[0].upper() + gpu_text[1:]} is too old for " + ("Triton (torch.compile)" if triton else
-                                                                     "this torch build"),
+        f"{gpu_text[0].upper() + gpu_text[1:]} is too old for this torch build",
         certainty=LIKELY,
         detail=f"{quote(lead)}." + (f" The build supports compute capability ≥ {minimum}." if minimum else ""),
         remedy=remedy, evidence=evidence(*signs[:3]))

@@ -137,8 +137,10 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output shows an NCCL library that does not fit torch.
 
     What it checks:
-        "undefined symbol: ncclCommRegister" (any nccl* symbol) and "libnccl.so.2: cannot
-        open shared object file". (Two nvidia-nccl-cuNN wheels in a pasted package list
+        "undefined symbol: ncclCommRegister" (any nccl* symbol, also quoted, and the
+        linker's "undefined reference to `ncclGroupStart'"), NCCL's own "Mismatched NCCL
+        version detected : rank 0 version 21903 rank 1 version 22105" and "libnccl.so.2:
+        cannot open shared object file". (Two nvidia-nccl-cuNN wheels in a pasted package list
         are facts: CC304.)
     Why it matters:
         `import torch` or distributed start-up fails: an older libnccl (another wheel, a
@@ -150,7 +152,8 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """
     symbol = first_of(ctx, Obs.NCCL_SYMBOL)
     missing = first_of(ctx, Obs.NCCL_LIBRARY_MISSING)
-    lead = symbol or missing
+    peers = first_of(ctx, Obs.NCCL_VERSION_MISMATCH)
+    lead = symbol or peers or missing
     if lead is None:
         return
     wheels = [p for p in ctx.snapshot.packages or [] if re.match(r"nvidia-nccl-cu\d+", p.name)]
@@ -160,10 +163,13 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         detail += " Installed: " + ", ".join(f"{p.name} {p.version}" for p in wheels) + "."
     if culprits:
         detail += f" LD_LIBRARY_PATH has {', '.join(culprits[:3])}."
+    if peers is not None and symbol is None:
+        detail += (" The processes of one job loaded different NCCL releases (another wheel, a system libnccl on "
+                   "LD_LIBRARY_PATH, or nodes with different images); NCCL refuses to connect them.")
     yield ctx.finding(
         f"The loaded NCCL does not fit torch ({symbol.values.get('symbol')} missing)" if symbol
-        else "libnccl cannot be loaded",
-        certainty=LIKELY if symbol else POSSIBLE, detail=detail,
+        else "The ranks run different NCCL versions" if peers is not None else "libnccl cannot be loaded",
+        certainty=LIKELY if symbol or peers else POSSIBLE, detail=detail,
         remedy="pip list | grep nccl — uninstall every nvidia-nccl-cu* wheel that does not match torch's CUDA major "
                "(e.g. `pip uninstall -y nvidia-nccl-cu12` next to a cu13 torch), drop NCCL folders from "
                "LD_LIBRARY_PATH, then `pip install --force-reinstall torch` from the index it came from.",

@@ -170,6 +170,9 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
 def _capability_required(ctx: RuleContext, required: Observation, gpu) -> Iterator[Finding]:
     """A library's own "requires compute capability ≥ X" (or xFormers' "your GPU has capability (7, 5) (too old)")."""
     values = required.values
+    if values.get("packed") or values.get("or_major"):
+        packed = values.get("packed")
+        values = dict(values, major=values.get("or_major") or packed[:-1], minor=values.get("or_minor") or packed[-1])
     if values.get("have_major"):
         have = (int(values["have_major"]), int(values["have_minor"]))
         needs = None
@@ -190,16 +193,18 @@ def _capability_required(ctx: RuleContext, required: Observation, gpu) -> Iterat
         severity="warning", certainty=LIKELY if have else POSSIBLE, detail=f"{quote(required)}.",
         remedy="Use the feature's fallback for older GPUs (fp16 instead of bf16, SDPA/eager attention instead of "
                "FlashAttention, no fp8), or run on a GPU with the required compute capability.",
-        evidence=evidence(required))
+        evidence=evidence(required, first_of(ctx, Obs.GPU_CAPABILITY_STATED)))
 
 
 @rule("CC822", "observed-capability-missing", "capability_missing", "gpus", symptom=True)
 def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
-    """The pasted output shows a feature the GPU does not have (bf16, FlashAttention, FP8).
+    """The pasted output shows a feature the GPU does not have (bf16, FlashAttention, FP8, Triton).
 
     What it checks:
-        Messages that bfloat16 is not supported / needs compute capability ≥ 8.0, a
-        library's own "requires compute capability ≥ X" (or xFormers' "your GPU has
+        Messages that bfloat16 is not supported / needs compute capability ≥ 8.0, Triton's
+        "too old to be supported by the triton GPU compiler" (torch.compile needs ≥ 7.0), a
+        library's own "requires compute capability ≥ X", "capability 8.9 or higher required",
+        vLLM's "Minimum capability: 89. Current capability: 86" (or xFormers' "your GPU has
         capability (7, 5) (too old)") for a GPU below it,
         "FlashAttention only supports Ampere GPUs or newer" (or, for some head sizes,
         "requires A100/A800 or H100/H800": sm_80/sm_90 only), FP8 needing Ada/Hopper.
@@ -209,14 +214,15 @@ def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
         Use fp16 (or fp32) instead of bf16, disable FlashAttention (use SDPA/eager
         attention), or run on a GPU with the required compute capability.
     """
-    lead = first_of(ctx, Obs.BF16_UNSUPPORTED, Obs.FLASH_ATTENTION_ARCH, Obs.FP8_UNSUPPORTED)
+    lead = first_of(ctx, Obs.BF16_UNSUPPORTED, Obs.FLASH_ATTENTION_ARCH, Obs.FP8_UNSUPPORTED, Obs.TRITON_GPU_TOO_OLD)
     gpu = gpu_arch(ctx)
     if lead is None:
         required = first_of(ctx, Obs.CAPABILITY_REQUIRED)
         if required is not None:
             yield from _capability_required(ctx, required, gpu)
         return
-    needs = {Obs.BF16_UNSUPPORTED: "8.0", Obs.FLASH_ATTENTION_ARCH: "8.0", Obs.FP8_UNSUPPORTED: "8.9"}[lead.signature]
+    needs = {Obs.BF16_UNSUPPORTED: "8.0", Obs.FLASH_ATTENTION_ARCH: "8.0", Obs.FP8_UNSUPPORTED: "8.9",
+             Obs.TRITON_GPU_TOO_OLD: lead.values.get("min") or "7.0"}[lead.signature]
     named = (lead.values.get("gpu") or "").upper()
     if named[:1] in ("A", "H"):
         # "… requires A100/A800 or H100/H800": only sm_80 / sm_90 have the shared memory it needs
@@ -227,11 +233,15 @@ def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
     elif gpu is not None and (gpu.major, gpu.minor) >= tuple(int(x) for x in needs.split(".")):
         return  # the GPU has the feature: the message has another cause
     feature = {Obs.BF16_UNSUPPORTED: "bfloat16", Obs.FLASH_ATTENTION_ARCH: "FlashAttention",
-               Obs.FP8_UNSUPPORTED: "FP8"}[lead.signature]
+               Obs.FP8_UNSUPPORTED: "FP8", Obs.TRITON_GPU_TOO_OLD: "Triton (torch.compile)"}[lead.signature]
     yield ctx.finding(
         f"{feature} needs compute capability ≥ {needs}" + (f"; {gpu_label(ctx)} is {gpu.cc}" if gpu else ""),
         severity="warning", certainty=LIKELY, detail=f"{quote(lead)}.",
+        evidence=evidence(lead, first_of(ctx, Obs.GPU_CAPABILITY_STATED)),
         remedy={"bfloat16": "Use fp16 (`torch_dtype=torch.float16`) or fp32 on this GPU.",
                 "FlashAttention": "Use `attn_implementation=\"sdpa\"` (or eager) instead of flash_attention_2.",
-                "FP8": "Use bf16/fp16 on this GPU, or run on Ada/Hopper or newer."}[feature],
-        evidence=evidence(lead))
+                "FP8": "Use bf16/fp16 on this GPU, or run on Ada/Hopper or newer.",
+                "Triton (torch.compile)": "Run without torch.compile (eager mode), or set "
+                                          "`torch._dynamo.config.suppress_errors = True`; Triton has no backend for "
+                                          "this GPU."}[feature])
+
