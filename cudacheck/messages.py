@@ -239,7 +239,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?:could not load(?: dynamic)? library|could not locate|unable to load(?: any of)?|"
              r"failed to load|cannot load|cannot find|can'?t find|could not find|unable to find|找不到|缺少)"
              r"\s*[\s'\"{「`]*(?P<lib2>(?:lib)?cudnn[\w.-]*)|(?P<lib3>zlibwapi\.dll)",
-             exclude=r"Successfully opened|paging file|WinError 1455"),
+             exclude=r"Successfully opened|paging file|WinError 1455|WinError 127\b"),
     _message(Obs.CUDNN_INCOMPATIBLE, ("cudnn version incompatibility", "cudnn version mismatch", "sublibrary_version_mismatch",
                                       "cudnn_status_version_mismatch"),
              r"cuDNN version (?:incompatibility|mismatch): PyTorch was compiled\s+against \(?(?P<built>[\d, ]+)\)? but "
@@ -257,22 +257,32 @@ MESSAGES: Tuple[Message, ...] = (
              r"version (?P<version2>\d+)|NCCL version mismatch with remote peer"),
     _message(Obs.NCCL_LIBRARY_MISSING, ("libnccl",),
              r"libnccl\.so[.\d]*: cannot open shared object file"),
-    _message(Obs.CUDA_LIBRARY_SYMBOL, ("undefined symbol", "nvjitlink", "not defined in file", "' not found (required by"),
+    _message(Obs.CUDA_LIBRARY_SYMBOL, ("undefined symbol", "nvjitlink", "not defined in file", "' not found (required by",
+                                       "winerror 127"),
              r"undefined symbol:?\s*(?P<symbol>(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|cupti|cuda[A-Z]|"
              r"__nvJitLink|nvJitLink|__cudaRegister)\w*)|__nvJitLink\w+, version libnvJitLink|"
              r"symbol (?P<symbol2>\w+),? version (?P<lib>lib(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|"
              r"cupti|nvJitLink)[\w.]*) not defined in file|"
              r"version [`'](?P<lib2>lib(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|cupti|nvJitLink|"
-             r"cudnn\w*)[\w.]*)' not found \(required by"),
+             r"cudnn\w*)[\w.]*)' not found \(required by|"
+             # Windows' "procedure not found" (any language) for a CUDA DLL: another version of it is loaded
+             r"\[WinError 127\][^\n]*?(?P<dll>(?:cublasLt|cublas|cudnn\w*|cudart|cufft|curand|cusolver|cusparse|nvrtc|"
+             r"nvJitLink|cupti)\w*\.dll)"),
     _message(Obs.CUDA_LIBRARY_MISSING, ("libcudart", "libcublas", "libcufft", "libcurand", "libcusparse", "libcusolver",
                                         "libnvrtc", "libnvjitlink", "libnvtoolsext", "libcupti", "cudart64", "cublas64",
                                         "libcudss", "libcufile", "libnvshmem", "libcutensor", "cufft64", "curand64",
-                                        "cusparse64", "cusolver64", "nvrtc64"),
+                                        "cusparse64", "cusolver64", "nvrtc64", "cublas", "cusparse", "cufft", "cusolver",
+                                        "curand", "nvjitlink", "cupti", "nvrtc"),
              r"(?P<lib>lib(?:cudart|cublasLt|cublas|cufft|curand|cusparseLt|cusparse|cusolver|nvrtc|nvJitLink|nvToolsExt|"
              r"cupti|cudss|cufile|nvshmem|cutensor)[\w.-]*?\.so[.\d]*):?\s*cannot open shared object file|"
              r"(?:could not load(?: dynamic)? library|could not locate|cannot load|failed to open|unable to open|"
              r"cannot find|could not find|can'?t find)\s*[\s'\"「]*"
-             r"(?P<lib2>(?:lib)?(?:cudart|cublasLt|cublas|cufft|curand|cusparse|cusolver|nvrtc)[\w.-]*)"),
+             r"(?P<lib2>(?:lib)?(?:cudart|cublasLt|cublas|cufft|curand|cusparse|cusolver|nvrtc)[\w.-]*)|"
+             # frameworks that name the library, not its file (JAX, TensorFlow, CuPy)
+             r"(?:unable|failed|cannot|can'?t|could not|couldn'?t)\s+(?:to\s+)?(?:load|find|open)\s+(?:the\s+)?"
+             r"(?P<lib3>cuBLAS(?:Lt)?|cuSPARSE|cuFFT|cuSOLVER|cuRAND|nvJitLink|CUPTI|NVRTC)\b(?!\s*(?:handle|plan))|"
+             r"\b(?P<lib4>cuBLAS(?:Lt)?|cuSPARSE|cuFFT|cuSOLVER|cuRAND|nvJitLink|CUPTI|NVRTC)\s+(?:library\s+)?"
+             r"(?:cannot|could not|can'?t|couldn'?t)\s+be\s+(?:found|loaded)"),
     _message(Obs.UNDEFINED_REFERENCE_CUDA, ("undefined reference to",),
              r"undefined reference to [`'‘](?P<symbol>\w+)@(?P<lib>lib\w+\.so[.\d]*)'?",
 ),

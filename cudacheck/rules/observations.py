@@ -14,6 +14,7 @@ container).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
@@ -243,6 +244,26 @@ def ld_entries(ctx: RuleContext, *words: str) -> List[str]:
         if part and part not in entries and any(w in part.lower() for w in words):
             entries.append(part)
     return entries
+
+
+_LIBRARY_FILE = re.compile(r"(?P<folder>(?:/[\w.+-]+)+)/lib(?:cudnn|cublas|cusparse|cufft|curand|cusolver|cudart|nvJitLink|"
+                           r"nvrtc|cupti)[\w-]*\.so[.\d]*")
+_PACKAGED = ("site-packages", "dist-packages", "conda", "mamba", "miniforge", "/envs/")
+
+
+def system_library_folder(observation: Optional[Observation]) -> Optional[str]:
+    """The folder a failing CUDA library was loaded from when it lies outside Python's and conda's packages
+    (``/usr/local/cuda/lib64``, ``/usr/lib/x86_64-linux-gnu``, a cluster's module tree), or None.
+
+    torch's pip wheels bring their CUDA libraries inside site-packages; a copy loaded from a system folder got
+    there through LD_LIBRARY_PATH or the loader cache and shadows the wheel's own, so symbols go missing."""
+    if observation is None:
+        return None
+    for match in _LIBRARY_FILE.finditer(observation.text):
+        folder = match.group("folder")
+        if not any(word in folder.lower() for word in _PACKAGED):
+            return folder
+    return None
 
 
 def torch_covers(ctx: RuleContext, gpu: Optional[Arch]) -> Optional[str]:

@@ -10,7 +10,8 @@ from ...report import Finding
 from ...snapshot import Observation
 from ...versions import major_minor
 from ..context import RuleContext
-from ..observations import LIKELY, POSSIBLE, all_of, evidence, first_of, ld_entries, platform_system, quote
+from ..observations import (LIKELY, POSSIBLE, all_of, evidence, first_of, ld_entries, platform_system, quote,
+                            system_library_folder)
 from ..registry import rule
 
 
@@ -107,7 +108,8 @@ def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         provides it), or install the cuDNN version torch expects.
     """
     signal = first_of(ctx, Obs.CUDNN_INCOMPATIBLE, Obs.CUDNN_RUNTIME_OLDER)
-    symbol = next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if not _first_symbol(o)), None)
+    symbol = next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if not _first_symbol(o)
+                   and system_library_folder(o) is None), None)  # loaded from a system folder: CC811
     if signal is None and symbol is None:
         return
     culprits = ld_entries(ctx, "cudnn", "cuda")
@@ -185,8 +187,11 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         cublasLtGetStatusString", "__nvJitLinkAddData_12_1, version libnvJitLink.so.12"),
         missing CUDA runtime libraries ("libcudart.so.11.0: cannot open shared object
         file"), and a pasted LD_LIBRARY_PATH with CUDA/cuDNN folders next to another
-        library failure (also cuBLAS failing to initialise or rejecting a call), and a report
-        saying that clearing LD_LIBRARY_PATH fixes it.
+        library failure (also cuBLAS failing to initialise or rejecting a call), a report
+        saying that clearing LD_LIBRARY_PATH fixes it, Windows' "[WinError 127] The
+        specified procedure could not be found" for a CUDA DLL, a cuDNN or CUDA library
+        with missing symbols loaded from a system folder (/usr/local/cuda/lib64), and
+        (possible) cuBLAS rejecting an ordinary GEMM with CUBLAS_STATUS_INVALID_VALUE.
     Why it matters:
         torch's pip wheels bring their own CUDA libraries; a system CUDA or conda folder on
         LD_LIBRARY_PATH wins over them and mixes versions, so symbols are missing.
@@ -195,7 +200,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         for nvcc only), or reinstall torch so its nvidia-* wheels match.
     """
     extension_lines = {o.line for o in all_of(ctx, Obs.EXTENSION_IMPORT_FAILED)}
-    symbol = next((o for o in all_of(ctx, Obs.CUDA_LIBRARY_SYMBOL) if o.line not in extension_lines), None)
+    symbol = next((o for o in all_of(ctx, Obs.CUDA_LIBRARY_SYMBOL) if o.line not in extension_lines), None) or \
+        next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if system_library_folder(o)), None)
     missing = first_of(ctx, Obs.CUDA_LIBRARY_MISSING)  # an extension's own missing library is CC825's
     culprits = ld_entries(ctx, "cuda", "cudnn", "cublas", "nvidia")
     wsl = first_of(ctx, Obs.WSL)
@@ -214,13 +220,18 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         return  # on a Jetson a missing CUDA library means a wheel for another JetPack release: CC824
     if symbol is not None or missing is not None:
         lead = symbol or missing
-        what = symbol.values.get("symbol") if symbol is not None else (missing.values.get("lib") or
-                                                                       missing.values.get("lib2"))
+        values = lead.values
+        what = (values.get("symbol") or values.get("symbol2") or values.get("lib") or values.get("lib2")
+                or values.get("dll")) if symbol is not None else \
+            (values.get("lib") or values.get("lib2") or values.get("lib3") or values.get("lib4"))
+        folder = system_library_folder(lead)
         yield ctx.finding(
             f"A CUDA library of another version is loaded ({what or 'undefined symbol'})" if symbol else
             f"A CUDA runtime library cannot be loaded ({what})",
             certainty=LIKELY if symbol else POSSIBLE,
-            detail=f"{quote(lead)}." + (f" LD_LIBRARY_PATH puts {', '.join(culprits[:3])} first." if culprits else
+            detail=f"{quote(lead)}." + (f" The failing library comes from {folder}, not from torch's own wheels."
+                                        if folder else "")
+                   + (f" LD_LIBRARY_PATH puts {', '.join(culprits[:3])} first." if culprits else
                                         " Usually a CUDA folder on LD_LIBRARY_PATH (or a conda env) shadows the "
                                         "libraries of torch's nvidia-* wheels, or a package was built for another "
                                         "CUDA major."),
@@ -239,6 +250,18 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
             remedy="Keep CUDA folders off LD_LIBRARY_PATH when running torch (set it only for builds that need the "
                    "system toolkit), or make the system CUDA match torch's.",
             evidence=evidence(fixed) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
+        return
+    rejected = next((o for o in all_of(ctx, Obs.CUBLAS_STATUS) if o.values.get("status") == "INVALID_VALUE"), None)
+    if rejected is not None and not culprits:
+        yield ctx.finding(
+            "cuBLAS rejects a standard call: probably a cuBLAS of another CUDA version is loaded",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(rejected)}. CUBLAS_STATUS_INVALID_VALUE from an ordinary GEMM usually means torch runs "
+                   "against a cuBLAS other than the one it was built with (a CUDA folder on LD_LIBRARY_PATH, an "
+                   "nvidia-cublas wheel of another release, a torch build for another CUDA than the machine's).",
+            remedy="`unset LD_LIBRARY_PATH` and retry; `pip list | grep nvidia-cublas` must show the version torch "
+                   "pins; otherwise reinstall torch from the index matching your CUDA.",
+            evidence=evidence(rejected))
         return
     if loading is not None and culprits:
         yield ctx.finding(

@@ -53,6 +53,7 @@ _ENV_NAMES = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH
               "NVIDIA_REQUIRE_CUDA", "NVIDIA_DISABLE_REQUIRE", "NVIDIA_DRIVER_CAPABILITIES", "TORCH_CUDA_ARCH_LIST")
 _ENV = re.compile(r"(?:\bexport\s+|\bset\s+|\$env:|\bENV\s+|-e\s+)?\b(?P<name>" + "|".join(_ENV_NAMES) +
                   r")\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|]*)")
+_LD_DEBUG_PATH = re.compile(r"search path=(?P<value>\S+)\s*\(LD_LIBRARY_PATH\)")
 _ENVIRON = re.compile(r"os\.environ\[\s*['\"](?P<name>" + "|".join(_ENV_NAMES) +
                       r")['\"]\s*\]\s*=\s*['\"](?P<value>[^'\"]*)['\"]")
 _INSTALL = re.compile(r"(?P<tool>\b(?:uv\s+)?pip3?|\bpython[\d.]*\s+-m\s+pip|\bconda|\bmamba|\bmicromamba|\bpoetry|"
@@ -285,6 +286,11 @@ def _environment(document: Document, facts: Facts) -> None:
                 continue
             facts.env(name, value, REPORTED)
             facts.observe(Obs.ENVIRONMENT, text, document.number(index), name=name, value=value[:300])
+        searched = _LD_DEBUG_PATH.search(text)
+        if searched is not None:  # LD_DEBUG=libs: the loader's own account of LD_LIBRARY_PATH
+            facts.env("LD_LIBRARY_PATH", searched.group("value"), TOOL)
+            facts.observe(Obs.ENVIRONMENT, text, document.number(index), name="LD_LIBRARY_PATH",
+                          value=searched.group("value")[:300])
         if re.search(r"echo\s+\$\{?LD_LIBRARY_PATH|LD_LIBRARY_PATH\s*:\s*$", text):
             following = document.next_nonblank(index)
             if following is not None:

@@ -1,0 +1,101 @@
+"""Message families, each in wordings of several tools and eras: the first diagnosis a report gets,
+and reports with the same words where that diagnosis must not come first.
+
+The texts are written for these tests in the shape real reports take (a traceback tail, a tool's
+output, a sentence around them); none is copied from a report of the corpus.
+"""
+from __future__ import annotations
+
+import pytest
+
+from cudacheck.triage import triage
+
+
+def first(text: str):
+    """(category, severity) of the first error-or-warning finding, or (None, None)."""
+    report = triage(text)
+    problems = [f for f in report.findings if f.severity in ("error", "warning")]
+    return (problems[0].category, problems[0].severity) if problems else (None, None)
+
+
+def errors(text: str):
+    return [f for f in triage(text).findings if f.severity == "error"]
+
+
+FIRES = [
+    # --- capability_missing: a library's minimum compute capability, however it is worded ---------------
+    ("te_fp8", "capability_missing",
+     "  File \"/opt/venv/lib/python3.11/site-packages/transformer_engine/pytorch/fp8.py\", line 88, in check\n"
+     "AssertionError: Device compute capability 8.9 or higher required for FP8 execution."),
+    ("vllm_minimum", "capability_missing",
+     "ValueError: The quantization method marlin is not supported for the current GPU. Minimum capability: 80. "
+     "Current capability: 75."),
+    ("model_fp8_example_gpu", "capability_missing",
+     "ERROR: this checkpoint needs a GPU with compute capability 8.9 or higher (e.g. an RTX 4080). Your GPU's "
+     "capability is 8.6."),
+    ("triton_pascal", "capability_missing",
+     "torch._inductor.exc.InductorError: RuntimeError: Found Tesla P100-PCIE-16GB which is too old to be supported "
+     "by the triton GPU compiler, which is used as the backend. Triton only supports devices of CUDA Capability "
+     ">= 7.0, but your device is of CUDA capability 6.0"),
+    # --- nccl_mismatch ------------------------------------------------------------------------------------
+    ("nccl_quoted_symbol", "nccl_mismatch",
+     "./build/all_reduce_perf: symbol lookup error: ./build/all_reduce_perf: undefined symbol: \"ncclCommSplit\""),
+    ("nccl_link_time", "nccl_mismatch",
+     "/usr/bin/ld: libtorch_cuda.so: undefined reference to `ncclCommInitRankConfig'\n"
+     "collect2: error: ld returned 1 exit status"),
+    ("nccl_peers", "nccl_mismatch",
+     "gpu-node-07:2231:2290 [0] init.cc:1043 NCCL WARN Mismatched NCCL version detected : rank 3 version 21805 "
+     "rank 4 version 22006\nRuntimeError: NCCL error in: ProcessGroupNCCL.cpp:1269, internal error"),
+    # --- lib_path_conflict --------------------------------------------------------------------------------
+    ("winerror127_cublas", "lib_path_conflict",
+     ">>> import torch\nTraceback (most recent call last):\n"
+     "OSError: [WinError 127] Die angegebene Prozedur wurde nicht gefunden. Error loading "
+     "\"D:\\envs\\sd\\lib\\site-packages\\torch\\lib\\cublasLt64_12.dll\" or one of its dependencies."),
+    ("winerror127_cudnn", "lib_path_conflict",
+     "OSError: [WinError 127] The specified procedure could not be found. Error loading "
+     "\"C:\\tools\\app\\torch\\lib\\cudnn_ops64_9.dll\" or one of its dependencies."),
+    ("system_cudnn_symbol", "lib_path_conflict",
+     "Could not load library libcudnn_ops_train.so.8. Error: /usr/lib/x86_64-linux-gnu/libcudnn_ops_train.so.8: "
+     "undefined symbol: _ZN5cudnn3ops18GetInternalStreamsEP12cudnnContextiPP11CUstream_st, version "
+     "libcudnn_ops_infer.so.8"),
+    ("jax_named_library", "lib_path_conflict",
+     "RuntimeError: Unable to load cuSPARSE. Is it installed?\n"
+     "echo $LD_LIBRARY_PATH\n/usr/local/cuda-12.1/lib64:/opt/nccl/lib"),
+    ("cublas_invalid_value", "lib_path_conflict",
+     "RuntimeError: CUDA error: CUBLAS_STATUS_INVALID_VALUE when calling `cublasGemmEx( handle, opa, opb, m, n, k, "
+     "&falpha, a, CUDA_R_16F, lda, b, CUDA_R_16F, ldb, &fbeta, c, CUDA_R_16F, ldc, CUDA_R_32F, "
+     "CUBLAS_GEMM_DEFAULT_TENSOR_OP)`"),
+]
+
+SILENT = [
+    # the GPU is named and has what the message asks for
+    ("fp8_on_h100", "capability_missing",
+     "AssertionError: Device compute capability 8.9 or higher required for FP8 execution.\nGPU 0: NVIDIA H100 PCIe"),
+    # a cuDNN symbol missing inside torch's own wheel folder is a cuDNN of another version, not a system folder
+    ("wheel_cudnn_symbol", "lib_path_conflict",
+     "/home/u/venv/lib/python3.10/site-packages/nvidia/cudnn/lib/libcudnn_cnn_infer.so.8: undefined symbol: "
+     "_ZN5cudnn14backend10ExecutionPlan4initEv"),
+    # a missing DLL (126) is not another version of it (127)
+    ("winerror126", "lib_path_conflict",
+     "OSError: [WinError 126] The specified module could not be found. Error loading "
+     "\"C:\\py\\lib\\site-packages\\torch\\lib\\cudnn_cnn_infer64_8.dll\" or one of its dependencies."),
+    # NCCL's version banner is not a mismatch
+    ("nccl_banner", "nccl_mismatch", "node1:812:812 [0] NCCL INFO NCCL version 2.21.5+cuda12.4"),
+]
+
+
+@pytest.mark.parametrize("name, category, text", FIRES, ids=[f[0] for f in FIRES])
+def test_family_names_the_cause_first(name, category, text):
+    assert first(text)[0] == category
+
+
+@pytest.mark.parametrize("name, category, text", SILENT, ids=[s[0] for s in SILENT])
+def test_family_stays_silent(name, category, text):
+    assert first(text)[0] != category
+
+
+def test_a_bundled_torch_failing_to_load_its_dll_is_not_a_shadowing_source_folder():
+    text = ("  File \"C:\\apps\\studio\\python\\torch\\__init__.py\", line 141, in <module>\n    raise err\n"
+            "OSError: [WinError 127] The specified procedure could not be found. Error loading "
+            "\"C:\\apps\\studio\\python\\torch\\lib\\cudnn_graph64_9.dll\" or one of its dependencies.")
+    assert all(f.category != "multiple_torch_installs" for f in triage(text).findings)
