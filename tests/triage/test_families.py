@@ -67,6 +67,19 @@ FIRES = [
      "CUBLAS_GEMM_DEFAULT_TENSOR_OP)`"),
 ]
 
+FIRES += [
+    # --- cpu_only_torch: collect_env's "Could not collect" is torch.version.cuda = None --------------------
+    ("collect_env_could_not_collect", "cpu_only_torch",
+     "PyTorch version: 1.10.2\nIs debug build: False\nCUDA used to build PyTorch: Could not collect\n"
+     "ROCM used to build PyTorch: N/A\nIs CUDA available: False\nGPU models and configuration: GPU 0: NVIDIA "
+     "GeForce RTX 2080 Ti\nNvidia driver version: 510.47.03"),
+    ("wheel_without_cuda", "cpu_only_torch",
+     "Our requirements pin a torch wheel that does not support CUDA, so `torch.cuda.is_available()` is False on "
+     "every GPU box."),
+    ("installed_without_cuda", "cpu_only_torch",
+     "the conda command in the README ends up with a pytorch installation without CUDA on my RTX 3060 machine"),
+]
+
 SILENT = [
     # the GPU is named and has what the message asks for
     ("fp8_on_h100", "capability_missing",
@@ -81,6 +94,11 @@ SILENT = [
      "\"C:\\py\\lib\\site-packages\\torch\\lib\\cudnn_cnn_infer64_8.dll\" or one of its dependencies."),
     # NCCL's version banner is not a mismatch
     ("nccl_banner", "nccl_mismatch", "node1:812:812 [0] NCCL INFO NCCL version 2.21.5+cuda12.4"),
+    # a template line that could not be filled in says nothing about the build
+    ("template_could_not_collect", "cpu_only_torch",
+     "- CUDA/cuDNN version: Could not collect\n- GPU models and configuration: RTX 3090"),
+    # the GPU lacking CUDA is not the build lacking it
+    ("gpu_without_cuda", "cpu_only_torch", "My laptop's Intel GPU does not support CUDA, so I run on the CPU."),
 ]
 
 

@@ -27,7 +27,12 @@ _CPU_BUILD = re.compile(
     r"|(?<![a-z])cpu[- ]?(?:only\s+)?(?:torch|pytorch)\b|download\.pytorch\.org/whl/cpu\b|(?:torch|pytorch)\s*\(?\s*cpu(?:[- ]only)?\s*\)?\s*(?:version|build)"
     r"|\bwithout\s+cuda\s+support|\[cpu\]\s*version|versi[oó]n\s+(?:de\s+|para\s+)?cpu|vers[ãa]o\s+(?:de\s+|para\s+)?cpu"
     r"|cpu[- ]верси|верси[яюи]\s+(?:для\s+)?cpu|\bpytorch-cpu\b|\bpytorch-mutex\s+\S+\s+cpu\b"
-    r"|(?<![\w.])\d+\.\d+(?:\.\d+)?\+rocm[\d.]*|`\+rocm[\d.]+`",
+    r"|(?<![\w.])\d+\.\d+(?:\.\d+)?\+rocm[\d.]*|`\+rocm[\d.]+`"
+    # the build (not the GPU) said to lack CUDA: "a wheel that doesn't support cuda", "pytorch without cuda"
+    r"|\b(?:torch|pytorch|wheel|build|version|package|binary|binaries|installation|install)\b[^\n]{0,40}?"
+    r"(?:(?:doesn'?t|does\s+not|didn'?t|did\s+not|don'?t|do\s+not)\s+(?:support|have|include|come\s+with)|has\s+no|"
+    r"have\s+no|with\s+no|without)\s+(?:any\s+)?(?:cuda|gpu)(?:\s+(?:support|acceleration|enabled))?\b"
+    r"|\bcuda\s+support\s+(?:is\s+|was\s+)?not\s+(?:being\s+)?(?:installed|included|enabled|compiled)",
     re.IGNORECASE)
 _TORCH_WORD = re.compile(r"torch|pytorch|파이토치|パイトーチ", re.IGNORECASE)
 _CPU_TAG = re.compile(r"(?<![\w.])(?:torch|pytorch)?[\s=:-]*v?(?P<version>\d+\.\d+(?:\.\d+)?)\+cpu\b", re.IGNORECASE)
@@ -86,7 +91,7 @@ _LD_FIX = re.compile(
     r"\$?(?:LD_LIBRARY_PATH|DYLD_LIBRARY_PATH)[^\n]{0,80}?(?:works?|worked|fix\w*|solv\w*|resolv\w*|helps?|helped|gone)|"
     r"(?:works?|worked|fix\w*|solv\w*|resolv\w*)[^\n]{0,60}?(?:unset(?:ting)?|remov\w*|clear\w*)\s+(?:the\s+)?"
     r"\$?(?:LD_LIBRARY_PATH|DYLD_LIBRARY_PATH)", re.IGNORECASE)
-_CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu")
+_CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu", "cuda", "gpu")
 _NO_GPU_ANCHORS = ("without", "have", "no ", "cpu", "cuda and i", "显卡", "gpu")
 _MAC_ANCHORS = ("mac", "apple", "m1", "m2", "m3", "m4", "m series")
 _OTHER_GRAPHICS_ANCHORS = ("intel", "integrated graphics", "amd", "radeon")
