@@ -94,7 +94,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"Found no NVIDIA driver on your system"),
     _message(Obs.KERNEL_MODULE_FAILED, ("modprobe", "key was rejected", "nvidia kernel module", "nouveau", "nvrm: the nvidia probe",
               "nvrm: no nvidia", "bad return status", "kernel module is not", "dkms", "incompatibility with kernel",
-              "module build"),
+              "module build", "unable to load the", "driver is not loaded", "driver isn't loaded",
+              "driver is not running", "driver isn't running", "module is not loaded", "module isn't loaded"),
              r"modprobe: (?:FATAL|ERROR):[^\n]*nvidia|could not insert 'nvidia|Key was rejected by service|"
              r"NVIDIA kernel module[^\n]*(?:not loaded|missing|failed|not compiled|not built)|NVRM: The NVIDIA probe routine|"
              r"NVRM: No NVIDIA (?:GPU|devices?) found|kernel module[^\n]*nouveau[^\n]*(?:in use|loaded)|"
@@ -102,7 +103,12 @@ MESSAGES: Tuple[Message, ...] = (
              r"nouveau (?:is )?(?:always |still )?(?:present|loaded|in use)|Bad return status for module build|"
              r"(?:nvidia )?kernel module is not (?:compiled|built|loaded)|dkms[^\n]{0,60}(?:error|failed)|"
              r"(?:install|build)[^\n]{0,60}nvidia[^\n]{0,40}incompatibility with kernel|"
-             r"module build[^\n]{0,40}(?:failed|error)"),
+             r"module build[^\n]{0,40}(?:failed|error)|"
+             # the .run installer, nvidia-settings and the X server saying the same
+             r"Unable to load the (?:kernel module|'nvidia(?:-\w+)?' kernel module)[^\n]{0,20}nvidia|"
+             r"Unable to load the kernel module '?nvidia(?:-\w+)?\.ko|NVIDIA driver is not loaded|"
+             r"(?:Failed to load|Failed to initialize) the NVIDIA kernel module|"
+             r"nvidia(?:\s+kernel)?\s+(?:driver|module)\s+(?:is\s+not|isn'?t)\s+(?:loaded|running)"),
     _message(Obs.RM_INIT_FAILED, ("rminitadapter failed",),
              r"RmInitAdapter failed!?\s*(?P<code>\([^)]*\))?"),
     _message(Obs.NOUVEAU_BOUND, ("kernel driver in use: nouveau",),
@@ -363,8 +369,10 @@ MESSAGES: Tuple[Message, ...] = (
              r"unable to write to file </?torch_\w*>(?:\s*:\s*(?P<reason>[^(\n]+?)\s*\((?P<errno>\d+)\))?|"
              r"unable to open shared memory object </?torch_\w*>[^\n]*?(?:\((?P<errno2>\d+)\))?|"
              r"unable to allocate shared memory"),
-    _message(Obs.SHM_FAILURE, ("posix_fallocate", "shm_open", "/dev/shm", "shared memory segment", "ncclshmopen"),
+    _message(Obs.SHM_FAILURE, ("posix_fallocate", "shm_open", "/dev/shm", "shared memory segment", "ncclshmopen",
+                               "no space left on device"),
              r"posix_fallocate failed|shm_open[^\n]*failed|Error while creating shared memory segment|ncclShmOpen|"
+             r"No space left on device[^\n]{0,120}(?:/dev/shm|shared memory)|"
              r"(?:NCCL|nccl)[^\n]*(?:/dev/shm|shm)[^\n]*(?:fail|error|No space)|/dev/shm[^\n]*(?:No space left|"
              r"Permission denied)"),
     _message(Obs.SEMLOCK_PERMISSION, ("semlock",),
@@ -386,11 +394,15 @@ MESSAGES: Tuple[Message, ...] = (
              r"uncorrectable[^\n]{0,40}\bECC\b|double[- ]bit (?:ECC )?errors?|\bDBE\b[^\n]{0,40}ECC"),
     _message(Obs.GPU_THROTTLED, ("slowdown", "gpu reset", "requires reset", "needs to be reset", "reset required",
                                  "nvidia-smi hang", "nvidia-smi freez", "nvidia-smi is stuck", "nvidia-smi takes forever",
-                                 "nvidia-smi never returns", "nvidia-smi does not respond", "nvidia-smi doesn't respond"),
+                                 "nvidia-smi never returns", "nvidia-smi does not respond", "nvidia-smi doesn't respond",
+                                 "nvidia-smi", "throttl"),
              r"(?:HW|SW) (?:Thermal |Power Brake )?Slowdown\s*:\s*Active|GPU (?:requires|needs) (?:a )?reset|"
              r"(?:requires|needs to be|must be) reset|reset (?:is )?required|"
              r"nvidia-smi (?:hangs?|hanging|freezes|freezing|is stuck|takes forever|never returns|does(?: not|n'?t) "
-             r"respond)"),
+             r"respond)|nvidia-smi\b[^\n]{0,120}?\b(?:timed out|times out|timeout)\b|"
+             r"\b(?:GPU|card)s?\b[^\n]{0,40}?\b(?:is|are|gets?|got|being|was|were)\s+(?:\w+\s+)?throttled\b|"
+             r"\b(?:thermal|power)\s+throttling\b|\bthrottling\s+(?:on|of)\s+(?:my|the|our)\s+(?:\w+\s+){0,2}(?:GPU|card)",
+             join_next=1),
     _message(Obs.SMI_Q_PENDING, ("pending", "remapping failure occurred"),
              r"^\s*(?P<field>Pending Page (?:Blacklist|Retirement)|Pending|Remapping Failure Occurred)\s*:\s*Yes\b"),
     # --- capabilities ------------------------------------------------------------------------

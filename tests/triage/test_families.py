@@ -80,6 +80,41 @@ FIRES += [
      "the conda command in the README ends up with a pytorch installation without CUDA on my RTX 3060 machine"),
 ]
 
+FIRES += [
+    # --- driver_not_loaded: the installer, nvidia-settings and X saying the module is not there ----------------
+    ("runfile_installer", "driver_not_loaded",
+     "Building kernel modules\n  : [##############################] 100%\nERROR: Unable to load the kernel module "
+     "'nvidia.ko'.  This happens most frequently when this kernel module was built against the wrong or improperly "
+     "configured kernel sources"),
+    ("nvidia_settings", "driver_not_loaded",
+     "May 02 09:12:41 desk nvidia-settings[2051]: ERROR: NVIDIA driver is not loaded"),
+    ("xorg_log", "driver_not_loaded",
+     "[    21.307] (EE) NVIDIA: Failed to load the NVIDIA kernel module. Please check your\n"
+     "[    21.307] (EE) NVIDIA:     system's kernel log for additional error messages."),
+    # --- shm_too_small: ENOSPC said about /dev/shm -----------------------------------------------------------
+    ("enospc_dev_shm", "shm_too_small",
+     "OSError: [Errno 28] No space left on device: '/dev/shm/pymp-k2d9x1/listener-3kq'"),
+    # --- gpu_health: what nvidia-smi itself says, and kernel faults the report ties to the card -------------
+    ("smi_ecc_column", "gpu_health",
+     "|   2  NVIDIA A100-SXM4-80GB          On  | 00000000:47:00.0 Off |                   12 |\n"
+     "| N/A   33C    P0              62W / 400W |      4MiB / 81920MiB |      0%      Default |"),
+    ("smi_q_uncorrectable", "gpu_health",
+     "    ECC Errors\n        Volatile\n            SRAM Correctable              : 0\n"
+     "            SRAM Uncorrectable            : 0\n            DRAM Correctable              : 0\n"
+     "            DRAM Uncorrectable            : 4"),
+    ("smi_q_temperature", "gpu_health",
+     "    Temperature\n        GPU Current Temp                  : 87 C\n        GPU Shutdown Temp                 : 96 C\n"
+     "        GPU Slowdown Temp                 : 88 C\n        GPU Max Operating Temp            : 85 C"),
+    ("smi_times_out", "gpu_health",
+     "$ timeout 120 nvidia-smi\nnvidia-smi timed out after 120 s on gpu-node-12, the other nodes answer at once"),
+    ("fault_needs_reboot", "gpu_health",
+     "RuntimeError: CUDA error: unspecified launch failure\nAfter this the GPU is unusable; we have to reboot the "
+     "server before anything runs on it again. Same container works on the other machine."),
+    ("fault_faulty_node", "gpu_health",
+     "RuntimeError: NCCL error: unhandled cuda error, NCCL version 2.20.5\nIt went away once we drained the faulty "
+     "node from the pool."),
+]
+
 SILENT = [
     # the GPU is named and has what the message asks for
     ("fp8_on_h100", "capability_missing",
@@ -99,6 +134,13 @@ SILENT = [
      "- CUDA/cuDNN version: Could not collect\n- GPU models and configuration: RTX 3090"),
     # the GPU lacking CUDA is not the build lacking it
     ("gpu_without_cuda", "cpu_only_torch", "My laptop's Intel GPU does not support CUDA, so I run on the CPU."),
+    # a kernel fault alone is the program's own (CC830 info), not the card
+    ("launch_failure_alone", "gpu_health", "RuntimeError: CUDA error: unspecified launch failure"),
+    ("ecc_column_zero", "gpu_health",
+     "|   0  NVIDIA A100-SXM4-80GB          On  | 00000000:07:00.0 Off |                    0 |"),
+    ("cool_gpu", "gpu_health",
+     "        GPU Current Temp                  : 41 C\n        GPU Slowdown Temp                 : 88 C"),
+    ("other_disk_full", "shm_too_small", "OSError: [Errno 28] No space left on device: '/home/u/.cache/huggingface'"),
 ]
 
 

@@ -8,8 +8,8 @@ from ...observations import Obs
 from ...report import Finding
 from ...snapshot import Observation
 from ..context import RuleContext
-from ..observations import (LIKELY, POSSIBLE, all_of, docker_run, evidence, first_of, gpu_arch, gpu_label,
-                            quote)
+from ..observations import (GPU_RUNTIME_FAULTS, LIKELY, POSSIBLE, all_of, docker_run, evidence, first_of, gpu_arch,
+                            gpu_label, quote)
 from ..registry import rule
 
 
@@ -148,6 +148,19 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(throttled))
         return
     err = first_of(ctx, Obs.SMI_ERR) if ctx.snapshot.container.runtime != "wsl" else None  # WSL's nvidia-smi shows ERR!
+    stated = first_of(ctx, Obs.HARDWARE_FAULT_STATED)
+    crash = first_of(ctx, *GPU_RUNTIME_FAULTS)
+    if lead is None and err is None and stated is not None and crash is not None:
+        yield ctx.finding(
+            "The GPU itself is probably failing: a kernel fault the report ties to the hardware",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(crash)}; {quote(stated)}. A kernel fault on healthy code that leaves the GPU unusable "
+                   "until a reboot, or follows one card or node, points at the GPU (memory, power, PCIe) rather "
+                   "than the software stack.",
+            remedy="Look for Xid errors (`sudo dmesg | grep -i xid`) and `nvidia-smi -q -d ECC,PAGE_RETIREMENT,"
+                   "ROW_REMAPPER`; run the job on another GPU; drain the node or RMA the card if it follows the GPU.",
+            evidence=evidence(crash, stated))
+        return
     if lead is None and err is None:
         return
     if lead is not None:

@@ -91,6 +91,18 @@ _LD_FIX = re.compile(
     r"\$?(?:LD_LIBRARY_PATH|DYLD_LIBRARY_PATH)[^\n]{0,80}?(?:works?|worked|fix\w*|solv\w*|resolv\w*|helps?|helped|gone)|"
     r"(?:works?|worked|fix\w*|solv\w*|resolv\w*)[^\n]{0,60}?(?:unset(?:ting)?|remov\w*|clear\w*)\s+(?:the\s+)?"
     r"\$?(?:LD_LIBRARY_PATH|DYLD_LIBRARY_PATH)", re.IGNORECASE)
+_HARDWARE = re.compile(
+    r"\b(?:faulty|defective|bad|broken|failing|dying|damaged)\s+(?:gpu|card|graphics card|video card|node|instance|"
+    r"host|machine|hardware|vram|gpu memory)s?\b|\bhardware\s+(?:issue|problem|failure|fault|error|defect)s?\b|"
+    r"\b(?:replac\w*|swapp?\w*|return\w*|rma'?d?)\s+(?:the\s+|my\s+|that\s+|this\s+)?(?:gpu|card|graphics card)s?\b|"
+    r"\b(?:gpu|card)\s+(?:to|back\s+to)\s+(?:the\s+)?(?:vendor|manufacturer|seller)|\bRMA\b|"
+    r"\b(?:only|until)\s+(?:a\s+)?(?:reboot|restart)\w*\s+(?:of\s+)?(?:the\s+)?(?:machine|server|system|node|host)?"
+    r"[^\n]{0,30}?(?:fix|help|recover|work)|\b(?:must|have to|had to|need to|needs to)\s+(?:reboot|restart)\s+"
+    r"(?:the\s+)?(?:machine|server|system|node|host|computer)\b|"
+    r"显卡(?:出|有)?(?:问题|故障|坏)|换了(?:一)?张显卡|(?:必须|需要)重启|グラボ(?:の)?故障|그래픽\s*카드\s*(?:고장|불량)",
+    re.IGNORECASE)
+_HARDWARE_ANCHORS = ("faulty", "defective", "bad ", "broken", "failing", "dying", "damaged", "hardware", "replac",
+                     "swap", "return", "rma", "reboot", "restart", "显卡", "重启", "故障", "고장", "불량")
 _CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu", "cuda", "gpu")
 _NO_GPU_ANCHORS = ("without", "have", "no ", "cpu", "cuda and i", "显卡", "gpu")
 _MAC_ANCHORS = ("mac", "apple", "m1", "m2", "m3", "m4", "m series")
@@ -104,6 +116,11 @@ def parse(document: Document, facts: Facts) -> None:
     for index in document.lines_with_any(("ld_library_path",)):
         if _LD_FIX.search(document.line(index)):
             facts.observe(Obs.LIBRARY_PATH_FIX_STATED, document.line(index), document.number(index))
+            break
+    for index in document.lines_with_any(_HARDWARE_ANCHORS):
+        text = document.line(index)
+        if not _MESSAGE.search(text) and _HARDWARE.search(text):
+            facts.observe(Obs.HARDWARE_FAULT_STATED, text, document.number(index))
             break
     for index in document.lines_with_any(("multiple", "two ", "several", "both", "duplicate", "conflicting", " 2 ",
                                           "installed with")):
