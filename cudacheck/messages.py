@@ -176,8 +176,9 @@ MESSAGES: Tuple[Message, ...] = (
              r"shows?|says?|outputs?|still|always|keeps?|returning)\s*)*[`'\"]?\s*False|"
              r"device_count(?:\(\))?\)?[`'\"]?\s*(?:(?:returns?|returned|is|was|gives|->|=|==|:|#|prints?|shows?)\s*)+"
              r"[`'\"]?0\b|CUDA (?:is )?(?:not available|unavailable)|"
-             r"CUDA available\s*[:=]?\s*False|Torch is not able to use GPU|No supported gpu backend found",
-             exclude=r"^\s*(?:[-*]\s*)?Is CUDA available"),
+             r"CUDA available\s*[:=]?\s*False|Torch is not able to use GPU|No supported gpu backend found|"
+             r"assert\s+(?:torch\.)?cuda\.is_available\(\)[^\n]{0,40}?\s+AssertionError\b",
+             join_next=1, exclude=r"^\s*(?:[-*]\s*)?Is CUDA available"),
     # --- arch not in build / GPU too old ----------------------------------------------------------
     _message(Obs.NO_KERNEL_IMAGE, ("no kernel image is available", "nokernelimagefordevice", "no_binary_for_gpu", "error 209",
               "code 209", "returned 209", "code=209", "error (48)", "code=48", "returned 48"),

@@ -265,6 +265,8 @@ class Obs(str, Enum):
                      "the report says the machine has no NVIDIA GPU (a Mac, other graphics, the CPU is meant)")
     GPU_NOT_SEEN = ("gpu_not_seen", CONTEXT, "the report says the GPU is not detected or cannot be used")
     GPU_INTENT = ("gpu_intent", CONTEXT, "the report says a GPU is meant to be used")
+    COMPONENT_FAILURE = ("component_failure", CONTEXT,
+                         "a part of the GPU stack named on a line that reports a failure (a weak cue)")
     HARDWARE_FAULT_STATED = ("hardware_fault_stated", CONTEXT,
                              "the report points at the GPU itself (a faulty card or node, a reboot needed to recover)")
 

@@ -229,6 +229,17 @@ CASES = {
          "#SBATCH --gpus-per-node=4\nsrun python train.py\nRuntimeError: CUDA error: invalid device ordinal",
          "Lmod has detected the following error: The following module(s) are unknown: \"gcc/9\"",
          "RuntimeError: CUDA error: all CUDA-capable devices are busy or unavailable"]),
+    "CC827": (
+        ["After the driver update NCCL fails as soon as the second node joins, single-node runs are fine.",
+         "our image's cuDNN does not work with the new torch, conv layers crash",
+         "  File \"train.py\", line 12, in <module>\n    assert torch.cuda.is_available()\nAssertionError"],
+        # a recognised message explains it; a warning line; the program's own error; CUDA reported available;
+        # CUDA unavailable on a Mac
+        ["RuntimeError: NCCL error in: ProcessGroupNCCL.cpp:1191, unhandled system error, NCCL version 2.19.3",
+         "WARNING:xformers:A matching Triton is not available, some optimizations will not be enabled",
+         "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 MiB (NCCL buffers failed)",
+         ">>> torch.cuda.is_available()\nTrue\nbut the training loop fails",
+         "MacBook Pro M2\n>>> torch.cuda.is_available()\nFalse"]),
     "CC891": (
         ["", "   \n\n", "Hello, it does not work, please help!"],
         ["RuntimeError: CUDA error: invalid device ordinal"]),

@@ -1,0 +1,117 @@
+"""Weak evidence: the most likely cause of a report that no recognised message explains (CC827)."""
+from __future__ import annotations
+
+from typing import Dict, Iterator, Optional, Tuple
+
+from ...observations import APPLICATION, Obs
+from ...report import Finding
+from ...vocabulary import CATEGORIES
+from ..context import RuleContext
+from ..observations import POSSIBLE, all_of, cuda_unavailable, evidence, first_of, gpu_situation, quote
+from ..registry import rule
+
+_COMPONENTS: Dict[str, Tuple[str, str, str]] = {
+    # component: (category, what the report names, how to confirm or rule it out)
+    "fabric_manager": ("fabricmanager_missing", "the NVIDIA Fabric Manager",
+                       "`systemctl status nvidia-fabricmanager` must be active, with exactly the driver's version."),
+    "forward_compat": ("forward_compat_unsupported", "CUDA forward compatibility",
+                       "`ldconfig -p | grep libcuda` and LD_LIBRARY_PATH must not put a cuda-compat libcuda ahead "
+                       "of the driver's on a GPU without forward-compatibility support."),
+    "nccl": ("nccl_mismatch", "NCCL",
+             "`pip list | grep nccl` must show one nvidia-nccl wheel, the one torch pins; no NCCL folder on "
+             "LD_LIBRARY_PATH; `NCCL_DEBUG=INFO` prints the version each rank loads."),
+    "cudnn": ("cudnn_missing", "cuDNN",
+              "`python -c \"import torch; print(torch.backends.cudnn.version())\"` must print the version torch "
+              "pins; no other cuDNN folder on LD_LIBRARY_PATH."),
+    "cuda_library": ("lib_path_conflict", "a CUDA library (or LD_LIBRARY_PATH)",
+                     "`unset LD_LIBRARY_PATH` and retry: torch's pip wheels bring their own CUDA libraries."),
+    "shared_memory": ("shm_too_small", "shared memory (/dev/shm)",
+                      "`df -h /dev/shm` (containers get 64 MiB unless started with --shm-size or --ipc=host)."),
+    "companion": ("torchvision_mismatch", "torchvision / torchaudio",
+                  "`pip list | grep torch`: torchvision and torchaudio must be the releases built for this torch, "
+                  "from the same index (same CUDA variant)."),
+    "extension": ("extension_mismatch", "a compiled extension",
+                  "Reinstall the extension built for this torch, CUDA major and C++ ABI (or build it from source "
+                  "against the installed torch)."),
+    "toolkit": ("cuda_toolkit_mismatch_ext", "building a CUDA extension (nvcc, CUDA_HOME)",
+                "`nvcc --version` and `python -c \"import torch; print(torch.version.cuda)\"` must agree in the "
+                "major version, and CUDA_HOME must name that toolkit."),
+    "gpu_hardware": ("gpu_health", "the GPU hardware (Xid, ECC, NVLink)",
+                     "`sudo dmesg | grep -i xid` and `nvidia-smi -q -d ECC,PAGE_RETIREMENT,ROW_REMAPPER`."),
+    "driver_version": ("driver_too_old", "the NVIDIA driver's version",
+                       "`nvidia-smi` shows the newest CUDA the driver supports; it must be at least the CUDA torch "
+                       "(or the container image) was built for."),
+    "kernel_module": ("driver_not_loaded", "the NVIDIA kernel module",
+                      "`lsmod | grep nvidia` and `nvidia-smi` must work; after a kernel update rebuild the driver "
+                      "(DKMS) and reboot."),
+}
+_ORDER = tuple(_COMPONENTS)
+"""The most specific part first: a named service or library says more than a driver in general."""
+
+
+def _explained(ctx: RuleContext) -> bool:
+    """Whether a recognised message already points at a cause, or is the program's own error."""
+    for observation in ctx.snapshot.observations:
+        try:
+            kind = Obs(observation.signature).category
+        except ValueError:
+            continue
+        if kind in CATEGORIES or kind == APPLICATION:
+            return True
+    return False
+
+
+def _component(ctx: RuleContext) -> Optional[Tuple[str, object]]:
+    cues = {o.values.get("component"): o for o in all_of(ctx, Obs.COMPONENT_FAILURE)}
+    for name in _ORDER:
+        if name in cues:
+            return name, cues[name]
+    return None
+
+
+@rule("CC827", "triage-weak-evidence", "config", "torch", severity="warning", symptom=True)
+def weak_evidence(ctx: RuleContext) -> Iterator[Finding]:
+    """A pasted report that no recognised message explains: the most likely cause from weaker cues.
+
+    What it checks:
+        Only when nothing in the paste is a recognised error of the GPU stack (and not the
+        program's own error): the part of the stack the report names on a line that says
+        something failed ("NCCL fails on the second node", "the cuDNN from conda does not
+        work"), or CUDA reported unavailable while the paste does not show which torch
+        build is installed — most often a CPU-only build. Always `possible`, and never an
+        error.
+    Why it matters:
+        A report with no recognised message still names where it hurts; saying which cause
+        that most often is, and how to confirm it, is better than saying nothing.
+    How to fix:
+        Confirm or rule out the named cause with the command in the remedy, and paste
+        `cudacheck doctor --format markdown` from the affected machine for a firm diagnosis.
+    """
+    if ctx.snapshot.source != "pasted" or _explained(ctx):
+        return
+    found = _component(ctx)
+    if found is not None:
+        name, cue = found
+        category, words, check = _COMPONENTS[name]
+        yield ctx.finding(
+            f"The report points at {words}", category=category, certainty=POSSIBLE,
+            detail=f"{quote(cue)}. No recognised error message says more; this is the part of the stack the report "
+                   "names where it says something fails.",
+            remedy=f"{check} Then paste `cudacheck doctor --format markdown` from the machine.",
+            evidence=evidence(cue))
+        return
+    unavailable = cuda_unavailable(ctx)
+    if unavailable is None or ctx.snapshot.torch.version or gpu_situation(ctx) is not None \
+            or ctx.non_nvidia_evidence or first_of(ctx, Obs.CUDA_AVAILABLE) and \
+            any(o.values.get("value") == "true" for o in all_of(ctx, Obs.CUDA_AVAILABLE)):
+        return
+    yield ctx.finding(
+        "CUDA is unavailable and the paste does not show the torch build: most often a CPU-only torch",
+        category="cpu_only_torch", certainty=POSSIBLE,
+        detail=f"{quote(unavailable)}. Without a recognised error the usual causes, most common first: a CPU-only "
+               "torch (pip's default on Windows, a conda solve that picked the CPU variant), a driver older than the "
+               "CUDA torch was built for, no loaded NVIDIA driver.",
+        remedy="python -c \"import torch; print(torch.__version__, torch.version.cuda)\" — `None` means a CPU-only "
+               "build: reinstall from https://pytorch.org/get-started/locally/ with a CUDA index; otherwise compare "
+               "`nvidia-smi`'s CUDA Version with torch.version.cuda.",
+        evidence=evidence(unavailable))
