@@ -151,8 +151,8 @@ MESSAGES: Tuple[Message, ...] = (
               "returned 100", "code=100", "returned 38", "code=38", "error (38)"),
              r"no CUDA-capable device is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|" + _CUDA_CODE + r"100\b(?!%)|"
              + _LEGACY_CODE + r"38\b"),
-    _message(Obs.NO_CUDA_GPUS, ("no cuda gpus are available",),
-             r"No CUDA GPUs are available"),
+    _message(Obs.NO_CUDA_GPUS, ("no cuda gpus are available", "no gpus found"),
+             r"No CUDA GPUs are available|ProcessGroupNCCL is only supported with GPUs, no GPUs found"),
     _message(Obs.DOCKER_NO_GPU_DRIVER, ("could not select device driver",),
              r"could not select device driver \"?[^\"]*\"? with capabilities:\s*\[\[gpu\]\]"),
     _message(Obs.DOCKER_UNKNOWN_RUNTIME, ("unknown or invalid runtime name",),
@@ -163,6 +163,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"The NVIDIA Driver was not detected"),
     _message(Obs.SMI_NO_DEVICES, ("no devices were found",),
              r"^\s*No devices were found"),
+    _message(Obs.POD_NO_GPU, ("insufficient nvidia.com/gpu",),
+             r"(?P<nodes>\d+/\d+) nodes are available:[^\n]{0,200}?Insufficient nvidia\.com/gpu|Insufficient nvidia\.com/gpu"),
     _message(Obs.CUDA_INIT_FAILED, ("cuda driver initialization failed",),
              r"CUDA driver initialization failed"),
     _message(Obs.DEVICES_UNAVAILABLE, ("busy or unavailable", "devicesunavailable", "devices_unavailable"),
@@ -222,6 +224,12 @@ MESSAGES: Tuple[Message, ...] = (
              r"\byour\s+(?:[\w -]{0,40}?\s)?(?:gpu|device|card)(?:'s)?\s+(?:has\s+(?:a\s+)?|is\s+of\s+|is\s+)?"
              r"(?:(?:cuda|compute)\s+)?capability(?:\s+is|\s*:|\s+of)?\s*\(?(?P<major>\d+)(?:\.|,\s*)(?P<minor>\d)\)?|"
              r"\bCurrent capability:\s*(?P<packed>\d{2,3})\b"),
+    _message(Obs.GPU_LEGACY_DRIVER, ("legacy",),
+             # the kernel module and the .run installer: "The NVIDIA GeForce GTX 1050 GPU installed in this system is
+             # supported through the NVIDIA 580.xx Legacy drivers ... The 595.71.05 NVIDIA driver will ignore this GPU"
+             r"(?:The\s+)?(?:NVIDIA\s+)?(?P<gpu>[\w .()/+-]{2,60}?)\s+GPU\s+installed\s+in\s+this\s+system\s+is\s+(?:NVRM:\s*)?supported\s+"
+             r"through\s+the\s+NVIDIA\s+(?P<branch>[\d.]+?)\.?xx\s+legacy|"
+             r"supported\s+through\s+the\s+NVIDIA\s+(?P<branch2>[\d.]+?)\.?xx\s+legacy", join_next=1),
     _message(Obs.CUDNN_ARCH_MISMATCH, ("cudnn_status_arch_mismatch",),
              r"CUDNN_STATUS_ARCH_MISMATCH"),
     # --- torch build kind ----------------------------------------------------------------------

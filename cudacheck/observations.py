@@ -102,6 +102,8 @@ class Obs(str, Enum):
     CDI_UNRESOLVABLE = ("cdi_unresolvable", "no_gpu_visible", "CDI GPU devices cannot be resolved")
     NGC_NO_DRIVER = ("ngc_no_driver", "no_gpu_visible", "the container was started without GPU access")
     SMI_NO_DEVICES = ("smi_no_devices", "no_gpu_visible", "nvidia-smi found no GPU")
+    POD_NO_GPU = ("pod_no_gpu", "no_gpu_visible",
+                  "Kubernetes finds no node with a free nvidia.com/gpu (device plugin not advertising GPUs, or all taken)")
     DEVICES_UNAVAILABLE = ("devices_unavailable", "no_gpu_visible",
                            "the GPU is busy or reserved (compute mode, another process)")
     CUDA_NOT_AVAILABLE = ("cuda_not_available", CONTEXT, "CUDA is reported unavailable")
@@ -123,6 +125,8 @@ class Obs(str, Enum):
     TRITON_GPU_TOO_OLD = ("triton_gpu_too_old", "capability_missing",
                           "Triton (torch.compile) does not support this GPU")
     GPU_CAPABILITY_STATED = ("gpu_capability_stated", CONTEXT, "an error message states the GPU's compute capability")
+    GPU_LEGACY_DRIVER = ("gpu_legacy_driver", "gpu_too_old_for_build",
+                         "the installed driver ignores this GPU: only a legacy driver branch supports it")
     CUDNN_ARCH_MISMATCH = ("cudnn_arch_mismatch", "gpu_too_old_for_build",
                            "cuDNN does not support this GPU's architecture")
 

@@ -222,7 +222,7 @@ GPU_RUNTIME_FAULTS = (Obs.LAUNCH_FAILURE, Obs.ILLEGAL_MEMORY_ACCESS, Obs.CUDA_UN
                       Obs.ECC_ERROR, Obs.DEVICES_UNAVAILABLE)
 """Errors raised while kernels run that a failing GPU produces as well as a bug (launch failures, illegal
 accesses, "unknown error", NCCL's unhandled CUDA errors)."""
-NO_GPU_SIGNS = (Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS, Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING,
+NO_GPU_SIGNS = (Obs.POD_NO_GPU, Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS, Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING,
                 Obs.SMI_NOT_FOUND, Obs.NGC_NO_DRIVER, Obs.SMI_NO_DEVICES, Obs.NVML_UNKNOWN_ERROR, Obs.CUDA_INIT_FAILED)
 
 

@@ -115,6 +115,23 @@ FIRES += [
      "node from the pool."),
 ]
 
+FIRES += [
+    # --- gpu_too_old_for_build: a driver branch that dropped the GPU ---------------------------------------
+    ("legacy_branch_dmesg", "gpu_too_old_for_build",
+     "[    5.021] NVRM: The NVIDIA GeForce GTX 960 GPU installed in this system is\n"
+     "[    5.021] NVRM:  supported through the NVIDIA 580.xx Legacy drivers. Please\n"
+     "[    5.021] NVRM:  visit http://www.nvidia.com/object/unix.html for more\n[    5.024] NVRM: No NVIDIA GPU found."),
+    ("legacy_branch_installer", "gpu_too_old_for_build",
+     "WARNING: The NVIDIA Quadro K2000 GPU installed in this system is supported through the NVIDIA 470.xx legacy "
+     "Linux graphics drivers.  The 550.120 NVIDIA Linux graphics driver will ignore this GPU."),
+    # --- no_gpu_visible: the scheduler and torch's process group saying there is no GPU ---------------------
+    ("pod_unschedulable", "no_gpu_visible",
+     "  Warning  FailedScheduling  41s   default-scheduler  0/5 nodes are available: 5 Insufficient nvidia.com/gpu. "
+     "preemption: 0/5 nodes are available: 5 No preemption victims found for incoming pod."),
+    ("process_group_no_gpu", "no_gpu_visible",
+     "RuntimeError: ProcessGroupNCCL is only supported with GPUs, no GPUs found!"),
+]
+
 SILENT = [
     # the GPU is named and has what the message asks for
     ("fp8_on_h100", "capability_missing",
@@ -140,6 +157,8 @@ SILENT = [
      "|   0  NVIDIA A100-SXM4-80GB          On  | 00000000:07:00.0 Off |                    0 |"),
     ("cool_gpu", "gpu_health",
      "        GPU Current Temp                  : 41 C\n        GPU Slowdown Temp                 : 88 C"),
+    ("pod_cpu_short", "no_gpu_visible",
+     "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available"),
     ("other_disk_full", "shm_too_small", "OSError: [Errno 28] No space left on device: '/home/u/.cache/huggingface'"),
 ]
 

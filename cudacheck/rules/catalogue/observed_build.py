@@ -116,7 +116,9 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         torch's "PyTorch no longer supports this GPU because it is too old. The minimum
         cuda capability supported by this library is 3.7", a GPU below the "Minimum and
         Maximum cuda capability supported by this version of PyTorch" range or below the
-        pasted arch list, and CUDNN_STATUS_ARCH_MISMATCH; and, when the paste does not say
+        pasted arch list, and CUDNN_STATUS_ARCH_MISMATCH; the driver's own "The NVIDIA GeForce
+        GTX 1050 GPU installed in this system is supported through the NVIDIA 580.xx Legacy
+        drivers" (the installed branch ignores the GPU); and, when the paste does not say
         which torch, a GPU below every CUDA build of the newest torch release with a kernel
         error ("no kernel image is available").
     Why it matters:
@@ -127,6 +129,20 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         Install the last torch release and CUDA variant that still ship the GPU's
         architecture (named in the remedy), or build torch from source for it.
     """
+    legacy = first_of(ctx, Obs.GPU_LEGACY_DRIVER)
+    if legacy is not None:
+        branch = legacy.values.get("branch") or legacy.values.get("branch2")
+        yield ctx.finding(
+            f"{gpu_label(ctx)} is supported only by the NVIDIA {branch or 'legacy'}.xx legacy driver; the installed "
+            "driver ignores it",
+            certainty=LIKELY,
+            detail=f"{quote(legacy)}. Newer driver branches dropped this GPU's architecture (Kepler after 470, "
+                   "Maxwell, Pascal and Volta after 580), so nvidia-smi and CUDA see no GPU.",
+            remedy=f"Install the {branch or 'legacy'}.xx driver branch (your distribution's "
+                   f"nvidia-driver-{(branch or 'NNN').split('.')[0]} package), then a torch whose CUDA that driver "
+                   "supports and whose arch list still includes the GPU (`cudacheck compat plan --driver <version>`).",
+            evidence=evidence(legacy))
+        return
     category, why, signs = _arch_verdict(ctx)
     if category != "gpu_too_old_for_build":
         return

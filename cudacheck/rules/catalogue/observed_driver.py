@@ -217,6 +217,8 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         return  # CC804: the GPU is not passed through to WSL or the VM, or the job got none
     if first_of(ctx, Obs.FALLEN_OFF_BUS) is not None:
         return  # a GPU that fell off the bus makes the driver fail too: CC820 names the cause
+    if first_of(ctx, Obs.GPU_LEGACY_DRIVER) is not None:
+        return  # the driver ignores a GPU only a legacy branch supports: CC806 names the cause
     if (_in_container(ctx) or _gpu_access(ctx) is False) and not host:
         unknown = first_of(ctx, Obs.CUDA_UNKNOWN_ERROR)
         if unknown is not None and _gpu_access(ctx) is not False:
