@@ -75,8 +75,9 @@ MESSAGES: Tuple[Message, ...] = (
               "code 804", "error: 804", "error=804"),
              r"forward compatibility was attempted on non supported HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|"
              r"cudaErrorCompatNotSupportedOnDevice|" + _CUDA_CODE + r"804\b"),
-    _message(Obs.CONTAINER_REQUIREMENT, ("unsatisfied condition",),
-             r"unsatisfied condition:\s*(?P<condition>[\w.<>=!,]+(?:\s*[<>=!]=?\s*[\w.]+)?)"),
+    _message(Obs.CONTAINER_REQUIREMENT, ("unsatisfied condition", "requirement error"),
+             r"unsatisfied condition:\s*(?P<condition>[\w.<>=!,]+(?:\s*[<>=!]=?\s*[\w.]+)?)|"
+             r"nvidia-container-cli:\s*requirement error:\s*(?P<invalid>invalid expression)"),
     _message(Obs.COMPAT_LIBCUDA_PATH, ("compat/libcuda", "cuda-compat"),
              r"compat/libcuda\.so|cuda-compat"),
     _message(Obs.FORWARD_COMPAT_ENABLED, ("forward compatibility mode enabled",),

@@ -132,6 +132,12 @@ FIRES += [
      "RuntimeError: ProcessGroupNCCL is only supported with GPUs, no GPUs found!"),
 ]
 
+FIRES += [
+    ("toolkit_cannot_parse", "container_requirement_unsatisfied",
+     "stderr: nvidia-container-cli: requirement error: invalid expression\\n\": unknown\n"
+     "ERROR: for trainer  Cannot start service trainer: OCI runtime create failed"),
+]
+
 SILENT = [
     # the GPU is named and has what the message asks for
     ("fp8_on_h100", "capability_missing",

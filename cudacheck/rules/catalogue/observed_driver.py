@@ -548,7 +548,9 @@ def observed_container_requirement(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         "nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.4" (the
-        toolkit echoes only the first term of the image's NVIDIA_REQUIRE_CUDA). A `cuda>=`
+        toolkit echoes only the first term of the image's NVIDIA_REQUIRE_CUDA), and
+        "requirement error: invalid expression" (a toolkit too old to parse the image's
+        requirement). A `cuda>=`
         condition the host driver does not meet is an old driver (category
         `driver_too_old`); one it does meet is the toolkit misreading it; `brand`, `arch`
         and `driver` conditions stay container requirements.
@@ -561,6 +563,17 @@ def observed_container_requirement(ctx: RuleContext) -> Iterator[Finding]:
     """
     requirement = first_of(ctx, Obs.CONTAINER_REQUIREMENT)
     if requirement is None:
+        return
+    if requirement.values.get("invalid"):
+        yield ctx.finding(
+            "The NVIDIA Container Toolkit cannot parse the image's NVIDIA_REQUIRE_CUDA (it is older than the image)",
+            certainty=LIKELY,
+            detail=f"{quote(requirement)}. Newer images list requirement terms (brands, driver ranges) that older "
+                   "nvidia-container-cli releases do not understand, so the container is refused before the driver "
+                   "is compared.",
+            remedy="Update the NVIDIA Container Toolkit on the host; meanwhile `-e NVIDIA_DISABLE_REQUIRE=1` skips "
+                   "the check (then make sure the host driver supports the image's CUDA).",
+            evidence=evidence(requirement))
         return
     condition = requirement.values.get("condition", "").rstrip(",.;:")
     wanted = re.search(r"cuda\s*>=?\s*(\d+\.\d+)", condition)
