@@ -359,7 +359,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?P<lib>lib(?:torch_cuda_cu|torch_cuda_cpp|c10_cuda|torch_cuda|torch_cpu|c10)\.so):\s*cannot open shared "
              r"object file"),
     _message(Obs.TORCHVISION_OP_MISSING, ("torchvision::",),
-             r"operator torchvision::(?P<op>\w+) does not exist|Could not run 'torchvision::(?P<op2>\w+)' with "
+             r"operator torchvision::(?P<op>\w+) does not exist|No such operator torchvision::(?P<op3>\w+)|"
+             r"Could not run 'torchvision::(?P<op2>\w+)' with "
              r"arguments from the '(?P<backend>\w+)' backend"),
     _message(Obs.TORCHVISION_CUDA_MISMATCH, ("were compiled with different cuda", "has cuda version="),
              r"PyTorch and (?P<package>[\w.-]+) were compiled with different CUDA (?:major )?versions|"

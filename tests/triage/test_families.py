@@ -138,6 +138,31 @@ FIRES += [
      "ERROR: for trainer  Cannot start service trainer: OCI runtime create failed"),
 ]
 
+FIRES += [
+    # --- extension_mismatch: any compiled extension, also one cudacheck does not know by name ----------------
+    ("unknown_ext_cuda_major", "extension_mismatch",
+     "  File \"/srv/env/lib/python3.11/site-packages/knn_graph/ops.py\", line 4, in <module>\n"
+     "    import knn_graph._ext as _backend\n"
+     "ImportError: libcudart.so.11.0: cannot open shared object file: No such file or directory"),
+    ("private_submodule_dll", "extension_mismatch",
+     "  File \"D:\\ai\\venv\\lib\\site-packages\\spconv\\core_cc\\__init__.py\", line 2, in <module>\n"
+     "    from ._ops_sm86 import *\n"
+     "ImportError: DLL load failed while importing _ops_sm86: The specified procedure could not be found."),
+    ("demangled_symbol", "extension_mismatch",
+     "import rasterizer_ext fails: undefined symbol: c10::cuda::c10_cuda_check_implementation(int, char const*, "
+     "char const*, int, bool)"),
+    ("scatter_cuda_versions", "extension_mismatch",
+     "RuntimeError: Detected that PyTorch and torch_scatter were compiled with different CUDA versions. PyTorch has "
+     "CUDA version 12.1 and torch_scatter has CUDA version 11.8. Please reinstall the torch_scatter that matches "
+     "your PyTorch install."),
+    ("bnb_binary", "extension_mismatch",
+     "RuntimeError: Configured CUDA binary not found at "
+     "/home/u/.venv/lib/python3.12/site-packages/bitsandbytes/libbitsandbytes_cuda126.so"),
+    ("old_torchvision_op", "torchvision_mismatch",
+     "/usr/lib/python3.6/site-packages/torch/_ops.py in __getattr__(self, op_name)\n"
+     "RuntimeError: No such operator torchvision::roi_align"),
+]
+
 SILENT = [
     # the GPU is named and has what the message asks for
     ("fp8_on_h100", "capability_missing",

@@ -323,14 +323,14 @@ def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     if lead is None:
         return
     backend = lead.values.get("backend")
-    package = lead.values.get("package") or "torchvision"
+    package = lead.values.get("package") or lead.values.get("package2") or "torchvision"
+    companion = package.lower() in ("torchvision", "torchaudio")
     yield ctx.finding(
         f"{package} was not built for the installed torch" + (f" (no {backend} kernels)" if backend else ""),
-        certainty=LIKELY,
+        certainty=LIKELY, category=None if companion else "extension_mismatch",
         detail=f"{quote(lead)}." + (" The CUDA backend is missing from torchvision's kernels: a CPU-only or "
                                     "mismatched torchvision next to a CUDA torch." if backend == "CUDA" else ""),
-        remedy=(together + " (pin the torchvision release that pairs with your torch)" if package in
-                ("torchvision", "torchaudio") else
+        remedy=(together + " (pin the torchvision release that pairs with your torch)" if companion else
                 f"Reinstall {package} built for your torch and its CUDA variant (prebuilt wheels for "
                 f"torch {torch.version or '<version>'}), or rebuild it from source against the installed torch."),
         evidence=evidence(lead))
