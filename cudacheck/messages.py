@@ -185,7 +185,7 @@ MESSAGES: Tuple[Message, ...] = (
     # --- arch not in build / GPU too old ----------------------------------------------------------
     _message(Obs.NO_KERNEL_IMAGE, ("no kernel image is available", "nokernelimagefordevice", "no_binary_for_gpu", "error 209",
               "code 209", "returned 209", "code=209", "error (48)", "code=48", "returned 48"),
-             r"no kernel image is available for execution on the device|cudaErrorNoKernelImageForDevice|"
+             r"no kernel image is available(?: for execution on the device)?|cudaErrorNoKernelImageForDevice|"
              r"CUDA_ERROR_NO_BINARY_FOR_GPU|" + _CUDA_CODE + r"209\b|" + _LEGACY_CODE + r"48\b"),
     _message(Obs.INVALID_DEVICE_FUNCTION, ("invalid device function", "invaliddevicefunction"),
              r"invalid device function|cudaErrorInvalidDeviceFunction"),
@@ -381,9 +381,9 @@ MESSAGES: Tuple[Message, ...] = (
              r"unable to open shared memory object </?torch_\w*>[^\n]*?(?:\((?P<errno2>\d+)\))?|"
              r"unable to allocate shared memory"),
     _message(Obs.SHM_FAILURE, ("posix_fallocate", "shm_open", "/dev/shm", "shared memory segment", "ncclshmopen",
-                               "no space left on device"),
+                               "no space left on device", "permission denied"),
              r"posix_fallocate failed|shm_open[^\n]*failed|Error while creating shared memory segment|ncclShmOpen|"
-             r"No space left on device[^\n]{0,120}(?:/dev/shm|shared memory)|"
+             r"(?:No space left on device|Permission denied)[^\n]{0,120}(?:/dev/shm|shared memory)|"
              r"(?:NCCL|nccl)[^\n]*(?:/dev/shm|shm)[^\n]*(?:fail|error|No space)|/dev/shm[^\n]*(?:No space left|"
              r"Permission denied)"),
     _message(Obs.SEMLOCK_PERMISSION, ("semlock",),
@@ -400,8 +400,11 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.FALLEN_OFF_BUS, ("off the bus", "gpu is lost", "unable to determine the device handle"),
              r"fall(?:s|en|ing)? off the bus|fell off the bus|GPU is lost|"
              r"Unable to determine the device handle for GPU\s*(?P<bus>\S+)"),
-    _message(Obs.ECC_ERROR, ("ecc", "double-bit", "double bit"),
+    _message(Obs.ECC_ERROR, ("ecc", "double-bit", "double bit", "nvlink", "pcie bus error", "aer: uncorrected"),
              r"uncorrectable ECC error encountered|cudaErrorECCUncorrectable|CUDA_ERROR_ECC_UNCORRECTABLE|"
+             r"uncorrectable NVLink error|cudaErrorNvlinkUncorrectable|CUDA_ERROR_NVLINK_UNCORRECTABLE|"
+             # the kernel's PCIe error reporting (AER) for the GPU's link
+             r"PCIe Bus Error: severity=Uncorrected|AER: Uncorrected \(Fatal\) error|"
              r"uncorrectable[^\n]{0,40}\bECC\b|double[- ]bit (?:ECC )?errors?|\bDBE\b[^\n]{0,40}ECC"),
     _message(Obs.GPU_THROTTLED, ("slowdown", "gpu reset", "requires reset", "needs to be reset", "reset required",
                                  "nvidia-smi hang", "nvidia-smi freez", "nvidia-smi is stuck", "nvidia-smi takes forever",

@@ -277,6 +277,7 @@ class Obs(str, Enum):
     # --- what a paste says around its facts ---------------------------------------------------------------
     CUDA_AVAILABLE = ("cuda_available", CONTEXT, "torch.cuda.is_available() as printed")
     CUDA_DEVICE_COUNT = ("cuda_device_count", CONTEXT, "torch.cuda.device_count() as printed")
+    DEVICE_REQUESTED = ("device_requested", CONTEXT, "the program asks for a GPU by its index (cuda:1, --gpu 1)")
     INSTALL_COMMAND = ("install_command", CONTEXT, "a pip/conda/uv command that installs torch")
     CUDA_MENTIONED = ("cuda_mentioned", CONTEXT, "a CUDA version named in a sentence or a template line")
     ENVIRONMENT = ("environment", CONTEXT, "an environment variable set or printed in the paste")

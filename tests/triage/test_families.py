@@ -163,6 +163,27 @@ FIRES += [
      "RuntimeError: No such operator torchvision::roi_align"),
 ]
 
+FIRES += [
+    ("short_kernel_image", "gpu_too_old_for_build",
+     "My card is a GTX 660 (compute 3.0). torch.cuda.is_available() returns True but every op fails with CUDA "
+     "error: no kernel image is available"),
+    ("nvlink_uncorrectable", "gpu_health",
+     "RuntimeError: CUDA error: uncorrectable NVLink error detected during the execution"),
+    ("pcie_aer", "gpu_health",
+     "kernel: pcieport 0000:c0:03.1: AER: Uncorrected (Fatal) error received: 0000:c1:00.0\n"
+     "kernel: nvidia 0000:c1:00.0: PCIe Bus Error: severity=Uncorrected (Fatal), type=Transaction Layer"),
+    ("shm_permission_path_after", "shm_permission",
+     "PermissionError: [Errno 13] Permission denied: '/dev/shm/torch_4711_2386431720_0'"),
+    ("nccl_on_ld_path", "nccl_mismatch",
+     "export LD_LIBRARY_PATH=/opt/nccl-2.12.12/lib:$LD_LIBRARY_PATH\n"
+     "RuntimeError: NCCL error in: ProcessGroupNCCL.cpp:1191, internal error, NCCL version 2.12.12"),
+    ("ordinal_after_mask", "config",
+     "CUDA_VISIBLE_DEVICES=2 python train.py --gpu 2\nRuntimeError: CUDA error: invalid device ordinal"),
+    ("old_driver_unknown_build", "driver_too_old",
+     "| NVIDIA-SMI 470.199.02   Driver Version: 470.199.02   CUDA Version: 11.4     |\n"
+     "pip install torch==2.6.0\n>>> torch.cuda.is_available()\nFalse"),
+]
+
 SILENT = [
     # the GPU is named and has what the message asks for
     ("fp8_on_h100", "capability_missing",
@@ -190,6 +211,13 @@ SILENT = [
      "        GPU Current Temp                  : 41 C\n        GPU Slowdown Temp                 : 88 C"),
     ("pod_cpu_short", "no_gpu_visible",
      "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available"),
+    # the index is within the GPUs the mask leaves
+    ("ordinal_within_mask", "config",
+     "CUDA_VISIBLE_DEVICES=0,1 python train.py --gpu 1\nRuntimeError: CUDA error: invalid device ordinal"),
+    # a driver that runs every build of that torch: not the driver
+    ("new_driver_unknown_build", "driver_too_old",
+     "| NVIDIA-SMI 560.35.03   Driver Version: 560.35.03   CUDA Version: 12.6     |\n"
+     "pip install torch==2.6.0\n>>> torch.cuda.is_available()\nFalse"),
     ("other_disk_full", "shm_too_small", "OSError: [Errno 28] No space left on device: '/home/u/.cache/huggingface'"),
 ]
 

@@ -141,8 +141,9 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     What it checks:
         "undefined symbol: ncclCommRegister" (any nccl* symbol, also quoted, and the
         linker's "undefined reference to `ncclGroupStart'"), NCCL's own "Mismatched NCCL
-        version detected : rank 0 version 21903 rank 1 version 22105" and "libnccl.so.2:
-        cannot open shared object file". (Two nvidia-nccl-cuNN wheels in a pasted package list
+        version detected : rank 0 version 21903 rank 1 version 22105", "libnccl.so.2:
+        cannot open shared object file", and (possible) an NCCL error while a pasted
+        LD_LIBRARY_PATH puts an NCCL folder first. (Two nvidia-nccl-cuNN wheels in a pasted package list
         are facts: CC304.)
     Why it matters:
         `import torch` or distributed start-up fails: an older libnccl (another wheel, a
@@ -155,11 +156,12 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     symbol = first_of(ctx, Obs.NCCL_SYMBOL)
     missing = first_of(ctx, Obs.NCCL_LIBRARY_MISSING)
     peers = first_of(ctx, Obs.NCCL_VERSION_MISMATCH)
-    lead = symbol or peers or missing
+    culprits = ld_entries(ctx, "nccl")
+    failed = first_of(ctx, Obs.NCCL_ERROR) if culprits else None  # an NCCL failure with a system NCCL first
+    lead = symbol or peers or missing or failed
     if lead is None:
         return
     wheels = [p for p in ctx.snapshot.packages or [] if re.match(r"nvidia-nccl-cu\d+", p.name)]
-    culprits = ld_entries(ctx, "nccl")
     detail = f"{quote(lead)}."
     if wheels:
         detail += " Installed: " + ", ".join(f"{p.name} {p.version}" for p in wheels) + "."
@@ -170,7 +172,8 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
                    "LD_LIBRARY_PATH, or nodes with different images); NCCL refuses to connect them.")
     yield ctx.finding(
         f"The loaded NCCL does not fit torch ({symbol.values.get('symbol')} missing)" if symbol
-        else "The ranks run different NCCL versions" if peers is not None else "libnccl cannot be loaded",
+        else "The ranks run different NCCL versions" if peers is not None else "libnccl cannot be loaded"
+        if missing is not None else "NCCL fails while LD_LIBRARY_PATH puts another NCCL ahead of torch's",
         certainty=LIKELY if symbol or peers else POSSIBLE, detail=detail,
         remedy="pip list | grep nccl — uninstall every nvidia-nccl-cu* wheel that does not match torch's CUDA major "
                "(e.g. `pip uninstall -y nvidia-nccl-cu12` next to a cu13 torch), drop NCCL folders from "

@@ -120,7 +120,8 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         Kernel-log Xid errors that indicate hardware or driver faults (48 double-bit ECC,
         63/64 page retirement, 74 NVLink, 79 fallen off the bus, 92/94/95 ECC, 119/120 GSP),
         "GPU has fallen off the bus" / "GPU is lost", "uncorrectable ECC error
-        encountered", `nvidia-smi -q` showing "Pending Page Blacklist : Yes", remapped rows
+        encountered", uncorrectable NVLink errors, the kernel's uncorrected PCIe (AER)
+        errors, `nvidia-smi -q` showing "Pending Page Blacklist : Yes", remapped rows
         "Pending : Yes" or "Remapping Failure Occurred : Yes", "ERR!" in an nvidia-smi
         table, a GPU that needs a reset, and thermal or power slowdown active (a warning).
     Why it matters:
@@ -165,7 +166,9 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         return
     if lead is not None:
         title = ("A GPU has fallen off the bus" if lead.signature == Obs.FALLEN_OFF_BUS else
-                 "Uncorrectable ECC errors on the GPU" if lead.signature == Obs.ECC_ERROR else
+                 ("Uncorrectable NVLink errors" if "nvlink" in lead.text.lower() else
+                  "Uncorrected PCIe errors on the GPU's link" if "aer" in lead.text.lower() or "pcie" in
+                  lead.text.lower() else "Uncorrectable ECC errors on the GPU") if lead.signature == Obs.ECC_ERROR else
                  ("Row remapping failed on the GPU" if lead.values.get("field", "").startswith("Remapping") else
                   "Page retirement / row remapping is pending on the GPU (needs a reset)")
                  if lead.signature == Obs.SMI_Q_PENDING else

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from typing import Dict, Iterator, Optional, Tuple
 
+from ...compat.judgements import driver_verdict
 from ...observations import APPLICATION, Obs
 from ...report import Finding
 from ...vocabulary import CATEGORIES
 from ..context import RuleContext
-from ..observations import POSSIBLE, all_of, cuda_unavailable, evidence, first_of, gpu_situation, quote
+from ...versions import major_minor
+from ..observations import POSSIBLE, all_of, cuda_unavailable, evidence, first_of, gpu_situation, quote, safe
 from ..registry import rule
 
 _COMPONENTS: Dict[str, Tuple[str, str, str]] = {
@@ -61,6 +63,29 @@ def _explained(ctx: RuleContext) -> bool:
     return False
 
 
+def _driver_below_every_build(ctx: RuleContext) -> Optional[Tuple[str, str, bool]]:
+    """(torch release, the oldest CUDA it is likely built for, whether that is PyPI's wheel) when the pasted driver
+    runs none of those builds: of the torch version the paste names without its build, else of the newest
+    release; only PyPI's default wheel after a plain `pip install torch`. None when not known."""
+    if not (ctx.driver_cuda or ctx.driver_version):
+        return None
+    named = first_of(ctx, Obs.TORCH_VERSION)
+    release = safe(lambda: ctx.db.torch_release(named.values.get("version", ""))) if named is not None else \
+        next(iter(safe(ctx.db.torch_releases_newest_first, []) or []), None)
+    variants = [v for v in getattr(release, "variants", None) or [] if v.cuda and major_minor(v.cuda)]
+    plain_pip = any("pip" in o.values.get("tool", "") and o.values.get("has_index") == "no"
+                    for o in all_of(ctx, Obs.INSTALL_COMMAND))
+    default = [v for v in variants if release is not None and v.tag == release.pypi_default]
+    cudas = [v.cuda for v in (default if plain_pip and default else variants)]  # `pip install torch`: PyPI's wheel
+    if release is None or not cudas:
+        return None
+    oldest = min(cudas, key=lambda c: major_minor(c) or (99, 0))
+    verdict = safe(lambda: driver_verdict(ctx.db, oldest, ctx.driver_cuda, ctx.driver_version, ctx.platform))
+    if verdict is None or verdict.runs:
+        return None
+    return release.version, oldest, bool(plain_pip and default)
+
+
 def _component(ctx: RuleContext) -> Optional[Tuple[str, object]]:
     cues = {o.values.get("component"): o for o in all_of(ctx, Obs.COMPONENT_FAILURE)}
     for name in _ORDER:
@@ -78,8 +103,9 @@ def weak_evidence(ctx: RuleContext) -> Iterator[Finding]:
         program's own error): the part of the stack the report names on a line that says
         something failed ("NCCL fails on the second node", "the cuDNN from conda does not
         work"), or CUDA reported unavailable while the paste does not show which torch
-        build is installed — most often a CPU-only build. Always `possible`, and never an
-        error.
+        build is installed — a driver too old for every CUDA build of the torch release
+        the paste names (or the newest one) when the driver is known, otherwise most often
+        a CPU-only build. Always `possible`, and never an error.
     Why it matters:
         A report with no recognised message still names where it hurts; saying which cause
         that most often is, and how to confirm it, is better than saying nothing.
@@ -104,6 +130,21 @@ def weak_evidence(ctx: RuleContext) -> Iterator[Finding]:
     if unavailable is None or ctx.snapshot.torch.version or gpu_situation(ctx) is not None \
             or ctx.non_nvidia_evidence or first_of(ctx, Obs.CUDA_AVAILABLE) and \
             any(o.values.get("value") == "true" for o in all_of(ctx, Obs.CUDA_AVAILABLE)):
+        return
+    old_driver = _driver_below_every_build(ctx)
+    if old_driver is not None:
+        release, oldest, from_pypi = old_driver
+        yield ctx.finding(
+            f"CUDA is unavailable and the driver supports only CUDA {ctx.driver_cuda}: older than every CUDA build of "
+            f"torch {release}" + (" from PyPI" if from_pypi else ""),
+            category="driver_too_old", certainty=POSSIBLE,
+            detail=f"{quote(unavailable)}. The paste does not show which torch build is installed; the torch {release} "
+                   f"build it most likely has needs CUDA {oldest}, which this driver cannot run (a CPU-only torch would "
+                   "be the other common cause).",
+            remedy="Update the NVIDIA driver, or install a torch build for a CUDA version this driver supports "
+                   "(`cudacheck compat plan --driver <version>`); `python -c \"import torch; "
+                   "print(torch.version.cuda)\"` shows which build is installed.",
+            evidence=evidence(unavailable) + ["nvml.driver_version"])
         return
     yield ctx.finding(
         "CUDA is unavailable and the paste does not show the torch build: most often a CPU-only torch",

@@ -53,6 +53,9 @@ _ENV_NAMES = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH
               "NVIDIA_REQUIRE_CUDA", "NVIDIA_DISABLE_REQUIRE", "NVIDIA_DRIVER_CAPABILITIES", "TORCH_CUDA_ARCH_LIST")
 _ENV = re.compile(r"(?:\bexport\s+|\bset\s+|\$env:|\bENV\s+|-e\s+)?\b(?P<name>" + "|".join(_ENV_NAMES) +
                   r")\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|]*)")
+_DEVICE_INDEX = re.compile(r"(?<![\w.])(?:cuda:(?P<a>\d{1,2})\b|set_device\(\s*(?P<b>\d{1,2})\s*\)|"
+                           r"--(?:gpus?|gpu[_-]ids?|device|gpu[_-]id)[ =](?P<c>\d{1,2})\b|"
+                           r"\b(?:gpu_id|device_id|gpu)\s*=\s*(?P<d>\d{1,2})\b)", re.IGNORECASE)
 _LD_DEBUG_PATH = re.compile(r"search path=(?P<value>\S+)\s*\(LD_LIBRARY_PATH\)")
 _ENVIRON = re.compile(r"os\.environ\[\s*['\"](?P<name>" + "|".join(_ENV_NAMES) +
                       r")['\"]\s*\]\s*=\s*['\"](?P<value>[^'\"]*)['\"]")
@@ -75,6 +78,7 @@ def parse(document: Document, facts: Facts) -> None:
     _platform(document, facts)
     _installs(document, facts)
     _environment(document, facts)
+    _device_requests(document, facts)
     # `nvcc --version` output (the tool's own words) or a sentence naming its version
     for anchor, pattern, group, priority in (("cuda compilation tools", _NVCC, "full", TOOL),
                                              ("nvcc", _NVCC_SAID, "v", PROSE)):
@@ -274,6 +278,20 @@ def _install_values(tool: str, rest: str) -> Optional[dict]:
     return {"tool": tool.strip().lower(), "packages": ",".join(names)[:200], "torch_spec": torch_spec,
             "index": index, "has_index": "yes" if indexes else "no", "channels": ",".join(channels),
             "conda_cuda": conda_cuda, "cpuonly": "yes" if "cpuonly" in names else None}
+
+
+def _device_requests(document: Document, facts: Facts) -> None:
+    """The highest GPU index the program asks for (``cuda:1``, ``set_device(1)``, ``--gpu 1``)."""
+    highest = None
+    for index in document.lines_with_any(("cuda:", "set_device(", "--gpu", "--device", "gpu_id", "device_id", "gpu=",
+                                          "gpu =")):
+        for match in _DEVICE_INDEX.finditer(document.line(index)):
+            number = int(next(g for g in match.groups() if g is not None))
+            if highest is None or number > highest[0]:
+                highest = (number, index)
+    if highest is not None:
+        facts.observe(Obs.DEVICE_REQUESTED, document.line(highest[1]), document.number(highest[1]),
+                      index=str(highest[0]))
 
 
 def _environment(document: Document, facts: Facts) -> None:
