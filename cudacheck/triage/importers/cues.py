@@ -64,6 +64,6 @@ def parse(document: Document, facts: Facts) -> None:
     for name, anchors, pattern in _PATTERNS:
         for index in document.lines_with_any(anchors):
             text = document.line(index)
-            if _FAILURE.search(text) and pattern.search(text) and not _NOT_A_FAILURE.search(text):
+            if pattern.search(text) and _FAILURE.search(text) and not _NOT_A_FAILURE.search(text):
                 facts.observe(Obs.COMPONENT_FAILURE, text, document.number(index), component=name)
                 break

@@ -27,13 +27,17 @@ _CPU_BUILD = re.compile(
     r"|(?<![a-z])cpu[- ]?(?:only\s+)?(?:torch|pytorch)\b|download\.pytorch\.org/whl/cpu\b|(?:torch|pytorch)\s*\(?\s*cpu(?:[- ]only)?\s*\)?\s*(?:version|build)"
     r"|\bwithout\s+cuda\s+support|\[cpu\]\s*version|versi[oó]n\s+(?:de\s+|para\s+)?cpu|vers[ãa]o\s+(?:de\s+|para\s+)?cpu"
     r"|cpu[- ]верси|верси[яюи]\s+(?:для\s+)?cpu|\bpytorch-cpu\b|\bpytorch-mutex\s+\S+\s+cpu\b"
-    r"|(?<![\w.])\d+\.\d+(?:\.\d+)?\+rocm[\d.]*|`\+rocm[\d.]+`"
+    r"|(?<![\w.])\d+\.\d+(?:\.\d+)?\+rocm[\d.]*|`\+rocm[\d.]+`",
+    re.IGNORECASE)
+_BUILD_LACKS_CUDA = re.compile(
     # the build (not the GPU) said to lack CUDA: "a wheel that doesn't support cuda", "pytorch without cuda"
-    r"|\b(?:torch|pytorch|wheel|build|version|package|binary|binaries|installation|install)\b[^\n]{0,40}?"
+    r"\b(?:torch|pytorch|wheel|build|version|package|binary|binaries|installation|install)\b[^\n]{0,40}?"
     r"(?:(?:doesn'?t|does\s+not|didn'?t|did\s+not|don'?t|do\s+not)\s+(?:support|have|include|come\s+with)|has\s+no|"
     r"have\s+no|with\s+no|without)\s+(?:any\s+)?(?:cuda|gpu)(?:\s+(?:support|acceleration|enabled))?\b"
     r"|\bcuda\s+support\s+(?:is\s+|was\s+)?not\s+(?:being\s+)?(?:installed|included|enabled|compiled)",
     re.IGNORECASE)
+_BUILD_LACKS_ANCHORS = ("without cuda", "without gpu", "without any", "support cuda", "support gpu", "have cuda",
+                        "have gpu", "no cuda", "no gpu", "include cuda", "come with cuda", "cuda support")
 _TORCH_WORD = re.compile(r"torch|pytorch|파이토치|パイトーチ", re.IGNORECASE)
 _CPU_TAG = re.compile(r"(?<![\w.])(?:torch|pytorch)?[\s=:-]*v?(?P<version>\d+\.\d+(?:\.\d+)?)\+cpu\b", re.IGNORECASE)
 _NO_GPU = re.compile(
@@ -102,8 +106,9 @@ _HARDWARE = re.compile(
     r"显卡(?:出|有)?(?:问题|故障|坏)|换了(?:一)?张显卡|(?:必须|需要)重启|グラボ(?:の)?故障|그래픽\s*카드\s*(?:고장|불량)",
     re.IGNORECASE)
 _HARDWARE_ANCHORS = ("faulty", "defective", "bad ", "broken", "failing", "dying", "damaged", "hardware", "replac",
-                     "swap", "return", "rma", "reboot", "restart", "显卡", "重启", "故障", "고장", "불량")
-_CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu", "cuda", "gpu")
+                     "swapp", "swapped", "returned", "returning", "return the", "return my", " rma", "rma'", "reboot",
+                     "restart", "显卡", "重启", "故障", "고장", "불량")
+_CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu")
 _NO_GPU_ANCHORS = ("without", "have", "no ", "cpu", "cuda and i", "显卡", "gpu")
 _MAC_ANCHORS = ("mac", "apple", "m1", "m2", "m3", "m4", "m series")
 _OTHER_GRAPHICS_ANCHORS = ("intel", "integrated graphics", "amd", "radeon")
@@ -161,10 +166,20 @@ def _cpu_builds(document: Document, facts: Facts) -> None:
         match = _CPU_BUILD.search(text)
         if not match or _NOT.search(text[:match.start()]):
             continue
-        nearby = " ".join(document.line(i) for i in range(max(index - 2, 0), min(index + 3, len(document))))
-        if _TORCH_WORD.search(nearby):
-            facts.observe(Obs.CPU_BUILD_STATED, text, document.number(index),
-                          kind="rocm" if "rocm" in match.group(0).lower() else None)
+        _cpu_build_stated(document, facts, index, match)
+    for index in document.lines_with_any(_BUILD_LACKS_ANCHORS):
+        text = document.line(index)
+        match = _BUILD_LACKS_CUDA.search(text)
+        if match and not _NOT.search(text[:match.start()]):
+            _cpu_build_stated(document, facts, index, match)
+
+
+def _cpu_build_stated(document: Document, facts: Facts, index: int, match: "re.Match[str]") -> None:
+    """A statement of a CPU build, kept when torch is named on its line or the lines around it."""
+    nearby = " ".join(document.line(i) for i in range(max(index - 2, 0), min(index + 3, len(document))))
+    if _TORCH_WORD.search(nearby):
+        facts.observe(Obs.CPU_BUILD_STATED, document.line(index), document.number(index),
+                      kind="rocm" if "rocm" in match.group(0).lower() else None)
 
 
 def _no_nvidia(document: Document, facts: Facts) -> None:
