@@ -414,9 +414,6 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?:requires|needs to be|must be) reset|reset (?:is )?required|"
              r"nvidia-smi (?:hangs?|hanging|freezes|freezing|is stuck|takes forever|never returns|does(?: not|n'?t) "
              r"respond)|nvidia-smi\b[^\n]{0,120}?\b(?:timed out|times out|timeout)\b", join_next=1),
-    _message(Obs.GPU_THROTTLED, ("throttl",),
-             r"\b(?:GPU|card)s?\b[^\n]{0,40}?\b(?:is|are|gets?|got|being|was|were)\s+(?:\w+\s+)?throttled\b|"
-             r"\b(?:thermal|power)\s+throttling\b|\bthrottling\s+(?:on|of)\s+(?:my|the|our)\s+(?:\w+\s+){0,2}(?:GPU|card)"),
     _message(Obs.SMI_Q_PENDING, ("pending", "remapping failure occurred"),
              r"^\s*(?P<field>Pending Page (?:Blacklist|Retirement)|Pending|Remapping Failure Occurred)\s*:\s*Yes\b"),
     # --- capabilities ------------------------------------------------------------------------

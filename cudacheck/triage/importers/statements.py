@@ -1,5 +1,8 @@
 """What people say about their machine and their torch, in any wording.
 
+Besides the three kinds below, a GPU said to be throttled and a fault the report ties to the
+hardware (a faulty card or node, a reboot needed to recover) are kept for the health rule.
+
 Three kinds of statement decide how a CPU-only torch is judged (an error only where the
 machine has, or is meant to use, an NVIDIA GPU):
 
@@ -108,6 +111,10 @@ _HARDWARE = re.compile(
 _HARDWARE_ANCHORS = ("faulty", "defective", "bad ", "broken", "failing", "dying", "damaged", "hardware", "replac",
                      "swapp", "swapped", "returned", "returning", "return the", "return my", " rma", "rma'", "reboot",
                      "restart", "显卡", "重启", "故障", "고장", "불량")
+_THROTTLED = re.compile(
+    r"\b(?:GPU|card)s?\b[^\n]{0,40}?\b(?:is|are|gets?|got|being|was|were)\s+(?:\w+\s+)?throttled\b|"
+    r"\b(?:thermal|power)\s+throttling\b|\bthrottling\s+(?:on|of)\s+(?:my|the|our)\s+(?:\w+\s+){0,2}(?:GPU|card)",
+    re.IGNORECASE)
 _CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu")
 _NO_GPU_ANCHORS = ("without", "have", "no ", "cpu", "cuda and i", "显卡", "gpu")
 _MAC_ANCHORS = ("mac", "apple", "m1", "m2", "m3", "m4", "m series")
@@ -121,6 +128,10 @@ def parse(document: Document, facts: Facts) -> None:
     for index in document.lines_with_any(("ld_library_path",)):
         if _LD_FIX.search(document.line(index)):
             facts.observe(Obs.LIBRARY_PATH_FIX_STATED, document.line(index), document.number(index))
+            break
+    for index in document.lines_with("throttl"):
+        if _THROTTLED.search(document.line(index)):  # "the GPU gets throttled", "thermal throttling"
+            facts.observe(Obs.GPU_THROTTLED, document.line(index), document.number(index), source="statement")
             break
     for index in document.lines_with_any(_HARDWARE_ANCHORS):
         text = document.line(index)
