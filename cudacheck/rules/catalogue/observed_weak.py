@@ -35,6 +35,11 @@ _COMPONENTS: Dict[str, Tuple[str, str, str]] = {
     "extension": ("extension_mismatch", "a compiled extension",
                   "Reinstall the extension built for this torch, CUDA major and C++ ABI (or build it from source "
                   "against the installed torch)."),
+    "capability": ("capability_missing", "a GPU feature (bf16, FP8, TF32) or a compute capability",
+                   "`nvidia-smi --query-gpu=name,compute_cap --format=csv`: bf16 needs 8.0, FP8 8.9 (Ada/Hopper)."),
+    "container_gpu": ("no_gpu_visible", "GPU access for a container or pod",
+                      "`docker run --rm --gpus all ubuntu nvidia-smi` on the host must list the GPU (NVIDIA Container "
+                      "Toolkit configured: `sudo nvidia-ctk runtime configure`); pods must request nvidia.com/gpu."),
     "toolkit": ("cuda_toolkit_mismatch_ext", "building a CUDA extension (nvcc, CUDA_HOME)",
                 "`nvcc --version` and `python -c \"import torch; print(torch.version.cuda)\"` must agree in the "
                 "major version, and CUDA_HOME must name that toolkit."),

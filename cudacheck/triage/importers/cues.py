@@ -30,7 +30,7 @@ COMPONENTS: Tuple[Tuple[str, Tuple[str, ...], str], ...] = (
     ("cuda_library", ("cublas", "cusparse", "cufft", "cusolver", "curand", "nvjitlink", "libcudart", "cudart64",
                       "ld_library_path"),
      r"\b(?:lib)?(?:cublas|cusparse|cufft|cusolver|curand|nvjitlink)\w*|libcudart|cudart64|LD_LIBRARY_PATH"),
-    ("shared_memory", ("/dev/shm", "shared memory"), r"/dev/shm|shared memory"),
+    ("shared_memory", ("/dev/shm", "shared memory", "shm-size", "shm_size"), r"/dev/shm|shared memory|shm[-_]size"),
     ("companion", ("torchvision", "torchaudio"), r"\btorch(?:vision|audio)\b"),
     ("extension", tuple(sorted({name.replace("_", "-") for name in KNOWN_MODULES.values()} |
                                {name.replace("-", "_") for name in KNOWN_MODULES.values()}
@@ -38,6 +38,12 @@ COMPONENTS: Tuple[Tuple[str, Tuple[str, ...], str], ...] = (
      r"(?<![\w-])(?:" + "|".join(sorted({re.escape(n) for v in KNOWN_MODULES.values()
                                          if v not in ("torchvision", "torchaudio", "torchtext")
                                          for n in (v, v.replace("-", "_"))}, key=len, reverse=True)) + r")(?![\w-])"),
+    ("capability", ("bf16", "bfloat16", "fp8", "tf32", "compute capability"),
+     r"\b(?:bf16|bfloat16|fp8|tf32)\b|compute capability"),
+    ("container_gpu", ("--gpus", "nvidia-container-toolkit", "nvidia-docker", "container toolkit", "nvidia runtime",
+                       "runtime=nvidia", "nvidia.com/gpu", "device plugin", "device-plugin"),
+     r"--gpus\b|nvidia-container-toolkit|nvidia-docker|container toolkit|nvidia runtime|runtime=nvidia|"
+     r"nvidia\.com/gpu|device[ -]plugin"),
     ("toolkit", ("nvcc", "cuda_home", "cpp_extension", "building wheel", "build extension"),
      r"\bnvcc\b|CUDA_HOME|cpp_extension|building wheel|build extension"),
     ("gpu_hardware", ("xid", "ecc", "nvlink", "overheat"), r"\bxid\b|\becc\b|\bnvlink\b|overheat\w*"),
@@ -49,7 +55,7 @@ _FAILURE = re.compile(
     r"\berror\b|\bfail\w*|\bcannot\b|\bcan'?t\b|\bcould\s?n[o']t\b|\bunable\b|\bnot\s+(?:found|work\w*|supported|available|"
     r"loaded|running|installed|detected|compatible)|\bno such\b|mismatch\w*|\bmissing\b|\bundefined\b|\binvalid\b|"
     r"incompatib\w*|\bdoes\s?n[o']t\s+work|\bbroke\w*|\bcrash\w*|\bwrong\b|\bconflict\w*|\bproblem\b|\bissue\b|"
-    r"\bsegfault|\bhangs?\b|\btoo old\b|\boutdated\b",
+    r"\bsegfault|\bhangs?\b|\bhanging\b|\bstuck\b|\bfreez\w*|\btime[sd]? ?out\b|\btimeout\b|\btoo old\b|\boutdated\b",
     re.IGNORECASE)
 _NOT_A_FAILURE = re.compile(
     r"^\W*(?:\d[\d:.\- ]*\s*)?(?:\[?\s*(?:WARNING|WARN|INFO|DEBUG|NOTE|W\d{4}|I\d{4})\b|Warning\b|\|\s*WARNING\b)|"
