@@ -21,7 +21,7 @@ from typing import Dict, List, Optional, Tuple
 from ..compat.archs import Arch, parse_arch
 from ..compat.judgements import driver_requirement
 from ..observations import Obs
-from ..snapshot import Observation
+from ..snapshot import Observation, VisibleDevices
 from ..versions import major_minor
 from .context import RuleContext
 
@@ -236,6 +236,20 @@ def gpu_arch(ctx: RuleContext) -> Optional[Arch]:
                           or observation.values.get("arch", ""))
         if arch:
             return arch
+    return None
+
+
+def hiding_mask(ctx: RuleContext) -> Optional[Tuple[VisibleDevices, str]]:
+    """(the mask, its variable) when CUDA_VISIBLE_DEVICES (empty, ``none``, ``void``, a negative index) or
+    NVIDIA_VISIBLE_DEVICES (empty, ``none``, ``void``) hides every GPU from the process; else None."""
+    container = ctx.snapshot.container
+    mask = container.cuda_visible_devices
+    if mask is not None and (mask.kind in ("empty", "none", "void") or
+                             (mask.kind in ("indices", "mixed") and any(i < 0 for i in mask.indices))):
+        return mask, "CUDA_VISIBLE_DEVICES"
+    nvidia = container.nvidia_visible_devices
+    if nvidia is not None and nvidia.kind in ("empty", "none", "void"):
+        return nvidia, "NVIDIA_VISIBLE_DEVICES"
     return None
 
 

@@ -184,6 +184,12 @@ FIRES += [
      "pip install torch==2.6.0\n>>> torch.cuda.is_available()\nFalse"),
 ]
 
+FIRES += [
+    ("mask_hides_gpus", "no_gpu_visible",
+     "export CUDA_VISIBLE_DEVICES=-1\nUserWarning: CUDA initialization: CUDA driver initialization failed, you might "
+     "not have a CUDA gpu."),
+]
+
 SILENT = [
     # the GPU is named and has what the message asks for
     ("fp8_on_h100", "capability_missing",

@@ -11,6 +11,7 @@ from ...snapshot import Observation
 from ...versions import cuda_from_int, major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cuda_unavailable, docker_run,
+                            hiding_mask,
                             Situation, driver_needed, evidence, first_of, forward_compat_cause, gpu_situation,
                             ld_entries, newest_image_cuda, quote, safe, wheel_text)
 from ..registry import rule
@@ -219,6 +220,8 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         return  # a GPU that fell off the bus makes the driver fail too: CC820 names the cause
     if first_of(ctx, Obs.GPU_LEGACY_DRIVER) is not None:
         return  # the driver ignores a GPU only a legacy branch supports: CC806 names the cause
+    if hiding_mask(ctx) is not None and not host:
+        return  # CUDA_VISIBLE_DEVICES / NVIDIA_VISIBLE_DEVICES hides every GPU: CC804
     if (_in_container(ctx) or _gpu_access(ctx) is False) and not host:
         unknown = first_of(ctx, Obs.CUDA_UNKNOWN_ERROR)
         if unknown is not None and _gpu_access(ctx) is not False:
@@ -423,13 +426,12 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                    "of your driver package); in a container also pass `/dev/nvidia-uvm`.",
             evidence=evidence(uvm))
         return
-    mask = ctx.snapshot.container.cuda_visible_devices
-    masked = mask is not None and mask.kind in ("empty", "none", "void") or \
-        (mask is not None and mask.kind in ("indices", "mixed") and any(i < 0 for i in mask.indices))
+    hidden = hiding_mask(ctx)
+    masked = hidden is not None
+    mask = hidden[0] if hidden else None
     nvidia_mask = ctx.snapshot.container.nvidia_visible_devices
-    if not masked and nvidia_mask is not None and nvidia_mask.kind in ("empty", "none", "void"):
-        mask, masked = nvidia_mask, True
-    device = first_of(ctx, Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS, Obs.SMI_NO_DEVICES) or (unavailable if masked else None)
+    device = first_of(ctx, Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS, Obs.SMI_NO_DEVICES) or \
+        ((unavailable or first_of(ctx, Obs.CUDA_INIT_FAILED, Obs.NO_NVIDIA_DRIVER)) if masked else None)
     if device is not None:
         yield ctx.finding(
             "CUDA sees no GPU" + (f" ({'NVIDIA' if mask is nvidia_mask else 'CUDA'}_VISIBLE_DEVICES={mask.raw!r} "
