@@ -106,11 +106,15 @@ _HARDWARE = re.compile(
     r"\b(?:only|until)\s+(?:a\s+)?(?:reboot|restart)\w*\s+(?:of\s+)?(?:the\s+)?(?:machine|server|system|node|host)?"
     r"[^\n]{0,30}?(?:fix|help|recover|work)|\b(?:must|have to|had to|need to|needs to)\s+(?:reboot|restart)\s+"
     r"(?:the\s+)?(?:machine|server|system|node|host|computer)\b|"
+    r"\b(?:works?|worked|working|runs?|ran|running)\s+(?:fine\s+|ok\s+|well\s+|perfectly\s+)?on\s+(?:the\s+)?(?:other|another|"
+    r"a\s+different|different)\s+(?:gpus?|cards?|machines?|nodes?|servers?|hosts?)\b|"
+    r"\bonly\s+(?:on|with)\s+(?:one\s+(?:of\s+(?:the|my|our)\s+)?(?:gpus?|cards?|nodes?)|(?:gpu|card|node)\s*#?\d+)\b|"
     r"显卡(?:出|有)?(?:问题|故障|坏)|换了(?:一)?张显卡|(?:必须|需要)重启|グラボ(?:の)?故障|그래픽\s*카드\s*(?:고장|불량)",
     re.IGNORECASE)
 _HARDWARE_ANCHORS = ("faulty", "defective", "bad ", "broken", "failing", "dying", "damaged", "hardware", "replac",
                      "swapp", "swapped", "returned", "returning", "return the", "return my", " rma", "rma'", "reboot",
-                     "restart", "显卡", "重启", "故障", "고장", "불량")
+                     "restart", "on another", "on the other", "on a different", "on different", "only on", "only with",
+                     "显卡", "重启", "故障", "고장", "불량")
 _THROTTLED = re.compile(
     r"\b(?:GPU|card)s?\b[^\n]{0,40}?\b(?:is|are|gets?|got|being|was|were)\s+(?:\w+\s+)?throttled\b|"
     r"\b(?:thermal|power)\s+throttling\b|\bthrottling\s+(?:on|of)\s+(?:my|the|our)\s+(?:\w+\s+){0,2}(?:GPU|card)",
