@@ -190,12 +190,6 @@ FIRES += [
      "not have a CUDA gpu."),
 ]
 
-FIRES += [
-    ("conda_cuda_never_built", "cpu_only_torch",
-     "conda create -n seg python=3.8\nconda install -c pytorch pytorch=1.10.0 torchvision cudatoolkit=11.7\n"
-     "then torch.cuda.is_available() is False on the RTX 3090"),
-]
-
 SILENT = [
     # the GPU is named and has what the message asks for
     ("fp8_on_h100", "capability_missing",
@@ -230,8 +224,6 @@ SILENT = [
     ("new_driver_unknown_build", "driver_too_old",
      "| NVIDIA-SMI 560.35.03   Driver Version: 560.35.03   CUDA Version: 12.6     |\n"
      "pip install torch==2.6.0\n>>> torch.cuda.is_available()\nFalse"),
-    # a CUDA the release was built for
-    ("conda_cuda_built", "cpu_only_torch", "conda install -c pytorch pytorch=1.10.0 torchvision cudatoolkit=11.3"),
     ("other_disk_full", "shm_too_small", "OSError: [Errno 28] No space left on device: '/home/u/.cache/huggingface'"),
 ]
 

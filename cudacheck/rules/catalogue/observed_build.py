@@ -3,7 +3,6 @@ a GPU too old, a CPU-only torch, torchvision, several torch installs, extensions
 another CUDA (CC805–CC807, CC814–CC816)."""
 from __future__ import annotations
 
-import re
 from typing import Iterator, List, Optional, Tuple
 
 from ...compat.judgements import below_current_builds, index_url
@@ -190,9 +189,8 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
         "Torch not compiled with CUDA enabled", `torch.version.cuda` printing None, a
         `+cpu` / conda `cpuonly` build next to `torch.cuda.is_available() == False`, and
         `pip install torch` without a CUDA index on Windows or aarch64 Linux, where PyPI's
-        `torch` wheel is the CPU build, and a conda install pinning a pytorch release with
-        a CUDA version it was never built for (conda then picks the CPU variant). (With a
-        pasted GPU and a CPU build as facts, CC204 reports it.)
+        `torch` wheel is the CPU build. (With a pasted GPU and a CPU build as facts, CC204
+        reports it.)
     Why it matters:
         A CPU-only build never uses the GPU: `torch.cuda.is_available()` is False and
         `.cuda()` raises.
@@ -281,36 +279,6 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
             remedy="pip install torch --index-url https://download.pytorch.org/whl/cuXYZ (XYZ fitting your driver, "
                    "e.g. cu128).\n" + wheel_text(ctx),
             evidence=evidence(install) + ["platform.machine", "platform.system"])
-        return
-    unbuilt = _conda_cuda_not_built(ctx)
-    if unbuilt is not None:
-        command, version, cuda, built = unbuilt
-        yield ctx.finding(
-            f"pytorch {version} was never built for CUDA {cuda}: conda installs its CPU build",
-            severity="warning", certainty=POSSIBLE,
-            detail=f"{quote(command)}. The official CUDA builds of pytorch {version} are for CUDA "
-                   f"{', '.join(built)}; asked for {cuda}, conda satisfies the request with the CPU variant (and a "
-                   "cudatoolkit nothing uses).",
-            remedy=f"Ask for a CUDA version pytorch {version} was built for (`cudatoolkit={built[-1]}` / "
-                   f"`pytorch-cuda={built[-1]}`), or a newer pytorch built for CUDA {cuda}; check with "
-                   "`conda list pytorch` (the build string must say cuda, not cpu).",
-            evidence=evidence(command))
-
-
-def _conda_cuda_not_built(ctx: RuleContext) -> Optional[Tuple[Observation, str, str, List[str]]]:
-    """(install command, torch version, CUDA asked for, CUDA versions it was built for) when a pasted conda install
-    pins a pytorch release together with a CUDA (cudatoolkit / pytorch-cuda) that release was never built for."""
-    for command in all_of(ctx, Obs.INSTALL_COMMAND):
-        values = command.values
-        spec = re.search(r"=+\s*(\d+\.\d+(?:\.\d+)?)", values.get("torch_spec", ""))
-        cuda = values.get("conda_cuda")
-        if values.get("tool") not in ("conda", "mamba", "micromamba") or spec is None or not cuda:
-            continue
-        release = safe(lambda: ctx.db.torch_release(spec.group(1)))
-        built = [v.cuda for v in getattr(release, "variants", None) or [] if v.cuda]
-        if built and major_minor(cuda) not in {major_minor(c) for c in built}:
-            return command, spec.group(1), cuda, built
-    return None
 
 
 # --- packages ------------------------------------------------------------------------------------
