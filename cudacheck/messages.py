@@ -63,7 +63,7 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.INSUFFICIENT_DRIVER, ("insufficient for cuda runtime", "insufficientdriver", "insufficient_driver",
               "insufficient driver", "error 35", "code 35", "error: 35", "error=35", "returned 35", "code=35",
               "error (35)"),
-             r"cuda driver version is insufficient for cuda runtime version|(?:cuda)?Error\s*_?Insufficient[ _]?Driver|"
+             r"cuda driver version is insufficient for cuda runtime(?: version)?|(?:cuda)?Error\s*_?Insufficient[ _]?Driver|"
              r"CUDA_ERROR_INSUFFICIENT_DRIVER|" + _CUDA_CODE + r"35\b(?!\.)", exclude=r"errno|\[Errno 35\]"),
     _message(Obs.UNSUPPORTED_PTX, ("unsupported toolchain", "unsupportedptxversion", "unsupported_ptx_version", "error 222", "code 222"),
              r"provided PTX was compiled with an unsupported toolchain|cudaErrorUnsupportedPtxVersion|"
@@ -73,7 +73,7 @@ MESSAGES: Tuple[Message, ...] = (
              join_next=1),
     _message(Obs.FORWARD_COMPAT_804, ("forward compatibility was attempted", "compat_not_supported", "compatnotsupported", "error 804",
               "code 804", "error: 804", "error=804"),
-             r"forward compatibility was attempted on non supported HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|"
+             r"forward compatibility was attempted(?: on non supported HW)?|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|"
              r"cudaErrorCompatNotSupportedOnDevice|" + _CUDA_CODE + r"804\b"),
     _message(Obs.CONTAINER_REQUIREMENT, ("unsatisfied condition", "requirement error"),
              r"unsatisfied condition:\s*(?P<condition>[\w.<>=!,]+(?:\s*[<>=!]=?\s*[\w.]+)?)|"

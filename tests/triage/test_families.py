@@ -190,6 +190,16 @@ FIRES += [
      "not have a CUDA gpu."),
 ]
 
+FIRES += [
+    ("terminal_vs_notebook", "multiple_torch_installs",
+     ">>> torch.cuda.is_available()\nTrue in the terminal but False in the Jupyter notebook on the same machine"),
+    ("ide_vs_shell", "multiple_torch_installs",
+     "In VS Code it prints False, while from the Anaconda command prompt the same script prints True"),
+    # a message wrapped by the terminal before its last words
+    ("wrapped_insufficient", "driver_too_old",
+     "RuntimeError: CUDA error: CUDA driver version is insufficient for CUDA runtime\nversion"),
+]
+
 SILENT = [
     # the GPU is named and has what the message asks for
     ("fp8_on_h100", "capability_missing",
@@ -224,6 +234,7 @@ SILENT = [
     ("new_driver_unknown_build", "driver_too_old",
      "| NVIDIA-SMI 560.35.03   Driver Version: 560.35.03   CUDA Version: 12.6     |\n"
      "pip install torch==2.6.0\n>>> torch.cuda.is_available()\nFalse"),
+    ("works_in_terminal", "multiple_torch_installs", "It works in the terminal but I see no speedup at all"),
     ("other_disk_full", "shm_too_small", "OSError: [Errno 28] No space left on device: '/home/u/.cache/huggingface'"),
 ]
 

@@ -415,6 +415,17 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(user_site, environment))
         return
     stated = first_of(ctx, Obs.MULTIPLE_INSTALLS_STATED)
+    if stated is not None and stated.values.get("kind") == "interpreters":
+        yield ctx.finding(
+            "Two Pythons with their own torch: the terminal and the notebook/IDE do not run the same interpreter",
+            severity="warning", certainty=LIKELY,
+            detail=f"{quote(stated)}. A Jupyter kernel or an IDE's interpreter is often another environment than the "
+                   "shell's, with its own (often CPU-only) torch.",
+            remedy="In both, run `import sys, torch; print(sys.executable, torch.__file__, torch.version.cuda)`; point "
+                   "the kernel/IDE at the environment that has the CUDA build (`python -m ipykernel install --user "
+                   "--name <env>`), or install the CUDA build into the one it uses.",
+            evidence=evidence(stated))
+        return
     if stated is not None:
         yield ctx.finding(
             "torch is installed more than once in this environment", severity="warning", certainty=LIKELY,

@@ -93,6 +93,17 @@ _MULTIPLE = re.compile(
     r"\btorch\b[^\n]{0,60}\b(?:installed|version)\s+with\s+[`'\"]?(?:pip|conda)[`'\"]?\s+and\s+(?:one|another)\s+with\s+"
     r"[`'\"]?(?:conda|pip)|\binstall(?:s|ed)?\s+multiple\s+(?:py)?torch|\b(?:pip|conda)\s+and\s+(?:pip|conda)\s+(?:both\s+)?"
     r"install(?:ed)?\s+(?:py)?torch", re.IGNORECASE)
+_TOOLS = r"(?:jupyter|notebook|ipython|kernel|pycharm|vs\s?code|visual studio|spyder|colab|the ide|my ide|conda env\w*|venv)"
+_SHELLS = r"(?:terminal|command line|command prompt|cmd|shell|console|bash|powershell)"
+_TWO_INTERPRETERS = re.compile(
+    # "True in the terminal but False in Jupyter": two interpreters, two torch installs
+    r"\b(?:works?|working|True)\b[^\n]{0,60}?\b(?:in|from|on|with)\s+(?:the\s+|my\s+|a\s+)?" + _SHELLS +
+    r"\b[^\n]{0,60}?\b(?:but|while|whereas|yet)\b[^\n]{0,60}?\b" + _TOOLS + r"|"
+    r"\b(?:works?|working|True)\b[^\n]{0,60}?\b(?:in|from|on|with)\s+(?:the\s+|my\s+|a\s+)?" + _TOOLS +
+    r"\b[^\n]{0,60}?\b(?:but|while|whereas|yet)\b[^\n]{0,60}?\b" + _SHELLS + r"|"
+    r"\b(?:in|from|on|with)\s+(?:the\s+|my\s+)?(?:" + _TOOLS[3:-1] + r"|" + _SHELLS[3:-1] + r")\b[^\n]{0,60}?"
+    r"\b(?:False|fails?|doesn'?t work|not work\w*)\b[^\n]{0,60}?\b(?:but|while|whereas|yet)\b[^\n]{0,80}?\b(?:True|works?)\b",
+    re.IGNORECASE)
 _LD_FIX = re.compile(
     r"(?:unset(?:ting)?|remov\w*|delet\w*|clear\w*|drop\w*|empty\w*)\s+(?:the\s+)?(?:[\w./-]+\s+from\s+(?:the\s+|my\s+)?)?"
     r"\$?(?:LD_LIBRARY_PATH|DYLD_LIBRARY_PATH)[^\n]{0,80}?(?:works?|worked|fix\w*|solv\w*|resolv\w*|helps?|helped|gone)|"
@@ -143,9 +154,13 @@ def parse(document: Document, facts: Facts) -> None:
             facts.observe(Obs.HARDWARE_FAULT_STATED, text, document.number(index))
             break
     for index in document.lines_with_any(("multiple", "two ", "several", "both", "duplicate", "conflicting", " 2 ",
-                                          "installed with")):
+                                          "installed with", " but ", " while ", " whereas ", " yet ")):
         if _MULTIPLE.search(document.line(index)):
             facts.observe(Obs.MULTIPLE_INSTALLS_STATED, document.line(index), document.number(index))
+            break
+        if _TWO_INTERPRETERS.search(document.line(index)):
+            facts.observe(Obs.MULTIPLE_INSTALLS_STATED, document.line(index), document.number(index),
+                          kind="interpreters")
             break
     for index in document.lines_with_any(("nvidia", "geforce")):
         text = document.line(index)
