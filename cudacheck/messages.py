@@ -91,8 +91,10 @@ MESSAGES: Tuple[Message, ...] = (
              r"couldn'?t communicate with the NVIDIA driver|NVIDIA-SMI has failed"),
     _message(Obs.NVML_DRIVER_NOT_LOADED, ("driver not loaded", "driver_not_loaded"),
              r"(?:NVML|nvidia-container-cli|nvml error)[^\n]*driver not loaded|NVML_ERROR_DRIVER_NOT_LOADED"),
-    _message(Obs.NO_NVIDIA_DRIVER, ("found no nvidia driver",),
-             r"Found no NVIDIA driver on your system"),
+    _message(Obs.NO_NVIDIA_DRIVER, ("found no nvidia driver", "nvidia driver"),
+             r"Found no NVIDIA driver on your system|"
+             r"(?:can'?t|cannot|couldn'?t|could not|unable to)\s+(?:find|detect|locate)\s+(?:the\s+|an?\s+|any\s+)?"
+             r"NVIDIA driver"),
     _message(Obs.KERNEL_MODULE_FAILED, ("modprobe", "key was rejected", "nvidia kernel module", "nouveau", "nvrm: the nvidia probe",
               "nvrm: no nvidia", "bad return status", "kernel module is not", "dkms", "incompatibility with kernel",
               "module build", "unable to load the", "driver is not loaded", "driver isn't loaded",

@@ -200,6 +200,11 @@ FIRES += [
      "RuntimeError: CUDA error: CUDA driver version is insufficient for CUDA runtime\nversion"),
 ]
 
+FIRES += [
+    ("no_driver_paraphrase", "driver_not_loaded",
+     "After the kernel update nvidia-smi says it can't find the NVIDIA driver, make sure it's installed and running."),
+]
+
 SILENT = [
     # the GPU is named and has what the message asks for
     ("fp8_on_h100", "capability_missing",
@@ -254,3 +259,10 @@ def test_a_bundled_torch_failing_to_load_its_dll_is_not_a_shadowing_source_folde
             "OSError: [WinError 127] The specified procedure could not be found. Error loading "
             "\"C:\\apps\\studio\\python\\torch\\lib\\cudnn_graph64_9.dll\" or one of its dependencies.")
     assert all(f.category != "multiple_torch_installs" for f in triage(text).findings)
+
+
+def test_lspci_revision_is_not_a_gpu_name():
+    """lspci ends each line with the chip's revision, "(rev a2)": not the NVIDIA A2."""
+    from cudacheck.triage import parse
+    snapshot = parse("01:00.0 VGA compatible controller: NVIDIA Corporation GT216M [GeForce GT 230M] (rev a2)")
+    assert all(g.name != "NVIDIA A2" for g in snapshot.nvml.gpus)

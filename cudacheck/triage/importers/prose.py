@@ -16,7 +16,7 @@ from . import platform_words
 from ...observations import Obs
 
 _GPU = re.compile(
-    r"(?<![\w/\\.-])(?P<name>"
+    r"(?<![\w/\\.-])(?<!rev )(?P<name>"  # not lspci's "(rev a2)"
     r"(?:nvidia\s+)?(?:geforce\s+)?(?:rtx|gtx|gt|mx|quadro|tesla)\s*(?:pro\s+)?[a-z]{0,2}\s?-?\d{2,4}[a-z]{0,3}"
     r"(?:\s+(?:ti|super|laptop(?:\s+gpu)?|max-q|mobile|black|xp|ada(?:\s+generation)?|blackwell(?:\s+\w+)?"
     r"|server\s+edition|workstation\s+edition|\d+\s?gb))*"
