@@ -266,3 +266,10 @@ def test_lspci_revision_is_not_a_gpu_name():
     from cudacheck.triage import parse
     snapshot = parse("01:00.0 VGA compatible controller: NVIDIA Corporation GT216M [GeForce GT 230M] (rev a2)")
     assert all(g.name != "NVIDIA A2" for g in snapshot.nvml.gpus)
+
+
+def test_a_gpu_named_as_an_example_is_not_this_machines():
+    from cudacheck.triage import parse
+    snapshot = parse("This model needs compute capability 8.9 or higher (e.g., an RTX 4090).")
+    assert not snapshot.nvml.gpus
+    assert [g.name for g in parse("GPUs like the A100 have bf16; mine is a Tesla T4").nvml.gpus] == ["Tesla T4"]

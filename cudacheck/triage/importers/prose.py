@@ -25,6 +25,9 @@ _GPU = re.compile(
     r"|(?:nvidia\s+)?(?:geforce\s+)?(?:gtx\s+)?titan(?:\s+(?:x|xp|v|rtx|black|z))?"
     r"|jetson\s+(?:agx\s+|orin\s+)?\w+(?:\s+nano|\s+nx)?"
     r")(?![\w])", re.IGNORECASE)
+_EXAMPLE = re.compile(r"(?:\be\.\s?g\.?|\bsuch as|\bfor example|\bfor instance|\blike)[\s,:]*(?:an?\s+|the\s+)?"
+                      r"(?:nvidia\s+)?(?:geforce\s+)?(?:rtx\s+|gtx\s+)?$", re.IGNORECASE)
+"""What precedes a GPU named as an example ("(e.g., RTX 4090)", "GPUs like the A100"), not as this machine's."""
 _BARE_MODEL = re.compile(r"(?<![\w.$/-])(?P<num>(?:10|16|20|30|40|50)[5-9]0)(?:\s*(?P<suffix>ti|super))?(?![\w.%])",
                          re.IGNORECASE)
 _GPU_CONTEXT = re.compile(r"gpu|graphics|card|nvidia|geforce|显卡|グラフィック|видеокарт", re.IGNORECASE)
@@ -101,11 +104,15 @@ def gpu_names(text: str, facts: Facts) -> List[str]:
     index = facts.db.gpu_index
     names: List[str] = []
     for match in _GPU.finditer(text):
+        if _EXAMPLE.search(text, max(match.start() - 24, 0), match.start()):
+            continue  # "a GPU with compute capability 8.9 (e.g. an RTX 4090)": an example, not this machine's
         name = _known(index, match.group("name"))
         if name and name not in names:
             names.append(name)
     if not names and _GPU_CONTEXT.search(text):
         for match in _BARE_MODEL.finditer(text):
+            if _EXAMPLE.search(text, max(match.start() - 24, 0), match.start()):
+                continue
             number = match.group("num")
             family = "GTX" if number.startswith(("10", "16")) else "RTX"
             suffix = f" {match.group('suffix')}" if match.group("suffix") else ""
