@@ -20,7 +20,7 @@ from typing import Dict, List, Optional, Tuple
 
 from ..compat.archs import Arch, parse_arch
 from ..compat.judgements import driver_requirement
-from ..observations import Obs
+from ..observations import Obs, observation
 from ..snapshot import Observation, VisibleDevices
 from ..versions import major_minor
 from .context import RuleContext
@@ -65,6 +65,14 @@ def first_of(ctx: RuleContext, *names: Obs) -> Optional[Observation]:
         if index.get(name.value):
             return index[name.value][0]
     return None
+
+
+def observation_category(name: str) -> Optional[str]:
+    """The category an observation's name points to (None for a name this version does not know)."""
+    try:
+        return observation(name).category
+    except ValueError:
+        return None
 
 
 def quote(observation: Optional[Observation]) -> str:

@@ -12,7 +12,8 @@ from ...snapshot import Observation
 from ...versions import major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cuda_unavailable, evidence,
-                            first_of, gpu_arch, gpu_label, kernel_error_owner, platform_system, quote, safe,
+                            first_of, gpu_arch, gpu_label, kernel_error_owner, observation_category, platform_system,
+                            quote, safe,
                             torch_covers, wheel_text)
 from ..registry import rule
 
@@ -436,7 +437,7 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
     imported = first_of(ctx, Obs.TORCH_VERSION_IMPORTED)
     if imported is None or torch.installs:
         return
-    problems = [o for o in ctx.snapshot.observations if _category(o.signature) not in (None, *KINDS)]
+    problems = [o for o in ctx.snapshot.observations if observation_category(o.signature) not in (None, *KINDS)]
     others = {o.signature for o in ctx.snapshot.observations} - {
         Obs.TORCH_VERSION_IMPORTED, Obs.CUDA_AVAILABLE, Obs.CUDA_DEVICE_COUNT, Obs.TORCH_VERSION, Obs.WSL, Obs.CONTAINER_PROMPT}
     if problems or others or ctx.gpus or torch.version and torch.cuda:
@@ -453,14 +454,6 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
 def _failed_after_import(ctx: RuleContext) -> bool:
     """The paste shows torch's own compiled part failing to import (``torch._C``), as a shadowing copy does."""
     return first_of(ctx, Obs.TORCH_C_IMPORT) is not None
-
-
-def _category(name: str) -> Optional[str]:
-    """The category an observation points to (None for a name this version does not know)."""
-    try:
-        return Obs(name).category
-    except ValueError:
-        return None
 
 
 @rule("CC816", "observed-cuda-toolkit-mismatch-ext", "cuda_toolkit_mismatch_ext", "libraries", severity="warning",

@@ -186,9 +186,9 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
 def _capability_required(ctx: RuleContext, required: Observation, gpu) -> Iterator[Finding]:
     """A library's own "requires compute capability ≥ X" (or xFormers' "your GPU has capability (7, 5) (too old)")."""
     values = required.values
-    if values.get("packed") or values.get("or_major"):
-        packed = values.get("packed")
-        values = dict(values, major=values.get("or_major") or packed[:-1], minor=values.get("or_minor") or packed[-1])
+    packed = values.get("packed") or ""
+    if packed or values.get("or_major"):
+        values = dict(values, major=values.get("or_major") or packed[:-1], minor=values.get("or_minor") or packed[-1:])
     if values.get("have_major"):
         have = (int(values["have_major"]), int(values["have_minor"]))
         needs = None

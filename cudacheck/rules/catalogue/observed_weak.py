@@ -7,9 +7,11 @@ from ...compat.judgements import driver_verdict
 from ...observations import APPLICATION, Obs
 from ...report import Finding
 from ...vocabulary import CATEGORIES
-from ..context import RuleContext
+from ...snapshot import Observation
 from ...versions import major_minor
-from ..observations import POSSIBLE, all_of, cuda_unavailable, evidence, first_of, gpu_situation, quote, safe
+from ..context import RuleContext
+from ..observations import (POSSIBLE, all_of, cuda_unavailable, evidence, first_of, gpu_situation,
+                            observation_category, quote, safe)
 from ..registry import rule
 
 _COMPONENTS: Dict[str, Tuple[str, str, str]] = {
@@ -58,14 +60,7 @@ _ORDER = tuple(_COMPONENTS)
 
 def _explained(ctx: RuleContext) -> bool:
     """Whether a recognised message already points at a cause, or is the program's own error."""
-    for observation in ctx.snapshot.observations:
-        try:
-            kind = Obs(observation.signature).category
-        except ValueError:
-            continue
-        if kind in CATEGORIES or kind == APPLICATION:
-            return True
-    return False
+    return any(observation_category(o.signature) in (*CATEGORIES, APPLICATION) for o in ctx.snapshot.observations)
 
 
 def _driver_below_every_build(ctx: RuleContext) -> Optional[Tuple[str, str, bool]]:
@@ -91,7 +86,7 @@ def _driver_below_every_build(ctx: RuleContext) -> Optional[Tuple[str, str, bool
     return release.version, oldest, bool(plain_pip and default)
 
 
-def _component(ctx: RuleContext) -> Optional[Tuple[str, object]]:
+def _component(ctx: RuleContext) -> Optional[Tuple[str, Observation]]:
     cues = {o.values.get("component"): o for o in all_of(ctx, Obs.COMPONENT_FAILURE)}
     for name in _ORDER:
         if name in cues:

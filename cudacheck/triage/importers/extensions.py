@@ -156,8 +156,9 @@ def _undefined(document: Document, facts: Facts, index: int) -> None:
     if not match:
         return
     symbol = match.group("symbol")
-    if symbol in ("c10", "at", "torch", "caffe2") and text[match.end():match.end() + 2] == "::":
-        symbol = _DEMANGLED.match(text, match.start("symbol")).group(0)  # a report that pasted it demangled
+    demangled = _DEMANGLED.match(text, match.start("symbol")) if text[match.end():match.end() + 2] == "::" else None
+    if demangled is not None:
+        symbol = demangled.group(0)  # a report that pasted it demangled
     elif not is_torch_symbol(symbol):
         path = match.group("path")
         package = distribution(path) if path else None
