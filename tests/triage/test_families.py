@@ -240,6 +240,11 @@ SILENT = [
      "| NVIDIA-SMI 560.35.03   Driver Version: 560.35.03   CUDA Version: 12.6     |\n"
      "pip install torch==2.6.0\n>>> torch.cuda.is_available()\nFalse"),
     ("works_in_terminal", "multiple_torch_installs", "It works in the terminal but I see no speedup at all"),
+    # torch 1.7.0's exact-arch warning for a GPU the build's SASS covers (sm_80 runs on sm_86)
+    ("old_strict_arch_warning", "arch_not_in_build",
+     "GeForce RTX 3090 with CUDA capability sm_86 is not compatible with the current PyTorch installation.\n"
+     "The current PyTorch install supports CUDA capabilities sm_37 sm_50 sm_60 sm_70 sm_75 sm_80.\n"
+     "torch 1.7.0+cu110"),
     ("other_disk_full", "shm_too_small", "OSError: [Errno 28] No space left on device: '/home/u/.cache/huggingface'"),
 ]
 

@@ -68,7 +68,9 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
         current PyTorch install supports CUDA capabilities …", taken as the build's arch
         list), "Found GPU0 … which requires CUDA_VERSION >= …", NVRTC's "invalid value
         for --gpu-architecture" and ptxas's "Value 'sm_120' is not defined for option
-        'gpu-name'", for a GPU that is not older than the build's lowest architecture.
+        'gpu-name'", for a GPU that is not older than the build's lowest architecture. (Old
+        torch's "not compatible" warning for a GPU the build's SASS covers — sm_80 on sm_86 —
+        is reported as info: the build runs there.)
     Why it matters:
         Every kernel launch fails: the build has neither SASS for the GPU's major nor PTX
         the driver could JIT — typical for a new GPU (RTX 50xx, sm_120) with an older
@@ -84,6 +86,16 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
         return
     gpu = gpu_arch(ctx)
     covered = torch_covers(ctx, gpu)
+    if covered == "sass" and {s.signature for s in signs} == {Obs.GPU_NOT_COMPATIBLE} and gpu is not None:
+        # torch up to 1.7.0 compared the exact arch: sm_80 SASS in the build runs on sm_86 all the same
+        yield ctx.finding(
+            f"torch's warning about {gpu_label(ctx)} ({gpu.sm}) is stricter than the hardware: the build's SASS runs "
+            "on it", severity="info",
+            detail=f"{quote(signs[0])}. A cubin for sm_X.Y runs on every GPU of the same major with a minor ≥ Y; "
+                   "torch releases before 1.7.1 warned unless the exact architecture was in the build.",
+            remedy="Nothing to do if the program runs; a torch release that lists the GPU's architecture silences the "
+                   "warning.", evidence=evidence(signs[0]) + ["torch.arch_list"])
+        return
     lead = next((s for s in signs if s.signature == Obs.GPU_NOT_COMPATIBLE), signs[0])
     gpu_text = f"{gpu_label(ctx)} ({gpu.sm})" if gpu else gpu_label(ctx)
     build = safe(lambda: ctx.build)
