@@ -278,3 +278,10 @@ def test_a_gpu_named_as_an_example_is_not_this_machines():
     snapshot = parse("This model needs compute capability 8.9 or higher (e.g., an RTX 4090).")
     assert not snapshot.nvml.gpus
     assert [g.name for g in parse("GPUs like the A100 have bf16; mine is a Tesla T4").nvml.gpus] == ["Tesla T4"]
+
+
+@pytest.mark.parametrize("line", ["CUDA not detected by pytorch on my laptop", "pytorch cannot find cuda",
+                                  "GPU is not being used, training runs on CPU", "It always falls back to the CPU"])
+def test_cuda_unavailable_said_in_other_words(line):
+    from cudacheck.triage import parse
+    assert "gpu_not_seen" in {o.signature for o in parse(line).observations}

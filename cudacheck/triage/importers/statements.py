@@ -79,7 +79,12 @@ _NOT_SEEN = re.compile(
     r"\s+(?:the\s+|my\s+|any\s+|a\s+)?(?:nvidia\s+)?gpus?\b|\bnvidia-smi\s+(?:is\s+)?(?:unavailable|not\s+available)|"
     r"\b(?:runs?|running|uses?|using|trains?|training)\s+(?:on\s+)?(?:the\s+)?cpu\s+instead\s+of\s+(?:the\s+|my\s+)?"
     r"(?:nvidia\s+)?gpu|\bonly\s+(?:uses?|using)\s+(?:the\s+)?cpu\b|\bhas_gpu\W+false|"
-    r"\bno\s+gpus?\s+(?:found|detected|available|visible)|(?:识别不到|检测不到|找不到|无法识别|没有识别)\s*(?:gpu|显卡|cuda)|"
+    r"\bno\s+gpus?\s+(?:found|detected|available|visible)|"
+    # CUDA itself said to be missing, or the work said to stay on the CPU
+    r"\bcuda\s+(?:is\s+|was\s+)?(?:not\s+(?:detected|found|recogni[sz]ed|working|used)|undetected)|"
+    r"(?:can'?t|cannot|doesn'?t|does\s+not|don'?t|do\s+not|not\s+able\s+to|unable\s+to)\s+(?:see|detect|find|use|access)"
+    r"\s+(?:the\s+)?cuda\b|\bgpus?\s+(?:is|are)\s+not\s+(?:being\s+)?used|\bnot\s+using\s+(?:the\s+|my\s+)?gpu|"
+    r"\b(?:falls?|fell|falling)\s+back\s+to\s+(?:the\s+)?cpu|(?:识别不到|检测不到|找不到|无法识别|没有识别)\s*(?:gpu|显卡|cuda)|"
     r"(?:gpu|显卡)\s*(?:识别不到|检测不到|不可用|无法使用)|(?:gpu|グラボ|グラフィックボード)\s*(?:が|を)?\s*(?:認識されない|"
     r"認識しない|認識されません|見えない|使えない)|(?:gpu|그래픽\s*카드)\s*(?:를|을|가|이)?\s*인식(?:하지|되지|을)\s*(?:못|않)|"
     r"не\s+(?:видит|определяет|обнаруживает|находит)\s+(?:gpu|видеокарт)|(?:gpu|видеокарт\w*)\s+не\s+(?:видна|видит|"
@@ -171,9 +176,14 @@ def parse(document: Document, facts: Facts) -> None:
                                            "has_gpu", "instead of", "only us", "识别不到", "检测不到", "找不到", "无法",
                                            "没有识别", "不可用", "認識", "見えない", "使えない", "인식", "не ", "no ",
                                            "não ", "no gpu")))
-    for index in document.lines_with_any(("gpu", "nvidia-smi", "显卡", "グラボ", "グラフィックボード", "그래픽", "видеокарт")):
+    gpu_lines = set(document.lines_with_any(("gpu", "nvidia-smi", "显卡", "グラボ", "グラフィックボード", "그래픽",
+                                             "видеокарт")))
+    for index in sorted(gpu_lines | set(document.lines_with_any(("cuda", "back to")))):
+        if index not in negated and "back to" not in document.lower[index]:
+            continue
         text = document.line(index)
-        if index in negated and _NOT_SEEN.search(text):
+        said = index in gpu_lines or not _MESSAGE.search(text)  # CUDA's own error lines are read by the catalogue
+        if said and _NOT_SEEN.search(text):
             facts.observe(Obs.GPU_NOT_SEEN, text, document.number(index))
             break
     for index in document.lines_with_any(("gpu", "graphics card", "video card", "cuda", "显卡", "グラボ",
