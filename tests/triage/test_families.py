@@ -285,3 +285,11 @@ def test_a_gpu_named_as_an_example_is_not_this_machines():
 def test_cuda_unavailable_said_in_other_words(line):
     from cudacheck.triage import parse
     assert "gpu_not_seen" in {o.signature for o in parse(line).observations}
+
+
+def test_torch_version_written_against_the_name():
+    """"pytorch1.7" / "torch2.1.0+cu121", as reports often write them; "torch2trt" is another package."""
+    from cudacheck.triage import parse
+    assert parse("torch2.1.0+cu121 on the server").torch.version == "2.1.0+cu121"
+    assert any(o.values.get("version") == "1.7" for o in parse("I installed pytorch1.7 with pip").observations)
+    assert parse("torch2trt 0.4.0").torch.version is None

@@ -41,7 +41,7 @@ _DRIVER_BEFORE = re.compile(r"(?<![\d.])(?P<v>[2-7]\d{2}(?:\.\d{1,3}){1,2})\s*(?
                             re.IGNORECASE)
 _DRIVER_PACKAGE = re.compile(r"nvidia-(?:driver|dkms|utils|kernel-(?:source|common|open)|headless|compute-utils|"
                              r"fabricmanager)-(?P<v>[2-7]\d{2})\b", re.IGNORECASE)
-_TORCH = re.compile(r"(?<![\w/\\.-])(?<!build )(?:py)?torch(?![\w/\\-])(?:\.__version__)?"
+_TORCH = re.compile(r"(?<![\w/\\.-])(?<!build )(?:py)?torch(?![A-Za-z_/\\-])(?:\.__version__)?"  # also "pytorch1.7"
                     r"(?:\s*(?:version|ver\.?|is|says|shows|reports|==|=|:|@|\())*\s*v?"
                     r"(?P<v>[0-3]\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev)\d*)*(?:\+[\w.]+)?)(?![\w.])", re.IGNORECASE)
 _BARE_TORCH = re.compile(r"^\s*v?(?P<v>\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev)\d*)*)\+(?P<tag>cu\d{2,3}|cpu|rocm[\d.]+)"
