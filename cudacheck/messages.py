@@ -63,7 +63,7 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.INSUFFICIENT_DRIVER, ("insufficient for cuda runtime", "insufficientdriver", "insufficient_driver",
               "insufficient driver", "error 35", "code 35", "error: 35", "error=35", "returned 35", "code=35",
               "error (35)"),
-             r"cuda driver version is insufficient for cuda runtime version|(?:cuda)?Error\s*_?Insufficient[ _]?Driver|"
+             r"cuda driver version is insufficient for cuda runtime(?: version)?|(?:cuda)?Error\s*_?Insufficient[ _]?Driver|"
              r"CUDA_ERROR_INSUFFICIENT_DRIVER|" + _CUDA_CODE + r"35\b(?!\.)", exclude=r"errno|\[Errno 35\]"),
     _message(Obs.UNSUPPORTED_PTX, ("unsupported toolchain", "unsupportedptxversion", "unsupported_ptx_version", "error 222", "code 222"),
              r"provided PTX was compiled with an unsupported toolchain|cudaErrorUnsupportedPtxVersion|"
@@ -73,10 +73,11 @@ MESSAGES: Tuple[Message, ...] = (
              join_next=1),
     _message(Obs.FORWARD_COMPAT_804, ("forward compatibility was attempted", "compat_not_supported", "compatnotsupported", "error 804",
               "code 804", "error: 804", "error=804"),
-             r"forward compatibility was attempted on non supported HW|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|"
+             r"forward compatibility was attempted(?: on non supported HW)?|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|"
              r"cudaErrorCompatNotSupportedOnDevice|" + _CUDA_CODE + r"804\b"),
-    _message(Obs.CONTAINER_REQUIREMENT, ("unsatisfied condition",),
-             r"unsatisfied condition:\s*(?P<condition>[\w.<>=!,]+(?:\s*[<>=!]=?\s*[\w.]+)?)"),
+    _message(Obs.CONTAINER_REQUIREMENT, ("unsatisfied condition", "requirement error"),
+             r"unsatisfied condition:\s*(?P<condition>[\w.<>=!,]+(?:\s*[<>=!]=?\s*[\w.]+)?)|"
+             r"nvidia-container-cli:\s*requirement error:\s*(?P<invalid>invalid expression)"),
     _message(Obs.COMPAT_LIBCUDA_PATH, ("compat/libcuda", "cuda-compat"),
              r"compat/libcuda\.so|cuda-compat"),
     _message(Obs.FORWARD_COMPAT_ENABLED, ("forward compatibility mode enabled",),
@@ -90,11 +91,14 @@ MESSAGES: Tuple[Message, ...] = (
              r"couldn'?t communicate with the NVIDIA driver|NVIDIA-SMI has failed"),
     _message(Obs.NVML_DRIVER_NOT_LOADED, ("driver not loaded", "driver_not_loaded"),
              r"(?:NVML|nvidia-container-cli|nvml error)[^\n]*driver not loaded|NVML_ERROR_DRIVER_NOT_LOADED"),
-    _message(Obs.NO_NVIDIA_DRIVER, ("found no nvidia driver",),
-             r"Found no NVIDIA driver on your system"),
+    _message(Obs.NO_NVIDIA_DRIVER, ("found no nvidia driver", "nvidia driver"),
+             r"Found no NVIDIA driver on your system|"
+             r"(?:can'?t|cannot|couldn'?t|could not|unable to)\s+(?:find|detect|locate)\s+(?:the\s+|an?\s+|any\s+)?"
+             r"NVIDIA driver"),
     _message(Obs.KERNEL_MODULE_FAILED, ("modprobe", "key was rejected", "nvidia kernel module", "nouveau", "nvrm: the nvidia probe",
               "nvrm: no nvidia", "bad return status", "kernel module is not", "dkms", "incompatibility with kernel",
-              "module build"),
+              "module build", "unable to load the", "driver is not loaded", "driver isn't loaded",
+              "driver is not running", "driver isn't running", "module is not loaded", "module isn't loaded"),
              r"modprobe: (?:FATAL|ERROR):[^\n]*nvidia|could not insert 'nvidia|Key was rejected by service|"
              r"NVIDIA kernel module[^\n]*(?:not loaded|missing|failed|not compiled|not built)|NVRM: The NVIDIA probe routine|"
              r"NVRM: No NVIDIA (?:GPU|devices?) found|kernel module[^\n]*nouveau[^\n]*(?:in use|loaded)|"
@@ -102,7 +106,12 @@ MESSAGES: Tuple[Message, ...] = (
              r"nouveau (?:is )?(?:always |still )?(?:present|loaded|in use)|Bad return status for module build|"
              r"(?:nvidia )?kernel module is not (?:compiled|built|loaded)|dkms[^\n]{0,60}(?:error|failed)|"
              r"(?:install|build)[^\n]{0,60}nvidia[^\n]{0,40}incompatibility with kernel|"
-             r"module build[^\n]{0,40}(?:failed|error)"),
+             r"module build[^\n]{0,40}(?:failed|error)|"
+             # the .run installer, nvidia-settings and the X server saying the same
+             r"Unable to load the (?:kernel module|'nvidia(?:-\w+)?' kernel module)[^\n]{0,20}nvidia|"
+             r"Unable to load the kernel module '?nvidia(?:-\w+)?\.ko|NVIDIA driver is not loaded|"
+             r"(?:Failed to load|Failed to initialize) the NVIDIA kernel module|"
+             r"nvidia(?:\s+kernel)?\s+(?:driver|module)\s+(?:is\s+not|isn'?t)\s+(?:loaded|running)"),
     _message(Obs.RM_INIT_FAILED, ("rminitadapter failed",),
              r"RmInitAdapter failed!?\s*(?P<code>\([^)]*\))?"),
     _message(Obs.NOUVEAU_BOUND, ("kernel driver in use: nouveau",),
@@ -145,8 +154,8 @@ MESSAGES: Tuple[Message, ...] = (
               "returned 100", "code=100", "returned 38", "code=38", "error (38)"),
              r"no CUDA-capable device is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|" + _CUDA_CODE + r"100\b(?!%)|"
              + _LEGACY_CODE + r"38\b"),
-    _message(Obs.NO_CUDA_GPUS, ("no cuda gpus are available",),
-             r"No CUDA GPUs are available"),
+    _message(Obs.NO_CUDA_GPUS, ("no cuda gpus are available", "no gpus found"),
+             r"No CUDA GPUs are available|ProcessGroupNCCL is only supported with GPUs, no GPUs found"),
     _message(Obs.DOCKER_NO_GPU_DRIVER, ("could not select device driver",),
              r"could not select device driver \"?[^\"]*\"? with capabilities:\s*\[\[gpu\]\]"),
     _message(Obs.DOCKER_UNKNOWN_RUNTIME, ("unknown or invalid runtime name",),
@@ -157,6 +166,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"The NVIDIA Driver was not detected"),
     _message(Obs.SMI_NO_DEVICES, ("no devices were found",),
              r"^\s*No devices were found"),
+    _message(Obs.POD_NO_GPU, ("insufficient nvidia.com/gpu",),
+             r"(?P<nodes>\d+/\d+) nodes are available:[^\n]{0,200}?Insufficient nvidia\.com/gpu|Insufficient nvidia\.com/gpu"),
     _message(Obs.CUDA_INIT_FAILED, ("cuda driver initialization failed",),
              r"CUDA driver initialization failed"),
     _message(Obs.DEVICES_UNAVAILABLE, ("busy or unavailable", "devicesunavailable", "devices_unavailable"),
@@ -170,12 +181,13 @@ MESSAGES: Tuple[Message, ...] = (
              r"shows?|says?|outputs?|still|always|keeps?|returning)\s*)*[`'\"]?\s*False|"
              r"device_count(?:\(\))?\)?[`'\"]?\s*(?:(?:returns?|returned|is|was|gives|->|=|==|:|#|prints?|shows?)\s*)+"
              r"[`'\"]?0\b|CUDA (?:is )?(?:not available|unavailable)|"
-             r"CUDA available\s*[:=]?\s*False|Torch is not able to use GPU|No supported gpu backend found",
-             exclude=r"^\s*(?:[-*]\s*)?Is CUDA available"),
+             r"CUDA available\s*[:=]?\s*False|Torch is not able to use GPU|No supported gpu backend found|"
+             r"assert\s+(?:torch\.)?cuda\.is_available\(\)[^\n]{0,40}?\s+AssertionError\b",
+             join_next=1, exclude=r"^\s*(?:[-*]\s*)?Is CUDA available"),
     # --- arch not in build / GPU too old ----------------------------------------------------------
     _message(Obs.NO_KERNEL_IMAGE, ("no kernel image is available", "nokernelimagefordevice", "no_binary_for_gpu", "error 209",
               "code 209", "returned 209", "code=209", "error (48)", "code=48", "returned 48"),
-             r"no kernel image is available for execution on the device|cudaErrorNoKernelImageForDevice|"
+             r"no kernel image is available(?: for execution on the device)?|cudaErrorNoKernelImageForDevice|"
              r"CUDA_ERROR_NO_BINARY_FOR_GPU|" + _CUDA_CODE + r"209\b|" + _LEGACY_CODE + r"48\b"),
     _message(Obs.INVALID_DEVICE_FUNCTION, ("invalid device function", "invaliddevicefunction"),
              r"invalid device function|cudaErrorInvalidDeviceFunction"),
@@ -211,6 +223,16 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.TRITON_GPU_TOO_OLD, ("triton gpu compiler", "triton only supports devices"),
              r"too old to be supported by the triton GPU compiler|Triton only supports devices of CUDA Capability "
              r">= (?P<min>\d+\.\d+)", join_next=1),
+    _message(Obs.GPU_CAPABILITY_STATED, ("capability",),
+             r"\byour\s+(?:[\w -]{0,40}?\s)?(?:gpu|device|card)(?:'s)?\s+(?:has\s+(?:a\s+)?|is\s+of\s+|is\s+)?"
+             r"(?:(?:cuda|compute)\s+)?capability(?:\s+is|\s*:|\s+of)?\s*\(?(?P<major>\d+)(?:\.|,\s*)(?P<minor>\d)\)?|"
+             r"\bCurrent capability:\s*(?P<packed>\d{2,3})\b"),
+    _message(Obs.GPU_LEGACY_DRIVER, ("legacy",),
+             # the kernel module and the .run installer: "The NVIDIA GeForce GTX 1050 GPU installed in this system is
+             # supported through the NVIDIA 580.xx Legacy drivers ... The 595.71.05 NVIDIA driver will ignore this GPU"
+             r"(?:The\s+)?(?:NVIDIA\s+)?(?P<gpu>[\w .()/+-]{2,60}?)\s+GPU\s+installed\s+in\s+this\s+system\s+is\s+(?:NVRM:\s*)?supported\s+"
+             r"through\s+the\s+NVIDIA\s+(?P<branch>[\d.]+?)\.?xx\s+legacy|"
+             r"supported\s+through\s+the\s+NVIDIA\s+(?P<branch2>[\d.]+?)\.?xx\s+legacy", join_next=1),
     _message(Obs.CUDNN_ARCH_MISMATCH, ("cudnn_status_arch_mismatch",),
              r"CUDNN_STATUS_ARCH_MISMATCH"),
     # --- torch build kind ----------------------------------------------------------------------
@@ -235,7 +257,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?:could not load(?: dynamic)? library|could not locate|unable to load(?: any of)?|"
              r"failed to load|cannot load|cannot find|can'?t find|could not find|unable to find|找不到|缺少)"
              r"\s*[\s'\"{「`]*(?P<lib2>(?:lib)?cudnn[\w.-]*)|(?P<lib3>zlibwapi\.dll)",
-             exclude=r"Successfully opened|paging file|WinError 1455"),
+             exclude=r"Successfully opened|paging file|WinError 1455|WinError 127\b"),
     _message(Obs.CUDNN_INCOMPATIBLE, ("cudnn version incompatibility", "cudnn version mismatch", "sublibrary_version_mismatch",
                                       "cudnn_status_version_mismatch"),
              r"cuDNN version (?:incompatibility|mismatch): PyTorch was compiled\s+against \(?(?P<built>[\d, ]+)\)? but "
@@ -246,26 +268,39 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.CUDNN_SYMBOL, ("undefined symbol", "could not load symbol", "cannot load symbol"),
              r"(?:undefined symbol:?|Could not load symbol|Cannot load symbol)\s*(?P<symbol>cudnn\w+|_ZN5cudnn\w+)"),
     # --- NCCL and other CUDA libraries ------------------------------------------------------------
-    _message(Obs.NCCL_SYMBOL, ("undefined symbol",),
-             r"undefined symbol:?\s*(?P<symbol>nccl\w+)"),
+    _message(Obs.NCCL_SYMBOL, ("undefined symbol", "undefined reference to"),
+             r"undefined (?:symbol:?|reference to)\s*[`'\"‘]?(?P<symbol>nccl\w+)"),
+    _message(Obs.NCCL_VERSION_MISMATCH, ("mismatched nccl version", "nccl version mismatch"),
+             r"Mismatched NCCL version detected\s*:?\s*rank (?P<rank>\d+) version (?P<version>\d+) rank (?P<rank2>\d+) "
+             r"version (?P<version2>\d+)|NCCL version mismatch with remote peer"),
     _message(Obs.NCCL_LIBRARY_MISSING, ("libnccl",),
              r"libnccl\.so[.\d]*: cannot open shared object file"),
-    _message(Obs.CUDA_LIBRARY_SYMBOL, ("undefined symbol", "nvjitlink", "not defined in file", "' not found (required by"),
+    _message(Obs.CUDA_LIBRARY_SYMBOL, ("undefined symbol", "nvjitlink", "not defined in file", "' not found (required by",
+                                       "winerror 127"),
              r"undefined symbol:?\s*(?P<symbol>(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|cupti|cuda[A-Z]|"
              r"__nvJitLink|nvJitLink|__cudaRegister)\w*)|__nvJitLink\w+, version libnvJitLink|"
              r"symbol (?P<symbol2>\w+),? version (?P<lib>lib(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|"
              r"cupti|nvJitLink)[\w.]*) not defined in file|"
              r"version [`'](?P<lib2>lib(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|cupti|nvJitLink|"
-             r"cudnn\w*)[\w.]*)' not found \(required by"),
+             r"cudnn\w*)[\w.]*)' not found \(required by|"
+             # Windows' "procedure not found" (any language) for a CUDA DLL: another version of it is loaded
+             r"\[WinError 127\][^\n]*?(?P<dll>(?:cublasLt|cublas|cudnn\w*|cudart|cufft|curand|cusolver|cusparse|nvrtc|"
+             r"nvJitLink|cupti)\w*\.dll)"),
     _message(Obs.CUDA_LIBRARY_MISSING, ("libcudart", "libcublas", "libcufft", "libcurand", "libcusparse", "libcusolver",
                                         "libnvrtc", "libnvjitlink", "libnvtoolsext", "libcupti", "cudart64", "cublas64",
                                         "libcudss", "libcufile", "libnvshmem", "libcutensor", "cufft64", "curand64",
-                                        "cusparse64", "cusolver64", "nvrtc64"),
+                                        "cusparse64", "cusolver64", "nvrtc64", "cublas", "cusparse", "cufft", "cusolver",
+                                        "curand", "nvjitlink", "cupti", "nvrtc"),
              r"(?P<lib>lib(?:cudart|cublasLt|cublas|cufft|curand|cusparseLt|cusparse|cusolver|nvrtc|nvJitLink|nvToolsExt|"
              r"cupti|cudss|cufile|nvshmem|cutensor)[\w.-]*?\.so[.\d]*):?\s*cannot open shared object file|"
              r"(?:could not load(?: dynamic)? library|could not locate|cannot load|failed to open|unable to open|"
              r"cannot find|could not find|can'?t find)\s*[\s'\"「]*"
-             r"(?P<lib2>(?:lib)?(?:cudart|cublasLt|cublas|cufft|curand|cusparse|cusolver|nvrtc)[\w.-]*)"),
+             r"(?P<lib2>(?:lib)?(?:cudart|cublasLt|cublas|cufft|curand|cusparse|cusolver|nvrtc)[\w.-]*)|"
+             # frameworks that name the library, not its file (JAX, TensorFlow, CuPy)
+             r"(?:unable|failed|cannot|can'?t|could not|couldn'?t)\s+(?:to\s+)?(?:load|find|open)\s+(?:the\s+)?"
+             r"(?P<lib3>cuBLAS(?:Lt)?|cuSPARSE|cuFFT|cuSOLVER|cuRAND|nvJitLink|CUPTI|NVRTC)\b(?!\s*(?:handle|plan))|"
+             r"\b(?P<lib4>cuBLAS(?:Lt)?|cuSPARSE|cuFFT|cuSOLVER|cuRAND|nvJitLink|CUPTI|NVRTC)\s+(?:library\s+)?"
+             r"(?:cannot|could not|can'?t|couldn'?t)\s+be\s+(?:found|loaded)"),
     _message(Obs.UNDEFINED_REFERENCE_CUDA, ("undefined reference to",),
              r"undefined reference to [`'‘](?P<symbol>\w+)@(?P<lib>lib\w+\.so[.\d]*)'?",
 ),
@@ -326,7 +361,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?P<lib>lib(?:torch_cuda_cu|torch_cuda_cpp|c10_cuda|torch_cuda|torch_cpu|c10)\.so):\s*cannot open shared "
              r"object file"),
     _message(Obs.TORCHVISION_OP_MISSING, ("torchvision::",),
-             r"operator torchvision::(?P<op>\w+) does not exist|Could not run 'torchvision::(?P<op2>\w+)' with "
+             r"operator torchvision::(?P<op>\w+) does not exist|No such operator torchvision::(?P<op3>\w+)|"
+             r"Could not run 'torchvision::(?P<op2>\w+)' with "
              r"arguments from the '(?P<backend>\w+)' backend"),
     _message(Obs.TORCHVISION_CUDA_MISMATCH, ("were compiled with different cuda", "has cuda version="),
              r"PyTorch and (?P<package>[\w.-]+) were compiled with different CUDA (?:major )?versions|"
@@ -346,8 +382,10 @@ MESSAGES: Tuple[Message, ...] = (
              r"unable to write to file </?torch_\w*>(?:\s*:\s*(?P<reason>[^(\n]+?)\s*\((?P<errno>\d+)\))?|"
              r"unable to open shared memory object </?torch_\w*>[^\n]*?(?:\((?P<errno2>\d+)\))?|"
              r"unable to allocate shared memory"),
-    _message(Obs.SHM_FAILURE, ("posix_fallocate", "shm_open", "/dev/shm", "shared memory segment", "ncclshmopen"),
+    _message(Obs.SHM_FAILURE, ("posix_fallocate", "shm_open", "/dev/shm", "shared memory segment", "ncclshmopen",
+                               "no space left on device", "permission denied"),
              r"posix_fallocate failed|shm_open[^\n]*failed|Error while creating shared memory segment|ncclShmOpen|"
+             r"(?:No space left on device|Permission denied)[^\n]{0,120}(?:/dev/shm|shared memory)|"
              r"(?:NCCL|nccl)[^\n]*(?:/dev/shm|shm)[^\n]*(?:fail|error|No space)|/dev/shm[^\n]*(?:No space left|"
              r"Permission denied)"),
     _message(Obs.SEMLOCK_PERMISSION, ("semlock",),
@@ -364,16 +402,20 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.FALLEN_OFF_BUS, ("off the bus", "gpu is lost", "unable to determine the device handle"),
              r"fall(?:s|en|ing)? off the bus|fell off the bus|GPU is lost|"
              r"Unable to determine the device handle for GPU\s*(?P<bus>\S+)"),
-    _message(Obs.ECC_ERROR, ("ecc", "double-bit", "double bit"),
+    _message(Obs.ECC_ERROR, ("ecc", "double-bit", "double bit", "nvlink", "pcie bus error", "aer: uncorrected"),
              r"uncorrectable ECC error encountered|cudaErrorECCUncorrectable|CUDA_ERROR_ECC_UNCORRECTABLE|"
+             r"uncorrectable NVLink error|cudaErrorNvlinkUncorrectable|CUDA_ERROR_NVLINK_UNCORRECTABLE|"
+             # the kernel's PCIe error reporting (AER) for the GPU's link
+             r"PCIe Bus Error: severity=Uncorrected|AER: Uncorrected \(Fatal\) error|"
              r"uncorrectable[^\n]{0,40}\bECC\b|double[- ]bit (?:ECC )?errors?|\bDBE\b[^\n]{0,40}ECC"),
     _message(Obs.GPU_THROTTLED, ("slowdown", "gpu reset", "requires reset", "needs to be reset", "reset required",
                                  "nvidia-smi hang", "nvidia-smi freez", "nvidia-smi is stuck", "nvidia-smi takes forever",
-                                 "nvidia-smi never returns", "nvidia-smi does not respond", "nvidia-smi doesn't respond"),
+                                 "nvidia-smi never returns", "nvidia-smi does not respond", "nvidia-smi doesn't respond",
+                                 "nvidia-smi"),
              r"(?:HW|SW) (?:Thermal |Power Brake )?Slowdown\s*:\s*Active|GPU (?:requires|needs) (?:a )?reset|"
              r"(?:requires|needs to be|must be) reset|reset (?:is )?required|"
              r"nvidia-smi (?:hangs?|hanging|freezes|freezing|is stuck|takes forever|never returns|does(?: not|n'?t) "
-             r"respond)"),
+             r"respond)|nvidia-smi\b[^\n]{0,120}?\b(?:timed out|times out|timeout)\b", join_next=1),
     _message(Obs.SMI_Q_PENDING, ("pending", "remapping failure occurred"),
              r"^\s*(?P<field>Pending Page (?:Blacklist|Retirement)|Pending|Remapping Failure Occurred)\s*:\s*Yes\b"),
     # --- capabilities ------------------------------------------------------------------------
@@ -387,13 +429,17 @@ MESSAGES: Tuple[Message, ...] = (
              r"requires (?P<gpu>A100|A800|H100|H800|Ampere|Hopper|sm_?[89]\d)|"
              r"(?:is )?not supported on (?P<old>Turing|Volta|Pascal|(?:this|your) GPU))[^\n]*"),
     _message(Obs.CAPABILITY_REQUIRED, ("compute capability", "capability >", "capability >=", "capability of at least",
-                                       "your gpu has capability", "gpu does not support", "gpu doesn't support"),
+                                       "your gpu has capability", "gpu does not support", "gpu doesn't support",
+                                       "minimum capability:", "capability"),
              r"(?:requires?|needs?|only supported on|only works on|at least|minimum)[^\n]{0,60}?(?:compute )?capability"
              r"\s*(?:of\s+)?(?:(?:>=|≥|>|at least)\s*)?\(?(?P<major>\d+)(?:\.|,\s*)(?P<minor>\d)\)?(?!\.\d)|"
              r"your GPU has capability \((?P<have_major>\d+),\s*(?P<have_minor>\d+)\)\s*\(too old\)|"
              r"compute capability\s*(?:<|below|lower than|less than)\s*(?P<below_major>\d+)\.(?P<below_minor>\d)\s*"
              r"(?:is|are)\s+not\s+supported|(?:your|this|the)\s+GPU\s+(?:does not|doesn'?t)\s+support\s+"
-             r"(?P<feature>int8|fp8|bf16|bfloat16|tf32|flash|tensor cores|\w+ matmul)",
+             r"(?P<feature>int8|fp8|bf16|bfloat16|tf32|flash|tensor cores|\w+ matmul)|"
+             r"capability\s*(?:of\s+)?(?:>=|≥)?\s*(?P<or_major>\d+)\.(?P<or_minor>\d)\+?\s*(?:or\s+(?:higher|newer|above|"
+             r"greater|later)|\+?\s*(?:is\s+)?(?:required|needed))|"
+             r"Minimum capability:\s*(?P<packed>\d{2,3})\b",
              exclude=r"is_bf16_supported|minimum cuda capability supported by this library|cuda capability "
                      r"supported by this version of PyTorch"),
     _message(Obs.FP8_UNSUPPORTED, ("fp8", "_scaled_mm"),

@@ -103,6 +103,8 @@ class Obs(str, Enum):
     CDI_UNRESOLVABLE = ("cdi_unresolvable", "no_gpu_visible", "CDI GPU devices cannot be resolved")
     NGC_NO_DRIVER = ("ngc_no_driver", "no_gpu_visible", "the container was started without GPU access")
     SMI_NO_DEVICES = ("smi_no_devices", "no_gpu_visible", "nvidia-smi found no GPU")
+    POD_NO_GPU = ("pod_no_gpu", "no_gpu_visible",
+                  "Kubernetes finds no node with a free nvidia.com/gpu (device plugin not advertising GPUs, or all taken)")
     DEVICES_UNAVAILABLE = ("devices_unavailable", "no_gpu_visible",
                            "the GPU is busy or reserved (compute mode, another process)")
     CUDA_NOT_AVAILABLE = ("cuda_not_available", CONTEXT, "CUDA is reported unavailable")
@@ -121,8 +123,11 @@ class Obs(str, Enum):
                                "torch: the GPU needs a build with a newer CUDA")
     NVRTC_ARCH = ("nvrtc_arch", "arch_not_in_build", "NVRTC does not know this GPU's architecture")
     PTXAS_UNKNOWN_ARCH = ("ptxas_unknown_arch", "arch_not_in_build", "ptxas does not know this GPU's architecture")
-    TRITON_GPU_TOO_OLD = ("triton_gpu_too_old", "gpu_too_old_for_build",
+    TRITON_GPU_TOO_OLD = ("triton_gpu_too_old", "capability_missing",
                           "Triton (torch.compile) does not support this GPU")
+    GPU_CAPABILITY_STATED = ("gpu_capability_stated", CONTEXT, "an error message states the GPU's compute capability")
+    GPU_LEGACY_DRIVER = ("gpu_legacy_driver", "gpu_too_old_for_build",
+                         "the installed driver ignores this GPU: only a legacy driver branch supports it")
     CUDNN_ARCH_MISMATCH = ("cudnn_arch_mismatch", "gpu_too_old_for_build",
                            "cuDNN does not support this GPU's architecture")
 
@@ -152,6 +157,7 @@ class Obs(str, Enum):
     # --- NCCL and other CUDA libraries --------------------------------------------------------------
     NCCL_SYMBOL = ("nccl_symbol", "nccl_mismatch", "the loaded libnccl lacks a symbol torch needs")
     NCCL_LIBRARY_MISSING = ("nccl_library_missing", "nccl_mismatch", "libnccl cannot be loaded")
+    NCCL_VERSION_MISMATCH = ("nccl_version_mismatch", "nccl_mismatch", "ranks or peers run different NCCL versions")
     CUDA_LIBRARY_SYMBOL = ("cuda_library_symbol", "lib_path_conflict", "a CUDA library of another version was loaded")
     LIBRARY_PATH_FIX_STATED = ("library_path_fix_stated", "lib_path_conflict",
                                "the report says clearing LD_LIBRARY_PATH (or a folder on it) fixes it")
@@ -264,10 +270,15 @@ class Obs(str, Enum):
                      "the report says the machine has no NVIDIA GPU (a Mac, other graphics, the CPU is meant)")
     GPU_NOT_SEEN = ("gpu_not_seen", CONTEXT, "the report says the GPU is not detected or cannot be used")
     GPU_INTENT = ("gpu_intent", CONTEXT, "the report says a GPU is meant to be used")
+    COMPONENT_FAILURE = ("component_failure", CONTEXT,
+                         "a part of the GPU stack named on a line that reports a failure (a weak cue)")
+    HARDWARE_FAULT_STATED = ("hardware_fault_stated", CONTEXT,
+                             "the report points at the GPU itself (a faulty card or node, a reboot needed to recover)")
 
     # --- what a paste says around its facts ---------------------------------------------------------------
     CUDA_AVAILABLE = ("cuda_available", CONTEXT, "torch.cuda.is_available() as printed")
     CUDA_DEVICE_COUNT = ("cuda_device_count", CONTEXT, "torch.cuda.device_count() as printed")
+    DEVICE_REQUESTED = ("device_requested", CONTEXT, "the program asks for a GPU by its index (cuda:1, --gpu 1)")
     INSTALL_COMMAND = ("install_command", CONTEXT, "a pip/conda/uv command that installs torch")
     CUDA_MENTIONED = ("cuda_mentioned", CONTEXT, "a CUDA version named in a sentence or a template line")
     ENVIRONMENT = ("environment", CONTEXT, "an environment variable set or printed in the paste")

@@ -13,7 +13,8 @@ Three sets are scored, each on its own:
 A report's input blocks are joined with blank lines and triaged. It is right when the
 first error-or-warning finding's category is its ``root_cause`` (or a
 ``secondary_causes`` entry); an ``env_fine`` report (a healthy environment) is right
-when there is no error finding, and counts as a false alarm when there is one.
+when there is no error finding, and counts as a false alarm when there is one (healthy
+reports that get only warnings are counted too).
 
     python scripts/eval_cases.py                          # every set that is present
     python scripts/eval_cases.py --sets dev -v            # dev only, details of every miss
@@ -90,9 +91,10 @@ class Score:
     confusion: Dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     healthy: int = 0
     false_alarms: int = 0
+    healthy_warned: int = 0
     seconds: float = 0.0
 
-    def add(self, expected: str, ok: bool, got: str, alarm: bool) -> None:
+    def add(self, expected: str, ok: bool, got: str, alarm: bool, warned: bool = False) -> None:
         self.total += 1
         self.right += ok
         cell = self.by_category[expected]
@@ -102,6 +104,7 @@ class Score:
         if expected == HEALTHY:
             self.healthy += 1
             self.false_alarms += alarm
+            self.healthy_warned += warned and not alarm
 
     @property
     def accuracy(self) -> float:
@@ -134,7 +137,8 @@ def score(name: str, files: Iterable[Path], verbose: bool, per_report: bool) -> 
         ok, first = judge(case, report)
         expected = str(case.get("root_cause"))
         alarm = any(f.severity == "error" for f in report.findings)
-        result.add(expected, ok, first.category if first else NONE, alarm)
+        warned = any(f.severity == "warning" for f in report.findings)
+        result.add(expected, ok, first.category if first else NONE, alarm, warned)
         if not per_report or (name != "cases" and ok and not verbose):
             continue
         secondary = case.get("secondary_causes") or []
@@ -158,7 +162,8 @@ def print_score(result: Score, confusion: bool) -> None:
           f"({result.seconds:.2f} s)" + (f"; {result.unreadable} unreadable" if result.unreadable else ""))
     rate = result.false_alarm_rate
     if rate is not None:
-        print(f"[{result.name}] false alarms on healthy reports: {result.false_alarms}/{result.healthy} = {rate:.1%}")
+        print(f"[{result.name}] false alarms on healthy reports: {result.false_alarms}/{result.healthy} = {rate:.1%}"
+              f" (warnings only: {result.healthy_warned})")
     if result.name == "cases" and len(result.by_category) <= 1:
         return
     width = max(len(name) for name in result.by_category) if result.by_category else 10

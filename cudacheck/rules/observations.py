@@ -14,13 +14,14 @@ container).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 from ..compat.archs import Arch, parse_arch
 from ..compat.judgements import driver_requirement
-from ..observations import Obs
-from ..snapshot import Observation
+from ..observations import Obs, observation
+from ..snapshot import Observation, VisibleDevices
 from ..versions import major_minor
 from .context import RuleContext, quotation
 
@@ -64,6 +65,14 @@ def first_of(ctx: RuleContext, *names: Obs) -> Optional[Observation]:
         if index.get(name.value):
             return index[name.value][0]
     return None
+
+
+def observation_category(name: str) -> Optional[str]:
+    """The category an observation's name points to (None for a name this version does not know)."""
+    try:
+        return observation(name).category
+    except ValueError:
+        return None
 
 
 def quote(observation: Optional[Observation]) -> str:
@@ -208,7 +217,11 @@ def gpu_label(ctx: RuleContext) -> str:
 
 
 # --- signs and views several rule groups read -------------------------------------------------
-NO_GPU_SIGNS = (Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS, Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING,
+GPU_RUNTIME_FAULTS = (Obs.LAUNCH_FAILURE, Obs.ILLEGAL_MEMORY_ACCESS, Obs.CUDA_UNKNOWN_ERROR, Obs.NCCL_ERROR,
+                      Obs.ECC_ERROR, Obs.DEVICES_UNAVAILABLE)
+"""Errors raised while kernels run that a failing GPU produces as well as a bug (launch failures, illegal
+accesses, "unknown error", NCCL's unhandled CUDA errors)."""
+NO_GPU_SIGNS = (Obs.POD_NO_GPU, Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS, Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING,
                 Obs.SMI_NOT_FOUND, Obs.NGC_NO_DRIVER, Obs.SMI_NO_DEVICES, Obs.NVML_UNKNOWN_ERROR, Obs.CUDA_INIT_FAILED)
 
 
@@ -225,6 +238,20 @@ def gpu_arch(ctx: RuleContext) -> Optional[Arch]:
     return None
 
 
+def hiding_mask(ctx: RuleContext) -> Optional[Tuple[VisibleDevices, str]]:
+    """(the mask, its variable) when CUDA_VISIBLE_DEVICES (empty, ``none``, ``void``, a negative index) or
+    NVIDIA_VISIBLE_DEVICES (empty, ``none``, ``void``) hides every GPU from the process; else None."""
+    container = ctx.snapshot.container
+    mask = container.cuda_visible_devices
+    if mask is not None and (mask.kind in ("empty", "none", "void") or
+                             (mask.kind in ("indices", "mixed") and any(i < 0 for i in mask.indices))):
+        return mask, "CUDA_VISIBLE_DEVICES"
+    nvidia = container.nvidia_visible_devices
+    if nvidia is not None and nvidia.kind in ("empty", "none", "void"):
+        return nvidia, "NVIDIA_VISIBLE_DEVICES"
+    return None
+
+
 def ld_entries(ctx: RuleContext, *words: str) -> List[str]:
     """The LD_LIBRARY_PATH entries that contain any of the words, deduplicated, in order."""
     path = env_value(ctx, "LD_LIBRARY_PATH") or ""
@@ -234,6 +261,26 @@ def ld_entries(ctx: RuleContext, *words: str) -> List[str]:
         if part and part not in entries and any(w in part.lower() for w in words):
             entries.append(part)
     return entries
+
+
+_LIBRARY_FILE = re.compile(r"(?P<folder>(?:/[\w.+-]+)+)/lib(?:cudnn|cublas|cusparse|cufft|curand|cusolver|cudart|nvJitLink|"
+                           r"nvrtc|cupti)[\w-]*\.so[.\d]*")
+_PACKAGED = ("site-packages", "dist-packages", "conda", "mamba", "miniforge", "/envs/")
+
+
+def system_library_folder(observation: Optional[Observation]) -> Optional[str]:
+    """The folder a failing CUDA library was loaded from when it lies outside Python's and conda's packages
+    (``/usr/local/cuda/lib64``, ``/usr/lib/x86_64-linux-gnu``, a cluster's module tree), or None.
+
+    torch's pip wheels bring their CUDA libraries inside site-packages; a copy loaded from a system folder got
+    there through LD_LIBRARY_PATH or the loader cache and shadows the wheel's own, so symbols go missing."""
+    if observation is None:
+        return None
+    for match in _LIBRARY_FILE.finditer(observation.text):
+        folder = match.group("folder")
+        if not any(word in folder.lower() for word in _PACKAGED):
+            return folder
+    return None
 
 
 def torch_covers(ctx: RuleContext, gpu: Optional[Arch]) -> Optional[str]:

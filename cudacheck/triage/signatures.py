@@ -68,6 +68,23 @@ def _found_gpu(facts: Facts, values: Dict[str, str], line: int) -> None:
                            priority=REPORTED))
 
 
+def _capability_stated(facts: Facts, values: Dict[str, str], line: int) -> None:
+    packed = values.get("packed")
+    if packed and packed.isdigit():
+        cc = f"{packed[:-1]}.{packed[-1]}"
+    elif values.get("major") and values.get("minor"):
+        cc = f"{values['major']}.{values['minor']}"
+    else:
+        return
+    facts.add_gpu(GpuClaim(compute_capability=cc, priority=REPORTED))
+
+
+def _legacy_gpu(facts: Facts, values: Dict[str, str], line: int) -> None:
+    name = re.sub(r"^(?:NVRM:\s*|WARNING:\s*|The\s+|NVIDIA\s+)+", "", values.get("gpu") or "").strip()
+    if name:
+        facts.add_gpu(GpuClaim(name=name, priority=REPORTED))
+
+
 def _requires_cuda(facts: Facts, values: Dict[str, str], line: int) -> None:
     index = values.get("index")
     facts.add_gpu(GpuClaim(name=values.get("gpu"), index=int(index) if index and index.isdigit() else None,
@@ -95,6 +112,10 @@ def _cuda_init_warning(facts: Facts, values: Dict[str, str], line: int) -> None:
     facts.set(lambda s: s.cuda_driver.init_error_string, values.get("message", "")[:300], REPORTED)
 
 
+def _kubernetes(facts: Facts, values: Dict[str, str], line: int) -> None:
+    facts.set(lambda s: s.container.runtime, "kubernetes", REPORTED)  # the Kubernetes scheduler's own words
+
+
 HOOKS: Dict[Obs, Callable[[Facts, Dict[str, str], int], None]] = {
     Obs.DRIVER_TOO_OLD: _found_version,
     Obs.DRIVER_FOUND_VERSION: _found_version,
@@ -107,6 +128,9 @@ HOOKS: Dict[Obs, Callable[[Facts, Dict[str, str], int], None]] = {
     Obs.GPU_NOT_COMPATIBLE: _gpu_not_compatible,
     Obs.BUILD_ARCH_LIST: _arch_list,
     Obs.FOUND_GPU_CAPABILITY: _found_gpu,
+    Obs.GPU_CAPABILITY_STATED: _capability_stated,
+    Obs.GPU_LEGACY_DRIVER: _legacy_gpu,
+    Obs.POD_NO_GPU: _kubernetes,
     Obs.GPU_REQUIRES_NEWER_CUDA: _requires_cuda,
     Obs.DETECTED_CUDA_MISMATCH: _detected_mismatch,
     Obs.NGC_SHM_DEFAULT: _ngc_shm,

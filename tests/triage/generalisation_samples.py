@@ -1065,7 +1065,7 @@ RuntimeError: DataLoader worker (pid 77) is killed by signal: Bus error. It is p
 
     ("torch_sparse_prebuilt_cuda", """\
 RuntimeError: Detected that PyTorch and torch_sparse were compiled with different CUDA versions. PyTorch has CUDA version 11.8 and torch_sparse has CUDA version 12.1. Please reinstall the torch_sparse that matches your PyTorch install.
-""", ("torchvision_mismatch",)),
+""", ("extension_mismatch",)),
 
     # ------------------------------------------------------------------ env_fine
     ("oom_small_gpu", """\

@@ -59,8 +59,7 @@ CASES = {
         ["Found GPU0 Tesla K20c which is of cuda capability 3.5.\nPyTorch no longer supports this GPU because it is "
          "too old.\nThe minimum cuda capability supported by this library is 3.7.",
          "NVIDIA GeForce GTX 1060 6GB with CUDA capability sm_61 is not compatible with the current PyTorch "
-         "installation.\nThe current PyTorch install supports CUDA capabilities sm_70 sm_75 sm_80 sm_86 sm_90.",
-         "Found NVIDIA GeForce GTX 1070 which is too old to be supported by the triton GPU compiler"],
+         "installation.\nThe current PyTorch install supports CUDA capabilities sm_70 sm_75 sm_80 sm_86 sm_90."],
         ["RuntimeError: CUDA error: no kernel image is available for execution on the device",
          "Minimum and Maximum cuda capability supported by this version of PyTorch is (5.0) - (9.0)\n"
          "GPU 0: NVIDIA GeForce RTX 3090"]),
@@ -168,10 +167,19 @@ CASES = {
     "CC822": (
         ["ValueError: Bfloat16 is only supported on GPUs with compute capability of at least 8.0. Your Tesla V100 "
          "GPU has compute capability 7.0.",
-         "RuntimeError: FlashAttention only supports Ampere GPUs or newer."],
+         "RuntimeError: FlashAttention only supports Ampere GPUs or newer.",
+         "Found NVIDIA GeForce GTX 1070 which is too old to be supported by the triton GPU compiler",
+         "AssertionError: Device compute capability 8.9 or higher required for FP8 execution.",
+         "ValueError: The quantization method awq_marlin is not supported for the current GPU. Minimum capability: "
+         "80. Current capability: 75."],
         ["GPU 0: NVIDIA A100-SXM4-80GB\nValueError: Bfloat16 is only supported on GPUs with compute capability of at "
          "least 8.0.",
-         "training with bf16 mixed precision"]),
+         "training with bf16 mixed precision",
+         # the GPU is stated, and it has what the message asks for
+         "AssertionError: Device compute capability 8.9 or higher required for FP8 execution.\n"
+         "GPU 0: NVIDIA H100 80GB HBM3",
+         "ValueError: The quantization method fp8 is not supported for the current GPU. Minimum capability: 89. "
+         "Current capability: 90."]),
     "CC824": (
         ['OSError: [WinError 126] The specified module could not be found. Error loading "C:\\venv\\lib\\'
          'site-packages\\torch\\lib\\c10.dll" or one of its dependencies.',
@@ -221,6 +229,17 @@ CASES = {
          "#SBATCH --gpus-per-node=4\nsrun python train.py\nRuntimeError: CUDA error: invalid device ordinal",
          "Lmod has detected the following error: The following module(s) are unknown: \"gcc/9\"",
          "RuntimeError: CUDA error: all CUDA-capable devices are busy or unavailable"]),
+    "CC827": (
+        ["After the driver update NCCL fails as soon as the second node joins, single-node runs are fine.",
+         "our image's cuDNN does not work with the new torch, conv layers crash",
+         "  File \"train.py\", line 12, in <module>\n    assert torch.cuda.is_available()\nAssertionError"],
+        # a recognised message explains it; a warning line; the program's own error; CUDA reported available;
+        # CUDA unavailable on a Mac
+        ["RuntimeError: NCCL error in: ProcessGroupNCCL.cpp:1191, unhandled system error, NCCL version 2.19.3",
+         "WARNING:xformers:A matching Triton is not available, some optimizations will not be enabled",
+         "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 MiB (NCCL buffers failed)",
+         ">>> torch.cuda.is_available()\nTrue\nbut the training loop fails",
+         "MacBook Pro M2\n>>> torch.cuda.is_available()\nFalse"]),
     "CC891": (
         ["", "   \n\n", "Hello, it does not work, please help!"],
         ["RuntimeError: CUDA error: invalid device ordinal"]),

@@ -77,6 +77,14 @@ EXAMPLES = {
                            "8.6.0 but source was compiled with: 8.9.4.",
     "cudnn_symbol": "OSError: libcudnn_cnn_infer.so.8: undefined symbol: cudnnGetLibConfig",
     "nccl_symbol": "ImportError: libtorch_cuda.so: undefined symbol: ncclCommWindowRegister",
+    "gpu_legacy_driver": "NVRM: The NVIDIA GeForce GT 710 GPU installed in this system is supported through the "
+                         "NVIDIA 470.xx Legacy drivers. Please visit http://www.nvidia.com/object/unix.html",
+    "pod_no_gpu": "Warning  FailedScheduling  default-scheduler  0/2 nodes are available: 2 Insufficient "
+                  "nvidia.com/gpu.",
+    "nccl_version_mismatch": "node2:4411:4530 [1] NCCL WARN Mismatched NCCL version detected : rank 0 version 21903 "
+                             "rank 1 version 22105",
+    "gpu_capability_stated": "RuntimeError: Found Tesla P4 which is too old to be supported by the triton GPU "
+                             "compiler ... but your device is of CUDA capability 6.1",
     "nccl_library_missing": "OSError: libnccl.so.2: cannot open shared object file: No such file or directory",
     "cuda_library_symbol": "ImportError: libtorch_cuda.so: undefined symbol: cublasLtGetStatusString, version "
                            "libcublasLt.so.12",
@@ -168,6 +176,10 @@ NEAR_MISSES = {
     "cuda_oom": "Memory usage: 3 GiB of 24 GiB",
     "torch_c_import": "from torch import nn",
     "nccl_symbol": "NCCL INFO Bootstrap : Using eth0:10.0.0.2<0>",
+    "nccl_version_mismatch": "NCCL INFO NCCL version 2.21.5+cuda12.4",
+    "gpu_legacy_driver": "Install the legacy driver for old cards with apt",
+    "pod_no_gpu": "0/2 nodes are available: 2 Insufficient memory.",
+    "gpu_capability_stated": "Compute capability of the target: set TORCH_CUDA_ARCH_LIST",
     "gpu_not_compatible": "Your GPU is compatible with the current PyTorch installation.",
     "xid": "xid=42 in my own log format",
     "cudnn_cannot_load": 'OSError: [WinError 1455] The paging file is too small for this operation to complete. Error '

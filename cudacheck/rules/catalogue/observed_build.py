@@ -12,7 +12,8 @@ from ...snapshot import Observation
 from ...versions import major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cuda_unavailable, evidence,
-                            first_of, gpu_arch, gpu_label, kernel_error_owner, platform_system, quote,
+                            first_of, gpu_arch, gpu_label, kernel_error_owner, observation_category, platform_system,
+                            quote,
                             torch_covers, wheel_text)
 from ..registry import rule
 
@@ -20,7 +21,7 @@ from ..registry import rule
 # --- the build and the GPU's architecture -----------------------------------------------------------
 _ARCH_SIGNS = (Obs.GPU_NOT_COMPATIBLE, Obs.NO_KERNEL_IMAGE, Obs.INVALID_DEVICE_FUNCTION, Obs.GPU_REQUIRES_NEWER_CUDA,
                Obs.NVRTC_ARCH, Obs.PTXAS_UNKNOWN_ARCH, Obs.CAPABILITY_RANGE, Obs.GPU_TOO_OLD_TORCH, Obs.MIN_CAPABILITY,
-               Obs.TRITON_GPU_TOO_OLD, Obs.CUDNN_ARCH_MISMATCH)
+               Obs.CUDNN_ARCH_MISMATCH)
 
 
 def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observation]]:
@@ -39,7 +40,7 @@ def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observatio
     if build is not None and build.known_archs and (build.sass or build.ptx):
         oldest = min(build.sass + build.ptx)
         lowest = lowest or (oldest.major, oldest.minor)
-    if names & {Obs.GPU_TOO_OLD_TORCH, Obs.TRITON_GPU_TOO_OLD, Obs.CUDNN_ARCH_MISMATCH}:
+    if names & {Obs.GPU_TOO_OLD_TORCH, Obs.CUDNN_ARCH_MISMATCH}:
         return "gpu_too_old_for_build", "too old", signs
     if gpu is not None and lowest is not None and (gpu.major, gpu.minor) < lowest:
         return "gpu_too_old_for_build", "below the build's lowest architecture", signs
@@ -67,7 +68,9 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
         current PyTorch install supports CUDA capabilities …", taken as the build's arch
         list), "Found GPU0 … which requires CUDA_VERSION >= …", NVRTC's "invalid value
         for --gpu-architecture" and ptxas's "Value 'sm_120' is not defined for option
-        'gpu-name'", for a GPU that is not older than the build's lowest architecture.
+        'gpu-name'", for a GPU that is not older than the build's lowest architecture. (Old
+        torch's "not compatible" warning for a GPU the build's SASS covers — sm_80 on sm_86 —
+        is reported as info: the build runs there.)
     Why it matters:
         Every kernel launch fails: the build has neither SASS for the GPU's major nor PTX
         the driver could JIT — typical for a new GPU (RTX 50xx, sm_120) with an older
@@ -83,6 +86,16 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
         return
     gpu = gpu_arch(ctx)
     covered = torch_covers(ctx, gpu)
+    if covered == "sass" and {s.signature for s in signs} == {Obs.GPU_NOT_COMPATIBLE} and gpu is not None:
+        # torch up to 1.7.0 compared the exact arch: sm_80 SASS in the build runs on sm_86 all the same
+        yield ctx.finding(
+            f"torch's warning about {gpu_label(ctx)} ({gpu.sm}) is stricter than the hardware: the build's SASS runs "
+            "on it", severity="info",
+            detail=f"{quote(signs[0])}. A cubin for sm_X.Y runs on every GPU of the same major with a minor ≥ Y; "
+                   "torch releases before 1.7.1 warned unless the exact architecture was in the build.",
+            remedy="Nothing to do if the program runs; a torch release that lists the GPU's architecture silences the "
+                   "warning.", evidence=evidence(signs[0]) + ["torch.arch_list"])
+        return
     lead = next((s for s in signs if s.signature == Obs.GPU_NOT_COMPATIBLE), signs[0])
     gpu_text = f"{gpu_label(ctx)} ({gpu.sm})" if gpu else gpu_label(ctx)
     build = ctx.build
@@ -116,40 +129,49 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         torch's "PyTorch no longer supports this GPU because it is too old. The minimum
         cuda capability supported by this library is 3.7", a GPU below the "Minimum and
         Maximum cuda capability supported by this version of PyTorch" range or below the
-        pasted arch list, Triton's "too old to be supported by the triton GPU compiler"
-        (torch.compile) and CUDNN_STATUS_ARCH_MISMATCH; and, when the paste does not say
+        pasted arch list, and CUDNN_STATUS_ARCH_MISMATCH; the driver's own "The NVIDIA GeForce
+        GTX 1050 GPU installed in this system is supported through the NVIDIA 580.xx Legacy
+        drivers" (the installed branch ignores the GPU); and, when the paste does not say
         which torch, a GPU below every CUDA build of the newest torch release with a kernel
         error ("no kernel image is available").
     Why it matters:
         Newer wheels will not bring the GPU back: its architecture was dropped (Kepler by
-        CUDA 12, Maxwell–Volta by CUDA 13 and by cuDNN 9.17; Triton needs ≥ 7.0).
+        CUDA 12, Maxwell–Volta by CUDA 13 and by cuDNN 9.17). (Triton's own minimum for
+        torch.compile is a missing capability: CC822.)
     How to fix:
         Install the last torch release and CUDA variant that still ship the GPU's
-        architecture (named in the remedy), build torch from source for it, or avoid the
-        feature (torch.compile) that needs a newer GPU.
+        architecture (named in the remedy), or build torch from source for it.
     """
+    legacy = first_of(ctx, Obs.GPU_LEGACY_DRIVER)
+    if legacy is not None:
+        branch = legacy.values.get("branch") or legacy.values.get("branch2")
+        yield ctx.finding(
+            f"{gpu_label(ctx)} is supported only by the NVIDIA {branch or 'legacy'}.xx legacy driver; the installed "
+            "driver ignores it",
+            certainty=LIKELY,
+            detail=f"{quote(legacy)}. Newer driver branches dropped this GPU's architecture (Kepler after 470, "
+                   "Maxwell, Pascal and Volta after 580), so nvidia-smi and CUDA see no GPU.",
+            remedy=f"Install the {branch or 'legacy'}.xx driver branch (your distribution's "
+                   f"nvidia-driver-{(branch or 'NNN').split('.')[0]} package), then a torch whose CUDA that driver "
+                   "supports and whose arch list still includes the GPU (`cudacheck compat plan --driver <version>`).",
+            evidence=evidence(legacy))
+        return
     category, why, signs = _arch_verdict(ctx)
     if category != "gpu_too_old_for_build":
         return
     gpu = gpu_arch(ctx)
-    lead = next((s for s in signs if s.signature in (Obs.GPU_TOO_OLD_TORCH, Obs.TRITON_GPU_TOO_OLD)), signs[0])
+    lead = next((s for s in signs if s.signature == Obs.GPU_TOO_OLD_TORCH), signs[0])
     gpu_text = f"{gpu_label(ctx)} (compute capability {gpu.cc})" if gpu else gpu_label(ctx)
-    triton = lead.signature == Obs.TRITON_GPU_TOO_OLD
-    minimum = next((o.values.get("min") for o in all_of(ctx, Obs.MIN_CAPABILITY, Obs.CAPABILITY_RANGE, Obs.TRITON_GPU_TOO_OLD)
+    minimum = next((o.values.get("min") for o in all_of(ctx, Obs.MIN_CAPABILITY, Obs.CAPABILITY_RANGE)
                     if o.values.get("min")), None)
-    if triton:
-        remedy = ("Run without torch.compile (eager mode), or `torch._dynamo.config.suppress_errors = True`; "
-                  f"Triton needs compute capability ≥ {minimum or '7.0'}.")
-    else:
-        from ...compat.plan import newest_wheel_covering  # the planner: imported only for a remedy
+    from ...compat.plan import newest_wheel_covering  # the planner: imported only for a remedy
 
-        last = newest_wheel_covering(ctx.db, gpu) if gpu else None
-        remedy = (f"The newest official wheel that still supports {gpu.sm}:\n  {last}" if last and gpu else
-                  "Install an older torch release that still shipped this architecture, or build torch from source "
-                  f"with TORCH_CUDA_ARCH_LIST=\"{gpu.cc if gpu else '<X.Y>'}\".")
+    last = newest_wheel_covering(ctx.db, gpu) if gpu else None
+    remedy = (f"The newest official wheel that still supports {gpu.sm}:\n  {last}" if last and gpu else
+              "Install an older torch release that still shipped this architecture, or build torch from source "
+              f"with TORCH_CUDA_ARCH_LIST=\"{gpu.cc if gpu else '<X.Y>'}\".")
     yield ctx.finding(
-        f"{gpu_text[0].upper() + gpu_text[1:]} is too old for " + ("Triton (torch.compile)" if triton else
-                                                                     "this torch build"),
+        f"{gpu_text[0].upper() + gpu_text[1:]} is too old for this torch build",
         certainty=LIKELY,
         detail=f"{quote(lead)}." + (f" The build supports compute capability ≥ {minimum}." if minimum else ""),
         remedy=remedy, evidence=evidence(*signs[:3]))
@@ -314,14 +336,14 @@ def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     if lead is None:
         return
     backend = lead.values.get("backend")
-    package = lead.values.get("package") or "torchvision"
+    package = lead.values.get("package") or lead.values.get("package2") or "torchvision"
+    companion = package.lower() in ("torchvision", "torchaudio")
     yield ctx.finding(
         f"{package} was not built for the installed torch" + (f" (no {backend} kernels)" if backend else ""),
-        certainty=LIKELY,
+        certainty=LIKELY, category=None if companion else "extension_mismatch",
         detail=f"{quote(lead)}." + (" The CUDA backend is missing from torchvision's kernels: a CPU-only or "
                                     "mismatched torchvision next to a CUDA torch." if backend == "CUDA" else ""),
-        remedy=(together + " (pin the torchvision release that pairs with your torch)" if package in
-                ("torchvision", "torchaudio") else
+        remedy=(together + " (pin the torchvision release that pairs with your torch)" if companion else
                 f"Reinstall {package} built for your torch and its CUDA variant (prebuilt wheels for "
                 f"torch {torch.version or '<version>'}), or rebuild it from source against the installed torch."),
         evidence=evidence(lead))
@@ -406,6 +428,17 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(user_site, environment))
         return
     stated = first_of(ctx, Obs.MULTIPLE_INSTALLS_STATED)
+    if stated is not None and stated.values.get("kind") == "interpreters":
+        yield ctx.finding(
+            "Two Pythons with their own torch: the terminal and the notebook/IDE do not run the same interpreter",
+            severity="warning", certainty=LIKELY,
+            detail=f"{quote(stated)}. A Jupyter kernel or an IDE's interpreter is often another environment than the "
+                   "shell's, with its own (often CPU-only) torch.",
+            remedy="In both, run `import sys, torch; print(sys.executable, torch.__file__, torch.version.cuda)`; point "
+                   "the kernel/IDE at the environment that has the CUDA build (`python -m ipykernel install --user "
+                   "--name <env>`), or install the CUDA build into the one it uses.",
+            evidence=evidence(stated))
+        return
     if stated is not None:
         yield ctx.finding(
             "torch is installed more than once in this environment", severity="warning", certainty=LIKELY,
@@ -416,7 +449,7 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
     imported = first_of(ctx, Obs.TORCH_VERSION_IMPORTED)
     if imported is None or torch.installs:
         return
-    problems = [o for o in ctx.snapshot.observations if _category(o.signature) not in (None, *KINDS)]
+    problems = [o for o in ctx.snapshot.observations if observation_category(o.signature) not in (None, *KINDS)]
     others = {o.signature for o in ctx.snapshot.observations} - {
         Obs.TORCH_VERSION_IMPORTED, Obs.CUDA_AVAILABLE, Obs.CUDA_DEVICE_COUNT, Obs.TORCH_VERSION, Obs.WSL, Obs.CONTAINER_PROMPT}
     if problems or others or ctx.gpus or torch.version and torch.cuda:
@@ -433,14 +466,6 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
 def _failed_after_import(ctx: RuleContext) -> bool:
     """The paste shows torch's own compiled part failing to import (``torch._C``), as a shadowing copy does."""
     return first_of(ctx, Obs.TORCH_C_IMPORT) is not None
-
-
-def _category(name: str) -> Optional[str]:
-    """The category an observation points to (None for a name this version does not know)."""
-    try:
-        return observation(name).category
-    except ValueError:
-        return None
 
 
 @rule("CC816", "observed-cuda-toolkit-mismatch-ext", "cuda_toolkit_mismatch_ext", "libraries", severity="warning",

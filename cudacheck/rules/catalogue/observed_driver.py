@@ -11,6 +11,7 @@ from ...snapshot import Observation
 from ...versions import cuda_from_int, major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cuda_unavailable, docker_run,
+                            hiding_mask,
                             Situation, driver_needed, evidence, first_of, forward_compat_cause, gpu_situation,
                             ld_entries, newest_image_cuda, quote, wheel_text)
 from ..registry import rule
@@ -217,6 +218,10 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         return  # CC804: the GPU is not passed through to WSL or the VM, or the job got none
     if first_of(ctx, Obs.FALLEN_OFF_BUS) is not None:
         return  # a GPU that fell off the bus makes the driver fail too: CC820 names the cause
+    if first_of(ctx, Obs.GPU_LEGACY_DRIVER) is not None:
+        return  # the driver ignores a GPU only a legacy branch supports: CC806 names the cause
+    if hiding_mask(ctx) is not None and not host:
+        return  # CUDA_VISIBLE_DEVICES / NVIDIA_VISIBLE_DEVICES hides every GPU: CC804
     if (_in_container(ctx) or _gpu_access(ctx) is False) and not host:
         unknown = first_of(ctx, Obs.CUDA_UNKNOWN_ERROR)
         if unknown is not None and _gpu_access(ctx) is not False:
@@ -423,13 +428,12 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                    "of your driver package); in a container also pass `/dev/nvidia-uvm`.",
             evidence=evidence(uvm))
         return
-    mask = ctx.snapshot.container.cuda_visible_devices
-    masked = mask is not None and mask.kind in ("empty", "none", "void") or \
-        (mask is not None and mask.kind in ("indices", "mixed") and any(i < 0 for i in mask.indices))
+    hidden = hiding_mask(ctx)
+    masked = hidden is not None
+    mask = hidden[0] if hidden else None
     nvidia_mask = ctx.snapshot.container.nvidia_visible_devices
-    if not masked and nvidia_mask is not None and nvidia_mask.kind in ("empty", "none", "void"):
-        mask, masked = nvidia_mask, True
-    device = first_of(ctx, Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS, Obs.SMI_NO_DEVICES) or (unavailable if masked else None)
+    device = first_of(ctx, Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS, Obs.SMI_NO_DEVICES) or \
+        ((unavailable or first_of(ctx, Obs.CUDA_INIT_FAILED, Obs.NO_NVIDIA_DRIVER)) if masked else None)
     if device is not None:
         yield ctx.finding(
             "CUDA sees no GPU" + (f" ({'NVIDIA' if mask is nvidia_mask else 'CUDA'}_VISIBLE_DEVICES={mask.raw!r} "
@@ -548,7 +552,9 @@ def observed_container_requirement(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         "nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.4" (the
-        toolkit echoes only the first term of the image's NVIDIA_REQUIRE_CUDA). A `cuda>=`
+        toolkit echoes only the first term of the image's NVIDIA_REQUIRE_CUDA), and
+        "requirement error: invalid expression" (a toolkit too old to parse the image's
+        requirement). A `cuda>=`
         condition the host driver does not meet is an old driver (category
         `driver_too_old`); one it does meet is the toolkit misreading it; `brand`, `arch`
         and `driver` conditions stay container requirements.
@@ -561,6 +567,17 @@ def observed_container_requirement(ctx: RuleContext) -> Iterator[Finding]:
     """
     requirement = first_of(ctx, Obs.CONTAINER_REQUIREMENT)
     if requirement is None:
+        return
+    if requirement.values.get("invalid"):
+        yield ctx.finding(
+            "The NVIDIA Container Toolkit cannot parse the image's NVIDIA_REQUIRE_CUDA (it is older than the image)",
+            certainty=LIKELY,
+            detail=f"{quote(requirement)}. Newer images list requirement terms (brands, driver ranges) that older "
+                   "nvidia-container-cli releases do not understand, so the container is refused before the driver "
+                   "is compared.",
+            remedy="Update the NVIDIA Container Toolkit on the host; meanwhile `-e NVIDIA_DISABLE_REQUIRE=1` skips "
+                   "the check (then make sure the host driver supports the image's CUDA).",
+            evidence=evidence(requirement))
         return
     condition = requirement.values.get("condition", "").rstrip(",.;:")
     wanted = re.search(r"cuda\s*>=?\s*(\d+\.\d+)", condition)

@@ -10,7 +10,8 @@ from ...report import Finding
 from ...snapshot import Observation
 from ...versions import major_minor
 from ..context import RuleContext
-from ..observations import LIKELY, POSSIBLE, all_of, evidence, first_of, ld_entries, platform_system, quote
+from ..observations import (LIKELY, POSSIBLE, all_of, evidence, first_of, ld_entries, platform_system, quote,
+                            system_library_folder)
 from ..registry import rule
 
 
@@ -107,7 +108,8 @@ def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         provides it), or install the cuDNN version torch expects.
     """
     signal = first_of(ctx, Obs.CUDNN_INCOMPATIBLE, Obs.CUDNN_RUNTIME_OLDER)
-    symbol = next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if not _first_symbol(o)), None)
+    symbol = next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if not _first_symbol(o)
+                   and system_library_folder(o) is None), None)  # loaded from a system folder: CC811
     if signal is None and symbol is None:
         return
     culprits = ld_entries(ctx, "cudnn", "cuda")
@@ -138,8 +140,11 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output shows an NCCL library that does not fit torch.
 
     What it checks:
-        "undefined symbol: ncclCommRegister" (any nccl* symbol) and "libnccl.so.2: cannot
-        open shared object file". (Two nvidia-nccl-cuNN wheels in a pasted package list
+        "undefined symbol: ncclCommRegister" (any nccl* symbol, also quoted, and the
+        linker's "undefined reference to `ncclGroupStart'"), NCCL's own "Mismatched NCCL
+        version detected : rank 0 version 21903 rank 1 version 22105", "libnccl.so.2:
+        cannot open shared object file", and (possible) an NCCL error while a pasted
+        LD_LIBRARY_PATH puts an NCCL folder first. (Two nvidia-nccl-cuNN wheels in a pasted package list
         are facts: CC304.)
     Why it matters:
         `import torch` or distributed start-up fails: an older libnccl (another wheel, a
@@ -151,20 +156,26 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """
     symbol = first_of(ctx, Obs.NCCL_SYMBOL)
     missing = first_of(ctx, Obs.NCCL_LIBRARY_MISSING)
-    lead = symbol or missing
+    peers = first_of(ctx, Obs.NCCL_VERSION_MISMATCH)
+    culprits = ld_entries(ctx, "nccl")
+    failed = first_of(ctx, Obs.NCCL_ERROR) if culprits else None  # an NCCL failure with a system NCCL first
+    lead = symbol or peers or missing or failed
     if lead is None:
         return
     wheels = [p for p in ctx.snapshot.packages or [] if re.match(r"nvidia-nccl-cu\d+", p.name)]
-    culprits = ld_entries(ctx, "nccl")
     detail = f"{quote(lead)}."
     if wheels:
         detail += " Installed: " + ", ".join(f"{p.name} {p.version}" for p in wheels) + "."
     if culprits:
         detail += f" LD_LIBRARY_PATH has {', '.join(culprits[:3])}."
+    if peers is not None and symbol is None:
+        detail += (" The processes of one job loaded different NCCL releases (another wheel, a system libnccl on "
+                   "LD_LIBRARY_PATH, or nodes with different images); NCCL refuses to connect them.")
     yield ctx.finding(
         f"The loaded NCCL does not fit torch ({symbol.values.get('symbol')} missing)" if symbol
-        else "libnccl cannot be loaded",
-        certainty=LIKELY if symbol else POSSIBLE, detail=detail,
+        else "The ranks run different NCCL versions" if peers is not None else "libnccl cannot be loaded"
+        if missing is not None else "NCCL fails while LD_LIBRARY_PATH puts another NCCL ahead of torch's",
+        certainty=LIKELY if symbol or peers else POSSIBLE, detail=detail,
         remedy="pip list | grep nccl — uninstall every nvidia-nccl-cu* wheel that does not match torch's CUDA major "
                "(e.g. `pip uninstall -y nvidia-nccl-cu12` next to a cu13 torch), drop NCCL folders from "
                "LD_LIBRARY_PATH, then `pip install --force-reinstall torch` from the index it came from.",
@@ -180,8 +191,11 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         cublasLtGetStatusString", "__nvJitLinkAddData_12_1, version libnvJitLink.so.12"),
         missing CUDA runtime libraries ("libcudart.so.11.0: cannot open shared object
         file"), and a pasted LD_LIBRARY_PATH with CUDA/cuDNN folders next to another
-        library failure (also cuBLAS failing to initialise or rejecting a call), and a report
-        saying that clearing LD_LIBRARY_PATH fixes it.
+        library failure (also cuBLAS failing to initialise or rejecting a call), a report
+        saying that clearing LD_LIBRARY_PATH fixes it, Windows' "[WinError 127] The
+        specified procedure could not be found" for a CUDA DLL, a cuDNN or CUDA library
+        with missing symbols loaded from a system folder (/usr/local/cuda/lib64), and
+        (possible) cuBLAS rejecting an ordinary GEMM with CUBLAS_STATUS_INVALID_VALUE.
     Why it matters:
         torch's pip wheels bring their own CUDA libraries; a system CUDA or conda folder on
         LD_LIBRARY_PATH wins over them and mixes versions, so symbols are missing.
@@ -190,7 +204,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         for nvcc only), or reinstall torch so its nvidia-* wheels match.
     """
     extension_lines = {o.line for o in all_of(ctx, Obs.EXTENSION_IMPORT_FAILED)}
-    symbol = next((o for o in all_of(ctx, Obs.CUDA_LIBRARY_SYMBOL) if o.line not in extension_lines), None)
+    symbol = next((o for o in all_of(ctx, Obs.CUDA_LIBRARY_SYMBOL) if o.line not in extension_lines), None) or \
+        next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if system_library_folder(o)), None)
     missing = first_of(ctx, Obs.CUDA_LIBRARY_MISSING)  # an extension's own missing library is CC825's
     culprits = ld_entries(ctx, "cuda", "cudnn", "cublas", "nvidia")
     wsl = first_of(ctx, Obs.WSL)
@@ -208,14 +223,20 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
     if missing is not None and symbol is None and first_of(ctx, Obs.JETSON) is not None:
         return  # on a Jetson a missing CUDA library means a wheel for another JetPack release: CC824
     if symbol is not None or missing is not None:
-        lead = symbol or missing
-        what = symbol.values.get("symbol") if symbol is not None else \
-            (missing.values.get("lib") or missing.values.get("lib2")) if missing is not None else None
+        lead = symbol if symbol is not None else missing
+        assert lead is not None
+        values = lead.values
+        what = (values.get("symbol") or values.get("symbol2") or values.get("lib") or values.get("lib2")
+                or values.get("dll")) if symbol is not None else \
+            (values.get("lib") or values.get("lib2") or values.get("lib3") or values.get("lib4"))
+        folder = system_library_folder(lead)
         yield ctx.finding(
             f"A CUDA library of another version is loaded ({what or 'undefined symbol'})" if symbol else
             f"A CUDA runtime library cannot be loaded ({what})",
             certainty=LIKELY if symbol else POSSIBLE,
-            detail=f"{quote(lead)}." + (f" LD_LIBRARY_PATH puts {', '.join(culprits[:3])} first." if culprits else
+            detail=f"{quote(lead)}." + (f" The failing library comes from {folder}, not from torch's own wheels."
+                                        if folder else "")
+                   + (f" LD_LIBRARY_PATH puts {', '.join(culprits[:3])} first." if culprits else
                                         " Usually a CUDA folder on LD_LIBRARY_PATH (or a conda env) shadows the "
                                         "libraries of torch's nvidia-* wheels, or a package was built for another "
                                         "CUDA major."),
@@ -234,6 +255,18 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
             remedy="Keep CUDA folders off LD_LIBRARY_PATH when running torch (set it only for builds that need the "
                    "system toolkit), or make the system CUDA match torch's.",
             evidence=evidence(fixed) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
+        return
+    rejected = next((o for o in all_of(ctx, Obs.CUBLAS_STATUS) if o.values.get("status") == "INVALID_VALUE"), None)
+    if rejected is not None and not culprits:
+        yield ctx.finding(
+            "cuBLAS rejects a standard call: probably a cuBLAS of another CUDA version is loaded",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(rejected)}. CUBLAS_STATUS_INVALID_VALUE from an ordinary GEMM usually means torch runs "
+                   "against a cuBLAS other than the one it was built with (a CUDA folder on LD_LIBRARY_PATH, an "
+                   "nvidia-cublas wheel of another release, a torch build for another CUDA than the machine's).",
+            remedy="`unset LD_LIBRARY_PATH` and retry; `pip list | grep nvidia-cublas` must show the version torch "
+                   "pins; otherwise reinstall torch from the index matching your CUDA.",
+            evidence=evidence(rejected))
         return
     if loading is not None and culprits:
         yield ctx.finding(

@@ -169,7 +169,9 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         up at a path with a colon), nvcc missing where the build looks for it, a
         TORCH_CUDA_ARCH_LIST entry this torch does not know ("Unknown CUDA arch (9.0+PTX)"),
         PYTORCH_CUDA_ALLOC_CONF options torch does not know or set after CUDA started, GPUs
-        in Exclusive-Process mode that the program's own processes fight over, a Slurm job
+        in Exclusive-Process mode that the program's own processes fight over, "invalid
+        device ordinal" for an index beyond the GPUs CUDA_VISIBLE_DEVICES leaves (they are
+        renumbered from 0), a Slurm job
         that binds one GPU per task while the code picks the device by local rank ("invalid
         device ordinal"), and a job whose Python environment was never activated (Lmod,
         conda activate) so torch is not found.
@@ -216,6 +218,15 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         mistakes.append((busy, "The GPUs are in Exclusive-Process mode and another process already holds them",
                          "Create the CUDA context only in the process that uses the GPU (not in the parent before "
                          "spawning workers), one process per GPU; or `sudo nvidia-smi -c DEFAULT`."))
+    mask = ctx.snapshot.container.cuda_visible_devices
+    requested = first_of(ctx, Obs.DEVICE_REQUESTED)
+    if ordinal is not None and requested is not None and mask is not None and mask.kind == "indices" and \
+            mask.indices and int(requested.values.get("index", "0")) >= len(mask.indices):
+        count = len(mask.indices)
+        mistakes.append((ordinal, f"CUDA_VISIBLE_DEVICES={mask.raw} leaves {count} GPU(s), numbered from 0; the "
+                         f"program asks for GPU {requested.values.get('index')}",
+                         "Inside the process the visible GPUs are renumbered 0…N-1: use `cuda:0` (or `--gpu 0`) with "
+                         f"CUDA_VISIBLE_DEVICES={mask.raw}, or leave CUDA_VISIBLE_DEVICES unset and pick the index."))
     if ordinal is not None and slurm is not None and slurm.values.get("gpus_per_task") == "yes":
         mistakes.append((ordinal, "Slurm gives each task one GPU, but the code selects the GPU by its local rank",
                          "Request the GPUs per node (`--gpus-per-node=N`, `--ntasks-per-node=N`) so every task sees "

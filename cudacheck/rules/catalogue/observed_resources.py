@@ -9,8 +9,8 @@ from ...report import Finding
 from ...snapshot import Observation
 from ...versions import parts
 from ..context import RuleContext
-from ..observations import (LIKELY, POSSIBLE, all_of, docker_run, evidence, first_of, gpu_arch, gpu_label,
-                            quote)
+from ..observations import (GPU_RUNTIME_FAULTS, LIKELY, POSSIBLE, all_of, docker_run, evidence, first_of, gpu_arch,
+                            gpu_label, quote)
 from ..registry import rule
 
 
@@ -121,7 +121,8 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         Kernel-log Xid errors that indicate hardware or driver faults (48 double-bit ECC,
         63/64 page retirement, 74 NVLink, 79 fallen off the bus, 92/94/95 ECC, 119/120 GSP),
         "GPU has fallen off the bus" / "GPU is lost", "uncorrectable ECC error
-        encountered", `nvidia-smi -q` showing "Pending Page Blacklist : Yes", remapped rows
+        encountered", uncorrectable NVLink errors, the kernel's uncorrected PCIe (AER)
+        errors, `nvidia-smi -q` showing "Pending Page Blacklist : Yes", remapped rows
         "Pending : Yes" or "Remapping Failure Occurred : Yes", "ERR!" in an nvidia-smi
         table, a GPU that needs a reset, and thermal or power slowdown active (a warning).
     Why it matters:
@@ -149,11 +150,26 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(throttled))
         return
     err = first_of(ctx, Obs.SMI_ERR) if ctx.snapshot.container.runtime != "wsl" else None  # WSL's nvidia-smi shows ERR!
+    stated = first_of(ctx, Obs.HARDWARE_FAULT_STATED)
+    crash = first_of(ctx, *GPU_RUNTIME_FAULTS)
+    if lead is None and err is None and stated is not None and crash is not None:
+        yield ctx.finding(
+            "The GPU itself is probably failing: a kernel fault the report ties to the hardware",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(crash)}; {quote(stated)}. A kernel fault on healthy code that leaves the GPU unusable "
+                   "until a reboot, or follows one card or node, points at the GPU (memory, power, PCIe) rather "
+                   "than the software stack.",
+            remedy="Look for Xid errors (`sudo dmesg | grep -i xid`) and `nvidia-smi -q -d ECC,PAGE_RETIREMENT,"
+                   "ROW_REMAPPER`; run the job on another GPU; drain the node or RMA the card if it follows the GPU.",
+            evidence=evidence(crash, stated))
+        return
     if lead is None and err is None:
         return
     if lead is not None:
         title = ("A GPU has fallen off the bus" if lead.signature == Obs.FALLEN_OFF_BUS else
-                 "Uncorrectable ECC errors on the GPU" if lead.signature == Obs.ECC_ERROR else
+                 ("Uncorrectable NVLink errors" if "nvlink" in lead.text.lower() else
+                  "Uncorrected PCIe errors on the GPU's link" if "aer" in lead.text.lower() or "pcie" in
+                  lead.text.lower() else "Uncorrectable ECC errors on the GPU") if lead.signature == Obs.ECC_ERROR else
                  ("Row remapping failed on the GPU" if lead.values.get("field", "").startswith("Remapping") else
                   "Page retirement / row remapping is pending on the GPU (needs a reset)")
                  if lead.signature == Obs.SMI_Q_PENDING else
@@ -173,6 +189,9 @@ def _capability_required(ctx: RuleContext, required: Observation, gpu) -> Iterat
     values = required.values
     have: Optional[Tuple[int, int]]
     needs: Optional[Tuple[int, int]]
+    packed = values.get("packed") or ""
+    if packed or values.get("or_major"):
+        values = dict(values, major=values.get("or_major") or packed[:-1], minor=values.get("or_minor") or packed[-1:])
     if values.get("have_major"):
         have = (int(values["have_major"]), int(values["have_minor"]))
         needs = None
@@ -193,16 +212,18 @@ def _capability_required(ctx: RuleContext, required: Observation, gpu) -> Iterat
         severity="warning", certainty=LIKELY if have else POSSIBLE, detail=f"{quote(required)}.",
         remedy="Use the feature's fallback for older GPUs (fp16 instead of bf16, SDPA/eager attention instead of "
                "FlashAttention, no fp8), or run on a GPU with the required compute capability.",
-        evidence=evidence(required))
+        evidence=evidence(required, first_of(ctx, Obs.GPU_CAPABILITY_STATED)))
 
 
 @rule("CC822", "observed-capability-missing", "capability_missing", "gpus", symptom=True)
 def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
-    """The pasted output shows a feature the GPU does not have (bf16, FlashAttention, FP8).
+    """The pasted output shows a feature the GPU does not have (bf16, FlashAttention, FP8, Triton).
 
     What it checks:
-        Messages that bfloat16 is not supported / needs compute capability ≥ 8.0, a
-        library's own "requires compute capability ≥ X" (or xFormers' "your GPU has
+        Messages that bfloat16 is not supported / needs compute capability ≥ 8.0, Triton's
+        "too old to be supported by the triton GPU compiler" (torch.compile needs ≥ 7.0), a
+        library's own "requires compute capability ≥ X", "capability 8.9 or higher required",
+        vLLM's "Minimum capability: 89. Current capability: 86" (or xFormers' "your GPU has
         capability (7, 5) (too old)") for a GPU below it,
         "FlashAttention only supports Ampere GPUs or newer" (or, for some head sizes,
         "requires A100/A800 or H100/H800": sm_80/sm_90 only), FP8 needing Ada/Hopper.
@@ -212,14 +233,15 @@ def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
         Use fp16 (or fp32) instead of bf16, disable FlashAttention (use SDPA/eager
         attention), or run on a GPU with the required compute capability.
     """
-    lead = first_of(ctx, Obs.BF16_UNSUPPORTED, Obs.FLASH_ATTENTION_ARCH, Obs.FP8_UNSUPPORTED)
+    lead = first_of(ctx, Obs.BF16_UNSUPPORTED, Obs.FLASH_ATTENTION_ARCH, Obs.FP8_UNSUPPORTED, Obs.TRITON_GPU_TOO_OLD)
     gpu = gpu_arch(ctx)
     if lead is None:
         required = first_of(ctx, Obs.CAPABILITY_REQUIRED)
         if required is not None:
             yield from _capability_required(ctx, required, gpu)
         return
-    needed: Dict[str, str] = {Obs.BF16_UNSUPPORTED: "8.0", Obs.FLASH_ATTENTION_ARCH: "8.0", Obs.FP8_UNSUPPORTED: "8.9"}
+    needed: Dict[str, str] = {Obs.BF16_UNSUPPORTED: "8.0", Obs.FLASH_ATTENTION_ARCH: "8.0", Obs.FP8_UNSUPPORTED: "8.9",
+                              Obs.TRITON_GPU_TOO_OLD: lead.values.get("min") or "7.0"}
     needs = needed[lead.signature]
     named = (lead.values.get("gpu") or "").upper()
     if named[:1] in ("A", "H"):
@@ -231,12 +253,16 @@ def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
     elif gpu is not None and (gpu.major, gpu.minor) >= parts(needs):
         return  # the GPU has the feature: the message has another cause
     features: Dict[str, str] = {Obs.BF16_UNSUPPORTED: "bfloat16", Obs.FLASH_ATTENTION_ARCH: "FlashAttention",
-                                Obs.FP8_UNSUPPORTED: "FP8"}
+                                Obs.FP8_UNSUPPORTED: "FP8", Obs.TRITON_GPU_TOO_OLD: "Triton (torch.compile)"}
     feature = features[lead.signature]
     yield ctx.finding(
         f"{feature} needs compute capability ≥ {needs}" + (f"; {gpu_label(ctx)} is {gpu.cc}" if gpu else ""),
         severity="warning", certainty=LIKELY, detail=f"{quote(lead)}.",
+        evidence=evidence(lead, first_of(ctx, Obs.GPU_CAPABILITY_STATED)),
         remedy={"bfloat16": "Use fp16 (`torch_dtype=torch.float16`) or fp32 on this GPU.",
                 "FlashAttention": "Use `attn_implementation=\"sdpa\"` (or eager) instead of flash_attention_2.",
-                "FP8": "Use bf16/fp16 on this GPU, or run on Ada/Hopper or newer."}[feature],
-        evidence=evidence(lead))
+                "FP8": "Use bf16/fp16 on this GPU, or run on Ada/Hopper or newer.",
+                "Triton (torch.compile)": "Run without torch.compile (eager mode), or set "
+                                          "`torch._dynamo.config.suppress_errors = True`; Triton has no backend for "
+                                          "this GPU."}[feature])
+

@@ -115,8 +115,10 @@ def _debug(facts: Facts, value: str, priority: int, index: int, document: Docume
 
 
 def _build_cuda(facts: Facts, value: str, priority: int, index: int, document: Document, line: int) -> None:
+    """collect_env prints ``torch.version.cuda``: None for a CPU build, which its ``replace_nones`` turns into
+    "Could not collect" (every era); a ROCm build prints "N/A" here, torch without a working import too."""
     lowered = value.lower().strip()
-    if lowered == "none":
+    if lowered == "none" or (lowered == "could not collect" and priority == TOOL):
         facts.add_torch(TorchClaim(kind="imported", source="collect_env", cuda="none", line=line))
         return
     match = re.match(r"(\d+\.\d+)", value)

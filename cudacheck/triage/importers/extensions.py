@@ -50,6 +50,7 @@ KNOWN_MODULES = {
 _TORCH_SYMBOL = re.compile(r"^_Z(?:T[VIS])?N?K?(?:3c10|2at|5torch|6caffe2)|^aoti_torch_")
 _UNDEFINED = re.compile(r"(?:(?P<path>[^\s'\"`:(]+\.(?:so|pyd)(?:\.[\d.]+)?)['\"`]?\s*:?\s*)?"
                         r"undefined symbol:?\s*['\"`]?(?P<symbol>[A-Za-z_]\w+)")
+_DEMANGLED = re.compile(r"(?:c10|at|torch|caffe2)::[\w:<>,.*& ()\[\]-]{1,300}")
 _CUDA_SYMBOL = re.compile(r"^(?:cuda|cublas|cusparse|cufft|cusolver|curand|cudnn|nvrtc|__nvJitLink|nvJitLink|cu[A-Z])")
 _FRAME = re.compile(r"^\s*File \"(?P<path>[^\"]+)\", line \d+")
 _IMPORT = re.compile(r"^\s*(?:[-=]*>\s*\d+\s+|\d+\s+)?(?:from\s+(?P<from>[\w.]+)\s+import|import\s+(?P<import>[\w.]+))")
@@ -73,9 +74,10 @@ _NO_CUDA_PART = re.compile(
     r"(?P<package>xFormers|bitsandbytes|[\w-]+)\s+(?:wasn'?t|was not|is not|isn'?t)\s+buil[dt]\s+with\s+CUDA|"
     r"(?P<package2>bitsandbytes|[\w-]+)\s+was compiled without GPU support|CUDA Setup failed despite GPU being available|"
     r"CUDA extension(?:s)?\s+(?:is\s+|are\s+)?not\s+(?:installed|available|compiled|built)|"
-    r"can'?t load C\+\+/CUDA extensions", re.IGNORECASE)
+    r"can'?t load C\+\+/CUDA extensions|"
+    r"(?:Configured CUDA binary not found|Could not find the (?P<package3>bitsandbytes) CUDA binary)", re.IGNORECASE)
 _NO_CUDA_PART_ANCHORS = ("build with cuda", "built with cuda", "compiled without gpu support", "cuda setup failed",
-                         "cuda extension", "c++/cuda extensions")
+                         "cuda extension", "c++/cuda extensions", "cuda binary")
 _SOURCE = re.compile(r"[\w./\\-]*[/\\][\w.-]+\.(?:cu|cuh)\b")
 _TORCH_SOURCE = re.compile(r"aten[/\\]|c10[/\\]|torch[/\\]csrc|THC", re.IGNORECASE)
 UNNAMED = "a compiled extension"
@@ -153,7 +155,11 @@ def _undefined(document: Document, facts: Facts, index: int) -> None:
     match = _UNDEFINED.search(text)
     if not match:
         return
-    if not is_torch_symbol(match.group("symbol")):
+    symbol = match.group("symbol")
+    demangled = _DEMANGLED.match(text, match.start("symbol")) if text[match.end():match.end() + 2] == "::" else None
+    if demangled is not None:
+        symbol = demangled.group(0)  # a report that pasted it demangled
+    elif not is_torch_symbol(symbol):
         path = match.group("path")
         package = distribution(path) if path else None
         if package and package != "torch" and _compiled(package) and _CUDA_SYMBOL.match(match.group("symbol")):
@@ -161,10 +167,9 @@ def _undefined(document: Document, facts: Facts, index: int) -> None:
             _import_failed(facts, document, index, package, library=match.group("symbol"))
         return
     path = match.group("path")
-    package = distribution(path) if path else _imported_before(document, index)
+    package = distribution(path) if path else _imported_before(document, index) or _mentioned_extension(document)
     if package == "torch" or (path and re.search(r"[/\\]torch[/\\]lib[/\\]", path)):
         return  # torch's own libraries disagree with each other: not an extension
-    symbol = match.group("symbol")
     binary = KernelBinary(path=path or "", package=package, torch_abi="stable" if symbol.startswith("aoti_") else "cxx",
                           cxx11_abi=string_abi(symbol), missing_torch_symbols=[symbol],
                           missing_torch_symbols_count=1, notes=[f"from the pasted text, line {document.number(index)}"])
@@ -195,10 +200,20 @@ def _imported_before(document: Document, index: int) -> Optional[str]:
         else:
             imported = _IMPORT.match(text)
             if imported:
-                candidate = _known((imported.group("from") or imported.group("import") or "").split(".")[0])
+                dotted = (imported.group("from") or imported.group("import") or "").split(".")
+                candidate = _known(dotted[0])
+                if candidate and candidate != "torch" and len(dotted) > 1 and _compiled_module(dotted[-1]):
+                    return candidate  # `import pointnet2_ops._ext`: a compiled submodule of any package
         if candidate and candidate != "torch" and _compiled(candidate):
             return candidate
     return None
+
+
+def _compiled_module(name: str) -> bool:
+    """Whether a module name is a compiled submodule by the conventions of torch extensions (``_C``, ``_ext``,
+    ``…_cuda``, ``…_kernels``)."""
+    inner = name.lower()
+    return inner in _COMPILED_SUBMODULES or inner.endswith(("_cuda", "_ext", "_kernels", "_c"))
 
 
 def _compiled(distribution_name: str) -> bool:
@@ -239,7 +254,7 @@ def _import_failures(document: Document, facts: Facts) -> None:
     for index in document.lines_with_any(_NO_CUDA_PART_ANCHORS):
         match = _NO_CUDA_PART.search(document.line(index))
         if match:
-            named = match.group("package") or match.group("package2") or ""
+            named = match.group("package") or match.group("package2") or match.group("package3") or ""
             if named.lower() in ("torch", "pytorch"):
                 continue  # torch itself without CUDA: a CPU build
             package = _known(named) if named and _compiled(_known(named)) else _mentioned_extension(document)
@@ -248,9 +263,12 @@ def _import_failures(document: Document, facts: Facts) -> None:
     for index in document.lines_with("dll load failed"):
         match = _DLL.search(document.line(index))
         module = match.group("module") if match else None
-        package = _known(module) if module and module not in ("_C", "_c") else \
-            _imported_before(document, index) if module else None
-        if package and package != "torch" and _compiled(package):
+        if module and not module.startswith("_"):
+            package = _known(module)
+            package = package if _compiled(package) else None
+        else:  # a private compiled submodule (_C, _qattn_sm80): the package whose import failed
+            package = _imported_before(document, index) if module else None
+        if package and package != "torch":
             _import_failed(facts, document, index, package)
     for index in document.lines_with_any(("no module named", "cannot import name")):
         text = document.line(index)
@@ -276,7 +294,7 @@ def _import_failures(document: Document, facts: Facts) -> None:
         if not match:
             continue
         package = _imported_before(document, index)
-        if package and _compiled(package):
+        if package:
             _import_failed(facts, document, index, package, library=match.group("lib"))
 
 

@@ -36,6 +36,41 @@ def parse(document: Document, facts: Facts) -> None:
     for index in document.lines_with("err!"):
         if document.line(index).lstrip().startswith("|"):
             facts.observe(Obs.SMI_ERR, document.line(index), document.number(index))
+    _health(document, facts)
+
+
+_ECC_CELL = re.compile(r"\|\s*(?P<ecc>\d+)\s*\|\s*$")
+_TEMPERATURE = re.compile(r"^\s*(?P<value>\d+)\s*C\b")
+
+
+def _health(document: Document, facts: Facts) -> None:
+    """What nvidia-smi itself reports about a GPU's health: the banner row's "Volatile Uncorr. ECC" count,
+    ``-q``'s uncorrectable (double-bit) ECC and remapped-row counters, and a current temperature at the
+    GPU's slowdown or maximum operating temperature (the clocks are being held down)."""
+    for index in document.lines_with("0000:"):
+        text = document.line(index).strip()
+        ecc = _ECC_CELL.search(text) if _ROW.match(text) else None
+        if ecc and int(ecc.group("ecc")) > 0:
+            facts.observe(Obs.ECC_ERROR, text, document.number(index), count=ecc.group("ecc"), source="nvidia-smi")
+    for index in document.lines_with_any(("uncorrectable", "double bit")):
+        match = _Q_LABEL.match(document.line(index))
+        if match and match.group("value").isdigit() and int(match.group("value")) > 0 \
+                and re.search(r"uncorrectable|double bit", match.group("label"), re.IGNORECASE):
+            facts.observe(Obs.ECC_ERROR, document.line(index), document.number(index), count=match.group("value"),
+                          source="nvidia-smi -q")
+    temperatures = {}
+    for index in document.lines_with("temp"):
+        match = _Q_LABEL.match(document.line(index))
+        if match:
+            value = _TEMPERATURE.match(match.group("value"))
+            label = match.group("label").strip().lower()
+            if value and label in ("gpu current temp", "gpu slowdown temp", "gpu max operating temp"):
+                temperatures[label] = (int(value.group("value")), index)
+    current = temperatures.get("gpu current temp")
+    limits = [temperatures[k][0] for k in ("gpu slowdown temp", "gpu max operating temp") if k in temperatures]
+    if current is not None and limits and current[0] >= min(limits) - 2:
+        facts.observe(Obs.GPU_THROTTLED, document.line(current[1]), document.number(current[1]),
+                      limit=f"{min(limits)} C", source="nvidia-smi -q")
 
 
 def _smi_like(text: str) -> bool:

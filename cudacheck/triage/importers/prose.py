@@ -16,7 +16,7 @@ from ...observations import Obs
 from ...versions import cuda_from_tag
 
 _GPU = re.compile(
-    r"(?<![\w/\\.-])(?P<name>"
+    r"(?<![\w/\\.-])(?<!rev )(?P<name>"  # not lspci's "(rev a2)"
     r"(?:nvidia\s+)?(?:geforce\s+)?(?:rtx|gtx|gt|mx|quadro|tesla)\s*(?:pro\s+)?[a-z]{0,2}\s?-?\d{2,4}[a-z]{0,3}"
     r"(?:\s+(?:ti|super|laptop(?:\s+gpu)?|max-q|mobile|black|xp|ada(?:\s+generation)?|blackwell(?:\s+\w+)?"
     r"|server\s+edition|workstation\s+edition|\d+\s?gb))*"
@@ -25,6 +25,9 @@ _GPU = re.compile(
     r"|(?:nvidia\s+)?(?:geforce\s+)?(?:gtx\s+)?titan(?:\s+(?:x|xp|v|rtx|black|z))?"
     r"|jetson\s+(?:agx\s+|orin\s+)?\w+(?:\s+nano|\s+nx)?"
     r")(?![\w])", re.IGNORECASE)
+_EXAMPLE = re.compile(r"(?:\be\.\s?g\.?|\bsuch as|\bfor example|\bfor instance|\blike)[\s,:]*(?:an?\s+|the\s+)?"
+                      r"(?:nvidia\s+)?(?:geforce\s+)?(?:rtx\s+|gtx\s+)?$", re.IGNORECASE)
+"""What precedes a GPU named as an example ("(e.g., RTX 4090)", "GPUs like the A100"), not as this machine's."""
 _BARE_MODEL = re.compile(r"(?<![\w.$/-])(?P<num>(?:10|16|20|30|40|50)[5-9]0)(?:\s*(?P<suffix>ti|super))?(?![\w.%])",
                          re.IGNORECASE)
 _GPU_CONTEXT = re.compile(r"gpu|graphics|card|nvidia|geforce|显卡|グラフィック|видеокарт", re.IGNORECASE)
@@ -38,7 +41,7 @@ _DRIVER_BEFORE = re.compile(r"(?<![\d.])(?P<v>[2-7]\d{2}(?:\.\d{1,3}){1,2})\s*(?
                             re.IGNORECASE)
 _DRIVER_PACKAGE = re.compile(r"nvidia-(?:driver|dkms|utils|kernel-(?:source|common|open)|headless|compute-utils|"
                              r"fabricmanager)-(?P<v>[2-7]\d{2})\b", re.IGNORECASE)
-_TORCH = re.compile(r"(?<![\w/\\.-])(?<!build )(?:py)?torch(?![\w/\\-])(?:\.__version__)?"
+_TORCH = re.compile(r"(?<![\w/\\.-])(?<!build )(?:py)?torch(?![A-Za-z_/\\-])(?:\.__version__)?"  # also "pytorch1.7"
                     r"(?:\s*(?:version|ver\.?|is|says|shows|reports|==|=|:|@|\())*\s*v?"
                     r"(?P<v>[0-3]\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev)\d*)*(?:\+[\w.]+)?)(?![\w.])", re.IGNORECASE)
 _BARE_TORCH = re.compile(r"^\s*v?(?P<v>\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev)\d*)*)\+(?P<tag>cu\d{2,3}|cpu|rocm[\d.]+)"
@@ -53,6 +56,10 @@ _ENV_NAMES = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH
               "NVIDIA_REQUIRE_CUDA", "NVIDIA_DISABLE_REQUIRE", "NVIDIA_DRIVER_CAPABILITIES", "TORCH_CUDA_ARCH_LIST")
 _ENV = re.compile(r"(?:\bexport\s+|\bset\s+|\$env:|\bENV\s+|-e\s+)?\b(?P<name>" + "|".join(_ENV_NAMES) +
                   r")\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|]*)")
+_DEVICE_INDEX = re.compile(r"(?<![\w.])(?:cuda:(?P<a>\d{1,2})\b|set_device\(\s*(?P<b>\d{1,2})\s*\)|"
+                           r"--(?:gpus?|gpu[_-]ids?|device|gpu[_-]id)[ =](?P<c>\d{1,2})\b|"
+                           r"\b(?:gpu_id|device_id|gpu)\s*=\s*(?P<d>\d{1,2})\b)", re.IGNORECASE)
+_LD_DEBUG_PATH = re.compile(r"search path=(?P<value>\S+)\s*\(LD_LIBRARY_PATH\)")
 _ENVIRON = re.compile(r"os\.environ\[\s*['\"](?P<name>" + "|".join(_ENV_NAMES) +
                       r")['\"]\s*\]\s*=\s*['\"](?P<value>[^'\"]*)['\"]")
 _INSTALL = re.compile(r"(?P<tool>\b(?:uv\s+)?pip3?|\bpython[\d.]*\s+-m\s+pip|\bconda|\bmamba|\bmicromamba|\bpoetry|"
@@ -74,6 +81,7 @@ def parse(document: Document, facts: Facts) -> None:
     _platform(document, facts)
     _installs(document, facts)
     _environment(document, facts)
+    _device_requests(document, facts)
     # `nvcc --version` output (the tool's own words) or a sentence naming its version
     for anchor, pattern, group, priority in (("cuda compilation tools", _NVCC, "full", TOOL),
                                              ("nvcc", _NVCC_SAID, "v", PROSE)):
@@ -94,11 +102,15 @@ def gpu_names(text: str, facts: Facts) -> List[str]:
     index = facts.db.gpu_index
     names: List[str] = []
     for match in _GPU.finditer(text):
+        if _EXAMPLE.search(text, max(match.start() - 24, 0), match.start()):
+            continue  # "a GPU with compute capability 8.9 (e.g. an RTX 4090)": an example, not this machine's
         name = _known(index, match.group("name"))
         if name and name not in names:
             names.append(name)
     if not names and _GPU_CONTEXT.search(text):
         for match in _BARE_MODEL.finditer(text):
+            if _EXAMPLE.search(text, max(match.start() - 24, 0), match.start()):
+                continue
             number = match.group("num")
             family = "GTX" if number.startswith(("10", "16")) else "RTX"
             suffix = f" {match.group('suffix')}" if match.group("suffix") else ""
@@ -273,6 +285,20 @@ def _install_values(tool: str, rest: str) -> Optional[dict]:
             "conda_cuda": conda_cuda, "cpuonly": "yes" if "cpuonly" in names else None}
 
 
+def _device_requests(document: Document, facts: Facts) -> None:
+    """The highest GPU index the program asks for (``cuda:1``, ``set_device(1)``, ``--gpu 1``)."""
+    highest = None
+    for index in document.lines_with_any(("cuda:", "set_device(", "--gpu", "--device", "gpu_id", "device_id", "gpu=",
+                                          "gpu =")):
+        for match in _DEVICE_INDEX.finditer(document.line(index)):
+            number = int(next(g for g in match.groups() if g is not None))
+            if highest is None or number > highest[0]:
+                highest = (number, index)
+    if highest is not None:
+        facts.observe(Obs.DEVICE_REQUESTED, document.line(highest[1]), document.number(highest[1]),
+                      index=str(highest[0]))
+
+
 def _environment(document: Document, facts: Facts) -> None:
     for index in document.lines_with_any(tuple(name.lower() for name in _ENV_NAMES)):
         text = document.line(index)
@@ -283,6 +309,11 @@ def _environment(document: Document, facts: Facts) -> None:
                 continue
             facts.env(name, value, REPORTED)
             facts.observe(Obs.ENVIRONMENT, text, document.number(index), name=name, value=value[:300])
+        searched = _LD_DEBUG_PATH.search(text)
+        if searched is not None:  # LD_DEBUG=libs: the loader's own account of LD_LIBRARY_PATH
+            facts.env("LD_LIBRARY_PATH", searched.group("value"), TOOL)
+            facts.observe(Obs.ENVIRONMENT, text, document.number(index), name="LD_LIBRARY_PATH",
+                          value=searched.group("value")[:300])
         if re.search(r"echo\s+\$\{?LD_LIBRARY_PATH|LD_LIBRARY_PATH\s*:\s*$", text):
             following = document.next_nonblank(index)
             if following is not None:

@@ -176,7 +176,8 @@ def _banner(document: Document, facts: Facts) -> None:
 def _paths(document: Document, facts: Facts) -> None:
     for index in document.lines_with("__init__.py"):
         frame = _TORCH_FRAME.match(document.line(index))
-        if frame and not re.search(r"(?:site|dist)-packages", frame.group("path")) and _raises_after(document, index):
+        if frame and not re.search(r"(?:site|dist)-packages", frame.group("path")) and _raises_after(document, index) \
+                and not _loads_own_library(document, index):
             folder = re.sub(r"[/\\]__init__\.py$", "", frame.group("path"))
             facts.set(lambda s: s.torch.shadowed_by, folder, REPORTED)  # imported from a source folder, not an installed torch
             facts.set(lambda s: s.torch.installed, True, PROSE)
@@ -205,6 +206,16 @@ def _raises_after(document: Document, index: int) -> bool:
     """Whether a traceback frame is followed, within a few lines, by the exception it ended in."""
     for follow in range(index + 1, min(index + 6, len(document))):
         if re.match(r"^\s*(?:[A-Z]\w*(?:Error|Exception)|NameError|ImportError|AttributeError)\b", document.line(follow)):
+            return True
+    return False
+
+
+def _loads_own_library(document: Document, index: int) -> bool:
+    """Whether the error after a torch frame is torch failing to load its own compiled libraries ("Error loading
+    …\\torch\\lib\\cudnn_cnn64_9.dll", WinError 126/127): a built torch bundled by an application, not a source
+    folder shadowing the package (that one fails on ``torch._C``)."""
+    for follow in range(index + 1, min(index + 6, len(document))):
+        if re.search(r"\bOSError\b|WinError \d+|Error loading", document.line(follow)):
             return True
     return False
 

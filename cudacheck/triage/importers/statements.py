@@ -1,5 +1,8 @@
 """What people say about their machine and their torch, in any wording.
 
+Besides the three kinds below, a GPU said to be throttled and a fault the report ties to the
+hardware (a faulty card or node, a reboot needed to recover) are kept for the health rule.
+
 Three kinds of statement decide how a CPU-only torch is judged (an error only where the
 machine has, or is meant to use, an NVIDIA GPU):
 
@@ -29,6 +32,15 @@ _CPU_BUILD = re.compile(
     r"|cpu[- ]верси|верси[яюи]\s+(?:для\s+)?cpu|\bpytorch-cpu\b|\bpytorch-mutex\s+\S+\s+cpu\b"
     r"|(?<![\w.])\d+\.\d+(?:\.\d+)?\+rocm[\d.]*|`\+rocm[\d.]+`",
     re.IGNORECASE)
+_BUILD_LACKS_CUDA = re.compile(
+    # the build (not the GPU) said to lack CUDA: "a wheel that doesn't support cuda", "pytorch without cuda"
+    r"\b(?:torch|pytorch|wheel|build|version|package|binary|binaries|installation|install)\b[^\n]{0,40}?"
+    r"(?:(?:doesn'?t|does\s+not|didn'?t|did\s+not|don'?t|do\s+not)\s+(?:support|have|include|come\s+with)|has\s+no|"
+    r"have\s+no|with\s+no|without)\s+(?:any\s+)?(?:cuda|gpu)(?:\s+(?:support|acceleration|enabled))?\b"
+    r"|\bcuda\s+support\s+(?:is\s+|was\s+)?not\s+(?:being\s+)?(?:installed|included|enabled|compiled)",
+    re.IGNORECASE)
+_BUILD_LACKS_ANCHORS = ("without cuda", "without gpu", "without any", "support cuda", "support gpu", "have cuda",
+                        "have gpu", "no cuda", "no gpu", "include cuda", "come with cuda", "cuda support")
 _TORCH_WORD = re.compile(r"torch|pytorch|파이토치|パイトーチ", re.IGNORECASE)
 _CPU_TAG = re.compile(r"(?<![\w.])(?:torch|pytorch)?[\s=:-]*v?(?P<version>\d+\.\d+(?:\.\d+)?)\+cpu\b", re.IGNORECASE)
 _NO_GPU = re.compile(
@@ -67,7 +79,12 @@ _NOT_SEEN = re.compile(
     r"\s+(?:the\s+|my\s+|any\s+|a\s+)?(?:nvidia\s+)?gpus?\b|\bnvidia-smi\s+(?:is\s+)?(?:unavailable|not\s+available)|"
     r"\b(?:runs?|running|uses?|using|trains?|training)\s+(?:on\s+)?(?:the\s+)?cpu\s+instead\s+of\s+(?:the\s+|my\s+)?"
     r"(?:nvidia\s+)?gpu|\bonly\s+(?:uses?|using)\s+(?:the\s+)?cpu\b|\bhas_gpu\W+false|"
-    r"\bno\s+gpus?\s+(?:found|detected|available|visible)|(?:识别不到|检测不到|找不到|无法识别|没有识别)\s*(?:gpu|显卡|cuda)|"
+    r"\bno\s+gpus?\s+(?:found|detected|available|visible)|"
+    # CUDA itself said to be missing, or the work said to stay on the CPU
+    r"\bcuda\s+(?:is\s+|was\s+)?(?:not\s+(?:detected|found|recogni[sz]ed|working|used)|undetected)|"
+    r"(?:can'?t|cannot|doesn'?t|does\s+not|don'?t|do\s+not|not\s+able\s+to|unable\s+to)\s+(?:see|detect|find|use|access)"
+    r"\s+(?:the\s+)?cuda\b|\bgpus?\s+(?:is|are)\s+not\s+(?:being\s+)?used|\bnot\s+using\s+(?:the\s+|my\s+)?gpu|"
+    r"\b(?:falls?|fell|falling)\s+back\s+to\s+(?:the\s+)?cpu|(?:识别不到|检测不到|找不到|无法识别|没有识别)\s*(?:gpu|显卡|cuda)|"
     r"(?:gpu|显卡)\s*(?:识别不到|检测不到|不可用|无法使用)|(?:gpu|グラボ|グラフィックボード)\s*(?:が|を)?\s*(?:認識されない|"
     r"認識しない|認識されません|見えない|使えない)|(?:gpu|그래픽\s*카드)\s*(?:를|을|가|이)?\s*인식(?:하지|되지|을)\s*(?:못|않)|"
     r"не\s+(?:видит|определяет|обнаруживает|находит)\s+(?:gpu|видеокарт)|(?:gpu|видеокарт\w*)\s+не\s+(?:видна|видит|"
@@ -81,11 +98,43 @@ _MULTIPLE = re.compile(
     r"\btorch\b[^\n]{0,60}\b(?:installed|version)\s+with\s+[`'\"]?(?:pip|conda)[`'\"]?\s+and\s+(?:one|another)\s+with\s+"
     r"[`'\"]?(?:conda|pip)|\binstall(?:s|ed)?\s+multiple\s+(?:py)?torch|\b(?:pip|conda)\s+and\s+(?:pip|conda)\s+(?:both\s+)?"
     r"install(?:ed)?\s+(?:py)?torch", re.IGNORECASE)
+_TOOLS = r"(?:jupyter|notebook|ipython|kernel|pycharm|vs\s?code|visual studio|spyder|colab|the ide|my ide|conda env\w*|venv)"
+_SHELLS = r"(?:terminal|command line|command prompt|cmd|shell|console|bash|powershell)"
+_TWO_INTERPRETERS = re.compile(
+    # "True in the terminal but False in Jupyter": two interpreters, two torch installs
+    r"\b(?:works?|working|True)\b[^\n]{0,60}?\b(?:in|from|on|with)\s+(?:the\s+|my\s+|a\s+)?" + _SHELLS +
+    r"\b[^\n]{0,60}?\b(?:but|while|whereas|yet)\b[^\n]{0,60}?\b" + _TOOLS + r"|"
+    r"\b(?:works?|working|True)\b[^\n]{0,60}?\b(?:in|from|on|with)\s+(?:the\s+|my\s+|a\s+)?" + _TOOLS +
+    r"\b[^\n]{0,60}?\b(?:but|while|whereas|yet)\b[^\n]{0,60}?\b" + _SHELLS + r"|"
+    r"\b(?:in|from|on|with)\s+(?:the\s+|my\s+)?(?:" + _TOOLS[3:-1] + r"|" + _SHELLS[3:-1] + r")\b[^\n]{0,60}?"
+    r"\b(?:False|fails?|doesn'?t work|not work\w*)\b[^\n]{0,60}?\b(?:but|while|whereas|yet)\b[^\n]{0,80}?\b(?:True|works?)\b",
+    re.IGNORECASE)
 _LD_FIX = re.compile(
     r"(?:unset(?:ting)?|remov\w*|delet\w*|clear\w*|drop\w*|empty\w*)\s+(?:the\s+)?(?:[\w./-]+\s+from\s+(?:the\s+|my\s+)?)?"
     r"\$?(?:LD_LIBRARY_PATH|DYLD_LIBRARY_PATH)[^\n]{0,80}?(?:works?|worked|fix\w*|solv\w*|resolv\w*|helps?|helped|gone)|"
     r"(?:works?|worked|fix\w*|solv\w*|resolv\w*)[^\n]{0,60}?(?:unset(?:ting)?|remov\w*|clear\w*)\s+(?:the\s+)?"
     r"\$?(?:LD_LIBRARY_PATH|DYLD_LIBRARY_PATH)", re.IGNORECASE)
+_HARDWARE = re.compile(
+    r"\b(?:faulty|defective|bad|broken|failing|dying|damaged)\s+(?:gpu|card|graphics card|video card|node|instance|"
+    r"host|machine|hardware|vram|gpu memory)s?\b|\bhardware\s+(?:issue|problem|failure|fault|error|defect)s?\b|"
+    r"\b(?:replac\w*|swapp?\w*|return\w*|rma'?d?)\s+(?:the\s+|my\s+|that\s+|this\s+)?(?:gpu|card|graphics card)s?\b|"
+    r"\b(?:gpu|card)\s+(?:to|back\s+to)\s+(?:the\s+)?(?:vendor|manufacturer|seller)|\bRMA\b|"
+    r"\b(?:only|until)\s+(?:a\s+)?(?:reboot|restart)\w*\s+(?:of\s+)?(?:the\s+)?(?:machine|server|system|node|host)?"
+    r"[^\n]{0,30}?(?:fix|help|recover|work)|\b(?:must|have to|had to|need to|needs to)\s+(?:reboot|restart)\s+"
+    r"(?:the\s+)?(?:machine|server|system|node|host|computer)\b|"
+    r"\b(?:works?|worked|working|runs?|ran|running)\s+(?:fine\s+|ok\s+|well\s+|perfectly\s+)?on\s+(?:the\s+)?(?:other|another|"
+    r"a\s+different|different)\s+(?:gpus?|cards?|machines?|nodes?|servers?|hosts?)\b|"
+    r"\bonly\s+(?:on|with)\s+(?:one\s+(?:of\s+(?:the|my|our)\s+)?(?:gpus?|cards?|nodes?)|(?:gpu|card|node)\s*#?\d+)\b|"
+    r"显卡(?:出|有)?(?:问题|故障|坏)|换了(?:一)?张显卡|(?:必须|需要)重启|グラボ(?:の)?故障|그래픽\s*카드\s*(?:고장|불량)",
+    re.IGNORECASE)
+_HARDWARE_ANCHORS = ("faulty", "defective", "bad ", "broken", "failing", "dying", "damaged", "hardware", "replac",
+                     "swapp", "swapped", "returned", "returning", "return the", "return my", " rma", "rma'", "reboot",
+                     "restart", "on another", "on the other", "on a different", "on different", "only on", "only with",
+                     "显卡", "重启", "故障", "고장", "불량")
+_THROTTLED = re.compile(
+    r"\b(?:GPU|card)s?\b[^\n]{0,40}?\b(?:is|are|gets?|got|being|was|were)\s+(?:\w+\s+)?throttled\b|"
+    r"\b(?:thermal|power)\s+throttling\b|\bthrottling\s+(?:on|of)\s+(?:my|the|our)\s+(?:\w+\s+){0,2}(?:GPU|card)",
+    re.IGNORECASE)
 _CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu")
 _NO_GPU_ANCHORS = ("without", "have", "no ", "cpu", "cuda and i", "显卡", "gpu")
 _MAC_ANCHORS = ("mac", "apple", "m1", "m2", "m3", "m4", "m series")
@@ -100,10 +149,23 @@ def parse(document: Document, facts: Facts) -> None:
         if _LD_FIX.search(document.line(index)):
             facts.observe(Obs.LIBRARY_PATH_FIX_STATED, document.line(index), document.number(index))
             break
+    for index in document.lines_with("throttl"):
+        if _THROTTLED.search(document.line(index)):  # "the GPU gets throttled", "thermal throttling"
+            facts.observe(Obs.GPU_THROTTLED, document.line(index), document.number(index), source="statement")
+            break
+    for index in document.lines_with_any(_HARDWARE_ANCHORS):
+        text = document.line(index)
+        if not _MESSAGE.search(text) and _HARDWARE.search(text):
+            facts.observe(Obs.HARDWARE_FAULT_STATED, text, document.number(index))
+            break
     for index in document.lines_with_any(("multiple", "two ", "several", "both", "duplicate", "conflicting", " 2 ",
-                                          "installed with")):
+                                          "installed with", " but ", " while ", " whereas ", " yet ")):
         if _MULTIPLE.search(document.line(index)):
             facts.observe(Obs.MULTIPLE_INSTALLS_STATED, document.line(index), document.number(index))
+            break
+        if _TWO_INTERPRETERS.search(document.line(index)):
+            facts.observe(Obs.MULTIPLE_INSTALLS_STATED, document.line(index), document.number(index),
+                          kind="interpreters")
             break
     for index in document.lines_with_any(("nvidia", "geforce")):
         text = document.line(index)
@@ -114,9 +176,14 @@ def parse(document: Document, facts: Facts) -> None:
                                            "has_gpu", "instead of", "only us", "识别不到", "检测不到", "找不到", "无法",
                                            "没有识别", "不可用", "認識", "見えない", "使えない", "인식", "не ", "no ",
                                            "não ", "no gpu")))
-    for index in document.lines_with_any(("gpu", "nvidia-smi", "显卡", "グラボ", "グラフィックボード", "그래픽", "видеокарт")):
+    gpu_lines = set(document.lines_with_any(("gpu", "nvidia-smi", "显卡", "グラボ", "グラフィックボード", "그래픽",
+                                             "видеокарт")))
+    for index in sorted(gpu_lines | set(document.lines_with_any(("cuda", "back to")))):
+        if index not in negated and "back to" not in document.lower[index]:
+            continue
         text = document.line(index)
-        if index in negated and _NOT_SEEN.search(text):
+        said = index in gpu_lines or not _MESSAGE.search(text)  # CUDA's own error lines are read by the catalogue
+        if said and _NOT_SEEN.search(text):
             facts.observe(Obs.GPU_NOT_SEEN, text, document.number(index))
             break
     for index in document.lines_with_any(("gpu", "graphics card", "video card", "cuda", "显卡", "グラボ",
@@ -139,10 +206,20 @@ def _cpu_builds(document: Document, facts: Facts) -> None:
         match = _CPU_BUILD.search(text)
         if not match or _NOT.search(text[:match.start()]):
             continue
-        nearby = " ".join(document.line(i) for i in range(max(index - 2, 0), min(index + 3, len(document))))
-        if _TORCH_WORD.search(nearby):
-            facts.observe(Obs.CPU_BUILD_STATED, text, document.number(index),
-                          kind="rocm" if "rocm" in match.group(0).lower() else None)
+        _cpu_build_stated(document, facts, index, match)
+    for index in document.lines_with_any(_BUILD_LACKS_ANCHORS):
+        text = document.line(index)
+        match = _BUILD_LACKS_CUDA.search(text)
+        if match and not _NOT.search(text[:match.start()]):
+            _cpu_build_stated(document, facts, index, match)
+
+
+def _cpu_build_stated(document: Document, facts: Facts, index: int, match: "re.Match[str]") -> None:
+    """A statement of a CPU build, kept when torch is named on its line or the lines around it."""
+    nearby = " ".join(document.line(i) for i in range(max(index - 2, 0), min(index + 3, len(document))))
+    if _TORCH_WORD.search(nearby):
+        facts.observe(Obs.CPU_BUILD_STATED, document.line(index), document.number(index),
+                      kind="rocm" if "rocm" in match.group(0).lower() else None)
 
 
 def _no_nvidia(document: Document, facts: Facts) -> None:

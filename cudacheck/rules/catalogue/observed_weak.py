@@ -1,0 +1,158 @@
+"""Weak evidence: the most likely cause of a report that no recognised message explains (CC827)."""
+from __future__ import annotations
+
+from typing import Dict, Iterator, Optional, Tuple
+
+from ...compat.judgements import driver_verdict
+from ...observations import APPLICATION, Obs
+from ...report import Finding
+from ...vocabulary import CATEGORIES
+from ...snapshot import Observation
+from ...versions import major_minor
+from ..context import RuleContext
+from ..observations import (POSSIBLE, all_of, cuda_unavailable, evidence, first_of, gpu_situation,
+                            observation_category, quote)
+from ..registry import rule
+
+_COMPONENTS: Dict[str, Tuple[str, str, str]] = {
+    # component: (category, what the report names, how to confirm or rule it out)
+    "fabric_manager": ("fabricmanager_missing", "the NVIDIA Fabric Manager",
+                       "`systemctl status nvidia-fabricmanager` must be active, with exactly the driver's version."),
+    "forward_compat": ("forward_compat_unsupported", "CUDA forward compatibility",
+                       "`ldconfig -p | grep libcuda` and LD_LIBRARY_PATH must not put a cuda-compat libcuda ahead "
+                       "of the driver's on a GPU without forward-compatibility support."),
+    "nccl": ("nccl_mismatch", "NCCL",
+             "`pip list | grep nccl` must show one nvidia-nccl wheel, the one torch pins; no NCCL folder on "
+             "LD_LIBRARY_PATH; `NCCL_DEBUG=INFO` prints the version each rank loads."),
+    "cudnn": ("cudnn_missing", "cuDNN",
+              "`python -c \"import torch; print(torch.backends.cudnn.version())\"` must print the version torch "
+              "pins; no other cuDNN folder on LD_LIBRARY_PATH."),
+    "cuda_library": ("lib_path_conflict", "a CUDA library (or LD_LIBRARY_PATH)",
+                     "`unset LD_LIBRARY_PATH` and retry: torch's pip wheels bring their own CUDA libraries."),
+    "shared_memory": ("shm_too_small", "shared memory (/dev/shm)",
+                      "`df -h /dev/shm` (containers get 64 MiB unless started with --shm-size or --ipc=host)."),
+    "companion": ("torchvision_mismatch", "torchvision / torchaudio",
+                  "`pip list | grep torch`: torchvision and torchaudio must be the releases built for this torch, "
+                  "from the same index (same CUDA variant)."),
+    "extension": ("extension_mismatch", "a compiled extension",
+                  "Reinstall the extension built for this torch, CUDA major and C++ ABI (or build it from source "
+                  "against the installed torch)."),
+    "capability": ("capability_missing", "a GPU feature (bf16, FP8, TF32) or a compute capability",
+                   "`nvidia-smi --query-gpu=name,compute_cap --format=csv`: bf16 needs 8.0, FP8 8.9 (Ada/Hopper)."),
+    "container_gpu": ("no_gpu_visible", "GPU access for a container or pod",
+                      "`docker run --rm --gpus all ubuntu nvidia-smi` on the host must list the GPU (NVIDIA Container "
+                      "Toolkit configured: `sudo nvidia-ctk runtime configure`); pods must request nvidia.com/gpu."),
+    "toolkit": ("cuda_toolkit_mismatch_ext", "building a CUDA extension (nvcc, CUDA_HOME)",
+                "`nvcc --version` and `python -c \"import torch; print(torch.version.cuda)\"` must agree in the "
+                "major version, and CUDA_HOME must name that toolkit."),
+    "gpu_hardware": ("gpu_health", "the GPU hardware (Xid, ECC, NVLink)",
+                     "`sudo dmesg | grep -i xid` and `nvidia-smi -q -d ECC,PAGE_RETIREMENT,ROW_REMAPPER`."),
+    "driver_version": ("driver_too_old", "the NVIDIA driver's version",
+                       "`nvidia-smi` shows the newest CUDA the driver supports; it must be at least the CUDA torch "
+                       "(or the container image) was built for."),
+    "kernel_module": ("driver_not_loaded", "the NVIDIA kernel module",
+                      "`lsmod | grep nvidia` and `nvidia-smi` must work; after a kernel update rebuild the driver "
+                      "(DKMS) and reboot."),
+}
+_ORDER = tuple(_COMPONENTS)
+"""The most specific part first: a named service or library says more than a driver in general."""
+
+
+def _explained(ctx: RuleContext) -> bool:
+    """Whether a recognised message already points at a cause, or is the program's own error."""
+    return any(observation_category(o.signature) in (*CATEGORIES, APPLICATION) for o in ctx.snapshot.observations)
+
+
+def _driver_below_every_build(ctx: RuleContext) -> Optional[Tuple[str, str, bool]]:
+    """(torch release, the oldest CUDA it is likely built for, whether that is PyPI's wheel) when the pasted driver
+    runs none of those builds: of the torch version the paste names without its build, else of the newest
+    release; only PyPI's default wheel after a plain `pip install torch`. None when not known."""
+    if not (ctx.driver_cuda or ctx.driver_version):
+        return None
+    named = first_of(ctx, Obs.TORCH_VERSION)
+    release = ctx.db.torch_release(named.values.get("version", "")) if named is not None else \
+        next(iter(ctx.db.torch_releases_newest_first()), None)
+    variants = [v for v in (release.variants if release is not None else []) if v.cuda and major_minor(v.cuda)]
+    plain_pip = any("pip" in o.values.get("tool", "") and o.values.get("has_index") == "no"
+                    for o in all_of(ctx, Obs.INSTALL_COMMAND))
+    default = [v for v in variants if release is not None and v.tag == release.pypi_default]
+    cudas = [v.cuda for v in (default if plain_pip and default else variants)]  # `pip install torch`: PyPI's wheel
+    if release is None or not cudas:
+        return None
+    oldest = min(cudas, key=lambda c: major_minor(c) or (99, 0))
+    verdict = driver_verdict(ctx.db, oldest, ctx.driver_cuda, ctx.driver_version, ctx.platform)
+    if verdict is None or verdict.runs:
+        return None
+    return release.version, oldest, bool(plain_pip and default)
+
+
+def _component(ctx: RuleContext) -> Optional[Tuple[str, Observation]]:
+    cues = {o.values.get("component"): o for o in all_of(ctx, Obs.COMPONENT_FAILURE)}
+    for name in _ORDER:
+        if name in cues:
+            return name, cues[name]
+    return None
+
+
+@rule("CC827", "triage-weak-evidence", "config", "torch", severity="warning", symptom=True)
+def weak_evidence(ctx: RuleContext) -> Iterator[Finding]:
+    """A pasted report that no recognised message explains: the most likely cause from weaker cues.
+
+    What it checks:
+        Only when nothing in the paste is a recognised error of the GPU stack (and not the
+        program's own error): the part of the stack the report names on a line that says
+        something failed ("NCCL fails on the second node", "the cuDNN from conda does not
+        work"), or CUDA reported unavailable while the paste does not show which torch
+        build is installed — a driver too old for every CUDA build of the torch release
+        the paste names (or the newest one) when the driver is known, otherwise most often
+        a CPU-only build. Always `possible`, and never an error.
+    Why it matters:
+        A report with no recognised message still names where it hurts; saying which cause
+        that most often is, and how to confirm it, is better than saying nothing.
+    How to fix:
+        Confirm or rule out the named cause with the command in the remedy, and paste
+        `cudacheck doctor --format markdown` from the affected machine for a firm diagnosis.
+    """
+    if ctx.snapshot.source != "pasted" or _explained(ctx):
+        return
+    found = _component(ctx)
+    if found is not None:
+        name, cue = found
+        category, words, check = _COMPONENTS[name]
+        yield ctx.finding(
+            f"The report points at {words}", category=category, certainty=POSSIBLE,
+            detail=f"{quote(cue)}. No recognised error message says more; this is the part of the stack the report "
+                   "names where it says something fails.",
+            remedy=f"{check} Then paste `cudacheck doctor --format markdown` from the machine.",
+            evidence=evidence(cue))
+        return
+    unavailable = cuda_unavailable(ctx)
+    if unavailable is None or ctx.snapshot.torch.version or gpu_situation(ctx) is not None \
+            or ctx.non_nvidia_evidence or first_of(ctx, Obs.CUDA_AVAILABLE) and \
+            any(o.values.get("value") == "true" for o in all_of(ctx, Obs.CUDA_AVAILABLE)):
+        return
+    old_driver = _driver_below_every_build(ctx)
+    if old_driver is not None:
+        release, oldest, from_pypi = old_driver
+        yield ctx.finding(
+            f"CUDA is unavailable and the driver supports only CUDA {ctx.driver_cuda}: older than every CUDA build of "
+            f"torch {release}" + (" from PyPI" if from_pypi else ""),
+            category="driver_too_old", certainty=POSSIBLE,
+            detail=f"{quote(unavailable)}. The paste does not show which torch build is installed; the torch {release} "
+                   f"build it most likely has needs CUDA {oldest}, which this driver cannot run (a CPU-only torch would "
+                   "be the other common cause).",
+            remedy="Update the NVIDIA driver, or install a torch build for a CUDA version this driver supports "
+                   "(`cudacheck compat plan --driver <version>`); `python -c \"import torch; "
+                   "print(torch.version.cuda)\"` shows which build is installed.",
+            evidence=evidence(unavailable) + ["nvml.driver_version"])
+        return
+    yield ctx.finding(
+        "CUDA is unavailable and the paste does not show the torch build: most often a CPU-only torch",
+        category="cpu_only_torch", certainty=POSSIBLE,
+        detail=f"{quote(unavailable)}. Without a recognised error the usual causes, most common first: a CPU-only "
+               "torch (pip's default on Windows, a conda solve that picked the CPU variant), a driver older than the "
+               "CUDA torch was built for, no loaded NVIDIA driver.",
+        remedy="python -c \"import torch; print(torch.__version__, torch.version.cuda)\" — `None` means a CPU-only "
+               "build: reinstall from https://pytorch.org/get-started/locally/ with a CUDA index; otherwise compare "
+               "`nvidia-smi`'s CUDA Version with torch.version.cuda.",
+        evidence=evidence(unavailable))

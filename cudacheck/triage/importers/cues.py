@@ -1,0 +1,75 @@
+"""Weak cues: a part of the GPU stack named on a line that reports a failure.
+
+When no message of the catalogue is recognised, the part a report names where it says
+something failed ("NCCL fails on the second node", "the cuDNN from conda is wrong",
+"xformers broke after the update") is still the best lead to the cause. Each cue is kept
+as a :data:`Obs.COMPONENT_FAILURE` observation with the component it names; which
+diagnosis a component suggests, and whether a cue that weak may be reported at all, is the
+rules' judgement (CC827).
+
+Every component needs its literal keyword on the line (the document's index), so the cost
+stays linear in the input.
+"""
+from __future__ import annotations
+
+import re
+from typing import Tuple
+
+from ...observations import Obs
+from ..document import Document
+from ..facts import Facts
+from .extensions import KNOWN_MODULES
+
+COMPONENTS: Tuple[Tuple[str, Tuple[str, ...], str], ...] = (
+    ("fabric_manager", ("fabric manager", "fabricmanager", "fabric-manager", "nvswitch"),
+     r"fabric[ _-]?manager|nvswitch"),
+    ("forward_compat", ("forward compat", "forward-compat", "cuda-compat"),
+     r"forward[ -]compat\w*|cuda-compat"),
+    ("nccl", ("nccl",), r"\bnccl\w*"),
+    ("cudnn", ("cudnn",), r"\b(?:lib)?cudnn\w*"),
+    ("cuda_library", ("cublas", "cusparse", "cufft", "cusolver", "curand", "nvjitlink", "libcudart", "cudart64",
+                      "ld_library_path"),
+     r"\b(?:lib)?(?:cublas|cusparse|cufft|cusolver|curand|nvjitlink)\w*|libcudart|cudart64|LD_LIBRARY_PATH"),
+    ("shared_memory", ("/dev/shm", "shared memory", "shm-size", "shm_size"), r"/dev/shm|shared memory|shm[-_]size"),
+    ("companion", ("torchvision", "torchaudio"), r"\btorch(?:vision|audio)\b"),
+    ("extension", tuple(sorted({name.replace("_", "-") for name in KNOWN_MODULES.values()} |
+                               {name.replace("-", "_") for name in KNOWN_MODULES.values()}
+                               - {"torchvision", "torchaudio", "torchtext"})),
+     r"(?<![\w-])(?:" + "|".join(sorted({re.escape(n) for v in KNOWN_MODULES.values()
+                                         if v not in ("torchvision", "torchaudio", "torchtext")
+                                         for n in (v, v.replace("-", "_"))}, key=len, reverse=True)) + r")(?![\w-])"),
+    ("capability", ("bf16", "bfloat16", "fp8", "tf32", "compute capability"),
+     r"\b(?:bf16|bfloat16|fp8|tf32)\b|compute capability"),
+    ("container_gpu", ("--gpus", "nvidia-container-toolkit", "nvidia-docker", "container toolkit", "nvidia runtime",
+                       "runtime=nvidia", "nvidia.com/gpu", "device plugin", "device-plugin"),
+     r"--gpus\b|nvidia-container-toolkit|nvidia-docker|container toolkit|nvidia runtime|runtime=nvidia|"
+     r"nvidia\.com/gpu|device[ -]plugin"),
+    ("toolkit", ("nvcc", "cuda_home", "cpp_extension", "building wheel", "build extension"),
+     r"\bnvcc\b|CUDA_HOME|cpp_extension|building wheel|build extension"),
+    ("gpu_hardware", ("xid", "ecc", "nvlink", "overheat"), r"\bxid\b|\becc\b|\bnvlink\b|overheat\w*"),
+    ("driver_version", ("driver",), r"\bdriver\b[^\n]{0,40}\b(?:too old|older|outdated|old|update|upgrade|newer)\b|"
+                                    r"\b(?:old|older|outdated)\s+(?:nvidia\s+)?driver\b"),
+    ("kernel_module", ("kernel module", "modprobe", "nouveau", "dkms"), r"kernel module|modprobe|nouveau|dkms"),
+)
+_FAILURE = re.compile(
+    r"\berror\b|\bfail\w*|\bcannot\b|\bcan'?t\b|\bcould\s?n[o']t\b|\bunable\b|\bnot\s+(?:found|work\w*|supported|available|"
+    r"loaded|running|installed|detected|compatible)|\bno such\b|mismatch\w*|\bmissing\b|\bundefined\b|\binvalid\b|"
+    r"incompatib\w*|\bdoes\s?n[o']t\s+work|\bbroke\w*|\bcrash\w*|\bwrong\b|\bconflict\w*|\bproblem\b|\bissue\b|"
+    r"\bsegfault|\bhangs?\b|\bhanging\b|\bstuck\b|\bfreez\w*|\btime[sd]? ?out\b|\btimeout\b|\btoo old\b|\boutdated\b",
+    re.IGNORECASE)
+_NOT_A_FAILURE = re.compile(
+    r"^\W*(?:\d[\d:.\- ]*\s*)?(?:\[?\s*(?:WARNING|WARN|INFO|DEBUG|NOTE|W\d{4}|I\d{4})\b|Warning\b|\|\s*WARNING\b)|"
+    r"\bjust a warning\b|Unable to register \w+ factory", re.IGNORECASE)
+"""Warnings and notices (an optional accelerator not installed, TensorFlow registering its plugins twice) are
+not failures."""
+_PATTERNS = tuple((name, anchors, re.compile(pattern, re.IGNORECASE)) for name, anchors, pattern in COMPONENTS)
+
+
+def parse(document: Document, facts: Facts) -> None:
+    """One observation per component named on a line that reports a failure (the first such line)."""
+    for name, anchors, pattern in _PATTERNS:
+        for index in document.lines_with_any(anchors):
+            text = document.line(index)
+            if pattern.search(text) and _FAILURE.search(text) and not _NOT_A_FAILURE.search(text):
+                facts.observe(Obs.COMPONENT_FAILURE, text, document.number(index), component=name)
+                break
