@@ -87,7 +87,11 @@ def cuda_tag(cuda: str) -> str:
 
 
 def cuda_from_digits(digits: str) -> str:
-    """CUDA written without its dot, the last digit the minor: ``"121"`` → ``"12.1"``, ``"92"`` → ``"9.2"``."""
+    """CUDA written without its dot, the last digit the minor: ``"121"`` → ``"12.1"``, ``"92"`` → ``"9.2"``.
+    Two digits starting with 1 are a major alone (``"12"`` → ``"12"``, flash-attn's ``+cu12torch2.4``
+    wheels): there never was a CUDA 1.x build to mean."""
+    if len(digits) == 2 and digits.startswith("1"):
+        return digits
     return f"{digits[:-1]}.{digits[-1]}"
 
 

@@ -54,7 +54,8 @@ def test_cuda_from_tag_and_back(tag, expected):
         assert versions.cuda_tag(expected) == tag
 
 
-@pytest.mark.parametrize("digits, expected", [("121", "12.1"), ("92", "9.2"), ("118", "11.8")])
+@pytest.mark.parametrize("digits, expected", [("121", "12.1"), ("92", "9.2"), ("118", "11.8"), ("80", "8.0"),
+                                                     ("12", "12"), ("11", "11")])
 def test_cuda_from_digits(digits, expected):
     assert versions.cuda_from_digits(digits) == expected
 

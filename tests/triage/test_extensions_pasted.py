@@ -94,3 +94,14 @@ def test_a_wheel_tag_names_what_the_extension_was_built_for():
                .observations if o.signature == Obs.EXTENSION_BUILT_FOR]
     assert built.values == {"package": "flash-attn", "torch": "2.2", "cuda": "11.8", "cxx11_abi": "yes",
                             "source": "wheel"}
+
+
+def test_a_wheel_tag_with_the_cuda_major_alone_is_that_major_not_cuda_1_x():
+    # flash-attn 2.6+ names its wheels by the CUDA major only: +cu12torch2.4 is CUDA 12.x, not 1.2
+    text = ("Successfully installed flash_attn-2.6.3+cu12torch2.4cxx11abiFALSE-cp311-cp311-linux_x86_64.whl\n"
+            "torch 2.4.1+cu118")
+    [built] = [o for o in parse(text).observations if o.signature == Obs.EXTENSION_BUILT_FOR]
+    assert built.values["cuda"] == "12"
+    finding = first(text)  # a CUDA 12 wheel under a CUDA 11.8 torch
+    assert finding is not None and finding.category == "extension_mismatch"
+    assert "CUDA 12," in finding.detail and "1.2" not in finding.detail, finding.detail

@@ -49,7 +49,7 @@ def build_problems(ctx: RuleContext, values: dict) -> List[str]:
             problems.append(f"{package} was built for torch {built}, torch {installed} is installed")
     built_cuda, torch_cuda = major_minor(values.get("cuda")), major_minor(ctx.snapshot.torch.cuda)
     if built_cuda and torch_cuda and built_cuda[0] != torch_cuda[0]:
-        problems.append(f"{package} was built for CUDA {built_cuda[0]}.{built_cuda[1]}, torch for CUDA "
+        problems.append(f"{package} was built for CUDA {values.get('cuda')}, torch for CUDA "
                         f"{torch_cuda[0]}.{torch_cuda[1]}")
     abi = {"yes": True, "no": False}.get(values.get("cxx11_abi", ""))
     torch_abi = torch_cxx11_abi(ctx, installed) if abi is not None else None
