@@ -287,6 +287,10 @@ class Obs(str, Enum):
     INPUT_TRUNCATED = ("input_truncated", CONTEXT, "the input was too large and was read in part")
     NOTHING_RECOGNISED = ("nothing_recognised", CONTEXT, "nothing in the text was recognised")
 
+    # --- what a report says about its torch install and the warnings it printed ---------------------------
+    WORKS_DESPITE_WARNING = ("works_despite_warning", CONTEXT,
+                             "the report says the program runs normally although a warning is printed")
+
 
 _BY_NAME: Dict[str, Obs] = {member.value: member for member in Obs}
 

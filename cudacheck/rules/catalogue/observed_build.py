@@ -70,7 +70,8 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
         for --gpu-architecture" and ptxas's "Value 'sm_120' is not defined for option
         'gpu-name'", for a GPU that is not older than the build's lowest architecture. (Old
         torch's "not compatible" warning for a GPU the build's SASS covers — sm_80 on sm_86 —
-        is reported as info: the build runs there.)
+        is reported as info: the build runs there; so is the warning alone when the report says the
+        program runs normally despite it.)
     Why it matters:
         Every kernel launch fails: the build has neither SASS for the GPU's major nor PTX
         the driver could JIT — typical for a new GPU (RTX 50xx, sm_120) with an older
@@ -95,6 +96,19 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
                    "torch releases before 1.7.1 warned unless the exact architecture was in the build.",
             remedy="Nothing to do if the program runs; a torch release that lists the GPU's architecture silences the "
                    "warning.", evidence=evidence(signs[0]) + ["torch.arch_list"])
+        return
+    works = first_of(ctx, Obs.WORKS_DESPITE_WARNING)
+    if works is not None and {s.signature for s in signs} == {Obs.GPU_NOT_COMPATIBLE} and covered != "none":
+        # torch's check is a warning; a program that runs past it has kernels it can use (SASS of the same
+        # major that torch's exact-match check of 2020 did not count, or PTX)
+        yield ctx.finding(
+            f"torch warned that {gpu_label(ctx)} is not in the build, but the report says the program runs",
+            severity="info",
+            detail=f"{quote(signs[0])}; {quote(works)}. The warning is not an error: a build with SASS of the GPU's "
+                   "major (sm_80 for sm_86) or PTX still runs, and torch releases of 2020 warned unless the exact "
+                   "architecture was listed.",
+            remedy="Nothing to do while results are correct; a torch release whose arch list names the GPU's "
+                   "architecture silences the warning.", evidence=evidence(signs[0], works))
         return
     lead = next((s for s in signs if s.signature == Obs.GPU_NOT_COMPATIBLE), signs[0])
     gpu_text = f"{gpu_label(ctx)} ({gpu.sm})" if gpu else gpu_label(ctx)

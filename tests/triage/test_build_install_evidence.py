@@ -1,0 +1,56 @@
+"""Evidence about the torch build and its installation that reports give in their own words: a warning the
+program runs past, … Texts written here in the style of real reports."""
+import pytest
+
+from cudacheck.observations import Obs
+from cudacheck.triage import parse, triage
+
+
+def signatures(text):
+    return {o.signature for o in parse(text).observations}
+
+
+def first_problem(text):
+    """(code, severity) of the first error or warning finding, None when there is none."""
+    found = [f for f in triage(text).findings if f.severity in ("error", "warning")]
+    return (found[0].code, found[0].severity) if found else None
+
+
+# --- a warning the program runs past ------------------------------------------------------------------
+_A10_WARNING = ("UserWarning: NVIDIA A10 with CUDA capability sm_86 is not compatible with the current PyTorch "
+                 "installation.")
+
+
+@pytest.mark.parametrize("text", [
+    "I still see this warning, but training runs fine and the loss goes down.",
+    "Despite the warning everything works, inference gives the right boxes.",
+    "The model trains normally even though the warning is printed at start-up.",
+    "这个警告一直存在，但是程序可以正常运行",
+])
+def test_a_warning_the_program_runs_past_is_recognised(text):
+    assert Obs.WORKS_DESPITE_WARNING in signatures(text)
+
+
+@pytest.mark.parametrize("text", [
+    "UserWarning: the program runs fine on CPU only",  # the warning's own line
+    "I get the warning and the training doesn't run normally anymore.",
+    "Training works fine on my other machine.",
+])
+def test_no_warning_run_past(text):
+    assert Obs.WORKS_DESPITE_WARNING not in signatures(text)
+
+
+def test_the_arch_warning_is_no_error_when_the_program_runs_past_it():
+    text = _A10_WARNING + "\nI get this warning on every start, but the script works fine and the outputs are right."
+    assert first_problem(text) is None
+    assert any(f.code == "CC805" and f.severity == "info" for f in triage(text).findings)
+
+
+def test_the_arch_warning_alone_is_still_an_error():
+    assert first_problem(_A10_WARNING) == ("CC805", "error")
+
+
+def test_a_kernel_error_is_not_excused_by_a_working_warning():
+    text = (_A10_WARNING + "\nThe warning appears but it runs fine at first, then\n"
+            "RuntimeError: CUDA error: no kernel image is available for execution on the device")
+    assert first_problem(text) == ("CC805", "error")
