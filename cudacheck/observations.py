@@ -290,6 +290,9 @@ class Obs(str, Enum):
     # --- what a report says about its torch install and the warnings it printed ---------------------------
     WORKS_DESPITE_WARNING = ("works_despite_warning", CONTEXT,
                              "the report says the program runs normally although a warning is printed")
+    ENV_SWITCH = ("env_switch", CONTEXT, "the paste creates or activates another Python environment")
+    ENV_CONTRAST_STATED = ("env_contrast_stated", "multiple_torch_installs",
+                           "the report says CUDA works in one Python environment and not in another")
 
 
 _BY_NAME: Dict[str, Obs] = {member.value: member for member in Obs}

@@ -54,3 +54,46 @@ def test_a_kernel_error_is_not_excused_by_a_working_warning():
     text = (_A10_WARNING + "\nThe warning appears but it runs fine at first, then\n"
             "RuntimeError: CUDA error: no kernel image is available for execution on the device")
     assert first_problem(text) == ("CC805", "error")
+
+
+# --- CUDA in one environment and not in another ---------------------------------------------------------
+def test_true_before_and_false_after_a_new_venv_is_two_installs():
+    text = ("PS C:\\sd> python -c \"import torch; print(torch.cuda.is_available())\"\nTrue\n"
+            "PS C:\\sd> python -m venv env\nPS C:\\sd> .\\env\\Scripts\\activate\n"
+            "(env) PS C:\\sd> pip install -r requirements.txt\n"
+            "(env) PS C:\\sd> python -c \"import torch; print(torch.cuda.is_available())\"\nFalse")
+    assert first_problem(text)[0] == "CC815"
+
+
+def test_conda_activate_between_the_answers_is_two_installs():
+    text = (">>> torch.cuda.is_available()\nTrue\n>>> exit()\n$ conda activate comfy\n"
+            ">>> import torch\n>>> torch.cuda.is_available()\nFalse")
+    assert first_problem(text)[0] == "CC815"
+
+
+@pytest.mark.parametrize("text", [
+    "torch.cuda.is_available() is True outside the venv but False inside the venv.",
+    "It works in the base env, but in my new conda environment torch can't see the GPU.",
+])
+def test_one_environment_working_and_another_not_is_recognised(text):
+    assert Obs.ENV_CONTRAST_STATED in signatures(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I created a fresh venv and installed the requirements there.",
+    "It works outside Docker but not inside the container.",
+])
+def test_no_environment_contrast(text):
+    assert Obs.ENV_CONTRAST_STATED not in signatures(text)
+
+
+def test_true_and_false_without_an_environment_switch_are_not_two_installs():
+    text = (">>> torch.cuda.is_available()\nTrue\n$ export CUDA_VISIBLE_DEVICES=''\n"
+            ">>> torch.cuda.is_available()\nFalse")
+    assert all(f.code != "CC815" for f in triage(text).findings)
+
+
+def test_an_environment_activated_before_both_answers_is_not_two_installs():
+    text = ("$ source .venv/bin/activate\n>>> torch.cuda.is_available()\nTrue\n"
+            ">>> torch.cuda.is_available()\nFalse")
+    assert all(f.code != "CC815" for f in triage(text).findings)

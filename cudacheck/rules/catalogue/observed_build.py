@@ -372,7 +372,9 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
         (a torch/ folder in the working directory, or a half-removed install); the report
         saying torch is installed twice (pip and conda, a CPU and a GPU package); "Torch not
         compiled with CUDA enabled" while the pasted package list has a CUDA build; a
-        torch in the user site (~/.local) next to other installs; and, with nothing else
+        torch in the user site (~/.local) next to other installs; CUDA available in one
+        Python environment and not in another (a venv or conda env created or activated
+        between a printed True and False, or the report saying so); and, with nothing else
         wrong in the paste, a Python session that only checks `torch.__version__`
         (possible: people check the version when it is not the one they installed).
         (Distinct versions in pip list vs. `torch.__version__`, or torch paths in two
@@ -441,6 +443,19 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
                    "check again.",
             evidence=evidence(user_site, environment))
         return
+    across = _cuda_differs_across_environments(ctx)
+    if across is not None:
+        yield ctx.finding(
+            "CUDA works in one Python environment and not in another: the second has its own torch",
+            severity="warning", certainty=LIKELY,
+            detail=f"{quote(across)}. An environment installs its own torch (a requirements file pulls the generic "
+                   "PyPI or a CPU build), and it comes before the working one — `--system-site-packages` lets a venv "
+                   "see the system's torch but does not prefer it.",
+            remedy="In both environments run `python -c \"import sys, torch; print(sys.executable, torch.__file__, "
+                   "torch.version.cuda)\"`; uninstall the environment's own torch (`pip uninstall torch`) to use the "
+                   "working one, or install the CUDA build into it (pin the same version the requirements ask for).",
+            evidence=evidence(across))
+        return
     stated = first_of(ctx, Obs.MULTIPLE_INSTALLS_STATED)
     if stated is not None and stated.values.get("kind") == "interpreters":
         yield ctx.finding(
@@ -475,6 +490,24 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
         detail=f"{quote(imported)}. The paste only checks which torch is imported; a version other than the one "
                "installed means another copy (user site ~/.local, another environment) comes first on sys.path.",
         remedy=remedy, evidence=evidence(imported))
+
+
+def _cuda_differs_across_environments(ctx: RuleContext) -> Optional[Observation]:
+    """The report's statement that CUDA works in one environment and not in another, or the environment switch
+    (created, activated, its prompt first seen) between a printed ``is_available()`` True and a False."""
+    stated = first_of(ctx, Obs.ENV_CONTRAST_STATED)
+    if stated is not None:
+        return stated
+    answers = [o for o in all_of(ctx, Obs.CUDA_AVAILABLE) if o.values.get("source") != "collect_env" and o.line]
+    true_lines = [o.line for o in answers if o.values.get("value") == "true" and o.line is not None]
+    false_lines = [o.line for o in answers if o.values.get("value") == "false" and o.line is not None]
+    if not true_lines or not false_lines:
+        return None
+    for switch in all_of(ctx, Obs.ENV_SWITCH, Obs.ENV_PROMPT):
+        line = switch.line
+        if line is not None and any(min(t, f) < line < max(t, f) for t in true_lines for f in false_lines):
+            return switch
+    return None
 
 
 def _failed_after_import(ctx: RuleContext) -> bool:

@@ -1,0 +1,52 @@
+"""Which Python environment runs the code: an environment created or activated in the paste
+(``python -m venv``, ``source venv/bin/activate``, ``conda activate``, ``uv venv``), and the
+report's own words that one environment works where another does not ("True outside the venv
+but False inside it", "works in the base env, not in my conda env").
+
+CUDA available in one interpreter and unavailable in another means two torch installs: the
+environment created or activated in between has its own (often generic or CPU-only) torch
+that shadows the working one, also with ``--system-site-packages``. The rules compare the
+lines of the answers with the line of the switch.
+"""
+from __future__ import annotations
+
+import re
+
+from ...observations import Obs
+from ..document import Document
+from ..facts import Facts
+
+_SWITCH = re.compile(
+    r"\bpython[\d.]*(?:\.exe)?\s+-m\s+(?:venv|virtualenv)\b|\bvirtualenv\s+\S|\buv\s+venv\b|"
+    r"(?:^|[\s;&$>])(?:source|\.)\s+\S*?(?:/|\\)?bin/activate\b|\\Scripts\\activate(?:\.bat|\.ps1)?\b|"
+    r"\b(?:conda|mamba|micromamba)\s+activate\s+[\w./~-]+|\bpoetry\s+shell\b|\bpipenv\s+shell\b",
+    re.IGNORECASE)
+_SWITCH_ANCHORS = ("venv", "virtualenv", "activate", "poetry shell", "pipenv shell")
+_ENV_WORD = r"(?:venv|virtual\s*env(?:ironment)?|virtualenv|conda\s+env(?:ironment)?|environment|env)"
+_WORKS = r"(?:works?|working|worked|True|is\s+available|detects?\s+(?:the\s+)?gpu|sees?\s+(?:the\s+)?gpu)"
+_FAILS = (r"(?:False|fails?|failed|doesn'?t\s+work|does\s+not\s+work|not\s+work\w*|not\s+available|"
+          r"(?:doesn'?t|does\s+not|can'?t|cannot)\s+(?:see|detect|find)\s+(?:the\s+)?gpu)")
+_OUTSIDE = (r"(?:outside\s+(?:of\s+)?(?:the\s+|my\s+|a\s+)?" + _ENV_WORD + r"|(?:in|with|from)\s+(?:the\s+)?(?:base|system|"
+            r"global)\s+(?:python|env\w*|interpreter|install\w*)|(?:in|with|from)\s+(?:the\s+)?system\s+python)")
+_INSIDE = (r"(?:inside\s+(?:of\s+)?(?:the\s+|my\s+|a\s+|that\s+)?" + _ENV_WORD + r"|(?:in|with|from)\s+(?:the\s+|my\s+|a\s+|"
+           r"that\s+|this\s+)(?:new\s+|own\s+|activated\s+)?(?:[\w.-]+\s+)?" + _ENV_WORD + r"\b)")
+_CONTRAST = re.compile(
+    # "True outside the venv but False inside it", "works in the base env, not in my conda env"
+    r"\b" + _WORKS + r"\b[^\n]{0,60}?" + _OUTSIDE + r"\b[^\n]{0,60}?(?:\bbut\b|\bwhile\b|\bwhereas\b|\bnot\b|,)[^\n]{0,60}?"
+    r"(?:" + _FAILS + r"[^\n]{0,40}?" + _INSIDE + r"|" + _INSIDE + r"|\binside\b)|"
+    r"\b" + _FAILS + r"\b[^\n]{0,60}?" + _INSIDE + r"[^\n]{0,60}?(?:\bbut\b|\bwhile\b|\bwhereas\b|,)[^\n]{0,60}?"
+    r"\b" + _WORKS + r"\b[^\n]{0,60}?" + _OUTSIDE,
+    re.IGNORECASE)
+_CONTRAST_ANCHORS = ("outside", "base", "system", "global")
+
+
+def parse(document: Document, facts: Facts) -> None:
+    """Environment switches in the paste and statements that one environment works where another does not."""
+    for index in document.lines_with_any(_SWITCH_ANCHORS):
+        match = _SWITCH.search(document.line(index))
+        if match:
+            facts.observe(Obs.ENV_SWITCH, document.line(index), document.number(index), command=match.group(0).strip())
+    for index in document.lines_with_any(_CONTRAST_ANCHORS):
+        if _CONTRAST.search(document.line(index)):
+            facts.observe(Obs.ENV_CONTRAST_STATED, document.line(index), document.number(index))
+            break
