@@ -312,3 +312,23 @@ def cudnn_refused_for_gpus(db: CompatDB, torch_version: Optional[str], cudnn: Op
                      f"whether torch {release} refuses cuDNN ≥ {reference.cudnn_from} on GPUs below "
                      f"{reference.min_compute_capability} is not in cudacheck's sources",
                      f"torch {release} does not check cuDNN against the GPUs")
+
+
+# --- an install that asks for a CUDA the release was not built for ---------------------------------------
+def cuda_not_built_for(db: CompatDB, torch_version: Optional[str], cuda: Optional[str]) -> Optional[Tuple[str, ...]]:
+    """The CUDA versions torch ``torch_version``'s release was built for, when ``cuda`` is not one of them; None
+    when it is, or when the release or its variants are not known.
+
+    conda's pytorch channel builds each release for the CUDA versions of its official wheels; asked for a
+    ``cudatoolkit``/``pytorch-cuda`` no build of that release pairs with, the solver settles on the CPU build
+    (it depends on no CUDA package) or gives up."""
+    if not torch_version or not cuda:
+        return None
+    release = db.torch_release(torch_version)
+    wanted = major_minor(cuda)
+    if release is None or wanted is None:
+        return None
+    built = tuple(v.cuda for v in release.variants if v.cuda and major_minor(v.cuda) is not None)
+    if not built or any(major_minor(c) == wanted for c in built):
+        return None
+    return built

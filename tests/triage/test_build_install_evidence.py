@@ -97,3 +97,34 @@ def test_an_environment_activated_before_both_answers_is_not_two_installs():
     text = ("$ source .venv/bin/activate\n>>> torch.cuda.is_available()\nTrue\n"
             ">>> torch.cuda.is_available()\nFalse")
     assert all(f.code != "CC815" for f in triage(text).findings)
+
+
+# --- a conda command pairing a torch release with a CUDA it was not built for ---------------------------
+def _cc807(text):
+    return [f for f in triage(text).findings if f.code == "CC807"]
+
+
+def test_conda_asking_for_a_cuda_the_release_lacks_installs_the_cpu_build():
+    found = _cc807("mamba install pytorch==2.0.1 torchvision pytorch-cuda=12.1 -c pytorch -c nvidia\n"
+                   "then torch.cuda.is_available() gives me False")
+    assert found and found[0].severity == "warning" and "pytorch-cuda=11.8" in found[0].remedy
+
+
+@pytest.mark.parametrize("text", [
+    "conda install pytorch==2.0.1 torchvision pytorch-cuda=11.8 -c pytorch -c nvidia",  # a build exists
+    "conda install -c conda-forge pytorch=1.9.1 cudatoolkit=11.6",  # conda-forge builds its own variants
+    "conda install -c pytorch pytorch torchvision cudatoolkit=11.6",  # no release pinned: the solver finds one
+])
+def test_conda_commands_with_a_build_or_no_pinned_release(text):
+    assert not _cc807(text)
+
+
+def test_cuda_not_built_for_answers_in_three_states():
+    from cudacheck.compat.db import CompatDB
+    from cudacheck.compat.judgements import cuda_not_built_for
+
+    db = CompatDB()
+    assert cuda_not_built_for(db, "1.9.1", "11.6") == ("10.2", "11.1")
+    assert cuda_not_built_for(db, "1.9.1", "11.1") is None  # built for it
+    assert cuda_not_built_for(db, "0.1.2", "11.6") is None  # a release the table does not know
+    assert cuda_not_built_for(db, None, "11.6") is None

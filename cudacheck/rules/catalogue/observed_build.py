@@ -3,9 +3,10 @@ a GPU too old, a CPU-only torch, torchvision, several torch installs, extensions
 another CUDA (CC805–CC807, CC814–CC816)."""
 from __future__ import annotations
 
+import re
 from typing import Iterator, List, Optional, Tuple
 
-from ...compat.judgements import below_current_builds, index_url
+from ...compat.judgements import below_current_builds, cuda_not_built_for, index_url
 from ...observations import KINDS, Obs, observation
 from ...report import Finding
 from ...snapshot import Observation
@@ -291,11 +292,26 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
                    "`torch.version.cuda` (None means CPU-only).",
             remedy=cuda_remedy(), evidence=evidence(unavailable) + ["platform.system", "platform.machine"])
         return
+    unbuilt = _conda_cuda_not_built(ctx)
     if install is not None and (install.values.get("index") == "cpu" or install.values.get("cpuonly") == "yes"):
         yield ctx.finding(
             "The install command installs the CPU-only torch",
             severity="warning", certainty=LIKELY, detail=f"{quote(install)}.", remedy=cuda_remedy(),
             evidence=evidence(install))
+    elif unbuilt is not None:
+        conda, built = unbuilt
+        wanted = conda.values.get("conda_cuda")
+        package = "pytorch-cuda" if "pytorch-cuda" in conda.values.get("packages", "").split(",") else "cudatoolkit"
+        yield ctx.finding(
+            f"The conda command asks for CUDA {wanted} with a torch release not built for it: conda installs the "
+            "CPU build",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(conda)}. This torch release was built for CUDA {', '.join(built)} only; no CUDA build pairs "
+                   f"with CUDA {wanted}, so the solver picks the CPU build (it needs no CUDA package) together with "
+                   "the `cpuonly`/`pytorch-mutex … cpu` marker.",
+            remedy=f"Ask for a CUDA this release was built for (`{package}={built[-1]}`), or a newer torch release "
+                   f"built for CUDA {wanted}; check with `conda list pytorch` (a `cpu_` build string means CPU-only).",
+            evidence=evidence(conda))
     elif install is not None and (system == "windows" or machine in ("aarch64", "arm64")):
         where = "Windows" if system == "windows" else "aarch64 Linux"
         yield ctx.finding(
@@ -306,6 +322,22 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
             remedy="pip install torch --index-url https://download.pytorch.org/whl/cuXYZ (XYZ fitting your driver, "
                    "e.g. cu128).\n" + wheel_text(ctx),
             evidence=evidence(install) + ["platform.machine", "platform.system"])
+
+
+def _conda_cuda_not_built(ctx: RuleContext) -> Optional[Tuple[Observation, Tuple[str, ...]]]:
+    """A conda command on the pytorch channel that pins a torch release and a CUDA (``cudatoolkit=``,
+    ``pytorch-cuda=``) the release was not built for, with the CUDA versions it was built for."""
+    for observation in all_of(ctx, Obs.INSTALL_COMMAND):
+        values = observation.values
+        if "conda" not in values.get("tool", "") and "mamba" not in values.get("tool", ""):
+            continue
+        if "pytorch" not in values.get("channels", "").split(",") or "conda-forge" in values.get("channels", ""):
+            continue
+        pinned = re.match(r"(?:py)?torch\s*=?=\s*(?P<version>\d+\.\d+(?:\.\d+)?)\b", values.get("torch_spec", ""))
+        built = cuda_not_built_for(ctx.db, pinned.group("version") if pinned else None, values.get("conda_cuda"))
+        if built:
+            return observation, built
+    return None
 
 
 # --- packages ------------------------------------------------------------------------------------
