@@ -128,3 +128,16 @@ def test_cuda_not_built_for_answers_in_three_states():
     assert cuda_not_built_for(db, "1.9.1", "11.1") is None  # built for it
     assert cuda_not_built_for(db, "0.1.2", "11.6") is None  # a release the table does not know
     assert cuda_not_built_for(db, None, "11.6") is None
+
+
+# --- an unnamed wheel said to lack CUDA ------------------------------------------------------------------
+def test_an_unnamed_wheel_without_cuda_is_a_cpu_build():
+    assert Obs.CPU_BUILD_STATED in signatures("Our installer pins a wheel without CUDA support, so training is slow.")
+
+
+@pytest.mark.parametrize("text", [
+    "The onnxruntime package pulls a wheel without CUDA support.",  # another framework's wheel
+    "The wheel has CUDA support, I checked.",
+])
+def test_a_wheel_of_another_framework_or_with_cuda_is_not(text):
+    assert Obs.CPU_BUILD_STATED not in signatures(text)

@@ -235,10 +235,20 @@ def _cpu_builds(document: Document, facts: Facts) -> None:
             _cpu_build_stated(document, facts, index, match)
 
 
+_UNNAMED_BINARY = re.compile(r"^(?:wheel|binary|binaries)\b", re.IGNORECASE)
+_OTHER_FRAMEWORKS = ("tensorflow", "jax", "onnxruntime", "paddle", "mxnet", "cupy", "llama", "xformers", "bitsandbytes",
+                     "vllm", "flash-attn", "flash_attn", "mmcv", "detectron", "faiss", "opencv", "cv2", "dlib", "tensorrt",
+                     "deepspeed", "apex", "triton", "spconv", "ctranslate", "cuml", "rapids", "numba", "lightgbm",
+                     "xgboost", "catboost", "mindspore", "sglang", "exllama", "auto_gptq", "auto-gptq", "gptq")
+
+
 def _cpu_build_stated(document: Document, facts: Facts, index: int, match: "re.Match[str]") -> None:
-    """A statement of a CPU build, kept when torch is named on its line or the lines around it."""
+    """A statement of a CPU build, kept when torch is named on its line or the lines around it, or when an
+    unnamed wheel or binary is said to lack CUDA in a paste that names no other framework (the torch a
+    setup.py or an installer pulled)."""
     nearby = " ".join(document.line(i) for i in range(max(index - 2, 0), min(index + 3, len(document))))
-    if _TORCH_WORD.search(nearby):
+    unnamed = _UNNAMED_BINARY.match(match.group(0)) is not None and not any(document.has(name) for name in _OTHER_FRAMEWORKS)
+    if unnamed or _TORCH_WORD.search(nearby):
         facts.observe(Obs.CPU_BUILD_STATED, document.line(index), document.number(index),
                       kind="rocm" if "rocm" in match.group(0).lower() else None)
 
