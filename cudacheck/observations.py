@@ -293,6 +293,8 @@ class Obs(str, Enum):
     ENV_SWITCH = ("env_switch", CONTEXT, "the paste creates or activates another Python environment")
     ENV_CONTRAST_STATED = ("env_contrast_stated", "multiple_torch_installs",
                            "the report says CUDA works in one Python environment and not in another")
+    LAUNCHER_OTHER_PYTHON = ("launcher_other_python", "multiple_torch_installs",
+                             "a launcher script (torchrun) fails where `python -m` of its module works")
 
 
 _BY_NAME: Dict[str, Obs] = {member.value: member for member in Obs}

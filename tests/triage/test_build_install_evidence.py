@@ -141,3 +141,23 @@ def test_an_unnamed_wheel_without_cuda_is_a_cpu_build():
 ])
 def test_a_wheel_of_another_framework_or_with_cuda_is_not(text):
     assert Obs.CPU_BUILD_STATED not in signatures(text)
+
+
+# --- a launcher script that runs another Python ----------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "With torchrun --nproc_per_node 4 train.py I get ImportError; if I use python -m torch.distributed.run instead "
+    "it works.",
+    "python -m torch.distributed.run works fine, but torchrun says No module named 'transformers'",
+    "Replacing `accelerate launch` by `python -m accelerate.commands.launch` fixed it",
+])
+def test_a_launcher_failing_where_python_m_works_is_recognised(text):
+    assert Obs.LAUNCHER_OTHER_PYTHON in signatures(text)
+    assert first_problem(text) == ("CC815", "warning")
+
+
+@pytest.mark.parametrize("text", [
+    "torchrun --nproc_per_node 8 train.py\nRuntimeError: NCCL error in: ProcessGroupNCCL.cpp",
+    "python -m torch.distributed.launch is deprecated, use torchrun instead",
+])
+def test_a_launcher_alone_is_not_another_python(text):
+    assert Obs.LAUNCHER_OTHER_PYTHON not in signatures(text)

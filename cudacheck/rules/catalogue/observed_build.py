@@ -406,7 +406,8 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
         compiled with CUDA enabled" while the pasted package list has a CUDA build; a
         torch in the user site (~/.local) next to other installs; CUDA available in one
         Python environment and not in another (a venv or conda env created or activated
-        between a printed True and False, or the report saying so); and, with nothing else
+        between a printed True and False, or the report saying so); a launcher script
+        (torchrun) that fails where `python -m torch.distributed.run` works; and, with nothing else
         wrong in the paste, a Python session that only checks `torch.__version__`
         (possible: people check the version when it is not the one they installed).
         (Distinct versions in pip list vs. `torch.__version__`, or torch paths in two
@@ -474,6 +475,19 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
             remedy="pip uninstall --user torch (or `python -s` / PYTHONNOUSERSITE=1 to ignore the user site), then "
                    "check again.",
             evidence=evidence(user_site, environment))
+        return
+    launcher = first_of(ctx, Obs.LAUNCHER_OTHER_PYTHON)
+    if launcher is not None:
+        yield ctx.finding(
+            "The launcher script runs another Python than `python -m`: it belongs to another torch install",
+            severity="warning", certainty=LIKELY,
+            detail=f"{quote(launcher)}. A console script such as torchrun starts the interpreter named in its first "
+                   "line; one installed at the user or system level (or by `module load`) runs that Python, with its "
+                   "own torch and without the active environment's packages.",
+            remedy="`which torchrun` and `head -1 $(which torchrun)`: if it is not the active environment's, install "
+                   "torch into that environment (`python -m pip install torch …`) or launch with `python -m "
+                   "torch.distributed.run`.",
+            evidence=evidence(launcher))
         return
     across = _cuda_differs_across_environments(ctx)
     if across is not None:

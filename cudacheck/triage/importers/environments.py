@@ -1,7 +1,9 @@
 """Which Python environment runs the code: an environment created or activated in the paste
 (``python -m venv``, ``source venv/bin/activate``, ``conda activate``, ``uv venv``), and the
 report's own words that one environment works where another does not ("True outside the venv
-but False inside it", "works in the base env, not in my conda env").
+but False inside it", "works in the base env, not in my conda env"), and a launcher script
+(torchrun, ``accelerate launch``) that fails where ``python -m`` of the same module works: the
+script's shebang names another Python, with its own torch and packages.
 
 CUDA available in one interpreter and unavailable in another means two torch installs: the
 environment created or activated in between has its own (often generic or CPU-only) torch
@@ -38,6 +40,15 @@ _CONTRAST = re.compile(
     r"\b" + _WORKS + r"\b[^\n]{0,60}?" + _OUTSIDE,
     re.IGNORECASE)
 _CONTRAST_ANCHORS = ("outside", "base", "system", "global")
+_LAUNCHER = r"(?:torchrun|torch-run|accelerate\s+launch|deepspeed|lightning\s+run)"
+_MODULE_RUN = r"python[\d.]*(?:\.exe)?\s+-m\s+(?:torch\.distributed\.(?:run|launch)|accelerate\.commands\.launch|deepspeed)\b"
+_LAUNCHER_VS_MODULE = re.compile(
+    # "changing from torchrun to python3 -m torch.distributed.launch, then it all works"
+    r"\b" + _LAUNCHER + r"\b[^\n]{0,80}?" + _MODULE_RUN + r"[^\n]{0,80}?\b(?:works?|worked|fine|fixe[sd]|solve[sd]|"
+    r"no\s+(?:error|problem|issue)s?)\b|"
+    r"\b" + _MODULE_RUN + r"[^\n]{0,40}?\b(?:works?|worked|fine)\b[^\n]{0,60}?\b(?:but|while|whereas|not)\b[^\n]{0,40}?"
+    r"\b" + _LAUNCHER + r"\b",
+    re.IGNORECASE)
 
 
 def parse(document: Document, facts: Facts) -> None:
@@ -46,6 +57,11 @@ def parse(document: Document, facts: Facts) -> None:
         match = _SWITCH.search(document.line(index))
         if match:
             facts.observe(Obs.ENV_SWITCH, document.line(index), document.number(index), command=match.group(0).strip())
+    for index in document.lines_with_any(("torchrun", "torch-run", "accelerate", "deepspeed", "lightning run")):
+        text = " ".join(document.line(i) for i in range(index, min(index + 2, len(document))))
+        if _LAUNCHER_VS_MODULE.search(text):
+            facts.observe(Obs.LAUNCHER_OTHER_PYTHON, document.line(index), document.number(index))
+            break
     for index in document.lines_with_any(_CONTRAST_ANCHORS):
         if _CONTRAST.search(document.line(index)):
             facts.observe(Obs.ENV_CONTRAST_STATED, document.line(index), document.number(index))
