@@ -161,3 +161,19 @@ def test_a_launcher_failing_where_python_m_works_is_recognised(text):
 ])
 def test_a_launcher_alone_is_not_another_python(text):
     assert Obs.LAUNCHER_OTHER_PYTHON not in signatures(text)
+
+
+# --- a GPU name shared by products of different architectures -------------------------------------------
+def test_an_ambiguous_name_keeps_its_range_of_capabilities():
+    found = [o for o in parse("My GPU: GeForce GT 730, 2 GB").observations if o.signature == Obs.GPU_NAME_AMBIGUOUS]
+    assert found and found[0].values["lowest"] == "2.1" and found[0].values["highest"] == "3.5"
+
+
+def test_a_kernel_error_on_a_name_whose_every_product_is_too_old():
+    text = ("The card is a GeForce GT 730 and any tensor op on cuda gives\n"
+            "RuntimeError: CUDA error: no kernel image is available for execution on the device")
+    assert first_problem(text) == ("CC806", "error")
+
+
+def test_an_exact_name_is_no_ambiguous_observation():
+    assert Obs.GPU_NAME_AMBIGUOUS not in signatures("GPU: NVIDIA GeForce RTX 4090")

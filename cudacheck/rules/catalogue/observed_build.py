@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, List, Optional, Tuple
 
+from ...compat.archs import Arch, parse_arch
 from ...compat.judgements import below_current_builds, cuda_not_built_for, index_url
 from ...observations import KINDS, Obs, observation
 from ...report import Finding
@@ -55,7 +56,21 @@ def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observatio
     if gpu is not None and (build is None or not build.known_archs) and \
             below_current_builds(ctx.db, gpu) is True:
         return "gpu_too_old_for_build", "below every build of the current torch release", signs
+    newest = _newest_of_ambiguous_name(ctx) if gpu is None else None
+    if newest is not None:  # every product of the name is older than the build (or than every current build)
+        arch, named = newest
+        if lowest is not None and (arch.major, arch.minor) < lowest or \
+                (build is None or not build.known_archs) and below_current_builds(ctx.db, arch) is True:
+            return "gpu_too_old_for_build", f"below the build for every product called {named}", signs
     return "arch_not_in_build", "not in the build", signs
+
+
+def _newest_of_ambiguous_name(ctx: RuleContext) -> Optional[Tuple[Arch, str]]:
+    """The highest compute capability a GPU name can mean when its products differ (GT 710: 2.1 or 3.5), with
+    the name; None when no such name is in the paste."""
+    named = first_of(ctx, Obs.GPU_NAME_AMBIGUOUS)
+    arch = parse_arch(named.values.get("highest", "")) if named is not None else None
+    return (arch, named.values.get("name", "the GPU")) if arch is not None and named is not None else None
 
 
 @rule("CC805", "observed-arch-not-in-build", "arch_not_in_build", "gpus", symptom=True)
@@ -148,7 +163,8 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         GTX 1050 GPU installed in this system is supported through the NVIDIA 580.xx Legacy
         drivers" (the installed branch ignores the GPU); and, when the paste does not say
         which torch, a GPU below every CUDA build of the newest torch release with a kernel
-        error ("no kernel image is available").
+        error ("no kernel image is available") — also a name whose every product is (a GT 710
+        is Fermi or Kepler).
     Why it matters:
         Newer wheels will not bring the GPU back: its architecture was dropped (Kepler by
         CUDA 12, Maxwell–Volta by CUDA 13 and by cuDNN 9.17). (Triton's own minimum for
