@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence, Tuple
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 from ..versions import at_least, major_minor, parse, torch_local_tag, torch_public
 from .archs import Arch, Coverage, coverage, parse_arch, parse_arch_flags
@@ -312,6 +312,30 @@ def cudnn_refused_for_gpus(db: CompatDB, torch_version: Optional[str], cudnn: Op
                      f"whether torch {release} refuses cuDNN ≥ {reference.cudnn_from} on GPUs below "
                      f"{reference.min_compute_capability} is not in cudacheck's sources",
                      f"torch {release} does not check cuDNN against the GPUs")
+
+
+# --- a GPU no torch release ever shipped kernels for -----------------------------------------------------
+def below_every_release(db: CompatDB, gpu: Arch) -> Optional[bool]:
+    """Whether a GPU is older than every CUDA build of every torch release in the table (Fermi and older):
+    no official wheel, old or new, runs on it. A build whose arch list is not known still cannot target the
+    GPU when its CUDA is newer than the last toolkit that targets the GPU's architecture. None when neither
+    settles a build."""
+    row = db.arch(f"{gpu.major}.{gpu.minor}")
+    last_cuda = major_minor(row.last_cuda) if row is not None and row.last_cuda else None
+    answers: List[Optional[bool]] = []
+    for release in db.torch.releases:
+        for variant in release.variants:
+            if not variant.tag.startswith("cu"):
+                continue
+            targets = variant_targets(variant)
+            if targets is not None:
+                answers.append(targets.is_below(gpu))
+                continue
+            built_with = major_minor(variant.cuda) if variant.cuda else None
+            answers.append(True if last_cuda and built_with and built_with > last_cuda else None)
+    if not answers or False in answers:
+        return False if answers else None
+    return None if None in answers else True
 
 
 # --- an install that asks for a CUDA the release was not built for ---------------------------------------

@@ -177,3 +177,34 @@ def test_a_kernel_error_on_a_name_whose_every_product_is_too_old():
 
 def test_an_exact_name_is_no_ambiguous_observation():
     assert Obs.GPU_NAME_AMBIGUOUS not in signatures("GPU: NVIDIA GeForce RTX 4090")
+
+
+# --- a GPU no torch release ever shipped kernels for ----------------------------------------------------
+def test_a_fermi_gpu_with_cuda_unavailable_is_too_old_for_every_build():
+    text = ("lspci | grep -i nvidia\n02:00.0 VGA compatible controller: NVIDIA Corporation GF116 [GeForce GTX 550 Ti]"
+            " (rev a1)\n$ python -c 'import torch; print(torch.cuda.is_available())'\nFalse")
+    assert first_problem(text) == ("CC806", "error")
+
+
+def test_a_kepler_30_gpu_named_alone_is_a_possible_warning():
+    found = [f for f in triage("Setup: Ubuntu 18.04, GeForce GTX 680, conda env with pytorch").findings
+             if f.code == "CC806"]
+    assert found and found[0].severity == "warning" and found[0].certainty == "possible"
+
+
+@pytest.mark.parametrize("text", [
+    "Setup: Ubuntu 22.04, GeForce GTX 1080 Ti\n>>> torch.cuda.is_available()\nFalse",  # Pascal: builds exist
+    "GPU 0: GeForce GTX 680\nGPU 1: NVIDIA GeForce RTX 3090\n>>> torch.cuda.is_available()\nFalse",  # one is fine
+])
+def test_gpus_some_release_supports_are_not_too_old_for_every_build(text):
+    assert all(f.code != "CC806" for f in triage(text).findings)
+
+
+def test_below_every_release_in_three_states():
+    from cudacheck.compat.archs import parse_arch
+    from cudacheck.compat.db import CompatDB
+    from cudacheck.compat.judgements import below_every_release
+
+    db = CompatDB()
+    assert below_every_release(db, parse_arch("2.1")) is True
+    assert below_every_release(db, parse_arch("3.5")) is False  # torch 0.4–1.x shipped sm_35

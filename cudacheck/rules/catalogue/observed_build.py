@@ -7,7 +7,7 @@ import re
 from typing import Iterator, List, Optional, Tuple
 
 from ...compat.archs import Arch, parse_arch
-from ...compat.judgements import below_current_builds, cuda_not_built_for, index_url
+from ...compat.judgements import below_current_builds, below_every_release, cuda_not_built_for, index_url
 from ...observations import KINDS, Obs, observation
 from ...report import Finding
 from ...snapshot import Observation
@@ -164,7 +164,9 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         drivers" (the installed branch ignores the GPU); and, when the paste does not say
         which torch, a GPU below every CUDA build of the newest torch release with a kernel
         error ("no kernel image is available") — also a name whose every product is (a GT 710
-        is Fermi or Kepler).
+        is Fermi or Kepler); and a GPU older than every torch release's builds (Fermi, and
+        Kepler's 3.0), named anywhere in the paste (an error where CUDA is unavailable or
+        fails, else a possible warning).
     Why it matters:
         Newer wheels will not bring the GPU back: its architecture was dropped (Kepler by
         CUDA 12, Maxwell–Volta by CUDA 13 and by cuDNN 9.17). (Triton's own minimum for
@@ -188,6 +190,9 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(legacy))
         return
     category, why, signs = _arch_verdict(ctx)
+    if not signs:
+        yield from _gpu_no_release_supports(ctx)
+        return
     if category != "gpu_too_old_for_build":
         return
     gpu = gpu_arch(ctx)
@@ -206,6 +211,30 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         certainty=LIKELY,
         detail=f"{quote(lead)}." + (f" The build supports compute capability ≥ {minimum}." if minimum else ""),
         remedy=remedy, evidence=evidence(*signs[:3]))
+
+
+def _gpu_no_release_supports(ctx: RuleContext) -> Iterator[Finding]:
+    """Every GPU of the paste is older than every torch release's builds (a Fermi card): nothing in torch runs
+    there, whatever else the paste shows."""
+    archs = [gpu.arch for gpu in ctx.gpus]
+    if not archs or None in archs or ctx.non_nvidia_evidence or \
+            any(below_every_release(ctx.db, arch) is not True for arch in archs if arch is not None):
+        return
+    gpu = gpu_arch(ctx)
+    if gpu is None:
+        return
+    failing = cuda_unavailable(ctx) or first_of(ctx, Obs.DRIVER_TOO_OLD, Obs.INSUFFICIENT_DRIVER, Obs.NO_KERNEL_IMAGE)
+    releases = ctx.db.torch_releases_newest_first()
+    since = f" since torch {releases[-1].version}" if releases else ""
+    yield ctx.finding(
+        f"{gpu_label(ctx)} (compute capability {gpu.cc}) is older than every torch release's builds",
+        severity="error" if failing is not None else "warning", certainty=LIKELY if failing is not None else POSSIBLE,
+        detail=f"No official torch wheel{since} has kernels for compute capability {gpu.cc}"
+               + (f"; {quote(failing)}" if failing is not None else "") + ". Its last driver branch also caps the "
+               "CUDA version it can run.",
+        remedy="Use a newer NVIDIA GPU (compute capability ≥ 5.0 for current wheels), run on the CPU, or build an "
+               f"old torch from source with TORCH_CUDA_ARCH_LIST=\"{gpu.cc}\" and a CUDA toolkit that still targets it.",
+        evidence=evidence(failing) + ["nvml.gpus"])
 
 
 # --- torch build kind ---------------------------------------------------------------------------
