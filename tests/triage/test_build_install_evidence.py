@@ -208,3 +208,29 @@ def test_below_every_release_in_three_states():
     db = CompatDB()
     assert below_every_release(db, parse_arch("2.1")) is True
     assert below_every_release(db, parse_arch("3.5")) is False  # torch 0.4–1.x shipped sm_35
+
+
+# --- the build's own configuration -----------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Build settings: BLAS_INFO=open, BUILD_TYPE=Release, USE_CUDA=OFF, USE_CUDNN=OFF, USE_MKLDNN=ON,",
+    "-- ******** Summary ********\n--   USE_CUDA              : OFF\n--   USE_ROCM              : OFF",
+    "In [3]: torch.backends.cuda.is_built()\nOut[3]: False",
+    "torch.backends.cuda.is_built() returns False on the new machine",
+])
+def test_a_build_configuration_without_cuda_is_a_cpu_build(text):
+    assert any(o.signature == Obs.CPU_BUILD_STATED and o.values.get("kind") == "config" for o in parse(text).observations)
+
+
+@pytest.mark.parametrize("text", [
+    "Build settings: BUILD_TYPE=Release, CUDA_VERSION=12.1, USE_CUDA=ON, USE_CUDNN=ON,",
+    ">>> torch.backends.cuda.is_built()\nTrue",
+    "export USE_CUDA=0 before building the docs",  # a setting, not the installed build's configuration
+])
+def test_a_build_configuration_with_cuda_or_a_setting_is_not(text):
+    assert not any(o.signature == Obs.CPU_BUILD_STATED and o.values.get("kind") == "config"
+                   for o in parse(text).observations)
+
+
+def test_a_build_without_cuda_on_an_nvidia_machine_is_an_error():
+    assert first_problem("GPU 0: NVIDIA GeForce RTX 3060\nBuild settings: BUILD_TYPE=Release, USE_CUDA=OFF,") == \
+        ("CC807", "error")
