@@ -295,6 +295,8 @@ class Obs(str, Enum):
                            "the report says CUDA works in one Python environment and not in another")
     LAUNCHER_OTHER_PYTHON = ("launcher_other_python", "multiple_torch_installs",
                              "a launcher script (torchrun) fails where `python -m` of its module works")
+    PIP_PYTHON_DIFFER = ("pip_python_differ", "multiple_torch_installs",
+                         "`which python` and `which pip` (or `pip -V`) name different environments")
     GPU_NAME_AMBIGUOUS = ("gpu_name_ambiguous", CONTEXT,
                           "a GPU name whose products differ in compute capability, with its lowest and highest")
 

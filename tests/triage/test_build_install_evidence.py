@@ -234,3 +234,24 @@ def test_a_build_configuration_with_cuda_or_a_setting_is_not(text):
 def test_a_build_without_cuda_on_an_nvidia_machine_is_an_error():
     assert first_problem("GPU 0: NVIDIA GeForce RTX 3060\nBuild settings: BUILD_TYPE=Release, USE_CUDA=OFF,") == \
         ("CC807", "error")
+
+
+# --- pip and python of different environments ------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "(base) $ which python\n/opt/conda/bin/python\n$ which pip\n/home/ana/.venvs/sd/bin/pip",
+    "C:\\> where python\nC:\\Python311\\python.exe\nC:\\> pip --version\n"
+    "pip 24.0 from C:\\Users\\ana\\miniconda3\\envs\\ml\\Lib\\site-packages\\pip (python 3.10)",
+])
+def test_pip_and_python_of_different_environments(text):
+    assert Obs.PIP_PYTHON_DIFFER in signatures(text)
+    assert first_problem(text) == ("CC815", "warning")
+
+
+@pytest.mark.parametrize("text", [
+    "$ which python\n/home/ana/miniconda3/envs/ml/bin/python\n$ which pip\n/home/ana/miniconda3/envs/ml/bin/pip",
+    "$ which python3\n/usr/bin/python3\n$ which pip3\n/usr/local/bin/pip3",  # both system: one site-packages path
+    "$ pip -V\npip 23.3 from /home/ana/miniconda3/envs/ml/lib/python3.10/site-packages/pip (python 3.10)\n"
+    "$ which python\n/home/ana/miniconda3/envs/ml/bin/python",
+])
+def test_pip_and_python_of_one_environment(text):
+    assert Obs.PIP_PYTHON_DIFFER not in signatures(text)

@@ -452,7 +452,8 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
         torch in the user site (~/.local) next to other installs; CUDA available in one
         Python environment and not in another (a venv or conda env created or activated
         between a printed True and False, or the report saying so); a launcher script
-        (torchrun) that fails where `python -m torch.distributed.run` works; and, with nothing else
+        (torchrun) that fails where `python -m torch.distributed.run` works; `which python`
+        and `which pip` (or `pip -V`) naming different environments; and, with nothing else
         wrong in the paste, a Python session that only checks `torch.__version__`
         (possible: people check the version when it is not the one they installed).
         (Distinct versions in pip list vs. `torch.__version__`, or torch paths in two
@@ -520,6 +521,17 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
             remedy="pip uninstall --user torch (or `python -s` / PYTHONNOUSERSITE=1 to ignore the user site), then "
                    "check again.",
             evidence=evidence(user_site, environment))
+        return
+    differ = first_of(ctx, Obs.PIP_PYTHON_DIFFER)
+    if differ is not None:
+        yield ctx.finding(
+            "pip and python belong to different environments: torch is installed where python does not look",
+            severity="warning", certainty=LIKELY,
+            detail=f"{quote(differ)}. `pip install` changes the environment of {differ.values.get('pip')}; "
+                   f"`python` runs {differ.values.get('python')} with its own (or no) torch.",
+            remedy="Install with the interpreter that runs the code: `python -m pip install torch …`; activate the "
+                   "environment first (`conda activate <env>` / `source <venv>/bin/activate`) so both resolve there.",
+            evidence=evidence(differ))
         return
     launcher = first_of(ctx, Obs.LAUNCHER_OTHER_PYTHON)
     if launcher is not None:

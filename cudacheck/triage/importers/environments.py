@@ -13,6 +13,7 @@ lines of the answers with the line of the switch.
 from __future__ import annotations
 
 import re
+from typing import Dict, Tuple
 
 from ...observations import Obs
 from ..document import Document
@@ -51,8 +52,57 @@ _LAUNCHER_VS_MODULE = re.compile(
     re.IGNORECASE)
 
 
+_WHICH = re.compile(r"^\s*(?:\([\w.-]+\)\s*)?(?:\S*[$#>%]\s*)?(?:which|where|where\.exe|command\s+-v|type\s+-p|Get-Command)\s+"
+                    r"(?P<tool>python[\d.]*|pip[\d.]*)(?:\.exe)?\s*$", re.IGNORECASE)
+_TOOL_PATH = re.compile(r"^\s*(?P<path>(?:[A-Za-z]:\\|/|~)[^\s:*?\"<>|]*?[/\\](?:bin|Scripts)?[/\\]?"
+                        r"(?P<tool>python[\d.]*|pip[\d.]*)(?:\.exe)?)\s*$", re.IGNORECASE)
+_PIP_VERSION = re.compile(r"^\s*pip\s+\d+(?:\.\d+)*\s+from\s+(?P<path>\S+?)[/\\]lib(?:64)?[/\\]python\d\.\d+[/\\]"
+                          r"(?:site|dist)-packages[/\\]pip\b", re.IGNORECASE)
+_PIP_VERSION_WIN = re.compile(r"^\s*pip\s+\d+(?:\.\d+)*\s+from\s+(?P<path>[A-Za-z]:\\\S+?)\\Lib\\site-packages\\pip\b",
+                              re.IGNORECASE)
+_ENV_ROOT = re.compile(r"[/\\](?:envs|venvs?|\.venv|virtualenvs|\.virtualenvs|pyenv[/\\]versions|\.pyenv)[/\\]|"
+                       r"[/\\](?:\.?venv|env)$|conda|mamba|anaconda|miniforge", re.IGNORECASE)
+
+
+def _root(path: str) -> str:
+    """The environment a python/pip executable belongs to: the folder above bin/ or Scripts/, or the folder
+    holding python.exe on Windows."""
+    parts = re.split(r"[/\\]+", path.rstrip("/\\"))[:-1]
+    if parts and parts[-1].lower() in ("bin", "scripts"):
+        parts = parts[:-1]
+    return "/".join(parts).lower()
+
+
+def _pip_and_python(document: Document, facts: Facts) -> None:
+    """``which python`` and ``which pip`` (or ``pip -V``) naming different environments, one of them a
+    virtual or conda environment: pip installs where python does not look."""
+    roots: Dict[str, Tuple[str, str, int]] = {}
+    for index in document.lines_with_any(("which", "where", "command -v", "type -p", "get-command")):
+        asked = _WHICH.match(document.line(index))
+        if not asked or index + 1 >= len(document):
+            continue
+        answer = _TOOL_PATH.match(document.line(index + 1))
+        if answer and answer.group("tool").lower().rstrip("0123456789.") == \
+                asked.group("tool").lower().rstrip("0123456789."):
+            roots.setdefault(asked.group("tool").lower().rstrip("0123456789."),
+                             (_root(answer.group("path")), document.line(index + 1), document.number(index + 1)))
+    for index in document.lines_with(" from "):
+        text = document.line(index)
+        match = _PIP_VERSION.match(text) or _PIP_VERSION_WIN.match(text)
+        if match:
+            roots.setdefault("pip", (match.group("path").rstrip("/\\").replace("\\", "/").lower(), text,
+                                     document.number(index)))
+    if "pip" in roots and "python" in roots:
+        (pip_root, pip_text, _), (python_root, python_text, line) = roots["pip"], roots["python"]
+        if pip_root != python_root and (_ENV_ROOT.search(pip_root) or _ENV_ROOT.search(python_root)):
+            facts.observe(Obs.PIP_PYTHON_DIFFER, f"{python_text.strip()} / {pip_text.strip()}", line,
+                          pip=pip_root, python=python_root)
+
+
 def parse(document: Document, facts: Facts) -> None:
-    """Environment switches in the paste and statements that one environment works where another does not."""
+    """Environment switches in the paste, statements that one environment works where another does not,
+    launchers that run another Python, pip and python of different environments."""
+    _pip_and_python(document, facts)
     for index in document.lines_with_any(_SWITCH_ANCHORS):
         match = _SWITCH.search(document.line(index))
         if match:
