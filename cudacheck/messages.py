@@ -488,6 +488,11 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?P<path>\S*torch[/\\]__init__\.py)|from torch\._C import"),
     _message(Obs.CUDA_INIT_WARNING, ("cuda initialization:",),
              r"CUDA initialization:\s*(?P<message>.+)"),
+    # --- CUDA unavailable in the words of the frameworks around torch ----------------------------------
+    # Lightning's banner, accelerate and transformers refusing fp16 on the CPU: torch.cuda.is_available() was False
+    _message(Obs.CUDA_NOT_AVAILABLE, ("gpu available: false", "requires a gpu (not 'cpu')", "can only be used on cuda"),
+             r"\bGPU available:\s*False\b|mixed precision requires a GPU \(not 'cpu'\)|"
+             r"can only be used on CUDA(?:\s+or\s+\w+)?\s+devices"),
 )
 
 

@@ -255,3 +255,31 @@ def test_pip_and_python_of_different_environments(text):
 ])
 def test_pip_and_python_of_one_environment(text):
     assert Obs.PIP_PYTHON_DIFFER not in signatures(text)
+
+
+# --- CUDA unavailable in the words of the frameworks around torch --------------------------------------
+@pytest.mark.parametrize("text", [
+    "GPU available: False, used: False",
+    "ValueError: fp16 mixed precision requires a GPU (not 'cpu').",
+    "ValueError: FP16 Mixed precision training with AMP or APEX (`--fp16`) and FP16 half precision evaluation "
+    "(`--fp16_full_eval`) can only be used on CUDA or MLU devices or NPU devices",
+])
+def test_frameworks_saying_cuda_is_unavailable(text):
+    assert Obs.CUDA_NOT_AVAILABLE in signatures(text)
+
+
+@pytest.mark.parametrize("text", ["GPU available: True (cuda), used: True", "fp16 mixed precision on an A100"])
+def test_frameworks_with_cuda_available(text):
+    assert Obs.CUDA_NOT_AVAILABLE not in signatures(text)
+
+
+# --- uv's --torch-backend --------------------------------------------------------------------------------
+def test_uv_torch_backend_cpu_installs_the_cpu_build():
+    found = [f for f in triage("uv pip install torch --torch-backend cpu\nGPU: RTX 4070").findings if f.code == "CC807"]
+    assert found and "CPU-only" in found[0].title
+
+
+def test_uv_torch_backend_cuda_is_no_cpu_install():
+    found = [o for o in parse("uv pip install torch --torch-backend=cu128").observations
+             if o.signature == Obs.INSTALL_COMMAND]
+    assert found and found[0].values.get("index") == "cu128"

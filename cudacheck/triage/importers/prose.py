@@ -292,6 +292,13 @@ def _install_values(tool: str, rest: str) -> Optional[dict]:
             continue
         if token.startswith(("--index-url=", "--extra-index-url=", "--find-links=")):
             indexes.append(token.split("=", 1)[1])
+        elif token.startswith("--torch-backend"):  # uv's choice of PyTorch index: cpu, cu126, auto
+            backend = token.split("=", 1)[1] if "=" in token else \
+                (tokens[position + 1] if position + 1 < len(tokens) else "")
+            if re.fullmatch(r"cu\d{2,3}|cpu|rocm[\d.]+|xpu", backend, re.IGNORECASE):
+                indexes.append(f"https://download.pytorch.org/whl/{backend.lower()}")
+            position += 1 if "=" in token else 2
+            continue
         elif token.startswith(("#", "&&", ";", "|")):
             break
         elif not token.startswith("-"):
