@@ -297,6 +297,8 @@ class Obs(str, Enum):
                              "a launcher script (torchrun) fails where `python -m` of its module works")
     PIP_PYTHON_DIFFER = ("pip_python_differ", "multiple_torch_installs",
                          "`which python` and `which pip` (or `pip -V`) name different environments")
+    GPU_DROPPED_STATED = ("gpu_dropped_stated", "gpu_too_old_for_build",
+                          "the report says the builds dropped its GPU (\"dropped support for my K80\")")
     GPU_NAME_AMBIGUOUS = ("gpu_name_ambiguous", CONTEXT,
                           "a GPU name whose products differ in compute capability, with its lowest and highest")
 

@@ -283,3 +283,21 @@ def test_uv_torch_backend_cuda_is_no_cpu_install():
     found = [o for o in parse("uv pip install torch --torch-backend=cu128").observations
              if o.signature == Obs.INSTALL_COMMAND]
     assert found and found[0].values.get("index") == "cu128"
+
+
+# --- the report saying the builds dropped its GPU --------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "It seems PyTorch 2.x removed support for older GPUs like mine",
+    "Maxwell cards are no longer supported in the cu128 wheels?",
+    "My laptop GPU has compute capability 5.0 and the new torch doesn't support it",
+])
+def test_a_gpu_said_to_be_dropped_is_a_possible_warning(text):
+    assert first_problem(text) == ("CC806", "warning")
+
+
+@pytest.mark.parametrize("text", [
+    "They dropped support for Python 3.8 in this release.",
+    "The RTX 4090 is supported since CUDA 11.8.",
+])
+def test_other_dropped_support_is_not_a_gpu(text):
+    assert Obs.GPU_DROPPED_STATED not in signatures(text)

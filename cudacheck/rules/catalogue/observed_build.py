@@ -166,7 +166,8 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         error ("no kernel image is available") — also a name whose every product is (a GT 710
         is Fermi or Kepler); and a GPU older than every torch release's builds (Fermi, and
         Kepler's 3.0), named anywhere in the paste (an error where CUDA is unavailable or
-        fails, else a possible warning).
+        fails, else a possible warning); the report saying the builds dropped its GPU
+        ("dropped support for my K80", "Kepler is no longer supported": possible).
     Why it matters:
         Newer wheels will not bring the GPU back: its architecture was dropped (Kepler by
         CUDA 12, Maxwell–Volta by CUDA 13 and by cuDNN 9.17). (Triton's own minimum for
@@ -191,7 +192,18 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         return
     category, why, signs = _arch_verdict(ctx)
     if not signs:
-        yield from _gpu_no_release_supports(ctx)
+        found = list(_gpu_no_release_supports(ctx))
+        stated = first_of(ctx, Obs.GPU_DROPPED_STATED)
+        if not found and stated is not None:
+            found = [ctx.finding(
+                "The report says the torch builds dropped this GPU",
+                severity="warning", certainty=POSSIBLE,
+                detail=f"{quote(stated)}. Check the GPU's compute capability (`nvidia-smi --query-gpu=name,compute_cap "
+                       "--format=csv`) against `torch.cuda.get_arch_list()`.",
+                remedy="Install the last torch release whose arch list still includes the GPU "
+                       "(`cudacheck compat plan --gpu <name>`), or build torch from source for it.",
+                evidence=evidence(stated))]
+        yield from found
         return
     if category != "gpu_too_old_for_build":
         return
