@@ -274,8 +274,10 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
         "Torch not compiled with CUDA enabled", `torch.version.cuda` printing None, a
         `+cpu` / conda `cpuonly` build next to `torch.cuda.is_available() == False`, and
         `pip install torch` without a CUDA index on Windows or aarch64 Linux, where PyPI's
-        `torch` wheel is the CPU build. (With a pasted GPU and a CPU build as facts, CC204
-        reports it.)
+        `torch` wheel is the CPU build, and (possible) a conda command on the pytorch
+        channel pinning a torch release with a `cudatoolkit=`/`pytorch-cuda=` that release
+        was not built for, where the solver settles on the CPU build. (With a pasted GPU and
+        a CPU build as facts, CC204 reports it.)
     Why it matters:
         A CPU-only build never uses the GPU: `torch.cuda.is_available()` is False and
         `.cuda()` raises.
@@ -452,6 +454,9 @@ def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         evidence=evidence(lead))
 
 
+_SAME_INTERPRETER = "Install with the interpreter that runs the code: `python -m pip install torch …`"
+
+
 @rule("CC815", "observed-multiple-torch-installs", "multiple_torch_installs", "torch", symptom=True)
 def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output suggests Python imports a different torch than the one installed.
@@ -495,8 +500,7 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
             severity="warning", certainty=POSSIBLE,
             detail=f"{quote(absent)}. pip and python often belong to different environments (`pip` vs "
                    "`python -m pip`, a venv or conda env not activated, sudo).",
-            remedy="Install with the interpreter that runs the code: `python -m pip install torch …`; check "
-                   "`which python` and `python -m pip --version`.",
+            remedy=f"{_SAME_INTERPRETER}; check `which python` and `python -m pip --version`.",
             evidence=evidence(absent))
         return
     not_compiled = first_of(ctx, Obs.NOT_COMPILED_WITH_CUDA)
@@ -541,8 +545,8 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
             severity="warning", certainty=LIKELY,
             detail=f"{quote(differ)}. `pip install` changes the environment of {differ.values.get('pip')}; "
                    f"`python` runs {differ.values.get('python')} with its own (or no) torch.",
-            remedy="Install with the interpreter that runs the code: `python -m pip install torch …`; activate the "
-                   "environment first (`conda activate <env>` / `source <venv>/bin/activate`) so both resolve there.",
+            remedy=f"{_SAME_INTERPRETER}; activate the environment first (`conda activate <env>` / "
+                   "`source <venv>/bin/activate`) so both resolve there.",
             evidence=evidence(differ))
         return
     launcher = first_of(ctx, Obs.LAUNCHER_OTHER_PYTHON)

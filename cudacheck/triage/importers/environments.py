@@ -52,7 +52,8 @@ _LAUNCHER_VS_MODULE = re.compile(
     re.IGNORECASE)
 
 
-_WHICH = re.compile(r"^\s*(?:\([\w.-]+\)\s*)?(?:\S*[$#>%]\s*)?(?:which|where|where\.exe|command\s+-v|type\s+-p|Get-Command)\s+"
+_WHICH = re.compile(r"^\s*(?:\([\w.-]+\)\s*)?(?:\S*[$#>%]\s*)?"
+                    r"(?:which|where|where\.exe|command\s+-v|type\s+-p|Get-Command)\s+"
                     r"(?P<tool>python[\d.]*|pip[\d.]*)(?:\.exe)?\s*$", re.IGNORECASE)
 _TOOL_PATH = re.compile(r"^\s*(?P<path>(?:[A-Za-z]:\\|/|~)[^\s:*?\"<>|]*?[/\\](?:bin|Scripts)?[/\\]?"
                         r"(?P<tool>python[\d.]*|pip[\d.]*)(?:\.exe)?)\s*$", re.IGNORECASE)
