@@ -301,3 +301,26 @@ def test_a_gpu_said_to_be_dropped_is_a_possible_warning(text):
 ])
 def test_other_dropped_support_is_not_a_gpu(text):
     assert Obs.GPU_DROPPED_STATED not in signatures(text)
+
+
+# --- where pip says torch is ---------------------------------------------------------------------------
+def test_pip_finding_torch_in_the_user_site_inside_an_environment():
+    text = ("(train) $ pip install torch torchvision\n"
+            "Requirement already satisfied: torch in /home/lee/.local/lib/python3.11/site-packages (2.2.1)\n"
+            "(train) $ python -c 'import torch; print(torch.cuda.is_available())'\nFalse")
+    assert Obs.TORCH_USER_SITE in signatures(text)
+    assert first_problem(text)[0] == "CC815"
+
+
+def test_pip_show_location_is_where_torch_is():
+    text = "$ pip show torch\nName: torch\nVersion: 2.3.0\nLocation: /home/lee/.local/lib/python3.11/site-packages"
+    assert Obs.TORCH_USER_SITE in signatures(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Requirement already satisfied: numpy in /home/lee/.local/lib/python3.11/site-packages (1.26.4)",
+    "$ pip show numpy\nName: numpy\nLocation: /home/lee/.local/lib/python3.11/site-packages",
+    "Requirement already satisfied: torch in /opt/conda/lib/python3.11/site-packages (2.2.1)",
+])
+def test_other_packages_or_an_ordinary_site_are_no_user_site_torch(text):
+    assert Obs.TORCH_USER_SITE not in signatures(text)

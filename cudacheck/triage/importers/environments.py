@@ -3,7 +3,9 @@
 report's own words that one environment works where another does not ("True outside the venv
 but False inside it", "works in the base env, not in my conda env"), and a launcher script
 (torchrun, ``accelerate launch``) that fails where ``python -m`` of the same module works: the
-script's shebang names another Python, with its own torch and packages.
+script's shebang names another Python, with its own torch and packages. Where pip says torch is
+("Requirement already satisfied: torch in …", ``pip show``'s "Location:") is recorded like a
+traceback's torch path.
 
 CUDA available in one interpreter and unavailable in another means two torch installs: the
 environment created or activated in between has its own (often generic or CPU-only) torch
@@ -18,6 +20,7 @@ from typing import Dict, Tuple
 from ...observations import Obs
 from ..document import Document
 from ..facts import Facts
+from .python_session import record_torch_location
 
 _SWITCH = re.compile(
     r"\bpython[\d.]*(?:\.exe)?\s+-m\s+(?:venv|virtualenv)\b|\bvirtualenv\s+\S|\buv\s+venv\b|"
@@ -100,10 +103,32 @@ def _pip_and_python(document: Document, facts: Facts) -> None:
                           pip=pip_root, python=python_root)
 
 
+_PIP_HAS_TORCH = re.compile(r"Requirement already satisfied:\s+(?:py)?torch(?:\s*[=<>!~]=?\s*[\w.+]+)?\s+in\s+"
+                            r"(?P<root>\S+?[/\\](?:site|dist)-packages)\b", re.IGNORECASE)
+_PIP_SHOW_LOCATION = re.compile(r"^\s*Location:\s*(?P<root>\S+?[/\\](?:site|dist)-packages)\s*$", re.IGNORECASE)
+
+
+def _pip_torch_locations(document: Document, facts: Facts) -> None:
+    """Where pip says torch is: "Requirement already satisfied: torch in ~/.local/…/site-packages", and
+    `pip show torch`'s "Location:" — the same facts as a traceback's torch path."""
+    for index in document.lines_with("requirement already satisfied"):
+        match = _PIP_HAS_TORCH.search(document.line(index))
+        if match:
+            record_torch_location(facts, match.group("root"), document.number(index))
+            break
+    for index in document.lines_with("location:"):
+        match = _PIP_SHOW_LOCATION.match(document.line(index))
+        shown = [document.lower[i].strip() for i in range(max(index - 12, 0), index)]
+        if match and any(line in ("name: torch", "name: pytorch") for line in shown):
+            record_torch_location(facts, match.group("root"), document.number(index))
+            break
+
+
 def parse(document: Document, facts: Facts) -> None:
     """Environment switches in the paste, statements that one environment works where another does not,
     launchers that run another Python, pip and python of different environments."""
     _pip_and_python(document, facts)
+    _pip_torch_locations(document, facts)
     for index in document.lines_with_any(_SWITCH_ANCHORS):
         match = _SWITCH.search(document.line(index))
         if match:
