@@ -176,13 +176,17 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.CUDA_NOT_AVAILABLE, ("is_available", "device_count", "cuda is not available", "cuda not available",
                                       "cuda unavailable",
                                       "cuda is unavailable", "not able to use gpu", "cuda available",
-                                      "no supported gpu backend"),
+                                      "no supported gpu backend",
+                                      # Lightning's banner; accelerate and transformers refusing fp16 on the CPU
+                                      "gpu available: false", "requires a gpu (not 'cpu')", "can only be used on cuda"),
              r"is_available(?:\(\))?\)?[`'\"]?\s*(?:(?:returns?|returned|is|was|gives|gave|->|=|==|:|#|prints?|printed|"
              r"shows?|says?|outputs?|still|always|keeps?|returning)\s*)*[`'\"]?\s*False|"
              r"device_count(?:\(\))?\)?[`'\"]?\s*(?:(?:returns?|returned|is|was|gives|->|=|==|:|#|prints?|shows?)\s*)+"
              r"[`'\"]?0\b|CUDA (?:is )?(?:not available|unavailable)|"
              r"CUDA available\s*[:=]?\s*False|Torch is not able to use GPU|No supported gpu backend found|"
-             r"assert\s+(?:torch\.)?cuda\.is_available\(\)[^\n]{0,40}?\s+AssertionError\b",
+             r"assert\s+(?:torch\.)?cuda\.is_available\(\)[^\n]{0,40}?\s+AssertionError\b|"
+             r"\bGPU available:\s*False\b|mixed precision requires a GPU \(not 'cpu'\)|"
+             r"can only be used on CUDA(?:\s+or\s+\w+)?\s+devices",
              join_next=1, exclude=r"^\s*(?:[-*]\s*)?Is CUDA available"),
     # --- arch not in build / GPU too old ----------------------------------------------------------
     _message(Obs.NO_KERNEL_IMAGE, ("no kernel image is available", "nokernelimagefordevice", "no_binary_for_gpu", "error 209",
@@ -488,6 +492,16 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?P<path>\S*torch[/\\]__init__\.py)|from torch\._C import"),
     _message(Obs.CUDA_INIT_WARNING, ("cuda initialization:",),
              r"CUDA initialization:\s*(?P<message>.+)"),
+    # --- a GPU said to be dropped by the builds, in the report's words ----------------------------------
+    _message(Obs.GPU_DROPPED_STATED, ("support", "supported"),
+             r"\b(?:dropped|removed|ended|stopped|discontinued)\s+(?:the\s+)?support(?:ing)?\s+(?:for\s+)?(?:my|this|the|our|"
+             r"older|old)\s+(?:\w+\s+){0,2}?(?:GPUs?|cards?|graphics\s+cards?|Tesla\s+[KM]\d+\w*|(?:GeForce\s+)?GTX?\s*\d{3,4}"
+             r"\w*|Quadro\s+[KM]?\d+\w*|K\d{2}m?|Kepler|Maxwell|Pascal|Volta)\b|"
+             r"\b(?:Kepler|Maxwell|Pascal|Volta)(?:\s+(?:GPUs?|cards?|architecture|generation))?\s+(?:is|are)\s+(?:no\s+longer|not)\s+"
+             r"supported\b|"
+             r"\bcompute\s+capability\s+(?:of\s+)?[1-6]\.\d\b[^\n]{0,60}?\b(?:no\s+longer|(?:does\s+not|doesn'?t|do\s+not|don'?t)"
+             r"\s+(?:\w+\s+)?)\s*supports?\b",
+             exclude=r"\b(?:dropped|removed)\s+support\s+for\s+(?:the\s+)?(?:CPU|Python|Windows|macOS)\b"),
 )
 
 

@@ -287,6 +287,21 @@ class Obs(str, Enum):
     INPUT_TRUNCATED = ("input_truncated", CONTEXT, "the input was too large and was read in part")
     NOTHING_RECOGNISED = ("nothing_recognised", CONTEXT, "nothing in the text was recognised")
 
+    # --- what a report says about its torch install and the warnings it printed ---------------------------
+    WORKS_DESPITE_WARNING = ("works_despite_warning", CONTEXT,
+                             "the report says the program runs normally although a warning is printed")
+    ENV_SWITCH = ("env_switch", CONTEXT, "the paste creates or activates another Python environment")
+    ENV_CONTRAST_STATED = ("env_contrast_stated", "multiple_torch_installs",
+                           "the report says CUDA works in one Python environment and not in another")
+    LAUNCHER_OTHER_PYTHON = ("launcher_other_python", "multiple_torch_installs",
+                             "a launcher script (torchrun) fails where `python -m` of its module works")
+    PIP_PYTHON_DIFFER = ("pip_python_differ", "multiple_torch_installs",
+                         "`which python` and `which pip` (or `pip -V`) name different environments")
+    GPU_DROPPED_STATED = ("gpu_dropped_stated", "gpu_too_old_for_build",
+                          "the report says the builds dropped its GPU (\"dropped support for my K80\")")
+    GPU_NAME_AMBIGUOUS = ("gpu_name_ambiguous", CONTEXT,
+                          "a GPU name whose products differ in compute capability, with its lowest and highest")
+
 
 _BY_NAME: Dict[str, Obs] = {member.value: member for member in Obs}
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence, Tuple
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 from ..versions import at_least, major_minor, parse, torch_local_tag, torch_public
 from .archs import Arch, Coverage, coverage, parse_arch, parse_arch_flags
@@ -312,3 +312,47 @@ def cudnn_refused_for_gpus(db: CompatDB, torch_version: Optional[str], cudnn: Op
                      f"whether torch {release} refuses cuDNN ≥ {reference.cudnn_from} on GPUs below "
                      f"{reference.min_compute_capability} is not in cudacheck's sources",
                      f"torch {release} does not check cuDNN against the GPUs")
+
+
+# --- a GPU no torch release ever shipped kernels for -----------------------------------------------------
+def below_every_release(db: CompatDB, gpu: Arch) -> Optional[bool]:
+    """Whether a GPU is older than every CUDA build of every torch release in the table (Fermi and older):
+    no official wheel, old or new, runs on it. A build whose arch list is not known still cannot target the
+    GPU when its CUDA is newer than the last toolkit that targets the GPU's architecture. None when neither
+    settles a build."""
+    row = db.arch(f"{gpu.major}.{gpu.minor}")
+    last_cuda = major_minor(row.last_cuda) if row is not None and row.last_cuda else None
+    answers: List[Optional[bool]] = []
+    for release in db.torch.releases:
+        for variant in release.variants:
+            if not variant.tag.startswith("cu"):
+                continue
+            targets = variant_targets(variant)
+            if targets is not None:
+                answers.append(targets.is_below(gpu))
+                continue
+            built_with = major_minor(variant.cuda) if variant.cuda else None
+            answers.append(True if last_cuda and built_with and built_with > last_cuda else None)
+    if not answers or False in answers:
+        return False if answers else None
+    return None if None in answers else True
+
+
+# --- an install that asks for a CUDA the release was not built for ---------------------------------------
+def cuda_not_built_for(db: CompatDB, torch_version: Optional[str], cuda: Optional[str]) -> Optional[Tuple[str, ...]]:
+    """The CUDA versions torch ``torch_version``'s release was built for, when ``cuda`` is not one of them; None
+    when it is, or when the release or its variants are not known.
+
+    conda's pytorch channel builds each release for the CUDA versions of its official wheels; asked for a
+    ``cudatoolkit``/``pytorch-cuda`` no build of that release pairs with, the solver settles on the CPU build
+    (it depends on no CUDA package) or gives up."""
+    if not torch_version or not cuda:
+        return None
+    release = db.torch_release(torch_version)
+    wanted = major_minor(cuda)
+    if release is None or wanted is None:
+        return None
+    built = tuple(v.cuda for v in release.variants if v.cuda and major_minor(v.cuda) is not None)
+    if not built or any(major_minor(c) == wanted for c in built):
+        return None
+    return built

@@ -59,6 +59,7 @@ EXAMPLES = {
     "build_arch_list": "The current PyTorch install supports CUDA capabilities sm_50 sm_60 sm_70 sm_75 sm_80 sm_86 "
                        "sm_90.",
     "gpu_too_old_torch": "PyTorch no longer supports this GPU because it is too old.",
+    "gpu_dropped_stated": "Looks like the new wheels dropped support for my Quadro K5000",
     "found_gpu_capability": "Found GPU0 Tesla K80 which is of cuda capability 3.7.",
     "min_capability": "The minimum cuda capability supported by this library is 5.0.",
     "capability_range": "Minimum and Maximum cuda capability supported by this version of PyTorch is (7.0) - (12.0)",

@@ -3,9 +3,11 @@ a GPU too old, a CPU-only torch, torchvision, several torch installs, extensions
 another CUDA (CC805–CC807, CC814–CC816)."""
 from __future__ import annotations
 
+import re
 from typing import Iterator, List, Optional, Tuple
 
-from ...compat.judgements import below_current_builds, index_url
+from ...compat.archs import Arch, parse_arch
+from ...compat.judgements import below_current_builds, below_every_release, cuda_not_built_for, index_url
 from ...observations import KINDS, Obs, observation
 from ...report import Finding
 from ...snapshot import Observation
@@ -54,7 +56,21 @@ def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observatio
     if gpu is not None and (build is None or not build.known_archs) and \
             below_current_builds(ctx.db, gpu) is True:
         return "gpu_too_old_for_build", "below every build of the current torch release", signs
+    newest = _newest_of_ambiguous_name(ctx) if gpu is None else None
+    if newest is not None:  # every product of the name is older than the build (or than every current build)
+        arch, named = newest
+        if lowest is not None and (arch.major, arch.minor) < lowest or \
+                (build is None or not build.known_archs) and below_current_builds(ctx.db, arch) is True:
+            return "gpu_too_old_for_build", f"below the build for every product called {named}", signs
     return "arch_not_in_build", "not in the build", signs
+
+
+def _newest_of_ambiguous_name(ctx: RuleContext) -> Optional[Tuple[Arch, str]]:
+    """The highest compute capability a GPU name can mean when its products differ (GT 710: 2.1 or 3.5), with
+    the name; None when no such name is in the paste."""
+    named = first_of(ctx, Obs.GPU_NAME_AMBIGUOUS)
+    arch = parse_arch(named.values.get("highest", "")) if named is not None else None
+    return (arch, named.values.get("name", "the GPU")) if arch is not None and named is not None else None
 
 
 @rule("CC805", "observed-arch-not-in-build", "arch_not_in_build", "gpus", symptom=True)
@@ -70,7 +86,8 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
         for --gpu-architecture" and ptxas's "Value 'sm_120' is not defined for option
         'gpu-name'", for a GPU that is not older than the build's lowest architecture. (Old
         torch's "not compatible" warning for a GPU the build's SASS covers — sm_80 on sm_86 —
-        is reported as info: the build runs there.)
+        is reported as info: the build runs there; so is the warning alone when the report says the
+        program runs normally despite it.)
     Why it matters:
         Every kernel launch fails: the build has neither SASS for the GPU's major nor PTX
         the driver could JIT — typical for a new GPU (RTX 50xx, sm_120) with an older
@@ -95,6 +112,19 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
                    "torch releases before 1.7.1 warned unless the exact architecture was in the build.",
             remedy="Nothing to do if the program runs; a torch release that lists the GPU's architecture silences the "
                    "warning.", evidence=evidence(signs[0]) + ["torch.arch_list"])
+        return
+    works = first_of(ctx, Obs.WORKS_DESPITE_WARNING)
+    if works is not None and {s.signature for s in signs} == {Obs.GPU_NOT_COMPATIBLE} and covered != "none":
+        # torch's check is a warning; a program that runs past it has kernels it can use (SASS of the same
+        # major that torch's exact-match check of 2020 did not count, or PTX)
+        yield ctx.finding(
+            f"torch warned that {gpu_label(ctx)} is not in the build, but the report says the program runs",
+            severity="info",
+            detail=f"{quote(signs[0])}; {quote(works)}. The warning is not an error: a build with SASS of the GPU's "
+                   "major (sm_80 for sm_86) or PTX still runs, and torch releases of 2020 warned unless the exact "
+                   "architecture was listed.",
+            remedy="Nothing to do while results are correct; a torch release whose arch list names the GPU's "
+                   "architecture silences the warning.", evidence=evidence(signs[0], works))
         return
     lead = next((s for s in signs if s.signature == Obs.GPU_NOT_COMPATIBLE), signs[0])
     gpu_text = f"{gpu_label(ctx)} ({gpu.sm})" if gpu else gpu_label(ctx)
@@ -133,7 +163,11 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         GTX 1050 GPU installed in this system is supported through the NVIDIA 580.xx Legacy
         drivers" (the installed branch ignores the GPU); and, when the paste does not say
         which torch, a GPU below every CUDA build of the newest torch release with a kernel
-        error ("no kernel image is available").
+        error ("no kernel image is available") — also a name whose every product is (a GT 710
+        is Fermi or Kepler); and a GPU older than every torch release's builds (Fermi, and
+        Kepler's 3.0), named anywhere in the paste (an error where CUDA is unavailable or
+        fails, else a possible warning); the report saying the builds dropped its GPU
+        ("dropped support for my K80", "Kepler is no longer supported": possible).
     Why it matters:
         Newer wheels will not bring the GPU back: its architecture was dropped (Kepler by
         CUDA 12, Maxwell–Volta by CUDA 13 and by cuDNN 9.17). (Triton's own minimum for
@@ -157,6 +191,20 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(legacy))
         return
     category, why, signs = _arch_verdict(ctx)
+    if not signs:
+        found = list(_gpu_no_release_supports(ctx))
+        stated = first_of(ctx, Obs.GPU_DROPPED_STATED)
+        if not found and stated is not None:
+            found = [ctx.finding(
+                "The report says the torch builds dropped this GPU",
+                severity="warning", certainty=POSSIBLE,
+                detail=f"{quote(stated)}. Check the GPU's compute capability (`nvidia-smi --query-gpu=name,compute_cap "
+                       "--format=csv`) against `torch.cuda.get_arch_list()`.",
+                remedy="Install the last torch release whose arch list still includes the GPU "
+                       "(`cudacheck compat plan --gpu <name>`), or build torch from source for it.",
+                evidence=evidence(stated))]
+        yield from found
+        return
     if category != "gpu_too_old_for_build":
         return
     gpu = gpu_arch(ctx)
@@ -175,6 +223,30 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         certainty=LIKELY,
         detail=f"{quote(lead)}." + (f" The build supports compute capability ≥ {minimum}." if minimum else ""),
         remedy=remedy, evidence=evidence(*signs[:3]))
+
+
+def _gpu_no_release_supports(ctx: RuleContext) -> Iterator[Finding]:
+    """Every GPU of the paste is older than every torch release's builds (a Fermi card): nothing in torch runs
+    there, whatever else the paste shows."""
+    archs = [gpu.arch for gpu in ctx.gpus]
+    if not archs or None in archs or ctx.non_nvidia_evidence or \
+            any(below_every_release(ctx.db, arch) is not True for arch in archs if arch is not None):
+        return
+    gpu = gpu_arch(ctx)
+    if gpu is None:
+        return
+    failing = cuda_unavailable(ctx) or first_of(ctx, Obs.DRIVER_TOO_OLD, Obs.INSUFFICIENT_DRIVER, Obs.NO_KERNEL_IMAGE)
+    releases = ctx.db.torch_releases_newest_first()
+    since = f" since torch {releases[-1].version}" if releases else ""
+    yield ctx.finding(
+        f"{gpu_label(ctx)} (compute capability {gpu.cc}) is older than every torch release's builds",
+        severity="error" if failing is not None else "warning", certainty=LIKELY if failing is not None else POSSIBLE,
+        detail=f"No official torch wheel{since} has kernels for compute capability {gpu.cc}"
+               + (f"; {quote(failing)}" if failing is not None else "") + ". Its last driver branch also caps the "
+               "CUDA version it can run.",
+        remedy="Use a newer NVIDIA GPU (compute capability ≥ 5.0 for current wheels), run on the CPU, or build an "
+               f"old torch from source with TORCH_CUDA_ARCH_LIST=\"{gpu.cc}\" and a CUDA toolkit that still targets it.",
+        evidence=evidence(failing) + ["nvml.gpus"])
 
 
 # --- torch build kind ---------------------------------------------------------------------------
@@ -202,8 +274,10 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
         "Torch not compiled with CUDA enabled", `torch.version.cuda` printing None, a
         `+cpu` / conda `cpuonly` build next to `torch.cuda.is_available() == False`, and
         `pip install torch` without a CUDA index on Windows or aarch64 Linux, where PyPI's
-        `torch` wheel is the CPU build. (With a pasted GPU and a CPU build as facts, CC204
-        reports it.)
+        `torch` wheel is the CPU build, and (possible) a conda command on the pytorch
+        channel pinning a torch release with a `cudatoolkit=`/`pytorch-cuda=` that release
+        was not built for, where the solver settles on the CPU build. (With a pasted GPU and
+        a CPU build as facts, CC204 reports it.)
     Why it matters:
         A CPU-only build never uses the GPU: `torch.cuda.is_available()` is False and
         `.cuda()` raises.
@@ -277,11 +351,26 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
                    "`torch.version.cuda` (None means CPU-only).",
             remedy=cuda_remedy(), evidence=evidence(unavailable) + ["platform.system", "platform.machine"])
         return
+    unbuilt = _conda_cuda_not_built(ctx)
     if install is not None and (install.values.get("index") == "cpu" or install.values.get("cpuonly") == "yes"):
         yield ctx.finding(
             "The install command installs the CPU-only torch",
             severity="warning", certainty=LIKELY, detail=f"{quote(install)}.", remedy=cuda_remedy(),
             evidence=evidence(install))
+    elif unbuilt is not None:
+        conda, built = unbuilt
+        wanted = conda.values.get("conda_cuda")
+        package = "pytorch-cuda" if "pytorch-cuda" in conda.values.get("packages", "").split(",") else "cudatoolkit"
+        yield ctx.finding(
+            f"The conda command asks for CUDA {wanted} with a torch release not built for it: conda installs the "
+            "CPU build",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(conda)}. This torch release was built for CUDA {', '.join(built)} only; no CUDA build pairs "
+                   f"with CUDA {wanted}, so the solver picks the CPU build (it needs no CUDA package) together with "
+                   "the `cpuonly`/`pytorch-mutex … cpu` marker.",
+            remedy=f"Ask for a CUDA this release was built for (`{package}={built[-1]}`), or a newer torch release "
+                   f"built for CUDA {wanted}; check with `conda list pytorch` (a `cpu_` build string means CPU-only).",
+            evidence=evidence(conda))
     elif install is not None and (system == "windows" or machine in ("aarch64", "arm64")):
         where = "Windows" if system == "windows" else "aarch64 Linux"
         yield ctx.finding(
@@ -292,6 +381,22 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
             remedy="pip install torch --index-url https://download.pytorch.org/whl/cuXYZ (XYZ fitting your driver, "
                    "e.g. cu128).\n" + wheel_text(ctx),
             evidence=evidence(install) + ["platform.machine", "platform.system"])
+
+
+def _conda_cuda_not_built(ctx: RuleContext) -> Optional[Tuple[Observation, Tuple[str, ...]]]:
+    """A conda command on the pytorch channel that pins a torch release and a CUDA (``cudatoolkit=``,
+    ``pytorch-cuda=``) the release was not built for, with the CUDA versions it was built for."""
+    for observation in all_of(ctx, Obs.INSTALL_COMMAND):
+        values = observation.values
+        if "conda" not in values.get("tool", "") and "mamba" not in values.get("tool", ""):
+            continue
+        if "pytorch" not in values.get("channels", "").split(",") or "conda-forge" in values.get("channels", ""):
+            continue
+        pinned = re.match(r"(?:py)?torch\s*=?=\s*(?P<version>\d+\.\d+(?:\.\d+)?)\b", values.get("torch_spec", ""))
+        built = cuda_not_built_for(ctx.db, pinned.group("version") if pinned else None, values.get("conda_cuda"))
+        if built:
+            return observation, built
+    return None
 
 
 # --- packages ------------------------------------------------------------------------------------
@@ -349,6 +454,9 @@ def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         evidence=evidence(lead))
 
 
+_SAME_INTERPRETER = "Install with the interpreter that runs the code: `python -m pip install torch …`"
+
+
 @rule("CC815", "observed-multiple-torch-installs", "multiple_torch_installs", "torch", symptom=True)
 def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output suggests Python imports a different torch than the one installed.
@@ -358,7 +466,11 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
         (a torch/ folder in the working directory, or a half-removed install); the report
         saying torch is installed twice (pip and conda, a CPU and a GPU package); "Torch not
         compiled with CUDA enabled" while the pasted package list has a CUDA build; a
-        torch in the user site (~/.local) next to other installs; and, with nothing else
+        torch in the user site (~/.local) next to other installs; CUDA available in one
+        Python environment and not in another (a venv or conda env created or activated
+        between a printed True and False, or the report saying so); a launcher script
+        (torchrun) that fails where `python -m torch.distributed.run` works; `which python`
+        and `which pip` (or `pip -V`) naming different environments; and, with nothing else
         wrong in the paste, a Python session that only checks `torch.__version__`
         (possible: people check the version when it is not the one they installed).
         (Distinct versions in pip list vs. `torch.__version__`, or torch paths in two
@@ -388,8 +500,7 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
             severity="warning", certainty=POSSIBLE,
             detail=f"{quote(absent)}. pip and python often belong to different environments (`pip` vs "
                    "`python -m pip`, a venv or conda env not activated, sudo).",
-            remedy="Install with the interpreter that runs the code: `python -m pip install torch …`; check "
-                   "`which python` and `python -m pip --version`.",
+            remedy=f"{_SAME_INTERPRETER}; check `which python` and `python -m pip --version`.",
             evidence=evidence(absent))
         return
     not_compiled = first_of(ctx, Obs.NOT_COMPILED_WITH_CUDA)
@@ -427,6 +538,43 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
                    "check again.",
             evidence=evidence(user_site, environment))
         return
+    differ = first_of(ctx, Obs.PIP_PYTHON_DIFFER)
+    if differ is not None:
+        yield ctx.finding(
+            "pip and python belong to different environments: torch is installed where python does not look",
+            severity="warning", certainty=LIKELY,
+            detail=f"{quote(differ)}. `pip install` changes the environment of {differ.values.get('pip')}; "
+                   f"`python` runs {differ.values.get('python')} with its own (or no) torch.",
+            remedy=f"{_SAME_INTERPRETER}; activate the environment first (`conda activate <env>` / "
+                   "`source <venv>/bin/activate`) so both resolve there.",
+            evidence=evidence(differ))
+        return
+    launcher = first_of(ctx, Obs.LAUNCHER_OTHER_PYTHON)
+    if launcher is not None:
+        yield ctx.finding(
+            "The launcher script runs another Python than `python -m`: it belongs to another torch install",
+            severity="warning", certainty=LIKELY,
+            detail=f"{quote(launcher)}. A console script such as torchrun starts the interpreter named in its first "
+                   "line; one installed at the user or system level (or by `module load`) runs that Python, with its "
+                   "own torch and without the active environment's packages.",
+            remedy="`which torchrun` and `head -1 $(which torchrun)`: if it is not the active environment's, install "
+                   "torch into that environment (`python -m pip install torch …`) or launch with `python -m "
+                   "torch.distributed.run`.",
+            evidence=evidence(launcher))
+        return
+    across = _cuda_differs_across_environments(ctx)
+    if across is not None:
+        yield ctx.finding(
+            "CUDA works in one Python environment and not in another: the second has its own torch",
+            severity="warning", certainty=LIKELY,
+            detail=f"{quote(across)}. An environment installs its own torch (a requirements file pulls the generic "
+                   "PyPI or a CPU build), and it comes before the working one — `--system-site-packages` lets a venv "
+                   "see the system's torch but does not prefer it.",
+            remedy="In both environments run `python -c \"import sys, torch; print(sys.executable, torch.__file__, "
+                   "torch.version.cuda)\"`; uninstall the environment's own torch (`pip uninstall torch`) to use the "
+                   "working one, or install the CUDA build into it (pin the same version the requirements ask for).",
+            evidence=evidence(across))
+        return
     stated = first_of(ctx, Obs.MULTIPLE_INSTALLS_STATED)
     if stated is not None and stated.values.get("kind") == "interpreters":
         yield ctx.finding(
@@ -461,6 +609,24 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
         detail=f"{quote(imported)}. The paste only checks which torch is imported; a version other than the one "
                "installed means another copy (user site ~/.local, another environment) comes first on sys.path.",
         remedy=remedy, evidence=evidence(imported))
+
+
+def _cuda_differs_across_environments(ctx: RuleContext) -> Optional[Observation]:
+    """The report's statement that CUDA works in one environment and not in another, or the environment switch
+    (created, activated, its prompt first seen) between a printed ``is_available()`` True and a False."""
+    stated = first_of(ctx, Obs.ENV_CONTRAST_STATED)
+    if stated is not None:
+        return stated
+    answers = [o for o in all_of(ctx, Obs.CUDA_AVAILABLE) if o.values.get("source") != "collect_env" and o.line]
+    true_lines = [o.line for o in answers if o.values.get("value") == "true" and o.line is not None]
+    false_lines = [o.line for o in answers if o.values.get("value") == "false" and o.line is not None]
+    if not true_lines or not false_lines:
+        return None
+    for switch in all_of(ctx, Obs.ENV_SWITCH, Obs.ENV_PROMPT):
+        line = switch.line
+        if line is not None and any(min(t, f) < line < max(t, f) for t in true_lines for f in false_lines):
+            return switch
+    return None
 
 
 def _failed_after_import(ctx: RuleContext) -> bool:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from ..document import Document
 from ..facts import Facts
-from . import (collect_env, cues, docker, extensions, nvidia_smi, packages, prose, python_session, situations,
-               statements)
+from . import (build_config, collect_env, cues, docker, environments, extensions, nvidia_smi, packages, prose,
+               python_session, situations, statements)
 
 IMPORTERS = (
     ("nvidia_smi", nvidia_smi.parse),
@@ -16,6 +16,8 @@ IMPORTERS = (
     ("packages", packages.parse),
     ("docker", docker.parse),
     ("python_session", python_session.parse),
+    ("environments", environments.parse),
+    ("build_config", build_config.parse),
     ("extensions", extensions.parse),
     ("situations", situations.parse),
     ("statements", statements.parse),

@@ -76,6 +76,7 @@ _OS_ANCHORS = ("windows", "win32", "ubuntu", "debian", "centos", "fedora", "rhel
 def parse(document: Document, facts: Facts) -> None:
     """Everything a sentence can tell."""
     _gpus(document, facts)
+    _ambiguous_gpus(document, facts)
     _drivers(document, facts)
     _torch(document, facts)
     _platform(document, facts)
@@ -163,6 +164,36 @@ def _gpus(document: Document, facts: Facts) -> None:
         for name in gpu_names(text, facts):
             facts.add_gpu(GpuClaim(name=name, priority=PROSE))
             facts.seen("prose")
+
+
+def _ambiguous_gpus(document: Document, facts: Facts) -> None:
+    """A GPU name shared by products of different architectures ("GT 710": Fermi GF119 or Kepler GK208) is no
+    GPU fact, but the range of its compute capabilities still settles some questions (every GT 710 is older
+    than any current build), so it is kept as an observation with its lowest and highest capability."""
+    from ...compat.gpu_names import AMBIGUOUS  # the resolver's answer kinds
+    from ...versions import major_minor
+
+    index = facts.db.gpu_index
+    for position in document.lines_with_any(_GPU_ANCHORS):
+        text = document.line(position)
+        if text.lstrip().startswith(("|", "[pip", "[conda")) or "site-packages" in text:
+            continue
+        for match in _GPU.finditer(text):
+            candidate = re.sub(r"\s+", " ", match.group("name")).strip()
+            if _EXAMPLE.search(text, max(match.start() - 24, 0), match.start()) or _known(index, candidate):
+                continue
+            attempts = [candidate]
+            if re.match(r"^(?:rtx|gtx|gt|mx)\s*\d", candidate, re.IGNORECASE):
+                attempts.append("GeForce " + re.sub(r"^(rtx|gtx|gt|mx)\s*", r"\1 ", candidate, flags=re.IGNORECASE))
+            for attempt in attempts:
+                resolution = index.resolve(attempt)
+                capabilities = [major_minor(row.compute_capability) for row in resolution.candidates]
+                if resolution.kind != AMBIGUOUS or not capabilities or None in capabilities:
+                    continue
+                known = [c for c in capabilities if c is not None]
+                facts.observe(Obs.GPU_NAME_AMBIGUOUS, text, document.number(position), name=attempt,
+                              lowest="%d.%d" % min(known), highest="%d.%d" % max(known))
+                return
 
 
 def _drivers(document: Document, facts: Facts) -> None:
@@ -261,6 +292,13 @@ def _install_values(tool: str, rest: str) -> Optional[dict]:
             continue
         if token.startswith(("--index-url=", "--extra-index-url=", "--find-links=")):
             indexes.append(token.split("=", 1)[1])
+        elif token.startswith("--torch-backend"):  # uv's choice of PyTorch index: cpu, cu126, auto
+            backend = token.split("=", 1)[1] if "=" in token else \
+                (tokens[position + 1] if position + 1 < len(tokens) else "")
+            if re.fullmatch(r"cu\d{2,3}|cpu|rocm[\d.]+|xpu", backend, re.IGNORECASE):
+                indexes.append(f"https://download.pytorch.org/whl/{backend.lower()}")
+            position += 1 if "=" in token else 2
+            continue
         elif token.startswith(("#", "&&", ";", "|")):
             break
         elif not token.startswith("-"):

@@ -154,7 +154,7 @@ def _answer(facts: Facts, expression: "re.Match[str]", value: str, text: str, li
     elif expression.group("file"):
         match = _TORCH_PATH.search(value.replace("'", "/"))
         if match:
-            _location(facts, match.group("root"), line)
+            record_torch_location(facts, match.group("root"), line)
 
 
 def _banner(document: Document, facts: Facts) -> None:
@@ -195,7 +195,7 @@ def _paths(document: Document, facts: Facts) -> None:
         text = document.line(index)
         match = _TORCH_PATH.search(text)
         if match:
-            _location(facts, match.group("root"), document.number(index))
+            record_torch_location(facts, match.group("root"), document.number(index))
         python = _PY_IN_PATH.search(text)
         if python:
             facts.set(lambda s: s.platform.python_version, python.group("v"), PROSE)
@@ -220,7 +220,8 @@ def _loads_own_library(document: Document, index: int) -> bool:
     return False
 
 
-def _location(facts: Facts, root: str, line: int) -> None:
+def record_torch_location(facts: Facts, root: str, line: int) -> None:
+    """A site-packages folder that holds torch (a user site is also an observation)."""
     user_site = "/.local/lib/" in root or "\\appdata\\roaming\\python" in root.lower()
     facts.torch_locations.append(TorchLocation(root=root, line=line, user_site=user_site))
     if user_site:

@@ -135,6 +135,22 @@ _THROTTLED = re.compile(
     r"\b(?:GPU|card)s?\b[^\n]{0,40}?\b(?:is|are|gets?|got|being|was|were)\s+(?:\w+\s+)?throttled\b|"
     r"\b(?:thermal|power)\s+throttling\b|\bthrottling\s+(?:on|of)\s+(?:my|the|our)\s+(?:\w+\s+){0,2}(?:GPU|card)",
     re.IGNORECASE)
+_WARNING_WORD = r"(?:warnings?|警告|предупрежд\w*|advertencias?|avisos?|avertissements?|warnmeldung\w*)"
+_RUNS_NORMALLY = (
+    r"(?:\b(?:runs?|ran|running|works?|worked|working|trains?|training|finish(?:es|ed)?|completes?|completed)\s+"
+    r"(?:just\s+|still\s+|perfectly\s+|completely\s+)?(?:normally|fine|well|ok(?:ay)?|correctly|properly|as\s+expected|"
+    r"without\s+(?:any\s+)?(?:problems?|issues?|errors?))"
+    r"|\b(?:can|could|still)\s+(?:run|work|train)\s+(?:normally|fine|well|correctly|properly)"
+    r"|\beverything\s+(?:still\s+)?(?:works|runs|is\s+fine)|\bno\s+(?:effect|impact)\s+on\s+(?:the\s+)?(?:results?|training|program)"
+    r"|正常运行|可以正常|能正常|运行正常|正常に動)")
+_WORKS_DESPITE_WARNING = re.compile(
+    # "the warning still exists, but the program can run normally", "despite this warning everything works"
+    _WARNING_WORD + r"[^\n]{0,120}?(?:\bbut\b|\bhowever\b|\byet\b|\bthough\b|,|，|但|但是)[^\n]{0,60}?" + _RUNS_NORMALLY +
+    r"|" + _RUNS_NORMALLY + r"[^\n]{0,60}?\b(?:despite|although|even\s+though|though|but)\b[^\n]{0,40}?" + _WARNING_WORD +
+    r"|\b(?:despite|ignor\w*|apart\s+from)\s+(?:the\s+|this\s+|that\s+)?" + _WARNING_WORD + r"[^\n]{0,60}?" + _RUNS_NORMALLY,
+    re.IGNORECASE)
+_NEGATED_RUN = re.compile(r"(?:\bnot|n't|\bnever|cannot|不能|无法)\s+(?:\w+\s+){0,2}(?:run|work|train)", re.IGNORECASE)
+_WARNING_ANCHORS = ("warning", "警告", "предупрежд", "advertencia", "aviso", "avertissement", "warnmeldung")
 _CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu")
 _NO_GPU_ANCHORS = ("without", "have", "no ", "cpu", "cuda and i", "显卡", "gpu")
 _MAC_ANCHORS = ("mac", "apple", "m1", "m2", "m3", "m4", "m series")
@@ -166,6 +182,11 @@ def parse(document: Document, facts: Facts) -> None:
         if _TWO_INTERPRETERS.search(document.line(index)):
             facts.observe(Obs.MULTIPLE_INSTALLS_STATED, document.line(index), document.number(index),
                           kind="interpreters")
+            break
+    for index in document.lines_with_any(_WARNING_ANCHORS):
+        text = document.line(index)
+        if not _MESSAGE.search(text) and _WORKS_DESPITE_WARNING.search(text) and not _NEGATED_RUN.search(text):
+            facts.observe(Obs.WORKS_DESPITE_WARNING, text, document.number(index))
             break
     for index in document.lines_with_any(("nvidia", "geforce")):
         text = document.line(index)
@@ -214,10 +235,20 @@ def _cpu_builds(document: Document, facts: Facts) -> None:
             _cpu_build_stated(document, facts, index, match)
 
 
+_UNNAMED_BINARY = re.compile(r"^(?:wheel|binary|binaries)\b", re.IGNORECASE)
+_OTHER_FRAMEWORKS = ("tensorflow", "jax", "onnxruntime", "paddle", "mxnet", "cupy", "llama", "xformers", "bitsandbytes",
+                     "vllm", "flash-attn", "flash_attn", "mmcv", "detectron", "faiss", "opencv", "cv2", "dlib", "tensorrt",
+                     "deepspeed", "apex", "triton", "spconv", "ctranslate", "cuml", "rapids", "numba", "lightgbm",
+                     "xgboost", "catboost", "mindspore", "sglang", "exllama", "auto_gptq", "auto-gptq", "gptq")
+
+
 def _cpu_build_stated(document: Document, facts: Facts, index: int, match: "re.Match[str]") -> None:
-    """A statement of a CPU build, kept when torch is named on its line or the lines around it."""
+    """A statement of a CPU build, kept when torch is named on its line or the lines around it, or when an
+    unnamed wheel or binary is said to lack CUDA in a paste that names no other framework (the torch a
+    setup.py or an installer pulled)."""
     nearby = " ".join(document.line(i) for i in range(max(index - 2, 0), min(index + 3, len(document))))
-    if _TORCH_WORD.search(nearby):
+    unnamed = _UNNAMED_BINARY.match(match.group(0)) is not None and not any(document.has(name) for name in _OTHER_FRAMEWORKS)
+    if unnamed or _TORCH_WORD.search(nearby):
         facts.observe(Obs.CPU_BUILD_STATED, document.line(index), document.number(index),
                       kind="rocm" if "rocm" in match.group(0).lower() else None)
 
