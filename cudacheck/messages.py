@@ -488,6 +488,44 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?P<path>\S*torch[/\\]__init__\.py)|from torch\._C import"),
     _message(Obs.CUDA_INIT_WARNING, ("cuda initialization:",),
              r"CUDA initialization:\s*(?P<message>.+)"),
+    # --- library paths, GPU health, NCCL and configuration: more families -------------------------------
+    # the toolkit's stub libcuda (lib64/stubs) found before the driver's: CUDA error 34
+    _message(Obs.CUDA_STUB_LIBRARY, ("stub library", "stublibrary", "stub_library", "error 34", "code 34", "error: 34",
+                                     "error=34", "code=34", "/stubs/libcuda"),
+             r"CUDA driver is a stub library|cudaErrorStubLibrary|CUDA_ERROR_STUB_LIBRARY|" + _CUDA_CODE + r"34\b(?!\.)|"
+             r"(?:=>|loaded from|from|:)\s*\S*/stubs/libcuda\.so",
+             exclude=r"errno|\[Errno 34\]|Numerical result out of range"),
+    # Windows' loader dialog: a DLL of another version was found first (also in German, French, Chinese, Japanese)
+    _message(Obs.WINDOWS_ENTRY_POINT, ("entry point", "einsprungpunkt", "point d'entrée", "程序输入点", "エントリ ポイント",
+                                       "エントリポイント"),
+             r"(?:procedure entry point|Prozedureinsprungpunkt|point d'entrée de procédure|无法定位程序输入点|"
+             r"プロシージャ\s*エントリ\s*ポイント)\s*\"?(?P<symbol>[\w@?$]+)\"?[^\n]{0,120}?"
+             r"(?P<dll>(?:cublasLt|cublas|cudnn\w*|cudart|cufft|curand|cusolver|cusparse|nvrtc|nvJitLink|cupti|nvcuda|"
+             r"nccl|c10_cuda|torch_cuda)\w*\.dll)|"
+             r"(?:procedure entry point|Prozedureinsprungpunkt|point d'entrée de procédure|无法定位程序输入点|"
+             r"プロシージャ\s*エントリ\s*ポイント)\s*\"?(?P<symbol2>(?:cuda|cublas|cudnn|cufft|cusparse|cusolver|curand|"
+             r"nvrtc|nccl)\w+)"),
+    # JAX's start-up check of the CUDA libraries it finds: an older one was loaded (another folder first)
+    _message(Obs.LIBRARY_OLDER_THAN_BUILD, ("was built against version",),
+             r"Found (?P<lib>cuDNN|cuBLAS|cuSPARSE|cuFFT|cuSOLVER|CUPTI|NCCL|CUDA runtime|CUDA driver|CUDA|NVRTC|nvJitLink)"
+             r" version (?P<found>\d+)\s*,?\s*but (?:JAX|jaxlib|XLA|TensorFlow|it) was built against version "
+             r"(?P<built>\d+)", join_next=1),
+    # `ldd` on a CUDA program or library: a CUDA runtime library the loader does not find
+    _message(Obs.LDD_NOT_FOUND, ("=> not found",),
+             r"^\s*(?P<lib>lib(?:cudart|cublasLt|cublas|cufft|curand|cusparse|cusolver|nvrtc|nvJitLink|nvToolsExt|cupti|"
+             r"nccl|cudss|cufile|cusparseLt)[\w.-]*\.so[.\d]*)\s*=>\s*not found"),
+    # GPU faults the driver, its firmware or a stress tool reports besides Xid numbers
+    _message(Obs.GPU_FAULT_REPORTED, ("rpc from gsp", "gsp rpc", "gsp timeout", "faulty", "dcgmi diag", "ecc errors",
+                                      "memory errors", "gpu crash dump", "| fail"),
+             r"Timeout waiting for RPC from GSP|GSP RPC timeout|GSP\s+(?:firmware\s+)?(?:timeout|crashed|error)|"
+             r"^\s*GPU\s*\d+\s*:\s*FAULTY\b|\bFAULTY\b[^\n]{0,40}\bGPU\b|"
+             r"\|\s*(?:Memory|Diagnostic|PCIe|NVLink|Targeted (?:Stress|Power)|SM Stress|Memory Bandwidth)\s*\|\s*Fail\b|"
+             r"(?:detected|found|reports?|reported)\s+\d+\s+(?:uncorrect\w+\s+)?(?:ECC|memory)\s+errors|"
+             r"A GPU crash dump has been created"),
+    # NCCL refuses two ranks on one GPU: the program (or CUDA_VISIBLE_DEVICES per rank) maps ranks to devices wrongly
+    _message(Obs.DUPLICATE_GPU, ("duplicate gpu detected",),
+             r"Duplicate GPU detected\s*:?\s*rank (?P<rank>\d+) and rank (?P<rank2>\d+) both on CUDA device "
+             r"(?P<device>\w+)", join_next=1),
 )
 
 

@@ -287,6 +287,21 @@ class Obs(str, Enum):
     INPUT_TRUNCATED = ("input_truncated", CONTEXT, "the input was too large and was read in part")
     NOTHING_RECOGNISED = ("nothing_recognised", CONTEXT, "nothing in the text was recognised")
 
+    # --- library paths, GPU health, NCCL and configuration: statements and listings ------------------------
+    LIBRARY_SHADOWING_STATED = ("library_shadowing_stated", "lib_path_conflict",
+                                "the report says CUDA libraries come from another folder than the bundled ones, or "
+                                "that a CUDA folder on PATH breaks it")
+    CUDA_STUB_LIBRARY = ("cuda_stub_library", "lib_path_conflict",
+                         "CUDA error 34: the CUDA toolkit's stub libcuda is loaded instead of the driver's")
+    WINDOWS_ENTRY_POINT = ("windows_entry_point", "lib_path_conflict",
+                           "Windows: a procedure entry point is missing from a CUDA DLL (another version was loaded)")
+    LIBRARY_OLDER_THAN_BUILD = ("library_older_than_build", "lib_path_conflict",
+                                "a framework found a CUDA library older than the one it was built against")
+    LDD_NOT_FOUND = ("ldd_not_found", "lib_path_conflict", "ldd: a CUDA runtime library is not found by the loader")
+    GPU_FAULT_REPORTED = ("gpu_fault_reported", "gpu_health",
+                          "the driver's firmware (GSP), a diagnostic or a stress test reports a GPU fault")
+    DUPLICATE_GPU = ("duplicate_gpu", "config", "NCCL: two ranks on the same GPU")
+
 
 _BY_NAME: Dict[str, Obs] = {member.value: member for member in Obs}
 

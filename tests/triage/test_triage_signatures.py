@@ -153,6 +153,15 @@ EXAMPLES = {
     "no_matching_torch": "ERROR: No matching distribution found for torch==1.12.1+cu113",
     "cudnn_no_engine": "RuntimeError: GET was unable to find an engine to execute this computation",
     "torch_library_missing": "OSError: libtorch_cuda_cu.so: cannot open shared object file: No such file or directory",
+    # library paths, GPU health, NCCL and configuration
+    "cuda_stub_library": "cudaGetDeviceCount() failed: CUDA driver is a stub library (error 34)",
+    "windows_entry_point": "The procedure entry point cudnnGetErrorString could not be located in the dynamic link "
+                           "library C:\\tools\\cuda\\bin\\cudnn_ops_infer64_8.dll.",
+    "library_older_than_build": "RuntimeError: Unable to load cuSOLVER. Found cuSOLVER version 11405, but JAX was built "
+                                "against version 11502, which is newer.",
+    "ldd_not_found": "\tlibcufft.so.11 => not found",
+    "gpu_fault_reported": "[ 8123.456] NVRM: GPU1 Timeout waiting for RPC from GSP! Expected function 10 (FREE)",
+    "duplicate_gpu": "Duplicate GPU detected : rank 3 and rank 2 both on CUDA device 81000",
 }
 
 # Lines that mention the same words without being the signature.
@@ -186,6 +195,13 @@ NEAR_MISSES = {
                          'loading "C:\\venv\\lib\\site-packages\\torch\\lib\\cudnn_cnn_infer64_8.dll" or one of '
                          'its dependencies.',
     "nouveau_bound": "Kernel modules: nvidiafb, nouveau",
+    "cuda_stub_library": "OSError: [Errno 34] Numerical result out of range",
+    "windows_entry_point": "The procedure entry point GetSystemTimePreciseAsFileTime could not be located in the "
+                           "dynamic link library KERNEL32.dll",
+    "library_older_than_build": "Found cuDNN version 8.9 in the environment",
+    "ldd_not_found": "\tlibcublas.so.12 => /opt/venv/lib/python3.11/site-packages/nvidia/cublas/lib/libcublas.so.12",
+    "gpu_fault_reported": "| Memory                    | Pass                                           |",
+    "duplicate_gpu": "NCCL INFO comm 0x55d rank 1 nranks 2 cudaDev 1 busId 81000 - Init COMPLETE",
 }
 
 

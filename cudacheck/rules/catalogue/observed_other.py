@@ -173,8 +173,9 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         device ordinal" for an index beyond the GPUs CUDA_VISIBLE_DEVICES leaves (they are
         renumbered from 0), a Slurm job
         that binds one GPU per task while the code picks the device by local rank ("invalid
-        device ordinal"), and a job whose Python environment was never activated (Lmod,
-        conda activate) so torch is not found.
+        device ordinal"), NCCL's "Duplicate GPU detected" (two ranks on one GPU), and a job
+        whose Python environment was never activated (Lmod, conda activate) so torch is not
+        found.
     Why it matters:
         The driver, GPU and torch are fine; the job fails because of how it is configured.
     How to fix:
@@ -231,6 +232,12 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         mistakes.append((ordinal, "Slurm gives each task one GPU, but the code selects the GPU by its local rank",
                          "Request the GPUs per node (`--gpus-per-node=N`, `--ntasks-per-node=N`) so every task sees "
                          "all of them, or use `torch.cuda.set_device(0)` in each task (its only visible GPU)."))
+    duplicate = first_of(ctx, Obs.DUPLICATE_GPU)
+    if duplicate is not None:
+        mistakes.append((duplicate, "Two ranks run on the same GPU",
+                         "Give every rank its own GPU before creating the process group: "
+                         "`torch.cuda.set_device(local_rank)` (LOCAL_RANK from torchrun), or one GPU per task from "
+                         "the launcher; check that CUDA_VISIBLE_DEVICES is not the same single GPU for every rank."))
     activation = first_of(ctx, Obs.ENVIRONMENT_NOT_ACTIVATED)
     if activation is not None and first_of(ctx, Obs.TORCH_NOT_INSTALLED) is not None:
         mistakes.append((activation, "The job's Python environment was not activated, so torch is not found",

@@ -124,7 +124,9 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         encountered", uncorrectable NVLink errors, the kernel's uncorrected PCIe (AER)
         errors, `nvidia-smi -q` showing "Pending Page Blacklist : Yes", remapped rows
         "Pending : Yes" or "Remapping Failure Occurred : Yes", "ERR!" in an nvidia-smi
-        table, a GPU that needs a reset, and thermal or power slowdown active (a warning).
+        table, a GPU that needs a reset, the driver's GSP firmware timing out, a failed
+        DCGM diagnostic, gpu-burn's "FAULTY", memory errors a memory test found, and
+        thermal or power slowdown active (a warning).
     Why it matters:
         These are not software problems: the GPU needs a reset or service, and jobs on it
         keep failing.
@@ -134,7 +136,7 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
     """
     xids = [o for o in all_of(ctx, Obs.XID) if _xid(o) in _HEALTH_XIDS]
     lead = first_of(ctx, Obs.FALLEN_OFF_BUS, Obs.ECC_ERROR) or (xids[0] if xids else None) or \
-        first_of(ctx, Obs.SMI_Q_PENDING)
+        first_of(ctx, Obs.SMI_Q_PENDING, Obs.GPU_FAULT_REPORTED)
     throttled = first_of(ctx, Obs.GPU_THROTTLED)
     if lead is None and throttled is not None:
         text = throttled.text.lower()
@@ -173,6 +175,8 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
                  ("Row remapping failed on the GPU" if lead.values.get("field", "").startswith("Remapping") else
                   "Page retirement / row remapping is pending on the GPU (needs a reset)")
                  if lead.signature == Obs.SMI_Q_PENDING else
+                 "A GPU fault is reported (driver firmware, a diagnostic or a stress test)"
+                 if lead.signature == Obs.GPU_FAULT_REPORTED else
                  f"The driver logged Xid {_xid(lead)} (hardware/driver fault)")
         yield ctx.finding(title, certainty=LIKELY, detail=f"{quote(lead)}.",
                           remedy="Drain the node and reset the GPU (`nvidia-smi -r -i N`) or reboot; check "

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from ..document import Document
 from ..facts import Facts
-from . import (collect_env, cues, docker, extensions, nvidia_smi, packages, prose, python_session, situations,
-               statements)
+from . import (collect_env, cues, docker, extensions, library_paths, nvidia_smi, packages, prose, python_session,
+               situations, statements)
 
 IMPORTERS = (
     ("nvidia_smi", nvidia_smi.parse),
@@ -19,6 +19,7 @@ IMPORTERS = (
     ("extensions", extensions.parse),
     ("situations", situations.parse),
     ("statements", statements.parse),
+    ("library_paths", library_paths.parse),
     ("prose", prose.parse),
     ("cues", cues.parse),
 )

@@ -1,0 +1,83 @@
+"""What a report says about where CUDA libraries are loaded from.
+
+Two kinds of statement point at a library-path conflict without any loader message:
+
+- **shadowing**: CUDA libraries (or DLLs, or one library such as libcudnn) said to be used,
+  loaded, found or copied from one place *instead of* the ones the framework bundles
+  ("JAX uses the CUDA libraries on LD_LIBRARY_PATH instead of the pip ones", "the DLLs are
+  copied from C:\\Program Files\\NVIDIA GPU Computing Toolkit\\CUDA\\v11.7 rather than
+  torch\\lib", "TF will first use the libcudnn in CONDA_PREFIX/lib");
+- **a search path that breaks it**: the error said to appear while a CUDA folder is on
+  PATH / LD_LIBRARY_PATH / CUDA_PATH and to go away once it is removed or changed, in
+  English or another language ("cudaのパスが通っている場合エラーが出て", "删除环境变量里的CUDA路径后正常").
+
+Both become :data:`Obs.LIBRARY_SHADOWING_STATED`. A statement may be wrapped over a few
+lines (a path on a line of its own), so each anchor line is read with its neighbours.
+Every recogniser needs its literal keyword on the line (the document's index), so the
+cost stays linear in the input.
+"""
+from __future__ import annotations
+
+import re
+
+from ...observations import Obs
+from ..document import Document
+from ..facts import Facts
+
+_LIBRARY = (r"(?:cuda\s+(?:runtime\s+|toolkit\s+)?(?:librar\w*|dlls?|\.so\b|binaries)|\b(?:lib)?(?:cudart|cudnn|"
+            r"cublas\w*|cufft|curand|cusparse|cusolver|nvrtc|nccl|nvjitlink)[\w.]*|\bdlls?\b|\w\.dll\b|"
+            r"shared\s+librar\w*)")
+_INSTEAD = r"(?:instead\s+of|rather\s+than|in\s+place\s+of|ahead\s+of|(?:takes?|taking)\s+precedence\s+over|over(?:rid|shadow)\w*)"
+_LOADS = r"\b(?:uses?|used|using|loads?|loaded|loading|found|finds?|picks?|picked|cop(?:y|ies|ied)|link\w*|resolv\w*|first)\b"
+_SHADOWING = re.compile(
+    r"(?:" + _LOADS + r"[^\n]{0,80}?" + _LIBRARY + r"|" + _LIBRARY + r"[^\n]{0,200}?" + _LOADS + r")[^\n]{0,200}?\b"
+    + _INSTEAD + r"\b[^\n]{0,160}?(?:bundled|pip\b|pip-installed|wheels?\b|torch[\\/]lib|"
+    r"site-packages|packaged|shipped|its\s+own|their\s+own|the\s+ones?\b|installed\s+(?:by|with|in)|conda|nvidia-|"
+    r"lib(?:cudart|cudnn|cublas|nccl)|[\\/]lib\b)"
+    # "loads libcudnn from /usr/local/cuda/lib64 first", "the system cuDNN shadows the one in the wheel"
+    r"|\b(?:system|toolkit'?s?|/usr/local/cuda[\w.-]*|LD_LIBRARY_PATH'?s?)\s+(?:\w+\s+){0,2}" + _LIBRARY +
+    r"\s+(?:shadows?|shadowed|overrides?|wins?\s+over|(?:is|are|gets?|got|was|were)\s+(?:loaded|picked(?:\s+up)?|used)"
+    r"\s+(?:first|instead))"
+    r"|\b(?:picks?|picked|picking)\s+up\s+(?:the\s+)?(?:wrong|system'?s?|other|old(?:er)?)\s+(?:\w+\s+){0,2}" + _LIBRARY +
+    r"|\b(?:loads?|loaded|loading|uses?|used|using)\s+(?:the\s+)?wrong\s+(?:version\s+of\s+)?(?:the\s+)?"
+    r"(?:\w+\s+)?" + _LIBRARY, re.IGNORECASE)
+_SHADOWING_ANCHORS = ("instead of", "rather than", "in place of", "ahead of", "precedence", "overrid", "overshadow",
+                      "shadow", "wins over", "loaded first", "used first", "picked up first", "pick up", "picks up",
+                      "picked up", "picking up", "wrong")
+_SEARCH_PATH = r"(?:\$?(?:LD_LIBRARY_PATH|CUDA_PATH|PATH)\b|path\s+variable|environment\s+variables?|env\s+vars?)"
+_PATH_BREAKS = re.compile(
+    # the error appears while CUDA is on the search path ...
+    r"\b(?:when|if|while|whenever|as\s+long\s+as)\s+(?:the\s+)?(?:system\s+)?cuda\s+(?:\w+\s+){0,2}(?:is|was|are|were)\s+"
+    r"(?:in|on|added\s+to)\s+(?:the\s+|my\s+)?" + _SEARCH_PATH + r"[^\n]{0,60}?\b(?:error|fail\w*|crash\w*|break\w*)"
+    # ... and goes away once CUDA is taken off it
+    r"|\b(?:remov\w*|delet\w*|unset\w*|clear\w*|drop\w*|renam\w*|tak\w+\s+out)\s+(?:the\s+)?(?:system\s+)?(?:cuda|"
+    r"[A-Z]:\\[^\n]{0,80}?cuda[^\n]{0,40}?)\s*(?:\w+\s+){0,3}(?:from|off|out\s+of)\s+(?:the\s+|my\s+)?"
+    + _SEARCH_PATH + r"[^\n]{0,80}?\b(?:works?|worked|fix\w*|solv\w*|resolv\w*|helps?|helped|gone|disappear\w*)"
+    r"|\b(?:remov\w*|delet\w*|unset\w*|renam\w*)\s+(?:the\s+)?CUDA_PATH\b[^\n]{0,60}?\b(?:works?|worked|fix\w*|solv\w*|"
+    r"resolv\w*|helps?|helped|gone|disappear\w*)"
+    # Japanese: "CUDA のパスが通っているとエラー", "CUDA のパスを外す/変更すると動く"
+    r"|cuda\s*の?\s*(?:パス|path)\s*(?:が|を)?\s*(?:通っている|通して|通ってる)[^\n]{0,30}?(?:エラー|失敗|落ち|動かな)"
+    r"|cuda\s*の?\s*(?:パス|path)\s*を\s*(?:変更|削除|外|消)[^\n]{0,30}?(?:使える|動く|動いた|動きま|直|解決|治)"
+    # Chinese: "删除环境变量里的CUDA路径后正常", "环境变量里有CUDA就报错"
+    r"|(?:删除|去掉|移除|删掉)[^\n]{0,20}?(?:环境变量|path|路径)[^\n]{0,20}?cuda[^\n]{0,30}?(?:正常|解决|好了|可以)"
+    r"|(?:删除|去掉|移除|删掉)[^\n]{0,20}?cuda[^\n]{0,20}?(?:环境变量|path|路径)[^\n]{0,30}?(?:正常|解决|好了|可以)"
+    r"|(?:环境变量|path)[^\n]{0,10}?(?:里|中)?有\s*cuda[^\n]{0,20}?(?:报错|出错|错误)",
+    re.IGNORECASE)
+_PATH_ANCHORS = ("path", "パス", "路径", "环境变量")
+_MESSAGE = re.compile(r"^\s*(?:[\w.]*(?:Error|Exception|Warning)\b|WARNING\b|E\d{4}\b|W\d{4}\b)|\bmake sure\b|"
+                      r"\bplease\b", re.IGNORECASE)
+"""An error or a hint that a program prints, not the report's own statement."""
+
+
+def parse(document: Document, facts: Facts) -> None:
+    """The first statement that CUDA libraries come from the wrong place, or that a CUDA search path breaks it."""
+    for anchors, pattern, kind, before, after in ((_SHADOWING_ANCHORS, _SHADOWING, "shadowing", 2, 1),
+                                                  (_PATH_ANCHORS, _PATH_BREAKS, "search path", 0, 1)):
+        for index in document.lines_with_any(anchors):
+            if _MESSAGE.search(document.line(index)):
+                continue
+            window = range(max(index - before, 0), min(index + after + 1, len(document)))
+            text = " ".join(document.line(i).strip() for i in window)
+            if pattern.search(text):
+                facts.observe(Obs.LIBRARY_SHADOWING_STATED, document.line(index), document.number(index), kind=kind)
+                return

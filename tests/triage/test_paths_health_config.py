@@ -1,0 +1,112 @@
+"""Library paths, GPU health, NCCL and configuration: the kinds of evidence people paste or write, judged by
+the category they point to. Texts written here in the style of real reports."""
+import pytest
+
+from cudacheck.observations import Obs
+from cudacheck.triage import parse, triage
+
+
+def problems(text):
+    return [f for f in triage(text).findings if f.severity in ("error", "warning")]
+
+
+def first_category(text):
+    found = problems(text)
+    return found[0].category if found else None
+
+
+def signatures(text):
+    return {o.signature for o in parse(text).observations}
+
+
+# --- CUDA libraries said to come from the wrong place ---------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "It looks like tensorflow loads the CUDA libraries from /usr/local/cuda-11.2/lib64 instead of the ones pip "
+    "installed into site-packages/nvidia.",
+    "When packaging with PyInstaller the cuDNN DLLs get copied from\nC:\\Program Files\\NVIDIA\\CUDNN\\v8.9\\bin\n"
+    "instead of\n.venv\\Lib\\site-packages\\torch\\lib",
+    "ctranslate2 picks up the wrong libcublas (the system one from CUDA 11.8)",
+    "my conda env has libcudnn 8.2, which is found first rather than the libcudnn from the nvidia-cudnn wheel",
+    "The error only happens when the system CUDA is in the PATH; removing CUDA from PATH fixed it for me.",
+    "CUDA のパスが通っているとエラーになります。パスを外すと動きました",  # only the first line holds the statement
+    "删除环境变量里的CUDA路径后就正常了",
+])
+def test_shadowing_statements_point_at_library_paths(text):
+    assert Obs.LIBRARY_SHADOWING_STATED in signatures(text)
+    assert first_category(text) == "lib_path_conflict"
+
+
+@pytest.mark.parametrize("text", [
+    "I installed cudnn with conda rather than pip because the wheel was too large",  # an install choice
+    "Please add the CUDA bin folder to PATH instead of copying the DLLs.",  # advice, no loading said
+    "export LD_LIBRARY_PATH=/usr/local/cuda/lib64:$LD_LIBRARY_PATH",
+    "I use the GPU instead of the CPU now and it is much faster",
+    "After adding CUDA to PATH it works",  # adding, not removing: the toolkit was missing
+])
+def test_no_shadowing_statement(text):
+    assert Obs.LIBRARY_SHADOWING_STATED not in signatures(text)
+    assert first_category(text) != "lib_path_conflict"
+
+
+# --- loader messages of other eras and platforms ---------------------------------------------------------------
+@pytest.mark.parametrize("text, category", [
+    ("RuntimeError: CUDA error: CUDA driver is a stub library", "lib_path_conflict"),
+    ("The procedure entry point cublasLtMatmulAlgoConfigGetAttribute could not be located in the dynamic link "
+     "library C:\\venv\\Lib\\site-packages\\torch\\lib\\cublas64_12.dll", "lib_path_conflict"),
+    ("Der Prozedureinsprungpunkt \"cudaGraphInstantiateWithFlags\" wurde in der DLL "
+     "\"C:\\App\\cudart64_110.dll\" nicht gefunden.", "lib_path_conflict"),
+    ("jaxlib.xla_extension.XlaRuntimeError: FAILED_PRECONDITION: Found cuBLAS version 120103, but JAX was built "
+     "against version 120205, which is newer.", "lib_path_conflict"),
+    ("RuntimeError: Found cuDNN version 8600, but JAX was built against version 8904, which is newer. The copy of "
+     "cuDNN that is installed must be at least as new as the version against which JAX was built.",
+     "cudnn_version_mismatch"),
+    ("$ ldd _C.so\n\tlibcudart.so.11.0 => not found\n\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6", "lib_path_conflict"),
+])
+def test_loader_families(text, category):
+    assert first_category(text) == category
+
+
+def test_a_stub_on_the_loader_path_is_named():
+    text = ("$ ldd $(which deviceQuery) | grep cuda\n"
+            "\tlibcuda.so.1 => /usr/local/cuda-12.2/targets/x86_64-linux/lib/stubs/libcuda.so.1 (0x00007f)")
+    assert Obs.CUDA_STUB_LIBRARY in signatures(text)
+    assert "stub" in problems(text)[0].title
+
+
+@pytest.mark.parametrize("text", [
+    "OSError: [Errno 34] Numerical result out of range",
+    "\tlibcudart.so.12 => /opt/conda/lib/libcudart.so.12 (0x00007f1)",
+    "Found cuDNN 8.9.2 and CUDA 12.1 in the container",
+])
+def test_loader_near_misses(text):
+    assert first_category(text) != "lib_path_conflict"
+
+
+# --- GPU faults beyond Xid numbers ---------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "[Mon Jun  3 10:11:12 2024] NVRM: GPU0 GSP RPC timeout",
+    "GPU 0: OK (33000 Gflop/s)\nGPU 1: FAULTY\nGPU 2: OK (33010 Gflop/s)",
+    "| Memory                    | Fail - GPU 3                                   |",
+    "cuda_memtest reported 4096 memory errors on device 1",
+])
+def test_gpu_faults_reported_by_firmware_and_diagnostics(text):
+    assert first_category(text) == "gpu_health"
+
+
+def test_a_passing_diagnostic_is_not_a_fault():
+    assert first_category("| Memory                    | Pass                                           |\n"
+                          "GPU 0: OK (33000 Gflop/s)") is None
+
+
+# --- configuration: two ranks on one GPU --------------------------------------------------------------------------
+def test_two_ranks_on_one_gpu_is_a_configuration_mistake():
+    text = ("torch.distributed.DistBackendError: NCCL error in: ProcessGroupNCCL.cpp:1970, invalid usage (run with "
+            "NCCL_DEBUG=WARN for details), NCCL version 2.19.3\nncclInvalidUsage: This usually reflects invalid usage "
+            "of NCCL library.\nLast error:\nDuplicate GPU detected : rank 1 and rank 0 both on CUDA device 3b000")
+    [finding] = problems(text)
+    assert finding.category == "config" and "same GPU" in finding.title
+
+
+def test_an_nccl_init_log_is_not_a_duplicate():
+    assert first_category("NCCL INFO comm 0x7f rank 0 nranks 2 cudaDev 0 busId 3b000 - Init COMPLETE\n"
+                          "NCCL INFO comm 0x7e rank 1 nranks 2 cudaDev 1 busId 5e000 - Init COMPLETE") is None
