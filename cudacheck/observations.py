@@ -301,6 +301,9 @@ class Obs(str, Enum):
     GPU_FAULT_REPORTED = ("gpu_fault_reported", "gpu_health",
                           "the driver's firmware (GSP), a diagnostic or a stress test reports a GPU fault")
     DUPLICATE_GPU = ("duplicate_gpu", "config", "NCCL: two ranks on the same GPU")
+    DEVICE_ORDER_DIFFERS = ("device_order_differs", "config",
+                            "CUDA numbers the GPUs differently from nvidia-smi (listings, or the report says so)")
+    DEVICE_BY_RANK = ("device_by_rank", CONTEXT, "the program picks its GPU by its rank (set_device(local_rank))")
 
 
 _BY_NAME: Dict[str, Obs] = {member.value: member for member in Obs}

@@ -110,3 +110,61 @@ def test_two_ranks_on_one_gpu_is_a_configuration_mistake():
 def test_an_nccl_init_log_is_not_a_duplicate():
     assert first_category("NCCL INFO comm 0x7f rank 0 nranks 2 cudaDev 0 busId 3b000 - Init COMPLETE\n"
                           "NCCL INFO comm 0x7e rank 1 nranks 2 cudaDev 1 busId 5e000 - Init COMPLETE") is None
+
+
+# --- configuration: CUDA's GPU numbering against nvidia-smi's -----------------------------------------------------
+_SMI = """+-----------------------------------------------------------------------------+
+| NVIDIA-SMI 535.129.03   Driver Version: 535.129.03   CUDA Version: 12.2     |
+|-------------------------------+----------------------+----------------------+
+|   0  NVIDIA GeForce RTX 3060        Off |   00000000:01:00.0  On |                  N/A |
+|   1  NVIDIA GeForce RTX 4090        Off |   00000000:02:00.0 Off |                  Off |"""
+
+
+def test_cuda_and_nvidia_smi_numbering_the_gpus_differently():
+    text = _SMI + ("\n2024-05-01 12:00:01.123: I tensorflow/core/common_runtime/gpu/gpu_device.cc:1928] Created device "
+                   "/job:localhost/replica:0/task:0/device:GPU:0 with 22000 MB memory:  -> device: 0, name: NVIDIA "
+                   "GeForce RTX 4090, pci bus id: 0000:02:00.0, compute capability: 8.9\n"
+                   "... -> device: 1, name: NVIDIA GeForce RTX 3060, pci bus id: 0000:01:00.0, compute capability: 8.6")
+    [finding] = problems(text)
+    assert finding.category == "config" and "RTX 4090" in finding.title
+    assert "CUDA_DEVICE_ORDER=PCI_BUS_ID" in finding.remedy
+
+
+def test_the_same_numbering_is_fine():
+    text = _SMI + ("\nggml_cuda_init: found 2 CUDA devices:\n  Device 0: NVIDIA GeForce RTX 3060, compute capability "
+                   "8.6, VMM: yes\n  Device 1: NVIDIA GeForce RTX 4090, compute capability 8.9, VMM: yes")
+    assert Obs.DEVICE_ORDER_DIFFERS not in signatures(text)
+    assert first_category(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "nvtop's GPU numbering does not match what pytorch calls cuda:0",
+    "Setting CUDA_DEVICE_ORDER=PCI_BUS_ID fixed it, now cuda:1 is really the second card",
+    "The device ids are swapped compared to nvidia-smi",
+])
+def test_a_report_that_the_numberings_differ(text):
+    assert first_category(text) == "config"
+
+
+@pytest.mark.parametrize("text", [
+    "export CUDA_DEVICE_ORDER=PCI_BUS_ID\nexport CUDA_VISIBLE_DEVICES=0,1",  # set as a habit, no problem said
+    "nvidia-smi --query-gpu=index,name --format=csv",
+    "The order of the layers is swapped in the checkpoint",
+])
+def test_no_numbering_problem(text):
+    assert Obs.DEVICE_ORDER_DIFFERS not in signatures(text)
+
+
+# --- configuration: a per-task GPU binding while the device is picked by rank -------------------------------------
+def test_slurm_binding_one_gpu_per_task_with_a_device_picked_by_rank():
+    text = ("#SBATCH --nodes=1\n#SBATCH --ntasks=4\n#SBATCH --gpus-per-task=1\nsrun python train.py\n"
+            "Traceback (most recent call last):\n  File \"train.py\", line 40, in setup\n"
+            "    torch.cuda.set_device(local_rank)")
+    [finding] = problems(text)
+    assert finding.category == "config" and "local rank" in finding.title
+
+
+def test_slurm_without_a_per_task_binding_is_fine():
+    text = ("#SBATCH --nodes=1\n#SBATCH --ntasks-per-node=4\n#SBATCH --gres=gpu:4\nsrun python train.py\n"
+            "    torch.cuda.set_device(local_rank)")
+    assert not problems(text)

@@ -173,7 +173,10 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         device ordinal" for an index beyond the GPUs CUDA_VISIBLE_DEVICES leaves (they are
         renumbered from 0), a Slurm job
         that binds one GPU per task while the code picks the device by local rank ("invalid
-        device ordinal"), NCCL's "Duplicate GPU detected" (two ranks on one GPU), and a job
+        device ordinal", or a traceback through `set_device(local_rank)`), CUDA's GPU
+        numbering differing from nvidia-smi's (two listings that pair an index with
+        different GPUs, or the report saying so: CUDA_DEVICE_ORDER), NCCL's "Duplicate
+        GPU detected" (two ranks on one GPU), and a job
         whose Python environment was never activated (Lmod, conda activate) so torch is not
         found.
     Why it matters:
@@ -228,10 +231,19 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          f"program asks for GPU {requested.values.get('index')}",
                          "Inside the process the visible GPUs are renumbered 0…N-1: use `cuda:0` (or `--gpu 0`) with "
                          f"CUDA_VISIBLE_DEVICES={mask.raw}, or leave CUDA_VISIBLE_DEVICES unset and pick the index."))
-    if ordinal is not None and slurm is not None and slurm.values.get("gpus_per_task") == "yes":
-        mistakes.append((ordinal, "Slurm gives each task one GPU, but the code selects the GPU by its local rank",
+    by_rank = ordinal or first_of(ctx, Obs.DEVICE_BY_RANK)
+    if by_rank is not None and slurm is not None and slurm.values.get("gpus_per_task") == "yes":
+        mistakes.append((by_rank, "Slurm gives each task one GPU, but the code selects the GPU by its local rank",
                          "Request the GPUs per node (`--gpus-per-node=N`, `--ntasks-per-node=N`) so every task sees "
                          "all of them, or use `torch.cuda.set_device(0)` in each task (its only visible GPU)."))
+    order = first_of(ctx, Obs.DEVICE_ORDER_DIFFERS)
+    if order is not None:
+        mistakes.append((order, "CUDA numbers the GPUs differently from nvidia-smi" + (
+                         f" (CUDA's GPU 0 is the {order.values['cuda_0']}, nvidia-smi's the {order.values['smi_0']})"
+                         if order.values.get("cuda_0") else ""),
+                         "CUDA orders GPUs fastest first, nvidia-smi and NVML-based tools by PCI bus: `export "
+                         "CUDA_DEVICE_ORDER=PCI_BUS_ID` before the program starts (also before CUDA_VISIBLE_DEVICES is "
+                         "read) so both use the same numbers."))
     duplicate = first_of(ctx, Obs.DUPLICATE_GPU)
     if duplicate is not None:
         mistakes.append((duplicate, "Two ranks run on the same GPU",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..document import Document
 from ..facts import Facts
-from . import (collect_env, cues, docker, extensions, library_paths, nvidia_smi, packages, prose, python_session,
+from . import (collect_env, cues, devices, docker, extensions, library_paths, nvidia_smi, packages, prose, python_session,
                situations, statements)
 
 IMPORTERS = (
@@ -20,6 +20,7 @@ IMPORTERS = (
     ("situations", situations.parse),
     ("statements", statements.parse),
     ("library_paths", library_paths.parse),
+    ("devices", devices.parse),
     ("prose", prose.parse),
     ("cues", cues.parse),
 )
