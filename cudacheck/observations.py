@@ -303,6 +303,8 @@ class Obs(str, Enum):
     DUPLICATE_GPU = ("duplicate_gpu", "config", "NCCL: two ranks on the same GPU")
     DEVICE_ORDER_DIFFERS = ("device_order_differs", "config",
                             "CUDA numbers the GPUs differently from nvidia-smi (listings, or the report says so)")
+    HARDWARE_SIGN_STATED = ("hardware_sign_stated", "gpu_health",
+                            "the report points at the GPU hardware: reseated, dead or lost, power, heat, one card")
     DEVICE_BY_RANK = ("device_by_rank", CONTEXT, "the program picks its GPU by its rank (set_device(local_rank))")
 
 

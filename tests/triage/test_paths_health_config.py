@@ -168,3 +168,33 @@ def test_slurm_without_a_per_task_binding_is_fine():
     text = ("#SBATCH --nodes=1\n#SBATCH --ntasks-per-node=4\n#SBATCH --gres=gpu:4\nsrun python train.py\n"
             "    torch.cuda.set_device(local_rank)")
     assert not problems(text)
+
+
+# --- the GPU hardware in the report's words ---------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "After reseating the card in the other PCIe slot the errors stopped.",
+    "Our node gpu-07 lost one of its GPUs overnight, nvidia-smi lists 7 now",
+    "GPU 2 disappears from nvidia-smi after a few hours of training",
+    "I think my PSU is too weak for the 3090, 650W",
+    "The whole machine shuts down when training starts, no error at all",
+    "The card was overheating, it reached 95 C before the crash",
+    "Removing the overclock in MSI Afterburner fixed the crashes",
+    "RuntimeError: CUDA error: unspecified launch failure\nThe error only appears on one of my GPUs, the other three are fine",
+    "Even the deviceQuery and vectorAdd samples crash with an illegal memory access",
+])
+def test_the_report_points_at_the_hardware(text):
+    assert Obs.HARDWARE_SIGN_STATED in signatures(text)
+    found = problems(text)
+    assert found[0].category == "gpu_health" and found[0].severity == "warning"
+
+
+@pytest.mark.parametrize("text", [
+    "It is not the PSU, I already tried a 1000W one",
+    "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB",
+    "The GPU temperature is 65 C under load",
+    "I use one of my GPUs for the display and the other for training",
+    "My training loss died after epoch 3",
+    "CUDA_VISIBLE_DEVICES=1 python mnist.py works fine",
+])
+def test_no_hardware_sign(text):
+    assert Obs.HARDWARE_SIGN_STATED not in signatures(text)

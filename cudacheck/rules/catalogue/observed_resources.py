@@ -126,7 +126,10 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         "Pending : Yes" or "Remapping Failure Occurred : Yes", "ERR!" in an nvidia-smi
         table, a GPU that needs a reset, the driver's GSP firmware timing out, a failed
         DCGM diagnostic, gpu-burn's "FAULTY", memory errors a memory test found, and
-        thermal or power slowdown active (a warning).
+        thermal or power slowdown active (a warning); (possible) a report pointing at the
+        hardware in its own words: a GPU reseated, dead or lost, a weak power supply,
+        overheating, an unstable overclock, a fault on one of several cards, a kernel fault
+        in well-tested code.
     Why it matters:
         These are not software problems: the GPU needs a reset or service, and jobs on it
         keep failing.
@@ -164,6 +167,18 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
             remedy="Look for Xid errors (`sudo dmesg | grep -i xid`) and `nvidia-smi -q -d ECC,PAGE_RETIREMENT,"
                    "ROW_REMAPPER`; run the job on another GPU; drain the node or RMA the card if it follows the GPU.",
             evidence=evidence(crash, stated))
+        return
+    sign = first_of(ctx, Obs.HARDWARE_SIGN_STATED)
+    if lead is None and err is None and sign is not None:
+        yield ctx.finding(
+            "The report points at the GPU hardware", severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(sign)}" + (f"; {quote(crash)}" if crash is not None else "") + ". A card that must be "
+                   "reseated or drops out, a weak power supply, heat, an unstable overclock, a fault on one of several "
+                   "cards or in well-tested code point at the GPU (power, memory, PCIe) rather than the software.",
+            remedy="Look for Xid errors (`sudo dmesg | grep -i xid`), `nvidia-smi -q -d ECC,TEMPERATURE,POWER,"
+                   "PERFORMANCE`; run the job on another GPU (or swap cards between slots); check the power supply "
+                   "and cables; remove overclocks; RMA the card if the fault follows it.",
+            evidence=evidence(sign, crash))
         return
     if lead is None and err is None:
         return

@@ -1,4 +1,5 @@
-"""Which GPU a program gets: CUDA's numbering against nvidia-smi's, and ranks against devices.
+"""Which GPU a program gets (CUDA's numbering against nvidia-smi's, ranks against devices), and what a report
+says about the GPU hardware.
 
 - **Two numberings.** CUDA numbers GPUs fastest first unless ``CUDA_DEVICE_ORDER=PCI_BUS_ID``;
   nvidia-smi (and tools built on NVML: GPUtil, nvtop, launchers' GPU pickers) number them by
@@ -11,6 +12,11 @@
   rank (``torch.cuda.set_device(local_rank)``, ``cuda:{LOCAL_RANK}``, ``SLURM_LOCALID``) is kept
   as :data:`Obs.DEVICE_BY_RANK`; the configuration rule judges it together with a Slurm job
   that binds one GPU per task.
+- **The hardware in the report's words** (:data:`Obs.HARDWARE_SIGN_STATED`): a GPU reseated,
+  dead or lost from the system, a weak power supply or overheating, an unstable overclock, a
+  fault on one of several cards, or a kernel fault in well-tested code (the CUDA samples, the
+  MNIST example). Unlike a faulty card merely named next to a crash, these point at the
+  hardware on their own.
 
 Every recogniser needs its literal keyword on the line (the document's index), so the cost
 stays linear in the input.
@@ -52,6 +58,7 @@ _BY_RANK = re.compile(
 def parse(document: Document, facts: Facts) -> None:
     """Two numberings that disagree, or a report saying so; a device chosen by rank."""
     _numberings(document, facts)
+    hardware_signs(document, facts)
     for index in document.lines_with_any(("set_device(", "cuda:", "slurm_localid")):
         if _BY_RANK.search(document.line(index)):
             facts.observe(Obs.DEVICE_BY_RANK, document.line(index), document.number(index))
@@ -95,3 +102,53 @@ def _numberings(document: Document, facts: Facts) -> None:
         if _ORDER_STATED.search(document.line(index)):
             facts.observe(Obs.DEVICE_ORDER_DIFFERS, document.line(index), document.number(index), kind="statement")
             return
+
+
+# --- the GPU itself, in the report's words -------------------------------------------------------------------------
+_NEGATED = re.compile(r"(?:\bnot|n't|\bno|\bnever|\bwithout|\brule[sd]? out|\bruled out)\W+(?:\w+\W+){0,4}$", re.IGNORECASE)
+_GPU = r"(?:gpus?|cards?|graphics\s+cards?|video\s+cards?|rtx\s*\d{4}|gtx\s*\d{3,4}|\w\d{2,3}s?)"
+_HARDWARE_SIGN = re.compile(
+    # a physical action or state: reseating, a card that died, a GPU lost from the system
+    r"\b(?:re-?seat\w*)\s+(?:the\s+|a\s+|my\s+|that\s+|all\s+)?(?:\w+\s+)?" + _GPU + r"|\b" + _GPU +
+    r"\s+(?:re-?seated|(?:has\s+|had\s+)?died|is\s+dead|burn(?:ed|t)\s+out|fried)\b|"
+    r"\b(?:lost|losing|loses)\s+(?:a|one|an?\s+other|two|\d)\s+(?:of\s+(?:its|the|my|our)\s+)?" + _GPU + r"\b|"
+    r"\b(?:gpu|card)\s*#?\d*\s+(?:disappear\w*|vanish\w*|dropp\w*\s+(?:out|off)|went\s+missing|goes\s+missing)|"
+    # power and heat
+    r"\b(?:psu|power\s+supply)\b[^\n]{0,60}?\b(?:too\s+weak|insufficient|not\s+enough|underpowered|undersized|"
+    r"fail\w*|faulty|replac\w*|upgrad\w*|watts?|\d{3,4}\s*w)\b|\b(?:insufficient|not\s+enough)\s+power\b|"
+    r"\bpower\s+(?:cables?|connectors?)\b[^\n]{0,40}?\b(?:loose|melt\w*|daisy|split\w*|adapter|replac\w*)|"
+    r"\b(?:pc|computer|machine|system|server|box|workstation)\s+(?:\w+\s+)?(?:reboots|restarts|shuts\s+(?:down|off)|"
+    r"turns\s+off|powers\s+off|power\s+cycles)\s+(?:itself\s+)?(?:when|as\s+soon\s+as|once|under|during|whenever)\b|"
+    r"\boverheat\w*|\bthermal\s+shutdown\b|\b(?:gpu|card)\s+(?:\w+\s+)?(?:temp\w*)\s+(?:reaches|hits|goes\s+up\s+to|"
+    r"is\s+at|climbs\s+to)\s+(?:9\d|1\d\d)\s*°?\s*c\b|"
+    r"\b(?:remov\w*|disabl\w*|undo\w*|revert\w*)\s+(?:the\s+|my\s+)?overclock\w*|\boverclock\w*[^\n]{0,40}?"
+    r"\b(?:caus\w*|culprit|unstable|fault)|"
+    # the fault follows one card
+    r"\b(?:error|errors|crash\w*|fail\w*|issue|problem|xid)\b[^\n]{0,60}?\bon\s+(?:only\s+)?one\s+of\s+(?:my|the|our|"
+    r"its|these)\s+" + _GPU + r"|\bone\s+of\s+(?:my|the|our)\s+" + _GPU + r"\s+(?:keeps\s+)?(?:fail\w*|crash\w*|"
+    r"throws?|errors?\s+out|is\s+(?:broken|faulty|bad))",
+    re.IGNORECASE)
+_HARDWARE_SIGN_ANCHORS = ("seat", "died", "dead", "burn", "fried", "lost", "losing", "loses", "disappear", "vanish",
+                          "dropp", "missing", "psu", "power", "reboots", "restarts", "shuts", "turns off",
+                          "overheat", "thermal shutdown", "temp", "overclock", "one of")
+_TESTED_CODE = re.compile(
+    r"\b(?:mnist|cifar-?10|official\s+(?:pytorch\s+)?examples?|pytorch/examples|cuda[- ]samples|devicequery|vectoradd|"
+    r"matrixmul|bandwidthtest|simplep2p|p2pbandwidthlatencytest|(?:a|the)\s+(?:simple|basic|tiny|plain)\s+"
+    r"(?:matmul|matrix\s+multiplication|tensor\s+(?:op|operation)|example))\b[^\n]{0,120}?"
+    r"(?:illegal\s+memory\s+access|unspecified\s+launch\s+failure|illegal\s+instruction|misaligned\s+address|"
+    r"hardware\s+stack\s+error)", re.IGNORECASE)
+_TESTED_ANCHORS = ("mnist", "cifar", "example", "samples", "devicequery", "vectoradd", "matrixmul", "bandwidthtest",
+                   "simplep2p", "p2pbandwidth", "matmul", "matrix multiplication", "tensor op")
+
+
+def hardware_signs(document: Document, facts: Facts) -> None:
+    """A report pointing at the GPU hardware: a card reseated, died or lost, power or heat, a fault that follows
+    one card, or a kernel fault in well-tested code (the CUDA samples, the MNIST example)."""
+    for anchors, pattern, kind in ((_HARDWARE_SIGN_ANCHORS, _HARDWARE_SIGN, "hardware"),
+                                   (_TESTED_ANCHORS, _TESTED_CODE, "well-tested code")):
+        for index in document.lines_with_any(anchors):
+            text = document.line(index)
+            match = pattern.search(text)
+            if match and not _NEGATED.search(text[:match.start()]):
+                facts.observe(Obs.HARDWARE_SIGN_STATED, text, document.number(index), kind=kind)
+                return
