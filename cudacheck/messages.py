@@ -514,6 +514,14 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.LDD_NOT_FOUND, ("=> not found",),
              r"^\s*(?P<lib>lib(?:cudart|cublasLt|cublas|cufft|curand|cusparse|cusolver|nvrtc|nvJitLink|nvToolsExt|cupti|"
              r"nccl|cudss|cufile|cusparseLt)[\w.-]*\.so[.\d]*)\s*=>\s*not found"),
+    # NCCL older than the one the program was built with: it does not know the config struct torch passes
+    _message(Obs.NCCL_CONFIG_REJECTED, ("invalid config blocking attribute", "invalid config cga",
+                                        "invalid config min cta", "invalid config max cta", "invalid config split"),
+             r"Invalid config (?P<field>blocking attribute|cgaClusterSize attribute|min CTAs|max CTAs|split share|"
+             r"[\w ]{1,30}?) value -?\d+"),
+    # vLLM / CuPy loading libnccl themselves
+    _message(Obs.NCCL_LOAD_FAILED, ("failed to load nccl library", "nccl library might not exist"),
+             r"Failed to load NCCL library from (?P<lib>\S+)|the nccl library might not exist, be corrupted"),
     # GPU faults the driver, its firmware or a stress tool reports besides Xid numbers
     _message(Obs.GPU_FAULT_REPORTED, ("rpc from gsp", "gsp rpc", "gsp timeout", "faulty", "dcgmi diag", "ecc errors",
                                       "memory errors", "gpu crash dump", "| fail"),

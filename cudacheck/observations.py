@@ -303,6 +303,11 @@ class Obs(str, Enum):
     DUPLICATE_GPU = ("duplicate_gpu", "config", "NCCL: two ranks on the same GPU")
     DEVICE_ORDER_DIFFERS = ("device_order_differs", "config",
                             "CUDA numbers the GPUs differently from nvidia-smi (listings, or the report says so)")
+    NCCL_VERSIONS_DIFFER = ("nccl_versions_differ", "nccl_mismatch",
+                            "the NCCL a process runs differs from the one the report builds with or installs")
+    NCCL_CONFIG_REJECTED = ("nccl_config_rejected", "nccl_mismatch",
+                            "NCCL rejects the communicator config torch passes: an older libnccl is loaded")
+    NCCL_LOAD_FAILED = ("nccl_load_failed", "nccl_mismatch", "a framework (vLLM, CuPy) cannot load libnccl")
     HARDWARE_SIGN_STATED = ("hardware_sign_stated", "gpu_health",
                             "the report points at the GPU hardware: reseated, dead or lost, power, heat, one card")
     DEVICE_BY_RANK = ("device_by_rank", CONTEXT, "the program picks its GPU by its rank (set_device(local_rank))")

@@ -198,3 +198,37 @@ def test_the_report_points_at_the_hardware(text):
 ])
 def test_no_hardware_sign(text):
     assert Obs.HARDWARE_SIGN_STATED not in signatures(text)
+
+
+# --- NCCL: the one that runs against the one meant -------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "NCCL_DEBUG=INFO prints\nnode1:1234:1234 [0] NCCL INFO NCCL version 2.10.3+cuda11.3\nbut our image installs "
+    "libnccl2=2.18.5-1+cuda12.2 and the extension was built against it",
+    "I compiled the plugin with NCCL 2.19.3 but torch.cuda.nccl.version() says\n(2, 14, 3)",
+    "Built mpi4jax with nccl 2.21.5; the log shows it still uses nccl 2.18.1",
+])
+def test_a_process_running_another_nccl(text):
+    assert Obs.NCCL_VERSIONS_DIFFER in signatures(text)
+    [finding] = problems(text)
+    assert finding.category == "nccl_mismatch" and finding.severity == "warning"
+
+
+@pytest.mark.parametrize("text", [
+    "node1:1234:1234 [0] NCCL INFO NCCL version 2.18.1+cuda12.1\nnvidia-nccl-cu12 2.18.1",
+    "I upgraded NCCL from 2.10 to 2.18 and the log shows NCCL version 2.18.3 now",
+    "NCCL version: 2.7.8\nCUDA version: 10.1",  # a template, one version
+])
+def test_one_nccl_release_is_fine(text):
+    assert Obs.NCCL_VERSIONS_DIFFER not in signatures(text)
+
+
+@pytest.mark.parametrize("text", [
+    "torch.distributed.DistBackendError: NCCL error in: ProcessGroupNCCL.cpp:1691, invalid argument, NCCL version "
+    "2.14.3\nncclInvalidArgument: Invalid value for an argument.\nLast error:\n"
+    "Invalid config blocking attribute value -2147483648",
+    "ERROR 03-11 pynccl_wrapper.py:196] Failed to load NCCL library from libnccl.so.2 . It is expected if you are not "
+    "running on NVIDIA/AMD GPUs.Otherwise, the nccl library might not exist, be corrupted or it does not support the "
+    "current platform Linux-5.15.0-x86_64-with-glibc2.35.",
+])
+def test_nccl_families_of_other_eras(text):
+    assert first_category(text) == "nccl_mismatch"

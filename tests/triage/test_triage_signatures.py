@@ -162,6 +162,8 @@ EXAMPLES = {
     "ldd_not_found": "\tlibcufft.so.11 => not found",
     "gpu_fault_reported": "[ 8123.456] NVRM: GPU1 Timeout waiting for RPC from GSP! Expected function 10 (FREE)",
     "duplicate_gpu": "Duplicate GPU detected : rank 3 and rank 2 both on CUDA device 81000",
+    "nccl_config_rejected": "NCCL WARN Invalid config blocking attribute value -2147483648",
+    "nccl_load_failed": "ERROR 05-02 10:11:12 pynccl_wrapper.py:196] Failed to load NCCL library from libnccl.so.2 .",
 }
 
 # Lines that mention the same words without being the signature.
@@ -202,6 +204,8 @@ NEAR_MISSES = {
     "ldd_not_found": "\tlibcublas.so.12 => /opt/venv/lib/python3.11/site-packages/nvidia/cublas/lib/libcublas.so.12",
     "gpu_fault_reported": "| Memory                    | Pass                                           |",
     "duplicate_gpu": "NCCL INFO comm 0x55d rank 1 nranks 2 cudaDev 1 busId 81000 - Init COMPLETE",
+    "nccl_config_rejected": "ncclInvalidArgument: Invalid value for an argument.",
+    "nccl_load_failed": "INFO 05-02 10:11:12 utils.py:580] Found nccl from library libnccl.so.2",
 }
 
 

@@ -148,10 +148,14 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         "undefined symbol: ncclCommRegister" (any nccl* symbol, also quoted, and the
-        linker's "undefined reference to `ncclGroupStart'"), NCCL's own "Mismatched NCCL
+        linker's "undefined reference to `ncclGroupStart'"), NCCL rejecting torch's
+        communicator config ("Invalid config blocking attribute value -2147483648": an
+        older libnccl), vLLM's "Failed to load NCCL library from libnccl.so.2", NCCL's own "Mismatched NCCL
         version detected : rank 0 version 21903 rank 1 version 22105", "libnccl.so.2:
         cannot open shared object file", and (possible) an NCCL error while a pasted
-        LD_LIBRARY_PATH puts an NCCL folder first. (Two nvidia-nccl-cuNN wheels in a pasted package list
+        LD_LIBRARY_PATH puts an NCCL folder first, or the NCCL a process runs (NCCL's
+        banner, torch's NCCL error, `torch.cuda.nccl.version()`, "the output is nccl
+        2.4.8") differing from the one the report builds with or installs. (Two nvidia-nccl-cuNN wheels in a pasted package list
         are facts: CC304.)
     Why it matters:
         `import torch` or distributed start-up fails: an older libnccl (another wheel, a
@@ -161,12 +165,13 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         major, drop NCCL folders from LD_LIBRARY_PATH), then reinstall torch so its pinned
         nvidia-nccl wheel is the only one.
     """
-    symbol = first_of(ctx, Obs.NCCL_SYMBOL)
-    missing = first_of(ctx, Obs.NCCL_LIBRARY_MISSING)
+    symbol = first_of(ctx, Obs.NCCL_SYMBOL, Obs.NCCL_CONFIG_REJECTED)
+    missing = first_of(ctx, Obs.NCCL_LIBRARY_MISSING, Obs.NCCL_LOAD_FAILED)
     peers = first_of(ctx, Obs.NCCL_VERSION_MISMATCH)
     culprits = ld_entries(ctx, "nccl")
     failed = first_of(ctx, Obs.NCCL_ERROR) if culprits else None  # an NCCL failure with a system NCCL first
-    lead = symbol or peers or missing or failed
+    versions = first_of(ctx, Obs.NCCL_VERSIONS_DIFFER)
+    lead = symbol or peers or missing or failed or versions
     if lead is None:
         return
     wheels = [p for p in ctx.snapshot.packages or [] if re.match(r"nvidia-nccl-cu\d+", p.name)]
@@ -175,14 +180,24 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         detail += " Installed: " + ", ".join(f"{p.name} {p.version}" for p in wheels) + "."
     if culprits:
         detail += f" LD_LIBRARY_PATH has {', '.join(culprits[:3])}."
+    if lead is versions:
+        detail += (" torch links its own NCCL (statically in old releases, the nvidia-nccl wheel in new ones), and a "
+                   "libnccl earlier on the loader path wins over a later one; a program or extension built against "
+                   "another NCCL then runs on the one loaded first.")
     if peers is not None and symbol is None:
         detail += (" The processes of one job loaded different NCCL releases (another wheel, a system libnccl on "
                    "LD_LIBRARY_PATH, or nodes with different images); NCCL refuses to connect them.")
     yield ctx.finding(
+        "The loaded NCCL is older than the one torch was built with (it rejects torch's communicator config)"
+        if symbol is not None and symbol.signature == Obs.NCCL_CONFIG_REJECTED else
         f"The loaded NCCL does not fit torch ({symbol.values.get('symbol')} missing)" if symbol
         else "The ranks run different NCCL versions" if peers is not None else "libnccl cannot be loaded"
-        if missing is not None else "NCCL fails while LD_LIBRARY_PATH puts another NCCL ahead of torch's",
+        if missing is not None else "NCCL fails while LD_LIBRARY_PATH puts another NCCL ahead of torch's"
+        if failed is not None else
+        f"NCCL {lead.values.get('loaded')} runs, not the NCCL {lead.values.get('other')} the report builds with or "
+        "installs",
         certainty=LIKELY if symbol or peers else POSSIBLE, detail=detail,
+        severity="warning" if lead is versions else "error",
         remedy="pip list | grep nccl — uninstall every nvidia-nccl-cu* wheel that does not match torch's CUDA major "
                "(e.g. `pip uninstall -y nvidia-nccl-cu12` next to a cu13 torch), drop NCCL folders from "
                "LD_LIBRARY_PATH, then `pip install --force-reinstall torch` from the index it came from.",

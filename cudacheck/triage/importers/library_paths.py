@@ -11,7 +11,8 @@ Two kinds of statement point at a library-path conflict without any loader messa
   PATH / LD_LIBRARY_PATH / CUDA_PATH and to go away once it is removed or changed, in
   English or another language ("cudaのパスが通っている場合エラーが出て", "删除环境变量里的CUDA路径后正常").
 
-Both become :data:`Obs.LIBRARY_SHADOWING_STATED`. A statement may be wrapped over a few
+Both become :data:`Obs.LIBRARY_SHADOWING_STATED`. The same holds for NCCL: a process that runs another
+NCCL than the one the report builds with, installs or names (:data:`Obs.NCCL_VERSIONS_DIFFER`). A statement may be wrapped over a few
 lines (a path on a line of its own), so each anchor line is read with its neighbours.
 Every recogniser needs its literal keyword on the line (the document's index), so the
 cost stays linear in the input.
@@ -70,7 +71,9 @@ _MESSAGE = re.compile(r"^\s*(?:[\w.]*(?:Error|Exception|Warning)\b|WARNING\b|E\d
 
 
 def parse(document: Document, facts: Facts) -> None:
-    """The first statement that CUDA libraries come from the wrong place, or that a CUDA search path breaks it."""
+    """The first statement that CUDA libraries come from the wrong place, or that a CUDA search path breaks it;
+    two NCCL versions where one is the NCCL that runs."""
+    nccl_versions(document, facts)
     for anchors, pattern, kind, before, after in ((_SHADOWING_ANCHORS, _SHADOWING, "shadowing", 2, 1),
                                                   (_PATH_ANCHORS, _PATH_BREAKS, "search path", 0, 1)):
         for index in document.lines_with_any(anchors):
@@ -81,3 +84,61 @@ def parse(document: Document, facts: Facts) -> None:
             if pattern.search(text):
                 facts.observe(Obs.LIBRARY_SHADOWING_STATED, document.line(index), document.number(index), kind=kind)
                 return
+
+
+# --- which NCCL runs, against which one was meant -------------------------------------------------------------------
+_NCCL_VERSION = re.compile(
+    r"\b(?:lib)?nccl(?:2|\.so\.)?[\s_=:-]*(?:version)?\s*(?:is|was|=|:)?\s*(?:still\s+)?[`'\"]?v?(?P<version>\d\.\d{1,2}"
+    r"(?:\.\d{1,2})?)(?![\d.]*\.\d)|\bnvidia-nccl-cu\d+\s*(?:==|\s)\s*(?P<wheel>\d\.\d{1,2}\.\d{1,2})", re.IGNORECASE)
+_NCCL_LOADED = re.compile(
+    r"NCCL INFO[^\n]*NCCL version|NCCL error in:|nccl\.version\(\)|\b(?:outputs?|output\s+is|prints?|printed|shows?|"
+    r"showed|reports?|reported|loads?|loaded|uses?|using|used|picks?|picked|runtime|actually|still)\b[^\n]{0,40}?nccl",
+    re.IGNORECASE)
+_NCCL_HISTORY = re.compile(r"\b(?:upgrad\w*|updat\w*|downgrad\w*|previous\w*|formerly|used\s+to|from\s+\S+\s+to)\b",
+                           re.IGNORECASE)
+
+
+def _release(version: str) -> tuple:
+    return tuple(int(part) for part in version.split("."))
+
+
+def _same_release(a: str, b: str) -> bool:
+    left, right = _release(a), _release(b)
+    size = min(len(left), len(right))
+    return left[:size] == right[:size]
+
+
+def nccl_versions(document: Document, facts: Facts) -> None:
+    """The NCCL a process loaded (NCCL's banner, torch's NCCL error, `torch.cuda.nccl.version()`, "the output
+    is nccl 2.4.8") against another NCCL version the report builds with, installs or states:
+    :data:`Obs.NCCL_VERSIONS_DIFFER`."""
+    loaded = None
+    others = []
+    for index in document.lines_with("nccl"):
+        text = document.line(index)
+        if _NCCL_HISTORY.search(text):
+            continue
+        for match in _NCCL_VERSION.finditer(text):
+            version = match.group("version") or match.group("wheel")
+            if not version or version.startswith("0"):
+                continue
+            before = text[:match.end()]
+            if loaded is None and match.group("version") and _NCCL_LOADED.search(before):
+                loaded = (version, index)
+            else:
+                others.append(version)
+    if loaded is None:
+        for index in document.lines_with("nccl.version()"):
+            following = document.next_nonblank(index)
+            tuple_match = re.match(r"^\s*\(?(\d+),\s*(\d+),\s*(\d+)\)?\s*$", document.line(following)) \
+                if following is not None else None
+            if tuple_match:
+                loaded = (".".join(tuple_match.groups()), index)
+                break
+    if loaded is None:
+        return
+    version, index = loaded
+    differing = next((o for o in others if not _same_release(o, version)), None)
+    if differing is not None:
+        facts.observe(Obs.NCCL_VERSIONS_DIFFER, document.line(index), document.number(index), loaded=version,
+                      other=differing)
