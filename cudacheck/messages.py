@@ -514,6 +514,24 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.LDD_NOT_FOUND, ("=> not found",),
              r"^\s*(?P<lib>lib(?:cudart|cublasLt|cublas|cufft|curand|cusparse|cusolver|nvrtc|nvJitLink|nvToolsExt|cupti|"
              r"nccl|cudss|cufile|cusparseLt)[\w.-]*\.so[.\d]*)\s*=>\s*not found"),
+    # Windows: a CUDA provider DLL (onnxruntime, TensorRT) whose dependent CUDA/cuDNN DLLs are not found or of
+    # another version (126 module not found, 127 procedure not found)
+    _message(Obs.PROVIDER_DLL_FAILED, ("loadlibrary failed with error",),
+             r"LoadLibrary failed with error (?P<code>12[67])\b[^\n]{0,80}?(?P<dll>[\w.-]*(?:cuda|cudnn|cublas|tensorrt)"
+             r"[\w.-]*\.dll)"),
+    # the display watchdog (Windows TDR, X's kernel time limit) stops a long kernel
+    _message(Obs.WATCHDOG_TIMEOUT, ("launch timed out", "launchtimeout", "launch_timeout", "tdr", "nvlddmkm",
+                                    "stopped responding"),
+             r"the launch timed out and was terminated|cudaErrorLaunchTimeout|CUDA_ERROR_LAUNCH_TIMEOUT|\bTdrDelay\b|"
+             r"\bTDR\b[^\n]{0,40}?\b(?:timeout|delay|reset|recover\w*)|nvlddmkm[^\n]{0,80}?(?:stopped responding|"
+             r"recovered)|Display driver[^\n]{0,40}?stopped responding and has (?:successfully )?recovered"),
+    # settings a job needs that are missing or wrong: MIG without instances, NCCL's network interface, the
+    # rendezvous variables of torch.distributed
+    _message(Obs.JOB_SETTING_MISSING, ("no mig devices found", "no mig-enabled devices", "no socket interface found",
+                                       "no usable listening interface", "expected, but not set"),
+             r"No MIG(?:-enabled)? devices found|Bootstrap\s*:\s*no socket interface found|no socket interface found|"
+             r"No usable listening interface found|environment variable (?P<variable>MASTER_ADDR|MASTER_PORT|RANK|"
+             r"WORLD_SIZE|LOCAL_RANK) expected, but not set"),
     # NCCL older than the one the program was built with: it does not know the config struct torch passes
     _message(Obs.NCCL_CONFIG_REJECTED, ("invalid config blocking attribute", "invalid config cga",
                                         "invalid config min cta", "invalid config max cta", "invalid config split"),

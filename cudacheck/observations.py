@@ -301,6 +301,17 @@ class Obs(str, Enum):
     GPU_FAULT_REPORTED = ("gpu_fault_reported", "gpu_health",
                           "the driver's firmware (GSP), a diagnostic or a stress test reports a GPU fault")
     DUPLICATE_GPU = ("duplicate_gpu", "config", "NCCL: two ranks on the same GPU")
+    PROVIDER_DLL_FAILED = ("provider_dll_failed", "lib_path_conflict",
+                           "Windows: a CUDA provider DLL cannot load its CUDA/cuDNN DLLs (LoadLibrary error 126/127)")
+    WATCHDOG_TIMEOUT = ("watchdog_timeout", "config",
+                        "the display watchdog (Windows TDR, X's kernel time limit) stopped a long kernel")
+    JOB_SETTING_MISSING = ("job_setting_missing", "config",
+                           "a setting the job needs is missing: MIG without instances, no NCCL network interface, "
+                           "torch.distributed's MASTER_ADDR/RANK unset")
+    NCCL_SETTING_FIX = ("nccl_setting_fix", "config",
+                        "the report says an NCCL or PCIe setting (NCCL_P2P_DISABLE, IOMMU, ACS) fixes it")
+    VISIBLE_DEVICES_IGNORED = ("visible_devices_ignored", "config",
+                               "the report says CUDA_VISIBLE_DEVICES is ignored or has no effect")
     DEVICE_ORDER_DIFFERS = ("device_order_differs", "config",
                             "CUDA numbers the GPUs differently from nvidia-smi (listings, or the report says so)")
     NCCL_VERSIONS_DIFFER = ("nccl_versions_differ", "nccl_mismatch",

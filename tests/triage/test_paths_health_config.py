@@ -232,3 +232,37 @@ def test_one_nccl_release_is_fine(text):
 ])
 def test_nccl_families_of_other_eras(text):
     assert first_category(text) == "nccl_mismatch"
+
+
+# --- more kinds: provider DLLs, the display watchdog, settings a job needs, what the report says fixed it ----------
+@pytest.mark.parametrize("text, category", [
+    ("onnxruntime.capi.onnxruntime_pybind11_state.Fail: [ONNXRuntimeError] : 1 : FAIL : LoadLibrary failed with error "
+     "126 \"\" when trying to load \"D:\\tools\\venv\\lib\\site-packages\\onnxruntime\\capi\\"
+     "onnxruntime_providers_cuda.dll\"", "lib_path_conflict"),
+    ("RuntimeError: CUDA error: the launch timed out and was terminated\nWindows 11, RTX 3060 laptop", "config"),
+    ("Display driver nvlddmkm stopped responding and has successfully recovered.", "config"),
+    ("|  No MIG devices found                                                        |", "config"),
+    ("node2:1234:1234 [0] NCCL INFO Bootstrap : no socket interface found", "config"),
+    ("ValueError: environment variable RANK expected, but not set", "config"),
+    ("Setting NCCL_P2P_DISABLE=1 fixed the hang for me", "config"),
+    ("I set CUDA_VISIBLE_DEVICES=2 inside the script but it is ignored, everything goes to GPU 0", "config"),
+    ("Our GPU server keeps 掉卡 during training, nvidia-smi shows one card less", "gpu_health"),
+    ("The fans spin up to 100% and the screen goes black a few minutes into training", "gpu_health"),
+    ("dmesg says the card dropped off the bus right before the crash", "gpu_health"),
+])
+def test_more_kinds(text, category):
+    assert first_category(text) == category
+
+
+def test_a_setting_that_did_not_help_is_not_the_fix():
+    assert Obs.NCCL_SETTING_FIX not in signatures("NCCL_P2P_DISABLE=1 did not help, it still hangs")
+
+
+@pytest.mark.parametrize("text", [
+    "export NCCL_SOCKET_IFNAME=eth0\nexport NCCL_DEBUG=INFO",
+    "CUDA_VISIBLE_DEVICES=2 python train.py works as expected",
+    "My fans are quiet and temperatures are fine",
+    "RuntimeError: CUDA error: unspecified launch failure",  # the program's own error: information only
+])
+def test_more_kinds_stay_silent(text):
+    assert first_category(text) is None

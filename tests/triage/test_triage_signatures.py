@@ -164,6 +164,11 @@ EXAMPLES = {
     "duplicate_gpu": "Duplicate GPU detected : rank 3 and rank 2 both on CUDA device 81000",
     "nccl_config_rejected": "NCCL WARN Invalid config blocking attribute value -2147483648",
     "nccl_load_failed": "ERROR 05-02 10:11:12 pynccl_wrapper.py:196] Failed to load NCCL library from libnccl.so.2 .",
+    "provider_dll_failed": "[ONNXRuntimeError] : 1 : FAIL : LoadLibrary failed with error 126 \"\" when trying to load "
+                           "\"C:\\app\\onnxruntime\\capi\\onnxruntime_providers_cuda.dll\"",
+    "watchdog_timeout": "RuntimeError: CUDA error: the launch timed out and was terminated",
+    "job_setting_missing": "ValueError: Error initializing torch.distributed using env:// rendezvous: environment "
+                           "variable MASTER_ADDR expected, but not set",
 }
 
 # Lines that mention the same words without being the signature.
@@ -206,6 +211,9 @@ NEAR_MISSES = {
     "duplicate_gpu": "NCCL INFO comm 0x55d rank 1 nranks 2 cudaDev 1 busId 81000 - Init COMPLETE",
     "nccl_config_rejected": "ncclInvalidArgument: Invalid value for an argument.",
     "nccl_load_failed": "INFO 05-02 10:11:12 utils.py:580] Found nccl from library libnccl.so.2",
+    "provider_dll_failed": "LoadLibrary failed with error 126 when trying to load \"C:\\plugins\\myplugin.dll\"",
+    "watchdog_timeout": "The job timed out after 30 minutes on the cluster",
+    "job_setting_missing": "MASTER_ADDR=10.0.0.1 MASTER_PORT=29500 torchrun --nproc_per_node=8 train.py",
 }
 
 

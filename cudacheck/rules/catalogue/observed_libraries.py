@@ -215,7 +215,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         library cublas64_12.dll" (any language), JAX's "Found cuSPARSE version X, but JAX
         was built against version Y", the toolkit's stub libcuda loaded instead of the
         driver's (CUDA error 34), missing CUDA runtime libraries ("libcudart.so.11.0:
-        cannot open shared object file", `ldd`'s "libcublas.so.12 => not found"), and a pasted LD_LIBRARY_PATH with CUDA/cuDNN folders next to another
+        cannot open shared object file", `ldd`'s "libcublas.so.12 => not found", a CUDA
+        provider DLL's "LoadLibrary failed with error 126"), and a pasted LD_LIBRARY_PATH with CUDA/cuDNN folders next to another
         library failure (also cuBLAS failing to initialise or rejecting a call), a report
         saying that clearing LD_LIBRARY_PATH fixes it, or that CUDA libraries (DLLs) are
         loaded from a toolkit or conda folder instead of the bundled ones, or that the
@@ -235,7 +236,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if system_library_folder(o)), None) or \
         first_of(ctx, Obs.WINDOWS_ENTRY_POINT) or \
         next((o for o in all_of(ctx, Obs.LIBRARY_OLDER_THAN_BUILD) if not _older_cudnn(o)), None)
-    missing = first_of(ctx, Obs.CUDA_LIBRARY_MISSING, Obs.LDD_NOT_FOUND)  # an extension's own is CC825's
+    missing = first_of(ctx, Obs.CUDA_LIBRARY_MISSING, Obs.LDD_NOT_FOUND, Obs.PROVIDER_DLL_FAILED)  # an extension's
+    # own missing library is CC825's
     culprits = ld_entries(ctx, "cuda", "cudnn", "cublas", "nvidia")
     wsl = first_of(ctx, Obs.WSL)
     libcuda = first_of(ctx, Obs.LIBCUDA_MISSING)
@@ -268,7 +270,7 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         values = lead.values
         what = (values.get("symbol") or values.get("symbol2") or values.get("lib") or values.get("lib2")
                 or values.get("dll")) if symbol is not None else \
-            (values.get("lib") or values.get("lib2") or values.get("lib3") or values.get("lib4"))
+            (values.get("lib") or values.get("lib2") or values.get("lib3") or values.get("lib4") or values.get("dll"))
         folder = system_library_folder(lead)
         yield ctx.finding(
             f"A CUDA library of another version is loaded ({what or 'undefined symbol'})" if symbol else

@@ -176,7 +176,11 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         device ordinal", or a traceback through `set_device(local_rank)`), CUDA's GPU
         numbering differing from nvidia-smi's (two listings that pair an index with
         different GPUs, or the report saying so: CUDA_DEVICE_ORDER), NCCL's "Duplicate
-        GPU detected" (two ranks on one GPU), and a job
+        GPU detected" (two ranks on one GPU), the display watchdog stopping long kernels
+        ("the launch timed out and was terminated", Windows TDR), a report that
+        CUDA_VISIBLE_DEVICES is ignored, MIG enabled without instances ("No MIG devices
+        found"), NCCL without a network interface, torch.distributed's MASTER_ADDR/RANK not
+        set, a report that NCCL_P2P_DISABLE or turning off IOMMU/ACS fixes it, and a job
         whose Python environment was never activated (Lmod, conda activate) so torch is not
         found.
     Why it matters:
@@ -244,6 +248,42 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          "CUDA orders GPUs fastest first, nvidia-smi and NVML-based tools by PCI bus: `export "
                          "CUDA_DEVICE_ORDER=PCI_BUS_ID` before the program starts (also before CUDA_VISIBLE_DEVICES is "
                          "read) so both use the same numbers."))
+    watchdog = first_of(ctx, Obs.WATCHDOG_TIMEOUT)
+    if watchdog is not None:
+        mistakes.append((watchdog, "A display watchdog stops long kernels on this GPU",
+                         "The GPU also drives a display, and the OS stops kernels that run longer than a few seconds "
+                         "(Windows TDR, X's time limit on Linux): run on a GPU without a display (headless, or the "
+                         "integrated graphics for the screen), shorten each kernel (smaller batches), or raise Windows' "
+                         "TdrDelay (HKLM\\System\\CurrentControlSet\\Control\\GraphicsDrivers)."))
+    setting = first_of(ctx, Obs.JOB_SETTING_MISSING)
+    if setting is not None:
+        lowered = setting.text.lower()
+        mistakes.append((setting, "MIG is enabled but no MIG instance exists" if "mig" in lowered else
+                         "NCCL finds no network interface to use" if "interface" in lowered else
+                         f"torch.distributed needs {setting.values.get('variable', 'its rendezvous variables')}, "
+                         "which is not set",
+                         "Create GPU and compute instances (`sudo nvidia-smi mig -cgi 9,9 -C`) and select one by its "
+                         "MIG UUID in CUDA_VISIBLE_DEVICES, or disable MIG (`sudo nvidia-smi -mig 0`, then reset)."
+                         if "mig" in lowered else
+                         "Name the interface the nodes reach each other on: `export NCCL_SOCKET_IFNAME=eth0` (see "
+                         "`ip addr`; exclude docker0/lo), and the same for GLOO_SOCKET_IFNAME."
+                         if "interface" in lowered else
+                         "Start the job with torchrun (it sets MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE, "
+                         "LOCAL_RANK), or export them in every process before init_process_group."))
+    fixed = first_of(ctx, Obs.NCCL_SETTING_FIX)
+    if fixed is not None:
+        mistakes.append((fixed, "Peer-to-peer transfers between the GPUs fail on this machine",
+                         "GPU peer-to-peer over PCIe is blocked or broken (IOMMU or PCIe ACS enabled, a virtual "
+                         "machine): disable ACS / set `iommu=pt` in the BIOS or kernel command line, or keep "
+                         "NCCL_P2P_DISABLE=1 (slower); `nvidia-smi topo -m` and the CUDA p2pBandwidthLatencyTest "
+                         "show it."))
+    ignored = first_of(ctx, Obs.VISIBLE_DEVICES_IGNORED)
+    if ignored is not None:
+        mistakes.append((ignored, "CUDA_VISIBLE_DEVICES is set where CUDA does not read it",
+                         "CUDA reads CUDA_VISIBLE_DEVICES once, when it initialises: export it before Python starts "
+                         "(`CUDA_VISIBLE_DEVICES=1 python train.py`) or set os.environ before the first `import torch` "
+                         "that touches CUDA; with mixed GPUs also `CUDA_DEVICE_ORDER=PCI_BUS_ID` so the numbers match "
+                         "nvidia-smi's."))
     duplicate = first_of(ctx, Obs.DUPLICATE_GPU)
     if duplicate is not None:
         mistakes.append((duplicate, "Two ranks run on the same GPU",

@@ -11,9 +11,12 @@ says about the GPU hardware.
 - **A device picked by rank under a per-task binding.** A line that chooses the GPU from a
   rank (``torch.cuda.set_device(local_rank)``, ``cuda:{LOCAL_RANK}``, ``SLURM_LOCALID``) is kept
   as :data:`Obs.DEVICE_BY_RANK`; the configuration rule judges it together with a Slurm job
-  that binds one GPU per task.
+  that binds one GPU per task. A report that CUDA_VISIBLE_DEVICES is ignored or has no effect
+  (set after CUDA started, or numbered differently) is :data:`Obs.VISIBLE_DEVICES_IGNORED`; one
+  that NCCL_P2P_DISABLE or turning off IOMMU/ACS fixes it is :data:`Obs.NCCL_SETTING_FIX`.
 - **The hardware in the report's words** (:data:`Obs.HARDWARE_SIGN_STATED`): a GPU reseated,
-  dead or lost from the system, a weak power supply or overheating, an unstable overclock, a
+  dead or lost from the system, fans jumping to full speed, ECC errors on the card, a weak
+  power supply or overheating, an unstable overclock, a
   fault on one of several cards, or a kernel fault in well-tested code (the CUDA samples, the
   MNIST example). Unlike a faulty card merely named next to a crash, these point at the
   hardware on their own.
@@ -49,6 +52,17 @@ _ORDER_STATED = re.compile(
     re.IGNORECASE)
 _ORDER_ANCHORS = ("cuda_device_order", "order", "index", "numbering", " id", "ids", "swapped", "reversed", "backward",
                   "vice versa", "mismatch", "differ")
+_MASK_IGNORED = re.compile(
+    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,60}?\b(?:is|gets?|was|seems?\s+to\s+be|being)\s+(?:completely\s+|simply\s+)?"
+    r"(?:ignored|not\s+(?:respected|honou?red|applied|working|taking\s+effect))|"
+    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,60}?\b(?:has|had|have)\s+no\s+effect|"
+    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,40}?\b(?:does\s*n[o']t|did\s*n[o']t|does\s+not|did\s+not)\s+(?:work|take\s+effect|"
+    r"apply|change\s+anything)", re.IGNORECASE)
+_P2P_FIX = re.compile(
+    r"(?:NCCL_P2P_DISABLE|NCCL_P2P_LEVEL|\biommu\b|\bACS\b|\bp2p\b)[^\n]{0,80}?\b(?:fix\w*|solv\w*|resolv\w*|works?|"
+    r"worked|helps?|helped|gone)\b|\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b[^\n]{0,60}?"
+    r"(?:NCCL_P2P_DISABLE|disabl\w*\s+(?:the\s+)?(?:iommu|acs|p2p))", re.IGNORECASE)
+_NEGATED_FIX = re.compile(r"\b(?:not|n't|no|never)\s+(?:\w+\s+){0,2}(?:fix|solv|help|work)", re.IGNORECASE)
 _BY_RANK = re.compile(
     r"set_device\(\s*(?:self\.)?_?(?:local_?rank|rank|LOCAL_RANK|slurm_localid|local_id)\s*\)|"
     r"cuda:\{?\s*(?:self\.)?_?(?:local_?rank|LOCAL_RANK)\s*\}?|"
@@ -59,6 +73,17 @@ def parse(document: Document, facts: Facts) -> None:
     """Two numberings that disagree, or a report saying so; a device chosen by rank."""
     _numberings(document, facts)
     hardware_signs(document, facts)
+    for index in document.lines_with("visible_devices"):
+        text = document.line(index)
+        match = _MASK_IGNORED.search(text)
+        if match and not _NEGATED.search(text[:match.start()]):
+            facts.observe(Obs.VISIBLE_DEVICES_IGNORED, text, document.number(index))
+            break
+    for index in document.lines_with_any(("nccl_p2p_disable", "iommu", " acs", "p2p")):
+        text = document.line(index)
+        if _P2P_FIX.search(text) and not _NEGATED_FIX.search(text):
+            facts.observe(Obs.NCCL_SETTING_FIX, text, document.number(index))
+            break
     for index in document.lines_with_any(("set_device(", "cuda:", "slurm_localid")):
         if _BY_RANK.search(document.line(index)):
             facts.observe(Obs.DEVICE_BY_RANK, document.line(index), document.number(index))
@@ -113,10 +138,17 @@ _HARDWARE_SIGN = re.compile(
     r"\s+(?:re-?seated|(?:has\s+|had\s+)?died|is\s+dead|burn(?:ed|t)\s+out|fried)\b|"
     r"\b(?:lost|losing|loses)\s+(?:a|one|an?\s+other|two|\d)\s+(?:of\s+(?:its|the|my|our)\s+)?" + _GPU + r"\b|"
     r"\b(?:gpu|card)\s*#?\d*\s+(?:disappear\w*|vanish\w*|dropp\w*\s+(?:out|off)|went\s+missing|goes\s+missing)|"
+    r"\b(?:dropp\w*|disappear\w*)\s+(?:off|from)\s+the\s+(?:pcie?\s+)?bus\b|"
+    # other languages: a card that drops out (掉卡), broke, overheats, a weak power supply
+    r"掉卡|显卡(?:掉了|坏了|烧了|过热|温度过高)|电源(?:不足|功率不够|不够)|供电不足|グラボ(?:が)?(?:壊れ|死ん|落ちる)|"
+    r"電源(?:容量)?不足|熱暴走|"
     # power and heat
     r"\b(?:psu|power\s+supply)\b[^\n]{0,60}?\b(?:too\s+weak|insufficient|not\s+enough|underpowered|undersized|"
     r"fail\w*|faulty|replac\w*|upgrad\w*|watts?|\d{3,4}\s*w)\b|\b(?:insufficient|not\s+enough)\s+power\b|"
     r"\bpower\s+(?:cables?|connectors?)\b[^\n]{0,40}?\b(?:loose|melt\w*|daisy|split\w*|adapter|replac\w*)|"
+    r"\bfans?\s+(?:\w+\s+)?(?:spins?|spinning|ramps?|ramping|goes|go|went|jumps?|running|runs?)\s+(?:up\s+)?(?:to\s+|at\s+)?"
+    r"(?:full(?:\s+speed)?|max\w*|100\s*%)|\b(?:ecc|vram|gpu\s+memory)\s+errors?\s+(?:on|in|reported\s+(?:on|by)|from)\s+"
+    r"(?:the\s+|my\s+|one\s+|a\s+)?(?:gpu|card)|"
     r"\b(?:pc|computer|machine|system|server|box|workstation)\s+(?:\w+\s+)?(?:reboots|restarts|shuts\s+(?:down|off)|"
     r"turns\s+off|powers\s+off|power\s+cycles)\s+(?:itself\s+)?(?:when|as\s+soon\s+as|once|under|during|whenever)\b|"
     r"\boverheat\w*|\bthermal\s+shutdown\b|\b(?:gpu|card)\s+(?:\w+\s+)?(?:temp\w*)\s+(?:reaches|hits|goes\s+up\s+to|"
@@ -128,7 +160,8 @@ _HARDWARE_SIGN = re.compile(
     r"its|these)\s+" + _GPU + r"|\bone\s+of\s+(?:my|the|our)\s+" + _GPU + r"\s+(?:keeps\s+)?(?:fail\w*|crash\w*|"
     r"throws?|errors?\s+out|is\s+(?:broken|faulty|bad))",
     re.IGNORECASE)
-_HARDWARE_SIGN_ANCHORS = ("seat", "died", "dead", "burn", "fried", "lost", "losing", "loses", "disappear", "vanish",
+_HARDWARE_SIGN_ANCHORS = ("fan", "ecc", "vram", "gpu memory", "bus", "掉卡", "显卡", "电源", "供电", "グラボ", "電源",
+                          "熱暴走", "seat", "died", "dead", "burn", "fried", "lost", "losing", "loses", "disappear", "vanish",
                           "dropp", "missing", "psu", "power", "reboots", "restarts", "shuts", "turns off",
                           "overheat", "thermal shutdown", "temp", "overclock", "one of")
 _TESTED_CODE = re.compile(
