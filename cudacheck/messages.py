@@ -528,10 +528,12 @@ MESSAGES: Tuple[Message, ...] = (
     # settings a job needs that are missing or wrong: MIG without instances, NCCL's network interface, the
     # rendezvous variables of torch.distributed
     _message(Obs.JOB_SETTING_MISSING, ("no mig devices found", "no mig-enabled devices", "no socket interface found",
-                                       "no usable listening interface", "expected, but not set"),
+                                       "no usable listening interface", "expected, but not set",
+                                       "server socket has failed to bind"),
              r"No MIG(?:-enabled)? devices found|Bootstrap\s*:\s*no socket interface found|no socket interface found|"
              r"No usable listening interface found|environment variable (?P<variable>MASTER_ADDR|MASTER_PORT|RANK|"
-             r"WORLD_SIZE|LOCAL_RANK) expected, but not set"),
+             r"WORLD_SIZE|LOCAL_RANK) expected, but not set|"
+             r"server socket has failed to bind to [^\n]{0,60}?(?P<port>\d{2,5})\s*\(errno: 98 - Address already in use"),
     # NCCL older than the one the program was built with: it does not know the config struct torch passes
     _message(Obs.NCCL_CONFIG_REJECTED, ("invalid config blocking attribute", "invalid config cga",
                                         "invalid config min cta", "invalid config max cta", "invalid config split"),

@@ -266,3 +266,34 @@ def test_a_setting_that_did_not_help_is_not_the_fix():
 ])
 def test_more_kinds_stay_silent(text):
     assert first_category(text) is None
+
+
+# --- an "unknown error" the report ties to the hardware; a fault that does not follow the code --------------------
+def test_an_unknown_error_on_a_gpu_that_comes_and_goes_is_its_health():
+    text = ("RuntimeError: CUDA error: unknown error\n"
+            "After each reboot the card works again for a few hours, then nvidia-smi shows No devices were found")
+    found = problems(text)
+    assert found[0].category == "gpu_health"
+    assert "driver_not_loaded" not in {f.category for f in found}
+
+
+def test_an_unknown_error_alone_is_still_the_driver():
+    assert first_category("RuntimeError: CUDA error: unknown error") == "driver_not_loaded"
+
+
+def test_a_kernel_fault_that_does_not_happen_on_another_machine():
+    text = ("RuntimeError: CUDA error: an illegal memory access was encountered\n"
+            "The same script works fine on my other machine with identical packages")
+    assert first_category(text) == "gpu_health"
+
+
+def test_working_elsewhere_without_a_kernel_fault_says_nothing_about_the_gpu():
+    assert first_category("pip install fails here but it works fine on my other machine") != "gpu_health"
+
+
+@pytest.mark.parametrize("text", [
+    "I set os.environ['CUDA_VISIBLE_DEVICES'] = '1' after import torch but the model still goes to GPU 0",
+    "RuntimeError: The server socket has failed to bind to [::]:29500 (errno: 98 - Address already in use).",
+])
+def test_configuration_said_or_shown(text):
+    assert first_category(text) == "config"

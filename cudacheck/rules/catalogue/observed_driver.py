@@ -272,6 +272,8 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
                    + (" For Docker use the distribution's docker package, not the snap." if _host_side(missing)
                       else ""),
             evidence=evidence(missing))
+    elif unknown is not None and first_of(ctx, Obs.HARDWARE_SIGN_STATED) is not None:
+        return  # an "unknown error" on a GPU the report ties to the hardware: CC820 names the cause
     elif unknown is not None:
         titles: Dict[str, str] = {
             Obs.CUDA_INIT_FAILED: "CUDA driver initialisation failed",

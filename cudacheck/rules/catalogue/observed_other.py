@@ -180,7 +180,7 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         ("the launch timed out and was terminated", Windows TDR), a report that
         CUDA_VISIBLE_DEVICES is ignored, MIG enabled without instances ("No MIG devices
         found"), NCCL without a network interface, torch.distributed's MASTER_ADDR/RANK not
-        set, a report that NCCL_P2P_DISABLE or turning off IOMMU/ACS fixes it, and a job
+        set or its port already in use, a report that NCCL_P2P_DISABLE or turning off IOMMU/ACS fixes it, and a job
         whose Python environment was never activated (Lmod, conda activate) so torch is not
         found.
     Why it matters:
@@ -260,6 +260,8 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         lowered = setting.text.lower()
         mistakes.append((setting, "MIG is enabled but no MIG instance exists" if "mig" in lowered else
                          "NCCL finds no network interface to use" if "interface" in lowered else
+                         f"The rendezvous port {setting.values.get('port')} is already in use" if setting.values.get(
+                             "port") else
                          f"torch.distributed needs {setting.values.get('variable', 'its rendezvous variables')}, "
                          "which is not set",
                          "Create GPU and compute instances (`sudo nvidia-smi mig -cgi 9,9 -C`) and select one by its "
@@ -268,6 +270,9 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          "Name the interface the nodes reach each other on: `export NCCL_SOCKET_IFNAME=eth0` (see "
                          "`ip addr`; exclude docker0/lo), and the same for GLOO_SOCKET_IFNAME."
                          if "interface" in lowered else
+                         "Another job (or a stale process of this one) holds the port: pick a free MASTER_PORT "
+                         "(`torchrun --master_port 29501 …`, or `--rdzv-endpoint localhost:0` for one node), or end the "
+                         "old process (`ss -ltnp | grep 29500`)." if setting.values.get("port") else
                          "Start the job with torchrun (it sets MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE, "
                          "LOCAL_RANK), or export them in every process before init_process_group."))
     fixed = first_of(ctx, Obs.NCCL_SETTING_FIX)

@@ -57,7 +57,11 @@ _MASK_IGNORED = re.compile(
     r"(?:ignored|not\s+(?:respected|honou?red|applied|working|taking\s+effect))|"
     r"CUDA_VISIBLE_DEVICES\b[^\n]{0,60}?\b(?:has|had|have)\s+no\s+effect|"
     r"CUDA_VISIBLE_DEVICES\b[^\n]{0,40}?\b(?:does\s*n[o']t|did\s*n[o']t|does\s+not|did\s+not)\s+(?:work|take\s+effect|"
-    r"apply|change\s+anything)", re.IGNORECASE)
+    r"apply|change\s+anything)|"
+    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,60}?\bafter\s+(?:the\s+)?(?:import(?:ing)?\s+(?:of\s+)?torch|torch\s+(?:is|was)\s+"
+    r"imported|cuda\s+(?:is|was|has\s+been)\s+initiali[sz]ed)[^\n]{0,80}?\b(?:but|still|ignored|no\s+effect)\b|"
+    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,80}?\bbut\s+(?:it|the\s+model|torch|pytorch|everything|the\s+job|the\s+program)\s+"
+    r"still\s+(?:uses?|goes\s+to|runs?\s+on|sees?|picks?)", re.IGNORECASE)
 _P2P_FIX = re.compile(
     r"(?:NCCL_P2P_DISABLE|NCCL_P2P_LEVEL|\biommu\b|\bACS\b|\bp2p\b)[^\n]{0,80}?\b(?:fix\w*|solv\w*|resolv\w*|works?|"
     r"worked|helps?|helped|gone)\b|\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b[^\n]{0,60}?"
@@ -155,12 +159,20 @@ _HARDWARE_SIGN = re.compile(
     r"is\s+at|climbs\s+to)\s+(?:9\d|1\d\d)\s*°?\s*c\b|"
     r"\b(?:remov\w*|disabl\w*|undo\w*|revert\w*)\s+(?:the\s+|my\s+)?overclock\w*|\boverclock\w*[^\n]{0,40}?"
     r"\b(?:caus\w*|culprit|unstable|fault)|"
+    # a GPU that works for a while and is gone until the next reboot
+    r"\b(?:works?|working|runs?|running|fine)\s+(?:again\s+)?(?:for\s+(?:a\s+few|some|several|\d+)\s+(?:minutes|hours|days)|"
+    r"for\s+a\s+while)\s+(?:again\s+)?after\s+(?:a|each|every)\s+(?:reboot|restart)|"
+    r"\bafter\s+(?:a|each|every)\s+(?:reboot|restart)\b[^\n]{0,30}?\b(?:works?|working|runs?|fine)\s+(?:again\s+)?"
+    r"(?:for\s+(?:a\s+few|some|several|\d+)\s+(?:minutes|hours|days)|for\s+a\s+while)|"
+    r"\bafter\s+(?:a\s+few|some|several|\d+)\s+(?:hours|days)\b[^\n]{0,60}?\b(?:gpu|card|nvidia-smi)\b[^\n]{0,40}?"
+    r"\b(?:disappear\w*|is\s+lost|is\s+gone|no\s+devices\s+were\s+found|vanish\w*)|"
     # the fault follows one card
     r"\b(?:error|errors|crash\w*|fail\w*|issue|problem|xid)\b[^\n]{0,60}?\bon\s+(?:only\s+)?one\s+of\s+(?:my|the|our|"
     r"its|these)\s+" + _GPU + r"|\bone\s+of\s+(?:my|the|our)\s+" + _GPU + r"\s+(?:keeps\s+)?(?:fail\w*|crash\w*|"
     r"throws?|errors?\s+out|is\s+(?:broken|faulty|bad))",
     re.IGNORECASE)
-_HARDWARE_SIGN_ANCHORS = ("fan", "ecc", "vram", "gpu memory", "bus", "掉卡", "显卡", "电源", "供电", "グラボ", "電源",
+_HARDWARE_SIGN_ANCHORS = ("after a reboot", "after each reboot", "after every reboot", "after a restart",
+                          "hours", "days", "fan", "ecc", "vram", "gpu memory", "bus", "掉卡", "显卡", "电源", "供电", "グラボ", "電源",
                           "熱暴走", "seat", "died", "dead", "burn", "fried", "lost", "losing", "loses", "disappear", "vanish",
                           "dropp", "missing", "psu", "power", "reboots", "restarts", "shuts", "turns off",
                           "overheat", "thermal shutdown", "temp", "overclock", "one of")
@@ -174,6 +186,14 @@ _TESTED_ANCHORS = ("mnist", "cifar", "example", "samples", "devicequery", "vecto
                    "simplep2p", "p2pbandwidth", "matmul", "matrix multiplication", "tensor op")
 
 
+_WORKS_ELSEWHERE = re.compile(
+    r"\b(?:works?|worked|working|runs?|ran|running)\s+(?:fine\s+|ok(?:ay)?\s+|well\s+|perfectly\s+|without\s+(?:any\s+)?"
+    r"(?:errors?|problems?|issues?)\s+)?on\s+(?:my|our|his|her|their|a\s+colleague'?s?)\s+(?:other|second|another|"
+    r"old(?:er)?|new(?:er)?|different)\s+(?:machine|computer|pc|server|node|laptop|workstation|gpu|card)s?\b|"
+    r"\b(?:the\s+)?(?:same|identical)\s+(?:code|script|setup|model)\s+(?:works?|runs?)\s+(?:fine\s+)?on\s+(?:an?\s+)?"
+    r"(?:other|another|different|second)\s+(?:machine|computer|pc|server|node|gpu|card)", re.IGNORECASE)
+
+
 def hardware_signs(document: Document, facts: Facts) -> None:
     """A report pointing at the GPU hardware: a card reseated, died or lost, power or heat, a fault that follows
     one card, or a kernel fault in well-tested code (the CUDA samples, the MNIST example)."""
@@ -185,3 +205,8 @@ def hardware_signs(document: Document, facts: Facts) -> None:
             if match and not _NEGATED.search(text[:match.start()]):
                 facts.observe(Obs.HARDWARE_SIGN_STATED, text, document.number(index), kind=kind)
                 return
+    for index in document.lines_with_any(("on my ", "on our ", "on his ", "on her ", "on their ", "on a colleague",
+                                          "same code", "same script", "same setup", "same model", "identical")):
+        if _WORKS_ELSEWHERE.search(document.line(index)):  # judged with a kernel fault by the health rule
+            facts.observe(Obs.HARDWARE_FAULT_STATED, document.line(index), document.number(index))
+            return
