@@ -297,3 +297,20 @@ def test_working_elsewhere_without_a_kernel_fault_says_nothing_about_the_gpu():
 ])
 def test_configuration_said_or_shown(text):
     assert first_category(text) == "config"
+
+
+@pytest.mark.parametrize("text", [
+    "my 3090 crashes during training and the system reboots, I think the PSU can't handle the power spikes",
+    "RuntimeError: CUDA error: unspecified launch failure\nafter replacing the riser cable the problem disappeared",
+])
+def test_power_and_cabling(text):
+    assert first_category(text) == "gpu_health"
+
+
+def test_nccl_version_printed_as_a_number():
+    text = "Horovod was built against NCCL 2.7.8\n>>> torch.cuda.nccl.version()\n2408"
+    assert first_category(text) == "nccl_mismatch"
+
+
+def test_a_mask_that_still_lands_on_gpu_0():
+    assert first_category("With CUDA_VISIBLE_DEVICES=1 the job still uses GPU 0 according to nvidia-smi") == "config"

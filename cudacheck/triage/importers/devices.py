@@ -60,8 +60,8 @@ _MASK_IGNORED = re.compile(
     r"apply|change\s+anything)|"
     r"CUDA_VISIBLE_DEVICES\b[^\n]{0,60}?\bafter\s+(?:the\s+)?(?:import(?:ing)?\s+(?:of\s+)?torch|torch\s+(?:is|was)\s+"
     r"imported|cuda\s+(?:is|was|has\s+been)\s+initiali[sz]ed)[^\n]{0,80}?\b(?:but|still|ignored|no\s+effect)\b|"
-    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,80}?\bbut\s+(?:it|the\s+model|torch|pytorch|everything|the\s+job|the\s+program)\s+"
-    r"still\s+(?:uses?|goes\s+to|runs?\s+on|sees?|picks?)", re.IGNORECASE)
+    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,80}?\b(?:it|the\s+model|torch|pytorch|everything|the\s+job|the\s+program|the\s+process|"
+    r"training)\s+still\s+(?:uses?|goes\s+to|runs?\s+on|sees?|picks?|lands?\s+on|ends\s+up\s+on)", re.IGNORECASE)
 _P2P_FIX = re.compile(
     r"(?:NCCL_P2P_DISABLE|NCCL_P2P_LEVEL|\biommu\b|\bACS\b|\bp2p\b)[^\n]{0,80}?\b(?:fix\w*|solv\w*|resolv\w*|works?|"
     r"worked|helps?|helped|gone)\b|\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b[^\n]{0,60}?"
@@ -150,6 +150,10 @@ _HARDWARE_SIGN = re.compile(
     r"\b(?:psu|power\s+supply)\b[^\n]{0,60}?\b(?:too\s+weak|insufficient|not\s+enough|underpowered|undersized|"
     r"fail\w*|faulty|replac\w*|upgrad\w*|watts?|\d{3,4}\s*w)\b|\b(?:insufficient|not\s+enough)\s+power\b|"
     r"\bpower\s+(?:cables?|connectors?)\b[^\n]{0,40}?\b(?:loose|melt\w*|daisy|split\w*|adapter|replac\w*)|"
+    r"\b(?:psu|power\s+supply)\s+(?:can'?t|cannot|could\s*n'?t|does\s*n'?t|is\s+not\s+able\s+to)\s+(?:handle|deliver|keep\s+up)|"
+    r"\b(?:power|transient)\s+spikes?\b|"
+    r"\b(?:replac\w*|swapp?\w*|chang\w*|remov\w*|reseat\w*)\s+(?:the\s+|my\s+|a\s+)?(?:pcie\s+)?(?:riser(?:\s+cable)?|"
+    r"pcie\s+(?:cable|extender|slot)|power\s+cable)\b|"
     r"\bfans?\s+(?:\w+\s+)?(?:spins?|spinning|ramps?|ramping|goes|go|went|jumps?|running|runs?)\s+(?:up\s+)?(?:to\s+|at\s+)?"
     r"(?:full(?:\s+speed)?|max\w*|100\s*%)|\b(?:ecc|vram|gpu\s+memory)\s+errors?\s+(?:on|in|reported\s+(?:on|by)|from)\s+"
     r"(?:the\s+|my\s+|one\s+|a\s+)?(?:gpu|card)|"
@@ -171,7 +175,7 @@ _HARDWARE_SIGN = re.compile(
     r"its|these)\s+" + _GPU + r"|\bone\s+of\s+(?:my|the|our)\s+" + _GPU + r"\s+(?:keeps\s+)?(?:fail\w*|crash\w*|"
     r"throws?|errors?\s+out|is\s+(?:broken|faulty|bad))",
     re.IGNORECASE)
-_HARDWARE_SIGN_ANCHORS = ("after a reboot", "after each reboot", "after every reboot", "after a restart",
+_HARDWARE_SIGN_ANCHORS = ("riser", "pcie", "spike", "after a reboot", "after each reboot", "after every reboot", "after a restart",
                           "hours", "days", "fan", "ecc", "vram", "gpu memory", "bus", "掉卡", "显卡", "电源", "供电", "グラボ", "電源",
                           "熱暴走", "seat", "died", "dead", "burn", "fried", "lost", "losing", "loses", "disappear", "vanish",
                           "dropp", "missing", "psu", "power", "reboots", "restarts", "shuts", "turns off",

@@ -20,6 +20,7 @@ cost stays linear in the input.
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from ...observations import Obs
 from ..document import Document
@@ -108,6 +109,20 @@ def _same_release(a: str, b: str) -> bool:
     return left[:size] == right[:size]
 
 
+def _nccl_printed(text: str) -> Optional[str]:
+    """`torch.cuda.nccl.version()` as printed: a tuple ``(2, 18, 1)`` (torch ≥ 1.11) or a number (``2708`` for
+    2.7.8, ``21803`` for 2.18.3)."""
+    triple = re.match(r"^\s*\(?(\d+),\s*(\d+),\s*(\d+)\)?\s*$", text)
+    if triple:
+        return ".".join(triple.groups())
+    number = re.match(r"^\s*(\d{4,5})\s*$", text)
+    if number is None:
+        return None
+    value = int(number.group(1))
+    major, rest = (value // 10000, value % 10000) if value >= 10000 else (value // 1000, value % 1000)
+    return f"{major}.{rest // 100}.{rest % 100}"
+
+
 def nccl_versions(document: Document, facts: Facts) -> None:
     """The NCCL a process loaded (NCCL's banner, torch's NCCL error, `torch.cuda.nccl.version()`, "the output
     is nccl 2.4.8") against another NCCL version the report builds with, installs or states:
@@ -130,10 +145,12 @@ def nccl_versions(document: Document, facts: Facts) -> None:
     if loaded is None:
         for index in document.lines_with("nccl.version()"):
             following = document.next_nonblank(index)
-            tuple_match = re.match(r"^\s*\(?(\d+),\s*(\d+),\s*(\d+)\)?\s*$", document.line(following)) \
-                if following is not None else None
-            if tuple_match:
-                loaded = (".".join(tuple_match.groups()), index)
+            printed = document.line(following) if following is not None else ""
+            same_line = re.search(r"nccl\.version\(\)\s*(?:->|=>|=|:|returns?|gives?)?\s*(\(?\d[\d, ()]*)$",
+                                  document.line(index))
+            value = _nccl_printed(same_line.group(1) if same_line else printed)
+            if value is not None:
+                loaded = (value, index)
                 break
     if loaded is None:
         return
