@@ -534,6 +534,17 @@ MESSAGES: Tuple[Message, ...] = (
              r"No usable listening interface found|environment variable (?P<variable>MASTER_ADDR|MASTER_PORT|RANK|"
              r"WORLD_SIZE|LOCAL_RANK) expected, but not set|"
              r"server socket has failed to bind to [^\n]{0,60}?(?P<port>\d{2,5})\s*\(errno: 98 - Address already in use"),
+    # building an extension without the tools or the CUDA toolkit's headers and libraries where the build looks
+    _message(Obs.BUILD_TOOL_MISSING, ("visual c++ 14.0 or greater is required", "ninja is required",
+                                      ": no such file or directory", "cannot find -l", "cannot find compiler 'cl.exe'",
+                                      "error checking compiler version for cl", "'cl' is not recognized",
+                                      "command 'cl.exe' failed"),
+             r"Microsoft Visual C\+\+ 14\.0 or greater is required|Ninja is required to load C\+\+ extensions|"
+             r"fatal error:\s*(?P<header>cuda_runtime(?:_api)?\.h|cublas_v2\.h|cuda\.h|cusparse\.h|curand\.h|cufft\.h|"
+             r"nvrtc\.h|cuda_fp16\.h|cuda_bf16\.h):\s*No such file or directory|"
+             r"cannot find -l(?P<lib>cudart|cuda|cublas|cublasLt|curand|cusparse|cufft|nvrtc|nvToolsExt)\b|"
+             r"Cannot find compiler 'cl\.exe' in PATH|Error checking compiler version for cl|"
+             r"'cl' is not recognized as an internal or external command|command 'cl\.exe' failed"),
     # NCCL older than the one the program was built with: it does not know the config struct torch passes
     _message(Obs.NCCL_CONFIG_REJECTED, ("invalid config blocking attribute", "invalid config cga",
                                         "invalid config min cta", "invalid config max cta", "invalid config split"),

@@ -305,6 +305,8 @@ class Obs(str, Enum):
                            "Windows: a CUDA provider DLL cannot load its CUDA/cuDNN DLLs (LoadLibrary error 126/127)")
     WATCHDOG_TIMEOUT = ("watchdog_timeout", "config",
                         "the display watchdog (Windows TDR, X's kernel time limit) stopped a long kernel")
+    BUILD_TOOL_MISSING = ("build_tool_missing", "config",
+                          "an extension build lacks a tool (MSVC, ninja, cl.exe) or the CUDA toolkit's headers/libs")
     JOB_SETTING_MISSING = ("job_setting_missing", "config",
                            "a setting the job needs is missing: MIG without instances, no NCCL network interface, "
                            "torch.distributed's MASTER_ADDR/RANK unset")

@@ -314,3 +314,17 @@ def test_nccl_version_printed_as_a_number():
 
 def test_a_mask_that_still_lands_on_gpu_0():
     assert first_category("With CUDA_VISIBLE_DEVICES=1 the job still uses GPU 0 according to nvidia-smi") == "config"
+
+
+@pytest.mark.parametrize("text", [
+    "error: Microsoft Visual C++ 14.0 or greater is required. Get it with \"Microsoft C++ Build Tools\"",
+    "RuntimeError: Ninja is required to load C++ extensions",
+    "/usr/bin/ld: cannot find -lcudart: No such file or directory\ncollect2: error: ld returned 1 exit status",
+    "nvcc fatal   : Cannot find compiler 'cl.exe' in PATH",
+])
+def test_an_extension_build_without_its_tools(text):
+    assert first_category(text) == "config"
+
+
+def test_a_missing_project_header_is_not_a_missing_tool():
+    assert Obs.BUILD_TOOL_MISSING not in signatures("src/main.cpp:1:10: fatal error: utils.h: No such file or directory")

@@ -169,6 +169,7 @@ EXAMPLES = {
     "watchdog_timeout": "RuntimeError: CUDA error: the launch timed out and was terminated",
     "job_setting_missing": "ValueError: Error initializing torch.distributed using env:// rendezvous: environment "
                            "variable MASTER_ADDR expected, but not set",
+    "build_tool_missing": "csrc/ops.cu:3:10: fatal error: cuda_runtime.h: No such file or directory",
 }
 
 # Lines that mention the same words without being the signature.
@@ -214,6 +215,7 @@ NEAR_MISSES = {
     "provider_dll_failed": "LoadLibrary failed with error 126 when trying to load \"C:\\plugins\\myplugin.dll\"",
     "watchdog_timeout": "The job timed out after 30 minutes on the cluster",
     "job_setting_missing": "MASTER_ADDR=10.0.0.1 MASTER_PORT=29500 torchrun --nproc_per_node=8 train.py",
+    "build_tool_missing": "fatal error: my_kernels.h: No such file or directory",
 }
 
 

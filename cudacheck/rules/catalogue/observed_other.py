@@ -24,7 +24,9 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
         missing Visual C++ runtime or a broken install), and "A module that was compiled
         using NumPy 1.x cannot be run in NumPy 2" / "_ARRAY_API not found", the paging
         file, an old libstdc++, no NCCL or no libuv in a Windows build, no wheel for the
-        platform, and a Jetson whose torch wheel was built for another JetPack release (a
+        platform, an extension build without its tools (MSVC's cl.exe, ninja) or without the
+        CUDA toolkit's headers and libraries ("cuda_runtime.h: No such file", "cannot find
+        -lcudart"), and a Jetson whose torch wheel was built for another JetPack release (a
         CUDA library it links is missing).
     Why it matters:
         torch (or an extension) does not import; GPU settings are not involved.
@@ -50,6 +52,11 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
         Obs.UNSUPPORTED_HOST_COMPILER: ("nvcc does not support this host compiler (gcc / Visual Studio too new)",
                                         "Build with a compiler the CUDA toolkit supports (`export CC=gcc-12 CXX=g++-12`, "
                                         "or `NVCC_PREPEND_FLAGS='-ccbin /usr/bin/g++-12'`), or use a newer CUDA toolkit."),
+        Obs.BUILD_TOOL_MISSING: ("The extension build lacks a tool or the CUDA toolkit's headers and libraries",
+                                 "Install what the build needs where it looks: Visual Studio Build Tools with the C++ "
+                                 "workload (run from the x64 Native Tools prompt so cl.exe is on PATH), `pip install "
+                                 "ninja`, the CUDA toolkit matching torch.version.cuda with CUDA_HOME pointing at it "
+                                 "(its include/ and lib64/ hold cuda_runtime.h and libcudart)."),
         Obs.LIBUV_MISSING: ("This torch has no libuv (Windows builds), but the distributed store asks for it",
                             "Set `USE_LIBUV=0` in the environment (or `init_method=\"env://?use_libuv=0\"` / "
                             "`TCPStore(..., use_libuv=False)`), or run distributed jobs on Linux."),
