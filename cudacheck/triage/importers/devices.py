@@ -134,52 +134,57 @@ def _numberings(document: Document, facts: Facts) -> None:
 
 
 # --- the GPU itself, in the report's words -------------------------------------------------------------------------
+_STATEMENT_CHARS = 600
+"""A statement is a sentence or two: longer lines (logs, listings) are read only this far."""
 _NEGATED = re.compile(r"(?:\bnot|n't|\bno|\bnever|\bwithout|\brule[sd]? out|\bruled out)\W+(?:\w+\W+){0,4}$", re.IGNORECASE)
 _GPU = r"(?:gpus?|cards?|graphics\s+cards?|video\s+cards?|rtx\s*\d{4}|gtx\s*\d{3,4}|\w\d{2,3}s?)"
-_HARDWARE_SIGN = re.compile(
+_HARDWARE_FAMILIES = (
     # a physical action or state: reseating, a card that died, a GPU lost from the system
-    r"\b(?:re-?seat\w*)\s+(?:the\s+|a\s+|my\s+|that\s+|all\s+)?(?:\w+\s+)?" + _GPU + r"|\b" + _GPU +
-    r"\s+(?:re-?seated|(?:has\s+|had\s+)?died|is\s+dead|burn(?:ed|t)\s+out|fried)\b|"
-    r"\b(?:lost|losing|loses)\s+(?:a|one|an?\s+other|two|\d)\s+(?:of\s+(?:its|the|my|our)\s+)?" + _GPU + r"\b|"
-    r"\b(?:gpu|card)\s*#?\d*\s+(?:disappear\w*|vanish\w*|dropp\w*\s+(?:out|off)|went\s+missing|goes\s+missing)|"
-    r"\b(?:dropp\w*|disappear\w*)\s+(?:off|from)\s+the\s+(?:pcie?\s+)?bus\b|"
+    (("seat", "died", "dead", "burn", "fried", "lost", "losing", "loses", "disappear", "vanish", "dropp", "missing"),
+     r"\b(?:re-?seat\w*)\s+(?:the\s+|a\s+|my\s+|that\s+|all\s+)?(?:\w+\s+)?" + _GPU + r"|\b" + _GPU +
+     r"\s+(?:re-?seated|(?:has\s+|had\s+)?died|is\s+dead|burn(?:ed|t)\s+out|fried)\b|"
+     r"\b(?:lost|losing|loses)\s+(?:a|one|an?\s+other|two|\d)\s+(?:of\s+(?:its|the|my|our)\s+)?" + _GPU + r"\b|"
+     r"\b(?:gpu|card)\s*#?\d*\s+(?:disappear\w*|vanish\w*|dropp\w*\s+(?:out|off)|went\s+missing|goes\s+missing)|"
+     r"\b(?:dropp\w*|disappear\w*)\s+(?:off|from)\s+the\s+(?:pcie?\s+)?bus\b"),
     # other languages: a card that drops out (掉卡), broke, overheats, a weak power supply
-    r"掉卡|显卡(?:掉了|坏了|烧了|过热|温度过高)|电源(?:不足|功率不够|不够)|供电不足|グラボ(?:が)?(?:壊れ|死ん|落ちる)|"
-    r"電源(?:容量)?不足|熱暴走|"
-    # power and heat
-    r"\b(?:psu|power\s+supply)\b[^\n]{0,60}?\b(?:too\s+weak|insufficient|not\s+enough|underpowered|undersized|"
-    r"fail\w*|faulty|replac\w*|upgrad\w*|watts?|\d{3,4}\s*w)\b|\b(?:insufficient|not\s+enough)\s+power\b|"
-    r"\bpower\s+(?:cables?|connectors?)\b[^\n]{0,40}?\b(?:loose|melt\w*|daisy|split\w*|adapter|replac\w*)|"
-    r"\b(?:psu|power\s+supply)\s+(?:can'?t|cannot|could\s*n'?t|does\s*n'?t|is\s+not\s+able\s+to)\s+(?:handle|deliver|keep\s+up)|"
-    r"\b(?:power|transient)\s+spikes?\b|"
-    r"\b(?:replac\w*|swapp?\w*|chang\w*|remov\w*|reseat\w*)\s+(?:the\s+|my\s+|a\s+)?(?:pcie\s+)?(?:riser(?:\s+cable)?|"
-    r"pcie\s+(?:cable|extender|slot)|power\s+cable)\b|"
-    r"\bfans?\s+(?:\w+\s+)?(?:spins?|spinning|ramps?|ramping|goes|go|went|jumps?|running|runs?)\s+(?:up\s+)?(?:to\s+|at\s+)?"
-    r"(?:full(?:\s+speed)?|max\w*|100\s*%)|\b(?:ecc|vram|gpu\s+memory)\s+errors?\s+(?:on|in|reported\s+(?:on|by)|from)\s+"
-    r"(?:the\s+|my\s+|one\s+|a\s+)?(?:gpu|card)|"
-    r"\b(?:pc|computer|machine|system|server|box|workstation)\s+(?:\w+\s+)?(?:reboots|restarts|shuts\s+(?:down|off)|"
-    r"turns\s+off|powers\s+off|power\s+cycles)\s+(?:itself\s+)?(?:when|as\s+soon\s+as|once|under|during|whenever)\b|"
-    r"\boverheat\w*|\bthermal\s+shutdown\b|\b(?:gpu|card)\s+(?:\w+\s+)?(?:temp\w*)\s+(?:reaches|hits|goes\s+up\s+to|"
-    r"is\s+at|climbs\s+to)\s+(?:9\d|1\d\d)\s*°?\s*c\b|"
-    r"\b(?:remov\w*|disabl\w*|undo\w*|revert\w*)\s+(?:the\s+|my\s+)?overclock\w*|\boverclock\w*[^\n]{0,40}?"
-    r"\b(?:caus\w*|culprit|unstable|fault)|"
+    (("掉卡", "显卡", "电源", "供电", "グラボ", "電源", "熱暴走"),
+     r"掉卡|显卡(?:掉了|坏了|烧了|过热|温度过高)|电源(?:不足|功率不够|不够)|供电不足|グラボ(?:が)?(?:壊れ|死ん|落ちる)|"
+     r"電源(?:容量)?不足|熱暴走"),
+    # power, cabling and heat
+    (("psu", "power", "spike", "riser", "pcie", "fan", "ecc", "vram", "gpu memory", "reboots", "restarts", "shuts",
+      "turns off", "overheat", "thermal shutdown", "temp", "overclock"),
+     r"\b(?:psu|power\s+supply)\b[^\n]{0,60}?\b(?:too\s+weak|insufficient|not\s+enough|underpowered|undersized|"
+     r"fail\w*|faulty|replac\w*|upgrad\w*|watts?|\d{3,4}\s*w)\b|\b(?:insufficient|not\s+enough)\s+power\b|"
+     r"\bpower\s+(?:cables?|connectors?)\b[^\n]{0,40}?\b(?:loose|melt\w*|daisy|split\w*|adapter|replac\w*)|"
+     r"\b(?:psu|power\s+supply)\s+(?:can'?t|cannot|could\s*n'?t|does\s*n'?t|is\s+not\s+able\s+to)\s+(?:handle|deliver|"
+     r"keep\s+up)|\b(?:power|transient)\s+spikes?\b|"
+     r"\b(?:replac\w*|swapp?\w*|chang\w*|remov\w*|reseat\w*)\s+(?:the\s+|my\s+|a\s+)?(?:pcie\s+)?(?:riser(?:\s+cable)?|"
+     r"pcie\s+(?:cable|extender|slot)|power\s+cable)\b|"
+     r"\bfans?\s+(?:\w+\s+)?(?:spins?|spinning|ramps?|ramping|goes|go|went|jumps?|running|runs?)\s+(?:up\s+)?(?:to\s+|at\s+)?"
+     r"(?:full(?:\s+speed)?|max\w*|100\s*%)|\b(?:ecc|vram|gpu\s+memory)\s+errors?\s+(?:on|in|reported\s+(?:on|by)|from)\s+"
+     r"(?:the\s+|my\s+|one\s+|a\s+)?(?:gpu|card)|"
+     r"\b(?:pc|computer|machine|system|server|box|workstation)\s+(?:\w+\s+)?(?:reboots|restarts|shuts\s+(?:down|off)|"
+     r"turns\s+off|powers\s+off|power\s+cycles)\s+(?:itself\s+)?(?:when|as\s+soon\s+as|once|under|during|whenever)\b|"
+     r"\boverheat\w*|\bthermal\s+shutdown\b|\b(?:gpu|card)\s+(?:\w+\s+)?(?:temp\w*)\s+(?:reaches|hits|goes\s+up\s+to|"
+     r"is\s+at|climbs\s+to)\s+(?:9\d|1\d\d)\s*°?\s*c\b|"
+     r"\b(?:remov\w*|disabl\w*|undo\w*|revert\w*)\s+(?:the\s+|my\s+)?overclock\w*|\boverclock\w*[^\n]{0,40}?"
+     r"\b(?:caus\w*|culprit|unstable|fault)"),
     # a GPU that works for a while and is gone until the next reboot
-    r"\b(?:works?|working|runs?|running|fine)\s+(?:again\s+)?(?:for\s+(?:a\s+few|some|several|\d+)\s+(?:minutes|hours|days)|"
-    r"for\s+a\s+while)\s+(?:again\s+)?after\s+(?:a|each|every)\s+(?:reboot|restart)|"
-    r"\bafter\s+(?:a|each|every)\s+(?:reboot|restart)\b[^\n]{0,30}?\b(?:works?|working|runs?|fine)\s+(?:again\s+)?"
-    r"(?:for\s+(?:a\s+few|some|several|\d+)\s+(?:minutes|hours|days)|for\s+a\s+while)|"
-    r"\bafter\s+(?:a\s+few|some|several|\d+)\s+(?:hours|days)\b[^\n]{0,60}?\b(?:gpu|card|nvidia-smi)\b[^\n]{0,40}?"
-    r"\b(?:disappear\w*|is\s+lost|is\s+gone|no\s+devices\s+were\s+found|vanish\w*)|"
+    (("reboot", "restart", "hours", "days"),
+     r"\b(?:works?|working|runs?|running|fine)\s+(?:again\s+)?(?:for\s+(?:a\s+few|some|several|\d+)\s+"
+     r"(?:minutes|hours|days)|for\s+a\s+while)\s+(?:again\s+)?after\s+(?:a|each|every)\s+(?:reboot|restart)|"
+     r"\bafter\s+(?:a|each|every)\s+(?:reboot|restart)\b[^\n]{0,30}?\b(?:works?|working|runs?|fine)\s+(?:again\s+)?"
+     r"(?:for\s+(?:a\s+few|some|several|\d+)\s+(?:minutes|hours|days)|for\s+a\s+while)|"
+     r"\bafter\s+(?:a\s+few|some|several|\d+)\s+(?:hours|days)\b[^\n]{0,60}?\b(?:gpu|card|nvidia-smi)\b[^\n]{0,40}?"
+     r"\b(?:disappear\w*|is\s+lost|is\s+gone|no\s+devices\s+were\s+found|vanish\w*)"),
     # the fault follows one card
-    r"\b(?:error|errors|crash\w*|fail\w*|issue|problem|xid)\b[^\n]{0,60}?\bon\s+(?:only\s+)?one\s+of\s+(?:my|the|our|"
-    r"its|these)\s+" + _GPU + r"|\bone\s+of\s+(?:my|the|our)\s+" + _GPU + r"\s+(?:keeps\s+)?(?:fail\w*|crash\w*|"
-    r"throws?|errors?\s+out|is\s+(?:broken|faulty|bad))",
-    re.IGNORECASE)
-_HARDWARE_SIGN_ANCHORS = ("riser", "pcie", "spike", "after a reboot", "after each reboot", "after every reboot", "after a restart",
-                          "hours", "days", "fan", "ecc", "vram", "gpu memory", "bus", "掉卡", "显卡", "电源", "供电", "グラボ", "電源",
-                          "熱暴走", "seat", "died", "dead", "burn", "fried", "lost", "losing", "loses", "disappear", "vanish",
-                          "dropp", "missing", "psu", "power", "reboots", "restarts", "shuts", "turns off",
-                          "overheat", "thermal shutdown", "temp", "overclock", "one of")
+    (("one of",),
+     r"\b(?:error|errors|crash\w*|fail\w*|issue|problem|xid)\b[^\n]{0,60}?\bon\s+(?:only\s+)?one\s+of\s+(?:my|the|our|"
+     r"its|these)\s+" + _GPU + r"|\bone\s+of\s+(?:my|the|our)\s+" + _GPU + r"\s+(?:keeps\s+)?(?:fail\w*|crash\w*|"
+     r"throws?|errors?\s+out|is\s+(?:broken|faulty|bad))"),
+)
+_HARDWARE_SIGNS = tuple((anchors, re.compile(pattern, re.IGNORECASE)) for anchors, pattern in _HARDWARE_FAMILIES)
+"""Each family of wordings runs only on the lines holding one of its own keywords."""
 _TESTED_CODE = re.compile(
     r"\b(?:mnist|cifar-?10|official\s+(?:pytorch\s+)?examples?|pytorch/examples|cuda[- ]samples|devicequery|vectoradd|"
     r"matrixmul|bandwidthtest|simplep2p|p2pbandwidthlatencytest|(?:a|the)\s+(?:simple|basic|tiny|plain)\s+"
@@ -201,14 +206,19 @@ _WORKS_ELSEWHERE = re.compile(
 def hardware_signs(document: Document, facts: Facts) -> None:
     """A report pointing at the GPU hardware: a card reseated, died or lost, power or heat, a fault that follows
     one card, or a kernel fault in well-tested code (the CUDA samples, the MNIST example)."""
-    for anchors, pattern, kind in ((_HARDWARE_SIGN_ANCHORS, _HARDWARE_SIGN, "hardware"),
+    found = []
+    for anchors, pattern, kind in (*((a, p, "hardware") for a, p in _HARDWARE_SIGNS),
                                    (_TESTED_ANCHORS, _TESTED_CODE, "well-tested code")):
         for index in document.lines_with_any(anchors):
-            text = document.line(index)
+            text = document.line(index)[:_STATEMENT_CHARS]
             match = pattern.search(text)
-            if match and not _NEGATED.search(text[:match.start()]):
-                facts.observe(Obs.HARDWARE_SIGN_STATED, text, document.number(index), kind=kind)
-                return
+            if match and not _NEGATED.search(text[max(match.start() - 60, 0):match.start()]):
+                found.append((index, kind))
+                break
+    if found:
+        index, kind = min(found)
+        facts.observe(Obs.HARDWARE_SIGN_STATED, document.line(index), document.number(index), kind=kind)
+        return
     for index in document.lines_with_any(("on my ", "on our ", "on his ", "on her ", "on their ", "on a colleague",
                                           "same code", "same script", "same setup", "same model", "identical")):
         if _WORKS_ELSEWHERE.search(document.line(index)):  # judged with a kernel fault by the health rule

@@ -31,18 +31,43 @@ _LIBRARY = (r"(?:cuda\s+(?:runtime\s+|toolkit\s+)?(?:librar\w*|dlls?|\.so\b|bina
             r"shared\s+librar\w*)")
 _INSTEAD = r"(?:instead\s+of|rather\s+than|in\s+place\s+of|ahead\s+of|(?:takes?|taking)\s+precedence\s+over|over(?:rid|shadow)\w*)"
 _LOADS = r"\b(?:uses?|used|using|loads?|loaded|loading|found|finds?|picks?|picked|cop(?:y|ies|ied)|link\w*|resolv\w*|first)\b"
-_SHADOWING = re.compile(
-    r"(?:" + _LOADS + r"[^\n]{0,80}?" + _LIBRARY + r"|" + _LIBRARY + r"[^\n]{0,200}?" + _LOADS + r")[^\n]{0,200}?\b"
-    + _INSTEAD + r"\b[^\n]{0,160}?(?:bundled|pip\b|pip-installed|wheels?\b|torch[\\/]lib|"
-    r"site-packages|packaged|shipped|its\s+own|their\s+own|the\s+ones?\b|installed\s+(?:by|with|in)|conda|nvidia-|"
-    r"lib(?:cudart|cudnn|cublas|nccl)|[\\/]lib\b)"
-    # "loads libcudnn from /usr/local/cuda/lib64 first", "the system cuDNN shadows the one in the wheel"
-    r"|\b(?:system|toolkit'?s?|/usr/local/cuda[\w.-]*|LD_LIBRARY_PATH'?s?)\s+(?:\w+\s+){0,2}" + _LIBRARY +
+_INSTEAD_RE = re.compile(r"\b" + _INSTEAD + r"\b", re.IGNORECASE)
+_LIBRARY_RE = re.compile(_LIBRARY, re.IGNORECASE)
+_LOADS_RE = re.compile(_LOADS, re.IGNORECASE)
+_BUNDLED_RE = re.compile(
+    r"bundled|pip\b|pip-installed|wheels?\b|torch[\\/]lib|site-packages|packaged|shipped|its\s+own|their\s+own|"
+    r"the\s+ones?\b|installed\s+(?:by|with|in)|conda|nvidia-|lib(?:cudart|cudnn|cublas|nccl)|[\\/]lib\b", re.IGNORECASE)
+_SHADOWING_SAID = re.compile(
+    # "the system cuDNN shadows the one in the wheel", "the toolkit's libcublas is loaded first"
+    r"\b(?:system|toolkit'?s?|/usr/local/cuda[\w.-]*|LD_LIBRARY_PATH'?s?)\s+(?:\w+\s+){0,2}" + _LIBRARY +
     r"\s+(?:shadows?|shadowed|overrides?|wins?\s+over|(?:is|are|gets?|got|was|were)\s+(?:loaded|picked(?:\s+up)?|used)"
     r"\s+(?:first|instead))"
     r"|\b(?:picks?|picked|picking)\s+up\s+(?:the\s+)?(?:wrong|system'?s?|other|old(?:er)?)\s+(?:\w+\s+){0,2}" + _LIBRARY +
     r"|\b(?:loads?|loaded|loading|uses?|used|using)\s+(?:the\s+)?wrong\s+(?:version\s+of\s+)?(?:the\s+)?"
     r"(?:\w+\s+)?" + _LIBRARY, re.IGNORECASE)
+
+
+_SAID_WORDS = ("shadow", "overrid", "wins over", "first", "instead", "wrong")
+"""Every wording of :data:`_SHADOWING_SAID` holds one of these."""
+
+
+def _shadowing(text: str, line: str) -> Optional["re.Match[str]"]:
+    """Libraries said to be used from one place instead of the bundled ones (in ``text``, the line with its
+    neighbours, or said on the ``line`` itself). Each "instead of" is checked with bounded searches before and after
+    it (no nested unbounded repetition: linear in the line)."""
+    for count, instead in enumerate(_INSTEAD_RE.finditer(text)):
+        if count == 3:
+            break
+        before = text[max(instead.start() - 300, 0):instead.start()]
+        if _LIBRARY_RE.search(before) and _LOADS_RE.search(before) and \
+                _BUNDLED_RE.search(text, instead.end(), instead.end() + 160):
+            return instead
+    lowered = line.lower()
+    if not any(word in lowered for word in _SAID_WORDS):
+        return None
+    return _SHADOWING_SAID.search(line)
+
+
 _SHADOWING_ANCHORS = ("instead of", "rather than", "in place of", "ahead of", "precedence", "overrid", "overshadow",
                       "shadow", "wins over", "loaded first", "used first", "picked up first", "pick up", "picks up",
                       "picked up", "picking up", "wrong")
@@ -65,7 +90,14 @@ _PATH_BREAKS = re.compile(
     r"|(?:删除|去掉|移除|删掉)[^\n]{0,20}?cuda[^\n]{0,20}?(?:环境变量|path|路径)[^\n]{0,30}?(?:正常|解决|好了|可以)"
     r"|(?:环境变量|path)[^\n]{0,10}?(?:里|中)?有\s*cuda[^\n]{0,20}?(?:报错|出错|错误)",
     re.IGNORECASE)
+def _path_breaks(text: str, line: str) -> Optional["re.Match[str]"]:
+    return _PATH_BREAKS.search(line)
+
+
 _PATH_ANCHORS = ("path", "パス", "路径", "环境变量")
+_STATEMENT_CHARS = 600
+"""A statement is a sentence or two: longer lines (logs, listings) are read only this far, which also bounds the
+cost of the windowed expressions."""
 _MESSAGE = re.compile(r"^\s*(?:[\w.]*(?:Error|Exception|Warning)\b|WARNING\b|E\d{4}\b|W\d{4}\b)|\bmake sure\b|"
                       r"\bplease\b", re.IGNORECASE)
 """An error or a hint that a program prints, not the report's own statement."""
@@ -75,14 +107,14 @@ def parse(document: Document, facts: Facts) -> None:
     """The first statement that CUDA libraries come from the wrong place, or that a CUDA search path breaks it;
     two NCCL versions where one is the NCCL that runs."""
     nccl_versions(document, facts)
-    for anchors, pattern, kind, before, after in ((_SHADOWING_ANCHORS, _SHADOWING, "shadowing", 2, 1),
-                                                  (_PATH_ANCHORS, _PATH_BREAKS, "search path", 0, 1)):
+    for anchors, search, kind, before, after in ((_SHADOWING_ANCHORS, _shadowing, "shadowing", 2, 1),
+                                                 (_PATH_ANCHORS, _path_breaks, "search path", 0, 0)):
         for index in document.lines_with_any(anchors):
-            if _MESSAGE.search(document.line(index)):
-                continue
+            if _MESSAGE.search(document.line(index)) or (kind == "search path" and "cuda" not in document.lower[index]):
+                continue  # every search-path wording names CUDA on its own line
             window = range(max(index - before, 0), min(index + after + 1, len(document)))
-            text = " ".join(document.line(i).strip() for i in window)
-            if pattern.search(text):
+            text = " ".join(document.line(i).strip()[:_STATEMENT_CHARS] for i in window)
+            if search(text, document.line(index)[:_STATEMENT_CHARS]):
                 facts.observe(Obs.LIBRARY_SHADOWING_STATED, document.line(index), document.number(index), kind=kind)
                 return
 
@@ -137,7 +169,7 @@ def nccl_versions(document: Document, facts: Facts) -> None:
             version = match.group("version") or match.group("wheel")
             if not version or version.startswith("0"):
                 continue
-            before = text[:match.end()]
+            before = text[max(match.start() - 80, 0):match.end()]
             if loaded is None and match.group("version") and _NCCL_LOADED.search(before):
                 loaded = (version, index)
             else:
