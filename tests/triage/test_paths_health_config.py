@@ -328,3 +328,42 @@ def test_an_extension_build_without_its_tools(text):
 
 def test_a_missing_project_header_is_not_a_missing_tool():
     assert Obs.BUILD_TOOL_MISSING not in signatures("src/main.cpp:1:10: fatal error: utils.h: No such file or directory")
+
+
+# --- whole pastes: the kinds above among the other facts people paste ----------------------------------------------
+def test_paste_gpu_numbering_from_a_python_session():
+    text = """\
+$ nvidia-smi -L
+GPU 0: NVIDIA GeForce RTX 3060 (UUID: GPU-1b2c3d4e-0000-1111-2222-333344445555)
+GPU 1: NVIDIA GeForce RTX 4090 (UUID: GPU-9f8e7d6c-0000-1111-2222-333344445555)
+$ python
+>>> import torch
+>>> torch.__version__
+'2.3.1+cu121'
+>>> torch.cuda.get_device_name(0)
+'NVIDIA GeForce RTX 4090'
+>>> torch.cuda.get_device_name(1)
+'NVIDIA GeForce RTX 3060'
+So CUDA_VISIBLE_DEVICES=0 gives me the 4090?"""
+    found = problems(text)
+    assert found[0].category == "config" and "CUDA_DEVICE_ORDER" in found[0].remedy
+
+
+def test_paste_one_card_of_eight_failing():
+    text = """\
+| NVIDIA-SMI 550.54.15              Driver Version: 550.54.15      CUDA Version: 12.4     |
+|   3  NVIDIA A100-SXM4-80GB          On  |   00000000:4E:00.0 Off |                    0 |
+torch 2.3.0+cu121, 8x A100
+RuntimeError: CUDA error: unspecified launch failure
+CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.
+It always crashes on one of the GPUs (rank 3); the job runs fine when we exclude that card."""
+    assert first_category(text) == "gpu_health"
+
+
+def test_paste_windows_toolkit_dlls_taking_precedence():
+    text = """\
+PS C:\\work\\app> python -c "import torch; print(torch.__version__, torch.version.cuda)"
+2.2.2+cu118 11.8
+OSError: [WinError 127] The specified procedure could not be found. Error loading "C:\\work\\app\\.venv\\lib\\site-packages\\torch\\lib\\cudnn_cnn_infer64_8.dll" or one of its dependencies.
+Process Monitor shows the cudnn DLLs being loaded from C:\\Program Files\\NVIDIA\\CUDNN\\v8.1\\bin instead of the ones in torch\\lib"""
+    assert first_category(text) == "lib_path_conflict"

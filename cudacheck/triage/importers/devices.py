@@ -5,7 +5,8 @@ says about the GPU hardware.
   nvidia-smi (and tools built on NVML: GPUtil, nvtop, launchers' GPU pickers) number them by
   PCI bus. On a machine with different GPUs the same index names different cards. Evidence: a
   listing of nvidia-smi (table rows, ``-L``, ``--query-gpu`` CSV) and a listing of CUDA's
-  devices (llama.cpp/ggml's ``Device 0: …``, deviceQuery, TensorFlow's ``device: 0, name: …``)
+  devices (llama.cpp/ggml's ``Device 0: …``, deviceQuery, TensorFlow's ``device: 0, name: …``,
+  ``torch.cuda.get_device_name(1)`` in a Python session)
   that pair one index with different GPUs; or a report saying the orders differ or that
   ``CUDA_DEVICE_ORDER`` fixes it (:data:`Obs.DEVICE_ORDER_DIFFERS`).
 - **A device picked by rank under a per-task binding.** A line that chooses the GPU from a
@@ -40,6 +41,8 @@ _SMI_CSV = re.compile(r"^\s*(?:(?P<first>\d{1,2}),\s*)?(?P<name>" + _GPU_NAME + 
 _CUDA_LIST = re.compile(r"^\s*(?:ggml_cuda_init:\s*)?Device\s+(?P<index>\d{1,2})\s*:\s*\"?(?P<name>" + _GPU_NAME +
                         r")\"?\s*(?:,|$)|\bdevice:\s*(?P<index2>\d{1,2}),\s*name:\s*(?P<name2>" + _GPU_NAME + r"),\s*pci",
                         re.IGNORECASE)
+_NAME_ASKED = re.compile(r"get_device_name\(\s*(\d{1,2})\s*\)\s*$")
+_NAME_PRINTED = re.compile(r"^\s*(?:Out\[\d+\]:\s*)?['\"](?P<name>" + _GPU_NAME + r")['\"]\s*$", re.IGNORECASE)
 _ORDER_STATED = re.compile(
     r"CUDA_DEVICE_ORDER[^\n]{0,80}?\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b|"
     r"\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b[^\n]{0,100}?CUDA_DEVICE_ORDER|"
@@ -119,6 +122,13 @@ def _numberings(document: Document, facts: Facts) -> None:
         if match:
             number = match.group("index") or match.group("index2")
             cuda.setdefault(int(number), (match.group("name") or match.group("name2")).strip())
+            first_line = index if first_line is None else first_line
+    for index in document.lines_with("get_device_name("):  # a Python session: >>> torch.cuda.get_device_name(1)
+        asked = _NAME_ASKED.search(document.line(index))
+        following = document.next_nonblank(index)
+        printed = _NAME_PRINTED.match(document.line(following)) if asked and following is not None else None
+        if asked and printed:
+            cuda.setdefault(int(asked.group(1)), printed.group("name").strip())
             first_line = index if first_line is None else first_line
     shared = sorted(set(smi) & set(cuda))
     same_gpus = sorted(_key(n) for n in smi.values()) == sorted(_key(n) for n in cuda.values())
