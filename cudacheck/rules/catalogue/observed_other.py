@@ -167,6 +167,32 @@ def application_error(ctx: RuleContext) -> Iterator[Finding]:
 
 
 # --- configuration ---------------------------------------------------------------------------------
+_STATED_MISTAKES = {
+    Obs.WATCHDOG_TIMEOUT: (
+        "A display watchdog stops long kernels on this GPU",
+        "The GPU also drives a display, and the OS stops kernels that run longer than a few seconds (Windows TDR, X's "
+        "time limit on Linux): run on a GPU without a display (headless, or the integrated graphics for the screen), "
+        "shorten each kernel (smaller batches), or raise Windows' TdrDelay "
+        "(HKLM\\System\\CurrentControlSet\\Control\\GraphicsDrivers)."),
+    Obs.NCCL_SETTING_FIX: (
+        "Peer-to-peer transfers between the GPUs fail on this machine",
+        "GPU peer-to-peer over PCIe is blocked or broken (IOMMU or PCIe ACS enabled, a virtual machine): disable ACS / "
+        "set `iommu=pt` in the BIOS or kernel command line, or keep NCCL_P2P_DISABLE=1 (slower); `nvidia-smi topo -m` "
+        "and the CUDA p2pBandwidthLatencyTest show it."),
+    Obs.VISIBLE_DEVICES_IGNORED: (
+        "CUDA_VISIBLE_DEVICES is set where CUDA does not read it",
+        "CUDA reads CUDA_VISIBLE_DEVICES once, when it initialises: export it before Python starts "
+        "(`CUDA_VISIBLE_DEVICES=1 python train.py`) or set os.environ before the first `import torch` that touches "
+        "CUDA; with mixed GPUs also `CUDA_DEVICE_ORDER=PCI_BUS_ID` so the numbers match nvidia-smi's."),
+    Obs.DUPLICATE_GPU: (
+        "Two ranks run on the same GPU",
+        "Give every rank its own GPU before creating the process group: `torch.cuda.set_device(local_rank)` "
+        "(LOCAL_RANK from torchrun), or one GPU per task from the launcher; check that CUDA_VISIBLE_DEVICES is not the "
+        "same single GPU for every rank."),
+}
+"""Mistakes a single recognised message or statement names, with the title and the fix (CC826)."""
+
+
 @rule("CC826", "observed-configuration-mistake", "config", "packages", severity="warning", symptom=True)
 def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output shows a setting that is wrong, not a broken install.
@@ -255,13 +281,6 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          "CUDA orders GPUs fastest first, nvidia-smi and NVML-based tools by PCI bus: `export "
                          "CUDA_DEVICE_ORDER=PCI_BUS_ID` before the program starts (also before CUDA_VISIBLE_DEVICES is "
                          "read) so both use the same numbers."))
-    watchdog = first_of(ctx, Obs.WATCHDOG_TIMEOUT)
-    if watchdog is not None:
-        mistakes.append((watchdog, "A display watchdog stops long kernels on this GPU",
-                         "The GPU also drives a display, and the OS stops kernels that run longer than a few seconds "
-                         "(Windows TDR, X's time limit on Linux): run on a GPU without a display (headless, or the "
-                         "integrated graphics for the screen), shorten each kernel (smaller batches), or raise Windows' "
-                         "TdrDelay (HKLM\\System\\CurrentControlSet\\Control\\GraphicsDrivers)."))
     setting = first_of(ctx, Obs.JOB_SETTING_MISSING)
     if setting is not None:
         lowered = setting.text.lower()
@@ -282,26 +301,10 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          "old process (`ss -ltnp | grep 29500`)." if setting.values.get("port") else
                          "Start the job with torchrun (it sets MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE, "
                          "LOCAL_RANK), or export them in every process before init_process_group."))
-    fixed = first_of(ctx, Obs.NCCL_SETTING_FIX)
-    if fixed is not None:
-        mistakes.append((fixed, "Peer-to-peer transfers between the GPUs fail on this machine",
-                         "GPU peer-to-peer over PCIe is blocked or broken (IOMMU or PCIe ACS enabled, a virtual "
-                         "machine): disable ACS / set `iommu=pt` in the BIOS or kernel command line, or keep "
-                         "NCCL_P2P_DISABLE=1 (slower); `nvidia-smi topo -m` and the CUDA p2pBandwidthLatencyTest "
-                         "show it."))
-    ignored = first_of(ctx, Obs.VISIBLE_DEVICES_IGNORED)
-    if ignored is not None:
-        mistakes.append((ignored, "CUDA_VISIBLE_DEVICES is set where CUDA does not read it",
-                         "CUDA reads CUDA_VISIBLE_DEVICES once, when it initialises: export it before Python starts "
-                         "(`CUDA_VISIBLE_DEVICES=1 python train.py`) or set os.environ before the first `import torch` "
-                         "that touches CUDA; with mixed GPUs also `CUDA_DEVICE_ORDER=PCI_BUS_ID` so the numbers match "
-                         "nvidia-smi's."))
-    duplicate = first_of(ctx, Obs.DUPLICATE_GPU)
-    if duplicate is not None:
-        mistakes.append((duplicate, "Two ranks run on the same GPU",
-                         "Give every rank its own GPU before creating the process group: "
-                         "`torch.cuda.set_device(local_rank)` (LOCAL_RANK from torchrun), or one GPU per task from "
-                         "the launcher; check that CUDA_VISIBLE_DEVICES is not the same single GPU for every rank."))
+    for signature, (title, fix) in _STATED_MISTAKES.items():
+        hit = first_of(ctx, signature)
+        if hit is not None:
+            mistakes.append((hit, title, fix))
     activation = first_of(ctx, Obs.ENVIRONMENT_NOT_ACTIVATED)
     if activation is not None and first_of(ctx, Obs.TORCH_NOT_INSTALLED) is not None:
         mistakes.append((activation, "The job's Python environment was not activated, so torch is not found",
