@@ -54,6 +54,10 @@ _LEGACY_CODE = r"(?:cuda runtime error\s*\(|returned\s+|code\s*=\s*)"
 """Numbers of the runtime API before CUDA 10.1 (30 unknown, 38 no device, 48 no kernel image) appear only with
 the words of old torch (THC) and deviceQuery around them."""
 
+_ENTRY_POINT = (r"(?:procedure entry point|Prozedureinsprungpunkt|point d'entrée de procédure|无法定位程序输入点|"
+                r"プロシージャ\s*エントリ\s*ポイント)")
+"""Windows' loader dialog for a missing export, in English, German, French, Chinese and Japanese."""
+
 MESSAGES: Tuple[Message, ...] = (
     # --- driver too old -----------------------------------------------------------------
     _message(Obs.DRIVER_TOO_OLD, ("too old",),
@@ -498,12 +502,10 @@ MESSAGES: Tuple[Message, ...] = (
     # Windows' loader dialog: a DLL of another version was found first (also in German, French, Chinese, Japanese)
     _message(Obs.WINDOWS_ENTRY_POINT, ("entry point", "einsprungpunkt", "point d'entrée", "程序输入点", "エントリ ポイント",
                                        "エントリポイント"),
-             r"(?:procedure entry point|Prozedureinsprungpunkt|point d'entrée de procédure|无法定位程序输入点|"
-             r"プロシージャ\s*エントリ\s*ポイント)\s*\"?(?P<symbol>[\w@?$]+)\"?[^\n]{0,120}?"
+             _ENTRY_POINT + r"\s*\"?(?P<symbol>[\w@?$]+)\"?[^\n]{0,120}?"
              r"(?P<dll>(?:cublasLt|cublas|cudnn\w*|cudart|cufft|curand|cusolver|cusparse|nvrtc|nvJitLink|cupti|nvcuda|"
-             r"nccl|c10_cuda|torch_cuda)\w*\.dll)|"
-             r"(?:procedure entry point|Prozedureinsprungpunkt|point d'entrée de procédure|无法定位程序输入点|"
-             r"プロシージャ\s*エントリ\s*ポイント)\s*\"?(?P<symbol2>(?:cuda|cublas|cudnn|cufft|cusparse|cusolver|curand|"
+             r"nccl|c10_cuda|torch_cuda)\w*\.dll)|" +
+             _ENTRY_POINT + r"\s*\"?(?P<symbol2>(?:cuda|cublas|cudnn|cufft|cusparse|cusolver|curand|"
              r"nvrtc|nccl)\w+)"),
     # JAX's start-up check of the CUDA libraries it finds: an older one was loaded (another folder first)
     _message(Obs.LIBRARY_OLDER_THAN_BUILD, ("was built against version",),
