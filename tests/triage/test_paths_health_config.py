@@ -367,3 +367,22 @@ PS C:\\work\\app> python -c "import torch; print(torch.__version__, torch.versio
 OSError: [WinError 127] The specified procedure could not be found. Error loading "C:\\work\\app\\.venv\\lib\\site-packages\\torch\\lib\\cudnn_cnn_infer64_8.dll" or one of its dependencies.
 Process Monitor shows the cudnn DLLs being loaded from C:\\Program Files\\NVIDIA\\CUDNN\\v8.1\\bin instead of the ones in torch\\lib"""
     assert first_category(text) == "lib_path_conflict"
+
+
+@pytest.mark.parametrize("text", [
+    "torch is unusable when cuda 12.4 is installed locally",
+    "After removing /usr/local/cuda-12.4 everything works again",
+    "Uninstalling the system CUDA 11.8 toolkit fixed it",
+    "import torch breaks if libcublas is already present",
+])
+def test_a_system_cuda_said_to_break_torch(text):
+    assert first_category(text) == "lib_path_conflict"
+
+
+@pytest.mark.parametrize("text", [
+    "I removed the old checkpoint and now it works",
+    "After installing the CUDA 12.4 toolkit nvcc works",
+    "Removing torch and reinstalling fixed it",
+])
+def test_other_removals_are_not_a_system_cuda(text):
+    assert Obs.LIBRARY_SHADOWING_STATED not in signatures(text)

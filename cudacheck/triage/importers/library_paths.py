@@ -11,7 +11,8 @@ Two kinds of statement point at a library-path conflict without any loader messa
   PATH / LD_LIBRARY_PATH / CUDA_PATH and to go away once it is removed or changed, in
   English or another language ("cudaのパスが通っている場合エラーが出て", "删除环境变量里的CUDA路径后正常").
 
-Both become :data:`Obs.LIBRARY_SHADOWING_STATED`. The same holds for NCCL: a process that runs another
+A third kind says a system CUDA breaks it ("torch is unusable when cuda-12.4 is installed locally",
+"after removing /usr/local/cuda-12.4 it works"). All three become :data:`Obs.LIBRARY_SHADOWING_STATED`. The same holds for NCCL: a process that runs another
 NCCL than the one the report builds with, installs or names (:data:`Obs.NCCL_VERSIONS_DIFFER`). A statement may be wrapped over a few
 lines (a path on a line of its own), so each anchor line is read with its neighbours.
 Every recogniser needs its literal keyword on the line (the document's index), so the
@@ -94,6 +95,26 @@ def _path_breaks(text: str, line: str) -> Optional["re.Match[str]"]:
     return _PATH_BREAKS.search(line)
 
 
+_SYSTEM_CUDA = r"(?:(?:the\s+)?(?:system|local|system-wide|old|older|other)\s+)?(?:cuda(?:\s+toolkit)?(?:\s+\d+(?:\.\d+)?)?|" \
+               r"/usr/local/cuda[\w.-]*|/opt/cuda[\w.-]*|lib(?:cublas|cudart|cudnn|cusparse|nvjitlink)[\w.-]*|[A-Z]:\\[^\n]{0,60}?" \
+               r"GPU Computing Toolkit[^\n]{0,20}?)"
+_SYSTEM_CUDA_BREAKS = re.compile(
+    # "after removing /usr/local/cuda-12.4 it works", "uninstalling the system CUDA 11.8 fixed it"
+    r"\b(?:remov\w*|uninstall\w*|delet\w*|renam\w*|purg\w*)\s+(?:the\s+|my\s+)?" + _SYSTEM_CUDA +
+    r"[^\n]{0,50}?\b(?:works?|worked|fix\w*|solv\w*|resolv\w*|helps?|helped|gone|disappear\w*)\b|"
+    # "torch is unusable when cuda-12.4 is installed locally", "breaks if libcublas is already present"
+    r"\b(?:unusable|breaks?|broken|fails?|crash\w*|errors?)\b[^\n]{0,40}?\b(?:when|if|once|while|because)\s+" +
+    _SYSTEM_CUDA + r"\s+(?:is|are|was|were)\s+(?:already\s+)?(?:installed\s+(?:locally|system-?wide|on\s+the\s+system|"
+    r"globally)|present|installed\s+too)", re.IGNORECASE)
+_SYSTEM_CUDA_ANCHORS = ("remov", "uninstall", "delet", "renam", "purg", "installed locally", "system-wide",
+                        "systemwide", "on the system", "globally", "already present", "is present", "are present",
+                        "installed too")
+
+
+def _system_cuda_breaks(text: str, line: str) -> Optional["re.Match[str]"]:
+    return _SYSTEM_CUDA_BREAKS.search(line)
+
+
 _PATH_ANCHORS = ("path", "パス", "路径", "环境变量")
 _STATEMENT_CHARS = 600
 """A statement is a sentence or two: longer lines (logs, listings) are read only this far, which also bounds the
@@ -108,10 +129,12 @@ def parse(document: Document, facts: Facts) -> None:
     two NCCL versions where one is the NCCL that runs."""
     nccl_versions(document, facts)
     for anchors, search, kind, before, after in ((_SHADOWING_ANCHORS, _shadowing, "shadowing", 2, 1),
-                                                 (_PATH_ANCHORS, _path_breaks, "search path", 0, 0)):
+                                                 (_PATH_ANCHORS, _path_breaks, "search path", 0, 0),
+                                                 (_SYSTEM_CUDA_ANCHORS, _system_cuda_breaks, "system CUDA", 0, 0)):
         for index in document.lines_with_any(anchors):
-            if _MESSAGE.search(document.line(index)) or (kind == "search path" and "cuda" not in document.lower[index]):
-                continue  # every search-path wording names CUDA on its own line
+            if _MESSAGE.search(document.line(index)) or (kind != "shadowing" and not any(
+                    word in document.lower[index] for word in ("cuda", "libcu", "toolkit"))):
+                continue  # every search-path and system-CUDA wording names CUDA on its own line
             window = range(max(index - before, 0), min(index + after + 1, len(document)))
             text = " ".join(document.line(i).strip()[:_STATEMENT_CHARS] for i in window)
             if search(text, document.line(index)[:_STATEMENT_CHARS]):
