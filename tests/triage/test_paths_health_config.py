@@ -386,3 +386,15 @@ def test_a_system_cuda_said_to_break_torch(text):
 ])
 def test_other_removals_are_not_a_system_cuda(text):
     assert Obs.LIBRARY_SHADOWING_STATED not in signatures(text)
+
+
+@pytest.mark.parametrize("text", [
+    "P2P works fine here, the bandwidth test shows 24 GB/s between GPU 0 and 1",
+    "PCI ID 10de:2204 does not match the driver's list",
+])
+def test_healthy_p2p_and_pci_ids_are_not_configuration(text):
+    assert first_category(text) is None
+
+
+def test_turning_off_the_iommu_fixes_nccl():
+    assert first_category("Adding iommu=pt to the kernel command line fixed the NCCL hang") == "config"

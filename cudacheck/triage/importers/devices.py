@@ -46,7 +46,7 @@ _NAME_PRINTED = re.compile(r"^\s*(?:Out\[\d+\]:\s*)?['\"](?P<name>" + _GPU_NAME 
 _ORDER_STATED = re.compile(
     r"CUDA_DEVICE_ORDER[^\n]{0,80}?\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b|"
     r"\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b[^\n]{0,100}?CUDA_DEVICE_ORDER|"
-    r"\b(?:nvidia-smi|gputil|nvtop|nvml|pci(?:\s+bus)?|task\s+manager)\W+(?:\w+\W+){0,3}?(?:order\w*|index\w*|numbering|"
+    r"\b(?:nvidia-smi|gputil|nvtop|nvml|pci\s+bus|task\s+manager)\W+(?:\w+\W+){0,3}?(?:order\w*|index\w*|numbering|"
     r"ids?)\b[^\n]{0,120}?(?:(?:doesn'?t|does\s+not|don'?t|do\s+not|may\s+not|might\s+not|won'?t)\s+match|\bdiffer\w*|"
     r"\bswapped\b|\breversed\b|\bbackwards?\b|\bopposite\b|\binconsistent\b|\bmismatch\w*)|"
     r"\b(?:device|gpu|cuda)\s+(?:ids?|indices|indexes|numbering|numbers|order(?:ing)?)\s+(?:are|is|were|was|seem\s+to\s+be)\s+"
@@ -65,10 +65,11 @@ _MASK_IGNORED = re.compile(
     r"imported|cuda\s+(?:is|was|has\s+been)\s+initiali[sz]ed)[^\n]{0,80}?\b(?:but|still|ignored|no\s+effect)\b|"
     r"CUDA_VISIBLE_DEVICES\b[^\n]{0,80}?\b(?:it|the\s+model|torch|pytorch|everything|the\s+job|the\s+program|the\s+process|"
     r"training)\s+still\s+(?:uses?|goes\s+to|runs?\s+on|sees?|picks?|lands?\s+on|ends\s+up\s+on)", re.IGNORECASE)
+_P2P_OFF = (r"(?:NCCL_P2P_DISABLE|NCCL_P2P_LEVEL|(?:disabl\w*|turn\w*\s+off|switch\w*\s+off)\s+(?:the\s+)?(?:iommu|acs|"
+            r"p2p|vt-d)\b|(?:intel_|amd_)?iommu=(?:off|pt)\b)")
 _P2P_FIX = re.compile(
-    r"(?:NCCL_P2P_DISABLE|NCCL_P2P_LEVEL|\biommu\b|\bACS\b|\bp2p\b)[^\n]{0,80}?\b(?:fix\w*|solv\w*|resolv\w*|works?|"
-    r"worked|helps?|helped|gone)\b|\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b[^\n]{0,60}?"
-    r"(?:NCCL_P2P_DISABLE|disabl\w*\s+(?:the\s+)?(?:iommu|acs|p2p))", re.IGNORECASE)
+    _P2P_OFF + r"[^\n]{0,80}?\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped|gone)\b|"
+    r"\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b[^\n]{0,60}?" + _P2P_OFF, re.IGNORECASE)
 _NEGATED_FIX = re.compile(r"\b(?:not|n't|no|never)\s+(?:\w+\s+){0,2}(?:fix|solv|help|work)", re.IGNORECASE)
 _BY_RANK = re.compile(
     r"set_device\(\s*(?:self\.)?_?(?:local_?rank|rank|LOCAL_RANK|slurm_localid|local_id)\s*\)|"
