@@ -398,3 +398,7 @@ def test_healthy_p2p_and_pci_ids_are_not_configuration(text):
 
 def test_turning_off_the_iommu_fixes_nccl():
     assert first_category("Adding iommu=pt to the kernel command line fixed the NCCL hang") == "config"
+
+
+def test_a_power_supply_listed_in_a_template_is_not_a_fault():
+    assert Obs.HARDWARE_SIGN_STATED not in signatures("CPU: Ryzen 9 5950X\nGPU: RTX 3090\nPSU: Corsair HX1000 1000W")

@@ -165,7 +165,7 @@ _HARDWARE_FAMILIES = (
     (("psu", "power", "spike", "riser", "pcie", "fan", "ecc", "vram", "gpu memory", "reboots", "restarts", "shuts",
       "turns off", "overheat", "thermal shutdown", "temp", "overclock"),
      r"\b(?:psu|power\s+supply)\b[^\n]{0,60}?\b(?:too\s+weak|insufficient|not\s+enough|underpowered|undersized|"
-     r"fail\w*|faulty|replac\w*|upgrad\w*|watts?|\d{3,4}\s*w)\b|\b(?:insufficient|not\s+enough)\s+power\b|"
+     r"fail\w*|faulty|replac\w*|upgrad\w*)\b|\b(?:insufficient|not\s+enough)\s+power\b|"
      r"\bpower\s+(?:cables?|connectors?)\b[^\n]{0,40}?\b(?:loose|melt\w*|daisy|split\w*|adapter|replac\w*)|"
      r"\b(?:psu|power\s+supply)\s+(?:can'?t|cannot|could\s*n'?t|does\s*n'?t|is\s+not\s+able\s+to)\s+(?:handle|deliver|"
      r"keep\s+up)|\b(?:power|transient)\s+spikes?\b|"
