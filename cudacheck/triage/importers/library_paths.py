@@ -138,7 +138,8 @@ def parse(document: Document, facts: Facts) -> None:
             window = range(max(index - before, 0), min(index + after + 1, len(document)))
             text = " ".join(document.line(i).strip()[:_STATEMENT_CHARS] for i in window)
             if search(text, document.line(index)[:_STATEMENT_CHARS]):
-                facts.observe(Obs.LIBRARY_SHADOWING_STATED, document.line(index), document.number(index), kind=kind)
+                said = text if len(document.line(index).strip()) < 40 else document.line(index)  # a wrapped statement
+                facts.observe(Obs.LIBRARY_SHADOWING_STATED, said[:400], document.number(index), kind=kind)
                 return
 
 
