@@ -563,6 +563,10 @@ MESSAGES: Tuple[Message, ...] = (
              r"\|\s*(?:Memory|Diagnostic|PCIe|NVLink|Targeted (?:Stress|Power)|SM Stress|Memory Bandwidth)\s*\|\s*Fail\b|"
              r"(?:detected|found|reports?|reported)\s+\d+\s+(?:uncorrect\w+\s+)?(?:ECC|memory)\s+errors|"
              r"A GPU crash dump has been created"),
+    # lspci reading all-ones from the GPU's config space ("rev ff"): the device no longer answers on the bus
+    _message(Obs.FALLEN_OFF_BUS, ("(rev ff)",),
+             r"(?:VGA compatible controller|3D controller|Display controller)?[^\n]{0,20}?NVIDIA Corporation[^\n]{0,120}?"
+             r"\(rev ff\)"),
     # NCCL refuses two ranks on one GPU: the program (or CUDA_VISIBLE_DEVICES per rank) maps ranks to devices wrongly
     _message(Obs.DUPLICATE_GPU, ("duplicate gpu detected",),
              r"Duplicate GPU detected\s*:?\s*rank (?P<rank>\d+) and rank (?P<rank2>\d+) both on CUDA device "

@@ -402,3 +402,13 @@ def test_turning_off_the_iommu_fixes_nccl():
 
 def test_a_power_supply_listed_in_a_template_is_not_a_fault():
     assert Obs.HARDWARE_SIGN_STATED not in signatures("CPU: Ryzen 9 5950X\nGPU: RTX 3090\nPSU: Corsair HX1000 1000W")
+
+
+def test_lspci_rev_ff_is_a_gpu_off_the_bus():
+    text = ("$ nvidia-smi\nNo devices were found\n$ lspci | grep -i nvidia\n"
+            "41:00.0 3D controller: NVIDIA Corporation GA100 [A100 PCIe 80GB] (rev ff)")
+    assert first_category(text) == "gpu_health"
+
+
+def test_lspci_with_a_revision_is_fine():
+    assert Obs.FALLEN_OFF_BUS not in signatures("41:00.0 3D controller: NVIDIA Corporation GA100 [A100 PCIe 80GB] (rev a1)")
