@@ -120,7 +120,7 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
     What it checks:
         Kernel-log Xid errors that indicate hardware or driver faults (48 double-bit ECC,
         63/64 page retirement, 74 NVLink, 79 fallen off the bus, 92/94/95 ECC, 119/120 GSP),
-        "GPU has fallen off the bus" / "GPU is lost", "uncorrectable ECC error
+        "GPU has fallen off the bus" / "GPU is lost" (lspci's "rev ff"), "uncorrectable ECC error
         encountered", uncorrectable NVLink errors, the kernel's uncorrected PCIe (AER)
         errors, `nvidia-smi -q` showing "Pending Page Blacklist : Yes", remapped rows
         "Pending : Yes" or "Remapping Failure Occurred : Yes", "ERR!" in an nvidia-smi
