@@ -547,6 +547,9 @@ MESSAGES: Tuple[Message, ...] = (
              r"cannot find -l(?P<lib>cudart|cuda|cublas|cublasLt|curand|cusparse|cufft|nvrtc|nvToolsExt)\b|"
              r"Cannot find compiler 'cl\.exe' in PATH|Error checking compiler version for cl|"
              r"'cl' is not recognized as an internal or external command|command 'cl\.exe' failed"),
+    # docker's --gpus value written without the inner quotes: "device=0,1" is read as a count and IDs
+    _message(Obs.DOCKER_GPUS_SYNTAX, ("cannot set both count and deviceids",),
+             r"cannot set both Count and DeviceIDs on device request"),
     # NCCL older than the one the program was built with: it does not know the config struct torch passes
     _message(Obs.NCCL_CONFIG_REJECTED, ("invalid config blocking attribute", "invalid config cga",
                                         "invalid config min cta", "invalid config max cta", "invalid config split"),
@@ -564,7 +567,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?:detected|found|reports?|reported)\s+\d+\s+(?:uncorrect\w+\s+)?(?:ECC|memory)\s+errors|"
              r"A GPU crash dump has been created"),
     # lspci reading all-ones from the GPU's config space ("rev ff"): the device no longer answers on the bus
-    _message(Obs.FALLEN_OFF_BUS, ("(rev ff)",),
+    _message(Obs.LSPCI_REV_FF, ("(rev ff)",),
              r"(?:VGA compatible controller|3D controller|Display controller)?[^\n]{0,20}?NVIDIA Corporation[^\n]{0,120}?"
              r"\(rev ff\)"),
     # NCCL refuses two ranks on one GPU: the program (or CUDA_VISIBLE_DEVICES per rank) maps ranks to devices wrongly

@@ -300,6 +300,7 @@ class Obs(str, Enum):
     LDD_NOT_FOUND = ("ldd_not_found", "lib_path_conflict", "ldd: a CUDA runtime library is not found by the loader")
     GPU_FAULT_REPORTED = ("gpu_fault_reported", "gpu_health",
                           "the driver's firmware (GSP), a diagnostic or a stress test reports a GPU fault")
+    LSPCI_REV_FF = ("lspci_rev_ff", "gpu_health", "lspci reads '(rev ff)' for the NVIDIA GPU: it fell off the bus")
     DUPLICATE_GPU = ("duplicate_gpu", "config", "NCCL: two ranks on the same GPU")
     PROVIDER_DLL_FAILED = ("provider_dll_failed", "lib_path_conflict",
                            "Windows: a CUDA provider DLL cannot load its CUDA/cuDNN DLLs (LoadLibrary error 126/127)")
@@ -312,6 +313,8 @@ class Obs(str, Enum):
                            "torch.distributed's MASTER_ADDR/RANK unset")
     NCCL_SETTING_FIX = ("nccl_setting_fix", "config",
                         "the report says an NCCL or PCIe setting (NCCL_P2P_DISABLE, IOMMU, ACS) fixes it")
+    DOCKER_GPUS_SYNTAX = ("docker_gpus_syntax", "config",
+                          "docker: a --gpus value with several devices written without its inner quotes")
     VISIBLE_DEVICES_IGNORED = ("visible_devices_ignored", "config",
                                "the report says CUDA_VISIBLE_DEVICES is ignored or has no effect")
     DEVICE_ORDER_DIFFERS = ("device_order_differs", "config",

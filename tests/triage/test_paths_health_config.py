@@ -411,4 +411,11 @@ def test_lspci_rev_ff_is_a_gpu_off_the_bus():
 
 
 def test_lspci_with_a_revision_is_fine():
-    assert Obs.FALLEN_OFF_BUS not in signatures("41:00.0 3D controller: NVIDIA Corporation GA100 [A100 PCIe 80GB] (rev a1)")
+    assert Obs.LSPCI_REV_FF not in signatures("41:00.0 3D controller: NVIDIA Corporation GA100 [A100 PCIe 80GB] (rev a1)")
+
+
+def test_a_docker_gpus_list_without_inner_quotes():
+    text = ("$ docker run --rm --gpus device=0,1 nvidia/cuda:12.4.1-base-ubuntu22.04 nvidia-smi\n"
+            "docker: Error response from daemon: cannot set both Count and DeviceIDs on device request.")
+    found = problems(text)
+    assert found[0].category == "config" and "quote" in found[0].title

@@ -170,6 +170,8 @@ EXAMPLES = {
     "job_setting_missing": "ValueError: Error initializing torch.distributed using env:// rendezvous: environment "
                            "variable MASTER_ADDR expected, but not set",
     "build_tool_missing": "csrc/ops.cu:3:10: fatal error: cuda_runtime.h: No such file or directory",
+    "docker_gpus_syntax": "docker: Error response from daemon: cannot set both Count and DeviceIDs on device request.",
+    "lspci_rev_ff": "65:00.0 VGA compatible controller: NVIDIA Corporation AD102 [GeForce RTX 4090] (rev ff)",
 }
 
 # Lines that mention the same words without being the signature.

@@ -184,6 +184,10 @@ _STATED_MISTAKES = {
         "CUDA reads CUDA_VISIBLE_DEVICES once, when it initialises: export it before Python starts "
         "(`CUDA_VISIBLE_DEVICES=1 python train.py`) or set os.environ before the first `import torch` that touches "
         "CUDA; with mixed GPUs also `CUDA_DEVICE_ORDER=PCI_BUS_ID` so the numbers match nvidia-smi's."),
+    Obs.DOCKER_GPUS_SYNTAX: (
+        "docker's --gpus value is written without its inner quotes",
+        "Quote the device list twice so the comma stays inside the value: `docker run --gpus '\"device=0,1\"' …` "
+        "(compose: `device_ids: ['0', '1']`)."),
     Obs.DUPLICATE_GPU: (
         "Two ranks run on the same GPU",
         "Give every rank its own GPU before creating the process group: `torch.cuda.set_device(local_rank)` "
@@ -212,7 +216,8 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         GPU detected" (two ranks on one GPU), the display watchdog stopping long kernels
         ("the launch timed out and was terminated", Windows TDR), a report that
         CUDA_VISIBLE_DEVICES is ignored, MIG enabled without instances ("No MIG devices
-        found"), NCCL without a network interface, torch.distributed's MASTER_ADDR/RANK not
+        found"), docker's "cannot set both Count and DeviceIDs" (a --gpus list without
+        its inner quotes), NCCL without a network interface, torch.distributed's MASTER_ADDR/RANK not
         set or its port already in use, a report that NCCL_P2P_DISABLE or turning off IOMMU/ACS fixes it, and a job
         whose Python environment was never activated (Lmod, conda activate) so torch is not
         found.

@@ -138,7 +138,7 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         power; if errors recur, RMA the GPU.
     """
     xids = [o for o in all_of(ctx, Obs.XID) if _xid(o) in _HEALTH_XIDS]
-    lead = first_of(ctx, Obs.FALLEN_OFF_BUS, Obs.ECC_ERROR) or (xids[0] if xids else None) or \
+    lead = first_of(ctx, Obs.FALLEN_OFF_BUS, Obs.LSPCI_REV_FF, Obs.ECC_ERROR) or (xids[0] if xids else None) or \
         first_of(ctx, Obs.SMI_Q_PENDING, Obs.GPU_FAULT_REPORTED)
     throttled = first_of(ctx, Obs.GPU_THROTTLED)
     if lead is None and throttled is not None:
@@ -183,7 +183,7 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
     if lead is None and err is None:
         return
     if lead is not None:
-        title = ("A GPU has fallen off the bus" if lead.signature == Obs.FALLEN_OFF_BUS else
+        title = ("A GPU has fallen off the bus" if lead.signature in (Obs.FALLEN_OFF_BUS, Obs.LSPCI_REV_FF) else
                  ("Uncorrectable NVLink errors" if "nvlink" in lead.text.lower() else
                   "Uncorrected PCIe errors on the GPU's link" if "aer" in lead.text.lower() or "pcie" in
                   lead.text.lower() else "Uncorrectable ECC errors on the GPU") if lead.signature == Obs.ECC_ERROR else
