@@ -403,8 +403,8 @@ MESSAGES: Tuple[Message, ...] = (
     # --- GPU health --------------------------------------------------------------------------
     _message(Obs.XID, ("xid",),
              r"NVRM: Xid \((?P<pci>[^)]*)\):\s*(?P<xid>\d+)|(?-i:\bXid)\s*(?:\((?P<pci2>[^)]*)\)\s*)?:?\s*(?P<xid2>\d+)"),
-    _message(Obs.FALLEN_OFF_BUS, ("off the bus", "gpu is lost", "unable to determine the device handle"),
-             r"fall(?:s|en|ing)? off the bus|fell off the bus|GPU is lost|"
+    _message(Obs.FALLEN_OFF_BUS, ("off the bus", "off the pci", "gpu is lost", "unable to determine the device handle"),
+             r"(?:fall(?:s|en|ing)?|fell) off the (?:pci-?e? )?bus|GPU is lost|"
              r"Unable to determine the device handle for GPU\s*(?P<bus>\S+)"),
     _message(Obs.ECC_ERROR, ("ecc", "double-bit", "double bit", "nvlink", "pcie bus error", "aer: uncorrected"),
              r"uncorrectable ECC error encountered|cudaErrorECCUncorrectable|CUDA_ERROR_ECC_UNCORRECTABLE|"

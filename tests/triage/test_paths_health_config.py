@@ -419,3 +419,7 @@ def test_a_docker_gpus_list_without_inner_quotes():
             "docker: Error response from daemon: cannot set both Count and DeviceIDs on device request.")
     found = problems(text)
     assert found[0].category == "config" and "quote" in found[0].title
+
+
+def test_fallen_off_the_pcie_bus():
+    assert first_category("After ~2h of training the card fell off the PCIe bus and the run died") == "gpu_health"
