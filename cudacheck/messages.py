@@ -550,6 +550,13 @@ MESSAGES: Tuple[Message, ...] = (
     # docker's --gpus value written without the inner quotes: "device=0,1" is read as a count and IDs
     _message(Obs.DOCKER_GPUS_SYNTAX, ("cannot set both count and deviceids",),
              r"cannot set both Count and DeviceIDs on device request"),
+    # two OpenMP runtimes in one process (conda's intel-openmp next to torch's own copy)
+    _message(Obs.OPENMP_DUPLICATE, ("already initialized",),
+             r"OMP: Error #15: Initializing (?P<lib>lib\w+\.(?:dll|so|dylib)), but found (?:lib\w+\.(?:dll|so|dylib)) "
+             r"already initialized", join_next=1),
+    # pip unpacking torch's deep include tree on Windows without long paths
+    _message(Obs.WINDOWS_LONG_PATH, ("long path support", "long paths"),
+             r"Windows Long Path support (?:is not|isn'?t) enabled|does not have Windows Long Path support enabled"),
     # NCCL older than the one the program was built with: it does not know the config struct torch passes
     _message(Obs.NCCL_CONFIG_REJECTED, ("invalid config blocking attribute", "invalid config cga",
                                         "invalid config min cta", "invalid config max cta", "invalid config split"),

@@ -308,6 +308,8 @@ class Obs(str, Enum):
                         "the display watchdog (Windows TDR, X's kernel time limit) stopped a long kernel")
     BUILD_TOOL_MISSING = ("build_tool_missing", "config",
                           "an extension build lacks a tool (MSVC, ninja, cl.exe) or the CUDA toolkit's headers/libs")
+    OPENMP_DUPLICATE = ("openmp_duplicate", "config", "OMP Error #15: two OpenMP runtimes loaded in one process")
+    WINDOWS_LONG_PATH = ("windows_long_path", "config", "pip cannot unpack torch: Windows long paths are not enabled")
     JOB_SETTING_MISSING = ("job_setting_missing", "config",
                            "a setting the job needs is missing: MIG without instances, no NCCL network interface, "
                            "torch.distributed's MASTER_ADDR/RANK unset")

@@ -423,3 +423,19 @@ def test_a_docker_gpus_list_without_inner_quotes():
 
 def test_fallen_off_the_pcie_bus():
     assert first_category("After ~2h of training the card fell off the PCIe bus and the run died") == "gpu_health"
+
+
+@pytest.mark.parametrize("text", [
+    "OMP: Error #15: Initializing libiomp5md.dll, but found libiomp5md.dll already initialized.\nOMP: Hint This means "
+    "that multiple copies of the OpenMP runtime have been linked into the program.",
+    "ERROR: Could not install packages due to an OSError: [Errno 2] No such file or directory: 'C:\\\\Users\\\\me\\\\"
+    "AppData\\\\Local\\\\Packages\\\\PythonSoftwareFoundation.Python.3.11\\\\LocalCache\\\\local-packages\\\\Python311\\\\"
+    "site-packages\\\\torch\\\\include\\\\ATen\\\\ops\\\\_fused_moving_avg_obs_fq_helper_compositeexplicitautograd_dispatch.h'\n"
+    "HINT: This error might have occurred since this system does not have Windows Long Path support enabled.",
+])
+def test_platform_configuration(text):
+    assert first_category(text) == "config"
+
+
+def test_openmp_initialised_once_is_fine():
+    assert first_category("OMP: Info #276: omp_set_nested routine deprecated, please use omp_set_max_active_levels") is None

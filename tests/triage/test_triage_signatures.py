@@ -172,6 +172,9 @@ EXAMPLES = {
     "build_tool_missing": "csrc/ops.cu:3:10: fatal error: cuda_runtime.h: No such file or directory",
     "docker_gpus_syntax": "docker: Error response from daemon: cannot set both Count and DeviceIDs on device request.",
     "lspci_rev_ff": "65:00.0 VGA compatible controller: NVIDIA Corporation AD102 [GeForce RTX 4090] (rev ff)",
+    "openmp_duplicate": "OMP: Error #15: Initializing libiomp5md.dll, but found libiomp5md.dll already initialized.",
+    "windows_long_path": "HINT: This error might have occurred since this system does not have Windows Long Path "
+                         "support enabled. You can find information on how to enable this at https://pip.pypa.io/warnings/enable-long-paths",
 }
 
 # Lines that mention the same words without being the signature.

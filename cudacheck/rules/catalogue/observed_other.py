@@ -26,7 +26,8 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
         file, an old libstdc++, no NCCL or no libuv in a Windows build, no wheel for the
         platform, an extension build without its tools (MSVC's cl.exe, ninja) or without the
         CUDA toolkit's headers and libraries ("cuda_runtime.h: No such file", "cannot find
-        -lcudart"), and a Jetson whose torch wheel was built for another JetPack release (a
+        -lcudart"), two OpenMP runtimes in one process ("OMP: Error #15"), Windows without long
+        paths (pip cannot unpack torch), and a Jetson whose torch wheel was built for another JetPack release (a
         CUDA library it links is missing).
     Why it matters:
         torch (or an extension) does not import; GPU settings are not involved.
@@ -57,6 +58,14 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
                                  "workload (run from the x64 Native Tools prompt so cl.exe is on PATH), `pip install "
                                  "ninja`, the CUDA toolkit matching torch.version.cuda with CUDA_HOME pointing at it "
                                  "(its include/ and lib64/ hold cuda_runtime.h and libcudart)."),
+        Obs.OPENMP_DUPLICATE: ("Two OpenMP runtimes are loaded in one process",
+                               "Keep one libiomp5: remove the environment's extra copy (`conda remove intel-openmp` or "
+                               "`pip uninstall intel-openmp`, or install torch and numpy from one channel); "
+                               "KMP_DUPLICATE_LIB_OK=TRUE only hides it and may give wrong results."),
+        Obs.WINDOWS_LONG_PATH: ("Windows long paths are not enabled, so pip cannot unpack torch",
+                                "Enable long paths (`New-ItemProperty -Path HKLM:\\SYSTEM\\CurrentControlSet\\Control"
+                                "\\FileSystem -Name LongPathsEnabled -Value 1 -PropertyType DWORD -Force` as administrator, "
+                                "or the group policy) and reinstall, or use a shorter environment path."),
         Obs.LIBUV_MISSING: ("This torch has no libuv (Windows builds), but the distributed store asks for it",
                             "Set `USE_LIBUV=0` in the environment (or `init_method=\"env://?use_libuv=0\"` / "
                             "`TCPStore(..., use_libuv=False)`), or run distributed jobs on Linux."),
