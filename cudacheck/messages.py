@@ -54,6 +54,10 @@ _LEGACY_CODE = r"(?:cuda runtime error\s*\(|returned\s+|code\s*=\s*)"
 """Numbers of the runtime API before CUDA 10.1 (30 unknown, 38 no device, 48 no kernel image) appear only with
 the words of old torch (THC) and deviceQuery around them."""
 
+_ENTRY_POINT = (r"(?:procedure entry point|Prozedureinsprungpunkt|point d'entrée de procédure|无法定位程序输入点|"
+                r"プロシージャ\s*エントリ\s*ポイント)")
+"""Windows' loader dialog for a missing export, in English, German, French, Chinese and Japanese."""
+
 MESSAGES: Tuple[Message, ...] = (
     # --- driver too old -----------------------------------------------------------------
     _message(Obs.DRIVER_TOO_OLD, ("too old",),
@@ -403,8 +407,8 @@ MESSAGES: Tuple[Message, ...] = (
     # --- GPU health --------------------------------------------------------------------------
     _message(Obs.XID, ("xid",),
              r"NVRM: Xid \((?P<pci>[^)]*)\):\s*(?P<xid>\d+)|(?-i:\bXid)\s*(?:\((?P<pci2>[^)]*)\)\s*)?:?\s*(?P<xid2>\d+)"),
-    _message(Obs.FALLEN_OFF_BUS, ("off the bus", "gpu is lost", "unable to determine the device handle"),
-             r"fall(?:s|en|ing)? off the bus|fell off the bus|GPU is lost|"
+    _message(Obs.FALLEN_OFF_BUS, ("off the bus", "off the pci", "gpu is lost", "unable to determine the device handle"),
+             r"(?:fall(?:s|en|ing)?|fell) off the (?:pci-?e? )?bus|GPU is lost|"
              r"Unable to determine the device handle for GPU\s*(?P<bus>\S+)"),
     _message(Obs.ECC_ERROR, ("ecc", "double-bit", "double bit", "nvlink", "pcie bus error", "aer: uncorrected"),
              r"uncorrectable ECC error encountered|cudaErrorECCUncorrectable|CUDA_ERROR_ECC_UNCORRECTABLE|"
@@ -502,6 +506,96 @@ MESSAGES: Tuple[Message, ...] = (
              r"\bcompute\s+capability\s+(?:of\s+)?[1-6]\.\d\b[^\n]{0,60}?\b(?:no\s+longer|(?:does\s+not|doesn'?t|do\s+not|don'?t)"
              r"\s+(?:\w+\s+)?)\s*supports?\b",
              exclude=r"\b(?:dropped|removed)\s+support\s+for\s+(?:the\s+)?(?:CPU|Python|Windows|macOS)\b"),
+
+    # --- library paths, GPU health, NCCL and configuration: more families -------------------------------
+    # the toolkit's stub libcuda (lib64/stubs) found before the driver's: CUDA error 34
+    _message(Obs.CUDA_STUB_LIBRARY, ("stub library", "stublibrary", "stub_library", "error 34", "code 34", "error: 34",
+                                     "error=34", "code=34", "/stubs/libcuda"),
+             r"CUDA driver is a stub library|cudaErrorStubLibrary|CUDA_ERROR_STUB_LIBRARY|" + _CUDA_CODE + r"34\b(?!\.)|"
+             r"(?:=>|loaded from|from|:)\s*\S*/stubs/libcuda\.so",
+             exclude=r"errno|\[Errno 34\]|Numerical result out of range"),
+    # Windows' loader dialog: a DLL of another version was found first (also in German, French, Chinese, Japanese)
+    _message(Obs.WINDOWS_ENTRY_POINT, ("entry point", "einsprungpunkt", "point d'entrée", "程序输入点", "エントリ ポイント",
+                                       "エントリポイント"),
+             _ENTRY_POINT + r"\s*\"?(?P<symbol>[\w@?$]+)\"?[^\n]{0,120}?"
+             r"(?P<dll>(?:cublasLt|cublas|cudnn\w*|cudart|cufft|curand|cusolver|cusparse|nvrtc|nvJitLink|cupti|nvcuda|"
+             r"nccl|c10_cuda|torch_cuda)\w*\.dll)|" +
+             _ENTRY_POINT + r"\s*\"?(?P<symbol2>(?:cuda|cublas|cudnn|cufft|cusparse|cusolver|curand|"
+             r"nvrtc|nccl)\w+)"),
+    # JAX's start-up check of the CUDA libraries it finds: an older one was loaded (another folder first)
+    _message(Obs.LIBRARY_OLDER_THAN_BUILD, ("was built against version",),
+             r"Found (?P<lib>cuDNN|cuBLAS|cuSPARSE|cuFFT|cuSOLVER|CUPTI|NCCL|CUDA runtime|CUDA driver|CUDA|NVRTC|nvJitLink)"
+             r" version (?P<found>\d+)\s*,?\s*but (?:JAX|jaxlib|XLA|TensorFlow|it) was built against version "
+             r"(?P<built>\d+)", join_next=1),
+    # `ldd` on a CUDA program or library: a CUDA runtime library the loader does not find
+    _message(Obs.LDD_NOT_FOUND, ("=> not found",),
+             r"^\s*(?P<lib>lib(?:cudart|cublasLt|cublas|cufft|curand|cusparse|cusolver|nvrtc|nvJitLink|nvToolsExt|cupti|"
+             r"nccl|cudss|cufile|cusparseLt)[\w.-]*\.so[.\d]*)\s*=>\s*not found"),
+    # Windows: a CUDA provider DLL (onnxruntime, TensorRT) whose dependent CUDA/cuDNN DLLs are not found or of
+    # another version (126 module not found, 127 procedure not found)
+    _message(Obs.PROVIDER_DLL_FAILED, ("loadlibrary failed with error",),
+             r"LoadLibrary failed with error (?P<code>12[67])\b[^\n]{0,80}?(?P<dll>[\w.-]*(?:cuda|cudnn|cublas|tensorrt)"
+             r"[\w.-]*\.dll)"),
+    # the display watchdog (Windows TDR, X's kernel time limit) stops a long kernel
+    _message(Obs.WATCHDOG_TIMEOUT, ("launch timed out", "launchtimeout", "launch_timeout", "tdr", "nvlddmkm",
+                                    "stopped responding"),
+             r"the launch timed out and was terminated|cudaErrorLaunchTimeout|CUDA_ERROR_LAUNCH_TIMEOUT|\bTdrDelay\b|"
+             r"\bTDR\b[^\n]{0,40}?\b(?:timeout|delay|reset|recover\w*)|nvlddmkm[^\n]{0,80}?(?:stopped responding|"
+             r"recovered)|Display driver[^\n]{0,40}?stopped responding and has (?:successfully )?recovered"),
+    # settings a job needs that are missing or wrong: MIG without instances, NCCL's network interface, the
+    # rendezvous variables of torch.distributed
+    _message(Obs.JOB_SETTING_MISSING, ("no mig devices found", "no mig-enabled devices", "no socket interface found",
+                                       "no usable listening interface", "expected, but not set",
+                                       "server socket has failed to bind"),
+             r"No MIG(?:-enabled)? devices found|Bootstrap\s*:\s*no socket interface found|no socket interface found|"
+             r"No usable listening interface found|environment variable (?P<variable>MASTER_ADDR|MASTER_PORT|RANK|"
+             r"WORLD_SIZE|LOCAL_RANK) expected, but not set|"
+             r"server socket has failed to bind to [^\n]{0,60}?(?P<port>\d{2,5})\s*\(errno: 98 - Address already in use"),
+    # building an extension without the tools or the CUDA toolkit's headers and libraries where the build looks
+    _message(Obs.BUILD_TOOL_MISSING, ("visual c++ 14.0 or greater is required", "ninja is required",
+                                      ": no such file or directory", "cannot find -l", "cannot find compiler 'cl.exe'",
+                                      "error checking compiler version for cl", "'cl' is not recognized",
+                                      "command 'cl.exe' failed"),
+             r"Microsoft Visual C\+\+ 14\.0 or greater is required|Ninja is required to load C\+\+ extensions|"
+             r"fatal error:\s*(?P<header>cuda_runtime(?:_api)?\.h|cublas_v2\.h|cuda\.h|cusparse\.h|curand\.h|cufft\.h|"
+             r"nvrtc\.h|cuda_fp16\.h|cuda_bf16\.h):\s*No such file or directory|"
+             r"cannot find -l(?P<lib>cudart|cuda|cublas|cublasLt|curand|cusparse|cufft|nvrtc|nvToolsExt)\b|"
+             r"Cannot find compiler 'cl\.exe' in PATH|Error checking compiler version for cl|"
+             r"'cl' is not recognized as an internal or external command|command 'cl\.exe' failed"),
+    # docker's --gpus value written without the inner quotes: "device=0,1" is read as a count and IDs
+    _message(Obs.DOCKER_GPUS_SYNTAX, ("cannot set both count and deviceids",),
+             r"cannot set both Count and DeviceIDs on device request"),
+    # two OpenMP runtimes in one process (conda's intel-openmp next to torch's own copy)
+    _message(Obs.OPENMP_DUPLICATE, ("already initialized",),
+             r"OMP: Error #15: Initializing (?P<lib>lib\w+\.(?:dll|so|dylib)), but found (?:lib\w+\.(?:dll|so|dylib)) "
+             r"already initialized", join_next=1),
+    # pip unpacking torch's deep include tree on Windows without long paths
+    _message(Obs.WINDOWS_LONG_PATH, ("long path support", "long paths"),
+             r"Windows Long Path support (?:is not|isn'?t) enabled|does not have Windows Long Path support enabled"),
+    # NCCL older than the one the program was built with: it does not know the config struct torch passes
+    _message(Obs.NCCL_CONFIG_REJECTED, ("invalid config blocking attribute", "invalid config cga",
+                                        "invalid config min cta", "invalid config max cta", "invalid config split"),
+             r"Invalid config (?P<field>blocking attribute|cgaClusterSize attribute|min CTAs|max CTAs|split share|"
+             r"[\w ]{1,30}?) value -?\d+"),
+    # vLLM / CuPy loading libnccl themselves
+    _message(Obs.NCCL_LOAD_FAILED, ("failed to load nccl library", "nccl library might not exist"),
+             r"Failed to load NCCL library from (?P<lib>\S+)|the nccl library might not exist, be corrupted"),
+    # GPU faults the driver, its firmware or a stress tool reports besides Xid numbers
+    _message(Obs.GPU_FAULT_REPORTED, ("rpc from gsp", "gsp rpc", "gsp timeout", "faulty", "dcgmi diag", "ecc errors",
+                                      "memory errors", "gpu crash dump", "| fail"),
+             r"Timeout waiting for RPC from GSP|GSP RPC timeout|GSP\s+(?:firmware\s+)?(?:timeout|crashed|error)|"
+             r"^\s*GPU\s*\d+\s*:\s*FAULTY\b|\bFAULTY\b[^\n]{0,40}\bGPU\b|"
+             r"\|\s*(?:Memory|Diagnostic|PCIe|NVLink|Targeted (?:Stress|Power)|SM Stress|Memory Bandwidth)\s*\|\s*Fail\b|"
+             r"(?:detected|found|reports?|reported)\s+\d+\s+(?:uncorrect\w+\s+)?(?:ECC|memory)\s+errors|"
+             r"A GPU crash dump has been created"),
+    # lspci reading all-ones from the GPU's config space ("rev ff"): the device no longer answers on the bus
+    _message(Obs.LSPCI_REV_FF, ("(rev ff)",),
+             r"(?:VGA compatible controller|3D controller|Display controller)?[^\n]{0,20}?NVIDIA Corporation[^\n]{0,120}?"
+             r"\(rev ff\)"),
+    # NCCL refuses two ranks on one GPU: the program (or CUDA_VISIBLE_DEVICES per rank) maps ranks to devices wrongly
+    _message(Obs.DUPLICATE_GPU, ("duplicate gpu detected",),
+             r"Duplicate GPU detected\s*:?\s*rank (?P<rank>\d+) and rank (?P<rank2>\d+) both on CUDA device "
+             r"(?P<device>\w+)", join_next=1),
 )
 
 

@@ -302,6 +302,49 @@ class Obs(str, Enum):
     GPU_NAME_AMBIGUOUS = ("gpu_name_ambiguous", CONTEXT,
                           "a GPU name whose products differ in compute capability, with its lowest and highest")
 
+    # --- library paths, GPU health, NCCL and configuration: statements and listings ------------------------
+    LIBRARY_SHADOWING_STATED = ("library_shadowing_stated", "lib_path_conflict",
+                                "the report says CUDA libraries come from another folder than the bundled ones, or "
+                                "that a CUDA folder on PATH breaks it")
+    CUDA_STUB_LIBRARY = ("cuda_stub_library", "lib_path_conflict",
+                         "CUDA error 34: the CUDA toolkit's stub libcuda is loaded instead of the driver's")
+    WINDOWS_ENTRY_POINT = ("windows_entry_point", "lib_path_conflict",
+                           "Windows: a procedure entry point is missing from a CUDA DLL (another version was loaded)")
+    LIBRARY_OLDER_THAN_BUILD = ("library_older_than_build", "lib_path_conflict",
+                                "a framework found a CUDA library older than the one it was built against")
+    LDD_NOT_FOUND = ("ldd_not_found", "lib_path_conflict", "ldd: a CUDA runtime library is not found by the loader")
+    GPU_FAULT_REPORTED = ("gpu_fault_reported", "gpu_health",
+                          "the driver's firmware (GSP), a diagnostic or a stress test reports a GPU fault")
+    LSPCI_REV_FF = ("lspci_rev_ff", "gpu_health", "lspci reads '(rev ff)' for the NVIDIA GPU: it fell off the bus")
+    DUPLICATE_GPU = ("duplicate_gpu", "config", "NCCL: two ranks on the same GPU")
+    PROVIDER_DLL_FAILED = ("provider_dll_failed", "lib_path_conflict",
+                           "Windows: a CUDA provider DLL cannot load its CUDA/cuDNN DLLs (LoadLibrary error 126/127)")
+    WATCHDOG_TIMEOUT = ("watchdog_timeout", "config",
+                        "the display watchdog (Windows TDR, X's kernel time limit) stopped a long kernel")
+    BUILD_TOOL_MISSING = ("build_tool_missing", "config",
+                          "an extension build lacks a tool (MSVC, ninja, cl.exe) or the CUDA toolkit's headers/libs")
+    OPENMP_DUPLICATE = ("openmp_duplicate", "config", "OMP Error #15: two OpenMP runtimes loaded in one process")
+    WINDOWS_LONG_PATH = ("windows_long_path", "config", "pip cannot unpack torch: Windows long paths are not enabled")
+    JOB_SETTING_MISSING = ("job_setting_missing", "config",
+                           "a setting the job needs is missing: MIG without instances, no NCCL network interface, "
+                           "torch.distributed's MASTER_ADDR/RANK unset")
+    NCCL_SETTING_FIX = ("nccl_setting_fix", "config",
+                        "the report says an NCCL or PCIe setting (NCCL_P2P_DISABLE, IOMMU, ACS) fixes it")
+    DOCKER_GPUS_SYNTAX = ("docker_gpus_syntax", "config",
+                          "docker: a --gpus value with several devices written without its inner quotes")
+    VISIBLE_DEVICES_IGNORED = ("visible_devices_ignored", "config",
+                               "the report says CUDA_VISIBLE_DEVICES is ignored or has no effect")
+    DEVICE_ORDER_DIFFERS = ("device_order_differs", "config",
+                            "CUDA numbers the GPUs differently from nvidia-smi (listings, or the report says so)")
+    NCCL_VERSIONS_DIFFER = ("nccl_versions_differ", "nccl_mismatch",
+                            "the NCCL a process runs differs from the one the report builds with or installs")
+    NCCL_CONFIG_REJECTED = ("nccl_config_rejected", "nccl_mismatch",
+                            "NCCL rejects the communicator config torch passes: an older libnccl is loaded")
+    NCCL_LOAD_FAILED = ("nccl_load_failed", "nccl_mismatch", "a framework (vLLM, CuPy) cannot load libnccl")
+    HARDWARE_SIGN_STATED = ("hardware_sign_stated", "gpu_health",
+                            "the report points at the GPU hardware: reseated, dead or lost, power, heat, one card")
+    DEVICE_BY_RANK = ("device_by_rank", CONTEXT, "the program picks its GPU by its rank (set_device(local_rank))")
+
 
 _BY_NAME: Dict[str, Obs] = {member.value: member for member in Obs}
 

@@ -154,6 +154,28 @@ EXAMPLES = {
     "no_matching_torch": "ERROR: No matching distribution found for torch==1.12.1+cu113",
     "cudnn_no_engine": "RuntimeError: GET was unable to find an engine to execute this computation",
     "torch_library_missing": "OSError: libtorch_cuda_cu.so: cannot open shared object file: No such file or directory",
+    # library paths, GPU health, NCCL and configuration
+    "cuda_stub_library": "cudaGetDeviceCount() failed: CUDA driver is a stub library (error 34)",
+    "windows_entry_point": "The procedure entry point cudnnGetErrorString could not be located in the dynamic link "
+                           "library C:\\tools\\cuda\\bin\\cudnn_ops_infer64_8.dll.",
+    "library_older_than_build": "RuntimeError: Unable to load cuSOLVER. Found cuSOLVER version 11405, but JAX was built "
+                                "against version 11502, which is newer.",
+    "ldd_not_found": "\tlibcufft.so.11 => not found",
+    "gpu_fault_reported": "[ 8123.456] NVRM: GPU1 Timeout waiting for RPC from GSP! Expected function 10 (FREE)",
+    "duplicate_gpu": "Duplicate GPU detected : rank 3 and rank 2 both on CUDA device 81000",
+    "nccl_config_rejected": "NCCL WARN Invalid config blocking attribute value -2147483648",
+    "nccl_load_failed": "ERROR 05-02 10:11:12 pynccl_wrapper.py:196] Failed to load NCCL library from libnccl.so.2 .",
+    "provider_dll_failed": "[ONNXRuntimeError] : 1 : FAIL : LoadLibrary failed with error 126 \"\" when trying to load "
+                           "\"C:\\app\\onnxruntime\\capi\\onnxruntime_providers_cuda.dll\"",
+    "watchdog_timeout": "RuntimeError: CUDA error: the launch timed out and was terminated",
+    "job_setting_missing": "ValueError: Error initializing torch.distributed using env:// rendezvous: environment "
+                           "variable MASTER_ADDR expected, but not set",
+    "build_tool_missing": "csrc/ops.cu:3:10: fatal error: cuda_runtime.h: No such file or directory",
+    "docker_gpus_syntax": "docker: Error response from daemon: cannot set both Count and DeviceIDs on device request.",
+    "lspci_rev_ff": "65:00.0 VGA compatible controller: NVIDIA Corporation AD102 [GeForce RTX 4090] (rev ff)",
+    "openmp_duplicate": "OMP: Error #15: Initializing libiomp5md.dll, but found libiomp5md.dll already initialized.",
+    "windows_long_path": "HINT: This error might have occurred since this system does not have Windows Long Path "
+                         "support enabled. You can find information on how to enable this at https://pip.pypa.io/warnings/enable-long-paths",
 }
 
 # Lines that mention the same words without being the signature.
@@ -187,6 +209,19 @@ NEAR_MISSES = {
                          'loading "C:\\venv\\lib\\site-packages\\torch\\lib\\cudnn_cnn_infer64_8.dll" or one of '
                          'its dependencies.',
     "nouveau_bound": "Kernel modules: nvidiafb, nouveau",
+    "cuda_stub_library": "OSError: [Errno 34] Numerical result out of range",
+    "windows_entry_point": "The procedure entry point GetSystemTimePreciseAsFileTime could not be located in the "
+                           "dynamic link library KERNEL32.dll",
+    "library_older_than_build": "Found cuDNN version 8.9 in the environment",
+    "ldd_not_found": "\tlibcublas.so.12 => /opt/venv/lib/python3.11/site-packages/nvidia/cublas/lib/libcublas.so.12",
+    "gpu_fault_reported": "| Memory                    | Pass                                           |",
+    "duplicate_gpu": "NCCL INFO comm 0x55d rank 1 nranks 2 cudaDev 1 busId 81000 - Init COMPLETE",
+    "nccl_config_rejected": "ncclInvalidArgument: Invalid value for an argument.",
+    "nccl_load_failed": "INFO 05-02 10:11:12 utils.py:580] Found nccl from library libnccl.so.2",
+    "provider_dll_failed": "LoadLibrary failed with error 126 when trying to load \"C:\\plugins\\myplugin.dll\"",
+    "watchdog_timeout": "The job timed out after 30 minutes on the cluster",
+    "job_setting_missing": "MASTER_ADDR=10.0.0.1 MASTER_PORT=29500 torchrun --nproc_per_node=8 train.py",
+    "build_tool_missing": "fatal error: my_kernels.h: No such file or directory",
 }
 
 

@@ -216,7 +216,7 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
     situation = gpu_situation(ctx)
     if situation is not None and situation.kind in ("wsl", "slurm", "vm", "notebook") and not host:
         return  # CC804: the GPU is not passed through to WSL or the VM, or the job got none
-    if first_of(ctx, Obs.FALLEN_OFF_BUS) is not None:
+    if first_of(ctx, Obs.FALLEN_OFF_BUS, Obs.LSPCI_REV_FF) is not None:
         return  # a GPU that fell off the bus makes the driver fail too: CC820 names the cause
     if first_of(ctx, Obs.GPU_LEGACY_DRIVER) is not None:
         return  # the driver ignores a GPU only a legacy branch supports: CC806 names the cause
@@ -272,6 +272,8 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
                    + (" For Docker use the distribution's docker package, not the snap." if _host_side(missing)
                       else ""),
             evidence=evidence(missing))
+    elif unknown is not None and first_of(ctx, Obs.HARDWARE_SIGN_STATED) is not None:
+        return  # an "unknown error" on a GPU the report ties to the hardware: CC820 names the cause
     elif unknown is not None:
         titles: Dict[str, str] = {
             Obs.CUDA_INIT_FAILED: "CUDA driver initialisation failed",

@@ -90,6 +90,11 @@ def _first_symbol(observation: Observation) -> bool:
     return observation.values.get("symbol") in ("cudnnGetVersion", "cudnnCreate", "cudnnGetErrorString")
 
 
+def _older_cudnn(observation: Observation) -> bool:
+    """A framework's "Found cuDNN version X, but … was built against version Y" (cuDNN, not another library)."""
+    return observation.values.get("lib", "").lower() == "cudnn"
+
+
 @rule("CC809", "observed-cudnn-version-mismatch", "cudnn_version_mismatch", "libraries", symptom=True)
 def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output shows a cuDNN other than the one the framework was built against.
@@ -97,8 +102,9 @@ def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     What it checks:
         torch's "cuDNN version incompatibility: PyTorch was compiled against (8, 3, 2) but
         linked against (8, 0, 3)" (or "found runtime version"), TensorFlow/JAX's "Loaded
-        runtime CuDNN library: X but source was compiled with: Y", and undefined cudnn*
-        symbols (possible).
+        runtime CuDNN library: X but source was compiled with: Y" (JAX: "Found cuDNN
+        version X, but JAX was built against version Y"), and undefined cudnn* symbols
+        (possible).
     Why it matters:
         torch refuses a cuDNN whose major differs or whose minor is lower than its build's;
         convolutions fail. The other copy almost always comes from LD_LIBRARY_PATH (which
@@ -107,7 +113,8 @@ def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         Remove the cuDNN folder from LD_LIBRARY_PATH (or deactivate the conda env that
         provides it), or install the cuDNN version torch expects.
     """
-    signal = first_of(ctx, Obs.CUDNN_INCOMPATIBLE, Obs.CUDNN_RUNTIME_OLDER)
+    signal = first_of(ctx, Obs.CUDNN_INCOMPATIBLE, Obs.CUDNN_RUNTIME_OLDER) or \
+        next((o for o in all_of(ctx, Obs.LIBRARY_OLDER_THAN_BUILD) if _older_cudnn(o)), None)
     symbol = next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if not _first_symbol(o)
                    and system_library_folder(o) is None), None)  # loaded from a system folder: CC811
     if signal is None and symbol is None:
@@ -141,10 +148,14 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         "undefined symbol: ncclCommRegister" (any nccl* symbol, also quoted, and the
-        linker's "undefined reference to `ncclGroupStart'"), NCCL's own "Mismatched NCCL
+        linker's "undefined reference to `ncclGroupStart'"), NCCL rejecting torch's
+        communicator config ("Invalid config blocking attribute value -2147483648": an
+        older libnccl), vLLM's "Failed to load NCCL library from libnccl.so.2", NCCL's own "Mismatched NCCL
         version detected : rank 0 version 21903 rank 1 version 22105", "libnccl.so.2:
         cannot open shared object file", and (possible) an NCCL error while a pasted
-        LD_LIBRARY_PATH puts an NCCL folder first. (Two nvidia-nccl-cuNN wheels in a pasted package list
+        LD_LIBRARY_PATH puts an NCCL folder first, or the NCCL a process runs (NCCL's
+        banner, torch's NCCL error, `torch.cuda.nccl.version()`, "the output is nccl
+        2.4.8") differing from the one the report builds with or installs. (Two nvidia-nccl-cuNN wheels in a pasted package list
         are facts: CC304.)
     Why it matters:
         `import torch` or distributed start-up fails: an older libnccl (another wheel, a
@@ -154,12 +165,13 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         major, drop NCCL folders from LD_LIBRARY_PATH), then reinstall torch so its pinned
         nvidia-nccl wheel is the only one.
     """
-    symbol = first_of(ctx, Obs.NCCL_SYMBOL)
-    missing = first_of(ctx, Obs.NCCL_LIBRARY_MISSING)
+    symbol = first_of(ctx, Obs.NCCL_SYMBOL, Obs.NCCL_CONFIG_REJECTED)
+    missing = first_of(ctx, Obs.NCCL_LIBRARY_MISSING, Obs.NCCL_LOAD_FAILED)
     peers = first_of(ctx, Obs.NCCL_VERSION_MISMATCH)
     culprits = ld_entries(ctx, "nccl")
     failed = first_of(ctx, Obs.NCCL_ERROR) if culprits else None  # an NCCL failure with a system NCCL first
-    lead = symbol or peers or missing or failed
+    versions = first_of(ctx, Obs.NCCL_VERSIONS_DIFFER)
+    lead = symbol or peers or missing or failed or versions
     if lead is None:
         return
     wheels = [p for p in ctx.snapshot.packages or [] if re.match(r"nvidia-nccl-cu\d+", p.name)]
@@ -168,14 +180,24 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         detail += " Installed: " + ", ".join(f"{p.name} {p.version}" for p in wheels) + "."
     if culprits:
         detail += f" LD_LIBRARY_PATH has {', '.join(culprits[:3])}."
+    if lead is versions:
+        detail += (" torch links its own NCCL (statically in old releases, the nvidia-nccl wheel in new ones), and a "
+                   "libnccl earlier on the loader path wins over a later one; a program or extension built against "
+                   "another NCCL then runs on the one loaded first.")
     if peers is not None and symbol is None:
         detail += (" The processes of one job loaded different NCCL releases (another wheel, a system libnccl on "
                    "LD_LIBRARY_PATH, or nodes with different images); NCCL refuses to connect them.")
     yield ctx.finding(
+        "The loaded NCCL is older than the one torch was built with (it rejects torch's communicator config)"
+        if symbol is not None and symbol.signature == Obs.NCCL_CONFIG_REJECTED else
         f"The loaded NCCL does not fit torch ({symbol.values.get('symbol')} missing)" if symbol
         else "The ranks run different NCCL versions" if peers is not None else "libnccl cannot be loaded"
-        if missing is not None else "NCCL fails while LD_LIBRARY_PATH puts another NCCL ahead of torch's",
+        if missing is not None else "NCCL fails while LD_LIBRARY_PATH puts another NCCL ahead of torch's"
+        if failed is not None else
+        f"NCCL {lead.values.get('loaded')} runs, not the NCCL {lead.values.get('other')} the report builds with or "
+        "installs",
         certainty=LIKELY if symbol or peers else POSSIBLE, detail=detail,
+        severity="warning" if lead is versions else "error",
         remedy="pip list | grep nccl — uninstall every nvidia-nccl-cu* wheel that does not match torch's CUDA major "
                "(e.g. `pip uninstall -y nvidia-nccl-cu12` next to a cu13 torch), drop NCCL folders from "
                "LD_LIBRARY_PATH, then `pip install --force-reinstall torch` from the index it came from.",
@@ -189,10 +211,16 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
     What it checks:
         Undefined cuBLAS/cuSPARSE/nvJitLink/cudart symbols ("undefined symbol:
         cublasLtGetStatusString", "__nvJitLinkAddData_12_1, version libnvJitLink.so.12"),
-        missing CUDA runtime libraries ("libcudart.so.11.0: cannot open shared object
-        file"), and a pasted LD_LIBRARY_PATH with CUDA/cuDNN folders next to another
+        Windows' "The procedure entry point … could not be located in the dynamic link
+        library cublas64_12.dll" (any language), JAX's "Found cuSPARSE version X, but JAX
+        was built against version Y", the toolkit's stub libcuda loaded instead of the
+        driver's (CUDA error 34), missing CUDA runtime libraries ("libcudart.so.11.0:
+        cannot open shared object file", `ldd`'s "libcublas.so.12 => not found", a CUDA
+        provider DLL's "LoadLibrary failed with error 126"), and a pasted LD_LIBRARY_PATH with CUDA/cuDNN folders next to another
         library failure (also cuBLAS failing to initialise or rejecting a call), a report
-        saying that clearing LD_LIBRARY_PATH fixes it, Windows' "[WinError 127] The
+        saying that clearing LD_LIBRARY_PATH fixes it, or that CUDA libraries (DLLs) are
+        loaded from a toolkit or conda folder instead of the bundled ones, or that the
+        error comes and goes with a CUDA folder on PATH, Windows' "[WinError 127] The
         specified procedure could not be found" for a CUDA DLL, a cuDNN or CUDA library
         with missing symbols loaded from a system folder (/usr/local/cuda/lib64), and
         (possible) cuBLAS rejecting an ordinary GEMM with CUBLAS_STATUS_INVALID_VALUE.
@@ -205,8 +233,11 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
     """
     extension_lines = {o.line for o in all_of(ctx, Obs.EXTENSION_IMPORT_FAILED)}
     symbol = next((o for o in all_of(ctx, Obs.CUDA_LIBRARY_SYMBOL) if o.line not in extension_lines), None) or \
-        next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if system_library_folder(o)), None)
-    missing = first_of(ctx, Obs.CUDA_LIBRARY_MISSING)  # an extension's own missing library is CC825's
+        next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if system_library_folder(o)), None) or \
+        first_of(ctx, Obs.WINDOWS_ENTRY_POINT) or \
+        next((o for o in all_of(ctx, Obs.LIBRARY_OLDER_THAN_BUILD) if not _older_cudnn(o)), None)
+    missing = first_of(ctx, Obs.CUDA_LIBRARY_MISSING, Obs.LDD_NOT_FOUND, Obs.PROVIDER_DLL_FAILED)  # an extension's
+    # own missing library is CC825's
     culprits = ld_entries(ctx, "cuda", "cudnn", "cublas", "nvidia")
     wsl = first_of(ctx, Obs.WSL)
     libcuda = first_of(ctx, Obs.LIBCUDA_MISSING)
@@ -220,6 +251,17 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
                    "driver inside WSL; `sudo ldconfig` to refresh).",
             evidence=evidence(libcuda, wsl))
         return
+    stub = first_of(ctx, Obs.CUDA_STUB_LIBRARY)
+    if stub is not None:
+        yield ctx.finding(
+            "The CUDA toolkit's stub libcuda is loaded instead of the driver's", certainty=LIKELY,
+            detail=f"{quote(stub)}. The toolkit's lib64/stubs/libcuda.so only lets programs link; at run time the "
+                   "driver's libcuda.so.1 must be found first. A stubs folder on LD_LIBRARY_PATH (or in ldconfig), or "
+                   "a machine or container without the driver's libraries, makes the loader take the stub.",
+            remedy="Remove every `…/stubs` folder from LD_LIBRARY_PATH and /etc/ld.so.conf.d (then `sudo ldconfig`); "
+                   "`ldconfig -p | grep libcuda.so.1` must show the driver's copy (containers: start with `--gpus`).",
+            evidence=evidence(stub) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
+        return
     if missing is not None and symbol is None and first_of(ctx, Obs.JETSON) is not None:
         return  # on a Jetson a missing CUDA library means a wheel for another JetPack release: CC824
     if symbol is not None or missing is not None:
@@ -228,7 +270,7 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         values = lead.values
         what = (values.get("symbol") or values.get("symbol2") or values.get("lib") or values.get("lib2")
                 or values.get("dll")) if symbol is not None else \
-            (values.get("lib") or values.get("lib2") or values.get("lib3") or values.get("lib4"))
+            (values.get("lib") or values.get("lib2") or values.get("lib3") or values.get("lib4") or values.get("dll"))
         folder = system_library_folder(lead)
         yield ctx.finding(
             f"A CUDA library of another version is loaded ({what or 'undefined symbol'})" if symbol else
@@ -247,6 +289,19 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
     loading = first_of(ctx, Obs.CUDNN_INCOMPATIBLE, Obs.CUDNN_RUNTIME_OLDER, Obs.CUDNN_SYMBOL, Obs.NCCL_SYMBOL,
                        Obs.CUDNN_CANNOT_LOAD, Obs.CUBLAS_STATUS)
     fixed = first_of(ctx, Obs.LIBRARY_PATH_FIX_STATED)
+    shadowing = first_of(ctx, Obs.LIBRARY_SHADOWING_STATED)
+    if fixed is None and shadowing is not None:
+        yield ctx.finding(
+            "CUDA libraries from another folder are used instead of the bundled ones", severity="warning",
+            certainty=LIKELY,
+            detail=f"{quote(shadowing)}." + (f" LD_LIBRARY_PATH: {', '.join(culprits[:4])}." if culprits else "")
+                   + " A CUDA toolkit or conda folder on LD_LIBRARY_PATH (PATH on Windows) is searched before the "
+                   "libraries torch and its wheels bring, so another version of them is loaded.",
+            remedy="Take the CUDA toolkit's folders off LD_LIBRARY_PATH (Windows: PATH and CUDA_PATH) for the program "
+                   "(`unset LD_LIBRARY_PATH` to test), or put the framework's own library folder first; keep the "
+                   "system toolkit only for builds that need nvcc.",
+            evidence=evidence(shadowing) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
+        return
     if fixed is not None:
         yield ctx.finding(
             "Libraries on LD_LIBRARY_PATH take precedence over torch's own", severity="warning", certainty=LIKELY,

@@ -24,7 +24,10 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
         missing Visual C++ runtime or a broken install), and "A module that was compiled
         using NumPy 1.x cannot be run in NumPy 2" / "_ARRAY_API not found", the paging
         file, an old libstdc++, no NCCL or no libuv in a Windows build, no wheel for the
-        platform, and a Jetson whose torch wheel was built for another JetPack release (a
+        platform, an extension build without its tools (MSVC's cl.exe, ninja) or without the
+        CUDA toolkit's headers and libraries ("cuda_runtime.h: No such file", "cannot find
+        -lcudart"), two OpenMP runtimes in one process ("OMP: Error #15"), Windows without long
+        paths (pip cannot unpack torch), and a Jetson whose torch wheel was built for another JetPack release (a
         CUDA library it links is missing).
     Why it matters:
         torch (or an extension) does not import; GPU settings are not involved.
@@ -50,6 +53,19 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
         Obs.UNSUPPORTED_HOST_COMPILER: ("nvcc does not support this host compiler (gcc / Visual Studio too new)",
                                         "Build with a compiler the CUDA toolkit supports (`export CC=gcc-12 CXX=g++-12`, "
                                         "or `NVCC_PREPEND_FLAGS='-ccbin /usr/bin/g++-12'`), or use a newer CUDA toolkit."),
+        Obs.BUILD_TOOL_MISSING: ("The extension build lacks a tool or the CUDA toolkit's headers and libraries",
+                                 "Install what the build needs where it looks: Visual Studio Build Tools with the C++ "
+                                 "workload (run from the x64 Native Tools prompt so cl.exe is on PATH), `pip install "
+                                 "ninja`, the CUDA toolkit matching torch.version.cuda with CUDA_HOME pointing at it "
+                                 "(its include/ and lib64/ hold cuda_runtime.h and libcudart)."),
+        Obs.OPENMP_DUPLICATE: ("Two OpenMP runtimes are loaded in one process",
+                               "Keep one libiomp5: remove the environment's extra copy (`conda remove intel-openmp` or "
+                               "`pip uninstall intel-openmp`, or install torch and numpy from one channel); "
+                               "KMP_DUPLICATE_LIB_OK=TRUE only hides it and may give wrong results."),
+        Obs.WINDOWS_LONG_PATH: ("Windows long paths are not enabled, so pip cannot unpack torch",
+                                "Enable long paths (`New-ItemProperty -Path HKLM:\\SYSTEM\\CurrentControlSet\\Control"
+                                "\\FileSystem -Name LongPathsEnabled -Value 1 -PropertyType DWORD -Force` as administrator, "
+                                "or the group policy) and reinstall, or use a shorter environment path."),
         Obs.LIBUV_MISSING: ("This torch has no libuv (Windows builds), but the distributed store asks for it",
                             "Set `USE_LIBUV=0` in the environment (or `init_method=\"env://?use_libuv=0\"` / "
                             "`TCPStore(..., use_libuv=False)`), or run distributed jobs on Linux."),
@@ -160,6 +176,36 @@ def application_error(ctx: RuleContext) -> Iterator[Finding]:
 
 
 # --- configuration ---------------------------------------------------------------------------------
+_STATED_MISTAKES = {
+    Obs.WATCHDOG_TIMEOUT: (
+        "A display watchdog stops long kernels on this GPU",
+        "The GPU also drives a display, and the OS stops kernels that run longer than a few seconds (Windows TDR, X's "
+        "time limit on Linux): run on a GPU without a display (headless, or the integrated graphics for the screen), "
+        "shorten each kernel (smaller batches), or raise Windows' TdrDelay "
+        "(HKLM\\System\\CurrentControlSet\\Control\\GraphicsDrivers)."),
+    Obs.NCCL_SETTING_FIX: (
+        "Peer-to-peer transfers between the GPUs fail on this machine",
+        "GPU peer-to-peer over PCIe is blocked or broken (IOMMU or PCIe ACS enabled, a virtual machine): disable ACS / "
+        "set `iommu=pt` in the BIOS or kernel command line, or keep NCCL_P2P_DISABLE=1 (slower); `nvidia-smi topo -m` "
+        "and the CUDA p2pBandwidthLatencyTest show it."),
+    Obs.VISIBLE_DEVICES_IGNORED: (
+        "CUDA_VISIBLE_DEVICES is set where CUDA does not read it",
+        "CUDA reads CUDA_VISIBLE_DEVICES once, when it initialises: export it before Python starts "
+        "(`CUDA_VISIBLE_DEVICES=1 python train.py`) or set os.environ before the first `import torch` that touches "
+        "CUDA; with mixed GPUs also `CUDA_DEVICE_ORDER=PCI_BUS_ID` so the numbers match nvidia-smi's."),
+    Obs.DOCKER_GPUS_SYNTAX: (
+        "docker's --gpus value is written without its inner quotes",
+        "Quote the device list twice so the comma stays inside the value: `docker run --gpus '\"device=0,1\"' …` "
+        "(compose: `device_ids: ['0', '1']`)."),
+    Obs.DUPLICATE_GPU: (
+        "Two ranks run on the same GPU",
+        "Give every rank its own GPU before creating the process group: `torch.cuda.set_device(local_rank)` "
+        "(LOCAL_RANK from torchrun), or one GPU per task from the launcher; check that CUDA_VISIBLE_DEVICES is not the "
+        "same single GPU for every rank."),
+}
+"""Mistakes a single recognised message or statement names, with the title and the fix (CC826)."""
+
+
 @rule("CC826", "observed-configuration-mistake", "config", "packages", severity="warning", symptom=True)
 def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output shows a setting that is wrong, not a broken install.
@@ -173,8 +219,17 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         device ordinal" for an index beyond the GPUs CUDA_VISIBLE_DEVICES leaves (they are
         renumbered from 0), a Slurm job
         that binds one GPU per task while the code picks the device by local rank ("invalid
-        device ordinal"), and a job whose Python environment was never activated (Lmod,
-        conda activate) so torch is not found.
+        device ordinal", or a traceback through `set_device(local_rank)`), CUDA's GPU
+        numbering differing from nvidia-smi's (two listings that pair an index with
+        different GPUs, or the report saying so: CUDA_DEVICE_ORDER), NCCL's "Duplicate
+        GPU detected" (two ranks on one GPU), the display watchdog stopping long kernels
+        ("the launch timed out and was terminated", Windows TDR), a report that
+        CUDA_VISIBLE_DEVICES is ignored, MIG enabled without instances ("No MIG devices
+        found"), docker's "cannot set both Count and DeviceIDs" (a --gpus list without
+        its inner quotes), NCCL without a network interface, torch.distributed's MASTER_ADDR/RANK not
+        set or its port already in use, a report that NCCL_P2P_DISABLE or turning off IOMMU/ACS fixes it, and a job
+        whose Python environment was never activated (Lmod, conda activate) so torch is not
+        found.
     Why it matters:
         The driver, GPU and torch are fine; the job fails because of how it is configured.
     How to fix:
@@ -227,10 +282,43 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          f"program asks for GPU {requested.values.get('index')}",
                          "Inside the process the visible GPUs are renumbered 0…N-1: use `cuda:0` (or `--gpu 0`) with "
                          f"CUDA_VISIBLE_DEVICES={mask.raw}, or leave CUDA_VISIBLE_DEVICES unset and pick the index."))
-    if ordinal is not None and slurm is not None and slurm.values.get("gpus_per_task") == "yes":
-        mistakes.append((ordinal, "Slurm gives each task one GPU, but the code selects the GPU by its local rank",
+    by_rank = ordinal or first_of(ctx, Obs.DEVICE_BY_RANK)
+    if by_rank is not None and slurm is not None and slurm.values.get("gpus_per_task") == "yes":
+        mistakes.append((by_rank, "Slurm gives each task one GPU, but the code selects the GPU by its local rank",
                          "Request the GPUs per node (`--gpus-per-node=N`, `--ntasks-per-node=N`) so every task sees "
                          "all of them, or use `torch.cuda.set_device(0)` in each task (its only visible GPU)."))
+    order = first_of(ctx, Obs.DEVICE_ORDER_DIFFERS)
+    if order is not None:
+        mistakes.append((order, "CUDA numbers the GPUs differently from nvidia-smi" + (
+                         f" (CUDA's GPU 0 is the {order.values['cuda_0']}, nvidia-smi's the {order.values['smi_0']})"
+                         if order.values.get("cuda_0") else ""),
+                         "CUDA orders GPUs fastest first, nvidia-smi and NVML-based tools by PCI bus: `export "
+                         "CUDA_DEVICE_ORDER=PCI_BUS_ID` before the program starts (also before CUDA_VISIBLE_DEVICES is "
+                         "read) so both use the same numbers."))
+    setting = first_of(ctx, Obs.JOB_SETTING_MISSING)
+    if setting is not None:
+        lowered = setting.text.lower()
+        mistakes.append((setting, "MIG is enabled but no MIG instance exists" if "mig" in lowered else
+                         "NCCL finds no network interface to use" if "interface" in lowered else
+                         f"The rendezvous port {setting.values.get('port')} is already in use" if setting.values.get(
+                             "port") else
+                         f"torch.distributed needs {setting.values.get('variable', 'its rendezvous variables')}, "
+                         "which is not set",
+                         "Create GPU and compute instances (`sudo nvidia-smi mig -cgi 9,9 -C`) and select one by its "
+                         "MIG UUID in CUDA_VISIBLE_DEVICES, or disable MIG (`sudo nvidia-smi -mig 0`, then reset)."
+                         if "mig" in lowered else
+                         "Name the interface the nodes reach each other on: `export NCCL_SOCKET_IFNAME=eth0` (see "
+                         "`ip addr`; exclude docker0/lo), and the same for GLOO_SOCKET_IFNAME."
+                         if "interface" in lowered else
+                         "Another job (or a stale process of this one) holds the port: pick a free MASTER_PORT "
+                         "(`torchrun --master_port 29501 …`, or `--rdzv-endpoint localhost:0` for one node), or end the "
+                         "old process (`ss -ltnp | grep 29500`)." if setting.values.get("port") else
+                         "Start the job with torchrun (it sets MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE, "
+                         "LOCAL_RANK), or export them in every process before init_process_group."))
+    for signature, (title, fix) in _STATED_MISTAKES.items():
+        hit = first_of(ctx, signature)
+        if hit is not None:
+            mistakes.append((hit, title, fix))
     activation = first_of(ctx, Obs.ENVIRONMENT_NOT_ACTIVATED)
     if activation is not None and first_of(ctx, Obs.TORCH_NOT_INSTALLED) is not None:
         mistakes.append((activation, "The job's Python environment was not activated, so torch is not found",

@@ -120,11 +120,16 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
     What it checks:
         Kernel-log Xid errors that indicate hardware or driver faults (48 double-bit ECC,
         63/64 page retirement, 74 NVLink, 79 fallen off the bus, 92/94/95 ECC, 119/120 GSP),
-        "GPU has fallen off the bus" / "GPU is lost", "uncorrectable ECC error
+        "GPU has fallen off the bus" / "GPU is lost" (lspci's "rev ff"), "uncorrectable ECC error
         encountered", uncorrectable NVLink errors, the kernel's uncorrected PCIe (AER)
         errors, `nvidia-smi -q` showing "Pending Page Blacklist : Yes", remapped rows
         "Pending : Yes" or "Remapping Failure Occurred : Yes", "ERR!" in an nvidia-smi
-        table, a GPU that needs a reset, and thermal or power slowdown active (a warning).
+        table, a GPU that needs a reset, the driver's GSP firmware timing out, a failed
+        DCGM diagnostic, gpu-burn's "FAULTY", memory errors a memory test found, and
+        thermal or power slowdown active (a warning); (possible) a report pointing at the
+        hardware in its own words: a GPU reseated, dead or lost, a weak power supply,
+        overheating, an unstable overclock, a fault on one of several cards, a kernel fault
+        in well-tested code.
     Why it matters:
         These are not software problems: the GPU needs a reset or service, and jobs on it
         keep failing.
@@ -133,8 +138,8 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         power; if errors recur, RMA the GPU.
     """
     xids = [o for o in all_of(ctx, Obs.XID) if _xid(o) in _HEALTH_XIDS]
-    lead = first_of(ctx, Obs.FALLEN_OFF_BUS, Obs.ECC_ERROR) or (xids[0] if xids else None) or \
-        first_of(ctx, Obs.SMI_Q_PENDING)
+    lead = first_of(ctx, Obs.FALLEN_OFF_BUS, Obs.LSPCI_REV_FF, Obs.ECC_ERROR) or (xids[0] if xids else None) or \
+        first_of(ctx, Obs.SMI_Q_PENDING, Obs.GPU_FAULT_REPORTED)
     throttled = first_of(ctx, Obs.GPU_THROTTLED)
     if lead is None and throttled is not None:
         text = throttled.text.lower()
@@ -163,16 +168,30 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
                    "ROW_REMAPPER`; run the job on another GPU; drain the node or RMA the card if it follows the GPU.",
             evidence=evidence(crash, stated))
         return
+    sign = first_of(ctx, Obs.HARDWARE_SIGN_STATED)
+    if lead is None and err is None and sign is not None:
+        yield ctx.finding(
+            "The report points at the GPU hardware", severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(sign)}" + (f"; {quote(crash)}" if crash is not None else "") + ". A card that must be "
+                   "reseated or drops out, a weak power supply, heat, an unstable overclock, a fault on one of several "
+                   "cards or in well-tested code point at the GPU (power, memory, PCIe) rather than the software.",
+            remedy="Look for Xid errors (`sudo dmesg | grep -i xid`), `nvidia-smi -q -d ECC,TEMPERATURE,POWER,"
+                   "PERFORMANCE`; run the job on another GPU (or swap cards between slots); check the power supply "
+                   "and cables; remove overclocks; RMA the card if the fault follows it.",
+            evidence=evidence(sign, crash))
+        return
     if lead is None and err is None:
         return
     if lead is not None:
-        title = ("A GPU has fallen off the bus" if lead.signature == Obs.FALLEN_OFF_BUS else
+        title = ("A GPU has fallen off the bus" if lead.signature in (Obs.FALLEN_OFF_BUS, Obs.LSPCI_REV_FF) else
                  ("Uncorrectable NVLink errors" if "nvlink" in lead.text.lower() else
                   "Uncorrected PCIe errors on the GPU's link" if "aer" in lead.text.lower() or "pcie" in
                   lead.text.lower() else "Uncorrectable ECC errors on the GPU") if lead.signature == Obs.ECC_ERROR else
                  ("Row remapping failed on the GPU" if lead.values.get("field", "").startswith("Remapping") else
                   "Page retirement / row remapping is pending on the GPU (needs a reset)")
                  if lead.signature == Obs.SMI_Q_PENDING else
+                 "A GPU fault is reported (driver firmware, a diagnostic or a stress test)"
+                 if lead.signature == Obs.GPU_FAULT_REPORTED else
                  f"The driver logged Xid {_xid(lead)} (hardware/driver fault)")
         yield ctx.finding(title, certainty=LIKELY, detail=f"{quote(lead)}.",
                           remedy="Drain the node and reset the GPU (`nvidia-smi -r -i N`) or reboot; check "

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from ..document import Document
 from ..facts import Facts
-from . import (build_config, collect_env, cues, docker, environments, extensions, nvidia_smi, packages, prose,
-               python_session, situations, statements)
+from . import (build_config, collect_env, cues, devices, docker, environments, extensions, library_paths, nvidia_smi,
+               packages, prose, python_session, situations, statements)
 
 IMPORTERS = (
     ("nvidia_smi", nvidia_smi.parse),
@@ -21,6 +21,8 @@ IMPORTERS = (
     ("extensions", extensions.parse),
     ("situations", situations.parse),
     ("statements", statements.parse),
+    ("library_paths", library_paths.parse),
+    ("devices", devices.parse),
     ("prose", prose.parse),
     ("cues", cues.parse),
 )

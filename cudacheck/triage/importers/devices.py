@@ -1,0 +1,237 @@
+"""Which GPU a program gets (CUDA's numbering against nvidia-smi's, ranks against devices), and what a report
+says about the GPU hardware.
+
+- **Two numberings.** CUDA numbers GPUs fastest first unless ``CUDA_DEVICE_ORDER=PCI_BUS_ID``;
+  nvidia-smi (and tools built on NVML: GPUtil, nvtop, launchers' GPU pickers) number them by
+  PCI bus. On a machine with different GPUs the same index names different cards. Evidence: a
+  listing of nvidia-smi (table rows, ``-L``, ``--query-gpu`` CSV) and a listing of CUDA's
+  devices (llama.cpp/ggml's ``Device 0: …``, deviceQuery, TensorFlow's ``device: 0, name: …``,
+  ``torch.cuda.get_device_name(1)`` in a Python session)
+  that pair one index with different GPUs; or a report saying the orders differ or that
+  ``CUDA_DEVICE_ORDER`` fixes it (:data:`Obs.DEVICE_ORDER_DIFFERS`).
+- **A device picked by rank under a per-task binding.** A line that chooses the GPU from a
+  rank (``torch.cuda.set_device(local_rank)``, ``cuda:{LOCAL_RANK}``, ``SLURM_LOCALID``) is kept
+  as :data:`Obs.DEVICE_BY_RANK`; the configuration rule judges it together with a Slurm job
+  that binds one GPU per task. A report that CUDA_VISIBLE_DEVICES is ignored or has no effect
+  (set after CUDA started, or numbered differently) is :data:`Obs.VISIBLE_DEVICES_IGNORED`; one
+  that NCCL_P2P_DISABLE or turning off IOMMU/ACS fixes it is :data:`Obs.NCCL_SETTING_FIX`.
+- **The hardware in the report's words** (:data:`Obs.HARDWARE_SIGN_STATED`): a GPU reseated,
+  dead or lost from the system, fans jumping to full speed, ECC errors on the card, a weak
+  power supply or overheating, an unstable overclock, a
+  fault on one of several cards, or a kernel fault in well-tested code (the CUDA samples, the
+  MNIST example). Unlike a faulty card merely named next to a crash, these point at the
+  hardware on their own.
+
+Every recogniser needs its literal keyword on the line (the document's index), so the cost
+stays linear in the input.
+"""
+from __future__ import annotations
+
+import re
+from typing import Dict, Optional
+
+from ...observations import Obs
+from ..document import Document
+from ..facts import Facts
+
+_GPU_NAME = r"(?:NVIDIA\s+)?(?:GeForce|Quadro|Tesla|TITAN|RTX|GTX|[AHLBV]\d{1,3}\b|A\d{4}|T4\b|P\d{2,3}\b)[^,|\"'\n]*?"
+_SMI_ROW = re.compile(r"^\|\s*(?P<index>\d{1,2})\s+(?P<name>" + _GPU_NAME + r")\s+(?:On|Off)\s*\|")
+_SMI_LIST = re.compile(r"^\s*GPU\s+(?P<index>\d{1,2}):\s+(?P<name>" + _GPU_NAME + r")\s*\(UUID")
+_SMI_CSV = re.compile(r"^\s*(?:(?P<first>\d{1,2}),\s*)?(?P<name>" + _GPU_NAME + r")\s*,[^\n]*?(?:,\s*(?P<last>\d{1,2}))?\s*$")
+_CUDA_LIST = re.compile(r"^\s*(?:ggml_cuda_init:\s*)?Device\s+(?P<index>\d{1,2})\s*:\s*\"?(?P<name>" + _GPU_NAME +
+                        r")\"?\s*(?:,|$)|\bdevice:\s*(?P<index2>\d{1,2}),\s*name:\s*(?P<name2>" + _GPU_NAME + r"),\s*pci",
+                        re.IGNORECASE)
+_NAME_ASKED = re.compile(r"get_device_name\(\s*(\d{1,2})\s*\)\s*$")
+_NAME_PRINTED = re.compile(r"^\s*(?:Out\[\d+\]:\s*)?['\"](?P<name>" + _GPU_NAME + r")['\"]\s*$", re.IGNORECASE)
+_ORDER_STATED = re.compile(
+    r"CUDA_DEVICE_ORDER[^\n]{0,80}?\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b|"
+    r"\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b[^\n]{0,100}?CUDA_DEVICE_ORDER|"
+    r"\b(?:nvidia-smi|gputil|nvtop|nvml|pci\s+bus|task\s+manager)\W+(?:\w+\W+){0,3}?(?:order\w*|index\w*|numbering|"
+    r"ids?)\b[^\n]{0,120}?(?:(?:doesn'?t|does\s+not|don'?t|do\s+not|may\s+not|might\s+not|won'?t)\s+match|\bdiffer\w*|"
+    r"\bswapped\b|\breversed\b|\bbackwards?\b|\bopposite\b|\binconsistent\b|\bmismatch\w*)|"
+    r"\b(?:device|gpu|cuda)\s+(?:ids?|indices|indexes|numbering|numbers|order(?:ing)?)\s+(?:are|is|were|was|seem\s+to\s+be)\s+"
+    r"(?:swapped|reversed|backwards?|inverted|mixed\s+up|shuffled|in\s+(?:a\s+)?different\s+order)|"
+    r"\bactually\s+(?:uses?|using|runs?\s+on|selects?|picks?)\s+(?:the\s+)?[^\n]{0,40}?\bvice\s+versa\b",
+    re.IGNORECASE)
+_ORDER_ANCHORS = ("cuda_device_order", "order", "index", "numbering", " id", "ids", "swapped", "reversed", "backward",
+                  "vice versa", "mismatch", "differ")
+_MASK_IGNORED = re.compile(
+    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,60}?\b(?:is|gets?|was|seems?\s+to\s+be|being)\s+(?:completely\s+|simply\s+)?"
+    r"(?:ignored|not\s+(?:respected|honou?red|applied|working|taking\s+effect))|"
+    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,60}?\b(?:has|had|have)\s+no\s+effect|"
+    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,40}?\b(?:does\s*n[o']t|did\s*n[o']t|does\s+not|did\s+not)\s+(?:work|take\s+effect|"
+    r"apply|change\s+anything)|"
+    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,60}?\bafter\s+(?:the\s+)?(?:import(?:ing)?\s+(?:of\s+)?torch|torch\s+(?:is|was)\s+"
+    r"imported|cuda\s+(?:is|was|has\s+been)\s+initiali[sz]ed)[^\n]{0,80}?\b(?:but|still|ignored|no\s+effect)\b|"
+    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,80}?\b(?:it|the\s+model|torch|pytorch|everything|the\s+job|the\s+program|the\s+process|"
+    r"training)\s+still\s+(?:uses?|goes\s+to|runs?\s+on|sees?|picks?|lands?\s+on|ends\s+up\s+on)", re.IGNORECASE)
+_P2P_OFF = (r"(?:NCCL_P2P_DISABLE|NCCL_P2P_LEVEL|(?:disabl\w*|turn\w*\s+off|switch\w*\s+off)\s+(?:the\s+)?(?:iommu|acs|"
+            r"p2p|vt-d)\b|(?:intel_|amd_)?iommu=(?:off|pt)\b)")
+_P2P_FIX = re.compile(
+    _P2P_OFF + r"[^\n]{0,80}?\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped|gone)\b|"
+    r"\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b[^\n]{0,60}?" + _P2P_OFF, re.IGNORECASE)
+_NEGATED_FIX = re.compile(r"\b(?:not|n't|no|never)\s+(?:\w+\s+){0,2}(?:fix|solv|help|work)", re.IGNORECASE)
+_BY_RANK = re.compile(
+    r"set_device\(\s*(?:self\.)?_?(?:local_?rank|rank|LOCAL_RANK|slurm_localid|local_id)\s*\)|"
+    r"cuda:\{?\s*(?:self\.)?_?(?:local_?rank|LOCAL_RANK)\s*\}?|"
+    r"SLURM_LOCALID[^\n]{0,60}?\b(?:device|gpu|cuda|rank)\b|\b(?:device|gpu)\w*[^\n]{0,40}?SLURM_LOCALID", re.IGNORECASE)
+
+
+def parse(document: Document, facts: Facts) -> None:
+    """Two numberings that disagree, or a report saying so; a device chosen by rank."""
+    _numberings(document, facts)
+    hardware_signs(document, facts)
+    for index in document.lines_with("visible_devices"):
+        text = document.line(index)
+        match = _MASK_IGNORED.search(text)
+        if match and not _NEGATED.search(text[:match.start()]):
+            facts.observe(Obs.VISIBLE_DEVICES_IGNORED, text, document.number(index))
+            break
+    for index in document.lines_with_any(("nccl_p2p_disable", "iommu", " acs", "p2p")):
+        text = document.line(index)
+        if _P2P_FIX.search(text) and not _NEGATED_FIX.search(text):
+            facts.observe(Obs.NCCL_SETTING_FIX, text, document.number(index))
+            break
+    for index in document.lines_with_any(("set_device(", "cuda:", "slurm_localid")):
+        if _BY_RANK.search(document.line(index)):
+            facts.observe(Obs.DEVICE_BY_RANK, document.line(index), document.number(index))
+            break
+
+
+def _key(name: str) -> str:
+    return re.sub(r"\b(?:nvidia|geforce)\b|\s+", "", name.lower())
+
+
+def _numberings(document: Document, facts: Facts) -> None:
+    smi: Dict[int, str] = {}
+    csv_rows = 0
+    for index in document.lines_with_any(("|", "gpu ", ",")):
+        text = document.line(index)
+        match = _SMI_ROW.match(text) or _SMI_LIST.match(text)
+        if match:
+            smi.setdefault(int(match.group("index")), match.group("name").strip())
+            continue
+        csv = _SMI_CSV.match(text) if "," in text and "device" not in document.lower[index] else None
+        if csv:
+            number = csv.group("first") or csv.group("last")
+            smi.setdefault(int(number) if number else csv_rows, csv.group("name").strip())
+            csv_rows += 1
+    cuda: Dict[int, str] = {}
+    first_line: Optional[int] = None
+    for index in document.lines_with_any(("device ", "device:")):
+        match = _CUDA_LIST.search(document.line(index))
+        if match:
+            number = match.group("index") or match.group("index2")
+            cuda.setdefault(int(number), (match.group("name") or match.group("name2")).strip())
+            first_line = index if first_line is None else first_line
+    for index in document.lines_with("get_device_name("):  # a Python session: >>> torch.cuda.get_device_name(1)
+        asked = _NAME_ASKED.search(document.line(index))
+        following = document.next_nonblank(index)
+        printed = _NAME_PRINTED.match(document.line(following)) if asked and following is not None else None
+        if asked and printed:
+            cuda.setdefault(int(asked.group(1)), printed.group("name").strip())
+            first_line = index if first_line is None else first_line
+    shared = sorted(set(smi) & set(cuda))
+    same_gpus = sorted(_key(n) for n in smi.values()) == sorted(_key(n) for n in cuda.values())
+    if first_line is not None and len(shared) >= 2 and same_gpus and \
+            any(_key(smi[i]) != _key(cuda[i]) for i in shared):
+        facts.observe(Obs.DEVICE_ORDER_DIFFERS, document.line(first_line), document.number(first_line),
+                      kind="listings", cuda_0=cuda[shared[0]], smi_0=smi[shared[0]])
+        return
+    for index in document.lines_with_any(_ORDER_ANCHORS):
+        if _ORDER_STATED.search(document.line(index)):
+            facts.observe(Obs.DEVICE_ORDER_DIFFERS, document.line(index), document.number(index), kind="statement")
+            return
+
+
+# --- the GPU itself, in the report's words -------------------------------------------------------------------------
+_STATEMENT_CHARS = 600
+"""A statement is a sentence or two: longer lines (logs, listings) are read only this far."""
+_NEGATED = re.compile(r"(?:\bnot|n't|\bno|\bnever|\bwithout|\brule[sd]? out|\bruled out)\W+(?:\w+\W+){0,4}$", re.IGNORECASE)
+_GPU = r"(?:gpus?|cards?|graphics\s+cards?|video\s+cards?|rtx\s*\d{4}|gtx\s*\d{3,4}|\w\d{2,3}s?)"
+_HARDWARE_FAMILIES = (
+    # a physical action or state: reseating, a card that died, a GPU lost from the system
+    (("seat", "died", "dead", "burn", "fried", "lost", "losing", "loses", "disappear", "vanish", "dropp", "missing"),
+     r"\b(?:re-?seat\w*)\s+(?:the\s+|a\s+|my\s+|that\s+|all\s+)?(?:\w+\s+)?" + _GPU + r"|\b" + _GPU +
+     r"\s+(?:re-?seated|(?:has\s+|had\s+)?died|is\s+dead|burn(?:ed|t)\s+out|fried)\b|"
+     r"\b(?:lost|losing|loses)\s+(?:a|one|an?\s+other|two|\d)\s+(?:of\s+(?:its|the|my|our)\s+)?" + _GPU + r"\b|"
+     r"\b(?:gpu|card)\s*#?\d*\s+(?:disappear\w*|vanish\w*|dropp\w*\s+(?:out|off)|went\s+missing|goes\s+missing)|"
+     r"\b(?:dropp\w*|disappear\w*)\s+(?:off|from)\s+the\s+(?:pcie?\s+)?bus\b"),
+    # other languages: a card that drops out (掉卡), broke, overheats, a weak power supply
+    (("掉卡", "显卡", "电源", "供电", "グラボ", "電源", "熱暴走"),
+     r"掉卡|显卡(?:掉了|坏了|烧了|过热|温度过高)|电源(?:不足|功率不够|不够)|供电不足|グラボ(?:が)?(?:壊れ|死ん|落ちる)|"
+     r"電源(?:容量)?不足|熱暴走"),
+    # power, cabling and heat
+    (("psu", "power", "spike", "riser", "pcie", "fan", "ecc", "vram", "gpu memory", "reboots", "restarts", "shuts",
+      "turns off", "overheat", "thermal shutdown", "temp", "overclock"),
+     r"\b(?:psu|power\s+supply)\b[^\n]{0,60}?\b(?:too\s+weak|insufficient|not\s+enough|underpowered|undersized|"
+     r"fail\w*|faulty|replac\w*|upgrad\w*)\b|\b(?:insufficient|not\s+enough)\s+power\b|"
+     r"\bpower\s+(?:cables?|connectors?)\b[^\n]{0,40}?\b(?:loose|melt\w*|daisy|split\w*|adapter|replac\w*)|"
+     r"\b(?:psu|power\s+supply)\s+(?:can'?t|cannot|could\s*n'?t|does\s*n'?t|is\s+not\s+able\s+to)\s+(?:handle|deliver|"
+     r"keep\s+up)|\b(?:power|transient)\s+spikes?\b|"
+     r"\b(?:replac\w*|swapp?\w*|chang\w*|remov\w*|reseat\w*)\s+(?:the\s+|my\s+|a\s+)?(?:pcie\s+)?(?:riser(?:\s+cable)?|"
+     r"pcie\s+(?:cable|extender|slot)|power\s+cable)\b|"
+     r"\bfans?\s+(?:\w+\s+)?(?:spins?|spinning|ramps?|ramping|goes|go|went|jumps?|running|runs?)\s+(?:up\s+)?(?:to\s+|at\s+)?"
+     r"(?:full(?:\s+speed)?|max\w*|100\s*%)|\b(?:ecc|vram|gpu\s+memory)\s+errors?\s+(?:on|in|reported\s+(?:on|by)|from)\s+"
+     r"(?:the\s+|my\s+|one\s+|a\s+)?(?:gpu|card)|"
+     r"\b(?:pc|computer|machine|system|server|box|workstation)\s+(?:\w+\s+)?(?:reboots|restarts|shuts\s+(?:down|off)|"
+     r"turns\s+off|powers\s+off|power\s+cycles)\s+(?:itself\s+)?(?:when|as\s+soon\s+as|once|under|during|whenever)\b|"
+     r"\boverheat\w*|\bthermal\s+shutdown\b|\b(?:gpu|card)\s+(?:\w+\s+)?(?:temp\w*)\s+(?:reaches|hits|goes\s+up\s+to|"
+     r"is\s+at|climbs\s+to)\s+(?:9\d|1\d\d)\s*°?\s*c\b|"
+     r"\b(?:remov\w*|disabl\w*|undo\w*|revert\w*)\s+(?:the\s+|my\s+)?overclock\w*|\boverclock\w*[^\n]{0,40}?"
+     r"\b(?:caus\w*|culprit|unstable|fault)"),
+    # a GPU that works for a while and is gone until the next reboot
+    (("reboot", "restart", "hours", "days"),
+     r"\b(?:works?|working|runs?|running|fine)\s+(?:again\s+)?(?:for\s+(?:a\s+few|some|several|\d+)\s+"
+     r"(?:minutes|hours|days)|for\s+a\s+while)\s+(?:again\s+)?after\s+(?:a|each|every)\s+(?:reboot|restart)|"
+     r"\bafter\s+(?:a|each|every)\s+(?:reboot|restart)\b[^\n]{0,30}?\b(?:works?|working|runs?|fine)\s+(?:again\s+)?"
+     r"(?:for\s+(?:a\s+few|some|several|\d+)\s+(?:minutes|hours|days)|for\s+a\s+while)|"
+     r"\bafter\s+(?:a\s+few|some|several|\d+)\s+(?:hours|days)\b[^\n]{0,60}?\b(?:gpu|card|nvidia-smi)\b[^\n]{0,40}?"
+     r"\b(?:disappear\w*|is\s+lost|is\s+gone|no\s+devices\s+were\s+found|vanish\w*)"),
+    # the fault follows one card
+    (("one of",),
+     r"\b(?:error|errors|crash\w*|fail\w*|issue|problem|xid)\b[^\n]{0,60}?\bon\s+(?:only\s+)?one\s+of\s+(?:my|the|our|"
+     r"its|these)\s+" + _GPU + r"|\bone\s+of\s+(?:my|the|our)\s+" + _GPU + r"\s+(?:keeps\s+)?(?:fail\w*|crash\w*|"
+     r"throws?|errors?\s+out|is\s+(?:broken|faulty|bad))"),
+)
+_HARDWARE_SIGNS = tuple((anchors, re.compile(pattern, re.IGNORECASE)) for anchors, pattern in _HARDWARE_FAMILIES)
+"""Each family of wordings runs only on the lines holding one of its own keywords."""
+_TESTED_CODE = re.compile(
+    r"\b(?:mnist|cifar-?10|official\s+(?:pytorch\s+)?examples?|pytorch/examples|cuda[- ]samples|devicequery|vectoradd|"
+    r"matrixmul|bandwidthtest|simplep2p|p2pbandwidthlatencytest|(?:a|the)\s+(?:simple|basic|tiny|plain)\s+"
+    r"(?:matmul|matrix\s+multiplication|tensor\s+(?:op|operation)|example))\b[^\n]{0,120}?"
+    r"(?:illegal\s+memory\s+access|unspecified\s+launch\s+failure|illegal\s+instruction|misaligned\s+address|"
+    r"hardware\s+stack\s+error)", re.IGNORECASE)
+_TESTED_ANCHORS = ("mnist", "cifar", "example", "samples", "devicequery", "vectoradd", "matrixmul", "bandwidthtest",
+                   "simplep2p", "p2pbandwidth", "matmul", "matrix multiplication", "tensor op")
+
+
+_WORKS_ELSEWHERE = re.compile(
+    r"\b(?:works?|worked|working|runs?|ran|running)\s+(?:fine\s+|ok(?:ay)?\s+|well\s+|perfectly\s+|without\s+(?:any\s+)?"
+    r"(?:errors?|problems?|issues?)\s+)?on\s+(?:my|our|his|her|their|a\s+colleague'?s?)\s+(?:other|second|another|"
+    r"old(?:er)?|new(?:er)?|different)\s+(?:machine|computer|pc|server|node|laptop|workstation|gpu|card)s?\b|"
+    r"\b(?:the\s+)?(?:same|identical)\s+(?:code|script|setup|model)\s+(?:works?|runs?)\s+(?:fine\s+)?on\s+(?:an?\s+)?"
+    r"(?:other|another|different|second)\s+(?:machine|computer|pc|server|node|gpu|card)", re.IGNORECASE)
+
+
+def hardware_signs(document: Document, facts: Facts) -> None:
+    """A report pointing at the GPU hardware: a card reseated, died or lost, power or heat, a fault that follows
+    one card, or a kernel fault in well-tested code (the CUDA samples, the MNIST example)."""
+    found = []
+    for anchors, pattern, kind in (*((a, p, "hardware") for a, p in _HARDWARE_SIGNS),
+                                   (_TESTED_ANCHORS, _TESTED_CODE, "well-tested code")):
+        for index in document.lines_with_any(anchors):
+            text = document.line(index)[:_STATEMENT_CHARS]
+            match = pattern.search(text)
+            if match and not _NEGATED.search(text[max(match.start() - 60, 0):match.start()]):
+                found.append((index, kind))
+                break
+    if found:
+        index, kind = min(found)
+        facts.observe(Obs.HARDWARE_SIGN_STATED, document.line(index), document.number(index), kind=kind)
+        return
+    for index in document.lines_with_any(("on my ", "on our ", "on his ", "on her ", "on their ", "on a colleague",
+                                          "same code", "same script", "same setup", "same model", "identical")):
+        if _WORKS_ELSEWHERE.search(document.line(index)):  # judged with a kernel fault by the health rule
+            facts.observe(Obs.HARDWARE_FAULT_STATED, document.line(index), document.number(index))
+            return
