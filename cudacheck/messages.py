@@ -134,14 +134,18 @@ MESSAGES: Tuple[Message, ...] = (
              + _LEGACY_CODE + r"30\b|cuInit failed(?::\s*unknown)?"),
     _message(Obs.NVML_UNKNOWN_ERROR, ("failed to initialize nvml: unknown error",),
              r"Failed to initialize NVML: Unknown Error"),
-    _message(Obs.SYSTEM_NOT_READY, ("system not yet initialized", "systemnotready", "system_not_ready", "error 802", "code 802", "error: 802"),
-             r"system not yet initialized|cudaErrorSystemNotReady|CUDA_ERROR_SYSTEM_NOT_READY|" + _CUDA_CODE + r"802\b"),
+    _message(Obs.SYSTEM_NOT_READY, ("system not yet initialized", "systemnotready", "system_not_ready", "error 802", "code 802", "error: 802",
+              "802 error", "802 system error", "with 802"),
+             r"system not yet initialized|cudaErrorSystemNotReady|CUDA_ERROR_SYSTEM_NOT_READY|" + _CUDA_CODE + r"802\b|"
+             # the number said before the word: "fails with 802 system error", "an 802 error from cuInit"
+             r"(?<![\w.])802\s+system\s+error\b|\b(?:an?|the|with|gives?|gave|got|returns?|returned|throws?|threw)\s+802\s+"
+             r"error\b|(?:fails?|failed|failing|errors?(?: out)?)\s+with\s+802\b(?![.\d])"),
     _message(Obs.FABRICMANAGER_FAILED, ("fabricmanager", "fabric manager"),
              r"fabric ?manager[^\n]{0,120}?(?:don'?t match|does not match|mismatch|failed|not running|inactive|"
              r"could not be found|not found|not installed|missing)|nvidia-fabricmanager\.service[^\n]{0,300}?Active:\s*(?:failed|inactive)", join_next=2),
     # --- driver/library mismatch ------------------------------------------------------------
     _message(Obs.NVML_VERSION_MISMATCH, ("library version mismatch", "lib_rm_version_mismatch"),
-             r"driver/library version mismatch|NVML_ERROR_LIB_RM_VERSION_MISMATCH"),
+             r"driver\s*/\s*library version mismatch|NVML_ERROR_LIB_RM_VERSION_MISMATCH"),
     _message(Obs.NVRM_API_MISMATCH, ("api mismatch",),
              r"API mismatch:[^\n]*client has the version (?P<client>[\d.]+)[^\n]*kernel module has the version "
              r"(?P<kernel>[\d.]+)", join_next=1),

@@ -1,0 +1,44 @@
+"""Drivers, containers and GPU visibility in the words people use: each recogniser fires on text written here
+in the style of real reports, and stays silent on near misses."""
+import pytest
+
+from cudacheck.observations import Obs
+from cudacheck.triage import parse, triage
+
+
+def first(text):
+    problems = [f for f in triage(text).findings if f.severity in ("error", "warning")]
+    return problems[0] if problems else None
+
+
+def signatures(text):
+    return {o.signature for o in parse(text).observations}
+
+
+# --- message wordings -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("line", [
+    "nvidia-smi\nFailed to initialize NVML: Driver / library version mismatch",
+    "Failed to initialize NVML: Driver /library version mismatch",
+])
+def test_spaced_driver_library_mismatch(line):
+    assert Obs.NVML_VERSION_MISMATCH.value in signatures(line)
+    assert first(line).category == "driver_library_mismatch"
+
+
+@pytest.mark.parametrize("line", [
+    "On our p4d nodes every CUDA program fails with 802 system error after the AMI update.",
+    "cuInit fails with 802 on the H100 box",
+    "torch.cuda.is_available() gives an 802 error on the 8x A100 machine",
+])
+def test_802_said_before_the_word_error(line):
+    assert Obs.SYSTEM_NOT_READY.value in signatures(line)
+    assert first(line).category == "fabricmanager_missing"
+
+
+@pytest.mark.parametrize("line", [
+    "The Wi-Fi adapter is 802.11ac and fails with 802.11 auth errors",
+    "Order 802 error budget: 3 items",
+    "Process finished with exit code 0 after epoch 802",
+])
+def test_802_near_misses(line):
+    assert Obs.SYSTEM_NOT_READY.value not in signatures(line)
