@@ -42,3 +42,30 @@ def test_802_said_before_the_word_error(line):
 ])
 def test_802_near_misses(line):
     assert Obs.SYSTEM_NOT_READY.value not in signatures(line)
+
+
+# --- a mask said in a sentence ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "docker run --gpus all -it myorg/sd-webui:latest\nGPU: RTX 3090\nThe entrypoint script overwrites "
+    "`NVIDIA_VISIBLE_DEVICES` to `void`, so the app never sees the card.",
+    "Inside the container NVIDIA_VISIBLE_DEVICES is set to void by the base image, nvidia-smi is missing.",
+])
+def test_a_mask_said_to_hide_the_gpus(text):
+    snapshot = parse(text)
+    assert snapshot.container.nvidia_visible_devices.kind == "void"
+    finding = first(text)
+    assert finding.category == "no_gpu_visible" and finding.code == "CC105"
+
+
+@pytest.mark.parametrize("text", [
+    "I set NVIDIA_VISIBLE_DEVICES to all and the GPU shows up in the container.",
+    "Should NVIDIA_VISIBLE_DEVICES be void for CPU-only images? Just asking about the docs.",
+])
+def test_a_mask_that_hides_nothing_is_not_said_to(text):
+    mask = parse(text).container.nvidia_visible_devices
+    assert mask is None or mask.kind not in ("void", "none", "empty")
+
+
+def test_an_image_tag_is_not_a_device_index():
+    text = "FROM nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04\nRuntimeError: CUDA error: invalid device ordinal"
+    assert not any(o.signature == Obs.DEVICE_REQUESTED.value for o in parse(text).observations)

@@ -56,9 +56,18 @@ _ENV_NAMES = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH
               "NVIDIA_REQUIRE_CUDA", "NVIDIA_DISABLE_REQUIRE", "NVIDIA_DRIVER_CAPABILITIES", "TORCH_CUDA_ARCH_LIST")
 _ENV = re.compile(r"(?:\bexport\s+|\bset\s+|\$env:|\bENV\s+|-e\s+)?\b(?P<name>" + "|".join(_ENV_NAMES) +
                   r")\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|]*)")
-_DEVICE_INDEX = re.compile(r"(?<![\w.])(?:cuda:(?P<a>\d{1,2})\b|set_device\(\s*(?P<b>\d{1,2})\s*\)|"
+_DEVICE_INDEX = re.compile(r"(?<![\w.])(?:cuda:(?P<a>\d{1,2})\b(?![.\d])|set_device\(\s*(?P<b>\d{1,2})\s*\)|"
                            r"--(?:gpus?|gpu[_-]ids?|device|gpu[_-]id)[ =](?P<c>\d{1,2})\b|"
                            r"\b(?:gpu_id|device_id|gpu)\s*=\s*(?P<d>\d{1,2})\b)", re.IGNORECASE)
+_MASK_SAID = re.compile(
+    # a sentence saying a mask variable is set to a value that hides every GPU: "the entrypoint overwrites
+    # NVIDIA_VISIBLE_DEVICES to `void`", "CUDA_VISIBLE_DEVICES is set to an empty string"
+    r"\b(?P<name>CUDA_VISIBLE_DEVICES|NVIDIA_VISIBLE_DEVICES)[`'\"]?\s+(?:is\s+|was\s+|gets\s+|got\s+|being\s+)?"
+    r"(?:(?:forcibly|always|silently|systematically)\s+)?(?:set|overwritten|overridden|forced|reset|changed)?\s*"
+    r"(?:to|as)\s+(?:an?\s+)?[`'\"]?(?P<value>void|none|empty(?:\s+string)?|\"\"|'')(?![\w-])|"
+    r"\b(?:sets?|overwrites?|overrides?|forces?|resets?|changes?)\s+[`'\"]?(?P<name2>CUDA_VISIBLE_DEVICES|"
+    r"NVIDIA_VISIBLE_DEVICES)[`'\"]?\s+(?:to|as)\s+(?:an?\s+)?[`'\"]?(?P<value2>void|none|empty(?:\s+string)?|"
+    r"\"\"|'')(?![\w-])", re.IGNORECASE)
 _LD_DEBUG_PATH = re.compile(r"search path=(?P<value>\S+)\s*\(LD_LIBRARY_PATH\)")
 _ENVIRON = re.compile(r"os\.environ\[\s*['\"](?P<name>" + "|".join(_ENV_NAMES) +
                       r")['\"]\s*\]\s*=\s*['\"](?P<value>[^'\"]*)['\"]")
@@ -309,6 +318,13 @@ def _environment(document: Document, facts: Facts) -> None:
                 continue
             facts.env(name, value, REPORTED)
             facts.observe(Obs.ENVIRONMENT, text, document.number(index), name=name, value=value[:300])
+        said = _MASK_SAID.search(text)
+        if said is not None and not _ENV.search(text):
+            name = said.group("name") or said.group("name2")
+            value = (said.group("value") or said.group("value2")).lower()
+            value = "" if value.startswith("empty") or value in ('""', "''") else value
+            facts.env(name.upper(), value, PROSE)
+            facts.observe(Obs.ENVIRONMENT, text, document.number(index), name=name.upper(), value=value)
         searched = _LD_DEBUG_PATH.search(text)
         if searched is not None:  # LD_DEBUG=libs: the loader's own account of LD_LIBRARY_PATH
             facts.env("LD_LIBRARY_PATH", searched.group("value"), TOOL)
