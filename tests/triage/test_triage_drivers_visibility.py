@@ -69,3 +69,23 @@ def test_a_mask_that_hides_nothing_is_not_said_to(text):
 def test_an_image_tag_is_not_a_device_index():
     text = "FROM nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04\nRuntimeError: CUDA error: invalid device ordinal"
     assert not any(o.signature == Obs.DEVICE_REQUESTED.value for o in parse(text).observations)
+
+
+# --- error 804: the CUDA the report names against the driver ------------------------------------------------------
+_804 = ("UserWarning: CUDA initialization: Unexpected error from cudaGetDeviceCount(). Error 804: forward "
+        "compatibility was attempted on non supported HW")
+
+
+def test_804_with_a_named_cuda_of_the_drivers_major_is_forward_compat():
+    text = "显卡: RTX 2080 Ti\n驱动: Driver Version: 470.82.01\nCUDA: CUDA Version: 11.6\n" + _804
+    finding = first(text)
+    assert finding.category == "forward_compat_unsupported" and finding.code == "CC818"
+
+
+def test_804_with_a_named_cuda_of_a_newer_major_is_an_old_driver():
+    text = "GPU: RTX 2080 Ti, driver 470.82.01, we need CUDA 12.1 for this project\n" + _804
+    assert first(text).category == "driver_too_old"
+
+
+def test_804_with_nothing_named_stays_an_old_driver():
+    assert first(_804).category == "driver_too_old"
