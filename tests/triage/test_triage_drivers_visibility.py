@@ -89,3 +89,28 @@ def test_804_with_a_named_cuda_of_a_newer_major_is_an_old_driver():
 
 def test_804_with_nothing_named_stays_an_old_driver():
     assert first(_804).category == "driver_too_old"
+
+
+# --- a container said to be started without its GPU flag ----------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "RuntimeError: CUDA error: CUDA driver version is insufficient for CUDA runtime version\n"
+    "Turns out I forgot to pass the --nv option to apptainer exec, so no driver was bound in.\n"
+    "apptainer exec --nv train.sif python train.py",
+    "CUDA driver version is insufficient for CUDA runtime version\n"
+    "I didn't use --gpus all when I started it the first time.\ndocker run --gpus all -it myimage:latest",
+    "Error 35 from cudaGetDeviceCount\nThe container was started without the `--gpus` flag.",
+])
+def test_error_35_in_a_container_started_without_gpus_is_no_gpu_visible(text):
+    finding = first(text)
+    assert finding.category == "no_gpu_visible" and finding.code == "CC804"
+
+
+@pytest.mark.parametrize("text", [
+    # the flag was given: error 35 is the driver's
+    "apptainer exec --nv train.sif python train.py\n"
+    "CUDA driver version is insufficient for CUDA runtime version",
+    "docker run --gpus all -it myimage:latest\nCUDA driver version is insufficient for CUDA runtime version\n"
+    "It works without --gpus all but then there is no GPU of course",
+])
+def test_error_35_with_the_flag_given_stays_an_old_driver(text):
+    assert first(text).category == "driver_too_old"

@@ -63,6 +63,14 @@ def _no_gpu_signs(ctx: RuleContext, situation: Situation, access: Optional[bool]
     return signs
 
 
+def _started_without_gpus(ctx: RuleContext) -> bool:
+    """The paste shows a container started without GPU access (no `--gpus` / `--nv`, or said to lack it), or with
+    only the /dev/nvidia* nodes: no driver libraries of the host's were put in it."""
+    situation = gpu_situation(ctx)
+    return situation is not None and situation.kind == "container" and \
+        (_gpu_access(ctx) is False or _devices_only(ctx))
+
+
 def _main_module_missing(ctx: RuleContext) -> bool:
     """The NVIDIA kernel module itself (not only nvidia-uvm) is missing or cannot be loaded."""
     return any(not re.search(r"uvm", o.text, re.IGNORECASE) for o in all_of(ctx, Obs.KERNEL_MODULE_FAILED)) \
@@ -110,6 +118,8 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
     needed_cuda = build_cuda or (image[1] if image else None)
     driver_text = (f"driver {ctx.driver_version}" if ctx.driver_version else "the driver") + \
         (f" (supports CUDA ≤ {driver_cuda})" if driver_cuda else "")
+    if insufficient is not None and not (found or ptx or ngc or compat) and _started_without_gpus(ctx):
+        return  # the image's own stub libcuda answers 35 in a container given no GPU: CC804 says so
     signal = found or insufficient or ptx or ngc or compat
     unnamed = first_of(ctx, Obs.GRAPHICS_DEVICE_NAME, Obs.DRIVER_RELEASE_UNSUPPORTED_GPU)
     if signal is None and unnamed is not None:

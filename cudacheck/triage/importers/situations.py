@@ -2,7 +2,8 @@
 
 - **a container** (``container.in_container``, ``container.runtime``): ``/.dockerenv``, a
   prompt inside one, "(container) $", ``docker exec``/``docker compose``, a Dockerfile's
-  ``FROM``, LXD/LXC, Apptainer/Singularity (``--nv``), Podman;
+  ``FROM``, LXD/LXC, Apptainer/Singularity (``--nv``), Podman; a container said to be started
+  without its GPU flag ("forgot the --nv flag", "didn't pass --gpus all");
 - **a Kubernetes pod** (runtime ``kubernetes``): ``kind: Pod`` manifests, ``kubectl``, pods,
   ``runtimeClassName``, ``nvidia.com/gpu`` limits, the GPU Operator, k3s/containerd
   configuration; whether the pod asks for a GPU and names the NVIDIA runtime
@@ -39,6 +40,13 @@ _CONTAINER = re.compile(
     re.IGNORECASE)
 _LXD = re.compile(r"\blxd\b|\blxc\b(?!\s*=)", re.IGNORECASE)
 _APPTAINER = re.compile(r"\b(?:singularity|apptainer)\s+(?:exec|run|shell|instance)\b(?P<rest>[^\n]*)", re.IGNORECASE)
+_ACCESS_FORGOTTEN = re.compile(
+    # a container said to be started without its GPU flag: "you most likely forgot to call the container using the
+    # --nv flag", "I didn't pass --gpus all", "without the --gpus flag"
+    r"(?:\bforg[eo]t(?:ten)?|\bmissing|\bomitted|\bleft\s+out|(?:\bdidn'?t|\bdid\s+not|\bdon'?t|\bdo\s+not|\bnever)\s+"
+    r"(?:use|pass|add|give|specify|set|include)\b)[^\n]{0,60}?(?<![\w-])(?P<flag>--nv|--gpus|--runtime[= ]nvidia|"
+    r"--nvccli)(?![\w-])|\bwithout\s+(?:the\s+|a\s+|using\s+)?[`'\"]?(?P<flag2>--nv|--gpus|--runtime[= ]nvidia)"
+    r"(?![\w-])[^\n]{0,20}?\b(?:flag|option|argument|switch)", re.IGNORECASE)
 _KUBERNETES = re.compile(
     r"^\s*kind:\s*(?:Pod|Deployment|Job|StatefulSet|DaemonSet)\b|\bkubectl\b|\bkubernetes\b|\bk8s\b|\bk3s\b|"
     r"\brke2\b|\beks\b|\bgke\b|\baks\b|\bpods?\b|runtimeClassName|nvidia\.com/gpu|gpu[- ]operator|"
@@ -79,6 +87,7 @@ _UVM = re.compile(r"Module nvidia[-_](?:\d+[-_])?(?:updates[-_])?uvm not found|c
 def parse(document: Document, facts: Facts) -> None:
     """Containers, pods, WSL, Slurm, bare metal and the device nodes the paste shows."""
     _wsl(document, facts)
+    _access_forgotten(document, facts)
     _containers(document, facts)
     _kubernetes(document, facts)
     _slurm(document, facts)
@@ -119,6 +128,21 @@ def _wsl(document: Document, facts: Facts) -> None:
         facts.observe(Obs.WSL, text, document.number(index), version=version)
         facts.set(lambda s: s.container.runtime, "wsl", PROSE)
         facts.set(lambda s: s.platform.system, "Linux", PROSE)
+
+
+def _access_forgotten(document: Document, facts: Facts) -> None:
+    """A container said to be started without its GPU flag: first, so it outweighs the corrected command that
+    usually follows it."""
+    for index in document.lines_with_any(("--nv", "--gpus", "--runtime")):
+        match = _ACCESS_FORGOTTEN.search(document.line(index))
+        if match:
+            flag = (match.group("flag") or match.group("flag2")).lower()
+            runtime = "apptainer" if flag.startswith("--nv") else "docker"
+            facts.observe(Obs.CONTAINER_MARKER, document.line(index), document.number(index), runtime=runtime,
+                          gpu_access="no")
+            facts.set(lambda s: s.container.in_container, True, PROSE)
+            facts.set(lambda s: s.container.runtime, runtime, PROSE)
+            return
 
 
 def _containers(document: Document, facts: Facts) -> None:
