@@ -114,3 +114,27 @@ def test_error_35_in_a_container_started_without_gpus_is_no_gpu_visible(text):
 ])
 def test_error_35_with_the_flag_given_stays_an_old_driver(text):
     assert first(text).category == "driver_too_old"
+
+
+# --- the driver said to be older than what is needed, without an error message --------------------------------------
+@pytest.mark.parametrize("text", [
+    "Our GKE node pool ships driver 470. Please upgrade the node driver to support CUDA 12 images.",
+    "The cluster's nvidia driver needs a newer version: our images are built on CUDA 12.2.",
+    "With the AMI's driver 450 the highest CUDA we can use is 11.0, and the new release of our tool needs 11.8.",
+    "The base image pins the NVIDIA driver, which only supports CUDA 11.4; can it be raised?",
+    "Could the default GPU driver version be bumped in the next release?",
+])
+def test_a_driver_said_to_be_too_old(text):
+    finding = first(text)
+    assert finding.category == "driver_too_old" and finding.code == "CC827" and finding.certainty == "possible"
+    assert finding.severity == "warning"
+
+
+@pytest.mark.parametrize("text", [
+    "I updated the driver last week and everything works, thanks for the help.",
+    "Driver Version: 550.54.15, the latest CUDA 12.4 toolkit is installed.",
+    "Tip: after you update the driver, reboot before running nvidia-smi.",
+])
+def test_a_driver_mentioned_without_being_too_old(text):
+    finding = first(text)
+    assert finding is None or finding.category != "driver_too_old"

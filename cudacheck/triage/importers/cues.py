@@ -64,6 +64,22 @@ _NOT_A_FAILURE = re.compile(
 not failures."""
 _PATTERNS = tuple((name, anchors, re.compile(pattern, re.IGNORECASE)) for name, anchors, pattern in COMPONENTS)
 
+_DRIVER_TOO_OLD_SAID = re.compile(
+    # the driver said to be older than what is needed; the sentence itself states the failure: "bump the nvidia driver
+    # for CUDA 12.1 support", "we have software that requires a newer version", "470 means the highest cuda we can use
+    # is 11.4", "the node driver only supports CUDA 11.4", "any chance we can get the driver version bumped?"
+    r"\b(?:bump|upgrade|update|raise)\w*\s+(?:the\s+|our\s+|your\s+|its\s+)?(?:(?:nvidia|gpu|node|host)\s+)*driver\b"
+    r"[^\n]{0,40}?\b(?:for|to\s+(?:support|get|use|run|enable))\s+cuda\b|"
+    r"\bdriver(?:\s+version)?\s+(?:\w+\s+){0,3}bumped\b|"
+    r"\bdriver\b[^\n]{0,120}?\b(?:requires?|needs?)\s+(?:a\s+)?(?:newer|more\s+recent|later|higher)\s+"
+    r"(?:nvidia\s+)?(?:driver|version)\b|"
+    r"\b(?:requires?|needs?)\s+(?:a\s+)?(?:newer|more\s+recent|later|higher)\s+(?:nvidia\s+)?driver\b|"
+    r"\bdriver\b[^\n]{0,80}?\b(?:highest|max(?:imum)?|newest|latest)\s+cuda\b[^\n]{0,30}?\b(?:we|i|you|one)\s+can\s+"
+    r"(?:use|run|get)\b|"
+    r"\bdriver\b[^\n]{0,60}?\bonly\s+supports?\s+(?:up\s+to\s+)?cuda\s*\d", re.IGNORECASE)
+_DRIVER_TOO_OLD_ANCHORS = ("bump", "upgrad", "updat", "raise", "newer", "more recent", "later", "higher", "highest",
+                           "max", "newest", "latest", "only support")
+
 
 def parse(document: Document, facts: Facts) -> None:
     """One observation per component named on a line that reports a failure (the first such line)."""
@@ -73,3 +89,17 @@ def parse(document: Document, facts: Facts) -> None:
             if pattern.search(text) and _FAILURE.search(text) and not _NOT_A_FAILURE.search(text):
                 facts.observe(Obs.COMPONENT_FAILURE, text, document.number(index), component=name)
                 break
+    _driver_said_too_old(document, facts)
+
+
+def _driver_said_too_old(document: Document, facts: Facts) -> None:
+    """A sentence saying the driver must be newer is a failure by itself (no error word needed)."""
+    if any(o.signature == Obs.COMPONENT_FAILURE and o.values.get("component") == "driver_version"
+           for o in facts.observations):
+        return
+    for index in document.lines_with("driver"):
+        text = document.line(index)
+        lowered = text.lower()
+        if any(anchor in lowered for anchor in _DRIVER_TOO_OLD_ANCHORS) and _DRIVER_TOO_OLD_SAID.search(text):
+            facts.observe(Obs.COMPONENT_FAILURE, text, document.number(index), component="driver_version")
+            return
