@@ -138,3 +138,27 @@ def test_a_driver_said_to_be_too_old(text):
 def test_a_driver_mentioned_without_being_too_old(text):
     finding = first(text)
     assert finding is None or finding.category != "driver_too_old"
+
+
+# --- /dev/shm absent ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "$ ls -ld /dev/shm\nls: cannot access '/dev/shm': No such file or directory\n"
+    "OSError: [Errno 38] Function not implemented (multiprocessing.synchronize)",
+    ">>> import os; os.path.isdir('/dev/shm')\nFalse\n>>> from multiprocessing import Pool",
+    "The sandbox mounts a fresh tmpfs over /dev after the shm mount, so /dev/shm is hidden for the app user.",
+])
+def test_dev_shm_absent(text):
+    snapshot = parse(text)
+    assert snapshot.container.shm.exists is False
+    finding = first(text)
+    assert finding.category == "shm_permission" and finding.code == "CC402"
+
+
+@pytest.mark.parametrize("text", [
+    "$ df -h /dev/shm\nshm              64M     0   64M   0% /dev/shm",
+    ">>> os.path.exists('/dev/shm')\nTrue",
+    "shm      /dev/shm  tmpfs     rw,nosuid,nodev,noexec,relatime,size=65536k 0 0",
+])
+def test_dev_shm_present(text):
+    shm = parse(text).container.shm
+    assert shm is None or shm.exists is not False

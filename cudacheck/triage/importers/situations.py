@@ -74,6 +74,14 @@ _SHM_MOUNT = re.compile(r"/dev/shm\s+tmpfs\s+\S*?\bmode=(?P<mode>[0-7]{3,4})\b")
 _SHM_STATED = re.compile(
     r"/dev/shm[^\n]{0,80}(?:\b0?755\b|rwxr-xr-x|writable (?:for|by|to) root only|root[- ]only|not writable|"
     r"read-only|permission denied)|(?:\b0?755\b|rwxr-xr-x)[^\n]{0,60}/dev/shm", re.IGNORECASE)
+_SHM_MISSING = re.compile(
+    # /dev/shm said or shown to be absent: "os.path.exists('/dev/shm')  # False", "ls: cannot access '/dev/shm': No
+    # such file or directory", "/dev/shm does not exist", "/dev/shm is shadowed by a later devtmpfs mount on /dev"
+    r"os\.path\.(?:exists|isdir)\(\s*['\"]/dev/shm/?['\"]\s*\)\s*(?:#|->|=>|:|returns?|is|gives)?\s*False\b|"
+    r"cannot access\s+['\"]?/dev/shm/?['\"]?\s*:\s*No such file|"
+    r"/dev/shm/?['\"`]?\s*(?::\s*No such file or directory|(?:does\s+not|doesn'?t)\s+exist|(?:is|was)\s+(?:missing|"
+    r"not\s+(?:mounted|present|there)|(?:shadowed|hidden|over-?mounted|unreachable)))|"
+    r"\b(?:no|missing|without\s+(?:a\s+)?)\s*/dev/shm\s+(?:mount|at\s+all|in\s+the\s+container)", re.IGNORECASE)
 _NODE_LISTING = re.compile(r"^\s*c[rwx-]{9}\.?\s+\d+\s+\S+\s+\S+\s+\d+,\s*\d+[^/]*(?P<node>/dev/nvidia[\w-]*)")
 _NODE_PATH = re.compile(r"(?P<node>/dev/nvidia(?:\d+|ctl|-uvm(?:-tools)?|-modeset|-caps))\b")
 _NO_NODES = re.compile(r"cannot access\s+['\"]?/dev/nvidia\*?['\"]?\s*:\s*No such file", re.IGNORECASE)
@@ -209,7 +217,17 @@ def _slurm(document: Document, facts: Facts) -> None:
 
 
 def _shm(document: Document, facts: Facts) -> None:
-    """/dev/shm that other users cannot write: an ``ls -ld`` listing, a mount line, or the report saying so."""
+    """/dev/shm that other users cannot write: an ``ls -ld`` listing, a mount line, or the report saying so; or
+    /dev/shm absent (an ``os.path.exists`` check, ``ls`` failing, the report saying it is hidden)."""
+    for index in document.lines_with("/dev/shm"):
+        text = document.line(index)
+        following = document.next_nonblank(index)
+        shown = text + (" # " + document.line(following).strip() if following is not None and
+                        document.line(following).strip() == "False" else "")
+        if _SHM_MISSING.search(shown):
+            facts.set(lambda s: s.container.shm, ShmFacts(exists=False, writable=False,
+                                                          write_error=text.strip()[:200]), REPORTED)
+            return
     for index in document.lines_with("/dev/shm"):
         text = document.line(index)
         listing = _SHM_LISTING.match(text)
