@@ -162,3 +162,22 @@ def test_dev_shm_absent(text):
 def test_dev_shm_present(text):
     shm = parse(text).container.shm
     assert shm is None or shm.exists is not False
+
+
+# --- WSL told by nvidia-smi's own version ------------------------------------------------------------------------
+_BANNER = "| NVIDIA-SMI {smi}       Driver Version: {driver}       CUDA Version: 12.2     |"
+_ROW_ERR = ("|   0  NVIDIA GeForce RTX 3070    On  | 00000000:01:00.0  On |                  N/A |\n"
+            "| 30%   45C    P8    15W / 220W |   1024MiB /  8192MiB |    ERR!      Default |")
+
+
+def test_nvidia_smi_and_driver_versions_that_differ_are_wsl():
+    text = _BANNER.format(smi="535.54.03", driver="536.23") + "\n" + _ROW_ERR
+    snapshot = parse(text)
+    assert snapshot.container.runtime == "wsl" and snapshot.nvml.driver_version == "536.23"
+    assert not any(f.category == "gpu_health" for f in triage(text).findings)  # WSL's nvidia-smi shows ERR!
+
+
+def test_nvidia_smi_of_the_drivers_own_version_is_no_wsl():
+    text = _BANNER.format(smi="535.54.03", driver="535.54.03") + "\n" + _ROW_ERR
+    assert parse(text).container.runtime is None
+    assert first(text).category == "gpu_health"
