@@ -181,3 +181,17 @@ def test_nvidia_smi_of_the_drivers_own_version_is_no_wsl():
     text = _BANNER.format(smi="535.54.03", driver="535.54.03") + "\n" + _ROW_ERR
     assert parse(text).container.runtime is None
     assert first(text).category == "gpu_health"
+
+
+# --- GPU access for containers named where something fails ------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "services:\n  trainer:\n    image: myorg/trainer:cu121\n"
+    "The GPU reservation is ignored by our old docker-compose version, the trainer fails to find CUDA.",
+    "With `runtime: nvidia` removed from the service the container cannot find the GPU",
+])
+def test_container_gpu_access_named_where_it_fails(text):
+    assert first(text).category == "no_gpu_visible"
+
+
+def test_compose_without_a_failure_is_no_cue():
+    assert first("We deploy the trainer with docker compose up -d on two hosts.") is None

@@ -41,9 +41,10 @@ COMPONENTS: Tuple[Tuple[str, Tuple[str, ...], str], ...] = (
     ("capability", ("bf16", "bfloat16", "fp8", "tf32", "compute capability"),
      r"\b(?:bf16|bfloat16|fp8|tf32)\b|compute capability"),
     ("container_gpu", ("--gpus", "nvidia-container-toolkit", "nvidia-docker", "container toolkit", "nvidia runtime",
-                       "runtime=nvidia", "nvidia.com/gpu", "device plugin", "device-plugin"),
+                       "runtime=nvidia", "nvidia.com/gpu", "device plugin", "device-plugin", "runtime: nvidia",
+                       "docker compose", "docker-compose", "compose version"),
      r"--gpus\b|nvidia-container-toolkit|nvidia-docker|container toolkit|nvidia runtime|runtime=nvidia|"
-     r"nvidia\.com/gpu|device[ -]plugin"),
+     r"nvidia\.com/gpu|device[ -]plugin|runtime:\s*nvidia|docker[ -]compose|compose version"),
     ("toolkit", ("nvcc", "cuda_home", "cpp_extension", "building wheel", "build extension"),
      r"\bnvcc\b|CUDA_HOME|cpp_extension|building wheel|build extension"),
     ("gpu_hardware", ("xid", "ecc", "nvlink", "overheat"), r"\bxid\b|\becc\b|\bnvlink\b|overheat\w*"),
