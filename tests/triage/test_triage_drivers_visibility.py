@@ -195,3 +195,30 @@ def test_container_gpu_access_named_where_it_fails(text):
 
 def test_compose_without_a_failure_is_no_cue():
     assert first("We deploy the trainer with docker compose up -d on two hosts.") is None
+
+
+# --- other tools saying they found no GPU ---------------------------------------------------------------------------
+@pytest.mark.parametrize("line", [
+    'time=2024-11-02T08:14:51.201Z level=INFO source=gpu.go:221 msg="no compatible GPUs were discovered"',
+    "Num GPUs Available:  0",
+    "GPU available: False, used: False",
+    "Error: could not find any GPU devices",
+])
+def test_tools_saying_no_gpu_was_found(line):
+    assert Obs.GPU_NOT_SEEN.value in signatures(line)
+    assert first("root@7d2f0c9a1b3e:/workspace# ./run.sh\n" + line).category == "no_gpu_visible"
+
+
+def test_vllm_without_a_gpu_platform():
+    text = "docker compose up\nvllm-1  | RuntimeError: Failed to infer device type"
+    assert Obs.CUDA_NOT_AVAILABLE.value in signatures(text)
+    assert first(text).category == "no_gpu_visible"
+
+
+@pytest.mark.parametrize("line", [
+    "GPU available: True (cuda), used: True",
+    "Num GPUs Available:  2",
+    "no compatible GPUs were excluded from the list",
+])
+def test_tools_that_found_gpus(line):
+    assert Obs.GPU_NOT_SEEN.value not in signatures(line)
