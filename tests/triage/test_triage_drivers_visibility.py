@@ -222,3 +222,10 @@ def test_vllm_without_a_gpu_platform():
 ])
 def test_tools_that_found_gpus(line):
     assert Obs.GPU_NOT_SEEN.value not in signatures(line)
+
+
+def test_a_mask_quoted_in_backticks_keeps_its_value():
+    empty = parse("I ran `export CUDA_VISIBLE_DEVICES=` and now torch.cuda.is_available() is False")
+    assert empty.container.cuda_visible_devices.kind == "empty"
+    pair = parse("`CUDA_VISIBLE_DEVICES=0,1 python train.py` works fine")
+    assert pair.container.cuda_visible_devices.indices == [0, 1]

@@ -55,7 +55,7 @@ _NVCC_SAID = re.compile(r"\bnvcc(?:\s+(?:--version|-V))?\s+(?:version\s+)?(?:is|
 _ENV_NAMES = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "CUDA_HOME", "CUDA_PATH",
               "NVIDIA_REQUIRE_CUDA", "NVIDIA_DISABLE_REQUIRE", "NVIDIA_DRIVER_CAPABILITIES", "TORCH_CUDA_ARCH_LIST")
 _ENV = re.compile(r"(?:\bexport\s+|\bset\s+|\$env:|\bENV\s+|-e\s+)?\b(?P<name>" + "|".join(_ENV_NAMES) +
-                  r")\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|]*)")
+                  r")\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|`]*)")
 _DEVICE_INDEX = re.compile(r"(?<![\w.])(?:cuda:(?P<a>\d{1,2})\b(?![.\d])|set_device\(\s*(?P<b>\d{1,2})\s*\)|"
                            r"--(?:gpus?|gpu[_-]ids?|device|gpu[_-]id)[ =](?P<c>\d{1,2})\b|"
                            r"\b(?:gpu_id|device_id|gpu)\s*=\s*(?P<d>\d{1,2})\b)", re.IGNORECASE)
