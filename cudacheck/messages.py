@@ -142,7 +142,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"error\b|(?:fails?|failed|failing|errors?(?: out)?)\s+with\s+802\b(?![.\d])"),
     _message(Obs.FABRICMANAGER_FAILED, ("fabricmanager", "fabric manager"),
              r"fabric ?manager[^\n]{0,120}?(?:don'?t match|does not match|mismatch|failed|not running|inactive|"
-             r"could not be found|not found|not installed|missing)|nvidia-fabricmanager\.service[^\n]{0,300}?Active:\s*(?:failed|inactive)", join_next=2),
+             r"could not be found|not found|not installed|missing|(?:is )?not compatible|incompatible|"
+             r"main process exited|status=\d+/FAILURE)|nvidia-fabricmanager\.service[^\n]{0,300}?Active:\s*(?:failed|inactive)", join_next=2),
     # --- driver/library mismatch ------------------------------------------------------------
     _message(Obs.NVML_VERSION_MISMATCH, ("library version mismatch", "lib_rm_version_mismatch"),
              r"driver\s*/\s*library version mismatch|NVML_ERROR_LIB_RM_VERSION_MISMATCH"),
@@ -389,13 +390,15 @@ MESSAGES: Tuple[Message, ...] = (
              r"unable to open shared memory object </?torch_\w*>[^\n]*?(?:\((?P<errno2>\d+)\))?|"
              r"unable to allocate shared memory"),
     _message(Obs.SHM_FAILURE, ("posix_fallocate", "shm_open", "/dev/shm", "shared memory segment", "ncclshmopen",
-                               "no space left on device", "permission denied"),
+                               "no space left on device", "permission denied", "read-only file system"),
              r"posix_fallocate failed|shm_open[^\n]*failed|Error while creating shared memory segment|ncclShmOpen|"
-             r"(?:No space left on device|Permission denied)[^\n]{0,120}(?:/dev/shm|shared memory)|"
+             r"(?:No space left on device|Permission denied|Read-only file system)[^\n]{0,120}(?:/dev/shm|shared memory)|"
              r"(?:NCCL|nccl)[^\n]*(?:/dev/shm|shm)[^\n]*(?:fail|error|No space)|/dev/shm[^\n]*(?:No space left|"
              r"Permission denied)"),
     _message(Obs.SEMLOCK_PERMISSION, ("semlock",),
-             r"^\s*(?:[\w.]+\s*=\s*)*_?multiprocessing\.SemLock\([^\n]{0,300}?(?:PermissionError|Errno 13\])", join_next=2),
+             # Errno 38 "Function not implemented": no /dev/shm at all (a sandbox or a runtime that mounts none)
+             r"^\s*(?:[\w.]+\s*=\s*)*_?multiprocessing\.SemLock\([^\n]{0,300}?(?:PermissionError|Errno 13\]|"
+             r"Errno 38\]|Function not implemented)", join_next=2),
     _message(Obs.NCCL_SYSTEM_ERROR, ("unhandled system error",),
              r"unhandled system error"),
     _message(Obs.NO_SPACE_LEFT, ("no space left on device",),

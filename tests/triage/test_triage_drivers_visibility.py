@@ -229,3 +229,29 @@ def test_a_mask_quoted_in_backticks_keeps_its_value():
     assert empty.container.cuda_visible_devices.kind == "empty"
     pair = parse("`CUDA_VISIBLE_DEVICES=0,1 python train.py` works fine")
     assert pair.container.cuda_visible_devices.indices == [0, 1]
+
+
+# --- more wordings of shared memory and Fabric Manager failures ------------------------------------------------------
+@pytest.mark.parametrize("text, code", [
+    ("OSError: [Errno 30] Read-only file system: '/dev/shm/sem.mp-4kx9'", "CC813"),
+    ('  File "/opt/venv/lib/python3.11/multiprocessing/synchronize.py", line 57, in __init__\n'
+     "    sl = self._semlock = _multiprocessing.SemLock(\n"
+     "                         ^^^^^^^^^^^^^^^^^^^^^^^^^\nOSError: [Errno 38] Function not implemented", "CC813"),
+])
+def test_shared_memory_unusable(text, code):
+    finding = first(text)
+    assert finding.category == "shm_permission" and finding.code == code
+
+
+def test_a_read_only_file_system_elsewhere_is_not_shm():
+    assert Obs.SHM_FAILURE.value not in signatures("OSError: [Errno 30] Read-only file system: '/models/cache'")
+
+
+@pytest.mark.parametrize("line", [
+    "Nov 02 10:11:12 node7 systemd[1]: nvidia-fabricmanager.service: Main process exited, code=exited, "
+    "status=1/FAILURE",
+    "Fabric Manager version 550.54.15 is not compatible with the installed driver version 550.90.07",
+])
+def test_fabric_manager_failing_in_other_words(line):
+    assert Obs.FABRICMANAGER_FAILED.value in signatures(line)
+    assert first(line).category == "fabricmanager_missing"
