@@ -255,3 +255,20 @@ def test_a_read_only_file_system_elsewhere_is_not_shm():
 def test_fabric_manager_failing_in_other_words(line):
     assert Obs.FABRICMANAGER_FAILED.value in signatures(line)
     assert first(line).category == "fabricmanager_missing"
+
+
+# --- a CUDA image named outside a start command ----------------------------------------------------------------------
+def test_a_named_ngc_image_gives_the_cuda_error_804_is_judged_against():
+    text = ("Our Dockerfile starts FROM nvcr.io/nvidia/pytorch:24.01-py3; on the RTX 3090 box (host driver "
+            "535.129.03) it fails with cudaErrorCompatNotSupportedOnDevice")
+    [image] = [o for o in parse(text).observations if o.signature == Obs.IMAGE_CUDA.value]
+    assert image.values["cuda"] == "12.3"
+    assert first(text).category == "forward_compat_unsupported"  # 12.3 runs on 535 (12.2) by minor-version compat
+    older = text.replace("535.129.03", "470.223.02")
+    assert first(older).category == "driver_too_old"  # CUDA 12 on a CUDA 11 driver
+
+
+def test_other_images_and_registries_are_not_cuda_images():
+    for text in ("docker pull nvcr.io/nvidia/", "see https://hub.docker.com/r/nvidia/cuda/tags for tags",
+                 "FROM python:3.11-slim"):
+        assert not any(o.signature == Obs.IMAGE_CUDA.value for o in parse(text).observations)
