@@ -191,6 +191,13 @@ MESSAGES: Tuple[Message, ...] = (
              r"Failed to infer device type|"
              r"assert\s+(?:torch\.)?cuda\.is_available\(\)[^\n]{0,40}?\s+AssertionError\b",
              join_next=1, exclude=r"^\s*(?:[-*]\s*)?Is CUDA available"),
+    # --- drivers, containers and GPU visibility: more messages -------------------------------------
+    _message(Obs.CUDA_STUB_LIBRARY, ("stub library", "stublibrary", "stub_library", "error 34", "code 34", "error: 34",
+                                     "returned 34", "code=34"),
+             r"CUDA driver is a stub library|cudaErrorStubLibrary|CUDA_ERROR_STUB_LIBRARY|" + _CUDA_CODE + r"34\b(?![.%])",
+             exclude=r"errno|\[Errno 34\]|result (?:too large|out of range)"),
+    _message(Obs.CONTAINER_UNKNOWN_DEVICE, ("unknown device",),
+             r"nvidia-container-cli:\s*device error:\s*(?P<device>[^\s:]+):?\s*unknown device"),
     # --- arch not in build / GPU too old ----------------------------------------------------------
     _message(Obs.NO_KERNEL_IMAGE, ("no kernel image is available", "nokernelimagefordevice", "no_binary_for_gpu", "error 209",
               "code 209", "returned 209", "code=209", "error (48)", "code=48", "returned 48"),

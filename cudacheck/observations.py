@@ -287,6 +287,12 @@ class Obs(str, Enum):
     INPUT_TRUNCATED = ("input_truncated", CONTEXT, "the input was too large and was read in part")
     NOTHING_RECOGNISED = ("nothing_recognised", CONTEXT, "nothing in the text was recognised")
 
+    # --- drivers, containers and GPU visibility: more messages ------------------------------------------------
+    CUDA_STUB_LIBRARY = ("cuda_stub_library", "lib_path_conflict",
+                         "CUDA error 34: the CUDA toolkit's stub libcuda loaded instead of the driver's")
+    CONTAINER_UNKNOWN_DEVICE = ("container_unknown_device", "no_gpu_visible",
+                                "the container toolkit does not know the GPU the container asks for")
+
 
 _BY_NAME: Dict[str, Obs] = {member.value: member for member in Obs}
 

@@ -272,3 +272,31 @@ def test_other_images_and_registries_are_not_cuda_images():
     for text in ("docker pull nvcr.io/nvidia/", "see https://hub.docker.com/r/nvidia/cuda/tags for tags",
                  "FROM python:3.11-slim"):
         assert not any(o.signature == Obs.IMAGE_CUDA.value for o in parse(text).observations)
+
+
+# --- the stub libcuda, and a GPU the container toolkit does not know ----------------------------------------------
+_STUB = "RuntimeError: Unexpected error from cudaGetDeviceCount(). Error 34: CUDA driver is a stub library"
+
+
+def test_a_stub_libcuda_on_a_host_is_a_loader_path_problem():
+    text = "export LD_LIBRARY_PATH=/usr/local/cuda-12.4/lib64/stubs:$LD_LIBRARY_PATH\n" + _STUB
+    finding = first(text)
+    assert finding.category == "lib_path_conflict" and finding.code == "CC811"
+    assert "container.env.LD_LIBRARY_PATH" in finding.evidence
+
+
+def test_a_stub_libcuda_in_a_container_means_no_driver_was_put_in():
+    finding = first("root@4b1d2c3e9f00:/app# python train.py\n" + _STUB)
+    assert finding.category == "no_gpu_visible" and finding.code == "CC804"
+
+
+def test_a_gpu_the_container_toolkit_does_not_know():
+    text = ("docker run --rm --gpus '\"device=2\"' nvidia/cuda:12.4.1-base-ubuntu22.04 nvidia-smi\n"
+            "nvidia-container-cli: device error: 2: unknown device: unknown.")
+    finding = first(text)
+    assert finding.category == "no_gpu_visible" and finding.code == "CC804" and "(2)" in finding.title
+
+
+@pytest.mark.parametrize("line", ["OSError: [Errno 34] Result too large", "exit code 34 from the linter"])
+def test_other_34s_are_not_the_stub(line):
+    assert Obs.CUDA_STUB_LIBRARY.value not in signatures(line)

@@ -153,6 +153,10 @@ EXAMPLES = {
     "no_matching_torch": "ERROR: No matching distribution found for torch==1.12.1+cu113",
     "cudnn_no_engine": "RuntimeError: GET was unable to find an engine to execute this computation",
     "torch_library_missing": "OSError: libtorch_cuda_cu.so: cannot open shared object file: No such file or directory",
+    "cuda_stub_library": "RuntimeError: Unexpected error from cudaGetDeviceCount(). Error 34: CUDA driver is a stub "
+                         "library",
+    "container_unknown_device": "nvidia-container-cli: device error: GPU-5f1c2b7e-0d3a-4c59-9e1f-2b8a7c6d5e4f: "
+                                "unknown device: unknown",
 }
 
 # Lines that mention the same words without being the signature.
@@ -186,6 +190,8 @@ NEAR_MISSES = {
                          'loading "C:\\venv\\lib\\site-packages\\torch\\lib\\cudnn_cnn_infer64_8.dll" or one of '
                          'its dependencies.',
     "nouveau_bound": "Kernel modules: nvidiafb, nouveau",
+    "cuda_stub_library": "OverflowError: (34, 'Numerical result out of range') in error 34 of the solver",
+    "container_unknown_device": "lsusb: unknown device 046d:c52b",
 }
 
 

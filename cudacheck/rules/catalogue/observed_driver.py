@@ -45,6 +45,8 @@ def _no_gpu_signs(ctx: RuleContext, situation: Situation, access: Optional[bool]
     names = [*NO_GPU_SIGNS, Obs.SMI_CANNOT_COMMUNICATE, Obs.NVML_DRIVER_NOT_LOADED, Obs.DEVICES_UNAVAILABLE]
     without_runtime = access is False or _devices_only(ctx) or situation.kind == "kubernetes" or \
         ctx.snapshot.container.runtime in ("lxc", "apptainer")
+    if situation.kind in ("kubernetes", "container"):
+        names.append(Obs.CUDA_STUB_LIBRARY)  # the image's stub libcuda answers when the runtime put in no driver's
     if situation.kind in ("kubernetes", "container") and without_runtime:
         # without the NVIDIA runtime's driver libraries the image's stub libcuda (or none) answers "driver
         # insufficient" (35) or "unknown error"
@@ -351,7 +353,9 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         A pasted `docker run` without `--gpus`/`--runtime=nvidia` (or `nvidia-docker`)
         next to `torch.cuda.is_available() == False` or a no-GPU message; Docker's "could
         not select device driver \\"\\" with capabilities: [[gpu]]" and "unknown runtime
-        nvidia" (the NVIDIA Container Toolkit is missing); the NGC banner "The NVIDIA
+        nvidia" (the NVIDIA Container Toolkit is missing); nvidia-container-cli's "device
+        error: …: unknown device" (a GPU index or UUID the host does not have); a stub
+        libcuda (error 34) in a container or pod (no driver library was put in); the NGC banner "The NVIDIA
         Driver was not detected"; no-driver messages inside a container; CUDA error 100
         "no CUDA-capable device is detected" and "No CUDA GPUs are available" (with a
         CUDA_VISIBLE_DEVICES mask when one was pasted); CUDA unavailable next to a pasted
@@ -374,6 +378,19 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                    "`sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker`; "
                    "then `docker run --gpus all …`.",
             evidence=evidence(toolkit))
+        return
+    unknown_device = first_of(ctx, Obs.CONTAINER_UNKNOWN_DEVICE)
+    if unknown_device is not None:
+        device = unknown_device.values.get("device")
+        yield ctx.finding(
+            "The container asks for a GPU the host does not have" + (f" ({device})" if device else ""),
+            certainty=LIKELY,
+            detail=f"{quote(unknown_device)}. The NVIDIA Container Toolkit resolves `--gpus device=…` / "
+                   "NVIDIA_VISIBLE_DEVICES against the host's GPUs; an index beyond them, or the UUID of a GPU that was "
+                   "replaced, fell off the bus or was split into MIG instances, is unknown to it.",
+            remedy="Run `nvidia-smi -L` on the host and ask for an index or UUID it lists (`--gpus '\"device=0\"'`), "
+                   "or `--gpus all`; if a GPU is missing from that list, see why on the host (`dmesg | grep -i xid`).",
+            evidence=evidence(unknown_device))
         return
     run = docker_run(ctx)
     access = _gpu_access(ctx)

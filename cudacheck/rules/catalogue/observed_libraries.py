@@ -10,8 +10,8 @@ from ...report import Finding
 from ...snapshot import Observation
 from ...versions import major_minor
 from ..context import RuleContext
-from ..observations import (LIKELY, POSSIBLE, all_of, evidence, first_of, ld_entries, platform_system, quote,
-                            system_library_folder)
+from ..observations import (LIKELY, POSSIBLE, all_of, evidence, first_of, gpu_situation, ld_entries,
+                            platform_system, quote, system_library_folder)
 from ..registry import rule
 
 
@@ -195,7 +195,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         saying that clearing LD_LIBRARY_PATH fixes it, Windows' "[WinError 127] The
         specified procedure could not be found" for a CUDA DLL, a cuDNN or CUDA library
         with missing symbols loaded from a system folder (/usr/local/cuda/lib64), and
-        (possible) cuBLAS rejecting an ordinary GEMM with CUBLAS_STATUS_INVALID_VALUE.
+        (possible) cuBLAS rejecting an ordinary GEMM with CUBLAS_STATUS_INVALID_VALUE. CUDA
+        error 34 "CUDA driver is a stub library" outside a container (in one: CC804).
     Why it matters:
         torch's pip wheels bring their own CUDA libraries; a system CUDA or conda folder on
         LD_LIBRARY_PATH wins over them and mixes versions, so symbols are missing.
@@ -203,6 +204,19 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         Remove CUDA folders from LD_LIBRARY_PATH for torch jobs (keep the system toolkit
         for nvcc only), or reinstall torch so its nvidia-* wheels match.
     """
+    stub = first_of(ctx, Obs.CUDA_STUB_LIBRARY)
+    situation = gpu_situation(ctx)
+    if stub is not None and (situation is None or situation.kind not in ("container", "kubernetes")):
+        yield ctx.finding(
+            "CUDA error 34: the CUDA toolkit's stub libcuda was loaded instead of the driver's",
+            certainty=LIKELY,
+            detail=f"{quote(stub)}. The toolkit's `lib64/stubs/libcuda.so` exists only to link against; a loader path "
+                   "that reaches it before the driver's libcuda (LD_LIBRARY_PATH, an ld.so.conf entry, a copy in the "
+                   "program's folder) makes every CUDA call fail.",
+            remedy="Remove the `stubs` folder from LD_LIBRARY_PATH and /etc/ld.so.conf.d (then `sudo ldconfig`); "
+                   "`ldconfig -p | grep libcuda.so.1` must name the driver's library.",
+            evidence=evidence(stub) + (["container.env.LD_LIBRARY_PATH"] if ld_entries(ctx, "stubs") else []))
+        return
     extension_lines = {o.line for o in all_of(ctx, Obs.EXTENSION_IMPORT_FAILED)}
     symbol = next((o for o in all_of(ctx, Obs.CUDA_LIBRARY_SYMBOL) if o.line not in extension_lines), None) or \
         next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if system_library_folder(o)), None)
