@@ -300,3 +300,23 @@ def test_a_gpu_the_container_toolkit_does_not_know():
 @pytest.mark.parametrize("line", ["OSError: [Errno 34] Result too large", "exit code 34 from the linter"])
 def test_other_34s_are_not_the_stub(line):
     assert Obs.CUDA_STUB_LIBRARY.value not in signatures(line)
+
+
+# --- a fix that gives the container GPU access ------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Solved: I had to add `nvidia.com/gpu: 1` under resources.limits of the inference deployment.",
+    "After adding --gpus all to my docker run line the model loads on cuda:0.",
+    "Adding runtime: nvidia to the compose service fixed it.",
+])
+def test_a_fix_that_gives_gpu_access(text):
+    assert Obs.GPU_ACCESS_FIX_STATED.value in signatures(text)
+    finding = first(text)
+    assert finding.category == "no_gpu_visible" and finding.certainty == "possible" and finding.severity == "warning"
+
+
+@pytest.mark.parametrize("text", [
+    "I run it with docker run --gpus all and nvidia-smi works, the training itself is slow.",
+    "Our chart sets nvidia.com/gpu: 1 for every worker.",
+])
+def test_gpu_access_that_was_there_all_along(text):
+    assert Obs.GPU_ACCESS_FIX_STATED.value not in signatures(text)

@@ -354,7 +354,9 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         next to `torch.cuda.is_available() == False` or a no-GPU message; Docker's "could
         not select device driver \\"\\" with capabilities: [[gpu]]" and "unknown runtime
         nvidia" (the NVIDIA Container Toolkit is missing); nvidia-container-cli's "device
-        error: …: unknown device" (a GPU index or UUID the host does not have); a stub
+        error: …: unknown device" (a GPU index or UUID the host does not have); (possible)
+        a report whose fix gives the container GPU access ("after adding --gpus all it
+        works", "I had to set the nvidia.com/gpu limit"); a stub
         libcuda (error 34) in a container or pod (no driver library was put in); the NGC banner "The NVIDIA
         Driver was not detected"; no-driver messages inside a container; CUDA error 100
         "no CUDA-capable device is detected" and "No CUDA GPUs are available" (with a
@@ -495,6 +497,18 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                 detail=f"{quote(run)} has no `--gpus` / `--runtime=nvidia`, so the container sees no GPU.",
                 remedy="Add `--gpus all` to the `docker run` command (NVIDIA Container Toolkit on the host).",
                 evidence=evidence(run) + ["container.gpus_flag"])
+            return
+    fix = first_of(ctx, Obs.GPU_ACCESS_FIX_STATED)
+    if fix is not None:
+        yield ctx.finding(
+            "The container or pod had no GPU: the fix the report names gives it one",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(fix)}. A GPU flag, runtime or resource limit added as the fix means the container or pod "
+                   "was started without GPU access before.",
+            remedy="Keep the GPU request in the start command or manifest: `docker run --gpus all …`, compose "
+                   "`runtime: nvidia` or a device reservation, Apptainer `--nv`, Kubernetes `resources: limits: "
+                   "nvidia.com/gpu: 1`.",
+            evidence=evidence(fix))
 
 
 @rule("CC817", "observed-fabric-manager", "fabricmanager_missing", "driver", symptom=True)

@@ -47,6 +47,17 @@ _ACCESS_FORGOTTEN = re.compile(
     r"(?:use|pass|add|give|specify|set|include)\b)[^\n]{0,60}?(?<![\w-])(?P<flag>--nv|--gpus|--runtime[= ]nvidia|"
     r"--nvccli)(?![\w-])|\bwithout\s+(?:the\s+|a\s+|using\s+)?[`'\"]?(?P<flag2>--nv|--gpus|--runtime[= ]nvidia)"
     r"(?![\w-])[^\n]{0,20}?\b(?:flag|option|argument|switch)", re.IGNORECASE)
+_ACCESS_KEY = (r"(?:--gpus\b|--nv\b|runtime:\s*nvidia|--runtime[= ]nvidia|nvidia\.com/gpu|"
+               r"NVIDIA_VISIBLE_DEVICES\s*=\s*all|gpu\s+limits?\b|gpu\s+resource\s+limits?\b|device_requests)")
+_ACCESS_FIX = re.compile(
+    # the fix the report states gives the container or pod GPU access: "I had to set this limit nvidia.com/gpu: 2",
+    # "after adding --gpus all it works", "adding runtime: nvidia to the service fixed it"
+    r"(?:\bhad\s+to|\bneed(?:ed|s)?\s+to|\bafter|\bonce)\s+(?:i\s+|we\s+)?(?:also\s+)?"
+    r"(?:add|set|enabl|pass|specify|request|includ|us)\w*\b[^\n]{0,60}?" + _ACCESS_KEY + r"|"
+    r"\b(?:add|set|enabl|pass|specify|request|includ)\w*\b[^\n]{0,60}?" + _ACCESS_KEY + r"[^\n]{0,60}?"
+    r"\b(?:fix(?:es|ed)|solv(?:es|ed)|resolv(?:es|ed)|did\s+the\s+trick|made\s+it\s+work)", re.IGNORECASE)
+_ACCESS_ANCHORS = ("--gpus", "--nv", "runtime: nvidia", "runtime:nvidia", "--runtime", "nvidia.com/gpu",
+                   "nvidia_visible_devices", "gpu limit", "gpu resource limit", "device_requests")
 _KUBERNETES = re.compile(
     r"^\s*kind:\s*(?:Pod|Deployment|Job|StatefulSet|DaemonSet)\b|\bkubectl\b|\bkubernetes\b|\bk8s\b|\bk3s\b|"
     r"\brke2\b|\beks\b|\bgke\b|\baks\b|\bpods?\b|runtimeClassName|nvidia\.com/gpu|gpu[- ]operator|"
@@ -96,6 +107,7 @@ def parse(document: Document, facts: Facts) -> None:
     """Containers, pods, WSL, Slurm, bare metal and the device nodes the paste shows."""
     _wsl(document, facts)
     _access_forgotten(document, facts)
+    _access_fix_stated(document, facts)
     _containers(document, facts)
     _kubernetes(document, facts)
     _slurm(document, facts)
@@ -150,6 +162,14 @@ def _access_forgotten(document: Document, facts: Facts) -> None:
                           gpu_access="no")
             facts.set(lambda s: s.container.in_container, True, PROSE)
             facts.set(lambda s: s.container.runtime, runtime, PROSE)
+            return
+
+
+def _access_fix_stated(document: Document, facts: Facts) -> None:
+    """The report's fix gives the container or pod GPU access: it had none before."""
+    for index in document.lines_with_any(_ACCESS_ANCHORS):
+        if _ACCESS_FIX.search(document.line(index)):
+            facts.observe(Obs.GPU_ACCESS_FIX_STATED, document.line(index), document.number(index))
             return
 
 
