@@ -98,7 +98,8 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.KERNEL_MODULE_FAILED, ("modprobe", "key was rejected", "nvidia kernel module", "nouveau", "nvrm: the nvidia probe",
               "nvrm: no nvidia", "bad return status", "kernel module is not", "dkms", "incompatibility with kernel",
               "module build", "unable to load the", "driver is not loaded", "driver isn't loaded",
-              "driver is not running", "driver isn't running", "module is not loaded", "module isn't loaded"),
+              "driver is not running", "driver isn't running", "module is not loaded", "module isn't loaded",
+              "lsmod"),
              r"modprobe: (?:FATAL|ERROR):[^\n]*nvidia|could not insert 'nvidia|Key was rejected by service|"
              r"NVIDIA kernel module[^\n]*(?:not loaded|missing|failed|not compiled|not built)|NVRM: The NVIDIA probe routine|"
              r"NVRM: No NVIDIA (?:GPU|devices?) found|kernel module[^\n]*nouveau[^\n]*(?:in use|loaded)|"
@@ -110,6 +111,9 @@ MESSAGES: Tuple[Message, ...] = (
              # the .run installer, nvidia-settings and the X server saying the same
              r"Unable to load the (?:kernel module|'nvidia(?:-\w+)?' kernel module)[^\n]{0,20}nvidia|"
              r"Unable to load the kernel module '?nvidia(?:-\w+)?\.ko|NVIDIA driver is not loaded|"
+             # `lsmod | grep nvidia` said to print nothing
+             r"lsmod\s*\|\s*grep\s+(?:-i\s+)?nvidia\b[^\n]{0,40}?(?:shows|returns|prints|gives|outputs|is|was)\s+"
+             r"(?:nothing|empty|no\s+output)|"
              r"(?:Failed to load|Failed to initialize) the NVIDIA kernel module|"
              r"nvidia(?:\s+kernel)?\s+(?:driver|module)\s+(?:is\s+not|isn'?t)\s+(?:loaded|running)"),
     _message(Obs.RM_INIT_FAILED, ("rminitadapter failed",),
@@ -145,8 +149,13 @@ MESSAGES: Tuple[Message, ...] = (
              r"could not be found|not found|not installed|missing|(?:is )?not compatible|incompatible|"
              r"main process exited|status=\d+/FAILURE)|nvidia-fabricmanager\.service[^\n]{0,300}?Active:\s*(?:failed|inactive)", join_next=2),
     # --- driver/library mismatch ------------------------------------------------------------
-    _message(Obs.NVML_VERSION_MISMATCH, ("library version mismatch", "lib_rm_version_mismatch"),
-             r"driver\s*/\s*library version mismatch|NVML_ERROR_LIB_RM_VERSION_MISMATCH"),
+    _message(Obs.NVML_VERSION_MISMATCH, ("library version mismatch", "lib_rm_version_mismatch", "version mismatch"),
+             r"driver\s*/\s*library version mismatch|NVML_ERROR_LIB_RM_VERSION_MISMATCH|"
+             # said in a sentence: "nvidia-smi says version mismatch", "a driver version mismatch between the kernel
+             # module (550.54.14) and libnvidia-ml (550.90.07)"
+             r"(?:nvidia-smi|nvml)\b[^\n]{0,40}?\b(?:says|shows|reports|prints|gives|returns|fails\s+with)\s+(?:an?\s+)?"
+             r"(?:driver\s*/?\s*library\s+)?version\s+mismatch|driver\s+version\s+mismatch\s+between\s+(?:the\s+)?"
+             r"(?:kernel\s+module|driver|user[- ]space)"),
     _message(Obs.NVRM_API_MISMATCH, ("api mismatch",),
              r"API mismatch:[^\n]*client has the version (?P<client>[\d.]+)[^\n]*kernel module has the version "
              r"(?P<kernel>[\d.]+)", join_next=1),

@@ -320,3 +320,57 @@ def test_a_fix_that_gives_gpu_access(text):
 ])
 def test_gpu_access_that_was_there_all_along(text):
     assert Obs.GPU_ACCESS_FIX_STATED.value not in signatures(text)
+
+
+# --- the driver's CUDA in CUDA's own terms; the kernel module in sentences ---------------------------------------------
+@pytest.mark.parametrize("text, cuda", [
+    ("  CUDA Driver Version / Runtime Version          11.4 / 11.4\n  CUDA Capability Major/Minor version number:    8.6",
+     "11.4"),
+    ("CUDA driver version: 12020", "12.2"),
+    ("The installed CUDA driver is: 11.8", "11.8"),
+])
+def test_the_drivers_cuda_stated_in_cudas_terms(text, cuda):
+    assert parse(text).cuda_driver.driver_version == cuda
+
+
+@pytest.mark.parametrize("text", ["CUDA driver version is 535 and toolkit 12.2", "CUDA driver version: 550.54.14"])
+def test_a_driver_number_is_not_the_drivers_cuda(text):
+    assert parse(text).cuda_driver.driver_version is None
+
+
+def test_the_drivers_cuda_against_the_build():
+    finding = first("CUDA driver version: 11040\npytorch 2.2.0+cu121, torch.cuda.is_available() is False")
+    assert finding.category == "driver_too_old"
+
+
+@pytest.mark.parametrize("text, category", [
+    ("$ lsmod | grep nvidia returns nothing, nvidia-smi hangs", "driver_not_loaded"),
+    ("nvidia-smi says version mismatch since the driver update this morning", "driver_library_mismatch"),
+    ("The driver version mismatch between the kernel module (550.54.14) and libnvidia-ml (550.90.07) breaks CUDA",
+     "driver_library_mismatch"),
+])
+def test_the_kernel_module_in_sentences(text, category):
+    assert first(text).category == category
+
+
+@pytest.mark.parametrize("line", ["lsmod | grep nvidia shows nvidia_uvm, nvidia_drm and nvidia loaded",
+                                  "CUDA version mismatch between torch and nvcc"])
+def test_the_kernel_module_fine_in_sentences(line):
+    names = signatures(line)
+    assert Obs.KERNEL_MODULE_FAILED.value not in names and Obs.NVML_VERSION_MISMATCH.value not in names
+
+
+@pytest.mark.parametrize("text", [
+    "I updated the nvidia driver yesterday but haven't rebooted yet; torch.cuda.is_available() is False now",
+    "After upgrading the driver to 560 (without a reboot) every CUDA call fails",
+])
+def test_a_driver_update_without_a_reboot(text):
+    finding = first(text)
+    assert finding.category == "driver_library_mismatch" and finding.certainty == "possible"
+
+
+@pytest.mark.parametrize("text", ["I installed the driver and rebooted, it works now",
+                                  "Please reboot after you install the driver."])
+def test_a_driver_update_with_a_reboot(text):
+    finding = first(text)
+    assert finding is None or finding.category != "driver_library_mismatch"

@@ -47,6 +47,9 @@ _COMPONENTS: Dict[str, Tuple[str, str, str]] = {
                 "major version, and CUDA_HOME must name that toolkit."),
     "gpu_hardware": ("gpu_health", "the GPU hardware (Xid, ECC, NVLink)",
                      "`sudo dmesg | grep -i xid` and `nvidia-smi -q -d ECC,PAGE_RETIREMENT,ROW_REMAPPER`."),
+    "driver_update_no_reboot": ("driver_library_mismatch", "a driver update without a reboot",
+                                "`cat /proc/driver/nvidia/version` (the loaded kernel module) must show the same "
+                                "version as `nvidia-smi`; reboot after a driver update."),
     "driver_version": ("driver_too_old", "the NVIDIA driver's version",
                        "`nvidia-smi` shows the newest CUDA the driver supports; it must be at least the CUDA torch "
                        "(or the container image) was built for."),

@@ -78,6 +78,13 @@ _DRIVER_TOO_OLD_SAID = re.compile(
     r"\bdriver\b[^\n]{0,80}?\b(?:highest|max(?:imum)?|newest|latest)\s+cuda\b[^\n]{0,30}?\b(?:we|i|you|one)\s+can\s+"
     r"(?:use|run|get)\b|"
     r"\bdriver\b[^\n]{0,60}?\bonly\s+supports?\s+(?:up\s+to\s+)?cuda\s*\d", re.IGNORECASE)
+_NO_REBOOT_SAID = re.compile(
+    # a driver updated while the old kernel module stays loaded: "after the driver upgrade to 550 (without a reboot)",
+    # "I updated the nvidia driver but haven't rebooted yet"
+    r"\b(?:driver|nvidia)\b[^\n]{0,60}?\b(?:upgrad|updat|install|reinstall)\w*\b[^\n]{0,60}?\b(?:without|before)\s+"
+    r"(?:a\s+|any\s+)?reboot|\b(?:upgrad|updat|install|reinstall)\w*\s+(?:the\s+|my\s+|our\s+)?(?:nvidia\s+)?driver\b"
+    r"[^\n]{0,60}?\b(?:(?:without|before)\s+(?:a\s+|any\s+)?reboot|not\s+(?:yet\s+)?reboot|(?:didn'?t|did\s+not|haven'?t|have\s+not|hasn'?t|has\s+not)\s+"
+    r"(?:yet\s+)?(?:been\s+)?reboot)", re.IGNORECASE)
 _DRIVER_TOO_OLD_ANCHORS = ("bump", "upgrad", "updat", "raise", "newer", "more recent", "later", "higher", "highest",
                            "max", "newest", "latest", "only support")
 
@@ -94,7 +101,13 @@ def parse(document: Document, facts: Facts) -> None:
 
 
 def _driver_said_too_old(document: Document, facts: Facts) -> None:
-    """A sentence saying the driver must be newer is a failure by itself (no error word needed)."""
+    """A sentence saying the driver must be newer, or was updated without a reboot, is a failure by itself (no error
+    word needed)."""
+    for index in document.lines_with("reboot"):
+        if _NO_REBOOT_SAID.search(document.line(index)):
+            facts.observe(Obs.COMPONENT_FAILURE, document.line(index), document.number(index),
+                          component="driver_update_no_reboot")
+            break
     if any(o.signature == Obs.COMPONENT_FAILURE and o.values.get("component") == "driver_version"
            for o in facts.observations):
         return

@@ -13,7 +13,7 @@ from ..document import Document
 from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, TorchClaim, gpu_row
 from . import platform_words
 from ...observations import Obs
-from ...versions import cuda_from_tag
+from ...versions import cuda_from_int, cuda_from_tag
 
 _GPU = re.compile(
     r"(?<![\w/\\.-])(?<!rev )(?P<name>"  # not lspci's "(rev a2)"
@@ -86,6 +86,7 @@ def parse(document: Document, facts: Facts) -> None:
     """Everything a sentence can tell."""
     _gpus(document, facts)
     _drivers(document, facts)
+    _driver_cuda(document, facts)
     _torch(document, facts)
     _platform(document, facts)
     _installs(document, facts)
@@ -181,6 +182,28 @@ def _drivers(document: Document, facts: Facts) -> None:
         if match:
             facts.set(lambda s: s.nvml.driver_version, match.group("v"), PROSE)
             facts.seen("prose")
+
+
+_DRIVER_CUDA = re.compile(
+    # the newest CUDA the driver supports, said in CUDA's own terms: deviceQuery's "CUDA Driver Version / Runtime
+    # Version 12.2 / 12.1", "CUDA driver version: 11040", "the installed CUDA driver is 11.4"
+    r"CUDA Driver Version\s*/\s*Runtime Version\s+(?P<dq>\d{1,2}\.\d)\s*/|"
+    r"\bCUDA\s+driver(?:\s+API)?(?:\s+version)?\s*(?:is|:|=|==)\s*:?\s*(?:(?P<int>1[0-3]0\d0)|(?P<mm>1[0-3]\.\d|[7-9]\.\d))\b"
+    r"(?![.\d])", re.IGNORECASE)
+
+
+def _driver_cuda(document: Document, facts: Facts) -> None:
+    for index in document.lines_with("cuda driver"):
+        match = _DRIVER_CUDA.search(document.line(index))
+        if match is None:
+            continue
+        if match.group("dq"):
+            facts.set(lambda s: s.cuda_driver.driver_version, match.group("dq"), TOOL)
+        else:
+            value = cuda_from_int(int(match.group("int"))) if match.group("int") else match.group("mm")
+            facts.set(lambda s: s.cuda_driver.driver_version, value, PROSE)
+        facts.seen("prose")
+        return
 
 
 def _torch(document: Document, facts: Facts) -> None:
