@@ -374,3 +374,29 @@ def test_a_driver_update_without_a_reboot(text):
 def test_a_driver_update_with_a_reboot(text):
     finding = first(text)
     assert finding is None or finding.category != "driver_library_mismatch"
+
+
+# --- a container named in other words ---------------------------------------------------------------------------------
+_NO_DRIVER = "RuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU"
+
+
+@pytest.mark.parametrize("where", [
+    "We run the service in Docker on an RTX A5000 box.",
+    "I pulled the official docker image yesterday.",
+    "Docker Desktop 4.30 on Windows 11 with WSL2 backend",
+    "The app is dockerized with a multi-stage build.",
+    "Image: quay.io/myorg/infer:1.4.2-cuda12",
+])
+def test_a_container_named_in_other_words(where):
+    assert parse(where).container.in_container is True
+    assert first(where + "\n" + _NO_DRIVER).category == "no_gpu_visible"
+
+
+@pytest.mark.parametrize("where", [
+    "I installed docker but do not use it for this; plain conda env on Ubuntu 22.04",
+    "See the Docker docs for the toolkit.",
+    "Ubuntu 22.04, RTX 3060, fresh install",
+])
+def test_no_container_in_these_words(where):
+    assert parse(where).container.in_container is not True
+    assert first(where + "\n" + _NO_DRIVER).category == "driver_not_loaded"

@@ -47,6 +47,14 @@ _ACCESS_FORGOTTEN = re.compile(
     r"(?:use|pass|add|give|specify|set|include)\b)[^\n]{0,60}?(?<![\w-])(?P<flag>--nv|--gpus|--runtime[= ]nvidia|"
     r"--nvccli)(?![\w-])|\bwithout\s+(?:the\s+|a\s+|using\s+)?[`'\"]?(?P<flag2>--nv|--gpus|--runtime[= ]nvidia)"
     r"(?![\w-])[^\n]{0,20}?\b(?:flag|option|argument|switch)", re.IGNORECASE)
+_CONTAINER_SAID = re.compile(
+    # the program said to run in a container in other words: "running in docker", "inside docker", "the official docker
+    # image", "Docker Desktop", "dockerized", an image named by its registry ("ghcr.io/org/app:server-cuda")
+    r"\b(?:run|runs|running|ran|inside|within|in|under|via|using|use|from)\s+(?:a\s+|the\s+|my\s+|our\s+)?docker\b"
+    r"(?!\s+(?:install|engine\s+install|hub\s+page|docs?|documentation))|"
+    r"\bdocker\s+(?:image|desktop|version\s+of)\b|\bdockeri[sz]ed\b|\bdockerfile\b|"
+    r"(?<![\w.-])(?:ghcr\.io|docker\.io|quay\.io|nvcr\.io|public\.ecr\.aws|registry\.[\w.-]+)/[\w./-]+:[\w.-]+",
+    re.IGNORECASE)
 _ACCESS_KEY = (r"(?:--gpus\b|--nv\b|runtime:\s*nvidia|--runtime[= ]nvidia|nvidia\.com/gpu|"
                r"NVIDIA_VISIBLE_DEVICES\s*=\s*all|gpu\s+limits?\b|gpu\s+resource\s+limits?\b|device_requests)")
 _ACCESS_FIX = re.compile(
@@ -110,6 +118,7 @@ def parse(document: Document, facts: Facts) -> None:
     _access_fix_stated(document, facts)
     _containers(document, facts)
     _kubernetes(document, facts)
+    _containers_said(document, facts)
     _slurm(document, facts)
     for index in document.lines_with_any(("virtualbox", "vmware", "hyper-v", "proxmox", "qemu", "kvm", "parallels",
                                           "virtual machine", " vm")):
@@ -162,6 +171,18 @@ def _access_forgotten(document: Document, facts: Facts) -> None:
                           gpu_access="no")
             facts.set(lambda s: s.container.in_container, True, PROSE)
             facts.set(lambda s: s.container.runtime, runtime, PROSE)
+            return
+
+
+def _containers_said(document: Document, facts: Facts) -> None:
+    """A container named in other words than a command or a prompt (only where nothing else showed one)."""
+    if facts.snapshot.container.in_container is not None:
+        return
+    for index in document.lines_with_any(("docker", "ghcr.io", "quay.io", "nvcr.io", "public.ecr.aws", "registry.")):
+        if _CONTAINER_SAID.search(document.line(index)):
+            facts.observe(Obs.CONTAINER_MARKER, document.line(index), document.number(index), runtime="docker")
+            facts.set(lambda s: s.container.in_container, True, PROSE)
+            facts.set(lambda s: s.container.runtime, "docker", PROSE)
             return
 
 
