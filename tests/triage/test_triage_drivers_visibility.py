@@ -386,6 +386,8 @@ _NO_DRIVER = "RuntimeError: Found no NVIDIA driver on your system. Please check 
     "Docker Desktop 4.30 on Windows 11 with WSL2 backend",
     "The app is dockerized with a multi-stage build.",
     "Image: quay.io/myorg/infer:1.4.2-cuda12",
+    "The job runs under Singularity on the cluster's GPU partition.",
+    "apptainer build train.sif train.def worked fine",
 ])
 def test_a_container_named_in_other_words(where):
     assert parse(where).container.in_container is True

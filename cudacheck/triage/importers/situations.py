@@ -53,7 +53,10 @@ _CONTAINER_SAID = re.compile(
     r"\b(?:run|runs|running|ran|inside|within|in|under|via|using|use|from)\s+(?:a\s+|the\s+|my\s+|our\s+)?docker\b"
     r"(?!\s+(?:install|engine\s+install|hub\s+page|docs?|documentation))|"
     r"\bdocker\s+(?:image|desktop|version\s+of)\b|\bdockeri[sz]ed\b|\bdockerfile\b|"
-    r"(?<![\w.-])(?:ghcr\.io|docker\.io|quay\.io|nvcr\.io|public\.ecr\.aws|registry\.[\w.-]+)/[\w./-]+:[\w.-]+",
+    r"(?<![\w.-])(?:ghcr\.io|docker\.io|quay\.io|nvcr\.io|public\.ecr\.aws|registry\.[\w.-]+)/[\w./-]+:[\w.-]+|"
+    r"\b(?:run|runs|running|ran|inside|within|in|under|via|using|use|with)\s+(?:a\s+|an\s+|the\s+|my\s+|our\s+)?"
+    r"(?P<apptainer>singularity|apptainer)\b|\b(?P<apptainer2>singularity|apptainer)\s+(?:container|image)s?\b|"
+    r"[\w-]\.(?P<sif>sif)\b",
     re.IGNORECASE)
 _ACCESS_KEY = (r"(?:--gpus\b|--nv\b|runtime:\s*nvidia|--runtime[= ]nvidia|nvidia\.com/gpu|"
                r"NVIDIA_VISIBLE_DEVICES\s*=\s*all|gpu\s+limits?\b|gpu\s+resource\s+limits?\b|device_requests)")
@@ -178,11 +181,15 @@ def _containers_said(document: Document, facts: Facts) -> None:
     """A container named in other words than a command or a prompt (only where nothing else showed one)."""
     if facts.snapshot.container.in_container is not None:
         return
-    for index in document.lines_with_any(("docker", "ghcr.io", "quay.io", "nvcr.io", "public.ecr.aws", "registry.")):
-        if _CONTAINER_SAID.search(document.line(index)):
-            facts.observe(Obs.CONTAINER_MARKER, document.line(index), document.number(index), runtime="docker")
+    for index in document.lines_with_any(("docker", "ghcr.io", "quay.io", "nvcr.io", "public.ecr.aws", "registry.",
+                                          "singularity", "apptainer", ".sif")):
+        match = _CONTAINER_SAID.search(document.line(index))
+        if match:
+            runtime = "apptainer" if match.group("apptainer") or match.group("apptainer2") or match.group("sif") \
+                else "docker"
+            facts.observe(Obs.CONTAINER_MARKER, document.line(index), document.number(index), runtime=runtime)
             facts.set(lambda s: s.container.in_container, True, PROSE)
-            facts.set(lambda s: s.container.runtime, "docker", PROSE)
+            facts.set(lambda s: s.container.runtime, runtime, PROSE)
             return
 
 
