@@ -205,6 +205,23 @@ MESSAGES: Tuple[Message, ...] = (
                                      "returned 34", "code=34"),
              r"CUDA driver is a stub library|cudaErrorStubLibrary|CUDA_ERROR_STUB_LIBRARY|" + _CUDA_CODE + r"34\b(?![.%])",
              exclude=r"errno|\[Errno 34\]|result (?:too large|out of range)"),
+    _message(Obs.DRIVER_OLDER_STATED, ("older than", "lower than", "less than", "support cuda", "driver >=",
+                                       "driver version >=", "driver>=", "requires nvidia driver", "requires driver",
+                                       "requires a driver", "require nvidia driver"),
+             # other programs saying what torch says with "found version": "CUDA driver version (11.2) is older than
+             # the CUDA runtime version (11.8)", XLA's "The NVIDIA driver's CUDA version is 11.4 which is older than
+             # the ptxas CUDA version (12.3.107)", "Your NVIDIA driver does not support CUDA 12.1", "requires NVIDIA
+             # driver >= 525.60.13, you have 470.82.01"
+             r"CUDA driver(?:'s)?(?: API)? version\s*(?:is\s*)?\(?(?P<have>\d{1,2}\.\d)(?:\.\d+)?\)?\s*(?:,\s*)?(?:which\s+)?"
+             r"(?:is\s+)?(?:older|lower|less)\s+than\s+(?:the\s+)?(?:CUDA\s+)?(?:runtime|toolkit|ptxas)[^\n(\d]{0,30}"
+             r"\(?(?P<need>\d{1,2}\.\d)?|"
+             r"NVIDIA driver'?s CUDA version is (?P<have2>\d{1,2}\.\d)\S* which is older than the (?:ptxas|PTX compiler|CUDA "
+             r"runtime|runtime) CUDA version\s*\(?(?P<need2>\d{1,2}\.\d)?|"
+             r"\b(?:NVIDIA|your|the|installed|current|this)\s+(?:NVIDIA\s+|GPU\s+)?driver\s+(?:version\s+)?(?:\S+\s+)?"
+             r"(?:does\s+not|doesn'?t|cannot|can'?t)\s+support\s+CUDA\s*(?P<need3>\d{1,2}\.\d)\b|"
+             r"requires?\s+(?:an?\s+)?(?:NVIDIA\s+)?driver\s*(?:version\s*)?(?:>=|≥|of at least|at least)\s*"
+             r"(?P<needed_driver>\d{3}(?:\.\d+){0,2})[^\n]{0,40}?(?:you have|found|installed|current(?:ly)?|detected)"
+             r"\s*:?\s*(?:version\s*)?(?P<have_driver>\d{3}(?:\.\d+){0,2})"),
     _message(Obs.CONTAINER_UNKNOWN_DEVICE, ("unknown device",),
              r"nvidia-container-cli:\s*device error:\s*(?P<device>[^\s:]+):?\s*unknown device"),
     # --- arch not in build / GPU too old ----------------------------------------------------------

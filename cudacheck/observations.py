@@ -292,6 +292,8 @@ class Obs(str, Enum):
                          "CUDA error 34: the CUDA toolkit's stub libcuda loaded instead of the driver's")
     CONTAINER_UNKNOWN_DEVICE = ("container_unknown_device", "no_gpu_visible",
                                 "the container toolkit does not know the GPU the container asks for")
+    DRIVER_OLDER_STATED = ("driver_older_stated", "driver_too_old",
+                           "a message says the driver (or its CUDA) is older than the runtime, toolkit or build needs")
     GPU_ACCESS_FIX_STATED = ("gpu_access_fix_stated", "no_gpu_visible",
                              "the report says giving the container or pod GPU access (--gpus, --nv, runtime: nvidia, "
                              "nvidia.com/gpu) fixed it")

@@ -402,3 +402,27 @@ def test_a_container_named_in_other_words(where):
 def test_no_container_in_these_words(where):
     assert parse(where).container.in_container is not True
     assert first(where + "\n" + _NO_DRIVER).category == "driver_not_loaded"
+
+
+# --- other programs saying the driver is older than what they need ----------------------------------------------------
+@pytest.mark.parametrize("text, cuda, driver", [
+    ("Error: CUDA driver version (11.2) is older than the CUDA runtime version (11.8). Aborting.", "11.2", None),
+    ("Detected CUDA driver version 11.4 is lower than the runtime version 12.1", "11.4", None),
+    ("Sorry, your NVIDIA driver does not support CUDA 12.4 yet", None, None),
+    ("This release requires NVIDIA driver >= 525.60.13, you have 470.223.02", None, "470.223.02"),
+])
+def test_driver_older_in_other_programs_words(text, cuda, driver):
+    snapshot = parse(text)
+    assert snapshot.cuda_driver.driver_version == cuda
+    assert snapshot.nvml.driver_version == driver
+    finding = first(text)
+    assert finding.category == "driver_too_old" and finding.code in ("CC801", "CC210")
+
+
+@pytest.mark.parametrize("line", [
+    "my GPU is older than the one in the tutorial",
+    "the cuDNN runtime version is lower than the compiled one",
+    "The driver supports CUDA 12.4 and the runtime is 12.1, which is fine",
+])
+def test_nothing_older_about_the_driver(line):
+    assert Obs.DRIVER_OLDER_STATED.value not in signatures(line)

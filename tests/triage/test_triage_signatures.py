@@ -157,6 +157,8 @@ EXAMPLES = {
                          "library",
     "container_unknown_device": "nvidia-container-cli: device error: GPU-5f1c2b7e-0d3a-4c59-9e1f-2b8a7c6d5e4f: "
                                 "unknown device: unknown",
+    "driver_older_stated": "E0412 xla: The NVIDIA driver's CUDA version is 12.0 which is older than the ptxas CUDA "
+                           "version (12.4.131).",
 }
 
 # Lines that mention the same words without being the signature.
@@ -192,6 +194,7 @@ NEAR_MISSES = {
     "nouveau_bound": "Kernel modules: nvidiafb, nouveau",
     "cuda_stub_library": "OverflowError: (34, 'Numerical result out of range') in error 34 of the solver",
     "container_unknown_device": "lsusb: unknown device 046d:c52b",
+    "driver_older_stated": "The CUDA runtime version is older than the toolkit you built with",
 }
 
 

@@ -97,7 +97,11 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
         detected", and error 804 "forward compatibility was attempted on non supported HW"
         in a container (its image ships cuda-compat libraries, used because the host
         driver is older than the image's CUDA; on a non-datacenter GPU they fail). Also a
-        pasted image whose CUDA major is newer than the pasted driver supports.
+        pasted image whose CUDA major is newer than the pasted driver supports, and other
+        programs' words for the same ("CUDA driver version (11.2) is older than the CUDA
+        runtime version", XLA's "driver's CUDA version is 11.4 which is older than the
+        ptxas CUDA version", "driver does not support CUDA 12.1", "requires NVIDIA driver
+        >= 525.60.13, you have 470.82.01").
     Why it matters:
         `torch.cuda.is_available()` is False or every CUDA call fails until the driver
         supports the CUDA version the build (or the container image) was made with.
@@ -108,6 +112,7 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
         driver supports.
     """
     found = first_of(ctx, Obs.DRIVER_TOO_OLD, Obs.DRIVER_FOUND_VERSION)
+    older = first_of(ctx, Obs.DRIVER_OLDER_STATED)
     insufficient = first_of(ctx, Obs.INSUFFICIENT_DRIVER)
     ptx = first_of(ctx, Obs.UNSUPPORTED_PTX)
     ngc = first_of(ctx, Obs.NGC_DRIVER_TOO_OLD)
@@ -122,6 +127,17 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
         (f" (supports CUDA ≤ {driver_cuda})" if driver_cuda else "")
     if insufficient is not None and not (found or ptx or ngc or compat) and _started_without_gpus(ctx):
         return  # the image's own stub libcuda answers 35 in a container given no GPU: CC804 says so
+    if older is not None and not (found or insufficient or ptx or ngc or compat):
+        needed = older.values.get("need") or older.values.get("need2") or older.values.get("need3")
+        needed_driver = older.values.get("needed_driver")
+        have = older.values.get("have") or older.values.get("have2")
+        yield ctx.finding(
+            "The NVIDIA driver is older than the software needs" +
+            (f": it supports CUDA ≤ {have}" if have else "") + (f", CUDA {needed} is needed" if needed else "") +
+            (f" (driver ≥ {needed_driver} is needed)" if needed_driver else ""),
+            certainty=LIKELY, detail=f"{quote(older)}.",
+            remedy=_driver_remedy(ctx, needed or needed_cuda), evidence=evidence(older))
+        return
     signal = found or insufficient or ptx or ngc or compat
     unnamed = first_of(ctx, Obs.GRAPHICS_DEVICE_NAME, Obs.DRIVER_RELEASE_UNSUPPORTED_GPU)
     if signal is None and unnamed is not None:
