@@ -399,9 +399,9 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         return
     unknown_device = first_of(ctx, Obs.CONTAINER_UNKNOWN_DEVICE)
     if unknown_device is not None:
-        device = unknown_device.values.get("device")
+        asked_for = unknown_device.values.get("device")
         yield ctx.finding(
-            "The container asks for a GPU the host does not have" + (f" ({device})" if device else ""),
+            "The container asks for a GPU the host does not have" + (f" ({asked_for})" if asked_for else ""),
             certainty=LIKELY,
             detail=f"{quote(unknown_device)}. The NVIDIA Container Toolkit resolves `--gpus device=…` / "
                    "NVIDIA_VISIBLE_DEVICES against the host's GPUs; an index beyond them, or the UUID of a GPU that was "
