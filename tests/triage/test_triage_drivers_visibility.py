@@ -193,8 +193,10 @@ def test_container_gpu_access_named_where_it_fails(text):
     assert first(text).category == "no_gpu_visible"
 
 
-def test_compose_without_a_failure_is_no_cue():
-    assert first("We deploy the trainer with docker compose up -d on two hosts.") is None
+@pytest.mark.parametrize("text", ["We deploy the trainer with docker compose up -d on two hosts.",
+                                  "docker compose up fails with port already in use"])
+def test_compose_without_its_gpu_handling_is_no_cue(text):
+    assert first(text) is None
 
 
 # --- other tools saying they found no GPU ---------------------------------------------------------------------------

@@ -44,7 +44,10 @@ COMPONENTS: Tuple[Tuple[str, Tuple[str, ...], str], ...] = (
                        "runtime=nvidia", "nvidia.com/gpu", "device plugin", "device-plugin", "runtime: nvidia",
                        "docker compose", "docker-compose", "compose version"),
      r"--gpus\b|nvidia-container-toolkit|nvidia-docker|container toolkit|nvidia runtime|runtime=nvidia|"
-     r"nvidia\.com/gpu|device[ -]plugin|runtime:\s*nvidia|docker[ -]compose|compose version"),
+     r"nvidia\.com/gpu|device[ -]plugin|runtime:\s*nvidia|compose version|"
+     # Compose only where the line is about its GPU handling or its version, not any failing service
+     r"(?:gpu|nvidia|cuda|device|reservation|version)[^\n]{0,60}docker[ -]compose|"
+     r"docker[ -]compose[^\n]{0,60}(?:gpu|nvidia|cuda|device|reservation|version)"),
     ("toolkit", ("nvcc", "cuda_home", "cpp_extension", "building wheel", "build extension"),
      r"\bnvcc\b|CUDA_HOME|cpp_extension|building wheel|build extension"),
     ("gpu_hardware", ("xid", "ecc", "nvlink", "overheat"), r"\bxid\b|\becc\b|\bnvlink\b|overheat\w*"),
