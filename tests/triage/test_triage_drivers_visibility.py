@@ -428,3 +428,15 @@ def test_driver_older_in_other_programs_words(text, cuda, driver):
 ])
 def test_nothing_older_about_the_driver(line):
     assert Obs.DRIVER_OLDER_STATED.value not in signatures(line)
+
+
+def test_a_linux_container_on_a_mac_expects_no_gpu():
+    text = ("pip install torch inside a python:3.11 docker image on my MacBook Pro M2; torch.cuda.is_available() "
+            "is False, as expected")
+    assert parse(text).container.in_container is True
+    finding = first(text)
+    assert finding is None or finding.severity != "error"
+
+
+def test_docker_used_elsewhere_is_not_where_the_program_runs():
+    assert parse("We use docker for deployment only; this runs on the host.").container.in_container is not True

@@ -429,7 +429,8 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         return
     banner = first_of(ctx, Obs.NGC_NO_DRIVER) if not ctx.non_nvidia_evidence else None  # no GPU on purpose
     situation = gpu_situation(ctx)
-    inside = _no_gpu_signs(ctx, situation, access) if situation is not None else []
+    # a report that says the machine has no NVIDIA GPU (a Mac running a Linux container) expects none inside either
+    inside = _no_gpu_signs(ctx, situation, access) if situation is not None and not ctx.non_nvidia_evidence else []
     if banner is not None or inside:
         symptom = banner or inside[0]
         kind = situation.kind if situation is not None else "container"

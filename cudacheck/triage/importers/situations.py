@@ -50,8 +50,8 @@ _ACCESS_FORGOTTEN = re.compile(
 _CONTAINER_SAID = re.compile(
     # the program said to run in a container in other words: "running in docker", "inside docker", "the official docker
     # image", "Docker Desktop", "dockerized", an image named by its registry ("ghcr.io/org/app:server-cuda")
-    r"\b(?:run|runs|running|ran|inside|within|in|under|via|using|use|from)\s+(?:a\s+|the\s+|my\s+|our\s+)?docker\b"
-    r"(?!\s+(?:install|engine\s+install|hub\s+page|docs?|documentation))|"
+    r"\b(?:run|runs|running|ran|inside|within|in|under|via|using|from)\s+(?:a\s+|the\s+|my\s+|our\s+)?docker\b"
+    r"(?!\s+(?:install|engine\s+install|hub\s+page|docs?|documentation|for\s+deploy))|"
     r"\bdocker\s+(?:image|desktop|version\s+of)\b|\bdockeri[sz]ed\b|\bdockerfile\b|"
     r"(?<![\w.-])(?:ghcr\.io|docker\.io|quay\.io|nvcr\.io|public\.ecr\.aws|registry\.[\w.-]+)/[\w./-]+:[\w.-]+|"
     r"\b(?:run|runs|running|ran|inside|within|in|under|via|using|use|with)\s+(?:a\s+|an\s+|the\s+|my\s+|our\s+)?"
