@@ -172,8 +172,10 @@ MESSAGES: Tuple[Message, ...] = (
              r"No CUDA GPUs are available|ProcessGroupNCCL is only supported with GPUs, no GPUs found"),
     _message(Obs.DOCKER_NO_GPU_DRIVER, ("could not select device driver",),
              r"could not select device driver \"?[^\"]*\"? with capabilities:\s*\[\[gpu\]\]"),
-    _message(Obs.DOCKER_UNKNOWN_RUNTIME, ("unknown or invalid runtime name",),
-             r"unknown or invalid runtime name:\s*nvidia"),
+    _message(Obs.DOCKER_UNKNOWN_RUNTIME, ("unknown or invalid runtime name", "nvidia-container-runtime"),
+             r"unknown or invalid runtime name:\s*nvidia|"
+             # the runtime or its hook named in Docker's configuration but not installed
+             r"nvidia-container-runtime(?:-hook)?[\\\"']*:?\s*(?:executable file not found|not found|No such file)"),
     _message(Obs.CDI_UNRESOLVABLE, ("unresolvable cdi devices",),
              r"unresolvable CDI devices\s*(?P<device>\S+)"),
     _message(Obs.NGC_NO_DRIVER, ("nvidia driver was not detected",),
@@ -222,6 +224,9 @@ MESSAGES: Tuple[Message, ...] = (
              r"requires?\s+(?:an?\s+)?(?:NVIDIA\s+)?driver\s*(?:version\s*)?(?:>=|≥|of at least|at least)\s*"
              r"(?P<needed_driver>\d{3}(?:\.\d+){0,2})[^\n]{0,40}?(?:you have|found|installed|current(?:ly)?|detected)"
              r"\s*:?\s*(?:version\s*)?(?P<have_driver>\d{3}(?:\.\d+){0,2})"),
+    _message(Obs.NVML_ACCESS_DENIED, ("insufficient permissions", "no_permission", "gpu access blocked"),
+             r"(?:Failed to initialize NVML|NVML)[^\n]{0,20}?:?\s*Insufficient Permissions|NVML_ERROR_NO_PERMISSION|"
+             r"GPU access blocked by the operating system"),
     _message(Obs.CONTAINER_UNKNOWN_DEVICE, ("unknown device",),
              r"nvidia-container-cli:\s*device error:\s*(?P<device>[^\s:]+):?\s*unknown device"),
     # --- arch not in build / GPU too old ----------------------------------------------------------

@@ -440,3 +440,31 @@ def test_a_linux_container_on_a_mac_expects_no_gpu():
 
 def test_docker_used_elsewhere_is_not_where_the_program_runs():
     assert parse("We use docker for deployment only; this runs on the host.").container.in_container is not True
+
+
+# --- NVML denied the GPU; the container runtime not installed ---------------------------------------------------------
+def test_nvml_without_permission_on_the_device_nodes():
+    finding = first("$ podman run --rm --device nvidia.com/gpu=all ubuntu nvidia-smi\n"
+                    "Failed to initialize NVML: Insufficient Permissions")
+    assert finding.category == "no_gpu_visible" and finding.certainty == "possible" and "/dev/nvidia" in finding.title
+
+
+def test_wsl_blocking_gpu_access():
+    finding = first("Failed to initialize NVML: GPU access blocked by the operating system")
+    assert finding.category == "no_gpu_visible" and "WSL" in finding.title
+
+
+@pytest.mark.parametrize("line", [
+    'docker: Error response from daemon: failed to create shim task: OCI runtime create failed: unable to retrieve '
+    'OCI runtime error: exec: "nvidia-container-runtime": executable file not found in $PATH: unknown.',
+    'caused \\\\\\"error running hook: exit status 1, stdout: , stderr: exec: \\\\\\"nvidia-container-runtime-hook'
+    '\\\\\\": executable file not found in $PATH\\\\n\\\\\\"\\"": unknown.',
+])
+def test_the_container_runtime_not_installed(line):
+    assert Obs.DOCKER_UNKNOWN_RUNTIME.value in signatures(line)
+    assert first(line).category == "no_gpu_visible"
+
+
+def test_the_container_runtime_installed():
+    assert Obs.DOCKER_UNKNOWN_RUNTIME.value not in signatures(
+        "ii  nvidia-container-runtime  3.14.0-1  all  NVIDIA container runtime")

@@ -159,6 +159,7 @@ EXAMPLES = {
                                 "unknown device: unknown",
     "driver_older_stated": "E0412 xla: The NVIDIA driver's CUDA version is 12.0 which is older than the ptxas CUDA "
                            "version (12.4.131).",
+    "nvml_access_denied": "Failed to initialize NVML: Insufficient Permissions",
 }
 
 # Lines that mention the same words without being the signature.
@@ -195,6 +196,7 @@ NEAR_MISSES = {
     "cuda_stub_library": "OverflowError: (34, 'Numerical result out of range') in error 34 of the solver",
     "container_unknown_device": "lsusb: unknown device 046d:c52b",
     "driver_older_stated": "The CUDA runtime version is older than the toolkit you built with",
+    "nvml_access_denied": "chmod: insufficient permissions on /data",
 }
 
 

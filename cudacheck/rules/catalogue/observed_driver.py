@@ -65,6 +65,10 @@ def _no_gpu_signs(ctx: RuleContext, situation: Situation, access: Optional[bool]
     return signs
 
 
+_SITUATION_WSL_REMEDY = ("Update Windows (10 21H2+ / 11) and the NVIDIA Windows driver, run `wsl --update`, and use "
+                         "WSL2 (`wsl -l -v`); a Windows policy or an old build can block GPU access for WSL.")
+
+
 def _started_without_gpus(ctx: RuleContext) -> bool:
     """The paste shows a container started without GPU access (no `--gpus` / `--nv`, or said to lack it), or with
     only the /dev/nvidia* nodes: no driver libraries of the host's were put in it."""
@@ -370,7 +374,9 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         next to `torch.cuda.is_available() == False` or a no-GPU message; Docker's "could
         not select device driver \\"\\" with capabilities: [[gpu]]" and "unknown runtime
         nvidia" (the NVIDIA Container Toolkit is missing); nvidia-container-cli's "device
-        error: …: unknown device" (a GPU index or UUID the host does not have); (possible)
+        error: …: unknown device" (a GPU index or UUID the host does not have); NVML's
+        "Insufficient Permissions" and WSL's "GPU access blocked by the operating system";
+        an nvidia-container-runtime (hook) Docker cannot find; (possible)
         a report whose fix gives the container GPU access ("after adding --gpus all it
         works", "I had to set the nvidia.com/gpu limit"); a stub
         libcuda (error 34) in a container or pod (no driver library was put in); the NGC banner "The NVIDIA
@@ -396,6 +402,19 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                    "`sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker`; "
                    "then `docker run --gpus all …`.",
             evidence=evidence(toolkit))
+        return
+    denied = first_of(ctx, Obs.NVML_ACCESS_DENIED)
+    if denied is not None:
+        wsl = "blocked by the operating system" in denied.text.lower() or ctx.snapshot.container.runtime == "wsl"
+        yield ctx.finding(
+            "WSL does not pass the GPU to Linux: Windows blocks GPU access" if wsl else
+            "NVML may not open the GPU: the /dev/nvidia* device nodes are not accessible to this process",
+            certainty=LIKELY if wsl else POSSIBLE, detail=f"{quote(denied)}.",
+            remedy=_SITUATION_WSL_REMEDY if wsl else
+            "Give the process access to /dev/nvidia* (`ls -l /dev/nvidia*`; the user in the video/render group, or "
+            "the udev rules of the driver package); rootless Podman/Docker: `no-cgroups = true` in "
+            "/etc/nvidia-container-runtime/config.toml and the CDI spec (`nvidia-ctk cdi generate`).",
+            evidence=evidence(denied))
         return
     unknown_device = first_of(ctx, Obs.CONTAINER_UNKNOWN_DEVICE)
     if unknown_device is not None:
