@@ -468,3 +468,17 @@ def test_the_container_runtime_not_installed(line):
 def test_the_container_runtime_installed():
     assert Obs.DOCKER_UNKNOWN_RUNTIME.value not in signatures(
         "ii  nvidia-container-runtime  3.14.0-1  all  NVIDIA container runtime")
+
+
+# --- the requirement check skipped as the fix --------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Setting NVIDIA_DISABLE_REQUIRE=1 makes the container start on the WSL2 box.",
+    "Workaround: pass -e NVIDIA_DISABLE_REQUIRE=true to docker run.",
+])
+def test_the_requirement_check_skipped_as_the_fix(text):
+    finding = first(text)
+    assert finding.category == "container_requirement_unsatisfied" and finding.certainty == "possible"
+
+
+def test_the_requirement_check_named_without_a_fix():
+    assert first("What does NVIDIA_DISABLE_REQUIRE do? The docs are unclear.") is None

@@ -16,6 +16,11 @@ from ..registry import rule
 
 _COMPONENTS: Dict[str, Tuple[str, str, str]] = {
     # component: (category, what the report names, how to confirm or rule it out)
+    "container_requirement": ("container_requirement_unsatisfied", "the container's NVIDIA_REQUIRE_* check",
+                              "`docker inspect <image> | grep NVIDIA_REQUIRE` and `nvidia-smi` on the host: which "
+                              "condition does the driver not meet (cuda>=, brand, driver range)? An old driver is "
+                              "fixed by updating it; a toolkit that misreads it (WSL2, old versions) by updating the "
+                              "NVIDIA Container Toolkit."),
     "fabric_manager": ("fabricmanager_missing", "the NVIDIA Fabric Manager",
                        "`systemctl status nvidia-fabricmanager` must be active, with exactly the driver's version."),
     "forward_compat": ("forward_compat_unsupported", "CUDA forward compatibility",

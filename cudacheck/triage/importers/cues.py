@@ -88,6 +88,11 @@ _NO_REBOOT_SAID = re.compile(
     r"(?:a\s+|any\s+)?reboot|\b(?:upgrad|updat|install|reinstall)\w*\s+(?:the\s+|my\s+|our\s+)?(?:nvidia\s+)?driver\b"
     r"[^\n]{0,60}?\b(?:(?:without|before)\s+(?:a\s+|any\s+)?reboot|not\s+(?:yet\s+)?reboot|(?:didn'?t|did\s+not|haven'?t|have\s+not|hasn'?t|has\s+not)\s+"
     r"(?:yet\s+)?(?:been\s+)?reboot)", re.IGNORECASE)
+_REQUIREMENT_SKIPPED = re.compile(
+    # the container's requirement check skipped as the fix: "setting NVIDIA_DISABLE_REQUIRE=1 makes the container start"
+    r"NVIDIA_DISABLE_REQUIRE\s*=\s*['\"]?(?:1|true|t)\b[^\n]{0,80}?\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|start\w*|"
+    r"helps?|helped|runs?|around)\b|\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|workaround)\b[^\n]{0,60}?"
+    r"NVIDIA_DISABLE_REQUIRE", re.IGNORECASE)
 _DRIVER_TOO_OLD_ANCHORS = ("bump", "upgrad", "updat", "raise", "newer", "more recent", "later", "higher", "highest",
                            "max", "newest", "latest", "only support")
 
@@ -106,6 +111,11 @@ def parse(document: Document, facts: Facts) -> None:
 def _driver_said_too_old(document: Document, facts: Facts) -> None:
     """A sentence saying the driver must be newer, or was updated without a reboot, is a failure by itself (no error
     word needed)."""
+    for index in document.lines_with("nvidia_disable_require"):
+        if _REQUIREMENT_SKIPPED.search(document.line(index)):
+            facts.observe(Obs.COMPONENT_FAILURE, document.line(index), document.number(index),
+                          component="container_requirement")
+            break
     for index in document.lines_with("reboot"):
         if _NO_REBOOT_SAID.search(document.line(index)):
             facts.observe(Obs.COMPONENT_FAILURE, document.line(index), document.number(index),
