@@ -123,6 +123,10 @@ def test_error_35_with_the_flag_given_stays_an_old_driver(text):
     "With the AMI's driver 450 the highest CUDA we can use is 11.0, and the new release of our tool needs 11.8.",
     "The base image pins the NVIDIA driver, which only supports CUDA 11.4; can it be raised?",
     "Could the default GPU driver version be bumped in the next release?",
+    "训练脚本找不到GPU，可能是显卡驱动版本过低",
+    "nvidia-smiは動くけど、ドライバが古すぎるかもしれません",
+    "Похоже, драйвер NVIDIA слишком старый для этой сборки",
+    "Acho que o driver da NVIDIA está desatualizado",
 ])
 def test_a_driver_said_to_be_too_old(text):
     finding = first(text)
@@ -134,6 +138,7 @@ def test_a_driver_said_to_be_too_old(text):
     "I updated the driver last week and everything works, thanks for the help.",
     "Driver Version: 550.54.15, the latest CUDA 12.4 toolkit is installed.",
     "Tip: after you update the driver, reboot before running nvidia-smi.",
+    "驱动已经是最新的版本了",
 ])
 def test_a_driver_mentioned_without_being_too_old(text):
     finding = first(text)

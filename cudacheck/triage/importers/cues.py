@@ -80,7 +80,12 @@ _DRIVER_TOO_OLD_SAID = re.compile(
     r"\b(?:requires?|needs?)\s+(?:a\s+)?(?:newer|more\s+recent|later|higher)\s+(?:nvidia\s+)?driver\b|"
     r"\bdriver\b[^\n]{0,80}?\b(?:highest|max(?:imum)?|newest|latest)\s+cuda\b[^\n]{0,30}?\b(?:we|i|you|one)\s+can\s+"
     r"(?:use|run|get)\b|"
-    r"\bdriver\b[^\n]{0,60}?\bonly\s+supports?\s+(?:up\s+to\s+)?cuda\s*\d", re.IGNORECASE)
+    r"\bdriver\b[^\n]{0,60}?\bonly\s+supports?\s+(?:up\s+to\s+)?cuda\s*\d|"
+    # other languages: 驱动太旧 / 需要更新驱动, ドライバが古い, драйвер устарел, el controlador es demasiado antiguo
+    r"(?:显卡)?驱动(?:版本)?[^\n]{0,8}?(?:太旧|过旧|太老|过低|太低|不支持)|(?:需要|请|要)(?:更新|升级)[^\n]{0,6}驱动|"
+    r"ドライバ(?:ー)?[^\n]{0,8}?(?:古い|古すぎ)|драйвер\w*[^\n]{0,20}?(?:устарел|слишком\s+стар)|"
+    r"(?:driver|controlador)\w*[^\n]{0,30}?(?:demasiado\s+(?:antiguo|viejo)|desactualizado|muito\s+antigo|"
+    r"desatualizado)", re.IGNORECASE)
 _NO_REBOOT_SAID = re.compile(
     # a driver updated while the old kernel module stays loaded: "after the driver upgrade to 550 (without a reboot)",
     # "I updated the nvidia driver but haven't rebooted yet"
@@ -94,7 +99,10 @@ _REQUIREMENT_SKIPPED = re.compile(
     r"helps?|helped|runs?|around)\b|\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|workaround)\b[^\n]{0,60}?"
     r"NVIDIA_DISABLE_REQUIRE", re.IGNORECASE)
 _DRIVER_TOO_OLD_ANCHORS = ("bump", "upgrad", "updat", "raise", "newer", "more recent", "later", "higher", "highest",
-                           "max", "newest", "latest", "only support")
+                           "max", "newest", "latest", "only support", "太旧", "过旧", "太老", "过低", "太低", "不支持",
+                           "更新", "升级", "古い", "古すぎ", "устарел", "слишком", "demasiado", "desactualizado",
+                           "muito antigo", "desatualizado")
+_DRIVER_WORDS = ("driver", "驱动", "ドライバ", "драйвер", "controlador")
 
 
 def parse(document: Document, facts: Facts) -> None:
@@ -124,7 +132,7 @@ def _driver_said_too_old(document: Document, facts: Facts) -> None:
     if any(o.signature == Obs.COMPONENT_FAILURE and o.values.get("component") == "driver_version"
            for o in facts.observations):
         return
-    for index in document.lines_with("driver"):
+    for index in document.lines_with_any(_DRIVER_WORDS):
         text = document.line(index)
         lowered = text.lower()
         if any(anchor in lowered for anchor in _DRIVER_TOO_OLD_ANCHORS) and _DRIVER_TOO_OLD_SAID.search(text):
