@@ -487,3 +487,23 @@ def test_the_requirement_check_skipped_as_the_fix(text):
 
 def test_the_requirement_check_named_without_a_fix():
     assert first("What does NVIDIA_DISABLE_REQUIRE do? The docs are unclear.") is None
+
+
+@pytest.mark.parametrize("sentence, indices", [
+    ("The scheduler sets CUDA_VISIBLE_DEVICES to 1 for my job", [1]),
+    ("CUDA_VISIBLE_DEVICES was set to 2,3 by the launcher", [2, 3]),
+])
+def test_a_mask_of_indices_said_in_a_sentence(sentence, indices):
+    assert parse(sentence).container.cuda_visible_devices.indices == indices
+
+
+def test_a_mask_index_beyond_the_gpus_the_paste_shows():
+    text = ("| NVIDIA-SMI 550.54.14   Driver Version: 550.54.14   CUDA Version: 12.4 |\n"
+            "|   0  NVIDIA GeForce RTX 4090    Off | 00000000:01:00.0 Off |                  Off |\n"
+            "The scheduler sets CUDA_VISIBLE_DEVICES to 1 for my job\nRuntimeError: No CUDA GPUs are available")
+    finding = first(text)
+    assert finding.category == "no_gpu_visible" and finding.code == "CC105"
+
+
+def test_a_count_of_gpus_is_not_a_mask():
+    assert parse("We limit CUDA_VISIBLE_DEVICES to 2 GPUs per job").container.cuda_visible_devices is None

@@ -60,14 +60,15 @@ _DEVICE_INDEX = re.compile(r"(?<![\w.])(?:cuda:(?P<a>\d{1,2})\b(?![.\d])|set_dev
                            r"--(?:gpus?|gpu[_-]ids?|device|gpu[_-]id)[ =](?P<c>\d{1,2})\b|"
                            r"\b(?:gpu_id|device_id|gpu)\s*=\s*(?P<d>\d{1,2})\b)", re.IGNORECASE)
 _MASK_SAID = re.compile(
-    # a sentence saying a mask variable is set to a value that hides every GPU: "the entrypoint overwrites
-    # NVIDIA_VISIBLE_DEVICES to `void`", "CUDA_VISIBLE_DEVICES is set to an empty string"
+    # a sentence saying what a mask variable is set to: "the entrypoint overwrites NVIDIA_VISIBLE_DEVICES to `void`",
+    # "CUDA_VISIBLE_DEVICES is set to an empty string", "CUDA_VISIBLE_DEVICES was set to 1"
     r"\b(?P<name>CUDA_VISIBLE_DEVICES|NVIDIA_VISIBLE_DEVICES)[`'\"]?\s+(?:is\s+|was\s+|gets\s+|got\s+|being\s+)?"
     r"(?:(?:forcibly|always|silently|systematically)\s+)?(?:set|overwritten|overridden|forced|reset|changed)?\s*"
-    r"(?:to|as)\s+(?:an?\s+)?[`'\"]?(?P<value>void|none|empty(?:\s+string)?|\"\"|'')(?![\w-])|"
+    r"(?:to|as)\s+(?:an?\s+)?[`'\"]?(?P<value>void|none|empty(?:\s+string)?|\"\"|''|-?\d{1,2}(?:\s*,\s*-?\d{1,2})*)"
+    r"(?![\w-])(?!\s*(?:gpus?|cards?|devices?|of)\b)|"
     r"\b(?:sets?|overwrites?|overrides?|forces?|resets?|changes?)\s+[`'\"]?(?P<name2>CUDA_VISIBLE_DEVICES|"
     r"NVIDIA_VISIBLE_DEVICES)[`'\"]?\s+(?:to|as)\s+(?:an?\s+)?[`'\"]?(?P<value2>void|none|empty(?:\s+string)?|"
-    r"\"\"|'')(?![\w-])", re.IGNORECASE)
+    r"\"\"|''|-?\d{1,2}(?:\s*,\s*-?\d{1,2})*)(?![\w-])(?!\s*(?:gpus?|cards?|devices?|of)\b)", re.IGNORECASE)
 _LD_DEBUG_PATH = re.compile(r"search path=(?P<value>\S+)\s*\(LD_LIBRARY_PATH\)")
 _ENVIRON = re.compile(r"os\.environ\[\s*['\"](?P<name>" + "|".join(_ENV_NAMES) +
                       r")['\"]\s*\]\s*=\s*['\"](?P<value>[^'\"]*)['\"]")
@@ -345,7 +346,7 @@ def _environment(document: Document, facts: Facts) -> None:
         if said is not None and not _ENV.search(text):
             name = said.group("name") or said.group("name2")
             value = (said.group("value") or said.group("value2")).lower()
-            value = "" if value.startswith("empty") or value in ('""', "''") else value
+            value = "" if value.startswith("empty") or value in ('""', "''") else re.sub(r"\s+", "", value)
             facts.env(name.upper(), value, PROSE)
             facts.observe(Obs.ENVIRONMENT, text, document.number(index), name=name.upper(), value=value)
         searched = _LD_DEBUG_PATH.search(text)
