@@ -102,7 +102,8 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.KERNEL_MODULE_FAILED, ("modprobe", "key was rejected", "nvidia kernel module", "nouveau", "nvrm: the nvidia probe",
               "nvrm: no nvidia", "bad return status", "kernel module is not", "dkms", "incompatibility with kernel",
               "module build", "unable to load the", "driver is not loaded", "driver isn't loaded",
-              "driver is not running", "driver isn't running", "module is not loaded", "module isn't loaded"),
+              "driver is not running", "driver isn't running", "module is not loaded", "module isn't loaded",
+              "lsmod"),
              r"modprobe: (?:FATAL|ERROR):[^\n]*nvidia|could not insert 'nvidia|Key was rejected by service|"
              r"NVIDIA kernel module[^\n]*(?:not loaded|missing|failed|not compiled|not built)|NVRM: The NVIDIA probe routine|"
              r"NVRM: No NVIDIA (?:GPU|devices?) found|kernel module[^\n]*nouveau[^\n]*(?:in use|loaded)|"
@@ -114,6 +115,9 @@ MESSAGES: Tuple[Message, ...] = (
              # the .run installer, nvidia-settings and the X server saying the same
              r"Unable to load the (?:kernel module|'nvidia(?:-\w+)?' kernel module)[^\n]{0,20}nvidia|"
              r"Unable to load the kernel module '?nvidia(?:-\w+)?\.ko|NVIDIA driver is not loaded|"
+             # `lsmod | grep nvidia` said to print nothing
+             r"lsmod\s*\|\s*grep\s+(?:-i\s+)?nvidia\b[^\n]{0,40}?(?:shows|returns|prints|gives|outputs|is|was)\s+"
+             r"(?:nothing|empty|no\s+output)|"
              r"(?:Failed to load|Failed to initialize) the NVIDIA kernel module|"
              r"nvidia(?:\s+kernel)?\s+(?:driver|module)\s+(?:is\s+not|isn'?t)\s+(?:loaded|running)"),
     _message(Obs.RM_INIT_FAILED, ("rminitadapter failed",),
@@ -138,14 +142,24 @@ MESSAGES: Tuple[Message, ...] = (
              + _LEGACY_CODE + r"30\b|cuInit failed(?::\s*unknown)?"),
     _message(Obs.NVML_UNKNOWN_ERROR, ("failed to initialize nvml: unknown error",),
              r"Failed to initialize NVML: Unknown Error"),
-    _message(Obs.SYSTEM_NOT_READY, ("system not yet initialized", "systemnotready", "system_not_ready", "error 802", "code 802", "error: 802"),
-             r"system not yet initialized|cudaErrorSystemNotReady|CUDA_ERROR_SYSTEM_NOT_READY|" + _CUDA_CODE + r"802\b"),
+    _message(Obs.SYSTEM_NOT_READY, ("system not yet initialized", "systemnotready", "system_not_ready", "error 802", "code 802", "error: 802",
+              "802 error", "802 system error", "with 802"),
+             r"system not yet initialized|cudaErrorSystemNotReady|CUDA_ERROR_SYSTEM_NOT_READY|" + _CUDA_CODE + r"802\b|"
+             # the number said before the word: "fails with 802 system error", "an 802 error from cuInit"
+             r"(?<![\w.])802\s+system\s+error\b|\b(?:an?|the|with|gives?|gave|got|returns?|returned|throws?|threw)\s+802\s+"
+             r"error\b|(?:fails?|failed|failing|errors?(?: out)?)\s+with\s+802\b(?![.\d])"),
     _message(Obs.FABRICMANAGER_FAILED, ("fabricmanager", "fabric manager"),
              r"fabric ?manager[^\n]{0,120}?(?:don'?t match|does not match|mismatch|failed|not running|inactive|"
-             r"could not be found|not found|not installed|missing)|nvidia-fabricmanager\.service[^\n]{0,300}?Active:\s*(?:failed|inactive)", join_next=2),
+             r"could not be found|not found|not installed|missing|(?:is )?not compatible|incompatible|"
+             r"main process exited|status=\d+/FAILURE)|nvidia-fabricmanager\.service[^\n]{0,300}?Active:\s*(?:failed|inactive)", join_next=2),
     # --- driver/library mismatch ------------------------------------------------------------
-    _message(Obs.NVML_VERSION_MISMATCH, ("library version mismatch", "lib_rm_version_mismatch"),
-             r"driver/library version mismatch|NVML_ERROR_LIB_RM_VERSION_MISMATCH"),
+    _message(Obs.NVML_VERSION_MISMATCH, ("library version mismatch", "lib_rm_version_mismatch", "version mismatch"),
+             r"driver\s*/\s*library version mismatch|NVML_ERROR_LIB_RM_VERSION_MISMATCH|"
+             # said in a sentence: "nvidia-smi says version mismatch", "a driver version mismatch between the kernel
+             # module (550.54.14) and libnvidia-ml (550.90.07)"
+             r"(?:nvidia-smi|nvml)\b[^\n]{0,40}?\b(?:says|shows|reports|prints|gives|returns|fails\s+with)\s+(?:an?\s+)?"
+             r"(?:driver\s*/?\s*library\s+)?version\s+mismatch|driver\s+version\s+mismatch\s+between\s+(?:the\s+)?"
+             r"(?:kernel\s+module|driver|user[- ]space)"),
     _message(Obs.NVRM_API_MISMATCH, ("api mismatch",),
              r"API mismatch:[^\n]*client has the version (?P<client>[\d.]+)[^\n]*kernel module has the version "
              r"(?P<kernel>[\d.]+)", join_next=1),
@@ -162,8 +176,10 @@ MESSAGES: Tuple[Message, ...] = (
              r"No CUDA GPUs are available|ProcessGroupNCCL is only supported with GPUs, no GPUs found"),
     _message(Obs.DOCKER_NO_GPU_DRIVER, ("could not select device driver",),
              r"could not select device driver \"?[^\"]*\"? with capabilities:\s*\[\[gpu\]\]"),
-    _message(Obs.DOCKER_UNKNOWN_RUNTIME, ("unknown or invalid runtime name",),
-             r"unknown or invalid runtime name:\s*nvidia"),
+    _message(Obs.DOCKER_UNKNOWN_RUNTIME, ("unknown or invalid runtime name", "nvidia-container-runtime"),
+             r"unknown or invalid runtime name:\s*nvidia|"
+             # the runtime or its hook named in Docker's configuration but not installed
+             r"nvidia-container-runtime(?:-hook)?[\\\"']*:?\s*(?:executable file not found|not found|No such file)"),
     _message(Obs.CDI_UNRESOLVABLE, ("unresolvable cdi devices",),
              r"unresolvable CDI devices\s*(?P<device>\S+)"),
     _message(Obs.NGC_NO_DRIVER, ("nvidia driver was not detected",),
@@ -180,7 +196,7 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.CUDA_NOT_AVAILABLE, ("is_available", "device_count", "cuda is not available", "cuda not available",
                                       "cuda unavailable",
                                       "cuda is unavailable", "not able to use gpu", "cuda available",
-                                      "no supported gpu backend",
+                                      "no supported gpu backend", "failed to infer device type",
                                       # Lightning's banner; accelerate and transformers refusing fp16 on the CPU
                                       "gpu available: false", "requires a gpu (not 'cpu')", "can only be used on cuda"),
              r"is_available(?:\(\))?\)?[`'\"]?\s*(?:(?:returns?|returned|is|was|gives|gave|->|=|==|:|#|prints?|printed|"
@@ -188,10 +204,41 @@ MESSAGES: Tuple[Message, ...] = (
              r"device_count(?:\(\))?\)?[`'\"]?\s*(?:(?:returns?|returned|is|was|gives|->|=|==|:|#|prints?|shows?)\s*)+"
              r"[`'\"]?0\b|CUDA (?:is )?(?:not available|unavailable)|"
              r"CUDA available\s*[:=]?\s*False|Torch is not able to use GPU|No supported gpu backend found|"
+             # vLLM finding no GPU platform at all
+             r"Failed to infer device type|"
              r"assert\s+(?:torch\.)?cuda\.is_available\(\)[^\n]{0,40}?\s+AssertionError\b|"
              r"\bGPU available:\s*False\b|mixed precision requires a GPU \(not 'cpu'\)|"
              r"can only be used on CUDA(?:\s+or\s+\w+)?\s+devices",
              join_next=1, exclude=r"^\s*(?:[-*]\s*)?Is CUDA available"),
+    # --- drivers, containers and GPU visibility: more messages -------------------------------------
+    # the toolkit's stub libcuda (lib64/stubs) found before the driver's: CUDA error 34
+    _message(Obs.CUDA_STUB_LIBRARY, ("stub library", "stublibrary", "stub_library", "error 34", "code 34", "error: 34",
+                                     "returned 34", "error=34", "code=34", "/stubs/libcuda"),
+             r"CUDA driver is a stub library|cudaErrorStubLibrary|CUDA_ERROR_STUB_LIBRARY|" + _CUDA_CODE + r"34\b(?![.%])|"
+             r"(?:=>|loaded from|from|:)\s*\S*/stubs/libcuda\.so",
+             exclude=r"errno|\[Errno 34\]|result (?:too large|out of range)"),
+    _message(Obs.DRIVER_OLDER_STATED, ("older than", "lower than", "less than", "support cuda", "driver >=",
+                                       "driver version >=", "driver>=", "requires nvidia driver", "requires driver",
+                                       "requires a driver", "require nvidia driver"),
+             # other programs saying what torch says with "found version": "CUDA driver version (11.2) is older than
+             # the CUDA runtime version (11.8)", XLA's "The NVIDIA driver's CUDA version is 11.4 which is older than
+             # the ptxas CUDA version (12.3.107)", "Your NVIDIA driver does not support CUDA 12.1", "requires NVIDIA
+             # driver >= 525.60.13, you have 470.82.01"
+             r"CUDA driver(?:'s)?(?: API)? version\s*(?:is\s*)?\(?(?P<have>\d{1,2}\.\d)(?:\.\d+)?\)?\s*(?:,\s*)?(?:which\s+)?"
+             r"(?:is\s+)?(?:older|lower|less)\s+than\s+(?:the\s+)?(?:CUDA\s+)?(?:runtime|toolkit|ptxas)[^\n(\d]{0,30}"
+             r"\(?(?P<need>\d{1,2}\.\d)?|"
+             r"NVIDIA driver'?s CUDA version is (?P<have2>\d{1,2}\.\d)\S* which is older than the (?:ptxas|PTX compiler|CUDA "
+             r"runtime|runtime) CUDA version\s*\(?(?P<need2>\d{1,2}\.\d)?|"
+             r"\b(?:NVIDIA|your|the|installed|current|this)\s+(?:NVIDIA\s+|GPU\s+)?driver\s+(?:version\s+)?(?:\S+\s+)?"
+             r"(?:does\s+not|doesn'?t|cannot|can'?t)\s+support\s+CUDA\s*(?P<need3>\d{1,2}\.\d)\b|"
+             r"requires?\s+(?:an?\s+)?(?:NVIDIA\s+)?driver\s*(?:version\s*)?(?:>=|≥|of at least|at least)\s*"
+             r"(?P<needed_driver>\d{3}(?:\.\d+){0,2})[^\n]{0,40}?(?:you have|found|installed|current(?:ly)?|detected)"
+             r"\s*:?\s*(?:version\s*)?(?P<have_driver>\d{3}(?:\.\d+){0,2})"),
+    _message(Obs.NVML_ACCESS_DENIED, ("insufficient permissions", "no_permission", "gpu access blocked"),
+             r"(?:Failed to initialize NVML|NVML)[^\n]{0,20}?:?\s*Insufficient Permissions|NVML_ERROR_NO_PERMISSION|"
+             r"GPU access blocked by the operating system"),
+    _message(Obs.CONTAINER_UNKNOWN_DEVICE, ("unknown device",),
+             r"nvidia-container-cli:\s*device error:\s*(?P<device>[^\s:]+):?\s*unknown device"),
     # --- arch not in build / GPU too old ----------------------------------------------------------
     _message(Obs.NO_KERNEL_IMAGE, ("no kernel image is available", "nokernelimagefordevice", "no_binary_for_gpu", "error 209",
               "code 209", "returned 209", "code=209", "error (48)", "code=48", "returned 48"),
@@ -391,13 +438,15 @@ MESSAGES: Tuple[Message, ...] = (
              r"unable to open shared memory object </?torch_\w*>[^\n]*?(?:\((?P<errno2>\d+)\))?|"
              r"unable to allocate shared memory"),
     _message(Obs.SHM_FAILURE, ("posix_fallocate", "shm_open", "/dev/shm", "shared memory segment", "ncclshmopen",
-                               "no space left on device", "permission denied"),
+                               "no space left on device", "permission denied", "read-only file system"),
              r"posix_fallocate failed|shm_open[^\n]*failed|Error while creating shared memory segment|ncclShmOpen|"
-             r"(?:No space left on device|Permission denied)[^\n]{0,120}(?:/dev/shm|shared memory)|"
+             r"(?:No space left on device|Permission denied|Read-only file system)[^\n]{0,120}(?:/dev/shm|shared memory)|"
              r"(?:NCCL|nccl)[^\n]*(?:/dev/shm|shm)[^\n]*(?:fail|error|No space)|/dev/shm[^\n]*(?:No space left|"
              r"Permission denied)"),
     _message(Obs.SEMLOCK_PERMISSION, ("semlock",),
-             r"^\s*(?:[\w.]+\s*=\s*)*_?multiprocessing\.SemLock\([^\n]{0,300}?(?:PermissionError|Errno 13\])", join_next=2),
+             # Errno 38 "Function not implemented": no /dev/shm at all (a sandbox or a runtime that mounts none)
+             r"^\s*(?:[\w.]+\s*=\s*)*_?multiprocessing\.SemLock\([^\n]{0,300}?(?:PermissionError|Errno 13\]|"
+             r"Errno 38\]|Function not implemented)", join_next=2),
     _message(Obs.NCCL_SYSTEM_ERROR, ("unhandled system error",),
              r"unhandled system error"),
     _message(Obs.NO_SPACE_LEFT, ("no space left on device",),
@@ -508,12 +557,6 @@ MESSAGES: Tuple[Message, ...] = (
              exclude=r"\b(?:dropped|removed)\s+support\s+for\s+(?:the\s+)?(?:CPU|Python|Windows|macOS)\b"),
 
     # --- library paths, GPU health, NCCL and configuration: more families -------------------------------
-    # the toolkit's stub libcuda (lib64/stubs) found before the driver's: CUDA error 34
-    _message(Obs.CUDA_STUB_LIBRARY, ("stub library", "stublibrary", "stub_library", "error 34", "code 34", "error: 34",
-                                     "error=34", "code=34", "/stubs/libcuda"),
-             r"CUDA driver is a stub library|cudaErrorStubLibrary|CUDA_ERROR_STUB_LIBRARY|" + _CUDA_CODE + r"34\b(?!\.)|"
-             r"(?:=>|loaded from|from|:)\s*\S*/stubs/libcuda\.so",
-             exclude=r"errno|\[Errno 34\]|Numerical result out of range"),
     # Windows' loader dialog: a DLL of another version was found first (also in German, French, Chinese, Japanese)
     _message(Obs.WINDOWS_ENTRY_POINT, ("entry point", "einsprungpunkt", "point d'entrée", "程序输入点", "エントリ ポイント",
                                        "エントリポイント"),

@@ -345,6 +345,18 @@ class Obs(str, Enum):
                             "the report points at the GPU hardware: reseated, dead or lost, power, heat, one card")
     DEVICE_BY_RANK = ("device_by_rank", CONTEXT, "the program picks its GPU by its rank (set_device(local_rank))")
 
+    # --- drivers, containers and GPU visibility: more messages ------------------------------------------------
+    CONTAINER_UNKNOWN_DEVICE = ("container_unknown_device", "no_gpu_visible",
+                                "the container toolkit does not know the GPU the container asks for")
+    DRIVER_OLDER_STATED = ("driver_older_stated", "driver_too_old",
+                           "a message says the driver (or its CUDA) is older than the runtime, toolkit or build needs")
+    NVML_ACCESS_DENIED = ("nvml_access_denied", "no_gpu_visible",
+                          "NVML may not use the GPU: \"Insufficient Permissions\" on /dev/nvidia*, or WSL's \"GPU "
+                          "access blocked by the operating system\"")
+    GPU_ACCESS_FIX_STATED = ("gpu_access_fix_stated", "no_gpu_visible",
+                             "the report says giving the container or pod GPU access (--gpus, --nv, runtime: nvidia, "
+                             "nvidia.com/gpu) fixed it")
+
 
 _BY_NAME: Dict[str, Obs] = {member.value: member for member in Obs}
 

@@ -170,18 +170,27 @@ FORWARD_COMPAT_WORDS: Dict[str, str] = {
 }
 
 
+def stated_cuda(ctx: RuleContext) -> Optional[Tuple[int, int]]:
+    """The newest CUDA version the report names in a sentence or a template line ("CUDA Version: 11.3", "the
+    image is CUDA 12.4"), or None."""
+    versions = [major_minor(o.values.get("version")) for o in all_of(ctx, Obs.CUDA_MENTIONED)]
+    known = [v for v in versions if v]
+    return max(known) if known else None
+
+
 def forward_compat_cause(ctx: RuleContext) -> str:
     """The category of CUDA error 804 ("forward compatibility was attempted on non supported HW").
 
     The error says a libcuda newer than the kernel driver was used on a GPU without forward
     compatibility. Which libcuda, and why, decides the cause:
 
-    - cuda-compat put on the loader path by hand outside a container → ``forward_compat_unsupported``;
-    - in a container whose image CUDA has the major the host driver supports (minor-version
-      compatibility would have run it; the runtime put the image's compat libraries first
-      anyway) → ``forward_compat_unsupported``;
-    - in a container otherwise, or wherever nothing else is known → ``driver_too_old``: the
-      image's CUDA is newer than the host driver, the usual way to meet 804;
+    - cuda-compat on the loader path outside a container → ``forward_compat_unsupported``;
+    - in a container (or where it ran is not known) whose CUDA — the image's, else the one the
+      report names — has the major the host driver supports (minor-version compatibility would
+      have run it; the compat libraries were put first anyway) → ``forward_compat_unsupported``;
+    - a CUDA with a newer major than the host driver's → ``driver_too_old``: only a newer driver
+      runs it on this GPU; and wherever that CUDA or the driver is not known: an image newer
+      than the host driver is the usual way to meet 804;
     - known not to be a container and no cuda-compat in use → ``driver_library_mismatch``:
       the driver's user-space libraries were updated and the old kernel module is still
       loaded (a reboot fixes it).
@@ -190,17 +199,19 @@ def forward_compat_cause(ctx: RuleContext) -> str:
     compat = compat_libraries_in_use(ctx)
     if in_container is None and (docker_run(ctx) is not None or first_of(ctx, Obs.IMAGE_CUDA, Obs.NGC_RELEASE)):
         in_container = True
-    if not in_container:
-        if compat:
-            return "forward_compat_unsupported"
-        return "driver_library_mismatch" if in_container is False else "driver_too_old"
-    image = newest_image_cuda(ctx)
-    image_mm = major_minor(image[1]) if image else None
-    if image_mm is None and compat:
-        image_mm = major_minor(ctx.snapshot.nvml.cuda_driver_version)  # what the compat libcuda claims
-    driver_mm = major_minor(_driver_own_cuda(ctx) or ctx.driver_cuda)
-    if image_mm and driver_mm and driver_mm[0] >= image_mm[0]:
+    if in_container is False:
+        return "forward_compat_unsupported" if compat else "driver_library_mismatch"
+    if in_container is None and compat:
         return "forward_compat_unsupported"
+    image = newest_image_cuda(ctx)
+    wanted = major_minor(image[1]) if image else None
+    if wanted is None and compat:
+        wanted = major_minor(ctx.snapshot.nvml.cuda_driver_version)  # what the compat libcuda claims
+    if wanted is None:
+        wanted = stated_cuda(ctx)
+    driver_mm = major_minor(_driver_own_cuda(ctx) or ctx.driver_cuda)
+    if wanted and driver_mm:
+        return "forward_compat_unsupported" if driver_mm[0] >= wanted[0] else "driver_too_old"
     return "driver_too_old"
 
 

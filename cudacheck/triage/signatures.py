@@ -116,7 +116,17 @@ def _kubernetes(facts: Facts, values: Dict[str, str], line: int) -> None:
     facts.set(lambda s: s.container.runtime, "kubernetes", REPORTED)  # the Kubernetes scheduler's own words
 
 
+def _driver_older(facts: Facts, values: Dict[str, str], line: int) -> None:
+    """The driver's CUDA (or the driver itself) as a message older than what is needed states it."""
+    cuda = values.get("have") or values.get("have2")
+    if cuda:
+        facts.set(lambda s: s.cuda_driver.driver_version, cuda, REPORTED)
+    if values.get("have_driver"):
+        facts.set(lambda s: s.nvml.driver_version, values["have_driver"], REPORTED)
+
+
 HOOKS: Dict[Obs, Callable[[Facts, Dict[str, str], int], None]] = {
+    Obs.DRIVER_OLDER_STATED: _driver_older,
     Obs.DRIVER_TOO_OLD: _found_version,
     Obs.DRIVER_FOUND_VERSION: _found_version,
     Obs.NGC_DRIVER_TOO_OLD: _ngc_driver,

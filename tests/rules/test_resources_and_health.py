@@ -31,6 +31,16 @@ def test_shm_not_writable():
     assert not by_code(check(snapshot), "CC402")
 
 
+def test_shm_missing_on_linux_but_not_elsewhere():
+    snapshot = make_snapshot(in_container=True)
+    snapshot.platform.system = "Linux"
+    snapshot.container.shm = ShmFacts(exists=False)
+    [finding] = by_code(check(snapshot), "CC402")
+    assert finding.category == "shm_permission" and "does not exist" in finding.title
+    snapshot.platform.system = "Darwin"  # macOS has no /dev/shm, and needs none
+    assert not by_code(check(snapshot), "CC402")
+
+
 def test_cgroup_memory_below_gpu_memory():
     snapshot = make_snapshot(driver="550.54.14", gpus=[gpu(H100, "9.0", 81559)] * 2, in_container=True)
     snapshot.container.cgroup_memory_limit_bytes = 64 * 2**30

@@ -176,6 +176,11 @@ EXAMPLES = {
     "openmp_duplicate": "OMP: Error #15: Initializing libiomp5md.dll, but found libiomp5md.dll already initialized.",
     "windows_long_path": "HINT: This error might have occurred since this system does not have Windows Long Path "
                          "support enabled. You can find information on how to enable this at https://pip.pypa.io/warnings/enable-long-paths",
+    "container_unknown_device": "nvidia-container-cli: device error: GPU-5f1c2b7e-0d3a-4c59-9e1f-2b8a7c6d5e4f: "
+                                "unknown device: unknown",
+    "driver_older_stated": "E0412 xla: The NVIDIA driver's CUDA version is 12.0 which is older than the ptxas CUDA "
+                           "version (12.4.131).",
+    "nvml_access_denied": "Failed to initialize NVML: Insufficient Permissions",
 }
 
 # Lines that mention the same words without being the signature.
@@ -222,6 +227,9 @@ NEAR_MISSES = {
     "watchdog_timeout": "The job timed out after 30 minutes on the cluster",
     "job_setting_missing": "MASTER_ADDR=10.0.0.1 MASTER_PORT=29500 torchrun --nproc_per_node=8 train.py",
     "build_tool_missing": "fatal error: my_kernels.h: No such file or directory",
+    "container_unknown_device": "lsusb: unknown device 046d:c52b",
+    "driver_older_stated": "The CUDA runtime version is older than the toolkit you built with",
+    "nvml_access_denied": "chmod: insufficient permissions on /data",
 }
 
 

@@ -320,7 +320,9 @@ def visible_devices_hide_gpus(ctx: RuleContext) -> Iterator[Finding]:
     nvidia_mask = container.nvidia_visible_devices
     # A pasted NVIDIA_VISIBLE_DEVICES only exists in container setups, so it counts as one there.
     container_like = container.in_container or (ctx.snapshot.source == "pasted" and container.in_container is None)
-    if nvidia_mask is not None and nvidia_mask.kind in ("void", "empty", "none") and not ctx.gpus \
+    # GPUs named in a paste are usually the host's (its nvidia-smi), not what the masked container sees.
+    gpus_seen_inside = bool(ctx.gpus) and ctx.snapshot.source != "pasted"
+    if nvidia_mask is not None and nvidia_mask.kind in ("void", "empty", "none") and not gpus_seen_inside \
             and container_like:
         meaning = ("driver libraries but no GPUs" if nvidia_mask.kind == "none" else "no GPU support at all")
         yield ctx.finding(
@@ -328,7 +330,8 @@ def visible_devices_hide_gpus(ctx: RuleContext) -> Iterator[Finding]:
             detail="The NVIDIA container runtime reads NVIDIA_VISIBLE_DEVICES at start; "
                    f"{nvidia_mask.raw!r} means {meaning}.",
             remedy="Restart with `docker run --gpus all …` or `-e NVIDIA_VISIBLE_DEVICES=all` (Kubernetes: "
-                   "request nvidia.com/gpu).",
+                   "request nvidia.com/gpu); where the image's entrypoint or an init script sets it, change the "
+                   "script so it keeps the runtime's value.",
             evidence=["container.nvidia_visible_devices"])
     if cuda_mask is None or cuda_mask.kind in (None, "unset", "all"):
         return

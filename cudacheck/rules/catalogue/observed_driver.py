@@ -45,6 +45,8 @@ def _no_gpu_signs(ctx: RuleContext, situation: Situation, access: Optional[bool]
     names = [*NO_GPU_SIGNS, Obs.SMI_CANNOT_COMMUNICATE, Obs.NVML_DRIVER_NOT_LOADED, Obs.DEVICES_UNAVAILABLE]
     without_runtime = access is False or _devices_only(ctx) or situation.kind == "kubernetes" or \
         ctx.snapshot.container.runtime in ("lxc", "apptainer")
+    if situation.kind in ("kubernetes", "container"):
+        names.append(Obs.CUDA_STUB_LIBRARY)  # the image's stub libcuda answers when the runtime put in no driver's
     if situation.kind in ("kubernetes", "container") and without_runtime:
         # without the NVIDIA runtime's driver libraries the image's stub libcuda (or none) answers "driver
         # insufficient" (35) or "unknown error"
@@ -61,6 +63,18 @@ def _no_gpu_signs(ctx: RuleContext, situation: Situation, access: Optional[bool]
                                                                         and access is not True)):
         signs.append(unavailable)
     return signs
+
+
+_SITUATION_WSL_REMEDY = ("Update Windows (10 21H2+ / 11) and the NVIDIA Windows driver, run `wsl --update`, and use "
+                         "WSL2 (`wsl -l -v`); a Windows policy or an old build can block GPU access for WSL.")
+
+
+def _started_without_gpus(ctx: RuleContext) -> bool:
+    """The paste shows a container started without GPU access (no `--gpus` / `--nv`, or said to lack it), or with
+    only the /dev/nvidia* nodes: no driver libraries of the host's were put in it."""
+    situation = gpu_situation(ctx)
+    return situation is not None and situation.kind == "container" and \
+        (_gpu_access(ctx) is False or _devices_only(ctx))
 
 
 def _main_module_missing(ctx: RuleContext) -> bool:
@@ -87,7 +101,11 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
         detected", and error 804 "forward compatibility was attempted on non supported HW"
         in a container (its image ships cuda-compat libraries, used because the host
         driver is older than the image's CUDA; on a non-datacenter GPU they fail). Also a
-        pasted image whose CUDA major is newer than the pasted driver supports.
+        pasted image whose CUDA major is newer than the pasted driver supports, and other
+        programs' words for the same ("CUDA driver version (11.2) is older than the CUDA
+        runtime version", XLA's "driver's CUDA version is 11.4 which is older than the
+        ptxas CUDA version", "driver does not support CUDA 12.1", "requires NVIDIA driver
+        >= 525.60.13, you have 470.82.01").
     Why it matters:
         `torch.cuda.is_available()` is False or every CUDA call fails until the driver
         supports the CUDA version the build (or the container image) was made with.
@@ -98,6 +116,7 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
         driver supports.
     """
     found = first_of(ctx, Obs.DRIVER_TOO_OLD, Obs.DRIVER_FOUND_VERSION)
+    older = first_of(ctx, Obs.DRIVER_OLDER_STATED)
     insufficient = first_of(ctx, Obs.INSUFFICIENT_DRIVER)
     ptx = first_of(ctx, Obs.UNSUPPORTED_PTX)
     ngc = first_of(ctx, Obs.NGC_DRIVER_TOO_OLD)
@@ -110,6 +129,19 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
     needed_cuda = build_cuda or (image[1] if image else None)
     driver_text = (f"driver {ctx.driver_version}" if ctx.driver_version else "the driver") + \
         (f" (supports CUDA ≤ {driver_cuda})" if driver_cuda else "")
+    if insufficient is not None and not (found or ptx or ngc or compat) and _started_without_gpus(ctx):
+        return  # the image's own stub libcuda answers 35 in a container given no GPU: CC804 says so
+    if older is not None and not (found or insufficient or ptx or ngc or compat):
+        needed = older.values.get("need") or older.values.get("need2") or older.values.get("need3")
+        needed_driver = older.values.get("needed_driver")
+        have = older.values.get("have") or older.values.get("have2")
+        yield ctx.finding(
+            "The NVIDIA driver is older than the software needs" +
+            (f": it supports CUDA ≤ {have}" if have else "") + (f", CUDA {needed} is needed" if needed else "") +
+            (f" (driver ≥ {needed_driver} is needed)" if needed_driver else ""),
+            certainty=LIKELY, detail=f"{quote(older)}.",
+            remedy=_driver_remedy(ctx, needed or needed_cuda), evidence=evidence(older))
+        return
     signal = found or insufficient or ptx or ngc or compat
     unnamed = first_of(ctx, Obs.GRAPHICS_DEVICE_NAME, Obs.DRIVER_RELEASE_UNSUPPORTED_GPU)
     if signal is None and unnamed is not None:
@@ -343,7 +375,13 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         A pasted `docker run` without `--gpus`/`--runtime=nvidia` (or `nvidia-docker`)
         next to `torch.cuda.is_available() == False` or a no-GPU message; Docker's "could
         not select device driver \\"\\" with capabilities: [[gpu]]" and "unknown runtime
-        nvidia" (the NVIDIA Container Toolkit is missing); the NGC banner "The NVIDIA
+        nvidia" (the NVIDIA Container Toolkit is missing); nvidia-container-cli's "device
+        error: …: unknown device" (a GPU index or UUID the host does not have); NVML's
+        "Insufficient Permissions" and WSL's "GPU access blocked by the operating system";
+        an nvidia-container-runtime (hook) Docker cannot find; (possible)
+        a report whose fix gives the container GPU access ("after adding --gpus all it
+        works", "I had to set the nvidia.com/gpu limit"); a stub
+        libcuda (error 34) in a container or pod (no driver library was put in); the NGC banner "The NVIDIA
         Driver was not detected"; no-driver messages inside a container; CUDA error 100
         "no CUDA-capable device is detected" and "No CUDA GPUs are available" (with a
         CUDA_VISIBLE_DEVICES mask when one was pasted); CUDA unavailable next to a pasted
@@ -367,6 +405,32 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                    "then `docker run --gpus all …`.",
             evidence=evidence(toolkit))
         return
+    denied = first_of(ctx, Obs.NVML_ACCESS_DENIED)
+    if denied is not None:
+        wsl = "blocked by the operating system" in denied.text.lower() or ctx.snapshot.container.runtime == "wsl"
+        yield ctx.finding(
+            "WSL does not pass the GPU to Linux: Windows blocks GPU access" if wsl else
+            "NVML may not open the GPU: the /dev/nvidia* device nodes are not accessible to this process",
+            certainty=LIKELY if wsl else POSSIBLE, detail=f"{quote(denied)}.",
+            remedy=_SITUATION_WSL_REMEDY if wsl else
+            "Give the process access to /dev/nvidia* (`ls -l /dev/nvidia*`; the user in the video/render group, or "
+            "the udev rules of the driver package); rootless Podman/Docker: `no-cgroups = true` in "
+            "/etc/nvidia-container-runtime/config.toml and the CDI spec (`nvidia-ctk cdi generate`).",
+            evidence=evidence(denied))
+        return
+    unknown_device = first_of(ctx, Obs.CONTAINER_UNKNOWN_DEVICE)
+    if unknown_device is not None:
+        asked_for = unknown_device.values.get("device")
+        yield ctx.finding(
+            "The container asks for a GPU the host does not have" + (f" ({asked_for})" if asked_for else ""),
+            certainty=LIKELY,
+            detail=f"{quote(unknown_device)}. The NVIDIA Container Toolkit resolves `--gpus device=…` / "
+                   "NVIDIA_VISIBLE_DEVICES against the host's GPUs; an index beyond them, or the UUID of a GPU that was "
+                   "replaced, fell off the bus or was split into MIG instances, is unknown to it.",
+            remedy="Run `nvidia-smi -L` on the host and ask for an index or UUID it lists (`--gpus '\"device=0\"'`), "
+                   "or `--gpus all`; if a GPU is missing from that list, see why on the host (`dmesg | grep -i xid`).",
+            evidence=evidence(unknown_device))
+        return
     run = docker_run(ctx)
     access = _gpu_access(ctx)
     unavailable = cuda_unavailable(ctx)
@@ -386,7 +450,8 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         return
     banner = first_of(ctx, Obs.NGC_NO_DRIVER) if not ctx.non_nvidia_evidence else None  # no GPU on purpose
     situation = gpu_situation(ctx)
-    inside = _no_gpu_signs(ctx, situation, access) if situation is not None else []
+    # a report that says the machine has no NVIDIA GPU (a Mac running a Linux container) expects none inside either
+    inside = _no_gpu_signs(ctx, situation, access) if situation is not None and not ctx.non_nvidia_evidence else []
     if banner is not None or inside:
         symptom = banner or inside[0]
         kind = situation.kind if situation is not None else "container"
@@ -470,6 +535,18 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                 detail=f"{quote(run)} has no `--gpus` / `--runtime=nvidia`, so the container sees no GPU.",
                 remedy="Add `--gpus all` to the `docker run` command (NVIDIA Container Toolkit on the host).",
                 evidence=evidence(run) + ["container.gpus_flag"])
+            return
+    fix = first_of(ctx, Obs.GPU_ACCESS_FIX_STATED)
+    if fix is not None:
+        yield ctx.finding(
+            "The container or pod had no GPU: the fix the report names gives it one",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(fix)}. A GPU flag, runtime or resource limit added as the fix means the container or pod "
+                   "was started without GPU access before.",
+            remedy="Keep the GPU request in the start command or manifest: `docker run --gpus all …`, compose "
+                   "`runtime: nvidia` or a device reservation, Apptainer `--nv`, Kubernetes `resources: limits: "
+                   "nvidia.com/gpu: 1`.",
+            evidence=evidence(fix))
 
 
 @rule("CC817", "observed-fabric-manager", "fabricmanager_missing", "driver", symptom=True)

@@ -10,8 +10,8 @@ from ...report import Finding
 from ...snapshot import Observation
 from ...versions import major_minor
 from ..context import RuleContext
-from ..observations import (LIKELY, POSSIBLE, all_of, evidence, first_of, ld_entries, platform_system, quote,
-                            system_library_folder)
+from ..observations import (LIKELY, POSSIBLE, all_of, evidence, first_of, gpu_situation, ld_entries,
+                            platform_system, quote, system_library_folder)
 from ..registry import rule
 
 
@@ -223,7 +223,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         error comes and goes with a CUDA folder on PATH, Windows' "[WinError 127] The
         specified procedure could not be found" for a CUDA DLL, a cuDNN or CUDA library
         with missing symbols loaded from a system folder (/usr/local/cuda/lib64), and
-        (possible) cuBLAS rejecting an ordinary GEMM with CUBLAS_STATUS_INVALID_VALUE.
+        (possible) cuBLAS rejecting an ordinary GEMM with CUBLAS_STATUS_INVALID_VALUE. CUDA
+        error 34 "CUDA driver is a stub library" outside a container (in one: CC804).
     Why it matters:
         torch's pip wheels bring their own CUDA libraries; a system CUDA or conda folder on
         LD_LIBRARY_PATH wins over them and mixes versions, so symbols are missing.
@@ -231,6 +232,19 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         Remove CUDA folders from LD_LIBRARY_PATH for torch jobs (keep the system toolkit
         for nvcc only), or reinstall torch so its nvidia-* wheels match.
     """
+    stub = first_of(ctx, Obs.CUDA_STUB_LIBRARY)
+    situation = gpu_situation(ctx)
+    if stub is not None and (situation is None or situation.kind not in ("container", "kubernetes")):
+        yield ctx.finding(
+            "CUDA error 34: the CUDA toolkit's stub libcuda was loaded instead of the driver's",
+            certainty=LIKELY,
+            detail=f"{quote(stub)}. The toolkit's `lib64/stubs/libcuda.so` exists only to link against; a loader path "
+                   "that reaches it before the driver's libcuda (LD_LIBRARY_PATH, an ld.so.conf entry, a copy in the "
+                   "program's folder) makes every CUDA call fail.",
+            remedy="Remove the `stubs` folder from LD_LIBRARY_PATH and /etc/ld.so.conf.d (then `sudo ldconfig`); "
+                   "`ldconfig -p | grep libcuda.so.1` must name the driver's library.",
+            evidence=evidence(stub) + (["container.env.LD_LIBRARY_PATH"] if ld_entries(ctx, "stubs") else []))
+        return
     extension_lines = {o.line for o in all_of(ctx, Obs.EXTENSION_IMPORT_FAILED)}
     symbol = next((o for o in all_of(ctx, Obs.CUDA_LIBRARY_SYMBOL) if o.line not in extension_lines), None) or \
         next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if system_library_folder(o)), None) or \
@@ -250,17 +264,6 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
             remedy="export LD_LIBRARY_PATH=/usr/lib/wsl/lib:$LD_LIBRARY_PATH (and do not install a Linux NVIDIA "
                    "driver inside WSL; `sudo ldconfig` to refresh).",
             evidence=evidence(libcuda, wsl))
-        return
-    stub = first_of(ctx, Obs.CUDA_STUB_LIBRARY)
-    if stub is not None:
-        yield ctx.finding(
-            "The CUDA toolkit's stub libcuda is loaded instead of the driver's", certainty=LIKELY,
-            detail=f"{quote(stub)}. The toolkit's lib64/stubs/libcuda.so only lets programs link; at run time the "
-                   "driver's libcuda.so.1 must be found first. A stubs folder on LD_LIBRARY_PATH (or in ldconfig), or "
-                   "a machine or container without the driver's libraries, makes the loader take the stub.",
-            remedy="Remove every `…/stubs` folder from LD_LIBRARY_PATH and /etc/ld.so.conf.d (then `sudo ldconfig`); "
-                   "`ldconfig -p | grep libcuda.so.1` must show the driver's copy (containers: start with `--gpus`).",
-            evidence=evidence(stub) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
         return
     if missing is not None and symbol is None and first_of(ctx, Obs.JETSON) is not None:
         return  # on a Jetson a missing CUDA library means a wheel for another JetPack release: CC824

@@ -73,7 +73,7 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
 def _permission(observation: Observation) -> bool:
     text = observation.text.lower()
     return observation.values.get("errno") == "13" or observation.values.get("errno2") == "13" or \
-        "permission denied" in text
+        "permission denied" in text or "read-only file system" in text
 
 
 @rule("CC813", "observed-shm-permission", "shm_permission", "container", symptom=True)
@@ -84,7 +84,8 @@ def observed_shm_permission(ctx: RuleContext) -> Iterator[Finding]:
         "unable to write to file </torch_…>: Permission denied (13)", "unable to open shared
         memory object … Permission denied", NCCL shm errors with "Permission denied",
         multiprocessing's `SemLock` failing with "PermissionError: [Errno 13]" (DataLoader
-        workers' semaphores live in /dev/shm).
+        workers' semaphores live in /dev/shm), or with "[Errno 38] Function not implemented"
+        (no /dev/shm at all), "Read-only file system" for a /dev/shm path.
     Why it matters:
         torch multiprocessing, DataLoader workers and NCCL cannot create their segments.
     How to fix:
@@ -95,7 +96,9 @@ def observed_shm_permission(ctx: RuleContext) -> Iterator[Finding]:
         first_of(ctx, Obs.SEMLOCK_PERMISSION, Obs.SHM_NOT_WRITABLE)
     if hit is None:
         return
+    missing = "function not implemented" in hit.text.lower() or "errno 38" in hit.text.lower()
     yield ctx.finding(
+        "/dev/shm is missing: POSIX semaphores and shared memory cannot be created" if missing else
         "/dev/shm is not writable for this user", certainty=LIKELY, detail=f"{quote(hit)}.",
         remedy="sudo chmod 1777 /dev/shm (or mount it as tmpfs), or run as a user allowed to write there.",
         evidence=evidence(hit))

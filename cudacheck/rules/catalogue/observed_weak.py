@@ -16,6 +16,11 @@ from ..registry import rule
 
 _COMPONENTS: Dict[str, Tuple[str, str, str]] = {
     # component: (category, what the report names, how to confirm or rule it out)
+    "container_requirement": ("container_requirement_unsatisfied", "the container's NVIDIA_REQUIRE_* check",
+                              "`docker inspect <image> | grep NVIDIA_REQUIRE` and `nvidia-smi` on the host: which "
+                              "condition does the driver not meet (cuda>=, brand, driver range)? An old driver is "
+                              "fixed by updating it; a toolkit that misreads it (WSL2, old versions) by updating the "
+                              "NVIDIA Container Toolkit."),
     "fabric_manager": ("fabricmanager_missing", "the NVIDIA Fabric Manager",
                        "`systemctl status nvidia-fabricmanager` must be active, with exactly the driver's version."),
     "forward_compat": ("forward_compat_unsupported", "CUDA forward compatibility",
@@ -47,6 +52,9 @@ _COMPONENTS: Dict[str, Tuple[str, str, str]] = {
                 "major version, and CUDA_HOME must name that toolkit."),
     "gpu_hardware": ("gpu_health", "the GPU hardware (Xid, ECC, NVLink)",
                      "`sudo dmesg | grep -i xid` and `nvidia-smi -q -d ECC,PAGE_RETIREMENT,ROW_REMAPPER`."),
+    "driver_update_no_reboot": ("driver_library_mismatch", "a driver update without a reboot",
+                                "`cat /proc/driver/nvidia/version` (the loaded kernel module) must show the same "
+                                "version as `nvidia-smi`; reboot after a driver update."),
     "driver_version": ("driver_too_old", "the NVIDIA driver's version",
                        "`nvidia-smi` shows the newest CUDA the driver supports; it must be at least the CUDA torch "
                        "(or the container image) was built for."),

@@ -43,20 +43,36 @@ def shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("CC402", "shm-not-writable", "shm_permission", "container")
 def shm_not_writable(ctx: RuleContext) -> Iterator[Finding]:
-    """/dev/shm exists but this user cannot create files in it.
+    """/dev/shm exists but this user cannot create files in it, or a Linux system has none.
 
     What it checks:
         Whether a segment can be created in /dev/shm (the probe creates and removes one), or,
         in a pasted report, a listing, mount line or sentence showing /dev/shm without write
-        access for other users (mode 755).
+        access for other users (mode 755). Also /dev/shm missing on Linux: not mounted, or
+        hidden by a later mount over /dev (a pasted `os.path.exists("/dev/shm")` → False,
+        "ls: cannot access '/dev/shm'").
     Why it matters:
         torch multiprocessing, DataLoader workers and NCCL fail with "unable to open shared
-        memory object" / "Permission denied".
+        memory object" / "Permission denied"; without /dev/shm, POSIX semaphores and shared
+        memory (`multiprocessing.Pool`, `SemLock`) cannot be created at all.
     How to fix:
         Make /dev/shm a world-writable tmpfs with the sticky bit (`chmod 1777 /dev/shm`,
         or mount it as tmpfs), or run with a user that may write there.
     """
     shm = ctx.snapshot.container.shm
+    system = (ctx.snapshot.platform.system or "").lower()
+    linux = system == "linux" or (ctx.snapshot.source == "pasted" and not system)
+    if shm is not None and shm.exists is False and linux:
+        yield ctx.finding(
+            f"{shm.path} does not exist: shared memory cannot be created",
+            detail=(f"{shm.write_error}. " if shm.write_error else "") +
+                   "multiprocessing (Pool, SemLock), DataLoader workers and NCCL create their segments and "
+                   "semaphores there.",
+            remedy="Mount a tmpfs at /dev/shm with mode 1777 (`mount -t tmpfs -o mode=1777 shm /dev/shm`); in a "
+                   "container, make sure no later mount over /dev hides it (`--shm-size` / `--ipc=host` with "
+                   "Docker, an `emptyDir: {medium: Memory}` at /dev/shm in Kubernetes).",
+            evidence=["container.shm.exists"])
+        return
     if shm is None or shm.exists is not True or shm.writable is not False:
         return
     uid = ctx.snapshot.container.uid

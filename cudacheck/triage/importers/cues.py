@@ -41,9 +41,13 @@ COMPONENTS: Tuple[Tuple[str, Tuple[str, ...], str], ...] = (
     ("capability", ("bf16", "bfloat16", "fp8", "tf32", "compute capability"),
      r"\b(?:bf16|bfloat16|fp8|tf32)\b|compute capability"),
     ("container_gpu", ("--gpus", "nvidia-container-toolkit", "nvidia-docker", "container toolkit", "nvidia runtime",
-                       "runtime=nvidia", "nvidia.com/gpu", "device plugin", "device-plugin"),
+                       "runtime=nvidia", "nvidia.com/gpu", "device plugin", "device-plugin", "runtime: nvidia",
+                       "docker compose", "docker-compose", "compose version"),
      r"--gpus\b|nvidia-container-toolkit|nvidia-docker|container toolkit|nvidia runtime|runtime=nvidia|"
-     r"nvidia\.com/gpu|device[ -]plugin"),
+     r"nvidia\.com/gpu|device[ -]plugin|runtime:\s*nvidia|compose version|"
+     # Compose only where the line is about its GPU handling or its version, not any failing service
+     r"(?:gpu|nvidia|cuda|device|reservation|version)[^\n]{0,60}docker[ -]compose|"
+     r"docker[ -]compose[^\n]{0,60}(?:gpu|nvidia|cuda|device|reservation|version)"),
     ("toolkit", ("nvcc", "cuda_home", "cpp_extension", "building wheel", "build extension"),
      r"\bnvcc\b|CUDA_HOME|cpp_extension|building wheel|build extension"),
     ("gpu_hardware", ("xid", "ecc", "nvlink", "overheat"), r"\bxid\b|\becc\b|\bnvlink\b|overheat\w*"),
@@ -64,6 +68,42 @@ _NOT_A_FAILURE = re.compile(
 not failures."""
 _PATTERNS = tuple((name, anchors, re.compile(pattern, re.IGNORECASE)) for name, anchors, pattern in COMPONENTS)
 
+_DRIVER_TOO_OLD_SAID = re.compile(
+    # the driver said to be older than what is needed; the sentence itself states the failure: "bump the nvidia driver
+    # for CUDA 12.1 support", "we have software that requires a newer version", "470 means the highest cuda we can use
+    # is 11.4", "the node driver only supports CUDA 11.4", "any chance we can get the driver version bumped?"
+    r"\b(?:bump|upgrade|update|raise)\w*\s+(?:the\s+|our\s+|your\s+|its\s+)?(?:(?:nvidia|gpu|node|host)\s+)*driver\b"
+    r"[^\n]{0,40}?\b(?:for|to\s+(?:support|get|use|run|enable))\s+cuda\b|"
+    r"\bdriver(?:\s+version)?\s+(?:\w+\s+){0,3}bumped\b|"
+    r"\bdriver\b[^\n]{0,120}?\b(?:requires?|needs?)\s+(?:a\s+)?(?:newer|more\s+recent|later|higher)\s+"
+    r"(?:nvidia\s+)?(?:driver|version)\b|"
+    r"\b(?:requires?|needs?)\s+(?:a\s+)?(?:newer|more\s+recent|later|higher)\s+(?:nvidia\s+)?driver\b|"
+    r"\bdriver\b[^\n]{0,80}?\b(?:highest|max(?:imum)?|newest|latest)\s+cuda\b[^\n]{0,30}?\b(?:we|i|you|one)\s+can\s+"
+    r"(?:use|run|get)\b|"
+    r"\bdriver\b[^\n]{0,60}?\bonly\s+supports?\s+(?:up\s+to\s+)?cuda\s*\d|"
+    # other languages: 驱动太旧 / 需要更新驱动, ドライバが古い, драйвер устарел, el controlador es demasiado antiguo
+    r"(?:显卡)?驱动(?:版本)?[^\n]{0,8}?(?:太旧|过旧|太老|过低|太低|不支持)|(?:需要|请|要)(?:更新|升级)[^\n]{0,6}驱动|"
+    r"ドライバ(?:ー)?[^\n]{0,8}?(?:古い|古すぎ)|драйвер\w*[^\n]{0,20}?(?:устарел|слишком\s+стар)|"
+    r"(?:driver|controlador)\w*[^\n]{0,30}?(?:demasiado\s+(?:antiguo|viejo)|desactualizado|muito\s+antigo|"
+    r"desatualizado)", re.IGNORECASE)
+_NO_REBOOT_SAID = re.compile(
+    # a driver updated while the old kernel module stays loaded: "after the driver upgrade to 550 (without a reboot)",
+    # "I updated the nvidia driver but haven't rebooted yet"
+    r"\b(?:driver|nvidia)\b[^\n]{0,60}?\b(?:upgrad|updat|install|reinstall)\w*\b[^\n]{0,60}?\b(?:without|before)\s+"
+    r"(?:a\s+|any\s+)?reboot|\b(?:upgrad|updat|install|reinstall)\w*\s+(?:the\s+|my\s+|our\s+)?(?:nvidia\s+)?driver\b"
+    r"[^\n]{0,60}?\b(?:(?:without|before)\s+(?:a\s+|any\s+)?reboot|not\s+(?:yet\s+)?reboot|(?:didn'?t|did\s+not|haven'?t|have\s+not|hasn'?t|has\s+not)\s+"
+    r"(?:yet\s+)?(?:been\s+)?reboot)", re.IGNORECASE)
+_REQUIREMENT_SKIPPED = re.compile(
+    # the container's requirement check skipped as the fix: "setting NVIDIA_DISABLE_REQUIRE=1 makes the container start"
+    r"NVIDIA_DISABLE_REQUIRE\s*=\s*['\"]?(?:1|true|t)\b[^\n]{0,80}?\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|start\w*|"
+    r"helps?|helped|runs?|around)\b|\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|workaround)\b[^\n]{0,60}?"
+    r"NVIDIA_DISABLE_REQUIRE", re.IGNORECASE)
+_DRIVER_TOO_OLD_ANCHORS = ("bump", "upgrad", "updat", "raise", "newer", "more recent", "later", "higher", "highest",
+                           "max", "newest", "latest", "only support", "太旧", "过旧", "太老", "过低", "太低", "不支持",
+                           "更新", "升级", "古い", "古すぎ", "устарел", "слишком", "demasiado", "desactualizado",
+                           "muito antigo", "desatualizado")
+_DRIVER_WORDS = ("driver", "驱动", "ドライバ", "драйвер", "controlador")
+
 
 def parse(document: Document, facts: Facts) -> None:
     """One observation per component named on a line that reports a failure (the first such line)."""
@@ -73,3 +113,28 @@ def parse(document: Document, facts: Facts) -> None:
             if pattern.search(text) and _FAILURE.search(text) and not _NOT_A_FAILURE.search(text):
                 facts.observe(Obs.COMPONENT_FAILURE, text, document.number(index), component=name)
                 break
+    _driver_said_too_old(document, facts)
+
+
+def _driver_said_too_old(document: Document, facts: Facts) -> None:
+    """A sentence saying the driver must be newer, or was updated without a reboot, is a failure by itself (no error
+    word needed)."""
+    for index in document.lines_with("nvidia_disable_require"):
+        if _REQUIREMENT_SKIPPED.search(document.line(index)):
+            facts.observe(Obs.COMPONENT_FAILURE, document.line(index), document.number(index),
+                          component="container_requirement")
+            break
+    for index in document.lines_with("reboot"):
+        if _NO_REBOOT_SAID.search(document.line(index)):
+            facts.observe(Obs.COMPONENT_FAILURE, document.line(index), document.number(index),
+                          component="driver_update_no_reboot")
+            break
+    if any(o.signature == Obs.COMPONENT_FAILURE and o.values.get("component") == "driver_version"
+           for o in facts.observations):
+        return
+    for index in document.lines_with_any(_DRIVER_WORDS):
+        text = document.line(index)
+        lowered = text.lower()
+        if any(anchor in lowered for anchor in _DRIVER_TOO_OLD_ANCHORS) and _DRIVER_TOO_OLD_SAID.search(text):
+            facts.observe(Obs.COMPONENT_FAILURE, text, document.number(index), component="driver_version")
+            return

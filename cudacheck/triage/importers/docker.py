@@ -52,6 +52,7 @@ def parse(document: Document, facts: Facts) -> None:
         _docker_run(facts, match.group("tool").lower(), rest, re.sub(r"\s+", " ", shown), document.number(index))
     _compose(document, facts)
     _ngc_banner(document, facts)
+    _cuda_images_named(document, facts)
 
 
 _TOKEN = re.compile(r"""(?:[^\s"']+|"[^"]*"?|'[^']*'?)+""")
@@ -170,6 +171,25 @@ def _compose(document: Document, facts: Facts) -> None:
             image = document.line(index).strip()[6:].strip().strip("'\"")
             if image and facts.set(lambda s: s.container.image, image, REPORTED):
                 _image(facts, image, line)
+
+
+_CUDA_IMAGE = re.compile(r"(?<![\w./-])(?P<image>(?:nvcr\.io/nvidia/[\w.-]+|(?:docker\.io/)?nvidia/cuda):[\w.-]*\d[\w.-]*)",
+                         re.IGNORECASE)
+
+
+def _cuda_images_named(document: Document, facts: Facts) -> None:
+    """A CUDA image named outside a start command (a Dockerfile's FROM, a sentence, a title line): its CUDA, when no
+    start command or compose file named the image already."""
+    if any(o.signature == Obs.IMAGE_CUDA for o in facts.observations):
+        return
+    for index in document.lines_with_any(("nvcr.io/nvidia/", "nvidia/cuda:")):
+        match = _CUDA_IMAGE.search(document.line(index))
+        info = image_facts(match.group("image")) if match else None
+        if info is not None and (info.cuda or info.ngc_release):
+            facts.observe(Obs.IMAGE_CUDA, document.line(index), document.number(index), image=info.image,
+                          cuda=info.cuda, ngc_release=info.ngc_release, requires="yes" if info.requires_cuda else None,
+                          source="named")
+            return
 
 
 def _ngc_banner(document: Document, facts: Facts) -> None:

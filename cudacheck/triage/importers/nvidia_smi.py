@@ -11,11 +11,12 @@ import re
 
 from ...versions import major_minor
 from ..document import Document
-from ..facts import REPORTED, TOOL, Facts, GpuClaim, gpu_row
+from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, gpu_row
 from ...observations import Obs
 
 _DRIVER = re.compile(r"(?:Driver|KMD) Version\s*:\s*(?P<driver>\d{3}(?:\.\d{1,3}){1,2})", re.IGNORECASE)
 _CUDA = re.compile(r"CUDA (?:UMD |Driver )?Version\s*:\s*(?P<cuda>\d+\.\d+(?:\.\d+)?)", re.IGNORECASE)
+_SMI_VERSION = re.compile(r"NVIDIA-SMI\s+(?P<smi>\d{3}\.\d{1,3}(?:\.\d{1,3})?)\b")
 _Q_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][\w ()./-]*?)\s{2,}:\s*(?P<value>.*?)\s*$")
 _ROW = re.compile(
     r"^\|\s*(?P<index>\d+)\s+(?P<name>\S.*?)\s+(?P<pm>On|Off|WDDM|TCC|N/A)\s*\|\s*"
@@ -84,6 +85,13 @@ def _banner(document: Document, facts: Facts) -> None:
             continue
         driver = _DRIVER.search(text)
         cuda = _CUDA.search(text)
+        smi = _SMI_VERSION.search(text)
+        if driver and smi and smi.group("smi") != driver.group("driver") and facts.snapshot.container.runtime is None:
+            # nvidia-smi ships with the driver and names its version; under WSL the Linux-side nvidia-smi runs
+            # against the Windows driver, so the two differ ("NVIDIA-SMI 460.27.04  Driver Version: 465.42")
+            facts.observe(Obs.WSL, text, document.number(index), version="2")
+            facts.set(lambda s: s.container.runtime, "wsl", PROSE)
+            facts.set(lambda s: s.platform.system, "Linux", PROSE)
         if driver:
             facts.set(lambda s: s.nvml.driver_version, driver.group("driver"), TOOL)
             facts.set(lambda s: s.nvml.status, "ok", REPORTED)

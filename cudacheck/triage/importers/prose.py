@@ -13,7 +13,7 @@ from ..document import Document
 from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, TorchClaim, gpu_row
 from . import platform_words
 from ...observations import Obs
-from ...versions import cuda_from_tag
+from ...versions import cuda_from_int, cuda_from_tag
 
 _GPU = re.compile(
     r"(?<![\w/\\.-])(?<!rev )(?P<name>"  # not lspci's "(rev a2)"
@@ -55,10 +55,20 @@ _NVCC_SAID = re.compile(r"\bnvcc(?:\s+(?:--version|-V))?\s+(?:version\s+)?(?:is|
 _ENV_NAMES = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "CUDA_HOME", "CUDA_PATH",
               "NVIDIA_REQUIRE_CUDA", "NVIDIA_DISABLE_REQUIRE", "NVIDIA_DRIVER_CAPABILITIES", "TORCH_CUDA_ARCH_LIST")
 _ENV = re.compile(r"(?:\bexport\s+|\bset\s+|\$env:|\bENV\s+|-e\s+)?\b(?P<name>" + "|".join(_ENV_NAMES) +
-                  r")\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|]*)")
-_DEVICE_INDEX = re.compile(r"(?<![\w.])(?:cuda:(?P<a>\d{1,2})\b|set_device\(\s*(?P<b>\d{1,2})\s*\)|"
+                  r")\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|`]*)")
+_DEVICE_INDEX = re.compile(r"(?<![\w.])(?:cuda:(?P<a>\d{1,2})\b(?![.\d])|set_device\(\s*(?P<b>\d{1,2})\s*\)|"
                            r"--(?:gpus?|gpu[_-]ids?|device|gpu[_-]id)[ =](?P<c>\d{1,2})\b|"
                            r"\b(?:gpu_id|device_id|gpu)\s*=\s*(?P<d>\d{1,2})\b)", re.IGNORECASE)
+_MASK_SAID = re.compile(
+    # a sentence saying what a mask variable is set to: "the entrypoint overwrites NVIDIA_VISIBLE_DEVICES to `void`",
+    # "CUDA_VISIBLE_DEVICES is set to an empty string", "CUDA_VISIBLE_DEVICES was set to 1"
+    r"\b(?P<name>CUDA_VISIBLE_DEVICES|NVIDIA_VISIBLE_DEVICES)[`'\"]?\s+(?:is\s+|was\s+|gets\s+|got\s+|being\s+)?"
+    r"(?:(?:forcibly|always|silently|systematically)\s+)?(?:set|overwritten|overridden|forced|reset|changed)?\s*"
+    r"(?:to|as)\s+(?:an?\s+)?[`'\"]?(?P<value>void|none|empty(?:\s+string)?|\"\"|''|-?\d{1,2}(?:\s*,\s*-?\d{1,2})*)"
+    r"(?![\w-])(?!\s*(?:gpus?|cards?|devices?|of)\b)|"
+    r"\b(?:sets?|overwrites?|overrides?|forces?|resets?|changes?)\s+[`'\"]?(?P<name2>CUDA_VISIBLE_DEVICES|"
+    r"NVIDIA_VISIBLE_DEVICES)[`'\"]?\s+(?:to|as)\s+(?:an?\s+)?[`'\"]?(?P<value2>void|none|empty(?:\s+string)?|"
+    r"\"\"|''|-?\d{1,2}(?:\s*,\s*-?\d{1,2})*)(?![\w-])(?!\s*(?:gpus?|cards?|devices?|of)\b)", re.IGNORECASE)
 _LD_DEBUG_PATH = re.compile(r"search path=(?P<value>\S+)\s*\(LD_LIBRARY_PATH\)")
 _ENVIRON = re.compile(r"os\.environ\[\s*['\"](?P<name>" + "|".join(_ENV_NAMES) +
                       r")['\"]\s*\]\s*=\s*['\"](?P<value>[^'\"]*)['\"]")
@@ -78,6 +88,7 @@ def parse(document: Document, facts: Facts) -> None:
     _gpus(document, facts)
     _ambiguous_gpus(document, facts)
     _drivers(document, facts)
+    _driver_cuda(document, facts)
     _torch(document, facts)
     _platform(document, facts)
     _installs(document, facts)
@@ -203,6 +214,28 @@ def _drivers(document: Document, facts: Facts) -> None:
         if match:
             facts.set(lambda s: s.nvml.driver_version, match.group("v"), PROSE)
             facts.seen("prose")
+
+
+_DRIVER_CUDA = re.compile(
+    # the newest CUDA the driver supports, said in CUDA's own terms: deviceQuery's "CUDA Driver Version / Runtime
+    # Version 12.2 / 12.1", "CUDA driver version: 11040", "the installed CUDA driver is 11.4"
+    r"CUDA Driver Version\s*/\s*Runtime Version\s+(?P<dq>\d{1,2}\.\d)\s*/|"
+    r"\bCUDA\s+driver(?:\s+API)?(?:\s+version)?\s*(?:is|:|=|==)\s*:?\s*(?:(?P<int>1[0-3]0\d0)|(?P<mm>1[0-3]\.\d|[7-9]\.\d))\b"
+    r"(?![.\d])", re.IGNORECASE)
+
+
+def _driver_cuda(document: Document, facts: Facts) -> None:
+    for index in document.lines_with("cuda driver"):
+        match = _DRIVER_CUDA.search(document.line(index))
+        if match is None:
+            continue
+        if match.group("dq"):
+            facts.set(lambda s: s.cuda_driver.driver_version, match.group("dq"), TOOL)
+        else:
+            value = cuda_from_int(int(match.group("int"))) if match.group("int") else match.group("mm")
+            facts.set(lambda s: s.cuda_driver.driver_version, value, PROSE)
+        facts.seen("prose")
+        return
 
 
 def _torch(document: Document, facts: Facts) -> None:
@@ -347,6 +380,13 @@ def _environment(document: Document, facts: Facts) -> None:
                 continue
             facts.env(name, value, REPORTED)
             facts.observe(Obs.ENVIRONMENT, text, document.number(index), name=name, value=value[:300])
+        said = _MASK_SAID.search(text)
+        if said is not None and not _ENV.search(text):
+            name = said.group("name") or said.group("name2")
+            value = (said.group("value") or said.group("value2")).lower()
+            value = "" if value.startswith("empty") or value in ('""', "''") else re.sub(r"\s+", "", value)
+            facts.env(name.upper(), value, PROSE)
+            facts.observe(Obs.ENVIRONMENT, text, document.number(index), name=name.upper(), value=value)
         searched = _LD_DEBUG_PATH.search(text)
         if searched is not None:  # LD_DEBUG=libs: the loader's own account of LD_LIBRARY_PATH
             facts.env("LD_LIBRARY_PATH", searched.group("value"), TOOL)

@@ -2,7 +2,8 @@
 
 - **a container** (``container.in_container``, ``container.runtime``): ``/.dockerenv``, a
   prompt inside one, "(container) $", ``docker exec``/``docker compose``, a Dockerfile's
-  ``FROM``, LXD/LXC, Apptainer/Singularity (``--nv``), Podman;
+  ``FROM``, LXD/LXC, Apptainer/Singularity (``--nv``), Podman; a container said to be started
+  without its GPU flag ("forgot the --nv flag", "didn't pass --gpus all");
 - **a Kubernetes pod** (runtime ``kubernetes``): ``kind: Pod`` manifests, ``kubectl``, pods,
   ``runtimeClassName``, ``nvidia.com/gpu`` limits, the GPU Operator, k3s/containerd
   configuration; whether the pod asks for a GPU and names the NVIDIA runtime
@@ -39,6 +40,35 @@ _CONTAINER = re.compile(
     re.IGNORECASE)
 _LXD = re.compile(r"\blxd\b|\blxc\b(?!\s*=)", re.IGNORECASE)
 _APPTAINER = re.compile(r"\b(?:singularity|apptainer)\s+(?:exec|run|shell|instance)\b(?P<rest>[^\n]*)", re.IGNORECASE)
+_ACCESS_FORGOTTEN = re.compile(
+    # a container said to be started without its GPU flag: "you most likely forgot to call the container using the
+    # --nv flag", "I didn't pass --gpus all", "without the --gpus flag"
+    r"(?:\bforg[eo]t(?:ten)?|\bmissing|\bomitted|\bleft\s+out|(?:\bdidn'?t|\bdid\s+not|\bdon'?t|\bdo\s+not|\bnever)\s+"
+    r"(?:use|pass|add|give|specify|set|include)\b)[^\n]{0,60}?(?<![\w-])(?P<flag>--nv|--gpus|--runtime[= ]nvidia|"
+    r"--nvccli)(?![\w-])|\bwithout\s+(?:the\s+|a\s+|using\s+)?[`'\"]?(?P<flag2>--nv|--gpus|--runtime[= ]nvidia)"
+    r"(?![\w-])[^\n]{0,20}?\b(?:flag|option|argument|switch)", re.IGNORECASE)
+_CONTAINER_SAID = re.compile(
+    # the program said to run in a container in other words: "running in docker", "inside docker", "the official docker
+    # image", "Docker Desktop", "dockerized", an image named by its registry ("ghcr.io/org/app:server-cuda")
+    r"\b(?:run|runs|running|ran|inside|within|in|under|via|using|from)\s+(?:a\s+|the\s+|my\s+|our\s+)?docker\b"
+    r"(?!\s+(?:install|engine\s+install|hub\s+page|docs?|documentation|for\s+deploy))|"
+    r"\bdocker\s+(?:image|desktop|version\s+of)\b|\bdockeri[sz]ed\b|\bdockerfile\b|"
+    r"(?<![\w.-])(?:ghcr\.io|docker\.io|quay\.io|nvcr\.io|public\.ecr\.aws|registry\.[\w.-]+)/[\w./-]+:[\w.-]+|"
+    r"\b(?:run|runs|running|ran|inside|within|in|under|via|using|use|with)\s+(?:a\s+|an\s+|the\s+|my\s+|our\s+)?"
+    r"(?P<apptainer>singularity|apptainer)\b|\b(?P<apptainer2>singularity|apptainer)\s+(?:container|image)s?\b|"
+    r"[\w-]\.(?P<sif>sif)\b",
+    re.IGNORECASE)
+_ACCESS_KEY = (r"(?:--gpus\b|--nv\b|runtime:\s*nvidia|--runtime[= ]nvidia|nvidia\.com/gpu|"
+               r"NVIDIA_VISIBLE_DEVICES\s*=\s*all|gpu\s+limits?\b|gpu\s+resource\s+limits?\b|device_requests)")
+_ACCESS_FIX = re.compile(
+    # the fix the report states gives the container or pod GPU access: "I had to set this limit nvidia.com/gpu: 2",
+    # "after adding --gpus all it works", "adding runtime: nvidia to the service fixed it"
+    r"(?:\bhad\s+to|\bneed(?:ed|s)?\s+to|\bafter|\bonce)\s+(?:i\s+|we\s+)?(?:also\s+)?"
+    r"(?:add|set|enabl|pass|specify|request|includ|us)\w*\b[^\n]{0,60}?" + _ACCESS_KEY + r"|"
+    r"\b(?:add|set|enabl|pass|specify|request|includ)\w*\b[^\n]{0,60}?" + _ACCESS_KEY + r"[^\n]{0,60}?"
+    r"\b(?:fix(?:es|ed)|solv(?:es|ed)|resolv(?:es|ed)|did\s+the\s+trick|made\s+it\s+work)", re.IGNORECASE)
+_ACCESS_ANCHORS = ("--gpus", "--nv", "runtime: nvidia", "runtime:nvidia", "--runtime", "nvidia.com/gpu",
+                   "nvidia_visible_devices", "gpu limit", "gpu resource limit", "device_requests")
 _KUBERNETES = re.compile(
     r"^\s*kind:\s*(?:Pod|Deployment|Job|StatefulSet|DaemonSet)\b|\bkubectl\b|\bkubernetes\b|\bk8s\b|\bk3s\b|"
     r"\brke2\b|\beks\b|\bgke\b|\baks\b|\bpods?\b|runtimeClassName|nvidia\.com/gpu|gpu[- ]operator|"
@@ -66,6 +96,14 @@ _SHM_MOUNT = re.compile(r"/dev/shm\s+tmpfs\s+\S*?\bmode=(?P<mode>[0-7]{3,4})\b")
 _SHM_STATED = re.compile(
     r"/dev/shm[^\n]{0,80}(?:\b0?755\b|rwxr-xr-x|writable (?:for|by|to) root only|root[- ]only|not writable|"
     r"read-only|permission denied)|(?:\b0?755\b|rwxr-xr-x)[^\n]{0,60}/dev/shm", re.IGNORECASE)
+_SHM_MISSING = re.compile(
+    # /dev/shm said or shown to be absent: "os.path.exists('/dev/shm')  # False", "ls: cannot access '/dev/shm': No
+    # such file or directory", "/dev/shm does not exist", "/dev/shm is shadowed by a later devtmpfs mount on /dev"
+    r"os\.path\.(?:exists|isdir)\(\s*['\"]/dev/shm/?['\"]\s*\)\s*(?:#|->|=>|:|returns?|is|gives)?\s*False\b|"
+    r"cannot access\s+['\"]?/dev/shm/?['\"]?\s*:\s*No such file|"
+    r"/dev/shm/?['\"`]?\s*(?::\s*No such file or directory|(?:does\s+not|doesn'?t)\s+exist|(?:is|was)\s+(?:missing|"
+    r"not\s+(?:mounted|present|there)|(?:shadowed|hidden|over-?mounted|unreachable)))|"
+    r"\b(?:no|missing|without\s+(?:a\s+)?)\s*/dev/shm\s+(?:mount|at\s+all|in\s+the\s+container)", re.IGNORECASE)
 _NODE_LISTING = re.compile(r"^\s*c[rwx-]{9}\.?\s+\d+\s+\S+\s+\S+\s+\d+,\s*\d+[^/]*(?P<node>/dev/nvidia[\w-]*)")
 _NODE_PATH = re.compile(r"(?P<node>/dev/nvidia(?:\d+|ctl|-uvm(?:-tools)?|-modeset|-caps))\b")
 _NO_NODES = re.compile(r"cannot access\s+['\"]?/dev/nvidia\*?['\"]?\s*:\s*No such file", re.IGNORECASE)
@@ -79,8 +117,11 @@ _UVM = re.compile(r"Module nvidia[-_](?:\d+[-_])?(?:updates[-_])?uvm not found|c
 def parse(document: Document, facts: Facts) -> None:
     """Containers, pods, WSL, Slurm, bare metal and the device nodes the paste shows."""
     _wsl(document, facts)
+    _access_forgotten(document, facts)
+    _access_fix_stated(document, facts)
     _containers(document, facts)
     _kubernetes(document, facts)
+    _containers_said(document, facts)
     _slurm(document, facts)
     for index in document.lines_with_any(("virtualbox", "vmware", "hyper-v", "proxmox", "qemu", "kvm", "parallels",
                                           "virtual machine", " vm")):
@@ -119,6 +160,45 @@ def _wsl(document: Document, facts: Facts) -> None:
         facts.observe(Obs.WSL, text, document.number(index), version=version)
         facts.set(lambda s: s.container.runtime, "wsl", PROSE)
         facts.set(lambda s: s.platform.system, "Linux", PROSE)
+
+
+def _access_forgotten(document: Document, facts: Facts) -> None:
+    """A container said to be started without its GPU flag: first, so it outweighs the corrected command that
+    usually follows it."""
+    for index in document.lines_with_any(("--nv", "--gpus", "--runtime")):
+        match = _ACCESS_FORGOTTEN.search(document.line(index))
+        if match:
+            flag = (match.group("flag") or match.group("flag2")).lower()
+            runtime = "apptainer" if flag.startswith("--nv") else "docker"
+            facts.observe(Obs.CONTAINER_MARKER, document.line(index), document.number(index), runtime=runtime,
+                          gpu_access="no")
+            facts.set(lambda s: s.container.in_container, True, PROSE)
+            facts.set(lambda s: s.container.runtime, runtime, PROSE)
+            return
+
+
+def _containers_said(document: Document, facts: Facts) -> None:
+    """A container named in other words than a command or a prompt (only where nothing else showed one)."""
+    if facts.snapshot.container.in_container is not None:
+        return
+    for index in document.lines_with_any(("docker", "ghcr.io", "quay.io", "nvcr.io", "public.ecr.aws", "registry.",
+                                          "singularity", "apptainer", ".sif")):
+        match = _CONTAINER_SAID.search(document.line(index))
+        if match:
+            runtime = "apptainer" if match.group("apptainer") or match.group("apptainer2") or match.group("sif") \
+                else "docker"
+            facts.observe(Obs.CONTAINER_MARKER, document.line(index), document.number(index), runtime=runtime)
+            facts.set(lambda s: s.container.in_container, True, PROSE)
+            facts.set(lambda s: s.container.runtime, runtime, PROSE)
+            return
+
+
+def _access_fix_stated(document: Document, facts: Facts) -> None:
+    """The report's fix gives the container or pod GPU access: it had none before."""
+    for index in document.lines_with_any(_ACCESS_ANCHORS):
+        if _ACCESS_FIX.search(document.line(index)):
+            facts.observe(Obs.GPU_ACCESS_FIX_STATED, document.line(index), document.number(index))
+            return
 
 
 def _containers(document: Document, facts: Facts) -> None:
@@ -185,7 +265,17 @@ def _slurm(document: Document, facts: Facts) -> None:
 
 
 def _shm(document: Document, facts: Facts) -> None:
-    """/dev/shm that other users cannot write: an ``ls -ld`` listing, a mount line, or the report saying so."""
+    """/dev/shm that other users cannot write: an ``ls -ld`` listing, a mount line, or the report saying so; or
+    /dev/shm absent (an ``os.path.exists`` check, ``ls`` failing, the report saying it is hidden)."""
+    for index in document.lines_with("/dev/shm"):
+        text = document.line(index)
+        following = document.next_nonblank(index)
+        shown = text + (" # " + document.line(following).strip() if following is not None and
+                        document.line(following).strip() == "False" else "")
+        if _SHM_MISSING.search(shown):
+            facts.set(lambda s: s.container.shm, ShmFacts(exists=False, writable=False,
+                                                          write_error=text.strip()[:200]), REPORTED)
+            return
     for index in document.lines_with("/dev/shm"):
         text = document.line(index)
         listing = _SHM_LISTING.match(text)

@@ -80,6 +80,13 @@ _NOT_SEEN = re.compile(
     r"\b(?:runs?|running|uses?|using|trains?|training)\s+(?:on\s+)?(?:the\s+)?cpu\s+instead\s+of\s+(?:the\s+|my\s+)?"
     r"(?:nvidia\s+)?gpu|\bonly\s+(?:uses?|using)\s+(?:the\s+)?cpu\b|\bhas_gpu\W+false|"
     r"\bno\s+gpus?\s+(?:found|detected|available|visible)|"
+    # tools saying they found no GPU: Ollama's "no compatible GPUs were discovered" / "No NVIDIA/AMD GPU detected",
+    # TensorFlow's tutorial print "Num GPUs Available: 0", Lightning's "GPU available: False", "could not find any
+    # GPU devices"
+    r"\bno\s+(?:(?:compatible|supported|usable|available|nvidia(?:/amd)?|cuda(?:-capable)?)\s+)+gpus?\s+"
+    r"(?:devices?\s+)?(?:were\s+|was\s+|are\s+|is\s+)?(?:found|detected|discovered|available)|"
+    r"\bnum\s+gpus\s+available\s*:\s*0\b|\bgpu\s+available\s*:\s*false\b|"
+    r"\b(?:could\s+not|couldn'?t)\s+(?:see|detect|find|locate)\s+(?:the\s+|my\s+|any\s+|a\s+)?(?:nvidia\s+|cuda\s+)?gpus?\b|"
     # CUDA itself said to be missing, or the work said to stay on the CPU
     r"\bcuda\s+(?:is\s+|was\s+)?(?:not\s+(?:detected|found|recogni[sz]ed|working|used)|undetected)|"
     r"(?:can'?t|cannot|doesn'?t|does\s+not|don'?t|do\s+not|not\s+able\s+to|unable\s+to)\s+(?:see|detect|find|use|access)"
@@ -196,7 +203,7 @@ def parse(document: Document, facts: Facts) -> None:
     negated = set(document.lines_with_any(("not ", "n't", "undetected", "missing", "cannot", "unable", "unavailable",
                                            "has_gpu", "instead of", "only us", "识别不到", "检测不到", "找不到", "无法",
                                            "没有识别", "不可用", "認識", "見えない", "使えない", "인식", "не ", "no ",
-                                           "não ", "no gpu")))
+                                           "não ", "no gpu", "gpus available", "gpu available")))
     gpu_lines = set(document.lines_with_any(("gpu", "nvidia-smi", "显卡", "グラボ", "グラフィックボード", "그래픽",
                                              "видеокарт")))
     for index in sorted(gpu_lines | set(document.lines_with_any(("cuda", "back to")))):
