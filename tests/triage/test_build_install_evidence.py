@@ -5,9 +5,7 @@ import pytest
 from cudacheck.observations import Obs
 from cudacheck.triage import parse, triage
 
-
-def signatures(text):
-    return {o.signature for o in parse(text).observations}
+from paste_findings import signatures
 
 
 def first_problem(text):

@@ -4,13 +4,10 @@ here in the style of real reports."""
 import pytest
 
 from cudacheck.observations import Obs
-from cudacheck.triage import parse, triage
+from cudacheck.triage import parse
+
+from paste_findings import first
 from cudacheck.triage.importers.extensions import distribution, is_torch_symbol, string_abi
-
-
-def first(text):
-    problems = [f for f in triage(text).findings if f.severity in ("error", "warning")]
-    return problems[0] if problems else None
 
 
 @pytest.mark.parametrize("path, package", [

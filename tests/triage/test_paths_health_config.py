@@ -3,20 +3,13 @@ the category they point to. Texts written here in the style of real reports."""
 import pytest
 
 from cudacheck.observations import Obs
-from cudacheck.triage import parse, triage
 
-
-def problems(text):
-    return [f for f in triage(text).findings if f.severity in ("error", "warning")]
+from paste_findings import problems, signatures
 
 
 def first_category(text):
     found = problems(text)
     return found[0].category if found else None
-
-
-def signatures(text):
-    return {o.signature for o in parse(text).observations}
 
 
 # --- CUDA libraries said to come from the wrong place ---------------------------------------------------------

@@ -3,12 +3,9 @@ job or on a plain host. Texts written here in the style of real reports."""
 import pytest
 
 from cudacheck.observations import Obs
-from cudacheck.triage import parse, triage
+from cudacheck.triage import parse
 
-
-def first(text):
-    problems = [f for f in triage(text).findings if f.severity in ("error", "warning")]
-    return problems[0] if problems else None
+from paste_findings import first
 
 
 def observed(text, obs):

@@ -5,13 +5,7 @@ import pytest
 from cudacheck.observations import Obs
 from cudacheck.triage import parse, triage
 
-
-def problems(text):
-    return [f for f in triage(text).findings if f.severity in ("error", "warning")]
-
-
-def signatures(text):
-    return {o.signature for o in parse(text).observations}
+from paste_findings import problems, signatures
 
 
 @pytest.mark.parametrize("text", [

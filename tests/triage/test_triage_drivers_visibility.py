@@ -5,14 +5,7 @@ import pytest
 from cudacheck.observations import Obs
 from cudacheck.triage import parse, triage
 
-
-def first(text):
-    problems = [f for f in triage(text).findings if f.severity in ("error", "warning")]
-    return problems[0] if problems else None
-
-
-def signatures(text):
-    return {o.signature for o in parse(text).observations}
+from paste_findings import first, signatures
 
 
 # --- message wordings -------------------------------------------------------------------------------------------

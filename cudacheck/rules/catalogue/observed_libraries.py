@@ -267,9 +267,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         return
     if missing is not None and symbol is None and first_of(ctx, Obs.JETSON) is not None:
         return  # on a Jetson a missing CUDA library means a wheel for another JetPack release: CC824
-    if symbol is not None or missing is not None:
-        lead = symbol if symbol is not None else missing
-        assert lead is not None
+    lead = symbol if symbol is not None else missing
+    if lead is not None:
         values = lead.values
         what = (values.get("symbol") or values.get("symbol2") or values.get("lib") or values.get("lib2")
                 or values.get("dll")) if symbol is not None else \

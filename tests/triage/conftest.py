@@ -1,0 +1,5 @@
+"""The triage tests import their helpers (paste_findings) from this folder."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
