@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, List, Optional, Pattern, Tuple
 
+from .lazy_regex import lazy_compile
 from .observations import Obs
 
 _I = re.IGNORECASE
@@ -44,7 +45,7 @@ def _message(obs: Obs, anchors: Tuple[str, ...], pattern: str, join_next: int = 
              exclude: Optional[str] = None) -> Message:
     if any(anchor != anchor.lower() for anchor in anchors):
         raise ValueError(f"{obs}: anchors must be lower case")
-    return Message(obs, anchors, re.compile(pattern, _I), join_next, re.compile(exclude, _I) if exclude else None)
+    return Message(obs, anchors, lazy_compile(pattern, _I), join_next, lazy_compile(exclude, _I) if exclude else None)
 
 
 _CUDA_CODE = r"(?:(?:cuda\w*\s*)?error(?:\s*code)?\s*[:=]?\s*\(?|returned\s+|code\s*=\s*)"

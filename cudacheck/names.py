@@ -1,9 +1,9 @@
 """Names of Python distributions, compared as pip compares them."""
 from __future__ import annotations
 
-import re
+from .lazy_regex import lazy_compile
 
-_SEPARATORS = re.compile(r"[-_.]+")
+_SEPARATORS = lazy_compile(r"[-_.]+")
 
 
 def package_key(name: str) -> str:

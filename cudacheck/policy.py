@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Dict, List, Mapping, Optional
 
 from .errors import ConfigError
+from .lazy_regex import lazy_compile
 
 # Minimum compute capability of each feature a policy can ask for.
 FEATURES: Dict[str, str] = {
@@ -24,7 +25,7 @@ FEATURES: Dict[str, str] = {
     "fp8": "8.9",    # FP8 tensor cores: Ada Lovelace and Hopper onwards
 }
 
-_SIZE = re.compile(r"^\s*(\d{1,30}(?:\.\d{1,30})?)\s*([kmgt]?)(i?b?)\s*$", re.IGNORECASE)
+_SIZE = lazy_compile(r"^\s*(\d{1,30}(?:\.\d{1,30})?)\s*([kmgt]?)(i?b?)\s*$", re.IGNORECASE)
 _UNIT = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
 
 MAX_SIZE = 2**60
@@ -132,7 +133,7 @@ def parse_timeout(value: Any, key: str) -> float:
 
 _NOT_REQUIREMENTS = ("sources", "select", "ignore")
 
-_SELECTOR = re.compile(r"^(?:ALL|[A-Z]{1,4}\d{0,4}|[a-z0-9][a-z0-9-]{0,80})$")
+_SELECTOR = lazy_compile(r"^(?:ALL|[A-Z]{1,4}\d{0,4}|[a-z0-9][a-z0-9-]{0,80})$")
 
 
 def _selectors(value: Any, key: str) -> List[str]:

@@ -161,7 +161,15 @@ def redact(text: str) -> str:
     if not text:
         return text
     lowered = text.lower()
+    if len(lowered) > _DISTINCT_FROM:
+        # Needles are looked for in the distinct lines only (no needle spans lines): long pastes are
+        # mostly repeated lines, and each needle test is a scan of the whole text.
+        lowered = "\n".join(dict.fromkeys(lowered.split("\n")))
     for pattern in _PATTERNS:
         text = pattern.apply(text, lowered)  # masking never adds a needle: one lowered copy will do
     return text
+
+
+_DISTINCT_FROM = 64 * 1024
+"""Texts longer than this are reduced to their distinct lines before needles are looked for."""
 

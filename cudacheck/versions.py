@@ -1,17 +1,21 @@
 """Version parsing as integer tuples: never compare versions as floats ("12.10" > "12.9")."""
 from __future__ import annotations
 
-import re
+from functools import lru_cache
 from typing import Optional, Sequence, Tuple, Union
+from .lazy_regex import lazy_compile
 
 VersionTuple = Tuple[int, ...]
 
-_NUMBERS = re.compile(r"\d+(?:\.\d+)*")
-_CU_TAG = re.compile(r"^cu(\d{2,3})$")
+_NUMBERS = lazy_compile(r"\d+(?:\.\d+)*")
+_CU_TAG = lazy_compile(r"^cu(\d{2,3})$")
 
 
+@lru_cache(maxsize=8192)
 def parse(version: Optional[str]) -> Optional[VersionTuple]:
-    """``"535.104.05"`` → ``(535, 104, 5)``; the first dotted number run in the text, else None."""
+    """``"535.104.05"`` → ``(535, 104, 5)``; the first dotted number run in the text, else None.
+
+    Cached (the result is an immutable tuple): table versions are compared again and again."""
     if not version:
         return None
     match = _NUMBERS.search(str(version))

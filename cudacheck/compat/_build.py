@@ -9,7 +9,7 @@ import dataclasses
 import sys
 import typing
 from functools import lru_cache
-from typing import Any, Dict, Type, TypeVar
+from typing import Any, Callable, Dict, Type, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -22,24 +22,53 @@ def _hints(cls: type) -> Dict[str, Any]:
 def build(cls: Type[T], data: Any) -> T:
     """Construct ``cls`` (a dataclass) from ``data``, recursing into nested dataclasses,
     lists and dicts; unknown keys are ignored here and rejected by the strict tests."""
-    return _convert(cls, data)
+    return cast(T, _converter(cast(Any, cls))(data))
 
 
-def _convert(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+Converter = Callable[[Any], Any]
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+@lru_cache(maxsize=None)
+def _converter(tp: Any) -> Converter:
+    """One function per type that converts parsed JSON to it: the type is inspected once, not once per
+    value (the GPU table alone has thousands of rows)."""
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        hints = _hints(tp)
-        kwargs = {name: _convert(hints[name], value[name])
-                  for name in hints if name in value and not name.startswith("_")}
-        return tp(**kwargs)
-    origin = typing.get_origin(tp)
-    args = typing.get_args(tp)
+        return _dataclass_converter(tp)
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin is typing.Union:  # Optional[X]
         inner = [a for a in args if a is not type(None)]
-        return _convert(inner[0], value) if len(inner) == 1 else value
+        return _converter(inner[0]) if len(inner) == 1 else _identity
+    if origin in (list, typing.List) and args:
+        item = _converter(args[0])
+        if item is _identity:
+            return lambda value: None if value is None else list(value)
+        return lambda value: None if value is None else [item(v) for v in value]
     if origin in (list, typing.List):
-        return [_convert(args[0], item) for item in value] if args else list(value)
+        return lambda value: None if value is None else list(value)
+    if origin in (dict, typing.Dict) and args:
+        entry = _converter(args[1])
+        return lambda value: None if value is None else {k: entry(v) for k, v in value.items()}
     if origin in (dict, typing.Dict):
-        return {k: _convert(args[1], v) for k, v in value.items()} if args else dict(value)
-    return value
+        return lambda value: None if value is None else dict(value)
+    return _identity
+
+
+def _dataclass_converter(cls: type) -> Converter:
+    fields = [(name, _converter(hint)) for name, hint in _hints(cls).items() if not name.startswith("_")]
+    plain = [name for name, convert in fields if convert is _identity]
+    nested = [(name, convert) for name, convert in fields if convert is not _identity]
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        kwargs = {name: value[name] for name in plain if name in value}
+        for name, convert_field in nested:
+            if name in value:
+                kwargs[name] = convert_field(value[name])
+        return cls(**kwargs)
+
+    return convert

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, List, Optional, Tuple
 
 
@@ -35,8 +36,11 @@ class Arch:
         return self.sm
 
 
+@lru_cache(maxsize=4096)
 def parse_arch(text: str) -> Optional[Arch]:
-    """Parse ``"8.6"``, ``"sm_86"``, ``"compute_90"``, ``"9.0a"``, ``"sm_100f"`` or ``"8.6+PTX"``."""
+    """Parse ``"8.6"``, ``"sm_86"``, ``"compute_90"``, ``"9.0a"``, ``"sm_100f"`` or ``"8.6+PTX"``.
+
+    Cached: the compat table's arch lists are parsed again by every judgement that reads them."""
     text = text.strip()
     if not text:
         return None

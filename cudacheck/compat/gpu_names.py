@@ -32,6 +32,7 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tup
 
 from ..versions import parts
 from .tables import GpuRow
+from ..lazy_regex import lazy_compile
 
 EXACT, FAMILY, AMBIGUOUS, UNKNOWN = "exact", "family", "ambiguous", "unknown"
 
@@ -66,12 +67,12 @@ _VARIANT_WORDS = frozenset("""
 """.split())
 # Product-line brands: a name that says one excludes rows of another ("GeForce 510" is not "NVS 510").
 _BRANDS = ("geforce", "quadro", "tesla", "nvs", "grid")
-_SERIES_GLUED = re.compile(r"^(rtx|gtx|gts|gt|mx|nvs)(\d.*)$")
-_DIGITS_SUFFIX = re.compile(r"^(\d{2,5})(ti|super|laptop|mobile|rtx|gtx|[a-z])$")
-_MEMORY = re.compile(r"^(\d{1,3})(?:g|gb|gib)$")
-_SXM = re.compile(r"^sxm\d$")
-_PCI_QUERY = re.compile(r"^\s*(?:0x|10de:|10de:0x)([0-9a-f]{4})\s*$", re.IGNORECASE)
-_PCI_KEY = re.compile(r"^\s*(?:0x|10de:|10de:0x)?([0-9a-f]{4})\s*$", re.IGNORECASE)
+_SERIES_GLUED = lazy_compile(r"^(rtx|gtx|gts|gt|mx|nvs)(\d.*)$")
+_DIGITS_SUFFIX = lazy_compile(r"^(\d{2,5})(ti|super|laptop|mobile|rtx|gtx|[a-z])$")
+_MEMORY = lazy_compile(r"^(\d{1,3})(?:g|gb|gib)$")
+_SXM = lazy_compile(r"^sxm\d$")
+_PCI_QUERY = lazy_compile(r"^\s*(?:0x|10de:|10de:0x)([0-9a-f]{4})\s*$", re.IGNORECASE)
+_PCI_KEY = lazy_compile(r"^\s*(?:0x|10de:|10de:0x)?([0-9a-f]{4})\s*$", re.IGNORECASE)
 
 
 def normalise(name: str) -> str:
@@ -87,31 +88,31 @@ def normalise(name: str) -> str:
 
 # --- reading the tool wrappers ------------------------------------------------------------
 _WRAPPERS = (
-    re.compile(r"^\s*gpu models and configuration\s*:\s*", re.IGNORECASE),
-    re.compile(r"^\s*(?:gpu|device)\s*\d+\s*:\s*", re.IGNORECASE),             # nvidia-smi -L, collect_env
-    re.compile(r"^\s*product name\s*:\s*", re.IGNORECASE),                       # nvidia-smi -q
-    re.compile(r"^\s*\|\s*\d+\s+(?=\S)"),                                         # nvidia-smi table row
-    re.compile(r"^\s*(?:nvidia\.com/)?gpu\.product\s*[=:]\s*", re.IGNORECASE),  # GFD label
+    lazy_compile(r"^\s*gpu models and configuration\s*:\s*", re.IGNORECASE),
+    lazy_compile(r"^\s*(?:gpu|device)\s*\d+\s*:\s*", re.IGNORECASE),             # nvidia-smi -L, collect_env
+    lazy_compile(r"^\s*product name\s*:\s*", re.IGNORECASE),                       # nvidia-smi -q
+    lazy_compile(r"^\s*\|\s*\d+\s+(?=\S)"),                                         # nvidia-smi table row
+    lazy_compile(r"^\s*(?:nvidia\.com/)?gpu\.product\s*[=:]\s*", re.IGNORECASE),  # GFD label
 )
 _TRAILERS = (
-    re.compile(r"\s*\(uuid:.*$", re.IGNORECASE),
-    re.compile(r"\s+(?:on|off)\s*\|.*$", re.IGNORECASE),
-    re.compile(r"\s*\|.*$"),
-    re.compile(r"\s*\(rev [0-9a-f]+\)\s*$", re.IGNORECASE),
-    re.compile(r"\s*\[(?:discrete|integrated)\]\s*$", re.IGNORECASE),
-    re.compile(r"[-\s]+shared$", re.IGNORECASE),
-    re.compile(r"[-\s]+mig[-\s]+\d+g\.\d+gb(?:[-+][a-z]+)*$", re.IGNORECASE),
-    re.compile(r"\s+mig\s+\d+c\.\d+g\.\d+gb$", re.IGNORECASE),
+    lazy_compile(r"\s*\(uuid:.*$", re.IGNORECASE),
+    lazy_compile(r"\s+(?:on|off)\s*\|.*$", re.IGNORECASE),
+    lazy_compile(r"\s*\|.*$"),
+    lazy_compile(r"\s*\(rev [0-9a-f]+\)\s*$", re.IGNORECASE),
+    lazy_compile(r"\s*\[(?:discrete|integrated)\]\s*$", re.IGNORECASE),
+    lazy_compile(r"[-\s]+shared$", re.IGNORECASE),
+    lazy_compile(r"[-\s]+mig[-\s]+\d+g\.\d+gb(?:[-+][a-z]+)*$", re.IGNORECASE),
+    lazy_compile(r"\s+mig\s+\d+c\.\d+g\.\d+gb$", re.IGNORECASE),
 )
-_TORCH_PROPS = re.compile(r"name\s*=\s*['\"]([^'\"]+)['\"]")
-_TORCH_WARNINGS = (re.compile(r"found gpu\s*\d+\s+(.+?)\s+which is of cuda capability", re.IGNORECASE),
-                   re.compile(r"^\s*(.+?)\s+with cuda capability sm_\d+", re.IGNORECASE))
-_XML_NAME = re.compile(r"<product_name>\s*([^<]+?)\s*</product_name>", re.IGNORECASE)
-_QUOTED = re.compile(r"^\s*(?:device\s*\d+\s*:\s*)?[\"']([^\"']+)[\"']\s*$", re.IGNORECASE)
-_LSPCI = re.compile(r"nvidia corporation\s+(?P<chip>[a-z]{2}\d{2,3}[a-z0-9]*)?\s*\[(?P<name>[^\]]+)\]",
+_TORCH_PROPS = lazy_compile(r"name\s*=\s*['\"]([^'\"]+)['\"]")
+_TORCH_WARNINGS = (lazy_compile(r"found gpu\s*\d+\s+(.+?)\s+which is of cuda capability", re.IGNORECASE),
+                   lazy_compile(r"^\s*(.+?)\s+with cuda capability sm_\d+", re.IGNORECASE))
+_XML_NAME = lazy_compile(r"<product_name>\s*([^<]+?)\s*</product_name>", re.IGNORECASE)
+_QUOTED = lazy_compile(r"^\s*(?:device\s*\d+\s*:\s*)?[\"']([^\"']+)[\"']\s*$", re.IGNORECASE)
+_LSPCI = lazy_compile(r"nvidia corporation\s+(?P<chip>[a-z]{2}\d{2,3}[a-z0-9]*)?\s*\[(?P<name>[^\]]+)\]",
                     re.IGNORECASE)
-_TRUNCATED = re.compile(r"\s*(?:\.\.\.|…)\s*$")
-_LSPCI_DEVICE = re.compile(r"nvidia corporation\s+device\s+([0-9a-f]{4})\b", re.IGNORECASE)
+_TRUNCATED = lazy_compile(r"\s*(?:\.\.\.|…)\s*$")
+_LSPCI_DEVICE = lazy_compile(r"nvidia corporation\s+device\s+([0-9a-f]{4})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

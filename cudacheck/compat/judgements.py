@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 from ..versions import at_least, major_minor, parse, torch_local_tag, torch_public
 from .archs import Arch, Coverage, coverage, parse_arch, parse_arch_flags
 from .db import CompatDB
 from .tables import TorchGuard, TorchRelease, TorchVariant
+from ..lazy_regex import lazy_compile
 
 
 # --- a build's GPU targets ---------------------------------------------------------------------
@@ -105,7 +107,7 @@ def python_ok(release: TorchRelease, python: Optional[str]) -> bool:
     return True
 
 
-_CUDA_TAG = re.compile(r"^cu\d{2,4}$")
+_CUDA_TAG = lazy_compile(r"^cu\d{2,4}$")
 
 
 def index_url(db: CompatDB, tag: Optional[str]) -> Optional[str]:
@@ -315,6 +317,7 @@ def cudnn_refused_for_gpus(db: CompatDB, torch_version: Optional[str], cudnn: Op
 
 
 # --- a GPU no torch release ever shipped kernels for -----------------------------------------------------
+@lru_cache(maxsize=256)
 def below_every_release(db: CompatDB, gpu: Arch) -> Optional[bool]:
     """Whether a GPU is older than every CUDA build of every torch release in the table (Fermi and older):
     no official wheel, old or new, runs on it. A build whose arch list is not known still cannot target the

@@ -15,7 +15,6 @@ checked or written, and never a new release.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 from urllib.parse import quote
@@ -23,12 +22,13 @@ from urllib.parse import quote
 from ..versions import at_least, cuda_tag, major_minor, parse, torch_local_tag
 from .archs import parse_arch, parse_arch_list
 from .torch_wheel import TORCH_CUDA, TORCH_PYTHON, WheelFacts, arch_list_from_flags
+from ..lazy_regex import lazy_compile
 
 OK, DIFFERS, BAD_INPUT = 0, 1, 2
 VARIANT_FIELDS = ("cuda", "arch_list", "sm", "ptx", "cudnn", "nccl", "nvidia_pins")
 OVERRIDABLE = ("arch_list", "sm", "ptx", "cudnn", "nccl")
 """The fields ``patch_overrides`` can hold (``CompatDB.torch_variant`` applies these)."""
-_LOWER_BOUND = re.compile(r">=\s*([0-9][0-9.]*)")
+_LOWER_BOUND = lazy_compile(r">=\s*([0-9][0-9.]*)")
 
 
 class RefreshError(ValueError):

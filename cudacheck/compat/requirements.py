@@ -9,14 +9,14 @@ read with Go's ``strconv.ParseBool``: only 1/t/T/TRUE/true/True disable the chec
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, TypeVar
 
 from ..versions import VersionTuple, parse
+from ..lazy_regex import lazy_compile
 
 _GO_TRUE = {"1", "t", "T", "TRUE", "true", "True"}
-_FACTOR = re.compile(r"^([A-Za-z_]+)(!=|<=|>=|=|<|>)(.*)$")
+_FACTOR = lazy_compile(r"^([A-Za-z_]+)(!=|<=|>=|=|<|>)(.*)$")
 VERSION_PROPERTIES = ("cuda", "driver", "arch")
 
 

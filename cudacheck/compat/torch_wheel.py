@@ -39,6 +39,7 @@ from ..kernels.scan import scan_library
 from ..probes.torch_build import DistMetadata, parse_version_py, read_metadata, text_value
 from ..versions import cuda_tag, major_minor, torch_local_tag, torch_public
 from .archs import parse_arch
+from ..lazy_regex import lazy_compile
 
 TORCH_CUDA = "torch/lib/libtorch_cuda.so"
 TORCH_PYTHON = "torch/lib/libtorch_python.so"
@@ -46,12 +47,12 @@ VERSION_PY = "torch/version.py"
 CHUNK = 1 << 20
 
 _TARGET = rb"(?:sm|compute)_\d+[af]?"
-_ARCH_FLAGS = re.compile(rb"^" + _TARGET + rb"(?: " + _TARGET + rb")*$")
-_ARCH_FLAGS_TAIL = re.compile(_TARGET + rb"(?: " + _TARGET + rb")+$")
+_ARCH_FLAGS = lazy_compile(rb"^" + _TARGET + rb"(?: " + _TARGET + rb")*$")
+_ARCH_FLAGS_TAIL = lazy_compile(_TARGET + rb"(?: " + _TARGET + rb")+$")
 """Two or more targets ending a longer string: the linker can place the flags right after a
 character array that has no NUL of its own (torch 2.8 and 2.9: ``…std::string ipc_hsm_70 sm_75 …``)."""
-_NCCL_VERSION = re.compile(rb"NCCL version (\d+\.\d+\.\d+)[^\0+\s]*\+cuda\d+\.\d+")
-_EXACT_PIN = re.compile(r"^==\s*([0-9][0-9A-Za-z.+!-]*)$")
+_NCCL_VERSION = lazy_compile(rb"NCCL version (\d+\.\d+\.\d+)[^\0+\s]*\+cuda\d+\.\d+")
+_EXACT_PIN = lazy_compile(r"^==\s*([0-9][0-9A-Za-z.+!-]*)$")
 _PIN_PREFIXES = ("nvidia-", "cuda-")
 
 

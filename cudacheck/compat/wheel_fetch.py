@@ -6,18 +6,18 @@ an empty folder; nothing is installed.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..versions import major_minor
+from ..lazy_regex import lazy_compile
 
 PLATFORMS = ("manylinux_2_28_x86_64", "manylinux2014_x86_64", "manylinux1_x86_64")
 """Linux x86_64 wheel tags, most preferred first (pip does not widen ``manylinux_2_28`` to the
 ``manylinux1`` of torch 2.6 and older)."""
 PIP_TIMEOUT = 3600
-_UNREACHABLE = re.compile(r"(?:Failed to resolve|Failed to establish a new connection[^']*|host=)'([^']+)'")
+_UNREACHABLE = lazy_compile(r"(?:Failed to resolve|Failed to establish a new connection[^']*|host=)'([^']+)'")
 
 
 class FetchError(RuntimeError):

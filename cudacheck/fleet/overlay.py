@@ -20,6 +20,7 @@ from ..errors import UsageError
 from ..fact_paths import assign, key, path_of
 from ..snapshot import Assumption, CudaDriverFacts, GpuFacts, NvmlFacts, ShmFacts, Snapshot
 from .targets import Target
+from ..lazy_regex import lazy_compile
 
 HOST_FIELDS: List[Tuple[Callable[[Snapshot], Any], str]] = [
     (lambda s: s.container.dev_nodes, "device nodes"),
@@ -48,8 +49,8 @@ HOST_ONLY: Dict[str, str] = {**{key(where): words for where, words in HOST_FIELD
 
 REPLACED = ("nvml", "cuda_driver")
 REPLACED_PROBES = ("nvml", "cuda_driver", "deep")
-_CC = re.compile(r"^\d+\.\d+$")
-_GFD_SUFFIX = re.compile(r"(-SHARED|-MIG-[0-9A-Za-z.+-]*)+$", re.IGNORECASE)
+_CC = lazy_compile(r"^\d+\.\d+$")
+_GFD_SUFFIX = lazy_compile(r"(-SHARED|-MIG-[0-9A-Za-z.+-]*)+$", re.IGNORECASE)
 
 
 def gpu_label(product: str) -> str:

@@ -30,6 +30,7 @@ from .cache import ScanCache, default_path
 from .elf import ElfError, ElfFile
 from .scan import CUDART_SONAME, LibraryScan, scan_library
 from .symbols import GnuHashTable
+from ..lazy_regex import lazy_compile
 
 PROBE = "kernels"
 MISSING_SHOWN = 20
@@ -37,8 +38,8 @@ MISSING_SHOWN = 20
 #: the std::string ABI torch was built with.
 _ERROR_CTOR_NEW = ("_ZN3c105ErrorC2ENS_14SourceLocationENSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE")
 _ERROR_CTOR_OLD = "_ZN3c105ErrorC2ENS_14SourceLocationESs"
-_SHARED_LIBRARY = re.compile(r"\.so(\.\d+)*$")
-_LOCAL_VERSION = re.compile(r"\+([A-Za-z0-9.]+)")
+_SHARED_LIBRARY = lazy_compile(r"\.so(\.\d+)*$")
+_LOCAL_VERSION = lazy_compile(r"\+([A-Za-z0-9.]+)")
 
 
 class _Distribution:

@@ -7,7 +7,6 @@ the dynamic section and the dynamic symbols; the result is a plain, JSON-able
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Optional, Set, Tuple
@@ -18,9 +17,10 @@ from .coverage import target_key
 from .elf import ElfFile
 from .fatbin import CONTROL_SECTION, FATBIN_SECTION, RELOCATABLE_SECTION, walk_section
 from .symbols import cxx11_abi, dynamic_symbols, is_torch_symbol, torch_abi
+from ..lazy_regex import lazy_compile
 
 #: ``libcudart.so.13`` or an auditwheel-grafted ``libcudart.faf08d9a.so.13``.
-CUDART_SONAME = re.compile(r"^libcudart(?:[.-][0-9a-f]{8})?\.so\.(\d+)")
+CUDART_SONAME = lazy_compile(r"^libcudart(?:[.-][0-9a-f]{8})?\.so\.(\d+)")
 _REGISTER = "__cudaRegisterFatBinary"
 
 

@@ -12,20 +12,20 @@
 """
 from __future__ import annotations
 
-import re
 import struct
 from dataclasses import dataclass, field
 from typing import Iterable, List, Optional
 
 from .elf import SHN_UNDEF, SHT_DYNSYM, SHT_GNU_HASH, STB_WEAK, ElfError, ElfFile, Section
+from ..lazy_regex import lazy_compile
 
 MAX_SYMBOLS = 2_000_000
 
 #: Mangled names of torch's C++ API: c10::, at::, torch::, caffe2:: (also their vtables,
 #: typeinfo and thunks) and the THP* Python-binding helpers.
-_TORCH_CXX = re.compile(r"^_Z(?:T[VIS]|Th\w*?_|Tv\w*?_)?N?K?(?:3c10|2at|5torch|6caffe2)|^_Z\d+THP")
+_TORCH_CXX = lazy_compile(r"^_Z(?:T[VIS]|Th\w*?_|Tv\w*?_)?N?K?(?:3c10|2at|5torch|6caffe2)|^_Z\d+THP")
 #: The LibTorch stable C ABI (``torch/csrc/stable``, ``torch/csrc/inductor/aoti_torch/c/shim.h``).
-_TORCH_STABLE = re.compile(r"^(?:aoti_torch_|torch_)")
+_TORCH_STABLE = lazy_compile(r"^(?:aoti_torch_|torch_)")
 
 
 @dataclass
@@ -112,7 +112,7 @@ def _old_string(name: str) -> bool:
     return False
 
 
-_MANGLED_WITH_STRING = re.compile(rb"_Z[^\0]*?(?:Ss|basic_string)[^\0]*")
+_MANGLED_WITH_STRING = lazy_compile(rb"_Z[^\0]*?(?:Ss|basic_string)[^\0]*")
 
 
 def cxx11_abi(strings: bytes) -> Optional[bool]:

@@ -12,9 +12,10 @@ from typing import Any, Dict, List, Optional, Sequence
 from ..compat.archs import Arch
 from ..snapshot import EnvironmentFacts, KernelInventory, ProbeError, TorchFacts
 from .coverage import LibraryCoverage, library_coverage, main_targets
+from ..lazy_regex import lazy_compile
 
 VIEW_VERSION = 1
-_SITE = re.compile(r"^.*?/(?:site|dist)-packages/")
+_SITE = lazy_compile(r"^.*?/(?:site|dist)-packages/")
 
 
 @dataclass

@@ -7,6 +7,7 @@ from typing import Dict, List, Mapping, Optional, Tuple
 
 from ..snapshot import ContainerFacts, ShmFacts, VisibleDevices
 from .paths import shorten
+from ..lazy_regex import lazy_compile
 
 # Only these variables enter a snapshot: never the whole environment (secrets).
 ENV_ALLOW = (
@@ -19,7 +20,7 @@ ENV_ALLOW = (
     "PYTORCH_VERSION", "KUBERNETES_SERVICE_HOST",
 )
 ENV_ALLOW_PREFIXES = ("NVIDIA_REQUIRE_", "CUDACHECK_")
-_UUID = re.compile(r"^(GPU|MIG)-[0-9a-fA-F-]+", re.IGNORECASE)
+_UUID = lazy_compile(r"^(GPU|MIG)-[0-9a-fA-F-]+", re.IGNORECASE)
 
 
 def _environment(environ: Optional[Mapping[str, str]]) -> Mapping[str, str]:

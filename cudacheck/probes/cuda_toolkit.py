@@ -15,9 +15,10 @@ import time
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from .host import HostRoots
+from ..lazy_regex import lazy_compile
 
 NVCC_TIMEOUT = 5.0
-_CUDNN_DEFINE = re.compile(r"#define\s+CUDNN_(MAJOR|MINOR|PATCHLEVEL)\s+(\d+)")
+_CUDNN_DEFINE = lazy_compile(r"#define\s+CUDNN_(MAJOR|MINOR|PATCHLEVEL)\s+(\d+)")
 
 
 def expand(path: str) -> str:

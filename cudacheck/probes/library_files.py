@@ -7,7 +7,6 @@ found (``origins``) and the wheels whose RECORD lists it (``packages``).
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -16,9 +15,10 @@ from ..versions import parts
 from .cuda_toolkit import expand
 from .host import HostRoots
 from .paths import folders, shorten
+from ..lazy_regex import lazy_compile
 
 #: File names of the libraries this probe reports; the group is the library ``name``.
-NAME_RE = re.compile(r"^lib(cudart|cudnn(?:_[a-z0-9_]+)?|nccl|cublasLt|cublas|nvrtc)\.so(?:\.(\d+(?:\.\d+)*))?$")
+NAME_RE = lazy_compile(r"^lib(cudart|cudnn(?:_[a-z0-9_]+)?|nccl|cublasLt|cublas|nvrtc)\.so(?:\.(\d+(?:\.\d+)*))?$")
 #: A found file's ``origin`` is the first of its ``origins`` in this order: what the file is
 #: (a pip wheel's, a conda package's, a CUDA toolkit's) before how a loader reaches it.
 ORIGIN_ORDER = ("pip", "conda", "cuda_home", "ld_library_path", "rpath", "ldconfig", "system_dirs")

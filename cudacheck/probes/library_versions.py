@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -22,6 +21,7 @@ from .answers import from_answer
 from .cuda_toolkit import cudnn_header_version
 from .library_files import FoundFile
 from .paths import shorten
+from ..lazy_regex import lazy_compile
 
 DECODE: Dict[str, Callable[[Any], Optional[str]]] = {
     "cudart": cuda_from_int,
@@ -45,7 +45,7 @@ class LibraryAnswer:
     version: Any = None  # as the library gave it: an integer or a list of numbers
     error: Optional[str] = None
 PRECISE = 3  # major.minor.patch: enough to compare with what torch was built against
-_NCCL_DEFINE = re.compile(r"#define\s+NCCL_(MAJOR|MINOR|PATCH)\s+(\d+)")
+_NCCL_DEFINE = lazy_compile(r"#define\s+NCCL_(MAJOR|MINOR|PATCH)\s+(\d+)")
 
 
 def precise(found: FoundFile) -> bool:

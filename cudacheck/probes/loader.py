@@ -7,14 +7,14 @@ an empty result for a file it cannot read or does not understand; none of them r
 from __future__ import annotations
 
 import os
-import re
 import struct
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
+from ..lazy_regex import lazy_compile
 
 LD_CACHE = "/etc/ld.so.cache"
 _CACHE_MAGIC_NEW = b"glibc-ld.so.cache1.1"
-_CACHE_PATH = re.compile(rb"(/[^\x00]{1,4095}?\.so[^\x00/]{0,64})\x00")
+_CACHE_PATH = lazy_compile(rb"(/[^\x00]{1,4095}?\.so[^\x00/]{0,64})\x00")
 
 
 @dataclass

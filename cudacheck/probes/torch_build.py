@@ -7,15 +7,15 @@ setup can make it crash; the deep level imports it in a child process instead.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from ..snapshot import TorchFacts, TorchInstall
 from .paths import folders, shorten
+from ..lazy_regex import lazy_compile
 
-_ASSIGN = re.compile(r"^(__version__|cuda|hip|xpu|debug|git_version)\s*(?::[^=]*)?=\s*(.+?)\s*$")
-_REQUIRES = re.compile(r"^Requires-Dist:\s*([A-Za-z0-9_.-]+)\s*(?:\[[^\]]*\])?\s*(.*?)\s*(?:;.*)?$")
+_ASSIGN = lazy_compile(r"^(__version__|cuda|hip|xpu|debug|git_version)\s*(?::[^=]*)?=\s*(.+?)\s*$")
+_REQUIRES = lazy_compile(r"^Requires-Dist:\s*([A-Za-z0-9_.-]+)\s*(?:\[[^\]]*\])?\s*(.*?)\s*(?:;.*)?$")
 
 
 def parse_version_py(text: str) -> Dict[str, object]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 from typing import List, Optional, TextIO
+from ..lazy_regex import lazy_compile
 
 DEFAULT_WIDTH = 80
 """The width when the output is not a terminal and COLUMNS is not set."""
@@ -24,7 +25,7 @@ COMMAND_WORDS = ("pip", "pip3", "python", "python3", "conda", "mamba", "micromam
                  "docker", "podman", "kubectl", "helm", "apt", "apt-get", "dnf", "yum", "export", "nvidia-smi",
                  "cudacheck", "torchrun", "git", "sudo", "ldconfig", "modprobe", "systemctl")
 #: A command word followed by an argument (``nvcc targets: …`` is a label, not a command).
-_COMMAND = re.compile(r"(?:\$ |python3? -|(?:%s) (?![^ ]*: ))" % "|".join(
+_COMMAND = lazy_compile(r"(?:\$ |python3? -|(?:%s) (?![^ ]*: ))" % "|".join(
     re.escape(word) for word in COMMAND_WORDS if not word.startswith("python")))
 
 

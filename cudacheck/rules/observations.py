@@ -14,7 +14,6 @@ container).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
@@ -24,6 +23,7 @@ from ..observations import Obs, observation
 from ..snapshot import Observation, VisibleDevices
 from ..versions import major_minor
 from .context import RuleContext, quotation
+from ..lazy_regex import lazy_compile
 
 LIKELY = "likely"
 POSSIBLE = "possible"
@@ -274,7 +274,7 @@ def ld_entries(ctx: RuleContext, *words: str) -> List[str]:
     return entries
 
 
-_LIBRARY_FILE = re.compile(r"(?P<folder>(?:/[\w.+-]+)+)/lib(?:cudnn|cublas|cusparse|cufft|curand|cusolver|cudart|nvJitLink|"
+_LIBRARY_FILE = lazy_compile(r"(?P<folder>(?:/[\w.+-]+)+)/lib(?:cudnn|cublas|cusparse|cufft|curand|cusolver|cudart|nvJitLink|"
                            r"nvrtc|cupti)[\w-]*\.so[.\d]*")
 _PACKAGED = ("site-packages", "dist-packages", "conda", "mamba", "miniforge", "/envs/")
 

@@ -8,17 +8,17 @@ and no regular expression ever runs over a line that lacks its keyword.
 from __future__ import annotations
 
 import bisect
-import re
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional
+from ..lazy_regex import lazy_compile
 
 MAX_LINE = 8192
 """Longer lines are cut (after splitting on literal ``\\n`` escapes, as JSON logs have)."""
 
-_QUOTE = re.compile(r"^[ \t]*(?:>(?!>>)[ \t]?)+")
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-_FENCE = re.compile(r"^\s*(?:```|~~~)")
-_WORD = re.compile(r"[a-z0-9]+")
+_QUOTE = lazy_compile(r"^[ \t]*(?:>(?!>>)[ \t]?)+")
+_ANSI = lazy_compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_FENCE = lazy_compile(r"^\s*(?:```|~~~)")
+_WORD = lazy_compile(r"[a-z0-9]+")
 
 
 def normalise_line(line: str) -> str:
@@ -49,6 +49,7 @@ class Document:
     def __init__(self, text: str) -> None:
         lines: List[str] = []
         origin: List[int] = []
+        normalised: Dict[str, str] = {}  # a repeated line is normalised once
         for number, raw in enumerate(text.splitlines(), start=1):
             if len(raw) > 1000 and "\\n" in raw:
                 parts = raw.split("\\n")
@@ -57,17 +58,34 @@ class Document:
             for part in parts:
                 if len(part) > MAX_LINE:
                     part = part[:MAX_LINE]
-                lines.append(normalise_line(part))
+                line = normalised.get(part)
+                if line is None:
+                    line = normalised[part] = normalise_line(part)
+                lines.append(line)
                 origin.append(number)
         self.lines = lines
         self.origin = origin
         self.text = "\n".join(lines).lower()
         self.lower = self.text.split("\n") if lines else []
-        starts = [0] * len(lines)
+        # Keywords are searched in the distinct lines only: long pastes (training logs, a report
+        # pasted twice) are mostly repeats, and a repeat is found through its first occurrence.
+        first: Dict[str, int] = {}
+        distinct: List[int] = []
+        repeats: Dict[int, List[int]] = {}
+        for index, line in enumerate(self.lower):
+            earlier = first.setdefault(line, index)
+            if earlier == index:
+                distinct.append(index)
+            else:
+                repeats.setdefault(earlier, [earlier]).append(index)
+        self._distinct = distinct
+        self._repeats = repeats
+        self._search_text = "\n".join(self.lower[index] for index in distinct)
+        starts = [0] * len(distinct)
         position = 0
-        for index, line in enumerate(lines):
-            starts[index] = position
-            position += len(line) + 1
+        for slot, index in enumerate(distinct):
+            starts[slot] = position
+            position += len(self.lower[index]) + 1
         self._starts = starts
         self._cache: Dict[str, List[int]] = {}
         self._tokens: Optional[set] = None
@@ -80,23 +98,40 @@ class Document:
         """Whether a lower-case keyword occurs anywhere."""
         return keyword in self.text
 
-    def lines_with(self, keyword: str) -> List[int]:
-        """Indices of the lines containing a lower-case keyword, in order."""
-        cached = self._cache.get(keyword)
+    def lines_with(self, keyword: str, distinct: bool = False) -> List[int]:
+        """Indices of the lines containing a lower-case keyword, in order.
+
+        ``distinct`` leaves out lines identical (in lower case) to an earlier line: a reader
+        that judges each line on its own learns nothing new from a repeat.
+        """
+        key = "\0" + keyword if distinct else keyword
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        found = self._first_lines_with(keyword)
+        if not distinct and self._repeats and any(index in self._repeats for index in found):
+            every: List[int] = []
+            for index in found:
+                every.extend(self._repeats.get(index, (index,)))
+            found = sorted(every)
+        self._cache[key] = found
+        return found
+
+    def _first_lines_with(self, keyword: str) -> List[int]:
+        """The first occurrences of the distinct lines that contain a keyword, in order."""
+        cached = self._cache.get("\0" + keyword)
         if cached is not None:
             return cached
         found: List[int] = []
-        if not self._may_contain(keyword):
-            self._cache[keyword] = found
-            return found
-        text, starts = self.text, self._starts
-        position = text.find(keyword)
-        while position != -1:
-            index = bisect.bisect_right(starts, position) - 1
-            found.append(index)
-            next_line = starts[index + 1] if index + 1 < len(starts) else len(text)
-            position = text.find(keyword, max(next_line, position + 1))
-        self._cache[keyword] = found
+        if self._may_contain(keyword):
+            text, starts, distinct = self._search_text, self._starts, self._distinct
+            position = text.find(keyword)
+            while position != -1:
+                slot = bisect.bisect_right(starts, position) - 1
+                found.append(distinct[slot])
+                next_line = starts[slot + 1] if slot + 1 < len(starts) else len(text)
+                position = text.find(keyword, max(next_line, position + 1))
+        self._cache["\0" + keyword] = found
         return found
 
     def _may_contain(self, keyword: str) -> bool:
@@ -108,7 +143,7 @@ class Document:
         occur are rejected without scanning the whole input.
         """
         if self._tokens is None:
-            self._tokens = set(_WORD.findall(self.text))
+            self._tokens = set(_WORD.findall(self._search_text))
             self._vocabulary = "\n".join(t for t in self._tokens if not t.isdigit())
         inner, longest = _keyword_words(keyword)
         if longest is None:
@@ -117,12 +152,16 @@ class Document:
             return False
         return longest.isdigit() or longest in self._vocabulary
 
-    def lines_with_any(self, keywords: Iterable[str]) -> List[int]:
+    def lines_with_any(self, keywords: Iterable[str], distinct: bool = False) -> List[int]:
         """Indices of the lines containing at least one keyword, in order, each once."""
         seen = set()
         for keyword in keywords:
-            seen.update(self.lines_with(keyword))
+            seen.update(self.lines_with(keyword, distinct))
         return sorted(seen)
+
+    def occurrences(self, index: int) -> int:
+        """How many times the line at ``index`` occurs in the document (itself and its identical repeats)."""
+        return len(self._repeats.get(index, (index,)))
 
     def line(self, index: int) -> str:
         """The normalised line at ``index`` ("" outside the document)."""

@@ -141,6 +141,7 @@ class Facts:
     pypi_cuda_wheel: bool = False  # `pip show torch` requires nvidia-* wheels: PyPI's CUDA wheel
     _priority: Dict[str, int] = field(default_factory=dict)
     _counts: Dict[str, int] = field(default_factory=dict)
+    _kept: Dict[str, int] = field(default_factory=dict)
 
     # --- scalar facts ------------------------------------------------------------
     def set(self, where: "Where[T]", value: Optional[T], priority: int) -> bool:
@@ -181,14 +182,17 @@ class Facts:
         self.recognised[kind] = self.recognised.get(kind, 0) + 1
 
     # --- observations --------------------------------------------------------------
-    def observe(self, signature: Obs, text: str, line: Optional[int] = None, **values: Any) -> None:
-        """Record an observation (the first few of each kind are kept, all are counted)."""
+    def observe(self, signature: Obs, text: str, line: Optional[int] = None, occurrences: int = 1,
+                **values: Any) -> None:
+        """Record an observation (the first few of each kind are kept, all are counted; ``occurrences``
+        counts a line read once for all its identical repeats)."""
         if not isinstance(signature, Obs):
             raise TypeError(f"an observation is named by an Obs member, not {signature!r}")
-        count = self._counts.get(signature, 0) + 1
-        self._counts[signature] = count
-        if count > MAX_OBSERVATIONS_PER_SIGNATURE:
+        self._counts[signature] = self._counts.get(signature, 0) + occurrences
+        kept = self._kept.get(signature, 0)
+        if kept >= MAX_OBSERVATIONS_PER_SIGNATURE:
             return
+        self._kept[signature] = kept + 1
         clean = {k: str(v) for k, v in values.items() if v is not None and v != ""}
         self.observations.append(Observation(signature=signature, text=text.strip()[:500], line=line,
                                              values=clean))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..versions import cuda_from_digits
+from ..lazy_regex import lazy_compile
 
 NGC_SOURCE = ("https://docs.nvidia.com/deeplearning/frameworks/support-matrix/index.html; "
               "https://docs.nvidia.com/deeplearning/frameworks/pytorch-release-notes/rel-YY-MM.html")
@@ -44,13 +45,13 @@ class ImageFacts:
     requires_cuda: bool = False  # an nvidia/cuda-based image with NVIDIA_REQUIRE_CUDA
 
 
-_PYTORCH = re.compile(r"^(?:docker\.io/)?pytorch/pytorch:(?P<torch>\d+\.\d+(?:\.\d+)?)-cuda(?P<cuda>\d+\.\d+)",
+_PYTORCH = lazy_compile(r"^(?:docker\.io/)?pytorch/pytorch:(?P<torch>\d+\.\d+(?:\.\d+)?)-cuda(?P<cuda>\d+\.\d+)",
                       re.IGNORECASE)
-_NGC = re.compile(r"^nvcr\.io/nvidia/(?P<framework>pytorch|tensorflow|nemo|tritonserver|cuda|pytorch-\w+)"
+_NGC = lazy_compile(r"^nvcr\.io/nvidia/(?P<framework>pytorch|tensorflow|nemo|tritonserver|cuda|pytorch-\w+)"
                   r":(?P<release>\d{2}\.\d{2})", re.IGNORECASE)
-_CUDA_TAG = re.compile(r"(?:^|[:_-])cuda[-_]?(?P<cuda>\d{1,2}\.\d)(?:\.\d+)?(?=$|[-_.])|"
+_CUDA_TAG = lazy_compile(r"(?:^|[:_-])cuda[-_]?(?P<cuda>\d{1,2}\.\d)(?:\.\d+)?(?=$|[-_.])|"
                        r"(?:^|[:_-])cu(?P<cu>1[0-3]\d|\d\d)(?=$|[-_.])", re.IGNORECASE)
-_NVIDIA_CUDA = re.compile(r"^(?:docker\.io/)?(?:nvidia|nvcr\.io/nvidia)/cuda:(?P<cuda>\d+\.\d+)", re.IGNORECASE)
+_NVIDIA_CUDA = lazy_compile(r"^(?:docker\.io/)?(?:nvidia|nvcr\.io/nvidia)/cuda:(?P<cuda>\d+\.\d+)", re.IGNORECASE)
 
 
 def ngc_cuda(release: str) -> Optional[str]:

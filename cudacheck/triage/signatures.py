@@ -151,7 +151,7 @@ HOOKS: Dict[Obs, Callable[[Facts, Dict[str, str], int], None]] = {
 def scan(document: Document, facts: Facts) -> None:
     """Record every signature found in the document (and the facts the messages state)."""
     for signature in MESSAGES:
-        indices = document.lines_with_any(signature.anchors)
+        indices = document.lines_with_any(signature.anchors, distinct=not signature.join_next)
         for index in indices:
             text = document.line(index)
             if signature.join_next:
@@ -161,7 +161,8 @@ def scan(document: Document, facts: Facts) -> None:
             if match is None or (signature.exclude is not None and signature.exclude.search(text)):
                 continue
             values = {k: v.strip() for k, v in match.groupdict().items() if v}
-            facts.observe(signature.obs, document.line(index), document.number(index), **values)
+            facts.observe(signature.obs, document.line(index), document.number(index),
+                          occurrences=1 if signature.join_next else document.occurrences(index), **values)
             facts.seen("error")
             hook = HOOKS.get(signature.obs)
             if hook is not None:

@@ -39,6 +39,20 @@ def test_work_is_linear_in_the_number_of_keyword_hits():
         assert len(two.lines_with(keyword)) == 2 * len(one.lines_with(keyword))
 
 
+def test_repeated_lines_are_found_through_their_first_occurrence():
+    text = "driver 470\nDriver 470\nother\n  driver 470\ndriver 535\n> driver 470"
+    document = Document(text)
+    assert document.lines_with("driver") == [0, 1, 3, 4, 5]  # "> " is a quote prefix: line 5 repeats line 0
+    assert document.lines_with("driver", distinct=True) == [0, 3, 4]
+    assert [document.occurrences(index) for index in (0, 3, 4)] == [3, 1, 1]
+    assert document.lines_with_any(("470", "535"), distinct=True) == [0, 3, 4]
+
+
+def test_keyword_positions_survive_lower_casing_that_changes_lengths():
+    document = Document("İİİİİİİİ cuda\nab\nxy\ndriver")  # "İ".lower() is two characters
+    assert document.lines_with("cuda") == [0] and document.lines_with("driver") == [3]
+
+
 def test_many_repeats_keep_observations_bounded():
     block = "\n".join(sample.text for sample in SAMPLES.values())
     snapshot = parse(block * 40)

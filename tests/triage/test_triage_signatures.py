@@ -292,7 +292,13 @@ def test_wrapped_message_across_lines():
     assert s.torch.cuda == "10.2"
 
 
-def test_repeated_lines_are_counted_not_stored():
+def test_repeated_lines_are_counted_and_stored_once():
     s = parse("\n".join([EXAMPLES["bus_error"]] * 500))
     kept = [o for o in s.observations if o.signature == "bus_error"]
-    assert len(kept) == 3 and kept[0].values["count"] == "500"
+    assert len(kept) == 1 and kept[0].values["count"] == "500" and kept[0].line == 1
+
+
+def test_different_lines_of_one_kind_keep_the_first_three_and_count_all():
+    lines = [EXAMPLES["bus_error"].replace("4321", str(pid)) for pid in (11, 12, 11, 13, 14, 12)]
+    kept = [o for o in parse("\n".join(lines)).observations if o.signature == "bus_error"]
+    assert [o.line for o in kept] == [1, 2, 4] and kept[0].values["count"] == "6"

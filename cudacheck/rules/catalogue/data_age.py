@@ -13,10 +13,11 @@ from ...report import Finding
 from ...versions import driver_branch, major_minor, parse, torch_local_tag, torch_public
 from ..context import RuleContext
 from ..registry import rule
+from ...lazy_regex import lazy_compile
 
 _UPDATE = ("Upgrade cudacheck, or point it at newer tables without upgrading: "
            "`cudacheck --compat-data DIR doctor` or CUDACHECK_COMPAT_DATA=DIR.")
-_UNNAMED = re.compile(r"graphics device|^\s*$", re.IGNORECASE)
+_UNNAMED = lazy_compile(r"graphics device|^\s*$", re.IGNORECASE)
 
 
 def _data(ctx: RuleContext) -> str:

@@ -10,12 +10,13 @@ import re
 from ...observations import Obs
 from ..document import Document
 from ..facts import Facts
+from ...lazy_regex import lazy_compile
 
-_CONFIG_OFF = re.compile(r"(?<![\w])USE_CUDA\s*(?:=|:)\s*(?:OFF|0|False|NO)\b", re.IGNORECASE)
-_IS_BUILT = re.compile(r"torch\.backends\.cuda\.is_built\(\s*\)\s*(?:(?:->|=>|:|==?|is|returns?|returned|gives|prints?)\s*)*"
+_CONFIG_OFF = lazy_compile(r"(?<![\w])USE_CUDA\s*(?:=|:)\s*(?:OFF|0|False|NO)\b", re.IGNORECASE)
+_IS_BUILT = lazy_compile(r"torch\.backends\.cuda\.is_built\(\s*\)\s*(?:(?:->|=>|:|==?|is|returns?|returned|gives|prints?)\s*)*"
                        r"[`'\"]?(?P<value>True|False)\b", re.IGNORECASE)
-_IS_BUILT_PROMPT = re.compile(r"^\s*(?:>>>|In \[\d*\]:)\s*(?:print\()?\s*torch\.backends\.cuda\.is_built\(\s*\)\)?\s*$")
-_ANSWER = re.compile(r"^\s*(?:Out\[\d*\]:\s*)?(?P<value>True|False)\s*$")
+_IS_BUILT_PROMPT = lazy_compile(r"^\s*(?:>>>|In \[\d*\]:)\s*(?:print\()?\s*torch\.backends\.cuda\.is_built\(\s*\)\)?\s*$")
+_ANSWER = lazy_compile(r"^\s*(?:Out\[\d*\]:\s*)?(?P<value>True|False)\s*$")
 
 
 def parse(document: Document, facts: Facts) -> None:

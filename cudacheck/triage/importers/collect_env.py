@@ -16,12 +16,13 @@ from ..facts import REPORTED, TOOL, Facts, GpuClaim, TorchClaim
 from . import platform_words
 from ...observations import Obs
 from ...versions import parts
+from ...lazy_regex import lazy_compile
 
-_LABEL = re.compile(r"^\s*(?:[-*•+]\s*|\d{1,2}[.)]\s*|#+\s*)?(?P<label>[A-Za-z][\w /().,+'`-]{0,70}?)\s*[:：]\s*"
+_LABEL = lazy_compile(r"^\s*(?:[-*•+]\s*|\d{1,2}[.)]\s*|#+\s*)?(?P<label>[A-Za-z][\w /().,+'`-]{0,70}?)\s*[:：]\s*"
                     r"(?P<value>.*)$")
-_PARENS = re.compile(r"\([^)]*\)|`")
-_VERSION = re.compile(r"\b(?P<v>\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev|\.post)\d*)*(?:\+[\w.]+)?)")
-_DRIVER = re.compile(r"^(?:r|v)?(?P<v>\d{3}(?:\.\d{1,3}){0,2})\b")
+_PARENS = lazy_compile(r"\([^)]*\)|`")
+_VERSION = lazy_compile(r"\b(?P<v>\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev|\.post)\d*)*(?:\+[\w.]+)?)")
+_DRIVER = lazy_compile(r"^(?:r|v)?(?P<v>\d{3}(?:\.\d{1,3}){0,2})\b")
 _NO_VALUE = ("could not collect", "n/a", "no cuda", "none", "", "-", "unknown", "not available", "na")
 
 Handler = Callable[[Facts, str, int, int, Document, int], None]
@@ -82,8 +83,9 @@ def label_of(text: str) -> Optional[str]:
 
 
 def parse(document: Document, facts: Facts) -> None:
-    """Read every ``Label: value`` line of collect_env or a template."""
-    for index in document.lines_with_any(ANCHORS):
+    """Read every ``Label: value`` line of collect_env or a template (a repeated line once: the first
+    value of a label wins)."""
+    for index in document.lines_with_any(ANCHORS, distinct=True):
         match = _LABEL.match(document.line(index))
         if not match:
             continue

@@ -19,6 +19,7 @@ from ...observations import Obs
 from ..document import Document
 from ..facts import Facts
 from .extensions import KNOWN_MODULES
+from ...lazy_regex import lazy_compile
 
 COMPONENTS: Tuple[Tuple[str, Tuple[str, ...], str], ...] = (
     ("fabric_manager", ("fabric manager", "fabricmanager", "fabric-manager", "nvswitch"),
@@ -55,20 +56,20 @@ COMPONENTS: Tuple[Tuple[str, Tuple[str, ...], str], ...] = (
                                     r"\b(?:old|older|outdated)\s+(?:nvidia\s+)?driver\b"),
     ("kernel_module", ("kernel module", "modprobe", "nouveau", "dkms"), r"kernel module|modprobe|nouveau|dkms"),
 )
-_FAILURE = re.compile(
+_FAILURE = lazy_compile(
     r"\berror\b|\bfail\w*|\bcannot\b|\bcan'?t\b|\bcould\s?n[o']t\b|\bunable\b|\bnot\s+(?:found|work\w*|supported|available|"
     r"loaded|running|installed|detected|compatible)|\bno such\b|mismatch\w*|\bmissing\b|\bundefined\b|\binvalid\b|"
     r"incompatib\w*|\bdoes\s?n[o']t\s+work|\bbroke\w*|\bcrash\w*|\bwrong\b|\bconflict\w*|\bproblem\b|\bissue\b|"
     r"\bsegfault|\bhangs?\b|\bhanging\b|\bstuck\b|\bfreez\w*|\btime[sd]? ?out\b|\btimeout\b|\btoo old\b|\boutdated\b",
     re.IGNORECASE)
-_NOT_A_FAILURE = re.compile(
+_NOT_A_FAILURE = lazy_compile(
     r"^\W*(?:\d[\d:.\- ]*\s*)?(?:\[?\s*(?:WARNING|WARN|INFO|DEBUG|NOTE|W\d{4}|I\d{4})\b|Warning\b|\|\s*WARNING\b)|"
     r"\bjust a warning\b|Unable to register \w+ factory", re.IGNORECASE)
 """Warnings and notices (an optional accelerator not installed, TensorFlow registering its plugins twice) are
 not failures."""
-_PATTERNS = tuple((name, anchors, re.compile(pattern, re.IGNORECASE)) for name, anchors, pattern in COMPONENTS)
+_PATTERNS = tuple((name, anchors, lazy_compile(pattern, re.IGNORECASE)) for name, anchors, pattern in COMPONENTS)
 
-_DRIVER_TOO_OLD_SAID = re.compile(
+_DRIVER_TOO_OLD_SAID = lazy_compile(
     # the driver said to be older than what is needed; the sentence itself states the failure: "bump the nvidia driver
     # for CUDA 12.1 support", "we have software that requires a newer version", "470 means the highest cuda we can use
     # is 11.4", "the node driver only supports CUDA 11.4", "any chance we can get the driver version bumped?"
@@ -86,14 +87,14 @@ _DRIVER_TOO_OLD_SAID = re.compile(
     r"ドライバ(?:ー)?[^\n]{0,8}?(?:古い|古すぎ)|драйвер\w*[^\n]{0,20}?(?:устарел|слишком\s+стар)|"
     r"(?:driver|controlador)\w*[^\n]{0,30}?(?:demasiado\s+(?:antiguo|viejo)|desactualizado|muito\s+antigo|"
     r"desatualizado)", re.IGNORECASE)
-_NO_REBOOT_SAID = re.compile(
+_NO_REBOOT_SAID = lazy_compile(
     # a driver updated while the old kernel module stays loaded: "after the driver upgrade to 550 (without a reboot)",
     # "I updated the nvidia driver but haven't rebooted yet"
     r"\b(?:driver|nvidia)\b[^\n]{0,60}?\b(?:upgrad|updat|install|reinstall)\w*\b[^\n]{0,60}?\b(?:without|before)\s+"
     r"(?:a\s+|any\s+)?reboot|\b(?:upgrad|updat|install|reinstall)\w*\s+(?:the\s+|my\s+|our\s+)?(?:nvidia\s+)?driver\b"
     r"[^\n]{0,60}?\b(?:(?:without|before)\s+(?:a\s+|any\s+)?reboot|not\s+(?:yet\s+)?reboot|(?:didn'?t|did\s+not|haven'?t|have\s+not|hasn'?t|has\s+not)\s+"
     r"(?:yet\s+)?(?:been\s+)?reboot)", re.IGNORECASE)
-_REQUIREMENT_SKIPPED = re.compile(
+_REQUIREMENT_SKIPPED = lazy_compile(
     # the container's requirement check skipped as the fix: "setting NVIDIA_DISABLE_REQUIRE=1 makes the container start"
     r"NVIDIA_DISABLE_REQUIRE\s*=\s*['\"]?(?:1|true|t)\b[^\n]{0,80}?\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|start\w*|"
     r"helps?|helped|runs?|around)\b|\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|workaround)\b[^\n]{0,60}?"
@@ -108,7 +109,7 @@ _DRIVER_WORDS = ("driver", "驱动", "ドライバ", "драйвер", "controla
 def parse(document: Document, facts: Facts) -> None:
     """One observation per component named on a line that reports a failure (the first such line)."""
     for name, anchors, pattern in _PATTERNS:
-        for index in document.lines_with_any(anchors):
+        for index in document.lines_with_any(anchors, distinct=True):
             text = document.line(index)
             if pattern.search(text) and _FAILURE.search(text) and not _NOT_A_FAILURE.search(text):
                 facts.observe(Obs.COMPONENT_FAILURE, text, document.number(index), component=name)
@@ -119,12 +120,12 @@ def parse(document: Document, facts: Facts) -> None:
 def _driver_said_too_old(document: Document, facts: Facts) -> None:
     """A sentence saying the driver must be newer, or was updated without a reboot, is a failure by itself (no error
     word needed)."""
-    for index in document.lines_with("nvidia_disable_require"):
+    for index in document.lines_with("nvidia_disable_require", distinct=True):
         if _REQUIREMENT_SKIPPED.search(document.line(index)):
             facts.observe(Obs.COMPONENT_FAILURE, document.line(index), document.number(index),
                           component="container_requirement")
             break
-    for index in document.lines_with("reboot"):
+    for index in document.lines_with("reboot", distinct=True):
         if _NO_REBOOT_SAID.search(document.line(index)):
             facts.observe(Obs.COMPONENT_FAILURE, document.line(index), document.number(index),
                           component="driver_update_no_reboot")
@@ -132,7 +133,7 @@ def _driver_said_too_old(document: Document, facts: Facts) -> None:
     if any(o.signature == Obs.COMPONENT_FAILURE and o.values.get("component") == "driver_version"
            for o in facts.observations):
         return
-    for index in document.lines_with_any(_DRIVER_WORDS):
+    for index in document.lines_with_any(_DRIVER_WORDS, distinct=True):
         text = document.line(index)
         lowered = text.lower()
         if any(anchor in lowered for anchor in _DRIVER_TOO_OLD_ANCHORS) and _DRIVER_TOO_OLD_SAID.search(text):

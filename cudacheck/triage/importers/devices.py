@@ -33,17 +33,18 @@ from typing import Dict, Optional
 from ...observations import Obs
 from ..document import Document
 from ..facts import Facts
+from ...lazy_regex import lazy_compile
 
 _GPU_NAME = r"(?:NVIDIA\s+)?(?:GeForce|Quadro|Tesla|TITAN|RTX|GTX|[AHLBV]\d{1,3}\b|A\d{4}|T4\b|P\d{2,3}\b)[^,|\"'\n]*?"
-_SMI_ROW = re.compile(r"^\|\s*(?P<index>\d{1,2})\s+(?P<name>" + _GPU_NAME + r")\s+(?:On|Off)\s*\|")
-_SMI_LIST = re.compile(r"^\s*GPU\s+(?P<index>\d{1,2}):\s+(?P<name>" + _GPU_NAME + r")\s*\(UUID")
-_SMI_CSV = re.compile(r"^\s*(?:(?P<first>\d{1,2}),\s*)?(?P<name>" + _GPU_NAME + r")\s*,[^\n]*?(?:,\s*(?P<last>\d{1,2}))?\s*$")
-_CUDA_LIST = re.compile(r"^\s*(?:ggml_cuda_init:\s*)?Device\s+(?P<index>\d{1,2})\s*:\s*\"?(?P<name>" + _GPU_NAME +
+_SMI_ROW = lazy_compile(r"^\|\s*(?P<index>\d{1,2})\s+(?P<name>" + _GPU_NAME + r")\s+(?:On|Off)\s*\|")
+_SMI_LIST = lazy_compile(r"^\s*GPU\s+(?P<index>\d{1,2}):\s+(?P<name>" + _GPU_NAME + r")\s*\(UUID")
+_SMI_CSV = lazy_compile(r"^\s*(?:(?P<first>\d{1,2}),\s*)?(?P<name>" + _GPU_NAME + r")\s*,[^\n]*?(?:,\s*(?P<last>\d{1,2}))?\s*$")
+_CUDA_LIST = lazy_compile(r"^\s*(?:ggml_cuda_init:\s*)?Device\s+(?P<index>\d{1,2})\s*:\s*\"?(?P<name>" + _GPU_NAME +
                         r")\"?\s*(?:,|$)|\bdevice:\s*(?P<index2>\d{1,2}),\s*name:\s*(?P<name2>" + _GPU_NAME + r"),\s*pci",
                         re.IGNORECASE)
-_NAME_ASKED = re.compile(r"get_device_name\(\s*(\d{1,2})\s*\)\s*$")
-_NAME_PRINTED = re.compile(r"^\s*(?:Out\[\d+\]:\s*)?['\"](?P<name>" + _GPU_NAME + r")['\"]\s*$", re.IGNORECASE)
-_ORDER_STATED = re.compile(
+_NAME_ASKED = lazy_compile(r"get_device_name\(\s*(\d{1,2})\s*\)\s*$")
+_NAME_PRINTED = lazy_compile(r"^\s*(?:Out\[\d+\]:\s*)?['\"](?P<name>" + _GPU_NAME + r")['\"]\s*$", re.IGNORECASE)
+_ORDER_STATED = lazy_compile(
     r"CUDA_DEVICE_ORDER[^\n]{0,80}?\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b|"
     r"\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b[^\n]{0,100}?CUDA_DEVICE_ORDER|"
     r"\b(?:nvidia-smi|gputil|nvtop|nvml|pci\s+bus|task\s+manager)\W+(?:\w+\W+){0,3}?(?:order\w*|index\w*|numbering|"
@@ -55,7 +56,7 @@ _ORDER_STATED = re.compile(
     re.IGNORECASE)
 _ORDER_ANCHORS = ("cuda_device_order", "order", "index", "numbering", " id", "ids", "swapped", "reversed", "backward",
                   "vice versa", "mismatch", "differ")
-_MASK_IGNORED = re.compile(
+_MASK_IGNORED = lazy_compile(
     r"CUDA_VISIBLE_DEVICES\b[^\n]{0,60}?\b(?:is|gets?|was|seems?\s+to\s+be|being)\s+(?:completely\s+|simply\s+)?"
     r"(?:ignored|not\s+(?:respected|honou?red|applied|working|taking\s+effect))|"
     r"CUDA_VISIBLE_DEVICES\b[^\n]{0,60}?\b(?:has|had|have)\s+no\s+effect|"
@@ -67,11 +68,11 @@ _MASK_IGNORED = re.compile(
     r"training)\s+still\s+(?:uses?|goes\s+to|runs?\s+on|sees?|picks?|lands?\s+on|ends\s+up\s+on)", re.IGNORECASE)
 _P2P_OFF = (r"(?:NCCL_P2P_DISABLE|NCCL_P2P_LEVEL|(?:disabl\w*|turn\w*\s+off|switch\w*\s+off)\s+(?:the\s+)?(?:iommu|acs|"
             r"p2p|vt-d)\b|(?:intel_|amd_)?iommu=(?:off|pt)\b)")
-_P2P_FIX = re.compile(
+_P2P_FIX = lazy_compile(
     _P2P_OFF + r"[^\n]{0,80}?\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped|gone)\b|"
     r"\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b[^\n]{0,60}?" + _P2P_OFF, re.IGNORECASE)
-_NEGATED_FIX = re.compile(r"\b(?:not|n't|no|never)\s+(?:\w+\s+){0,2}(?:fix|solv|help|work)", re.IGNORECASE)
-_BY_RANK = re.compile(
+_NEGATED_FIX = lazy_compile(r"\b(?:not|n't|no|never)\s+(?:\w+\s+){0,2}(?:fix|solv|help|work)", re.IGNORECASE)
+_BY_RANK = lazy_compile(
     r"set_device\(\s*(?:self\.)?_?(?:local_?rank|rank|LOCAL_RANK|slurm_localid|local_id)\s*\)|"
     r"cuda:\{?\s*(?:self\.)?_?(?:local_?rank|LOCAL_RANK)\s*\}?|"
     r"SLURM_LOCALID[^\n]{0,60}?\b(?:device|gpu|cuda|rank)\b|\b(?:device|gpu)\w*[^\n]{0,40}?SLURM_LOCALID", re.IGNORECASE)
@@ -81,18 +82,18 @@ def parse(document: Document, facts: Facts) -> None:
     """Two numberings that disagree, or a report saying so; a device chosen by rank."""
     _numberings(document, facts)
     hardware_signs(document, facts)
-    for index in document.lines_with("visible_devices"):
+    for index in document.lines_with("visible_devices", distinct=True):
         text = document.line(index)
         match = _MASK_IGNORED.search(text)
         if match and not _NEGATED.search(text[:match.start()]):
             facts.observe(Obs.VISIBLE_DEVICES_IGNORED, text, document.number(index))
             break
-    for index in document.lines_with_any(("nccl_p2p_disable", "iommu", " acs", "p2p")):
+    for index in document.lines_with_any(("nccl_p2p_disable", "iommu", " acs", "p2p"), distinct=True):
         text = document.line(index)
         if _P2P_FIX.search(text) and not _NEGATED_FIX.search(text):
             facts.observe(Obs.NCCL_SETTING_FIX, text, document.number(index))
             break
-    for index in document.lines_with_any(("set_device(", "cuda:", "slurm_localid")):
+    for index in document.lines_with_any(("set_device(", "cuda:", "slurm_localid"), distinct=True):
         if _BY_RANK.search(document.line(index)):
             facts.observe(Obs.DEVICE_BY_RANK, document.line(index), document.number(index))
             break
@@ -105,7 +106,7 @@ def _key(name: str) -> str:
 def _numberings(document: Document, facts: Facts) -> None:
     smi: Dict[int, str] = {}
     csv_rows = 0
-    for index in document.lines_with_any(("|", "gpu ", ",")):
+    for index in document.lines_with_any(("|", "gpu ", ","), distinct=True):
         text = document.line(index)
         match = _SMI_ROW.match(text) or _SMI_LIST.match(text)
         if match:
@@ -118,7 +119,7 @@ def _numberings(document: Document, facts: Facts) -> None:
             csv_rows += 1
     cuda: Dict[int, str] = {}
     first_line: Optional[int] = None
-    for index in document.lines_with_any(("device ", "device:")):
+    for index in document.lines_with_any(("device ", "device:"), distinct=True):
         match = _CUDA_LIST.search(document.line(index))
         if match:
             number = match.group("index") or match.group("index2")
@@ -138,7 +139,7 @@ def _numberings(document: Document, facts: Facts) -> None:
         facts.observe(Obs.DEVICE_ORDER_DIFFERS, document.line(first_line), document.number(first_line),
                       kind="listings", cuda_0=cuda[shared[0]], smi_0=smi[shared[0]])
         return
-    for index in document.lines_with_any(_ORDER_ANCHORS):
+    for index in document.lines_with_any(_ORDER_ANCHORS, distinct=True):
         if _ORDER_STATED.search(document.line(index)):
             facts.observe(Obs.DEVICE_ORDER_DIFFERS, document.line(index), document.number(index), kind="statement")
             return
@@ -147,7 +148,7 @@ def _numberings(document: Document, facts: Facts) -> None:
 # --- the GPU itself, in the report's words -------------------------------------------------------------------------
 _STATEMENT_CHARS = 600
 """A statement is a sentence or two: longer lines (logs, listings) are read only this far."""
-_NEGATED = re.compile(r"(?:\bnot|n't|\bno|\bnever|\bwithout|\brule[sd]? out|\bruled out)\W+(?:\w+\W+){0,4}$", re.IGNORECASE)
+_NEGATED = lazy_compile(r"(?:\bnot|n't|\bno|\bnever|\bwithout|\brule[sd]? out|\bruled out)\W+(?:\w+\W+){0,4}$", re.IGNORECASE)
 _GPU = r"(?:gpus?|cards?|graphics\s+cards?|video\s+cards?|rtx\s*\d{4}|gtx\s*\d{3,4}|\w\d{2,3}s?)"
 _HARDWARE_FAMILIES = (
     # a physical action or state: reseating, a card that died, a GPU lost from the system
@@ -194,9 +195,9 @@ _HARDWARE_FAMILIES = (
      r"its|these)\s+" + _GPU + r"|\bone\s+of\s+(?:my|the|our)\s+" + _GPU + r"\s+(?:keeps\s+)?(?:fail\w*|crash\w*|"
      r"throws?|errors?\s+out|is\s+(?:broken|faulty|bad))"),
 )
-_HARDWARE_SIGNS = tuple((anchors, re.compile(pattern, re.IGNORECASE)) for anchors, pattern in _HARDWARE_FAMILIES)
+_HARDWARE_SIGNS = tuple((anchors, lazy_compile(pattern, re.IGNORECASE)) for anchors, pattern in _HARDWARE_FAMILIES)
 """Each family of wordings runs only on the lines holding one of its own keywords."""
-_TESTED_CODE = re.compile(
+_TESTED_CODE = lazy_compile(
     r"\b(?:mnist|cifar-?10|official\s+(?:pytorch\s+)?examples?|pytorch/examples|cuda[- ]samples|devicequery|vectoradd|"
     r"matrixmul|bandwidthtest|simplep2p|p2pbandwidthlatencytest|(?:a|the)\s+(?:simple|basic|tiny|plain)\s+"
     r"(?:matmul|matrix\s+multiplication|tensor\s+(?:op|operation)|example))\b[^\n]{0,120}?"
@@ -206,7 +207,7 @@ _TESTED_ANCHORS = ("mnist", "cifar", "example", "samples", "devicequery", "vecto
                    "simplep2p", "p2pbandwidth", "matmul", "matrix multiplication", "tensor op")
 
 
-_WORKS_ELSEWHERE = re.compile(
+_WORKS_ELSEWHERE = lazy_compile(
     r"\b(?:works?|worked|working|runs?|ran|running)\s+(?:fine\s+|ok(?:ay)?\s+|well\s+|perfectly\s+|without\s+(?:any\s+)?"
     r"(?:errors?|problems?|issues?)\s+)?on\s+(?:my|our|his|her|their|a\s+colleague'?s?)\s+(?:other|second|another|"
     r"old(?:er)?|new(?:er)?|different)\s+(?:machine|computer|pc|server|node|laptop|workstation|gpu|card)s?\b|"
@@ -220,7 +221,7 @@ def hardware_signs(document: Document, facts: Facts) -> None:
     found = []
     for anchors, pattern, kind in (*((a, p, "hardware") for a, p in _HARDWARE_SIGNS),
                                    (_TESTED_ANCHORS, _TESTED_CODE, "well-tested code")):
-        for index in document.lines_with_any(anchors):
+        for index in document.lines_with_any(anchors, distinct=True):
             text = document.line(index)[:_STATEMENT_CHARS]
             match = pattern.search(text)
             if match and not _NEGATED.search(text[max(match.start() - 60, 0):match.start()]):
@@ -231,7 +232,7 @@ def hardware_signs(document: Document, facts: Facts) -> None:
         facts.observe(Obs.HARDWARE_SIGN_STATED, document.line(index), document.number(index), kind=kind)
         return
     for index in document.lines_with_any(("on my ", "on our ", "on his ", "on her ", "on their ", "on a colleague",
-                                          "same code", "same script", "same setup", "same model", "identical")):
+                                          "same code", "same script", "same setup", "same model", "identical"), distinct=True):
         if _WORKS_ELSEWHERE.search(document.line(index)):  # judged with a kernel fault by the health rule
             facts.observe(Obs.HARDWARE_FAULT_STATED, document.line(index), document.number(index))
             return

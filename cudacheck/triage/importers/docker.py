@@ -16,8 +16,9 @@ from ..document import Document
 from ..facts import REPORTED, TOOL, Facts, TorchClaim
 from ..images import image_facts, looks_like_gpu_image, ngc_cuda
 from ...observations import Obs
+from ...lazy_regex import lazy_compile
 
-_RUN = re.compile(r"(?:^|[\s$#>`(]|^\S*@\S*[$#]\s*)(?P<tool>nvidia-docker2?|docker|podman|sudo docker|sudo podman)"
+_RUN = lazy_compile(r"(?:^|[\s$#>`(]|^\S*@\S*[$#]\s*)(?P<tool>nvidia-docker2?|docker|podman|sudo docker|sudo podman)"
                   r"(?:\s+container)?\s+(?P<verb>run|create)\b(?P<rest>.*)$", re.IGNORECASE)
 # Options of `docker run` that take a value (the next token when not written as --opt=value).
 _VALUE_OPTIONS = {
@@ -55,7 +56,7 @@ def parse(document: Document, facts: Facts) -> None:
     _cuda_images_named(document, facts)
 
 
-_TOKEN = re.compile(r"""(?:[^\s"']+|"[^"]*"?|'[^']*'?)+""")
+_TOKEN = lazy_compile(r"""(?:[^\s"']+|"[^"]*"?|'[^']*'?)+""")
 
 
 def tokens(text: str) -> List[str]:
@@ -173,7 +174,7 @@ def _compose(document: Document, facts: Facts) -> None:
                 _image(facts, image, line)
 
 
-_CUDA_IMAGE = re.compile(r"(?<![\w./-])(?P<image>(?:nvcr\.io/nvidia/[\w.-]+|(?:docker\.io/)?nvidia/cuda):[\w.-]*\d[\w.-]*)",
+_CUDA_IMAGE = lazy_compile(r"(?<![\w./-])(?P<image>(?:nvcr\.io/nvidia/[\w.-]+|(?:docker\.io/)?nvidia/cuda):[\w.-]*\d[\w.-]*)",
                          re.IGNORECASE)
 
 

@@ -21,8 +21,9 @@ from ...observations import Obs
 from ..document import Document
 from ..facts import Facts
 from .python_session import record_torch_location
+from ...lazy_regex import lazy_compile
 
-_SWITCH = re.compile(
+_SWITCH = lazy_compile(
     r"\bpython[\d.]*(?:\.exe)?\s+-m\s+(?:venv|virtualenv)\b|\bvirtualenv\s+\S|\buv\s+venv\b|"
     r"(?:^|[\s;&$>])(?:source|\.)\s+\S*?(?:/|\\)?bin/activate\b|\\Scripts\\activate(?:\.bat|\.ps1)?\b|"
     r"\b(?:conda|mamba|micromamba)\s+activate\s+[\w./~-]+|\bpoetry\s+shell\b|\bpipenv\s+shell\b",
@@ -36,7 +37,7 @@ _OUTSIDE = (r"(?:outside\s+(?:of\s+)?(?:the\s+|my\s+|a\s+)?" + _ENV_WORD + r"|(?
             r"global)\s+(?:python|env\w*|interpreter|install\w*)|(?:in|with|from)\s+(?:the\s+)?system\s+python)")
 _INSIDE = (r"(?:inside\s+(?:of\s+)?(?:the\s+|my\s+|a\s+|that\s+)?" + _ENV_WORD + r"|(?:in|with|from)\s+(?:the\s+|my\s+|a\s+|"
            r"that\s+|this\s+)(?:new\s+|own\s+|activated\s+)?(?:[\w.-]+\s+)?" + _ENV_WORD + r"\b)")
-_CONTRAST = re.compile(
+_CONTRAST = lazy_compile(
     # "True outside the venv but False inside it", "works in the base env, not in my conda env"
     r"\b" + _WORKS + r"\b[^\n]{0,60}?" + _OUTSIDE + r"\b[^\n]{0,60}?(?:\bbut\b|\bwhile\b|\bwhereas\b|\bnot\b|,)[^\n]{0,60}?"
     r"(?:" + _FAILS + r"[^\n]{0,40}?" + _INSIDE + r"|" + _INSIDE + r"|\binside\b)|"
@@ -46,7 +47,7 @@ _CONTRAST = re.compile(
 _CONTRAST_ANCHORS = ("outside", "base", "system", "global")
 _LAUNCHER = r"(?:torchrun|torch-run|accelerate\s+launch|deepspeed|lightning\s+run)"
 _MODULE_RUN = r"python[\d.]*(?:\.exe)?\s+-m\s+(?:torch\.distributed\.(?:run|launch)|accelerate\.commands\.launch|deepspeed)\b"
-_LAUNCHER_VS_MODULE = re.compile(
+_LAUNCHER_VS_MODULE = lazy_compile(
     # "changing from torchrun to python3 -m torch.distributed.launch, then it all works"
     r"\b" + _LAUNCHER + r"\b[^\n]{0,80}?" + _MODULE_RUN + r"[^\n]{0,80}?\b(?:works?|worked|fine|fixe[sd]|solve[sd]|"
     r"no\s+(?:error|problem|issue)s?)\b|"
@@ -55,16 +56,16 @@ _LAUNCHER_VS_MODULE = re.compile(
     re.IGNORECASE)
 
 
-_WHICH = re.compile(r"^\s*(?:\([\w.-]+\)\s*)?(?:\S*[$#>%]\s*)?"
+_WHICH = lazy_compile(r"^\s*(?:\([\w.-]+\)\s*)?(?:\S*[$#>%]\s*)?"
                     r"(?:which|where|where\.exe|command\s+-v|type\s+-p|Get-Command)\s+"
                     r"(?P<tool>python[\d.]*|pip[\d.]*)(?:\.exe)?\s*$", re.IGNORECASE)
-_TOOL_PATH = re.compile(r"^\s*(?P<path>(?:[A-Za-z]:\\|/|~)[^\s:*?\"<>|]*?[/\\](?:bin|Scripts)?[/\\]?"
+_TOOL_PATH = lazy_compile(r"^\s*(?P<path>(?:[A-Za-z]:\\|/|~)[^\s:*?\"<>|]*?[/\\](?:bin|Scripts)?[/\\]?"
                         r"(?P<tool>python[\d.]*|pip[\d.]*)(?:\.exe)?)\s*$", re.IGNORECASE)
-_PIP_VERSION = re.compile(r"^\s*pip\s+\d+(?:\.\d+)*\s+from\s+(?P<path>\S+?)[/\\]lib(?:64)?[/\\]python\d\.\d+[/\\]"
+_PIP_VERSION = lazy_compile(r"^\s*pip\s+\d+(?:\.\d+)*\s+from\s+(?P<path>\S+?)[/\\]lib(?:64)?[/\\]python\d\.\d+[/\\]"
                           r"(?:site|dist)-packages[/\\]pip\b", re.IGNORECASE)
-_PIP_VERSION_WIN = re.compile(r"^\s*pip\s+\d+(?:\.\d+)*\s+from\s+(?P<path>[A-Za-z]:\\\S+?)\\Lib\\site-packages\\pip\b",
+_PIP_VERSION_WIN = lazy_compile(r"^\s*pip\s+\d+(?:\.\d+)*\s+from\s+(?P<path>[A-Za-z]:\\\S+?)\\Lib\\site-packages\\pip\b",
                               re.IGNORECASE)
-_ENV_ROOT = re.compile(r"[/\\](?:envs|venvs?|\.venv|virtualenvs|\.virtualenvs|pyenv[/\\]versions|\.pyenv)[/\\]|"
+_ENV_ROOT = lazy_compile(r"[/\\](?:envs|venvs?|\.venv|virtualenvs|\.virtualenvs|pyenv[/\\]versions|\.pyenv)[/\\]|"
                        r"[/\\](?:\.?venv|env)$|conda|mamba|anaconda|miniforge", re.IGNORECASE)
 
 
@@ -103,9 +104,9 @@ def _pip_and_python(document: Document, facts: Facts) -> None:
                           pip=pip_root, python=python_root)
 
 
-_PIP_HAS_TORCH = re.compile(r"Requirement already satisfied:\s+(?:py)?torch(?:\s*[=<>!~]=?\s*[\w.+]+)?\s+in\s+"
+_PIP_HAS_TORCH = lazy_compile(r"Requirement already satisfied:\s+(?:py)?torch(?:\s*[=<>!~]=?\s*[\w.+]+)?\s+in\s+"
                             r"(?P<root>\S+?[/\\](?:site|dist)-packages)\b", re.IGNORECASE)
-_PIP_SHOW_LOCATION = re.compile(r"^\s*Location:\s*(?P<root>\S+?[/\\](?:site|dist)-packages)\s*$", re.IGNORECASE)
+_PIP_SHOW_LOCATION = lazy_compile(r"^\s*Location:\s*(?P<root>\S+?[/\\](?:site|dist)-packages)\s*$", re.IGNORECASE)
 
 
 def _pip_torch_locations(document: Document, facts: Facts) -> None:

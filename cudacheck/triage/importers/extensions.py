@@ -26,6 +26,7 @@ from ...snapshot import KernelBinary, KernelInventory
 from ...versions import cuda_from_digits
 from ..document import Document
 from ..facts import Facts, TorchClaim
+from ...lazy_regex import lazy_compile
 
 # A module or file stem of a compiled extension → the distribution that installs it.
 KNOWN_MODULES = {
@@ -47,30 +48,30 @@ KNOWN_MODULES = {
     "libtorchaudio": "torchaudio", "sglang": "sglang", "sgl_kernel": "sgl-kernel", "torchao": "torchao",
     "quant_cuda": "gptq", "natten": "natten", "kaolin": "kaolin", "dgl": "dgl", "open3d": "open3d",
 }
-_TORCH_SYMBOL = re.compile(r"^_Z(?:T[VIS])?N?K?(?:3c10|2at|5torch|6caffe2)|^aoti_torch_")
-_UNDEFINED = re.compile(r"(?:(?P<path>[^\s'\"`:(]+\.(?:so|pyd)(?:\.[\d.]+)?)['\"`]?\s*:?\s*)?"
+_TORCH_SYMBOL = lazy_compile(r"^_Z(?:T[VIS])?N?K?(?:3c10|2at|5torch|6caffe2)|^aoti_torch_")
+_UNDEFINED = lazy_compile(r"(?:(?P<path>[^\s'\"`:(]+\.(?:so|pyd)(?:\.[\d.]+)?)['\"`]?\s*:?\s*)?"
                         r"undefined symbol:?\s*['\"`]?(?P<symbol>[A-Za-z_]\w+)")
-_DEMANGLED = re.compile(r"(?:c10|at|torch|caffe2)::[\w:<>,.*& ()\[\]-]{1,300}")
-_CUDA_SYMBOL = re.compile(r"^(?:cuda|cublas|cusparse|cufft|cusolver|curand|cudnn|nvrtc|__nvJitLink|nvJitLink|cu[A-Z])")
-_FRAME = re.compile(r"^\s*File \"(?P<path>[^\"]+)\", line \d+")
-_IMPORT = re.compile(r"^\s*(?:[-=]*>\s*\d+\s+|\d+\s+)?(?:from\s+(?P<from>[\w.]+)\s+import|import\s+(?P<import>[\w.]+))")
-_BUILT_FOR = re.compile(r"(?P<name>xFormers|[\w-]+) was built for:?\s*(?:PyTorch|torch)\s+(?P<torch>\d+\.\d+(?:\.\d+)?"
+_DEMANGLED = lazy_compile(r"(?:c10|at|torch|caffe2)::[\w:<>,.*& ()\[\]-]{1,300}")
+_CUDA_SYMBOL = lazy_compile(r"^(?:cuda|cublas|cusparse|cufft|cusolver|curand|cudnn|nvrtc|__nvJitLink|nvJitLink|cu[A-Z])")
+_FRAME = lazy_compile(r"^\s*File \"(?P<path>[^\"]+)\", line \d+")
+_IMPORT = lazy_compile(r"^\s*(?:[-=]*>\s*\d+\s+|\d+\s+)?(?:from\s+(?P<from>[\w.]+)\s+import|import\s+(?P<import>[\w.]+))")
+_BUILT_FOR = lazy_compile(r"(?P<name>xFormers|[\w-]+) was built for:?\s*(?:PyTorch|torch)\s+(?P<torch>\d+\.\d+(?:\.\d+)?"
                         r"(?:\+[\w.]+)?)(?:\s+with CUDA (?P<cuda>\d+))?(?:\s*\(you have (?P<have>[\w.+]+)\))?",
                         re.IGNORECASE)
-_WHEEL = re.compile(r"(?P<name>[A-Za-z][\w]*?)-(?P<version>\d[\w.]*)\+cu(?P<cuda>\d{2,3})torch(?P<torch>\d+\.\d+)"
+_WHEEL = lazy_compile(r"(?P<name>[A-Za-z][\w]*?)-(?P<version>\d[\w.]*)\+cu(?P<cuda>\d{2,3})torch(?P<torch>\d+\.\d+)"
                     r"cxx11abi(?P<abi>TRUE|FALSE)", re.IGNORECASE)
 _KERNEL_ERRORS = ("no kernel image is available", "invalid device function", "nokernelimagefordevice",
                   "named symbol not found")
-_PIP_CONFLICT = re.compile(r"(?P<name>[A-Za-z][\w.-]*) (?P<version>\d[\w.+]*) (?:has requirement|requires) "
+_PIP_CONFLICT = lazy_compile(r"(?P<name>[A-Za-z][\w.-]*) (?P<version>\d[\w.+]*) (?:has requirement|requires) "
                            r"torch==(?P<torch>\d[\w.+]*), but you(?:'ll| will)? have torch (?P<have>\d[\w.+]*)",
                            re.IGNORECASE)
-_DLL = re.compile(r"DLL load failed(?: while importing (?P<module>\w+))?", re.IGNORECASE)
-_NO_MODULE = re.compile(r"No module named ['\"](?P<module>[\w.]+)['\"]")
-_CANNOT_IMPORT = re.compile(r"cannot import name ['\"](?P<name>\w+)['\"] from ['\"](?P<module>[\w.]+)['\"]")
-_OPERATOR = re.compile(r"(?:operator|No such operator|Could not run ')\s*(?P<ns>\w+)::(?P<op>\w+)")
-_MISSING_LIBRARY = re.compile(r"(?P<lib>lib(?:cudart|cublas|cublasLt|cusparse|cufft|curand|cusolver|nvrtc|"
+_DLL = lazy_compile(r"DLL load failed(?: while importing (?P<module>\w+))?", re.IGNORECASE)
+_NO_MODULE = lazy_compile(r"No module named ['\"](?P<module>[\w.]+)['\"]")
+_CANNOT_IMPORT = lazy_compile(r"cannot import name ['\"](?P<name>\w+)['\"] from ['\"](?P<module>[\w.]+)['\"]")
+_OPERATOR = lazy_compile(r"(?:operator|No such operator|Could not run ')\s*(?P<ns>\w+)::(?P<op>\w+)")
+_MISSING_LIBRARY = lazy_compile(r"(?P<lib>lib(?:cudart|cublas|cublasLt|cusparse|cufft|curand|cusolver|nvrtc|"
                               r"torch_cuda|c10_cuda|c10|torch_cpu|torch)[\w.-]*?\.so[.\d]*)\s*:\s*cannot open shared object file")
-_NO_CUDA_PART = re.compile(
+_NO_CUDA_PART = lazy_compile(
     r"(?P<package>xFormers|bitsandbytes|[\w-]+)\s+(?:wasn'?t|was not|is not|isn'?t)\s+buil[dt]\s+with\s+CUDA|"
     r"(?P<package2>bitsandbytes|[\w-]+)\s+was compiled without GPU support|CUDA Setup failed despite GPU being available|"
     r"CUDA extension(?:s)?\s+(?:is\s+|are\s+)?not\s+(?:installed|available|compiled|built)|"
@@ -78,8 +79,8 @@ _NO_CUDA_PART = re.compile(
     r"(?:Configured CUDA binary not found|Could not find the (?P<package3>bitsandbytes) CUDA binary)", re.IGNORECASE)
 _NO_CUDA_PART_ANCHORS = ("build with cuda", "built with cuda", "compiled without gpu support", "cuda setup failed",
                          "cuda extension", "c++/cuda extensions", "cuda binary")
-_SOURCE = re.compile(r"[\w./\\-]*[/\\][\w.-]+\.(?:cu|cuh)\b")
-_TORCH_SOURCE = re.compile(r"aten[/\\]|c10[/\\]|torch[/\\]csrc|THC", re.IGNORECASE)
+_SOURCE = lazy_compile(r"[\w./\\-]*[/\\][\w.-]+\.(?:cu|cuh)\b")
+_TORCH_SOURCE = lazy_compile(r"aten[/\\]|c10[/\\]|torch[/\\]csrc|THC", re.IGNORECASE)
 UNNAMED = "a compiled extension"
 """The owner of a kernel error raised in an extension's CUDA source that the paste does not name."""
 _COMPILED_SUBMODULES = ("_c", "_ext", "_cuda", "_kernels", "c", "ext")

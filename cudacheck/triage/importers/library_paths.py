@@ -26,19 +26,20 @@ from typing import Optional
 from ...observations import Obs
 from ..document import Document
 from ..facts import Facts
+from ...lazy_regex import lazy_compile
 
 _LIBRARY = (r"(?:cuda\s+(?:runtime\s+|toolkit\s+)?(?:librar\w*|dlls?|\.so\b|binaries)|\b(?:lib)?(?:cudart|cudnn|"
             r"cublas\w*|cufft|curand|cusparse|cusolver|nvrtc|nccl|nvjitlink)[\w.]*|\bdlls?\b|\w\.dll\b|"
             r"shared\s+librar\w*)")
 _INSTEAD = r"(?:instead\s+of|rather\s+than|in\s+place\s+of|ahead\s+of|(?:takes?|taking)\s+precedence\s+over|over(?:rid|shadow)\w*)"
 _LOADS = r"\b(?:uses?|used|using|loads?|loaded|loading|found|finds?|picks?|picked|cop(?:y|ies|ied)|link\w*|resolv\w*|first)\b"
-_INSTEAD_RE = re.compile(r"\b" + _INSTEAD + r"\b", re.IGNORECASE)
-_LIBRARY_RE = re.compile(_LIBRARY, re.IGNORECASE)
-_LOADS_RE = re.compile(_LOADS, re.IGNORECASE)
-_BUNDLED_RE = re.compile(
+_INSTEAD_RE = lazy_compile(r"\b" + _INSTEAD + r"\b", re.IGNORECASE)
+_LIBRARY_RE = lazy_compile(_LIBRARY, re.IGNORECASE)
+_LOADS_RE = lazy_compile(_LOADS, re.IGNORECASE)
+_BUNDLED_RE = lazy_compile(
     r"bundled|pip\b|pip-installed|wheels?\b|torch[\\/]lib|site-packages|packaged|shipped|its\s+own|their\s+own|"
     r"the\s+ones?\b|installed\s+(?:by|with|in)|conda|nvidia-|lib(?:cudart|cudnn|cublas|nccl)|[\\/]lib\b", re.IGNORECASE)
-_SHADOWING_SAID = re.compile(
+_SHADOWING_SAID = lazy_compile(
     # "the system cuDNN shadows the one in the wheel", "the toolkit's libcublas is loaded first"
     r"\b(?:system|toolkit'?s?|/usr/local/cuda[\w.-]*|LD_LIBRARY_PATH'?s?)\s+(?:\w+\s+){0,2}" + _LIBRARY +
     r"\s+(?:shadows?|shadowed|overrides?|wins?\s+over|(?:is|are|gets?|got|was|were)\s+(?:loaded|picked(?:\s+up)?|used)"
@@ -73,7 +74,7 @@ _SHADOWING_ANCHORS = ("instead of", "rather than", "in place of", "ahead of", "p
                       "shadow", "wins over", "loaded first", "used first", "picked up first", "pick up", "picks up",
                       "picked up", "picking up", "wrong")
 _SEARCH_PATH = r"(?:\$?(?:LD_LIBRARY_PATH|CUDA_PATH|PATH)\b|path\s+variable|environment\s+variables?|env\s+vars?)"
-_PATH_BREAKS = re.compile(
+_PATH_BREAKS = lazy_compile(
     # the error appears while CUDA is on the search path ...
     r"\b(?:when|if|while|whenever|as\s+long\s+as)\s+(?:the\s+)?(?:system\s+)?cuda\s+(?:\w+\s+){0,2}(?:is|was|are|were)\s+"
     r"(?:in|on|added\s+to)\s+(?:the\s+|my\s+)?" + _SEARCH_PATH + r"[^\n]{0,60}?\b(?:error|fail\w*|crash\w*|break\w*)"
@@ -98,7 +99,7 @@ def _path_breaks(text: str, line: str) -> Optional["re.Match[str]"]:
 _SYSTEM_CUDA = r"(?:(?:the\s+)?(?:system|local|system-wide|old|older|other)\s+)?(?:cuda(?:\s+toolkit)?(?:\s+\d+(?:\.\d+)?)?|" \
                r"/usr/local/cuda[\w.-]*|/opt/cuda[\w.-]*|lib(?:cublas|cudart|cudnn|cusparse|nvjitlink)[\w.-]*|[A-Z]:\\[^\n]{0,60}?" \
                r"GPU Computing Toolkit[^\n]{0,20}?)"
-_SYSTEM_CUDA_BREAKS = re.compile(
+_SYSTEM_CUDA_BREAKS = lazy_compile(
     # "after removing /usr/local/cuda-12.4 it works", "uninstalling the system CUDA 11.8 fixed it"
     r"\b(?:remov\w*|uninstall\w*|delet\w*|renam\w*|purg\w*)\s+(?:the\s+|my\s+)?" + _SYSTEM_CUDA +
     r"[^\n]{0,50}?\b(?:works?|worked|fix\w*|solv\w*|resolv\w*|helps?|helped|gone|disappear\w*)\b|"
@@ -119,7 +120,7 @@ _PATH_ANCHORS = ("path", "パス", "路径", "环境变量")
 _STATEMENT_CHARS = 600
 """A statement is a sentence or two: longer lines (logs, listings) are read only this far, which also bounds the
 cost of the windowed expressions."""
-_MESSAGE = re.compile(r"^\s*(?:[\w.]*(?:Error|Exception|Warning)\b|WARNING\b|E\d{4}\b|W\d{4}\b)|\bmake sure\b|"
+_MESSAGE = lazy_compile(r"^\s*(?:[\w.]*(?:Error|Exception|Warning)\b|WARNING\b|E\d{4}\b|W\d{4}\b)|\bmake sure\b|"
                       r"\bplease\b", re.IGNORECASE)
 """An error or a hint that a program prints, not the report's own statement."""
 
@@ -144,14 +145,14 @@ def parse(document: Document, facts: Facts) -> None:
 
 
 # --- which NCCL runs, against which one was meant -------------------------------------------------------------------
-_NCCL_VERSION = re.compile(
+_NCCL_VERSION = lazy_compile(
     r"\b(?:lib)?nccl(?:2|\.so\.)?[\s_=:-]*(?:version)?\s*(?:is|was|=|:)?\s*(?:still\s+)?[`'\"]?v?(?P<version>\d\.\d{1,2}"
     r"(?:\.\d{1,2})?)(?![\d.]*\.\d)|\bnvidia-nccl-cu\d+\s*(?:==|\s)\s*(?P<wheel>\d\.\d{1,2}\.\d{1,2})", re.IGNORECASE)
-_NCCL_LOADED = re.compile(
+_NCCL_LOADED = lazy_compile(
     r"NCCL INFO[^\n]*NCCL version|NCCL error in:|nccl\.version\(\)|\b(?:outputs?|output\s+is|prints?|printed|shows?|"
     r"showed|reports?|reported|loads?|loaded|uses?|using|used|picks?|picked|runtime|actually|still)\b[^\n]{0,40}?nccl",
     re.IGNORECASE)
-_NCCL_HISTORY = re.compile(r"\b(?:upgrad\w*|updat\w*|downgrad\w*|previous\w*|formerly|used\s+to|from\s+\S+\s+to)\b",
+_NCCL_HISTORY = lazy_compile(r"\b(?:upgrad\w*|updat\w*|downgrad\w*|previous\w*|formerly|used\s+to|from\s+\S+\s+to)\b",
                            re.IGNORECASE)
 
 

@@ -13,18 +13,19 @@ from ...versions import major_minor
 from ..document import Document
 from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, gpu_row
 from ...observations import Obs
+from ...lazy_regex import lazy_compile
 
-_DRIVER = re.compile(r"(?:Driver|KMD) Version\s*:\s*(?P<driver>\d{3}(?:\.\d{1,3}){1,2})", re.IGNORECASE)
-_CUDA = re.compile(r"CUDA (?:UMD |Driver )?Version\s*:\s*(?P<cuda>\d+\.\d+(?:\.\d+)?)", re.IGNORECASE)
-_SMI_VERSION = re.compile(r"NVIDIA-SMI\s+(?P<smi>\d{3}\.\d{1,3}(?:\.\d{1,3})?)\b")
-_Q_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][\w ()./-]*?)\s{2,}:\s*(?P<value>.*?)\s*$")
-_ROW = re.compile(
+_DRIVER = lazy_compile(r"(?:Driver|KMD) Version\s*:\s*(?P<driver>\d{3}(?:\.\d{1,3}){1,2})", re.IGNORECASE)
+_CUDA = lazy_compile(r"CUDA (?:UMD |Driver )?Version\s*:\s*(?P<cuda>\d+\.\d+(?:\.\d+)?)", re.IGNORECASE)
+_SMI_VERSION = lazy_compile(r"NVIDIA-SMI\s+(?P<smi>\d{3}\.\d{1,3}(?:\.\d{1,3})?)\b")
+_Q_LABEL = lazy_compile(r"^\s*(?P<label>[A-Za-z][\w ()./-]*?)\s{2,}:\s*(?P<value>.*?)\s*$")
+_ROW = lazy_compile(
     r"^\|\s*(?P<index>\d+)\s+(?P<name>\S.*?)\s+(?P<pm>On|Off|WDDM|TCC|N/A)\s*\|\s*"
     r"(?P<bus>[0-9A-Fa-f]{4,8}:[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}\.[0-9A-Fa-f])", re.IGNORECASE)
-_MEMORY = re.compile(r"(?P<used>\d+)\s*MiB\s*/\s*(?P<total>\d+)\s*MiB", re.IGNORECASE)
-_LIST = re.compile(r"^\s*GPU (?P<index>\d{1,2}):\s*(?P<name>[^()]*?[A-Za-z][^()]*?)\s*"
+_MEMORY = lazy_compile(r"(?P<used>\d+)\s*MiB\s*/\s*(?P<total>\d+)\s*MiB", re.IGNORECASE)
+_LIST = lazy_compile(r"^\s*GPU (?P<index>\d{1,2}):\s*(?P<name>[^()]*?[A-Za-z][^()]*?)\s*"
                    r"(?:\(UUID:\s*(?P<uuid>GPU-[0-9a-fA-F-]+)\))?\s*$")
-_GPU_WORDS = re.compile(r"nvidia|geforce|quadro|tesla|titan|rtx|gtx|\b[abhlvtpk]\d{1,3}\b|graphics device|gb\d{3}",
+_GPU_WORDS = lazy_compile(r"nvidia|geforce|quadro|tesla|titan|rtx|gtx|\b[abhlvtpk]\d{1,3}\b|graphics device|gb\d{3}",
                         re.IGNORECASE)
 
 
@@ -40,8 +41,8 @@ def parse(document: Document, facts: Facts) -> None:
     _health(document, facts)
 
 
-_ECC_CELL = re.compile(r"\|\s*(?P<ecc>\d+)\s*\|\s*$")
-_TEMPERATURE = re.compile(r"^\s*(?P<value>\d+)\s*C\b")
+_ECC_CELL = lazy_compile(r"\|\s*(?P<ecc>\d+)\s*\|\s*$")
+_TEMPERATURE = lazy_compile(r"^\s*(?P<value>\d+)\s*C\b")
 
 
 def _health(document: Document, facts: Facts) -> None:

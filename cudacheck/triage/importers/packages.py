@@ -14,6 +14,7 @@ from ..facts import REPORTED, TOOL, Facts, TorchClaim
 from ...observations import Obs
 from ...names import package_key
 from ...versions import cuda_from_digits
+from ...lazy_regex import lazy_compile
 
 WATCHED = {"torch", "pytorch", "torchvision", "torchaudio", "torchtext", "triton", "pytorch-triton", "xformers",
            "flash-attn", "flash_attn", "deepspeed", "vllm", "jax", "jaxlib", "tensorflow", "tensorflow-gpu", "cupy",
@@ -28,17 +29,17 @@ ANCHORS = ("torch", "nvidia-", "nvidia_", "triton", "xformers", "flash", "deepsp
 
 _VERSION = r"(?P<version>\d[\w.!+-]*)"
 _NAME = r"(?P<name>[A-Za-z0-9][A-Za-z0-9_.-]*)"
-_BRACKET = re.compile(r"^\[(?P<tool>pip3?|conda)\]\s+" + _NAME + r"\s*(?:==\s*" + _VERSION +
+_BRACKET = lazy_compile(r"^\[(?P<tool>pip3?|conda)\]\s+" + _NAME + r"\s*(?:==\s*" + _VERSION +
                       r"|\s+(?P<version2>\d[\w.!+-]*)(?:\s+(?P<build>\S+))?(?:\s+(?P<channel>\S+))?)\s*$")
-_FREEZE = re.compile(r"^" + _NAME + r"\s*===?\s*" + _VERSION + r"\s*$")
-_FREEZE_URL = re.compile(r"^" + _NAME + r"\s+@\s+(?P<url>\S+)\s*$")
-_COLUMNS = re.compile(r"^" + _NAME + r"\s+" + _VERSION + r"(?:\s+(?P<third>\S+))?(?:\s+(?P<fourth>\S+))?\s*$")
-_SHOW = re.compile(r"^(?P<key>Name|Version|Location|Requires)\s*:\s*(?P<value>.*)$")
-_INSTALLED = re.compile(r"Successfully installed (?P<list>.+)$", re.IGNORECASE)
-_SATISFIED = re.compile(r"Requirement already satisfied:\s*" + _NAME + r"(?:[=<>!~]=?[\w.+]+)?(?:\[[^\]]*\])?"
+_FREEZE = lazy_compile(r"^" + _NAME + r"\s*===?\s*" + _VERSION + r"\s*$")
+_FREEZE_URL = lazy_compile(r"^" + _NAME + r"\s+@\s+(?P<url>\S+)\s*$")
+_COLUMNS = lazy_compile(r"^" + _NAME + r"\s+" + _VERSION + r"(?:\s+(?P<third>\S+))?(?:\s+(?P<fourth>\S+))?\s*$")
+_SHOW = lazy_compile(r"^(?P<key>Name|Version|Location|Requires)\s*:\s*(?P<value>.*)$")
+_INSTALLED = lazy_compile(r"Successfully installed (?P<list>.+)$", re.IGNORECASE)
+_SATISFIED = lazy_compile(r"Requirement already satisfied:\s*" + _NAME + r"(?:[=<>!~]=?[\w.+]+)?(?:\[[^\]]*\])?"
                         r"\s+in\s+(?P<location>\S+)(?:\s+\((?P<version>[\w.+!-]+)\))?", re.IGNORECASE)
-_WHEEL = re.compile(r"/(?P<name>[A-Za-z0-9_.]+)-(?P<version>\d[\w.!+]*)-(?:cp|py)\d")
-_TORCH_WHEEL = re.compile(r"(?<![\w.-])torch-(?P<version>\d+\.\d+\.\d+(?:[a-z]+\d*)?)(?:(?:%2B|\+)(?P<tag>[\w.]+))?-cp\d+-"
+_WHEEL = lazy_compile(r"/(?P<name>[A-Za-z0-9_.]+)-(?P<version>\d[\w.!+]*)-(?:cp|py)\d")
+_TORCH_WHEEL = lazy_compile(r"(?<![\w.-])torch-(?P<version>\d+\.\d+\.\d+(?:[a-z]+\d*)?)(?:(?:%2B|\+)(?P<tag>[\w.]+))?-cp\d+-"
                           r"(?:cp|abi)\d*[mtu]?-(?P<platform>win_amd64|win32|macosx[\w.]*|(?:many|musl)linux[\w.]*?_"
                           r"(?:x86_64|aarch64)|linux_(?:x86_64|aarch64))\.whl")
 
@@ -55,7 +56,8 @@ def parse(document: Document, facts: Facts) -> None:
     show_name: Optional[str] = None
     show_version: Optional[str] = None
     show_line = 0
-    for index in document.lines_with_any(ANCHORS + ("name:", "version:", "location:")):
+    show_lines = document.lines_with_any(("name:", "version:", "location:"))  # pip show: every one (a sequence)
+    for index in sorted(set(document.lines_with_any(ANCHORS, distinct=True)).union(show_lines)):
         text = document.line(index).strip()
         line = document.number(index)
         if not text:

@@ -4,14 +4,15 @@ from __future__ import annotations
 import re
 
 from ..facts import Facts
+from ...lazy_regex import lazy_compile
 
-_WINDOWS = re.compile(r"\bwindows\b|\bwin(?:32|64|-amd64)\b|\bwin ?1[01]\b", re.IGNORECASE)
-_MAC = re.compile(r"\bmac ?os\b|\bdarwin\b|\bos x\b|\bapple (?:m\d|silicon)", re.IGNORECASE)
-_LINUX = re.compile(r"\blinux\b|\bubuntu\b|\bdebian\b|\bcentos\b|\bfedora\b|\brhel\b|\bred hat\b|\brocky\b|"
+_WINDOWS = lazy_compile(r"\bwindows\b|\bwin(?:32|64|-amd64)\b|\bwin ?1[01]\b", re.IGNORECASE)
+_MAC = lazy_compile(r"\bmac ?os\b|\bdarwin\b|\bos x\b|\bapple (?:m\d|silicon)", re.IGNORECASE)
+_LINUX = lazy_compile(r"\blinux\b|\bubuntu\b|\bdebian\b|\bcentos\b|\bfedora\b|\brhel\b|\bred hat\b|\brocky\b|"
                     r"\balmalinux\b|\barch ?linux\b|\bmanjaro\b|\bopensuse\b|\bmint\b|\bpop!_os\b|\bwsl2?\b|"
                     r"\bcachyos\b|\bnixos\b|\bgentoo\b|\bamazon linux\b|\bglibc", re.IGNORECASE)
-_MACHINE = re.compile(r"\b(?P<m>x86_64|amd64|aarch64|arm64|ppc64le|s390x)\b", re.IGNORECASE)
-_WSL = re.compile(r"\bwsl2?\b|microsoft-standard", re.IGNORECASE)
+_MACHINE = lazy_compile(r"\b(?P<m>x86_64|amd64|aarch64|arm64|ppc64le|s390x)\b", re.IGNORECASE)
+_WSL = lazy_compile(r"\bwsl2?\b|microsoft-standard", re.IGNORECASE)
 
 
 def apply(facts: Facts, text: str, priority: int) -> bool:

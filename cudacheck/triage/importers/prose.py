@@ -14,8 +14,9 @@ from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, TorchClaim, gpu_row
 from . import platform_words
 from ...observations import Obs
 from ...versions import cuda_from_int, cuda_from_tag
+from ...lazy_regex import lazy_compile
 
-_GPU = re.compile(
+_GPU = lazy_compile(
     r"(?<![\w/\\.-])(?<!rev )(?P<name>"  # not lspci's "(rev a2)"
     r"(?:nvidia\s+)?(?:geforce\s+)?(?:rtx|gtx|gt|mx|quadro|tesla)\s*(?:pro\s+)?[a-z]{0,2}\s?-?\d{2,4}[a-z]{0,3}"
     r"(?:\s+(?:ti|super|laptop(?:\s+gpu)?|max-q|mobile|black|xp|ada(?:\s+generation)?|blackwell(?:\s+\w+)?"
@@ -25,41 +26,41 @@ _GPU = re.compile(
     r"|(?:nvidia\s+)?(?:geforce\s+)?(?:gtx\s+)?titan(?:\s+(?:x|xp|v|rtx|black|z))?"
     r"|jetson\s+(?:agx\s+|orin\s+)?\w+(?:\s+nano|\s+nx)?"
     r")(?![\w])", re.IGNORECASE)
-_EXAMPLE = re.compile(r"(?:\be\.\s?g\.?|\bsuch as|\bfor example|\bfor instance|\blike)[\s,:]*(?:an?\s+|the\s+)?"
+_EXAMPLE = lazy_compile(r"(?:\be\.\s?g\.?|\bsuch as|\bfor example|\bfor instance|\blike)[\s,:]*(?:an?\s+|the\s+)?"
                       r"(?:nvidia\s+)?(?:geforce\s+)?(?:rtx\s+|gtx\s+)?$", re.IGNORECASE)
 """What precedes a GPU named as an example ("(e.g., RTX 4090)", "GPUs like the A100"), not as this machine's."""
-_BARE_MODEL = re.compile(r"(?<![\w.$/-])(?P<num>(?:10|16|20|30|40|50)[5-9]0)(?:\s*(?P<suffix>ti|super))?(?![\w.%])",
+_BARE_MODEL = lazy_compile(r"(?<![\w.$/-])(?P<num>(?:10|16|20|30|40|50)[5-9]0)(?:\s*(?P<suffix>ti|super))?(?![\w.%])",
                          re.IGNORECASE)
-_GPU_CONTEXT = re.compile(r"gpu|graphics|card|nvidia|geforce|显卡|グラフィック|видеокарт", re.IGNORECASE)
+_GPU_CONTEXT = lazy_compile(r"gpu|graphics|card|nvidia|geforce|显卡|グラフィック|видеокарт", re.IGNORECASE)
 _GPU_ANCHORS = ("rtx", "gtx", "geforce", "quadro", "tesla", "titan", "a100", "h100", "h200", "h800", "a800", "v100",
                 "p100", "p40", "a10", "a30", "a40", "l40", "l4", "t4", "k80", "a6000", "a5000", "a4000", "a2000",
                 "gb200", "gh200", "b200", "b100", "jetson", "gpu", "graphics card", "显卡")
-_DRIVER = re.compile(
+_DRIVER = lazy_compile(
     r"(?:nvidia[\s-]*)?driver(?:\s*version)?\s*(?:is|:|=|of|was|v|version|branch|series)?\s*(?:r|v)?"
     r"(?P<v>[2-7]\d{2}(?:\.\d{1,3}){0,2})(?![\d.]*\d)", re.IGNORECASE)
-_DRIVER_BEFORE = re.compile(r"(?<![\d.])(?P<v>[2-7]\d{2}(?:\.\d{1,3}){1,2})\s*(?:nvidia\s+)?drivers?\b",
+_DRIVER_BEFORE = lazy_compile(r"(?<![\d.])(?P<v>[2-7]\d{2}(?:\.\d{1,3}){1,2})\s*(?:nvidia\s+)?drivers?\b",
                             re.IGNORECASE)
-_DRIVER_PACKAGE = re.compile(r"nvidia-(?:driver|dkms|utils|kernel-(?:source|common|open)|headless|compute-utils|"
+_DRIVER_PACKAGE = lazy_compile(r"nvidia-(?:driver|dkms|utils|kernel-(?:source|common|open)|headless|compute-utils|"
                              r"fabricmanager)-(?P<v>[2-7]\d{2})\b", re.IGNORECASE)
-_TORCH = re.compile(r"(?<![\w/\\.-])(?<!build )(?:py)?torch(?![A-Za-z_/\\-])(?:\.__version__)?"  # also "pytorch1.7"
+_TORCH = lazy_compile(r"(?<![\w/\\.-])(?<!build )(?:py)?torch(?![A-Za-z_/\\-])(?:\.__version__)?"  # also "pytorch1.7"
                     r"(?:\s*(?:version|ver\.?|is|says|shows|reports|==|=|:|@|\())*\s*v?"
                     r"(?P<v>[0-3]\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev)\d*)*(?:\+[\w.]+)?)(?![\w.])", re.IGNORECASE)
-_BARE_TORCH = re.compile(r"^\s*v?(?P<v>\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev)\d*)*)\+(?P<tag>cu\d{2,3}|cpu|rocm[\d.]+)"
+_BARE_TORCH = lazy_compile(r"^\s*v?(?P<v>\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev)\d*)*)\+(?P<tag>cu\d{2,3}|cpu|rocm[\d.]+)"
                          r"\s*$", re.IGNORECASE)
-_PYTHON = re.compile(r"\bpython\s*(?:version\s*)?(?:==|:|is|=)?\s*(?P<v>3\.\d{1,2}(?:\.\d{1,2})?)\b", re.IGNORECASE)
-_CUDA = re.compile(r"\bcuda\s*(?:toolkit\s*)?(?:version\s*)?(?:is|:|=)?\s*v?(?P<v>\d{1,2}\.\d)(?:\.\d+)?\b",
+_PYTHON = lazy_compile(r"\bpython\s*(?:version\s*)?(?:==|:|is|=)?\s*(?P<v>3\.\d{1,2}(?:\.\d{1,2})?)\b", re.IGNORECASE)
+_CUDA = lazy_compile(r"\bcuda\s*(?:toolkit\s*)?(?:version\s*)?(?:is|:|=)?\s*v?(?P<v>\d{1,2}\.\d)(?:\.\d+)?\b",
                    re.IGNORECASE)
-_NVCC = re.compile(r"Cuda compilation tools, release (?P<v>\d+\.\d+), V(?P<full>\d+\.\d+\.\d+)", re.IGNORECASE)
-_NVCC_SAID = re.compile(r"\bnvcc(?:\s+(?:--version|-V))?\s+(?:version\s+)?(?:is|says|shows|reports|gives|=|:)\s+(?:release\s+)?v?"
+_NVCC = lazy_compile(r"Cuda compilation tools, release (?P<v>\d+\.\d+), V(?P<full>\d+\.\d+\.\d+)", re.IGNORECASE)
+_NVCC_SAID = lazy_compile(r"\bnvcc(?:\s+(?:--version|-V))?\s+(?:version\s+)?(?:is|says|shows|reports|gives|=|:)\s+(?:release\s+)?v?"
                         r"(?P<v>\d{1,2}\.\d)\b", re.IGNORECASE)
 _ENV_NAMES = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "CUDA_HOME", "CUDA_PATH",
               "NVIDIA_REQUIRE_CUDA", "NVIDIA_DISABLE_REQUIRE", "NVIDIA_DRIVER_CAPABILITIES", "TORCH_CUDA_ARCH_LIST")
-_ENV = re.compile(r"(?:\bexport\s+|\bset\s+|\$env:|\bENV\s+|-e\s+)?\b(?P<name>" + "|".join(_ENV_NAMES) +
+_ENV = lazy_compile(r"(?:\bexport\s+|\bset\s+|\$env:|\bENV\s+|-e\s+)?\b(?P<name>" + "|".join(_ENV_NAMES) +
                   r")\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|`]*)")
-_DEVICE_INDEX = re.compile(r"(?<![\w.])(?:cuda:(?P<a>\d{1,2})\b(?![.\d])|set_device\(\s*(?P<b>\d{1,2})\s*\)|"
+_DEVICE_INDEX = lazy_compile(r"(?<![\w.])(?:cuda:(?P<a>\d{1,2})\b(?![.\d])|set_device\(\s*(?P<b>\d{1,2})\s*\)|"
                            r"--(?:gpus?|gpu[_-]ids?|device|gpu[_-]id)[ =](?P<c>\d{1,2})\b|"
                            r"\b(?:gpu_id|device_id|gpu)\s*=\s*(?P<d>\d{1,2})\b)", re.IGNORECASE)
-_MASK_SAID = re.compile(
+_MASK_SAID = lazy_compile(
     # a sentence saying what a mask variable is set to: "the entrypoint overwrites NVIDIA_VISIBLE_DEVICES to `void`",
     # "CUDA_VISIBLE_DEVICES is set to an empty string", "CUDA_VISIBLE_DEVICES was set to 1"
     r"\b(?P<name>CUDA_VISIBLE_DEVICES|NVIDIA_VISIBLE_DEVICES)[`'\"]?\s+(?:is\s+|was\s+|gets\s+|got\s+|being\s+)?"
@@ -69,14 +70,14 @@ _MASK_SAID = re.compile(
     r"\b(?:sets?|overwrites?|overrides?|forces?|resets?|changes?)\s+[`'\"]?(?P<name2>CUDA_VISIBLE_DEVICES|"
     r"NVIDIA_VISIBLE_DEVICES)[`'\"]?\s+(?:to|as)\s+(?:an?\s+)?[`'\"]?(?P<value2>void|none|empty(?:\s+string)?|"
     r"\"\"|''|-?\d{1,2}(?:\s*,\s*-?\d{1,2})*)(?![\w-])(?!\s*(?:gpus?|cards?|devices?|of)\b)", re.IGNORECASE)
-_LD_DEBUG_PATH = re.compile(r"search path=(?P<value>\S+)\s*\(LD_LIBRARY_PATH\)")
-_ENVIRON = re.compile(r"os\.environ\[\s*['\"](?P<name>" + "|".join(_ENV_NAMES) +
+_LD_DEBUG_PATH = lazy_compile(r"search path=(?P<value>\S+)\s*\(LD_LIBRARY_PATH\)")
+_ENVIRON = lazy_compile(r"os\.environ\[\s*['\"](?P<name>" + "|".join(_ENV_NAMES) +
                       r")['\"]\s*\]\s*=\s*['\"](?P<value>[^'\"]*)['\"]")
-_INSTALL = re.compile(r"(?P<tool>\b(?:uv\s+)?pip3?|\bpython[\d.]*\s+-m\s+pip|\bconda|\bmamba|\bmicromamba|\bpoetry|"
+_INSTALL = lazy_compile(r"(?P<tool>\b(?:uv\s+)?pip3?|\bpython[\d.]*\s+-m\s+pip|\bconda|\bmamba|\bmicromamba|\bpoetry|"
                       r"\buv)\s+(?P<verb>install|add)\s+(?P<rest>.+)$", re.IGNORECASE)
-_BUILD_CUDA = re.compile(r"\s*(?:\+\s*cu(?P<tag>\d{2,3})\b|\(?\s*(?:with|built\s+(?:with|for)|for)\s+(?:cudatoolkit|cuda)"
+_BUILD_CUDA = lazy_compile(r"\s*(?:\+\s*cu(?P<tag>\d{2,3})\b|\(?\s*(?:with|built\s+(?:with|for)|for)\s+(?:cudatoolkit|cuda)"
                          r"[\s=-]*(?P<cuda>\d{1,2}(?:\.\d)?)\b\)?)", re.IGNORECASE)
-_INSTALLING = re.compile(r"\binstall\b|--with\b|--index-url|--extra-index-url|\buvx\b|\s-f\s+https?://",
+_INSTALLING = lazy_compile(r"\binstall\b|--with\b|--index-url|--extra-index-url|\buvx\b|\s-f\s+https?://",
                          re.IGNORECASE)
 _OS_ANCHORS = ("windows", "win32", "ubuntu", "debian", "centos", "fedora", "rhel", "red hat", "rocky", "almalinux",
                "arch linux", "manjaro", "opensuse", "wsl", "macos", "mac os", "darwin", "aarch64", "arm64", "linux",
@@ -97,12 +98,12 @@ def parse(document: Document, facts: Facts) -> None:
     # `nvcc --version` output (the tool's own words) or a sentence naming its version
     for anchor, pattern, group, priority in (("cuda compilation tools", _NVCC, "full", TOOL),
                                              ("nvcc", _NVCC_SAID, "v", PROSE)):
-        for index in document.lines_with(anchor):
+        for index in document.lines_with(anchor, distinct=True):
             match = pattern.search(document.line(index))
             if match:
                 facts.set(lambda s: s.libraries.nvcc_version, match.group(group), priority)
                 facts.seen("nvcc")
-    for index in document.lines_with("cuda"):
+    for index in document.lines_with("cuda", distinct=True):
         text = document.line(index)
         match = _CUDA.search(text)
         if match and "driver version" not in text.lower():
@@ -168,7 +169,7 @@ def _lookup(index, candidate: str) -> Optional[str]:
 
 
 def _gpus(document: Document, facts: Facts) -> None:
-    for position in document.lines_with_any(_GPU_ANCHORS):
+    for position in document.lines_with_any(_GPU_ANCHORS, distinct=True):
         text = document.line(position)
         if text.lstrip().startswith(("|", "[pip", "[conda")) or "site-packages" in text:
             continue
@@ -185,7 +186,7 @@ def _ambiguous_gpus(document: Document, facts: Facts) -> None:
     from ...versions import major_minor
 
     index = facts.db.gpu_index
-    for position in document.lines_with_any(_GPU_ANCHORS):
+    for position in document.lines_with_any(_GPU_ANCHORS, distinct=True):
         text = document.line(position)
         if text.lstrip().startswith(("|", "[pip", "[conda")) or "site-packages" in text:
             continue
@@ -208,7 +209,7 @@ def _ambiguous_gpus(document: Document, facts: Facts) -> None:
 
 
 def _drivers(document: Document, facts: Facts) -> None:
-    for index in document.lines_with("driver"):
+    for index in document.lines_with("driver", distinct=True):
         text = document.line(index)
         match = _DRIVER.search(text) or _DRIVER_BEFORE.search(text) or _DRIVER_PACKAGE.search(text)
         if match:
@@ -216,7 +217,7 @@ def _drivers(document: Document, facts: Facts) -> None:
             facts.seen("prose")
 
 
-_DRIVER_CUDA = re.compile(
+_DRIVER_CUDA = lazy_compile(
     # the newest CUDA the driver supports, said in CUDA's own terms: deviceQuery's "CUDA Driver Version / Runtime
     # Version 12.2 / 12.1", "CUDA driver version: 11040", "the installed CUDA driver is 11.4"
     r"CUDA Driver Version\s*/\s*Runtime Version\s+(?P<dq>\d{1,2}\.\d)\s*/|"
@@ -225,7 +226,7 @@ _DRIVER_CUDA = re.compile(
 
 
 def _driver_cuda(document: Document, facts: Facts) -> None:
-    for index in document.lines_with("cuda driver"):
+    for index in document.lines_with("cuda driver", distinct=True):
         match = _DRIVER_CUDA.search(document.line(index))
         if match is None:
             continue
@@ -239,7 +240,7 @@ def _driver_cuda(document: Document, facts: Facts) -> None:
 
 
 def _torch(document: Document, facts: Facts) -> None:
-    for index in document.lines_with("torch"):
+    for index in document.lines_with("torch", distinct=True):
         text = document.line(index)
         if index in facts.claimed or text.lstrip().startswith(("[pip", "[conda", "|")) or "site-packages" in text \
                 or "dist-packages" in text:
@@ -274,19 +275,19 @@ def _torch(document: Document, facts: Facts) -> None:
 
 
 def _platform(document: Document, facts: Facts) -> None:
-    for index in document.lines_with_any(_OS_ANCHORS):
+    for index in document.lines_with_any(_OS_ANCHORS, distinct=True):
         text = document.line(index)
         if "site-packages" in text or text.lstrip().startswith("|"):
             continue
         platform_words.apply(facts, text, PROSE)
-    for index in document.lines_with("python"):
+    for index in document.lines_with("python", distinct=True):
         match = _PYTHON.search(document.line(index))
         if match:
             facts.set(lambda s: s.platform.python_version, match.group("v"), PROSE)
 
 
 def _installs(document: Document, facts: Facts) -> None:
-    for index in document.lines_with_any(("install", " add ")):
+    for index in document.lines_with_any(("install", " add "), distinct=True):
         text = document.line(index)
         match = _INSTALL.search(text.replace("`", " "))
         if not match:
@@ -360,7 +361,7 @@ def _device_requests(document: Document, facts: Facts) -> None:
     """The highest GPU index the program asks for (``cuda:1``, ``set_device(1)``, ``--gpu 1``)."""
     highest = None
     for index in document.lines_with_any(("cuda:", "set_device(", "--gpu", "--device", "gpu_id", "device_id", "gpu=",
-                                          "gpu =")):
+                                          "gpu ="), distinct=True):
         for match in _DEVICE_INDEX.finditer(document.line(index)):
             number = int(next(g for g in match.groups() if g is not None))
             if highest is None or number > highest[0]:
@@ -371,7 +372,7 @@ def _device_requests(document: Document, facts: Facts) -> None:
 
 
 def _environment(document: Document, facts: Facts) -> None:
-    for index in document.lines_with_any(tuple(name.lower() for name in _ENV_NAMES)):
+    for index in document.lines_with_any(tuple(name.lower() for name in _ENV_NAMES), distinct=True):
         text = document.line(index)
         for match in list(_ENVIRON.finditer(text)) + list(_ENV.finditer(text)):
             value = match.group("value").strip("'\"")

@@ -9,33 +9,34 @@ from typing import List, Tuple
 from ..document import Document
 from ..facts import PROSE, REPORTED, Facts, GpuClaim, TorchClaim, TorchLocation
 from ...observations import Obs
+from ...lazy_regex import lazy_compile
 
-_PROMPT = re.compile(r"^\s*(?:>>>|In \[\d*\]:)\s?(?P<code>.*)$")
-_COMMAND = re.compile(r"\bpython[\d.]*(?:\.exe)?\s+-c\s+(?P<code>.+)$", re.IGNORECASE)
-_OUT = re.compile(r"^\s*Out\[\d*\]:\s*(?P<value>.*)$")
-_EXPR = re.compile(
+_PROMPT = lazy_compile(r"^\s*(?:>>>|In \[\d*\]:)\s?(?P<code>.*)$")
+_COMMAND = lazy_compile(r"\bpython[\d.]*(?:\.exe)?\s+-c\s+(?P<code>.+)$", re.IGNORECASE)
+_OUT = lazy_compile(r"^\s*Out\[\d*\]:\s*(?P<value>.*)$")
+_EXPR = lazy_compile(
     r"torch\.(?:(?P<version>__version__)|(?P<cuda>version\.cuda)|(?P<hip>version\.hip)|"
     r"(?P<available>cuda\.is_available\(\s*\))|(?P<count>cuda\.device_count\(\s*\))|"
     r"(?P<cudnn>backends\.cudnn\.version\(\s*\))|(?P<archs>cuda\.get_arch_list\(\s*\))|"
     r"(?P<name>cuda\.get_device_name\(\s*(?P<name_index>\d*)\s*\))|"
     r"(?P<capability>cuda\.get_device_capability\(\s*(?P<cap_index>\d*)\s*\))|(?P<file>__file__))")
-_VERSION = re.compile(r"\b(\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev|\.post)\d*)*(?:\+[\w.]+)?)")
-_BOOL = re.compile(r"\b(True|False)\b")
-_BANNER = re.compile(r"^\s*Python (?P<version>\d\.\d{1,2}\.\d{1,2})\b(?P<rest>.*)$")
-_TORCH_PATH = re.compile(
+_VERSION = lazy_compile(r"\b(\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev|\.post)\d*)*(?:\+[\w.]+)?)")
+_BOOL = lazy_compile(r"\b(True|False)\b")
+_BANNER = lazy_compile(r"^\s*Python (?P<version>\d\.\d{1,2}\.\d{1,2})\b(?P<rest>.*)$")
+_TORCH_PATH = lazy_compile(
     r"(?P<root>(?:[A-Za-z]:[/\\]|[/~])[^\s\"'(<>,=:]*?[/\\](?:site|dist)-packages)[/\\](?P<package>torch)[/\\]")
-_TORCH_FRAME = re.compile(r"^\s*File \"(?P<path>(?:[^\"]*[/\\])?torch[/\\]__init__\.py)\", line \d+")
-_USER_BIN = re.compile(r"(?:~|/home/[^/\s]+|/root|/n/home\d*/[^/\s]+|[A-Za-z]:\\Users\\[^\\]+)[/\\]\.local[/\\]bin[/\\]"
+_TORCH_FRAME = lazy_compile(r"^\s*File \"(?P<path>(?:[^\"]*[/\\])?torch[/\\]__init__\.py)\", line \d+")
+_USER_BIN = lazy_compile(r"(?:~|/home/[^/\s]+|/root|/n/home\d*/[^/\s]+|[A-Za-z]:\\Users\\[^\\]+)[/\\]\.local[/\\]bin[/\\]"
                        r"(?:torchrun|torch-run)\b|AppData\\Roaming\\Python\\Python\d+\\Scripts\\torchrun")
-_ENV_PROMPT = re.compile(r"^\s*\((?P<env>[\w.-]+)\)\s+(?:PS\s+[A-Za-z]:\\|[A-Za-z]:\\|[\w.-]+@[\w.-]+|~|\$|#|\S+[$#>])")
-_PY_IN_PATH = re.compile(r"[/\\]python(?P<v>\d\.\d{1,2})[/\\]", re.IGNORECASE)
-_WINDOWS_PATH = re.compile(r"(?:^|[\s\"'(=])[A-Za-z]:\\(?:[^\\\s]+\\)*")
-_CONTAINER_PROMPT = re.compile(r"^\s*root@[0-9a-f]{12}:[^#$]*[#$]")
+_ENV_PROMPT = lazy_compile(r"^\s*\((?P<env>[\w.-]+)\)\s+(?:PS\s+[A-Za-z]:\\|[A-Za-z]:\\|[\w.-]+@[\w.-]+|~|\$|#|\S+[$#>])")
+_PY_IN_PATH = lazy_compile(r"[/\\]python(?P<v>\d\.\d{1,2})[/\\]", re.IGNORECASE)
+_WINDOWS_PATH = lazy_compile(r"(?:^|[\s\"'(=])[A-Za-z]:\\(?:[^\\\s]+\\)*")
+_CONTAINER_PROMPT = lazy_compile(r"^\s*root@[0-9a-f]{12}:[^#$]*[#$]")
 
 
-_CUDA_SAID = re.compile(r"torch\.version\.cuda\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|prints?|"
+_CUDA_SAID = lazy_compile(r"torch\.version\.cuda\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|prints?|"
                         r"shows?|says?)\s*)+[`'\"]?(?P<cuda>\d+\.\d+)")
-_CUDA_NONE_SAID = re.compile(r"torch\.version\.cuda\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|"
+_CUDA_NONE_SAID = lazy_compile(r"torch\.version\.cuda\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|"
                              r"prints?|shows?|says?)\s*)+[`'\"]?None\b")
 
 

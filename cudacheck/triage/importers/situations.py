@@ -30,24 +30,25 @@ from ...observations import Obs
 from ..document import Document
 from ...snapshot import ShmFacts
 from ..facts import PROSE, REPORTED, TOOL, Facts
+from ...lazy_regex import lazy_compile
 
-_CONTAINER = re.compile(
+_CONTAINER = lazy_compile(
     r"/\.dockerenv|^\s*\(container\)|\bdocker\s+(?:exec|compose|-compose|container\s+exec)\b|docker-compose|"
     r"\binside\s+(?:the\s+|a\s+|my\s+|of\s+the\s+)?(?:docker\s+)?container\b|\bin\s+(?:the|a|my)\s+(?:docker\s+)?container\b|"
     r"\b(?:docker|podman)\s+container\b|^\s*FROM\s+[\w./:-]+|\bcontainers?\s+(?:lost|lose|cannot|can't|doesn'?t|do not)\b|"
     r"\bnvidia\s+docker\b|\bgpu\s+containers?\b|docker\s*容器|容器(?:内|里|中)|コンテナ|컨테이너|контейнер|contenedor|"
     r"cont[êe]iner|conteneur",
     re.IGNORECASE)
-_LXD = re.compile(r"\blxd\b|\blxc\b(?!\s*=)", re.IGNORECASE)
-_APPTAINER = re.compile(r"\b(?:singularity|apptainer)\s+(?:exec|run|shell|instance)\b(?P<rest>[^\n]*)", re.IGNORECASE)
-_ACCESS_FORGOTTEN = re.compile(
+_LXD = lazy_compile(r"\blxd\b|\blxc\b(?!\s*=)", re.IGNORECASE)
+_APPTAINER = lazy_compile(r"\b(?:singularity|apptainer)\s+(?:exec|run|shell|instance)\b(?P<rest>[^\n]*)", re.IGNORECASE)
+_ACCESS_FORGOTTEN = lazy_compile(
     # a container said to be started without its GPU flag: "you most likely forgot to call the container using the
     # --nv flag", "I didn't pass --gpus all", "without the --gpus flag"
     r"(?:\bforg[eo]t(?:ten)?|\bmissing|\bomitted|\bleft\s+out|(?:\bdidn'?t|\bdid\s+not|\bdon'?t|\bdo\s+not|\bnever)\s+"
     r"(?:use|pass|add|give|specify|set|include)\b)[^\n]{0,60}?(?<![\w-])(?P<flag>--nv|--gpus|--runtime[= ]nvidia|"
     r"--nvccli)(?![\w-])|\bwithout\s+(?:the\s+|a\s+|using\s+)?[`'\"]?(?P<flag2>--nv|--gpus|--runtime[= ]nvidia)"
     r"(?![\w-])[^\n]{0,20}?\b(?:flag|option|argument|switch)", re.IGNORECASE)
-_CONTAINER_SAID = re.compile(
+_CONTAINER_SAID = lazy_compile(
     # the program said to run in a container in other words: "running in docker", "inside docker", "the official docker
     # image", "Docker Desktop", "dockerized", an image named by its registry ("ghcr.io/org/app:server-cuda")
     r"\b(?:run|runs|running|ran|inside|within|in|under|via|using|from)\s+(?:a\s+|the\s+|my\s+|our\s+)?docker\b"
@@ -60,7 +61,7 @@ _CONTAINER_SAID = re.compile(
     re.IGNORECASE)
 _ACCESS_KEY = (r"(?:--gpus\b|--nv\b|runtime:\s*nvidia|--runtime[= ]nvidia|nvidia\.com/gpu|"
                r"NVIDIA_VISIBLE_DEVICES\s*=\s*all|gpu\s+limits?\b|gpu\s+resource\s+limits?\b|device_requests)")
-_ACCESS_FIX = re.compile(
+_ACCESS_FIX = lazy_compile(
     # the fix the report states gives the container or pod GPU access: "I had to set this limit nvidia.com/gpu: 2",
     # "after adding --gpus all it works", "adding runtime: nvidia to the service fixed it"
     r"(?:\bhad\s+to|\bneed(?:ed|s)?\s+to|\bafter|\bonce)\s+(?:i\s+|we\s+)?(?:also\s+)?"
@@ -69,34 +70,34 @@ _ACCESS_FIX = re.compile(
     r"\b(?:fix(?:es|ed)|solv(?:es|ed)|resolv(?:es|ed)|did\s+the\s+trick|made\s+it\s+work)", re.IGNORECASE)
 _ACCESS_ANCHORS = ("--gpus", "--nv", "runtime: nvidia", "runtime:nvidia", "--runtime", "nvidia.com/gpu",
                    "nvidia_visible_devices", "gpu limit", "gpu resource limit", "device_requests")
-_KUBERNETES = re.compile(
+_KUBERNETES = lazy_compile(
     r"^\s*kind:\s*(?:Pod|Deployment|Job|StatefulSet|DaemonSet)\b|\bkubectl\b|\bkubernetes\b|\bk8s\b|\bk3s\b|"
     r"\brke2\b|\beks\b|\bgke\b|\baks\b|\bpods?\b|runtimeClassName|nvidia\.com/gpu|gpu[- ]operator|"
     r"containerd/config\.toml|default_runtime_name", re.IGNORECASE)
-_POD_GPU = re.compile(r"nvidia\.com/gpu\s*:\s*['\"]?\d", re.IGNORECASE)
-_RUNTIME_CLASS = re.compile(r"runtimeClassName\s*:\s*['\"]?(?P<name>[\w-]+)", re.IGNORECASE)
-_WSL1_KERNEL = re.compile(r"\b\d+\.\d+\.\d+-\d+-Microsoft\b")
-_WSL2 = re.compile(r"microsoft-standard(?:-wsl2)?|\bwsl\s*2\b|\bwsl2\b|/usr/lib/wsl/lib|\\lxss\\|libdxcore|/dev/dxg",
+_POD_GPU = lazy_compile(r"nvidia\.com/gpu\s*:\s*['\"]?\d", re.IGNORECASE)
+_RUNTIME_CLASS = lazy_compile(r"runtimeClassName\s*:\s*['\"]?(?P<name>[\w-]+)", re.IGNORECASE)
+_WSL1_KERNEL = lazy_compile(r"\b\d+\.\d+\.\d+-\d+-Microsoft\b")
+_WSL2 = lazy_compile(r"microsoft-standard(?:-wsl2)?|\bwsl\s*2\b|\bwsl2\b|/usr/lib/wsl/lib|\\lxss\\|libdxcore|/dev/dxg",
                    re.IGNORECASE)
-_WSL1 = re.compile(r"\bwsl\s*1\b|\bwsl1\b", re.IGNORECASE)
-_SLURM = re.compile(r"^\s*#SBATCH\b|\b(?:srun|sbatch|salloc)\b|\bSLURM_[A-Z_]+|\bslurm\b|\blogin\s+node\b|"
+_WSL1 = lazy_compile(r"\bwsl\s*1\b|\bwsl1\b", re.IGNORECASE)
+_SLURM = lazy_compile(r"^\s*#SBATCH\b|\b(?:srun|sbatch|salloc)\b|\bSLURM_[A-Z_]+|\bslurm\b|\blogin\s+node\b|"
                     r"\bcompute\s+node\b|\bstaging\s+node\b|\bhead\s+node\b|\bhpc\b|\bcluster\b|^\s*#PBS\b|"
                     r"\bqsub\b|\bmodule\s+load\b", re.IGNORECASE)
-_GRES = re.compile(r"--gres[= ](?:[\w:]*gpu)|--gpus(?:-per-(?:node|task|socket))?[= ]\s*\S|(?:^|\s)-G\s*\d|"
+_GRES = lazy_compile(r"--gres[= ](?:[\w:]*gpu)|--gpus(?:-per-(?:node|task|socket))?[= ]\s*\S|(?:^|\s)-G\s*\d|"
                    r"--gpus-per-task|#SBATCH\s+--gpus", re.IGNORECASE)
-_LOGIN_NODE = re.compile(r"\b(?:login|staging|head)\s+node\b|\blogin\s*node\b", re.IGNORECASE)
-_VM = re.compile(r"\b(?:virtualbox|vmware|hyper-v|proxmox|qemu|kvm|parallels)\b|\bvirtual\s+machine\b|\b(?:in|inside|on)\s+"
+_LOGIN_NODE = lazy_compile(r"\b(?:login|staging|head)\s+node\b|\blogin\s*node\b", re.IGNORECASE)
+_VM = lazy_compile(r"\b(?:virtualbox|vmware|hyper-v|proxmox|qemu|kvm|parallels)\b|\bvirtual\s+machine\b|\b(?:in|inside|on)\s+"
                  r"(?:a|an|the|my)\s+vm\b", re.IGNORECASE)
-_NOTEBOOK = re.compile(r"\b(?:google\s+)?colab\b|\bkaggle\b|\bsagemaker\s+(?:studio|notebook)|/content/drive|"
+_NOTEBOOK = lazy_compile(r"\b(?:google\s+)?colab\b|\bkaggle\b|\bsagemaker\s+(?:studio|notebook)|/content/drive|"
                        r"/kaggle/(?:input|working)", re.IGNORECASE)
-_BARE_METAL = re.compile(r"\bbare[- ]?metal\b|\bnot\s+(?:in|inside)\s+(?:a\s+)?(?:docker|container)\b|"
+_BARE_METAL = lazy_compile(r"\bbare[- ]?metal\b|\bnot\s+(?:in|inside)\s+(?:a\s+)?(?:docker|container)\b|"
                          r"\bwithout\s+(?:docker|a\s+container)\b", re.IGNORECASE)
-_SHM_LISTING = re.compile(r"^\s*d(?P<perm>[rwxtTsS-]{9})[.+@]?\s+\d+\s+\S+\s+\S+\s+.*?/dev/shm/?\s*$")
-_SHM_MOUNT = re.compile(r"/dev/shm\s+tmpfs\s+\S*?\bmode=(?P<mode>[0-7]{3,4})\b")
-_SHM_STATED = re.compile(
+_SHM_LISTING = lazy_compile(r"^\s*d(?P<perm>[rwxtTsS-]{9})[.+@]?\s+\d+\s+\S+\s+\S+\s+.*?/dev/shm/?\s*$")
+_SHM_MOUNT = lazy_compile(r"/dev/shm\s+tmpfs\s+\S*?\bmode=(?P<mode>[0-7]{3,4})\b")
+_SHM_STATED = lazy_compile(
     r"/dev/shm[^\n]{0,80}(?:\b0?755\b|rwxr-xr-x|writable (?:for|by|to) root only|root[- ]only|not writable|"
     r"read-only|permission denied)|(?:\b0?755\b|rwxr-xr-x)[^\n]{0,60}/dev/shm", re.IGNORECASE)
-_SHM_MISSING = re.compile(
+_SHM_MISSING = lazy_compile(
     # /dev/shm said or shown to be absent: "os.path.exists('/dev/shm')  # False", "ls: cannot access '/dev/shm': No
     # such file or directory", "/dev/shm does not exist", "/dev/shm is shadowed by a later devtmpfs mount on /dev"
     r"os\.path\.(?:exists|isdir)\(\s*['\"]/dev/shm/?['\"]\s*\)\s*(?:#|->|=>|:|returns?|is|gives)?\s*False\b|"
@@ -104,10 +105,10 @@ _SHM_MISSING = re.compile(
     r"/dev/shm/?['\"`]?\s*(?::\s*No such file or directory|(?:does\s+not|doesn'?t)\s+exist|(?:is|was)\s+(?:missing|"
     r"not\s+(?:mounted|present|there)|(?:shadowed|hidden|over-?mounted|unreachable)))|"
     r"\b(?:no|missing|without\s+(?:a\s+)?)\s*/dev/shm\s+(?:mount|at\s+all|in\s+the\s+container)", re.IGNORECASE)
-_NODE_LISTING = re.compile(r"^\s*c[rwx-]{9}\.?\s+\d+\s+\S+\s+\S+\s+\d+,\s*\d+[^/]*(?P<node>/dev/nvidia[\w-]*)")
-_NODE_PATH = re.compile(r"(?P<node>/dev/nvidia(?:\d+|ctl|-uvm(?:-tools)?|-modeset|-caps))\b")
-_NO_NODES = re.compile(r"cannot access\s+['\"]?/dev/nvidia\*?['\"]?\s*:\s*No such file", re.IGNORECASE)
-_UVM = re.compile(r"Module nvidia[-_](?:\d+[-_])?(?:updates[-_])?uvm not found|could not insert 'nvidia_[\w]*uvm'|"
+_NODE_LISTING = lazy_compile(r"^\s*c[rwx-]{9}\.?\s+\d+\s+\S+\s+\S+\s+\d+,\s*\d+[^/]*(?P<node>/dev/nvidia[\w-]*)")
+_NODE_PATH = lazy_compile(r"(?P<node>/dev/nvidia(?:\d+|ctl|-uvm(?:-tools)?|-modeset|-caps))\b")
+_NO_NODES = lazy_compile(r"cannot access\s+['\"]?/dev/nvidia\*?['\"]?\s*:\s*No such file", re.IGNORECASE)
+_UVM = lazy_compile(r"Module nvidia[-_](?:\d+[-_])?(?:updates[-_])?uvm not found|could not insert 'nvidia_[\w]*uvm'|"
                   r"/dev/nvidia-uvm[^\n]{0,40}(?:missing|No such file|not (?:exist|found|present|created))|"
                   r"(?:missing|no|without)\s+(?:the\s+)?/dev/nvidia-uvm|nvidia[-_]uvm\s+(?:module\s+)?(?:is\s+)?not\s+"
                   r"(?:loaded|present|created)|(?:re-?)?add(?:ed|ing)?\s+(?:the\s+)?nvidia[-_]uvm|\buvm\s+module\s+is\s+not\s+"

@@ -23,16 +23,17 @@ import re
 from ...observations import Obs
 from ..document import Document
 from ..facts import Facts
+from ...lazy_regex import lazy_compile
 
-_NOT = re.compile(r"(?:\bnot|\bno|n't|instead of|rather than|非|不是)\W{0,3}(?:the\W+|a\W+)?$", re.IGNORECASE)
-_CPU_BUILD = re.compile(
+_NOT = lazy_compile(r"(?:\bnot|\bno|n't|instead of|rather than|非|不是)\W{0,3}(?:the\W+|a\W+)?$", re.IGNORECASE)
+_CPU_BUILD = lazy_compile(
     r"(?<![a-z])cpu(?:[- ]only)?\s*(?:version|build|variant|wheel|package|flavou?r|edition|版本|版|バージョン|버전)"
     r"|(?<![a-z])cpu[- ]?(?:only\s+)?(?:torch|pytorch)\b|download\.pytorch\.org/whl/cpu\b|(?:torch|pytorch)\s*\(?\s*cpu(?:[- ]only)?\s*\)?\s*(?:version|build)"
     r"|\bwithout\s+cuda\s+support|\[cpu\]\s*version|versi[oó]n\s+(?:de\s+|para\s+)?cpu|vers[ãa]o\s+(?:de\s+|para\s+)?cpu"
     r"|cpu[- ]верси|верси[яюи]\s+(?:для\s+)?cpu|\bpytorch-cpu\b|\bpytorch-mutex\s+\S+\s+cpu\b"
     r"|(?<![\w.])\d+\.\d+(?:\.\d+)?\+rocm[\d.]*|`\+rocm[\d.]+`",
     re.IGNORECASE)
-_BUILD_LACKS_CUDA = re.compile(
+_BUILD_LACKS_CUDA = lazy_compile(
     # the build (not the GPU) said to lack CUDA: "a wheel that doesn't support cuda", "pytorch without cuda"
     r"\b(?:torch|pytorch|wheel|build|version|package|binary|binaries|installation|install)\b[^\n]{0,40}?"
     r"(?:(?:doesn'?t|does\s+not|didn'?t|did\s+not|don'?t|do\s+not)\s+(?:support|have|include|come\s+with)|has\s+no|"
@@ -41,9 +42,9 @@ _BUILD_LACKS_CUDA = re.compile(
     re.IGNORECASE)
 _BUILD_LACKS_ANCHORS = ("without cuda", "without gpu", "without any", "support cuda", "support gpu", "have cuda",
                         "have gpu", "no cuda", "no gpu", "include cuda", "come with cuda", "cuda support")
-_TORCH_WORD = re.compile(r"torch|pytorch|파이토치|パイトーチ", re.IGNORECASE)
-_CPU_TAG = re.compile(r"(?<![\w.])(?:torch|pytorch)?[\s=:-]*v?(?P<version>\d+\.\d+(?:\.\d+)?)\+cpu\b", re.IGNORECASE)
-_NO_GPU = re.compile(
+_TORCH_WORD = lazy_compile(r"torch|pytorch|파이토치|パイトーチ", re.IGNORECASE)
+_CPU_TAG = lazy_compile(r"(?<![\w.])(?:torch|pytorch)?[\s=:-]*v?(?P<version>\d+\.\d+(?:\.\d+)?)\+cpu\b", re.IGNORECASE)
+_NO_GPU = lazy_compile(
     r"\bwithout\s+(?:an?\s+|any\s+)?(?:nvidia\s+|cuda[- ]?(?:capable\s+)?|dedicated\s+|discrete\s+)?"
     r"(?:gpu|graphics card|video card)s?\b"
     r"|\b(?:don'?t|do not|doesn'?t|does not|didn'?t)\s+have\s+(?:an?\s+|any\s+)?(?:nvidia\s+|cuda[- ]?(?:capable\s+)?"
@@ -56,23 +57,23 @@ _NO_GPU = re.compile(
     r"|\b(?:only\s+)?(?:run|running|do|doing)\s+(?:only\s+)?cpu[- ](?:inference|training|only)\b"
     r"|\bnot\s+installed\s+cuda\s+and\s+i\s+don'?t\s+want|没有(?:独立)?显卡|没有\s*gpu|无\s*gpu|gpu\s*(?:が)?(?:ない|なし)",
     re.IGNORECASE)
-_MAC = re.compile(
+_MAC = lazy_compile(
     r"\bmacbook(?:\s+(?:pro|air))?\b|\bmac\s?(?:os|mini|studio)\b|\bmac\s+m[1-5]\b|\bm[1-5](?:\s+(?:pro|max|ultra))?"
     r"\s+(?:mac|chip|macbook|series)\b|\bapple\s+(?:m[1-5]|silicon)\b|\b(?:on|my|an?)\s+m[1-5]\s+mac\b|\bm\s+series\s+chip",
     re.IGNORECASE)
-_OTHER_GRAPHICS = re.compile(
+_OTHER_GRAPHICS = lazy_compile(
     r"\bintel\b[^\n]{0,40}?\b(?:graphics|iris|uhd|hd\s+\d{3,4}|arc)\b|\bintegrated\s+graphics\b|"
     r"\bamd\s+(?:radeon|gpu|graphics)|\bradeon\b", re.IGNORECASE)
-_NVIDIA_GPU = re.compile(r"\bnvidia\s+(?:gpu|graphics card|card|geforce|rtx|gtx|quadro|tesla)\b|\bgeforce\b",
+_NVIDIA_GPU = lazy_compile(r"\bnvidia\s+(?:gpu|graphics card|card|geforce|rtx|gtx|quadro|tesla)\b|\bgeforce\b",
                          re.IGNORECASE)
-_INTENT = re.compile(
+_INTENT = lazy_compile(
     r"\b(?:my|the|our|a)\s+(?:nvidia\s+)?(?:gpu|graphics card|video card)s?\b|\bgpu\s+(?:version|build|support|"
     r"acceleration|enabled)\b|\b(?:use|using|run on|utili[sz]e)\s+(?:the\s+|my\s+)?(?:gpu|cuda)\b|--use[-_]cuda\b|"
     r"\bcuda\s+(?:version|build)\s+of\s+(?:torch|pytorch)|\bgpu版|\bcuda版|显卡|グラボ|グラフィックボード|그래픽\s*카드|видеокарт",
     re.IGNORECASE)
 
-_MESSAGE = re.compile(r"(?:error|exception|warning|warn)\b\s*[:\]]|please|make sure|assert", re.IGNORECASE)
-_NOT_SEEN = re.compile(
+_MESSAGE = lazy_compile(r"(?:error|exception|warning|warn)\b\s*[:\]]|please|make sure|assert", re.IGNORECASE)
+_NOT_SEEN = lazy_compile(
     r"\bgpus?\s+(?:is\s+|are\s+|was\s+|were\s+|shows?\s+(?:as\s+)?)?(?:not\s+(?:detected|found|recogni[sz]ed|visible|"
     r"available|seen|working)|undetected|missing)|\bgpus?\s+(?:don'?t|doesn'?t|does\s+not|do\s+not)\s+work|"
     r"(?:can'?t|cannot|doesn'?t|does\s+not|do\s+not|don'?t|not\s+able\s+to|unable\s+to)\s+(?:see|detect|find|use|access)"
@@ -98,7 +99,7 @@ _NOT_SEEN = re.compile(
     r"определяется|обнаружена)|no\s+(?:detecta|reconoce|encuentra)\s+(?:la\s+)?gpu|não\s+(?:detecta|reconhece|encontra)"
     r"\s+(?:a\s+)?gpu",
     re.IGNORECASE)
-_MULTIPLE = re.compile(
+_MULTIPLE = lazy_compile(
     r"\b(?:multiple|two|several|both|2|duplicate|conflicting)\s+(?:different\s+)?(?:py)?torch(?:\s+\w+)?\s+"
     r"(?:versions|copies|installations|installs|packages)\b|\b(?:multiple|two|several|2|duplicate)\s+(?:different\s+)?"
     r"(?:versions|copies|installations|installs)\s+of\s+(?:py)?torch\b|"
@@ -107,7 +108,7 @@ _MULTIPLE = re.compile(
     r"install(?:ed)?\s+(?:py)?torch", re.IGNORECASE)
 _TOOLS = r"(?:jupyter|notebook|ipython|kernel|pycharm|vs\s?code|visual studio|spyder|colab|the ide|my ide|conda env\w*|venv)"
 _SHELLS = r"(?:terminal|command line|command prompt|cmd|shell|console|bash|powershell)"
-_TWO_INTERPRETERS = re.compile(
+_TWO_INTERPRETERS = lazy_compile(
     # "True in the terminal but False in Jupyter": two interpreters, two torch installs
     r"\b(?:works?|working|True)\b[^\n]{0,60}?\b(?:in|from|on|with)\s+(?:the\s+|my\s+|a\s+)?" + _SHELLS +
     r"\b[^\n]{0,60}?\b(?:but|while|whereas|yet)\b[^\n]{0,60}?\b" + _TOOLS + r"|"
@@ -116,12 +117,12 @@ _TWO_INTERPRETERS = re.compile(
     r"\b(?:in|from|on|with)\s+(?:the\s+|my\s+)?(?:" + _TOOLS[3:-1] + r"|" + _SHELLS[3:-1] + r")\b[^\n]{0,60}?"
     r"\b(?:False|fails?|doesn'?t work|not work\w*)\b[^\n]{0,60}?\b(?:but|while|whereas|yet)\b[^\n]{0,80}?\b(?:True|works?)\b",
     re.IGNORECASE)
-_LD_FIX = re.compile(
+_LD_FIX = lazy_compile(
     r"(?:unset(?:ting)?|remov\w*|delet\w*|clear\w*|drop\w*|empty\w*)\s+(?:the\s+)?(?:[\w./-]+\s+from\s+(?:the\s+|my\s+)?)?"
     r"\$?(?:LD_LIBRARY_PATH|DYLD_LIBRARY_PATH)[^\n]{0,80}?(?:works?|worked|fix\w*|solv\w*|resolv\w*|helps?|helped|gone)|"
     r"(?:works?|worked|fix\w*|solv\w*|resolv\w*)[^\n]{0,60}?(?:unset(?:ting)?|remov\w*|clear\w*)\s+(?:the\s+)?"
     r"\$?(?:LD_LIBRARY_PATH|DYLD_LIBRARY_PATH)", re.IGNORECASE)
-_HARDWARE = re.compile(
+_HARDWARE = lazy_compile(
     r"\b(?:faulty|defective|bad|broken|failing|dying|damaged)\s+(?:gpu|card|graphics card|video card|node|instance|"
     r"host|machine|hardware|vram|gpu memory)s?\b|\bhardware\s+(?:issue|problem|failure|fault|error|defect)s?\b|"
     r"\b(?:replac\w*|swapp?\w*|return\w*|rma'?d?)\s+(?:the\s+|my\s+|that\s+|this\s+)?(?:gpu|card|graphics card)s?\b|"
@@ -138,7 +139,7 @@ _HARDWARE_ANCHORS = ("faulty", "defective", "bad ", "broken", "failing", "dying"
                      "swapp", "swapped", "returned", "returning", "return the", "return my", " rma", "rma'", "reboot",
                      "restart", "on another", "on the other", "on a different", "on different", "only on", "only with",
                      "显卡", "重启", "故障", "고장", "불량")
-_THROTTLED = re.compile(
+_THROTTLED = lazy_compile(
     r"\b(?:GPU|card)s?\b[^\n]{0,40}?\b(?:is|are|gets?|got|being|was|were)\s+(?:\w+\s+)?throttled\b|"
     r"\b(?:thermal|power)\s+throttling\b|\bthrottling\s+(?:on|of)\s+(?:my|the|our)\s+(?:\w+\s+){0,2}(?:GPU|card)",
     re.IGNORECASE)
@@ -150,13 +151,13 @@ _RUNS_NORMALLY = (
     r"|\b(?:can|could|still)\s+(?:run|work|train)\s+(?:normally|fine|well|correctly|properly)"
     r"|\beverything\s+(?:still\s+)?(?:works|runs|is\s+fine)|\bno\s+(?:effect|impact)\s+on\s+(?:the\s+)?(?:results?|training|program)"
     r"|正常运行|可以正常|能正常|运行正常|正常に動)")
-_WORKS_DESPITE_WARNING = re.compile(
+_WORKS_DESPITE_WARNING = lazy_compile(
     # "the warning still exists, but the program can run normally", "despite this warning everything works"
     _WARNING_WORD + r"[^\n]{0,120}?(?:\bbut\b|\bhowever\b|\byet\b|\bthough\b|,|，|但|但是)[^\n]{0,60}?" + _RUNS_NORMALLY +
     r"|" + _RUNS_NORMALLY + r"[^\n]{0,60}?\b(?:despite|although|even\s+though|though|but)\b[^\n]{0,40}?" + _WARNING_WORD +
     r"|\b(?:despite|ignor\w*|apart\s+from)\s+(?:the\s+|this\s+|that\s+)?" + _WARNING_WORD + r"[^\n]{0,60}?" + _RUNS_NORMALLY,
     re.IGNORECASE)
-_NEGATED_RUN = re.compile(r"(?:\bnot|n't|\bnever|cannot|不能|无法)\s+(?:\w+\s+){0,2}(?:run|work|train)", re.IGNORECASE)
+_NEGATED_RUN = lazy_compile(r"(?:\bnot|n't|\bnever|cannot|不能|无法)\s+(?:\w+\s+){0,2}(?:run|work|train)", re.IGNORECASE)
 _WARNING_ANCHORS = ("warning", "警告", "предупрежд", "advertencia", "aviso", "avertissement", "warnmeldung")
 _CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu")
 _NO_GPU_ANCHORS = ("without", "have", "no ", "cpu", "cuda and i", "显卡", "gpu")
@@ -168,21 +169,21 @@ def parse(document: Document, facts: Facts) -> None:
     """Statements of a CPU build, of an NVIDIA GPU or the intent to use one, and of no NVIDIA GPU."""
     _cpu_builds(document, facts)
     _no_nvidia(document, facts)
-    for index in document.lines_with_any(("ld_library_path",)):
+    for index in document.lines_with_any(("ld_library_path",), distinct=True):
         if _LD_FIX.search(document.line(index)):
             facts.observe(Obs.LIBRARY_PATH_FIX_STATED, document.line(index), document.number(index))
             break
-    for index in document.lines_with("throttl"):
+    for index in document.lines_with("throttl", distinct=True):
         if _THROTTLED.search(document.line(index)):  # "the GPU gets throttled", "thermal throttling"
             facts.observe(Obs.GPU_THROTTLED, document.line(index), document.number(index), source="statement")
             break
-    for index in document.lines_with_any(_HARDWARE_ANCHORS):
+    for index in document.lines_with_any(_HARDWARE_ANCHORS, distinct=True):
         text = document.line(index)
         if not _MESSAGE.search(text) and _HARDWARE.search(text):
             facts.observe(Obs.HARDWARE_FAULT_STATED, text, document.number(index))
             break
     for index in document.lines_with_any(("multiple", "two ", "several", "both", "duplicate", "conflicting", " 2 ",
-                                          "installed with", " but ", " while ", " whereas ", " yet ")):
+                                          "installed with", " but ", " while ", " whereas ", " yet "), distinct=True):
         if _MULTIPLE.search(document.line(index)):
             facts.observe(Obs.MULTIPLE_INSTALLS_STATED, document.line(index), document.number(index))
             break
@@ -190,12 +191,12 @@ def parse(document: Document, facts: Facts) -> None:
             facts.observe(Obs.MULTIPLE_INSTALLS_STATED, document.line(index), document.number(index),
                           kind="interpreters")
             break
-    for index in document.lines_with_any(_WARNING_ANCHORS):
+    for index in document.lines_with_any(_WARNING_ANCHORS, distinct=True):
         text = document.line(index)
         if not _MESSAGE.search(text) and _WORKS_DESPITE_WARNING.search(text) and not _NEGATED_RUN.search(text):
             facts.observe(Obs.WORKS_DESPITE_WARNING, text, document.number(index))
             break
-    for index in document.lines_with_any(("nvidia", "geforce")):
+    for index in document.lines_with_any(("nvidia", "geforce"), distinct=True):
         text = document.line(index)
         if not text.lstrip().startswith("|") and not _MESSAGE.search(text) and _NVIDIA_GPU.search(text):
             facts.observe(Obs.NVIDIA_GPU_STATED, text, document.number(index))
@@ -203,10 +204,10 @@ def parse(document: Document, facts: Facts) -> None:
     negated = set(document.lines_with_any(("not ", "n't", "undetected", "missing", "cannot", "unable", "unavailable",
                                            "has_gpu", "instead of", "only us", "识别不到", "检测不到", "找不到", "无法",
                                            "没有识别", "不可用", "認識", "見えない", "使えない", "인식", "не ", "no ",
-                                           "não ", "no gpu", "gpus available", "gpu available")))
+                                           "não ", "no gpu", "gpus available", "gpu available"), distinct=True))
     gpu_lines = set(document.lines_with_any(("gpu", "nvidia-smi", "显卡", "グラボ", "グラフィックボード", "그래픽",
-                                             "видеокарт")))
-    for index in sorted(gpu_lines | set(document.lines_with_any(("cuda", "back to")))):
+                                             "видеокарт"), distinct=True))
+    for index in sorted(gpu_lines | set(document.lines_with_any(("cuda", "back to"), distinct=True))):
         if index not in negated and "back to" not in document.lower[index]:
             continue
         text = document.line(index)
@@ -215,7 +216,7 @@ def parse(document: Document, facts: Facts) -> None:
             facts.observe(Obs.GPU_NOT_SEEN, text, document.number(index))
             break
     for index in document.lines_with_any(("gpu", "graphics card", "video card", "cuda", "显卡", "グラボ",
-                                          "グラフィックボード", "그래픽", "видеокарт")):
+                                          "グラフィックボード", "그래픽", "видеокарт"), distinct=True):
         text = document.line(index)
         if _INTENT.search(text) and not _NO_GPU.search(text) and not _MESSAGE.search(text):
             facts.observe(Obs.GPU_INTENT, text, document.number(index))
@@ -223,7 +224,7 @@ def parse(document: Document, facts: Facts) -> None:
 
 
 def _cpu_builds(document: Document, facts: Facts) -> None:
-    for index in document.lines_with_any(_CPU_ANCHORS):
+    for index in document.lines_with_any(_CPU_ANCHORS, distinct=True):
         text = document.line(index)
         if "+cpu" in document.lower[index]:
             match = _CPU_TAG.search(text)
@@ -242,7 +243,7 @@ def _cpu_builds(document: Document, facts: Facts) -> None:
             _cpu_build_stated(document, facts, index, match)
 
 
-_UNNAMED_BINARY = re.compile(r"^(?:wheel|binary|binaries)\b", re.IGNORECASE)
+_UNNAMED_BINARY = lazy_compile(r"^(?:wheel|binary|binaries)\b", re.IGNORECASE)
 _OTHER_FRAMEWORKS = ("tensorflow", "jax", "onnxruntime", "paddle", "mxnet", "cupy", "llama", "xformers", "bitsandbytes",
                      "vllm", "flash-attn", "flash_attn", "mmcv", "detectron", "faiss", "opencv", "cv2", "dlib", "tensorrt",
                      "deepspeed", "apex", "triton", "spconv", "ctranslate", "cuml", "rapids", "numba", "lightgbm",
@@ -263,7 +264,7 @@ def _cpu_build_stated(document: Document, facts: Facts, index: int, match: "re.M
 def _no_nvidia(document: Document, facts: Facts) -> None:
     for anchors, pattern, kind in ((_NO_GPU_ANCHORS, _NO_GPU, "no GPU"), (_MAC_ANCHORS, _MAC, "Mac"),
                                    (_OTHER_GRAPHICS_ANCHORS, _OTHER_GRAPHICS, "other graphics")):
-        for index in document.lines_with_any(anchors):
+        for index in document.lines_with_any(anchors, distinct=True):
             text = document.line(index)
             if text.lstrip().startswith(("|", "[pip", "[conda")) or (kind == "no GPU" and _MESSAGE.search(text)):
                 continue
