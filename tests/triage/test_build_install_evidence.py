@@ -190,6 +190,16 @@ def test_a_kepler_30_gpu_named_alone_is_a_possible_warning():
     assert found and found[0].severity == "warning" and found[0].certainty == "possible"
 
 
+def test_a_kepler_30_gpu_steps_aside_when_the_report_points_at_the_hardware_and_nothing_failed():
+    text = ("GPU 0: GeForce GTX 680\nGPU 1: GeForce GTX 680\n"
+            "One card is missing from nvidia-smi; the node may need a reboot or the GPU reseated.")
+    aside = [f for f in triage(text).findings if f.code == "CC806"]
+    assert aside and aside[0].severity == "info"
+    assert first_problem(text)[0] == "CC820"
+    failing = text + "\n>>> torch.cuda.is_available()\nFalse"
+    assert first_problem(failing) == ("CC806", "error")  # a failure keeps the age the lead
+
+
 @pytest.mark.parametrize("text", [
     "Setup: Ubuntu 22.04, GeForce GTX 1080 Ti\n>>> torch.cuda.is_available()\nFalse",  # Pascal: builds exist
     "GPU 0: GeForce GTX 680\nGPU 1: NVIDIA GeForce RTX 3090\n>>> torch.cuda.is_available()\nFalse",  # one is fine

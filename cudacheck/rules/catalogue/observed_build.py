@@ -166,7 +166,8 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         error ("no kernel image is available") — also a name whose every product is (a GT 710
         is Fermi or Kepler); and a GPU older than every torch release's builds (Fermi, and
         Kepler's 3.0), named anywhere in the paste (an error where CUDA is unavailable or
-        fails, else a possible warning); the report saying the builds dropped its GPU
+        fails, else a possible warning, or info when the report points at the hardware
+        instead: CC820 leads); the report saying the builds dropped its GPU
         ("dropped support for my K80", "Kepler is no longer supported": possible).
     Why it matters:
         Newer wheels will not bring the GPU back: its architecture was dropped (Kepler by
@@ -236,11 +237,14 @@ def _gpu_no_release_supports(ctx: RuleContext) -> Iterator[Finding]:
     if gpu is None:
         return
     failing = cuda_unavailable(ctx) or first_of(ctx, Obs.DRIVER_TOO_OLD, Obs.INSUFFICIENT_DRIVER, Obs.NO_KERNEL_IMAGE)
+    # Nothing failed and the report itself points at the hardware: the GPU's age is worth knowing, not the lead.
+    aside = failing is None and first_of(ctx, Obs.HARDWARE_SIGN_STATED, Obs.HARDWARE_FAULT_STATED) is not None
     releases = ctx.db.torch_releases_newest_first()
     since = f" since torch {releases[-1].version}" if releases else ""
     yield ctx.finding(
         f"{gpu_label(ctx)} (compute capability {gpu.cc}) is older than every torch release's builds",
-        severity="error" if failing is not None else "warning", certainty=LIKELY if failing is not None else POSSIBLE,
+        severity="error" if failing is not None else "info" if aside else "warning",
+        certainty=LIKELY if failing is not None else POSSIBLE,
         detail=f"No official torch wheel{since} has kernels for compute capability {gpu.cc}"
                + (f"; {quote(failing)}" if failing is not None else "") + ". Its last driver branch also caps the "
                "CUDA version it can run.",
