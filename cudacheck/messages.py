@@ -590,11 +590,13 @@ MESSAGES: Tuple[Message, ...] = (
     # rendezvous variables of torch.distributed
     _message(Obs.JOB_SETTING_MISSING, ("no mig devices found", "no mig-enabled devices", "no socket interface found",
                                        "no usable listening interface", "expected, but not set",
-                                       "server socket has failed to bind"),
+                                       "server socket has failed to bind", "address already in use"),
              r"No MIG(?:-enabled)? devices found|Bootstrap\s*:\s*no socket interface found|no socket interface found|"
              r"No usable listening interface found|environment variable (?P<variable>MASTER_ADDR|MASTER_PORT|RANK|"
              r"WORLD_SIZE|LOCAL_RANK) expected, but not set|"
-             r"server socket has failed to bind to [^\n]{0,60}?(?P<port>\d{2,5})\s*\(errno: 98 - Address already in use"),
+             r"server socket has failed to bind to [^\n]{0,60}?(?P<port>\d{2,5})\s*\(errno: 98 - Address already in use|"
+             # torch.distributed's store before 2.x: the bare error, raised by init_process_group
+             r"(?:^|[\s:：])(?:RuntimeError|torch\.distributed\.DistNetworkError|DistNetworkError):\s*Address already in use\s*$"),
     # building an extension without the tools or the CUDA toolkit's headers and libraries where the build looks
     _message(Obs.BUILD_TOOL_MISSING, ("visual c++ 14.0 or greater is required", "ninja is required",
                                       ": no such file or directory", "cannot find -l", "cannot find compiler 'cl.exe'",

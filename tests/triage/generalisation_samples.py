@@ -573,7 +573,7 @@ OSError: [WinError 1455] The paging file is too small for this operation to comp
 """, ("config",)),
     ("glibcxx_old", """\
 ImportError: /lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.30' not found (required by /home/r/miniconda3/envs/x/lib/python3.11/site-packages/torch/lib/libtorch_python.so)
-""", ("config",)),
+""", ("lib_path_conflict",)),
 
 
     # ------------------------------------------------------------------ harder mixes

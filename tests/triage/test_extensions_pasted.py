@@ -102,3 +102,11 @@ def test_a_wheel_tag_with_the_cuda_major_alone_is_that_major_not_cuda_1_x():
     finding = first(text)  # a CUDA 12 wheel under a CUDA 11.8 torch
     assert finding is not None and finding.category == "extension_mismatch"
     assert "CUDA 12," in finding.detail and "1.2" not in finding.detail, finding.detail
+
+
+def test_an_extension_that_cannot_load_into_a_cpu_only_torch_leaves_the_lead_to_the_cpu_build():
+    text = ("WARNING[XFORMERS]: xFormers can't load C++/CUDA extensions. xFormers was built for:\n"
+            "    PyTorch 2.1.2+cu121 with CUDA 1201 (you have 2.1.2+cpu)")
+    assert first(text).category == "cpu_only_torch"
+    built_for_other_cuda = text.replace("2.1.2+cpu", "2.1.2+cu118")
+    assert first(built_for_other_cuda).category == "extension_mismatch"

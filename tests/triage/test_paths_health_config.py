@@ -4,7 +4,7 @@ import pytest
 
 from cudacheck.observations import Obs
 
-from paste_findings import problems, signatures
+from paste_findings import first, problems, signatures
 
 
 def first_category(text):
@@ -432,3 +432,39 @@ def test_platform_configuration(text):
 
 def test_openmp_initialised_once_is_fine():
     assert first_category("OMP: Info #276: omp_set_nested routine deprecated, please use omp_set_max_active_levels") is None
+
+
+def test_the_bare_address_in_use_of_torch_1_is_the_rendezvous_port():
+    finding = first("执行中报错：RuntimeError: Address already in use")
+    assert finding.code == "CC826" and finding.category == "config"
+    assert first("OSError: [Errno 98] Address already in use (my flask app)") is None
+
+
+def test_an_older_libstdcxx_found_first_is_a_library_path_conflict():
+    text = ("ImportError: /usr/lib64/libstdc++.so.6: version `CXXABI_1.3.8' not found (required by "
+            "/home/u/anaconda3/envs/pt/lib/python3.6/site-packages/torch/lib/libATen.so)")
+    assert first(text).category == "lib_path_conflict"
+
+
+@pytest.mark.parametrize("text", [
+    "It appears to be caused by an undersized PSU. Gaming works fine so far.",
+    "毛病可能就是电源吧",
+    "一运行train.py过一会电脑就会重启",
+    "The card showed artifacts and is currently RMAed at MSI.",
+    "Turns out a batch of these cards are known to be defective.",
+    "The fan sits at 22% the whole run, with temps around 110°C when the crashes occur.",
+    "After the last step my PC does a cold reboot.",
+])
+def test_the_report_pointing_at_power_heat_or_a_defective_card(text):
+    finding = first(text)
+    assert finding is not None and finding.code == "CC820" and finding.category == "gpu_health"
+
+
+@pytest.mark.parametrize("text", [
+    "The card is not defective, it works in games.",
+    "I did a hard reset of the GPU with nvidia-smi -r and it works.",
+    "GPU Shutdown Temp                 : 96 C",
+    "I restarted the container and the job ran.",
+])
+def test_words_near_the_hardware_that_do_not_blame_it(text):
+    assert all(f.category != "gpu_health" for f in problems(text))

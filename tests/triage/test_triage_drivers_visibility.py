@@ -500,3 +500,19 @@ def test_a_mask_index_beyond_the_gpus_the_paste_shows():
 
 def test_a_count_of_gpus_is_not_a_mask():
     assert parse("We limit CUDA_VISIBLE_DEVICES to 2 GPUs per job").container.cuda_visible_devices is None
+
+
+# --- CUDA unavailable, no torch build shown: the CUDA an install command asked for decides -------------------------
+_UNAVAILABLE_AFTER_INSTALL = ("GPU: NVIDIA GeForce RTX 3090\nGPU Driver Version: 465.19.01\n"
+                              "`conda install pytorch torchvision pytorch-cuda={cuda} -c pytorch -c nvidia`\n"
+                              "$ python -c \"import torch; print(torch.cuda.is_available())\"\nFalse")
+
+
+def test_a_driver_that_runs_the_cuda_build_asked_for_is_not_blamed():
+    finding = first(_UNAVAILABLE_AFTER_INSTALL.format(cuda="11.7"))  # 465 runs CUDA 11.x (minor-version compat)
+    assert finding.code == "CC827" and finding.category == "cpu_only_torch"
+
+
+def test_a_driver_too_old_for_the_cuda_build_asked_for_is_the_likely_cause():
+    finding = first(_UNAVAILABLE_AFTER_INSTALL.format(cuda="12.1"))
+    assert finding.code == "CC827" and finding.category == "driver_too_old" and "CUDA 12.1 build" in finding.title

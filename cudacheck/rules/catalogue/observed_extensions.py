@@ -74,7 +74,8 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         ("DLL load failed while importing flash_attn_2_cuda", "No module named
         'mmcv._ext'", "operator xformers::… does not exist", a CUDA library it links missing
         while it is imported). For torchvision and torchaudio the category is
-        `torchvision_mismatch`.
+        `torchvision_mismatch`. An extension failing to load into a CPU-only torch is the
+        CPU build's doing (CC807).
     Why it matters:
         Extensions carry their own GPU code compiled for chosen architectures against one
         torch release, CUDA major and C++ ABI; with another they do not load or have no
@@ -101,6 +102,8 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
                    f"--force-reinstall --no-cache-dir {package or '<package>'}`.",
             evidence=evidence(owned))
         return
+    if _cpu_torch(ctx):
+        return  # an extension's CUDA code cannot load into a CPU-only torch: the build is the cause (CC807)
     for built in all_of(ctx, Obs.EXTENSION_BUILT_FOR):
         problems = build_problems(ctx, built.values)
         if not problems:
@@ -124,6 +127,15 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
                                            f"{package} was installed without its compiled part, or built for another "
                                            "torch, CUDA or platform."),
             remedy=_remedy(package), evidence=evidence(failed))
+
+
+def _cpu_torch(ctx: RuleContext) -> bool:
+    """Whether the installed torch is a CPU-only build (the snapshot's build, or the "you have X+cpu" an
+    extension's own check printed)."""
+    torch = ctx.snapshot.torch
+    if torch.version and torch.version.endswith("+cpu"):
+        return True
+    return any((o.values.get("have") or "").endswith("+cpu") for o in all_of(ctx, Obs.EXTENSION_BUILT_FOR))
 
 
 def _category(package: str) -> Optional[str]:

@@ -15,6 +15,10 @@ from ..registry import rule
 
 
 # --- the platform --------------------------------------------------------------------------------
+_LIBRARY_FOUND_FIRST = {Obs.GLIBCXX_MISSING: "lib_path_conflict"}
+"""Platform messages that are a library resolved from the wrong place, not configuration."""
+
+
 @rule("CC824", "observed-platform-problem", "config", "packages", severity="warning", symptom=True)
 def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output shows a platform problem outside the GPU stack (Windows DLLs, NumPy ABI).
@@ -23,7 +27,8 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
         Windows' "Error loading "…\\torch\\lib\\c10.dll" or one of its dependencies" (a
         missing Visual C++ runtime or a broken install), and "A module that was compiled
         using NumPy 1.x cannot be run in NumPy 2" / "_ARRAY_API not found", the paging
-        file, an old libstdc++, no NCCL or no libuv in a Windows build, no wheel for the
+        file, an old libstdc++ found first (`lib_path_conflict`: the loader resolved the
+        system's copy instead of the environment's, or the other way round), no NCCL or no libuv in a Windows build, no wheel for the
         platform, an extension build without its tools (MSVC's cl.exe, ninja) or without the
         CUDA toolkit's headers and libraries ("cuda_runtime.h: No such file", "cannot find
         -lcudart"), two OpenMP runtimes in one process ("OMP: Error #15"), Windows without long
@@ -74,7 +79,8 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
         hit = first_of(ctx, signature)
         if hit is not None:
             yield ctx.finding(title, certainty=LIKELY if signature != Obs.NO_MATCHING_TORCH else POSSIBLE,
-                              detail=f"{quote(hit)}.", remedy=fix, evidence=evidence(hit))
+                              category=_LIBRARY_FOUND_FIRST.get(signature), detail=f"{quote(hit)}.", remedy=fix,
+                              evidence=evidence(hit))
     jetson = first_of(ctx, Obs.JETSON)
     missing = first_of(ctx, Obs.CUDA_LIBRARY_MISSING, Obs.CUDNN_CANNOT_LOAD)
     if jetson is not None and missing is not None:

@@ -8,7 +8,7 @@ from ...observations import APPLICATION, Obs
 from ...report import Finding
 from ...vocabulary import CATEGORIES
 from ...snapshot import Observation
-from ...versions import major_minor
+from ...versions import cuda_from_digits, major_minor
 from ..context import RuleContext
 from ..observations import (POSSIBLE, all_of, cuda_unavailable, evidence, first_of, gpu_situation,
                             observation_category, quote)
@@ -71,12 +71,18 @@ def _explained(ctx: RuleContext) -> bool:
     return any(observation_category(o.signature) in (*CATEGORIES, APPLICATION) for o in ctx.snapshot.observations)
 
 
-def _driver_below_every_build(ctx: RuleContext) -> Optional[Tuple[str, str, bool]]:
-    """(torch release, the oldest CUDA it is likely built for, whether that is PyPI's wheel) when the pasted driver
-    runs none of those builds: of the torch version the paste names without its build, else of the newest
-    release; only PyPI's default wheel after a plain `pip install torch`. None when not known."""
+def _driver_below_every_build(ctx: RuleContext) -> Optional[Tuple[str, str, str]]:
+    """(which builds, the oldest CUDA they need, what the paste most likely installed) when the pasted driver
+    runs none of the builds: the CUDA build an install command asks for, else the torch version the paste
+    names without its build, else the newest release; only PyPI's default wheel after a plain
+    `pip install torch`. None when not known."""
     if not (ctx.driver_cuda or ctx.driver_version):
         return None
+    asked = _installed_cuda(ctx)
+    if asked is not None:  # the install command says which CUDA build it asked for: judge that one
+        verdict = driver_verdict(ctx.db, asked, ctx.driver_cuda, ctx.driver_version, ctx.platform)
+        return None if verdict is None or verdict.runs else \
+            (f"the CUDA {asked} build the install command asks for", asked, "the build the install command asks for")
     named = first_of(ctx, Obs.TORCH_VERSION)
     release = ctx.db.torch_release(named.values.get("version", "")) if named is not None else \
         next(iter(ctx.db.torch_releases_newest_first()), None)
@@ -91,7 +97,23 @@ def _driver_below_every_build(ctx: RuleContext) -> Optional[Tuple[str, str, bool
     verdict = driver_verdict(ctx.db, oldest, ctx.driver_cuda, ctx.driver_version, ctx.platform)
     if verdict is None or verdict.runs:
         return None
-    return release.version, oldest, bool(plain_pip and default)
+    pypi = " from PyPI" if plain_pip and default else ""
+    return (f"every CUDA build of torch {release.version}{pypi}", oldest,
+            f"the torch {release.version} build it most likely has")
+
+
+def _installed_cuda(ctx: RuleContext) -> Optional[str]:
+    """The CUDA version an install command in the paste asked for (conda's ``pytorch-cuda=11.7``, pip's
+    ``--index-url …/cu121`` or ``torch==2.1.0+cu121``), or None."""
+    for observation in all_of(ctx, Obs.INSTALL_COMMAND):
+        values = observation.values
+        conda = major_minor(values.get("conda_cuda"))
+        if conda is not None:
+            return f"{conda[0]}.{conda[1]}"
+        index = values.get("index") or ""
+        if index.startswith("cu"):
+            return cuda_from_digits(index[2:])
+    return None
 
 
 def _component(ctx: RuleContext) -> Optional[Tuple[str, Observation]]:
@@ -111,9 +133,10 @@ def weak_evidence(ctx: RuleContext) -> Iterator[Finding]:
         program's own error): the part of the stack the report names on a line that says
         something failed ("NCCL fails on the second node", "the cuDNN from conda does not
         work"), or CUDA reported unavailable while the paste does not show which torch
-        build is installed — a driver too old for every CUDA build of the torch release
-        the paste names (or the newest one) when the driver is known, otherwise most often
-        a CPU-only build. Always `possible`, and never an error.
+        build is installed — a driver too old for the CUDA build an install command asks
+        for (`pytorch-cuda=11.7`, `--index-url …/cu121`), else for every CUDA build of the
+        torch release the paste names (or the newest one) when the driver is known,
+        otherwise most often a CPU-only build. Always `possible`, and never an error.
     Why it matters:
         A report with no recognised message still names where it hurts; saying which cause
         that most often is, and how to confirm it, is better than saying nothing.
@@ -141,14 +164,13 @@ def weak_evidence(ctx: RuleContext) -> Iterator[Finding]:
         return
     old_driver = _driver_below_every_build(ctx)
     if old_driver is not None:
-        release, oldest, from_pypi = old_driver
+        builds, oldest, likely = old_driver
         yield ctx.finding(
-            f"CUDA is unavailable and the driver supports only CUDA {ctx.driver_cuda}: older than every CUDA build of "
-            f"torch {release}" + (" from PyPI" if from_pypi else ""),
+            f"CUDA is unavailable and the driver supports only CUDA {ctx.driver_cuda}: too old for {builds}",
             category="driver_too_old", certainty=POSSIBLE,
-            detail=f"{quote(unavailable)}. The paste does not show which torch build is installed; the torch {release} "
-                   f"build it most likely has needs CUDA {oldest}, which this driver cannot run (a CPU-only torch would "
-                   "be the other common cause).",
+            detail=f"{quote(unavailable)}. The paste does not show which torch build is installed; {likely} "
+                   f"needs CUDA {oldest}, which this driver cannot run (a CPU-only torch would be the other common "
+                   "cause).",
             remedy="Update the NVIDIA driver, or install a torch build for a CUDA version this driver supports "
                    "(`cudacheck compat plan --driver <version>`); `python -c \"import torch; "
                    "print(torch.version.cuda)\"` shows which build is installed.",

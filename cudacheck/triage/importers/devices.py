@@ -159,14 +159,24 @@ _HARDWARE_FAMILIES = (
      r"\b(?:gpu|card)\s*#?\d*\s+(?:disappear\w*|vanish\w*|dropp\w*\s+(?:out|off)|went\s+missing|goes\s+missing)|"
      r"\b(?:dropp\w*|disappear\w*)\s+(?:off|from)\s+the\s+(?:pcie?\s+)?bus\b"),
     # other languages: a card that drops out (掉卡), broke, overheats, a weak power supply
-    (("掉卡", "显卡", "电源", "供电", "グラボ", "電源", "熱暴走"),
+    (("掉卡", "显卡", "电源", "供电", "重启", "グラボ", "電源", "熱暴走"),
      r"掉卡|显卡(?:掉了|坏了|烧了|过热|温度过高)|电源(?:不足|功率不够|不够)|供电不足|グラボ(?:が)?(?:壊れ|死ん|落ちる)|"
-     r"電源(?:容量)?不足|熱暴走"),
+     r"電源(?:容量)?不足|熱暴走|(?:毛病|问题|原因)[^\n]{0,8}电源|换(?:个|一个|了)?电源|"
+     r"(?:电脑|机器|主机|系统)[^\n]{0,4}(?:就|会|直接|突然|自动)*重启"),
+    # a defective card: returned, replaced under warranty
+    (("defective", "faulty", "rma"),
+     r"\brma(?:'?e?d|\s+(?:the|my|it|this))\b|\b(?:card|gpu)s?\b[^\n]{0,40}?\b(?:is|are|was|were|be|being)\s+"
+     r"(?:(?!not\b|never\b)\w+\s+)?(?:defective|faulty)\b|\b(?:defective|faulty)\s+(?:\w+\s+){0,4}?(?:card|gpu)s?\b|"
+     r"\b(?:signs\s+of\s+being|known\s+to\s+be)\s+defective\b"),
     # power, cabling and heat
-    (("psu", "power", "spike", "riser", "pcie", "fan", "ecc", "vram", "gpu memory", "reboots", "restarts", "shuts",
-      "turns off", "overheat", "thermal shutdown", "temp", "overclock"),
+    (("psu", "power", "spike", "riser", "pcie", "fan", "ecc", "vram", "gpu memory", "reboot", "restarts", "shuts",
+      "turns off", "overheat", "thermal shutdown", "temp", "overclock", "cold "),
      r"\b(?:psu|power\s+supply)\b[^\n]{0,60}?\b(?:too\s+weak|insufficient|not\s+enough|underpowered|undersized|"
      r"fail\w*|faulty|replac\w*|upgrad\w*)\b|\b(?:insufficient|not\s+enough)\s+power\b|"
+     r"\b(?:undersized|insufficient|weak|underpowered|inadequate|faulty|failing|too\s+small\s+an?)\s+"
+     r"(?:\d+\s*w\s+)?(?:psu|power\s+supply)\b|\bcold\s+(?:reboot|restart)s?\b|"
+     r"\btemp(?:erature)?s?\s+(?:of|around|about|at|up\s+to|reach\w*|hit\w*|goes\s+up\s+to|were|was|is|are)\s+"
+     r"(?:about\s+|around\s+)?(?:9[5-9]|1[0-2]\d)\s*(?:-\s*1?\d\d\s*)?(?:°\s*c\b|degrees|c\b)|"
      r"\bpower\s+(?:cables?|connectors?)\b[^\n]{0,40}?\b(?:loose|melt\w*|daisy|split\w*|adapter|replac\w*)|"
      r"\b(?:psu|power\s+supply)\s+(?:can'?t|cannot|could\s*n'?t|does\s*n'?t|is\s+not\s+able\s+to)\s+(?:handle|deliver|"
      r"keep\s+up)|\b(?:power|transient)\s+spikes?\b|"
