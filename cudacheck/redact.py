@@ -82,6 +82,16 @@ def _mask_pem(match: re.Match[str]) -> str:
     return match.group("begin") + MARKER + "\n" * body.count("\n") + (match.group("end") or "")
 
 
+def _mask_channel_token(match: re.Match[str]) -> str:
+    """A conda channel token in ``…/t/<token>/…``; a forum topic's slug in the same place
+    (``forums.developer.nvidia.com/t/cuda-error-999-after-update/113151``: three or more words of
+    letters) is no secret and stays."""
+    words = [part for part in match.group("token").lower().split("-") if part.isalpha() and len(part) >= 2]
+    if len(words) >= 3:
+        return match.group(0)
+    return f"{match.group('host')}/t/{MARKER}"
+
+
 class _Pattern:
     """One kind of secret: literals that must occur (a cheap pre-check), a regex, a mask."""
 
@@ -136,8 +146,8 @@ _PATTERNS: Tuple[_Pattern, ...] = (
              lambda m: f"{m.group('user')}:{MARKER}@"),
     _Pattern(["://"], r"(?<=://)(?P<value>[A-Za-z0-9_.~%+=-]{20,})@", lambda m: f"{MARKER}@"),
     # conda channel tokens: https://conda.anaconda.org/t/<token>/channel
-    _Pattern(["/t/"], r"(?<=://)(?P<host>[^\s/\"'<>\\]+)/t/[A-Za-z0-9_.-]{8,}(?=/)",
-             lambda m: f"{m.group('host')}/t/{MARKER}"),
+    _Pattern(["/t/"], r"(?<=://)(?P<host>[^\s/\"'<>\\]+)/t/(?P<token>[A-Za-z0-9_.-]{8,})(?=/)",
+             _mask_channel_token),
     # .netrc: machine HOST [login USER] password SECRET (one line or several).
     _Pattern(["password"],
              r"(?i)(?:\b|(?<=\\[nrt]))machine(?:\s|\\[nrt])+\S+?(?:\s|\\[nrt])+(?:login(?:\s|\\[nrt])+\S+?(?:\s|\\[nrt])+)?"

@@ -36,6 +36,7 @@ def test_each_known_shape_is_masked(line, secret):
     "NVIDIA_REQUIRE_CUDA=cuda>=12.4 brand=tesla,driver>=470,driver<471",
     "RuntimeError: CUDA error: no kernel image is available for execution on the device",
     "Key: Value", "primary key", "the api key is missing", "KeyError: 'model'",
+    "https://forums.developer.nvidia.com/t/cuda-10-2-on-linux-listing-devices-gives-error-999/113151/2",
 ])
 def test_what_triage_needs_stays(text):
     assert redact(text) == text
