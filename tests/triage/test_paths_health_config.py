@@ -446,15 +446,17 @@ def test_an_older_libstdcxx_found_first_is_a_library_path_conflict():
     assert first(text).category == "lib_path_conflict"
 
 
-@pytest.mark.parametrize("text", [
-    "It appears to be caused by an undersized PSU. Gaming works fine so far.",
-    "毛病可能就是电源吧",
-    "一运行train.py过一会电脑就会重启",
-    "The card showed artifacts and is currently RMAed at MSI.",
-    "Turns out a batch of these cards are known to be defective.",
-    "The fan sits at 22% the whole run, with temps around 110°C when the crashes occur.",
-    "After the last step my PC does a cold reboot.",
-])
+POWER_HEAT_OR_A_DEFECTIVE_CARD = {
+    "psu": "It appears to be caused by an undersized PSU. Gaming works fine so far.",
+    "psu_zh": "毛病可能就是电源吧", "restarts_zh": "一运行train.py过一会电脑就会重启",
+    "rma": "The card showed artifacts and is currently RMAed at MSI.",
+    "defective": "Turns out a batch of these cards are known to be defective.",
+    "heat": "The fan sits at 22% the whole run, with temps around 110°C when the crashes occur.",
+    "cold_reboot": "After the last step my PC does a cold reboot.",
+}
+
+
+@pytest.mark.parametrize("text", POWER_HEAT_OR_A_DEFECTIVE_CARD.values(), ids=POWER_HEAT_OR_A_DEFECTIVE_CARD.keys())
 def test_the_report_pointing_at_power_heat_or_a_defective_card(text):
     finding = first(text)
     assert finding is not None and finding.code == "CC820" and finding.category == "gpu_health"
