@@ -29,6 +29,9 @@ class _LazyPattern:
 
     def __getattr__(self, name: str) -> Any:
         # Called only for attributes not set yet: compile, then bind the compiled pattern's attributes.
+        # Other names (dunders probed by copy or pickle, or _source before __init__ ran) are not a pattern's.
+        if name not in _DELEGATED:
+            raise AttributeError(name)
         compiled = re.compile(self._source, self._flags)
         for attribute in _DELEGATED:
             setattr(self, attribute, getattr(compiled, attribute))

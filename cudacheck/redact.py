@@ -166,6 +166,10 @@ _PATTERNS: Tuple[_Pattern, ...] = (
 )
 
 
+_DISTINCT_FROM = 64 * 1024
+"""Texts longer than this are reduced to their distinct lines before needles are looked for."""
+
+
 def redact(text: str) -> str:
     """``text`` with every secret replaced by :data:`MARKER` (see the module docstring)."""
     if not text:
@@ -179,7 +183,4 @@ def redact(text: str) -> str:
         text = pattern.apply(text, lowered)  # masking never adds a needle: one lowered copy will do
     return text
 
-
-_DISTINCT_FROM = 64 * 1024
-"""Texts longer than this are reduced to their distinct lines before needles are looked for."""
 

@@ -40,3 +40,13 @@ def test_a_broken_pattern_fails_on_first_use_and_in_compile_all():
             broken.search("x")
     finally:
         lazy_regex._CREATED.remove(broken)  # leave the registry as the package made it
+
+
+def test_a_lazy_pattern_copies_and_pickles_as_its_source():
+    import copy
+    import pickle
+
+    lazy = lazy_compile(r"sm_(\d+)")
+    assert copy.deepcopy(lazy).search("sm_90").group(1) == "90"
+    assert pickle.loads(pickle.dumps(lazy)).search("sm_86").group(1) == "86"
+    assert not hasattr(lazy_compile(r"x"), "__array__")  # probing for other names does not compile

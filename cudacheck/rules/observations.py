@@ -121,6 +121,13 @@ def cuda_unavailable(ctx: RuleContext) -> Optional[Observation]:
         first_of(ctx, Obs.CUDA_NOT_AVAILABLE, Obs.NO_CUDA_RUNTIME, Obs.GPU_NOT_SEEN)
 
 
+def cpu_build_known(ctx: RuleContext) -> bool:
+    """Whether the torch build is known to be CPU-only: a version whose build is known (the Snapshot sets
+    ``torch.version`` only then) with neither CUDA nor ROCm."""
+    torch = ctx.snapshot.torch
+    return bool(torch.version) and not torch.cuda and not torch.hip
+
+
 def platform_system(ctx: RuleContext) -> str:
     """The platform's system in lower case (``linux``, ``windows``, ``darwin``), or ""."""
     return (ctx.snapshot.platform.system or "").lower()

@@ -2,8 +2,10 @@
 
 Every importer and the signature scanner ask the document for the lines that contain
 a literal keyword (``lines_with("driver version")``); the document finds them with
-``str.find`` over one lower-cased copy of the text, so the cost is linear in the input
-and no regular expression ever runs over a line that lacks its keyword.
+``str.find`` over one lower-cased copy of its *distinct* lines (a repeated line is found
+through its first occurrence), so the cost is linear in the input, a paste of repeats
+costs what its distinct lines cost, and no regular expression ever runs over a line that
+lacks its keyword.
 """
 from __future__ import annotations
 

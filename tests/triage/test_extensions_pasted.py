@@ -110,3 +110,14 @@ def test_an_extension_that_cannot_load_into_a_cpu_only_torch_leaves_the_lead_to_
     assert first(text).category == "cpu_only_torch"
     built_for_other_cuda = text.replace("2.1.2+cpu", "2.1.2+cu118")
     assert first(built_for_other_cuda).category == "extension_mismatch"
+
+
+def test_the_extension_failure_into_a_cpu_only_torch_is_still_reported():
+    from cudacheck.triage import triage
+    text = ("WARNING[XFORMERS]: xFormers can't load C++/CUDA extensions. xFormers was built for:\n"
+            "    PyTorch 2.1.2+cu121 with CUDA 1201 (you have 2.1.2+cpu)")
+    found = [f for f in triage(text).findings if f.code == "CC825"]
+    assert found and found[0].severity == "info" and "xformers" in found[0].title
+    torch_cpu_in_pip_list = "torch                2.1.2+cpu\nNo module named 'mmcv._ext'"
+    found = [f for f in triage(torch_cpu_in_pip_list).findings if f.code == "CC825"]
+    assert found and found[0].severity == "info" and "CPU-only" in found[0].title

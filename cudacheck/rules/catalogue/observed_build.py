@@ -13,10 +13,9 @@ from ...report import Finding
 from ...snapshot import Observation
 from ...versions import major_minor
 from ..context import RuleContext
-from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cuda_unavailable, evidence,
-                            first_of, gpu_arch, gpu_label, kernel_error_owner, observation_category, platform_system,
-                            quote,
-                            torch_covers, wheel_text)
+from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cpu_build_known, cuda_unavailable,
+                            evidence, first_of, gpu_arch, gpu_label, kernel_error_owner, observation_category,
+                            platform_system, quote, torch_covers, wheel_text)
 from ..registry import rule
 
 
@@ -254,11 +253,6 @@ def _gpu_no_release_supports(ctx: RuleContext) -> Iterator[Finding]:
 
 
 # --- torch build kind ---------------------------------------------------------------------------
-def _cpu_build_fact(ctx: RuleContext) -> bool:
-    torch = ctx.snapshot.torch
-    return bool(torch.version) and not torch.cuda and not torch.hip
-
-
 def _plain_pip_install(ctx: RuleContext) -> Optional[Observation]:
     for observation in all_of(ctx, Obs.INSTALL_COMMAND):
         values = observation.values
@@ -331,7 +325,7 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
         return
     # Live machines: CC204 judges a CPU build against the GPUs NVML sees; this reads a paste.
     pasted = ctx.snapshot.source == "pasted"
-    if pasted and _cpu_build_fact(ctx) and (unavailable is not None or cpuonly is not None or expected) \
+    if pasted and cpu_build_known(ctx) and (unavailable is not None or cpuonly is not None or expected) \
             and not ctx.gpus:
         yield ctx.finding(
             f"torch {torch.version} is a CPU-only build",

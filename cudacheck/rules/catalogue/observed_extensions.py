@@ -10,8 +10,8 @@ from ...report import Finding
 from ...compat.judgements import official_wheel_cxx11_abi
 from ...versions import major_minor, torch_public
 from ..context import RuleContext
-from ..observations import (LIKELY, POSSIBLE, all_of, evidence, first_of, gpu_arch, gpu_label, kernel_error_owner,
-                            quote)
+from ..observations import (LIKELY, POSSIBLE, all_of, cpu_build_known, evidence, first_of, gpu_arch, gpu_label,
+                            kernel_error_owner, quote)
 from ..registry import rule
 
 COMPANIONS = ("torchvision", "torchaudio", "torchtext")
@@ -75,7 +75,7 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         'mmcv._ext'", "operator xformers::… does not exist", a CUDA library it links missing
         while it is imported). For torchvision and torchaudio the category is
         `torchvision_mismatch`. An extension failing to load into a CPU-only torch is the
-        CPU build's doing (CC807).
+        CPU build's doing: info here, CC807 / CC204 lead.
     Why it matters:
         Extensions carry their own GPU code compiled for chosen architectures against one
         torch release, CUDA major and C++ ABI; with another they do not load or have no
@@ -102,9 +102,21 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
                    f"--force-reinstall --no-cache-dir {package or '<package>'}`.",
             evidence=evidence(owned))
         return
-    if _cpu_torch(ctx):
-        return  # an extension's CUDA code cannot load into a CPU-only torch: the build is the cause (CC807)
-    for built in all_of(ctx, Obs.EXTENSION_BUILT_FOR):
+    built_for = all_of(ctx, Obs.EXTENSION_BUILT_FOR)
+    failed = first_of(ctx, Obs.EXTENSION_IMPORT_FAILED)
+    cpu_have = next((o for o in built_for if (o.values.get("have") or "").endswith("+cpu")), None)
+    lead = cpu_have or failed or (built_for[0] if built_for else None)
+    if lead is not None and (cpu_have is not None or cpu_build_known(ctx)):
+        # the extension is fine; the CPU-only torch is the cause, and CC807 / CC204 lead with it
+        package = lead.values.get("package") or "a compiled extension"
+        yield ctx.finding(
+            f"{package}'s CUDA code cannot load into a CPU-only torch", severity="info", certainty=LIKELY,
+            category=_category(package),
+            detail=f"{quote(lead)}. The extension needs a CUDA build of torch; this one has no CUDA.",
+            remedy=f"Install the CUDA build of torch first (see the CPU-only finding), then {package}'s build for it.",
+            evidence=evidence(lead) + ["torch.cuda"])
+        return
+    for built in built_for:
         problems = build_problems(ctx, built.values)
         if not problems:
             continue
@@ -115,7 +127,6 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
             remedy=_remedy(package),
             evidence=evidence(built) + ["torch.version"])
         return
-    failed = first_of(ctx, Obs.EXTENSION_IMPORT_FAILED)
     if failed is not None:
         package = failed.values.get("package") or "a compiled extension"
         library = failed.values.get("library")
@@ -127,15 +138,6 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
                                            f"{package} was installed without its compiled part, or built for another "
                                            "torch, CUDA or platform."),
             remedy=_remedy(package), evidence=evidence(failed))
-
-
-def _cpu_torch(ctx: RuleContext) -> bool:
-    """Whether the installed torch is a CPU-only build (the snapshot's build, or the "you have X+cpu" an
-    extension's own check printed)."""
-    torch = ctx.snapshot.torch
-    if torch.version and torch.version.endswith("+cpu"):
-        return True
-    return any((o.values.get("have") or "").endswith("+cpu") for o in all_of(ctx, Obs.EXTENSION_BUILT_FOR))
 
 
 def _category(package: str) -> Optional[str]:
