@@ -38,7 +38,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from paste import make_paste  # noqa: E402
+from paste import make_build_log, make_paste, make_training_log  # noqa: E402
 
 MiB = 2**20
 
@@ -178,6 +178,12 @@ def build_commands(workdir: Path, env: Dict[str, str], paste_size: int,
                             ok_codes=(0, 1), available=triage_ok, note=note))
     commands.append(Command(f"cudacheck triage ({paste_size // 4096} KiB)", cudacheck + ["triage", str(small_file)],
                             ok_codes=(0, 1), available=triage_ok, note=note))
+    # Pastes without repeats: every line is read (a log of distinct steps, a build log of distinct files).
+    for label, maker in (("training log", make_training_log), ("build log", make_build_log)):
+        path = workdir / f"{label.replace(' ', '-')}-{paste_size // 1024}KiB.txt"
+        path.write_text(maker(paste_size), encoding="utf-8")
+        commands.append(Command(f"cudacheck triage ({paste_size // 1024} KiB {label})", cudacheck + ["triage", str(path)],
+                                ok_codes=(0, 1), available=triage_ok, note=note))
     if not only or "collect_env" in only:
         torch_ok = torch_importable(env, str(workdir))
         commands.append(Command("collect_env", [sys.executable, "-m", "torch.utils.collect_env"],
@@ -255,6 +261,11 @@ def judge(commands: List[Command], results: Dict[str, Runs], paste_size: int) ->
     triage_note = next((c.note for c in commands if c.name == triage_big and not c.available), "")
     add(triage_big, "wall", "<= 0.5 s", f"{big['median_s']:.3f} s" if big else None,
         big["median_s"] <= 0.5 if big else None, triage_note)
+    for label in ("training log", "build log"):
+        name = f"cudacheck triage ({paste_size // 1024} KiB {label})"
+        measured = stats.get(name)
+        add(name, "wall", "<= 0.5 s", f"{measured['median_s']:.3f} s" if measured else None,
+            measured["median_s"] <= 0.5 if measured else None, triage_note)
     if big and small:
         # Subtract the start-up both pay (health's median is a fair stand-in for "start the CLI").
         start = stats.get("cudacheck health", {}).get("min_s", 0.0)
@@ -272,23 +283,24 @@ def text_report(info: Dict[str, object], commands: List[Command], results: Dict[
     lines = [f"cudacheck CLI benchmark: {rounds} interleaved rounds (+{warmup} warm-up), whole processes",
              f"machine: {info['cpus']} CPUs ({info['cpu_model']}), {info['system']}, Python {info['python']}, "
              f"torch {info['torch']}, GPUs: {info['gpus']}, bytecode cache {info.get('bytecode_cache')}", ""]
-    header = f"{'command':<30} {'median':>8} {'p90':>8} {'min':>8} {'cpu':>8} {'RSS med':>9} {'RSS max':>9}  exit"
+    width = max([30] + [len(command.name) for command in commands])
+    header = f"{'command':<{width}} {'median':>8} {'p90':>8} {'min':>8} {'cpu':>8} {'RSS med':>9} {'RSS max':>9}  exit"
     lines += [header, "-" * len(header)]
     for command in commands:
         if not command.available:
-            lines.append(f"{command.name:<30} {'n/a':>8}  ({command.note})")
+            lines.append(f"{command.name:<{width}} {'n/a':>8}  ({command.note})")
             continue
         runs = results[command.name]
         s = summarise(runs)
         codes = sorted(set(runs.codes))
         bad = [c for c in codes if c not in command.ok_codes]
-        lines.append(f"{command.name:<30} {s['median_s']:>7.3f}s {s['p90_s']:>7.3f}s {s['min_s']:>7.3f}s "
+        lines.append(f"{command.name:<{width}} {s['median_s']:>7.3f}s {s['p90_s']:>7.3f}s {s['min_s']:>7.3f}s "
                      f"{s['cpu_median_s']:>7.3f}s {s['rss_median_mib']:>6.1f}MiB {s['rss_max_mib']:>6.1f}MiB  "
                      f"{','.join(map(str, codes))}{'  (unexpected!)' if bad else ''}")
     lines += ["", "targets (DESIGN.md):"]
     for t in targets:
         note = f"  [{t['note']}]" if t["note"] else ""
-        lines.append(f"  {t['result']:<4}  {t['command']:<30} {t['metric']:<9} {t['target']:<26} "
+        lines.append(f"  {t['result']:<4}  {t['command']:<{width}} {t['metric']:<9} {t['target']:<26} "
                      f"{t['measured']}{note}")
     return "\n".join(lines)
 

@@ -31,6 +31,13 @@ class Message:
     pattern: Pattern[str]
     join_next: int = 0  # also match across this many following lines (wrapped messages)
     exclude: Optional[Pattern[str]] = None
+    needs: Tuple[str, ...] = ()
+    """Lower-case literals one of which every match also contains, where the anchors alone are common words of
+    long log lines (``nvcc``, ``sm_``, ``bf16``): the expression then runs only where one occurs."""
+
+    def may_match(self, lowered: str) -> bool:
+        """Whether a line (lower case) holding an anchor can match at all: it holds one of the ``needs``."""
+        return not self.needs or any(need in lowered for need in self.needs)
 
     @property
     def name(self) -> str:
@@ -42,10 +49,11 @@ class Message:
 
 
 def _message(obs: Obs, anchors: Tuple[str, ...], pattern: str, join_next: int = 0,
-             exclude: Optional[str] = None) -> Message:
-    if any(anchor != anchor.lower() for anchor in anchors):
-        raise ValueError(f"{obs}: anchors must be lower case")
-    return Message(obs, anchors, lazy_compile(pattern, _I), join_next, lazy_compile(exclude, _I) if exclude else None)
+             exclude: Optional[str] = None, needs: Tuple[str, ...] = ()) -> Message:
+    if any(word != word.lower() for word in anchors + needs):
+        raise ValueError(f"{obs}: anchors and needs must be lower case")
+    return Message(obs, anchors, lazy_compile(pattern, _I), join_next, lazy_compile(exclude, _I) if exclude else None,
+                   needs)
 
 
 _CUDA_CODE = r"(?:(?:cuda\w*\s*)?error(?:\s*code)?\s*[:=]?\s*\(?|returned\s+|code\s*=\s*)"
@@ -261,7 +269,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"dropped support for\s+(?:the\s+)?(?:Kepler|Maxwell|Pascal|Volta|sm_?[3-7]\d)|"
              r"(?:does not|doesn'?t)\s+(?:contain|include|ship|support|have)\s+(?:the\s+)?(?:older\s+)?"
              r"(?:Kepler|Maxwell|Pascal|Volta|sm_?[3-6]\d)\b",
-             exclude=r"driver on your system is too old|driver is too old"),
+             exclude=r"driver on your system is too old|driver is too old",
+             needs=("too old", "no longer support", "dropped support", "does not", "doesn't", "doesnt")),
     _message(Obs.FOUND_GPU_CAPABILITY, ("which is of cuda capability", "which is of compute capability"),
              r"Found GPU\s?(?P<index>\d+) (?P<gpu>.+?) which is of (?:cuda|compute) capability (?:\(CC\) )?"
              r"(?P<major>\d+)\.(?P<minor>\d+)"),
@@ -387,12 +396,15 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.CUDA_HOME_MISSING, ("cuda_home environment variable is not set",),
              r"CUDA_HOME environment variable is not set"),
     _message(Obs.CUDA_HOME_LIST, ("/bin/nvcc",),
-             r"['\"]?(?P<path>[^'\"\s]*[^'\"\s/]:[^'\"\s]*/bin/nvcc)['\"]?[^\n]{0,20}(?:No such file|failed|not found)|"
-             r"(?:unable to execute|No such file or directory:?)\s*['\"](?P<path2>[^'\"]*:[^'\"]*/bin/nvcc)"),
+             # the path starts a word (or follows a quote): a search need not restart inside every long word
+             r"['\"]?(?<![^'\"\s])(?P<path>[^'\"\s]*[^'\"\s/]:[^'\"\s]*/bin/nvcc)['\"]?[^\n]{0,20}(?:No such file|failed|"
+             r"not found)|"
+             r"(?:unable to execute|No such file or directory:?)\s*['\"](?P<path2>[^'\"]*:[^'\"]*/bin/nvcc)",
+             needs=("no such file", "failed", "not found", "unable to execute")),
     _message(Obs.NVCC_MISSING, ("nvcc",),
              r"(?:/bin/)?nvcc['\"]?:? (?:command )?not found|No such file or directory:\s*'[^']*/bin/nvcc'|"
              r"/bin/nvcc['\"]?:\s*No such file or directory|'nvcc' is not recognized",
-             exclude=r"[^\s'\"]:[^\s'\"]*/bin/nvcc"),
+             exclude=r"[^\s'\"]:[^\s'\"]*/bin/nvcc", needs=("not found", "no such file", "not recognized")),
     _message(Obs.ARCH_LIST_INVALID, ("unknown cuda arch",),
              r"Unknown CUDA arch \((?P<arch>[^)]+)\) or GPU not supported"),
     _message(Obs.ALLOCATOR_CONFIG, ("cachingallocator option", "allocator backend parsed", "pytorch_cuda_alloc_conf",
@@ -481,7 +493,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?:bf16|bfloat16)[^\n]{0,80}(?:not supported|is only supported|requires|only available|"
              r"needs? (?:an? )?(?:Ampere|GPU|compute capability))|"
              r"(?:not supported|unsupported|(?:doesn'?t|does not|don'?t|do not|cannot|can'?t) support)[^\n]{0,40}"
-             r"(?:bf16|bfloat16)"),
+             r"(?:bf16|bfloat16)", needs=("support", "require", "only available", "need")),
     _message(Obs.FLASH_ATTENTION_ARCH, ("flashattention", "flash attention", "flash_attn"),
              r"Flash[ _]?Attention(?:[ _-]?\d)?[^\n]{0,60}?(?:only supports? (?P<arch>Ampere|Turing|Hopper|sm_?\d+)|"
              r"requires (?P<gpu>A100|A800|H100|H800|Ampere|Hopper|sm_?[89]\d)|"
@@ -655,7 +667,7 @@ def recognise(text: Optional[str]) -> List[Tuple[Obs, Dict[str, str]]]:
     lowered = text.lower()
     found: List[Tuple[Obs, Dict[str, str]]] = []
     for message in MESSAGES:
-        if not any(anchor in lowered for anchor in message.anchors):
+        if not any(anchor in lowered for anchor in message.anchors) or not message.may_match(lowered):
             continue
         match = message.pattern.search(text)
         if match is None or (message.exclude is not None and message.exclude.search(text)):

@@ -32,8 +32,9 @@ plain ASCII that every output format carries unchanged.
 """
 from __future__ import annotations
 
+import bisect
 import re
-from typing import Callable, Optional, Sequence, Tuple
+from typing import Callable, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 MARKER = "[REDACTED]"
 """What a secret is replaced with."""
@@ -93,22 +94,89 @@ def _mask_channel_token(match: re.Match[str]) -> str:
 
 
 class _Pattern:
-    """One kind of secret: literals that must occur (a cheap pre-check), a regex, a mask."""
+    """One kind of secret: literals that must occur (a cheap pre-check), a regex, a mask.
+
+    Most secrets sit on one line: such a pattern runs only over the lines that hold one of its
+    needles (or, with ``anchor``, a match of that cheaper expression over the lower-cased text),
+    so a 1 MiB training log in which every line says ``tokens/s`` costs a scan, not a regex run
+    over every character. ``spans_lines`` patterns (PEM keys, ``.netrc``) run over the whole text.
+    """
 
     def __init__(self, needles: Sequence[str], regex: str, mask: Callable[[re.Match[str]], str],
-                 flags: int = 0) -> None:
+                 flags: int = 0, anchor: Optional[str] = None, spans_lines: bool = False) -> None:
         self.needles = tuple(needles)
         self.source = regex
         self.flags = flags
         self.mask = mask
+        self.anchor = anchor
+        self.spans_lines = spans_lines
         self._compiled: Optional[re.Pattern[str]] = None
+        self._anchor: Optional[re.Pattern[str]] = None
 
-    def apply(self, text: str, lowered: str) -> str:
-        if not any(needle in lowered for needle in self.needles):
-            return text
+    def _regex(self) -> re.Pattern[str]:
         if self._compiled is None:
             self._compiled = re.compile(self.source, self.flags)
-        return self._compiled.sub(self.mask, text)
+        return self._compiled
+
+    def apply(self, text: str, searched: str, whole: "_LowerText") -> str:
+        """``text`` masked; ``searched`` (its lower-cased distinct lines) rules the pattern out cheaply,
+        ``whole`` (its lower-cased lines, all of them) finds the lines to run over."""
+        if not any(needle in searched for needle in self.needles):
+            return text
+        if self.spans_lines:
+            return self._regex().sub(self.mask, text)
+        if self.anchor is not None:
+            if self._anchor is None:
+                self._anchor = re.compile(self.anchor)
+            if self._anchor.search(searched) is None:
+                return text
+            rows = whole.rows_of(match.start() for match in self._anchor.finditer(whole.text))
+        else:
+            rows = whole.rows_of(whole.positions(self.needles))
+        if not rows:
+            return text
+        lines = text.split("\n")
+        regex = self._regex()
+        for row in rows:
+            lines[row] = regex.sub(self.mask, lines[row])
+        return "\n".join(lines)
+
+
+class _LowerText:
+    """The lower-cased text and where its lines start, made once per :func:`redact` call and only
+    when some pattern's needle occurs. Masking keeps every line break, so a row found here is the
+    same row of the text being masked."""
+
+    def __init__(self, text: str) -> None:
+        self._source = text
+        self._text: Optional[str] = None
+        self._starts: Optional[List[int]] = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._source.lower()
+        return self._text
+
+    def positions(self, needles: Sequence[str]) -> Iterator[int]:
+        text = self.text
+        for needle in needles:
+            at = text.find(needle)
+            while at >= 0:
+                yield at
+                at = text.find(needle, at + len(needle))
+
+    def rows_of(self, positions: Iterable[int]) -> List[int]:
+        if self._starts is None:
+            text = self.text
+            starts = [0]
+            at = text.find("\n")
+            while at >= 0:
+                starts.append(at + 1)
+                at = text.find("\n", at + 1)
+            self._starts = starts
+        starts = self._starts
+        return sorted({bisect.bisect_right(starts, position) - 1 for position in positions})
 
 
 _PATTERNS: Tuple[_Pattern, ...] = (
@@ -116,7 +184,7 @@ _PATTERNS: Tuple[_Pattern, ...] = (
     _Pattern(["private key"],
              r"(?P<begin>-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)(?P<body>.*?)"
              r"(?:(?P<end>-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)|\Z)",
-             _mask_pem, re.DOTALL),
+             _mask_pem, re.DOTALL, spans_lines=True),
     # Token shapes, wherever they stand (one pattern per family: a paste rarely holds any).
     *(_Pattern(needles, _NOT_WORD_BEFORE + r"(?:" + shape + r")" + _NOT_WORD_AFTER, _mask_whole) for needles, shape in (
         (["hf_"], r"hf_[A-Za-z0-9]{30,}"),
@@ -151,7 +219,7 @@ _PATTERNS: Tuple[_Pattern, ...] = (
     # .netrc: machine HOST [login USER] password SECRET (one line or several).
     _Pattern(["password"],
              r"(?i)(?:\b|(?<=\\[nrt]))machine(?:\s|\\[nrt])+\S+?(?:\s|\\[nrt])+(?:login(?:\s|\\[nrt])+\S+?(?:\s|\\[nrt])+)?"
-             r"password(?:\s|\\[nrt])+(?P<value>[^\s\"\\]+)", _mask_value),
+             r"password(?:\s|\\[nrt])+(?P<value>[^\s\"\\]+)", _mask_value, spans_lines=True),
     # Authorization headers and --token/--password flags.
     _Pattern(["authorization", "bearer"],
              r"(?i)(?:(?:proxy-)?authorization[\"']?[ \t]*[:=][ \t]*[\"']?(?:(?:bearer|basic|token|digest)[ \t]+)?"
@@ -162,7 +230,9 @@ _PATTERNS: Tuple[_Pattern, ...] = (
     # NAME=value, NAME: value, "NAME": "value", export NAME=..., -e NAME=... where NAME says secret.
     _Pattern(["token", "secret", "passw", "pwd", "key", "credential", "auth"],
              r"(?i)" + _NOT_NAME_BEFORE + _SECRET_NAME + r"(?:\\?[\"'])?[ \t]*(?:=|:(?!//))[ \t]*" + _VALUE,
-             _mask_value),
+             _mask_value,
+             # where a secret word ends a name: a separator follows (``tokens/s`` or ``key frames`` do not)
+             anchor=r"(?:token|secret|key|passw(?:or)?d|pwd|credentials?|auth)(?:\\?[\"'])?[ \t]*(?:=|:(?!//))"),
 )
 
 
@@ -174,13 +244,12 @@ def redact(text: str) -> str:
     """``text`` with every secret replaced by :data:`MARKER` (see the module docstring)."""
     if not text:
         return text
-    lowered = text.lower()
-    if len(lowered) > _DISTINCT_FROM:
-        # Needles are looked for in the distinct lines only (no needle spans lines): long pastes are
+    searched = text.lower()
+    if len(searched) > _DISTINCT_FROM:
+        # Needles are looked for in the distinct lines first (no needle spans lines): long pastes are
         # mostly repeated lines, and each needle test is a scan of the whole text.
-        lowered = "\n".join(dict.fromkeys(lowered.split("\n")))
+        searched = "\n".join(dict.fromkeys(searched.split("\n")))
+    whole = _LowerText(text)
     for pattern in _PATTERNS:
-        text = pattern.apply(text, lowered)  # masking never adds a needle: one lowered copy will do
+        text = pattern.apply(text, searched, whole)  # masking never adds a needle nor moves a line break
     return text
-
-

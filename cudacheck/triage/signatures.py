@@ -157,6 +157,10 @@ def scan(document: Document, facts: Facts) -> None:
             if signature.join_next:
                 following = [document.line(i).strip() for i in range(index + 1, index + 1 + signature.join_next)]
                 text = " ".join([text] + [t for t in following if t])[:4 * 1024]
+                if not signature.may_match(text.lower()):
+                    continue
+            elif not signature.may_match(document.lower[index]):
+                continue
             match = signature.pattern.search(text)
             if match is None or (signature.exclude is not None and signature.exclude.search(text)):
                 continue

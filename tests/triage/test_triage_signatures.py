@@ -302,3 +302,28 @@ def test_different_lines_of_one_kind_keep_the_first_three_and_count_all():
     lines = [EXAMPLES["bus_error"].replace("4321", str(pid)) for pid in (11, 12, 11, 13, 14, 12)]
     kept = [o for o in parse("\n".join(lines)).observations if o.signature == "bus_error"]
     assert [o.line for o in kept] == [1, 2, 4] and kept[0].values["count"] == "6"
+
+
+def _real_lines():
+    """Every line of the development reports and of the examples above (the holdout is not read)."""
+    import json
+    from pathlib import Path
+
+    lines = [line for text in EXAMPLES.values() for line in text.splitlines()]
+    for path in sorted((Path(__file__).resolve().parents[1] / "data" / "reports" / "dev").glob("*.json")):
+        for text in json.loads(path.read_text(encoding="utf-8"))["inputs"].values():
+            lines.extend(text.splitlines())
+    return lines
+
+
+@pytest.mark.parametrize("message", [m for m in MESSAGES if m.needs], ids=lambda m: m.name)
+def test_a_message_needs_only_what_every_match_holds(message):
+    """``needs`` only skips lines that cannot match: every real line the expression matches holds one of them."""
+    matched = [line for line in _real_lines() if message.pattern.search(line)]
+    assert all(message.may_match(line.lower()) for line in matched)
+    assert message.may_match(EXAMPLES[message.name].lower())
+
+
+@pytest.mark.parametrize("message", [m for m in MESSAGES if m.needs], ids=lambda m: m.name)
+def test_a_line_without_a_need_is_skipped(message):
+    assert not message.may_match("-gencode arch=compute_80,code=sm_80 /usr/local/cuda/bin/nvcc flash_bwd_bf16.cu")

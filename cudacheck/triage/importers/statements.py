@@ -67,9 +67,11 @@ _OTHER_GRAPHICS = lazy_compile(
 _NVIDIA_GPU = lazy_compile(r"\bnvidia\s+(?:gpu|graphics card|card|geforce|rtx|gtx|quadro|tesla)\b|\bgeforce\b",
                          re.IGNORECASE)
 _INTENT = lazy_compile(
-    r"\b(?:my|the|our|a)\s+(?:nvidia\s+)?(?:gpu|graphics card|video card)s?\b|\bgpu\s+(?:version|build|support|"
-    r"acceleration|enabled)\b|\b(?:use|using|run on|utili[sz]e)\s+(?:the\s+|my\s+)?(?:gpu|cuda)\b|--use[-_]cuda\b|"
-    r"\bcuda\s+(?:version|build)\s+of\s+(?:torch|pytorch)|\bgpu版|\bcuda版|显卡|グラボ|グラフィックボード|그래픽\s*카드|видеокарт",
+    # one word boundary in front of the English alternatives: tried only where a word starts (long log lines)
+    r"\b(?:(?:my|the|our|a)\s+(?:nvidia\s+)?(?:gpu|graphics card|video card)s?\b|gpu\s+(?:version|build|support|"
+    r"acceleration|enabled)\b|(?:use|using|run on|utili[sz]e)\s+(?:the\s+|my\s+)?(?:gpu|cuda)\b|"
+    r"cuda\s+(?:version|build)\s+of\s+(?:torch|pytorch)|gpu版|cuda版)|--use[-_]cuda\b|"
+    r"显卡|グラボ|グラフィックボード|그래픽\s*카드|видеокарт",
     re.IGNORECASE)
 
 _MESSAGE = lazy_compile(r"(?:error|exception|warning|warn)\b\s*[:\]]|please|make sure|assert", re.IGNORECASE)
