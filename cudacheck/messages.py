@@ -305,6 +305,12 @@ MESSAGES: Tuple[Message, ...] = (
                                           "cuda is not compiled"),
              r"not compiled with CUDA(?: enabled| support)?|(?:PyTorch|torch) (?:was )?compiled without CUDA|"
              r"CUDA (?:is )?not compiled"),
+    # torch's own library missing a torch (c10/at/torch/caffe2) symbol: its files come from two builds (pytorch and
+    # pytorch-nightly overlaid, a second install over the first); CUDA libraries' symbols are other messages
+    _message(Obs.TORCH_OWN_SYMBOL, ("undefined symbol",),
+             r"(?P<library>[^\s:'\"]*[/\\]torch[/\\](?:lib[/\\]lib(?:torch|c10|shm|caffe2)\w*\.so[.\d]*|_C[\w.-]*\.so)):\s*"
+             r"undefined symbol:\s*(?P<symbol>_Z\w*?(?:3c10|2at|5torch|6caffe2)\w*)",
+             needs=("/torch/", "\\torch\\")),
     _message(Obs.TORCH_C_IMPORT, ("cannot import name '_c'", "no module named 'torch._c'", "module 'torch' has no attribute",
                                   "module 'torch._c' has no attribute", "no module named _c", "name '_c' is not defined",
                                   "no module named 'torch._c"),
@@ -329,7 +335,10 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?:linked against|found runtime version) \(?(?P<loaded>[\d, ]+)\)?|"
              r"CUDNN_STATUS_(?:SUBLIBRARY_)?VERSION_MISMATCH", join_next=1),
     _message(Obs.CUDNN_RUNTIME_OLDER, ("loaded runtime cudnn library",),
-             r"Loaded runtime CuDNN library: (?P<loaded>[\d.]+) but source was compiled with: (?P<built>[\d.]+)"),
+             # TensorFlow 1.x: "Loaded runtime CuDNN library: 7101 (compatibility version 7100) but source was compiled
+             # with 7005 (compatibility version 7000)"; later: "… library: 8.1.0 but source was compiled with: 8.6.0"
+             r"Loaded runtime CuDNN library:?\s*(?P<loaded>[\d.]+)(?:\s*\(compatibility version [\d.]+\))?\s*but source was "
+             r"compiled with:?\s*(?P<built>[\d.]+)"),
     _message(Obs.CUDNN_SYMBOL, ("undefined symbol", "could not load symbol", "cannot load symbol"),
              r"(?:undefined symbol:?|Could not load symbol|Cannot load symbol)\s*(?P<symbol>cudnn\w+|_ZN5cudnn\w+)"),
     # --- NCCL and other CUDA libraries ------------------------------------------------------------
@@ -500,7 +509,9 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?:is )?not supported on (?P<old>Turing|Volta|Pascal|(?:this|your) GPU))[^\n]*"),
     _message(Obs.CAPABILITY_REQUIRED, ("compute capability", "capability >", "capability >=", "capability of at least",
                                        "your gpu has capability", "gpu does not support", "gpu doesn't support",
-                                       "minimum capability:", "capability"),
+                                       "minimum capability:", "capability", "ampere or", "hopper or", "ada or",
+                                       "turing or", "volta or", "blackwell or", "ampere gpus or", "hopper gpus or",
+                                       "compute type, but the target device"),
              r"(?:requires?|needs?|only supported on|only works on|at least|minimum)[^\n]{0,60}?(?:compute )?capability"
              r"\s*(?:of\s+)?(?:(?:>=|≥|>|at least)\s*)?\(?(?P<major>\d+)(?:\.|,\s*)(?P<minor>\d)\)?(?!\.\d)|"
              r"your GPU has capability \((?P<have_major>\d+),\s*(?P<have_minor>\d+)\)\s*\(too old\)|"
@@ -509,13 +520,21 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?P<feature>int8|fp8|bf16|bfloat16|tf32|flash|tensor cores|\w+ matmul)|"
              r"capability\s*(?:of\s+)?(?:>=|≥)?\s*(?P<or_major>\d+)\.(?P<or_minor>\d)\+?\s*(?:or\s+(?:higher|newer|above|"
              r"greater|later)|\+?\s*(?:is\s+)?(?:required|needed))|"
-             r"Minimum capability:\s*(?P<packed>\d{2,3})\b",
+             r"Minimum capability:\s*(?P<packed>\d{2,3})\b|"
+             # an architecture's name: "--tf32 requires Ampere or a newer GPU arch", "needs a Hopper or newer GPU"
+             r"(?:requires?|needs?|only (?:supported|available) on)\s+(?:an?\s+)?(?P<arch_name>Volta|Turing|Ampere|Ada(?: Lovelace)?|"
+             r"Hopper|Blackwell)\s+(?:or\s+(?:a\s+)?(?:newer|later|higher|above)|\(?sm_?\d+\)?\s+or\s+newer|GPUs?\s+or\s+newer)|"
+             # CTranslate2 (faster-whisper): efficient float16 needs compute capability 7.0, bfloat16 8.0, int8 6.1
+             r"Requested (?P<ct2_type>int8_float16|int8_bfloat16|float16|bfloat16|int8) compute type, but the target "
+             r"device or backend do not support efficient",
              exclude=r"is_bf16_supported|minimum cuda capability supported by this library|cuda capability "
                      r"supported by this version of PyTorch"),
     _message(Obs.FP8_UNSUPPORTED, ("fp8", "_scaled_mm"),
              r"fp8[^\n]{0,60}(?:not supported|is only supported|requires)[^\n]{0,60}(?:compute capability|sm_?8\.?9|"
              r"ada|hopper|gpu)|_scaled_mm is only supported on CUDA devices with compute capability"),
     # --- application errors (the environment is usually fine) --------------------------------------
+    # Whisper loads the model on the CPU when torch sees no GPU, and says so
+    _message(Obs.GPU_NOT_SEEN, ("fp16 is not supported on cpu",), r"FP16 is not supported on CPU;?\s*using FP32 instead"),
     _message(Obs.CUDA_OOM, ("out of memory", "outofmemoryerror", "memoryallocation"),
              r"CUDA out of memory|OutOfMemoryError|cudaErrorMemoryAllocation|CUDA_ERROR_OUT_OF_MEMORY|"
              r"CUDA error: out of memory"),
@@ -526,6 +545,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"GPU (?P<index2>\d{1,5}) has a total capacity of (?P<total2>\d{1,12}(?:\.\d{1,12})? [KMGT]iB)"),
     _message(Obs.DEVICE_SIDE_ASSERT, ("device-side assert",),
              r"device-side assert triggered"),
+    _message(Obs.DEVICE_COUNT_DISAGREES, ("device < num_gpus",),
+             r"device >= 0 && device < num_gpus INTERNAL ASSERT FAILED"),
     _message(Obs.INVALID_DEVICE_ORDINAL, ("invalid device ordinal",),
              r"invalid device ordinal"),
     _message(Obs.ILLEGAL_MEMORY_ACCESS, ("illegal memory access", "illegaladdress", "illegal_address"),

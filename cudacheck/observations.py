@@ -138,6 +138,8 @@ class Obs(str, Enum):
     CONDA_CPUONLY = ("conda_cpuonly", "cpu_only_torch", "conda's cpuonly package is installed")
     TORCH_C_IMPORT = ("torch_c_import", "multiple_torch_installs",
                       "a local torch/ folder or a broken second install shadows torch")
+    TORCH_OWN_SYMBOL = ("torch_own_symbol", "multiple_torch_installs",
+                        "one of torch's own libraries misses a torch symbol: files of two torch builds are mixed")
     TORCH_NOT_INSTALLED = ("torch_not_installed", "multiple_torch_installs", "Python does not find torch at all")
     TORCH_USER_SITE = ("torch_user_site", "multiple_torch_installs", "torch is imported from the user site")
     MULTIPLE_INSTALLS_STATED = ("multiple_installs_stated", "multiple_torch_installs",
@@ -334,6 +336,11 @@ class Obs(str, Enum):
                           "docker: a --gpus value with several devices written without its inner quotes")
     VISIBLE_DEVICES_IGNORED = ("visible_devices_ignored", "config",
                                "the report says CUDA_VISIBLE_DEVICES is ignored or has no effect")
+    MULTI_GPU_HANG_STATED = ("multi_gpu_hang_stated", CONTEXT,
+                             "the report says a multi-GPU job (DDP, NCCL, torchrun) hangs or gets stuck")
+    DEVICE_COUNT_DISAGREES = ("device_count_disagrees", "config",
+                              "torch counts more GPUs than CUDA can use (MIG mode, or CUDA_VISIBLE_DEVICES changed after "
+                              "torch counted them)")
     DEVICE_ORDER_DIFFERS = ("device_order_differs", "config",
                             "CUDA numbers the GPUs differently from nvidia-smi (listings, or the report says so)")
     NCCL_VERSIONS_DIFFER = ("nccl_versions_differ", "nccl_mismatch",

@@ -181,6 +181,11 @@ EXAMPLES = {
     "driver_older_stated": "E0412 xla: The NVIDIA driver's CUDA version is 12.0 which is older than the ptxas CUDA "
                            "version (12.4.131).",
     "nvml_access_denied": "Failed to initialize NVML: Insufficient Permissions",
+    "torch_own_symbol": "ImportError: /opt/conda/lib/python3.10/site-packages/torch/lib/libtorch_cpu.so: undefined "
+                        "symbol: _ZN3c1010TensorImpl7releaseEv",
+    "gpu_not_seen": "  warnings.warn(\"FP16 is not supported on CPU; using FP32 instead\")",
+    "device_count_disagrees": "RuntimeError: device >= 0 && device < num_gpus INTERNAL ASSERT FAILED at "
+                              "\"../aten/src/ATen/cuda/CUDAContext.cpp\":50, please report a bug to PyTorch.",
 }
 
 # Lines that mention the same words without being the signature.
@@ -230,6 +235,10 @@ NEAR_MISSES = {
     "container_unknown_device": "lsusb: unknown device 046d:c52b",
     "driver_older_stated": "The CUDA runtime version is older than the toolkit you built with",
     "nvml_access_denied": "chmod: insufficient permissions on /data",
+    "torch_own_symbol": "ImportError: /opt/conda/lib/python3.10/site-packages/torch/lib/libtorch_cuda.so: undefined "
+                        "symbol: cublasLtGetStatusString, version libcublasLt.so.12",
+    "gpu_not_seen": "FP16 is supported on CUDA devices; using FP16",
+    "device_count_disagrees": "RuntimeError: num_gpus <= 16 INTERNAL ASSERT FAILED at c10/cuda/CUDAStream.cpp:208",
 }
 
 

@@ -7,7 +7,7 @@ from typing import Iterator, List, Optional
 from ...report import Finding
 from ...snapshot import BUG
 from ..context import GpuView, RuleContext
-from ..observations import gpu_situation
+from ..observations import compat_libraries_in_use, gpu_situation
 from ..registry import rule
 
 
@@ -106,7 +106,9 @@ def driver_library_mismatch(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         NVML_ERROR_LIB_RM_VERSION_MISMATCH (18, "Driver/library version mismatch") or
-        CUDA_ERROR_SYSTEM_DRIVER_MISMATCH (803).
+        CUDA_ERROR_SYSTEM_DRIVER_MISMATCH (803). An 803 with cuda-compat's libcuda on the
+        loader path (and NVML fine) is the compat library, not a stale module: reported
+        as forward_compat_unsupported.
     Why it matters:
         After a driver upgrade the old kernel module stays loaded until it is reloaded;
         every CUDA and NVML call fails until then.
@@ -117,6 +119,18 @@ def driver_library_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """
     nvml = ctx.snapshot.nvml
     cuda = ctx.snapshot.cuda_driver
+    if nvml.status != "version_mismatch" and cuda.init_code == 803 and compat_libraries_in_use(ctx):
+        yield ctx.finding(
+            "cuda-compat's libcuda is loaded and does not fit the kernel driver (803)",
+            category="forward_compat_unsupported",
+            detail=f"cuInit: {cuda.init_error_name or 'CUDA_ERROR_SYSTEM_DRIVER_MISMATCH'} (803) while the "
+                   "forward-compatibility libraries (cuda-compat) are on the loader path. They only help an older "
+                   "driver on a GPU that supports them; with any other driver they break CUDA.",
+            remedy="Take the cuda-compat folder out of LD_LIBRARY_PATH (or /etc/ld.so.conf.d, or remove the "
+                   "cuda-compat package) so the driver's own libcuda loads; update the host driver if the software "
+                   "needs a newer CUDA.",
+            evidence=["cuda_driver.init_code", "cuda_driver.library_path"])
+        return
     if nvml.status == "version_mismatch" or cuda.init_code == 803:
         source = (f"NVML: {nvml.error_message or 'Driver/library version mismatch'}"
                   if nvml.status == "version_mismatch" else

@@ -461,7 +461,8 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         "cannot import name '_C' from 'torch'" / "module 'torch' has no attribute 'cuda'"
-        (a torch/ folder in the working directory, or a half-removed install); the report
+        (a torch/ folder in the working directory, or a half-removed install); an undefined
+        c10/at/torch symbol in torch's own libraries (two builds' files mixed); the report
         saying torch is installed twice (pip and conda, a CPU and a GPU package); "Torch not
         compiled with CUDA enabled" while the pasted package list has a CUDA build; a
         torch in the user site (~/.local) next to other installs; CUDA available in one
@@ -490,6 +491,16 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             "Python imports a broken or shadowing torch (a local torch/ folder or a half-removed install)",
             certainty=LIKELY, detail=f"{quote(shadow)}.", remedy=remedy, evidence=evidence(shadow))
+        return
+    mixed = first_of(ctx, Obs.TORCH_OWN_SYMBOL)
+    if mixed is not None:
+        yield ctx.finding(
+            "torch's own libraries come from two different builds (a second torch installed over the first)",
+            certainty=LIKELY,
+            detail=f"{quote(mixed)}. {mixed.values.get('library', 'A torch library')} asks for a torch symbol that the "
+                   "other torch files of this install do not have: two torch packages (pytorch and pytorch-nightly, pip "
+                   "and conda, or a package that pulled an older torch) wrote into the same folder.",
+            remedy=remedy, evidence=evidence(mixed))
         return
     absent = first_of(ctx, Obs.TORCH_NOT_INSTALLED)
     if absent is not None:
@@ -583,6 +594,18 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
             remedy="In both, run `import sys, torch; print(sys.executable, torch.__file__, torch.version.cuda)`; point "
                    "the kernel/IDE at the environment that has the CUDA build (`python -m ipykernel install --user "
                    "--name <env>`), or install the CUDA build into the one it uses.",
+            evidence=evidence(stated))
+        return
+    if stated is not None and stated.values.get("kind") == "upgrade":
+        yield ctx.finding(
+            "The upgraded torch is not the one the program runs: it imports another installation",
+            severity="warning", certainty=LIKELY,
+            detail=f"{quote(stated)}. An upgrade changes the environment it ran in (a conda env, the system Python); a "
+                   "program with its own Python (an embedded/portable Python, another venv) keeps importing its own "
+                   "torch.",
+            remedy="Upgrade with the program's own interpreter: `<its python> -m pip install torch==…` (for a portable "
+                   "app, its `python_embeded\\python.exe -m pip …`), and check with "
+                   "`<its python> -c \"import torch; print(torch.__version__, torch.__file__)\"`.",
             evidence=evidence(stated))
         return
     if stated is not None:

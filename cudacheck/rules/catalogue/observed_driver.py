@@ -65,6 +65,14 @@ def _no_gpu_signs(ctx: RuleContext, situation: Situation, access: Optional[bool]
     return signs
 
 
+def _cudnn_wants_unversioned_libcuda(observation: Observation) -> bool:
+    """cuDNN 8 failing to open the unversioned ``libcuda.so`` ("Could not load library libcudnn_cnn_infer.so.8.
+    Error: libcuda.so: cannot open shared object file"): it asks for the development link, which a working driver
+    need not install (CUDA itself loads libcuda.so.1), so cuDNN's failure (CC808) is the lead, not the driver."""
+    text = observation.text.lower()
+    return "libcudnn" in text and re.search(r"libcuda\.so(?!\.\d)", text) is not None
+
+
 _SITUATION_WSL_REMEDY = ("Update Windows (10 21H2+ / 11) and the NVIDIA Windows driver, run `wsl --update`, and use "
                          "WSL2 (`wsl -l -v`); a Windows policy or an old build can block GPU access for WSL.")
 
@@ -270,7 +278,8 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         return  # CC811: WSL's libcuda is there, just not on the loader path
     module = next((o for o in all_of(ctx, Obs.KERNEL_MODULE_FAILED, Obs.NOUVEAU_BOUND)
                    if not re.search(r"uvm", o.text, re.IGNORECASE)), None)
-    missing = host[0] if host else first_of(ctx, Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING)
+    missing = host[0] if host else first_of(ctx, Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING) or next(
+        (o for o in all_of(ctx, Obs.LIBCUDA_MISSING) if not _cudnn_wants_unversioned_libcuda(o)), None)
     unknown = first_of(ctx, Obs.CUDA_UNKNOWN_ERROR, Obs.NVML_UNKNOWN_ERROR, Obs.CUDA_INIT_FAILED, Obs.RM_INIT_FAILED)
     no_smi = first_of(ctx, Obs.SMI_NOT_FOUND)
     if module is not None:

@@ -125,8 +125,9 @@ def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     if signal is not None:
         built = (signal.values.get("built") or "").replace(" ", "").replace(",", ".")
         loaded = (signal.values.get("loaded") or "").replace(" ", "").replace(",", ".")
+        framework = "the framework" if signal.signature == Obs.CUDNN_RUNTIME_OLDER else "torch"  # TF/JAX's message
         yield ctx.finding(
-            f"cuDNN {loaded or '?'} is loaded, but torch was built with cuDNN {built or '?'}",
+            f"cuDNN {loaded or '?'} is loaded, but {framework} was built with cuDNN {built or '?'}",
             certainty=LIKELY,
             detail=f"{quote(signal)}.{path_note}",
             remedy=(f"Remove {culprits[0]} from LD_LIBRARY_PATH for this job" if culprits else

@@ -199,6 +199,12 @@ _STATED_MISTAKES = {
         "CUDA reads CUDA_VISIBLE_DEVICES once, when it initialises: export it before Python starts "
         "(`CUDA_VISIBLE_DEVICES=1 python train.py`) or set os.environ before the first `import torch` that touches "
         "CUDA; with mixed GPUs also `CUDA_DEVICE_ORDER=PCI_BUS_ID` so the numbers match nvidia-smi's."),
+    Obs.DEVICE_COUNT_DISAGREES: (
+        "torch counts more GPUs than CUDA lets it use",
+        "torch counts the GPUs through NVML and CUDA_VISIBLE_DEVICES, CUDA itself may see fewer: with MIG enabled "
+        "(nvidia-smi's MIG M. column says Enabled) a process gets at most one MIG instance, so set CUDA_VISIBLE_DEVICES "
+        "to one MIG UUID (`nvidia-smi -L`) or disable MIG (`sudo nvidia-smi -mig 0`); otherwise set "
+        "CUDA_VISIBLE_DEVICES before Python starts, not after torch was imported."),
     Obs.DOCKER_GPUS_SYNTAX: (
         "docker's --gpus value is written without its inner quotes",
         "Quote the device list twice so the comma stays inside the value: `docker run --gpus '\"device=0,1\"' …` "
@@ -231,7 +237,8 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         GPU detected" (two ranks on one GPU), the display watchdog stopping long kernels
         ("the launch timed out and was terminated", Windows TDR), a report that
         CUDA_VISIBLE_DEVICES is ignored, MIG enabled without instances ("No MIG devices
-        found"), docker's "cannot set both Count and DeviceIDs" (a --gpus list without
+        found"), torch's "device >= 0 && device < num_gpus" assertion (it counted more GPUs
+        than CUDA lets it use: MIG, or CUDA_VISIBLE_DEVICES changed late), docker's "cannot set both Count and DeviceIDs" (a --gpus list without
         its inner quotes), NCCL without a network interface, torch.distributed's MASTER_ADDR/RANK not
         set or its port already in use, a report that NCCL_P2P_DISABLE or turning off IOMMU/ACS fixes it, and a job
         whose Python environment was never activated (Lmod, conda activate) so torch is not
@@ -288,6 +295,13 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          f"program asks for GPU {requested.values.get('index')}",
                          "Inside the process the visible GPUs are renumbered 0…N-1: use `cuda:0` (or `--gpu 0`) with "
                          f"CUDA_VISIBLE_DEVICES={mask.raw}, or leave CUDA_VISIBLE_DEVICES unset and pick the index."))
+    elif ordinal is not None and requested is None and mask is not None and mask.kind == "indices" and mask.indices:
+        count = len(mask.indices)
+        mistakes.append((ordinal, f"CUDA_VISIBLE_DEVICES={mask.raw} leaves {count} GPU(s), numbered 0–{count - 1}; the "
+                         "program asks for another index",
+                         "Inside the process the visible GPUs are renumbered 0…N-1: start no more processes than "
+                         f"visible GPUs (torchrun --nproc_per_node={count}, the launcher's GPU count) and index them "
+                         "from 0, or widen CUDA_VISIBLE_DEVICES."))
     by_rank = ordinal or first_of(ctx, Obs.DEVICE_BY_RANK)
     if by_rank is not None and slurm is not None and slurm.values.get("gpus_per_task") == "yes":
         mistakes.append((by_rank, "Slurm gives each task one GPU, but the code selects the GPU by its local rank",
@@ -301,6 +315,15 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          "CUDA orders GPUs fastest first, nvidia-smi and NVML-based tools by PCI bus: `export "
                          "CUDA_DEVICE_ORDER=PCI_BUS_ID` before the program starts (also before CUDA_VISIBLE_DEVICES is "
                          "read) so both use the same numbers."))
+    hang = first_of(ctx, Obs.MULTI_GPU_HANG_STATED)
+    ada = [g for g in ctx.gpus if g.arch is not None and (g.arch.major, g.arch.minor) == (8, 9)
+           and "geforce" in (g.facts.name or "").lower()]
+    if hang is not None and ada:
+        mistakes.append((hang, f"Multi-GPU jobs hang on {ada[0].facts.name}: GeForce RTX 40-series cards have no GPU "
+                         "peer-to-peer, and NCCL waits on it",
+                         "Export NCCL_P2P_DISABLE=1 (NCCL then goes through host memory), or update the driver (newer "
+                         "drivers report no P2P for these cards, and NCCL stops trying); `nvidia-smi topo -p2p r` shows "
+                         "what the driver says."))
     setting = first_of(ctx, Obs.JOB_SETTING_MISSING)
     if setting is not None:
         lowered = setting.text.lower()

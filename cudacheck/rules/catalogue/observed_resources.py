@@ -28,6 +28,10 @@ def _shm_context(ctx: RuleContext) -> Tuple[str, bool]:
     if run is not None and not run.values.get("shm_size"):
         return ("The pasted `docker run` has neither --shm-size nor --ipc=host, so /dev/shm is Docker's 64 MiB "
                 "default."), True
+    if run is None and container.in_container and container.runtime != "kubernetes":
+        # a container whose start is not shown: Docker's default unless it was raised
+        return ("It runs in a container whose /dev/shm size is not shown; Docker's default is 64 MiB unless "
+                "--shm-size or --ipc=host raised it."), True
     return "", False
 
 
@@ -40,7 +44,8 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
         file </torch_…>: No space left on device (28)", NCCL "posix_fallocate failed" /
         "shm_open failed" / "Error while creating shared memory segment"; NCCL "unhandled
         system error" and "[Errno 28] No space left on device" only next to a container
-        whose /dev/shm is small (a pasted `docker run` without --shm-size/--ipc=host).
+        whose /dev/shm is small (a pasted `docker run` without --shm-size/--ipc=host) or
+        not shown (a Docker container started by a command the paste leaves out: possible).
     Why it matters:
         DataLoader workers hand batches over through /dev/shm and NCCL puts its buffers
         there; Docker gives containers 64 MiB, which is far too little.
@@ -206,12 +211,25 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         remedy="Check `dmesg | grep -i xid` and `nvidia-smi -q`; reset the GPU or reboot.", evidence=evidence(err))
 
 
+_ARCH_CAPABILITY = {"volta": (7, 0), "turing": (7, 5), "ampere": (8, 0), "ada": (8, 9), "hopper": (9, 0),
+                    "blackwell": (10, 0)}
+"""The lowest compute capability of each architecture a message names ("requires Ampere or newer")."""
+_COMPUTE_TYPE_CAPABILITY = {"float16": (7, 0), "int8_float16": (7, 0), "bfloat16": (8, 0), "int8_bfloat16": (8, 0),
+                            "int8": (6, 1)}
+"""The compute capability CTranslate2 needs for each compute type to be efficient on a GPU (its documentation's
+quantization table)."""
+
+
 def _capability_required(ctx: RuleContext, required: Observation, gpu) -> Iterator[Finding]:
     """A library's own "requires compute capability ≥ X" (or xFormers' "your GPU has capability (7, 5) (too old)")."""
     values = required.values
     have: Optional[Tuple[int, int]]
     needs: Optional[Tuple[int, int]]
     packed = values.get("packed") or ""
+    named = _ARCH_CAPABILITY.get((values.get("arch_name") or "").partition(" ")[0].lower()) or \
+        _COMPUTE_TYPE_CAPABILITY.get(values.get("ct2_type") or "")
+    if named:
+        values = dict(values, major=str(named[0]), minor=str(named[1]))
     if packed or values.get("or_major"):
         values = dict(values, major=values.get("or_major") or packed[:-1], minor=values.get("or_minor") or packed[-1:])
     if values.get("have_major"):

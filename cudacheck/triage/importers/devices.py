@@ -49,13 +49,22 @@ _ORDER_STATED = lazy_compile(
     r"\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b[^\n]{0,100}?CUDA_DEVICE_ORDER|"
     r"\b(?:nvidia-smi|gputil|nvtop|nvml|pci\s+bus|task\s+manager)\W+(?:\w+\W+){0,3}?(?:order\w*|index\w*|numbering|"
     r"ids?)\b[^\n]{0,120}?(?:(?:doesn'?t|does\s+not|don'?t|do\s+not|may\s+not|might\s+not|won'?t)\s+match|\bdiffer\w*|"
-    r"\bswapped\b|\breversed\b|\bbackwards?\b|\bopposite\b|\binconsistent\b|\bmismatch\w*)|"
+    r"\bswapped\b|\breversed\b|\bbackwards?\b|\bopposite\b|\b(?:in|un)consistent\b|\bnot\s+consistent\b|\bdisagree\w*|"
+    r"\bmismatch\w*)|"
+    # the other way round: "the ids selection using --gpus seems unconsistent with the ID nvidia-smi gave me"
+    r"\b(?:ids?|index|indices|indexes|numbering|order(?:ing)?)\b[^\n]{0,80}?\b(?:(?:in|un)consistent|not\s+consistent|"
+    r"disagree\w*|differ\w*|(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+match|mismatch\w*|swapped|reversed|opposite)\b"
+    r"[^\n]{0,60}?\b(?:nvidia-smi|gputil|nvtop|nvml)\b|"
+    # "I selected GPU 2 and 3, but nvidia-smi says the training is happening on GPU 0 and 1"
+    r"\b(?:select\w*|chose|choos\w*|set|specif\w*|pick\w*|assign\w*)\s+(?:the\s+)?gpus?\s*(?:ids?\s*)?(?P<asked>\d)\b"
+    r"[^\n]{0,100}?\bbut\b[^\n]{0,60}?\bnvidia-smi\b[^\n]{0,80}?\bgpus?\s*(?P<seen>\d)\b|"
     r"\b(?:device|gpu|cuda)\s+(?:ids?|indices|indexes|numbering|numbers|order(?:ing)?)\s+(?:are|is|were|was|seem\s+to\s+be)\s+"
     r"(?:swapped|reversed|backwards?|inverted|mixed\s+up|shuffled|in\s+(?:a\s+)?different\s+order)|"
     r"\bactually\s+(?:uses?|using|runs?\s+on|selects?|picks?)\s+(?:the\s+)?[^\n]{0,40}?\bvice\s+versa\b",
     re.IGNORECASE)
 _ORDER_ANCHORS = ("cuda_device_order", "order", "index", "numbering", " id", "ids", "swapped", "reversed", "backward",
-                  "vice versa", "mismatch", "differ")
+                  "vice versa", "mismatch", "differ", "consistent", "disagree", "select", "chose", "choos", "specif",
+                  "pick", "assign", "set gpu")
 _MASK_IGNORED = lazy_compile(
     r"CUDA_VISIBLE_DEVICES\b[^\n]{0,60}?\b(?:is|gets?|was|seems?\s+to\s+be|being)\s+(?:completely\s+|simply\s+)?"
     r"(?:ignored|not\s+(?:respected|honou?red|applied|working|taking\s+effect))|"
@@ -71,6 +80,14 @@ _P2P_OFF = (r"(?:NCCL_P2P_DISABLE|NCCL_P2P_LEVEL|(?:disabl\w*|turn\w*\s+off|swit
 _P2P_FIX = lazy_compile(
     _P2P_OFF + r"[^\n]{0,80}?\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped|gone)\b|"
     r"\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b[^\n]{0,60}?" + _P2P_OFF, re.IGNORECASE)
+_HANG = lazy_compile(r"\b(?:stuck|hangs?|hanging|hung|deadlock\w*|freez\w*|frozen|no\s+progress)\b|卡住|卡死|卡在",
+                     re.IGNORECASE)
+_HANG_ANCHORS = ("stuck", "hang", "hung", "deadlock", "freez", "frozen", "no progress", "卡住", "卡死", "卡在")
+_DISTRIBUTED = ("distributeddataparallel", "ddp", "torchrun", "init_process_group", "nccl", "all_reduce", "allreduce",
+                "multi-gpu", "multi gpu", "multiple gpus", "multi-node", "deepspeed", "accelerate launch",
+                "torch.distributed", "多卡")
+_SEVERAL_GPUS = lazy_compile(r"\b(?:multiple|several|two|three|four|eight|[2-9])\s+(?:\w+\s+){0,2}?gpus\b|"
+                             r"\b(?:rtx\s*)?\d{4}\s*[x×*]\s*[2-9]\b|\b[2-9]\s*[x×*]\s*(?:rtx\s*)?\d{4}\b", re.IGNORECASE)
 _NEGATED_FIX = lazy_compile(r"\b(?:not|n't|no|never)\s+(?:\w+\s+){0,2}(?:fix|solv|help|work)", re.IGNORECASE)
 _BY_RANK = lazy_compile(
     r"set_device\(\s*(?:self\.)?_?(?:local_?rank|rank|LOCAL_RANK|slurm_localid|local_id)\s*\)|"
@@ -97,6 +114,14 @@ def parse(document: Document, facts: Facts) -> None:
         if _BY_RANK.search(document.line(index)):
             facts.observe(Obs.DEVICE_BY_RANK, document.line(index), document.number(index))
             break
+
+
+def _several_gpus(document: Document) -> bool:
+    """The job uses more than one GPU: a distributed launcher or API, or "multiple 4090 GPUs", "RTX 4090 * 5"."""
+    if any(document.has(word) for word in _DISTRIBUTED):
+        return True
+    lines = document.lines_with_any(("gpu", "*", "×", " x"), distinct=True)[:200]
+    return any(_SEVERAL_GPUS.search(document.line(index)) for index in lines)
 
 
 def _key(name: str) -> str:
@@ -139,8 +164,16 @@ def _numberings(document: Document, facts: Facts) -> None:
         facts.observe(Obs.DEVICE_ORDER_DIFFERS, document.line(first_line), document.number(first_line),
                       kind="listings", cuda_0=cuda[shared[0]], smi_0=smi[shared[0]])
         return
+    for index in document.lines_with_any(_HANG_ANCHORS, distinct=True):
+        text = document.line(index)[:_STATEMENT_CHARS]
+        match = _HANG.search(text)
+        if match and not _NEGATED.search(text[max(match.start() - 60, 0):match.start()]):
+            if _several_gpus(document):
+                facts.observe(Obs.MULTI_GPU_HANG_STATED, document.line(index), document.number(index))
+            break
     for index in document.lines_with_any(_ORDER_ANCHORS, distinct=True):
-        if _ORDER_STATED.search(document.line(index)):
+        match = _ORDER_STATED.search(document.line(index))
+        if match and (match.group("asked") is None or match.group("asked") != match.group("seen")):
             facts.observe(Obs.DEVICE_ORDER_DIFFERS, document.line(index), document.number(index), kind="statement")
             return
 
@@ -199,11 +232,21 @@ _HARDWARE_FAMILIES = (
      r"(?:for\s+(?:a\s+few|some|several|\d+)\s+(?:minutes|hours|days)|for\s+a\s+while)|"
      r"\bafter\s+(?:a\s+few|some|several|\d+)\s+(?:hours|days)\b[^\n]{0,60}?\b(?:gpu|card|nvidia-smi)\b[^\n]{0,40}?"
      r"\b(?:disappear\w*|is\s+lost|is\s+gone|no\s+devices\s+were\s+found|vanish\w*)"),
+    # throughput that falls the longer the GPU works (heat, power): "getting slower and slower", "slows down over time",
+    # "drastic periodic change in epoch times"
+    (("slower and slower", "slows down", "slowing down", "slower over time", "epoch time", "iteration time",
+      "step time"),
+     r"\b(?:gets?|getting|got|becomes?|becoming|became|runs?|running|goes|going)\s+slower\s+and\s+slower\b|"
+     r"\bslow(?:s|ing)?\s+down\s+(?:over\s+time|gradually|more\s+and\s+more|after\s+(?:a\s+)?(?:few|some|\d+)\s+"
+     r"(?:minutes|hours|epochs|steps|iterations))|\bslower\s+over\s+time\b|"
+     r"\b(?:drastic|periodic|sudden)\w*\s+(?:\w+\s+){0,2}(?:change|drop|increase|jump)\w*\s+in\s+(?:the\s+)?"
+     r"(?:epoch|iteration|step)\s+times?"),
     # the fault follows one card
     (("one of",),
      r"\b(?:error|errors|crash\w*|fail\w*|issue|problem|xid)\b[^\n]{0,60}?\bon\s+(?:only\s+)?one\s+of\s+(?:my|the|our|"
-     r"its|these)\s+" + _GPU + r"|\bone\s+of\s+(?:my|the|our)\s+" + _GPU + r"\s+(?:keeps\s+)?(?:fail\w*|crash\w*|"
-     r"throws?|errors?\s+out|is\s+(?:broken|faulty|bad))"),
+     r"its|these)\s+" + _GPU + r"|\bone\s+of\s+(?:my|the|our)\s+(?:\d+\s+)?" + _GPU + r"(?:\s+(?:on|in)\s+[\w.-]+)?\s+"
+     r"(?:keeps\s+)?(?:fail\w*|crash\w*|throws?|errors?\s+out|(?:is|seems(?:\s+to\s+be)?)\s+(?:broken|faulty|bad|dead|"
+     r"defective)|(?:is|seems\s+to\s+be)\s+not\s+working|(?:isn'?t|doesn'?t|does\s+not)\s+work)"),
 )
 _HARDWARE_SIGNS = tuple((anchors, lazy_compile(pattern, re.IGNORECASE)) for anchors, pattern in _HARDWARE_FAMILIES)
 """Each family of wordings runs only on the lines holding one of its own keywords."""

@@ -51,7 +51,7 @@ _ACCESS_FORGOTTEN = lazy_compile(
 _CONTAINER_SAID = lazy_compile(
     # the program said to run in a container in other words: "running in docker", "inside docker", "the official docker
     # image", "Docker Desktop", "dockerized", an image named by its registry ("ghcr.io/org/app:server-cuda")
-    r"\b(?:run|runs|running|ran|inside|within|in|under|via|using|from)\s+(?:a\s+|the\s+|my\s+|our\s+)?docker\b"
+    r"\b(?:run|runs|running|ran|inside|within|in|under|via|using|use|uses|used|from)\s+(?:a\s+|the\s+|my\s+|our\s+)?docker\b"
     r"(?!\s+(?:install|engine\s+install|hub\s+page|docs?|documentation|for\s+deploy))|"
     r"\bdocker\s+(?:image|desktop|version\s+of)\b|\bdockeri[sz]ed\b|\bdockerfile\b|"
     r"(?<![\w.-])(?:ghcr\.io|docker\.io|quay\.io|nvcr\.io|public\.ecr\.aws|registry\.[\w.-]+)/[\w./-]+:[\w.-]+|"

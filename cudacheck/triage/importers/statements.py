@@ -38,10 +38,14 @@ _BUILD_LACKS_CUDA = lazy_compile(
     r"\b(?:torch|pytorch|wheel|build|version|package|binary|binaries|installation|install)\b[^\n]{0,40}?"
     r"(?:(?:doesn'?t|does\s+not|didn'?t|did\s+not|don'?t|do\s+not)\s+(?:support|have|include|come\s+with)|has\s+no|"
     r"have\s+no|with\s+no|without)\s+(?:any\s+)?(?:cuda|gpu)(?:\s+(?:support|acceleration|enabled))?\b"
-    r"|\bcuda\s+support\s+(?:is\s+|was\s+)?not\s+(?:being\s+)?(?:installed|included|enabled|compiled)",
+    r"|\bcuda\s+support\s+(?:is\s+|was\s+)?not\s+(?:being\s+)?(?:installed|included|enabled|compiled)"
+    # "forcing a non-CUDA version of Torch to be installed", "a non-GPU torch"
+    r"|\bnon[- ]?(?:cuda|gpu)\s+(?:(?:version|build|variant|wheel|package)\s+of\s+)?(?:py)?torch\b"
+    r"|\bnon[- ]?(?:cuda|gpu)\s+(?:version|build|variant|wheel)\b",
     re.IGNORECASE)
 _BUILD_LACKS_ANCHORS = ("without cuda", "without gpu", "without any", "support cuda", "support gpu", "have cuda",
-                        "have gpu", "no cuda", "no gpu", "include cuda", "come with cuda", "cuda support")
+                        "have gpu", "no cuda", "no gpu", "include cuda", "come with cuda", "cuda support", "non-cuda",
+                        "non cuda", "noncuda", "non-gpu", "non gpu")
 _TORCH_WORD = lazy_compile(r"torch|pytorch|파이토치|パイトーチ", re.IGNORECASE)
 _CPU_TAG = lazy_compile(r"(?<![\w.])(?:torch|pytorch)?[\s=:-]*v?(?P<version>\d+\.\d+(?:\.\d+)?)\+cpu\b", re.IGNORECASE)
 _NO_GPU = lazy_compile(
@@ -79,7 +83,10 @@ _NOT_SEEN = lazy_compile(
     r"\bgpus?\s+(?:is\s+|are\s+|was\s+|were\s+|shows?\s+(?:as\s+)?)?(?:not\s+(?:detected|found|recogni[sz]ed|visible|"
     r"available|seen|working)|undetected|missing)|\bgpus?\s+(?:don'?t|doesn'?t|does\s+not|do\s+not)\s+work|"
     r"(?:can'?t|cannot|doesn'?t|does\s+not|do\s+not|don'?t|not\s+able\s+to|unable\s+to)\s+(?:see|detect|find|use|access)"
-    r"\s+(?:the\s+|my\s+|any\s+|a\s+)?(?:nvidia\s+)?gpus?\b|\bnvidia-smi\s+(?:is\s+)?(?:unavailable|not\s+available)|"
+    r"\s+(?:the\s+|my\s+|any\s+|a\s+)?(?:nvidia\s+)?gpus?\b"
+    # the GPU's processes or figures not shown (nvidia-smi in a container shows no processes) is not the GPU unseen
+    r"(?!\s*(?:process\w*|threads?|usage|util\w*|memory|temp\w*|fans?|power|clocks?|stats|metrics|load|activity))|"
+    r"\bnvidia-smi\s+(?:is\s+)?(?:unavailable|not\s+available)|"
     r"\b(?:runs?|running|uses?|using|trains?|training)\s+(?:on\s+)?(?:the\s+)?cpu\s+instead\s+of\s+(?:the\s+|my\s+)?"
     r"(?:nvidia\s+)?gpu|\bonly\s+(?:uses?|using)\s+(?:the\s+)?cpu\b|\bhas_gpu\W+false|"
     r"\bno\s+gpus?\s+(?:found|detected|available|visible)|"
@@ -108,6 +115,13 @@ _MULTIPLE = lazy_compile(
     r"\btorch\b[^\n]{0,60}\b(?:installed|version)\s+with\s+[`'\"]?(?:pip|conda)[`'\"]?\s+and\s+(?:one|another)\s+with\s+"
     r"[`'\"]?(?:conda|pip)|\binstall(?:s|ed)?\s+multiple\s+(?:py)?torch|\b(?:pip|conda)\s+and\s+(?:pip|conda)\s+(?:both\s+)?"
     r"install(?:ed)?\s+(?:py)?torch", re.IGNORECASE)
+_UPGRADE_NOT_SEEN = lazy_compile(
+    # an upgrade that the running program does not see: another torch is the one that imports ("I upgraded pytorch
+    # in miniconda, it shows 2.4.1, but ComfyUI still got the version 2.3.1")
+    r"\b(?:upgrad|updat|install|reinstall)\w*\b[^\n]{0,80}?\b(?:py)?torch\b[^\n]{0,120}?\b(?:but|yet|however)\b[^\n]{0,80}?"
+    r"\bstill\s+(?:shows?|showing|got|gets?|getting|says|reports?|prints?|returns?|is|uses?|using|loads?|imports?|on|at)"
+    r"\s+(?:me\s+)?(?:the\s+)?(?:old\s+)?(?:(?:py)?torch\s+)?(?:version\s+)?(?:is\s+)?v?\d+\.\d+(?:\.\d+)?\b"
+    r"(?!\s*(?:it/s|s/it|%|[kmgt]i?b\b|ms\b|s\b|sec|seconds|fps|tokens))", re.IGNORECASE)
 _TOOLS = r"(?:jupyter|notebook|ipython|kernel|pycharm|vs\s?code|visual studio|spyder|colab|the ide|my ide|conda env\w*|venv)"
 _SHELLS = r"(?:terminal|command line|command prompt|cmd|shell|console|bash|powershell)"
 _TWO_INTERPRETERS = lazy_compile(
@@ -192,6 +206,10 @@ def parse(document: Document, facts: Facts) -> None:
         if _TWO_INTERPRETERS.search(document.line(index)):
             facts.observe(Obs.MULTIPLE_INSTALLS_STATED, document.line(index), document.number(index),
                           kind="interpreters")
+            break
+    for index in document.lines_with("still", distinct=True):
+        if _UPGRADE_NOT_SEEN.search(document.line(index)):
+            facts.observe(Obs.MULTIPLE_INSTALLS_STATED, document.line(index), document.number(index), kind="upgrade")
             break
     for index in document.lines_with_any(_WARNING_ANCHORS, distinct=True):
         text = document.line(index)
