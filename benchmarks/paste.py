@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Callable
 
 GPUS = [("NVIDIA GeForce RTX 3090", "24576MiB", "8.6"), ("NVIDIA A100-SXM4-80GB", "81920MiB", "8.0"),
         ("Tesla V100-SXM2-32GB", "32768MiB", "7.0"), ("NVIDIA GeForce RTX 5090", "32607MiB", "12.0"),
@@ -145,53 +146,55 @@ def make_paste(size: int = 2**20) -> str:
     return "".join(chunks)
 
 
-def make_training_log(size: int = 2**20) -> str:
-    """A training log of ``size`` bytes that ends in a CUDA error: no two lines alike (steps, losses, rates and
-    memory change every line), so nothing is read once for many repeats."""
+def _lines_up_to(size: int, line: "Callable[[int], str]", last: str) -> str:
+    """Lines ``line(1)``, ``line(2)``, … until ``size`` bytes, then ``last``."""
     lines = []
     total = 0
     i = 0
     while total < size:
         i += 1
-        line = (f"2025-06-{1 + i % 28:02d} 12:{i % 60:02d}:{(i * 7) % 60:02d},{i % 1000:03d} - INFO - train.py:"
-                f"{100 + i % 50} - epoch {i // 500} step {i} loss {((i * 7919) % 10007) / 10007:.5f} "
-                f"lr {((i * 104729) % 9973) / 9973e3:.3e} grad_norm {((i * 31) % 997) / 97:.3f} "
-                f"tokens/s {1000 + (i * 37) % 8000} mem {10000 + (i * 53) % 70000}MiB")
-        lines.append(line)
-        total += len(line) + 1
-    lines.append(ERRORS[0])
+        lines.append(line(i))
+        total += len(lines[-1]) + 1
+    lines.append(last)
     return "\n".join(lines) + "\n"
+
+
+def _training_line(i: int) -> str:
+    return (f"2025-06-{1 + i % 28:02d} 12:{i % 60:02d}:{(i * 7) % 60:02d},{i % 1000:03d} - INFO - train.py:"
+            f"{100 + i % 50} - epoch {i // 500} step {i} loss {((i * 7919) % 10007) / 10007:.5f} "
+            f"lr {((i * 104729) % 9973) / 9973e3:.3e} grad_norm {((i * 31) % 997) / 97:.3f} "
+            f"tokens/s {1000 + (i * 37) % 8000} mem {10000 + (i * 53) % 70000}MiB")
+
+
+def make_training_log(size: int = 2**20) -> str:
+    """A training log of ``size`` bytes that ends in a CUDA error: no two lines alike (steps, losses, rates and
+    memory change every line), so nothing is read once for many repeats."""
+    return _lines_up_to(size, _training_line, ERRORS[0])
+
+
+def _build_line(i: int) -> str:
+    source = (f"csrc/flash_attn/src/flash_bwd_hdim{(32, 64, 96, 128, 160, 192, 256)[i % 7]}_"
+              f"{('fp16', 'bf16')[i % 2]}_sm80_{i}.cu")
+    if i % 3 == 0:
+        return (f"[{i}/9000] /usr/local/cuda/bin/nvcc -I/tmp/pip-install-{i % 97}/flash-attn/csrc/cutlass/include "
+                f"-I/opt/conda/lib/python3.10/site-packages/torch/include -c /tmp/pip-install/flash-attn/{source} "
+                f"-o /tmp/build/temp.linux-x86_64-cpython-310/{source}.o -D__CUDA_NO_HALF_OPERATORS__ "
+                "--expt-relaxed-constexpr -O3 -std=c++17 -gencode arch=compute_80,code=sm_80 "
+                "-gencode arch=compute_90,code=sm_90 --threads 4 -DTORCH_EXTENSION_NAME=flash_attn_2_cuda "
+                "-D_GLIBCXX_USE_CXX11_ABI=0")
+    if i % 3 == 1:
+        return (f"/opt/conda/lib/python3.10/site-packages/torch/include/c10/util/irange.h({54 + i % 40}): "
+                "warning #186-D: pointless comparison of unsigned integer with zero detected during instantiation "
+                "of \"__nv_bool c10::detail::integer_iterator<I, one_sided, <unnamed>>::operator==(const "
+                f"c10::detail::integer_iterator<I, one_sided, <unnamed>> &) const [with I=size_t]\" at line {i % 300}")
+    return (f"          instantiation of \"void flash::run_mha_bwd_hdim{i % 256}<T>(Flash_bwd_params &, "
+            f"cudaStream_t) [with T=cutlass::half_t]\" at line {i % 99} of {source}")
 
 
 def make_build_log(size: int = 2**20) -> str:
     """An extension's build log of ``size`` bytes (nvcc command lines, template warnings, instantiation notes,
     each naming another file): long, distinct lines full of the words triage looks for (cuda, nvcc, sm_80, bf16)."""
-    lines = []
-    total = 0
-    i = 0
-    while total < size:
-        i += 1
-        source = (f"csrc/flash_attn/src/flash_bwd_hdim{(32, 64, 96, 128, 160, 192, 256)[i % 7]}_"
-                  f"{('fp16', 'bf16')[i % 2]}_sm80_{i}.cu")
-        if i % 3 == 0:
-            line = (f"[{i}/9000] /usr/local/cuda/bin/nvcc -I/tmp/pip-install-{i % 97}/flash-attn/csrc/cutlass/include "
-                    f"-I/opt/conda/lib/python3.10/site-packages/torch/include -c /tmp/pip-install/flash-attn/{source} "
-                    f"-o /tmp/build/temp.linux-x86_64-cpython-310/{source}.o -D__CUDA_NO_HALF_OPERATORS__ "
-                    "--expt-relaxed-constexpr -O3 -std=c++17 -gencode arch=compute_80,code=sm_80 "
-                    "-gencode arch=compute_90,code=sm_90 --threads 4 -DTORCH_EXTENSION_NAME=flash_attn_2_cuda "
-                    "-D_GLIBCXX_USE_CXX11_ABI=0")
-        elif i % 3 == 1:
-            line = (f"/opt/conda/lib/python3.10/site-packages/torch/include/c10/util/irange.h({54 + i % 40}): "
-                    "warning #186-D: pointless comparison of unsigned integer with zero detected during instantiation "
-                    "of \"__nv_bool c10::detail::integer_iterator<I, one_sided, <unnamed>>::operator==(const "
-                    f"c10::detail::integer_iterator<I, one_sided, <unnamed>> &) const [with I=size_t]\" at line {i % 300}")
-        else:
-            line = (f"          instantiation of \"void flash::run_mha_bwd_hdim{i % 256}<T>(Flash_bwd_params &, "
-                    f"cudaStream_t) [with T=cutlass::half_t]\" at line {i % 99} of {source}")
-        lines.append(line)
-        total += len(line) + 1
-    lines.append("RuntimeError: Error compiling objects for extension")
-    return "\n".join(lines) + "\n"
+    return _lines_up_to(size, _build_line, "RuntimeError: Error compiling objects for extension")
 
 
 def main() -> None:
