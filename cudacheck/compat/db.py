@@ -196,6 +196,15 @@ class CompatDB:
         return next((a for a in self.archs.architectures
                      if a.compute_capability == compute_capability), None)
 
+    def lowest_compute_capability(self, architecture: str) -> Optional[Tuple[int, int]]:
+        """The lowest compute capability of a named architecture ("Ampere" → 8.0, "Ada" → 8.9), or None
+        for a name the table does not hold. The first word of the table's name is enough ("Ada Lovelace")."""
+        wanted = architecture.strip().split(" ")[0].lower()
+        found = [major_minor(a.compute_capability) for a in self.archs.architectures
+                 if a.architecture and a.architecture.split(" ")[0].lower() == wanted]
+        known = [cc for cc in found if cc is not None]
+        return min(known) if known else None
+
     def cuda_predates_arch(self, cuda: str, major: int, minor: int) -> bool:
         """Whether CUDA ``cuda`` is older than the first toolkit that knows compute capability
         ``major.minor``. A build that reaches such a GPU only through PTX JIT is not usable there:

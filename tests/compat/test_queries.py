@@ -192,3 +192,13 @@ def test_gpu_query_says_which_toolkits_and_drivers_support_the_architecture(db, 
     assert support_text(support) == text
     if last_branch:
         assert support["last_driver_branch_source"] and support["last_driver_branch_confidence"]
+
+
+@pytest.mark.parametrize("name, lowest", [("Ampere", (8, 0)), ("Ada", (8, 9)), ("Ada Lovelace", (8, 9)),
+                                          ("hopper", (9, 0)), ("Turing", (7, 5)), ("Blackwell", (10, 0))])
+def test_lowest_compute_capability_of_an_architecture(db, name, lowest):
+    assert db.lowest_compute_capability(name) == lowest
+
+
+def test_an_architecture_the_table_does_not_hold_is_unknown(db):
+    assert db.lowest_compute_capability("Voodoo") is None

@@ -104,6 +104,12 @@ OBSERVED = [
     ("However the ids selection using --gpus option seems unconsistent with the ID nvidia-smi gave me.",
      Obs.DEVICE_ORDER_DIFFERS),
     ("torchrun --nproc_per_node 2 train.py hangs forever on our two RTX 4080 SUPER cards", Obs.MULTI_GPU_HANG_STATED),
+    # the hang is read even when two GPU listings already showed the numberings differ
+    ("|   0  NVIDIA GeForce RTX 3090        Off |   00000000:01:00.0 Off |                  N/A |\n"
+     "|   1  NVIDIA GeForce RTX 4090        Off |   00000000:02:00.0 Off |                  N/A |\n"
+     "  Device 0: NVIDIA GeForce RTX 4090, compute capability 8.9, VMM: yes\n"
+     "  Device 1: NVIDIA GeForce RTX 3090, compute capability 8.6, VMM: yes\n"
+     "torchrun --nproc_per_node 2 train.py hangs forever", Obs.MULTI_GPU_HANG_STATED),
     ("RuntimeError: device >= 0 && device < num_gpus INTERNAL ASSERT FAILED", Obs.DEVICE_COUNT_DISAGREES),
     ("ImportError: /x/site-packages/torch/lib/libtorch.so.1: undefined symbol: _ZTIN2at10TensorImplE",
      Obs.TORCH_OWN_SYMBOL),

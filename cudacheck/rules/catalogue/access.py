@@ -106,9 +106,8 @@ def driver_library_mismatch(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         NVML_ERROR_LIB_RM_VERSION_MISMATCH (18, "Driver/library version mismatch") or
-        CUDA_ERROR_SYSTEM_DRIVER_MISMATCH (803). An 803 with cuda-compat's libcuda on the
-        loader path (and NVML fine) is the compat library, not a stale module: reported
-        as forward_compat_unsupported.
+        CUDA_ERROR_SYSTEM_DRIVER_MISMATCH (803). An 803 with cuda-compat in use (and NVML
+        fine) is the compat library, not a stale module: CC107 reports it.
     Why it matters:
         After a driver upgrade the old kernel module stays loaded until it is reloaded;
         every CUDA and NVML call fails until then.
@@ -119,18 +118,8 @@ def driver_library_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """
     nvml = ctx.snapshot.nvml
     cuda = ctx.snapshot.cuda_driver
-    if nvml.status != "version_mismatch" and cuda.init_code == 803 and compat_libraries_in_use(ctx):
-        yield ctx.finding(
-            "cuda-compat's libcuda is loaded and does not fit the kernel driver (803)",
-            category="forward_compat_unsupported",
-            detail=f"cuInit: {cuda.init_error_name or 'CUDA_ERROR_SYSTEM_DRIVER_MISMATCH'} (803) while the "
-                   "forward-compatibility libraries (cuda-compat) are on the loader path. They only help an older "
-                   "driver on a GPU that supports them; with any other driver they break CUDA.",
-            remedy="Take the cuda-compat folder out of LD_LIBRARY_PATH (or /etc/ld.so.conf.d, or remove the "
-                   "cuda-compat package) so the driver's own libcuda loads; update the host driver if the software "
-                   "needs a newer CUDA.",
-            evidence=["cuda_driver.init_code", "cuda_driver.library_path"])
-        return
+    if _compat_803(ctx):
+        return  # cuda-compat's libcuda, not a stale module: CC107
     if nvml.status == "version_mismatch" or cuda.init_code == 803:
         source = (f"NVML: {nvml.error_message or 'Driver/library version mismatch'}"
                   if nvml.status == "version_mismatch" else
@@ -411,6 +400,13 @@ def fabric_manager_missing(ctx: RuleContext) -> Iterator[Finding]:
         evidence=["cuda_driver.init_code", "nvml.gpus.name"])
 
 
+def _compat_803(ctx: RuleContext) -> bool:
+    """cuInit's 803 (driver/library mismatch) while cuda-compat is in use and NVML works: the compat libcuda does not
+    fit the kernel driver, the module itself is not stale."""
+    return ctx.snapshot.cuda_driver.init_code == 803 and ctx.snapshot.nvml.status != "version_mismatch" and \
+        compat_libraries_in_use(ctx)
+
+
 @rule("CC107", "forward-compat-unsupported", "forward_compat_unsupported", "driver")
 def forward_compat_unsupported(ctx: RuleContext) -> Iterator[Finding]:
     """cuda-compat (forward compatibility) libraries on a GPU that cannot use them.
@@ -418,7 +414,8 @@ def forward_compat_unsupported(ctx: RuleContext) -> Iterator[Finding]:
     What it checks:
         The libcuda that loads comes from a cuda-compat folder (e.g.
         /usr/local/cuda/compat) while the GPU is not a datacenter part, or cuInit fails
-        with CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE (804).
+        with CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE (804), or with 803 (driver/library
+        mismatch) while cuda-compat is in use and NVML works.
     Why it matters:
         Forward compatibility lets an older driver run a newer CUDA only on datacenter GPUs
         (and a few NGC-ready RTX SKUs and Jetson); elsewhere CUDA fails with error 804
@@ -429,6 +426,17 @@ def forward_compat_unsupported(ctx: RuleContext) -> Iterator[Finding]:
         host driver instead.
     """
     cuda = ctx.snapshot.cuda_driver
+    if _compat_803(ctx):
+        yield ctx.finding(
+            "cuda-compat's libcuda does not fit the kernel driver (803)",
+            detail=f"cuInit: {cuda.init_error_name or 'CUDA_ERROR_SYSTEM_DRIVER_MISMATCH'} (803) while the "
+                   "forward-compatibility libraries (cuda-compat) are in use. They only help an older driver on a GPU "
+                   "that supports them; with any other driver they break CUDA.",
+            remedy="Take the cuda-compat folder out of LD_LIBRARY_PATH (or /etc/ld.so.conf.d, or remove the "
+                   "cuda-compat package) so the driver's own libcuda loads; update the host driver if the software "
+                   "needs a newer CUDA.",
+            evidence=["cuda_driver.init_code", "cuda_driver.library_path"])
+        return
     eligible = set(ctx.db.cuda.forward_compat.get("eligible_segments", ["datacenter"]))
     if "jetson" in eligible:
         eligible.add("embedded")

@@ -4,7 +4,7 @@ another CUDA (CC805–CC807, CC814–CC816)."""
 from __future__ import annotations
 
 import re
-from typing import Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from ...compat.archs import Arch, parse_arch
 from ...compat.judgements import below_current_builds, below_every_release, cuda_not_built_for, index_url
@@ -453,6 +453,28 @@ def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
 
 
 _SAME_INTERPRETER = "Install with the interpreter that runs the code: `python -m pip install torch …`"
+_STATED_INSTALLS: Dict[str, Tuple[str, str, Optional[str]]] = {
+    "interpreters": (
+        "Two Pythons with their own torch: the terminal and the notebook/IDE do not run the same interpreter",
+        "A Jupyter kernel or an IDE's interpreter is often another environment than the shell's, with its own (often "
+        "CPU-only) torch.",
+        "In both, run `import sys, torch; print(sys.executable, torch.__file__, torch.version.cuda)`; point the "
+        "kernel/IDE at the environment that has the CUDA build (`python -m ipykernel install --user --name <env>`), or "
+        "install the CUDA build into the one it uses."),
+    "upgrade": (
+        "The upgraded torch is not the one the program runs: it imports another installation",
+        "An upgrade changes the environment it ran in (a conda env, the system Python); a program with its own Python "
+        "(an embedded/portable Python, another venv) keeps importing its own torch.",
+        "Upgrade with the program's own interpreter: `<its python> -m pip install torch==…` (for a portable app, its "
+        "`python_embeded\\python.exe -m pip …`), and check with "
+        "`<its python> -c \"import torch; print(torch.__version__, torch.__file__)\"`."),
+    "": (
+        "torch is installed more than once in this environment",
+        "pip and conda (or a CPU and a GPU package) each install their own torch; Python imports one of them, the "
+        "package manager changes the other.",
+        None),  # the rule's general remedy: find every copy, remove all, install once
+}
+"""What the report says about its installs (MULTIPLE_INSTALLS_STATED's kind): title, why, remedy."""
 
 
 @rule("CC815", "observed-multiple-torch-installs", "multiple_torch_installs", "torch", symptom=True)
@@ -585,35 +607,10 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(across))
         return
     stated = first_of(ctx, Obs.MULTIPLE_INSTALLS_STATED)
-    if stated is not None and stated.values.get("kind") == "interpreters":
-        yield ctx.finding(
-            "Two Pythons with their own torch: the terminal and the notebook/IDE do not run the same interpreter",
-            severity="warning", certainty=LIKELY,
-            detail=f"{quote(stated)}. A Jupyter kernel or an IDE's interpreter is often another environment than the "
-                   "shell's, with its own (often CPU-only) torch.",
-            remedy="In both, run `import sys, torch; print(sys.executable, torch.__file__, torch.version.cuda)`; point "
-                   "the kernel/IDE at the environment that has the CUDA build (`python -m ipykernel install --user "
-                   "--name <env>`), or install the CUDA build into the one it uses.",
-            evidence=evidence(stated))
-        return
-    if stated is not None and stated.values.get("kind") == "upgrade":
-        yield ctx.finding(
-            "The upgraded torch is not the one the program runs: it imports another installation",
-            severity="warning", certainty=LIKELY,
-            detail=f"{quote(stated)}. An upgrade changes the environment it ran in (a conda env, the system Python); a "
-                   "program with its own Python (an embedded/portable Python, another venv) keeps importing its own "
-                   "torch.",
-            remedy="Upgrade with the program's own interpreter: `<its python> -m pip install torch==…` (for a portable "
-                   "app, its `python_embeded\\python.exe -m pip …`), and check with "
-                   "`<its python> -c \"import torch; print(torch.__version__, torch.__file__)\"`.",
-            evidence=evidence(stated))
-        return
     if stated is not None:
-        yield ctx.finding(
-            "torch is installed more than once in this environment", severity="warning", certainty=LIKELY,
-            detail=f"{quote(stated)}. pip and conda (or a CPU and a GPU package) each install their own torch; "
-                   "Python imports one of them, the package manager changes the other.",
-            remedy=remedy, evidence=evidence(stated))
+        title, why, fix = _STATED_INSTALLS.get(stated.values.get("kind") or "", _STATED_INSTALLS[""])
+        yield ctx.finding(title, severity="warning", certainty=LIKELY, detail=f"{quote(stated)}. {why}",
+                          remedy=fix or remedy, evidence=evidence(stated))
         return
     imported = first_of(ctx, Obs.TORCH_VERSION_IMPORTED)
     if imported is None or torch.installs:

@@ -211,13 +211,13 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
         remedy="Check `dmesg | grep -i xid` and `nvidia-smi -q`; reset the GPU or reboot.", evidence=evidence(err))
 
 
-_ARCH_CAPABILITY = {"volta": (7, 0), "turing": (7, 5), "ampere": (8, 0), "ada": (8, 9), "hopper": (9, 0),
-                    "blackwell": (10, 0)}
-"""The lowest compute capability of each architecture a message names ("requires Ampere or newer")."""
 _COMPUTE_TYPE_CAPABILITY = {"float16": (7, 0), "int8_float16": (7, 0), "bfloat16": (8, 0), "int8_bfloat16": (8, 0),
                             "int8": (6, 1)}
-"""The compute capability CTranslate2 needs for each compute type to be efficient on a GPU (its documentation's
-quantization table)."""
+"""The compute capability CTranslate2 needs before it calls a compute type efficient on a GPU: its
+``mayiuse_float16`` asks for FP16 tensor cores (``gpu_has_fp16_tensor_cores``: major ≥ 7), ``mayiuse_int8`` for
+``gpu_supports_int8`` (6.1 and later), ``mayiuse_bfloat16`` for major ≥ 8 (OpenNMT/CTranslate2 src/types.cc and
+src/cuda/utils.cc; the 2.3.0 release notes: int8_float16 "requires Compute Capability >= 7.0"); a mixed type needs
+both of its parts."""
 
 
 def _capability_required(ctx: RuleContext, required: Observation, gpu) -> Iterator[Finding]:
@@ -226,7 +226,8 @@ def _capability_required(ctx: RuleContext, required: Observation, gpu) -> Iterat
     have: Optional[Tuple[int, int]]
     needs: Optional[Tuple[int, int]]
     packed = values.get("packed") or ""
-    named = _ARCH_CAPABILITY.get((values.get("arch_name") or "").partition(" ")[0].lower()) or \
+    # "requires Ampere or newer": the architecture's lowest compute capability, from the architectures table
+    named = (ctx.db.lowest_compute_capability(values["arch_name"]) if values.get("arch_name") else None) or \
         _COMPUTE_TYPE_CAPABILITY.get(values.get("ct2_type") or "")
     if named:
         values = dict(values, major=str(named[0]), minor=str(named[1]))

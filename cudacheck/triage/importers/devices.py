@@ -96,8 +96,9 @@ _BY_RANK = lazy_compile(
 
 
 def parse(document: Document, facts: Facts) -> None:
-    """Two numberings that disagree, or a report saying so; a device chosen by rank."""
+    """Two numberings that disagree, or a report saying so; a multi-GPU job said to hang; a device chosen by rank."""
     _numberings(document, facts)
+    _multi_gpu_hang(document, facts)
     hardware_signs(document, facts)
     for index in document.lines_with("visible_devices", distinct=True):
         text = document.line(index)
@@ -114,6 +115,17 @@ def parse(document: Document, facts: Facts) -> None:
         if _BY_RANK.search(document.line(index)):
             facts.observe(Obs.DEVICE_BY_RANK, document.line(index), document.number(index))
             break
+
+
+def _multi_gpu_hang(document: Document, facts: Facts) -> None:
+    """A report that a job on several GPUs hangs (the first such line, not negated)."""
+    for index in document.lines_with_any(_HANG_ANCHORS, distinct=True):
+        text = document.line(index)[:_STATEMENT_CHARS]
+        match = _HANG.search(text)
+        if match and not _NEGATED.search(text[max(match.start() - 60, 0):match.start()]):
+            if _several_gpus(document):
+                facts.observe(Obs.MULTI_GPU_HANG_STATED, document.line(index), document.number(index))
+            return
 
 
 def _several_gpus(document: Document) -> bool:
@@ -164,13 +176,6 @@ def _numberings(document: Document, facts: Facts) -> None:
         facts.observe(Obs.DEVICE_ORDER_DIFFERS, document.line(first_line), document.number(first_line),
                       kind="listings", cuda_0=cuda[shared[0]], smi_0=smi[shared[0]])
         return
-    for index in document.lines_with_any(_HANG_ANCHORS, distinct=True):
-        text = document.line(index)[:_STATEMENT_CHARS]
-        match = _HANG.search(text)
-        if match and not _NEGATED.search(text[max(match.start() - 60, 0):match.start()]):
-            if _several_gpus(document):
-                facts.observe(Obs.MULTI_GPU_HANG_STATED, document.line(index), document.number(index))
-            break
     for index in document.lines_with_any(_ORDER_ANCHORS, distinct=True):
         match = _ORDER_STATED.search(document.line(index))
         if match and (match.group("asked") is None or match.group("asked") != match.group("seen")):
