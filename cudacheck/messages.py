@@ -189,6 +189,13 @@ MESSAGES: Tuple[Message, ...] = (
              r"unknown or invalid runtime name:\s*nvidia|"
              # the runtime or its hook named in Docker's configuration but not installed
              r"nvidia-container-runtime(?:-hook)?[\\\"']*:?\s*(?:executable file not found|not found|No such file)"),
+    # CUDA failing to start with 500 (CUDA_ERROR_NOT_FOUND): in WSL2 containers, Windows drivers from 555 on need
+    # libnvdxgdmal.so.1 mounted, which nvidia-container-toolkit < 1.14.4 / Docker Desktop < 4.31 do not do
+    # (NVIDIA/nvidia-container-toolkit#520). Only where CUDA starts: a kernel's "named symbol not found" is another fault.
+    _message(Obs.CUDA_INIT_SYMBOL_MISSING, ("error 500", "init failure: 500", "cuda_error_not_found"),
+             r"cudaGetDeviceCount\(\)[^\n]{0,200}?Error 500: named symbol not found|driver library init failure: 500\b|"
+             r"(?:failed call to cuInit|cuInit|DriverError\()[^\n]{0,20}?CUDA_ERROR_NOT_FOUND",
+             join_next=1),
     _message(Obs.CDI_UNRESOLVABLE, ("unresolvable cdi devices",),
              r"unresolvable CDI devices\s*(?P<device>\S+)"),
     _message(Obs.NGC_NO_DRIVER, ("nvidia driver was not detected",),
@@ -393,8 +400,9 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.TORCH_NOT_INSTALLED, ("no module named 'torch'", 'no module named "torch"', "no module named torch"),
              r"No module named ['\"]?torch['\"]?(?![\w.])"),
     # --- extension builds ------------------------------------------------------------------
-    _message(Obs.DETECTED_CUDA_MISMATCH, ("detected cuda version",),
-             r"The detected CUDA version \((?P<nvcc>[\d.]+)\) mismatches the version that was used to compile\s*"
+    # torch.utils.cpp_extension's check, also quoted without its first words ("CUDA version (11.8) mismatches …")
+    _message(Obs.DETECTED_CUDA_MISMATCH, ("detected cuda version", "mismatches the version that was used to compile"),
+             r"(?:The detected )?CUDA version \((?P<nvcc>[\d.]+)\) mismatches the version that was used to compile\s*"
              r"(?:PyTorch\s*\((?P<torch>[\d.]+)\))?",
              join_next=2),
     _message(Obs.EXT_CUDA_MISMATCH, ("does not match the version used to compile pytorch",),
@@ -473,6 +481,13 @@ MESSAGES: Tuple[Message, ...] = (
              r"unhandled system error"),
     _message(Obs.NO_SPACE_LEFT, ("no space left on device",),
              r"No space left on device"),
+    # a program measuring /dev/shm and saying it is too small: Ray's "The object store is using /tmp instead of
+    # /dev/shm because /dev/shm has only 5368709120 bytes available", "/dev/shm is too small", "not enough shm"
+    _message(Obs.SHM_SIZE_WARNED, ("/dev/shm", "shared memory", "shm"),
+             r"instead of /dev/shm because /dev/shm has only (?P<bytes>\d+) bytes|/dev/shm\)?\s+(?:size\s+)?(?:is|has|"
+             r"of)\s+(?:only\s+\d|too\s+small|very\s+small|insufficient|not\s+(?:big|large)\s+enough)|"
+             r"(?:insufficient|not\s+enough|too\s+(?:little|small))\s+(?:shared\s+memory|/dev/shm|shm)\b(?!\s*\(shm\))",
+             needs=("only", "small", "insufficient", "enough", "too little")),
     _message(Obs.DATALOADER_KILLED, ("is killed by signal: killed",),
              r"DataLoader worker \(pid[^)]*\) is killed by signal: Killed"),
     # --- GPU health --------------------------------------------------------------------------
@@ -516,7 +531,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"\s*(?:of\s+)?(?:(?:>=|≥|>|at least)\s*)?\(?(?P<major>\d+)(?:\.|,\s*)(?P<minor>\d)\)?(?!\.\d)|"
              r"your GPU has capability \((?P<have_major>\d+),\s*(?P<have_minor>\d+)\)\s*\(too old\)|"
              r"compute capability\s*(?:<|below|lower than|less than)\s*(?P<below_major>\d+)\.(?P<below_minor>\d)\s*"
-             r"(?:is|are)\s+not\s+supported|(?:your|this|the)\s+GPU\s+(?:does not|doesn'?t)\s+support\s+"
+             r"(?:(?:is|are)\s+not\s+supported|detected)|(?:your|this|the)\s+GPU\s+(?:does not|doesn'?t)\s+support\s+"
              r"(?P<feature>int8|fp8|bf16|bfloat16|tf32|flash|tensor cores|\w+ matmul)|"
              r"capability\s*(?:of\s+)?(?:>=|≥)?\s*(?P<or_major>\d+)\.(?P<or_minor>\d)\+?\s*(?:or\s+(?:higher|newer|above|"
              r"greater|later)|\+?\s*(?:is\s+)?(?:required|needed))|"

@@ -101,6 +101,9 @@ class Obs(str, Enum):
                             "Docker has no GPU device driver (NVIDIA Container Toolkit missing or not configured)")
     DOCKER_UNKNOWN_RUNTIME = ("docker_unknown_runtime", "no_gpu_visible", "Docker does not know the nvidia runtime")
     CDI_UNRESOLVABLE = ("cdi_unresolvable", "no_gpu_visible", "CDI GPU devices cannot be resolved")
+    CUDA_INIT_SYMBOL_MISSING = ("cuda_init_symbol_missing", "no_gpu_visible",
+                                "CUDA's start fails with error 500 'named symbol not found' (a WSL2 container without the "
+                                "Windows driver's newer libraries)")
     NGC_NO_DRIVER = ("ngc_no_driver", "no_gpu_visible", "the container was started without GPU access")
     SMI_NO_DEVICES = ("smi_no_devices", "no_gpu_visible", "nvidia-smi found no GPU")
     POD_NO_GPU = ("pod_no_gpu", "no_gpu_visible",
@@ -204,6 +207,8 @@ class Obs(str, Enum):
                           "multiprocessing cannot create a semaphore in /dev/shm (permission denied)")
     NCCL_SYSTEM_ERROR = ("nccl_system_error", "shm_too_small", "NCCL: unhandled system error")
     NO_SPACE_LEFT = ("no_space_left", "shm_too_small", "ENOSPC: no space left on device")
+    SHM_SIZE_WARNED = ("shm_size_warned", "shm_too_small",
+                       "a program warns that /dev/shm is smaller than it needs (Ray's object store falls back to /tmp)")
     SHM_NOT_WRITABLE = ("shm_not_writable", "shm_permission", "/dev/shm is shown without write access for other users")
     NGC_SHM_DEFAULT = ("ngc_shm_default", CONTEXT, "NGC container banner: /dev/shm has Docker's default size")
 

@@ -142,6 +142,8 @@ def layer_facts(snapshot: Snapshot) -> Dict[str, str]:
         facts["torch"] = f"torch {torch.version} ({build})"
     elif torch.installed is False:
         facts["torch"] = "torch not installed"
+    elif torch.installed:  # named ("PyTorch 2.9+", "my torch") without a version to read
+        facts["torch"] = "torch, version not known"
     libraries = snapshot.libraries
     if libraries is not None:
         resolved = library_summary(libraries)

@@ -301,6 +301,34 @@ def system_library_folder(observation: Optional[Observation]) -> Optional[str]:
     return None
 
 
+_OLD_SONAME = lazy_compile(r"lib\w+\.so\.(?P<major>\d{1,2})\.(?P<minor>\d)$")
+"""Before CUDA 11 every CUDA library's soname carried the toolkit's version (``libcurand.so.8.0``,
+``libcudart.so.10.0``); from 11 on the libraries number themselves (``libcurand.so.10``)."""
+
+
+def library_of_another_torch(ctx: RuleContext) -> Optional[Tuple[Observation, str, str]]:
+    """(the missing library, the CUDA its name belongs to, the torch version stated) when `import torch` asks for a
+    CUDA library of a toolkit that no official build of the stated torch release used: the torch that imports is
+    an older install, not the one the report names (torch 1.1.0 was built for CUDA 9.0 and 10.0, never 8.0)."""
+    if first_of(ctx, Obs.TORCH_IMPORT_FRAME) is None:
+        return None
+    version = ctx.snapshot.torch.version
+    stated = first_of(ctx, Obs.TORCH_VERSION)
+    version = version or (stated.values.get("version") if stated is not None else None)
+    release = ctx.db.torch_release(version) if version else None
+    if release is None:
+        return None
+    built_for = {major_minor(variant.cuda) for variant in release.variants if variant.cuda}
+    for missing in all_of(ctx, Obs.CUDA_LIBRARY_MISSING):
+        match = _OLD_SONAME.search(missing.values.get("lib") or "")
+        if match is None or int(match.group("major")) > 10:
+            continue
+        cuda = f"{match.group('major')}.{match.group('minor')}"
+        if built_for and major_minor(cuda) not in built_for:
+            return missing, cuda, version or ""
+    return None
+
+
 def torch_covers(ctx: RuleContext, gpu: Optional[Arch]) -> Optional[str]:
     """How the torch build's own arch list covers a GPU (``sass``/``ptx``/``none``), None when unknown."""
     build = ctx.build

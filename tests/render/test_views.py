@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from typing import Dict, List
 
 from cudacheck.render import render
-from cudacheck.render.facts import gpu_summary, library_summary
+from cudacheck.render.facts import gpu_summary, layer_facts, library_summary
 from cudacheck.render.style import Style
 from cudacheck.rules.engine import check
 from cudacheck.snapshot import EnvironmentFacts, LibrariesFacts, LibraryFacts
@@ -36,6 +36,16 @@ def test_identical_gpus_collapse_and_different_ones_stay_apart():
     text = render(check(snapshot), "text", style=PLAIN, width=80)
     assert "8× NVIDIA H100 80GB HBM3 (sm_90, 80 GiB)" in text and text.count("H100") == 1
     assert "8x NVIDIA H100 80GB HBM3" in render(check(snapshot), "text", style=ASCII, width=80)
+
+
+def test_a_torch_named_without_a_version_says_so_instead_of_an_empty_headline():
+    named = make_snapshot(source="pasted")
+    named.torch.installed = True  # "the container uses PyTorch 2.9+": torch is there, its version is not read
+    assert layer_facts(named)["torch"] == "torch, version not known"
+    unnamed = make_snapshot(source="pasted")
+    unnamed.torch.installed = None  # nothing said about torch: nothing shown
+    assert "torch" not in layer_facts(unnamed)
+    assert layer_facts(make_snapshot(torch="2.4.1+cu124", torch_cuda="12.4"))["torch"] == "torch 2.4.1+cu124 (CUDA 12.4)"
 
 
 def test_library_families_collapse_with_their_count():

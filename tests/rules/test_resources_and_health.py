@@ -58,6 +58,20 @@ def test_root_in_container_is_info():
     assert not by_code(check(snapshot), "CC404")
 
 
+def test_caching_allocator_off_whatever_the_value_and_silent_when_unset():
+    snapshot = make_snapshot(driver="550.54.14", gpus=[gpu(H100, "9.0", 81559)])
+    assert not by_code(check(snapshot), "CC405")
+    snapshot.container.env["PYTORCH_NO_CUDA_MEMORY_CACHING"] = "0"  # read as set by torch's C++ allocator
+    [finding] = by_code(check(snapshot), "CC405")
+    assert finding.severity == "warning" and "=0" in finding.title and "only whether the variable exists" in finding.detail
+    snapshot.container.env["PYTORCH_NO_CUDA_MEMORY_CACHING"] = "1"
+    [finding] = by_code(check(snapshot), "CC405")
+    assert "only whether" not in finding.detail
+    snapshot.container.env["PYTORCH_CUDA_ALLOC_CONF"] = "expandable_segments:True"
+    del snapshot.container.env["PYTORCH_NO_CUDA_MEMORY_CACHING"]
+    assert not by_code(check(snapshot), "CC405")
+
+
 def test_gpu_memory_errors():
     for facts in ({"ecc_uncorrected_volatile": 3}, {"retired_pages_pending": True}, {"remapped_rows_pending": True},
                   {"remapped_rows_failed": True}, {"lost": True}):

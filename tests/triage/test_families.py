@@ -232,9 +232,6 @@ SILENT = [
      "        GPU Current Temp                  : 41 C\n        GPU Slowdown Temp                 : 88 C"),
     ("pod_cpu_short", "no_gpu_visible",
      "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available"),
-    # the index is within the GPUs the mask leaves
-    ("ordinal_within_mask", "config",
-     "CUDA_VISIBLE_DEVICES=0,1 python train.py --gpu 1\nRuntimeError: CUDA error: invalid device ordinal"),
     # a driver that runs every build of that torch: not the driver
     ("new_driver_unknown_build", "driver_too_old",
      "| NVIDIA-SMI 560.35.03   Driver Version: 560.35.03   CUDA Version: 12.6     |\n"
@@ -293,3 +290,11 @@ def test_torch_version_written_against_the_name():
     assert parse("torch2.1.0+cu121 on the server").torch.version == "2.1.0+cu121"
     assert any(o.values.get("version") == "1.7" for o in parse("I installed pytorch1.7 with pip").observations)
     assert parse("torch2trt 0.4.0").torch.version is None
+
+
+def test_an_index_within_the_mask_is_not_blamed_on_the_mask():
+    """GPU 1 of CUDA_VISIBLE_DEVICES=0,1 exists as far as the mask goes: the machine has fewer GPUs than it names."""
+    report = triage("CUDA_VISIBLE_DEVICES=0,1 python train.py --gpu 1\nRuntimeError: CUDA error: invalid device ordinal")
+    lead = next(f for f in report.findings if f.severity in ("error", "warning"))
+    assert lead.code == "CC826" and lead.severity == "warning"
+    assert lead.title.startswith("The program asks for a GPU index") and "CUDA_VISIBLE_DEVICES" not in lead.title

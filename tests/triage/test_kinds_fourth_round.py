@@ -86,7 +86,6 @@ NOT_LEADS = [
     ("My RTX 4090 gets stuck when generating images in ComfyUI", "config"),           # one GPU
     ("Training with DDP on 4x A100 hangs at the first all_reduce", "config"),          # no GeForce RTX 40-series
     ("DDP on two RTX 4090s works now, it no longer hangs", "config"),                 # negated
-    ("  RuntimeError: CUDA error: invalid device ordinal", "config"),                 # the program's own error
     ("I upgraded pytorch to 2.4.1 and it works, but training is still slow at 2.3 it/s", "multiple_torch_installs"),
     ("I updated torch but it is still at 2.3 it/s", "multiple_torch_installs"),
     ("Requested float16 compute type, but the target device or backend do not support efficient float16 "

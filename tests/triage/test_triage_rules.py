@@ -195,9 +195,10 @@ CASES = {
         ["torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of "
          "7.63 GiB",
          "RuntimeError: CUDA error: device-side assert triggered",
-         "RuntimeError: CUDA error: invalid device ordinal",
          "macOS Sonoma\nAssertionError: Torch not compiled with CUDA enabled"],
-        ["RuntimeError: CUDA error: no kernel image is available for execution on the device"]),
+        # a device index the machine does not have is a configuration mistake (CC826), not the program's fault
+        ["RuntimeError: CUDA error: no kernel image is available for execution on the device",
+         "RuntimeError: CUDA error: invalid device ordinal"]),
     "CC890": (
         ["RuntimeError: CUDA error: no kernel image is available for execution on the device"],
         ["", "lorem ipsum", "| NVIDIA-SMI 550.54.14   Driver Version: 550.54.14   CUDA Version: 12.4     |\n"
@@ -224,9 +225,11 @@ CASES = {
          "#SBATCH --ntasks-per-node=4\n#SBATCH --gpus-per-task=1\nsrun python train.py\n"
          "RuntimeError: CUDA error: invalid device ordinal",
          "Lmod has detected the following error: The following module(s) are unknown: \"anaconda3/2023\"\n"
-         "ModuleNotFoundError: No module named 'torch'"],
+         "ModuleNotFoundError: No module named 'torch'",
+         "  File \"main.py\", line 12, in <module>\n    model.to(\"cuda:3\")\nRuntimeError: CUDA error: invalid device ordinal"],
         ["export CUDA_HOME=/usr/local/cuda-12.4",
-         "#SBATCH --gpus-per-node=4\nsrun python train.py\nRuntimeError: CUDA error: invalid device ordinal",
+         "#SBATCH --gpus-per-node=4\nsrun python train.py\nRuntimeError: CUDA error: all CUDA-capable devices are busy "
+         "or unavailable",
          "Lmod has detected the following error: The following module(s) are unknown: \"gcc/9\"",
          "RuntimeError: CUDA error: all CUDA-capable devices are busy or unavailable"]),
     "CC827": (

@@ -45,6 +45,9 @@ EXAMPLES = {
                             'capabilities: [[gpu]].',
     "docker_unknown_runtime": "docker: Error response from daemon: unknown or invalid runtime name: nvidia.",
     "cdi_unresolvable": "Error: unresolvable CDI devices nvidia.com/gpu=all",
+    "cuda_init_symbol_missing": "RuntimeError: Unexpected error from cudaGetDeviceCount(). Did you run some cuda "
+                                "functions before calling NumCudaDevices() that might have already set an error? Error "
+                                "500: named symbol not found",
     "ngc_no_driver": "WARNING: The NVIDIA Driver was not detected.  GPU functionality will not be available.",
     "smi_no_devices": "No devices were found",
     "cuda_init_failed": "UserWarning: CUDA initialization: CUDA driver initialization failed, you might not have a "
@@ -120,6 +123,8 @@ EXAMPLES = {
     "nccl_system_error": "torch.distributed.DistBackendError: NCCL error in: ProcessGroupNCCL.cpp:1691, unhandled "
                          "system error (run with NCCL_DEBUG=INFO for details)",
     "no_space_left": "OSError: [Errno 28] No space left on device",
+    "shm_size_warned": "WARNING: The object store is using /tmp instead of /dev/shm because /dev/shm has only "
+                       "5368709120 bytes available. This will harm performance!",
     "dataloader_killed": "RuntimeError: DataLoader worker (pid 977) is killed by signal: Killed.",
     "xid": "[  331.229018] NVRM: Xid (PCI:0000:65:00): 48, pid=2212, name=python, DBE (0x00000002)",
     "fallen_off_bus": "Unable to determine the device handle for GPU0000:01:00.0: Unknown Error",
@@ -194,6 +199,8 @@ NEAR_MISSES = {
     "insufficient_driver": "[Errno 35] Resource temporarily unavailable",
     "no_cuda_device": "Epoch 3: 100%|██████████| error 100% done",
     "no_space_left": "Free space on device: 12 GB",
+    "shm_size_warned": "shm_size: 16gb  # /dev/shm is large enough for the DataLoader workers",
+    "cuda_init_symbol_missing": "RuntimeError: Error named symbol not found at line 233 in file /src/csrc/ops.cu",
     "smi_q_pending": "        Pending                           : No",
     "fabricmanager_failed": "Active: active (running) nvidia-fabricmanager.service - NVIDIA fabric manager service",
     "semlock_permission": "    sl = self._semlock = _multiprocessing.SemLock(",

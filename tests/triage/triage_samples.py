@@ -553,7 +553,7 @@ SAMPLES: Dict[str, Sample] = {
     "detected_cuda_mismatch": Sample(DETECTED_CUDA_MISMATCH, "cuda_toolkit_mismatch_ext", ()),
     "too_old_gpu": Sample(TOO_OLD_GPU, "gpu_too_old_for_build", ("CC806",)),
     "capability_range_pascal": Sample(CAPABILITY_RANGE_PASCAL, "gpu_too_old_for_build", ("CC806",)),
-    "invalid_ordinal": Sample(INVALID_ORDINAL, None, ("CC830",)),
+    "invalid_ordinal": Sample(INVALID_ORDINAL, "config", ("CC826",)),
     "illegal_access_healthy": Sample(ILLEGAL_ACCESS_HEALTHY, None, ("CC830",)),
     "xid_79": Sample(XID_79, "gpu_health", ("CC820",)),
     "bf16_t4": Sample(BF16_T4, "capability_missing", ("CC822",)),

@@ -14,7 +14,8 @@ from ...snapshot import Observation
 from ...versions import major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cpu_build_known, cuda_unavailable,
-                            evidence, first_of, gpu_arch, gpu_label, kernel_error_owner, observation_category,
+                            evidence, first_of, gpu_arch, gpu_label, kernel_error_owner, library_of_another_torch,
+                            observation_category,
                             platform_system, quote, torch_covers, wheel_text)
 from ..registry import rule
 
@@ -83,7 +84,9 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
         current PyTorch install supports CUDA capabilities …", taken as the build's arch
         list), "Found GPU0 … which requires CUDA_VERSION >= …", NVRTC's "invalid value
         for --gpu-architecture" and ptxas's "Value 'sm_120' is not defined for option
-        'gpu-name'", for a GPU that is not older than the build's lowest architecture. (Old
+        'gpu-name'", for a GPU that is not older than the build's lowest architecture (NVRTC's
+        error alone is a warning unless the build is known to have no kernels for the GPU: it
+        fails only for kernels compiled at run time). (Old
         torch's "not compatible" warning for a GPU the build's SASS covers — sm_80 on sm_86 —
         is reported as info: the build runs there; so is the warning alone when the report says the
         program runs normally despite it.)
@@ -127,6 +130,19 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
         return
     lead = next((s for s in signs if s.signature == Obs.GPU_NOT_COMPATIBLE), signs[0])
     gpu_text = f"{gpu_label(ctx)} ({gpu.sm})" if gpu else gpu_label(ctx)
+    if {s.signature for s in signs} == {Obs.NVRTC_ARCH} and covered != "none":
+        # NVRTC knows the architectures of the CUDA it came with; the build's precompiled kernels are another matter
+        # (sm_86 SASS runs on sm_89): only what torch compiles at run time (jiterator, fused kernels) fails
+        yield ctx.finding(
+            f"The NVRTC of this torch build cannot compile for {gpu_text}: kernels compiled at run time fail",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(lead)}. NVRTC accepts only the architectures the CUDA it ships with knows; the build's "
+                   "precompiled kernels can still run (SASS of the GPU's major with a lower minor runs on it), so "
+                   "most operations work and the ones torch compiles at run time (jiterator, some reductions) fail.",
+            remedy="Install a torch build with a CUDA that knows the GPU (sm_89 needs CUDA 11.8, sm_90 12.0, sm_120 "
+                   "12.8); torch releases after the GPU's launch pick an architecture NVRTC knows.",
+            evidence=evidence(lead) + ["torch.cuda"])
+        return
     build = ctx.build
     archs = f" The build has {build.arch_text()}." if build is not None and build.known_archs else ""
     if kernel_error_owner(ctx) is not None:
@@ -494,6 +510,8 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
         and `which pip` (or `pip -V`) naming different environments; and, with nothing else
         wrong in the paste, a Python session that only checks `torch.__version__`
         (possible: people check the version when it is not the one they installed).
+        `import torch` asking for a CUDA library of a toolkit no official build of the named
+        torch release used ("libcurand.so.8.0" for torch 1.1.0, built for CUDA 9.0 and 10.0).
         (Distinct versions in pip list vs. `torch.__version__`, or torch paths in two
         site-packages, are facts: CC206.)
     Why it matters:
@@ -523,6 +541,17 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
                    "other torch files of this install do not have: two torch packages (pytorch and pytorch-nightly, pip "
                    "and conda, or a package that pulled an older torch) wrote into the same folder.",
             remedy=remedy, evidence=evidence(mixed))
+        return
+    older = library_of_another_torch(ctx)
+    if older is not None:
+        missing, cuda, version = older
+        yield ctx.finding(
+            f"The torch that imports was built for CUDA {cuda}: not the torch {version} the report names",
+            certainty=LIKELY,
+            detail=f"{quote(missing)}. `import torch` asks for a library of CUDA {cuda}, and no official build of "
+                   f"torch {version} used CUDA {cuda}: an older torch install (user site, another site-packages, a "
+                   "leftover egg or source build) comes first on sys.path.",
+            remedy=remedy, evidence=evidence(missing))
         return
     absent = first_of(ctx, Obs.TORCH_NOT_INSTALLED)
     if absent is not None:

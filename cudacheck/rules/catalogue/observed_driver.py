@@ -13,7 +13,7 @@ from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cuda_unavailable, docker_run,
                             hiding_mask,
                             Situation, driver_needed, evidence, first_of, forward_compat_cause, gpu_situation,
-                            ld_entries, newest_image_cuda, quote, wheel_text)
+                            ld_entries, newest_image_cuda, platform_system, quote, wheel_text)
 from ..registry import rule
 
 
@@ -384,7 +384,9 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         A pasted `docker run` without `--gpus`/`--runtime=nvidia` (or `nvidia-docker`)
         next to `torch.cuda.is_available() == False` or a no-GPU message; Docker's "could
         not select device driver \\"\\" with capabilities: [[gpu]]" and "unknown runtime
-        nvidia" (the NVIDIA Container Toolkit is missing); nvidia-container-cli's "device
+        nvidia" (the NVIDIA Container Toolkit is missing); CUDA failing to start with error
+        500 "named symbol not found" (a WSL2 container whose toolkit predates the Windows
+        driver's libnvdxgdmal.so.1); nvidia-container-cli's "device
         error: …: unknown device" (a GPU index or UUID the host does not have); NVML's
         "Insufficient Permissions" and WSL's "GPU access blocked by the operating system";
         an nvidia-container-runtime (hook) Docker cannot find; (possible)
@@ -413,6 +415,23 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                    "`sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker`; "
                    "then `docker run --gpus all …`.",
             evidence=evidence(toolkit))
+        return
+    symbol = first_of(ctx, Obs.CUDA_INIT_SYMBOL_MISSING)
+    if symbol is not None:
+        situation = gpu_situation(ctx)
+        where = situation is not None and situation.kind in ("wsl", "container") or \
+            platform_system(ctx) == "windows" or first_of(ctx, Obs.CONTAINER_MARKER) is not None
+        yield ctx.finding(
+            "CUDA cannot start in the container: its NVIDIA Container Toolkit does not mount all of the Windows "
+            "driver's libraries (WSL2)",
+            certainty=LIKELY if where else POSSIBLE,
+            detail=f"{quote(symbol)}. Error 500 (named symbol not found) when CUDA starts is what a WSL2 container "
+                   "gives with Windows drivers 555 and newer when libnvdxgdmal.so.1 is not mapped into it: "
+                   "nvidia-container-toolkit before 1.14.4 / 1.15.0, Docker Desktop before 4.31.",
+            remedy="Update Docker Desktop (4.31 or newer) or the NVIDIA Container Toolkit in the WSL distribution "
+                   "(1.15 or newer: `sudo apt install --only-upgrade nvidia-container-toolkit`), then restart Docker; "
+                   "check with `docker run --rm --gpus all nvcr.io/nvidia/k8s/cuda-sample:nbody nbody -benchmark`.",
+            evidence=evidence(symbol))
         return
     denied = first_of(ctx, Obs.NVML_ACCESS_DENIED)
     if denied is not None:

@@ -10,7 +10,7 @@ from ...report import Finding
 from ...snapshot import Observation
 from ...versions import major_minor
 from ..context import RuleContext
-from ..observations import (LIKELY, POSSIBLE, all_of, evidence, first_of, gpu_situation, ld_entries,
+from ..observations import (LIKELY, POSSIBLE, all_of, evidence, first_of, gpu_situation, ld_entries, library_of_another_torch,
                             platform_system, quote, system_library_folder)
 from ..registry import rule
 
@@ -252,7 +252,9 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         first_of(ctx, Obs.WINDOWS_ENTRY_POINT) or \
         next((o for o in all_of(ctx, Obs.LIBRARY_OLDER_THAN_BUILD) if not _older_cudnn(o)), None)
     missing = first_of(ctx, Obs.CUDA_LIBRARY_MISSING, Obs.LDD_NOT_FOUND, Obs.PROVIDER_DLL_FAILED)  # an extension's
-    # own missing library is CC825's
+    # own missing library is CC825's; one that no build of the named torch asks for belongs to an older torch (CC815)
+    if library_of_another_torch(ctx) is not None:
+        missing = None
     culprits = ld_entries(ctx, "cuda", "cudnn", "cublas", "nvidia")
     wsl = first_of(ctx, Obs.WSL)
     libcuda = first_of(ctx, Obs.LIBCUDA_MISSING)

@@ -117,9 +117,6 @@ _APPLICATION = {
     Obs.DEVICE_SIDE_ASSERT: ("A device-side assert fired (usually an index or label out of range)",
                            "Rerun with `CUDA_LAUNCH_BLOCKING=1` (or on CPU) to see the failing op; check class "
                            "labels are 0…num_classes-1 and embedding indices are in range."),
-    Obs.INVALID_DEVICE_ORDINAL: ("The program asks for a GPU index that does not exist",
-                               "Use an index below torch.cuda.device_count() (e.g. `cuda:0`), or make the GPU "
-                               "visible (CUDA_VISIBLE_DEVICES)."),
     Obs.ILLEGAL_MEMORY_ACCESS: ("A kernel made an illegal memory access",
                               "Usually a bug in the program or a library's kernel: rerun with "
                               "`CUDA_LAUNCH_BLOCKING=1`, update the library, report it upstream."),
@@ -144,7 +141,7 @@ def application_error(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted error is raised by the program, not caused by the environment.
 
     What it checks:
-        CUDA out of memory, device-side asserts, "invalid device ordinal", illegal memory
+        CUDA out of memory, device-side asserts, illegal memory
         accesses and launch failures, tensors on different devices, cuBLAS/cuDNN status
         errors, a DataLoader worker killed by the OOM killer, NCCL errors — and "Torch not
         compiled with CUDA enabled" on a Mac (which has no CUDA).
@@ -167,11 +164,6 @@ def application_error(ctx: RuleContext) -> Iterator[Finding]:
                 alloc = capacity.values.get("alloc")
                 detail += f" The GPU has {total} in total" + (f"; the failed allocation asked for {alloc}." if alloc
                                                               else ".")
-        if signature == Obs.INVALID_DEVICE_ORDINAL:
-            count = first_of(ctx, Obs.CUDA_DEVICE_COUNT)
-            visible = count.values.get("count") if count else (str(len(ctx.gpus)) if ctx.gpus else None)
-            if visible:
-                detail += f" {visible} GPU(s) are visible, so valid indices are 0–{int(visible) - 1}."
         yield ctx.finding(f"{title} — not an environment problem", detail=detail, remedy=remedy,
                           evidence=evidence(observation))
     if platform_system(ctx) == "darwin" and first_of(ctx, Obs.NOT_COMPILED_WITH_CUDA) and not ctx.gpus:
@@ -228,8 +220,9 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         TORCH_CUDA_ARCH_LIST entry this torch does not know ("Unknown CUDA arch (9.0+PTX)"),
         PYTORCH_CUDA_ALLOC_CONF options torch does not know or set after CUDA started, GPUs
         in Exclusive-Process mode that the program's own processes fight over, "invalid
-        device ordinal" for an index beyond the GPUs CUDA_VISIBLE_DEVICES leaves (they are
-        renumbered from 0), a Slurm job
+        device ordinal" (a device index the process does not have, such as a hard-coded
+        `cuda:1` on a one-GPU machine, or one beyond the GPUs CUDA_VISIBLE_DEVICES leaves:
+        they are renumbered from 0), a Slurm job
         that binds one GPU per task while the code picks the device by local rank ("invalid
         device ordinal", or a traceback through `set_device(local_rank)`), CUDA's GPU
         numbering differing from nvidia-smi's (two listings that pair an index with
@@ -354,6 +347,15 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          "Fix the activation in the job script (load the module it depends on first, `source "
                          "<conda>/etc/profile.d/conda.sh` before `conda activate`), or call the environment's python "
                          "by its full path."))
+    if ordinal is not None:  # a device index the machine does not have: cuda:1 written for a two-GPU machine
+        counted = first_of(ctx, Obs.CUDA_DEVICE_COUNT)
+        visible = counted.values.get("count") if counted else (str(len(ctx.gpus)) if ctx.gpus else None)
+        mistakes.append((ordinal, "The program asks for a GPU index this process does not have" + (
+                         f" ({visible} GPU(s) visible, numbered 0–{int(visible) - 1})"
+                         if visible and visible.isdigit() and int(visible) else ""),
+                         "Use an index below torch.cuda.device_count() (`cuda:0` on a one-GPU machine): look for a "
+                         "hard-coded `cuda:1`, `--gpu_ids`, `device_ids=[…]` or a config file's GPU list, or make the "
+                         "GPU visible (CUDA_VISIBLE_DEVICES)."))
     for hit, title, fix in mistakes[:1]:
         yield ctx.finding(title, certainty=LIKELY, detail=f"{quote(hit)}.", remedy=fix, evidence=evidence(hit))
 

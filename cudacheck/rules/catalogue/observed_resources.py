@@ -45,7 +45,10 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
         "shm_open failed" / "Error while creating shared memory segment"; NCCL "unhandled
         system error" and "[Errno 28] No space left on device" only next to a container
         whose /dev/shm is small (a pasted `docker run` without --shm-size/--ipc=host) or
-        not shown (a Docker container started by a command the paste leaves out: possible).
+        not shown (a Docker container started by a command the paste leaves out: possible);
+        a program's own warning that /dev/shm is too small for it (Ray's object store
+        "using /tmp instead of /dev/shm because /dev/shm has only N bytes available": a
+        warning, the program runs on, slower).
     Why it matters:
         DataLoader workers hand batches over through /dev/shm and NCCL puts its buffers
         there; Docker gives containers 64 MiB, which is far too little.
@@ -66,6 +69,13 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
             "Shared memory (/dev/shm) is too small for DataLoader workers / NCCL",
             certainty=LIKELY, detail=f"{quote(lead)}. {context}".strip(), remedy=remedy,
             evidence=evidence(lead) + (["container.shm"] if context else []))
+        return
+    warned = first_of(ctx, Obs.SHM_SIZE_WARNED)
+    if warned is not None:  # a warning of the program's own: it measured /dev/shm and works around it, slower
+        yield ctx.finding(
+            "/dev/shm is smaller than the program asks for", severity="warning", certainty=LIKELY,
+            detail=f"{quote(warned)}. {context}".strip(), remedy=remedy,
+            evidence=evidence(warned) + (["container.shm"] if context else []))
         return
     if weak and small:
         lead = weak[0]

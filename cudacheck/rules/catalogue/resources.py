@@ -126,3 +126,32 @@ def root_in_container(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding("Running as root inside a container",
                           remedy="Add `USER app` to the Dockerfile or set securityContext.runAsUser.",
                           evidence=["container.uid", "container.in_container"])
+
+
+@rule("CC405", "caching-allocator-disabled", "config", "container", severity="warning")
+def caching_allocator_disabled(ctx: RuleContext) -> Iterator[Finding]:
+    """PYTORCH_NO_CUDA_MEMORY_CACHING is set: torch's CUDA caching allocator is off.
+
+    What it checks:
+        The variable in the recorded (or pasted) environment, whatever its value.
+    Why it matters:
+        The variable is a debugging aid: every tensor then goes straight to cudaMalloc and
+        cudaFree, which is slow and fragments memory, so jobs run out of GPU memory that fit
+        before. torch's C++ allocator checked only whether the variable exists until
+        pytorch/pytorch#145905 (issue #145661): `PYTORCH_NO_CUDA_MEMORY_CACHING=0` turned
+        caching off too.
+    How to fix:
+        `unset PYTORCH_NO_CUDA_MEMORY_CACHING` (remove it from the job script, Dockerfile or
+        .env); set it only while hunting memory errors with compute-sanitizer.
+    """
+    value = ctx.snapshot.container.env.get("PYTORCH_NO_CUDA_MEMORY_CACHING")
+    if value is None:
+        return
+    zero = value.strip().strip("'\"") in ("0", "false", "False", "")
+    yield ctx.finding(
+        f"torch's CUDA caching allocator is off (PYTORCH_NO_CUDA_MEMORY_CACHING={value})",
+        detail="Every allocation goes to cudaMalloc/cudaFree: slower, and fragmented memory runs out sooner."
+               + (" Setting it to 0 does not turn caching back on in torch releases before pytorch/pytorch#145905: "
+                  "their allocator checks only whether the variable exists." if zero else ""),
+        remedy="unset PYTORCH_NO_CUDA_MEMORY_CACHING (and remove it from the job script, Dockerfile or .env).",
+        evidence=["container.env.PYTORCH_NO_CUDA_MEMORY_CACHING"])

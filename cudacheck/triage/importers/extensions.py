@@ -81,6 +81,10 @@ _NO_CUDA_PART_ANCHORS = ("build with cuda", "built with cuda", "compiled without
                          "cuda extension", "c++/cuda extensions", "cuda binary")
 _SOURCE = lazy_compile(r"[\w./\\-]*[/\\][\w.-]+\.(?:cu|cuh)\b")
 _TORCH_SOURCE = lazy_compile(r"aten[/\\]|c10[/\\]|torch[/\\]csrc|THC", re.IGNORECASE)
+_OWN_ERROR_CHECK = lazy_compile(r"^\W*(?:error in (?!(?:torch|at|c10|cuda)\b)[a-z_]\w*|cuda kernel failed)\s*:",
+                               re.IGNORECASE)
+"""The error check an extension's CUDA source prints itself (``printf("Error in %s: %s", name,
+cudaGetErrorString(err))``, "CUDA kernel failed : …"); torch reports its errors otherwise."""
 UNNAMED = "a compiled extension"
 """The owner of a kernel error raised in an extension's CUDA source that the paste does not name."""
 _COMPILED_SUBMODULES = ("_c", "_ext", "_cuda", "_kernels", "c", "ext")
@@ -225,6 +229,8 @@ def _kernel_owner(document: Document, index: int) -> Optional[str]:
     """The compiled extension a kernel error comes from: named on the error line, the source file the error
     names (an extension's ``csrc/….cu``, not torch's), or the last frame above it."""
     text = document.line(index)
+    if _OWN_ERROR_CHECK.match(text):
+        return _mentioned_extension(document) or UNNAMED
     for token in re.findall(r"[\w./\\-]+\.(?:so|pyd)\b", text):
         owner = distribution(token)
         if owner and owner != "torch":

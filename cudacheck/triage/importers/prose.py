@@ -54,7 +54,8 @@ _NVCC = lazy_compile(r"Cuda compilation tools, release (?P<v>\d+\.\d+), V(?P<ful
 _NVCC_SAID = lazy_compile(r"\bnvcc(?:\s+(?:--version|-V))?\s+(?:version\s+)?(?:is|says|shows|reports|gives|=|:)\s+(?:release\s+)?v?"
                         r"(?P<v>\d{1,2}\.\d)\b", re.IGNORECASE)
 _ENV_NAMES = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "CUDA_HOME", "CUDA_PATH",
-              "NVIDIA_REQUIRE_CUDA", "NVIDIA_DISABLE_REQUIRE", "NVIDIA_DRIVER_CAPABILITIES", "TORCH_CUDA_ARCH_LIST")
+              "NVIDIA_REQUIRE_CUDA", "NVIDIA_DISABLE_REQUIRE", "NVIDIA_DRIVER_CAPABILITIES", "TORCH_CUDA_ARCH_LIST",
+              "PYTORCH_NO_CUDA_MEMORY_CACHING")
 _ENV = lazy_compile(r"(?:\bexport\s+|\bset\s+|\$env:|\bENV\s+|-e\s+)?\b(?P<name>" + "|".join(_ENV_NAMES) +
                   r")\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|`]*)")
 _DEVICE_INDEX = lazy_compile(r"(?<![\w.])(?:cuda:(?P<a>\d{1,2})\b(?![.\d])|set_device\(\s*(?P<b>\d{1,2})\s*\)|"

@@ -41,7 +41,9 @@ _BUILD_LACKS_CUDA = lazy_compile(
     r"|\bcuda\s+support\s+(?:is\s+|was\s+)?not\s+(?:being\s+)?(?:installed|included|enabled|compiled)"
     # "forcing a non-CUDA version of Torch to be installed", "a non-GPU torch"
     r"|\bnon[- ]?(?:cuda|gpu)\s+(?:(?:version|build|variant|wheel|package)\s+of\s+)?(?:py)?torch\b"
-    r"|\bnon[- ]?(?:cuda|gpu)\s+(?:version|build|variant|wheel)\b",
+    r"|\bnon[- ]?(?:cuda|gpu)\s+(?:version|build|variant|wheel)\b"
+    # torch changed into one without CUDA: "it has dumbed down torch to no cuda", "reverted pytorch to non-CUDA"
+    r"|\b(?:py)?torch\b[^\n]{0,40}?\bto\s+(?:a\s+|the\s+)?(?:no|non)[- ]?(?:cuda|gpu)\b",
     re.IGNORECASE)
 _BUILD_LACKS_ANCHORS = ("without cuda", "without gpu", "without any", "support cuda", "support gpu", "have cuda",
                         "have gpu", "no cuda", "no gpu", "include cuda", "come with cuda", "cuda support", "non-cuda",

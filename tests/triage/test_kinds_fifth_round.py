@@ -1,0 +1,115 @@
+"""Kinds of evidence that a fifth batch of real reports, scored before anyone read them, showed triage missing: a
+program's own warning that /dev/shm is too small, a library's "compute capability < X detected", an extension's
+own error check reporting missing kernels, CUDA failing to start with error 500 in a WSL2 container, the
+extension-build check quoted without its first words, a device index the machine does not have, a torch said to
+have been switched to one without CUDA, `import torch` asking for a CUDA library no build of the named release
+used, PYTORCH_NO_CUDA_MEMORY_CACHING set, and NVRTC's arch error alone. Each kind fires on its wording and stays
+silent on a near miss. Texts written here in the style of real reports."""
+import pytest
+
+from cudacheck.observations import Obs
+from cudacheck.triage import triage
+
+from paste_findings import first, signatures
+
+# --- what each wording leads with: (text, the first finding's category, words its title holds) -------------------
+LEADS = [
+    # a program measuring /dev/shm and saying it is too small
+    ("(raylet) WARNING: The object store is using /tmp instead of /dev/shm because /dev/shm has only 67108864 "
+     "bytes available. This will harm performance!", "shm_too_small", "/dev/shm is smaller"),
+    # a library's capability floor worded as a detection
+    ("UserWarning: WARNING: Compute capability < 7.5 detected! Only slow 8-bit matmul is supported for your GPU!",
+     "capability_missing", "7.5"),
+    # an extension's own error check: its kernels, not torch's
+    ("Error in forward_rasterize_faces: no kernel image is available for execution on the device\n"
+     "GPU: RTX 2080 Ti, driver 470", "extension_mismatch", "extension"),
+    ("CUDA kernel failed : no kernel image is available for execution on the device\n"
+     "void group_points_kernel_wrapper(int, int, int, int, int, const float*, const int*, float*) at "
+     "L:39 in pointnet2/src/group_points.cpp", "extension_mismatch", "extension"),
+    # CUDA failing to start with error 500 in a WSL2 container (toolkit older than the Windows driver)
+    ("docker compose up on Windows 11\nRuntimeError: Unexpected error from cudaGetDeviceCount(). Did you run some "
+     "cuda functions before calling NumCudaDevices() that might have already set an error? Error 500: named symbol "
+     "not found", "no_gpu_visible", "Container Toolkit"),
+    ("W0528 10:01:02.123 cuda_driver.cc:282] failed call to cuInit: CUDA_ERROR_NOT_FOUND: named symbol not found",
+     "no_gpu_visible", "Container Toolkit"),
+    # torch.utils.cpp_extension's check quoted without its first words
+    ("RuntimeError: CUDA version (11.8) mismatches the version that was used to compile PyTorch (12.1). Please make "
+     "sure to use the same CUDA versions.", "cuda_toolkit_mismatch_ext", "12.1"),
+    # a device index the machine does not have
+    ("  File \"train.py\", line 20, in <module>\n    net.to(\"cuda:2\")\nRuntimeError: CUDA error: invalid device "
+     "ordinal", "config", "GPU index"),
+    ("#SBATCH --gpus-per-node=4\nsrun python train.py\nRuntimeError: CUDA error: invalid device ordinal", "config",
+     "GPU index"),
+    # a torch said to have been switched to one without CUDA
+    ("After running the updater it downgraded torch to no cuda, and I have an RTX 3080 in this PC.",
+     "cpu_only_torch", "CPU-only"),
+    # `import torch` asking for a CUDA library no build of the named release used
+    ("PyTorch Version: 1.1.0\nimport torch\n  File \"/usr/lib/python3/dist-packages/torch/__init__.py\", line 79, in "
+     "<module>\n    from torch._C import *\nImportError: libcudart.so.8.0: cannot open shared object file: No such "
+     "file or directory", "multiple_torch_installs", "CUDA 8.0"),
+    # the caching allocator turned off by a debugging variable
+    ("export PYTORCH_NO_CUDA_MEMORY_CACHING=0\nsince then the job runs out of GPU memory after a few steps",
+     "config", "caching allocator"),
+]
+
+# --- near misses: (text, the category that must not lead) ----------------------------------------------------------
+NOT_LEADS = [
+    ("RuntimeError: Error named symbol not found at line 233 in file /src/csrc/ops.cu", "no_gpu_visible"),
+    ("Ray object store: using /dev/shm (10.24 GB available)", "shm_too_small"),
+    # CUDA 10.0 is one of torch 1.1.0's own builds: a missing library, not an older torch
+    ("PyTorch Version: 1.1.0\nimport torch\n  File \"/usr/lib/python3/dist-packages/torch/__init__.py\", line 79, in "
+     "<module>\n    from torch._C import *\nImportError: libcudart.so.10.0: cannot open shared object file: No such "
+     "file or directory", "multiple_torch_installs"),
+    ("I switched torch to the cu121 build and it works on my RTX 3080.", "cpu_only_torch"),
+    ("Error in the data loader: CUDA out of memory", "extension_mismatch"),
+    ("PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True python train.py", "config"),
+]
+
+# --- what each wording is observed as, and near misses that are not ---------------------------------------------
+OBSERVED = [
+    ("WARNING services.py:2159 -- WARNING: The object store is using /tmp instead of /dev/shm because /dev/shm has "
+     "only 5368709120 bytes available.", Obs.SHM_SIZE_WARNED),
+    ("failed call to cuInit: CUDA_ERROR_NOT_FOUND: named symbol not found", Obs.CUDA_INIT_SYMBOL_MISSING),
+    ("Error in forward_face_index_map_1: no kernel image is available for execution on the device",
+     Obs.EXTENSION_KERNEL_ERROR),
+]
+NOT_OBSERVED = [
+    ("WARNING: The object store is using /dev/shm (64 GB available).", Obs.SHM_SIZE_WARNED),
+    ("RuntimeError: Error named symbol not found at line 233 in file /src/csrc/ops.cu", Obs.CUDA_INIT_SYMBOL_MISSING),
+    ("RuntimeError: CUDA error: no kernel image is available for execution on the device", Obs.EXTENSION_KERNEL_ERROR),
+]
+
+
+@pytest.mark.parametrize("text, category, title", LEADS)
+def test_a_wording_leads_with_its_cause(text, category, title):
+    found = first(text)
+    assert found is not None and found.category == category and title in found.title, found
+
+
+@pytest.mark.parametrize("text, category", NOT_LEADS)
+def test_a_near_miss_does_not_lead_with_that_cause(text, category):
+    found = first(text)
+    assert found is None or found.category != category
+
+
+@pytest.mark.parametrize("text, observation", OBSERVED)
+def test_a_wording_is_observed(text, observation):
+    assert observation in signatures(text)
+
+
+@pytest.mark.parametrize("text, observation", NOT_OBSERVED)
+def test_a_near_miss_is_not_observed(text, observation):
+    assert observation not in signatures(text)
+
+
+def test_nvrtc_alone_is_a_warning_when_the_builds_kernels_can_run():
+    """NVRTC of a CUDA 11.7 build does not know sm_89; the build's sm_86 SASS still runs on an RTX 4090."""
+    text = ("nvrtc: error: invalid value for --gpu-architecture (-arch)\nPyTorch version: 1.13.1+cu117\n"
+            "GPU models and configuration: GPU 0: NVIDIA GeForce RTX 4090")
+    findings = [f for f in triage(text).findings if f.code == "CC805"]
+    assert findings and findings[0].severity == "warning" and "NVRTC" in findings[0].title
+    assert not [f for f in triage(text).findings if f.severity == "error" and f.category == "arch_not_in_build"]
+    # where the build has no kernels for the GPU at all, NVRTC's error is part of that error
+    old = ("nvrtc: error: invalid value for --gpu-architecture (-arch)\nPyTorch version: 2.0.1+cu117\n"
+           "GPU models and configuration: GPU 0: NVIDIA GeForce RTX 5090")
+    assert [f for f in triage(old).findings if f.severity == "error" and f.category == "arch_not_in_build"]
