@@ -267,6 +267,15 @@ MESSAGES: Tuple[Message, ...] = (
              r"with the current PyTorch installation"),
     _message(Obs.BUILD_ARCH_LIST, ("supports cuda capabilities",),
              r"supports CUDA capabilities\s*(?P<archs>(?:(?:sm|compute)_\d{2,3}[a-z]?[\s,.]*)+)", join_next=1),
+    # torch ≥ 2.8's warning when no code of the build runs on the GPU: "Found GPU0 … which is of compute capability
+    # (CC) 6.1. The following list shows the CCs this version of PyTorch was built for …: - 7.5 which supports
+    # hardware CC >=7.5,<8.0 …", then "… install a PyTorch release that supports one of these CUDA versions: 12.6"
+    _message(Obs.BUILD_CC_UNSUPPORTED, ("ccs this version of pytorch was built for",
+                                        "release that supports one of these cuda versions"),
+             r"The following list shows the CCs this version of PyTorch was built for[^\n]*?:"
+             r"(?P<ccs>(?:\s*-?\s*\d+\.\d+\s+which supports hardware CC[^-\n]*)*)|"
+             r"install a PyTorch release that supports one of these CUDA versions:\s*(?P<cudas>\d+\.\d+(?:\s*,\s*\d+\.\d+)*)",
+             join_next=14),
     _message(Obs.GPU_TOO_OLD_TORCH, ("no longer supports this gpu", "too old", "no longer support", "dropped support",
                                      "sm_", "kepler", "maxwell", "pascal", "volta"),
              r"PyTorch no longer supports this GPU because it is too old|"

@@ -117,6 +117,9 @@ class Obs(str, Enum):
     INVALID_DEVICE_FUNCTION = ("invalid_device_function", "arch_not_in_build", "CUDA: invalid device function")
     GPU_NOT_COMPATIBLE = ("gpu_not_compatible", "arch_not_in_build", "torch: this GPU's architecture is not in the build")
     BUILD_ARCH_LIST = ("build_arch_list", CONTEXT, "the arch list the torch build was compiled for")
+    BUILD_CC_UNSUPPORTED = ("build_cc_unsupported", "arch_not_in_build",
+                            "torch: no compute capability the build was made for runs on this GPU (its list of the "
+                            "build's CCs, or its advice to install a release for other CUDA versions)")
     GPU_TOO_OLD_TORCH = ("gpu_too_old_torch", "gpu_too_old_for_build", "torch: this GPU is too old for the build")
     FOUND_GPU_CAPABILITY = ("found_gpu_capability", CONTEXT, "torch names a GPU and its compute capability")
     MIN_CAPABILITY = ("min_capability", "gpu_too_old_for_build",

@@ -61,6 +61,13 @@ def _arch_list(facts: Facts, values: Dict[str, str], line: int) -> None:
         facts.set(lambda s: s.torch.arch_list_source, "pasted", REPORTED)
 
 
+def _build_ccs(facts: Facts, values: Dict[str, str], line: int) -> None:
+    """The compute capabilities of torch's list ("- 7.5 which supports hardware CC …") as the build's arch list."""
+    ccs = re.findall(r"(\d+)\.(\d+)\s+which supports", values.get("ccs", ""))
+    if ccs and facts.set(lambda s: s.torch.arch_list, [f"sm_{major}{minor}" for major, minor in ccs], REPORTED):
+        facts.set(lambda s: s.torch.arch_list_source, "pasted", REPORTED)
+
+
 def _found_gpu(facts: Facts, values: Dict[str, str], line: int) -> None:
     index = values.get("index")
     facts.add_gpu(GpuClaim(name=values.get("gpu"), index=int(index) if index and index.isdigit() else None,
@@ -137,6 +144,7 @@ HOOKS: Dict[Obs, Callable[[Facts, Dict[str, str], int], None]] = {
     Obs.SYSTEM_NOT_READY: _init_code(802, "CUDA_ERROR_SYSTEM_NOT_READY"),
     Obs.GPU_NOT_COMPATIBLE: _gpu_not_compatible,
     Obs.BUILD_ARCH_LIST: _arch_list,
+    Obs.BUILD_CC_UNSUPPORTED: _build_ccs,
     Obs.FOUND_GPU_CAPABILITY: _found_gpu,
     Obs.GPU_CAPABILITY_STATED: _capability_stated,
     Obs.GPU_LEGACY_DRIVER: _legacy_gpu,

@@ -47,6 +47,19 @@ LEADS = [
     ("PyTorch Version: 1.1.0\nimport torch\n  File \"/usr/lib/python3/dist-packages/torch/__init__.py\", line 79, in "
      "<module>\n    from torch._C import *\nImportError: libcudart.so.8.0: cannot open shared object file: No such "
      "file or directory", "multiple_torch_installs", "CUDA 8.0"),
+    # torch's newer warning when no code of the build runs on the GPU: its list of the build's CCs decides
+    ("UserWarning: Found GPU0 NVIDIA GeForce GTX 1070 Ti which is of compute capability (CC) 6.1.\n"
+     "The following list shows the CCs this version of PyTorch was built for and the hardware CCs it supports:\n"
+     "- 7.5 which supports hardware CC >=7.5,<8.0\n- 8.0 which supports hardware CC >=8.0,<9.0 except {8.7}\n"
+     "- 12.0 which supports hardware CC >=12.0,<13.0\nPlease follow the instructions at "
+     "https://pytorch.org/get-started/locally/ to install a PyTorch release that supports one of these CUDA "
+     "versions: 12.6", "gpu_too_old_for_build", "too old"),
+    ("UserWarning: Found GPU0 NVIDIA GeForce RTX 5090 which is of compute capability (CC) 12.0.\n"
+     "The following list shows the CCs this version of PyTorch was built for and the hardware CCs it supports:\n"
+     "- 5.0 which supports hardware CC >=5.0,<6.0 except {5.3}\n- 8.6 which supports hardware CC >=8.6,<9.0 except "
+     "{8.7}\n- 9.0 which supports hardware CC >=9.0,<10.0\nPlease follow the instructions at "
+     "https://pytorch.org/get-started/locally/ to install a PyTorch release that supports one of these CUDA "
+     "versions: 12.8, 13.0", "arch_not_in_build", "no kernels"),
     # the caching allocator turned off by a debugging variable
     ("export PYTORCH_NO_CUDA_MEMORY_CACHING=0\nsince then the job runs out of GPU memory after a few steps",
      "config", "caching allocator"),
@@ -72,8 +85,12 @@ OBSERVED = [
     ("failed call to cuInit: CUDA_ERROR_NOT_FOUND: named symbol not found", Obs.CUDA_INIT_SYMBOL_MISSING),
     ("Error in forward_face_index_map_1: no kernel image is available for execution on the device",
      Obs.EXTENSION_KERNEL_ERROR),
+    ("Please follow the instructions at https://pytorch.org/get-started/locally/ to install a PyTorch release that "
+     "supports one of these CUDA versions: 12.6, 12.8", Obs.BUILD_CC_UNSUPPORTED),
 ]
 NOT_OBSERVED = [
+    ("Please follow the instructions at https://pytorch.org/get-started/locally/ to install PyTorch.",
+     Obs.BUILD_CC_UNSUPPORTED),
     ("WARNING: The object store is using /dev/shm (64 GB available).", Obs.SHM_SIZE_WARNED),
     ("RuntimeError: Error named symbol not found at line 233 in file /src/csrc/ops.cu", Obs.CUDA_INIT_SYMBOL_MISSING),
     ("RuntimeError: CUDA error: no kernel image is available for execution on the device", Obs.EXTENSION_KERNEL_ERROR),

@@ -123,6 +123,10 @@ EXAMPLES = {
     "nccl_system_error": "torch.distributed.DistBackendError: NCCL error in: ProcessGroupNCCL.cpp:1691, unhandled "
                          "system error (run with NCCL_DEBUG=INFO for details)",
     "no_space_left": "OSError: [Errno 28] No space left on device",
+    "build_cc_unsupported": "UserWarning: Found GPU0 Tesla P100-PCIE-16GB which is of compute capability (CC) 6.0.\n"
+                            "The following list shows the CCs this version of PyTorch was built for and the hardware "
+                            "CCs it supports:\n- 7.5 which supports hardware CC >=7.5,<8.0\n- 8.0 which supports "
+                            "hardware CC >=8.0,<9.0 except {8.7}",
     "shm_size_warned": "WARNING: The object store is using /tmp instead of /dev/shm because /dev/shm has only "
                        "5368709120 bytes available. This will harm performance!",
     "dataloader_killed": "RuntimeError: DataLoader worker (pid 977) is killed by signal: Killed.",
@@ -199,6 +203,7 @@ NEAR_MISSES = {
     "insufficient_driver": "[Errno 35] Resource temporarily unavailable",
     "no_cuda_device": "Epoch 3: 100%|██████████| error 100% done",
     "no_space_left": "Free space on device: 12 GB",
+    "build_cc_unsupported": "The following list shows the supported CUDA versions: 12.6, 12.8",
     "shm_size_warned": "shm_size: 16gb  # /dev/shm is large enough for the DataLoader workers",
     "cuda_init_symbol_missing": "RuntimeError: Error named symbol not found at line 233 in file /src/csrc/ops.cu",
     "smi_q_pending": "        Pending                           : No",

@@ -23,7 +23,7 @@ from ..registry import rule
 # --- the build and the GPU's architecture -----------------------------------------------------------
 _ARCH_SIGNS = (Obs.GPU_NOT_COMPATIBLE, Obs.NO_KERNEL_IMAGE, Obs.INVALID_DEVICE_FUNCTION, Obs.GPU_REQUIRES_NEWER_CUDA,
                Obs.NVRTC_ARCH, Obs.PTXAS_UNKNOWN_ARCH, Obs.CAPABILITY_RANGE, Obs.GPU_TOO_OLD_TORCH, Obs.MIN_CAPABILITY,
-               Obs.CUDNN_ARCH_MISMATCH)
+               Obs.CUDNN_ARCH_MISMATCH, Obs.BUILD_CC_UNSUPPORTED)
 
 
 def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observation]]:
@@ -82,7 +82,11 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
         "invalid device function", torch's "NVIDIA GeForce RTX 5090 with CUDA capability
         sm_120 is not compatible with the current PyTorch installation" (with "The
         current PyTorch install supports CUDA capabilities …", taken as the build's arch
-        list), "Found GPU0 … which requires CUDA_VERSION >= …", NVRTC's "invalid value
+        list), torch ≥ 2.8's "Found GPU0 … which is of compute capability (CC) 12.0. The
+        following list shows the CCs this version of PyTorch was built for …" (its list taken as
+        the build's arch list; also its closing advice to "install a PyTorch release that
+        supports one of these CUDA versions" alone), "Found GPU0 … which requires
+        CUDA_VERSION >= …", NVRTC's "invalid value
         for --gpu-architecture" and ptxas's "Value 'sm_120' is not defined for option
         'gpu-name'", for a GPU that is not older than the build's lowest architecture (NVRTC's
         error alone is a warning unless the build is known to have no kernels for the GPU: it
@@ -174,7 +178,8 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         torch's "PyTorch no longer supports this GPU because it is too old. The minimum
         cuda capability supported by this library is 3.7", a GPU below the "Minimum and
         Maximum cuda capability supported by this version of PyTorch" range or below the
-        pasted arch list, and CUDNN_STATUS_ARCH_MISMATCH; the driver's own "The NVIDIA GeForce
+        pasted arch list (also the list of torch ≥ 2.8's "The following list shows the CCs
+        this version of PyTorch was built for"), and CUDNN_STATUS_ARCH_MISMATCH; the driver's own "The NVIDIA GeForce
         GTX 1050 GPU installed in this system is supported through the NVIDIA 580.xx Legacy
         drivers" (the installed branch ignores the GPU); and, when the paste does not say
         which torch, a GPU below every CUDA build of the newest torch release with a kernel
