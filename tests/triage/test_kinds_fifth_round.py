@@ -87,8 +87,14 @@ OBSERVED = [
      Obs.EXTENSION_KERNEL_ERROR),
     ("Please follow the instructions at https://pytorch.org/get-started/locally/ to install a PyTorch release that "
      "supports one of these CUDA versions: 12.6, 12.8", Obs.BUILD_CC_UNSUPPORTED),
+    # the intent to use the GPU, read only on lines holding one of its wordings' words (not on every "cuda")
+    ("I want to use cuda for the training", Obs.GPU_INTENT),
+    ("I'd like the CUDA version of pytorch", Obs.GPU_INTENT),
+    ("python main.py --use_cuda", Obs.GPU_INTENT),
 ]
 NOT_OBSERVED = [
+    ("/usr/local/cuda/bin/nvcc -D__CUDA_NO_HALF_OPERATORS__ -c csrc/flash_api.cu -o build/temp.linux-x86_64/flash_api.o",
+     Obs.GPU_INTENT),
     ("Please follow the instructions at https://pytorch.org/get-started/locally/ to install PyTorch.",
      Obs.BUILD_CC_UNSUPPORTED),
     ("WARNING: The object store is using /dev/shm (64 GB available).", Obs.SHM_SIZE_WARNED),

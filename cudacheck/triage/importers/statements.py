@@ -77,6 +77,10 @@ _INTENT = lower_compile(
     r"cuda\s+(?:version|build)\s+of\s+(?:torch|pytorch)|gpu版|cuda版)|--use[-_]cuda\b|"
     r"显卡|グラボ|グラフィックボード|그래픽\s*카드|видеокарт")
 
+_INTENT_ANCHORS = ("gpu", "graphics card", "video card", "use cuda", "using cuda", "on cuda", "utilize cuda",
+                   "utilise cuda", "the cuda", "my cuda", "cuda version of", "cuda build of", "cuda版", "use-cuda",
+                   "use_cuda", "显卡", "グラボ", "グラフィックボード", "그래픽", "видеокарт")
+"""Every wording of :data:`_INTENT` holds one of these: CUDA alone (every line of a build log) is not one."""
 _MESSAGE = lazy_compile(r"(?:error|exception|warning|warn)\b\s*[:\]]|please|make sure|assert", re.IGNORECASE)
 _NOT_SEEN = lazy_compile(
     r"\bgpus?\s+(?:is\s+|are\s+|was\s+|were\s+|shows?\s+(?:as\s+)?)?(?:not\s+(?:detected|found|recogni[sz]ed|visible|"
@@ -234,8 +238,7 @@ def parse(document: Document, facts: Facts) -> None:
         if said and _NOT_SEEN.search(text):
             facts.observe(Obs.GPU_NOT_SEEN, text, document.number(index))
             break
-    for index in document.lines_with_any(("gpu", "graphics card", "video card", "cuda", "显卡", "グラボ",
-                                          "グラフィックボード", "그래픽", "видеокарт"), distinct=True):
+    for index in document.lines_with_any(_INTENT_ANCHORS, distinct=True):
         text = document.line(index)
         lowered = document.lower[index]
         if _INTENT.search(lowered) and not _NO_GPU.search(lowered) and not _MESSAGE.search(text):
