@@ -4,13 +4,8 @@ own error check reporting missing kernels, CUDA failing to start with error 500 
 extension-build check quoted without its first words, a device index the machine does not have, a torch said to
 have been switched to one without CUDA, `import torch` asking for a CUDA library no build of the named release
 used, PYTORCH_NO_CUDA_MEMORY_CACHING set, and NVRTC's arch error alone. Each kind fires on its wording and stays
-silent on a near miss. Texts written here in the style of real reports."""
-import pytest
-
+silent on a near miss (tables read by test_kinds.py). Texts written here in the style of real reports."""
 from cudacheck.observations import Obs
-from cudacheck.triage import triage
-
-from paste_findings import first, signatures
 
 # --- what each wording leads with: (text, the first finding's category, words its title holds) -------------------
 LEADS = [
@@ -101,38 +96,3 @@ NOT_OBSERVED = [
     ("RuntimeError: Error named symbol not found at line 233 in file /src/csrc/ops.cu", Obs.CUDA_INIT_SYMBOL_MISSING),
     ("RuntimeError: CUDA error: no kernel image is available for execution on the device", Obs.EXTENSION_KERNEL_ERROR),
 ]
-
-
-@pytest.mark.parametrize("text, category, title", LEADS)
-def test_a_wording_leads_with_its_cause(text, category, title):
-    found = first(text)
-    assert found is not None and found.category == category and title in found.title, found
-
-
-@pytest.mark.parametrize("text, category", NOT_LEADS)
-def test_a_near_miss_does_not_lead_with_that_cause(text, category):
-    found = first(text)
-    assert found is None or found.category != category
-
-
-@pytest.mark.parametrize("text, observation", OBSERVED)
-def test_a_wording_is_observed(text, observation):
-    assert observation in signatures(text)
-
-
-@pytest.mark.parametrize("text, observation", NOT_OBSERVED)
-def test_a_near_miss_is_not_observed(text, observation):
-    assert observation not in signatures(text)
-
-
-def test_nvrtc_alone_is_a_warning_when_the_builds_kernels_can_run():
-    """NVRTC of a CUDA 11.7 build does not know sm_89; the build's sm_86 SASS still runs on an RTX 4090."""
-    text = ("nvrtc: error: invalid value for --gpu-architecture (-arch)\nPyTorch version: 1.13.1+cu117\n"
-            "GPU models and configuration: GPU 0: NVIDIA GeForce RTX 4090")
-    findings = [f for f in triage(text).findings if f.code == "CC805"]
-    assert findings and findings[0].severity == "warning" and "NVRTC" in findings[0].title
-    assert not [f for f in triage(text).findings if f.severity == "error" and f.category == "arch_not_in_build"]
-    # where the build has no kernels for the GPU at all, NVRTC's error is part of that error
-    old = ("nvrtc: error: invalid value for --gpu-architecture (-arch)\nPyTorch version: 2.0.1+cu117\n"
-           "GPU models and configuration: GPU 0: NVIDIA GeForce RTX 5090")
-    assert [f for f in triage(old).findings if f.severity == "error" and f.category == "arch_not_in_build"]

@@ -1,0 +1,50 @@
+"""The kinds of evidence each round of blind-scored real reports showed triage missing: every wording leads with its
+cause and is observed, every near miss does not. The tables live in one module per round (kinds_*_round.py)."""
+import pytest
+
+from cudacheck.triage import triage
+
+import kinds_fifth_round as fifth
+import kinds_fourth_round as fourth
+from paste_findings import first, signatures
+
+ROUNDS = (fourth, fifth)
+LEADS = [row for r in ROUNDS for row in r.LEADS]
+NOT_LEADS = [row for r in ROUNDS for row in r.NOT_LEADS]
+OBSERVED = [row for r in ROUNDS for row in r.OBSERVED]
+NOT_OBSERVED = [row for r in ROUNDS for row in r.NOT_OBSERVED]
+
+
+@pytest.mark.parametrize("text, category, title", LEADS)
+def test_a_wording_leads_with_its_cause(text, category, title):
+    found = first(text)
+    assert found is not None and found.category == category and title in found.title, found
+
+
+@pytest.mark.parametrize("text, category", NOT_LEADS)
+def test_a_near_miss_does_not_lead_with_that_cause(text, category):
+    found = first(text)
+    assert found is None or found.category != category
+
+
+@pytest.mark.parametrize("text, observation", OBSERVED)
+def test_a_wording_is_observed(text, observation):
+    assert observation in signatures(text)
+
+
+@pytest.mark.parametrize("text, observation", NOT_OBSERVED)
+def test_a_near_miss_is_not_observed(text, observation):
+    assert observation not in signatures(text)
+
+
+def test_nvrtc_alone_is_a_warning_when_the_builds_kernels_can_run():
+    """NVRTC of a CUDA 11.7 build does not know sm_89; the build's sm_86 SASS still runs on an RTX 4090."""
+    text = ("nvrtc: error: invalid value for --gpu-architecture (-arch)\nPyTorch version: 1.13.1+cu117\n"
+            "GPU models and configuration: GPU 0: NVIDIA GeForce RTX 4090")
+    findings = [f for f in triage(text).findings if f.code == "CC805"]
+    assert findings and findings[0].severity == "warning" and "NVRTC" in findings[0].title
+    assert not [f for f in triage(text).findings if f.severity == "error" and f.category == "arch_not_in_build"]
+    # where the build has no kernels for the GPU at all, NVRTC's error is part of that error
+    old = ("nvrtc: error: invalid value for --gpu-architecture (-arch)\nPyTorch version: 2.0.1+cu117\n"
+           "GPU models and configuration: GPU 0: NVIDIA GeForce RTX 5090")
+    assert [f for f in triage(old).findings if f.severity == "error" and f.category == "arch_not_in_build"]
