@@ -141,8 +141,9 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
             f"The NVRTC of this torch build cannot compile for {gpu_text}: kernels compiled at run time fail",
             severity="warning", certainty=POSSIBLE,
             detail=f"{quote(lead)}. NVRTC accepts only the architectures the CUDA it ships with knows; the build's "
-                   "precompiled kernels can still run (SASS of the GPU's major with a lower minor runs on it), so "
-                   "most operations work and the ones torch compiles at run time (jiterator, some reductions) fail.",
+                   "precompiled kernels are another matter: where the build has SASS of the GPU's major with a lower "
+                   "minor (sm_86 for sm_89) they run, so most operations work and only the ones torch compiles at run "
+                   "time (jiterator, some reductions) fail.",
             remedy="Install a torch build with a CUDA that knows the GPU (sm_89 needs CUDA 11.8, sm_90 12.0, sm_120 "
                    "12.8); torch releases after the GPU's launch pick an architecture NVRTC knows.",
             evidence=evidence(lead) + ["torch.cuda"])
