@@ -62,9 +62,15 @@ def _arch_list(facts: Facts, values: Dict[str, str], line: int) -> None:
 
 
 def _build_ccs(facts: Facts, values: Dict[str, str], line: int) -> None:
-    """The compute capabilities of torch's list ("- 7.5 which supports hardware CC …") as the build's arch list."""
-    ccs = re.findall(r"(\d+)\.(\d+)\s+which supports", values.get("ccs", ""))
-    if ccs and facts.set(lambda s: s.torch.arch_list, [f"sm_{major}{minor}" for major, minor in ccs], REPORTED):
+    """The compute capabilities of torch's list ("- 7.5 which supports hardware CC …") as the build's arch list.
+
+    torch makes the list from ``get_arch_list()`` with ``sm_``/``compute_`` stripped, so a capability the build
+    carries as SASS and as PTX is listed twice: the second is its PTX."""
+    flags = []
+    for major, minor in re.findall(r"(\d+)\.(\d+)\s+which supports", values.get("ccs", "")):
+        sass = f"sm_{major}{minor}"
+        flags.append(f"compute_{major}{minor}" if sass in flags else sass)
+    if flags and facts.set(lambda s: s.torch.arch_list, flags, REPORTED):
         facts.set(lambda s: s.torch.arch_list_source, "pasted", REPORTED)
 
 

@@ -43,8 +43,20 @@ def test_nvrtc_alone_is_a_warning_when_the_builds_kernels_can_run():
             "GPU models and configuration: GPU 0: NVIDIA GeForce RTX 4090")
     findings = [f for f in triage(text).findings if f.code == "CC805"]
     assert findings and findings[0].severity == "warning" and "NVRTC" in findings[0].title
+    assert "CUDA 11.8 or newer" in findings[0].remedy and "pip install torch==" in findings[0].remedy  # table, plan
     assert not [f for f in triage(text).findings if f.severity == "error" and f.category == "arch_not_in_build"]
     # where the build has no kernels for the GPU at all, NVRTC's error is part of that error
     old = ("nvrtc: error: invalid value for --gpu-architecture (-arch)\nPyTorch version: 2.0.1+cu117\n"
            "GPU models and configuration: GPU 0: NVIDIA GeForce RTX 5090")
     assert [f for f in triage(old).findings if f.severity == "error" and f.category == "arch_not_in_build"]
+
+
+def test_a_capability_listed_twice_in_torchs_list_is_the_builds_ptx():
+    """torch strips sm_/compute_ from get_arch_list(): 9.0 listed twice is sm_90 and compute_90."""
+    text = ("UserWarning: Found GPU0 NVIDIA GeForce GTX 1070 which is of compute capability (CC) 6.1.\n"
+            "The following list shows the CCs this version of PyTorch was built for and the hardware CCs it supports:\n"
+            "- 7.5 which supports hardware CC >=7.5,<8.0\n- 9.0 which supports hardware CC >=9.0,<10.0\n"
+            "- 9.0 which supports hardware CC >=9.0,<10.0")
+    report = triage(text)
+    assert report.snapshot.torch.arch_list == ["sm_75", "sm_90", "compute_90"]
+    assert report.snapshot.torch.arch_list_source == "pasted"

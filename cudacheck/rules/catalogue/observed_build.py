@@ -144,9 +144,7 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
                    "precompiled kernels are another matter: where the build has SASS of the GPU's major with a lower "
                    "minor (sm_86 for sm_89) they run, so most operations work and only the ones torch compiles at run "
                    "time (jiterator, some reductions) fail.",
-            remedy="Install a torch build with a CUDA that knows the GPU (sm_89 needs CUDA 11.8, sm_90 12.0, sm_120 "
-                   "12.8); torch releases after the GPU's launch pick an architecture NVRTC knows.",
-            evidence=evidence(lead) + ["torch.cuda"])
+            remedy=_nvrtc_remedy(ctx, gpu), evidence=evidence(lead) + ["torch.cuda"])
         return
     build = ctx.build
     archs = f" The build has {build.arch_text()}." if build is not None and build.known_archs else ""
@@ -169,6 +167,16 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
                 "(`python -c \"import torch; print(torch.cuda.get_arch_list())\"`) "
                 "covers it — for RTX 50xx / B200 a CUDA ≥ 12.8 build (cu128 or newer). " + NEXT_STEP),
         evidence=evidence(*signs[:3]) + ["torch.arch_list"])
+
+
+def _nvrtc_remedy(ctx: RuleContext, gpu: Optional[Arch]) -> str:
+    """A torch whose CUDA knows the GPU: the first toolkit from the architectures table, and the checked wheel."""
+    row = ctx.db.arch(f"{gpu.major}.{gpu.minor}") if gpu is not None else None
+    if gpu is None:
+        return ("Install a torch build whose CUDA is newer than the GPU's architecture (`nvidia-smi --query-gpu=name,"
+                "compute_cap --format=csv` names it). " + NEXT_STEP)
+    first = f" (CUDA {row.first_cuda} or newer, by cudacheck's architectures table)" if row and row.first_cuda else ""
+    return f"Install a torch build whose CUDA knows {gpu.sm}{first}:\n" + wheel_text(ctx)
 
 
 @rule("CC806", "observed-gpu-too-old", "gpu_too_old_for_build", "gpus", symptom=True)
