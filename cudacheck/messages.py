@@ -216,7 +216,10 @@ MESSAGES: Tuple[Message, ...] = (
                                       # Lightning's banner; accelerate and transformers refusing fp16 on the CPU
                                       "gpu available: false", "requires a gpu (not 'cpu')", "can only be used on cuda"),
              r"is_available(?:\(\))?\)?[`'\"]?\s*(?:(?:returns?|returned|is|was|gives|gave|->|=|==|:|#|prints?|printed|"
-             r"shows?|says?|outputs?|still|always|keeps?|returning)\s*)*[`'\"]?\s*False|"
+             r"shows?|says?|outputs?|still|always|keeps?|returning|"
+             # the same said in other languages: 返回 / 输出 / 为 / 是, が / は, возвращает, devuelve, retorna, gibt
+             r"返回了?|输出|显示|结果|一直|总是|为|是|的|が|は|常に|возвращает|вернул[аи]?|выдает|выдаёт|devuelve|"
+             r"retorna|retourne|renvoie|gibt|liefert)\s*)*[`'\"]?\s*False|"
              r"device_count(?:\(\))?\)?[`'\"]?\s*(?:(?:returns?|returned|is|was|gives|->|=|==|:|#|prints?|shows?)\s*)+"
              r"[`'\"]?0\b|CUDA (?:is )?(?:not available|unavailable)|"
              r"CUDA available\s*[:=]?\s*False|Torch is not able to use GPU|No supported gpu backend found|"

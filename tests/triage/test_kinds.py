@@ -5,10 +5,11 @@ import pytest
 from cudacheck.triage import triage
 
 import kinds_fifth_round as fifth
+import kinds_sixth_round as sixth
 import kinds_fourth_round as fourth
 from paste_findings import first, signatures
 
-ROUNDS = (fourth, fifth)
+ROUNDS = (fourth, fifth, sixth)
 LEADS = [row for r in ROUNDS for row in r.LEADS]
 NOT_LEADS = [row for r in ROUNDS for row in r.NOT_LEADS]
 OBSERVED = [row for r in ROUNDS for row in r.OBSERVED]

@@ -281,9 +281,19 @@ def test_near_miss_is_not_the_signature(name):
     "AssertionError: CUDA unavailable, invalid device 0 requested",
     "UserWarning: User provided device_type of 'cuda', but CUDA is not available. Disabling",
     "torch.cuda.is_available() returns False",
+    "在docker容器里torch.cuda.is_available()一直返回False",
+    "torch.cuda.is_available()がFalseになります",
+    "torch.cuda.is_available() возвращает False",
+    "torch.cuda.is_available() devuelve False en WSL",
 ])
 def test_cuda_unavailable_phrasings(line):
     assert "cuda_not_available" in signatures_of(line)
+
+
+@pytest.mark.parametrize("line", ["torch.cuda.is_available() 返回 True", "torch.cuda.is_available()がTrueです",
+                                  "torch.cuda.is_available() возвращает True"])
+def test_cuda_available_in_other_languages_is_not_unavailable(line):
+    assert "cuda_not_available" not in signatures_of(line)
 
 
 @pytest.mark.parametrize("line", ["AssertionError: Torch not compiled with CUDA enabled",

@@ -294,6 +294,16 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
                     "Rebuild the driver for the running kernel (`sudo dkms autoinstall`, or reinstall the "
                     "nvidia-dkms package for your kernel), blacklist nouveau, then `sudo modprobe nvidia` or reboot."),
             evidence=evidence(module))
+    elif missing is not None and ctx.non_nvidia_evidence and not host:
+        # no NVIDIA GPU on purpose: no driver is the expected state, the program asked for CUDA anyway
+        yield ctx.finding(
+            "No NVIDIA driver, and the report says there is no NVIDIA GPU: the program asks for CUDA",
+            severity="info", certainty=LIKELY,
+            detail=f"{quote(missing)}; {ctx.non_nvidia_evidence}. Nothing is broken in the driver stack.",
+            remedy="Run on the CPU: pass the program's device option (`--device cpu`), use "
+                   "`torch.load(..., map_location='cpu')`, or pick the device with "
+                   "`'cuda' if torch.cuda.is_available() else 'cpu'`.",
+            evidence=evidence(missing))
     elif missing is not None:
         whats: Dict[str, str] = {Obs.NO_NVIDIA_DRIVER: "torch finds no NVIDIA driver",
                                  Obs.NVML_LIBRARY_MISSING: "the NVML library (libnvidia-ml.so.1) is missing",

@@ -61,7 +61,13 @@ _NO_GPU = lower_compile(
     r"|\b(?:run|running|use|using|train|training)\s+(?:it\s+|this\s+|them\s+|the\s+(?:code|model|script)\s+|this\s+code\s+|"
     r"everything\s+)?(?:only\s+)?on\s+(?:the\s+|my\s+)?cpu\b"
     r"|\b(?:only\s+)?(?:run|running|do|doing)\s+(?:only\s+)?cpu[- ](?:inference|training|only)\b"
-    r"|\bnot\s+installed\s+cuda\s+and\s+i\s+don'?t\s+want|没有(?:独立)?显卡|没有\s*gpu|无\s*gpu|gpu\s*(?:が)?(?:ない|なし)")
+    r"|\bnot\s+installed\s+cuda\s+and\s+i\s+don'?t\s+want"
+    # the same in other languages: Chinese, Japanese, Russian, Spanish, Portuguese
+    r"|没有\s*(?:独立|英伟达|nvidia|n卡|独显)?\s*的?\s*(?:显卡|gpu)|没有\s*n卡|无\s*gpu|只(?:想|能)?用\s*cpu"
+    r"|(?:nvidia\s*の\s*)?gpu\s*(?:が|は)?\s*(?:ない|なし|ありません|搭載されていない)|cpu\s*で(?:動かしたい|実行したい|のみ)"
+    r"|\bнет\s+(?:видеокарты|дискретной\s+видеокарты|gpu|nvidia)|\bбез\s+(?:видеокарты|gpu)|\bтолько\s+(?:на\s+)?cpu\b"
+    r"|\bno\s+tengo\s+(?:una\s+)?(?:gpu|tarjeta\s+gr[aá]fica|nvidia)|\bsin\s+gpu\b"
+    r"|\bn[aã]o\s+tenho\s+(?:uma\s+)?(?:gpu|placa\s+de\s+v[ií]deo|nvidia)|\bsem\s+gpu\b")
 _MAC = lower_compile(
     r"\bmacbook(?:\s+(?:pro|air))?\b|\bmac\s?(?:os|mini|studio)\b|\bmac\s+m[1-5]\b|\bm[1-5](?:\s+(?:pro|max|ultra))?"
     r"\s+(?:mac|chip|macbook|series)\b|\bapple\s+(?:m[1-5]|silicon)\b|\b(?:on|my|an?)\s+m[1-5]\s+mac\b|\bm\s+series\s+chip")
@@ -178,7 +184,7 @@ _WORKS_DESPITE_WARNING = lower_compile(
 _NEGATED_RUN = lazy_compile(r"(?:\bnot|n't|\bnever|cannot|不能|无法)\s+(?:\w+\s+){0,2}(?:run|work|train)", re.IGNORECASE)
 _WARNING_ANCHORS = ("warning", "警告", "предупрежд", "advertencia", "aviso", "avertissement", "warnmeldung")
 _CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu")
-_NO_GPU_ANCHORS = ("without", "have", "no ", "cpu", "cuda and i", "显卡", "gpu")
+_NO_GPU_ANCHORS = ("without", "have", "no ", "cpu", "cuda and i", "显卡", "gpu", "n卡", "нет ", "без ", "tengo", "tenho")
 _MAC_ANCHORS = ("mac", "apple", "m1", "m2", "m3", "m4", "m series")
 _OTHER_GRAPHICS_ANCHORS = ("intel", "integrated graphics", "amd", "radeon")
 
@@ -221,7 +227,8 @@ def parse(document: Document, facts: Facts) -> None:
             break
     for index in document.lines_with_any(("nvidia", "geforce"), distinct=True):
         text = document.line(index)
-        if not text.lstrip().startswith("|") and not _MESSAGE.search(text) and _NVIDIA_GPU.search(text):
+        if not text.lstrip().startswith("|") and not _MESSAGE.search(text) and _NVIDIA_GPU.search(text) and \
+                not _NO_GPU.search(document.lower[index]):  # "my computer has no NVIDIA GPU" states none
             facts.observe(Obs.NVIDIA_GPU_STATED, text, document.number(index))
             break
     negated = set(document.lines_with_any(("not ", "n't", "undetected", "missing", "cannot", "unable", "unavailable",

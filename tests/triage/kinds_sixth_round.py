@@ -1,0 +1,45 @@
+"""Kinds of evidence that a sixth batch of real reports, scored before anyone read them, showed triage missing, and
+the same statements written in the other languages people report in: `is_available()` returning False said in
+Chinese, Japanese, Russian or Spanish; a machine with no NVIDIA GPU said the same ways (then "no NVIDIA driver" is the
+expected state, not a broken driver). Each kind fires on its wording and stays silent on a near miss (tables read by
+test_kinds.py). Texts written here in the style of real reports."""
+from cudacheck.observations import Obs
+
+# --- what each wording leads with: (text, the first finding's category, words its title holds) -------------------
+LEADS = [
+    # is_available() returning False, said in other languages, inside a container
+    ("在docker容器里 torch.cuda.is_available() 一直返回False，宿主机上 nvidia-smi 正常", "no_gpu_visible", ""),
+    ("torch.cuda.is_available() devuelve False dentro del contenedor", "no_gpu_visible", ""),
+    # the same "no driver" where the report names an NVIDIA GPU: the driver is what is broken
+    ("RuntimeError: Found no NVIDIA driver on your system.\nMy laptop has an NVIDIA GeForce RTX 3060",
+     "driver_not_loaded", "No working NVIDIA driver"),
+]
+
+NOT_LEADS = [
+    # a machine without an NVIDIA GPU: no driver is expected, not a driver to repair
+    ("RuntimeError: Found no NVIDIA driver on your system.\nMy computer has no NVIDIA GPU, I only want to run on the "
+     "CPU", "driver_not_loaded"),
+    ("RuntimeError: Found no NVIDIA driver on your system.\n我的电脑没有英伟达显卡，只想用CPU跑", "driver_not_loaded"),
+    ("AssertionError: Torch not compiled with CUDA enabled\n私のPCにはNVIDIAのGPUがありません。CPUで動かしたいです。",
+     "cpu_only_torch"),
+    ("AssertionError: Torch not compiled with CUDA enabled\nУ меня нет видеокарты NVIDIA, запускаю на CPU",
+     "cpu_only_torch"),
+]
+
+# --- what each wording is observed as: (text, observation) --------------------------------------------------------
+OBSERVED = [
+    ("torch.cuda.is_available()がFalseになります", Obs.CUDA_NOT_AVAILABLE),
+    ("torch.cuda.is_available() возвращает False", Obs.CUDA_NOT_AVAILABLE),
+    ("我的电脑没有英伟达显卡", Obs.NO_NVIDIA_GPU),
+    ("No tengo una GPU NVIDIA, solo CPU", Obs.NO_NVIDIA_GPU),
+    ("Não tenho placa de vídeo dedicada", Obs.NO_NVIDIA_GPU),
+    ("I have an NVIDIA GeForce RTX 3060 in this laptop", Obs.NVIDIA_GPU_STATED),
+]
+
+NOT_OBSERVED = [
+    ("torch.cuda.is_available() 返回 True", Obs.CUDA_NOT_AVAILABLE),
+    ("torch.cuda.is_available()がTrueです", Obs.CUDA_NOT_AVAILABLE),
+    ("My computer has no NVIDIA GPU, I only want to run on the CPU", Obs.NVIDIA_GPU_STATED),
+    ("我的显卡是 RTX 3060，没有问题", Obs.NO_NVIDIA_GPU),
+    ("У меня видеокарта RTX 3060, драйвер 546.", Obs.NO_NVIDIA_GPU),
+]
