@@ -1,7 +1,7 @@
 """Kinds of evidence that a sixth batch of real reports, scored before anyone read them, showed triage missing, and
 the same statements written in the other languages people report in: `is_available()` returning False said in
 Chinese, Japanese, Russian or Spanish; a machine with no NVIDIA GPU said the same ways (then "no NVIDIA driver" is the
-expected state, not a broken driver). Each kind fires on its wording and stays silent on a near miss (tables read by
+expected state, not a broken driver); cuDNN's sub-libraries loaded from two installations. Each kind fires on its wording and stays silent on a near miss (tables read by
 test_kinds.py). Texts written here in the style of real reports."""
 from cudacheck.observations import Obs
 
@@ -13,9 +13,18 @@ LEADS = [
     # the same "no driver" where the report names an NVIDIA GPU: the driver is what is broken
     ("RuntimeError: Found no NVIDIA driver on your system.\nMy laptop has an NVIDIA GeForce RTX 3060",
      "driver_not_loaded", "No working NVIDIA driver"),
+    # cuDNN 9's engines found in another folder than its core: one cuDNN in two places, a loader-path problem
+    ("E0312 10:11:12 Could not create cudnn handle: CUDNN_STATUS_SUBLIBRARY_VERSION_MISMATCH\n"
+     "System cuDNN: 9.22.0, bundled cuDNN: 9.21.0", "lib_path_conflict", "two installations"),
+    ("RuntimeError: cuDNN error: CUDNN_STATUS_SUBLIBRARY_VERSION_MISMATCH", "lib_path_conflict", "sub-libraries"),
+    # torch's own check of the cuDNN it was built with stays a version mismatch
+    ("RuntimeError: cuDNN version incompatibility: PyTorch was compiled  against (8, 9, 2) but found runtime version "
+     "(8, 5, 0). PyTorch already comes bundled with cuDNN.", "cudnn_version_mismatch", "8.5.0"),
 ]
 
 NOT_LEADS = [
+    ("RuntimeError: cuDNN version incompatibility: PyTorch was compiled  against (8, 9, 2) but found runtime version "
+     "(8, 5, 0).", "lib_path_conflict"),
     # a machine without an NVIDIA GPU: no driver is expected, not a driver to repair
     ("RuntimeError: Found no NVIDIA driver on your system.\nMy computer has no NVIDIA GPU, I only want to run on the "
      "CPU", "driver_not_loaded"),

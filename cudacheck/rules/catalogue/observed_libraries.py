@@ -3,7 +3,7 @@ library paths (CC808–CC811)."""
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Iterator, Optional
 
 from ...observations import Obs
 from ...report import Finding
@@ -95,6 +95,15 @@ def _older_cudnn(observation: Observation) -> bool:
     return observation.values.get("lib", "").lower() == "cudnn"
 
 
+def _cudnn_sublibraries_mixed(ctx: RuleContext) -> Optional[Observation]:
+    """cuDNN's CUDNN_STATUS_SUBLIBRARY_VERSION_MISMATCH: its sub-libraries were loaded from another install than its
+    core, a loader-path fact (not a torch built for another cuDNN), unless torch's own version check also failed."""
+    mixed = [o for o in all_of(ctx, Obs.CUDNN_INCOMPATIBLE) if "sublibrary" in o.text.lower()]
+    if not mixed or any(o.values.get("built") for o in all_of(ctx, Obs.CUDNN_INCOMPATIBLE, Obs.CUDNN_RUNTIME_OLDER)):
+        return None
+    return mixed[0]
+
+
 @rule("CC809", "observed-cudnn-version-mismatch", "cudnn_version_mismatch", "libraries", symptom=True)
 def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output shows a cuDNN other than the one the framework was built against.
@@ -113,6 +122,8 @@ def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         Remove the cuDNN folder from LD_LIBRARY_PATH (or deactivate the conda env that
         provides it), or install the cuDNN version torch expects.
     """
+    if _cudnn_sublibraries_mixed(ctx) is not None:
+        return  # one cuDNN's parts found in two folders: a loader-path problem, CC811
     signal = first_of(ctx, Obs.CUDNN_INCOMPATIBLE, Obs.CUDNN_RUNTIME_OLDER) or \
         next((o for o in all_of(ctx, Obs.LIBRARY_OLDER_THAN_BUILD) if _older_cudnn(o)), None)
     symbol = next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if not _first_symbol(o)
@@ -290,6 +301,20 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
             remedy="Remove CUDA folders from LD_LIBRARY_PATH (`unset LD_LIBRARY_PATH` to test), then reinstall torch "
                    "from the index matching your CUDA major so its nvidia-* wheels are consistent.",
             evidence=evidence(lead) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
+        return
+    mixed = _cudnn_sublibraries_mixed(ctx)
+    if mixed is not None:
+        yield ctx.finding(
+            "cuDNN's sub-libraries come from two installations (CUDNN_STATUS_SUBLIBRARY_VERSION_MISMATCH)",
+            certainty=LIKELY,
+            detail=f"{quote(mixed)}. cuDNN 9 loads its engines (libcudnn_ops, libcudnn_cnn, libcudnn_engines_*) at run "
+                   "time by name; this status means they were found in another folder than libcudnn itself — a "
+                   "system or image cuDNN next to the one the program or torch's nvidia-cudnn wheel brings."
+                   + (f" LD_LIBRARY_PATH puts {', '.join(culprits[:3])} first." if culprits else ""),
+            remedy="Keep one cuDNN on the loader path: take the system cuDNN's folder off LD_LIBRARY_PATH (or remove "
+                   "the system libcudnn package), or make it the same version as the bundled one; `ldconfig -p | grep "
+                   "libcudnn` lists what the loader finds.",
+            evidence=evidence(mixed) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
         return
     loading = first_of(ctx, Obs.CUDNN_INCOMPATIBLE, Obs.CUDNN_RUNTIME_OLDER, Obs.CUDNN_SYMBOL, Obs.NCCL_SYMBOL,
                        Obs.CUDNN_CANNOT_LOAD, Obs.CUBLAS_STATUS)
