@@ -78,10 +78,15 @@ def below_current_builds(db: CompatDB, gpu: Arch) -> Optional[bool]:
     build's lowest target): then no current wheel runs on it, whatever torch a report does not name. None
     when an arch list of that release is not known and no known one settles it."""
     releases = db.torch_releases_newest_first()
-    if not releases:
-        return None
+    return below_release_builds(releases[0], gpu) if releases else None
+
+
+def below_release_builds(release: TorchRelease, gpu: Arch) -> Optional[bool]:
+    """Whether a GPU is older than every CUDA build of one torch release (below each build's lowest target):
+    then no wheel of that release runs on it, whichever CUDA variant was installed. None when an arch list of
+    the release is not known and no known one settles it."""
     answers = []
-    for variant in releases[0].variants:
+    for variant in release.variants:
         if not variant.tag.startswith("cu"):
             continue
         targets = variant_targets(variant)

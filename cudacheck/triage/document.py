@@ -21,6 +21,8 @@ _QUOTE = lazy_compile(r"^[ \t]*(?:>(?!>>)[ \t]?)+")
 _ANSI = lazy_compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _FENCE = lazy_compile(r"^\s*(?:```|~~~)")
 _WORD = lazy_compile(r"[a-z0-9]+")
+_BOLD_LABEL = lazy_compile(r"^(?P<lead>\s*(?:[-*+]\s+)?)\*\*(?P<label>[^*\n]{1,80}?)(?P<colon>:?)\*\*(?P<after>\s*:)?")
+"""An issue template's bold label ("**CUDA Version**: 11.3", "- **Driver Version:** 470"): read as "CUDA Version: 11.3"."""
 
 
 def normalise_line(line: str) -> str:
@@ -33,6 +35,9 @@ def normalise_line(line: str) -> str:
         line = _QUOTE.sub("", line, count=1)
     if _FENCE.match(line):
         return ""
+    if "**" in line:
+        line = _BOLD_LABEL.sub(lambda m: m.group("lead") + m.group("label") +
+                               (":" if m.group("colon") or m.group("after") else ""), line, count=1)
     return line.rstrip()
 
 

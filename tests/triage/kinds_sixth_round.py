@@ -20,9 +20,25 @@ LEADS = [
     # torch's own check of the cuDNN it was built with stays a version mismatch
     ("RuntimeError: cuDNN version incompatibility: PyTorch was compiled  against (8, 9, 2) but found runtime version "
      "(8, 5, 0). PyTorch already comes bundled with cuDNN.", "cudnn_version_mismatch", "8.5.0"),
+    # a torch release named without its CUDA variant, and a GPU below every CUDA build of that release
+    ("**NVIDIA GPU**: GT 730\n**PyTorch Version (if applicable)**: 1.12.1", "gpu_too_old_for_build",
+     "older than every CUDA build of torch 1.12"),
+    ("GPU: GTX 780\nPyTorch Version: 1.12.1\nCUDA Version: 11.3", "gpu_too_old_for_build",
+     "GeForce GTX 780 (compute capability 3.5)"),
+    # before/after REPL sessions: the later one is the torch as it is now, not a second install
+    ("before\n>>> import torch\n>>> print(torch.__version__)\n2.2.0+cu121\n>>> torch.cuda.is_available()\nTrue\n\n"
+     "after install requirements.txt\n>>> print(torch.__version__)\n2.3.0+cpu\n>>> torch.cuda.is_available()\n"
+     "False\nAssertionError: Torch not compiled with CUDA enabled", "cpu_only_torch", "2.3.0+cpu"),
 ]
 
 NOT_LEADS = [
+    # a release with a build that still has kernels for the GPU, and a machine with another GPU the build runs on
+    ("NVIDIA GPU: GT 730\nPyTorch Version: 1.1.0", "gpu_too_old_for_build"),
+    ("NVIDIA GPU: GTX 1070\nPyTorch Version: 1.12.1", "gpu_too_old_for_build"),
+    ("NVIDIA GPUs: GTX 780 and RTX 3090\nPyTorch Version: 1.12.1", "gpu_too_old_for_build"),
+    ("before\n>>> import torch\n>>> print(torch.__version__)\n2.2.0+cu121\n\nafter install requirements.txt\n"
+     ">>> print(torch.__version__)\n2.3.0+cpu\nAssertionError: Torch not compiled with CUDA enabled",
+     "multiple_torch_installs"),
     ("RuntimeError: cuDNN version incompatibility: PyTorch was compiled  against (8, 9, 2) but found runtime version "
      "(8, 5, 0).", "lib_path_conflict"),
     # a machine without an NVIDIA GPU: no driver is expected, not a driver to repair

@@ -324,6 +324,12 @@ def test_platform_words():
     ("\x1b[31mERROR\x1b[0m: boom", "ERROR: boom"),
     ("```", ""),
     ("   indented  ", "   indented"),
+    # an issue template's bold labels read as plain ones; Python's ** is left alone
+    ("**CUDA Version**: 11.3", "CUDA Version: 11.3"),
+    ("- **NVIDIA Driver Version:** 470.223.02", "- NVIDIA Driver Version: 470.223.02"),
+    ("**PyTorch Version (if applicable)**:1.12.1", "PyTorch Version (if applicable):1.12.1"),
+    ("    return f(*args, **kwargs)", "    return f(*args, **kwargs)"),
+    ("x = 2**10 ** 3", "x = 2**10 ** 3"),
 ])
 def test_normalise_line(raw, clean):
     assert normalise_line(raw) == clean

@@ -7,7 +7,8 @@ import re
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from ...compat.archs import Arch, parse_arch
-from ...compat.judgements import below_current_builds, below_every_release, cuda_not_built_for, index_url
+from ...compat.judgements import (below_current_builds, below_every_release, below_release_builds, cuda_not_built_for,
+                                  index_url)
 from ...observations import KINDS, Obs, observation
 from ...report import Finding
 from ...snapshot import Observation
@@ -222,7 +223,7 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         return
     category, why, signs = _arch_verdict(ctx)
     if not signs:
-        found = list(_gpu_no_release_supports(ctx))
+        found = list(_gpu_no_release_supports(ctx)) or list(_gpu_below_named_release(ctx))
         stated = first_of(ctx, Obs.GPU_DROPPED_STATED)
         if not found and stated is not None:
             found = [ctx.finding(
@@ -280,6 +281,40 @@ def _gpu_no_release_supports(ctx: RuleContext) -> Iterator[Finding]:
         remedy="Use a newer NVIDIA GPU (compute capability ≥ 5.0 for current wheels), run on the CPU, or build an "
                f"old torch from source with TORCH_CUDA_ARCH_LIST=\"{gpu.cc}\" and a CUDA toolkit that still targets it.",
         evidence=evidence(failing) + ["nvml.gpus"])
+
+
+def _gpu_below_named_release(ctx: RuleContext) -> Iterator[Finding]:
+    """The paste names a torch release but not its CUDA variant, and the GPU (every product of its name, for a name
+    shared by several architectures) is below every CUDA build of that release: whichever wheel was installed, it
+    has no kernels for the GPU."""
+    if ctx.non_nvidia_evidence or ctx.build.known_archs or ctx.build.version:
+        return  # a known build is judged on its own arch list (CC203)
+    said = first_of(ctx, Obs.TORCH_VERSION)
+    release = ctx.db.torch_release(said.values.get("version", "")) if said is not None else None
+    gpu = gpu_arch(ctx)
+    named = _newest_of_ambiguous_name(ctx) if gpu is None and not ctx.gpus else None
+    arch = gpu if gpu is not None else named[0] if named is not None else None
+    if release is None or arch is None or below_release_builds(release, arch) is not True:
+        return
+    if len(ctx.gpus) > 1 and any(g.arch is None or below_release_builds(release, g.arch) is not True
+                                 for g in ctx.gpus):
+        return  # another GPU of the machine can run the build
+    failing = cuda_unavailable(ctx) or first_of(ctx, Obs.DRIVER_TOO_OLD, Obs.INSUFFICIENT_DRIVER)
+    what = f"{gpu_label(ctx)} (compute capability {arch.cc})" if gpu is not None else \
+        f"Every GPU called {named[1] if named else 'this'} (compute capability ≤ {arch.cc})"
+    from ...compat.plan import newest_wheel_covering  # the planner: imported only for a remedy
+
+    last = newest_wheel_covering(ctx.db, gpu) if gpu is not None else None
+    yield ctx.finding(
+        f"{what} is older than every CUDA build of torch {release.version}",
+        severity="error" if failing is not None else "warning",
+        certainty=LIKELY if failing is not None else POSSIBLE,
+        detail=f"{quote(said)}: no CUDA wheel of torch {release.version} has kernels for compute capability "
+               f"{arch.cc}, whichever CUDA variant is installed" + (f"; {quote(failing)}" if failing else "") + ".",
+        remedy=(f"The newest official wheel that still supports {arch.sm}:\n  {last}" if last else
+                "Install an older torch release that still shipped this architecture, or build torch from source "
+                f"with TORCH_CUDA_ARCH_LIST=\"{arch.cc}\"."),
+        evidence=evidence(said, failing) + (["nvml.gpus"] if gpu is not None else []))
 
 
 # --- torch build kind ---------------------------------------------------------------------------

@@ -43,7 +43,7 @@ _DRIVER_BEFORE = lazy_compile(r"(?<![\d.])(?P<v>[2-7]\d{2}(?:\.\d{1,3}){1,2})\s*
 _DRIVER_PACKAGE = lazy_compile(r"nvidia-(?:driver|dkms|utils|kernel-(?:source|common|open)|headless|compute-utils|"
                              r"fabricmanager)-(?P<v>[2-7]\d{2})\b", re.IGNORECASE)
 _TORCH = lazy_compile(r"(?<![\w/\\.-])(?<!build )(?:py)?torch(?![A-Za-z_/\\-])(?:\.__version__)?"  # also "pytorch1.7"
-                    r"(?:\s*(?:version|ver\.?|is|says|shows|reports|==|=|:|@|\())*\s*v?"
+                    r"(?:\s*(?:version|ver\.?|is|says|shows|reports|==|=|:|@|\(if applicable\)|\())*\s*v?"
                     r"(?P<v>[0-3]\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev)\d*)*(?:\+[\w.]+)?)(?![\w.])", re.IGNORECASE)
 _BARE_TORCH = lazy_compile(r"^\s*v?(?P<v>\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev)\d*)*)\+(?P<tag>cu\d{2,3}|cpu|rocm[\d.]+)"
                          r"\s*$", re.IGNORECASE)
@@ -267,6 +267,8 @@ def _torch(document: Document, facts: Facts) -> None:
                 label = document.lower[back]
                 break
         version = f"{match.group('v')}+{match.group('tag')}"
+        if "torch.__version__" in label and label.lstrip().startswith((">>>", "in [")):
+            continue  # a REPL's answer: the Python session's reader decides which session is current
         if "vision" in label:
             facts.add_package("torchvision", version, REPORTED)
         elif "audio" in label:

@@ -67,9 +67,17 @@ def parse(document: Document, facts: Facts) -> None:
             break
 
 
+_LATER = lazy_compile(
+    # a sentence between two REPL sessions saying the second came later ("after install requirements.txt",
+    # "now it says", "安装依赖之后", "その後", "после обновления"): the earlier answers are history, not a second torch
+    r"^(?!\s*(?:>>>|In \[))[^\n]{0,80}?(?:\bafter\b|\bafterwards\b|\bnow\b|\bthen\b|\bbefore\b|\bpreviously\b|"
+    r"之后|以后|后来|之前|以前|現在|その後|後に|以前は|\bпосле\b|\bтеперь\b|\bдо\b|\bdespu[eé]s\b|\bahora\b|"
+    r"\bantes\b|\bdepois\b|\bagora\b|\bdanach\b|\bjetzt\b|\bvorher\b)", re.IGNORECASE)
+
+
 def _repl(document: Document, facts: Facts) -> None:
-    candidates = document.lines_with_any(("torch.", ))
-    for index in candidates:
+    answers: List[Tuple["re.Match[str]", str, str, int]] = []  # (expression, value, shown, line index)
+    for index in document.lines_with_any(("torch.", )):
         text = document.line(index)
         match = _PROMPT.match(text) or _COMMAND.search(text)
         if not match:
@@ -85,9 +93,28 @@ def _repl(document: Document, facts: Facts) -> None:
             if len(tokens) >= len(expressions):
                 outputs = [(outputs[0][0], token) for token in tokens]
         for expression, (line_index, value) in zip(expressions, outputs):
-            shown = f"{expression.group(0)} → {value.strip()}"
-            _answer(facts, expression, value.strip().strip("'\""), shown, document.number(line_index))
+            answers.append((expression, value.strip().strip("'\""), f"{expression.group(0)} → {value.strip()}",
+                            line_index))
         facts.seen("python_session")
+    start = _current_session(document, answers)
+    for expression, value, shown, line_index in answers:
+        if line_index >= start:
+            _answer(facts, expression, value, shown, document.number(line_index))
+
+
+def _current_session(document: Document, answers: List[Tuple["re.Match[str]", str, str, int]]) -> int:
+    """The first line of the REPL answers that describe the torch as it is now: where two sessions print different
+    torch versions and a sentence between them says the second came later ("before … / after install
+    requirements.txt …"), the first is what the torch was before it was replaced; 0 otherwise."""
+    versions = [(line, _VERSION.search(value)) for expression, value, _, line in answers if expression.group("version")]
+    versions = [(line, match.group(1)) for line, match in versions if match]
+    for (before, old), (after, new) in zip(versions, versions[1:]):
+        if old == new:
+            continue
+        between = [i for i in range(before + 1, after) if _LATER.search(document.line(i))]
+        if between:
+            return between[-1]
+    return 0
 
 
 def _outputs(document: Document, index: int, wanted: int) -> List[Tuple[int, str]]:
