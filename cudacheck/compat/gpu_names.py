@@ -302,6 +302,8 @@ class GpuIndex:
         rows = self._candidates(model, architectures, brands)
         if not rows and "maxq" in model:  # a Max-Q design is a laptop part
             rows = self._candidates((model - {"maxq"}) | {"laptop"}, architectures, brands)
+        if not rows and "laptop" not in model:  # a laptop-only product named without the word ("RTX 4050")
+            rows = self._candidates(model | {"laptop"}, architectures, brands)
         if not rows:
             reduced = frozenset(t for t in model if not _is_variant(t))
             if reduced and reduced != model:

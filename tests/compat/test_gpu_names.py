@@ -112,6 +112,16 @@ def test_a_model_changing_word_is_never_dropped(db):
         assert row is not None and tokens(row.name)[0] != tokens(other)[0], (name, row and row.name)
 
 
+def test_a_laptop_only_product_named_without_the_word_is_the_laptop_part(db):
+    """The RTX 4050 exists only as a laptop GPU; people write "RTX 4050" for it. A name with a desktop part keeps
+    meaning the desktop part."""
+    index = db.gpu_index
+    assert index.resolve("RTX 4050").row.name == "GeForce RTX 4050 Laptop GPU"
+    assert index.resolve("NVIDIA GeForce RTX 4050").compute_capability == "8.9"
+    assert index.resolve("RTX 3060").row.name == "GeForce RTX 3060"
+    assert index.resolve("RTX 9999").row is None
+
+
 def test_truncated_names_answer_with_every_product_they_can_start(db):
     resolution = db.gpu_index.resolve("NVIDIA GeForce RTX 30...")
     assert resolution.kind == AMBIGUOUS  # the RTX 3050 A Laptop GPU is Ada

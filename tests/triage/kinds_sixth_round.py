@@ -1,7 +1,9 @@
 """Kinds of evidence that a sixth batch of real reports, scored before anyone read them, showed triage missing, and
 the same statements written in the other languages people report in: `is_available()` returning False said in
 Chinese, Japanese, Russian or Spanish; a machine with no NVIDIA GPU said the same ways (then "no NVIDIA driver" is the
-expected state, not a broken driver); cuDNN's sub-libraries loaded from two installations. Each kind fires on its wording and stays silent on a near miss (tables read by
+expected state, not a broken driver); cuDNN's sub-libraries loaded from two installations; an issue template's
+bold labels; a torch release named without its variant and a GPU below all its builds; REPL sessions before and after
+a reinstall; an unpinned torch with the CUDA index only as an extra index on Windows. Each kind fires on its wording and stays silent on a near miss (tables read by
 test_kinds.py). Texts written here in the style of real reports."""
 from cudacheck.observations import Obs
 
@@ -29,9 +31,24 @@ LEADS = [
     ("before\n>>> import torch\n>>> print(torch.__version__)\n2.2.0+cu121\n>>> torch.cuda.is_available()\nTrue\n\n"
      "after install requirements.txt\n>>> print(torch.__version__)\n2.3.0+cpu\n>>> torch.cuda.is_available()\n"
      "False\nAssertionError: Torch not compiled with CUDA enabled", "cpu_only_torch", "2.3.0+cpu"),
+    # an unpinned torch with the CUDA index only as an extra index, on Windows: PyPI's CPU wheel can win
+    ("Windows 10, Python 3.10\npip install torch torchvision torchaudio --extra-index-url "
+     "https://download.pytorch.org/whl/cu116\nbut I cannot get CUDA support running", "cpu_only_torch",
+     "--extra-index-url"),
+    # CTranslate2 refusing float16 while the GPU has it: the program fell back to the CPU
+    ("Requested float16 compute type, but the target device or backend do not support efficient float16 "
+     "computation.\nMy GPU is a GeForce RTX 4050", "cpu_only_torch", "runs on the CPU"),
 ]
 
 NOT_LEADS = [
+    # the same refusal on a GPU without float16 tensor cores: the GPU lacks it (CC822)
+    ("Requested float16 compute type, but the target device or backend do not support efficient float16 "
+     "computation.\nGPU: GTX 1080 Ti", "cpu_only_torch"),
+    # the same with --index-url, with the build pinned, or on Linux (PyPI's Linux wheel is a CUDA build)
+    ("Windows 10\npip install torch --index-url https://download.pytorch.org/whl/cu116", "cpu_only_torch"),
+    ("Windows 10\npip install torch==1.13.1+cu116 --extra-index-url https://download.pytorch.org/whl/cu116",
+     "cpu_only_torch"),
+    ("Ubuntu 22.04\npip install torch --extra-index-url https://download.pytorch.org/whl/cu116", "cpu_only_torch"),
     # a release with a build that still has kernels for the GPU, and a machine with another GPU the build runs on
     ("NVIDIA GPU: GT 730\nPyTorch Version: 1.1.0", "gpu_too_old_for_build"),
     ("NVIDIA GPU: GTX 1070\nPyTorch Version: 1.12.1", "gpu_too_old_for_build"),

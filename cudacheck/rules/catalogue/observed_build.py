@@ -329,6 +329,32 @@ def _plain_pip_install(ctx: RuleContext) -> Optional[Observation]:
     return None
 
 
+def _extra_index_only_install(ctx: RuleContext) -> Optional[Observation]:
+    """``pip install torch --extra-index-url …/whl/cuXYZ`` with torch unpinned: PyPI stays the main index and pip
+    takes the highest torch version of both, which is PyPI's whenever the CUDA index's newest release is older
+    (and PyPI's torch for Windows is the CPU build)."""
+    for observation in all_of(ctx, Obs.INSTALL_COMMAND):
+        values = observation.values
+        spec = values.get("torch_spec", "")
+        if values.get("extra_index_only") == "yes" and values.get("index", "").startswith("cu") and \
+                "==" not in spec and "+" not in spec:
+            return observation
+    return None
+
+
+def _compute_type_refused_on_capable_gpu(ctx: RuleContext) -> Optional[Observation]:
+    """CTranslate2's "Requested float16 compute type, but the target device or backend do not support efficient
+    float16 computation" where the pasted GPU has the capability the type needs: the target was the CPU."""
+    from .observed_resources import compute_type_capability  # the one table of CTranslate2's needs
+
+    gpu = gpu_arch(ctx)
+    refused = next((o for o in all_of(ctx, Obs.CAPABILITY_REQUIRED) if o.values.get("ct2_type")), None)
+    needs = compute_type_capability(refused.values.get("ct2_type")) if refused is not None else None
+    if gpu is None or needs is None or (gpu.major, gpu.minor) < needs:
+        return None
+    return refused
+
+
 @rule("CC807", "observed-cpu-only-torch", "cpu_only_torch", "torch", symptom=True)
 def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output shows a CPU-only torch where CUDA was expected.
@@ -400,6 +426,20 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
                    + (" conda's `cpuonly` package is installed." if cpuonly else ""),
             remedy=cuda_remedy(), evidence=evidence(unavailable, cpuonly) + ["torch.version", "torch.cuda"])
         return
+    on_cpu = _compute_type_refused_on_capable_gpu(ctx)
+    capable = gpu_arch(ctx)
+    if on_cpu is not None and capable is not None and not ctx.non_nvidia_evidence:
+        yield ctx.finding(
+            f"The program runs on the CPU: {gpu_label(ctx)} supports the compute type it refuses",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(on_cpu)}. CTranslate2 says this when the device it runs on lacks the type; {gpu_label(ctx)} "
+                   f"(compute capability {capable.cc}) has it, so the device was the "
+                   "CPU: the program picked it because CUDA was not available — most often a CPU-only torch "
+                   "(whisperX and others choose the device with `torch.cuda.is_available()`).",
+            remedy="Check `python -c \"import torch; print(torch.version.cuda, torch.cuda.is_available())\"`; a None "
+                   "means a CPU-only torch: " + wheel_text(ctx),
+            evidence=evidence(on_cpu) + ["nvml.gpus"])
+        return
     install = _plain_pip_install(ctx)
     machine = (ctx.snapshot.platform.machine or "").lower()
     system = platform_system(ctx)
@@ -415,6 +455,7 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
             remedy=cuda_remedy(), evidence=evidence(unavailable) + ["platform.system", "platform.machine"])
         return
     unbuilt = _conda_cuda_not_built(ctx)
+    extra = _extra_index_only_install(ctx)
     if install is not None and (install.values.get("index") == "cpu" or install.values.get("cpuonly") == "yes"):
         yield ctx.finding(
             "The install command installs the CPU-only torch",
@@ -434,6 +475,18 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
             remedy=f"Ask for a CUDA this release was built for (`{package}={built[-1]}`), or a newer torch release "
                    f"built for CUDA {wanted}; check with `conda list pytorch` (a `cpu_` build string means CPU-only).",
             evidence=evidence(conda))
+    elif extra is not None and system == "windows" and not ctx.non_nvidia_evidence:
+        yield ctx.finding(
+            "`--extra-index-url` keeps PyPI first: pip can install PyPI's CPU-only torch on Windows",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(extra)}. With `--extra-index-url` pip looks at PyPI and the PyTorch index together and "
+                   "takes the highest torch version of both; when PyPI has a newer release than the CUDA index (or "
+                   "the same one without the +cuXYZ tag pip prefers), the Windows wheel from PyPI, a CPU build, is "
+                   "installed.",
+            remedy="Use `--index-url` for the PyTorch index (not `--extra-index-url`), or pin the build "
+                   "(`torch==X.Y.Z+cuXYZ`); check with `python -c \"import torch; print(torch.version.cuda)\"`.\n"
+                   + wheel_text(ctx),
+            evidence=evidence(extra) + ["platform.system"])
     elif install is not None and (system == "windows" or machine in ("aarch64", "arm64")):
         where = "Windows" if system == "windows" else "aarch64 Linux"
         yield ctx.finding(

@@ -230,6 +230,11 @@ src/cuda/utils.cc; the 2.3.0 release notes: int8_float16 "requires Compute Capab
 both of its parts."""
 
 
+def compute_type_capability(compute_type: Optional[str]) -> Optional[Tuple[int, int]]:
+    """The compute capability CTranslate2 needs for a compute type ("float16" → (7, 0)); None for another name."""
+    return _COMPUTE_TYPE_CAPABILITY.get(compute_type or "")
+
+
 def _capability_required(ctx: RuleContext, required: Observation, gpu) -> Iterator[Finding]:
     """A library's own "requires compute capability ≥ X" (or xFormers' "your GPU has capability (7, 5) (too old)")."""
     values = required.values
@@ -238,7 +243,7 @@ def _capability_required(ctx: RuleContext, required: Observation, gpu) -> Iterat
     packed = values.get("packed") or ""
     # "requires Ampere or newer": the architecture's lowest compute capability, from the architectures table
     named = (ctx.db.lowest_compute_capability(values["arch_name"]) if values.get("arch_name") else None) or \
-        _COMPUTE_TYPE_CAPABILITY.get(values.get("ct2_type") or "")
+        compute_type_capability(values.get("ct2_type"))
     if named:
         values = dict(values, major=str(named[0]), minor=str(named[1]))
     if packed or values.get("or_major"):

@@ -17,7 +17,8 @@ from ...versions import cuda_from_int, cuda_from_tag
 from ...lazy_regex import lazy_compile
 
 _GPU = lazy_compile(
-    r"(?<![\w/\\.-])(?<!rev )(?P<name>"  # not lspci's "(rev a2)"
+    # ASCII word characters only around a name: Chinese or Japanese text runs straight into it ("显卡是RTX3060")
+    r"(?<![A-Za-z0-9_/\\.-])(?<!rev )(?P<name>"  # not lspci's "(rev a2)"
     r"(?:nvidia\s+)?(?:geforce\s+)?(?:rtx|gtx|gt|mx|quadro|tesla)\s*(?:pro\s+)?[a-z]{0,2}\s?-?\d{2,4}[a-z]{0,3}"
     r"(?:\s+(?:ti|super|laptop(?:\s+gpu)?|max-q|mobile|black|xp|ada(?:\s+generation)?|blackwell(?:\s+\w+)?"
     r"|server\s+edition|workstation\s+edition|\d+\s?gb))*"
@@ -25,11 +26,12 @@ _GPU = lazy_compile(
     r"(?:[\s-]*(?:sxm\d?|pcie|nvl|hbm\d?e?|\d+\s?gb))*"
     r"|(?:nvidia\s+)?(?:geforce\s+)?(?:gtx\s+)?titan(?:\s+(?:x|xp|v|rtx|black|z))?"
     r"|jetson\s+(?:agx\s+|orin\s+)?\w+(?:\s+nano|\s+nx)?"
-    r")(?![\w])", re.IGNORECASE)
+    r")(?![A-Za-z0-9_])", re.IGNORECASE)
 _EXAMPLE = lazy_compile(r"(?:\be\.\s?g\.?|\bsuch as|\bfor example|\bfor instance|\blike)[\s,:]*(?:an?\s+|the\s+)?"
                       r"(?:nvidia\s+)?(?:geforce\s+)?(?:rtx\s+|gtx\s+)?$", re.IGNORECASE)
 """What precedes a GPU named as an example ("(e.g., RTX 4090)", "GPUs like the A100"), not as this machine's."""
-_BARE_MODEL = lazy_compile(r"(?<![\w.$/-])(?P<num>(?:10|16|20|30|40|50)[5-9]0)(?:\s*(?P<suffix>ti|super))?(?![\w.%])",
+_BARE_MODEL = lazy_compile(r"(?<![A-Za-z0-9_.$/-])(?P<num>(?:10|16|20|30|40|50)[5-9]0)(?:\s*(?P<suffix>ti|super))?"
+                           r"(?![A-Za-z0-9_.%])",
                          re.IGNORECASE)
 _GPU_CONTEXT = lazy_compile(r"gpu|graphics|card|nvidia|geforce|显卡|グラフィック|видеокарт", re.IGNORECASE)
 _GPU_ANCHORS = ("rtx", "gtx", "geforce", "quadro", "tesla", "titan", "a100", "h100", "h200", "h800", "a800", "v100",
@@ -319,16 +321,19 @@ def _install_values(tool: str, rest: str) -> Optional[dict]:
     packages: List[str] = []
     indexes: List[str] = []
     channels: List[str] = []
+    main_index = False  # an --index-url / -i replacing PyPI (not only an --extra-index-url next to it)
     position = 0
     while position < len(tokens):
         token = tokens[position]
         if token in ("--index-url", "-i", "--extra-index-url", "-f", "--find-links", "-c", "--channel"):
             if position + 1 < len(tokens):
                 (channels if token in ("-c", "--channel") else indexes).append(tokens[position + 1])
+            main_index = main_index or token in ("--index-url", "-i")
             position += 2
             continue
         if token.startswith(("--index-url=", "--extra-index-url=", "--find-links=")):
             indexes.append(token.split("=", 1)[1])
+            main_index = main_index or token.startswith("--index-url=")
         elif token.startswith("--torch-backend"):  # uv's choice of PyTorch index: cpu, cu126, auto
             backend = token.split("=", 1)[1] if "=" in token else \
                 (tokens[position + 1] if position + 1 < len(tokens) else "")
@@ -357,7 +362,9 @@ def _install_values(tool: str, rest: str) -> Optional[dict]:
                        if n in ("pytorch-cuda", "cudatoolkit", "cuda-version") and re.search(r"[=<>]", p)), "")
     return {"tool": tool.strip().lower(), "packages": ",".join(names)[:200], "torch_spec": torch_spec,
             "index": index, "has_index": "yes" if indexes else "no", "channels": ",".join(channels),
-            "conda_cuda": conda_cuda, "cpuonly": "yes" if "cpuonly" in names else None}
+            "conda_cuda": conda_cuda, "cpuonly": "yes" if "cpuonly" in names else None,
+            # PyPI stays the first index: pip takes the highest torch version of both, often PyPI's
+            "extra_index_only": "yes" if "pip" in tool.lower() and index and indexes and not main_index else None}
 
 
 def _device_requests(document: Document, facts: Facts) -> None:
