@@ -417,6 +417,16 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         docker`), or unset/fix CUDA_VISIBLE_DEVICES.
     """
     toolkit = first_of(ctx, Obs.DOCKER_NO_GPU_DRIVER, Obs.DOCKER_UNKNOWN_RUNTIME, Obs.CDI_UNRESOLVABLE)
+    if toolkit is not None and ctx.non_nvidia_evidence:
+        yield ctx.finding(
+            "The container asks for a GPU on a host without an NVIDIA GPU",
+            severity="info", certainty=LIKELY,
+            detail=f"{quote(toolkit)}; {ctx.non_nvidia_evidence}. Docker refuses a GPU request (`--gpus`, a compose "
+                   "file's `deploy.resources.reservations.devices`) that nothing on the host can serve.",
+            remedy="Start the container without the GPU request (drop `--gpus` / the compose file's GPU reservation, "
+                   "or use the project's CPU variant of the image).",
+            evidence=evidence(toolkit))
+        return
     if toolkit is not None:
         yield ctx.finding(
             "Docker cannot give the container a GPU: the NVIDIA Container Toolkit is missing or not configured",

@@ -64,11 +64,17 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
     remedy = ("docker run --shm-size=16g … (or --ipc=host); compose: shm_size: 16gb; Kubernetes: mount an "
               "emptyDir {medium: Memory} at /dev/shm. Stopgap: DataLoader(num_workers=0).")
     if direct:
-        lead = direct[0]
+        lead = next((o for o in direct if _names_shared_memory(o)), direct[0])
+        bare = not _names_shared_memory(lead) and not context  # "Bus error (core dumped)" and nothing else
         yield ctx.finding(
-            "Shared memory (/dev/shm) is too small for DataLoader workers / NCCL",
-            certainty=LIKELY, detail=f"{quote(lead)}. {context}".strip(), remedy=remedy,
-            evidence=evidence(lead) + (["container.shm"] if context else []))
+            "Shared memory (/dev/shm) is too small for DataLoader workers / NCCL" if not bare else
+            "A bus error: most often /dev/shm too small for DataLoader workers or NCCL",
+            severity="warning" if bare else None, certainty=POSSIBLE if bare else LIKELY,
+            detail=f"{quote(lead)}. {context}".strip() + (
+                " Nothing else in the paste ties it to shared memory: a file changed while it was memory-mapped (a "
+                "checkpoint overwritten while loaded with mmap) or failing memory give the same signal." if bare
+                else ""),
+            remedy=remedy, evidence=evidence(lead) + (["container.shm"] if context else []))
         return
     warned = first_of(ctx, Obs.SHM_SIZE_WARNED)
     if warned is not None:  # a warning of the program's own: it measured /dev/shm and works around it, slower
@@ -83,6 +89,15 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
             "/dev/shm is probably too small: the container runs with Docker's default shared memory",
             certainty=POSSIBLE, detail=f"{quote(lead)}. {context}", remedy=remedy,
             evidence=evidence(lead, docker_run(ctx)))
+
+
+def _names_shared_memory(observation: Observation) -> bool:
+    """Whether a bus error's line ties it to shared memory (a DataLoader worker, /dev/shm, torch's shm files, NCCL)
+    rather than being the shell's bare "Bus error (core dumped)"."""
+    if observation.signature != Obs.BUS_ERROR:
+        return True
+    text = observation.text.lower()
+    return any(word in text for word in ("dataloader", "worker", "shm", "shared memory", "nccl", "torch_"))
 
 
 def _permission(observation: Observation) -> bool:
