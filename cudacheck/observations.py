@@ -371,6 +371,9 @@ class Obs(str, Enum):
     GPU_ACCESS_FIX_STATED = ("gpu_access_fix_stated", "no_gpu_visible",
                              "the report says giving the container or pod GPU access (--gpus, --nv, runtime: nvidia, "
                              "nvidia.com/gpu) fixed it")
+    ENV_NAME_MISSPELT = ("env_name_misspelt", "config",
+                         "a variable is set under a misspelt name (CUDA_VISIBLE=0 for CUDA_VISIBLE_DEVICES): nothing "
+                         "reads it")
 
 
 _BY_NAME: Dict[str, Obs] = {member.value: member for member in Obs}

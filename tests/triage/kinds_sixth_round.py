@@ -38,9 +38,22 @@ LEADS = [
     # CTranslate2 refusing float16 while the GPU has it: the program fell back to the CPU
     ("Requested float16 compute type, but the target device or backend do not support efficient float16 "
      "computation.\nMy GPU is a GeForce RTX 4050", "cpu_only_torch", "runs on the CPU"),
+    # a variable set under a misspelt name: nothing reads it
+    ("CUDA_VISIBLE=0 python tools/train.py configs/example_config.py\nit still trains on all GPUs", "config",
+     "CUDA_VISIBLE_DEVICES is meant"),
+    ("export CUDA_VISIBLE_DEVICE=1", "config", "CUDA_VISIBLE_DEVICE is not a variable"),
+    ("$env:CUDA_VISABLE_DEVICES=\"1\"", "config", "CUDA_VISIBLE_DEVICES is meant"),
+    ("os.environ[\"CUDA_VISIBLE_DEVICE\"] = \"0\"", "config", "CUDA_VISIBLE_DEVICES"),
+    ("export LD_LIBARY_PATH=/usr/local/cuda/lib64:$LD_LIBRARY_PATH", "config", "LD_LIBRARY_PATH is meant"),
 ]
 
 NOT_LEADS = [
+    # real variables, however close to another one
+    ("CUDA_VISIBLE_DEVICES=0 python x.py", "config"),
+    ("export PYTORCH_ALLOC_CONF=expandable_segments:True", "config"),
+    ("export CUDA_PATH=/usr/local/cuda\nexport CUDA_HOME=/usr/local/cuda", "config"),
+    ("HIP_VISIBLE_DEVICES=0 python x.py", "config"),
+    ("echo $CUDA_VISIBLE", "config"),
     # the same refusal on a GPU without float16 tensor cores: the GPU lacks it (CC822)
     ("Requested float16 compute type, but the target device or backend do not support efficient float16 "
      "computation.\nGPU: GTX 1080 Ti", "cpu_only_torch"),

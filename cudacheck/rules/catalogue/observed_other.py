@@ -337,6 +337,11 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          "old process (`ss -ltnp | grep 29500`)." if setting.values.get("port") else
                          "Start the job with torchrun (it sets MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE, "
                          "LOCAL_RANK), or export them in every process before init_process_group."))
+    misspelt = first_of(ctx, Obs.ENV_NAME_MISSPELT)
+    if misspelt is not None:
+        name, wanted = misspelt.values.get("name"), misspelt.values.get("meant")
+        mistakes.append((misspelt, f"{name} is not a variable anything reads: {wanted} is meant",
+                         f"Set {wanted} (`{wanted}=…`); under the name {name} the setting does nothing."))
     for signature, (title, fix) in _STATED_MISTAKES.items():
         hit = first_of(ctx, signature)
         if hit is not None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from ..document import Document
 from ..facts import Facts
-from . import (build_config, collect_env, cues, devices, docker, environments, extensions, library_paths, nvidia_smi,
-               packages, prose, python_session, situations, statements)
+from . import (build_config, collect_env, cues, devices, docker, env_names, environments, extensions, library_paths,
+               nvidia_smi, packages, prose, python_session, situations, statements)
 
 IMPORTERS = (
     ("nvidia_smi", nvidia_smi.parse),
@@ -24,6 +24,7 @@ IMPORTERS = (
     ("library_paths", library_paths.parse),
     ("devices", devices.parse),
     ("prose", prose.parse),
+    ("env_names", env_names.parse),
     ("cues", cues.parse),
 )
 
