@@ -202,6 +202,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"The NVIDIA Driver was not detected"),
     _message(Obs.SMI_NO_DEVICES, ("no devices were found",),
              r"^\s*No devices were found"),
+    _message(Obs.GOOGLE_CLOUD, ("gke", "gcp", "google cloud", "google kubernetes", "/usr/local/nvidia/lib"),
+             r"\bGKE\b|\bGCP\b|Google (?:Kubernetes Engine|Cloud)|/usr/local/nvidia/lib(?:64)?\b"),
     _message(Obs.POD_NO_GPU, ("insufficient nvidia.com/gpu",),
              r"(?P<nodes>\d+/\d+) nodes are available:[^\n]{0,200}?Insufficient nvidia\.com/gpu|Insufficient nvidia\.com/gpu"),
     _message(Obs.CUDA_INIT_FAILED, ("cuda driver initialization failed",),
@@ -212,7 +214,7 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.CUDA_NOT_AVAILABLE, ("is_available", "device_count", "cuda is not available", "cuda not available",
                                       "cuda unavailable",
                                       "cuda is unavailable", "not able to use gpu", "cuda available",
-                                      "no supported gpu backend", "failed to infer device type",
+                                      "no supported gpu backend", "failed to infer device type", "unspecifiedplatform",
                                       # Lightning's banner; accelerate and transformers refusing fp16 on the CPU
                                       "gpu available: false", "requires a gpu (not 'cpu')", "can only be used on cuda"),
              r"is_available(?:\(\))?\)?[`'\"]?\s*(?:(?:returns?|returned|is|was|gives|gave|->|=|==|:|#|prints?|printed|"
@@ -224,7 +226,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"[`'\"]?0\b|CUDA (?:is )?(?:not available|unavailable)|"
              r"CUDA available\s*[:=]?\s*False|Torch is not able to use GPU|No supported gpu backend found|"
              # vLLM finding no GPU platform at all
-             r"Failed to infer device type|"
+             r"Failed to infer device type|\bUnspecifiedPlatform\b|"
              r"assert\s+(?:torch\.)?cuda\.is_available\(\)[^\n]{0,40}?\s+AssertionError\b|"
              r"\bGPU available:\s*False\b|mixed precision requires a GPU \(not 'cpu'\)|"
              r"can only be used on CUDA(?:\s+or\s+\w+)?\s+devices",

@@ -269,6 +269,8 @@ class Obs(str, Enum):
     KUBERNETES_POD = ("kubernetes_pod", SITUATION,
                       "a Kubernetes pod (whether it asks for nvidia.com/gpu and names a runtime class)")
     SLURM = ("slurm", SITUATION, "a Slurm job or login node (whether GPUs were requested)")
+    GOOGLE_CLOUD = ("google_cloud", SITUATION,
+                    "Google Cloud (GKE, GCP), whose nodes mount the driver's libraries at /usr/local/nvidia")
     VIRTUAL_MACHINE = ("virtual_machine", SITUATION, "a virtual machine (VirtualBox, VMware, Hyper-V, KVM)")
     HOSTED_NOTEBOOK = ("hosted_notebook", SITUATION, "a hosted notebook (Colab, Kaggle, SageMaker) and its runtime")
     JETSON = ("jetson", SITUATION, "an NVIDIA Jetson board (JetPack / L4T)")

@@ -83,6 +83,7 @@ EXAMPLES = {
     "nccl_symbol": "ImportError: libtorch_cuda.so: undefined symbol: ncclCommWindowRegister",
     "gpu_legacy_driver": "NVRM: The NVIDIA GeForce GT 710 GPU installed in this system is supported through the "
                          "NVIDIA 470.xx Legacy drivers. Please visit http://www.nvidia.com/object/unix.html",
+    "google_cloud": "Deployed on a GKE node pool with L4 GPUs (vllm/vllm-openai:v0.9.0)",
     "pod_no_gpu": "Warning  FailedScheduling  default-scheduler  0/2 nodes are available: 2 Insufficient "
                   "nvidia.com/gpu.",
     "nccl_version_mismatch": "node2:4411:4530 [1] NCCL WARN Mismatched NCCL version detected : rank 0 version 21903 "
@@ -224,6 +225,7 @@ NEAR_MISSES = {
     "nccl_version_mismatch": "NCCL INFO NCCL version 2.21.5+cuda12.4",
     "gpu_legacy_driver": "Install the legacy driver for old cards with apt",
     "pod_no_gpu": "0/2 nodes are available: 2 Insufficient memory.",
+    "google_cloud": "Running on AKS with the NVIDIA device plugin; image pulled from registry.gkebox.io/gcpx",
     "gpu_capability_stated": "Compute capability of the target: set TORCH_CUDA_ARCH_LIST",
     "gpu_not_compatible": "Your GPU is compatible with the current PyTorch installation.",
     "xid": "xid=42 in my own log format",
@@ -285,6 +287,7 @@ def test_near_miss_is_not_the_signature(name):
     "torch.cuda.is_available()がFalseになります",
     "torch.cuda.is_available() возвращает False",
     "torch.cuda.is_available() devuelve False en WSL",
+    "RuntimeError: Device string must not be empty (platform: UnspecifiedPlatform)",
 ])
 def test_cuda_unavailable_phrasings(line):
     assert "cuda_not_available" in signatures_of(line)

@@ -386,6 +386,11 @@ def observed_driver_library_mismatch(ctx: RuleContext) -> Iterator[Finding]:
 
 
 # --- GPU access -------------------------------------------------------------------------------
+_GOOGLE_CLOUD_NOTE = (" On GKE (and GCP's Container-Optimized OS) the driver's libraries are mounted at "
+                      "/usr/local/nvidia, which the image's LD_LIBRARY_PATH must name: images built on CUDA 12.8 and "
+                      "newer base images no longer do (`ENV LD_LIBRARY_PATH=/usr/local/nvidia/lib64:$LD_LIBRARY_PATH`).")
+
+
 @rule("CC804", "observed-no-gpu-visible", "no_gpu_visible", "container", symptom=True)
 def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
     """The program sees no GPU although one should be there (container without GPUs, masks).
@@ -508,6 +513,7 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         requested = situation is not None and kind == "slurm" and situation.evidence is not None and \
             situation.evidence.values.get("gpus_requested") == "yes" and \
             situation.evidence.values.get("login_node") != "yes"
+        google = first_of(ctx, Obs.GOOGLE_CLOUD) if kind in ("container", "kubernetes") else None
         title = ("The container has lost access to the GPUs" if unknown else
                  "The container got no GPU although it was started with GPU access" if granted else
                  {"container": "The container has no access to the GPUs",
@@ -530,8 +536,8 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                     "--runtime=docker && sudo systemctl restart docker`)." if granted else
                     situation.remedy if situation is not None else
                     "Start the container with `--gpus all` (or `--runtime=nvidia` / `NVIDIA_VISIBLE_DEVICES=all`) "
-                    "on a host with the NVIDIA Container Toolkit."),
-            evidence=evidence(symptom, situation.evidence if situation else None))
+                    "on a host with the NVIDIA Container Toolkit.") + (_GOOGLE_CLOUD_NOTE if google else ""),
+            evidence=evidence(symptom, situation.evidence if situation else None, google))
         return
     uvm = first_of(ctx, Obs.UVM_MISSING)
     if uvm is not None and not _main_module_missing(ctx):
