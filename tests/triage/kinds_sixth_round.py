@@ -45,6 +45,9 @@ LEADS = [
     ("$env:CUDA_VISABLE_DEVICES=\"1\"", "config", "CUDA_VISIBLE_DEVICES is meant"),
     ("os.environ[\"CUDA_VISIBLE_DEVICE\"] = \"0\"", "config", "CUDA_VISIBLE_DEVICES"),
     ("export LD_LIBARY_PATH=/usr/local/cuda/lib64:$LD_LIBRARY_PATH", "config", "LD_LIBRARY_PATH is meant"),
+    # an extension's kernel error on an old GPU, with the torch build unknown: the extension's kernels are missing
+    ("Error no kernel image is available for execution on the device at line 167 in file "
+     "D:\\ai\\tool\\bitsandbytes\\csrc\\ops.cu\nGPU: GTX 1080 Ti", "extension_mismatch", "bitsandbytes"),
 ]
 
 NOT_LEADS = [

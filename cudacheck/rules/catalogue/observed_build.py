@@ -238,6 +238,9 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         return
     if category != "gpu_too_old_for_build":
         return
+    if kernel_error_owner(ctx) is not None and \
+            {s.signature for s in signs} <= {Obs.NO_KERNEL_IMAGE, Obs.INVALID_DEVICE_FUNCTION}:
+        return  # the kernel error is a compiled extension's, and nothing shows torch's own build lacks the GPU: CC825
     gpu = gpu_arch(ctx)
     lead = next((s for s in signs if s.signature == Obs.GPU_TOO_OLD_TORCH), signs[0])
     gpu_text = f"{gpu_label(ctx)} (compute capability {gpu.cc})" if gpu else gpu_label(ctx)
