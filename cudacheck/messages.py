@@ -202,6 +202,12 @@ MESSAGES: Tuple[Message, ...] = (
              r"The NVIDIA Driver was not detected"),
     _message(Obs.SMI_NO_DEVICES, ("no devices were found",),
              r"^\s*No devices were found"),
+    # a C++ libtorch put on the loader path shadows the libraries of the Python torch (same file names)
+    _message(Obs.LIBTORCH_ON_LOADER_PATH, ("libtorch",),
+             r"LD_LIBRARY_PATH\s*[=:]\s*[^\n]*libtorch[/\\]lib|"
+             r"\b(?:add|added|adding|put|putting|set|include|included|append|appended|prepend)\w*\s+[^\n]{0,80}?"
+             r"libtorch[^\n]{0,60}?\b(?:to|in|into|on)\s+(?:the\s+|my\s+)?[$`'\"]?LD_LIBRARY_PATH",
+             needs=("ld_library_path",)),
     _message(Obs.GOOGLE_CLOUD, ("gke", "gcp", "google cloud", "google kubernetes", "/usr/local/nvidia/lib"),
              r"\bGKE\b|\bGCP\b|Google (?:Kubernetes Engine|Cloud)|/usr/local/nvidia/lib(?:64)?\b"),
     _message(Obs.POD_NO_GPU, ("insufficient nvidia.com/gpu",),

@@ -269,6 +269,8 @@ class Obs(str, Enum):
     KUBERNETES_POD = ("kubernetes_pod", SITUATION,
                       "a Kubernetes pod (whether it asks for nvidia.com/gpu and names a runtime class)")
     SLURM = ("slurm", SITUATION, "a Slurm job or login node (whether GPUs were requested)")
+    LIBTORCH_ON_LOADER_PATH = ("libtorch_on_loader_path", "lib_path_conflict",
+                               "a standalone libtorch (C++ distribution) folder is on LD_LIBRARY_PATH")
     GOOGLE_CLOUD = ("google_cloud", SITUATION,
                     "Google Cloud (GKE, GCP), whose nodes mount the driver's libraries at /usr/local/nvidia")
     VIRTUAL_MACHINE = ("virtual_machine", SITUATION, "a virtual machine (VirtualBox, VMware, Hyper-V, KVM)")

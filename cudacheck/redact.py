@@ -50,7 +50,7 @@ _NOT_WORD_AFTER = r"(?![A-Za-z0-9_])"
 _SECRET_NAME = (
     r"(?:[A-Za-z0-9]+[_.-])*[A-Za-z0-9]*"
     r"(?:token|secret|secret[_-]?key|passw(?:or)?d|[_-]pwd|api[_-]?key|apikey|access[_-]?key|"
-    r"private[_-]?key|[_-]key|credentials?|auth)"
+    r"private[_-]?key|(?<![_-]by)[_-]key|credentials?|auth)"  # not Thrust's unique_by_key / sort_by_key
 )
 _VALUE = (
     r"(?P<value>"

@@ -36,6 +36,8 @@ def test_each_known_shape_is_masked(line, secret):
     "NVIDIA_REQUIRE_CUDA=cuda>=12.4 brand=tesla,driver>=470,driver<471",
     "RuntimeError: CUDA error: no kernel image is available for execution on the device",
     "Key: Value", "primary key", "the api key is missing", "KeyError: 'model'",
+    # Thrust's errors name its algorithm: sort_by_key, unique_by_key
+    "RuntimeError: unique_by_key: failed on 2nd step: cudaErrorNoKernelImageForDevice: no kernel image is available",
     "https://forums.developer.nvidia.com/t/cuda-10-2-on-linux-listing-devices-gives-error-999/113151/2",
 ])
 def test_what_triage_needs_stays(text):

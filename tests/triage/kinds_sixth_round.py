@@ -48,9 +48,16 @@ LEADS = [
     # an extension's kernel error on an old GPU, with the torch build unknown: the extension's kernels are missing
     ("Error no kernel image is available for execution on the device at line 167 in file "
      "D:\\ai\\tool\\bitsandbytes\\csrc\\ops.cu\nGPU: GTX 1080 Ti", "extension_mismatch", "bitsandbytes"),
+    # a C++ libtorch on the loader path answers for the Python torch's libraries
+    ("export LD_LIBRARY_PATH=/opt/libtorch/lib:$LD_LIBRARY_PATH\n>>> import torch_scatter\nOSError: "
+     "/usr/lib/python3.8/site-packages/torch_scatter/_version_cuda.so: undefined symbol: "
+     "_ZN5torch3jit17parseSchemaOrNameERKSs", "lib_path_conflict", "standalone libtorch"),
 ]
 
 NOT_LEADS = [
+    # the same undefined symbol without another libtorch on the path: the extension was built for another torch
+    (">>> import torch_scatter\nOSError: /usr/lib/python3.8/site-packages/torch_scatter/_version_cuda.so: "
+     "undefined symbol: _ZN5torch3jit17parseSchemaOrNameERKSs", "lib_path_conflict"),
     # real variables, however close to another one
     ("CUDA_VISIBLE_DEVICES=0 python x.py", "config"),
     ("export PYTORCH_ALLOC_CONF=expandable_segments:True", "config"),

@@ -83,6 +83,7 @@ EXAMPLES = {
     "nccl_symbol": "ImportError: libtorch_cuda.so: undefined symbol: ncclCommWindowRegister",
     "gpu_legacy_driver": "NVRM: The NVIDIA GeForce GT 710 GPU installed in this system is supported through the "
                          "NVIDIA 470.xx Legacy drivers. Please visit http://www.nvidia.com/object/unix.html",
+    "libtorch_on_loader_path": "To compile and use libtorch, I add libtorch/lib to $LD_LIBRARY_PATH.",
     "google_cloud": "Deployed on a GKE node pool with L4 GPUs (vllm/vllm-openai:v0.9.0)",
     "pod_no_gpu": "Warning  FailedScheduling  default-scheduler  0/2 nodes are available: 2 Insufficient "
                   "nvidia.com/gpu.",
@@ -225,6 +226,7 @@ NEAR_MISSES = {
     "nccl_version_mismatch": "NCCL INFO NCCL version 2.21.5+cuda12.4",
     "gpu_legacy_driver": "Install the legacy driver for old cards with apt",
     "pod_no_gpu": "0/2 nodes are available: 2 Insufficient memory.",
+    "libtorch_on_loader_path": "I downloaded libtorch and built the C++ example; LD_LIBRARY_PATH is unset.",
     "google_cloud": "Running on AKS with the NVIDIA device plugin; image pulled from registry.gkebox.io/gcpx",
     "gpu_capability_stated": "Compute capability of the target: set TORCH_CUDA_ARCH_LIST",
     "gpu_not_compatible": "Your GPU is compatible with the current PyTorch installation.",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Iterator, List, Tuple
 from ...compat.archs import Arch
 from ...compat.judgements import ArchTargets, variant_targets
 from ...names import package_key
+from ...observations import Obs
 from ...report import Finding
 from ...snapshot import KernelBinary
 from ...versions import major_minor, torch_public
@@ -223,6 +224,9 @@ def extension_undefined_torch_symbols(ctx: RuleContext) -> Iterator[Finding]:
         built for); for a source build, rebuild it against the installed torch.
     """
     torch_label = f"torch {ctx.snapshot.torch.version}" if ctx.snapshot.torch.version else "the installed torch"
+    if ctx.snapshot.source == "pasted" and any(o.signature == Obs.LIBTORCH_ON_LOADER_PATH
+                                               for o in ctx.snapshot.observations):
+        return  # another libtorch on LD_LIBRARY_PATH answered for the installed torch: CC811
     for binary in _extensions(ctx):
         if not binary.missing_torch_symbols_count or _abi_explains(ctx, binary):
             continue

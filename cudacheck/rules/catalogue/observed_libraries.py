@@ -302,6 +302,23 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
                    "from the index matching your CUDA major so its nvidia-* wheels are consistent.",
             evidence=evidence(lead) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
         return
+    libtorch = first_of(ctx, Obs.LIBTORCH_ON_LOADER_PATH)
+    failed = first_of(ctx, Obs.EXTENSION_IMPORT_FAILED, Obs.CUDA_LIBRARY_SYMBOL)
+    kernels = ctx.snapshot.kernels
+    unresolved = next((b for b in (kernels.binaries if kernels else []) if b.missing_torch_symbols_count), None)
+    if libtorch is not None and (failed is not None or unresolved is not None):
+        then = quote(failed) if failed is not None else \
+            f"{unresolved.path or 'an extension'} misses “{(unresolved.missing_torch_symbols or ['?'])[0]}”"
+        yield ctx.finding(
+            "A standalone libtorch on LD_LIBRARY_PATH shadows the Python torch's own libraries",
+            certainty=LIKELY,
+            detail=f"{quote(libtorch)}; then {then}. libtorch ships libc10.so, libtorch_cpu.so and "
+                   "libtorch_cuda.so under the same names as the Python torch; the loader takes the LD_LIBRARY_PATH "
+                   "copy first, so torch and its extensions run against another release's symbols.",
+            remedy="Keep the libtorch folder off LD_LIBRARY_PATH for Python: set it only for the C++ program "
+                   "(`LD_LIBRARY_PATH=/path/to/libtorch/lib ./app`), or link the program with an rpath to it.",
+            evidence=evidence(libtorch, failed) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
+        return
     mixed = _cudnn_sublibraries_mixed(ctx)
     if mixed is not None:
         yield ctx.finding(
