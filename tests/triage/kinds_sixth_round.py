@@ -1,9 +1,11 @@
 """Kinds of evidence that a sixth batch of real reports, scored before anyone read them, showed triage missing, and
 the same statements written in the other languages people report in: `is_available()` returning False said in
-Chinese, Japanese, Russian or Spanish; a machine with no NVIDIA GPU said the same ways (then "no NVIDIA driver" is the
-expected state, not a broken driver); cuDNN's sub-libraries loaded from two installations; an issue template's
-bold labels; a torch release named without its variant and a GPU below all its builds; REPL sessions before and after
-a reinstall; an unpinned torch with the CUDA index only as an extra index on Windows. Each kind fires on its wording and stays silent on a near miss (tables read by
+Chinese, Japanese, Russian or Spanish; a machine with no NVIDIA GPU said the same ways (then "no NVIDIA driver" is
+the expected state, not a broken driver); cuDNN's sub-libraries loaded from two installations; an issue template's
+bold labels; a torch release named without its variant and a GPU below all its builds; REPL sessions before and
+after a reinstall; an unpinned torch with the CUDA index only as an extra index on Windows; CTranslate2 refusing
+float16 on a GPU that has it; variables set under misspelt names; an extension's own kernel error on an old GPU; a
+C++ libtorch on LD_LIBRARY_PATH. Each kind fires on its wording and stays silent on a near miss (tables read by
 test_kinds.py). Texts written here in the style of real reports."""
 from cudacheck.observations import Obs
 

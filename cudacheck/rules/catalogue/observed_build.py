@@ -198,7 +198,10 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         Kepler's 3.0), named anywhere in the paste (an error where CUDA is unavailable or
         fails, else a possible warning, or info when the report points at the hardware
         instead: CC820 leads); the report saying the builds dropped its GPU
-        ("dropped support for my K80", "Kepler is no longer supported": possible).
+        ("dropped support for my K80", "Kepler is no longer supported": possible); a torch
+        release named without its CUDA variant where the GPU (every product of an ambiguous
+        name) is below every CUDA build of that release. A kernel error raised in a compiled
+        extension's own source, with torch's build not known to lack the GPU, is CC825's.
     Why it matters:
         Newer wheels will not bring the GPU back: its architecture was dropped (Kepler by
         CUDA 12, Maxwell–Volta by CUDA 13 and by cuDNN 9.17). (Triton's own minimum for
@@ -366,7 +369,9 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
         "Torch not compiled with CUDA enabled", `torch.version.cuda` printing None, a
         `+cpu` / conda `cpuonly` build next to `torch.cuda.is_available() == False`, and
         `pip install torch` without a CUDA index on Windows or aarch64 Linux, where PyPI's
-        `torch` wheel is the CPU build, and (possible) a conda command on the pytorch
+        `torch` wheel is the CPU build, an unpinned torch with the CUDA index only as
+        `--extra-index-url` on Windows (pip takes PyPI's newer CPU wheel), CTranslate2
+        refusing float16 on a GPU that has it (the program fell back to the CPU), and (possible) a conda command on the pytorch
         channel pinning a torch release with a `cudatoolkit=`/`pytorch-cuda=` that release
         was not built for, where the solver settles on the CPU build. (With a pasted GPU and
         a CPU build as facts, CC204 reports it.)

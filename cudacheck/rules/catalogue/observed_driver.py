@@ -241,7 +241,8 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         "Key was rejected by service" (Secure Boot), a missing libnvidia-ml.so.1 or
         libcuda.so.1, `nvidia-smi: command not found`, CUDA error 999 "unknown error" and
         "Failed to initialize NVML: Unknown Error" — outside a container (inside one the
-        same lines mean the container got no GPU; see CC804).
+        same lines mean the container got no GPU; see CC804). Where the report says the
+        machine has no NVIDIA GPU, no driver is the expected state: an info finding.
     Why it matters:
         Without a loaded kernel module no CUDA program runs. Typical causes: a new kernel
         without a rebuilt DKMS module, Secure Boot refusing the unsigned module, nouveau
@@ -411,7 +412,9 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         Driver was not detected"; no-driver messages inside a container; CUDA error 100
         "no CUDA-capable device is detected" and "No CUDA GPUs are available" (with a
         CUDA_VISIBLE_DEVICES mask when one was pasted); CUDA unavailable next to a pasted
-        CUDA_VISIBLE_DEVICES or NVIDIA_VISIBLE_DEVICES that hides every GPU.
+        CUDA_VISIBLE_DEVICES or NVIDIA_VISIBLE_DEVICES that hides every GPU. Docker refusing
+        a GPU request on a host the report says has no NVIDIA GPU is info (the request is the
+        mistake); on Google Cloud (GKE, GCP) the remedy names /usr/local/nvidia/lib64.
     Why it matters:
         The container (or process) has no GPU device: everything runs on the CPU or
         fails, while the host itself is fine.

@@ -236,7 +236,10 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         specified procedure could not be found" for a CUDA DLL, a cuDNN or CUDA library
         with missing symbols loaded from a system folder (/usr/local/cuda/lib64), and
         (possible) cuBLAS rejecting an ordinary GEMM with CUBLAS_STATUS_INVALID_VALUE. CUDA
-        error 34 "CUDA driver is a stub library" outside a container (in one: CC804).
+        error 34 "CUDA driver is a stub library" outside a container (in one: CC804);
+        cuDNN's CUDNN_STATUS_SUBLIBRARY_VERSION_MISMATCH (its engines found in another
+        folder than its core), and a C++ libtorch folder on LD_LIBRARY_PATH next to an
+        undefined torch symbol.
     Why it matters:
         torch's pip wheels bring their own CUDA libraries; a system CUDA or conda folder on
         LD_LIBRARY_PATH wins over them and mixes versions, so symbols are missing.

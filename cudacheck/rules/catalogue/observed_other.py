@@ -243,7 +243,8 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         the installed torch knows, the allocator options of this torch release exported
         before Python starts, the compute mode or one process per GPU, `--gpus-per-node`
         (or `torch.cuda.set_device(0)` per task), the environment activated in the job
-        script.
+        script; a variable set under a misspelt name (`CUDA_VISIBLE=0`,
+        `CUDA_VISIBLE_DEVICE`, `LD_LIBARY_PATH`), which nothing reads.
     """
     slurm = first_of(ctx, Obs.SLURM)
     ordinal = first_of(ctx, Obs.INVALID_DEVICE_ORDINAL)

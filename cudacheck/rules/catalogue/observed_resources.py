@@ -48,7 +48,9 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
         not shown (a Docker container started by a command the paste leaves out: possible);
         a program's own warning that /dev/shm is too small for it (Ray's object store
         "using /tmp instead of /dev/shm because /dev/shm has only N bytes available": a
-        warning, the program runs on, slower).
+        warning, the program runs on, slower). The shell's bare "Bus error (core dumped)"
+        with nothing tying it to shared memory (no DataLoader, worker, shm or container) is a
+        possible warning: a memory-mapped file changed under the program gives it too.
     Why it matters:
         DataLoader workers hand batches over through /dev/shm and NCCL puts its buffers
         there; Docker gives containers 64 MiB, which is far too little.
