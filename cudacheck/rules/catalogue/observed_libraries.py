@@ -310,8 +310,11 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
     kernels = ctx.snapshot.kernels
     unresolved = next((b for b in (kernels.binaries if kernels else []) if b.missing_torch_symbols_count), None)
     if libtorch is not None and (failed is not None or unresolved is not None):
-        then = quote(failed) if failed is not None else \
-            f"{unresolved.path or 'an extension'} misses “{(unresolved.missing_torch_symbols or ['?'])[0]}”"
+        if failed is not None:
+            then = quote(failed)
+        else:
+            assert unresolved is not None
+            then = f"{unresolved.path or 'an extension'} misses “{(unresolved.missing_torch_symbols or ['?'])[0]}”"
         yield ctx.finding(
             "A standalone libtorch on LD_LIBRARY_PATH shadows the Python torch's own libraries",
             certainty=LIKELY,

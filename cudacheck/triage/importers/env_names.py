@@ -8,7 +8,7 @@ a real variable of its own (``PYTORCH_ALLOC_CONF``, ``CUDA_PATH``) is never one 
 """
 from __future__ import annotations
 
-import re
+from functools import lru_cache
 from typing import Optional
 
 from ...lazy_regex import lazy_compile
@@ -32,14 +32,16 @@ REAL = frozenset(MEANT) | {
     "LD_PRELOAD", "LD_RUN_PATH", "DYLD_LIBRARY_PATH", "LIBRARY_PATH"}
 """Names that are real variables of their own, never a misspelling of one in :data:`MEANT`."""
 
-_ANCHORS = ("cuda_", "nvidia_", "pytorch_", "torch_", "ld_")
+_ANCHORS = ("cuda_", "nvidia_", "ld_lib")
+"""Every name of :data:`MEANT` holds one (TORCH_CUDA_ARCH_LIST and PYTORCH_CUDA_ALLOC_CONF hold ``cuda_``), and so does
+any misspelling of it that keeps that part: each anchor is one scan of the paste."""
 _ASSIGNED = lazy_compile(
-    r"(?:^|[\s;&|(`]|\bexport\s+|\bset\s+|\bENV\s+|-e\s+|--env[\s=]+)"
-    r"(?P<name>(?:CUDA|NVIDIA|PYTORCH|TORCH|LD)_[A-Z][A-Z_]*)=(?=\S)|"
-    r"\$env:(?P<ps>(?:CUDA|NVIDIA|PYTORCH|TORCH|LD)_[A-Z][A-Z_]*)\s*=|"
-    r"os\.environ\[\s*['\"](?P<py>(?:CUDA|NVIDIA|PYTORCH|TORCH|LD)_[A-Z][A-Z_]*)['\"]\s*\]\s*=")
+    # NAME=…, export/set/ENV NAME=…, -e NAME=…, PowerShell's $env:NAME = …, os.environ["NAME"] = … (not -DNAME=…)
+    # (the name's left edge is checked in code: a lookbehind in front would cost the scan its first-letter skip)
+    r"(?P<name>(?:CUDA|NVIDIA|PYTORCH|TORCH|LD)_[A-Z][A-Z_]*)(?:['\"]\s*\])?\s*=(?!=)")
 
 
+@lru_cache(maxsize=1024)
 def meant(name: str) -> Optional[str]:
     """The variable of :data:`MEANT` a name is a misspelling of (one or two letters off, or a truncation of at
     least ten characters: ``CUDA_VISIBLE`` for CUDA_VISIBLE_DEVICES); None for a real name or an unrelated one."""
@@ -70,8 +72,12 @@ def parse(document: Document, facts: Facts) -> None:
     """Assignments of misspelt CUDA, NVIDIA, torch and loader variables."""
     for index in document.lines_with_any(_ANCHORS, distinct=True):
         text = document.line(index)
+        if "=" not in text:
+            continue
         for match in _ASSIGNED.finditer(text):
-            name = match.group("name") or match.group("ps") or match.group("py")
+            if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] == "_"):
+                continue  # inside a longer name or a compiler flag (-DTORCH_EXTENSION_NAME=…)
+            name = match.group("name")
             wanted = meant(name)
             if wanted is not None:
                 facts.observe(Obs.ENV_NAME_MISSPELT, text, document.number(index), name=name, meant=wanted)

@@ -106,8 +106,11 @@ def _current_session(document: Document, answers: List[Tuple["re.Match[str]", st
     """The first line of the REPL answers that describe the torch as it is now: where two sessions print different
     torch versions and a sentence between them says the second came later ("before … / after install
     requirements.txt …"), the first is what the torch was before it was replaced; 0 otherwise."""
-    versions = [(line, _VERSION.search(value)) for expression, value, _, line in answers if expression.group("version")]
-    versions = [(line, match.group(1)) for line, match in versions if match]
+    versions: List[Tuple[int, str]] = []
+    for expression, value, _, line in answers:
+        match = _VERSION.search(value) if expression.group("version") else None
+        if match:
+            versions.append((line, match.group(1)))
     for (before, old), (after, new) in zip(versions, versions[1:]):
         if old == new:
             continue
