@@ -16,6 +16,7 @@ from ...report import Finding
 from ...snapshot import KernelBinary
 from ...versions import major_minor, torch_public
 from ..context import GpuView, RuleContext
+from ..observations import first_of
 from ..registry import rule
 
 if TYPE_CHECKING:  # the coverage helpers load only when an inventory is judged (health stays lean)
@@ -224,8 +225,7 @@ def extension_undefined_torch_symbols(ctx: RuleContext) -> Iterator[Finding]:
         built for); for a source build, rebuild it against the installed torch.
     """
     torch_label = f"torch {ctx.snapshot.torch.version}" if ctx.snapshot.torch.version else "the installed torch"
-    if ctx.snapshot.source == "pasted" and any(o.signature == Obs.LIBTORCH_ON_LOADER_PATH
-                                               for o in ctx.snapshot.observations):
+    if ctx.snapshot.source == "pasted" and first_of(ctx, Obs.LIBTORCH_ON_LOADER_PATH) is not None:
         return  # another libtorch on LD_LIBRARY_PATH answered for the installed torch: CC811
     for binary in _extensions(ctx):
         if not binary.missing_torch_symbols_count or _abi_explains(ctx, binary):

@@ -19,6 +19,7 @@ from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, c
                             observation_category,
                             platform_system, quote, torch_covers, wheel_text)
 from ..registry import rule
+from .observed_resources import compute_type_capability  # CTranslate2's needs: one table
 
 
 # --- the build and the GPU's architecture -----------------------------------------------------------
@@ -249,12 +250,7 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
     gpu_text = f"{gpu_label(ctx)} (compute capability {gpu.cc})" if gpu else gpu_label(ctx)
     minimum = next((o.values.get("min") for o in all_of(ctx, Obs.MIN_CAPABILITY, Obs.CAPABILITY_RANGE)
                     if o.values.get("min")), None)
-    from ...compat.plan import newest_wheel_covering  # the planner: imported only for a remedy
-
-    last = newest_wheel_covering(ctx.db, gpu) if gpu else None
-    remedy = (f"The newest official wheel that still supports {gpu.sm}:\n  {last}" if last and gpu else
-              "Install an older torch release that still shipped this architecture, or build torch from source "
-              f"with TORCH_CUDA_ARCH_LIST=\"{gpu.cc if gpu else '<X.Y>'}\".")
+    remedy = _last_wheel_remedy(ctx, gpu)
     yield ctx.finding(
         f"{gpu_text[0].upper() + gpu_text[1:]} is too old for this torch build",
         certainty=LIKELY,
@@ -289,6 +285,18 @@ def _gpu_no_release_supports(ctx: RuleContext) -> Iterator[Finding]:
         evidence=evidence(failing) + ["nvml.gpus"])
 
 
+def _last_wheel_remedy(ctx: RuleContext, gpu: Optional[Arch]) -> str:
+    """The newest official wheel that still has kernels for a GPU (from the planner); without one, or without a
+    known GPU, an older release or a source build for its architecture."""
+    from ...compat.plan import newest_wheel_covering  # the planner: imported only for a remedy
+
+    last = newest_wheel_covering(ctx.db, gpu) if gpu is not None else None
+    if last and gpu is not None:
+        return f"The newest official wheel that still supports {gpu.sm}:\n  {last}"
+    return ("Install an older torch release that still shipped this architecture, or build torch from source "
+            f"with TORCH_CUDA_ARCH_LIST=\"{gpu.cc if gpu is not None else '<X.Y>'}\".")
+
+
 def _gpu_below_named_release(ctx: RuleContext) -> Iterator[Finding]:
     """The paste names a torch release but not its CUDA variant, and the GPU (every product of its name, for a name
     shared by several architectures) is below every CUDA build of that release: whichever wheel was installed, it
@@ -297,29 +305,30 @@ def _gpu_below_named_release(ctx: RuleContext) -> Iterator[Finding]:
         return  # a known build is judged on its own arch list (CC203)
     said = first_of(ctx, Obs.TORCH_VERSION)
     release = ctx.db.torch_release(said.values.get("version", "")) if said is not None else None
-    gpu = gpu_arch(ctx)
-    named = _newest_of_ambiguous_name(ctx) if gpu is None and not ctx.gpus else None
-    arch = gpu if gpu is not None else named[0] if named is not None else None
-    if release is None or arch is None or below_release_builds(release, arch) is not True:
+    if said is None or release is None:
         return
-    if len(ctx.gpus) > 1 and any(g.arch is None or below_release_builds(release, g.arch) is not True
-                                 for g in ctx.gpus):
-        return  # another GPU of the machine can run the build
+    if ctx.gpus:  # every GPU of the machine below every build (a GPU not known settles nothing)
+        if any(g.arch is None or below_release_builds(release, g.arch) is not True for g in ctx.gpus):
+            return
+        gpu: Optional[Arch] = gpu_arch(ctx)
+        arch = gpu
+        what = f"{gpu_label(ctx)} (compute capability {arch.cc if arch else '?'})"
+    else:  # a name shared by products of several architectures: judged by the newest of them
+        named = _newest_of_ambiguous_name(ctx)
+        if named is None or below_release_builds(release, named[0]) is not True:
+            return
+        gpu, arch = None, named[0]
+        what = f"Every GPU called {named[1]} (compute capability ≤ {arch.cc})"
+    if arch is None:
+        return
     failing = cuda_unavailable(ctx) or first_of(ctx, Obs.DRIVER_TOO_OLD, Obs.INSUFFICIENT_DRIVER)
-    what = f"{gpu_label(ctx)} (compute capability {arch.cc})" if gpu is not None else \
-        f"Every GPU called {named[1] if named else 'this'} (compute capability ≤ {arch.cc})"
-    from ...compat.plan import newest_wheel_covering  # the planner: imported only for a remedy
-
-    last = newest_wheel_covering(ctx.db, gpu) if gpu is not None else None
     yield ctx.finding(
         f"{what} is older than every CUDA build of torch {release.version}",
         severity="error" if failing is not None else "warning",
         certainty=LIKELY if failing is not None else POSSIBLE,
         detail=f"{quote(said)}: no CUDA wheel of torch {release.version} has kernels for compute capability "
                f"{arch.cc}, whichever CUDA variant is installed" + (f"; {quote(failing)}" if failing else "") + ".",
-        remedy=(f"The newest official wheel that still supports {arch.sm}:\n  {last}" if last else
-                "Install an older torch release that still shipped this architecture, or build torch from source "
-                f"with TORCH_CUDA_ARCH_LIST=\"{arch.cc}\"."),
+        remedy=_last_wheel_remedy(ctx, gpu),
         evidence=evidence(said, failing) + (["nvml.gpus"] if gpu is not None else []))
 
 
@@ -348,17 +357,16 @@ def _extra_index_only_install(ctx: RuleContext) -> Optional[Observation]:
     return None
 
 
-def _compute_type_refused_on_capable_gpu(ctx: RuleContext) -> Optional[Observation]:
+def _compute_type_refused_on_capable_gpu(ctx: RuleContext) -> Optional[Tuple[Observation, Arch]]:
     """CTranslate2's "Requested float16 compute type, but the target device or backend do not support efficient
-    float16 computation" where the pasted GPU has the capability the type needs: the target was the CPU."""
-    from .observed_resources import compute_type_capability  # the one table of CTranslate2's needs
-
+    float16 computation" where the pasted GPU has the capability the type needs (the target was the CPU): the
+    message and that GPU."""
     gpu = gpu_arch(ctx)
     refused = next((o for o in all_of(ctx, Obs.CAPABILITY_REQUIRED) if o.values.get("ct2_type")), None)
     needs = compute_type_capability(refused.values.get("ct2_type")) if refused is not None else None
-    if gpu is None or needs is None or (gpu.major, gpu.minor) < needs:
+    if refused is None or gpu is None or needs is None or (gpu.major, gpu.minor) < needs:
         return None
-    return refused
+    return refused, gpu
 
 
 @rule("CC807", "observed-cpu-only-torch", "cpu_only_torch", "torch", symptom=True)
@@ -434,9 +442,9 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
                    + (" conda's `cpuonly` package is installed." if cpuonly else ""),
             remedy=cuda_remedy(), evidence=evidence(unavailable, cpuonly) + ["torch.version", "torch.cuda"])
         return
-    on_cpu = _compute_type_refused_on_capable_gpu(ctx)
-    capable = gpu_arch(ctx)
-    if on_cpu is not None and capable is not None and not ctx.non_nvidia_evidence:
+    refused = _compute_type_refused_on_capable_gpu(ctx)
+    if refused is not None and not ctx.non_nvidia_evidence:
+        on_cpu, capable = refused
         yield ctx.finding(
             f"The program runs on the CPU: {gpu_label(ctx)} supports the compute type it refuses",
             severity="warning", certainty=POSSIBLE,

@@ -323,7 +323,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
                    "copy first, so torch and its extensions run against another release's symbols.",
             remedy="Keep the libtorch folder off LD_LIBRARY_PATH for Python: set it only for the C++ program "
                    "(`LD_LIBRARY_PATH=/path/to/libtorch/lib ./app`), or link the program with an rpath to it.",
-            evidence=evidence(libtorch, failed) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
+            evidence=evidence(libtorch, failed) + (["kernels.binaries.missing_torch_symbols"] if failed is None else [])
+            + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
         return
     mixed = _cudnn_sublibraries_mixed(ctx)
     if mixed is not None:

@@ -341,8 +341,9 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
     misspelt = first_of(ctx, Obs.ENV_NAME_MISSPELT)
     if misspelt is not None:
         name, wanted = misspelt.values.get("name"), misspelt.values.get("meant")
-        mistakes.append((misspelt, f"{name} is not a variable anything reads: {wanted} is meant",
-                         f"Set {wanted} (`{wanted}=…`); under the name {name} the setting does nothing."))
+        mistakes.append((misspelt, f"{name} is not a variable CUDA, torch or the loader reads: {wanted} is meant",
+                         f"Set {wanted} (`{wanted}=…`): CUDA, the container runtime, torch and the loader ignore "
+                         f"{name}."))
     for signature, (title, fix) in _STATED_MISTAKES.items():
         hit = first_of(ctx, signature)
         if hit is not None:
