@@ -479,12 +479,14 @@ MESSAGES: Tuple[Message, ...] = (
     # --- shared memory ---------------------------------------------------------------------
     _message(Obs.BUS_ERROR, ("bus error", "insufficient shared memory", "sigbus"),
              r"killed by signal: Bus error|unexpected bus error encountered in worker|insufficient shared memory|"
+             r"Fatal Python error: Bus error|"
              r"^\s*(?:\[\d+\]\s*\d+\s*)?Bus error(?: \(core dumped\))?|\bBus error \(core dumped\)|"
              r"(?:DataLoader|worker|shm|shared memory)[^\n]{0,80}\b(?:Bus error|SIGBUS)\b|"
              r"\b(?:Bus error|SIGBUS)\b[^\n]{0,80}(?:/dev/shm|shared memory|shm)"),
     _message(Obs.TORCH_SHM_WRITE, ("unable to write to file <", "unable to open shared memory object",
-                                              "unable to allocate shared memory"),
-             r"unable to write to file </?torch_\w*>(?:\s*:\s*(?P<reason>[^(\n]+?)\s*\((?P<errno>\d+)\))?|"
+                                              "unable to allocate shared memory", "bytes from file <"),
+             r"unable to (?:write to file|mmap \d+ bytes from file) </?torch_\w*>(?:\s*:\s*(?P<reason>[^(\n]+?)\s*"
+             r"\((?P<errno>\d+)\))?|"
              r"unable to open shared memory object </?torch_\w*>[^\n]*?(?:\((?P<errno2>\d+)\))?|"
              r"unable to allocate shared memory"),
     _message(Obs.SHM_FAILURE, ("posix_fallocate", "shm_open", "/dev/shm", "shared memory segment", "ncclshmopen",
@@ -492,7 +494,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"posix_fallocate failed|shm_open[^\n]*failed|Error while creating shared memory segment|ncclShmOpen|"
              r"(?:No space left on device|Permission denied|Read-only file system)[^\n]{0,120}(?:/dev/shm|shared memory)|"
              r"(?:NCCL|nccl)[^\n]*(?:/dev/shm|shm)[^\n]*(?:fail|error|No space)|/dev/shm[^\n]*(?:No space left|"
-             r"Permission denied)"),
+             r"Permission denied)|\bfail\w*\s+to\s+(?:extend|create|open|map|allocate)\s+/dev/shm/"),
     _message(Obs.SEMLOCK_PERMISSION, ("semlock",),
              # Errno 38 "Function not implemented": no /dev/shm at all (a sandbox or a runtime that mounts none)
              r"^\s*(?:[\w.]+\s*=\s*)*_?multiprocessing\.SemLock\([^\n]{0,300}?(?:PermissionError|Errno 13\]|"
@@ -508,6 +510,15 @@ MESSAGES: Tuple[Message, ...] = (
              r"of)\s+(?:only\s+\d|too\s+small|very\s+small|insufficient|not\s+(?:big|large)\s+enough)|"
              r"(?:insufficient|not\s+enough|too\s+(?:little|small))\s+(?:shared\s+memory|/dev/shm|shm)\b(?!\s*\(shm\))",
              needs=("only", "small", "insufficient", "enough", "too little")),
+    # a DataLoader worker gone without a reason given: shared memory in a container, else anything
+    _message(Obs.DATALOADER_EXITED, ("exited unexpectedly",),
+             r"DataLoader worker \(pids?(?:\(s\))?\s[^)]*\) exited unexpectedly"),
+    # `df -h /dev/shm` (or `df -h`): the size of shared memory as mounted
+    _message(Obs.DF_SHM, ("/dev/shm",),
+             r"^\s*(?:shm|tmpfs|none|overlay)\s+(?P<size>\d+(?:\.\d+)?[KMGT]i?)\s+\S+\s+\S+\s+(?P<use>\d+)%\s+/dev/shm\s*$"),
+    # torch handing a tensor to another process through shared memory (a DataLoader worker's batch)
+    _message(Obs.TORCH_STORAGE_SHARING, ("_share_fd_cpu_", "_share_filename_cpu_", "reductions.py"),
+             r"_share_(?:fd|filename)_cpu_|torch[/\\]multiprocessing[/\\]reductions\.py"),
     _message(Obs.DATALOADER_KILLED, ("is killed by signal: killed",),
              r"DataLoader worker \(pid[^)]*\) is killed by signal: Killed"),
     # --- GPU health --------------------------------------------------------------------------

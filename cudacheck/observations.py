@@ -210,6 +210,11 @@ class Obs(str, Enum):
                           "multiprocessing cannot create a semaphore in /dev/shm (permission denied)")
     NCCL_SYSTEM_ERROR = ("nccl_system_error", "shm_too_small", "NCCL: unhandled system error")
     NO_SPACE_LEFT = ("no_space_left", "shm_too_small", "ENOSPC: no space left on device")
+    DATALOADER_EXITED = ("dataloader_exited", "shm_too_small",
+                         "a DataLoader worker exited without saying why (in a container, most often /dev/shm)")
+    DF_SHM = ("df_shm", CONTEXT, "`df` shows the size of /dev/shm")
+    TORCH_STORAGE_SHARING = ("torch_storage_sharing", CONTEXT,
+                             "torch moving a tensor to another process through shared memory (a traceback frame)")
     SHM_SIZE_WARNED = ("shm_size_warned", "shm_too_small",
                        "a program warns that /dev/shm is smaller than it needs (Ray's object store falls back to /tmp)")
     SHM_NOT_WRITABLE = ("shm_not_writable", "shm_permission", "/dev/shm is shown without write access for other users")

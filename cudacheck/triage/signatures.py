@@ -121,6 +121,14 @@ def _ngc_shm(facts: Facts, values: Dict[str, str], line: int) -> None:
             facts.set(lambda s: s.container.shm, ShmFacts(exists=True, size_bytes=size), REPORTED)
 
 
+def _df_shm(facts: Facts, values: Dict[str, str], line: int) -> None:
+    """`df -h` prints /dev/shm's size in powers of 1024 ("64M"); a container's unless it says otherwise."""
+    match = re.match(r"(\d+(?:\.\d+)?)([KMGT])", values.get("size", ""), re.IGNORECASE)
+    if match and not facts.known(lambda s: s.container.shm):
+        size = int(float(match.group(1)) * {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}[match.group(2).upper()])
+        facts.set(lambda s: s.container.shm, ShmFacts(exists=True, size_bytes=size), REPORTED)
+
+
 def _cuda_init_warning(facts: Facts, values: Dict[str, str], line: int) -> None:
     facts.set(lambda s: s.cuda_driver.init_error_string, values.get("message", "")[:300], REPORTED)
 
@@ -158,6 +166,7 @@ HOOKS: Dict[Obs, Callable[[Facts, Dict[str, str], int], None]] = {
     Obs.GPU_REQUIRES_NEWER_CUDA: _requires_cuda,
     Obs.DETECTED_CUDA_MISMATCH: _detected_mismatch,
     Obs.NGC_SHM_DEFAULT: _ngc_shm,
+    Obs.DF_SHM: _df_shm,
     Obs.CUDA_INIT_WARNING: _cuda_init_warning,
 }
 

@@ -140,7 +140,11 @@ _TWO_INTERPRETERS = lazy_compile(
     r"\b(?:works?|working|True)\b[^\n]{0,60}?\b(?:in|from|on|with)\s+(?:the\s+|my\s+|a\s+)?" + _TOOLS +
     r"\b[^\n]{0,60}?\b(?:but|while|whereas|yet)\b[^\n]{0,60}?\b" + _SHELLS + r"|"
     r"\b(?:in|from|on|with)\s+(?:the\s+|my\s+)?(?:" + _TOOLS[3:-1] + r"|" + _SHELLS[3:-1] + r")\b[^\n]{0,60}?"
-    r"\b(?:False|fails?|doesn'?t work|not work\w*)\b[^\n]{0,60}?\b(?:but|while|whereas|yet)\b[^\n]{0,80}?\b(?:True|works?)\b",
+    r"\b(?:False|fails?|doesn'?t work|not work\w*)\b[^\n]{0,60}?\b(?:but|while|whereas|yet)\b[^\n]{0,80}?\b(?:True|works?)\b|"
+    # "is False in Jupyter but True in the terminal"
+    r"\b(?:False|fails?|doesn'?t work|not work\w*)\s+(?:in|from|on|with)\s+(?:the\s+|my\s+|a\s+)?(?:" + _TOOLS[3:-1] +
+    r"|" + _SHELLS[3:-1] + r")\b[^\n]{0,40}?\b(?:but|while|whereas|yet)\s+(?:it\s+)?(?:is\s+|returns\s+)?(?:True|works?)\s+"
+    r"(?:fine\s+)?(?:in|from|on|with)\s+(?:the\s+|my\s+|a\s+)?(?:" + _TOOLS[3:-1] + r"|" + _SHELLS[3:-1] + r")\b",
     re.IGNORECASE)
 _LD_FIX = lazy_compile(
     r"(?:unset(?:ting)?|remov\w*|delet\w*|clear\w*|drop\w*|empty\w*)\s+(?:the\s+)?(?:[\w./-]+\s+from\s+(?:the\s+|my\s+)?)?"

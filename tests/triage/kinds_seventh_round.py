@@ -1,0 +1,71 @@
+"""Kinds of evidence a seventh round found missing: shared memory running out as torch, NCCL and `df` show it
+(torch's "unable to mmap … from file </torch_…>", NCCL's "failed to extend /dev/shm/nccl-…", "No space left on
+device" inside torch's tensor-sharing frames, a DataLoader worker gone without a reason in a container, a full
+64 MiB /dev/shm in `df -h`, "Fatal Python error: Bus error"); a machine switching itself off as training starts;
+two interpreters told apart in the order "False in Jupyter but True in the terminal"; a VS Code dev container.
+Each kind fires on its wording and stays silent on a near miss (tables read by test_kinds.py). Texts written here
+in the style of real reports."""
+from cudacheck.observations import Obs
+
+# --- what each wording leads with: (text, the first finding's category, words its title holds) -------------------
+LEADS = [
+    # torch maps a DataLoader batch from /dev/shm and cannot
+    ("RuntimeError: unable to mmap 1048576 bytes from file </torch_123_456_7>: Cannot allocate memory (12)",
+     "shm_too_small", "Shared memory"),
+    # NCCL growing its shared-memory segment
+    ("misc/shmutils.cc:72 NCCL WARN Error: failed to extend /dev/shm/nccl-9BcVty to 9637892 bytes",
+     "shm_too_small", "Shared memory"),
+    # ENOSPC inside torch's tensor-sharing frames: the disk that is full is /dev/shm
+    ("OSError: [Errno 28] No space left on device\n  File \"/opt/conda/lib/python3.10/site-packages/torch/"
+     "multiprocessing/reductions.py\", line 355, in reduce_storage\n    fd, size = storage._share_fd_cpu_()",
+     "shm_too_small", "Shared memory"),
+    # a worker gone without a reason, in a Docker container whose /dev/shm is the default
+    ("RuntimeError: DataLoader worker (pid(s) 12345) exited unexpectedly\nrunning inside docker (docker run --gpus all "
+     "-it myimg), num_workers=8", "shm_too_small", "/dev/shm is probably too small"),
+    # `df -h` showing a full 64 MiB /dev/shm
+    ("df -h /dev/shm\nFilesystem      Size  Used Avail Use% Mounted on\nshm              64M   64M     0 100% /dev/shm",
+     "shm_too_small", "/dev/shm is probably too small"),
+    # Python's fault handler naming the bus error, with a DataLoader frame
+    ("Fatal Python error: Bus error\n\nThread 0x00007f (most recent call first):\n  File \"/opt/conda/lib/python3.8/"
+     "site-packages/torch/utils/data/dataloader.py\", line 1003 in _try_get_data", "shm_too_small", ""),
+    # the machine switches itself off as training starts: power or heat
+    ("When I start training, my PC shuts down completely and reboots. GPU RTX 3090, PSU 650W.", "gpu_health", ""),
+    # two interpreters, said with the failing one first
+    ("torch.cuda.is_available() is False in jupyter but True in the terminal", "multiple_torch_installs", ""),
+    # a VS Code dev container is a container: started without the GPU
+    ("warnings.warn('User provided device_type of \\'cuda\\', but CUDA is not available. Disabling')\n"
+     "in the devcontainer (VS Code), the host has an RTX 4090", "no_gpu_visible", ""),
+]
+
+NOT_LEADS = [
+    # a worker gone without a reason on a bare machine: nothing ties it to shared memory
+    ("RuntimeError: DataLoader worker (pid(s) 12345) exited unexpectedly", "shm_too_small"),
+    # a roomy /dev/shm that is not full
+    ("df -h /dev/shm\nFilesystem      Size  Used Avail Use% Mounted on\ntmpfs            32G  1.2G   31G   4% /dev/shm",
+     "shm_too_small"),
+    # "No space left on device" saving a checkpoint: the disk, not /dev/shm
+    ("OSError: [Errno 28] No space left on device\n  File \"/usr/lib/python3.10/site-packages/torch/serialization.py\", "
+     "line 441, in save", "shm_too_small"),
+    # a PC that restarts for an update is not a GPU fault
+    ("My PC restarts to install Windows updates; after that torch.cuda.is_available() is True", "gpu_health"),
+    # the same interpreter in both places
+    ("torch.cuda.is_available() is False in jupyter and False in the terminal", "multiple_torch_installs"),
+]
+
+OBSERVED = [
+    ("RuntimeError: DataLoader worker (pid(s) 4321, 4322) exited unexpectedly", Obs.DATALOADER_EXITED),
+    ("shm              64M   64M     0 100% /dev/shm", Obs.DF_SHM),
+    ("    fd, size = storage._share_fd_cpu_()", Obs.TORCH_STORAGE_SHARING),
+    ("RuntimeError: unable to mmap 1048576 bytes from file </torch_123_456_7>: Cannot allocate memory (12)",
+     Obs.TORCH_SHM_WRITE),
+    ("misc/shmutils.cc:72 NCCL WARN Error: failed to extend /dev/shm/nccl-9BcVty to 9637892 bytes", Obs.SHM_FAILURE),
+    ("Fatal Python error: Bus error", Obs.BUS_ERROR),
+]
+
+NOT_OBSERVED = [
+    ("DataLoader worker (pid 8888) is killed by signal: Killed.", Obs.DATALOADER_EXITED),
+    ("tmpfs            32G  1.2G   31G   4% /run", Obs.DF_SHM),
+    ("unable to mmap the model file model.safetensors", Obs.TORCH_SHM_WRITE),
+    ("ls /dev/shm/nccl-9BcVty", Obs.SHM_FAILURE),
+    ("Fatal Python error: Segmentation fault", Obs.BUS_ERROR),
+]
