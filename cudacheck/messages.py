@@ -340,8 +340,10 @@ MESSAGES: Tuple[Message, ...] = (
              needs=("/torch/", "\\torch\\")),
     _message(Obs.TORCH_C_IMPORT, ("cannot import name '_c'", "no module named 'torch._c'", "module 'torch' has no attribute",
                                   "module 'torch._c' has no attribute", "no module named _c", "name '_c' is not defined",
-                                  "no module named 'torch._c"),
+                                  "no module named 'torch._c", "from 'torch' (unknown location)"),
+             # "(unknown location)": a folder named torch without __init__.py imports as an empty namespace package
              r"cannot import name '_C' from (?:partially initialized module )?'torch'|No module named 'torch\._C'|"
+             r"cannot import name '\w+' from 'torch' \(unknown location\)|"
              r"No module named '?_C'?(?![\w.])|name '_C' is not defined|"
              r"module 'torch' has no attribute '(?P<attribute>cuda|__version__|version|nn|Tensor|_C)'|"
              r"module 'torch\._C' has no attribute '(?P<attribute2>\w+)'"),

@@ -2,9 +2,10 @@
 (torch's "unable to mmap … from file </torch_…>", NCCL's "failed to extend /dev/shm/nccl-…", "No space left on
 device" inside torch's tensor-sharing frames, a DataLoader worker gone without a reason in a container, a full
 64 MiB /dev/shm in `df -h`, "Fatal Python error: Bus error"); a machine switching itself off as training starts;
-two interpreters told apart in the order "False in Jupyter but True in the terminal"; a VS Code dev container.
-Each kind fires on its wording and stays silent on a near miss (tables read by test_kinds.py). Texts written here
-in the style of real reports."""
+two interpreters told apart in the order "False in Jupyter but True in the terminal"; a VS Code dev container;
+another package (bitsandbytes) said to be built without the GPU; torch imported as an empty namespace package
+("unknown location"). Each kind fires on its wording and stays silent on a near miss (tables read by
+test_kinds.py). Texts written here in the style of real reports."""
 from cudacheck.observations import Obs
 
 # --- what each wording leads with: (text, the first finding's category, words its title holds) -------------------
@@ -35,6 +36,10 @@ LEADS = [
     # a VS Code dev container is a container: started without the GPU
     ("warnings.warn('User provided device_type of \\'cuda\\', but CUDA is not available. Disabling')\n"
      "in the devcontainer (VS Code), the host has an RTX 4090", "no_gpu_visible", ""),
+    # another package's build said to lack the GPU, next to a CUDA torch: that package, not torch
+    ("The installed version of bitsandbytes was compiled without GPU support. 8-bit optimizers, 8-bit "
+     "multiplication, and GPU quantization are unavailable.\ntorch 2.1.0+cu121, RTX 3090", "extension_mismatch",
+     "bitsandbytes"),
 ]
 
 NOT_LEADS = [
@@ -60,6 +65,8 @@ OBSERVED = [
      Obs.TORCH_SHM_WRITE),
     ("misc/shmutils.cc:72 NCCL WARN Error: failed to extend /dev/shm/nccl-9BcVty to 9637892 bytes", Obs.SHM_FAILURE),
     ("Fatal Python error: Bus error", Obs.BUS_ERROR),
+    ("The installed version of torch was compiled without GPU support", Obs.CPU_BUILD_STATED),
+    ("ImportError: cannot import name 'Tensor' from 'torch' (unknown location)", Obs.TORCH_C_IMPORT),
 ]
 
 NOT_OBSERVED = [
@@ -68,4 +75,8 @@ NOT_OBSERVED = [
     ("unable to mmap the model file model.safetensors", Obs.TORCH_SHM_WRITE),
     ("ls /dev/shm/nccl-9BcVty", Obs.SHM_FAILURE),
     ("Fatal Python error: Segmentation fault", Obs.BUS_ERROR),
+    ("The installed version of bitsandbytes was compiled without GPU support.\ntorch 2.1.0+cu121",
+     Obs.CPU_BUILD_STATED),
+    ("ImportError: cannot import name 'Tensor' from 'torch' (/usr/lib/python3/site-packages/torch/__init__.py)",
+     Obs.TORCH_C_IMPORT),
 ]
