@@ -4,7 +4,7 @@ device" inside torch's tensor-sharing frames, a DataLoader worker gone without a
 64 MiB /dev/shm in `df -h`, "Fatal Python error: Bus error"); a machine switching itself off as training starts;
 two interpreters told apart in the order "False in Jupyter but True in the terminal"; a VS Code dev container;
 another package (bitsandbytes) said to be built without the GPU; torch imported as an empty namespace package
-("unknown location"). Each kind fires on its wording and stays silent on a near miss (tables read by
+("unknown location"); ROCm's "HIP error" left to AMD. Each kind fires on its wording and stays silent on a near miss (tables read by
 test_kinds.py). Texts written here in the style of real reports."""
 from cudacheck.observations import Obs
 
@@ -53,6 +53,9 @@ NOT_LEADS = [
      "line 441, in save", "shm_too_small"),
     # a PC that restarts for an update is not a GPU fault
     ("My PC restarts to install Windows updates; after that torch.cuda.is_available() is True", "gpu_health"),
+    # ROCm's own kernel error on an AMD GPU: not an NVIDIA build missing kernels
+    ("AMD Radeon RX 7900 XTX, torch 2.5.0+rocm6.2\nRuntimeError: HIP error: invalid device function",
+     "arch_not_in_build"),
     # the same interpreter in both places
     ("torch.cuda.is_available() is False in jupyter and False in the terminal", "multiple_torch_installs"),
 ]

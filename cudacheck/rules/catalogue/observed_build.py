@@ -107,8 +107,8 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
         TORCH_CUDA_ARCH_LIST including the GPU's compute capability.
     """
     category, why, signs = _arch_verdict(ctx)
-    if category != "arch_not_in_build":
-        return
+    if category != "arch_not_in_build" or all("hip error" in s.text.lower() for s in signs):
+        return  # ROCm's "HIP error: invalid device function" is an AMD GPU's, outside the NVIDIA stack
     gpu = gpu_arch(ctx)
     covered = torch_covers(ctx, gpu)
     if covered == "sass" and {s.signature for s in signs} == {Obs.GPU_NOT_COMPATIBLE} and gpu is not None:
