@@ -515,6 +515,10 @@ MESSAGES: Tuple[Message, ...] = (
     # a DataLoader worker gone without a reason given: shared memory in a container, else anything
     _message(Obs.DATALOADER_EXITED, ("exited unexpectedly",),
              r"DataLoader worker \(pids?(?:\(s\))?\s[^)]*\) exited unexpectedly"),
+    # "nvidia-smi works inside WSL": the driver is reachable where the program runs (not said of the host or Windows)
+    _message(Obs.SMI_WORKS_STATED, ("nvidia-smi",),
+             r"\bnvidia-smi\b[^\n]{0,30}?\b(?:works|is\s+working|worked|runs\s+fine|shows\s+(?:the|my)\s+(?:gpu|card))\b",
+             exclude=r"\bbut\b|\bnot\b|n't\b|\bfail|\bonly\b|\b(?:on|in|from|under)\s+(?:the\s+)?(?:host|windows|powershell|cmd)\b"),
     # `df -h /dev/shm` (or `df -h`): the size of shared memory as mounted
     _message(Obs.DF_SHM, ("/dev/shm",),
              r"^\s*(?:shm|tmpfs|none|overlay)\s+(?P<size>\d+(?:\.\d+)?[KMGT]i?)\s+\S+\s+\S+\s+(?P<use>\d+)%\s+/dev/shm\s*$"),

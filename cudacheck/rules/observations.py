@@ -113,6 +113,45 @@ def docker_run(ctx: RuleContext) -> Optional[Observation]:
     return first_of(ctx, Obs.DOCKER_RUN)
 
 
+def container_gpu_access(ctx: RuleContext) -> Optional[bool]:
+    """Whether the pasted container start grants GPUs (None when no start command was pasted, or it passes only
+    the /dev/nvidia* nodes: they work only with driver libraries the image brings itself)."""
+    if first_of(ctx, Obs.COMPOSE_GPU):
+        return True
+    marker = next((o for o in all_of(ctx, Obs.CONTAINER_MARKER) if o.values.get("gpu_access")), None)
+    if marker is not None:
+        return marker.values.get("gpu_access") == "yes"
+    run = docker_run(ctx)
+    if run is None or run.values.get("gpu_access") == "devices":
+        return None
+    return run.values.get("gpu_access") == "yes"
+
+
+def container_devices_only(ctx: RuleContext) -> bool:
+    """Whether the pasted container start passes only the /dev/nvidia* nodes, without the NVIDIA runtime."""
+    run = docker_run(ctx)
+    return run is not None and run.values.get("gpu_access") == "devices"
+
+
+def container_without_gpu_runtime(ctx: RuleContext, kind: str) -> bool:
+    """Whether a container (``kind`` "container") or pod ("kubernetes") is known to run without the NVIDIA runtime's
+    driver libraries: started without GPU access, given only the device nodes, a pod (whose driver libraries come
+    only with the device plugin's runtime), an LXC or Apptainer container."""
+    return container_gpu_access(ctx) is False or container_devices_only(ctx) or kind == "kubernetes" or \
+        ctx.snapshot.container.runtime in ("lxc", "apptainer")
+
+
+def wsl_libcuda_shadowed(ctx: RuleContext) -> Optional[Observation]:
+    """CUDA's "no CUDA-capable device" (100) in WSL where nvidia-smi sees the GPU (its table, or the report saying
+    it works there): the Windows driver passes the GPU through, and the libcuda that answers is not WSL's (a Linux
+    driver or a toolkit's libcuda installed inside WSL, found before /usr/lib/wsl/lib). The observation, or None."""
+    situation = gpu_situation(ctx)
+    if situation is None or situation.kind != "wsl":
+        return None
+    sees = ctx.snapshot.nvml.status == "ok" or first_of(ctx, Obs.SMI_WORKS_STATED) is not None
+    return first_of(ctx, Obs.NO_CUDA_DEVICE) if sees else None
+
+
 def cuda_unavailable(ctx: RuleContext) -> Optional[Observation]:
     """The observation saying CUDA is unavailable (is_available() False, no devices, the message, the report
     saying the GPU is not used)."""

@@ -4,7 +4,10 @@ device" inside torch's tensor-sharing frames, a DataLoader worker gone without a
 64 MiB /dev/shm in `df -h`, "Fatal Python error: Bus error"); a machine switching itself off as training starts;
 two interpreters told apart in the order "False in Jupyter but True in the terminal"; a VS Code dev container;
 another package (bitsandbytes) said to be built without the GPU; torch imported as an empty namespace package
-("unknown location"); ROCm's "HIP error" left to AMD. Each kind fires on its wording and stays silent on a near miss (tables read by
+("unknown location"); ROCm's "HIP error" left to AMD; WSL where nvidia-smi sees the GPU and CUDA finds no
+device (a libcuda other than WSL's answers); the stub libcuda (error 34) in a container whose start is not shown;
+collect_env's "CUDA used to build PyTorch: None" on its own and conda's CPU build rows; Python's "from x import y"
+is not a Dockerfile's FROM. Each kind fires on its wording and stays silent on a near miss (tables read by
 test_kinds.py). Texts written here in the style of real reports."""
 from cudacheck.observations import Obs
 
@@ -36,6 +39,19 @@ LEADS = [
     # a VS Code dev container is a container: started without the GPU
     ("warnings.warn('User provided device_type of \\'cuda\\', but CUDA is not available. Disabling')\n"
      "in the devcontainer (VS Code), the host has an RTX 4090", "no_gpu_visible", ""),
+    # WSL passes the GPU through (nvidia-smi works there) and CUDA finds no device: another libcuda answers
+    ("Windows 11 WSL2 CUDA 12.2 (nvidia-smi works inside WSL; No running processes found)\n"
+     "numba.cuda.cudadrv.driver.CudaAPIError: [100] Call to cuInit results in CUDA_ERROR_NO_DEVICE",
+     "lib_path_conflict", "not WSL's"),
+    # the stub libcuda answering in a container whose start is not shown: its folder is on the loader path
+    ("$ python -c \"import torch; print(torch.cuda.is_available())\"\nUserWarning: CUDA initialization: Unexpected "
+     "error from cudaGetDeviceCount(). Error 34: CUDA driver is a stub library\nthe same in my conda env (obviously "
+     "this isn't inside docker) prints True", "lib_path_conflict", "stub libcuda"),
+    # collect_env's "CUDA used to build PyTorch: None" pasted on its own, and a conda CPU build row
+    ("CUDA used to build PyTorch: None\nGPU models and configuration: GPU 0: NVIDIA GeForce RTX 3080",
+     "cpu_only_torch", ""),
+    ("conda list | grep torch\ntorch                     2.1.0               py3.11_cpu_0    pytorch\n"
+     "My GPU is RTX 3060", "cpu_only_torch", ""),
     # another package's build said to lack the GPU, next to a CUDA torch: that package, not torch
     ("The installed version of bitsandbytes was compiled without GPU support. 8-bit optimizers, 8-bit "
      "multiplication, and GPU quantization are unavailable.\ntorch 2.1.0+cu121, RTX 3090", "extension_mismatch",
@@ -56,6 +72,9 @@ NOT_LEADS = [
     # ROCm's own kernel error on an AMD GPU: not an NVIDIA build missing kernels
     ("AMD Radeon RX 7900 XTX, torch 2.5.0+rocm6.2\nRuntimeError: HIP error: invalid device function",
      "arch_not_in_build"),
+    # WSL where nvidia-smi itself fails: the Windows driver does not pass the GPU through
+    ("Ubuntu 20.04 on WSL2\n$ nvidia-smi\nNVIDIA-SMI has failed because it couldn't communicate with the NVIDIA "
+     "driver.\ncudaGetDeviceCount returned 100\n-> no CUDA-capable device is detected", "lib_path_conflict"),
     # the same interpreter in both places
     ("torch.cuda.is_available() is False in jupyter and False in the terminal", "multiple_torch_installs"),
 ]
@@ -70,6 +89,9 @@ OBSERVED = [
     ("Fatal Python error: Bus error", Obs.BUS_ERROR),
     ("The installed version of torch was compiled without GPU support", Obs.CPU_BUILD_STATED),
     ("ImportError: cannot import name 'Tensor' from 'torch' (unknown location)", Obs.TORCH_C_IMPORT),
+    ("nvidia-smi works fine inside the WSL distribution", Obs.SMI_WORKS_STATED),
+    ("FROM nvcr.io/nvidia/pytorch:24.01-py3 AS base", Obs.CONTAINER_MARKER),
+    ("CUDA used to build PyTorch: None", Obs.CPU_BUILD_STATED),
 ]
 
 NOT_OBSERVED = [
@@ -82,4 +104,7 @@ NOT_OBSERVED = [
      Obs.CPU_BUILD_STATED),
     ("ImportError: cannot import name 'Tensor' from 'torch' (/usr/lib/python3/site-packages/torch/__init__.py)",
      Obs.TORCH_C_IMPORT),
+    ("nvidia-smi works in Windows PowerShell but not in WSL", Obs.SMI_WORKS_STATED),
+    ("    from torch.utils.data import DataLoader", Obs.CONTAINER_MARKER),
+    ("PyTorch version: 2.1.0+cu121\nCUDA used to build PyTorch: 12.1", Obs.CPU_BUILD_STATED),
 ]

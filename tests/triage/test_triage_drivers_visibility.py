@@ -285,9 +285,15 @@ def test_a_stub_libcuda_on_a_host_is_a_loader_path_problem():
     assert "container.env.LD_LIBRARY_PATH" in finding.evidence
 
 
-def test_a_stub_libcuda_in_a_container_means_no_driver_was_put_in():
-    finding = first("root@4b1d2c3e9f00:/app# python train.py\n" + _STUB)
+def test_a_stub_libcuda_in_a_container_started_without_gpus_means_no_driver_was_put_in():
+    finding = first("docker run --rm -it myimage python train.py\n" + _STUB)
     assert finding.category == "no_gpu_visible" and finding.code == "CC804"
+
+
+def test_a_stub_libcuda_in_a_container_whose_start_is_not_shown_is_a_loader_path_problem():
+    """Error 34 means the stub is on the loader path: without the NVIDIA runtime the same image says "no driver"."""
+    finding = first("root@4b1d2c3e9f00:/app# python train.py\n" + _STUB)
+    assert finding.category == "lib_path_conflict" and finding.code == "CC811"
 
 
 def test_a_gpu_the_container_toolkit_does_not_know():

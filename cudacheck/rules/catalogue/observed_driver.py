@@ -10,7 +10,9 @@ from ...report import Finding
 from ...snapshot import Observation
 from ...versions import cuda_from_int, major_minor
 from ..context import RuleContext
-from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cuda_unavailable, docker_run,
+from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, container_devices_only,
+                            container_gpu_access, container_without_gpu_runtime, cuda_unavailable, docker_run,
+                            wsl_libcuda_shadowed,
                             hiding_mask,
                             Situation, driver_needed, evidence, first_of, forward_compat_cause, gpu_situation,
                             ld_entries, newest_image_cuda, platform_system, quote, wheel_text)
@@ -21,33 +23,12 @@ def _in_container(ctx: RuleContext) -> bool:
     return bool(ctx.snapshot.container.in_container)
 
 
-def _gpu_access(ctx: RuleContext) -> Optional[bool]:
-    """Whether the pasted container start grants GPUs (None when no start command was pasted, or it passes only
-    the /dev/nvidia* nodes: they work only with driver libraries the image brings itself)."""
-    if first_of(ctx, Obs.COMPOSE_GPU):
-        return True
-    marker = next((o for o in all_of(ctx, Obs.CONTAINER_MARKER) if o.values.get("gpu_access")), None)
-    if marker is not None:
-        return marker.values.get("gpu_access") == "yes"
-    run = docker_run(ctx)
-    if run is None or run.values.get("gpu_access") == "devices":
-        return None
-    return run.values.get("gpu_access") == "yes"
-
-
-def _devices_only(ctx: RuleContext) -> bool:
-    run = docker_run(ctx)
-    return run is not None and run.values.get("gpu_access") == "devices"
-
-
 def _no_gpu_signs(ctx: RuleContext, situation: Situation, access: Optional[bool]) -> List[Observation]:
     """The observations that show no usable GPU in a situation (a container, a pod, WSL, a cluster job)."""
     names = [*NO_GPU_SIGNS, Obs.SMI_CANNOT_COMMUNICATE, Obs.NVML_DRIVER_NOT_LOADED, Obs.DEVICES_UNAVAILABLE]
-    without_runtime = access is False or _devices_only(ctx) or situation.kind == "kubernetes" or \
-        ctx.snapshot.container.runtime in ("lxc", "apptainer")
-    if situation.kind in ("kubernetes", "container"):
-        names.append(Obs.CUDA_STUB_LIBRARY)  # the image's stub libcuda answers when the runtime put in no driver's
+    without_runtime = container_without_gpu_runtime(ctx, situation.kind)
     if situation.kind in ("kubernetes", "container") and without_runtime:
+        names.append(Obs.CUDA_STUB_LIBRARY)  # the image's stub libcuda answers when the runtime put in no driver's
         # without the NVIDIA runtime's driver libraries the image's stub libcuda (or none) answers "driver
         # insufficient" (35) or "unknown error"
         names += [Obs.INSUFFICIENT_DRIVER, Obs.CUDA_UNKNOWN_ERROR]
@@ -82,7 +63,7 @@ def _started_without_gpus(ctx: RuleContext) -> bool:
     only the /dev/nvidia* nodes: no driver libraries of the host's were put in it."""
     situation = gpu_situation(ctx)
     return situation is not None and situation.kind == "container" and \
-        (_gpu_access(ctx) is False or _devices_only(ctx))
+        (container_gpu_access(ctx) is False or container_devices_only(ctx))
 
 
 def _main_module_missing(ctx: RuleContext) -> bool:
@@ -263,9 +244,9 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         return  # the driver ignores a GPU only a legacy branch supports: CC806 names the cause
     if hiding_mask(ctx) is not None and not host:
         return  # CUDA_VISIBLE_DEVICES / NVIDIA_VISIBLE_DEVICES hides every GPU: CC804
-    if (_in_container(ctx) or _gpu_access(ctx) is False) and not host:
+    if (_in_container(ctx) or container_gpu_access(ctx) is False) and not host:
         unknown = first_of(ctx, Obs.CUDA_UNKNOWN_ERROR)
-        if unknown is not None and _gpu_access(ctx) is not False:
+        if unknown is not None and container_gpu_access(ctx) is not False:
             yield ctx.finding(
                 "CUDA fails with “unknown error” (999) in the container: the host driver is in a bad state",
                 certainty=POSSIBLE,
@@ -488,7 +469,7 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(unknown_device))
         return
     run = docker_run(ctx)
-    access = _gpu_access(ctx)
+    access = container_gpu_access(ctx)
     unavailable = cuda_unavailable(ctx)
     signs = [o for o in all_of(ctx, *NO_GPU_SIGNS) if not _host_side(o)]
     if access is False and (unavailable is not None or signs):
@@ -504,6 +485,8 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                    "on the host; very old setups: `nvidia-docker run …`). Kubernetes: request `nvidia.com/gpu`.",
             evidence=evidence(start, symptom) + ["container.gpus_flag"])
         return
+    if wsl_libcuda_shadowed(ctx) is not None:
+        return  # WSL passes the GPU through and another libcuda answers: CC811
     banner = first_of(ctx, Obs.NGC_NO_DRIVER) if not ctx.non_nvidia_evidence else None  # no GPU on purpose
     situation = gpu_situation(ctx)
     # a report that says the machine has no NVIDIA GPU (a Mac running a Linux container) expects none inside either

@@ -10,8 +10,9 @@ from ...report import Finding
 from ...snapshot import Observation
 from ...versions import major_minor
 from ..context import RuleContext
-from ..observations import (LIKELY, POSSIBLE, all_of, evidence, first_of, gpu_situation, ld_entries, library_of_another_torch,
-                            platform_system, quote, system_library_folder)
+from ..observations import (LIKELY, POSSIBLE, all_of, container_without_gpu_runtime, evidence, first_of,
+                            gpu_situation, ld_entries, library_of_another_torch, platform_system, quote,
+                            system_library_folder, wsl_libcuda_shadowed)
 from ..registry import rule
 
 
@@ -249,7 +250,10 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
     """
     stub = first_of(ctx, Obs.CUDA_STUB_LIBRARY)
     situation = gpu_situation(ctx)
-    if stub is not None and (situation is None or situation.kind not in ("container", "kubernetes")):
+    if stub is not None and (situation is None or situation.kind not in ("container", "kubernetes") or
+                             not container_without_gpu_runtime(ctx, situation.kind)):
+        # error 34 means the stub is on the loader path; only a container known to lack the NVIDIA runtime (no
+        # driver library put in to find first) is CC804's
         yield ctx.finding(
             "CUDA error 34: the CUDA toolkit's stub libcuda was loaded instead of the driver's",
             certainty=LIKELY,
@@ -259,6 +263,22 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
             remedy="Remove the `stubs` folder from LD_LIBRARY_PATH and /etc/ld.so.conf.d (then `sudo ldconfig`); "
                    "`ldconfig -p | grep libcuda.so.1` must name the driver's library.",
             evidence=evidence(stub) + (["container.env.LD_LIBRARY_PATH"] if ld_entries(ctx, "stubs") else []))
+        return
+    shadowed = wsl_libcuda_shadowed(ctx)
+    if shadowed is not None:
+        seen = first_of(ctx, Obs.SMI_WORKS_STATED)
+        yield ctx.finding(
+            "WSL passes the GPU through, but the libcuda that answers is not WSL's",
+            certainty=LIKELY,
+            detail=f"{quote(shadowed)}, while nvidia-smi inside WSL sees the GPU"
+                   + (f" ({quote(seen)})" if seen else "") + ". In WSL2 the driver's libcuda lives in /usr/lib/wsl/lib; "
+                   "a Linux NVIDIA driver or a toolkit's libcuda installed inside WSL is found first and finds no "
+                   "device.",
+            remedy="Remove any Linux NVIDIA driver from WSL (`sudo apt remove --purge 'nvidia-driver-*' "
+                   "'libnvidia-compute-*'`; install the `cuda-toolkit-X-Y` package, not `cuda` or `cuda-drivers`), "
+                   "or put WSL's folder first: `export LD_LIBRARY_PATH=/usr/lib/wsl/lib:$LD_LIBRARY_PATH`; "
+                   "`ldconfig -p | grep libcuda` must name /usr/lib/wsl/lib.",
+            evidence=evidence(shadowed, seen) + (["nvml.status"] if ctx.snapshot.nvml.status == "ok" else []))
         return
     extension_lines = {o.line for o in all_of(ctx, Obs.EXTENSION_IMPORT_FAILED)}
     symbol = next((o for o in all_of(ctx, Obs.CUDA_LIBRARY_SYMBOL) if o.line not in extension_lines), None) or \

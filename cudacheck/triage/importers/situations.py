@@ -35,7 +35,7 @@ from ...lazy_regex import lazy_compile
 _CONTAINER = lazy_compile(
     r"/\.dockerenv|^\s*\(container\)|\bdocker\s+(?:exec|compose|-compose|container\s+exec)\b|docker-compose|"
     r"\binside\s+(?:the\s+|a\s+|my\s+|of\s+the\s+)?(?:docker\s+)?container\b|\bin\s+(?:the|a|my)\s+(?:docker\s+)?container\b|"
-    r"\b(?:docker|podman)\s+container\b|^\s*FROM\s+[\w./:-]+|\bcontainers?\s+(?:lost|lose|cannot|can't|doesn'?t|do not)\b|"
+    r"\b(?:docker|podman)\s+container\b|^\s*(?-i:FROM)\s+(?:--platform=\S+\s+)?[\w./:${}@-]+(?:\s+as\s+[\w.-]+)?\s*$|\bcontainers?\s+(?:lost|lose|cannot|can't|doesn'?t|do not)\b|"
     r"\bnvidia\s+docker\b|\bgpu\s+containers?\b|\bdev\s?containers?\b|\.devcontainer\b|docker\s*容器|容器(?:内|里|中)|コンテナ|컨테이너|контейнер|contenedor|"
     r"cont[êe]iner|conteneur",
     re.IGNORECASE)

@@ -31,7 +31,10 @@ _CPU_BUILD = lazy_compile(
     r"|(?<![a-z])cpu[- ]?(?:only\s+)?(?:torch|pytorch)\b|download\.pytorch\.org/whl/cpu\b|(?:torch|pytorch)\s*\(?\s*cpu(?:[- ]only)?\s*\)?\s*(?:version|build)"
     r"|\bwithout\s+cuda\s+support|\[cpu\]\s*version|versi[oó]n\s+(?:de\s+|para\s+)?cpu|vers[ãa]o\s+(?:de\s+|para\s+)?cpu"
     r"|cpu[- ]верси|верси[яюи]\s+(?:для\s+)?cpu|\bpytorch-cpu\b|\bpytorch-mutex\s+\S+\s+cpu\b"
-    r"|(?<![\w.])\d+\.\d+(?:\.\d+)?\+rocm[\d.]*|`\+rocm[\d.]+`",
+    r"|(?<![\w.])\d+\.\d+(?:\.\d+)?\+rocm[\d.]*|`\+rocm[\d.]+`"
+    # a `conda list` row whose build string is the CPU one ("py3.11_cpu_0", conda-forge's "cpu_generic_py311h…"), and
+    # collect_env's "CUDA used to build PyTorch: None" pasted without its other lines
+    r"|^\s*(?:py)?torch\s+\d+\.\d+(?:\.\d+)?\s+(?:py\d+\.?\d*_)?cpu_|^\s*cuda\s+used\s+to\s+build\s+pytorch\s*:\s*none\s*$",
     re.IGNORECASE)
 _BUILD_LACKS_CUDA = lazy_compile(
     # the build (not the GPU) said to lack CUDA: "a wheel that doesn't support cuda", "pytorch without cuda"
@@ -187,7 +190,7 @@ _WORKS_DESPITE_WARNING = lower_compile(
     r"|\b(?:despite|ignor\w*|apart\s+from)\s+(?:the\s+|this\s+|that\s+)?" + _WARNING_WORD + r"[^\n]{0,60}?" + _RUNS_NORMALLY)
 _NEGATED_RUN = lazy_compile(r"(?:\bnot|n't|\bnever|cannot|不能|无法)\s+(?:\w+\s+){0,2}(?:run|work|train)", re.IGNORECASE)
 _WARNING_ANCHORS = ("warning", "警告", "предупрежд", "advertencia", "aviso", "avertissement", "warnmeldung")
-_CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu")
+_CPU_ANCHORS = ("cpu", "without cuda support", "pytorch-mutex", "+rocm", "whl/cpu", "cuda used to build pytorch")
 _NO_GPU_ANCHORS = ("without", "have", "no ", "cpu", "cuda and i", "显卡", "gpu", "n卡", "нет ", "без ", "tengo", "tenho")
 _MAC_ANCHORS = ("mac", "apple", "m1", "m2", "m3", "m4", "m series")
 _OTHER_GRAPHICS_ANCHORS = ("intel", "integrated graphics", "amd", "radeon")
@@ -269,6 +272,8 @@ def _cpu_builds(document: Document, facts: Facts) -> None:
         match = _CPU_BUILD.search(text)
         if not match or _NOT.search(text[:match.start()]):
             continue
+        if match.group(0).lower().lstrip().startswith("cuda used to build") and any(c.version for c in facts.torch):
+            continue  # collect_env read whole: its torch claim already says the build has no CUDA
         _cpu_build_stated(document, facts, index, match)
     for index in document.lines_with_any(_BUILD_LACKS_ANCHORS):
         text = document.line(index)
