@@ -415,10 +415,15 @@ MESSAGES: Tuple[Message, ...] = (
              r"version [`'](?P<symbol>(?:GLIBCXX|CXXABI)_[\d.]+)' not found"),
     _message(Obs.NCCL_NOT_BUILT, ("doesn't have nccl built in", "does not have nccl built in"),
              r"Distributed package does(?:n't| not) have NCCL built in"),
+    # pip's words, and uv's ("there is no version of torch==2.4.0+cu124", "torch==… was not found in the package
+    # registry")
     _message(Obs.NO_MATCHING_TORCH, ("no matching distribution found for torch",
-                                         "satisfies the requirement torch", "is not a supported wheel on this"),
+                                         "satisfies the requirement torch", "is not a supported wheel on this",
+                                         "there is no version of torch", "not found in the package registry"),
              r"No matching distribution found for torch(?P<spec>[=<>!~][^\s]*)?|Could not find a version that "
-             r"satisfies the requirement torch(?P<spec2>[=<>!~][^\s]*)?|torch-[\w.+%]+\.whl is not a supported wheel"),
+             r"satisfies the requirement torch(?P<spec2>[=<>!~][^\s]*)?|torch-[\w.+%]+\.whl is not a supported wheel|"
+             r"there is no version of torch(?P<spec3>[=<>!~][^\s,]*)|\btorch(?P<spec4>[=<>!~][^\s,]*) was not found in "
+             r"the package registry"),
     _message(Obs.TORCH_NOT_INSTALLED, ("no module named 'torch'", 'no module named "torch"', "no module named torch"),
              r"No module named ['\"]?torch['\"]?(?![\w.])"),
     # --- extension builds ------------------------------------------------------------------

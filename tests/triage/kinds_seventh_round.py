@@ -7,7 +7,9 @@ another package (bitsandbytes) said to be built without the GPU; torch imported 
 ("unknown location"); ROCm's "HIP error" left to AMD; WSL where nvidia-smi sees the GPU and CUDA finds no
 device (a libcuda other than WSL's answers); the stub libcuda (error 34) in a container whose start is not shown;
 collect_env's "CUDA used to build PyTorch: None" on its own and conda's CPU build rows; Python's "from x import y"
-is not a Dockerfile's FROM. Each kind fires on its wording and stays silent on a near miss (tables read by
+is not a Dockerfile's FROM; cuDNN's "unable to find an engine" without an out-of-memory error; uv's "there is no
+version of torch==…+cu124"; a failed install is not what is installed; a GPU judged against the old release a
+paste names. Each kind fires on its wording and stays silent on a near miss (tables read by
 test_kinds.py). Texts written here in the style of real reports."""
 from cudacheck.observations import Obs
 
@@ -52,6 +54,18 @@ LEADS = [
      "cpu_only_torch", ""),
     ("conda list | grep torch\ntorch                     2.1.0               py3.11_cpu_0    pytorch\n"
      "My GPU is RTX 3060", "cpu_only_torch", ""),
+    # cuDNN finding no engine without running out of memory: a sub-library that does not load
+    ("点击run 报错 RuntimeError: GET was unable to find an engine to execute this computation", "cudnn_missing",
+     "no engine"),
+    # uv's words for a CUDA build asked of an index that does not have it
+    ("× No solution found when resolving dependencies:\n  ╰─▶ Because there is no version of torch==2.4.0+cu124 "
+     "and your project depends on torch==2.4.0+cu124, we can conclude that your project's requirements are "
+     "unsatisfiable.", "config", "only on the PyTorch index"),
+    # an install that failed installed nothing: the GPU is not judged against the build it asked for
+    ("- GPU GTX1070\npip install --pre torch==2.7.0.dev20250311+cu128 --index-url "
+     "https://download.pytorch.org/whl/nightly/cu128\nERROR: Could not find a version that satisfies the requirement "
+     "torch==2.7.0.dev20250311+cu128 (from versions: none)\nERROR: No matching distribution found for "
+     "torch==2.7.0.dev20250311+cu128", "config", "no torch wheel for this Python"),
     # another package's build said to lack the GPU, next to a CUDA torch: that package, not torch
     ("The installed version of bitsandbytes was compiled without GPU support. 8-bit optimizers, 8-bit "
      "multiplication, and GPU quantization are unavailable.\ntorch 2.1.0+cu121, RTX 3090", "extension_mismatch",
@@ -75,6 +89,13 @@ NOT_LEADS = [
     # WSL where nvidia-smi itself fails: the Windows driver does not pass the GPU through
     ("Ubuntu 20.04 on WSL2\n$ nvidia-smi\nNVIDIA-SMI has failed because it couldn't communicate with the NVIDIA "
      "driver.\ncudaGetDeviceCount returned 100\n-> no CUDA-capable device is detected", "lib_path_conflict"),
+    # the same engine error next to an out-of-memory error: memory, not a library
+    ("torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\nRuntimeError: GET was unable to "
+     "find an engine to execute this computation", "cudnn_missing"),
+    # a name shared by GPUs every build of the named old release covers (TITAN X: sm_52 or sm_61, torch 1.7 has
+    # sm_50 and sm_60): not too old for it
+    ("RuntimeError: CUDA error: no kernel image is available for execution on the device\nBuilt with pytorch 1.7, "
+     "cuda 10.2, TITAN X, got this error.", "gpu_too_old_for_build"),
     # the same interpreter in both places
     ("torch.cuda.is_available() is False in jupyter and False in the terminal", "multiple_torch_installs"),
 ]

@@ -55,16 +55,23 @@ def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observatio
         if gpu is not None and highest is not None and gpu.major > highest[0]:
             return "arch_not_in_build", "newer than the build's highest architecture", signs
         return None, "", []
-    if gpu is not None and (build is None or not build.known_archs) and \
-            below_current_builds(ctx.db, gpu) is True:
-        return "gpu_too_old_for_build", "below every build of the current torch release", signs
+    if gpu is not None and (build is None or not build.known_archs) and _below_every_build(ctx, gpu) is True:
+        return "gpu_too_old_for_build", "below every build of the torch release", signs
     newest = _newest_of_ambiguous_name(ctx) if gpu is None else None
-    if newest is not None:  # every product of the name is older than the build (or than every current build)
+    if newest is not None:  # every product of the name is older than the build (or than every build of the release)
         arch, named = newest
         if lowest is not None and (arch.major, arch.minor) < lowest or \
-                (build is None or not build.known_archs) and below_current_builds(ctx.db, arch) is True:
+                (build is None or not build.known_archs) and _below_every_build(ctx, arch) is True:
             return "gpu_too_old_for_build", f"below the build for every product called {named}", signs
     return "arch_not_in_build", "not in the build", signs
+
+
+def _below_every_build(ctx: RuleContext, arch: Arch) -> Optional[bool]:
+    """Whether a GPU is below every CUDA build of the torch release the paste names without its variant ("pytorch
+    1.7"), else of the newest release: then none of its wheels has kernels for it. None when not known."""
+    said = first_of(ctx, Obs.TORCH_VERSION)
+    release = ctx.db.torch_release(said.values.get("version", "")) if said is not None else None
+    return below_release_builds(release, arch) if release is not None else below_current_builds(ctx.db, arch)
 
 
 def _newest_of_ambiguous_name(ctx: RuleContext) -> Optional[Tuple[Arch, str]]:

@@ -38,7 +38,23 @@ def observed_cudnn_missing(ctx: RuleContext) -> Iterator[Finding]:
     missing = first_of(ctx, Obs.CUDNN_CANNOT_LOAD)
     if missing is None:
         missing = next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if _first_symbol(o)), None)
-    if missing is None or "undefined symbol" in missing.text.lower():
+    if missing is None:
+        engine = first_of(ctx, Obs.CUDNN_NO_ENGINE)
+        if engine is not None and first_of(ctx, Obs.CUDA_OOM) is None:
+            yield ctx.finding(
+                "cuDNN found no engine for this operation: a cuDNN sub-library that does not load, or too little "
+                "GPU memory", severity="warning", certainty=POSSIBLE,
+                detail=f"{quote(engine)}. cuDNN loads its engines from sub-libraries (cudnn_ops, cudnn_cnn, …) only "
+                       "when first used; one that is missing (Windows: a cudnn_*64_8.dll not on PATH) or from another "
+                       "cuDNN version (another cuDNN on LD_LIBRARY_PATH) leaves no engine. With every library in "
+                       "place, the cause is too little free GPU memory for any algorithm.",
+                remedy="Look for \"Could not load library cudnn_…\" / \"Could not locate cudnn_…\" above the error and "
+                       "for cuDNN folders on LD_LIBRARY_PATH / PATH; `python -c \"import torch; "
+                       "print(torch.backends.cudnn.version())\"` must print the version torch pins. If they are "
+                       "fine, retry with a smaller batch.",
+                evidence=evidence(engine))
+        return
+    if "undefined symbol" in missing.text.lower():
         return  # a cuDNN that loads but lacks symbols is another version: CC809
     dependency = re.search(r"Error:\s*(lib(?!cudnn)[\w.-]+?\.so[.\d]*):\s*cannot open", missing.text)
     library = (missing.values.get("lib") or missing.values.get("lib2") or missing.values.get("lib3")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from typing import Iterator
+from typing import Iterator, Optional
 
 from ...observations import Obs
 from ...report import Finding
+from ...snapshot import Observation
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, POSSIBLE, all_of, cuda_unavailable, env_value, evidence, first_of,
                             platform_system, quote)
@@ -75,10 +76,22 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
                             "Set `USE_LIBUV=0` in the environment (or `init_method=\"env://?use_libuv=0\"` / "
                             "`TCPStore(..., use_libuv=False)`), or run distributed jobs on Linux."),
     }
+    guessed = {Obs.NO_MATCHING_TORCH}  # no wheel for the Python or platform is one reading of several
+    local = _local_version_asked(first_of(ctx, Obs.NO_MATCHING_TORCH))
+    if local is not None and not any("download.pytorch.org" in o.text.lower()
+                                     for o in all_of(ctx, Obs.INSTALL_COMMAND)):
+        guessed = set()
+        others[Obs.NO_MATCHING_TORCH] = (
+            f"torch{local} exists only on the PyTorch index, which this install does not consult",
+            "PyPI has no `+cu…` builds: name the index, `pip install torch… --index-url "
+            "https://download.pytorch.org/whl/cu124` (the variant's folder); in a requirements file an "
+            "`--extra-index-url` line; for uv a `[[tool.uv.index]]` with `[tool.uv.sources] torch = { index = … }` "
+            "(settings under `[tool.uv.pip]` apply only to `uv pip`, not `uv sync`). Or drop the `+cu…` suffix and "
+            "let the index decide the variant.")
     for signature, (title, fix) in others.items():
         hit = first_of(ctx, signature)
         if hit is not None:
-            yield ctx.finding(title, certainty=LIKELY if signature != Obs.NO_MATCHING_TORCH else POSSIBLE,
+            yield ctx.finding(title, certainty=POSSIBLE if signature in guessed else LIKELY,
                               category=_LIBRARY_FOUND_FIRST.get(signature), detail=f"{quote(hit)}.", remedy=fix,
                               evidence=evidence(hit))
     jetson = first_of(ctx, Obs.JETSON)
@@ -109,6 +122,15 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(numpy))
 
 
+def _local_version_asked(hit: Optional[Observation]) -> Optional[str]:
+    """The ``==2.4.0+cu124`` an install could not find: a CUDA build's local version, which only PyTorch's own index
+    serves. None when the request named no such build."""
+    if hit is None:
+        return None
+    spec = next((hit.values.get(k) for k in ("spec", "spec2", "spec3", "spec4") if hit.values.get(k)), None)
+    return spec if spec is not None and re.search(r"\+cu\d", spec) else None
+
+
 # --- what the environment did not cause ---------------------------------------------------------------
 _APPLICATION = {
     Obs.CUDA_OOM: ("CUDA ran out of GPU memory",
@@ -131,8 +153,6 @@ _APPLICATION = {
     Obs.CUDNN_STATUS: ("A cuDNN call failed",
                      "Often out-of-memory in disguise; rerun with `CUDA_LAUNCH_BLOCKING=1` and a smaller batch."),
     Obs.NCCL_ERROR: ("An NCCL collective failed", "Run with `NCCL_DEBUG=INFO` to see the cause."),
-    Obs.CUDNN_NO_ENGINE: ("cuDNN found no algorithm for this operation",
-                        "Usually too little free GPU memory for any algorithm; retry with a smaller batch."),
 }
 
 
