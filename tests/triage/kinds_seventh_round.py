@@ -9,7 +9,8 @@ device (a libcuda other than WSL's answers); the stub libcuda (error 34) in a co
 collect_env's "CUDA used to build PyTorch: None" on its own and conda's CPU build rows; Python's "from x import y"
 is not a Dockerfile's FROM; cuDNN's "unable to find an engine" without an out-of-memory error; uv's "there is no
 version of torch==…+cu124"; a failed install is not what is installed; a GPU judged against the old release a
-paste names. Each kind fires on its wording and stays silent on a near miss (tables read by
+paste names; a mask "set to empty string" in the plural; a server's "Number of GPUs: 0"; any user's prompt on a
+host named like a Docker container. Each kind fires on its wording and stays silent on a near miss (tables read by
 test_kinds.py). Texts written here in the style of real reports."""
 from cudacheck.observations import Obs
 
@@ -66,6 +67,12 @@ LEADS = [
      "https://download.pytorch.org/whl/nightly/cu128\nERROR: Could not find a version that satisfies the requirement "
      "torch==2.7.0.dev20250311+cu128 (from versions: none)\nERROR: No matching distribution found for "
      "torch==2.7.0.dev20250311+cu128", "config", "no torch wheel for this Python"),
+    # a mask said to be set to an empty string, in the plural, with the GPUs left unused
+    ("When running Tune in local mode, the `CUDA_VISIBLE_DEVICES` are always set to empty string, thus making the "
+     "gpus unused.", "no_gpu_visible", "CUDA_VISIBLE_DEVICES=''"),
+    # a server's own count of GPUs, in a container whose prompt carries Docker's 12-hex-digit host name
+    ("model-server@a8819511cfaa:~/logs$ more ts_log.log\nNumber of GPUs: 0\nNumber of CPUs: 8", "no_gpu_visible",
+     "container"),
     # another package's build said to lack the GPU, next to a CUDA torch: that package, not torch
     ("The installed version of bitsandbytes was compiled without GPU support. 8-bit optimizers, 8-bit "
      "multiplication, and GPU quantization are unavailable.\ntorch 2.1.0+cu121, RTX 3090", "extension_mismatch",
@@ -96,6 +103,8 @@ NOT_LEADS = [
     # sm_50 and sm_60): not too old for it
     ("RuntimeError: CUDA error: no kernel image is available for execution on the device\nBuilt with pytorch 1.7, "
      "cuda 10.2, TITAN X, got this error.", "gpu_too_old_for_build"),
+    # a count of GPUs that is not zero
+    ("model-server@a8819511cfaa:~/logs$ more ts_log.log\nNumber of GPUs: 4\nNumber of CPUs: 8", "no_gpu_visible"),
     # the same interpreter in both places
     ("torch.cuda.is_available() is False in jupyter and False in the terminal", "multiple_torch_installs"),
 ]
@@ -113,6 +122,8 @@ OBSERVED = [
     ("nvidia-smi works fine inside the WSL distribution", Obs.SMI_WORKS_STATED),
     ("FROM nvcr.io/nvidia/pytorch:24.01-py3 AS base", Obs.CONTAINER_MARKER),
     ("CUDA used to build PyTorch: None", Obs.CPU_BUILD_STATED),
+    ("model-server@a8819511cfaa:~/logs$ ls", Obs.CONTAINER_PROMPT),
+    ("Number of GPUs: 0", Obs.GPU_NOT_SEEN),
 ]
 
 NOT_OBSERVED = [
@@ -128,4 +139,6 @@ NOT_OBSERVED = [
     ("nvidia-smi works in Windows PowerShell but not in WSL", Obs.SMI_WORKS_STATED),
     ("    from torch.utils.data import DataLoader", Obs.CONTAINER_MARKER),
     ("PyTorch version: 2.1.0+cu121\nCUDA used to build PyTorch: 12.1", Obs.CPU_BUILD_STATED),
+    ("user@workstation:~/logs$ ls", Obs.CONTAINER_PROMPT),
+    ("Number of GPUs: 0 of 8 reserved for the job", Obs.GPU_NOT_SEEN),
 ]

@@ -66,7 +66,7 @@ _DEVICE_INDEX = lazy_compile(r"(?<![\w.])(?:cuda:(?P<a>\d{1,2})\b(?![.\d])|set_d
 _MASK_SAID = lazy_compile(
     # a sentence saying what a mask variable is set to: "the entrypoint overwrites NVIDIA_VISIBLE_DEVICES to `void`",
     # "CUDA_VISIBLE_DEVICES is set to an empty string", "CUDA_VISIBLE_DEVICES was set to 1"
-    r"\b(?P<name>CUDA_VISIBLE_DEVICES|NVIDIA_VISIBLE_DEVICES)[`'\"]?\s+(?:is\s+|was\s+|gets\s+|got\s+|being\s+)?"
+    r"\b(?P<name>CUDA_VISIBLE_DEVICES|NVIDIA_VISIBLE_DEVICES)[`'\"]?\s+(?:is\s+|are\s+|was\s+|were\s+|gets\s+|got\s+|being\s+)?"
     r"(?:(?:forcibly|always|silently|systematically)\s+)?(?:set|overwritten|overridden|forced|reset|changed)?\s*"
     r"(?:to|as)\s+(?:an?\s+)?[`'\"]?(?P<value>void|none|empty(?:\s+string)?|\"\"|''|-?\d{1,2}(?:\s*,\s*-?\d{1,2})*)"
     r"(?![\w-])(?!\s*(?:gpus?|cards?|devices?|of)\b)|"

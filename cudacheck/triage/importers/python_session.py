@@ -31,7 +31,8 @@ _USER_BIN = lazy_compile(r"(?:~|/home/[^/\s]+|/root|/n/home\d*/[^/\s]+|[A-Za-z]:
 _ENV_PROMPT = lazy_compile(r"^\s*\((?P<env>[\w.-]+)\)\s+(?:PS\s+[A-Za-z]:\\|[A-Za-z]:\\|[\w.-]+@[\w.-]+|~|\$|#|\S+[$#>])")
 _PY_IN_PATH = lazy_compile(r"[/\\]python(?P<v>\d\.\d{1,2})[/\\]", re.IGNORECASE)
 _WINDOWS_PATH = lazy_compile(r"(?:^|[\s\"'(=])[A-Za-z]:\\(?:[^\\\s]+\\)*")
-_CONTAINER_PROMPT = lazy_compile(r"^\s*root@[0-9a-f]{12}:[^#$]*[#$]")
+_CONTAINER_PROMPT = lazy_compile(r"^\s*(?:\([\w.-]+\)\s*)?[a-z_][\w.-]*@[0-9a-f]{12}:[^#$\n]*[#$]")
+"""A shell prompt whose host name is Docker's default, the container's 12-hex-digit id (any user)."""
 
 
 _CUDA_SAID = lazy_compile(r"torch\.version\.cuda\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|prints?|"
@@ -60,7 +61,7 @@ def parse(document: Document, facts: Facts) -> None:
         if _WINDOWS_PATH.search(document.line(index)):
             facts.set(lambda s: s.platform.system, "Windows", PROSE)
             break
-    for index in document.lines_with("root@"):
+    for index in document.lines_with("@"):
         if _CONTAINER_PROMPT.match(document.line(index)):
             facts.observe(Obs.CONTAINER_PROMPT, document.line(index), document.number(index))
             facts.set(lambda s: s.container.in_container, True, PROSE)

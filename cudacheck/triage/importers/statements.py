@@ -107,12 +107,12 @@ _NOT_SEEN = lazy_compile(
     # GPU devices"
     r"\bno\s+(?:(?:compatible|supported|usable|available|nvidia(?:/amd)?|cuda(?:-capable)?)\s+)+gpus?\s+"
     r"(?:devices?\s+)?(?:were\s+|was\s+|are\s+|is\s+)?(?:found|detected|discovered|available)|"
-    r"\bnum\s+gpus\s+available\s*:\s*0\b|\bgpu\s+available\s*:\s*false\b|"
+    r"\bnum\s+gpus\s+available\s*:\s*0\b|^\s*number\s+of\s+gpus\s*:\s*0\s*$|\bgpu\s+available\s*:\s*false\b|"
     r"\b(?:could\s+not|couldn'?t)\s+(?:see|detect|find|locate)\s+(?:the\s+|my\s+|any\s+|a\s+)?(?:nvidia\s+|cuda\s+)?gpus?\b|"
     # CUDA itself said to be missing, or the work said to stay on the CPU
     r"\bcuda\s+(?:is\s+|was\s+)?(?:not\s+(?:detected|found|recogni[sz]ed|working|used)|undetected)|"
     r"(?:can'?t|cannot|doesn'?t|does\s+not|don'?t|do\s+not|not\s+able\s+to|unable\s+to)\s+(?:see|detect|find|use|access)"
-    r"\s+(?:the\s+)?cuda\b|\bgpus?\s+(?:is|are)\s+not\s+(?:being\s+)?used|\bnot\s+using\s+(?:the\s+|my\s+)?gpu|"
+    r"\s+(?:the\s+)?cuda\b|\bgpus?\s+(?:is|are)\s+not\s+(?:being\s+)?used|\bmaking\s+the\s+gpus?\s+unused\b|\bnot\s+using\s+(?:the\s+|my\s+)?gpu|"
     r"\b(?:falls?|fell|falling)\s+back\s+to\s+(?:the\s+)?cpu|(?:识别不到|检测不到|找不到|无法识别|没有识别)\s*(?:gpu|显卡|cuda)|"
     r"(?:gpu|显卡)\s*(?:识别不到|检测不到|不可用|无法使用)|(?:gpu|グラボ|グラフィックボード)\s*(?:が|を)?\s*(?:認識されない|"
     r"認識しない|認識されません|見えない|使えない)|(?:gpu|그래픽\s*카드)\s*(?:를|을|가|이)?\s*인식(?:하지|되지|을)\s*(?:못|않)|"
@@ -241,7 +241,9 @@ def parse(document: Document, facts: Facts) -> None:
     negated = set(document.lines_with_any(("not ", "n't", "undetected", "missing", "cannot", "unable", "unavailable",
                                            "has_gpu", "instead of", "only us", "识别不到", "检测不到", "找不到", "无法",
                                            "没有识别", "不可用", "認識", "見えない", "使えない", "인식", "не ", "no ",
-                                           "não ", "no gpu", "gpus available", "gpu available"), distinct=True))
+                                           "não ", "no gpu", "gpus available", "gpu available", "unused",
+                                           "number of gpus: 0"),
+                                          distinct=True))
     gpu_lines = set(document.lines_with_any(("gpu", "nvidia-smi", "显卡", "グラボ", "グラフィックボード", "그래픽",
                                              "видеокарт"), distinct=True))
     for index in sorted(gpu_lines | set(document.lines_with_any(("cuda", "back to"), distinct=True))):
