@@ -379,9 +379,11 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.NCCL_LIBRARY_MISSING, ("libnccl",),
              r"libnccl\.so[.\d]*: cannot open shared object file"),
     _message(Obs.CUDA_LIBRARY_SYMBOL, ("undefined symbol", "nvjitlink", "not defined in file", "' not found (required by",
-                                       "winerror 127"),
+                                       "winerror 127", "symbol not found"),
              r"undefined symbol:?\s*(?P<symbol>(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|cupti|cuda[A-Z]|"
              r"__nvJitLink|nvJitLink|__cudaRegister)\w*)|__nvJitLink\w+, version libnvJitLink|"
+             # XLA's words for a CUDA runtime without the function: "cudaGetErrorString symbol not found"
+             r"\b(?P<symbol3>(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cuda[A-Z])\w*) symbol not found|"
              r"symbol (?P<symbol2>\w+),? version (?P<lib>lib(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|"
              r"cupti|nvJitLink)[\w.]*) not defined in file|"
              r"version [`'](?P<lib2>lib(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|cupti|nvJitLink|"

@@ -10,7 +10,7 @@ collect_env's "CUDA used to build PyTorch: None" on its own and conda's CPU buil
 is not a Dockerfile's FROM; cuDNN's "unable to find an engine" without an out-of-memory error; uv's "there is no
 version of torch==…+cu124"; a failed install is not what is installed; a GPU judged against the old release a
 paste names; a mask "set to empty string" in the plural; a server's "Number of GPUs: 0"; any user's prompt on a
-host named like a Docker container. Each kind fires on its wording and stays silent on a near miss (tables read by
+host named like a Docker container; XLA's "cudaGetErrorString symbol not found". Each kind fires on its wording and stays silent on a near miss (tables read by
 test_kinds.py). Texts written here in the style of real reports."""
 from cudacheck.observations import Obs
 
@@ -124,6 +124,7 @@ OBSERVED = [
     ("CUDA used to build PyTorch: None", Obs.CPU_BUILD_STATED),
     ("model-server@a8819511cfaa:~/logs$ ls", Obs.CONTAINER_PROMPT),
     ("Number of GPUs: 0", Obs.GPU_NOT_SEEN),
+    ("operation cudaGetLastError() failed: cudaGetErrorString symbol not found.", Obs.CUDA_LIBRARY_SYMBOL),
 ]
 
 NOT_OBSERVED = [
@@ -141,4 +142,5 @@ NOT_OBSERVED = [
     ("PyTorch version: 2.1.0+cu121\nCUDA used to build PyTorch: 12.1", Obs.CPU_BUILD_STATED),
     ("user@workstation:~/logs$ ls", Obs.CONTAINER_PROMPT),
     ("Number of GPUs: 0 of 8 reserved for the job", Obs.GPU_NOT_SEEN),
+    ("dlsym: symbol not found in the plugin", Obs.CUDA_LIBRARY_SYMBOL),
 ]

@@ -323,8 +323,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
     lead = symbol if symbol is not None else missing
     if lead is not None:
         values = lead.values
-        what = (values.get("symbol") or values.get("symbol2") or values.get("lib") or values.get("lib2")
-                or values.get("dll")) if symbol is not None else \
+        what = (values.get("symbol") or values.get("symbol2") or values.get("symbol3") or values.get("lib")
+                or values.get("lib2") or values.get("dll")) if symbol is not None else \
             (values.get("lib") or values.get("lib2") or values.get("lib3") or values.get("lib4") or values.get("dll"))
         folder = system_library_folder(lead)
         yield ctx.finding(
