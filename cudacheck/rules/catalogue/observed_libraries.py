@@ -23,7 +23,9 @@ def observed_cudnn_missing(ctx: RuleContext) -> Iterator[Finding]:
     What it checks:
         "libcudnn.so.9: cannot open shared object file", "Could not load library
         libcudnn_ops_infer.so.8", "Could not locate cudnn_ops64_9.dll", "Unable to load
-        any of {libcudnn_cnn.so.9.1.0, …}".
+        any of {libcudnn_cnn.so.9.1.0, …}"; cuDNN's "GET was unable to find an engine to
+        execute this computation" without an out-of-memory error is a possible warning (a
+        sub-library that does not load, or too little free memory).
     Why it matters:
         torch (at import) or a library with its own CUDA code (CTranslate2 /
         faster-whisper, ONNX Runtime, TensorFlow) cannot start. torch finds the cuDNN of
@@ -252,11 +254,13 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         error comes and goes with a CUDA folder on PATH, Windows' "[WinError 127] The
         specified procedure could not be found" for a CUDA DLL, a cuDNN or CUDA library
         with missing symbols loaded from a system folder (/usr/local/cuda/lib64), and
-        (possible) cuBLAS rejecting an ordinary GEMM with CUBLAS_STATUS_INVALID_VALUE. CUDA
-        error 34 "CUDA driver is a stub library" outside a container (in one: CC804);
+        (possible) cuBLAS rejecting an ordinary GEMM with CUBLAS_STATUS_INVALID_VALUE, XLA's
+        "cudaGetErrorString symbol not found". CUDA error 34 "CUDA driver is a stub
+        library" except in a container known to run without the NVIDIA runtime (CC804);
         cuDNN's CUDNN_STATUS_SUBLIBRARY_VERSION_MISMATCH (its engines found in another
-        folder than its core), and a C++ libtorch folder on LD_LIBRARY_PATH next to an
-        undefined torch symbol.
+        folder than its core), a C++ libtorch folder on LD_LIBRARY_PATH next to an
+        undefined torch symbol, and WSL where nvidia-smi sees the GPU but CUDA finds no
+        device (error 100): a libcuda other than /usr/lib/wsl/lib's answers.
     Why it matters:
         torch's pip wheels bring their own CUDA libraries; a system CUDA or conda folder on
         LD_LIBRARY_PATH wins over them and mixes versions, so symbols are missing.

@@ -40,12 +40,16 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output shows shared memory (/dev/shm) running out.
 
     What it checks:
-        "DataLoader worker (pid N) is killed by signal: Bus error", "unable to write to
-        file </torch_…>: No space left on device (28)", NCCL "posix_fallocate failed" /
-        "shm_open failed" / "Error while creating shared memory segment"; NCCL "unhandled
-        system error" and "[Errno 28] No space left on device" only next to a container
-        whose /dev/shm is small (a pasted `docker run` without --shm-size/--ipc=host) or
-        not shown (a Docker container started by a command the paste leaves out: possible);
+        "DataLoader worker (pid N) is killed by signal: Bus error", "Fatal Python error: Bus
+        error", "unable to write to file </torch_…>: No space left on device (28)", "unable
+        to mmap N bytes from file </torch_…>", NCCL "posix_fallocate failed" / "shm_open
+        failed" / "Error while creating shared memory segment" / "failed to extend
+        /dev/shm/nccl-…", "No space left on device" inside torch's tensor-sharing frames
+        (`_share_fd_cpu_`, multiprocessing/reductions.py); NCCL "unhandled system error",
+        "[Errno 28] No space left on device", a DataLoader worker that "exited unexpectedly"
+        and a `df -h` showing /dev/shm full only next to a container whose /dev/shm is small
+        (a pasted `docker run` without --shm-size/--ipc=host, or `df`'s size) or not shown
+        (a Docker container started by a command the paste leaves out: possible);
         a program's own warning that /dev/shm is too small for it (Ray's object store
         "using /tmp instead of /dev/shm because /dev/shm has only N bytes available": a
         warning, the program runs on, slower). The shell's bare "Bus error (core dumped)"
