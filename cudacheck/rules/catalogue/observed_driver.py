@@ -389,7 +389,10 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         an nvidia-container-runtime (hook) Docker cannot find; (possible)
         a report whose fix gives the container GPU access ("after adding --gpus all it
         works", "I had to set the nvidia.com/gpu limit"); a stub
-        libcuda (error 34) in a container or pod (no driver library was put in); the NGC banner "The NVIDIA
+        libcuda (error 34) in a container started without GPU access or in a pod (no driver
+        library was put in; elsewhere the stub is on the loader path: CC811); WSL's "no
+        CUDA-capable device" only while nvidia-smi in WSL does not see the GPU (where it does,
+        another libcuda answers: CC811); the NGC banner "The NVIDIA
         Driver was not detected"; no-driver messages inside a container; CUDA error 100
         "no CUDA-capable device is detected" and "No CUDA GPUs are available" (with a
         CUDA_VISIBLE_DEVICES mask when one was pasted); CUDA unavailable next to a pasted
