@@ -293,7 +293,8 @@ class Facts:
         failed = " ".join(o.text for o in self.observations if o.signature == Obs.NO_MATCHING_TORCH)
         if failed:
             # an install command whose torch pip or uv could not find installed nothing
-            versioned = [c for c in versioned if c.kind not in ("install", "reported") or (c.version or "") not in failed]
+            versioned = [c for c in versioned
+                         if c.kind not in ("install", "reported") or (c.version or "") not in failed]
         order = {"imported": 0, "installed": 1, "reported": 2, "image": 3, "install": 4}
         versioned.sort(key=lambda c: order.get(c.kind, 9))
         primary = versioned[0] if versioned else None

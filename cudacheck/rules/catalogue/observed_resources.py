@@ -70,7 +70,7 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
         [o for o in all_of(ctx, Obs.DF_SHM) if int(o.values.get("use") or 0) >= 90]
     sharing = first_of(ctx, Obs.TORCH_STORAGE_SHARING)
     if not direct and sharing is not None:  # "No space left on device" while torch hands a tensor through /dev/shm
-        direct = [o for o in all_of(ctx, Obs.NO_SPACE_LEFT)]
+        direct = list(all_of(ctx, Obs.NO_SPACE_LEFT))
     remedy = ("docker run --shm-size=16g … (or --ipc=host); compose: shm_size: 16gb; Kubernetes: mount an "
               "emptyDir {medium: Memory} at /dev/shm. Stopgap: DataLoader(num_workers=0).")
     if direct:
