@@ -10,7 +10,8 @@ collect_env's "CUDA used to build PyTorch: None" on its own and conda's CPU buil
 is not a Dockerfile's FROM; cuDNN's "unable to find an engine" without an out-of-memory error; uv's "there is no
 version of torch==…+cu124"; a failed install is not what is installed; a GPU judged against the old release a
 paste names; a mask "set to empty string" in the plural; a server's "Number of GPUs: 0"; any user's prompt on a
-host named like a Docker container; XLA's "cudaGetErrorString symbol not found". Each kind fires on its wording and stays silent on a near miss (tables read by
+host named like a Docker container; XLA's "cudaGetErrorString symbol not found"; laptop GeForce parts named
+without a series prefix ("GeForce 940MX", "840M", a bare "940MX"). Each kind fires on its wording and stays silent on a near miss (tables read by
 test_kinds.py). Texts written here in the style of real reports."""
 from cudacheck.observations import Obs
 
@@ -73,6 +74,9 @@ LEADS = [
     # a server's own count of GPUs, in a container whose prompt carries Docker's 12-hex-digit host name
     ("model-server@a8819511cfaa:~/logs$ more ts_log.log\nNumber of GPUs: 0\nNumber of CPUs: 8", "no_gpu_visible",
      "container"),
+    # a laptop GeForce named without a series prefix: torch 2.5.1+cu124 has sm_50, so the kernels missing are not torch's
+    ("I have a GeForce 940MX and torch 2.5.1+cu124; RuntimeError: CUDA error: no kernel image is available for "
+     "execution on the device", "extension_mismatch", "GeForce 940MX (sm_50)"),
     # another package's build said to lack the GPU, next to a CUDA torch: that package, not torch
     ("The installed version of bitsandbytes was compiled without GPU support. 8-bit optimizers, 8-bit "
      "multiplication, and GPU quantization are unavailable.\ntorch 2.1.0+cu121, RTX 3090", "extension_mismatch",
@@ -105,6 +109,9 @@ NOT_LEADS = [
      "cuda 10.2, TITAN X, got this error.", "gpu_too_old_for_build"),
     # a count of GPUs that is not zero
     ("model-server@a8819511cfaa:~/logs$ more ts_log.log\nNumber of GPUs: 4\nNumber of CPUs: 8", "no_gpu_visible"),
+    # a model size is not a GPU name
+    ("We trained 940M parameters; RuntimeError: CUDA error: no kernel image is available for execution on the "
+     "device\ntorch 2.5.1+cu124", "extension_mismatch"),
     # the same interpreter in both places
     ("torch.cuda.is_available() is False in jupyter and False in the terminal", "multiple_torch_installs"),
 ]

@@ -25,6 +25,8 @@ _GPU = lazy_compile(
     r"|(?:nvidia\s+)?(?:tesla\s+)?(?:a|h|b|l|v|p|t|k|m|gb|gh)\d{1,4}[a-z]?"
     r"(?:[\s-]*(?:sxm\d?|pcie|nvl|hbm\d?e?|\d+\s?gb))*"
     r"|(?:nvidia\s+)?(?:geforce\s+)?(?:gtx\s+)?titan(?:\s+(?:x|xp|v|rtx|black|z))?"
+    # laptop parts without a series prefix: "GeForce 940MX", "GeForce 840M", a bare "940MX"
+    r"|(?:nvidia\s+)?geforce\s+\d{3}(?:mx|m)?|\d{3}mx"
     r"|jetson\s+(?:agx\s+|orin\s+)?\w+(?:\s+nano|\s+nx)?"
     r")(?![A-Za-z0-9_])", re.IGNORECASE)
 _EXAMPLE = lazy_compile(r"(?:\be\.\s?g\.?|\bsuch as|\bfor example|\bfor instance|\blike)[\s,:]*(?:an?\s+|the\s+)?"
@@ -36,7 +38,7 @@ _BARE_MODEL = lazy_compile(r"(?<![A-Za-z0-9_.$/-])(?P<num>(?:10|16|20|30|40|50)[
 _GPU_CONTEXT = lazy_compile(r"gpu|graphics|card|nvidia|geforce|显卡|グラフィック|видеокарт", re.IGNORECASE)
 _GPU_ANCHORS = ("rtx", "gtx", "geforce", "quadro", "tesla", "titan", "a100", "h100", "h200", "h800", "a800", "v100",
                 "p100", "p40", "a10", "a30", "a40", "l40", "l4", "t4", "k80", "a6000", "a5000", "a4000", "a2000",
-                "gb200", "gh200", "b200", "b100", "jetson", "gpu", "graphics card", "显卡")
+                "gb200", "gh200", "b200", "b100", "jetson", "gpu", "graphics card", "显卡", "0mx")
 _DRIVER = lazy_compile(
     r"(?:nvidia[\s-]*)?driver(?:\s*version)?\s*(?:is|:|=|of|was|v|version|branch|series)?\s*(?:r|v)?"
     r"(?P<v>[2-7]\d{2}(?:\.\d{1,3}){0,2})(?![\d.]*\d)", re.IGNORECASE)
