@@ -62,3 +62,15 @@ def test_a_capability_listed_twice_in_torchs_list_is_the_builds_ptx():
     report = triage(text)
     assert report.snapshot.torch.arch_list == ["sm_75", "sm_90", "compute_90"]
     assert report.snapshot.torch.arch_list_source == "pasted"
+
+
+def test_a_cuda_build_pypi_does_not_have_is_sent_to_its_own_index_folder():
+    """The remedy names the folder of the variant that was asked for, not another one."""
+    text = ("Because there is no version of torch==2.1.0+cu118 and your project depends on torch==2.1.0+cu118, we "
+            "can conclude that your project's requirements are unsatisfiable.")
+    [finding] = [f for f in triage(text).findings if f.code == "CC824"]
+    assert "https://download.pytorch.org/whl/cu118" in finding.remedy and "[tool.uv.pip]" in finding.remedy
+    # an install that already names the PyTorch index is not told to name it
+    named = ("pip install torch==2.7.0.dev20250311+cu128 --index-url https://download.pytorch.org/whl/nightly/cu128\n"
+             "ERROR: No matching distribution found for torch==2.7.0.dev20250311+cu128")
+    assert not [f for f in triage(named).findings if "does not consult" in f.title]

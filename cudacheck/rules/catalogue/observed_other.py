@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Tuple
 
 from ...observations import Obs
 from ...report import Finding
@@ -77,14 +77,14 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
                             "`TCPStore(..., use_libuv=False)`), or run distributed jobs on Linux."),
     }
     guessed = {Obs.NO_MATCHING_TORCH}  # no wheel for the Python or platform is one reading of several
-    local = _local_version_asked(first_of(ctx, Obs.NO_MATCHING_TORCH))
-    if local is not None and not any("download.pytorch.org" in o.text.lower()
+    asked = _local_version_asked(first_of(ctx, Obs.NO_MATCHING_TORCH))
+    if asked is not None and not any("download.pytorch.org" in o.text.lower()
                                      for o in all_of(ctx, Obs.INSTALL_COMMAND)):
         guessed = set()
         others[Obs.NO_MATCHING_TORCH] = (
-            f"torch{local} exists only on the PyTorch index, which this install does not consult",
-            "PyPI has no `+cu…` builds: name the index, `pip install torch… --index-url "
-            "https://download.pytorch.org/whl/cu124` (the variant's folder); in a requirements file an "
+            f"torch{asked[0]} exists only on the PyTorch index, which this install does not consult",
+            f"PyPI has no `+cu…` builds: name the index, `pip install torch{asked[0]} --index-url "
+            f"https://download.pytorch.org/whl/{asked[1]}`; in a requirements file an "
             "`--extra-index-url` line; for uv a `[[tool.uv.index]]` with `[tool.uv.sources] torch = { index = … }` "
             "(settings under `[tool.uv.pip]` apply only to `uv pip`, not `uv sync`). Or drop the `+cu…` suffix and "
             "let the index decide the variant.")
@@ -122,13 +122,14 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(numpy))
 
 
-def _local_version_asked(hit: Optional[Observation]) -> Optional[str]:
-    """The ``==2.4.0+cu124`` an install could not find: a CUDA build's local version, which only PyTorch's own index
-    serves. None when the request named no such build."""
+def _local_version_asked(hit: Optional[Observation]) -> Optional[Tuple[str, str]]:
+    """(``==2.4.0+cu124``, ``cu124``): the CUDA build an install could not find, with the PyTorch index folder that
+    serves it (PyPI has no such local versions). None when the request named no such build."""
     if hit is None:
         return None
     spec = next((hit.values.get(k) for k in ("spec", "spec2", "spec3", "spec4") if hit.values.get(k)), None)
-    return spec if spec is not None and re.search(r"\+cu\d", spec) else None
+    match = re.search(r"\+(cu\d+)", spec) if spec is not None else None
+    return (spec, match.group(1)) if spec is not None and match is not None else None
 
 
 # --- what the environment did not cause ---------------------------------------------------------------
