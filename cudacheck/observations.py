@@ -214,6 +214,8 @@ class Obs(str, Enum):
                          "a DataLoader worker exited without saying why (in a container, most often /dev/shm)")
     DF_SHM = ("df_shm", CONTEXT, "`df` shows the size of /dev/shm")
     SMI_WORKS_STATED = ("smi_works_stated", CONTEXT, "the report says nvidia-smi works where the program runs")
+    SMI_WINDOWS_TABLE = ("smi_windows_table", CONTEXT,
+                         "nvidia-smi's table printed on Windows (a GPU in WDDM or TCC mode), not inside WSL or Linux")
     TORCH_STORAGE_SHARING = ("torch_storage_sharing", CONTEXT,
                              "torch moving a tensor to another process through shared memory (a traceback frame)")
     SHM_SIZE_WARNED = ("shm_size_warned", "shm_too_small",

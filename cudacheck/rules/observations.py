@@ -142,13 +142,15 @@ def container_without_gpu_runtime(ctx: RuleContext, kind: str) -> bool:
 
 
 def wsl_libcuda_shadowed(ctx: RuleContext) -> Optional[Observation]:
-    """CUDA's "no CUDA-capable device" (100) in WSL where nvidia-smi sees the GPU (its table, or the report saying
-    it works there): the Windows driver passes the GPU through, and the libcuda that answers is not WSL's (a Linux
-    driver or a toolkit's libcuda installed inside WSL, found before /usr/lib/wsl/lib). The observation, or None."""
+    """CUDA's "no CUDA-capable device" (100) in WSL where nvidia-smi sees the GPU (its table, unless Windows printed
+    it, or the report saying it works there): the Windows driver passes the GPU through, and the libcuda that
+    answers is not WSL's (a Linux driver or a toolkit's libcuda installed inside WSL, found before
+    /usr/lib/wsl/lib). The observation, or None."""
     situation = gpu_situation(ctx)
     if situation is None or situation.kind != "wsl":
         return None
-    sees = ctx.snapshot.nvml.status == "ok" or first_of(ctx, Obs.SMI_WORKS_STATED) is not None
+    table = ctx.snapshot.nvml.status == "ok" and first_of(ctx, Obs.SMI_WINDOWS_TABLE) is None
+    sees = table or first_of(ctx, Obs.SMI_WORKS_STATED) is not None
     return first_of(ctx, Obs.NO_CUDA_DEVICE) if sees else None
 
 

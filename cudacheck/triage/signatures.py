@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from typing import Callable, Dict, Optional
 
+from ..errors import ConfigError
 from ..messages import MESSAGES
 from ..observations import Obs
+from ..policy import parse_size
 from ..snapshot import ShmFacts
 from ..versions import cuda_from_int
 from .document import Document
@@ -113,20 +115,24 @@ def _detected_mismatch(facts: Facts, values: Dict[str, str], line: int) -> None:
 
 
 def _ngc_shm(facts: Facts, values: Dict[str, str], line: int) -> None:
-    match = re.match(r"(\d+)\s*([KMG])B", values.get("size", ""), re.IGNORECASE)
-    if match:
-        size = int(match.group(1)) * {"K": 2**10, "M": 2**20, "G": 2**30}[match.group(2).upper()]
-        facts.set(lambda s: s.container.in_container, True, REPORTED)
-        if not facts.known(lambda s: s.container.shm):
-            facts.set(lambda s: s.container.shm, ShmFacts(exists=True, size_bytes=size), REPORTED)
+    """The NGC banner's "SHMEM allocation limit is set to the default of 64MB": a container at Docker's default."""
+    facts.set(lambda s: s.container.in_container, True, REPORTED)
+    _shm_size(facts, values.get("size", ""))
 
 
 def _df_shm(facts: Facts, values: Dict[str, str], line: int) -> None:
-    """`df -h` prints /dev/shm's size in powers of 1024 ("64M"); a container's unless it says otherwise."""
-    match = re.match(r"(\d+(?:\.\d+)?)([KMGT])", values.get("size", ""), re.IGNORECASE)
-    if match and not facts.known(lambda s: s.container.shm):
-        size = int(float(match.group(1)) * {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}[match.group(2).upper()])
-        facts.set(lambda s: s.container.shm, ShmFacts(exists=True, size_bytes=size), REPORTED)
+    """`df -h` prints /dev/shm's size in powers of 1024 ("64M")."""
+    _shm_size(facts, values.get("size", ""))
+
+
+def _shm_size(facts: Facts, size: str) -> None:
+    """/dev/shm's size as a message printed it, unless a more direct source already set it."""
+    try:
+        size_bytes = parse_size(size, "/dev/shm")
+    except ConfigError:  # not a size (or beyond any machine's): the message says nothing of /dev/shm
+        return
+    if not facts.known(lambda s: s.container.shm):
+        facts.set(lambda s: s.container.shm, ShmFacts(exists=True, size_bytes=size_bytes), REPORTED)
 
 
 def _cuda_init_warning(facts: Facts, values: Dict[str, str], line: int) -> None:

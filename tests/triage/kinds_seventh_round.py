@@ -15,6 +15,10 @@ without a series prefix ("GeForce 940MX", "840M", a bare "940MX"). Each kind fir
 test_kinds.py). Texts written here in the style of real reports."""
 from cudacheck.observations import Obs
 
+_WSL_SMI = ("Ubuntu 22.04 on WSL2\n"
+            "| NVIDIA-SMI 550.54.10              Driver Version: 551.61         CUDA Version: 12.4     |\n"
+            "|   0  NVIDIA GeForce RTX 3080        On  |   00000000:01:00.0  On |                  N/A |\n")
+
 # --- what each wording leads with: (text, the first finding's category, words its title holds) -------------------
 LEADS = [
     # torch maps a DataLoader batch from /dev/shm and cannot
@@ -46,6 +50,9 @@ LEADS = [
     # WSL passes the GPU through (nvidia-smi works there) and CUDA finds no device: another libcuda answers
     ("Windows 11 WSL2 CUDA 12.2 (nvidia-smi works inside WSL; No running processes found)\n"
      "numba.cuda.cudadrv.driver.CudaAPIError: [100] Call to cuInit results in CUDA_ERROR_NO_DEVICE",
+     "lib_path_conflict", "not WSL's"),
+    # the same shown by nvidia-smi's own table inside WSL (its Linux layout: Persistence-M "On")
+    (_WSL_SMI + "numba.cuda.cudadrv.driver.CudaAPIError: [100] Call to cuInit results in CUDA_ERROR_NO_DEVICE",
      "lib_path_conflict", "not WSL's"),
     # the stub libcuda answering in a container whose start is not shown: its folder is on the loader path
     ("$ python -c \"import torch; print(torch.cuda.is_available())\"\nUserWarning: CUDA initialization: Unexpected "
@@ -112,6 +119,9 @@ NOT_LEADS = [
     # a model size is not a GPU name
     ("We trained 940M parameters; RuntimeError: CUDA error: no kernel image is available for execution on the "
      "device\ntorch 2.5.1+cu124", "extension_mismatch"),
+    # Windows' own nvidia-smi (a GPU in WDDM mode) says nothing of what WSL sees
+    (_WSL_SMI.replace("        On  |", "      WDDM  |") + "numba.cuda.cudadrv.driver.CudaAPIError: [100] Call to "
+     "cuInit results in CUDA_ERROR_NO_DEVICE", "lib_path_conflict"),
     # the same interpreter in both places
     ("torch.cuda.is_available() is False in jupyter and False in the terminal", "multiple_torch_installs"),
 ]

@@ -3,6 +3,7 @@ cause and is observed, every near miss does not. The tables live in one module p
 import pytest
 
 from cudacheck.triage import triage
+from cudacheck.triage.core import parse
 
 import kinds_fifth_round as fifth
 import kinds_sixth_round as sixth
@@ -74,3 +75,10 @@ def test_a_cuda_build_pypi_does_not_have_is_sent_to_its_own_index_folder():
     named = ("pip install torch==2.7.0.dev20250311+cu128 --index-url https://download.pytorch.org/whl/nightly/cu128\n"
              "ERROR: No matching distribution found for torch==2.7.0.dev20250311+cu128")
     assert not [f for f in triage(named).findings if "does not consult" in f.title]
+
+
+def test_a_shm_size_no_machine_has_is_no_fact():
+    """The NGC banner and `df` give /dev/shm's size through one parser; a size beyond any machine is left unknown."""
+    assert parse("shm              64M   64M     0 100% /dev/shm").container.shm.size_bytes == 64 * 2**20
+    banner = parse("NOTE: The SHMEM allocation limit is set to the default of 99999999999999999999GB.")
+    assert banner.container.in_container is True and banner.container.shm is None

@@ -10,12 +10,10 @@ from ...report import Finding
 from ...snapshot import Observation
 from ...versions import cuda_from_int, major_minor
 from ..context import RuleContext
-from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, container_devices_only,
+from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, Situation, all_of, container_devices_only,
                             container_gpu_access, container_without_gpu_runtime, cuda_unavailable, docker_run,
-                            wsl_libcuda_shadowed,
-                            hiding_mask,
-                            Situation, driver_needed, evidence, first_of, forward_compat_cause, gpu_situation,
-                            ld_entries, newest_image_cuda, platform_system, quote, wheel_text)
+                            driver_needed, evidence, first_of, forward_compat_cause, gpu_situation, hiding_mask,
+                            ld_entries, newest_image_cuda, platform_system, quote, wheel_text, wsl_libcuda_shadowed)
 from ..registry import rule
 
 

@@ -125,6 +125,8 @@ def _rows(document: Document, facts: Facts) -> None:
         facts.add_gpu(claim)
         facts.set(lambda s: s.nvml.status, "ok", REPORTED)
         facts.seen("nvidia_smi")
+        if match.group("pm").upper() in ("WDDM", "TCC"):  # Windows' own nvidia-smi: says nothing of WSL's view
+            facts.observe(Obs.SMI_WINDOWS_TABLE, document.line(index), document.number(index))
 
 
 def _query(document: Document, facts: Facts) -> None:
