@@ -491,6 +491,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"Fatal Python error: Bus error|"
              r"^\s*(?:\[\d+\]\s*\d+\s*)?Bus error(?: \(core dumped\))?|\bBus error \(core dumped\)|"
              r"(?:DataLoader|worker|shm|shared memory)[^\n]{0,80}\b(?:Bus error|SIGBUS)\b|"
+             r"\b(?:Bus error|SIGBUS)\b[^\n]{0,40}?\b(?:DataLoader|data\s+loader|num_workers|workers)\b|"
              r"\b(?:Bus error|SIGBUS)\b[^\n]{0,80}(?:/dev/shm|shared memory|shm)"),
     _message(Obs.TORCH_SHM_WRITE, ("unable to write to file <", "unable to open shared memory object",
                                               "unable to allocate shared memory", "bytes from file <"),
@@ -522,6 +523,13 @@ MESSAGES: Tuple[Message, ...] = (
     # a DataLoader worker gone without a reason given: shared memory in a container, else anything
     _message(Obs.DATALOADER_EXITED, ("exited unexpectedly",),
              r"DataLoader worker \(pids?(?:\(s\))?\s[^)]*\) exited unexpectedly"),
+    _message(Obs.WORKER_SEGFAULT, ("segmentation fault encountered in worker", "killed by signal: segmentation fault"),
+             r"Unexpected segmentation fault encountered in worker|DataLoader worker \(pid[^)]*\) is killed by signal: "
+             r"Segmentation fault"),
+    # "/dev/shm is 64M", "the pod's /dev/shm is only 64Mi", "/dev/shm: 64MB": its size in the report's words
+    _message(Obs.SHM_SIZE_STATED, ("/dev/shm",),
+             r"/dev/shm\b[^\n]{0,40}?\b(?:is|was|=|:|of|has)\s+(?:only\s+|just\s+)?(?P<size>\d+(?:\.\d+)?\s?(?:[KMGT]i?B?))"
+             r"(?![\w/])", exclude=r"\bfree\b|\bavailable\b|\bused\b|--shm-size"),
     # "nvidia-smi works inside WSL": the driver is reachable where the program runs (not said of the host or Windows)
     _message(Obs.SMI_WORKS_STATED, ("nvidia-smi",),
              r"\bnvidia-smi\b[^\n]{0,30}?\b(?:works|is\s+working|worked|runs\s+fine|shows\s+(?:the|my)\s+(?:gpu|card))\b",

@@ -222,6 +222,9 @@ class Obs(str, Enum):
                        "a program warns that /dev/shm is smaller than it needs (Ray's object store falls back to /tmp)")
     SHM_NOT_WRITABLE = ("shm_not_writable", "shm_permission", "/dev/shm is shown without write access for other users")
     NGC_SHM_DEFAULT = ("ngc_shm_default", CONTEXT, "NGC container banner: /dev/shm has Docker's default size")
+    SHM_SIZE_STATED = ("shm_size_stated", CONTEXT, "the report states /dev/shm's size (\"the pod's /dev/shm is 64Mi\")")
+    WORKER_SEGFAULT = ("worker_segfault", "shm_too_small",
+                       "torch: a DataLoader worker died of a segmentation fault (in a container, most often /dev/shm)")
 
     # --- the GPU itself ----------------------------------------------------------------------------------
     XID = ("xid", "gpu_health", "the driver logged an Xid")

@@ -141,6 +141,12 @@ def container_without_gpu_runtime(ctx: RuleContext, kind: str) -> bool:
         ctx.snapshot.container.runtime in ("lxc", "apptainer")
 
 
+def system32_cuda_dll(ctx: RuleContext) -> Optional[Observation]:
+    """A report's CUDA or cuDNN DLL in Windows' System32 (or SysWOW64) folder: a copy there can stand in for the one
+    torch brings, so a DLL that then fails to load is that copy's problem (CC811), not a missing cuDNN (CC808)."""
+    return next((o for o in all_of(ctx, Obs.LIBRARY_SHADOWING_STATED) if o.values.get("kind") == "System32"), None)
+
+
 def wsl_libcuda_shadowed(ctx: RuleContext) -> Optional[Observation]:
     """CUDA's "no CUDA-capable device" (100) in WSL where nvidia-smi sees the GPU (its table, unless Windows printed
     it, or the report saying it works there): the Windows driver passes the GPU through, and the libcuda that

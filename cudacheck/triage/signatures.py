@@ -125,6 +125,11 @@ def _df_shm(facts: Facts, values: Dict[str, str], line: int) -> None:
     _shm_size(facts, values.get("size", ""))
 
 
+def _shm_stated(facts: Facts, values: Dict[str, str], line: int) -> None:
+    """/dev/shm's size as the report states it ("64M" as df prints it, "64Mi" as Kubernetes writes it)."""
+    _shm_size(facts, values.get("size", "").replace(" ", ""))
+
+
 def _shm_size(facts: Facts, size: str) -> None:
     """/dev/shm's size as a message printed it, unless a more direct source already set it."""
     try:
@@ -173,6 +178,7 @@ HOOKS: Dict[Obs, Callable[[Facts, Dict[str, str], int], None]] = {
     Obs.DETECTED_CUDA_MISMATCH: _detected_mismatch,
     Obs.NGC_SHM_DEFAULT: _ngc_shm,
     Obs.DF_SHM: _df_shm,
+    Obs.SHM_SIZE_STATED: _shm_stated,
     Obs.CUDA_INIT_WARNING: _cuda_init_warning,
 }
 

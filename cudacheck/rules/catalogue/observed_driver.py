@@ -542,6 +542,8 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
     nvidia_mask = ctx.snapshot.container.nvidia_visible_devices
     device = first_of(ctx, Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS, Obs.SMI_NO_DEVICES) or \
         ((unavailable or first_of(ctx, Obs.CUDA_INIT_FAILED, Obs.NO_NVIDIA_DRIVER)) if masked else None)
+    if device is not None and not masked and first_of(ctx, Obs.HARDWARE_SIGN_STATED) is not None:
+        return  # a GPU the report says dropped out or failed: CC820 names the hardware
     if device is not None:
         yield ctx.finding(
             "CUDA sees no GPU" + (f" ({'NVIDIA' if mask is nvidia_mask else 'CUDA'}_VISIBLE_DEVICES={mask.raw!r} "

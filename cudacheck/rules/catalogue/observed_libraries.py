@@ -12,7 +12,7 @@ from ...versions import major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, POSSIBLE, all_of, container_without_gpu_runtime, evidence, first_of,
                             gpu_situation, ld_entries, library_of_another_torch, platform_system, quote,
-                            system_library_folder, wsl_libcuda_shadowed)
+                            system32_cuda_dll, system_library_folder, wsl_libcuda_shadowed)
 from ..registry import rule
 
 
@@ -58,6 +58,8 @@ def observed_cudnn_missing(ctx: RuleContext) -> Iterator[Finding]:
         return
     if "undefined symbol" in missing.text.lower():
         return  # a cuDNN that loads but lacks symbols is another version: CC809
+    if system32_cuda_dll(ctx) is not None:
+        return  # a cuDNN DLL of another version in System32 stands in for torch's: CC811
     dependency = re.search(r"Error:\s*(lib(?!cudnn)[\w.-]+?\.so[.\d]*):\s*cannot open", missing.text)
     library = (missing.values.get("lib") or missing.values.get("lib2") or missing.values.get("lib3")
                or "libcudnn").rstrip(".")
@@ -384,6 +386,19 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
                        Obs.CUDNN_CANNOT_LOAD, Obs.CUBLAS_STATUS)
     fixed = first_of(ctx, Obs.LIBRARY_PATH_FIX_STATED)
     shadowing = first_of(ctx, Obs.LIBRARY_SHADOWING_STATED)
+    system32 = system32_cuda_dll(ctx)
+    if fixed is None and system32 is not None:
+        yield ctx.finding(
+            "A CUDA DLL in Windows' System32 folder is loaded instead of the bundled one", severity="warning",
+            certainty=LIKELY,
+            detail=f"{quote(system32)}. System32 is on every program's DLL search path, ahead of PATH: a CUDA or "
+                   "cuDNN DLL of another version copied there (by hand or by an old installer) can be loaded in place "
+                   "of the one torch brings in torch\\lib (Windows reuses a DLL of that name once any module loaded "
+                   "it).",
+            remedy="Remove (or rename) the CUDA and cuDNN DLLs from C:\\Windows\\System32 and SysWOW64 "
+                   "(`dir C:\\Windows\\System32\\cu*.dll`); torch's wheels bring their own.",
+            evidence=evidence(system32))
+        return
     if fixed is None and shadowing is not None:
         yield ctx.finding(
             "CUDA libraries from another folder are used instead of the bundled ones", severity="warning",

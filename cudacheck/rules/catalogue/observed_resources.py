@@ -28,7 +28,10 @@ def _shm_context(ctx: RuleContext) -> Tuple[str, bool]:
     if run is not None and not run.values.get("shm_size"):
         return ("The pasted `docker run` has neither --shm-size nor --ipc=host, so /dev/shm is Docker's 64 MiB "
                 "default."), True
-    if run is None and container.in_container and container.runtime != "kubernetes":
+    if run is None and container.runtime == "kubernetes":
+        return ("It runs in a Kubernetes pod whose /dev/shm size is not shown; a pod's /dev/shm is the container "
+                "runtime's 64 MiB unless an emptyDir {medium: Memory} is mounted there."), True
+    if run is None and container.in_container:
         # a container whose start is not shown: Docker's default unless it was raised
         return ("It runs in a container whose /dev/shm size is not shown; Docker's default is 64 MiB unless "
                 "--shm-size or --ipc=host raised it."), True
@@ -66,7 +69,7 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
     context, small = _shm_context(ctx)
     direct = [o for o in all_of(ctx, Obs.BUS_ERROR, Obs.TORCH_SHM_WRITE, Obs.SHM_FAILURE)
               if not _permission(o)]
-    weak = all_of(ctx, Obs.NCCL_SYSTEM_ERROR, Obs.NO_SPACE_LEFT, Obs.DATALOADER_EXITED) + \
+    weak = all_of(ctx, Obs.NCCL_SYSTEM_ERROR, Obs.NO_SPACE_LEFT, Obs.DATALOADER_EXITED, Obs.WORKER_SEGFAULT) + \
         [o for o in all_of(ctx, Obs.DF_SHM) if int(o.values.get("use") or 0) >= 90]
     sharing = first_of(ctx, Obs.TORCH_STORAGE_SHARING)
     if not direct and sharing is not None:  # "No space left on device" while torch hands a tensor through /dev/shm

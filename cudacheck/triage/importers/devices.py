@@ -198,7 +198,7 @@ _HARDWARE_FAMILIES = (
      r"\b(?:dropp\w*|disappear\w*)\s+(?:off|from)\s+the\s+(?:pcie?\s+)?bus\b"),
     # other languages: a card that drops out (掉卡), broke, overheats, a weak power supply
     (("掉卡", "显卡", "电源", "供电", "重启", "グラボ", "電源", "熱暴走"),
-     r"掉卡|显卡(?:掉了|坏了|烧了|过热|温度过高)|电源(?:不足|功率不够|不够)|供电不足|グラボ(?:が)?(?:壊れ|死ん|落ちる)|"
+     r"掉卡|显卡(?:就|又|会|突然|经常)?(?:掉了|坏了|烧了|过热|温度过高)|电源(?:不足|功率不够|不够)|供电不足|グラボ(?:が)?(?:壊れ|死ん|落ちる)|"
      r"電源(?:容量)?不足|熱暴走|(?:毛病|问题|原因)[^\n]{0,8}电源|换(?:个|一个|了)?电源|"
      r"(?:电脑|机器|主机|系统)[^\n]{0,4}(?:就|会|直接|突然|自动)*重启"),
     # a defective card: returned, replaced under warranty
@@ -232,7 +232,21 @@ _HARDWARE_FAMILIES = (
      r"\boverheat\w*|\bthermal\s+shutdown\b|\b(?:gpu|card)\s+(?:\w+\s+)?(?:temp\w*)\s+(?:reaches|hits|goes\s+up\s+to|"
      r"is\s+at|climbs\s+to)\s+(?:9\d|1\d\d)\s*°?\s*c\b|"
      r"\b(?:remov\w*|disabl\w*|undo\w*|revert\w*)\s+(?:the\s+|my\s+)?overclock\w*|\boverclock\w*[^\n]{0,40}?"
-     r"\b(?:caus\w*|culprit|unstable|fault)"),
+     r"\b(?:caus\w*|culprit|unstable|fault)|"
+     r"\b(?:pc|computer|machine|system|server|box|workstation)\s+(?:\w+\s+)?(?:switch(?:es)?\s+off|powers\s+down)\s+"
+     r"(?:itself\s+)?(?:when|as\s+soon\s+as|once|under|during|whenever)\b|"
+     r"\b(?:during|while|in\s+the\s+middle\s+of)\s+(?:the\s+)?(?:training|inference|a\s+run|the\s+run)\b[^\n]{0,40}?"
+     r"\b(?:the\s+)?(?:whole\s+|entire\s+)?(?:pc|computer|machine|system|server|workstation)\s+(?:just\s+|simply\s+)?"
+     r"(?:reboots|restarts|shuts\s+(?:down|off)|turns\s+off|switches\s+off|powers\s+off)"),
+    # a stress test or memory test of the card that fails
+    (("gpu-burn", "gpu_burn", "gpuburn", "memtest", "occt", "furmark", "stress test"),
+     r"\b(?:gpu[-_]?burn|memtest\w*|memtest_vulkan|occt|furmark|(?:gpu\s+)?stress\s+test)\b[^\n]{0,40}?"
+     r"\b(?:reports?|report(?:ed|s)|shows?|showed|found|finds|gives?|gave|throws?|fail\w*|crash\w*)\s+"
+     r"(?:\w+\s+)?(?:errors?|faults?|fail\w*|artifacts?)|"
+     r"\b(?:gpu[-_]?burn|memtest\w*|occt|furmark)\b\s+(?:test\s+)?(?:fails|failed)\b"),
+    # nvidia-smi's ERR! as the report describes it
+    (("err!",),
+     r"\bnvidia-smi\b[^\n]{0,30}?\b(?:shows?|showed|displays?|reports?|prints?|gives?)\s+(?:an?\s+)?[\"']?err!"),
     # a GPU that works for a while and is gone until the next reboot
     (("reboot", "restart", "hours", "days"),
      r"\b(?:works?|working|runs?|running|fine)\s+(?:again\s+)?(?:for\s+(?:a\s+few|some|several|\d+)\s+"
@@ -251,6 +265,13 @@ _HARDWARE_FAMILIES = (
      r"\b(?:drastic|periodic|sudden)\w*\s+(?:\w+\s+){0,2}(?:change|drop|increase|jump)\w*\s+in\s+(?:the\s+)?"
      r"(?:epoch|iteration|step)\s+times?"),
     # the fault follows one card
+    (("only happens on", "only occurs on", "fails only on", "happens only on", "the other ", "all other "),
+     r"\b(?:only\s+(?:happens|occurs|fails|crashes)\s+on|happens\s+only\s+on|fails\s+only\s+on)\s+(?:the\s+)?"
+     r"(?:gpu|card|device)\s*#?\s*\d+\b|"
+     r"\b(?:same\s+(?:job|code|script|run)|it)\s+(?:works?|runs?|is)\s+(?:fine|ok(?:ay)?|well)\s+on\s+(?:all\s+)?the\s+"
+     r"other\s+(?:\d+|two|three|four|five|six|seven)\b(?:\s+(?:gpus?|cards?))?|"
+     r"\b(?:all\s+)?(?:the\s+)?other\s+(?:\d+\s+|two\s+|three\s+|seven\s+)?(?:gpus|cards)\s+(?:work|run|are)\s+"
+     r"(?:fine|ok(?:ay)?|normally)\b"),
     (("one of",),
      r"\b(?:error|errors|crash\w*|fail\w*|issue|problem|xid)\b[^\n]{0,60}?\bon\s+(?:only\s+)?one\s+of\s+(?:my|the|our|"
      r"its|these)\s+" + _GPU + r"|\bone\s+of\s+(?:my|the|our)\s+(?:\d+\s+)?" + _GPU + r"(?:\s+(?:on|in)\s+[\w.-]+)?\s+"

@@ -116,6 +116,19 @@ def _system_cuda_breaks(text: str, line: str) -> Optional["re.Match[str]"]:
     return _SYSTEM_CUDA_BREAKS.search(line)
 
 
+_SYSTEM32_DLL = lazy_compile(
+    # a CUDA or cuDNN DLL in Windows' own folders, which the loader searches before PATH: "an old cudart64_110.dll in
+    # C:\Windows\System32", "I copied the cudnn DLLs into System32"
+    r"\b(?:cudart|cublas\w*|cudnn\w*|cufft|curand|cusparse|cusolver\w*|nvrtc\w*|nvjitlink|zlibwapi)[\w.-]*\.dll\b"
+    r"[^\n]{0,80}?\b(?:system32|syswow64)\b|\b(?:system32|syswow64)\\+(?:cudart|cublas\w*|cudnn\w*|cufft|curand|cusparse|"
+    r"cusolver\w*|nvrtc\w*|nvjitlink|zlibwapi)[\w.-]*\.dll\b|\b(?:cop(?:y|ied|ying)|put|moved?)\s+(?:the\s+|all\s+the\s+)?"
+    r"(?:cuda|cudnn|cublas)\s+(?:\w+\s+)?dlls?\s+(?:in)?to\s+(?:c:\\+windows\\+)?(?:system32|syswow64)\b", re.IGNORECASE)
+
+
+def _system32_dll(text: str, line: str) -> Optional["re.Match[str]"]:
+    return _SYSTEM32_DLL.search(line)
+
+
 _PATH_ANCHORS = ("path", "パス", "路径", "环境变量")
 _STATEMENT_CHARS = 600
 """A statement is a sentence or two: longer lines (logs, listings) are read only this far, which also bounds the
@@ -131,9 +144,12 @@ def parse(document: Document, facts: Facts) -> None:
     nccl_versions(document, facts)
     for anchors, search, kind, before, after in ((_SHADOWING_ANCHORS, _shadowing, "shadowing", 2, 1),
                                                  (_PATH_ANCHORS, _path_breaks, "search path", 0, 0),
-                                                 (_SYSTEM_CUDA_ANCHORS, _system_cuda_breaks, "system CUDA", 0, 0)):
+                                                 (_SYSTEM_CUDA_ANCHORS, _system_cuda_breaks, "system CUDA", 0, 0),
+                                                 (("system32", "syswow64"), _system32_dll, "System32", 0, 0)):
         for index in document.lines_with_any(anchors):
-            if _MESSAGE.search(document.line(index)) or (kind != "shadowing" and not any(
+            if kind == "System32":
+                pass  # a DLL path in Windows' folder counts in a program's message too
+            elif _MESSAGE.search(document.line(index)) or (kind != "shadowing" and not any(
                     word in document.lower[index] for word in ("cuda", "libcu", "toolkit"))):
                 continue  # every search-path and system-CUDA wording names CUDA on its own line
             window = range(max(index - before, 0), min(index + after + 1, len(document)))

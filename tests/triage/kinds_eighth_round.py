@@ -1,0 +1,82 @@
+"""Kinds of evidence an eighth round found missing: a GPU that drops out while it works ("No devices were found"
+after hours of training, 显卡就掉了), a fault that follows one card of several ("only happens on GPU 3", "runs fine
+on the other seven"), a machine that switches off under load, a stress or memory test of the card that fails,
+nvidia-smi's ERR! as a report describes it; a CUDA or cuDNN DLL in Windows' System32 folder. Each kind fires on
+its wording and stays silent on a near miss (tables read by test_kinds.py). Texts written here in the style of
+real reports."""
+from cudacheck.observations import Obs
+
+# --- what each wording leads with: (text, the first finding's category, words its title holds) -------------------
+LEADS = [
+    # the fault follows one card of a node
+    ("RuntimeError: CUDA error: an illegal memory access was encountered. It only happens on GPU 3 of the 8 GPUs "
+     "in the node; the same job runs fine on the other seven.", "gpu_health", "GPU hardware"),
+    # a machine that switches itself off once the GPUs are loaded
+    ("Two RTX 3090s on a 750W power supply; the PC switches off as soon as both GPUs are under load.",
+     "gpu_health", "GPU hardware"),
+    ("The GPU temperature goes up to 89C during training and then the whole machine reboots.",
+     "gpu_health", "GPU hardware"),
+    # a stress test or memory test of the card
+    ("torch.cuda.OutOfMemoryError happens at random even with batch size 1; gpu-burn reports errors on this card",
+     "gpu_health", "GPU hardware"),
+    # nvidia-smi's ERR! in the report's words
+    ("nvidia-smi shows ERR! in the Fan and Pwr Usage columns for GPU 2 and training on that GPU crashes with "
+     "RuntimeError: CUDA error: unspecified launch failure", "gpu_health", "GPU hardware"),
+    # a GPU that is gone after hours of work: the hardware, not the container or the mask
+    ("No devices were found\n(nvidia-smi worked fine before the job started; after 3 hours of training GPU "
+     "disappeared)", "gpu_health", "GPU hardware"),
+    ("训练一段时间后显卡就掉了，nvidia-smi 显示 No devices were found，重启之后又恢复正常。", "gpu_health", "GPU hardware"),
+    # a CUDA DLL of another version in System32
+    ('OSError: [WinError 127] Error loading "C:\\Python310\\lib\\site-packages\\torch\\lib\\c10_cuda.dll" or one of '
+     "its dependencies.\nFound an old cudart64_110.dll in C:\\Windows\\System32", "lib_path_conflict", "System32"),
+    ("I copied the cudnn dlls into C:\\Windows\\System32 when I installed TensorFlow last year.\n"
+     'OSError: [WinError 126] Error loading "...\\torch\\lib\\cudnn_cnn_infer64_8.dll" or one of its dependencies.',
+     "lib_path_conflict", "System32"),
+]
+
+LEADS += [
+    # a pod's /dev/shm stated in Kubernetes' units, a worker gone
+    ("Running in Kubernetes; the pod's /dev/shm is 64Mi. With num_workers=4 the training hangs and then: "
+     "RuntimeError: DataLoader worker (pid(s) 73) exited unexpectedly", "shm_too_small", "/dev/shm is only 0.06 GiB"),
+    # a worker's segmentation fault in a Docker container
+    ("ERROR: Unexpected segmentation fault encountered in worker.\nstarted with docker run --gpus all -it myimage, "
+     "num_workers=16", "shm_too_small", "/dev/shm is probably"),
+    # the bus error named before the DataLoader
+    ("SageMaker training job: bus error in DataLoader with num_workers=8 on ml.p3.2xlarge", "shm_too_small",
+     "Shared memory"),
+]
+
+# --- near misses: (text, the category the first finding must not have) --------------------------------------------
+NOT_LEADS = [
+    # "No devices were found" with nothing about the card failing: visibility, not hardware
+    ("$ nvidia-smi\nNo devices were found", "gpu_health"),
+    # one GPU named because the user picked it, no fault that follows it
+    ("I train on GPU 1 with CUDA_VISIBLE_DEVICES=1 and get RuntimeError: CUDA out of memory.", "gpu_health"),
+    # a stress test that passes
+    ("gpu-burn ran for an hour without errors, but my script fails with CUDA error: device-side assert triggered",
+     "gpu_health"),
+    # the torch DLL folder named, not System32
+    ('OSError: [WinError 126] Error loading "C:\\Python310\\lib\\site-packages\\torch\\lib\\cudnn_cnn_infer64_8.dll" '
+     "or one of its dependencies.", "lib_path_conflict"),
+]
+
+NOT_LEADS += [
+    # a worker's segmentation fault on a bare machine: nothing ties it to shared memory
+    ("ERROR: Unexpected segmentation fault encountered in worker.", "shm_too_small"),
+    # a roomy /dev/shm stated with a worker gone
+    ("/dev/shm is 32G on this node\nRuntimeError: DataLoader worker (pid(s) 73) exited unexpectedly", "shm_too_small"),
+]
+
+# --- what is observed: (text, the observation) --------------------------------------------------------------------
+OBSERVED = [
+    ("Found an old cudart64_110.dll in C:\\Windows\\System32", Obs.LIBRARY_SHADOWING_STATED),
+    ("C:\\Windows\\System32\\cudnn64_8.dll is version 8.1", Obs.LIBRARY_SHADOWING_STATED),
+    ("memtest_vulkan found errors on the RTX 3060 after 2 minutes", Obs.HARDWARE_SIGN_STATED),
+    ("the other 7 GPUs work fine", Obs.HARDWARE_SIGN_STATED),
+]
+
+NOT_OBSERVED = [
+    ("C:\\Windows\\System32\\nvidia-smi.exe works and shows the GPU", Obs.LIBRARY_SHADOWING_STATED),
+    ("memtest86 passed, no errors", Obs.HARDWARE_SIGN_STATED),
+    ("the other settings are fine", Obs.HARDWARE_SIGN_STATED),
+]
