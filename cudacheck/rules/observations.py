@@ -426,7 +426,8 @@ _SITUATION_REMEDIES = {
     "slurm": "Run on a node with GPUs and request them: `srun --gres=gpu:1 …` / `#SBATCH --gres=gpu:1` (or "
              "`--gpus=1`, and the GPU partition); login nodes have none.",
     "notebook": "Select a GPU runtime for the notebook (Colab: Runtime → Change runtime type → GPU; Kaggle: "
-                "Accelerator → GPU) and restart the session.",
+                "Accelerator → GPU; JupyterHub: a server profile with a GPU; Hugging Face Spaces: GPU hardware in "
+                "the Space's settings) and restart the session.",
     "vm": "Give the virtual machine the GPU: PCIe passthrough (KVM/Proxmox/Hyper-V DDA/ESXi) or a vGPU profile; "
           "desktop hypervisors (VirtualBox, VMware Workstation) cannot pass an NVIDIA GPU through for CUDA.",
 }

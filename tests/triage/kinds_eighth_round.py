@@ -46,6 +46,15 @@ LEADS += [
      "Shared memory"),
 ]
 
+LEADS += [
+    # a cluster's login node sees the GPU, the job does not
+    ("torch.cuda.is_available() True on the login node, but in the sbatch job it is False", "no_gpu_visible",
+     "No GPU in a cluster job"),
+    # a hosted notebook or Space without GPU hardware
+    ("HF Spaces (CPU basic hardware): RuntimeError: Found no NVIDIA driver on your system.", "no_gpu_visible",
+     "notebook runs without a GPU runtime"),
+]
+
 # --- near misses: (text, the category the first finding must not have) --------------------------------------------
 NOT_LEADS = [
     # "No devices were found" with nothing about the card failing: visibility, not hardware
@@ -67,12 +76,23 @@ NOT_LEADS += [
     ("/dev/shm is 32G on this node\nRuntimeError: DataLoader worker (pid(s) 73) exited unexpectedly", "shm_too_small"),
 ]
 
+NOT_LEADS += [
+    # nvidia-smi in a pod shows no processes: the GPU is there (the login-node wording must not swallow this)
+    ("Cannot see gpu process using \"nvidia-smi\" in container, but I can see it on host\nK8s v1.28.2",
+     "no_gpu_visible"),
+]
+
 # --- what is observed: (text, the observation) --------------------------------------------------------------------
 OBSERVED = [
     ("Found an old cudart64_110.dll in C:\\Windows\\System32", Obs.LIBRARY_SHADOWING_STATED),
     ("C:\\Windows\\System32\\cudnn64_8.dll is version 8.1", Obs.LIBRARY_SHADOWING_STATED),
     ("memtest_vulkan found errors on the RTX 3060 after 2 minutes", Obs.HARDWARE_SIGN_STATED),
     ("the other 7 GPUs work fine", Obs.HARDWARE_SIGN_STATED),
+]
+
+OBSERVED += [
+    ("CUDA works on the login node but not in the srun job", Obs.GPU_NOT_SEEN),
+    ("We use JupyterHub on our cluster", Obs.HOSTED_NOTEBOOK),
 ]
 
 NOT_OBSERVED = [

@@ -507,7 +507,8 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                   "kubernetes": "The pod has no GPU: it was not given one (or lost it)",
                   "wsl": f"{situation.words if situation else 'WSL'} sees no GPU: the Windows driver does not pass it "
                          "through",
-                  "slurm": f"No GPU on {situation.words if situation else 'this node'}: the job did not get one",
+                  "slurm": ("No GPU on a login node" if situation and situation.words == "a login node" else
+                            "No GPU in a cluster job") + ": the job did not get one",
                   "vm": "The virtual machine has no GPU: it is not passed through",
                   "notebook": "The notebook runs without a GPU runtime"}[kind])
         yield ctx.finding(

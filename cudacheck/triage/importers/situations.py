@@ -89,7 +89,8 @@ _LOGIN_NODE = lazy_compile(r"\b(?:login|staging|head)\s+node\b|\blogin\s*node\b"
 _VM = lazy_compile(r"\b(?:virtualbox|vmware|hyper-v|proxmox|qemu|kvm|parallels)\b|\bvirtual\s+machine\b|\b(?:in|inside|on)\s+"
                  r"(?:a|an|the|my)\s+vm\b", re.IGNORECASE)
 _NOTEBOOK = lazy_compile(r"\b(?:google\s+)?colab\b|\bkaggle\b|\bsagemaker\s+(?:studio|notebook)|/content/drive|"
-                       r"/kaggle/(?:input|working)", re.IGNORECASE)
+                       r"/kaggle/(?:input|working)|\bjupyterhub\b|\b(?:hf|hugging\s?face)\s+spaces?\b|"
+                       r"\bpaperspace\b", re.IGNORECASE)
 _BARE_METAL = lazy_compile(r"\bbare[- ]?metal\b|\bnot\s+(?:in|inside)\s+(?:a\s+)?(?:docker|container)\b|"
                          r"\bwithout\s+(?:docker|a\s+container)\b", re.IGNORECASE)
 _SHM_LISTING = lazy_compile(r"^\s*d(?P<perm>[rwxtTsS-]{9})[.+@]?\s+\d+\s+\S+\s+\S+\s+.*?/dev/shm/?\s*$")
@@ -129,7 +130,8 @@ def parse(document: Document, facts: Facts) -> None:
         if _VM.search(document.line(index)):
             facts.observe(Obs.VIRTUAL_MACHINE, document.line(index), document.number(index))
             break
-    for index in document.lines_with_any(("colab", "kaggle", "sagemaker", "/content/")):
+    for index in document.lines_with_any(("colab", "kaggle", "sagemaker", "/content/", "jupyterhub", "spaces",
+                                          "space ", "paperspace")):
         if _NOTEBOOK.search(document.line(index)):
             facts.observe(Obs.HOSTED_NOTEBOOK, document.line(index), document.number(index))
             break
@@ -249,6 +251,10 @@ def _kubernetes(document: Document, facts: Facts) -> None:
     facts.set(lambda s: s.container.runtime, "kubernetes", REPORTED)
 
 
+_WORKS_ON_LOGIN_NODE = lazy_compile(r"\b(?:True|works?|working)\b[^\n]{0,40}?\bon\s+the\s+(?:login|head|front-?end|"
+                                   r"submit)\s+node", re.IGNORECASE)
+
+
 def _slurm(document: Document, facts: Facts) -> None:
     lines = [i for i in document.lines_with_any(("#sbatch", "srun", "sbatch", "salloc", "slurm", "login node",
                                                  "compute node", "staging node", "head node", "hpc", "cluster",
@@ -257,7 +263,8 @@ def _slurm(document: Document, facts: Facts) -> None:
     if not lines or facts.snapshot.container.runtime == "kubernetes":
         return  # a Kubernetes cluster is a pod situation
     requested = any(_GRES.search(document.line(i)) for i in document.lines_with_any(("--gres", "--gpus", "-g")))
-    login = any(_LOGIN_NODE.search(document.line(i)) for i in lines)
+    login = any(_LOGIN_NODE.search(document.line(i)) and not _WORKS_ON_LOGIN_NODE.search(document.line(i))
+                for i in lines)  # "True on the login node, False in the job": the job is where it fails
     per_task = any(re.search(r"--gpus-per-task|--ntasks-per-gpu|--gpu-bind", document.line(i))
                    for i in document.lines_with_any(("--gpus-per-task", "--ntasks-per-gpu", "--gpu-bind")))
     facts.observe(Obs.SLURM, document.line(lines[0]), document.number(lines[0]),

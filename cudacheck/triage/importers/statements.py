@@ -98,6 +98,9 @@ _NOT_SEEN = lazy_compile(
     r"\s+(?:the\s+|my\s+|any\s+|a\s+)?(?:nvidia\s+)?gpus?\b"
     # the GPU's processes or figures not shown (nvidia-smi in a container shows no processes) is not the GPU unseen
     r"(?!\s*(?:process\w*|threads?|usage|util\w*|memory|temp\w*|fans?|power|clocks?|stats|metrics|load|activity))|"
+    # a cluster's login node sees the GPU, the job does not: "True on the login node, but False in the sbatch job"
+    r"\b(?:True|works?)\b[^\n]{0,40}?\bon\s+the\s+(?:login|head|front-?end|submit)\s+node\b[^\n]{0,60}?\b(?:but|while|"
+    r"whereas)\b[^\n]{0,60}?\b(?:False|fails?|not)\b|"
     r"\bnvidia-smi\s+(?:is\s+)?(?:unavailable|not\s+available)|"
     r"\b(?:runs?|running|uses?|using|trains?|training)\s+(?:on\s+)?(?:the\s+)?cpu\s+instead\s+of\s+(?:the\s+|my\s+)?"
     r"(?:nvidia\s+)?gpu|\bonly\s+(?:uses?|using)\s+(?:the\s+)?cpu\b|\bhas_gpu\W+false|"
@@ -242,7 +245,8 @@ def parse(document: Document, facts: Facts) -> None:
                                            "has_gpu", "instead of", "only us", "识别不到", "检测不到", "找不到", "无法",
                                            "没有识别", "不可用", "認識", "見えない", "使えない", "인식", "не ", "no ",
                                            "não ", "no gpu", "gpus available", "gpu available", "unused",
-                                           "number of gpus: 0"),
+                                           "number of gpus: 0", "login node", "head node", "front-end node",
+                                           "frontend node", "submit node"),
                                           distinct=True))
     gpu_lines = set(document.lines_with_any(("gpu", "nvidia-smi", "显卡", "グラボ", "グラフィックボード", "그래픽",
                                              "видеокарт"), distinct=True))
