@@ -368,6 +368,8 @@ class Obs(str, Enum):
                             "CUDA numbers the GPUs differently from nvidia-smi (listings, or the report says so)")
     NCCL_VERSIONS_DIFFER = ("nccl_versions_differ", "nccl_mismatch",
                             "the NCCL a process runs differs from the one the report builds with or installs")
+    NCCL_BANNER = ("nccl_banner", CONTEXT, "NCCL's banner: the NCCL a process loaded and the CUDA it was built for "
+                                           "(\"NCCL version 2.18.1+cuda12.1\")")
     NCCL_CONFIG_REJECTED = ("nccl_config_rejected", "nccl_mismatch",
                             "NCCL rejects the communicator config torch passes: an older libnccl is loaded")
     NCCL_LOAD_FAILED = ("nccl_load_failed", "nccl_mismatch", "a framework (vLLM, CuPy) cannot load libnccl")

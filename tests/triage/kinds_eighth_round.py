@@ -55,6 +55,16 @@ LEADS += [
      "notebook runs without a GPU runtime"),
 ]
 
+LEADS += [
+    # NCCL's banner names another CUDA major than torch's build: not torch's own NCCL
+    ("NCCL INFO NCCL version 2.18.1+cuda12.1\nPyTorch version: 2.1.0+cu118\nRuntimeError: NCCL error in: "
+     "../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1207, internal error", "nccl_mismatch",
+     "built for CUDA 12.1 runs under a torch built for CUDA 11.8"),
+    # torch.cuda.nccl.version() printed on a line that goes on
+    ("torch.cuda.nccl.version() returns (2, 10, 3) but pip list shows nvidia-nccl-cu12 2.19.3", "nccl_mismatch",
+     "NCCL 2.10.3 runs"),
+]
+
 # --- near misses: (text, the category the first finding must not have) --------------------------------------------
 NOT_LEADS = [
     # "No devices were found" with nothing about the card failing: visibility, not hardware
@@ -82,6 +92,12 @@ NOT_LEADS += [
      "no_gpu_visible"),
 ]
 
+NOT_LEADS += [
+    # the banner of torch's own NCCL: same CUDA major as the build
+    ("NCCL INFO NCCL version 2.18.1+cuda12.1\nPyTorch version: 2.1.0+cu121\nRuntimeError: NCCL error in: "
+     "../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1207, internal error", "nccl_mismatch"),
+]
+
 # --- what is observed: (text, the observation) --------------------------------------------------------------------
 OBSERVED = [
     ("Found an old cudart64_110.dll in C:\\Windows\\System32", Obs.LIBRARY_SHADOWING_STATED),
@@ -95,8 +111,11 @@ OBSERVED += [
     ("We use JupyterHub on our cluster", Obs.HOSTED_NOTEBOOK),
 ]
 
+OBSERVED += [("node1:123:123 [0] NCCL INFO NCCL version 2.21.5+cuda12.4", Obs.NCCL_BANNER)]
+
 NOT_OBSERVED = [
     ("C:\\Windows\\System32\\nvidia-smi.exe works and shows the GPU", Obs.LIBRARY_SHADOWING_STATED),
     ("memtest86 passed, no errors", Obs.HARDWARE_SIGN_STATED),
     ("the other settings are fine", Obs.HARDWARE_SIGN_STATED),
+    ("NCCL version 2.21.5 is installed", Obs.NCCL_BANNER),
 ]

@@ -203,7 +203,7 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     peers = first_of(ctx, Obs.NCCL_VERSION_MISMATCH)
     culprits = ld_entries(ctx, "nccl")
     failed = first_of(ctx, Obs.NCCL_ERROR) if culprits else None  # an NCCL failure with a system NCCL first
-    versions = first_of(ctx, Obs.NCCL_VERSIONS_DIFFER)
+    versions = first_of(ctx, Obs.NCCL_VERSIONS_DIFFER) or _nccl_for_another_cuda(ctx)
     lead = symbol or peers or missing or failed or versions
     if lead is None:
         return
@@ -227,6 +227,8 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         else "The ranks run different NCCL versions" if peers is not None else "libnccl cannot be loaded"
         if missing is not None else "NCCL fails while LD_LIBRARY_PATH puts another NCCL ahead of torch's"
         if failed is not None else
+        f"NCCL {lead.values.get('nccl')} built for CUDA {lead.values.get('cuda')} runs under a torch built for CUDA "
+        f"{ctx.snapshot.torch.cuda}" if lead.signature == Obs.NCCL_BANNER else
         f"NCCL {lead.values.get('loaded')} runs, not the NCCL {lead.values.get('other')} the report builds with or "
         "installs",
         certainty=LIKELY if symbol or peers else POSSIBLE, detail=detail,
@@ -235,6 +237,17 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
                "(e.g. `pip uninstall -y nvidia-nccl-cu12` next to a cu13 torch), drop NCCL folders from "
                "LD_LIBRARY_PATH, then `pip install --force-reinstall torch` from the index it came from.",
         evidence=evidence(lead) + (["packages"] if wheels else []))
+
+
+def _nccl_for_another_cuda(ctx: RuleContext) -> Optional[Observation]:
+    """NCCL's banner naming another CUDA major than torch's build: the NCCL that runs is not the one torch brings
+    (torch links or pins an NCCL of its own CUDA major). None when either CUDA is not known."""
+    banner = first_of(ctx, Obs.NCCL_BANNER)
+    torch_cuda = major_minor(ctx.snapshot.torch.cuda)
+    built = major_minor(banner.values.get("cuda")) if banner is not None else None
+    if banner is None or torch_cuda is None or built is None or built[0] == torch_cuda[0]:
+        return None
+    return banner
 
 
 @rule("CC811", "observed-library-path-conflict", "lib_path_conflict", "libraries", symptom=True)

@@ -142,6 +142,7 @@ def parse(document: Document, facts: Facts) -> None:
     """The first statement that CUDA libraries come from the wrong place, or that a CUDA search path breaks it;
     two NCCL versions where one is the NCCL that runs."""
     nccl_versions(document, facts)
+    nccl_banner(document, facts)
     for anchors, search, kind, before, after in ((_SHADOWING_ANCHORS, _shadowing, "shadowing", 2, 1),
                                                  (_PATH_ANCHORS, _path_breaks, "search path", 0, 0),
                                                  (_SYSTEM_CUDA_ANCHORS, _system_cuda_breaks, "system CUDA", 0, 0),
@@ -196,6 +197,20 @@ def _nccl_printed(text: str) -> Optional[str]:
     return f"{major}.{rest // 100}.{rest % 100}"
 
 
+_NCCL_BANNER = lazy_compile(r"\bNCCL version (?P<nccl>\d+\.\d+\.\d+)\+cuda(?P<cuda>\d+\.\d+)\b")
+
+
+def nccl_banner(document: Document, facts: Facts) -> None:
+    """NCCL's banner ("NCCL INFO NCCL version 2.18.1+cuda12.1"): the NCCL a process loaded and the CUDA it was
+    built for."""
+    for index in document.lines_with("+cuda"):
+        match = _NCCL_BANNER.search(document.line(index))
+        if match:
+            facts.observe(Obs.NCCL_BANNER, document.line(index), document.number(index), nccl=match.group("nccl"),
+                          cuda=match.group("cuda"))
+            return
+
+
 def nccl_versions(document: Document, facts: Facts) -> None:
     """The NCCL a process loaded (NCCL's banner, torch's NCCL error, `torch.cuda.nccl.version()`, "the output
     is nccl 2.4.8") against another NCCL version the report builds with, installs or states:
@@ -219,8 +234,8 @@ def nccl_versions(document: Document, facts: Facts) -> None:
         for index in document.lines_with("nccl.version()"):
             following = document.next_nonblank(index)
             printed = document.line(following) if following is not None else ""
-            same_line = re.search(r"nccl\.version\(\)\s*(?:->|=>|=|:|returns?|gives?)?\s*(\(?\d[\d, ()]*)$",
-                                  document.line(index))
+            same_line = re.search(r"nccl\.version\(\)\s*(?:->|=>|=|:|returns?|gives?|prints?|shows?)?\s*"
+                                  r"(\(\s*\d+\s*,\s*\d+\s*,\s*\d+\s*\)|\d{4,5}\b)", document.line(index))
             value = _nccl_printed(same_line.group(1) if same_line else printed)
             if value is not None:
                 loaded = (value, index)
