@@ -188,8 +188,9 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         cannot open shared object file", and (possible) an NCCL error while a pasted
         LD_LIBRARY_PATH puts an NCCL folder first, or the NCCL a process runs (NCCL's
         banner, torch's NCCL error, `torch.cuda.nccl.version()`, "the output is nccl
-        2.4.8") differing from the one the report builds with or installs. (Two nvidia-nccl-cuNN wheels in a pasted package list
-        are facts: CC304.)
+        2.4.8") differing from the one the report builds with or installs, or NCCL's banner
+        naming another CUDA major than torch's build ("NCCL version 2.18.1+cuda12.1" under a
+        cu118 torch). (Two nvidia-nccl-cuNN wheels in a pasted package list are facts: CC304.)
     Why it matters:
         `import torch` or distributed start-up fails: an older libnccl (another wheel, a
         system copy on LD_LIBRARY_PATH) lacks symbols torch calls.
@@ -268,7 +269,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         loaded from a toolkit or conda folder instead of the bundled ones, or that the
         error comes and goes with a CUDA folder on PATH, Windows' "[WinError 127] The
         specified procedure could not be found" for a CUDA DLL, a cuDNN or CUDA library
-        with missing symbols loaded from a system folder (/usr/local/cuda/lib64), and
+        with missing symbols loaded from a system folder (/usr/local/cuda/lib64), a CUDA or
+        cuDNN DLL in Windows' System32 folder, and
         (possible) cuBLAS rejecting an ordinary GEMM with CUBLAS_STATUS_INVALID_VALUE, XLA's
         "cudaGetErrorString symbol not found". CUDA error 34 "CUDA driver is a stub
         library" except in a container known to run without the NVIDIA runtime (CC804);
