@@ -93,6 +93,10 @@ NOT_LEADS += [
 ]
 
 NOT_LEADS += [
+    # NCCL's INFO lines about an optional network plugin are notices, not an NCCL failure
+    ("NCCL INFO NET/Plugin : Plugin load (libnccl-net.so) returned 2 : libnccl-net.so: cannot open shared object "
+     "file: No such file or directory\nNCCL INFO NET/Plugin : No plugin found, using internal implementation",
+     "nccl_mismatch"),
     # the banner of torch's own NCCL: same CUDA major as the build
     ("NCCL INFO NCCL version 2.18.1+cuda12.1\nPyTorch version: 2.1.0+cu121\nRuntimeError: NCCL error in: "
      "../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1207, internal error", "nccl_mismatch"),
