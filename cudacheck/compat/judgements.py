@@ -96,6 +96,20 @@ def below_release_builds(release: TorchRelease, gpu: Arch) -> Optional[bool]:
     return None if None in answers else True
 
 
+def release_coverage(release: TorchRelease, gpu: Arch) -> Optional[str]:
+    """How every CUDA build of one torch release covers a GPU (``sass``/``ptx``/``none``) when all its builds agree;
+    None when they differ or an arch list is not known."""
+    kinds = set()
+    for variant in release.variants:
+        if not variant.tag.startswith("cu"):
+            continue
+        targets = variant_targets(variant)
+        if targets is None:
+            return None
+        kinds.add(targets.covers(gpu).kind)
+    return kinds.pop() if len(kinds) == 1 else None
+
+
 def python_ok(release: TorchRelease, python: Optional[str]) -> bool:
     """Whether a release ships wheels for ``python`` (``"3.11"``)."""
     if not python:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 from ..compat.archs import Arch, parse_arch
-from ..compat.judgements import driver_requirement
+from ..compat.judgements import driver_requirement, release_coverage
+from ..compat.tables import TorchRelease
 from ..observations import Obs, observation
 from ..snapshot import Observation, VisibleDevices
 from ..versions import major_minor
@@ -377,11 +378,24 @@ def library_of_another_torch(ctx: RuleContext) -> Optional[Tuple[Observation, st
 
 
 def torch_covers(ctx: RuleContext, gpu: Optional[Arch]) -> Optional[str]:
-    """How the torch build's own arch list covers a GPU (``sass``/``ptx``/``none``), None when unknown."""
+    """How the torch build's own arch list covers a GPU (``sass``/``ptx``/``none``): the build's, else what every
+    official CUDA build of the release the paste names agrees on ("pytorch 2.3" without its variant); None when
+    unknown."""
     build = ctx.build
-    if gpu is None or build.targets is None:
+    if gpu is None:
         return None
-    return build.targets.covers(gpu).kind
+    if build.targets is not None:
+        return build.targets.covers(gpu).kind
+    release = named_release(ctx)
+    return release_coverage(release, gpu) if release is not None else None
+
+
+def named_release(ctx: RuleContext) -> Optional[TorchRelease]:
+    """The torch release the paste names, by the installed torch's version or in words ("pytorch 2.3"); None
+    when neither names one the table knows."""
+    said = first_of(ctx, Obs.TORCH_VERSION)
+    version = ctx.snapshot.torch.version or (said.values.get("version") if said is not None else None)
+    return ctx.db.torch_release(version) if version else None
 
 
 def kernel_error_owner(ctx: RuleContext) -> Optional[Observation]:

@@ -65,6 +65,12 @@ LEADS += [
      "NCCL 2.10.3 runs"),
 ]
 
+LEADS += [
+    # "no kernel image" for a GPU that every official build of the named release covers: not torch's kernels
+    ('Quadro K2200, pytorch 2.3, "CUDA error: no kernel image is available for execution on the device"',
+     "extension_mismatch", "has no kernels for Quadro K2200"),
+]
+
 # --- near misses: (text, the category the first finding must not have) --------------------------------------------
 NOT_LEADS = [
     # "No devices were found" with nothing about the card failing: visibility, not hardware
@@ -100,6 +106,12 @@ NOT_LEADS += [
     # the banner of torch's own NCCL: same CUDA major as the build
     ("NCCL INFO NCCL version 2.18.1+cuda12.1\nPyTorch version: 2.1.0+cu121\nRuntimeError: NCCL error in: "
      "../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1207, internal error", "nccl_mismatch"),
+]
+
+NOT_LEADS += [
+    # a GPU that the named release's builds do not cover: torch's own kernels are missing
+    ('RTX 5090, pytorch 2.3, "CUDA error: no kernel image is available for execution on the device"',
+     "extension_mismatch"),
 ]
 
 # --- what is observed: (text, the observation) --------------------------------------------------------------------

@@ -16,7 +16,7 @@ from ...versions import major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cpu_build_known, cuda_unavailable,
                             evidence, first_of, gpu_arch, gpu_label, kernel_error_owner, library_of_another_torch,
-                            observation_category,
+                            named_release, observation_category,
                             platform_system, quote, torch_covers, wheel_text)
 from ..registry import rule
 from .observed_resources import compute_type_capability  # CTranslate2's needs: one table
@@ -69,8 +69,7 @@ def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observatio
 def _below_every_build(ctx: RuleContext, arch: Arch) -> Optional[bool]:
     """Whether a GPU is below every CUDA build of the torch release the paste names without its variant ("pytorch
     1.7"), else of the newest release: then none of its wheels has kernels for it. None when not known."""
-    said = first_of(ctx, Obs.TORCH_VERSION)
-    release = ctx.db.torch_release(said.values.get("version", "")) if said is not None else None
+    release = named_release(ctx)
     return below_release_builds(release, arch) if release is not None else below_current_builds(ctx.db, arch)
 
 

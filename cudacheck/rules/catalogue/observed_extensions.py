@@ -96,7 +96,10 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
             detail=f"{quote(owned)}. " + (f"The error is raised from {package}'s own code: its kernels were built "
                                           "without this GPU's architecture (or for another torch)." if package else
                                           "torch's own arch list covers this GPU, so the failing kernel comes from an "
-                                          "extension or a library with its own kernels."),
+                                          "extension or a library with its own kernels." if ctx.build.targets else
+                                          "Every official CUDA build of this torch release has kernels for this GPU, "
+                                          "so the failing kernel comes from an extension, a library with its own "
+                                          "kernels, or a torch that is not an official build."),
             remedy=f"Install a build of {package or 'the extension'} made for this GPU and your torch, or rebuild "
                    f"it: `TORCH_CUDA_ARCH_LIST=\"{gpu.cc if gpu else '<X.Y>'}\" pip install --no-build-isolation "
                    f"--force-reinstall --no-cache-dir {package or '<package>'}`.",

@@ -23,7 +23,7 @@ def _shm_context(ctx: RuleContext) -> Tuple[str, bool]:
         return "The container shares the host IPC namespace (--ipc=host).", False
     if container.shm is not None and container.shm.size_bytes is not None:
         size = container.shm.size_bytes
-        banner = first_of(ctx, Obs.NGC_SHM_DEFAULT)
+        banner = first_of(ctx, Obs.NGC_SHM_DEFAULT, Obs.SHM_SIZE_STATED)  # where the size was read
         return f"/dev/shm is {size / 2**20:.0f} MiB" + (f" ({quote(banner)})" if banner else "") + ".", size < 2**30
     if run is not None and not run.values.get("shm_size"):
         return ("The pasted `docker run` has neither --shm-size nor --ipc=host, so /dev/shm is Docker's 64 MiB "
