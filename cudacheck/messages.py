@@ -212,8 +212,9 @@ MESSAGES: Tuple[Message, ...] = (
              r"\bGKE\b|\bGCP\b|Google (?:Kubernetes Engine|Cloud)|/usr/local/nvidia/lib(?:64)?\b"),
     _message(Obs.POD_NO_GPU, ("insufficient nvidia.com/gpu",),
              r"(?P<nodes>\d+/\d+) nodes are available:[^\n]{0,200}?Insufficient nvidia\.com/gpu|Insufficient nvidia\.com/gpu"),
-    _message(Obs.CUDA_INIT_FAILED, ("cuda driver initialization failed",),
-             r"CUDA driver initialization failed"),
+    _message(Obs.CUDA_INIT_FAILED, ("cuda driver initialization failed", "cuda initialization failure"),
+             # TensorRT's "CUDA initialization failure with error: 100"; its error 35 is the driver too old
+             r"CUDA driver initialization failed|CUDA initialization failure(?!\s+with\s+error:?\s*35\b)"),
     _message(Obs.DEVICES_UNAVAILABLE, ("busy or unavailable", "devicesunavailable", "devices_unavailable"),
              r"CUDA-capable devices?(?:\(s\))? (?:is|are|is/are) busy or unavailable|cudaErrorDevicesUnavailable|"
              r"CUDA_ERROR_DEVICES_UNAVAILABLE"),
@@ -497,7 +498,7 @@ MESSAGES: Tuple[Message, ...] = (
                                               "unable to allocate shared memory", "bytes from file <"),
              r"unable to (?:write to file|mmap \d+ bytes from file) </?torch_\w*>(?:\s*:\s*(?P<reason>[^(\n]+?)\s*"
              r"\((?P<errno>\d+)\))?|"
-             r"unable to open shared memory object </?torch_\w*>[^\n]*?(?:\((?P<errno2>\d+)\))?|"
+             r"unable to open shared memory object </?torch_\w*>(?:[^\n]*?\((?P<errno2>\d+)\))?|"
              r"unable to allocate shared memory"),
     _message(Obs.SHM_FAILURE, ("posix_fallocate", "shm_open", "/dev/shm", "shared memory segment", "ncclshmopen",
                                "no space left on device", "permission denied", "read-only file system"),
@@ -521,22 +522,27 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?:insufficient|not\s+enough|too\s+(?:little|small))\s+(?:shared\s+memory|/dev/shm|shm)\b(?!\s*\(shm\))",
              needs=("only", "small", "insufficient", "enough", "too little")),
     # a DataLoader worker gone without a reason given: shared memory in a container, else anything
-    _message(Obs.DATALOADER_EXITED, ("exited unexpectedly",),
-             r"DataLoader worker \(pids?(?:\(s\))?\s[^)]*\) exited unexpectedly"),
+    _message(Obs.DATALOADER_EXITED, ("exited unexpectedly", "background workers are no longer alive"),
+             # nnU-Net's batchgenerators: "One or more background workers are no longer alive"
+             r"DataLoader worker \(pids?(?:\(s\))?\s[^)]*\) exited unexpectedly|"
+             r"One or more background workers are no longer alive"),
     _message(Obs.WORKER_SEGFAULT, ("segmentation fault encountered in worker", "killed by signal: segmentation fault"),
              r"Unexpected segmentation fault encountered in worker|DataLoader worker \(pid[^)]*\) is killed by signal: "
              r"Segmentation fault"),
     # "/dev/shm is 64M", "the pod's /dev/shm is only 64Mi", "/dev/shm: 64MB": its size in the report's words
     _message(Obs.SHM_SIZE_STATED, ("/dev/shm",),
              r"/dev/shm\b[^\n]{0,40}?\b(?:is|was|=|:|of|has)\s+(?:only\s+|just\s+)?(?P<size>\d+(?:\.\d+)?\s?(?:[KMGT]i?B?))"
-             r"(?![\w/])", exclude=r"\bfree\b|\bavailable\b|\bused\b|--shm-size"),
+             r"(?![\w/])|"
+             # `mount`'s line: "shm on /dev/shm type tmpfs (rw,nosuid,nodev,noexec,relatime,size=65536k)"
+             r"(?:(?P<device>\bshm|\btmpfs|\bnone)\s+)?\bon\s+/dev/shm\s+type\s+tmpfs\s+\([^)\n]*?\bsize=(?P<size2>\d+[kKmMgG])\b",
+             exclude=r"\bfree\b|\bavailable\b|\bused\b|--shm-size"),
     # "nvidia-smi works inside WSL": the driver is reachable where the program runs (not said of the host or Windows)
     _message(Obs.SMI_WORKS_STATED, ("nvidia-smi",),
              r"\bnvidia-smi\b[^\n]{0,30}?\b(?:works|is\s+working|worked|runs\s+fine|shows\s+(?:the|my)\s+(?:gpu|card))\b",
              exclude=r"\bbut\b|\bnot\b|n't\b|\bfail|\bonly\b|\b(?:on|in|from|under)\s+(?:the\s+)?(?:host|windows|powershell|cmd)\b"),
     # `df -h /dev/shm` (or `df -h`): the size of shared memory as mounted
     _message(Obs.DF_SHM, ("/dev/shm",),
-             r"^\s*(?:shm|tmpfs|none|overlay)\s+(?P<size>\d+(?:\.\d+)?[KMGT]i?)\s+\S+\s+\S+\s+(?P<use>\d+)%\s+/dev/shm\s*$"),
+             r"^\s*(?P<device>shm|tmpfs|none|overlay)\s+(?P<size>\d+(?:\.\d+)?[KMGT]i?)\s+\S+\s+\S+\s+(?P<use>\d+)%\s+/dev/shm\s*$"),
     # torch handing a tensor to another process through shared memory (a DataLoader worker's batch)
     _message(Obs.TORCH_STORAGE_SHARING, ("_share_fd_cpu_", "_share_filename_cpu_", "reductions.py"),
              r"_share_(?:fd|filename)_cpu_|torch[/\\]multiprocessing[/\\]reductions\.py"),

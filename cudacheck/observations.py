@@ -211,7 +211,8 @@ class Obs(str, Enum):
     NCCL_SYSTEM_ERROR = ("nccl_system_error", "shm_too_small", "NCCL: unhandled system error")
     NO_SPACE_LEFT = ("no_space_left", "shm_too_small", "ENOSPC: no space left on device")
     DATALOADER_EXITED = ("dataloader_exited", "shm_too_small",
-                         "a DataLoader worker exited without saying why (in a container, most often /dev/shm)")
+                         "a DataLoader worker (or nnU-Net's background worker) exited without saying why (in a "
+                         "container, most often /dev/shm)")
     DF_SHM = ("df_shm", CONTEXT, "`df` shows the size of /dev/shm")
     SMI_WORKS_STATED = ("smi_works_stated", CONTEXT, "the report says nvidia-smi works where the program runs")
     SMI_WINDOWS_TABLE = ("smi_windows_table", CONTEXT,

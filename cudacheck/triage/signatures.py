@@ -123,11 +123,21 @@ def _ngc_shm(facts: Facts, values: Dict[str, str], line: int) -> None:
 def _df_shm(facts: Facts, values: Dict[str, str], line: int) -> None:
     """`df -h` prints /dev/shm's size in powers of 1024 ("64M")."""
     _shm_size(facts, values.get("size", ""))
+    _shm_device(facts, values)
 
 
 def _shm_stated(facts: Facts, values: Dict[str, str], line: int) -> None:
-    """/dev/shm's size as the report states it ("64M" as df prints it, "64Mi" as Kubernetes writes it)."""
-    _shm_size(facts, values.get("size", "").replace(" ", ""))
+    """/dev/shm's size as the report states it ("64M" as df prints it, "64Mi" as Kubernetes writes it, `mount`'s
+    "size=65536k")."""
+    _shm_size(facts, (values.get("size") or values.get("size2") or "").replace(" ", ""))
+    _shm_device(facts, values)
+
+
+def _shm_device(facts: Facts, values: Dict[str, str]) -> None:
+    """A /dev/shm mounted from the device named "shm" is a container's: Docker, Podman and containerd name it so,
+    a host's systemd mounts "tmpfs"."""
+    if values.get("device") == "shm" and not facts.known(lambda s: s.container.in_container):
+        facts.set(lambda s: s.container.in_container, True, REPORTED)
 
 
 def _shm_size(facts: Facts, size: str) -> None:

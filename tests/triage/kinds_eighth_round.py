@@ -71,6 +71,25 @@ LEADS += [
      "extension_mismatch", "has no kernels for Quadro K2200"),
 ]
 
+LEADS += [
+    # nnU-Net's background workers gone in a Docker container
+    ("root@cc5d09285d9b:/nnunet# nnUNetv2_train 004 3d_fullres 0\nRuntimeError: One or more background workers are no "
+     "longer alive. Exiting. Please check the print statements above for the actual error message", "shm_too_small",
+     "/dev/shm is probably too small"),
+    # `mount`'s line for a container's 64 MiB /dev/shm
+    ("mount | grep /dev/shm\nshm on /dev/shm type tmpfs (rw,nosuid,nodev,noexec,relatime,size=65536k)",
+     "shm_too_small", "/dev/shm is only 0.06 GiB in this container"),
+    # a workstation that goes down hard under GPU load
+    ("Whenever I load the 3090 the system will freeze up and then crash hard; expected a graceful crash, not a sudden "
+     "hardware shutdown.", "gpu_health", "GPU hardware"),
+    # TensorRT's words in a container (a NAS's app)
+    ("I pulled a fresh copy of the Frigate container in Unraid.\nCUDA initialization failure", "no_gpu_visible",
+     "container has no access"),
+    # Windows, CUDA "no longer usable" in Chinese after another package's install
+    ("安装之后，再次检查PyTorch时，发现版本变成了2.6.0，并且CUDA不可用了。\nOperating system: Windows",
+     "cpu_only_torch", "CPU-only torch from PyPI"),
+]
+
 # --- near misses: (text, the category the first finding must not have) --------------------------------------------
 NOT_LEADS = [
     # "No devices were found" with nothing about the card failing: visibility, not hardware
@@ -114,6 +133,21 @@ NOT_LEADS += [
      "extension_mismatch"),
 ]
 
+NOT_LEADS += [
+    # the receiver finds the segment gone (errno 2) with a large /dev/shm: a cleanup race, not a full /dev/shm
+    ("RuntimeError: unable to open shared memory object </torch_310_3681426278_102> in read-write mode: No such file "
+     "or directory (2)\n  File \".../torch/multiprocessing/reductions.py\", line 514, in rebuild_storage_filename",
+     "shm_too_small"),
+    # a host's own /dev/shm mount (systemd's tmpfs) of a normal size
+    ("tmpfs on /dev/shm type tmpfs (rw,nosuid,nodev,size=32881092k)\nRuntimeError: DataLoader worker (pid(s) 7) "
+     "exited unexpectedly", "shm_too_small"),
+    # a report's "falls back to CPU" in a container whose CUDA names the driver (error 804): not a missing GPU
+    ("ggml_cuda_init: failed to initialize CUDA: forward compatibility was attempted on non supported HW\nThe "
+     "container then falls back to CPU; nvidia-smi works inside the same container.", "no_gpu_visible"),
+    # a truncated pip line ("torch-2.") is not a second torch
+    ("Successfully installed torch-2.\n>>> torch.__version__\n'2.4.1+cu121'", "multiple_torch_installs"),
+]
+
 # --- what is observed: (text, the observation) --------------------------------------------------------------------
 OBSERVED = [
     ("Found an old cudart64_110.dll in C:\\Windows\\System32", Obs.LIBRARY_SHADOWING_STATED),
@@ -129,9 +163,17 @@ OBSERVED += [
 
 OBSERVED += [("node1:123:123 [0] NCCL INFO NCCL version 2.21.5+cuda12.4", Obs.NCCL_BANNER)]
 
+OBSERVED += [
+    ("shm on /dev/shm type tmpfs (rw,nosuid,nodev,noexec,relatime,size=65536k)", Obs.SHM_SIZE_STATED),
+    ("RuntimeError: One or more background workers are no longer alive.", Obs.DATALOADER_EXITED),
+    ("[TRT] CUDA initialization failure with error: 100", Obs.CUDA_INIT_FAILED),
+]
+
 NOT_OBSERVED = [
     ("C:\\Windows\\System32\\nvidia-smi.exe works and shows the GPU", Obs.LIBRARY_SHADOWING_STATED),
     ("memtest86 passed, no errors", Obs.HARDWARE_SIGN_STATED),
     ("the other settings are fine", Obs.HARDWARE_SIGN_STATED),
     ("NCCL version 2.21.5 is installed", Obs.NCCL_BANNER),
+    ("[TRT] CUDA initialization failure with error: 35", Obs.CUDA_INIT_FAILED),  # the driver too old
+    ("all background workers are alive", Obs.DATALOADER_EXITED),
 ]

@@ -36,7 +36,7 @@ LEADS = [
      "-it myimg), num_workers=8", "shm_too_small", "/dev/shm is probably too small"),
     # `df -h` showing a full 64 MiB /dev/shm
     ("df -h /dev/shm\nFilesystem      Size  Used Avail Use% Mounted on\nshm              64M   64M     0 100% /dev/shm",
-     "shm_too_small", "/dev/shm is probably too small"),
+     "shm_too_small", "/dev/shm is only 0.06 GiB in this container"),  # "shm" is a container's mount
     # Python's fault handler naming the bus error, with a DataLoader frame
     ("Fatal Python error: Bus error\n\nThread 0x00007f (most recent call first):\n  File \"/opt/conda/lib/python3.8/"
      "site-packages/torch/utils/data/dataloader.py\", line 1003 in _try_get_data", "shm_too_small", ""),

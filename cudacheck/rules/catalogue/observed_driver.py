@@ -35,8 +35,12 @@ def _no_gpu_signs(ctx: RuleContext, situation: Situation, access: Optional[bool]
         names.remove(Obs.LIBCUDA_MISSING)  # CC811: WSL's libcuda is there, just not on the loader path
     if situation.kind == "slurm":
         names = [Obs.SMI_NOT_FOUND, Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS, Obs.SMI_NO_DEVICES, Obs.NVML_LIBRARY_MISSING]
-    signs = [o for o in all_of(ctx, *names, Obs.GPU_NOT_SEEN) if not _host_side(o)]
+    # the report's own "falls back to CPU" says nothing of why where CUDA names a driver it cannot use (CC801/CC818)
+    driver_refused = first_of(ctx, Obs.FORWARD_COMPAT_804, Obs.DRIVER_TOO_OLD) is not None
+    signs = [o for o in all_of(ctx, *names, *(() if driver_refused else (Obs.GPU_NOT_SEEN,))) if not _host_side(o)]
     unavailable = cuda_unavailable(ctx)
+    if driver_refused and unavailable is not None and unavailable.signature == Obs.GPU_NOT_SEEN:
+        unavailable = None
     if unavailable is not None and unavailable.values.get("source") != "collect_env" and \
             (situation.kind in ("slurm", "wsl", "kubernetes", "vm", "notebook") or (situation.kind == "container"
                                                                         and access is not True)):

@@ -68,7 +68,7 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
     """
     context, small = _shm_context(ctx)
     direct = [o for o in all_of(ctx, Obs.BUS_ERROR, Obs.TORCH_SHM_WRITE, Obs.SHM_FAILURE)
-              if not _permission(o)]
+              if not _permission(o) and not _segment_gone(o)]
     weak = all_of(ctx, Obs.NCCL_SYSTEM_ERROR, Obs.NO_SPACE_LEFT, Obs.DATALOADER_EXITED, Obs.WORKER_SEGFAULT) + \
         [o for o in all_of(ctx, Obs.DF_SHM) if int(o.values.get("use") or 0) >= 90]
     sharing = first_of(ctx, Obs.TORCH_STORAGE_SHARING)
@@ -111,6 +111,13 @@ def _names_shared_memory(observation: Observation) -> bool:
         return True
     text = observation.text.lower()
     return any(word in text for word in ("dataloader", "worker", "shm", "shared memory", "nccl", "torch_"))
+
+
+def _segment_gone(observation: Observation) -> bool:
+    """torch's "unable to open shared memory object … No such file or directory (2)": the segment was removed before
+    the receiver opened it (the file_system strategy's cleanup, a process in another IPC namespace), not /dev/shm
+    running full, which fails the sender with ENOSPC or a bus error."""
+    return observation.signature == Obs.TORCH_SHM_WRITE and observation.values.get("errno2") == "2"
 
 
 def _permission(observation: Observation) -> bool:

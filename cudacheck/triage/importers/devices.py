@@ -238,6 +238,11 @@ _HARDWARE_FAMILIES = (
      r"\b(?:during|while|in\s+the\s+middle\s+of)\s+(?:the\s+)?(?:training|inference|a\s+run|the\s+run)\b[^\n]{0,40}?"
      r"\b(?:the\s+)?(?:whole\s+|entire\s+)?(?:pc|computer|machine|system|server|workstation)\s+(?:just\s+|simply\s+)?"
      r"(?:reboots|restarts|shuts\s+(?:down|off)|turns\s+off|switches\s+off|powers\s+off)"),
+    # the whole machine going down hard under GPU load: "a sudden hardware shutdown", "freeze up and then crash hard"
+    (("shutdown", "shut down", "crash hard", "crashes hard", "hard crash", "power off", "powers off", "freeze"),
+     r"\b(?:sudden|hard|abrupt|instant)\s+(?:hardware\s+|system\s+|power\s+)?(?:shutdown|shut\s+down|power[- ]?off)\b|"
+     r"\b(?:system|machine|pc|computer|workstation|server)\s+(?:will\s+|would\s+)?(?:freezes?|froze|freezing|hangs?)"
+     r"\s+(?:up\s+)?and\s+(?:then\s+)?(?:crash(?:es)?|reboots?|restarts?|shuts?\s+(?:down|off))\s+hard\b"),
     # a stress test or memory test of the card that fails
     (("gpu-burn", "gpu_burn", "gpuburn", "memtest", "occt", "furmark", "stress test"),
      r"\b(?:gpu[-_]?burn|memtest\w*|memtest_vulkan|occt|furmark|(?:gpu\s+)?stress\s+test)\b[^\n]{0,40}?"

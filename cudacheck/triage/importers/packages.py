@@ -142,7 +142,7 @@ def _successfully_installed(facts: Facts, text: str, line: int) -> None:
     if not match:
         return
     for token in match.group("list").split():
-        parts = re.match(r"^(?P<name>[A-Za-z0-9_.-]+?)-(?P<version>\d[\w.!+]*)$", token)
+        parts = re.match(r"^(?P<name>[A-Za-z0-9_.-]+?)-(?P<version>\d(?:[\w.!+]*[\w+])?)$", token)
         if parts:
             _package(facts, parts.group("name"), parts.group("version"), "pip install", line, REPORTED)
 

@@ -57,7 +57,10 @@ _CONTAINER_SAID = lazy_compile(
     r"(?<![\w.-])(?:ghcr\.io|docker\.io|quay\.io|nvcr\.io|public\.ecr\.aws|registry\.[\w.-]+)/[\w./-]+:[\w.-]+|"
     r"\b(?:run|runs|running|ran|inside|within|in|under|via|using|use|with)\s+(?:a\s+|an\s+|the\s+|my\s+|our\s+)?"
     r"(?P<apptainer>singularity|apptainer)\b|\b(?P<apptainer2>singularity|apptainer)\s+(?:container|image)s?\b|"
-    r"[\w-]\.(?P<sif>sif)\b",
+    r"[\w-]\.(?P<sif>sif)\b|"
+    # a NAS whose apps are Docker containers; "the Frigate container"
+    r"\b(?:in|on|under|with|using)\s+unraid\b|\b(?:the|my|this|our|a)\s+(?:fresh\s+|new\s+|original\s+)?[\w.-]+\s+container\b"
+    r"(?!\s+(?:of|for)\b)(?<!storage container)(?<!blob container)",
     re.IGNORECASE)
 _ACCESS_KEY = (r"(?:--gpus\b|--nv\b|runtime:\s*nvidia|--runtime[= ]nvidia|nvidia\.com/gpu|"
                r"NVIDIA_VISIBLE_DEVICES\s*=\s*all|gpu\s+limits?\b|gpu\s+resource\s+limits?\b|device_requests)")
@@ -185,7 +188,7 @@ def _containers_said(document: Document, facts: Facts) -> None:
     if facts.snapshot.container.in_container is not None:
         return
     for index in document.lines_with_any(("docker", "ghcr.io", "quay.io", "nvcr.io", "public.ecr.aws", "registry.",
-                                          "singularity", "apptainer", ".sif")):
+                                          "singularity", "apptainer", ".sif", "unraid", " container")):
         match = _CONTAINER_SAID.search(document.line(index))
         if match:
             runtime = "apptainer" if match.group("apptainer") or match.group("apptainer2") or match.group("sif") \

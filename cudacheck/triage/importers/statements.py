@@ -117,7 +117,7 @@ _NOT_SEEN = lazy_compile(
     r"(?:can'?t|cannot|doesn'?t|does\s+not|don'?t|do\s+not|not\s+able\s+to|unable\s+to)\s+(?:see|detect|find|use|access)"
     r"\s+(?:the\s+)?cuda\b|\bgpus?\s+(?:is|are)\s+not\s+(?:being\s+)?used|\bmaking\s+the\s+gpus?\s+unused\b|\bnot\s+using\s+(?:the\s+|my\s+)?gpu|"
     r"\b(?:falls?|fell|falling)\s+back\s+to\s+(?:the\s+)?cpu|(?:识别不到|检测不到|找不到|无法识别|没有识别)\s*(?:gpu|显卡|cuda)|"
-    r"(?:gpu|显卡)\s*(?:识别不到|检测不到|不可用|无法使用)|(?:gpu|グラボ|グラフィックボード)\s*(?:が|を)?\s*(?:認識されない|"
+    r"(?:gpu|显卡|cuda)\s*(?:识别不到|检测不到|不可用|无法使用|用不了)|(?:gpu|グラボ|グラフィックボード)\s*(?:が|を)?\s*(?:認識されない|"
     r"認識しない|認識されません|見えない|使えない)|(?:gpu|그래픽\s*카드)\s*(?:를|을|가|이)?\s*인식(?:하지|되지|을)\s*(?:못|않)|"
     r"не\s+(?:видит|определяет|обнаруживает|находит)\s+(?:gpu|видеокарт)|(?:gpu|видеокарт\w*)\s+не\s+(?:видна|видит|"
     r"определяется|обнаружена)|no\s+(?:detecta|reconoce|encuentra)\s+(?:la\s+)?gpu|não\s+(?:detecta|reconhece|encontra)"
