@@ -79,6 +79,13 @@ def torch_local_tag(version: Optional[str]) -> Optional[str]:
     return None
 
 
+def official_torch(version: Optional[str]) -> bool:
+    """Whether a torch version is an official wheel's: a plain version (+cuXYZ or none); source builds carry
+    +git…, NVIDIA's Jetson builds +nv…."""
+    local = torch_local_tag(version)
+    return local is None or local.startswith("cu")
+
+
 def torch_public(version: Optional[str]) -> Optional[str]:
     """``"2.4.1+cu121"`` → ``"2.4.1"``."""
     return version.split("+", 1)[0] if version else None

@@ -85,12 +85,7 @@ def below_release_builds(release: TorchRelease, gpu: Arch) -> Optional[bool]:
     """Whether a GPU is older than every CUDA build of one torch release (below each build's lowest target):
     then no wheel of that release runs on it, whichever CUDA variant was installed. None when an arch list of
     the release is not known and no known one settles it."""
-    answers = []
-    for variant in release.variants:
-        if not variant.tag.startswith("cu"):
-            continue
-        targets = variant_targets(variant)
-        answers.append(None if targets is None else targets.is_below(gpu))
+    answers = [None if targets is None else targets.is_below(gpu) for targets in _cuda_build_targets(release)]
     if not answers or False in answers:
         return False if answers else None
     return None if None in answers else True
@@ -99,15 +94,16 @@ def below_release_builds(release: TorchRelease, gpu: Arch) -> Optional[bool]:
 def release_coverage(release: TorchRelease, gpu: Arch) -> Optional[str]:
     """How every CUDA build of one torch release covers a GPU (``sass``/``ptx``/``none``) when all its builds agree;
     None when they differ or an arch list is not known."""
-    kinds = set()
-    for variant in release.variants:
-        if not variant.tag.startswith("cu"):
-            continue
-        targets = variant_targets(variant)
-        if targets is None:
-            return None
-        kinds.add(targets.covers(gpu).kind)
+    builds = _cuda_build_targets(release)
+    if not builds or None in builds:
+        return None
+    kinds = {targets.covers(gpu).kind for targets in builds if targets is not None}
     return kinds.pop() if len(kinds) == 1 else None
+
+
+def _cuda_build_targets(release: TorchRelease) -> List[Optional[ArchTargets]]:
+    """The targets of each CUDA build of a release (None for a build whose arch list is not known)."""
+    return [variant_targets(variant) for variant in release.variants if variant.tag.startswith("cu")]
 
 
 def python_ok(release: TorchRelease, python: Optional[str]) -> bool:

@@ -15,7 +15,7 @@ from ..observations import Obs
 from ..policy import Policy
 from ..report import Finding
 from ..snapshot import GpuFacts, Snapshot
-from ..versions import cuda_tag, major_minor, torch_local_tag, torch_public
+from ..versions import cuda_tag, major_minor, official_torch, torch_local_tag, torch_public
 from .registry import Rule, finding
 
 
@@ -229,7 +229,7 @@ class RuleContext:
             view.targets = ArchTargets.from_flags(deep.arch_list, "deep")
         elif torch.arch_list:
             view.targets = ArchTargets.from_flags(torch.arch_list, torch.arch_list_source or "pasted")
-        elif variant is not None and self._is_official(version):
+        elif variant is not None and official_torch(version):
             view.targets = variant_targets(variant)
             if view.targets is None:
                 view.targets_unknown = f"cudacheck's sources do not give the arch list of the {variant.tag} wheel " \
@@ -243,11 +243,6 @@ class RuleContext:
             view.targets_unknown = f"torch {version} is not an official wheel (a source or custom build)"
         return view
 
-    @staticmethod
-    def _is_official(version: Optional[str]) -> bool:
-        """Official wheels carry a plain version (+cuXYZ or none); source builds carry +git…"""
-        local = torch_local_tag(version)
-        return local is None or local.startswith("cu")
 
     @property
     def torch_is_cuda(self) -> bool:

@@ -22,7 +22,7 @@ from ..compat.judgements import driver_requirement, release_coverage
 from ..compat.tables import TorchRelease
 from ..observations import Obs, observation
 from ..snapshot import Observation, VisibleDevices
-from ..versions import major_minor
+from ..versions import major_minor, official_torch
 from .context import RuleContext, quotation
 from ..lazy_regex import lazy_compile
 
@@ -386,6 +386,9 @@ def torch_covers(ctx: RuleContext, gpu: Optional[Arch]) -> Optional[str]:
         return None
     if build.targets is not None:
         return build.targets.covers(gpu).kind
+    said = first_of(ctx, Obs.TORCH_VERSION)
+    if not official_torch(build.version or (said.values.get("version") if said is not None else None)):
+        return None  # a source or Jetson build carries its own arch list, not the release's wheels'
     release = named_release(ctx)
     return release_coverage(release, gpu) if release is not None else None
 
@@ -393,9 +396,10 @@ def torch_covers(ctx: RuleContext, gpu: Optional[Arch]) -> Optional[str]:
 def named_release(ctx: RuleContext) -> Optional[TorchRelease]:
     """The torch release the paste names, by the installed torch's version or in words ("pytorch 2.3"); None
     when neither names one the table knows."""
+    if ctx.build.version:
+        return ctx.build.release
     said = first_of(ctx, Obs.TORCH_VERSION)
-    version = ctx.snapshot.torch.version or (said.values.get("version") if said is not None else None)
-    return ctx.db.torch_release(version) if version else None
+    return ctx.db.torch_release(said.values.get("version", "")) if said is not None else None
 
 
 def kernel_error_owner(ctx: RuleContext) -> Optional[Observation]:

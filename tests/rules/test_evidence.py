@@ -115,6 +115,18 @@ def test_below_current_builds():
     assert below_current_builds(db, parse_arch("12.0")) is False  # newer than some builds is not older than all
 
 
+def test_release_coverage_needs_every_cuda_build_to_agree():
+    from cudacheck.compat.archs import parse_arch
+    from cudacheck.compat.db import default_db
+    from cudacheck.compat.judgements import release_coverage
+
+    release = default_db().torch_release("2.3")
+    assert release is not None
+    assert release_coverage(release, parse_arch("5.0")) == "sass"  # cu118 and cu121 both ship sm_50
+    assert release_coverage(release, parse_arch("12.0")) == "none"  # no build of 2.3 reaches Blackwell
+    assert release_coverage(release, parse_arch("3.7")) is None  # cu118 has sm_37, cu121 does not: no verdict
+
+
 def test_nvml_driver_not_loaded_means_no_gpu_under_wsl_and_in_containers():
     def category(**container):
         snapshot = make_snapshot(torch="2.4.1+cu121", torch_cuda="12.1", nvml_status="driver_not_loaded")

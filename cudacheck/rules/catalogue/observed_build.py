@@ -310,7 +310,7 @@ def _gpu_below_named_release(ctx: RuleContext) -> Iterator[Finding]:
     if ctx.non_nvidia_evidence or ctx.build.known_archs or ctx.build.version:
         return  # a known build is judged on its own arch list (CC203)
     said = first_of(ctx, Obs.TORCH_VERSION)
-    release = ctx.db.torch_release(said.values.get("version", "")) if said is not None else None
+    release = named_release(ctx)
     if said is None or release is None:
         return
     if ctx.gpus:  # every GPU of the machine below every build (a GPU not known settles nothing)

@@ -148,11 +148,11 @@ def parse(document: Document, facts: Facts) -> None:
                                                  (_SYSTEM_CUDA_ANCHORS, _system_cuda_breaks, "system CUDA", 0, 0),
                                                  (("system32", "syswow64"), _system32_dll, "System32", 0, 0)):
         for index in document.lines_with_any(anchors):
-            if kind == "System32":
-                pass  # a DLL path in Windows' folder counts in a program's message too
-            elif _MESSAGE.search(document.line(index)) or (kind != "shadowing" and not any(
-                    word in document.lower[index] for word in ("cuda", "libcu", "toolkit"))):
-                continue  # every search-path and system-CUDA wording names CUDA on its own line
+            # a DLL path in Windows' folder counts in a program's message too; every search-path and system-CUDA
+            # wording names CUDA on its own line
+            if kind != "System32" and (_MESSAGE.search(document.line(index)) or (kind != "shadowing" and not any(
+                    word in document.lower[index] for word in ("cuda", "libcu", "toolkit")))):
+                continue
             window = range(max(index - before, 0), min(index + after + 1, len(document)))
             text = " ".join(document.line(i).strip()[:_STATEMENT_CHARS] for i in window)
             if search(text, document.line(index)[:_STATEMENT_CHARS]):
