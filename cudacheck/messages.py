@@ -424,7 +424,7 @@ MESSAGES: Tuple[Message, ...] = (
                                          "satisfies the requirement torch", "is not a supported wheel on this",
                                          "there is no version of torch", "not found in the package registry"),
              r"No matching distribution found for torch(?P<spec>[=<>!~][^\s]*)?|Could not find a version that "
-             r"satisfies the requirement torch(?P<spec2>[=<>!~][^\s]*)?|torch-[\w.+%]+\.whl is not a supported wheel|"
+             r"satisfies the requirement torch(?P<spec2>[=<>!~][^\s]*)?|torch-[\w.+%-]+\.whl is not a supported wheel|"
              r"there is no version of torch(?P<spec3>[=<>!~][^\s,]*)|\btorch(?P<spec4>[=<>!~][^\s,]*) was not found in "
              r"the package registry"),
     _message(Obs.TORCH_NOT_INSTALLED, ("no module named 'torch'", 'no module named "torch"', "no module named torch"),
@@ -620,8 +620,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"device-side assert triggered"),
     _message(Obs.DEVICE_COUNT_DISAGREES, ("device < num_gpus",),
              r"device >= 0 && device < num_gpus INTERNAL ASSERT FAILED"),
-    _message(Obs.INVALID_DEVICE_ORDINAL, ("invalid device ordinal",),
-             r"invalid device ordinal"),
+    _message(Obs.INVALID_DEVICE_ORDINAL, ("invalid device ordinal", "invalid device id", "cudaerrorinvaliddevice"),
+             r"invalid device ordinal|AssertionError: Invalid device id|cudaErrorInvalidDevice\b"),
     _message(Obs.ILLEGAL_MEMORY_ACCESS, ("illegal memory access", "illegaladdress", "illegal_address"),
              r"illegal memory access|cudaErrorIllegalAddress|CUDA_ERROR_ILLEGAL_ADDRESS"),
     _message(Obs.LAUNCH_FAILURE, ("unspecified launch failure", "misaligned address",

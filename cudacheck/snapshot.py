@@ -145,6 +145,20 @@ class VisibleDevices:
     indices: List[int] = field(default_factory=list)
     uuids: List[str] = field(default_factory=list)
 
+    def hides_every_gpu(self) -> bool:
+        """True when CUDA, reading this as CUDA_VISIBLE_DEVICES, sees no GPU: an empty, ``none`` or ``void``
+        value, a negative index or a bare word first (CUDA stops reading the list at the first invalid entry; a batch
+        system's placeholder such as ``NoDevFiles`` lists no GPU)."""
+        if self.kind in ("empty", "none", "void"):
+            return True
+        if self.kind in (None, "unset", "all"):
+            return False
+        first = (self.raw or "").split(",")[0].strip()
+        if first.startswith("-") and first[1:].isdigit():
+            return True
+        # a bare word only: "$LOCAL_RANK", "${SLURM_LOCALID}" or a quoted list are a script's text, not the value
+        return first.isalpha()
+
 
 @dataclass
 class ShmFacts:

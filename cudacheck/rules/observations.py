@@ -244,8 +244,10 @@ def forward_compat_cause(ctx: RuleContext) -> str:
       report names — has the major the host driver supports (minor-version compatibility would
       have run it; the compat libraries were put first anyway) → ``forward_compat_unsupported``;
     - a CUDA with a newer major than the host driver's → ``driver_too_old``: only a newer driver
-      runs it on this GPU; and wherever that CUDA or the driver is not known: an image newer
-      than the host driver is the usual way to meet 804;
+      runs it on this GPU; and, in a container, wherever that CUDA or the driver is not known: an
+      image newer than the host driver is the usual way to meet 804 there;
+    - nothing known of where it ran, of an image or of the CUDA wanted → ``forward_compat_unsupported``,
+      what the error itself says (a compat libcuda on this GPU);
     - known not to be a container and no cuda-compat in use → ``driver_library_mismatch``:
       the driver's user-space libraries were updated and the old kernel module is still
       loaded (a reboot fixes it).
@@ -267,6 +269,8 @@ def forward_compat_cause(ctx: RuleContext) -> str:
     driver_mm = major_minor(_driver_own_cuda(ctx) or ctx.driver_cuda)
     if wanted and driver_mm:
         return "forward_compat_unsupported" if driver_mm[0] >= wanted[0] else "driver_too_old"
+    if in_container is None and image is None and wanted is None:
+        return "forward_compat_unsupported"
     return "driver_too_old"
 
 
@@ -305,11 +309,12 @@ def gpu_arch(ctx: RuleContext) -> Optional[Arch]:
 
 
 def hiding_mask(ctx: RuleContext) -> Optional[Tuple[VisibleDevices, str]]:
-    """(the mask, its variable) when CUDA_VISIBLE_DEVICES (empty, ``none``, ``void``, a negative index) or
-    NVIDIA_VISIBLE_DEVICES (empty, ``none``, ``void``) hides every GPU from the process; else None."""
+    """(the mask, its variable) when CUDA_VISIBLE_DEVICES (empty, ``none``, ``void``, a negative index, a first entry
+    that is no GPU) or NVIDIA_VISIBLE_DEVICES (empty, ``none``, ``void``) hides every GPU from the process; else
+    None."""
     container = ctx.snapshot.container
     mask = container.cuda_visible_devices
-    if mask is not None and (mask.kind in ("empty", "none", "void") or
+    if mask is not None and (mask.hides_every_gpu() or
                              (mask.kind in ("indices", "mixed") and any(i < 0 for i in mask.indices))):
         return mask, "CUDA_VISIBLE_DEVICES"
     nvidia = container.nvidia_visible_devices

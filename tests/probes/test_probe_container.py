@@ -145,3 +145,14 @@ def test_allowed_env_shortens_home():
 def test_parse_visible_devices(raw, kind, indices, uuids):
     parsed = parse_visible_devices(raw)
     assert (parsed.raw, parsed.kind, parsed.indices, parsed.uuids) == (raw, kind, indices, uuids)
+
+
+@pytest.mark.parametrize(("raw", "hides"), [
+    (None, False), ("all", False), ("0", False), ("1,0", False), ("GPU-8932f937", False), ("MIG-4bbc0b2c", False),
+    ("$LOCAL_RANK", False),  # a script's variable, not a value
+    ("${SLURM_LOCALID}", False),
+    ("", True), ("none", True), ("void", True), ("-1", True),
+    ("NoDevFiles", True),  # a batch system's placeholder when the job got no GPU
+])
+def test_a_visible_devices_value_hides_every_gpu(raw, hides):
+    assert parse_visible_devices(raw).hides_every_gpu() is hides

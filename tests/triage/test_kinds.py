@@ -9,10 +9,11 @@ import kinds_fifth_round as fifth
 import kinds_sixth_round as sixth
 import kinds_seventh_round as seventh
 import kinds_eighth_round as eighth
+import kinds_ninth_round as ninth
 import kinds_fourth_round as fourth
 from paste_findings import first, signatures
 
-ROUNDS = (fourth, fifth, sixth, seventh, eighth)
+ROUNDS = (fourth, fifth, sixth, seventh, eighth, ninth)
 LEADS = [row for r in ROUNDS for row in r.LEADS]
 NOT_LEADS = [row for r in ROUNDS for row in r.NOT_LEADS]
 OBSERVED = [row for r in ROUNDS for row in r.OBSERVED]

@@ -339,7 +339,7 @@ def visible_devices_hide_gpus(ctx: RuleContext) -> Iterator[Finding]:
     if cuda_mask is None or cuda_mask.kind in (None, "unset", "all"):
         return
     count = len(ctx.gpus)
-    if cuda_mask.kind in ("empty", "none", "void"):
+    if cuda_mask.hides_every_gpu():
         if count:
             yield ctx.finding(
                 f"CUDA_VISIBLE_DEVICES={cuda_mask.raw!r} hides all {count} GPU(s)",

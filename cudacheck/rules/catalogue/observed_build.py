@@ -766,8 +766,8 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
                           remedy=fix or remedy, evidence=evidence(stated))
         return
     imported = first_of(ctx, Obs.TORCH_VERSION_IMPORTED)
-    if imported is None or torch.installs:
-        return
+    if imported is None or torch.installs or imported.values.get("source") == "text":
+        return  # a version said in a sentence is not a check of which torch imports
     problems = [o for o in ctx.snapshot.observations if observation_category(o.signature) not in (None, *KINDS)]
     others = {o.signature for o in ctx.snapshot.observations} - {
         Obs.TORCH_VERSION_IMPORTED, Obs.CUDA_AVAILABLE, Obs.CUDA_DEVICE_COUNT, Obs.TORCH_VERSION, Obs.WSL, Obs.CONTAINER_PROMPT}

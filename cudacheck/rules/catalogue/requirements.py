@@ -19,7 +19,7 @@ def visible_gpus(ctx: RuleContext) -> Optional[List[GpuView]]:
     gpus = ctx.gpus
     if mask is None or mask.kind in (None, "unset", "all"):
         return gpus
-    if mask.kind in ("empty", "none", "void"):
+    if mask.hides_every_gpu():
         return []
     if mask.indices and any(g.facts.index is None for g in gpus):
         return None

@@ -300,7 +300,13 @@ _WORKS_ELSEWHERE = lazy_compile(
     r"(?:errors?|problems?|issues?)\s+)?on\s+(?:my|our|his|her|their|a\s+colleague'?s?)\s+(?:other|second|another|"
     r"old(?:er)?|new(?:er)?|different)\s+(?:machine|computer|pc|server|node|laptop|workstation|gpu|card)s?\b|"
     r"\b(?:the\s+)?(?:same|identical)\s+(?:code|script|setup|model)\s+(?:works?|runs?)\s+(?:fine\s+)?on\s+(?:an?\s+)?"
-    r"(?:other|another|different|second)\s+(?:machine|computer|pc|server|node|gpu|card)", re.IGNORECASE)
+    r"(?:other|another|different|second)\s+(?:machine|computer|pc|server|node|gpu|card)|"
+    # a fault that follows one node of a cluster: "passes on every other node", "only node gpu-17 fails"
+    r"\b(?:pass(?:es)?|works?|runs?|is\s+fine)\s+(?:fine\s+)?on\s+(?:every|each|all(?:\s+the)?)\s+other\s+"
+    r"(?:\d+\s+)?(?:nodes?|machines?|servers?|hosts?)\b|"
+    r"\bonly\s+(?:on\s+)?(?:node|host|server|machine)\s+[\w.-]*\d[\w.-]*\s+(?:fails|crashes|errors?|has|shows|gets)\b|"
+    r"\b(?:only\s+(?:happens|occurs|fails|crashes)|(?:happens|occurs|fails|crashes)\s+only)\s+on\s+(?:one|a\s+single)\s+"
+    r"(?:of\s+(?:our|the|my)\s+(?:\d+\s+)?)?(?:nodes?|machines?|servers?|hosts?)\b", re.IGNORECASE)
 
 
 def hardware_signs(document: Document, facts: Facts) -> None:
@@ -320,7 +326,10 @@ def hardware_signs(document: Document, facts: Facts) -> None:
         facts.observe(Obs.HARDWARE_SIGN_STATED, document.line(index), document.number(index), kind=kind)
         return
     for index in document.lines_with_any(("on my ", "on our ", "on his ", "on her ", "on their ", "on a colleague",
-                                          "same code", "same script", "same setup", "same model", "identical"), distinct=True):
+                                          "same code", "same script", "same setup", "same model", "identical",
+                                          "other node", "other machine", "other server", "other host", "only node",
+                                          "only host", "only server", "only machine", "only on node", "only on host",
+                                          "on one", "on a single"), distinct=True):
         if _WORKS_ELSEWHERE.search(document.line(index)):  # judged with a kernel fault by the health rule
             facts.observe(Obs.HARDWARE_FAULT_STATED, document.line(index), document.number(index))
             return

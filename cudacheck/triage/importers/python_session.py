@@ -37,6 +37,13 @@ _CONTAINER_PROMPT = lazy_compile(r"^\s*(?:\([\w.-]+\)\s*)?[a-z_][\w.-]*@[0-9a-f]
 
 _CUDA_SAID = lazy_compile(r"torch\.version\.cuda\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|prints?|"
                         r"shows?|says?)\s*)+[`'\"]?(?P<cuda>\d+\.\d+)")
+_VERSION_SAID = lazy_compile(r"torch\.__version__\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|"
+                           r"prints?|shows?|says?)\s*)+[`'\"]?(?P<version>\d+\.\d+\.\d+(?:\+[\w.]+)?)")
+_LISTED_SAID = lazy_compile(r"\b(?:but|while|whereas|yet|although|however)\b[^\n]{0,40}?\b(?:pip3?\s+(?:list|show|freeze)|"
+                          r"conda\s+list|uv\s+pip\s+list)\b[`'\"]?\s*(?:shows?|says?|lists?|gives?|reports?|has|:)?\s*"
+                          r"(?:torch|pytorch)\s*(?:==|=|\s)\s*(?P<version>\d+\.\d+\.\d+(?:\+[\w.]+)?)", re.IGNORECASE)
+"""A sentence going on from the imported version to another one the package manager lists ("but `pip list` shows
+torch 2.1.0"): a second install."""
 _CUDA_NONE_SAID = lazy_compile(r"torch\.version\.cuda\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|"
                              r"prints?|shows?|says?)\s*)+[`'\"]?None\b")
 
@@ -49,6 +56,20 @@ def parse(document: Document, facts: Facts) -> None:
         if said and not _PROMPT.match(document.line(index)):
             facts.add_torch(TorchClaim(kind="imported", source="text", cuda=said.group("cuda"),
                                        line=document.number(index)))
+    if not any(o.signature == Obs.TORCH_VERSION_IMPORTED for o in facts.observations):
+        for index in document.lines_with("torch.__version__"):
+            said = _VERSION_SAID.search(document.line(index))
+            if said and not _PROMPT.match(document.line(index)):
+                version = said.group("version")
+                facts.add_torch(TorchClaim(kind="imported", source="text", version=version,
+                                           line=document.number(index)))
+                facts.observe(Obs.TORCH_VERSION_IMPORTED, document.line(index), document.number(index),
+                              version=version, source="text")
+                listed = _LISTED_SAID.search(document.line(index), said.end())
+                if listed:
+                    facts.add_torch(TorchClaim(kind="installed", source="text", version=listed.group("version"),
+                                               line=document.number(index)))
+                break
     if not any(o.signature == Obs.TORCH_CUDA_NONE for o in facts.observations):
         for index in document.lines_with("torch.version.cuda"):
             if _CUDA_NONE_SAID.search(document.line(index)):
