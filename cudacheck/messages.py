@@ -620,6 +620,13 @@ MESSAGES: Tuple[Message, ...] = (
              r"device-side assert triggered"),
     _message(Obs.DEVICE_COUNT_DISAGREES, ("device < num_gpus",),
              r"device >= 0 && device < num_gpus INTERNAL ASSERT FAILED"),
+    _message(Obs.ONNXRUNTIME_NO_CUDA, ("cudaexecutionprovider",),
+             # onnxruntime's warning when the CUDA provider is asked for but its package has none, and apps' echo of it
+             r"Specified provider 'CUDAExecutionProvider' is not in available provider names|"
+             r"CUDAExecutionProvider\W{0,3}\s+(?:is\s+)?not\s+available"),
+    _message(Obs.ARCH_KERNEL_MISSING, ("kernel is not available", "kernels are not available", "kernel is not compiled",
+                                       "kernels are not compiled", "kernel not available", "kernel not compiled"),
+             r"\bsm_?(?P<sm>\d{2,3})a?\s+kernels?\s+(?:is\s+|are\s+)?not\s+(?:available|compiled|built)"),
     _message(Obs.INVALID_DEVICE_ORDINAL, ("invalid device ordinal", "invalid device id", "cudaerrorinvaliddevice"),
              r"invalid device ordinal|AssertionError: Invalid device id|cudaErrorInvalidDevice\b"),
     _message(Obs.ILLEGAL_MEMORY_ACCESS, ("illegal memory access", "illegaladdress", "illegal_address"),

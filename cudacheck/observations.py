@@ -178,6 +178,9 @@ class Obs(str, Enum):
                                "a compiled extension's own module, operator or linked CUDA library does not load")
     EXTENSION_KERNEL_ERROR = ("extension_kernel_error", "extension_mismatch",
                               "a kernel error raised from a compiled extension's own code")
+    ARCH_KERNEL_MISSING = ("arch_kernel_missing", "extension_mismatch",
+                           "a library says its kernel for one GPU architecture is not available (\"SM89 kernel is "
+                           "not available\")")
     TORCH_LIBRARY_MISSING = ("torch_library_missing", "torchvision_mismatch",
                              "a compiled extension needs torch libraries this torch does not have")
     TORCHVISION_OP_MISSING = ("torchvision_op_missing", "torchvision_mismatch",
@@ -246,6 +249,8 @@ class Obs(str, Enum):
     GLIBCXX_MISSING = ("glibcxx_missing", "config", "an older libstdc++ is loaded")
     NCCL_NOT_BUILT = ("nccl_not_built", "config", "this torch has no NCCL (Windows/macOS)")
     NO_MATCHING_TORCH = ("no_matching_torch", "config", "pip has no torch wheel for this Python/platform")
+    ONNXRUNTIME_NO_CUDA = ("onnxruntime_no_cuda", "config",
+                           "ONNX Runtime's installed package has no CUDA execution provider")
     UNSUPPORTED_HOST_COMPILER = ("unsupported_host_compiler", "config", "nvcc does not support this host compiler")
     NUMPY_ABI = ("numpy_abi", "config", "NumPy 2 with modules built for NumPy 1")
 

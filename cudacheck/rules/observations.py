@@ -163,10 +163,17 @@ def wsl_libcuda_shadowed(ctx: RuleContext) -> Optional[Observation]:
 
 def cuda_unavailable(ctx: RuleContext) -> Optional[Observation]:
     """The observation saying CUDA is unavailable (is_available() False, no devices, the message, the report
-    saying the GPU is not used)."""
+    saying the GPU is not used — unless torch in the same paste answers that CUDA is available)."""
     return next((o for o in all_of(ctx, Obs.CUDA_AVAILABLE) if o.values.get("value") == "false"), None) or \
         next((o for o in all_of(ctx, Obs.CUDA_DEVICE_COUNT) if o.values.get("count") == "0"), None) or \
-        first_of(ctx, Obs.CUDA_NOT_AVAILABLE, Obs.NO_CUDA_RUNTIME, Obs.GPU_NOT_SEEN)
+        first_of(ctx, Obs.CUDA_NOT_AVAILABLE, Obs.NO_CUDA_RUNTIME,
+                 *(() if torch_sees_gpu(ctx) else (Obs.GPU_NOT_SEEN,)))
+
+
+def torch_sees_gpu(ctx: RuleContext) -> bool:
+    """Whether every ``is_available()`` answer in the paste is True: a report's "falls back to CPU" then speaks of
+    the program's own library (ONNX Runtime, an app's backend), not of the process seeing no GPU."""
+    return {o.values.get("value") for o in all_of(ctx, Obs.CUDA_AVAILABLE)} == {"true"}
 
 
 def cpu_build_known(ctx: RuleContext) -> bool:
@@ -246,8 +253,9 @@ def forward_compat_cause(ctx: RuleContext) -> str:
     - a CUDA with a newer major than the host driver's → ``driver_too_old``: only a newer driver
       runs it on this GPU; and, in a container, wherever that CUDA or the driver is not known: an
       image newer than the host driver is the usual way to meet 804 there;
-    - nothing known of where it ran, of an image or of the CUDA wanted → ``forward_compat_unsupported``,
-      what the error itself says (a compat libcuda on this GPU);
+    - a report of its host (the GPU and the OS named) with no container, image or CUDA wanted in it →
+      ``forward_compat_unsupported``, what the error itself says (a compat libcuda on this GPU); with nothing
+      named at all the container case above is the usual one;
     - known not to be a container and no cuda-compat in use → ``driver_library_mismatch``:
       the driver's user-space libraries were updated and the old kernel module is still
       loaded (a reboot fixes it).
@@ -269,8 +277,8 @@ def forward_compat_cause(ctx: RuleContext) -> str:
     driver_mm = major_minor(_driver_own_cuda(ctx) or ctx.driver_cuda)
     if wanted and driver_mm:
         return "forward_compat_unsupported" if driver_mm[0] >= wanted[0] else "driver_too_old"
-    if in_container is None and image is None and wanted is None:
-        return "forward_compat_unsupported"
+    if in_container is None and image is None and wanted is None and ctx.gpus and platform_system(ctx):
+        return "forward_compat_unsupported"  # a report of its host (GPU, OS) with no container or image in it
     return "driver_too_old"
 
 

@@ -6,7 +6,7 @@ from cudacheck.observations import Obs
 LEADS = [
     # CUDA error 804 with nothing known of a container, an image or the CUDA wanted: what the error says
     ("[ERROR]: cudaErrorCompatNotSupportedOnDevice: forward compatibility was attempted on non supported HW\n"
-     "GPU: NVIDIA GeForce GTX 970", "forward_compat_unsupported", "cuda-compat"),
+     "OS: Kubuntu 22.04 (Linux)\nGPU: NVIDIA GeForce GTX 970", "forward_compat_unsupported", "cuda-compat"),
     # a kernel fault that follows one node of a cluster
     ("RuntimeError: CUDA error: an illegal memory access was encountered\nThe same job passes on every other node; "
      "only node gpu-17 fails.", "gpu_health", "probably failing"),
@@ -25,6 +25,21 @@ LEADS = [
     # the imported version said in a sentence, the package manager's in the same one
     ("torch.__version__ is 1.13.1 but `pip list` shows torch 2.1.0. Jupyter runs a different kernel.",
      "multiple_torch_installs", "2 torch installations"),
+    # the same extension message where an NVIDIA GPU is there
+    ("Warning: The installed version of bitsandbytes was compiled without GPU support. 8-bit optimizers, 8-bit "
+     "multiplication, and GPU quantization are unavailable.\nGPU: RTX 3090, Ubuntu 22.04", "extension_mismatch",
+     "bitsandbytes"),
+    # a library without the kernels of an architecture the GPU has: its build, not the GPU
+    ("Error running sage attention: SM89 kernel is not available. Make sure you GPUs with compute capability 8.9., "
+     "using pytorch attention instead.\ni have a 4090 and keep getting this error", "extension_mismatch",
+     "no sm_89 kernels although"),
+    # the same for a GPU below that architecture: the feature is missing
+    ("Error running sage attention: SM90 kernel is not available.\nGPU: RTX 3090", "capability_missing",
+     "older than the sm_90 kernels"),
+    # ONNX Runtime's CPU package next to a torch that sees the GPU
+    ("Torch CUDA Available: True\nDevice name: NVIDIA GeForce RTX 4060 Ti\nONNX Runtime Providers: "
+     "['AzureExecutionProvider', 'CPUExecutionProvider']\nCUDAExecutionProvider not available — ONNX will fall back "
+     "to CPU.", "config", "ONNX Runtime has no CUDA provider"),
 ]
 
 # --- near misses: (text, the category the first finding must not have) --------------------------------------------
@@ -41,6 +56,13 @@ NOT_LEADS = [
     ("torch.__version__ is 2.1.0 and pip list shows torch 2.1.0", "multiple_torch_installs"),
     # CUDA's invalid device *function* is a kernel missing, not an index
     ("RuntimeError: CUDA error: invalid device function", "config"),
+    # an extension's GPU code not loading on a Mac: expected there
+    ("Warning: The installed version of bitsandbytes was compiled without GPU support. 8-bit optimizers, 8-bit "
+     "multiplication, and GPU quantization are unavailable.\nI run on a MacBook M2 and only want CPU inference",
+     "extension_mismatch"),
+    # torch in the container sees the GPU: an app's "falls back to CPU" is not the container's missing GPU
+    ("Torch CUDA Available: True\nDevice name: NVIDIA GeForce RTX 3060\nthe app in docker falls back to CPU",
+     "no_gpu_visible"),
 ]
 
 # --- what is observed: (text, the observation) --------------------------------------------------------------------
@@ -49,9 +71,15 @@ OBSERVED = [
     ("cudaErrorInvalidDevice: invalid device ordinal", Obs.INVALID_DEVICE_ORDINAL),
     ("It works on all the other nodes, only node dgx-03 crashes", Obs.HARDWARE_FAULT_STATED),
     ("torch.__version__ returns 2.0.1", Obs.TORCH_VERSION_IMPORTED),
+    ("🔧 Torch CUDA Available: True", Obs.CUDA_AVAILABLE),
+    ("Error running sage attention: SM89 kernel is not available.", Obs.ARCH_KERNEL_MISSING),
+    ("I only run it on a laptop without a GPU", Obs.NO_NVIDIA_GPU),
 ]
 NOT_OBSERVED = [
     ("cudaErrorInvalidDeviceFunction", Obs.INVALID_DEVICE_ORDINAL),
     ("I submit the job to every other node in turn", Obs.HARDWARE_FAULT_STATED),
     ("print(torch.__version__)", Obs.TORCH_VERSION_IMPORTED),
+    # a package's build said to lack GPU support says nothing of the machine
+    ("The installed version of bitsandbytes was compiled without GPU support.", Obs.NO_NVIDIA_GPU),
+    ("[W] CUDAExecutionProvider not available", Obs.GPU_NOT_SEEN),
 ]

@@ -84,3 +84,16 @@ def test_a_shm_size_no_machine_has_is_no_fact():
     assert parse("shm              64M   64M     0 100% /dev/shm").container.shm.size_bytes == 64 * 2**20
     banner = parse("NOTE: The SHMEM allocation limit is set to the default of 99999999999999999999GB.")
     assert banner.container.in_container is True and banner.container.shm is None
+
+
+@pytest.mark.parametrize("text, gpu", [
+    ("i have a 4090 and keep getting this error", "NVIDIA GeForce RTX 4090"),
+    ("I trained 3000 steps on my 3060 ti", "NVIDIA GeForce RTX 3060 Ti"),
+    ("running two 3090s in one box", "NVIDIA GeForce RTX 3090"),
+    ("with a 2080 rows table", None),  # a count, not a card
+    ("I have a 1080p monitor", None),
+    ("using a 3090 MB cache", None),
+])
+def test_a_geforce_model_number_the_writer_has_is_their_gpu(text, gpu):
+    gpus = parse(text).nvml.gpus
+    assert [g.name for g in gpus] == ([gpu] if gpu else [])

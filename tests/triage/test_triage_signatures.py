@@ -203,6 +203,10 @@ EXAMPLES = {
     "gpu_not_seen": "  warnings.warn(\"FP16 is not supported on CPU; using FP32 instead\")",
     "device_count_disagrees": "RuntimeError: device >= 0 && device < num_gpus INTERNAL ASSERT FAILED at "
                               "\"../aten/src/ATen/cuda/CUDAContext.cpp\":50, please report a bug to PyTorch.",
+    "onnxruntime_no_cuda": "UserWarning: Specified provider 'CUDAExecutionProvider' is not in available provider "
+                           "names.Available providers: 'AzureExecutionProvider, CPUExecutionProvider'",
+    "arch_kernel_missing": "Error running sage attention: SM89 kernel is not available. Make sure you GPUs with compute "
+                           "capability 8.9., using pytorch attention instead.",
 }
 
 # Lines that mention the same words without being the signature.
@@ -212,6 +216,9 @@ NEAR_MISSES = {
     "no_cuda_device": "Epoch 3: 100%|██████████| error 100% done",
     "no_space_left": "Free space on device: 12 GB",
     "dataloader_exited": "the DataLoader worker exited normally after the epoch",
+    "arch_kernel_missing": "The fused kernel is not available on this platform, falling back.",
+    "onnxruntime_no_cuda": "Available providers: ['TensorrtExecutionProvider', 'CUDAExecutionProvider', "
+                           "'CPUExecutionProvider']",
     "df_shm": "/dev/shm is mounted with 64M",
     "shm_size_stated": "docker run --shm-size=64g and /dev/shm has 30G free",
     "worker_segfault": "Segmentation fault (core dumped) while loading the model",

@@ -7,6 +7,7 @@ from typing import Iterator, List, Optional
 
 from ...observations import Obs
 from ...report import Finding
+from ...compat.archs import parse_arch
 from ...compat.judgements import official_wheel_cxx11_abi
 from ...versions import major_minor, torch_public
 from ..context import RuleContext
@@ -75,7 +76,8 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         'mmcv._ext'", "operator xformers::… does not exist", a CUDA library it links missing
         while it is imported). For torchvision and torchaudio the category is
         `torchvision_mismatch`. An extension failing to load into a CPU-only torch is the
-        CPU build's doing: info here, CC807 / CC204 lead.
+        CPU build's doing: info here, CC807 / CC204 lead; on a machine the report shows has no
+        NVIDIA GPU (a Mac, an AMD card) its GPU code not loading is expected: info.
     Why it matters:
         Extensions carry their own GPU code compiled for chosen architectures against one
         torch release, CUDA major and C++ ABI; with another they do not load or have no
@@ -85,9 +87,42 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         wheels, or the matching version), or build it from source against the installed
         torch with TORCH_CUDA_ARCH_LIST set to the GPU's compute capability.
     """
+    missing = first_of(ctx, Obs.ARCH_KERNEL_MISSING)
+    gpu = gpu_arch(ctx)
+    wanted = parse_arch(f"sm_{missing.values.get('sm')}") if missing is not None else None
+    if missing is not None and gpu is not None and wanted is not None:
+        if (gpu.major, gpu.minor) >= (wanted.major, wanted.minor):
+            yield ctx.finding(
+                f"A library has no {wanted.sm} kernels although {gpu_label(ctx)} ({gpu.sm}) can run them",
+                certainty=LIKELY,
+                detail=f"{quote(missing)}. The GPU has compute capability {gpu.cc}, so the feature is there: the "
+                       "installed build of the library was compiled without these kernels (or for another torch).",
+                remedy="Reinstall the library's build for this GPU and the installed torch and CUDA (its latest "
+                       "release wheels), or build it from source with "
+                       f"`TORCH_CUDA_ARCH_LIST=\"{gpu.cc}\"`.",
+                evidence=evidence(missing))
+        else:
+            yield ctx.finding(
+                f"{gpu_label(ctx)} ({gpu.sm}) is older than the {wanted.sm} kernels the library asks for",
+                certainty=LIKELY, category="capability_missing",
+                detail=f"{quote(missing)}. These kernels need compute capability {wanted.cc}; the GPU has {gpu.cc}.",
+                remedy="Use the library's path for older GPUs (its fallback or another attention / kernel backend), "
+                       f"or a GPU of compute capability {wanted.cc} or newer.",
+                evidence=evidence(missing))
+        return
+    if missing is not None and wanted is not None:
+        yield ctx.finding(
+            f"A library has no kernels for this GPU unless it has compute capability {wanted.cc}",
+            severity="warning", certainty=POSSIBLE, category="capability_missing",
+            detail=f"{quote(missing)}. The paste does not name the GPU: below compute capability {wanted.cc} the "
+                   "feature is missing; at or above it, the library's build lacks these kernels.",
+            remedy="`nvidia-smi --query-gpu=name,compute_cap --format=csv`: below "
+                   f"{wanted.cc}, use the library's path for older GPUs; otherwise reinstall its build for this GPU "
+                   "and the installed torch.",
+            evidence=evidence(missing))
+        return
     owned = kernel_error_owner(ctx)
     if owned is not None:
-        gpu = gpu_arch(ctx)
         package = owned.values.get("package")
         name = package or "a compiled extension"
         yield ctx.finding(
@@ -129,6 +164,16 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
             certainty=LIKELY, category=_category(package), detail=f"{quote(built)}. " + "; ".join(problems) + ".",
             remedy=_remedy(package),
             evidence=evidence(built) + ["torch.version"])
+        return
+    if failed is not None and ctx.non_nvidia_evidence:
+        package = failed.values.get("package") or "a compiled extension"
+        yield ctx.finding(
+            f"{package}'s CUDA code does not load on a machine without an NVIDIA GPU (expected)", severity="info",
+            certainty=LIKELY, category=_category(package),
+            detail=f"{quote(failed)}; {ctx.non_nvidia_evidence}. Its GPU code has nothing to run on here; its CPU "
+                   "paths, where it has them, still work.",
+            remedy=f"Nothing to do for CPU work; use {package} on a machine with an NVIDIA GPU for its GPU features.",
+            evidence=evidence(failed))
         return
     if failed is not None:
         package = failed.values.get("package") or "a compiled extension"

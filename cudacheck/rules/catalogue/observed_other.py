@@ -32,7 +32,8 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
         system's copy instead of the environment's, or the other way round), no NCCL or no libuv in a Windows build, no wheel for the
         platform, an extension build without its tools (MSVC's cl.exe, ninja) or without the
         CUDA toolkit's headers and libraries ("cuda_runtime.h: No such file", "cannot find
-        -lcudart"), two OpenMP runtimes in one process ("OMP: Error #15"), Windows without long
+        -lcudart"), two OpenMP runtimes in one process ("OMP: Error #15"), ONNX Runtime without its CUDA
+        provider (its CPU package installed), Windows without long
         paths (pip cannot unpack torch), and a Jetson whose torch wheel was built for another JetPack release (a
         CUDA library it links is missing).
     Why it matters:
@@ -72,6 +73,10 @@ def observed_platform_problem(ctx: RuleContext) -> Iterator[Finding]:
                                 "Enable long paths (`New-ItemProperty -Path HKLM:\\SYSTEM\\CurrentControlSet\\Control"
                                 "\\FileSystem -Name LongPathsEnabled -Value 1 -PropertyType DWORD -Force` as administrator, "
                                 "or the group policy) and reinstall, or use a shorter environment path."),
+        Obs.ONNXRUNTIME_NO_CUDA: ("ONNX Runtime has no CUDA provider: its CPU package is the one installed",
+                                  "`pip uninstall -y onnxruntime onnxruntime-gpu` and then `pip install onnxruntime-gpu` "
+                                  "(the release built for your CUDA major); with both packages installed the CPU one "
+                                  "wins. torch's own GPU use is not affected."),
         Obs.LIBUV_MISSING: ("This torch has no libuv (Windows builds), but the distributed store asks for it",
                             "Set `USE_LIBUV=0` in the environment (or `init_method=\"env://?use_libuv=0\"` / "
                             "`TCPStore(..., use_libuv=False)`), or run distributed jobs on Linux."),

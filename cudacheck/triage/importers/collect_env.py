@@ -18,7 +18,7 @@ from ...observations import Obs
 from ...versions import parts
 from ...lazy_regex import lazy_compile
 
-_LABEL = lazy_compile(r"^\s*(?:[-*•+]\s*|\d{1,2}[.)]\s*|#+\s*)?(?P<label>[A-Za-z][\w /().,+'`-]{0,70}?)\s*[:：]\s*"
+_LABEL = lazy_compile(r"^\s*(?:[-*•+]\s*|\d{1,2}[.)]\s*|#+\s*|[^\w\s]{1,3}\s+)?(?P<label>[A-Za-z][\w /().,+'`-]{0,70}?)\s*[:：]\s*"
                     r"(?P<value>.*)$")
 _PARENS = lazy_compile(r"\([^)]*\)|`")
 _VERSION = lazy_compile(r"\b(?P<v>\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev|\.post)\d*)*(?:\+[\w.]+)?)")
@@ -46,6 +46,9 @@ LABELS: Dict[str, Tuple[str, int]] = {
     "python platform": ("python_platform", TOOL),
     "libc version": ("libc", TOOL),
     "is cuda available": ("cuda_available", TOOL),
+    "cuda available": ("cuda_available", REPORTED),
+    "torch cuda available": ("cuda_available", REPORTED),
+    "cuda is available": ("cuda_available", REPORTED),
     "cuda runtime version": ("nvcc", TOOL),
     "nvcc version": ("nvcc", REPORTED),
     "gpu models and configuration": ("gpus", TOOL),
@@ -70,7 +73,7 @@ LABELS: Dict[str, Tuple[str, int]] = {
 }
 ANCHORS = ("pytorch version", "torch version", "pytorch:", "torch:", "debug build", "cuda used to build",
            "rocm used to build", "os:", "operating system", "os version", "python version", "python:",
-           "python platform", "libc version", "is cuda available", "cuda runtime version", "nvcc version",
+           "python platform", "libc version", "is cuda available", "cuda available", "cuda is available", "cuda runtime version", "nvcc version",
            "gpu models", "gpu model", "gpu:", "gpus:", "gpu type", "graphics card", "driver version",
            "nvidia driver", "gpu driver", "driver:", "cudnn version", "cuda version", "cuda/cudnn", "cuda:",
            "cuda toolkit", "how you installed")

@@ -35,6 +35,17 @@ _EXAMPLE = lazy_compile(r"(?:\be\.\s?g\.?|\bsuch as|\bfor example|\bfor instance
 _BARE_MODEL = lazy_compile(r"(?<![A-Za-z0-9_.$/-])(?P<num>(?:10|16|20|30|40|50)[5-9]0)(?:\s*(?P<suffix>ti|super))?"
                            r"(?![A-Za-z0-9_.%])",
                          re.IGNORECASE)
+_OWNED_MODEL = lazy_compile(
+    # a GeForce model number the writer says they have, with no other GPU word: "i have a 4090", "on my 3060 ti",
+    # "two 3090s"
+    r"\b(?:i\s+have|i'?ve\s+got|i\s+got|i\s+own|i'?m\s+using|i\s+use|using|with|on|running)\s+(?:an?\s+|my\s+|one\s+|"
+    r"two\s+|dual\s+|a\s+single\s+|\d\s*x\s*)(?P<num>(?:10|16|20|30|40|50)[5-9]0)(?:\s*(?P<suffix>ti|super))?s?\b"
+    r"(?!\s*(?:mb|gb|mhz|rpm|w\b|watts?|rows|samples|images|steps|epochs|tokens|lines|files|px|pixels|ms|seconds|"
+    r"iterations|items|records|words))|\bmy\s+(?P<num2>(?:10|16|20|30|40|50)[5-9]0)(?:\s*(?P<suffix2>ti|super))?s?\b"
+    r"(?!\s*(?:mb|gb|mhz|rpm|w\b|watts?|rows|samples|images|steps|epochs|tokens|lines|files|px|pixels))",
+    re.IGNORECASE)
+_OWNED_ANCHORS = ("have a", "have an", "ve got", "got a", "own a", "using a", "using my", "use a", "use my", "with a",
+                  "with my", "on a", "on my", "running a", "running my", "my ", "two ", "dual ", "single ")
 _GPU_CONTEXT = lazy_compile(r"gpu|graphics|card|nvidia|geforce|显卡|グラフィック|видеокарт", re.IGNORECASE)
 _GPU_ANCHORS = ("rtx", "gtx", "geforce", "quadro", "tesla", "titan", "a100", "h100", "h200", "h800", "a800", "v100",
                 "p100", "p40", "a10", "a30", "a40", "l40", "l4", "t4", "k80", "a6000", "a5000", "a4000", "a2000",
@@ -181,6 +192,15 @@ def _gpus(document: Document, facts: Facts) -> None:
         for name in gpu_names(text, facts):
             facts.add_gpu(GpuClaim(name=name, priority=PROSE))
             facts.seen("prose")
+    for position in document.lines_with_any(_OWNED_ANCHORS, distinct=True):
+        for match in _OWNED_MODEL.finditer(document.line(position)[:600]):
+            number = match.group("num") or match.group("num2")
+            suffix = match.group("suffix") or match.group("suffix2")
+            family = "GTX" if number.startswith(("10", "16")) else "RTX"
+            name = _known(facts.db.gpu_index, f"GeForce {family} {number}" + (f" {suffix}" if suffix else ""))
+            if name:
+                facts.add_gpu(GpuClaim(name=name, priority=PROSE))
+                facts.seen("prose")
 
 
 def _ambiguous_gpus(document: Document, facts: Facts) -> None:

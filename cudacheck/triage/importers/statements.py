@@ -54,8 +54,8 @@ _BUILD_LACKS_ANCHORS = ("without cuda", "without gpu", "without any", "support c
 _TORCH_WORD = lazy_compile(r"torch|pytorch|파이토치|パイトーチ", re.IGNORECASE)
 _CPU_TAG = lazy_compile(r"(?<![\w.])(?:torch|pytorch)?[\s=:-]*v?(?P<version>\d+\.\d+(?:\.\d+)?)\+cpu\b", re.IGNORECASE)
 _NO_GPU = lower_compile(
-    r"\bwithout\s+(?:an?\s+|any\s+)?(?:nvidia\s+|cuda[- ]?(?:capable\s+)?|dedicated\s+|discrete\s+)?"
-    r"(?:gpu|graphics card|video card)s?\b"
+    r"(?<!compiled\s)(?<!built\s)\bwithout\s+(?:an?\s+|any\s+)?(?:nvidia\s+|cuda[- ]?(?:capable\s+)?|dedicated\s+|"
+    r"discrete\s+)?(?:gpu|graphics card|video card)s?\b(?!\s+support)"
     r"|\b(?:don'?t|do not|doesn'?t|does not|didn'?t)\s+have\s+(?:an?\s+|any\s+)?(?:nvidia\s+|cuda[- ]?(?:capable\s+)?"
     r"|dedicated\s+|discrete\s+)?(?:gpu|graphics card|video card|cuda)\b"
     r"|\bno\s+(?:nvidia\s+|cuda[- ]?(?:capable\s+)?|dedicated\s+|discrete\s+)?(?:gpu|graphics card)s?\b"
@@ -254,6 +254,8 @@ def parse(document: Document, facts: Facts) -> None:
         if index not in negated and "back to" not in document.lower[index]:
             continue
         text = document.line(index)
+        if "executionprovider" in document.lower[index]:
+            continue  # ONNX Runtime's providers: its own package, not whether the process sees a GPU
         said = index in gpu_lines or not _MESSAGE.search(text)  # CUDA's own error lines are read by the catalogue
         if said and _NOT_SEEN.search(text):
             facts.observe(Obs.GPU_NOT_SEEN, text, document.number(index))
