@@ -197,9 +197,9 @@ def _gpus(document: Document, facts: Facts) -> None:
             number = match.group("num") or match.group("num2")
             suffix = match.group("suffix") or match.group("suffix2")
             family = "GTX" if number.startswith(("10", "16")) else "RTX"
-            name = _known(facts.db.gpu_index, f"GeForce {family} {number}" + (f" {suffix}" if suffix else ""))
-            if name:
-                facts.add_gpu(GpuClaim(name=name, priority=PROSE))
+            owned = _known(facts.db.gpu_index, f"GeForce {family} {number}" + (f" {suffix}" if suffix else ""))
+            if owned:
+                facts.add_gpu(GpuClaim(name=owned, priority=PROSE))
                 facts.seen("prose")
 
 
