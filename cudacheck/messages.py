@@ -189,6 +189,15 @@ MESSAGES: Tuple[Message, ...] = (
              r"unknown or invalid runtime name:\s*nvidia|"
              # the runtime or its hook named in Docker's configuration but not installed
              r"nvidia-container-runtime(?:-hook)?[\\\"']*:?\s*(?:executable file not found|not found|No such file)"),
+    _message(Obs.CUDA_TORCH_UNINSTALLED, ("uninstalling torch-", "successfully uninstalled torch-"),
+             r"(?:Uninstalling|Successfully uninstalled)\s+torch-(?P<version>\d+\.\d+(?:\.\d+)?\+cu\d{2,3})\b"),
+    _message(Obs.DAEMON_RUNTIME_CONFIGURED, ("nvidia-container-runtime", "default-runtime", "daemon.json"),
+             r"\"path\"\s*:\s*\"[^\"\n]*nvidia-container-runtime\"|\"default-runtime\"\s*:\s*\"nvidia\"|"
+             r"\b(?:configured|edited|changed|updated|modified|set\s+up|added\s+(?:\w+\s+){0,3}to)\s+(?:the\s+|my\s+)?"
+             r"(?:/etc/docker/)?daemon\.json|\b(?:configure|edit|change|update|modify)\s+(?:the\s+|my\s+)?"
+             r"(?:/etc/docker/)?daemon\.json\s+file"),
+    _message(Obs.DOCKER_INFO_RUNTIMES, ("runtimes:",),
+             r"^\s*Runtimes:\s*(?P<runtimes>[\w.\- ]+?)\s*$"),
     # CUDA failing to start with 500 (CUDA_ERROR_NOT_FOUND): in WSL2 containers, Windows drivers from 555 on need
     # libnvdxgdmal.so.1 mounted, which nvidia-container-toolkit < 1.14.4 / Docker Desktop < 4.31 do not do
     # (NVIDIA/nvidia-container-toolkit#520). Only where CUDA starts: a kernel's "named symbol not found" is another fault.
@@ -604,7 +613,7 @@ MESSAGES: Tuple[Message, ...] = (
                      r"supported by this version of PyTorch"),
     _message(Obs.FP8_UNSUPPORTED, ("fp8", "_scaled_mm"),
              r"fp8[^\n]{0,60}(?:not supported|is only supported|requires)[^\n]{0,60}(?:compute capability|sm_?8\.?9|"
-             r"ada|hopper|gpu)|_scaled_mm is only supported on CUDA devices with compute capability"),
+             r"ada|hopper|gpu|cuda arch)|_scaled_mm is only supported on CUDA devices with compute capability"),
     # --- application errors (the environment is usually fine) --------------------------------------
     # Whisper loads the model on the CPU when torch sees no GPU, and says so
     _message(Obs.GPU_NOT_SEEN, ("fp16 is not supported on cpu",), r"FP16 is not supported on CPU;?\s*using FP32 instead"),

@@ -100,6 +100,9 @@ class Obs(str, Enum):
     DOCKER_NO_GPU_DRIVER = ("docker_no_gpu_driver", "no_gpu_visible",
                             "Docker has no GPU device driver (NVIDIA Container Toolkit missing or not configured)")
     DOCKER_UNKNOWN_RUNTIME = ("docker_unknown_runtime", "no_gpu_visible", "Docker does not know the nvidia runtime")
+    DAEMON_RUNTIME_CONFIGURED = ("daemon_runtime_configured", CONTEXT,
+                                 "Docker's daemon.json registers the nvidia runtime (or the report says it was edited)")
+    DOCKER_INFO_RUNTIMES = ("docker_info_runtimes", CONTEXT, "`docker info` lists the runtimes the daemon has loaded")
     CDI_UNRESOLVABLE = ("cdi_unresolvable", "no_gpu_visible", "CDI GPU devices cannot be resolved")
     CUDA_INIT_SYMBOL_MISSING = ("cuda_init_symbol_missing", "no_gpu_visible",
                                 "CUDA's start fails with error 500 'named symbol not found' (a WSL2 container without the "
@@ -142,6 +145,8 @@ class Obs(str, Enum):
     TORCH_CUDA_NONE = ("torch_cuda_none", "cpu_only_torch", "torch.version.cuda is None (a CPU-only build)")
     CPU_BUILD_STATED = ("cpu_build_stated", "cpu_only_torch", "the report says a CPU build of torch is installed")
     CONDA_CPUONLY = ("conda_cpuonly", "cpu_only_torch", "conda's cpuonly package is installed")
+    CUDA_TORCH_UNINSTALLED = ("cuda_torch_uninstalled", CONTEXT,
+                              "pip uninstalls a CUDA build of torch (+cuXYZ) to install another torch")
     TORCH_C_IMPORT = ("torch_c_import", "multiple_torch_installs",
                       "a local torch/ folder or a broken second install shadows torch")
     TORCH_OWN_SYMBOL = ("torch_own_symbol", "multiple_torch_installs",

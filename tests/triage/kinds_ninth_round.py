@@ -40,6 +40,18 @@ LEADS = [
     ("Torch CUDA Available: True\nDevice name: NVIDIA GeForce RTX 4060 Ti\nONNX Runtime Providers: "
      "['AzureExecutionProvider', 'CPUExecutionProvider']\nCUDAExecutionProvider not available — ONNX will fall back "
      "to CPU.", "config", "ONNX Runtime has no CUDA provider"),
+    # Triton's FP8 words for an Ampere GPU
+    ("AssertionError: fp8e4nv data type is not supported on CUDA arch < 89", "capability_missing", "FP8"),
+    # daemon.json registers the runtime, the daemon has not loaded it
+    ("Error response from daemon: unknown or invalid runtime name: nvidia\nhere is my daemon file snippet :\n"
+     "{\n  \"runtimes\": {\n    \"nvidia\": {\n      \"path\": \"nvidia-container-runtime\",\n      \"runtimeArgs\": []\n"
+     "    }\n  }\n}\n$ docker info | grep -i runtime\n Runtimes: io.containerd.runc.v2 runc\n Default Runtime: runc",
+     "config", "has not loaded the nvidia runtime"),
+    # another package's install replaced the CUDA build with PyPI's Windows wheel
+    ("Downloading torch-2.1.0-cp310-cp310-win_amd64.whl (192.3 MB)\nInstalling collected packages: torch\n"
+     "  Attempting uninstall: torch\n    Found existing installation: torch 2.1.2+cu121\n    Uninstalling "
+     "torch-2.1.2+cu121:\n      Successfully uninstalled torch-2.1.2+cu121", "cpu_only_torch",
+     "replaced the CUDA build torch 2.1.2+cu121"),
 ]
 
 # --- near misses: (text, the category the first finding must not have) --------------------------------------------
@@ -63,6 +75,12 @@ NOT_LEADS = [
     # torch in the container sees the GPU: an app's "falls back to CPU" is not the container's missing GPU
     ("Torch CUDA Available: True\nDevice name: NVIDIA GeForce RTX 3060\nthe app in docker falls back to CPU",
      "no_gpu_visible"),
+    # the daemon lists the nvidia runtime: the unknown-runtime error is not the daemon's stale configuration
+    ("docker: Error response from daemon: could not select device driver \"\" with capabilities: [[gpu]].\n"
+     "\"default-runtime\": \"nvidia\"\n Runtimes: io.containerd.runc.v2 nvidia runc", "config"),
+    # a CUDA build replaced by another CUDA build
+    ("Uninstalling torch-2.1.2+cu121:\n  Successfully uninstalled torch-2.1.2+cu121\nSuccessfully installed "
+     "torch-2.3.1+cu121", "cpu_only_torch"),
 ]
 
 # --- what is observed: (text, the observation) --------------------------------------------------------------------

@@ -203,6 +203,9 @@ EXAMPLES = {
     "gpu_not_seen": "  warnings.warn(\"FP16 is not supported on CPU; using FP32 instead\")",
     "device_count_disagrees": "RuntimeError: device >= 0 && device < num_gpus INTERNAL ASSERT FAILED at "
                               "\"../aten/src/ATen/cuda/CUDAContext.cpp\":50, please report a bug to PyTorch.",
+    "daemon_runtime_configured": '        "path": "nvidia-container-runtime",',
+    "docker_info_runtimes": " Runtimes: io.containerd.runc.v2 runc",
+    "cuda_torch_uninstalled": "      Successfully uninstalled torch-2.1.2+cu121",
     "onnxruntime_no_cuda": "UserWarning: Specified provider 'CUDAExecutionProvider' is not in available provider "
                            "names.Available providers: 'AzureExecutionProvider, CPUExecutionProvider'",
     "arch_kernel_missing": "Error running sage attention: SM89 kernel is not available. Make sure you GPUs with compute "
@@ -217,6 +220,9 @@ NEAR_MISSES = {
     "no_space_left": "Free space on device: 12 GB",
     "dataloader_exited": "the DataLoader worker exited normally after the epoch",
     "arch_kernel_missing": "The fused kernel is not available on this platform, falling back.",
+    "daemon_runtime_configured": "Where is daemon.json on Windows?",
+    "docker_info_runtimes": "the runtimes: runc and crun are installed",
+    "cuda_torch_uninstalled": "Successfully uninstalled torchvision-0.16.2+cu121",
     "onnxruntime_no_cuda": "Available providers: ['TensorrtExecutionProvider', 'CUDAExecutionProvider', "
                            "'CPUExecutionProvider']",
     "df_shm": "/dev/shm is mounted with 64M",

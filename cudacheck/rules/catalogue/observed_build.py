@@ -385,7 +385,8 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
         `pip install torch` without a CUDA index on Windows or aarch64 Linux, where PyPI's
         `torch` wheel is the CPU build, an unpinned torch with the CUDA index only as
         `--extra-index-url` on Windows (pip takes PyPI's newer CPU wheel), CTranslate2
-        refusing float16 on a GPU that has it (the program fell back to the CPU), and (possible) a conda command on the pytorch
+        refusing float16 on a GPU that has it (the program fell back to the CPU), pip uninstalling a
+        `+cuXYZ` torch for a CPU-only one (another package's requirement), and (possible) a conda command on the pytorch
         channel pinning a torch release with a `cudatoolkit=`/`pytorch-cuda=` that release
         was not built for, where the solver settles on the CPU build. (With a pasted GPU and
         a CPU build as facts, CC204 reports it.)
@@ -438,6 +439,21 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
         return
     # Live machines: CC204 judges a CPU build against the GPUs NVML sees; this reads a paste.
     pasted = ctx.snapshot.source == "pasted"
+    replaced = first_of(ctx, Obs.CUDA_TORCH_UNINSTALLED)
+    if pasted and replaced is not None and cpu_build_known(ctx) and not ctx.non_nvidia_evidence:
+        before = replaced.values.get("version") or ""
+        tag = before.partition("+")[2]
+        yield ctx.finding(
+            f"pip replaced the CUDA build torch {before} with a CPU-only torch {torch.version}",
+            severity="warning", certainty=LIKELY,
+            detail=f"{quote(replaced)}. The install that followed pulled torch from PyPI (a requirement pinning "
+                   "another torch version), whose Windows and macOS wheels have no CUDA." + windows,
+            remedy=f"Reinstall the CUDA build you had: `pip install torch=={before} --index-url "
+                   f"https://download.pytorch.org/whl/{tag}` (with the torchvision/torchaudio releases that pair with "
+                   "it), and keep other packages from replacing it: install them with `--no-deps`, or give their "
+                   "requirements the same torch pin and the PyTorch index.",
+            evidence=evidence(replaced) + ["torch.version", "torch.cuda"])
+        return
     if pasted and cpu_build_known(ctx) and (unavailable is not None or cpuonly is not None or expected) \
             and not ctx.gpus:
         yield ctx.finding(

@@ -386,7 +386,8 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         A pasted `docker run` without `--gpus`/`--runtime=nvidia` (or `nvidia-docker`)
         next to `torch.cuda.is_available() == False` or a no-GPU message; Docker's "could
         not select device driver \\"\\" with capabilities: [[gpu]]" and "unknown runtime
-        nvidia" (the NVIDIA Container Toolkit is missing); CUDA failing to start with error
+        nvidia" (the NVIDIA Container Toolkit is missing; where the paste shows daemon.json
+        registering the nvidia runtime, the daemon has not loaded it — category `config`); CUDA failing to start with error
         500 "named symbol not found" (a WSL2 container whose toolkit predates the Windows
         driver's libnvdxgdmal.so.1); nvidia-container-cli's "device
         error: …: unknown device" (a GPU index or UUID the host does not have); NVML's
@@ -423,6 +424,20 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
             remedy="Start the container without the GPU request (drop `--gpus` / the compose file's GPU reservation, "
                    "or use the project's CPU variant of the image).",
             evidence=evidence(toolkit))
+        return
+    configured = first_of(ctx, Obs.DAEMON_RUNTIME_CONFIGURED)
+    loaded = first_of(ctx, Obs.DOCKER_INFO_RUNTIMES)
+    not_loaded = loaded is not None and "nvidia" not in (loaded.values.get("runtimes") or "").lower()
+    if toolkit is not None and configured is not None and (not_loaded or toolkit.signature == Obs.DOCKER_UNKNOWN_RUNTIME):
+        yield ctx.finding(
+            "Docker's daemon has not loaded the nvidia runtime that daemon.json registers",
+            certainty=LIKELY if not_loaded else POSSIBLE, category="config",
+            detail=f"{quote(toolkit)}; {quote(configured)}" + (f"; {quote(loaded)}" if loaded is not None else "")
+                   + ". dockerd reads daemon.json only when it starts, and only its own: Docker Desktop and the snap "
+                     "package keep theirs elsewhere.",
+            remedy="Restart the daemon (`sudo systemctl restart docker`; Docker Desktop: restart it, or set the runtime "
+                   "in its Settings → Docker Engine), then check that `docker info | grep -i runtime` lists nvidia.",
+            evidence=evidence(toolkit, configured, loaded))
         return
     if toolkit is not None:
         yield ctx.finding(
