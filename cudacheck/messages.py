@@ -278,6 +278,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"nvidia-container-cli:\s*device error:\s*(?P<device>[^\s:]+):?\s*unknown device"),
     # --- arch not in build / GPU too old ----------------------------------------------------------
     _message(Obs.NO_KERNEL_IMAGE, ("no kernel image is available", "nokernelimagefordevice", "no_binary_for_gpu", "error 209",
+              "error: 209", "error:209",
               "code 209", "returned 209", "code=209", "error (48)", "code=48", "returned 48"),
              r"no kernel image is available(?: for execution on the device)?|cudaErrorNoKernelImageForDevice|"
              r"CUDA_ERROR_NO_BINARY_FOR_GPU|" + _CUDA_CODE + r"209\b|" + _LEGACY_CODE + r"48\b"),
@@ -617,6 +618,10 @@ MESSAGES: Tuple[Message, ...] = (
     # --- application errors (the environment is usually fine) --------------------------------------
     # Whisper loads the model on the CPU when torch sees no GPU, and says so
     _message(Obs.GPU_NOT_SEEN, ("fp16 is not supported on cpu",), r"FP16 is not supported on CPU;?\s*using FP32 instead"),
+    _message(Obs.VLLM_NO_CACHE_MEMORY, ("no available memory for the cache blocks",),
+             r"No available memory for the cache blocks"),
+    _message(Obs.VLLM_MEMORY_SHARE, ("gpu_memory_utilization", "gpu-memory-utilization"),
+             r"gpu[_-]memory[_-]utilization\s*[=:]?\s*(?P<share>0?\.\d+)\b"),
     _message(Obs.CUDA_OOM, ("out of memory", "outofmemoryerror", "memoryallocation"),
              r"CUDA out of memory|OutOfMemoryError|cudaErrorMemoryAllocation|CUDA_ERROR_OUT_OF_MEMORY|"
              r"CUDA error: out of memory"),

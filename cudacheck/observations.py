@@ -267,6 +267,8 @@ class Obs(str, Enum):
 
     # --- the program's own errors (the environment is usually fine) -----------------------------------------
     CUDA_OOM = ("cuda_oom", APPLICATION, "CUDA out of memory")
+    VLLM_NO_CACHE_MEMORY = ("vllm_no_cache_memory", APPLICATION, "vLLM has no GPU memory left for its KV cache")
+    VLLM_MEMORY_SHARE = ("vllm_memory_share", CONTEXT, "the share of GPU memory vLLM is told it may use")
     OOM_CAPACITY = ("oom_capacity", CONTEXT, "allocation size and GPU capacity of an out-of-memory error")
     DATALOADER_KILLED = ("dataloader_killed", APPLICATION, "a DataLoader worker was OOM-killed")
     DEVICE_SIDE_ASSERT = ("device_side_assert", APPLICATION,

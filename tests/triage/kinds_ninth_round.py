@@ -52,6 +52,10 @@ LEADS = [
      "  Attempting uninstall: torch\n    Found existing installation: torch 2.1.2+cu121\n    Uninstalling "
      "torch-2.1.2+cu121:\n      Successfully uninstalled torch-2.1.2+cu121", "cpu_only_torch",
      "replaced the CUDA build torch 2.1.2+cu121"),
+    # vLLM told to use a tenth of the GPU
+    ("llm = LLM(model=\"mistral-7b-awq\", quantization=\"AWQ\", gpu_memory_utilization=0.1)\nValueError: No "
+     "available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.",
+     "config", "only 10% of the GPU's memory"),
 ]
 
 # --- near misses: (text, the category the first finding must not have) --------------------------------------------
@@ -78,6 +82,9 @@ NOT_LEADS = [
     # the daemon lists the nvidia runtime: the unknown-runtime error is not the daemon's stale configuration
     ("docker: Error response from daemon: could not select device driver \"\" with capabilities: [[gpu]].\n"
      "\"default-runtime\": \"nvidia\"\n Runtimes: io.containerd.runc.v2 nvidia runc", "config"),
+    # vLLM's cache message with the default share: the model does not fit, no setting is wrong
+    ("llm = LLM(model=\"llama-70b\", gpu_memory_utilization=0.9)\nValueError: No available memory for the cache "
+     "blocks. Try increasing `gpu_memory_utilization` when initializing the engine.", "config"),
     # a CUDA build replaced by another CUDA build
     ("Uninstalling torch-2.1.2+cu121:\n  Successfully uninstalled torch-2.1.2+cu121\nSuccessfully installed "
      "torch-2.3.1+cu121", "cpu_only_torch"),

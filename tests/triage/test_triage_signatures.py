@@ -203,6 +203,9 @@ EXAMPLES = {
     "gpu_not_seen": "  warnings.warn(\"FP16 is not supported on CPU; using FP32 instead\")",
     "device_count_disagrees": "RuntimeError: device >= 0 && device < num_gpus INTERNAL ASSERT FAILED at "
                               "\"../aten/src/ATen/cuda/CUDAContext.cpp\":50, please report a bug to PyTorch.",
+    "vllm_no_cache_memory": "ValueError: No available memory for the cache blocks. Try increasing "
+                            "`gpu_memory_utilization` when initializing the engine.",
+    "vllm_memory_share": "llm = LLM(model=\"mistral\", gpu_memory_utilization=0.1)",
     "daemon_runtime_configured": '        "path": "nvidia-container-runtime",',
     "docker_info_runtimes": " Runtimes: io.containerd.runc.v2 runc",
     "cuda_torch_uninstalled": "      Successfully uninstalled torch-2.1.2+cu121",
@@ -220,6 +223,7 @@ NEAR_MISSES = {
     "no_space_left": "Free space on device: 12 GB",
     "dataloader_exited": "the DataLoader worker exited normally after the epoch",
     "arch_kernel_missing": "The fused kernel is not available on this platform, falling back.",
+    "vllm_memory_share": "gpu_memory_utilization controls how much memory vLLM takes",
     "daemon_runtime_configured": "Where is daemon.json on Windows?",
     "docker_info_runtimes": "the runtimes: runc and crun are installed",
     "cuda_torch_uninstalled": "Successfully uninstalled torchvision-0.16.2+cu121",

@@ -142,6 +142,9 @@ _APPLICATION = {
     Obs.CUDA_OOM: ("CUDA ran out of GPU memory",
                  "The job needs more GPU memory than is free: reduce batch size or sequence length, use mixed "
                  "precision / gradient checkpointing, free other processes on the GPU (`nvidia-smi`)."),
+    Obs.VLLM_NO_CACHE_MEMORY: ("vLLM has no GPU memory left for the KV cache after loading the model",
+                               "Give vLLM more of the GPU (`gpu_memory_utilization`, 0.9 by default), a shorter "
+                               "`max_model_len`, a smaller or quantized model, or more GPUs (tensor parallelism)."),
     Obs.DEVICE_SIDE_ASSERT: ("A device-side assert fired (usually an index or label out of range)",
                            "Rerun with `CUDA_LAUNCH_BLOCKING=1` (or on CPU) to see the failing op; check class "
                            "labels are 0…num_classes-1 and embedding indices are in range."),
@@ -261,7 +264,9 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         its inner quotes), NCCL without a network interface, torch.distributed's MASTER_ADDR/RANK not
         set or its port already in use, a report that NCCL_P2P_DISABLE or turning off IOMMU/ACS fixes it, and a job
         whose Python environment was never activated (Lmod, conda activate) so torch is not
-        found.
+        found; vLLM's "No available memory for the cache blocks" with a `gpu_memory_utilization`
+        below one half (the share it may use, mistaken for a saving) — without one, CC830 says
+        the model does not fit.
     Why it matters:
         The driver, GPU and torch are fine; the job fails because of how it is configured.
     How to fix:
@@ -380,6 +385,13 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          "Fix the activation in the job script (load the module it depends on first, `source "
                          "<conda>/etc/profile.d/conda.sh` before `conda activate`), or call the environment's python "
                          "by its full path."))
+    share = first_of(ctx, Obs.VLLM_MEMORY_SHARE)
+    fraction = float(share.values.get("share") or 1) if share is not None else 1.0
+    cache = first_of(ctx, Obs.VLLM_NO_CACHE_MEMORY)
+    if cache is not None and share is not None and fraction < 0.5:
+        mistakes.append((share, f"vLLM is told to use only {fraction:.0%} of the GPU's memory: too little to load the "
+                         "model and its KV cache", "`gpu_memory_utilization` is the share of the GPU's memory vLLM may "
+                         "use, not a saving: raise it (0.9 by default), or lower `max_model_len`."))
     if ordinal is not None:  # a device index the machine does not have: cuda:1 written for a two-GPU machine
         counted = first_of(ctx, Obs.CUDA_DEVICE_COUNT)
         visible = counted.values.get("count") if counted else (str(len(ctx.gpus)) if ctx.gpus else None)
