@@ -56,6 +56,8 @@ LEADS = [
     ("llm = LLM(model=\"mistral-7b-awq\", quantization=\"AWQ\", gpu_memory_utilization=0.1)\nValueError: No "
      "available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.",
      "config", "only 10% of the GPU's memory"),
+    # a REPL check that shows the CPU build: the build, not a second install
+    (">>> torch.__version__\n'2.2.0+cpu'", "cpu_only_torch", "CPU-only build"),
 ]
 
 # --- near misses: (text, the category the first finding must not have) --------------------------------------------
@@ -85,6 +87,8 @@ NOT_LEADS = [
     # vLLM's cache message with the default share: the model does not fit, no setting is wrong
     ("llm = LLM(model=\"llama-70b\", gpu_memory_utilization=0.9)\nValueError: No available memory for the cache "
      "blocks. Try increasing `gpu_memory_utilization` when initializing the engine.", "config"),
+    # the same check on a Mac: nothing to fix
+    (">>> torch.__version__\n'2.2.0+cpu'\nI run it on a MacBook", "cpu_only_torch"),
     # a CUDA build replaced by another CUDA build
     ("Uninstalling torch-2.1.2+cu121:\n  Successfully uninstalled torch-2.1.2+cu121\nSuccessfully installed "
      "torch-2.3.1+cu121", "cpu_only_torch"),

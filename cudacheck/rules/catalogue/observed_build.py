@@ -411,7 +411,9 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
     expected = ctx.gpu_expected
     # A CPU build is a fault only where the machine has, or is meant to use, an NVIDIA GPU; where the paste
     # shows none, it is a fact; where it shows neither but CUDA was asked for, the reader must check.
-    asked = any(o is not None for o in (not_compiled, cuda_none, stated)) or \
+    checked = next((o for o in all_of(ctx, Obs.TORCH_VERSION_IMPORTED)
+                    if (o.values.get("version") or "").endswith("+cpu")), None)  # a REPL check showing the CPU build
+    asked = any(o is not None for o in (not_compiled, cuda_none, stated, checked)) or \
         (unavailable is not None and unavailable.values.get("source") != "collect_env")
     severity = None if expected else "warning" if asked and not ctx.non_nvidia_evidence else "info"
     certainty = LIKELY if expected else POSSIBLE
@@ -454,15 +456,16 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
                    "requirements the same torch pin and the PyTorch index.",
             evidence=evidence(replaced) + ["torch.version", "torch.cuda"])
         return
-    if pasted and cpu_build_known(ctx) and (unavailable is not None or cpuonly is not None or expected) \
+    if pasted and cpu_build_known(ctx) and (unavailable is not None or cpuonly is not None or expected or checked) \
             and not ctx.gpus:
         yield ctx.finding(
             f"torch {torch.version} is a CPU-only build",
             certainty=certainty, severity=severity,
             detail=f"The pasted torch has no CUDA ({torch.version})." + (f" {quote(unavailable)}." if unavailable
+                                                                           else f" {quote(checked)}." if checked
                                                                            else "")
                    + (" conda's `cpuonly` package is installed." if cpuonly else ""),
-            remedy=cuda_remedy(), evidence=evidence(unavailable, cpuonly) + ["torch.version", "torch.cuda"])
+            remedy=cuda_remedy(), evidence=evidence(unavailable, cpuonly, checked) + ["torch.version", "torch.cuda"])
         return
     refused = _compute_type_refused_on_capable_gpu(ctx)
     if refused is not None and not ctx.non_nvidia_evidence:
@@ -782,8 +785,9 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
                           remedy=fix or remedy, evidence=evidence(stated))
         return
     imported = first_of(ctx, Obs.TORCH_VERSION_IMPORTED)
-    if imported is None or torch.installs or imported.values.get("source") == "text":
-        return  # a version said in a sentence is not a check of which torch imports
+    if imported is None or torch.installs or imported.values.get("source") == "text" or \
+            (imported.values.get("version") or "").endswith("+cpu"):
+        return  # a version said in a sentence is not a check of which torch imports; a CPU build's is CC807's
     problems = [o for o in ctx.snapshot.observations if observation_category(o.signature) not in (None, *KINDS)]
     others = {o.signature for o in ctx.snapshot.observations} - {
         Obs.TORCH_VERSION_IMPORTED, Obs.CUDA_AVAILABLE, Obs.CUDA_DEVICE_COUNT, Obs.TORCH_VERSION, Obs.WSL, Obs.CONTAINER_PROMPT}
