@@ -640,7 +640,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"CUDAExecutionProvider\W{0,3}\s+(?:is\s+)?not\s+available"),
     _message(Obs.ARCH_KERNEL_MISSING, ("kernel is not available", "kernels are not available", "kernel is not compiled",
                                        "kernels are not compiled", "kernel not available", "kernel not compiled"),
-             r"\bsm_?(?P<sm>\d{2,3})a?\s+kernels?\s+(?:is\s+|are\s+)?not\s+(?:available|compiled|built)"),
+             r"\bsm_?(?P<major>\d{1,2})(?P<minor>\d)a?\s+kernels?\s+(?:is\s+|are\s+)?not\s+(?:available|compiled|built)"),
     _message(Obs.INVALID_DEVICE_ORDINAL, ("invalid device ordinal", "invalid device id", "cudaerrorinvaliddevice"),
              r"invalid device ordinal|AssertionError: Invalid device id|cudaErrorInvalidDevice\b"),
     _message(Obs.ILLEGAL_MEMORY_ACCESS, ("illegal memory access", "illegaladdress", "illegal_address"),

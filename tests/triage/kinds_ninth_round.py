@@ -35,7 +35,7 @@ LEADS = [
      "no sm_89 kernels although"),
     # the same for a GPU below that architecture: the feature is missing
     ("Error running sage attention: SM90 kernel is not available.\nGPU: RTX 3090", "capability_missing",
-     "older than the sm_90 kernels"),
+     "below what the library or model requires (≥ 9.0)"),
     # ONNX Runtime's CPU package next to a torch that sees the GPU
     ("Torch CUDA Available: True\nDevice name: NVIDIA GeForce RTX 4060 Ti\nONNX Runtime Providers: "
      "['AzureExecutionProvider', 'CPUExecutionProvider']\nCUDAExecutionProvider not available — ONNX will fall back "

@@ -7,7 +7,6 @@ from typing import Iterator, List, Optional
 
 from ...observations import Obs
 from ...report import Finding
-from ...compat.archs import parse_arch
 from ...compat.judgements import official_wheel_cxx11_abi
 from ...versions import major_minor, torch_public
 from ..context import RuleContext
@@ -89,36 +88,16 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """
     missing = first_of(ctx, Obs.ARCH_KERNEL_MISSING)
     gpu = gpu_arch(ctx)
-    wanted = parse_arch(f"sm_{missing.values.get('sm')}") if missing is not None else None
-    if missing is not None and gpu is not None and wanted is not None:
-        if (gpu.major, gpu.minor) >= (wanted.major, wanted.minor):
-            yield ctx.finding(
-                f"A library has no {wanted.sm} kernels although {gpu_label(ctx)} ({gpu.sm}) can run them",
-                certainty=LIKELY,
-                detail=f"{quote(missing)}. The GPU has compute capability {gpu.cc}, so the feature is there: the "
-                       "installed build of the library was compiled without these kernels (or for another torch).",
-                remedy="Reinstall the library's build for this GPU and the installed torch and CUDA (its latest "
-                       "release wheels), or build it from source with "
-                       f"`TORCH_CUDA_ARCH_LIST=\"{gpu.cc}\"`.",
-                evidence=evidence(missing))
-        else:
-            yield ctx.finding(
-                f"{gpu_label(ctx)} ({gpu.sm}) is older than the {wanted.sm} kernels the library asks for",
-                certainty=LIKELY, category="capability_missing",
-                detail=f"{quote(missing)}. These kernels need compute capability {wanted.cc}; the GPU has {gpu.cc}.",
-                remedy="Use the library's path for older GPUs (its fallback or another attention / kernel backend), "
-                       f"or a GPU of compute capability {wanted.cc} or newer.",
-                evidence=evidence(missing))
-        return
-    if missing is not None and wanted is not None:
+    if missing is not None and gpu is not None and \
+            (gpu.major, gpu.minor) >= (int(missing.values["major"]), int(missing.values["minor"])):
+        wanted = f"sm_{missing.values['major']}{missing.values['minor']}"  # below it, CC822: the GPU lacks the feature
         yield ctx.finding(
-            f"A library has no kernels for this GPU unless it has compute capability {wanted.cc}",
-            severity="warning", certainty=POSSIBLE, category="capability_missing",
-            detail=f"{quote(missing)}. The paste does not name the GPU: below compute capability {wanted.cc} the "
-                   "feature is missing; at or above it, the library's build lacks these kernels.",
-            remedy="`nvidia-smi --query-gpu=name,compute_cap --format=csv`: below "
-                   f"{wanted.cc}, use the library's path for older GPUs; otherwise reinstall its build for this GPU "
-                   "and the installed torch.",
+            f"A library has no {wanted} kernels although {gpu_label(ctx)} ({gpu.sm}) can run them",
+            certainty=LIKELY,
+            detail=f"{quote(missing)}. The GPU has compute capability {gpu.cc}, so the feature is there: the "
+                   "installed build of the library was compiled without these kernels (or for another torch).",
+            remedy="Reinstall the library's build for this GPU and the installed torch and CUDA (its latest release "
+                   f"wheels), or build it from source with `TORCH_CUDA_ARCH_LIST=\"{gpu.cc}\"`.",
             evidence=evidence(missing))
         return
     owned = kernel_error_owner(ctx)

@@ -315,7 +315,7 @@ def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
         "too old to be supported by the triton GPU compiler" (torch.compile needs ≥ 7.0), a
         library's own "requires compute capability ≥ X", "capability 8.9 or higher required",
         vLLM's "Minimum capability: 89. Current capability: 86" (or xFormers' "your GPU has
-        capability (7, 5) (too old)") for a GPU below it,
+        capability (7, 5) (too old)"), a library's "SM89 kernel is not available" for a GPU below it,
         "FlashAttention only supports Ampere GPUs or newer" (or, for some head sizes,
         "requires A100/A800 or H100/H800": sm_80/sm_90 only), FP8 needing Ada/Hopper.
     Why it matters:
@@ -327,7 +327,8 @@ def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
     lead = first_of(ctx, Obs.BF16_UNSUPPORTED, Obs.FLASH_ATTENTION_ARCH, Obs.FP8_UNSUPPORTED, Obs.TRITON_GPU_TOO_OLD)
     gpu = gpu_arch(ctx)
     if lead is None:
-        required = first_of(ctx, Obs.CAPABILITY_REQUIRED)
+        # a library's "SM89 kernel is not available" names the capability its kernels need (a GPU that has it: CC825)
+        required = first_of(ctx, Obs.CAPABILITY_REQUIRED, Obs.ARCH_KERNEL_MISSING)
         if required is not None:
             yield from _capability_required(ctx, required, gpu)
         return

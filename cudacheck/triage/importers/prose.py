@@ -35,14 +35,15 @@ _EXAMPLE = lazy_compile(r"(?:\be\.\s?g\.?|\bsuch as|\bfor example|\bfor instance
 _BARE_MODEL = lazy_compile(r"(?<![A-Za-z0-9_.$/-])(?P<num>(?:10|16|20|30|40|50)[5-9]0)(?:\s*(?P<suffix>ti|super))?"
                            r"(?![A-Za-z0-9_.%])",
                          re.IGNORECASE)
+_NOT_A_CARD = (r"(?!\s*(?:mb|gb|mhz|rpm|w\b|watts?|rows|samples|images|steps|epochs|tokens|lines|files|px|pixels|ms|"
+               r"seconds|iterations|items|records|words))")
+"""What makes a four-digit number a count or a size, not a card: "a 2080 rows table", "a 3090 MB cache"."""
 _OWNED_MODEL = lazy_compile(
     # a GeForce model number the writer says they have, with no other GPU word: "i have a 4090", "on my 3060 ti",
     # "two 3090s"
     r"\b(?:i\s+have|i'?ve\s+got|i\s+got|i\s+own|i'?m\s+using|i\s+use|using|with|on|running)\s+(?:an?\s+|my\s+|one\s+|"
     r"two\s+|dual\s+|a\s+single\s+|\d\s*x\s*)(?P<num>(?:10|16|20|30|40|50)[5-9]0)(?:\s*(?P<suffix>ti|super))?s?\b"
-    r"(?!\s*(?:mb|gb|mhz|rpm|w\b|watts?|rows|samples|images|steps|epochs|tokens|lines|files|px|pixels|ms|seconds|"
-    r"iterations|items|records|words))|\bmy\s+(?P<num2>(?:10|16|20|30|40|50)[5-9]0)(?:\s*(?P<suffix2>ti|super))?s?\b"
-    r"(?!\s*(?:mb|gb|mhz|rpm|w\b|watts?|rows|samples|images|steps|epochs|tokens|lines|files|px|pixels))",
+    + _NOT_A_CARD + r"|\bmy\s+(?P<num2>(?:10|16|20|30|40|50)[5-9]0)(?:\s*(?P<suffix2>ti|super))?s?\b" + _NOT_A_CARD,
     re.IGNORECASE)
 _OWNED_ANCHORS = ("have a", "have an", "ve got", "got a", "own a", "using a", "using my", "use a", "use my", "with a",
                   "with my", "on a", "on my", "running a", "running my", "my ", "two ", "dual ", "single ")

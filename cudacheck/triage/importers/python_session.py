@@ -35,17 +35,17 @@ _CONTAINER_PROMPT = lazy_compile(r"^\s*(?:\([\w.-]+\)\s*)?[a-z_][\w.-]*@[0-9a-f]
 """A shell prompt whose host name is Docker's default, the container's 12-hex-digit id (any user)."""
 
 
-_CUDA_SAID = lazy_compile(r"torch\.version\.cuda\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|prints?|"
-                        r"shows?|says?)\s*)+[`'\"]?(?P<cuda>\d+\.\d+)")
-_VERSION_SAID = lazy_compile(r"torch\.__version__\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|"
-                           r"prints?|shows?|says?)\s*)+[`'\"]?(?P<version>\d+\.\d+\.\d+(?:\+[\w.]+)?)")
+_SAID_AS = r"\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|prints?|shows?|says?)\s*)+[`'\"]?"
+"""What joins an expression to the value a sentence gives it: "torch.version.cuda is 12.1", "print(torch.__version__)
+# 2.1.0", "torch.version.cuda returns None"."""
+_CUDA_SAID = lazy_compile(r"torch\.version\.cuda" + _SAID_AS + r"(?P<cuda>\d+\.\d+)")
+_VERSION_SAID = lazy_compile(r"torch\.__version__" + _SAID_AS + r"(?P<version>\d+\.\d+\.\d+(?:\+[\w.]+)?)")
 _LISTED_SAID = lazy_compile(r"\b(?:but|while|whereas|yet|although|however)\b[^\n]{0,40}?\b(?:pip3?\s+(?:list|show|freeze)|"
                           r"conda\s+list|uv\s+pip\s+list)\b[`'\"]?\s*(?:shows?|says?|lists?|gives?|reports?|has|:)?\s*"
                           r"(?:torch|pytorch)\s*(?:==|=|\s)\s*(?P<version>\d+\.\d+\.\d+(?:\+[\w.]+)?)", re.IGNORECASE)
 """A sentence going on from the imported version to another one the package manager lists ("but `pip list` shows
 torch 2.1.0"): a second install."""
-_CUDA_NONE_SAID = lazy_compile(r"torch\.version\.cuda\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|"
-                             r"prints?|shows?|says?)\s*)+[`'\"]?None\b")
+_CUDA_NONE_SAID = lazy_compile(r"torch\.version\.cuda" + _SAID_AS + r"None\b")
 
 
 def parse(document: Document, facts: Facts) -> None:
