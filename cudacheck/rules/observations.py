@@ -317,13 +317,12 @@ def gpu_arch(ctx: RuleContext) -> Optional[Arch]:
 
 
 def hiding_mask(ctx: RuleContext) -> Optional[Tuple[VisibleDevices, str]]:
-    """(the mask, its variable) when CUDA_VISIBLE_DEVICES (empty, ``none``, ``void``, a negative index, a first entry
-    that is no GPU) or NVIDIA_VISIBLE_DEVICES (empty, ``none``, ``void``) hides every GPU from the process; else
-    None."""
+    """(the mask, its variable) when CUDA_VISIBLE_DEVICES (empty, ``none``, ``void``, a first entry that is a
+    negative index or no GPU) or NVIDIA_VISIBLE_DEVICES (empty, ``none``, ``void``) hides every GPU from the
+    process; else None. A negative index after a valid one only ends the list: "0,-1" keeps GPU 0."""
     container = ctx.snapshot.container
     mask = container.cuda_visible_devices
-    if mask is not None and (mask.hides_every_gpu() or
-                             (mask.kind in ("indices", "mixed") and any(i < 0 for i in mask.indices))):
+    if mask is not None and mask.hides_every_gpu():
         return mask, "CUDA_VISIBLE_DEVICES"
     nvidia = container.nvidia_visible_devices
     if nvidia is not None and nvidia.kind in ("empty", "none", "void"):

@@ -151,6 +151,7 @@ def test_parse_visible_devices(raw, kind, indices, uuids):
     (None, False), ("all", False), ("0", False), ("1,0", False), ("GPU-8932f937", False), ("MIG-4bbc0b2c", False),
     ("$LOCAL_RANK", False),  # a script's variable, not a value
     ("${SLURM_LOCALID}", False),
+    ("0,-1", False),  # a negative index after a valid one ends the list: GPU 0 stays
     ("", True), ("none", True), ("void", True), ("-1", True),
     ("NoDevFiles", True),  # a batch system's placeholder when the job got no GPU
 ])

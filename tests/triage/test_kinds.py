@@ -97,3 +97,18 @@ def test_a_shm_size_no_machine_has_is_no_fact():
 def test_a_geforce_model_number_the_writer_has_is_their_gpu(text, gpu):
     gpus = parse(text).nvml.gpus
     assert [g.name for g in gpus] == ([gpu] if gpu else [])
+
+
+def test_a_negative_index_after_a_valid_one_hides_no_gpu():
+    hidden = first("CUDA_VISIBLE_DEVICES=-1 python train.py\nRuntimeError: No CUDA GPUs are available")
+    assert hidden.code == "CC804" and "hides them" in hidden.title
+    kept = first("CUDA_VISIBLE_DEVICES=0,-1 python train.py\nRuntimeError: No CUDA GPUs are available")
+    assert "hides" not in kept.title
+
+
+def test_forward_compat_is_possible_until_the_paste_shows_the_compat_library():
+    error = "Error 804: forward compatibility was attempted on non supported HW"
+    guessed = first(f"OS: Ubuntu 22.04\nGPU: NVIDIA GeForce GTX 970\n{error}")
+    assert guessed.code == "CC818" and guessed.certainty == "possible" and "ldconfig -p" in guessed.detail
+    seen = first(f"GPU: NVIDIA GeForce GTX 970\nLD_LIBRARY_PATH=/usr/local/cuda/compat:/usr/lib\n{error}")
+    assert seen.code == "CC818" and seen.certainty == "likely"

@@ -10,7 +10,8 @@ from ...report import Finding
 from ...snapshot import Observation
 from ...versions import cuda_from_int, major_minor
 from ..context import RuleContext
-from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, Situation, all_of, container_devices_only,
+from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, Situation, all_of, compat_libraries_in_use,
+                            container_devices_only,
                             container_gpu_access, container_without_gpu_runtime, cuda_unavailable, docker_run,
                             driver_needed, evidence, first_of, forward_compat_cause, gpu_situation, hiding_mask,
                             ld_entries, newest_image_cuda, platform_system, quote, torch_sees_gpu, wheel_text,
@@ -675,10 +676,13 @@ def observed_forward_compat_unsupported(ctx: RuleContext) -> Iterator[Finding]:
     culprits = ld_entries(ctx, "compat")
     image = newest_image_cuda(ctx)
     in_container = image is not None and ctx.driver_cuda
+    unseen = image is None and not compat_libraries_in_use(ctx)  # the error's own words are the only evidence
     yield ctx.finding(
         "cuda-compat forward-compatibility libraries are used on a GPU that does not support them",
-        certainty=LIKELY,
+        certainty=POSSIBLE if unseen else LIKELY,
         detail=f"{quote(compat)}." + (f" LD_LIBRARY_PATH has {', '.join(culprits)}." if culprits else "")
+               + (" The paste does not show where the compat libcuda comes from: `ldconfig -p | grep libcuda` and "
+                  "LD_LIBRARY_PATH name it." if unseen else "")
                + (f" The host driver supports CUDA {ctx.driver_cuda}, the image {image[0]} needs CUDA {image[1]}: "
                   "minor-version compatibility runs it without cuda-compat, but the container runtime put the "
                   "image's compat libraries first." if in_container and image else ""),

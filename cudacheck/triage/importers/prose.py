@@ -32,7 +32,9 @@ _GPU = lazy_compile(
 _EXAMPLE = lazy_compile(r"(?:\be\.\s?g\.?|\bsuch as|\bfor example|\bfor instance|\blike)[\s,:]*(?:an?\s+|the\s+)?"
                       r"(?:nvidia\s+)?(?:geforce\s+)?(?:rtx\s+|gtx\s+)?$", re.IGNORECASE)
 """What precedes a GPU named as an example ("(e.g., RTX 4090)", "GPUs like the A100"), not as this machine's."""
-_BARE_MODEL = lazy_compile(r"(?<![A-Za-z0-9_.$/-])(?P<num>(?:10|16|20|30|40|50)[5-9]0)(?:\s*(?P<suffix>ti|super))?"
+_MODEL_NUMBER = r"(?:10|16|20|30|40|50)[5-9]0"
+"""A GeForce model number without its series prefix: 1080, 1660, 2070, 3090, 4060, 5090."""
+_BARE_MODEL = lazy_compile(r"(?<![A-Za-z0-9_.$/-])(?P<num>" + _MODEL_NUMBER + r")(?:\s*(?P<suffix>ti|super))?"
                            r"(?![A-Za-z0-9_.%])",
                          re.IGNORECASE)
 _NOT_A_CARD = (r"(?!\s*(?:mb|gb|mhz|rpm|w\b|watts?|rows|samples|images|steps|epochs|tokens|lines|files|px|pixels|ms|"
@@ -42,8 +44,8 @@ _OWNED_MODEL = lazy_compile(
     # a GeForce model number the writer says they have, with no other GPU word: "i have a 4090", "on my 3060 ti",
     # "two 3090s"
     r"\b(?:i\s+have|i'?ve\s+got|i\s+got|i\s+own|i'?m\s+using|i\s+use|using|with|on|running)\s+(?:an?\s+|my\s+|one\s+|"
-    r"two\s+|dual\s+|a\s+single\s+|\d\s*x\s*)(?P<num>(?:10|16|20|30|40|50)[5-9]0)(?:\s*(?P<suffix>ti|super))?s?\b"
-    + _NOT_A_CARD + r"|\bmy\s+(?P<num2>(?:10|16|20|30|40|50)[5-9]0)(?:\s*(?P<suffix2>ti|super))?s?\b" + _NOT_A_CARD,
+    r"two\s+|dual\s+|a\s+single\s+|\d\s*x\s*)(?P<num>" + _MODEL_NUMBER + r")(?:\s*(?P<suffix>ti|super))?s?\b"
+    + _NOT_A_CARD + r"|\bmy\s+(?P<num2>" + _MODEL_NUMBER + r")(?:\s*(?P<suffix2>ti|super))?s?\b" + _NOT_A_CARD,
     re.IGNORECASE)
 _OWNED_ANCHORS = ("have a", "have an", "ve got", "got a", "own a", "using a", "using my", "use a", "use my", "with a",
                   "with my", "on a", "on my", "running a", "running my", "my ", "two ", "dual ", "single ")
@@ -141,13 +143,16 @@ def gpu_names(text: str, facts: Facts) -> List[str]:
         for match in _BARE_MODEL.finditer(text):
             if _EXAMPLE.search(text, max(match.start() - 24, 0), match.start()):
                 continue
-            number = match.group("num")
-            family = "GTX" if number.startswith(("10", "16")) else "RTX"
-            suffix = f" {match.group('suffix')}" if match.group("suffix") else ""
-            name = _known(index, f"GeForce {family} {number}{suffix}")
+            name = _geforce(index, match.group("num"), match.group("suffix"))
             if name and name not in names:
                 names.append(name)
     return names
+
+
+def _geforce(index, number: str, suffix: Optional[str]) -> Optional[str]:
+    """The known GeForce product a bare model number names: 10xx and 16xx are GTX, the others RTX."""
+    family = "GTX" if number.startswith(("10", "16")) else "RTX"
+    return _known(index, f"GeForce {family} {number}" + (f" {suffix}" if suffix else ""))
 
 
 _KNOWN_CACHE: dict = {}
@@ -195,10 +200,8 @@ def _gpus(document: Document, facts: Facts) -> None:
             facts.seen("prose")
     for position in document.lines_with_any(_OWNED_ANCHORS, distinct=True):
         for match in _OWNED_MODEL.finditer(document.line(position)[:600]):
-            number = match.group("num") or match.group("num2")
-            suffix = match.group("suffix") or match.group("suffix2")
-            family = "GTX" if number.startswith(("10", "16")) else "RTX"
-            owned = _known(facts.db.gpu_index, f"GeForce {family} {number}" + (f" {suffix}" if suffix else ""))
+            owned = _geforce(facts.db.gpu_index, match.group("num") or match.group("num2"),
+                             match.group("suffix") or match.group("suffix2"))
             if owned:
                 facts.add_gpu(GpuClaim(name=owned, priority=PROSE))
                 facts.seen("prose")
