@@ -8,7 +8,7 @@ from ..compat.db import CompatDB, default_db
 from ..policy import Policy
 from ..report import Report
 from ..snapshot import Snapshot
-from .document import Document
+from .document import Document, plain_text
 from .facts import Facts
 from .reader import PastedText, describe_size, read_text
 from ..observations import Obs
@@ -25,7 +25,7 @@ def parse(text: "str | PastedText", db: Optional[CompatDB] = None) -> Snapshot:
     pasted = text if isinstance(text, PastedText) else read_text(text)
     db = db or default_db()
     started = time.monotonic()
-    document = Document(redact(pasted.text))
+    document = Document(redact(plain_text(pasted.text)))
     facts = Facts(db=db)
     from . import signatures
     from .importers import run_all

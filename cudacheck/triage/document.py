@@ -10,6 +10,7 @@ lacks its keyword.
 from __future__ import annotations
 
 import bisect
+import html
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional
 from ..lazy_regex import lazy_compile
@@ -21,18 +22,49 @@ _QUOTE = lazy_compile(r"^[ \t]*(?:>(?!>>)[ \t]?)+")
 _ANSI = lazy_compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _FENCE = lazy_compile(r"^\s*(?:```|~~~)")
 _WORD = lazy_compile(r"[a-z0-9]+")
+_LOG_PREFIX = lazy_compile(
+    r"^(?:\[(?:rank|default)\d+\]:[ \t]?"  # torchrun's per-rank prefixes: "[rank0]: ", "[default3]:"
+    r"|\[\d+,\d+\]<std(?:out|err)>:[ \t]?"  # mpirun --tag-output: "[1,0]<stderr>:"
+    r"|[a-z0-9][\w.-]{0,62}?[-_]\d+[ \t]+\|[ \t]?"  # docker compose: "app-1  | ", "web_1  | "
+    r"|\(\w*\s?pid=\d+(?:,\s?ip=[\d.]+)?\)[ \t]+"  # Ray and vLLM workers: "(RayWorkerWrapper pid=123) "
+    r"|\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?[ \t]+"  # an ISO time stamp
+    r"(?:std(?:out|err)[ \t]+[FP][ \t]+)?(?:-[ \t]+)?"  # containerd's "stderr F", logging's " - "
+    r"(?:(?:\[(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)[ \t]+[-|])"
+    r"[ \t]*)?"  # its level, when set off: "[INFO]", "INFO - "
+    r"|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL)[ \t]+\d\d-\d\d[ \t]+\d\d:\d\d:\d\d(?:\.\d+)?[ \t]+\[?[\w./]+:\d+\][ \t]*"
+    r")+"  # vLLM's "INFO 05-01 12:00:00 [llm_engine.py:123] "
+)
+"""A log's line prefix (ranks, compose services, workers, time stamps): readers see the message after it."""
+_PREFIX_STARTS = frozenset("[(0123456789abcdefghijklmnopqrstuvwxyzDIWEC")
+_TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"'})
+_ENTITIES = ("&lt;", "&gt;", "&quot;", "&#39;", "&#x27;", "&amp;")
+
+
+def plain_text(text: str) -> str:
+    """A paste as it was typed: HTML entities decoded, typographic quotes made plain.
+
+    Text copied from a rendered page or a chat arrives with ``&lt;`` for ``<`` and curly
+    quotes for ``'`` and ``"``; messages are matched in the form programs print them.
+    """
+    if "&" in text and any(entity in text for entity in _ENTITIES):
+        text = html.unescape(text)
+    if any(mark in text for mark in "\u2018\u2019\u201c\u201d\u201e"):
+        text = text.translate(_TYPOGRAPHIC)
+    return text
 _BOLD_LABEL = lazy_compile(r"^(?P<lead>\s*(?:[-*+]\s+)?)\*\*(?P<label>[^*\n]{1,80}?)(?P<colon>:?)\*\*(?P<after>\s*:)?")
 """An issue template's bold label ("**CUDA Version**: 11.3", "- **Driver Version:** 470"): read as "CUDA Version: 11.3"."""
 
 
 def normalise_line(line: str) -> str:
-    """One pasted line without quote prefixes (``> ``), ANSI colours or trailing blanks."""
+    """One pasted line without quote prefixes (``> ``), log prefixes, ANSI colours or trailing blanks."""
     if "\x1b" in line:
         line = _ANSI.sub("", line)
     if "\xa0" in line or "\u200b" in line:
         line = line.replace("\xa0", " ").replace("\u200b", "")
     if line.lstrip(" \t").startswith(">"):
         line = _QUOTE.sub("", line, count=1)
+    if line[:1] in _PREFIX_STARTS:
+        line = _LOG_PREFIX.sub("", line, count=1)
     if _FENCE.match(line):
         return ""
     if "**" in line:

@@ -1,0 +1,77 @@
+"""A report pasted from a log, a rendered page or a chat reads as the plain paste does.
+
+Real pastes arrive with every line prefixed (torchrun's ``[rank0]:``, docker compose's
+``app-1  |``, time stamps, vLLM's and Ray's worker prefixes), with HTML entities from a
+rendered page, or with typographic quotes from a chat. Readers anchor messages at the
+start of a line and match quotes as programs print them, so the document removes these
+wrappings once, before any reader runs.
+"""
+from __future__ import annotations
+
+from typing import Callable, List
+
+import pytest
+
+from cudacheck.triage import triage
+from cudacheck.triage.document import normalise_line, plain_text
+
+GPU_TOO_OLD = ("Found GPU0 NVIDIA GeForce GTX 1070 which is of cuda capability 6.1.\n"
+               "Minimum and Maximum cuda capability supported by this version of PyTorch is\n"
+               "(7.0) - (12.0)")
+SHM = ("RuntimeError: unable to write to file </torch_1234_56789_0>: No space left on device (28)\n"
+       "ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm).")
+DRIVER = ("RuntimeError: The NVIDIA driver on your system is too old (found version 11040). Please update your "
+          "GPU driver by downloading and installing a new version from the URL: http://www.nvidia.com/Download/"
+          "index.aspx Alternatively, go to: https://pytorch.org to install a PyTorch version that has been "
+          "compiled with your version of the CUDA driver.")
+
+
+def _each_line(prefix: str) -> Callable[[str], str]:
+    return lambda text: "\n".join(prefix + line for line in text.split("\n"))
+
+
+WRAPPINGS = {
+    "torchrun rank": _each_line("[rank0]: "),
+    "torchrun tee": _each_line("[default3]:"),
+    "mpirun tag": _each_line("[1,0]<stderr>:"),
+    "compose v2": _each_line("comfyui-1  | "),
+    "compose v1": _each_line("web_1    | "),
+    "logging": _each_line("2024-05-01 12:00:00,123 - INFO - "),
+    "bracketed stamp": _each_line("[2024-05-01 12:00:00] "),
+    "kubernetes": _each_line("2024-05-01T12:00:00.123456789Z "),
+    "containerd": _each_line("2024-05-01T12:00:00.123456789Z stderr F "),
+    "ray worker": _each_line("(RayWorkerWrapper pid=4711) "),
+    "vllm": _each_line("ERROR 05-01 12:00:00 [engine.py:123] "),
+    "html": lambda text: text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"),
+    "typographic": lambda text: text.replace("'", "\u2019").replace('"', "\u201c"),
+}
+
+
+def _first(text: str) -> List[str]:
+    return [f.category for f in triage(text).findings if f.severity in ("error", "warning")][:1]
+
+
+@pytest.mark.parametrize("wrapping", sorted(WRAPPINGS))
+@pytest.mark.parametrize("text, category", [(GPU_TOO_OLD, "gpu_too_old_for_build"), (SHM, "shm_too_small"),
+                                            (DRIVER, "driver_too_old")])
+def test_a_wrapped_paste_reads_as_the_plain_one(wrapping: str, text: str, category: str) -> None:
+    assert _first(text) == [category]  # the plain paste, as a control
+    assert _first(WRAPPINGS[wrapping](text)) == [category]
+
+
+@pytest.mark.parametrize("line", [
+    "torch | 2.1.0",  # a table row: the name is content, not a service
+    "| 0  NVIDIA A100-SXM4-80GB  On | 00000000:07:00.0 Off |  0 |",  # nvidia-smi
+    "2024-05-01 12:00:00 ERROR: Could not find a version that satisfies the requirement torch",  # pip's level stays
+    "0: NVIDIA GeForce RTX 3090",
+    "[W socket.cpp:663] [c10d] The client socket has failed to connect",
+])
+def test_content_that_looks_like_a_prefix_is_kept(line: str) -> None:
+    kept = normalise_line(line)
+    assert "torch | 2.1.0" in kept or "NVIDIA" in kept or "ERROR: Could not find" in kept or "[c10d]" in kept
+
+
+def test_plain_text_decodes_entities_and_quotes_only() -> None:
+    assert plain_text("unable to write to file &lt;/torch_1&gt;: &quot;x&quot;") == 'unable to write to file </torch_1>: "x"'
+    assert plain_text("it\u2019s \u201cTorch not compiled\u201d") == "it's \"Torch not compiled\""
+    assert plain_text("R&D team, 5 < 6") == "R&D team, 5 < 6"  # no entity: left as it is
