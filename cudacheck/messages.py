@@ -379,6 +379,11 @@ MESSAGES: Tuple[Message, ...] = (
              # with 7005 (compatibility version 7000)"; later: "… library: 8.1.0 but source was compiled with: 8.6.0"
              r"Loaded runtime CuDNN library:?\s*(?P<loaded>[\d.]+)(?:\s*\(compatibility version [\d.]+\))?\s*but source was "
              r"compiled with:?\s*(?P<built>[\d.]+)"),
+    # JAX's check of its CUDA components: "Outdated cuDNN installation found. Version JAX was built against: 8907
+    # Minimum supported: 9100 Installed version: 8907" (cuDNN's integer version: 8907 = 8.9.7)
+    _message(Obs.CUDNN_RUNTIME_OLDER, ("outdated cudnn installation found",),
+             r"Outdated cuDNN installation found\.?\s*(?:Version \w+ was built against:\s*\d+\s*)?(?P<minimum>Minimum) supported:\s*"
+             r"(?P<built>\d+)\s*Installed version:\s*(?P<loaded>\d+)", join_next=3),
     _message(Obs.CUDNN_SYMBOL, ("undefined symbol", "could not load symbol", "cannot load symbol"),
              r"(?:undefined symbol:?|Could not load symbol|Cannot load symbol)\s*(?P<symbol>cudnn\w+|_ZN5cudnn\w+)"),
     # --- NCCL and other CUDA libraries ------------------------------------------------------------
@@ -416,7 +421,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?:unable|failed|cannot|can'?t|could not|couldn'?t)\s+(?:to\s+)?(?:load|find|open)\s+(?:the\s+)?"
              r"(?P<lib3>cuBLAS(?:Lt)?|cuSPARSE|cuFFT|cuSOLVER|cuRAND|nvJitLink|CUPTI|NVRTC)\b(?!\s*(?:handle|plan))|"
              r"\b(?P<lib4>cuBLAS(?:Lt)?|cuSPARSE|cuFFT|cuSOLVER|cuRAND|nvJitLink|CUPTI|NVRTC)\s+(?:library\s+)?"
-             r"(?:cannot|could not|can'?t|couldn'?t)\s+be\s+(?:found|loaded)"),
+             r"(?:(?:cannot|could not|can'?t|couldn'?t)\s+be|was\s+not|is\s+not)\s+(?:found|loaded)"),
     _message(Obs.UNDEFINED_REFERENCE_CUDA, ("undefined reference to",),
              r"undefined reference to [`'‘](?P<symbol>\w+)@(?P<lib>lib\w+\.so[.\d]*)'?",
 ),
@@ -738,6 +743,9 @@ MESSAGES: Tuple[Message, ...] = (
     # docker's --gpus value written without the inner quotes: "device=0,1" is read as a count and IDs
     _message(Obs.DOCKER_GPUS_SYNTAX, ("cannot set both count and deviceids",),
              r"cannot set both Count and DeviceIDs on device request"),
+    # a CDI device (--device nvidia.com/gpu=all) asked of a Docker daemon whose CDI feature is off
+    _message(Obs.DOCKER_CDI_DISABLED, ("could not select device driver",),
+             r"could not select device driver \"cdi\""),
     # two OpenMP runtimes in one process (conda's intel-openmp next to torch's own copy)
     _message(Obs.OPENMP_DUPLICATE, ("already initialized",),
              r"OMP: Error #15: Initializing (?P<lib>lib\w+\.(?:dll|so|dylib)), but found (?:lib\w+\.(?:dll|so|dylib)) "

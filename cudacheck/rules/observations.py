@@ -167,7 +167,18 @@ def cuda_unavailable(ctx: RuleContext) -> Optional[Observation]:
     return next((o for o in all_of(ctx, Obs.CUDA_AVAILABLE) if o.values.get("value") == "false"), None) or \
         next((o for o in all_of(ctx, Obs.CUDA_DEVICE_COUNT) if o.values.get("count") == "0"), None) or \
         first_of(ctx, Obs.CUDA_NOT_AVAILABLE, Obs.NO_CUDA_RUNTIME,
-                 *(() if torch_sees_gpu(ctx) else (Obs.GPU_NOT_SEEN,)))
+                 *((Obs.GPU_NOT_SEEN,) if fallback_says_no_gpu(ctx) else ()))
+
+
+_LIBRARY_FAILURES = (Obs.CUDA_LIBRARY_MISSING, Obs.CUDA_LIBRARY_SYMBOL, Obs.CUDNN_CANNOT_LOAD, Obs.LDD_NOT_FOUND)
+"""A CUDA library that failed to load: a program that then runs on the CPU falls back because of it."""
+
+
+def fallback_says_no_gpu(ctx: RuleContext) -> bool:
+    """Whether a report's own "the GPU is not used / it falls back to the CPU" speaks of the process seeing no GPU:
+    not where torch in the paste answers that CUDA is available (what falls back is the program's own library), nor
+    where a CUDA library failed to load (the fallback follows the library: CC809, CC811)."""
+    return not torch_sees_gpu(ctx) and first_of(ctx, *_LIBRARY_FAILURES) is None
 
 
 def torch_sees_gpu(ctx: RuleContext) -> bool:

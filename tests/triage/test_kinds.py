@@ -10,10 +10,11 @@ import kinds_sixth_round as sixth
 import kinds_seventh_round as seventh
 import kinds_eighth_round as eighth
 import kinds_ninth_round as ninth
+import kinds_tenth_round as tenth
 import kinds_fourth_round as fourth
 from paste_findings import first, signatures
 
-ROUNDS = (fourth, fifth, sixth, seventh, eighth, ninth)
+ROUNDS = (fourth, fifth, sixth, seventh, eighth, ninth, tenth)
 LEADS = [row for r in ROUNDS for row in r.LEADS]
 NOT_LEADS = [row for r in ROUNDS for row in r.NOT_LEADS]
 OBSERVED = [row for r in ROUNDS for row in r.OBSERVED]
@@ -112,3 +113,12 @@ def test_forward_compat_is_possible_until_the_paste_shows_the_compat_library():
     assert guessed.code == "CC818" and guessed.certainty == "possible" and "ldconfig -p" in guessed.detail
     seen = first(f"GPU: NVIDIA GeForce GTX 970\nLD_LIBRARY_PATH=/usr/local/cuda/compat:/usr/lib\n{error}")
     assert seen.code == "CC818" and seen.certainty == "likely"
+
+
+@pytest.mark.parametrize("value, dotted", [("8907", "8.9.7"), ("9100", "9.1.0"), ("90100", "9.1.0"),
+                                           ("7101", "7.1.1"), ("8, 9, 2", "8.9.2"), ("8.1.0", "8.1.0"), (None, "")])
+def test_cudnn_versions_are_dotted_whatever_form_the_message_prints(value, dotted):
+    """torch prints (8, 9, 2), TensorFlow 8.1.0, JAX and cudnnGetVersion() an integer (major*1000 up to cuDNN 8,
+    major*10000 from cuDNN 9's own API)."""
+    from cudacheck.rules.catalogue.observed_libraries import _dotted_cudnn
+    assert _dotted_cudnn(value) == dotted

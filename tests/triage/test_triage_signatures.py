@@ -189,6 +189,7 @@ EXAMPLES = {
                            "variable MASTER_ADDR expected, but not set",
     "build_tool_missing": "csrc/ops.cu:3:10: fatal error: cuda_runtime.h: No such file or directory",
     "docker_gpus_syntax": "docker: Error response from daemon: cannot set both Count and DeviceIDs on device request.",
+    "docker_cdi_disabled": 'docker: Error response from daemon: could not select device driver "cdi" with capabilities: [].',
     "lspci_rev_ff": "65:00.0 VGA compatible controller: NVIDIA Corporation AD102 [GeForce RTX 4090] (rev ff)",
     "openmp_duplicate": "OMP: Error #15: Initializing libiomp5md.dll, but found libiomp5md.dll already initialized.",
     "windows_long_path": "HINT: This error might have occurred since this system does not have Windows Long Path "
@@ -229,6 +230,8 @@ NEAR_MISSES = {
     "cuda_torch_uninstalled": "Successfully uninstalled torchvision-0.16.2+cu121",
     "onnxruntime_no_cuda": "Available providers: ['TensorrtExecutionProvider', 'CUDAExecutionProvider', "
                            "'CPUExecutionProvider']",
+    "docker_cdi_disabled": 'docker: Error response from daemon: could not select device driver "" with capabilities: '
+                           '[[gpu]].',
     "df_shm": "/dev/shm is mounted with 64M",
     "shm_size_stated": "docker run --shm-size=64g and /dev/shm has 30G free",
     "worker_segfault": "Segmentation fault (core dumped) while loading the model",

@@ -13,8 +13,8 @@ from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, Situation, all_of, compat_libraries_in_use,
                             container_devices_only,
                             container_gpu_access, container_without_gpu_runtime, cuda_unavailable, docker_run,
-                            driver_needed, evidence, first_of, forward_compat_cause, gpu_situation, hiding_mask,
-                            ld_entries, newest_image_cuda, platform_system, quote, torch_sees_gpu, wheel_text,
+                            driver_needed, evidence, fallback_says_no_gpu, first_of, forward_compat_cause, gpu_situation, hiding_mask,
+                            ld_entries, newest_image_cuda, platform_system, quote, wheel_text,
                             wsl_libcuda_shadowed)
 from ..registry import rule
 
@@ -39,8 +39,8 @@ def _no_gpu_signs(ctx: RuleContext, situation: Situation, access: Optional[bool]
         names = [Obs.SMI_NOT_FOUND, Obs.NO_CUDA_DEVICE, Obs.NO_CUDA_GPUS, Obs.SMI_NO_DEVICES, Obs.NVML_LIBRARY_MISSING]
     # the report's own "falls back to CPU" says nothing of why where CUDA names a driver it cannot use (CC801/CC818)
     driver_refused = first_of(ctx, Obs.FORWARD_COMPAT_804, Obs.DRIVER_TOO_OLD) is not None
-    # nor where torch in the same paste answers that CUDA is available: what falls back is the program's own library
-    prose = () if driver_refused or torch_sees_gpu(ctx) else (Obs.GPU_NOT_SEEN,)
+    # nor where a CUDA library failed to load or torch answers that CUDA is available (fallback_says_no_gpu)
+    prose = (Obs.GPU_NOT_SEEN,) if not driver_refused and fallback_says_no_gpu(ctx) else ()
     signs = [o for o in all_of(ctx, *names, *prose) if not _host_side(o)]
     unavailable = cuda_unavailable(ctx)
     if driver_refused and unavailable is not None and unavailable.signature == Obs.GPU_NOT_SEEN:

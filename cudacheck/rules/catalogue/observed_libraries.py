@@ -155,11 +155,12 @@ def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     path_note = (f" LD_LIBRARY_PATH puts {', '.join(culprits[:3])} first; it wins over the wheel's RUNPATH."
                  if culprits else "")
     if signal is not None:
-        built = (signal.values.get("built") or "").replace(" ", "").replace(",", ".")
-        loaded = (signal.values.get("loaded") or "").replace(" ", "").replace(",", ".")
+        built, loaded = _dotted_cudnn(signal.values.get("built")), _dotted_cudnn(signal.values.get("loaded"))
         framework = "the framework" if signal.signature == Obs.CUDNN_RUNTIME_OLDER else "torch"  # TF/JAX's message
         yield ctx.finding(
-            f"cuDNN {loaded or '?'} is loaded, but {framework} was built with cuDNN {built or '?'}",
+            f"cuDNN {loaded or '?'} is loaded, but {framework} "
+            + (f"needs cuDNN ≥ {built}" if signal.values.get("minimum") else
+               f"was built with cuDNN {built or '?'}"),
             certainty=LIKELY,
             detail=f"{quote(signal)}.{path_note}",
             remedy=(f"Remove {culprits[0]} from LD_LIBRARY_PATH for this job" if culprits else
@@ -173,6 +174,18 @@ def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
             remedy="Remove other cuDNN folders from LD_LIBRARY_PATH and reinstall torch so its nvidia-cudnn wheel "
                    "matches.",
             evidence=evidence(symbol))
+
+
+def _dotted_cudnn(value: Optional[str]) -> str:
+    """A cuDNN version as messages print it, dotted: torch's "(8, 9, 2)", TensorFlow's "8.1.0", or the integer JAX
+    and cudnnGetVersion() give (8907 = 8.9.7, 90100 = 9.1.0 from cuDNN 9.0 on is major*10000)."""
+    text = (value or "").replace(" ", "").replace(",", ".").strip("()")
+    if not text.isdigit():
+        return text
+    number = int(text)
+    if number >= 10000:  # cuDNN 9: major * 10000 + minor * 100 + patch
+        return f"{number // 10000}.{number // 100 % 100}.{number % 100}"
+    return f"{number // 1000}.{number // 100 % 10}.{number % 100}"  # cuDNN ≤ 8: major * 1000 + minor * 100 + patch
 
 
 @rule("CC810", "observed-nccl-mismatch", "nccl_mismatch", "libraries", symptom=True)

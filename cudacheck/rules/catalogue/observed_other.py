@@ -230,6 +230,11 @@ _STATED_MISTAKES = {
         "docker's --gpus value is written without its inner quotes",
         "Quote the device list twice so the comma stays inside the value: `docker run --gpus '\"device=0,1\"' …` "
         "(compose: `device_ids: ['0', '1']`)."),
+    Obs.DOCKER_CDI_DISABLED: (
+        "Docker's daemon does not have CDI enabled, so it cannot hand out nvidia.com/gpu devices",
+        "Enable CDI in /etc/docker/daemon.json (`\"features\": {\"cdi\": true}`, see dockerd's \"Configure CDI devices\") "
+        "and restart Docker, with a CDI spec generated (`sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml`); "
+        "or request the GPU with `--gpus all` through the nvidia runtime instead."),
     Obs.DUPLICATE_GPU: (
         "Two ranks run on the same GPU",
         "Give every rank its own GPU before creating the process group: `torch.cuda.set_device(local_rank)` "

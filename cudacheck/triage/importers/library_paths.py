@@ -46,10 +46,15 @@ _SHADOWING_SAID = lazy_compile(
     r"\s+(?:first|instead))"
     r"|\b(?:picks?|picked|picking)\s+up\s+(?:the\s+)?(?:wrong|system'?s?|other|old(?:er)?)\s+(?:\w+\s+){0,2}" + _LIBRARY +
     r"|\b(?:loads?|loaded|loading|uses?|used|using)\s+(?:the\s+)?wrong\s+(?:version\s+of\s+)?(?:the\s+)?"
-    r"(?:\w+\s+)?" + _LIBRARY, re.IGNORECASE)
+    r"(?:\w+\s+)?" + _LIBRARY +
+    # the library set on the search path is not the one used: "it still loads the system cudnn", "仍然使用的默认cudnn"
+    r"|\bstill\s+(?:uses?|used|using|loads?|loaded|loading|picks?\s+up|picked\s+up)\s+(?:the\s+)?(?:default|system'?s?|"
+    r"old(?:er)?|global)\s+(?:\w+\s+){0,2}" + _LIBRARY + r"(?!\s+(?:settings?|options?|flags?|config\w*|algorithms?))" +
+    r"|(?:仍然|依然|还是)\s*(?:使用|用|加载|调用)(?:的|了)?\s*(?:默认|系统|旧)(?:的)?\s*(?:版本的?\s*)?"
+    r"(?:cudnn|cuda|nccl|cublas)", re.IGNORECASE)
 
 
-_SAID_WORDS = ("shadow", "overrid", "wins over", "first", "instead", "wrong")
+_SAID_WORDS = ("shadow", "overrid", "wins over", "first", "instead", "wrong", "still", "仍然", "依然", "还是")
 """Every wording of :data:`_SHADOWING_SAID` holds one of these."""
 
 
@@ -72,7 +77,7 @@ def _shadowing(text: str, line: str) -> Optional["re.Match[str]"]:
 
 _SHADOWING_ANCHORS = ("instead of", "rather than", "in place of", "ahead of", "precedence", "overrid", "overshadow",
                       "shadow", "wins over", "loaded first", "used first", "picked up first", "pick up", "picks up",
-                      "picked up", "picking up", "wrong")
+                      "picked up", "picking up", "wrong", "still", "仍然", "依然", "还是")
 _SEARCH_PATH = r"(?:\$?(?:LD_LIBRARY_PATH|CUDA_PATH|PATH)\b|path\s+variable|environment\s+variables?|env\s+vars?)"
 _PATH_BREAKS = lazy_compile(
     # the error appears while CUDA is on the search path ...

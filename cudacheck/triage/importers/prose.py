@@ -52,7 +52,8 @@ _OWNED_ANCHORS = ("have a", "have an", "ve got", "got a", "own a", "using a", "u
 _GPU_CONTEXT = lazy_compile(r"gpu|graphics|card|nvidia|geforce|显卡|グラフィック|видеокарт", re.IGNORECASE)
 _GPU_ANCHORS = ("rtx", "gtx", "geforce", "quadro", "tesla", "titan", "a100", "h100", "h200", "h800", "a800", "v100",
                 "p100", "p40", "a10", "a30", "a40", "l40", "l4", "t4", "k80", "a6000", "a5000", "a4000", "a2000",
-                "gb200", "gh200", "b200", "b100", "jetson", "gpu", "graphics card", "显卡", "0mx")
+                "gb200", "gh200", "b200", "b100", "jetson", "gpu", "graphics card", "显卡", "0mx", "gt ", "gt6", "gt7",
+                "gt1")
 _DRIVER = lazy_compile(
     r"(?:nvidia[\s-]*)?driver(?:\s*version)?\s*(?:is|:|=|of|was|v|version|branch|series)?\s*(?:r|v)?"
     r"(?P<v>[2-7]\d{2}(?:\.\d{1,3}){0,2})(?![\d.]*\d)", re.IGNORECASE)

@@ -75,7 +75,7 @@ _ACCESS_ANCHORS = ("--gpus", "--nv", "runtime: nvidia", "runtime:nvidia", "--run
                    "nvidia_visible_devices", "gpu limit", "gpu resource limit", "device_requests")
 _KUBERNETES = lazy_compile(
     r"^\s*kind:\s*(?:Pod|Deployment|Job|StatefulSet|DaemonSet)\b|\bkubectl\b|\bkubernetes\b|\bk8s\b|\bk3s\b|"
-    r"\brke2\b|\beks\b|\bgke\b|\baks\b|\bpods?\b|runtimeClassName|nvidia\.com/gpu|gpu[- ]operator|"
+    r"\brke2\b|\beks\b|\bgke\b|\baks\b|\bpods?\b|runtimeClassName|nvidia\.com/gpu(?!=)|gpu[- ]operator|"
     r"containerd/config\.toml|default_runtime_name", re.IGNORECASE)
 _POD_GPU = lazy_compile(r"nvidia\.com/gpu\s*:\s*['\"]?\d", re.IGNORECASE)
 _RUNTIME_CLASS = lazy_compile(r"runtimeClassName\s*:\s*['\"]?(?P<name>[\w-]+)", re.IGNORECASE)

@@ -1,0 +1,56 @@
+"""Kinds of evidence a tenth round found missing. Each kind fires on its wording and stays silent on a near miss
+(tables read by test_kinds.py). Texts written here in the style of real reports."""
+from cudacheck.observations import Obs
+
+# --- what each wording leads with: (text, the first finding's category, words its title holds) -------------------
+LEADS = [
+    # a CDI device asked of a Docker daemon whose CDI feature is off
+    ("sudo docker run --rm --device nvidia.com/gpu=all ubuntu nvidia-smi -L\ndocker: Error response from daemon: "
+     "could not select device driver \"cdi\" with capabilities: [].", "config", "does not have CDI enabled"),
+    # a CUDA library that fails to load on a cluster node, and the program then runs on the CPU: the library's fault
+    ("On our HPC cluster I get this error and then everything falls back to cpu:\nRuntimeError: jaxlib/cuda/"
+     "versions_helpers.cc:81: operation cusparseGetProperty(MAJOR_VERSION, &major) failed: The cuSPARSE library was "
+     "not found.", "lib_path_conflict", "cannot be loaded"),
+    # JAX's check of its cuDNN, with cuDNN's integer versions
+    ("CUDA backend failed to initialize: Unable to use CUDA because of the following issues with CUDA components:\n"
+     "Outdated cuDNN installation found.\nVersion JAX was built against: 8907\nMinimum supported: 9100\n"
+     "Installed version: 8907", "cudnn_version_mismatch", "cuDNN 8.9.7 is loaded, but the framework needs cuDNN ≥ 9.1.0"),
+    # the library set on the search path is not the one used, said in English and in Chinese
+    ("I point LD_LIBRARY_PATH at my cudnn 8.9 folder but torch still loads the system cudnn", "lib_path_conflict",
+     "instead of the bundled"),
+    ("当使用LD_LIBRARY_PATH指定cuda和cudnn版本时，cudnn不起作用，仍然使用的默认cudnn", "lib_path_conflict",
+     "instead of the bundled"),
+    # a GeForce GT model named without "GeForce", in a report of CUDA not seen
+    ("Как запустить на более старых картах? Для примера на gt 740\npytorch не видит cuda, "
+     "torch.cuda.is_available() False", "gpu_too_old_for_build", "GT 740"),
+]
+
+# --- what a near miss must not lead with: (text, category) -------------------------------------------------------
+NOT_LEADS = [
+    # the classic message of a host without the toolkit is not a CDI setting
+    ("docker: Error response from daemon: could not select device driver \"\" with capabilities: [[gpu]].",
+     "config"),
+    # a cluster job that falls back to the CPU with no library failing: the job got no GPU
+    ("On our HPC cluster the job runs but everything falls back to cpu\n$ srun python train.py\n"
+     "torch.cuda.is_available() False", "lib_path_conflict"),
+    # "still" said of something other than a library on the path
+    ("I still use the default cudnn settings (benchmark=False) and it still crashes with CUDA error: an illegal "
+     "memory access was encountered", "lib_path_conflict"),
+]
+
+# --- what is observed, and what only looks like it ----------------------------------------------------------------
+OBSERVED = [
+    ("could not select device driver \"cdi\" with capabilities: []", Obs.DOCKER_CDI_DISABLED),
+    ("The cuSPARSE library was not found.", Obs.CUDA_LIBRARY_MISSING),
+    ("cuFFT library is not loaded", Obs.CUDA_LIBRARY_MISSING),
+    ("Outdated cuDNN installation found.\nMinimum supported: 9100\nInstalled version: 8907", Obs.CUDNN_RUNTIME_OLDER),
+]
+
+NOT_OBSERVED = [
+    # a CDI device name in a docker command is not a Kubernetes pod
+    ("sudo docker run --rm --device nvidia.com/gpu=all ubuntu nvidia-smi -L", Obs.KUBERNETES_POD),
+    ("cuSPARSE handle was not found in the cache, creating one", Obs.CUDA_LIBRARY_MISSING),
+    # a JAX line about another component is not cuDNN's
+    ("Outdated CUDA installation found.\nMinimum supported: 12010\nInstalled version: 12000", Obs.CUDNN_RUNTIME_OLDER),
+    ("loss gt 100 after step 12", Obs.GPU_NAME_AMBIGUOUS),
+]
