@@ -374,16 +374,15 @@ MESSAGES: Tuple[Message, ...] = (
              r"cuDNN version (?:incompatibility|mismatch): PyTorch was compiled\s+against \(?(?P<built>[\d, ]+)\)? but "
              r"(?:linked against|found runtime version) \(?(?P<loaded>[\d, ]+)\)?|"
              r"CUDNN_STATUS_(?:SUBLIBRARY_)?VERSION_MISMATCH", join_next=1),
-    _message(Obs.CUDNN_RUNTIME_OLDER, ("loaded runtime cudnn library",),
+    _message(Obs.CUDNN_RUNTIME_OLDER, ("loaded runtime cudnn library", "outdated cudnn installation found"),
              # TensorFlow 1.x: "Loaded runtime CuDNN library: 7101 (compatibility version 7100) but source was compiled
              # with 7005 (compatibility version 7000)"; later: "… library: 8.1.0 but source was compiled with: 8.6.0"
              r"Loaded runtime CuDNN library:?\s*(?P<loaded>[\d.]+)(?:\s*\(compatibility version [\d.]+\))?\s*but source was "
-             r"compiled with:?\s*(?P<built>[\d.]+)"),
-    # JAX's check of its CUDA components: "Outdated cuDNN installation found. Version JAX was built against: 8907
-    # Minimum supported: 9100 Installed version: 8907" (cuDNN's integer version: 8907 = 8.9.7)
-    _message(Obs.CUDNN_RUNTIME_OLDER, ("outdated cudnn installation found",),
-             r"Outdated cuDNN installation found\.?\s*(?:Version \w+ was built against:\s*\d+\s*)?(?P<minimum>Minimum) supported:\s*"
-             r"(?P<built>\d+)\s*Installed version:\s*(?P<loaded>\d+)", join_next=3),
+             r"compiled with:?\s*(?P<built>[\d.]+)|"
+             # JAX's check of its CUDA components: "Outdated cuDNN installation found. Version JAX was built against:
+             # 8907 Minimum supported: 9100 Installed version: 8907" (cuDNN's integer versions: 8907 = 8.9.7)
+             r"Outdated cuDNN installation found\.?\s*(?:Version \w+ was built against:\s*\d+\s*)?Minimum supported:\s*"
+             r"(?P<minimum>\d+)\s*Installed version:\s*(?P<installed>\d+)", join_next=3),
     _message(Obs.CUDNN_SYMBOL, ("undefined symbol", "could not load symbol", "cannot load symbol"),
              r"(?:undefined symbol:?|Could not load symbol|Cannot load symbol)\s*(?P<symbol>cudnn\w+|_ZN5cudnn\w+)"),
     # --- NCCL and other CUDA libraries ------------------------------------------------------------

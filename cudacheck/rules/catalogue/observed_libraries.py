@@ -155,7 +155,8 @@ def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     path_note = (f" LD_LIBRARY_PATH puts {', '.join(culprits[:3])} first; it wins over the wheel's RUNPATH."
                  if culprits else "")
     if signal is not None:
-        built, loaded = _dotted_cudnn(signal.values.get("built")), _dotted_cudnn(signal.values.get("loaded"))
+        built = _dotted_cudnn(signal.values.get("built") or signal.values.get("minimum"))
+        loaded = _dotted_cudnn(signal.values.get("loaded") or signal.values.get("installed"))
         framework = "the framework" if signal.signature == Obs.CUDNN_RUNTIME_OLDER else "torch"  # TF/JAX's message
         yield ctx.finding(
             f"cuDNN {loaded or '?'} is loaded, but {framework} "
