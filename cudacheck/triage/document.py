@@ -1,5 +1,9 @@
 """Pasted text as normalised lines, with a cheap index from keywords to lines.
 
+A paste is first brought back to the lines the programs printed: double spacing and a
+terminal's hard wrap are undone (:func:`pasted_lines`), and each line loses what a log,
+a quote or a terminal put around it (:func:`normalise_line`).
+
 Every importer and the signature scanner ask the document for the lines that contain
 a literal keyword (``lines_with("driver version")``); the document finds them with
 ``str.find`` over one lower-cased copy of its *distinct* lines (a repeated line is found
@@ -12,7 +16,7 @@ from __future__ import annotations
 import bisect
 import html
 from functools import lru_cache
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Tuple
 from ..lazy_regex import lazy_compile
 
 MAX_LINE = 8192
@@ -82,6 +86,56 @@ def _keyword_words(keyword: str) -> "tuple[tuple[str, ...], Optional[str]]":
     return tuple(words[1:-1]), max(words, key=len)
 
 
+_TABLE_EDGE = ("|", "+", "=", "-")
+"""How the lines of a drawn table (nvidia-smi's) start: equal in length by design, never wrapped."""
+_TERMINAL_WIDTHS = frozenset((80, 100, 120, 132, 160, 200))
+"""The window widths a hard wrap is recognised at: the terminals' defaults (Windows' console 120, xterm 80)."""
+_COLUMN_GAP = lazy_compile(r"\S {3,}\S")
+
+
+def pasted_lines(text: str) -> List[Tuple[int, str]]:
+    """The paste's lines as they were printed, each with its line number in the paste.
+
+    Two ways a copy changes lines are undone, each only where the whole paste shows it:
+    *double spacing* (a blank line after every line: Windows' ``\\r\\r\\n``, some web pages), where the single
+    blank lines are dropped; and a *terminal's hard wrap*, where every line longer than the window was cut at
+    its width, so several lines have exactly the paste's greatest length, a common window width: each such
+    line is joined with the next. Messages that span a cut or a blank are then read as one line again.
+    """
+    raw = text.splitlines()
+    numbered = list(enumerate(raw, start=1))
+    filled = [bool(line.strip()) for line in raw]
+    if sum(filled) >= 4 and not any(a and b for a, b in zip(filled, filled[1:])) and \
+            sum(1 for a, b, c in zip(filled, filled[1:], filled[2:]) if a and not b and c) >= 2:
+        # no two printed lines touch and some are one blank apart: drop single blanks, keep longer gaps as one
+        kept: List[Tuple[int, str]] = []
+        for index, (number, line) in enumerate(numbered):
+            if filled[index]:
+                kept.append((number, line))
+            elif index + 1 < len(raw) and not filled[index + 1] and (index == 0 or filled[index - 1]):
+                kept.append((number, line))  # the first blank of a longer gap: the paste's own blank line
+        numbered = kept
+    lengths = [len(line) for _, line in numbered if not line.lstrip().startswith(_TABLE_EDGE)]
+    width = max(lengths, default=0)
+    if width not in _TERMINAL_WIDTHS or lengths.count(width) < 3 or \
+            sum(len(_COLUMN_GAP.findall(line)) >= 2 for _, line in numbered if len(line) == width) * 2 >= \
+            lengths.count(width):
+        return numbered  # no common window width, or rows of an aligned listing (conda list) that are equal by design
+    joined: List[Tuple[int, str]] = []
+    pending: Optional[Tuple[int, str]] = None
+    for number, line in numbered:
+        if pending is not None:
+            number, line = pending[0], pending[1] + line
+            pending = None
+        if len(line) % width == 0 and len(line) > 0:
+            pending = (number, line)  # cut at the window's width: the next line continues it
+            continue
+        joined.append((number, line))
+    if pending is not None:
+        joined.append(pending)
+    return joined
+
+
 class Document:
     """The lines of one paste (normalised), their lower-case twins and a keyword index."""
 
@@ -89,7 +143,7 @@ class Document:
         lines: List[str] = []
         origin: List[int] = []
         normalised: Dict[str, str] = {}  # a repeated line is normalised once
-        for number, raw in enumerate(text.splitlines(), start=1):
+        for number, raw in pasted_lines(text):
             if len(raw) > 1000 and "\\n" in raw:
                 parts = raw.split("\\n")
             else:

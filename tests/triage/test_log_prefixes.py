@@ -13,7 +13,7 @@ from typing import Callable, List
 import pytest
 
 from cudacheck.triage import triage
-from cudacheck.triage.document import normalise_line, plain_text
+from cudacheck.triage.document import normalise_line, pasted_lines, plain_text
 
 GPU_TOO_OLD = ("Found GPU0 NVIDIA GeForce GTX 1070 which is of cuda capability 6.1.\n"
                "Minimum and Maximum cuda capability supported by this version of PyTorch is\n"
@@ -75,3 +75,41 @@ def test_plain_text_decodes_entities_and_quotes_only() -> None:
     assert plain_text("unable to write to file &lt;/torch_1&gt;: &quot;x&quot;") == 'unable to write to file </torch_1>: "x"'
     assert plain_text("it\u2019s \u201cTorch not compiled\u201d") == "it's \"Torch not compiled\""
     assert plain_text("R&D team, 5 < 6") == "R&D team, 5 < 6"  # no entity: left as it is
+
+
+def _hard_wrap(text: str, width: int) -> str:
+    """What a terminal window of ``width`` columns hands over on copy: every longer line cut at the width."""
+    return "\n".join(line[i:i + width] for line in text.split("\n") for i in range(0, max(len(line), 1), width))
+
+
+LONG = (DRIVER + "\n" + "RuntimeError: DataLoader worker (pid 4321) is killed by signal: Bus error. It is possible that "
+        "dataloader's workers are out of shared memory. Please try to raise your shared memory limit.\n"
+        "ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm).")
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_a_paste_hard_wrapped_by_a_terminal_reads_as_the_plain_one(width: int) -> None:
+    assert _first(LONG) == ["driver_too_old"]
+    wrapped = _hard_wrap(LONG, width)
+    assert max(len(line) for line in wrapped.split("\n")) == width  # the control: the wrap did cut lines
+    assert _first(wrapped) == ["driver_too_old"]
+    assert [line for _, line in pasted_lines(wrapped)] == LONG.split("\n")
+
+
+def test_a_double_spaced_paste_reads_as_the_plain_one() -> None:
+    spaced = GPU_TOO_OLD.replace("\n", "\r\r\n") + "\r\r\n\r\r\n\r\r\nI run it in docker"  # Windows' \r\r\n
+    assert _first(spaced) == ["gpu_too_old_for_build"]
+    assert [line for _, line in pasted_lines(spaced)] == GPU_TOO_OLD.split("\n") + ["", "I run it in docker"]
+
+
+def test_lines_equal_by_design_are_not_joined() -> None:
+    """Rows of an aligned listing (conda list) and a drawn table share one length without being cut."""
+    conda = "\n".join(f"{name:<26}{version:<30}{build:<12}pytorch" for name, version, build in [
+        ("pytorch", "1.11.0", "py3.8_cpu_0"), ("torchaudio", "0.11.0", "py38_cpu"), ("torchvision", "0.12.0",
+                                                                                       "py38_cpu"),
+        ("cpuonly", "2.0", "0"), ("pytorch-mutex", "1.0", "cpu")])
+    assert len({len(line) for line in conda.split("\n")}) == 1
+    assert len(pasted_lines(conda)) == 5
+    table = "\n".join(["+" + "-" * 78 + "+", "| NVIDIA-SMI 535.54.03" + " " * 57 + "|", "+" + "=" * 78 + "+",
+                        "| 0  NVIDIA A100-SXM4-80GB" + " " * 53 + "|"])
+    assert len(pasted_lines(table)) == 4  # nvidia-smi's edges never decide the width
