@@ -498,7 +498,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"PyTorch has CUDA Version\s*=\s*(?P<torch>[\d.]+) and (?P<package2>[\w.-]+) has CUDA Version\s*=\s*"
              r"(?P<other>[\d.]+)", join_next=1),
     _message(Obs.TORCHVISION_EXTENSION, ("failed to load image python extension", "has no attribute 'extension'", "couldn't load custom c++ ops"),
-             r"Failed to load image Python extension|partially initialized module 'torchvision' has no attribute "
+             r"Failed to load image Python extension(?P<image>:\s*(?P<reason>[^\n]{0,160}))?|"
+             r"partially initialized module 'torchvision' has no attribute "
              r"'extension'|Couldn't load custom C\+\+ ops"),
     # --- shared memory ---------------------------------------------------------------------
     _message(Obs.BUS_ERROR, ("bus error", "insufficient shared memory", "sigbus"),

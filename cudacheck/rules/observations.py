@@ -181,6 +181,13 @@ def fallback_says_no_gpu(ctx: RuleContext) -> bool:
     return not torch_sees_gpu(ctx) and first_of(ctx, *_LIBRARY_FAILURES) is None
 
 
+def optional_image_extension(observation: Observation) -> bool:
+    """Whether an observation comes from torchvision.io's "Failed to load image Python extension" warning (the
+    warning itself, or the library it names as missing): torchvision goes on without its image decoding, so the
+    warning explains no failure (CC814 and CC243 report it as info)."""
+    return "failed to load image python extension" in observation.text.lower()
+
+
 def torch_sees_gpu(ctx: RuleContext) -> bool:
     """Whether every ``is_available()`` answer in the paste is True: a report's "falls back to CPU" then speaks of
     the program's own library (ONNX Runtime, an app's backend), not of the process seeing no GPU."""

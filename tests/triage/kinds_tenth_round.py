@@ -2,6 +2,14 @@
 (tables read by test_kinds.py). Texts written here in the style of real reports."""
 from cudacheck.observations import Obs
 
+# torchvision.io's warning as it is printed at import, with no error named, and with a torch library missing
+_IMAGE_WARNING = ("/usr/local/lib/python3.10/dist-packages/torchvision/io/image.py:13: UserWarning: Failed to load "
+                  "image Python extension: ''If you don't plan on using image functionality from `torchvision.io`, "
+                  "you can ignore this warning. Otherwise, there might be something wrong with your environment. Did "
+                  "you have `libjpeg` or `libpng` installed before building `torchvision` from source?\n  warn(\n")
+_IMAGE_NO_LIBRARY = ("/usr/lib/python3.10/site-packages/torchvision/io/image.py:13: UserWarning: Failed to load image "
+                     "Python extension: libc10_cuda.so: cannot open shared object file: No such file or directory\n")
+
 # --- what each wording leads with: (text, the first finding's category, words its title holds) -------------------
 LEADS = [
     # a CDI device asked of a Docker daemon whose CDI feature is off
@@ -23,6 +31,15 @@ LEADS = [
     # a GeForce GT model named without "GeForce", in a report of CUDA not seen
     ("Как запустить на более старых картах? Для примера на gt 740\npytorch не видит cuda, "
      "torch.cuda.is_available() False", "gpu_too_old_for_build", "GT 740"),
+    # torchvision.io's warning printed before the real failure does not take the lead from it
+    (_IMAGE_WARNING + "RuntimeError: DataLoader worker (pid 4321) is killed by signal: Bus error. It is possible that "
+     "dataloader's workers are out of shared memory.", "shm_too_small", "Shared memory"),
+    (_IMAGE_NO_LIBRARY + "RuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA "
+     "GPU and installed a driver", "driver_not_loaded", ""),
+    (_IMAGE_WARNING + "RuntimeError: operator torchvision::nms does not exist", "torchvision_mismatch",
+     "torchvision was not built for the installed torch"),
+    # alone, a torch library missing from the warning still says torchvision does not fit torch
+    (_IMAGE_NO_LIBRARY, "torchvision_mismatch", "may not be built for the installed torch"),
 ]
 
 # --- what a near miss must not lead with: (text, category) -------------------------------------------------------
@@ -36,6 +53,8 @@ NOT_LEADS = [
     # "still" said of something other than a library on the path
     ("I still use the default cudnn settings (benchmark=False) and it still crashes with CUDA error: an illegal "
      "memory access was encountered", "lib_path_conflict"),
+    # the warning that names no error is no lead at all
+    (_IMAGE_WARNING, "torchvision_mismatch"),
 ]
 
 # --- what is observed, and what only looks like it ----------------------------------------------------------------

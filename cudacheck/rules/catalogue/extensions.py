@@ -16,7 +16,7 @@ from ...report import Finding
 from ...snapshot import KernelBinary
 from ...versions import major_minor, torch_public
 from ..context import GpuView, RuleContext
-from ..observations import first_of
+from ..observations import POSSIBLE, first_of
 from ..registry import rule
 
 if TYPE_CHECKING:  # the coverage helpers load only when an inventory is judged (health stays lean)
@@ -38,9 +38,14 @@ def _extensions(ctx: RuleContext) -> List[KernelBinary]:
     return [b for b in kernels.binaries if b.package != "torch"] if kernels else []
 
 
+def _file_name(binary: KernelBinary) -> str:
+    """``flash_attn_2_cuda.so``: the library's file name without its folder."""
+    return binary.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def _name(binary: KernelBinary) -> str:
     """``flash_attn_2_cuda.so (flash-attn 2.8.3)``."""
-    file_name = binary.path.replace("\\", "/").rsplit("/", 1)[-1] or "a compiled extension"
+    file_name = _file_name(binary) or "a compiled extension"
     owner = " ".join(filter(None, (binary.package, binary.package_version))) if binary.package else "no package"
     return f"{file_name} ({owner})"
 
@@ -233,10 +238,13 @@ def extension_undefined_torch_symbols(ctx: RuleContext) -> Iterator[Finding]:
         first = (binary.missing_torch_symbols or ["?"])[0]
         count = binary.missing_torch_symbols_count
         of = f" of its {binary.torch_symbols}" if binary.torch_symbols is not None else ""
+        companion = package_key(binary.package or "") in COMPANIONS
+        optional = companion and _file_name(binary).startswith("image.")  # torchvision.io's: it warns and goes on
         yield ctx.finding(
             f"{_name(binary)} needs {count} torch symbol{'s' if count != 1 else ''} that {torch_label} "
-            "does not export",
-            category="torchvision_mismatch" if package_key(binary.package or "") in COMPANIONS else None,
+            "does not export" + (" (only torchvision.io's image decoding is lost)" if optional else ""),
+            category="torchvision_mismatch" if companion else None, severity="warning" if optional else "error",
+            certainty=POSSIBLE if optional else "confirmed",
             detail=f"Importing it fails with \"undefined symbol: {first}\" ({count}{of} torch symbol"
                    f"{'s are' if count != 1 else ' is'} missing); {_built_for(binary)}.",
             remedy=fitting_build(ctx, binary),

@@ -16,7 +16,7 @@ from ...versions import major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, all_of, cpu_build_known, cuda_unavailable,
                             evidence, first_of, gpu_arch, gpu_label, kernel_error_owner, library_of_another_torch,
-                            named_release, observation_category,
+                            named_release, observation_category, optional_image_extension,
                             platform_system, quote, torch_covers, wheel_text)
 from ..registry import rule
 from .observed_resources import compute_type_capability  # CTranslate2's needs: one table
@@ -577,14 +577,16 @@ def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         Reinstall torch, torchvision and torchaudio together from the same index (same
         CUDA tag); rebuild or reinstall other extensions for the installed torch.
     """
-    lead = first_of(ctx, Obs.TORCHVISION_OP_MISSING, Obs.TORCHVISION_CUDA_MISMATCH, Obs.TORCHVISION_EXTENSION)
+    signs = all_of(ctx, Obs.TORCHVISION_OP_MISSING, Obs.TORCHVISION_CUDA_MISMATCH, Obs.TORCHVISION_EXTENSION)
+    lead = next((o for o in signs if not optional_image_extension(o)), None)
+    image = next((o for o in signs if optional_image_extension(o)), None)
     torch = ctx.snapshot.torch
     index_tag = torch.version.split("+", 1)[1] if torch.version and "+" in torch.version else None
     url = index_url(ctx.db, index_tag)  # a CUDA tag only: never a ROCm/CPU label or a source build's git hash
     index = f" --index-url {url}" if url else \
         "" if index_tag or ctx.non_nvidia_evidence else " --index-url https://download.pytorch.org/whl/cuXYZ"
     together = f"pip install --force-reinstall torch torchvision torchaudio{index}"
-    torch_lib = first_of(ctx, Obs.TORCH_LIBRARY_MISSING)
+    torch_lib = next((o for o in all_of(ctx, Obs.TORCH_LIBRARY_MISSING) if not optional_image_extension(o)), None)
     if lead is None and torch_lib is not None and not first_of(ctx, Obs.TORCH_IMPORT_FRAME):
         yield ctx.finding(
             f"A compiled extension needs {torch_lib.values.get('lib')}, which this torch does not have",
@@ -596,6 +598,26 @@ def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(torch_lib))
         return
     if lead is None:
+        if image is None:
+            return
+        # torchvision.io's own warning: only image decoding is lost, and the program goes on
+        reason = (image.values.get("reason") or "").strip()
+        if "undefined symbol" in reason.lower():
+            return  # the torch symbols image.so lacks: CC243
+        empty = not reason.strip("'\"") or reason.startswith(("''", '""'))
+        yield ctx.finding(
+            "torchvision's image extension did not load" + (
+                " (its own warning: ignore it unless you use torchvision.io)" if empty else
+                ": torchvision may not be built for the installed torch"),
+            severity="info" if empty else "warning", certainty=POSSIBLE,
+            detail=f"{quote(image)}. torchvision warns and goes on: only reading and writing images through "
+                   "torchvision.io is lost" + ("; the warning names no error (typically libjpeg/libpng were missing "
+                                               "when torchvision was built)." if empty else
+                                               ", but a missing torch library or symbol in image.so says torchvision "
+                                               "was built for another torch."),
+            remedy="Nothing to do unless the program decodes images with torchvision.io." if empty else together
+            + " (pin the torchvision release that pairs with your torch)",
+            evidence=evidence(image))
         return
     backend = lead.values.get("backend")
     package = lead.values.get("package") or lead.values.get("package2") or "torchvision"

@@ -11,7 +11,7 @@ from ...snapshot import Observation
 from ...versions import cuda_from_digits, major_minor
 from ..context import RuleContext
 from ..observations import (POSSIBLE, all_of, cuda_unavailable, evidence, first_of, gpu_situation,
-                            observation_category, quote)
+                            observation_category, optional_image_extension, quote)
 from ..registry import rule
 
 _COMPONENTS: Dict[str, Tuple[str, str, str]] = {
@@ -68,7 +68,8 @@ _ORDER = tuple(_COMPONENTS)
 
 def _explained(ctx: RuleContext) -> bool:
     """Whether a recognised message already points at a cause, or is the program's own error."""
-    return any(observation_category(o.signature) in (*CATEGORIES, APPLICATION) for o in ctx.snapshot.observations)
+    return any(observation_category(o.signature) in (*CATEGORIES, APPLICATION) and not optional_image_extension(o)
+               for o in ctx.snapshot.observations)
 
 
 def _driver_below_every_build(ctx: RuleContext) -> Optional[Tuple[str, str, str]]:

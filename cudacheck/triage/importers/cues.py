@@ -66,9 +66,10 @@ _FAILURE = lower_compile(
     r"time[sd]? ?out\b|timeout\b|too old\b|outdated\b)|mismatch\w*|incompatib\w*")
 _NOT_A_FAILURE = lazy_compile(
     r"^\W*(?:\d[\d:.\- ]*\s*)?(?:\[?\s*(?:WARNING|WARN|INFO|DEBUG|NOTE|W\d{4}|I\d{4})\b|Warning\b|\|\s*WARNING\b)|"
-    r"\bjust a warning\b|Unable to register \w+ factory|\bNCCL INFO\b", re.IGNORECASE)
+    r"\bjust a warning\b|Unable to register \w+ factory|\bNCCL INFO\b|Failed to load image Python extension",
+    re.IGNORECASE)
 """Warnings and notices (an optional accelerator not installed, TensorFlow registering its plugins twice, NCCL's
-INFO lines such as "NET/Plugin: No plugin found") are not failures."""
+INFO lines such as "NET/Plugin: No plugin found", torchvision.io's image extension) are not failures."""
 _PATTERNS = tuple((name, anchors, lazy_compile(pattern, re.IGNORECASE)) for name, anchors, pattern in COMPONENTS)
 
 _DRIVER_TOO_OLD_SAID = lazy_compile(

@@ -1,4 +1,4 @@
-"""A report pasted from a log, a rendered page or a chat reads as the plain paste does.
+"""A report pasted from a log, a rendered page, a chat or a terminal reads as the plain paste does.
 
 Real pastes arrive with every line prefixed (torchrun's ``[rank0]:``, docker compose's
 ``app-1  |``, time stamps, vLLM's and Ray's worker prefixes), with HTML entities from a
@@ -113,3 +113,26 @@ def test_lines_equal_by_design_are_not_joined() -> None:
     table = "\n".join(["+" + "-" * 78 + "+", "| NVIDIA-SMI 535.54.03" + " " * 57 + "|", "+" + "=" * 78 + "+",
                         "| 0  NVIDIA A100-SXM4-80GB" + " " * 53 + "|"])
     assert len(pasted_lines(table)) == 4  # nvidia-smi's edges never decide the width
+
+
+BACKGROUND = """Loading checkpoint shards: 100%|##########| 2/2 [00:03<00:00,  1.62s/it]
+/usr/local/lib/python3.10/dist-packages/huggingface_hub/file_download.py:1132: FutureWarning: `resume_download` is deprecated and will be removed in version 1.0.0.
+  warnings.warn(
+Requirement already satisfied: numpy>=1.17 in /usr/local/lib/python3.10/dist-packages (from transformers) (1.26.4)
+/usr/local/lib/python3.10/dist-packages/torchvision/io/image.py:13: UserWarning: Failed to load image Python extension: ''If you don't plan on using image functionality from `torchvision.io`, you can ignore this warning.
+  warn(
+wandb: Currently logged in as: user. Use `wandb login --relogin` to force relogin
+  0%|          | 0/1000 [00:00<?, ?it/s]
+"""
+"""Lines a working program prints around any failure: progress bars, deprecation notices, pip's "already
+satisfied", torchvision.io's warning that names no error."""
+
+
+@pytest.mark.parametrize("text, category", [(GPU_TOO_OLD, "gpu_too_old_for_build"), (SHM, "shm_too_small"),
+                                            (DRIVER, "driver_too_old")])
+def test_background_lines_around_a_failure_do_not_change_its_lead(text: str, category: str) -> None:
+    assert _first(BACKGROUND + text + "\n" + BACKGROUND) == [category]
+
+
+def test_background_lines_alone_are_no_finding() -> None:
+    assert _first(BACKGROUND) == []
