@@ -674,6 +674,12 @@ MESSAGES: Tuple[Message, ...] = (
              r"SHMEM allocation limit is set to the default of (?P<size>\d+\s*[KMG]B)"),
     _message(Obs.NO_CUDA_RUNTIME, ("no cuda runtime is found",),
              r"No CUDA runtime is found, using CUDA_HOME=?'?(?P<cuda_home>[^'\s]*)"),
+    # a build of compiled code: where no GPU is seen while compiling (docker build, CI) nothing needs one
+    _message(Obs.EXTENSION_BUILDING, ("building wheel for", "building wheels for", "running setup.py",
+                                      "running build_ext", "bdist_wheel", "ninja -v", "/bin/nvcc ", "\\bin\\nvcc",
+                                      "nvcc.exe", "building extension"),
+             r"Building wheels? for [\w.-]+|Running setup\.py (?:install|develop|bdist_wheel)|running build_ext|"
+             r"bdist_wheel|ninja -v|[/\\]bin[/\\]nvcc(?:\.exe)?\s+-|nvcc\.exe\s+-|Building extension module"),
     _message(Obs.TORCH_IMPORT_FRAME, ("torch/__init__.py", "torch\\__init__.py", "from torch._c import"),
              r"(?P<path>\S*torch[/\\]__init__\.py)|from torch\._C import"),
     _message(Obs.CUDA_INIT_WARNING, ("cuda initialization:",),

@@ -209,6 +209,8 @@ class Obs(str, Enum):
     CUDA_HOME_LIST = ("cuda_home_list", "config", "CUDA_HOME holds a list of folders (a PATH-style value)")
     ARCH_LIST_INVALID = ("arch_list_invalid", "config", "TORCH_CUDA_ARCH_LIST names an arch this torch does not know")
     NO_CUDA_RUNTIME = ("no_cuda_runtime", CONTEXT, "torch.utils.cpp_extension found no usable CUDA runtime")
+    EXTENSION_BUILDING = ("extension_building", CONTEXT,
+                          "the paste is a build of compiled code (pip building a wheel, setup.py, ninja, nvcc)")
 
     # --- shared memory ----------------------------------------------------------------------------------
     BUS_ERROR = ("bus_error", "shm_too_small", "a DataLoader worker died with a bus error (shared memory)")

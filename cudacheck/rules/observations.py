@@ -166,7 +166,9 @@ def cuda_unavailable(ctx: RuleContext) -> Optional[Observation]:
     saying the GPU is not used — unless torch in the same paste answers that CUDA is available)."""
     return next((o for o in all_of(ctx, Obs.CUDA_AVAILABLE) if o.values.get("value") == "false"), None) or \
         next((o for o in all_of(ctx, Obs.CUDA_DEVICE_COUNT) if o.values.get("count") == "0"), None) or \
-        first_of(ctx, Obs.CUDA_NOT_AVAILABLE, Obs.NO_CUDA_RUNTIME,
+        first_of(ctx, Obs.CUDA_NOT_AVAILABLE,
+                 # cpp_extension's "No CUDA runtime is found" while compiling (docker build, CI) needs no GPU
+                 *(() if first_of(ctx, Obs.EXTENSION_BUILDING) is not None else (Obs.NO_CUDA_RUNTIME,)),
                  *((Obs.GPU_NOT_SEEN,) if fallback_says_no_gpu(ctx) else ()))
 
 

@@ -40,6 +40,12 @@ LEADS = [
      "torchvision was not built for the installed torch"),
     # alone, a torch library missing from the warning still says torchvision does not fit torch
     (_IMAGE_NO_LIBRARY, "torchvision_mismatch", "may not be built for the installed torch"),
+    # outside a build, cpp_extension's notice is a process that saw no GPU
+    ("No CUDA runtime is found, using CUDA_HOME='/usr/local/cuda'\nTraceback (most recent call last):\n"
+     "  File \"run.py\", line 3, in <module>\n    model.cuda()", "cpu_only_torch", "CUDA is unavailable"),
+    # a kernel error with an optional accelerator said to be absent: not that accelerator's kernels
+    ("xFormers not available\nGPU: NVIDIA GeForce GTX 680\ntorch 2.3.1+cu121\nRuntimeError: CUDA error: no kernel "
+     "image is available for execution on the device", "gpu_too_old_for_build", ""),
 ]
 
 # --- what a near miss must not lead with: (text, category) -------------------------------------------------------
@@ -55,6 +61,15 @@ NOT_LEADS = [
      "memory access was encountered", "lib_path_conflict"),
     # the warning that names no error is no lead at all
     (_IMAGE_WARNING, "torchvision_mismatch"),
+    # while a wheel is compiled (docker build, CI) no GPU is needed: the build's own error leads
+    ("  Building wheel for flash-attn (setup.py) ... error\nNo CUDA runtime is found, using CUDA_HOME='/usr/local/"
+     "cuda'\nninja: build stopped: subcommand failed.", "no_gpu_visible"),
+    # an optional accelerator said to be absent is no failure of it
+    ("xFormers not available\nA matching Triton is not available, some optimizations will not be enabled.",
+     "extension_mismatch"),
+    # torch.distributed's notice on Windows and macOS names platforms, not a Mac: a CUDA build that sees no GPU errs
+    ("NOTE: Redirects are currently not supported in Windows or MacOs.\ntorch 2.1.0+cu121\ntorch.cuda.is_available()"
+     " False\nAssertionError: Torch not compiled with CUDA enabled", "config"),
 ]
 
 # --- what is observed, and what only looks like it ----------------------------------------------------------------
@@ -63,6 +78,8 @@ OBSERVED = [
     ("The cuSPARSE library was not found.", Obs.CUDA_LIBRARY_MISSING),
     ("cuFFT library is not loaded", Obs.CUDA_LIBRARY_MISSING),
     ("Outdated cuDNN installation found.\nMinimum supported: 9100\nInstalled version: 8907", Obs.CUDNN_RUNTIME_OLDER),
+    ("Building wheels for collected packages: flash-attn", Obs.EXTENSION_BUILDING),
+    ("I use MacOS on my laptop", Obs.NO_NVIDIA_GPU),
 ]
 
 NOT_OBSERVED = [
@@ -72,4 +89,5 @@ NOT_OBSERVED = [
     # a JAX line about another component is not cuDNN's
     ("Outdated CUDA installation found.\nMinimum supported: 12010\nInstalled version: 12000", Obs.CUDNN_RUNTIME_OLDER),
     ("loss gt 100 after step 12", Obs.GPU_NAME_AMBIGUOUS),
+    ("NOTE: Redirects are currently not supported in Windows or MacOs.", Obs.NO_NVIDIA_GPU),
 ]

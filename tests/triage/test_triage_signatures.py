@@ -159,6 +159,7 @@ EXAMPLES = {
     "smi_works_stated": "Windows 11, WSL2 Ubuntu 22.04 (nvidia-smi works inside WSL)",
     "torch_storage_sharing": '  File "/usr/lib/python3/site-packages/torch/multiprocessing/reductions.py", line 3, in x',
     "no_cuda_runtime": "No CUDA runtime is found, using CUDA_HOME='/usr/local/cuda'",
+    "extension_building": "  Building wheel for flash-attn (setup.py) ... error",
     "torch_import_frame": '  File "/usr/lib/python3/dist-packages/torch/__init__.py", line 237, in <module>',
     "cuda_init_warning": "UserWarning: CUDA initialization: Unexpected error from cudaGetDeviceCount().",
     "driver_release_unsupported_gpu": "NVRM: The NVIDIA GPU 0000:01:00.0 (PCI ID: 10de:2b85) installed in this "
@@ -232,6 +233,7 @@ NEAR_MISSES = {
                            "'CPUExecutionProvider']",
     "docker_cdi_disabled": 'docker: Error response from daemon: could not select device driver "" with capabilities: '
                            '[[gpu]].',
+    "extension_building": "I am building a wheel for my project; how do I run setup.py?",
     "df_shm": "/dev/shm is mounted with 64M",
     "shm_size_stated": "docker run --shm-size=64g and /dev/shm has 30G free",
     "worker_segfault": "Segmentation fault (core dumped) while loading the model",

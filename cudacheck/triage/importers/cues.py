@@ -66,7 +66,8 @@ _FAILURE = lower_compile(
     r"time[sd]? ?out\b|timeout\b|too old\b|outdated\b)|mismatch\w*|incompatib\w*")
 _NOT_A_FAILURE = lazy_compile(
     r"^\W*(?:\d[\d:.\- ]*\s*)?(?:\[?\s*(?:WARNING|WARN|INFO|DEBUG|NOTE|W\d{4}|I\d{4})\b|Warning\b|\|\s*WARNING\b)|"
-    r"\bjust a warning\b|Unable to register \w+ factory|\bNCCL INFO\b|Failed to load image Python extension",
+    r"\bjust a warning\b|Unable to register \w+ factory|\bNCCL INFO\b|Failed to load image Python extension|"
+    r"^\W*[\w.-]+\s+(?:is\s+)?not\s+(?:available|installed)\W*$",  # a notice: "xFormers not available"
     re.IGNORECASE)
 """Warnings and notices (an optional accelerator not installed, TensorFlow registering its plugins twice, NCCL's
 INFO lines such as "NET/Plugin: No plugin found", torchvision.io's image extension) are not failures."""

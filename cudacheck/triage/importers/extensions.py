@@ -318,11 +318,18 @@ def _mentioned_extension(document: Document) -> Optional[str]:
     return mentioned[0] if len(mentioned) == 1 else None
 
 
+_ABSENT = re.compile(r"\bnot\s+(?:available|installed|found|enabled)\b|\bno module named\b|^info:\w+:")
+"""A line that names a package only to say it is not there ("xFormers not available", "No module named
+'xformers'", the logger prefix of "INFO:xformers:A matching Triton is not available"): nothing of it ran."""
+
+
 def _mentions(document: Document, name: str) -> bool:
-    """Whether the paste names a distribution (``bitsandbytes``, ``flash-attn`` or ``flash_attn``) as a word."""
+    """Whether the paste names a distribution (``bitsandbytes``, ``flash-attn`` or ``flash_attn``) as a word,
+    other than to say it is not there."""
     for spelling in {name.lower(), name.lower().replace("-", "_")}:
         for index in document.lines_with(spelling):
-            if re.search(r"(?<![\w-])" + re.escape(spelling) + r"(?![\w-])", document.lower[index]):
+            lowered = document.lower[index]
+            if re.search(r"(?<![\w-])" + re.escape(spelling) + r"(?![\w-])", lowered) and not _ABSENT.search(lowered):
                 return True
     return False
 

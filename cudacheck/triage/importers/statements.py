@@ -311,6 +311,10 @@ def _cpu_build_stated(document: Document, facts: Facts, index: int, match: "re.M
                       kind="rocm" if "rocm" in match.group(0).lower() else None)
 
 
+_PLATFORM_LIST = re.compile(r"\b(?:windows|linux)\s+(?:or|and|,)\s+mac\s?os\b|\bmac\s?os\s+(?:or|and|,)\s+(?:windows|linux)\b")
+"""macOS named in a list of platforms (a program's notice), not as the machine the report comes from."""
+
+
 def _no_nvidia(document: Document, facts: Facts) -> None:
     for anchors, pattern, kind in ((_NO_GPU_ANCHORS, _NO_GPU, "no GPU"), (_MAC_ANCHORS, _MAC, "Mac"),
                                    (_OTHER_GRAPHICS_ANCHORS, _OTHER_GRAPHICS, "other graphics")):
@@ -318,6 +322,8 @@ def _no_nvidia(document: Document, facts: Facts) -> None:
             text = document.line(index)
             if text.lstrip().startswith(("|", "[pip", "[conda")) or (kind == "no GPU" and _MESSAGE.search(text)):
                 continue
+            if kind == "Mac" and _PLATFORM_LIST.search(document.lower[index]):
+                continue  # a program naming platforms: "Redirects are currently not supported in Windows or MacOs"
             if pattern.search(document.lower[index]):
                 facts.observe(Obs.NO_NVIDIA_GPU, text, document.number(index), kind=kind)
                 if kind == "Mac":
