@@ -91,3 +91,13 @@ NOT_OBSERVED = [
     ("loss gt 100 after step 12", Obs.GPU_NAME_AMBIGUOUS),
     ("NOTE: Redirects are currently not supported in Windows or MacOs.", Obs.NO_NVIDIA_GPU),
 ]
+
+# --- judged on what the paste shows: (text, code that must not fire) ---------------------------------------------
+SILENT = [
+    # a driver line without a GPU list says nothing of how many GPUs there are
+    ("CUDA_VISIBLE_DEVICES=0 python train.py\nnvidia-smi --version\nNVIDIA-SMI version  : 550.54.14\n"
+     "DRIVER version      : 550.54.14\nCUDA Version        : 12.4", "CC105"),
+    # diffusers' notice that an optional accelerator is not installed is no failure of it
+    ("Xformers is not installed correctly. If you want to use memory_efficient_attention to accelerate training use "
+     "the following command to install Xformers\npip install xformers.", "CC827"),
+]

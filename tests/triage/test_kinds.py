@@ -33,6 +33,11 @@ def test_a_near_miss_does_not_lead_with_that_cause(text, category):
     assert found is None or found.category != category
 
 
+@pytest.mark.parametrize("text, code", tenth.SILENT)
+def test_a_rule_stays_silent_on_what_the_paste_does_not_show(text, code):
+    assert code not in {f.code for f in triage(text).findings}
+
+
 @pytest.mark.parametrize("text, observation", OBSERVED)
 def test_a_wording_is_observed(text, observation):
     assert observation in signatures(text)

@@ -348,8 +348,8 @@ def visible_devices_hide_gpus(ctx: RuleContext) -> Iterator[Finding]:
                 remedy="`unset CUDA_VISIBLE_DEVICES`, or set it to GPU indices such as `0,1`.",
                 evidence=["container.cuda_visible_devices", "nvml.gpus"])
         return
-    if not ctx.nvml_ok:
-        return
+    if not ctx.nvml_ok or (count == 0 and ctx.snapshot.source == "pasted"):
+        return  # a paste that lists no GPU (`nvidia-smi --version`, a driver line) does not say how many there are
     uuids = [g.facts.uuid.lower() for g in ctx.gpus if g.facts.uuid]
     bad = [str(i) for i in cuda_mask.indices if i < 0 or i >= count]
     bad += [u for u in cuda_mask.uuids if uuids and not any(x.startswith(u.lower()) for x in uuids)
