@@ -40,6 +40,11 @@ LEADS = [
      "torchvision was not built for the installed torch"),
     # alone, a torch library missing from the warning still says torchvision does not fit torch
     (_IMAGE_NO_LIBRARY, "torchvision_mismatch", "may not be built for the installed torch"),
+    # the imported version said in Chinese and in Russian
+    ("pip list 显示 torch 2.1.0+cu121，但是 python -c \"import torch; print(torch.__version__)\" 输出 1.13.1",
+     "multiple_torch_installs", "imports torch 1.13.1"),
+    ("torch.__version__ возвращает 1.13.1, а pip list показывает torch 2.1.0", "multiple_torch_installs",
+     "imports torch 1.13.1"),
     # outside a build, cpp_extension's notice is a process that saw no GPU
     ("No CUDA runtime is found, using CUDA_HOME='/usr/local/cuda'\nTraceback (most recent call last):\n"
      "  File \"run.py\", line 3, in <module>\n    model.cuda()", "cpu_only_torch", "CUDA is unavailable"),

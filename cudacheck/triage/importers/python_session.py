@@ -35,9 +35,10 @@ _CONTAINER_PROMPT = lazy_compile(r"^\s*(?:\([\w.-]+\)\s*)?[a-z_][\w.-]*@[0-9a-f]
 """A shell prompt whose host name is Docker's default, the container's 12-hex-digit id (any user)."""
 
 
-_SAID_AS = r"\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|prints?|shows?|says?)\s*)+[`'\"]?"
+_SAID_AS = (r"\)?[`'\"]?\s*(?:(?:#|->|=>|:|==?|is|was|returns?|returned|gives|prints?|printed|shows?|says?|outputs?|"
+            r"输出|显示|返回|打印|结果是|是|为|が|は|出力(?:は|が|される)?|вывод\w*|возвращает|показывает)\s*)+[`'\"]?")
 """What joins an expression to the value a sentence gives it: "torch.version.cuda is 12.1", "print(torch.__version__)
-# 2.1.0", "torch.version.cuda returns None"."""
+# 2.1.0", "torch.version.cuda returns None", "输出 1.13.1", "возвращает 1.13.1"."""
 _CUDA_SAID = lazy_compile(r"torch\.version\.cuda" + _SAID_AS + r"(?P<cuda>\d+\.\d+)")
 _VERSION_SAID = lazy_compile(r"torch\.__version__" + _SAID_AS + r"(?P<version>\d+\.\d+\.\d+(?:\+[\w.]+)?)")
 _LISTED_SAID = lazy_compile(r"\b(?:but|while|whereas|yet|although|however)\b[^\n]{0,40}?\b(?:pip3?\s+(?:list|show|freeze)|"
