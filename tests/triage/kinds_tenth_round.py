@@ -45,6 +45,9 @@ LEADS = [
      "multiple_torch_installs", "imports torch 1.13.1"),
     ("torch.__version__ возвращает 1.13.1, а pip list показывает torch 2.1.0", "multiple_torch_installs",
      "imports torch 1.13.1"),
+    # the machine going down under load, said in Japanese and Chinese
+    ("学習中にPCが落ちます。電源ユニットは650Wで、RTX 3090を使っています。エラーは出ません。", "gpu_health", ""),
+    ("训练的时候电脑自动重启，用的是 RTX 3090", "gpu_health", ""),
     # outside a build, cpp_extension's notice is a process that saw no GPU
     ("No CUDA runtime is found, using CUDA_HOME='/usr/local/cuda'\nTraceback (most recent call last):\n"
      "  File \"run.py\", line 3, in <module>\n    model.cuda()", "cpu_only_torch", "CUDA is unavailable"),
@@ -64,6 +67,9 @@ NOT_LEADS = [
     # "still" said of something other than a library on the path
     ("I still use the default cudnn settings (benchmark=False) and it still crashes with CUDA error: an illegal "
      "memory access was encountered", "lib_path_conflict"),
+    # a restart that helped once is no hardware sign
+    ("我重启了电脑之后就好了", "gpu_health"),
+    ("生成中にエラーが出ました: CUDA out of memory", "gpu_health"),
     # the warning that names no error is no lead at all
     (_IMAGE_WARNING, "torchvision_mismatch"),
     # while a wheel is compiled (docker build, CI) no GPU is needed: the build's own error leads

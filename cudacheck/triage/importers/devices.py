@@ -282,6 +282,11 @@ _HARDWARE_FAMILIES = (
      r"its|these)\s+" + _GPU + r"|\bone\s+of\s+(?:my|the|our)\s+(?:\d+\s+)?" + _GPU + r"(?:\s+(?:on|in)\s+[\w.-]+)?\s+"
      r"(?:keeps\s+)?(?:fail\w*|crash\w*|throws?|errors?\s+out|(?:is|seems(?:\s+to\s+be)?)\s+(?:broken|faulty|bad|dead|"
      r"defective)|(?:is|seems\s+to\s+be)\s+not\s+working|(?:isn'?t|doesn'?t|does\s+not)\s+work)"),
+    # the machine going down under load, in Japanese and Chinese: "学習中にPCが落ちます", "训练时电脑自动重启"
+    (("中に", "中にpc", "落ち", "重启", "关机", "断电", "黑屏", "掉卡"),
+     r"(?:学習|推論|訓練|トレーニング|実行|生成)中に\s*(?:pc|パソコン|電源|マシン)が\s*(?:落ち|切れ|再起動)|"
+     r"(?:训练|推理|跑|运行|生成)[^\n]{0,8}?(?:时|的时候|中)[^\n]{0,8}?(?:电脑|主机|机器|服务器)?\s*(?:会|就)?\s*"
+     r"(?:自动)?(?:重启|关机|断电|黑屏)|显卡掉卡|掉卡"),
 )
 _HARDWARE_SIGNS = tuple((anchors, lower_compile(pattern)) for anchors, pattern in _HARDWARE_FAMILIES)
 """Each family of wordings runs only on the lines holding one of its own keywords, in their lower-cased twins."""
