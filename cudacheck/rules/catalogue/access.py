@@ -307,7 +307,8 @@ def visible_devices_hide_gpus(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         CUDA_VISIBLE_DEVICES set to an empty string, `none`/`void`, or to indices/UUIDs
-        that do not exist (CUDA stops at the first invalid entry); NVIDIA_VISIBLE_DEVICES
+        that do not exist (CUDA stops at the first invalid entry; in a paste, only against a listed
+        GPU: a driver line alone does not say how many there are); NVIDIA_VISIBLE_DEVICES
         set to `void`/empty (no GPU container) or `none` (driver libraries, no GPUs).
     Why it matters:
         torch.cuda.device_count() is 0 or smaller than expected and the job silently

@@ -219,7 +219,8 @@ def extension_undefined_torch_symbols(ctx: RuleContext) -> Iterator[Finding]:
         library leaves undefined, looked up in the installed torch libraries' dynamic
         symbol tables through `.gnu.hash`, as the dynamic loader does — or, in a pasted
         report, the "undefined symbol: _ZN3c10…" its import failed with. For torchvision
-        and torchaudio the finding's category is `torchvision_mismatch`.
+        and torchaudio the finding's category is `torchvision_mismatch`; torchvision's optional image
+        extension (`image.so`, which torchvision.io warns about and goes on without) is a possible warning.
     Why it matters:
         `import` fails with "undefined symbol: _ZN3c10…": the extension was compiled
         against another torch release (torch's C++ interface changes every release), the

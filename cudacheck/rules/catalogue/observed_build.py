@@ -566,7 +566,9 @@ def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         "operator torchvision::nms does not exist", "Could not run 'torchvision::nms' with
         arguments from the 'CUDA' backend", "Detected that PyTorch and torchvision (or
         torch_sparse, torch_scatter, …) were compiled with different CUDA versions",
-        torchvision's "Failed to load image Python extension", and an extension that needs
+        torchvision's "Failed to load image Python extension" (torchvision.io's own warning: info when it
+        names no error, a possible warning when it names a missing torch library; torchvision goes on
+        without image decoding, so it never takes the lead from a failure), and an extension that needs
         a torch library this torch does not have ("libtorch_cuda_cu.so: cannot open shared
         object file"). (Pasted package versions that do not pair are facts: CC306; undefined
         torch symbols in an extension are facts too: CC243.)

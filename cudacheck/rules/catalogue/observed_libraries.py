@@ -133,8 +133,9 @@ def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         torch's "cuDNN version incompatibility: PyTorch was compiled against (8, 3, 2) but
         linked against (8, 0, 3)" (or "found runtime version"), TensorFlow/JAX's "Loaded
         runtime CuDNN library: X but source was compiled with: Y" (JAX: "Found cuDNN
-        version X, but JAX was built against version Y"), and undefined cudnn* symbols
-        (possible).
+        version X, but JAX was built against version Y"; "Outdated cuDNN installation found …
+        Minimum supported: 9100 Installed version: 8907", cuDNN's integer versions), and undefined
+        cudnn* symbols (possible).
     Why it matters:
         torch refuses a cuDNN whose major differs or whose minor is lower than its build's;
         convolutions fail. The other copy almost always comes from LD_LIBRARY_PATH (which

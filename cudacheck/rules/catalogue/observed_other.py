@@ -265,7 +265,8 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         ("the launch timed out and was terminated", Windows TDR), a report that
         CUDA_VISIBLE_DEVICES is ignored, MIG enabled without instances ("No MIG devices
         found"), torch's "device >= 0 && device < num_gpus" assertion (it counted more GPUs
-        than CUDA lets it use: MIG, or CUDA_VISIBLE_DEVICES changed late), docker's "cannot set both Count and DeviceIDs" (a --gpus list without
+        than CUDA lets it use: MIG, or CUDA_VISIBLE_DEVICES changed late), Docker's `could not select device driver "cdi"` (a CDI device asked of a
+        daemon without CDI enabled), docker's "cannot set both Count and DeviceIDs" (a --gpus list without
         its inner quotes), NCCL without a network interface, torch.distributed's MASTER_ADDR/RANK not
         set or its port already in use, a report that NCCL_P2P_DISABLE or turning off IOMMU/ACS fixes it, and a job
         whose Python environment was never activated (Lmod, conda activate) so torch is not
