@@ -186,7 +186,8 @@ def fallback_says_no_gpu(ctx: RuleContext) -> bool:
 def optional_image_extension(observation: Observation) -> bool:
     """Whether an observation comes from torchvision.io's "Failed to load image Python extension" warning (the
     warning itself, or the library it names as missing): torchvision goes on without its image decoding, so the
-    warning explains no failure (CC814 and CC243 report it as info)."""
+    warning explains no failure (CC814 reports it as info, or as a possible warning when it names a missing torch
+    library; CC243 as a possible warning when image.so lacks torch symbols)."""
     return "failed to load image python extension" in observation.text.lower()
 
 

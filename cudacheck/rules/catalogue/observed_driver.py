@@ -13,9 +13,9 @@ from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, Situation, all_of, compat_libraries_in_use,
                             container_devices_only,
                             container_gpu_access, container_without_gpu_runtime, cuda_unavailable, docker_run,
-                            driver_needed, evidence, fallback_says_no_gpu, first_of, forward_compat_cause, gpu_situation, hiding_mask,
-                            ld_entries, newest_image_cuda, platform_system, quote, wheel_text,
-                            wsl_libcuda_shadowed)
+                            driver_needed, evidence, fallback_says_no_gpu, first_of, forward_compat_cause,
+                            gpu_situation, hiding_mask, ld_entries, newest_image_cuda, platform_system, quote,
+                            wheel_text, wsl_libcuda_shadowed)
 from ..registry import rule
 
 

@@ -232,8 +232,8 @@ _STATED_MISTAKES = {
         "(compose: `device_ids: ['0', '1']`)."),
     Obs.DOCKER_CDI_DISABLED: (
         "Docker's daemon does not have CDI enabled, so it cannot hand out nvidia.com/gpu devices",
-        "Enable CDI in /etc/docker/daemon.json (`\"features\": {\"cdi\": true}`, see dockerd's \"Configure CDI devices\") "
-        "and restart Docker, with a CDI spec generated (`sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml`); "
+        "Enable CDI in /etc/docker/daemon.json (`\"features\": {\"cdi\": true}`, see dockerd's \"Configure CDI "
+        "devices\") and restart Docker, with a CDI spec generated (`sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml`); "
         "or request the GPU with `--gpus all` through the nvidia runtime instead."),
     Obs.DUPLICATE_GPU: (
         "Two ranks run on the same GPU",
@@ -265,8 +265,9 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         ("the launch timed out and was terminated", Windows TDR), a report that
         CUDA_VISIBLE_DEVICES is ignored, MIG enabled without instances ("No MIG devices
         found"), torch's "device >= 0 && device < num_gpus" assertion (it counted more GPUs
-        than CUDA lets it use: MIG, or CUDA_VISIBLE_DEVICES changed late), Docker's `could not select device driver "cdi"` (a CDI device asked of a
-        daemon without CDI enabled), docker's "cannot set both Count and DeviceIDs" (a --gpus list without
+        than CUDA lets it use: MIG, or CUDA_VISIBLE_DEVICES changed late), Docker's `could not select
+        device driver "cdi"` (a CDI device asked of a daemon without CDI enabled), docker's "cannot set
+        both Count and DeviceIDs" (a --gpus list without
         its inner quotes), NCCL without a network interface, torch.distributed's MASTER_ADDR/RANK not
         set or its port already in use, a report that NCCL_P2P_DISABLE or turning off IOMMU/ACS fixes it, and a job
         whose Python environment was never activated (Lmod, conda activate) so torch is not

@@ -286,7 +286,7 @@ _HARDWARE_FAMILIES = (
     (("中に", "中にpc", "落ち", "重启", "关机", "断电", "黑屏", "掉卡"),
      r"(?:学習|推論|訓練|トレーニング|実行|生成)中に\s*(?:pc|パソコン|電源|マシン)が\s*(?:落ち|切れ|再起動)|"
      r"(?:训练|推理|跑|运行|生成)[^\n]{0,8}?(?:时|的时候|中)[^\n]{0,8}?(?:电脑|主机|机器|服务器)?\s*(?:会|就)?\s*"
-     r"(?:自动)?(?:重启|关机|断电|黑屏)|显卡掉卡|掉卡"),
+     r"(?:自动)?(?:重启|关机|断电|黑屏)|掉卡"),
 )
 _HARDWARE_SIGNS = tuple((anchors, lower_compile(pattern)) for anchors, pattern in _HARDWARE_FAMILIES)
 """Each family of wordings runs only on the lines holding one of its own keywords, in their lower-cased twins."""

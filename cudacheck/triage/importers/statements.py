@@ -311,7 +311,8 @@ def _cpu_build_stated(document: Document, facts: Facts, index: int, match: "re.M
                       kind="rocm" if "rocm" in match.group(0).lower() else None)
 
 
-_PLATFORM_LIST = re.compile(r"\b(?:windows|linux)\s+(?:or|and|,)\s+mac\s?os\b|\bmac\s?os\s+(?:or|and|,)\s+(?:windows|linux)\b")
+_PLATFORM_LIST = lazy_compile(r"\b(?:windows|linux)\s+(?:or|and|,)\s+mac\s?os\b|"
+                              r"\bmac\s?os\s+(?:or|and|,)\s+(?:windows|linux)\b")
 """macOS named in a list of platforms (a program's notice), not as the machine the report comes from."""
 
 
