@@ -163,7 +163,8 @@ def wsl_libcuda_shadowed(ctx: RuleContext) -> Optional[Observation]:
 
 def cuda_unavailable(ctx: RuleContext) -> Optional[Observation]:
     """The observation saying CUDA is unavailable (is_available() False, no devices, the message, the report
-    saying the GPU is not used — unless torch in the same paste answers that CUDA is available)."""
+    saying the GPU is not used — unless torch in the same paste answers that CUDA is available; cpp_extension's
+    "No CUDA runtime is found" only outside a build)."""
     return next((o for o in all_of(ctx, Obs.CUDA_AVAILABLE) if o.values.get("value") == "false"), None) or \
         next((o for o in all_of(ctx, Obs.CUDA_DEVICE_COUNT) if o.values.get("count") == "0"), None) or \
         first_of(ctx, Obs.CUDA_NOT_AVAILABLE,

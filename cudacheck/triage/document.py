@@ -124,9 +124,11 @@ def pasted_lines(text: str) -> List[Tuple[int, str]]:
     joined: List[Tuple[int, str]] = []
     pending: Optional[Tuple[int, str]] = None
     for number, line in numbered:
-        if pending is not None:
+        if pending is not None and not line:
+            joined.append(pending)  # a blank line ends it: the wrapped line was exactly as wide as the window
+        elif pending is not None:
             number, line = pending[0], pending[1] + line
-            pending = None
+        pending = None
         if len(line) % width == 0 and len(line) > 0:
             pending = (number, line)  # cut at the window's width: the next line continues it
             continue

@@ -136,3 +136,23 @@ def test_background_lines_around_a_failure_do_not_change_its_lead(text: str, cat
 
 def test_background_lines_alone_are_no_finding() -> None:
     assert _first(BACKGROUND) == []
+
+
+@pytest.mark.parametrize("line, kept", [
+    ("torch | 2.1.0", "torch | 2.1.0"),
+    ("| 0  NVIDIA A100-SXM4-80GB  On | 00000000:07:00.0 Off |  0 |",
+     "| 0  NVIDIA A100-SXM4-80GB  On | 00000000:07:00.0 Off |  0 |"),
+    ("2024-05-01 12:00:00 ERROR: Could not find a version", "ERROR: Could not find a version"),  # only the stamp
+    ("0: NVIDIA GeForce RTX 3090", "0: NVIDIA GeForce RTX 3090"),
+    ("[W socket.cpp:663] [c10d] The client socket has failed to connect",
+     "[W socket.cpp:663] [c10d] The client socket has failed to connect"),
+])
+def test_only_the_prefix_itself_is_removed(line: str, kept: str) -> None:
+    assert normalise_line(line) == kept
+
+
+def test_a_line_as_wide_as_the_window_before_a_blank_line_ends_there() -> None:
+    """A wrapped paste whose line happens to be exactly one window wide, then a blank line: nothing to join."""
+    text = "\n".join(["a" * 120, "b" * 120, "c" * 7, "d" * 120, "", "next paragraph", "e" * 120, "tail"])
+    assert [line for _, line in pasted_lines(text)] == \
+        ["a" * 120 + "b" * 120 + "c" * 7, "d" * 120, "", "next paragraph", "e" * 120 + "tail"]

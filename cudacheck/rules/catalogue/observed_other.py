@@ -393,8 +393,9 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          "<conda>/etc/profile.d/conda.sh` before `conda activate`), or call the environment's python "
                          "by its full path."))
     share = first_of(ctx, Obs.VLLM_MEMORY_SHARE)
-    fraction = float(share.values["share"]) if share is not None else 1.0
-    if share is not None and fraction < 0.5 and first_of(ctx, Obs.VLLM_NO_CACHE_MEMORY) is not None:
+    fraction = float(share.values["share"]) if share is not None else None
+    cache_short = first_of(ctx, Obs.VLLM_NO_CACHE_MEMORY) is not None
+    if share is not None and fraction is not None and fraction < 0.5 and cache_short:
         mistakes.append((share, f"vLLM is told to use only {fraction:.0%} of the GPU's memory: too little to load the "
                          "model and its KV cache", "`gpu_memory_utilization` is the share of the GPU's memory vLLM may "
                          "use, not a saving: raise it (0.9 by default), or lower `max_model_len`."))
