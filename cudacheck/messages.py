@@ -525,8 +525,12 @@ MESSAGES: Tuple[Message, ...] = (
              # Errno 38 "Function not implemented": no /dev/shm at all (a sandbox or a runtime that mounts none)
              r"^\s*(?:[\w.]+\s*=\s*)*_?multiprocessing\.SemLock\([^\n]{0,300}?(?:PermissionError|Errno 13\]|"
              r"Errno 38\]|Function not implemented)", join_next=2),
-    _message(Obs.NCCL_SYSTEM_ERROR, ("unhandled system error",),
-             r"unhandled system error"),
+    # NCCL's ncclSystemError: a system call failed (shared memory, sockets, memory registration)
+    _message(Obs.NCCL_SYSTEM_ERROR, ("unhandled system error", "ncclsystemerror", "nccl_error_system_error"),
+             r"unhandled system error|ncclSystemError|NCCL_ERROR_SYSTEM_ERROR"),
+    # NCCL's ncclRemoteError: a peer process exited or the network between the processes failed
+    _message(Obs.NCCL_REMOTE_ERROR, ("remote process exited", "ncclremoteerror", "nccl_error_remote_error"),
+             r"remote process exited or there was a network error|ncclRemoteError|NCCL_ERROR_REMOTE_ERROR"),
     _message(Obs.NO_SPACE_LEFT, ("no space left on device",),
              r"No space left on device"),
     # a program measuring /dev/shm and saying it is too small: Ray's "The object store is using /tmp instead of
@@ -675,6 +679,13 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.NO_CUDA_RUNTIME, ("no cuda runtime is found",),
              r"No CUDA runtime is found, using CUDA_HOME=?'?(?P<cuda_home>[^'\s]*)"),
     # a build of compiled code: where no GPU is seen while compiling (docker build, CI) nothing needs one
+    # a job across machines: NCCL's failures there are most often the network between them
+    _message(Obs.MULTI_NODE_JOB, ("nnodes", "num_nodes", "num-nodes", "hostfile", "multi-node", "multinode",
+                                  "multi node", "nodes", "machines", "servers", "多机", "多节点", "多台", "两台"),
+             r"--?nnodes[ =]+(?!1\b)\d+|\bnnodes\s*[=:]\s*(?!1\b)\d+|--?num[_-]nodes[ =]+(?!1\b)\d+|"
+             r"\bnum_nodes\s*[=:]\s*(?!1\b)\d+|\bhostfile\b|\bmulti[- ]?node\b|"
+             r"\b(?:two|three|four|2|3|4|8|16|multiple|several)\s+(?:\w+\s+)?(?:nodes|machines|servers)\b|"
+             r"多机|多节点|多台(?:机器|服务器)|两台(?:机器|服务器)"),
     _message(Obs.EXTENSION_BUILDING, ("building wheel for", "building wheels for", "running setup.py",
                                       "running build_ext", "bdist_wheel", "ninja -v", "/bin/nvcc ", "\\bin\\nvcc",
                                       "nvcc.exe", "building extension"),
@@ -728,9 +739,12 @@ MESSAGES: Tuple[Message, ...] = (
     # rendezvous variables of torch.distributed
     _message(Obs.JOB_SETTING_MISSING, ("no mig devices found", "no mig-enabled devices", "no socket interface found",
                                        "no usable listening interface", "expected, but not set",
+                                       "socket creation failed",
                                        "server socket has failed to bind", "address already in use"),
              r"No MIG(?:-enabled)? devices found|Bootstrap\s*:\s*no socket interface found|no socket interface found|"
-             r"No usable listening interface found|environment variable (?P<variable>MASTER_ADDR|MASTER_PORT|RANK|"
+             r"No usable listening interface found|"
+             # the interface NCCL picked cannot open a socket (IPv6 in a container without it)
+             r"Socket creation failed\s*:\s*Address family not supported|environment variable (?P<variable>MASTER_ADDR|MASTER_PORT|RANK|"
              r"WORLD_SIZE|LOCAL_RANK) expected, but not set|"
              r"server socket has failed to bind to [^\n]{0,60}?(?P<port>\d{2,5})\s*\(errno: 98 - Address already in use|"
              # torch.distributed's store before 2.x: the bare error, raised by init_process_group

@@ -209,6 +209,8 @@ class Obs(str, Enum):
     CUDA_HOME_LIST = ("cuda_home_list", "config", "CUDA_HOME holds a list of folders (a PATH-style value)")
     ARCH_LIST_INVALID = ("arch_list_invalid", "config", "TORCH_CUDA_ARCH_LIST names an arch this torch does not know")
     NO_CUDA_RUNTIME = ("no_cuda_runtime", CONTEXT, "torch.utils.cpp_extension found no usable CUDA runtime")
+    MULTI_NODE_JOB = ("multi_node_job", CONTEXT,
+                      "the job spans several machines (--nnodes 2, a hostfile, \"multi-node\", 多机)")
     EXTENSION_BUILDING = ("extension_building", CONTEXT,
                           "the paste is a build of compiled code (pip building a wheel, setup.py, ninja, nvcc)")
 
@@ -368,6 +370,8 @@ class Obs(str, Enum):
     JOB_SETTING_MISSING = ("job_setting_missing", "config",
                            "a setting the job needs is missing: MIG without instances, no NCCL network interface, "
                            "torch.distributed's MASTER_ADDR/RANK unset")
+    NCCL_REMOTE_ERROR = ("nccl_remote_error", "config",
+                         "NCCL lost a peer: \"remote process exited or there was a network error\" (ncclRemoteError)")
     NCCL_SETTING_FIX = ("nccl_setting_fix", "config",
                         "the report says an NCCL or PCIe setting (NCCL_P2P_DISABLE, IOMMU, ACS) fixes it")
     DOCKER_GPUS_SYNTAX = ("docker_gpus_syntax", "config",

@@ -32,14 +32,24 @@ _LOG_PREFIX = lazy_compile(
     r"|[a-z0-9][\w.-]{0,62}?[-_]\d+[ \t]+\|[ \t]?"  # docker compose: "app-1  | ", "web_1  | "
     r"|\(\w*\s?pid=\d+(?:,\s?ip=[\d.]+)?\)[ \t]+"  # Ray and vLLM workers: "(RayWorkerWrapper pid=123) "
     r"|\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?[ \t]+"  # an ISO time stamp
-    r"(?:std(?:out|err)[ \t]+[FP][ \t]+)?(?:-[ \t]+)?"  # containerd's "stderr F", logging's " - "
+    r"(?:std(?:out|err)[ \t]+[FP][ \t]+)?(?:[-|][ \t]+)?"  # containerd's "stderr F", logging's " - ", loguru's " | "
     r"(?:(?:\[(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)[ \t]+[-|])"
-    r"[ \t]*)?"  # its level, when set off: "[INFO]", "INFO - "
+    r"[ \t]*(?:[\w.<>]+:[\w.<>]+:\d+[ \t]+-[ \t]+)?)?"  # its level, when set off: "[INFO]", "INFO - "; loguru's place
     r"|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL)[ \t]+\d\d-\d\d[ \t]+\d\d:\d\d:\d\d(?:\.\d+)?[ \t]+\[?[\w./]+:\d+\][ \t]*"
-    r")+"  # vLLM's "INFO 05-01 12:00:00 [llm_engine.py:123] "
+    # vLLM's "INFO 05-01 12:00:00 [llm_engine.py:123] "
+    r"|(?:WARNING|ERROR|CRITICAL):[\w.]+:"  # Python logging's default format: "ERROR:root:" (INFO lines stay marked)
+    r"|[IWEF]\d{4}[ \t]+\d\d:\d\d:\d\d\.\d+[ \t]+\d+[ \t]+[\w.-]+:\d+\][ \t]*"  # glog: "E0501 12:00:00.123 77 x.cc:12] "
+    r"|(?:[a-z][a-z0-9_-]*\d|\d{1,3}(?:\.\d{1,3}){3}):[ \t]"  # pdsh, DeepSpeed's multi-node: "worker-1: "
+    r"|\#\d+[ \t]+\d+\.\d+[ \t]+"  # BuildKit's "#8 12.34 "
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[ \t]+\d{1,2}[ \t]+\d\d:\d\d:\d\d[ \t]+[\w.-]+[ \t]+"
+    r"[\w./-]+(?:\[\d+\])?:[ \t]"  # journalctl and syslog: "May 01 12:00:00 node3 kernel: "
+    r"|\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[ \t]+\w{3}[ \t]+\d{1,2}[ \t]+\d\d:\d\d:\d\d[ \t]+\d{4}\][ \t]*"  # dmesg -T
+    r"|\[pod/[\w.-]+/[\w.-]+\][ \t]"  # kubectl logs --prefix: "[pod/trainer-0/main] "
+    r"|[-*\u2022][ \t]+"  # a Markdown list's bullet
+    r")+"
 )
 """A log's line prefix (ranks, compose services, workers, time stamps): readers see the message after it."""
-_PREFIX_STARTS = frozenset("[(0123456789abcdefghijklmnopqrstuvwxyzDIWEC")
+_PREFIX_STARTS = frozenset("[(0123456789abcdefghijklmnopqrstuvwxyzDIWECFJMASOND-*#\u2022")
 _TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"'})
 _ENTITIES = ("&lt;", "&gt;", "&quot;", "&#39;", "&#x27;", "&amp;")
 

@@ -11,10 +11,11 @@ import kinds_seventh_round as seventh
 import kinds_eighth_round as eighth
 import kinds_ninth_round as ninth
 import kinds_tenth_round as tenth
+import kinds_eleventh_round as eleventh
 import kinds_fourth_round as fourth
 from paste_findings import first, signatures
 
-ROUNDS = (fourth, fifth, sixth, seventh, eighth, ninth, tenth)
+ROUNDS = (fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh)
 LEADS = [row for r in ROUNDS for row in r.LEADS]
 NOT_LEADS = [row for r in ROUNDS for row in r.NOT_LEADS]
 OBSERVED = [row for r in ROUNDS for row in r.OBSERVED]
@@ -33,7 +34,7 @@ def test_a_near_miss_does_not_lead_with_that_cause(text, category):
     assert found is None or found.category != category
 
 
-@pytest.mark.parametrize("text, code", tenth.SILENT)
+@pytest.mark.parametrize("text, code", tenth.SILENT + eleventh.SILENT)
 def test_a_rule_stays_silent_on_what_the_paste_does_not_show(text, code):
     assert code not in {f.code for f in triage(text).findings}
 
@@ -46,6 +47,13 @@ def test_a_wording_is_observed(text, observation):
 @pytest.mark.parametrize("text, observation", NOT_OBSERVED)
 def test_a_near_miss_is_not_observed(text, observation):
     assert observation not in signatures(text)
+
+
+def test_only_nccls_invalid_usage_is_called_the_programs_own_error():
+    """NCCL's troubleshooting guide: invalid usage and arguments are programming errors, system and CUDA failures not."""
+    usage = triage("RuntimeError: NCCL error in: ProcessGroupNCCL.cpp:1275, invalid usage, NCCL version 2.18.1\n"
+                   "ncclInvalidUsage: This usually reflects invalid usage of NCCL library.")
+    assert [f for f in usage.findings if f.code == "CC830" and "NCCL" in f.title]
 
 
 def test_nvrtc_alone_is_a_warning_when_the_builds_kernels_can_run():

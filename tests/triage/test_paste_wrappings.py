@@ -42,6 +42,16 @@ WRAPPINGS = {
     "containerd": _each_line("2024-05-01T12:00:00.123456789Z stderr F "),
     "ray worker": _each_line("(RayWorkerWrapper pid=4711) "),
     "vllm": _each_line("ERROR 05-01 12:00:00 [engine.py:123] "),
+    "loguru": _each_line("2024-05-01 12:00:00.123 | ERROR    | __main__:main:12 - "),
+    "python logging": _each_line("ERROR:root:"),
+    "glog": _each_line("E0501 12:00:00.123456  1234 file.cc:12] "),
+    "pdsh": _each_line("worker-1: "),
+    "buildkit": _each_line("#8 12.34 "),
+    "journalctl": _each_line("May 01 12:00:00 gpu-node-3 kernel: "),
+    "syslog": _each_line("May  1 12:00:00 host python3[1234]: "),
+    "dmesg -T": _each_line("[Wed May  1 12:00:00 2024] "),
+    "kubectl --prefix": _each_line("[pod/trainer-0/main] "),
+    "markdown list": _each_line("- "),
     "html": lambda text: text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"),
     "typographic": lambda text: text.replace("'", "\u2019").replace('"', "\u201c"),
 }
@@ -146,6 +156,12 @@ def test_background_lines_alone_are_no_finding() -> None:
     ("0: NVIDIA GeForce RTX 3090", "0: NVIDIA GeForce RTX 3090"),
     ("[W socket.cpp:663] [c10d] The client socket has failed to connect",
      "[W socket.cpp:663] [c10d] The client socket has failed to connect"),
+    # an INFO line of Python's logging stays marked as one (an extension said to be absent is read from it)
+    ("INFO:xformers:A matching Triton is not available", "INFO:xformers:A matching Triton is not available"),
+    ("libcudnn_cnn_infer.so.8: cannot open shared object file", "libcudnn_cnn_infer.so.8: cannot open shared object file"),
+    ("--- a/setup.py", "--- a/setup.py"),
+    ("**kwargs: passed on", "**kwargs: passed on"),
+    ("E: Unable to locate package nvidia-driver-535", "E: Unable to locate package nvidia-driver-535"),
 ])
 def test_only_the_prefix_itself_is_removed(line: str, kept: str) -> None:
     assert normalise_line(line) == kept

@@ -326,7 +326,8 @@ def test_platform_words():
     ("   indented  ", "   indented"),
     # an issue template's bold labels read as plain ones; Python's ** is left alone
     ("**CUDA Version**: 11.3", "CUDA Version: 11.3"),
-    ("- **NVIDIA Driver Version:** 470.223.02", "- NVIDIA Driver Version: 470.223.02"),
+    # (a Markdown list's bullet goes too)
+    ("- **NVIDIA Driver Version:** 470.223.02", "NVIDIA Driver Version: 470.223.02"),
     ("**PyTorch Version (if applicable)**:1.12.1", "PyTorch Version (if applicable):1.12.1"),
     ("    return f(*args, **kwargs)", "    return f(*args, **kwargs)"),
     ("x = 2**10 ** 3", "x = 2**10 ** 3"),

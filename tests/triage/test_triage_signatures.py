@@ -5,6 +5,10 @@ from cudacheck.triage import parse
 from cudacheck.messages import MESSAGES
 
 EXAMPLES = {
+    "nccl_remote_error": "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/"
+                         "ProcessGroupNCCL.cpp:1333, remote process exited or there was a network error, NCCL version "
+                         "2.18.6",
+    "multi_node_job": "deepspeed --num_gpus 2 --num_nodes 2 --master_addr 192.168.3.100 --hostfile hostfile train.py",
     "driver_too_old": "RuntimeError: The NVIDIA driver on your system is too old (found version 11020).",
     "driver_found_version": "...compiled with your version of the CUDA driver. (found version 10020)",
     "insufficient_driver": "RuntimeError: CUDA error: CUDA driver version is insufficient for CUDA runtime version",
@@ -219,6 +223,8 @@ EXAMPLES = {
 
 # Lines that mention the same words without being the signature.
 NEAR_MISSES = {
+    "nccl_remote_error": "the remote process exited normally after saving the checkpoint",
+    "multi_node_job": "torchrun --nnodes=1 --nproc_per_node=8 train.py",
     "driver_too_old": "PyTorch no longer supports this GPU because it is too old.",
     "insufficient_driver": "[Errno 35] Resource temporarily unavailable",
     "no_cuda_device": "Epoch 3: 100%|██████████| error 100% done",

@@ -6,6 +6,7 @@ import re
 
 from typing import Iterator, Optional, Tuple
 
+from ...lazy_regex import lazy_compile
 from ...observations import Obs
 from ...report import Finding
 from ...snapshot import Observation
@@ -183,7 +184,7 @@ def application_error(ctx: RuleContext) -> Iterator[Finding]:
     """
     for signature, (title, remedy) in _APPLICATION.items():
         observation = first_of(ctx, signature)
-        if observation is None:
+        if observation is None or (signature == Obs.NCCL_ERROR and not _nccl_usage_error(observation)):
             continue
         detail = f"{quote(observation)}."
         if signature == Obs.CUDA_OOM:
@@ -200,6 +201,18 @@ def application_error(ctx: RuleContext) -> Iterator[Finding]:
                           detail=f"{quote(first_of(ctx, Obs.NOT_COMPILED_WITH_CUDA))}.",
                           remedy="device = torch.device('mps' if torch.backends.mps.is_available() else 'cpu')",
                           evidence=["platform.system"])
+
+
+def _nccl_usage_error(observation: Observation) -> bool:
+    """Whether an NCCL error is one NCCL calls a programming error (ncclInvalidUsage, ncclInvalidArgument).
+
+    NCCL's troubleshooting guide: ncclSystemError and ncclUnhandledCudaError mean a call to the system or to CUDA
+    failed, ncclRemoteError a peer or the network; only invalid usage and arguments are the program's own.
+    """
+    return bool(_NCCL_USAGE.search(observation.text))
+
+
+_NCCL_USAGE = lazy_compile(r"invalid usage|invalid argument|ncclInvalid", re.IGNORECASE)
 
 
 # --- configuration ---------------------------------------------------------------------------------
@@ -360,7 +373,8 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
     if setting is not None:
         lowered = setting.text.lower()
         mistakes.append((setting, "MIG is enabled but no MIG instance exists" if "mig" in lowered else
-                         "NCCL finds no network interface to use" if "interface" in lowered else
+                         "NCCL finds no network interface to use" if "interface" in lowered or "socket" in lowered
+                         else
                          f"The rendezvous port {setting.values.get('port')} is already in use" if setting.values.get(
                              "port") else
                          f"torch.distributed needs {setting.values.get('variable', 'its rendezvous variables')}, "
@@ -369,8 +383,9 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          "MIG UUID in CUDA_VISIBLE_DEVICES, or disable MIG (`sudo nvidia-smi -mig 0`, then reset)."
                          if "mig" in lowered else
                          "Name the interface the nodes reach each other on: `export NCCL_SOCKET_IFNAME=eth0` (see "
-                         "`ip addr`; exclude docker0/lo), and the same for GLOO_SOCKET_IFNAME."
-                         if "interface" in lowered else
+                         "`ip addr`; exclude docker0/lo), and the same for GLOO_SOCKET_IFNAME; in a container, "
+                         "--network=host gives NCCL the host's interfaces."
+                         if "interface" in lowered or "socket" in lowered else
                          "Another job (or a stale process of this one) holds the port: pick a free MASTER_PORT "
                          "(`torchrun --master_port 29501 …`, or `--rdzv-endpoint localhost:0` for one node), or end the "
                          "old process (`ss -ltnp | grep 29500`)." if setting.values.get("port") else
@@ -410,6 +425,28 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          "GPU visible (CUDA_VISIBLE_DEVICES)."))
     for hit, title, fix in mistakes[:1]:
         yield ctx.finding(title, certainty=LIKELY, detail=f"{quote(hit)}.", remedy=fix, evidence=evidence(hit))
+    if not mistakes:
+        yield from _nccl_between_nodes(ctx)
+
+
+def _nccl_between_nodes(ctx: RuleContext) -> Iterator[Finding]:
+    """NCCL's system or remote error in a job across machines: most often the network NCCL picked between them."""
+    failure = first_of(ctx, Obs.NCCL_REMOTE_ERROR) or first_of(ctx, Obs.NCCL_SYSTEM_ERROR)
+    nodes = first_of(ctx, Obs.MULTI_NODE_JOB)
+    if failure is None or nodes is None:
+        return
+    chosen = env_value(ctx, "NCCL_SOCKET_IFNAME")
+    yield ctx.finding(
+        "NCCL failed between the machines of a multi-node job: most often the network interface it uses",
+        certainty=POSSIBLE,
+        detail=f"{quote(failure)}; the job spans machines ({quote(nodes)})." + (
+            f" NCCL_SOCKET_IFNAME={chosen} is set: that interface must exist and reach the other nodes on every "
+            "machine." if chosen else ""),
+        remedy="Run once with NCCL_DEBUG=INFO and read which interface NCCL uses (\"NET/Socket : Using …\"); set "
+               "NCCL_SOCKET_IFNAME (and GLOO_SOCKET_IFNAME) to the interface the nodes reach each other on (`ip addr`; "
+               "not lo or docker0), start containers with --network=host, and check the firewall between the nodes. "
+               "A peer that crashed first (out of memory) gives the same error on the others: read every node's log.",
+        evidence=evidence(failure, nodes))
 
 
 # --- what the paste did not tell ------------------------------------------------------------------------

@@ -102,6 +102,19 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
             "/dev/shm is probably too small: the container runs with Docker's default shared memory",
             certainty=POSSIBLE, detail=f"{quote(lead)}. {context}", remedy=remedy,
             evidence=evidence(lead, docker_run(ctx)))
+        return
+    system = first_of(ctx, Obs.NCCL_SYSTEM_ERROR)
+    if system is not None and not context and ctx.snapshot.container.in_container is not False and \
+            first_of(ctx, Obs.MULTI_NODE_JOB) is None and first_of(ctx, Obs.JOB_SETTING_MISSING) is None:
+        # ncclSystemError on one machine, not said to be the host: NCCL's failing call is most often its shared memory
+        yield ctx.finding(
+            "NCCL's \"unhandled system error\": on one machine most often /dev/shm too small for its buffers",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(system)}. A system call of NCCL's failed; between the GPUs of one machine NCCL shares "
+                   "memory through /dev/shm, which a container gets only 64 MiB of by default.",
+            remedy="Run once with NCCL_DEBUG=WARN: the line before the error names the failing call (shm_open, "
+                   "posix_fallocate: /dev/shm; socket: the network). For /dev/shm: " + remedy,
+            evidence=evidence(system))
 
 
 def _names_shared_memory(observation: Observation) -> bool:

@@ -1,0 +1,60 @@
+"""Kinds of evidence an eleventh round found missing. Each kind fires on its wording and stays silent on a near miss
+(tables read by test_kinds.py). Texts written here in the style of real reports."""
+from cudacheck.observations import Obs
+
+_SYSTEM_ERROR = ("torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp"
+                 ":1970, unhandled system error (run with NCCL_DEBUG=INFO for details), NCCL version 2.20.5\n"
+                 "ncclSystemError: System call (e.g. socket, malloc) or external library call failed or device error.")
+_REMOTE_ERROR = ("torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp"
+                 ":1333, remote process exited or there was a network error, NCCL version 2.18.6")
+
+# --- what each wording leads with: (text, the first finding's category, words its title holds) -------------------
+LEADS = [
+    # NCCL's system error on one machine: its shared memory is the call that fails most often
+    ("Training on 4 GPUs of one server fails at the first all_reduce:\n" + _SYSTEM_ERROR, "shm_too_small",
+     "unhandled system error"),
+    # the same error in a job across machines: the network between them
+    ("torchrun --nnodes=2 --nproc_per_node=8 --rdzv_endpoint=10.0.0.1:29500 train.py\n" + _SYSTEM_ERROR, "config",
+     "multi-node job"),
+    # a peer lost between two machines with the interface named by hand
+    ("export NCCL_SOCKET_IFNAME=eno1\ndeepspeed --num_gpus 2 --num_nodes 2 --hostfile hostfile train.py\n"
+     + _REMOTE_ERROR, "config", "network interface"),
+    ("两台机器多机训练报错:\n" + _REMOTE_ERROR, "config", "multi-node job"),
+    # the interface NCCL picked in a container cannot open a socket
+    ("e66aa18dc444:3171:3171 [0] include/socket.h:311 NCCL WARN Socket creation failed : Address family not supported "
+     "by protocol\nNCCL failure common.cu:874 'unhandled system error'", "config", "no network interface"),
+]
+
+# --- what a near miss must not lead with: (text, category) -------------------------------------------------------
+NOT_LEADS = [
+    # a peer that exited on one machine is most often a crash of its own, not the network
+    (_REMOTE_ERROR, "config"),
+    # a single-node torchrun is no multi-node job
+    ("torchrun --nnodes=1 --nproc_per_node=8 train.py\n" + _SYSTEM_ERROR, "config"),
+    # shared memory the container was given plenty of is not the failing call
+    ("docker run --gpus all --ipc=host -it nvcr.io/nvidia/pytorch:24.01-py3\n" + _SYSTEM_ERROR, "shm_too_small"),
+]
+
+# --- what is observed, and what only looks like it ----------------------------------------------------------------
+OBSERVED = [
+    (_REMOTE_ERROR, Obs.NCCL_REMOTE_ERROR),
+    ("cupy_backends.cuda.libs.nccl.NcclError: NCCL_ERROR_SYSTEM_ERROR: unhandled system error", Obs.NCCL_SYSTEM_ERROR),
+    ("deepspeed --num_gpus 2 --num_nodes 2 --hostfile hostfile train.py", Obs.MULTI_NODE_JOB),
+    ("I train on two DGX nodes with torchrun", Obs.MULTI_NODE_JOB),
+    ("多机训练时报错", Obs.MULTI_NODE_JOB),
+    ("include/socket.h:311 NCCL WARN Socket creation failed : Address family not supported by protocol",
+     Obs.JOB_SETTING_MISSING),
+]
+
+NOT_OBSERVED = [
+    ("torchrun --nnodes=1 --nproc_per_node=4 train.py", Obs.MULTI_NODE_JOB),
+    ("it works on my other machine", Obs.MULTI_NODE_JOB),
+    ("the remote process exited normally after saving", Obs.NCCL_REMOTE_ERROR),
+]
+
+# --- judged on what the paste shows: (text, code that must not fire) ---------------------------------------------
+SILENT = [
+    # NCCL's system and remote errors are not the program's own: only invalid usage is (NCCL's troubleshooting guide)
+    (_SYSTEM_ERROR, "CC830"),
+    (_REMOTE_ERROR, "CC830"),
+]
