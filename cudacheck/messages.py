@@ -374,7 +374,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"cuDNN version (?:incompatibility|mismatch): PyTorch was compiled\s+against \(?(?P<built>[\d, ]+)\)? but "
              r"(?:linked against|found runtime version) \(?(?P<loaded>[\d, ]+)\)?|"
              r"CUDNN_STATUS_(?:SUBLIBRARY_)?VERSION_MISMATCH", join_next=1),
-    _message(Obs.CUDNN_RUNTIME_OLDER, ("loaded runtime cudnn library", "outdated cudnn installation found"),
+    _message(Obs.CUDNN_RUNTIME_OLDER, ("loaded runtime cudnn library", "outdated cudnn installation found",
+                                       "cudnn version in your machine is"),
              # TensorFlow 1.x: "Loaded runtime CuDNN library: 7101 (compatibility version 7100) but source was compiled
              # with 7005 (compatibility version 7000)"; later: "… library: 8.1.0 but source was compiled with: 8.6.0"
              r"Loaded runtime CuDNN library:?\s*(?P<loaded>[\d.]+)(?:\s*\(compatibility version [\d.]+\))?\s*but source was "
@@ -382,7 +383,11 @@ MESSAGES: Tuple[Message, ...] = (
              # JAX's check of its CUDA components: "Outdated cuDNN installation found. Version JAX was built against:
              # 8907 Minimum supported: 9100 Installed version: 8907" (cuDNN's integer versions: 8907 = 8.9.7)
              r"Outdated cuDNN installation found\.?\s*(?:Version \w+ was built against:\s*\d+\s*)?Minimum supported:\s*"
-             r"(?P<minimum>\d+)\s*Installed version:\s*(?P<installed>\d+)", join_next=3),
+             r"(?P<minimum>\d+)\s*Installed version:\s*(?P<installed>\d+)|"
+             # Paddle's check at start: "The installed Paddle is compiled with CUDNN 7.6, but CUDNN version in your
+             # machine is 7.3, which may cause serious incompatible bug."
+             r"compiled with CUDNN (?P<built2>\d+(?:\.\d+)+), but CUDNN version in your machine is "
+             r"(?P<loaded2>\d+(?:\.\d+)+)", join_next=3),
     _message(Obs.CUDNN_SYMBOL, ("undefined symbol", "could not load symbol", "cannot load symbol"),
              r"(?:undefined symbol:?|Could not load symbol|Cannot load symbol)\s*(?P<symbol>cudnn\w+|_ZN5cudnn\w+)"),
     # --- NCCL and other CUDA libraries ------------------------------------------------------------
@@ -453,7 +458,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"compiled with a version of Cuda that does not match the version used to compile Pytorch binaries\.?"
              r"(?:\s*Pytorch binaries were compiled with Cuda (?P<torch>\d+\.\d+))?", join_next=1),
     _message(Obs.NVCC_UNSUPPORTED_ARCH, ("unsupported gpu architecture",),
-             r"nvcc fatal\s*:\s*Unsupported gpu architecture '(?P<arch>compute_\d{2,3}[a-z]?)'"),
+             # nvcc's own words, also quoted without its "nvcc fatal :" prefix
+             r"(?:nvcc fatal\s*:\s*)?Unsupported gpu architecture '(?P<arch>compute_\d{2,3}[a-z]?)'"),
     _message(Obs.CUDA_HOME_MISSING, ("cuda_home environment variable is not set",),
              r"CUDA_HOME environment variable is not set"),
     _message(Obs.CUDA_HOME_LIST, ("/bin/nvcc",),
@@ -528,6 +534,12 @@ MESSAGES: Tuple[Message, ...] = (
     # NCCL's ncclSystemError: a system call failed (shared memory, sockets, memory registration)
     _message(Obs.NCCL_SYSTEM_ERROR, ("unhandled system error", "ncclsystemerror", "nccl_error_system_error"),
              r"unhandled system error|ncclSystemError|NCCL_ERROR_SYSTEM_ERROR"),
+    # nvidia-container-cli setting up the device cgroup: rootless Docker may not write it, and libnvidia-container
+    # before 1.8 knows only cgroup v1 ("cgroup subsystem devices not found")
+    _message(Obs.CONTAINER_CGROUP_DEVICES, ("devices.allow", "devices.deny", "cgroup subsystem devices not found",
+                                            "device cgroup mount path"),
+             r"devices\.(?:allow|deny)[^\n]{0,40}?permission denied|cgroup subsystem devices not found|"
+             r"failed to (?:get|find) device cgroup mount path"),
     # NCCL's ncclRemoteError: a peer process exited or the network between the processes failed
     _message(Obs.NCCL_REMOTE_ERROR, ("remote process exited", "ncclremoteerror", "nccl_error_remote_error"),
              r"remote process exited or there was a network error|ncclRemoteError|NCCL_ERROR_REMOTE_ERROR"),

@@ -370,6 +370,9 @@ class Obs(str, Enum):
     JOB_SETTING_MISSING = ("job_setting_missing", "config",
                            "a setting the job needs is missing: MIG without instances, no NCCL network interface, "
                            "torch.distributed's MASTER_ADDR/RANK unset")
+    CONTAINER_CGROUP_DEVICES = ("container_cgroup_devices", "config",
+                                "the NVIDIA container runtime cannot set the container's device cgroup (rootless "
+                                "Docker, cgroup v2 with an old toolkit)")
     NCCL_REMOTE_ERROR = ("nccl_remote_error", "config",
                          "NCCL lost a peer: \"remote process exited or there was a network error\" (ncclRemoteError)")
     NCCL_SETTING_FIX = ("nccl_setting_fix", "config",

@@ -23,6 +23,29 @@ LEADS = [
     # the interface NCCL picked in a container cannot open a socket
     ("e66aa18dc444:3171:3171 [0] include/socket.h:311 NCCL WARN Socket creation failed : Address family not supported "
      "by protocol\nNCCL failure common.cu:874 'unhandled system error'", "config", "no network interface"),
+    # torch sees the GPU in a plain Python, the program sees none: its start hides the GPU
+    ("But CUDA is available (got True when I run \"import torch; torch.cuda.is_available()\").\nI'm on WSL2.\n"
+     "RuntimeError: No CUDA GPUs are available", "no_gpu_visible", "its start hides the GPU"),
+    ("单独运行`python -c \"import torch; print(torch.cuda.is_available())\"`返回`True`\n但使用脚本运行模型时报错：\n"
+     "RuntimeError: No CUDA GPUs are available", "no_gpu_visible", "its start hides the GPU"),
+    # where the paste shows the mask, the mask is named
+    (">>> torch.cuda.is_available()\nTrue\nCUDA_VISIBLE_DEVICES=\"\" python train.py\nRuntimeError: No CUDA GPUs are "
+     "available", "no_gpu_visible", "hides them"),
+    # Paddle's check of the cuDNN it finds at start
+    ("W1230 17:02:36.781275  9089 device_context.cc:270] WARNING: device: 0. The installed Paddle is compiled with "
+     "CUDNN 7.6, but CUDNN version in your machine is 7.4, which may cause serious incompatible bug. Please recompile "
+     "or reinstall Paddle with compatible CUDNN version.", "cudnn_version_mismatch",
+     "cuDNN 7.4 is loaded, but the framework was built with cuDNN 7.6"),
+    # nvcc's refusal quoted without its "nvcc fatal :" prefix
+    ("when I install it I meet the error: \"Unsupported gpu architecture 'compute_75'\"\nRTX2060, CUDA9.2, torch1.3.0",
+     "cuda_toolkit_mismatch_ext", "compute_75"),
+    # the container runtime may not write the device cgroup: rootless Docker, or cgroup v2 with an old toolkit
+    ("stderr: nvidia-container-cli: mount error: open failed: /sys/fs/cgroup/devices/user.slice/devices.allow: "
+     "permission denied: unknown.", "config", "device cgroup"),
+    ("docker: Error response from daemon: failed to create shim: OCI runtime create failed: container_linux.go:380: "
+     "starting container process caused: process_linux.go:545: container init caused: Running hook #1:: error running "
+     "hook: exit status 1, stdout: , stderr: nvidia-container-cli: container error: cgroup subsystem devices not "
+     "found: unknown.", "config", "device cgroup"),
 ]
 
 # --- what a near miss must not lead with: (text, category) -------------------------------------------------------
@@ -46,7 +69,26 @@ OBSERVED = [
      Obs.JOB_SETTING_MISSING),
 ]
 
+OBSERVED += [
+    # is_available()'s answer given in a sentence
+    ("torch.cuda.is_available() returns True but the script fails", Obs.CUDA_AVAILABLE),
+    ("CUDA is available (got True when I run torch.cuda.is_available())", Obs.CUDA_AVAILABLE),
+    ("单独运行`python -c \"import torch; print(torch.cuda.is_available())\"`返回`True`", Obs.CUDA_AVAILABLE),
+]
+
+OBSERVED += [
+    ("The installed Paddle is compiled with CUDNN 7.6, but CUDNN version in your machine is 7.3",
+     Obs.CUDNN_RUNTIME_OLDER),
+    ("nvcc fatal   : Unsupported gpu architecture 'compute_120'", Obs.NVCC_UNSUPPORTED_ARCH),
+    ("nvidia-container-cli: container error: cgroup subsystem devices not found: unknown",
+     Obs.CONTAINER_CGROUP_DEVICES),
+]
+
 NOT_OBSERVED = [
+    ("The installed Paddle is compiled with CUDA 10.2, but CUDA runtime version in your machine is 10.2",
+     Obs.CUDNN_RUNTIME_OLDER),
+    ("echo 'c 195:* rwm' > /sys/fs/cgroup/devices/docker/devices.allow", Obs.CONTAINER_CGROUP_DEVICES),
+    ("I check torch.cuda.is_available() before training", Obs.CUDA_AVAILABLE),
     ("torchrun --nnodes=1 --nproc_per_node=4 train.py", Obs.MULTI_NODE_JOB),
     ("it works on my other machine", Obs.MULTI_NODE_JOB),
     ("the remote process exited normally after saving", Obs.NCCL_REMOTE_ERROR),

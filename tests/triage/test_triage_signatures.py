@@ -5,6 +5,8 @@ from cudacheck.triage import parse
 from cudacheck.messages import MESSAGES
 
 EXAMPLES = {
+    "container_cgroup_devices": "stderr: nvidia-container-cli: mount error: open failed: /sys/fs/cgroup/devices/"
+                                "user.slice/devices.allow: permission denied",
     "nccl_remote_error": "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/"
                          "ProcessGroupNCCL.cpp:1333, remote process exited or there was a network error, NCCL version "
                          "2.18.6",
@@ -223,6 +225,7 @@ EXAMPLES = {
 
 # Lines that mention the same words without being the signature.
 NEAR_MISSES = {
+    "container_cgroup_devices": "cat /sys/fs/cgroup/devices/devices.list",
     "nccl_remote_error": "the remote process exited normally after saving the checkpoint",
     "multi_node_job": "torchrun --nnodes=1 --nproc_per_node=8 train.py",
     "driver_too_old": "PyTorch no longer supports this GPU because it is too old.",

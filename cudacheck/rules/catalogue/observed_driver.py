@@ -3,7 +3,7 @@ visible, forward compatibility, a container's CUDA requirement (CC801–CC804, C
 from __future__ import annotations
 
 import re
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from ...observations import Obs
 from ...report import Finding
@@ -15,7 +15,7 @@ from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, Situation
                             container_gpu_access, container_without_gpu_runtime, cuda_unavailable, docker_run,
                             driver_needed, evidence, fallback_says_no_gpu, first_of, forward_compat_cause,
                             gpu_situation, hiding_mask, ld_entries, newest_image_cuda, platform_system, quote,
-                            wheel_text, wsl_libcuda_shadowed)
+                            torch_sees_gpu, wheel_text, wsl_libcuda_shadowed)
 from ..registry import rule
 
 
@@ -379,6 +379,15 @@ _GOOGLE_CLOUD_NOTE = (" On GKE (and GCP's Container-Optimized OS) the driver's l
                       "newer base images no longer do (`ENV LD_LIBRARY_PATH=/usr/local/nvidia/lib64:$LD_LIBRARY_PATH`).")
 
 
+def _seen_elsewhere(ctx: RuleContext) -> Tuple[Optional[Observation], Optional[Observation]]:
+    """(torch answering that CUDA is available, the program's own "no GPU") where the paste shows both and no mask:
+    the same machine and torch see the GPU in one process and not in the program."""
+    if hiding_mask(ctx) is not None or not torch_sees_gpu(ctx):
+        return None, None
+    seen = next((o for o in all_of(ctx, Obs.CUDA_AVAILABLE) if o.values.get("source") != "collect_env"), None)
+    return seen, first_of(ctx, Obs.NO_CUDA_GPUS, Obs.NO_CUDA_DEVICE)
+
+
 @rule("CC804", "observed-no-gpu-visible", "no_gpu_visible", "container", symptom=True)
 def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
     """The program sees no GPU although one should be there (container without GPUs, masks).
@@ -511,6 +520,20 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         return
     if wsl_libcuda_shadowed(ctx) is not None:
         return  # WSL passes the GPU through and another libcuda answers: CC811
+    seen, unseen = _seen_elsewhere(ctx)
+    if seen is not None and unseen is not None:
+        yield ctx.finding(
+            "torch sees the GPU in a plain Python, but this program sees none: its start hides the GPU",
+            certainty=LIKELY,
+            detail=f"{quote(seen)}, yet the program says {quote(unseen)}. The driver and the torch build work; "
+                   "something between them and this program hides the GPUs, most often a CUDA_VISIBLE_DEVICES its "
+                   "launch script, config file or code sets to an index this machine does not have.",
+            remedy="Look for CUDA_VISIBLE_DEVICES in the launch script (`export CUDA_VISIBLE_DEVICES=2`), the config "
+                   "file and the code (`os.environ['CUDA_VISIBLE_DEVICES'] = …`, a `--gpu` option) and set it to an "
+                   "index `nvidia-smi -L` lists (0 on a one-GPU machine) or remove it. Launchers set it too: Ray "
+                   "and Slurm hide the GPUs from a task that did not ask for one.",
+            evidence=evidence(seen, unseen))
+        return
     banner = first_of(ctx, Obs.NGC_NO_DRIVER) if not ctx.non_nvidia_evidence else None  # no GPU on purpose
     situation = gpu_situation(ctx)
     # a report that says the machine has no NVIDIA GPU (a Mac running a Linux container) expects none inside either

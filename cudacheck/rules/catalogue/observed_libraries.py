@@ -3,7 +3,7 @@ library paths (CC808–CC811)."""
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Tuple
 
 from ...observations import Obs
 from ...report import Finding
@@ -120,7 +120,7 @@ def _cudnn_sublibraries_mixed(ctx: RuleContext) -> Optional[Observation]:
     """cuDNN's CUDNN_STATUS_SUBLIBRARY_VERSION_MISMATCH: its sub-libraries were loaded from another install than its
     core, a loader-path fact (not a torch built for another cuDNN), unless torch's own version check also failed."""
     mixed = [o for o in all_of(ctx, Obs.CUDNN_INCOMPATIBLE) if "sublibrary" in o.text.lower()]
-    if not mixed or any(o.values.get("built") for o in all_of(ctx, Obs.CUDNN_INCOMPATIBLE, Obs.CUDNN_RUNTIME_OLDER)):
+    if not mixed or any(_cudnn_versions(o)[0] for o in all_of(ctx, Obs.CUDNN_INCOMPATIBLE, Obs.CUDNN_RUNTIME_OLDER)):
         return None
     return mixed[0]
 
@@ -156,9 +156,8 @@ def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     path_note = (f" LD_LIBRARY_PATH puts {', '.join(culprits[:3])} first; it wins over the wheel's RUNPATH."
                  if culprits else "")
     if signal is not None:
-        built = _dotted_cudnn(signal.values.get("built") or signal.values.get("minimum"))
-        loaded = _dotted_cudnn(signal.values.get("loaded") or signal.values.get("installed"))
-        framework = "the framework" if signal.signature == Obs.CUDNN_RUNTIME_OLDER else "torch"  # TF/JAX's message
+        built, loaded = _cudnn_versions(signal)
+        framework = "the framework" if signal.signature == Obs.CUDNN_RUNTIME_OLDER else "torch"  # TF/JAX/Paddle's
         yield ctx.finding(
             f"cuDNN {loaded or '?'} is loaded, but {framework} "
             + (f"needs cuDNN ≥ {built}" if signal.values.get("minimum") else
@@ -176,6 +175,16 @@ def observed_cudnn_version_mismatch(ctx: RuleContext) -> Iterator[Finding]:
             remedy="Remove other cuDNN folders from LD_LIBRARY_PATH and reinstall torch so its nvidia-cudnn wheel "
                    "matches.",
             evidence=evidence(symbol))
+
+
+def _cudnn_versions(observation: Observation) -> Tuple[str, str]:
+    """(the cuDNN a framework was built with or needs at least, the cuDNN loaded), dotted; "" where not given.
+
+    The messages name them differently: torch and TensorFlow "built"/"loaded", JAX "minimum"/"installed", Paddle
+    "built2"/"loaded2"."""
+    values = observation.values
+    return (_dotted_cudnn(values.get("built") or values.get("built2") or values.get("minimum")),
+            _dotted_cudnn(values.get("loaded") or values.get("loaded2") or values.get("installed")))
 
 
 def _dotted_cudnn(value: Optional[str]) -> str:

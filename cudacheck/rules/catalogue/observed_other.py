@@ -248,6 +248,12 @@ _STATED_MISTAKES = {
         "Enable CDI in /etc/docker/daemon.json (`\"features\": {\"cdi\": true}`, see dockerd's \"Configure CDI "
         "devices\") and restart Docker, with a CDI spec generated (`sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml`); "
         "or request the GPU with `--gpus all` through the nvidia runtime instead."),
+    Obs.CONTAINER_CGROUP_DEVICES: (
+        "The NVIDIA container runtime cannot set up the container's device cgroup",
+        "Rootless Docker or Podman may not write device cgroups: set `no-cgroups = true` under [nvidia-container-cli] "
+        "in /etc/nvidia-container-runtime/config.toml (or use CDI: `sudo nvidia-ctk cdi generate --output=/etc/cdi/"
+        "nvidia.yaml`, then `--device nvidia.com/gpu=all`). \"cgroup subsystem devices not found\" on a cgroup v2 host "
+        "is libnvidia-container older than 1.8, which knows only cgroup v1: update the NVIDIA Container Toolkit."),
     Obs.DUPLICATE_GPU: (
         "Two ranks run on the same GPU",
         "Give every rank its own GPU before creating the process group: `torch.cuda.set_device(local_rank)` "

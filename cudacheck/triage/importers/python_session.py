@@ -47,6 +47,22 @@ _LISTED_SAID = lazy_compile(r"\b(?:but|while|whereas|yet|although|however)\b[^\n
 """A sentence going on from the imported version to another one the package manager lists ("but `pip list` shows
 torch 2.1.0"): a second install."""
 _CUDA_NONE_SAID = lazy_compile(r"torch\.version\.cuda" + _SAID_AS + r"None\b")
+_AVAILABLE_SAID = lazy_compile(
+    r"is_available(?:\(\))?[)`'\"]{0,4}" + _SAID_AS + r"(?P<value>True|False)\b|"
+    # the answer said before the call: "got True when I run torch.cuda.is_available()"
+    r"\b(?:got|get|gets|returns?|returned|prints?|printed|gives|gave)\s+[`'\"]?(?P<before>True|False)[`'\"]?\s+"
+    r"(?:when|if|from|for|with)\b[^\n]{0,80}?is_available")
+"""A sentence giving torch.cuda.is_available()'s answer: "is_available() returns True", "返回`True`"."""
+
+
+def _available_said(document: Document, facts: Facts) -> None:
+    """is_available()'s answers as sentences give them, where no session in the paste shows one."""
+    for index in document.lines_with("is_available"):
+        line = document.line(index)
+        said = _AVAILABLE_SAID.search(line)
+        if said and not _PROMPT.match(line):
+            value = (said.group("value") or said.group("before")).lower()
+            facts.observe(Obs.CUDA_AVAILABLE, line, document.number(index), value=value, source="text")
 
 
 def parse(document: Document, facts: Facts) -> None:
@@ -77,6 +93,8 @@ def parse(document: Document, facts: Facts) -> None:
                 facts.add_torch(TorchClaim(kind="imported", source="text", cuda="none", line=document.number(index)))
                 facts.observe(Obs.TORCH_CUDA_NONE, document.line(index), document.number(index))
                 break
+    if not any(o.signature == Obs.CUDA_AVAILABLE for o in facts.observations):
+        _available_said(document, facts)
     _banner(document, facts)
     _paths(document, facts)
     for index in document.lines_with(":\\"):
