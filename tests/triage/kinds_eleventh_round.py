@@ -46,6 +46,24 @@ LEADS = [
      "starting container process caused: process_linux.go:545: container init caused: Running hook #1:: error running "
      "hook: exit status 1, stdout: , stderr: nvidia-container-cli: container error: cgroup subsystem devices not "
      "found: unknown.", "config", "device cgroup"),
+    # a GPU gone from nvidia-smi until the next reboot, a card not seated, heat and reboots said in other languages
+    ("Training crashes after 2-3 hours with RuntimeError: CUDA error: unspecified launch failure. After the crash "
+     "nvidia-smi shows \"No devices were found\" until I reboot.", "gpu_health", ""),
+    ("Sometimes one of the 8 GPUs disappears from nvidia-smi and the job fails with \"CUDA error: an illegal memory "
+     "access\".", "gpu_health", ""),
+    ("The GPU was not seated properly in the PCIe slot and kept failing with CUDA error: unknown error",
+     "gpu_health", ""),
+    ("学習中に突然 \"CUDA error: unspecified launch failure\" で落ちます。nvidia-smi で見ると温度が 90度近くになっています。",
+     "gpu_health", ""),
+    ("При обучении компьютер перезагружается. Видеокарта RTX 3090, блок питания 750 Вт.", "gpu_health", ""),
+    ("Cuando empiezo a entrenar el pc se reinicia solo. Tengo una RTX 3080.", "gpu_health", ""),
+    # cuDNN's sub-library from a system folder lacking a symbol: another cuDNN loaded, not one missing
+    ("Could not load symbol cudnnGetLibConfig. Error: /usr/lib/x86_64-linux-gnu/libcudnn_graph.so.9: undefined "
+     "symbol: cudnnGetLibConfig\nInvalid handle. Cannot load symbol cudnnCreate", "lib_path_conflict", ""),
+    # a torch 1.x library asked for while a standalone libtorch sits on the loader path
+    ("ImportError: libtorch_cuda_cu.so: cannot open shared object file: No such file or directory\nI have export "
+     "LD_LIBRARY_PATH=/opt/libtorch/lib:$LD_LIBRARY_PATH in my .bashrc from an old libtorch install",
+     "lib_path_conflict", "standalone libtorch"),
 ]
 
 # --- what a near miss must not lead with: (text, category) -------------------------------------------------------
@@ -85,6 +103,9 @@ OBSERVED += [
 ]
 
 NOT_OBSERVED = [
+    ("I set dropout to 0.1 and the loss drops out of range", Obs.HARDWARE_SIGN_STATED),
+    ("温度参数设为 0.95", Obs.HARDWARE_SIGN_STATED),
+    ("При обучении модель выдает ошибку, компьютер работает нормально", Obs.HARDWARE_SIGN_STATED),
     ("The installed Paddle is compiled with CUDA 10.2, but CUDA runtime version in your machine is 10.2",
      Obs.CUDNN_RUNTIME_OLDER),
     ("echo 'c 195:* rwm' > /sys/fs/cgroup/devices/docker/devices.allow", Obs.CONTAINER_CGROUP_DEVICES),

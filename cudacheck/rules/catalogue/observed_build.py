@@ -589,7 +589,8 @@ def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         "" if index_tag or ctx.non_nvidia_evidence else " --index-url https://download.pytorch.org/whl/cuXYZ"
     together = f"pip install --force-reinstall torch torchvision torchaudio{index}"
     torch_lib = next((o for o in all_of(ctx, Obs.TORCH_LIBRARY_MISSING) if not optional_image_extension(o)), None)
-    if lead is None and torch_lib is not None and not first_of(ctx, Obs.TORCH_IMPORT_FRAME):
+    if lead is None and torch_lib is not None and not first_of(ctx, Obs.TORCH_IMPORT_FRAME, Obs.LIBTORCH_ON_LOADER_PATH):
+        # (a standalone libtorch on LD_LIBRARY_PATH answering for torch's own libraries: CC811)
         yield ctx.finding(
             f"A compiled extension needs {torch_lib.values.get('lib')}, which this torch does not have",
             certainty=POSSIBLE,

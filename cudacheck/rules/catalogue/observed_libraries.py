@@ -11,8 +11,8 @@ from ...snapshot import Observation
 from ...versions import major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, POSSIBLE, all_of, container_without_gpu_runtime, evidence, first_of,
-                            gpu_situation, ld_entries, library_of_another_torch, platform_system, quote,
-                            system32_cuda_dll, system_library_folder, wsl_libcuda_shadowed)
+                            gpu_situation, ld_entries, library_of_another_torch, optional_image_extension,
+                            platform_system, quote, system32_cuda_dll, system_library_folder, wsl_libcuda_shadowed)
 from ..registry import rule
 
 
@@ -56,8 +56,8 @@ def observed_cudnn_missing(ctx: RuleContext) -> Iterator[Finding]:
                        "fine, retry with a smaller batch.",
                 evidence=evidence(engine))
         return
-    if "undefined symbol" in missing.text.lower():
-        return  # a cuDNN that loads but lacks symbols is another version: CC809
+    if any("undefined symbol" in o.text.lower() for o in (missing, *all_of(ctx, Obs.CUDNN_SYMBOL))):
+        return  # a cuDNN that loads but lacks symbols is another version: CC809 (CC811 from a system folder)
     if system32_cuda_dll(ctx) is not None:
         return  # a cuDNN DLL of another version in System32 stands in for torch's: CC811
     dependency = re.search(r"Error:\s*(lib(?!cudnn)[\w.-]+?\.so[.\d]*):\s*cannot open", missing.text)
@@ -387,7 +387,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(lead) + (["container.env.LD_LIBRARY_PATH"] if culprits else []))
         return
     libtorch = first_of(ctx, Obs.LIBTORCH_ON_LOADER_PATH)
-    failed = first_of(ctx, Obs.EXTENSION_IMPORT_FAILED, Obs.CUDA_LIBRARY_SYMBOL)
+    failed = first_of(ctx, Obs.EXTENSION_IMPORT_FAILED, Obs.CUDA_LIBRARY_SYMBOL) or \
+        next((o for o in all_of(ctx, Obs.TORCH_LIBRARY_MISSING) if not optional_image_extension(o)), None)
     kernels = ctx.snapshot.kernels
     unresolved = next((b for b in (kernels.binaries if kernels else []) if b.missing_torch_symbols_count), None)
     if libtorch is not None and (failed is not None or unresolved is not None):

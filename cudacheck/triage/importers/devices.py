@@ -192,10 +192,14 @@ _HARDWARE_FAMILIES = (
     # a physical action or state: reseating, a card that died, a GPU lost from the system
     (("seat", "died", "dead", "burn", "fried", "lost", "losing", "loses", "disappear", "vanish", "dropp", "missing"),
      r"\b(?:re-?seat\w*)\s+(?:the\s+|a\s+|my\s+|that\s+|all\s+)?(?:\w+\s+)?" + _GPU + r"|\b" + _GPU +
+     r"\s+(?:was|is|were|wasn'?t|isn'?t)\s+(?:not\s+)?(?:properly\s+|correctly\s+|fully\s+)?seated\b|\b" + _GPU +
      r"\s+(?:re-?seated|(?:has\s+|had\s+)?died|is\s+dead|burn(?:ed|t)\s+out|fried)\b|"
      r"\b(?:lost|losing|loses)\s+(?:a|one|an?\s+other|two|\d)\s+(?:of\s+(?:its|the|my|our)\s+)?" + _GPU + r"\b|"
-     r"\b(?:gpu|card)\s*#?\d*\s+(?:disappear\w*|vanish\w*|dropp\w*\s+(?:out|off)|went\s+missing|goes\s+missing)|"
-     r"\b(?:dropp\w*|disappear\w*)\s+(?:off|from)\s+the\s+(?:pcie?\s+)?bus\b"),
+     r"\b(?:gpu|card)s?\s*#?\d*\s+(?:disappear\w*|vanish\w*|dropp\w*\s+(?:out|off)|went\s+missing|goes\s+missing)|"
+     r"\b(?:dropp\w*|disappear\w*)\s+(?:off|from)\s+the\s+(?:pcie?\s+)?bus\b|"
+     # gone from the tools that list it: "one of the 8 GPUs disappears from nvidia-smi"
+     r"\b(?:disappear\w*|vanish\w*|(?:drops?|dropped|dropping)\s+out)\s+(?:of|from)\s+(?:the\s+)?(?:nvidia-smi|lspci|"
+     r"device\s+manager)\b"),
     # other languages: a card that drops out (掉卡), broke, overheats, a weak power supply
     (("掉卡", "显卡", "电源", "供电", "重启", "グラボ", "電源", "熱暴走"),
      r"掉卡|显卡(?:就|又|会|突然|经常)?(?:掉了|坏了|烧了|过热|温度过高)|电源(?:不足|功率不够|不够)|供电不足|グラボ(?:が)?(?:壊れ|死ん|落ちる)|"
@@ -253,13 +257,15 @@ _HARDWARE_FAMILIES = (
     (("err!",),
      r"\bnvidia-smi\b[^\n]{0,30}?\b(?:shows?|showed|displays?|reports?|prints?|gives?)\s+(?:an?\s+)?[\"']?err!"),
     # a GPU that works for a while and is gone until the next reboot
-    (("reboot", "restart", "hours", "days"),
+    (("reboot", "restart", "hours", "days", "until"),
      r"\b(?:works?|working|runs?|running|fine)\s+(?:again\s+)?(?:for\s+(?:a\s+few|some|several|\d+)\s+"
      r"(?:minutes|hours|days)|for\s+a\s+while)\s+(?:again\s+)?after\s+(?:a|each|every)\s+(?:reboot|restart)|"
      r"\bafter\s+(?:a|each|every)\s+(?:reboot|restart)\b[^\n]{0,30}?\b(?:works?|working|runs?|fine)\s+(?:again\s+)?"
      r"(?:for\s+(?:a\s+few|some|several|\d+)\s+(?:minutes|hours|days)|for\s+a\s+while)|"
      r"\bafter\s+(?:a\s+few|some|several|\d+)\s+(?:hours|days)\b[^\n]{0,60}?\b(?:gpu|card|nvidia-smi)\b[^\n]{0,40}?"
-     r"\b(?:disappear\w*|is\s+lost|is\s+gone|no\s+devices\s+were\s+found|vanish\w*)"),
+     r"\b(?:disappear\w*|is\s+lost|is\s+gone|no\s+devices\s+were\s+found|vanish\w*)|"
+     # "after the crash nvidia-smi shows 'No devices were found' until I reboot"
+     r"\bno\s+devices\s+were\s+found\b[^\n]{0,40}?\buntil\s+(?:i\s+|we\s+)?(?:a\s+|the\s+)?(?:reboot|restart)"),
     # throughput that falls the longer the GPU works (heat, power): "getting slower and slower", "slows down over time",
     # "drastic periodic change in epoch times"
     (("slower and slower", "slows down", "slowing down", "slower over time", "epoch time", "iteration time",
@@ -287,6 +293,21 @@ _HARDWARE_FAMILIES = (
      r"(?:学習|推論|訓練|トレーニング|実行|生成)中に\s*(?:pc|パソコン|電源|マシン)が\s*(?:落ち|切れ|再起動)|"
      r"(?:训练|推理|跑|运行|生成)[^\n]{0,8}?(?:时|的时候|中)[^\n]{0,8}?(?:电脑|主机|机器|服务器)?\s*(?:会|就)?\s*"
      r"(?:自动)?(?:重启|关机|断电|黑屏)|掉卡"),
+    # the same in Russian, Spanish and Portuguese: "при обучении компьютер перезагружается", "se reinicia el pc al
+    # entrenar"
+    (("перезагруж", "выключается", "отключается", "вырубается", "se reinicia", "se apaga", "reinicia", "desliga"),
+     r"(?:при|во\s+время)\s+(?:обучени\w*|трениров\w*|нагрузк\w*|генераци\w*|запуск\w*)[^\n]{0,40}?"
+     r"(?:компьютер|пк|система|машина|сервер)\s+(?:\w+\s+)?(?:перезагружается|выключается|отключается|вырубается)|"
+     r"(?:компьютер|пк|система|машина|сервер)\s+(?:\w+\s+)?(?:перезагружается|выключается|отключается|вырубается)"
+     r"[^\n]{0,20}?(?:при|во\s+время)\s+(?:обучени\w*|трениров\w*|нагрузк\w*|генераци\w*)|"
+     r"(?:el\s+|la\s+|o\s+|a\s+)?(?:pc|computadora|ordenador|computador|máquina|maquina)\s+(?:se\s+)?(?:reinicia|apaga|"
+     r"desliga|reinicializa)[^\n]{0,30}?(?:al|cuando|durante|ao|quando)\s+(?:\w+\s+)?(?:entren\w*|trein\w*|"
+     r"generar|gerar|carga)|"
+     r"(?:al|cuando|durante|ao|quando)\s+(?:\w+\s+){0,2}(?:entren\w*|trein\w*|generar|gerar)[^\n]{0,30}?"
+     r"(?:pc|computadora|ordenador|computador|máquina|maquina)\s+(?:se\s+)?(?:reinicia|apaga|desliga|reinicializa)"),
+    # the card's temperature in Japanese and Chinese: "温度が 90度近く", "显卡温度达到95℃"
+    (("温度",),
+     r"温度[がはも]?\s*(?:达到|到了|高达|超过|上升到|が)?\s*(?:9\d|1[0-2]\d)\s*(?:度|℃|°\s*c)"),
 )
 _HARDWARE_SIGNS = tuple((anchors, lower_compile(pattern)) for anchors, pattern in _HARDWARE_FAMILIES)
 """Each family of wordings runs only on the lines holding one of its own keywords, in their lower-cased twins."""
