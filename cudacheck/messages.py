@@ -540,6 +540,11 @@ MESSAGES: Tuple[Message, ...] = (
                                             "device cgroup mount path"),
              r"devices\.(?:allow|deny)[^\n]{0,40}?permission denied|cgroup subsystem devices not found|"
              r"failed to (?:get|find) device cgroup mount path"),
+    # torch.distributed's store client that never reached the rendezvous: "The client socket has timed out after
+    # 1800s while trying to connect to (10.0.0.5, 29500)", before 2.x "connect() timed out"
+    _message(Obs.RENDEZVOUS_TIMEOUT, ("has timed out after", "connect() timed out"),
+             r"client socket has timed out after \d+\s*m?s while trying to connect to \(?(?P<host>[\w.:-]+?),\s*"
+             r"(?P<port>\d{2,5})\)?|RuntimeError: connect\(\) timed out"),
     # NCCL's ncclRemoteError: a peer process exited or the network between the processes failed
     _message(Obs.NCCL_REMOTE_ERROR, ("remote process exited", "ncclremoteerror", "nccl_error_remote_error"),
              r"remote process exited or there was a network error|ncclRemoteError|NCCL_ERROR_REMOTE_ERROR"),

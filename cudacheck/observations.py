@@ -373,6 +373,8 @@ class Obs(str, Enum):
     CONTAINER_CGROUP_DEVICES = ("container_cgroup_devices", "config",
                                 "the NVIDIA container runtime cannot set the container's device cgroup (rootless "
                                 "Docker, cgroup v2 with an old toolkit)")
+    RENDEZVOUS_TIMEOUT = ("rendezvous_timeout", "config",
+                          "a process timed out connecting to torch.distributed's rendezvous (MASTER_ADDR:MASTER_PORT)")
     NCCL_REMOTE_ERROR = ("nccl_remote_error", "config",
                          "NCCL lost a peer: \"remote process exited or there was a network error\" (ncclRemoteError)")
     NCCL_SETTING_FIX = ("nccl_setting_fix", "config",

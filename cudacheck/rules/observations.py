@@ -215,6 +215,20 @@ def env_value(ctx: RuleContext, name: str) -> Optional[str]:
     return ctx.snapshot.container.env.get(name)
 
 
+def capabilities_without_compute(ctx: RuleContext) -> Optional[str]:
+    """NVIDIA_DRIVER_CAPABILITIES as set for a container when it names neither ``compute`` nor ``all``, else None.
+
+    The NVIDIA container runtime mounts only the driver parts the list names: ``utility`` is nvidia-smi and NVML,
+    ``compute`` is libcuda (NVIDIA Container Toolkit, "Driver capabilities"). Without it nvidia-smi works inside
+    while CUDA finds no driver. Unset or empty, the runtime's default applies and nothing is judged.
+    """
+    value = (env_value(ctx, "NVIDIA_DRIVER_CAPABILITIES") or "").strip().strip("\"'")
+    named = {part.strip().lower() for part in value.split(",") if part.strip()}
+    if not named or named & {"compute", "all"} or ctx.snapshot.container.in_container is False:
+        return None
+    return value
+
+
 def newest_image_cuda(ctx: RuleContext) -> Optional[Tuple[str, str]]:
     """(image, CUDA) of the pasted container image with the newest CUDA, or None."""
     best: Optional[Tuple[str, str]] = None

@@ -203,3 +203,24 @@ def test_pasted_nvidia_visible_devices_counts_as_a_container():
     assert by_code(check(snapshot), "CC105")
     snapshot.container.in_container = False
     assert not by_code(check(snapshot), "CC105")
+
+
+def _capabilities(value, cuda_init_code=100, in_container=True):
+    snapshot = make_snapshot(driver="550.54.14", gpus=[gpu(H100, "9.0")], in_container=in_container,
+                             cuda_init_code=cuda_init_code)
+    if value is not None:
+        snapshot.container.env["NVIDIA_DRIVER_CAPABILITIES"] = value
+    return check(snapshot)
+
+
+def test_driver_capabilities_without_compute_leave_cuda_out():
+    [finding] = by_code(_capabilities("utility"), "CC113")
+    assert finding.severity == "error" and finding.category == "config" and "compute,utility" in finding.remedy
+    assert by_code(_capabilities("graphics,utility"), "CC113")
+
+
+def test_driver_capabilities_with_compute_or_working_cuda_are_silent():
+    for value in ("compute,utility", "all", "COMPUTE", "", None):
+        assert not by_code(_capabilities(value), "CC113"), value
+    assert not by_code(_capabilities("utility", cuda_init_code=0), "CC113")  # CUDA works after all
+    assert not by_code(_capabilities("utility", in_container=False), "CC113")  # only a container runtime reads it

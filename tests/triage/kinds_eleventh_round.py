@@ -64,6 +64,12 @@ LEADS = [
     ("ImportError: libtorch_cuda_cu.so: cannot open shared object file: No such file or directory\nI have export "
      "LD_LIBRARY_PATH=/opt/libtorch/lib:$LD_LIBRARY_PATH in my .bashrc from an old libtorch install",
      "lib_path_conflict", "standalone libtorch"),
+    # a container given nvidia-smi but not libcuda
+    ("docker run --gpus all -e NVIDIA_DRIVER_CAPABILITIES=utility myimage\nnvidia-smi works inside the container but "
+     "torch says: RuntimeError: Found no NVIDIA driver on your system.", "config", "NVIDIA_DRIVER_CAPABILITIES=utility"),
+    # a process that never reached the rendezvous
+    ("torch.distributed.DistNetworkError: The client socket has timed out after 1800s while trying to connect to "
+     "(10.0.0.5, 29500).", "config", "rendezvous at 10.0.0.5:29500"),
 ]
 
 # --- what a near miss must not lead with: (text, category) -------------------------------------------------------
@@ -95,6 +101,7 @@ OBSERVED += [
 ]
 
 OBSERVED += [
+    ("RuntimeError: connect() timed out. Original timeout was 1800000 ms.", Obs.RENDEZVOUS_TIMEOUT),
     ("The installed Paddle is compiled with CUDNN 7.6, but CUDNN version in your machine is 7.3",
      Obs.CUDNN_RUNTIME_OLDER),
     ("nvcc fatal   : Unsupported gpu architecture 'compute_120'", Obs.NVCC_UNSUPPORTED_ARCH),
@@ -117,6 +124,14 @@ NOT_OBSERVED = [
 
 # --- judged on what the paste shows: (text, code that must not fire) ---------------------------------------------
 SILENT = [
+    # capabilities without compute for a video app whose CUDA nobody asked for
+    ("environment:\n  - NVIDIA_DRIVER_CAPABILITIES=video,utility\njellyfin transcoding works fine", "CC113"),
+    # capabilities that name compute
+    ("docker run --gpus all -e NVIDIA_DRIVER_CAPABILITIES=compute,utility img\nRuntimeError: Found no NVIDIA driver "
+     "on your system.", "CC113"),
+    # torch's harmless warning about a client socket on IPv6
+    ("[W socket.cpp:663] [c10d] The client socket has failed to connect to [localhost]:29500 (errno: 99 - Cannot "
+     "assign requested address).", "CC826"),
     # NCCL's system and remote errors are not the program's own: only invalid usage is (NCCL's troubleshooting guide)
     (_SYSTEM_ERROR, "CC830"),
     (_REMOTE_ERROR, "CC830"),

@@ -5,6 +5,8 @@ from cudacheck.triage import parse
 from cudacheck.messages import MESSAGES
 
 EXAMPLES = {
+    "rendezvous_timeout": "torch.distributed.DistNetworkError: The client socket has timed out after 1800s while "
+                          "trying to connect to (10.0.0.5, 29500).",
     "container_cgroup_devices": "stderr: nvidia-container-cli: mount error: open failed: /sys/fs/cgroup/devices/"
                                 "user.slice/devices.allow: permission denied",
     "nccl_remote_error": "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/"
@@ -225,6 +227,7 @@ EXAMPLES = {
 
 # Lines that mention the same words without being the signature.
 NEAR_MISSES = {
+    "rendezvous_timeout": "The client socket has failed to connect to [localhost]:29500 (errno: 99)",
     "container_cgroup_devices": "cat /sys/fs/cgroup/devices/devices.list",
     "nccl_remote_error": "the remote process exited normally after saving the checkpoint",
     "multi_node_job": "torchrun --nnodes=1 --nproc_per_node=8 train.py",

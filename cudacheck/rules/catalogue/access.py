@@ -7,7 +7,8 @@ from typing import Iterator, List, Optional
 from ...report import Finding
 from ...snapshot import BUG
 from ..context import GpuView, RuleContext
-from ..observations import compat_libraries_in_use, gpu_situation
+from ...observations import Obs
+from ..observations import capabilities_without_compute, compat_libraries_in_use, cuda_unavailable, first_of, gpu_situation
 from ..registry import rule
 
 
@@ -525,3 +526,42 @@ def _brand(name: str | None) -> str | None:
         if brand in lowered:
             return brand
     return "nvidia"
+
+
+@rule("CC113", "driver-capabilities-without-compute", "config", "container")
+def driver_capabilities_without_compute(ctx: RuleContext) -> Iterator[Finding]:
+    """The container asks the NVIDIA runtime for driver capabilities without `compute`.
+
+    What it checks:
+        NVIDIA_DRIVER_CAPABILITIES of a container (its environment, or a pasted `docker run -e`, compose file or
+        Dockerfile) set to a list that names neither `compute` nor `all` (`utility`, `graphics,utility`, `video`),
+        where CUDA does not work: live, libcuda does not initialise; in a paste, CUDA is reported unavailable or no
+        driver is found.
+    Why it matters:
+        The NVIDIA container runtime mounts only the driver parts the list names: `utility` gives nvidia-smi and NVML,
+        `compute` gives libcuda. nvidia-smi then works inside the container while CUDA finds no driver.
+    How to fix:
+        Set NVIDIA_DRIVER_CAPABILITIES=compute,utility (or `all`) in the image, `docker run -e` or compose file, or
+        leave it unset; `docker run --gpus all` asks for compute and utility by default.
+    """
+    value = capabilities_without_compute(ctx)
+    if value is None:
+        return
+    if ctx.snapshot.source == "pasted":
+        failure = cuda_unavailable(ctx) or first_of(ctx, Obs.NO_NVIDIA_DRIVER, Obs.LIBCUDA_MISSING, Obs.NO_CUDA_DEVICE,
+                                                    Obs.NO_CUDA_GPUS, Obs.CUDA_INIT_FAILED)
+        if failure is None:
+            return
+        shown = f" The paste shows: {failure.text.strip()[:160]!r}."
+    else:
+        if ctx.snapshot.cuda_driver.init_code == 0:
+            return
+        shown = ""
+    yield ctx.finding(
+        f"NVIDIA_DRIVER_CAPABILITIES={value} gives the container nvidia-smi but not CUDA",
+        certainty="likely",
+        detail="The NVIDIA container runtime mounts only the driver parts this list names: `utility` is nvidia-smi "
+               "and NVML, `compute` is libcuda, which CUDA and torch need." + shown,
+        remedy="Set NVIDIA_DRIVER_CAPABILITIES=compute,utility (or all) in the image, the `docker run -e` or the "
+               "compose file, or leave it unset (`docker run --gpus all` asks for compute and utility).",
+        evidence=["container.env.NVIDIA_DRIVER_CAPABILITIES"])

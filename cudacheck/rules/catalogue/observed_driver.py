@@ -10,7 +10,8 @@ from ...report import Finding
 from ...snapshot import Observation
 from ...versions import cuda_from_int, major_minor
 from ..context import RuleContext
-from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, Situation, all_of, compat_libraries_in_use,
+from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, Situation, all_of, capabilities_without_compute,
+                            compat_libraries_in_use,
                             container_devices_only,
                             container_gpu_access, container_without_gpu_runtime, cuda_unavailable, docker_run,
                             driver_needed, evidence, fallback_says_no_gpu, first_of, forward_compat_cause,
@@ -250,6 +251,8 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         return  # the driver ignores a GPU only a legacy branch supports: CC806 names the cause
     if hiding_mask(ctx) is not None and not host:
         return  # CUDA_VISIBLE_DEVICES / NVIDIA_VISIBLE_DEVICES hides every GPU: CC804
+    if capabilities_without_compute(ctx) is not None and not host:
+        return  # the container was given nvidia-smi but not libcuda: CC113
     if (_in_container(ctx) or container_gpu_access(ctx) is False) and not host:
         unknown = first_of(ctx, Obs.CUDA_UNKNOWN_ERROR)
         if unknown is not None and container_gpu_access(ctx) is not False:
@@ -534,6 +537,8 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
                    "and Slurm hide the GPUs from a task that did not ask for one.",
             evidence=evidence(seen, unseen))
         return
+    if capabilities_without_compute(ctx) is not None:
+        return  # the container was given nvidia-smi but not libcuda: CC113
     banner = first_of(ctx, Obs.NGC_NO_DRIVER) if not ctx.non_nvidia_evidence else None  # no GPU on purpose
     situation = gpu_situation(ctx)
     # a report that says the machine has no NVIDIA GPU (a Mac running a Linux container) expects none inside either

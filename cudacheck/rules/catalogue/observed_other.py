@@ -292,7 +292,13 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         whose Python environment was never activated (Lmod, conda activate) so torch is not
         found; vLLM's "No available memory for the cache blocks" with a `gpu_memory_utilization`
         below one half (the share it may use, mistaken for a saving) — without one, CC830 says
-        the model does not fit.
+        the model does not fit; the NVIDIA container runtime refused the device cgroup
+        (rootless Docker: `no-cgroups`; cgroup v2 before libnvidia-container 1.8); NCCL's
+        socket that the interface it picked cannot open ("Socket creation failed : Address
+        family not supported"). Possible: a process that timed out reaching the rendezvous
+        (MASTER_ADDR:MASTER_PORT unreachable, or rank 0 crashed first), and NCCL's system or
+        remote error in a job across machines (--nnodes 2, a hostfile, "multi-node"): the
+        network interface between them (NCCL_SOCKET_IFNAME).
     Why it matters:
         The driver, GPU and torch are fine; the job fails because of how it is configured.
     How to fix:
@@ -432,11 +438,26 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
     for hit, title, fix in mistakes[:1]:
         yield ctx.finding(title, certainty=LIKELY, detail=f"{quote(hit)}.", remedy=fix, evidence=evidence(hit))
     if not mistakes:
-        yield from _nccl_between_nodes(ctx)
+        yield from _between_machines(ctx)
 
 
-def _nccl_between_nodes(ctx: RuleContext) -> Iterator[Finding]:
-    """NCCL's system or remote error in a job across machines: most often the network NCCL picked between them."""
+def _between_machines(ctx: RuleContext) -> Iterator[Finding]:
+    """The connections between a job's processes: the rendezvous nobody reached, or NCCL's system or remote error in
+    a job across machines (most often the network NCCL picked between them). Both are possible: a process that
+    crashed first leaves the others waiting the same way."""
+    timeout = first_of(ctx, Obs.RENDEZVOUS_TIMEOUT)
+    if timeout is not None:
+        where = (f"{timeout.values['host']}:{timeout.values['port']}" if timeout.values.get("host") else
+                 "MASTER_ADDR:MASTER_PORT")
+        yield ctx.finding(
+            f"A process could not reach the job's rendezvous at {where}", certainty=POSSIBLE,
+            detail=f"{quote(timeout)}. Every process connects to the rendezvous of rank 0; this one waited and gave "
+                   "up.",
+            remedy="Check that MASTER_ADDR is an address of the rank-0 machine the others can reach (not localhost on "
+                   "a multi-node job), that MASTER_PORT is open in its firewall (`nc -zv <addr> <port>` from another "
+                   "node), and that rank 0 started and did not crash first (read its log).",
+            evidence=evidence(timeout))
+        return
     failure = first_of(ctx, Obs.NCCL_REMOTE_ERROR) or first_of(ctx, Obs.NCCL_SYSTEM_ERROR)
     nodes = first_of(ctx, Obs.MULTI_NODE_JOB)
     if failure is None or nodes is None:
