@@ -580,8 +580,11 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.DF_SHM, ("/dev/shm",),
              r"^\s*(?P<device>shm|tmpfs|none|overlay)\s+(?P<size>\d+(?:\.\d+)?[KMGT]i?)\s+\S+\s+\S+\s+(?P<use>\d+)%\s+/dev/shm\s*$"),
     # torch handing a tensor to another process through shared memory (a DataLoader worker's batch)
-    _message(Obs.TORCH_STORAGE_SHARING, ("_share_fd_cpu_", "_share_filename_cpu_", "reductions.py"),
-             r"_share_(?:fd|filename)_cpu_|torch[/\\]multiprocessing[/\\]reductions\.py"),
+    # (also multiprocessing's semaphores, which live in /dev/shm: a SemLock created when DataLoader workers start)
+    _message(Obs.TORCH_STORAGE_SHARING, ("_share_fd_cpu_", "_share_filename_cpu_", "reductions.py", "semlock",
+                                         "synchronize.py"),
+             r"_share_(?:fd|filename)_cpu_|torch[/\\]multiprocessing[/\\]reductions\.py|"
+             r"multiprocessing[/\\]synchronize\.py|_multiprocessing\.SemLock\("),
     _message(Obs.DATALOADER_KILLED, ("is killed by signal: killed",),
              r"DataLoader worker \(pid[^)]*\) is killed by signal: Killed"),
     # --- GPU health --------------------------------------------------------------------------

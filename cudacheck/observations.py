@@ -230,7 +230,8 @@ class Obs(str, Enum):
     SMI_WINDOWS_TABLE = ("smi_windows_table", CONTEXT,
                          "nvidia-smi's table printed on Windows (a GPU in WDDM or TCC mode), not inside WSL or Linux")
     TORCH_STORAGE_SHARING = ("torch_storage_sharing", CONTEXT,
-                             "torch moving a tensor to another process through shared memory (a traceback frame)")
+                             "torch moving a tensor to another process through shared memory, or multiprocessing "
+                             "creating a semaphore there (a traceback frame)")
     SHM_SIZE_WARNED = ("shm_size_warned", "shm_too_small",
                        "a program warns that /dev/shm is smaller than it needs (Ray's object store falls back to /tmp)")
     SHM_NOT_WRITABLE = ("shm_not_writable", "shm_permission", "/dev/shm is shown without write access for other users")

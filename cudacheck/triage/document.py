@@ -276,6 +276,13 @@ class Document:
         """The 1-based line number in the original input."""
         return self.origin[index] if 0 <= index < len(self.origin) else index + 1
 
+    def previous_nonblank(self, index: int, limit: int = 3) -> Optional[int]:
+        """The index of the previous non-blank line within ``limit`` lines, or None."""
+        for candidate in range(index - 1, max(index - 1 - limit, -1), -1):
+            if self.lines[candidate].strip():
+                return candidate
+        return None
+
     def next_nonblank(self, index: int, limit: int = 3) -> Optional[int]:
         """The index of the next non-blank line within ``limit`` lines, or None."""
         for candidate in range(index + 1, min(index + 1 + limit, len(self.lines))):

@@ -70,6 +70,13 @@ LEADS = [
     # a process that never reached the rendezvous
     ("torch.distributed.DistNetworkError: The client socket has timed out after 1800s while trying to connect to "
      "(10.0.0.5, 29500).", "config", "rendezvous at 10.0.0.5:29500"),
+    # the flags NGC's banner recommends are not the ones the container was started with
+    ("The SHMEM allocation limit is set to the default of 64MB.  This may be insufficient for PyTorch.  NVIDIA "
+     "recommends the use of the following flags:\n   docker run --gpus all --ipc=host --ulimit memlock=-1 --ulimit "
+     "stack=67108864 ...\nRuntimeError: DataLoader worker (pid(s) 274) exited unexpectedly", "shm_too_small", ""),
+    # multiprocessing's semaphore, created in /dev/shm, with no space left there
+    ("OSError: [Errno 28] No space left on device\n  File \"/usr/lib/python3.10/multiprocessing/synchronize.py\", "
+     "line 57, in __init__\n    sl = self._semlock = _multiprocessing.SemLock(", "shm_too_small", ""),
 ]
 
 # --- what a near miss must not lead with: (text, category) -------------------------------------------------------

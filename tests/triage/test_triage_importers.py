@@ -348,3 +348,13 @@ def test_quoted_non_english_mix():
               "> 报错：RuntimeError: CUDA error: no kernel image is available for execution on the device\n")
     assert s.nvml.driver_version == "535.129.03" and s.nvml.gpus[0].compute_capability == "8.9"
     assert observed(s, "no_kernel_image")
+
+
+def test_a_docker_run_a_banner_recommends_is_not_the_containers_start():
+    """NGC's banner prints the flags NVIDIA recommends; the container was started without them."""
+    banner = parse("NOTE: The SHMEM allocation limit is set to the default of 64MB.  This may be insufficient for "
+                   "PyTorch.  NVIDIA recommends the use of the following flags:\n   docker run --gpus all --ipc=host "
+                   "--ulimit memlock=-1 --ulimit stack=67108864 ...")
+    assert banner.container.ipc_host is not True and banner.container.shm.size_bytes == 64 * 2**20
+    started = parse("docker run --gpus all --ipc=host -it nvcr.io/nvidia/pytorch:24.01-py3")
+    assert started.container.ipc_host is True

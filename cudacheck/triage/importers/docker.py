@@ -42,7 +42,7 @@ def parse(document: Document, facts: Facts) -> None:
                                           "nvidia-docker")):
         text = document.line(index)
         match = _RUN.search(text)
-        if not match:
+        if not match or _recommended(document, index):
             continue
         rest = match.group("rest")
         follow = index
@@ -54,6 +54,13 @@ def parse(document: Document, facts: Facts) -> None:
     _compose(document, facts)
     _ngc_banner(document, facts)
     _cuda_images_named(document, facts)
+
+
+def _recommended(document: Document, index: int) -> bool:
+    """Whether a docker run line is one a banner recommends (NGC's "NVIDIA recommends the use of the following
+    flags:"), not the command that started the container."""
+    previous = document.previous_nonblank(index)
+    return previous is not None and "recommends the use of the following flags" in document.lower[previous]
 
 
 _TOKEN = lazy_compile(r"""(?:[^\s"']+|"[^"]*"?|'[^']*'?)+""")
