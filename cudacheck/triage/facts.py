@@ -139,6 +139,8 @@ class Facts:
     recognised: Dict[str, int] = field(default_factory=dict)  # input kind -> lines
     claimed: Set[int] = field(default_factory=set)  # line indices an importer has fully read
     pypi_cuda_wheel: bool = False  # `pip show torch` requires nvidia-* wheels: PyPI's CUDA wheel
+    conda_torch_channels: Set[str] = field(default_factory=set)  # "pip" / "conda": who installed the torch rows of a
+    # conda list (pip's torch as "pypi" next to conda's pytorch: two installs in one environment)
     _priority: Dict[str, int] = field(default_factory=dict)
     _counts: Dict[str, int] = field(default_factory=dict)
     _kept: Dict[str, int] = field(default_factory=dict)
@@ -367,12 +369,21 @@ class Facts:
             if claim.kind not in ("imported", "installed") or not claim.version:
                 continue
             key = public_key(claim.version) or claim.version
+            tag = torch_local_tag(claim.version)
+            first = installs.get(key)
+            if first is not None and tag and torch_local_tag(first.version) not in (None, tag):
+                key = f"{key}+{tag}"  # one release in two builds (+cu121 installed, +cpu imported): two installs
             if key not in installs:
                 installs[key] = TorchInstall(version=claim.version, location=claim.location,
                                              origin="site-packages")
         locations: Dict[str, TorchLocation] = {}
         for location in self.torch_locations:
             locations.setdefault(_location_key(location.root), location)
+        if len(installs) == 1 and {"pip", "conda"} <= self.conda_torch_channels:
+            # conda list shows pip's torch (channel pypi) and conda's pytorch: both wrote into this environment
+            only = next(iter(installs.values()))
+            torch.installs = [TorchInstall(version=only.version, location=only.location, origin="conda"),
+                              TorchInstall(version=only.version, location=only.location, origin="pip")]
         if len(installs) > 1 or len(locations) > 1:
             result = list(installs.values())
             if len(locations) > 1:

@@ -77,6 +77,16 @@ LEADS = [
     # multiprocessing's semaphore, created in /dev/shm, with no space left there
     ("OSError: [Errno 28] No space left on device\n  File \"/usr/lib/python3.10/multiprocessing/synchronize.py\", "
      "line 57, in __init__\n    sl = self._semlock = _multiprocessing.SemLock(", "shm_too_small", ""),
+    # one release in two builds: the CUDA build installed, the CPU build imported
+    ("Successfully installed torch-2.3.1+cu121\n>>> import torch\n>>> torch.__version__\n'2.3.1+cpu'",
+     "multiple_torch_installs", "2 torch installations"),
+    # pip's torch next to conda's pytorch in one conda list
+    ("conda list | grep torch\npytorch                   2.1.0           py3.10_cuda12.1_cudnn8.9.2_0    pytorch\n"
+     "torch                     2.1.0                    pypi_0    pypi", "multiple_torch_installs",
+     "2 torch installations"),
+    # which python and which pip answered in one sentence, naming different environments
+    ("which python -> /usr/bin/python3 ; which pip -> /home/me/miniconda3/bin/pip. I installed torch with pip but "
+     "torch.cuda.is_available() is False", "multiple_torch_installs", ""),
 ]
 
 # --- what a near miss must not lead with: (text, category) -------------------------------------------------------
@@ -131,6 +141,12 @@ NOT_OBSERVED = [
 
 # --- judged on what the paste shows: (text, code that must not fire) ---------------------------------------------
 SILENT = [
+    # collect_env's conda and pip sections both list conda's own install: one torch
+    ("[conda] pytorch                   2.1.0           py3.10_cuda12.1_cudnn8.9.2_0    pytorch\n[pip3] torch==2.1.0",
+     "CC206"),
+    # the same build installed and imported, and a release named without its build
+    ("Successfully installed torch-2.3.1+cu121\n>>> torch.__version__\n'2.3.1+cu121'", "CC206"),
+    ("pip list: torch 2.3.1\n>>> torch.__version__\n'2.3.1+cu121'", "CC206"),
     # capabilities without compute for a video app whose CUDA nobody asked for
     ("environment:\n  - NVIDIA_DRIVER_CAPABILITIES=video,utility\njellyfin transcoding works fine", "CC113"),
     # capabilities that name compute

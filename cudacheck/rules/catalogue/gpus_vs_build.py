@@ -242,7 +242,10 @@ def multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
     What it checks:
         Several torch-*.dist-info on the import path (e.g. user site and venv), or the
         torch that Python imports has no installed distribution (a `torch/` folder in the
-        working directory or on PYTHONPATH).
+        working directory or on PYTHONPATH). In a paste: versions that differ between what
+        is installed and what imports (also one release in two builds, `+cu121` installed and
+        `+cpu` imported), and a conda list with pip's torch (channel `pypi`) next to conda's
+        `pytorch`.
     Why it matters:
         `pip install torch==X` changes one copy while Python imports the other: the fix
         "doesn't take", versions in `pip list` and `torch.__version__` disagree.
@@ -264,8 +267,11 @@ def multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             f"{len(installs)} torch installations found ({', '.join(versions)})",
             severity="error" if len(versions) > 1 else "warning",
-            detail="; ".join(f"torch {i.version} in {i.location} ({i.origin})" for i in installs)
-                   + f". Python imports the one at {torch.location}.",
+            detail="; ".join(f"torch {i.version or '?'}" + (f" in {i.location}" if i.location else "")
+                             + f" ({i.origin})" for i in installs)
+                   + (f". Python imports the one at {torch.location}." if torch.location else
+                      ". A conda list naming pip's torch (channel pypi) next to conda's pytorch means both were "
+                      "installed into this environment." if {i.origin for i in installs} == {"conda", "pip"} else "."),
             remedy="pip uninstall -y torch (repeat, and with --user) until none is left, then install the "
                    "one you want once.",
             evidence=["torch.installs"])

@@ -61,6 +61,11 @@ _WHICH = lazy_compile(r"^\s*(?:\([\w.-]+\)\s*)?(?:\S*[$#>%]\s*)?"
                     r"(?P<tool>python[\d.]*|pip[\d.]*)(?:\.exe)?\s*$", re.IGNORECASE)
 _TOOL_PATH = lazy_compile(r"^\s*(?P<path>(?:[A-Za-z]:\\|/|~)[^\s:*?\"<>|]*?[/\\](?:bin|Scripts)?[/\\]?"
                         r"(?P<tool>python[\d.]*|pip[\d.]*)(?:\.exe)?)\s*$", re.IGNORECASE)
+_WHICH_SAID = lazy_compile(r"\b(?:which|where)\s+(?P<tool>python[\d.]*|pip[\d.]*)(?:\.exe)?[`'\"]?\s*(?:->|=>|→|:|=|"
+                         r"gives|returns|shows|says|prints|points\s+to|is)\s*[`'\"]?(?P<path>(?:[A-Za-z]:\\|/|~)"
+                         r"[^\s:*?\"<>|;,`']*?[/\\](?:bin|Scripts)?[/\\]?(?:python[\d.]*|pip[\d.]*)(?:\.exe)?)(?![\w.])",
+                         re.IGNORECASE)
+"""A sentence giving `which python` / `which pip`'s answer: "which python -> /usr/bin/python3; which pip -> …"."""
 _PIP_VERSION = lazy_compile(r"^\s*pip\s+\d+(?:\.\d+)*\s+from\s+(?P<path>\S+?)[/\\]lib(?:64)?[/\\]python\d\.\d+[/\\]"
                           r"(?:site|dist)-packages[/\\]pip\b", re.IGNORECASE)
 _PIP_VERSION_WIN = lazy_compile(r"^\s*pip\s+\d+(?:\.\d+)*\s+from\s+(?P<path>[A-Za-z]:\\\S+?)\\Lib\\site-packages\\pip\b",
@@ -83,6 +88,9 @@ def _pip_and_python(document: Document, facts: Facts) -> None:
     virtual or conda environment: pip installs where python does not look."""
     roots: Dict[str, Tuple[str, str, int]] = {}
     for index in document.lines_with_any(("which", "where", "command -v", "type -p", "get-command")):
+        for said in _WHICH_SAID.finditer(document.line(index)):
+            roots.setdefault(said.group("tool").lower().rstrip("0123456789."),
+                             (_root(said.group("path")), said.group(0), document.number(index)))
         asked = _WHICH.match(document.line(index))
         if not asked or index + 1 >= len(document):
             continue

@@ -157,6 +157,8 @@ def _package(facts: Facts, name: str, version: Optional[str], source: str, line:
     facts.add_package(key, version, priority, location=location)
     if key == "cpuonly":
         facts.observe(Obs.CONDA_CPUONLY, f"{name} {version}", line)
+    if key == "torch" and channel and source in ("conda list", "[conda]"):
+        facts.conda_torch_channels.add("pip" if channel.lower() == "pypi" else "conda")
     if key == "torch":
         cuda = _conda_build_cuda(build) if build else None
         facts.add_torch(TorchClaim(kind="installed", source=source, version=version, cuda=cuda, location=location,
