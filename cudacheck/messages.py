@@ -393,9 +393,15 @@ MESSAGES: Tuple[Message, ...] = (
     # --- NCCL and other CUDA libraries ------------------------------------------------------------
     _message(Obs.NCCL_SYMBOL, ("undefined symbol", "undefined reference to"),
              r"undefined (?:symbol:?|reference to)\s*[`'\"‘]?(?P<symbol>nccl\w+)"),
-    _message(Obs.NCCL_VERSION_MISMATCH, ("mismatched nccl version", "nccl version mismatch"),
+    _message(Obs.NCCL_VERSION_MISMATCH, ("mismatched nccl version", "nccl version", "nccl版本", "nccl 版本",
+                                         "nccl的版本", "nccl versions"),
              r"Mismatched NCCL version detected\s*:?\s*rank (?P<rank>\d+) version (?P<version>\d+) rank (?P<rank2>\d+) "
-             r"version (?P<version2>\d+)|NCCL version mismatch with remote peer"),
+             r"version (?P<version2>\d+)|NCCL version mismatch with remote peer|"
+             # the report saying so: "different NCCL versions on the two nodes", "NCCL 版本不一致"
+             r"\b(?:different|mismatched|inconsistent)\s+NCCL\s+versions?\s+(?:on|between|across|in)\s+(?:the\s+|our\s+|"
+             r"two\s+|both\s+)*(?:nodes|machines|servers|hosts)|\bNCCL\s+versions?\s+(?:are\s+|is\s+)?(?:different|differ|"
+             r"not\s+the\s+same|mismatch\w*)\s+(?:on|between|across)\s+(?:the\s+|our\s+|two\s+|both\s+)*"
+             r"(?:nodes|machines|servers|hosts)|NCCL\s*的?\s*版本(?:号)?\s*(?:不一致|不同|不一样|不匹配)"),
     _message(Obs.NCCL_LIBRARY_MISSING, ("libnccl",),
              r"libnccl\.so[.\d]*: cannot open shared object file"),
     _message(Obs.CUDA_LIBRARY_SYMBOL, ("undefined symbol", "nvjitlink", "not defined in file", "' not found (required by",

@@ -87,6 +87,9 @@ LEADS = [
     # which python and which pip answered in one sentence, naming different environments
     ("which python -> /usr/bin/python3 ; which pip -> /home/me/miniconda3/bin/pip. I installed torch with pip but "
      "torch.cuda.is_available() is False", "multiple_torch_installs", ""),
+    # NCCL versions said to differ between the machines of a job
+    ("The NCCL versions are different between the two nodes (2.18.1 and 2.19.3) and init hangs", "nccl_mismatch", ""),
+    ("不同节点的 NCCL 版本不一致：节点1 2.18.1，节点2 2.19.3，报 ncclInternalError", "nccl_mismatch", ""),
 ]
 
 # --- what a near miss must not lead with: (text, category) -------------------------------------------------------
@@ -127,6 +130,8 @@ OBSERVED += [
 ]
 
 NOT_OBSERVED = [
+    ("I checked the NCCL version on both nodes: 2.18.1 everywhere", Obs.NCCL_VERSION_MISMATCH),
+    ("NCCL version 2.18.1+cuda12.1", Obs.NCCL_VERSION_MISMATCH),
     ("I set dropout to 0.1 and the loss drops out of range", Obs.HARDWARE_SIGN_STATED),
     ("温度参数设为 0.95", Obs.HARDWARE_SIGN_STATED),
     ("При обучении модель выдает ошибку, компьютер работает нормально", Obs.HARDWARE_SIGN_STATED),
