@@ -135,3 +135,15 @@ def test_cudnn_versions_are_dotted_whatever_form_the_message_prints(value, dotte
     major*10000 from cuDNN 9's own API)."""
     from cudacheck.rules.catalogue.observed_libraries import _dotted_cudnn
     assert _dotted_cudnn(value) == dotted
+
+
+@pytest.mark.parametrize("text, capability", [
+    ("I use a Quadro RTX 4000 for training", "7.5"),  # not "RTX 4000" (Ada's RTX 4000 is 8.9)
+    ("on my Titan X (Pascal)", "6.1"),  # not the Maxwell GTX TITAN X
+    ("an old NVS 315 in the office PC", "2.1"),
+    ("the RTX 4000 in our server", None),  # Quadro RTX 4000 (7.5) or RTX 4000 Ada (8.9): no fact
+    ("a Titan X from 2015 or 2016", None),
+])
+def test_a_gpu_named_with_its_product_line_in_a_sentence(text, capability):
+    gpus = parse(text).nvml.gpus
+    assert [g.compute_capability for g in gpus] == ([capability] if capability else [])

@@ -19,15 +19,17 @@ from ...lazy_regex import lazy_compile
 _GPU = lazy_compile(
     # ASCII word characters only around a name: Chinese or Japanese text runs straight into it ("显卡是RTX3060")
     r"(?<![A-Za-z0-9_/\\.-])(?<!rev )(?P<name>"  # not lspci's "(rev a2)"
-    r"(?:nvidia\s+)?(?:geforce\s+)?(?:rtx|gtx|gt|mx|quadro|tesla)\s*(?:pro\s+)?[a-z]{0,2}\s?-?\d{2,4}[a-z]{0,3}"
+    r"(?:nvidia\s+)?(?:geforce\s+|quadro\s+(?=rtx))?(?:rtx|gtx|gt|mx|quadro|tesla)\s*(?:pro\s+)?[a-z]{0,2}\s?-?\d{2,4}"
+    r"[a-z]{0,3}"
     r"(?:\s+(?:ti|super|laptop(?:\s+gpu)?|max-q|mobile|black|xp|ada(?:\s+generation)?|blackwell(?:\s+\w+)?"
     r"|server\s+edition|workstation\s+edition|\d+\s?gb))*"
-    r"|(?:nvidia\s+)?(?:tesla\s+)?(?:a|h|b|l|v|p|t|k|m|gb|gh)\d{1,4}[a-z]?"
+    r"|(?:nvidia\s+)?(?:tesla\s+|grid\s+)?(?:a|h|b|l|v|p|t|k|m|gb|gh)\d{1,4}[a-z]?"
     r"(?:[\s-]*(?:sxm\d?|pcie|nvl|hbm\d?e?|\d+\s?gb))*"
-    r"|(?:nvidia\s+)?(?:geforce\s+)?(?:gtx\s+)?titan(?:\s+(?:x|xp|v|rtx|black|z))?"
+    r"|(?:nvidia\s+)?(?:geforce\s+)?(?:gtx\s+)?titan(?:\s+(?:x|xp|v|rtx|black|z))?(?:\s*\(pascal\))?"
     # laptop parts without a series prefix: "GeForce 940MX", "GeForce 840M", a bare "940MX"
     r"|(?:nvidia\s+)?geforce\s+\d{3}(?:mx|m)?|\d{3}mx"
     r"|jetson\s+(?:agx\s+|orin\s+)?\w+(?:\s+nano|\s+nx)?"
+    r"|(?:nvidia\s+)?nvs\s+\d{3,4}m?"
     r")(?![A-Za-z0-9_])", re.IGNORECASE)
 _EXAMPLE = lazy_compile(r"(?:\be\.\s?g\.?|\bsuch as|\bfor example|\bfor instance|\blike)[\s,:]*(?:an?\s+|the\s+)?"
                       r"(?:nvidia\s+)?(?:geforce\s+)?(?:rtx\s+|gtx\s+)?$", re.IGNORECASE)
@@ -53,7 +55,7 @@ _GPU_CONTEXT = lazy_compile(r"gpu|graphics|card|nvidia|geforce|显卡|グラフ�
 _GPU_ANCHORS = ("rtx", "gtx", "geforce", "quadro", "tesla", "titan", "a100", "h100", "h200", "h800", "a800", "v100",
                 "p100", "p40", "a10", "a30", "a40", "l40", "l4", "t4", "k80", "a6000", "a5000", "a4000", "a2000",
                 "gb200", "gh200", "b200", "b100", "jetson", "gpu", "graphics card", "显卡", "0mx", "gt ", "gt6", "gt7",
-                "gt1")
+                "gt1", "nvs ", "grid ")
 _DRIVER = lazy_compile(
     r"(?:nvidia[\s-]*)?driver(?:\s*version)?\s*(?:is|:|=|of|was|v|version|branch|series)?\s*(?:r|v)?"
     r"(?P<v>[2-7]\d{2}(?:\.\d{1,3}){0,2})(?![\d.]*\d)", re.IGNORECASE)
