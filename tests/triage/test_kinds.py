@@ -143,6 +143,9 @@ def test_cudnn_versions_are_dotted_whatever_form_the_message_prints(value, dotte
     ("an old NVS 315 in the office PC", "2.1"),
     ("the RTX 4000 in our server", None),  # Quadro RTX 4000 (7.5) or RTX 4000 Ada (8.9): no fact
     ("a Titan X from 2015 or 2016", None),
+    ("GPU: RTX PRO 5000 Blackwell and it fails", "12.0"),  # the next word is not part of the name
+    ("laptop GPU: RTX 3050 A Laptop GPU", "8.9"),  # the "A" variant is Ada (AD106), not Ampere's RTX 3050
+    ("my GPU is a GeForce 940A", "5.0"),
 ])
 def test_a_gpu_named_with_its_product_line_in_a_sentence(text, capability):
     gpus = parse(text).nvml.gpus
