@@ -162,12 +162,15 @@ class CompatDB:
     def driver_cuda(self, driver: str, platform: str = "linux") -> Optional[str]:
         """The newest CUDA ``major.minor`` whose GA minimum driver is ≤ ``driver``.
 
-        Used when NVML's own "CUDA Version" is unknown (e.g. a pasted driver number).
+        Used when NVML's own "CUDA Version" is unknown (e.g. a pasted driver number). A bare branch ("driver
+        580") names every release of that branch, and the newest of them is judged: a CUDA release whose minimum
+        lies inside the branch (CUDA 13.0 needs 580.65.06) is not ruled out by the branch number alone.
         """
+        judged = f"{driver}.999.99" if driver.strip().isdigit() else driver
         best = None
         for release in self.cuda.releases:
             floor = getattr(release, platform)
-            if floor and not release.prerelease and at_least(driver, floor):
+            if floor and not release.prerelease and at_least(judged, floor):
                 mm = major_minor(release.version)
                 if mm and (best is None or mm > best):
                     best = mm

@@ -135,6 +135,8 @@ class RuleContext:
         if nvml:
             return nvml
         if self.driver_version:
+            if any(gpu.row is not None and gpu.row.segment == "embedded" for gpu in self.gpus):
+                return None  # Jetson's driver numbers are not the desktop table's ("580.00" runs CUDA 13.0 on Thor)
             return self.db.driver_cuda(self.driver_version, self.platform)
         return None
 

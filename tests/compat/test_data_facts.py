@@ -147,3 +147,15 @@ def test_nccl_2_32_6(db):
     assert release.cuda_majors == [13] and release.min_compute_capability == "7.5"
     assert db.nccl_min_compute_capability("2.32.6", 13) == ("7.5", "2.32.6")
     assert db.nccl_min_compute_capability("2.32.3", 12) == ("6.0", "2.32.3")
+
+
+def test_a_bare_driver_branch_is_judged_by_its_newest_release():
+    """"driver 580" names every 580.xx: CUDA 13.0's minimum (580.65.06) lies inside the branch, so the branch alone
+    does not rule it out; a full version is judged as it is."""
+    from cudacheck.compat.db import default_db
+
+    db = default_db()
+    assert db.driver_cuda("580") == "13.0" and db.driver_cuda("580.65.06") == "13.0"
+    assert db.driver_cuda("580.00") == "12.9"  # a real release number before CUDA 13.0's minimum
+    assert db.driver_cuda("470") == "11.4" and db.driver_cuda("470.14") == "11.3"
+    assert db.driver_cuda("418") == "10.1"

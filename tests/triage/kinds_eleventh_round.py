@@ -146,6 +146,10 @@ NOT_OBSERVED = [
 
 # --- judged on what the paste shows: (text, code that must not fire) ---------------------------------------------
 SILENT = [
+    # Jetson's driver numbers are not the desktop table's: Thor's JetPack 7 driver 580.00 runs CUDA 13.0
+    ("On a Jetson AGX Thor (JetPack 7 / L4T R38, CUDA 13.0, driver 580.00) import torch fails", "CC212"),
+    # a bare branch is not older than CUDA 13.0 because the branch number is smaller than 580.65.06
+    ("GPU: NVIDIA GeForce RTX 5090, driver 580, torch 2.9.0+cu130", "CC210"),
     # collect_env's conda and pip sections both list conda's own install: one torch
     ("[conda] pytorch                   2.1.0           py3.10_cuda12.1_cudnn8.9.2_0    pytorch\n[pip3] torch==2.1.0",
      "CC206"),
