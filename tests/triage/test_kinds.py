@@ -146,6 +146,7 @@ def test_cudnn_versions_are_dotted_whatever_form_the_message_prints(value, dotte
     ("GPU: RTX PRO 5000 Blackwell and it fails", "12.0"),  # the next word is not part of the name
     ("laptop GPU: RTX 3050 A Laptop GPU", "8.9"),  # the "A" variant is Ada (AD106), not Ampere's RTX 3050
     ("my GPU is a GeForce 940A", "5.0"),
+    ("Nvidia GTX 965 M, driver 391", "5.2"),  # the laptop part written with a space before its M
 ])
 def test_a_gpu_named_with_its_product_line_in_a_sentence(text, capability):
     gpus = parse(text).nvml.gpus

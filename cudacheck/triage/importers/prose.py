@@ -21,7 +21,7 @@ _GPU = lazy_compile(
     r"(?<![A-Za-z0-9_/\\.-])(?<!rev )(?P<name>"  # not lspci's "(rev a2)"
     r"(?:nvidia\s+)?(?:geforce\s+|quadro\s+(?=rtx))?(?:rtx|gtx|gt|mx|quadro|tesla)\s*(?:pro\s+)?[a-z]{0,2}\s?-?\d{2,4}"
     r"[a-z]{0,3}"
-    r"(?:\s+(?:ti|super|a(?=\s+laptop)|le|v2|laptop(?:\s+gpu)?|max-q|mobile|black|xp|ada(?:\s+generation)?|"
+    r"(?:\s+(?:ti|super|a(?=\s+laptop)|le|v2|m(?![\w-])|laptop(?:\s+gpu)?|max-q|mobile|black|xp|ada(?:\s+generation)?|"
     r"blackwell"
     r"|server\s+edition|workstation\s+edition|\d+\s?gb))*"
     r"|(?:nvidia\s+)?(?:tesla\s+|grid\s+)?(?:a|h|b|l|v|p|t|k|m|gb|gh)\d{1,4}[a-z]?"
@@ -173,6 +173,7 @@ def _known(index, candidate: str) -> Optional[str]:
 
 def _lookup(index, candidate: str) -> Optional[str]:
     candidate = re.sub(r"\s+", " ", candidate).strip()
+    candidate = re.sub(r"(\d) (mx?)$", r"\1\2", candidate, flags=re.IGNORECASE)  # "GTX 860 M": the laptop part
     if len(candidate) < 2:
         return None
     attempts = [candidate]
