@@ -345,10 +345,15 @@ names, a container asking for GPUs, a CUDA version or a GPU the report names).""
 
 def _shows_intent(observation) -> bool:
     """A user's own check of CUDA (``torch.cuda.is_available()`` typed in a session) shows the intent
-    to use a GPU; the same line in collect_env's summary does not. So does installing a CUDA build."""
+    to use a GPU; the same line in collect_env's summary does not. So does installing a CUDA build, of torch or of
+    an extension."""
     signature = observation.signature
     if signature == Obs.INSTALL_COMMAND:
         values = observation.values
         return (values.get("index") or "").startswith("cu") or bool(values.get("conda_cuda"))
+    if signature == Obs.EXTENSION_BUILT_FOR:
+        # an extension installed in its CUDA build ("xFormers was built for: PyTorch 2.1.0+cu121 with CUDA 1201"):
+        # the environment was set up for an NVIDIA GPU
+        return bool(observation.values.get("cuda")) or "+cu" in (observation.values.get("torch") or "")
     return signature in _NVIDIA_SIGNS or (
         signature in (Obs.CUDA_AVAILABLE, Obs.CUDA_DEVICE_COUNT) and observation.values.get("source") != "collect_env")

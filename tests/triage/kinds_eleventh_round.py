@@ -90,6 +90,14 @@ LEADS = [
     # NCCL versions said to differ between the machines of a job
     ("The NCCL versions are different between the two nodes (2.18.1 and 2.19.3) and init hangs", "nccl_mismatch", ""),
     ("不同节点的 NCCL 版本不一致：节点1 2.18.1，节点2 2.19.3，报 ncclInternalError", "nccl_mismatch", ""),
+    # a GPU the driver names "NVIDIA Graphics Device" but CUDA runs: the build's missing kernels lead
+    ("NVIDIA Graphics Device with CUDA capability sm_120 is not compatible with the current PyTorch installation.\n"
+     "The current PyTorch install supports CUDA capabilities sm_50 sm_60 sm_70 sm_75 sm_80 sm_86 sm_90.",
+     "arch_not_in_build", "sm_120"),
+    # an extension installed in its CUDA build next to a CPU torch, and the report saying it runs on the CPU
+    ("WARNING[XFORMERS]: xFormers can't load C++/CUDA extensions. xFormers was built for:\n    PyTorch 2.1.0+cu121 "
+     "with CUDA 1201 (you have 2.1.0+cpu)\n    Python  3.10.11 (you have 3.10.6)\nAfter the update generations only "
+     "run on the CPU, not the GPU", "cpu_only_torch", "2.1.0+cpu"),
 ]
 
 # --- what a near miss must not lead with: (text, category) -------------------------------------------------------
@@ -121,6 +129,7 @@ OBSERVED += [
 ]
 
 OBSERVED += [
+    ("I only run on cpu, I have no GPU", Obs.NO_NVIDIA_GPU),
     ("RuntimeError: connect() timed out. Original timeout was 1800000 ms.", Obs.RENDEZVOUS_TIMEOUT),
     ("The installed Paddle is compiled with CUDNN 7.6, but CUDNN version in your machine is 7.3",
      Obs.CUDNN_RUNTIME_OLDER),
@@ -130,6 +139,9 @@ OBSERVED += [
 ]
 
 NOT_OBSERVED = [
+    # a complaint that the work runs on the CPU is no machine without a GPU
+    ("generations only run on the CPU, not the GPU", Obs.NO_NVIDIA_GPU),
+    ("the model is running on the cpu instead of the gpu", Obs.NO_NVIDIA_GPU),
     ("I checked the NCCL version on both nodes: 2.18.1 everywhere", Obs.NCCL_VERSION_MISMATCH),
     ("NCCL version 2.18.1+cuda12.1", Obs.NCCL_VERSION_MISMATCH),
     ("I set dropout to 0.1 and the loss drops out of range", Obs.HARDWARE_SIGN_STATED),

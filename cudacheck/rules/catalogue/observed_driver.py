@@ -142,14 +142,19 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
     unnamed = first_of(ctx, Obs.GRAPHICS_DEVICE_NAME, Obs.DRIVER_RELEASE_UNSUPPORTED_GPU)
     if signal is None and unnamed is not None:
         driver = f"The driver{' ' + ctx.driver_version if ctx.driver_version else ''}"
+        # CUDA reporting the GPU's capability or launching on it: the driver runs the GPU, only its names are older
+        running = first_of(ctx, Obs.GPU_NOT_COMPATIBLE, Obs.FOUND_GPU_CAPABILITY, Obs.NO_KERNEL_IMAGE) \
+            if unnamed.signature == Obs.GRAPHICS_DEVICE_NAME else None
         yield ctx.finding(
             f"{driver} does not know this GPU (“NVIDIA Graphics Device”): it is older than the GPU"
             if unnamed.signature == Obs.GRAPHICS_DEVICE_NAME else f"{driver} release does not support this GPU",
-            certainty=LIKELY,
-            detail=f"{quote(unnamed)}. " + ("A driver names a GPU it was not built for “NVIDIA Graphics Device”; "
-                                            "CUDA on it fails or misbehaves." if unnamed.signature ==
-                                            Obs.GRAPHICS_DEVICE_NAME else
-                                            "This driver release does not support the GPU at all."),
+            severity="warning" if running else None, certainty=POSSIBLE if running else LIKELY,
+            detail=f"{quote(unnamed)}. " + (
+                f"CUDA still runs on it ({quote(running)}): the driver's table of names predates the GPU; a newer "
+                "driver names it and may fix early bugs." if running else
+                "A driver names a GPU it was not built for “NVIDIA Graphics Device”; CUDA on it fails or misbehaves."
+                if unnamed.signature == Obs.GRAPHICS_DEVICE_NAME else
+                "This driver release does not support the GPU at all."),
             remedy="Install the newest driver branch for this GPU (from nvidia.com or your distribution's newest "
                    "nvidia-driver package), then reboot.",
             evidence=evidence(unnamed))

@@ -61,8 +61,9 @@ _NO_GPU = lower_compile(
     r"|\bno\s+(?:nvidia\s+|cuda[- ]?(?:capable\s+)?|dedicated\s+|discrete\s+)?(?:gpu|graphics card)s?\b"
     r"(?!\s*(?:is|are|was|were|found|detected|available|visible|device|in\b))"
     r"|\bcpu[- ]only\s+(?:machine|computer|laptop|server|host|node|environment|system|box)"
-    r"|\b(?:run|running|use|using|train|training)\s+(?:it\s+|this\s+|them\s+|the\s+(?:code|model|script)\s+|this\s+code\s+|"
-    r"everything\s+)?(?:only\s+)?on\s+(?:the\s+|my\s+)?cpu\b"
+    # (not a complaint: "generations only run on the CPU, not the GPU", "it runs on the CPU instead of the GPU")
+    r"|\b(?:run|running|use|using|train|training)\s+(?:it\s+|this\s+|them\s+|the\s+(?:code|model|script)\s+|"
+    r"this\s+code\s+|everything\s+)?(?:only\s+)?on\s+(?:the\s+|my\s+)?cpu\b(?!\s*,?\s*(?:not|instead|rather)\b)"
     r"|\b(?:only\s+)?(?:run|running|do|doing)\s+(?:only\s+)?cpu[- ](?:inference|training|only)\b"
     r"|\bnot\s+installed\s+cuda\s+and\s+i\s+don'?t\s+want"
     # the same in other languages: Chinese, Japanese, Russian, Spanish, Portuguese
