@@ -78,6 +78,10 @@ MESSAGES: Tuple[Message, ...] = (
               "error (35)"),
              r"cuda driver version is insufficient for cuda runtime(?: version)?|(?:cuda)?Error\s*_?Insufficient[ _]?Driver|"
              r"CUDA_ERROR_INSUFFICIENT_DRIVER|" + _CUDA_CODE + r"35\b(?!\.)", exclude=r"errno|\[Errno 35\]"),
+    # a CUDA driver API function (cu + a capital: cuGreenCtxDestroy, cuTensorMapEncodeTiled) missing from libcuda;
+    # the runtime's cuda*, and cublas/cudnn/cufft…, are libraries' symbols, read elsewhere
+    _message(Obs.DRIVER_API_SYMBOL, ("undefined symbol",),
+             r"undefined symbol:?\s*(?P<symbol>(?-i:cu[A-Z][A-Za-z0-9]*(?:_v\d+)?))\b"),
     _message(Obs.UNSUPPORTED_PTX, ("unsupported toolchain", "unsupportedptxversion", "unsupported_ptx_version", "error 222", "code 222"),
              r"provided PTX was compiled with an unsupported toolchain|cudaErrorUnsupportedPtxVersion|"
              r"CUDA_ERROR_UNSUPPORTED_PTX_VERSION|" + _CUDA_CODE + r"222\b"),
@@ -177,9 +181,10 @@ MESSAGES: Tuple[Message, ...] = (
              r"unsupported display driver\s*/\s*cuda driver combination|CUDA_ERROR_SYSTEM_DRIVER_MISMATCH|"
              r"cudaErrorSystemDriverMismatch|" + _CUDA_CODE + r"803\b"),
     # --- no GPU visible ------------------------------------------------------------------------
-    _message(Obs.NO_CUDA_DEVICE, ("no cuda-capable device", "errornodevice", "error_no_device", "error 100", "code 100", "error: 100",
+    _message(Obs.NO_CUDA_DEVICE, ("no cuda-capable device", "no cuda-capable is", "errornodevice", "error_no_device",
+                                  "error 100", "code 100", "error: 100",
               "returned 100", "code=100", "returned 38", "code=38", "error (38)"),
-             r"no CUDA-capable device is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|" + _CUDA_CODE + r"100\b(?!%)|"
+             r"no CUDA-capable (?:device )?is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|" + _CUDA_CODE + r"100\b(?!%)|"
              + _LEGACY_CODE + r"38\b"),
     _message(Obs.NO_CUDA_GPUS, ("no cuda gpus are available", "no gpus found"),
              r"No CUDA GPUs are available|ProcessGroupNCCL is only supported with GPUs, no GPUs found"),

@@ -52,6 +52,9 @@ class Obs(str, Enum):
     DRIVER_FOUND_VERSION = ("driver_found_version", "driver_too_old", "the driver's CUDA version as torch found it")
     INSUFFICIENT_DRIVER = ("insufficient_driver", "driver_too_old",
                            "CUDA error 35: the driver is older than the CUDA runtime")
+    DRIVER_API_SYMBOL = ("driver_api_symbol", "driver_too_old",
+                         "a library calls a CUDA driver API function libcuda does not export (undefined symbol: "
+                         "cuGreenCtxDestroy): the driver is older than the CUDA the library was built for")
     UNSUPPORTED_PTX = ("unsupported_ptx", "driver_too_old", "CUDA error 222: PTX from a newer toolkit than the driver")
     NGC_DRIVER_TOO_OLD = ("ngc_driver_too_old", "driver_too_old",
                           "NGC container: the host driver is older than the image needs")

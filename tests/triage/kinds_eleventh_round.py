@@ -98,6 +98,13 @@ LEADS = [
     ("WARNING[XFORMERS]: xFormers can't load C++/CUDA extensions. xFormers was built for:\n    PyTorch 2.1.0+cu121 "
      "with CUDA 1201 (you have 2.1.0+cpu)\n    Python  3.10.11 (you have 3.10.6)\nAfter the update generations only "
      "run on the CPU, not the GPU", "cpu_only_torch", "2.1.0+cpu"),
+    # a CUDA driver API function missing from libcuda: the driver is older than the library's CUDA
+    ("CUDA Driver Version: 535.86.10\nPyTorch: 2.7.1+cu126\nsgl_kernel: 0.2.7\nundefined symbol: cuGreenCtxDestroy",
+     "driver_too_old", "lacks cuGreenCtxDestroy"),
+    ("ImportError: /usr/local/lib/python3.10/dist-packages/triton/_C/libtriton.so: undefined symbol: "
+     "cuTensorMapEncodeTiled", "driver_too_old", "lacks cuTensorMapEncodeTiled"),
+    # the words of CUDA's error typed without "device"
+    ("程序运行的时候，提示：\nno CUDA-capable is detected", "no_gpu_visible", ""),
 ]
 
 # --- what a near miss must not lead with: (text, category) -------------------------------------------------------
@@ -139,6 +146,10 @@ OBSERVED += [
 ]
 
 NOT_OBSERVED = [
+    # the runtime's and the libraries' own symbols are not driver API functions
+    ("undefined symbol: cudaGetDriverEntryPointByVersion, version libcudart.so.12", Obs.DRIVER_API_SYMBOL),
+    ("undefined symbol: cublasLtGetStatusString, version libcublasLt.so.12", Obs.DRIVER_API_SYMBOL),
+    ("undefined symbol: cudnnGetLibConfig", Obs.DRIVER_API_SYMBOL),
     # a complaint that the work runs on the CPU is no machine without a GPU
     ("generations only run on the CPU, not the GPU", Obs.NO_NVIDIA_GPU),
     ("the model is running on the cpu instead of the gpu", Obs.NO_NVIDIA_GPU),

@@ -5,6 +5,7 @@ from cudacheck.triage import parse
 from cudacheck.messages import MESSAGES
 
 EXAMPLES = {
+    "driver_api_symbol": "ImportError: libtriton.so: undefined symbol: cuTensorMapEncodeTiled",
     "rendezvous_timeout": "torch.distributed.DistNetworkError: The client socket has timed out after 1800s while "
                           "trying to connect to (10.0.0.5, 29500).",
     "container_cgroup_devices": "stderr: nvidia-container-cli: mount error: open failed: /sys/fs/cgroup/devices/"
@@ -227,6 +228,7 @@ EXAMPLES = {
 
 # Lines that mention the same words without being the signature.
 NEAR_MISSES = {
+    "driver_api_symbol": "undefined symbol: cudaGraphInstantiateWithParams",
     "rendezvous_timeout": "The client socket has failed to connect to [localhost]:29500 (errno: 99)",
     "container_cgroup_devices": "cat /sys/fs/cgroup/devices/devices.list",
     "nccl_remote_error": "the remote process exited normally after saving the checkpoint",

@@ -101,7 +101,8 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
         programs' words for the same ("CUDA driver version (11.2) is older than the CUDA
         runtime version", XLA's "driver's CUDA version is 11.4 which is older than the
         ptxas CUDA version", "driver does not support CUDA 12.1", "requires NVIDIA driver
-        >= 525.60.13, you have 470.82.01").
+        >= 525.60.13, you have 470.82.01"); a library calling a CUDA driver API function
+        libcuda does not export ("undefined symbol: cuGreenCtxDestroy", "cuTensorMapEncodeTiled").
     Why it matters:
         `torch.cuda.is_available()` is False or every CUDA call fails until the driver
         supports the CUDA version the build (or the container image) was made with.
@@ -137,6 +138,19 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
             (f" (driver ≥ {needed_driver} is needed)" if needed_driver else ""),
             certainty=LIKELY, detail=f"{quote(older)}.",
             remedy=_driver_remedy(ctx, needed or needed_cuda), evidence=evidence(older))
+        return
+    api = first_of(ctx, Obs.DRIVER_API_SYMBOL)
+    if api is not None and not (found or insufficient or ptx or ngc or compat):
+        symbol = api.values.get("symbol") or "a driver function"
+        yield ctx.finding(
+            f"The driver's libcuda lacks {symbol}: the driver is older than the CUDA the library was built for",
+            certainty=LIKELY,
+            detail=f"{quote(api)}. Functions named cu… belong to the CUDA driver API, which libcuda (installed with "
+                   f"the driver) exports; a library built with a newer CUDA calls ones an older driver does not have. "
+                   f"Here {driver_text}.",
+            remedy=_driver_remedy(ctx, needed_cuda) + " Or install the library's build for the CUDA this driver "
+                   "supports.",
+            evidence=evidence(api))
         return
     signal = found or insufficient or ptx or ngc or compat
     unnamed = first_of(ctx, Obs.GRAPHICS_DEVICE_NAME, Obs.DRIVER_RELEASE_UNSUPPORTED_GPU)
