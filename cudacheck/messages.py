@@ -556,6 +556,9 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.RENDEZVOUS_TIMEOUT, ("has timed out after", "connect() timed out"),
              r"client socket has timed out after \d+\s*m?s while trying to connect to \(?(?P<host>[\w.:-]+?),\s*"
              r"(?P<port>\d{2,5})\)?|RuntimeError: connect\(\) timed out"),
+    # Lightning's banner when the Trainer runs on the CPU although CUDA works
+    _message(Obs.LIGHTNING_GPU_UNUSED, ("gpu available: true",),
+             r"GPU available:\s*True(?:\s*\(\w+\))?,\s*used:\s*False"),
     # NCCL's ncclRemoteError: a peer process exited or the network between the processes failed
     _message(Obs.NCCL_REMOTE_ERROR, ("remote process exited", "ncclremoteerror", "nccl_error_remote_error"),
              r"remote process exited or there was a network error|ncclRemoteError|NCCL_ERROR_REMOTE_ERROR"),

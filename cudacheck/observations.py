@@ -379,6 +379,9 @@ class Obs(str, Enum):
                                 "Docker, cgroup v2 with an old toolkit)")
     RENDEZVOUS_TIMEOUT = ("rendezvous_timeout", "config",
                           "a process timed out connecting to torch.distributed's rendezvous (MASTER_ADDR:MASTER_PORT)")
+    LIGHTNING_GPU_UNUSED = ("lightning_gpu_unused", "config",
+                            "Lightning's banner \"GPU available: True (cuda), used: False\": the Trainer was not asked to "
+                            "use the GPU")
     NCCL_REMOTE_ERROR = ("nccl_remote_error", "config",
                          "NCCL lost a peer: \"remote process exited or there was a network error\" (ncclRemoteError)")
     NCCL_SETTING_FIX = ("nccl_setting_fix", "config",

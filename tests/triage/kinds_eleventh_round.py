@@ -105,6 +105,9 @@ LEADS = [
      "cuTensorMapEncodeTiled", "driver_too_old", "lacks cuTensorMapEncodeTiled"),
     # the words of CUDA's error typed without "device"
     ("程序运行的时候，提示：\nno CUDA-capable is detected", "no_gpu_visible", ""),
+    # Lightning's banner: the GPU is there, the Trainer was not asked to use it
+    ("It prints as output: GPU available: True, used: False, and the training script takes 48 hours.", "config",
+     "Trainer was not asked"),
 ]
 
 # --- what a near miss must not lead with: (text, category) -------------------------------------------------------

@@ -56,6 +56,17 @@ def test_only_nccls_invalid_usage_is_called_the_programs_own_error():
     assert [f for f in usage.findings if f.code == "CC830" and "NCCL" in f.title]
 
 
+def test_error_35_on_a_machine_said_to_have_no_gpu_is_no_driver_to_update():
+    """The writer's sentence introducing the paste ("…it dropped an cuda runtime error:") is still theirs, and with
+    no NVIDIA GPU at all the CUDA runtime's error 35 asks for no driver update."""
+    text = ("Hi, I'm trying your model without cuda (no GPU, either), but it dropped an cuda runtime error:\n"
+            "RuntimeError: cuda runtime error (35) : CUDA driver version is insufficient for CUDA runtime version")
+    [finding] = [f for f in triage(text).findings if f.code == "CC801"]
+    assert finding.severity == "info" and "without an NVIDIA GPU" in finding.title
+    given = "docker run --gpus all img\n" + text.split("\n", 1)[1]  # a container given GPUs: the driver's error
+    assert [f for f in triage(given).findings if f.code == "CC801" and f.severity == "error"]
+
+
 def test_nvrtc_alone_is_a_warning_when_the_builds_kernels_can_run():
     """NVRTC of a CUDA 11.7 build does not know sm_89; the build's sm_86 SASS still runs on an RTX 4090."""
     text = ("nvrtc: error: invalid value for --gpu-architecture (-arch)\nPyTorch version: 1.13.1+cu117\n"

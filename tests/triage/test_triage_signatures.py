@@ -5,6 +5,7 @@ from cudacheck.triage import parse
 from cudacheck.messages import MESSAGES
 
 EXAMPLES = {
+    "lightning_gpu_unused": "GPU available: True (cuda), used: False",
     "driver_api_symbol": "ImportError: libtriton.so: undefined symbol: cuTensorMapEncodeTiled",
     "rendezvous_timeout": "torch.distributed.DistNetworkError: The client socket has timed out after 1800s while "
                           "trying to connect to (10.0.0.5, 29500).",
@@ -228,6 +229,7 @@ EXAMPLES = {
 
 # Lines that mention the same words without being the signature.
 NEAR_MISSES = {
+    "lightning_gpu_unused": "GPU available: True (cuda), used: True",
     "driver_api_symbol": "undefined symbol: cudaGraphInstantiateWithParams",
     "rendezvous_timeout": "The client socket has failed to connect to [localhost]:29500 (errno: 99)",
     "container_cgroup_devices": "cat /sys/fs/cgroup/devices/devices.list",

@@ -139,6 +139,17 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
             certainty=LIKELY, detail=f"{quote(older)}.",
             remedy=_driver_remedy(ctx, needed or needed_cuda), evidence=evidence(older))
         return
+    if insufficient is not None and not (found or ptx or ngc or compat or older) and ctx.non_nvidia_evidence and \
+            container_gpu_access(ctx) is not True:  # (a container given GPUs says the host has them)
+        yield ctx.finding(
+            "CUDA error 35 on a machine without an NVIDIA GPU: the program asked for CUDA", severity="info",
+            certainty=LIKELY,
+            detail=f"{quote(insufficient)}. {ctx.non_nvidia_evidence[:1].upper() + ctx.non_nvidia_evidence[1:]}: "
+                   "with no NVIDIA driver at all the CUDA runtime reports this error; no driver update applies.",
+            remedy="Run on the CPU (`device=\"cpu\"`, or the program's CPU option), or install the CPU build of "
+                   "the framework.",
+            evidence=evidence(insufficient))
+        return
     api = first_of(ctx, Obs.DRIVER_API_SYMBOL)
     if api is not None and not (found or insufficient or ptx or ngc or compat):
         symbol = api.values.get("symbol") or "a driver function"

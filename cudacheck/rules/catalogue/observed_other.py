@@ -254,6 +254,10 @@ _STATED_MISTAKES = {
         "in /etc/nvidia-container-runtime/config.toml (or use CDI: `sudo nvidia-ctk cdi generate --output=/etc/cdi/"
         "nvidia.yaml`, then `--device nvidia.com/gpu=all`). \"cgroup subsystem devices not found\" on a cgroup v2 host "
         "is libnvidia-container older than 1.8, which knows only cgroup v1: update the NVIDIA Container Toolkit."),
+    Obs.LIGHTNING_GPU_UNUSED: (
+        "Lightning sees the GPU, but the Trainer was not asked to use it",
+        "Pass the accelerator to the Trainer: `Trainer(accelerator=\"gpu\", devices=1)` (or `\"auto\"`); in a script, "
+        "its own --gpus/--device option may default to none."),
     Obs.DUPLICATE_GPU: (
         "Two ranks run on the same GPU",
         "Give every rank its own GPU before creating the process group: `torch.cuda.set_device(local_rank)` "

@@ -91,7 +91,9 @@ _INTENT_ANCHORS = ("gpu", "graphics card", "video card", "use cuda", "using cuda
                    "utilise cuda", "the cuda", "my cuda", "cuda version of", "cuda build of", "cuda版", "use-cuda",
                    "use_cuda", "显卡", "グラボ", "グラフィックボード", "그래픽", "видеокарт")
 """Every wording of :data:`_INTENT` holds one of these: CUDA alone (every line of a build log) is not one."""
-_MESSAGE = lazy_compile(r"(?:error|exception|warning|warn)\b\s*[:\]]|please|make sure|assert", re.IGNORECASE)
+_MESSAGE = lazy_compile(r"(?:error|exception|warning|warn)\b\s*[:\]](?!\s*$)|please|make sure|assert", re.IGNORECASE)
+"""A program's message on the line (its words are not the writer's); a sentence ending "…dropped this error:" that
+introduces the paste below is still the writer's."""
 _NOT_SEEN = lazy_compile(
     r"\bgpus?\s+(?:is\s+|are\s+|was\s+|were\s+|shows?\s+(?:as\s+)?)?(?:not\s+(?:detected|found|recogni[sz]ed|visible|"
     r"available|seen|working)|undetected|missing)|\bgpus?\s+(?:don'?t|doesn'?t|does\s+not|do\s+not)\s+work|"
