@@ -70,13 +70,14 @@ _ENTRY_POINT = (r"(?:procedure entry point|Prozedureinsprungpunkt|point d'entré
 MESSAGES: Tuple[Message, ...] = (
     # --- driver too old -----------------------------------------------------------------
     _message(Obs.DRIVER_TOO_OLD, ("too old",),
-             r"driver on your system is too old(?:\s*\(found version (?P<found>\d{4,6})\))?", join_next=1),
+             # (also typed from memory, small words dropped: "driver on system too old")
+             r"driver on (?:your )?system (?:is )?too old(?:\s*\(found version (?P<found>\d{4,6})\))?", join_next=1),
     _message(Obs.DRIVER_FOUND_VERSION, ("found version",),
              r"\(?found version (?P<found>\d{4,6})\)"),
-    _message(Obs.INSUFFICIENT_DRIVER, ("insufficient for cuda runtime", "insufficientdriver", "insufficient_driver",
+    _message(Obs.INSUFFICIENT_DRIVER, ("insufficient for cuda runtime", "insufficient cuda runtime", "insufficientdriver", "insufficient_driver",
               "insufficient driver", "error 35", "code 35", "error: 35", "error=35", "returned 35", "code=35",
               "error (35)"),
-             r"cuda driver version is insufficient for cuda runtime(?: version)?|(?:cuda)?Error\s*_?Insufficient[ _]?Driver|"
+             r"cuda driver version (?:is )?insufficient (?:for )?cuda runtime(?: version)?|(?:cuda)?Error\s*_?Insufficient[ _]?Driver|"
              r"CUDA_ERROR_INSUFFICIENT_DRIVER|" + _CUDA_CODE + r"35\b(?!\.)", exclude=r"errno|\[Errno 35\]"),
     # a CUDA driver API function (cu + a capital: cuGreenCtxDestroy, cuTensorMapEncodeTiled) missing from libcuda;
     # the runtime's cuda*, and cublas/cudnn/cufft…, are libraries' symbols, read elsewhere
@@ -88,9 +89,9 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.NGC_DRIVER_TOO_OLD, ("was built for nvidia driver release",),
              r"built for NVIDIA Driver Release (?P<needed>[\d.]+) or later,?\s*but\s*version (?P<found>[\d.]+) was detected",
              join_next=1),
-    _message(Obs.FORWARD_COMPAT_804, ("forward compatibility was attempted", "compat_not_supported", "compatnotsupported", "error 804",
+    _message(Obs.FORWARD_COMPAT_804, ("forward compatibility was attempted", "forward compatibility attempted", "compat_not_supported", "compatnotsupported", "error 804",
               "code 804", "error: 804", "error=804"),
-             r"forward compatibility was attempted(?: on non supported HW)?|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|"
+             r"forward compatibility (?:was )?attempted(?: on non supported HW)?|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|"
              r"cudaErrorCompatNotSupportedOnDevice|" + _CUDA_CODE + r"804\b"),
     _message(Obs.CONTAINER_REQUIREMENT, ("unsatisfied condition", "requirement error"),
              r"unsatisfied condition:\s*(?P<condition>[\w.<>=!,]+(?:\s*[<>=!]=?\s*[\w.]+)?)|"
@@ -109,7 +110,7 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.NVML_DRIVER_NOT_LOADED, ("driver not loaded", "driver_not_loaded"),
              r"(?:NVML|nvidia-container-cli|nvml error)[^\n]*driver not loaded|NVML_ERROR_DRIVER_NOT_LOADED"),
     _message(Obs.NO_NVIDIA_DRIVER, ("found no nvidia driver", "nvidia driver"),
-             r"Found no NVIDIA driver on your system|"
+             r"Found no NVIDIA driver(?: on (?:your )?system|\b)|"
              r"(?:can'?t|cannot|couldn'?t|could not|unable to)\s+(?:find|detect|locate)\s+(?:the\s+|an?\s+|any\s+)?"
              r"NVIDIA driver"),
     _message(Obs.KERNEL_MODULE_FAILED, ("modprobe", "key was rejected", "nvidia kernel module", "nouveau", "nvrm: the nvidia probe",
@@ -181,13 +182,13 @@ MESSAGES: Tuple[Message, ...] = (
              r"unsupported display driver\s*/\s*cuda driver combination|CUDA_ERROR_SYSTEM_DRIVER_MISMATCH|"
              r"cudaErrorSystemDriverMismatch|" + _CUDA_CODE + r"803\b"),
     # --- no GPU visible ------------------------------------------------------------------------
-    _message(Obs.NO_CUDA_DEVICE, ("no cuda-capable device", "no cuda-capable is", "errornodevice", "error_no_device",
+    _message(Obs.NO_CUDA_DEVICE, ("no cuda-capable device", "no cuda-capable is", "no cuda-capable detected", "errornodevice", "error_no_device",
                                   "error 100", "code 100", "error: 100",
               "returned 100", "code=100", "returned 38", "code=38", "error (38)"),
-             r"no CUDA-capable (?:device )?is detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|" + _CUDA_CODE + r"100\b(?!%)|"
+             r"no CUDA-capable (?:device )?(?:is )?detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|" + _CUDA_CODE + r"100\b(?!%)|"
              + _LEGACY_CODE + r"38\b"),
-    _message(Obs.NO_CUDA_GPUS, ("no cuda gpus are available", "no gpus found"),
-             r"No CUDA GPUs are available|ProcessGroupNCCL is only supported with GPUs, no GPUs found"),
+    _message(Obs.NO_CUDA_GPUS, ("no cuda gpus are available", "no cuda gpus available", "no gpus found"),
+             r"No CUDA GPUs (?:are )?available|ProcessGroupNCCL is only supported with GPUs, no GPUs found"),
     _message(Obs.DOCKER_NO_GPU_DRIVER, ("could not select device driver",),
              r"could not select device driver \"?[^\"]*\"? with capabilities:\s*\[\[gpu\]\]"),
     _message(Obs.DOCKER_UNKNOWN_RUNTIME, ("unknown or invalid runtime name", "nvidia-container-runtime"),
@@ -282,16 +283,17 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.CONTAINER_UNKNOWN_DEVICE, ("unknown device",),
              r"nvidia-container-cli:\s*device error:\s*(?P<device>[^\s:]+):?\s*unknown device"),
     # --- arch not in build / GPU too old ----------------------------------------------------------
-    _message(Obs.NO_KERNEL_IMAGE, ("no kernel image is available", "nokernelimagefordevice", "no_binary_for_gpu", "error 209",
+    _message(Obs.NO_KERNEL_IMAGE, ("no kernel image is available", "no kernel image available", "nokernelimagefordevice", "no_binary_for_gpu", "error 209",
               "error: 209", "error:209",
               "code 209", "returned 209", "code=209", "error (48)", "code=48", "returned 48"),
-             r"no kernel image is available(?: for execution on the device)?|cudaErrorNoKernelImageForDevice|"
+             r"no kernel image (?:is )?available(?: for execution on the device)?|cudaErrorNoKernelImageForDevice|"
              r"CUDA_ERROR_NO_BINARY_FOR_GPU|" + _CUDA_CODE + r"209\b|" + _LEGACY_CODE + r"48\b"),
     _message(Obs.INVALID_DEVICE_FUNCTION, ("invalid device function", "invaliddevicefunction"),
              r"invalid device function|cudaErrorInvalidDeviceFunction"),
-    _message(Obs.GPU_NOT_COMPATIBLE, ("is not compatible with the current pytorch",),
-             r"(?P<gpu>[A-Za-z][\w .()/-]{1,80}?)\s+with CUDA capability sm_(?P<sm>\d{2,3})[a-z]?\s+is not compatible "
-             r"with the current PyTorch installation"),
+    _message(Obs.GPU_NOT_COMPATIBLE, ("is not compatible with the current pytorch", "not compatible with current pytorch",
+                                      "not compatible with the current pytorch"),
+             r"(?P<gpu>[A-Za-z][\w .()/-]{1,80}?)\s+(?:with\s+)?CUDA capability sm_(?P<sm>\d{2,3})[a-z]?\s+(?:is\s+)?not "
+             r"compatible with (?:the )?current PyTorch installation"),
     _message(Obs.BUILD_ARCH_LIST, ("supports cuda capabilities",),
              r"supports CUDA capabilities\s*(?P<archs>(?:(?:sm|compute)_\d{2,3}[a-z]?[\s,.]*)+)", join_next=1),
     # torch ≥ 2.8's warning when no code of the build runs on the GPU: "Found GPU0 … which is of compute capability
@@ -344,9 +346,10 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.CUDNN_ARCH_MISMATCH, ("cudnn_status_arch_mismatch",),
              r"CUDNN_STATUS_ARCH_MISMATCH"),
     # --- torch build kind ----------------------------------------------------------------------
-    _message(Obs.NOT_COMPILED_WITH_CUDA, ("not compiled with cuda", "compiled without cuda", "cuda not compiled",
+    _message(Obs.NOT_COMPILED_WITH_CUDA, ("not compiled with cuda", "not compiled cuda", "compiled without cuda",
+                                          "cuda not compiled",
                                           "cuda is not compiled"),
-             r"not compiled with CUDA(?: enabled| support)?|(?:PyTorch|torch) (?:was )?compiled without CUDA|"
+             r"not compiled (?:with )?CUDA(?: enabled| support)?|(?:PyTorch|torch) (?:was )?compiled without CUDA|"
              r"CUDA (?:is )?not compiled"),
     # torch's own library missing a torch (c10/at/torch/caffe2) symbol: its files come from two builds (pytorch and
     # pytorch-nightly overlaid, a second install over the first); CUDA libraries' symbols are other messages

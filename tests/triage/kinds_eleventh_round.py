@@ -139,6 +139,16 @@ OBSERVED += [
 ]
 
 OBSERVED += [
+    # CUDA's and torch's messages typed from memory, a small word dropped
+    ("CUDA error: no kernel image available", Obs.NO_KERNEL_IMAGE),
+    ("it says no CUDA-capable device detected", Obs.NO_CUDA_DEVICE),
+    ("RuntimeError: No CUDA GPUs available", Obs.NO_CUDA_GPUS),
+    ("CUDA driver version insufficient for CUDA runtime version", Obs.INSUFFICIENT_DRIVER),
+    ("Found no NVIDIA driver on system", Obs.NO_NVIDIA_DRIVER),
+    ("The NVIDIA driver on your system too old (found version 11040)", Obs.DRIVER_TOO_OLD),
+    ("RTX 5090 CUDA capability sm_120 not compatible with current PyTorch installation", Obs.GPU_NOT_COMPATIBLE),
+    ("Torch not compiled CUDA enabled", Obs.NOT_COMPILED_WITH_CUDA),
+    ("forward compatibility attempted on non supported HW", Obs.FORWARD_COMPAT_804),
     ("I only run on cpu, I have no GPU", Obs.NO_NVIDIA_GPU),
     ("RuntimeError: connect() timed out. Original timeout was 1800000 ms.", Obs.RENDEZVOUS_TIMEOUT),
     ("The installed Paddle is compiled with CUDNN 7.6, but CUDNN version in your machine is 7.3",
@@ -149,6 +159,8 @@ OBSERVED += [
 ]
 
 NOT_OBSERVED = [
+    # a question about the driver is no message saying it is too old
+    ("is my driver too old for this?", Obs.DRIVER_TOO_OLD),
     # the runtime's and the libraries' own symbols are not driver API functions
     ("undefined symbol: cudaGetDriverEntryPointByVersion, version libcudart.so.12", Obs.DRIVER_API_SYMBOL),
     ("undefined symbol: cublasLtGetStatusString, version libcublasLt.so.12", Obs.DRIVER_API_SYMBOL),
