@@ -287,7 +287,8 @@ class Facts:
         claims = self.torch
         torch = self.snapshot.torch
         versioned = [c for c in claims if c.version]
-        if any(o.signature == Obs.CPU_BUILD_STATED for o in self.observations):
+        cpu_stated = any(o.signature == Obs.CPU_BUILD_STATED for o in self.observations)
+        if cpu_stated:
             # "it installed the CPU version": a CUDA build named in a sentence or an install command of the same
             # report is what was asked for (often the fix), not what is installed; tools' output still counts
             versioned = [c for c in versioned if c.kind not in ("install", "reported")
@@ -300,7 +301,7 @@ class Facts:
         order = {"imported": 0, "installed": 1, "reported": 2, "image": 3, "install": 4}
         versioned.sort(key=lambda c: order.get(c.kind, 9))
         primary = versioned[0] if versioned else None
-        cuda_claims = [c for c in claims if c.cuda or c.hip]
+        cuda_claims = [c for c in claims if (c.cuda or c.hip) and not (cpu_stated and c.kind in ("install", "reported"))]
         if primary is None:
             # A build CUDA without a version (e.g. "compiled with CUDA 10.2" in an error message).
             claim = next((c for c in cuda_claims if c.cuda and c.cuda != "none"), None)

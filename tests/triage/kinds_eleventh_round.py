@@ -108,6 +108,9 @@ LEADS = [
     # Lightning's banner: the GPU is there, the Trainer was not asked to use it
     ("It prints as output: GPU available: True, used: False, and the training script takes 48 hours.", "config",
      "Trainer was not asked"),
+    # a conda command pinning a release and its CUDA names the build the pytorch channel has for them
+    ("RTX 3090, conda install pytorch==1.7.0 cudatoolkit=10.2 -c pytorch\nRuntimeError: cuDNN error: "
+     "CUDNN_STATUS_EXECUTION_FAILED", "arch_not_in_build", "torch 1.7.0 has no kernels"),
 ]
 
 # --- what a near miss must not lead with: (text, category) -------------------------------------------------------
@@ -184,6 +187,11 @@ NOT_OBSERVED = [
 
 # --- judged on what the paste shows: (text, code that must not fire) ---------------------------------------------
 SILENT = [
+    # conda-forge builds its own variants, and a CPU build said to be installed is not the command's CUDA build
+    ("RTX 3090, conda install -c conda-forge pytorch=1.7.0 cudatoolkit=10.2\nRuntimeError: cuDNN error: "
+     "CUDNN_STATUS_EXECUTION_FAILED", "CC201"),
+    ("RTX 3090\nconda install pytorch==1.7.0 cudatoolkit=10.2 -c pytorch\nThis command installs the cpu version "
+     "instead of cuda.", "CC201"),
     # Jetson's driver numbers are not the desktop table's: Thor's JetPack 7 driver 580.00 runs CUDA 13.0
     ("On a Jetson AGX Thor (JetPack 7 / L4T R38, CUDA 13.0, driver 580.00) import torch fails", "CC212"),
     # a bare branch is not older than CUDA 13.0 because the branch number is smaller than 580.65.06

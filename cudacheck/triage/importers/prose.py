@@ -13,7 +13,7 @@ from ..document import Document
 from ..facts import PROSE, REPORTED, TOOL, Facts, GpuClaim, TorchClaim, gpu_row
 from . import platform_words
 from ...observations import Obs
-from ...versions import cuda_from_int, cuda_from_tag
+from ...versions import cuda_from_int, cuda_from_tag, major_minor
 from ...lazy_regex import lazy_compile
 
 _GPU = lazy_compile(
@@ -217,7 +217,6 @@ def _ambiguous_gpus(document: Document, facts: Facts) -> None:
     GPU fact, but the range of its compute capabilities still settles some questions (every GT 710 is older
     than any current build), so it is kept as an observation with its lowest and highest capability."""
     from ...compat.gpu_names import AMBIGUOUS  # the resolver's answer kinds
-    from ...versions import major_minor
 
     index = facts.db.gpu_index
     for position in document.lines_with_any(_GPU_ANCHORS, distinct=True):
@@ -332,13 +331,22 @@ def _installs(document: Document, facts: Facts) -> None:
         if values is not None:
             facts.observe(Obs.INSTALL_COMMAND, text, document.number(index), **values)
             facts.seen("install_command")
-            _pinned_torch(facts, values, document.number(index))
+            _pinned_torch(facts, values, document.number(index), conda_forge="conda-forge" in text.lower())
 
 
-def _pinned_torch(facts: Facts, values: dict, line: int) -> None:
-    """``pip install torch==2.1.0 --index-url …/cu121`` names a build: torch 2.1.0 for CUDA 12.1."""
-    pinned = re.match(r"^(?:py)?torch==(?P<v>\d+\.\d+(?:\.\d+)?)(?:\+(?P<tag>\w+))?$", values.get("torch_spec", ""))
+def _pinned_torch(facts: Facts, values: dict, line: int, conda_forge: bool = False) -> None:
+    """``pip install torch==2.1.0 --index-url …/cu121`` names a build: torch 2.1.0 for CUDA 12.1; so does
+    ``conda install pytorch==1.7.0 cudatoolkit=10.2`` (torch 1.7.0 for CUDA 10.2)."""
+    pinned = re.match(r"^(?:py)?torch={1,2}(?P<v>\d+\.\d+(?:\.\d+)?)(?:\+(?P<tag>\w+))?$", values.get("torch_spec", ""))
     tag = values.get("index")
+    if pinned and not tag and not pinned.group("tag") and values.get("conda_cuda") and not conda_forge:
+        # only a build the pytorch channel has: asked for another CUDA, conda settles on the CPU build (CC807)
+        release = facts.db.torch_release(pinned.group("v"))
+        wanted = major_minor(values["conda_cuda"])
+        if release is not None and any(major_minor(v.cuda) == wanted for v in release.variants if v.cuda):
+            facts.add_torch(TorchClaim(kind="install", source="install command", version=pinned.group("v"),
+                                       cuda=values["conda_cuda"], line=line))
+        return
     if not pinned or not tag:
         return
     version = pinned.group("v") + f"+{pinned.group('tag') or tag}"
