@@ -336,7 +336,13 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.GPU_CAPABILITY_STATED, ("capability",),
              r"\byour\s+(?:[\w -]{0,40}?\s)?(?:gpu|device|card)(?:'s)?\s+(?:has\s+(?:a\s+)?|is\s+of\s+|is\s+)?"
              r"(?:(?:cuda|compute)\s+)?capability(?:\s+is|\s*:|\s+of)?\s*\(?(?P<major>\d+)(?:\.|,\s*)(?P<minor>\d)\)?|"
-             r"\bCurrent capability:\s*(?P<packed>\d{2,3})\b"),
+             r"\bCurrent capability:\s*(?P<packed>\d{2,3})\b|"
+             # the writer's own: "my GPU's compute capability is 6.1", "our cards have compute capability 3.5" (not in a
+             # sentence of what something requires)
+             r"^(?![^\n]*(?:\brequir|\bneeds?\b|\bmust\b|at least|minimum|>=|or (?:higher|above|newer)))[^\n]*?"
+             r"\b(?:my|our)\s+(?:[\w -]{0,40}?\s)?(?:gpus?|devices?|cards?)(?:'s)?\s+(?:has\s+(?:a\s+)?|have\s+(?:a\s+)?|"
+             r"is\s+of\s+|is\s+)?(?:(?:cuda|compute)\s+)?capability(?:\s+is|\s*:|\s+of)?\s*\(?(?P<major2>\d+)(?:\.|,\s*)"
+             r"(?P<minor2>\d)\)?"),
     _message(Obs.GPU_LEGACY_DRIVER, ("legacy",),
              # the kernel module and the .run installer: "The NVIDIA GeForce GTX 1050 GPU installed in this system is
              # supported through the NVIDIA 580.xx Legacy drivers ... The 595.71.05 NVIDIA driver will ignore this GPU"

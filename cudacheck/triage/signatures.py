@@ -89,6 +89,8 @@ def _capability_stated(facts: Facts, values: Dict[str, str], line: int) -> None:
         cc = f"{packed[:-1]}.{packed[-1]}"
     elif values.get("major") and values.get("minor"):
         cc = f"{values['major']}.{values['minor']}"
+    elif values.get("major2") and values.get("minor2"):
+        cc = f"{values['major2']}.{values['minor2']}"
     else:
         return
     facts.add_gpu(GpuClaim(compute_capability=cc, priority=REPORTED))

@@ -111,6 +111,9 @@ LEADS = [
     # a conda command pinning a release and its CUDA names the build the pytorch channel has for them
     ("RTX 3090, conda install pytorch==1.7.0 cudatoolkit=10.2 -c pytorch\nRuntimeError: cuDNN error: "
      "CUDNN_STATUS_EXECUTION_FAILED", "arch_not_in_build", "torch 1.7.0 has no kernels"),
+    # a capability the writer gives for their GPU is judged against the build like a named GPU
+    ("My GPU has compute capability 6.1; torch 2.9.0+cu128: CUDA error: no kernel image is available for execution on "
+     "the device", "gpu_too_old_for_build", "compute capability 6.1"),
 ]
 
 # --- what a near miss must not lead with: (text, category) -------------------------------------------------------
@@ -142,6 +145,8 @@ OBSERVED += [
 ]
 
 OBSERVED += [
+    # the writer's own GPU's compute capability, not a requirement
+    ("ok so my gpu compute capability is 3.0", Obs.GPU_CAPABILITY_STATED),
     # CUDA's and torch's messages typed from memory, a small word dropped
     ("CUDA error: no kernel image available", Obs.NO_KERNEL_IMAGE),
     ("it says no CUDA-capable device detected", Obs.NO_CUDA_DEVICE),
@@ -162,6 +167,7 @@ OBSERVED += [
 ]
 
 NOT_OBSERVED = [
+    ("the model requires that my GPU has compute capability 8.0 or higher", Obs.GPU_CAPABILITY_STATED),
     # a question about the driver is no message saying it is too old
     ("is my driver too old for this?", Obs.DRIVER_TOO_OLD),
     # the runtime's and the libraries' own symbols are not driver API functions

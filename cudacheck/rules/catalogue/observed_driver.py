@@ -155,10 +155,10 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
         symbol = api.values.get("symbol") or "a driver function"
         yield ctx.finding(
             f"The driver's libcuda lacks {symbol}: the driver is older than the CUDA the library was built for",
-            certainty=LIKELY,
+            severity="warning", certainty=LIKELY,  # the library may also be at fault: it should check the driver first
             detail=f"{quote(api)}. Functions named cu… belong to the CUDA driver API, which libcuda (installed with "
-                   f"the driver) exports; a library built with a newer CUDA calls ones an older driver does not have. "
-                   f"Here {driver_text}.",
+                   f"the driver) exports; a library built with a newer CUDA calls ones an older driver does not have "
+                   f"(a library that checks the driver first falls back instead). Here {driver_text}.",
             remedy=_driver_remedy(ctx, needed_cuda) + " Or install the library's build for the CUDA this driver "
                    "supports.",
             evidence=evidence(api))
