@@ -746,7 +746,12 @@ MESSAGES: Tuple[Message, ...] = (
              r"\b(?:Kepler|Maxwell|Pascal|Volta)(?:\s+(?:GPUs?|cards?|architecture|generation))?\s+(?:is|are)\s+(?:no\s+longer|not)\s+"
              r"supported\b|"
              r"\bcompute\s+capability\s+(?:of\s+)?[1-6]\.\d\b[^\n]{0,60}?\b(?:no\s+longer|(?:does\s+not|doesn'?t|do\s+not|don'?t)"
-             r"\s+(?:\w+\s+)?)\s*supports?\b",
+             r"\s+(?:\w+\s+)?)\s*supports?\b|"
+             # the writer's own card said to be unsupported: "maybe I have an unsupported GPU", "my old card is no longer
+             # supported", "torch that did not support the old CUDA version of this specific card"
+             r"\b(?:an?|my|this)\s+(?:old(?:er)?\s+)?unsupported\s+(?:GPU|card|graphics\s+card)\b|"
+             r"\b(?:my|this)\s+(?:old(?:er)?\s+)?(?:GPU|card|graphics\s+card)\s+(?:is|was)\s+(?:no\s+longer|not)\s+supported\b|"
+             r"\b(?:did|does|do)(?:n'?t|\s+not)\s+support\s+(?:[\w ]{0,30}?\s)?(?:my|this)\s+(?:\w+\s+){0,2}?(?:GPU|card)\b",
              exclude=r"\b(?:dropped|removed)\s+support\s+for\s+(?:the\s+)?(?:CPU|Python|Windows|macOS)\b"),
 
     # --- library paths, GPU health, NCCL and configuration: more families -------------------------------

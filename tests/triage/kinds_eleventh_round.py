@@ -114,10 +114,17 @@ LEADS = [
     # a capability the writer gives for their GPU is judged against the build like a named GPU
     ("My GPU has compute capability 6.1; torch 2.9.0+cu128: CUDA error: no kernel image is available for execution on "
      "the device", "gpu_too_old_for_build", "compute capability 6.1"),
+    # the writer's own old card said to be unsupported
+    ("Well i have a NVIDIA GeForce GT 730M. Maybe I have an unsupported GPU, but why can't it just work?",
+     "gpu_too_old_for_build", "dropped this GPU"),
+    ("I installed it on a pc with a GTX 980TI and it installed versions of torch that did not support the old CUDA "
+     "version of this specific card.", "gpu_too_old_for_build", "dropped this GPU"),
 ]
 
 # --- what a near miss must not lead with: (text, category) -------------------------------------------------------
 NOT_LEADS = [
+    # a GPU no build has dropped: the sentence is about a library's kernels or a feature
+    ("my GPU is not supported by vLLM's fp8 kernels, I have an RTX 3090", "gpu_too_old_for_build"),
     # a peer that exited on one machine is most often a crash of its own, not the network
     (_REMOTE_ERROR, "config"),
     # a single-node torchrun is no multi-node job

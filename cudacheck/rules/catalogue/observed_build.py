@@ -235,7 +235,10 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
     if not signs:
         found = list(_gpu_no_release_supports(ctx)) or list(_gpu_below_named_release(ctx))
         stated = first_of(ctx, Obs.GPU_DROPPED_STATED)
-        if not found and stated is not None:
+        # (a GPU the paste names that no build has dropped — Turing or newer — makes the sentence about something else:
+        # a library's kernels, a feature)
+        recent = any(g.arch is not None and (g.arch.major, g.arch.minor) >= (7, 5) for g in ctx.gpus)
+        if not found and stated is not None and not recent:
             found = [ctx.finding(
                 "The report says the torch builds dropped this GPU",
                 severity="warning", certainty=POSSIBLE,
