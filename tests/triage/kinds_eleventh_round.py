@@ -119,10 +119,17 @@ LEADS = [
      "gpu_too_old_for_build", "dropped this GPU"),
     ("I installed it on a pc with a GTX 980TI and it installed versions of torch that did not support the old CUDA "
      "version of this specific card.", "gpu_too_old_for_build", "dropped this GPU"),
+    # a program built for another cuDNN major than the machine's
+    ("RuntimeError: (PreconditionNotMet) The third-party dynamic library (cudnn64_7.dll) that Paddle depends on is not "
+     "configured correctly. (error code is 126)\nGPU: RTX3070TI\nCUDA: 11.3\nCUDNN：8.9.1", "cudnn_version_mismatch",
+     "needs cuDNN 7"),
 ]
 
 # --- what a near miss must not lead with: (text, category) -------------------------------------------------------
 NOT_LEADS = [
+    # the same major installed: the library is simply not found
+    ("OSError: libcudnn.so.8: cannot open shared object file: No such file or directory\ncudnn version: 8.9.2",
+     "cudnn_version_mismatch"),
     # a GPU no build has dropped: the sentence is about a library's kernels or a feature
     ("my GPU is not supported by vLLM's fp8 kernels, I have an RTX 3090", "gpu_too_old_for_build"),
     # a peer that exited on one machine is most often a crash of its own, not the network

@@ -25,7 +25,10 @@ def observed_cudnn_missing(ctx: RuleContext) -> Iterator[Finding]:
         libcudnn_ops_infer.so.8", "Could not locate cudnn_ops64_9.dll", "Unable to load
         any of {libcudnn_cnn.so.9.1.0, …}"; cuDNN's "GET was unable to find an engine to
         execute this computation" without an out-of-memory error is a possible warning (a
-        sub-library that does not load, or too little free memory).
+        sub-library that does not load, or too little free memory). Where the paste gives the
+        machine's cuDNN ("CUDNN: 8.9.1") and the missing library names another major
+        (cudnn64_7.dll), the program was built for another cuDNN: category
+        `cudnn_version_mismatch`.
     Why it matters:
         torch (at import) or a library with its own CUDA code (CTranslate2 /
         faster-whisper, ONNX Runtime, TensorFlow) cannot start. torch finds the cuDNN of
@@ -76,6 +79,19 @@ def observed_cudnn_missing(ctx: RuleContext) -> Iterator[Finding]:
         return
     major = re.search(r"(?:\.so\.|64_)(\d+)", library)
     cudnn_major = major.group(1) if major else None
+    present = ctx.snapshot.libraries.system_cudnn_version if ctx.snapshot.libraries else None
+    if cudnn_major and present and present.split(".")[0] != cudnn_major:
+        # the library asks for another cuDNN major than the machine has: no copy of the right one is installed
+        yield ctx.finding(
+            f"The program needs cuDNN {cudnn_major} ({library}), but the machine has cuDNN {present}",
+            category="cudnn_version_mismatch", certainty=LIKELY,
+            detail=f"{quote(missing)}. cuDNN's libraries carry their major version in their name, and a program built "
+                   f"for cuDNN {cudnn_major} loads only those; cuDNN {present} does not stand in for them.",
+            remedy=f"Install the build of the program made for cuDNN {present.split('.')[0]} (its CUDA/cuDNN variant: "
+                   f"the package index names them, e.g. a `post` or `cuXYZ` build), or install cuDNN {cudnn_major} "
+                   "next to the current one and put its folder on the library path.",
+            evidence=evidence(missing) + ["libraries.system_cudnn_version"])
+        return
     frame = first_of(ctx, Obs.TORCH_IMPORT_FRAME)
     torch_import = frame is not None
     split = frame is not None and "/lib64/python" in frame.text

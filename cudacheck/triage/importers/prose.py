@@ -70,6 +70,9 @@ _TORCH = lazy_compile(r"(?<![\w/\\.-])(?<!build )(?:py)?torch(?![A-Za-z_/\\-])(?
 _BARE_TORCH = lazy_compile(r"^\s*v?(?P<v>\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev)\d*)*)\+(?P<tag>cu\d{2,3}|cpu|rocm[\d.]+)"
                          r"\s*$", re.IGNORECASE)
 _PYTHON = lazy_compile(r"\bpython\s*(?:version\s*)?(?:==|:|is|=)?\s*(?P<v>3\.\d{1,2}(?:\.\d{1,2})?)\b", re.IGNORECASE)
+_CUDNN_SAID = lazy_compile(r"\bcudnn\s*(?:version\s*)?(?:is|:|：|=|==)?\s*v?(?P<v>[5-9]\.\d{1,2}(?:\.\d{1,2})?)\b(?![.\d])",
+                          re.IGNORECASE)
+"""The machine's cuDNN as the writer gives it: "CUDNN：8.9.1", "cudnn 7.6.5", "cuDNN version: 8.2"."""
 _CUDA = lazy_compile(r"\bcuda\s*(?:toolkit\s*)?(?:version\s*)?(?:is|:|=)?\s*v?(?P<v>\d{1,2}\.\d)(?:\.\d+)?\b",
                    re.IGNORECASE)
 _NVCC = lazy_compile(r"Cuda compilation tools, release (?P<v>\d+\.\d+), V(?P<full>\d+\.\d+\.\d+)", re.IGNORECASE)
@@ -126,6 +129,11 @@ def parse(document: Document, facts: Facts) -> None:
             if match:
                 facts.set(lambda s: s.libraries.nvcc_version, match.group(group), priority)
                 facts.seen("nvcc")
+    for index in document.lines_with("cudnn", distinct=True):
+        said = _CUDNN_SAID.search(document.line(index))
+        if said:
+            facts.set(lambda s: s.libraries.system_cudnn_version, said.group("v"), PROSE)
+            break
     for index in document.lines_with("cuda", distinct=True):
         text = document.line(index)
         match = _CUDA.search(text)
