@@ -378,7 +378,7 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.CUDNN_CANNOT_LOAD, ("libcudnn", "cudnn_", "cudnn64", "cudnn.dll", "cudnn.so", "zlibwapi.dll"),
              r"(?P<lib>(?:lib)?cudnn[\w.-]*?(?:\.so(?:\.\d+)*|\.dll))\b[^\n]{0,80}?(?:cannot open shared object|"
              r"no such file|not found|is not in your library path|cannot be loaded|could not be found|"
-             r"or one of its dependencies|見つかりません|찾을 수 없)|"
+             r"or one of its dependencies|見つかりません|찾을 수 없|\)\s*that \w+ depends on is not configured correctly)|"
              r"(?:could not load(?: dynamic)? library|could not locate|unable to load(?: any of)?|"
              r"failed to load|cannot load|cannot find|can'?t find|could not find|unable to find|找不到|缺少)"
              r"\s*[\s'\"{「`]*(?P<lib2>(?:lib)?cudnn[\w.-]*)|(?P<lib3>zlibwapi\.dll)",
