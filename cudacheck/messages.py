@@ -74,7 +74,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"driver on (?:your )?system (?:is )?too old(?:\s*\(found version (?P<found>\d{4,6})\))?", join_next=1),
     _message(Obs.DRIVER_FOUND_VERSION, ("found version",),
              r"\(?found version (?P<found>\d{4,6})\)"),
-    _message(Obs.INSUFFICIENT_DRIVER, ("insufficient for cuda runtime", "insufficient cuda runtime", "insufficientdriver", "insufficient_driver",
+    _message(Obs.INSUFFICIENT_DRIVER, ("insufficient for cuda runtime", "insufficient cuda runtime",
+                                       "insufficientdriver", "insufficient_driver",
               "insufficient driver", "error 35", "code 35", "error: 35", "error=35", "returned 35", "code=35",
               "error (35)"),
              r"cuda driver version (?:is )?insufficient (?:for )?cuda runtime(?: version)?|(?:cuda)?Error\s*_?Insufficient[ _]?Driver|"
@@ -83,13 +84,15 @@ MESSAGES: Tuple[Message, ...] = (
     # the runtime's cuda*, and cublas/cudnn/cufft…, are libraries' symbols, read elsewhere
     _message(Obs.DRIVER_API_SYMBOL, ("undefined symbol",),
              r"undefined symbol:?\s*(?P<symbol>(?-i:cu[A-Z][A-Za-z0-9]*(?:_v\d+)?))\b"),
-    _message(Obs.UNSUPPORTED_PTX, ("unsupported toolchain", "unsupportedptxversion", "unsupported_ptx_version", "error 222", "code 222"),
+    _message(Obs.UNSUPPORTED_PTX, ("unsupported toolchain", "unsupportedptxversion", "unsupported_ptx_version",
+                                   "error 222", "code 222"),
              r"provided PTX was compiled with an unsupported toolchain|cudaErrorUnsupportedPtxVersion|"
              r"CUDA_ERROR_UNSUPPORTED_PTX_VERSION|" + _CUDA_CODE + r"222\b"),
     _message(Obs.NGC_DRIVER_TOO_OLD, ("was built for nvidia driver release",),
              r"built for NVIDIA Driver Release (?P<needed>[\d.]+) or later,?\s*but\s*version (?P<found>[\d.]+) was detected",
              join_next=1),
-    _message(Obs.FORWARD_COMPAT_804, ("forward compatibility was attempted", "forward compatibility attempted", "compat_not_supported", "compatnotsupported", "error 804",
+    _message(Obs.FORWARD_COMPAT_804, ("forward compatibility was attempted", "forward compatibility attempted",
+                                      "compat_not_supported", "compatnotsupported", "error 804",
               "code 804", "error: 804", "error=804"),
              r"forward compatibility (?:was )?attempted(?: on non supported HW)?|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|"
              r"cudaErrorCompatNotSupportedOnDevice|" + _CUDA_CODE + r"804\b"),
@@ -113,7 +116,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"Found no NVIDIA driver(?: on (?:your )?system|\b)|"
              r"(?:can'?t|cannot|couldn'?t|could not|unable to)\s+(?:find|detect|locate)\s+(?:the\s+|an?\s+|any\s+)?"
              r"NVIDIA driver"),
-    _message(Obs.KERNEL_MODULE_FAILED, ("modprobe", "key was rejected", "nvidia kernel module", "nouveau", "nvrm: the nvidia probe",
+    _message(Obs.KERNEL_MODULE_FAILED, ("modprobe", "key was rejected", "nvidia kernel module", "nouveau",
+                                        "nvrm: the nvidia probe",
               "nvrm: no nvidia", "bad return status", "kernel module is not", "dkms", "incompatibility with kernel",
               "module build", "unable to load the", "driver is not loaded", "driver isn't loaded",
               "driver is not running", "driver isn't running", "module is not loaded", "module isn't loaded",
@@ -138,7 +142,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"RmInitAdapter failed!?\s*(?P<code>\([^)]*\))?"),
     _message(Obs.NOUVEAU_BOUND, ("kernel driver in use: nouveau",),
              r"Kernel driver in use:\s*nouveau"),
-    _message(Obs.SMI_NOT_FOUND, ("nvidia-smi: command not found", "nvidia-smi: not found", "'nvidia-smi' is not recognized",
+    _message(Obs.SMI_NOT_FOUND, ("nvidia-smi: command not found", "nvidia-smi: not found",
+                                 "'nvidia-smi' is not recognized",
               "nvidia-smi : the term", "command not found: nvidia-smi"),
              r"nvidia-smi:? (?:command )?not found|command not found: nvidia-smi|'nvidia-smi' is not recognized|"
              r"nvidia-smi : The term"),
@@ -149,14 +154,16 @@ MESSAGES: Tuple[Message, ...] = (
              r"libcuda\.so(?:\.1)?: cannot open shared object file|"
              r"(?:could not|cannot|can'?t|unable to|does not|doesn'?t) (?:load|open|find|see|locate)[^\n]*libcuda\.so|"
              r"libcuda\.so(?:\.1)? (?:not found|is not found)"),
-    _message(Obs.CUDA_UNKNOWN_ERROR, ("cuda unknown error", "cudaerrorunknown", "cuda_error_unknown", "error 999", "code 999", "error: 999",
+    _message(Obs.CUDA_UNKNOWN_ERROR, ("cuda unknown error", "cudaerrorunknown", "cuda_error_unknown", "error 999",
+                                      "code 999", "error: 999",
               "cuda error: unknown error", "returned 999", "code=999", "returned 30", "code=30", "error (30)",
               "cuinit failed"),
              r"CUDA unknown error|CUDA error: unknown error|cudaErrorUnknown|CUDA_ERROR_UNKNOWN|" + _CUDA_CODE + r"999\b|"
              + _LEGACY_CODE + r"30\b|cuInit failed(?::\s*unknown)?"),
     _message(Obs.NVML_UNKNOWN_ERROR, ("failed to initialize nvml: unknown error",),
              r"Failed to initialize NVML: Unknown Error"),
-    _message(Obs.SYSTEM_NOT_READY, ("system not yet initialized", "systemnotready", "system_not_ready", "error 802", "code 802", "error: 802",
+    _message(Obs.SYSTEM_NOT_READY, ("system not yet initialized", "systemnotready", "system_not_ready",
+                                    "error 802", "code 802", "error: 802",
               "802 error", "802 system error", "with 802"),
              r"system not yet initialized|cudaErrorSystemNotReady|CUDA_ERROR_SYSTEM_NOT_READY|" + _CUDA_CODE + r"802\b|"
              # the number said before the word: "fails with 802 system error", "an 802 error from cuInit"
@@ -177,12 +184,14 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.NVRM_API_MISMATCH, ("api mismatch",),
              r"API mismatch:[^\n]*client has the version (?P<client>[\d.]+)[^\n]*kernel module has the version "
              r"(?P<kernel>[\d.]+)", join_next=1),
-    _message(Obs.CUDA_803, ("unsupported display driver", "system_driver_mismatch", "systemdrivermismatch", "error 803", "code 803",
+    _message(Obs.CUDA_803, ("unsupported display driver", "system_driver_mismatch", "systemdrivermismatch",
+                            "error 803", "code 803",
               "error: 803"),
              r"unsupported display driver\s*/\s*cuda driver combination|CUDA_ERROR_SYSTEM_DRIVER_MISMATCH|"
              r"cudaErrorSystemDriverMismatch|" + _CUDA_CODE + r"803\b"),
     # --- no GPU visible ------------------------------------------------------------------------
-    _message(Obs.NO_CUDA_DEVICE, ("no cuda-capable device", "no cuda-capable is", "no cuda-capable detected", "errornodevice", "error_no_device",
+    _message(Obs.NO_CUDA_DEVICE, ("no cuda-capable device", "no cuda-capable is", "no cuda-capable detected",
+                                  "errornodevice", "error_no_device",
                                   "error 100", "code 100", "error: 100",
               "returned 100", "code=100", "returned 38", "code=38", "error (38)"),
              r"no CUDA-capable (?:device )?(?:is )?detected|cudaErrorNoDevice|CUDA_ERROR_NO_DEVICE|" + _CUDA_CODE + r"100\b(?!%)|"
@@ -283,14 +292,16 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.CONTAINER_UNKNOWN_DEVICE, ("unknown device",),
              r"nvidia-container-cli:\s*device error:\s*(?P<device>[^\s:]+):?\s*unknown device"),
     # --- arch not in build / GPU too old ----------------------------------------------------------
-    _message(Obs.NO_KERNEL_IMAGE, ("no kernel image is available", "no kernel image available", "nokernelimagefordevice", "no_binary_for_gpu", "error 209",
+    _message(Obs.NO_KERNEL_IMAGE, ("no kernel image is available", "no kernel image available",
+                                   "nokernelimagefordevice", "no_binary_for_gpu", "error 209",
               "error: 209", "error:209",
               "code 209", "returned 209", "code=209", "error (48)", "code=48", "returned 48"),
              r"no kernel image (?:is )?available(?: for execution on the device)?|cudaErrorNoKernelImageForDevice|"
              r"CUDA_ERROR_NO_BINARY_FOR_GPU|" + _CUDA_CODE + r"209\b|" + _LEGACY_CODE + r"48\b"),
     _message(Obs.INVALID_DEVICE_FUNCTION, ("invalid device function", "invaliddevicefunction"),
              r"invalid device function|cudaErrorInvalidDeviceFunction"),
-    _message(Obs.GPU_NOT_COMPATIBLE, ("is not compatible with the current pytorch", "not compatible with current pytorch",
+    _message(Obs.GPU_NOT_COMPATIBLE, ("is not compatible with the current pytorch",
+                                      "not compatible with current pytorch",
                                       "not compatible with the current pytorch"),
              r"(?P<gpu>[A-Za-z][\w .()/-]{1,80}?)\s+(?:with\s+)?CUDA capability sm_(?P<sm>\d{2,3})[a-z]?\s+(?:is\s+)?not "
              r"compatible with (?:the )?current PyTorch installation"),
@@ -363,7 +374,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?P<library>[^\s:'\"]*[/\\]torch[/\\](?:lib[/\\]lib(?:torch|c10|shm|caffe2)\w*\.so[.\d]*|_C[\w.-]*\.so)):\s*"
              r"undefined symbol:\s*(?P<symbol>_Z\w*?(?:3c10|2at|5torch|6caffe2)\w*)",
              needs=("/torch/", "\\torch\\")),
-    _message(Obs.TORCH_C_IMPORT, ("cannot import name '_c'", "no module named 'torch._c'", "module 'torch' has no attribute",
+    _message(Obs.TORCH_C_IMPORT, ("cannot import name '_c'", "no module named 'torch._c'",
+                                  "module 'torch' has no attribute",
                                   "module 'torch._c' has no attribute", "no module named _c", "name '_c' is not defined",
                                   "no module named 'torch._c", "from 'torch' (unknown location)"),
              # "(unknown location)": a folder named torch without __init__.py imports as an empty namespace package
@@ -383,7 +395,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"failed to load|cannot load|cannot find|can'?t find|could not find|unable to find|找不到|缺少)"
              r"\s*[\s'\"{「`]*(?P<lib2>(?:lib)?cudnn[\w.-]*)|(?P<lib3>zlibwapi\.dll)",
              exclude=r"Successfully opened|paging file|WinError 1455|WinError 127\b"),
-    _message(Obs.CUDNN_INCOMPATIBLE, ("cudnn version incompatibility", "cudnn version mismatch", "sublibrary_version_mismatch",
+    _message(Obs.CUDNN_INCOMPATIBLE, ("cudnn version incompatibility", "cudnn version mismatch",
+                                      "sublibrary_version_mismatch",
                                       "cudnn_status_version_mismatch"),
              r"cuDNN version (?:incompatibility|mismatch): PyTorch was compiled\s+against \(?(?P<built>[\d, ]+)\)? but "
              r"(?:linked against|found runtime version) \(?(?P<loaded>[\d, ]+)\)?|"
@@ -418,7 +431,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?:nodes|machines|servers|hosts)|NCCL\s*的?\s*版本(?:号)?\s*(?:不一致|不同|不一样|不匹配)"),
     _message(Obs.NCCL_LIBRARY_MISSING, ("libnccl",),
              r"libnccl\.so[.\d]*: cannot open shared object file"),
-    _message(Obs.CUDA_LIBRARY_SYMBOL, ("undefined symbol", "nvjitlink", "not defined in file", "' not found (required by",
+    _message(Obs.CUDA_LIBRARY_SYMBOL, ("undefined symbol", "nvjitlink", "not defined in file",
+                                       "' not found (required by",
                                        "winerror 127", "symbol not found"),
              r"undefined symbol:?\s*(?P<symbol>(?:cublasLt|cublas|cusparse|cufft|cusolver|curand|cudart|cupti|cuda[A-Z]|"
              r"__nvJitLink|nvJitLink|__cudaRegister)\w*)|__nvJitLink\w+, version libnvJitLink|"
@@ -511,7 +525,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"module\(s\) are unknown|Your shell has not been properly configured to use 'conda activate'"),
     _message(Obs.UNSUPPORTED_HOST_COMPILER, ("unsupported gnu version", "unsupported microsoft visual studio"),
              r"unsupported (?:GNU|Microsoft Visual Studio) version"),
-    _message(Obs.TORCH_LIBRARY_MISSING, ("libtorch_cuda_cu.so", "libtorch_cuda_cpp.so", "libc10_cuda.so", "libtorch_cuda.so", "libtorch_cpu.so",
+    _message(Obs.TORCH_LIBRARY_MISSING, ("libtorch_cuda_cu.so", "libtorch_cuda_cpp.so", "libc10_cuda.so",
+                                         "libtorch_cuda.so", "libtorch_cpu.so",
               "libc10.so"),
              r"(?P<lib>lib(?:torch_cuda_cu|torch_cuda_cpp|c10_cuda|torch_cuda|torch_cpu|c10)\.so):\s*cannot open shared "
              r"object file"),
@@ -523,7 +538,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"PyTorch and (?P<package>[\w.-]+) were compiled with different CUDA (?:major )?versions|"
              r"PyTorch has CUDA Version\s*=\s*(?P<torch>[\d.]+) and (?P<package2>[\w.-]+) has CUDA Version\s*=\s*"
              r"(?P<other>[\d.]+)", join_next=1),
-    _message(Obs.TORCHVISION_EXTENSION, ("failed to load image python extension", "has no attribute 'extension'", "couldn't load custom c++ ops"),
+    _message(Obs.TORCHVISION_EXTENSION, ("failed to load image python extension", "has no attribute 'extension'",
+                                         "couldn't load custom c++ ops"),
              r"Failed to load image Python extension(?P<image>:\s*(?P<reason>[^\n]{0,160}))?|"
              r"partially initialized module 'torchvision' has no attribute "
              r"'extension'|Couldn't load custom C\+\+ ops"),

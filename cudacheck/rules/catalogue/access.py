@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 from typing import Iterator, List, Optional
 
+from ...observations import Obs
 from ...report import Finding
 from ...snapshot import BUG
 from ..context import GpuView, RuleContext
-from ...observations import Obs
-from ..observations import capabilities_without_compute, compat_libraries_in_use, cuda_unavailable, first_of, gpu_situation
+from ..observations import (LIKELY, capabilities_without_compute, compat_libraries_in_use, cuda_unavailable, first_of,
+                            gpu_situation, quote)
 from ..registry import rule
 
 
@@ -552,14 +553,14 @@ def driver_capabilities_without_compute(ctx: RuleContext) -> Iterator[Finding]:
                                                     Obs.NO_CUDA_GPUS, Obs.CUDA_INIT_FAILED)
         if failure is None:
             return
-        shown = f" The paste shows: {failure.text.strip()[:160]!r}."
+        shown = f" The paste shows CUDA without a driver: {quote(failure)}."
     else:
         if ctx.snapshot.cuda_driver.init_code == 0:
             return
         shown = ""
     yield ctx.finding(
         f"NVIDIA_DRIVER_CAPABILITIES={value} gives the container nvidia-smi but not CUDA",
-        certainty="likely",
+        certainty=LIKELY,
         detail="The NVIDIA container runtime mounts only the driver parts this list names: `utility` is nvidia-smi "
                "and NVML, `compute` is libcuda, which CUDA and torch need." + shown,
         remedy="Set NVIDIA_DRIVER_CAPABILITIES=compute,utility (or all) in the image, the `docker run -e` or the "
