@@ -123,6 +123,9 @@ LEADS = [
     ("RuntimeError: (PreconditionNotMet) The third-party dynamic library (cudnn64_7.dll) that Paddle depends on is not "
      "configured correctly. (error code is 126)\nGPU: RTX3070TI\nCUDA: 11.3\nCUDNN：8.9.1", "cudnn_version_mismatch",
      "needs cuDNN 7"),
+    # a worker's bus error where /dev/shm is known to be large is not shared memory running out
+    ("docker run --ipc=host -it img python train.py\nERROR: Unexpected bus error encountered in worker. This might be "
+     "caused by insufficient shared memory (shm).", "shm_too_small", "although /dev/shm is large"),
 ]
 
 # --- what a near miss must not lead with: (text, category) -------------------------------------------------------

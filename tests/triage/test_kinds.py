@@ -162,3 +162,15 @@ def test_cudnn_versions_are_dotted_whatever_form_the_message_prints(value, dotte
 def test_a_gpu_named_with_its_product_line_in_a_sentence(text, capability):
     gpus = parse(text).nvml.gpus
     assert [g.compute_capability for g in gpus] == ([capability] if capability else [])
+
+
+def test_a_bus_error_where_dev_shm_is_large_is_no_error():
+    """With --ipc=host (or a large /dev/shm given) a worker's bus error is only a possible warning: a memory-mapped
+    file that changed gives the same signal; with Docker's default it stays the error it was."""
+    error = ("ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory "
+             "(shm).")
+    large = [f for f in triage("docker run --ipc=host -it img python train.py\n" + error).findings if f.code == "CC812"]
+    assert large and large[0].severity == "warning" and "memory-mapped file" in large[0].title
+    small = [f for f in triage("docker run --gpus all -it img python train.py\n" + error).findings
+             if f.code == "CC812"]
+    assert small and small[0].severity == "error"

@@ -55,7 +55,10 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
         (a Docker container started by a command the paste leaves out: possible);
         a program's own warning that /dev/shm is too small for it (Ray's object store
         "using /tmp instead of /dev/shm because /dev/shm has only N bytes available": a
-        warning, the program runs on, slower). The shell's bare "Bus error (core dumped)"
+        warning, the program runs on, slower). A bus error where /dev/shm is known to be
+        large (--ipc=host, or a size of 1 GiB or more given) is only a possible warning: a
+        memory-mapped file that changed (a mounted data volume) or failing memory gives the
+        same signal. The shell's bare "Bus error (core dumped)"
         with nothing tying it to shared memory (no DataLoader, worker, shm or container) is a
         possible warning: a memory-mapped file changed under the program gives it too.
     Why it matters:
@@ -79,6 +82,19 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
     if direct:
         lead = next((o for o in direct if _names_shared_memory(o)), direct[0])
         bare = not _names_shared_memory(lead) and not context  # "Bus error (core dumped)" and nothing else
+        if context and not small and lead.signature == Obs.BUS_ERROR:
+            # a bus error where /dev/shm is known to be large (--ipc=host, or its size given): not shm running out
+            yield ctx.finding(
+                "A bus error although /dev/shm is large: shared memory, or a memory-mapped file that changed",
+                severity="warning", certainty=POSSIBLE,
+                detail=f"{quote(lead)}. {context} A worker's bus error also comes from a file that changed or "
+                       "vanished while it was memory-mapped (a dataset on a network or mounted volume, a checkpoint "
+                       "loaded with mmap) or from failing memory.",
+                remedy="Watch /dev/shm (`df -h /dev/shm`) while it runs to rule it out; copy the data off the mounted "
+                       "volume (or load it without mmap) and see whether the error goes; run a memory test if it "
+                       "stays random.",
+                evidence=evidence(lead) + ["container.shm"])
+            return
         yield ctx.finding(
             "Shared memory (/dev/shm) is too small for DataLoader workers / NCCL" if not bare else
             "A bus error: most often /dev/shm too small for DataLoader workers or NCCL",
