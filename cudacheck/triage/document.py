@@ -51,6 +51,8 @@ _LOG_PREFIX = lazy_compile(
 """A log's line prefix (ranks, compose services, workers, time stamps): readers see the message after it."""
 _PREFIX_STARTS = frozenset("[(0123456789abcdefghijklmnopqrstuvwxyzDIWECFJMASOND-*#\u2022")
 _TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"'})
+_FULL_WIDTH = str.maketrans({"\uff1a": ": ", "\uff08": "(", "\uff09": ")"})
+"""A Chinese or Japanese input method's colon and parentheses, typed into a message ("undefined symbol：ncclX")."""
 _ENTITIES = ("&lt;", "&gt;", "&quot;", "&#39;", "&#x27;", "&amp;")
 
 
@@ -58,12 +60,15 @@ def plain_text(text: str) -> str:
     """A paste as it was typed: HTML entities decoded, typographic quotes made plain.
 
     Text copied from a rendered page or a chat arrives with ``&lt;`` for ``<`` and curly
-    quotes for ``'`` and ``"``; messages are matched in the form programs print them.
+    quotes for ``'`` and ``"``, text retyped with a Chinese or Japanese input method with full-width colons and
+    parentheses; messages are matched in the form programs print them.
     """
     if "&" in text and any(entity in text for entity in _ENTITIES):
         text = html.unescape(text)
     if any(mark in text for mark in "\u2018\u2019\u201c\u201d\u201e"):
         text = text.translate(_TYPOGRAPHIC)
+    if any(mark in text for mark in "\uff1a\uff08\uff09"):
+        text = text.translate(_FULL_WIDTH)
     return text
 _BOLD_LABEL = lazy_compile(r"^(?P<lead>\s*(?:[-*+]\s+)?)\*\*(?P<label>[^*\n]{1,80}?)(?P<colon>:?)\*\*(?P<after>\s*:)?")
 """An issue template's bold label ("**CUDA Version**: 11.3", "- **Driver Version:** 470"): read as "CUDA Version: 11.3"."""

@@ -85,6 +85,20 @@ def test_plain_text_decodes_entities_and_quotes_only() -> None:
     assert plain_text("unable to write to file &lt;/torch_1&gt;: &quot;x&quot;") == 'unable to write to file </torch_1>: "x"'
     assert plain_text("it\u2019s \u201cTorch not compiled\u201d") == "it's \"Torch not compiled\""
     assert plain_text("R&D team, 5 < 6") == "R&D team, 5 < 6"  # no entity: left as it is
+    # an input method's full-width colon and parentheses, typed into a message
+    assert plain_text("报错：undefined symbol：ncclCommRegister（found version 11040）") == \
+        "报错: undefined symbol: ncclCommRegister(found version 11040)"
+    assert plain_text("显卡，驱动") == "显卡，驱动"  # other full-width punctuation stays
+
+
+@pytest.mark.parametrize("text, observation", [
+    ("报错：undefined symbol：ncclCommRegister", "nccl_symbol"),
+    ("OSError：libcudnn_cnn_infer.so.8：cannot open shared object file：No such file or directory", "cudnn_cannot_load"),
+    ("RuntimeError：DataLoader worker （pid 977） is killed by signal：Killed.", "dataloader_killed"),
+])
+def test_a_message_retyped_with_full_width_punctuation_is_read(text: str, observation: str) -> None:
+    from cudacheck.triage import parse
+    assert observation in {o.signature.value for o in parse(text).observations}
 
 
 def _hard_wrap(text: str, width: int) -> str:
