@@ -108,8 +108,9 @@ MESSAGES: Tuple[Message, ...] = (
              r"NVIDIA GPU \S+ \(PCI ID: (?P<pci>[0-9a-fA-F:]+)\)[^\n]*?is not supported by the\s+(?:NVRM:\s*)?"
              r"NVIDIA\s+(?P<branch>[\d.]+x*) driver release",
              join_next=2),
-    _message(Obs.SMI_CANNOT_COMMUNICATE, ("communicate with the nvidia driver", "nvidia-smi has failed"),
-             r"couldn'?t communicate with the NVIDIA driver|NVIDIA-SMI has failed"),
+    _message(Obs.SMI_CANNOT_COMMUNICATE, ("communicate with the nvidia driver", "nvidia-smi has failed",
+                                          "communicate with the driver"),
+             r"couldn'?t communicate with the (?:NVIDIA )?driver|NVIDIA-SMI has failed"),
     _message(Obs.NVML_DRIVER_NOT_LOADED, ("driver not loaded", "driver_not_loaded"),
              r"(?:NVML|nvidia-container-cli|nvml error)[^\n]*driver not loaded|NVML_ERROR_DRIVER_NOT_LOADED"),
     _message(Obs.NO_NVIDIA_DRIVER, ("found no nvidia driver", "nvidia driver"),
@@ -292,11 +293,12 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.CONTAINER_UNKNOWN_DEVICE, ("unknown device",),
              r"nvidia-container-cli:\s*device error:\s*(?P<device>[^\s:]+):?\s*unknown device"),
     # --- arch not in build / GPU too old ----------------------------------------------------------
-    _message(Obs.NO_KERNEL_IMAGE, ("no kernel image is available", "no kernel image available",
+    _message(Obs.NO_KERNEL_IMAGE, ("no kernel image",
                                    "nokernelimagefordevice", "no_binary_for_gpu", "error 209",
               "error: 209", "error:209",
               "code 209", "returned 209", "code=209", "error (48)", "code=48", "returned 48"),
-             r"no kernel image (?:is )?available(?: for execution on the device)?|cudaErrorNoKernelImageForDevice|"
+             # (also retold as "no kernel image")
+             r"no kernel image(?: (?:is )?available(?: for execution on the device)?)?|cudaErrorNoKernelImageForDevice|"
              r"CUDA_ERROR_NO_BINARY_FOR_GPU|" + _CUDA_CODE + r"209\b|" + _LEGACY_CODE + r"48\b"),
     _message(Obs.INVALID_DEVICE_FUNCTION, ("invalid device function", "invaliddevicefunction"),
              r"invalid device function|cudaErrorInvalidDeviceFunction"),
@@ -398,8 +400,8 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.CUDNN_INCOMPATIBLE, ("cudnn version incompatibility", "cudnn version mismatch",
                                       "sublibrary_version_mismatch",
                                       "cudnn_status_version_mismatch"),
-             r"cuDNN version (?:incompatibility|mismatch): PyTorch was compiled\s+against \(?(?P<built>[\d, ]+)\)? but "
-             r"(?:linked against|found runtime version) \(?(?P<loaded>[\d, ]+)\)?|"
+             r"cuDNN version (?:incompatibility|mismatch): PyTorch was compiled\s+against \(?(?P<built>\d[\d., ]*)\)? but "
+             r"(?:linked against|found runtime version) \(?(?P<loaded>\d[\d., ]*)\)?|"
              r"CUDNN_STATUS_(?:SUBLIBRARY_)?VERSION_MISMATCH", join_next=1),
     _message(Obs.CUDNN_RUNTIME_OLDER, ("loaded runtime cudnn library", "outdated cudnn installation found",
                                        "cudnn version in your machine is"),
@@ -484,9 +486,11 @@ MESSAGES: Tuple[Message, ...] = (
              r"No module named ['\"]?torch['\"]?(?![\w.])"),
     # --- extension builds ------------------------------------------------------------------
     # torch.utils.cpp_extension's check, also quoted without its first words ("CUDA version (11.8) mismatches …")
-    _message(Obs.DETECTED_CUDA_MISMATCH, ("detected cuda version", "mismatches the version that was used to compile"),
-             r"(?:The detected )?CUDA version \((?P<nvcc>[\d.]+)\) mismatches the version that was used to compile\s*"
-             r"(?:PyTorch\s*\((?P<torch>[\d.]+)\))?",
+    _message(Obs.DETECTED_CUDA_MISMATCH, ("detected cuda version", "mismatches the version that was used to compile",
+                                          "mismatches the version used to compile"),
+             # (also retold: "the detected CUDA version 12.1 mismatches the version used to compile PyTorch 11.8")
+             r"(?:The detected )?CUDA version \(?(?P<nvcc>\d+\.\d+[\d.]*)\)? mismatches the version (?:that was )?used to "
+             r"compile\s*(?:PyTorch\s*\(?(?P<torch>\d+\.\d+[\d.]*)\)?)?",
              join_next=2),
     _message(Obs.EXT_CUDA_MISMATCH, ("does not match the version used to compile pytorch",),
              r"compiled with a version of Cuda that does not match the version used to compile Pytorch binaries\.?"

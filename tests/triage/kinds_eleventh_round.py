@@ -126,6 +126,14 @@ LEADS = [
     # a worker's bus error where /dev/shm is known to be large is not shared memory running out
     ("docker run --ipc=host -it img python train.py\nERROR: Unexpected bus error encountered in worker. This might be "
      "caused by insufficient shared memory (shm).", "shm_too_small", "although /dev/shm is large"),
+    # messages retold in the writer's own words
+    ('I keep getting "no kernel image" on my new RTX 5080 with torch 2.5.1', "arch_not_in_build", "RTX 5080"),
+    ("nvidia-smi says it couldn't communicate with the driver after a kernel update", "driver_not_loaded", ""),
+    ("pip list shows 2.1.0 but torch.__version__ prints 1.13.1", "multiple_torch_installs", ""),
+    ("building apex says the detected CUDA version 12.1 mismatches the version used to compile PyTorch 11.8",
+     "cuda_toolkit_mismatch_ext", ""),
+    ("cuDNN version incompatibility: PyTorch was compiled against 8.9.2 but found runtime version 8.5.0",
+     "cudnn_version_mismatch", "cuDNN 8.5.0 is loaded"),
 ]
 
 # --- what a near miss must not lead with: (text, category) -------------------------------------------------------
@@ -184,6 +192,7 @@ OBSERVED += [
 ]
 
 NOT_OBSERVED = [
+    ("the kernel image was rebuilt with no errors", Obs.NO_KERNEL_IMAGE),
     ("the model requires that my GPU has compute capability 8.0 or higher", Obs.GPU_CAPABILITY_STATED),
     # a question about the driver is no message saying it is too old
     ("is my driver too old for this?", Obs.DRIVER_TOO_OLD),

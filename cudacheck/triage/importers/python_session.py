@@ -46,6 +46,11 @@ _LISTED_SAID = lazy_compile(r"\b(?:but|while|whereas|yet|although|however)\b[^\n
                           r"(?:torch|pytorch)\s*(?:==|=|\s)\s*(?P<version>\d+\.\d+\.\d+(?:\+[\w.]+)?)", re.IGNORECASE)
 """A sentence going on from the imported version to another one the package manager lists ("but `pip list` shows
 torch 2.1.0"): a second install."""
+_LISTED_BEFORE = lazy_compile(r"\b(?:pip3?\s+(?:list|show|freeze)|conda\s+list|uv\s+pip\s+list)\b[`'\"]?\s*(?:shows?|says?|"
+                            r"lists?|gives?|reports?|has|:)\s*(?:(?:torch|pytorch)\s*(?:==|=|\s)\s*)?(?P<version>\d+\.\d+\.\d+"
+                            r"(?:\+[\w.]+)?)\b[^\n]{0,20}?\b(?:but|while|whereas|yet|although|however)\b", re.IGNORECASE)
+"""The package manager's version told first, in the sentence that goes on to the imported one ("pip list shows
+2.1.0 but torch.__version__ prints 1.13.1")."""
 _CUDA_NONE_SAID = lazy_compile(r"torch\.version\.cuda" + _SAID_AS + r"None\b")
 _AVAILABLE_SAID = lazy_compile(
     r"is_available(?:\(\))?[)`'\"]{0,4}" + _SAID_AS + r"(?P<value>True|False)\b|"
@@ -82,7 +87,8 @@ def parse(document: Document, facts: Facts) -> None:
                                            line=document.number(index)))
                 facts.observe(Obs.TORCH_VERSION_IMPORTED, document.line(index), document.number(index),
                               version=version, source="text")
-                listed = _LISTED_SAID.search(document.line(index), said.end())
+                listed = _LISTED_SAID.search(document.line(index), said.end()) or \
+                    _LISTED_BEFORE.search(document.line(index), 0, said.start())
                 if listed:
                     facts.add_torch(TorchClaim(kind="installed", source="text", version=listed.group("version"),
                                                line=document.number(index)))
