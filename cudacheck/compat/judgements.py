@@ -81,6 +81,18 @@ def below_current_builds(db: CompatDB, gpu: Arch) -> Optional[bool]:
     return below_release_builds(releases[0], gpu) if releases else None
 
 
+def within_current_builds(db: CompatDB, gpu: Arch) -> Optional[bool]:
+    """Whether no CUDA build of the newest torch release in the table has dropped a GPU (none of them targets only
+    newer architectures): a report saying the builds dropped it then speaks of something else. None when an arch
+    list of that release is not known."""
+    releases = db.torch_releases_newest_first()
+    answers = [None if targets is None else targets.is_below(gpu) for targets in _cuda_build_targets(releases[0])] \
+        if releases else []
+    if not answers or True in answers:
+        return False if answers else None
+    return None if None in answers else True
+
+
 def below_release_builds(release: TorchRelease, gpu: Arch) -> Optional[bool]:
     """Whether a GPU is older than every CUDA build of one torch release (below each build's lowest target):
     then no wheel of that release runs on it, whichever CUDA variant was installed. None when an arch list of

@@ -215,6 +215,12 @@ def env_value(ctx: RuleContext, name: str) -> Optional[str]:
     return ctx.snapshot.container.env.get(name)
 
 
+def across_machines(ctx: RuleContext) -> Optional[Observation]:
+    """What shows the job spans several machines (``--nnodes 2``, a hostfile, "multi-node", 多机), or None: NCCL's
+    system and remote errors are then the network between them (CC826), not one machine's /dev/shm (CC812)."""
+    return first_of(ctx, Obs.MULTI_NODE_JOB)
+
+
 def capabilities_without_compute(ctx: RuleContext) -> Optional[str]:
     """NVIDIA_DRIVER_CAPABILITIES as set for a container when it names neither ``compute`` nor ``all``, else None.
 

@@ -159,3 +159,16 @@ def test_a_bare_driver_branch_is_judged_by_its_newest_release():
     assert db.driver_cuda("580.00") == "12.9"  # a real release number before CUDA 13.0's minimum
     assert db.driver_cuda("470") == "11.4" and db.driver_cuda("470.14") == "11.3"
     assert db.driver_cuda("418") == "10.1"
+
+
+def test_a_gpu_no_current_build_has_dropped_is_told_from_the_table():
+    """Whether every CUDA build of the newest release still targets a GPU, from the arch lists: the newest builds'
+    lowest target decides (Turing today), not a constant."""
+    from cudacheck.compat.archs import parse_arch
+    from cudacheck.compat.db import default_db
+    from cudacheck.compat.judgements import within_current_builds
+
+    db = default_db()
+    assert within_current_builds(db, parse_arch("8.6")) is True
+    assert within_current_builds(db, parse_arch("12.0")) is True
+    assert within_current_builds(db, parse_arch("6.1")) is False  # some current builds no longer target Pascal

@@ -67,6 +67,17 @@ def test_error_35_on_a_machine_said_to_have_no_gpu_is_no_driver_to_update():
     assert [f for f in triage(given).findings if f.code == "CC801" and f.severity == "error"]
 
 
+def test_a_missing_driver_function_names_the_driver_of_the_cuda_in_the_paste():
+    """The remedy gives the driver released with torch's CUDA (a missing driver function is that release's full
+    feature set, not its major's minimum); without a CUDA in the paste it names none, and says nothing of a driver
+    it was not shown."""
+    known = [f for f in triage("CUDA Driver Version: 535.86.10\nPyTorch: 2.7.1+cu126\nundefined symbol: "
+                               "cuGreenCtxDestroy").findings if f.code == "CC801"]
+    assert known and "≥ 560.28.03" in known[0].remedy and "driver 535.86.10" in known[0].detail
+    bare = [f for f in triage("libtriton.so: undefined symbol: cuTensorMapEncodeTiled").findings if f.code == "CC801"]
+    assert bare and "≥" not in bare[0].remedy and "Here" not in bare[0].detail
+
+
 def test_nvrtc_alone_is_a_warning_when_the_builds_kernels_can_run():
     """NVRTC of a CUDA 11.7 build does not know sm_89; the build's sm_86 SASS still runs on an RTX 4090."""
     text = ("nvrtc: error: invalid value for --gpu-architecture (-arch)\nPyTorch version: 1.13.1+cu117\n"

@@ -8,7 +8,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 from ...compat.archs import Arch, parse_arch
 from ...compat.judgements import (below_current_builds, below_every_release, below_release_builds, cuda_not_built_for,
-                                  index_url)
+                                  index_url, within_current_builds)
 from ...observations import KINDS, Obs, observation
 from ...report import Finding
 from ...snapshot import Observation
@@ -235,9 +235,9 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
     if not signs:
         found = list(_gpu_no_release_supports(ctx)) or list(_gpu_below_named_release(ctx))
         stated = first_of(ctx, Obs.GPU_DROPPED_STATED)
-        # (a GPU the paste names that no build has dropped — Turing or newer — makes the sentence about something else:
-        # a library's kernels, a feature)
-        recent = any(g.arch is not None and (g.arch.major, g.arch.minor) >= (7, 5) for g in ctx.gpus)
+        # (a GPU the paste names that no current build has dropped makes the sentence about something else: a
+        # library's kernels, a feature)
+        recent = any(g.arch is not None and within_current_builds(ctx.db, g.arch) for g in ctx.gpus)
         if not found and stated is not None and not recent:
             found = [ctx.finding(
                 "The report says the torch builds dropped this GPU",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Dict, Iterator, List, Optional, Tuple
 
+from ...compat.judgements import driver_requirement
 from ...observations import Obs
 from ...report import Finding
 from ...snapshot import Observation
@@ -152,14 +153,20 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
     api = first_of(ctx, Obs.DRIVER_API_SYMBOL)
     if api is not None and not (found or insufficient or ptx or ngc or compat):
         symbol = api.values.get("symbol") or "a driver function"
+        # a missing driver function is the full feature set of a CUDA release: its own driver, not the minor floor
+        requirement = driver_requirement(ctx.db, needed_cuda, ctx.platform) if needed_cuda else None
+        full = requirement.full if requirement else None
         yield ctx.finding(
             f"The driver's libcuda lacks {symbol}: the driver is older than the CUDA the library was built for",
             severity="warning", certainty=LIKELY,  # the library may also be at fault: it should check the driver first
             detail=f"{quote(api)}. Functions named cu… belong to the CUDA driver API, which libcuda (installed with "
-                   f"the driver) exports; a library built with a newer CUDA calls ones an older driver does not have "
-                   f"(a library that checks the driver first falls back instead). Here {driver_text}.",
-            remedy=_driver_remedy(ctx, needed_cuda) + " Or install the library's build for the CUDA this driver "
-                   "supports.",
+                   "the driver) exports; a library built with a newer CUDA calls ones an older driver does not have "
+                   "(a library that checks the driver first falls back instead)."
+                   + (f" Here {driver_text}." if ctx.driver_version or driver_cuda else ""),
+            remedy="Update the NVIDIA driver" + (
+                f" to ≥ {full} (the driver released with CUDA {needed_cuda}, torch's CUDA here; the library may need "
+                "a newer one)" if full else " to the branch released with the CUDA the library was built for") +
+                   ", or install the library's build for the CUDA this driver supports (`nvidia-smi` shows it).",
             evidence=evidence(api))
         return
     signal = found or insufficient or ptx or ngc or compat

@@ -11,8 +11,8 @@ from ...observations import Obs
 from ...report import Finding
 from ...snapshot import Observation
 from ..context import RuleContext
-from ..observations import (LIKELY, NEXT_STEP, POSSIBLE, all_of, cuda_unavailable, env_value, evidence, first_of,
-                            platform_system, quote)
+from ..observations import (LIKELY, NEXT_STEP, POSSIBLE, across_machines, all_of, cuda_unavailable, env_value,
+                            evidence, first_of, platform_system, quote)
 from ..registry import rule
 
 
@@ -463,7 +463,7 @@ def _between_machines(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(timeout))
         return
     failure = first_of(ctx, Obs.NCCL_REMOTE_ERROR) or first_of(ctx, Obs.NCCL_SYSTEM_ERROR)
-    nodes = first_of(ctx, Obs.MULTI_NODE_JOB)
+    nodes = across_machines(ctx)
     if failure is None or nodes is None:
         return
     chosen = env_value(ctx, "NCCL_SOCKET_IFNAME")

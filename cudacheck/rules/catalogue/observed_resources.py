@@ -9,8 +9,8 @@ from ...report import Finding
 from ...snapshot import Observation
 from ...versions import parts
 from ..context import RuleContext
-from ..observations import (GPU_RUNTIME_FAULTS, LIKELY, POSSIBLE, all_of, docker_run, evidence, first_of, gpu_arch,
-                            gpu_label, quote)
+from ..observations import (GPU_RUNTIME_FAULTS, LIKELY, POSSIBLE, across_machines, all_of, docker_run, evidence,
+                            first_of, gpu_arch, gpu_label, quote)
 from ..registry import rule
 
 
@@ -121,7 +121,7 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
         return
     system = first_of(ctx, Obs.NCCL_SYSTEM_ERROR)
     if system is not None and not context and ctx.snapshot.container.in_container is not False and \
-            first_of(ctx, Obs.MULTI_NODE_JOB) is None and first_of(ctx, Obs.JOB_SETTING_MISSING) is None:
+            across_machines(ctx) is None and first_of(ctx, Obs.JOB_SETTING_MISSING) is None:
         # ncclSystemError on one machine, not said to be the host: NCCL's failing call is most often its shared memory
         yield ctx.finding(
             "NCCL's \"unhandled system error\": on one machine most often /dev/shm too small for its buffers",
