@@ -224,3 +224,16 @@ def test_driver_capabilities_with_compute_or_working_cuda_are_silent():
         assert not by_code(_capabilities(value), "CC113"), value
     assert not by_code(_capabilities("utility", cuda_init_code=0), "CC113")  # CUDA works after all
     assert not by_code(_capabilities("utility", in_container=False), "CC113")  # only a container runtime reads it
+
+
+def test_driver_capabilities_judged_live_only_on_what_the_libcuda_probe_saw():
+    """libcuda not found in the container is the symptom; a probe that did not answer leaves CUDA unknown."""
+    from cudacheck.snapshot import ProbeError
+
+    snapshot = make_snapshot(driver="550.54.14", gpus=[gpu(H100, "9.0")], in_container=True)
+    snapshot.container.env["NVIDIA_DRIVER_CAPABILITIES"] = "utility"
+    snapshot.cuda_driver.init_code = None
+    assert not by_code(check(snapshot), "CC113")  # nothing known of libcuda
+    snapshot.probe_errors.append(ProbeError("cuda_driver", "not_found", "libcuda.so.1: cannot open shared object"))
+    [finding] = by_code(check(snapshot), "CC113")
+    assert "was not found" in finding.detail

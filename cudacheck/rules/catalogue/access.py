@@ -536,8 +536,8 @@ def driver_capabilities_without_compute(ctx: RuleContext) -> Iterator[Finding]:
     What it checks:
         NVIDIA_DRIVER_CAPABILITIES of a container (its environment, or a pasted `docker run -e`, compose file or
         Dockerfile) set to a list that names neither `compute` nor `all` (`utility`, `graphics,utility`, `video`),
-        where CUDA does not work: live, libcuda does not initialise; in a paste, CUDA is reported unavailable or no
-        driver is found.
+        where CUDA does not work: live, libcuda is not found or does not initialise (a libcuda probe that gave no
+        answer leaves it unknown: no finding); in a paste, CUDA is reported unavailable or no driver is found.
     Why it matters:
         The NVIDIA container runtime mounts only the driver parts the list names: `utility` gives nvidia-smi and NVML,
         `compute` gives libcuda. nvidia-smi then works inside the container while CUDA finds no driver.
@@ -555,9 +555,12 @@ def driver_capabilities_without_compute(ctx: RuleContext) -> Iterator[Finding]:
             return
         shown = f" The paste shows CUDA without a driver: {quote(failure)}."
     else:
-        if ctx.snapshot.cuda_driver.init_code == 0:
+        # live: libcuda known to be missing or failing; a probe that did not answer leaves it unknown (CC111 says so)
+        code = ctx.snapshot.cuda_driver.init_code
+        missing = any(e.probe == "cuda_driver" and e.kind == "not_found" for e in ctx.snapshot.probe_errors)
+        if not missing and (code is None or code == 0):
             return
-        shown = ""
+        shown = " libcuda " + ("was not found in this container." if missing else f"fails to initialise (error {code}).")
     yield ctx.finding(
         f"NVIDIA_DRIVER_CAPABILITIES={value} gives the container nvidia-smi but not CUDA",
         certainty=LIKELY,
