@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import re
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Tuple
 from ..lazy_regex import lazy_compile
@@ -30,11 +31,15 @@ _LOG_PREFIX = lazy_compile(
     r"^(?:\[(?:rank|default)\d+\]:[ \t]?"  # torchrun's per-rank prefixes: "[rank0]: ", "[default3]:"
     r"|\[\d+,\d+\]<std(?:out|err)>:[ \t]?"  # mpirun --tag-output: "[1,0]<stderr>:"
     r"|[a-z0-9][\w.-]{0,62}?[-_]\d+[ \t]+\|[ \t]?"  # docker compose: "app-1  | ", "web_1  | "
-    r"|\(\w*\s?pid=\d+(?:,\s?ip=[\d.]+)?\)[ \t]+"  # Ray and vLLM workers: "(RayWorkerWrapper pid=123) "
+    r"|\(\w*(?:,?\s?(?:pid|ip)=[\w.]+)+\)[ \t]+"  # Ray and vLLM workers: "(RayWorkerWrapper pid=123) ", "(raylet, ip=..)"
     r"|\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?[ \t]+"  # an ISO time stamp
     r"(?:std(?:out|err)[ \t]+[FP][ \t]+)?(?:[-|][ \t]+)?"  # containerd's "stderr F", logging's " - ", loguru's " | "
     r"(?:(?:\[(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\]|(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)[ \t]+[-|])"
-    r"[ \t]*(?:[\w.<>]+:[\w.<>]+:\d+[ \t]+-[ \t]+)?)?"  # its level, when set off: "[INFO]", "INFO - "; loguru's place
+    r"[ \t]*(?:[\w.<>]+:[\w.<>]+:\d+[ \t]+-[ \t]+|\[[\w.<>-]+:\d+(?::[\w.<>]+)?\][ \t]*)?)?"
+    # its level, when set off: "[INFO]", "INFO - "; its place: loguru's "m:f:12 - ", DeepSpeed's "[launch.py:321:main] "
+    r"|\[[IWEF]\d{4}[ \t]+\d\d:\d\d:\d\d(?:\.\d+)?(?:[ \t]+\d+)?(?:[ \t]+[\w.-]+:\d+)?\][ \t]*"
+    # torch's own (c10) log lines: "[W1014 04:34:42.337417130 ProcessGroupNCCL.cpp:1250] "
+    r"|E[ \t]{3,}"  # pytest's failure lines: "E       RuntimeError: ..."
     r"|(?:DEBUG|INFO|WARNING|ERROR|CRITICAL)[ \t]+\d\d-\d\d[ \t]+\d\d:\d\d:\d\d(?:\.\d+)?[ \t]+\[?[\w./]+:\d+\][ \t]*"
     # vLLM's "INFO 05-01 12:00:00 [llm_engine.py:123] "
     r"|(?:WARNING|ERROR|CRITICAL):[\w.]+:"  # Python logging's default format: "ERROR:root:" (INFO lines stay marked)
@@ -54,6 +59,12 @@ _TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u20
 _FULL_WIDTH = str.maketrans({"\uff1a": ": ", "\uff08": "(", "\uff09": ")"})
 """A Chinese or Japanese input method's colon and parentheses, typed into a message ("undefined symbol：ncclX")."""
 _ENTITIES = ("&lt;", "&gt;", "&quot;", "&#39;", "&#x27;", "&amp;")
+_ESCAPED_LINE = lazy_compile(r"^.*\\n.*\\n.*$", re.M)
+"""A line holding a whole message with its line breaks escaped: a JSON log's ``"msg"``, an exception's repr."""
+_ESCAPE = lazy_compile(r"""\\(?:\\|[ntr"']|u[0-9a-fA-F]{4})""")
+_UNESCAPED = {"\\n": "\n", "\\t": "\t", "\\r": "", "\\\"": '"', "\\'": "'", "\\\\": "\\"}
+_WINDOWS_PATH = lazy_compile(r"\b[A-Za-z]:\\(?!\\)")
+"""A Windows path with single backslashes, where ``\\n`` begins a folder's name (``C:\\Users\\nick``), not a line."""
 
 
 def plain_text(text: str) -> str:
@@ -69,7 +80,26 @@ def plain_text(text: str) -> str:
         text = text.translate(_TYPOGRAPHIC)
     if any(mark in text for mark in "\uff1a\uff08\uff09"):
         text = text.translate(_FULL_WIDTH)
+    if "\\n" in text:
+        text = _ESCAPED_LINE.sub(_unescaped_line, text)
     return text
+
+
+def _unescaped_line(match: "re.Match[str]") -> str:
+    """A line with two or more escaped line breaks, as the lines it stands for (Windows paths left as they are)."""
+    line = match.group(0)
+    if _WINDOWS_PATH.search(line):
+        return line
+    return _ESCAPE.sub(_unescaped, line)
+
+
+def _unescaped(escape: "re.Match[str]") -> str:
+    """The character one escape stands for (JSON writes every non-ASCII character as ``\\uXXXX``)."""
+    text = escape.group(0)
+    if text[1] != "u":
+        return _UNESCAPED[text]
+    code = int(text[2:], 16)
+    return "\ufffd" if 0xD800 <= code <= 0xDFFF else chr(code)  # half of a pair: not printable alone
 _BOLD_LABEL = lazy_compile(r"^(?P<lead>\s*(?:[-*+]\s+)?)\*\*(?P<label>[^*\n]{1,80}?)(?P<colon>:?)\*\*(?P<after>\s*:)?")
 """An issue template's bold label ("**CUDA Version**: 11.3", "- **Driver Version:** 470"): read as "CUDA Version: 11.3"."""
 

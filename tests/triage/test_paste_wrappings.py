@@ -8,6 +8,7 @@ wrappings once, before any reader runs.
 """
 from __future__ import annotations
 
+import json
 from typing import Callable, List
 
 import pytest
@@ -52,6 +53,12 @@ WRAPPINGS = {
     "dmesg -T": _each_line("[Wed May  1 12:00:00 2024] "),
     "kubectl --prefix": _each_line("[pod/trainer-0/main] "),
     "markdown list": _each_line("- "),
+    "pytest": _each_line("E       "),
+    "ray raylet": _each_line("(raylet, ip=10.0.0.3) "),
+    "deepspeed": _each_line("[2024-05-01 12:00:00,123] [ERROR] [launch.py:321:sigkill_handler] "),
+    "torch c10 log": _each_line("[rank1]:[W0501 12:00:00.123456789 ProcessGroupNCCL.cpp:1250] "),
+    "json log": lambda text: json.dumps({"level": "error", "msg": "Traceback:\n" + text}),
+    "exception repr": lambda text: "ERROR: " + repr("worker died:\n" + text),
     "html": lambda text: text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"),
     "typographic": lambda text: text.replace("'", "\u2019").replace('"', "\u201c"),
 }
@@ -89,6 +96,15 @@ def test_plain_text_decodes_entities_and_quotes_only() -> None:
     assert plain_text("报错：undefined symbol：ncclCommRegister（found version 11040）") == \
         "报错: undefined symbol: ncclCommRegister(found version 11040)"
     assert plain_text("显卡，驱动") == "显卡，驱动"  # other full-width punctuation stays
+
+
+def test_escaped_line_breaks_are_undone_only_where_a_line_holds_a_whole_message() -> None:
+    assert plain_text('{"msg": "Traceback:\\n  File \\"x.py\\"\\nRuntimeError: \\u663e\\u5361"}') == \
+        '{"msg": "Traceback:\n  File "x.py"\nRuntimeError: 显卡"}'
+    assert plain_text("\\ud83d\\ude00 a\\nb\\nc") == "\ufffd\ufffd a\nb\nc"  # half of a pair is not printable
+    # one escape is not a message's line breaks; a Windows path's folders are not line breaks
+    assert plain_text("printf('done\\n')") == "printf('done\\n')"
+    assert plain_text("C:\\Users\\nick\\new\\nvidia") == "C:\\Users\\nick\\new\\nvidia"
 
 
 @pytest.mark.parametrize("text, observation", [
@@ -176,6 +192,9 @@ def test_background_lines_alone_are_no_finding() -> None:
     ("--- a/setup.py", "--- a/setup.py"),
     ("**kwargs: passed on", "**kwargs: passed on"),
     ("E: Unable to locate package nvidia-driver-535", "E: Unable to locate package nvidia-driver-535"),
+    ("E       RuntimeError: CUDA error", "RuntimeError: CUDA error"),  # pytest's failure line
+    ("(pid=123) x", "x"),
+    ("(model) x", "(model) x"),  # a word in parentheses is content
 ])
 def test_only_the_prefix_itself_is_removed(line: str, kept: str) -> None:
     assert normalise_line(line) == kept
