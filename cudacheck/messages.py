@@ -201,15 +201,16 @@ MESSAGES: Tuple[Message, ...] = (
              r"No CUDA GPUs (?:are )?available|ProcessGroupNCCL is only supported with GPUs, no GPUs found"),
     _message(Obs.DOCKER_NO_GPU_DRIVER, ("could not select device driver",),
              r"could not select device driver \"?[^\"]*\"? with capabilities:\s*\[\[gpu\]\]"),
-    _message(Obs.DOCKER_UNKNOWN_RUNTIME, ("unknown or invalid runtime name", "nvidia-container-runtime"),
-             r"unknown or invalid runtime name:\s*nvidia|"
+    _message(Obs.DOCKER_UNKNOWN_RUNTIME, ("unknown or invalid runtime name", "nvidia-container-runtime",
+                                          "runtime specified"),
+             r"unknown or invalid runtime name:\s*nvidia|unknown? runtime specified:?\s*nvidia|"
              # the runtime or its hook named in Docker's configuration but not installed
              r"nvidia-container-runtime(?:-hook)?[\\\"']*:?\s*(?:executable file not found|not found|No such file)"),
     _message(Obs.CUDA_TORCH_UNINSTALLED, ("uninstalling torch-", "successfully uninstalled torch-"),
              r"(?:Uninstalling|Successfully uninstalled)\s+torch-(?P<version>\d+\.\d+(?:\.\d+)?\+cu\d{2,3})\b"),
     _message(Obs.DAEMON_RUNTIME_CONFIGURED, ("nvidia-container-runtime", "default-runtime", "daemon.json"),
              r"\"path\"\s*:\s*\"[^\"\n]*nvidia-container-runtime\"|\"default-runtime\"\s*:\s*\"nvidia\"|"
-             r"\b(?:configured|edited|changed|updated|modified|set\s+up|added\s+(?:\w+\s+){0,3}to)\s+(?:the\s+|my\s+)?"
+             r"\b(?:configured|edited|changed|updated|modified|set\s+up|added\s+(?:\w+\s+){0,3}(?:to|in|into))\s+(?:the\s+|my\s+)?"
              r"(?:/etc/docker/)?daemon\.json|\b(?:configure|edit|change|update|modify)\s+(?:the\s+|my\s+)?"
              r"(?:/etc/docker/)?daemon\.json\s+file"),
     _message(Obs.DOCKER_INFO_RUNTIMES, ("runtimes:",),
@@ -671,7 +672,10 @@ MESSAGES: Tuple[Message, ...] = (
              r"\s*(?:of\s+)?(?:(?:>=|≥|>|at least)\s*)?\(?(?P<major>\d+)(?:\.|,\s*)(?P<minor>\d)\)?(?!\.\d)|"
              r"your GPU has capability \((?P<have_major>\d+),\s*(?P<have_minor>\d+)\)\s*\(too old\)|"
              r"compute capability\s*(?:<|below|lower than|less than)\s*(?P<below_major>\d+)\.(?P<below_minor>\d)\s*"
-             r"(?:(?:is|are)\s+not\s+supported|detected)|(?:your|this|the)\s+GPU\s+(?:does not|doesn'?t)\s+support\s+"
+             r"(?:(?:is|are)\s+not\s+supported|detected)|"
+             # the writer retelling the message: "the error says that my Cuda Capability is below 8.9"
+             r"\b(?:my|the|this|our)\s+(?:gpu'?s?\s+|card'?s?\s+)?(?:cuda|compute)\s+capability\s+(?:is\s+)?(?:below|lower\s+than|"
+             r"less\s+than|under|<)\s*(?P<below_major2>\d+)\.(?P<below_minor2>\d)(?!\.\d)|(?:your|this|the)\s+GPU\s+(?:does not|doesn'?t)\s+support\s+"
              r"(?P<feature>int8|fp8|bf16|bfloat16|tf32|flash|tensor cores|\w+ matmul)|"
              r"capability\s*(?:of\s+)?(?:>=|≥)?\s*(?P<or_major>\d+)\.(?P<or_minor>\d)\+?\s*(?:or\s+(?:higher|newer|above|"
              r"greater|later)|\+?\s*(?:is\s+)?(?:required|needed))|"
@@ -832,6 +836,8 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.DOCKER_GPUS_SYNTAX, ("cannot set both count and deviceids",),
              r"cannot set both Count and DeviceIDs on device request"),
     # a CDI device (--device nvidia.com/gpu=all) asked of a Docker daemon whose CDI feature is off
+    # the docker client (not the daemon) predates 19.03, where --gpus came in
+    _message(Obs.DOCKER_GPUS_FLAG_UNKNOWN, ("unknown flag: --gpus",), r"unknown flag: --gpus\b"),
     _message(Obs.DOCKER_CDI_DISABLED, ("could not select device driver",),
              r"could not select device driver \"cdi\""),
     # two OpenMP runtimes in one process (conda's intel-openmp next to torch's own copy)

@@ -388,6 +388,8 @@ class Obs(str, Enum):
                         "the report says an NCCL or PCIe setting (NCCL_P2P_DISABLE, IOMMU, ACS) fixes it")
     DOCKER_GPUS_SYNTAX = ("docker_gpus_syntax", "config",
                           "docker: a --gpus value with several devices written without its inner quotes")
+    DOCKER_GPUS_FLAG_UNKNOWN = ("docker_gpus_flag_unknown", "config",
+                                "docker: \"unknown flag: --gpus\", a docker client older than 19.03")
     DOCKER_CDI_DISABLED = ("docker_cdi_disabled", "config",
                            "docker: a CDI device request (--device nvidia.com/gpu=all) to a daemon without CDI enabled")
     VISIBLE_DEVICES_IGNORED = ("visible_devices_ignored", "config",

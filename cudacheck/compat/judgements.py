@@ -103,6 +103,13 @@ def below_release_builds(release: TorchRelease, gpu: Arch) -> Optional[bool]:
     return None if None in answers else True
 
 
+def dropped_by_some_build(release: TorchRelease, gpu: Arch) -> bool:
+    """Whether at least one CUDA build of a torch release targets only architectures newer than a GPU (cu128 of
+    torch 2.7 dropped Pascal while its cu126 kept it): a kernel error on that GPU, with the variant not known,
+    most likely comes from such a build."""
+    return any(targets is not None and targets.is_below(gpu) is True for targets in _cuda_build_targets(release))
+
+
 def release_coverage(release: TorchRelease, gpu: Arch) -> Optional[str]:
     """How every CUDA build of one torch release covers a GPU (``sass``/``ptx``/``none``) when all its builds agree;
     None when they differ or an arch list is not known."""

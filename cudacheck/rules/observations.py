@@ -411,9 +411,10 @@ _OLD_SONAME = lazy_compile(r"lib\w+\.so\.(?P<major>\d{1,2})\.(?P<minor>\d)$")
 def library_of_another_torch(ctx: RuleContext) -> Optional[Tuple[Observation, str, str]]:
     """(the missing library, the CUDA its name belongs to, the torch version stated) when `import torch` asks for a
     CUDA library of a toolkit that no official build of the stated torch release used: the torch that imports is
-    an older install, not the one the report names (torch 1.1.0 was built for CUDA 9.0 and 10.0, never 8.0)."""
-    if first_of(ctx, Obs.TORCH_IMPORT_FRAME) is None:
-        return None
+    an older install, not the one the report names (torch 1.1.0 was built for CUDA 9.0 and 10.0, never 8.0). Not on
+    a Jetson, whose torch wheels are not the official builds."""
+    if first_of(ctx, Obs.TORCH_IMPORT_FRAME) is None or first_of(ctx, Obs.JETSON) is not None:
+        return None  # (a Jetson's wheels are NVIDIA's or a third party's, built for a JetPack's CUDA: not official)
     version = ctx.snapshot.torch.version
     stated = first_of(ctx, Obs.TORCH_VERSION)
     version = version or (stated.values.get("version") if stated is not None else None)

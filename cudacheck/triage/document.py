@@ -160,6 +160,8 @@ def pasted_lines(text: str) -> List[Tuple[int, str]]:
             elif index + 1 < len(raw) and not filled[index + 1] and (index == 0 or filled[index - 1]):
                 kept.append((number, line))  # the first blank of a longer gap: the paste's own blank line
         numbered = kept
+    if "ndefined symbol:" in text:
+        numbered = _symbols_rejoined(numbered)
     lengths = [len(line) for _, line in numbered if not line.lstrip().startswith(_TABLE_EDGE)]
     width = max(lengths, default=0)
     if width not in _TERMINAL_WIDTHS or lengths.count(width) < 3 or \
@@ -180,6 +182,27 @@ def pasted_lines(text: str) -> List[Tuple[int, str]]:
         joined.append((number, line))
     if pending is not None:
         joined.append(pending)
+    return joined
+
+
+def _symbols_rejoined(numbered: List[Tuple[int, str]]) -> List[Tuple[int, str]]:
+    """Lines ending in "undefined symbol:" joined with the next: the symbol a reflowed or hand-wrapped
+    paste moved onto a line of its own ("ImportError: …libc10_cuda.so: undefined symbol:" / "    cudaX, version …")."""
+    joined: List[Tuple[int, str]] = []
+    carried: Optional[Tuple[int, str]] = None
+    for number, line in numbered:
+        if carried is not None:
+            if line.strip():
+                number, line = carried[0], carried[1] + " " + line.strip()
+            else:
+                joined.append(carried)
+            carried = None
+        if line.rstrip().lower().endswith("undefined symbol:"):
+            carried = (number, line.rstrip())
+            continue
+        joined.append((number, line))
+    if carried is not None:
+        joined.append(carried)
     return joined
 
 

@@ -1,6 +1,7 @@
 """Importers: each kind of pasted input becomes facts (and observations) in a Snapshot."""
 import pytest
 
+from cudacheck.observations import Obs
 from cudacheck.triage import parse
 from cudacheck.triage.document import Document, normalise_line
 from triage_samples import (COLLECT_ENV_MODERN_OLD_DRIVER, COLLECT_ENV_OLD_ERA_HEALTHY, CONDA_CPU_BUILD,
@@ -130,6 +131,40 @@ def test_cuda_version_in_prose_is_not_the_driver_cuda():
     s = parse("CUDA Version: 11.8\nDriver Version: 535.54\n")
     assert s.nvml.cuda_driver_version is None  # a sentence, not nvidia-smi
     assert s.nvml.driver_version == "535.54"
+
+
+@pytest.mark.parametrize("line, driver", [
+    ("我的显卡是RTX 3060，驱动版本是535.104.05，CUDA版本是12.2", "535.104.05"),
+    ("显卡：GTX 1060 6G，驱动：472.12", "472.12"),
+    ("私の環境はRTX 3080、ドライバー 531.14、CUDA 12.1です", "531.14"),
+    ("제 그래픽카드는 RTX 3070이고 드라이버 버전은 536.23입니다", "536.23"),
+    ("Моя видеокарта GTX 1650, драйвер 472.12, CUDA 11.4", "472.12"),
+    ("Mi tarjeta gráfica es una RTX 2060 y el driver es 531.41", "531.41"),
+    ("Meine Grafikkarte ist eine RTX 3090, Treiber 535.98", "535.98"),
+    ("Ma carte graphique est une RTX 3050, pilote 536.40", "536.40"),
+    # no version in the driver's sentence: a count of steps is not a driver
+    ("驱动崩溃了 after 300 steps", None),
+    ("the driver crashed after 300 steps", None),
+])
+def test_a_driver_version_said_in_another_language_is_read(line, driver):
+    assert parse(line).nvml.driver_version == driver
+
+
+@pytest.mark.parametrize("line, version", [
+    ("torch版本是2.1.0", "2.1.0"),
+    ("私の環境はPyTorch 2.0.1です", "2.0.1"),
+])
+def test_a_torch_version_said_in_another_language_is_read(line, version):
+    said = observed(parse(line), Obs.TORCH_VERSION)
+    assert said and said[0].values["version"] == version
+
+
+def test_a_build_said_in_another_language_is_the_build_without_the_words_after_it():
+    assert parse("PyTorch 2.3.1+cu121です").torch.version == "2.3.1+cu121"
+
+
+def test_a_memory_size_written_short_names_the_gpu_variant():
+    assert [g.name for g in parse("显卡：GTX 1060 6G").nvml.gpus] == ["NVIDIA GeForce GTX 1060 6GB"]
 
 
 # --- packages ---------------------------------------------------------------------------------

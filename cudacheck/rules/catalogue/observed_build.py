@@ -8,6 +8,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 from ...compat.archs import Arch, parse_arch
 from ...compat.judgements import (below_current_builds, below_every_release, below_release_builds, cuda_not_built_for,
+                                  dropped_by_some_build,
                                   index_url, within_current_builds)
 from ...observations import KINDS, Obs, observation
 from ...report import Finding
@@ -55,8 +56,13 @@ def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observatio
         if gpu is not None and highest is not None and gpu.major > highest[0]:
             return "arch_not_in_build", "newer than the build's highest architecture", signs
         return None, "", []
-    if gpu is not None and (build is None or not build.known_archs) and _below_every_build(ctx, gpu) is True:
+    if gpu is not None and (build is None or not build.known_archs) and \
+            all(a is not None and _below_every_build(ctx, a) is True for a in _machine_archs(ctx, gpu)):
+        # every GPU of the machine: one a current build still covers may be the one the kernel failed on
         return "gpu_too_old_for_build", "below every build of the torch release", signs
+    if gpu is not None and (build is None or not build.known_archs) and \
+            all(a is not None and _dropped_by_a_build(ctx, a) for a in _machine_archs(ctx, gpu)):
+        return "gpu_too_old_for_build", "below the release's builds for newer CUDA", signs
     newest = _newest_of_ambiguous_name(ctx) if gpu is None else None
     if newest is not None:  # every product of the name is older than the build (or than every build of the release)
         arch, named = newest
@@ -71,6 +77,22 @@ def _below_every_build(ctx: RuleContext, arch: Arch) -> Optional[bool]:
     1.7"), else of the newest release: then none of its wheels has kernels for it. None when not known."""
     release = named_release(ctx)
     return below_release_builds(release, arch) if release is not None else below_current_builds(ctx.db, arch)
+
+
+def _machine_archs(ctx: RuleContext, gpu: Arch) -> List[Optional[Arch]]:
+    """The architectures of every GPU the paste shows (None for one not known), else the one GPU judged."""
+    return [g.arch for g in ctx.gpus] or [gpu]
+
+
+def _dropped_by_a_build(ctx: RuleContext, arch: Arch) -> bool:
+    """Whether some CUDA build of the torch release the paste names (else of the newest release) no longer targets
+    a GPU: with the variant not known, a kernel error on the GPU is that build's age limit, not a missing new
+    architecture."""
+    release = named_release(ctx)
+    if release is None:
+        releases = ctx.db.torch_releases_newest_first()
+        release = releases[0] if releases else None
+    return release is not None and dropped_by_some_build(release, arch)
 
 
 def _newest_of_ambiguous_name(ctx: RuleContext) -> Optional[Tuple[Arch, str]]:

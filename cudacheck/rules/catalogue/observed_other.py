@@ -243,6 +243,11 @@ _STATED_MISTAKES = {
         "docker's --gpus value is written without its inner quotes",
         "Quote the device list twice so the comma stays inside the value: `docker run --gpus '\"device=0,1\"' …` "
         "(compose: `device_ids: ['0', '1']`)."),
+    Obs.DOCKER_GPUS_FLAG_UNKNOWN: (
+        "This docker client is older than the --gpus option",
+        "`--gpus` came with Docker 19.03 and is parsed by the client (`docker version` shows Client and Server "
+        "separately): update the docker CLI package (docker-ce-cli) to the daemon's version, or with an older Docker "
+        "use the nvidia runtime: `docker run --runtime=nvidia -e NVIDIA_VISIBLE_DEVICES=all …`."),
     Obs.DOCKER_CDI_DISABLED: (
         "Docker's daemon does not have CDI enabled, so it cannot hand out nvidia.com/gpu devices",
         "Enable CDI in /etc/docker/daemon.json (`\"features\": {\"cdi\": true}`, see dockerd's \"Configure CDI "
@@ -289,7 +294,8 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         CUDA_VISIBLE_DEVICES is ignored, MIG enabled without instances ("No MIG devices
         found"), torch's "device >= 0 && device < num_gpus" assertion (it counted more GPUs
         than CUDA lets it use: MIG, or CUDA_VISIBLE_DEVICES changed late), Docker's `could not select
-        device driver "cdi"` (a CDI device asked of a daemon without CDI enabled), docker's "cannot set
+        device driver "cdi"` (a CDI device asked of a daemon without CDI enabled), docker's "unknown flag: --gpus" (a
+        docker client older than 19.03, whatever the daemon's version), docker's "cannot set
         both Count and DeviceIDs" (a --gpus list without
         its inner quotes), NCCL without a network interface, torch.distributed's MASTER_ADDR/RANK not
         set or its port already in use, a report that NCCL_P2P_DISABLE or turning off IOMMU/ACS fixes it, and a job

@@ -310,6 +310,8 @@ def _capability_required(ctx: RuleContext, required: Observation, gpu) -> Iterat
         compute_type_capability(values.get("ct2_type"))
     if named:
         values = dict(values, major=str(named[0]), minor=str(named[1]))
+    if values.get("below_major2"):
+        values = dict(values, below_major=values["below_major2"], below_minor=values["below_minor2"])
     if packed or values.get("or_major"):
         values = dict(values, major=values.get("or_major") or packed[:-1], minor=values.get("or_minor") or packed[-1:])
     if values.get("have_major"):

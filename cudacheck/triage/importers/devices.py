@@ -74,7 +74,11 @@ _MASK_IGNORED = lazy_compile(
     r"CUDA_VISIBLE_DEVICES\b[^\n]{0,60}?\bafter\s+(?:the\s+)?(?:import(?:ing)?\s+(?:of\s+)?torch|torch\s+(?:is|was)\s+"
     r"imported|cuda\s+(?:is|was|has\s+been)\s+initiali[sz]ed)[^\n]{0,80}?\b(?:but|still|ignored|no\s+effect)\b|"
     r"CUDA_VISIBLE_DEVICES\b[^\n]{0,80}?\b(?:it|the\s+model|torch|pytorch|everything|the\s+job|the\s+program|the\s+process|"
-    r"training)\s+still\s+(?:uses?|goes\s+to|runs?\s+on|sees?|picks?|lands?\s+on|ends\s+up\s+on)", re.IGNORECASE)
+    r"training)\s+still\s+(?:uses?|goes\s+to|runs?\s+on|sees?|picks?|lands?\s+on|ends\s+up\s+on)|"
+    r"\b(?:ignor(?:es|ed|ing)|(?:is|are|was|were)\s+not\s+(?:respecting|honou?ring))\s+(?:the\s+|my\s+)?"
+    r"CUD[AE]_VISIBLE_DEVICES\b|"  # "ollama now ignores CUDA_VISIBLE_DEVICES"
+    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,40}?(?:并?不生效|没有?(?:生效|效果|作用)|无效|不起作用|が効かない|効いていない|反映されない)",
+    re.IGNORECASE)
 _P2P_OFF = (r"(?:NCCL_P2P_DISABLE|NCCL_P2P_LEVEL|(?:disabl\w*|turn\w*\s+off|switch\w*\s+off)\s+(?:the\s+)?(?:iommu|acs|"
             r"p2p|vt-d)\b|(?:intel_|amd_)?iommu=(?:off|pt)\b)")
 _P2P_FIX = lazy_compile(
@@ -102,6 +106,8 @@ def parse(document: Document, facts: Facts) -> None:
     hardware_signs(document, facts)
     for index in document.lines_with("visible_devices", distinct=True):
         text = document.line(index)
+        if len(text) < 200:
+            text += " " + document.line(index + 1)  # "I set CUDA_VISIBLE_DEVICES=1" / "but it has no effect"
         match = _MASK_IGNORED.search(text)
         if match and not _NEGATED.search(text[:match.start()]):
             facts.observe(Obs.VISIBLE_DEVICES_IGNORED, text, document.number(index))
@@ -229,9 +235,10 @@ _HARDWARE_FAMILIES = (
      r"(?:the\s+|my\s+|one\s+|a\s+)?(?:gpu|card)|"
      r"\b(?:pc|computer|machine|system|server|box|workstation)\s+(?:\w+\s+)?(?:reboots|restarts|shuts\s+(?:down|off)|"
      r"turns\s+off|powers\s+off|power\s+cycles)\s+(?:itself\s+)?(?:completely\s+|immediately\s+|instantly\s+)?"
-     r"(?:when|as\s+soon\s+as|once|under|during|whenever)\b|"
-     r"\b(?:when|as\s+soon\s+as|once|whenever)\s+(?:i\s+|we\s+)?(?:start|run|launch|begin)\w*\s+(?:the\s+|a\s+|my\s+)?"
-     r"(?:training|inference|generation|generating|job|script|model)\b[^\n]{0,30}?\b(?:my\s+|the\s+)?(?:pc|computer|"
+     r"(?:when|as\s+soon\s+as|once|under|during|whenever|every\s+time|each\s+time)\b|"
+     r"\b(?:when|as\s+soon\s+as|once|whenever|every\s+time|each\s+time)\s+(?:i\s+|we\s+)?(?:start|run|launch|begin|"
+     r"execute)\w*\s+(?:the\s+|a\s+|my\s+)?"
+     r"(?:training|inference|generation|generating|job|script|model|[\w./-]+\.(?:py|sh))\b[^\n]{0,30}?\b(?:my\s+|the\s+)?(?:pc|computer|"
      r"machine|system|workstation)\s+(?:\w+\s+)?(?:reboots|restarts|shuts\s+(?:down|off)|turns\s+off|powers\s+off)|"
      r"\boverheat\w*|\bthermal\s+shutdown\b|\b(?:gpu|card)\s+(?:\w+\s+)?(?:temp\w*)\s+(?:reaches|hits|goes\s+up\s+to|"
      r"is\s+at|climbs\s+to)\s+(?:9\d|1\d\d)\s*°?\s*c\b|"
@@ -239,6 +246,10 @@ _HARDWARE_FAMILIES = (
      r"\b(?:caus\w*|culprit|unstable|fault)|"
      r"\b(?:pc|computer|machine|system|server|box|workstation)\s+(?:\w+\s+)?(?:switch(?:es)?\s+off|powers\s+down)\s+"
      r"(?:itself\s+)?(?:when|as\s+soon\s+as|once|under|during|whenever)\b|"
+     r"\b(?:crash(?:es|ed)?|freez(?:es|ed))\s+and\s+(?:then\s+)?(?:reboots|restarts|rebooted|restarted)\s+(?:the\s+|my\s+|"
+     r"our\s+)(?:whole\s+|entire\s+)?(?:pc|computer|machine|system|server|workstation|box)\b|"
+     r"\b(?:it|training|which|that|this)\s+(?:\w+\s+)?(?:reboots|restarts|shuts\s+down|powers\s+off|turns\s+off)\s+"
+     r"(?:the\s+|my\s+|our\s+)(?:whole\s+|entire\s+)?(?:pc|computer|machine|system|server|workstation|box)\b|"
      r"\b(?:during|while|in\s+the\s+middle\s+of)\s+(?:the\s+)?(?:training|inference|a\s+run|the\s+run)\b[^\n]{0,40}?"
      r"\b(?:the\s+)?(?:whole\s+|entire\s+)?(?:pc|computer|machine|system|server|workstation)\s+(?:just\s+|simply\s+)?"
      r"(?:reboots|restarts|shuts\s+(?:down|off)|turns\s+off|switches\s+off|powers\s+off)"),

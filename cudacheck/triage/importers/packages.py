@@ -27,7 +27,7 @@ ANCHORS = ("torch", "nvidia-", "nvidia_", "triton", "xformers", "flash", "deepsp
            "cuda-version", "cuda-runtime", "cuda-cudart", "ctranslate2", "whisper", "mmcv", "detectron2",
            "lightning", "transformers", "accelerate", "successfully installed", "requirement already satisfied")
 
-_VERSION = r"(?P<version>\d[\w.!+-]*)"
+_VERSION = r"(?P<version>\d[A-Za-z0-9_.!+-]*)"  # ASCII: a sentence in Japanese may run on ("2.0.1です")
 _NAME = r"(?P<name>[A-Za-z0-9][A-Za-z0-9_.-]*)"
 _BRACKET = lazy_compile(r"^\[(?P<tool>pip3?|conda)\]\s+" + _NAME + r"\s*(?:==\s*" + _VERSION +
                       r"|\s+(?P<version2>\d[\w.!+-]*)(?:\s+(?P<build>\S+))?(?:\s+(?P<channel>\S+))?)\s*$")

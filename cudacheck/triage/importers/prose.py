@@ -23,9 +23,9 @@ _GPU = lazy_compile(
     r"[a-z]{0,3}"
     r"(?:\s+(?:ti|super|a(?=\s+laptop)|le|v2|m(?![\w-])|laptop(?:\s+gpu)?|max-q|mobile|black|xp|ada(?:\s+generation)?|"
     r"blackwell"
-    r"|server\s+edition|workstation\s+edition|\d+\s?gb))*"
+    r"|server\s+edition|workstation\s+edition|\d+\s?g(?:i?b)?))*"
     r"|(?:nvidia\s+)?(?:tesla\s+|grid\s+)?(?:a|h|b|l|v|p|t|k|m|gb|gh)\d{1,4}[a-z]?"
-    r"(?:[\s-]*(?:sxm\d?|pcie|nvl|hbm\d?e?|\d+\s?gb))*"
+    r"(?:[\s-]*(?:sxm\d?|pcie|nvl|hbm\d?e?|\d+\s?g(?:i?b)?))*"
     r"|(?:nvidia\s+)?(?:geforce\s+)?(?:gtx\s+)?titan(?:\s+(?:x|xp|v|rtx|black|z))?(?:\s*\(pascal\))?"
     # laptop parts without a series prefix: "GeForce 940MX", "GeForce 840M", a bare "940MX"
     r"|(?:nvidia\s+)?geforce\s+\d{3}(?:mx|m|a)?|\d{3}mx"
@@ -62,11 +62,20 @@ _DRIVER = lazy_compile(
     r"(?P<v>[2-7]\d{2}(?:\.\d{1,3}){0,2})(?![\d.]*\d)", re.IGNORECASE)
 _DRIVER_BEFORE = lazy_compile(r"(?<![\d.])(?P<v>[2-7]\d{2}(?:\.\d{1,3}){1,2})\s*(?:nvidia\s+)?drivers?\b",
                             re.IGNORECASE)
+_DRIVER_WORDS = ("驱动", "驅動", "ドライバ", "드라이버", "драйвер", "treiber", "pilote", "controlador", "driver")
+"""The driver in the languages reports are written in (the English word with another language's words around it)."""
+_DRIVER_SAID = lazy_compile(
+    # "驱动版本是535.104.05", "ドライバー 531.14", "드라이버 버전은 536.23", "el driver es 531.41", "Treiber 535.98"
+    r"(?:驱动|驅動|ドライバー?|드라이버|драйвер\w*|treiber\w*|pilote|controlador(?:es)?|driver)"
+    r"(?:[^A-Za-z0-9\n]{0,10}?|\s+(?:es|ist|est|é|era|war|était|version|versión|versão|версии|версия)\s*:?\s*)"
+    r"(?P<v>[2-7]\d{2}\.\d{1,3}(?:\.\d{1,3})?)(?![\d.]*\d)", re.IGNORECASE)
 _DRIVER_PACKAGE = lazy_compile(r"nvidia-(?:driver|dkms|utils|kernel-(?:source|common|open)|headless|compute-utils|"
                              r"fabricmanager)-(?P<v>[2-7]\d{2})\b", re.IGNORECASE)
-_TORCH = lazy_compile(r"(?<![\w/\\.-])(?<!build )(?:py)?torch(?![A-Za-z_/\\-])(?:\.__version__)?"  # also "pytorch1.7"
+_TORCH = lazy_compile(r"(?<![A-Za-z0-9_/\\.-])(?<!build )(?:py)?torch(?![A-Za-z_/\\-])(?:\.__version__)?"  # also "pytorch1.7"
+                    r"(?:\s*[^\x00-\x7f\s\d]{1,6})?"  # another language's words between: "torch版本是2.1.0"
                     r"(?:\s*(?:version|ver\.?|is|says|shows|reports|==|=|:|@|\(if applicable\)|\())*\s*v?"
-                    r"(?P<v>[0-3]\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev)\d*)*(?:\+[\w.]+)?)(?![\w.])", re.IGNORECASE)
+                    r"(?P<v>[0-3]\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev)\d*)*(?:\+[A-Za-z0-9_.]+)?)(?![A-Za-z0-9_.])",
+                    re.IGNORECASE)
 _BARE_TORCH = lazy_compile(r"^\s*v?(?P<v>\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc|\.dev)\d*)*)\+(?P<tag>cu\d{2,3}|cpu|rocm[\d.]+)"
                          r"\s*$", re.IGNORECASE)
 _PYTHON = lazy_compile(r"\bpython\s*(?:version\s*)?(?:==|:|is|=)?\s*(?P<v>3\.\d{1,2}(?:\.\d{1,2})?)\b", re.IGNORECASE)
@@ -182,6 +191,7 @@ def _known(index, candidate: str) -> Optional[str]:
 def _lookup(index, candidate: str) -> Optional[str]:
     candidate = re.sub(r"\s+", " ", candidate).strip()
     candidate = re.sub(r"(\d) (mx?)$", r"\1\2", candidate, flags=re.IGNORECASE)  # "GTX 860 M": the laptop part
+    candidate = re.sub(r"\b(\d+) ?gi?b?$", r"\1GB", candidate, flags=re.IGNORECASE)  # "1060 6G", "80GiB": sizes
     if len(candidate) < 2:
         return None
     attempts = [candidate]
@@ -250,9 +260,10 @@ def _ambiguous_gpus(document: Document, facts: Facts) -> None:
 
 
 def _drivers(document: Document, facts: Facts) -> None:
-    for index in document.lines_with("driver", distinct=True):
+    for index in document.lines_with_any(_DRIVER_WORDS, distinct=True):
         text = document.line(index)
-        match = _DRIVER.search(text) or _DRIVER_BEFORE.search(text) or _DRIVER_PACKAGE.search(text)
+        match = _DRIVER.search(text) or _DRIVER_BEFORE.search(text) or _DRIVER_PACKAGE.search(text) or \
+            _DRIVER_SAID.search(text)
         if match:
             facts.set(lambda s: s.nvml.driver_version, match.group("v"), PROSE)
             facts.seen("prose")

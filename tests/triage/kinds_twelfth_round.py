@@ -1,0 +1,66 @@
+"""Kinds of evidence a twelfth round found missing. Each kind fires on its wording and stays silent on a near miss
+(tables read by test_kinds.py). Texts written here in the style of real reports."""
+from cudacheck.observations import Obs
+
+# --- what each wording leads with: (text, the first finding's category, words its title holds) -------------------
+LEADS = [
+    # a runtime symbol missing from torch's own library, the symbol wrapped onto a line of its own: an older
+    # libcudart (a distribution's CUDA toolkit) was loaded instead of the wheel's
+    ("ImportError: /venv/lib/python3.12/site-packages/torch/lib/libc10_cuda.so: undefined symbol:\n"
+     "    cudaGetDriverEntryPointByVersion, version libcudart.so.12", "lib_path_conflict",
+     "cudaGetDriverEntryPointByVersion"),
+    # the docker client, not the daemon, predates --gpus
+    ("$ sudo docker run --gpus all nvidia/cuda:12.2.0-base-ubuntu22.04 nvidia-smi\nunknown flag: --gpus\n"
+     "See 'docker run --help'.", "config", "older than the --gpus option"),
+    # docker 17/18's wording for a runtime it does not know
+    ("docker: Error response from daemon: Unknown runtime specified nvidia.", "no_gpu_visible", "Container Toolkit"),
+    # the same with daemon.json said to be edited: the daemon was not restarted
+    ("I added the runtime in daemon.json but still get: Unknown runtime specified nvidia", "config",
+     "has not loaded the nvidia runtime"),
+    # CUDA_VISIBLE_DEVICES said to have no effect, in other words and languages
+    ("Since upgrading, ollama ignores CUDA_VISIBLE_DEVICES and loads the model on the first GPU", "config",
+     "CUDA_VISIBLE_DEVICES"),
+    ("我已经尝试过在环境变量添加CUDA_VISIBLE_DEVICES=0,1\n但是也并不生效", "config", "CUDA_VISIBLE_DEVICES"),
+    # the machine going down under training load
+    ("It runs for a few iterations until it crashes and reboots the server.", "gpu_health", "hardware"),
+    ("Every time i run the train.py, my computer restarts, while test.py is fine.", "gpu_health", "hardware"),
+    # the writer retelling a capability check
+    ("Now I know the error says that my Cuda Capability is below 8.9, on my 3090", "capability_missing",
+     "≥ 8.9"),
+    # a Pascal GPU whose kernels a stated release's newer-CUDA builds dropped (torch 2.7's cu128 dropped sm_61)
+    ("Inference on the Tesla P40 fails with torch 2.7:\nCUDA error: no kernel image is available for execution on "
+     "the device", "gpu_too_old_for_build", "too old"),
+]
+
+NOT_LEADS = [
+    # two GPUs, one of which every current build still targets: the kernel error may be the newer GPU's
+    ("GPUs: Tesla P4 and Tesla T4\nCUDA error: no kernel image is available for execution on the device",
+     "gpu_too_old_for_build"),
+    # a Jetson's torch is not an official build: its CUDA library says nothing of a second install
+    ("My device is Jetson Nano, using JetPack4.3.\n>>> import torch\nTraceback (most recent call last):\n"
+     "  File \"/home/dl/.local/lib/python3.6/site-packages/torch/__init__.py\", line 81, in <module>\n"
+     "    from torch._C import *\nImportError: libcufft.so.10.0: cannot open shared object file: No such file or "
+     "directory\n- PyTorch version:1.4.0", "multiple_torch_installs"),
+    # the writer restarting the machine is no hardware sign
+    ("I restart the machine and it works again for a while", "gpu_health"),
+]
+
+OBSERVED = [
+    ("unknow runtime specified nvidia", Obs.DOCKER_UNKNOWN_RUNTIME),
+    ("unknown flag: --gpus", Obs.DOCKER_GPUS_FLAG_UNKNOWN),
+    ("I have also added the configuration in daemon.json", Obs.DAEMON_RUNTIME_CONFIGURED),
+    ("CUDA_VISIBLE_DEVICES=1 が効かない", Obs.VISIBLE_DEVICES_IGNORED),
+    ("the error says my compute capability is lower than 8.0", Obs.CAPABILITY_REQUIRED),
+]
+
+NOT_OBSERVED = [
+    ("docker run --gpus all works fine here", Obs.DOCKER_GPUS_FLAG_UNKNOWN),
+    ("CUDA_VISIBLE_DEVICES=1 works and the job uses the second GPU", Obs.VISIBLE_DEVICES_IGNORED),
+    # the capability is a number, not a version with three parts
+    ("my compute capability is below 8.9.1 of the spec", Obs.CAPABILITY_REQUIRED),
+]
+
+SILENT = [
+    # one escaped line break is a program's text, not a message's lines
+    ("printf(\"CUDA error: done\\n\")", "CC805"),
+]
