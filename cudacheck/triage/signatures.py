@@ -11,10 +11,10 @@ set, so the ordinary rules judge it.
 from __future__ import annotations
 
 import re
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, Match, Optional, Tuple
 
 from ..errors import ConfigError
-from ..messages import MESSAGES
+from ..messages import MESSAGES, Message
 from ..observations import Obs
 from ..policy import parse_size
 from ..snapshot import ShmFacts
@@ -195,10 +195,39 @@ HOOKS: Dict[Obs, Callable[[Facts, Dict[str, str], int], None]] = {
 }
 
 
+_WRAP_SHORTEST, _WRAP_LONGEST = 40, 200
+"""The lengths of a line a program, an editor or a mail client wrapped at a word: a message cut there continues on
+the next line ("…no kernel image is" / "available for execution on the device")."""
+_SENTENCE_ENDS = (".", "!", "?", "。")
+"""A line ending a sentence is not cut: the next line is another message, never this one's rest."""
+_REWRAPS = 32
+"""How many lines holding a message's anchor are tried again with a neighbour joined on: a paste has a few wrapped
+messages, while a build log has thousands of lines that name a word of one and never match (its cost stays flat)."""
+
+
+def _rewrapped(signature: Message, document: Document, index: int, text: str) -> "Tuple[str, Optional[Match[str]]]":
+    """A message whose anchor is on a word-wrapped line, matched with the line after it joined on (or, where the
+    message began a line earlier, the line before it)."""
+    following = document.line(index + 1).strip()
+    if following and not text.rstrip().endswith(_SENTENCE_ENDS) and following[:1] not in "|+=" and \
+            not following.startswith(("File ", "Traceback", "at ")):
+        joined = text.rstrip() + " " + following
+        match = signature.pattern.search(joined)
+        if match is not None:
+            return joined, match
+    before = document.line(index - 1) if index > 0 else ""
+    if _WRAP_SHORTEST <= len(before) <= _WRAP_LONGEST and before[:1] not in "|+=" and \
+            not before.rstrip().endswith(_SENTENCE_ENDS):
+        joined = before.rstrip() + " " + text.strip()
+        return joined, signature.pattern.search(joined)
+    return text, None
+
+
 def scan(document: Document, facts: Facts) -> None:
     """Record every signature found in the document (and the facts the messages state)."""
     for signature in MESSAGES:
         indices = document.lines_with_any(signature.anchors, distinct=not signature.join_next)
+        rewraps = 0
         for index in indices:
             text = document.line(index)
             if signature.join_next:
@@ -209,6 +238,10 @@ def scan(document: Document, facts: Facts) -> None:
             elif not signature.may_match(document.lower[index]):
                 continue
             match = signature.pattern.search(text)
+            if match is None and not signature.join_next and _WRAP_SHORTEST <= len(text) <= _WRAP_LONGEST and \
+                    rewraps < _REWRAPS:
+                rewraps += 1
+                text, match = _rewrapped(signature, document, index, text)
             if match is None or (signature.exclude is not None and signature.exclude.search(text)):
                 continue
             values = {k: v.strip() for k, v in match.groupdict().items() if v}

@@ -9,6 +9,7 @@ wrappings once, before any reader runs.
 from __future__ import annotations
 
 import json
+import textwrap
 from typing import Callable, List
 
 import pytest
@@ -205,3 +206,28 @@ def test_a_line_as_wide_as_the_window_before_a_blank_line_ends_there() -> None:
     text = "\n".join(["a" * 120, "b" * 120, "c" * 7, "d" * 120, "", "next paragraph", "e" * 120, "tail"])
     assert [line for _, line in pasted_lines(text)] == \
         ["a" * 120 + "b" * 120 + "c" * 7, "d" * 120, "", "next paragraph", "e" * 120 + "tail"]
+
+
+def _word_wrapped(text: str, width: int) -> str:
+    return "\n".join(textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False)
+                     if len(line) > width else line for line in text.split("\n"))
+
+
+@pytest.mark.parametrize("text, observation", [
+    ('docker: Error response from daemon: could not select device driver "" with capabilities: [[gpu]].',
+     "docker_no_gpu_driver"),
+    ("nvidia-container-cli: requirement error: unsatisfied condition: cuda>=12.6, please update your driver",
+     "container_requirement"),
+    ("ImportError: cannot import name '_C' from partially initialized module 'torch'", "torch_c_import"),
+    ("node2:4411:4530 [1] NCCL WARN Mismatched NCCL version detected : rank 0 version 21903 rank 1 version 22105",
+     "nccl_version_mismatch"),
+    ("ValueError: Bfloat16 kernels require a GPU with compute capability >= 8.0", "capability_required"),
+])
+def test_a_message_word_wrapped_by_an_editor_or_a_mail_client_is_read(text, observation):
+    """Wrapped at a word, not at a terminal's width: the line holding the message's first words is read with the
+    next one joined on."""
+    from cudacheck.triage import parse
+    wrapped = _word_wrapped(text, 72)
+    assert wrapped != text
+    assert observation in {o.signature.value for o in parse(text).observations}  # the plain paste, as a control
+    assert observation in {o.signature.value for o in parse(wrapped).observations}
