@@ -51,6 +51,8 @@ OBSERVED = [
     ("I have also added the configuration in daemon.json", Obs.DAEMON_RUNTIME_CONFIGURED),
     ("CUDA_VISIBLE_DEVICES=1 が効かない", Obs.VISIBLE_DEVICES_IGNORED),
     ("the error says my compute capability is lower than 8.0", Obs.CAPABILITY_REQUIRED),
+    # a machine without a GPU said so in CI's words
+    ("This is a CPU-only CI runner.", Obs.NO_NVIDIA_GPU),
 ]
 
 NOT_OBSERVED = [
@@ -58,6 +60,7 @@ NOT_OBSERVED = [
     ("CUDA_VISIBLE_DEVICES=1 works and the job uses the second GPU", Obs.VISIBLE_DEVICES_IGNORED),
     # the capability is a number, not a version with three parts
     ("my compute capability is below 8.9.1 of the spec", Obs.CAPABILITY_REQUIRED),
+    ("the CPU-only container works, the GPU one does not", Obs.NO_NVIDIA_GPU),
 ]
 
 SILENT = [

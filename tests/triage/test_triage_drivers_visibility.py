@@ -522,3 +522,32 @@ def test_a_driver_that_runs_the_cuda_build_asked_for_is_not_blamed():
 def test_a_driver_too_old_for_the_cuda_build_asked_for_is_the_likely_cause():
     finding = first(_UNAVAILABLE_AFTER_INSTALL.format(cuda="12.1"))
     assert finding.code == "CC827" and finding.category == "driver_too_old" and "CUDA 12.1 build" in finding.title
+
+
+_TF_PROBE = ("W tensorflow/stream_executor/platform/default/dso_loader.cc:64] Could not load dynamic library "
+             "'libcuda.so.1'; dlerror: libcuda.so.1: cannot open shared object file: No such file or directory")
+
+
+def test_a_probe_warning_alone_is_no_broken_driver():
+    """TensorFlow and torch warn so on every machine without a driver and go on on the CPU."""
+    for text in (_TF_PROBE + "\nThe test fails with AssertionError: expected 3 got 4",
+                 "UserWarning: CUDA initialization: Found no NVIDIA driver on your system. Please check that you have "
+                 "an NVIDIA GPU and installed a driver from http://www.nvidia.com/Download/index.aspx"):
+        found = [f for f in triage(text).findings if f.code == "CC802"]
+        assert [(f.severity, f.certainty) for f in found] == [("warning", "possible")]
+
+
+@pytest.mark.parametrize("also", ["I want to train on my RTX 3090 but TensorFlow does not use it",
+                                  ">>> torch.cuda.is_available()\nFalse"])
+def test_the_same_warning_where_the_gpu_is_wanted_is_the_error(also):
+    found = [f for f in triage(_TF_PROBE + "\n" + also).findings if f.code == "CC802"]
+    assert [f.severity for f in found] == ["error"]
+
+
+def test_nvidia_smi_failing_on_a_machine_said_to_have_no_gpu_is_the_expected_state():
+    text = ("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n"
+            "Our CI has no GPU, we only run the CPU tests.")
+    found = [f for f in triage(text).findings if f.code == "CC102"]
+    assert [f.severity for f in found] == ["info"]
+    plain = [f for f in triage(text.split("\n")[0]).findings if f.code == "CC102"]
+    assert [f.severity for f in plain] == ["error"]  # the control: nothing says there is no GPU

@@ -67,7 +67,9 @@ def driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         NVML loaded but reported NVML_ERROR_DRIVER_NOT_LOADED (no kernel module). Under WSL,
         in a VM or a hosted notebook (the host's driver passes the GPU in) and inside a
         container or pod (the NVIDIA runtime does) the same answer means the GPU is not
-        visible to this process: category `no_gpu_visible`.
+        visible to this process: category `no_gpu_visible`. On a machine whose accelerator is
+        not NVIDIA's (a ROCm or XPU torch, a Mac, a report saying there is no NVIDIA GPU) no
+        driver is the expected state: info.
     Why it matters:
         nvidia-smi prints "couldn't communicate with the NVIDIA driver" and every CUDA
         program fails. Typical causes: a kernel update without a rebuilt DKMS module,
@@ -82,6 +84,15 @@ def driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         return
     message = f"NVML: {nvml.error_message or 'Driver Not Loaded'} (code {nvml.error_code})."
     situation = gpu_situation(ctx)
+    if ctx.non_nvidia_evidence:
+        yield ctx.finding(
+            "No NVIDIA driver is loaded, and this machine's accelerator is not NVIDIA's", severity="info",
+            detail=f"{message} {ctx.non_nvidia_evidence[0].upper() + ctx.non_nvidia_evidence[1:]}: no NVIDIA driver "
+                   "is the expected state.",
+            remedy="Nothing to fix for CUDA: run on the CPU or on the machine's own accelerator (`cudacheck doctor` on "
+                   "a machine with an NVIDIA GPU checks its driver).",
+            evidence=["nvml.status"])
+        return
     if situation is not None and situation.kind != "slurm":
         # WSL and VMs get the GPU from the host's driver; containers and pods from the NVIDIA runtime: without
         # it the process sees no driver, while the host's is fine
