@@ -27,6 +27,11 @@ LEADS = [
     # the writer retelling a capability check
     ("Now I know the error says that my Cuda Capability is below 8.9, on my 3090", "capability_missing",
      "≥ 8.9"),
+    # a build step looking for the GPU: docker build runs steps without the NVIDIA runtime
+    ("Step 5/12 : RUN nvidia-smi\n ---> Running in 3f2a\n/bin/sh: 1: nvidia-smi: not found", "config", "image build"),
+    ("#12 [7/9] RUN python -c \"import bitsandbytes\"\n#12 3.22 libcuda.so.1: cannot open shared object file: No such "
+     "file or directory\n#12 3.21 UserWarning: The installed version of bitsandbytes was compiled without GPU support.",
+     "config", "image build"),
     # a Pascal GPU whose kernels a stated release's newer-CUDA builds dropped (torch 2.7's cu128 dropped sm_61)
     ("Inference on the Tesla P40 fails with torch 2.7:\nCUDA error: no kernel image is available for execution on "
      "the device", "gpu_too_old_for_build", "too old"),
@@ -41,6 +46,8 @@ NOT_LEADS = [
      "  File \"/home/dl/.local/lib/python3.6/site-packages/torch/__init__.py\", line 81, in <module>\n"
      "    from torch._C import *\nImportError: libcufft.so.10.0: cannot open shared object file: No such file or "
      "directory\n- PyTorch version:1.4.0", "multiple_torch_installs"),
+    # the same lines from a container that runs: it got no GPU, not a build step
+    ("docker run -it myimage bash\nroot@3f2a:/# nvidia-smi\nbash: nvidia-smi: command not found", "config"),
     # the writer restarting the machine is no hardware sign
     ("I restart the machine and it works again for a while", "gpu_health"),
 ]
@@ -53,6 +60,8 @@ OBSERVED = [
     ("the error says my compute capability is lower than 8.0", Obs.CAPABILITY_REQUIRED),
     # a machine without a GPU said so in CI's words
     ("This is a CPU-only CI runner.", Obs.NO_NVIDIA_GPU),
+    ("$ docker buildx build -t app .", Obs.IMAGE_BUILD),
+    ("ERROR: failed to solve: process \"/bin/sh -c pip install -r requirements.txt\" did not complete", Obs.IMAGE_BUILD),
 ]
 
 NOT_OBSERVED = [
@@ -61,6 +70,7 @@ NOT_OBSERVED = [
     # the capability is a number, not a version with three parts
     ("my compute capability is below 8.9.1 of the spec", Obs.CAPABILITY_REQUIRED),
     ("the CPU-only container works, the GPU one does not", Obs.NO_NVIDIA_GPU),
+    ("I build the image with the Dockerfile below and run it with --gpus all", Obs.IMAGE_BUILD),
 ]
 
 SILENT = [

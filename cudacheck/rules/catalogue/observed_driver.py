@@ -267,7 +267,10 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         libcuda.so.1, `nvidia-smi: command not found`, CUDA error 999 "unknown error" and
         "Failed to initialize NVML: Unknown Error" — outside a container (inside one the
         same lines mean the container got no GPU; see CC804). Where the report says the
-        machine has no NVIDIA GPU, no driver is the expected state: an info finding.
+        machine has no NVIDIA GPU, no driver is the expected state: an info finding; in an
+        image's build log (build steps never get the GPU) a possible `config` warning; a
+        missing driver seen only in a library's probe warning, with nothing failing for want
+        of CUDA and no GPU meant, a possible warning.
     Why it matters:
         Without a loaded kernel module no CUDA program runs. Typical causes: a new kernel
         without a rebuilt DKMS module, Secure Boot refusing the unsigned module, nouveau
@@ -304,6 +307,19 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         return
     if wsl_libcuda:
         return  # CC811: WSL's libcuda is there, just not on the loader path
+    built = first_of(ctx, Obs.IMAGE_BUILD)
+    absent = first_of(ctx, Obs.NO_NVIDIA_DRIVER, Obs.LIBCUDA_MISSING, Obs.NVML_LIBRARY_MISSING, Obs.SMI_NOT_FOUND)
+    if built is not None and absent is not None and not host and first_of(ctx, Obs.DOCKER_RUN) is None:
+        yield ctx.finding(
+            "A step of the image build looks for the GPU: build steps run without one", severity="warning",
+            category="config", certainty=POSSIBLE,
+            detail=f"{quote(absent)}; {quote(built)}. `docker build` runs each step without the NVIDIA runtime, so no "
+                   "driver library, nvidia-smi or GPU is there; the containers started from the image get them.",
+            remedy="Check the GPU when the container runs (`docker run --gpus all <image> nvidia-smi`), not in a "
+                   "RUN step; a step that compiles CUDA code needs only the toolkit (set TORCH_CUDA_ARCH_LIST for "
+                   "extensions, since no GPU can be detected).",
+            evidence=evidence(absent, built))
+        return
     module = next((o for o in all_of(ctx, Obs.KERNEL_MODULE_FAILED, Obs.NOUVEAU_BOUND)
                    if not re.search(r"uvm", o.text, re.IGNORECASE)), None)
     missing = host[0] if host else first_of(ctx, Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING) or next(

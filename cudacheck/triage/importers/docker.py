@@ -54,6 +54,16 @@ def parse(document: Document, facts: Facts) -> None:
     _compose(document, facts)
     _ngc_banner(document, facts)
     _cuda_images_named(document, facts)
+    for index in document.lines_with_any(("run ", "docker build", "buildx build", "failed to solve", "podman build")):
+        if _IMAGE_BUILD.search(document.line(index)):
+            facts.observe(Obs.IMAGE_BUILD, document.line(index), document.number(index))
+            break
+
+
+_IMAGE_BUILD = lazy_compile(r"^\s*(?:Step\s+\d+/\d+\s*:\s*RUN\b|#\d+\s+\[[^\]\n]*?\d+/\d+\]\s+RUN\b)|"
+                            r"\b(?:docker|podman)\s+(?:buildx\s+)?build\s|\bERROR: failed to solve:",
+                            re.IGNORECASE)
+"""A container image being built: its steps run without the GPU, which the NVIDIA runtime gives only to containers."""
 
 
 def _recommended(document: Document, index: int) -> bool:
