@@ -419,7 +419,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"compiled with CUDNN (?P<built2>\d+(?:\.\d+)+), but CUDNN version in your machine is "
              r"(?P<loaded2>\d+(?:\.\d+)+)", join_next=3),
     _message(Obs.CUDNN_SYMBOL, ("undefined symbol", "could not load symbol", "cannot load symbol"),
-             r"(?:undefined symbol:?|Could not load symbol|Cannot load symbol)\s*(?P<symbol>cudnn\w+|_ZN5cudnn\w+)"),
+             r"(?:undefined symbol:?|Could not load symbol|Cannot load symbol)\s*(?P<symbol>cudnn\w+|_Z\w{0,4}?N5cudnn\w+)"),
     # --- NCCL and other CUDA libraries ------------------------------------------------------------
     _message(Obs.NCCL_SYMBOL, ("undefined symbol", "undefined reference to"),
              r"undefined (?:symbol:?|reference to)\s*[`'\"‘]?(?P<symbol>nccl\w+)"),

@@ -27,6 +27,16 @@ LEADS = [
     # the writer retelling a capability check
     ("Now I know the error says that my Cuda Capability is below 8.9, on my 3090", "capability_missing",
      "≥ 8.9"),
+    # what a failing card shows outside CUDA
+    ("Device Manager shows the GTX 1080 with a yellow mark: Windows has stopped this device because it has reported "
+     "problems. (Code 43)", "gpu_health", "hardware"),
+    ("the card is artifacting in games too, and the training produces NaN after a while", "gpu_health", "hardware"),
+    ("I swapped the GPU into another slot and now it works. In the old slot training crashed with CUDA error: "
+     "unspecified launch failure", "gpu_health", "hardware"),
+    # a cuDNN sub-library's vtable symbol missing, the library loaded from a CUDA toolkit's folder
+    ("Could not load library libcudnn_cnn_train.so.8. Error: /usr/local/cuda-11.2/lib64/libcudnn_cnn_train.so.8: "
+     "undefined symbol: _ZTVN5cudnn3cnn34EngineConfigurationMemorySpecificInE, version libcudnn_cnn_infer.so.8",
+     "lib_path_conflict", "another version"),
     # a build step looking for the GPU: docker build runs steps without the NVIDIA runtime
     ("Step 5/12 : RUN nvidia-smi\n ---> Running in 3f2a\n/bin/sh: 1: nvidia-smi: not found", "config", "image build"),
     ("#12 [7/9] RUN python -c \"import bitsandbytes\"\n#12 3.22 libcuda.so.1: cannot open shared object file: No such "
@@ -48,6 +58,9 @@ NOT_LEADS = [
      "directory\n- PyTorch version:1.4.0", "multiple_torch_installs"),
     # the same lines from a container that runs: it got no GPU, not a build step
     ("docker run -it myimage bash\nroot@3f2a:/# nvidia-smi\nbash: nvidia-smi: command not found", "config"),
+    # artifacts of an image, a slot of a job queue: no hardware
+    ("the model output has artifacts after resizing the image", "gpu_health"),
+    ("I moved the job to another slot of the queue and it still fails", "gpu_health"),
     # the writer restarting the machine is no hardware sign
     ("I restart the machine and it works again for a while", "gpu_health"),
 ]

@@ -319,6 +319,14 @@ _HARDWARE_FAMILIES = (
     # the card's temperature in Japanese and Chinese: "温度が 90度近く", "显卡温度达到95℃"
     (("温度",),
      r"温度[がはも]?\s*(?:达到|到了|高达|超过|上升到|が)?\s*(?:9\d|1[0-2]\d)\s*(?:度|℃|°\s*c)"),
+    # what a failing card shows outside CUDA: artifacts on screen, Windows stopping the device (Code 43), a card that
+    # works in another slot
+    (("artifact", "code 43", "slot"),
+     r"\bartifact(?:ing|s)\b[^\n]{0,60}?\b(?:games?|gaming|screen|display|desktop|benchmarks?)\b|"
+     r"\b(?:games?|gaming|screen|display|desktop)\b[^\n]{0,40}?\bartifact(?:ing|s)\b|"
+     r"stopped\s+this\s+device\s+because\s+it\s+has\s+reported\s+problems\W+\(?code\s+43\b|"
+     r"\b(?:swapp|mov|put|plugg|install)\w*\s+(?:the\s+|my\s+|that\s+)?" + _GPU + r"\s+(?:in)?to\s+(?:an?\s*other|a\s+"
+     r"different|the\s+other|another)\s+(?:pcie?\s+)?slot\b"),
 )
 _HARDWARE_SIGNS = tuple((anchors, lower_compile(pattern)) for anchors, pattern in _HARDWARE_FAMILIES)
 """Each family of wordings runs only on the lines holding one of its own keywords, in their lower-cased twins."""
