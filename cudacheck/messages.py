@@ -836,6 +836,9 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.DOCKER_GPUS_SYNTAX, ("cannot set both count and deviceids",),
              r"cannot set both Count and DeviceIDs on device request"),
     # a CDI device (--device nvidia.com/gpu=all) asked of a Docker daemon whose CDI feature is off
+    # docker-compose before 1.28 validates a compose file without GPU device reservations
+    _message(Obs.COMPOSE_TOO_OLD, ("additional properties are not allowed",),
+             r"Additional properties are not allowed \('devices' was unexpected\)"),
     # the docker client (not the daemon) predates 19.03, where --gpus came in
     _message(Obs.DOCKER_GPUS_FLAG_UNKNOWN, ("unknown flag: --gpus",), r"unknown flag: --gpus\b"),
     _message(Obs.DOCKER_CDI_DISABLED, ("could not select device driver",),

@@ -390,6 +390,10 @@ class Obs(str, Enum):
                         "the report says an NCCL or PCIe setting (NCCL_P2P_DISABLE, IOMMU, ACS) fixes it")
     DOCKER_GPUS_SYNTAX = ("docker_gpus_syntax", "config",
                           "docker: a --gpus value with several devices written without its inner quotes")
+    NCCL_NETWORK_FIX = ("nccl_network_fix", "config",
+                        "the report says choosing NCCL's network (NCCL_SOCKET_IFNAME, NCCL_IB_DISABLE) fixes it")
+    COMPOSE_TOO_OLD = ("compose_too_old", "config",
+                       "docker-compose older than 1.28 with a GPU device reservation it does not know")
     DOCKER_GPUS_FLAG_UNKNOWN = ("docker_gpus_flag_unknown", "config",
                                 "docker: \"unknown flag: --gpus\", a docker client older than 19.03")
     DOCKER_CDI_DISABLED = ("docker_cdi_disabled", "config",

@@ -37,6 +37,12 @@ LEADS = [
     ("Could not load library libcudnn_cnn_train.so.8. Error: /usr/local/cuda-11.2/lib64/libcudnn_cnn_train.so.8: "
      "undefined symbol: _ZTVN5cudnn3cnn34EngineConfigurationMemorySpecificInE, version libcudnn_cnn_infer.so.8",
      "lib_path_conflict", "another version"),
+    # NCCL's network named as the fix; a docker-compose too old for GPU reservations
+    ("The multi-node training hangs at init_process_group. Setting NCCL_SOCKET_IFNAME=bond0 fixed it.", "config",
+     "network"),
+    ("docker-compose version 1.25.0\nservices:\n  app:\n    image: app\n    deploy:\n      resources:\n"
+     "        reservations:\n          devices:\n            - driver: nvidia\n              capabilities: [gpu]\n"
+     "The container does not see the GPU.", "config", "docker-compose"),
     # a build step looking for the GPU: docker build runs steps without the NVIDIA runtime
     ("Step 5/12 : RUN nvidia-smi\n ---> Running in 3f2a\n/bin/sh: 1: nvidia-smi: not found", "config", "image build"),
     ("#12 [7/9] RUN python -c \"import bitsandbytes\"\n#12 3.22 libcuda.so.1: cannot open shared object file: No such "
@@ -56,6 +62,10 @@ NOT_LEADS = [
      "  File \"/home/dl/.local/lib/python3.6/site-packages/torch/__init__.py\", line 81, in <module>\n"
      "    from torch._C import *\nImportError: libcufft.so.10.0: cannot open shared object file: No such file or "
      "directory\n- PyTorch version:1.4.0", "multiple_torch_installs"),
+    # a current docker-compose with the same reservation: the GPU request is understood
+    ("docker-compose version 1.29.2\nservices:\n  app:\n    image: app\n    deploy:\n      resources:\n"
+     "        reservations:\n          devices:\n            - driver: nvidia\n              capabilities: [gpu]\n"
+     "The container does not see the GPU.", "config"),
     # the same lines from a container that runs: it got no GPU, not a build step
     ("docker run -it myimage bash\nroot@3f2a:/# nvidia-smi\nbash: nvidia-smi: command not found", "config"),
     # artifacts of an image, a slot of a job queue: no hardware
@@ -74,6 +84,7 @@ OBSERVED = [
     # a machine without a GPU said so in CI's words
     ("This is a CPU-only CI runner.", Obs.NO_NVIDIA_GPU),
     ("$ docker buildx build -t app .", Obs.IMAGE_BUILD),
+    ("export NCCL_IB_DISABLE=1 solved the hang", Obs.NCCL_NETWORK_FIX),
     ("ERROR: failed to solve: process \"/bin/sh -c pip install -r requirements.txt\" did not complete", Obs.IMAGE_BUILD),
 ]
 
@@ -83,6 +94,7 @@ NOT_OBSERVED = [
     # the capability is a number, not a version with three parts
     ("my compute capability is below 8.9.1 of the spec", Obs.CAPABILITY_REQUIRED),
     ("the CPU-only container works, the GPU one does not", Obs.NO_NVIDIA_GPU),
+    ("I set NCCL_SOCKET_IFNAME=eth0 but it did not help", Obs.NCCL_NETWORK_FIX),
     ("I build the image with the Dockerfile below and run it with --gpus all", Obs.IMAGE_BUILD),
 ]
 

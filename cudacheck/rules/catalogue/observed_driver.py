@@ -494,7 +494,8 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         CUDA_VISIBLE_DEVICES mask when one was pasted); CUDA unavailable next to a pasted
         CUDA_VISIBLE_DEVICES or NVIDIA_VISIBLE_DEVICES that hides every GPU. Docker refusing
         a GPU request on a host the report says has no NVIDIA GPU is info (the request is the
-        mistake); on Google Cloud (GKE, GCP) the remedy names /usr/local/nvidia/lib64.
+        mistake); on Google Cloud (GKE, GCP) the remedy names /usr/local/nvidia/lib64. A
+        docker-compose too old for GPU reservations is CC826's.
     Why it matters:
         The container (or process) has no GPU device: everything runs on the CPU or
         fails, while the host itself is fine.
@@ -504,6 +505,8 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         (`sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart
         docker`), or unset/fix CUDA_VISIBLE_DEVICES.
     """
+    if first_of(ctx, Obs.COMPOSE_TOO_OLD) is not None:
+        return  # the compose file asks for the GPU in words this docker-compose does not know: CC826
     toolkit = first_of(ctx, Obs.DOCKER_NO_GPU_DRIVER, Obs.DOCKER_UNKNOWN_RUNTIME, Obs.CDI_UNRESOLVABLE)
     if toolkit is not None and ctx.non_nvidia_evidence:
         yield ctx.finding(

@@ -243,6 +243,15 @@ _STATED_MISTAKES = {
         "docker's --gpus value is written without its inner quotes",
         "Quote the device list twice so the comma stays inside the value: `docker run --gpus '\"device=0,1\"' …` "
         "(compose: `device_ids: ['0', '1']`)."),
+    Obs.NCCL_NETWORK_FIX: (
+        "NCCL picked a network the ranks cannot reach each other over",
+        "Name the interface that connects the machines for NCCL and Gloo (`ip -br addr`): `export "
+        "NCCL_SOCKET_IFNAME=<if> GLOO_SOCKET_IFNAME=<if>`; without a working InfiniBand fabric also `NCCL_IB_DISABLE=1`. "
+        "`NCCL_DEBUG=INFO` prints the interface NCCL chose."),
+    Obs.COMPOSE_TOO_OLD: (
+        "This docker-compose is older than GPU device reservations (1.28)",
+        "`deploy.resources.reservations.devices` came with docker-compose 1.28: update it (or use the `docker compose` "
+        "plugin), or with an old one set `runtime: nvidia` and `NVIDIA_VISIBLE_DEVICES=all` on the service."),
     Obs.DOCKER_GPUS_FLAG_UNKNOWN: (
         "This docker client is older than the --gpus option",
         "`--gpus` came with Docker 19.03 and is parsed by the client (`docker version` shows Client and Server "
@@ -295,7 +304,9 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         found"), torch's "device >= 0 && device < num_gpus" assertion (it counted more GPUs
         than CUDA lets it use: MIG, or CUDA_VISIBLE_DEVICES changed late), Docker's `could not select
         device driver "cdi"` (a CDI device asked of a daemon without CDI enabled), docker's "unknown flag: --gpus" (a
-        docker client older than 19.03, whatever the daemon's version), docker's "cannot set
+        docker client older than 19.03, whatever the daemon's version), docker-compose before 1.28 with a
+        GPU device reservation it ignores or rejects, a report that NCCL_SOCKET_IFNAME or NCCL_IB_DISABLE fixes
+        it (the network NCCL picked), docker's "cannot set
         both Count and DeviceIDs" (a --gpus list without
         its inner quotes), NCCL without a network interface, torch.distributed's MASTER_ADDR/RANK not
         set or its port already in use, a report that NCCL_P2P_DISABLE or turning off IOMMU/ACS fixes it, and a job

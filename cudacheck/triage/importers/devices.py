@@ -84,6 +84,10 @@ _P2P_OFF = (r"(?:NCCL_P2P_DISABLE|NCCL_P2P_LEVEL|(?:disabl\w*|turn\w*\s+off|swit
 _P2P_FIX = lazy_compile(
     _P2P_OFF + r"[^\n]{0,80}?\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped|gone)\b|"
     r"\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped)\b[^\n]{0,60}?" + _P2P_OFF, re.IGNORECASE)
+_NET_SETTING = r"(?:NCCL_SOCKET_IFNAME|GLOO_SOCKET_IFNAME|NCCL_IB_DISABLE|NCCL_IB_HCA|NCCL_SOCKET_FAMILY|NCCL_NET_GDR_LEVEL)"
+_NET_FIX = lazy_compile(
+    _NET_SETTING + r"[^\n]{0,80}?\b(?:fix\w*|solv\w*|resolv\w*|works?|worked|helps?|helped|gone)\b|"
+    r"\b(?:fix\w*|solv\w*|resolv\w*|worked|helped)\b[^\n]{0,60}?" + _NET_SETTING, re.IGNORECASE)
 _HANG = lazy_compile(r"\b(?:stuck|hangs?|hanging|hung|deadlock\w*|freez\w*|frozen|no\s+progress)\b|卡住|卡死|卡在",
                      re.IGNORECASE)
 _HANG_ANCHORS = ("stuck", "hang", "hung", "deadlock", "freez", "frozen", "no progress", "卡住", "卡死", "卡在")
@@ -116,6 +120,11 @@ def parse(document: Document, facts: Facts) -> None:
         text = document.line(index)
         if _P2P_FIX.search(text) and not _NEGATED_FIX.search(text):
             facts.observe(Obs.NCCL_SETTING_FIX, text, document.number(index))
+            break
+    for index in document.lines_with_any(("socket_ifname", "nccl_ib_", "nccl_net_gdr"), distinct=True):
+        text = document.line(index)
+        if _NET_FIX.search(text) and not _NEGATED_FIX.search(text):
+            facts.observe(Obs.NCCL_NETWORK_FIX, text, document.number(index))
             break
     for index in document.lines_with_any(("set_device(", "cuda:", "slurm_localid"), distinct=True):
         if _BY_RANK.search(document.line(index)):

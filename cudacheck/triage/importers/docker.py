@@ -66,6 +66,16 @@ _IMAGE_BUILD = lazy_compile(r"^\s*(?:Step\s+\d+/\d+\s*:\s*RUN\b|#\d+\s+\[[^\]\n]
 """A container image being built: its steps run without the GPU, which the NVIDIA runtime gives only to containers."""
 
 
+def _old_compose(document: Document, facts: Facts) -> None:
+    """A docker-compose version before 1.28 in a paste whose compose file reserves GPUs: it ignores or rejects them."""
+    if not any(document.has(key) for key in ("driver: nvidia", "capabilities: [gpu]", "capabilities: [\"gpu\"]")):
+        return
+    for index in document.lines_with("docker-compose"):
+        if _OLD_COMPOSE.search(document.line(index)):
+            facts.observe(Obs.COMPOSE_TOO_OLD, document.line(index), document.number(index))
+            return
+
+
 def _recommended(document: Document, index: int) -> bool:
     """Whether a docker run line is one a banner recommends (NGC's "NVIDIA recommends the use of the following
     flags:"), not the command that started the container."""
@@ -157,9 +167,14 @@ def _image(facts: Facts, image: str, line: int) -> None:
                       requires="yes" if info.requires_cuda else None)
 
 
+_OLD_COMPOSE = lazy_compile(r"\bdocker-compose(?:\s+version)?\s+v?1\.(?:1\d|2[0-7]|\d)\.\d+", re.IGNORECASE)
+"""docker-compose before 1.28, which knows no GPU device reservations (`deploy.resources.reservations.devices`)."""
+
+
 def _compose(document: Document, facts: Facts) -> None:
     if not document.has("services:"):
         return
+    _old_compose(document, facts)
     services = document.lines_with("services:")
     image_lines = document.lines_with_any(("image:", "build:"))
     gpu_keys = document.lines_with_any(("runtime: nvidia", "driver: nvidia", "nvidia.com/gpu", "gpus:")) + \
