@@ -186,3 +186,14 @@ def test_a_bus_error_where_dev_shm_is_large_is_no_error():
     small = [f for f in triage("docker run --gpus all -it img python train.py\n" + error).findings
              if f.code == "CC812"]
     assert small and small[0].severity == "error"
+
+
+def test_a_gpu_only_the_newer_cuda_builds_dropped_is_possibly_too_old():
+    """torch 2.7's cu126 still targets sm_61, its cu128 does not: with the variant not pasted, the verdict is a
+    possibility and says why."""
+    text = "Inference on the Tesla P40 fails with torch 2.7:\nCUDA error: no kernel image is available for execution"
+    found = [f for f in triage(text).findings if f.code == "CC806"]
+    assert [f.certainty for f in found] == ["possible"] and "does not say which CUDA build" in found[0].detail
+    every = [f for f in triage("Tesla K40m\nCUDA error: no kernel image is available for execution on the device")
+             .findings if f.code == "CC806"]
+    assert [f.certainty for f in every] == ["likely"]  # below every build of the newest release

@@ -62,7 +62,7 @@ def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observatio
         return "gpu_too_old_for_build", "below every build of the torch release", signs
     if gpu is not None and (build is None or not build.known_archs) and \
             all(a is not None and _dropped_by_a_build(ctx, a) for a in _machine_archs(ctx, gpu)):
-        return "gpu_too_old_for_build", "below the release's builds for newer CUDA", signs
+        return "gpu_too_old_for_build", _DROPPED_BY_SOME, signs
     newest = _newest_of_ambiguous_name(ctx) if gpu is None else None
     if newest is not None:  # every product of the name is older than the build (or than every build of the release)
         arch, named = newest
@@ -70,6 +70,9 @@ def _arch_verdict(ctx: RuleContext) -> Tuple[Optional[str], str, List[Observatio
                 (build is None or not build.known_archs) and _below_every_build(ctx, arch) is True:
             return "gpu_too_old_for_build", f"below the build for every product called {named}", signs
     return "arch_not_in_build", "not in the build", signs
+
+
+_DROPPED_BY_SOME = "below the release's builds for newer CUDA"
 
 
 def _below_every_build(ctx: RuleContext, arch: Arch) -> Optional[bool]:
@@ -223,7 +226,8 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
         drivers" (the installed branch ignores the GPU); and, when the paste does not say
         which torch, a GPU below every CUDA build of the newest torch release with a kernel
         error ("no kernel image is available") — also a name whose every product is (a GT 710
-        is Fermi or Kepler); and a GPU older than every torch release's builds (Fermi, and
+        is Fermi or Kepler) — and, possible, every GPU of the paste below the builds for newer
+        CUDA of the release named (else the newest; torch 2.7's cu128 dropped sm_61); and a GPU older than every torch release's builds (Fermi, and
         Kepler's 3.0), named anywhere in the paste (an error where CUDA is unavailable or
         fails, else a possible warning, or info when the report points at the hardware
         instead: CC820 leads); the report saying the builds dropped its GPU
@@ -282,10 +286,14 @@ def observed_gpu_too_old(ctx: RuleContext) -> Iterator[Finding]:
     minimum = next((o.values.get("min") for o in all_of(ctx, Obs.MIN_CAPABILITY, Obs.CAPABILITY_RANGE)
                     if o.values.get("min")), None)
     remedy = _last_wheel_remedy(ctx, gpu)
+    some_builds = why == _DROPPED_BY_SOME
     yield ctx.finding(
         f"{gpu_text[0].upper() + gpu_text[1:]} is too old for this torch build",
-        certainty=LIKELY,
-        detail=f"{quote(lead)}." + (f" The build supports compute capability ≥ {minimum}." if minimum else ""),
+        certainty=POSSIBLE if some_builds else LIKELY,
+        detail=f"{quote(lead)}." + (f" The build supports compute capability ≥ {minimum}." if minimum else "")
+               + (" The paste does not say which CUDA build is installed; the release's builds for newer CUDA no "
+                  "longer target this GPU (an older-CUDA build of it still does, and with one the kernel error would "
+                  "come from an extension)." if some_builds else ""),
         remedy=remedy, evidence=evidence(*signs[:3]))
 
 

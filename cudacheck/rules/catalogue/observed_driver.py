@@ -309,7 +309,8 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         return  # CC811: WSL's libcuda is there, just not on the loader path
     built = first_of(ctx, Obs.IMAGE_BUILD)
     absent = first_of(ctx, Obs.NO_NVIDIA_DRIVER, Obs.LIBCUDA_MISSING, Obs.NVML_LIBRARY_MISSING, Obs.SMI_NOT_FOUND)
-    if built is not None and absent is not None and not host and first_of(ctx, Obs.DOCKER_RUN) is None:
+    if built is not None and absent is not None and not host and \
+            first_of(ctx, Obs.DOCKER_RUN, Obs.COMPOSE_GPU, Obs.CONTAINER_PROMPT) is None:  # nothing shows a container run
         yield ctx.finding(
             "A step of the image build looks for the GPU: build steps run without one", severity="warning",
             category="config", certainty=POSSIBLE,
