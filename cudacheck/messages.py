@@ -836,6 +836,13 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.DOCKER_GPUS_SYNTAX, ("cannot set both count and deviceids",),
              r"cannot set both Count and DeviceIDs on device request"),
     # a CDI device (--device nvidia.com/gpu=all) asked of a Docker daemon whose CDI feature is off
+    # the writer's own comparison: with worker processes it fails or hangs, without them it runs (what moves
+    # through /dev/shm is the workers' batches)
+    _message(Obs.WORKERS_ZERO_WORKS, ("num_workers",),
+             r"\bnum_workers\s*(?:=|==|to|of|set\s+to)?\s*0\b(?!\.\d)[^\n]{0,50}?\b(?:it\s+)?(?:works?|worked|runs?\s+"
+             r"(?:fine|ok|normally|well)|is\s+fine|fixe[sd]|solve[sd]|no\s+(?:problem|issue|error))\b|"
+             r"\b(?:works?|worked|runs?\s+fine|fixe[sd]\s+it|solve[sd]\s+it)\b[^\n]{0,40}?\bnum_workers\s*(?:=|==|to|of)?\s*"
+             r"0\b(?!\.\d)"),
     # docker-compose before 1.28 validates a compose file without GPU device reservations
     _message(Obs.COMPOSE_TOO_OLD, ("additional properties are not allowed",),
              r"Additional properties are not allowed \('devices' was unexpected\)"),

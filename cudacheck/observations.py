@@ -390,6 +390,8 @@ class Obs(str, Enum):
                         "the report says an NCCL or PCIe setting (NCCL_P2P_DISABLE, IOMMU, ACS) fixes it")
     DOCKER_GPUS_SYNTAX = ("docker_gpus_syntax", "config",
                           "docker: a --gpus value with several devices written without its inner quotes")
+    WORKERS_ZERO_WORKS = ("workers_zero_works", "shm_too_small",
+                          "the report says DataLoader workers fail or hang and num_workers=0 runs")
     NCCL_NETWORK_FIX = ("nccl_network_fix", "config",
                         "the report says choosing NCCL's network (NCCL_SOCKET_IFNAME, NCCL_IB_DISABLE) fixes it")
     COMPOSE_TOO_OLD = ("compose_too_old", "config",

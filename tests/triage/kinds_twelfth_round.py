@@ -43,6 +43,9 @@ LEADS = [
     ("docker-compose version 1.25.0\nservices:\n  app:\n    image: app\n    deploy:\n      resources:\n"
      "        reservations:\n          devices:\n            - driver: nvidia\n              capabilities: [gpu]\n"
      "The container does not see the GPU.", "config", "docker-compose"),
+    # DataLoader workers that hang in a pod while num_workers=0 runs: the pod's 64 MiB /dev/shm
+    ("The training freezes when num_workers > 0 inside the kubernetes pod; with num_workers=0 it runs fine.",
+     "shm_too_small", "/dev/shm"),
     # a build step looking for the GPU: docker build runs steps without the NVIDIA runtime
     ("Step 5/12 : RUN nvidia-smi\n ---> Running in 3f2a\n/bin/sh: 1: nvidia-smi: not found", "config", "image build"),
     ("#12 [7/9] RUN python -c \"import bitsandbytes\"\n#12 3.22 libcuda.so.1: cannot open shared object file: No such "
@@ -71,6 +74,8 @@ NOT_LEADS = [
     # artifacts of an image, a slot of a job queue: no hardware
     ("the model output has artifacts after resizing the image", "gpu_health"),
     ("I moved the job to another slot of the queue and it still fails", "gpu_health"),
+    # the same comparison on a machine not shown to be a container: many causes, no verdict
+    ("The training freezes when num_workers > 0; with num_workers=0 it runs fine.", "shm_too_small"),
     # the writer restarting the machine is no hardware sign
     ("I restart the machine and it works again for a while", "gpu_health"),
 ]

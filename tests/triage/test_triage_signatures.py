@@ -200,6 +200,7 @@ EXAMPLES = {
                            "variable MASTER_ADDR expected, but not set",
     "build_tool_missing": "csrc/ops.cu:3:10: fatal error: cuda_runtime.h: No such file or directory",
     "docker_gpus_syntax": "docker: Error response from daemon: cannot set both Count and DeviceIDs on device request.",
+    "workers_zero_works": "The DataLoader hangs with 8 workers; with num_workers=0 it runs fine.",
     "compose_too_old": "ERROR: The Compose file './docker-compose.yml' is invalid because:\nservices.app.deploy."
                        "resources.reservations value Additional properties are not allowed ('devices' was unexpected)",
     "docker_gpus_flag_unknown": "unknown flag: --gpus\nSee 'docker run --help'.",
@@ -250,6 +251,7 @@ NEAR_MISSES = {
     "cuda_torch_uninstalled": "Successfully uninstalled torchvision-0.16.2+cu121",
     "onnxruntime_no_cuda": "Available providers: ['TensorrtExecutionProvider', 'CUDAExecutionProvider', "
                            "'CPUExecutionProvider']",
+    "workers_zero_works": "with num_workers=0 it also fails with the same error",
     "compose_too_old": "Additional properties are not allowed ('shm_size' was unexpected)",  # another key
     "docker_gpus_flag_unknown": "unknown flag: --gpu-count",  # another flag the client does not know
     "docker_cdi_disabled": 'docker: Error response from daemon: could not select device driver "" with capabilities: '

@@ -50,6 +50,7 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
         /dev/shm/nccl-…", "No space left on device" inside torch's tensor-sharing frames
         (`_share_fd_cpu_`, multiprocessing/reductions.py); NCCL "unhandled system error",
         "[Errno 28] No space left on device", a DataLoader worker that "exited unexpectedly"
+        a report that DataLoader workers fail or hang while num_workers=0 runs,
         and a `df -h` showing /dev/shm full only next to a container whose /dev/shm is small
         (a pasted `docker run` without --shm-size/--ipc=host, or `df`'s size) or not shown
         (a Docker container started by a command the paste leaves out: possible);
@@ -72,7 +73,8 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
     context, small = _shm_context(ctx)
     direct = [o for o in all_of(ctx, Obs.BUS_ERROR, Obs.TORCH_SHM_WRITE, Obs.SHM_FAILURE)
               if not _permission(o) and not _segment_gone(o)]
-    weak = all_of(ctx, Obs.NCCL_SYSTEM_ERROR, Obs.NO_SPACE_LEFT, Obs.DATALOADER_EXITED, Obs.WORKER_SEGFAULT) + \
+    weak = all_of(ctx, Obs.NCCL_SYSTEM_ERROR, Obs.NO_SPACE_LEFT, Obs.DATALOADER_EXITED, Obs.WORKER_SEGFAULT,
+                  Obs.WORKERS_ZERO_WORKS) + \
         [o for o in all_of(ctx, Obs.DF_SHM) if int(o.values.get("use") or 0) >= 90]
     sharing = first_of(ctx, Obs.TORCH_STORAGE_SHARING)
     if not direct and sharing is not None:  # "No space left on device" while torch hands a tensor through /dev/shm
