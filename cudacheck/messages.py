@@ -836,6 +836,8 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.DOCKER_GPUS_SYNTAX, ("cannot set both count and deviceids",),
              r"cannot set both Count and DeviceIDs on device request"),
     # a CDI device (--device nvidia.com/gpu=all) asked of a Docker daemon whose CDI feature is off
+    # torch's ROCm build, asked for a GPU: on an NVIDIA machine it is the wrong build
+    _message(Obs.NO_HIP_GPUS, ("no hip gpus",), r"No HIP GPUs are available"),
     # the writer's own comparison: with worker processes it fails or hangs, without them it runs (what moves
     # through /dev/shm is the workers' batches)
     _message(Obs.WORKERS_ZERO_WORKS, ("num_workers",),

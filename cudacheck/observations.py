@@ -390,6 +390,8 @@ class Obs(str, Enum):
                         "the report says an NCCL or PCIe setting (NCCL_P2P_DISABLE, IOMMU, ACS) fixes it")
     DOCKER_GPUS_SYNTAX = ("docker_gpus_syntax", "config",
                           "docker: a --gpus value with several devices written without its inner quotes")
+    NO_HIP_GPUS = ("no_hip_gpus", "cpu_only_torch",
+                   "a ROCm (AMD) build of torch finds no HIP GPU: \"No HIP GPUs are available\"")
     WORKERS_ZERO_WORKS = ("workers_zero_works", "shm_too_small",
                           "the report says DataLoader workers fail or hang and num_workers=0 runs")
     NCCL_NETWORK_FIX = ("nccl_network_fix", "config",

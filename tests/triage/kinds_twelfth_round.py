@@ -43,6 +43,8 @@ LEADS = [
     ("docker-compose version 1.25.0\nservices:\n  app:\n    image: app\n    deploy:\n      resources:\n"
      "        reservations:\n          devices:\n            - driver: nvidia\n              capabilities: [gpu]\n"
      "The container does not see the GPU.", "config", "docker-compose"),
+    # torch's ROCm build on a machine with an NVIDIA GPU
+    ("gpu=\"Nvidia T4\"\nRuntimeError: No HIP GPUs are available", "cpu_only_torch", "ROCm build"),
     # DataLoader workers that hang in a pod while num_workers=0 runs: the pod's 64 MiB /dev/shm
     ("The training freezes when num_workers > 0 inside the kubernetes pod; with num_workers=0 it runs fine.",
      "shm_too_small", "/dev/shm"),
@@ -74,6 +76,8 @@ NOT_LEADS = [
     # artifacts of an image, a slot of a job queue: no hardware
     ("the model output has artifacts after resizing the image", "gpu_health"),
     ("I moved the job to another slot of the queue and it still fails", "gpu_health"),
+    # the ROCm build's words on an AMD machine: not an NVIDIA stack's fault
+    ("RuntimeError: No HIP GPUs are available\nMy GPU is an AMD Radeon RX 7900 XTX", "cpu_only_torch"),
     # the same comparison on a machine not shown to be a container: many causes, no verdict
     ("The training freezes when num_workers > 0; with num_workers=0 it runs fine.", "shm_too_small"),
     # the writer restarting the machine is no hardware sign

@@ -419,7 +419,8 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
         `torch` wheel is the CPU build, an unpinned torch with the CUDA index only as
         `--extra-index-url` on Windows (pip takes PyPI's newer CPU wheel), CTranslate2
         refusing float16 on a GPU that has it (the program fell back to the CPU), pip uninstalling a
-        `+cuXYZ` torch for a CPU-only one (another package's requirement), and (possible) a conda command on the pytorch
+        `+cuXYZ` torch for a CPU-only one (another package's requirement), torch's ROCm build saying "No HIP GPUs are
+        available" where nothing shows an AMD GPU, and (possible) a conda command on the pytorch
         channel pinning a torch release with a `cudatoolkit=`/`pytorch-cuda=` that release
         was not built for, where the solver settles on the CPU build. (With a pasted GPU and
         a CPU build as facts, CC204 reports it.)
@@ -435,6 +436,9 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
     not_compiled = first_of(ctx, Obs.NOT_COMPILED_WITH_CUDA)
     cuda_none = first_of(ctx, Obs.TORCH_CUDA_NONE)
     stated = first_of(ctx, Obs.CPU_BUILD_STATED)
+    hip = first_of(ctx, Obs.NO_HIP_GPUS)
+    if hip is not None and stated is None and not ctx.non_nvidia_evidence and not torch.cuda:
+        stated = hip  # a ROCm torch asked for a GPU; on an AMD machine it is that machine's own affair
     unavailable = cuda_unavailable(ctx)
     cpuonly = first_of(ctx, Obs.CONDA_CPUONLY)
     if platform_system(ctx) == "darwin" and not ctx.gpus:
@@ -462,7 +466,7 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
     if not_compiled is not None or cuda_none is not None or stated is not None:
         lead = not_compiled or cuda_none or stated
         version = torch.version or (stated.values.get("version") if stated else None)
-        rocm = stated is not None and lead is stated and stated.values.get("kind") == "rocm"
+        rocm = stated is not None and lead is stated and (stated.values.get("kind") == "rocm" or stated is hip)
         yield ctx.finding(
             ("torch is a ROCm build, without CUDA" if rocm else "torch is a CPU-only build")
             + (f" ({version})" if version else ""),
