@@ -89,6 +89,9 @@ OBSERVED = [
     ("unknown flag: --gpus", Obs.DOCKER_GPUS_FLAG_UNKNOWN),
     ("I have also added the configuration in daemon.json", Obs.DAEMON_RUNTIME_CONFIGURED),
     ("CUDA_VISIBLE_DEVICES=1 が効かない", Obs.VISIBLE_DEVICES_IGNORED),
+    ("os.environ['cuda_visible_devices'] does not have any effect", Obs.VISIBLE_DEVICES_IGNORED),
+    ("I set os.environ['CUDA_VISIBLE_DEVICES'] = '2'. The program consistently uses cuda index 0",
+     Obs.VISIBLE_DEVICES_IGNORED),
     ("the error says my compute capability is lower than 8.0", Obs.CAPABILITY_REQUIRED),
     # a machine without a GPU said so in CI's words
     ("This is a CPU-only CI runner.", Obs.NO_NVIDIA_GPU),
@@ -100,6 +103,7 @@ OBSERVED = [
 NOT_OBSERVED = [
     ("docker run --gpus all works fine here", Obs.DOCKER_GPUS_FLAG_UNKNOWN),
     ("CUDA_VISIBLE_DEVICES=1 works and the job uses the second GPU", Obs.VISIBLE_DEVICES_IGNORED),
+    ("with CUDA_VISIBLE_DEVICES=1 the program always uses the GPU I asked for", Obs.VISIBLE_DEVICES_IGNORED),
     # the capability is a number, not a version with three parts
     ("my compute capability is below 8.9.1 of the spec", Obs.CAPABILITY_REQUIRED),
     ("the CPU-only container works, the GPU one does not", Obs.NO_NVIDIA_GPU),
