@@ -206,6 +206,30 @@ def _symbols_rejoined(numbered: List[Tuple[int, str]]) -> List[Tuple[int, str]]:
     return joined
 
 
+_MISSPELLINGS = {
+    "complied": "compiled", "kernal": "kernel", "avaliable": "available", "availabe": "available",
+    "availble": "available", "avalible": "available", "avaiable": "available", "detcted": "detected",
+    "dected": "detected", "missmatch": "mismatch", "memmory": "memory", "memroy": "memory", "capabilty": "capability",
+    "capibility": "capability", "compatable": "compatible", "insufficent": "insufficient", "insuffient":
+    "insufficient", "libary": "library", "intialize": "initialize", "initalize": "initialize", "verison": "version",
+    "devive": "device", "devcie": "device",
+}
+"""Words of CUDA's and torch's messages as people mistype them retyping a message or a screenshot ("Torch not
+complied with CUDA enabled", "no kernal image"): mended before any reader runs, so the message is read."""
+_MISSPELT = lazy_compile(r"\b(?:" + "|".join(_MISSPELLINGS) + r")\b", re.IGNORECASE)
+
+
+def _mended(line: str, misspelt: "set[str]") -> str:
+    """A line with its misspelt message words written right (a capital kept where the typo had one)."""
+    def right(match: "re.Match[str]") -> str:
+        word = match.group(0)
+        fixed = _MISSPELLINGS.get(word.lower())
+        if fixed is None or word.lower() not in misspelt:
+            return word
+        return fixed.upper() if word.isupper() else fixed[0].upper() + fixed[1:] if word[0].isupper() else fixed
+    return _MISSPELT.sub(right, line)
+
+
 class Document:
     """The lines of one paste (normalised), their lower-case twins and a keyword index."""
 
@@ -226,8 +250,19 @@ class Document:
                     line = normalised[part] = normalise_line(part)
                 lines.append(line)
                 origin.append(number)
-        self.lines = lines
         self.origin = origin
+        self._index(lines)
+        self._tokens = set(_WORD.findall(self._search_text))
+        misspelt = self._tokens & _MISSPELLINGS.keys()
+        if misspelt:  # rare: mend the few lines holding one, then index again
+            lines = [_mended(line, misspelt) if any(word in low for word in misspelt) else line
+                     for line, low in zip(lines, self.lower)]
+            self._index(lines)
+            self._tokens = set(_WORD.findall(self._search_text))
+
+    def _index(self, lines: List[str]) -> None:
+        """The lines, their lower-case twins and the keyword index over the distinct ones."""
+        self.lines = lines
         self.text = "\n".join(lines).lower()
         self.lower = self.text.split("\n") if lines else []
         # Keywords are searched in the distinct lines only: long pastes (training logs, a report
@@ -251,7 +286,6 @@ class Document:
             position += len(self.lower[index]) + 1
         self._starts = starts
         self._cache: Dict[str, List[int]] = {}
-        self._tokens: Optional[set] = None
         self._vocabulary = ""
 
     def __len__(self) -> int:
@@ -305,8 +339,7 @@ class Document:
         words). The vocabulary is far smaller than the text, so most keywords that cannot
         occur are rejected without scanning the whole input.
         """
-        if self._tokens is None:
-            self._tokens = set(_WORD.findall(self._search_text))
+        if not self._vocabulary:
             self._vocabulary = "\n".join(t for t in self._tokens if not t.isdigit())
         inner, longest = _keyword_words(keyword)
         if longest is None:

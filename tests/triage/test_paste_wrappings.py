@@ -231,3 +231,21 @@ def test_a_message_word_wrapped_by_an_editor_or_a_mail_client_is_read(text, obse
     assert wrapped != text
     assert observation in {o.signature.value for o in parse(text).observations}  # the plain paste, as a control
     assert observation in {o.signature.value for o in parse(wrapped).observations}
+
+
+@pytest.mark.parametrize("text, observation", [
+    ("AssertionError: Torch not complied with CUDA enabled", "not_compiled_with_cuda"),
+    ("RuntimeError: CUDA error: no kernal image is available for execution on the device", "no_kernel_image"),
+    ("RuntimeError: No CUDA GPUs are avaliable", "no_cuda_gpus"),
+    ("RuntimeError: CUDA error: no CUDA-capable device is detcted", "no_cuda_device"),
+    ("Failed to initialize NVML: Driver/library version missmatch", "nvml_version_mismatch"),
+])
+def test_a_message_retyped_with_a_common_misspelling_is_read(text, observation):
+    from cudacheck.triage import parse
+    assert observation in {o.signature.value for o in parse(text).observations}
+
+
+def test_a_misspelling_is_mended_only_as_a_whole_word_and_keeps_its_capital():
+    from cudacheck.triage.document import Document
+    lines = Document("Kernal panic? No: complied.\nthe kernals list\nAVALIABLE").lines
+    assert lines == ["Kernel panic? No: compiled.", "the kernals list", "AVAILABLE"]
