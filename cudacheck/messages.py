@@ -549,8 +549,12 @@ MESSAGES: Tuple[Message, ...] = (
              r"partially initialized module 'torchvision' has no attribute "
              r"'extension'|Couldn't load custom C\+\+ ops"),
     # --- shared memory ---------------------------------------------------------------------
-    _message(Obs.BUS_ERROR, ("bus error", "insufficient shared memory", "sigbus"),
+    _message(Obs.BUS_ERROR, ("bus error", "insufficient shared memory", "sigbus", "exitcode: -7", "exit code: -7",
+                             "return code = -7", "return code -7"),
              r"killed by signal: Bus error|unexpected bus error encountered in worker|insufficient shared memory|"
+             # a launcher's words for a worker killed by signal 7: torchrun's "failed (exitcode: -7)", DeepSpeed's
+             # "exits with return code = -7", the signal handler's "Signal 7 (SIGBUS) received by PID"
+             r"\bSignal 7 \(SIGBUS\)|\bSignals\.SIGBUS\b|\bexit\s*code\s*:\s*-7\b|\breturn code\s*=?\s*-7\b|"
              r"Fatal Python error: Bus error|"
              r"^\s*(?:\[\d+\]\s*\d+\s*)?Bus error(?: \(core dumped\))?|\bBus error \(core dumped\)|"
              r"(?:DataLoader|worker|shm|shared memory)[^\n]{0,80}\b(?:Bus error|SIGBUS)\b|"

@@ -96,6 +96,11 @@ OBSERVED = [
     # a machine without a GPU said so in CI's words
     ("This is a CPU-only CI runner.", Obs.NO_NVIDIA_GPU),
     ("$ docker buildx build -t app .", Obs.IMAGE_BUILD),
+    # a worker killed by signal 7, as launchers report it
+    ("torch.distributed.elastic.multiprocessing.api:failed (exitcode: -7) local_rank: 0 (pid: 1234) of binary: "
+     "/usr/bin/python", Obs.BUS_ERROR),
+    ("[launch.py:321:sigkill_handler] ['/usr/bin/python', '-u', 'train.py'] exits with return code = -7", Obs.BUS_ERROR),
+    ("Signal 7 (SIGBUS) received by PID 1234", Obs.BUS_ERROR),
     ("export NCCL_IB_DISABLE=1 solved the hang", Obs.NCCL_NETWORK_FIX),
     ("ERROR: failed to solve: process \"/bin/sh -c pip install -r requirements.txt\" did not complete", Obs.IMAGE_BUILD),
 ]
@@ -109,6 +114,8 @@ NOT_OBSERVED = [
     ("the CPU-only container works, the GPU one does not", Obs.NO_NVIDIA_GPU),
     ("I set NCCL_SOCKET_IFNAME=eth0 but it did not help", Obs.NCCL_NETWORK_FIX),
     ("I build the image with the Dockerfile below and run it with --gpus all", Obs.IMAGE_BUILD),
+    ("failed (exitcode: -70) local_rank: 0", Obs.BUS_ERROR),
+    ("exits with return code = -9", Obs.BUS_ERROR),
 ]
 
 SILENT = [

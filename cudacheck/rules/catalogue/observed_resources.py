@@ -44,7 +44,8 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         "DataLoader worker (pid N) is killed by signal: Bus error", "Fatal Python error: Bus
-        error", "unable to write to file </torch_…>: No space left on device (28)", "unable
+        error", a launcher reporting a worker killed by signal 7 (torchrun's "exitcode: -7",
+        DeepSpeed's "exits with return code = -7", "Signal 7 (SIGBUS) received by PID"), "unable to write to file </torch_…>: No space left on device (28)", "unable
         to mmap N bytes from file </torch_…>", NCCL "posix_fallocate failed" / "shm_open
         failed" / "Error while creating shared memory segment" / "failed to extend
         /dev/shm/nccl-…", "No space left on device" inside torch's tensor-sharing frames
