@@ -840,6 +840,10 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.DOCKER_GPUS_SYNTAX, ("cannot set both count and deviceids",),
              r"cannot set both Count and DeviceIDs on device request"),
     # a CDI device (--device nvidia.com/gpu=all) asked of a Docker daemon whose CDI feature is off
+    # nvidia-smi's banner without a CUDA version: the utility libraries are there, libcuda is not (a container
+    # given only the `utility` driver capability)
+    _message(Obs.SMI_CUDA_NA, ("cuda version",),
+             r"CUDA Version\s*:\s*N/A\b|\bcuda version\s+(?:was|is|shows?|showed|says|said)\s+(?:as\s+)?n/a\b"),
     # torch's ROCm build, asked for a GPU: on an NVIDIA machine it is the wrong build
     _message(Obs.NO_HIP_GPUS, ("no hip gpus",), r"No HIP GPUs are available"),
     # the writer's own comparison: with worker processes it fails or hangs, without them it runs (what moves

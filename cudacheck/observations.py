@@ -390,6 +390,8 @@ class Obs(str, Enum):
                         "the report says an NCCL or PCIe setting (NCCL_P2P_DISABLE, IOMMU, ACS) fixes it")
     DOCKER_GPUS_SYNTAX = ("docker_gpus_syntax", "config",
                           "docker: a --gpus value with several devices written without its inner quotes")
+    SMI_CUDA_NA = ("smi_cuda_na", "no_gpu_visible",
+                   "nvidia-smi runs but shows \"CUDA Version: N/A\": the CUDA driver library is not there")
     NO_HIP_GPUS = ("no_hip_gpus", "cpu_only_torch",
                    "a ROCm (AMD) build of torch finds no HIP GPU: \"No HIP GPUs are available\"")
     WORKERS_ZERO_WORKS = ("workers_zero_works", "shm_too_small",

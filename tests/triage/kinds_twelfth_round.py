@@ -45,6 +45,9 @@ LEADS = [
      "The container does not see the GPU.", "config", "docker-compose"),
     # torch's ROCm build on a machine with an NVIDIA GPU
     ("gpu=\"Nvidia T4\"\nRuntimeError: No HIP GPUs are available", "cpu_only_torch", "ROCm build"),
+    # nvidia-smi in a container without a CUDA version: the runtime gave it `utility`, not `compute`
+    ("I got nvidia-smi to work inside my container, but the cuda version was n/a and torch.cuda.is_available() "
+     "would be False.", "no_gpu_visible", "not the CUDA driver library"),
     # DataLoader workers that hang in a pod while num_workers=0 runs: the pod's 64 MiB /dev/shm
     ("The training freezes when num_workers > 0 inside the kubernetes pod; with num_workers=0 it runs fine.",
      "shm_too_small", "/dev/shm"),

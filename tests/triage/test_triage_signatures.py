@@ -200,6 +200,7 @@ EXAMPLES = {
                            "variable MASTER_ADDR expected, but not set",
     "build_tool_missing": "csrc/ops.cu:3:10: fatal error: cuda_runtime.h: No such file or directory",
     "docker_gpus_syntax": "docker: Error response from daemon: cannot set both Count and DeviceIDs on device request.",
+    "smi_cuda_na": "| NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: N/A      |",
     "no_hip_gpus": "  File \"/usr/local/lib/python3.11/site-packages/torch/cuda/__init__.py\", line 302, in _lazy_init\n"
                    "    torch._C._cuda_init()\nRuntimeError: No HIP GPUs are available",
     "workers_zero_works": "The DataLoader hangs with 8 workers; with num_workers=0 it runs fine.",
@@ -253,6 +254,7 @@ NEAR_MISSES = {
     "cuda_torch_uninstalled": "Successfully uninstalled torchvision-0.16.2+cu121",
     "onnxruntime_no_cuda": "Available providers: ['TensorrtExecutionProvider', 'CUDAExecutionProvider', "
                            "'CPUExecutionProvider']",
+    "smi_cuda_na": "| NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2     |",
     "no_hip_gpus": "No CUDA GPUs are available",  # CUDA's own words, read elsewhere
     "workers_zero_works": "with num_workers=0 it also fails with the same error",
     "compose_too_old": "Additional properties are not allowed ('shm_size' was unexpected)",  # another key

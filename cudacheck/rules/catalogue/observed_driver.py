@@ -495,8 +495,11 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         CUDA_VISIBLE_DEVICES mask when one was pasted); CUDA unavailable next to a pasted
         CUDA_VISIBLE_DEVICES or NVIDIA_VISIBLE_DEVICES that hides every GPU. Docker refusing
         a GPU request on a host the report says has no NVIDIA GPU is info (the request is the
-        mistake); on Google Cloud (GKE, GCP) the remedy names /usr/local/nvidia/lib64. A
-        docker-compose too old for GPU reservations is CC826's.
+        mistake); on Google Cloud (GKE, GCP) the remedy names /usr/local/nvidia/lib64;
+        nvidia-smi in a container showing "CUDA Version: N/A" (the runtime mounted the
+        `utility` part of the driver but not `compute`; where the paste shows
+        NVIDIA_DRIVER_CAPABILITIES, CC113 says so). A docker-compose too old for GPU
+        reservations is CC826's.
     Why it matters:
         The container (or process) has no GPU device: everything runs on the CPU or
         fails, while the host itself is fine.
@@ -508,6 +511,17 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
     """
     if first_of(ctx, Obs.COMPOSE_TOO_OLD) is not None:
         return  # the compose file asks for the GPU in words this docker-compose does not know: CC826
+    na = first_of(ctx, Obs.SMI_CUDA_NA)
+    if na is not None and _in_container(ctx) and capabilities_without_compute(ctx) is None:
+        yield ctx.finding(
+            "The container has nvidia-smi but not the CUDA driver library", certainty=LIKELY,
+            detail=f"{quote(na)}. nvidia-smi shows the driver's CUDA version only where libcuda is present: the "
+                   "NVIDIA runtime mounted the `utility` part of the driver but not `compute` (a base image that "
+                   "sets no NVIDIA_DRIVER_CAPABILITIES gets `utility` only).",
+            remedy="Start the container with `-e NVIDIA_DRIVER_CAPABILITIES=compute,utility` (or `all`), or build "
+                   "from an `nvidia/cuda` base image, which sets it; then `nvidia-smi` shows a CUDA version.",
+            evidence=evidence(na))
+        return
     toolkit = first_of(ctx, Obs.DOCKER_NO_GPU_DRIVER, Obs.DOCKER_UNKNOWN_RUNTIME, Obs.CDI_UNRESOLVABLE)
     if toolkit is not None and ctx.non_nvidia_evidence:
         yield ctx.finding(
