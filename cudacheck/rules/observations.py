@@ -14,6 +14,7 @@ container).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
@@ -171,6 +172,21 @@ def cuda_unavailable(ctx: RuleContext) -> Optional[Observation]:
                  # cpp_extension's "No CUDA runtime is found" while compiling (docker build, CI) needs no GPU
                  *(() if first_of(ctx, Obs.EXTENSION_BUILDING) is not None else (Obs.NO_CUDA_RUNTIME,)),
                  *((Obs.GPU_NOT_SEEN,) if fallback_says_no_gpu(ctx) else ()))
+
+
+_PROBE_WARNING = lazy_compile(r"^\s*(?:[WI]\d{4}\s|[WI]\s+\S+:\d+\]|\S*(?:UserWarning|dso_loader|cuda_diagnostics)\b)|"
+                              r"\bUserWarning: CUDA initiali[sz]ation\b", re.IGNORECASE)
+"""A library's GPU probe reported at warning level (torch's "UserWarning: CUDA initialization: Found no NVIDIA
+driver", TensorFlow's glog "W …dso_loader.cc] Could not load dynamic library 'libcuda.so.1'"): the program goes on
+on the CPU."""
+
+
+def carried_on_without_cuda(ctx: RuleContext, observation: Observation) -> bool:
+    """Whether a missing driver or CUDA library shows only in a library's probe warning, with nothing failing for
+    want of CUDA and no sign the writer means to use an NVIDIA GPU: the machine may simply have none (TensorFlow
+    prints these on every machine without one, and says to ignore them)."""
+    return bool(_PROBE_WARNING.search(observation.text)) and cuda_unavailable(ctx) is None and \
+        first_of(ctx, Obs.GPU_INTENT, Obs.NVIDIA_GPU_STATED) is None and not ctx.gpus
 
 
 _LIBRARY_FAILURES = (Obs.CUDA_LIBRARY_MISSING, Obs.CUDA_LIBRARY_SYMBOL, Obs.CUDNN_CANNOT_LOAD, Obs.LDD_NOT_FOUND)

@@ -551,3 +551,16 @@ def test_nvidia_smi_failing_on_a_machine_said_to_have_no_gpu_is_the_expected_sta
     assert [f.severity for f in found] == ["info"]
     plain = [f for f in triage(text.split("\n")[0]).findings if f.code == "CC102"]
     assert [f.severity for f in plain] == ["error"]  # the control: nothing says there is no GPU
+
+
+_TF_CUDART = ("W tensorflow/stream_executor/platform/default/dso_loader.cc:64] Could not load dynamic library "
+              "'libcudart.so.11.0'; dlerror: libcudart.so.11.0: cannot open shared object file: No such file or "
+              "directory\nI tensorflow/stream_executor/cuda/cudart_stub.cc:29] Ignore above cudart dlerror if you do "
+              "not have a GPU set up on your machine.")
+
+
+def test_a_cuda_library_missing_only_in_a_probe_warning_is_no_library_conflict():
+    found = [f for f in triage(_TF_CUDART + "\nKeyError: 'label'").findings if f.code == "CC811"]
+    assert [(f.severity, f.certainty) for f in found] == [("warning", "possible")]
+    wanted = [f for f in triage(_TF_CUDART + "\nTensorFlow does not use my RTX 3090").findings if f.code == "CC811"]
+    assert [f.severity for f in wanted] == ["error"]  # the GPU is meant to be used: the missing library is the fault

@@ -6,13 +6,13 @@ import re
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from ...compat.judgements import driver_requirement
-from ...lazy_regex import lazy_compile
 from ...observations import Obs
 from ...report import Finding
 from ...snapshot import Observation
 from ...versions import cuda_from_int, major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, Situation, all_of, capabilities_without_compute,
+                            carried_on_without_cuda,
                             compat_libraries_in_use, container_devices_only, container_gpu_access,
                             container_without_gpu_runtime, cuda_unavailable, docker_run, driver_needed, evidence,
                             fallback_says_no_gpu, first_of, forward_compat_cause, gpu_situation, hiding_mask,
@@ -349,7 +349,7 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
                    "`torch.load(..., map_location='cpu')`, or pick the device with "
                    "`'cuda' if torch.cuda.is_available() else 'cpu'`.",
             evidence=evidence(missing))
-    elif missing is not None and _carried_on(ctx, missing):
+    elif missing is not None and carried_on_without_cuda(ctx, missing):
         yield ctx.finding(
             "No NVIDIA driver on this machine, and the program carried on without CUDA", severity="warning",
             certainty=POSSIBLE,
@@ -399,20 +399,6 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
             detail=f"{quote(no_smi)}. nvidia-smi ships with the driver.",
             remedy="Install the NVIDIA driver for your GPU (e.g. `sudo ubuntu-drivers install`), then reboot.",
             evidence=evidence(no_smi))
-
-
-_PROBE_WARNING = lazy_compile(r"^\s*(?:[WI]\d{4}\s|[WI]\s+\S+:\d+\]|\S*(?:UserWarning|dso_loader|cuda_diagnostics)\b)|"
-                              r"\bUserWarning: CUDA initiali[sz]ation\b", re.IGNORECASE)
-"""A library's GPU probe reported at warning level (torch's "UserWarning: CUDA initialization: Found no NVIDIA
-driver", TensorFlow's glog "W …dso_loader.cc] Could not load dynamic library 'libcuda.so.1'"): the program goes on
-on the CPU."""
-
-
-def _carried_on(ctx: RuleContext, missing: Observation) -> bool:
-    """Whether a missing driver shows only in a probe's warning, with nothing failing for want of CUDA and no
-    sign the writer means to use an NVIDIA GPU: the machine may simply have none."""
-    return bool(_PROBE_WARNING.search(missing.text)) and cuda_unavailable(ctx) is None and \
-        first_of(ctx, Obs.GPU_INTENT, Obs.NVIDIA_GPU_STATED) is None and not ctx.gpus
 
 
 @rule("CC803", "observed-driver-library-mismatch", "driver_library_mismatch", "driver", symptom=True)

@@ -12,7 +12,8 @@ from ...versions import major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, POSSIBLE, all_of, container_without_gpu_runtime, evidence, first_of,
                             gpu_situation, ld_entries, library_of_another_torch, optional_image_extension,
-                            platform_system, quote, system32_cuda_dll, system_library_folder, wsl_libcuda_shadowed)
+                            platform_system, quote, system32_cuda_dll, system_library_folder, wsl_libcuda_shadowed,
+                            carried_on_without_cuda)
 from ..registry import rule
 
 
@@ -317,7 +318,9 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         cuDNN's CUDNN_STATUS_SUBLIBRARY_VERSION_MISMATCH (its engines found in another
         folder than its core), a C++ libtorch folder on LD_LIBRARY_PATH next to an
         undefined torch symbol, and WSL where nvidia-smi sees the GPU but CUDA finds no
-        device (error 100): a libcuda other than /usr/lib/wsl/lib's answers.
+        device (error 100): a libcuda other than /usr/lib/wsl/lib's answers. A CUDA library
+        missing only in a library's probe warning (TensorFlow's `dso_loader`), with nothing
+        failing for want of CUDA and no GPU meant, is a possible warning.
     Why it matters:
         torch's pip wheels bring their own CUDA libraries; a system CUDA or conda folder on
         LD_LIBRARY_PATH wins over them and mixes versions, so symbols are missing.
@@ -382,6 +385,18 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
     if missing is not None and symbol is None and first_of(ctx, Obs.JETSON) is not None:
         return  # on a Jetson a missing CUDA library means a wheel for another JetPack release: CC824
     lead = symbol if symbol is not None else missing
+    if lead is missing and missing is not None and carried_on_without_cuda(ctx, missing):
+        yield ctx.finding(
+            f"A CUDA library is not found, and the program carried on without CUDA "
+            f"({missing.values.get('lib') or missing.values.get('lib2') or 'a CUDA library'})",
+            severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(missing)}. The line is a warning a library printed while probing for a GPU (TensorFlow "
+                   "does so on every machine without one, and says to ignore it there), and nothing in the paste "
+                   "fails for want of CUDA: a problem for this report only if the machine should use an NVIDIA GPU.",
+            remedy="If it should: install the CUDA libraries the framework's GPU build names (its `[and-cuda]` extra "
+                   "or the matching CUDA toolkit), or check LD_LIBRARY_PATH. If not, nothing to fix.",
+            evidence=evidence(missing))
+        return
     if lead is not None:
         values = lead.values
         what = (values.get("symbol") or values.get("symbol2") or values.get("symbol3") or values.get("lib")
