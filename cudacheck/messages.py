@@ -839,7 +839,6 @@ MESSAGES: Tuple[Message, ...] = (
     # docker's --gpus value written without the inner quotes: "device=0,1" is read as a count and IDs
     _message(Obs.DOCKER_GPUS_SYNTAX, ("cannot set both count and deviceids",),
              r"cannot set both Count and DeviceIDs on device request"),
-    # a CDI device (--device nvidia.com/gpu=all) asked of a Docker daemon whose CDI feature is off
     # nvidia-smi's banner without a CUDA version: the utility libraries are there, libcuda is not (a container
     # given only the `utility` driver capability)
     _message(Obs.SMI_CUDA_NA, ("cuda version",),
@@ -858,6 +857,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"Additional properties are not allowed \('devices' was unexpected\)"),
     # the docker client (not the daemon) predates 19.03, where --gpus came in
     _message(Obs.DOCKER_GPUS_FLAG_UNKNOWN, ("unknown flag: --gpus",), r"unknown flag: --gpus\b"),
+    # a CDI device (--device nvidia.com/gpu=all) asked of a Docker daemon whose CDI feature is off
     _message(Obs.DOCKER_CDI_DISABLED, ("could not select device driver",),
              r"could not select device driver \"cdi\""),
     # two OpenMP runtimes in one process (conda's intel-openmp next to torch's own copy)

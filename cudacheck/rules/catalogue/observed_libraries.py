@@ -10,10 +10,9 @@ from ...report import Finding
 from ...snapshot import Observation
 from ...versions import major_minor
 from ..context import RuleContext
-from ..observations import (LIKELY, POSSIBLE, all_of, container_without_gpu_runtime, evidence, first_of,
-                            gpu_situation, ld_entries, library_of_another_torch, optional_image_extension,
-                            platform_system, quote, system32_cuda_dll, system_library_folder, wsl_libcuda_shadowed,
-                            carried_on_without_cuda)
+from ..observations import (LIKELY, POSSIBLE, all_of, carried_on_without_cuda, container_without_gpu_runtime, evidence,
+                            first_of, gpu_situation, ld_entries, library_of_another_torch, optional_image_extension,
+                            platform_system, quote, system32_cuda_dll, system_library_folder, wsl_libcuda_shadowed)
 from ..registry import rule
 
 
