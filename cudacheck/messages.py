@@ -109,8 +109,12 @@ MESSAGES: Tuple[Message, ...] = (
              r"NVIDIA\s+(?P<branch>[\d.]+x*) driver release",
              join_next=2),
     _message(Obs.SMI_CANNOT_COMMUNICATE, ("communicate with the nvidia driver", "nvidia-smi has failed",
-                                          "communicate with the driver"),
-             r"couldn'?t communicate with the (?:NVIDIA )?driver|NVIDIA-SMI has failed"),
+                                          "communicate with the driver", "communicate with driver",
+                                          "communicate with nvidia driver"),
+             r"couldn'?t communicate with the (?:NVIDIA )?driver|NVIDIA-SMI has failed|"
+             # retold: "nvidia-smi cannot communicate with drivers", "can't communicate with the nvidia driver"
+             r"\bnvidia-smi\b[^\n]{0,20}?\b(?:can(?:'|no)?t|could(?: not|n'?t)|is\s+unable\s+to|fails\s+to)\s+communicate\s+"
+             r"with\s+(?:the\s+)?(?:nvidia\s+)?drivers?\b"),
     _message(Obs.NVML_DRIVER_NOT_LOADED, ("driver not loaded", "driver_not_loaded"),
              r"(?:NVML|nvidia-container-cli|nvml error)[^\n]*driver not loaded|NVML_ERROR_DRIVER_NOT_LOADED"),
     _message(Obs.NO_NVIDIA_DRIVER, ("found no nvidia driver", "nvidia driver"),

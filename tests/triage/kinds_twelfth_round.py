@@ -92,6 +92,9 @@ OBSERVED = [
     ("unknown flag: --gpus", Obs.DOCKER_GPUS_FLAG_UNKNOWN),
     ("I have also added the configuration in daemon.json", Obs.DAEMON_RUNTIME_CONFIGURED),
     ("CUDA_VISIBLE_DEVICES=1 が効かない", Obs.VISIBLE_DEVICES_IGNORED),
+    # nvidia-smi's failure retold
+    ("Can't install drivers. `nvidia-smi` cannot communicate with drivers.", Obs.SMI_CANNOT_COMMUNICATE),
+    ("nvidia-smi could not communicate with the nvidia driver after the update", Obs.SMI_CANNOT_COMMUNICATE),
     ("os.environ['cuda_visible_devices'] does not have any effect", Obs.VISIBLE_DEVICES_IGNORED),
     ("I set os.environ['CUDA_VISIBLE_DEVICES'] = '2'. The program consistently uses cuda index 0",
      Obs.VISIBLE_DEVICES_IGNORED),
@@ -118,6 +121,7 @@ NOT_OBSERVED = [
     ("I set NCCL_SOCKET_IFNAME=eth0 but it did not help", Obs.NCCL_NETWORK_FIX),
     ("I build the image with the Dockerfile below and run it with --gpus all", Obs.IMAGE_BUILD),
     ("failed (exitcode: -70) local_rank: 0", Obs.BUS_ERROR),
+    ("after the reboot nvidia-smi can communicate with the driver again", Obs.SMI_CANNOT_COMMUNICATE),
     ("exits with return code = -9", Obs.BUS_ERROR),
 ]
 
