@@ -75,10 +75,10 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.DRIVER_FOUND_VERSION, ("found version",),
              r"\(?found version (?P<found>\d{4,6})\)"),
     _message(Obs.INSUFFICIENT_DRIVER, ("insufficient for cuda runtime", "insufficient cuda runtime",
-                                       "insufficientdriver", "insufficient_driver",
+                                       "insufficientdriver", "insufficient_driver", "driver version is insufficient",
               "insufficient driver", "error 35", "code 35", "error: 35", "error=35", "returned 35", "code=35",
               "error (35)"),
-             r"cuda driver version (?:is )?insufficient (?:for )?cuda runtime(?: version)?|(?:cuda)?Error\s*_?Insufficient[ _]?Driver|"
+             r"cuda driver version (?:is )?insufficient(?:\s+(?:for )?cuda runtime(?: version)?)?\b|(?:cuda)?Error\s*_?Insufficient[ _]?Driver|"
              r"CUDA_ERROR_INSUFFICIENT_DRIVER|" + _CUDA_CODE + r"35\b(?!\.)", exclude=r"errno|\[Errno 35\]"),
     # a CUDA driver API function (cu + a capital: cuGreenCtxDestroy, cuTensorMapEncodeTiled) missing from libcuda;
     # the runtime's cuda*, and cublas/cudnn/cufft…, are libraries' symbols, read elsewhere

@@ -92,6 +92,8 @@ OBSERVED = [
     ("unknown flag: --gpus", Obs.DOCKER_GPUS_FLAG_UNKNOWN),
     ("I have also added the configuration in daemon.json", Obs.DAEMON_RUNTIME_CONFIGURED),
     ("CUDA_VISIBLE_DEVICES=1 が効かない", Obs.VISIBLE_DEVICES_IGNORED),
+    # error 35 retold without its end
+    ("it fails with: CUDA driver version is insufficient", Obs.INSUFFICIENT_DRIVER),
     # nvidia-smi's failure retold
     ("Can't install drivers. `nvidia-smi` cannot communicate with drivers.", Obs.SMI_CANNOT_COMMUNICATE),
     ("nvidia-smi could not communicate with the nvidia driver after the update", Obs.SMI_CANNOT_COMMUNICATE),
