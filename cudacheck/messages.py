@@ -204,7 +204,9 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.NO_CUDA_GPUS, ("no cuda gpus are available", "no cuda gpus available", "no gpus found"),
              r"No CUDA GPUs (?:are )?available|ProcessGroupNCCL is only supported with GPUs, no GPUs found"),
     _message(Obs.DOCKER_NO_GPU_DRIVER, ("could not select device driver",),
-             r"could not select device driver \"?[^\"]*\"? with capabilities:\s*\[\[gpu\]\]"),
+             r"could not select device driver \"?[^\"]*\"? with capabilities:\s*\[\[gpu\]\]|"
+             # retold without its quotes and brackets (not the CDI driver's refusal, read elsewhere)
+             r"could not select device driver\s+(?!\"?cdi\b)(?:\"\"\s+)?with\s+capabilities:?\s*\[*\s*gpu\b"),
     _message(Obs.DOCKER_UNKNOWN_RUNTIME, ("unknown or invalid runtime name", "nvidia-container-runtime",
                                           "runtime specified"),
              r"unknown or invalid runtime name:\s*nvidia|unknown? runtime specified:?\s*nvidia|"
@@ -231,7 +233,8 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.NGC_NO_DRIVER, ("nvidia driver was not detected",),
              r"The NVIDIA Driver was not detected"),
     _message(Obs.SMI_NO_DEVICES, ("no devices were found",),
-             r"^\s*No devices were found"),
+             r"^\s*No devices were found|\bnvidia-smi\b[^\n]{0,20}?\b(?:says|said|shows|showed|prints|printed|reports|"
+             r"returns|gives)\s*:?\s*[\"'`]?no devices were found"),
     # a C++ libtorch put on the loader path shadows the libraries of the Python torch (same file names)
     _message(Obs.LIBTORCH_ON_LOADER_PATH, ("libtorch",),
              r"LD_LIBRARY_PATH\s*[=:]\s*[^\n]*libtorch[/\\]lib|"

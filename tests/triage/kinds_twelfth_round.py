@@ -92,6 +92,9 @@ OBSERVED = [
     ("unknown flag: --gpus", Obs.DOCKER_GPUS_FLAG_UNKNOWN),
     ("I have also added the configuration in daemon.json", Obs.DAEMON_RUNTIME_CONFIGURED),
     ("CUDA_VISIBLE_DEVICES=1 が効かない", Obs.VISIBLE_DEVICES_IGNORED),
+    # nvidia-smi's and docker's refusals retold
+    ("nvidia-smi says no devices were found", Obs.SMI_NO_DEVICES),
+    ("docker says could not select device driver with capabilities gpu", Obs.DOCKER_NO_GPU_DRIVER),
     # error 35 retold without its end
     ("it fails with: CUDA driver version is insufficient", Obs.INSUFFICIENT_DRIVER),
     # nvidia-smi's failure retold
@@ -124,6 +127,7 @@ NOT_OBSERVED = [
     ("I build the image with the Dockerfile below and run it with --gpus all", Obs.IMAGE_BUILD),
     ("failed (exitcode: -70) local_rank: 0", Obs.BUS_ERROR),
     ("after the reboot nvidia-smi can communicate with the driver again", Obs.SMI_CANNOT_COMMUNICATE),
+    ('could not select device driver "cdi" with capabilities: []', Obs.DOCKER_NO_GPU_DRIVER),
     ("exits with return code = -9", Obs.BUS_ERROR),
 ]
 
