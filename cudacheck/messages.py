@@ -314,7 +314,9 @@ MESSAGES: Tuple[Message, ...] = (
                                       "not compatible with current pytorch",
                                       "not compatible with the current pytorch"),
              r"(?P<gpu>[A-Za-z][\w .()/-]{1,80}?)\s+(?:with\s+)?CUDA capability sm_(?P<sm>\d{2,3})[a-z]?\s+(?:is\s+)?not "
-             r"compatible with (?:the )?current PyTorch installation"),
+             r"compatible with (?:the )?current PyTorch installation|"
+             # retold without the GPU's name: "sm_120 is not compatible with the current pytorch"
+             r"(?<![\w.])sm_(?P<sm2>\d{2,3})[a-z]?\s+(?:is\s+)?not\s+compatible\s+with\s+(?:the\s+)?current\s+pytorch\b"),
     _message(Obs.BUILD_ARCH_LIST, ("supports cuda capabilities",),
              r"supports CUDA capabilities\s*(?P<archs>(?:(?:sm|compute)_\d{2,3}[a-z]?[\s,.]*)+)", join_next=1),
     # torch ≥ 2.8's warning when no code of the build runs on the GPU: "Found GPU0 … which is of compute capability
@@ -505,7 +507,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?:\s*Pytorch binaries were compiled with Cuda (?P<torch>\d+\.\d+))?", join_next=1),
     _message(Obs.NVCC_UNSUPPORTED_ARCH, ("unsupported gpu architecture",),
              # nvcc's own words, also quoted without its "nvcc fatal :" prefix
-             r"(?:nvcc fatal\s*:\s*)?Unsupported gpu architecture '(?P<arch>compute_\d{2,3}[a-z]?)'"),
+             r"(?:nvcc fatal\s*:\s*)?Unsupported gpu architecture ['\"`]?(?P<arch>compute_\d{2,3}[a-z]?)\b"),
     _message(Obs.CUDA_HOME_MISSING, ("cuda_home environment variable is not set",),
              r"CUDA_HOME environment variable is not set"),
     _message(Obs.CUDA_HOME_LIST, ("/bin/nvcc",),
@@ -543,7 +545,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?P<lib>lib(?:torch_cuda_cu|torch_cuda_cpp|c10_cuda|torch_cuda|torch_cpu|c10)\.so):\s*cannot open shared "
              r"object file"),
     _message(Obs.TORCHVISION_OP_MISSING, ("torchvision::",),
-             r"operator torchvision::(?P<op>\w+) does not exist|No such operator torchvision::(?P<op3>\w+)|"
+             r"(?:operator\s+)?torchvision::(?P<op>\w+)\s+(?:does\s*(?:not|n'?t)|did\s*(?:not|n'?t))\s+exist|"
+             r"No such operator torchvision::(?P<op3>\w+)|"
              r"Could not run 'torchvision::(?P<op2>\w+)' with "
              r"arguments from the '(?P<backend>\w+)' backend"),
     _message(Obs.TORCHVISION_CUDA_MISMATCH, ("were compiled with different cuda", "has cuda version="),

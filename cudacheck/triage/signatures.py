@@ -49,7 +49,7 @@ def _init_code(code: int, name: str) -> Callable[[Facts, Dict[str, str], int], N
 
 
 def _gpu_not_compatible(facts: Facts, values: Dict[str, str], line: int) -> None:
-    sm = values.get("sm", "")
+    sm = values.get("sm") or values.get("sm2") or ""
     name = values.get("gpu")
     if name:
         name = re.sub(r"^(?:\w*Warning:\s*|warnings\.warn\(\s*)", "", name).strip()

@@ -95,6 +95,9 @@ OBSERVED = [
     # nvidia-smi's and docker's refusals retold
     ("nvidia-smi says no devices were found", Obs.SMI_NO_DEVICES),
     ("docker says could not select device driver with capabilities gpu", Obs.DOCKER_NO_GPU_DRIVER),
+    ("error: sm_120 is not compatible with the current pytorch", Obs.GPU_NOT_COMPATIBLE),
+    ("it says operator torchvision::nms doesn't exist", Obs.TORCHVISION_OP_MISSING),
+    ("nvcc fatal: unsupported gpu architecture compute_120", Obs.NVCC_UNSUPPORTED_ARCH),
     # error 35 retold without its end
     ("it fails with: CUDA driver version is insufficient", Obs.INSUFFICIENT_DRIVER),
     # nvidia-smi's failure retold
@@ -128,6 +131,8 @@ NOT_OBSERVED = [
     ("failed (exitcode: -70) local_rank: 0", Obs.BUS_ERROR),
     ("after the reboot nvidia-smi can communicate with the driver again", Obs.SMI_CANNOT_COMMUNICATE),
     ('could not select device driver "cdi" with capabilities: []', Obs.DOCKER_NO_GPU_DRIVER),
+    ("torchvision::nms exists after reinstalling", Obs.TORCHVISION_OP_MISSING),
+    ("my_sm_120 is not compatible with the current pytorch", Obs.GPU_NOT_COMPATIBLE),
     ("exits with return code = -9", Obs.BUS_ERROR),
 ]
 
