@@ -681,7 +681,9 @@ MESSAGES: Tuple[Message, ...] = (
                                        "your gpu has capability", "gpu does not support", "gpu doesn't support",
                                        "minimum capability:", "capability", "ampere or", "hopper or", "ada or",
                                        "turing or", "volta or", "blackwell or", "ampere gpus or", "hopper gpus or",
-                                       "compute type, but the target device"),
+                                       "compute type, but the target device", "to be true, but got false"),
+             # FlashAttention's bare check: "Expected is_sm90 || is_sm8x || is_sm75 to be true, but got false"
+             r"Expected\s+(?P<sm_list>is_sm(?:\d+|8x)(?:\s*\|\|\s*is_sm(?:\d+|8x))*)\s+to\s+be\s+true,?\s+but\s+got\s+false|"
              r"(?:requires?|needs?|only supported on|only works on|at least|minimum)[^\n]{0,60}?(?:compute )?capability"
              r"\s*(?:of\s+)?(?:(?:>=|≥|>|at least)\s*)?\(?(?P<major>\d+)(?:\.|,\s*)(?P<minor>\d)\)?(?!\.\d)|"
              r"your GPU has capability \((?P<have_major>\d+),\s*(?P<have_minor>\d+)\)\s*\(too old\)|"

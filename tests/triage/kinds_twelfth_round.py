@@ -48,6 +48,9 @@ LEADS = [
     # nvidia-smi in a container without a CUDA version: the runtime gave it `utility`, not `compute`
     ("I got nvidia-smi to work inside my container, but the cuda version was n/a and torch.cuda.is_available() "
      "would be False.", "no_gpu_visible", "not the CUDA driver library"),
+    # FlashAttention's bare architecture check on a Volta GPU
+    ("RuntimeError: Expected is_sm90 || is_sm8x || is_sm75 to be true, but got false.\nGPU: Tesla V100-SXM2-32GB",
+     "capability_missing", "≥ 7.5"),
     # DataLoader workers that hang in a pod while num_workers=0 runs: the pod's 64 MiB /dev/shm
     ("The training freezes when num_workers > 0 inside the kubernetes pod; with num_workers=0 it runs fine.",
      "shm_too_small", "/dev/shm"),
@@ -81,6 +84,9 @@ NOT_LEADS = [
     ("I moved the job to another slot of the queue and it still fails", "gpu_health"),
     # the ROCm build's words on an AMD machine: not an NVIDIA stack's fault
     ("RuntimeError: No HIP GPUs are available\nMy GPU is an AMD Radeon RX 7900 XTX", "cpu_only_torch"),
+    # the same check on a GPU it accepts: the failure is elsewhere
+    ("RuntimeError: Expected is_sm80 || is_sm90 to be true, but got false\nmy GPU is an RTX 4090",
+     "capability_missing"),
     # the same comparison on a machine not shown to be a container: many causes, no verdict
     ("The training freezes when num_workers > 0; with num_workers=0 it runs fine.", "shm_too_small"),
     # the writer restarting the machine is no hardware sign

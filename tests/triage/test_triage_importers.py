@@ -163,6 +163,10 @@ def test_a_build_said_in_another_language_is_the_build_without_the_words_after_i
     assert parse("PyTorch 2.3.1+cu121です").torch.version == "2.3.1+cu121"
 
 
+def test_a_data_centre_gpu_named_with_its_form_factor_is_that_variant():
+    assert [g.name for g in parse("GPU: Tesla V100-SXM2-32GB").nvml.gpus] == ["Tesla V100-SXM2-32GB"]
+
+
 def test_a_memory_size_written_short_names_the_gpu_variant():
     assert [g.name for g in parse("显卡：GTX 1060 6G").nvml.gpus] == ["NVIDIA GeForce GTX 1060 6GB"]
 

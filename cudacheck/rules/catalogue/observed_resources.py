@@ -2,6 +2,7 @@
 errors), a capability the GPU lacks (CC812, CC813, CC820, CC822)."""
 from __future__ import annotations
 
+import re
 from typing import Dict, Iterator, Optional, Tuple
 
 from ...observations import Obs
@@ -313,6 +314,9 @@ def _capability_required(ctx: RuleContext, required: Observation, gpu) -> Iterat
         compute_type_capability(values.get("ct2_type"))
     if named:
         values = dict(values, major=str(named[0]), minor=str(named[1]))
+    if values.get("sm_list"):  # the lowest architecture the check accepts ("8x": any 8.x)
+        lowest = min(80 if sm == "8x" else int(sm) for sm in re.findall(r"is_sm(8x|\d+)", values["sm_list"]))
+        values = dict(values, major=str(lowest // 10), minor=str(lowest % 10))
     if values.get("below_major2"):
         values = dict(values, below_major=values["below_major2"], below_minor=values["below_minor2"])
     if packed or values.get("or_major"):

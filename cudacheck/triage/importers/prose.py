@@ -19,6 +19,9 @@ from ...lazy_regex import lazy_compile
 _GPU = lazy_compile(
     # ASCII word characters only around a name: Chinese or Japanese text runs straight into it ("显卡是RTX3060")
     r"(?<![A-Za-z0-9_/\\.-])(?<!rev )(?P<name>"  # not lspci's "(rev a2)"
+    # a data-centre part first, with its form factor and memory: "Tesla V100-SXM2-32GB", "A100 80GB PCIe"
+    r"(?:nvidia\s+)?(?:tesla\s+|grid\s+)?(?:a|h|b|l|v|p|t|k|m|gb|gh)\d{1,4}[a-z]?"
+    r"(?:[\s-]*(?:sxm\d?|pcie|nvl|hbm\d?e?|\d+\s?g(?:i?b)?))*(?![A-Za-z0-9_])|"
     r"(?:nvidia\s+)?(?:geforce\s+|quadro\s+(?=rtx))?(?:rtx|gtx|gt|mx|quadro|tesla)\s*(?:pro\s+)?[a-z]{0,2}\s?-?\d{2,4}"
     r"[a-z]{0,3}"
     r"(?:\s+(?:ti|super|a(?=\s+laptop)|le|v2|m(?![\w-])|laptop(?:\s+gpu)?|max-q|mobile|black|xp|ada(?:\s+generation)?|"
@@ -209,8 +212,16 @@ def _lookup(index, candidate: str) -> Optional[str]:
     for attempt in attempts:
         row = gpu_row(index, attempt)
         if row is not None:
-            return row.nvml_names[0] if row.nvml_names else row.name
+            if not row.nvml_names:
+                return row.name
+            said = _bare_name(candidate)  # the variant the text names ("V100-SXM2-32GB"), where the row lists it
+            return next((name for name in row.nvml_names if _bare_name(name) == said), row.nvml_names[0])
     return None
+
+
+def _bare_name(name: str) -> str:
+    """A GPU name without its vendor words, spaces and case: "Tesla V100-SXM2-32GB" → "v100-sxm2-32gb"."""
+    return re.sub(r"^(?:nvidia\s+)?(?:tesla\s+|geforce\s+|quadro\s+)?|\s+", "", name.lower())
 
 
 def _gpus(document: Document, facts: Facts) -> None:
