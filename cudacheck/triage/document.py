@@ -160,8 +160,6 @@ def pasted_lines(text: str) -> List[Tuple[int, str]]:
             elif index + 1 < len(raw) and not filled[index + 1] and (index == 0 or filled[index - 1]):
                 kept.append((number, line))  # the first blank of a longer gap: the paste's own blank line
         numbered = kept
-    if "ndefined symbol:" in text:
-        numbered = _symbols_rejoined(numbered)
     lengths = [len(line) for _, line in numbered if not line.lstrip().startswith(_TABLE_EDGE)]
     width = max(lengths, default=0)
     if width not in _TERMINAL_WIDTHS or lengths.count(width) < 3 or \
@@ -182,27 +180,6 @@ def pasted_lines(text: str) -> List[Tuple[int, str]]:
         joined.append((number, line))
     if pending is not None:
         joined.append(pending)
-    return joined
-
-
-def _symbols_rejoined(numbered: List[Tuple[int, str]]) -> List[Tuple[int, str]]:
-    """Lines ending in "undefined symbol:" joined with the next: the symbol a reflowed or hand-wrapped
-    paste moved onto a line of its own ("ImportError: …libc10_cuda.so: undefined symbol:" / "    cudaX, version …")."""
-    joined: List[Tuple[int, str]] = []
-    carried: Optional[Tuple[int, str]] = None
-    for number, line in numbered:
-        if carried is not None:
-            if line.strip():
-                number, line = carried[0], carried[1] + " " + line.strip()
-            else:
-                joined.append(carried)
-            carried = None
-        if line.rstrip().lower().endswith("undefined symbol:"):
-            carried = (number, line.rstrip())
-            continue
-        joined.append((number, line))
-    if carried is not None:
-        joined.append(carried)
     return joined
 
 
@@ -237,19 +214,13 @@ class Document:
         lines: List[str] = []
         origin: List[int] = []
         normalised: Dict[str, str] = {}  # a repeated line is normalised once
-        for number, raw in pasted_lines(text):
-            if len(raw) > 1000 and "\\n" in raw:
-                parts = raw.split("\\n")
-            else:
-                parts = [raw]
-            for part in parts:
-                if len(part) > MAX_LINE:
-                    part = part[:MAX_LINE]
-                line = normalised.get(part)
-                if line is None:
-                    line = normalised[part] = normalise_line(part)
-                lines.append(line)
-                origin.append(number)
+        for number, raw in pasted_lines(text):  # escaped line breaks were undone by plain_text, the one place
+            part = raw[:MAX_LINE]
+            line = normalised.get(part)
+            if line is None:
+                line = normalised[part] = normalise_line(part)
+            lines.append(line)
+            origin.append(number)
         self.origin = origin
         self._index(lines)
         self._tokens = set(_WORD.findall(self._search_text))

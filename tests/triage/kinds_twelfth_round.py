@@ -84,6 +84,8 @@ NOT_LEADS = [
     ("I moved the job to another slot of the queue and it still fails", "gpu_health"),
     # the ROCm build's words on an AMD machine: not an NVIDIA stack's fault
     ("RuntimeError: No HIP GPUs are available\nMy GPU is an AMD Radeon RX 7900 XTX", "cpu_only_torch"),
+    # nvidia-smi on a host without a CUDA version: no container runtime to blame, no verdict
+    ("| NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: N/A      |", "no_gpu_visible"),
     # the same check on a GPU it accepts: the failure is elsewhere
     ("RuntimeError: Expected is_sm80 || is_sm90 to be true, but got false\nmy GPU is an RTX 4090",
      "capability_missing"),

@@ -165,6 +165,8 @@ def test_a_build_said_in_another_language_is_the_build_without_the_words_after_i
 
 def test_a_data_centre_gpu_named_with_its_form_factor_is_that_variant():
     assert [g.name for g in parse("GPU: Tesla V100-SXM2-32GB").nvml.gpus] == ["Tesla V100-SXM2-32GB"]
+    # a row that lists several names: the one the text says, not the row's first
+    assert [g.name for g in parse("GPU: Tesla K40m").nvml.gpus] == ["Tesla K40m"]
 
 
 def test_a_memory_size_written_short_names_the_gpu_variant():

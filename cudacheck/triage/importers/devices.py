@@ -113,9 +113,10 @@ def parse(document: Document, facts: Facts) -> None:
     hardware_signs(document, facts)
     for index in document.lines_with("visible_devices", distinct=True):
         text = document.line(index)
-        if len(text) < 200:
-            text += " " + document.line(index + 1)  # "I set CUDA_VISIBLE_DEVICES=1" / "but it has no effect"
         match = _MASK_IGNORED.search(text)
+        if match is None and len(text) < 200:  # "I set CUDA_VISIBLE_DEVICES=1" / "but it has no effect"
+            text += " " + document.line(index + 1)
+            match = _MASK_IGNORED.search(text)
         if match and not _NEGATED.search(text[:match.start()]):
             facts.observe(Obs.VISIBLE_DEVICES_IGNORED, text, document.number(index))
             break
