@@ -21,7 +21,9 @@ from typing import Dict, Iterable, List, Optional, Tuple
 from ..lazy_regex import lazy_compile
 
 MAX_LINE = 8192
-"""Longer lines are cut (after splitting on literal ``\\n`` escapes, as JSON logs have)."""
+"""Longer lines are cut."""
+# After this many lines found by searching the text, a keyword is common: the later lines are tested one by one.
+_FREQUENT = 24
 
 _QUOTE = lazy_compile(r"^[ \t]*(?:>(?!>>)[ \t]?)+")
 _ANSI = lazy_compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -248,8 +250,9 @@ class Document:
             else:
                 repeats.setdefault(earlier, [earlier]).append(index)
         self._distinct = distinct
+        self._distinct_lower = [self.lower[index] for index in distinct]
         self._repeats = repeats
-        self._search_text = "\n".join(self.lower[index] for index in distinct)
+        self._search_text = "\n".join(self._distinct_lower)
         starts = [0] * len(distinct)
         position = 0
         for slot, index in enumerate(distinct):
@@ -297,6 +300,11 @@ class Document:
             while position != -1:
                 slot = bisect.bisect_right(starts, position) - 1
                 found.append(distinct[slot])
+                if len(found) == _FREQUENT:  # a common keyword: testing each later line is cheaper than finding
+                    lower = self._distinct_lower
+                    found.extend(distinct[later] for later in range(slot + 1, len(distinct))
+                                 if keyword in lower[later])
+                    break
                 next_line = starts[slot + 1] if slot + 1 < len(starts) else len(text)
                 position = text.find(keyword, max(next_line, position + 1))
         self._cache["\0" + keyword] = found

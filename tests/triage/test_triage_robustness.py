@@ -48,6 +48,16 @@ def test_repeated_lines_are_found_through_their_first_occurrence():
     assert document.lines_with_any(("470", "535"), distinct=True) == [0, 3, 4]
 
 
+def test_a_keyword_on_many_lines_is_found_on_every_one_of_them():
+    # past a few dozen hits the lines are tested one by one: the answer must be the same as a plain scan
+    lines = [f"step {n}: {'cuda ok' if n % 3 else 'other'} {'CUDA again cuda' if n % 7 == 0 else ''}"
+             for n in range(300)] + ["step 5: cuda ok "] * 3
+    document = Document("\n".join(lines))
+    expected = [index for index, line in enumerate(lines) if "cuda" in line.lower()]
+    assert document.lines_with("cuda") == expected
+    assert document.lines_with("cuda", distinct=True) == [index for index in expected if index < 300]
+
+
 def test_keyword_positions_survive_lower_casing_that_changes_lengths():
     document = Document("İİİİİİİİ cuda\nab\nxy\ndriver")  # "İ".lower() is two characters
     assert document.lines_with("cuda") == [0] and document.lines_with("driver") == [3]
