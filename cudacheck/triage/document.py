@@ -14,10 +14,11 @@ lacks its keyword.
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 import html
 import re
 from functools import lru_cache
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
 from ..lazy_regex import lazy_compile
 
 MAX_LINE = 8192
@@ -56,6 +57,8 @@ _LOG_PREFIX = lazy_compile(
     r")+"
 )
 """A log's line prefix (ranks, compose services, workers, time stamps): readers see the message after it."""
+_BOX_SIDES = ("\u2502", "\u2503", "\u2551")
+"""The left and right sides of a frame drawn with box characters: ``│``, ``┃``, ``║``."""
 _PREFIX_STARTS = frozenset("[(0123456789abcdefghijklmnopqrstuvwxyzDIWECFJMASOND-*#\u2022")
 _TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"'})
 _FULL_WIDTH = str.maketrans({"\uff1a": ": ", "\uff08": "(", "\uff09": ")"})
@@ -65,12 +68,14 @@ _ESCAPED_LINE = lazy_compile(r"^.*\\n.*\\n.*$", re.M)
 """A line holding a whole message with its line breaks escaped: a JSON log's ``"msg"``, an exception's repr."""
 _ESCAPE = lazy_compile(r"""\\(?:\\|[ntr"']|u[0-9a-fA-F]{4})""")
 _UNESCAPED = {"\\n": "\n", "\\t": "\t", "\\r": "", "\\\"": '"', "\\'": "'", "\\\\": "\\"}
+_HTML_BREAK = lazy_compile(r"<br\s*/?>(?:\r?\n)?", re.IGNORECASE)
+"""A line break as a web page or a Markdown table cell writes it."""
 _WINDOWS_PATH = lazy_compile(r"\b[A-Za-z]:\\(?!\\)")
 """A Windows path with single backslashes, where ``\\n`` begins a folder's name (``C:\\Users\\nick``), not a line."""
 
 
 def plain_text(text: str) -> str:
-    """A paste as it was typed: HTML entities decoded, typographic quotes made plain.
+    """A paste as it was typed: HTML entities and line breaks decoded, typographic quotes made plain.
 
     Text copied from a rendered page or a chat arrives with ``&lt;`` for ``<`` and curly
     quotes for ``'`` and ``"``, text retyped with a Chinese or Japanese input method with full-width colons and
@@ -84,6 +89,8 @@ def plain_text(text: str) -> str:
         text = text.translate(_FULL_WIDTH)
     if "\\n" in text:
         text = _ESCAPED_LINE.sub(_unescaped_line, text)
+    if "<br" in text or "<BR" in text:
+        text = _HTML_BREAK.sub("\n", text)
     return text
 
 
@@ -114,6 +121,10 @@ def normalise_line(line: str) -> str:
         line = line.replace("\xa0", " ").replace("\u200b", "")
     if line.lstrip(" \t").startswith(">"):
         line = _QUOTE.sub("", line, count=1)
+    if line[:1] in _BOX_SIDES:  # a frame drawn around the text (rich's tracebacks and panels): "│ text   │"
+        line = line[1:].rstrip()
+        line = line[:-1].rstrip() if line[-1:] in _BOX_SIDES else line
+        line = line[1:] if line[:1] == " " else line
     if line[:1] in _PREFIX_STARTS:
         line = _LOG_PREFIX.sub("", line, count=1)
     if _FENCE.match(line):
@@ -122,6 +133,56 @@ def normalise_line(line: str) -> str:
         line = _BOLD_LABEL.sub(lambda m: m.group("lead") + m.group("label") +
                                (":" if m.group("colon") or m.group("after") else ""), line, count=1)
     return line.rstrip()
+
+
+_LINE_HEAD = lazy_compile(r"^(?P<prefix>\S[^\n]{0,46}?[|\]):>])[ \t]")
+"""A line's head up to its first separator ("worker_1 stderr | ", "12:00:01 web.1  | ", "myapp> ")."""
+_MESSAGE_HEAD = lazy_compile(r"(?:error|exception|warning|warn|note|nvrm|xid|traceback|caused by|handling)\W*$",
+                             re.IGNORECASE)
+_PATH_LIKE = lazy_compile(r"[A-Za-z_.~-][/\\]|[/\\][A-Za-z_.]")
+_HIDDEN_MESSAGE = lazy_compile(r"\s*(?:Traceback \(most recent call last\)|File \"|[A-Z]\w*(?:Error|Exception)(?::|$))")
+_DIGITS = lazy_compile(r"\d+")
+
+
+def _prefix_shape(prefix: str) -> str:
+    return _DIGITS.sub("0", prefix)
+
+
+def shared_prefixes(lines: Iterable[str]) -> FrozenSet[str]:
+    """The shapes (digits as ``0``) of line prefixes a paste's log puts before its messages, ones no pattern knows.
+
+    A supervisor's ``worker_1 stderr | ``, honcho's ``12:00:01 web.1  | ``, an application's ``myapp> ``: a head
+    up to a separator is a log prefix when three or more lines share its shape and one of them hides the start
+    of a Python traceback or an exception behind it. A head that is a message itself ("RuntimeError:",
+    "NVRM:") or a path (a warning's ``file.py:12:``) never is.
+    """
+    lines = list(lines)
+    hiding = set()
+    for line in lines:  # a traceback's frame line behind a head: cheap to find, and every traceback has one
+        if 'File "' in line and not line.lstrip().startswith('File "'):
+            head = _log_prefix(line)
+            if head is not None and _HIDDEN_MESSAGE.match(line, head.end()):
+                hiding.add(_prefix_shape(head.group("prefix")))
+    if not hiding:
+        return frozenset()
+    counts = Counter(_prefix_shape(head.group("prefix")) for head in map(_log_prefix, lines) if head is not None)
+    return frozenset(shape for shape in hiding if counts[shape] >= 3)
+
+
+def _log_prefix(line: str) -> "Optional[re.Match[str]]":
+    """A line's head when it can be a log prefix: not a message's start ("RuntimeError:"), not a path."""
+    head = _LINE_HEAD.match(line)
+    if head is None or _MESSAGE_HEAD.search(head.group("prefix")) or _PATH_LIKE.search(head.group("prefix")):
+        return None
+    return head
+
+
+def without_shared_prefix(line: str, shapes: FrozenSet[str]) -> str:
+    """A line without a prefix of one of ``shapes`` (see :func:`shared_prefixes`), normalised again."""
+    head = _log_prefix(line)
+    if head is None or _prefix_shape(head.group("prefix")) not in shapes:
+        return line
+    return normalise_line(line[head.end():])
 
 
 @lru_cache(maxsize=2048)
@@ -223,6 +284,9 @@ class Document:
                 line = normalised[part] = normalise_line(part)
             lines.append(line)
             origin.append(number)
+        shapes = shared_prefixes(normalised.values())
+        if shapes:  # rare: a log prefix no pattern knows, shared by the paste's lines
+            lines = [without_shared_prefix(line, shapes) for line in lines]
         self.origin = origin
         self._index(lines)
         self._tokens = set(_WORD.findall(self._search_text))

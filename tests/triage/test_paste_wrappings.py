@@ -15,7 +15,8 @@ from typing import Callable, List
 import pytest
 
 from cudacheck.triage import triage
-from cudacheck.triage.document import normalise_line, pasted_lines, plain_text
+from cudacheck.triage.document import (normalise_line, pasted_lines, plain_text, shared_prefixes,
+                                      without_shared_prefix)
 
 GPU_TOO_OLD = ("Found GPU0 NVIDIA GeForce GTX 1070 which is of cuda capability 6.1.\n"
                "Minimum and Maximum cuda capability supported by this version of PyTorch is\n"
@@ -249,3 +250,42 @@ def test_a_misspelling_is_mended_only_as_a_whole_word_and_keeps_its_capital():
     from cudacheck.triage.document import Document
     lines = Document("Kernal panic? No: complied.\nthe kernals list\nAVALIABLE").lines
     assert lines == ["Kernel panic? No: compiled.", "the kernals list", "AVAILABLE"]
+
+
+WRAPPED_SYMBOL = ("ImportError: /venv/lib/python3.10/site-packages/torch/lib/libc10_cuda.so: undefined symbol:\n"
+                  "    cudaGetDriverEntryPointByVersion, version libcudart.so.12")
+"""A message whose symbol a wrap put on the next line: read only while its lines are lines."""
+TRACEBACK = 'Traceback (most recent call last):\n  File "/app/train.py", line 12, in <module>\n' + WRAPPED_SYMBOL
+
+
+@pytest.mark.parametrize("prefix", ["worker_1 stderr | ", "12:00:01 web.1  | ", "myapp> ", "[trainer] "])
+def test_a_log_prefix_no_pattern_knows_is_removed_where_it_hides_a_traceback(prefix: str) -> None:
+    wrapped = _each_line(prefix)(TRACEBACK)
+    assert _first(TRACEBACK) == ["lib_path_conflict"]  # the plain paste, as a control
+    assert _first(wrapped) == ["lib_path_conflict"]
+    shapes = shared_prefixes(wrapped.split("\n"))
+    assert [without_shared_prefix(line, shapes) for line in wrapped.split("\n")][1] == \
+        '  File "/app/train.py", line 12, in <module>'
+
+
+@pytest.mark.parametrize("lines", [
+    ["GPU 0: NVIDIA A100-SXM4-80GB", "GPU 1: NVIDIA A100-SXM4-80GB", "GPU 2: NVIDIA A100-SXM4-80GB"],  # no traceback
+    ["RuntimeError: x", 'RuntimeError: File "a.py" is missing', "RuntimeError: Traceback (most recent call last):"],
+    ["/a/x.py:3: UserWarning: a", '/a/x.py:3: File "x"', "/a/x.py:3: RuntimeError: b"],  # a warning's place
+    ['two | File "a.py", line 1', "one | x"],  # a head on too few lines
+])
+def test_a_head_that_is_content_is_no_log_prefix(lines: List[str]) -> None:
+    assert shared_prefixes(lines) == frozenset()
+
+
+def test_html_line_breaks_are_line_breaks() -> None:
+    assert plain_text("RuntimeError: x<br>GPU: A100<br/>ok<BR />\nnext") == "RuntimeError: x\nGPU: A100\nok\nnext"
+    assert _first("<br>".join(WRAPPED_SYMBOL.split("\n"))) == ["lib_path_conflict"]
+
+
+def test_a_frame_drawn_around_lines_is_removed() -> None:
+    assert normalise_line("│ /usr/lib/python3/site-packages/torch/cuda/__init__.py:298 in _lazy_init   │") == \
+        "/usr/lib/python3/site-packages/torch/cuda/__init__.py:298 in _lazy_init"
+    assert normalise_line("│   ├── model.py") == "  ├── model.py"  # a tree's own bars: only the first side goes
+    framed = "\n".join("│ " + line.ljust(100) + " │" for line in WRAPPED_SYMBOL.split("\n"))
+    assert _first(framed) == ["lib_path_conflict"]
