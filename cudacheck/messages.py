@@ -530,8 +530,10 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.LIBUV_MISSING, ("use_libuv", "without libuv"),
              r"use_libuv was requested but PyTorch was buil[dt] without libuv support|"
              r"PyTorch was buil[dt] without libuv"),
-    _message(Obs.EXCLUSIVE_PROCESS, ("exclusive process", "exclusive_process", "e. process"),
-             r"Exclusive[ _]Process|\bE\. Process\b"),
+    _message(Obs.EXCLUSIVE_PROCESS, ("exclusive process", "exclusive_process", "e. process", "exclusive mode",
+                                     "exclusive-mode", "compute mode", "compute-mode"),
+             r"Exclusive[ _]Process|\bE\. Process\b|\bexclusive[ _-]mode\b|"
+             r"\bcompute[ _-]mode\b\W+(?:\w+\W+){0,3}?exclusive\b"),  # the report's words: "my gpu is in exclusive mode"
     _message(Obs.ENVIRONMENT_NOT_ACTIVATED, ("activate: no such file", "conda: command not found", "lmod has detected",
                                              "module(s) are unknown", "not been properly configured to use 'conda",
                                              "conda: not found"),

@@ -112,6 +112,8 @@ class Obs(str, Enum):
                                 "Windows driver's newer libraries)")
     NGC_NO_DRIVER = ("ngc_no_driver", "no_gpu_visible", "the container was started without GPU access")
     SMI_NO_DEVICES = ("smi_no_devices", "no_gpu_visible", "nvidia-smi found no GPU")
+    BUILD_WITHOUT_GPU = ("build_without_gpu", "no_gpu_visible",
+                         "the report: the GPU or CUDA is not found while the container image builds")
     POD_NO_GPU = ("pod_no_gpu", "no_gpu_visible",
                   "Kubernetes finds no node with a free nvidia.com/gpu (device plugin not advertising GPUs, or all taken)")
     DEVICES_UNAVAILABLE = ("devices_unavailable", "no_gpu_visible",
@@ -293,7 +295,8 @@ class Obs(str, Enum):
     # --- where the program runs and how it was started ------------------------------------------------------
     DOCKER_RUN = ("docker_run", SITUATION, "a pasted `docker run` command")
     IMAGE_BUILD = ("image_build", SITUATION,
-                   "a container image's build log (BuildKit's `#12 [7/9] RUN …`, `Step 5/12 : RUN …`, `docker build`)")
+                   "a container image's build log (BuildKit's `#12 [7/9] RUN …`, `Step 5/12 : RUN …`, `docker build`) "
+                   "or the report speaking of the image's build time")
     COMPOSE_GPU = ("compose_gpu", SITUATION, "a compose file or pod spec that asks for GPUs")
     CONTAINER_PROMPT = ("container_prompt", SITUATION, "a shell prompt inside a container")
     IMAGE_CUDA = ("image_cuda", SITUATION, "a container image and the CUDA it is built with")

@@ -137,7 +137,12 @@ def _finding(out: _Lines, finding: Finding, style: Style, verbose: bool) -> None
     if finding.remedy:
         remedy = redact(finding.remedy).splitlines()
         label = f"{style.arrow()} fix: "
-        out.add(remedy[0], indent=6, prefix=label, painted=style.paint(label.rstrip(), "bold") + " ", hang=8)
+        if is_command(remedy[0].strip()) and 6 + len(label) + len(out.text(remedy[0])) > out.width:
+            # a command that cannot follow the label on one line gets a line of its own, whole, to copy
+            out.lines.append(" " * 6 + style.paint(label.rstrip(), "bold"))
+            out.add(remedy[0].strip(), indent=8, hang=10)
+        else:
+            out.add(remedy[0], indent=6, prefix=label, painted=style.paint(label.rstrip(), "bold") + " ", hang=8)
         for line in remedy[1:]:
             depth = 8 + len(line) - len(line.lstrip(" "))
             out.add(line.strip(), indent=depth, hang=depth + 2 if is_command(line.strip()) else depth)

@@ -189,6 +189,20 @@ def carried_on_without_cuda(ctx: RuleContext, observation: Observation) -> bool:
         first_of(ctx, Obs.GPU_INTENT, Obs.NVIDIA_GPU_STATED) is None and not ctx.gpus
 
 
+_ABSENT_IN_BUILD = (Obs.BUILD_WITHOUT_GPU, Obs.NO_NVIDIA_DRIVER, Obs.LIBCUDA_MISSING, Obs.NVML_LIBRARY_MISSING,
+                    Obs.SMI_NOT_FOUND)
+
+
+def build_step_without_gpu(ctx: RuleContext) -> Optional[Tuple[Observation, Observation]]:
+    """(what finds no GPU, the build) where a step of a container image's build looks for the GPU and nothing
+    shows a container run: ``docker build`` runs its steps without the NVIDIA runtime (CC804 judges it)."""
+    built = first_of(ctx, Obs.IMAGE_BUILD)
+    if built is None or first_of(ctx, Obs.DOCKER_RUN, Obs.COMPOSE_GPU, Obs.CONTAINER_PROMPT) is not None:
+        return None
+    absent = first_of(ctx, *_ABSENT_IN_BUILD) or cuda_unavailable(ctx)
+    return (absent, built) if absent is not None else None
+
+
 _LIBRARY_FAILURES = (Obs.CUDA_LIBRARY_MISSING, Obs.CUDA_LIBRARY_SYMBOL, Obs.CUDNN_CANNOT_LOAD, Obs.LDD_NOT_FOUND)
 """A CUDA library that failed to load: a program that then runs on the CPU falls back because of it."""
 

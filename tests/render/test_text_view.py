@@ -82,3 +82,13 @@ def test_ascii_marks_and_symbols_for_a_terminal_without_utf8():
 def test_colour_paints_marks_only_when_asked():
     coloured = render(_report(), "text", style=Style(unicode=True, color=True), width=72)
     assert "\033[" in coloured and "\033[" not in render(_report(), "text", style=PLAIN, width=72)
+
+
+def test_a_command_too_long_for_the_fix_label_line_gets_a_line_of_its_own():
+    report = _report()
+    report.findings[2] = Finding("CC401", "shm-too-small", "shm_too_small", "warning", "/dev/shm is small",
+                                 remedy=COMMAND, layer="container")
+    narrow = render(report, "text", style=PLAIN, width=72).splitlines()
+    assert narrow[narrow.index("      → fix:") + 1] == f"        {COMMAND}"  # whole, to copy
+    wide = render(report, "text", style=PLAIN, width=120).splitlines()
+    assert f"      → fix: {COMMAND}" in wide  # it fits after the label: one line

@@ -55,10 +55,11 @@ LEADS = [
     ("The training freezes when num_workers > 0 inside the kubernetes pod; with num_workers=0 it runs fine.",
      "shm_too_small", "/dev/shm"),
     # a build step looking for the GPU: docker build runs steps without the NVIDIA runtime
-    ("Step 5/12 : RUN nvidia-smi\n ---> Running in 3f2a\n/bin/sh: 1: nvidia-smi: not found", "config", "image build"),
+    ("Step 5/12 : RUN nvidia-smi\n ---> Running in 3f2a\n/bin/sh: 1: nvidia-smi: not found", "no_gpu_visible",
+     "image build"),
     ("#12 [7/9] RUN python -c \"import bitsandbytes\"\n#12 3.22 libcuda.so.1: cannot open shared object file: No such "
      "file or directory\n#12 3.21 UserWarning: The installed version of bitsandbytes was compiled without GPU support.",
-     "config", "image build"),
+     "no_gpu_visible", "image build"),
     # a Pascal GPU whose kernels a stated release's newer-CUDA builds dropped (torch 2.7's cu128 dropped sm_61)
     ("Inference on the Tesla P40 fails with torch 2.7:\nCUDA error: no kernel image is available for execution on "
      "the device", "gpu_too_old_for_build", "too old"),

@@ -13,10 +13,11 @@ import kinds_ninth_round as ninth
 import kinds_tenth_round as tenth
 import kinds_eleventh_round as eleventh
 import kinds_twelfth_round as twelfth
+import kinds_thirteenth_round as thirteenth
 import kinds_fourth_round as fourth
 from paste_findings import first, signatures
 
-ROUNDS = (fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth)
+ROUNDS = (fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth)
 LEADS = [row for r in ROUNDS for row in r.LEADS]
 NOT_LEADS = [row for r in ROUNDS for row in r.NOT_LEADS]
 OBSERVED = [row for r in ROUNDS for row in r.OBSERVED]
@@ -35,7 +36,7 @@ def test_a_near_miss_does_not_lead_with_that_cause(text, category):
     assert found is None or found.category != category
 
 
-@pytest.mark.parametrize("text, code", tenth.SILENT + eleventh.SILENT + twelfth.SILENT)
+@pytest.mark.parametrize("text, code", tenth.SILENT + eleventh.SILENT + twelfth.SILENT + thirteenth.SILENT)
 def test_a_rule_stays_silent_on_what_the_paste_does_not_show(text, code):
     assert code not in {f.code for f in triage(text).findings}
 

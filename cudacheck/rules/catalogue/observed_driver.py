@@ -12,7 +12,7 @@ from ...snapshot import Observation
 from ...versions import cuda_from_int, major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, Situation, all_of, capabilities_without_compute,
-                            carried_on_without_cuda,
+                            build_step_without_gpu, carried_on_without_cuda,
                             compat_libraries_in_use, container_devices_only, container_gpu_access,
                             container_without_gpu_runtime, cuda_unavailable, docker_run, driver_needed, evidence,
                             fallback_says_no_gpu, first_of, forward_compat_cause, gpu_situation, hiding_mask,
@@ -268,7 +268,7 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         "Failed to initialize NVML: Unknown Error" — outside a container (inside one the
         same lines mean the container got no GPU; see CC804). Where the report says the
         machine has no NVIDIA GPU, no driver is the expected state: an info finding; in an
-        image's build log (build steps never get the GPU) a possible `config` warning; a
+        image's build (build steps never get the GPU) CC804 speaks; a
         missing driver seen only in a library's probe warning, with nothing failing for want
         of CUDA and no GPU meant, a possible warning.
     Why it matters:
@@ -307,20 +307,8 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         return
     if wsl_libcuda:
         return  # CC811: WSL's libcuda is there, just not on the loader path
-    built = first_of(ctx, Obs.IMAGE_BUILD)
-    absent = first_of(ctx, Obs.NO_NVIDIA_DRIVER, Obs.LIBCUDA_MISSING, Obs.NVML_LIBRARY_MISSING, Obs.SMI_NOT_FOUND)
-    if built is not None and absent is not None and not host and \
-            first_of(ctx, Obs.DOCKER_RUN, Obs.COMPOSE_GPU, Obs.CONTAINER_PROMPT) is None:  # nothing shows a container run
-        yield ctx.finding(
-            "A step of the image build looks for the GPU: build steps run without one", severity="warning",
-            category="config", certainty=POSSIBLE,
-            detail=f"{quote(absent)}; {quote(built)}. `docker build` runs each step without the NVIDIA runtime, so no "
-                   "driver library, nvidia-smi or GPU is there; the containers started from the image get them.",
-            remedy="Check the GPU when the container runs (`docker run --gpus all <image> nvidia-smi`), not in a "
-                   "RUN step; a step that compiles CUDA code needs only the toolkit (set TORCH_CUDA_ARCH_LIST for "
-                   "extensions, since no GPU can be detected).",
-            evidence=evidence(absent, built))
-        return
+    if build_step_without_gpu(ctx) is not None and not host:
+        return  # a step of an image build finds no driver: build steps never get the GPU (CC804)
     module = next((o for o in all_of(ctx, Obs.KERNEL_MODULE_FAILED, Obs.NOUVEAU_BOUND)
                    if not re.search(r"uvm", o.text, re.IGNORECASE)), None)
     missing = host[0] if host else first_of(ctx, Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING) or next(
@@ -484,8 +472,11 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         mistake); on Google Cloud (GKE, GCP) the remedy names /usr/local/nvidia/lib64;
         nvidia-smi in a container showing "CUDA Version: N/A" (the runtime mounted the
         `utility` part of the driver but not `compute`; where the paste shows
-        NVIDIA_DRIVER_CAPABILITIES, CC113 says so). A docker-compose too old for GPU
-        reservations is CC826's.
+        NVIDIA_DRIVER_CAPABILITIES, CC113 says so). A step of an image's build that finds
+        no driver, nvidia-smi or CUDA (a build log, or the report saying the GPU is not found
+        "during build time") with no container run in the paste: a warning, likely where
+        the report says so — `docker build` runs its steps without the NVIDIA runtime. A
+        docker-compose too old for GPU reservations is CC826's.
     Why it matters:
         The container (or process) has no GPU device: everything runs on the CPU or
         fails, while the host itself is fine.
@@ -497,6 +488,21 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
     """
     if first_of(ctx, Obs.COMPOSE_TOO_OLD) is not None:
         return  # the compose file asks for the GPU in words this docker-compose does not know: CC826
+    in_build = build_step_without_gpu(ctx)
+    if in_build is not None:
+        absent, built = in_build
+        yield ctx.finding(
+            "A step of the image build looks for the GPU: build steps run without one", severity="warning",
+            certainty=LIKELY if absent.signature == Obs.BUILD_WITHOUT_GPU else POSSIBLE,
+            detail=(f"{quote(absent)}" + (f"; {quote(built)}" if built.text != absent.text else "") +
+                    ". `docker build` runs each step without the NVIDIA runtime (a daemon.json default runtime "
+                    "does not change that), so no driver library, nvidia-smi or GPU is there; the containers "
+                    "started from the image get them."),
+            remedy="Check the GPU when the container runs (`docker run --gpus all <image> nvidia-smi`), not in a "
+                   "RUN step; a step that compiles CUDA code needs only the toolkit (set TORCH_CUDA_ARCH_LIST, "
+                   "and FORCE_CUDA=1 where the project reads it, since no GPU can be detected).",
+            evidence=evidence(absent, built))
+        return
     na = first_of(ctx, Obs.SMI_CUDA_NA)
     if na is not None and _in_container(ctx) and capabilities_without_compute(ctx) is None:
         yield ctx.finding(

@@ -11,7 +11,7 @@ from ...snapshot import Observation
 from ...versions import cuda_from_digits, major_minor
 from ..context import RuleContext
 from ..observations import (POSSIBLE, all_of, cuda_unavailable, evidence, first_of, gpu_situation,
-                            observation_category, optional_image_extension, quote)
+                            observation_category, optional_image_extension, platform_system, quote)
 from ..registry import rule
 
 _COMPONENTS: Dict[str, Tuple[str, str, str]] = {
@@ -96,11 +96,18 @@ def _driver_below_every_build(ctx: RuleContext) -> Optional[Tuple[str, str, str]
         return None
     oldest = min(cudas, key=lambda c: major_minor(c) or (99, 0))
     verdict = driver_verdict(ctx.db, oldest, ctx.driver_cuda, ctx.driver_version, ctx.platform)
+    if verdict is not None and not verdict.runs:
+        pypi = " from PyPI" if plain_pip and default else ""
+        return (f"every CUDA build of torch {release.version}{pypi}", oldest,
+                f"the torch {release.version} build it most likely has")
+    if named is None or not default or plain_pip or platform_system(ctx) == "windows":
+        return None
+    # the driver runs only builds older than the default: those are installed only when asked for by name
+    verdict = driver_verdict(ctx.db, default[0].cuda, ctx.driver_cuda, ctx.driver_version, ctx.platform)
     if verdict is None or verdict.runs:
         return None
-    pypi = " from PyPI" if plain_pip and default else ""
-    return (f"every CUDA build of torch {release.version}{pypi}", oldest,
-            f"the torch {release.version} build it most likely has")
+    return (f"torch {release.version}'s default CUDA {default[0].cuda} build", default[0].cuda,
+            f"the build `pip install torch=={release.latest}` installs on Linux")
 
 
 def _installed_cuda(ctx: RuleContext) -> Optional[str]:
@@ -136,8 +143,10 @@ def weak_evidence(ctx: RuleContext) -> Iterator[Finding]:
         work"), or CUDA reported unavailable while the paste does not show which torch
         build is installed — a driver too old for the CUDA build an install command asks
         for (`pytorch-cuda=11.7`, `--index-url …/cu121`), else for every CUDA build of the
-        torch release the paste names (or the newest one) when the driver is known,
-        otherwise most often a CPU-only build. Always `possible`, and never an error.
+        torch release the paste names (or the newest one) when the driver is known, or
+        for the named release's default build (PyPI's on Linux) when the driver runs only
+        its older builds, which are installed only when asked for by name; otherwise most
+        often a CPU-only build. Always `possible`, and never an error.
     Why it matters:
         A report with no recognised message still names where it hurts; saying which cause
         that most often is, and how to confirm it, is better than saying nothing.

@@ -58,6 +58,35 @@ def parse(document: Document, facts: Facts) -> None:
         if _IMAGE_BUILD.search(document.line(index)):
             facts.observe(Obs.IMAGE_BUILD, document.line(index), document.number(index))
             break
+    _build_time(document, facts)
+
+
+_BUILD_TIME = lazy_compile(
+    r"\b(?:at|during|in|while|on)\s+(?:the\s+)?(?:(?:docker|image|container|compose)\s+)?build(?:ing)?[- ]?"
+    r"(?:time|process|stage|phase|step)s?\b|\b(?:during|while|when)\s+(?:the\s+)?(?:docker|image|container)\s+"
+    r"build|\bduring\s+(?:the\s+)?build\b|\bbuild[- ]time\b|\b(?:docker|podman)[- ]compose\s+(?:up\s+)?--build\b|"
+    r"\bdocker\s+compose\s+(?:up\s+)?--build\b|构建(?:镜像)?(?:时|的时候|过程)", re.IGNORECASE)
+"""The report speaking of the time a container image is built ("GPU not detected during build time",
+"docker-compose up --build")."""
+_NOT_FOUND_WORDS = lazy_compile(r"\b(?:not|no|false|fails?|failed|unable|cannot|without|need|needs|required?)\b|"
+                                r"n't\b|不|没", re.IGNORECASE)
+_GPU_WORDS = ("gpu", "cuda", "nvidia", "driver", "device", "显卡")
+
+
+def _build_time(document: Document, facts: Facts) -> None:
+    """The build time of an image spoken of where the paste is about containers: a situation, and where the same
+    line says the GPU or CUDA is not found (or is needed) then, that finding."""
+    if not any(document.has(word) for word in ("docker", "container", "podman", "image")):
+        return
+    for index in document.lines_with_any(("build", "构建"), distinct=True):
+        text = document.line(index)
+        if not _BUILD_TIME.search(text):
+            continue
+        facts.observe(Obs.IMAGE_BUILD, text, document.number(index))
+        lower = document.lower[index]
+        if any(word in lower for word in _GPU_WORDS) and _NOT_FOUND_WORDS.search(text):
+            facts.observe(Obs.BUILD_WITHOUT_GPU, text, document.number(index))
+            return
 
 
 _IMAGE_BUILD = lazy_compile(r"^\s*(?:Step\s+\d+/\d+\s*:\s*RUN\b|#\d+\s+\[[^\]\n]*?\d+/\d+\]\s+RUN\b)|"

@@ -1,0 +1,56 @@
+"""Kinds of evidence a thirteenth round found missing. Each kind fires on its wording and stays silent on a near miss
+(tables read by test_kinds.py). Texts written here in the style of real reports."""
+from cudacheck.observations import Obs
+
+# --- what each wording leads with: (text, the first finding's category, words its title holds) -------------------
+LEADS = [
+    # the report says the GPU is not found while the image builds: docker build gives its steps no GPU
+    ("Working with nvidia/cuda:11.8.0-devel-ubuntu20.04. I need the GPU at build time to compile a dependency. "
+     "nvidia-smi works just fine in the container at runtime, but not during build time.", "no_gpu_visible",
+     "image build"),
+    ("RUN python3 -c \"import torch; print(torch.cuda.is_available())\"\nFalse\n"
+     "PyTorch is not detecting CUDA during the `docker-compose up --build`", "no_gpu_visible", "image build"),
+    # a GPU the report says is in exclusive mode, busy: the compute mode is the setting to change
+    ("RuntimeError: CUDA error: all CUDA-capable devices are busy or unavailable\n"
+     "Update - my gpu is in exclusive mode in nvidia-smi and I cannot change the setting.", "config",
+     "Exclusive-Process"),
+    # CUDA unavailable, a torch release named without its build, a driver older than the release's default build
+    ("| NVIDIA-SMI 410.79       Driver Version: 410.79       CUDA Version: 10.0     |\n"
+     "torch 1.5.0, torch.cuda.is_available() returns False", "driver_too_old", "default CUDA 10.2 build"),
+]
+
+NOT_LEADS = [
+    # an image built and tested on the CPU on purpose: nothing is missing
+    ("We build the image in CI with docker build and run the unit tests at build time on the CPU; all pass.",
+     "no_gpu_visible"),
+    # an extension's own build, no image: "during build" says nothing of a container
+    ("Building wheel for flash-attn (setup.py) ... error\nDuring the build the GPU is not used, is that expected?",
+     "no_gpu_visible"),
+    # the same driver with a release whose default build it runs: nothing to say of the driver
+    ("| NVIDIA-SMI 440.33       Driver Version: 440.33       CUDA Version: 10.2     |\n"
+     "torch 1.5.0, torch.cuda.is_available() returns False", "driver_too_old"),
+    # on Windows PyPI's torch is the CPU build: the default CUDA build is not what pip installed
+    ("Windows 10\n| NVIDIA-SMI 410.79       Driver Version: 410.79       CUDA Version: 10.0     |\n"
+     "torch 1.5.0, torch.cuda.is_available() returns False", "driver_too_old"),
+]
+
+OBSERVED = [
+    ("GPU not detected during the docker build process", Obs.BUILD_WITHOUT_GPU),
+    ("$ docker compose up --build", Obs.IMAGE_BUILD),
+    ("the compute mode is set to Exclusive_Process", Obs.EXCLUSIVE_PROCESS),
+    ("my GPUs are in exclusive mode", Obs.EXCLUSIVE_PROCESS),
+]
+
+NOT_OBSERVED = [
+    # no container in sight: an extension's build time
+    ("the CUDA arch list is chosen at build time, no GPU is needed", Obs.BUILD_WITHOUT_GPU),
+    # the build time of an image, with the GPU found
+    ("the docker image sees the GPU at build time with the default runtime set", Obs.BUILD_WITHOUT_GPU),
+    ("the compute mode is Default", Obs.EXCLUSIVE_PROCESS),
+]
+
+SILENT = [
+    # an image build whose container run is in the paste: the run, not the build, is judged
+    ("docker build -t app .\ndocker run --gpus all app python -c 'import torch; print(torch.cuda.is_available())'\n"
+     "True", "CC804"),
+]
