@@ -649,7 +649,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"DataLoader worker \(pid[^)]*\) is killed by signal: Killed"),
     # --- GPU health --------------------------------------------------------------------------
     _message(Obs.XID, ("xid",),
-             r"NVRM: Xid \((?P<pci>[^)]*)\):\s*(?P<xid>\d+)|(?-i:\bXid)\s*(?:\((?P<pci2>[^)]*)\)\s*)?:?\s*(?P<xid2>\d+)"),
+             r"NVRM: Xid \((?P<pci>[^)]*)\):\s*(?P<xid>\d+)|(?-i:\b(?:Xid|XID))(?:\s+error)?(?:\s*\((?P<pci2>[^)]*)\))?"
+             r"(?:\s*:\s*|\s+)(?P<xid2>\d+)\b"),  # the driver's line, or retold: "Xid 79", "XID error 79"
     _message(Obs.FALLEN_OFF_BUS, ("off the bus", "off the pci", "gpu is lost", "unable to determine the device handle"),
              r"(?:fall(?:s|en|ing)?|fell) off the (?:pci-?e? )?bus|GPU is lost|"
              r"Unable to determine the device handle for GPU\s*(?P<bus>\S+)"),
@@ -667,8 +668,10 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?:requires|needs to be|must be) reset|reset (?:is )?required|"
              r"nvidia-smi (?:hangs?|hanging|freezes|freezing|is stuck|takes forever|never returns|does(?: not|n'?t) "
              r"respond)|nvidia-smi\b[^\n]{0,120}?\b(?:timed out|times out|timeout)\b", join_next=1),
-    _message(Obs.SMI_Q_PENDING, ("pending", "remapping failure occurred"),
-             r"^\s*(?P<field>Pending Page (?:Blacklist|Retirement)|Pending|Remapping Failure Occurred)\s*:\s*Yes\b"),
+    _message(Obs.SMI_Q_PENDING, ("pending", "remapping failure occurred", "row remapping fail"),
+             r"^\s*(?P<field>Pending Page (?:Blacklist|Retirement)|Pending|Remapping Failure Occurred)\s*:\s*Yes\b|"
+             r"\b(?P<field2>Pending Page (?:Blacklist|Retirement)|Remapping Failure Occurred)\s*:\s*Yes\b|"
+             r"\b(?P<field3>row remapping fail(?:ed|ure|s))\b"),  # nvidia-smi -q's fields quoted inline, or retold
     # --- capabilities ------------------------------------------------------------------------
     _message(Obs.BF16_UNSUPPORTED, ("bf16", "bfloat16"),
              r"(?:bf16|bfloat16)[^\n]{0,80}(?:not supported|is only supported|requires|only available|"

@@ -17,6 +17,13 @@ LEADS = [
     # CUDA unavailable, a torch release named without its build, a driver older than the release's default build
     ("| NVIDIA-SMI 410.79       Driver Version: 410.79       CUDA Version: 10.0     |\n"
      "torch 1.5.0, torch.cuda.is_available() returns False", "driver_too_old", "default CUDA 10.2 build"),
+    # an Xid retold, not in the driver's log format, next to what it left behind
+    ("You're getting a XID 79. The training stops and nvidia-smi shows: No devices were found", "gpu_health",
+     "Xid 79"),
+    # a lower power limit that ends the failures
+    ("Training stops with CUDA error: an illegal memory access was encountered after 2-3 hours. When I limit the "
+     "power with sudo nvidia-smi -pl 250 it runs for days without any problem.", "gpu_health", "hardware"),
+    ("Row remapping failed on GPU 3 according to nvidia-smi -q", "gpu_health", "Row remapping failed"),
 ]
 
 NOT_LEADS = [
@@ -39,6 +46,10 @@ OBSERVED = [
     ("$ docker compose up --build", Obs.IMAGE_BUILD),
     ("the compute mode is set to Exclusive_Process", Obs.EXCLUSIVE_PROCESS),
     ("my GPUs are in exclusive mode", Obs.EXCLUSIVE_PROCESS),
+    ("XID error 79 on the second GPU", Obs.XID),
+    ("nvidia-smi -q shows Remapping Failure Occurred : Yes", Obs.SMI_Q_PENDING),
+    ("Lowering the power limit to 300W fixed the crashes.", Obs.HARDWARE_SIGN_STATED),
+    ("it is stable when I lower the GPU power to 80%", Obs.HARDWARE_SIGN_STATED),
 ]
 
 NOT_OBSERVED = [
@@ -47,6 +58,10 @@ NOT_OBSERVED = [
     # the build time of an image, with the GPU found
     ("the docker image sees the GPU at build time with the default runtime set", Obs.BUILD_WITHOUT_GPU),
     ("the compute mode is Default", Obs.EXCLUSIVE_PROCESS),
+    ("the job id is XID123", Obs.XID),
+    ("nvidia-smi -q shows Remapping Failure Occurred : No", Obs.SMI_Q_PENDING),
+    ("I set the power limit to 450W as usual, the error persists", Obs.HARDWARE_SIGN_STATED),
+    ("the power limit is 350 W", Obs.HARDWARE_SIGN_STATED),
 ]
 
 SILENT = [

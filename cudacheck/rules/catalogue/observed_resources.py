@@ -273,7 +273,9 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
                  ("Uncorrectable NVLink errors" if "nvlink" in lead.text.lower() else
                   "Uncorrected PCIe errors on the GPU's link" if "aer" in lead.text.lower() or "pcie" in
                   lead.text.lower() else "Uncorrectable ECC errors on the GPU") if lead.signature == Obs.ECC_ERROR else
-                 ("Row remapping failed on the GPU" if lead.values.get("field", "").startswith("Remapping") else
+                 ("Row remapping failed on the GPU" if (lead.values.get("field") or lead.values.get("field2") or
+                                                         lead.values.get("field3") or "").lower().startswith(
+                                                             ("remapping", "row remapping")) else
                   "Page retirement / row remapping is pending on the GPU (needs a reset)")
                  if lead.signature == Obs.SMI_Q_PENDING else
                  "A GPU fault is reported (driver firmware, a diagnostic or a stress test)"
