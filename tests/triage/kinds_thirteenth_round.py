@@ -50,6 +50,8 @@ OBSERVED = [
     ("nvidia-smi -q shows Remapping Failure Occurred : Yes", Obs.SMI_Q_PENDING),
     ("Lowering the power limit to 300W fixed the crashes.", Obs.HARDWARE_SIGN_STATED),
     ("it is stable when I lower the GPU power to 80%", Obs.HARDWARE_SIGN_STATED),
+    # a machine without a GPU said so in a cluster's words
+    ("This is expected on this node, it's a CPU node.", Obs.NO_NVIDIA_GPU),
 ]
 
 NOT_OBSERVED = [
@@ -62,6 +64,7 @@ NOT_OBSERVED = [
     ("nvidia-smi -q shows Remapping Failure Occurred : No", Obs.SMI_Q_PENDING),
     ("I set the power limit to 450W as usual, the error persists", Obs.HARDWARE_SIGN_STATED),
     ("the power limit is 350 W", Obs.HARDWARE_SIGN_STATED),
+    ("our cluster has a CPU node and a GPU node", Obs.NO_NVIDIA_GPU),
 ]
 
 SILENT = [

@@ -62,6 +62,8 @@ _NO_GPU = lower_compile(
     r"(?!\s*(?:is|are|was|were|found|detected|available|visible|device|in\b))"
     r"|\bcpu[- ]only\s+(?:ci\s+)?(?:machine|computer|laptop|server|host|node|environment|system|box|runner|vm|"
     r"instance|ci\b)"
+    r"|\b(?:(?:it'?s|it\s+is|this\s+is|on)\s+(?:a|the|this|our)|(?:this|our))\s+cpu\s+(?:node|machine|server|host|"
+    r"instance|vm|box|runner)\b"  # "it's a CPU node", "on this CPU machine"
     # (not a complaint: "generations only run on the CPU, not the GPU", "it runs on the CPU instead of the GPU")
     r"|\b(?:run|running|use|using|train|training)\s+(?:it\s+|this\s+|them\s+|the\s+(?:code|model|script)\s+|"
     r"this\s+code\s+|everything\s+)?(?:only\s+)?on\s+(?:the\s+|my\s+)?cpu\b(?!\s*,?\s*(?:not|instead|rather)\b)"
