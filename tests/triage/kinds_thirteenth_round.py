@@ -24,6 +24,11 @@ LEADS = [
     ("Training stops with CUDA error: an illegal memory access was encountered after 2-3 hours. When I limit the "
      "power with sudo nvidia-smi -pl 250 it runs for days without any problem.", "gpu_health", "hardware"),
     ("Row remapping failed on GPU 3 according to nvidia-smi -q", "gpu_health", "Row remapping failed"),
+    # ldd of torch's pip wheel resolving its CUDA libraries in a toolkit folder: LD_LIBRARY_PATH wins over RUNPATH
+    ("$ ldd /home/me/venv/lib/python3.10/site-packages/torch/lib/libtorch_cuda.so | grep cu\n"
+     "\tlibcudart.so.12 => /usr/local/cuda-12.1/lib64/libcudart.so.12 (0x00007f1)\n"
+     "RuntimeError: CUDA error: CUBLAS_STATUS_NOT_INITIALIZED when calling `cublasCreate(handle)`",
+     "lib_path_conflict", "another folder"),
 ]
 
 NOT_LEADS = [
@@ -65,6 +70,13 @@ NOT_OBSERVED = [
     ("I set the power limit to 450W as usual, the error persists", Obs.HARDWARE_SIGN_STATED),
     ("the power limit is 350 W", Obs.HARDWARE_SIGN_STATED),
     ("our cluster has a CPU node and a GPU node", Obs.NO_NVIDIA_GPU),
+    # the wheel's own libraries, and the driver's libcuda, are where they belong
+    ("$ ldd /venv/lib/python3.10/site-packages/torch/lib/libtorch_cuda.so\n\tlibcudart.so.12 => "
+     "/venv/lib/python3.10/site-packages/nvidia/cuda_runtime/lib/libcudart.so.12 (0x1)\n"
+     "\tlibcuda.so.1 => /usr/lib/x86_64-linux-gnu/libcuda.so.1 (0x2)", Obs.LIBRARY_SHADOWING_STATED),
+    # a torch built into the system (an NGC image) links the toolkit's libraries on purpose
+    ("$ ldd /usr/local/lib/python3.10/dist-packages/torch/lib/libtorch_cuda.so\n"
+     "\tlibcudart.so.12 => /usr/local/cuda/lib64/libcudart.so.12 (0x1)", Obs.LIBRARY_SHADOWING_STATED),
 ]
 
 SILENT = [

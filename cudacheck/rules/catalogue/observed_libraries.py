@@ -306,7 +306,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         provider DLL's "LoadLibrary failed with error 126"), and a pasted LD_LIBRARY_PATH with CUDA/cuDNN folders next to another
         library failure (also cuBLAS failing to initialise or rejecting a call), a report
         saying that clearing LD_LIBRARY_PATH fixes it, or that CUDA libraries (DLLs) are
-        loaded from a toolkit or conda folder instead of the bundled ones, or that the
+        loaded from a toolkit or conda folder instead of the bundled ones (also `ldd` of a
+        library of torch's pip wheel resolving a CUDA library outside the wheels), or that the
         error comes and goes with a CUDA folder on PATH, Windows' "[WinError 127] The
         specified procedure could not be found" for a CUDA DLL, a cuDNN or CUDA library
         with missing symbols loaded from a system folder (/usr/local/cuda/lib64), a CUDA or

@@ -12,7 +12,8 @@ Two kinds of statement point at a library-path conflict without any loader messa
   English or another language ("cudaのパスが通っている場合エラーが出て", "删除环境变量里的CUDA路径后正常").
 
 A third kind says a system CUDA breaks it ("torch is unusable when cuda-12.4 is installed locally",
-"after removing /usr/local/cuda-12.4 it works"). All three become :data:`Obs.LIBRARY_SHADOWING_STATED`. The same holds for NCCL: a process that runs another
+"after removing /usr/local/cuda-12.4 it works"). All three become :data:`Obs.LIBRARY_SHADOWING_STATED`, as does
+`ldd` run on a library of torch's pip wheel that resolves a CUDA library outside the wheels (a toolkit folder). The same holds for NCCL: a process that runs another
 NCCL than the one the report builds with, installs or names (:data:`Obs.NCCL_VERSIONS_DIFFER`). A statement may be wrapped over a few
 lines (a path on a line of its own), so each anchor line is read with its neighbours.
 Every recogniser needs its literal keyword on the line (the document's index), so the
@@ -148,6 +149,8 @@ def parse(document: Document, facts: Facts) -> None:
     two NCCL versions where one is the NCCL that runs."""
     nccl_versions(document, facts)
     nccl_banner(document, facts)
+    if _ldd_outside_the_wheel(document, facts):
+        return
     for anchors, search, kind, before, after in ((_SHADOWING_ANCHORS, _shadowing, "shadowing", 2, 1),
                                                  (_PATH_ANCHORS, _path_breaks, "search path", 0, 0),
                                                  (_SYSTEM_CUDA_ANCHORS, _system_cuda_breaks, "system CUDA", 0, 0),
@@ -164,6 +167,36 @@ def parse(document: Document, facts: Facts) -> None:
                 said = text if len(document.line(index).strip()) < 40 else document.line(index)  # a wrapped statement
                 facts.observe(Obs.LIBRARY_SHADOWING_STATED, said[:400], document.number(index), kind=kind)
                 return
+
+
+# --- ldd of a pip wheel's library -----------------------------------------------------------------------------------
+_LDD_RESOLVED = lazy_compile(
+    r"^\s*(?P<lib>lib(?:cudart|cublasLt|cublas|cudnn\w*|cufft|curand|cusparse|cusolver|nvrtc|nvJitLink|nccl|cupti)"
+    r"\.so[.\d]*)\s*=>\s*(?P<path>/\S+)")
+"""`ldd`'s line for a CUDA library and the file the loader resolved it to (not the driver's libcuda)."""
+_LDD_COMMAND = lazy_compile(r"\bldd\s+(?:-\w+\s+)*(?P<target>\S+)")
+_PIP_WHEEL = ("site-packages/torch/", "site-packages/nvidia/", "dist-packages/nvidia/")
+"""Where a pip-installed torch and its nvidia-* wheels keep their libraries, which find each other by RUNPATH."""
+
+
+def _ldd_outside_the_wheel(document: Document, facts: Facts) -> bool:
+    """`ldd` run on a library of torch's pip wheel (or an nvidia-* wheel) that resolves one of its CUDA libraries
+    outside the wheels, in a toolkit or system folder: LD_LIBRARY_PATH (or ld.so.conf) wins over their RUNPATH."""
+    for index in document.lines_with("ldd ", distinct=True):
+        command = _LDD_COMMAND.search(document.line(index))
+        if command is None or not any(part in command.group("target").replace("\\", "/") for part in _PIP_WHEEL):
+            continue
+        for row in range(index + 1, min(index + 80, len(document))):
+            resolved = _LDD_RESOLVED.match(document.line(row))
+            if resolved is None:
+                continue
+            path = resolved.group("path")
+            if "site-packages/" in path or "dist-packages/" in path:
+                continue  # the wheels' own copy
+            facts.observe(Obs.LIBRARY_SHADOWING_STATED, f"{command.group(0)}: {document.line(row).strip()}",
+                          document.number(row), kind="ldd")
+            return True
+    return False
 
 
 # --- which NCCL runs, against which one was meant -------------------------------------------------------------------
