@@ -25,6 +25,8 @@ MAX_LINE = 8192
 """Longer lines are cut."""
 # After this many lines found by searching the text, a keyword is common: the later lines are tested one by one.
 _FREQUENT = 24
+_SPANNING_TEXT = 64 * 1024
+"""Pastes up to this length are searched for message phrases a word wrap split over two lines."""
 
 _QUOTE = lazy_compile(r"^[ \t]*(?:>(?!>>)[ \t]?)+")
 _ANSI = lazy_compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -325,6 +327,8 @@ class Document:
         self._starts = starts
         self._cache: Dict[str, List[int]] = {}
         self._vocabulary = ""
+        self._flat: Optional[str] = None
+        self._line_starts: List[int] = []
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -390,6 +394,29 @@ class Document:
         if any(word not in self._tokens for word in inner):
             return False
         return longest.isdigit() or longest in self._vocabulary
+
+    def lines_spanning(self, keyword: str) -> List[int]:
+        """Indices of the lines where a keyword of several words begins and a following line ends it: a phrase a
+        word wrap split ("…no kernel image is" / "available for execution…"). Only in pastes up to
+        ``_SPANNING_TEXT`` characters: an editor's or a mail's wrap is a report's, not a log's."""
+        if " " not in keyword or len(self.text) > _SPANNING_TEXT or not self._may_contain(keyword):
+            return []
+        if self._flat is None:
+            self._flat = self.text.replace("\n", " ")  # the same offsets: a line break read as the space it was
+            starts, position = [], 0
+            for line in self.lower:
+                starts.append(position)
+                position += len(line) + 1
+            self._line_starts = starts
+        flat, starts = self._flat, self._line_starts
+        found: List[int] = []
+        position = flat.find(keyword)
+        while position != -1:
+            first = bisect.bisect_right(starts, position) - 1
+            if bisect.bisect_right(starts, position + len(keyword) - 1) - 1 > first and first not in found:
+                found.append(first)
+            position = flat.find(keyword, position + 1)
+        return found
 
     def lines_with_any(self, keywords: Iterable[str], distinct: bool = False) -> List[int]:
         """Indices of the lines containing at least one keyword, in order, each once."""

@@ -11,7 +11,7 @@ set, so the ordinary rules judge it.
 from __future__ import annotations
 
 import re
-from typing import Callable, Dict, Match, Optional, Tuple
+from typing import Callable, Dict, List, Match, Optional, Tuple
 
 from ..errors import ConfigError
 from ..messages import MESSAGES, Message
@@ -227,21 +227,27 @@ def scan(document: Document, facts: Facts) -> None:
     """Record every signature found in the document (and the facts the messages state)."""
     for signature in MESSAGES:
         indices = document.lines_with_any(signature.anchors, distinct=not signature.join_next)
+        split: List[int] = []
+        if not indices and not signature.join_next:  # a phrase a word wrap split: no line holds it whole
+            split = sorted({i for anchor in signature.anchors for i in document.lines_spanning(anchor)})[:_REWRAPS]
         rewraps = 0
-        for index in indices:
+        for index in indices or split:
             text = document.line(index)
-            if signature.join_next:
-                following = [document.line(i).strip() for i in range(index + 1, index + 1 + signature.join_next)]
-                text = " ".join([text] + [t for t in following if t])[:4 * 1024]
-                if not signature.may_match(text.lower()):
-                    continue
-            elif not signature.may_match(document.lower[index]):
-                continue
-            match = signature.pattern.search(text)
-            if match is None and not signature.join_next and _WRAP_SHORTEST <= len(text) <= _WRAP_LONGEST and \
-                    rewraps < _REWRAPS:
-                rewraps += 1
+            if split:
                 text, match = _rewrapped(signature, document, index, text)
+            else:
+                if signature.join_next:
+                    following = [document.line(i).strip() for i in range(index + 1, index + 1 + signature.join_next)]
+                    text = " ".join([text] + [t for t in following if t])[:4 * 1024]
+                    if not signature.may_match(text.lower()):
+                        continue
+                elif not signature.may_match(document.lower[index]):
+                    continue
+                match = signature.pattern.search(text)
+                if match is None and not signature.join_next and _WRAP_SHORTEST <= len(text) <= _WRAP_LONGEST and \
+                        rewraps < _REWRAPS:
+                    rewraps += 1
+                    text, match = _rewrapped(signature, document, index, text)
             if match is None or (signature.exclude is not None and signature.exclude.search(text)):
                 continue
             values = {k: v.strip() for k, v in match.groupdict().items() if v}

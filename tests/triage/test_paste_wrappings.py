@@ -235,6 +235,31 @@ def test_a_message_word_wrapped_by_an_editor_or_a_mail_client_is_read(text, obse
 
 
 @pytest.mark.parametrize("text, observation", [
+    ("RuntimeError: CUDA error: CUDA-capable device(s) is/are busy or unavailable", "devices_unavailable"),
+    ("NVIDIA GeForce RTX 5080 with CUDA capability sm_120 is not compatible with the current PyTorch installation.",
+     "gpu_not_compatible"),
+    ("...compiled with your version of the CUDA driver. (found version 10020)", "driver_found_version"),
+])
+def test_a_message_whose_phrase_a_word_wrap_split_is_read(text, observation):
+    """Wrapped at 60 columns inside the phrase the catalogue looks for ("busy" / "or unavailable"): no line holds
+    it whole, so the phrase is found across the line break and the two lines are read as one."""
+    from cudacheck.triage import parse
+    wrapped = _word_wrapped(text, 60)
+    assert not any(line in text and len(line) == len(text) for line in wrapped.split("\n"))
+    assert observation in {o.signature.value for o in parse(text).observations}  # the plain paste, as a control
+    assert observation in {o.signature.value for o in parse(wrapped).observations}
+
+
+def test_only_a_phrase_that_crosses_a_line_break_is_a_split_one():
+    from cudacheck.triage.document import Document
+    document = Document("the devices are busy\nor unavailable today\nbusy or unavailable")
+    assert document.lines_spanning("busy or unavailable") == [0]  # line 2 holds it whole: found the usual way
+    assert document.lines_spanning("busy") == []  # one word is never split by a wrap
+    log = ("x" * 99 + "\n") * 700 + "busy\nor unavailable"  # a log, not a report's wrapped words
+    assert Document(log).lines_spanning("busy or unavailable") == []
+
+
+@pytest.mark.parametrize("text, observation", [
     ("AssertionError: Torch not complied with CUDA enabled", "not_compiled_with_cuda"),
     ("RuntimeError: CUDA error: no kernal image is available for execution on the device", "no_kernel_image"),
     ("RuntimeError: No CUDA GPUs are avaliable", "no_cuda_gpus"),
