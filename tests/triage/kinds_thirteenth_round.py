@@ -29,6 +29,9 @@ LEADS = [
      "\tlibcudart.so.12 => /usr/local/cuda-12.1/lib64/libcudart.so.12 (0x00007f1)\n"
      "RuntimeError: CUDA error: CUBLAS_STATUS_NOT_INITIALIZED when calling `cublasCreate(handle)`",
      "lib_path_conflict", "another folder"),
+    # a GeForce series named without a model: its products' compute capabilities (all GTX 10 cards are sm_61)
+    ("GTX 10 series card, torch 2.8.0+cu128: no kernel image is available for execution on the device",
+     "gpu_too_old_for_build", "too old"),
 ]
 
 NOT_LEADS = [
@@ -57,6 +60,8 @@ OBSERVED = [
     ("it is stable when I lower the GPU power to 80%", Obs.HARDWARE_SIGN_STATED),
     # a machine without a GPU said so in a cluster's words
     ("This is expected on this node, it's a CPU node.", Obs.NO_NVIDIA_GPU),
+    ("torch 2.6 does not work with my 50xx card", Obs.GPU_NAME_AMBIGUOUS),
+    ("我的40系显卡跑不起来", Obs.GPU_NAME_AMBIGUOUS),
 ]
 
 NOT_OBSERVED = [
@@ -70,6 +75,9 @@ NOT_OBSERVED = [
     ("I set the power limit to 450W as usual, the error persists", Obs.HARDWARE_SIGN_STATED),
     ("the power limit is 350 W", Obs.HARDWARE_SIGN_STATED),
     ("our cluster has a CPU node and a GPU node", Obs.NO_NVIDIA_GPU),
+    # a workstation card's model number, and a series given as an example, are no series of the user's GPU
+    ("I use a Quadro RTX 5000 series workstation", Obs.GPU_NAME_AMBIGUOUS),
+    ("newer cards such as RTX 50 series need cu128", Obs.GPU_NAME_AMBIGUOUS),
     # the wheel's own libraries, and the driver's libcuda, are where they belong
     ("$ ldd /venv/lib/python3.10/site-packages/torch/lib/libtorch_cuda.so\n\tlibcudart.so.12 => "
      "/venv/lib/python3.10/site-packages/nvidia/cuda_runtime/lib/libcudart.so.12 (0x1)\n"

@@ -399,3 +399,15 @@ def test_a_docker_run_a_banner_recommends_is_not_the_containers_start():
     assert banner.container.ipc_host is not True and banner.container.shm.size_bytes == 64 * 2**20
     started = parse("docker run --gpus all --ipc=host -it nvcr.io/nvidia/pytorch:24.01-py3")
     assert started.container.ipc_host is True
+
+
+def test_a_geforce_series_spans_the_capabilities_of_its_products_in_the_gpu_table():
+    from cudacheck.observations import Obs
+    from cudacheck.triage.core import parse
+    def series(text):
+        found = [o for o in parse(text).observations if o.signature == Obs.GPU_NAME_AMBIGUOUS]
+        return (found[0].values["name"], found[0].values["lowest"], found[0].values["highest"]) if found else None
+    assert series("my GTX 10XX card") == ("GeForce GTX 10 series", "6.1", "6.1")
+    assert series("every RTX 30 series GPU") == ("GeForce RTX 30 series", "8.6", "8.9")  # the RTX 3050 A is an Ada chip
+    assert series("RTX 50-series") == ("GeForce RTX 50 series", "12.0", "12.0")
+    assert series("GTX 900 series") == ("GeForce GTX 900 series", "5.2", "5.2")

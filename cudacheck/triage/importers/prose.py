@@ -126,6 +126,7 @@ def parse(document: Document, facts: Facts) -> None:
     """Everything a sentence can tell."""
     _gpus(document, facts)
     _ambiguous_gpus(document, facts)
+    _gpu_series(document, facts)
     _drivers(document, facts)
     _driver_cuda(document, facts)
     _torch(document, facts)
@@ -268,6 +269,39 @@ def _ambiguous_gpus(document: Document, facts: Facts) -> None:
                 facts.observe(Obs.GPU_NAME_AMBIGUOUS, text, document.number(position), name=attempt,
                               lowest="%d.%d" % min(known), highest="%d.%d" % max(known))
                 return
+
+
+_SERIES = lazy_compile(
+    r"\b(?:geforce\s+)?(?P<brand>rtx|gtx)\s*-?\s*(?:(?P<n>50|40|30|20|16|10)(?:xx\b|\s*-?\s*series\b|\s*系)|"
+    r"(?P<n9>9)(?:00\s*-?\s*series\b|xx\b))|\b(?P<n2>50|40|30|20|16|10)xx\s+(?:series|cards?|gpus?|graphics)\b|"
+    r"(?<![\d.])(?P<n3>50|40|30|20)\s*系列?\s*(?:显卡|n卡|卡)", re.IGNORECASE)
+"""A GeForce series named without a model ("RTX 50 series", "50xx cards", "GTX 10XX", "40系显卡")."""
+_SERIES_MODELS = {"50": r"GeForce RTX 50\d\d", "40": r"GeForce RTX 40\d\d", "30": r"GeForce RTX 30\d\d",
+                  "20": r"GeForce RTX 20\d\d", "16": r"GeForce GTX 16\d\d", "10": r"GeForce GTX? 10\d\d",
+                  "9": r"GeForce GTX 9\d\d\b"}
+"""Which products of the GPU table a series stands for: their compute capabilities give the series' range."""
+
+
+def _gpu_series(document: Document, facts: Facts) -> None:
+    """A GeForce series named without its model is no GPU fact, but the range of its products' compute capabilities
+    (every RTX 50 card is sm_120, every GTX 10 card sm_61) settles whether a build is too new or too old for it:
+    kept as the same observation as an ambiguous name."""
+    for position in document.lines_with_any(("rtx", "gtx", "xx ", "系"), distinct=True):
+        text = document.line(position)
+        match = _SERIES.search(text[:600])
+        if match is None or _EXAMPLE.search(text, max(match.start() - 24, 0), match.start()):
+            continue
+        series = match.group("n") or match.group("n9") or match.group("n2") or match.group("n3")
+        model = re.compile(_SERIES_MODELS[series])
+        capabilities = [c for c in (major_minor(row.compute_capability) for row in facts.db.gpus.gpus
+                                    if model.match(row.name)) if c is not None]
+        if not capabilities:
+            continue
+        brand = (match.group("brand") or ("GTX" if series in ("16", "10", "9") else "RTX")).upper()
+        facts.observe(Obs.GPU_NAME_AMBIGUOUS, text, document.number(position),
+                      name=f"GeForce {brand} {series}{'00' if series == '9' else ''} series",
+                      lowest="%d.%d" % min(capabilities), highest="%d.%d" % max(capabilities))
+        return
 
 
 def _drivers(document: Document, facts: Facts) -> None:
