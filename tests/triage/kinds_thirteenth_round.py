@@ -32,9 +32,15 @@ LEADS = [
     # a GeForce series named without a model: its products' compute capabilities (all GTX 10 cards are sm_61)
     ("GTX 10 series card, torch 2.8.0+cu128: no kernel image is available for execution on the device",
      "gpu_too_old_for_build", "too old"),
+    # a shared tensor's open failing for the open-file limit (EMFILE), not for /dev/shm's size
+    ("RuntimeError: unable to open shared memory object </torch_4233_1835_0> in read-write mode: Too many open "
+     "files (24)", "config", "file descriptors"),
 ]
 
 NOT_LEADS = [
+    # the same open failing for space: /dev/shm it is
+    ("RuntimeError: unable to open shared memory object </torch_4233_1835_0> in read-write mode: No space left on "
+     "device (28)", "config"),
     # an image built and tested on the CPU on purpose: nothing is missing
     ("We build the image in CI with docker build and run the unit tests at build time on the CPU; all pass.",
      "no_gpu_visible"),

@@ -63,7 +63,9 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
         memory-mapped file that changed (a mounted data volume) or failing memory gives the
         same signal. The shell's bare "Bus error (core dumped)"
         with nothing tying it to shared memory (no DataLoader, worker, shm or container) is a
-        possible warning: a memory-mapped file changed under the program gives it too.
+        possible warning: a memory-mapped file changed under the program gives it too. torch's "unable
+        to open shared memory object … Too many open files (24)" is the open-file limit, not
+        /dev/shm: a `config` warning naming the sharing strategy.
     Why it matters:
         DataLoader workers hand batches over through /dev/shm and NCCL puts its buffers
         there; Docker gives containers 64 MiB, which is far too little.
@@ -75,6 +77,18 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
     context, small = _shm_context(ctx)
     direct = [o for o in all_of(ctx, Obs.BUS_ERROR, Obs.TORCH_SHM_WRITE, Obs.SHM_FAILURE)
               if not _permission(o) and not _segment_gone(o)]
+    descriptors = [o for o in direct if o.values.get("errno2") == "24"]
+    if descriptors and len(descriptors) == len(direct):
+        # EMFILE: torch's default file_descriptor sharing keeps a descriptor open per shared tensor; /dev/shm has room
+        yield ctx.finding(
+            "Tensors shared between processes ran out of file descriptors (EMFILE), not of shared memory",
+            severity="warning", category="config", certainty=LIKELY,
+            detail=f"{quote(descriptors[0])}. torch's default `file_descriptor` sharing strategy holds one open "
+                   "descriptor per shared tensor; the process's open-file limit (`ulimit -n`), not /dev/shm, ran out.",
+            remedy="`torch.multiprocessing.set_sharing_strategy('file_system')` at the start of the program, or raise "
+                   "the limit (`ulimit -n 65535`; in Docker `--ulimit nofile=65535:65535`).",
+            evidence=evidence(descriptors[0]))
+        return
     weak = all_of(ctx, Obs.NCCL_SYSTEM_ERROR, Obs.NO_SPACE_LEFT, Obs.DATALOADER_EXITED, Obs.WORKER_SEGFAULT,
                   Obs.WORKERS_ZERO_WORKS) + \
         [o for o in all_of(ctx, Obs.DF_SHM) if int(o.values.get("use") or 0) >= 90]
