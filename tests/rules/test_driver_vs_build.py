@@ -62,3 +62,15 @@ def test_driver_new_enough_for_the_gpu_architecture():
 def test_no_driver_facts_no_driver_findings():
     report = check(make_snapshot(torch="2.4.1+cu121", torch_cuda="12.1"))
     assert not by_code(report, "CC210") and not by_code(report, "CC211")
+
+
+def test_an_old_driver_with_cuda_working_on_a_datacenter_gpu_is_forward_compatibility():
+    from cudacheck.triage import triage
+    env = ("PyTorch version: 2.1.0+cu121\nCUDA used to build PyTorch: 12.1\nIs CUDA available: {available}\n"
+           "GPU models and configuration: \nGPU 0: NVIDIA {gpu}\nNvidia driver version: 470.182.03\n")
+    works = by_code(triage(env.format(available="True", gpu="A100-SXM4-80GB")), "CC210")
+    assert [(f.severity, "forward compatibility" in f.title) for f in works] == [("info", True)]
+    mixed = by_code(triage(env.format(available="True", gpu="GeForce RTX 3090")), "CC210")
+    assert [f.severity for f in mixed] == ["info"] and "environments" in mixed[0].detail  # cannot be compat
+    fails = by_code(triage(env.format(available="False", gpu="A100-SXM4-80GB")), "CC210")
+    assert [f.severity for f in fails] == ["error"]

@@ -7,6 +7,7 @@ from ...compat.judgements import driver_requirement, driver_verdict
 from ...report import Finding
 from ...versions import major_minor
 from ..context import RuleContext
+from ..observations import POSSIBLE, compat_libraries_in_use, torch_sees_gpu
 from ..registry import rule
 
 
@@ -27,12 +28,35 @@ def driver_too_old_for_build(ctx: RuleContext) -> Iterator[Finding]:
     How to fix:
         Either update the driver to the branch the build needs, or install the newest
         torch wheel built for a CUDA this driver supports (the remedy names it).
+        Where the paste shows CUDA working all the same (torch's is_available() True, or
+        cuda-compat's libcuda in use), it is forward compatibility on a datacenter GPU, and on
+        a GPU that cannot use it two environments mixed in one paste: info either way.
     """
     build_cuda = ctx.snapshot.torch.cuda
     if not build_cuda or not (ctx.driver_cuda or ctx.driver_version):
         return
     verdict = driver_verdict(ctx.db, build_cuda, ctx.driver_cuda, ctx.driver_version, ctx.platform)
     if verdict is None or verdict.runs:
+        return
+    if torch_sees_gpu(ctx) or compat_libraries_in_use(ctx):
+        # CUDA works all the same: a newer libcuda (cuda-compat) answers for the old driver, which only a
+        # datacenter GPU (and Jetson, NGC-ready RTX) accepts
+        eligible = set(ctx.db.cuda.forward_compat.get("eligible_segments", ["datacenter"]))
+        segments = {g.row.segment for g in ctx.gpus if g.row is not None}
+        consumer = bool(segments) and not segments & eligible
+        yield ctx.finding(
+            f"Driver {ctx.driver_version or ctx.driver_cuda} is older than {ctx.torch_label}'s CUDA {build_cuda}, "
+            "yet CUDA works" + ("" if consumer else ": forward compatibility (cuda-compat)"),
+            severity="info", certainty=POSSIBLE,
+            detail=f"The paste shows CUDA working with torch built for CUDA {build_cuda} on a driver that supports "
+                   f"only CUDA {ctx.driver_cuda or 'older than that'}. "
+                   + ("Forward compatibility does not apply to this GPU, so the two outputs likely come from different "
+                      "environments (another container or machine)." if consumer else
+                      "That is what cuda-compat's newer libcuda does on datacenter GPUs (NGC images ship it)."),
+            remedy="Nothing to fix while it works; a driver of the build's CUDA major removes the dependence on "
+                   "cuda-compat." if not consumer else "Run `nvidia-smi` and `python -m torch.utils.collect_env` in "
+                   "the same environment and compare again.",
+            evidence=["nvml.driver_version", "torch.cuda"])
         return
     major = (major_minor(build_cuda) or (0, 0))[0]
     requirement = driver_requirement(ctx.db, build_cuda, ctx.platform)
