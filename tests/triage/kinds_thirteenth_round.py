@@ -32,12 +32,19 @@ LEADS = [
     # a GeForce series named without a model: its products' compute capabilities (all GTX 10 cards are sm_61)
     ("GTX 10 series card, torch 2.8.0+cu128: no kernel image is available for execution on the device",
      "gpu_too_old_for_build", "too old"),
+    # the same service absent on an SXM board: its NVSwitches stay unconfigured
+    ("Unit nvidia-fabricmanager.service could not be found.\nGPU 0: NVIDIA A100-SXM4-80GB", "fabricmanager_missing",
+     "Fabric Manager is not running"),
     # a shared tensor's open failing for the open-file limit (EMFILE), not for /dev/shm's size
     ("RuntimeError: unable to open shared memory object </torch_4233_1835_0> in read-write mode: Too many open "
      "files (24)", "config", "file descriptors"),
 ]
 
 NOT_LEADS = [
+    # Fabric Manager absent where no NVSwitch needs it: desktop and PCIe GPUs
+    ("Unit nvidia-fabricmanager.service could not be found.\nGPU 0: NVIDIA GeForce RTX 4090\n"
+     "GPU 1: NVIDIA GeForce RTX 4090", "fabricmanager_missing"),
+    ("Unit nvidia-fabricmanager.service could not be found.\nGPU 0: NVIDIA RTX A6000", "fabricmanager_missing"),
     # the same open failing for space: /dev/shm it is
     ("RuntimeError: unable to open shared memory object </torch_4233_1835_0> in read-write mode: No space left on "
      "device (28)", "config"),

@@ -411,3 +411,12 @@ def test_a_geforce_series_spans_the_capabilities_of_its_products_in_the_gpu_tabl
     assert series("every RTX 30 series GPU") == ("GeForce RTX 30 series", "8.6", "8.9")  # the RTX 3050 A is an Ada chip
     assert series("RTX 50-series") == ("GeForce RTX 50 series", "12.0", "12.0")
     assert series("GTX 900 series") == ("GeForce GTX 900 series", "5.2", "5.2")
+
+
+def test_a_gpu_named_by_its_family_keeps_the_name_as_written():
+    """"A100" is PCIe or SXM, 40 or 80 GB: all sm_80, but no one of them is the user's card."""
+    from cudacheck.triage.core import parse
+    [gpu] = parse("I have 8 A100 GPUs").nvml.gpus
+    assert (gpu.name, gpu.compute_capability) == ("NVIDIA A100", "8.0")
+    [exact] = parse("my GPU is an RTX 4090").nvml.gpus
+    assert exact.name == "NVIDIA GeForce RTX 4090"  # one product: NVML's own name for it

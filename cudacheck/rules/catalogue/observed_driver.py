@@ -739,7 +739,8 @@ def observed_fabric_manager(ctx: RuleContext) -> Iterator[Finding]:
         `systemctl status nvidia-fabricmanager` showing "Active: failed/inactive", "Unit
         nvidia-fabricmanager.service could not be found", and the service's own "fabric
         manager NVIDIA GPU driver interface version X don't match with driver version Y".
-        (CUDA error 802 "system not yet initialized" is a fact: CC106.)
+        (CUDA error 802 "system not yet initialized" is a fact: CC106.) Where every GPU the
+        paste shows is a desktop or workstation part (no NVSwitch to configure), info.
     Why it matters:
         On NVSwitch systems (HGX/DGX A100/H100/H200/B200) CUDA cannot initialise until
         Fabric Manager has configured the switches: `torch.cuda.is_available()` is False
@@ -751,6 +752,18 @@ def observed_fabric_manager(ctx: RuleContext) -> Iterator[Finding]:
     """
     failed = first_of(ctx, Obs.FABRICMANAGER_FAILED)
     if failed is None:
+        return
+    known = [g for g in ctx.gpus if g.row is not None]
+    if known and len(known) == len(ctx.gpus) and \
+            all(g.row is not None and g.row.segment in ("consumer", "workstation") for g in known):
+        # Fabric Manager configures NVSwitches: a machine of desktop and workstation GPUs has none (a datacenter
+        # GPU named by its family alone may be an SXM part, so it is not counted out)
+        yield ctx.finding(
+            "Fabric Manager is not running, and these GPUs do not need it", severity="info", certainty=LIKELY,
+            detail=f"{quote(failed)}; GPUs: {', '.join(sorted({g.label for g in ctx.gpus}))}. Fabric Manager is "
+                   "needed only on NVSwitch systems (HGX/DGX boards with SXM GPUs); desktop and workstation GPUs "
+                   "work without it.",
+            remedy="Nothing to do for Fabric Manager here; the failure lies elsewhere.", evidence=evidence(failed))
         return
     versions = re.search(r"interface version (\S+) don'?t match with driver version (\S+?)\.?(?:\s|$)", failed.text)
     yield ctx.finding(

@@ -193,6 +193,7 @@ def _known(index, candidate: str) -> Optional[str]:
 
 
 def _lookup(index, candidate: str) -> Optional[str]:
+    from ...compat.gpu_names import EXACT  # the resolver's answer kinds
     candidate = re.sub(r"\s+", " ", candidate).strip()
     candidate = re.sub(r"(\d) (mx?)$", r"\1\2", candidate, flags=re.IGNORECASE)  # "GTX 860 M": the laptop part
     candidate = re.sub(r"\b(\d+) ?gi?b?$", r"\1GB", candidate, flags=re.IGNORECASE)  # "1060 6G", "80GiB": sizes
@@ -213,6 +214,10 @@ def _lookup(index, candidate: str) -> Optional[str]:
     for attempt in attempts:
         row = gpu_row(index, attempt)
         if row is not None:
+            if index.resolve(attempt).kind != EXACT:
+                # a family whose products agree on compute capability ("A100": PCIe or SXM, 40 or 80 GB): the name
+                # as written, not one product picked to stand for the family
+                return attempt if attempt.lower().startswith("nvidia") else f"NVIDIA {attempt}"
             if not row.nvml_names:
                 return row.name
             said = _bare_name(candidate)  # the variant the text names ("V100-SXM2-32GB"), where the row lists it
