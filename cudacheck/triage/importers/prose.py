@@ -391,7 +391,7 @@ def _platform(document: Document, facts: Facts) -> None:
 
 
 def _installs(document: Document, facts: Facts) -> None:
-    for index in document.lines_with_any(("install", " add "), distinct=True):
+    for index in document.lines_with_any((" install", "\tinstall", " add "), distinct=True):  # after its tool
         text = document.line(index)
         match = _INSTALL.search(text.replace("`", " "))
         if not match:
