@@ -894,10 +894,11 @@ MESSAGES: Tuple[Message, ...] = (
              r"Failed to load NCCL library from (?P<lib>\S+)|the nccl library might not exist, be corrupted"),
     # GPU faults the driver, its firmware or a stress tool reports besides Xid numbers
     _message(Obs.GPU_FAULT_REPORTED, ("rpc from gsp", "gsp rpc", "gsp timeout", "faulty", "dcgmi diag", "ecc errors",
-                                      "memory errors", "gpu crash dump", "| fail"),
+                                      "memory errors", "gpu crash dump", "| fail", ": fail"),
              r"Timeout waiting for RPC from GSP|GSP RPC timeout|GSP\s+(?:firmware\s+)?(?:timeout|crashed|error)|"
              r"^\s*GPU\s*\d+\s*:\s*FAULTY\b|\bFAULTY\b[^\n]{0,40}\bGPU\b|"
-             r"\|\s*(?:Memory|Diagnostic|PCIe|NVLink|Targeted (?:Stress|Power)|SM Stress|Memory Bandwidth)\s*\|\s*Fail\b|"
+             r"(?:\|\s*|^\s*)(?:Memory|Diagnostic|PCIe|NVLink|Targeted (?:Stress|Power)|SM Stress|Memory Bandwidth)\s*"
+             r"[|:]\s*Fail\b|"  # dcgmi diag's table row (read as "Memory: Fail - GPU 3" where it has two cells)
              r"(?:detected|found|reports?|reported)\s+\d+\s+(?:uncorrect\w+\s+)?(?:ECC|memory)\s+errors|"
              r"A GPU crash dump has been created"),
     # lspci reading all-ones from the GPU's config space ("rev ff"): the device no longer answers on the bus

@@ -314,3 +314,16 @@ def test_a_frame_drawn_around_lines_is_removed() -> None:
     assert normalise_line("│   ├── model.py") == "  ├── model.py"  # a tree's own bars: only the first side goes
     framed = "\n".join("│ " + line.ljust(100) + " │" for line in WRAPPED_SYMBOL.split("\n"))
     assert _first(framed) == ["lib_path_conflict"]
+
+
+def test_a_two_column_markdown_table_reads_as_names_and_values():
+    assert normalise_line("| GPU | RTX 4090 |") == "GPU: RTX 4090"
+    assert normalise_line("| **PyTorch** | 2.1.0+cu121 |") == "PyTorch: 2.1.0+cu121"
+    for kept in ("|---|---|", "| torch | 2.1.0 | pypi |",  # a rule, and a table of three columns
+                 "| NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2 |",
+                 "|   0  NVIDIA GeForce RTX 3090    Off | 00000000:01:00.0  On |                  N/A |"):
+        assert normalise_line(kept) == kept
+    table = ("| Item | Version |\n|---|---|\n| GPU | RTX 4090 |\n| Driver | 470.82.01 |\n| PyTorch | 2.1.0+cu121 |\n\n"
+             "torch.cuda.is_available() returns False")
+    found = [f for f in triage(table).findings if f.severity == "error"]
+    assert found and found[0].code == "CC210"  # the build, the driver and the GPU are read from the table
