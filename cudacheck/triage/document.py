@@ -59,10 +59,10 @@ _LOG_PREFIX = lazy_compile(
     r")+"
 )
 """A log's line prefix (ranks, compose services, workers, time stamps): readers see the message after it."""
-_KEY_VALUE_ROW = lazy_compile(r"^\s*\|\s*(?P<key>[A-Za-z*][\w .()/*+-]{0,29}?)\s*\|\s*(?P<value>(?:(?!\s{3})[^|\s]|"
-                              r"\s(?!\s\s))+?)\s*\|?\s*$")
-"""A row of a two-column Markdown table (an issue template's environment): a short name, then one value without
-the wide padding of nvidia-smi's cells."""
+_CELL_PADDING = lazy_compile(r"[ \t]*\|[ \t]*")
+_KEY_VALUE_ROW = lazy_compile(r"^\|(?P<key>[A-Za-z*][\w .()/*+-]{0,29})\|(?P<value>(?:[^|\s]|\s(?!\s\s))+)\|?$")
+"""A row of a two-column Markdown table (an issue template's environment), its cells' padding taken off: a short
+name, then one value without runs of spaces inside (nvidia-smi's cells have them)."""
 _BOX_SIDES = ("\u2502", "\u2503", "\u2551")
 """The left and right sides of a frame drawn with box characters: ``│``, ``┃``, ``║``."""
 _PREFIX_STARTS = frozenset("[(0123456789abcdefghijklmnopqrstuvwxyzDIWECFJMASOND-*#\u2022")
@@ -135,8 +135,8 @@ def normalise_line(line: str) -> str:
         line = _LOG_PREFIX.sub("", line, count=1)
     if _FENCE.match(line):
         return ""
-    if line[:1] == "|" or line.lstrip()[:1] == "|":
-        row = _KEY_VALUE_ROW.match(line)
+    if (line[:1] == "|" or line.lstrip()[:1] == "|") and 2 <= line.count("|") <= 3:
+        row = _KEY_VALUE_ROW.match(_CELL_PADDING.sub("|", line.strip()))
         if row is not None:  # a Markdown table of two columns: "| GPU | RTX 4090 |" reads as "GPU: RTX 4090"
             line = f"{row.group('key')}: {row.group('value')}"
     if "**" in line:

@@ -319,6 +319,7 @@ def test_a_frame_drawn_around_lines_is_removed() -> None:
 def test_a_two_column_markdown_table_reads_as_names_and_values():
     assert normalise_line("| GPU | RTX 4090 |") == "GPU: RTX 4090"
     assert normalise_line("| **PyTorch** | 2.1.0+cu121 |") == "PyTorch: 2.1.0+cu121"
+    assert normalise_line("| Driver       | 535.54     |") == "Driver: 535.54"  # a table an editor aligned
     for kept in ("|---|---|", "| torch | 2.1.0 | pypi |",  # a rule, and a table of three columns
                  "| NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2 |",
                  "|   0  NVIDIA GeForce RTX 3090    Off | 00000000:01:00.0  On |                  N/A |"):
