@@ -510,6 +510,10 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?:nvcc fatal\s*:\s*)?Unsupported gpu architecture ['\"`]?(?P<arch>compute_\d{2,3}[a-z]?)\b"),
     _message(Obs.CUDA_HOME_MISSING, ("cuda_home environment variable is not set",),
              r"CUDA_HOME environment variable is not set"),
+    # an extension's setup.py that checks the local nvcc (flash-attn, causal-conv1d, mamba): "FlashAttention-3 is
+    # only supported on CUDA 12.3 and above" — the toolkit compiling it, not torch's CUDA, is too old
+    _message(Obs.EXT_NEEDS_NEWER_NVCC, ("is only supported on cuda",),
+             r"(?P<ext>[\w-]+) is only supported on CUDA (?P<need>\d+\.\d+) and above"),
     _message(Obs.CUDA_HOME_LIST, ("/bin/nvcc",),
              # the path starts a word (or follows a quote): a search need not restart inside every long word
              r"['\"]?(?<![^'\"\s])(?P<path>[^'\"\s]*[^'\"\s/]:[^'\"\s]*/bin/nvcc)['\"]?[^\n]{0,20}(?:No such file|failed|"

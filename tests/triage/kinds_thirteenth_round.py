@@ -35,6 +35,9 @@ LEADS = [
     # the same service absent on an SXM board: its NVSwitches stay unconfigured
     ("Unit nvidia-fabricmanager.service could not be found.\nGPU 0: NVIDIA A100-SXM4-80GB", "fabricmanager_missing",
      "Fabric Manager is not running"),
+    # an extension's setup.py checking the local nvcc, torch's own CUDA new enough: the toolkit compiling it is old
+    ("torch.__version__  = 2.5.0+cu124\nRuntimeError: FlashAttention-3 is only supported on CUDA 12.3 and above",
+     "cuda_toolkit_mismatch_ext", "local CUDA toolkit (nvcc) is older"),
     # a shared tensor's open failing for the open-file limit (EMFILE), not for /dev/shm's size
     ("RuntimeError: unable to open shared memory object </torch_4233_1835_0> in read-write mode: Too many open "
      "files (24)", "config", "file descriptors"),

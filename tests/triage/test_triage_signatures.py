@@ -113,6 +113,7 @@ EXAMPLES = {
                               "PyTorch (12.1). Please make sure to use the same CUDA versions.",
     "nvcc_unsupported_arch": "nvcc fatal   : Unsupported gpu architecture 'compute_89'",
     "cuda_home_missing": "OSError: CUDA_HOME environment variable is not set. Please set it to your CUDA install root.",
+    "ext_needs_newer_nvcc": "RuntimeError: FlashAttention-3 is only supported on CUDA 12.3 and above",
     "nvcc_missing": "/bin/sh: 1: nvcc: not found",
     "cuda_home_list": "error: command '/usr/local/cuda:/usr/local/cuda-12.1/bin/nvcc' failed with exit code 1",
     "arch_list_invalid": "ValueError: Unknown CUDA arch (10.0+PTX) or GPU not supported",
@@ -236,6 +237,7 @@ EXAMPLES = {
 
 # Lines that mention the same words without being the signature.
 NEAR_MISSES = {
+    "ext_needs_newer_nvcc": "BF16 is only supported on Ampere and above",  # a GPU's limit, not the toolkit's
     "lightning_gpu_unused": "GPU available: True (cuda), used: True",
     "driver_api_symbol": "undefined symbol: cudaGraphInstantiateWithParams",
     "rendezvous_timeout": "The client socket has failed to connect to [localhost]:29500 (errno: 99)",

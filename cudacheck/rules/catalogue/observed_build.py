@@ -898,7 +898,8 @@ def observed_cuda_toolkit_mismatch_ext(ctx: RuleContext) -> Iterator[Finding]:
         compiled with a version of Cuda that does not match …"), linker errors "undefined
         reference to `cudaLaunchKernelExC@libcudart.so.11.0'" when linking against
         libtorch, "nvcc fatal : Unsupported gpu architecture 'compute_89'", and
-        "CUDA_HOME environment variable is not set".
+        "CUDA_HOME environment variable is not set"; an extension's own check of the local
+        nvcc ("FlashAttention-3 is only supported on CUDA 12.3 and above").
     Why it matters:
         torch's own wheels do not use the system toolkit, but building a CUDA extension
         (pip falling back to a source build of torch-scatter, flash-attn, DeepSpeed ops,
@@ -910,12 +911,19 @@ def observed_cuda_toolkit_mismatch_ext(ctx: RuleContext) -> Iterator[Finding]:
         for your torch + CUDA so nothing is compiled.
     """
     lead = first_of(ctx, Obs.DETECTED_CUDA_MISMATCH, Obs.EXT_CUDA_MISMATCH, Obs.UNDEFINED_REFERENCE_CUDA,
-                    Obs.NVCC_UNSUPPORTED_ARCH, Obs.CUDA_HOME_MISSING)
+                    Obs.NVCC_UNSUPPORTED_ARCH, Obs.CUDA_HOME_MISSING, Obs.EXT_NEEDS_NEWER_NVCC)
     if lead is None:
         return
     torch_cuda = ctx.snapshot.torch.cuda
     nvcc = ctx.snapshot.libraries.nvcc_version if ctx.snapshot.libraries else None
-    if lead.signature == Obs.UNDEFINED_REFERENCE_CUDA:
+    if lead.signature == Obs.EXT_NEEDS_NEWER_NVCC:
+        needed = lead.values.get("need")
+        title = f"The local CUDA toolkit (nvcc) is older than {lead.values.get('ext') or 'the extension'} needs " \
+                f"(CUDA {needed} or newer)"
+        detail = (f"{quote(lead)}. The build checks the nvcc it compiles with (`nvcc -V`), not torch's CUDA"
+                  + (f" ({torch_cuda}) or the driver's" if torch_cuda else " or the driver's") +
+                  " (nvidia-smi's \"CUDA Version\"): a toolkit older than that is on PATH or CUDA_HOME.")
+    elif lead.signature == Obs.UNDEFINED_REFERENCE_CUDA:
         symbol, library = lead.values.get("symbol", ""), lead.values.get("lib", "")
         if not (symbol.lower().startswith(("cuda", "cu", "nv")) or "cuda" in library or "nv" in library):
             return
