@@ -38,12 +38,19 @@ LEADS = [
     # an extension's setup.py checking the local nvcc, torch's own CUDA new enough: the toolkit compiling it is old
     ("torch.__version__  = 2.5.0+cu124\nRuntimeError: FlashAttention-3 is only supported on CUDA 12.3 and above",
      "cuda_toolkit_mismatch_ext", "local CUDA toolkit (nvcc) is older"),
+    # a library built for cuDNN 8 in an environment whose cuDNN (torch's wheel) is 9
+    ("onnxruntime-gpu 1.18.0\nnvidia-cudnn-cu12 9.1.0.70\nFailed to load library libonnxruntime_providers_cuda.so "
+     "with error: libcudnn.so.8: cannot open shared object file: No such file or directory", "cudnn_version_mismatch",
+     "needs cuDNN 8"),
     # a shared tensor's open failing for the open-file limit (EMFILE), not for /dev/shm's size
     ("RuntimeError: unable to open shared memory object </torch_4233_1835_0> in read-write mode: Too many open "
      "files (24)", "config", "file descriptors"),
 ]
 
 NOT_LEADS = [
+    # the same major as the wheel: that cuDNN is there but not found
+    ("nvidia-cudnn-cu12 9.1.0.70\nlibcudnn.so.9: cannot open shared object file: No such file or directory",
+     "cudnn_version_mismatch"),
     # Fabric Manager absent where no NVSwitch needs it: desktop and PCIe GPUs
     ("Unit nvidia-fabricmanager.service could not be found.\nGPU 0: NVIDIA GeForce RTX 4090\n"
      "GPU 1: NVIDIA GeForce RTX 4090", "fabricmanager_missing"),

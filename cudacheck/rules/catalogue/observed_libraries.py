@@ -26,7 +26,8 @@ def observed_cudnn_missing(ctx: RuleContext) -> Iterator[Finding]:
         any of {libcudnn_cnn.so.9.1.0, …}"; cuDNN's "GET was unable to find an engine to
         execute this computation" without an out-of-memory error is a possible warning (a
         sub-library that does not load, or too little free memory). Where the paste gives the
-        machine's cuDNN ("CUDNN: 8.9.1") and the missing library names another major
+        machine's cuDNN ("CUDNN: 8.9.1", or an nvidia-cudnn-cu* wheel in a package
+        list) and the missing library names another major
         (cudnn64_7.dll), the program was built for another cuDNN: category
         `cudnn_version_mismatch`.
     Why it matters:
@@ -80,6 +81,9 @@ def observed_cudnn_missing(ctx: RuleContext) -> Iterator[Finding]:
     major = re.search(r"(?:\.so\.|64_)(\d+)", library)
     cudnn_major = major.group(1) if major else None
     present = ctx.snapshot.libraries.system_cudnn_version if ctx.snapshot.libraries else None
+    wheel_cudnn = next((p for p in (ctx.snapshot.package(f"nvidia-cudnn-cu{m}") for m in (13, 12, 11))
+                        if p is not None and p.version), None)
+    present = present or (wheel_cudnn.version if wheel_cudnn is not None else None)  # the wheel torch brought
     if cudnn_major and present and present.split(".")[0] != cudnn_major:
         # the library asks for another cuDNN major than the machine has: no copy of the right one is installed
         yield ctx.finding(
