@@ -23,8 +23,8 @@ from ..lazy_regex import lazy_compile
 
 MAX_LINE = 8192
 """Longer lines are cut."""
-# After this many lines found by searching the text, a keyword is common: the later lines are tested one by one.
 _FREQUENT = 24
+"""After this many lines found by searching the text a keyword is common: the later lines are tested one by one."""
 _SPANNING_TEXT = 64 * 1024
 """Pastes up to this length are searched for message phrases a word wrap split over two lines."""
 
