@@ -59,7 +59,7 @@ def _message(obs: Obs, anchors: Tuple[str, ...], pattern: str, join_next: int = 
 _CUDA_CODE = r"(?:(?:cuda\w*\s*)?error(?:\s*code)?\s*[:=]?\s*\(?|returned\s+|code\s*=\s*)"
 """How a CUDA error number is introduced: "CUDA error 35", "error code: 999", "cuda runtime error (30)",
 "cudaGetDeviceCount returned 100", "THCudaCheck FAIL … code=38"."""
-_LEGACY_CODE = r"(?:cuda runtime error\s*\(|returned\s+|code\s*=\s*)"
+_LEGACY_CODE = r"(?:cuda runtime error\s*\(|returned\s+|code\s*=\s*|\bline=\d+\s+error=)"
 """Numbers of the runtime API before CUDA 10.1 (30 unknown, 38 no device, 48 no kernel image) appear only with
 the words of old torch (THC) and deviceQuery around them."""
 
@@ -160,7 +160,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?:could not|cannot|can'?t|unable to|does not|doesn'?t) (?:load|open|find|see|locate)[^\n]*libcuda\.so|"
              r"libcuda\.so(?:\.1)? (?:not found|is not found)"),
     _message(Obs.CUDA_UNKNOWN_ERROR, ("cuda unknown error", "cudaerrorunknown", "cuda_error_unknown", "error 999",
-                                      "code 999", "error: 999",
+                                      "code 999", "error: 999", "error (999", "error=999", "error=30",
               "cuda error: unknown error", "returned 999", "code=999", "returned 30", "code=30", "error (30)",
               "cuinit failed"),
              r"CUDA unknown error|CUDA error: unknown error|cudaErrorUnknown|CUDA_ERROR_UNKNOWN|" + _CUDA_CODE + r"999\b|"
