@@ -537,7 +537,8 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.EXCLUSIVE_PROCESS, ("exclusive process", "exclusive_process", "e. process", "exclusive mode",
                                      "exclusive-mode", "compute mode", "compute-mode"),
              r"Exclusive[ _]Process|\bE\. Process\b|\bexclusive[ _-]mode\b|"
-             r"\bcompute[ _-]mode\b\W+(?:\w+\W+){0,3}?exclusive\b"),  # the report's words: "my gpu is in exclusive mode"
+             # the report's words: "my gpu is in exclusive mode", "the compute mode is set to exclusive"
+             r"\bcompute[ _-]mode\b\W+(?:\w+\W+){0,3}?exclusive\b"),
     _message(Obs.ENVIRONMENT_NOT_ACTIVATED, ("activate: no such file", "conda: command not found", "lmod has detected",
                                              "module(s) are unknown", "not been properly configured to use 'conda",
                                              "conda: not found"),

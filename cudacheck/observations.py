@@ -297,8 +297,8 @@ class Obs(str, Enum):
     # --- where the program runs and how it was started ------------------------------------------------------
     DOCKER_RUN = ("docker_run", SITUATION, "a pasted `docker run` command")
     IMAGE_BUILD = ("image_build", SITUATION,
-                   "a container image's build log (BuildKit's `#12 [7/9] RUN …`, `Step 5/12 : RUN …`, `docker build`) "
-                   "or the report speaking of the image's build time")
+                   "a container image's build log (BuildKit's `#12 [7/9] RUN …`, `Step 5/12 : RUN …`, "
+                   "`docker build`) or the report speaking of the image's build time")
     COMPOSE_GPU = ("compose_gpu", SITUATION, "a compose file or pod spec that asks for GPUs")
     CONTAINER_PROMPT = ("container_prompt", SITUATION, "a shell prompt inside a container")
     IMAGE_CUDA = ("image_cuda", SITUATION, "a container image and the CUDA it is built with")

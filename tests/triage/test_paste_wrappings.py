@@ -311,7 +311,7 @@ def test_html_line_breaks_are_line_breaks() -> None:
 def test_a_frame_drawn_around_lines_is_removed() -> None:
     assert normalise_line("│ /usr/lib/python3/site-packages/torch/cuda/__init__.py:298 in _lazy_init   │") == \
         "/usr/lib/python3/site-packages/torch/cuda/__init__.py:298 in _lazy_init"
-    assert normalise_line("│   ├── model.py") == "  ├── model.py"  # a tree's own bars: only the first side goes
+    assert normalise_line("│   ├── model.py") == "  ├── model.py"  # a tree's bars: only the first side goes
     framed = "\n".join("│ " + line.ljust(100) + " │" for line in WRAPPED_SYMBOL.split("\n"))
     assert _first(framed) == ["lib_path_conflict"]
 

@@ -272,8 +272,8 @@ _HARDWARE_FAMILIES = (
      r"(?:the\s+|my\s+)?(?:gpu'?s?\s+)?power(?:\s+limit)?|\bpower\s+limit\w*|\bundervolt\w*)\b[^\n]{0,80}?"
      r"\b(?:fix\w*|solv\w*|runs?\s+(?:fine|for\s+(?:days|hours)|stabl[ey])|is\s+stable|stable\s+now|no\s+(?:more\s+)?"
      r"(?:crash|error|problem|freez)\w*|without\s+(?:any\s+)?(?:problem|issue|crash|error)s?)|"
-     r"\b(?:runs?|works?|stable|fine)\b[^\n]{0,40}?\b(?:when|after|once|if)\s+(?:i\s+|we\s+)?(?:limit|lower|reduc|cap|set)"
-     r"\w*\s+(?:the\s+|my\s+)?(?:gpu'?s?\s+)?power"),
+     r"\b(?:runs?|works?|stable|fine)\b[^\n]{0,40}?\b(?:when|after|once|if)\s+(?:i\s+|we\s+)?"
+     r"(?:limit|lower|reduc|cap|set)\w*\s+(?:the\s+|my\s+)?(?:gpu'?s?\s+)?power"),
     # the whole machine going down hard under GPU load: "a sudden hardware shutdown", "freeze up and then crash hard"
     (("shutdown", "shut down", "crash hard", "crashes hard", "hard crash", "power off", "powers off", "freeze"),
      r"\b(?:sudden|hard|abrupt|instant)\s+(?:hardware\s+|system\s+|power\s+)?(?:shutdown|shut\s+down|power[- ]?off)\b|"

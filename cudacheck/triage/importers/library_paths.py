@@ -13,7 +13,8 @@ Two kinds of statement point at a library-path conflict without any loader messa
 
 A third kind says a system CUDA breaks it ("torch is unusable when cuda-12.4 is installed locally",
 "after removing /usr/local/cuda-12.4 it works"). All three become :data:`Obs.LIBRARY_SHADOWING_STATED`, as does
-`ldd` run on a library of torch's pip wheel that resolves a CUDA library outside the wheels (a toolkit folder). The same holds for NCCL: a process that runs another
+`ldd` run on a library of torch's pip wheel that resolves a CUDA library outside the wheels (a toolkit folder).
+The same holds for NCCL: a process that runs another
 NCCL than the one the report builds with, installs or names (:data:`Obs.NCCL_VERSIONS_DIFFER`). A statement may be wrapped over a few
 lines (a path on a line of its own), so each anchor line is read with its neighbours.
 Every recogniser needs its literal keyword on the line (the document's index), so the
