@@ -312,6 +312,16 @@ def stated_cuda(ctx: RuleContext) -> Optional[Tuple[int, int]]:
     return max(known) if known else None
 
 
+def forward_compat_unusable(ctx: RuleContext) -> bool:
+    """Whether the machine's GPUs are known and none may use forward compatibility (cuda-compat): only datacenter
+    GPUs, NGC Server Ready RTX SKUs and Jetson may (the compat table's eligible segments)."""
+    eligible = set(ctx.db.cuda.forward_compat.get("eligible_segments", ["datacenter"]))
+    if "jetson" in eligible:
+        eligible.add("embedded")
+    segments = {g.row.segment for g in ctx.gpus if g.row is not None}
+    return bool(segments) and not segments & eligible
+
+
 def forward_compat_cause(ctx: RuleContext) -> str:
     """The category of CUDA error 804 ("forward compatibility was attempted on non supported HW").
 

@@ -9,7 +9,7 @@ from ...report import Finding
 from ...snapshot import BUG
 from ..context import GpuView, RuleContext
 from ..observations import (LIKELY, capabilities_without_compute, compat_libraries_in_use, cuda_unavailable, first_of,
-                            gpu_situation, quote)
+                            forward_compat_unusable, gpu_situation, quote)
 from ..registry import rule
 
 
@@ -451,11 +451,7 @@ def forward_compat_unsupported(ctx: RuleContext) -> Iterator[Finding]:
                    "needs a newer CUDA.",
             evidence=["cuda_driver.init_code", "cuda_driver.library_path"])
         return
-    eligible = set(ctx.db.cuda.forward_compat.get("eligible_segments", ["datacenter"]))
-    if "jetson" in eligible:
-        eligible.add("embedded")
-    segments = {g.row.segment for g in ctx.gpus if g.row is not None}
-    ineligible = bool(segments) and not segments & eligible
+    ineligible = forward_compat_unusable(ctx)
     if cuda.init_code == 804 or (cuda.is_compat_library and ineligible):
         names = ", ".join(g.label for g in ctx.gpus) or "this GPU"
         yield ctx.finding(

@@ -7,7 +7,7 @@ from ...compat.judgements import driver_requirement, driver_verdict
 from ...report import Finding
 from ...versions import major_minor
 from ..context import RuleContext
-from ..observations import POSSIBLE, compat_libraries_in_use, torch_sees_gpu
+from ..observations import POSSIBLE, compat_libraries_in_use, forward_compat_unusable, torch_sees_gpu
 from ..registry import rule
 
 
@@ -41,9 +41,7 @@ def driver_too_old_for_build(ctx: RuleContext) -> Iterator[Finding]:
     if torch_sees_gpu(ctx) or compat_libraries_in_use(ctx):
         # CUDA works all the same: a newer libcuda (cuda-compat) answers for the old driver, which only a
         # datacenter GPU (and Jetson, NGC-ready RTX) accepts
-        eligible = set(ctx.db.cuda.forward_compat.get("eligible_segments", ["datacenter"]))
-        segments = {g.row.segment for g in ctx.gpus if g.row is not None}
-        consumer = bool(segments) and not segments & eligible
+        consumer = forward_compat_unusable(ctx)
         yield ctx.finding(
             f"Driver {ctx.driver_version or ctx.driver_cuda} is older than {ctx.torch_label}'s CUDA {build_cuda}, "
             "yet CUDA works" + ("" if consumer else ": forward compatibility (cuda-compat)"),
