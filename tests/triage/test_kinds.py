@@ -198,3 +198,14 @@ def test_a_gpu_only_the_newer_cuda_builds_dropped_is_possibly_too_old():
     every = [f for f in triage("Tesla K40m\nCUDA error: no kernel image is available for execution on the device")
              .findings if f.code == "CC806"]
     assert [f.certainty for f in every] == ["likely"]  # below every build of the newest release
+
+
+def test_an_extension_finding_no_driver_in_a_build_step_is_expected_but_not_in_a_container_run():
+    """A RUN step of `docker build` gets no GPU: an extension's missing libcuda there is info. The same lines after
+    a `docker run --gpus all` of the built image are a real failure, not a build step."""
+    lines = ("libcuda.so.1: cannot open shared object file: No such file or directory\n"
+             "UserWarning: The installed version of bitsandbytes was compiled without GPU support.")
+    built = triage("#12 [7/9] RUN python -c \"import bitsandbytes\"\n" + lines)
+    assert [f.severity for f in built.findings if f.code == "CC825" and "while the image builds" in f.title] == ["info"]
+    run = triage("docker build -t app .\ndocker run --gpus all app python -c \"import bitsandbytes\"\n" + lines)
+    assert not [f for f in run.findings if "while the image builds" in f.title]

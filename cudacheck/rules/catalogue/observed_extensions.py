@@ -10,8 +10,8 @@ from ...report import Finding
 from ...compat.judgements import official_wheel_cxx11_abi
 from ...versions import major_minor, torch_public
 from ..context import RuleContext
-from ..observations import (LIKELY, POSSIBLE, all_of, cpu_build_known, evidence, first_of, gpu_arch, gpu_label,
-                            kernel_error_owner, quote)
+from ..observations import (LIKELY, POSSIBLE, all_of, build_step_without_gpu, cpu_build_known, evidence, first_of,
+                            gpu_arch, gpu_label, kernel_error_owner, quote)
 from ..registry import rule
 
 COMPANIONS = ("torchvision", "torchaudio", "torchtext")
@@ -154,16 +154,16 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
             remedy=f"Nothing to do for CPU work; use {package} on a machine with an NVIDIA GPU for its GPU features.",
             evidence=evidence(failed))
         return
-    no_driver = first_of(ctx, Obs.LIBCUDA_MISSING, Obs.NO_NVIDIA_DRIVER)
-    if failed is not None and no_driver is not None and first_of(ctx, Obs.IMAGE_BUILD) is not None:
+    in_build = build_step_without_gpu(ctx)
+    if failed is not None and in_build is not None:
         package = failed.values.get("package") or "a compiled extension"
         yield ctx.finding(
             f"{package} finds no GPU while the image builds (expected)", severity="info", certainty=LIKELY,
             category=_category(package),
-            detail=f"{quote(failed)}; {quote(no_driver)}. Build steps run without the NVIDIA runtime, so no driver "
+            detail=f"{quote(failed)}; {quote(in_build[0])}. Build steps run without the NVIDIA runtime, so no driver "
                    "library is there; in a container started with `--gpus` it loads its GPU code.",
             remedy="Nothing to fix in the image for this: check the GPU when the container runs.",
-            evidence=evidence(failed, no_driver))
+            evidence=evidence(failed, in_build[0]))
         return
     if failed is not None:
         package = failed.values.get("package") or "a compiled extension"

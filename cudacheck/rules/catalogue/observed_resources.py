@@ -213,6 +213,12 @@ def _xid(observation: Observation) -> Optional[int]:
     return int(number) if number.isdigit() else None
 
 
+def _remapping_failed(observation: Observation) -> bool:
+    """Whether nvidia-smi -q's field (as its table prints it, quoted inline, or retold) says row remapping failed."""
+    field = next((observation.values[k] for k in ("field", "field2", "field3") if observation.values.get(k)), "")
+    return field.lower().startswith(("remapping", "row remapping"))
+
+
 @rule("CC820", "observed-gpu-health", "gpu_health", "gpus", symptom=True)
 def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output shows a GPU hardware or driver-health problem.
@@ -287,9 +293,7 @@ def observed_gpu_health(ctx: RuleContext) -> Iterator[Finding]:
                  ("Uncorrectable NVLink errors" if "nvlink" in lead.text.lower() else
                   "Uncorrected PCIe errors on the GPU's link" if "aer" in lead.text.lower() or "pcie" in
                   lead.text.lower() else "Uncorrectable ECC errors on the GPU") if lead.signature == Obs.ECC_ERROR else
-                 ("Row remapping failed on the GPU" if (lead.values.get("field") or lead.values.get("field2") or
-                                                         lead.values.get("field3") or "").lower().startswith(
-                                                             ("remapping", "row remapping")) else
+                 ("Row remapping failed on the GPU" if _remapping_failed(lead) else
                   "Page retirement / row remapping is pending on the GPU (needs a reset)")
                  if lead.signature == Obs.SMI_Q_PENDING else
                  "A GPU fault is reported (driver firmware, a diagnostic or a stress test)"

@@ -72,11 +72,12 @@ def _explained(ctx: RuleContext) -> bool:
                for o in ctx.snapshot.observations)
 
 
-def _driver_below_every_build(ctx: RuleContext) -> Optional[Tuple[str, str, str]]:
+def _driver_below_likely_build(ctx: RuleContext) -> Optional[Tuple[str, str, str]]:
     """(which builds, the oldest CUDA they need, what the paste most likely installed) when the pasted driver
     runs none of the builds: the CUDA build an install command asks for, else the torch version the paste
     names without its build, else the newest release; only PyPI's default wheel after a plain
-    `pip install torch`. None when not known."""
+    `pip install torch`; and, for a named release, its default build when the driver runs only older ones
+    (those are installed only when asked for by name). None when not known."""
     if not (ctx.driver_cuda or ctx.driver_version):
         return None
     asked = _installed_cuda(ctx)
@@ -172,7 +173,7 @@ def weak_evidence(ctx: RuleContext) -> Iterator[Finding]:
             or ctx.non_nvidia_evidence or first_of(ctx, Obs.CUDA_AVAILABLE) and \
             any(o.values.get("value") == "true" for o in all_of(ctx, Obs.CUDA_AVAILABLE)):
         return
-    old_driver = _driver_below_every_build(ctx)
+    old_driver = _driver_below_likely_build(ctx)
     if old_driver is not None:
         builds, oldest, likely = old_driver
         yield ctx.finding(

@@ -27,8 +27,6 @@ _GPU = lazy_compile(
     r"(?:\s+(?:ti|super|a(?=\s+laptop)|le|v2|m(?![\w-])|laptop(?:\s+gpu)?|max-q|mobile|black|xp|ada(?:\s+generation)?|"
     r"blackwell"
     r"|server\s+edition|workstation\s+edition|\d+\s?g(?:i?b)?))*"
-    r"|(?:nvidia\s+)?(?:tesla\s+|grid\s+)?(?:a|h|b|l|v|p|t|k|m|gb|gh)\d{1,4}[a-z]?"
-    r"(?:[\s-]*(?:sxm\d?|pcie|nvl|hbm\d?e?|\d+\s?g(?:i?b)?))*"
     r"|(?:nvidia\s+)?(?:geforce\s+)?(?:gtx\s+)?titan(?:\s+(?:x|xp|v|rtx|black|z))?(?:\s*\(pascal\))?"
     # laptop parts without a series prefix: "GeForce 940MX", "GeForce 840M", a bare "940MX"
     r"|(?:nvidia\s+)?geforce\s+\d{3}(?:mx|m|a)?|\d{3}mx"
