@@ -589,6 +589,10 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?:No space left on device|Permission denied|Read-only file system)[^\n]{0,120}(?:/dev/shm|shared memory)|"
              r"(?:NCCL|nccl)[^\n]*(?:/dev/shm|shm)[^\n]*(?:fail|error|No space)|/dev/shm[^\n]*(?:No space left|"
              r"Permission denied)|\bfail\w*\s+to\s+(?:extend|create|open|map|allocate)\s+/dev/shm/"),
+    # the open-file limit: torch's file_descriptor sharing passes one descriptor per shared tensor over a Unix socket
+    # ("received 0 items of ancdata" when the receiver cannot take more), or any open() failing with EMFILE
+    _message(Obs.DESCRIPTORS_EXHAUSTED, ("received 0 items of ancdata", "too many open files"),
+             r"received 0 items of ancdata|\[Errno 24\] Too many open files|\bToo many open files\b(?!\s*\(24\))"),
     _message(Obs.SEMLOCK_PERMISSION, ("semlock",),
              # Errno 38 "Function not implemented": no /dev/shm at all (a sandbox or a runtime that mounts none)
              r"^\s*(?:[\w.]+\s*=\s*)*_?multiprocessing\.SemLock\([^\n]{0,300}?(?:PermissionError|Errno 13\]|"

@@ -239,6 +239,9 @@ class Obs(str, Enum):
     TORCH_STORAGE_SHARING = ("torch_storage_sharing", CONTEXT,
                              "torch moving a tensor to another process through shared memory, or multiprocessing "
                              "creating a semaphore there (a traceback frame)")
+    DESCRIPTORS_EXHAUSTED = ("descriptors_exhausted", "config",
+                             "the process ran out of file descriptors (\"received 0 items of ancdata\", \"[Errno 24] "
+                             "Too many open files\")")
     SHM_SIZE_WARNED = ("shm_size_warned", "shm_too_small",
                        "a program warns that /dev/shm is smaller than it needs (Ray's object store falls back to /tmp)")
     SHM_NOT_WRITABLE = ("shm_not_writable", "shm_permission", "/dev/shm is shown without write access for other users")

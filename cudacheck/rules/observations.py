@@ -423,6 +423,15 @@ def ld_entries(ctx: RuleContext, *words: str) -> List[str]:
     return entries
 
 
+def preloaded(ctx: RuleContext, *words: str) -> List[str]:
+    """The libraries outside Python's packages that LD_PRELOAD loads ahead of every other (colon- or
+    space-separated) and that contain any of the words, in order: a system libnccl preloaded wins over the one
+    torch's wheel brings (preloading the wheel's own copy from site-packages is a workaround, not a conflict)."""
+    value = env_value(ctx, "LD_PRELOAD") or ""
+    return [part for part in dict.fromkeys(re.split(r"[:\s]+", value)) if part and any(w in part.lower() for w in words)
+            and "site-packages" not in part and "dist-packages" not in part]
+
+
 _LIBRARY_FILE = lazy_compile(r"(?P<folder>(?:/[\w.+-]+)+)/lib(?:cudnn|cublas|cusparse|cufft|curand|cusolver|cudart|nvJitLink|"
                            r"nvrtc|cupti)[\w-]*\.so[.\d]*")
 _PACKAGED = ("site-packages", "dist-packages", "conda", "mamba", "miniforge", "/envs/")
@@ -540,7 +549,8 @@ _SITUATION_REMEDIES = {
              "`--gpus=1`, and the GPU partition); login nodes have none.",
     "notebook": "Select a GPU runtime for the notebook (Colab: Runtime → Change runtime type → GPU; Kaggle: "
                 "Accelerator → GPU; JupyterHub: a server profile with a GPU; Hugging Face Spaces: GPU hardware in "
-                "the Space's settings) and restart the session.",
+                "the Space's settings) and restart the session. Where Colab says it cannot connect to a GPU backend, "
+                "its usage limits (or no free GPU) keep the session without one until they reset (or a paid plan).",
     "vm": "Give the virtual machine the GPU: PCIe passthrough (KVM/Proxmox/Hyper-V DDA/ESXi) or a vGPU profile; "
           "desktop hypervisors (VirtualBox, VMware Workstation) cannot pass an NVIDIA GPU through for CUDA.",
 }

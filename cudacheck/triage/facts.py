@@ -199,6 +199,10 @@ class Facts:
         self.observations.append(Observation(signature=signature, text=text.strip()[:500], line=line,
                                              values=clean))
 
+    def observed(self, signature: Obs) -> bool:
+        """Whether an observation of this kind has been recorded (an importer reading only what no other did)."""
+        return signature in self._counts
+
     # --- GPUs, torch, packages -----------------------------------------------------------
     def add_gpu(self, claim: GpuClaim) -> None:
         if claim.name:

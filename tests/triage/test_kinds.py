@@ -14,10 +14,11 @@ import kinds_tenth_round as tenth
 import kinds_eleventh_round as eleventh
 import kinds_twelfth_round as twelfth
 import kinds_thirteenth_round as thirteenth
+import kinds_fourteenth_round as fourteenth
 import kinds_fourth_round as fourth
 from paste_findings import first, signatures
 
-ROUNDS = (fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth)
+ROUNDS = (fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth, fourteenth)
 LEADS = [row for r in ROUNDS for row in r.LEADS]
 NOT_LEADS = [row for r in ROUNDS for row in r.NOT_LEADS]
 OBSERVED = [row for r in ROUNDS for row in r.OBSERVED]
@@ -36,7 +37,8 @@ def test_a_near_miss_does_not_lead_with_that_cause(text, category):
     assert found is None or found.category != category
 
 
-@pytest.mark.parametrize("text, code", tenth.SILENT + eleventh.SILENT + twelfth.SILENT + thirteenth.SILENT)
+@pytest.mark.parametrize("text, code", tenth.SILENT + eleventh.SILENT + twelfth.SILENT + thirteenth.SILENT +
+                         fourteenth.SILENT)
 def test_a_rule_stays_silent_on_what_the_paste_does_not_show(text, code):
     assert code not in {f.code for f in triage(text).findings}
 
@@ -128,6 +130,10 @@ def test_a_shm_size_no_machine_has_is_no_fact():
     ("i have a 4090 and keep getting this error", "NVIDIA GeForce RTX 4090"),
     ("I trained 3000 steps on my 3060 ti", "NVIDIA GeForce RTX 3060 Ti"),
     ("running two 3090s in one box", "NVIDIA GeForce RTX 3090"),
+    ("I have an nvidia 3080 and the latest driver", "NVIDIA GeForce RTX 3080"),
+    ("NVIDIA 4070 Super laptop, Windows 11", "NVIDIA GeForce RTX 4070 SUPER"),
+    ("nvidia 535 driver", None),  # a driver branch, not a card
+    ("nvidia 2080 MB", None),
     ("with a 2080 rows table", None),  # a count, not a card
     ("I have a 1080p monitor", None),
     ("using a 3090 MB cache", None),

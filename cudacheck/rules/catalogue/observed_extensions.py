@@ -168,10 +168,15 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     if failed is not None:
         package = failed.values.get("package") or "a compiled extension"
         library = failed.values.get("library")
+        stated = failed.values.get("source") == "statement"
         yield ctx.finding(
+            f"{package} stopped working when torch changed: built for the torch it had before" if stated else
             f"{package}'s compiled code does not load" + (f" (it needs {library})" if library else ""),
             certainty=LIKELY, category=_category(package),
-            detail=f"{quote(failed)}. " + (f"{package} was linked against {library}, which this environment does not "
+            detail=f"{quote(failed)}. " + (f"{package}'s compiled code is built against one torch release (its C++ "
+                                           "symbols and, for most wheels, its CUDA version); a new torch does not "
+                                           "carry what the old build links to." if stated else
+                                           f"{package} was linked against {library}, which this environment does not "
                                            "have: it was built for another CUDA or torch." if library else
                                            f"{package} was installed without its compiled part, or built for another "
                                            "torch, CUDA or platform."),

@@ -12,7 +12,7 @@ from ...versions import major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, POSSIBLE, all_of, carried_on_without_cuda, container_without_gpu_runtime, evidence,
                             first_of, gpu_situation, ld_entries, library_of_another_torch, optional_image_extension,
-                            platform_system, quote, system32_cuda_dll, system_library_folder, wsl_libcuda_shadowed)
+                            platform_system, preloaded, quote, system32_cuda_dll, system_library_folder, wsl_libcuda_shadowed)
 from ..registry import rule
 
 
@@ -230,7 +230,7 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         older libnccl), vLLM's "Failed to load NCCL library from libnccl.so.2", NCCL's own "Mismatched NCCL
         version detected : rank 0 version 21903 rank 1 version 22105", "libnccl.so.2:
         cannot open shared object file", and (possible) an NCCL error while a pasted
-        LD_LIBRARY_PATH puts an NCCL folder first, or the NCCL a process runs (NCCL's
+        LD_LIBRARY_PATH puts an NCCL folder first or LD_PRELOAD loads a libnccl, or the NCCL a process runs (NCCL's
         banner, torch's NCCL error, `torch.cuda.nccl.version()`, "the output is nccl
         2.4.8") differing from the one the report builds with or installs, or NCCL's banner
         naming another CUDA major than torch's build ("NCCL version 2.18.1+cuda12.1" under a
@@ -240,14 +240,15 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         system copy on LD_LIBRARY_PATH) lacks symbols torch calls.
     How to fix:
         Remove the extra NCCL (`pip uninstall` the nvidia-nccl wheel of the other CUDA
-        major, drop NCCL folders from LD_LIBRARY_PATH), then reinstall torch so its pinned
+        major, drop NCCL folders from LD_LIBRARY_PATH and libnccl from LD_PRELOAD), then reinstall torch so its pinned
         nvidia-nccl wheel is the only one.
     """
     symbol = first_of(ctx, Obs.NCCL_SYMBOL, Obs.NCCL_CONFIG_REJECTED)
     missing = first_of(ctx, Obs.NCCL_LIBRARY_MISSING, Obs.NCCL_LOAD_FAILED)
     peers = first_of(ctx, Obs.NCCL_VERSION_MISMATCH)
     culprits = ld_entries(ctx, "nccl")
-    failed = first_of(ctx, Obs.NCCL_ERROR) if culprits else None  # an NCCL failure with a system NCCL first
+    preload = preloaded(ctx, "nccl")
+    failed = first_of(ctx, Obs.NCCL_ERROR) if culprits or preload else None  # an NCCL failure, another NCCL first
     versions = first_of(ctx, Obs.NCCL_VERSIONS_DIFFER) or _nccl_for_another_cuda(ctx)
     lead = symbol or peers or missing or failed or versions
     if lead is None:
@@ -258,6 +259,8 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         detail += " Installed: " + ", ".join(f"{p.name} {p.version}" for p in wheels) + "."
     if culprits:
         detail += f" LD_LIBRARY_PATH has {', '.join(culprits[:3])}."
+    if preload:
+        detail += f" LD_PRELOAD loads {', '.join(preload[:3])} ahead of every other library, torch's own NCCL too."
     if lead is versions:
         detail += (" torch links its own NCCL (statically in old releases, the nvidia-nccl wheel in new ones), and a "
                    "libnccl earlier on the loader path wins over a later one; a program or extension built against "
@@ -270,7 +273,8 @@ def observed_nccl_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         if symbol is not None and symbol.signature == Obs.NCCL_CONFIG_REJECTED else
         f"The loaded NCCL does not fit torch ({symbol.values.get('symbol')} missing)" if symbol
         else "The ranks run different NCCL versions" if peers is not None else "libnccl cannot be loaded"
-        if missing is not None else "NCCL fails while LD_LIBRARY_PATH puts another NCCL ahead of torch's"
+        if missing is not None else "NCCL fails while LD_PRELOAD loads another NCCL ahead of torch's"
+        if failed is not None and preload else "NCCL fails while LD_LIBRARY_PATH puts another NCCL ahead of torch's"
         if failed is not None else
         f"NCCL {lead.values.get('nccl')} built for CUDA {lead.values.get('cuda')} runs under a torch built for CUDA "
         f"{ctx.snapshot.torch.cuda}" if lead.signature == Obs.NCCL_BANNER else

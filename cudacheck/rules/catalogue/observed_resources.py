@@ -64,8 +64,10 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
         same signal. The shell's bare "Bus error (core dumped)"
         with nothing tying it to shared memory (no DataLoader, worker, shm or container) is a
         possible warning: a memory-mapped file changed under the program gives it too. torch's "unable
-        to open shared memory object … Too many open files (24)" is the open-file limit, not
-        /dev/shm: a `config` warning naming the sharing strategy.
+        to open shared memory object … Too many open files (24)", "received 0 items of
+        ancdata" and "[Errno 24] Too many open files" are the open-file limit, not /dev/shm:
+        a `config` warning naming the sharing strategy (possible where nothing ties the
+        limit to tensors shared between processes).
     Why it matters:
         DataLoader workers hand batches over through /dev/shm and NCCL puts its buffers
         there; Docker gives containers 64 MiB, which is far too little.
@@ -88,6 +90,23 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
             remedy="`torch.multiprocessing.set_sharing_strategy('file_system')` at the start of the program, or raise "
                    "the limit (`ulimit -n 65535`; in Docker `--ulimit nofile=65535:65535`).",
             evidence=evidence(descriptors[0]))
+        return
+    exhausted = first_of(ctx, Obs.DESCRIPTORS_EXHAUSTED)
+    if exhausted is not None and not direct:
+        shared = "ancdata" in exhausted.text.lower() or first_of(ctx, Obs.TORCH_STORAGE_SHARING) is not None
+        yield ctx.finding(
+            "Tensors shared between processes ran out of file descriptors (the open-file limit)" if shared else
+            "The process ran out of file descriptors (the open-file limit)",
+            severity="warning", category="config", certainty=LIKELY if shared else POSSIBLE,
+            detail=f"{quote(exhausted)}. " + (
+                "torch's default `file_descriptor` sharing strategy passes one open descriptor per tensor a "
+                "DataLoader worker (or another process) hands over; the open-file limit (`ulimit -n`, often 1024) "
+                "runs out, not memory." if shared else
+                "Every open file, socket and shared tensor holds a descriptor; the limit (`ulimit -n`, often 1024) "
+                "ran out. With DataLoader workers, torch's `file_descriptor` sharing strategy is the usual consumer."),
+            remedy="`torch.multiprocessing.set_sharing_strategy('file_system')` at the start of the program, or raise "
+                   "the limit (`ulimit -n 65535`; in Docker `--ulimit nofile=65535:65535`).",
+            evidence=evidence(exhausted))
         return
     weak = all_of(ctx, Obs.NCCL_SYSTEM_ERROR, Obs.NO_SPACE_LEFT, Obs.DATALOADER_EXITED, Obs.WORKER_SEGFAULT,
                   Obs.WORKERS_ZERO_WORKS) + \

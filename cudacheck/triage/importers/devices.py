@@ -266,6 +266,14 @@ _HARDWARE_FAMILIES = (
      r"\b(?:during|while|in\s+the\s+middle\s+of)\s+(?:the\s+)?(?:training|inference|a\s+run|the\s+run)\b[^\n]{0,40}?"
      r"\b(?:the\s+)?(?:whole\s+|entire\s+)?(?:pc|computer|machine|system|server|workstation)\s+(?:just\s+|simply\s+)?"
      r"(?:reboots|restarts|shuts\s+(?:down|off)|turns\s+off|switches\s+off|powers\s+off)"),
+    # the machine freezing and going down, and games failing too: the card, not the CUDA stack ("the whole machine
+    # freezes and reboots", "other games crash too", "it also crashes in games")
+    (("freez", "froze", "hangs", "locks up", "game", "gaming"),
+     r"\b(?:pc|computer|machine|system|server|workstation|box)\s+(?:\w+\s+)?(?:freezes|froze|hangs|locks\s+up)\s+"
+     r"(?:up\s+)?and\s+(?:then\s+)?(?:reboots|restarts|rebooted|restarted|shuts\s+(?:down|off)|powers\s+off)\b|"
+     r"\b(?:other\s+|some\s+|my\s+)?(?:games|gaming)\s+(?:also\s+|even\s+)?(?:crash|freez|black[- ]?screen|artifact)\w*"
+     r"(?:\s+(?:too|as\s+well))?|\b(?:also|even)\s+(?:crash|freez)\w*\s+(?:in|during|while)\s+(?:\w+\s+)?"
+     r"(?:games?|gaming)\b"),
     # a lower power limit (or an undervolt) that makes the failures stop: the card or its supply cannot hold the peaks
     (("-pl", "power limit", "power", "undervolt"),
      r"(?:\bnvidia-smi\s+(?:-i\s+\d+\s+)?-pl\s+\d+|\b(?:lower\w*|limit\w*|reduc\w*|cap\w*|sett?\w*)\s+"

@@ -242,7 +242,7 @@ _CUDA_IMAGE = lazy_compile(r"(?<![\w./-])(?P<image>(?:nvcr\.io/nvidia/[\w.-]+|(?
 def _cuda_images_named(document: Document, facts: Facts) -> None:
     """A CUDA image named outside a start command (a Dockerfile's FROM, a sentence, a title line): its CUDA, when no
     start command or compose file named the image already."""
-    if any(o.signature == Obs.IMAGE_CUDA for o in facts.observations):
+    if facts.observed(Obs.IMAGE_CUDA):
         return
     for index in document.lines_with_any(("nvcr.io/nvidia/", "nvidia/cuda:")):
         match = _CUDA_IMAGE.search(document.line(index))

@@ -46,13 +46,14 @@ _NOT_A_CARD = (r"(?!\s*(?:mb|gb|mhz|rpm|w\b|watts?|rows|samples|images|steps|epo
 """What makes a four-digit number a count or a size, not a card: "a 2080 rows table", "a 3090 MB cache"."""
 _OWNED_MODEL = lazy_compile(
     # a GeForce model number the writer says they have, with no other GPU word: "i have a 4090", "on my 3060 ti",
-    # "two 3090s"
+    # "two 3090s", "an nvidia 3080", "GeForce 4070 Super"
     r"\b(?:i\s+have|i'?ve\s+got|i\s+got|i\s+own|i'?m\s+using|i\s+use|using|with|on|running)\s+(?:an?\s+|my\s+|one\s+|"
     r"two\s+|dual\s+|a\s+single\s+|\d\s*x\s*)(?P<num>" + _MODEL_NUMBER + r")(?:\s*(?P<suffix>ti|super))?s?\b"
-    + _NOT_A_CARD + r"|\bmy\s+(?P<num2>" + _MODEL_NUMBER + r")(?:\s*(?P<suffix2>ti|super))?s?\b" + _NOT_A_CARD,
-    re.IGNORECASE)
+    + _NOT_A_CARD + r"|\b(?:my|nvidia|geforce)\s+(?P<num2>" + _MODEL_NUMBER + r")(?:\s*(?P<suffix2>ti|super))?s?\b"
+    + _NOT_A_CARD, re.IGNORECASE)
 _OWNED_ANCHORS = ("have a", "have an", "ve got", "got a", "own a", "using a", "using my", "use a", "use my", "with a",
-                  "with my", "on a", "on my", "running a", "running my", "my ", "two ", "dual ", "single ")
+                  "with my", "on a", "on my", "running a", "running my", "my ", "two ", "dual ", "single ", "nvidia ",
+                  "geforce ")
 _GPU_CONTEXT = lazy_compile(r"gpu|graphics|card|nvidia|geforce|显卡|グラフィック|видеокарт", re.IGNORECASE)
 _GPU_ANCHORS = ("rtx", "gtx", "geforce", "quadro", "tesla", "titan", "a100", "h100", "h200", "h800", "a800", "v100",
                 "p100", "p40", "a10", "a30", "a40", "l40", "l4", "t4", "k80", "a6000", "a5000", "a4000", "a2000",
@@ -90,7 +91,7 @@ _NVCC_SAID = lazy_compile(r"\bnvcc(?:\s+(?:--version|-V))?\s+(?:version\s+)?(?:i
                         r"(?P<v>\d{1,2}\.\d)\b", re.IGNORECASE)
 _ENV_NAMES = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "CUDA_HOME", "CUDA_PATH",
               "NVIDIA_REQUIRE_CUDA", "NVIDIA_DISABLE_REQUIRE", "NVIDIA_DRIVER_CAPABILITIES", "TORCH_CUDA_ARCH_LIST",
-              "PYTORCH_NO_CUDA_MEMORY_CACHING")
+              "PYTORCH_NO_CUDA_MEMORY_CACHING", "LD_PRELOAD")
 _ENV = lazy_compile(r"(?:\bexport\s+|\bset\s+|\$env:|\bENV\s+|-e\s+)?\b(?P<name>" + "|".join(_ENV_NAMES) +
                   r")\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|`]*)")
 _DEVICE_INDEX = lazy_compile(r"(?<![\w.])(?:cuda:(?P<a>\d{1,2})\b(?![.\d])|set_device\(\s*(?P<b>\d{1,2})\s*\)|"

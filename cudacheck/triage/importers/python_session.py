@@ -78,7 +78,7 @@ def parse(document: Document, facts: Facts) -> None:
         if said and not _PROMPT.match(document.line(index)):
             facts.add_torch(TorchClaim(kind="imported", source="text", cuda=said.group("cuda"),
                                        line=document.number(index)))
-    if not any(o.signature == Obs.TORCH_VERSION_IMPORTED for o in facts.observations):
+    if not facts.observed(Obs.TORCH_VERSION_IMPORTED):
         for index in document.lines_with("torch.__version__"):
             said = _VERSION_SAID.search(document.line(index))
             if said and not _PROMPT.match(document.line(index)):
@@ -93,13 +93,13 @@ def parse(document: Document, facts: Facts) -> None:
                     facts.add_torch(TorchClaim(kind="installed", source="text", version=listed.group("version"),
                                                line=document.number(index)))
                 break
-    if not any(o.signature == Obs.TORCH_CUDA_NONE for o in facts.observations):
+    if not facts.observed(Obs.TORCH_CUDA_NONE):
         for index in document.lines_with("torch.version.cuda"):
             if _CUDA_NONE_SAID.search(document.line(index)):
                 facts.add_torch(TorchClaim(kind="imported", source="text", cuda="none", line=document.number(index)))
                 facts.observe(Obs.TORCH_CUDA_NONE, document.line(index), document.number(index))
                 break
-    if not any(o.signature == Obs.CUDA_AVAILABLE for o in facts.observations):
+    if not facts.observed(Obs.CUDA_AVAILABLE):
         _available_said(document, facts)
     _banner(document, facts)
     _paths(document, facts)

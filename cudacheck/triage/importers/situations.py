@@ -94,6 +94,14 @@ _VM = lazy_compile(r"\b(?:virtualbox|vmware|hyper-v|proxmox|qemu|kvm|parallels)\
 _NOTEBOOK = lazy_compile(r"\b(?:google\s+)?colab\b|\bkaggle\b|\bsagemaker\s+(?:studio|notebook)|/content/drive|"
                        r"/kaggle/(?:input|working)|\bjupyterhub\b|\b(?:hf|hugging\s?face)\s+spaces?\b|"
                        r"\bpaperspace\b", re.IGNORECASE)
+_NOTEBOOK_WITHOUT_GPU = lazy_compile(
+    # Colab's own notice that it gave the session no GPU (usage limits, none free), in English and Portuguese
+    r"\bcannot connect to (?:the )?GPU backend|\bno backend with GPU available|\bcannot currently connect to a GPU "
+    r"due to usage limits|\bunable to assign a backend\b|não (?:é|foi) possível conectar (?:ao|a um) back-?end da GPU|"
+    r"nenhum back-?end com GPU disponível|não é possível conectar a uma GPU devido aos limites de uso", re.IGNORECASE)
+_NOTEBOOK_WITHOUT_GPU_ANCHORS = ("gpu backend", "backend with gpu", "connect to a gpu", "assign a backend",
+                                 "back-end da gpu", "backend da gpu", "back-end com gpu", "backend com gpu",
+                                 "a uma gpu")
 _BARE_METAL = lazy_compile(r"\bbare[- ]?metal\b|\bnot\s+(?:in|inside)\s+(?:a\s+)?(?:docker|container)\b|"
                          r"\bwithout\s+(?:docker|a\s+container)\b", re.IGNORECASE)
 _SHM_LISTING = lazy_compile(r"^\s*d(?P<perm>[rwxtTsS-]{9})[.+@]?\s+\d+\s+\S+\s+\S+\s+.*?/dev/shm/?\s*$")
@@ -137,6 +145,11 @@ def parse(document: Document, facts: Facts) -> None:
                                           "space ", "paperspace")):
         if _NOTEBOOK.search(document.line(index)):
             facts.observe(Obs.HOSTED_NOTEBOOK, document.line(index), document.number(index))
+            break
+    for index in document.lines_with_any(_NOTEBOOK_WITHOUT_GPU_ANCHORS):
+        if _NOTEBOOK_WITHOUT_GPU.search(document.line(index)):  # the notebook's runtime was given no GPU
+            facts.observe(Obs.HOSTED_NOTEBOOK, document.line(index), document.number(index), kind="no GPU given")
+            facts.observe(Obs.GPU_NOT_SEEN, document.line(index), document.number(index))
             break
     for index in document.lines_with_any(("jetson", "jetpack", "l4t", "tegra")):
         if re.search(r"\bjetson\b|\bjetpack\b|\bl4t\b|\btegra\b", document.line(index), re.IGNORECASE):

@@ -65,8 +65,8 @@ _NO_GPU = lower_compile(
     r"|\b(?:(?:it'?s|it\s+is|this\s+is|on)\s+(?:a|the|this|our)|(?:this|our))\s+cpu\s+(?:node|machine|server|host|"
     r"instance|vm|box|runner)\b"  # "it's a CPU node", "on this CPU machine"
     # (not a complaint: "generations only run on the CPU, not the GPU", "it runs on the CPU instead of the GPU")
-    r"|\b(?:run|running|use|using|train|training)\s+(?:it\s+|this\s+|them\s+|the\s+(?:code|model|script)\s+|"
-    r"this\s+code\s+|everything\s+)?(?:only\s+)?on\s+(?:the\s+|my\s+)?cpu\b(?!\s*,?\s*(?:not|instead|rather)\b)"
+    r"|(?P<on_cpu>\b(?:run|running|use|using|train|training)\s+(?:it\s+|this\s+|them\s+|the\s+(?:code|model|script)\s+|"
+    r"this\s+code\s+|everything\s+)?(?:only\s+)?on\s+(?:the\s+|my\s+)?cpu\b(?!\s*,?\s*(?:not|instead|rather)\b))"
     r"|\b(?:only\s+)?(?:run|running|do|doing)\s+(?:only\s+)?cpu[- ](?:inference|training|only)\b"
     r"|\bnot\s+installed\s+cuda\s+and\s+i\s+don'?t\s+want"
     # the same in other languages: Chinese, Japanese, Russian, Spanish, Portuguese
@@ -83,6 +83,7 @@ _OTHER_GRAPHICS = lower_compile(
     r"\bamd\s+(?:radeon|gpu|graphics)|\bradeon\b")
 _NVIDIA_GPU = lazy_compile(r"\bnvidia\s+(?:gpu|graphics card|card|geforce|rtx|gtx|quadro|tesla)\b|\bgeforce\b",
                          re.IGNORECASE)
+_NVIDIA_WORD = lazy_compile(r"\b(?:nvidia|geforce|rtx|gtx|quadro|tesla)\b", re.IGNORECASE)
 _INTENT = lower_compile(
     # one word boundary in front of the English alternatives: tried only where a word starts (long log lines)
     r"\b(?:(?:my|the|our|a)\s+(?:nvidia\s+)?(?:gpu|graphics card|video card)s?\b|gpu\s+(?:version|build|support|"
@@ -129,6 +130,16 @@ _NOT_SEEN = lazy_compile(
     r"определяется|обнаружена)|no\s+(?:detecta|reconoce|encuentra)\s+(?:la\s+)?gpu|não\s+(?:detecta|reconhece|encontra)"
     r"\s+(?:a\s+)?gpu",
     re.IGNORECASE)
+_ON_CPU = lazy_compile(
+    # the writer saying the work runs on the CPU ("I saw that it was using CPU", "everything runs on the CPU", "it
+    # still uses cpu"), or a program's log saying which device it picked ("Using device: cpu"); not a choice ("when
+    # using CPU", "--device cpu", "works on CPU but ..."), nor the CPU's own figures ("using CPU offload")
+    r"\b(?:it|it'?s|that|everything|(?:the\s+)?(?:model|program|app|application|training|inference|job|script|"
+    r"process|generation|whole\s+thing))\s+(?:is\s+|was\s+|still\s+|only\s+|always\s+|just\s+)*"
+    r"(?:using|uses|used|running\s+on|runs\s+on|ran\s+on|run\s+on)\s+(?:only\s+)?(?:the\s+|my\s+)?cpu\b"
+    r"(?!\s*(?:offload\w*|memory|ram|threads?|cores?|usage|util\w*|percent|%|\d))(?![^\n]{0,40}\b(?:but|while|"
+    r"whereas)\b[^\n]{0,40}\bgpu\b[^\n]{0,20}\b(?:works?|fine|fails?|crash\w*|errors?)\b)|"
+    r"(?:^|[\"'`])\W*(?:info\W+)?using\s+device\s*[:=]?\s*['\"]?cpu['\"]?\s*(?:$|[\"'`.,;)])", re.IGNORECASE)
 _MULTIPLE = lazy_compile(
     r"\b(?:multiple|two|several|both|2|duplicate|conflicting)\s+(?:different\s+)?(?:py)?torch(?:\s+\w+)?\s+"
     r"(?:versions|copies|installations|installs|packages)\b|\b(?:multiple|two|several|2|duplicate)\s+(?:different\s+)?"
@@ -266,6 +277,12 @@ def parse(document: Document, facts: Facts) -> None:
         if said and _NOT_SEEN.search(text):
             facts.observe(Obs.GPU_NOT_SEEN, text, document.number(index))
             break
+    if not facts.observed(Obs.GPU_NOT_SEEN):
+        for index in document.lines_with("cpu", distinct=True):
+            text = document.line(index)
+            if not _MESSAGE.search(text) and _ON_CPU.search(text):
+                facts.observe(Obs.GPU_NOT_SEEN, text, document.number(index))
+                break
     for index in document.lines_with_any(_INTENT_ANCHORS, distinct=True):
         text = document.line(index)
         lowered = document.lower[index]
@@ -331,7 +348,10 @@ def _no_nvidia(document: Document, facts: Facts) -> None:
                 continue
             if kind == "Mac" and _PLATFORM_LIST.search(document.lower[index]):
                 continue  # a program naming platforms: "Redirects are currently not supported in Windows or MacOs"
-            if pattern.search(document.lower[index]):
+            match = pattern.search(document.lower[index])
+            if match and kind == "no GPU" and match.group("on_cpu") and _NVIDIA_WORD.search(text):
+                continue  # "running on CPU only, my nvidia 3080 is idle": a complaint, not a machine without one
+            if match:
                 facts.observe(Obs.NO_NVIDIA_GPU, text, document.number(index), kind=kind)
                 if kind == "Mac":
                     facts.set(lambda s: s.platform.system, "Darwin", 1)

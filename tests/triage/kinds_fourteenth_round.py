@@ -1,0 +1,75 @@
+"""Kinds of evidence a fourteenth round found missing. Each kind fires on its wording and stays silent on a near miss
+(tables read by test_kinds.py). Texts written here in the style of real reports."""
+from cudacheck.observations import Obs
+
+# --- what each wording leads with: (text, the first finding's category, words its title holds) -------------------
+LEADS = [
+    # the writer saying the work runs on the CPU of a machine with an NVIDIA card: no build shown, a CPU-only torch
+    # is the usual cause
+    ("I have a NVIDIA GTX 1060 3Go and I installed it via the installer. When I run it, it's really slow and I "
+     "checked and I saw that it was using CPU.", "cpu_only_torch", "CPU-only torch"),
+    ("I followed the README. When I start training it prints \"Using device: cpu\". I have an RTX 4070.",
+     "cpu_only_torch", "CPU-only torch"),
+    ("the model is running on CPU only, my nvidia 3080 is idle", "cpu_only_torch", "CPU-only torch"),
+    # an extension that stopped loading when torch changed: built against the torch it had before
+    ("After I upgraded torch to 2.5 flash-attn doesn't import anymore; it was working before with 2.4.",
+     "extension_mismatch", "when torch changed"),
+    ("mamba_ssm fails to load since updating pytorch to 2.6", "extension_mismatch", "when torch changed"),
+    # the machine freezing and going down, games failing too: the card
+    ("Training crashes after 2-3 hours every time, and the whole machine freezes and reboots.", "gpu_health",
+     "hardware"),
+    ("CUDA error: unspecified launch failure after some minutes. Other games crash too on this card.", "gpu_health",
+     "hardware"),
+    # a system libnccl preloaded ahead of torch's own NCCL, and NCCL failing
+    ("export LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libnccl.so.2\n"
+     "[rank0]: RuntimeError: NCCL Error 3: internal error - please report this issue to the NCCL developers",
+     "nccl_mismatch", "LD_PRELOAD"),
+    # the open-file limit: torch's file_descriptor sharing strategy, or any open() failing with EMFILE
+    ("RuntimeError: received 0 items of ancdata\nwhen using num_workers>0 on the cluster's GPU nodes", "config",
+     "file descriptors"),
+    ("  File \"/usr/lib/python3.10/site-packages/torch/multiprocessing/reductions.py\", line 359, in reduce_storage\n"
+     "OSError: [Errno 24] Too many open files", "config", "Tensors shared between processes"),
+]
+
+NOT_LEADS = [
+    # a bare EMFILE is the limit, but only possibly tensors shared (nothing ties it to torch's sharing)
+    ("OSError: [Errno 24] Too many open files: 'data/000123.png'", "shm_too_small"),
+    # a choice of the CPU, or the CPU working where the GPU fails, is not the GPU unseen
+    ("It works on CPU but on the GPU it crashes with an illegal memory access", "cpu_only_torch"),
+    ("python train.py --device cpu", "cpu_only_torch"),
+    ("When using CPU offload the model loads, my RTX 3060 has 12 GB", "cpu_only_torch"),
+    # an extension named beside a torch change it is not said to fail with
+    ("after upgrading torch to 2.5 I also installed flash-attn 2.7.0 and it works", "extension_mismatch"),
+    # a game that crashes when the GPU is used by the writer's own code is no second program failing
+    ("I play games on it all day without problems", "gpu_health"),
+]
+
+OBSERVED = [
+    ("it still uses the CPU even though I installed the CUDA version", Obs.GPU_NOT_SEEN),
+    ("INFO: Using device: cpu", Obs.GPU_NOT_SEEN),
+    ("everything runs on the CPU", Obs.GPU_NOT_SEEN),
+    ("xformers fails since updating pytorch to 2.6", Obs.EXTENSION_IMPORT_FAILED),
+    ("the PC freezes and restarts when training starts", Obs.HARDWARE_SIGN_STATED),
+    ("It also crashes in games sometimes", Obs.HARDWARE_SIGN_STATED),
+]
+
+NOT_OBSERVED = [
+    ("Colab: Runtime → Change runtime type → GPU, then connect to a GPU runtime", Obs.GPU_NOT_SEEN),
+    ("when using CPU it is slow, as expected", Obs.GPU_NOT_SEEN),
+    ("it uses CPU offload for the optimizer states", Obs.GPU_NOT_SEEN),
+    ("it runs on the cpu but gpu works fine", Obs.GPU_NOT_SEEN),
+    ("Using device: cuda:0", Obs.GPU_NOT_SEEN),
+    # "running on the CPU" beside an NVIDIA card named is a complaint, not a machine without a GPU
+    ("the model is running on CPU only, my nvidia 3080 is idle", Obs.NO_NVIDIA_GPU),
+    ("after updating torch the warning from xformers is gone", Obs.EXTENSION_IMPORT_FAILED),
+    ("gaming works fine", Obs.HARDWARE_SIGN_STATED),
+]
+
+SILENT = [
+    # another library preloaded, or torch's wheel's own libnccl preloaded as a workaround: no NCCL conflict
+    ("LD_PRELOAD=/usr/lib/libtcmalloc.so.4\n[rank0]: RuntimeError: NCCL Error 3: internal error", "CC810"),
+    ("export LD_PRELOAD=/venv/lib/python3.10/site-packages/nvidia/nccl/lib/libnccl.so.2\n"
+     "[rank0]: RuntimeError: NCCL Error 3: internal error", "CC810"),
+    # a writer without any GPU running on the CPU by choice
+    ("I run it on the CPU, I have no GPU", "CC827"),
+]
