@@ -412,6 +412,20 @@ def hiding_mask(ctx: RuleContext) -> Optional[Tuple[VisibleDevices, str]]:
     return None
 
 
+def mask_past_gpus(ctx: RuleContext) -> Optional[VisibleDevices]:
+    """A CUDA_VISIBLE_DEVICES whose first entry is an index above 0 ("1", "2,3") where the paste does not show that
+    the machine has more GPUs than that index: on a one-GPU machine (the usual case for a script written on a
+    bigger one) it names no GPU and CUDA sees none. None when the mask starts at 0, names UUIDs, or the GPUs the
+    paste lists include the index."""
+    mask = ctx.snapshot.container.cuda_visible_devices
+    if mask is None or mask.kind != "indices" or not mask.indices:
+        return None
+    first = (mask.raw or "").split(",")[0].strip()
+    if not first.isdigit() or int(first) < 1 or int(first) < len(ctx.gpus):
+        return None
+    return mask
+
+
 def ld_entries(ctx: RuleContext, *words: str) -> List[str]:
     """The LD_LIBRARY_PATH entries that contain any of the words, deduplicated, in order."""
     path = env_value(ctx, "LD_LIBRARY_PATH") or ""

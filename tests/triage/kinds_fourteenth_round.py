@@ -29,6 +29,14 @@ LEADS = [
      "file descriptors"),
     ("  File \"/usr/lib/python3.10/site-packages/torch/multiprocessing/reductions.py\", line 359, in reduce_storage\n"
      "OSError: [Errno 24] Too many open files", "config", "Tensors shared between processes"),
+    # Colab's own notice that the session was given no GPU (usage limits), in English and Portuguese
+    ("Cannot connect to GPU backend\nYou cannot currently connect to a GPU due to usage limits in Colab.",
+     "no_gpu_visible", "notebook"),
+    ("Não foi possível atribuir um back-end\nNenhum back-end com GPU disponível. Gostaria de usar um ambiente de "
+     "execução sem acelerador?", "no_gpu_visible", "notebook"),
+    # a launch script's CUDA_VISIBLE_DEVICES naming a second GPU, and CUDA seeing none
+    ("CUDA_VISIBLE_DEVICES=1 python search.py --cuda\nException: No GPU found, please run without --cuda",
+     "no_gpu_visible", "CUDA_VISIBLE_DEVICES='1' names GPU 1"),
 ]
 
 NOT_LEADS = [

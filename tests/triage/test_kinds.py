@@ -215,3 +215,16 @@ def test_an_extension_finding_no_driver_in_a_build_step_is_expected_but_not_in_a
     assert [f.severity for f in built.findings if f.code == "CC825" and "while the image builds" in f.title] == ["info"]
     run = triage("docker build -t app .\ndocker run --gpus all app python -c \"import bitsandbytes\"\n" + lines)
     assert not [f for f in run.findings if "while the image builds" in f.title]
+
+
+def test_a_mask_naming_a_second_gpu_is_blamed_only_where_the_paste_does_not_show_that_gpu():
+    """CUDA_VISIBLE_DEVICES=1 hides every GPU of a one-GPU machine; a mask from GPU 0, or one whose index the pasted
+    GPU listing includes, hides nothing this way."""
+    error = "RuntimeError: No CUDA GPUs are available"
+    blamed = [f for f in triage(f"CUDA_VISIBLE_DEVICES=1 python train.py\n{error}").findings if "names GPU 1" in f.title]
+    assert blamed and blamed[0].code == "CC804" and blamed[0].certainty == "possible"
+    assert not [f for f in triage(f"export CUDA_VISIBLE_DEVICES=0,1\n{error}").findings if "names GPU" in f.title]
+    listed = ("$ nvidia-smi -L\nGPU 0: NVIDIA GeForce RTX 3090 (UUID: GPU-11111111-2222-3333-4444-555555555555)\n"
+              "GPU 1: NVIDIA GeForce RTX 3090 (UUID: GPU-66666666-7777-8888-9999-000000000000)\n")
+    assert not [f for f in triage(f"{listed}CUDA_VISIBLE_DEVICES=1 python train.py\n{error}").findings
+                if "names GPU" in f.title]

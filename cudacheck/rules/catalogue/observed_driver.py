@@ -16,7 +16,7 @@ from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, Situation
                             compat_libraries_in_use, container_devices_only, container_gpu_access,
                             container_without_gpu_runtime, cuda_unavailable, docker_run, driver_needed, evidence,
                             fallback_says_no_gpu, first_of, forward_compat_cause, gpu_situation, hiding_mask,
-                            ld_entries, newest_image_cuda, platform_system, quote, torch_sees_gpu, wheel_text,
+                            ld_entries, mask_past_gpus, newest_image_cuda, platform_system, quote, torch_sees_gpu, wheel_text,
                             wsl_libcuda_shadowed)
 from ..registry import rule
 
@@ -610,6 +610,20 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
         return
     if wsl_libcuda_shadowed(ctx) is not None:
         return  # WSL passes the GPU through and another libcuda answers: CC811
+    past = mask_past_gpus(ctx) if hiding_mask(ctx) is None else None
+    missing = unavailable or first_of(ctx, Obs.NO_CUDA_GPUS, Obs.NO_CUDA_DEVICE)
+    if past is not None and missing is not None:
+        yield ctx.finding(
+            f"CUDA_VISIBLE_DEVICES={past.raw!r} names GPU {past.raw.split(',')[0].strip()}: on a machine with fewer "
+            "GPUs it hides them all",
+            certainty=POSSIBLE,
+            detail=f"{quote(missing)}. GPUs are counted from 0, and CUDA stops reading the list at the first index "
+                   "the machine does not have; a script written for a bigger machine (`CUDA_VISIBLE_DEVICES=1`) "
+                   "leaves a one-GPU machine with none.",
+            remedy="Set it to an index `nvidia-smi -L` lists (`CUDA_VISIBLE_DEVICES=0` on a one-GPU machine) or remove "
+                   "it from the launch script.",
+            evidence=evidence(missing) + ["container.cuda_visible_devices"])
+        return
     seen, unseen = _seen_elsewhere(ctx)
     if seen is not None and unseen is not None:
         yield ctx.finding(
