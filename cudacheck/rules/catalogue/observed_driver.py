@@ -614,8 +614,8 @@ def observed_no_gpu_visible(ctx: RuleContext) -> Iterator[Finding]:
     missing = unavailable or first_of(ctx, Obs.NO_CUDA_GPUS, Obs.NO_CUDA_DEVICE)
     if past is not None and missing is not None:
         yield ctx.finding(
-            f"CUDA_VISIBLE_DEVICES={past.raw!r} names GPU {past.raw.split(',')[0].strip()}: on a machine with fewer "
-            "GPUs it hides them all",
+            f"CUDA_VISIBLE_DEVICES={past.raw!r} names GPU {(past.raw or '').split(',')[0].strip()}: on a machine "
+            "with fewer GPUs it hides them all",
             certainty=POSSIBLE,
             detail=f"{quote(missing)}. GPUs are counted from 0, and CUDA stops reading the list at the first index "
                    "the machine does not have; a script written for a bigger machine (`CUDA_VISIBLE_DEVICES=1`) "
