@@ -586,8 +586,11 @@ def gpu_situation(ctx: RuleContext) -> Optional[Situation]:
         version = wsl.values.get("version") if wsl else None
         return Situation("wsl", "WSL1" if version == "1" else "WSL", wsl,
                          _SITUATION_REMEDIES["wsl1" if version == "1" else "wsl"])
-    notebook = first_of(ctx, Obs.HOSTED_NOTEBOOK)
-    if notebook is not None and not ctx.gpus and container.in_container is not True:
+    # a notebook's runtime without a GPU: none named in the paste, or the service saying it gave none (a GPU the
+    # writer names is then the one they had before)
+    refused = next((o for o in all_of(ctx, Obs.HOSTED_NOTEBOOK) if o.values.get("kind") == "no GPU given"), None)
+    notebook = refused or first_of(ctx, Obs.HOSTED_NOTEBOOK)
+    if notebook is not None and (not ctx.gpus or refused is not None) and container.in_container is not True:
         return Situation("notebook", "this notebook's runtime", notebook, _SITUATION_REMEDIES["notebook"])
     vm = first_of(ctx, Obs.VIRTUAL_MACHINE)
     if vm is not None and container.in_container is not True and not ctx.gpus:

@@ -34,6 +34,8 @@ LEADS = [
      "no_gpu_visible", "notebook"),
     ("Não foi possível atribuir um back-end\nNenhum back-end com GPU disponível. Gostaria de usar um ambiente de "
      "execução sem acelerador?", "no_gpu_visible", "notebook"),
+    # ... also where the writer names the GPU they used to get
+    ("I always got a T4 GPU, now: Cannot connect to GPU backend", "no_gpu_visible", "notebook"),
     # a launch script's CUDA_VISIBLE_DEVICES naming a second GPU, and CUDA seeing none
     ("CUDA_VISIBLE_DEVICES=1 python search.py --cuda\nException: No GPU found, please run without --cuda",
      "no_gpu_visible", "CUDA_VISIBLE_DEVICES='1' names GPU 1"),
