@@ -174,11 +174,12 @@ def cuda_unavailable(ctx: RuleContext) -> Optional[Observation]:
                  *((Obs.GPU_NOT_SEEN,) if fallback_says_no_gpu(ctx) else ()))
 
 
-_PROBE_WARNING = lazy_compile(r"^\s*(?:[WI]\d{4}\s|[WI]\s+\S+:\d+\]|\S*(?:UserWarning|dso_loader|cuda_diagnostics)\b)|"
+_PROBE_WARNING = lazy_compile(r"^\s*(?:\d{4}-\d\d-\d\d[ T][\d:.]+:?\s+)?(?:[WI]\d{4}\s|[WI]\s+\S+:\d+\]|"
+                              r"\S*(?:UserWarning|dso_loader|cuda_diagnostics)\b)|"
                               r"\bUserWarning: CUDA initiali[sz]ation\b", re.IGNORECASE)
 """A library's GPU probe reported at warning level (torch's "UserWarning: CUDA initialization: Found no NVIDIA
-driver", TensorFlow's glog "W …dso_loader.cc] Could not load dynamic library 'libcuda.so.1'"): the program goes on
-on the CPU."""
+driver", TensorFlow's glog "W …dso_loader.cc] Could not load dynamic library 'libcuda.so.1'", also behind TensorFlow
+2's timestamp "2023-05-01 10:00:00.123456: W …"): the program goes on on the CPU."""
 
 
 def carried_on_without_cuda(ctx: RuleContext, observation: Observation) -> bool:

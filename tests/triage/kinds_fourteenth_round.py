@@ -76,6 +76,10 @@ NOT_OBSERVED = [
 ]
 
 SILENT = [
+    # torch in the container uses the GPU: nvidia-smi missing there is the tool, not the GPU
+    ("$ nvidia-smi\nbash: nvidia-smi: command not found\n$ python -c \"import torch; print(torch.cuda.is_available(), "
+     "torch.cuda.get_device_name(0))\"\nTrue NVIDIA A100-SXM4-40GB\nWhy is nvidia-smi missing in the container?",
+     "CC804"),
     # another library preloaded, or torch's wheel's own libnccl preloaded as a workaround: no NCCL conflict
     ("LD_PRELOAD=/usr/lib/libtcmalloc.so.4\n[rank0]: RuntimeError: NCCL Error 3: internal error", "CC810"),
     ("export LD_PRELOAD=/venv/lib/python3.10/site-packages/nvidia/nccl/lib/libnccl.so.2\n"

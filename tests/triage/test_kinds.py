@@ -228,3 +228,15 @@ def test_a_mask_naming_a_second_gpu_is_blamed_only_where_the_paste_does_not_show
               "GPU 1: NVIDIA GeForce RTX 3090 (UUID: GPU-66666666-7777-8888-9999-000000000000)\n")
     assert not [f for f in triage(f"{listed}CUDA_VISIBLE_DEVICES=1 python train.py\n{error}").findings
                 if "names GPU" in f.title]
+
+
+def test_tensorflows_probe_warning_behind_its_timestamp_is_no_driver_error():
+    """TensorFlow 2 prints its glog warnings behind a timestamp ("2023-05-01 10:00:00.123456: W …dso_loader.cc"): the
+    program goes on on the CPU, so a missing libcuda there is a possible warning, as without the timestamp."""
+    line = ("W tensorflow/compiler/xla/stream_executor/platform/default/dso_loader.cc:64] Could not load dynamic library "
+            "'libcuda.so.1'; dlerror: libcuda.so.1: cannot open shared object file: No such file or directory")
+    for text in (line, "2023-05-01 10:00:00.123456: " + line):
+        found = first(text)
+        assert found.code == "CC802" and found.severity == "warning" and found.certainty == "possible", text
+    failing = first("ImportError: libcuda.so.1: cannot open shared object file: No such file or directory")
+    assert failing.code == "CC802" and failing.severity == "error"

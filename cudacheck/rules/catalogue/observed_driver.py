@@ -43,6 +43,10 @@ def _no_gpu_signs(ctx: RuleContext, situation: Situation, access: Optional[bool]
     driver_refused = first_of(ctx, Obs.FORWARD_COMPAT_804, Obs.DRIVER_TOO_OLD) is not None
     # nor where a CUDA library failed to load or torch answers that CUDA is available (fallback_says_no_gpu)
     prose = (Obs.GPU_NOT_SEEN,) if not driver_refused and fallback_says_no_gpu(ctx) else ()
+    if torch_sees_gpu(ctx):
+        # torch in the paste uses the GPU: nvidia-smi or NVML missing is only the tool absent (a container given the
+        # `compute` capability without `utility`), not the GPU
+        names = [n for n in names if n not in (Obs.SMI_NOT_FOUND, Obs.NVML_LIBRARY_MISSING)]
     signs = [o for o in all_of(ctx, *names, *prose) if not _host_side(o)]
     unavailable = cuda_unavailable(ctx)
     if driver_refused and unavailable is not None and unavailable.signature == Obs.GPU_NOT_SEEN:
