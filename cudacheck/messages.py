@@ -573,6 +573,9 @@ MESSAGES: Tuple[Message, ...] = (
              # "exits with return code = -7", the signal handler's "Signal 7 (SIGBUS) received by PID"
              r"\bSignal 7 \(SIGBUS\)|\bSignals\.SIGBUS\b|\bexit\s*code\s*:\s*-7\b|\breturn code\s*=?\s*-7\b|"
              r"Fatal Python error: Bus error|"
+             # UCX's signal handler (NCCL and MPI jobs): "[host:3039 :0:3095] Caught signal 7 (Bus error: nonexistent
+             # physical address)"
+             r"\bCaught signal 7 \(Bus error|"
              r"^\s*(?:\[\d+\]\s*\d+\s*)?Bus error(?: \(core dumped\))?|\bBus error \(core dumped\)|"
              r"(?:DataLoader|worker|shm|shared memory)[^\n]{0,80}\b(?:Bus error|SIGBUS)\b|"
              r"\b(?:Bus error|SIGBUS)\b[^\n]{0,40}?\b(?:DataLoader|data\s+loader|num_workers|workers)\b|"

@@ -55,6 +55,10 @@ NOT_LEADS = [
 ]
 
 OBSERVED = [
+    ("ran the tests with uv run python -m pytest, ran successfully, but didn't pick up GPU", Obs.GPU_NOT_SEEN),
+    ("应用商店安装的ollama，并没有调用GPU来进行计算", Obs.GPU_NOT_SEEN),
+    ("我把配置文件改成cuda，运行还是显示cpu", Obs.GPU_NOT_SEEN),
+    ("[8d6bf97c3bf4:3039 :0:3095] Caught signal 7 (Bus error: nonexistent physical address)", Obs.BUS_ERROR),
     ("it still uses the CPU even though I installed the CUDA version", Obs.GPU_NOT_SEEN),
     ("INFO: Using device: cpu", Obs.GPU_NOT_SEEN),
     ("everything runs on the CPU", Obs.GPU_NOT_SEEN),
@@ -64,6 +68,8 @@ OBSERVED = [
 ]
 
 NOT_OBSERVED = [
+    ("我一直用cuda训练，还是不行", Obs.GPU_NOT_SEEN),
+    ("Caught signal 11 (Segmentation fault: address not mapped to object at address 0x8)", Obs.BUS_ERROR),
     ("Colab: Runtime → Change runtime type → GPU, then connect to a GPU runtime", Obs.GPU_NOT_SEEN),
     ("when using CPU it is slow, as expected", Obs.GPU_NOT_SEEN),
     ("it uses CPU offload for the optimizer states", Obs.GPU_NOT_SEEN),

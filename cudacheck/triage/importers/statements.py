@@ -101,8 +101,8 @@ introduces the paste below is still the writer's."""
 _NOT_SEEN = lazy_compile(
     r"\bgpus?\s+(?:is\s+|are\s+|was\s+|were\s+|shows?\s+(?:as\s+)?)?(?:not\s+(?:detected|found|recogni[sz]ed|visible|"
     r"available|seen|working)|undetected|missing)|\bgpus?\s+(?:don'?t|doesn'?t|does\s+not|do\s+not)\s+work|"
-    r"(?:can'?t|cannot|doesn'?t|does\s+not|do\s+not|don'?t|not\s+able\s+to|unable\s+to)\s+(?:see|detect|find|use|access)"
-    r"\s+(?:the\s+|my\s+|any\s+|a\s+)?(?:nvidia\s+)?gpus?\b"
+    r"(?:can'?t|cannot|doesn'?t|does\s+not|do\s+not|don'?t|didn'?t|did\s+not|not\s+able\s+to|unable\s+to)\s+"
+    r"(?:see|detect|find|use|access|pick\s+up)\s+(?:the\s+|my\s+|any\s+|a\s+)?(?:nvidia\s+)?gpus?\b"
     # the GPU's processes or figures not shown (nvidia-smi in a container shows no processes) is not the GPU unseen
     r"(?!\s*(?:process\w*|threads?|usage|util\w*|memory|temp\w*|fans?|power|clocks?|stats|metrics|load|activity))|"
     # a cluster's login node sees the GPU, the job does not: "True on the login node, but False in the sbatch job"
@@ -124,7 +124,8 @@ _NOT_SEEN = lazy_compile(
     r"(?:can'?t|cannot|doesn'?t|does\s+not|don'?t|do\s+not|not\s+able\s+to|unable\s+to)\s+(?:see|detect|find|use|access)"
     r"\s+(?:the\s+)?cuda\b|\bgpus?\s+(?:is|are)\s+not\s+(?:being\s+)?used|\bmaking\s+the\s+gpus?\s+unused\b|\bnot\s+using\s+(?:the\s+|my\s+)?gpu|"
     r"\b(?:falls?|fell|falling)\s+back\s+to\s+(?:the\s+)?cpu|(?:识别不到|检测不到|找不到|无法识别|没有识别)\s*(?:gpu|显卡|cuda)|"
-    r"(?:gpu|显卡|cuda)\s*(?:识别不到|检测不到|不可用|无法使用|用不了)|(?:gpu|グラボ|グラフィックボード)\s*(?:が|を)?\s*(?:認識されない|"
+    r"(?:gpu|显卡|cuda)\s*(?:识别不到|检测不到|不可用|无法使用|用不了)|(?:没有|没|并没有|不)\s*(?:调用|使用|用上|用到)\s*(?:gpu|显卡)|"
+    r"(?:还是|仍然|依然|一直)\s*(?:显示|用的?是?|在用|使用)\s*cpu|(?:gpu|グラボ|グラフィックボード)\s*(?:が|を)?\s*(?:認識されない|"
     r"認識しない|認識されません|見えない|使えない)|(?:gpu|그래픽\s*카드)\s*(?:를|을|가|이)?\s*인식(?:하지|되지|을)\s*(?:못|않)|"
     r"не\s+(?:видит|определяет|обнаруживает|находит)\s+(?:gpu|видеокарт)|(?:gpu|видеокарт\w*)\s+не\s+(?:видна|видит|"
     r"определяется|обнаружена)|no\s+(?:detecta|reconoce|encuentra)\s+(?:la\s+)?gpu|não\s+(?:detecta|reconhece|encontra)"
@@ -263,11 +264,13 @@ def parse(document: Document, facts: Facts) -> None:
                                            "没有识别", "不可用", "認識", "見えない", "使えない", "인식", "не ", "no ",
                                            "não ", "no gpu", "gpus available", "gpu available", "unused",
                                            "number of gpus: 0", "login node", "head node", "front-end node",
-                                           "frontend node", "submit node"),
+                                           "frontend node", "submit node", "没", "不调用", "不使用", "还是", "仍然",
+                                           "依然", "一直"),
                                           distinct=True))
     gpu_lines = set(document.lines_with_any(("gpu", "nvidia-smi", "显卡", "グラボ", "グラフィックボード", "그래픽",
                                              "видеокарт"), distinct=True))
-    for index in sorted(gpu_lines | set(document.lines_with_any(("cuda", "back to"), distinct=True))):
+    for index in sorted(gpu_lines | set(document.lines_with_any(("cuda", "back to", "还是", "仍然", "依然", "一直"),
+                                                                distinct=True))):
         if index not in negated and "back to" not in document.lower[index]:
             continue
         text = document.line(index)
