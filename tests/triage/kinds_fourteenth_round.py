@@ -55,6 +55,13 @@ NOT_LEADS = [
 ]
 
 OBSERVED = [
+    # the GPU not used, in the languages reports come in
+    ("学習を始めてもGPUが使われない", Obs.GPU_NOT_SEEN),
+    ("GPU를 사용하지 않습니다", Obs.GPU_NOT_SEEN),
+    ("el programa no usa la GPU, solo la CPU", Obs.GPU_NOT_SEEN),
+    ("программа не использует GPU", Obs.GPU_NOT_SEEN),
+    ("die GPU wird nicht genutzt", Obs.GPU_NOT_SEEN),
+    ("le GPU n'est pas utilisé", Obs.GPU_NOT_SEEN),
     ("ran the tests with uv run python -m pytest, ran successfully, but didn't pick up GPU", Obs.GPU_NOT_SEEN),
     ("应用商店安装的ollama，并没有调用GPU来进行计算", Obs.GPU_NOT_SEEN),
     ("我把配置文件改成cuda，运行还是显示cpu", Obs.GPU_NOT_SEEN),
@@ -68,6 +75,8 @@ OBSERVED = [
 ]
 
 NOT_OBSERVED = [
+    ("GPUを使っています", Obs.GPU_NOT_SEEN),
+    ("la GPU se usa al 100%", Obs.GPU_NOT_SEEN),
     ("我一直用cuda训练，还是不行", Obs.GPU_NOT_SEEN),
     ("Caught signal 11 (Segmentation fault: address not mapped to object at address 0x8)", Obs.BUS_ERROR),
     ("Colab: Runtime → Change runtime type → GPU, then connect to a GPU runtime", Obs.GPU_NOT_SEEN),

@@ -129,7 +129,15 @@ _NOT_SEEN = lazy_compile(
     r"認識しない|認識されません|見えない|使えない)|(?:gpu|그래픽\s*카드)\s*(?:를|을|가|이)?\s*인식(?:하지|되지|을)\s*(?:못|않)|"
     r"не\s+(?:видит|определяет|обнаруживает|находит)\s+(?:gpu|видеокарт)|(?:gpu|видеокарт\w*)\s+не\s+(?:видна|видит|"
     r"определяется|обнаружена)|no\s+(?:detecta|reconoce|encuentra)\s+(?:la\s+)?gpu|não\s+(?:detecta|reconhece|encontra)"
-    r"\s+(?:a\s+)?gpu",
+    r"\s+(?:a\s+)?gpu|"
+    # the GPU not used, in Japanese, Korean, Spanish, Portuguese, Russian, German and French
+    r"gpu\s*(?:が|を)\s*(?:使われ(?:ない|ません|ていない)|使って(?:くれ)?(?:ない|ません)|使用され(?:ない|ません|ていない))|"
+    r"gpu\s*(?:를|을|가)?\s*(?:사용하지\s*(?:않|못)|사용\s*안|안\s*쓰)|"
+    r"\bno\s+(?:usa|utiliza|está\s+usando|está\s+utilizando)\s+(?:la\s+)?gpu|"
+    r"não\s+(?:usa|utiliza|está\s+usando|está\s+utilizando)\s+(?:a\s+)?gpu|"
+    r"не\s+(?:использует|задействует|использ\w+)\s+(?:gpu|видеокарт)|"
+    r"\b(?:die\s+)?(?:gpu|grafikkarte)\s+wird\s+nicht\s+(?:genutzt|verwendet|benutzt|erkannt)|"
+    r"\b(?:le\s+|la\s+)?gpu\s+n'est\s+pas\s+(?:utilisée?|détectée?|reconnue?)",
     re.IGNORECASE)
 _ON_CPU = lazy_compile(
     # the writer saying the work runs on the CPU ("I saw that it was using CPU", "everything runs on the CPU", "it
@@ -265,7 +273,8 @@ def parse(document: Document, facts: Facts) -> None:
                                            "não ", "no gpu", "gpus available", "gpu available", "unused",
                                            "number of gpus: 0", "login node", "head node", "front-end node",
                                            "frontend node", "submit node", "没", "不调用", "不使用", "还是", "仍然",
-                                           "依然", "一直"),
+                                           "依然", "一直", "ない", "ません", "않", "사용 안", "안 쓰", "nicht",
+                                           "n'est pas"),
                                           distinct=True))
     gpu_lines = set(document.lines_with_any(("gpu", "nvidia-smi", "显卡", "グラボ", "グラフィックボード", "그래픽",
                                              "видеокарт"), distinct=True))
