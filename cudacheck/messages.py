@@ -762,6 +762,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"Expected all tensors to be on the same device"),
     _message(Obs.CUBLAS_STATUS, ("cublas_status_",),
              r"CUBLAS_STATUS_(?P<status>[A-Z_]+)"),
+    _message(Obs.CUFFT_INTERNAL_ERROR, ("cufft_internal_error",), r"\bCUFFT_INTERNAL_ERROR\b"),
     _message(Obs.CUDNN_NO_ENGINE, ("unable to find an engine",),
              r"GET was unable to find an engine to execute this computation"),
     _message(Obs.CUDNN_STATUS, ("cudnn_status_",),

@@ -295,6 +295,8 @@ class Obs(str, Enum):
     CUBLAS_STATUS = ("cublas_status", APPLICATION, "a cuBLAS call failed")
     CUDNN_NO_ENGINE = ("cudnn_no_engine", APPLICATION, "cuDNN found no algorithm (often memory)")
     CUDNN_STATUS = ("cudnn_status", APPLICATION, "a cuDNN call failed")
+    CUFFT_INTERNAL_ERROR = ("cufft_internal_error", APPLICATION,
+                            "cuFFT failed with CUFFT_INTERNAL_ERROR (a cuFFT older than the GPU, or a cuFFT bug)")
     NCCL_ERROR = ("nccl_error", APPLICATION, "an NCCL collective failed")
 
     # --- where the program runs and how it was started ------------------------------------------------------

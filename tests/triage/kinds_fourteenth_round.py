@@ -36,6 +36,13 @@ LEADS = [
      "execução sem acelerador?", "no_gpu_visible", "notebook"),
     # ... also where the writer names the GPU they used to get
     ("I always got a T4 GPU, now: Cannot connect to GPU backend", "no_gpu_visible", "notebook"),
+    # cuFFT of a CUDA that predates the GPU: torch's own sm_86 kernels run on an RTX 4090, cuFFT of CUDA 11.7 does not
+    ("PyTorch version: 1.13.1+cu117\nGPU 0: NVIDIA GeForce RTX 4090\nRuntimeError: cuFFT error: CUFFT_INTERNAL_ERROR",
+     "arch_not_in_build", "cuFFT of CUDA 11.7 has no code"),
+    ("I run on a 4090\nRuntimeError: cuFFT error: CUFFT_INTERNAL_ERROR", "arch_not_in_build",
+     "older than 11.8"),
+    ("return _VF.stft(input, n_fft, hop_length, win_length, window,\nRuntimeError: cuFFT error: CUFFT_INTERNAL_ERROR",
+     "arch_not_in_build", "older than the GPU"),
     # a launch script's CUDA_VISIBLE_DEVICES naming a second GPU, and CUDA seeing none
     ("CUDA_VISIBLE_DEVICES=1 python search.py --cuda\nException: No GPU found, please run without --cuda",
      "no_gpu_visible", "CUDA_VISIBLE_DEVICES='1' names GPU 1"),
@@ -91,6 +98,10 @@ NOT_OBSERVED = [
 ]
 
 SILENT = [
+    # cuFFT of a CUDA that knows the GPU, or a GPU every recent toolkit knows: its error has another cause
+    ("torch 2.1.0+cu121 on a 4090\nRuntimeError: cuFFT error: CUFFT_INTERNAL_ERROR", "CC805"),
+    ("RTX 3090\nRuntimeError: cuFFT error: CUFFT_INTERNAL_ERROR", "CC805"),
+    ("torch 2.0.1+cu118\nRuntimeError: cuFFT error: CUFFT_INTERNAL_ERROR", "CC805"),
     # torch in the container uses the GPU: nvidia-smi missing there is the tool, not the GPU
     ("$ nvidia-smi\nbash: nvidia-smi: command not found\n$ python -c \"import torch; print(torch.cuda.is_available(), "
      "torch.cuda.get_device_name(0))\"\nTrue NVIDIA A100-SXM4-40GB\nWhy is nvidia-smi missing in the container?",

@@ -23,6 +23,55 @@ from ..registry import rule
 from .observed_resources import compute_type_capability  # CTranslate2's needs: one table
 
 
+def _cufft_older_than_gpu(ctx: RuleContext, cufft: Observation) -> Optional[Finding]:
+    """CUFFT_INTERNAL_ERROR from a cuFFT whose CUDA predates the GPU's architecture: cuFFT ships code only for the
+    architectures its toolkit knows, and unlike torch's own kernels it has no SASS of an older minor to fall back on
+    (pytorch/pytorch#88038: torch 1.13+cu117 on an RTX 4090, fixed by the CUDA 11.8 build). None where the build's
+    CUDA knows the GPU (or, the GPU unknown, the build is CUDA 11.8 or newer)."""
+    gpu = gpu_arch(ctx)
+    row = ctx.db.arch(f"{gpu.major}.{gpu.minor}") if gpu is not None else None
+    first_cuda = row.first_cuda if row is not None else None
+    build = ctx.snapshot.torch.cuda
+    if gpu is None:
+        if build and (major_minor(build) or (0, 0)) >= (11, 8):
+            return None
+        return ctx.finding(
+            "cuFFT's internal error: most often a torch built for a CUDA older than the GPU (CUDA 11.7 or older on "
+            "an RTX 40 / Ada or a Hopper GPU)", severity="warning", certainty=POSSIBLE,
+            detail=f"{quote(cufft)}. The paste names no GPU" + (f"; torch's build is CUDA {build}" if build else
+                                                                   " and no torch build") +
+                   ". The cuFFT of a toolkit knows only the GPUs of its time; torch 1.13+cu117 on an RTX 4090 is the "
+                   "common case (pytorch/pytorch#88038).",
+            remedy="On an Ada (RTX 40, L4, L40), Hopper or newer GPU install a torch build for CUDA 11.8 or newer "
+                   "(https://pytorch.org/get-started/locally/).",
+            evidence=evidence(cufft))
+    if row is None or not first_cuda:
+        return None
+    known_as = row.architecture or gpu.sm
+    if build and major_minor(build) is not None:
+        if not ctx.db.cuda_predates_arch(build, gpu.major, gpu.minor):
+            return None
+        return ctx.finding(
+            f"cuFFT of CUDA {build} has no code for {gpu_label(ctx)} ({gpu.sm}): that CUDA predates {known_as}",
+            certainty=LIKELY,
+            detail=f"{quote(cufft)}. torch's own kernels reach the GPU through SASS of an older minor, but the cuFFT "
+                   f"that a CUDA {build} build ships knows only the architectures of its toolkit; {known_as} came with "
+                   f"CUDA {first_cuda}.",
+            remedy=f"Install a torch build for CUDA {first_cuda} or newer:\n{ctx.best_wheel_text()}",
+            evidence=evidence(cufft) + ["nvml.gpus.compute_capability", "torch.cuda"])
+    if (major_minor(first_cuda) or (0, 0)) < (11, 8):
+        return None  # every build of recent years knows the GPU: cuFFT's error has another cause
+    return ctx.finding(
+        f"cuFFT fails on {gpu_label(ctx)} ({gpu.sm}): a torch built for CUDA older than {first_cuda} has no cuFFT "
+        "code for it", severity="warning", certainty=POSSIBLE,
+        detail=f"{quote(cufft)}. The paste does not show torch's CUDA build; {known_as} came with CUDA {first_cuda}, "
+               "and the cuFFT of an older toolkit fails there even where torch's own kernels run (torch 1.13+cu117 "
+               "on an RTX 4090).",
+        remedy=f"python -c \"import torch; print(torch.version.cuda)\" — below {first_cuda}, install a torch build for "
+               f"CUDA {first_cuda} or newer (https://pytorch.org/get-started/locally/).",
+        evidence=evidence(cufft) + ["nvml.gpus.compute_capability"])
+
+
 # --- the build and the GPU's architecture -----------------------------------------------------------
 _ARCH_SIGNS = (Obs.GPU_NOT_COMPATIBLE, Obs.NO_KERNEL_IMAGE, Obs.INVALID_DEVICE_FUNCTION, Obs.GPU_REQUIRES_NEWER_CUDA,
                Obs.NVRTC_ARCH, Obs.PTXAS_UNKNOWN_ARCH, Obs.CAPABILITY_RANGE, Obs.GPU_TOO_OLD_TORCH, Obs.MIN_CAPABILITY,
@@ -121,7 +170,11 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
         supports one of these CUDA versions" alone), "Found GPU0 … which requires
         CUDA_VERSION >= …", NVRTC's "invalid value
         for --gpu-architecture" and ptxas's "Value 'sm_120' is not defined for option
-        'gpu-name'", for a GPU that is not older than the build's lowest architecture (NVRTC's
+        'gpu-name'", for a GPU that is not older than the build's lowest architecture; cuFFT's
+        CUFFT_INTERNAL_ERROR where the build's CUDA predates the GPU's architecture (the cuFFT of
+        CUDA 11.7 and older has no code for Ada, so torch 1.13+cu117 fails on an RTX 4090
+        although torch's own sm_86 kernels run there; pytorch/pytorch#88038), possible where
+        the build's CUDA is not shown and the GPU came after CUDA 11.7 (NVRTC's
         error alone is a warning unless the build is known to have no kernels for the GPU: it
         fails only for kernels compiled at run time). (Old
         torch's "not compatible" warning for a GPU the build's SASS covers — sm_80 on sm_86 —
@@ -137,6 +190,12 @@ def observed_arch_not_in_build(ctx: RuleContext) -> Iterator[Finding]:
         newest that fits the driver), or rebuild the extension with
         TORCH_CUDA_ARCH_LIST including the GPU's compute capability.
     """
+    cufft = first_of(ctx, Obs.CUFFT_INTERNAL_ERROR)
+    if cufft is not None and first_of(ctx, *_ARCH_SIGNS) is None:
+        found = _cufft_older_than_gpu(ctx, cufft)
+        if found is not None:
+            yield found
+        return
     category, why, signs = _arch_verdict(ctx)
     if category != "arch_not_in_build" or all("hip error" in s.text.lower() for s in signs):
         return  # ROCm's "HIP error: invalid device function" is an AMD GPU's, outside the NVIDIA stack

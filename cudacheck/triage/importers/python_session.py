@@ -60,6 +60,14 @@ _AVAILABLE_SAID = lazy_compile(
 """A sentence giving torch.cuda.is_available()'s answer: "is_available() returns True", "返回`True`"."""
 
 
+_CHECK_ANSWERED = lazy_compile(
+    # a Chinese sentence giving the answer of a check of torch's GPU without naming the call: "我在源码中加上输出torch
+    # 获取显卡信息，结果是False", "检测cuda返回false"
+    r"(?:torch|cuda|显卡|gpu)[^\n]{0,40}?(?:结果|返回|输出|显示|打印|得到)的?(?:是|为|了)?\s*[`'\"]?(?P<value>True|False)\b",
+    re.IGNORECASE)
+_CHECK_ANCHORS = ("结果", "返回", "输出", "显示", "打印", "得到")
+
+
 def _available_said(document: Document, facts: Facts) -> None:
     """is_available()'s answers as sentences give them, where no session in the paste shows one."""
     for index in document.lines_with("is_available"):
@@ -68,6 +76,14 @@ def _available_said(document: Document, facts: Facts) -> None:
         if said and not _PROMPT.match(line):
             value = (said.group("value") or said.group("before")).lower()
             facts.observe(Obs.CUDA_AVAILABLE, line, document.number(index), value=value, source="text")
+    if facts.observed(Obs.CUDA_AVAILABLE):
+        return
+    for index in document.lines_with_any(_CHECK_ANCHORS):
+        answered = _CHECK_ANSWERED.search(document.line(index))
+        if answered:
+            facts.observe(Obs.CUDA_AVAILABLE, document.line(index), document.number(index),
+                          value=answered.group("value").lower(), source="text")
+            return
 
 
 def parse(document: Document, facts: Facts) -> None:

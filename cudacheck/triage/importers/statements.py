@@ -124,7 +124,7 @@ _NOT_SEEN = lazy_compile(
     r"(?:can'?t|cannot|doesn'?t|does\s+not|don'?t|do\s+not|not\s+able\s+to|unable\s+to)\s+(?:see|detect|find|use|access)"
     r"\s+(?:the\s+)?cuda\b|\bgpus?\s+(?:is|are)\s+not\s+(?:being\s+)?used|\bmaking\s+the\s+gpus?\s+unused\b|\bnot\s+using\s+(?:the\s+|my\s+)?gpu|"
     r"\b(?:falls?|fell|falling)\s+back\s+to\s+(?:the\s+)?cpu|(?:识别不到|检测不到|找不到|无法识别|没有识别)\s*(?:gpu|显卡|cuda)|"
-    r"(?:gpu|显卡|cuda)\s*(?:识别不到|检测不到|不可用|无法使用|用不了)|(?:没有|没|并没有|不)\s*(?:调用|使用|用上|用到)\s*(?:gpu|显卡)|"
+    r"(?:gpu|显卡|cuda)\s*(?:识别不到|检测不到|不可用|无法使用|用不了)|(?:没有|没|并没有|不)\s*(?:会|會|能)?\s*(?:调用|使用|用上|用到)\s*(?:gpu|显卡|顯卡)|"
     r"(?:还是|仍然|依然|一直)\s*(?:显示|用的?是?|在用|使用)\s*cpu|(?:gpu|グラボ|グラフィックボード)\s*(?:が|を)?\s*(?:認識されない|"
     r"認識しない|認識されません|見えない|使えない)|(?:gpu|그래픽\s*카드)\s*(?:를|을|가|이)?\s*인식(?:하지|되지|을)\s*(?:못|않)|"
     r"не\s+(?:видит|определяет|обнаруживает|находит)\s+(?:gpu|видеокарт)|(?:gpu|видеокарт\w*)\s+не\s+(?:видна|видит|"
@@ -144,11 +144,13 @@ _ON_CPU = lazy_compile(
     # still uses cpu"), or a program's log saying which device it picked ("Using device: cpu"); not a choice ("when
     # using CPU", "--device cpu", "works on CPU but ..."), nor the CPU's own figures ("using CPU offload")
     r"\b(?:it|it'?s|that|everything|(?:the\s+)?(?:model|program|app|application|training|inference|job|script|"
-    r"process|generation|whole\s+thing))\s+(?:is\s+|was\s+|still\s+|only\s+|always\s+|just\s+)*"
-    r"(?:using|uses|used|running\s+on|runs\s+on|ran\s+on|run\s+on)\s+(?:only\s+)?(?:the\s+|my\s+)?cpu\b"
+    r"process|generation|whole\s+thing))\s+(?:is\s+|was\s+|still\s+|only\s+|always\s+|just\s+|seems\s+to\s+be\s+|"
+    r"appears\s+to\s+be\s+)*"
+    r"(?:using|uses|used|(?:running|runs|ran|run)\s+(?:on|off))\s+(?:only\s+)?(?:the\s+|my\s+)?cpu\b"
     r"(?!\s*(?:offload\w*|memory|ram|threads?|cores?|usage|util\w*|percent|%|\d))(?![^\n]{0,40}\b(?:but|while|"
     r"whereas)\b[^\n]{0,40}\bgpu\b[^\n]{0,20}\b(?:works?|fine|fails?|crash\w*|errors?)\b)|"
-    r"(?:^|[\"'`])\W*(?:info\W+)?using\s+device\s*[:=]?\s*['\"]?cpu['\"]?\s*(?:$|[\"'`.,;)])", re.IGNORECASE)
+    r"(?:^|[\"'`])\W*(?:info\W+)?using\s+device(?:[_ ]type)?\s*[:=]?\s*['\"]?cpu['\"]?\s*(?:$|[\"'`.,;)])",
+    re.IGNORECASE)
 _MULTIPLE = lazy_compile(
     r"\b(?:multiple|two|several|both|2|duplicate|conflicting)\s+(?:different\s+)?(?:py)?torch(?:\s+\w+)?\s+"
     r"(?:versions|copies|installations|installs|packages)\b|\b(?:multiple|two|several|2|duplicate)\s+(?:different\s+)?"
@@ -272,7 +274,7 @@ def parse(document: Document, facts: Facts) -> None:
                                            "没有识别", "不可用", "認識", "見えない", "使えない", "인식", "не ", "no ",
                                            "não ", "no gpu", "gpus available", "gpu available", "unused",
                                            "number of gpus: 0", "login node", "head node", "front-end node",
-                                           "frontend node", "submit node", "没", "不调用", "不使用", "还是", "仍然",
+                                           "frontend node", "submit node", "没", "不调用", "不使用", "不會", "不会", "还是", "仍然",
                                            "依然", "一直", "ない", "ません", "않", "사용 안", "안 쓰", "nicht",
                                            "n'est pas"),
                                           distinct=True))
