@@ -43,7 +43,7 @@ CATEGORY_MEANINGS: Dict[str, str] = {
     "lib_path_conflict": "CUDA libraries resolved from the wrong place",
     "shm_too_small": "/dev/shm too small for DataLoader workers or NCCL",
     "shm_permission": "/dev/shm not writable for this user",
-    "torchvision_mismatch": "torchvision/torchaudio not built for this torch",
+    "torchvision_mismatch": "torchvision/torchaudio/torchtext not built for this torch",
     "multiple_torch_installs": "the torch that imports is not the one installed",
     "cuda_toolkit_mismatch_ext": "local nvcc/CUDA_HOME differs from torch's CUDA (extension builds)",
     "fabricmanager_missing": "NVSwitch system without a running Fabric Manager",
@@ -58,6 +58,10 @@ CATEGORY_MEANINGS: Dict[str, str] = {
 }
 
 CATEGORIES: Tuple[str, ...] = tuple(CATEGORY_MEANINGS)
+
+COMPANION_PACKAGES: Tuple[str, ...] = ("torchvision", "torchaudio", "torchtext")
+"""torch's companion libraries: each release is built for exactly one torch release, so one that does not fit the
+installed torch is `torchvision_mismatch`, not a third-party `extension_mismatch`."""
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: Tuple[str, ...] = ("error", "warning", "info")

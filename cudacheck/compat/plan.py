@@ -23,7 +23,8 @@ from .judgements import (DriverVerdict, driver_verdict, index_url, python_ok,  #
                          variant_targets)
 from .tables import TorchRelease, TorchVariant
 
-COMPANIONS = ("torchvision", "torchaudio")
+PLANNED_COMPANIONS = ("torchvision", "torchaudio")
+"""The companions a plan pins beside torch (the compat table holds their pairings)."""
 
 
 @dataclass

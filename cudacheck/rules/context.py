@@ -260,7 +260,7 @@ class RuleContext:
     def machine(self, *, same_python: bool = True) -> "Machine":
         """This machine as the planner sees it: driver, GPU identities, Python, platform and the
         companions (torchvision/torchaudio) a plan must bring along."""
-        from ..compat.plan import COMPANIONS, Machine
+        from ..compat.plan import PLANNED_COMPANIONS, Machine
 
         python = self.snapshot.platform.python_version if same_python else None
         version = major_minor(python)
@@ -269,7 +269,7 @@ class RuleContext:
                          pci_device_id=g.facts.pci_device_id,
                          compute_capability=g.facts.compute_capability or (g.arch.cc if g.arch else None),
                          memory_total_mib=g.facts.memory_total_mib) for g in self.gpus]
-        companions: Tuple[str, ...] = tuple(name for name in COMPANIONS if self.snapshot.package(name))
+        companions: Tuple[str, ...] = tuple(name for name in PLANNED_COMPANIONS if self.snapshot.package(name))
         return Machine(driver_version=self.driver_version,
                        driver_cuda=self.snapshot.nvml.cuda_driver_version or self.snapshot.cuda_driver.driver_version,
                        gpus=gpus, python=python_mm, platform=self.platform,

@@ -43,6 +43,9 @@ LEADS = [
      "older than 11.8"),
     ("return _VF.stft(input, n_fft, hop_length, win_length, window,\nRuntimeError: cuFFT error: CUFFT_INTERNAL_ERROR",
      "arch_not_in_build", "older than the GPU"),
+    # torchtext is one of torch's companions, built for exactly one torch release like torchvision
+    ("/home/u/envs/pdf/lib/python3.10/site-packages/torchtext/lib/libtorchtext.so: undefined symbol: "
+     "_ZN5torch3jit17parseSchemaOrNameERKSs", "torchvision_mismatch", "torchtext"),
     # a launch script's CUDA_VISIBLE_DEVICES naming a second GPU, and CUDA seeing none
     ("CUDA_VISIBLE_DEVICES=1 python search.py --cuda\nException: No GPU found, please run without --cuda",
      "no_gpu_visible", "CUDA_VISIBLE_DEVICES='1' names GPU 1"),

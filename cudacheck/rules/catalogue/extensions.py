@@ -15,6 +15,7 @@ from ...observations import Obs
 from ...report import Finding
 from ...snapshot import KernelBinary
 from ...versions import major_minor, torch_public
+from ...vocabulary import COMPANION_PACKAGES
 from ..context import GpuView, RuleContext
 from ..observations import POSSIBLE, first_of
 from ..registry import rule
@@ -30,7 +31,6 @@ RELEASE_WHEELS = {
     "causal-conv1d": ("causal_conv1d", "https://github.com/Dao-AILab/causal-conv1d/releases"),
     "mamba-ssm": ("mamba_ssm", "https://github.com/state-spaces/mamba/releases"),
 }
-COMPANIONS = ("torchvision", "torchaudio")
 
 
 def _extensions(ctx: RuleContext) -> List[KernelBinary]:
@@ -71,7 +71,7 @@ def fitting_build(ctx: RuleContext, binary: KernelBinary) -> str:
     torch = ctx.snapshot.torch
     name = package_key(binary.package or "")
     release = ctx.build.release
-    if name in COMPANIONS and release is not None and torch.version:
+    if name in COMPANION_PACKAGES and release is not None and torch.version:
         version = release.companion(name, torch_public(torch.version) or "")
         tag = ctx.build.tag
         if version:
@@ -239,7 +239,7 @@ def extension_undefined_torch_symbols(ctx: RuleContext) -> Iterator[Finding]:
         first = (binary.missing_torch_symbols or ["?"])[0]
         count = binary.missing_torch_symbols_count
         of = f" of its {binary.torch_symbols}" if binary.torch_symbols is not None else ""
-        companion = package_key(binary.package or "") in COMPANIONS
+        companion = package_key(binary.package or "") in COMPANION_PACKAGES
         optional = companion and _file_name(binary).startswith("image.")  # torchvision.io's: it warns and goes on
         yield ctx.finding(
             f"{_name(binary)} needs {count} torch symbol{'s' if count != 1 else ''} that {torch_label} "

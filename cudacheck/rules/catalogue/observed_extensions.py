@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Iterator, List, Optional
 
 from ...observations import Obs
+from ...vocabulary import COMPANION_PACKAGES
 from ...report import Finding
 from ...compat.judgements import official_wheel_cxx11_abi
 from ...versions import major_minor, torch_public
@@ -14,7 +15,6 @@ from ..observations import (LIKELY, POSSIBLE, all_of, build_step_without_gpu, cp
                             gpu_arch, gpu_label, kernel_error_owner, quote)
 from ..registry import rule
 
-COMPANIONS = ("torchvision", "torchaudio", "torchtext")
 
 
 def _installed_torch(ctx: RuleContext, said: Optional[str]) -> Optional[str]:
@@ -185,11 +185,11 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
 
 def _category(package: str) -> Optional[str]:
     """torchvision and torchaudio have their own category; every other extension is an extension."""
-    return "torchvision_mismatch" if package in COMPANIONS else None
+    return "torchvision_mismatch" if package in COMPANION_PACKAGES else None
 
 
 def _remedy(package: str) -> str:
-    if package in COMPANIONS:
+    if package in COMPANION_PACKAGES:
         return (f"Install the {package} release that pairs with the installed torch, from the same index (same CUDA "
                 f"tag): `pip install --force-reinstall torch torchvision torchaudio --index-url …`.")
     return (f"Install the {package} build made for the installed torch, CUDA and platform (its release wheels or "
