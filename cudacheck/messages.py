@@ -126,7 +126,8 @@ MESSAGES: Tuple[Message, ...] = (
               "nvrm: no nvidia", "bad return status", "kernel module is not", "dkms", "incompatibility with kernel",
               "module build", "unable to load the", "driver is not loaded", "driver isn't loaded",
               "driver is not running", "driver isn't running", "module is not loaded", "module isn't loaded",
-              "lsmod"),
+              "lsmod", "module cannot", "module can't", "module could not", "module couldn't", "module fails",
+              "module failed"),
              r"modprobe: (?:FATAL|ERROR):[^\n]*nvidia|could not insert 'nvidia|Key was rejected by service|"
              r"NVIDIA kernel module[^\n]*(?:not loaded|missing|failed|not compiled|not built)|NVRM: The NVIDIA probe routine|"
              r"NVRM: No NVIDIA (?:GPU|devices?) found|kernel module[^\n]*nouveau[^\n]*(?:in use|loaded)|"
@@ -142,7 +143,10 @@ MESSAGES: Tuple[Message, ...] = (
              r"lsmod\s*\|\s*grep\s+(?:-i\s+)?nvidia\b[^\n]{0,40}?(?:shows|returns|prints|gives|outputs|is|was)\s+"
              r"(?:nothing|empty|no\s+output)|"
              r"(?:Failed to load|Failed to initialize) the NVIDIA kernel module|"
-             r"nvidia(?:\s+kernel)?\s+(?:driver|module)\s+(?:is\s+not|isn'?t)\s+(?:loaded|running)"),
+             r"nvidia(?:\s+kernel)?\s+(?:driver|module)\s+(?:is\s+not|isn'?t)\s+(?:loaded|running)|"
+             # the module said not to build for the running kernel: "In 6.15 kernel the nvidia module cannot be built"
+             r"\bnvidia(?:[\s-]+(?:kernel|dkms|open))?\s+modules?\s+(?:cannot|can'?t|could\s+not|couldn'?t|fails?\s+to|"
+             r"failed\s+to)\s+(?:be\s+)?(?:built|build|compiled?|loaded?)\b"),
     _message(Obs.RM_INIT_FAILED, ("rminitadapter failed",),
              r"RmInitAdapter failed!?\s*(?P<code>\([^)]*\))?"),
     _message(Obs.NOUVEAU_BOUND, ("kernel driver in use: nouveau",),
@@ -256,7 +260,10 @@ MESSAGES: Tuple[Message, ...] = (
                                       "cuda is unavailable", "not able to use gpu", "cuda available",
                                       "no supported gpu backend", "failed to infer device type", "unspecifiedplatform",
                                       # Lightning's banner; accelerate and transformers refusing fp16 on the CPU
-                                      "gpu available: false", "requires a gpu (not 'cpu')", "can only be used on cuda"),
+                                      "gpu available: false", "requires a gpu (not 'cpu')", "can only be used on cuda",
+                                      # Lightning's Trainer refusing a GPU accelerator, old and new wording
+                                      "gpuaccelerator can not run", "cudaaccelerator can not run",
+                                      "but your machine only has: []"),
              r"is_available(?:\(\))?\)?[`'\"]?\s*(?:(?:returns?|returned|is|was|gives|gave|->|=|==|:|#|prints?|printed|"
              r"shows?|says?|outputs?|still|always|keeps?|returning|"
              # the same said in other languages: 返回 / 输出 / 为 / 是, が / は, возвращает, devuelve, retorna, gibt
@@ -269,7 +276,9 @@ MESSAGES: Tuple[Message, ...] = (
              r"Failed to infer device type|\bUnspecifiedPlatform\b|"
              r"assert\s+(?:torch\.)?cuda\.is_available\(\)[^\n]{0,40}?\s+AssertionError\b|"
              r"\bGPU available:\s*False\b|mixed precision requires a GPU \(not 'cpu'\)|"
-             r"can only be used on CUDA(?:\s+or\s+\w+)?\s+devices",
+             r"can only be used on CUDA(?:\s+or\s+\w+)?\s+devices|"
+             r"\b(?:GPU|CUDA)Accelerator can not run on your system since the accelerator is not available|"
+             r"\bBut your machine only has:\s*\[\]",  # old Lightning: "You requested gpus: [0]" on the line above
              join_next=1, exclude=r"^\s*(?:[-*]\s*)?Is CUDA available"),
     # --- drivers, containers and GPU visibility: more messages -------------------------------------
     # the toolkit's stub libcuda (lib64/stubs) found before the driver's: CUDA error 34

@@ -65,6 +65,14 @@ NOT_LEADS = [
 ]
 
 OBSERVED = [
+    # Lightning refusing a GPU accelerator, and its older wording
+    ("MisconfigurationException: GPUAccelerator can not run on your system since the accelerator is not available. "
+     "The following accelerator(s) is available and can be passed into `accelerator` argument of `Trainer`: ['cpu'].",
+     Obs.CUDA_NOT_AVAILABLE),
+    ("MisconfigurationException: You requested gpu: [0]\n But your machine only has: []", Obs.CUDA_NOT_AVAILABLE),
+    # the driver's module said not to build for the running kernel
+    ("In 6.15 kernel the nvidia module cannot be built and therefore the device cannot use the nvidia driver",
+     Obs.KERNEL_MODULE_FAILED),
     # the GPU not used, in the languages reports come in
     ("学習を始めてもGPUが使われない", Obs.GPU_NOT_SEEN),
     ("GPU를 사용하지 않습니다", Obs.GPU_NOT_SEEN),
@@ -85,6 +93,8 @@ OBSERVED = [
 ]
 
 NOT_OBSERVED = [
+    ("You requested gpu: [0]\n But your machine only has: [0, 1]", Obs.CUDA_NOT_AVAILABLE),
+    ("the nvidia module can be built with dkms", Obs.KERNEL_MODULE_FAILED),
     ("GPUを使っています", Obs.GPU_NOT_SEEN),
     ("la GPU se usa al 100%", Obs.GPU_NOT_SEEN),
     ("我一直用cuda训练，还是不行", Obs.GPU_NOT_SEEN),
