@@ -65,6 +65,9 @@ NOT_LEADS = [
 ]
 
 OBSERVED = [
+    ("I pulled the -gpu image but it still seems to run on CPU.", Obs.GPU_NOT_SEEN),
+    ("my laptop has no GPU, only an Intel UHD 620", Obs.NO_NVIDIA_GPU),
+    ("no GPU here, the video is encoded as h264", Obs.NO_NVIDIA_GPU),
     # Lightning refusing a GPU accelerator, and its older wording
     ("MisconfigurationException: GPUAccelerator can not run on your system since the accelerator is not available. "
      "The following accelerator(s) is available and can be passed into `accelerator` argument of `Trainer`: ['cpu'].",
@@ -93,6 +96,10 @@ OBSERVED = [
 ]
 
 NOT_OBSERVED = [
+    # "no GPU" beside a named NVIDIA card, or "it's only running on CPU": the program not using it, not no GPU
+    ("Windows. App does not work. No GPU, but NVIDIA RTX 5070 is already installed.", Obs.NO_NVIDIA_GPU),
+    ("I've been running the pipeline for days, it's only running on CPU", Obs.NO_NVIDIA_GPU),
+    ("I pulled the -gpu image but it still seems to run on CPU.", Obs.NO_NVIDIA_GPU),
     ("You requested gpu: [0]\n But your machine only has: [0, 1]", Obs.CUDA_NOT_AVAILABLE),
     ("the nvidia module can be built with dkms", Obs.KERNEL_MODULE_FAILED),
     ("GPUを使っています", Obs.GPU_NOT_SEEN),

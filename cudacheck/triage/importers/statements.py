@@ -84,6 +84,9 @@ _OTHER_GRAPHICS = lower_compile(
 _NVIDIA_GPU = lazy_compile(r"\bnvidia\s+(?:gpu|graphics card|card|geforce|rtx|gtx|quadro|tesla)\b|\bgeforce\b",
                          re.IGNORECASE)
 _NVIDIA_WORD = lazy_compile(r"\b(?:nvidia|geforce|rtx|gtx|quadro|tesla)\b", re.IGNORECASE)
+_NVIDIA_MODEL = lazy_compile(r"\b(?:geforce|rtx|gtx|quadro|tesla|titan)\b|\b(?!h26[45]\b)(?:[ahlvt]|a[1-9]0?)\d{2,3}\b",
+                             re.IGNORECASE)
+"""An NVIDIA product named on a line (a series word, or a data-centre model number such as A100, H100, T4)."""
 _INTENT = lower_compile(
     # one word boundary in front of the English alternatives: tried only where a word starts (long log lines)
     r"\b(?:(?:my|the|our|a)\s+(?:nvidia\s+)?(?:gpu|graphics card|video card)s?\b|gpu\s+(?:version|build|support|"
@@ -144,8 +147,8 @@ _ON_CPU = lazy_compile(
     # still uses cpu"), or a program's log saying which device it picked ("Using device: cpu"); not a choice ("when
     # using CPU", "--device cpu", "works on CPU but ..."), nor the CPU's own figures ("using CPU offload")
     r"\b(?:it|it'?s|that|everything|(?:the\s+)?(?:model|program|app|application|training|inference|job|script|"
-    r"process|generation|whole\s+thing))\s+(?:is\s+|was\s+|still\s+|only\s+|always\s+|just\s+|seems\s+to\s+be\s+|"
-    r"appears\s+to\s+be\s+)*"
+    r"process|generation|whole\s+thing))\s+(?:is\s+|was\s+|still\s+|only\s+|always\s+|just\s+|"
+    r"(?:seems?|appears?)\s+to\s+(?:be\s+)?)*"
     r"(?:using|uses|used|(?:running|runs|ran|run)\s+(?:on|off))\s+(?:only\s+)?(?:the\s+|my\s+)?cpu\b"
     r"(?!\s*(?:offload\w*|memory|ram|threads?|cores?|usage|util\w*|percent|%|\d))(?![^\n]{0,40}\b(?:but|while|"
     r"whereas)\b[^\n]{0,40}\bgpu\b[^\n]{0,20}\b(?:works?|fine|fails?|crash\w*|errors?)\b)|"
@@ -363,8 +366,12 @@ def _no_nvidia(document: Document, facts: Facts) -> None:
             if kind == "Mac" and _PLATFORM_LIST.search(document.lower[index]):
                 continue  # a program naming platforms: "Redirects are currently not supported in Windows or MacOs"
             match = pattern.search(document.lower[index])
-            if match and kind == "no GPU" and match.group("on_cpu") and _NVIDIA_WORD.search(text):
-                continue  # "running on CPU only, my nvidia 3080 is idle": a complaint, not a machine without one
+            if match and kind == "no GPU" and (
+                    match.group("on_cpu") and (_NVIDIA_WORD.search(text) or _ON_CPU.search(text))
+                    or _NVIDIA_MODEL.search(text[:match.start()] + " " + text[match.end():])):
+                # "running on CPU only, my nvidia 3080 is idle", "it's only running on CPU", "No GPU, but NVIDIA
+                # RTX 5070 is installed": a complaint about a GPU the program does not use, not a machine without one
+                continue
             if match:
                 facts.observe(Obs.NO_NVIDIA_GPU, text, document.number(index), kind=kind)
                 if kind == "Mac":
