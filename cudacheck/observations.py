@@ -328,6 +328,9 @@ class Obs(str, Enum):
                      "the report says the machine has no NVIDIA GPU (a Mac, other graphics, the CPU is meant)")
     GPU_NOT_SEEN = ("gpu_not_seen", CONTEXT, "the report says the GPU is not detected or cannot be used")
     GPU_INTENT = ("gpu_intent", CONTEXT, "the report says a GPU is meant to be used")
+    FAILURE_STATED = ("failure_stated", CONTEXT,
+                      "the report says, in the writer's words, that the program does not work (\"not working with "
+                      "my RTX 5090\", \"it crashes at start\")")
     COMPONENT_FAILURE = ("component_failure", CONTEXT,
                          "a part of the GPU stack named on a line that reports a failure (a weak cue)")
     HARDWARE_FAULT_STATED = ("hardware_fault_stated", CONTEXT,

@@ -316,6 +316,26 @@ class CompatDB:
             return False
         return len(parts) < 3 or ".".join(map(str, parts[:3])) in release.patches
 
+    def first_release_supporting(self, compute_capability: str) -> Optional[str]:
+        """The oldest torch minor series with an official CUDA wheel whose kernels run on a GPU of
+        ``compute_capability`` (SASS, or PTX from a CUDA toolkit that knows the GPU); None when none does or the
+        capability is unknown. Patch releases built differently are not told apart here."""
+        from .archs import coverage, parse_arch
+
+        gpu = parse_arch(compute_capability)
+        if gpu is None:
+            return None
+        for release in reversed(self.torch_releases_newest_first()):
+            for variant in release.variants:
+                if variant.sm is None or variant.ptx is None:
+                    continue
+                cover = coverage([a for a in map(parse_arch, variant.sm) if a],
+                                 [a for a in map(parse_arch, variant.ptx) if a], gpu)
+                if cover.kind == "sass" or (cover.kind == "ptx"
+                                            and not self.cuda_predates_arch(variant.cuda, gpu.major, gpu.minor)):
+                    return release.version
+        return None
+
     def last_release_supporting(self, compute_capability: str) -> Optional[ReleaseSupport]:
         """The newest official torch wheel (any CUDA variant, patch releases built differently
         included) whose kernels run on a GPU of ``compute_capability`` by SASS or PTX, from a

@@ -63,6 +63,16 @@ def test_last_release_supporting(db, capability, torch, tag):
     assert (support.torch, support.tag) == (torch, tag)
 
 
+@pytest.mark.parametrize("capability, series", [
+    ("12.0", "2.7"),   # RTX 50: the first cu128 wheels
+    ("9.0", "2.0"),    # H100: the first cu118 wheels
+    ("8.6", "1.7"),    # RTX 30: cu110's sm_80 SASS runs on sm_86
+    ("11.0", None),    # Jetson Thor: no official x86 wheel
+])
+def test_first_release_supporting(db, capability, series):
+    assert db.first_release_supporting(capability) == series
+
+
 def test_gpus_below_every_build_in_the_data(db):
     assert db.last_release_supporting("3.0") is None   # dropped before 0.4
     assert db.last_release_supporting("2.1") is None   # Fermi

@@ -46,12 +46,17 @@ LEADS = [
     # torchtext is one of torch's companions, built for exactly one torch release like torchvision
     ("/home/u/envs/pdf/lib/python3.10/site-packages/torchtext/lib/libtorchtext.so: undefined symbol: "
      "_ZN5torch3jit17parseSchemaOrNameERKSs", "torchvision_mismatch", "torchtext"),
+    # a failure on a GPU only the newest torch series support, and no torch build shown: an older bundled torch
+    ("RVC1006Nvidia not working with 5090 rtx ?", "arch_not_in_build", "only from 2.7"),
+    ("My RTX 5080 doesn't work with this app, it crashes at start", "arch_not_in_build", "only from 2.7"),
     # a launch script's CUDA_VISIBLE_DEVICES naming a second GPU, and CUDA seeing none
     ("CUDA_VISIBLE_DEVICES=1 python search.py --cuda\nException: No GPU found, please run without --cuda",
      "no_gpu_visible", "CUDA_VISIBLE_DEVICES='1' names GPU 1"),
 ]
 
 NOT_LEADS = [
+    # a failing GPU every torch series of years supports says nothing of the build
+    ("my 4090 is not working with this app", "arch_not_in_build"),
     # a bare EMFILE is the limit, but only possibly tensors shared (nothing ties it to torch's sharing)
     ("OSError: [Errno 24] Too many open files: 'data/000123.png'", "shm_too_small"),
     # a choice of the CPU, or the CPU working where the GPU fails, is not the GPU unseen
@@ -118,6 +123,9 @@ NOT_OBSERVED = [
 ]
 
 SILENT = [
+    # the torch build is shown (its own rules judge it), or nothing is said to fail
+    ("RTX 5090, torch 2.8.0+cu128, it crashes at start", "CC827"),
+    ("RTX 5090 works great with the new version", "CC827"),
     # cuFFT of a CUDA that knows the GPU, or a GPU every recent toolkit knows: its error has another cause
     ("torch 2.1.0+cu121 on a 4090\nRuntimeError: cuFFT error: CUFFT_INTERNAL_ERROR", "CC805"),
     ("RTX 3090\nRuntimeError: cuFFT error: CUFFT_INTERNAL_ERROR", "CC805"),

@@ -72,6 +72,29 @@ def _explained(ctx: RuleContext) -> bool:
                for o in ctx.snapshot.observations)
 
 
+_RECENT_SERIES = 10
+"""How many of the newest torch minor series count as recent: about two and a half years at torch's quarterly
+cadence. A GPU that only they support (an RTX 50 card: torch 2.7 and later) is still newer than the torch many apps
+and images bundle."""
+
+
+def _newest_gpu_failing(ctx: RuleContext) -> Optional[Tuple[Observation, str, str, str]]:
+    """(the writer's failure statement, the GPU's label, its sm, the first torch series with kernels for it) where a
+    report says the program fails, names a GPU only recent torch series support, and shows no torch version at all;
+    else None."""
+    failed = first_of(ctx, Obs.FAILURE_STATED)
+    if failed is None or ctx.snapshot.torch.version or first_of(ctx, Obs.TORCH_VERSION) is not None \
+            or ctx.non_nvidia_evidence or not ctx.gpus:
+        return None
+    recent = [r.version for r in ctx.db.torch_releases_newest_first()[:_RECENT_SERIES]]
+    for gpu in ctx.gpus:
+        arch = gpu.arch
+        first = ctx.db.first_release_supporting(f"{arch.major}.{arch.minor}") if arch is not None else None
+        if arch is not None and first is not None and first in recent:
+            return failed, gpu.label, arch.sm, first
+    return None
+
+
 def _driver_below_likely_build(ctx: RuleContext) -> Optional[Tuple[str, str, str]]:
     """(which builds, the oldest CUDA they need, what the paste most likely installed) when the pasted driver
     runs none of the builds: the CUDA build an install command asks for, else the torch version the paste
@@ -169,6 +192,20 @@ def weak_evidence(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(cue))
         return
     unavailable = cuda_unavailable(ctx)
+    newest = _newest_gpu_failing(ctx) if unavailable is None else None
+    if newest is not None:
+        failed, label, sm, first = newest
+        yield ctx.finding(
+            f"The report says it fails on {label} ({sm}): torch has kernels for it only from {first} on",
+            category="arch_not_in_build", certainty=POSSIBLE,
+            detail=f"{quote(failed)}. The paste shows no torch build and no recognised error. Official torch wheels "
+                   f"before {first} have no kernels for {sm}, and many apps, installers and images still bundle such a "
+                   "torch; on this GPU their first CUDA operation fails (\"no kernel image is available\").",
+            remedy=f"python -c \"import torch; print(torch.__version__, torch.cuda.get_arch_list())\" — without {sm} "
+                   f"in the list, install torch {first} or newer with a CUDA build that lists it "
+                   "(https://pytorch.org/get-started/locally/), or the app's build for this GPU.",
+            evidence=evidence(failed) + ["nvml.gpus.compute_capability"])
+        return
     if unavailable is None or ctx.snapshot.torch.version or gpu_situation(ctx) is not None \
             or ctx.non_nvidia_evidence or first_of(ctx, Obs.CUDA_AVAILABLE) and \
             any(o.values.get("value") == "true" for o in all_of(ctx, Obs.CUDA_AVAILABLE)):
