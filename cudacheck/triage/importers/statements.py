@@ -155,13 +155,14 @@ _ON_CPU = lazy_compile(
     r"(?:^|[\"'`])\W*(?:info\W+)?using\s+device(?:[_ ]type)?\s*[:=]?\s*['\"]?cpu['\"]?\s*(?:$|[\"'`.,;)])",
     re.IGNORECASE)
 _FAILS = lazy_compile(
-    r"\b(?:not|n'?t|never|no\s+longer)\s+(?:work|working|run|running|start|starting|launch\w*|open\w*|load\w*)\b|"
+    r"(?:\bnot|n'?t|\bnever|\bno\s+longer)\s+(?:work|working|run|running|start|starting|launch\w*|open\w*|load\w*)\b|"
     r"\bcrash(?:es|ed|ing)?\b|\bfail(?:s|ed|ing)?\b|\bbroken\b|\bstopped\s+working\b|\bunusable\b",
     re.IGNORECASE)
 """The writer saying the program does not work: "not working with 5090 rtx", "it crashes at start"."""
 _STATEMENT_CHARS = 600
 """How much of a line a writer's statement is looked for in (a long log line is no statement)."""
-_FAILS_ANCHORS = ("work", "run", "start", "launch", "open", "load", "crash", "fail", "broken", "unusable")
+_FAILS_ANCHORS = ("not ", "n't ", "nt ", "never ", "no longer", "crash", "fail", "broken", "stopped working",
+                  "unusable")
 _MULTIPLE = lazy_compile(
     r"\b(?:multiple|two|several|both|2|duplicate|conflicting)\s+(?:different\s+)?(?:py)?torch(?:\s+\w+)?\s+"
     r"(?:versions|copies|installations|installs|packages)\b|\b(?:multiple|two|several|2|duplicate)\s+(?:different\s+)?"
