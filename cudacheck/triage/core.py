@@ -14,6 +14,10 @@ from .reader import PastedText, describe_size, read_text
 from ..observations import Obs
 
 
+_NOT_RECOGNITION = frozenset({Obs.FAILURE_STATED})
+"""Observations that alone recognise nothing of the GPU stack: "it does not work" says only that something fails."""
+
+
 def parse(text: "str | PastedText", db: Optional[CompatDB] = None) -> Snapshot:
     """The Snapshot (``source="pasted"``) and observations of a pasted text.
 
@@ -35,7 +39,8 @@ def parse(text: "str | PastedText", db: Optional[CompatDB] = None) -> Snapshot:
     if pasted.truncated:
         facts.observe(Obs.INPUT_TRUNCATED, f"input of {describe_size(pasted.size)}", None,
                       size=describe_size(pasted.size))
-    if not facts.recognised and not facts.observations and document.text.strip():
+    if not facts.recognised and document.text.strip() and \
+            all(o.signature in _NOT_RECOGNITION for o in facts.observations):
         facts.observe(Obs.NOTHING_RECOGNISED, "", None, lines=str(len(document)))
     elif not document.text.strip():
         facts.observe(Obs.NOTHING_RECOGNISED, "", None, lines="0", empty="yes")

@@ -23,6 +23,9 @@ from ..lazy_regex import lazy_compile
 
 MAX_LINE = 8192
 """Longer lines are cut."""
+STATEMENT_CHARS = 600
+"""A statement is a sentence or two: the readers of a writer's own words read longer lines (logs, listings) only
+this far, which also bounds the cost of their windowed expressions."""
 _FREQUENT = 24
 """After this many lines found by searching the text a keyword is common: the later lines are tested one by one."""
 _SPANNING_TEXT = 64 * 1024

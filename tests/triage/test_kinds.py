@@ -221,7 +221,8 @@ def test_a_mask_naming_a_second_gpu_is_blamed_only_where_the_paste_does_not_show
     """CUDA_VISIBLE_DEVICES=1 hides every GPU of a one-GPU machine; a mask from GPU 0, or one whose index the pasted
     GPU listing includes, hides nothing this way."""
     error = "RuntimeError: No CUDA GPUs are available"
-    blamed = [f for f in triage(f"CUDA_VISIBLE_DEVICES=1 python train.py\n{error}").findings if "names GPU 1" in f.title]
+    blamed = [f for f in triage(f"CUDA_VISIBLE_DEVICES=1 python train.py\n{error}").findings
+              if "names GPU 1" in f.title]
     assert blamed and blamed[0].code == "CC804" and blamed[0].certainty == "possible"
     assert not [f for f in triage(f"export CUDA_VISIBLE_DEVICES=0,1\n{error}").findings if "names GPU" in f.title]
     listed = ("$ nvidia-smi -L\nGPU 0: NVIDIA GeForce RTX 3090 (UUID: GPU-11111111-2222-3333-4444-555555555555)\n"
@@ -233,8 +234,8 @@ def test_a_mask_naming_a_second_gpu_is_blamed_only_where_the_paste_does_not_show
 def test_tensorflows_probe_warning_behind_its_timestamp_is_no_driver_error():
     """TensorFlow 2 prints its glog warnings behind a timestamp ("2023-05-01 10:00:00.123456: W …dso_loader.cc"): the
     program goes on on the CPU, so a missing libcuda there is a possible warning, as without the timestamp."""
-    line = ("W tensorflow/compiler/xla/stream_executor/platform/default/dso_loader.cc:64] Could not load dynamic library "
-            "'libcuda.so.1'; dlerror: libcuda.so.1: cannot open shared object file: No such file or directory")
+    line = ("W tensorflow/compiler/xla/stream_executor/platform/default/dso_loader.cc:64] Could not load dynamic "
+            "library 'libcuda.so.1'; dlerror: libcuda.so.1: cannot open shared object file: No such file or directory")
     for text in (line, "2023-05-01 10:00:00.123456: " + line):
         found = first(text)
         assert found.code == "CC802" and found.severity == "warning" and found.certainty == "possible", text

@@ -16,8 +16,8 @@ from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, Situation
                             compat_libraries_in_use, container_devices_only, container_gpu_access,
                             container_without_gpu_runtime, cuda_unavailable, docker_run, driver_needed, evidence,
                             fallback_says_no_gpu, first_of, forward_compat_cause, gpu_situation, hiding_mask,
-                            ld_entries, mask_past_gpus, newest_image_cuda, platform_system, quote, torch_sees_gpu, wheel_text,
-                            wsl_libcuda_shadowed)
+                            ld_entries, mask_past_gpus, newest_image_cuda, platform_system, quote, torch_sees_gpu,
+                            wheel_text, wsl_libcuda_shadowed)
 from ..registry import rule
 
 

@@ -12,7 +12,8 @@ from ...versions import major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, POSSIBLE, all_of, carried_on_without_cuda, container_without_gpu_runtime, evidence,
                             first_of, gpu_situation, ld_entries, library_of_another_torch, optional_image_extension,
-                            platform_system, preloaded, quote, system32_cuda_dll, system_library_folder, wsl_libcuda_shadowed)
+                            platform_system, preloaded, quote, system32_cuda_dll, system_library_folder,
+                            wsl_libcuda_shadowed)
 from ..registry import rule
 
 

@@ -31,7 +31,7 @@ import re
 from typing import Dict, Optional
 
 from ...observations import Obs
-from ..document import Document
+from ..document import STATEMENT_CHARS, Document
 from ..facts import Facts
 from ...lazy_regex import lazy_compile, lower_compile
 
@@ -139,7 +139,7 @@ def parse(document: Document, facts: Facts) -> None:
 def _multi_gpu_hang(document: Document, facts: Facts) -> None:
     """A report that a job on several GPUs hangs (the first such line, not negated)."""
     for index in document.lines_with_any(_HANG_ANCHORS, distinct=True):
-        text = document.line(index)[:_STATEMENT_CHARS]
+        text = document.line(index)[:STATEMENT_CHARS]
         match = _HANG.search(text)
         if match and not _NEGATED.search(text[max(match.start() - 60, 0):match.start()]):
             if _several_gpus(document):
@@ -203,8 +203,6 @@ def _numberings(document: Document, facts: Facts) -> None:
 
 
 # --- the GPU itself, in the report's words -------------------------------------------------------------------------
-_STATEMENT_CHARS = 600
-"""A statement is a sentence or two: longer lines (logs, listings) are read only this far."""
 _NEGATED = lazy_compile(r"(?:\bnot|n't|\bno|\bnever|\bwithout|\brule[sd]? out|\bruled out)\W+(?:\w+\W+){0,4}$", re.IGNORECASE)
 _GPU = r"(?:gpus?|cards?|graphics\s+cards?|video\s+cards?|rtx\s*\d{4}|gtx\s*\d{3,4}|\w\d{2,3}s?)"
 _HARDWARE_FAMILIES = (
@@ -390,7 +388,7 @@ def hardware_signs(document: Document, facts: Facts) -> None:
     for anchors, pattern, kind in (*((a, p, "hardware") for a, p in _HARDWARE_SIGNS),
                                    (_TESTED_ANCHORS, _TESTED_CODE, "well-tested code")):
         for index in document.lines_with_any(anchors, distinct=True):
-            text = document.lower[index][:_STATEMENT_CHARS]
+            text = document.lower[index][:STATEMENT_CHARS]
             match = pattern.search(text)
             if match and not _NEGATED.search(text[max(match.start() - 60, 0):match.start()]):
                 found.append((index, kind))

@@ -24,7 +24,7 @@ from typing import Optional
 from ...observations import Obs
 from ...snapshot import KernelBinary, KernelInventory
 from ...versions import cuda_from_digits
-from ..document import Document
+from ..document import STATEMENT_CHARS, Document
 from ..facts import Facts, TorchClaim
 from ...lazy_regex import lazy_compile
 
@@ -79,10 +79,12 @@ _NO_CUDA_PART = lazy_compile(
     r"(?:Configured CUDA binary not found|Could not find the (?P<package3>bitsandbytes) CUDA binary)", re.IGNORECASE)
 _NO_CUDA_PART_ANCHORS = ("build with cuda", "built with cuda", "compiled without gpu support", "cuda setup failed",
                          "cuda extension", "c++/cuda extensions", "cuda binary")
-_EXTENSION_NAMES = r"(?:" + "|".join(sorted({re.escape(n.lower()).replace(r"\-", "[-_ ]?") for n in KNOWN_MODULES.values()
-                                             if n != "torch"}, key=len, reverse=True)) + r")"
-_FAILS = (r"(?:doesn'?t|does\s+not|won'?t|can'?t|cannot|could\s*n'?t|no\s+longer|stopped|fails?|failed|broke|is\s+broken|"
-          r"gives?\s+(?:an?\s+)?error|throws?\s+(?:an?\s+)?error|errors?\s+out)")
+_EXTENSION_NAMES = r"(?:" + "|".join(sorted({re.escape(n.lower()).replace(r"\-", "[-_ ]?")
+                                             for n in KNOWN_MODULES.values() if n != "torch"},
+                                            key=len, reverse=True)) + r")"
+"""Every compiled extension's distribution name as a writer spells it (flash-attn, flash_attn, flash attn)."""
+_FAILS = (r"(?:doesn'?t|does\s+not|won'?t|can'?t|cannot|could\s*n'?t|no\s+longer|stopped|fails?|failed|broke|"
+          r"is\s+broken|gives?\s+(?:an?\s+)?error|throws?\s+(?:an?\s+)?error|errors?\s+out)")
 _TORCH_CHANGED = (r"\b(?:after|since)\s+(?:i\s+|we\s+)?(?:upgrad|updat|reinstall|install|switch|downgrad|chang)\w*"
                   r"\s+(?:to\s+)?(?:the\s+|my\s+)?(?:py)?torch\b")
 _EXTENSION_AFTER_TORCH = lazy_compile(
@@ -91,8 +93,6 @@ _EXTENSION_AFTER_TORCH = lazy_compile(
     _TORCH_CHANGED + r"[^\n]{0,80}?\b(?P<a>" + _EXTENSION_NAMES + r")\b[^\n]{0,60}?\b" + _FAILS + r"|"
     r"\b(?P<b>" + _EXTENSION_NAMES + r")\b[^\n]{0,60}?\b" + _FAILS + r"\b[^\n]{0,60}?" + _TORCH_CHANGED,
     re.IGNORECASE)
-_STATED_CHARS = 600
-"""How much of a line a writer's statement is looked for in (a long log line is no statement)."""
 _SOURCE = lazy_compile(r"[\w./\\-]*[/\\][\w.-]+\.(?:cu|cuh)\b")
 _TORCH_SOURCE = lazy_compile(r"aten[/\\]|c10[/\\]|torch[/\\]csrc|THC", re.IGNORECASE)
 _OWN_ERROR_CHECK = lazy_compile(r"^\W*(?:error in (?!(?:torch|at|c10|cuda)\b)[a-z_]\w*|cuda kernel failed)\s*:",
@@ -276,7 +276,7 @@ def _import_failures(document: Document, facts: Facts) -> None:
     for index in document.lines_with_any(("after ", "since ")):
         if "torch" not in document.lower[index]:
             continue
-        match = _EXTENSION_AFTER_TORCH.search(document.line(index)[:_STATED_CHARS])
+        match = _EXTENSION_AFTER_TORCH.search(document.line(index)[:STATEMENT_CHARS])
         if match:
             named = _known((match.group("a") or match.group("b")).replace(" ", "_").replace("-", "_"))
             facts.observe(Obs.EXTENSION_IMPORT_FAILED, document.line(index), document.number(index),

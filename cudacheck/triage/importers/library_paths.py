@@ -26,7 +26,7 @@ import re
 from typing import Optional
 
 from ...observations import Obs
-from ..document import Document
+from ..document import STATEMENT_CHARS, Document
 from ..facts import Facts
 from ...lazy_regex import lazy_compile
 
@@ -137,9 +137,6 @@ def _system32_dll(text: str, line: str) -> Optional["re.Match[str]"]:
 
 
 _PATH_ANCHORS = ("path", "パス", "路径", "环境变量")
-_STATEMENT_CHARS = 600
-"""A statement is a sentence or two: longer lines (logs, listings) are read only this far, which also bounds the
-cost of the windowed expressions."""
 _MESSAGE = lazy_compile(r"^\s*(?:[\w.]*(?:Error|Exception|Warning)\b|WARNING\b|E\d{4}\b|W\d{4}\b)|\bmake sure\b|"
                       r"\bplease\b", re.IGNORECASE)
 """An error or a hint that a program prints, not the report's own statement."""
@@ -163,8 +160,8 @@ def parse(document: Document, facts: Facts) -> None:
                     word in document.lower[index] for word in ("cuda", "libcu", "toolkit")))):
                 continue
             window = range(max(index - before, 0), min(index + after + 1, len(document)))
-            text = " ".join(document.line(i).strip()[:_STATEMENT_CHARS] for i in window)
-            if search(text, document.line(index)[:_STATEMENT_CHARS]):
+            text = " ".join(document.line(i).strip()[:STATEMENT_CHARS] for i in window)
+            if search(text, document.line(index)[:STATEMENT_CHARS]):
                 said = text if len(document.line(index).strip()) < 40 else document.line(index)  # a wrapped statement
                 facts.observe(Obs.LIBRARY_SHADOWING_STATED, said[:400], document.number(index), kind=kind)
                 return

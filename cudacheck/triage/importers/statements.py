@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from ...observations import Obs
-from ..document import Document
+from ..document import STATEMENT_CHARS, Document
 from ..facts import Facts
 from ...lazy_regex import lazy_compile, lower_compile
 
@@ -84,9 +84,9 @@ _OTHER_GRAPHICS = lower_compile(
 _NVIDIA_GPU = lazy_compile(r"\bnvidia\s+(?:gpu|graphics card|card|geforce|rtx|gtx|quadro|tesla)\b|\bgeforce\b",
                          re.IGNORECASE)
 _NVIDIA_WORD = lazy_compile(r"\b(?:nvidia|geforce|rtx|gtx|quadro|tesla)\b", re.IGNORECASE)
-_NVIDIA_MODEL = lazy_compile(r"\b(?:geforce|rtx|gtx|quadro|tesla|titan)\b|\b(?!h26[45]\b)(?:[ahlvt]|a[1-9]0?)\d{2,3}\b",
-                             re.IGNORECASE)
-"""An NVIDIA product named on a line (a series word, or a data-centre model number such as A100, H100, T4)."""
+_NVIDIA_MODEL = lazy_compile(r"\b(?:geforce|rtx|gtx|quadro|tesla|titan)\b|\b(?!h26[45]\b)[abhklv]\d{2,4}\b", re.IGNORECASE)
+"""An NVIDIA product named on a line: a series word, or a data-centre or workstation model number (A100, H100, V100,
+L40, K80, A6000, B200; not the H.264/H.265 codecs)."""
 _INTENT = lower_compile(
     # one word boundary in front of the English alternatives: tried only where a word starts (long log lines)
     r"\b(?:(?:my|the|our|a)\s+(?:nvidia\s+)?(?:gpu|graphics card|video card)s?\b|gpu\s+(?:version|build|support|"
@@ -159,8 +159,6 @@ _FAILS = lazy_compile(
     r"\bcrash(?:es|ed|ing)?\b|\bfail(?:s|ed|ing)?\b|\bbroken\b|\bstopped\s+working\b|\bunusable\b",
     re.IGNORECASE)
 """The writer saying the program does not work: "not working with 5090 rtx", "it crashes at start"."""
-_STATEMENT_CHARS = 600
-"""How much of a line a writer's statement is looked for in (a long log line is no statement)."""
 _FAILS_ANCHORS = ("not ", "n't ", "nt ", "never ", "no longer", "crash", "fail", "broken", "stopped working",
                   "unusable")
 _MULTIPLE = lazy_compile(
@@ -311,7 +309,7 @@ def parse(document: Document, facts: Facts) -> None:
                 break
     for index in document.lines_with_any(_FAILS_ANCHORS, distinct=True):
         text = document.line(index)
-        if not _MESSAGE.search(text) and _FAILS.search(text[:_STATEMENT_CHARS]):
+        if not _MESSAGE.search(text) and _FAILS.search(text[:STATEMENT_CHARS]):
             facts.observe(Obs.FAILURE_STATED, text, document.number(index))
             break
     for index in document.lines_with_any(_INTENT_ANCHORS, distinct=True):
