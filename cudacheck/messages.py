@@ -501,15 +501,26 @@ MESSAGES: Tuple[Message, ...] = (
              r"satisfies the requirement torch(?P<spec2>[=<>!~][^\s]*)?|torch-[\w.+%-]+\.whl is not a supported wheel|"
              r"there is no version of torch(?P<spec3>[=<>!~][^\s,]*)|\btorch(?P<spec4>[=<>!~][^\s,]*) was not found in "
              r"the package registry"),
-    _message(Obs.TORCH_NOT_INSTALLED, ("no module named 'torch'", 'no module named "torch"', "no module named torch"),
-             r"No module named ['\"]?torch['\"]?(?![\w.])"),
+    _message(Obs.TORCH_NOT_INSTALLED, ("no module named 'torch'", 'no module named "torch"', "no module named torch",
+                                       "torch not found", "torch is not found"),
+             r"No module named ['\"]?torch['\"]?(?![\w.])|(?<![\w./-])torch (?:is )?not found\b"),
     # --- extension builds ------------------------------------------------------------------
+    # pip building a package in an isolated environment (PEP 517): only the build requirements are there, not torch
+    _message(Obs.ISOLATED_BUILD, ("getting requirements to build", "pip-build-env-", "_in_process.py", "pip-req-build-",
+                                  "pip-install-"),
+             r"Getting requirements to build (?:wheel|editable)|pip-build-env-|pyproject_hooks[/\\]_in_process|"
+             r"_in_process\.py|pip-(?:req-build|install)-\w+[/\\][^\n]*setup\.py"),
     # torch.utils.cpp_extension's check, also quoted without its first words ("CUDA version (11.8) mismatches …")
     _message(Obs.DETECTED_CUDA_MISMATCH, ("detected cuda version", "mismatches the version that was used to compile",
-                                          "mismatches the version used to compile"),
+                                          "mismatches the version used to compile",
+                                          "does not match the version torch was compiled with"),
              # (also retold: "the detected CUDA version 12.1 mismatches the version used to compile PyTorch 11.8")
              r"(?:The detected )?CUDA version \(?(?P<nvcc>\d+\.\d+[\d.]*)\)? mismatches the version (?:that was )?used to "
-             r"compile\s*(?:PyTorch\s*\(?(?P<torch>\d+\.\d+[\d.]*)\)?)?",
+             r"compile\s*(?:PyTorch\s*\(?(?P<torch>\d+\.\d+[\d.]*)\)?)?|"
+             # DeepSpeed's op builder: "Installed CUDA version 11.0 does not match the version torch was compiled with
+             # 11.1, unable to compile cuda/cpp extensions without a matching cuda version."
+             r"Installed CUDA version (?P<installed>\d+\.\d+[\d.]*) does not match the version torch was compiled "
+             r"with (?P<compiled>\d+\.\d+[\d.]*)",
              join_next=2),
     _message(Obs.EXT_CUDA_MISMATCH, ("does not match the version used to compile pytorch",),
              r"compiled with a version of Cuda that does not match the version used to compile Pytorch binaries\.?"

@@ -218,6 +218,9 @@ class Obs(str, Enum):
     NO_CUDA_RUNTIME = ("no_cuda_runtime", CONTEXT, "torch.utils.cpp_extension found no usable CUDA runtime")
     MULTI_NODE_JOB = ("multi_node_job", CONTEXT,
                       "the job spans several machines (--nnodes 2, a hostfile, \"multi-node\", 多机)")
+    ISOLATED_BUILD = ("isolated_build", CONTEXT,
+                      "pip building a package in its isolated build environment (\"Getting requirements to build "
+                      "wheel\", pip-build-env, a setup.py run from pip's temporary folder)")
     EXTENSION_BUILDING = ("extension_building", CONTEXT,
                           "the paste is a build of compiled code (pip building a wheel, setup.py, ninja, nvcc)")
 

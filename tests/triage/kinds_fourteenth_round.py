@@ -49,12 +49,23 @@ LEADS = [
     # a failure on a GPU only the newest torch series support, and no torch build shown: an older bundled torch
     ("RVC1006Nvidia not working with 5090 rtx ?", "arch_not_in_build", "only from 2.7"),
     ("My RTX 5080 doesn't work with this app, it crashes at start", "arch_not_in_build", "only from 2.7"),
+    # an extension's setup.py importing torch in pip's isolated build environment, which has no torch
+    ("  × Getting requirements to build wheel did not run successfully.\n  │ exit code: 1\n"
+     "      File \"/tmp/pip-build-env-abc/overlay/lib/python3.11/site-packages/setuptools/build_meta.py\", line 1\n"
+     "      ModuleNotFoundError: No module named 'torch'", "config", "isolated environment"),
+    ("When build the docker environment, it reports torch not found.\n"
+     "2.936   Getting requirements to build editable: finished with status 'error'", "config", "isolated environment"),
+    # DeepSpeed's op builder refusing a local toolkit that differs from torch's CUDA
+    ("Installed CUDA version 11.0 does not match the version torch was compiled with 11.1, unable to compile cuda/cpp "
+     "extensions without a matching cuda version.", "cuda_toolkit_mismatch_ext", "local CUDA 11.0 differs"),
     # a launch script's CUDA_VISIBLE_DEVICES naming a second GPU, and CUDA seeing none
     ("CUDA_VISIBLE_DEVICES=1 python search.py --cuda\nException: No GPU found, please run without --cuda",
      "no_gpu_visible", "CUDA_VISIBLE_DEVICES='1' names GPU 1"),
 ]
 
 NOT_LEADS = [
+    # torch missing where no build is shown: the Python that runs lacks it, not pip's build environment
+    ("python train.py\nModuleNotFoundError: No module named 'torch'", "config"),
     # a failing GPU every torch series of years supports says nothing of the build
     ("my 4090 is not working with this app", "arch_not_in_build"),
     # a bare EMFILE is the limit, but only possibly tensors shared (nothing ties it to torch's sharing)

@@ -5,6 +5,7 @@ from cudacheck.triage import parse
 from cudacheck.messages import MESSAGES
 
 EXAMPLES = {
+    "isolated_build": "  × Getting requirements to build wheel did not run successfully.",
     "cufft_internal_error": "RuntimeError: cuFFT error: CUFFT_INTERNAL_ERROR",
     "descriptors_exhausted": "RuntimeError: received 0 items of ancdata",
     "lightning_gpu_unused": "GPU available: True (cuda), used: False",
@@ -239,6 +240,7 @@ EXAMPLES = {
 
 # Lines that mention the same words without being the signature.
 NEAR_MISSES = {
+    "isolated_build": "Building wheels for collected packages: flash-attn",
     "cufft_internal_error": "RuntimeError: cuFFT error: CUFFT_INVALID_SIZE",
     "descriptors_exhausted": "the loader keeps too many files open at once, so I close them",
     "ext_needs_newer_nvcc": "BF16 is only supported on Ampere and above",  # a GPU's limit, not the toolkit's

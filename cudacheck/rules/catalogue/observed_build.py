@@ -818,7 +818,7 @@ def observed_multiple_torch_installs(ctx: RuleContext) -> Iterator[Finding]:
             remedy=remedy, evidence=evidence(missing))
         return
     absent = first_of(ctx, Obs.TORCH_NOT_INSTALLED)
-    if absent is not None:
+    if absent is not None and first_of(ctx, Obs.ISOLATED_BUILD) is None:  # pip's isolated build env: CC826
         yield ctx.finding(
             "The Python that runs does not have torch (it was installed into another environment)",
             severity="warning", certainty=POSSIBLE,
@@ -954,7 +954,8 @@ def observed_cuda_toolkit_mismatch_ext(ctx: RuleContext) -> Iterator[Finding]:
     What it checks:
         torch.utils.cpp_extension's "The detected CUDA version (11.2) mismatches the
         version that was used to compile PyTorch (10.2)" (apex: "Cuda extensions are being
-        compiled with a version of Cuda that does not match …"), linker errors "undefined
+        compiled with a version of Cuda that does not match …"; DeepSpeed's op builder: "Installed
+        CUDA version 11.0 does not match the version torch was compiled with 11.1"), linker errors "undefined
         reference to `cudaLaunchKernelExC@libcudart.so.11.0'" when linking against
         libtorch, "nvcc fatal : Unsupported gpu architecture 'compute_89'", and
         "CUDA_HOME environment variable is not set"; an extension's own check of the local
@@ -996,10 +997,11 @@ def observed_cuda_toolkit_mismatch_ext(ctx: RuleContext) -> Iterator[Finding]:
         title = "An extension build found no CUDA toolkit (CUDA_HOME not set)"
         detail = f"{quote(lead)}. pip fell back to compiling a CUDA extension from source."
     else:
-        local, built = lead.values.get("nvcc") or nvcc, lead.values.get("torch") or torch_cuda
+        local = lead.values.get("nvcc") or lead.values.get("installed") or nvcc
+        built = lead.values.get("torch") or lead.values.get("compiled") or torch_cuda
         title = f"Extension build: local CUDA {local} differs from torch's CUDA {built}"
-        detail = (f"{quote(lead)}. torch.utils.cpp_extension refuses to build with a toolkit of another major "
-                  "than torch's; torch itself is fine.")
+        detail = (f"{quote(lead)}. The extension's build (torch.utils.cpp_extension, DeepSpeed's op builder, apex) "
+                  "refuses a toolkit that does not match torch's CUDA; torch itself is fine.")
     remedy = (f"Install CUDA toolkit {torch_cuda} and `export CUDA_HOME=/usr/local/cuda-{torch_cuda}`, "
               if torch_cuda else "Install the CUDA toolkit matching torch.version.cuda and point CUDA_HOME at it, ") + \
         ("or install a torch built for your local CUDA, or use prebuilt wheels of the extension for your torch+CUDA "

@@ -311,7 +311,9 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         its inner quotes), NCCL without a network interface, torch.distributed's MASTER_ADDR/RANK not
         set or its port already in use, a report that NCCL_P2P_DISABLE or turning off IOMMU/ACS fixes it, and a job
         whose Python environment was never activated (Lmod, conda activate) so torch is not
-        found; vLLM's "No available memory for the cache blocks" with a `gpu_memory_utilization`
+        found; an extension whose setup.py imports torch inside pip's isolated build
+        environment ("Getting requirements to build wheel", pip-build-env: no torch there,
+        `--no-build-isolation`); vLLM's "No available memory for the cache blocks" with a `gpu_memory_utilization`
         below one half (the share it may use, mistaken for a saving) — without one, CC830 says
         the model does not fit; the NVIDIA container runtime refused the device cgroup
         (rootless Docker: `no-cgroups`; cgroup v2 before libnvidia-container 1.8); NCCL's
@@ -440,6 +442,13 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          "Fix the activation in the job script (load the module it depends on first, `source "
                          "<conda>/etc/profile.d/conda.sh` before `conda activate`), or call the environment's python "
                          "by its full path."))
+    isolated = first_of(ctx, Obs.ISOLATED_BUILD)
+    if isolated is not None and first_of(ctx, Obs.TORCH_NOT_INSTALLED) is not None:
+        mistakes.append((first_of(ctx, Obs.TORCH_NOT_INSTALLED) or isolated,
+                         "pip builds the package in an isolated environment that has no torch",
+                         "Install torch first, then the package with `pip install --no-build-isolation <package>` (uv: "
+                         "`--no-build-isolation`): its setup.py imports torch, and pip's build environment holds only "
+                         "the package's declared build requirements."))
     share = first_of(ctx, Obs.VLLM_MEMORY_SHARE)
     fraction = float(share.values["share"]) if share is not None else None
     cache_short = first_of(ctx, Obs.VLLM_NO_CACHE_MEMORY) is not None
