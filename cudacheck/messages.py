@@ -528,8 +528,9 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.NVCC_UNSUPPORTED_ARCH, ("unsupported gpu architecture",),
              # nvcc's own words, also quoted without its "nvcc fatal :" prefix
              r"(?:nvcc fatal\s*:\s*)?Unsupported gpu architecture ['\"`]?(?P<arch>compute_\d{2,3}[a-z]?)\b"),
-    _message(Obs.CUDA_HOME_MISSING, ("cuda_home environment variable is not set",),
-             r"CUDA_HOME environment variable is not set"),
+    _message(Obs.CUDA_HOME_MISSING, ("cuda_home environment variable is not set", "cuda_home does not exist"),
+             # DeepSpeed's op builder: "MissingCUDAException: CUDA_HOME does not exist, unable to compile CUDA op(s)"
+             r"CUDA_HOME environment variable is not set|CUDA_HOME does not exist, unable to compile CUDA op"),
     # an extension's setup.py that checks the local nvcc (flash-attn, causal-conv1d, mamba): "FlashAttention-3 is
     # only supported on CUDA 12.3 and above" — the toolkit compiling it, not torch's CUDA, is too old
     _message(Obs.EXT_NEEDS_NEWER_NVCC, ("is only supported on cuda",),
@@ -542,8 +543,10 @@ MESSAGES: Tuple[Message, ...] = (
              needs=("no such file", "failed", "not found", "unable to execute")),
     _message(Obs.NVCC_MISSING, ("nvcc",),
              r"(?:/bin/)?nvcc['\"]?:? (?:command )?not found|No such file or directory:\s*'[^']*/bin/nvcc'|"
-             r"/bin/nvcc['\"]?:\s*No such file or directory|'nvcc' is not recognized",
-             exclude=r"[^\s'\"]:[^\s'\"]*/bin/nvcc", needs=("not found", "no such file", "not recognized")),
+             r"/bin/nvcc['\"]?:\s*No such file or directory|'nvcc' is not recognized|"
+             r"(?:没有|找不到|缺少|缺)\s*nvcc|nvcc\s*(?:编译器)?\s*(?:找不到|不存在)",  # said in Chinese: "报没有nvcc编译器的错误"
+             exclude=r"[^\s'\"]:[^\s'\"]*/bin/nvcc",
+             needs=("not found", "no such file", "not recognized", "没有", "找不到", "缺", "不存在")),
     _message(Obs.ARCH_LIST_INVALID, ("unknown cuda arch",),
              r"Unknown CUDA arch \((?P<arch>[^)]+)\) or GPU not supported"),
     _message(Obs.ALLOCATOR_CONFIG, ("cachingallocator option", "allocator backend parsed", "pytorch_cuda_alloc_conf",

@@ -81,6 +81,9 @@ NOT_LEADS = [
 ]
 
 OBSERVED = [
+    ("deepspeed.ops.op_builder.builder.MissingCUDAException: CUDA_HOME does not exist, unable to compile CUDA op(s)",
+     Obs.CUDA_HOME_MISSING),
+    ("使用官方镜像启动，在SGLang下加载模型时报没有nvcc编译器的错误", Obs.NVCC_MISSING),
     ("I pulled the -gpu image but it still seems to run on CPU.", Obs.GPU_NOT_SEEN),
     ("my laptop has no GPU, only an Intel UHD 620", Obs.NO_NVIDIA_GPU),
     ("no GPU here, the video is encoded as h264", Obs.NO_NVIDIA_GPU),
@@ -112,6 +115,7 @@ OBSERVED = [
 ]
 
 NOT_OBSERVED = [
+    ("nvcc编译器版本是12.4", Obs.NVCC_MISSING),
     # "no GPU" beside a named NVIDIA card, or "it's only running on CPU": the program not using it, not no GPU
     ("Windows. App does not work. No GPU, but NVIDIA RTX 5070 is already installed.", Obs.NO_NVIDIA_GPU),
     ("I've been running the pipeline for days, it's only running on CPU", Obs.NO_NVIDIA_GPU),
