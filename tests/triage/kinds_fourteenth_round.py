@@ -20,6 +20,12 @@ LEADS = [
      "hardware"),
     ("CUDA error: unspecified launch failure after some minutes. Other games crash too on this card.", "gpu_health",
      "hardware"),
+    # a fault on one card of several, told in other word orders
+    ("RuntimeError: CUDA error: an illegal memory access was encountered\nThis happens randomly on GPU 2 only. The "
+     "other 7 GPUs on this node run the same job fine.", "gpu_health", "hardware"),
+    # nvidia-smi's ERR! retold beside CUDA's "unknown error": the card, not an unloaded driver
+    ("The card shows \"ERR!\" in nvidia-smi for fan and power after a while, then training crashes with CUDA error: "
+     "unknown error", "gpu_health", "hardware"),
     # a system libnccl preloaded ahead of torch's own NCCL, and NCCL failing
     ("export LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libnccl.so.2\n"
      "[rank0]: RuntimeError: NCCL Error 3: internal error - please report this issue to the NCCL developers",
@@ -115,6 +121,7 @@ OBSERVED = [
 ]
 
 NOT_OBSERVED = [
+    ("we train on GPU 0 only, the other GPUs are for inference", Obs.HARDWARE_SIGN_STATED),
     ("nvcc编译器版本是12.4", Obs.NVCC_MISSING),
     # "no GPU" beside a named NVIDIA card, or "it's only running on CPU": the program not using it, not no GPU
     ("Windows. App does not work. No GPU, but NVIDIA RTX 5070 is already installed.", Obs.NO_NVIDIA_GPU),

@@ -21,6 +21,13 @@ from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, Situation
 from ..registry import rule
 
 
+def _card_said_failing(ctx: RuleContext) -> bool:
+    """Whether the report shows the card itself failing (nvidia-smi's ERR! for it, retold or pasted) next to CUDA's
+    "unknown error": the card, not an unloaded driver, is then the lead (CC820)."""
+    signs = all_of(ctx, Obs.HARDWARE_SIGN_STATED) + all_of(ctx, Obs.SMI_ERR)
+    return first_of(ctx, Obs.CUDA_UNKNOWN_ERROR) is not None and any("err!" in o.text.lower() for o in signs)
+
+
 def _in_container(ctx: RuleContext) -> bool:
     return bool(ctx.snapshot.container.in_container)
 
@@ -289,8 +296,8 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
     situation = gpu_situation(ctx)
     if situation is not None and situation.kind in ("wsl", "slurm", "vm", "notebook") and not host:
         return  # CC804: the GPU is not passed through to WSL or the VM, or the job got none
-    if first_of(ctx, Obs.FALLEN_OFF_BUS, Obs.LSPCI_REV_FF) is not None:
-        return  # a GPU that fell off the bus makes the driver fail too: CC820 names the cause
+    if first_of(ctx, Obs.FALLEN_OFF_BUS, Obs.LSPCI_REV_FF) is not None or _card_said_failing(ctx):
+        return  # a GPU that fell off the bus (or that the report shows failing) makes the driver fail too: CC820
     if first_of(ctx, Obs.GPU_LEGACY_DRIVER) is not None:
         return  # the driver ignores a GPU only a legacy branch supports: CC806 names the cause
     if hiding_mask(ctx) is not None and not host:

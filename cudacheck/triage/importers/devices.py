@@ -293,7 +293,8 @@ _HARDWARE_FAMILIES = (
      r"\b(?:gpu[-_]?burn|memtest\w*|occt|furmark)\b\s+(?:test\s+)?(?:fails|failed)\b"),
     # nvidia-smi's ERR! as the report describes it
     (("err!",),
-     r"\bnvidia-smi\b[^\n]{0,30}?\b(?:shows?|showed|displays?|reports?|prints?|gives?)\s+(?:an?\s+)?[\"']?err!"),
+     r"\bnvidia-smi\b[^\n]{0,30}?\b(?:shows?|showed|displays?|reports?|prints?|gives?)\s+(?:an?\s+)?[\"']?err!|"
+     r"\b(?:shows?|showed|displays?|reports?)\s+(?:an?\s+)?[\"']?err![\"']?\s+in\s+nvidia-smi\b"),
     # a GPU that works for a while and is gone until the next reboot
     (("reboot", "restart", "hours", "days", "until"),
      r"\b(?:works?|working|runs?|running|fine)\s+(?:again\s+)?(?:for\s+(?:a\s+few|some|several|\d+)\s+"
@@ -314,13 +315,14 @@ _HARDWARE_FAMILIES = (
      r"\b(?:drastic|periodic|sudden)\w*\s+(?:\w+\s+){0,2}(?:change|drop|increase|jump)\w*\s+in\s+(?:the\s+)?"
      r"(?:epoch|iteration|step)\s+times?"),
     # the fault follows one card
-    (("only happens on", "only occurs on", "fails only on", "happens only on", "the other ", "all other "),
+    (("only happens on", "only occurs on", "fails only on", "happens only on", "the other ", "all other ", " only"),
      r"\b(?:only\s+(?:happens|occurs|fails|crashes)\s+on|happens\s+only\s+on|fails\s+only\s+on)\s+(?:the\s+)?"
-     r"(?:gpu|card|device)\s*#?\s*\d+\b|"
+     r"(?:gpu|card|device)\s*#?\s*\d+\b|\b(?:happens|occurs|fails|crash\w*|errors?)\b[^\n]{0,40}?\bon\s+"
+     r"(?:gpu|card|device)\s*#?\s*\d+\s+only\b|"
      r"\b(?:same\s+(?:job|code|script|run)|it)\s+(?:works?|runs?|is)\s+(?:fine|ok(?:ay)?|well)\s+on\s+(?:all\s+)?the\s+"
      r"other\s+(?:\d+|two|three|four|five|six|seven)\b(?:\s+(?:gpus?|cards?))?|"
-     r"\b(?:all\s+)?(?:the\s+)?other\s+(?:\d+\s+|two\s+|three\s+|seven\s+)?(?:gpus|cards)\s+(?:work|run|are)\s+"
-     r"(?:fine|ok(?:ay)?|normally)\b"),
+     r"\b(?:all\s+)?(?:the\s+)?other\s+(?:\d+\s+|two\s+|three\s+|seven\s+)?(?:gpus|cards)\b[^\n]{0,30}?\s(?:work|run|are)"
+     r"\b[^\n]{0,30}?\b(?:fine|ok(?:ay)?|normally)\b"),
     (("one of",),
      r"\b(?:error|errors|crash\w*|fail\w*|issue|problem|xid)\b[^\n]{0,60}?\bon\s+(?:only\s+)?one\s+of\s+(?:my|the|our|"
      r"its|these)\s+" + _GPU + r"|\bone\s+of\s+(?:my|the|our)\s+(?:\d+\s+)?" + _GPU + r"(?:\s+(?:on|in)\s+[\w.-]+)?\s+"
