@@ -442,9 +442,9 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          "Fix the activation in the job script (load the module it depends on first, `source "
                          "<conda>/etc/profile.d/conda.sh` before `conda activate`), or call the environment's python "
                          "by its full path."))
-    isolated = first_of(ctx, Obs.ISOLATED_BUILD)
-    if isolated is not None and first_of(ctx, Obs.TORCH_NOT_INSTALLED) is not None:
-        mistakes.append((first_of(ctx, Obs.TORCH_NOT_INSTALLED) or isolated,
+    isolated, absent = first_of(ctx, Obs.ISOLATED_BUILD), first_of(ctx, Obs.TORCH_NOT_INSTALLED)
+    if isolated is not None and absent is not None:
+        mistakes.append((absent,
                          "pip builds the package in an isolated environment that has no torch",
                          "Install torch first, then the package with `pip install --no-build-isolation <package>` (uv: "
                          "`--no-build-isolation`): its setup.py imports torch, and pip's build environment holds only "
