@@ -506,10 +506,11 @@ MESSAGES: Tuple[Message, ...] = (
              r"No module named ['\"]?torch['\"]?(?![\w.])|(?<![\w./-])torch (?:is )?not found\b"),
     # --- extension builds ------------------------------------------------------------------
     # pip building a package in an isolated environment (PEP 517): only the build requirements are there, not torch
-    _message(Obs.ISOLATED_BUILD, ("getting requirements to build", "pip-build-env-", "_in_process.py", "pip-req-build-",
-                                  "pip-install-"),
+    # (a setup.py frame in pip's temporary folder only as a traceback frame: a build log names pip-install-* on every
+    # compile line)
+    _message(Obs.ISOLATED_BUILD, ("getting requirements to build", "pip-build-env-", "_in_process.py", 'setup.py", line'),
              r"Getting requirements to build (?:wheel|editable)|pip-build-env-|pyproject_hooks[/\\]_in_process|"
-             r"_in_process\.py|pip-(?:req-build|install)-\w+[/\\][^\n]*setup\.py"),
+             r"_in_process\.py|File \"[^\"\n]*pip-(?:req-build|install)-[^\"\n]*setup\.py\", line"),
     # torch.utils.cpp_extension's check, also quoted without its first words ("CUDA version (11.8) mismatches …")
     _message(Obs.DETECTED_CUDA_MISMATCH, ("detected cuda version", "mismatches the version that was used to compile",
                                           "mismatches the version used to compile",
