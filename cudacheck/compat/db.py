@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, replace
 from functools import lru_cache
 import os
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..errors import UsageError
 from ..versions import at_least, cuda_tag, driver_branch, major_minor, parse
@@ -20,6 +20,9 @@ from .gpu_names import GpuIndex
 from .tables import (TABLE_FILES, ArchRow, ArchTable, CudaRelease, CudaTable, GpuTable,
                      LibraryRelease, LibraryTable, MinorVersionFloor, NvccTargets, TorchGuard, TorchGuardTable,
                      TorchRelease, TorchTable, TorchVariant)
+
+if TYPE_CHECKING:
+    from .archs import Arch
 
 COMPAT_DATA_ENV = "CUDACHECK_COMPAT_DATA"
 SHIPPED = "shipped"
@@ -320,28 +323,36 @@ class CompatDB:
         """The oldest torch minor series with an official CUDA wheel whose kernels run on a GPU of
         ``compute_capability`` (SASS, or PTX from a CUDA toolkit that knows the GPU); None when none does or the
         capability is unknown. Patch releases built differently are not told apart here."""
-        from .archs import coverage, parse_arch
+        from .archs import parse_arch
 
         gpu = parse_arch(compute_capability)
         if gpu is None:
             return None
         for release in reversed(self.torch_releases_newest_first()):
-            for variant in release.variants:
-                if variant.sm is None or variant.ptx is None:
-                    continue
-                cover = coverage([a for a in map(parse_arch, variant.sm) if a],
-                                 [a for a in map(parse_arch, variant.ptx) if a], gpu)
-                if cover.kind == "sass" or (cover.kind == "ptx"
-                                            and not self.cuda_predates_arch(variant.cuda, gpu.major, gpu.minor)):
-                    return release.version
+            if any(self._build_runs_on(variant.sm, variant.ptx, variant.cuda, gpu) for variant in release.variants):
+                return release.version
         return None
+
+    def _build_runs_on(self, sm: Optional[List[str]], ptx: Optional[List[str]], cuda: str,
+                       gpu: Arch) -> Optional[str]:
+        """How a build's kernels run on a GPU (``sass``, or ``ptx`` from a CUDA toolkit that knows the GPU), or None:
+        not at all, PTX from a toolkit older than the GPU (its CUDA libraries have no code for it), or an arch list
+        nobody could source."""
+        from .archs import coverage, parse_arch
+
+        if sm is None or ptx is None:
+            return None
+        cover = coverage([a for a in map(parse_arch, sm) if a], [a for a in map(parse_arch, ptx) if a], gpu)
+        if cover.kind == "none" or (cover.kind == "ptx" and self.cuda_predates_arch(cuda, gpu.major, gpu.minor)):
+            return None
+        return cover.kind
 
     def last_release_supporting(self, compute_capability: str) -> Optional[ReleaseSupport]:
         """The newest official torch wheel (any CUDA variant, patch releases built differently
         included) whose kernels run on a GPU of ``compute_capability`` by SASS or PTX, from a
         CUDA toolkit that knows the GPU — what to name when a GPU is below every recent build.
         ``certain`` is False when a newer release has a variant nobody could source."""
-        from .archs import coverage, parse_arch
+        from .archs import parse_arch
 
         gpu = parse_arch(compute_capability)
         if gpu is None:
@@ -358,11 +369,9 @@ class CompatDB:
                 if sm is None or ptx is None:
                     unknown_newer = True
                     continue
-                cover = coverage([a for a in map(parse_arch, sm) if a], [a for a in map(parse_arch, ptx) if a], gpu)
-                if cover.kind == "ptx" and self.cuda_predates_arch(variant.cuda, gpu.major, gpu.minor):
-                    continue
-                if cover.kind != "none":
-                    return ReleaseSupport(patch, variant.tag, variant.cuda, cover.kind, not unknown_newer)
+                kind = self._build_runs_on(sm, ptx, variant.cuda, gpu)
+                if kind is not None:
+                    return ReleaseSupport(patch, variant.tag, variant.cuda, kind, not unknown_newer)
         return None
 
     def install_command(self, release: TorchRelease, variant: TorchVariant,

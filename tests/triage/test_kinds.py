@@ -241,3 +241,9 @@ def test_tensorflows_probe_warning_behind_its_timestamp_is_no_driver_error():
         assert found.code == "CC802" and found.severity == "warning" and found.certainty == "possible", text
     failing = first("ImportError: libcuda.so.1: cannot open shared object file: No such file or directory")
     assert failing.code == "CC802" and failing.severity == "error"
+
+
+def test_a_companion_that_stopped_loading_is_reinstalled_by_its_own_name():
+    """torchtext is one of torch's companions: its remedy pairs torchtext itself with the installed torch."""
+    found = first("after upgrading torch to 2.4 torchtext fails to import")
+    assert found.category == "torchvision_mismatch" and "torch torchtext --index-url" in found.remedy

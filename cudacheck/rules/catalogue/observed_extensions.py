@@ -184,14 +184,16 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _category(package: str) -> Optional[str]:
-    """torchvision and torchaudio have their own category; every other extension is an extension."""
+    """torch's companions (torchvision, torchaudio, torchtext) have their own category; every other extension is an
+    extension."""
     return "torchvision_mismatch" if package in COMPANION_PACKAGES else None
 
 
 def _remedy(package: str) -> str:
     if package in COMPANION_PACKAGES:
         return (f"Install the {package} release that pairs with the installed torch, from the same index (same CUDA "
-                f"tag): `pip install --force-reinstall torch torchvision torchaudio --index-url …`.")
+                f"tag): `pip install --force-reinstall torch {package} --index-url …` (with the other companions the "
+                "environment has).")
     return (f"Install the {package} build made for the installed torch, CUDA and platform (its release wheels or "
             "the matching version), or rebuild it against the installed torch: "
             f"`pip install --no-build-isolation --force-reinstall --no-cache-dir {package}`.")

@@ -80,28 +80,21 @@ def observed_shm_too_small(ctx: RuleContext) -> Iterator[Finding]:
     direct = [o for o in all_of(ctx, Obs.BUS_ERROR, Obs.TORCH_SHM_WRITE, Obs.SHM_FAILURE)
               if not _permission(o) and not _segment_gone(o)]
     descriptors = [o for o in direct if o.values.get("errno2") == "24"]
-    if descriptors and len(descriptors) == len(direct):
-        # EMFILE: torch's default file_descriptor sharing keeps a descriptor open per shared tensor; /dev/shm has room
+    # EMFILE: torch's "unable to open shared memory object … (24)" with nothing else of /dev/shm failing, or the limit
+    # said otherwise ("received 0 items of ancdata", "[Errno 24] Too many open files") where /dev/shm says nothing
+    exhausted = descriptors[0] if descriptors and len(descriptors) == len(direct) else \
+        first_of(ctx, Obs.DESCRIPTORS_EXHAUSTED) if not direct else None
+    if exhausted is not None:
+        shared = exhausted in descriptors or "ancdata" in exhausted.text.lower() or \
+            first_of(ctx, Obs.TORCH_STORAGE_SHARING) is not None
         yield ctx.finding(
-            "Tensors shared between processes ran out of file descriptors (EMFILE), not of shared memory",
-            severity="warning", category="config", certainty=LIKELY,
-            detail=f"{quote(descriptors[0])}. torch's default `file_descriptor` sharing strategy holds one open "
-                   "descriptor per shared tensor; the process's open-file limit (`ulimit -n`), not /dev/shm, ran out.",
-            remedy="`torch.multiprocessing.set_sharing_strategy('file_system')` at the start of the program, or raise "
-                   "the limit (`ulimit -n 65535`; in Docker `--ulimit nofile=65535:65535`).",
-            evidence=evidence(descriptors[0]))
-        return
-    exhausted = first_of(ctx, Obs.DESCRIPTORS_EXHAUSTED)
-    if exhausted is not None and not direct:
-        shared = "ancdata" in exhausted.text.lower() or first_of(ctx, Obs.TORCH_STORAGE_SHARING) is not None
-        yield ctx.finding(
-            "Tensors shared between processes ran out of file descriptors (the open-file limit)" if shared else
-            "The process ran out of file descriptors (the open-file limit)",
+            "Tensors shared between processes ran out of file descriptors (the open-file limit), not shared memory"
+            if shared else "The process ran out of file descriptors (the open-file limit)",
             severity="warning", category="config", certainty=LIKELY if shared else POSSIBLE,
             detail=f"{quote(exhausted)}. " + (
-                "torch's default `file_descriptor` sharing strategy passes one open descriptor per tensor a "
-                "DataLoader worker (or another process) hands over; the open-file limit (`ulimit -n`, often 1024) "
-                "runs out, not memory." if shared else
+                "torch's default `file_descriptor` sharing strategy holds one open descriptor per tensor a DataLoader "
+                "worker (or another process) hands over; the open-file limit (`ulimit -n`, often 1024) ran out, not "
+                "/dev/shm." if shared else
                 "Every open file, socket and shared tensor holds a descriptor; the limit (`ulimit -n`, often 1024) "
                 "ran out. With DataLoader workers, torch's `file_descriptor` sharing strategy is the usual consumer."),
             remedy="`torch.multiprocessing.set_sharing_strategy('file_system')` at the start of the program, or raise "
