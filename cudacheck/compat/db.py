@@ -168,15 +168,26 @@ class CompatDB:
         Used when NVML's own "CUDA Version" is unknown (e.g. a pasted driver number). A bare branch ("driver
         580") names every release of that branch, and the newest of them is judged: a CUDA release whose minimum
         lies inside the branch (CUDA 13.0 needs 580.65.06) is not ruled out by the branch number alone.
+
+        Where the table has no minimum for the platform (NVIDIA prints N/A for Windows in every CUDA 13.x row),
+        the release's driver branch decides: a driver of a later branch runs it, an earlier one does not, and one
+        of the same branch is unknown, which makes the answer unknown (None) rather than the older CUDA below it.
+        Newer CUDA releases never need older drivers, so the first release the driver misses ends the search.
         """
         judged = f"{driver}.999.99" if driver.strip().isdigit() else driver
         best = None
         for release in self.cuda.releases:
+            if release.prerelease:
+                continue
             floor = getattr(release, platform)
-            if floor and not release.prerelease and at_least(judged, floor):
-                mm = major_minor(release.version)
-                if mm and (best is None or mm > best):
-                    best = mm
+            reached = at_least(judged, floor) if floor else _branch_reached(judged, release.driver_branch)
+            if reached is None:
+                return None
+            if not reached:
+                break
+            mm = major_minor(release.version)
+            if mm and (best is None or mm > best):
+                best = mm
         return f"{best[0]}.{best[1]}" if best else None
 
     def newest_cuda(self) -> Optional[Tuple[int, int]]:
@@ -384,6 +395,15 @@ class CompatDB:
             if version:
                 pins.append(f"{name}=={version}")
         return f"pip install {' '.join(pins)} --index-url {self.torch.index_url_base.rstrip('/')}/{variant.tag}"
+
+
+def _branch_reached(driver: str, branch: Optional[str]) -> Optional[bool]:
+    """Whether a driver belongs to a branch after ``branch`` ("R580"): True for a later branch, False for an
+    earlier one, None for the same branch (its first drivers may predate the release) or an unknown branch."""
+    have, named = driver_branch(driver), (branch or "").lstrip("Rr")
+    if have is None or not named.isdigit() or have == int(named):
+        return None
+    return have > int(named)
 
 
 def _library_floor(releases: List[LibraryRelease], version: str, cuda_major: Optional[int]

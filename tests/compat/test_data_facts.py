@@ -182,3 +182,17 @@ def test_a_gpu_no_current_build_has_dropped_is_told_from_the_table():
     assert within_current_builds(db, parse_arch("8.6")) is True
     assert within_current_builds(db, parse_arch("12.0")) is True
     assert within_current_builds(db, parse_arch("6.1")) is False  # some current builds no longer target Pascal
+
+
+def test_a_windows_driver_is_judged_by_its_branch_where_nvidia_prints_no_minimum():
+    """Table 3 prints N/A in the Windows column of every CUDA 13.x row: a Windows driver of a later branch runs the
+    release, one of an earlier branch does not, one of the same branch is unknown (never the older CUDA below)."""
+    from cudacheck.compat.db import default_db
+
+    db = default_db()
+    assert db.driver_cuda("596.99", "windows") == "13.2"  # R595 is CUDA 13.2's branch; 596 comes after it
+    assert db.driver_cuda("581.15", "windows") == "13.0"
+    assert db.driver_cuda("576.57", "windows") == "12.9"  # 12.9 Update 1's own Windows minimum
+    assert db.driver_cuda("560.94", "windows") == "12.6"
+    assert db.driver_cuda("580", "windows") is None  # the first R580 drivers may predate CUDA 13.0
+    assert db.driver_cuda("580", "linux") == "13.0"

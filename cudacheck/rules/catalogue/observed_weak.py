@@ -114,6 +114,8 @@ def _driver_below_likely_build(ctx: RuleContext) -> Optional[Tuple[str, str, str
     variants = [v for v in (release.variants if release is not None else []) if v.cuda and major_minor(v.cuda)]
     plain_pip = any("pip" in o.values.get("tool", "") and o.values.get("has_index") == "no"
                     for o in all_of(ctx, Obs.INSTALL_COMMAND))
+    if plain_pip and platform_system(ctx) == "windows":
+        return None  # PyPI's torch for Windows is a CPU build: no driver is too old for it (CC807 says so)
     default = [v for v in variants if release is not None and v.tag == release.pypi_default]
     cudas = [v.cuda for v in (default if plain_pip and default else variants)]  # `pip install torch`: PyPI's wheel
     if release is None or not cudas:
