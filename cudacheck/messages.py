@@ -156,9 +156,13 @@ MESSAGES: Tuple[Message, ...] = (
               "nvidia-smi : the term", "command not found: nvidia-smi"),
              r"nvidia-smi:? (?:command )?not found|command not found: nvidia-smi|'nvidia-smi' is not recognized|"
              r"nvidia-smi : The term"),
-    _message(Obs.NVML_LIBRARY_MISSING, ("libnvidia-ml", "nvml shared library not found"),
+    _message(Obs.NVML_LIBRARY_MISSING, ("libnvidia-ml", "nvml shared library not found", "error_library_not_found",
+                                        "could not load nvml library"),
              r"couldn'?t find libnvidia-ml\.so|libnvidia-ml\.so(?:\.1)?: cannot open shared object file|"
-             r"NVML Shared Library Not Found|load library failed: libnvidia-ml"),
+             r"NVML Shared Library Not Found|load library failed: libnvidia-ml|"
+             # the Kubernetes device plugin's and GPU operator's words for the same
+             r"(?:Failed to initiali[sz]e NVML|nvml\s*init(?:iali[sz]ation)?\s+failed|nvmlInit\w*\(?\)?\s*failed)"
+             r"\W{0,3}\s*(?:with\s+)?ERROR_LIBRARY_NOT_FOUND|could not load NVML library"),
     _message(Obs.LIBCUDA_MISSING, ("libcuda.so",),
              r"libcuda\.so(?:\.1)?: cannot open shared object file|"
              r"(?:could not|cannot|can'?t|unable to|does not|doesn'?t) (?:load|open|find|see|locate)[^\n]*libcuda\.so|"
@@ -190,9 +194,13 @@ MESSAGES: Tuple[Message, ...] = (
              r"(?:nvidia-smi|nvml)\b[^\n]{0,40}?\b(?:says|shows|reports|prints|gives|returns|fails\s+with)\s+(?:an?\s+)?"
              r"(?:driver\s*/?\s*library\s+)?version\s+mismatch|driver\s+version\s+mismatch\s+between\s+(?:the\s+)?"
              r"(?:kernel\s+module|driver|user[- ]space)"),
-    _message(Obs.NVRM_API_MISMATCH, ("api mismatch",),
+    _message(Obs.NVRM_API_MISMATCH, ("api mismatch", "does not match dso version"),
              r"API mismatch:[^\n]*client has the version (?P<client>[\d.]+)[^\n]*kernel module has the version "
-             r"(?P<kernel>[\d.]+)", join_next=1),
+             r"(?P<kernel>[\d.]+)|"
+             # libcuda's own check, as TensorFlow's diagnostics print it: the user-space driver (the DSO) is not the
+             # kernel module's version
+             r"kernel version (?P<kernel_dso>\d[\d.]*?)\.*\s+does not match DSO version (?P<dso>\d[\d.]*?)\.*"
+             r"(?:\s|$)", join_next=1),
     _message(Obs.CUDA_803, ("unsupported display driver", "system_driver_mismatch", "systemdrivermismatch",
                             "error 803", "code 803",
               "error: 803"),
@@ -536,6 +544,10 @@ MESSAGES: Tuple[Message, ...] = (
     # only supported on CUDA 12.3 and above" — the toolkit compiling it, not torch's CUDA, is too old
     _message(Obs.EXT_NEEDS_NEWER_NVCC, ("is only supported on cuda",),
              r"(?P<ext>[\w-]+) is only supported on CUDA (?P<need>\d+\.\d+) and above"),
+    # CCCL's check that nvcc and the CUDA headers on the include path are one toolkit (a pip nvcc beside a system
+    # CUDA's headers, CUDA_HOME pointing at another toolkit than PATH's nvcc)
+    _message(Obs.TOOLKIT_HEADERS_MISMATCH, ("headers are incompatible",),
+             r"CUDA compiler and (?:CUDA )?toolkit headers are incompatible"),
     _message(Obs.CUDA_HOME_LIST, ("/bin/nvcc",),
              # the path starts a word (or follows a quote): a search need not restart inside every long word
              r"['\"]?(?<![^'\"\s])(?P<path>[^'\"\s]*[^'\"\s/]:[^'\"\s]*/bin/nvcc)['\"]?[^\n]{0,20}(?:No such file|failed|"
@@ -573,7 +585,7 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.TORCH_LIBRARY_MISSING, ("libtorch_cuda_cu.so", "libtorch_cuda_cpp.so", "libc10_cuda.so",
                                          "libtorch_cuda.so", "libtorch_cpu.so",
               "libc10.so"),
-             r"(?P<lib>lib(?:torch_cuda_cu|torch_cuda_cpp|c10_cuda|torch_cuda|torch_cpu|c10)\.so):\s*cannot open shared "
+             r"(?P<loader>error while loading shared libraries:\s*)?(?P<lib>lib(?:torch_cuda_cu|torch_cuda_cpp|c10_cuda|torch_cuda|torch_cpu|c10)\.so):\s*cannot open shared "
              r"object file"),
     _message(Obs.TORCHVISION_OP_MISSING, ("torchvision::",),
              r"(?:operator\s+)?torchvision::(?P<op>\w+)\s+(?:does\s*(?:not|n'?t)|did\s*(?:not|n'?t))\s+exist|"

@@ -212,6 +212,8 @@ class Obs(str, Enum):
     CUDA_HOME_MISSING = ("cuda_home_missing", "cuda_toolkit_mismatch_ext", "extension build: no CUDA toolkit found")
     EXT_NEEDS_NEWER_NVCC = ("ext_needs_newer_nvcc", "cuda_toolkit_mismatch_ext",
                             "extension build: the local nvcc is older than the extension needs")
+    TOOLKIT_HEADERS_MISMATCH = ("toolkit_headers_mismatch", "cuda_toolkit_mismatch_ext",
+                                "extension build: nvcc and the CUDA headers it includes come from different toolkits")
     NVCC_MISSING = ("nvcc_missing", "config", "nvcc is not where the build looks (CUDA_HOME or PATH)")
     CUDA_HOME_LIST = ("cuda_home_list", "config", "CUDA_HOME holds a list of folders (a PATH-style value)")
     ARCH_LIST_INVALID = ("arch_list_invalid", "config", "TORCH_CUDA_ARCH_LIST names an arch this torch does not know")

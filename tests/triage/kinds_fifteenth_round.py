@@ -1,6 +1,6 @@
 """Kinds of evidence a fifteenth round found missing. Each kind fires on its wording and stays silent on a near miss
 (tables read by test_kinds.py). Texts written here in the style of real reports."""
-from cudacheck.observations import Obs  # noqa: F401  (rows name observations)
+from cudacheck.observations import Obs
 
 # --- what each wording leads with: (text, the first finding's category, words its title holds) -------------------
 LEADS = [
@@ -8,6 +8,32 @@ LEADS = [
     # build it never installed
     ("Windows 11, RTX 3060. I did pip install torch torchvision and torch.cuda.is_available() returns False. "
      "nvidia-smi shows driver 560.94 CUDA Version: 12.6", "cpu_only_torch", "CPU-only build on Windows"),
+    # GPU selection that does not take: the writer's lesson, a shell variable not exported, a launcher that sets its
+    # own, in Chinese and English
+    ("os.environ['CUDA_VISIBLE_DEVICES'] = '2,3' 必须在 import torch 之前设置，否则设置无效", "config",
+     "CUDA_VISIBLE_DEVICES is set where CUDA does not read it"),
+    ("在train.sh中加入CUDA_VISIBLE_DEVICES=2，但是还是第0张卡", "config", "CUDA_VISIBLE_DEVICES"),
+    ("export CUDA_VISIBLE_DEVICES=4,5\ndeepspeed --num_gpus 2 train.py\n但是程序总是默认前两张卡运行", "config",
+     "CUDA_VISIBLE_DEVICES"),
+    ("I put CUDA_VISIBLE_DEVICES=3 at the top of my notebook.\nThe model still runs on GPU 0 according to nvidia-smi.",
+     "config", "CUDA_VISIBLE_DEVICES"),
+    # an executable linked against libtorch, started by the loader without libtorch's lib folder: not an extension
+    # built for another torch
+    ("./build/infer: error while loading shared libraries: libtorch_cuda.so: cannot open shared object file: No such "
+     "file or directory", "config", "libtorch's lib folder is not on the loader's path"),
+    # libcuda of a newer branch than the host's module, in a container of an nvidia/cuda image: its cuda-compat
+    ("docker run --gpus all nvidia/cuda:12.2.0-runtime-ubuntu22.04\nkernel version 470.223.02 does not match DSO "
+     "version 535.86.10 -- cannot find working devices in this configuration", "forward_compat_unsupported",
+     "image's libcuda"),
+    # ... and on a host: the user-space driver updated, the old module still loaded
+    ("kernel version 535.104.05 does not match DSO version 535.129.03 -- cannot find working devices in this "
+     "configuration", "driver_library_mismatch", "535.129.03"),
+    # CUDA's headers refusing an nvcc of another toolkit
+    ("#error \"CUDA compiler and toolkit headers are incompatible, please check your include paths\"",
+     "cuda_toolkit_mismatch_ext", "different toolkits"),
+    # the device plugin's NVML not found in a pod: the node's runtime gave the container no driver
+    ("I deployed the nvidia device plugin DaemonSet on k8s 1.30\nFailed to initialize NVML: ERROR_LIBRARY_NOT_FOUND",
+     "no_gpu_visible", "pod"),
 ]
 
 # --- what a near miss must not lead with: (text, category) ----------------------------------------------------------
@@ -17,11 +43,27 @@ NOT_LEADS = [
     # the same plain install on Windows: PyPI gave it a CPU build, so no driver is too old for it
     ("Windows 10\npip install torch\ntorch.cuda.is_available() False\nnvidia-smi: Driver Version: 560.94 CUDA "
      "Version: 12.6", "driver_too_old"),
+    # the first GPU chosen, and the job staying on it: what was asked
+    ("CUDA_VISIBLE_DEVICES=0 python train.py\nit always uses GPU 0 which is what I want", "config"),
+    # a library torch imports in Python, not an executable: CC814's extension judgement stands
+    ("ImportError: libtorch_cuda.so: cannot open shared object file: No such file or directory", "config"),
+    # the same DSO message on a host (no container): a reboot, not forward compatibility
+    ("kernel version 535.104.05 does not match DSO version 535.129.03 -- cannot find working devices in this "
+     "configuration", "forward_compat_unsupported"),
 ]
 
 # --- what each wording is read as: (text, observation) ---------------------------------------------------------------
-OBSERVED: list = []
-NOT_OBSERVED: list = []
+OBSERVED = [
+    ("目前尝试了在run.sh中加入CUDA_VISIBLE_DEVICES=1，但是还是第0张卡", Obs.VISIBLE_DEVICES_IGNORED),
+    ("Failed to initialize NVML: ERROR_LIBRARY_NOT_FOUND", Obs.NVML_LIBRARY_MISSING),
+    ("kernel version 470... does not match DSO version 515... -- cannot find working devices in this configuration",
+     Obs.NVRM_API_MISMATCH),
+]
+NOT_OBSERVED = [
+    # a GPU index in passing, no GPU chosen
+    ("The loss still uses cuda:0 tensors, but I want them on CPU", Obs.VISIBLE_DEVICES_IGNORED),
+    ("Failed to initialize NVML: Unknown Error", Obs.NVML_LIBRARY_MISSING),
+]
 
 # --- a rule that must stay silent: (text, code) ----------------------------------------------------------------------
 SILENT: list = []

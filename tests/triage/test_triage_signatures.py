@@ -117,6 +117,8 @@ EXAMPLES = {
     "nvcc_unsupported_arch": "nvcc fatal   : Unsupported gpu architecture 'compute_89'",
     "cuda_home_missing": "OSError: CUDA_HOME environment variable is not set. Please set it to your CUDA install root.",
     "ext_needs_newer_nvcc": "RuntimeError: FlashAttention-3 is only supported on CUDA 12.3 and above",
+    "toolkit_headers_mismatch": "/usr/local/cuda/include/cuda/std/__cccl/preprocessor.h:21:4: error: #error \"CUDA "
+                                "compiler and toolkit headers are incompatible, please check your include paths\"",
     "nvcc_missing": "/bin/sh: 1: nvcc: not found",
     "cuda_home_list": "error: command '/usr/local/cuda:/usr/local/cuda-12.1/bin/nvcc' failed with exit code 1",
     "arch_list_invalid": "ValueError: Unknown CUDA arch (10.0+PTX) or GPU not supported",
@@ -244,6 +246,7 @@ NEAR_MISSES = {
     "cufft_internal_error": "RuntimeError: cuFFT error: CUFFT_INVALID_SIZE",
     "descriptors_exhausted": "the loader keeps too many files open at once, so I close them",
     "ext_needs_newer_nvcc": "BF16 is only supported on Ampere and above",  # a GPU's limit, not the toolkit's
+    "toolkit_headers_mismatch": "the CUDA compiler and the host compiler versions are incompatible",
     "lightning_gpu_unused": "GPU available: True (cuda), used: True",
     "driver_api_symbol": "undefined symbol: cudaGraphInstantiateWithParams",
     "rendezvous_timeout": "The client socket has failed to connect to [localhost]:29500 (errno: 99)",

@@ -684,7 +684,8 @@ def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     index = f" --index-url {url}" if url else \
         "" if index_tag or ctx.non_nvidia_evidence else " --index-url https://download.pytorch.org/whl/cuXYZ"
     together = f"pip install --force-reinstall torch torchvision torchaudio{index}"
-    torch_lib = next((o for o in all_of(ctx, Obs.TORCH_LIBRARY_MISSING) if not optional_image_extension(o)), None)
+    torch_lib = next((o for o in all_of(ctx, Obs.TORCH_LIBRARY_MISSING)
+                      if not optional_image_extension(o) and not o.values.get("loader")), None)
     if lead is None and torch_lib is not None and not first_of(ctx, Obs.TORCH_IMPORT_FRAME, Obs.LIBTORCH_ON_LOADER_PATH):
         # (a standalone libtorch on LD_LIBRARY_PATH answering for torch's own libraries: CC811)
         yield ctx.finding(
@@ -959,7 +960,9 @@ def observed_cuda_toolkit_mismatch_ext(ctx: RuleContext) -> Iterator[Finding]:
         reference to `cudaLaunchKernelExC@libcudart.so.11.0'" when linking against
         libtorch, "nvcc fatal : Unsupported gpu architecture 'compute_89'", and
         "CUDA_HOME environment variable is not set"; an extension's own check of the local
-        nvcc ("FlashAttention-3 is only supported on CUDA 12.3 and above").
+        nvcc ("FlashAttention-3 is only supported on CUDA 12.3 and above"); CUDA's headers
+        refusing an nvcc of another toolkit ("CUDA compiler and toolkit headers are
+        incompatible").
     Why it matters:
         torch's own wheels do not use the system toolkit, but building a CUDA extension
         (pip falling back to a source build of torch-scatter, flash-attn, DeepSpeed ops,
@@ -971,7 +974,8 @@ def observed_cuda_toolkit_mismatch_ext(ctx: RuleContext) -> Iterator[Finding]:
         for your torch + CUDA so nothing is compiled.
     """
     lead = first_of(ctx, Obs.DETECTED_CUDA_MISMATCH, Obs.EXT_CUDA_MISMATCH, Obs.UNDEFINED_REFERENCE_CUDA,
-                    Obs.NVCC_UNSUPPORTED_ARCH, Obs.CUDA_HOME_MISSING, Obs.EXT_NEEDS_NEWER_NVCC)
+                    Obs.NVCC_UNSUPPORTED_ARCH, Obs.CUDA_HOME_MISSING, Obs.EXT_NEEDS_NEWER_NVCC,
+                    Obs.TOOLKIT_HEADERS_MISMATCH)
     if lead is None:
         return
     torch_cuda = ctx.snapshot.torch.cuda
@@ -993,6 +997,11 @@ def observed_cuda_toolkit_mismatch_ext(ctx: RuleContext) -> Iterator[Finding]:
     elif lead.signature == Obs.NVCC_UNSUPPORTED_ARCH:
         title = f"The local nvcc cannot compile for {lead.values.get('arch')}"
         detail = f"{quote(lead)}. The CUDA toolkit used for the extension build is older than the GPU."
+    elif lead.signature == Obs.TOOLKIT_HEADERS_MISMATCH:
+        title = "The build's nvcc and the CUDA headers it includes come from different toolkits"
+        detail = (f"{quote(lead)}. CUDA's own headers check the compiler that includes them: a pip-installed nvcc "
+                  "beside a system CUDA's headers, or CUDA_HOME naming another toolkit than the nvcc on PATH (a JIT "
+                  "build such as FlashInfer's or torch.utils.cpp_extension picks them up separately).")
     elif lead.signature == Obs.CUDA_HOME_MISSING:
         title = "An extension build found no CUDA toolkit (CUDA_HOME not set)"
         detail = f"{quote(lead)}. pip fell back to compiling a CUDA extension from source."

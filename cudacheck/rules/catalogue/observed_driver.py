@@ -9,7 +9,7 @@ from ...compat.judgements import driver_requirement
 from ...observations import Obs
 from ...report import Finding
 from ...snapshot import Observation
-from ...versions import cuda_from_int, major_minor
+from ...versions import cuda_from_int, driver_branch, major_minor
 from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, Situation, all_of, capabilities_without_compute,
                             build_step_without_gpu, carried_on_without_cuda,
@@ -406,7 +406,8 @@ def observed_driver_library_mismatch(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         `NVRM: API mismatch: the client has the version X, but this kernel module has the
-        version Y` in dmesg output, and CUDA error 804 on a host known not to be a
+        version Y` in dmesg output, libcuda's "kernel version X does not match DSO version Y"
+        (outside a container, or with the DSO no newer than the module), and CUDA error 804 on a host known not to be a
         container with no cuda-compat library in use. (NVML's "Driver/library version
         mismatch" and CUDA error 803 are recorded as facts and reported by CC103.)
     Why it matters:
@@ -427,16 +428,28 @@ def observed_driver_library_mismatch(ctx: RuleContext) -> Iterator[Finding]:
                    "nvidia_drm nvidia_modeset nvidia && sudo modprobe nvidia`).",
             evidence=evidence(compat, first_of(ctx, Obs.BARE_METAL)))
         return
-    if mismatch is None:
-        return
-    client = (mismatch.values.get("client") or "").rstrip(".") or None
-    kernel = (mismatch.values.get("kernel") or "").rstrip(".") or None
+    if mismatch is None or _image_libcuda_newer(ctx) is not None:
+        return  # a container's own newer libcuda (its cuda-compat) against the host's module: CC818
+    client = (mismatch.values.get("client") or mismatch.values.get("dso") or "").rstrip(".") or None
+    kernel = (mismatch.values.get("kernel") or mismatch.values.get("kernel_dso") or "").rstrip(".") or None
     yield ctx.finding(
         f"Driver {client or '?'} user-space libraries run against kernel module {kernel or '?'}",
         certainty=LIKELY, detail=f"{quote(mismatch)}.",
         remedy="Reboot, or reload the module: `sudo rmmod nvidia_uvm nvidia_drm nvidia_modeset nvidia && "
                "sudo modprobe nvidia`.",
         evidence=evidence(mismatch))
+
+
+def _image_libcuda_newer(ctx: RuleContext) -> Optional[Observation]:
+    """libcuda's "kernel version X does not match DSO version Y" with the DSO of a newer driver branch, in a
+    container (or an image named): the image's cuda-compat libcuda, not a host whose driver update awaits a reboot."""
+    mismatch = next((o for o in all_of(ctx, Obs.NVRM_API_MISMATCH) if o.values.get("dso")), None)
+    if mismatch is None:
+        return None
+    kernel, dso = driver_branch(mismatch.values.get("kernel_dso")), driver_branch(mismatch.values.get("dso"))
+    in_container = ctx.snapshot.container.in_container or (
+        ctx.snapshot.container.in_container is None and first_of(ctx, Obs.IMAGE_CUDA, Obs.NGC_RELEASE) is not None)
+    return mismatch if kernel is not None and dso is not None and dso > kernel and in_container else None
 
 
 # --- GPU access -------------------------------------------------------------------------------
@@ -815,7 +828,9 @@ def observed_forward_compat_unsupported(ctx: RuleContext) -> Iterator[Finding]:
         container whose image CUDA has the major the host driver supports, so
         minor-version compatibility would have run it without the image's compat
         libraries. (A container whose image needs a newer CUDA major than the host
-        driver: the old host driver is the cause, CC801.)
+        driver: the old host driver is the cause, CC801.) libcuda's "kernel version X does
+        not match DSO version Y" in a container with the DSO of a newer branch: the image's
+        compat libcuda on a GPU or branch that cannot use it.
     Why it matters:
         Forward compatibility works only on datacenter GPUs (and a few NGC-ready RTX SKUs,
         Jetson); on other GPUs the compat libcuda makes every CUDA call fail.
@@ -824,6 +839,19 @@ def observed_forward_compat_unsupported(ctx: RuleContext) -> Iterator[Finding]:
         it without the image's compat libraries) and update the driver instead.
     """
     compat = first_of(ctx, Obs.FORWARD_COMPAT_804)
+    newer = _image_libcuda_newer(ctx)
+    if compat is None and newer is not None:
+        yield ctx.finding(
+            f"The image's libcuda (driver {newer.values.get('dso')}) cannot drive the host's kernel module "
+            f"({newer.values.get('kernel_dso')})", certainty=LIKELY,
+            detail=f"{quote(newer)}. The image puts its cuda-compat libcuda (forward compatibility) ahead of the host "
+                   "driver's, and this GPU or driver branch cannot use it: forward compatibility runs only on "
+                   "datacenter GPUs the newer branch still supports.",
+            remedy="Use an image whose CUDA the host driver supports (nvidia-smi's \"CUDA Version\"), or start it "
+                   "without the image's compat libraries (remove /usr/local/cuda/compat from LD_LIBRARY_PATH / "
+                   "ld.so.conf); or update the host driver where the GPU is still supported.",
+            evidence=evidence(newer))
+        return
     if compat is None or forward_compat_cause(ctx) != "forward_compat_unsupported":
         return
     culprits = ld_entries(ctx, "compat")

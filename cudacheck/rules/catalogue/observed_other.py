@@ -232,7 +232,9 @@ _STATED_MISTAKES = {
         "CUDA_VISIBLE_DEVICES is set where CUDA does not read it",
         "CUDA reads CUDA_VISIBLE_DEVICES once, when it initialises: export it before Python starts "
         "(`CUDA_VISIBLE_DEVICES=1 python train.py`) or set os.environ before the first `import torch` that touches "
-        "CUDA; with mixed GPUs also `CUDA_DEVICE_ORDER=PCI_BUS_ID` so the numbers match nvidia-smi's."),
+        "CUDA; a variable set on its own line in a shell script must be exported (`export CUDA_VISIBLE_DEVICES=1`); "
+        "the deepspeed launcher sets it itself (`deepspeed --include localhost:4,5 …`); with mixed GPUs also "
+        "`CUDA_DEVICE_ORDER=PCI_BUS_ID` so the numbers match nvidia-smi's."),
     Obs.DEVICE_COUNT_DISAGREES: (
         "torch counts more GPUs than CUDA lets it use",
         "torch counts the GPUs through NVML and CUDA_VISIBLE_DEVICES, CUDA itself may see fewer: with MIG enabled "
@@ -313,7 +315,8 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         whose Python environment was never activated (Lmod, conda activate) so torch is not
         found; an extension whose setup.py imports torch inside pip's isolated build
         environment ("Getting requirements to build wheel", pip-build-env: no torch there,
-        `--no-build-isolation`); vLLM's "No available memory for the cache blocks" with a `gpu_memory_utilization`
+        `--no-build-isolation`); a program linked against libtorch that the loader starts without
+        finding libtorch's libraries ("error while loading shared libraries: libtorch_cuda.so"); vLLM's "No available memory for the cache blocks" with a `gpu_memory_utilization`
         below one half (the share it may use, mistaken for a saving) — without one, CC830 says
         the model does not fit; the NVIDIA container runtime refused the device cgroup
         (rootless Docker: `no-cgroups`; cgroup v2 before libnvidia-container 1.8); NCCL's
@@ -449,6 +452,13 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          "Install torch first, then the package with `pip install --no-build-isolation <package>` (uv: "
                          "`--no-build-isolation`): its setup.py imports torch, and pip's build environment holds only "
                          "the package's declared build requirements."))
+    linked = next((o for o in all_of(ctx, Obs.TORCH_LIBRARY_MISSING) if o.values.get("loader")), None)
+    if linked is not None:
+        mistakes.append((linked, f"A program linked against libtorch cannot find {linked.values.get('lib')}: libtorch's "
+                         "lib folder is not on the loader's path",
+                         "Add libtorch's lib folder to the loader's path where the program starts (`export "
+                         "LD_LIBRARY_PATH=/path/to/libtorch/lib:$LD_LIBRARY_PATH`: the folder holding the .so files, "
+                         "not libtorch's root), or link with an rpath to it."))
     share = first_of(ctx, Obs.VLLM_MEMORY_SHARE)
     fraction = float(share.values["share"]) if share is not None else None
     cache_short = first_of(ctx, Obs.VLLM_NO_CACHE_MEMORY) is not None

@@ -65,6 +65,8 @@ _ORDER_STATED = lazy_compile(
 _ORDER_ANCHORS = ("cuda_device_order", "order", "index", "numbering", " id", "ids", "swapped", "reversed", "backward",
                   "vice versa", "mismatch", "differ", "consistent", "disagree", "select", "chose", "choos", "specif",
                   "pick", "assign", "set gpu")
+_STILL_FIRST_ZH = (r"(?:还是|总是|永远|始终|依然|仍然|一直)[^\n，。,.]{0,12}?(?:第\s*[0一]\s*(?:张|块|号)|0\s*号|第一张|"
+                   r"前[几两三四\d]+张|0\s*,\s*1\s*,)")
 _MASK_IGNORED = lazy_compile(
     r"CUDA_VISIBLE_DEVICES\b[^\n]{0,60}?\b(?:is|gets?|was|seems?\s+to\s+be|being)\s+(?:completely\s+|simply\s+)?"
     r"(?:ignored|not\s+(?:respected|honou?red|applied|working|taking\s+effect))|"
@@ -80,8 +82,20 @@ _MASK_IGNORED = lazy_compile(
     r"gpu\s*|device\s+|cuda:)?(?:0|zero|#0|first)\b)|"
     r"\b(?:ignor(?:es|ed|ing)|(?:is|are|was|were)\s+not\s+(?:respecting|honou?ring))\s+(?:the\s+|my\s+)?"
     r"CUD[AE]_VISIBLE_DEVICES\b|"  # "ollama now ignores CUDA_VISIBLE_DEVICES"
-    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,40}?(?:并?不生效|没有?(?:生效|效果|作用)|无效|不起作用|が効かない|効いていない|反映されない)",
+    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,80}?(?:并?不生效|没有?(?:生效|效果|作用)|无效|不起作用|が効かない|効いていない|反映されない)|"
+    # the writer's own lesson: it has to be set before torch (or a package importing it) is imported
+    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,80}?(?:\b(?:must|has\s+to|have\s+to|needs?\s+to)\s+be\s+set\s+before\s+"
+    r"(?:the\s+first\s+|you\s+|any\s+)?import|(?:一定要|必须|需要|要)在\s*import[^\n]{0,40}?之前)|"
+    # "…CUDA_VISIBLE_DEVICES=1，但是还是第0张卡"
+    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,80}?" + _STILL_FIRST_ZH,
     re.IGNORECASE)
+_STILL_FIRST = lazy_compile(
+    # the chosen GPUs not taking: "it still uses GPU 0", "always runs on the first GPU", "还是第0张卡", "总是默认前几张卡"
+    r"\b(?:still|always)\s+(?:\w+\s+){0,3}?(?:uses?|using|runs?\s+on|running\s+on|goes\s+to|lands?\s+on|picks?|"
+    r"selects?|starts?\s+on|occup\w+|allocat\w+\s+on)\s+(?:the\s+)?(?:first\s+(?:gpus?|cards?|devices?)|"
+    r"(?:gpu|cuda|device|card)\s*(?:#|:|\s)?\s*0\b(?!\.))|" + _STILL_FIRST_ZH, re.IGNORECASE)
+_MASK_VALUE = lazy_compile(r"CUDA_VISIBLE_DEVICES\W{0,6}?(?:=|:|\bto\b)\s*['\"]?(\d+(?:\s*,\s*\d+)*)")
+_STILL_ANCHORS = ("still", "always", "还是", "总是", "永远", "始终", "仍然", "依然", "一直")
 _P2P_OFF = (r"(?:NCCL_P2P_DISABLE|NCCL_P2P_LEVEL|(?:disabl\w*|turn\w*\s+off|switch\w*\s+off)\s+(?:the\s+)?(?:iommu|acs|"
             r"p2p|vt-d)\b|(?:intel_|amd_)?iommu=(?:off|pt)\b)")
 _P2P_FIX = lazy_compile(
@@ -111,7 +125,10 @@ def parse(document: Document, facts: Facts) -> None:
     _numberings(document, facts)
     _multi_gpu_hang(document, facts)
     hardware_signs(document, facts)
-    for index in document.lines_with("visible_devices", distinct=True):
+    masks = [m.group(1) for i in document.lines_with("visible_devices", distinct=True)
+             for m in _MASK_VALUE.finditer(document.line(i))]
+    first_only = bool(masks) and all(m == "0" for m in masks)  # only the first GPU chosen: staying on it is no sign
+    for index in document.lines_with("visible_devices", distinct=True) if not first_only else ():
         text = document.line(index)
         match = _MASK_IGNORED.search(text)
         if match is None and len(text) < 200:  # "I set CUDA_VISIBLE_DEVICES=1" / "but it has no effect"
@@ -120,6 +137,13 @@ def parse(document: Document, facts: Facts) -> None:
         if match and not _NEGATED.search(text[:match.start()]):
             facts.observe(Obs.VISIBLE_DEVICES_IGNORED, text, document.number(index))
             break
+    else:  # the variable set on one line, the job said to stay on the first GPU(s) on another
+        for index in document.lines_with_any(_STILL_ANCHORS, distinct=True) if masks and not first_only else ():
+            text = document.line(index)[:STATEMENT_CHARS]
+            match = _STILL_FIRST.search(text)
+            if match and not _NEGATED.search(text[:match.start()]):
+                facts.observe(Obs.VISIBLE_DEVICES_IGNORED, text, document.number(index))
+                break
     for index in document.lines_with_any(("nccl_p2p_disable", "iommu", " acs", "p2p"), distinct=True):
         text = document.line(index)
         if _P2P_FIX.search(text) and not _NEGATED_FIX.search(text):
