@@ -170,9 +170,11 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.CUDA_UNKNOWN_ERROR, ("cuda unknown error", "cudaerrorunknown", "cuda_error_unknown", "error 999",
                                       "code 999", "error: 999", "error (999", "error=999", "error=30",
               "cuda error: unknown error", "returned 999", "code=999", "returned 30", "code=30", "error (30)",
-              "cuinit failed"),
+              "cuinit failed", "init gpu: unknown error"),
              r"CUDA unknown error|CUDA error: unknown error|cudaErrorUnknown|CUDA_ERROR_UNKNOWN|" + _CUDA_CODE + r"999\b|"
-             + _LEGACY_CODE + r"30\b|cuInit failed(?::\s*unknown)?"),
+             + _LEGACY_CODE + r"30\b|cuInit failed(?::\s*unknown)?|"
+             # a program's own words for CUDA's 999 at start ("Unable to init GPU: unknown error")
+             r"\b(?:unable|failed)\s+to\s+init GPU:\s*unknown error"),
     _message(Obs.NVML_UNKNOWN_ERROR, ("failed to initialize nvml: unknown error",),
              r"Failed to initialize NVML: Unknown Error"),
     _message(Obs.SYSTEM_NOT_READY, ("system not yet initialized", "systemnotready", "system_not_ready",
@@ -881,12 +883,15 @@ MESSAGES: Tuple[Message, ...] = (
     # rendezvous variables of torch.distributed
     _message(Obs.JOB_SETTING_MISSING, ("no mig devices found", "no mig-enabled devices", "no socket interface found",
                                        "no usable listening interface", "expected, but not set",
-                                       "socket creation failed",
+                                       "socket creation failed", "nor af_inet6",
                                        "server socket has failed to bind", "address already in use"),
              r"No MIG(?:-enabled)? devices found|Bootstrap\s*:\s*no socket interface found|no socket interface found|"
              r"No usable listening interface found|"
              # the interface NCCL picked cannot open a socket (IPv6 in a container without it)
-             r"Socket creation failed\s*:\s*Address family not supported|environment variable (?P<variable>MASTER_ADDR|MASTER_PORT|RANK|"
+             r"Socket creation failed\s*:\s*Address family not supported|"
+             # no interface matched NCCL_SOCKET_IFNAME: NCCL connects to an address it never filled in
+             r"ncclSocket\w*:\s*connecting to address\s[^\n]{0,60}?is neither AF_INET\(2\) nor AF_INET6\(10\)|"
+             r"environment variable (?P<variable>MASTER_ADDR|MASTER_PORT|RANK|"
              r"WORLD_SIZE|LOCAL_RANK) expected, but not set|"
              r"server socket has failed to bind to [^\n]{0,60}?(?P<port>\d{2,5})\s*\(errno: 98 - Address already in use|"
              # torch.distributed's store before 2.x: the bare error, raised by init_process_group

@@ -31,6 +31,12 @@ LEADS = [
     # CUDA's headers refusing an nvcc of another toolkit
     ("#error \"CUDA compiler and toolkit headers are incompatible, please check your include paths\"",
      "cuda_toolkit_mismatch_ext", "different toolkits"),
+    # NCCL connecting to an address it never filled in: no interface matched NCCL_SOCKET_IFNAME
+    ("NCCL INFO NCCL_SOCKET_IFNAME set by environment to ib9\nncclSocketInit: connecting to address  with family "
+     "51200 is neither AF_INET(2) nor AF_INET6(10)", "config", "network interface"),
+    # a program's own words for CUDA's 999 at start
+    ("time=2024-03-01T10:00:00 level=INFO msg=\"Unable to init GPU: unknown error\"", "driver_not_loaded",
+     "unknown error"),
     # the device plugin's NVML not found in a pod: the node's runtime gave the container no driver
     ("I deployed the nvidia device plugin DaemonSet on k8s 1.30\nFailed to initialize NVML: ERROR_LIBRARY_NOT_FOUND",
      "no_gpu_visible", "pod"),
@@ -60,6 +66,9 @@ OBSERVED = [
      Obs.NVRM_API_MISMATCH),
 ]
 NOT_OBSERVED = [
+    # NCCL's address family named for an interface that works
+    ("NCCL INFO NET/Socket : Using [0]eth0:10.0.0.2<0> (family AF_INET)", Obs.JOB_SETTING_MISSING),
+    ("Unable to init GPU: out of memory", Obs.CUDA_UNKNOWN_ERROR),
     # a GPU index in passing, no GPU chosen
     ("The loss still uses cuda:0 tensors, but I want them on CPU", Obs.VISIBLE_DEVICES_IGNORED),
     ("Failed to initialize NVML: Unknown Error", Obs.NVML_LIBRARY_MISSING),
