@@ -424,6 +424,9 @@ class Obs(str, Enum):
                            "docker: a CDI device request (--device nvidia.com/gpu=all) to a daemon without CDI enabled")
     VISIBLE_DEVICES_IGNORED = ("visible_devices_ignored", "config",
                                "the report says CUDA_VISIBLE_DEVICES is ignored or has no effect")
+    GPU_CHOICE_IGNORED = ("gpu_choice_ignored", "config",
+                          "the report says the job stays on the first GPU although its settings chose another "
+                          "(\"DEVICE: cuda:5 … it still runs on GPU0\")")
     MULTI_GPU_HANG_STATED = ("multi_gpu_hang_stated", CONTEXT,
                              "the report says a multi-GPU job (DDP, NCCL, torchrun) hangs or gets stuck")
     DEVICE_COUNT_DISAGREES = ("device_count_disagrees", "config",

@@ -17,6 +17,12 @@ LEADS = [
      "CUDA_VISIBLE_DEVICES"),
     ("I put CUDA_VISIBLE_DEVICES=3 at the top of my notebook.\nThe model still runs on GPU 0 according to nvidia-smi.",
      "config", "CUDA_VISIBLE_DEVICES"),
+    # the program's own device setting not taking
+    ("I changed DEVICE: cuda:3 in the yaml config, but it still runs on GPU0 according to nvidia-smi", "config",
+     "not on the one its settings choose"),
+    # a launcher that sets the variable itself
+    ("CUDA_VISIBLE_DEVICES gets reset by the launcher when training on a single node, so my gpu_ids are ignored",
+     "config", "CUDA_VISIBLE_DEVICES"),
     # an executable linked against libtorch, started by the loader without libtorch's lib folder: not an extension
     # built for another torch
     ("./build/infer: error while loading shared libraries: libtorch_cuda.so: cannot open shared object file: No such "
@@ -60,6 +66,7 @@ NOT_LEADS = [
 
 # --- what each wording is read as: (text, observation) ---------------------------------------------------------------
 OBSERVED = [
+    ("Hi, I set DEVICE: cuda: 5 in the yaml, but it still runs on GPU0. Why?", Obs.GPU_CHOICE_IGNORED),
     ("目前尝试了在run.sh中加入CUDA_VISIBLE_DEVICES=1，但是还是第0张卡", Obs.VISIBLE_DEVICES_IGNORED),
     ("Failed to initialize NVML: ERROR_LIBRARY_NOT_FOUND", Obs.NVML_LIBRARY_MISSING),
     ("kernel version 470... does not match DSO version 515... -- cannot find working devices in this configuration",
@@ -71,6 +78,10 @@ NOT_OBSERVED = [
     ("Unable to init GPU: out of memory", Obs.CUDA_UNKNOWN_ERROR),
     # a GPU index in passing, no GPU chosen
     ("The loss still uses cuda:0 tensors, but I want them on CPU", Obs.VISIBLE_DEVICES_IGNORED),
+    # the first GPU chosen, or none: staying on GPU 0 is what was asked
+    ("python train.py --gpu_ids 0\nit still runs on GPU 0", Obs.GPU_CHOICE_IGNORED),
+    ("my model still runs on GPU 0 and is slow", Obs.GPU_CHOICE_IGNORED),
+    ("The loss still uses gpu 0.5 of memory, device=2", Obs.GPU_CHOICE_IGNORED),
     ("Failed to initialize NVML: Unknown Error", Obs.NVML_LIBRARY_MISSING),
 ]
 

@@ -235,6 +235,12 @@ _STATED_MISTAKES = {
         "CUDA; a variable set on its own line in a shell script must be exported (`export CUDA_VISIBLE_DEVICES=1`); "
         "the deepspeed launcher sets it itself (`deepspeed --include localhost:4,5 …`); with mixed GPUs also "
         "`CUDA_DEVICE_ORDER=PCI_BUS_ID` so the numbers match nvidia-smi's."),
+    Obs.GPU_CHOICE_IGNORED: (
+        "The job runs on the first GPU, not on the one its settings choose",
+        "A device index in a program's settings reaches CUDA only where the program passes it on: check that the "
+        "option is read (print `torch.cuda.current_device()` and the tensors' `.device`), or choose the GPU from "
+        "outside with `CUDA_VISIBLE_DEVICES=5 python …` (exported before Python starts; inside, that GPU is "
+        "`cuda:0`)."),
     Obs.DEVICE_COUNT_DISAGREES: (
         "torch counts more GPUs than CUDA lets it use",
         "torch counts the GPUs through NVML and CUDA_VISIBLE_DEVICES, CUDA itself may see fewer: with MIG enabled "
@@ -302,7 +308,7 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         different GPUs, or the report saying so: CUDA_DEVICE_ORDER), NCCL's "Duplicate
         GPU detected" (two ranks on one GPU), the display watchdog stopping long kernels
         ("the launch timed out and was terminated", Windows TDR), a report that
-        CUDA_VISIBLE_DEVICES is ignored, MIG enabled without instances ("No MIG devices
+        CUDA_VISIBLE_DEVICES is ignored (or the job stays on the first GPU where a setting chose another), MIG enabled without instances ("No MIG devices
         found"), torch's "device >= 0 && device < num_gpus" assertion (it counted more GPUs
         than CUDA lets it use: MIG, or CUDA_VISIBLE_DEVICES changed late), Docker's `could not select
         device driver "cdi"` (a CDI device asked of a daemon without CDI enabled), docker's "unknown flag: --gpus" (a

@@ -13,7 +13,9 @@ says about the GPU hardware.
   rank (``torch.cuda.set_device(local_rank)``, ``cuda:{LOCAL_RANK}``, ``SLURM_LOCALID``) is kept
   as :data:`Obs.DEVICE_BY_RANK`; the configuration rule judges it together with a Slurm job
   that binds one GPU per task. A report that CUDA_VISIBLE_DEVICES is ignored or has no effect
-  (set after CUDA started, or numbered differently) is :data:`Obs.VISIBLE_DEVICES_IGNORED`; one
+  (set after CUDA started, not exported, reset by a launcher, or the job said to stay on the first GPU where the
+  variable chose another) is :data:`Obs.VISIBLE_DEVICES_IGNORED`; the job said to stay on the first GPU where the
+  program's own setting chose another (``cuda:5``, ``--gpu_ids 2``) is :data:`Obs.GPU_CHOICE_IGNORED`; one
   that NCCL_P2P_DISABLE or turning off IOMMU/ACS fixes it is :data:`Obs.NCCL_SETTING_FIX`.
 - **The hardware in the report's words** (:data:`Obs.HARDWARE_SIGN_STATED`): a GPU reseated,
   dead or lost from the system, fans jumping to full speed, ECC errors on the card, a weak
@@ -71,6 +73,9 @@ _MASK_IGNORED = lazy_compile(
     r"CUDA_VISIBLE_DEVICES\b[^\n]{0,60}?\b(?:is|gets?|was|seems?\s+to\s+be|being)\s+(?:completely\s+|simply\s+)?"
     r"(?:ignored|not\s+(?:respected|honou?red|applied|working|taking\s+effect))|"
     r"CUDA_VISIBLE_DEVICES\b[^\n]{0,60}?\b(?:has|had|have)\s+no\s+effect|"
+    # a launcher that sets its own: "CUDA_VISIBLE_DEVICES would be reset if train on single node"
+    r"CUDA_VISIBLE_DEVICES\b[^\n]{0,30}?\b(?:is|gets?|got|was|would\s+be|will\s+be|being)\s+(?:reset|overrid\w+|"
+    r"overwritten|unset|cleared)\b|"
     r"CUDA_VISIBLE_DEVICES\b[^\n]{0,60}?\b(?:does\s*n[o']t|did\s*n[o']t|does\s+not|did\s+not)\s+have\s+(?:any\s+)?effect|"
     r"CUDA_VISIBLE_DEVICES\b[^\n]{0,40}?\b(?:does\s*n[o']t|did\s*n[o']t|does\s+not|did\s+not)\s+(?:work|take\s+effect|"
     r"apply|change\s+anything)|"
@@ -93,7 +98,9 @@ _STILL_FIRST = lazy_compile(
     # the chosen GPUs not taking: "it still uses GPU 0", "always runs on the first GPU", "还是第0张卡", "总是默认前几张卡"
     r"\b(?:still|always)\s+(?:\w+\s+){0,3}?(?:uses?|using|runs?\s+on|running\s+on|goes\s+to|lands?\s+on|picks?|"
     r"selects?|starts?\s+on|occup\w+|allocat\w+\s+on)\s+(?:the\s+)?(?:first\s+(?:gpus?|cards?|devices?)|"
-    r"(?:gpu|cuda|device|card)\s*(?:#|:|\s)?\s*0\b(?!\.))|" + _STILL_FIRST_ZH, re.IGNORECASE)
+    r"(?:gpu|cuda|device|card)\s*(?:#|:|\s)?\s*0\b(?!\.\d))|" + _STILL_FIRST_ZH, re.IGNORECASE)
+_DEVICE_CHOSEN = lazy_compile(r"\bcuda\s*:\s*[1-9]|\b(?:--)?(?:gpu_?ids?|gpus?|devices?|device_ids?)\b\s*[:=]?\s*\[?\s*"
+                              r"['\"]?(?:cuda\s*:\s*)?[1-9]\b", re.IGNORECASE)
 _MASK_VALUE = lazy_compile(r"CUDA_VISIBLE_DEVICES\W{0,6}?(?:=|:|\bto\b)\s*['\"]?(\d+(?:\s*,\s*\d+)*)")
 _STILL_ANCHORS = ("still", "always", "还是", "总是", "永远", "始终", "仍然", "依然", "一直")
 _P2P_OFF = (r"(?:NCCL_P2P_DISABLE|NCCL_P2P_LEVEL|(?:disabl\w*|turn\w*\s+off|switch\w*\s+off)\s+(?:the\s+)?(?:iommu|acs|"
@@ -137,13 +144,17 @@ def parse(document: Document, facts: Facts) -> None:
         if match and not _NEGATED.search(text[:match.start()]):
             facts.observe(Obs.VISIBLE_DEVICES_IGNORED, text, document.number(index))
             break
-    else:  # the variable set on one line, the job said to stay on the first GPU(s) on another
-        for index in document.lines_with_any(_STILL_ANCHORS, distinct=True) if masks and not first_only else ():
+    else:  # a GPU chosen on one line (the variable, or the program's own device setting), the job said to stay on
+        # the first GPU(s) on another
+        for index in document.lines_with_any(_STILL_ANCHORS, distinct=True) if not first_only else ():
             text = document.line(index)[:STATEMENT_CHARS]
             match = _STILL_FIRST.search(text)
-            if match and not _NEGATED.search(text[:match.start()]):
-                facts.observe(Obs.VISIBLE_DEVICES_IGNORED, text, document.number(index))
-                break
+            if match is None or _NEGATED.search(text[:match.start()]):
+                continue
+            if masks or _device_chosen(document):
+                facts.observe(Obs.VISIBLE_DEVICES_IGNORED if masks else Obs.GPU_CHOICE_IGNORED, text,
+                              document.number(index))
+            break
     for index in document.lines_with_any(("nccl_p2p_disable", "iommu", " acs", "p2p"), distinct=True):
         text = document.line(index)
         if _P2P_FIX.search(text) and not _NEGATED_FIX.search(text):
@@ -158,6 +169,13 @@ def parse(document: Document, facts: Facts) -> None:
         if _BY_RANK.search(document.line(index)):
             facts.observe(Obs.DEVICE_BY_RANK, document.line(index), document.number(index))
             break
+
+
+def _device_chosen(document: Document) -> bool:
+    """Whether the paste chooses a GPU other than the first by the program's own setting (``cuda:5``,
+    ``--gpu_ids 1``, ``device=[2]``)."""
+    return any(_DEVICE_CHOSEN.search(document.line(index))
+               for index in document.lines_with_any(("cuda", "gpu", "device"), distinct=True))
 
 
 def _multi_gpu_hang(document: Document, facts: Facts) -> None:
