@@ -17,6 +17,13 @@ LEADS = [
      "CUDA_VISIBLE_DEVICES"),
     ("I put CUDA_VISIBLE_DEVICES=3 at the top of my notebook.\nThe model still runs on GPU 0 according to nvidia-smi.",
      "config", "CUDA_VISIBLE_DEVICES"),
+    # conda's plan replacing a CUDA build of pytorch with a CPU one (a later install of another package)
+    ("$ conda install -c conda-forge scikit-image\nThe following packages will be SUPERSEDED by a higher-priority "
+     "channel:\n  pytorch            pytorch::pytorch-2.0.1-py3.10_cuda11.8~ --> pkgs/main::pytorch-2.0.1-"
+     "cpu_py310hab5cca8_0", "cpu_only_torch", "CPU-only build"),
+    # the whole machine going down under load, in the writer's words
+    ("When generating images the whole pc crashes and the pc resets after a few minutes.", "gpu_health", "hardware"),
+    ("My computer restarts by itself when I start training.", "gpu_health", "hardware"),
     # the program's own device setting not taking
     ("I changed DEVICE: cuda:3 in the yaml config, but it still runs on GPU0 according to nvidia-smi", "config",
      "not on the one its settings choose"),
@@ -73,6 +80,11 @@ OBSERVED = [
      Obs.NVRM_API_MISMATCH),
 ]
 NOT_OBSERVED = [
+    # a CPU build replaced by a CUDA one is the way out, not the problem
+    ("  pytorch            pkgs/main::pytorch-1.12.1-cpu_py310h9dbd814_1 --> pytorch::pytorch-1.13.1-py3.10_cuda11.7_"
+     "cudnn8.5.0_0", Obs.CPU_BUILD_STATED),
+    # the whole system brought down by host memory, not the card
+    ("The whole system crashes with OOM in python when the dataset loads", Obs.HARDWARE_SIGN_STATED),
     # NCCL's address family named for an interface that works
     ("NCCL INFO NET/Socket : Using [0]eth0:10.0.0.2<0> (family AF_INET)", Obs.JOB_SETTING_MISSING),
     ("Unable to init GPU: out of memory", Obs.CUDA_UNKNOWN_ERROR),

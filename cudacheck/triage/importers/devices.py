@@ -323,8 +323,14 @@ _HARDWARE_FAMILIES = (
      r"\b(?:runs?|works?|stable|fine)\b[^\n]{0,40}?\b(?:when|after|once|if)\s+(?:i\s+|we\s+)?"
      r"(?:limit|lower|reduc|cap|set)\w*\s+(?:the\s+|my\s+)?(?:gpu'?s?\s+)?power"),
     # the whole machine going down hard under GPU load: "a sudden hardware shutdown", "freeze up and then crash hard"
-    (("shutdown", "shut down", "crash hard", "crashes hard", "hard crash", "power off", "powers off", "freeze"),
+    (("shutdown", "shut down", "crash hard", "crashes hard", "hard crash", "power off", "powers off", "freeze", "whole",
+      "entire", "by itself", "on its own"),
      r"\b(?:sudden|hard|abrupt|instant)\s+(?:hardware\s+|system\s+|power\s+)?(?:shutdown|shut\s+down|power[- ]?off)\b|"
+     # "whole pc crashes … and pc resets", "my computer restarts by itself when I start training"
+     r"\b(?:whole|entire)\s+(?:pc|computer|machine|system|workstation)\s+(?:\w+\s+)?(?:crash(?:es|ed)?|resets|reboots|"
+     r"restarts|shuts\s+(?:down|off)|powers\s+off|turns\s+off)\b(?![^\n]{0,30}?\b(?:oom|out\s+of\s+memory|ram|memory)\b)|"
+     r"\b(?:pc|computer|machine|system|workstation)\s+(?:\w+\s+)?(?:resets|reboots|restarts|shuts\s+(?:down|off)|"
+     r"powers\s+off|turns\s+off)\s+(?:\w+\s+)?(?:by\s+itself|on\s+its\s+own)\b|"
      r"\b(?:system|machine|pc|computer|workstation|server)\s+(?:will\s+|would\s+)?(?:freezes?|froze|freezing|hangs?)"
      r"\s+(?:up\s+)?and\s+(?:then\s+)?(?:crash(?:es)?|reboots?|restarts?|shuts?\s+(?:down|off))\s+hard\b"),
     # a stress test or memory test of the card that fails

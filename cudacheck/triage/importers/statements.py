@@ -34,7 +34,11 @@ _CPU_BUILD = lazy_compile(
     r"|(?<![\w.])\d+\.\d+(?:\.\d+)?\+rocm[\d.]*|`\+rocm[\d.]+`"
     # a `conda list` row whose build string is the CPU one ("py3.11_cpu_0", conda-forge's "cpu_generic_py311h…"), and
     # collect_env's "CUDA used to build PyTorch: None" pasted without its other lines
-    r"|^\s*(?:py)?torch\s+\d+\.\d+(?:\.\d+)?\s+(?:py\d+\.?\d*_)?cpu_|^\s*cuda\s+used\s+to\s+build\s+pytorch\s*:\s*none\s*$",
+    r"|^\s*(?:py)?torch\s+\d+\.\d+(?:\.\d+)?\s+(?:py\d+\.?\d*_)?cpu_|^\s*cuda\s+used\s+to\s+build\s+pytorch\s*:\s*none\s*$"
+    # conda's plan putting a CPU build in place ("pytorch::pytorch-1.12.1-py3.10_cuda11~ --> pkgs/main::pytorch-1.12.1-
+    # cpu_py310h…", or a NEW package "pkgs/main/linux-64::pytorch-2.0.1-cpu_py310h…")
+    r"|(?:-->|→)\s*\S*?\bpytorch-\d+\.\d+(?:\.\d+)?-(?:py\d+\.?\d*_)?cpu_"
+    r"|^\s*pytorch\s+(?![^\n]*-->)\S*?::pytorch-\d+\.\d+(?:\.\d+)?-(?:py\d+\.?\d*_)?cpu_",
     re.IGNORECASE)
 _BUILD_LACKS_CUDA = lazy_compile(
     # the build (not the GPU) said to lack CUDA: "a wheel that doesn't support cuda", "pytorch without cuda"
