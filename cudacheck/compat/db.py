@@ -344,6 +344,26 @@ class CompatDB:
                 return release.version
         return None
 
+    def default_build_dropped(self, compute_capability: str) -> Optional[str]:
+        """The oldest torch series from which PyPI's default CUDA build, and every newer series' default, has no
+        kernels for a GPU of ``compute_capability`` although an older series' default had; None when the newest
+        default runs on it, no default ever did, or an arch list on the way is unsourced. (GTX 10-series cards after
+        the default moved to CUDA 12.8: the cu126 variants still ran them, a plain `pip install torch` did not.)"""
+        from .archs import parse_arch
+
+        gpu = parse_arch(compute_capability)
+        if gpu is None:
+            return None
+        dropped = None
+        for release in self.torch_releases_newest_first():
+            default = next((v for v in release.variants if v.tag == release.pypi_default), None)
+            if default is None or default.sm is None or default.ptx is None:
+                return None
+            if self._build_runs_on(default.sm, default.ptx, default.cuda, gpu) is not None:
+                return dropped
+            dropped = release.version
+        return None
+
     def _build_runs_on(self, sm: Optional[List[str]], ptx: Optional[List[str]], cuda: str,
                        gpu: Arch) -> Optional[str]:
         """How a build's kernels run on a GPU (``sass``, or ``ptx`` from a CUDA toolkit that knows the GPU), or None:

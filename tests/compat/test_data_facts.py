@@ -196,3 +196,16 @@ def test_a_windows_driver_is_judged_by_its_branch_where_nvidia_prints_no_minimum
     assert db.driver_cuda("560.94", "windows") == "12.6"
     assert db.driver_cuda("580", "windows") is None  # the first R580 drivers may predate CUDA 13.0
     assert db.driver_cuda("580", "linux") == "13.0"
+
+
+def test_the_series_whose_default_build_dropped_a_gpu_is_told_from_the_arch_lists():
+    """PyPI's default CUDA build moved to CUDA 12.8 in torch 2.8 and to 13.0 in 2.11; their arch lists start at sm_70
+    and sm_75, so a GTX 10-series card lost the default build with 2.8 and a V100 with 2.11, while the cu126
+    variants still ran both. A GPU every default runs, or one no default ever ran, has no such series."""
+    from cudacheck.compat.db import default_db
+
+    db = default_db()
+    assert db.default_build_dropped("6.1") == "2.8"
+    assert db.default_build_dropped("7.0") == "2.11"
+    assert db.default_build_dropped("8.6") is None and db.default_build_dropped("12.0") is None
+    assert db.default_build_dropped("3.5") is None

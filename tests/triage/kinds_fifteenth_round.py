@@ -24,6 +24,11 @@ LEADS = [
     # the whole machine going down under load, in the writer's words
     ("When generating images the whole pc crashes and the pc resets after a few minutes.", "gpu_health", "hardware"),
     ("My computer restarts by itself when I start training.", "gpu_health", "hardware"),
+    # a GPU PyPI's default torch build dropped (GTX 10-series from torch 2.8's cu128 default), said to stop working,
+    # no torch shown; also a bare model number of a user the writer speaks for
+    ("A user has reported that their 1070 no longer works with the app after the update.", "gpu_too_old_for_build",
+     "default builds have no kernels for it from 2.8 on"),
+    ("My GTX 1080 Ti does not work with the new version", "gpu_too_old_for_build", "sm_61"),
     # the program's own device setting not taking
     ("I changed DEVICE: cuda:3 in the yaml config, but it still runs on GPU0 according to nvidia-smi", "config",
      "not on the one its settings choose"),
@@ -62,6 +67,9 @@ NOT_LEADS = [
     # the same plain install on Windows: PyPI gave it a CPU build, so no driver is too old for it
     ("Windows 10\npip install torch\ntorch.cuda.is_available() False\nnvidia-smi: Driver Version: 560.94 CUDA "
      "Version: 12.6", "driver_too_old"),
+    # a GPU every default build still runs says nothing of the build; a number of dollars is no card
+    ("my 3090 no longer works with this app", "gpu_too_old_for_build"),
+    ("their 1080 dollars budget no longer works for a new card", "gpu_too_old_for_build"),
     # the first GPU chosen, and the job staying on it: what was asked
     ("CUDA_VISIBLE_DEVICES=0 python train.py\nit always uses GPU 0 which is what I want", "config"),
     # a library torch imports in Python, not an executable: CC814's extension judgement stands

@@ -95,6 +95,24 @@ def _newest_gpu_failing(ctx: RuleContext) -> Optional[Tuple[Observation, str, st
     return None
 
 
+def _dropped_gpu_failing(ctx: RuleContext) -> Optional[Tuple[Observation, str, str, str, str]]:
+    """(the writer's failure statement, the GPU's label, its sm, its compute capability, the torch series whose
+    default build dropped it)
+    where a report says the program fails, names a GPU that PyPI's default torch build no longer has kernels for,
+    and shows no torch version at all; else None."""
+    failed = first_of(ctx, Obs.FAILURE_STATED)
+    if failed is None or ctx.snapshot.torch.version or first_of(ctx, Obs.TORCH_VERSION) is not None \
+            or ctx.non_nvidia_evidence or not ctx.gpus:
+        return None
+    for gpu in ctx.gpus:
+        arch = gpu.arch
+        capability = f"{arch.major}.{arch.minor}" if arch is not None else ""
+        dropped = ctx.db.default_build_dropped(capability) if arch is not None else None
+        if arch is not None and dropped is not None:
+            return failed, gpu.label, arch.sm, capability, dropped
+    return None
+
+
 def _driver_below_likely_build(ctx: RuleContext) -> Optional[Tuple[str, str, str]]:
     """(which builds, the oldest CUDA they need, what the paste most likely installed) when the pasted driver
     runs none of the builds: the CUDA build an install command asks for, else the torch version the paste
@@ -172,7 +190,10 @@ def weak_evidence(ctx: RuleContext) -> Iterator[Finding]:
         torch release the paste names (or the newest one) when the driver is known, or
         for the named release's default build (PyPI's on Linux) when the driver runs only
         its older builds, which are installed only when asked for by name; otherwise most
-        often a CPU-only build. Always `possible`, and never an error.
+        often a CPU-only build. A report that the program fails on a GPU only the newest
+        torch series support (arch_not_in_build), or on one PyPI's default build no longer
+        has kernels for (gpu_too_old_for_build: a GTX 10-series card from torch 2.8 on),
+        with no torch version in the paste. Always `possible`, and never an error.
     Why it matters:
         A report with no recognised message still names where it hurts; saying which cause
         that most often is, and how to confirm it, is better than saying nothing.
@@ -206,6 +227,24 @@ def weak_evidence(ctx: RuleContext) -> Iterator[Finding]:
             remedy=f"python -c \"import torch; print(torch.__version__, torch.cuda.get_arch_list())\" — without {sm} "
                    f"in the list, install torch {first} or newer with a CUDA build that lists it "
                    "(https://pytorch.org/get-started/locally/), or the app's build for this GPU.",
+            evidence=evidence(failed) + ["nvml.gpus.compute_capability"])
+        return
+    dropped = _dropped_gpu_failing(ctx) if unavailable is None else None
+    if dropped is not None:
+        failed, label, sm, capability, since = dropped
+        last = ctx.db.last_release_supporting(capability)
+        yield ctx.finding(
+            f"The report says it fails on {label} ({sm}): torch's default builds have no kernels for it from {since} on",
+            category="gpu_too_old_for_build", certainty=POSSIBLE,
+            detail=f"{quote(failed)}. The paste shows no torch build and no recognised error. From torch {since} on, "
+                   f"the CUDA build `pip install torch` installs has no kernels for {sm}; apps and images that moved "
+                   "to it stop working on this GPU (\"no kernel image is available\", or \"not compatible with the "
+                   "current PyTorch installation\")" + (f", while torch {last.torch}'s {last.tag} build still runs it."
+                                                         if last is not None else "."),
+            remedy=f"python -c \"import torch; print(torch.__version__, torch.cuda.get_arch_list())\" — without {sm} "
+                   "in the list, install a build that lists it" + (
+                       f": `pip install torch=={last.torch} --index-url https://download.pytorch.org/whl/{last.tag}`"
+                       if last is not None else "") + ", or the app's build for older GPUs.",
             evidence=evidence(failed) + ["nvml.gpus.compute_capability"])
         return
     if unavailable is None or ctx.snapshot.torch.version or gpu_situation(ctx) is not None \

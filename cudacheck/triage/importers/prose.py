@@ -42,18 +42,18 @@ _BARE_MODEL = lazy_compile(r"(?<![A-Za-z0-9_.$/-])(?P<num>" + _MODEL_NUMBER + r"
                            r"(?![A-Za-z0-9_.%])",
                          re.IGNORECASE)
 _NOT_A_CARD = (r"(?!\s*(?:mb|gb|mhz|rpm|w\b|watts?|rows|samples|images|steps|epochs|tokens|lines|files|px|pixels|ms|"
-               r"seconds|iterations|items|records|words))")
+               r"seconds|iterations|items|records|words|dollars?|euros?|usd|eur|yuan|rmb|points|pages|km|kg))")
 """What makes a four-digit number a count or a size, not a card: "a 2080 rows table", "a 3090 MB cache"."""
 _OWNED_MODEL = lazy_compile(
-    # a GeForce model number the writer says they have, with no other GPU word: "i have a 4090", "on my 3060 ti",
-    # "two 3090s", "an nvidia 3080", "GeForce 4070 Super"
+    # a GeForce model number the writer (or a user they speak for) has, with no other GPU word: "i have a 4090", "on my
+    # 3060 ti", "their 1070", "two 3090s", "an nvidia 3080", "GeForce 4070 Super"
     r"\b(?:i\s+have|i'?ve\s+got|i\s+got|i\s+own|i'?m\s+using|i\s+use|using|with|on|running)\s+(?:an?\s+|my\s+|one\s+|"
     r"two\s+|dual\s+|a\s+single\s+|\d\s*x\s*)(?P<num>" + _MODEL_NUMBER + r")(?:\s*(?P<suffix>ti|super))?s?\b"
-    + _NOT_A_CARD + r"|\b(?:my|nvidia|geforce)\s+(?P<num2>" + _MODEL_NUMBER + r")(?:\s*(?P<suffix2>ti|super))?s?\b"
+    + _NOT_A_CARD + r"|\b(?:my|our|his|her|their|nvidia|geforce)\s+(?P<num2>" + _MODEL_NUMBER + r")(?:\s*(?P<suffix2>ti|super))?s?\b"
     + _NOT_A_CARD, re.IGNORECASE)
 _OWNED_ANCHORS = ("have a", "have an", "ve got", "got a", "own a", "using a", "using my", "use a", "use my", "with a",
-                  "with my", "on a", "on my", "running a", "running my", "my ", "two ", "dual ", "single ", "nvidia ",
-                  "geforce ")
+                  "with my", "on a", "on my", "running a", "running my", "my ", "our ", "his ", "her ", "their ", "two ",
+                  "dual ", "single ", "nvidia ", "geforce ")
 _GPU_CONTEXT = lazy_compile(r"gpu|graphics|card|nvidia|geforce|显卡|グラフィック|видеокарт", re.IGNORECASE)
 _GPU_ANCHORS = ("rtx", "gtx", "geforce", "quadro", "tesla", "titan", "a100", "h100", "h200", "h800", "a800", "v100",
                 "p100", "p40", "a10", "a30", "a40", "l40", "l4", "t4", "k80", "a6000", "a5000", "a4000", "a2000",

@@ -159,7 +159,8 @@ _ON_CPU = lazy_compile(
     r"(?:^|[\"'`])\W*(?:info\W+)?using\s+device(?:[_ ]type)?\s*[:=]?\s*['\"]?cpu['\"]?\s*(?:$|[\"'`.,;)])",
     re.IGNORECASE)
 _FAILS = lazy_compile(
-    r"(?:\bnot|n'?t|\bnever|\bno\s+longer)\s+(?:work|working|run|running|start|starting|launch\w*|open\w*|load\w*)\b|"
+    r"(?:\bnot|n'?t|\bnever|\bno\s+longer)\s+(?:works?|working|runs?|running|starts?|starting|launch\w*|open\w*|"
+    r"load\w*)\b|"
     r"\bcrash(?:es|ed|ing)?\b|\bfail(?:s|ed|ing)?\b|\bbroken\b|\bstopped\s+working\b|\bunusable\b",
     re.IGNORECASE)
 """The writer saying the program does not work: "not working with 5090 rtx", "it crashes at start"."""
