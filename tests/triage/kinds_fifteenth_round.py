@@ -29,6 +29,9 @@ LEADS = [
     ("A user has reported that their 1070 no longer works with the app after the update.", "gpu_too_old_for_build",
      "default builds have no kernels for it from 2.8 on"),
     ("My GTX 1080 Ti does not work with the new version", "gpu_too_old_for_build", "sm_61"),
+    # a package using its compiled module's name after its import failed quietly
+    ("Cannot import C:\\ComfyUI\\custom_nodes\\ComfyUI-ExLlama-Nodes module for custom nodes: name 'exllamav2_ext' is "
+     "not defined\npytorch version: 2.2.2+cu121", "extension_mismatch", "exllamav2"),
     # the program's own device setting not taking
     ("I changed DEVICE: cuda:3 in the yaml config, but it still runs on GPU0 according to nvidia-smi", "config",
      "not on the one its settings choose"),
@@ -81,6 +84,7 @@ NOT_LEADS = [
 
 # --- what each wording is read as: (text, observation) ---------------------------------------------------------------
 OBSERVED = [
+    ("when device is set to cpu in colab the import fails", Obs.NO_NVIDIA_GPU),
     ("Hi, I set DEVICE: cuda: 5 in the yaml, but it still runs on GPU0. Why?", Obs.GPU_CHOICE_IGNORED),
     ("目前尝试了在run.sh中加入CUDA_VISIBLE_DEVICES=1，但是还是第0张卡", Obs.VISIBLE_DEVICES_IGNORED),
     ("Failed to initialize NVML: ERROR_LIBRARY_NOT_FOUND", Obs.NVML_LIBRARY_MISSING),
@@ -88,6 +92,9 @@ OBSERVED = [
      Obs.NVRM_API_MISMATCH),
 ]
 NOT_OBSERVED = [
+    # a Python name of the program's own, and the CPU tried as a test that works while the GPU fails
+    ("NameError: name 'my_context' is not defined", Obs.EXTENSION_IMPORT_FAILED),
+    ("I set the device to cpu and it works, with cuda it crashes with an illegal memory access", Obs.NO_NVIDIA_GPU),
     # a CPU build replaced by a CUDA one is the way out, not the problem
     ("  pytorch            pkgs/main::pytorch-1.12.1-cpu_py310h9dbd814_1 --> pytorch::pytorch-1.13.1-py3.10_cuda11.7_"
      "cudnn8.5.0_0", Obs.CPU_BUILD_STATED),
@@ -106,4 +113,8 @@ NOT_OBSERVED = [
 ]
 
 # --- a rule that must stay silent: (text, code) ----------------------------------------------------------------------
-SILENT: list = []
+SILENT = [
+    # the writer chose the CPU (a Colab runtime without accelerator): no GPU is no finding
+    ("when device is set to cpu in colab and hardware accelerator is none\nNo CUDA runtime is found, using "
+     "CUDA_HOME='/usr/local/cuda'\nIndexError: list index out of range", "CC804"),
+]

@@ -67,6 +67,10 @@ _PIP_CONFLICT = lazy_compile(r"(?P<name>[A-Za-z][\w.-]*) (?P<version>\d[\w.+]*) 
                            re.IGNORECASE)
 _DLL = lazy_compile(r"DLL load failed(?: while importing (?P<module>\w+))?", re.IGNORECASE)
 _NO_MODULE = lazy_compile(r"No module named ['\"](?P<module>[\w.]+)['\"]")
+_NAME_UNDEFINED = lazy_compile(
+    # a package that imports its compiled part inside try/except and later uses the name: "name 'exllamav2_ext' is
+    # not defined", "name autogptq_cuda_256 not defined"
+    r"\bname\s+['\"`]?(?P<module>[A-Za-z]\w*?(?:_\d+)?_(?:ext|cuda(?:_\d+)?|kernels?|C))['\"`]?\s+(?:is\s+)?not\s+defined")
 _CANNOT_IMPORT = lazy_compile(r"cannot import name ['\"](?P<name>\w+)['\"] from ['\"](?P<module>[\w.]+)['\"]")
 _OPERATOR = lazy_compile(r"(?:operator|No such operator|Could not run ')\s*(?P<ns>\w+)::(?P<op>\w+)")
 _MISSING_LIBRARY = lazy_compile(r"(?P<lib>lib(?:cudart|cublas|cublasLt|cusparse|cufft|curand|cusolver|nvrtc|"
@@ -124,7 +128,7 @@ def _known(name: str) -> str:
     lowered = stem.lower()
     if lowered in KNOWN_MODULES:
         return KNOWN_MODULES[lowered]
-    base = re.sub(r"(?:_\d+)?(?:_cuda|_c|_ext|_kernels?)$", "", lowered)
+    base = re.sub(r"(?:_\d+)?(?:_cuda(?:_\d+)?|_c|_ext|_kernels?)$", "", lowered)
     return KNOWN_MODULES.get(base, base.replace("_", "-") or stem)
 
 
@@ -271,8 +275,9 @@ def _kernel_owner(document: Document, index: int) -> Optional[str]:
 
 def _import_failures(document: Document, facts: Facts) -> None:
     """An extension's compiled module that does not load: a DLL, a compiled submodule, an operator, a CUDA
-    library it was linked with, the extension saying it was built without CUDA, or the writer saying it stopped
-    loading when torch changed."""
+    library it was linked with, the extension saying it was built without CUDA, its compiled module's name used
+    after a failed import ("name 'exllamav2_ext' is not defined"), or the writer saying it stopped loading when torch
+    changed."""
     for index in document.lines_with_any(("after ", "since ")):
         if "torch" not in document.lower[index]:
             continue
@@ -314,6 +319,10 @@ def _import_failures(document: Document, facts: Facts) -> None:
         compiled_inner = inner in _COMPILED_SUBMODULES or inner.endswith(("_cuda", "_ext", "_kernels", "_c"))
         if top != "torch" and _compiled(top) and compiled_inner and (len(parts) > 1 or name or inner != top):
             _import_failed(facts, document, index, top)
+    for index in document.lines_with("not defined"):
+        match = _NAME_UNDEFINED.search(document.line(index))
+        if match and _known(match.group("module")) != "torch":
+            _import_failed(facts, document, index, _known(match.group("module")))
     for index in document.lines_with_any(("operator", "could not run '")):
         match = _OPERATOR.search(document.line(index))
         if match and match.group("ns") not in ("torchvision", "torchaudio", "aten", "prim", "prims"):

@@ -70,7 +70,11 @@ _NO_GPU = lower_compile(
     r"instance|vm|box|runner)\b"  # "it's a CPU node", "on this CPU machine"
     # (not a complaint: "generations only run on the CPU, not the GPU", "it runs on the CPU instead of the GPU")
     r"|(?P<on_cpu>\b(?:run|running|use|using|train|training)\s+(?:it\s+|this\s+|them\s+|the\s+(?:code|model|script)\s+|"
-    r"this\s+code\s+|everything\s+)?(?:only\s+)?on\s+(?:the\s+|my\s+)?cpu\b(?!\s*,?\s*(?:not|instead|rather)\b))"
+    r"this\s+code\s+|everything\s+)?(?:only\s+)?on\s+(?:the\s+|my\s+)?cpu\b(?!\s*,?\s*(?:not|instead|rather)\b)|"
+    # the device chosen: "when device is set to cpu in colab", "I set the device to 'cpu'"
+    r"\b(?:when|if|while|with)\s+(?:the\s+)?device\s+(?:is\s+)?set\s+to\s+['\"]?cpu\b|"
+    r"\bi\s+(?:set|changed|switched)\s+(?:the\s+)?device\s+to\s+['\"]?cpu\b(?!\s*,?\s*(?:but|and\s+it\s+(?:still|works)))"
+    r")"
     r"|\b(?:only\s+)?(?:run|running|do|doing)\s+(?:only\s+)?cpu[- ](?:inference|training|only)\b"
     r"|\bnot\s+installed\s+cuda\s+and\s+i\s+don'?t\s+want"
     # the same in other languages: Chinese, Japanese, Russian, Spanish, Portuguese
