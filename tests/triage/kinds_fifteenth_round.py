@@ -32,6 +32,12 @@ LEADS = [
     # a package using its compiled module's name after its import failed quietly
     ("Cannot import C:\\ComfyUI\\custom_nodes\\ComfyUI-ExLlama-Nodes module for custom nodes: name 'exllamav2_ext' is "
      "not defined\npytorch version: 2.2.2+cu121", "extension_mismatch", "exllamav2"),
+    # a line listing torch's companions with a compiled extension points at the extension
+    ("torch 2.7.1+cu128\nxformers 0.0.32.dev1073\nI reinstalled torch, torchaudio, torchvision, and xformers, but it "
+     "is still not working.", "extension_mismatch", "compiled extension"),
+    # building from source, the errors said to show a CUDA version mismatch: the local toolkit
+    ("When building from source I ran into errors building submodules. The errors indicated a CUDA version mismatch.",
+     "cuda_toolkit_mismatch_ext", "building a CUDA extension"),
     # the program's own device setting not taking
     ("I changed DEVICE: cuda:3 in the yaml config, but it still runs on GPU0 according to nvidia-smi", "config",
      "not on the one its settings choose"),
@@ -73,6 +79,11 @@ NOT_LEADS = [
     # a GPU every default build still runs says nothing of the build; a number of dollars is no card
     ("my 3090 no longer works with this app", "gpu_too_old_for_build"),
     ("their 1080 dollars budget no longer works for a new card", "gpu_too_old_for_build"),
+    # a companion alone on the failure line (an extension merely listed elsewhere) stays the companion; a CUDA version
+    # mismatch with no build is not the
+    # toolkit
+    ("xformers 0.0.28.post3\nI reinstalled torchvision, but it is still not working", "extension_mismatch"),
+    ("nvidia-smi and torch show a CUDA version mismatch, is that a problem?", "cuda_toolkit_mismatch_ext"),
     # the first GPU chosen, and the job staying on it: what was asked
     ("CUDA_VISIBLE_DEVICES=0 python train.py\nit always uses GPU 0 which is what I want", "config"),
     # a library torch imports in Python, not an executable: CC814's extension judgement stands

@@ -169,7 +169,12 @@ def _installed_cuda(ctx: RuleContext) -> Optional[str]:
 
 
 def _component(ctx: RuleContext) -> Optional[Tuple[str, Observation]]:
+    """The most specific part of the stack named on a failure line; a line listing torch's companions with a compiled
+    extension ("I reinstalled torch, torchvision and xformers, still not working") points at the extension."""
     cues = {o.values.get("component"): o for o in all_of(ctx, Obs.COMPONENT_FAILURE)}
+    companion, extension = cues.get("companion"), cues.get("extension")
+    if companion is not None and extension is not None and companion.line == extension.line:
+        del cues["companion"]
     for name in _ORDER:
         if name in cues:
             return name, cues[name]

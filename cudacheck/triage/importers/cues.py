@@ -49,8 +49,10 @@ COMPONENTS: Tuple[Tuple[str, Tuple[str, ...], str], ...] = (
      # Compose only where the line is about its GPU handling or its version, not any failing service
      r"(?:gpu|nvidia|cuda|device|reservation|version)[^\n]{0,60}docker[ -]compose|"
      r"docker[ -]compose[^\n]{0,60}(?:gpu|nvidia|cuda|device|reservation|version)"),
-    ("toolkit", ("nvcc", "cuda_home", "cpp_extension", "building wheel", "build extension"),
-     r"\bnvcc\b|CUDA_HOME|cpp_extension|building wheel|build extension"),
+    ("toolkit", ("nvcc", "cuda_home", "cpp_extension", "building wheel", "build extension", "version mismatch"),
+     r"\bnvcc\b|CUDA_HOME|cpp_extension|building wheel|build extension|"
+     # "errors building submodules … indicated a CUDA version mismatch"
+     r"\bbuild\w*\b[^\n]{0,200}?\bcuda\s+versions?\s+mismatch|\bcuda\s+versions?\s+mismatch\w*\b[^\n]{0,200}?\bbuild"),
     ("gpu_hardware", ("xid", "ecc", "nvlink", "overheat"), r"\bxid\b|\becc\b|\bnvlink\b|overheat\w*"),
     ("driver_version", ("driver",), r"\bdriver\b[^\n]{0,40}\b(?:too old|older|outdated|old|update|upgrade|newer)\b|"
                                     r"\b(?:old|older|outdated)\s+(?:nvidia\s+)?driver\b"),
