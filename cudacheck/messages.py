@@ -97,7 +97,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"forward compatibility (?:was )?attempted(?: on non supported HW)?|CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE|"
              r"cudaErrorCompatNotSupportedOnDevice|" + _CUDA_CODE + r"804\b"),
     _message(Obs.CONTAINER_REQUIREMENT, ("unsatisfied condition", "requirement error"),
-             r"unsatisfied condition:\s*(?P<condition>[\w.<>=!,]+(?:\s*[<>=!]=?\s*[\w.]+)?)|"
+             r"unsatisfied condition:\s*(?P<condition>[\w.<>=!,]+(?:\s*[<>=!]=?\s*[\w.]+)?)(?P<unknown>:\s*unknown\b)?|"
              r"nvidia-container-cli:\s*requirement error:\s*(?P<invalid>invalid expression)"),
     _message(Obs.COMPAT_LIBCUDA_PATH, ("compat/libcuda", "cuda-compat"),
              r"compat/libcuda\.so|cuda-compat"),

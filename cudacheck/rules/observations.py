@@ -276,7 +276,7 @@ def newest_image_cuda(ctx: RuleContext) -> Optional[Tuple[str, str]]:
     return best
 
 
-def _driver_own_cuda(ctx: RuleContext) -> Optional[str]:
+def driver_own_cuda(ctx: RuleContext) -> Optional[str]:
     """The CUDA version the driver itself supports, from its version number (not what a libcuda reports)."""
     version = ctx.snapshot.nvml.driver_version
     return ctx.db.driver_cuda(version, ctx.platform) if version else None
@@ -287,7 +287,7 @@ def compat_libraries_in_use(ctx: RuleContext) -> bool:
     nvidia-smi reports a newer CUDA than its driver version supports (the compat libcuda answers for it)."""
     if ctx.snapshot.cuda_driver.is_compat_library:
         return True
-    reported, own = major_minor(ctx.snapshot.nvml.cuda_driver_version), major_minor(_driver_own_cuda(ctx))
+    reported, own = major_minor(ctx.snapshot.nvml.cuda_driver_version), major_minor(driver_own_cuda(ctx))
     if reported and own and reported > own:
         return True
     path = (env_value(ctx, "LD_LIBRARY_PATH") or "").lower()
@@ -357,7 +357,7 @@ def forward_compat_cause(ctx: RuleContext) -> str:
         wanted = major_minor(ctx.snapshot.nvml.cuda_driver_version)  # what the compat libcuda claims
     if wanted is None:
         wanted = stated_cuda(ctx)
-    driver_mm = major_minor(_driver_own_cuda(ctx) or ctx.driver_cuda)
+    driver_mm = major_minor(driver_own_cuda(ctx) or ctx.driver_cuda)
     if wanted and driver_mm:
         return "forward_compat_unsupported" if driver_mm[0] >= wanted[0] else "driver_too_old"
     if in_container is None and image is None and wanted is None and ctx.gpus and platform_system(ctx):

@@ -38,6 +38,15 @@ LEADS = [
     # building from source, the errors said to show a CUDA version mismatch: the local toolkit
     ("When building from source I ran into errors building submodules. The errors indicated a CUDA version mismatch.",
      "cuda_toolkit_mismatch_ext", "building a CUDA extension"),
+    # the container toolkit naming a failed brand alternative: the image's cuda>= (its first term) failed before it
+    ("stderr: exec command: [/usr/bin/nvidia-container-cli --load-kmods configure --device=all --compute --utility "
+     "--require=cuda>=10.0 brand=tesla,driver>=384,driver<385 --pid=5346 /var/lib/docker/overlay2/x/merged]"
+     "\\nnvidia-container-cli: requirement error: unsatisfied condition: brand = tesla\\n", "driver_too_old",
+     "CUDA 10.0"),
+    # the host driver's own CUDA (510: 11.6), not what the image's compat libcuda reports to nvidia-smi (11.7)
+    ("nvidia-container-cli: requirement error: unsatisfied condition: cuda>=11.7, please update your driver to a newer "
+     "version, or use an earlier cuda container: unknown\n| NVIDIA-SMI 510.47.03    Driver Version: 510.47.03    CUDA "
+     "Version: 11.7     |", "driver_too_old", "cuda>=11.7"),
     # the program's own device setting not taking
     ("I changed DEVICE: cuda:3 in the yaml config, but it still runs on GPU0 according to nvidia-smi", "config",
      "not on the one its settings choose"),
@@ -84,6 +93,9 @@ NOT_LEADS = [
     # toolkit
     ("xformers 0.0.28.post3\nI reinstalled torchvision, but it is still not working", "extension_mismatch"),
     ("nvidia-smi and torch show a CUDA version mismatch, is that a problem?", "cuda_toolkit_mismatch_ext"),
+    # a brand the toolkit does not know: the toolkit's own limit, not the driver
+    ("image nvidia/cuda:11.6.0-base-ubuntu18.04\nnvidia-container-cli: requirement error: unsatisfied condition: "
+     "brand = quadrortx: unknown", "driver_too_old"),
     # the first GPU chosen, and the job staying on it: what was asked
     ("CUDA_VISIBLE_DEVICES=0 python train.py\nit always uses GPU 0 which is what I want", "config"),
     # a library torch imports in Python, not an executable: CC814's extension judgement stands

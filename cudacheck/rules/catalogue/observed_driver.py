@@ -14,7 +14,8 @@ from ..context import RuleContext
 from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, Situation, all_of, capabilities_without_compute,
                             build_step_without_gpu, carried_on_without_cuda,
                             compat_libraries_in_use, container_devices_only, container_gpu_access,
-                            container_without_gpu_runtime, cuda_unavailable, docker_run, driver_needed, evidence,
+                            container_without_gpu_runtime, cuda_unavailable, docker_run, driver_needed,
+                            driver_own_cuda, evidence,
                             fallback_says_no_gpu, first_of, forward_compat_cause, gpu_situation, hiding_mask,
                             ld_entries, mask_past_gpus, newest_image_cuda, platform_system, quote, torch_sees_gpu,
                             wheel_text, wsl_libcuda_shadowed)
@@ -886,8 +887,12 @@ def observed_container_requirement(ctx: RuleContext) -> Iterator[Finding]:
         "requirement error: invalid expression" (a toolkit too old to parse the image's
         requirement). A `cuda>=`
         condition the host driver does not meet is an old driver (category
-        `driver_too_old`); one it does meet is the toolkit misreading it; `brand`, `arch`
-        and `driver` conditions stay container requirements.
+        `driver_too_old`); one it does meet is the toolkit misreading it; a failed `brand`
+        or `driver` alternative ("brand = tesla") means the requirement's first term, the
+        image's `cuda>=` (from the toolkit's command line or the image's tag), failed too;
+        a brand the toolkit does not know ("brand = quadrortx: unknown") and `arch`
+        conditions stay container requirements. The host driver's own CUDA is judged (from
+        its version), not what a compat libcuda in the container reports.
     Why it matters:
         The image was built for a newer CUDA than the host driver supports; the container
         does not start.
@@ -912,23 +917,32 @@ def observed_container_requirement(ctx: RuleContext) -> Iterator[Finding]:
     condition = requirement.values.get("condition", "").rstrip(",.;:")
     wanted = re.search(r"cuda\s*>=?\s*(\d+\.\d+)", condition)
     cuda = wanted.group(1) if wanted else None
+    image = newest_image_cuda(ctx)
+    if cuda is None and not requirement.values.get("unknown") and re.match(r"(?:brand|driver)\b", condition):
+        # a brand or driver-range alternative failed: the requirement's first term, the image's `cuda>=`, failed
+        # before it (a term the toolkit does not know, "brand = quadrortx: unknown", is the toolkit's own limit)
+        cuda = image[1] if image else None
     needed = driver_needed(ctx, cuda) if cuda else None
-    driver = f"; the host driver {ctx.driver_version} supports CUDA {ctx.driver_cuda or '?'}" \
+    host_cuda = driver_own_cuda(ctx) or ctx.driver_cuda  # the host driver's own, not a compat libcuda's
+    driver = f"; the host driver {ctx.driver_version} supports CUDA {host_cuda or '?'}" \
         if ctx.driver_version else ""
-    have, want = major_minor(ctx.driver_cuda), major_minor(cuda)
+    have, want = major_minor(host_cuda), major_minor(cuda)
     if want is not None and have is not None and have >= want:
         # the driver does support it: the toolkit read the driver wrong (WSL, an old toolkit) or the image asks more
         yield ctx.finding(
-            f"The container toolkit refuses {condition}, although the host driver supports CUDA {ctx.driver_cuda}",
+            f"The container toolkit refuses {condition}, although the host driver supports CUDA {host_cuda}",
             certainty=LIKELY, detail=f"{quote(requirement)}{driver}.",
             remedy="Update the NVIDIA Container Toolkit (older versions misread the driver's CUDA version under "
                    "WSL2); meanwhile `-e NVIDIA_DISABLE_REQUIRE=1` skips the check.",
             evidence=evidence(requirement))
         return
+    told = condition if wanted else f"CUDA {cuda}" if cuda else condition
     yield ctx.finding(
-        f"The image requires {condition or 'a newer CUDA'}, which the host driver does not support",
+        f"The image requires {told or 'a newer CUDA'}, which the host driver does not support",
         certainty=LIKELY, category="driver_too_old" if want is not None else None,
-        detail=f"{quote(requirement)}{driver}." + (" The host driver is older than the image's CUDA." if want else ""),
+        detail=f"{quote(requirement)}{driver}." + (" The host driver is older than the image's CUDA." if want else "")
+               + ("" if wanted or want is None else f" The toolkit names the last alternative that failed ({condition}); "
+                  f"the first, cuda>={cuda}, failed before it."),
         remedy=(f"Update the host NVIDIA driver to {needed}" if needed else "Update the host NVIDIA driver")
                + ", or use an image built for the CUDA version `nvidia-smi` reports.",
         evidence=evidence(requirement))

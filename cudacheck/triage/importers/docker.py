@@ -54,6 +54,7 @@ def parse(document: Document, facts: Facts) -> None:
     _compose(document, facts)
     _ngc_banner(document, facts)
     _cuda_images_named(document, facts)
+    _required_cuda(document, facts)
     for index in document.lines_with_any(("run ", "docker build", "buildx build", "failed to solve", "podman build")):
         if _IMAGE_BUILD.search(document.line(index)):
             facts.observe(Obs.IMAGE_BUILD, document.line(index), document.number(index))
@@ -251,6 +252,22 @@ def _cuda_images_named(document: Document, facts: Facts) -> None:
             facts.observe(Obs.IMAGE_CUDA, document.line(index), document.number(index), image=info.image,
                           cuda=info.cuda, ngc_release=info.ngc_release, requires="yes" if info.requires_cuda else None,
                           source="named")
+            return
+
+
+_REQUIRED_CUDA = lazy_compile(r"--require=['\"]?cuda\s*>=?\s*(?P<cuda>\d+\.\d+)")
+
+
+def _required_cuda(document: Document, facts: Facts) -> None:
+    """The CUDA of the image the NVIDIA container toolkit checks, from its own command line
+    (``nvidia-container-cli … --require=cuda>=10.0 brand=tesla,…``), when no image named it already."""
+    if facts.observed(Obs.IMAGE_CUDA):
+        return
+    for index in document.lines_with("--require=", distinct=True):
+        match = _REQUIRED_CUDA.search(document.line(index))
+        if match:
+            facts.observe(Obs.IMAGE_CUDA, document.line(index), document.number(index), image="the image",
+                          cuda=match.group("cuda"), requires="yes", source="require")
             return
 
 
