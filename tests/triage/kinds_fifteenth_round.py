@@ -107,6 +107,8 @@ NOT_LEADS = [
 
 # --- what each wording is read as: (text, observation) ---------------------------------------------------------------
 OBSERVED = [
+    ("exec command: [/usr/bin/nvidia-container-cli --load-kmods configure --require=cuda>=11.8 brand=tesla,driver>=470"
+     ",driver<471 --pid=1 /x]", Obs.IMAGE_CUDA),
     ("when device is set to cpu in colab the import fails", Obs.NO_NVIDIA_GPU),
     ("Hi, I set DEVICE: cuda: 5 in the yaml, but it still runs on GPU0. Why?", Obs.GPU_CHOICE_IGNORED),
     ("目前尝试了在run.sh中加入CUDA_VISIBLE_DEVICES=1，但是还是第0张卡", Obs.VISIBLE_DEVICES_IGNORED),
