@@ -408,8 +408,8 @@ def observed_driver_library_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     What it checks:
         `NVRM: API mismatch: the client has the version X, but this kernel module has the
         version Y` in dmesg output, libcuda's "kernel version X does not match DSO version Y"
-        (outside a container, or with the DSO no newer than the module), and CUDA error 804 on a host known not to be a
-        container with no cuda-compat library in use. (NVML's "Driver/library version
+        (outside a container, or with the DSO no newer than the module), and CUDA error 804 on
+        a host known not to be a container with no cuda-compat library in use. (NVML's "Driver/library version
         mismatch" and CUDA error 803 are recorded as facts and reported by CC103.)
     Why it matters:
         After a driver upgrade the old kernel module stays loaded; every CUDA and NVML
@@ -941,8 +941,9 @@ def observed_container_requirement(ctx: RuleContext) -> Iterator[Finding]:
         f"The image requires {told or 'a newer CUDA'}, which the host driver does not support",
         certainty=LIKELY, category="driver_too_old" if want is not None else None,
         detail=f"{quote(requirement)}{driver}." + (" The host driver is older than the image's CUDA." if want else "")
-               + ("" if wanted or want is None else f" The toolkit names the last alternative that failed ({condition}); "
-                  f"the first, cuda>={cuda}, failed before it."),
+               + ("" if wanted or want is None else
+                  f" The toolkit names the last alternative that failed ({condition}); the first, cuda>={cuda}, failed "
+                  "before it."),
         remedy=(f"Update the host NVIDIA driver to {needed}" if needed else "Update the host NVIDIA driver")
                + ", or use an image built for the CUDA version `nvidia-smi` reports.",
         evidence=evidence(requirement))

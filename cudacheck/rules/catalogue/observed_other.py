@@ -308,7 +308,8 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         different GPUs, or the report saying so: CUDA_DEVICE_ORDER), NCCL's "Duplicate
         GPU detected" (two ranks on one GPU), the display watchdog stopping long kernels
         ("the launch timed out and was terminated", Windows TDR), a report that
-        CUDA_VISIBLE_DEVICES is ignored (or the job stays on the first GPU where a setting chose another), MIG enabled without instances ("No MIG devices
+        CUDA_VISIBLE_DEVICES is ignored (or the job stays on the first GPU where a setting
+        chose another), MIG enabled without instances ("No MIG devices
         found"), torch's "device >= 0 && device < num_gpus" assertion (it counted more GPUs
         than CUDA lets it use: MIG, or CUDA_VISIBLE_DEVICES changed late), Docker's `could not select
         device driver "cdi"` (a CDI device asked of a daemon without CDI enabled), docker's "unknown flag: --gpus" (a
@@ -322,7 +323,8 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         found; an extension whose setup.py imports torch inside pip's isolated build
         environment ("Getting requirements to build wheel", pip-build-env: no torch there,
         `--no-build-isolation`); a program linked against libtorch that the loader starts without
-        finding libtorch's libraries ("error while loading shared libraries: libtorch_cuda.so"); vLLM's "No available memory for the cache blocks" with a `gpu_memory_utilization`
+        finding libtorch's libraries ("error while loading shared libraries: libtorch_cuda.so");
+        vLLM's "No available memory for the cache blocks" with a `gpu_memory_utilization`
         below one half (the share it may use, mistaken for a saving) — without one, CC830 says
         the model does not fit; the NVIDIA container runtime refused the device cgroup
         (rootless Docker: `no-cgroups`; cgroup v2 before libnvidia-container 1.8); NCCL's
@@ -460,8 +462,8 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          "the package's declared build requirements."))
     linked = next((o for o in all_of(ctx, Obs.TORCH_LIBRARY_MISSING) if o.values.get("loader")), None)
     if linked is not None:
-        mistakes.append((linked, f"A program linked against libtorch cannot find {linked.values.get('lib')}: libtorch's "
-                         "lib folder is not on the loader's path",
+        mistakes.append((linked, f"A program linked against libtorch cannot find {linked.values.get('lib')}: "
+                         "libtorch's lib folder is not on the loader's path",
                          "Add libtorch's lib folder to the loader's path where the program starts (`export "
                          "LD_LIBRARY_PATH=/path/to/libtorch/lib:$LD_LIBRARY_PATH`: the folder holding the .so files, "
                          "not libtorch's root), or link with an rpath to it."))

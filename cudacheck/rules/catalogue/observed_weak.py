@@ -239,7 +239,8 @@ def weak_evidence(ctx: RuleContext) -> Iterator[Finding]:
         failed, label, sm, capability, since = dropped
         last = ctx.db.last_release_supporting(capability)
         yield ctx.finding(
-            f"The report says it fails on {label} ({sm}): torch's default builds have no kernels for it from {since} on",
+            f"The report says it fails on {label} ({sm}): torch's default builds have no kernels for it "
+            f"from {since} on",
             category="gpu_too_old_for_build", certainty=POSSIBLE,
             detail=f"{quote(failed)}. The paste shows no torch build and no recognised error. From torch {since} on, "
                    f"the CUDA build `pip install torch` installs has no kernels for {sm}; apps and images that moved "

@@ -49,7 +49,8 @@ _OWNED_MODEL = lazy_compile(
     # 3060 ti", "their 1070", "two 3090s", "an nvidia 3080", "GeForce 4070 Super"
     r"\b(?:i\s+have|i'?ve\s+got|i\s+got|i\s+own|i'?m\s+using|i\s+use|using|with|on|running)\s+(?:an?\s+|my\s+|one\s+|"
     r"two\s+|dual\s+|a\s+single\s+|\d\s*x\s*)(?P<num>" + _MODEL_NUMBER + r")(?:\s*(?P<suffix>ti|super))?s?\b"
-    + _NOT_A_CARD + r"|\b(?:my|our|his|her|their|nvidia|geforce)\s+(?P<num2>" + _MODEL_NUMBER + r")(?:\s*(?P<suffix2>ti|super))?s?\b"
+    + _NOT_A_CARD + r"|\b(?:my|our|his|her|their|nvidia|geforce)\s+(?P<num2>" + _MODEL_NUMBER +
+    r")(?:\s*(?P<suffix2>ti|super))?s?\b"
     + _NOT_A_CARD, re.IGNORECASE)
 _OWNED_ANCHORS = ("have a", "have an", "ve got", "got a", "own a", "using a", "using my", "use a", "use my", "with a",
                   "with my", "on a", "on my", "running a", "running my", "my ", "our ", "his ", "her ", "their ", "two ",
