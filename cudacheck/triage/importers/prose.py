@@ -53,7 +53,7 @@ _OWNED_MODEL = lazy_compile(
     r")(?:\s*(?P<suffix2>ti|super))?s?\b"
     + _NOT_A_CARD, re.IGNORECASE)
 _OWNED_ANCHORS = ("have a", "have an", "ve got", "got a", "own a", "using a", "using my", "use a", "use my", "with a",
-                  "with my", "on a", "on my", "running a", "running my", "my ", "our ", "his ", "her ", "their ", "two ",
+                  "with my", "on a", "on my", "running a", "running my", "my ", " our ", " his ", " her ", "their ", "two ",
                   "dual ", "single ", "nvidia ", "geforce ")
 _GPU_CONTEXT = lazy_compile(r"gpu|graphics|card|nvidia|geforce|显卡|グラフィック|видеокарт", re.IGNORECASE)
 _GPU_ANCHORS = ("rtx", "gtx", "geforce", "quadro", "tesla", "titan", "a100", "h100", "h200", "h800", "a800", "v100",
