@@ -587,7 +587,10 @@ MESSAGES: Tuple[Message, ...] = (
     _message(Obs.TORCH_LIBRARY_MISSING, ("libtorch_cuda_cu.so", "libtorch_cuda_cpp.so", "libc10_cuda.so",
                                          "libtorch_cuda.so", "libtorch_cpu.so",
               "libc10.so"),
-             r"(?P<loader>error while loading shared libraries:\s*)?(?P<lib>lib(?:torch_cuda_cu|torch_cuda_cpp|c10_cuda|torch_cuda|torch_cpu|c10)\.so):\s*cannot open shared "
+             # the loader's own words where an executable (not a Python import) needs it: "./main: error while loading
+             # shared libraries: libtorch_cuda.so: cannot open shared object file"
+             r"(?P<loader>error while loading shared libraries:\s*)?"
+             r"(?P<lib>lib(?:torch_cuda_cu|torch_cuda_cpp|c10_cuda|torch_cuda|torch_cpu|c10)\.so):\s*cannot open shared "
              r"object file"),
     _message(Obs.TORCHVISION_OP_MISSING, ("torchvision::",),
              r"(?:operator\s+)?torchvision::(?P<op>\w+)\s+(?:does\s*(?:not|n'?t)|did\s*(?:not|n'?t))\s+exist|"

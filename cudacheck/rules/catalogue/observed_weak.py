@@ -82,9 +82,8 @@ def _newest_gpu_failing(ctx: RuleContext) -> Optional[Tuple[Observation, str, st
     """(the writer's failure statement, the GPU's label, its sm, the first torch series with kernels for it) where a
     report says the program fails, names a GPU only recent torch series support, and shows no torch version at all;
     else None."""
-    failed = first_of(ctx, Obs.FAILURE_STATED)
-    if failed is None or ctx.snapshot.torch.version or first_of(ctx, Obs.TORCH_VERSION) is not None \
-            or ctx.non_nvidia_evidence or not ctx.gpus:
+    failed = _failure_without_torch(ctx)
+    if failed is None:
         return None
     recent = [r.version for r in ctx.db.torch_releases_newest_first()[:_RECENT_SERIES]]
     for gpu in ctx.gpus:
@@ -97,20 +96,30 @@ def _newest_gpu_failing(ctx: RuleContext) -> Optional[Tuple[Observation, str, st
 
 def _dropped_gpu_failing(ctx: RuleContext) -> Optional[Tuple[Observation, str, str, str, str]]:
     """(the writer's failure statement, the GPU's label, its sm, its compute capability, the torch series whose
-    default build dropped it)
-    where a report says the program fails, names a GPU that PyPI's default torch build no longer has kernels for,
-    and shows no torch version at all; else None."""
+    default build dropped it) where a report says the program fails, names a GPU that PyPI's default torch build
+    no longer has kernels for, and shows no torch version at all; else None."""
+    failed = _failure_without_torch(ctx)
+    if failed is None:
+        return None
+    for gpu in ctx.gpus:
+        arch = gpu.arch
+        if arch is None:
+            continue
+        capability = f"{arch.major}.{arch.minor}"
+        dropped = ctx.db.default_build_dropped(capability)
+        if dropped is not None:
+            return failed, gpu.label, arch.sm, capability, dropped
+    return None
+
+
+def _failure_without_torch(ctx: RuleContext) -> Optional[Observation]:
+    """The writer's failure statement where the paste names an NVIDIA GPU and shows no torch version at all: the
+    ground on which a GPU's place among torch's builds is the likeliest cause."""
     failed = first_of(ctx, Obs.FAILURE_STATED)
     if failed is None or ctx.snapshot.torch.version or first_of(ctx, Obs.TORCH_VERSION) is not None \
             or ctx.non_nvidia_evidence or not ctx.gpus:
         return None
-    for gpu in ctx.gpus:
-        arch = gpu.arch
-        capability = f"{arch.major}.{arch.minor}" if arch is not None else ""
-        dropped = ctx.db.default_build_dropped(capability) if arch is not None else None
-        if arch is not None and dropped is not None:
-            return failed, gpu.label, arch.sm, capability, dropped
-    return None
+    return failed
 
 
 def _driver_below_likely_build(ctx: RuleContext) -> Optional[Tuple[str, str, str]]:
