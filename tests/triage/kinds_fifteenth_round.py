@@ -47,6 +47,13 @@ LEADS = [
     ("nvidia-container-cli: requirement error: unsatisfied condition: cuda>=11.7, please update your driver to a newer "
      "version, or use an earlier cuda container: unknown\n| NVIDIA-SMI 510.47.03    Driver Version: 510.47.03    CUDA "
      "Version: 11.7     |", "driver_too_old", "cuda>=11.7"),
+    # a program's start-up line naming the CPU, and an app named as the one running on the CPU
+    ("Device: cpu\nTotal VRAM 0 MB\nComfyUI is running on CPU even though I have an nvidia gpu", "cpu_only_torch",
+     "CPU-only torch"),
+    ("Ollama is still using the CPU although I have an RTX 4070", "cpu_only_torch", "CPU-only torch"),
+    # a CPU build shown by `pip show`, with the GPU named
+    ("pip show torch\nName: torch\nVersion: 2.5.1+cpu\nI have an RTX 3070 but it is not used", "cpu_only_torch",
+     "CPU-only build"),
     # the program's own device setting not taking
     ("I changed DEVICE: cuda:3 in the yaml config, but it still runs on GPU0 according to nvidia-smi", "config",
      "not on the one its settings choose"),
@@ -117,6 +124,9 @@ OBSERVED = [
      Obs.NVRM_API_MISMATCH),
 ]
 NOT_OBSERVED = [
+    # the CPU as intended, or its own figures, is no complaint
+    ("the server is running on cpu as intended", Obs.GPU_NOT_SEEN),
+    ("llama.cpp is using CPU threads: 8", Obs.GPU_NOT_SEEN),
     # a Python name of the program's own, and the CPU tried as a test that works while the GPU fails
     ("NameError: name 'my_context' is not defined", Obs.EXTENSION_IMPORT_FAILED),
     ("I set the device to cpu and it works, with cuda it crashes with an illegal memory access", Obs.NO_NVIDIA_GPU),

@@ -249,3 +249,9 @@ def test_a_companion_that_stopped_loading_is_reinstalled_by_its_own_name():
     """torchtext is one of torch's companions: its remedy pairs torchtext itself with the installed torch."""
     found = first("after upgrading torch to 2.4 torchtext fails to import")
     assert found.category == "torchvision_mismatch" and "torch torchtext --index-url" in found.remedy
+
+
+def test_a_paste_of_packages_alone_is_not_nothing_recognised():
+    """`pip show torch` read as torch 2.5.1+cpu is something recognised: CC891 must not say the paste was not read."""
+    codes = {f.code for f in triage("pip show torch\nName: torch\nVersion: 2.5.1+cpu\n").findings}
+    assert "CC891" not in codes and "CC890" in codes

@@ -155,6 +155,7 @@ def _package(facts: Facts, name: str, version: Optional[str], source: str, line:
     if key == "pytorch":
         key = "torch"
     facts.add_package(key, version, priority, location=location)
+    facts.seen("packages")  # a package the checks read: the paste is no longer "nothing recognised"
     if key == "cpuonly":
         facts.observe(Obs.CONDA_CPUONLY, f"{name} {version}", line)
     if key == "torch" and channel and source in ("conda list", "[conda]"):

@@ -160,7 +160,13 @@ _ON_CPU = lazy_compile(
     r"(?:using|uses|used|(?:running|runs|ran|run)\s+(?:on|off))\s+(?:only\s+)?(?:the\s+|my\s+)?cpu\b"
     r"(?!\s*(?:offload\w*|memory|ram|threads?|cores?|usage|util\w*|percent|%|\d))(?![^\n]{0,40}\b(?:but|while|"
     r"whereas)\b[^\n]{0,40}\bgpu\b[^\n]{0,20}\b(?:works?|fine|fails?|crash\w*|errors?)\b)|"
-    r"(?:^|[\"'`])\W*(?:info\W+)?using\s+device(?:[_ ]type)?\s*[:=]?\s*['\"]?cpu['\"]?\s*(?:$|[\"'`.,;)])",
+    r"(?:^|[\"'`])\W*(?:info\W+)?using\s+device(?:[_ ]type)?\s*[:=]?\s*['\"]?cpu['\"]?\s*(?:$|[\"'`.,;)])|"
+    # a program's own start-up line naming the device it got ("Device: cpu", ComfyUI's), alone on its line
+    r"^\s*device\s*:\s*cpu\s*$|"
+    # an app named as the subject: "ComfyUI is running on CPU even though …", "Ollama is still using the CPU"
+    r"\b[\w.-]{3,}\s+(?:is|keeps)\s+(?:still\s+|only\s+|always\s+|just\s+)*(?:using|running\s+on|running\s+off)\s+"
+    r"(?:only\s+)?(?:the\s+|my\s+)?cpu\b(?!\s*(?:offload\w*|memory|ram|threads?|cores?|usage|util\w*|percent|%|\d))"
+    r"(?![^\n]{0,40}\b(?:as\s+(?:intended|expected|wanted)|on\s+purpose|which\s+is\s+fine)\b)",
     re.IGNORECASE)
 _FAILS = lazy_compile(
     r"(?:\bnot|n'?t|\bnever|\bno\s+longer)\s+(?:works?|working|runs?|running|starts?|starting|launch\w*|open\w*|"
