@@ -114,6 +114,7 @@ NOT_LEADS = [
 
 # --- what each wording is read as: (text, observation) ---------------------------------------------------------------
 OBSERVED = [
+    ("I installed the pytorch CPU version by mistake; onnxruntime works", Obs.CPU_BUILD_STATED),
     ("exec command: [/usr/bin/nvidia-container-cli --load-kmods configure --require=cuda>=11.8 brand=tesla,driver>=470"
      ",driver<471 --pid=1 /x]", Obs.IMAGE_CUDA),
     ("when device is set to cpu in colab the import fails", Obs.NO_NVIDIA_GPU),
@@ -124,6 +125,8 @@ OBSERVED = [
      Obs.NVRM_API_MISMATCH),
 ]
 NOT_OBSERVED = [
+    # another framework's CPU build named just before the words
+    ("This is expected: the TensorFlow CPU wheel. torch uses the GPU fine.", Obs.CPU_BUILD_STATED),
     # the CPU as intended, or its own figures, is no complaint
     ("the server is running on cpu as intended", Obs.GPU_NOT_SEEN),
     ("llama.cpp is using CPU threads: 8", Obs.GPU_NOT_SEEN),

@@ -369,8 +369,11 @@ def _cpu_build_stated(document: Document, facts: Facts, index: int, match: "re.M
     unnamed wheel or binary is said to lack CUDA in a paste that names no other framework (the torch a
     setup.py or an installer pulled)."""
     said = match.group(0).lower()
-    if any(name in said for name in _OTHER_FRAMEWORKS):
-        return  # "the installed version of bitsandbytes was compiled without GPU support": another package's build
+    just_before = document.lower[index][max(0, match.start() - 24):match.start()]
+    if any(name in said or name in just_before for name in _OTHER_FRAMEWORKS):
+        # "the installed version of bitsandbytes was compiled without GPU support", "the TensorFlow CPU wheel":
+        # another package's build
+        return
     nearby = " ".join(document.line(i) for i in range(max(index - 2, 0), min(index + 3, len(document))))
     unnamed = _UNNAMED_BINARY.match(match.group(0)) is not None and not any(document.has(name) for name in _OTHER_FRAMEWORKS)
     if unnamed or _TORCH_WORD.search(nearby):
