@@ -17,7 +17,9 @@ How a name is read:
    remaining tokens are words people drop: series and line words ("RTX", "Quadro", "PRO")
    or variant words (memory, form factor, "SFF", "Max-Q", edition). Tokens that change the
    model ("Ti", "SUPER", "D", "Laptop", "A", a different number) are never dropped, so
-   "RTX 5090" is not "RTX 5090 D" and "RTX 3050 Laptop" is not "RTX 3050 A Laptop".
+   "RTX 5090" is not "RTX 5090 D" and "RTX 3050 Laptop" is not "RTX 3050 A Laptop" — except
+   "Laptop" on a GeForce 10–50 model the table has only as a desktop part, whose laptop twin
+   shares its architecture (not before the 10 series: GTX 960M is 5.0, the GTX 960 5.2).
 4. One candidate is an exact answer; several that differ only by variant words from a row
    named exactly so give that row; otherwise several candidates are a *family* when they agree
    on compute capability (the capability is known, the SKU is not) and *ambiguous* when they
@@ -68,6 +70,7 @@ _VARIANT_WORDS = frozenset("""
 # Product-line brands: a name that says one excludes rows of another ("GeForce 510" is not "NVS 510").
 _BRANDS = ("geforce", "quadro", "tesla", "nvs", "grid")
 _SERIES_GLUED = lazy_compile(r"^(rtx|gtx|gts|gt|mx|nvs)(\d.*)$")
+_SAME_SERIES_LAPTOP = lazy_compile(r"^(?:10|16|20|30|40|50)[5-9]0$")
 _DIGITS_SUFFIX = lazy_compile(r"^(\d{2,5})(ti|super|laptop|mobile|rtx|gtx|[a-z])$")
 _MEMORY = lazy_compile(r"^(\d{1,3})(?:g|gb|gib)$")
 _SXM = lazy_compile(r"^sxm\d$")
@@ -178,7 +181,8 @@ def tokens(name: str) -> Tuple[FrozenSet[str], FrozenSet[str]]:
         split = _DIGITS_SUFFIX.match(word)
         if split:
             suffix = split.group(2)
-            words += [split.group(1), "super" if suffix == "s" else suffix]
+            # "1070M", "965m": a GeForce model number with the mobile suffix glued on
+            words += [split.group(1), "super" if suffix == "s" else "laptop" if suffix == "m" else suffix]
             continue
         words.append(word)
     out: List[str] = []
@@ -186,7 +190,7 @@ def tokens(name: str) -> Tuple[FrozenSet[str], FrozenSet[str]]:
         if word in ("gb", "g", "gib") and out and out[-1].isdigit() and len(out[-1]) <= 3:
             out[-1] = f"{out[-1]}gb"
             continue
-        if word in ("notebook", "mobile"):
+        if word in ("notebook", "mobile") or word == "m" and out and out[-1].isdigit():  # "GTX 860 M" is "860M"
             word = "laptop"
         out.append(word)
     model: Set[str] = set()
@@ -304,6 +308,11 @@ class GpuIndex:
             rows = self._candidates((model - {"maxq"}) | {"laptop"}, architectures, brands)
         if not rows and "laptop" not in model:  # a laptop-only product named without the word ("RTX 4050")
             rows = self._candidates(model | {"laptop"}, architectures, brands)
+        if not rows and "laptop" in model and any(_SAME_SERIES_LAPTOP.match(t) for t in model):
+            # a laptop part the table lacks, from a series whose laptop and desktop parts share the architecture
+            # (GeForce 10 to 50: "RTX 2060 mobile" is a Turing 7.5 like the desktop RTX 2060); not the 900M and older
+            # series, where a number names different chips (GTX 960M is GM107, 5.0; the GTX 960, GM206, 5.2)
+            rows = self._candidates(model - {"laptop"}, architectures, brands)
         if not rows:
             reduced = frozenset(t for t in model if not _is_variant(t))
             if reduced and reduced != model:

@@ -106,6 +106,9 @@ REAL = [
     ("Tesla K80", "3.7"), ("K40c", "3.5"), ("P4", "6.1"), ("GeForce GT 740M", "ambiguous:3.0,3.5"),
     ("4090RTX", "8.9"), ("5070Ti", "12.0"), ("RTX 50 series", None), ("GeForce GM630m", None),
     ("Quadro 600", "2.1"), ("GeForce GT 750M", "3.0"), ("Geforce RTX 3070", "8.6"),
+    # a laptop part's "M" glued on or set apart (cloud-py-api/visionatrix#19, peterjc123/pytorch-scripts#18,
+    # resemble-ai/chatterbox#95)
+    ("1070m", "6.1"), ("Nvidia GTX 860 M", "ambiguous:3.0,5.0"), ("GPU: RTX4060 mobile.", "8.9"),
 ]
 
 # The traps named in the issue that asked for this resolver, and other names that must stay

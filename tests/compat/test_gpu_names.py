@@ -144,3 +144,14 @@ def test_lspci_chip_names_the_architecture(db):
 
 def test_closest_names_for_unknown_gpus(db):
     assert db.gpu_index.closest("RTX 4099")[0] == "GeForce RTX 4090"
+
+
+def test_a_laptop_part_missing_from_the_table_borrows_only_a_twin_of_the_same_chip(db):
+    """GeForce 10 to 50 laptop parts share their desktop twin's architecture, so a laptop name the table lacks ("RTX
+    2060 mobile") is read as the desktop part; before the 10 series a number named different chips (GTX 960M is
+    GM107, 5.0; the GTX 960 is GM206, 5.2), so nothing is borrowed there."""
+    index = db.gpu_index
+    assert index.resolve("RTX 2060 mobile").compute_capability == "7.5"
+    assert index.resolve("GTX 1070M").compute_capability == "6.1"
+    assert index.resolve("GTX 960 mobile").compute_capability == "5.0"
+    assert index.resolve("GTX 960").compute_capability == "5.2"
