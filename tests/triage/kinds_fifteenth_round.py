@@ -29,6 +29,8 @@ LEADS = [
     ("A user has reported that their 1070 no longer works with the app after the update.", "gpu_too_old_for_build",
      "default builds have no kernels for it from 2.8 on"),
     ("My GTX 1080 Ti does not work with the new version", "gpu_too_old_for_build", "sm_61"),
+    # a laptop card's model number with its "m"
+    ("my 1070m no longer works with the app after the update", "gpu_too_old_for_build", "sm_61"),
     # a package using its compiled module's name after its import failed quietly
     ("Cannot import C:\\ComfyUI\\custom_nodes\\ComfyUI-ExLlama-Nodes module for custom nodes: name 'exllamav2_ext' is "
      "not defined\npytorch version: 2.2.2+cu121", "extension_mismatch", "exllamav2"),

@@ -48,9 +48,9 @@ _OWNED_MODEL = lazy_compile(
     # a GeForce model number the writer (or a user they speak for) has, with no other GPU word: "i have a 4090", "on my
     # 3060 ti", "their 1070", "two 3090s", "an nvidia 3080", "GeForce 4070 Super"
     r"\b(?:i\s+have|i'?ve\s+got|i\s+got|i\s+own|i'?m\s+using|i\s+use|using|with|on|running)\s+(?:an?\s+|my\s+|one\s+|"
-    r"two\s+|dual\s+|a\s+single\s+|\d\s*x\s*)(?P<num>" + _MODEL_NUMBER + r")(?:\s*(?P<suffix>ti|super))?s?\b"
+    r"two\s+|dual\s+|a\s+single\s+|\d\s*x\s*)(?P<num>" + _MODEL_NUMBER + r")(?:\s*(?P<suffix>ti|super)|(?P<m>m))?s?\b"
     + _NOT_A_CARD + r"|\b(?:my|our|his|her|their|nvidia|geforce)\s+(?P<num2>" + _MODEL_NUMBER +
-    r")(?:\s*(?P<suffix2>ti|super))?s?\b"
+    r")(?:\s*(?P<suffix2>ti|super)|(?P<m2>m))?s?\b"
     + _NOT_A_CARD, re.IGNORECASE)
 _OWNED_ANCHORS = ("have a", "have an", "ve got", "got a", "own a", "using a", "using my", "use a", "use my", "with a",
                   "with my", "on a", "on my", "running a", "running my", "my ", " our ", " his ", " her ", "their ", "two ",
@@ -241,7 +241,8 @@ def _gpus(document: Document, facts: Facts) -> None:
     for position in document.lines_with_any(_OWNED_ANCHORS, distinct=True):
         for match in _OWNED_MODEL.finditer(document.line(position)[:600]):
             owned = _geforce(facts.db.gpu_index, match.group("num") or match.group("num2"),
-                             match.group("suffix") or match.group("suffix2"))
+                             match.group("suffix") or match.group("suffix2")
+                             or ("M" if match.group("m") or match.group("m2") else None))
             if owned:
                 facts.add_gpu(GpuClaim(name=owned, priority=PROSE))
                 facts.seen("prose")
