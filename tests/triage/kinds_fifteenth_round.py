@@ -105,6 +105,8 @@ NOT_LEADS = [
     # a brand the toolkit does not know: the toolkit's own limit, not the driver
     ("image nvidia/cuda:11.6.0-base-ubuntu18.04\nnvidia-container-cli: requirement error: unsatisfied condition: "
      "brand = quadrortx: unknown", "driver_too_old"),
+    # NVML's library not found on a host (no container or pod in the paste): the driver, not a runtime without GPUs
+    ("$ nvidia-smi\nFailed to initialize NVML: ERROR_LIBRARY_NOT_FOUND", "no_gpu_visible"),
     # the first GPU chosen, and the job staying on it: what was asked
     ("CUDA_VISIBLE_DEVICES=0 python train.py\nit always uses GPU 0 which is what I want", "config"),
     # a library torch imports in Python, not an executable: CC814's extension judgement stands

@@ -112,6 +112,46 @@ def _dropped_gpu_failing(ctx: RuleContext) -> Optional[Tuple[Observation, str, s
     return None
 
 
+def _gpu_outside_builds(ctx: RuleContext) -> Optional[Finding]:
+    """A failure said of a GPU that the torch many apps bundle has no kernels for: one only the newest series
+    support (arch_not_in_build), or one PyPI's default build dropped (gpu_too_old_for_build); None otherwise."""
+    newest = _newest_gpu_failing(ctx)
+    dropped = _dropped_gpu_failing(ctx) if newest is None else None
+    if newest is not None:
+        failed, label, sm, first = newest
+        title = f"The report says it fails on {label} ({sm}): torch has kernels for it only from {first} on"
+        category, why = "arch_not_in_build", (
+            f"Official torch wheels before {first} have no kernels for {sm}, and many apps, installers and images "
+            "still bundle such a torch; on this GPU their first CUDA operation fails (\"no kernel image is "
+            "available\").")
+        remedy = (f"{_arch_list_check(sm)}install torch {first} or newer with a CUDA build that lists it "
+                  "(https://pytorch.org/get-started/locally/), or the app's build for this GPU.")
+    elif dropped is not None:
+        failed, label, sm, capability, since = dropped
+        last = ctx.db.last_release_supporting(capability)
+        title = f"The report says it fails on {label} ({sm}): torch's default builds have no kernels for it from " \
+                f"{since} on"
+        category, why = "gpu_too_old_for_build", (
+            f"From torch {since} on, the CUDA build `pip install torch` installs has no kernels for {sm}; apps and "
+            "images that moved to it stop working on this GPU (\"no kernel image is available\", or \"not "
+            "compatible with the current PyTorch installation\")" +
+            (f", while torch {last.torch}'s {last.tag} build still runs it." if last is not None else "."))
+        remedy = f"{_arch_list_check(sm)}install a build that lists it" + (
+            f": `pip install torch=={last.torch} --index-url https://download.pytorch.org/whl/{last.tag}`"
+            if last is not None else "") + ", or the app's build for older GPUs."
+    else:
+        return None
+    return ctx.finding(title, category=category, certainty=POSSIBLE,
+                       detail=f"{quote(failed)}. The paste shows no torch build and no recognised error. {why}",
+                       remedy=remedy, evidence=evidence(failed) + ["nvml.gpus.compute_capability"])
+
+
+def _arch_list_check(sm: str) -> str:
+    """The command that shows whether the installed torch has kernels for ``sm`` (the start of a remedy)."""
+    return (f"python -c \"import torch; print(torch.__version__, torch.cuda.get_arch_list())\" — without {sm} in "
+            "the list, ")
+
+
 def _failure_without_torch(ctx: RuleContext) -> Optional[Observation]:
     """The writer's failure statement where the paste names an NVIDIA GPU and shows no torch version at all: the
     ground on which a GPU's place among torch's builds is the likeliest cause."""
@@ -229,38 +269,9 @@ def weak_evidence(ctx: RuleContext) -> Iterator[Finding]:
             evidence=evidence(cue))
         return
     unavailable = cuda_unavailable(ctx)
-    newest = _newest_gpu_failing(ctx) if unavailable is None else None
-    if newest is not None:
-        failed, label, sm, first = newest
-        yield ctx.finding(
-            f"The report says it fails on {label} ({sm}): torch has kernels for it only from {first} on",
-            category="arch_not_in_build", certainty=POSSIBLE,
-            detail=f"{quote(failed)}. The paste shows no torch build and no recognised error. Official torch wheels "
-                   f"before {first} have no kernels for {sm}, and many apps, installers and images still bundle such a "
-                   "torch; on this GPU their first CUDA operation fails (\"no kernel image is available\").",
-            remedy=f"python -c \"import torch; print(torch.__version__, torch.cuda.get_arch_list())\" — without {sm} "
-                   f"in the list, install torch {first} or newer with a CUDA build that lists it "
-                   "(https://pytorch.org/get-started/locally/), or the app's build for this GPU.",
-            evidence=evidence(failed) + ["nvml.gpus.compute_capability"])
-        return
-    dropped = _dropped_gpu_failing(ctx) if unavailable is None else None
-    if dropped is not None:
-        failed, label, sm, capability, since = dropped
-        last = ctx.db.last_release_supporting(capability)
-        yield ctx.finding(
-            f"The report says it fails on {label} ({sm}): torch's default builds have no kernels for it "
-            f"from {since} on",
-            category="gpu_too_old_for_build", certainty=POSSIBLE,
-            detail=f"{quote(failed)}. The paste shows no torch build and no recognised error. From torch {since} on, "
-                   f"the CUDA build `pip install torch` installs has no kernels for {sm}; apps and images that moved "
-                   "to it stop working on this GPU (\"no kernel image is available\", or \"not compatible with the "
-                   "current PyTorch installation\")" + (f", while torch {last.torch}'s {last.tag} build still runs it."
-                                                         if last is not None else "."),
-            remedy=f"python -c \"import torch; print(torch.__version__, torch.cuda.get_arch_list())\" — without {sm} "
-                   "in the list, install a build that lists it" + (
-                       f": `pip install torch=={last.torch} --index-url https://download.pytorch.org/whl/{last.tag}`"
-                       if last is not None else "") + ", or the app's build for older GPUs.",
-            evidence=evidence(failed) + ["nvml.gpus.compute_capability"])
+    placed = _gpu_outside_builds(ctx) if unavailable is None else None
+    if placed is not None:
+        yield placed
         return
     if unavailable is None or ctx.snapshot.torch.version or gpu_situation(ctx) is not None \
             or ctx.non_nvidia_evidence or first_of(ctx, Obs.CUDA_AVAILABLE) and \

@@ -150,6 +150,9 @@ _NOT_SEEN = lazy_compile(
     r"\b(?:die\s+)?(?:gpu|grafikkarte)\s+wird\s+nicht\s+(?:genutzt|verwendet|benutzt|erkannt)|"
     r"\b(?:le\s+|la\s+)?gpu\s+n'est\s+pas\s+(?:utilisée?|détectée?|reconnue?)",
     re.IGNORECASE)
+_CPU_FIGURES = r"(?!\s*(?:offload\w*|memory|ram|threads?|cores?|usage|util\w*|percent|%|\d))"
+"""What follows "the CPU" when a line speaks of the CPU's own figures ("using CPU offload", "cpu usage 100%"), not of
+the work landing there."""
 _ON_CPU = lazy_compile(
     # the writer saying the work runs on the CPU ("I saw that it was using CPU", "everything runs on the CPU", "it
     # still uses cpu"), or a program's log saying which device it picked ("Using device: cpu"); not a choice ("when
@@ -158,14 +161,14 @@ _ON_CPU = lazy_compile(
     r"process|generation|whole\s+thing))\s+(?:is\s+|was\s+|still\s+|only\s+|always\s+|just\s+|"
     r"(?:seems?|appears?)\s+to\s+(?:be\s+)?)*"
     r"(?:using|uses|used|(?:running|runs|ran|run)\s+(?:on|off))\s+(?:only\s+)?(?:the\s+|my\s+)?cpu\b"
-    r"(?!\s*(?:offload\w*|memory|ram|threads?|cores?|usage|util\w*|percent|%|\d))(?![^\n]{0,40}\b(?:but|while|"
+    + _CPU_FIGURES + r"(?![^\n]{0,40}\b(?:but|while|"
     r"whereas)\b[^\n]{0,40}\bgpu\b[^\n]{0,20}\b(?:works?|fine|fails?|crash\w*|errors?)\b)|"
     r"(?:^|[\"'`])\W*(?:info\W+)?using\s+device(?:[_ ]type)?\s*[:=]?\s*['\"]?cpu['\"]?\s*(?:$|[\"'`.,;)])|"
     # a program's own start-up line naming the device it got ("Device: cpu", ComfyUI's), alone on its line
     r"^\s*device\s*:\s*cpu\s*$|"
     # an app named as the subject: "ComfyUI is running on CPU even though …", "Ollama is still using the CPU"
     r"\b[\w.-]{3,}\s+(?:is|keeps)\s+(?:still\s+|only\s+|always\s+|just\s+)*(?:using|running\s+on|running\s+off)\s+"
-    r"(?:only\s+)?(?:the\s+|my\s+)?cpu\b(?!\s*(?:offload\w*|memory|ram|threads?|cores?|usage|util\w*|percent|%|\d))"
+    r"(?:only\s+)?(?:the\s+|my\s+)?cpu\b" + _CPU_FIGURES +
     r"(?![^\n]{0,40}\b(?:as\s+(?:intended|expected|wanted)|on\s+purpose|which\s+is\s+fine)\b)",
     re.IGNORECASE)
 _FAILS = lazy_compile(
