@@ -88,6 +88,11 @@ MESSAGES: Tuple[Message, ...] = (
                                    "error 222", "code 222"),
              r"provided PTX was compiled with an unsupported toolchain|cudaErrorUnsupportedPtxVersion|"
              r"CUDA_ERROR_UNSUPPORTED_PTX_VERSION|" + _CUDA_CODE + r"222\b"),
+    _message(Obs.CUDA_NOT_SUPPORTED, ("operation not supported", "cudaerrornotsupported", "cuda_error_not_supported",
+                                      "error 801", "code 801", "error: 801", "code=801", "error (801"),
+             r"cudaErrorNotSupported|CUDA_ERROR_NOT_SUPPORTED|" + _CUDA_CODE + r"801\b|"
+             # CUDA's words, as torch, ggml, NCCL ("Cuda failure 'operation not supported'") and others print them
+             r"\bcuda(?:\s+(?:runtime|driver|rt|kernel))?\s+(?:error|failure)\s*:?\s*'?operation not supported"),
     _message(Obs.NGC_DRIVER_TOO_OLD, ("was built for nvidia driver release",),
              r"built for NVIDIA Driver Release (?P<needed>[\d.]+) or later,?\s*but\s*version (?P<found>[\d.]+) was detected",
              join_next=1),

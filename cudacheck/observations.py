@@ -56,6 +56,8 @@ class Obs(str, Enum):
                          "a library calls a CUDA driver API function libcuda does not export (undefined symbol: "
                          "cuGreenCtxDestroy): the driver is older than the CUDA the library was built for")
     UNSUPPORTED_PTX = ("unsupported_ptx", "driver_too_old", "CUDA error 222: PTX from a newer toolkit than the driver")
+    CUDA_NOT_SUPPORTED = ("cuda_not_supported", "driver_too_old",
+                          "CUDA error 801 (operation not supported): a feature the driver, WSL or a vGPU lacks")
     NGC_DRIVER_TOO_OLD = ("ngc_driver_too_old", "driver_too_old",
                           "NGC container: the host driver is older than the image needs")
     FORWARD_COMPAT_804 = ("forward_compat_804", "driver_too_old",
@@ -322,6 +324,7 @@ class Obs(str, Enum):
                                "a standalone libtorch (C++ distribution) folder is on LD_LIBRARY_PATH")
     GOOGLE_CLOUD = ("google_cloud", SITUATION,
                     "Google Cloud (GKE, GCP), whose nodes mount the driver's libraries at /usr/local/nvidia")
+    VGPU = ("vgpu", SITUATION, "an NVIDIA vGPU guest (a GRID / vGPU driver, or a vGPU profile named: GRID T4-16Q)")
     VIRTUAL_MACHINE = ("virtual_machine", SITUATION, "a virtual machine (VirtualBox, VMware, Hyper-V, KVM)")
     HOSTED_NOTEBOOK = ("hosted_notebook", SITUATION, "a hosted notebook (Colab, Kaggle, SageMaker) and its runtime")
     JETSON = ("jetson", SITUATION, "an NVIDIA Jetson board (JetPack / L4T)")

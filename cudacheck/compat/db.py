@@ -17,7 +17,7 @@ from ..errors import UsageError
 from ..versions import at_least, cuda_tag, driver_branch, major_minor, parse
 from ._build import build
 from .gpu_names import GpuIndex
-from .tables import (TABLE_FILES, ArchRow, ArchTable, CudaRelease, CudaTable, GpuTable,
+from .tables import (TABLE_FILES, ArchRow, ArchTable, CudaRelease, CudaTable, DriverFeature, GpuTable,
                      LibraryRelease, LibraryTable, MinorVersionFloor, NvccTargets, TorchGuard, TorchGuardTable,
                      TorchRelease, TorchTable, TorchVariant)
 
@@ -189,6 +189,16 @@ class CompatDB:
             if mm and (best is None or mm > best):
                 best = mm
         return f"{best[0]}.{best[1]}" if best else None
+
+    def features_beyond(self, driver: str, cuda: Optional[str]) -> List[DriverFeature]:
+        """The CUDA features a driver's branch is too old for, of those code built with CUDA ``cuda`` can use (of
+        every CUDA where ``cuda`` is None): minor-version compatibility runs such code on the older driver, but
+        the feature fails (CUDA 12.1's large kernel parameters need R530; before it, "operation not supported")."""
+        branch = driver_branch(driver)
+        if branch is None:
+            return []
+        return [f for f in self.cuda.driver_features if branch < int(f.branch_min)
+                and (cuda is None or (major_minor(cuda) or (0, 0)) >= (major_minor(f.since_cuda) or (0, 0)))]
 
     def newest_cuda(self) -> Optional[Tuple[int, int]]:
         """The newest CUDA ``(major, minor)`` the tables know."""

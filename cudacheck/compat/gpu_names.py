@@ -70,6 +70,7 @@ _VARIANT_WORDS = frozenset("""
 # Product-line brands: a name that says one excludes rows of another ("GeForce 510" is not "NVS 510").
 _BRANDS = ("geforce", "quadro", "tesla", "nvs", "grid")
 _SERIES_GLUED = lazy_compile(r"^(rtx|gtx|gts|gt|mx|nvs)(\d.*)$")
+_VGPU_BOARD = lazy_compile(r"^([a-z]\d{1,3})[a-z]{1,2}$")
 _SAME_SERIES_LAPTOP = lazy_compile(r"^(?:10|16|20|30|40|50)[5-9]0$")
 _DIGITS_SUFFIX = lazy_compile(r"^(\d{2,5})(ti|super|laptop|mobile|rtx|gtx|[a-z])$")
 _MEMORY = lazy_compile(r"^(\d{1,3})(?:g|gb|gib)$")
@@ -107,6 +108,10 @@ _TRAILERS = (
     lazy_compile(r"[-\s]+mig[-\s]+\d+g\.\d+gb(?:[-+][a-z]+)*$", re.IGNORECASE),
     lazy_compile(r"\s+mig\s+\d+c\.\d+g\.\d+gb$", re.IGNORECASE),
 )
+VGPU_PROFILE = lazy_compile(r"(?<=[a-z0-9])-(?P<memory>\d{1,3})(?P<series>[abcq])$", re.IGNORECASE)
+"""A vGPU profile's suffix on the physical GPU's name ("GRID T4-16Q", "NVIDIA A100-40C": framebuffer in GB and
+the series, A virtual applications, B virtual PC, C compute, Q virtual workstation). The profile runs on that GPU,
+so its compute capability is the GPU's."""
 _TORCH_PROPS = lazy_compile(r"name\s*=\s*['\"]([^'\"]+)['\"]")
 _TORCH_WARNINGS = (lazy_compile(r"found gpu\s*\d+\s+(.+?)\s+which is of cuda capability", re.IGNORECASE),
                    lazy_compile(r"^\s*(.+?)\s+with cuda capability sm_\d+", re.IGNORECASE))
@@ -125,6 +130,7 @@ class _Query:
     text: str
     pci_id: Optional[str] = None
     chip_architecture: Optional[str] = None
+    vgpu: bool = False  # a vGPU profile's name: the board, not one product's NVML name
 
 
 def _unwrap(raw: str) -> _Query:
@@ -146,6 +152,10 @@ def _unwrap(raw: str) -> _Query:
         text = pattern.sub("", text, count=1)
     for pattern in _TRAILERS:
         text = pattern.sub("", text)
+    profile = VGPU_PROFILE.search(text.strip())
+    if profile:  # the vGPU's own name: the board's name as the vGPU software spells it, "GRID" before older ones
+        text = re.sub(r"^\s*grid\s+", "", text.strip()[:profile.start()], flags=re.IGNORECASE)
+        return _Query(text.strip(), vgpu=True)
     pci = _PCI_QUERY.match(text)
     if pci:
         return _Query(text, pci_id=f"0x{pci.group(1).lower()}")
@@ -291,7 +301,7 @@ class GpuIndex:
         query = _unwrap(name)
         if query.pci_id:
             return self.resolve_pci_id(query.pci_id, query=name)
-        exact = self._exact.get(query.text)
+        exact = None if query.vgpu else self._exact.get(query.text)
         if exact:
             return _answer(name, exact)
         truncated = _TRUNCATED.search(query.text)
@@ -317,6 +327,8 @@ class GpuIndex:
             reduced = frozenset(t for t in model if not _is_variant(t))
             if reduced and reduced != model:
                 rows = self._candidates(reduced, architectures, brands)
+        if not rows and query.vgpu:  # the vGPU software's board variants: "V100D", "V100DX", "A100X", "H100XM"
+            rows = self._candidates(frozenset(_VGPU_BOARD.sub(r"\1", t) for t in model), architectures, brands)
         return _answer(name, rows)
 
     def resolve_pci_id(self, device_id: Optional[str], query: Optional[str] = None) -> Resolution:

@@ -58,6 +58,20 @@ class DriverBranch:
 
 
 @dataclass(eq=False, repr=False)
+class DriverFeature:
+    """A CUDA feature that needs a newer driver than minor-version compatibility's floor: code built with CUDA
+    ``since_cuda`` or later that uses it fails with ``error`` on a driver of a branch below ``branch_min``."""
+
+    feature: str
+    since_cuda: str
+    branch_min: str
+    error: str
+    source: str
+    confidence: str
+    note: Optional[str] = None
+
+
+@dataclass(eq=False, repr=False)
 class CudaTable:
     """``cuda_toolkits.json``."""
 
@@ -70,6 +84,7 @@ class CudaTable:
     minor_version_compat_note: Optional[Dict[str, Any]] = None
     unlisted_versions_note: Optional[Dict[str, Any]] = None
     driver_branches: List[DriverBranch] = field(default_factory=list)
+    driver_features: List[DriverFeature] = field(default_factory=list)
 
 
 @dataclass(eq=False, repr=False)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 from ..compat.archs import Arch, parse_arch
+from ..compat.gpu_names import VGPU_PROFILE
 from ..compat.judgements import driver_requirement, release_coverage
 from ..compat.tables import TorchRelease
 from ..observations import Obs, observation
@@ -280,6 +281,17 @@ def driver_own_cuda(ctx: RuleContext) -> Optional[str]:
     """The CUDA version the driver itself supports, from its version number (not what a libcuda reports)."""
     version = ctx.snapshot.nvml.driver_version
     return ctx.db.driver_cuda(version, ctx.platform) if version else None
+
+
+def vgpu_guest(ctx: RuleContext) -> Optional[str]:
+    """Evidence that the program runs in an NVIDIA vGPU guest, quoted: the report's words (a GRID driver or
+    licence, "vGPU") or a GPU named by its vGPU profile ("NVIDIA A100-40C"). None where nothing shows one."""
+    said = first_of(ctx, Obs.VGPU)
+    if said is not None:
+        return quote(said)
+    profile = next((gpu.label for gpu in ctx.gpus if gpu.facts.name and VGPU_PROFILE.search(gpu.facts.name.strip())),
+                   None)
+    return f"the GPU is a vGPU profile ({profile})" if profile else None
 
 
 def compat_libraries_in_use(ctx: RuleContext) -> bool:

@@ -209,3 +209,13 @@ def test_the_series_whose_default_build_dropped_a_gpu_is_told_from_the_arch_list
     assert db.default_build_dropped("7.0") == "2.11"
     assert db.default_build_dropped("8.6") is None and db.default_build_dropped("12.0") is None
     assert db.default_build_dropped("3.5") is None
+
+
+def test_a_feature_of_cuda_12_1_needs_r530(db):
+    """NVIDIA's CUDA 12.1 announcement: large kernel parameters need R530; older drivers give CUDA_ERROR_NOT_SUPPORTED
+    although minor-version compatibility runs 12.x programs from 525 on."""
+    (feature,) = db.cuda.driver_features
+    assert (feature.since_cuda, feature.branch_min, feature.error) == ("12.1", "530", "CUDA_ERROR_NOT_SUPPORTED")
+    assert feature.source.startswith("https://developer.nvidia.com/blog/")
+    assert db.features_beyond("525.105.17", "12.4") == [feature] and db.features_beyond("529.19", None) == [feature]
+    assert db.features_beyond("530.30.02", "12.4") == [] and db.features_beyond("525.105.17", "12.0") == []

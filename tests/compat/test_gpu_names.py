@@ -155,3 +155,19 @@ def test_a_laptop_part_missing_from_the_table_borrows_only_a_twin_of_the_same_ch
     assert index.resolve("GTX 1070M").compute_capability == "6.1"
     assert index.resolve("GTX 960 mobile").compute_capability == "5.0"
     assert index.resolve("GTX 960").compute_capability == "5.2"
+
+
+def test_a_vgpu_profile_is_the_board_it_runs_on(db):
+    """A vGPU profile's name is its board's with the framebuffer and series ("GRID T4-16Q", "NVIDIA A100-40C"); it
+    runs on that board, so it has the board's compute capability. It names the board, not one product's NVML name
+    (no exact product), and the vGPU software's board variants ("V100D", "H100XM") are their family."""
+    index = db.gpu_index
+    assert index.resolve("GRID T4-16Q").compute_capability == "7.5"
+    assert index.resolve("NVIDIA A10-24Q").compute_capability == "8.6"
+    assert index.resolve("GRID V100D-32C").compute_capability == "7.0"
+    assert index.resolve("NVIDIA H100XM-80C").compute_capability == "9.0"
+    a100 = index.resolve("NVIDIA A100-40C")
+    assert a100.compute_capability == "8.0" and a100.kind != "exact"
+    assert index.resolve("NVIDIA H100-20C").kind != "exact"
+    # the older vGPU naming glues "RTX6000": Turing's Quadro RTX 6000 or Ada's RTX 6000, not told apart
+    assert index.resolve("GRID RTX6000-24Q").compute_capability is None

@@ -16,11 +16,12 @@ import kinds_twelfth_round as twelfth
 import kinds_thirteenth_round as thirteenth
 import kinds_fourteenth_round as fourteenth
 import kinds_fifteenth_round as fifteenth
+import kinds_sixteenth_round as sixteenth
 import kinds_fourth_round as fourth
 from paste_findings import first, signatures
 
 ROUNDS = (fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, twelfth, thirteenth, fourteenth,
-          fifteenth)
+          fifteenth, sixteenth)
 LEADS = [row for r in ROUNDS for row in r.LEADS]
 NOT_LEADS = [row for r in ROUNDS for row in r.NOT_LEADS]
 OBSERVED = [row for r in ROUNDS for row in r.OBSERVED]
@@ -40,7 +41,7 @@ def test_a_near_miss_does_not_lead_with_that_cause(text, category):
 
 
 @pytest.mark.parametrize("text, code", tenth.SILENT + eleventh.SILENT + twelfth.SILENT + thirteenth.SILENT +
-                         fourteenth.SILENT + fifteenth.SILENT)
+                         fourteenth.SILENT + fifteenth.SILENT + sixteenth.SILENT)
 def test_a_rule_stays_silent_on_what_the_paste_does_not_show(text, code):
     assert code not in {f.code for f in triage(text).findings}
 

@@ -10,6 +10,7 @@ EXAMPLES = {
     "descriptors_exhausted": "RuntimeError: received 0 items of ancdata",
     "lightning_gpu_unused": "GPU available: True (cuda), used: False",
     "driver_api_symbol": "ImportError: libtriton.so: undefined symbol: cuTensorMapEncodeTiled",
+    "cuda_not_supported": "RuntimeError: CUDA error: operation not supported",
     "rendezvous_timeout": "torch.distributed.DistNetworkError: The client socket has timed out after 1800s while "
                           "trying to connect to (10.0.0.5, 29500).",
     "container_cgroup_devices": "stderr: nvidia-container-cli: mount error: open failed: /sys/fs/cgroup/devices/"
@@ -242,6 +243,9 @@ EXAMPLES = {
 
 # Lines that mention the same words without being the signature.
 NEAR_MISSES = {
+    # a file system's refusal on a path that names CUDA, not CUDA's error 801
+    "cuda_not_supported": "ln: failed to create symbolic link '/usr/local/cuda/lib64/libcudnn.so': Operation not "
+                          "supported",
     "isolated_build": "Building wheels for collected packages: flash-attn",
     "cufft_internal_error": "RuntimeError: cuFFT error: CUFFT_INVALID_SIZE",
     "descriptors_exhausted": "the loader keeps too many files open at once, so I close them",

@@ -82,10 +82,12 @@ def driver_minor_version_compat(ctx: RuleContext) -> Iterator[Finding]:
         The driver supports an older minor of the build's CUDA major (e.g. driver CUDA
         12.2, build CUDA 12.4) and is above that major's floor.
     Why it matters:
-        This is fine: official wheels run this way. The only limit is PTX: PTX made by
+        This is fine: official wheels run this way. The limits are PTX: PTX made by
         the newer toolkit cannot be JIT-compiled by the older driver
         (cudaErrorUnsupportedPtxVersion), which matters only when a GPU has no SASS in
-        the build (see CC202).
+        the build (see CC202); and the features the compat data lists as needing a
+        newer branch (CUDA 12.1's large kernel parameters need R530; a kernel using
+        them fails with "operation not supported"), named when this driver lacks one.
     How to fix:
         Nothing to do. A driver ≥ the build's own CUDA minimum enables newer features
         and PTX JIT.
@@ -96,11 +98,16 @@ def driver_minor_version_compat(ctx: RuleContext) -> Iterator[Finding]:
     verdict = driver_verdict(ctx.db, build_cuda, ctx.driver_cuda, ctx.driver_version, ctx.platform)
     if verdict is None or not verdict.runs or not verdict.needs_minor_compat:
         return
+    features = ctx.db.features_beyond(ctx.driver_version, build_cuda) if ctx.driver_version else []
+    beyond = "; ".join(f"the {f.feature} of CUDA {f.since_cuda}+ need R{f.branch_min} and fail with {f.error} here"
+                       for f in features)
     yield ctx.finding(
         f"Driver supports CUDA {ctx.driver_cuda}; torch's CUDA {build_cuda} runs via minor-version compatibility",
         detail=f"Driver {ctx.driver_version or 'unknown'} reports CUDA {ctx.driver_cuda}. {verdict.reason}; "
-               "PTX JIT of newer PTX is unavailable.",
-        remedy="Nothing to do unless a GPU needs PTX JIT (see CC202).",
+               "PTX JIT of newer PTX is unavailable" + (f"; {beyond}." if beyond else "."),
+        remedy="Nothing to do unless a GPU needs PTX JIT (see CC202)" + (
+            f" or a kernel fails with “operation not supported” (update the driver to R{features[0].branch_min} "
+            "or newer)." if features else "."),
         evidence=["nvml.cuda_driver_version", "torch.cuda"])
 
 

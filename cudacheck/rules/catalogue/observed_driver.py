@@ -15,7 +15,7 @@ from ..observations import (LIKELY, NEXT_STEP, NO_GPU_SIGNS, POSSIBLE, Situation
                             build_step_without_gpu, carried_on_without_cuda,
                             compat_libraries_in_use, container_devices_only, container_gpu_access,
                             container_without_gpu_runtime, cuda_unavailable, docker_run, driver_needed,
-                            driver_own_cuda, evidence,
+                            driver_own_cuda, evidence, vgpu_guest,
                             fallback_says_no_gpu, first_of, forward_compat_cause, gpu_situation, hiding_mask,
                             ld_entries, mask_past_gpus, newest_image_cuda, platform_system, quote, torch_sees_gpu,
                             wheel_text, wsl_libcuda_shadowed)
@@ -115,7 +115,10 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
         runtime version", XLA's "driver's CUDA version is 11.4 which is older than the
         ptxas CUDA version", "driver does not support CUDA 12.1", "requires NVIDIA driver
         >= 525.60.13, you have 470.82.01"); a library calling a CUDA driver API function
-        libcuda does not export ("undefined symbol: cuGreenCtxDestroy", "cuTensorMapEncodeTiled").
+        libcuda does not export ("undefined symbol: cuGreenCtxDestroy", "cuTensorMapEncodeTiled");
+        CUDA's "operation not supported" (801) with a driver older than a feature of the
+        program's CUDA needs (CUDA 12.1's large kernel parameters need R530, which
+        minor-version compatibility does not give a 525 driver).
     Why it matters:
         `torch.cuda.is_available()` is False or every CUDA call fails until the driver
         supports the CUDA version the build (or the container image) was made with.
@@ -182,6 +185,13 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
                    ", or install the library's build for the CUDA this driver supports (`nvidia-smi` shows it).",
             evidence=evidence(api))
         return
+    unsupported = first_of(ctx, Obs.CUDA_NOT_SUPPORTED)
+    if unsupported is not None and not (found or insufficient or ptx or ngc or compat) and vgpu_guest(ctx) is None:
+        nvcc = ctx.snapshot.libraries.nvcc_version if ctx.snapshot.libraries else None
+        refused = _feature_refused(ctx, unsupported, needed_cuda or nvcc)
+        if refused is not None:
+            yield refused
+            return
     signal = found or insufficient or ptx or ngc or compat
     unnamed = first_of(ctx, Obs.GRAPHICS_DEVICE_NAME, Obs.DRIVER_RELEASE_UNSUPPORTED_GPU)
     if signal is None and unnamed is not None:
@@ -258,6 +268,40 @@ def observed_driver_too_old(ctx: RuleContext) -> Iterator[Finding]:
                       evidence=evidence(*lines))
 
 
+def _feature_refused(ctx: RuleContext, unsupported: Observation, cuda: Optional[str]) -> Optional[Finding]:
+    """CUDA's "operation not supported" (801) where the driver's branch is older than a feature of the program's
+    CUDA needs (the compat data's driver features: CUDA 12.1's large kernel parameters need R530, which
+    minor-version compatibility does not give a 525 driver). None where the driver is not shown (801 has other
+    causes too: a vGPU, WSL, an allocator the GPU lacks) or is shown to have every feature."""
+    driver = ctx.driver_version
+    features = ctx.db.features_beyond(driver, cuda) if driver else []
+    if not driver or not features:
+        return None
+    feature = features[0]
+    branch = driver_branch(driver)
+    floor = ctx.db.minor_floor(int(feature.since_cuda.split(".")[0]))
+    # the program's CUDA not shown: a driver of the feature's CUDA major (≥ 525 for 12.x) runs only such programs
+    runs_major = branch is not None and floor is not None and floor.branch_min is not None and \
+        branch >= int(floor.branch_min)
+    built = f"CUDA {cuda}" if cuda else f"CUDA {feature.since_cuda} or newer"
+    return ctx.finding(
+        f"Driver {driver} is older than R{feature.branch_min}: code built with {built} fails with “operation not "
+        "supported”", certainty=LIKELY if cuda is not None or runs_major else POSSIBLE,
+        detail=f"{quote(unsupported)}. The {feature.feature} of CUDA {feature.since_cuda}+ need driver branch "
+               f"R{feature.branch_min} or newer ({feature.source}); minor-version compatibility runs a CUDA "
+               f"{feature.since_cuda.split('.')[0]}.x program on an older driver of the same major, but a kernel "
+               f"using the feature fails with {feature.error}.",
+        remedy=f"Update the NVIDIA driver to branch R{feature.branch_min} or newer (`nvidia-smi` shows the one "
+               f"in use), or use a build of the program for CUDA {_before(feature.since_cuda)} or older.",
+        evidence=evidence(unsupported) + ["nvml.driver_version"])
+
+
+def _before(cuda: str) -> str:
+    """The CUDA minor release before one (``12.1`` → ``12.0``)."""
+    major, minor = (int(part) for part in cuda.split(".")[:2])
+    return f"{major}.{minor - 1}" if minor else f"{major - 1}.x"
+
+
 def _driver_remedy(ctx: RuleContext, cuda: Optional[str]) -> str:
     needed = driver_needed(ctx, cuda)
     if needed:
@@ -282,7 +326,9 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         machine has no NVIDIA GPU, no driver is the expected state: an info finding; in an
         image's build (build steps never get the GPU) CC804 speaks; a
         missing driver seen only in a library's probe warning, with nothing failing for want
-        of CUDA and no GPU meant, a possible warning.
+        of CUDA and no GPU meant, a possible warning. In an NVIDIA vGPU guest (a GRID driver
+        or licence, a vGPU profile's name such as "GRID T4-16Q"), CUDA's "operation not
+        supported" points at the guest driver, its licence or the vGPU's settings.
     Why it matters:
         Without a loaded kernel module no CUDA program runs. Typical causes: a new kernel
         without a rebuilt DKMS module, Secure Boot refusing the unsigned module, nouveau
@@ -292,6 +338,20 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         Boot, load it (`sudo modprobe nvidia`) or reboot; after suspend reload
         nvidia_uvm (`sudo rmmod nvidia_uvm && sudo modprobe nvidia_uvm`).
     """
+    vgpu, unsupported = vgpu_guest(ctx), first_of(ctx, Obs.CUDA_NOT_SUPPORTED)
+    if vgpu is not None and unsupported is not None:
+        yield ctx.finding(
+            "CUDA refuses an operation on this vGPU: the guest driver, its licence or the vGPU's settings",
+            severity="error", certainty=POSSIBLE,
+            detail=f"{quote(unsupported)}; {vgpu}. On NVIDIA vGPU the guest driver must come from the same vGPU "
+                   "software release as the host's vGPU manager and hold a licence, and some CUDA features (unified "
+                   "memory among them) are off unless the host enables them for the vGPU.",
+            remedy="Check that the guest driver matches the host's vGPU software release and is licensed "
+                   "(`nvidia-smi -q | grep -i -A2 licen`), reinstalling the guest driver from that release if not; "
+                   "if the program uses managed memory, ask the host's administrator to enable unified memory for "
+                   "this vGPU (`enable_uvm=1` in its vGPU parameters).",
+            evidence=evidence(unsupported, first_of(ctx, Obs.VGPU)))
+        return
     host = [o for o in all_of(ctx, Obs.NVML_LIBRARY_MISSING, Obs.LIBCUDA_MISSING) if _host_side(o)]
     wsl_libcuda = first_of(ctx, Obs.WSL) is not None and first_of(ctx, Obs.LIBCUDA_MISSING) is not None
     situation = gpu_situation(ctx)

@@ -12,6 +12,8 @@
   WSL2's ``microsoft-standard-WSL2`` kernels, ``/usr/lib/wsl/lib``, the words;
 - **a Slurm job or login node** (:data:`Obs.SLURM`): ``#SBATCH``, ``srun``/``sbatch``/``salloc``,
   ``SLURM_*``, "login node"; whether GPUs were requested (``--gres=gpu``, ``--gpus…``);
+- **an NVIDIA vGPU guest** (:data:`Obs.VGPU`): "vGPU", a GRID driver or licence, a vGPU profile's
+  name ("GRID T4-16Q"), the guest driver's ``…-grid.run`` installer;
 - **a bare-metal host** (``container.in_container`` False): "bare metal", "not in a container";
 - **the NVIDIA device nodes** (``container.dev_nodes``): ``ls -l /dev/nvidia*`` listings, "ls:
   cannot access '/dev/nvidia*'", and a missing ``nvidia-uvm`` module or node
@@ -91,6 +93,8 @@ _GRES = lazy_compile(r"--gres[= ](?:[\w:]*gpu)|--gpus(?:-per-(?:node|task|socket
 _LOGIN_NODE = lazy_compile(r"\b(?:login|staging|head)\s+node\b|\blogin\s*node\b", re.IGNORECASE)
 _VM = lazy_compile(r"\b(?:virtualbox|vmware|hyper-v|proxmox|qemu|kvm|parallels)\b|\bvirtual\s+machine\b|\b(?:in|inside|on)\s+"
                  r"(?:a|an|the|my)\s+vm\b", re.IGNORECASE)
+_VGPU = lazy_compile(r"\bvGPU\b|\bNVIDIA\s+GRID\b|\bGRID\s+(?:drivers?|licen[cs]e[ds]?|licensing|vGPU)\b|"
+                   r"\bGRID\s+[A-Z]*\d+\w*-\d{1,3}[ABCQ]\b|-grid\.run\b", re.IGNORECASE)
 _NOTEBOOK = lazy_compile(r"\b(?:google\s+)?colab\b|\bkaggle\b|\bsagemaker\s+(?:studio|notebook)|/content/drive|"
                        r"/kaggle/(?:input|working)|\bjupyterhub\b|\b(?:hf|hugging\s?face)\s+spaces?\b|"
                        r"\bpaperspace\b", re.IGNORECASE)
@@ -140,6 +144,10 @@ def parse(document: Document, facts: Facts) -> None:
                                           "virtual machine", " vm")):
         if _VM.search(document.line(index)):
             facts.observe(Obs.VIRTUAL_MACHINE, document.line(index), document.number(index))
+            break
+    for index in document.lines_with_any(("vgpu", "grid")):
+        if _VGPU.search(document.line(index)):  # a vGPU guest: its driver and licence, or a vGPU profile's name
+            facts.observe(Obs.VGPU, document.line(index), document.number(index))
             break
     for index in document.lines_with_any(("colab", "kaggle", "sagemaker", "/content/", "jupyterhub", "spaces",
                                           "space ", "paperspace")):
