@@ -505,8 +505,13 @@ MESSAGES: Tuple[Message, ...] = (
              exclude=r"paging file|WinError 1455"),
     _message(Obs.GLIBCXX_MISSING, ("glibcxx_", "cxxabi_"),
              r"version [`'](?P<symbol>(?:GLIBCXX|CXXABI)_[\d.]+)' not found"),
-    _message(Obs.NCCL_NOT_BUILT, ("doesn't have nccl built in", "does not have nccl built in"),
-             r"Distributed package does(?:n't| not) have NCCL built in"),
+    _message(Obs.NCCL_NOT_BUILT, ("doesn't have nccl built in", "does not have nccl built in", "nccl is not supported",
+                                  "nccl not supported", "nccl isn't supported", "nccl is not available",
+                                  "nccl not available", "不支持nccl", "不支持 nccl", "nccl不支持", "nccl 不支持"),
+             r"Distributed package does(?:n't| not) have NCCL built in|"
+             # the writer's words for the same, on Windows (torch's Windows builds have no NCCL), or in Chinese
+             r"\bNCCL\s+(?:is\s+)?(?:not|isn'?t)\s+(?:supported|available)\s+(?:on|in|under|for)\s+Windows|"
+             r"不支持\s*NCCL|NCCL\s*不支持"),
     # pip's words, and uv's ("there is no version of torch==2.4.0+cu124", "torch==… was not found in the package
     # registry")
     _message(Obs.NO_MATCHING_TORCH, ("no matching distribution found for torch",
@@ -661,6 +666,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"client socket has timed out after \d+\s*m?s while trying to connect to \(?(?P<host>[\w.:-]+?),\s*"
              r"(?P<port>\d{2,5})\)?|RuntimeError: connect\(\) timed out"),
     # Lightning's banner when the Trainer runs on the CPU although CUDA works
+    _message(Obs.LIBCUDA_LINK_MISSING, ("cannot find -lcuda", "library -lcuda", "library not found for -lcuda"),
+             r"(?:cannot find|unable to find library|library not found for)\s+-lcuda\b"),
     _message(Obs.LIGHTNING_GPU_UNUSED, ("gpu available: true",),
              r"GPU available:\s*True(?:\s*\(\w+\))?,\s*used:\s*False"),
     # NCCL's ncclRemoteError: a peer process exited or the network between the processes failed
@@ -912,7 +919,7 @@ MESSAGES: Tuple[Message, ...] = (
              r"Microsoft Visual C\+\+ 14\.0 or greater is required|Ninja is required to load C\+\+ extensions|"
              r"fatal error:\s*(?P<header>cuda_runtime(?:_api)?\.h|cublas_v2\.h|cuda\.h|cusparse\.h|curand\.h|cufft\.h|"
              r"nvrtc\.h|cuda_fp16\.h|cuda_bf16\.h):\s*No such file or directory|"
-             r"cannot find -l(?P<lib>cudart|cuda|cublas|cublasLt|curand|cusparse|cufft|nvrtc|nvToolsExt)\b|"
+             r"cannot find -l(?P<lib>cudart|cublas|cublasLt|curand|cusparse|cufft|nvrtc|nvToolsExt)\b|"
              r"Cannot find compiler 'cl\.exe' in PATH|Error checking compiler version for cl|"
              r"'cl' is not recognized as an internal or external command|command 'cl\.exe' failed"),
     # docker's --gpus value written without the inner quotes: "device=0,1" is read as a count and IDs

@@ -15,9 +15,30 @@ LEADS = [
      "RuntimeError: CUDA error: operation not supported", "driver_not_loaded", "vGPU"),
     ("llama runner process has terminated: CUDA error: operation not supported\n  cudaMemGetInfo(free, total)\n"
      "GPU: A100 40GB. The machine is a vm running the nvidia grid driver.", "driver_not_loaded", "vGPU"),
+    # a trainer's own start-up line naming the device accelerate gave it (kohya's, after a logger's time and level)
+    ("2024-05-01 10:00:01 INFO     accelerator device: cpu                    train_network.py:262\n"
+     "Training is stuck at 0%", "cpu_only_torch", "CPU-only torch"),
+    # torch's Windows builds have no NCCL, in the writer's words
+    ("看了下报错原因是不支持nccl，可否提供选项或者自动判断作业系统改用gloo?", "config", "no NCCL"),
+    ("Training with ddp fails: NCCL is not supported on Windows", "config", "no NCCL"),
+    # NCCL's invalid usage where the report says there is one GPU: two ranks share it
+    ("RuntimeError: NCCL error: invalid usage\nCUDA_VISIBLE_DEVICES=0 trl vllm-serve --model Qwen3-4B\n"
+     "Does the server mode work when I have only one GPU?", "config", "Two ranks run on the same GPU"),
+    # the linker wanting libcuda while an extension builds: a link path, not the driver
+    ("/usr/bin/ld: cannot find -lcuda\ncollect2: error: ld returned 1 exit status\nI cannot find a libcuda.so in "
+     "/usr/local/cuda-11.3/lib64/, only in stubs", "config", "libcuda"),
+    # a kernel launched on the GPU by the program, a CPU build in the Python the writer checked
+    ("CUDA error: no kernel image is available for execution on the device\n"
+     "C:\\App\\ComfyUI>python -c \"import torch; print(torch.__version__); print(torch.version.cuda)\"\n2.6.0+cpu\nNone",
+     "arch_not_in_build", "no kernels"),
 ]
 
 NOT_LEADS = [
+    # NCCL's invalid usage with several GPUs said: the program's own call, not two ranks on one GPU
+    ("RuntimeError: NCCL error: invalid usage\nI train on 4 GPUs with torchrun", "config"),
+    # the program itself saying its torch has no CUDA, with a kernel error elsewhere: still the CPU build's paste
+    ("AssertionError: Torch not compiled with CUDA enabled\nCUDA error: no kernel image is available for execution "
+     "on the device", "arch_not_in_build"),
     # a driver of R530 or newer has the feature: 801 is something else there
     ("Driver Version: 550.54.15   CUDA Version: 12.4\nPyTorch version: 2.4.0+cu124\n"
      "RuntimeError: CUDA error: operation not supported", "driver_too_old"),
@@ -36,6 +57,9 @@ OBSERVED = [
     ("GPU 0: GRID T4-16Q (UUID: GPU-5f1e2d3c)", Obs.VGPU),
     ("I installed NVIDIA-Linux-x86_64-535.154.05-grid.run in the guest", Obs.VGPU),
     ("We run it on an Azure VM with a vGPU slice of an A10", Obs.VGPU),
+    ("accelerator device: cpu", Obs.GPU_NOT_SEEN),
+    ("/usr/bin/ld: cannot find -lcuda: No such file or directory", Obs.LIBCUDA_LINK_MISSING),
+    ("NCCL is not available on Windows, use gloo", Obs.NCCL_NOT_BUILT),
 ]
 
 NOT_OBSERVED = [
@@ -44,10 +68,16 @@ NOT_OBSERVED = [
      Obs.CUDA_NOT_SUPPORTED),
     ("The grid search over learning rates ran on the GPU", Obs.VGPU),
     ("plt.grid(True)  # the GPU memory plot", Obs.VGPU),
+    ("accelerator device: cuda", Obs.GPU_NOT_SEEN),
+    ("device: cpu  # the CPU is what I want here", Obs.GPU_NOT_SEEN),
+    ("NCCL is not available yet because the job has not started", Obs.NCCL_NOT_BUILT),
 ]
 
 # --- rules that must stay silent: (text, code) ----------------------------------------------------------------------
 SILENT = [
+    # the linker wanting libcuda while building: no missing driver
+    ("/usr/bin/ld: cannot find -lcuda\ncollect2: error: ld returned 1 exit status\nI cannot find a libcuda.so in "
+     "/usr/local/cuda-11.3/lib64/", "CC802"),
     # the driver is not shown: 801 has other causes (WSL, a vGPU, an allocator the GPU lacks), no driver guess
     ("RuntimeError: CUDA error: operation not supported\nCUDA kernel errors might be asynchronously reported",
      "CC801"),

@@ -482,7 +482,9 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
         available" where nothing shows an AMD GPU, and (possible) a conda command on the pytorch
         channel pinning a torch release with a `cudatoolkit=`/`pytorch-cuda=` that release
         was not built for, where the solver settles on the CPU build. (With a pasted GPU and
-        a CPU build as facts, CC204 reports it.)
+        a CPU build as facts, CC204 reports it.) A CPU build shown by a check next to "no
+        kernel image" or "invalid device function" (kernels launched on the GPU, which only a
+        CUDA build does) is another Python's: a possible warning, the kernel error leads.
     Why it matters:
         A CPU-only build never uses the GPU: `torch.cuda.is_available()` is False and
         `.cuda()` raises.
@@ -526,6 +528,19 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
         lead = not_compiled or cuda_none or stated
         version = torch.version or (stated.values.get("version") if stated else None)
         rocm = stated is not None and lead is stated and (stated.values.get("kind") == "rocm" or stated is hip)
+        ran = first_of(ctx, Obs.NO_KERNEL_IMAGE, Obs.INVALID_DEVICE_FUNCTION) if not_compiled is None else None
+        if ran is not None and not rocm:
+            # a kernel launched on the GPU: the failing program ran a CUDA build; the CPU build is another Python's
+            yield ctx.finding(
+                "The torch checked is a CPU-only build" + (f" ({version})" if version else "")
+                + ", but the failing program ran a CUDA build", severity="warning", certainty=POSSIBLE,
+                detail=f"{quote(lead)}; yet {quote(ran)} comes from a CUDA kernel launched on the GPU, which only a "
+                       "CUDA build does: the check ran in another Python (the system one, not the app's own "
+                       "environment or embedded Python).",
+                remedy="Run the check with the program's own Python (its venv's or embedded `python.exe`); the "
+                       "kernel error is judged on its own.",
+                evidence=evidence(lead, ran))
+            return
         yield ctx.finding(
             ("torch is a ROCm build, without CUDA" if rocm else "torch is a CPU-only build")
             + (f" ({version})" if version else ""),

@@ -381,6 +381,9 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
         return  # CC811: WSL's libcuda is there, just not on the loader path
     if build_step_without_gpu(ctx) is not None and not host:
         return  # a step of an image build finds no driver: build steps never get the GPU (CC804)
+    if first_of(ctx, Obs.LIBCUDA_LINK_MISSING) is not None and not host and \
+            first_of(ctx, Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING, Obs.SMI_CANNOT_COMMUNICATE) is None:
+        return  # the linker wants libcuda.so while building: a link path (CC826), not a missing driver
     module = next((o for o in all_of(ctx, Obs.KERNEL_MODULE_FAILED, Obs.NOUVEAU_BOUND)
                    if not re.search(r"uvm", o.text, re.IGNORECASE)), None)
     missing = host[0] if host else first_of(ctx, Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING) or next(

@@ -280,6 +280,12 @@ _STATED_MISTAKES = {
         "Lightning sees the GPU, but the Trainer was not asked to use it",
         "Pass the accelerator to the Trainer: `Trainer(accelerator=\"gpu\", devices=1)` (or `\"auto\"`); in a script, "
         "its own --gpus/--device option may default to none."),
+    Obs.LIBCUDA_LINK_MISSING: (
+        "The linker cannot find libcuda (-lcuda) while building",
+        "Linking needs the unversioned libcuda.so, which a driver install need not provide and LD_LIBRARY_PATH does "
+        "not reach (the linker reads LIBRARY_PATH): link against the toolkit's stub, `export "
+        "LIBRARY_PATH=/usr/local/cuda/lib64/stubs:$LIBRARY_PATH` (conda: `$CONDA_PREFIX/lib/stubs`), or the driver's "
+        "library folder (`ldconfig -p | grep libcuda`); the driver itself is not at fault."),
     Obs.DUPLICATE_GPU: (
         "Two ranks run on the same GPU",
         "Give every rank its own GPU before creating the process group: `torch.cuda.set_device(local_rank)` "
@@ -306,7 +312,9 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         device ordinal", or a traceback through `set_device(local_rank)`), CUDA's GPU
         numbering differing from nvidia-smi's (two listings that pair an index with
         different GPUs, or the report saying so: CUDA_DEVICE_ORDER), NCCL's "Duplicate
-        GPU detected" (two ranks on one GPU), the display watchdog stopping long kernels
+        GPU detected" (two ranks on one GPU; also its "invalid usage" where the report says
+        there is only one GPU), the linker's "cannot find -lcuda" while building (a link path:
+        the toolkit's stub or the driver's folder, not a missing driver), the display watchdog stopping long kernels
         ("the launch timed out and was terminated", Windows TDR), a report that
         CUDA_VISIBLE_DEVICES is ignored (or the job stays on the first GPU where a setting
         chose another), MIG enabled without instances ("No MIG devices

@@ -16,7 +16,9 @@ says about the GPU hardware.
   (set after CUDA started, not exported, reset by a launcher, or the job said to stay on the first GPU where the
   variable chose another) is :data:`Obs.VISIBLE_DEVICES_IGNORED`; the job said to stay on the first GPU where the
   program's own setting chose another (``cuda:5``, ``--gpu_ids 2``) is :data:`Obs.GPU_CHOICE_IGNORED`; one
-  that NCCL_P2P_DISABLE or turning off IOMMU/ACS fixes it is :data:`Obs.NCCL_SETTING_FIX`.
+  that NCCL_P2P_DISABLE or turning off IOMMU/ACS fixes it is :data:`Obs.NCCL_SETTING_FIX`. NCCL's
+  "invalid usage" where the report says there is only one GPU is :data:`Obs.DUPLICATE_GPU`: NCCL needs a GPU of
+  its own for every rank.
 - **The hardware in the report's words** (:data:`Obs.HARDWARE_SIGN_STATED`): a GPU reseated,
   dead or lost from the system, fans jumping to full speed, ECC errors on the card, a weak
   power supply or overheating, an unstable overclock, a
@@ -169,6 +171,24 @@ def parse(document: Document, facts: Facts) -> None:
         if _BY_RANK.search(document.line(index)):
             facts.observe(Obs.DEVICE_BY_RANK, document.line(index), document.number(index))
             break
+    _ranks_on_one_gpu(document, facts)
+
+
+_ONE_GPU = lazy_compile(r"\b(?:only|just)\s+(?:one|1|a\s+single)\s+gpu\b|\b(?:a|one|my)\s+single[- ]gpu\b|"
+                        r"\bsingle[- ]gpu\s+(?:machine|server|node|box|setup)\b|只有一张卡|只有一块|单卡|一张卡", re.IGNORECASE)
+_ONE_GPU_ANCHORS = ("gpu", "一张卡", "一块", "单卡")
+
+
+def _ranks_on_one_gpu(document: Document, facts: Facts) -> None:
+    """NCCL's "invalid usage" where the report says there is one GPU: NCCL needs a GPU of its own for every rank, so
+    two ranks (a trainer and a generation server, two workers) share it — what "Duplicate GPU detected" says."""
+    if facts.observed(Obs.DUPLICATE_GPU):
+        return
+    usage = next((i for i in document.lines_with("invalid usage", distinct=True) if "nccl" in document.lower[i]), None)
+    if usage is None:
+        return
+    if any(_ONE_GPU.search(document.line(i)) for i in document.lines_with_any(_ONE_GPU_ANCHORS, distinct=True)):
+        facts.observe(Obs.DUPLICATE_GPU, document.line(usage), document.number(usage))
 
 
 def _device_chosen(document: Document) -> bool:

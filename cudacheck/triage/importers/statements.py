@@ -164,8 +164,9 @@ _ON_CPU = lazy_compile(
     + _CPU_FIGURES + r"(?![^\n]{0,40}\b(?:but|while|"
     r"whereas)\b[^\n]{0,40}\bgpu\b[^\n]{0,20}\b(?:works?|fine|fails?|crash\w*|errors?)\b)|"
     r"(?:^|[\"'`])\W*(?:info\W+)?using\s+device(?:[_ ]type)?\s*[:=]?\s*['\"]?cpu['\"]?\s*(?:$|[\"'`.,;)])|"
-    # a program's own start-up line naming the device it got ("Device: cpu", ComfyUI's), alone on its line
-    r"^\s*device\s*:\s*cpu\s*$|"
+    # a program's own start-up line naming the device it got ("Device: cpu", ComfyUI's; "accelerator device: cpu",
+    # kohya's trainers through accelerate, after a logger's time and level and before its source location)
+    r"^\s*(?:[\d/:., -]*\s*info\s+)?(?:accelerator\s+)?device\s*:\s*cpu\s*(?:[\w.-]+\.py:\d+)?\s*$|"
     # an app named as the subject: "ComfyUI is running on CPU even though …", "Ollama is still using the CPU"
     r"\b[\w.-]{3,}\s+(?:is|keeps)\s+(?:still\s+|only\s+|always\s+|just\s+)*(?:using|running\s+on|running\s+off)\s+"
     r"(?:only\s+)?(?:the\s+|my\s+)?cpu\b" + _CPU_FIGURES +
