@@ -31,6 +31,14 @@ LEADS = [
     ("CUDA error: no kernel image is available for execution on the device\n"
      "C:\\App\\ComfyUI>python -c \"import torch; print(torch.__version__); print(torch.version.cuda)\"\n2.6.0+cpu\nNone",
      "arch_not_in_build", "no kernels"),
+    # a library only torch 1.10–1.12 had (torch's CUDA library split in two): the compiled package the report names,
+    # a companion only where it alone is named, an unnamed extension otherwise
+    ("ImportError: libtorch_cuda_cu.so: cannot open shared object file: No such file or directory\n"
+     "torch.cuda.is_available() is True. I reinstalled mmcv with mim, no difference", "extension_mismatch", "mmcv"),
+    ("Installing the wrapper broke importing torchaudio in Colab:\nOSError: libtorch_cuda_cpp.so: cannot open "
+     "shared object file: No such file or directory", "torchvision_mismatch", "torchaudio"),
+    ("ERROR tests/unit/plot_test.py - OSError: libtorch_cuda_cu.so: cannot open shared object file: No such file or "
+     "directory", "extension_mismatch", "needs libtorch_cuda_cu.so"),
 ]
 
 NOT_LEADS = [

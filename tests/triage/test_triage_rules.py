@@ -118,7 +118,7 @@ CASES = {
     "CC814": (
         ["RuntimeError: Could not run 'torchvision::nms' with arguments from the 'CUDA' backend.",
          "RuntimeError: Detected that PyTorch and torchvision were compiled with different CUDA major versions.",
-         "import torchaudio\nOSError: libtorch_cuda_cu.so: cannot open shared object file: No such file or directory"],
+         "OSError: libtorch_cuda_cu.so: cannot open shared object file: No such file or directory"],
         ["torch 2.3.1\ntorchvision 0.18.1",
          "import torchvision  # works"]),
     "CC815": (

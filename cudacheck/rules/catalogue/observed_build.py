@@ -681,7 +681,8 @@ def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         names no error, a possible warning when it names a missing torch library; torchvision goes on
         without image decoding, so it never takes the lead from a failure), and an extension that needs
         a torch library this torch does not have ("libtorch_cuda_cu.so: cannot open shared
-        object file"). (Pasted package versions that do not pair are facts: CC306; undefined
+        object file"; an extension's where no package is named — the one the traceback or the
+        report names is CC825's). (Pasted package versions that do not pair are facts: CC306; undefined
         torch symbols in an extension are facts too: CC243.)
     Why it matters:
         Companion packages contain C++/CUDA code compiled against one torch version and
@@ -701,11 +702,15 @@ def observed_torchvision_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     together = f"pip install --force-reinstall torch torchvision torchaudio{index}"
     torch_lib = next((o for o in all_of(ctx, Obs.TORCH_LIBRARY_MISSING)
                       if not optional_image_extension(o) and not o.values.get("loader")), None)
-    if lead is None and torch_lib is not None and not first_of(ctx, Obs.TORCH_IMPORT_FRAME, Obs.LIBTORCH_ON_LOADER_PATH):
-        # (a standalone libtorch on LD_LIBRARY_PATH answering for torch's own libraries: CC811)
+    named = any(o.values.get("library") == torch_lib.values.get("lib")
+                for o in all_of(ctx, Obs.EXTENSION_IMPORT_FAILED)) if torch_lib is not None else False
+    if lead is None and torch_lib is not None and not named and \
+            not first_of(ctx, Obs.TORCH_IMPORT_FRAME, Obs.LIBTORCH_ON_LOADER_PATH):
+        # (a standalone libtorch on LD_LIBRARY_PATH answering for torch's own libraries: CC811; the package that
+        # needs it named in the paste: CC825)
         yield ctx.finding(
             f"A compiled extension needs {torch_lib.values.get('lib')}, which this torch does not have",
-            certainty=POSSIBLE,
+            certainty=POSSIBLE, category="extension_mismatch",  # no companion named
             detail=f"{quote(torch_lib)}. The extension (torchvision, torchaudio or another compiled package) was "
                    "built for another torch version or CUDA variant (e.g. libtorch_cuda_cu.so existed only in "
                    "torch 1.x; libc10_cuda.so only in CUDA builds).",

@@ -75,6 +75,9 @@ _CANNOT_IMPORT = lazy_compile(r"cannot import name ['\"](?P<name>\w+)['\"] from 
 _OPERATOR = lazy_compile(r"(?:operator|No such operator|Could not run ')\s*(?P<ns>\w+)::(?P<op>\w+)")
 _MISSING_LIBRARY = lazy_compile(r"(?P<lib>lib(?:cudart|cublas|cublasLt|cusparse|cufft|curand|cusolver|nvrtc|"
                               r"torch_cuda|c10_cuda|c10|torch_cpu|torch)[\w.-]*?\.so[.\d]*)\s*:\s*cannot open shared object file")
+_SPLIT_TORCH_LIBRARY = lazy_compile(r"libtorch_cuda_(?:cu|cpp)\.so$")
+"""torch's CUDA library split in two, as torch 1.10–1.12 built it: a compiled package that links to a part is
+built for those releases."""
 _NO_CUDA_PART = lazy_compile(
     r"(?P<package>xFormers|bitsandbytes|[\w-]+)\s+(?:wasn'?t|was not|is not|isn'?t)\s+buil[dt]\s+with\s+CUDA|"
     r"(?P<package2>bitsandbytes|[\w-]+)\s+was compiled without GPU support|CUDA Setup failed despite GPU being available|"
@@ -334,7 +337,13 @@ def _import_failures(document: Document, facts: Facts) -> None:
         if not match:
             continue
         package = _imported_before(document, index)
-        if package:
+        if package is None and _SPLIT_TORCH_LIBRARY.match(match.group("lib")) and \
+                "error while loading shared libraries" not in document.lower[index]:
+            # a library only torch 1.10–1.12 had, no traceback: the package the report names (a companion, when
+            # only it is named)
+            package = _mentioned_extension(document) or next(
+                (c for c in ("torchvision", "torchaudio") if _mentions(document, c)), None)
+        if package and package != "torch":
             _import_failed(facts, document, index, package, library=match.group("lib"))
 
 
