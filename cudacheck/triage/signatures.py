@@ -19,7 +19,7 @@ from ..observations import Obs
 from ..policy import parse_size
 from ..snapshot import ShmFacts
 from ..versions import cuda_from_int
-from .document import Document
+from .document import Document, settled
 from .facts import REPORTED, TOOL, Facts, GpuClaim, TorchClaim
 
 # --- facts stated by messages ------------------------------------------------------------------
@@ -248,7 +248,8 @@ def scan(document: Document, facts: Facts) -> None:
                         rewraps < _REWRAPS:
                     rewraps += 1
                     text, match = _rewrapped(signature, document, index, text)
-            if match is None or (signature.exclude is not None and signature.exclude.search(text)):
+            if match is None or (signature.exclude is not None and signature.exclude.search(text)) or \
+                    settled(text[match.end():]):
                 continue
             values = {k: v.strip() for k, v in match.groupdict().items() if v}
             facts.observe(signature.obs, document.line(index), document.number(index),

@@ -68,6 +68,9 @@ OBSERVED = [
     ("accelerator device: cpu", Obs.GPU_NOT_SEEN),
     ("/usr/bin/ld: cannot find -lcuda: No such file or directory", Obs.LIBCUDA_LINK_MISSING),
     ("NCCL is not available on Windows, use gloo", Obs.NCCL_NOT_BUILT),
+    ("Using device: cuda", Obs.CUDA_AVAILABLE),
+    ("I updated the driver but still get: CUDA driver version is insufficient for CUDA runtime version",
+     Obs.INSUFFICIENT_DRIVER),
 ]
 
 NOT_OBSERVED = [
@@ -79,10 +82,24 @@ NOT_OBSERVED = [
     ("accelerator device: cuda", Obs.GPU_NOT_SEEN),
     ("device: cpu  # the CPU is what I want here", Obs.GPU_NOT_SEEN),
     ("NCCL is not available yet because the job has not started", Obs.NCCL_NOT_BUILT),
+    ("Earlier I had \"CUDA driver version is insufficient for CUDA runtime version\", now it works again",
+     Obs.INSUFFICIENT_DRIVER),
+    ("Using device: cuda if available, else cpu", Obs.CUDA_AVAILABLE),
 ]
 
 # --- rules that must stay silent: (text, code) ----------------------------------------------------------------------
 SILENT = [
+    # an error the writer says is over is not the problem reported
+    ("Previously I got \"NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver\" but after a "
+     "reboot that is gone and nvidia-smi works. Now inference is slow on the 4090.", "CC102"),
+    ("Earlier the error was \"CUDA driver version is insufficient for CUDA runtime version\", fixed after updating the "
+     "driver to 550. The current problem: the loss does not decrease.", "CC801"),
+    ("The nvidia driver was not loaded after the kernel update; I reinstalled it with dkms and nvidia-smi works again "
+     "(driver 550.54.15). How do I enable flash attention?", "CC827"),
+    # a library's probe missing libcuda where the program's own start-up line says it got the GPU
+    ("WARNING Could not find libcuda.so, falling back to CPU for the tokenizer\nUsing device: cuda\n"
+     "RuntimeError: Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!",
+     "CC802"),
     # the linker wanting libcuda while building: no missing driver
     ("/usr/bin/ld: cannot find -lcuda\ncollect2: error: ld returned 1 exit status\nI cannot find a libcuda.so in "
      "/usr/local/cuda-11.3/lib64/", "CC802"),

@@ -388,6 +388,8 @@ def observed_driver_not_loaded(ctx: RuleContext) -> Iterator[Finding]:
                    if not re.search(r"uvm", o.text, re.IGNORECASE)), None)
     missing = host[0] if host else first_of(ctx, Obs.NO_NVIDIA_DRIVER, Obs.NVML_LIBRARY_MISSING) or next(
         (o for o in all_of(ctx, Obs.LIBCUDA_MISSING) if not _cudnn_wants_unversioned_libcuda(o)), None)
+    if missing is not None and missing.signature != Obs.NO_NVIDIA_DRIVER and not host and torch_sees_gpu(ctx):
+        missing = None  # torch uses the GPU, so the driver works: a library looked for libcuda or NVML its own way
     unknown = first_of(ctx, Obs.CUDA_UNKNOWN_ERROR, Obs.NVML_UNKNOWN_ERROR, Obs.CUDA_INIT_FAILED, Obs.RM_INIT_FAILED)
     no_smi = first_of(ctx, Obs.SMI_NOT_FOUND)
     if module is not None:

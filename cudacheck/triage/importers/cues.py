@@ -16,7 +16,7 @@ import re
 from typing import Dict, Tuple
 
 from ...observations import Obs
-from ..document import Document
+from ..document import Document, settled
 from ..facts import Facts
 from .extensions import KNOWN_MODULES
 from ...lazy_regex import lazy_compile, lower_compile
@@ -123,7 +123,8 @@ def parse(document: Document, facts: Facts) -> None:
             if verdict is None:
                 verdict = failing[index] = (bool(_FAILURE.search(document.lower[index]))
                                               and not _NOT_A_FAILURE.search(text))
-            if verdict and pattern.search(text):
+            found = pattern.search(text) if verdict else None
+            if found and not settled(text[found.end():]):
                 facts.observe(Obs.COMPONENT_FAILURE, text, document.number(index), component=name)
                 break
     _driver_said_too_old(document, facts)

@@ -66,6 +66,11 @@ _CHECK_ANSWERED = lazy_compile(
     r"(?:torch|cuda|显卡|gpu)[^\n]{0,40}?(?:结果|返回|输出|显示|打印|得到)的?(?:是|为|了)?\s*[`'\"]?(?P<value>True|False)\b",
     re.IGNORECASE)
 _CHECK_ANCHORS = ("结果", "返回", "输出", "显示", "打印", "得到")
+_DEVICE_LINE = lazy_compile(
+    r"^\W*(?:[\d/:., -]*\s*info\W+)?(?:using\s+device|device|accelerator\s+device)\s*[:=]\s*['\"]?cuda(?::\d+)?['\"]?\s*"
+    r"(?:[\w.-]+\.py:\d+)?\s*$", re.IGNORECASE)
+"""A program's start-up line naming the device it got ("Using device: cuda", "accelerator device: cuda:0"): torch
+saw the GPU, whatever a library's probe warned before."""
 
 
 def _available_said(document: Document, facts: Facts) -> None:
@@ -78,6 +83,11 @@ def _available_said(document: Document, facts: Facts) -> None:
             facts.observe(Obs.CUDA_AVAILABLE, line, document.number(index), value=value, source="text")
     if facts.observed(Obs.CUDA_AVAILABLE):
         return
+    for index in document.lines_with("cuda"):
+        if _DEVICE_LINE.match(document.line(index)):  # the program's start-up line: it got the GPU
+            facts.observe(Obs.CUDA_AVAILABLE, document.line(index), document.number(index), value="true",
+                          source="device line")
+            return
     for index in document.lines_with_any(_CHECK_ANCHORS):
         answered = _CHECK_ANSWERED.search(document.line(index))
         if answered:
