@@ -35,16 +35,17 @@ _SETTLED = lazy_compile(
     r"\b(?:is|was|are|were|has\s+been|have\s+been|got)\s+(?:now\s+|all\s+)?(?:gone|fixed|resolved|solved)\b|"
     r"\bworks?\s+(?:again|fine\s+now|now)\b|\b(?:now|again)\s+works?\b|\b(?:is|are)\s+working\s+(?:again|now)\b|"
     r"\bno\s+longer\s+(?:appears?|shows?\s+up|happens?|occurs?|get\s+(?:it|this|that))\b|\bdisappeared\b|"
-    r"\bwent\s+away\b|^\W{0,3}(?:which\s+)?(?:i\s+)?(?:fixed|resolved|solved)\s+(?:it\s+|that\s+)?(?:after|by|with|when)\b",
+    r"\bwent\s+away\b|\b(?:which|that|this|it)\s+is\s+(?:normal|expected|fine)\b(?!\s+to\b)|\bas\s+expected\b|"
+    r"^\W{0,3}(?:which\s+)?(?:i\s+)?(?:fixed|resolved|solved)\s+(?:it\s+|that\s+)?(?:after|by|with|when)\b",
     re.IGNORECASE)
 _STILL = lazy_compile(r"\b(?:still|again\s+(?:fails?|failing|crash\w*|gives?|shows?)|but\s+now\b[^.]{0,40}\b(?:fails?|"
                       r"errors?|crash\w*))", re.IGNORECASE)
 
 
 def settled(after: str) -> bool:
-    """Whether the words after an error quoted in a sentence say it is over ("… but after a reboot that is gone and
-    nvidia-smi works", "I reinstalled it and nvidia-smi works again"): a past error, not the problem reported. A
-    sentence that says it still happens is not settled."""
+    """Whether the words after an error quoted in a sentence say it is over or expected ("… but after a reboot that is
+    gone and nvidia-smi works", "I reinstalled it and nvidia-smi works again", "…: command not found, which is normal"
+    on a login node): not the problem reported. A sentence that says it still happens is not settled."""
     window = after[:STATEMENT_CHARS]
     return bool(_SETTLED.search(window)) and not _STILL.search(window)
 

@@ -96,6 +96,9 @@ SILENT = [
      "driver to 550. The current problem: the loss does not decrease.", "CC801"),
     ("The nvidia driver was not loaded after the kernel update; I reinstalled it with dkms and nvidia-smi works again "
      "(driver 550.54.15). How do I enable flash attention?", "CC827"),
+    # an error the writer calls expected where it shows ("which is normal" on a login node)
+    ("On the login node nvidia-smi: command not found, which is normal; the job on the compute node with --gres=gpu:1 "
+     "sees the GPU. The job fails with FileNotFoundError: data/train.json", "CC804"),
     # a library's probe missing libcuda where the program's own start-up line says it got the GPU
     ("WARNING Could not find libcuda.so, falling back to CPU for the tokenizer\nUsing device: cuda\n"
      "RuntimeError: Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!",
