@@ -39,9 +39,15 @@ LEADS = [
      "shared object file: No such file or directory", "torchvision_mismatch", "torchaudio"),
     ("ERROR tests/unit/plot_test.py - OSError: libtorch_cuda_cu.so: cannot open shared object file: No such file or "
      "directory", "extension_mismatch", "needs libtorch_cuda_cu.so"),
+    # the writer saying it does not work, in other languages, with a GPU only the newest torch supports
+    ("RVC1006Nvidia が 5090 rtx で動作しないのはなぜですか?", "arch_not_in_build", "sm_120"),
+    ("我的 RTX 5080 用不了这个整合包", "arch_not_in_build", "sm_120"),
+    ("El programa no funciona con mi RTX 5070", "arch_not_in_build", "sm_120"),
 ]
 
 NOT_LEADS = [
+    # a GPU the newest torch series support, said in passing with no failure: nothing to lead with
+    ("RTX 5090 で動作確認済みです", "arch_not_in_build"),
     # NCCL's invalid usage with several GPUs said: the program's own call, not two ranks on one GPU
     ("RuntimeError: NCCL error: invalid usage\nI train on 4 GPUs with torchrun", "config"),
     # the program itself saying its torch has no CUDA, with a kernel error elsewhere: still the CPU build's paste

@@ -175,11 +175,18 @@ _ON_CPU = lazy_compile(
 _FAILS = lazy_compile(
     r"(?:\bnot|n'?t|\bnever|\bno\s+longer)\s+(?:works?|working|runs?|running|starts?|starting|launch\w*|open\w*|"
     r"load\w*)\b|"
-    r"\bcrash(?:es|ed|ing)?\b|\bfail(?:s|ed|ing)?\b|\bbroken\b|\bstopped\s+working\b|\bunusable\b",
+    r"\bcrash(?:es|ed|ing)?\b|\bfail(?:s|ed|ing)?\b|\bbroken\b|\bstopped\s+working\b|\bunusable\b|"
+    # the same in other languages: Japanese, Chinese, Korean, Russian, Spanish, Portuguese, German, French
+    r"動作しない|動かない|起動しない|使えない|無法運行|无法运行|无法使用|用不了|跑不起来|不能用|不能运行|"
+    r"작동하지\s*않|실행되지\s*않|\bне\s+работает|\bне\s+запускается|\bno\s+funciona|\bn[aã]o\s+funciona|"
+    r"\bfunktioniert\s+nicht|\bne\s+(?:fonctionne|marche)\s+pas",
     re.IGNORECASE)
-"""The writer saying the program does not work: "not working with 5090 rtx", "it crashes at start"."""
+"""The writer saying the program does not work: "not working with 5090 rtx", "it crashes at start", "5090 rtx で動作
+しない", "用不了"."""
 _FAILS_ANCHORS = ("not ", "n't ", "nt ", "never ", "no longer", "crash", "fail", "broken", "stopped working",
-                  "unusable")
+                  "unusable", "動作しない", "動かない", "起動しない", "使えない", "無法運行", "无法运行", "无法使用", "用不了",
+                  "跑不起来", "不能用", "不能运行", "작동하지", "실행되지", "не работает", "не запускается", "no funciona",
+                  "não funciona", "nao funciona", "funktioniert nicht", "ne fonctionne pas", "ne marche pas")
 _MULTIPLE = lazy_compile(
     r"\b(?:multiple|two|several|both|2|duplicate|conflicting)\s+(?:different\s+)?(?:py)?torch(?:\s+\w+)?\s+"
     r"(?:versions|copies|installations|installs|packages)\b|\b(?:multiple|two|several|2|duplicate)\s+(?:different\s+)?"
