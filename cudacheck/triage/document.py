@@ -38,6 +38,9 @@ _SETTLED = lazy_compile(
     r"\bwent\s+away\b|\b(?:which|that|this|it)\s+is\s+(?:normal|expected|fine)\b(?!\s+to\b)|\bas\s+expected\b|"
     r"^\W{0,3}(?:which\s+)?(?:i\s+)?(?:fixed|resolved|solved)\s+(?:it\s+|that\s+)?(?:after|by|with|when)\b",
     re.IGNORECASE)
+_SETTLED_WORDS = ("gone", "fixed", "resolved", "solved", "work", "no longer", "disappeared", "went away", "normal",
+                  "expected", "fine")
+"""One of these is in every settled sentence (the literal words of :data:`_SETTLED`)."""
 _STILL = lazy_compile(r"\b(?:still|again\s+(?:fails?|failing|crash\w*|gives?|shows?)|but\s+now\b[^.]{0,40}\b(?:fails?|"
                       r"errors?|crash\w*))", re.IGNORECASE)
 
@@ -47,6 +50,9 @@ def settled(after: str) -> bool:
     gone and nvidia-smi works", "I reinstalled it and nvidia-smi works again", "…: command not found, which is normal"
     on a login node): not the problem reported. A sentence that says it still happens is not settled."""
     window = after[:STATEMENT_CHARS]
+    lowered = window.lower()
+    if not any(word in lowered for word in _SETTLED_WORDS):
+        return False  # (most lines after a message, long log lines among them, hold none: no expression runs)
     return bool(_SETTLED.search(window)) and not _STILL.search(window)
 
 

@@ -83,8 +83,8 @@ def _available_said(document: Document, facts: Facts) -> None:
             facts.observe(Obs.CUDA_AVAILABLE, line, document.number(index), value=value, source="text")
     if facts.observed(Obs.CUDA_AVAILABLE):
         return
-    for index in document.lines_with("cuda"):
-        if _DEVICE_LINE.match(document.line(index)):  # the program's start-up line: it got the GPU
+    for index in document.lines_with("device"):
+        if "cuda" in document.lower[index] and _DEVICE_LINE.match(document.line(index)):  # the program got the GPU
             facts.observe(Obs.CUDA_AVAILABLE, document.line(index), document.number(index), value="true",
                           source="device line")
             return
