@@ -35,7 +35,7 @@ _SETTLED = lazy_compile(
     r"\b(?:is|was|are|were|has\s+been|have\s+been|got)\s+(?:now\s+|all\s+)?(?:gone|fixed|resolved|solved)\b|"
     r"\bworks?\s+(?:again|fine\s+now|now)\b|\b(?:now|again)\s+works?\b|\b(?:is|are)\s+working\s+(?:again|now)\b|"
     r"\bno\s+longer\s+(?:appears?|shows?\s+up|happens?|occurs?|get\s+(?:it|this|that))\b|\bdisappeared\b|"
-    r"\bwent\s+away\b|\b(?:which|that|this|it)\s+is\s+(?:normal|expected|fine)\b(?!\s+to\b)|\bas\s+expected\b|"
+    r"\bwent\s+away\b|\b(?:which|that|this)\s+is\s+(?:normal|expected|fine)\b(?!\s+(?:to|if|when|unless)\b)|"
     r"^\W{0,3}(?:which\s+)?(?:i\s+)?(?:fixed|resolved|solved)\s+(?:it\s+|that\s+)?(?:after|by|with|when)\b",
     re.IGNORECASE)
 _SETTLED_WORDS = ("gone", "fixed", "resolved", "solved", "work", "no longer", "disappeared", "went away", "normal",
