@@ -377,6 +377,8 @@ MESSAGES: Tuple[Message, ...] = (
              r"nvrtc: error: invalid value for --gpu-architecture"),
     _message(Obs.PTXAS_UNKNOWN_ARCH, ("for option 'gpu-name'",),
              r"Value '(?P<arch>sm_\d{2,3}[a-z]?)' is not defined for option 'gpu-name'"),
+    _message(Obs.COMPILER_PREDATES_GPU, ("is not a recognized processor for this target",),
+             r"'(?P<sm>sm_\d{2,3}[af]?)' is not a recognized processor for this target"),
     _message(Obs.TRITON_GPU_TOO_OLD, ("triton gpu compiler", "triton only supports devices"),
              r"too old to be supported by the triton GPU compiler|Triton only supports devices of CUDA Capability "
              r">= (?P<min>\d+\.\d+)", join_next=1),

@@ -139,6 +139,9 @@ class Obs(str, Enum):
                                "torch: the GPU needs a build with a newer CUDA")
     NVRTC_ARCH = ("nvrtc_arch", "arch_not_in_build", "NVRTC does not know this GPU's architecture")
     PTXAS_UNKNOWN_ARCH = ("ptxas_unknown_arch", "arch_not_in_build", "ptxas does not know this GPU's architecture")
+    COMPILER_PREDATES_GPU = ("compiler_predates_gpu", "extension_mismatch",
+                             "LLVM (Triton's GPU compiler) does not know the GPU's architecture: 'sm_120' is not a "
+                             "recognized processor")
     TRITON_GPU_TOO_OLD = ("triton_gpu_too_old", "capability_missing",
                           "Triton (torch.compile) does not support this GPU")
     GPU_CAPABILITY_STATED = ("gpu_capability_stated", CONTEXT, "an error message states the GPU's compute capability")

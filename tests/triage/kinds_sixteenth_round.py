@@ -43,9 +43,18 @@ LEADS = [
     ("RVC1006Nvidia が 5090 rtx で動作しないのはなぜですか?", "arch_not_in_build", "sm_120"),
     ("我的 RTX 5080 用不了这个整合包", "arch_not_in_build", "sm_120"),
     ("El programa no funciona con mi RTX 5070", "arch_not_in_build", "sm_120"),
+    # LLVM (Triton's compiler) not knowing the GPU: a Triton older than the GPU, though torch supports it
+    ("Torch Version 2.7.0.dev20250310+cu128\n'sm_120' is not a recognized processor for this target (ignoring "
+     "processor)\nLLVM ERROR: Cannot select: intrinsic %llvm.nvvm.shfl.sync.bfly.i32", "extension_mismatch",
+     "Triton"),
 ]
 
 NOT_LEADS = [
+    # the writer asking to run without NVIDIA's stack, a CPU torch on purpose: neither a driver nor a CPU build to fix
+    ("RuntimeError: Found no NVIDIA driver on your system.\nI tried running this on Linux with the cpu-only version of "
+     "Torch. Is it possible to test this without CUDA/NVIDIA?", "driver_not_loaded"),
+    ("RuntimeError: Found no NVIDIA driver on your system.\nI tried running this on Linux with the cpu-only version of "
+     "Torch. Is it possible to test this without CUDA/NVIDIA?", "cpu_only_torch"),
     # a GPU the newest torch series support, said in passing with no failure: nothing to lead with
     ("RTX 5090 で動作確認済みです", "arch_not_in_build"),
     # NCCL's invalid usage with several GPUs said: the program's own call, not two ranks on one GPU
@@ -75,6 +84,7 @@ OBSERVED = [
     ("/usr/bin/ld: cannot find -lcuda: No such file or directory", Obs.LIBCUDA_LINK_MISSING),
     ("NCCL is not available on Windows, use gloo", Obs.NCCL_NOT_BUILT),
     ("Using device: cuda", Obs.CUDA_AVAILABLE),
+    ("Is there a way to run it without CUDA on my laptop?", Obs.NO_NVIDIA_GPU),
     ("I updated the driver but still get: CUDA driver version is insufficient for CUDA runtime version",
      Obs.INSUFFICIENT_DRIVER),
 ]
@@ -91,6 +101,7 @@ NOT_OBSERVED = [
     ("Earlier I had \"CUDA driver version is insufficient for CUDA runtime version\", now it works again",
      Obs.INSUFFICIENT_DRIVER),
     ("Using device: cuda if available, else cpu", Obs.CUDA_AVAILABLE),
+    ("torch was compiled without CUDA, how do I get the GPU build?", Obs.NO_NVIDIA_GPU),
 ]
 
 # --- rules that must stay silent: (text, code) ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ EXAMPLES = {
     "lightning_gpu_unused": "GPU available: True (cuda), used: False",
     "driver_api_symbol": "ImportError: libtriton.so: undefined symbol: cuTensorMapEncodeTiled",
     "cuda_not_supported": "RuntimeError: CUDA error: operation not supported",
+    "compiler_predates_gpu": "'sm_120' is not a recognized processor for this target (ignoring processor)",
     "libcuda_link_missing": "/usr/bin/ld: cannot find -lcuda: No such file or directory",
     "rendezvous_timeout": "torch.distributed.DistNetworkError: The client socket has timed out after 1800s while "
                           "trying to connect to (10.0.0.5, 29500).",
@@ -244,6 +245,7 @@ EXAMPLES = {
 
 # Lines that mention the same words without being the signature.
 NEAR_MISSES = {
+    "compiler_predates_gpu": "'znver5' is not a recognized processor for this target (ignoring processor)",  # a CPU
     "libcuda_link_missing": "/usr/bin/ld: cannot find -lcudart_static",  # the toolkit's runtime, not the driver's
     # a file system's refusal on a path that names CUDA, not CUDA's error 801
     "cuda_not_supported": "ln: failed to create symbolic link '/usr/local/cuda/lib64/libcudnn.so': Operation not "

@@ -67,7 +67,8 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     What it checks:
         "no kernel image is available" / "invalid device function" raised from a compiled
         extension's own frames (flash-attn, xformers, vllm, bitsandbytes, mmcv, …) or while
-        torch's own arch list covers the GPU; xFormers' "xFormers was built for: PyTorch
+        torch's own arch list covers the GPU; LLVM's "'sm_120' is not a recognized processor
+        for this target" (a Triton older than the GPU); xFormers' "xFormers was built for: PyTorch
         X (you have Y)"; a prebuilt wheel's name (`+cu118torch2.2cxx11abiTRUE`) naming
         another torch release or CUDA major than the installed torch, and pip's "X requires
         torch==A, but you have torch B"; an extension's compiled module that does not load
@@ -99,6 +100,20 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
             remedy="Reinstall the library's build for this GPU and the installed torch and CUDA (its latest release "
                    f"wheels), or build it from source with `TORCH_CUDA_ARCH_LIST=\"{gpu.cc}\"`.",
             evidence=evidence(missing))
+        return
+    unknown_arch = first_of(ctx, Obs.COMPILER_PREDATES_GPU)
+    if unknown_arch is not None:
+        sm = unknown_arch.values.get("sm", "the GPU's architecture")
+        yield ctx.finding(
+            f"Triton's compiler does not know {sm}: the installed Triton is older than the GPU",
+            certainty=LIKELY,
+            detail=f"{quote(unknown_arch)}. LLVM, which Triton uses to compile its kernels (torch.compile, "
+                   "SageAttention, vLLM and others), does not know this architecture, so every Triton kernel for the "
+                   "GPU fails to build; torch's own kernels are not affected.",
+            remedy="Install the Triton release that comes with a torch supporting this GPU (`pip install -U torch` "
+                   "pulls the `triton` it pins; on Windows the matching `triton-windows`), or turn off the "
+                   "Triton-compiled path (torch.compile, the attention option) until then.",
+            evidence=evidence(unknown_arch))
         return
     owned = kernel_error_owner(ctx)
     if owned is not None:

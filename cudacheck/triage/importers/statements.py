@@ -77,6 +77,9 @@ _NO_GPU = lower_compile(
     r")"
     r"|\b(?:only\s+)?(?:run|running|do|doing)\s+(?:only\s+)?cpu[- ](?:inference|training|only)\b"
     r"|\bnot\s+installed\s+cuda\s+and\s+i\s+don'?t\s+want"
+    # the writer asking to run without NVIDIA's stack: "Is it possible to test this without CUDA/NVIDIA?"
+    r"|\b(?:possible|able|way|how)\s+to\s+(?:run|test|use|try)\s+(?:it\s+|this\s+|them\s+|the\s+\w+\s+)?without\s+"
+    r"(?:an?\s+|any\s+)?(?:cuda|nvidia)\b"
     # the same in other languages: Chinese, Japanese, Russian, Spanish, Portuguese
     r"|没有\s*(?:独立|英伟达|nvidia|n卡|独显)?\s*的?\s*(?:显卡|gpu)|没有\s*n卡|无\s*gpu|只(?:想|能)?用\s*cpu"
     r"|(?:nvidia\s*の\s*)?gpu\s*(?:が|は)?\s*(?:ない|なし|ありません|搭載されていない)|cpu\s*で(?:動かしたい|実行したい|のみ)"
