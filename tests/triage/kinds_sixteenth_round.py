@@ -43,6 +43,11 @@ LEADS = [
     ("RVC1006Nvidia が 5090 rtx で動作しないのはなぜですか?", "arch_not_in_build", "sm_120"),
     ("我的 RTX 5080 用不了这个整合包", "arch_not_in_build", "sm_120"),
     ("El programa no funciona con mi RTX 5070", "arch_not_in_build", "sm_120"),
+    # a GeForce series whose cards share one architecture stands for its cards; asking for support says it fails
+    ("it does not work on RTX 50 series cards", "arch_not_in_build", "GeForce RTX 50 series (sm_120)"),
+    ("大佬可以出个50系能用的整合包或者简单写个教程吗？", "arch_not_in_build", "sm_120"),
+    ("GTX 10 series cards stopped working after the update", "gpu_too_old_for_build", "sm_61"),
+    ("Could you add support for the RTX 5080? The app is great otherwise", "arch_not_in_build", "sm_120"),
     # LLVM (Triton's compiler) not knowing the GPU: a Triton older than the GPU, though torch supports it
     ("Torch Version 2.7.0.dev20250310+cu128\n'sm_120' is not a recognized processor for this target (ignoring "
      "processor)\nLLVM ERROR: Cannot select: intrinsic %llvm.nvvm.shfl.sync.bfly.i32", "extension_mismatch",
@@ -50,6 +55,10 @@ LEADS = [
 ]
 
 NOT_LEADS = [
+    # a series named where the paste shows a torch that supports it: the series alone says nothing more
+    ("torch 2.7.1+cu128\nit does not work on RTX 50 series cards", "arch_not_in_build"),
+    # support asked for something else than a GPU: no GPU, no lead
+    ("We need support for Windows, the app is great otherwise", "arch_not_in_build"),
     # the writer asking to run without NVIDIA's stack, a CPU torch on purpose: neither a driver nor a CPU build to fix
     ("RuntimeError: Found no NVIDIA driver on your system.\nI tried running this on Linux with the cpu-only version of "
      "Torch. Is it possible to test this without CUDA/NVIDIA?", "driver_not_loaded"),

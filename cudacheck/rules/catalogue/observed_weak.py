@@ -1,8 +1,9 @@
 """Weak evidence: the most likely cause of a report that no recognised message explains (CC827)."""
 from __future__ import annotations
 
-from typing import Dict, Iterator, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
+from ...compat.archs import Arch, parse_arch
 from ...compat.judgements import driver_verdict
 from ...observations import APPLICATION, Obs
 from ...report import Finding
@@ -78,6 +79,19 @@ cadence. A GPU that only they support (an RTX 50 card: torch 2.7 and later) is s
 and images bundle."""
 
 
+def _named_gpus(ctx: RuleContext) -> List[Tuple[str, Arch]]:
+    """(label, architecture) of each GPU the paste names; where it names none, a GeForce series whose products all
+    share one architecture ("RTX 50 series": every card sm_120) stands for its cards."""
+    named = [(gpu.label, gpu.arch) for gpu in ctx.gpus if gpu.arch is not None]
+    if named or ctx.gpus:
+        return named
+    series = first_of(ctx, Obs.GPU_NAME_AMBIGUOUS)
+    if series is None or series.values.get("lowest") != series.values.get("highest"):
+        return []
+    arch = parse_arch(series.values.get("lowest", ""))
+    return [(series.values.get("name", "this GPU series"), arch)] if arch is not None else []
+
+
 def _newest_gpu_failing(ctx: RuleContext) -> Optional[Tuple[Observation, str, str, str]]:
     """(the writer's failure statement, the GPU's label, its sm, the first torch series with kernels for it) where a
     report says the program fails, names a GPU only recent torch series support, and shows no torch version at all;
@@ -86,11 +100,10 @@ def _newest_gpu_failing(ctx: RuleContext) -> Optional[Tuple[Observation, str, st
     if failed is None:
         return None
     recent = [r.version for r in ctx.db.torch_releases_newest_first()[:_RECENT_SERIES]]
-    for gpu in ctx.gpus:
-        arch = gpu.arch
-        first = ctx.db.first_release_supporting(f"{arch.major}.{arch.minor}") if arch is not None else None
-        if arch is not None and first is not None and first in recent:
-            return failed, gpu.label, arch.sm, first
+    for label, arch in _named_gpus(ctx):
+        first = ctx.db.first_release_supporting(f"{arch.major}.{arch.minor}")
+        if first is not None and first in recent:
+            return failed, label, arch.sm, first
     return None
 
 
@@ -101,14 +114,11 @@ def _dropped_gpu_failing(ctx: RuleContext) -> Optional[Tuple[Observation, str, s
     failed = _failure_without_torch(ctx)
     if failed is None:
         return None
-    for gpu in ctx.gpus:
-        arch = gpu.arch
-        if arch is None:
-            continue
+    for label, arch in _named_gpus(ctx):
         capability = f"{arch.major}.{arch.minor}"
         dropped = ctx.db.default_build_dropped(capability)
         if dropped is not None:
-            return failed, gpu.label, arch.sm, capability, dropped
+            return failed, label, arch.sm, capability, dropped
     return None
 
 
@@ -157,7 +167,7 @@ def _failure_without_torch(ctx: RuleContext) -> Optional[Observation]:
     ground on which a GPU's place among torch's builds is the likeliest cause."""
     failed = first_of(ctx, Obs.FAILURE_STATED)
     if failed is None or ctx.snapshot.torch.version or first_of(ctx, Obs.TORCH_VERSION) is not None \
-            or ctx.non_nvidia_evidence or not ctx.gpus:
+            or ctx.non_nvidia_evidence or not _named_gpus(ctx):
         return None
     return failed
 

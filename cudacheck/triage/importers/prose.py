@@ -280,7 +280,7 @@ def _ambiguous_gpus(document: Document, facts: Facts) -> None:
 _SERIES = lazy_compile(
     r"\b(?:geforce\s+)?(?P<brand>rtx|gtx)\s*-?\s*(?:(?P<n>50|40|30|20|16|10)(?:xx\b|\s*-?\s*series\b|\s*系)|"
     r"(?P<n9>9)(?:00\s*-?\s*series\b|xx\b))|\b(?P<n2>50|40|30|20|16|10)xx\s+(?:series|cards?|gpus?|graphics)\b|"
-    r"(?<![\d.])(?P<n3>50|40|30|20)\s*系列?\s*(?:显卡|n卡|卡)", re.IGNORECASE)
+    r"(?<![\d.])(?P<n3>50|40|30|20)\s*系列?\s*(?:的\s*)?(?:显卡|n卡|卡|能用|用不了|不能用|整合包)", re.IGNORECASE)
 """A GeForce series named without a model ("RTX 50 series", "50xx cards", "GTX 10XX", "40系显卡")."""
 _SERIES_MODELS = {"50": r"GeForce RTX 50\d\d", "40": r"GeForce RTX 40\d\d", "30": r"GeForce RTX 30\d\d",
                   "20": r"GeForce RTX 20\d\d", "16": r"GeForce GTX 16\d\d", "10": r"GeForce GTX? 10\d\d",

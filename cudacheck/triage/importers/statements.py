@@ -182,14 +182,20 @@ _FAILS = lazy_compile(
     # the same in other languages: Japanese, Chinese, Korean, Russian, Spanish, Portuguese, German, French
     r"動作しない|動かない|起動しない|使えない|無法運行|无法运行|无法使用|用不了|跑不起来|不能用|不能运行|"
     r"작동하지\s*않|실행되지\s*않|\bне\s+работает|\bне\s+запускается|\bno\s+funciona|\bn[aã]o\s+funciona|"
-    r"\bfunktioniert\s+nicht|\bne\s+(?:fonctionne|marche)\s+pas",
+    r"\bfunktioniert\s+nicht|\bne\s+(?:fonctionne|marche)\s+pas|"
+    # asking for the GPU to be supported says it does not work yet: "5090対応お願いします", "could you add support for
+    # the RTX 5080", "能出个50系能用的整合包吗", "什么时候支持50系" (a line with "please" is a program's, see _MESSAGE)
+    r"対応(?:お願い|して(?:ください|下さい|ほしい|欲しい)|予定は?)|(?:出|做)个[^\n]{0,12}能用的|什么时候(?:能)?支持|"
+    r"\b(?:could you|can you|when will you|plans? to)\s+(?:\w+\s+){0,2}(?:add|support)\b[^\n]{0,20}\bsupport"
+    r"(?:ed)?\s+for\b|\b(?:add|adding|need|needs)\s+support\s+for\b",
     re.IGNORECASE)
 """The writer saying the program does not work: "not working with 5090 rtx", "it crashes at start", "5090 rtx で動作
 しない", "用不了"."""
 _FAILS_ANCHORS = ("not ", "n't ", "nt ", "never ", "no longer", "crash", "fail", "broken", "stopped working",
                   "unusable", "動作しない", "動かない", "起動しない", "使えない", "無法運行", "无法运行", "无法使用", "用不了",
                   "跑不起来", "不能用", "不能运行", "작동하지", "실행되지", "не работает", "не запускается", "no funciona",
-                  "não funciona", "nao funciona", "funktioniert nicht", "ne fonctionne pas", "ne marche pas")
+                  "não funciona", "nao funciona", "funktioniert nicht", "ne fonctionne pas", "ne marche pas",
+                  "対応", "能用的", "支持", "support for")
 _MULTIPLE = lazy_compile(
     r"\b(?:multiple|two|several|both|2|duplicate|conflicting)\s+(?:different\s+)?(?:py)?torch(?:\s+\w+)?\s+"
     r"(?:versions|copies|installations|installs|packages)\b|\b(?:multiple|two|several|2|duplicate)\s+(?:different\s+)?"
