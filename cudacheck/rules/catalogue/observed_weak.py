@@ -257,7 +257,10 @@ def weak_evidence(ctx: RuleContext) -> Iterator[Finding]:
         often a CPU-only build. A report that the program fails on a GPU only the newest
         torch series support (arch_not_in_build), or on one PyPI's default build no longer
         has kernels for (gpu_too_old_for_build: a GTX 10-series card from torch 2.8 on),
-        with no torch version in the paste. Always `possible`, and never an error.
+        with no torch version in the paste; a GeForce series whose cards share one
+        architecture ("RTX 50 series", "50系") stands for its cards where no GPU is named,
+        and asking for the GPU to be supported counts as saying it fails. Always
+        `possible`, and never an error.
     Why it matters:
         A report with no recognised message still names where it hurts; saying which cause
         that most often is, and how to confirm it, is better than saying nothing.
