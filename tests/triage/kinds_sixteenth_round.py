@@ -115,6 +115,9 @@ NOT_OBSERVED = [
 
 # --- rules that must stay silent: (text, code) ----------------------------------------------------------------------
 SILENT = [
+    # collect_env's placeholder for a value it did not find is no failure of cuDNN
+    ("PyTorch version: 2.3.1+cu121\nIs CUDA available: True\nGPU models and configuration: GPU 0: NVIDIA GeForce RTX "
+     "3060\nNvidia driver version: 545.29.06\ncuDNN version: Could not collect", "CC827"),
     # an error the writer says is over is not the problem reported
     ("Previously I got \"NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver\" but after a "
      "reboot that is gone and nvidia-smi works. Now inference is slow on the 4090.", "CC102"),

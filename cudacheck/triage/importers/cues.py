@@ -70,7 +70,8 @@ _NOT_A_FAILURE = lazy_compile(
     r"^\W*(?:\d[\d:.\- ]*\s*)?(?:\[?\s*(?:WARNING|WARN|INFO|DEBUG|NOTE|W\d{4}|I\d{4})\b|Warning\b|\|\s*WARNING\b)|"
     r"\bjust a warning\b|Unable to register \w+ factory|\bNCCL INFO\b|Failed to load image Python extension|"
     r"^\W*[\w.-]+\s+(?:is\s+)?not\s+(?:available|installed)\W*$|"  # a notice: "xFormers not available"
-    r"\bis not installed correctly\. If you want to use\b",  # diffusers' notice of an optional accelerator
+    r"\bis not installed correctly\. If you want to use\b|"  # diffusers' notice of an optional accelerator
+    r":\s*Could not collect\s*$",  # collect_env's placeholder for a value it did not find (pip's cuDNN, no nvcc)
     re.IGNORECASE)
 """Warnings and notices (an optional accelerator not installed, TensorFlow registering its plugins twice, NCCL's
 INFO lines such as "NET/Plugin: No plugin found", torchvision.io's image extension) are not failures."""
