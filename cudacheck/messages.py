@@ -668,6 +668,9 @@ MESSAGES: Tuple[Message, ...] = (
              r"client socket has timed out after \d+\s*m?s while trying to connect to \(?(?P<host>[\w.:-]+?),\s*"
              r"(?P<port>\d{2,5})\)?|RuntimeError: connect\(\) timed out"),
     # Lightning's banner when the Trainer runs on the CPU although CUDA works
+    _message(Obs.IMAGE_PLATFORM_MISMATCH, ("does not match the detected host platform", "exec format error"),
+             r"requested image's platform \((?P<image>[\w/.-]+)\) does not match the detected host platform "
+             r"\((?P<host>[\w/.-]+)\)|\bexec format error\b"),
     _message(Obs.LIBCUDA_LINK_MISSING, ("cannot find -lcuda", "library -lcuda", "library not found for -lcuda"),
              r"(?:cannot find|unable to find library|library not found for)\s+-lcuda\b"),
     _message(Obs.LIGHTNING_GPU_UNUSED, ("gpu available: true",),
@@ -740,11 +743,15 @@ MESSAGES: Tuple[Message, ...] = (
              r"\b(?P<field2>Pending Page (?:Blacklist|Retirement)|Remapping Failure Occurred)\s*:\s*Yes\b|"
              r"\b(?P<field3>row remapping fail(?:ed|ure|s))\b"),  # nvidia-smi -q's fields quoted inline, or retold
     # --- capabilities ------------------------------------------------------------------------
-    _message(Obs.BF16_UNSUPPORTED, ("bf16", "bfloat16"),
+    _message(Obs.BF16_UNSUPPORTED, ("bf16", "bfloat16", "cuda_r_16bf"),
              r"(?:bf16|bfloat16)[^\n]{0,80}(?:not supported|is only supported|requires|only available|"
              r"needs? (?:an? )?(?:Ampere|GPU|compute capability))|"
              r"(?:not supported|unsupported|(?:doesn'?t|does not|don'?t|do not|cannot|can'?t) support)[^\n]{0,40}"
-             r"(?:bf16|bfloat16)", needs=("support", "require", "only available", "need")),
+             r"(?:bf16|bfloat16)|"
+             # cuBLAS refusing a bfloat16 GEMM: "CUBLAS_STATUS_NOT_SUPPORTED when calling `cublasGemmStridedBatchedEx(
+             # …, CUDA_R_16BF, …`" (GPUs before Ampere have no bf16 tensor cores)
+             r"CUBLAS_STATUS_NOT_SUPPORTED[^\n]{0,300}CUDA_R_16BF",
+             needs=("support", "require", "only available", "need")),
     _message(Obs.FLASH_ATTENTION_ARCH, ("flashattention", "flash attention", "flash_attn"),
              r"Flash[ _]?Attention(?:[ _-]?\d)?[^\n]{0,60}?(?:only supports? (?P<arch>Ampere|Turing|Hopper|sm_?\d+)|"
              r"requires (?P<gpu>A100|A800|H100|H800|Ampere|Hopper|sm_?[89]\d)|"

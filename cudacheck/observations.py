@@ -389,6 +389,9 @@ class Obs(str, Enum):
                           "the driver's firmware (GSP), a diagnostic or a stress test reports a GPU fault")
     LSPCI_REV_FF = ("lspci_rev_ff", "gpu_health", "lspci reads '(rev ff)' for the NVIDIA GPU: it fell off the bus")
     DUPLICATE_GPU = ("duplicate_gpu", "config", "NCCL: two ranks on the same GPU")
+    IMAGE_PLATFORM_MISMATCH = ("image_platform_mismatch", "config",
+                               "a container image (or binary) built for another CPU architecture: an amd64 image on "
+                               "an arm64 host such as a Jetson")
     LIBCUDA_LINK_MISSING = ("libcuda_link_missing", "config",
                             "the linker cannot find libcuda (-lcuda) while building: a link path, not the driver")
     PROVIDER_DLL_FAILED = ("provider_dll_failed", "lib_path_conflict",

@@ -48,6 +48,15 @@ LEADS = [
     ("大佬可以出个50系能用的整合包或者简单写个教程吗？", "arch_not_in_build", "sm_120"),
     ("GTX 10 series cards stopped working after the update", "gpu_too_old_for_build", "sm_61"),
     ("Could you add support for the RTX 5080? The app is great otherwise", "arch_not_in_build", "sm_120"),
+    # cuBLAS refusing a bfloat16 GEMM: a GPU without bf16 (before Ampere)
+    ("RuntimeError: CUDA error: CUBLAS_STATUS_NOT_SUPPORTED when calling `cublasGemmStridedBatchedEx(handle, opa, opb, "
+     "(int)m, (int)n, (int)k, (void*)&falpha, a, CUDA_R_16BF, (int)lda, stridea, b, CUDA_R_16BF, (int)ldb, strideb, "
+     "(void*)&fbeta, c, CUDA_R_16BF, (int)ldc, stridec, (int)num_batches, CUDA_R_32F, CUBLAS_GEMM_DEFAULT_TENSOR_OP)`",
+     "capability_missing", "bfloat16"),
+    # an image (or program) for another CPU architecture: an amd64 image on a Jetson
+    ("sudo docker run -it --gpus all -p 8080:8080 snowzach/doods:cuda\nWARNING: The requested image's platform "
+     "(linux/amd64) does not match the detected host platform (linux/arm64/v8) and no specific platform was requested\n"
+     "docker: Error response from daemon: OCI runtime create failed", "config", "another CPU architecture"),
     # LLVM (Triton's compiler) not knowing the GPU: a Triton older than the GPU, though torch supports it
     ("Torch Version 2.7.0.dev20250310+cu128\n'sm_120' is not a recognized processor for this target (ignoring "
      "processor)\nLLVM ERROR: Cannot select: intrinsic %llvm.nvvm.shfl.sync.bfly.i32", "extension_mismatch",
@@ -55,6 +64,9 @@ LEADS = [
 ]
 
 NOT_LEADS = [
+    # cuBLAS's NOT_SUPPORTED for a float32 GEMM is not bf16's
+    ("RuntimeError: CUDA error: CUBLAS_STATUS_NOT_SUPPORTED when calling `cublasSgemmStridedBatched( handle, opa, opb, "
+     "m, n, k, &alpha, a, lda, stridea, b, ldb, strideb, &beta, c, ldc, stridec, num_batches)`", "capability_missing"),
     # a series named where the paste shows a torch that supports it: the series alone says nothing more
     ("torch 2.7.1+cu128\nit does not work on RTX 50 series cards", "arch_not_in_build"),
     # support asked for something else than a GPU: no GPU, no lead

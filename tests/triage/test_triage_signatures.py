@@ -13,6 +13,8 @@ EXAMPLES = {
     "cuda_not_supported": "RuntimeError: CUDA error: operation not supported",
     "compiler_predates_gpu": "'sm_120' is not a recognized processor for this target (ignoring processor)",
     "libcuda_link_missing": "/usr/bin/ld: cannot find -lcuda: No such file or directory",
+    "image_platform_mismatch": "WARNING: The requested image's platform (linux/amd64) does not match the detected host "
+                               "platform (linux/arm64/v8) and no specific platform was requested",
     "rendezvous_timeout": "torch.distributed.DistNetworkError: The client socket has timed out after 1800s while "
                           "trying to connect to (10.0.0.5, 29500).",
     "container_cgroup_devices": "stderr: nvidia-container-cli: mount error: open failed: /sys/fs/cgroup/devices/"
@@ -245,6 +247,7 @@ EXAMPLES = {
 
 # Lines that mention the same words without being the signature.
 NEAR_MISSES = {
+    "image_platform_mismatch": "the image's platform is linux/arm64, which matches this Jetson",
     "compiler_predates_gpu": "'znver5' is not a recognized processor for this target (ignoring processor)",  # a CPU
     "libcuda_link_missing": "/usr/bin/ld: cannot find -lcudart_static",  # the toolkit's runtime, not the driver's
     # a file system's refusal on a path that names CUDA, not CUDA's error 801

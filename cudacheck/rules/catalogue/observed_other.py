@@ -280,6 +280,12 @@ _STATED_MISTAKES = {
         "Lightning sees the GPU, but the Trainer was not asked to use it",
         "Pass the accelerator to the Trainer: `Trainer(accelerator=\"gpu\", devices=1)` (or `\"auto\"`); in a script, "
         "its own --gpus/--device option may default to none."),
+    Obs.IMAGE_PLATFORM_MISMATCH: (
+        "The image or program is built for another CPU architecture than this host",
+        "Use an image built for the host's platform (on a Jetson NVIDIA's L4T images — `nvcr.io/nvidia/l4t-…` or "
+        "jetson-containers — matching its JetPack; on Grace or other arm64 servers an `arm64`/`aarch64` tag): "
+        "`docker manifest inspect <image>` lists the platforms an image has; or build the image on this host. (An "
+        "\"exec format error\" from a script that lacks its `#!` line is the other cause.)"),
     Obs.LIBCUDA_LINK_MISSING: (
         "The linker cannot find libcuda (-lcuda) while building",
         "Linking needs the unversioned libcuda.so, which a driver install need not provide and LD_LIBRARY_PATH does "
@@ -314,8 +320,11 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
         different GPUs, or the report saying so: CUDA_DEVICE_ORDER), NCCL's "Duplicate
         GPU detected" (two ranks on one GPU; also its "invalid usage" where the report says
         there is only one GPU), the linker's "cannot find -lcuda" while building (a link path:
-        the toolkit's stub or the driver's folder, not a missing driver), the display watchdog stopping long kernels
-        ("the launch timed out and was terminated", Windows TDR), a report that
+        the toolkit's stub or the driver's folder, not a missing driver), docker's "requested
+        image's platform (linux/amd64) does not match the detected host platform" and "exec
+        format error" (an image or program for another CPU architecture: an amd64 image on a
+        Jetson; possible alone), the display watchdog stopping long kernels ("the launch timed
+        out and was terminated", Windows TDR), a report that
         CUDA_VISIBLE_DEVICES is ignored (or the job stays on the first GPU where a setting
         chose another), MIG enabled without instances ("No MIG devices
         found"), torch's "device >= 0 && device < num_gpus" assertion (it counted more GPUs
@@ -492,7 +501,10 @@ def observed_configuration_mistake(ctx: RuleContext) -> Iterator[Finding]:
                          "hard-coded `cuda:1`, `--gpu_ids`, `device_ids=[…]` or a config file's GPU list, or make the "
                          "GPU visible (CUDA_VISIBLE_DEVICES)."))
     for hit, title, fix in mistakes[:1]:
-        yield ctx.finding(title, certainty=LIKELY, detail=f"{quote(hit)}.", remedy=fix, evidence=evidence(hit))
+        # a bare "exec format error" may also be a script without its #! line: docker's platform warning is sure
+        guessed = hit.signature == Obs.IMAGE_PLATFORM_MISMATCH and not hit.values.get("image")
+        yield ctx.finding(title, certainty=POSSIBLE if guessed else LIKELY, detail=f"{quote(hit)}.", remedy=fix,
+                          evidence=evidence(hit))
     if not mistakes:
         yield from _between_machines(ctx)
 

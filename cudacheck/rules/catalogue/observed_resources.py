@@ -381,7 +381,8 @@ def observed_capability_missing(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted output shows a feature the GPU does not have (bf16, FlashAttention, FP8, Triton).
 
     What it checks:
-        Messages that bfloat16 is not supported / needs compute capability ≥ 8.0, Triton's
+        Messages that bfloat16 is not supported / needs compute capability ≥ 8.0 (also cuBLAS's
+        CUBLAS_STATUS_NOT_SUPPORTED for a `CUDA_R_16BF` GEMM), Triton's
         "too old to be supported by the triton GPU compiler" (torch.compile needs ≥ 7.0), a
         library's own "requires compute capability ≥ X", "capability 8.9 or higher required",
         vLLM's "Minimum capability: 89. Current capability: 86" (or xFormers' "your GPU has
