@@ -256,3 +256,14 @@ def test_a_paste_of_packages_alone_is_not_nothing_recognised():
     """`pip show torch` read as torch 2.5.1+cpu is something recognised: CC891 must not say the paste was not read."""
     codes = {f.code for f in triage("pip show torch\nName: torch\nVersion: 2.5.1+cpu\n").findings}
     assert "CC891" not in codes and "CC890" in codes
+
+
+def test_a_library_status_names_the_environment_causes_it_also_has():
+    """cuDNN's NOT_INITIALIZED is most often memory, but also a driver older than the library: CC830 says "usually"
+    and names them; an out-of-memory error stays the program's own."""
+    status = next(f for f in triage("RuntimeError: cuDNN error: CUDNN_STATUS_NOT_INITIALIZED").findings
+                  if f.code == "CC830")
+    assert "usually" in status.title and "driver" in status.detail
+    oom = next(f for f in triage("torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB").findings
+               if f.code == "CC830")
+    assert oom.title.endswith("not an environment problem")

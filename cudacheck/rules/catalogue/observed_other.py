@@ -166,6 +166,16 @@ _APPLICATION = {
 }
 
 
+_LIBRARY_STATUS_HINTS = {
+    "NOT_INITIALIZED": " The library could not create its handle: most often the GPU's memory was already full; where "
+                       "it fails at the first call with memory free, the driver is older than the CUDA the library "
+                       "was built for, or a library of another CUDA version was loaded.",
+    "EXECUTION_FAILED": " A kernel of the library failed: most often memory or the program's inputs; where every call "
+                        "fails, the build may predate the GPU (an RTX 20 card with a CUDA 9 build).",
+}
+"""What a cuDNN or cuBLAS status also means beyond the program (the environment causes it has too)."""
+
+
 @rule("CC830", "application-error", "config", "torch", severity="info", symptom=True)
 def application_error(ctx: RuleContext) -> Iterator[Finding]:
     """The pasted error is raised by the program, not caused by the environment.
@@ -194,7 +204,11 @@ def application_error(ctx: RuleContext) -> Iterator[Finding]:
                 alloc = capacity.values.get("alloc")
                 detail += f" The GPU has {total} in total" + (f"; the failed allocation asked for {alloc}." if alloc
                                                               else ".")
-        yield ctx.finding(f"{title} — not an environment problem", detail=detail, remedy=remedy,
+        status = (observation.values.get("status") or "").upper() \
+            if signature in (Obs.CUDNN_STATUS, Obs.CUBLAS_STATUS) else ""
+        yield ctx.finding(f"{title} — " + ("usually the program, not the environment" if status else
+                                           "not an environment problem"),
+                          detail=detail + _LIBRARY_STATUS_HINTS.get(status, ""), remedy=remedy,
                           evidence=evidence(observation))
     if platform_system(ctx) == "darwin" and first_of(ctx, Obs.NOT_COMPILED_WITH_CUDA) and not ctx.gpus:
         yield ctx.finding("macOS has no CUDA: use the `mps` device (Apple GPU) or the CPU",
