@@ -187,7 +187,10 @@ def application_error(ctx: RuleContext) -> Iterator[Finding]:
         compiled with CUDA enabled" on a Mac (which has no CUDA).
     Why it matters:
         These errors occur on healthy environments; reinstalling drivers or CUDA does not
-        help. Saying so keeps the diagnosis on the program.
+        help. Saying so keeps the diagnosis on the program. cuDNN's and cuBLAS's statuses are
+        only usually the program's: their finding names the environment causes some also
+        have (NOT_INITIALIZED: a driver older than the library; EXECUTION_FAILED: a build
+        older than the GPU).
     How to fix:
         Follow the hint for the error kind (smaller batch, CUDA_LAUNCH_BLOCKING=1 to find
         the failing op, a valid device index, …).
