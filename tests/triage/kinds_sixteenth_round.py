@@ -60,7 +60,7 @@ LEADS = [
     # LLVM (Triton's compiler) not knowing the GPU: a Triton older than the GPU, though torch supports it
     ("Torch Version 2.7.0.dev20250310+cu128\n'sm_120' is not a recognized processor for this target (ignoring "
      "processor)\nLLVM ERROR: Cannot select: intrinsic %llvm.nvvm.shfl.sync.bfly.i32", "extension_mismatch",
-     "Triton"),
+     "LLVM does not know sm_120"),
 ]
 
 NOT_LEADS = [

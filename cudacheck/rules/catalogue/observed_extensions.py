@@ -105,11 +105,11 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     if unknown_arch is not None:
         sm = unknown_arch.values.get("sm", "the GPU's architecture")
         yield ctx.finding(
-            f"Triton's compiler does not know {sm}: the installed Triton is older than the GPU",
+            f"LLVM does not know {sm}: the GPU compiler in use (most often Triton's) is older than the GPU",
             certainty=LIKELY,
             detail=f"{quote(unknown_arch)}. LLVM, which Triton uses to compile its kernels (torch.compile, "
-                   "SageAttention, vLLM and others), does not know this architecture, so every Triton kernel for the "
-                   "GPU fails to build; torch's own kernels are not affected.",
+                   "SageAttention, vLLM and others; XLA and Numba use it too), does not know this architecture, so "
+                   "every kernel it compiles for the GPU fails to build; torch's own kernels are not affected.",
             remedy="Install the Triton release that comes with a torch supporting this GPU (`pip install -U torch` "
                    "pulls the `triton` it pins; on Windows the matching `triton-windows`), or turn off the "
                    "Triton-compiled path (torch.compile, the attention option) until then.",

@@ -175,8 +175,8 @@ def parse(document: Document, facts: Facts) -> None:
 
 
 _ONE_GPU = lazy_compile(r"\b(?:only|just)\s+(?:one|1|a\s+single)\s+gpu\b|\b(?:a|one|my)\s+single[- ]gpu\b|"
-                        r"\bsingle[- ]gpu\s+(?:machine|server|node|box|setup)\b|只有一张卡|只有一块|单卡|一张卡", re.IGNORECASE)
-_ONE_GPU_ANCHORS = ("gpu", "一张卡", "一块", "单卡")
+                        r"\bsingle[- ]gpu\s+(?:machine|server|node|box|setup)\b|只有一张卡|只有一块|单卡", re.IGNORECASE)
+_ONE_GPU_ANCHORS = ("gpu", "只有一", "单卡")
 
 
 def _ranks_on_one_gpu(document: Document, facts: Facts) -> None:
