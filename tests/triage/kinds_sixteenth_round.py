@@ -57,6 +57,9 @@ LEADS = [
     ("sudo docker run -it --gpus all -p 8080:8080 snowzach/doods:cuda\nWARNING: The requested image's platform "
      "(linux/amd64) does not match the detected host platform (linux/arm64/v8) and no specific platform was requested\n"
      "docker: Error response from daemon: OCI runtime create failed", "config", "another CPU architecture"),
+    # a kernel error where the one GPU library named is ONNX Runtime's GPU package: its own CUDA build lacks the GPU
+    ("no kernel image is available for execution on the device\n\nrtx 5090 laptop, wan2.2 animate, DWPreprocessor, "
+     "onnxruntime-gpu", "extension_mismatch", "onnxruntime-gpu has no kernels"),
     # LLVM (Triton's compiler) not knowing the GPU: a Triton older than the GPU, though torch supports it
     ("Torch Version 2.7.0.dev20250310+cu128\n'sm_120' is not a recognized processor for this target (ignoring "
      "processor)\nLLVM ERROR: Cannot select: intrinsic %llvm.nvvm.shfl.sync.bfly.i32", "extension_mismatch",

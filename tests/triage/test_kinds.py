@@ -267,3 +267,11 @@ def test_a_library_status_names_the_environment_causes_it_also_has():
     oom = next(f for f in triage("torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB").findings
                if f.code == "CC830")
     assert oom.title.endswith("not an environment problem")
+
+
+def test_a_library_with_its_own_cuda_build_is_not_told_to_rebuild_against_torch():
+    """ONNX Runtime's kernels come from its own CMake build: the remedy names its CUDA architectures, not torch's
+    TORCH_CUDA_ARCH_LIST."""
+    found = first("no kernel image is available for execution on the device\nRTX 5090, onnxruntime-gpu 1.17.1")
+    assert found is not None and found.code == "CC825" and "CMAKE_CUDA_ARCHITECTURES=120" in found.remedy
+    assert "TORCH_CUDA_ARCH_LIST" not in found.remedy and "torch" not in found.title

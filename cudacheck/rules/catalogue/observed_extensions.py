@@ -119,6 +119,18 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     if owned is not None:
         package = owned.values.get("package")
         name = package or "a compiled extension"
+        if package in _OWN_CUDA_BUILDS:  # a library built with its own CUDA build system, not against torch
+            yield ctx.finding(
+                f"{name} has no kernels for {gpu_label(ctx)}" + (f" ({gpu.sm})" if gpu else ""), certainty=LIKELY,
+                detail=f"{quote(owned)}. The error is raised from {package}'s own CUDA kernels, built without this "
+                       "GPU's architecture; torch's kernels are not involved.",
+                remedy=f"Install a release of {package} whose CUDA build includes this GPU's architecture (usually "
+                       f"a newer one: its release notes list them), or build it from source with "
+                       f"`CMAKE_CUDA_ARCHITECTURES={gpu.major}{gpu.minor}`." if gpu else
+                       f"Install a release of {package} whose CUDA build includes this GPU's architecture (usually "
+                       "a newer one), or build it from source for it (CMAKE_CUDA_ARCHITECTURES).",
+                evidence=evidence(owned))
+            return
         yield ctx.finding(
             f"{name} has no kernels for {gpu_label(ctx)}" + (f" ({gpu.sm})" if gpu else ""),
             certainty=LIKELY if package else POSSIBLE,
@@ -198,6 +210,11 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
             remedy=_remedy(package), evidence=evidence(failed))
 
 
+_OWN_CUDA_BUILDS = frozenset({"onnxruntime-gpu"})
+"""Libraries with their own CUDA kernels built by their own build system (CMake), not against torch: their kernels
+follow their release, not the installed torch."""
+
+
 def _category(package: str) -> Optional[str]:
     """torch's companions (torchvision, torchaudio, torchtext) have their own category; every other extension is an
     extension."""
@@ -205,6 +222,9 @@ def _category(package: str) -> Optional[str]:
 
 
 def _remedy(package: str) -> str:
+    if package in _OWN_CUDA_BUILDS:
+        return (f"Install the {package} release built for the CUDA major and cuDNN this environment has (its "
+                "install matrix), with no CPU-only twin package installed beside it.")
     if package in COMPANION_PACKAGES:
         return (f"Install the {package} release that pairs with the installed torch, from the same index (same CUDA "
                 f"tag): `pip install --force-reinstall torch {package} --index-url …` (with the other companions the "

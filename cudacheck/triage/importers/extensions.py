@@ -47,6 +47,7 @@ KNOWN_MODULES = {
     "torchvision": "torchvision", "torchaudio": "torchaudio", "torchtext": "torchtext", "_torch_sox": "torchaudio",
     "libtorchaudio": "torchaudio", "sglang": "sglang", "sgl_kernel": "sgl-kernel", "torchao": "torchao",
     "quant_cuda": "gptq", "natten": "natten", "kaolin": "kaolin", "dgl": "dgl", "open3d": "open3d",
+    "onnxruntime": "onnxruntime-gpu",
 }
 _TORCH_SYMBOL = lazy_compile(r"^_Z(?:T[VIS])?N?K?(?:3c10|2at|5torch|6caffe2)|^aoti_torch_")
 _UNDEFINED = lazy_compile(r"(?:(?P<path>[^\s'\"`:(]+\.(?:so|pyd)(?:\.[\d.]+)?)['\"`]?\s*:?\s*)?"
