@@ -75,7 +75,9 @@ def observed_extension_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         ("DLL load failed while importing flash_attn_2_cuda", "No module named
         'mmcv._ext'", "operator xformers::… does not exist", a CUDA library it links missing
         while it is imported). For torchvision and torchaudio the category is
-        `torchvision_mismatch`. An extension failing to load into a CPU-only torch is the
+        `torchvision_mismatch`; ONNX Runtime's GPU package, whose kernels come from its
+        own CUDA build rather than from torch's, gets a remedy naming its CMake
+        architectures. An extension failing to load into a CPU-only torch is the
         CPU build's doing: info here, CC807 / CC204 lead; on a machine the report shows has no
         NVIDIA GPU (a Mac, an AMD card) its GPU code not loading is expected: info.
     Why it matters:
