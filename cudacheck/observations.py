@@ -337,6 +337,8 @@ class Obs(str, Enum):
     NVIDIA_GPU_STATED = ("nvidia_gpu_stated", SITUATION, "the report says the machine has an NVIDIA GPU")
     NO_NVIDIA_GPU = ("no_nvidia_gpu", SITUATION,
                      "the report says the machine has no NVIDIA GPU (a Mac, other graphics, the CPU is meant)")
+    CPU_BUILD_INTENDED = ("cpu_build_intended", CONTEXT,
+                          "the report says torch's CPU build is installed on purpose (an export, a CPU-only CI job)")
     GPU_NOT_SEEN = ("gpu_not_seen", CONTEXT, "the report says the GPU is not detected or cannot be used")
     GPU_INTENT = ("gpu_intent", CONTEXT, "the report says a GPU is meant to be used")
     FAILURE_STATED = ("failure_stated", CONTEXT,

@@ -60,6 +60,9 @@ LEADS = [
     # a kernel error where the one GPU library named is ONNX Runtime's GPU package: its own CUDA build lacks the GPU
     ("no kernel image is available for execution on the device\n\nrtx 5090 laptop, wan2.2 animate, DWPreprocessor, "
      "onnxruntime-gpu", "extension_mismatch", "onnxruntime-gpu has no kernels"),
+    # a choice denied is no choice: the CPU build on a machine with a GPU stays an error
+    ("torch 2.4.1+cpu\nnvidia-smi shows RTX 4070\nI did not install the CPU build on purpose, pip picked it",
+     "cpu_only_torch", "CPU-only build"),
     # LLVM (Triton's compiler) not knowing the GPU: a Triton older than the GPU, though torch supports it
     ("Torch Version 2.7.0.dev20250310+cu128\n'sm_120' is not a recognized processor for this target (ignoring "
      "processor)\nLLVM ERROR: Cannot select: intrinsic %llvm.nvvm.shfl.sync.bfly.i32", "extension_mismatch",
@@ -67,6 +70,9 @@ LEADS = [
 ]
 
 NOT_LEADS = [
+    # a CPU build the report says is chosen on purpose, on a machine with a GPU: an info, no error or warning
+    ("PyTorch version: 2.3.0+cpu\nGPU models and configuration: GPU 0: NVIDIA GeForce RTX 3060\nI installed the CPU "
+     "build on purpose because this is only for exporting the model to ONNX.", "cpu_only_torch"),
     # cuBLAS's NOT_SUPPORTED for a float32 GEMM is not bf16's
     ("RuntimeError: CUDA error: CUBLAS_STATUS_NOT_SUPPORTED when calling `cublasSgemmStridedBatched( handle, opa, opb, "
      "m, n, k, &alpha, a, lda, stridea, b, ldb, strideb, &beta, c, ldc, stridec, num_batches)`", "capability_missing"),
@@ -108,6 +114,7 @@ OBSERVED = [
     ("/usr/bin/ld: cannot find -lcuda: No such file or directory", Obs.LIBCUDA_LINK_MISSING),
     ("NCCL is not available on Windows, use gloo", Obs.NCCL_NOT_BUILT),
     ("Using device: cuda", Obs.CUDA_AVAILABLE),
+    ("We deliberately use the CPU wheel in this image to keep it small", Obs.CPU_BUILD_INTENDED),
     ("Is there a way to run it without CUDA on my laptop?", Obs.NO_NVIDIA_GPU),
     ("I updated the driver but still get: CUDA driver version is insufficient for CUDA runtime version",
      Obs.INSUFFICIENT_DRIVER),
@@ -125,11 +132,15 @@ NOT_OBSERVED = [
     ("Earlier I had \"CUDA driver version is insufficient for CUDA runtime version\", now it works again",
      Obs.INSUFFICIENT_DRIVER),
     ("Using device: cuda if available, else cpu", Obs.CUDA_AVAILABLE),
+    ("I did not install the CPU build on purpose, pip picked it", Obs.CPU_BUILD_INTENDED),
+    ("It runs on the CPU instead of the GPU, not as intended", Obs.CPU_BUILD_INTENDED),
     ("torch was compiled without CUDA, how do I get the GPU build?", Obs.NO_NVIDIA_GPU),
 ]
 
 # --- rules that must stay silent: (text, code) ----------------------------------------------------------------------
 SILENT = [
+    ("Is CUDA available: False\nCUDA used to build PyTorch: None\nGPU models and configuration: GPU 0: Tesla T4\n"
+     "The CI job runs the CPU tests only, as intended. test_onnx_export fails with AssertionError.", "CC807"),
     # collect_env's placeholder for a value it did not find is no failure of cuDNN
     ("PyTorch version: 2.3.1+cu121\nIs CUDA available: True\nGPU models and configuration: GPU 0: NVIDIA GeForce RTX "
      "3060\nNvidia driver version: 545.29.06\ncuDNN version: Could not collect", "CC827"),

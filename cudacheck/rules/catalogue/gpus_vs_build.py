@@ -181,7 +181,8 @@ def cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
 
     What it checks:
         torch/version.py says `cuda = None` (a `+cpu` wheel or the macOS/pip default
-        elsewhere) while NVML sees at least one GPU.
+        elsewhere) while NVML sees at least one GPU. A pasted report that says the CPU build
+        is chosen on purpose (an export, a CPU-only CI job) gets an info instead.
     Why it matters:
         `torch.cuda.is_available()` is False and code fails with "Torch not compiled with
         CUDA enabled" — the GPU sits idle. Common after `pip install torch` from a CPU
@@ -192,6 +193,14 @@ def cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
     """
     torch = ctx.snapshot.torch
     if not torch.version or torch.cuda or torch.hip or not ctx.gpus:
+        return
+    intended = first_of(ctx, Obs.CPU_BUILD_INTENDED)
+    if intended is not None:  # (a pasted report that says so; a live machine has no such statement)
+        yield ctx.finding(
+            f"torch {torch.version} is a CPU-only build, which the report says is intended", severity="info",
+            detail=f"{quote(intended)}. NVML sees {', '.join(g.label for g in ctx.gpus)}: the GPU stays unused.",
+            remedy="Nothing to do for CPU work; for the GPU, install the CUDA build:\n" + ctx.best_wheel_text(),
+            evidence=["torch.cuda", "nvml.gpus", f"observations.{intended.signature}"])
         return
     yield ctx.finding(
         f"torch {torch.version} is a CPU-only build, but {len(ctx.gpus)} NVIDIA GPU"

@@ -482,7 +482,8 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
         available" where nothing shows an AMD GPU, and (possible) a conda command on the pytorch
         channel pinning a torch release with a `cudatoolkit=`/`pytorch-cuda=` that release
         was not built for, where the solver settles on the CPU build. (With a pasted GPU and
-        a CPU build as facts, CC204 reports it.) A CPU build shown by a check next to "no
+        a CPU build as facts, CC204 reports it; a report saying the CPU build is meant gets
+        nothing here.) A CPU build shown by a check next to "no
         kernel image" or "invalid device function" (kernels launched on the GPU, which only a
         CUDA build does) is another Python's: a possible warning, the kernel error leads.
     Why it matters:
@@ -506,6 +507,8 @@ def observed_cpu_only_torch(ctx: RuleContext) -> Iterator[Finding]:
         return  # Macs have no CUDA at all; CC830 explains
     if torch.cuda:
         return  # the installed build is a CUDA build: a CPU torch that imports is CC815's business
+    if first_of(ctx, Obs.CPU_BUILD_INTENDED) is not None:
+        return  # the report says the CPU build is meant (CC204 says so where a GPU is shown)
     expected = ctx.gpu_expected
     # A CPU build is a fault only where the machine has, or is meant to use, an NVIDIA GPU; where the paste
     # shows none, it is a fact; where it shows neither but CUDA was asked for, the reader must check.

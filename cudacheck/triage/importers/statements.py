@@ -272,9 +272,24 @@ _MAC_ANCHORS = ("mac", "apple", "m1", "m2", "m3", "m4", "m series")
 _OTHER_GRAPHICS_ANCHORS = ("intel", "integrated graphics", "amd", "radeon")
 
 
+_CPU_INTENDED = lazy_compile(
+    r"\bcpu\b[^\n]{0,60}?(?<!\bnot\s)\b(?:on\s+purpose|deliberately|intentionally|as\s+intended)\b|"
+    r"(?<!\bnot\s)\b(?:on\s+purpose|deliberately|intentionally)\b[^\n]{0,40}?\bcpu\b", re.IGNORECASE)
+"""The writer saying the CPU build or CPU run is chosen ("I installed the CPU build on purpose", "we deliberately use
+the CPU wheel", "the CI job runs the CPU tests only, as intended")."""
+_INTENT_DENIED = lazy_compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
+"""A negation near the words ("I did not install the CPU build on purpose"): the choice is denied."""
+
+
 def parse(document: Document, facts: Facts) -> None:
     """Statements of a CPU build, of an NVIDIA GPU or the intent to use one, and of no NVIDIA GPU."""
     _cpu_builds(document, facts)
+    for index in document.lines_with_any(("purpose", "deliberate", "intentional", "as intended"), distinct=True):
+        text = document.line(index)[:STATEMENT_CHARS]
+        said = _CPU_INTENDED.search(text) if "cpu" in text.lower() else None
+        if said and not _INTENT_DENIED.search(text, max(said.start() - 30, 0), said.end()):
+            facts.observe(Obs.CPU_BUILD_INTENDED, document.line(index), document.number(index))
+            break
     _no_nvidia(document, facts)
     for index in document.lines_with_any(("ld_library_path",), distinct=True):
         if _LD_FIX.search(document.line(index)):
