@@ -286,8 +286,8 @@ def parse(document: Document, facts: Facts) -> None:
     _cpu_builds(document, facts)
     for index in document.lines_with_any(("purpose", "deliberate", "intentional", "as intended"), distinct=True):
         text = document.line(index)[:STATEMENT_CHARS]
-        said = _CPU_INTENDED.search(text) if "cpu" in text.lower() else None
-        if said and not _INTENT_DENIED.search(text, max(said.start() - 30, 0), said.end()):
+        chosen = _CPU_INTENDED.search(text) if "cpu" in text.lower() else None
+        if chosen and not _INTENT_DENIED.search(text, max(chosen.start() - 30, 0), chosen.end()):
             facts.observe(Obs.CPU_BUILD_INTENDED, document.line(index), document.number(index))
             break
     _no_nvidia(document, facts)
