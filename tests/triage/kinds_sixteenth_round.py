@@ -139,6 +139,7 @@ NOT_OBSERVED = [
 
 # --- rules that must stay silent: (text, code) ----------------------------------------------------------------------
 SILENT = [
+    # a CPU build the report says is meant (a CPU-only CI job) on a machine with a GPU: no CPU-only finding from CC807
     ("Is CUDA available: False\nCUDA used to build PyTorch: None\nGPU models and configuration: GPU 0: Tesla T4\n"
      "The CI job runs the CPU tests only, as intended. test_onnx_export fails with AssertionError.", "CC807"),
     # collect_env's placeholder for a value it did not find is no failure of cuDNN
