@@ -27,6 +27,19 @@ def test_cu124_on_a_driver_reporting_cuda_12_2_is_fine():
     assert info.severity == "info" and "12.2" in info.title
 
 
+def test_minor_compat_names_a_feature_the_driver_branch_lacks():
+    """A 525 driver runs a cu124 build through minor-version compatibility, but CUDA 12.1's large kernel parameters
+    need R530 (compat data's driver_features): CC211 says so; a 535 driver has the feature and hears nothing of it."""
+    old = check(make_snapshot(driver="525.105.17", cuda="12.0", gpus=[gpu(A100, "8.0")],
+                              torch="2.5.1+cu124", torch_cuda="12.4"))
+    [info] = by_code(old, "CC211")
+    assert "R530" in info.detail and "CUDA_ERROR_NOT_SUPPORTED" in info.detail and "R530" in info.remedy
+    newer = check(make_snapshot(driver="535.104.05", cuda="12.2", gpus=[gpu(A100, "8.0")],
+                                torch="2.5.1+cu124", torch_cuda="12.4"))
+    [info] = by_code(newer, "CC211")
+    assert "R530" not in info.detail and "R530" not in info.remedy
+
+
 def test_same_cuda_needs_no_minor_compat_note():
     report = check(make_snapshot(driver="550.54.14", cuda="12.4", gpus=[gpu(A100, "8.0")],
                                  torch="2.5.1+cu124", torch_cuda="12.4"))

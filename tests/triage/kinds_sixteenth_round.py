@@ -60,6 +60,11 @@ LEADS = [
     # a kernel error where the one GPU library named is ONNX Runtime's GPU package: its own CUDA build lacks the GPU
     ("no kernel image is available for execution on the device\n\nrtx 5090 laptop, wan2.2 animate, DWPreprocessor, "
      "onnxruntime-gpu", "extension_mismatch", "onnxruntime-gpu has no kernels"),
+    # a CUDA library missing while ONNX Runtime's GPU package imports: that package's build, not the loader path
+    ("Traceback (most recent call last):\n  File \"/home/u/venv/lib/python3.10/site-packages/onnxruntime/capi/"
+     "_pybind_state.py\", line 32, in <module>\n    from .onnxruntime_pybind11_state import *\nImportError: "
+     "libcublasLt.so.11: cannot open shared object file: No such file or directory", "extension_mismatch",
+     "onnxruntime-gpu's compiled code does not load"),
     # a choice denied is no choice: the CPU build on a machine with a GPU stays an error
     ("torch 2.4.1+cpu\nnvidia-smi shows RTX 4070\nI did not install the CPU build on purpose, pip picked it",
      "cpu_only_torch", "CPU-only build"),
@@ -139,6 +144,10 @@ NOT_OBSERVED = [
 
 # --- rules that must stay silent: (text, code) ----------------------------------------------------------------------
 SILENT = [
+    # a CUDA library an extension's import misses is the extension's (CC825), not a second loader-path finding
+    ("  File \"/venv/lib/python3.10/site-packages/onnxruntime/capi/_pybind_state.py\", line 32, in <module>\n"
+     "    from .onnxruntime_pybind11_state import *\nImportError: libcublasLt.so.11: cannot open shared object file: "
+     "No such file or directory", "CC811"),
     # a CPU build the report says is meant (a CPU-only CI job) on a machine with a GPU: no CPU-only finding from CC807
     ("Is CUDA available: False\nCUDA used to build PyTorch: None\nGPU models and configuration: GPU 0: Tesla T4\n"
      "The CI job runs the CPU tests only, as intended. test_onnx_export fails with AssertionError.", "CC807"),

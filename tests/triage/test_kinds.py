@@ -275,3 +275,12 @@ def test_a_library_with_its_own_cuda_build_is_not_told_to_rebuild_against_torch(
     found = first("no kernel image is available for execution on the device\nRTX 5090, onnxruntime-gpu 1.17.1")
     assert found is not None and found.code == "CC825" and "CMAKE_CUDA_ARCHITECTURES=120" in found.remedy
     assert "TORCH_CUDA_ARCH_LIST" not in found.remedy and "torch" not in found.title
+
+
+def test_a_library_with_its_own_cuda_build_that_does_not_load_is_reinstalled_for_the_cuda_there():
+    """ONNX Runtime's GPU package missing a CUDA library: the remedy names its install matrix, not torch."""
+    found = first("  File \"/venv/lib/python3.10/site-packages/onnxruntime/capi/_pybind_state.py\", line 32, in "
+                  "<module>\n    from .onnxruntime_pybind11_state import *\nImportError: libcublasLt.so.11: cannot open "
+                  "shared object file: No such file or directory")
+    assert found is not None and found.code == "CC825" and "install matrix" in found.remedy
+    assert "torch" not in found.remedy

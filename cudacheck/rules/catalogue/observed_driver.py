@@ -278,15 +278,11 @@ def _feature_refused(ctx: RuleContext, unsupported: Observation, cuda: Optional[
     if not driver or not features:
         return None
     feature = features[0]
-    branch = driver_branch(driver)
-    floor = ctx.db.minor_floor(int(feature.since_cuda.split(".")[0]))
-    # the program's CUDA not shown: a driver of the feature's CUDA major (≥ 525 for 12.x) runs only such programs
-    runs_major = branch is not None and floor is not None and floor.branch_min is not None and \
-        branch >= int(floor.branch_min)
     built = f"CUDA {cuda}" if cuda else f"CUDA {feature.since_cuda} or newer"
     return ctx.finding(
         f"Driver {driver} is older than R{feature.branch_min}: code built with {built} fails with “operation not "
-        "supported”", certainty=LIKELY if cuda is not None or runs_major else POSSIBLE,
+        # the program's CUDA not shown: whether it uses the feature's CUDA at all is unknown
+        "supported”", certainty=LIKELY if cuda is not None else POSSIBLE,
         detail=f"{quote(unsupported)}. The {feature.feature} of CUDA {feature.since_cuda}+ need driver branch "
                f"R{feature.branch_min} or newer ({feature.source}); minor-version compatibility runs a CUDA "
                f"{feature.since_cuda.split('.')[0]}.x program on an older driver of the same major, but a kernel "

@@ -374,7 +374,8 @@ def observed_library_path_conflict(ctx: RuleContext) -> Iterator[Finding]:
         next((o for o in all_of(ctx, Obs.CUDNN_SYMBOL) if system_library_folder(o)), None) or \
         first_of(ctx, Obs.WINDOWS_ENTRY_POINT) or \
         next((o for o in all_of(ctx, Obs.LIBRARY_OLDER_THAN_BUILD) if not _older_cudnn(o)), None)
-    missing = first_of(ctx, Obs.CUDA_LIBRARY_MISSING, Obs.LDD_NOT_FOUND, Obs.PROVIDER_DLL_FAILED)  # an extension's
+    missing = next((o for o in all_of(ctx, Obs.CUDA_LIBRARY_MISSING, Obs.LDD_NOT_FOUND, Obs.PROVIDER_DLL_FAILED)
+                    if o.line not in extension_lines), None)  # an extension's
     # own missing library is CC825's; one that no build of the named torch asks for belongs to an older torch (CC815)
     if library_of_another_torch(ctx) is not None:
         missing = None
