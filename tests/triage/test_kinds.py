@@ -284,3 +284,11 @@ def test_a_library_with_its_own_cuda_build_that_does_not_load_is_reinstalled_for
                   "shared object file: No such file or directory")
     assert found is not None and found.code == "CC825" and "install matrix" in found.remedy
     assert "torch" not in found.remedy
+
+
+def test_a_cpu_build_chosen_on_purpose_is_said_as_an_info():
+    """The CPU build next to a GPU, said to be chosen ("on purpose"): CC204 reports the fact as an info."""
+    found = [f for f in triage("PyTorch version: 2.3.0+cpu\nGPU models and configuration: GPU 0: NVIDIA GeForce RTX "
+                               "3060\nI installed the CPU build on purpose for the ONNX export.").findings
+             if f.code == "CC204"]
+    assert len(found) == 1 and found[0].severity == "info" and "intended" in found[0].title
